@@ -1,0 +1,86 @@
+import { SendBulkEmailCommand, SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+
+export interface BulkEntry {
+  to: string;
+  replacementData: Record<string, unknown>;
+}
+
+export interface BulkEntryResult {
+  status: string | undefined;
+  messageId?: string;
+  error?: string;
+}
+
+export interface EmailSender {
+  /** One SendBulkEmail call (at most 50 entries); results are in entry order. */
+  sendBulk(templateName: string, defaultData: Record<string, unknown>, entries: BulkEntry[]): Promise<BulkEntryResult[]>;
+  /** A templated email to staff (approvers, response team); returns the message id. */
+  sendTemplated(to: string[], templateName: string, data: Record<string, unknown>): Promise<string>;
+  /** A plain email to staff; returns the message id. */
+  send(to: string[], subject: string, html: string, text: string): Promise<string>;
+}
+
+export const SES_MAX_BULK_ENTRIES = 50;
+
+export class SesEmailSender implements EmailSender {
+  constructor(
+    private readonly ses: SESv2Client,
+    private readonly from: string,
+    private readonly configurationSet?: string,
+  ) {}
+
+  async sendBulk(templateName: string, defaultData: Record<string, unknown>, entries: BulkEntry[]): Promise<BulkEntryResult[]> {
+    if (entries.length === 0) return [];
+    if (entries.length > SES_MAX_BULK_ENTRIES) throw new RangeError(`SendBulkEmail takes at most ${SES_MAX_BULK_ENTRIES} entries, got ${entries.length}`);
+    const out = await this.ses.send(
+      new SendBulkEmailCommand({
+        FromEmailAddress: this.from,
+        ConfigurationSetName: this.configurationSet,
+        DefaultContent: { Template: { TemplateName: templateName, TemplateData: JSON.stringify(defaultData) } },
+        BulkEmailEntries: entries.map((e) => ({
+          Destination: { ToAddresses: [e.to] },
+          ReplacementEmailContent: { ReplacementTemplate: { ReplacementTemplateData: JSON.stringify(e.replacementData) } },
+        })),
+      }),
+    );
+    const results = out.BulkEmailEntryResults ?? [];
+    // A 200 can carry per-entry failures; a missing entry result is treated as not sent.
+    return entries.map((_, i) => {
+      const r = results[i];
+      return { status: r?.Status, messageId: r?.MessageId, error: r?.Error };
+    });
+  }
+
+  async sendTemplated(to: string[], templateName: string, data: Record<string, unknown>): Promise<string> {
+    const out = await this.ses.send(
+      new SendEmailCommand({
+        FromEmailAddress: this.from,
+        ConfigurationSetName: this.configurationSet,
+        Destination: { ToAddresses: to },
+        Content: { Template: { TemplateName: templateName, TemplateData: JSON.stringify(data) } },
+      }),
+    );
+    return out.MessageId ?? '';
+  }
+
+  async send(to: string[], subject: string, html: string, text: string): Promise<string> {
+    const out = await this.ses.send(
+      new SendEmailCommand({
+        FromEmailAddress: this.from,
+        ConfigurationSetName: this.configurationSet,
+        Destination: { ToAddresses: to },
+        Content: { Simple: { Subject: { Data: subject, Charset: 'UTF-8' }, Body: { Html: { Data: html, Charset: 'UTF-8' }, Text: { Data: text, Charset: 'UTF-8' } } } },
+      }),
+    );
+    return out.MessageId ?? '';
+  }
+}
+
+/**
+ * True when the provider answered with an error status, so it accepted nothing and the call may be
+ * claimed again. A timeout or reset has no status: the provider may have accepted, so it is uncertain.
+ */
+export function providerRefused(error: unknown): boolean {
+  const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+  return typeof status === 'number' && status >= 400;
+}

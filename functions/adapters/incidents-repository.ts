@@ -1,0 +1,456 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { ApprovalRequest, ApprovalTier } from '../domain/approval.js';
+import type { ImpactSummary, Incident, SeverityLevel } from '../domain/incident.js';
+import type { Locale } from '../domain/locales.js';
+import type { NoticeContent, NoticeKind } from '../domain/notice.js';
+import type { Clock } from '../shared/clock.js';
+import { randomId, sha256Hex } from '../shared/crypto.js';
+import { IncidentNotFoundError, NoticeNotFoundError } from '../shared/errors.js';
+import { batchPut } from './dynamo-batch.js';
+
+/** One audience member: ids and data categories only; contact details stay in the customers table. */
+export interface AudienceMember {
+  customerId: string;
+  dataCategories: string[];
+}
+
+export interface TimelineEntry {
+  at: string;
+  action: string;
+  actor: string;
+  detail?: Record<string, unknown>;
+}
+
+export type NoticeStatus = 'PENDING_APPROVAL' | 'APPROVED' | 'REJECTED' | 'SENT';
+
+export interface Notice {
+  incidentId: string;
+  noticeId: string;
+  kind: NoticeKind;
+  sequence: number;
+  status: NoticeStatus;
+  content: Partial<Record<Locale, NoticeContent>>;
+  createdAt: string;
+  approvedAt?: string;
+  sentAt?: string;
+}
+
+export interface ApprovalLink {
+  linkHash: string;
+  incidentId: string;
+  requestId: string;
+  approver: string;
+  expiresAt: string;
+}
+
+export interface ProgressNote {
+  at: string;
+  author: string;
+  text: string;
+}
+
+const incidentKey = (id: string) => ({ pk: `INC#${id}`, sk: 'META' });
+const findingKey = (key: string) => ({ pk: `FINDING#${sha256Hex(key)}`, sk: 'FINDING' });
+const DAY_SECONDS = 86_400;
+
+/**
+ * The incidents table: one item collection per incident (meta, raw events, audience chunks, notices,
+ * approvals, notes, timeline), plus lookup items keyed by finding identity and by approval-link hash.
+ */
+export class IncidentsRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Opens an incident unless its finding already has an open one. One transaction writes the finding
+   * lock, the incident, the raw event and the first timeline entry, so a retry can never leave half of it.
+   */
+  async openIncident(incident: Incident, eventId: string, rawEvent: string): Promise<{ created: true } | { created: false; incidentId: string }> {
+    const at = this.clock.now().toISOString();
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...findingKey(incident.findingKey), findingKey: incident.findingKey, incidentId: incident.incidentId, open: true },
+                ConditionExpression: 'attribute_not_exists(pk) OR #open = :false',
+                ExpressionAttributeNames: { '#open': 'open' },
+                ExpressionAttributeValues: { ':false': false },
+              },
+            },
+            { Put: { TableName: this.table, Item: { ...incidentKey(incident.incidentId), type: 'incident', ...incident } } },
+            { Put: { TableName: this.table, Item: this.rawEventItem(incident.incidentId, eventId, rawEvent, at) } },
+            { Put: { TableName: this.table, Item: this.timelineItem(incident.incidentId, { at, action: 'incident-opened', actor: 'intake', detail: { eventId, source: incident.source } }) } },
+          ],
+        }),
+      );
+      return { created: true };
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException) || error.CancellationReasons?.[0]?.Code !== 'ConditionalCheckFailed') throw error;
+      const existing = await this.doc.send(new GetCommand({ TableName: this.table, Key: findingKey(incident.findingKey), ConsistentRead: true }));
+      return { created: false, incidentId: String(existing.Item?.incidentId) };
+    }
+  }
+
+  /** A repeated finding: keep its raw event (once per event id) and note it on the open incident's timeline. */
+  async recordRepeat(incidentId: string, eventId: string, rawEvent: string): Promise<void> {
+    const at = this.clock.now().toISOString();
+    try {
+      await this.doc.send(
+        new PutCommand({ TableName: this.table, Item: this.rawEventItem(incidentId, eventId, rawEvent, at), ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return; // the same event redelivered: already recorded
+      throw error;
+    }
+    await this.appendTimeline(incidentId, { action: 'finding-repeated', actor: 'intake', detail: { eventId } });
+  }
+
+  /** Keeps a rejected alarm with its reason. Returns false when this event id was already kept. */
+  async keepRejectedAlarm(eventId: string, reason: string, rawEvent: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: `REJECTED#${eventId}`, sk: 'REJECTED', type: 'rejected-alarm', eventId, reason, rawEvent, receivedAt: this.clock.now().toISOString() },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async getRejectedAlarm(eventId: string): Promise<{ reason: string; rawEvent: string } | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `REJECTED#${eventId}`, sk: 'REJECTED' } }));
+    return out.Item as { reason: string; rawEvent: string } | undefined;
+  }
+
+  async getIncident(incidentId: string): Promise<Incident> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: incidentKey(incidentId), ConsistentRead: true }));
+    if (!out.Item) throw new IncidentNotFoundError(`Incident ${incidentId} does not exist`);
+    const { pk: _pk, sk: _sk, type: _type, ...incident } = out.Item;
+    return incident as Incident;
+  }
+
+  async findIncidentByFinding(key: string): Promise<string | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: findingKey(key), ConsistentRead: true }));
+    return out.Item?.incidentId as string | undefined;
+  }
+
+  async countRawEvents(incidentId: string): Promise<number> {
+    return (await this.queryPrefix(incidentId, 'RAW#')).length;
+  }
+
+  /** Writes the audience (ids in fixed chunks) and then the assessment, so the incident never points at missing chunks. */
+  async saveAssessment(
+    incidentId: string,
+    assessment: { scope: 'KNOWN' | 'UNKNOWN'; severity: SeverityLevel; impact: ImpactSummary; chunks: AudienceMember[][] },
+  ): Promise<void> {
+    await batchPut(
+      this.doc,
+      this.table,
+      assessment.chunks.map((members, index) => ({ pk: `INC#${incidentId}`, sk: `AUD#${String(index).padStart(6, '0')}`, type: 'audience', members })),
+    );
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: incidentKey(incidentId),
+        UpdateExpression: 'SET #scope = :scope, severity = :severity, impact = :impact, audienceChunks = :chunks',
+        ExpressionAttributeNames: { '#scope': 'scope' },
+        ExpressionAttributeValues: {
+          ':scope': assessment.scope,
+          ':severity': assessment.severity,
+          ':impact': assessment.impact,
+          ':chunks': assessment.chunks.length,
+        },
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+  }
+
+  async getAudienceChunk(incidentId: string, index: number): Promise<AudienceMember[]> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { pk: `INC#${incidentId}`, sk: `AUD#${String(index).padStart(6, '0')}` }, ConsistentRead: true }),
+    );
+    if (!out.Item) throw new IncidentNotFoundError(`Incident ${incidentId} has no audience chunk ${index}`);
+    return out.Item.members as AudienceMember[];
+  }
+
+  async appendTimeline(incidentId: string, entry: Omit<TimelineEntry, 'at'> & { at?: string }): Promise<void> {
+    const at = entry.at ?? this.clock.now().toISOString();
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: this.timelineItem(incidentId, { ...entry, at }) }));
+  }
+
+  async listTimeline(incidentId: string): Promise<TimelineEntry[]> {
+    const items = await this.queryPrefix(incidentId, 'TL#');
+    return items.map(({ at, action, actor, detail }) => ({ at, action, actor, detail }) as TimelineEntry);
+  }
+
+  async createNotice(notice: Notice): Promise<void> {
+    await this.doc.send(
+      new PutCommand({ TableName: this.table, Item: { pk: `INC#${notice.incidentId}`, sk: `NOTICE#${notice.noticeId}`, type: 'notice', ...notice } }),
+    );
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: incidentKey(notice.incidentId),
+        UpdateExpression: 'SET noticeCount = :n',
+        ExpressionAttributeValues: { ':n': notice.sequence },
+      }),
+    );
+  }
+
+  async getNotice(incidentId: string, noticeId: string): Promise<Notice> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `INC#${incidentId}`, sk: `NOTICE#${noticeId}` }, ConsistentRead: true }));
+    if (!out.Item) throw new NoticeNotFoundError(`Notice ${noticeId} of incident ${incidentId} does not exist`);
+    return out.Item as Notice;
+  }
+
+  async listNotices(incidentId: string): Promise<Notice[]> {
+    return (await this.queryPrefix(incidentId, 'NOTICE#')) as Notice[];
+  }
+
+  async setNoticeStatus(incidentId: string, noticeId: string, status: NoticeStatus): Promise<void> {
+    const stamp = status === 'APPROVED' ? 'approvedAt' : status === 'SENT' ? 'sentAt' : 'updatedAt';
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: `INC#${incidentId}`, sk: `NOTICE#${noticeId}` },
+        UpdateExpression: 'SET #status = :status, #stamp = :at',
+        ExpressionAttributeNames: { '#status': 'status', '#stamp': stamp },
+        ExpressionAttributeValues: { ':status': status, ':at': this.clock.now().toISOString() },
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+  }
+
+  async addProgressNote(incidentId: string, author: string, text: string): Promise<void> {
+    const at = this.clock.now().toISOString();
+    await this.getIncident(incidentId);
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: `INC#${incidentId}`, sk: `NOTE#${at}#${randomId(4)}`, type: 'note', at, author, text } }));
+    await this.appendTimeline(incidentId, { at, action: 'progress-note-added', actor: author });
+  }
+
+  async listProgressNotes(incidentId: string, since?: string): Promise<ProgressNote[]> {
+    const notes = (await this.queryPrefix(incidentId, 'NOTE#')) as ProgressNote[];
+    return notes.filter((n) => !since || n.at > since).map(({ at, author, text }) => ({ at, author, text }));
+  }
+
+  /** Closes the incident and frees its finding, so the same finding later opens a new incident. */
+  async closeIncident(incidentId: string, closedBy: string): Promise<void> {
+    const incident = await this.getIncident(incidentId);
+    const at = this.clock.now().toISOString();
+    await this.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.table,
+              Key: incidentKey(incidentId),
+              UpdateExpression: 'SET #status = :closed, closedAt = :at',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':closed': 'CLOSED', ':at': at },
+            },
+          },
+          {
+            Update: {
+              TableName: this.table,
+              Key: findingKey(incident.findingKey),
+              UpdateExpression: 'SET #open = :false',
+              ExpressionAttributeNames: { '#open': 'open' },
+              ExpressionAttributeValues: { ':false': false },
+            },
+          },
+          { Put: { TableName: this.table, Item: this.timelineItem(incidentId, { at, action: 'incident-closed', actor: closedBy }) } },
+        ],
+      }),
+    );
+  }
+
+  async setNextUpdate(incidentId: string, nextUpdateAt: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: incidentKey(incidentId),
+        UpdateExpression: 'SET nextUpdateAt = :next',
+        ExpressionAttributeValues: { ':next': nextUpdateAt },
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+  }
+
+  /**
+   * Stores an approval request with its task token. Keyed by a hash of the token, so a retried
+   * invocation for the same task finds its own request instead of creating a second one.
+   */
+  async putApprovalRequest(request: ApprovalRequest, taskToken: string): Promise<{ created: boolean; notified: string[] }> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: `INC#${request.incidentId}`, sk: `APPROVAL#${request.requestId}`, type: 'approval', ...request, taskToken, notified: [] },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return { created: true, notified: [] };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const existing = await this.getApprovalRecord(request.incidentId, request.requestId);
+      return { created: false, notified: existing?.notified ?? [] };
+    }
+  }
+
+  async getApprovalRequest(incidentId: string, requestId: string): Promise<ApprovalRequest | undefined> {
+    const record = await this.getApprovalRecord(incidentId, requestId);
+    if (!record) return undefined;
+    const { taskToken: _t, notified: _n, ...request } = record;
+    return request;
+  }
+
+  /** Only the approval page's decision path reads the token, and only after its conditional write won. */
+  async getTaskToken(incidentId: string, requestId: string): Promise<string> {
+    const record = await this.getApprovalRecord(incidentId, requestId);
+    if (!record) throw new IncidentNotFoundError(`Approval request ${requestId} of ${incidentId} does not exist`);
+    return record.taskToken;
+  }
+
+  async listApprovalRequests(incidentId: string): Promise<ApprovalRequest[]> {
+    const items = await this.queryPrefix(incidentId, 'APPROVAL#');
+    return items.map(({ taskToken: _t, notified: _n, pk: _p, sk: _s, type: _y, ...request }) => request as ApprovalRequest);
+  }
+
+  async markApproverNotified(incidentId: string, requestId: string, approver: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: `INC#${incidentId}`, sk: `APPROVAL#${requestId}` },
+        UpdateExpression: 'SET notified = list_append(notified, :who)',
+        ExpressionAttributeValues: { ':who': [approver] },
+      }),
+    );
+  }
+
+  /** Earlier pending requests for the notice stop accepting decisions once it is escalated. */
+  async supersedePendingRequests(incidentId: string, noticeId: string, exceptRequestId: string): Promise<number> {
+    const pending = (await this.listApprovalRequests(incidentId)).filter(
+      (r) => r.noticeId === noticeId && r.status === 'PENDING' && r.requestId !== exceptRequestId,
+    );
+    for (const request of pending) {
+      try {
+        await this.doc.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { pk: `INC#${incidentId}`, sk: `APPROVAL#${request.requestId}` },
+            UpdateExpression: 'SET #status = :superseded',
+            ConditionExpression: '#status = :pending',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':superseded': 'SUPERSEDED', ':pending': 'PENDING' },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    return pending.length;
+  }
+
+  /**
+   * Records the one decision for a request. The condition is the whole rule: still pending and not
+   * expired at the moment of writing. Returns false when another decision (or the clock) won.
+   */
+  async recordDecision(
+    incidentId: string,
+    requestId: string,
+    decision: { status: 'APPROVED' | 'REJECTED'; decidedBy: string; reason: string },
+  ): Promise<boolean> {
+    const now = this.clock.now().toISOString();
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `INC#${incidentId}`, sk: `APPROVAL#${requestId}` },
+          UpdateExpression: 'SET #status = :status, decidedBy = :by, decidedAt = :now, reason = :reason',
+          ConditionExpression: '#status = :pending AND expiresAt > :now',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':status': decision.status, ':by': decision.decidedBy, ':now': now, ':reason': decision.reason, ':pending': 'PENDING' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** Only the hash of a link id is stored; the id itself exists only in the approver's email. */
+  async putApprovalLink(link: ApprovalLink): Promise<void> {
+    const expiresEpoch = Math.floor(Date.parse(link.expiresAt) / 1000);
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        // TTL only tidies up 30 days later; expiry itself is enforced by the decision's condition.
+        Item: { pk: `LINK#${link.linkHash}`, sk: 'LINK', type: 'approval-link', ...link, ttl: expiresEpoch + 30 * DAY_SECONDS },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async getApprovalLink(linkHash: string): Promise<ApprovalLink | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `LINK#${linkHash}`, sk: 'LINK' }, ConsistentRead: true }));
+    if (!out.Item) return undefined;
+    const { pk: _p, sk: _s, type: _t, ttl: _ttl, ...link } = out.Item;
+    return link as ApprovalLink;
+  }
+
+  private async getApprovalRecord(incidentId: string, requestId: string) {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `INC#${incidentId}`, sk: `APPROVAL#${requestId}` }, ConsistentRead: true }));
+    if (!out.Item) return undefined;
+    const { pk: _p, sk: _s, type: _t, ...record } = out.Item;
+    return record as ApprovalRequest & { taskToken: string; notified: string[] };
+  }
+
+  private async queryPrefix(incidentId: string, prefix: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': `INC#${incidentId}`, ':prefix': prefix },
+          ExclusiveStartKey: start,
+          ConsistentRead: true,
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  private rawEventItem(incidentId: string, eventId: string, rawEvent: string, at: string) {
+    return { pk: `INC#${incidentId}`, sk: `RAW#${eventId}`, type: 'raw-event', eventId, rawEvent, receivedAt: at };
+  }
+
+  private timelineItem(incidentId: string, entry: TimelineEntry) {
+    return { pk: `INC#${incidentId}`, sk: `TL#${entry.at}#${randomId(6)}`, type: 'timeline', ...entry };
+  }
+}
+
+export type { ApprovalTier };

@@ -1,0 +1,43 @@
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+
+export interface Messaging {
+  /** One SMS to one number; returns the SNS message id. */
+  sendSms(phoneNumber: string, message: string): Promise<string>;
+  /** A message to a topic (response team, downstream public channels). */
+  publish(topicArn: string, subject: string, message: string, attributes?: Record<string, string>): Promise<string>;
+}
+
+export class SnsMessaging implements Messaging {
+  constructor(
+    private readonly sns: SNSClient,
+    private readonly smsSenderId?: string,
+  ) {}
+
+  async sendSms(phoneNumber: string, message: string): Promise<string> {
+    const out = await this.sns.send(
+      new PublishCommand({
+        PhoneNumber: phoneNumber,
+        Message: message,
+        MessageAttributes: {
+          // Transactional: security notices must not be throttled as marketing or dropped at quiet hours.
+          'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
+          ...(this.smsSenderId ? { 'AWS.SNS.SMS.SenderID': { DataType: 'String', StringValue: this.smsSenderId } } : {}),
+        },
+      }),
+    );
+    return out.MessageId ?? '';
+  }
+
+  async publish(topicArn: string, subject: string, message: string, attributes: Record<string, string> = {}): Promise<string> {
+    const out = await this.sns.send(
+      new PublishCommand({
+        TopicArn: topicArn,
+        // SNS subjects are ASCII-ish, single line, at most 100 characters.
+        Subject: subject.replace(/[\r\n]+/g, ' ').slice(0, 100),
+        Message: message,
+        MessageAttributes: Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }])),
+      }),
+    );
+    return out.MessageId ?? '';
+  }
+}

@@ -1,0 +1,34 @@
+import { ExecutionAlreadyExists, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+
+export interface Workflow {
+  /** Starts the incident's execution; the incident id is the name, so a repeat finds the same one. */
+  start(name: string, input: Record<string, unknown>): Promise<{ executionArn?: string; alreadyStarted: boolean }>;
+  succeed(taskToken: string, output: Record<string, unknown>): Promise<void>;
+  fail(taskToken: string, error: string, cause: string): Promise<void>;
+}
+
+export class StepFunctionsWorkflow implements Workflow {
+  constructor(
+    private readonly sfn: SFNClient,
+    private readonly stateMachineArn: string,
+  ) {}
+
+  async start(name: string, input: Record<string, unknown>) {
+    try {
+      const out = await this.sfn.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }));
+      return { executionArn: out.executionArn, alreadyStarted: false };
+    } catch (error) {
+      // Same name already used (running with other input, or finished): the incident already has its execution.
+      if (error instanceof ExecutionAlreadyExists) return { alreadyStarted: true };
+      throw error;
+    }
+  }
+
+  async succeed(taskToken: string, output: Record<string, unknown>): Promise<void> {
+    await this.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+  }
+
+  async fail(taskToken: string, error: string, cause: string): Promise<void> {
+    await this.sfn.send(new SendTaskFailureCommand({ taskToken, error, cause }));
+  }
+}

@@ -1,0 +1,54 @@
+import { ApprovalRefusedError } from '../shared/errors.js';
+
+export type ApprovalTier = 'primary' | 'backup';
+export type ApprovalStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'SUPERSEDED';
+export type Decision = 'approve' | 'reject';
+
+export interface ApprovalRequest {
+  incidentId: string;
+  requestId: string;
+  noticeId: string;
+  tier: ApprovalTier;
+  status: ApprovalStatus;
+  expiresAt: string;
+  createdAt: string;
+  decidedBy?: string;
+  decidedAt?: string;
+  reason?: string;
+}
+
+/** 32 random bytes in base64url: what a link carries. Anything else is refused before any lookup. */
+export const LINK_ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+/** Why a link can no longer decide, or undefined when it still can. Expiry is checked here and in the write condition. */
+export function refusalFor(request: ApprovalRequest, now: Date): ApprovalRefusedError | undefined {
+  if (request.status === 'APPROVED' || request.status === 'REJECTED') {
+    const verb = request.status === 'APPROVED' ? 'approved' : 'rejected';
+    return new ApprovalRefusedError(409, 'already-decided', `This notice was already ${verb} by ${request.decidedBy} at ${request.decidedAt}.`);
+  }
+  if (request.status === 'SUPERSEDED') {
+    return new ApprovalRefusedError(410, 'superseded', 'This link was replaced: the request was escalated to other approvers.');
+  }
+  if (Date.parse(request.expiresAt) <= now.getTime()) {
+    return new ApprovalRefusedError(410, 'expired', `This link expired at ${request.expiresAt}.`);
+  }
+  return undefined;
+}
+
+export interface DecisionForm {
+  decision: Decision;
+  reason: string;
+}
+
+/** Parses the POSTed form; a rejection needs a reason because it goes back to the response team. */
+export function parseDecisionForm(body: URLSearchParams): DecisionForm {
+  const decision = body.get('decision');
+  const reason = (body.get('reason') ?? '').trim().slice(0, 1000);
+  if (decision !== 'approve' && decision !== 'reject') {
+    throw new ApprovalRefusedError(400, 'bad-request', 'Choose approve or reject.');
+  }
+  if (decision === 'reject' && reason.length === 0) {
+    throw new ApprovalRefusedError(400, 'bad-request', 'A rejection needs a reason.');
+  }
+  return { decision, reason };
+}

@@ -1,0 +1,53 @@
+export type Channel = 'email' | 'sms';
+export type OutcomeStatus = 'SENT' | 'FAILED' | 'RETRYABLE' | 'UNCERTAIN';
+
+export interface Recipient {
+  customerId: string;
+  locale: string;
+}
+
+export interface PlannedBatch<R extends Recipient> {
+  /** Deterministic within a chunk: the same chunk always yields the same keys, so a retry finds its claims. */
+  batchKey: string;
+  locale: string;
+  recipients: R[];
+}
+
+/** Groups by locale (one template per locale), orders by id, and cuts into batches of `max`. */
+export function planBatches<R extends Recipient>(recipients: R[], max: number, keyPrefix: string): PlannedBatch<R>[] {
+  const byLocale = new Map<string, R[]>();
+  for (const r of recipients) {
+    const list = byLocale.get(r.locale) ?? [];
+    list.push(r);
+    byLocale.set(r.locale, list);
+  }
+  const batches: PlannedBatch<R>[] = [];
+  for (const locale of [...byLocale.keys()].sort()) {
+    const list = byLocale.get(locale)!.sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
+    for (let i = 0; i * max < list.length; i += 1) {
+      batches.push({ batchKey: `${keyPrefix}#${locale}#${i}`, locale, recipients: list.slice(i * max, (i + 1) * max) });
+    }
+  }
+  return batches;
+}
+
+/**
+ * SES v2 BulkEmailStatus to a ledger outcome. Recipient-specific refusals are final; throttling,
+ * transient and account-level states are retried, so a misconfiguration never silently drops a notice.
+ */
+export function outcomeOfSesStatus(status: string | undefined): OutcomeStatus {
+  switch (status) {
+    case 'SUCCESS':
+      return 'SENT';
+    case 'MESSAGE_REJECTED':
+    case 'INVALID_PARAMETER':
+      return 'FAILED';
+    default:
+      return 'RETRYABLE';
+  }
+}
+
+/** Errors from SNS Publish that concern the number itself; everything else is retried. */
+export function isPermanentSmsError(errorName: string): boolean {
+  return ['InvalidParameterException', 'InvalidParameterValueException', 'EndpointDisabledException', 'OptedOutException'].includes(errorName);
+}

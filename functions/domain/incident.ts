@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+export const alarmSources = ['guardduty', 'securityhub', 'macie', 'cloudwatch', 'manual'] as const;
+export type AlarmSource = (typeof alarmSources)[number];
+
+export const severityLevels = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+export type SeverityLevel = (typeof severityLevels)[number];
+
+/** What intake makes of any alarm: one shape, whatever the source. No customer data. */
+export const incidentDraftSchema = z.object({
+  source: z.enum(alarmSources),
+  /** Stable identity of the finding across repeats, e.g. `guardduty:<detector>/<finding id>`. */
+  findingKey: z.string().min(1).max(1024),
+  /** The alarm's own severity, normalised to 0..10. */
+  alarmSeverity: z.number().min(0).max(10),
+  title: z.string().min(1).max(512),
+  description: z.string().max(4096),
+  /** Identifiers of affected resources (ARNs, bucket names, instance ids) used to find customers. */
+  affectedResources: z.array(z.string().min(1)).max(500),
+  firstSeenAt: z.iso.datetime({ offset: true }),
+  accountId: z.string().optional(),
+  region: z.string().optional(),
+});
+export type IncidentDraft = z.infer<typeof incidentDraftSchema>;
+
+export const incidentStatuses = ['OPEN', 'CLOSED'] as const;
+export const scopeStates = ['PENDING', 'KNOWN', 'UNKNOWN'] as const;
+
+export interface ImpactSummary {
+  affectedCustomers: number;
+  byDataCategory: Record<string, number>;
+  byJurisdiction: Record<string, number>;
+  byLocale: Record<string, number>;
+  byChannel: Record<string, number>;
+}
+
+export interface Incident extends IncidentDraft {
+  incidentId: string;
+  status: (typeof incidentStatuses)[number];
+  scope: (typeof scopeStates)[number];
+  severity: SeverityLevel;
+  createdAt: string;
+  closedAt?: string;
+  impact?: ImpactSummary;
+  audienceChunks?: number;
+  nextUpdateAt?: string;
+  noticeCount?: number;
+}
+
+/** `inc-YYYYMMDD-<hash>`: readable in the console, valid as an execution name, stable for a given event. */
+export function incidentIdFor(findingKey: string, eventId: string, firstSeenAt: string, hash: (v: string) => string): string {
+  const day = firstSeenAt.slice(0, 10).replaceAll('-', '');
+  return `inc-${day}-${hash(`${findingKey}#${eventId}`).slice(0, 12)}`;
+}
+
+/** Maps a 0..10 alarm severity to a level; `affectedCustomers` and sensitive data raise it. */
+export function severityFor(alarmSeverity: number, affectedCustomers: number, sensitiveData: boolean): SeverityLevel {
+  let rank = alarmSeverity >= 9 ? 3 : alarmSeverity >= 7 ? 2 : alarmSeverity >= 4 ? 1 : 0;
+  if (sensitiveData && affectedCustomers > 0) rank = Math.max(rank, 2);
+  if (affectedCustomers >= 10_000) rank = Math.max(rank, 3);
+  return severityLevels[Math.min(rank, 3)]!;
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { ConfigurationError } from './errors.js';
+
+/**
+ * Parses `env` with `schema` once, at module load, and fails fast with every bad key named.
+ * Values are echoed for non-secret settings only; nothing secret lives in these variables.
+ */
+export function parseConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const key = issue.path.join('.');
+      return `${key}=${JSON.stringify(env[key] ?? null)}: ${issue.message}`;
+    });
+    throw new ConfigurationError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  return result.data;
+}
+
+export const commaList = z
+  .string()
+  .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean));
+
+export const emailList = commaList.pipe(z.array(z.email()).min(1));
+
+export const positiveInt = z.coerce.number().int().positive();
+
+/** Table names every data-touching function reads. */
+export const tablesEnv = z.object({
+  INCIDENTS_TABLE: z.string().min(1),
+  CUSTOMERS_TABLE: z.string().min(1),
+  DELIVERIES_TABLE: z.string().min(1),
+});

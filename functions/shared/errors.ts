@@ -1,0 +1,50 @@
+/**
+ * Error classes shared by every step. Their names are the contract with the state machine:
+ * Retry and Catch match `error.name`, so renaming one is a breaking change to the definition.
+ */
+export class BreachNoticeError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** An alarm event that is not valid for its kind; stored and reported, never retried. */
+export class MalformedAlarmError extends BreachNoticeError {
+  constructor(
+    message: string,
+    readonly issues: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** An event from a source or detail-type the intake does not know. */
+export class UnknownAlarmError extends BreachNoticeError {}
+
+export class IncidentNotFoundError extends BreachNoticeError {}
+
+export class NoticeNotFoundError extends BreachNoticeError {}
+
+/** Raised in the workflow (via SendTaskFailure) when an approver rejects a notice. */
+export class NoticeRejectedError extends BreachNoticeError {}
+
+/** Some recipients got a transient failure (throttling, 5xx); the state machine retries the batch. */
+export class DeliveryRetryableError extends BreachNoticeError {}
+
+/** Another invocation holds a live claim on a provider call; retry after its lease. */
+export class BatchInFlightError extends BreachNoticeError {}
+
+/** Invalid environment or CDK context; the message names the key and the bad value. */
+export class ConfigurationError extends BreachNoticeError {}
+
+/** Approval-link refusals carry the HTTP status the approval page answers with. */
+export class ApprovalRefusedError extends BreachNoticeError {
+  constructor(
+    readonly status: 400 | 403 | 404 | 409 | 410,
+    readonly reasonCode: 'bad-request' | 'unknown-link' | 'already-decided' | 'expired' | 'superseded',
+    message: string,
+  ) {
+    super(message);
+  }
+}
