@@ -39,6 +39,8 @@ export interface Notice {
   status: NoticeStatus;
   content: Partial<Record<Locale, NoticeContent>>;
   createdAt: string;
+  /** The time this notice tells customers the next update will come by. */
+  promisedNextUpdateAt: string;
   approvedAt?: string;
   sentAt?: string;
 }
@@ -223,7 +225,7 @@ export class IncidentsRepository {
   }
 
   async listNotices(incidentId: string): Promise<Notice[]> {
-    return (await this.queryPrefix(incidentId, 'NOTICE#')) as Notice[];
+    return this.queryPrefix<Notice>(incidentId, 'NOTICE#');
   }
 
   async setNoticeStatus(incidentId: string, noticeId: string, status: NoticeStatus): Promise<void> {
@@ -248,7 +250,7 @@ export class IncidentsRepository {
   }
 
   async listProgressNotes(incidentId: string, since?: string): Promise<ProgressNote[]> {
-    const notes = (await this.queryPrefix(incidentId, 'NOTE#')) as ProgressNote[];
+    const notes = await this.queryPrefix<ProgressNote>(incidentId, 'NOTE#');
     return notes.filter((n) => !since || n.at > since).map(({ at, author, text }) => ({ at, author, text }));
   }
 
@@ -331,8 +333,8 @@ export class IncidentsRepository {
   }
 
   async listApprovalRequests(incidentId: string): Promise<ApprovalRequest[]> {
-    const items = await this.queryPrefix(incidentId, 'APPROVAL#');
-    return items.map(({ taskToken: _t, notified: _n, pk: _p, sk: _s, type: _y, ...request }) => request as ApprovalRequest);
+    const items = await this.queryPrefix<ApprovalRequest & Record<string, unknown>>(incidentId, 'APPROVAL#');
+    return items.map(({ taskToken: _t, notified: _n, pk: _p, sk: _s, type: _y, ...request }) => request);
   }
 
   async markApproverNotified(incidentId: string, requestId: string, approver: string): Promise<void> {
@@ -425,7 +427,7 @@ export class IncidentsRepository {
     return record as ApprovalRequest & { taskToken: string; notified: string[] };
   }
 
-  private async queryPrefix(incidentId: string, prefix: string): Promise<Record<string, unknown>[]> {
+  private async queryPrefix<T = Record<string, unknown>>(incidentId: string, prefix: string): Promise<T[]> {
     const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -441,7 +443,7 @@ export class IncidentsRepository {
       items.push(...(out.Items ?? []));
       start = out.LastEvaluatedKey;
     } while (start);
-    return items;
+    return items as T[];
   }
 
   private rawEventItem(incidentId: string, eventId: string, rawEvent: string, at: string) {

@@ -60,3 +60,5 @@ export function severityFor(alarmSeverity: number, affectedCustomers: number, se
   if (affectedCustomers >= 10_000) rank = Math.max(rank, 3);
   return severityLevels[Math.min(rank, 3)]!;
 }
+
+export const incidentIdSchema = z.string().regex(/^inc-\d{8}-[0-9a-f]{12}$/, 'expected an incident id like inc-20260101-0123456789ab');

@@ -31,3 +31,13 @@ export const tablesEnv = z.object({
   CUSTOMERS_TABLE: z.string().min(1),
   DELIVERIES_TABLE: z.string().min(1),
 });
+
+export const localesEnv = z.object({
+  LOCALES: commaList.pipe(z.array(z.enum(['en', 'zh-CN'])).min(1)).default(['en', 'zh-CN']),
+});
+
+export const senderEnv = z.object({
+  SENDER_ADDRESS: z.email(),
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  TEMPLATE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('breach-notice'),
+});

@@ -48,3 +48,6 @@ export class ApprovalRefusedError extends BreachNoticeError {
     super(message);
   }
 }
+
+/** A send was asked for a notice no approver has approved: never send it. */
+export class NoticeNotApprovedError extends BreachNoticeError {}

@@ -1,0 +1,50 @@
+import { APIGatewayProxyEventV2Schema } from '@aws-lambda-powertools/parser/schemas';
+import type { APIGatewayProxyEventV2 } from '@aws-lambda-powertools/parser/types';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { IncidentsRepository } from '../adapters/incidents-repository.js';
+import { StepFunctionsWorkflow } from '../adapters/workflow.js';
+import { systemClock } from '../shared/clock.js';
+import { dynamo, sfn } from '../shared/clients.js';
+import { localesEnv, parseConfig } from '../shared/config.js';
+import { stepHandler } from '../shared/handler.js';
+import { logger } from '../shared/powertools.js';
+import { decideApproval, showApproval, type PageResponse } from '../steps/approval-page.js';
+
+const config = parseConfig(localesEnv.extend({ INCIDENTS_TABLE: z.string().min(1) }));
+const deps = {
+  incidents: new IncidentsRepository(dynamo, config.INCIDENTS_TABLE, systemClock),
+  // SendTaskSuccess/Failure take the token alone; the state machine ARN is not needed here.
+  workflow: new StepFunctionsWorkflow(sfn, 'arn:aws:states:::unused'),
+  clock: systemClock,
+  locales: config.LOCALES,
+};
+
+const SECURITY_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+};
+
+function respond(page: PageResponse, withBody = true): APIGatewayProxyStructuredResultV2 {
+  return { statusCode: page.status, headers: SECURITY_HEADERS, body: withBody ? page.html : '' };
+}
+
+function formBody(event: APIGatewayProxyEventV2): URLSearchParams {
+  const raw = event.body ?? '';
+  return new URLSearchParams(event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw);
+}
+
+/** GET/HEAD show the page and decide nothing; only POST decides. The link id is never logged. */
+export const handler = stepHandler(APIGatewayProxyEventV2Schema, async (event) => {
+  const linkId = event.pathParameters?.linkId ?? '';
+  const method = event.requestContext.http.method;
+  const meta = { sourceIp: event.requestContext.http.sourceIp, userAgent: event.requestContext.http.userAgent ?? '' };
+  logger.info('Approval page request', { method, sourceIp: meta.sourceIp });
+  if (method === 'POST') return respond(await decideApproval(linkId, formBody(event), meta, deps));
+  if (method === 'GET' || method === 'HEAD') return respond(await showApproval(linkId, meta, deps), method === 'GET');
+  return { statusCode: 405, headers: { ...SECURITY_HEADERS, allow: 'GET, HEAD, POST' }, body: '' };
+});

@@ -1,0 +1,25 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { z } from 'zod';
+import { CustomersRepository } from '../adapters/customers-repository.js';
+import { IncidentsRepository } from '../adapters/incidents-repository.js';
+import { incidentIdSchema } from '../domain/incident.js';
+import { systemClock } from '../shared/clock.js';
+import { dynamo } from '../shared/clients.js';
+import { parseConfig, positiveInt, tablesEnv } from '../shared/config.js';
+import { stepHandler } from '../shared/handler.js';
+import { logger, metrics } from '../shared/powertools.js';
+import { assessImpact } from '../steps/assess-impact.js';
+
+const config = parseConfig(tablesEnv.extend({ AUDIENCE_CHUNK_SIZE: positiveInt.max(2000).default(500) }));
+const deps = {
+  incidents: new IncidentsRepository(dynamo, config.INCIDENTS_TABLE, systemClock),
+  customers: new CustomersRepository(dynamo, config.CUSTOMERS_TABLE),
+  audienceChunkSize: config.AUDIENCE_CHUNK_SIZE,
+};
+
+export const handler = stepHandler(z.object({ incidentId: incidentIdSchema }), async ({ incidentId }) => {
+  const result = await assessImpact(incidentId, deps);
+  metrics.addMetric('AffectedCustomers', MetricUnit.Count, result.affectedCustomers);
+  logger.info('Impact assessed', { incidentId, ...result });
+  return result;
+}, { publishesMetrics: true });

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { IncidentsRepository } from '../adapters/incidents-repository.js';
+import { incidentIdSchema } from '../domain/incident.js';
+import { systemClock } from '../shared/clock.js';
+import { dynamo } from '../shared/clients.js';
+import { localesEnv, parseConfig, positiveInt } from '../shared/config.js';
+import { stepHandler } from '../shared/handler.js';
+import { draftNoticeStep } from '../steps/draft-notice.js';
+
+const config = parseConfig(
+  localesEnv.extend({
+    INCIDENTS_TABLE: z.string().min(1),
+    COMPANY_NAME: z.string().min(1),
+    COMPANY_CONTACT: z.string().min(1),
+    INCIDENT_PAGE_URL: z.url(),
+    UPDATE_CADENCE_SECONDS: positiveInt,
+  }),
+);
+const deps = {
+  incidents: new IncidentsRepository(dynamo, config.INCIDENTS_TABLE, systemClock),
+  clock: systemClock,
+  locales: config.LOCALES,
+  company: { name: config.COMPANY_NAME, contact: config.COMPANY_CONTACT, incidentPageUrl: config.INCIDENT_PAGE_URL },
+  updateCadenceSeconds: config.UPDATE_CADENCE_SECONDS,
+};
+
+export const handler = stepHandler(z.object({ incidentId: incidentIdSchema, kind: z.enum(['first-notice', 'update']) }), ({ incidentId, kind }) =>
+  draftNoticeStep(incidentId, kind, deps),
+);

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { IncidentsRepository } from '../adapters/incidents-repository.js';
+import { SnsMessaging } from '../adapters/messaging.js';
+import { incidentIdSchema } from '../domain/incident.js';
+import { systemClock } from '../shared/clock.js';
+import { dynamo, sns } from '../shared/clients.js';
+import { parseConfig } from '../shared/config.js';
+import { idempotentStepHandler } from '../shared/handler.js';
+import { pageEvents, pageResponseTeam } from '../steps/page-response-team.js';
+
+const config = parseConfig(
+  z.object({
+    INCIDENTS_TABLE: z.string().min(1),
+    IDEMPOTENCY_TABLE: z.string().min(1),
+    RESPONSE_TEAM_TOPIC_ARN: z.string().startsWith('arn:'),
+    AWS_REGION: z.string().min(1),
+    /** `{region}` and `{executionArn}` are filled in; the local twin points it at its own console. */
+    EXECUTION_CONSOLE_URL: z.string().default('https://{region}.console.aws.amazon.com/states/home?region={region}#/v2/executions/details/{executionArn}'),
+  }),
+);
+const deps = {
+  incidents: new IncidentsRepository(dynamo, config.INCIDENTS_TABLE, systemClock),
+  messaging: new SnsMessaging(sns),
+  topicArn: config.RESPONSE_TEAM_TOPIC_ARN,
+  consoleUrl: (executionArn: string) => config.EXECUTION_CONSOLE_URL.replaceAll('{region}', config.AWS_REGION).replaceAll('{executionArn}', executionArn),
+};
+
+const schema = z.object({
+  incidentId: incidentIdSchema,
+  event: z.enum(pageEvents),
+  executionArn: z.string().min(1),
+  reason: z.string().max(2000).optional(),
+  error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
+});
+
+// Idempotent on the whole payload: a retried invocation must not page the team twice.
+export const handler = idempotentStepHandler(schema, config.IDEMPOTENCY_TABLE, (input) => pageResponseTeam(input, deps));

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { IncidentsRepository } from '../adapters/incidents-repository.js';
+import { incidentIdSchema } from '../domain/incident.js';
+import { systemClock } from '../shared/clock.js';
+import { dynamo } from '../shared/clients.js';
+import { parseConfig, positiveInt } from '../shared/config.js';
+import { stepHandler } from '../shared/handler.js';
+import { planNextUpdate } from '../steps/plan-next-update.js';
+
+const config = parseConfig(z.object({ INCIDENTS_TABLE: z.string().min(1), UPDATE_CADENCE_SECONDS: positiveInt }));
+const deps = {
+  incidents: new IncidentsRepository(dynamo, config.INCIDENTS_TABLE, systemClock),
+  clock: systemClock,
+  updateCadenceSeconds: config.UPDATE_CADENCE_SECONDS,
+};
+
+export const handler = stepHandler(z.object({ incidentId: incidentIdSchema }), ({ incidentId }) => planNextUpdate(incidentId, deps));

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { SesEmailSender } from '../adapters/email-sender.js';
+import { IncidentsRepository } from '../adapters/incidents-repository.js';
+import { incidentIdSchema } from '../domain/incident.js';
+import { systemClock } from '../shared/clock.js';
+import { dynamo, ses } from '../shared/clients.js';
+import { emailList, localesEnv, parseConfig, senderEnv } from '../shared/config.js';
+import { stepHandler } from '../shared/handler.js';
+import { requestApproval } from '../steps/request-approval.js';
+
+const config = parseConfig(
+  localesEnv.extend(senderEnv.shape).extend({
+    INCIDENTS_TABLE: z.string().min(1),
+    APPROVER_EMAILS: emailList,
+    BACKUP_APPROVER_EMAILS: emailList,
+    APPROVAL_BASE_URL: z.url(),
+  }),
+);
+const deps = {
+  incidents: new IncidentsRepository(dynamo, config.INCIDENTS_TABLE, systemClock),
+  email: new SesEmailSender(ses, config.SENDER_ADDRESS, config.SES_CONFIGURATION_SET),
+  clock: systemClock,
+  approvers: { primary: config.APPROVER_EMAILS, backup: config.BACKUP_APPROVER_EMAILS },
+  approvalBaseUrl: config.APPROVAL_BASE_URL,
+  locales: config.LOCALES,
+};
+
+const schema = z.object({
+  incidentId: incidentIdSchema,
+  noticeId: z.string().min(1).max(64),
+  tier: z.enum(['primary', 'backup']),
+  // Never logged: the logger sees only the parsed result of the logic, which omits it.
+  taskToken: z.string().min(1).max(2048),
+  timeoutSeconds: z.number().int().positive(),
+});
+
+export const handler = stepHandler(schema, (input) => requestApproval(input, deps));

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { DeliveriesLedger } from '../adapters/deliveries-ledger.js';
+import { SesEmailSender } from '../adapters/email-sender.js';
+import { IncidentsRepository } from '../adapters/incidents-repository.js';
+import { SnsMessaging } from '../adapters/messaging.js';
+import { incidentIdSchema } from '../domain/incident.js';
+import { systemClock } from '../shared/clock.js';
+import { dynamo, ses, sns } from '../shared/clients.js';
+import { emailList, parseConfig, senderEnv } from '../shared/config.js';
+import { idempotentStepHandler } from '../shared/handler.js';
+import { sendFinalReport } from '../steps/send-final-report.js';
+
+const config = parseConfig(
+  senderEnv.extend({
+    INCIDENTS_TABLE: z.string().min(1),
+    DELIVERIES_TABLE: z.string().min(1),
+    IDEMPOTENCY_TABLE: z.string().min(1),
+    RESPONSE_TEAM_TOPIC_ARN: z.string().startsWith('arn:'),
+    REPORT_RECIPIENTS: emailList,
+    REPORT_LOCALE: z.enum(['en', 'zh-CN']).default('en'),
+  }),
+);
+const deps = {
+  incidents: new IncidentsRepository(dynamo, config.INCIDENTS_TABLE, systemClock),
+  ledger: new DeliveriesLedger(dynamo, config.DELIVERIES_TABLE, systemClock, 1),
+  email: new SesEmailSender(ses, config.SENDER_ADDRESS, config.SES_CONFIGURATION_SET),
+  messaging: new SnsMessaging(sns),
+  templatePrefix: config.TEMPLATE_PREFIX,
+  reportLocale: config.REPORT_LOCALE,
+  reportRecipients: config.REPORT_RECIPIENTS,
+  topicArn: config.RESPONSE_TEAM_TOPIC_ARN,
+};
+
+export const handler = idempotentStepHandler(z.object({ incidentId: incidentIdSchema }), config.IDEMPOTENCY_TABLE, ({ incidentId }) =>
+  sendFinalReport(incidentId, deps),
+);

@@ -1,0 +1,56 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { z } from 'zod';
+import { CustomersRepository } from '../adapters/customers-repository.js';
+import { DeliveriesLedger } from '../adapters/deliveries-ledger.js';
+import { SesEmailSender } from '../adapters/email-sender.js';
+import { IncidentsRepository } from '../adapters/incidents-repository.js';
+import { SnsMessaging } from '../adapters/messaging.js';
+import { incidentIdSchema } from '../domain/incident.js';
+import { systemClock } from '../shared/clock.js';
+import { dynamo, ses, sns } from '../shared/clients.js';
+import { localesEnv, parseConfig, positiveInt, senderEnv, tablesEnv } from '../shared/config.js';
+import { stepHandler } from '../shared/handler.js';
+import { logger, metrics } from '../shared/powertools.js';
+import { sendNotices } from '../steps/send-notices.js';
+
+const config = parseConfig(
+  tablesEnv.extend(localesEnv.shape).extend(senderEnv.shape).extend({
+    MAX_CHUNKS_PER_INVOCATION: positiveInt.default(20),
+    /** Stop taking new chunks when less than this remains of the invocation. */
+    RESERVE_MS: positiveInt.default(120_000),
+    SMS_CONCURRENCY: positiveInt.max(50).default(10),
+    /** Must be at least the function timeout, so a live holder is never taken over. */
+    CLAIM_LEASE_SECONDS: positiveInt.default(960),
+    SMS_SENDER_ID: z.string().regex(/^[A-Za-z0-9]{1,11}$/).optional(),
+  }),
+);
+const incidents = new IncidentsRepository(dynamo, config.INCIDENTS_TABLE, systemClock);
+const customers = new CustomersRepository(dynamo, config.CUSTOMERS_TABLE);
+const ledger = new DeliveriesLedger(dynamo, config.DELIVERIES_TABLE, systemClock, config.CLAIM_LEASE_SECONDS);
+const email = new SesEmailSender(ses, config.SENDER_ADDRESS, config.SES_CONFIGURATION_SET);
+const messaging = new SnsMessaging(sns, config.SMS_SENDER_ID);
+
+const schema = z.object({ incidentId: incidentIdSchema, noticeId: z.string().min(1).max(64), fromChunk: z.number().int().min(0) });
+
+export const handler = stepHandler(schema, async (input, context) => {
+  const result = await sendNotices(input, {
+    incidents,
+    customers,
+    ledger,
+    email,
+    messaging,
+    clock: systemClock,
+    owner: context.awsRequestId,
+    remainingTimeMs: () => context.getRemainingTimeInMillis(),
+    templatePrefix: config.TEMPLATE_PREFIX,
+    locales: config.LOCALES,
+    maxChunksPerInvocation: config.MAX_CHUNKS_PER_INVOCATION,
+    reserveMs: config.RESERVE_MS,
+    smsConcurrency: config.SMS_CONCURRENCY,
+  });
+  metrics.addMetric('NoticesSent', MetricUnit.Count, result.sent);
+  metrics.addMetric('NoticesFailed', MetricUnit.Count, result.failed);
+  metrics.addMetric('NoticesUncertain', MetricUnit.Count, result.uncertain);
+  logger.info('Send iteration finished', { ...input, ...result });
+  return result;
+}, { publishesMetrics: true });

@@ -1,0 +1,83 @@
+import type { EventBridgeEvent } from '@aws-lambda-powertools/parser/types';
+import type { IncidentsRepository } from '../adapters/incidents-repository.js';
+import type { Messaging } from '../adapters/messaging.js';
+import type { Workflow } from '../adapters/workflow.js';
+import { parseAlarm, type AlarmSettings } from '../domain/alarms.js';
+import { incidentIdFor, severityFor, type Incident } from '../domain/incident.js';
+import type { Clock } from '../shared/clock.js';
+import { sha256Hex } from '../shared/crypto.js';
+
+/** Settings the workflow reads from its execution input (`$$.Execution.Input.settings`). */
+export interface WorkflowSettings {
+  approvalTimeoutSeconds: number;
+  escalationTimeoutSeconds: number;
+}
+
+export interface IntakeDeps {
+  incidents: IncidentsRepository;
+  workflow: Workflow;
+  messaging: Messaging;
+  clock: Clock;
+  alarmSettings: AlarmSettings;
+  workflowSettings: WorkflowSettings;
+  responseTeamTopicArn: string;
+}
+
+export interface IntakeResult {
+  incidentId: string;
+  outcome: 'opened' | 'repeated';
+}
+
+/**
+ * Normalises an alarm, opens one incident per new finding (or notes the repeat on the open one) and
+ * makes sure its execution runs. Safe to redeliver: every write is conditional and the start is idempotent.
+ */
+export async function intakeAlarm(event: EventBridgeEvent, rawEvent: string, deps: IntakeDeps): Promise<IntakeResult[]> {
+  const drafts = parseAlarm(event, deps.alarmSettings);
+  const results: IntakeResult[] = [];
+  for (const draft of drafts) {
+    const incident: Incident = {
+      ...draft,
+      incidentId: incidentIdFor(draft.findingKey, event.id, draft.firstSeenAt, sha256Hex),
+      status: 'OPEN',
+      scope: 'PENDING',
+      severity: severityFor(draft.alarmSeverity, 0, false),
+      createdAt: deps.clock.now().toISOString(),
+    };
+    const opened = await deps.incidents.openIncident(incident, event.id, rawEvent);
+    const incidentId = opened.created ? incident.incidentId : opened.incidentId;
+    if (!opened.created) await deps.incidents.recordRepeat(incidentId, event.id, rawEvent);
+    // Also on repeats: if a crash came between opening and starting, this is where the start happens.
+    const started = await deps.workflow.start(incidentId, { incidentId, settings: deps.workflowSettings });
+    if (started.executionArn) {
+      await deps.incidents.appendTimeline(incidentId, { action: 'workflow-started', actor: 'intake', detail: { executionArn: started.executionArn } });
+    }
+    results.push({ incidentId, outcome: opened.created ? 'opened' : 'repeated' });
+  }
+  return results;
+}
+
+/** Keeps a bad alarm with its reason and tells the response team, once per event id. */
+export async function rejectAlarm(
+  eventId: string,
+  errorName: string,
+  reason: string,
+  rawEvent: string,
+  deps: Pick<IntakeDeps, 'incidents' | 'messaging' | 'responseTeamTopicArn'>,
+): Promise<{ reported: boolean }> {
+  const isNew = await deps.incidents.keepRejectedAlarm(eventId, `${errorName}: ${reason}`, rawEvent);
+  if (!isNew) return { reported: false };
+  await deps.messaging.publish(
+    deps.responseTeamTopicArn,
+    `Alarm rejected by breach-notice intake (${errorName})`,
+    [
+      `An alarm could not be turned into an incident and started nothing.`,
+      `Event id: ${eventId}`,
+      `Error: ${errorName}`,
+      `Reason: ${reason}`,
+      `The raw event is kept in the incidents table under pk REJECTED#${eventId}.`,
+    ].join('\n'),
+    { event: 'alarm-rejected' },
+  );
+  return { reported: true };
+}

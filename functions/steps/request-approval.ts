@@ -1,0 +1,74 @@
+import type { EmailSender } from '../adapters/email-sender.js';
+import type { IncidentsRepository } from '../adapters/incidents-repository.js';
+import type { ApprovalTier } from '../domain/approval.js';
+import type { Locale } from '../domain/locales.js';
+import { escapeHtml, noticePreviewHtml, noticePreviewText } from '../domain/preview.js';
+import type { Clock } from '../shared/clock.js';
+import { randomId, sha256Hex, shortHash } from '../shared/crypto.js';
+
+export interface RequestApprovalDeps {
+  incidents: IncidentsRepository;
+  email: EmailSender;
+  clock: Clock;
+  approvers: Record<ApprovalTier, string[]>;
+  /** Base URL of the approval pages, e.g. the HTTP API's URL. */
+  approvalBaseUrl: string;
+  locales: readonly Locale[];
+}
+
+export interface RequestApprovalInput {
+  incidentId: string;
+  noticeId: string;
+  tier: ApprovalTier;
+  taskToken: string;
+  timeoutSeconds: number;
+}
+
+/**
+ * Stores the approval request (with the task token, which never leaves DynamoDB) and emails each
+ * approver of the tier a personal link. The link carries a random id whose hash alone is stored.
+ * A retry of the same task (same token) re-sends only to approvers not yet emailed.
+ */
+export async function requestApproval(input: RequestApprovalInput, deps: RequestApprovalDeps): Promise<{ requestId: string; emailed: number }> {
+  const now = deps.clock.now();
+  const requestId = shortHash(input.taskToken, 24);
+  const expiresAt = new Date(now.getTime() + input.timeoutSeconds * 1000).toISOString();
+  const { notified } = await deps.incidents.putApprovalRequest(
+    { incidentId: input.incidentId, requestId, noticeId: input.noticeId, tier: input.tier, status: 'PENDING', expiresAt, createdAt: now.toISOString() },
+    input.taskToken,
+  );
+  const superseded = await deps.incidents.supersedePendingRequests(input.incidentId, input.noticeId, requestId);
+  const incident = await deps.incidents.getIncident(input.incidentId);
+  const notice = await deps.incidents.getNotice(input.incidentId, input.noticeId);
+  const approvers = deps.approvers[input.tier].filter((a) => !notified.includes(a));
+  for (const approver of approvers) {
+    const linkId = randomId(32);
+    await deps.incidents.putApprovalLink({ linkHash: sha256Hex(linkId), incidentId: input.incidentId, requestId, approver, expiresAt });
+    const url = `${deps.approvalBaseUrl.replace(/\/$/, '')}/approvals/${linkId}`;
+    const subject = `[Approval needed${input.tier === 'backup' ? ', escalated' : ''}] ${notice.kind === 'first-notice' ? 'First customer notice' : `Customer update ${notice.sequence - 1}`} for incident ${incident.incidentId}`;
+    const summary = `Incident ${incident.incidentId}: ${incident.title}. Severity ${incident.severity}; ${incident.impact?.affectedCustomers ?? 0} customers affected; first seen ${incident.firstSeenAt}.`;
+    const previewsHtml = deps.locales
+      .map((l) => (notice.content[l] ? `<h3>${l}</h3><div style="border-left:3px solid #999;padding-left:1em">${noticePreviewHtml(notice.content[l]!, l)}</div>` : ''))
+      .join('\n');
+    const previewsText = deps.locales.map((l) => (notice.content[l] ? `--- ${l} ---\n${noticePreviewText(notice.content[l]!, l)}` : '')).join('\n\n');
+    await deps.email.send(
+      [approver],
+      subject,
+      [
+        `<p>${escapeHtml(summary)}</p>`,
+        `<p>Please review the notice below, then open your personal link to approve or reject it (decide by ${escapeHtml(expiresAt)}):</p>`,
+        `<p><a href="${escapeHtml(url)}">${escapeHtml(url)}</a></p>`,
+        `<p>Opening the link changes nothing; the decision is made on the page. The link is yours alone: do not forward it.</p>`,
+        previewsHtml,
+      ].join('\n'),
+      `${summary}\n\nReview the notice below, then decide at your personal link (by ${expiresAt}):\n${url}\n\nOpening the link changes nothing; the decision is made on the page.\n\n${previewsText}`,
+    );
+    await deps.incidents.markApproverNotified(input.incidentId, requestId, approver);
+  }
+  await deps.incidents.appendTimeline(input.incidentId, {
+    action: input.tier === 'backup' ? 'approval-escalated' : 'approval-requested',
+    actor: 'request-approval',
+    detail: { noticeId: input.noticeId, requestId, tier: input.tier, approversEmailed: approvers.length, expiresAt, supersededRequests: superseded },
+  });
+  return { requestId, emailed: approvers.length };
+}

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { ConfigurationError } from '../functions/shared/errors.js';
+
+const list = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean));
+const emails = list.pipe(z.array(z.email()).min(1));
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/**
+ * Deployment settings, read from CDK context keys `breach-notice:<key>` (cdk.json or `-c`).
+ * Parsed once; a bad value fails `cdk synth` with the key and the value in the message.
+ */
+export const appConfigSchema = z.object({
+  /** Verified SES identity the notices come from. */
+  senderAddress: z.email(),
+  /** Who approves notices; each gets a personal link. */
+  approverEmails: emails,
+  /** Who is asked when the approvers do not decide in time. */
+  backupApproverEmails: emails,
+  /** Who receives the final report. @default approverEmails */
+  reportRecipients: emails.optional(),
+  /** @default 'en' */
+  reportLocale: z.enum(['en', 'zh-CN']).default('en'),
+  /** Locales every notice is written in; customers in other locales get the first. @default en,zh-CN */
+  locales: list.pipe(z.array(z.enum(['en', 'zh-CN'])).min(1)).default(['en', 'zh-CN']),
+  /** Hours between customer updates. @default 168 (weekly) */
+  updateCadenceHours: int(1, 24 * 90).default(168),
+  /** Minutes the approvers have before escalation. @default 240 */
+  approvalTimeoutMinutes: int(5, 7 * 24 * 60).default(240),
+  /** Minutes the backup approvers have before the response team is paged. @default 240 */
+  escalationTimeoutMinutes: int(5, 7 * 24 * 60).default(240),
+  /** GuardDuty findings at or above this severity start an incident. @default 7 */
+  guardDutySeverityThreshold: z.coerce.number().min(1).max(10).default(7),
+  /** Security Hub severity labels that start an incident. @default HIGH,CRITICAL */
+  securityHubLabels: list.pipe(z.array(z.enum(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'])).min(1)).default(['HIGH', 'CRITICAL']),
+  /** CloudWatch alarms whose name starts with this start an incident. @default 'security-' */
+  alarmNamePrefix: z.string().min(1).max(200).default('security-'),
+  /** EventBridge source of manual reports. @default 'breach-notice.manual' */
+  manualAlarmSource: z.string().regex(/^[a-z0-9.-]+$/).refine((s) => !s.startsWith('aws.'), 'must not start with aws.').default('breach-notice.manual'),
+  /** Company name used in the notices. */
+  companyName: z.string().min(1).max(100).default('Example Co.'),
+  /** Where customers write to. @default senderAddress */
+  companyContact: z.string().min(3).max(200).optional(),
+  /** The public incident page. */
+  incidentPageUrl: z.url().default('https://status.example.com/security'),
+  /** Base URL of the approval pages; empty means the deployed HTTP API's own URL. */
+  approvalBaseUrl: z.union([z.literal(''), z.url()]).default(''),
+  /** Prefix of the SES template names. @default 'breach-notice' */
+  templatePrefix: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default('breach-notice'),
+  /** Customers per audience chunk (one send iteration handles up to 20 chunks). @default 500 */
+  audienceChunkSize: int(1, 2000).default(500),
+});
+
+export type AppConfig = z.infer<typeof appConfigSchema>;
+
+export const CONTEXT_PREFIX = 'breach-notice:';
+
+/** Parses context values; `read(key)` returns the raw context value (string or array) or undefined. */
+export function parseAppConfig(read: (key: string) => unknown): AppConfig {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(appConfigSchema.shape)) {
+    const value = read(`${CONTEXT_PREFIX}${key}`);
+    if (value !== undefined && value !== null) raw[key] = value;
+  }
+  const result = appConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => {
+      const key = String(i.path[0] ?? '');
+      return `${CONTEXT_PREFIX}${key}=${JSON.stringify(raw[key] ?? null)}: ${i.message}`;
+    });
+    throw new ConfigurationError(`Invalid breach-notice configuration: ${problems.join('; ')}`);
+  }
+  return result.data;
+}
+
+export interface ResourceNames {
+  incidentsTable: string;
+  customersTable: string;
+  deliveriesTable: string;
+  idempotencyTable: string;
+  responseTeamTopicArn: string;
+  stateMachineArn?: string;
+  approvalBaseUrl: string;
+  configurationSet?: string;
+}
+
+/**
+ * Environment every function receives, from the settings and the resource names. The stack passes
+ * CloudFormation tokens as names; the local twin passes its own: the handlers cannot tell.
+ */
+export function functionEnvironment(config: AppConfig, names: ResourceNames): Record<string, string> {
+  const env: Record<string, string> = {
+    INCIDENTS_TABLE: names.incidentsTable,
+    CUSTOMERS_TABLE: names.customersTable,
+    DELIVERIES_TABLE: names.deliveriesTable,
+    IDEMPOTENCY_TABLE: names.idempotencyTable,
+    RESPONSE_TEAM_TOPIC_ARN: names.responseTeamTopicArn,
+    SENDER_ADDRESS: config.senderAddress,
+    TEMPLATE_PREFIX: config.templatePrefix,
+    LOCALES: config.locales.join(','),
+    APPROVER_EMAILS: config.approverEmails.join(','),
+    BACKUP_APPROVER_EMAILS: config.backupApproverEmails.join(','),
+    REPORT_RECIPIENTS: (config.reportRecipients ?? config.approverEmails).join(','),
+    REPORT_LOCALE: config.reportLocale,
+    APPROVAL_BASE_URL: names.approvalBaseUrl,
+    COMPANY_NAME: config.companyName,
+    COMPANY_CONTACT: config.companyContact ?? config.senderAddress,
+    INCIDENT_PAGE_URL: config.incidentPageUrl,
+    UPDATE_CADENCE_SECONDS: String(config.updateCadenceHours * 3600),
+    APPROVAL_TIMEOUT_SECONDS: String(config.approvalTimeoutMinutes * 60),
+    ESCALATION_TIMEOUT_SECONDS: String(config.escalationTimeoutMinutes * 60),
+    MANUAL_ALARM_SOURCE: config.manualAlarmSource,
+    AUDIENCE_CHUNK_SIZE: String(config.audienceChunkSize),
+  };
+  if (names.stateMachineArn) env.STATE_MACHINE_ARN = names.stateMachineArn;
+  if (names.configurationSet) env.SES_CONFIGURATION_SET = names.configurationSet;
+  return env;
+}

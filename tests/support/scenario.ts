@@ -1,0 +1,105 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { expect } from 'vitest';
+import { CustomersRepository, type CustomerProfile } from '../../functions/adapters/customers-repository.js';
+import { DeliveriesLedger } from '../../functions/adapters/deliveries-ledger.js';
+import { IncidentsRepository } from '../../functions/adapters/incidents-repository.js';
+import { systemClock } from '../../functions/shared/clock.js';
+import type { AppConfig } from '../../infra/config.js';
+import { invokeHttpApi, lambdaContext } from '../../local/http-api.js';
+import { LOCAL_CREDENTIALS } from '../../local/emulators.js';
+import { startLocalSystem, type LocalSystem, type LocalSystemOptions } from '../../local/system.js';
+import type { ExecutionStatus } from '../../local/workflow-engine.js';
+import { approvalLinkFor, endpoints, until } from './local.js';
+
+export interface Scenario {
+  system: LocalSystem;
+  config: AppConfig;
+  prefix: string;
+  incidents: IncidentsRepository;
+  customers: CustomersRepository;
+  ledger: DeliveriesLedger;
+  doc: DynamoDBDocumentClient;
+}
+
+export async function startScenario(prefix: string, config: AppConfig, extra: Partial<LocalSystemOptions> = {}): Promise<Scenario> {
+  const system = await startLocalSystem({
+    endpoints: endpoints(),
+    config,
+    namePrefix: prefix,
+    approvalBaseUrl: 'https://approvals.example.com',
+    waitTimeOverrides: { 'Wait until next update': 0 },
+    retryIntervalOverrides: { 'Send notices': 10, 'Send update': 10 },
+    ...extra,
+  });
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: endpoints().dynamodb, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return {
+    system,
+    config,
+    prefix,
+    doc,
+    incidents: new IncidentsRepository(doc, system.tables.incidents, systemClock),
+    customers: new CustomersRepository(doc, system.tables.customers),
+    ledger: new DeliveriesLedger(doc, system.tables.deliveries, systemClock, 900),
+  };
+}
+
+/** A deterministic directory: `count` customers on `resource`, alternating locales, every third with SMS. */
+export function makeCustomers(prefix: string, resource: string, count: number, offset = 0): { profile: CustomerProfile; resources: { resource: string; dataCategories: string[] }[] }[] {
+  return Array.from({ length: count }, (_, n) => {
+    const i = n + offset;
+    const zh = i % 2 === 1;
+    const sms = i % 3 === 0;
+    return {
+      profile: {
+        customerId: `cust-${prefix}-${String(i).padStart(5, '0')}`,
+        name: zh ? `王${i}` : `Customer ${i}`,
+        email: `c${i}.${prefix}@example.com`,
+        phone: sms ? `+4477009${String(i).padStart(5, '0')}` : undefined,
+        locale: zh ? 'zh-CN' : 'en-GB',
+        country: zh ? 'CN' : i % 4 === 0 ? 'DE' : 'GB',
+        channels: sms ? ['email', 'sms'] : ['email'],
+      },
+      resources: [{ resource, dataCategories: i % 5 === 0 ? ['email', 'password'] : ['email', 'name', 'address'] }],
+    };
+  });
+}
+
+export async function sendAlarm(s: Scenario, event: unknown): Promise<{ outcome: string; incidents?: { incidentId: string; outcome: string }[]; error?: string }> {
+  return (await s.system.intake(event, lambdaContext('breach-notice-intake'))) as never;
+}
+
+export const executionArnOf = (s: Scenario, incidentId: string) => `${s.system.workflow.stateMachineArn.replace(':stateMachine:', ':execution:')}:${incidentId}`;
+
+export async function waitForStatus(s: Scenario, incidentId: string, statuses: ExecutionStatus[]): Promise<ExecutionStatus> {
+  return until(async () => {
+    const e = s.system.workflow.executions.get(executionArnOf(s, incidentId));
+    return e && statuses.includes(e.status) ? e.status : undefined;
+  }, `execution ${incidentId} to reach ${statuses.join('/')}`);
+}
+
+/** Waits until the workflow is parked in `state` (the last entered state). */
+export async function waitForState(s: Scenario, incidentId: string, state: string): Promise<void> {
+  await until(async () => {
+    const e = s.system.workflow.executions.get(executionArnOf(s, incidentId));
+    if (e && e.status !== 'RUNNING') throw new Error(`Execution ended ${e.status} (${e.error}: ${e.cause}) while waiting for ${state}`);
+    const entered = e?.events.filter((ev) => ev.type === 'StateEntered');
+    return entered?.at(-1)?.stateName === state;
+  }, `state ${state}`);
+}
+
+/** Opens the approver's newest link (GET) and submits `decision` (POST), as a person would. */
+export async function decide(s: Scenario, approver: string, decision: 'approve' | 'reject', reason = '') {
+  const linkId = await approvalLinkFor(approver);
+  const view = await invokeHttpApi(s.system.approvalPage, { method: 'GET', path: `/approvals/${linkId}`, headers: { 'user-agent': 'vitest' } });
+  expect(view.statusCode).toBe(200);
+  const body = new URLSearchParams({ decision, reason }).toString();
+  return invokeHttpApi(s.system.approvalPage, {
+    method: 'POST',
+    path: `/approvals/${linkId}`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'vitest' },
+    body,
+  });
+}

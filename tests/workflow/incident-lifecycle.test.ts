@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approvalLinkFor, emailsTo, sesEmails, smsMessages, testConfig, topicMessages, uniquePrefix, until } from '../support/local.js';
+import { guardDutyFinding } from '../support/alarms.js';
+import { decide, executionArnOf, makeCustomers, sendAlarm, startScenario, waitForState, waitForStatus, type Scenario } from '../support/scenario.js';
+import { invokeHttpApi } from '../../local/http-api.js';
+
+const prefix = uniquePrefix('life');
+const config = testConfig(prefix);
+const approver = config.approverEmails[0]!;
+const bucket = `customer-data-${prefix}`;
+let s: Scenario;
+
+beforeAll(async () => {
+  s = await startScenario(prefix, config);
+  // 120 affected customers on the bucket, 10 on an unrelated resource who must hear nothing.
+  await s.customers.putCustomers([...makeCustomers(prefix, bucket, 120), ...makeCustomers(prefix, `unrelated-${prefix}`, 10, 1000)]);
+});
+
+afterAll(async () => {
+  await s?.system.stop();
+});
+
+describe('an incident from alarm to final report', () => {
+  it('notifies every affected customer exactly once per notice, on every chosen channel, and closes with a report', async () => {
+    // Act: a GuardDuty finding arrives through the intake.
+    const intake = await sendAlarm(s, guardDutyFinding({ bucket }));
+    expect(intake.outcome).toBe('accepted');
+    const incidentId = intake.incidents![0]!.incidentId;
+
+    // Assess: the approver gets a link; opening it changes nothing.
+    await until(async () => (await emailsTo(approver)).length === 1, 'approval email');
+    const linkId = await approvalLinkFor(approver);
+    const page = await invokeHttpApi(s.system.approvalPage, { method: 'GET', path: `/approvals/${linkId}` });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('120');
+    expect(page.body).toContain('数字资产'.slice(0, 0)); // page renders both locales below
+    expect(page.body).toMatch(/lang="zh-CN"/);
+    expect(s.system.workflow.executions.get(executionArnOf(s, incidentId))?.status).toBe('RUNNING');
+    expect((await sesEmails((e) => e.destination.to[0]!.endsWith(`.${prefix}@example.com`) && e.destination.to[0]!.startsWith('c'))).length).toBe(0);
+
+    // A progress note typed while the first notice awaits approval goes into the first update.
+    await s.incidents.addProgressNote(incidentId, 'operator@example.com', 'We have revoked the leaked access keys and blocked the network.');
+    const decision = await decide(s, approver, 'approve');
+    expect(decision.statusCode).toBe(200);
+
+    // The first notice goes out, then the update cycle drafts update 1 and waits for its approval.
+    await waitForState(s, incidentId, 'Wait for update approval');
+    await s.incidents.closeIncident(incidentId, 'operator@example.com');
+    await decide(s, approver, 'approve');
+    expect(await waitForStatus(s, incidentId, ['SUCCEEDED', 'FAILED'])).toBe('SUCCEEDED');
+
+    // Every affected customer: exactly one first notice and one update by email, in their language.
+    const customerMail = await sesEmails((e) => /^c\d+\./.test(e.destination.to[0]!) && e.destination.to[0]!.endsWith(`.${prefix}@example.com`));
+    const byAddress = new Map<string, string[]>();
+    for (const m of customerMail) byAddress.set(m.destination.to[0]!, [...(byAddress.get(m.destination.to[0]!) ?? []), m.subject]);
+    expect(byAddress.size).toBe(120);
+    for (const [address, subjects] of byAddress) {
+      expect(subjects, address).toHaveLength(2);
+      const i = Number(/^c(\d+)\./.exec(address)![1]);
+      expect(i).toBeLessThan(1000);
+      expect(subjects.some((x) => (i % 2 === 1 ? x.startsWith('重要通知') : x.startsWith('Important')))).toBe(true);
+    }
+    const zh = customerMail.find((m) => m.destination.to[0] === `c1.${prefix}@example.com` && m.subject.startsWith('重要通知'))!;
+    expect(zh.body.text).toContain('王1');
+    const update = customerMail.find((m) => m.destination.to[0] === `c2.${prefix}@example.com` && m.subject.startsWith('Update 1'))!;
+    expect(update.body.text).toContain('revoked the leaked access keys');
+
+    // SMS: exactly one per notice for the 40 customers who chose it, none for the others.
+    const sms = await smsMessages();
+    const ours = Object.entries(sms).filter(([number]) => number.startsWith('+4477009'));
+    const chose = makeCustomers(prefix, bucket, 120).filter((c) => c.profile.channels.includes('sms')).map((c) => c.profile.phone!);
+    for (const number of chose) expect(sms[number]?.length, number).toBe(2);
+    expect(ours.filter(([n]) => !chose.includes(n)).length).toBe(0);
+
+    // The ledger answers "what did customer X receive?" in one query.
+    const received = await s.ledger.outcomesForCustomer(`cust-${prefix}-00003`);
+    expect(received.map((o) => `${o.noticeId}/${o.channel}/${o.status}`).sort()).toEqual([
+      'first-notice-1/email/SENT',
+      'first-notice-1/sms/SENT',
+      'update-2/email/SENT',
+      'update-2/sms/SENT',
+    ]);
+
+    // The final report reaches the report recipients, and the team topic has the pages.
+    const reports = await until(async () => (await emailsTo(approver)).filter((m) => m.subject.startsWith('Final report')), 'final report');
+    expect(reports).toHaveLength(1);
+    expect(reports[0]!.body.text).toContain('first-notice-1 email: sent 120');
+    const pages = await topicMessages(s.system.responseTeamTopicArn);
+    expect(pages.map((p) => p.subject)).toEqual(expect.arrayContaining([expect.stringContaining('New security incident'), expect.stringContaining('Final report sent')]));
+
+    // The audit timeline tells the story.
+    const actions = (await s.incidents.listTimeline(incidentId)).map((e) => e.action);
+    for (const action of ['incident-opened', 'workflow-started', 'impact-assessed', 'response-team-paged', 'notice-drafted', 'approval-requested', 'approval-page-viewed', 'notice-approved', 'notice-sent', 'next-update-planned', 'incident-closed', 'final-report-sent']) {
+      expect(actions, action).toContain(action);
+    }
+
+    // No customer data in the execution's history: ids and counts only.
+    const history = JSON.stringify(s.system.workflow.executions.get(executionArnOf(s, incidentId))!.events);
+    expect(history).not.toMatch(new RegExp(`c\\d+\\.${prefix}@example\\.com`));
+    expect(history).not.toContain('+4477009');
+    expect(history).not.toContain('Customer 1');
+  });
+});
