@@ -26,7 +26,7 @@ export interface LocalSystemOptions {
   /** Environment values that win over those derived from `config` (e.g. seconds-long timeouts for tests). */
   envOverrides?: Record<string, string>;
   waitTimeOverrides?: Record<string, number>;
-  retryIntervalOverrides?: Record<string, number>;
+  retryIntervalOverrides?: Record<string, number | number[]>;
 }
 
 export interface LocalSystem {

@@ -63,7 +63,7 @@ export interface LocalWorkflowOptions {
   /** Milliseconds per Wait state name: how the twin scales waits down without touching the definition. */
   waitTimeOverrides?: Record<string, number>;
   /** Milliseconds per Task state name between retries. */
-  retryIntervalOverrides?: Record<string, number>;
+  retryIntervalOverrides?: Record<string, number | number[]>;
   /** Function timeout seen by handlers through `getRemainingTimeInMillis`. */
   lambdaTimeoutMs?: number;
 }

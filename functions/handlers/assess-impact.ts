@@ -1,4 +1,3 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { CustomersRepository } from '../adapters/customers-repository.js';
 import { IncidentsRepository } from '../adapters/incidents-repository.js';
@@ -6,8 +5,8 @@ import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo } from '../shared/clients.js';
 import { parseConfig, positiveInt, tablesEnv } from '../shared/config.js';
-import { stepHandler } from '../shared/handler.js';
-import { logger, metrics } from '../shared/powertools.js';
+import { publishMetrics, stepHandler } from '../shared/handler.js';
+import { logger } from '../shared/powertools.js';
 import { assessImpact } from '../steps/assess-impact.js';
 
 const config = parseConfig(tablesEnv.extend({ AUDIENCE_CHUNK_SIZE: positiveInt.max(2000).default(500) }));
@@ -19,7 +18,7 @@ const deps = {
 
 export const handler = stepHandler(z.object({ incidentId: incidentIdSchema }), async ({ incidentId }) => {
   const result = await assessImpact(incidentId, deps);
-  metrics.addMetric('AffectedCustomers', MetricUnit.Count, result.affectedCustomers);
+  publishMetrics({ AffectedCustomers: result.affectedCustomers });
   logger.info('Impact assessed', { incidentId, ...result });
   return result;
-}, { publishesMetrics: true });
+});

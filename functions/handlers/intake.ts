@@ -1,6 +1,4 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas';
 import type { ParsedResult } from '@aws-lambda-powertools/parser/types';
@@ -15,7 +13,8 @@ import { dynamo, sfn, sns } from '../shared/clients.js';
 import { parseConfig, positiveInt } from '../shared/config.js';
 import { shortHash } from '../shared/crypto.js';
 import { MalformedAlarmError, UnknownAlarmError } from '../shared/errors.js';
-import { logger, metrics, tracer } from '../shared/powertools.js';
+import { publishMetrics } from '../shared/handler.js';
+import { logger, tracer } from '../shared/powertools.js';
 import { intakeAlarm, rejectAlarm, type IntakeResult } from '../steps/intake.js';
 
 const config = parseConfig(
@@ -55,13 +54,13 @@ const intake = async (parsed: Parsed): Promise<IntakeResponse> => {
   try {
     if (!parsed.success) throw new MalformedAlarmError(`Not an EventBridge event: ${parsed.error.message}`);
     const incidents = await intakeAlarm(parsed.data, raw, deps);
-    metrics.addMetric('AlarmsAccepted', MetricUnit.Count, 1);
+    publishMetrics({ AlarmsAccepted: 1 });
     logger.info('Alarm accepted', { eventId, incidents });
     return { outcome: 'accepted', incidents };
   } catch (error) {
     if (!(error instanceof MalformedAlarmError) && !(error instanceof UnknownAlarmError)) throw error;
     await rejectAlarm(eventId, error.name, error.message, raw, deps);
-    metrics.addMetric('AlarmsRejected', MetricUnit.Count, 1);
+    publishMetrics({ AlarmsRejected: 1 });
     logger.error('Alarm rejected', { eventId, error: error.name, reason: error.message });
     return { outcome: 'rejected', error: error.name, reason: error.message };
   }
@@ -76,6 +75,5 @@ function eventIdOf(event: unknown): string {
 export const handler = middy<Parsed, IntakeResponse>()
   .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger, { clearState: true }))
-  .use(logMetrics(metrics))
   .use(parser({ schema: EventBridgeSchema, safeParse: true }))
   .handler(intake);

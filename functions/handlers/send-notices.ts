@@ -1,4 +1,3 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { CustomersRepository } from '../adapters/customers-repository.js';
 import { DeliveriesLedger } from '../adapters/deliveries-ledger.js';
@@ -9,8 +8,8 @@ import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo, ses, sns } from '../shared/clients.js';
 import { localesEnv, parseConfig, positiveInt, senderEnv, tablesEnv } from '../shared/config.js';
-import { stepHandler } from '../shared/handler.js';
-import { logger, metrics } from '../shared/powertools.js';
+import { publishMetrics, stepHandler } from '../shared/handler.js';
+import { logger } from '../shared/powertools.js';
 import { sendNotices } from '../steps/send-notices.js';
 
 const config = parseConfig(
@@ -48,9 +47,7 @@ export const handler = stepHandler(schema, async (input, context) => {
     reserveMs: config.RESERVE_MS,
     smsConcurrency: config.SMS_CONCURRENCY,
   });
-  metrics.addMetric('NoticesSent', MetricUnit.Count, result.sent);
-  metrics.addMetric('NoticesFailed', MetricUnit.Count, result.failed);
-  metrics.addMetric('NoticesUncertain', MetricUnit.Count, result.uncertain);
+  publishMetrics({ NoticesSent: result.sent, NoticesFailed: result.failed, NoticesUncertain: result.uncertain });
   logger.info('Send iteration finished', { ...input, ...result });
   return result;
-}, { publishesMetrics: true });
+});

@@ -51,3 +51,17 @@ export class ApprovalRefusedError extends BreachNoticeError {
 
 /** A send was asked for a notice no approver has approved: never send it. */
 export class NoticeNotApprovedError extends BreachNoticeError {}
+
+/**
+ * An AWS dependency failed (a service error, a throttle, a timeout, a reset connection). Every Task
+ * in the state machine retries this name with backoff; programming errors keep their own names.
+ */
+export class DependencyError extends BreachNoticeError {}
+
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND']);
+
+export function isDependencyFailure(error: unknown): boolean {
+  if (!(error instanceof Error) || error instanceof BreachNoticeError) return false;
+  const e = error as Error & { $metadata?: unknown; $fault?: unknown; code?: string };
+  return e.$metadata !== undefined || e.$fault !== undefined || NETWORK_CODES.has(e.code ?? '') || e.name === 'TimeoutError';
+}

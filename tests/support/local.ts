@@ -56,10 +56,13 @@ export async function topicMessages(topicArn: string): Promise<SnsMessage[]> {
   return ((await res.json()) as { topic_messages: Record<string, SnsMessage[]> }).topic_messages[topicArn] ?? [];
 }
 
-/** The link id from the approval email sent to `approver` (the newest one). */
-export async function approvalLinkFor(approver: string): Promise<string> {
-  const mails = (await emailsTo(approver)).sort((a, b) => a.at - b.at);
-  const text = mails.at(-1)?.body.text ?? '';
+/** The link id from the `nth` approval email sent to `approver` (waits for it; default: the newest). */
+export async function approvalLinkFor(approver: string, nth?: number): Promise<string> {
+  const mails = await until(async () => {
+    const all = (await emailsTo(approver)).filter((m) => m.subject.startsWith('[Approval needed')).sort((a, b) => a.at - b.at);
+    return all.length >= (nth ?? 1) ? all : undefined;
+  }, `approval email ${nth ?? 1} to ${approver}`);
+  const text = (nth ? mails[nth - 1] : mails.at(-1))?.body.text ?? '';
   const match = /\/approvals\/([A-Za-z0-9_-]{43})/.exec(text);
   if (!match) throw new Error(`No approval link in the latest email to ${approver}`);
   return match[1]!;

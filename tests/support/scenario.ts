@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
@@ -46,6 +47,11 @@ export async function startScenario(prefix: string, config: AppConfig, extra: Pa
   };
 }
 
+/** Five digits from the prefix, so phone numbers stay unique across test files sharing the SNS recorder. */
+export function phoneSalt(prefix: string): string {
+  return String(parseInt(createHash('sha256').update(prefix).digest('hex').slice(0, 8), 16) % 100_000).padStart(5, '0');
+}
+
 /** A deterministic directory: `count` customers on `resource`, alternating locales, every third with SMS. */
 export function makeCustomers(prefix: string, resource: string, count: number, offset = 0): { profile: CustomerProfile; resources: { resource: string; dataCategories: string[] }[] }[] {
   return Array.from({ length: count }, (_, n) => {
@@ -57,7 +63,7 @@ export function makeCustomers(prefix: string, resource: string, count: number, o
         customerId: `cust-${prefix}-${String(i).padStart(5, '0')}`,
         name: zh ? `王${i}` : `Customer ${i}`,
         email: `c${i}.${prefix}@example.com`,
-        phone: sms ? `+4477009${String(i).padStart(5, '0')}` : undefined,
+        phone: sms ? `+4477${phoneSalt(prefix)}${String(i).padStart(5, '0')}` : undefined,
         locale: zh ? 'zh-CN' : 'en-GB',
         country: zh ? 'CN' : i % 4 === 0 ? 'DE' : 'GB',
         channels: sms ? ['email', 'sms'] : ['email'],
@@ -90,9 +96,9 @@ export async function waitForState(s: Scenario, incidentId: string, state: strin
   }, `state ${state}`);
 }
 
-/** Opens the approver's newest link (GET) and submits `decision` (POST), as a person would. */
-export async function decide(s: Scenario, approver: string, decision: 'approve' | 'reject', reason = '') {
-  const linkId = await approvalLinkFor(approver);
+/** Opens the approver's `nth` link (GET) and submits `decision` (POST), as a person would. */
+export async function decide(s: Scenario, approver: string, decision: 'approve' | 'reject', nth = 1, reason = '') {
+  const linkId = await approvalLinkFor(approver, nth);
   const view = await invokeHttpApi(s.system.approvalPage, { method: 'GET', path: `/approvals/${linkId}`, headers: { 'user-agent': 'vitest' } });
   expect(view.statusCode).toBe(200);
   const body = new URLSearchParams({ decision, reason }).toString();

@@ -64,7 +64,7 @@ describe('approval decisions', () => {
     const refused = await invokeHttpApi(s.system.approvalPage, { method: 'POST', path: `/approvals/${oldLink}`, body: 'decision=approve' });
     expect(refused.statusCode).toBe(410);
 
-    await decide(s, backup, 'approve');
+    await decide(s, backup, 'approve', 1);
     await waitForState(s, incidentId, 'Wait for update approval');
     expect(await customerMailFor(bucket)).toHaveLength(5);
     const approvals = await s.incidents.listApprovalRequests(incidentId);

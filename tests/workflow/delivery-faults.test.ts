@@ -1,0 +1,121 @@
+import type { SendBulkEmailCommandInput, SendBulkEmailCommandOutput } from '@aws-sdk/client-sesv2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { guardDutyFinding } from '../support/alarms.js';
+import { sesEmails, smsMessages, testConfig, uniquePrefix } from '../support/local.js';
+import { decide, makeCustomers, sendAlarm, startScenario, waitForState, type Scenario } from '../support/scenario.js';
+
+const prefix = uniquePrefix('flt');
+const config = testConfig(prefix, { audienceChunkSize: 100 });
+const bucket = `faults-${prefix}`;
+const COUNT = 260;
+let s: Scenario;
+
+/** Faults the emulators cannot produce, injected into the real SDK clients the handlers use. */
+const faults = { sesCalls: 0, refused: 0, throttled: 0, crashAfterCall: 6, crashed: false, crashedCallSize: 0, smsRefused: 0 };
+
+beforeAll(async () => {
+  s = await startScenario(prefix, config, {
+    envOverrides: { MAX_CHUNKS_PER_INVOCATION: '1', CLAIM_LEASE_SECONDS: '1' },
+    // Retriers of the send state, in order: DeliveryRetryableError, BatchInFlightError, Lambda errors, DependencyError.
+    retryIntervalOverrides: { 'Send notices': [10, 300, 10, 10] },
+  });
+  await s.customers.putCustomers(makeCustomers(bucket, bucket, COUNT));
+  const { ses, sns, dynamo } = await import('../../functions/shared/clients.js');
+
+  ses.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName !== 'SendBulkEmailCommand') return next(args);
+      faults.sesCalls += 1;
+      const input = args.input as SendBulkEmailCommandInput;
+      if (faults.sesCalls === 2) {
+        // The provider answers 503: it accepted nothing.
+        faults.refused += input.BulkEmailEntries!.length;
+        throw Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable', $fault: 'server', $metadata: { httpStatusCode: 503 } });
+      }
+      if (faults.sesCalls === 4) {
+        // A 200 whose first 7 entries were throttled (and so never delivered).
+        const entries = input.BulkEmailEntries!;
+        const out = (await next({ ...args, input: { ...input, BulkEmailEntries: entries.slice(7) } })) as { output: SendBulkEmailCommandOutput };
+        faults.throttled += 7;
+        out.output.BulkEmailEntryResults = [
+          ...Array.from({ length: 7 }, () => ({ Status: 'ACCOUNT_THROTTLED' as const, Error: 'Maximum sending rate exceeded.' })),
+          ...(out.output.BulkEmailEntryResults ?? []),
+        ];
+        return out as never;
+      }
+      if (faults.sesCalls === faults.crashAfterCall) faults.crashedCallSize = input.BulkEmailEntries!.length;
+      return next(args);
+    },
+    { step: 'initialize', name: 'injectSesFaults' },
+  );
+
+  dynamo.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { RequestItems?: Record<string, unknown> };
+      const toLedger = context.commandName?.startsWith('BatchWrite') && input.RequestItems && s.system.tables.deliveries in input.RequestItems;
+      if (toLedger && faults.sesCalls === faults.crashAfterCall && !faults.crashed) {
+        // The provider accepted the call, then the connection died before the outcomes were written.
+        faults.crashed = true;
+        throw Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET' });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'injectLedgerCrash' },
+  );
+
+  sns.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { PhoneNumber?: string };
+      if (context.commandName === 'PublishCommand' && input.PhoneNumber?.endsWith('00003') && faults.smsRefused === 0) {
+        faults.smsRefused += 1;
+        throw Object.assign(new Error('Internal error'), { name: 'InternalErrorException', $fault: 'server', $metadata: { httpStatusCode: 500 } });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'injectSmsFault' },
+  );
+});
+
+afterAll(async () => {
+  await s?.system.stop();
+});
+
+describe('sending under faults', () => {
+  it('a refused call, throttled entries, a crash after the provider accepted and an SMS error: zero duplicates, zero lost, uncertainty counted', async () => {
+    const out = await sendAlarm(s, guardDutyFinding({ bucket }));
+    const incidentId = out.incidents![0]!.incidentId;
+    await decide(s, config.approverEmails[0]!, 'approve');
+    await waitForState(s, incidentId, 'Wait for update approval');
+
+    // Every fault happened.
+    expect(faults).toMatchObject({ refused: 50, throttled: 7, crashed: true, smsRefused: 1 });
+
+    // The mailbox: each of the 260 customers exactly one first notice. No duplicates, nobody missing.
+    const mail = await sesEmails((e) => e.destination.to[0]!.endsWith(`.${bucket}@example.com`));
+    const perAddress = new Map<string, number>();
+    for (const m of mail) perAddress.set(m.destination.to[0]!, (perAddress.get(m.destination.to[0]!) ?? 0) + 1);
+    expect(perAddress.size).toBe(COUNT);
+    expect([...perAddress.values()].every((n) => n === 1)).toBe(true);
+
+    // SMS: one each for the 87 who chose it, including the number whose first publish failed.
+    const sms = await smsMessages();
+    const phones = makeCustomers(bucket, bucket, COUNT).flatMap((c) => (c.profile.phone ? [c.profile.phone] : []));
+    expect(phones).toHaveLength(87);
+    for (const phone of phones) expect(sms[phone]?.length, phone).toBe(1);
+
+    // The ledger: the crashed call's recipients are UNCERTAIN (delivered, but unrecorded), counted for reconciliation.
+    const uncertain = faults.crashedCallSize;
+    expect(uncertain).toBeGreaterThan(0);
+    const totals = await s.ledger.noticeTotals('first-notice-1');
+    expect(totals.email).toMatchObject({ sent: COUNT - uncertain, failed: 0, uncertain, unfinished: 0 });
+    expect(totals.sms).toMatchObject({ sent: 87, failed: 0, uncertain: 0, unfinished: 0 });
+    const outcomes = await Promise.all(makeCustomers(bucket, bucket, COUNT).map((c) => s.ledger.outcomesForCustomer(c.profile.customerId)));
+    const emailStatuses = outcomes.map((list) => list.find((o) => o.channel === 'email')?.status);
+    expect(emailStatuses.filter((x) => x === 'SENT')).toHaveLength(COUNT - uncertain);
+    expect(emailStatuses.filter((x) => x === 'UNCERTAIN')).toHaveLength(uncertain);
+
+    // And the timeline reports it.
+    const sent = (await s.incidents.listTimeline(incidentId)).find((e) => e.action === 'notice-sent');
+    expect(JSON.stringify(sent?.detail)).toContain(`"uncertain":${uncertain}`);
+  });
+});
