@@ -1,0 +1,85 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import type { Construct } from 'constructs';
+import { alarmPatterns } from './alarm-patterns.js';
+import { functionEnvironment, type AppConfig } from './config.js';
+import { acknowledgeFindings } from './nag-acknowledgements.js';
+import { AlarmIntake } from './constructs/alarm-intake.js';
+import { ApprovalApi } from './constructs/approval-api.js';
+import { BreachNoticeFunction } from './constructs/breach-notice-function.js';
+import { DataTables } from './constructs/data-tables.js';
+import { IncidentWorkflow } from './constructs/incident-workflow.js';
+import { NotificationChannels } from './constructs/notification-channels.js';
+
+export interface BreachNoticeStackProps extends StackProps {
+  /** Validated settings (see infra/config.ts). */
+  readonly config: AppConfig;
+}
+
+/** breach-notice: tables, channels, the approval API, the incident workflow and the alarm rules that start it. */
+export class BreachNoticeStack extends Stack {
+  constructor(scope: Construct, id: string, props: BreachNoticeStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    const key = new Key(this, 'DataKey', { enableKeyRotation: true, description: 'breach-notice: tables and topics' });
+    // EventBridge and CloudWatch alarms publish to the encrypted response-team topic.
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('events.amazonaws.com'), new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+    const data = new DataTables(this, 'Data', { key });
+    const channels = new NotificationChannels(this, 'Channels', { templatePrefix: config.templatePrefix, key });
+
+    const approvalPage = new BreachNoticeFunction(this, 'ApprovalPage', {
+      handlerName: 'approval-page',
+      environment: { INCIDENTS_TABLE: data.tables.incidents.tableName, LOCALES: config.locales.join(',') },
+    });
+    const approvals = new ApprovalApi(this, 'Approvals', { handler: approvalPage });
+
+    const names = {
+      incidentsTable: data.tables.incidents.tableName,
+      customersTable: data.tables.customers.tableName,
+      deliveriesTable: data.tables.deliveries.tableName,
+      idempotencyTable: data.tables.idempotency.tableName,
+      responseTeamTopicArn: channels.responseTeamTopic.topicArn,
+      approvalBaseUrl: config.approvalBaseUrl || approvals.url,
+      configurationSet: channels.configurationSet.configurationSetName,
+    };
+    const senderDomain = config.senderAddress.split('@')[1]!;
+    const workflow = new IncidentWorkflow(this, 'Workflow', {
+      tables: data.tables,
+      responseTeamTopic: channels.responseTeamTopic,
+      environment: functionEnvironment(config, names),
+      ses: {
+        identityArns: [config.senderAddress, senderDomain].map((identity) => this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity })),
+        configurationSetArn: this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: channels.configurationSet.configurationSetName }),
+        templateArnPattern: this.formatArn({ service: 'ses', resource: 'template', resourceName: `${config.templatePrefix}-*` }),
+      },
+    });
+    data.tables.incidents.grantReadWriteData(approvalPage);
+    workflow.stateMachine.grantTaskResponse(approvalPage);
+
+    const intake = new BreachNoticeFunction(this, 'Intake', {
+      handlerName: 'intake',
+      environment: functionEnvironment(config, { ...names, stateMachineArn: workflow.stateMachine.stateMachineArn }),
+    });
+    data.tables.incidents.grantReadWriteData(intake);
+    workflow.stateMachine.grantStartExecution(intake);
+    channels.responseTeamTopic.grantPublish(intake);
+    const alarmIntake = new AlarmIntake(this, 'AlarmIntake', { intake, patterns: alarmPatterns(config), responseTeamTopic: channels.responseTeamTopic });
+
+    acknowledgeFindings(this, { workflow, approvals, alarmIntake, customersTable: data.tables.customers, templatePrefix: config.templatePrefix });
+
+    new CfnOutput(this, 'ApprovalBaseUrl', { value: names.approvalBaseUrl });
+    new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'ResponseTeamTopicArn', { value: channels.responseTeamTopic.topicArn, description: 'Subscribe the response team here' });
+    new CfnOutput(this, 'PublicChannelsTopicArn', { value: channels.publicChannelsTopic.topicArn });
+    new CfnOutput(this, 'CustomersTableName', { value: data.tables.customers.tableName });
+    new CfnOutput(this, 'IncidentsTableName', { value: data.tables.incidents.tableName });
+  }
+}
