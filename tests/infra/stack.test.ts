@@ -1,0 +1,173 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { App, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseAppConfig } from '../../infra/config.js';
+import { BreachNoticeStack } from '../../infra/stack.js';
+import { DEFINITION_PATH, placeholdersIn, WORKFLOW_STEPS } from '../../infra/workflow-definition.js';
+
+const context = {
+  'breach-notice:senderAddress': 'notices@example.com',
+  'breach-notice:approverEmails': 'a1@example.com,a2@example.com',
+  'breach-notice:backupApproverEmails': 'b1@example.com',
+  'breach-notice:guardDutySeverityThreshold': '6',
+};
+
+function synth(extra: Record<string, unknown> = {}) {
+  // Skipping bundling keeps this fast; `npm run synth` bundles for real.
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context, ...extra } });
+  const stack = new BreachNoticeStack(app, 'Test', { config: parseAppConfig((k) => app.node.tryGetContext(k)) });
+  return { app, stack };
+}
+
+let template: Template;
+beforeAll(() => {
+  template = Template.fromStack(synth().stack);
+});
+
+describe('the stack', () => {
+  it('starts incidents from five EventBridge rules with retries and one dead-letter queue', () => {
+    template.resourceCountIs('AWS::Events::Rule', 6);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'], detail: { severity: [{ numeric: ['>=', 6] }] } },
+      Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86400 }, DeadLetterConfig: Match.objectLike({ Arn: Match.anyValue() }) })],
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.securityhub'], detail: { findings: { Severity: { Label: ['HIGH', 'CRITICAL'] }, RecordState: ['ACTIVE'] } } },
+    });
+    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: { source: ['aws.macie'], 'detail-type': ['Macie Finding'] } });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.cloudwatch'], detail: { alarmName: [{ prefix: 'security-' }], state: { value: ['ALARM'] } } },
+    });
+    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: { source: ['breach-notice.manual'], 'detail-type': ['Security Incident Reported'] } });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: Match.anyValue() } } });
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0 });
+  });
+
+  it('deploys the definition file with a substitution for every placeholder, logging ALL without data, X-Ray on', () => {
+    const placeholders = placeholdersIn(readFileSync(DEFINITION_PATH, 'utf8'));
+    expect(placeholders).toEqual(Object.keys(WORKFLOW_STEPS).sort());
+    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    expect(Object.keys(machine!.Properties.DefinitionSubstitutions).sort()).toEqual(placeholders);
+    expect(machine!.Properties).toMatchObject({
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+    });
+    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: { source: ['aws.states'], detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'] } } });
+  });
+
+  it('keeps data in four encrypted, on-demand, point-in-time-recoverable, deletion-protected tables', () => {
+    const tables = Object.values(template.findResources('AWS::DynamoDB::Table'));
+    expect(tables).toHaveLength(4);
+    for (const t of tables) {
+      expect(t.Properties).toMatchObject({
+        BillingMode: 'PAY_PER_REQUEST',
+        DeletionProtectionEnabled: true,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+      });
+      expect(t.DeletionPolicy).toBe('Retain');
+    }
+    expect(tables.filter((t) => t.Properties.TimeToLiveSpecification?.Enabled).map((t) => t.Properties.TimeToLiveSpecification.AttributeName).sort()).toEqual(['expiration', 'ttl']);
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byResource', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['dataCategories'] } })],
+    });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('runs every function on the newest Node.js runtime, arm64, traced, with its own log retention', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(functions).toHaveLength(Object.keys(WORKFLOW_STEPS).length + 2);
+    for (const fn of functions) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+      expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
+    }
+    for (const lg of Object.values(template.findResources('AWS::Logs::LogGroup'))) expect(lg.Properties.RetentionInDays).toBe(365);
+  });
+
+  it('serves the approval pages on GET, HEAD and POST, access-logged (route, not path) and throttled', () => {
+    for (const method of ['GET', 'HEAD', 'POST']) template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: `${method} /approvals/{linkId}` });
+    const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+    expect(stage!.Properties.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
+    expect(stage!.Properties.AccessLogSettings.Format).toContain('$context.routeKey');
+    expect(stage!.Properties.AccessLogSettings.Format).not.toContain('$context.path');
+  });
+
+  it('ships templates for every notice kind in both locales, a configuration set and encrypted TLS-only topics', () => {
+    const names = Object.values(template.findResources('AWS::SES::Template')).map((t) => t.Properties.Template.TemplateName).sort();
+    expect(names).toEqual(['en', 'zh-CN'].flatMap((l) => ['first-notice', 'update', 'final-report'].map((k) => `breach-notice-${k}-${l}`)).sort());
+    template.resourceCountIs('AWS::SES::ConfigurationSet', 1);
+    for (const topic of Object.values(template.findResources('AWS::SNS::Topic'))) expect(topic.Properties.KmsMasterKeyId).toBeDefined();
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it('grants each function only what it touches', () => {
+    const policies = template.findResources('AWS::IAM::Policy');
+    const actionsOf = (fragment: string) => {
+      const entry = Object.entries(policies).find(([id]) => id.startsWith(fragment));
+      return new Set((entry?.[1].Properties.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap((s) => [s.Action].flat()));
+    };
+    expect([...actionsOf('ApprovalPage')]).toEqual(expect.arrayContaining(['states:SendTaskSuccess', 'states:SendTaskFailure']));
+    expect([...actionsOf('ApprovalPage')].some((a) => a.startsWith('ses:') || a.startsWith('sns:'))).toBe(false);
+    expect([...actionsOf('Intake')]).toEqual(expect.arrayContaining(['states:StartExecution', 'sns:Publish']));
+    expect([...actionsOf('Intake')].some((a) => a.startsWith('ses:'))).toBe(false);
+    expect([...actionsOf('WorkflowSendNotices')]).toEqual(expect.arrayContaining(['ses:SendBulkEmail', 'sns:Publish']));
+    expect([...actionsOf('WorkflowDraftNotice')].some((a) => a.startsWith('ses:') || a.startsWith('sns:') || a.startsWith('states:'))).toBe(false);
+    expect([...actionsOf('WorkflowAssessImpact')].some((a) => a.startsWith('ses:') || a.startsWith('sns:'))).toBe(false);
+  });
+
+  it('passes cdk-nag AwsSolutions, every acknowledgement carrying a reason', () => {
+    const { app } = synth();
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    const assembly = app.synth();
+    const report = JSON.parse(readFileSync(`${assembly.directory}/validation-report.json`, 'utf8')) as {
+      pluginReports: { conclusion: string; violations: unknown[]; suppressedViolations: { ruleName: string; reason?: string }[] }[];
+    };
+    const [nag] = report.pluginReports;
+    expect(nag!.violations).toEqual([]);
+    expect(nag!.conclusion).toBe('success');
+    expect(nag!.suppressedViolations.length).toBeGreaterThan(0);
+    for (const s of nag!.suppressedViolations) expect(s.reason, s.ruleName).toMatch(/^.{20,}$/);
+  });
+});
+
+describe('configuration', () => {
+  it.each([
+    [{ 'breach-notice:senderAddress': 'not-an-email' }, 'breach-notice:senderAddress="not-an-email"'],
+    [{ 'breach-notice:approverEmails': 'ok@example.com,nope' }, 'breach-notice:approverEmails="ok@example.com,nope"'],
+    [{ 'breach-notice:updateCadenceHours': '0' }, 'breach-notice:updateCadenceHours="0"'],
+    [{ 'breach-notice:locales': 'en,fr' }, 'breach-notice:locales="en,fr"'],
+    [{ 'breach-notice:manualAlarmSource': 'aws.fake' }, 'breach-notice:manualAlarmSource="aws.fake"'],
+  ])('a bad value fails synthesis naming the key and the value: %j', (bad, expected) => {
+    expect(() => synth(bad)).toThrow(expected);
+  });
+
+  it('a missing required key is named', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    expect(() => parseAppConfig((k) => app.node.tryGetContext(k))).toThrow('breach-notice:senderAddress=null');
+  });
+});
+
+describe('the definition file', () => {
+  it('passes asl-validator as it is in the repository', () => {
+    const out = spawnSync(process.execPath, ['node_modules/asl-validator/dist/bin/asl-validator.js', '--json-path', DEFINITION_PATH], { encoding: 'utf8' });
+    expect(out.stdout + out.stderr).toContain('is valid');
+    expect(out.status).toBe(0);
+  });
+
+  it('has a Retry on every Task, a Catch on every Task, and states named as sentences', () => {
+    const definition = JSON.parse(readFileSync(DEFINITION_PATH, 'utf8')) as { States: Record<string, { Type: string; Retry?: unknown[]; Catch?: { Next: string }[] }> };
+    for (const [name, state] of Object.entries(definition.States)) {
+      expect(name).toMatch(/^[A-Z][a-z]/);
+      if (state.Type !== 'Task') continue;
+      expect(state.Retry?.length, name).toBeGreaterThan(0);
+      expect(state.Catch?.length, name).toBeGreaterThan(0);
+    }
+  });
+});
