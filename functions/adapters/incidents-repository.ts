@@ -306,7 +306,8 @@ export class IncidentsRepository {
       await this.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: { pk: `INC#${request.incidentId}`, sk: `APPROVAL#${request.requestId}`, type: 'approval', ...request, taskToken, notified: [] },
+          // expiresAtMs: the decision's condition compares numbers; ISO strings with and without milliseconds do not sort.
+          Item: { pk: `INC#${request.incidentId}`, sk: `APPROVAL#${request.requestId}`, type: 'approval', ...request, expiresAtMs: Date.parse(request.expiresAt), taskToken, notified: [] },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -321,7 +322,7 @@ export class IncidentsRepository {
   async getApprovalRequest(incidentId: string, requestId: string): Promise<ApprovalRequest | undefined> {
     const record = await this.getApprovalRecord(incidentId, requestId);
     if (!record) return undefined;
-    const { taskToken: _t, notified: _n, ...request } = record;
+    const { taskToken: _t, notified: _n, expiresAtMs: _e, ...request } = record;
     return request;
   }
 
@@ -334,7 +335,7 @@ export class IncidentsRepository {
 
   async listApprovalRequests(incidentId: string): Promise<ApprovalRequest[]> {
     const items = await this.queryPrefix<ApprovalRequest & Record<string, unknown>>(incidentId, 'APPROVAL#');
-    return items.map(({ taskToken: _t, notified: _n, pk: _p, sk: _s, type: _y, ...request }) => request);
+    return items.map(({ taskToken: _t, notified: _n, expiresAtMs: _e, pk: _p, sk: _s, type: _y, ...request }) => request);
   }
 
   async markApproverNotified(incidentId: string, requestId: string, approver: string): Promise<void> {
@@ -381,16 +382,23 @@ export class IncidentsRepository {
     requestId: string,
     decision: { status: 'APPROVED' | 'REJECTED'; decidedBy: string; reason: string },
   ): Promise<boolean> {
-    const now = this.clock.now().toISOString();
+    const now = this.clock.now();
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: `INC#${incidentId}`, sk: `APPROVAL#${requestId}` },
           UpdateExpression: 'SET #status = :status, decidedBy = :by, decidedAt = :now, reason = :reason',
-          ConditionExpression: '#status = :pending AND expiresAt > :now',
+          ConditionExpression: '#status = :pending AND expiresAtMs > :nowMs',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':status': decision.status, ':by': decision.decidedBy, ':now': now, ':reason': decision.reason, ':pending': 'PENDING' },
+          ExpressionAttributeValues: {
+            ':status': decision.status,
+            ':by': decision.decidedBy,
+            ':now': now.toISOString(),
+            ':nowMs': now.getTime(),
+            ':reason': decision.reason,
+            ':pending': 'PENDING',
+          },
         }),
       );
       return true;
@@ -424,7 +432,7 @@ export class IncidentsRepository {
     const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `INC#${incidentId}`, sk: `APPROVAL#${requestId}` }, ConsistentRead: true }));
     if (!out.Item) return undefined;
     const { pk: _p, sk: _s, type: _t, ...record } = out.Item;
-    return record as ApprovalRequest & { taskToken: string; notified: string[] };
+    return record as ApprovalRequest & { taskToken: string; notified: string[]; expiresAtMs: number };
   }
 
   private async queryPrefix<T = Record<string, unknown>>(incidentId: string, prefix: string): Promise<T[]> {

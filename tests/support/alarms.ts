@@ -95,7 +95,7 @@ export function cloudWatchAlarm(alarmName = 'security-login-failures', dimension
   );
 }
 
-export function manualReport(resources: string[], reportId = randomUUID()) {
+export function manualReport(resources: string[], reportId: string = randomUUID()) {
   return envelope('breach-notice.manual', 'Security Incident Reported', {
     reportId,
     title: 'Laptop with customer export stolen',

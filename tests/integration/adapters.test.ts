@@ -1,0 +1,236 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CustomersRepository } from '../../functions/adapters/customers-repository.js';
+import { DeliveriesLedger } from '../../functions/adapters/deliveries-ledger.js';
+import { providerRefused, SesEmailSender } from '../../functions/adapters/email-sender.js';
+import { IncidentsRepository } from '../../functions/adapters/incidents-repository.js';
+import { SnsMessaging } from '../../functions/adapters/messaging.js';
+import { StepFunctionsWorkflow } from '../../functions/adapters/workflow.js';
+import type { Incident } from '../../functions/domain/incident.js';
+import type { Clock } from '../../functions/shared/clock.js';
+import { closeServer, LOCAL_CREDENTIALS } from '../../local/emulators.js';
+import { sfnRequestHandler } from '../../local/sfn-api.js';
+import { provision } from '../../local/system.js';
+import { LocalWorkflow } from '../../local/workflow-engine.js';
+import { emailsTo, endpoints, smsMessages, testConfig, uniquePrefix } from '../support/local.js';
+import { makeCustomers } from '../support/scenario.js';
+
+const prefix = uniquePrefix('adp');
+const common = { region: 'us-east-1', credentials: LOCAL_CREDENTIALS };
+let doc: DynamoDBDocumentClient;
+let tables: Awaited<ReturnType<typeof provision>>['tables'];
+let topicArn: string;
+
+/** A clock the test moves by hand. */
+class FakeClock implements Clock {
+  constructor(public current = new Date('2026-11-20T08:00:00Z')) {}
+  now() {
+    return new Date(this.current);
+  }
+  advance(seconds: number) {
+    this.current = new Date(this.current.getTime() + seconds * 1000);
+  }
+}
+
+beforeAll(async () => {
+  const provisioned = await provision({ endpoints: endpoints(), config: testConfig(prefix), namePrefix: prefix });
+  tables = provisioned.tables;
+  topicArn = provisioned.responseTeamTopicArn;
+  doc = DynamoDBDocumentClient.from(new DynamoDBClient({ ...common, endpoint: endpoints().dynamodb }), { marshallOptions: { removeUndefinedValues: true } });
+});
+
+function incident(id: string, findingKey: string): Incident {
+  return {
+    incidentId: id,
+    source: 'manual',
+    findingKey,
+    alarmSeverity: 5,
+    title: 't',
+    description: '',
+    affectedResources: ['r'],
+    firstSeenAt: '2026-11-20T08:00:00Z',
+    status: 'OPEN',
+    scope: 'PENDING',
+    severity: 'MEDIUM',
+    createdAt: '2026-11-20T08:00:00Z',
+  };
+}
+
+describe('IncidentsRepository on DynamoDB Local', () => {
+  it('one open incident per finding; closing frees the finding for a new incident', async () => {
+    const repo = new IncidentsRepository(doc, tables.incidents, new FakeClock());
+    const key = `manual:${prefix}-f1`;
+    expect(await repo.openIncident(incident('inc-20261120-000000000001', key), 'e1', '{}')).toEqual({ created: true });
+    expect(await repo.openIncident(incident('inc-20261120-000000000002', key), 'e2', '{}')).toEqual({ created: false, incidentId: 'inc-20261120-000000000001' });
+    await repo.closeIncident('inc-20261120-000000000001', 'op');
+    expect(await repo.openIncident(incident('inc-20261120-000000000003', key), 'e3', '{}')).toEqual({ created: true });
+    expect((await repo.getIncident('inc-20261120-000000000001')).status).toBe('CLOSED');
+  });
+
+  it('ten concurrent opens of the same finding create exactly one incident', async () => {
+    const repo = new IncidentsRepository(doc, tables.incidents, new FakeClock());
+    const key = `manual:${prefix}-race`;
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => repo.openIncident(incident(`inc-20261120-${String(100 + i).padStart(12, '0')}`, key), `e${i}`, '{}')));
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    const winner = results.findIndex((r) => r.created);
+    for (const r of results) if (!r.created) expect(r.incidentId).toBe(`inc-20261120-${String(100 + winner).padStart(12, '0')}`);
+  });
+
+  it('a decision is recorded once, and never after expiry: the condition is the rule', async () => {
+    const clock = new FakeClock();
+    const repo = new IncidentsRepository(doc, tables.incidents, clock);
+    const base = { incidentId: 'inc-20261120-0000000000aa', noticeId: 'n1', tier: 'primary' as const, status: 'PENDING' as const, createdAt: clock.now().toISOString() };
+    await repo.putApprovalRequest({ ...base, requestId: 'race', expiresAt: '2026-11-20T09:00:00Z' }, 'token-1');
+    const wins = await Promise.all(Array.from({ length: 25 }, (_, i) => repo.recordDecision(base.incidentId, 'race', { status: i % 2 ? 'APPROVED' : 'REJECTED', decidedBy: `a${i}`, reason: '' })));
+    expect(wins.filter(Boolean)).toHaveLength(1);
+
+    await repo.putApprovalRequest({ ...base, requestId: 'late', expiresAt: '2026-11-20T09:00:00Z' }, 'token-2');
+    clock.advance(3600);
+    expect(await repo.recordDecision(base.incidentId, 'late', { status: 'APPROVED', decidedBy: 'a', reason: '' })).toBe(false);
+    expect((await repo.getApprovalRequest(base.incidentId, 'late'))?.status).toBe('PENDING');
+    // The token stays out of what approval pages read.
+    expect(JSON.stringify(await repo.getApprovalRequest(base.incidentId, 'late'))).not.toContain('token-2');
+    expect(await repo.getTaskToken(base.incidentId, 'late')).toBe('token-2');
+  });
+
+  it('a rejected alarm is kept once per event id', async () => {
+    const repo = new IncidentsRepository(doc, tables.incidents, new FakeClock());
+    expect(await repo.keepRejectedAlarm(`${prefix}-bad`, 'MalformedAlarmError: x', '{"a":1}')).toBe(true);
+    expect(await repo.keepRejectedAlarm(`${prefix}-bad`, 'MalformedAlarmError: x', '{"a":1}')).toBe(false);
+  });
+});
+
+describe('CustomersRepository on DynamoDB Local', () => {
+  it('finds every customer on a resource through the index, and reads profiles past the 100-key batch limit', async () => {
+    const repo = new CustomersRepository(doc, tables.customers);
+    const resource = `bucket-${prefix}`;
+    await repo.putCustomers(makeCustomers(prefix, resource, 230));
+    const hits = await repo.findByResource(resource);
+    expect(hits).toHaveLength(230);
+    expect(hits[0]!.dataCategories.length).toBeGreaterThan(0);
+    const profiles = await repo.getProfiles(hits.map((h) => h.customerId));
+    expect(profiles.size).toBe(230);
+    expect(await repo.findByResource(`nothing-${prefix}`)).toEqual([]);
+  });
+});
+
+describe('DeliveriesLedger on DynamoDB Local', () => {
+  it('one claim wins among concurrent claimers; finished or released claims can be taken again; dead holders are detected after the lease', async () => {
+    const clock = new FakeClock();
+    const ledger = new DeliveriesLedger(doc, tables.deliveries, clock, 60);
+    const claims = await Promise.all(Array.from({ length: 20 }, (_, i) => ledger.claim('n1', 'email', 'b1', `owner-${i}`, ['c1', 'c2'])));
+    expect(claims.filter((c) => c.kind === 'claimed')).toHaveLength(1);
+    expect(claims.filter((c) => c.kind === 'busy')).toHaveLength(19);
+    const owner = `owner-${claims.findIndex((c) => c.kind === 'claimed')}`;
+
+    await expect(ledger.complete('n1', 'email', 'b1', 'someone-else', { sent: 2, failed: 0, retryable: 0, uncertain: 0 })).rejects.toThrow();
+    await ledger.complete('n1', 'email', 'b1', owner, { sent: 2, failed: 0, retryable: 0, uncertain: 0 });
+    expect(await ledger.claim('n1', 'email', 'b1', 'retry', ['c1', 'c2'])).toEqual({ kind: 'claimed', attempt: 2 });
+    await ledger.release('n1', 'email', 'b1', 'retry', 'ServiceUnavailable');
+    expect((await ledger.claim('n1', 'email', 'b1', 'retry-2', ['c1', 'c2'])).kind).toBe('claimed');
+
+    expect(await ledger.claim('n1', 'email', 'b1', 'impatient', ['c1'])).toEqual({ kind: 'busy' });
+    clock.advance(61);
+    expect((await ledger.claim('n1', 'email', 'b1', 'rescuer', ['c1'])).kind).toBe('abandoned');
+  });
+
+  it('outcomes are one query per customer and add up per notice', async () => {
+    const ledger = new DeliveriesLedger(doc, tables.deliveries, new FakeClock(), 60);
+    const at = '2026-11-20T08:00:00Z';
+    await ledger.recordOutcomes([
+      { customerId: `${prefix}-x`, noticeId: 'n2', incidentId: 'i', channel: 'email', status: 'SENT', batchKey: 'b', providerMessageId: 'm1', at },
+      { customerId: `${prefix}-x`, noticeId: 'n2', incidentId: 'i', channel: 'sms', status: 'FAILED', batchKey: 'b', reason: 'InvalidParameter', at },
+    ]);
+    const got = await ledger.outcomesForCustomer(`${prefix}-x`);
+    expect(got.map((o) => `${o.channel}:${o.status}`).sort()).toEqual(['email:SENT', 'sms:FAILED']);
+    const read = await ledger.readOutcomes('n2', 'email', [`${prefix}-x`, `${prefix}-y`]);
+    expect([...read.keys()]).toEqual([`${prefix}-x`]);
+  });
+});
+
+describe('SesEmailSender on aws-ses-v2-local', () => {
+  it('SendBulkEmail renders the stored template per recipient and reports per-entry status', async () => {
+    const sender = new SesEmailSender(new SESv2Client({ ...common, endpoint: endpoints().ses }), 'notices@example.com');
+    const to = `bulk.${prefix}@example.com`;
+    const results = await sender.sendBulk(
+      'breach-notice-first-notice-en',
+      { subject: 'Subject for {{customerName}}', headline: 'h', whatHappened: 'w', actionsTaken: ['a1'], customerSteps: ['s1'], contact: 'c', nextUpdate: 'n', incidentId: 'inc-1' },
+      [
+        { to, replacementData: { customerName: 'Ada', affectedData: 'email address' } },
+        { to: 'not an address', replacementData: { customerName: 'B', affectedData: 'x' } },
+      ],
+    );
+    expect(results[0]).toMatchObject({ status: 'SUCCESS' });
+    expect(results[0]!.messageId).toBeTruthy();
+    expect(results[1]!.status).toBe('FAILED');
+    const [mail] = await emailsTo(to);
+    expect(mail!.body.text).toContain('Dear Ada,');
+    expect(mail!.body.text).toContain('your email address');
+    expect(mail!.body.text).toContain('- a1');
+  });
+
+  it('more than 50 entries is refused before any call', async () => {
+    const sender = new SesEmailSender(new SESv2Client({ ...common, endpoint: endpoints().ses }), 'notices@example.com');
+    await expect(sender.sendBulk('t', {}, Array.from({ length: 51 }, () => ({ to: 'a@example.com', replacementData: {} })))).rejects.toThrow(RangeError);
+  });
+
+  it('an unknown template is an answered refusal (a retry may take the claim again)', async () => {
+    const sender = new SesEmailSender(new SESv2Client({ ...common, endpoint: endpoints().ses, maxAttempts: 1 }), 'notices@example.com');
+    const error = await sender.sendBulk('no-such-template', {}, [{ to: `x.${prefix}@example.com`, replacementData: {} }]).catch((e: unknown) => e);
+    expect(providerRefused(error)).toBe(true);
+  });
+});
+
+describe('SnsMessaging on the SNS recorder', () => {
+  it('SMS and topic messages arrive; an invalid number is a named, answered refusal', async () => {
+    const messaging = new SnsMessaging(new SNSClient({ ...common, endpoint: endpoints().sns, maxAttempts: 1 }), 'EXAMPLE');
+    const phone = '+15550100' + String(Math.floor(Math.random() * 900) + 100);
+    expect(await messaging.sendSms(phone, 'hello')).toBeTruthy();
+    expect((await smsMessages())[phone]?.[0]?.message).toBe('hello');
+    expect(await messaging.publish(topicArn, 'line one\nline two', 'body', { event: 'x' })).toBeTruthy();
+    const error = await messaging.sendSms('12345', 'nope').catch((e: unknown) => e);
+    expect((error as Error).name).toBe('InvalidParameterException');
+    expect(providerRefused(error)).toBe(true);
+    const unknownTopic = await messaging.publish(`${topicArn}-missing`, 's', 'm').catch((e: unknown) => e);
+    expect((unknownTopic as Error).name).toBe('NotFoundException');
+  });
+});
+
+describe('StepFunctionsWorkflow over the local Step Functions endpoint', () => {
+  let server: Server;
+  let workflow: StepFunctionsWorkflow;
+  const engine = new LocalWorkflow({
+    definition: JSON.stringify({ StartAt: 'Wait a moment', States: { 'Wait a moment': { Type: 'Wait', Seconds: 5, End: true } } }),
+    stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:adapter-test',
+    handlers: new Map(),
+  });
+
+  beforeAll(async () => {
+    server = createServer((req, res) => void sfnRequestHandler(engine)(req, res));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const client = new SFNClient({ ...common, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    workflow = new StepFunctionsWorkflow(client, engine.stateMachineArn);
+  });
+  afterAll(async () => {
+    engine.stopAll();
+    await closeServer(server);
+  });
+
+  it('a start with the same name and input is idempotent; other input under the same name is refused', async () => {
+    const first = await workflow.start('inc-20261120-aaaaaaaaaaaa', { incidentId: 'x' });
+    const again = await workflow.start('inc-20261120-aaaaaaaaaaaa', { incidentId: 'x' });
+    expect(again.executionArn).toBe(first.executionArn);
+    expect(await workflow.start('inc-20261120-aaaaaaaaaaaa', { incidentId: 'y' })).toEqual({ alreadyStarted: true });
+    expect(engine.executions.size).toBe(1);
+  });
+
+  it('an unknown task token is TaskDoesNotExist, as in AWS', async () => {
+    await expect(workflow.succeed('no-such-token', {})).rejects.toMatchObject({ name: 'TaskDoesNotExist' });
+  });
+});
