@@ -1,6 +1,6 @@
 import type { SendBulkEmailCommandInput, SendBulkEmailCommandOutput } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { guardDutyFinding } from '../support/alarms.js';
+import { guardDutyFinding } from '../../local/sample-alarms.js';
 import { sesEmails, smsMessages, testConfig, uniquePrefix } from '../support/local.js';
 import { decide, makeCustomers, sendAlarm, startScenario, waitForState, type Scenario } from '../support/scenario.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approvalLinkFor, emailsTo, sesEmails, smsMessages, testConfig, topicMessages, uniquePrefix, until } from '../support/local.js';
-import { guardDutyFinding } from '../support/alarms.js';
+import { guardDutyFinding } from '../../local/sample-alarms.js';
 import { decide, executionArnOf, makeCustomers, phoneSalt, sendAlarm, startScenario, waitForState, waitForStatus, type Scenario } from '../support/scenario.js';
 import { invokeHttpApi } from '../../local/http-api.js';
 

@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { EventPattern } from '../infra/alarm-patterns.js';
+import { matchesPattern } from './event-patterns.js';
+import { invokeHttpApi, lambdaContext } from './http-api.js';
+import { sfnRequestHandler } from './sfn-api.js';
+import { json, readBody, type SnsRecorder } from './sns-recorder.js';
+import type { LambdaHandler, LocalWorkflow } from './workflow-engine.js';
+
+export interface EdgeTargets {
+  workflow: LocalWorkflow;
+  sns: SnsRecorder;
+  sesUrl: string;
+  dynamodbUrl: string;
+  intake: LambdaHandler;
+  approvalPage: LambdaHandler;
+  /** Rule name -> pattern: the same objects the stack deploys. */
+  rules: Record<string, EventPattern>;
+  region: string;
+  accountId: string;
+  /** Optional extra routes (the operator console), tried before the AWS protocols. */
+  extra?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+}
+
+/** Forwards a request unchanged to an emulator and streams the answer back. */
+function proxy(req: IncomingMessage, res: ServerResponse, base: string, body?: string): void {
+  const target = new URL(req.url ?? '/', base);
+  const upstream = httpRequest(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (answer) => {
+    res.writeHead(answer.statusCode ?? 502, answer.headers);
+    answer.pipe(res);
+  });
+  upstream.on('error', (error) => json(res, { __type: 'ServiceUnavailable', message: String(error) }, 503));
+  if (body !== undefined) upstream.end(body);
+  else req.pipe(upstream);
+}
+
+function eventsError(res: ServerResponse, type: string, message: string, status = 400): void {
+  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type }).end(JSON.stringify({ __type: type, message }));
+}
+
+/**
+ * One endpoint speaking the AWS wire protocols the project uses, so the AWS SDK and CLI work against
+ * the twin with an endpoint URL alone: Step Functions and EventBridge (JSON with X-Amz-Target),
+ * DynamoDB (forwarded to DynamoDB Local), SES v2 (REST, forwarded to aws-ses-v2-local), SNS
+ * (awsQuery), plus LocalStack-style retrospection under /_aws and the approval pages.
+ */
+export function createEdge(targets: EdgeTargets): Server {
+  const sfn = sfnRequestHandler(targets.workflow);
+
+  const putEvents = (body: { Entries?: Record<string, unknown>[] }) => {
+    const entries = body.Entries ?? [];
+    if (entries.length === 0 || entries.length > 10) throw Object.assign(new Error('Entries must hold 1 to 10 events'), { type: 'ValidationException' });
+    const results = entries.map((entry) => {
+      let detail: unknown;
+      try {
+        detail = JSON.parse(String(entry.Detail ?? ''));
+      } catch {
+        return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+      }
+      if (!entry.Source || !entry.DetailType || !detail || typeof detail !== 'object') {
+        return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter(s) Source, DetailType and Detail must be specified.' };
+      }
+      const time = entry.Time ? new Date(Number(entry.Time) * 1000 || String(entry.Time)) : new Date();
+      const event = {
+        version: '0',
+        id: randomUUID(),
+        'detail-type': entry.DetailType,
+        source: entry.Source,
+        account: targets.accountId,
+        time: time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        region: targets.region,
+        resources: (entry.Resources as string[] | undefined) ?? [],
+        detail,
+      };
+      // As in AWS: every matching rule invokes its target asynchronously; no match means dropped.
+      for (const pattern of Object.values(targets.rules)) {
+        if (!matchesPattern(event, pattern)) continue;
+        targets.intake(event, lambdaContext('breach-notice-intake')).catch((error: unknown) => {
+          console.error(`intake failed for event ${event.id}: ${(error as Error).name}: ${(error as Error).message}`);
+        });
+      }
+      return { EventId: event.id };
+    });
+    return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
+  };
+
+  const listRules = () => ({
+    Rules: Object.entries(targets.rules).map(([name, pattern]) => ({
+      Name: name,
+      Arn: `arn:aws:events:${targets.region}:${targets.accountId}:rule/${name}`,
+      EventPattern: JSON.stringify(pattern),
+      State: 'ENABLED',
+      EventBusName: 'default',
+    })),
+  });
+
+  return createServer((req, res) => {
+    void (async () => {
+      try {
+        if (targets.extra && (await targets.extra(req, res))) return;
+        const target = String(req.headers['x-amz-target'] ?? '');
+        const url = req.url ?? '/';
+        if (target.startsWith('AWSStepFunctions.')) return void (await sfn(req, res));
+        if (target.startsWith('DynamoDB_20120810.')) return proxy(req, res, targets.dynamodbUrl);
+        if (target.startsWith('AWSEvents.')) {
+          const operation = target.slice('AWSEvents.'.length);
+          const body = JSON.parse((await readBody(req)) || '{}') as { Entries?: Record<string, unknown>[] };
+          try {
+            if (operation === 'PutEvents') return json(res, putEvents(body));
+            if (operation === 'ListRules') return json(res, listRules());
+            return eventsError(res, 'UnknownOperationException', `Operation ${operation} is not supported by the local twin`);
+          } catch (error) {
+            return eventsError(res, (error as { type?: string }).type ?? 'InternalException', (error as Error).message);
+          }
+        }
+        if (url.startsWith('/v2/email')) return proxy(req, res, targets.sesUrl);
+        if (url.startsWith('/_aws/ses')) {
+          if (req.method === 'DELETE') return proxy(req, res, targets.sesUrl, '');
+          const store = (await (await fetch(`${targets.sesUrl}/store`)).json()) as {
+            emails: { messageId: string; from: string; destination: { to: string[] }; subject: string; body: { html?: string; text?: string }; at: number }[];
+          };
+          return json(res, {
+            messages: store.emails.map((e) => ({
+              Id: e.messageId,
+              Region: targets.region,
+              Source: e.from,
+              Destination: { ToAddresses: e.destination.to },
+              Subject: e.subject,
+              Body: { text_part: e.body.text ?? null, html_part: e.body.html ?? null },
+              Timestamp: new Date(e.at * 1000).toISOString(),
+            })),
+          });
+        }
+        if (url.startsWith('/_aws/sns')) return void (await targets.sns.handle(req, res));
+        if (url.startsWith('/approvals/')) {
+          const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req);
+          const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
+          const out = await invokeHttpApi(targets.approvalPage, { method: req.method ?? 'GET', path: url, headers, body, sourceIp: req.socket.remoteAddress?.replace('::ffff:', '') });
+          res.writeHead(out.statusCode ?? 200, out.headers as Record<string, string>).end(req.method === 'HEAD' ? undefined : out.body);
+          return;
+        }
+        if (req.method === 'POST' && String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+          return void (await targets.sns.handle(req, res));
+        }
+        json(res, { message: `No local service answers ${req.method} ${url}` }, 404);
+      } catch (error) {
+        if (!res.headersSent) json(res, { __type: 'InternalFailure', message: String(error) }, 500);
+      }
+    })();
+  });
+}
