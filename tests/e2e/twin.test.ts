@@ -1,0 +1,140 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
+import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { guardDutyFinding } from '../../local/sample-alarms.js';
+
+// Only the twin's public surface: `npm start` as a process, the AWS SDK and HTTP. No handler imports.
+const credentials = { accessKeyId: 'e2e', secretAccessKey: 'e2e' };
+const STATE_MACHINE = 'arn:aws:states:us-east-1:000000000000:stateMachine:breach-notice-incident-response';
+let twin: ChildProcess;
+let edge: string;
+let sfn: SFNClient;
+let events: EventBridgeClient;
+let output = '';
+
+async function until<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}\n${output.slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+interface Mail { Id: string; Destination: { ToAddresses: string[] }; Subject: string; Body: { text_part: string | null } }
+const mails = async () => ((await (await fetch(`${edge}/_aws/ses`)).json()) as { messages: Mail[] }).messages;
+const sms = async () => ((await (await fetch(`${edge}/_aws/sns/sms-messages`)).json()) as { sms_messages: Record<string, unknown[]> }).sms_messages;
+const approvalMails = async () => (await mails()).filter((m) => m.Subject.startsWith('[Approval needed'));
+const linkIn = (m: Mail) => /\/approvals\/[A-Za-z0-9_-]{43}/.exec(m.Body.text_part ?? '')![0];
+
+async function putEvent(event: { source: string; 'detail-type': string; detail: unknown; resources?: string[] }) {
+  return events.send(new PutEventsCommand({ Entries: [{ Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail), Resources: event.resources }] }));
+}
+
+async function executions() {
+  return (await sfn.send(new ListExecutionsCommand({ stateMachineArn: STATE_MACHINE }))).executions ?? [];
+}
+
+beforeAll(async () => {
+  twin = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+    env: { ...process.env, BREACH_NOTICE_PORT: '0', BREACH_NOTICE_TIME_SCALE: '600', BREACH_NOTICE_SETTINGS: '{"updateCadenceHours":1}' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  twin.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  twin.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const ready = await until(async () => /ready in [\d.]+ s: edge (http:\/\/127\.0\.0\.1:\d+)/.exec(output), 'the ready line', 90_000);
+  edge = ready[1]!;
+  sfn = new SFNClient({ endpoint: edge, region: 'us-east-1', credentials });
+  events = new EventBridgeClient({ endpoint: edge, region: 'us-east-1', credentials });
+}, 120_000);
+
+afterAll(async () => {
+  // A failed test must not leave the twin (and its DynamoDB Local) running: ask, then insist.
+  if (twin.exitCode !== null) return;
+  const exited = new Promise((resolve) => twin.once('exit', resolve));
+  twin.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+  if (twin.exitCode === null) twin.kill('SIGKILL');
+});
+
+describe('the local twin, driven through its AWS endpoint', () => {
+  it('alarm, approval by link, exactly one notice per customer and channel, an update cycle, close', async () => {
+    const finding = guardDutyFinding({ bucket: 'customer-data', id: 'e2e-finding-1' });
+    expect((await putEvent(finding)).FailedEntryCount).toBe(0);
+
+    const [execution] = await until(async () => {
+      const list = await executions();
+      return list.length === 1 ? list : undefined;
+    }, 'the execution');
+    expect(execution!.name).toMatch(/^inc-20261120-[0-9a-f]{12}$/);
+
+    // The same finding again: still one execution.
+    await putEvent(guardDutyFinding({ bucket: 'customer-data', id: 'e2e-finding-1' }));
+
+    const [approval] = await until(async () => ((await approvalMails()).length === 1 ? approvalMails() : undefined), 'the approval email');
+    const link = linkIn(approval!);
+    const page = await fetch(`${edge}${link}`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Approve and send');
+    expect((await sfn.send(new DescribeExecutionCommand({ executionArn: execution!.executionArn }))).status).toBe('RUNNING');
+    expect((await fetch(`${edge}${link}`, { method: 'POST', body: new URLSearchParams({ decision: 'approve' }) })).status).toBe(200);
+
+    const customerMails = async () => (await mails()).filter((m) => m.Destination.ToAddresses[0]!.endsWith('@customers.example.com'));
+    await until(async () => (await customerMails()).length >= 1000, '1,000 first notices');
+    await until(async () => Object.keys(await sms()).length >= 334, '334 SMS');
+
+    // The update cycle: update 1 is drafted at the (scaled) cadence and needs its own approval.
+    const update = await until(async () => (await approvalMails()).find((m) => m.Subject.includes('Customer update 1')), 'the update approval email');
+    const incidentId = execution!.name!;
+    const dynamo = new DynamoDBClient({ endpoint: edge, region: 'us-east-1', credentials });
+    await dynamo.send(
+      new UpdateItemCommand({
+        TableName: 'breach-notice-incidents',
+        Key: { pk: { S: `INC#${incidentId}` }, sk: { S: 'META' } },
+        UpdateExpression: 'SET #s = :closed',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':closed': { S: 'CLOSED' } },
+      }),
+    );
+    expect((await fetch(`${edge}${linkIn(update)}`, { method: 'POST', body: new URLSearchParams({ decision: 'approve' }) })).status).toBe(200);
+    await until(async () => (await sfn.send(new DescribeExecutionCommand({ executionArn: execution!.executionArn }))).status === 'SUCCEEDED', 'the execution to succeed', 90_000);
+
+    const perCustomer = new Map<string, number>();
+    for (const m of await customerMails()) perCustomer.set(m.Destination.ToAddresses[0]!, (perCustomer.get(m.Destination.ToAddresses[0]!) ?? 0) + 1);
+    expect(perCustomer.size).toBe(1000);
+    expect([...perCustomer.values()].every((n) => n === 2)).toBe(true);
+    const texts = await sms();
+    expect(Object.keys(texts)).toHaveLength(334);
+    expect(Object.values(texts).every((list) => list.length === 2)).toBe(true);
+    expect((await mails()).some((m) => m.Subject.startsWith('Final report'))).toBe(true);
+    expect(await executions()).toHaveLength(1);
+  }, 240_000);
+
+  it('a malformed event and an unmatched event start nothing, and the twin keeps answering', async () => {
+    const before = (await executions()).length;
+    const broken = guardDutyFinding({ bucket: 'customer-data' });
+    delete (broken.detail as Record<string, unknown>).severity;
+    const unmatched = { source: 'com.example.billing', 'detail-type': 'Invoice Paid', detail: { amount: 3 } };
+    expect((await putEvent(broken)).FailedEntryCount).toBe(0);
+    expect((await putEvent(unmatched)).FailedEntryCount).toBe(0);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await executions()).toHaveLength(before);
+  });
+
+  it('stops cleanly on SIGTERM and leaves the port closed', async () => {
+    const port = Number(new URL(edge).port);
+    const exited = new Promise<number | null>((resolve) => twin.once('exit', (code) => resolve(code)));
+    twin.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => (socket.destroy(), resolve(true)));
+      socket.once('error', () => resolve(false));
+    });
+    expect(open).toBe(false);
+  }, 30_000);
+});
