@@ -5,9 +5,19 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-const placeholders: Record<Locale, { name: string; data: string; labels: [string, string, string, string] }> = {
-  en: { name: '[customer name]', data: '[the data of theirs involved]', labels: ['What happened', 'What we have done', 'What you should do now', 'How to reach us'] },
-  'zh-CN': { name: '[客户姓名]', data: '[与其相关的数据]', labels: ['发生了什么', '我们已采取的措施', '您现在应该做什么', '联系我们'] },
+const placeholders: Record<Locale, { name: string; data: string; labels: [string, string, string, string]; next: (when: string) => string }> = {
+  en: {
+    name: '[customer name]',
+    data: '[the data of theirs involved]',
+    labels: ['What happened', 'What we have done', 'What you should do now', 'How to reach us'],
+    next: (when) => `Our next update will come by ${when}.`,
+  },
+  'zh-CN': {
+    name: '[客户姓名]',
+    data: '[与其相关的数据]',
+    labels: ['发生了什么', '我们已采取的措施', '您现在应该做什么', '联系我们'],
+    next: (when) => `我们将在${when}之前发布下一次更新。`,
+  },
 };
 
 /** The notice as a customer will read it, with placeholders for the per-customer parts. */
@@ -23,7 +33,7 @@ export function noticePreviewHtml(content: NoticeContent, locale: Locale): strin
     `<h4>${p.labels[1]}</h4>${list(content.actionsTaken)}`,
     `<h4>${p.labels[2]}</h4>${list(content.customerSteps)}`,
     `<h4>${p.labels[3]}</h4><p>${escapeHtml(content.contact)}</p>`,
-    `<p>${escapeHtml(content.nextUpdate)}</p>`,
+    `<p>${escapeHtml(p.next(content.nextUpdate))}</p>`,
     `<p><small>SMS: ${escapeHtml(content.sms.replace('{affectedData}', p.data))}</small></p>`,
   ].join('\n');
 }
@@ -39,7 +49,7 @@ export function noticePreviewText(content: NoticeContent, locale: Locale): strin
     `${p.labels[1]}: ${content.actionsTaken.join(' / ')}`,
     `${p.labels[2]}: ${content.customerSteps.join(' / ')}`,
     `${p.labels[3]}: ${content.contact}`,
-    content.nextUpdate,
+    p.next(content.nextUpdate),
     `SMS: ${content.sms.replace('{affectedData}', p.data)}`,
   ].join('\n');
 }

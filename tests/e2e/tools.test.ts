@@ -1,0 +1,97 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdirSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTwin, type Twin } from '../../local/twin.js';
+
+// Debian's binaries, named explicitly: a plain `aws` on PATH may be another install. `.ci/run` installs both.
+const AWS = '/usr/bin/aws';
+const CHROMIUM = '/usr/bin/chromium';
+const STATE_MACHINE = 'arn:aws:states:us-east-1:000000000000:stateMachine:breach-notice-incident-response';
+const ARTIFACTS = 'test-artifacts';
+let twin: Twin;
+
+const run = promisify(execFile);
+
+// Asynchronous on purpose: the twin runs in this process, so a blocking spawn would starve it.
+async function aws(...args: string[]): Promise<string> {
+  const { stdout } = await run(AWS, ['--endpoint-url', twin.edgeUrl, '--output', 'json', '--cli-read-timeout', '20', ...args], {
+    env: { ...process.env, AWS_ACCESS_KEY_ID: 'cli', AWS_SECRET_ACCESS_KEY: 'cli', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '', AWS_EC2_METADATA_DISABLED: 'true' },
+  });
+  return stdout;
+}
+
+async function until<T>(probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+beforeAll(async () => {
+  twin = await startTwin({ port: 0, customers: 50 });
+  mkdirSync(ARTIFACTS, { recursive: true });
+}, 120_000);
+
+afterAll(async () => {
+  await twin?.stop();
+});
+
+describe('the twin with ordinary tools', () => {
+  it('Debian awscli: put-events starts an incident, list-executions shows it, sesv2 and dynamodb answer', async () => {
+    expect((await run(AWS, ['--version'])).stdout).toMatch(/^aws-cli\/2\./);
+    const detail = JSON.stringify({ reportId: 'cli-1', title: 'Stolen laptop', severity: 'HIGH', resources: ['customer-data'] });
+    const put = JSON.parse(await aws('events', 'put-events', '--entries', JSON.stringify([{ Source: 'breach-notice.manual', DetailType: 'Security Incident Reported', Detail: detail }]))) as { FailedEntryCount: number };
+    expect(put.FailedEntryCount).toBe(0);
+    const listed = await until(async () => {
+      const out = JSON.parse(await aws('stepfunctions', 'list-executions', '--state-machine-arn', STATE_MACHINE)) as { executions: { name: string; status: string }[] };
+      return out.executions.length === 1 ? out.executions : undefined;
+    }, 'the execution in list-executions');
+    expect(listed[0]!.name).toMatch(/^inc-/);
+    expect(listed[0]!.status).toBe('RUNNING');
+    const templates = JSON.parse(await aws('sesv2', 'list-email-templates')) as { TemplatesMetadata: { TemplateName: string }[] };
+    expect(templates.TemplatesMetadata.map((t) => t.TemplateName)).toContain('breach-notice-first-notice-zh-CN');
+    const scan = JSON.parse(await aws('dynamodb', 'scan', '--table-name', 'breach-notice-customers', '--max-items', '3')) as { Items: unknown[] };
+    expect(scan.Items).toHaveLength(3);
+    const rules = JSON.parse(await aws('events', 'list-rules')) as { Rules: { Name: string }[] };
+    expect(rules.Rules.map((r) => r.Name).sort()).toEqual(['GuardDutyFindings', 'MacieFindings', 'ManualReports', 'SecurityAlarms', 'SecurityHubFindings']);
+  }, 60_000);
+
+  it('headless Chromium: the console shows the incident; the approval page approves; screenshots saved', async () => {
+    const browser: Browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${twin.edgeUrl}/`);
+      const name = await until(async () => (await page.reload(), (await page.locator('td').first().textContent())?.startsWith('inc-') ? page.locator('td').first().textContent() : undefined), 'the incident row');
+      expect(name).toMatch(/^inc-/);
+      await page.screenshot({ path: `${ARTIFACTS}/console.png`, fullPage: true });
+
+      const messages = await until(async () => {
+        const res = (await (await fetch(`${twin.edgeUrl}/_aws/ses`)).json()) as { messages: { Subject: string; Body: { text_part: string } }[] };
+        return res.messages.find((m) => m.Subject.startsWith('[Approval needed'));
+      }, 'the approval email');
+      const link = /http:\/\/127\.0\.0\.1:\d+\/approvals\/[A-Za-z0-9_-]{43}/.exec(messages.Body.text_part)![0];
+      await page.goto(link);
+      expect(await page.locator('h1').textContent()).toBe('Approve the customer notice');
+      expect(await page.locator('[lang="zh-CN"]').count()).toBe(1);
+      await page.screenshot({ path: `${ARTIFACTS}/approval-page.png`, fullPage: true });
+      await page.getByRole('button', { name: 'Approve and send' }).click();
+      await page.waitForLoadState();
+      expect(await page.locator('h1').textContent()).toBe('Decision recorded');
+      await page.screenshot({ path: `${ARTIFACTS}/approval-decided.png` });
+      await until(async () => {
+        const res = (await (await fetch(`${twin.edgeUrl}/_aws/ses`)).json()) as { messages: { Destination: { ToAddresses: string[] } }[] };
+        return res.messages.filter((m) => m.Destination.ToAddresses[0]!.endsWith('@customers.example.com')).length === 50;
+      }, 'the 50 notices');
+    } finally {
+      await browser.close();
+    }
+  }, 90_000);
+});
