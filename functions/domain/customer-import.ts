@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import type { CustomerProfile, CustomerResource } from '../adapters/customers-repository.js';
+
+/** The directory file's columns, in order; a header row naming them is required. */
+export const CUSTOMER_COLUMNS = ['id', 'name', 'email', 'phone', 'locale', 'country', 'channels', 'resources', 'data_categories'] as const;
+
+const list = (v: string) => v.split(/[;|]/).map((s) => s.trim()).filter(Boolean);
+
+const rowSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'id: 1-128 letters, digits or ._:-'),
+    name: z.string().min(1, 'name is empty').max(200),
+    email: z.union([z.literal(''), z.email('email is not an address')]),
+    phone: z.union([z.literal(''), z.string().regex(/^\+[1-9]\d{6,14}$/, 'phone must be E.164, like +447700900123')]),
+    locale: z.string().regex(/^[a-z]{2}(-[A-Za-z]{2,4})?$/, 'locale must look like en, en-GB or zh-CN'),
+    country: z.string().regex(/^[A-Z]{2}$/, 'country must be an ISO 3166 alpha-2 code'),
+    channels: z.string().transform(list).pipe(z.array(z.enum(['email', 'sms'], 'channels: email and/or sms')).min(1, 'channels is empty')),
+    resources: z.string().transform(list).pipe(z.array(z.string().max(1024)).min(1, 'resources is empty')),
+    data_categories: z.string().transform(list).pipe(z.array(z.string().regex(/^[a-z_]{1,40}$/, 'data categories are snake_case words')).min(1, 'data_categories is empty')),
+  })
+  .refine((r) => !r.channels.includes('email') || r.email !== '', 'channel email needs an email address')
+  .refine((r) => !r.channels.includes('sms') || r.phone !== '', 'channel sms needs a phone number');
+
+export interface ImportedCustomer {
+  profile: CustomerProfile;
+  resources: CustomerResource[];
+}
+
+export interface RowError {
+  line: number;
+  reason: string;
+}
+
+/** RFC 4180 fields: commas, double quotes, doubled quotes inside quotes, CRLF or LF. Returns [line, fields]. */
+export function parseCsv(text: string): [number, string[]][] {
+  const rows: [number, string[]][] = [];
+  let field = '';
+  let fields: string[] = [];
+  let quoted = false;
+  let line = 1;
+  let rowLine = 1;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), (i += 1);
+      else if (c === '"') quoted = false;
+      else {
+        if (c === '\n') line += 1;
+        field += c;
+      }
+    } else if (c === '"' && field === '') quoted = true;
+    else if (c === ',') fields.push(field), (field = '');
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i += 1;
+      fields.push(field);
+      if (fields.some((f) => f !== '')) rows.push([rowLine, fields]);
+      fields = [];
+      field = '';
+      line += 1;
+      rowLine = line;
+    } else field += c;
+  }
+  fields.push(field);
+  if (fields.some((f) => f !== '')) rows.push([rowLine, fields]);
+  return rows;
+}
+
+/** Validates every row; good rows become directory entries, bad rows are reported with their line. */
+export function parseCustomerFile(text: string): { customers: ImportedCustomer[]; errors: RowError[] } {
+  const [header, ...rows] = parseCsv(text.replace(/^\uFEFF/, ''));
+  const names = header?.[1].map((h) => h.trim().toLowerCase().replace(/\s+/g, '_'));
+  if (!names || CUSTOMER_COLUMNS.some((c, i) => names[i] !== c)) {
+    return { customers: [], errors: [{ line: 1, reason: `the header must be: ${CUSTOMER_COLUMNS.join(',')}` }] };
+  }
+  const customers: ImportedCustomer[] = [];
+  const errors: RowError[] = [];
+  const seen = new Set<string>();
+  for (const [line, fields] of rows) {
+    if (fields.length !== CUSTOMER_COLUMNS.length) {
+      errors.push({ line, reason: `expected ${CUSTOMER_COLUMNS.length} columns, found ${fields.length}` });
+      continue;
+    }
+    const parsed = rowSchema.safeParse(Object.fromEntries(CUSTOMER_COLUMNS.map((c, i) => [c, fields[i]!.trim()])));
+    if (!parsed.success) {
+      errors.push({ line, reason: parsed.error.issues.map((i) => i.message).join('; ') });
+      continue;
+    }
+    const r = parsed.data;
+    if (seen.has(r.id)) {
+      errors.push({ line, reason: `id ${r.id} appears on an earlier line` });
+      continue;
+    }
+    seen.add(r.id);
+    customers.push({
+      profile: { customerId: r.id, name: r.name, email: r.email || undefined, phone: r.phone || undefined, locale: r.locale, country: r.country, channels: r.channels },
+      resources: r.resources.map((resource) => ({ resource, dataCategories: r.data_categories })),
+    });
+  }
+  return { customers, errors };
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { parseCsv, parseCustomerFile } from '../../functions/domain/customer-import.js';
+
+const header = 'id,name,email,phone,locale,country,channels,resources,data_categories';
+
+describe('the customer directory file', () => {
+  it('keeps good rows and reports each bad row with its line number and reason', () => {
+    const file = [
+      header,
+      'c1,"Smith, Ada",ada@example.com,,en-GB,GB,email,customer-data,email;name',
+      'c2,王伟,wang@example.com,+8613800138000,zh-CN,CN,email;sms,customer-data|arn:aws:s3:::customer-data,email;password',
+      'c3,Bob,not-an-email,,en,US,email,r,email',
+      'c4,Eve,,,en,US,sms,r,email',
+      'c5,Too,few',
+      'c1,Dup,dup@example.com,,en,GB,email,r,email',
+      '',
+      'c6,Zed,zed@example.com,,en,gb,email,,email',
+    ].join('\r\n');
+    const { customers, errors } = parseCustomerFile(file);
+    expect(customers.map((c) => c.profile.customerId)).toEqual(['c1', 'c2']);
+    expect(customers[0]!.profile.name).toBe('Smith, Ada');
+    expect(customers[1]).toMatchObject({ profile: { channels: ['email', 'sms'], phone: '+8613800138000' }, resources: [{ resource: 'customer-data' }, { resource: 'arn:aws:s3:::customer-data', dataCategories: ['email', 'password'] }] });
+    expect(errors).toEqual([
+      { line: 4, reason: 'email is not an address' },
+      { line: 5, reason: 'channel sms needs a phone number' },
+      { line: 6, reason: 'expected 9 columns, found 3' },
+      { line: 7, reason: 'id c1 appears on an earlier line' },
+      { line: 9, reason: 'country must be an ISO 3166 alpha-2 code; resources is empty' },
+    ]);
+  });
+
+  it('refuses a file without the documented header', () => {
+    expect(parseCustomerFile('customer,name\nc1,x').errors).toEqual([{ line: 1, reason: `the header must be: ${header}` }]);
+  });
+
+  it('parses quoted fields with commas, doubled quotes and line breaks', () => {
+    expect(parseCsv('a,"b,""c""\nd",e\n')).toEqual([[1, ['a', 'b,"c"\nd', 'e']]]);
+  });
+});
