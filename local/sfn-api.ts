@@ -19,6 +19,36 @@ function describe(e: Execution) {
   };
 }
 
+const HISTORY_TYPES: Record<string, (stateType: string) => string> = {
+  ExecutionStarted: () => 'ExecutionStarted',
+  ExecutionSucceeded: () => 'ExecutionSucceeded',
+  ExecutionFailed: () => 'ExecutionFailed',
+  ExecutionAborted: () => 'ExecutionAborted',
+  ExecutionTimeout: () => 'ExecutionTimedOut',
+  StateEntered: (t) => `${t}StateEntered`,
+  StateExited: (t) => `${t}StateExited`,
+  StateFailed: (t) => (t === 'Task' ? 'TaskFailed' : `${t}StateFailed`),
+  StateRetried: () => 'TaskStateRetried',
+  StateCaught: () => 'TaskStateCaught',
+};
+
+/**
+ * The engine's event log in GetExecutionHistory's shape. Like a state machine logging without
+ * execution data, inputs and outputs are left out: ids and names only.
+ */
+function history(workflow: LocalWorkflow, e: Execution, reverse: boolean) {
+  const states = (JSON.parse(workflow.definitionText) as { States: Record<string, { Type: string }> }).States;
+  const events = e.events.map((ev, i) => {
+    const type = HISTORY_TYPES[ev.type]?.(ev.stateName ? (states[ev.stateName]?.Type ?? 'Task') : 'Task') ?? ev.type;
+    const event: Record<string, unknown> = { id: i + 1, previousEventId: i, timestamp: ev.timestamp / 1000, type };
+    if (ev.stateName && type.endsWith('Entered')) event.stateEnteredEventDetails = { name: ev.stateName };
+    if (ev.stateName && type.endsWith('Exited')) event.stateExitedEventDetails = { name: ev.stateName };
+    if (ev.error !== undefined) event[type === 'ExecutionFailed' ? 'executionFailedEventDetails' : 'taskFailedEventDetails'] = { error: ev.error, cause: ev.cause };
+    return event;
+  });
+  return { events: reverse ? events.reverse() : events };
+}
+
 /** One Step Functions API call (awsJson1_0, `X-Amz-Target: AWSStepFunctions.<Op>`) against the local engine. */
 export function sfnOperation(workflow: LocalWorkflow, operation: string, body: Record<string, unknown>): unknown {
   const requireMachine = () => {
@@ -30,6 +60,27 @@ export function sfnOperation(workflow: LocalWorkflow, operation: string, body: R
       const e = workflow.start(body.name as string | undefined, (body.input as string | undefined) ?? '{}');
       return { executionArn: e.executionArn, startDate: epoch(e.startDate) };
     }
+    case 'ListStateMachines': {
+      const arn = workflow.stateMachineArn;
+      return { stateMachines: [{ stateMachineArn: arn, name: arn.split(':').at(-1), type: 'STANDARD', creationDate: epoch(workflow.createdAt) }] };
+    }
+    case 'DescribeStateMachine': {
+      requireMachine();
+      const arn = workflow.stateMachineArn;
+      return {
+        stateMachineArn: arn,
+        name: arn.split(':').at(-1),
+        status: 'ACTIVE',
+        definition: workflow.definitionText,
+        roleArn: arn.replace(/:states:/, ':iam:').replace(/stateMachine:.*/, 'role/local-twin'),
+        type: 'STANDARD',
+        creationDate: epoch(workflow.createdAt),
+        loggingConfiguration: { level: 'ALL', includeExecutionData: false },
+        tracingConfiguration: { enabled: false },
+      };
+    }
+    case 'GetExecutionHistory':
+      return history(workflow, workflow.describe(String(body.executionArn)), body.reverseOrder === true);
     case 'DescribeExecution':
       return describe(workflow.describe(String(body.executionArn)));
     case 'ListExecutions': {

@@ -78,6 +78,7 @@ const INVALID_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
  */
 export class LocalWorkflow {
   readonly executions = new Map<string, Execution>();
+  readonly createdAt = new Date();
   private readonly waiters = new Map<string, Waiter>();
   private readonly machine: StateMachine;
   private readonly definition: StateMachineDefinition;

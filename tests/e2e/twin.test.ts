@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, DescribeStateMachineCommand, GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guardDutyFinding } from '../../local/sample-alarms.js';
 
@@ -112,6 +112,19 @@ describe('the local twin, driven through its AWS endpoint', () => {
     expect(Object.values(texts).every((list) => list.length === 2)).toBe(true);
     expect((await mails()).some((m) => m.Subject.startsWith('Final report'))).toBe(true);
     expect(await executions()).toHaveLength(1);
+
+    // What an operator sees through the Step Functions API.
+    const machines = await sfn.send(new ListStateMachinesCommand({}));
+    expect(machines.stateMachines?.map((m) => m.stateMachineArn)).toEqual([STATE_MACHINE]);
+    const machine = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: STATE_MACHINE }));
+    expect(JSON.parse(machine.definition!).StartAt).toBe('Assess impact');
+    const history = (await sfn.send(new GetExecutionHistoryCommand({ executionArn: execution!.executionArn }))).events ?? [];
+    expect(history[0]?.type).toBe('ExecutionStarted');
+    expect(history.at(-1)?.type).toBe('ExecutionSucceeded');
+    const entered = history.filter((e) => e.stateEnteredEventDetails).map((e) => e.stateEnteredEventDetails!.name);
+    expect(entered).toEqual(expect.arrayContaining(['Assess impact', 'Wait for approval', 'Send notices', 'Wait for update approval', 'Send final report']));
+    expect(history.some((e) => e.type === 'TaskStateEntered')).toBe(true);
+    expect(JSON.stringify(history)).not.toContain('@customers.example.com');
   }, 240_000);
 
   it('a malformed event and an unmatched event start nothing, and the twin keeps answering', async () => {
