@@ -1,14 +1,17 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CustomersRepository } from '../functions/adapters/customers-repository.js';
+import { DeliveriesLedger } from '../functions/adapters/deliveries-ledger.js';
+import { IncidentsRepository } from '../functions/adapters/incidents-repository.js';
+import { systemClock } from '../functions/shared/clock.js';
+import { operatorConsole } from './console/operator-console.js';
 import { alarmPatterns } from '../infra/alarm-patterns.js';
 import { appConfigSchema, type AppConfig } from '../infra/config.js';
 import { demoDirectory } from './demo-directory.js';
 import { closeServer, freePort, LOCAL_CREDENTIALS, startDynamoDbLocal, startSesEmulator } from './emulators.js';
 import { createEdge } from './edge.js';
-import { escapeHtml } from '../functions/domain/preview.js';
 import { SnsRecorder } from './sns-recorder.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION, startLocalSystem, type LocalSystem } from './system.js';
 
@@ -104,6 +107,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
 function createEdgeLate(holder: { system?: LocalSystem }, sns: SnsRecorder, sesUrl: string, dynamodbUrl: string, config: AppConfig): Server {
   let edge: Server | undefined;
   const rules = alarmPatterns(config);
+  const consoleDoc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamodbUrl, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }));
   return createServer((req, res) => {
     if (!holder.system) {
       // SNS is needed during provisioning (CreateTopic); everything else waits for ready.
@@ -120,26 +124,13 @@ function createEdgeLate(holder: { system?: LocalSystem }, sns: SnsRecorder, sesU
       rules,
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
-      extra: async (r, s) => consolePage(holder.system!, sesUrl, r, s),
+      extra: operatorConsole({
+        workflow: holder.system.workflow,
+        incidents: new IncidentsRepository(consoleDoc, holder.system.tables.incidents, systemClock),
+        ledger: new DeliveriesLedger(consoleDoc, holder.system.tables.deliveries, systemClock, 1),
+        mailboxUrl: `${sesUrl}/`,
+      }),
     });
     edge.emit('request', req, res);
   });
-}
-
-/** A first operator page: executions with their status and current state. The full console is not built yet. */
-async function consolePage(system: LocalSystem, sesUrl: string, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-  if (req.method !== 'GET' || (req.url !== '/' && req.url !== '/index.html')) return false;
-  const rows = [...system.workflow.executions.values()]
-    .sort((a, b) => b.startDate.getTime() - a.startDate.getTime())
-    .map((e) => {
-      const current = e.events.filter((ev) => ev.type === 'StateEntered').at(-1)?.stateName ?? '';
-      return `<tr><td>${escapeHtml(e.name)}</td><td>${e.status}</td><td>${e.startDate.toISOString()}</td><td>${escapeHtml(current)}</td></tr>`;
-    })
-    .join('');
-  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" }).end(
-    `<!doctype html><meta charset="utf-8"><title>breach-notice local twin</title><style>body{font-family:system-ui;margin:2rem}td,th{padding:.3rem .8rem;text-align:left}</style>` +
-      `<h1>breach-notice: incidents</h1><p><a href="${sesUrl}/">Mailbox</a> · <a href="/_aws/ses">/_aws/ses</a> · <a href="/_aws/sns/sms-messages">/_aws/sns/sms-messages</a></p>` +
-      `<table><tr><th>Incident (execution)</th><th>Status</th><th>Started</th><th>Current state</th></tr>${rows || '<tr><td colspan="4">No incident yet: npm run alarm -- guardduty</td></tr>'}</table>`,
-  );
-  return true;
 }
