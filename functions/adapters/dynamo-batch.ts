@@ -3,17 +3,26 @@ import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const MAX_ROUNDS = 8;
 
-/** BatchWriteItem in pages of 25, re-driving UnprocessedItems with backoff until none are left. */
+/** Pages written at once: enough to hide round trips, few enough not to provoke throttling. */
+const WRITE_CONCURRENCY = 4;
+
+/** BatchWriteItem in pages of 25, a few pages in flight, re-driving UnprocessedItems with backoff until none are left. */
 export async function batchPut(doc: DynamoDBDocumentClient, table: string, items: Record<string, unknown>[]): Promise<void> {
-  for (let i = 0; i < items.length; i += 25) {
-    let pending: Record<string, unknown>[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-    for (let round = 0; pending.length > 0; round += 1) {
-      if (round === MAX_ROUNDS) throw new Error(`BatchWriteItem left ${pending.length} unprocessed items in ${table}`);
-      if (round > 0) await sleep(25 * 2 ** round);
-      const out = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending as never } }));
-      pending = (out.UnprocessedItems?.[table] ?? []) as Record<string, unknown>[];
+  const pages: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += 25) pages.push(items.slice(i, i + 25));
+  let next = 0;
+  const worker = async () => {
+    while (next < pages.length) {
+      let pending: Record<string, unknown>[] = pages[next++]!.map((Item) => ({ PutRequest: { Item } }));
+      for (let round = 0; pending.length > 0; round += 1) {
+        if (round === MAX_ROUNDS) throw new Error(`BatchWriteItem left ${pending.length} unprocessed items in ${table}`);
+        if (round > 0) await sleep(25 * 2 ** round);
+        const out = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending as never } }));
+        pending = (out.UnprocessedItems?.[table] ?? []) as Record<string, unknown>[];
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, pages.length) }, worker));
 }
 
 /** BatchGetItem in pages of 100 with UnprocessedKeys re-driven; `consistent` for read-after-claim checks. */

@@ -9,6 +9,9 @@ declare module 'vitest' {
   }
 }
 
+// The vitest `env` setting reaches the workers, not this process.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /** Real emulators for every test file: DynamoDB Local, aws-ses-v2-local and the SNS recorder. */
 export default async function setup(project: TestProject) {
   const [ddbPort, sesPort, snsPort] = [await freePort(), await freePort(), await freePort()];
