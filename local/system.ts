@@ -1,12 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { AlreadyExistsException, CreateEmailTemplateCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { allEmailTemplates } from '../functions/domain/email-templates.js';
 import { functionEnvironment, type AppConfig } from '../infra/config.js';
-import { TABLES, type TableName, type TableSpec } from '../infra/tables.js';
-import { readDefinition, substitute, WORKFLOW_STEPS } from '../infra/workflow-definition.js';
+import type { EventPattern } from '../infra/alarm-patterns.js';
+import { TABLES, type TableName } from '../infra/tables.js';
+import { readDefinition, substitute, WORKFLOW_STEPS, type WorkflowStepKey } from '../infra/workflow-definition.js';
+import { specFromStack } from './from-stack.js';
 import { closeServer, LOCAL_CREDENTIALS } from './emulators.js';
 import { loadHandler } from './handlers.js';
 import { sfnRequestHandler } from './sfn-api.js';
@@ -34,6 +35,8 @@ export interface LocalSystem {
   sfnUrl: string;
   env: Record<string, string>;
   tables: Record<TableName, string>;
+  /** The alarm rules' patterns, as synthesized. */
+  rules: Record<string, EventPattern>;
   responseTeamTopicArn: string;
   publicChannelsTopicArn: string;
   intake: LambdaHandler;
@@ -43,41 +46,33 @@ export interface LocalSystem {
 
 export const localFunctionArn = (entry: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:breach-notice-${entry}`;
 
-function createTableInput(name: string, spec: TableSpec): CreateTableCommandInput {
-  const keys = new Set([spec.partitionKey, spec.sortKey, ...(spec.indexes ?? []).flatMap((i) => [i.partitionKey, i.sortKey])].filter((k): k is string => Boolean(k)));
-  return {
-    TableName: name,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [...keys].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
-    KeySchema: [{ AttributeName: spec.partitionKey, KeyType: 'HASH' }, ...(spec.sortKey ? [{ AttributeName: spec.sortKey, KeyType: 'RANGE' as const }] : [])],
-    GlobalSecondaryIndexes: spec.indexes?.map((i) => ({
-      IndexName: i.name,
-      KeySchema: [{ AttributeName: i.partitionKey, KeyType: 'HASH' }, ...(i.sortKey ? [{ AttributeName: i.sortKey, KeyType: 'RANGE' as const }] : [])],
-      Projection: i.include ? { ProjectionType: 'INCLUDE', NonKeyAttributes: i.include } : { ProjectionType: 'ALL' },
-    })),
-  };
-}
-
-/** Creates the tables, templates and topics the stack would, on the emulators. Idempotent. */
+/**
+ * Creates on the emulators the tables, templates and topics of the synthesized stack (see
+ * from-stack.ts), so the twin cannot drift from what deploys. Idempotent.
+ */
 export async function provision(options: Pick<LocalSystemOptions, 'endpoints' | 'config' | 'namePrefix'>) {
+  const spec = specFromStack(options.config);
   const common = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
   const dynamo = new DynamoDBClient({ ...common, endpoint: options.endpoints.dynamodb });
   const ses = new SESv2Client({ ...common, endpoint: options.endpoints.ses });
   const sns = new SNSClient({ ...common, endpoint: options.endpoints.sns });
   const tables = {} as Record<TableName, string>;
-  for (const [key, spec] of Object.entries(TABLES) as [TableName, TableSpec][]) {
+  for (const key of Object.keys(TABLES) as TableName[]) {
+    const table = spec.tables[key];
+    if (!table) throw new Error(`The synthesized stack has no ${key} table`);
+    const { ttlAttribute, ...input } = table;
     const name = `${options.namePrefix}-${key}`;
     tables[key] = name;
     try {
-      await dynamo.send(new CreateTableCommand(createTableInput(name, spec)));
-      if (spec.ttlAttribute) {
-        await dynamo.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: spec.ttlAttribute, Enabled: true } }));
+      await dynamo.send(new CreateTableCommand({ ...input, TableName: name }));
+      if (ttlAttribute) {
+        await dynamo.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true } }));
       }
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) throw error;
     }
   }
-  for (const t of allEmailTemplates(options.config.templatePrefix)) {
+  for (const t of spec.templates) {
     try {
       await ses.send(new CreateEmailTemplateCommand({ TemplateName: t.name, TemplateContent: { Subject: t.subject, Html: t.html, Text: t.text } }));
     } catch (error) {
@@ -91,7 +86,7 @@ export async function provision(options: Pick<LocalSystemOptions, 'endpoints' | 
   dynamo.destroy();
   ses.destroy();
   sns.destroy();
-  return { tables, responseTeamTopicArn, publicChannelsTopicArn };
+  return { tables, responseTeamTopicArn, publicChannelsTopicArn, spec };
 }
 
 /**
@@ -99,7 +94,7 @@ export async function provision(options: Pick<LocalSystemOptions, 'endpoints' | 
  * definition file with the same substitution keys the stack fills, and the same environment names.
  */
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
-  const { tables, responseTeamTopicArn, publicChannelsTopicArn } = await provision(options);
+  const { tables, responseTeamTopicArn, publicChannelsTopicArn, spec } = await provision(options);
   let workflow: LocalWorkflow | undefined;
   const sfnServer: Server = createServer((req, res) => {
     if (!workflow) return void res.writeHead(503).end();
@@ -139,7 +134,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   // Imported only now: each handler reads its configuration once, at load, as in Lambda.
   const handlers = new Map<string, LambdaHandler>();
   const substitutions: Record<string, string> = {};
-  for (const [key, entry] of Object.entries(WORKFLOW_STEPS)) {
+  // The keys the deployed state machine fills, each bound to the handler module its function runs.
+  for (const key of spec.substitutionKeys) {
+    const entry = WORKFLOW_STEPS[key as WorkflowStepKey];
+    if (!entry) throw new Error(`The stack substitutes ${key}, which no workflow step provides`);
     handlers.set(localFunctionArn(entry), await loadHandler(entry));
     substitutions[key] = localFunctionArn(entry);
   }
@@ -158,6 +156,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     sfnUrl,
     env,
     tables,
+    rules: spec.rules,
     responseTeamTopicArn,
     publicChannelsTopicArn,
     intake,

@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { App } from 'aws-cdk-lib';
+import type { EmailTemplate } from '../functions/domain/email-templates.js';
+import type { EventPattern } from '../infra/alarm-patterns.js';
+import { CONTEXT_PREFIX, type AppConfig } from '../infra/config.js';
+import { BreachNoticeStack } from '../infra/stack.js';
+
+/** What the twin builds, read from the synthesized CloudFormation template. */
+export interface StackSpec {
+  /** Construct id in lower case (incidents, customers, deliveries, idempotency) -> CreateTable input without a name. */
+  tables: Record<string, Omit<CreateTableCommandInput, 'TableName'> & { ttlAttribute?: string }>;
+  templates: EmailTemplate[];
+  /** Rules that target the intake, by construct id. */
+  rules: Record<string, EventPattern>;
+  /** Substitution keys the deployed state machine fills. */
+  substitutionKeys: string[];
+}
+
+interface CfnResource {
+  Type: string;
+  Properties: Record<string, unknown>;
+  Metadata?: { 'aws:cdk:path'?: string };
+}
+
+let cached: { key: string; spec: StackSpec } | undefined;
+
+/**
+ * Synthesizes the real stack (bundling skipped) with the twin's settings and reads back what the twin
+ * needs, so the twin creates exactly what deploys: tables with their keys, indexes and TTL, the SES
+ * templates, the alarm rules' patterns and the state machine's substitution keys.
+ */
+export function specFromStack(config: AppConfig): StackSpec {
+  const key = JSON.stringify(config);
+  if (cached?.key === key) return cached.spec;
+  const outdir = mkdtempSync(join(tmpdir(), 'breach-notice-twin-'));
+  try {
+    // Path metadata (set by the CDK CLI, not by default) names each resource by its construct path.
+    const context: Record<string, unknown> = { 'aws:cdk:bundling-stacks': [], 'aws:cdk:enable-path-metadata': true };
+    for (const [k, v] of Object.entries(config)) if (v !== undefined) context[`${CONTEXT_PREFIX}${k}`] = v;
+    const app = new App({ outdir, context });
+    new BreachNoticeStack(app, 'BreachNotice', { config });
+    const template = app.synth().getStackByName('BreachNotice').template as { Resources: Record<string, CfnResource> };
+    const spec = readSpec(Object.values(template.Resources));
+    cached = { key, spec };
+    return spec;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+const pathOf = (r: CfnResource) => r.Metadata?.['aws:cdk:path'] ?? '';
+
+function readSpec(resources: CfnResource[]): StackSpec {
+  const tables: StackSpec['tables'] = {};
+  for (const r of resources.filter((x) => x.Type === 'AWS::DynamoDB::Table')) {
+    const name = pathOf(r).split('/').at(-2)!.toLowerCase();
+    const p = r.Properties as {
+      KeySchema: CreateTableCommandInput['KeySchema'];
+      AttributeDefinitions: CreateTableCommandInput['AttributeDefinitions'];
+      GlobalSecondaryIndexes?: CreateTableCommandInput['GlobalSecondaryIndexes'];
+      BillingMode?: 'PAY_PER_REQUEST' | 'PROVISIONED';
+      TimeToLiveSpecification?: { AttributeName: string; Enabled: boolean };
+    };
+    tables[name] = {
+      KeySchema: p.KeySchema,
+      AttributeDefinitions: p.AttributeDefinitions,
+      GlobalSecondaryIndexes: p.GlobalSecondaryIndexes,
+      BillingMode: p.BillingMode,
+      ttlAttribute: p.TimeToLiveSpecification?.Enabled ? p.TimeToLiveSpecification.AttributeName : undefined,
+    };
+  }
+  const templates = resources
+    .filter((x) => x.Type === 'AWS::SES::Template')
+    .map((r) => {
+      const t = (r.Properties as { Template: { TemplateName: string; SubjectPart: string; HtmlPart: string; TextPart: string } }).Template;
+      return { name: t.TemplateName, subject: t.SubjectPart, html: t.HtmlPart, text: t.TextPart };
+    });
+  const rules: StackSpec['rules'] = {};
+  for (const r of resources.filter((x) => x.Type === 'AWS::Events::Rule' && pathOf(x).includes('/AlarmIntake/'))) {
+    rules[pathOf(r).split('/').at(-2)!] = r.Properties.EventPattern as EventPattern;
+  }
+  const machine = resources.find((x) => x.Type === 'AWS::StepFunctions::StateMachine');
+  const substitutionKeys = Object.keys((machine?.Properties.DefinitionSubstitutions as Record<string, unknown>) ?? {}).sort();
+  if (Object.keys(tables).length === 0 || templates.length === 0 || Object.keys(rules).length === 0 || substitutionKeys.length === 0) {
+    throw new Error('The synthesized stack lacks tables, templates, rules or a state machine: the twin cannot mirror it');
+  }
+  return { tables, templates, rules, substitutionKeys };
+}
