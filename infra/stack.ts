@@ -37,8 +37,13 @@ export class BreachNoticeStack extends Stack {
 
     const approvalPage = new BreachNoticeFunction(this, 'ApprovalPage', {
       handlerName: 'approval-page',
-      environment: { INCIDENTS_TABLE: data.tables.incidents.tableName, LOCALES: config.locales.join(',') },
+      environment: {
+        INCIDENTS_TABLE: data.tables.incidents.tableName,
+        LOCALES: config.locales.join(','),
+        RESPONSE_TEAM_TOPIC_ARN: channels.responseTeamTopic.topicArn,
+      },
     });
+    channels.responseTeamTopic.grantPublish(approvalPage);
     const approvals = new ApprovalApi(this, 'Approvals', { handler: approvalPage });
 
     const names = {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { EventPattern } from '../infra/alarm-patterns.js';
 import { matchesPattern } from './event-patterns.js';
-import { invokeHttpApi, lambdaContext } from './http-api.js';
+import { forwardToHttpApi, lambdaContext } from './http-api.js';
 import { sfnRequestHandler } from './sfn-api.js';
 import { json, readBody, type SnsRecorder } from './sns-recorder.js';
 import type { LambdaHandler, LocalWorkflow } from './workflow-engine.js';
@@ -132,13 +132,7 @@ export function createEdge(targets: EdgeTargets): Server {
           });
         }
         if (url.startsWith('/_aws/sns')) return void (await targets.sns.handle(req, res));
-        if (url.startsWith('/approvals/')) {
-          const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req);
-          const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
-          const out = await invokeHttpApi(targets.approvalPage, { method: req.method ?? 'GET', path: url, headers, body, sourceIp: req.socket.remoteAddress?.replace('::ffff:', '') });
-          res.writeHead(out.statusCode ?? 200, out.headers as Record<string, string>).end(req.method === 'HEAD' ? undefined : out.body);
-          return;
-        }
+        if (url.startsWith('/approvals/')) return void (await forwardToHttpApi(targets.approvalPage, req, res));
         if (req.method === 'POST' && String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
           return void (await targets.sns.handle(req, res));
         }

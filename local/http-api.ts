@@ -40,6 +40,7 @@ export function toHttpApiEvent(request: HttpRequest) {
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
     },
+    cookies: headers.cookie ? headers.cookie.split(';').map((c) => c.trim()).filter(Boolean) : undefined,
     pathParameters: match ? { linkId: decodeURIComponent(match[1]!) } : undefined,
     body: request.body === undefined ? undefined : Buffer.from(request.body).toString('base64'),
     isBase64Encoded: request.body !== undefined,
@@ -70,19 +71,27 @@ export async function invokeHttpApi(handler: LambdaHandler, request: HttpRequest
   return (await handler(event, lambdaContext('breach-notice-approval-page'))) as APIGatewayProxyStructuredResultV2;
 }
 
+/** Writes a handler's result as API Gateway does: its headers, its cookies as Set-Cookie, no body for HEAD. */
+export function writeHttpApiResult(res: ServerResponse, out: APIGatewayProxyStructuredResultV2, method: string): void {
+  const headers: Record<string, string | string[]> = { ...(out.headers as Record<string, string>) };
+  if (out.cookies?.length) headers['set-cookie'] = out.cookies;
+  res.writeHead(out.statusCode ?? 200, headers).end(method === 'HEAD' ? undefined : out.body);
+}
+
+/** Node request -> the approval handler, as API Gateway's HTTP API would invoke it. */
+export async function forwardToHttpApi(handler: LambdaHandler, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req);
+  const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
+  const out = await invokeHttpApi(handler, { method: req.method ?? 'GET', path: req.url ?? '/', headers, body, sourceIp: req.socket.remoteAddress?.replace('::ffff:', '') });
+  writeHttpApiResult(res, out, req.method ?? 'GET');
+}
+
 /** A small HTTP server in front of the approval handler, as API Gateway is in AWS. */
 export function serveHttpApi(handler: LambdaHandler, port: number, host = '127.0.0.1'): Promise<Server> {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    void (async () => {
-      const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req);
-      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
-      try {
-        const out = await invokeHttpApi(handler, { method: req.method ?? 'GET', path: req.url ?? '/', headers, body, sourceIp: req.socket.remoteAddress?.replace('::ffff:', '') });
-        res.writeHead(out.statusCode ?? 200, out.headers as Record<string, string>).end(req.method === 'HEAD' ? undefined : out.body);
-      } catch {
-        res.writeHead(500, { 'content-type': 'application/json' }).end('{"message":"Internal Server Error"}');
-      }
-    })();
+    forwardToHttpApi(handler, req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end('{"message":"Internal Server Error"}');
+    });
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -51,6 +51,11 @@ export interface ApprovalLink {
   requestId: string;
   approver: string;
   expiresAt: string;
+  /** Digest of the one-time code shown in the approver's email (see `codeDigest`). */
+  codeDigest: string;
+  /** Wrong codes typed so far. */
+  attempts?: number;
+  locked?: boolean;
 }
 
 export interface ProgressNote {
@@ -419,6 +424,34 @@ export class IncidentsRepository {
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
+  }
+
+  /**
+   * Counts one wrong code. The condition caps the count at `max`, so concurrent guesses cannot get
+   * past it; the guess that reaches it locks the link. Returns whether this guess locked it.
+   */
+  async recordWrongCode(linkHash: string, max: number): Promise<{ attempts: number; lockedNow: boolean }> {
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `LINK#${linkHash}`, sk: 'LINK' },
+          UpdateExpression: 'ADD attempts :one',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(attempts) OR attempts < :max)',
+          ExpressionAttributeValues: { ':one': 1, ':max': max },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      const attempts = Number(out.Attributes?.attempts);
+      if (attempts < max) return { attempts, lockedNow: false };
+      await this.doc.send(
+        new UpdateCommand({ TableName: this.table, Key: { pk: `LINK#${linkHash}`, sk: 'LINK' }, UpdateExpression: 'SET locked = :true', ExpressionAttributeValues: { ':true': true } }),
+      );
+      return { attempts, lockedNow: true };
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return { attempts: max, lockedNow: false };
+      throw error;
+    }
   }
 
   async getApprovalLink(linkHash: string): Promise<ApprovalLink | undefined> {

@@ -1,3 +1,4 @@
+import { sha256Hex } from '../shared/crypto.js';
 import { ApprovalRefusedError } from '../shared/errors.js';
 
 export type ApprovalTier = 'primary' | 'backup';
@@ -38,17 +39,33 @@ export function refusalFor(request: ApprovalRequest, now: Date): ApprovalRefused
 export interface DecisionForm {
   decision: Decision;
   reason: string;
+  code: string;
+  csrf: string;
+}
+
+/** Digits of the one-time code shown only in the approver's email; wrong tries lock the link. */
+export const CODE_DIGITS = 6;
+export const MAX_CODE_ATTEMPTS = 5;
+
+/** The stored form of a link's code: bound to the link, so a code is worthless on any other link. */
+export function codeDigest(linkHash: string, code: string): string {
+  return sha256Hex(`${linkHash}:${code}`);
 }
 
 /** Parses the POSTed form; a rejection needs a reason because it goes back to the response team. */
 export function parseDecisionForm(body: URLSearchParams): DecisionForm {
   const decision = body.get('decision');
   const reason = (body.get('reason') ?? '').trim().slice(0, 1000);
+  const code = (body.get('code') ?? '').replace(/\s+/g, '');
+  const csrf = body.get('csrf') ?? '';
   if (decision !== 'approve' && decision !== 'reject') {
     throw new ApprovalRefusedError(400, 'bad-request', 'Choose approve or reject.');
   }
   if (decision === 'reject' && reason.length === 0) {
     throw new ApprovalRefusedError(400, 'bad-request', 'A rejection needs a reason.');
   }
-  return { decision, reason };
+  if (!new RegExp(`^\\d{${CODE_DIGITS}}$`).test(code)) {
+    throw new ApprovalRefusedError(400, 'bad-request', `Type the ${CODE_DIGITS}-digit code from your email.`);
+  }
+  return { decision, reason, code, csrf };
 }

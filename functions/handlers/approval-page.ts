@@ -3,21 +3,26 @@ import type { APIGatewayProxyEventV2 } from '@aws-lambda-powertools/parser/types
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { IncidentsRepository } from '../adapters/incidents-repository.js';
+import { SnsMessaging } from '../adapters/messaging.js';
 import { StepFunctionsWorkflow } from '../adapters/workflow.js';
 import { systemClock } from '../shared/clock.js';
-import { dynamo, sfn } from '../shared/clients.js';
+import { dynamo, sfn, sns } from '../shared/clients.js';
 import { localesEnv, parseConfig } from '../shared/config.js';
 import { stepHandler } from '../shared/handler.js';
 import { logger } from '../shared/powertools.js';
-import { decideApproval, showApproval, type PageResponse } from '../steps/approval-page.js';
+import { CSRF_COOKIE, decideApproval, showApproval, type PageResponse } from '../steps/approval-page.js';
 
-const config = parseConfig(localesEnv.extend({ INCIDENTS_TABLE: z.string().min(1) }));
+const config = parseConfig(localesEnv.extend({ INCIDENTS_TABLE: z.string().min(1), RESPONSE_TEAM_TOPIC_ARN: z.string().startsWith('arn:') }));
+const messaging = new SnsMessaging(sns);
 const deps = {
   incidents: new IncidentsRepository(dynamo, config.INCIDENTS_TABLE, systemClock),
   // SendTaskSuccess/Failure take the token alone; the state machine ARN is not needed here.
   workflow: new StepFunctionsWorkflow(sfn, 'arn:aws:states:::unused'),
   clock: systemClock,
   locales: config.LOCALES,
+  alertTeam: async (subject: string, message: string) => {
+    await messaging.publish(config.RESPONSE_TEAM_TOPIC_ARN, subject, message, { event: 'approval-link-locked' });
+  },
 };
 
 const SECURITY_HEADERS = {
@@ -30,7 +35,12 @@ const SECURITY_HEADERS = {
 };
 
 function respond(page: PageResponse, withBody = true): APIGatewayProxyStructuredResultV2 {
-  return { statusCode: page.status, headers: SECURITY_HEADERS, body: withBody ? page.html : '' };
+  return { statusCode: page.status, headers: SECURITY_HEADERS, cookies: page.cookies, body: withBody ? page.html : '' };
+}
+
+/** Payload format 2.0 hands cookies over as `name=value` strings. */
+function cookie(event: APIGatewayProxyEventV2, name: string): string | undefined {
+  return (event.cookies ?? []).map((c) => c.trim()).find((c) => c.startsWith(`${name}=`))?.slice(name.length + 1);
 }
 
 function formBody(event: APIGatewayProxyEventV2): URLSearchParams {
@@ -42,7 +52,7 @@ function formBody(event: APIGatewayProxyEventV2): URLSearchParams {
 export const handler = stepHandler(APIGatewayProxyEventV2Schema, async (event) => {
   const linkId = event.pathParameters?.linkId ?? '';
   const method = event.requestContext.http.method;
-  const meta = { sourceIp: event.requestContext.http.sourceIp, userAgent: event.requestContext.http.userAgent ?? '' };
+  const meta = { sourceIp: event.requestContext.http.sourceIp, userAgent: event.requestContext.http.userAgent ?? '', csrfCookie: cookie(event, CSRF_COOKIE) };
   logger.info('Approval page request', { method, sourceIp: meta.sourceIp });
   if (method === 'POST') return respond(await decideApproval(linkId, formBody(event), meta, deps));
   if (method === 'GET' || method === 'HEAD') return respond(await showApproval(linkId, meta, deps), method === 'GET');

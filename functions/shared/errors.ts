@@ -42,7 +42,7 @@ export class ConfigurationError extends BreachNoticeError {}
 export class ApprovalRefusedError extends BreachNoticeError {
   constructor(
     readonly status: 400 | 403 | 404 | 409 | 410,
-    readonly reasonCode: 'bad-request' | 'unknown-link' | 'already-decided' | 'expired' | 'superseded',
+    readonly reasonCode: 'bad-request' | 'unknown-link' | 'already-decided' | 'expired' | 'superseded' | 'wrong-code' | 'locked' | 'stale-form',
     message: string,
   ) {
     super(message);

@@ -1,10 +1,10 @@
-import type { IncidentsRepository } from '../adapters/incidents-repository.js';
+import type { ApprovalLink, IncidentsRepository } from '../adapters/incidents-repository.js';
 import type { Workflow } from '../adapters/workflow.js';
-import { LINK_ID_PATTERN, parseDecisionForm, refusalFor, type ApprovalRequest } from '../domain/approval.js';
+import { CODE_DIGITS, codeDigest, LINK_ID_PATTERN, MAX_CODE_ATTEMPTS, parseDecisionForm, refusalFor, type ApprovalRequest } from '../domain/approval.js';
 import type { Locale } from '../domain/locales.js';
 import { escapeHtml, noticePreviewHtml } from '../domain/preview.js';
 import type { Clock } from '../shared/clock.js';
-import { sha256Hex } from '../shared/crypto.js';
+import { randomId, sameDigest, sha256Hex } from '../shared/crypto.js';
 import { ApprovalRefusedError, NoticeRejectedError } from '../shared/errors.js';
 
 export interface ApprovalPageDeps {
@@ -12,17 +12,25 @@ export interface ApprovalPageDeps {
   workflow: Workflow;
   clock: Clock;
   locales: readonly Locale[];
+  /** Tells the response team a link was locked by wrong codes. */
+  alertTeam: (subject: string, message: string) => Promise<void>;
 }
 
 export interface PageResponse {
   status: number;
   html: string;
+  /** Set-Cookie values (the CSRF cookie of the decision form). */
+  cookies?: string[];
 }
 
 export interface RequestMeta {
   sourceIp: string;
   userAgent: string;
+  /** The CSRF cookie the browser sent back, if any. */
+  csrfCookie?: string;
 }
+
+export const CSRF_COOKIE = 'bn_csrf';
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title>
@@ -37,6 +45,9 @@ function refusalPage(error: ApprovalRefusedError): PageResponse {
     'already-decided': 'This notice has already been decided',
     expired: 'This approval link has expired',
     superseded: 'This approval link is no longer active',
+    'wrong-code': 'The confirmation code is not right',
+    locked: 'This approval link is locked',
+    'stale-form': 'Please reload the page',
   };
   return { status: error.status, html: page(titles[error.reasonCode], `<p>${escapeHtml(error.message)}</p><p>Nothing was changed.</p>`) };
 }
@@ -50,29 +61,43 @@ async function resolveLink(linkId: string, deps: ApprovalPageDeps) {
   return { link, request };
 }
 
-async function withRefusals(action: () => Promise<PageResponse>): Promise<PageResponse> {
+/** Runs `action`; a refusal becomes its page, and once the link is known it is also audited. */
+async function withRefusals(deps: ApprovalPageDeps, meta: RequestMeta, action: (audit: (link: ApprovalLink) => void) => Promise<PageResponse>): Promise<PageResponse> {
+  let known: ApprovalLink | undefined;
   try {
-    return await action();
+    return await action((link) => (known = link));
   } catch (error) {
-    if (error instanceof ApprovalRefusedError) return refusalPage(error);
-    throw error;
+    if (!(error instanceof ApprovalRefusedError)) throw error;
+    if (known) {
+      await deps.incidents.appendTimeline(known.incidentId, {
+        action: 'approval-refused',
+        actor: known.approver,
+        detail: { requestId: known.requestId, status: error.status, reason: error.reasonCode, sourceIp: meta.sourceIp, userAgent: meta.userAgent.slice(0, 200) },
+      });
+    }
+    return refusalPage(error);
   }
 }
 
+const lockedError = () => new ApprovalRefusedError(403, 'locked', 'Too many wrong codes were typed: this link is locked and the response team has been told.');
+
 /** GET: shows the incident, the notice as customers will see it and the choices. Changes nothing but the audit trail. */
 export function showApproval(linkId: string, meta: RequestMeta, deps: ApprovalPageDeps): Promise<PageResponse> {
-  return withRefusals(async () => {
+  return withRefusals(deps, meta, async (audit) => {
     const { link, request } = await resolveLink(linkId, deps);
+    audit(link);
     await deps.incidents.appendTimeline(link.incidentId, {
       action: 'approval-page-viewed',
       actor: link.approver,
       detail: { requestId: request.requestId, sourceIp: meta.sourceIp, userAgent: meta.userAgent.slice(0, 200) },
     });
+    if (link.locked) throw lockedError();
     const refusal = refusalFor(request, deps.clock.now());
     if (refusal) throw refusal;
     const incident = await deps.incidents.getIncident(link.incidentId);
     const notice = await deps.incidents.getNotice(link.incidentId, request.noticeId);
     const impact = incident.impact;
+    const csrf = randomId(24);
     const previews = deps.locales
       .filter((l) => notice.content[l])
       .map((l) => `<h3>${l}</h3><div class="notice" lang="${l}">${noticePreviewHtml(notice.content[l]!, l)}</div>`)
@@ -84,10 +109,14 @@ export function showApproval(linkId: string, meta: RequestMeta, deps: ApprovalPa
       `<li>Customers affected: ${impact?.affectedCustomers ?? 0}</li><li>Data: ${escapeHtml(Object.keys(impact?.byDataCategory ?? {}).join(', ') || 'none')}</li>`,
       `<li>Severity: ${escapeHtml(incident.severity)}</li></ul>`,
       `<h2>The notice, exactly as customers will see it</h2>${previews}`,
-      `<form method="post"><p><label for="reason">Reason (required to reject)</label><br><textarea id="reason" name="reason" rows="3" maxlength="1000"></textarea></p>`,
+      `<form method="post"><input type="hidden" name="csrf" value="${csrf}">`,
+      `<p><label for="code">Confirmation code from your email</label><br><input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{${CODE_DIGITS}}" maxlength="${CODE_DIGITS}" required></p>`,
+      `<p><label for="reason">Reason (required to reject)</label><br><textarea id="reason" name="reason" rows="3" maxlength="1000"></textarea></p>`,
       `<button type="submit" name="decision" value="approve">Approve and send</button><button type="submit" name="decision" value="reject">Reject</button></form>`,
     ].join('\n');
-    return { status: 200, html: page('Approve the customer notice', body) };
+    // Double-submit CSRF: the form's token must come back with the matching cookie, which only this page set.
+    const cookie = `${CSRF_COOKIE}=${csrf}; Path=/approvals/${linkId}; Max-Age=3600; HttpOnly; Secure; SameSite=Strict`;
+    return { status: 200, html: page('Approve the customer notice', body), cookies: [cookie] };
   });
 }
 
@@ -96,11 +125,28 @@ export function showApproval(linkId: string, meta: RequestMeta, deps: ApprovalPa
  * refusal (bad form, unknown, expired, superseded, already decided) returns before any callback.
  */
 export function decideApproval(linkId: string, body: URLSearchParams, meta: RequestMeta, deps: ApprovalPageDeps): Promise<PageResponse> {
-  return withRefusals(async () => {
+  return withRefusals(deps, meta, async (audit) => {
     const { link, request } = await resolveLink(linkId, deps);
+    audit(link);
+    if (link.locked) throw lockedError();
     const early = refusalFor(request, deps.clock.now());
     if (early) throw early;
     const form = parseDecisionForm(body);
+    if (!form.csrf || form.csrf !== meta.csrfCookie) {
+      throw new ApprovalRefusedError(403, 'stale-form', 'The form has expired or did not come from this page. Reload the page and decide again.');
+    }
+    if (!sameDigest(codeDigest(link.linkHash, form.code), link.codeDigest)) {
+      const { attempts, lockedNow } = await deps.incidents.recordWrongCode(link.linkHash, MAX_CODE_ATTEMPTS);
+      if (lockedNow) {
+        await deps.incidents.appendTimeline(link.incidentId, { action: 'approval-link-locked', actor: link.approver, detail: { requestId: link.requestId, sourceIp: meta.sourceIp } });
+        await deps.alertTeam(
+          `Approval link locked after ${MAX_CODE_ATTEMPTS} wrong codes (${link.incidentId})`,
+          `The approval link of ${link.approver} for incident ${link.incidentId} (request ${link.requestId}) was locked after ${MAX_CODE_ATTEMPTS} wrong confirmation codes, the last from ${meta.sourceIp}. The approver can still be reached through escalation; check for a forwarded or stolen email.`,
+        );
+      }
+      if (attempts >= MAX_CODE_ATTEMPTS) throw lockedError();
+      throw new ApprovalRefusedError(403, 'wrong-code', `That is not the code from your email. ${MAX_CODE_ATTEMPTS - attempts} tries left before this link locks.`);
+    }
     const status = form.decision === 'approve' ? 'APPROVED' : 'REJECTED';
     const won = await deps.incidents.recordDecision(link.incidentId, link.requestId, { status, decidedBy: link.approver, reason: form.reason });
     if (!won) {

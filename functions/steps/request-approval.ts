@@ -1,10 +1,10 @@
 import type { EmailSender } from '../adapters/email-sender.js';
 import type { IncidentsRepository } from '../adapters/incidents-repository.js';
-import type { ApprovalTier } from '../domain/approval.js';
+import { CODE_DIGITS, codeDigest, type ApprovalTier } from '../domain/approval.js';
 import type { Locale } from '../domain/locales.js';
 import { escapeHtml, noticePreviewHtml, noticePreviewText } from '../domain/preview.js';
 import type { Clock } from '../shared/clock.js';
-import { randomId, sha256Hex, shortHash } from '../shared/crypto.js';
+import { randomDigits, randomId, sha256Hex, shortHash } from '../shared/crypto.js';
 
 export interface RequestApprovalDeps {
   incidents: IncidentsRepository;
@@ -43,7 +43,10 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
   const approvers = deps.approvers[input.tier].filter((a) => !notified.includes(a));
   for (const approver of approvers) {
     const linkId = randomId(32);
-    await deps.incidents.putApprovalLink({ linkHash: sha256Hex(linkId), incidentId: input.incidentId, requestId, approver, expiresAt });
+    const linkHash = sha256Hex(linkId);
+    // The second factor: shown in this email's body only, never in the link; only its digest is stored.
+    const code = randomDigits(CODE_DIGITS);
+    await deps.incidents.putApprovalLink({ linkHash, incidentId: input.incidentId, requestId, approver, expiresAt, codeDigest: codeDigest(linkHash, code) });
     const url = `${deps.approvalBaseUrl.replace(/\/$/, '')}/approvals/${linkId}`;
     const subject = `[Approval needed${input.tier === 'backup' ? ', escalated' : ''}] ${notice.kind === 'first-notice' ? 'First customer notice' : `Customer update ${notice.sequence - 1}`} for incident ${incident.incidentId}`;
     const summary = `Incident ${incident.incidentId}: ${incident.title}. Severity ${incident.severity}; ${incident.impact?.affectedCustomers ?? 0} customers affected; first seen ${incident.firstSeenAt}.`;
@@ -58,10 +61,11 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
         `<p>${escapeHtml(summary)}</p>`,
         `<p>Please review the notice below, then open your personal link to approve or reject it (decide by ${escapeHtml(expiresAt)}):</p>`,
         `<p><a href="${escapeHtml(url)}">${escapeHtml(url)}</a></p>`,
-        `<p>Opening the link changes nothing; the decision is made on the page. The link is yours alone: do not forward it.</p>`,
+        `<p>On the page, type this confirmation code: <strong style="font-size:1.3em;letter-spacing:.2em">${code}</strong></p>`,
+        `<p>Opening the link changes nothing; the decision is made on the page with the code. The link and code are yours alone: do not forward them.</p>`,
         previewsHtml,
       ].join('\n'),
-      `${summary}\n\nReview the notice below, then decide at your personal link (by ${expiresAt}):\n${url}\n\nOpening the link changes nothing; the decision is made on the page.\n\n${previewsText}`,
+      `${summary}\n\nReview the notice below, then decide at your personal link (by ${expiresAt}):\n${url}\n\nConfirmation code to type on the page: ${code}\n\nOpening the link changes nothing; the decision is made on the page with the code.\n\n${previewsText}`,
     );
     await deps.incidents.markApproverNotified(input.incidentId, requestId, approver);
   }

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { linkAndCode } from '../../local/approval-client.js';
 import { startTwin, type Twin } from '../../local/twin.js';
 import { until } from '../support/local.js';
 
@@ -82,6 +83,7 @@ describe('the twin with ordinary tools', () => {
       expect(await page.locator('h1').textContent()).toBe('Approve the customer notice');
       expect(await page.locator('[lang="zh-CN"]').count()).toBe(1);
       await page.screenshot({ path: `${ARTIFACTS}/approval-page.png`, fullPage: true });
+      await page.fill('#code', linkAndCode(messages.Body.text_part).code);
       await page.getByRole('button', { name: 'Approve and send' }).click();
       await page.waitForLoadState();
       expect(await page.locator('h1').textContent()).toBe('Decision recorded');

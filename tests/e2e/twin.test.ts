@@ -4,6 +4,7 @@ import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DescribeExecutionCommand, DescribeStateMachineCommand, GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decideByEmail } from '../../local/approval-client.js';
 import { guardDutyFinding } from '../../local/sample-alarms.js';
 
 // Only the twin's public surface: `npm start` as a process, the AWS SDK and HTTP. No handler imports.
@@ -81,7 +82,9 @@ describe('the local twin, driven through its AWS endpoint', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Approve and send');
     expect((await sfn.send(new DescribeExecutionCommand({ executionArn: execution!.executionArn }))).status).toBe('RUNNING');
-    expect((await fetch(`${edge}${link}`, { method: 'POST', body: new URLSearchParams({ decision: 'approve' }) })).status).toBe(200);
+    // Submitting without the emailed code decides nothing.
+    expect((await fetch(`${edge}${link}`, { method: 'POST', body: new URLSearchParams({ decision: 'approve' }) })).status).toBe(400);
+    expect((await decideByEmail(edge, approval!.Body.text_part ?? '', 'approve')).status).toBe(200);
 
     const customerMails = async () => (await mails()).filter((m) => m.Destination.ToAddresses[0]!.endsWith('@customers.example.com'));
     await until(async () => (await customerMails()).length >= 1000, '1,000 first notices');
@@ -100,7 +103,7 @@ describe('the local twin, driven through its AWS endpoint', () => {
         ExpressionAttributeValues: { ':closed': { S: 'CLOSED' } },
       }),
     );
-    expect((await fetch(`${edge}${linkIn(update)}`, { method: 'POST', body: new URLSearchParams({ decision: 'approve' }) })).status).toBe(200);
+    expect((await decideByEmail(edge, update.Body.text_part ?? '', 'approve')).status).toBe(200);
     await until(async () => (await sfn.send(new DescribeExecutionCommand({ executionArn: execution!.executionArn }))).status === 'SUCCEEDED', 'the execution to succeed', 90_000);
 
     const perCustomer = new Map<string, number>();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { appConfigSchema, type AppConfig } from '../../infra/config.js';
+import { linkAndCode } from '../../local/approval-client.js';
 
 export const endpoints = () => inject('endpoints');
 
@@ -56,16 +57,18 @@ export async function topicMessages(topicArn: string): Promise<SnsMessage[]> {
   return ((await res.json()) as { topic_messages: Record<string, SnsMessage[]> }).topic_messages[topicArn] ?? [];
 }
 
-/** The link id from the `nth` approval email sent to `approver` (waits for it; default: the newest). */
-export async function approvalLinkFor(approver: string, nth?: number): Promise<string> {
+/** The link id and code from the `nth` approval email sent to `approver` (waits for it; default: the newest). */
+export async function approvalFor(approver: string, nth?: number): Promise<{ linkId: string; code: string }> {
   const mails = await until(async () => {
     const all = (await emailsTo(approver)).filter((m) => m.subject.startsWith('[Approval needed')).sort((a, b) => a.at - b.at);
     return all.length >= (nth ?? 1) ? all : undefined;
   }, `approval email ${nth ?? 1} to ${approver}`);
-  const text = (nth ? mails[nth - 1] : mails.at(-1))?.body.text ?? '';
-  const match = /\/approvals\/([A-Za-z0-9_-]{43})/.exec(text);
-  if (!match) throw new Error(`No approval link in the latest email to ${approver}`);
-  return match[1]!;
+  const { path, code } = linkAndCode((nth ? mails[nth - 1] : mails.at(-1))?.body.text ?? '');
+  return { linkId: path.slice('/approvals/'.length), code };
+}
+
+export async function approvalLinkFor(approver: string, nth?: number): Promise<string> {
+  return (await approvalFor(approver, nth)).linkId;
 }
 
 export async function until<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {

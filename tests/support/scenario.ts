@@ -11,7 +11,8 @@ import { invokeHttpApi, lambdaContext } from '../../local/http-api.js';
 import { LOCAL_CREDENTIALS } from '../../local/emulators.js';
 import { startLocalSystem, type LocalSystem, type LocalSystemOptions } from '../../local/system.js';
 import type { ExecutionStatus } from '../../local/workflow-engine.js';
-import { approvalLinkFor, endpoints, until } from './local.js';
+import { formToken } from '../../local/approval-client.js';
+import { approvalFor, endpoints, until } from './local.js';
 
 export interface Scenario {
   system: LocalSystem;
@@ -96,16 +97,26 @@ export async function waitForState(s: Scenario, incidentId: string, state: strin
   }, `state ${state}`);
 }
 
-/** Opens the approver's `nth` link (GET) and submits `decision` (POST), as a person would. */
-export async function decide(s: Scenario, approver: string, decision: 'approve' | 'reject', nth = 1, reason = '') {
-  const linkId = await approvalLinkFor(approver, nth);
-  const view = await invokeHttpApi(s.system.approvalPage, { method: 'GET', path: `/approvals/${linkId}`, headers: { 'user-agent': 'vitest' } });
-  expect(view.statusCode).toBe(200);
-  const body = new URLSearchParams({ decision, reason }).toString();
-  return invokeHttpApi(s.system.approvalPage, {
+/** GETs the page for its CSRF cookie and token, then POSTs `fields` with them (override any to misbehave). */
+export async function submit(s: Scenario, linkId: string, fields: Record<string, string>, opts: { userAgent?: string; withCsrf?: boolean } = {}) {
+  const headers = { 'user-agent': opts.userAgent ?? 'vitest' };
+  const view = await invokeHttpApi(s.system.approvalPage, { method: 'GET', path: `/approvals/${linkId}`, headers });
+  const withCsrf = opts.withCsrf ?? true;
+  const cookie = withCsrf ? (view.cookies ?? []).map((c) => c.split(';')[0]).join('; ') : '';
+  const csrf = withCsrf ? formToken(view.body ?? '') : '';
+  const out = await invokeHttpApi(s.system.approvalPage, {
     method: 'POST',
     path: `/approvals/${linkId}`,
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'vitest' },
-    body,
+    headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
+    body: new URLSearchParams({ csrf, ...fields }).toString(),
   });
+  return { view, out };
+}
+
+/** Opens the approver's `nth` link, types the emailed code and submits `decision`, as a person would. */
+export async function decide(s: Scenario, approver: string, decision: 'approve' | 'reject', nth = 1, reason = '') {
+  const { linkId, code } = await approvalFor(approver, nth);
+  const { view, out } = await submit(s, linkId, { decision, reason, code });
+  expect(view.statusCode).toBe(200);
+  return out;
 }

@@ -33,11 +33,7 @@ describe('approval decisions', () => {
     const incidentId = await openIncident(bucket);
     await waitForState(s, incidentId, 'Wait for approval');
     const linkId = await approvalLinkFor(approver);
-    const res = await invokeHttpApi(s.system.approvalPage, {
-      method: 'POST',
-      path: `/approvals/${linkId}`,
-      body: new URLSearchParams({ decision: 'reject', reason: 'Wording understates the data involved' }).toString(),
-    });
+    const res = await decide(s, approver, 'reject', 1, 'Wording understates the data involved');
     expect(res.statusCode).toBe(200);
     expect(await waitForStatus(s, incidentId, ['SUCCEEDED', 'FAILED'])).toBe('SUCCEEDED');
     const execution = s.system.workflow.executions.get(executionArnOf(s, incidentId))!;

@@ -1,0 +1,27 @@
+/**
+ * Decides like a person at a browser: reads the link and the code from the approval email's text,
+ * opens the page (which sets the CSRF cookie and token), types the code and submits. Used by the
+ * benchmark and the end-to-end tests; a scanner following links never has the code.
+ */
+export function linkAndCode(emailText: string): { path: string; code: string } {
+  const path = /\/approvals\/[A-Za-z0-9_-]{43}/.exec(emailText)?.[0];
+  const code = /code to type on the page: (\d+)/.exec(emailText)?.[1];
+  if (!path || !code) throw new Error('No approval link and code in this email');
+  return { path, code };
+}
+
+export function formToken(html: string): string {
+  return /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+}
+
+export async function decideByEmail(baseUrl: string, emailText: string, decision: 'approve' | 'reject', reason = ''): Promise<Response> {
+  const { path, code } = linkAndCode(emailText);
+  const page = await fetch(`${baseUrl}${path}`);
+  const cookie = (page.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).join('; ');
+  const csrf = formToken(await page.text());
+  return fetch(`${baseUrl}${path}`, {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ decision, reason, code, csrf }),
+  });
+}
