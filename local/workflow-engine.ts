@@ -79,6 +79,8 @@ const INVALID_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
 export class LocalWorkflow {
   readonly executions = new Map<string, Execution>();
   readonly createdAt = new Date();
+  /** Every SendTaskSuccess/SendTaskFailure call received, accepted or not: tests prove refusals make none. */
+  taskCallbacks = 0;
   private readonly waiters = new Map<string, Waiter>();
   private readonly machine: StateMachine;
   private readonly definition: StateMachineDefinition;
@@ -178,6 +180,7 @@ export class LocalWorkflow {
   }
 
   sendTaskSuccess(taskToken: string, output: string): void {
+    this.taskCallbacks += 1;
     const waiter = this.openWaiter(taskToken);
     let value: unknown;
     try {
@@ -190,6 +193,7 @@ export class LocalWorkflow {
   }
 
   sendTaskFailure(taskToken: string, error = '', cause = ''): void {
+    this.taskCallbacks += 1;
     const waiter = this.openWaiter(taskToken);
     waiter.open = false;
     const failure = new Error(cause);
