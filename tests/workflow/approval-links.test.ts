@@ -9,9 +9,18 @@ const prefix = uniquePrefix('link');
 const config = testConfig(prefix, { approverEmails: [`a1.${prefix}@example.com`, `a2.${prefix}@example.com`] });
 const [a1, a2] = config.approverEmails as [string, string];
 let s: Scenario;
+/** Everything the handlers log in this file, at DEBUG, for the hygiene check. */
+const logs: string[] = [];
 
 beforeAll(async () => {
-  s = await startScenario(prefix, config);
+  const write = process.stdout.write.bind(process.stdout);
+  // Structured (JSON) log lines are kept for the check instead of printed; anything else passes through.
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    const text = String(chunk);
+    if (text.startsWith('{')) return logs.push(text) > 0;
+    return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+  }) as typeof process.stdout.write;
+  s = await startScenario(prefix, config, { envOverrides: { POWERTOOLS_LOG_LEVEL: 'DEBUG' } });
 });
 afterAll(async () => {
   await s?.system.stop();
@@ -131,12 +140,16 @@ describe('approval links against mail scanners and attackers', () => {
     );
     const tokens = requests.flat();
     expect(tokens.length).toBeGreaterThan(0);
+    const logText = logs.join('');
+    expect(logText).toContain('Approval page request');
+    for (const mail of approvals) expect(logText).not.toContain(/\/approvals\/([A-Za-z0-9_-]{43})/.exec(mail.body.text ?? '')![1]!);
     const mailText = JSON.stringify(allMail);
     const pages = JSON.stringify(await topicMessages(s.system.responseTeamTopicArn));
     for (const token of tokens) {
       expect(mailText).not.toContain(token);
       expect(pages).not.toContain(token);
       expect(history).not.toContain(token);
+      expect(logText).not.toContain(token);
     }
   });
 });
