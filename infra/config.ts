@@ -46,6 +46,8 @@ export const appConfigSchema = z.object({
   incidentPageUrl: z.url().default('https://status.example.com/security'),
   /** Base URL of the approval pages; empty means the deployed HTTP API's own URL. */
   approvalBaseUrl: z.union([z.literal(''), z.url()]).default(''),
+  /** Approvals needed before a notice goes out (N of the approvers; any one rejection decides). @default 1 */
+  approvalQuorum: int(1, 10).default(1),
   /** Prefix of the SES template names. @default 'breach-notice' */
   templatePrefix: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default('breach-notice'),
   /** Customers per audience chunk (one send iteration handles up to 20 chunks). @default 500 */
@@ -63,7 +65,9 @@ export function parseAppConfig(read: (key: string) => unknown): AppConfig {
     const value = read(`${CONTEXT_PREFIX}${key}`);
     if (value !== undefined && value !== null) raw[key] = value;
   }
-  const result = appConfigSchema.safeParse(raw);
+  const result = appConfigSchema
+    .refine((c) => c.approvalQuorum <= c.approverEmails.length, { path: ['approvalQuorum'], message: 'must not exceed the number of approverEmails' })
+    .safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.map((i) => {
       const key = String(i.path[0] ?? '');
@@ -112,6 +116,7 @@ export function functionEnvironment(config: AppConfig, names: ResourceNames): Re
     ESCALATION_TIMEOUT_SECONDS: String(config.escalationTimeoutMinutes * 60),
     MANUAL_ALARM_SOURCE: config.manualAlarmSource,
     AUDIENCE_CHUNK_SIZE: String(config.audienceChunkSize),
+    APPROVAL_QUORUM: String(config.approvalQuorum),
   };
   if (names.stateMachineArn) env.STATE_MACHINE_ARN = names.stateMachineArn;
   if (names.configurationSet) env.SES_CONFIGURATION_SET = names.configurationSet;

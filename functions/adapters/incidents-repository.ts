@@ -328,7 +328,7 @@ export class IncidentsRepository {
     const record = await this.getApprovalRecord(incidentId, requestId);
     if (!record) return undefined;
     const { taskToken: _t, notified: _n, expiresAtMs: _e, ...request } = record;
-    return request;
+    return { ...request, approvedBy: [...(record.approvedBy ?? [])].sort() };
   }
 
   /** Only the approval page's decision path reads the token, and only after its conditional write won. */
@@ -340,7 +340,7 @@ export class IncidentsRepository {
 
   async listApprovalRequests(incidentId: string): Promise<ApprovalRequest[]> {
     const items = await this.queryPrefix<ApprovalRequest & Record<string, unknown>>(incidentId, 'APPROVAL#');
-    return items.map(({ taskToken: _t, notified: _n, expiresAtMs: _e, pk: _p, sk: _s, type: _y, ...request }) => request);
+    return items.map(({ taskToken: _t, notified: _n, expiresAtMs: _e, pk: _p, sk: _s, type: _y, ...request }) => ({ ...request, approvedBy: [...(request.approvedBy ?? [])].sort() }));
   }
 
   async markApproverNotified(incidentId: string, requestId: string, approver: string): Promise<void> {
@@ -379,31 +379,63 @@ export class IncidentsRepository {
   }
 
   /**
-   * Records the one decision for a request. The condition is the whole rule: still pending and not
-   * expired at the moment of writing. Returns false when another decision (or the clock) won.
+   * Counts one approver's approval. The condition is the rule: still pending, not expired at the
+   * moment of writing, and this approver not counted yet. The write that brings the count to the
+   * quorum then flips the request to APPROVED under a second condition, so exactly one caller gets
+   * 'approved' and resumes the workflow.
    */
-  async recordDecision(
-    incidentId: string,
-    requestId: string,
-    decision: { status: 'APPROVED' | 'REJECTED'; decidedBy: string; reason: string },
-  ): Promise<boolean> {
+  async recordApproval(incidentId: string, requestId: string, approver: string, quorum: number): Promise<{ outcome: 'approved' | 'counted' | 'refused'; approvedBy: string[] }> {
+    const now = this.clock.now();
+    const key = { pk: `INC#${incidentId}`, sk: `APPROVAL#${requestId}` };
+    let approvedBy: string[];
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: key,
+          UpdateExpression: 'ADD approvedBy :me',
+          ConditionExpression: '#status = :pending AND expiresAtMs > :nowMs AND NOT contains(approvedBy, :approver)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':me': new Set([approver]), ':approver': approver, ':pending': 'PENDING', ':nowMs': now.getTime() },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      approvedBy = [...((out.Attributes?.approvedBy as Set<string> | undefined) ?? [])].sort();
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return { outcome: 'refused', approvedBy: [] };
+      throw error;
+    }
+    if (approvedBy.length < quorum) return { outcome: 'counted', approvedBy };
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: key,
+          UpdateExpression: 'SET #status = :approved, decidedBy = :by, decidedAt = :now',
+          ConditionExpression: '#status = :pending AND size(approvedBy) >= :quorum',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':approved': 'APPROVED', ':by': approvedBy.join(', '), ':now': now.toISOString(), ':pending': 'PENDING', ':quorum': quorum },
+        }),
+      );
+      return { outcome: 'approved', approvedBy };
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return { outcome: 'counted', approvedBy };
+      throw error;
+    }
+  }
+
+  /** One rejection decides: pending and unexpired at the moment of writing. False when something else won. */
+  async recordRejection(incidentId: string, requestId: string, approver: string, reason: string): Promise<boolean> {
     const now = this.clock.now();
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: `INC#${incidentId}`, sk: `APPROVAL#${requestId}` },
-          UpdateExpression: 'SET #status = :status, decidedBy = :by, decidedAt = :now, reason = :reason',
+          UpdateExpression: 'SET #status = :rejected, decidedBy = :by, decidedAt = :now, reason = :reason',
           ConditionExpression: '#status = :pending AND expiresAtMs > :nowMs',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':status': decision.status,
-            ':by': decision.decidedBy,
-            ':now': now.toISOString(),
-            ':nowMs': now.getTime(),
-            ':reason': decision.reason,
-            ':pending': 'PENDING',
-          },
+          ExpressionAttributeValues: { ':rejected': 'REJECTED', ':by': approver, ':now': now.toISOString(), ':nowMs': now.getTime(), ':reason': reason, ':pending': 'PENDING' },
         }),
       );
       return true;

@@ -16,6 +16,10 @@ export interface ApprovalRequest {
   decidedBy?: string;
   decidedAt?: string;
   reason?: string;
+  /** Approvals needed (N of the tier's M approvers). @default 1 */
+  quorum?: number;
+  /** Approvers counted so far (a string set in DynamoDB). */
+  approvedBy?: string[];
 }
 
 /** 32 random bytes in base64url: what a link carries. Anything else is refused before any lookup. */

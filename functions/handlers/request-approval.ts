@@ -4,7 +4,7 @@ import { IncidentsRepository } from '../adapters/incidents-repository.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo, ses } from '../shared/clients.js';
-import { emailList, localesEnv, parseConfig, senderEnv } from '../shared/config.js';
+import { emailList, localesEnv, parseConfig, positiveInt, senderEnv } from '../shared/config.js';
 import { stepHandler } from '../shared/handler.js';
 import { requestApproval } from '../steps/request-approval.js';
 
@@ -14,6 +14,7 @@ const config = parseConfig(
     APPROVER_EMAILS: emailList,
     BACKUP_APPROVER_EMAILS: emailList,
     APPROVAL_BASE_URL: z.url(),
+    APPROVAL_QUORUM: positiveInt.max(10).default(1),
   }),
 );
 const deps = {
@@ -23,6 +24,7 @@ const deps = {
   approvers: { primary: config.APPROVER_EMAILS, backup: config.BACKUP_APPROVER_EMAILS },
   approvalBaseUrl: config.APPROVAL_BASE_URL,
   locales: config.LOCALES,
+  quorum: config.APPROVAL_QUORUM,
 };
 
 const schema = z.object({

@@ -62,7 +62,7 @@ async function resolveLink(linkId: string, deps: ApprovalPageDeps) {
 }
 
 /** Runs `action`; a refusal becomes its page, and once the link is known it is also audited. */
-async function withRefusals(deps: ApprovalPageDeps, meta: RequestMeta, action: (audit: (link: ApprovalLink) => void) => Promise<PageResponse>): Promise<PageResponse> {
+async function withRefusals(deps: ApprovalPageDeps, meta: RequestMeta, action: (remember: (link: ApprovalLink) => void) => Promise<PageResponse>): Promise<PageResponse> {
   let known: ApprovalLink | undefined;
   try {
     return await action((link) => (known = link));
@@ -79,13 +79,17 @@ async function withRefusals(deps: ApprovalPageDeps, meta: RequestMeta, action: (
   }
 }
 
+function decided(message: string, approver: string, at: string): PageResponse {
+  return { status: 200, html: page('Decision recorded', `<p>${escapeHtml(message)}</p><p>Recorded for ${escapeHtml(approver)} at ${escapeHtml(at)}.</p>`) };
+}
+
 const lockedError = () => new ApprovalRefusedError(403, 'locked', 'Too many wrong codes were typed: this link is locked and the response team has been told.');
 
 /** GET: shows the incident, the notice as customers will see it and the choices. Changes nothing but the audit trail. */
 export function showApproval(linkId: string, meta: RequestMeta, deps: ApprovalPageDeps): Promise<PageResponse> {
-  return withRefusals(deps, meta, async (audit) => {
+  return withRefusals(deps, meta, async (remember) => {
     const { link, request } = await resolveLink(linkId, deps);
-    audit(link);
+    remember(link);
     await deps.incidents.appendTimeline(link.incidentId, {
       action: 'approval-page-viewed',
       actor: link.approver,
@@ -104,6 +108,7 @@ export function showApproval(linkId: string, meta: RequestMeta, deps: ApprovalPa
       .join('\n');
     const body = [
       `<p>You are deciding as <strong>${escapeHtml(link.approver)}</strong>. Decide by ${escapeHtml(request.expiresAt)}.</p>`,
+      `<p>Approvals needed: ${request.quorum ?? 1}. ${request.approvedBy?.length ? `Approved so far by: ${escapeHtml(request.approvedBy.join(', '))}.` : 'Nobody has decided yet.'}</p>`,
       `<h2>Incident ${escapeHtml(incident.incidentId)}</h2>`,
       `<ul><li>What: ${escapeHtml(incident.title)}</li><li>When: first seen ${escapeHtml(incident.firstSeenAt)}</li>`,
       `<li>Customers affected: ${impact?.affectedCustomers ?? 0}</li><li>Data: ${escapeHtml(Object.keys(impact?.byDataCategory ?? {}).join(', ') || 'none')}</li>`,
@@ -125,9 +130,9 @@ export function showApproval(linkId: string, meta: RequestMeta, deps: ApprovalPa
  * refusal (bad form, unknown, expired, superseded, already decided) returns before any callback.
  */
 export function decideApproval(linkId: string, body: URLSearchParams, meta: RequestMeta, deps: ApprovalPageDeps): Promise<PageResponse> {
-  return withRefusals(deps, meta, async (audit) => {
+  return withRefusals(deps, meta, async (remember) => {
     const { link, request } = await resolveLink(linkId, deps);
-    audit(link);
+    remember(link);
     if (link.locked) throw lockedError();
     const early = refusalFor(request, deps.clock.now());
     if (early) throw early;
@@ -147,26 +152,40 @@ export function decideApproval(linkId: string, body: URLSearchParams, meta: Requ
       if (attempts >= MAX_CODE_ATTEMPTS) throw lockedError();
       throw new ApprovalRefusedError(403, 'wrong-code', `That is not the code from your email. ${MAX_CODE_ATTEMPTS - attempts} tries left before this link locks.`);
     }
-    const status = form.decision === 'approve' ? 'APPROVED' : 'REJECTED';
-    const won = await deps.incidents.recordDecision(link.incidentId, link.requestId, { status, decidedBy: link.approver, reason: form.reason });
-    if (!won) {
+    const taskToken = () => deps.incidents.getTaskToken(link.incidentId, link.requestId);
+    const audit = (action: string, detail: Record<string, unknown>) =>
+      deps.incidents.appendTimeline(link.incidentId, {
+        action,
+        actor: link.approver,
+        detail: { noticeId: request.noticeId, requestId: link.requestId, tier: request.tier, sourceIp: meta.sourceIp, userAgent: meta.userAgent.slice(0, 200), ...detail },
+      });
+    const lost = async () => {
       const current = (await deps.incidents.getApprovalRequest(link.incidentId, link.requestId)) as ApprovalRequest;
-      throw refusalFor(current, deps.clock.now()) ?? new ApprovalRefusedError(410, 'expired', `This link expired at ${current.expiresAt}.`);
-    }
-    await deps.incidents.setNoticeStatus(link.incidentId, request.noticeId, status);
-    const taskToken = await deps.incidents.getTaskToken(link.incidentId, link.requestId);
+      if (current.status === 'PENDING' && current.approvedBy?.includes(link.approver)) {
+        return new ApprovalRefusedError(409, 'already-decided', `You already approved this notice; ${current.approvedBy.length} of ${current.quorum ?? 1} approvals so far.`);
+      }
+      return refusalFor(current, deps.clock.now()) ?? new ApprovalRefusedError(410, 'expired', `This link expired at ${current.expiresAt}.`);
+    };
     const decidedAt = deps.clock.now().toISOString();
-    if (status === 'APPROVED') {
-      await deps.workflow.succeed(taskToken, { decision: 'APPROVED', requestId: link.requestId, noticeId: request.noticeId, decidedAt });
-    } else {
-      await deps.workflow.fail(taskToken, NoticeRejectedError.name, form.reason);
+
+    if (form.decision === 'reject') {
+      // One rejection decides, whatever the quorum: nobody is told what one approver found wrong.
+      if (!(await deps.incidents.recordRejection(link.incidentId, link.requestId, link.approver, form.reason))) throw await lost();
+      await deps.incidents.setNoticeStatus(link.incidentId, request.noticeId, 'REJECTED');
+      await deps.workflow.fail(await taskToken(), NoticeRejectedError.name, form.reason);
+      await audit('notice-rejected', { reason: form.reason });
+      return decided('The notice is rejected; the response team has your reason.', link.approver, decidedAt);
     }
-    await deps.incidents.appendTimeline(link.incidentId, {
-      action: status === 'APPROVED' ? 'notice-approved' : 'notice-rejected',
-      actor: link.approver,
-      detail: { noticeId: request.noticeId, requestId: link.requestId, tier: request.tier, reason: form.reason, sourceIp: meta.sourceIp, userAgent: meta.userAgent.slice(0, 200) },
-    });
-    const done = status === 'APPROVED' ? 'The notice is approved and is being sent to customers.' : 'The notice is rejected; the response team has your reason.';
-    return { status: 200, html: page('Decision recorded', `<p>${escapeHtml(done)}</p><p>Recorded for ${escapeHtml(link.approver)} at ${escapeHtml(decidedAt)}.</p>`) };
+    const quorum = request.quorum ?? 1;
+    const approval = await deps.incidents.recordApproval(link.incidentId, link.requestId, link.approver, quorum);
+    if (approval.outcome === 'refused') throw await lost();
+    await audit('approval-counted', { approvals: approval.approvedBy.length, quorum });
+    if (approval.outcome === 'counted') {
+      return decided(`Your approval is recorded: ${approval.approvedBy.length} of ${quorum}. The notice goes out once ${quorum} approvers have approved.`, link.approver, decidedAt);
+    }
+    await deps.incidents.setNoticeStatus(link.incidentId, request.noticeId, 'APPROVED');
+    await deps.workflow.succeed(await taskToken(), { decision: 'APPROVED', requestId: link.requestId, noticeId: request.noticeId, decidedAt });
+    await audit('notice-approved', { approvedBy: approval.approvedBy.length });
+    return decided('The notice is approved and is being sent to customers.', link.approver, decidedAt);
   });
 }

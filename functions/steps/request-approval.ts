@@ -14,6 +14,8 @@ export interface RequestApprovalDeps {
   /** Base URL of the approval pages, e.g. the HTTP API's URL. */
   approvalBaseUrl: string;
   locales: readonly Locale[];
+  /** Approvals needed; backup approvers need as many, capped at their number. */
+  quorum: number;
 }
 
 export interface RequestApprovalInput {
@@ -34,7 +36,16 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
   const requestId = shortHash(input.taskToken, 24);
   const expiresAt = new Date(now.getTime() + input.timeoutSeconds * 1000).toISOString();
   const { notified } = await deps.incidents.putApprovalRequest(
-    { incidentId: input.incidentId, requestId, noticeId: input.noticeId, tier: input.tier, status: 'PENDING', expiresAt, createdAt: now.toISOString() },
+    {
+      incidentId: input.incidentId,
+      requestId,
+      noticeId: input.noticeId,
+      tier: input.tier,
+      status: 'PENDING',
+      expiresAt,
+      createdAt: now.toISOString(),
+      quorum: Math.min(deps.quorum, deps.approvers[input.tier].length),
+    },
     input.taskToken,
   );
   const superseded = await deps.incidents.supersedePendingRequests(input.incidentId, input.noticeId, requestId);

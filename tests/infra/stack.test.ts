@@ -145,6 +145,7 @@ describe('configuration', () => {
     [{ 'breach-notice:updateCadenceHours': '0' }, 'breach-notice:updateCadenceHours="0"'],
     [{ 'breach-notice:locales': 'en,fr' }, 'breach-notice:locales="en,fr"'],
     [{ 'breach-notice:manualAlarmSource': 'aws.fake' }, 'breach-notice:manualAlarmSource="aws.fake"'],
+    [{ 'breach-notice:approvalQuorum': '3' }, 'breach-notice:approvalQuorum="3": must not exceed the number of approverEmails'],
   ])('a bad value fails synthesis naming the key and the value: %j', (bad, expected) => {
     expect(() => synth(bad)).toThrow(expected);
   });

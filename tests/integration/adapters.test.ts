@@ -87,16 +87,34 @@ describe('IncidentsRepository on DynamoDB Local', () => {
     const repo = new IncidentsRepository(doc, tables.incidents, clock);
     const base = { incidentId: 'inc-20261120-0000000000aa', noticeId: 'n1', tier: 'primary' as const, status: 'PENDING' as const, createdAt: clock.now().toISOString() };
     await repo.putApprovalRequest({ ...base, requestId: 'race', expiresAt: '2026-11-20T09:00:00Z' }, 'token-1');
-    const wins = await Promise.all(Array.from({ length: 25 }, (_, i) => repo.recordDecision(base.incidentId, 'race', { status: i % 2 ? 'APPROVED' : 'REJECTED', decidedBy: `a${i}`, reason: '' })));
+    const wins = await Promise.all(
+      Array.from({ length: 25 }, async (_, i) =>
+        i % 2 ? (await repo.recordApproval(base.incidentId, 'race', `a${i}`, 1)).outcome === 'approved' : repo.recordRejection(base.incidentId, 'race', `a${i}`, 'no'),
+      ),
+    );
     expect(wins.filter(Boolean)).toHaveLength(1);
 
     await repo.putApprovalRequest({ ...base, requestId: 'late', expiresAt: '2026-11-20T09:00:00Z' }, 'token-2');
     clock.advance(3600);
-    expect(await repo.recordDecision(base.incidentId, 'late', { status: 'APPROVED', decidedBy: 'a', reason: '' })).toBe(false);
+    expect((await repo.recordApproval(base.incidentId, 'late', 'a', 1)).outcome).toBe('refused');
+    expect(await repo.recordRejection(base.incidentId, 'late', 'a', 'no')).toBe(false);
     expect((await repo.getApprovalRequest(base.incidentId, 'late'))?.status).toBe('PENDING');
     // The token stays out of what approval pages read.
     expect(JSON.stringify(await repo.getApprovalRequest(base.incidentId, 'late'))).not.toContain('token-2');
     expect(await repo.getTaskToken(base.incidentId, 'late')).toBe('token-2');
+  });
+
+  it('a quorum of two: the same approver counts once, the second approver decides, exactly one caller resumes', async () => {
+    const clock = new FakeClock();
+    const repo = new IncidentsRepository(doc, tables.incidents, clock);
+    const base = { incidentId: 'inc-20261120-0000000000bb', noticeId: 'n1', tier: 'primary' as const, status: 'PENDING' as const, createdAt: clock.now().toISOString(), quorum: 2 };
+    await repo.putApprovalRequest({ ...base, requestId: 'q2', expiresAt: '2026-11-20T09:00:00Z' }, 'token-q');
+    expect(await repo.recordApproval(base.incidentId, 'q2', 'a1', 2)).toEqual({ outcome: 'counted', approvedBy: ['a1'] });
+    expect((await repo.recordApproval(base.incidentId, 'q2', 'a1', 2)).outcome).toBe('refused');
+    const second = await Promise.all(Array.from({ length: 10 }, () => repo.recordApproval(base.incidentId, 'q2', 'a2', 2)));
+    expect(second.filter((r) => r.outcome === 'approved')).toHaveLength(1);
+    const request = await repo.getApprovalRequest(base.incidentId, 'q2');
+    expect(request).toMatchObject({ status: 'APPROVED', decidedBy: 'a1, a2', approvedBy: ['a1', 'a2'] });
   });
 
   it('a rejected alarm is kept once per event id', async () => {

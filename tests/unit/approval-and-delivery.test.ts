@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { LINK_ID_PATTERN, parseDecisionForm, refusalFor, type ApprovalRequest } from '../../functions/domain/approval.js';
+import { codeDigest, LINK_ID_PATTERN, parseDecisionForm, refusalFor, type ApprovalRequest } from '../../functions/domain/approval.js';
 import { isPermanentSmsError, outcomeOfSesStatus, planBatches } from '../../functions/domain/delivery.js';
-import { randomId } from '../../functions/shared/crypto.js';
+import { randomDigits, randomId } from '../../functions/shared/crypto.js';
 import { ApprovalRefusedError } from '../../functions/shared/errors.js';
 
 const request = (over: Partial<ApprovalRequest> = {}): ApprovalRequest => ({
@@ -44,12 +44,20 @@ describe('approval rules', () => {
     expect(LINK_ID_PATTERN.test(`${randomId(32).slice(0, 42)}/`)).toBe(false);
   });
 
-  it('the decision form needs a choice, and a reason to reject', () => {
-    expect(parseDecisionForm(new URLSearchParams('decision=approve'))).toEqual({ decision: 'approve', reason: '' });
-    expect(parseDecisionForm(new URLSearchParams('decision=reject&reason=%20too%20vague%20'))).toEqual({ decision: 'reject', reason: 'too vague' });
-    expect(() => parseDecisionForm(new URLSearchParams('decision=reject'))).toThrow(ApprovalRefusedError);
-    expect(() => parseDecisionForm(new URLSearchParams('decision=maybe'))).toThrow('Choose approve or reject.');
-    expect(() => parseDecisionForm(new URLSearchParams(''))).toThrow(ApprovalRefusedError);
+  it('the decision form needs a choice, the 6-digit code, and a reason to reject', () => {
+    expect(parseDecisionForm(new URLSearchParams('decision=approve&code=012345&csrf=t'))).toEqual({ decision: 'approve', reason: '', code: '012345', csrf: 't' });
+    expect(parseDecisionForm(new URLSearchParams('decision=reject&reason=%20too%20vague%20&code=123%20456'))).toEqual({ decision: 'reject', reason: 'too vague', code: '123456', csrf: '' });
+    expect(() => parseDecisionForm(new URLSearchParams('decision=reject&code=123456'))).toThrow('A rejection needs a reason.');
+    expect(() => parseDecisionForm(new URLSearchParams('decision=maybe&code=123456'))).toThrow('Choose approve or reject.');
+    expect(() => parseDecisionForm(new URLSearchParams('decision=approve'))).toThrow('Type the 6-digit code from your email.');
+    expect(() => parseDecisionForm(new URLSearchParams('decision=approve&code=12345a'))).toThrow(ApprovalRefusedError);
+    expect(() => parseDecisionForm(new URLSearchParams('decision=approve&code=1234567'))).toThrow(ApprovalRefusedError);
+  });
+
+  it('a code digest is bound to its link', () => {
+    expect(codeDigest('link-a', '123456')).not.toBe(codeDigest('link-b', '123456'));
+    expect(codeDigest('link-a', '123456')).toBe(codeDigest('link-a', '123456'));
+    expect(randomDigits(6)).toMatch(/^\d{6}$/);
   });
 });
 
