@@ -1,7 +1,7 @@
 export const supportedLocales = ['en', 'zh-CN'] as const;
 export type Locale = (typeof supportedLocales)[number];
 
-export function isLocale(value: string): value is Locale {
+export function isSupportedLocale(value: string): value is Locale {
   return (supportedLocales as readonly string[]).includes(value);
 }
 
@@ -9,7 +9,7 @@ export function isLocale(value: string): value is Locale {
 export function resolveLocale(value: string | undefined, configured: readonly Locale[]): Locale {
   const fallback = configured[0] ?? 'en';
   if (!value) return fallback;
-  if (isLocale(value) && configured.includes(value)) return value;
+  if (isSupportedLocale(value) && configured.includes(value)) return value;
   const language = value.split('-')[0];
   return configured.find((l) => l.split('-')[0] === language) ?? fallback;
 }
