@@ -26,8 +26,26 @@ export interface EdgeTargets {
 function proxy(req: IncomingMessage, res: ServerResponse, base: string, body?: string): void {
   const target = new URL(req.url ?? '/', base);
   const upstream = httpRequest(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (answer) => {
-    res.writeHead(answer.statusCode ?? 502, answer.headers);
-    answer.pipe(res);
+    const status = answer.statusCode ?? 502;
+    if (status < 400 || answer.headers['x-amzn-errortype']) {
+      res.writeHead(status, answer.headers);
+      return void answer.pipe(res);
+    }
+    // aws-ses-v2-local names its errors in the body's `type` only; the SDK reads the name from this header.
+    const chunks: Buffer[] = [];
+    answer.on('data', (c: Buffer) => chunks.push(c));
+    answer.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      let type: unknown;
+      try {
+        type = (JSON.parse(text) as { type?: unknown }).type;
+      } catch {
+        type = undefined;
+      }
+      const headers: Record<string, string | string[] | undefined> = { ...answer.headers, 'content-length': String(Buffer.byteLength(text)) };
+      if (typeof type === 'string') headers['x-amzn-errortype'] = type;
+      res.writeHead(status, headers).end(text);
+    });
   });
   upstream.on('error', (error) => json(res, { __type: 'ServiceUnavailable', message: String(error) }, 503));
   if (body !== undefined) upstream.end(body);

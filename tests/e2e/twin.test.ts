@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetEmailTemplateCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DescribeExecutionCommand, DescribeStateMachineCommand, GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -129,6 +131,15 @@ describe('the local twin, driven through its AWS endpoint', () => {
     expect(history.some((e) => e.type === 'TaskStateEntered')).toBe(true);
     expect(JSON.stringify(history)).not.toContain('@customers.example.com');
   }, 240_000);
+
+  it('errors come in each service\'s own format, so the SDK raises the named exception', async () => {
+    const ses = new SESv2Client({ endpoint: edge, region: 'us-east-1', credentials });
+    await expect(ses.send(new GetEmailTemplateCommand({ TemplateName: 'no-such-template' }))).rejects.toMatchObject({ name: 'NotFoundException' });
+    await expect(sfn.send(new DescribeExecutionCommand({ executionArn: `${STATE_MACHINE.replace(':stateMachine:', ':execution:')}:nope` }))).rejects.toMatchObject({ name: 'ExecutionDoesNotExist' });
+    await expect(events.send(new PutEventsCommand({ Entries: [] }))).rejects.toMatchObject({ name: 'ValidationException' });
+    const sns = new SNSClient({ endpoint: edge, region: 'us-east-1', credentials });
+    await expect(sns.send(new PublishCommand({ PhoneNumber: 'not-a-number', Message: 'x' }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
+  });
 
   it('a malformed event and an unmatched event start nothing, and the twin keeps answering', async () => {
     const before = (await executions()).length;
