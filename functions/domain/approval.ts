@@ -28,14 +28,14 @@ export const LINK_ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 /** Why a link can no longer decide, or undefined when it still can. Expiry is checked here and in the write condition. */
 export function refusalFor(request: ApprovalRequest, now: Date): ApprovalRefusedError | undefined {
   if (request.status === 'APPROVED' || request.status === 'REJECTED') {
-    const verb = request.status === 'APPROVED' ? 'approved' : 'rejected';
-    return new ApprovalRefusedError(409, 'already-decided', `This notice was already ${verb} by ${request.decidedBy} at ${request.decidedAt}.`);
+    const key = request.status === 'APPROVED' ? 'already-approved' : 'already-rejected';
+    return new ApprovalRefusedError(409, 'already-decided', key, { by: request.decidedBy ?? '', at: request.decidedAt ?? '' });
   }
   if (request.status === 'SUPERSEDED') {
-    return new ApprovalRefusedError(410, 'superseded', 'This link was replaced: the request was escalated to other approvers.');
+    return new ApprovalRefusedError(410, 'superseded', 'superseded');
   }
   if (Date.parse(request.expiresAt) <= now.getTime()) {
-    return new ApprovalRefusedError(410, 'expired', `This link expired at ${request.expiresAt}.`);
+    return new ApprovalRefusedError(410, 'expired', 'expired', { at: request.expiresAt });
   }
   return undefined;
 }
@@ -63,13 +63,13 @@ export function parseDecisionForm(body: URLSearchParams): DecisionForm {
   const code = (body.get('code') ?? '').replace(/\s+/g, '');
   const csrf = body.get('csrf') ?? '';
   if (decision !== 'approve' && decision !== 'reject') {
-    throw new ApprovalRefusedError(400, 'bad-request', 'Choose approve or reject.');
+    throw new ApprovalRefusedError(400, 'bad-request', 'choose-decision');
   }
   if (decision === 'reject' && reason.length === 0) {
-    throw new ApprovalRefusedError(400, 'bad-request', 'A rejection needs a reason.');
+    throw new ApprovalRefusedError(400, 'bad-request', 'reason-needed');
   }
   if (!new RegExp(`^\\d{${CODE_DIGITS}}$`).test(code)) {
-    throw new ApprovalRefusedError(400, 'bad-request', `Type the ${CODE_DIGITS}-digit code from your email.`);
+    throw new ApprovalRefusedError(400, 'bad-request', 'code-needed', { digits: CODE_DIGITS });
   }
   return { decision, reason, code, csrf };
 }

@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2 } from '@aws-lambda-powertools/parser/types
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { IncidentsRepository } from '../adapters/incidents-repository.js';
+import { pageLocale } from '../domain/approval-text.js';
 import { SnsMessaging } from '../adapters/messaging.js';
 import { StepFunctionsWorkflow } from '../adapters/workflow.js';
 import { systemClock } from '../shared/clock.js';
@@ -52,7 +53,7 @@ function formBody(event: APIGatewayProxyEventV2): URLSearchParams {
 export const handler = stepHandler(APIGatewayProxyEventV2Schema, async (event) => {
   const linkId = event.pathParameters?.linkId ?? '';
   const method = event.requestContext.http.method;
-  const meta = { sourceIp: event.requestContext.http.sourceIp, userAgent: event.requestContext.http.userAgent ?? '', csrfCookie: cookie(event, CSRF_COOKIE) };
+  const meta = { sourceIp: event.requestContext.http.sourceIp, userAgent: event.requestContext.http.userAgent ?? '', csrfCookie: cookie(event, CSRF_COOKIE), locale: pageLocale(event.headers['accept-language']) };
   logger.info('Approval page request', { method, sourceIp: meta.sourceIp });
   if (method === 'POST') return respond(await decideApproval(linkId, formBody(event), meta, deps));
   if (method === 'GET' || method === 'HEAD') return respond(await showApproval(linkId, meta, deps), method === 'GET');

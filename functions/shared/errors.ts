@@ -1,3 +1,5 @@
+import { say, type Params, type TextKey } from '../domain/approval-text.js';
+
 /**
  * Error classes shared by every step. Their names are the contract with the state machine:
  * Retry and Catch match `error.name`, so renaming one is a breaking change to the definition.
@@ -43,9 +45,11 @@ export class ApprovalRefusedError extends BreachNoticeError {
   constructor(
     readonly status: 400 | 403 | 404 | 409 | 410,
     readonly reasonCode: 'bad-request' | 'unknown-link' | 'already-decided' | 'expired' | 'superseded' | 'wrong-code' | 'locked' | 'stale-form',
-    message: string,
+    /** The sentence to show, in any page locale (the error's own message is the English one). */
+    readonly text: TextKey,
+    readonly params: Params = {},
   ) {
-    super(message);
+    super(say('en', text, params));
   }
 }
 

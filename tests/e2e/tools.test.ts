@@ -79,10 +79,19 @@ describe('the twin with ordinary tools', () => {
         return res.messages.find((m) => m.Subject.startsWith('[Approval needed'));
       }, 'the approval email');
       const link = /http:\/\/127\.0\.0\.1:\d+\/approvals\/[A-Za-z0-9_-]{43}/.exec(messages.Body.text_part)![0];
+      // The page in the approver's language (Accept-Language), first in Chinese: opening it changes nothing.
+      const zhContext = await browser.newContext({ locale: 'zh-CN' });
+      const zhPage = await zhContext.newPage();
+      await zhPage.goto(link);
+      expect(await zhPage.locator('h1').textContent()).toBe('审批客户通知');
+      expect(await zhPage.locator('html').getAttribute('lang')).toBe('zh-CN');
+      await zhPage.screenshot({ path: `${ARTIFACTS}/approval-page-zh-CN.png`, fullPage: true });
+      await zhContext.close();
+
       await page.goto(link);
       expect(await page.locator('h1').textContent()).toBe('Approve the customer notice');
       expect(await page.locator('[lang="zh-CN"]').count()).toBe(1);
-      await page.screenshot({ path: `${ARTIFACTS}/approval-page.png`, fullPage: true });
+      await page.screenshot({ path: `${ARTIFACTS}/approval-page-en.png`, fullPage: true });
       await page.fill('#code', linkAndCode(messages.Body.text_part).code);
       await page.getByRole('button', { name: 'Approve and send' }).click();
       await page.waitForLoadState();
