@@ -78,5 +78,12 @@ describe('approval decisions', () => {
     expect(await customerMailFor(bucket)).toHaveLength(0);
     const pages = await topicMessages(s.system.responseTeamTopicArn);
     expect(pages.some((p) => p.subject?.includes('No approver decided') && p.message.includes(incidentId))).toBe(true);
+
+    // The backup link outlived its expiry without a decision: now it is refused as expired, with no callback.
+    const callbacks = s.system.workflow.taskCallbacks;
+    const expired = await invokeHttpApi(s.system.approvalPage, { method: 'POST', path: `/approvals/${await approvalLinkFor(backup)}`, body: 'decision=approve' });
+    expect(expired.statusCode).toBe(410);
+    expect(expired.body).toContain('This link expired at');
+    expect(s.system.workflow.taskCallbacks).toBe(callbacks);
   });
 });
