@@ -46,6 +46,13 @@ export const appConfigSchema = z.object({
   incidentPageUrl: z.url().default('https://status.example.com/security'),
   /** Base URL of the approval pages; empty means the deployed HTTP API's own URL. */
   approvalBaseUrl: z.union([z.literal(''), z.url()]).default(''),
+  /**
+   * Where approvers get their one-time code: in the approval email's body, or by SMS to a number held
+   * here (also defends against a compromised mailbox). @default 'email'
+   */
+  approvalCodeChannel: z.enum(['email', 'sms']).default('email'),
+  /** With `approvalCodeChannel` sms: `email=+E164` pairs for every approver and backup approver. */
+  approverPhones: list.pipe(z.array(z.string().regex(/^[^=\s]+@[^=\s]+=\+[1-9]\d{6,14}$/, 'entries must look like name@example.com=+447700900123'))).default([]),
   /** Approvals needed before a notice goes out (N of the approvers; any one rejection decides). @default 1 */
   approvalQuorum: int(1, 10).default(1),
   /** Prefix of the SES template names. @default 'breach-notice' */
@@ -67,6 +74,10 @@ export function parseAppConfig(read: (key: string) => unknown): AppConfig {
   }
   const result = appConfigSchema
     .refine((c) => c.approvalQuorum <= c.approverEmails.length, { path: ['approvalQuorum'], message: 'must not exceed the number of approverEmails' })
+    .refine(
+      (c) => c.approvalCodeChannel !== 'sms' || [...c.approverEmails, ...c.backupApproverEmails].every((e) => c.approverPhones.some((p) => p.startsWith(`${e}=`))),
+      { path: ['approverPhones'], message: 'with approvalCodeChannel sms, every approver and backup approver needs a phone' },
+    )
     .safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.map((i) => {
@@ -117,6 +128,8 @@ export function functionEnvironment(config: AppConfig, names: ResourceNames): Re
     MANUAL_ALARM_SOURCE: config.manualAlarmSource,
     AUDIENCE_CHUNK_SIZE: String(config.audienceChunkSize),
     APPROVAL_QUORUM: String(config.approvalQuorum),
+    APPROVAL_CODE_CHANNEL: config.approvalCodeChannel,
+    APPROVER_PHONES: config.approverPhones.join(','),
   };
   if (names.stateMachineArn) env.STATE_MACHINE_ARN = names.stateMachineArn;
   if (names.configurationSet) env.SES_CONFIGURATION_SET = names.configurationSet;

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { SesEmailSender } from '../adapters/email-sender.js';
 import { IncidentsRepository } from '../adapters/incidents-repository.js';
+import { SnsMessaging } from '../adapters/messaging.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
-import { dynamo, ses } from '../shared/clients.js';
-import { emailList, localesEnv, parseConfig, positiveInt, senderEnv } from '../shared/config.js';
+import { dynamo, ses, sns } from '../shared/clients.js';
+import { commaList, emailList, localesEnv, parseConfig, positiveInt, senderEnv } from '../shared/config.js';
 import { stepHandler } from '../shared/handler.js';
 import { requestApproval } from '../steps/request-approval.js';
 
@@ -15,6 +16,8 @@ const config = parseConfig(
     BACKUP_APPROVER_EMAILS: emailList,
     APPROVAL_BASE_URL: z.url(),
     APPROVAL_QUORUM: positiveInt.max(10).default(1),
+    APPROVAL_CODE_CHANNEL: z.enum(['email', 'sms']).default('email'),
+    APPROVER_PHONES: commaList.default([]),
   }),
 );
 const deps = {
@@ -25,6 +28,9 @@ const deps = {
   approvalBaseUrl: config.APPROVAL_BASE_URL,
   locales: config.LOCALES,
   quorum: config.APPROVAL_QUORUM,
+  codeChannel: config.APPROVAL_CODE_CHANNEL,
+  phones: new Map(config.APPROVER_PHONES.map((pair) => pair.split('=') as [string, string])),
+  messaging: new SnsMessaging(sns),
 };
 
 const schema = z.object({

@@ -1,4 +1,5 @@
 import type { EmailSender } from '../adapters/email-sender.js';
+import type { Messaging } from '../adapters/messaging.js';
 import type { IncidentsRepository } from '../adapters/incidents-repository.js';
 import { CODE_DIGITS, codeDigest, type ApprovalTier } from '../domain/approval.js';
 import type { Locale } from '../domain/locales.js';
@@ -16,6 +17,11 @@ export interface RequestApprovalDeps {
   locales: readonly Locale[];
   /** Approvals needed; backup approvers need as many, capped at their number. */
   quorum: number;
+  /** Where the one-time code goes: the email body, or an SMS to the approver's phone. */
+  codeChannel: 'email' | 'sms';
+  /** Approver email -> phone, for the sms channel. */
+  phones: Map<string, string>;
+  messaging: Messaging;
 }
 
 export interface RequestApprovalInput {
@@ -72,12 +78,22 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
         `<p>${escapeHtml(summary)}</p>`,
         `<p>Please review the notice below, then open your personal link to approve or reject it (decide by ${escapeHtml(expiresAt)}):</p>`,
         `<p><a href="${escapeHtml(url)}">${escapeHtml(url)}</a></p>`,
-        `<p>On the page, type this confirmation code: <strong style="font-size:1.3em;letter-spacing:.2em">${code}</strong></p>`,
+        deps.codeChannel === 'email'
+          ? `<p>On the page, type this confirmation code: <strong style="font-size:1.3em;letter-spacing:.2em">${code}</strong></p>`
+          : '<p>On the page, type the confirmation code we send to your phone by SMS.</p>',
         `<p>Opening the link changes nothing; the decision is made on the page with the code. The link and code are yours alone: do not forward them.</p>`,
         previewsHtml,
       ].join('\n'),
-      `${summary}\n\nReview the notice below, then decide at your personal link (by ${expiresAt}):\n${url}\n\nConfirmation code to type on the page: ${code}\n\nOpening the link changes nothing; the decision is made on the page with the code.\n\n${previewsText}`,
+      `${summary}\n\nReview the notice below, then decide at your personal link (by ${expiresAt}):\n${url}\n\n${
+        deps.codeChannel === 'email' ? `Confirmation code to type on the page: ${code}` : 'Type the confirmation code we send to your phone by SMS.'
+      }\n\nOpening the link changes nothing; the decision is made on the page with the code.\n\n${previewsText}`,
     );
+    if (deps.codeChannel === 'sms') {
+      // Out of band: the code never travels with the link, so a stolen mailbox alone cannot decide.
+      const phone = deps.phones.get(approver);
+      if (!phone) throw new Error(`No phone configured for approver ${approver}`);
+      await deps.messaging.sendSms(phone, `breach-notice approval code for incident ${incident.incidentId}: ${code}. Never share it.`);
+    }
     await deps.incidents.markApproverNotified(input.incidentId, requestId, approver);
   }
   await deps.incidents.appendTimeline(input.incidentId, {

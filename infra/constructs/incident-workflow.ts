@@ -74,6 +74,9 @@ export class IncidentWorkflow extends Construct {
     }
     // SMS goes to phone numbers, which have no ARN: the only resource SNS accepts here is '*'.
     s['send-notices'].addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+    if (props.environment.APPROVAL_CODE_CHANNEL === 'sms') {
+      s['request-approval'].addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+    }
 
     const logGroup = new LogGroup(this, 'ExecutionLogs', { retention: RetentionDays.ONE_YEAR });
     this.stateMachine = new StateMachine(this, 'StateMachine', {

@@ -146,6 +146,8 @@ describe('configuration', () => {
     [{ 'breach-notice:locales': 'en,fr' }, 'breach-notice:locales="en,fr"'],
     [{ 'breach-notice:manualAlarmSource': 'aws.fake' }, 'breach-notice:manualAlarmSource="aws.fake"'],
     [{ 'breach-notice:approvalQuorum': '3' }, 'breach-notice:approvalQuorum="3": must not exceed the number of approverEmails'],
+    [{ 'breach-notice:approvalCodeChannel': 'sms' }, 'breach-notice:approverPhones=null: with approvalCodeChannel sms, every approver and backup approver needs a phone'],
+    [{ 'breach-notice:approvalCodeChannel': 'sms', 'breach-notice:approverPhones': 'a1@example.com=0123' }, 'breach-notice:approverPhones="a1@example.com=0123"'],
   ])('a bad value fails synthesis naming the key and the value: %j', (bad, expected) => {
     expect(() => synth(bad)).toThrow(expected);
   });
