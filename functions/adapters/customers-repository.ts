@@ -1,5 +1,5 @@
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { batchGet, batchPut } from './dynamo-batch.js';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchGet, batchPut, queryAll } from './dynamo-batch.js';
 
 export interface CustomerProfile {
   customerId: string;
@@ -41,23 +41,14 @@ export class CustomersRepository {
 
   /** Every (customer, data categories) holding data on `resource`, across all pages. */
   async findByResource(resource: string): Promise<{ customerId: string; dataCategories: string[] }[]> {
-    const found: { customerId: string; dataCategories: string[] }[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: BY_RESOURCE_INDEX,
-          KeyConditionExpression: '#resource = :resource',
-          ExpressionAttributeNames: { '#resource': 'resource' },
-          ExpressionAttributeValues: { ':resource': resource },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of out.Items ?? []) found.push({ customerId: String(item.customerId), dataCategories: (item.dataCategories as string[]) ?? [] });
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return found;
+    const items = await queryAll(this.doc, {
+      TableName: this.table,
+      IndexName: BY_RESOURCE_INDEX,
+      KeyConditionExpression: '#resource = :resource',
+      ExpressionAttributeNames: { '#resource': 'resource' },
+      ExpressionAttributeValues: { ':resource': resource },
+    });
+    return items.map((item) => ({ customerId: String(item.customerId), dataCategories: (item.dataCategories as string[]) ?? [] }));
   }
 
   async getProfiles(customerIds: string[]): Promise<Map<string, CustomerProfile>> {

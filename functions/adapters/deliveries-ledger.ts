@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Channel, OutcomeStatus } from '../domain/delivery.js';
 import type { Clock } from '../shared/clock.js';
-import { batchGet, batchPut } from './dynamo-batch.js';
+import { batchGet, batchPut, queryAll } from './dynamo-batch.js';
 
 export interface Outcome {
   customerId: string;
@@ -158,35 +158,25 @@ export class DeliveriesLedger {
 
   /** Everything one customer was sent, or failed to be sent: one Query. */
   async outcomesForCustomer(customerId: string): Promise<Outcome[]> {
-    const out = await this.doc.send(
-      new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` } }),
-    );
-    return (out.Items ?? []) as Outcome[];
+    return queryAll<Outcome>(this.doc, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` } });
   }
 
   /** Totals per channel for one notice, summed over its completed provider calls. */
   async noticeTotals(noticeId: string): Promise<Record<Channel, BatchTotals & { calls: number; unfinished: number }>> {
     const result: Record<string, BatchTotals & { calls: number; unfinished: number }> = {};
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `BATCH#${noticeId}` },
-          ExclusiveStartKey: start,
-          ConsistentRead: true,
-        }),
-      );
-      for (const item of out.Items ?? []) {
-        const channel = String(item.sk).split('#')[0]!;
-        const row = (result[channel] ??= { sent: 0, failed: 0, retryable: 0, uncertain: 0, calls: 0, unfinished: 0 });
-        row.calls += 1;
-        if (item.status !== 'DONE') row.unfinished += 1;
-        for (const k of ['sent', 'failed', 'retryable', 'uncertain'] as const) row[k] += Number(item[k] ?? 0);
-      }
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const claims = await queryAll(this.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `BATCH#${noticeId}` },
+      ConsistentRead: true,
+    });
+    for (const item of claims) {
+      const channel = String(item.sk).split('#')[0]!;
+      const row = (result[channel] ??= { sent: 0, failed: 0, retryable: 0, uncertain: 0, calls: 0, unfinished: 0 });
+      row.calls += 1;
+      if (item.status !== 'DONE') row.unfinished += 1;
+      for (const k of ['sent', 'failed', 'retryable', 'uncertain'] as const) row[k] += Number(item[k] ?? 0);
+    }
     return result as Record<Channel, BatchTotals & { calls: number; unfinished: number }>;
   }
 }

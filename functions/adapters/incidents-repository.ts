@@ -2,7 +2,6 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import {
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
@@ -14,7 +13,7 @@ import type { NoticeContent, NoticeKind } from '../domain/notice.js';
 import type { Clock } from '../shared/clock.js';
 import { randomId, sha256Hex } from '../shared/crypto.js';
 import { IncidentNotFoundError, NoticeNotFoundError } from '../shared/errors.js';
-import { batchPut } from './dynamo-batch.js';
+import { batchPut, queryAll } from './dynamo-batch.js';
 
 /** One audience member: ids and data categories only; contact details stay in the customers table. */
 export interface AudienceMember {
@@ -500,23 +499,13 @@ export class IncidentsRepository {
     return record as ApprovalRequest & { taskToken: string; notified: string[]; expiresAtMs: number };
   }
 
-  private async queryPrefix<T = Record<string, unknown>>(incidentId: string, prefix: string): Promise<T[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': `INC#${incidentId}`, ':prefix': prefix },
-          ExclusiveStartKey: start,
-          ConsistentRead: true,
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items as T[];
+  private queryPrefix<T = Record<string, unknown>>(incidentId: string, prefix: string): Promise<T[]> {
+    return queryAll<T>(this.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `INC#${incidentId}`, ':prefix': prefix },
+      ConsistentRead: true,
+    });
   }
 
   private rawEventItem(incidentId: string, eventId: string, rawEvent: string, at: string) {
