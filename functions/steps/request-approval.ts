@@ -58,6 +58,13 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
   const incident = await deps.incidents.getIncident(input.incidentId);
   const notice = await deps.incidents.getNotice(input.incidentId, input.noticeId);
   const approvers = deps.approvers[input.tier].filter((a) => !notified.includes(a));
+  // The same for every approver of the tier: rendered once.
+  const subject = `[Approval needed${input.tier === 'backup' ? ', escalated' : ''}] ${notice.kind === 'first-notice' ? 'First customer notice' : `Customer update ${notice.sequence - 1}`} for incident ${incident.incidentId}`;
+  const summary = `Incident ${incident.incidentId}: ${incident.title}. Severity ${incident.severity}; ${incident.impact?.affectedCustomers ?? 0} customers affected; first seen ${incident.firstSeenAt}.`;
+  const previewsHtml = deps.locales
+    .map((l) => (notice.content[l] ? `<h3>${l}</h3><div style="border-left:3px solid #999;padding-left:1em">${noticePreviewHtml(notice.content[l]!, l)}</div>` : ''))
+    .join('\n');
+  const previewsText = deps.locales.map((l) => (notice.content[l] ? `--- ${l} ---\n${noticePreviewText(notice.content[l]!, l)}` : '')).join('\n\n');
   for (const approver of approvers) {
     const linkId = randomId(32);
     const linkHash = sha256Hex(linkId);
@@ -65,12 +72,6 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
     const code = randomDigits(CODE_DIGITS);
     await deps.incidents.putApprovalLink({ linkHash, incidentId: input.incidentId, requestId, approver, expiresAt, codeDigest: codeDigest(linkHash, code) });
     const url = `${deps.approvalBaseUrl.replace(/\/$/, '')}/approvals/${linkId}`;
-    const subject = `[Approval needed${input.tier === 'backup' ? ', escalated' : ''}] ${notice.kind === 'first-notice' ? 'First customer notice' : `Customer update ${notice.sequence - 1}`} for incident ${incident.incidentId}`;
-    const summary = `Incident ${incident.incidentId}: ${incident.title}. Severity ${incident.severity}; ${incident.impact?.affectedCustomers ?? 0} customers affected; first seen ${incident.firstSeenAt}.`;
-    const previewsHtml = deps.locales
-      .map((l) => (notice.content[l] ? `<h3>${l}</h3><div style="border-left:3px solid #999;padding-left:1em">${noticePreviewHtml(notice.content[l]!, l)}</div>` : ''))
-      .join('\n');
-    const previewsText = deps.locales.map((l) => (notice.content[l] ? `--- ${l} ---\n${noticePreviewText(notice.content[l]!, l)}` : '')).join('\n\n');
     await deps.email.send(
       [approver],
       subject,
