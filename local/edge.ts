@@ -4,7 +4,8 @@ import type { EventPattern } from '../infra/alarm-patterns.js';
 import { matchesPattern } from './event-patterns.js';
 import { forwardToHttpApi, lambdaContext } from './http-api.js';
 import { sfnRequestHandler } from './sfn-api.js';
-import { json, readBody, type SnsRecorder } from './sns-recorder.js';
+import { json, readBody } from './http-util.js';
+import type { SnsRecorder } from './sns-recorder.js';
 import type { LambdaHandler, LocalWorkflow } from './workflow-engine.js';
 
 export interface EdgeTargets {

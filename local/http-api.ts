@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { LambdaHandler } from './workflow-engine.js';
-import { readBody } from './sns-recorder.js';
+import { readBody } from './http-util.js';
 
 export interface HttpRequest {
   method: string;

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SfnApiError, type Execution, type LocalWorkflow } from './workflow-engine.js';
-import { json, readBody } from './sns-recorder.js';
+import { json, readBody } from './http-util.js';
 
 const epoch = (d?: Date) => (d ? d.getTime() / 1000 : undefined);
 
