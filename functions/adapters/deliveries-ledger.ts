@@ -137,11 +137,6 @@ export class DeliveriesLedger {
     );
   }
 
-  async getClaim(noticeId: string, channel: Channel, batchKey: string): Promise<Record<string, unknown> | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: claimKey(noticeId, channel, batchKey), ConsistentRead: true }));
-    return out.Item;
-  }
-
   /** Strongly consistent: read after taking a claim, so a concurrent or earlier send is always seen. */
   async readOutcomes(noticeId: string, channel: Channel, customerIds: string[]): Promise<Map<string, Outcome>> {
     const items = await batchGet<Outcome>(this.doc, this.table, customerIds.map((id) => outcomeKey(id, noticeId, channel)), true);

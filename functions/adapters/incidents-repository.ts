@@ -154,11 +154,6 @@ export class IncidentsRepository {
     return incident as Incident;
   }
 
-  async findIncidentByFinding(key: string): Promise<string | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: findingKey(key), ConsistentRead: true }));
-    return out.Item?.incidentId as string | undefined;
-  }
-
   async countRawEvents(incidentId: string): Promise<number> {
     return (await this.queryPrefix(incidentId, 'RAW#')).length;
   }
