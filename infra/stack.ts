@@ -67,7 +67,7 @@ export class BreachNoticeStack extends Stack {
       },
     });
     data.tables.incidents.grantReadWriteData(approvalPage);
-    workflow.stateMachine.grantTaskResponse(approvalPage);
+    workflow.grantTaskDecision(approvalPage);
 
     const intake = new BreachNoticeFunction(this, 'Intake', {
       handlerName: 'intake',

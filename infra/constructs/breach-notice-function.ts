@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -8,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export interface BreachNoticeFunctionProps extends Omit<NodejsFunctionProps, 'entry' | 'runtime' | 'architecture'> {
+export interface BreachNoticeFunctionProps extends Omit<NodejsFunctionProps, 'entry' | 'runtime' | 'architecture' | 'role' | 'logGroup'> {
   /** Handler module under `functions/handlers/`, without extension. */
   readonly handlerName: string;
   /**
@@ -20,13 +21,17 @@ export interface BreachNoticeFunctionProps extends Omit<NodejsFunctionProps, 'en
 
 /**
  * The defaults every breach-notice function shares: the newest Node.js runtime this aws-cdk-lib
- * knows, arm64, active X-Ray tracing, its own log group with retention, Powertools settings, and an
+ * knows, arm64, active X-Ray tracing that records neither responses nor error details, its own log
+ * group with retention and a role that may write to that group only, Powertools settings, and an
  * ESM bundle that keeps class names (the state machine matches errors by name).
  */
 export class BreachNoticeFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: BreachNoticeFunctionProps) {
     const { handlerName, logRetention, environment, bundling, ...rest } = props;
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: logRetention ?? RetentionDays.ONE_YEAR });
+    // Instead of AWSLambdaBasicExecutionRole, which lets a function write to every log group in the account.
+    const role = new Role(scope, `${id}ServiceRole`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    logGroup.grantWrite(role);
     super(scope, id, {
       entry: join(ROOT, 'functions', 'handlers', `${handlerName}.ts`),
       projectRoot: ROOT,
@@ -38,6 +43,7 @@ export class BreachNoticeFunction extends NodejsFunction {
       memorySize: 512,
       timeout: Duration.seconds(30),
       logGroup,
+      role,
       ...rest,
       environment: {
         POWERTOOLS_SERVICE_NAME: 'breach-notice',
@@ -45,6 +51,10 @@ export class BreachNoticeFunction extends NodejsFunction {
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
         ...environment,
+        // After the caller's variables, so no function can turn them back on: a response (the approval
+        // page's Set-Cookie path holds the link id) or an error message would be kept in X-Ray.
+        POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+        POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
       },
       bundling: {
         format: OutputFormat.ESM,

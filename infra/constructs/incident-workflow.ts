@@ -1,8 +1,8 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, RuleTargetInput, EventField } from 'aws-cdk-lib/aws-events';
 import { SnsTopic } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Effect, type Grant, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
@@ -28,6 +28,8 @@ export interface IncidentWorkflowProps {
 export class IncidentWorkflow extends Construct {
   readonly stateMachine: StateMachine;
   readonly steps: Record<WorkflowStepEntry, BreachNoticeFunction>;
+  /** Steps that send SMS: sns:Publish on '*' with every SNS ARN denied. */
+  readonly smsSenders: BreachNoticeFunction[] = [];
 
   constructor(scope: Construct, id: string, props: IncidentWorkflowProps) {
     super(scope, id);
@@ -72,11 +74,9 @@ export class IncidentWorkflow extends Construct {
     for (const entry of ['request-approval', 'send-notices', 'send-final-report'] as const) {
       s[entry].addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail', 'ses:SendBulkEmail'], resources: sesResources }));
     }
-    // SMS goes to phone numbers, which have no ARN: the only resource SNS accepts here is '*'.
-    s['send-notices'].addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
-    if (props.environment.APPROVAL_CODE_CHANNEL === 'sms') {
-      s['request-approval'].addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
-    }
+    this.smsSenders.push(s['send-notices']);
+    if (props.environment.APPROVAL_CODE_CHANNEL === 'sms') this.smsSenders.push(s['request-approval']);
+    for (const fn of this.smsSenders) allowSmsOnly(fn);
 
     const logGroup = new LogGroup(this, 'ExecutionLogs', { retention: RetentionDays.ONE_YEAR });
     this.stateMachine = new StateMachine(this, 'StateMachine', {
@@ -105,6 +105,23 @@ export class IncidentWorkflow extends Construct {
       ],
     });
   }
+
+  /**
+   * Lets `grantee` decide a waiting approval: SendTaskSuccess and SendTaskFailure on this state machine
+   * only (no heartbeat, no history). Whoever holds this and can read a task token can resume the run.
+   */
+  grantTaskDecision(grantee: IGrantable): Grant {
+    return this.stateMachine.grant(grantee, 'states:SendTaskSuccess', 'states:SendTaskFailure');
+  }
+}
+
+/**
+ * SMS goes to phone numbers, which have no ARN, so the Allow must name '*'; the Deny keeps that from
+ * reaching any topic or endpoint (every SNS ARN). A topic grant added to this role later is denied too.
+ */
+function allowSmsOnly(fn: BreachNoticeFunction): void {
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+  fn.addToRolePolicy(new PolicyStatement({ effect: Effect.DENY, actions: ['sns:Publish'], resources: [`arn:${Aws.PARTITION}:sns:*:*:*`] }));
 }
 
 function pascal(entry: string): string {

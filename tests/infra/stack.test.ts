@@ -123,6 +123,44 @@ describe('the stack', () => {
     expect([...actionsOf('WorkflowAssessImpact')].some((a) => a.startsWith('ses:') || a.startsWith('sns:'))).toBe(false);
   });
 
+  it('lets only the approval page decide a waiting approval, and no role read execution history (where the task token is)', () => {
+    // TaskScheduled events hold the resolved parameters, task token included: reading history plus SendTaskSuccess decides.
+    const sensitive = ['states:GetExecutionHistory', 'states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'];
+    const granted = allowStatements().flatMap(({ role, actions, resources }) =>
+      sensitive.filter((a) => actions.some((pattern) => globMatches(pattern, a))).map((a) => `${role} ${a} ${JSON.stringify(resources)}`),
+    );
+    const machine = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0]!;
+    const approvalRole = roleOfFunction('ApprovalPage');
+    expect(granted.sort()).toEqual(
+      ['states:SendTaskFailure', 'states:SendTaskSuccess'].map((a) => `${approvalRole} ${a} ${JSON.stringify([{ Ref: machine }])}`),
+    );
+  });
+
+  it('publishes SMS without reaching any topic: every sns:Publish on * sits beside a Deny on every SNS ARN', () => {
+    const smsPublishers = allowStatements().filter((s) => s.actions.some((a) => globMatches(a, 'sns:Publish')) && s.resources.includes('*'));
+    expect(smsPublishers.map((s) => s.role)).toContain(roleOfFunction('WorkflowSendNotices'));
+    for (const { policy, role } of smsPublishers) {
+      const denies = statementsOf(policy).filter((s) => s.Effect === 'Deny' && [s.Action].flat().includes('sns:Publish'));
+      expect(denies.map((s) => s.Resource), role).toContainEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:*:*:*']] });
+    }
+  });
+
+  it("gives no function a managed policy: each writes logs to its own log group only", () => {
+    for (const [id, fn] of Object.entries(template.findResources('AWS::Lambda::Function'))) {
+      const role = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      expect(template.toJSON().Resources[role].Properties.ManagedPolicyArns, id).toBeUndefined();
+      const logGroup = fn.Properties.LoggingConfig.LogGroup.Ref as string;
+      const logStatements = allowStatements().filter((s) => s.role === role && s.actions.some((a) => a.startsWith('logs:')));
+      expect(logStatements.map((s) => [s.actions.sort(), s.resources]), id).toEqual([[['logs:CreateLogStream', 'logs:PutLogEvents'], [{ 'Fn::GetAtt': [logGroup, 'Arn'] }]]]);
+    }
+  });
+
+  it('keeps responses and error details out of X-Ray in every function', () => {
+    for (const [id, fn] of Object.entries(template.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.Environment.Variables, id).toMatchObject({ POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false', POWERTOOLS_TRACER_CAPTURE_ERROR: 'false' });
+    }
+  });
+
   it('passes cdk-nag AwsSolutions, every acknowledgement carrying a reason', () => {
     const { app } = synth();
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
@@ -175,3 +213,37 @@ describe('the definition file', () => {
     }
   });
 });
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+
+function statementsOf(policyId: string): Statement[] {
+  return template.toJSON().Resources[policyId].Properties.PolicyDocument.Statement as Statement[];
+}
+
+/** Every Allow statement of every IAM policy, inline or managed, with the roles it is attached to. */
+function allowStatements(): { policy: string; role: string; actions: string[]; resources: unknown[] }[] {
+  const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  const out: { policy: string; role: string; actions: string[]; resources: unknown[] }[] = [];
+  for (const [id, r] of Object.entries(resources)) {
+    const docs: { roles: unknown[]; doc: { Statement: Statement[] } }[] = [];
+    if (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy') docs.push({ roles: (r.Properties.Roles as unknown[]) ?? [], doc: r.Properties.PolicyDocument as { Statement: Statement[] } });
+    if (r.Type === 'AWS::IAM::Role') for (const p of (r.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]) ?? []) docs.push({ roles: [{ Ref: id }], doc: p.PolicyDocument });
+    for (const { roles, doc } of docs) {
+      for (const s of doc.Statement.filter((st) => st.Effect === 'Allow')) {
+        for (const role of roles) out.push({ policy: id, role: (role as { Ref: string }).Ref, actions: [s.Action].flat(), resources: [s.Resource].flat() });
+      }
+    }
+  }
+  return out;
+}
+
+/** IAM action matching: `*` and `?` wildcards, case-insensitive. */
+function globMatches(pattern: string, action: string): boolean {
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  return re.test(action);
+}
+
+function roleOfFunction(logicalIdPrefix: string): string {
+  const [fn] = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) => id.startsWith(logicalIdPrefix));
+  return (fn![1].Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+}
