@@ -17,7 +17,8 @@ import { logger, metrics, tracer } from './powertools.js';
  */
 export function stepHandler<S extends z.ZodType, R>(schema: S, logic: (input: z.infer<S>, context: Context) => Promise<R>) {
   return middy<z.infer<S>, R>()
-    .use(captureLambdaHandler(tracer))
+    // A response can carry what must stay out of X-Ray (the approval page's cookie path holds the link id).
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { clearState: true }))
     .use(parser({ schema }))
     .use(dependencyErrors)
