@@ -2,12 +2,17 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Channel, OutcomeStatus } from '../domain/delivery.js';
 import type { Clock } from '../shared/clock.js';
+import { randomId } from '../shared/crypto.js';
 import { batchGet, batchPut, queryAll } from './dynamo-batch.js';
 
-export interface Outcome {
-  customerId: string;
-  noticeId: string;
+/** A notice is only unique within its incident: every ledger key names both. */
+export interface NoticeRef {
   incidentId: string;
+  noticeId: string;
+}
+
+export interface Outcome extends NoticeRef {
+  customerId: string;
   channel: Channel;
   status: OutcomeStatus;
   batchKey: string;
@@ -16,10 +21,13 @@ export interface Outcome {
   at: string;
 }
 
-export type ClaimResult =
-  | { kind: 'claimed'; attempt: number }
-  /** A previous holder died after claiming: whatever it sent is unknown. */
-  | { kind: 'abandoned'; attempt: number }
+export type Acquired =
+  /** This caller holds the call; `known` are the recipients' outcomes read just before the claim. */
+  | { kind: 'claimed'; token: string; attempt: number; known: Map<string, Outcome> }
+  /** A previous holder died holding the claim: whatever it sent is unknown. */
+  | { kind: 'abandoned'; token: string; attempt: number; known: Map<string, Outcome> }
+  /** Every recipient already has a final outcome: nothing to claim, nothing to send. */
+  | { kind: 'settled' }
   /** A live holder is still inside its lease. */
   | { kind: 'busy' };
 
@@ -30,13 +38,31 @@ export interface BatchTotals {
   uncertain: number;
 }
 
-const claimKey = (noticeId: string, channel: Channel, batchKey: string) => ({ pk: `BATCH#${noticeId}`, sk: `${channel}#${batchKey}` });
-const outcomeKey = (customerId: string, noticeId: string, channel: Channel) => ({ pk: `CUSTOMER#${customerId}`, sk: `NOTICE#${noticeId}#${channel}` });
+export type NoticeTotals = Record<string, BatchTotals & { calls: number; unfinished: number }>;
+
+/** A final outcome is never re-sent; RETRYABLE (the provider refused it) is. */
+export const isFinal = (status: OutcomeStatus | undefined): boolean => status !== undefined && status !== 'RETRYABLE';
+
+const noticePart = (ref: NoticeRef) => `${ref.incidentId}#${ref.noticeId}`;
+const claimKey = (ref: NoticeRef, channel: Channel, batchKey: string) => ({ pk: `BATCH#${noticePart(ref)}`, sk: `${channel}#${batchKey}` });
+const outcomeKey = (customerId: string, ref: NoticeRef, channel: Channel) => ({ pk: `CUSTOMER#${customerId}`, sk: `NOTICE#${noticePart(ref)}#${channel}` });
+
+interface ClaimItem {
+  status?: 'CLAIMED' | 'DONE' | 'RELEASED';
+  token?: string;
+  claimedAt?: string;
+  attempts?: number;
+}
+
+/** Claim rounds lost to other writers before giving up as busy; each loss means someone else progressed. */
+const MAX_CLAIM_ROUNDS = 3;
 
 /**
  * The deliveries ledger: the truth for "sent exactly once".
- * - A claim per provider call (`BATCH#<notice>`), taken by one conditional write before the call.
- * - An outcome per (customer, notice, channel) (`CUSTOMER#<id>`), written in batches after the call,
+ * - A claim per provider call (`BATCH#<incident>#<notice>`), taken by one conditional write just
+ *   before the call. Its `attempts` counter is the version the write is conditioned on, so a claim
+ *   succeeds only if nobody claimed since the caller read the recipients' outcomes.
+ * - An outcome per (customer, incident, notice, channel) (`CUSTOMER#<id>`), written after the call,
  *   so "what did customer X receive?" is one Query on the customer's partition.
  */
 export class DeliveriesLedger {
@@ -49,97 +75,103 @@ export class DeliveriesLedger {
   ) {}
 
   /**
-   * Takes the claim for one provider call. Succeeds on a new key, or on a key whose previous call
-   * finished (DONE) or never reached the provider (RELEASED): the caller then filters out recipients
-   * already recorded. A CLAIMED key past its lease is taken over as `abandoned`.
+   * Reads the claim and the recipients' outcomes (consistently), then claims the call unless every
+   * recipient is settled or a live holder has it. Nothing but the provider call itself may come
+   * between a successful claim and the call, so a claim never stays held without a send.
    */
-  async claim(noticeId: string, channel: Channel, batchKey: string, owner: string, recipients: string[]): Promise<ClaimResult> {
-    const now = this.clock.now();
-    const values = {
-      ':claimed': 'CLAIMED',
-      ':owner': owner,
-      ':now': now.toISOString(),
-      ':one': 1,
-      ':recipients': recipients,
-      ':done': 'DONE',
-      ':released': 'RELEASED',
-    };
-    try {
-      const out = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: claimKey(noticeId, channel, batchKey),
-          UpdateExpression: 'SET #status = :claimed, #owner = :owner, claimedAt = :now, recipients = :recipients ADD attempts :one',
-          ConditionExpression: 'attribute_not_exists(pk) OR #status IN (:done, :released)',
-          ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
-          ExpressionAttributeValues: values,
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      return { kind: 'claimed', attempt: Number(out.Attributes?.attempts ?? 1) };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  async acquire(ref: NoticeRef, channel: Channel, batchKey: string, recipients: string[], owner: string): Promise<Acquired> {
+    const token = `${owner}:${randomId(9)}`;
+    for (let round = 0; round < MAX_CLAIM_ROUNDS; round += 1) {
+      const current = await this.readClaim(ref, channel, batchKey);
+      const now = this.clock.now();
+      const abandoned = current?.status === 'CLAIMED';
+      if (abandoned && Date.parse(current.claimedAt ?? '') > now.getTime() - this.leaseSeconds * 1000) return { kind: 'busy' };
+      const known = await this.readOutcomes(ref, channel, recipients);
+      // A holder that died after recording outcomes still gets its claim finished (and counted) below.
+      if (current?.status === 'DONE' && recipients.every((id) => isFinal(known.get(id)?.status))) return { kind: 'settled' };
+      try {
+        const out = await this.doc.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: claimKey(ref, channel, batchKey),
+            UpdateExpression: 'SET #status = :claimed, #token = :token, claimedAt = :now, recipients = :recipients, recovered = :recovered ADD attempts :one',
+            ConditionExpression: current ? 'attempts = :seen' : 'attribute_not_exists(pk)',
+            ExpressionAttributeNames: { '#status': 'status', '#token': 'token' },
+            ExpressionAttributeValues: {
+              ':claimed': 'CLAIMED',
+              ':token': token,
+              ':now': now.toISOString(),
+              ':recipients': recipients,
+              ':recovered': abandoned,
+              ':one': 1,
+              ...(current ? { ':seen': current.attempts ?? 0 } : {}),
+            },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        );
+        const attempt = Number(out.Attributes?.attempts ?? 1);
+        return { kind: abandoned ? 'abandoned' : 'claimed', token, attempt, known };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) {
+          // The write may have landed before the connection failed: undo it if it is ours, so it does
+          // not sit held until the lease runs out and its recipients turn UNCERTAIN for nothing.
+          await this.release(ref, channel, batchKey, token, 'claim write failed').catch(() => undefined);
+          throw error;
+        }
+      }
+      // An SDK retry of a write that had landed fails its own condition: recognise our token.
+      const after = await this.readClaim(ref, channel, batchKey);
+      if (after?.token === token) {
+        return { kind: abandoned ? 'abandoned' : 'claimed', token, attempt: Number(after.attempts ?? 1), known: await this.readOutcomes(ref, channel, recipients) };
+      }
     }
-    const leaseExpired = new Date(now.getTime() - this.leaseSeconds * 1000).toISOString();
-    try {
-      const out = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: claimKey(noticeId, channel, batchKey),
-          UpdateExpression: 'SET #owner = :owner, claimedAt = :now, recovered = :true ADD attempts :one',
-          ConditionExpression: '#status = :claimed AND claimedAt < :expired',
-          ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
-          ExpressionAttributeValues: { ':owner': owner, ':now': now.toISOString(), ':one': 1, ':true': true, ':claimed': 'CLAIMED', ':expired': leaseExpired },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      return { kind: 'abandoned', attempt: Number(out.Attributes?.attempts ?? 1) };
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return { kind: 'busy' };
-      throw error;
-    }
+    return { kind: 'busy' };
   }
 
-  /** Marks the call finished and adds its totals (summed by the final report). Only the owner may. */
-  async complete(noticeId: string, channel: Channel, batchKey: string, owner: string, totals: BatchTotals): Promise<void> {
+  /**
+   * Marks the call finished with the batch's totals over all its recipients (not just this attempt's),
+   * so a re-claimed batch overwrites rather than adds. Only the holder may.
+   */
+  async complete(ref: NoticeRef, channel: Channel, batchKey: string, token: string, totals: BatchTotals, uncertainIds: string[]): Promise<void> {
     await this.doc.send(
       new UpdateCommand({
         TableName: this.table,
-        Key: claimKey(noticeId, channel, batchKey),
-        // Counts add up over attempts (a re-claimed batch re-sends only what is not yet sent); `retryable` is the latest.
-        UpdateExpression: 'SET #status = :done, completedAt = :now, retryable = :retryable ADD sent :sent, failed :failed, uncertain :uncertain',
-        ConditionExpression: '#owner = :owner',
-        ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
+        Key: claimKey(ref, channel, batchKey),
+        UpdateExpression: 'SET #status = :done, completedAt = :now, sent = :sent, failed = :failed, retryable = :retryable, uncertain = :uncertain, uncertainIds = :ids',
+        ConditionExpression: '#token = :token',
+        ExpressionAttributeNames: { '#status': 'status', '#token': 'token' },
         ExpressionAttributeValues: {
           ':done': 'DONE',
           ':now': this.clock.now().toISOString(),
-          ':owner': owner,
+          ':token': token,
           ':retryable': totals.retryable,
           ':sent': totals.sent,
           ':failed': totals.failed,
           ':uncertain': totals.uncertain,
+          ':ids': uncertainIds,
         },
       }),
     );
   }
 
-  /** The provider answered with an error, so nothing was accepted: the claim may be taken again. */
-  async release(noticeId: string, channel: Channel, batchKey: string, owner: string, reason: string): Promise<void> {
+  /** Nothing reached the provider (it refused, or the call was never made): the claim may be taken again. */
+  async release(ref: NoticeRef, channel: Channel, batchKey: string, token: string, reason: string): Promise<void> {
     await this.doc.send(
       new UpdateCommand({
         TableName: this.table,
-        Key: claimKey(noticeId, channel, batchKey),
+        Key: claimKey(ref, channel, batchKey),
         UpdateExpression: 'SET #status = :released, releasedAt = :now, releaseReason = :reason',
-        ConditionExpression: '#owner = :owner',
-        ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
-        ExpressionAttributeValues: { ':released': 'RELEASED', ':now': this.clock.now().toISOString(), ':reason': reason, ':owner': owner },
+        // Conditioned on the token alone, so an SDK retry of a release that landed succeeds again.
+        ConditionExpression: '#token = :token',
+        ExpressionAttributeNames: { '#status': 'status', '#token': 'token' },
+        ExpressionAttributeValues: { ':released': 'RELEASED', ':now': this.clock.now().toISOString(), ':reason': reason, ':token': token },
       }),
     );
   }
 
-  /** Strongly consistent: read after taking a claim, so a concurrent or earlier send is always seen. */
-  async readOutcomes(noticeId: string, channel: Channel, customerIds: string[]): Promise<Map<string, Outcome>> {
-    const items = await batchGet<Outcome>(this.doc, this.table, customerIds.map((id) => outcomeKey(id, noticeId, channel)), true);
+  /** Strongly consistent, so an earlier holder's recorded outcomes are always seen. */
+  async readOutcomes(ref: NoticeRef, channel: Channel, customerIds: string[]): Promise<Map<string, Outcome>> {
+    const items = await batchGet<Outcome>(this.doc, this.table, customerIds.map((id) => outcomeKey(id, ref, channel)), true);
     return new Map(items.map((o) => [o.customerId, o]));
   }
 
@@ -147,31 +179,49 @@ export class DeliveriesLedger {
     await batchPut(
       this.doc,
       this.table,
-      outcomes.map((o) => ({ ...outcomeKey(o.customerId, o.noticeId, o.channel), type: 'outcome', ...o })),
+      outcomes.map((o) => ({ ...outcomeKey(o.customerId, o, o.channel), type: 'outcome', ...o })),
     );
   }
 
-  /** Everything one customer was sent, or failed to be sent: one Query. */
+  /** Everything one customer was sent, or failed to be sent, in every incident: one Query. */
   async outcomesForCustomer(customerId: string): Promise<Outcome[]> {
     return queryAll<Outcome>(this.doc, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` } });
   }
 
-  /** Totals per channel for one notice, summed over its completed provider calls. */
-  async noticeTotals(noticeId: string): Promise<Record<Channel, BatchTotals & { calls: number; unfinished: number }>> {
-    const result: Record<string, BatchTotals & { calls: number; unfinished: number }> = {};
-    const claims = await queryAll(this.doc, {
-      TableName: this.table,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': `BATCH#${noticeId}` },
-      ConsistentRead: true,
-    });
-    for (const item of claims) {
+  /** Totals per channel for one notice of one incident, summed over its provider calls. */
+  async noticeTotals(ref: NoticeRef): Promise<NoticeTotals> {
+    const result: NoticeTotals = {};
+    for (const item of await this.claims(ref)) {
       const channel = String(item.sk).split('#')[0]!;
       const row = (result[channel] ??= { sent: 0, failed: 0, retryable: 0, uncertain: 0, calls: 0, unfinished: 0 });
       row.calls += 1;
       if (item.status !== 'DONE') row.unfinished += 1;
       for (const k of ['sent', 'failed', 'retryable', 'uncertain'] as const) row[k] += Number(item[k] ?? 0);
     }
-    return result as Record<Channel, BatchTotals & { calls: number; unfinished: number }>;
+    return result;
+  }
+
+  /** The recipients to reconcile with the provider's records: the provider may or may not have accepted them. */
+  async uncertainRecipients(ref: NoticeRef): Promise<{ channel: string; batchKey: string; customerIds: string[] }[]> {
+    return (await this.claims(ref))
+      .filter((item) => Array.isArray(item.uncertainIds) && item.uncertainIds.length > 0)
+      .map((item) => {
+        const [channel, ...rest] = String(item.sk).split('#');
+        return { channel: channel!, batchKey: rest.join('#'), customerIds: [...(item.uncertainIds as string[])].sort() };
+      });
+  }
+
+  private claims(ref: NoticeRef) {
+    return queryAll(this.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `BATCH#${noticePart(ref)}` },
+      ConsistentRead: true,
+    });
+  }
+
+  private async readClaim(ref: NoticeRef, channel: Channel, batchKey: string): Promise<ClaimItem | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: claimKey(ref, channel, batchKey), ConsistentRead: true }));
+    return out.Item as ClaimItem | undefined;
   }
 }

@@ -75,12 +75,3 @@ export class SesEmailSender implements EmailSender {
     return out.MessageId ?? '';
   }
 }
-
-/**
- * True when the provider answered with an error status, so it accepted nothing and the call may be
- * claimed again. A timeout or reset has no status: the provider may have accepted, so it is uncertain.
- */
-export function providerRefused(error: unknown): boolean {
-  const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
-  return typeof status === 'number' && status >= 400;
-}

@@ -3,13 +3,39 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { parseConfig, positiveInt } from './config.js';
 import { tracer } from './powertools.js';
+
+const config = parseConfig(
+  z.object({
+    /** How long a provider call may take before its outcome is treated as unknown. */
+    PROVIDER_REQUEST_TIMEOUT_MS: positiveInt.default(15_000),
+    PROVIDER_CONNECT_TIMEOUT_MS: positiveInt.default(3_000),
+  }),
+);
+
+/**
+ * Senders make exactly one attempt per call. An SDK retry after a lost response would deliver the
+ * same batch twice while the ledger records one send; the ledger decides what may be sent again.
+ * The request timeout throws (the SDK only warns by default), so a hung call ends as UNCERTAIN.
+ */
+const providerOptions = {
+  maxAttempts: 1,
+  requestHandler: {
+    connectionTimeout: config.PROVIDER_CONNECT_TIMEOUT_MS,
+    requestTimeout: config.PROVIDER_REQUEST_TIMEOUT_MS,
+    throwOnRequestTimeout: true,
+  },
+};
 
 // Created once per runtime and reused across invocations. Endpoints come from the standard
 // AWS_ENDPOINT_URL_* variables, which is how the local twin redirects them: no code path differs.
+// DynamoDB and Step Functions keep the SDK's retries: every write the ledger makes is idempotent or
+// recognises its own earlier success.
 export const dynamo = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
   marshallOptions: { removeUndefinedValues: true },
 });
-export const ses = tracer.captureAWSv3Client(new SESv2Client({}));
-export const sns = tracer.captureAWSv3Client(new SNSClient({}));
+export const ses = tracer.captureAWSv3Client(new SESv2Client(providerOptions));
+export const sns = tracer.captureAWSv3Client(new SNSClient(providerOptions));
 export const sfn = tracer.captureAWSv3Client(new SFNClient({}));

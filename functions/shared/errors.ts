@@ -53,6 +53,9 @@ export class ApprovalRefusedError extends BreachNoticeError {
   }
 }
 
+/** An approved notice lacks the wording for a customer's locale: a bug, not a transient failure. */
+export class NoticeContentMissingError extends BreachNoticeError {}
+
 /** A send was asked for a notice no approver has approved: never send it. */
 export class NoticeNotApprovedError extends BreachNoticeError {}
 

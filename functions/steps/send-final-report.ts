@@ -25,7 +25,7 @@ export async function sendFinalReport(incidentId: string, deps: FinalReportDeps)
   const deliveryLines: string[] = [];
   const sum = { sent: 0, failed: 0, uncertain: 0 };
   for (const notice of notices) {
-    const byChannel = await deps.ledger.noticeTotals(notice.noticeId);
+    const byChannel = await deps.ledger.noticeTotals(notice);
     for (const [channel, t] of Object.entries(byChannel)) {
       sum.sent += t.sent;
       sum.failed += t.failed;

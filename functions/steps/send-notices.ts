@@ -1,14 +1,15 @@
 import type { CustomerProfile, CustomersRepository } from '../adapters/customers-repository.js';
-import type { DeliveriesLedger, Outcome } from '../adapters/deliveries-ledger.js';
-import { providerRefused, SES_MAX_BULK_ENTRIES, type EmailSender } from '../adapters/email-sender.js';
+import { isFinal, type DeliveriesLedger, type Outcome } from '../adapters/deliveries-ledger.js';
+import { SES_MAX_BULK_ENTRIES, type EmailSender } from '../adapters/email-sender.js';
+import { classifyProviderFailure } from '../adapters/provider-failure.js';
 import type { AudienceMember, IncidentsRepository, Notice } from '../adapters/incidents-repository.js';
 import type { Messaging } from '../adapters/messaging.js';
-import { isPermanentSmsError, outcomeOfSesStatus, planBatches, type Channel, type PlannedBatch, type Recipient } from '../domain/delivery.js';
+import { isPermanentSmsError, outcomeOfSesStatus, planBatches, type Channel, type OutcomeStatus, type PlannedBatch, type Recipient } from '../domain/delivery.js';
 import { templateName } from '../domain/email-templates.js';
 import { resolveLocale, type Locale } from '../domain/locales.js';
 import { customerReplacementData, renderSms } from '../domain/notice.js';
 import type { Clock } from '../shared/clock.js';
-import { BatchInFlightError, DeliveryRetryableError, NoticeNotApprovedError } from '../shared/errors.js';
+import { BatchInFlightError, DeliveryRetryableError, NoticeContentMissingError, NoticeNotApprovedError } from '../shared/errors.js';
 
 export interface SendDeps {
   incidents: IncidentsRepository;
@@ -63,10 +64,11 @@ const add = (a: Totals, b: Totals) => {
  * Sends an approved notice to the incident's audience, a bounded number of chunks per invocation,
  * and returns the cursor for the state machine's loop.
  *
- * Exactly once: every provider call (<= 50 recipients) is claimed by one conditional write first;
- * after the claim, a consistent read of the recipients' outcomes drops anyone already sent; outcomes
- * are written after the call. A retry re-sends only recipients without a final outcome. A holder that
- * died mid-call leaves its recipients UNCERTAIN: counted and reported for reconciliation, not re-sent.
+ * Exactly once: the recipients' outcomes are read, then the provider call (<= 50 recipients) is
+ * claimed by one conditional write that fails if anyone claimed since; outcomes are written after
+ * the call. A retry re-sends only recipients without a final outcome. A call whose answer is lost
+ * (5xx, reset, timeout) or whose holder died leaves its recipients UNCERTAIN: counted, listed and
+ * reported for reconciliation, never re-sent. A refusal (4xx) or an error before the call frees the claim.
  */
 export async function sendNotices(input: SendInput, deps: SendDeps): Promise<SendResult> {
   const notice = await deps.incidents.getNotice(input.incidentId, input.noticeId);
@@ -92,7 +94,7 @@ export async function sendNotices(input: SendInput, deps: SendDeps): Promise<Sen
   const done = chunkIndex >= totalChunks;
   if (done && notice.status !== 'SENT') {
     await deps.incidents.setNoticeStatus(input.incidentId, input.noticeId, 'SENT');
-    const ledgerTotals = await deps.ledger.noticeTotals(input.noticeId);
+    const ledgerTotals = await deps.ledger.noticeTotals(input);
     await deps.incidents.appendTimeline(input.incidentId, { action: 'notice-sent', actor: 'send-notices', detail: { noticeId: input.noticeId, totals: ledgerTotals } });
   }
   return { done, nextChunk: chunkIndex, sent: totals.sent, failed: totals.failed, uncertain: totals.uncertain };
@@ -130,7 +132,7 @@ function wantsAnyChannel(profile: CustomerProfile): boolean {
 /** Customers no channel can reach are recorded as FAILED, so the report shows them instead of hiding them. */
 async function recordUnreachable(notice: Notice, members: AudienceMember[], prefix: string, deps: SendDeps): Promise<Totals> {
   const at = deps.clock.now().toISOString();
-  const existing = await deps.ledger.readOutcomes(notice.noticeId, 'email', members.map((m) => m.customerId));
+  const existing = await deps.ledger.readOutcomes(notice, 'email', members.map((m) => m.customerId));
   const fresh = members.filter((m) => !existing.has(m.customerId));
   await deps.ledger.recordOutcomes(
     fresh.map((m) => ({
@@ -148,19 +150,16 @@ async function recordUnreachable(notice: Notice, members: AudienceMember[], pref
 }
 
 async function runBatch(notice: Notice, channel: Channel, batch: PlannedBatch<Target>, deps: SendDeps): Promise<Totals> {
+  const ref = { incidentId: notice.incidentId, noticeId: notice.noticeId };
   const ids = batch.recipients.map((r) => r.customerId);
-  const claim = await deps.ledger.claim(notice.noticeId, channel, batch.batchKey, deps.owner, ids);
+  const claim = await deps.ledger.acquire(ref, channel, batch.batchKey, ids, deps.owner);
   if (claim.kind === 'busy') throw new BatchInFlightError(`Batch ${channel}/${batch.batchKey} of ${notice.noticeId} is held by a live invocation`);
-  const known = await deps.ledger.readOutcomes(notice.noticeId, channel, ids);
-  const pending = batch.recipients.filter((r) => {
-    const status = known.get(r.customerId)?.status;
-    return status === undefined || status === 'RETRYABLE';
-  });
+  if (claim.kind === 'settled') return zero();
+  const pending = batch.recipients.filter((r) => !isFinal(claim.known.get(r.customerId)?.status));
   const at = deps.clock.now().toISOString();
   const outcome = (r: Target, fields: Pick<Outcome, 'status'> & Partial<Outcome>): Outcome => ({
     customerId: r.customerId,
-    noticeId: notice.noticeId,
-    incidentId: notice.incidentId,
+    ...ref,
     channel,
     batchKey: batch.batchKey,
     at,
@@ -174,75 +173,93 @@ async function runBatch(notice: Notice, channel: Channel, batch: PlannedBatch<Ta
   } else if (pending.length === 0) {
     outcomes = [];
   } else {
+    let call: () => Promise<Outcome[]>;
     try {
-      outcomes = channel === 'email' ? await sendEmails(notice, batch.locale as Locale, pending, outcome, deps) : await sendSms(notice, pending, outcome, deps);
+      call = channel === 'email' ? prepareEmails(notice, batch.locale as Locale, pending, outcome, deps) : prepareSms(notice, pending, outcome, deps);
     } catch (error) {
-      if (providerRefused(error)) {
-        await deps.ledger.release(notice.noticeId, channel, batch.batchKey, deps.owner, (error as Error).name);
+      // Nothing was sent: free the claim so a fixed retry is not refused as in flight.
+      await deps.ledger.release(ref, channel, batch.batchKey, claim.token, (error as Error).name);
+      throw error;
+    }
+    try {
+      outcomes = await call();
+    } catch (error) {
+      if (classifyProviderFailure(error) === 'refused') {
+        await deps.ledger.release(ref, channel, batch.batchKey, claim.token, (error as Error).name);
         throw new DeliveryRetryableError(`${channel} provider refused batch ${batch.batchKey} of ${notice.noticeId}: ${(error as Error).name}`, { cause: error });
       }
-      throw error; // no answer: the claim stays held, and its lease decides what a retry may assume
+      // The request left and no trustworthy answer came back: delivered or not, nobody knows.
+      const reason = `no answer from the provider: ${(error as Error).name}`;
+      outcomes = pending.map((r) => outcome(r, { status: 'UNCERTAIN', reason }));
     }
   }
   await deps.ledger.recordOutcomes(outcomes);
+  const attempt = tally(outcomes.map((o) => o.status));
+  // The claim carries the batch's totals over every attempt: earlier outcomes plus this attempt's.
+  const latest = new Map([...claim.known].map(([id, o]) => [id, o.status]));
+  for (const o of outcomes) latest.set(o.customerId, o.status);
+  const batchStatuses = ids.flatMap((id) => (latest.has(id) ? [latest.get(id)!] : []));
+  const uncertainIds = ids.filter((id) => latest.get(id) === 'UNCERTAIN');
+  await deps.ledger.complete(ref, channel, batch.batchKey, claim.token, tally(batchStatuses), uncertainIds);
+  return attempt;
+}
+
+function tally(statuses: OutcomeStatus[]): Totals {
   const totals = zero();
-  for (const o of outcomes) {
-    if (o.status === 'SENT') totals.sent += 1;
-    else if (o.status === 'FAILED') totals.failed += 1;
-    else if (o.status === 'RETRYABLE') totals.retryable += 1;
+  for (const status of statuses) {
+    if (status === 'SENT') totals.sent += 1;
+    else if (status === 'FAILED') totals.failed += 1;
+    else if (status === 'RETRYABLE') totals.retryable += 1;
     else totals.uncertain += 1;
   }
-  await deps.ledger.complete(notice.noticeId, channel, batch.batchKey, deps.owner, totals);
   return totals;
 }
 
-async function sendEmails(
-  notice: Notice,
-  locale: Locale,
-  recipients: Target[],
-  outcome: (r: Target, f: Pick<Outcome, 'status'> & Partial<Outcome>) => Outcome,
-  deps: SendDeps,
-): Promise<Outcome[]> {
+type MakeOutcome = (r: Target, f: Pick<Outcome, 'status'> & Partial<Outcome>) => Outcome;
+
+/** Renders everything the call needs first, so an error here is known to have sent nothing. */
+function prepareEmails(notice: Notice, locale: Locale, recipients: Target[], outcome: MakeOutcome, deps: SendDeps): () => Promise<Outcome[]> {
   const content = notice.content[locale];
-  if (!content) throw new Error(`Notice ${notice.noticeId} has no ${locale} wording`);
-  const results = await deps.email.sendBulk(
-    templateName(deps.templatePrefix, notice.kind, locale),
-    { ...content, incidentId: notice.incidentId },
-    recipients.map((r) => ({ to: r.address, replacementData: customerReplacementData(r.name, r.dataCategories, locale) })),
-  );
-  return recipients.map((r, i) => {
-    const result = results[i]!;
-    const status = outcomeOfSesStatus(result.status);
-    return outcome(r, { status, providerMessageId: result.messageId, reason: status === 'SENT' ? undefined : `${result.status ?? 'NO_RESULT'}: ${result.error ?? ''}`.trim() });
-  });
+  if (!content) throw new NoticeContentMissingError(`Notice ${notice.noticeId} has no ${locale} wording`);
+  const template = templateName(deps.templatePrefix, notice.kind, locale);
+  const defaults = { ...content, incidentId: notice.incidentId };
+  const entries = recipients.map((r) => ({ to: r.address, replacementData: customerReplacementData(r.name, r.dataCategories, locale) }));
+  return async () => {
+    const results = await deps.email.sendBulk(template, defaults, entries);
+    return recipients.map((r, i) => {
+      const result = results[i]!;
+      const status = outcomeOfSesStatus(result.status);
+      return outcome(r, { status, providerMessageId: result.messageId, reason: status === 'SENT' ? undefined : `${result.status ?? 'NO_RESULT'}: ${result.error ?? ''}`.trim() });
+    });
+  };
 }
 
-async function sendSms(
-  notice: Notice,
-  recipients: Target[],
-  outcome: (r: Target, f: Pick<Outcome, 'status'> & Partial<Outcome>) => Outcome,
-  deps: SendDeps,
-): Promise<Outcome[]> {
-  const results: Outcome[] = new Array(recipients.length);
-  let next = 0;
-  // SNS takes one number per Publish: a few in flight at once, each outcome kept per recipient.
-  const worker = async () => {
-    while (next < recipients.length) {
-      const i = next++;
-      const r = recipients[i]!;
-      const content = notice.content[r.locale];
-      if (!content) throw new Error(`Notice ${notice.noticeId} has no ${r.locale} wording`);
-      const text = renderSms(content, customerReplacementData(r.name, r.dataCategories, r.locale).affectedData);
-      try {
-        results[i] = outcome(r, { status: 'SENT', providerMessageId: await deps.messaging.sendSms(r.address, text) });
-      } catch (error) {
-        const name = (error as Error).name;
-        results[i] = providerRefused(error)
-          ? outcome(r, { status: isPermanentSmsError(name) ? 'FAILED' : 'RETRYABLE', reason: name })
-          : outcome(r, { status: 'UNCERTAIN', reason: `no answer from SNS: ${name}` });
+/** SNS takes one number per Publish: a few in flight at once, each outcome kept per recipient. */
+function prepareSms(notice: Notice, recipients: Target[], outcome: MakeOutcome, deps: SendDeps): () => Promise<Outcome[]> {
+  const texts = recipients.map((r) => {
+    const content = notice.content[r.locale];
+    if (!content) throw new NoticeContentMissingError(`Notice ${notice.noticeId} has no ${r.locale} wording`);
+    return renderSms(content, customerReplacementData(r.name, r.dataCategories, r.locale).affectedData);
+  });
+  return async () => {
+    const results: Outcome[] = new Array(recipients.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < recipients.length) {
+        const i = next++;
+        const r = recipients[i]!;
+        try {
+          results[i] = outcome(r, { status: 'SENT', providerMessageId: await deps.messaging.sendSms(r.address, texts[i]!) });
+        } catch (error) {
+          const name = (error as Error).name;
+          results[i] =
+            classifyProviderFailure(error) === 'refused'
+              ? outcome(r, { status: isPermanentSmsError(name) ? 'FAILED' : 'RETRYABLE', reason: name })
+              : outcome(r, { status: 'UNCERTAIN', reason: `no answer from SNS: ${name}` });
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(deps.smsConcurrency, recipients.length) }, worker));
+    return results;
   };
-  await Promise.all(Array.from({ length: Math.min(deps.smsConcurrency, recipients.length) }, worker));
-  return results;
 }

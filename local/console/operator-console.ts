@@ -67,7 +67,7 @@ export function operatorConsole(deps: ConsoleDeps) {
     const notices = incident ? await deps.incidents.listNotices(e.name) : [];
     const deliveryRows: string[] = [];
     for (const n of notices.sort((a, b) => a.sequence - b.sequence)) {
-      for (const [channel, t] of Object.entries(await deps.ledger.noticeTotals(n.noticeId))) {
+      for (const [channel, t] of Object.entries(await deps.ledger.noticeTotals(n))) {
         deliveryRows.push(`<tr><td>${escapeHtml(n.noticeId)}</td><td>${channel}</td><td>${t.sent}</td><td>${t.failed}</td><td>${t.retryable}</td><td>${t.uncertain}</td><td>${t.calls}</td></tr>`);
       }
     }

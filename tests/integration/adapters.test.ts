@@ -8,7 +8,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustomersRepository } from '../../functions/adapters/customers-repository.js';
 import { DeliveriesLedger } from '../../functions/adapters/deliveries-ledger.js';
-import { providerRefused, SesEmailSender } from '../../functions/adapters/email-sender.js';
+import { SesEmailSender } from '../../functions/adapters/email-sender.js';
+import { classifyProviderFailure } from '../../functions/adapters/provider-failure.js';
 import { IncidentsRepository } from '../../functions/adapters/incidents-repository.js';
 import { SnsMessaging } from '../../functions/adapters/messaging.js';
 import { StepFunctionsWorkflow } from '../../functions/adapters/workflow.js';
@@ -139,36 +140,89 @@ describe('CustomersRepository on DynamoDB Local', () => {
 });
 
 describe('DeliveriesLedger on DynamoDB Local', () => {
+  const totals = (sent: number) => ({ sent, failed: 0, retryable: 0, uncertain: 0 });
+  const n1 = { incidentId: `inc-${prefix}-a`, noticeId: 'first-notice-1' };
+
   it('one claim wins among concurrent claimers; finished or released claims can be taken again; dead holders are detected after the lease', async () => {
     const clock = new FakeClock();
     const ledger = new DeliveriesLedger(doc, tables.deliveries, clock, 60);
-    const claims = await Promise.all(Array.from({ length: 20 }, (_, i) => ledger.claim('n1', 'email', 'b1', `owner-${i}`, ['c1', 'c2'])));
+    const claims = await Promise.all(Array.from({ length: 20 }, (_, i) => ledger.acquire(n1, 'email', 'b1', ['c1', 'c2'], `owner-${i}`)));
     expect(claims.filter((c) => c.kind === 'claimed')).toHaveLength(1);
     expect(claims.filter((c) => c.kind === 'busy')).toHaveLength(19);
-    const owner = `owner-${claims.findIndex((c) => c.kind === 'claimed')}`;
+    const won = claims.find((c) => c.kind === 'claimed') as { token: string };
 
-    await expect(ledger.complete('n1', 'email', 'b1', 'someone-else', { sent: 2, failed: 0, retryable: 0, uncertain: 0 })).rejects.toThrow();
-    await ledger.complete('n1', 'email', 'b1', owner, { sent: 2, failed: 0, retryable: 0, uncertain: 0 });
-    expect(await ledger.claim('n1', 'email', 'b1', 'retry', ['c1', 'c2'])).toEqual({ kind: 'claimed', attempt: 2 });
-    await ledger.release('n1', 'email', 'b1', 'retry', 'ServiceUnavailable');
-    expect((await ledger.claim('n1', 'email', 'b1', 'retry-2', ['c1', 'c2'])).kind).toBe('claimed');
+    await expect(ledger.complete(n1, 'email', 'b1', 'someone-else', totals(2), [])).rejects.toThrow();
+    await ledger.complete(n1, 'email', 'b1', won.token, totals(0), []);
+    const retry = await ledger.acquire(n1, 'email', 'b1', ['c1', 'c2'], 'retry');
+    expect(retry).toMatchObject({ kind: 'claimed', attempt: 2 });
+    await ledger.release(n1, 'email', 'b1', (retry as { token: string }).token, 'ServiceUnavailable');
+    expect((await ledger.acquire(n1, 'email', 'b1', ['c1', 'c2'], 'retry-2')).kind).toBe('claimed');
 
-    expect(await ledger.claim('n1', 'email', 'b1', 'impatient', ['c1'])).toEqual({ kind: 'busy' });
+    expect(await ledger.acquire(n1, 'email', 'b1', ['c1'], 'impatient')).toEqual({ kind: 'busy' });
     clock.advance(61);
-    expect((await ledger.claim('n1', 'email', 'b1', 'rescuer', ['c1'])).kind).toBe('abandoned');
+    expect((await ledger.acquire(n1, 'email', 'b1', ['c1'], 'rescuer')).kind).toBe('abandoned');
   });
 
-  it('outcomes are one query per customer and add up per notice', async () => {
+  it('a batch whose recipients all have final outcomes is settled: no claim, no send', async () => {
     const ledger = new DeliveriesLedger(doc, tables.deliveries, new FakeClock(), 60);
+    const ref = { incidentId: `inc-${prefix}-s`, noticeId: 'first-notice-1' };
+    const claim = (await ledger.acquire(ref, 'email', 'b', ['s1'], 'o')) as { token: string };
+    await ledger.recordOutcomes([{ ...ref, customerId: 's1', channel: 'email', status: 'SENT', batchKey: 'b', at: '2026-11-20T08:00:00Z' }]);
+    await ledger.complete(ref, 'email', 'b', claim.token, totals(1), []);
+    expect(await ledger.acquire(ref, 'email', 'b', ['s1'], 'again')).toEqual({ kind: 'settled' });
+  });
+
+  it('an SDK retry of a claim write that had landed is recognised as the same owner, not as busy', async () => {
+    const retryingDoc = DynamoDBDocumentClient.from(new DynamoDBClient({ ...common, endpoint: endpoints().dynamodb }));
+    let dropped = false;
+    // The first UpdateItem reaches DynamoDB, then its answer is lost; the SDK's own retry sends it again.
+    retryingDoc.middlewareStack.add(
+      (next, context) => async (args) => {
+        const out = await next(args);
+        if (context.commandName?.startsWith('Update') && !dropped) {
+          dropped = true;
+          throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET', $retryable: {} });
+        }
+        return out;
+      },
+      { step: 'deserialize', name: 'dropFirstAnswer' },
+    );
+    const ledger = new DeliveriesLedger(retryingDoc, tables.deliveries, new FakeClock(), 60);
+    const ref = { incidentId: `inc-${prefix}-r`, noticeId: 'first-notice-1' };
+    const got = await ledger.acquire(ref, 'email', 'b', ['r1'], 'me');
+    expect(dropped).toBe(true);
+    expect(got).toMatchObject({ kind: 'claimed', attempt: 1 });
+  });
+
+  it('the same notice id in two incidents is two notices: outcomes and claims never mix', async () => {
+    const ledger = new DeliveriesLedger(doc, tables.deliveries, new FakeClock(), 60);
+    const a = { incidentId: `inc-${prefix}-1`, noticeId: 'first-notice-1' };
+    const b = { incidentId: `inc-${prefix}-2`, noticeId: 'first-notice-1' };
+    const claimA = (await ledger.acquire(a, 'email', 'c000000#en#0', ['x'], 'o')) as { token: string };
+    await ledger.recordOutcomes([{ ...a, customerId: 'x', channel: 'email', status: 'SENT', batchKey: 'c000000#en#0', at: '2026-11-20T08:00:00Z' }]);
+    await ledger.complete(a, 'email', 'c000000#en#0', claimA.token, totals(1), []);
+    const claimB = await ledger.acquire(b, 'email', 'c000000#en#0', ['x'], 'o');
+    expect(claimB).toMatchObject({ kind: 'claimed', attempt: 1 });
+    expect((claimB as { known: Map<string, unknown> }).known.size).toBe(0);
+    expect(await ledger.noticeTotals(b)).toEqual({ email: { sent: 0, failed: 0, retryable: 0, uncertain: 0, calls: 1, unfinished: 1 } });
+    expect((await ledger.noticeTotals(a)).email).toMatchObject({ sent: 1, calls: 1, unfinished: 0 });
+  });
+
+  it('outcomes are one query per customer; uncertain recipients are listed per notice', async () => {
+    const ledger = new DeliveriesLedger(doc, tables.deliveries, new FakeClock(), 60);
+    const ref = { incidentId: `inc-${prefix}-o`, noticeId: 'n2' };
     const at = '2026-11-20T08:00:00Z';
     await ledger.recordOutcomes([
-      { customerId: `${prefix}-x`, noticeId: 'n2', incidentId: 'i', channel: 'email', status: 'SENT', batchKey: 'b', providerMessageId: 'm1', at },
-      { customerId: `${prefix}-x`, noticeId: 'n2', incidentId: 'i', channel: 'sms', status: 'FAILED', batchKey: 'b', reason: 'InvalidParameter', at },
+      { customerId: `${prefix}-x`, ...ref, channel: 'email', status: 'SENT', batchKey: 'b', providerMessageId: 'm1', at },
+      { customerId: `${prefix}-x`, ...ref, channel: 'sms', status: 'FAILED', batchKey: 'b', reason: 'InvalidParameter', at },
     ]);
     const got = await ledger.outcomesForCustomer(`${prefix}-x`);
     expect(got.map((o) => `${o.channel}:${o.status}`).sort()).toEqual(['email:SENT', 'sms:FAILED']);
-    const read = await ledger.readOutcomes('n2', 'email', [`${prefix}-x`, `${prefix}-y`]);
+    const read = await ledger.readOutcomes(ref, 'email', [`${prefix}-x`, `${prefix}-y`]);
     expect([...read.keys()]).toEqual([`${prefix}-x`]);
+    const claim = (await ledger.acquire(ref, 'email', 'u', ['u1', 'u2'], 'o')) as { token: string };
+    await ledger.complete(ref, 'email', 'u', claim.token, { sent: 0, failed: 0, retryable: 0, uncertain: 2 }, ['u2', 'u1']);
+    expect(await ledger.uncertainRecipients(ref)).toEqual([{ channel: 'email', batchKey: 'u', customerIds: ['u1', 'u2'] }]);
   });
 });
 
@@ -201,7 +255,7 @@ describe('SesEmailSender on aws-ses-v2-local', () => {
   it('an unknown template is an answered refusal (a retry may take the claim again)', async () => {
     const sender = new SesEmailSender(new SESv2Client({ ...common, endpoint: endpoints().ses, maxAttempts: 1 }), 'notices@example.com');
     const error = await sender.sendBulk('no-such-template', {}, [{ to: `x.${prefix}@example.com`, replacementData: {} }]).catch((e: unknown) => e);
-    expect(providerRefused(error)).toBe(true);
+    expect(classifyProviderFailure(error)).toBe('refused');
   });
 });
 
@@ -214,7 +268,7 @@ describe('SnsMessaging on the SNS recorder', () => {
     expect(await messaging.publish(topicArn, 'line one\nline two', 'body', { event: 'x' })).toBeTruthy();
     const error = await messaging.sendSms('12345', 'nope').catch((e: unknown) => e);
     expect((error as Error).name).toBe('InvalidParameterException');
-    expect(providerRefused(error)).toBe(true);
+    expect(classifyProviderFailure(error)).toBe('refused');
     const unknownTopic = await messaging.publish(`${topicArn}-missing`, 's', 'm').catch((e: unknown) => e);
     expect((unknownTopic as Error).name).toBe('NotFoundException');
   });

@@ -28,9 +28,9 @@ beforeAll(async () => {
       faults.sesCalls += 1;
       const input = args.input as SendBulkEmailCommandInput;
       if (faults.sesCalls === 2) {
-        // The provider answers 503: it accepted nothing.
+        // The provider answers 429: it refused the call and accepted nothing.
         faults.refused += input.BulkEmailEntries!.length;
-        throw Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable', $fault: 'server', $metadata: { httpStatusCode: 503 } });
+        throw Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException', $fault: 'client', $metadata: { httpStatusCode: 429 } });
       }
       if (faults.sesCalls === 4) {
         // A 200 whose first 7 entries were throttled (and so never delivered).
@@ -68,7 +68,8 @@ beforeAll(async () => {
       const input = args.input as { PhoneNumber?: string };
       if (context.commandName === 'PublishCommand' && input.PhoneNumber?.endsWith('00003') && faults.smsRefused === 0) {
         faults.smsRefused += 1;
-        throw Object.assign(new Error('Internal error'), { name: 'InternalErrorException', $fault: 'server', $metadata: { httpStatusCode: 500 } });
+        // SNS refuses (throttles) one publish: answered, nothing accepted, so it is retried.
+        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottledException', $fault: 'client', $metadata: { httpStatusCode: 429 } });
       }
       return next(args);
     },
@@ -81,7 +82,7 @@ afterAll(async () => {
 });
 
 describe('sending under faults', () => {
-  it('a refused call, throttled entries, a crash after the provider accepted and an SMS error: zero duplicates, zero lost, uncertainty counted', async () => {
+  it('a refused (429) call, throttled entries, a crash after the provider accepted and a throttled SMS: zero duplicates, zero lost, uncertainty counted', async () => {
     const out = await sendAlarm(s, guardDutyFinding({ bucket }));
     const incidentId = out.incidents![0]!.incidentId;
     await decide(s, config.approverEmails[0]!, 'approve');
@@ -106,11 +107,11 @@ describe('sending under faults', () => {
     // The ledger: the crashed call's recipients are UNCERTAIN (delivered, but unrecorded), counted for reconciliation.
     const uncertain = faults.crashedCallSize;
     expect(uncertain).toBeGreaterThan(0);
-    const totals = await s.ledger.noticeTotals('first-notice-1');
+    const totals = await s.ledger.noticeTotals({ incidentId, noticeId: 'first-notice-1' });
     expect(totals.email).toMatchObject({ sent: COUNT - uncertain, failed: 0, uncertain, unfinished: 0 });
     expect(totals.sms).toMatchObject({ sent: 87, failed: 0, uncertain: 0, unfinished: 0 });
     const outcomes = await Promise.all(makeCustomers(bucket, bucket, COUNT).map((c) => s.ledger.outcomesForCustomer(c.profile.customerId)));
-    const emailStatuses = outcomes.map((list) => list.find((o) => o.channel === 'email')?.status);
+    const emailStatuses = outcomes.map((list) => list.find((o) => o.channel === 'email' && o.incidentId === incidentId)?.status);
     expect(emailStatuses.filter((x) => x === 'SENT')).toHaveLength(COUNT - uncertain);
     expect(emailStatuses.filter((x) => x === 'UNCERTAIN')).toHaveLength(uncertain);
 

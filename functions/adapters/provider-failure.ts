@@ -1,0 +1,22 @@
+/**
+ * What a failed provider call (SES, SNS) tells us about delivery:
+ * - `refused`: the provider answered 4xx, or the connection was never made, so it accepted nothing
+ *   and the call may be made again;
+ * - `ambiguous`: the request was written and no trustworthy answer came back (5xx, reset, timeout):
+ *   the provider may have accepted it, so its recipients are UNCERTAIN and never re-sent blindly.
+ */
+export type ProviderFailure = 'refused' | 'ambiguous';
+
+/** Errors raised before a single byte of the request left this machine. */
+const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+export function classifyProviderFailure(error: unknown): ProviderFailure {
+  const e = error as { $metadata?: { httpStatusCode?: number }; code?: string; name?: string; message?: string; cause?: unknown };
+  const status = e?.$metadata?.httpStatusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) return 'refused';
+  if (typeof status === 'number' && status >= 500) return 'ambiguous';
+  if (NOT_CONNECTED_CODES.has(e?.code ?? '')) return 'refused';
+  // The SDK's connection timeout fires before the socket connects (smithy names it TimeoutError with this wording).
+  if (e?.name === 'TimeoutError' && /did not establish a connection/.test(e.message ?? '')) return 'refused';
+  return 'ambiguous';
+}

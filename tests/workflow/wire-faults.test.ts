@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Outcome } from '../../functions/adapters/deliveries-ledger.js';
+import { guardDutyFinding } from '../../local/sample-alarms.js';
+import { startFaultProxy, type FaultAction, type FaultProxy } from '../support/fault-proxy.js';
+import { endpoints, sesEmails, smsMessages, testConfig, uniquePrefix } from '../support/local.js';
+import { decide, makeCustomers, sendAlarm, startScenario, waitForState, type Scenario } from '../support/scenario.js';
+
+const prefix = uniquePrefix('wire');
+const config = testConfig(prefix, { audienceChunkSize: 100 });
+const bucket = `wire-${prefix}`;
+const COUNT = 400;
+const customers = makeCustomers(bucket, bucket, COUNT);
+const phones = customers.flatMap((c) => (c.profile.phone ? [c.profile.phone] : []));
+
+/** The faulted provider calls, by the order in which they reach the proxy. */
+const SES_FAULTS: Record<number, FaultAction> = { 2: 'drop-response', 3: 'reset-before', 4: 'error-500', 5: 'delay' };
+const SMS_FAULTS: Record<number, FaultAction> = { 5: 'drop-response', 10: 'reset-before', 15: 'error-500', 20: 'delay' };
+const seen = { bulk: 0, sms: 0 };
+/** Who was in each faulted call, to check their outcomes one by one. */
+const faulted = { email: new Map<string, FaultAction>(), sms: new Map<string, FaultAction>() };
+
+let s: Scenario;
+let sesProxy: FaultProxy;
+let snsProxy: FaultProxy;
+
+beforeAll(async () => {
+  sesProxy = await startFaultProxy(endpoints().ses, (req) => {
+    if (!req.path.startsWith('/v2/email/outbound-bulk-emails')) return 'pass';
+    seen.bulk += 1;
+    const action = SES_FAULTS[seen.bulk] ?? 'pass';
+    if (action !== 'pass') {
+      const body = JSON.parse(req.body) as { BulkEmailEntries: { Destination: { ToAddresses: string[] } }[] };
+      for (const e of body.BulkEmailEntries) faulted.email.set(e.Destination.ToAddresses[0]!, action);
+    }
+    return action;
+  });
+  snsProxy = await startFaultProxy(endpoints().sns, (req) => {
+    const form = new URLSearchParams(req.body);
+    if (form.get('Action') !== 'Publish' || !form.get('PhoneNumber')) return 'pass';
+    seen.sms += 1;
+    const action = SMS_FAULTS[seen.sms] ?? 'pass';
+    if (action !== 'pass') faulted.sms.set(form.get('PhoneNumber')!, action);
+    return action;
+  });
+  s = await startScenario(prefix, config, {
+    endpoints: { ...endpoints(), ses: sesProxy.url, sns: snsProxy.url },
+    // A short client timeout, so the `delay` fault outlasts it; the proxy holds answers for 3 s.
+    envOverrides: { PROVIDER_REQUEST_TIMEOUT_MS: '1000', MAX_CHUNKS_PER_INVOCATION: '1' },
+  });
+  await s.customers.putCustomers(customers);
+});
+
+afterAll(async () => {
+  await s?.system.stop();
+  await Promise.all([sesProxy?.close(), snsProxy?.close()]);
+});
+
+async function outcomesOf(incidentId: string, channel: 'email' | 'sms'): Promise<Map<string, Outcome>> {
+  const lists = await Promise.all(customers.map((c) => s.ledger.outcomesForCustomer(c.profile.customerId)));
+  const out = new Map<string, Outcome>();
+  for (const [i, list] of lists.entries()) {
+    const o = list.find((x) => x.incidentId === incidentId && x.channel === channel);
+    const c = customers[i]!.profile;
+    if (o) out.set(channel === 'email' ? c.email! : c.phone!, o);
+  }
+  return out;
+}
+
+describe('faults on the wire, below the SDK', () => {
+  it('a lost answer, a reset, a 500 and a timeout: nobody gets a notice twice, everybody has an outcome, the unknown are UNCERTAIN and listed', async () => {
+    const out = await sendAlarm(s, guardDutyFinding({ bucket }));
+    const incidentId = out.incidents![0]!.incidentId;
+    await decide(s, config.approverEmails[0]!, 'approve');
+    await waitForState(s, incidentId, 'Wait for update approval');
+
+    // Every fault happened, on a whole SendBulkEmail call (50 recipients) or on one SMS.
+    expect(faulted.email.size).toBe(200);
+    expect(new Set(faulted.email.values())).toEqual(new Set(['drop-response', 'reset-before', 'error-500', 'delay']));
+    expect(faulted.sms.size).toBe(4);
+    // Requests that reached the emulator: every faulted bulk call but the reset one, and 3 of the 4 SMS.
+    expect(sesProxy.withheld + snsProxy.withheld).toBe(2);
+
+    // Counted at the emulators.
+    const received = new Map<string, number>();
+    for (const m of await sesEmails((e) => e.destination.to[0]!.endsWith(`.${bucket}@example.com`))) {
+      received.set(m.destination.to[0]!, (received.get(m.destination.to[0]!) ?? 0) + 1);
+    }
+    const sms = await smsMessages();
+    const email = await outcomesOf(incidentId, 'email');
+    const text = await outcomesOf(incidentId, 'sms');
+
+    // Nobody was sent anything twice, and nobody is without an outcome.
+    expect([...received.values()].filter((n) => n > 1)).toEqual([]);
+    expect(phones.filter((p) => (sms[p]?.length ?? 0) > 1)).toEqual([]);
+    expect(email.size).toBe(COUNT);
+    expect(text.size).toBe(phones.length);
+
+    // Each recipient's record tells the truth: SENT means received once; UNCERTAIN exactly for the faulted calls.
+    for (const c of customers) {
+      const address = c.profile.email!;
+      const fault = faulted.email.get(address);
+      const status = email.get(address)!.status;
+      if (!fault) {
+        expect(status, address).toBe('SENT');
+        expect(received.get(address), address).toBe(1);
+      } else {
+        expect(status, `${address} (${fault})`).toBe('UNCERTAIN');
+        // The provider got the request unless the connection was reset before it was forwarded.
+        expect(received.get(address) ?? 0, `${address} (${fault})`).toBe(fault === 'reset-before' ? 0 : 1);
+      }
+    }
+    for (const phone of phones) {
+      const fault = faulted.sms.get(phone);
+      expect(text.get(phone)!.status, `${phone} ${fault ?? ''}`).toBe(fault ? 'UNCERTAIN' : 'SENT');
+      expect(sms[phone]?.length ?? 0, `${phone} ${fault ?? ''}`).toBe(fault === 'reset-before' ? 0 : 1);
+    }
+
+    // Reconciliation: the totals count them, and the ledger lists them by customer.
+    const ref = { incidentId, noticeId: 'first-notice-1' };
+    const totals = await s.ledger.noticeTotals(ref);
+    expect(totals.email).toMatchObject({ sent: COUNT - 200, uncertain: 200, failed: 0, unfinished: 0 });
+    expect(totals.sms).toMatchObject({ sent: phones.length - 4, uncertain: 4, failed: 0, unfinished: 0 });
+    const listed = await s.ledger.uncertainRecipients(ref);
+    expect(listed.filter((l) => l.channel === 'email').flatMap((l) => l.customerIds)).toHaveLength(200);
+    expect(listed.filter((l) => l.channel === 'sms').flatMap((l) => l.customerIds)).toHaveLength(4);
+    console.info(
+      `wire faults: SES bulk calls ${seen.bulk} (forwarded ${JSON.stringify(sesProxy.forwarded)}, withheld ${sesProxy.withheld}); ` +
+        `SMS publishes ${seen.sms} (forwarded ${JSON.stringify(snsProxy.forwarded)}, withheld ${snsProxy.withheld}); ` +
+        `emails received ${[...received.values()].reduce((a, b) => a + b, 0)} by ${received.size} of ${COUNT} customers; UNCERTAIN email ${totals.email?.uncertain}, sms ${totals.sms?.uncertain}`,
+    );
+  });
+});
