@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { matchKeys } from '../domain/resources.js';
 import { batchGet, batchPut, queryAll } from './dynamo-batch.js';
 
 export interface CustomerProfile {
@@ -19,8 +20,9 @@ export interface CustomerResource {
 export const BY_RESOURCE_INDEX = 'byResource';
 
 /**
- * The customer directory: a profile item per customer plus one item per (customer, resource) that
- * the `byResource` index turns into "who has data on this resource, and which data".
+ * The customer directory: a profile item per customer plus one item per (customer, match key) that
+ * the `byResource` index turns into "who has data on this resource, and which data". The indexed
+ * `resource` attribute holds the match key (see domain/resources.ts), not the text as written.
  */
 export class CustomersRepository {
   constructor(
@@ -28,27 +30,37 @@ export class CustomersRepository {
     private readonly table: string,
   ) {}
 
+  /**
+   * Writes each profile and one item per (customer, match key). Several identifiers of one customer
+   * can share a key (a bucket's ARN and an object ARN inside it): their data categories
+   * are merged and the operator's own texts kept in `written`.
+   */
   async putCustomers(entries: { profile: CustomerProfile; resources: CustomerResource[] }[]): Promise<void> {
     await batchPut(
       this.doc,
       this.table,
-      entries.flatMap(({ profile, resources }) => [
-        { ...profile, sk: 'PROFILE' },
-        ...resources.map((r) => ({ customerId: profile.customerId, sk: `RES#${r.resource}`, resource: r.resource, dataCategories: r.dataCategories })),
-      ]),
+      entries.flatMap(({ profile, resources }) => [{ ...profile, sk: 'PROFILE' }, ...resourceItems(profile.customerId, resources)]),
     );
   }
 
-  /** Every (customer, data categories) holding data on `resource`, across all pages. */
-  async findByResource(resource: string): Promise<{ customerId: string; dataCategories: string[] }[]> {
-    const items = await queryAll(this.doc, {
-      TableName: this.table,
-      IndexName: BY_RESOURCE_INDEX,
-      KeyConditionExpression: '#resource = :resource',
-      ExpressionAttributeNames: { '#resource': 'resource' },
-      ExpressionAttributeValues: { ':resource': resource },
-    });
-    return items.map((item) => ({ customerId: String(item.customerId), dataCategories: (item.dataCategories as string[]) ?? [] }));
+  /** Every (customer, data categories) on the resource `identifier` names (an alarm's ARN, name or id), across all pages. */
+  async findByResource(identifier: string): Promise<{ customerId: string; dataCategories: string[] }[]> {
+    const byCustomer = new Map<string, Set<string>>();
+    for (const key of matchKeys(identifier).query) {
+      const items = await queryAll(this.doc, {
+        TableName: this.table,
+        IndexName: BY_RESOURCE_INDEX,
+        KeyConditionExpression: '#resource = :key',
+        ExpressionAttributeNames: { '#resource': 'resource' },
+        ExpressionAttributeValues: { ':key': key },
+      });
+      for (const item of items) {
+        const categories = byCustomer.get(String(item.customerId)) ?? new Set<string>();
+        for (const c of (item.dataCategories as string[] | undefined) ?? []) categories.add(c);
+        byCustomer.set(String(item.customerId), categories);
+      }
+    }
+    return [...byCustomer].map(([customerId, categories]) => ({ customerId, dataCategories: [...categories].sort() }));
   }
 
   async getProfiles(customerIds: string[]): Promise<Map<string, CustomerProfile>> {
@@ -59,4 +71,23 @@ export class CustomersRepository {
     );
     return new Map(items.map(({ sk: _sk, ...profile }) => [profile.customerId, profile]));
   }
+}
+
+function resourceItems(customerId: string, resources: CustomerResource[]): Record<string, unknown>[] {
+  const byKey = new Map<string, { categories: Set<string>; written: Set<string> }>();
+  for (const { resource, dataCategories } of resources) {
+    for (const key of matchKeys(resource).index) {
+      const entry = byKey.get(key) ?? { categories: new Set<string>(), written: new Set<string>() };
+      for (const c of dataCategories) entry.categories.add(c);
+      entry.written.add(resource);
+      byKey.set(key, entry);
+    }
+  }
+  return [...byKey].map(([key, { categories, written }]) => ({
+    customerId,
+    sk: `RES#${key}`,
+    resource: key,
+    written: [...written],
+    dataCategories: [...categories],
+  }));
 }
