@@ -84,8 +84,8 @@ export function cloudWatchAlarm(alarmName = 'security-login-failures', dimension
     'CloudWatch Alarm State Change',
     {
       alarmName,
-      state: { value: 'ALARM', reason: 'Threshold Crossed: 1 datapoint [950.0] was greater than the threshold (500.0).', timestamp: '2026-11-20T08:14:00.000+0000'.replace('+0000', 'Z') },
-      previousState: { value: 'OK', reason: '', timestamp: '2026-11-20T07:00:00.000Z' },
+      state: { value: 'ALARM', reason: 'Threshold Crossed: 1 datapoint [950.0] was greater than the threshold (500.0).', timestamp: '2026-11-20T08:14:00.000+0000' },
+      previousState: { value: 'OK', reason: '', timestamp: '2026-11-20T07:00:00.000+0000' },
       configuration: {
         description: 'Failed logins far above normal',
         metrics: [{ id: 'm1', metricStat: { metric: { namespace: 'Auth', name: 'FailedLogins', dimensions: { Service: dimension } }, period: 60, stat: 'Sum' } }],

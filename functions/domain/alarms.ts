@@ -12,7 +12,34 @@ export interface AlarmSettings {
 
 export const MANUAL_DETAIL_TYPE = 'Security Incident Reported';
 
-const isoTime = z.iso.datetime({ offset: true });
+/**
+ * The timestamp forms AWS emits: `Z` or an offset with or without a colon (CloudWatch writes
+ * `2019-10-02T17:04:40.989+0000`), with or without seconds' fractions (ASFF allows nanoseconds).
+ * Returns ISO 8601 in UTC with milliseconds, or undefined when the text is not such a time.
+ */
+export function toUtcIso(text: string): string | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|[+-]\d{2}(?::?\d{2})?)$/i.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, sec, fraction = '', zone] = m;
+  const fields = [Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec)] as const;
+  const local = new Date(Date.UTC(...fields, Number(fraction.padEnd(3, '0').slice(0, 3))));
+  // Date.UTC rolls 2026-02-30 over to March: a field that changed was out of range.
+  const back = [local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate(), local.getUTCHours(), local.getUTCMinutes(), local.getUTCSeconds()];
+  if (back.some((v, i) => v !== fields[i])) return undefined;
+  const digits = zone!.toUpperCase() === 'Z' ? '0000' : zone!.slice(1).replace(':', '').padEnd(4, '0');
+  const [hours, minutes] = [Number(digits.slice(0, 2)), Number(digits.slice(2))];
+  if (hours > 23 || minutes > 59) return undefined;
+  const offset = (zone!.startsWith('-') ? -1 : 1) * (hours * 60 + minutes);
+  return new Date(local.getTime() - offset * 60_000).toISOString();
+}
+
+const awsTime = z.string().transform((value, ctx) => {
+  const iso = toUtcIso(value);
+  if (iso === undefined) ctx.addIssue({ code: 'custom', message: `not an ISO 8601 time with a UTC offset: ${value}` });
+  return iso ?? z.NEVER;
+});
+
+const arnOrName = z.looseObject({ arn: z.string().optional(), name: z.string().optional() });
 
 const guardDutyDetail = z.object({
   id: z.string().min(1),
@@ -22,34 +49,48 @@ const guardDutyDetail = z.object({
   description: z.string().default(''),
   accountId: z.string().min(1),
   region: z.string().min(1),
-  createdAt: isoTime.optional(),
+  partition: z.string().min(1).default('aws'),
+  createdAt: awsTime.optional(),
   resource: z.looseObject({
     resourceType: z.string(),
-    instanceDetails: z.looseObject({ instanceId: z.string() }).optional(),
-    s3BucketDetails: z.array(z.looseObject({ arn: z.string().optional(), name: z.string().optional() })).optional(),
-    accessKeyDetails: z.looseObject({ userName: z.string().optional(), accessKeyId: z.string().optional() }).optional(),
-    rdsDbInstanceDetails: z.looseObject({ dbInstanceArn: z.string().optional(), dbInstanceIdentifier: z.string().optional() }).optional(),
+    instanceDetails: z.looseObject({ instanceId: z.string().optional() }).optional(),
+    s3BucketDetails: z.array(arnOrName).optional(),
+    accessKeyDetails: z.looseObject({ userName: z.string().optional(), userType: z.string().optional(), accessKeyId: z.string().optional() }).optional(),
+    rdsDbInstanceDetails: z
+      .looseObject({ dbInstanceArn: z.string().optional(), dbInstanceIdentifier: z.string().optional(), dbClusterIdentifier: z.string().optional() })
+      .optional(),
     lambdaDetails: z.looseObject({ functionArn: z.string().optional(), functionName: z.string().optional() }).optional(),
-    eksClusterDetails: z.looseObject({ arn: z.string().optional(), name: z.string().optional() }).optional(),
+    eksClusterDetails: arnOrName.optional(),
+    ecsClusterDetails: arnOrName.optional(),
   }),
 });
+
+const severityLabels = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 
 const securityHubFinding = z.object({
   Id: z.string().min(1),
   AwsAccountId: z.string().min(1),
   Title: z.string().min(1),
   Description: z.string().default(''),
-  CreatedAt: isoTime,
-  FirstObservedAt: isoTime.optional(),
+  CreatedAt: awsTime,
+  FirstObservedAt: awsTime.optional(),
   Region: z.string().optional(),
-  RecordState: z.string().optional(),
-  Severity: z.object({
-    Label: z.enum(['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']),
-    Normalized: z.number().min(0).max(100).optional(),
-  }),
-  Resources: z.array(z.looseObject({ Type: z.string(), Id: z.string().min(1) })).min(1),
+  // ASFF requires Label or Normalized; Original and the deprecated Product are the product's own scale.
+  Severity: z
+    .looseObject({ Label: z.enum(severityLabels).optional(), Normalized: z.number().min(0).max(100).optional() })
+    .refine((s) => s.Label !== undefined || s.Normalized !== undefined, 'Severity needs Label or Normalized'),
+  Resources: z
+    .array(z.looseObject({ Type: z.string(), Id: z.string().min(1), Partition: z.string().optional(), Details: z.looseObject({}).optional() }))
+    .min(1),
 });
 const securityHubDetail = z.object({ findings: z.array(securityHubFinding).min(1) });
+
+const iamAccessKeyDetails = z.looseObject({
+  AccessKeyId: z.string().optional(),
+  PrincipalName: z.string().optional(),
+  PrincipalType: z.string().optional(),
+  UserName: z.string().optional(),
+});
 
 const macieDetail = z.object({
   id: z.string().min(1),
@@ -58,20 +99,21 @@ const macieDetail = z.object({
   description: z.string().default(''),
   accountId: z.string().min(1),
   region: z.string().min(1),
-  createdAt: isoTime,
-  severity: z.object({ description: z.enum(['Low', 'Medium', 'High']), score: z.number().optional() }),
+  createdAt: awsTime,
+  severity: z.looseObject({ description: z.enum(['Low', 'Medium', 'High']) }),
   resourcesAffected: z.looseObject({
-    s3Bucket: z.looseObject({ arn: z.string().optional(), name: z.string().min(1) }).optional(),
-    s3Object: z.looseObject({ key: z.string().optional(), path: z.string().optional() }).optional(),
+    s3Bucket: z.looseObject({ arn: z.string().optional(), name: z.string().min(1) }),
   }),
 });
 
 const cloudWatchDetail = z.object({
   alarmName: z.string().min(1),
-  state: z.object({ value: z.literal('ALARM'), reason: z.string().default(''), timestamp: isoTime }),
+  state: z.object({ value: z.literal('ALARM'), reason: z.string().default(''), timestamp: awsTime }),
   configuration: z
     .looseObject({
       description: z.string().optional(),
+      // Composite alarms carry a rule over other alarms instead of metrics.
+      alarmRule: z.string().optional(),
       metrics: z
         .array(
           z.looseObject({
@@ -91,7 +133,7 @@ const manualDetail = z.object({
   description: z.string().max(4096).default(''),
   severity: z.union([z.number().min(0).max(10), z.enum(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'])]),
   resources: z.array(z.string().min(1)).default([]),
-  occurredAt: isoTime.optional(),
+  occurredAt: awsTime.optional(),
 });
 
 const labelSeverity = { INFORMATIONAL: 0, LOW: 2, MEDIUM: 5, HIGH: 8, CRITICAL: 9.5 } as const;
@@ -110,9 +152,20 @@ function unique(values: (string | undefined)[]): string[] {
   return [...new Set(values.filter((v): v is string => Boolean(v)))];
 }
 
+/** The envelope's time, for sources whose detail has none. */
+function eventTime(event: EventBridgeEvent): string {
+  const iso = toUtcIso(event.time);
+  if (iso === undefined) throw new MalformedAlarmError(`Event ${event.id} has a bad time: ${event.time}`, ['time']);
+  return iso;
+}
+
+// Where AWS gives a resource's ARN we pass the ARN, not also its bare name: a bare name matches
+// ARNs of every kind, which would let an S3 finding reach customers of a same-named table.
 function fromGuardDuty(event: EventBridgeEvent): IncidentDraft[] {
   const d = detailOf(guardDutyDetail, event, 'GuardDuty');
   const r = d.resource;
+  const key = r.accessKeyDetails;
+  const rds = r.rdsDbInstanceDetails;
   return [
     {
       source: 'guardduty',
@@ -122,19 +175,35 @@ function fromGuardDuty(event: EventBridgeEvent): IncidentDraft[] {
       description: d.description,
       affectedResources: unique([
         r.instanceDetails?.instanceId,
-        ...(r.s3BucketDetails ?? []).flatMap((b) => [b.arn, b.name]),
-        r.accessKeyDetails?.userName,
-        r.rdsDbInstanceDetails?.dbInstanceArn,
-        r.rdsDbInstanceDetails?.dbInstanceIdentifier,
-        r.lambdaDetails?.functionArn,
-        r.eksClusterDetails?.arn,
-        r.eksClusterDetails?.name,
+        ...(r.s3BucketDetails ?? []).map((b) => b.arn ?? b.name),
+        key?.accessKeyId,
+        // GuardDuty names the user without its ARN; an IAM user's name is unique in its account.
+        key?.userName && key.userType === 'IAMUser' ? `arn:${d.partition}:iam::${d.accountId}:user/${key.userName}` : key?.userName,
+        rds?.dbInstanceArn ?? rds?.dbInstanceIdentifier,
+        rds?.dbClusterIdentifier && `arn:${d.partition}:rds:${d.region}:${d.accountId}:cluster:${rds.dbClusterIdentifier}`,
+        r.lambdaDetails?.functionArn ?? r.lambdaDetails?.functionName,
+        r.eksClusterDetails?.arn ?? r.eksClusterDetails?.name,
+        r.ecsClusterDetails?.arn ?? r.ecsClusterDetails?.name,
       ]),
-      firstSeenAt: d.createdAt ?? event.time,
+      firstSeenAt: d.createdAt ?? eventTime(event),
       accountId: d.accountId,
       region: d.region,
     },
   ];
+}
+
+/** ASFF resource ids are ARNs for AWS resources; an access key is `AWS::IAM::AccessKey:<id>`, its owner only in Details. */
+function securityHubResources(finding: z.infer<typeof securityHubFinding>): (string | undefined)[] {
+  return finding.Resources.flatMap((res) => {
+    if (res.Type !== 'AwsIamAccessKey') return [res.Id];
+    const details = iamAccessKeyDetails.safeParse(res.Details?.AwsIamAccessKey ?? {});
+    const k = details.success ? details.data : {};
+    const user = k.PrincipalName ?? k.UserName;
+    return [
+      k.AccessKeyId ?? /^AWS::IAM::AccessKey:(.+)$/.exec(res.Id)?.[1] ?? res.Id,
+      user && k.PrincipalType === 'IAMUser' ? `arn:${res.Partition ?? 'aws'}:iam::${finding.AwsAccountId}:user/${user}` : user,
+    ];
+  });
 }
 
 function fromSecurityHub(event: EventBridgeEvent): IncidentDraft[] {
@@ -142,10 +211,10 @@ function fromSecurityHub(event: EventBridgeEvent): IncidentDraft[] {
   return d.findings.map((f) => ({
     source: 'securityhub' as const,
     findingKey: `securityhub:${f.Id}`,
-    alarmSeverity: f.Severity.Normalized !== undefined ? f.Severity.Normalized / 10 : labelSeverity[f.Severity.Label],
+    alarmSeverity: f.Severity.Normalized !== undefined ? f.Severity.Normalized / 10 : labelSeverity[f.Severity.Label!],
     title: f.Title,
     description: f.Description,
-    affectedResources: unique(f.Resources.map((res) => res.Id)),
+    affectedResources: unique(securityHubResources(f)),
     firstSeenAt: f.FirstObservedAt ?? f.CreatedAt,
     accountId: f.AwsAccountId,
     region: f.Region ?? event.region,
@@ -155,7 +224,6 @@ function fromSecurityHub(event: EventBridgeEvent): IncidentDraft[] {
 function fromMacie(event: EventBridgeEvent): IncidentDraft[] {
   const d = detailOf(macieDetail, event, 'Macie');
   const bucket = d.resourcesAffected.s3Bucket;
-  const object = d.resourcesAffected.s3Object;
   return [
     {
       source: 'macie',
@@ -163,11 +231,8 @@ function fromMacie(event: EventBridgeEvent): IncidentDraft[] {
       alarmSeverity: macieSeverity[d.severity.description],
       title: d.title,
       description: d.description,
-      affectedResources: unique([
-        bucket?.arn,
-        bucket?.name,
-        object?.path ?? (bucket && object?.key ? `${bucket.name}/${object.key}` : undefined),
-      ]),
+      // An object's key adds nothing to matching: objects match as their bucket.
+      affectedResources: [bucket.arn ?? bucket.name],
       firstSeenAt: d.createdAt,
       accountId: d.accountId,
       region: d.region,
@@ -175,9 +240,22 @@ function fromMacie(event: EventBridgeEvent): IncidentDraft[] {
   ];
 }
 
+/**
+ * Alarms a composite alarm's rule names, e.g. `ALARM("cpu-high") OR ALARM(arn:aws:cloudwatch:...:alarm:disk)`,
+ * as ARNs: a rule can only name alarms of its own account and region, so a bare child name is
+ * qualified like the composite's ARN and cannot match a same-named resource of another kind.
+ */
+function alarmsInRule(rule: string, compositeArn: string | undefined): string[] {
+  const prefix = compositeArn?.match(/^(arn:[^:]+:cloudwatch:[^:]*:[^:]*:alarm:)/)?.[1];
+  return [...rule.matchAll(/\b(?:ALARM|OK|INSUFFICIENT_DATA)\(\s*"?([^"()]+?)"?\s*\)/g)].map((m) =>
+    m[1]!.startsWith('arn:') || !prefix ? m[1]! : `${prefix}${m[1]!}`,
+  );
+}
+
 function fromCloudWatch(event: EventBridgeEvent, settings: AlarmSettings): IncidentDraft[] {
   const d = detailOf(cloudWatchDetail, event, 'CloudWatch alarm');
   const alarmArn = event.resources[0];
+  // Metric-math alarms list expressions next to the metrics they read: only the metrics name resources.
   const dimensionValues = (d.configuration.metrics ?? []).flatMap((m) => Object.values(m.metricStat?.metric.dimensions ?? {}));
   return [
     {
@@ -186,7 +264,7 @@ function fromCloudWatch(event: EventBridgeEvent, settings: AlarmSettings): Incid
       alarmSeverity: settings.cloudWatchAlarmSeverity,
       title: `CloudWatch alarm ${d.alarmName} is in ALARM`,
       description: [d.configuration.description, d.state.reason].filter(Boolean).join(' '),
-      affectedResources: unique([alarmArn, ...dimensionValues]),
+      affectedResources: unique([alarmArn ?? d.alarmName, ...dimensionValues, ...alarmsInRule(d.configuration.alarmRule ?? '', alarmArn)]),
       firstSeenAt: d.state.timestamp,
       accountId: event.account,
       region: event.region,
@@ -204,7 +282,7 @@ function fromManualReport(event: EventBridgeEvent): IncidentDraft[] {
       title: d.title,
       description: d.description,
       affectedResources: unique(d.resources),
-      firstSeenAt: d.occurredAt ?? event.time,
+      firstSeenAt: d.occurredAt ?? eventTime(event),
       accountId: event.account,
       region: event.region,
     },

@@ -1,5 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseAlarm } from '../../functions/domain/alarms.js';
+import { parseAlarm, toUtcIso } from '../../functions/domain/alarms.js';
 import { incidentIdFor, severityFor } from '../../functions/domain/incident.js';
 import { sha256Hex } from '../../functions/shared/crypto.js';
 import { MalformedAlarmError, UnknownAlarmError } from '../../functions/shared/errors.js';
@@ -16,7 +17,7 @@ describe('parseAlarm', () => {
       source: 'guardduty',
       findingKey: 'guardduty:123456789012:abc123',
       alarmSeverity: 8.5,
-      affectedResources: ['i-0123', 'arn:aws:s3:::cust', 'cust'],
+      affectedResources: ['i-0123', 'arn:aws:s3:::cust'],
       firstSeenAt: '2026-11-20T08:10:00.000Z',
       accountId: '123456789012',
       region: 'eu-west-1',
@@ -37,24 +38,25 @@ describe('parseAlarm', () => {
     expect(parseAlarm(event as never, settings)[0]!.alarmSeverity).toBe(8);
   });
 
-  it('Macie: bucket ARN, name and object path; severity from its description', () => {
+  it('Macie: the bucket ARN (objects match as their bucket); severity from its description', () => {
     const [draft] = parseAlarm(macieFinding('exports') as never, settings);
-    expect(draft).toMatchObject({ source: 'macie', alarmSeverity: 8, affectedResources: ['arn:aws:s3:::exports', 'exports', 'exports/exports/customers.csv'] });
+    expect(draft).toMatchObject({ source: 'macie', alarmSeverity: 8, affectedResources: ['arn:aws:s3:::exports'] });
   });
 
-  it('CloudWatch alarm: identity is the alarm ARN, resources include metric dimensions, severity from settings', () => {
+  it('CloudWatch alarm: identity is the alarm ARN, resources include metric dimensions, severity from settings, +0000 time in UTC', () => {
     const [draft] = parseAlarm(cloudWatchAlarm('security-x', 'auth') as never, settings);
     expect(draft).toMatchObject({
       source: 'cloudwatch',
       findingKey: 'cloudwatch:arn:aws:cloudwatch:eu-west-1:123456789012:alarm:security-x',
       alarmSeverity: 7,
       affectedResources: ['arn:aws:cloudwatch:eu-west-1:123456789012:alarm:security-x', 'auth'],
+      firstSeenAt: '2026-11-20T08:14:00.000Z',
     });
   });
 
   it('manual report: label severities, the report id as identity, the reporter-given resources', () => {
     const [draft] = parseAlarm(manualReport(['laptop-42'], 'r-1') as never, settings);
-    expect(draft).toMatchObject({ source: 'manual', findingKey: 'manual:r-1', alarmSeverity: 8, affectedResources: ['laptop-42'], firstSeenAt: '2026-11-19T18:00:00Z' });
+    expect(draft).toMatchObject({ source: 'manual', findingKey: 'manual:r-1', alarmSeverity: 8, affectedResources: ['laptop-42'], firstSeenAt: '2026-11-19T18:00:00.000Z' });
   });
 
   it.each<[string, () => unknown, RegExp]>([
@@ -103,5 +105,161 @@ describe('incident ids and severity', () => {
     [4, 10_000, false, 'CRITICAL'],
   ] as const)('alarm %d, %d customers, sensitive %s -> %s', (alarm, customers, sensitive, level) => {
     expect(severityFor(alarm, customers, sensitive)).toBe(level);
+  });
+});
+
+describe('AWS timestamps', () => {
+  it.each([
+    ['2026-11-22T21:30:00.000+0000', '2026-11-22T21:30:00.000Z'],
+    ['2026-11-22T21:30:00+0000', '2026-11-22T21:30:00.000Z'],
+    ['2026-11-22T21:30:00Z', '2026-11-22T21:30:00.000Z'],
+    ['2026-11-22T21:30:00.5Z', '2026-11-22T21:30:00.500Z'],
+    ['2023-08-09T21:02:13.518235341Z', '2023-08-09T21:02:13.518Z'],
+    ['2020-08-17T20:22:05.479+00:00', '2020-08-17T20:22:05.479Z'],
+    ['2023-03-01T11:58:37.442-08:00', '2023-03-01T19:58:37.442Z'],
+    ['2026-11-23T05:30:00+0530', '2026-11-23T00:00:00.000Z'],
+    ['2026-11-23T01:00:00+01', '2026-11-23T00:00:00.000Z'],
+  ])('%s is %s', (text, iso) => {
+    expect(toUtcIso(text)).toBe(iso);
+  });
+
+  it.each(['yesterday', '2026-11-22', '2026-11-22T21:30:00', '2026-02-30T10:00:00Z', '2026-11-22T24:00:00Z', '2026-11-22T21:30:00+2400', '2026-11-22T21:30:00+0060', '1513612691.551'])(
+    '%s is refused',
+    (text) => {
+      expect(toUtcIso(text)).toBeUndefined();
+    },
+  );
+});
+
+const fixtureDir = new URL('../fixtures/aws-events/', import.meta.url);
+const fixture = (name: string) => JSON.parse(readFileSync(new URL(name, fixtureDir), 'utf8')) as Mutable & { source: string; 'detail-type': string };
+
+describe("AWS's documented sample events", () => {
+  const expected: Record<string, { source: string; alarmSeverity: number; firstSeenAt: string; affectedResources: string[] }> = {
+    'cloudwatch-single-metric.json': {
+      source: 'cloudwatch',
+      alarmSeverity: 7,
+      firstSeenAt: '2019-10-02T17:04:40.989Z',
+      affectedResources: ['arn:aws:cloudwatch:us-east-1:123456789012:alarm:ServerCpuTooHigh', 'i-12345678901234567'],
+    },
+    'cloudwatch-metric-math.json': {
+      source: 'cloudwatch',
+      alarmSeverity: 7,
+      firstSeenAt: '2019-10-02T17:20:48.554Z',
+      affectedResources: ['arn:aws:cloudwatch:us-east-1:123456789012:alarm:TotalNetworkTrafficTooHigh', 'i-12345678901234567'],
+    },
+    'cloudwatch-anomaly-detection.json': {
+      source: 'cloudwatch',
+      alarmSeverity: 7,
+      firstSeenAt: '2019-10-03T16:00:04.653Z',
+      affectedResources: ['arn:aws:cloudwatch:us-east-1:123456789012:alarm:EC2 CPU Utilization Anomaly', 'i-12345678901234567'],
+    },
+    'cloudwatch-composite.json': {
+      source: 'cloudwatch',
+      alarmSeverity: 7,
+      firstSeenAt: '2022-07-22T15:57:45.394Z',
+      affectedResources: [
+        'arn:aws:cloudwatch:us-east-1:123456789012:alarm:ServiceAggregatedAlarm',
+        'arn:aws:cloudwatch:us-east-1:123456789012:alarm:ServerCpuTooHigh',
+        'arn:aws:cloudwatch:us-east-1:123456789012:alarm:TotalNetworkTrafficTooHigh',
+      ],
+    },
+    'guardduty-s3-bucket.json': {
+      source: 'guardduty',
+      alarmSeverity: 5,
+      firstSeenAt: '2022-01-13T00:00:47.437Z',
+      affectedResources: ['i-99999999', 'arn:aws:s3:::bucketName', 'GeneratedFindingAccessKeyId', 'arn:aws:iam::123456789012:user/GeneratedFindingUserName'],
+    },
+    'guardduty-iam-access-key.json': {
+      source: 'guardduty',
+      alarmSeverity: 5,
+      firstSeenAt: '2022-01-13T00:00:47.427Z',
+      affectedResources: ['i-99999999', 'GeneratedFindingAccessKeyId', 'arn:aws:iam::123456789012:user/GeneratedFindingUserName'],
+    },
+    'guardduty-ec2-instance.json': { source: 'guardduty', alarmSeverity: 5, firstSeenAt: '2017-10-31T23:16:23.824Z', affectedResources: ['i-05746eb48123455e0'] },
+    'guardduty-rds.json': {
+      source: 'guardduty',
+      alarmSeverity: 8,
+      firstSeenAt: '2023-05-02T10:05:31.278Z',
+      affectedResources: ['arn:aws:rds:us-east-1:123456789012:db:customers-db-1', 'arn:aws:rds:us-east-1:123456789012:cluster:customers-cluster'],
+    },
+    'guardduty-lambda.json': {
+      source: 'guardduty',
+      alarmSeverity: 8,
+      firstSeenAt: '2023-06-12T08:12:44.000Z',
+      affectedResources: ['arn:aws:lambda:us-east-1:123456789012:function:order-export:7'],
+    },
+    'guardduty-eks.json': { source: 'guardduty', alarmSeverity: 8, firstSeenAt: '2023-02-20T14:35:19.711Z', affectedResources: ['arn:aws:eks:us-east-1:123456789012:cluster/payments'] },
+    'securityhub-control-dynamodb.json': {
+      source: 'securityhub',
+      alarmSeverity: 4,
+      firstSeenAt: '2023-08-09T21:02:13.518Z',
+      affectedResources: ['arn:aws:dynamodb:us-west-2:111122223333:table/orders'],
+    },
+    'securityhub-guardduty-access-key.json': {
+      source: 'securityhub',
+      alarmSeverity: 5,
+      firstSeenAt: '2020-08-17T20:11:42.000Z',
+      affectedResources: ['ASIASZ4SI7REXAMPLE01', 'arn:aws:iam::111122223333:user/alice'],
+    },
+    'securityhub-macie-s3.json': {
+      source: 'securityhub',
+      alarmSeverity: 7,
+      firstSeenAt: '2021-05-11T09:14:16.371Z',
+      affectedResources: ['arn:aws:s3:::customer-exports', 'arn:aws:s3:::customer-exports/exports/customers.csv'],
+    },
+    'securityhub-inspector-lambda.json': {
+      source: 'securityhub',
+      alarmSeverity: 8,
+      firstSeenAt: '2023-03-01T19:58:37.442Z',
+      affectedResources: ['arn:aws:lambda:us-west-2:111122223333:function:order-export:$LATEST'],
+    },
+    'securityhub-third-party-rds-cluster.json': {
+      source: 'securityhub',
+      alarmSeverity: 9,
+      firstSeenAt: '2022-11-03T07:21:00.000Z',
+      affectedResources: ['arn:aws:rds:us-west-2:111122223333:cluster:customers-cluster'],
+    },
+    'macie-policy-encryption-disabled.json': { source: 'macie', alarmSeverity: 2, firstSeenAt: '2021-04-29T15:46:02.000Z', affectedResources: ['arn:aws:s3:::customer-data'] },
+    'macie-sensitive-data-object.json': { source: 'macie', alarmSeverity: 8, firstSeenAt: '2022-04-20T16:51:02.283Z', affectedResources: ['arn:aws:s3:::customer-exports'] },
+    'macie-policy-bucket-public.json': { source: 'macie', alarmSeverity: 8, firstSeenAt: '2022-09-08T03:12:31.906Z', affectedResources: ['arn:aws:s3:::public-reports'] },
+  };
+
+  it('every fixture file has an expectation here, and every expectation a file', () => {
+    expect(readdirSync(fixtureDir).filter((f) => f.endsWith('.json')).sort()).toEqual(Object.keys(expected).sort());
+  });
+
+  it.each(Object.entries(expected))('%s parses into one incident draft with its time and resources', (name, want) => {
+    const drafts = parseAlarm(fixture(name) as never, settings);
+    expect(drafts).toHaveLength(1);
+    expect(drafts[0]).toMatchObject(want);
+  });
+
+  it.each<[string, (e: Mutable) => void, RegExp]>([
+    ['cloudwatch-single-metric.json', (e) => ((e.detail.state as { timestamp: string }).timestamp = '02/10/19 17:04:40'), /detail\.state\.timestamp/],
+    ['cloudwatch-composite.json', (e) => delete e.detail.alarmName, /detail\.alarmName/],
+    ['guardduty-rds.json', (e) => (e.detail.createdAt = '2023-05-02 10:05:31'), /detail\.createdAt/],
+    ['guardduty-ec2-instance.json', (e) => (e.detail.severity = '5'), /detail\.severity/],
+    ['securityhub-control-dynamodb.json', (e) => ((e.detail.findings as Record<string, unknown>[])[0]!.CreatedAt = '2023-08-09'), /CreatedAt/],
+    ['securityhub-third-party-rds-cluster.json', (e) => ((e.detail.findings as Record<string, unknown>[])[0]!.Severity = { Product: 9.1 }), /Severity needs Label or Normalized/],
+    ['securityhub-inspector-lambda.json', (e) => ((e.detail.findings as Record<string, unknown>[])[0]!.Severity = { Label: 'SEVERE' }), /Severity\.Label/],
+    ['macie-sensitive-data-object.json', (e) => ((e.detail.severity as { description: string }).description = 'HIGH'), /detail\.severity\.description/],
+    ['macie-policy-bucket-public.json', (e) => delete (e.detail.resourcesAffected as Record<string, unknown>).s3Bucket, /detail\.resourcesAffected\.s3Bucket/],
+  ])('%s, broken, is refused as a MalformedAlarmError naming the field', (name, breakIt, field) => {
+    const event = fixture(name);
+    breakIt(event);
+    let caught: unknown;
+    try {
+      parseAlarm(event as never, settings);
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as Error)?.name).toBe('MalformedAlarmError');
+    expect((caught as Error).message).toMatch(field);
+  });
+
+  it('a documented detail-type this intake does not handle is an UnknownAlarmError', () => {
+    const event = { ...fixture('guardduty-ec2-instance.json'), 'detail-type': 'GuardDuty Malware Protection Object Scan Result' };
+    expect(() => parseAlarm(event as never, settings)).toThrow(UnknownAlarmError);
   });
 });
