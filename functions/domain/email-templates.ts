@@ -1,10 +1,15 @@
 import type { Locale } from './locales.js';
 import { supportedLocales } from './locales.js';
+import { escapeHtml } from './preview.js';
 
 /**
  * SES stored templates. The stack deploys exactly these and the local twin loads exactly these,
  * so the variables below are the contract between drafting and delivery.
- * Handlebars: `{{x}}` is HTML-escaped by SES; lists use `{{#each}}`.
+ *
+ * Escaping is ours, not the provider's: SES escapes `{{x}}`, the twin's emulator does not, and SES
+ * would escape the text part and subject too. So every variable is inserted raw (`{{{x}}}`): the
+ * text part and subject take plain values, the HTML part takes the values under `html` (or named
+ * `...Html`), escaped by `htmlEscaped`. SES and the twin then render the same bytes.
  */
 export const noticeKinds = ['first-notice', 'update', 'final-report'] as const;
 export type TemplateKind = (typeof noticeKinds)[number];
@@ -20,54 +25,67 @@ export function templateName(prefix: string, kind: TemplateKind, locale: Locale)
   return `${prefix}-${kind}-${locale}`;
 }
 
+/** `value` with every string in it HTML-escaped, for the HTML part of a template. */
+export function htmlEscaped<T>(value: T): T {
+  if (typeof value === 'string') return escapeHtml(value) as T;
+  if (Array.isArray(value)) return value.map((v) => htmlEscaped(v)) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, htmlEscaped(v)])) as T;
+  return value;
+}
+
+const htmlVars = { customerName: '{{{customerNameHtml}}}', affectedData: '{{{affectedDataHtml}}}', nextUpdate: '{{{html.nextUpdate}}}', incidentId: '{{{html.incidentId}}}' };
+const textVars = { customerName: '{{{customerName}}}', affectedData: '{{{affectedData}}}', nextUpdate: '{{{nextUpdate}}}', incidentId: '{{{incidentId}}}' };
+type Vars = typeof htmlVars;
+
 const noticeBody = {
-  en: {
-    greeting: 'Dear {{customerName}},',
-    yourData: 'What this means for you: the information of yours involved is your {{affectedData}}.',
+  en: (v: Vars) => ({
+    greeting: `Dear ${v.customerName},`,
+    yourData: `What this means for you: the information of yours involved is your ${v.affectedData}.`,
     happened: 'What happened',
     done: 'What we have done',
     todo: 'What you should do now',
     contact: 'How to reach us',
-    next: 'Our next update will come by {{nextUpdate}}.',
-    footer: 'Reference: {{incidentId}}. This message was sent to you because your account was affected.',
-  },
-  'zh-CN': {
-    greeting: '尊敬的{{customerName}}：',
-    yourData: '与您相关的信息：您的{{affectedData}}。',
+    next: `Our next update will come by ${v.nextUpdate}.`,
+    footer: `Reference: ${v.incidentId}. This message was sent to you because your account was affected.`,
+  }),
+  'zh-CN': (v: Vars) => ({
+    greeting: `尊敬的${v.customerName}：`,
+    yourData: `与您相关的信息：您的${v.affectedData}。`,
     happened: '发生了什么',
     done: '我们已采取的措施',
     todo: '您现在应该做什么',
     contact: '联系我们',
-    next: '我们将在{{nextUpdate}}之前发布下一次更新。',
-    footer: '参考编号：{{incidentId}}。您收到此邮件是因为您的账户受到影响。',
-  },
-} as const;
+    next: `我们将在${v.nextUpdate}之前发布下一次更新。`,
+    footer: `参考编号：${v.incidentId}。您收到此邮件是因为您的账户受到影响。`,
+  }),
+};
 
 function noticeTemplate(kind: 'first-notice' | 'update', locale: Locale, prefix: string): EmailTemplate {
-  const t = noticeBody[locale];
-  const list = (key: string) => `<ul>{{#each ${key}}}<li>{{this}}</li>{{/each}}</ul>`;
-  const textList = (key: string) => `{{#each ${key}}}- {{this}}\n{{/each}}`;
+  const h = noticeBody[locale](htmlVars);
+  const t = noticeBody[locale](textVars);
+  const list = (key: string) => `<ul>{{#each html.${key}}}<li>{{{this}}}</li>{{/each}}</ul>`;
+  const textList = (key: string) => `{{#each ${key}}}- {{{this}}}\n{{/each}}`;
   return {
     name: templateName(prefix, kind, locale),
-    subject: '{{subject}}',
+    subject: '{{{subject}}}',
     html: [
-      `<p>${t.greeting}</p>`,
-      '<p>{{headline}}</p>',
-      `<h3>${t.happened}</h3><p>{{whatHappened}}</p>`,
-      `<p><strong>${t.yourData}</strong></p>`,
-      `<h3>${t.done}</h3>${list('actionsTaken')}`,
-      `<h3>${t.todo}</h3>${list('customerSteps')}`,
-      `<h3>${t.contact}</h3><p>{{contact}}</p>`,
-      `<p>${t.next}</p>`,
-      `<p><small>${t.footer}</small></p>`,
+      `<p>${h.greeting}</p>`,
+      '<p>{{{html.headline}}}</p>',
+      `<h3>${h.happened}</h3><p>{{{html.whatHappened}}}</p>`,
+      `<p><strong>${h.yourData}</strong></p>`,
+      `<h3>${h.done}</h3>${list('actionsTaken')}`,
+      `<h3>${h.todo}</h3>${list('customerSteps')}`,
+      `<h3>${h.contact}</h3><p>{{{html.contact}}}</p>`,
+      `<p>${h.next}</p>`,
+      `<p><small>${h.footer}</small></p>`,
     ].join('\n'),
     text: [
       t.greeting,
       '',
-      '{{headline}}',
+      '{{{headline}}}',
       '',
       `${t.happened}:`,
-      '{{whatHappened}}',
+      '{{{whatHappened}}}',
       '',
       t.yourData,
       '',
@@ -75,7 +93,7 @@ function noticeTemplate(kind: 'first-notice' | 'update', locale: Locale, prefix:
       textList('actionsTaken'),
       `${t.todo}:`,
       textList('customerSteps'),
-      `${t.contact}: {{contact}}`,
+      `${t.contact}: {{{contact}}}`,
       '',
       t.next,
       '',
@@ -85,42 +103,44 @@ function noticeTemplate(kind: 'first-notice' | 'update', locale: Locale, prefix:
 }
 
 const reportBody = {
-  en: {
-    subject: 'Final report: incident {{incidentId}} ({{title}})',
-    intro: 'Incident {{incidentId}} is closed. This is the final report of the customer communication.',
+  en: (incidentId: string) => ({
+    subject: 'Final report: incident {{{incidentId}}} ({{{title}}})',
+    intro: `Incident ${incidentId} is closed. This is the final report of the customer communication.`,
     counts: 'Delivery figures',
     notices: 'Notices and approvals',
     timeline: 'Timeline',
-  },
-  'zh-CN': {
-    subject: '最终报告：事件 {{incidentId}}（{{title}}）',
-    intro: '事件 {{incidentId}} 已关闭。以下是客户沟通的最终报告。',
+  }),
+  'zh-CN': (incidentId: string) => ({
+    subject: '最终报告：事件 {{{incidentId}}}（{{{title}}}）',
+    intro: `事件 ${incidentId} 已关闭。以下是客户沟通的最终报告。`,
     counts: '送达统计',
     notices: '通知与审批',
     timeline: '时间线',
-  },
-} as const;
+  }),
+};
 
 function reportTemplate(locale: Locale, prefix: string): EmailTemplate {
-  const t = reportBody[locale];
+  const h = reportBody[locale](htmlVars.incidentId);
+  const t = reportBody[locale](textVars.incidentId);
+  const list = (tag: 'ul' | 'ol', key: string) => `<${tag}>{{#each html.${key}}}<li>{{{this}}}</li>{{/each}}</${tag}>`;
   return {
     name: templateName(prefix, 'final-report', locale),
     subject: t.subject,
     html: [
-      `<p>${t.intro}</p>`,
-      `<h3>${t.counts}</h3><ul>{{#each deliveryLines}}<li>{{this}}</li>{{/each}}</ul>`,
-      `<h3>${t.notices}</h3><ul>{{#each noticeLines}}<li>{{this}}</li>{{/each}}</ul>`,
-      `<h3>${t.timeline}</h3><ol>{{#each timelineLines}}<li>{{this}}</li>{{/each}}</ol>`,
+      `<p>${h.intro}</p>`,
+      `<h3>${h.counts}</h3>${list('ul', 'deliveryLines')}`,
+      `<h3>${h.notices}</h3>${list('ul', 'noticeLines')}`,
+      `<h3>${h.timeline}</h3>${list('ol', 'timelineLines')}`,
     ].join('\n'),
     text: [
       t.intro,
       '',
       `${t.counts}:`,
-      '{{#each deliveryLines}}- {{this}}\n{{/each}}',
+      '{{#each deliveryLines}}- {{{this}}}\n{{/each}}',
       `${t.notices}:`,
-      '{{#each noticeLines}}- {{this}}\n{{/each}}',
+      '{{#each noticeLines}}- {{{this}}}\n{{/each}}',
       `${t.timeline}:`,
-      '{{#each timelineLines}}- {{this}}\n{{/each}}',
+      '{{#each timelineLines}}- {{{this}}}\n{{/each}}',
     ].join('\n'),
   };
 }

@@ -1,3 +1,4 @@
+import { htmlEscaped } from './email-templates.js';
 import type { AlarmSource, ImpactSummary } from './incident.js';
 import { dataCategoryLabel, formatList, formatTime, type Locale } from './locales.js';
 
@@ -14,7 +15,11 @@ export interface NoticeContent {
   nextUpdate: string;
   /** SMS body; `{affectedData}` is replaced per customer. */
   sms: string;
+  /** The fields the email's HTML part shows, HTML-escaped (operator notes are free text). */
+  html: NoticeHtml;
 }
+
+export type NoticeHtml = Pick<NoticeContent, 'headline' | 'whatHappened' | 'actionsTaken' | 'customerSteps' | 'contact' | 'nextUpdate'> & { incidentId: string };
 
 export interface CompanyProfile {
   name: string;
@@ -120,24 +125,32 @@ export function draftNotice(input: DraftInput, locale: Locale): NoticeContent {
     ? `${company.name}: a security incident on ${when} involved your {affectedData}. We have emailed you the details and what to do. Updates: ${company.incidentPageUrl}`
     : `${company.name}：${when}发生的安全事件涉及您的{affectedData}。详情及应对措施已发送至您的邮箱。最新进展：${company.incidentPageUrl}`;
 
+  const customerSteps = stepsFor(categories, locale);
   return {
     subject,
     headline,
     whatHappened,
     actionsTaken,
-    customerSteps: stepsFor(categories, locale),
+    customerSteps,
     contact,
     nextUpdate,
     sms,
+    html: htmlEscaped({ headline, whatHappened, actionsTaken, customerSteps, contact, nextUpdate, incidentId: incident.incidentId }),
   };
 }
 
-/** The per-customer part of the template data (it reaches SES only, never the workflow). */
-export function customerReplacementData(name: string, categories: string[], locale: Locale): { customerName: string; affectedData: string } {
-  return {
-    customerName: name,
-    affectedData: formatList(categories.map((c) => dataCategoryLabel(c, locale)), locale),
-  };
+/**
+ * The per-customer part of the template data (it reaches SES only, never the workflow): plain for the
+ * text part and SMS, escaped for the HTML part. Flat keys, so a per-destination merge over the
+ * notice's data never replaces its `html` object.
+ */
+export function customerReplacementData(
+  name: string,
+  categories: string[],
+  locale: Locale,
+): { customerName: string; affectedData: string; customerNameHtml: string; affectedDataHtml: string } {
+  const affectedData = formatList(categories.map((c) => dataCategoryLabel(c, locale)), locale);
+  return { customerName: name, affectedData, customerNameHtml: htmlEscaped(name), affectedDataHtml: htmlEscaped(affectedData) };
 }
 
 export function renderSms(content: NoticeContent, affectedData: string): string {

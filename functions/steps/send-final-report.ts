@@ -2,7 +2,7 @@ import type { DeliveriesLedger } from '../adapters/deliveries-ledger.js';
 import type { EmailSender } from '../adapters/email-sender.js';
 import type { IncidentsRepository } from '../adapters/incidents-repository.js';
 import type { Messaging } from '../adapters/messaging.js';
-import { templateName } from '../domain/email-templates.js';
+import { htmlEscaped, templateName } from '../domain/email-templates.js';
 import type { Locale } from '../domain/locales.js';
 
 export interface FinalReportDeps {
@@ -39,7 +39,7 @@ export async function sendFinalReport(incidentId: string, deps: FinalReportDeps)
     return `${n.noticeId} (${n.status}, drafted ${n.createdAt}${n.sentAt ? `, sent ${n.sentAt}` : ''}): ${decisions || 'no decision'}`;
   });
   const timelineLines = timeline.map((e) => `${e.at} ${e.action} (${e.actor})`);
-  const data = { incidentId, title: incident.title, deliveryLines, noticeLines, timelineLines };
+  const data = { incidentId, title: incident.title, deliveryLines, noticeLines, timelineLines, html: htmlEscaped({ incidentId, deliveryLines, noticeLines, timelineLines }) };
   await deps.email.sendTemplated(deps.reportRecipients, templateName(deps.templatePrefix, 'final-report', deps.reportLocale), data);
   await deps.messaging.publish(
     deps.topicArn,

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { allEmailTemplates, templateName } from '../../functions/domain/email-templates.js';
 import { chunk, summariseImpact } from '../../functions/domain/impact.js';
@@ -76,7 +77,12 @@ describe('drafting', () => {
   });
 
   it('per-customer data and SMS text are filled per locale', () => {
-    expect(customerReplacementData('王五', ['email', 'password'], 'zh-CN')).toEqual({ customerName: '王五', affectedData: '电子邮件地址、密码（以哈希形式存储）' });
+    expect(customerReplacementData('王五', ['email', 'password'], 'zh-CN')).toEqual({
+      customerName: '王五',
+      affectedData: '电子邮件地址、密码（以哈希形式存储）',
+      customerNameHtml: '王五',
+      affectedDataHtml: '电子邮件地址、密码（以哈希形式存储）',
+    });
     const en = draftNotice(input(), 'en');
     expect(renderSms(en, 'email address')).toMatch(/^Example Co\.: a security incident on .* involved your email address\./);
     expect(formatList(['a'], 'en')).toBe('a');
@@ -101,12 +107,57 @@ describe('locales and templates', () => {
     expect(resolveLocale(given, ['en', 'zh-CN'])).toBe(expected);
   });
 
-  it('every notice variable a template uses is one the drafting provides', () => {
-    const provided = new Set([...Object.keys(draftNotice(input(), 'en')), 'customerName', 'affectedData', 'incidentId', 'this']);
+  it('every variable a notice template uses is one drafting or the per-customer data provides', () => {
+    const data = { ...draftNotice(input(), 'en'), ...customerReplacementData('Ann', ['email'], 'en'), incidentId: 'inc-1' };
     for (const t of allEmailTemplates('bn').filter((t) => !t.name.includes('final-report'))) {
-      const used = [...`${t.subject}${t.html}${t.text}`.matchAll(/\{\{(?:#each )?([A-Za-z]+)\}\}/g)].map((m) => m[1]!);
-      for (const v of used) expect(provided.has(v), `${t.name}: ${v}`).toBe(true);
+      for (const v of variablesIn(`${t.subject}${t.html}${t.text}`)) expect(valueAt(data, v), `${t.name}: ${v}`).toBeDefined();
     }
     expect(templateName('bn', 'update', 'zh-CN')).toBe('bn-update-zh-CN');
   });
 });
+
+describe('HTML escaping in emails', () => {
+  const hostile = '<b>Ann</b> & "Co" <script>';
+  const escaped = '&lt;b&gt;Ann&lt;/b&gt; &amp; &quot;Co&quot; &lt;script&gt;';
+
+  it('templates insert values raw: the HTML part only pre-escaped ones, the text part and subject only plain ones', () => {
+    for (const t of allEmailTemplates('bn')) {
+      // {{x}} would be escaped by SES and not by the twin's emulator: none may remain.
+      expect(`${t.subject}${t.html}${t.text}`, t.name).not.toMatch(/(?<!\{)\{\{(?![{#/])/);
+      for (const v of variablesIn(t.html)) expect(isHtmlVariable(v), `${t.name} html: ${v}`).toBe(true);
+      for (const v of variablesIn(`${t.subject}${t.text}`)) expect(isHtmlVariable(v), `${t.name} text: ${v}`).toBe(false);
+    }
+  });
+
+  it('a hostile name and note render the same with and without Handlebars escaping (SES and the twin): escaped in HTML, plain in text', () => {
+    const content = draftNotice(input({ kind: 'update', sequence: 2, progressNotes: [hostile] }), 'en');
+    const data = { ...content, ...customerReplacementData(hostile, ['email'], 'en'), incidentId: 'inc-1' };
+    const template = allEmailTemplates('bn').find((t) => t.name === 'bn-update-en')!;
+    const [sesHtml, twinHtml] = [false, true].map((noEscape) => handlebars.compile(template.html, { noEscape })(data));
+    const [sesText, twinText] = [false, true].map((noEscape) => handlebars.compile(template.text, { noEscape })(data));
+    expect(sesHtml).toBe(twinHtml);
+    expect(sesText).toBe(twinText);
+    expect(sesHtml).toContain(`Dear ${escaped},`);
+    expect(sesHtml).toContain(`<li>${escaped}</li>`);
+    expect(sesHtml).not.toMatch(/<b>|<script>/);
+    expect(sesText).toContain(`Dear ${hostile},`);
+    expect(sesText).toContain(`- ${hostile}`);
+  });
+});
+
+const handlebars = createRequire(createRequire(import.meta.url).resolve('aws-ses-v2-local'))('handlebars') as {
+  compile: (source: string, options: { noEscape: boolean }) => (data: unknown) => string;
+};
+
+/** Variable paths a template reads: `{{{a.b}}}`, `{{#each a.b}}`; `this` excluded. */
+function variablesIn(source: string): string[] {
+  return [...source.matchAll(/\{\{\{?(?:#each )?([A-Za-z.]+)\}?\}\}/g)].map((m) => m[1]!).filter((v) => v !== 'this');
+}
+
+function isHtmlVariable(path: string): boolean {
+  return path.startsWith('html.') || path.endsWith('Html');
+}
+
+function valueAt(data: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], data);
+}
