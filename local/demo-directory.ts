@@ -3,7 +3,6 @@ import type { CustomerProfile, CustomerResource } from '../functions/adapters/cu
 /** Resources the sample alarms name, so `npm run alarm -- <kind>` reaches the demo customers. */
 export const DEMO_RESOURCES = {
   bucket: 'customer-data',
-  bucketArn: 'arn:aws:s3:::customer-data',
   exports: 'customer-exports',
   database: 'arn:aws:rds:eu-west-1:123456789012:db:customers',
   authService: 'auth-service',
@@ -25,7 +24,6 @@ export function demoDirectory(count = 1000): { profile: CustomerProfile; resourc
     const sms = i % 3 === 0;
     const id = `demo-${String(i).padStart(5, '0')}`;
     const resources: CustomerResource[] = [{ resource: DEMO_RESOURCES.bucket, dataCategories: i % 5 === 0 ? ['email', 'name', 'password'] : ['email', 'name', 'address'] }];
-    resources.push({ resource: DEMO_RESOURCES.bucketArn, dataCategories: resources[0]!.dataCategories });
     if (i % 4 === 0) resources.push({ resource: DEMO_RESOURCES.database, dataCategories: ['payment_card', 'transaction_history'] });
     if (i % 10 === 0) resources.push({ resource: DEMO_RESOURCES.exports, dataCategories: ['name', 'address', 'date_of_birth'] });
     if (i % 7 === 0) resources.push({ resource: DEMO_RESOURCES.authService, dataCategories: ['email', 'password'] });
