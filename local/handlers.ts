@@ -7,7 +7,7 @@ type Loader = () => Promise<{ handler: unknown }>;
  * The handler modules Lambda runs, loaded lazily: each reads its configuration at load, so the
  * environment must be in place first. Typed by the workflow's step map, so a new step cannot be missed.
  */
-const loaders: Record<WorkflowStepEntry | 'intake' | 'approval-page', Loader> = {
+const loaders: Record<WorkflowStepEntry | 'intake' | 'approval-page' | 'redeliver-decisions', Loader> = {
   'assess-impact': () => import('../functions/handlers/assess-impact.js'),
   'page-response-team': () => import('../functions/handlers/page-response-team.js'),
   'draft-notice': () => import('../functions/handlers/draft-notice.js'),
@@ -17,6 +17,7 @@ const loaders: Record<WorkflowStepEntry | 'intake' | 'approval-page', Loader> = 
   'send-final-report': () => import('../functions/handlers/send-final-report.js'),
   intake: () => import('../functions/handlers/intake.js'),
   'approval-page': () => import('../functions/handlers/approval-page.js'),
+  'redeliver-decisions': () => import('../functions/handlers/redeliver-decisions.js'),
 };
 
 export async function loadHandler(entry: keyof typeof loaders): Promise<LambdaHandler> {

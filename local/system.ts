@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
@@ -10,6 +11,7 @@ import { readDefinition, substitute, WORKFLOW_STEPS, type WorkflowStepKey } from
 import { specFromStack } from './from-stack.js';
 import { closeServer, LOCAL_CREDENTIALS } from './emulators.js';
 import { loadHandler } from './handlers.js';
+import { lambdaContext } from './http-api.js';
 import { sfnRequestHandler } from './sfn-api.js';
 import { LocalWorkflow, type LambdaHandler } from './workflow-engine.js';
 
@@ -28,6 +30,8 @@ export interface LocalSystemOptions {
   envOverrides?: Record<string, string>;
   waitTimeOverrides?: Record<string, number>;
   retryIntervalOverrides?: Record<string, number | number[]>;
+  /** How often the undelivered-decisions sweeper runs, as its EventBridge schedule does in AWS; 0 turns it off. @default 60000 */
+  sweepIntervalMs?: number;
 }
 
 export interface LocalSystem {
@@ -41,6 +45,8 @@ export interface LocalSystem {
   publicChannelsTopicArn: string;
   intake: LambdaHandler;
   approvalPage: LambdaHandler;
+  /** One run of the scheduled sweeper that re-sends decisions whose callback did not land. */
+  sweep(): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -150,6 +156,22 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   });
   const intake = await loadHandler('intake');
   const approvalPage = await loadHandler('approval-page');
+  const sweeper = await loadHandler('redeliver-decisions');
+  const sweep = () =>
+    sweeper(
+      { version: '0', id: randomUUID(), 'detail-type': 'Scheduled Event', source: 'aws.events', account: LOCAL_ACCOUNT, time: new Date().toISOString(), region: LOCAL_REGION, resources: [], detail: {} },
+      lambdaContext('breach-notice-redeliver-decisions'),
+    );
+  // Like the schedule: runs never overlap, and a failed run is retried by the next one.
+  let sweeping = false;
+  const sweepTimer = (options.sweepIntervalMs ?? 60_000) > 0
+    ? setInterval(() => {
+        if (sweeping) return;
+        sweeping = true;
+        void sweep().catch(() => undefined).finally(() => (sweeping = false));
+      }, options.sweepIntervalMs ?? 60_000)
+    : undefined;
+  sweepTimer?.unref();
   const running = workflow;
   return {
     workflow: running,
@@ -161,7 +183,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     publicChannelsTopicArn,
     intake,
     approvalPage,
+    sweep,
     stop: async () => {
+      clearInterval(sweepTimer);
       running.stopAll();
       await closeServer(sfnServer);
     },

@@ -68,6 +68,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       config,
       namePrefix: 'breach-notice',
       approvalBaseUrl: edgeUrl,
+      // The sweeper's one-minute schedule, scaled like every other wait.
+      sweepIntervalMs: Math.max(1000, Math.ceil(60_000 / scale)),
       envOverrides: {
         UPDATE_CADENCE_SECONDS: scaled(config.updateCadenceHours * 3600, scale),
         APPROVAL_TIMEOUT_SECONDS: scaled(config.approvalTimeoutMinutes * 60, scale),

@@ -69,6 +69,8 @@ export interface LocalWorkflowOptions {
 }
 
 const TOKEN_PLACEHOLDER = '__LOCAL_TASK_TOKEN__';
+/** The engine's context object is static per execution: `$$.State.EnteredTime` is filled per task, as the token is. */
+const ENTERED_TIME_PLACEHOLDER = '__LOCAL_STATE_ENTERED_TIME__';
 const INVALID_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
 
 /**
@@ -134,6 +136,7 @@ export class LocalWorkflow {
         Execution: { Id: executionArn, Name: executionName, Input: parsed as never, StartTime: startDate.toISOString() },
         StateMachine: { Id: this.options.stateMachineArn, Name: this.options.stateMachineArn.split(':').at(-1) },
         Task: { Token: TOKEN_PLACEHOLDER },
+        State: { EnteredTime: ENTERED_TIME_PLACEHOLDER },
       },
     });
     const execution: Execution = {
@@ -218,7 +221,10 @@ export class LocalWorkflow {
   }
 
   private async runTask(executionArn: string, stateName: string, resource: string, taskInput: unknown): Promise<unknown> {
-    const { FunctionName, Payload } = taskInput as { FunctionName?: string; Payload?: unknown };
+    // The engine starts this task's timeout right after calling here: the same instant AWS reports.
+    const enteredTime = new Date().toISOString();
+    const { FunctionName, Payload: rawPayload } = taskInput as { FunctionName?: string; Payload?: unknown };
+    const Payload = replaceValue(rawPayload, ENTERED_TIME_PLACEHOLDER, enteredTime);
     const handler = FunctionName ? this.options.handlers.get(FunctionName) : undefined;
     // Never fall through to a real Lambda call: a missing handler is a wiring error.
     if (!handler) throw Object.assign(new Error(`No local handler for ${FunctionName} (state ${stateName})`), { name: 'Lambda.ResourceNotFoundException' });
@@ -231,7 +237,7 @@ export class LocalWorkflow {
     });
     result.catch(() => undefined); // observed by the engine; avoid an unhandled rejection if it timed out first
     try {
-      await this.invoke(handler, FunctionName!, replaceToken(Payload, token));
+      await this.invoke(handler, FunctionName!, replaceValue(Payload, TOKEN_PLACEHOLDER, token));
     } catch (error) {
       this.waiters.delete(token);
       throw error;
@@ -292,9 +298,9 @@ export class LocalWorkflow {
   }
 }
 
-function replaceToken(value: unknown, token: string): unknown {
-  if (value === TOKEN_PLACEHOLDER) return token;
-  if (Array.isArray(value)) return value.map((v) => replaceToken(v, token));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceToken(v, token)]));
+function replaceValue(value: unknown, placeholder: string, replacement: string): unknown {
+  if (value === placeholder) return replacement;
+  if (Array.isArray(value)) return value.map((v) => replaceValue(v, placeholder, replacement));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceValue(v, placeholder, replacement)]));
   return value;
 }

@@ -1,12 +1,13 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   GetCommand,
   PutCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { ApprovalRequest, ApprovalTier } from '../domain/approval.js';
+import { CALLBACK_LEASE_MS, type ApprovalRequest, type ApprovalTier } from '../domain/approval.js';
 import type { ImpactSummary, Incident, SeverityLevel } from '../domain/incident.js';
 import type { Locale } from '../domain/locales.js';
 import type { NoticeContent, NoticeKind } from '../domain/notice.js';
@@ -65,6 +66,12 @@ export interface ProgressNote {
 
 const incidentKey = (id: string) => ({ pk: `INC#${id}`, sk: 'META' });
 const findingKey = (key: string) => ({ pk: `FINDING#${sha256Hex(key)}`, sk: 'FINDING' });
+const approvalKey = (incidentId: string, requestId: string) => ({ pk: `INC#${incidentId}`, sk: `APPROVAL#${requestId}` });
+/** Sparse markers, one per decided request whose callback has not landed: the sweeper queries this one partition. */
+const CALLBACK_MARKERS = 'CALLBACK#PENDING';
+const callbackMarkerKey = (incidentId: string, requestId: string) => ({ pk: CALLBACK_MARKERS, sk: `${incidentId}#${requestId}` });
+/** Attributes of the approval item that stay in the repository. */
+type ApprovalRecord = ApprovalRequest & { taskToken: string; notified: string[]; expiresAtMs: number; callbackLeaseUntilMs?: number };
 const DAY_SECONDS = 86_400;
 
 /**
@@ -321,11 +328,11 @@ export class IncidentsRepository {
   async getApprovalRequest(incidentId: string, requestId: string): Promise<ApprovalRequest | undefined> {
     const record = await this.getApprovalRecord(incidentId, requestId);
     if (!record) return undefined;
-    const { taskToken: _t, notified: _n, expiresAtMs: _e, ...request } = record;
+    const { taskToken: _t, notified: _n, expiresAtMs: _e, callbackLeaseUntilMs: _l, ...request } = record;
     return { ...request, approvedBy: [...(record.approvedBy ?? [])].sort() };
   }
 
-  /** Only the approval page's decision path reads the token, and only after its conditional write won. */
+  /** Read only by the sender holding a decided request's callback lease (see `claimCallback`). */
   async getTaskToken(incidentId: string, requestId: string): Promise<string> {
     const record = await this.getApprovalRecord(incidentId, requestId);
     if (!record) throw new IncidentNotFoundError(`Approval request ${requestId} of ${incidentId} does not exist`);
@@ -334,7 +341,10 @@ export class IncidentsRepository {
 
   async listApprovalRequests(incidentId: string): Promise<ApprovalRequest[]> {
     const items = await this.queryPrefix<ApprovalRequest & Record<string, unknown>>(incidentId, 'APPROVAL#');
-    return items.map(({ taskToken: _t, notified: _n, expiresAtMs: _e, pk: _p, sk: _s, type: _y, ...request }) => ({ ...request, approvedBy: [...(request.approvedBy ?? [])].sort() }));
+    return items.map(({ taskToken: _t, notified: _n, expiresAtMs: _e, callbackLeaseUntilMs: _l, pk: _p, sk: _s, type: _y, ...request }) => ({
+      ...request,
+      approvedBy: [...(request.approvedBy ?? [])].sort(),
+    }));
   }
 
   async markApproverNotified(incidentId: string, requestId: string, approver: string): Promise<void> {
@@ -400,43 +410,174 @@ export class IncidentsRepository {
       throw error;
     }
     if (approvedBy.length < quorum) return { outcome: 'counted', approvedBy };
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: key,
-          UpdateExpression: 'SET #status = :approved, decidedBy = :by, decidedAt = :now',
-          ConditionExpression: '#status = :pending AND size(approvedBy) >= :quorum',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':approved': 'APPROVED', ':by': approvedBy.join(', '), ':now': now.toISOString(), ':pending': 'PENDING', ':quorum': quorum },
-        }),
-      );
-      return { outcome: 'approved', approvedBy };
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return { outcome: 'counted', approvedBy };
-      throw error;
-    }
+    const decided = await this.decide(
+      incidentId,
+      requestId,
+      {
+        UpdateExpression: 'SET #status = :approved, decidedBy = :by, decidedAt = :now, callbackLeaseUntilMs = :lease',
+        ConditionExpression: '#status = :pending AND size(approvedBy) >= :quorum',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':approved': 'APPROVED', ':by': approvedBy.join(', '), ':now': now.toISOString(), ':pending': 'PENDING', ':quorum': quorum, ':lease': now.getTime() + CALLBACK_LEASE_MS },
+      },
+    );
+    return { outcome: decided ? 'approved' : 'counted', approvedBy };
   }
 
   /** One rejection decides: pending and unexpired at the moment of writing. False when something else won. */
   async recordRejection(incidentId: string, requestId: string, approver: string, reason: string): Promise<boolean> {
     const now = this.clock.now();
+    return this.decide(incidentId, requestId, {
+      UpdateExpression: 'SET #status = :rejected, decidedBy = :by, decidedAt = :now, reason = :reason, callbackLeaseUntilMs = :lease',
+      ConditionExpression: '#status = :pending AND expiresAtMs > :nowMs',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':rejected': 'REJECTED', ':by': approver, ':now': now.toISOString(), ':nowMs': now.getTime(), ':reason': reason, ':pending': 'PENDING', ':lease': now.getTime() + CALLBACK_LEASE_MS,
+      },
+    });
+  }
+
+  /**
+   * Writes a decision and its callback marker in one transaction, so a decision can never exist
+   * without the sweeper being able to find it. The decider holds the callback lease it just wrote.
+   */
+  private async decide(
+    incidentId: string,
+    requestId: string,
+    update: { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> },
+  ): Promise<boolean> {
     try {
       await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk: `INC#${incidentId}`, sk: `APPROVAL#${requestId}` },
-          UpdateExpression: 'SET #status = :rejected, decidedBy = :by, decidedAt = :now, reason = :reason',
-          ConditionExpression: '#status = :pending AND expiresAtMs > :nowMs',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':rejected': 'REJECTED', ':by': approver, ':now': now.toISOString(), ':nowMs': now.getTime(), ':reason': reason, ':pending': 'PENDING' },
+        new TransactWriteCommand({
+          TransactItems: [
+            { Update: { TableName: this.table, Key: approvalKey(incidentId, requestId), ...update } },
+            { Put: { TableName: this.table, Item: { ...callbackMarkerKey(incidentId, requestId), type: 'callback-marker', incidentId, requestId } } },
+          ],
         }),
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
       throw error;
     }
+  }
+
+  /**
+   * Escalation found an earlier request of the notice already decided: the new request takes that
+   * decision (its task token is the one Step Functions waits on now) and the earlier one stops trying.
+   * False when the new request is no longer pending.
+   */
+  async carryDecision(incidentId: string, from: ApprovalRequest, toRequestId: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: approvalKey(incidentId, toRequestId),
+                UpdateExpression: 'SET #status = :status, decidedBy = :by, decidedAt = :at, carriedFrom = :from' + (from.reason === undefined ? '' : ', reason = :reason'),
+                ConditionExpression: '#status = :pending',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: {
+                  ':status': from.status, ':by': from.decidedBy ?? '', ':at': from.decidedAt ?? '', ':from': from.requestId, ':pending': 'PENDING',
+                  ...(from.reason === undefined ? {} : { ':reason': from.reason }),
+                },
+              },
+            },
+            { Put: { TableName: this.table, Item: { ...callbackMarkerKey(incidentId, toRequestId), type: 'callback-marker', incidentId, requestId: toRequestId } } },
+            {
+              Update: {
+                TableName: this.table,
+                Key: approvalKey(incidentId, from.requestId),
+                UpdateExpression: 'SET carriedTo = :to REMOVE callbackLeaseUntilMs',
+                ExpressionAttributeValues: { ':to': toRequestId },
+              },
+            },
+            { Delete: { TableName: this.table, Key: callbackMarkerKey(incidentId, from.requestId) } },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Takes the callback of a decided request for one sender: not yet delivered, lost or carried, and
+   * nobody else's lease live. 'settled' when there is nothing left to deliver; 'busy' when another
+   * sender holds it.
+   */
+  async claimCallback(incidentId: string, requestId: string): Promise<{ state: 'claimed'; request: ApprovalRequest; taskToken: string } | { state: 'settled' | 'busy' }> {
+    const now = this.clock.now().getTime();
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: approvalKey(incidentId, requestId),
+          UpdateExpression: 'SET callbackLeaseUntilMs = :until',
+          ConditionExpression:
+            '#status IN (:approved, :rejected) AND attribute_not_exists(callbackDeliveredAt) AND attribute_not_exists(callbackLostAt) AND attribute_not_exists(carriedTo) AND (attribute_not_exists(callbackLeaseUntilMs) OR callbackLeaseUntilMs < :now)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':until': now + CALLBACK_LEASE_MS, ':now': now, ':approved': 'APPROVED', ':rejected': 'REJECTED' },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      const { pk: _p, sk: _s, type: _t, taskToken, notified: _n, expiresAtMs: _e, callbackLeaseUntilMs: _l, ...request } = out.Attributes as ApprovalRecord & { pk: string; sk: string; type: string };
+      return { state: 'claimed', request: { ...request, approvedBy: [...(request.approvedBy ?? [])].sort() }, taskToken };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const current = await this.getApprovalRecord(incidentId, requestId);
+      const live = current && (current.status === 'APPROVED' || current.status === 'REJECTED') && !current.callbackDeliveredAt && !current.callbackLostAt && !current.carriedTo;
+      return { state: live ? 'busy' : 'settled' };
+    }
+  }
+
+  /** The decision reached Step Functions: stamp it and drop the marker. */
+  async markCallbackDelivered(incidentId: string, requestId: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: approvalKey(incidentId, requestId),
+        UpdateExpression: 'SET callbackDeliveredAt = :at REMOVE callbackLeaseUntilMs',
+        ExpressionAttributeValues: { ':at': this.clock.now().toISOString() },
+      }),
+    );
+    await this.deleteCallbackMarker(incidentId, requestId);
+  }
+
+  /** Step Functions no longer waits for this task: record why and stop trying. */
+  async markCallbackLost(incidentId: string, requestId: string, errorName: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: approvalKey(incidentId, requestId),
+        UpdateExpression: 'SET callbackLostAt = :at, callbackError = :error REMOVE callbackLeaseUntilMs',
+        ExpressionAttributeValues: { ':at': this.clock.now().toISOString(), ':error': errorName },
+      }),
+    );
+    await this.deleteCallbackMarker(incidentId, requestId);
+  }
+
+  /** The call failed in a way worth retrying: free the lease at once so the next POST or sweep can. */
+  async releaseCallback(incidentId: string, requestId: string): Promise<void> {
+    await this.doc.send(new UpdateCommand({ TableName: this.table, Key: approvalKey(incidentId, requestId), UpdateExpression: 'REMOVE callbackLeaseUntilMs' }));
+  }
+
+  async deleteCallbackMarker(incidentId: string, requestId: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: callbackMarkerKey(incidentId, requestId) }));
+  }
+
+  /** Decided requests whose callback has not landed, oldest marker key first; one partition, no scan. */
+  async listUndeliveredDecisions(limit: number): Promise<{ incidentId: string; requestId: string }[]> {
+    const items = await queryAll<{ incidentId: string; requestId: string }>(this.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': CALLBACK_MARKERS },
+      ConsistentRead: true,
+    });
+    return items.slice(0, limit).map(({ incidentId, requestId }) => ({ incidentId, requestId }));
   }
 
   /** Only the hash of a link id is stored; the id itself exists only in the approver's email. */
@@ -446,36 +587,47 @@ export class IncidentsRepository {
       new PutCommand({
         TableName: this.table,
         // TTL only tidies up 30 days later; expiry itself is enforced by the decision's condition.
-        Item: { pk: `LINK#${link.linkHash}`, sk: 'LINK', type: 'approval-link', ...link, ttl: expiresEpoch + 30 * DAY_SECONDS },
+        Item: { pk: `LINK#${link.linkHash}`, sk: 'LINK', type: 'approval-link', attempts: 0, ...link, ttl: expiresEpoch + 30 * DAY_SECONDS },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
   }
 
   /**
-   * Counts one wrong code. The condition caps the count at `max`, so concurrent guesses cannot get
-   * past it; the guess that reaches it locks the link. Returns whether this guess locked it.
+   * Counts one code attempt, before the code is compared, in one conditional write: below `max - 1`
+   * it adds one; the attempt that reaches `max` sets `locked` in that same write. Concurrent attempts
+   * cannot get past `max`, and an attempt that is not counted must not be compared at all.
    */
-  async recordWrongCode(linkHash: string, max: number): Promise<{ attempts: number; lockedNow: boolean }> {
+  async countCodeAttempt(linkHash: string, max: number): Promise<{ counted: false } | { counted: true; attempts: number; lockedNow: boolean }> {
+    const key = { pk: `LINK#${linkHash}`, sk: 'LINK' };
     try {
       const out = await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { pk: `LINK#${linkHash}`, sk: 'LINK' },
+          Key: key,
           UpdateExpression: 'ADD attempts :one',
-          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(attempts) OR attempts < :max)',
-          ExpressionAttributeValues: { ':one': 1, ':max': max },
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(attempts) OR attempts < :last) AND attribute_not_exists(locked)',
+          ExpressionAttributeValues: { ':one': 1, ':last': max - 1 },
           ReturnValues: 'UPDATED_NEW',
         }),
       );
-      const attempts = Number(out.Attributes?.attempts);
-      if (attempts < max) return { attempts, lockedNow: false };
-      await this.doc.send(
-        new UpdateCommand({ TableName: this.table, Key: { pk: `LINK#${linkHash}`, sk: 'LINK' }, UpdateExpression: 'SET locked = :true', ExpressionAttributeValues: { ':true': true } }),
-      );
-      return { attempts, lockedNow: true };
+      return { counted: true, attempts: Number(out.Attributes?.attempts), lockedNow: false };
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return { attempts: max, lockedNow: false };
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: key,
+          UpdateExpression: 'SET attempts = :max, locked = :true',
+          ConditionExpression: 'attempts = :last AND attribute_not_exists(locked)',
+          ExpressionAttributeValues: { ':max': max, ':last': max - 1, ':true': true },
+        }),
+      );
+      return { counted: true, attempts: max, lockedNow: true };
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return { counted: false };
       throw error;
     }
   }
@@ -491,7 +643,7 @@ export class IncidentsRepository {
     const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `INC#${incidentId}`, sk: `APPROVAL#${requestId}` }, ConsistentRead: true }));
     if (!out.Item) return undefined;
     const { pk: _p, sk: _s, type: _t, ...record } = out.Item;
-    return record as ApprovalRequest & { taskToken: string; notified: string[]; expiresAtMs: number };
+    return record as ApprovalRecord;
   }
 
   private queryPrefix<T = Record<string, unknown>>(incidentId: string, prefix: string): Promise<T[]> {

@@ -51,6 +51,10 @@ const en = {
   'decided-counted': (p: Params) => `Your approval is recorded: ${p.count} of ${p.quorum}. The notice goes out once ${p.quorum} approvers have approved.`,
   'decided-approved': () => 'The notice is approved and is being sent to customers.',
   'recorded-for': (p: Params) => `Recorded for ${p.approver} at ${p.at}.`,
+  'callback-pending': () => 'Your decision is recorded, but the workflow could not be told yet. It is retried automatically within a minute; submitting again retries it now.',
+  'callback-lost': () => 'The decision is recorded, but the workflow no longer waits for it. The response team has been told.',
+  'redelivered-approved': (p: Params) => `This notice was approved by ${p.by} at ${p.at}. That decision has now reached the workflow.`,
+  'redelivered-rejected': (p: Params) => `This notice was rejected by ${p.by} at ${p.at}. That decision has now reached the workflow.`,
 };
 export type TextKey = keyof typeof en;
 
@@ -99,6 +103,10 @@ const zh: Record<TextKey, (p: Params) => string> = {
   'decided-counted': (p) => `您的批准已记录：${p.count}/${p.quorum}。达到 ${p.quorum} 项批准后通知将发出。`,
   'decided-approved': () => '通知已批准，正在发送给客户。',
   'recorded-for': (p) => `已为 ${p.approver} 记录，时间 ${p.at}。`,
+  'callback-pending': () => '您的决定已记录，但尚未能通知工作流程。系统会在一分钟内自动重试；再次提交会立即重试。',
+  'callback-lost': () => '决定已记录，但工作流程已不再等待此决定。安全响应团队已收到通知。',
+  'redelivered-approved': (p) => `此通知已由 ${p.by} 于 ${p.at} 批准。该决定现已送达工作流程。`,
+  'redelivered-rejected': (p) => `此通知已由 ${p.by} 于 ${p.at} 拒绝。该决定现已送达工作流程。`,
 };
 
 const catalogue: Record<PageLocale, Record<TextKey, (p: Params) => string>> = { en, 'zh-CN': zh };

@@ -20,6 +20,38 @@ export interface ApprovalRequest {
   quorum?: number;
   /** Approvers counted so far (a string set in DynamoDB). */
   approvedBy?: string[];
+  /** When Step Functions entered the wait state: the start of its timeout, from which expiry is derived. */
+  waitEnteredAt?: string;
+  /** When Step Functions accepted the decision's SendTaskSuccess/Failure. */
+  callbackDeliveredAt?: string;
+  /** When Step Functions answered that the task no longer waits (timed out, gone), with that error's name. */
+  callbackLostAt?: string;
+  callbackError?: string;
+  /** The earlier request whose decision this one carries (escalation found it decided). */
+  carriedFrom?: string;
+  /** The escalation request this decision was carried to, whose task token delivers it. */
+  carriedTo?: string;
+}
+
+/**
+ * Expiry of a request: when its wait state began plus its timeout, less a margin (5% of the timeout,
+ * at most 60 s) for clock skew and the callback's own travel, so the database stops accepting decisions
+ * before Step Functions would refuse them. A slow or retried Lambda start cannot extend it.
+ */
+export function decisionDeadline(waitEnteredAt: Date, timeoutSeconds: number): Date {
+  const marginMs = Math.min(60_000, timeoutSeconds * 50);
+  return new Date(waitEnteredAt.getTime() + timeoutSeconds * 1000 - marginMs);
+}
+
+/** How long a sender holds a decided request's callback before the sweeper may take it over. */
+export const CALLBACK_LEASE_MS = 60_000;
+
+/** Step Functions' answers that mean the task no longer waits: retrying cannot help. */
+export const TASK_GONE_ERRORS: readonly string[] = ['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'];
+
+/** A recorded decision whose callback has not reached Step Functions yet (and may still). */
+export function awaitsCallback(request: ApprovalRequest): boolean {
+  return (request.status === 'APPROVED' || request.status === 'REJECTED') && !request.callbackDeliveredAt && !request.callbackLostAt && !request.carriedTo;
 }
 
 /** 32 random bytes in base64url: what a link carries. Anything else is refused before any lookup. */

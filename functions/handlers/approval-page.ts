@@ -21,8 +21,8 @@ const deps = {
   workflow: new StepFunctionsWorkflow(sfn, 'arn:aws:states:::unused'),
   clock: systemClock,
   locales: config.LOCALES,
-  alertTeam: async (subject: string, message: string) => {
-    await messaging.publish(config.RESPONSE_TEAM_TOPIC_ARN, subject, message, { event: 'approval-link-locked' });
+  alertTeam: async (event: string, subject: string, message: string) => {
+    await messaging.publish(config.RESPONSE_TEAM_TOPIC_ARN, subject, message, { event });
   },
 };
 

@@ -40,6 +40,7 @@ const schema = z.object({
   // Never logged: the logger sees only the parsed result of the logic, which omits it.
   taskToken: z.string().min(1).max(2048),
   timeoutSeconds: z.number().int().positive(),
+  waitEnteredAt: z.iso.datetime(),
 });
 
 export const handler = stepHandler(schema, (input) => requestApproval(input, deps));

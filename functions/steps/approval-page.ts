@@ -1,20 +1,19 @@
 import type { ApprovalLink, IncidentsRepository } from '../adapters/incidents-repository.js';
 import type { Workflow } from '../adapters/workflow.js';
-import { CODE_DIGITS, codeDigest, LINK_ID_PATTERN, MAX_CODE_ATTEMPTS, parseDecisionForm, refusalFor, type ApprovalRequest } from '../domain/approval.js';
+import { awaitsCallback, CODE_DIGITS, codeDigest, LINK_ID_PATTERN, MAX_CODE_ATTEMPTS, parseDecisionForm, refusalFor, type ApprovalRequest } from '../domain/approval.js';
 import type { Locale } from '../domain/locales.js';
 import { escapeHtml, noticePreviewHtml } from '../domain/preview.js';
 import type { Clock } from '../shared/clock.js';
 import { randomId, sameDigest, sha256Hex } from '../shared/crypto.js';
-import { ApprovalRefusedError, NoticeRejectedError } from '../shared/errors.js';
+import { ApprovalRefusedError } from '../shared/errors.js';
 import { say, type PageLocale, type Params, type TextKey } from '../domain/approval-text.js';
+import { deliverDecision, redeliverDecision, type DeliveryDeps } from './deliver-decision.js';
 
-export interface ApprovalPageDeps {
+export interface ApprovalPageDeps extends DeliveryDeps {
   incidents: IncidentsRepository;
   workflow: Workflow;
   clock: Clock;
   locales: readonly Locale[];
-  /** Tells the response team a link was locked by wrong codes. */
-  alertTeam: (subject: string, message: string) => Promise<void>;
 }
 
 export interface PageResponse {
@@ -74,9 +73,9 @@ async function withRefusals(deps: ApprovalPageDeps, meta: RequestMeta, action: (
   }
 }
 
-function decided(locale: PageLocale, message: TextKey, params: Params, approver: string, at: string): PageResponse {
+function decided(locale: PageLocale, message: TextKey, params: Params, approver: string, at: string, status = 200): PageResponse {
   const body = `<p>${say(locale, message, params)}</p><p>${say(locale, 'recorded-for', { approver: escapeHtml(approver), at: escapeHtml(at) })}</p>`;
-  return { status: 200, html: page(say(locale, 'title-decided'), body, locale) };
+  return { status, html: page(say(locale, 'title-decided'), body, locale) };
 }
 
 const lockedError = () => new ApprovalRefusedError(403, 'locked', 'locked');
@@ -124,14 +123,30 @@ export function showApproval(linkId: string, meta: RequestMeta, deps: ApprovalPa
 }
 
 /**
+ * A POST on a request already decided: if that decision's callback never landed, send it now (the
+ * approver retrying after an error page is the quickest way to resume the run) and say so.
+ * Otherwise the usual "already decided" refusal.
+ */
+async function repeatedDecision(request: ApprovalRequest, link: ApprovalLink, locale: PageLocale, deps: ApprovalPageDeps): Promise<PageResponse> {
+  const outcome = awaitsCallback(request) ? await redeliverDecision(request.incidentId, request.requestId, 'repeat-post', deps) : 'settled';
+  const params = { by: escapeHtml(request.decidedBy ?? ''), at: escapeHtml(request.decidedAt ?? '') };
+  const key = request.status === 'APPROVED' ? 'redelivered-approved' : 'redelivered-rejected';
+  if (outcome === 'delivered') return decided(locale, key, params, link.approver, deps.clock.now().toISOString());
+  if (outcome === 'lost') return decided(locale, 'callback-lost', {}, link.approver, request.decidedAt ?? '', 410);
+  if (outcome === 'failed') return decided(locale, 'callback-pending', {}, link.approver, request.decidedAt ?? '', 202);
+  throw refusalFor(request, deps.clock.now())!;
+}
+
+/**
  * POST: records the first valid decision by conditional write, then resumes the workflow. Every
- * refusal (bad form, unknown, expired, superseded, already decided) returns before any callback.
+ * refusal (bad form, unknown, expired, superseded, already decided, wrong code) returns before any callback.
  */
 export function decideApproval(linkId: string, body: URLSearchParams, meta: RequestMeta, deps: ApprovalPageDeps): Promise<PageResponse> {
   return withRefusals(deps, meta, async (remember) => {
     const locale = meta.locale ?? 'en';
     const { link, request } = await resolveLink(linkId, deps);
     remember(link);
+    if (request.status === 'APPROVED' || request.status === 'REJECTED') return repeatedDecision(request, link, locale, deps);
     if (link.locked) throw lockedError();
     const early = refusalFor(request, deps.clock.now());
     if (early) throw early;
@@ -139,19 +154,26 @@ export function decideApproval(linkId: string, body: URLSearchParams, meta: Requ
     if (!form.csrf || form.csrf !== meta.csrfCookie) {
       throw new ApprovalRefusedError(403, 'stale-form', 'stale-form');
     }
+    // Counted before it is compared, in one write: concurrent guesses cannot outrun the lock.
+    const attempt = await deps.incidents.countCodeAttempt(link.linkHash, MAX_CODE_ATTEMPTS);
+    if (!attempt.counted) {
+      // Out of attempts. A burst that includes the right code may have decided meanwhile: say so if it did.
+      const current = (await deps.incidents.getApprovalRequest(link.incidentId, link.requestId)) as ApprovalRequest;
+      if (current.status === 'APPROVED' || current.status === 'REJECTED') return repeatedDecision(current, link, locale, deps);
+      throw lockedError();
+    }
     if (!sameDigest(codeDigest(link.linkHash, form.code), link.codeDigest)) {
-      const { attempts, lockedNow } = await deps.incidents.recordWrongCode(link.linkHash, MAX_CODE_ATTEMPTS);
-      if (lockedNow) {
+      if (attempt.lockedNow) {
         await deps.incidents.appendTimeline(link.incidentId, { action: 'approval-link-locked', actor: link.approver, detail: { requestId: link.requestId, sourceIp: meta.sourceIp } });
         await deps.alertTeam(
+          'approval-link-locked',
           `Approval link locked after ${MAX_CODE_ATTEMPTS} wrong codes (${link.incidentId})`,
           `The approval link of ${link.approver} for incident ${link.incidentId} (request ${link.requestId}) was locked after ${MAX_CODE_ATTEMPTS} wrong confirmation codes, the last from ${meta.sourceIp}. The approver can still be reached through escalation; check for a forwarded or stolen email.`,
         );
+        throw lockedError();
       }
-      if (attempts >= MAX_CODE_ATTEMPTS) throw lockedError();
-      throw new ApprovalRefusedError(403, 'wrong-code', 'wrong-code', { left: MAX_CODE_ATTEMPTS - attempts });
+      throw new ApprovalRefusedError(403, 'wrong-code', 'wrong-code', { left: MAX_CODE_ATTEMPTS - attempt.attempts });
     }
-    const taskToken = () => deps.incidents.getTaskToken(link.incidentId, link.requestId);
     const audit = (action: string, detail: Record<string, unknown>) =>
       deps.incidents.appendTimeline(link.incidentId, {
         action,
@@ -165,26 +187,31 @@ export function decideApproval(linkId: string, body: URLSearchParams, meta: Requ
       }
       return refusalFor(current, deps.clock.now()) ?? new ApprovalRefusedError(410, 'expired', 'expired', { at: current.expiresAt });
     };
-    const decidedAt = deps.clock.now().toISOString();
+    // The decision is recorded (with this sender holding its callback lease): now tell the workflow.
+    const resume = async (message: TextKey, decidedAt: string) => {
+      const current = (await deps.incidents.getApprovalRequest(link.incidentId, link.requestId)) as ApprovalRequest;
+      const taskToken = await deps.incidents.getTaskToken(link.incidentId, link.requestId);
+      const outcome = await deliverDecision(current, taskToken, 'approval-page', deps);
+      if (outcome === 'delivered') return decided(locale, message, {}, link.approver, decidedAt);
+      return decided(locale, outcome === 'lost' ? 'callback-lost' : 'callback-pending', {}, link.approver, decidedAt, outcome === 'lost' ? 410 : 202);
+    };
 
     if (form.decision === 'reject') {
       // One rejection decides, whatever the quorum: nobody is told what one approver found wrong.
       if (!(await deps.incidents.recordRejection(link.incidentId, link.requestId, link.approver, form.reason))) throw await lost();
       await deps.incidents.setNoticeStatus(link.incidentId, request.noticeId, 'REJECTED');
-      await deps.workflow.fail(await taskToken(), NoticeRejectedError.name, form.reason);
       await audit('notice-rejected', { reason: form.reason });
-      return decided(locale, 'decided-rejected', {}, link.approver, decidedAt);
+      return resume('decided-rejected', deps.clock.now().toISOString());
     }
     const quorum = request.quorum ?? 1;
     const approval = await deps.incidents.recordApproval(link.incidentId, link.requestId, link.approver, quorum);
     if (approval.outcome === 'refused') throw await lost();
     await audit('approval-counted', { approvals: approval.approvedBy.length, quorum });
     if (approval.outcome === 'counted') {
-      return decided(locale, 'decided-counted', { count: approval.approvedBy.length, quorum }, link.approver, decidedAt);
+      return decided(locale, 'decided-counted', { count: approval.approvedBy.length, quorum }, link.approver, deps.clock.now().toISOString());
     }
     await deps.incidents.setNoticeStatus(link.incidentId, request.noticeId, 'APPROVED');
-    await deps.workflow.succeed(await taskToken(), { decision: 'APPROVED', requestId: link.requestId, noticeId: request.noticeId, decidedAt });
     await audit('notice-approved', { approvedBy: approval.approvedBy.length });
-    return decided(locale, 'decided-approved', {}, link.approver, decidedAt);
+    return resume('decided-approved', deps.clock.now().toISOString());
   });
 }

@@ -1,7 +1,7 @@
 import type { EmailSender } from '../adapters/email-sender.js';
 import type { Messaging } from '../adapters/messaging.js';
 import type { IncidentsRepository } from '../adapters/incidents-repository.js';
-import { CODE_DIGITS, codeDigest, type ApprovalTier } from '../domain/approval.js';
+import { CODE_DIGITS, codeDigest, decisionDeadline, type ApprovalTier } from '../domain/approval.js';
 import type { Locale } from '../domain/locales.js';
 import { escapeHtml, noticePreviewHtml, noticePreviewText } from '../domain/preview.js';
 import type { Clock } from '../shared/clock.js';
@@ -30,17 +30,21 @@ export interface RequestApprovalInput {
   tier: ApprovalTier;
   taskToken: string;
   timeoutSeconds: number;
+  /** `$$.State.EnteredTime`: when the wait state, and so its timeout, began. */
+  waitEnteredAt: string;
 }
 
 /**
  * Stores the approval request (with the task token, which never leaves DynamoDB) and emails each
  * approver of the tier a personal link. The link carries a random id whose hash alone is stored.
- * A retry of the same task (same token) re-sends only to approvers not yet emailed.
+ * A retry of the same task (same token) re-sends only to approvers not yet emailed. An escalation
+ * that finds the notice already decided (its callback lost on the way) carries that decision instead
+ * and emails nobody: backup approvers never get to overturn a primary decision.
  */
 export async function requestApproval(input: RequestApprovalInput, deps: RequestApprovalDeps): Promise<{ requestId: string; emailed: number }> {
   const now = deps.clock.now();
   const requestId = shortHash(input.taskToken, 24);
-  const expiresAt = new Date(now.getTime() + input.timeoutSeconds * 1000).toISOString();
+  const expiresAt = decisionDeadline(new Date(input.waitEnteredAt), input.timeoutSeconds).toISOString();
   const { notified } = await deps.incidents.putApprovalRequest(
     {
       incidentId: input.incidentId,
@@ -50,11 +54,31 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
       status: 'PENDING',
       expiresAt,
       createdAt: now.toISOString(),
+      waitEnteredAt: input.waitEnteredAt,
       quorum: Math.min(deps.quorum, deps.approvers[input.tier].length),
     },
     input.taskToken,
   );
   const superseded = await deps.incidents.supersedePendingRequests(input.incidentId, input.noticeId, requestId);
+  // Read after superseding: no earlier request of the notice can be decided any more, so this view is final.
+  const decidedEarlier = (await deps.incidents.listApprovalRequests(input.incidentId)).find(
+    (r) =>
+      r.noticeId === input.noticeId &&
+      r.requestId !== requestId &&
+      (r.status === 'APPROVED' || r.status === 'REJECTED') &&
+      !r.callbackDeliveredAt &&
+      (r.carriedTo === undefined || r.carriedTo === requestId),
+  );
+  if (decidedEarlier) {
+    // The scheduled sweeper sends it with this task's token; only it and the approval page may call Step Functions.
+    await deps.incidents.carryDecision(input.incidentId, decidedEarlier, requestId);
+    await deps.incidents.appendTimeline(input.incidentId, {
+      action: 'approval-decision-carried',
+      actor: 'request-approval',
+      detail: { noticeId: input.noticeId, requestId, tier: input.tier, from: decidedEarlier.requestId, decision: decidedEarlier.status, supersededRequests: superseded },
+    });
+    return { requestId, emailed: 0 };
+  }
   const incident = await deps.incidents.getIncident(input.incidentId);
   const notice = await deps.incidents.getNotice(input.incidentId, input.noticeId);
   const approvers = deps.approvers[input.tier].filter((a) => !notified.includes(a));

@@ -1,4 +1,6 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../functions/shared/crypto.js';
 import { invokeHttpApi } from '../../local/http-api.js';
 import { guardDutyFinding } from '../../local/sample-alarms.js';
 import { formToken } from '../../local/approval-client.js';
@@ -103,6 +105,42 @@ describe('approval links against mail scanners and attackers', () => {
     s.system.workflow.executions.get(executionArnOf(s, incidentId))!.abort();
   });
 
+  it('40 concurrent wrong codes plus the right one: every attempt is counted before comparing, 5 are, then the link is locked; no decision, no callback', async () => {
+    const incidentId = await openIncident('burst');
+    const callbacks = s.system.workflow.taskCallbacks;
+    const { linkId, code } = await approvalFor(a1);
+    const view = await page(linkId);
+    const cookie = (view.cookies ?? []).map((c) => c.split(';')[0]).join('; ');
+    const post = (c: string) =>
+      invokeHttpApi(s.system.approvalPage, {
+        method: 'POST',
+        path: `/approvals/${linkId}`,
+        headers: { 'user-agent': 'vitest', 'content-type': 'application/x-www-form-urlencoded', cookie },
+        body: new URLSearchParams({ csrf: formToken(view.body ?? ''), decision: 'approve', code: c }).toString(),
+      });
+    const wrong = (n: number) => String((Number(code) + 1 + n) % 1_000_000).padStart(6, '0');
+    // All 41 in flight at once; the right code is dispatched last, as an attacker's lucky guess would be.
+    const results = await Promise.all([...Array.from({ length: 40 }, (_, n) => post(wrong(n))), post(code)]);
+    const statuses = results.map((r) => r.statusCode);
+    expect(statuses.filter((x) => x === 403)).toHaveLength(41);
+    expect(results.at(-1)!.body).toContain('locked');
+    expect(await decisionsOf(incidentId)).toHaveLength(0);
+    expect(s.system.workflow.taskCallbacks).toBe(callbacks);
+    expect(await s.incidents.getApprovalLink(sha256Hex(linkId))).toMatchObject({ attempts: 5, locked: true });
+    const pages = await topicMessages(s.system.responseTeamTopicArn);
+    expect(pages.filter((p) => p.subject?.startsWith('Approval link locked') && p.message.includes(incidentId))).toHaveLength(1);
+
+    // The counter alone refuses: a link at attempts = max without the locked flag still refuses the right code.
+    const other = await approvalFor(a2);
+    await s.doc.send(new UpdateCommand({ TableName: s.system.tables.incidents, Key: { pk: `LINK#${sha256Hex(other.linkId)}`, sk: 'LINK' }, UpdateExpression: 'SET attempts = :max', ExpressionAttributeValues: { ':max': 5 } }));
+    const refused = await submit(s, other.linkId, { decision: 'approve', code: other.code });
+    expect(refused.out.statusCode).toBe(403);
+    expect(refused.out.body).toContain('locked');
+    expect(await decisionsOf(incidentId)).toHaveLength(0);
+    expect(s.system.workflow.taskCallbacks).toBe(callbacks);
+    s.system.workflow.executions.get(executionArnOf(s, incidentId))!.abort();
+  });
+
   it('50 concurrent POSTs with the right code: exactly one decision, exactly one callback', async () => {
     const incidentId = await openIncident('race');
     const callbacks = s.system.workflow.taskCallbacks;
@@ -110,9 +148,12 @@ describe('approval links against mail scanners and attackers', () => {
     const results = await Promise.all(Array.from({ length: 50 }, () => submit(s, linkId, { decision: 'approve', code })));
     const statuses = results.map((r) => r.out.statusCode);
     expect(statuses.filter((x) => x === 200)).toHaveLength(1);
-    expect(statuses.filter((x) => x !== 200).every((x) => x === 409)).toBe(true);
+    // Each POST spends one of the link's 5 attempts before comparing: the losers see "already approved", or "locked" once the budget is spent.
+    expect(statuses.filter((x) => x !== 200).every((x) => x === 409 || x === 403)).toBe(true);
     expect(await decisionsOf(incidentId)).toHaveLength(1);
     expect(s.system.workflow.taskCallbacks).toBe(callbacks + 1);
+    // Right codes never page the team, even when they spend the budget.
+    expect((await topicMessages(s.system.responseTeamTopicArn)).filter((p) => p.message.includes(incidentId) && p.subject?.startsWith('Approval link locked'))).toHaveLength(0);
     // A2's link is now "already decided", naming who decided.
     const late = await approvalFor(a2);
     const refused = await page(late.linkId, 'POST', 'decision=reject&reason=no');

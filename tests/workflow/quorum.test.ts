@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guardDutyFinding } from '../../local/sample-alarms.js';
-import { approvalFor, sesEmails, testConfig, uniquePrefix } from '../support/local.js';
-import { decide, makeCustomers, sendAlarm, startScenario, submit, waitForState, type Scenario } from '../support/scenario.js';
+import { approvalFor, sesEmails, testConfig, uniquePrefix, until } from '../support/local.js';
+import { decide, executionArnOf, makeCustomers, sendAlarm, startScenario, submit, waitForState, type Scenario } from '../support/scenario.js';
 
 const prefix = uniquePrefix('quor');
 const config = testConfig(prefix, { approverEmails: [`a1.${prefix}@example.com`, `a2.${prefix}@example.com`, `a3.${prefix}@example.com`], approvalQuorum: 2 });
@@ -37,5 +37,26 @@ describe('a quorum of 2 out of 3 approvers', () => {
     expect(await sesEmails((e) => e.destination.to[0]!.endsWith(`.${bucket}@example.com`))).toHaveLength(4);
     const request = (await s.incidents.listApprovalRequests(incidentId)).find((r) => r.noticeId === 'first-notice-1');
     expect(request).toMatchObject({ status: 'APPROVED', quorum: 2, approvedBy: [a1, a3].sort() });
+  });
+
+  it('two approvers racing a quorum of 2: both counted, the request APPROVED, exactly one callback', async () => {
+    const bucket = `race-${prefix}`;
+    await s.customers.putCustomers(makeCustomers(bucket, bucket, 2));
+    const incidentId = (await sendAlarm(s, guardDutyFinding({ bucket }))).incidents![0]!.incidentId;
+    await waitForState(s, incidentId, 'Wait for approval');
+    await until(async () => (await sesEmails((e) => e.subject.includes(incidentId))).length === 3, 'three approval emails');
+    const callbacks = s.system.workflow.taskCallbacks;
+    const [l1, l2] = await Promise.all([approvalFor(a1), approvalFor(a2)]);
+    const results = await Promise.all([submit(s, l1.linkId, { decision: 'approve', code: l1.code }), submit(s, l2.linkId, { decision: 'approve', code: l2.code })]);
+    expect(results.map((r) => r.out.statusCode)).toEqual([200, 200]);
+    const bodies = results.map((r) => r.out.body ?? '');
+    expect(bodies.filter((b) => b.includes('approved and is being sent'))).toHaveLength(1);
+    expect(bodies.filter((b) => b.includes('1 of 2'))).toHaveLength(1);
+    expect(s.system.workflow.taskCallbacks).toBe(callbacks + 1);
+    await waitForState(s, incidentId, 'Wait for update approval');
+    const request = (await s.incidents.listApprovalRequests(incidentId)).find((r) => r.noticeId === 'first-notice-1');
+    expect(request).toMatchObject({ status: 'APPROVED', quorum: 2, approvedBy: [a1, a2].sort() });
+    expect(request?.callbackDeliveredAt).toBeDefined();
+    s.system.workflow.executions.get(executionArnOf(s, incidentId))!.abort();
   });
 });

@@ -1,0 +1,29 @@
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas';
+import { z } from 'zod';
+import { IncidentsRepository } from '../adapters/incidents-repository.js';
+import { SnsMessaging } from '../adapters/messaging.js';
+import { StepFunctionsWorkflow } from '../adapters/workflow.js';
+import { systemClock } from '../shared/clock.js';
+import { dynamo, sfn, sns } from '../shared/clients.js';
+import { parseConfig } from '../shared/config.js';
+import { stepHandler } from '../shared/handler.js';
+import { logger } from '../shared/powertools.js';
+import { redeliverDecisions } from '../steps/deliver-decision.js';
+
+const config = parseConfig(z.object({ INCIDENTS_TABLE: z.string().min(1), RESPONSE_TEAM_TOPIC_ARN: z.string().startsWith('arn:') }));
+const messaging = new SnsMessaging(sns);
+const deps = {
+  incidents: new IncidentsRepository(dynamo, config.INCIDENTS_TABLE, systemClock),
+  // SendTaskSuccess/Failure take the token alone; the state machine ARN is not needed here.
+  workflow: new StepFunctionsWorkflow(sfn, 'arn:aws:states:::unused'),
+  alertTeam: async (event: string, subject: string, message: string) => {
+    await messaging.publish(config.RESPONSE_TEAM_TOPIC_ARN, subject, message, { event });
+  },
+};
+
+/** Scheduled sweep: re-sends the callback of every decided approval request Step Functions has not accepted yet. */
+export const handler = stepHandler(EventBridgeSchema, async () => {
+  const counts = await redeliverDecisions(deps);
+  if (counts.delivered + counts.lost + counts.failed > 0) logger.info('Undelivered decisions swept', counts);
+  return counts;
+});

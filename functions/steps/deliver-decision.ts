@@ -1,0 +1,74 @@
+import type { IncidentsRepository } from '../adapters/incidents-repository.js';
+import type { Workflow } from '../adapters/workflow.js';
+import { TASK_GONE_ERRORS, type ApprovalRequest } from '../domain/approval.js';
+import { NoticeRejectedError } from '../shared/errors.js';
+
+export interface DeliveryDeps {
+  incidents: IncidentsRepository;
+  workflow: Workflow;
+  /** Pages the response team; `event` tags the message for subscribers' filters. */
+  alertTeam: (event: string, subject: string, message: string) => Promise<void>;
+}
+
+/** Who sends: the POST that decided, an approver's repeat POST, or the scheduled sweeper. */
+export type Sender = 'approval-page' | 'repeat-post' | 'sweeper';
+export type DeliveryOutcome = 'delivered' | 'lost' | 'failed';
+
+/** The callback a recorded decision makes, rebuilt from the record alone so any sender can repeat it. */
+function callback(request: ApprovalRequest, taskToken: string, workflow: Workflow): Promise<void> {
+  if (request.status === 'REJECTED') return workflow.fail(taskToken, NoticeRejectedError.name, request.reason ?? '');
+  return workflow.succeed(taskToken, { decision: 'APPROVED', requestId: request.requestId, noticeId: request.noticeId, decidedAt: request.decidedAt });
+}
+
+/**
+ * Sends a decided request's callback; the caller holds its lease. Accepted: stamped and the marker
+ * dropped. Step Functions says the task is gone (timed out, unknown, invalid): recorded, audited and
+ * the team paged, never retried. Any other failure frees the lease and keeps the marker, so a repeat
+ * POST or the next sweep sends it again.
+ */
+export async function deliverDecision(request: ApprovalRequest, taskToken: string, sender: Sender, deps: DeliveryDeps): Promise<DeliveryOutcome> {
+  const { incidentId, requestId } = request;
+  const detail = { requestId, noticeId: request.noticeId, decision: request.status };
+  try {
+    await callback(request, taskToken, deps.workflow);
+  } catch (error) {
+    const name = error instanceof Error ? error.name : 'Error';
+    if (TASK_GONE_ERRORS.includes(name)) {
+      await deps.incidents.markCallbackLost(incidentId, requestId, name);
+      await deps.incidents.appendTimeline(incidentId, { action: 'approval-callback-lost', actor: sender, detail: { ...detail, error: name } });
+      await deps.alertTeam(
+        'approval-callback-lost',
+        `Approval decision did not reach the workflow (${incidentId})`,
+        `The decision on ${request.noticeId} of incident ${incidentId} (${request.status} by ${request.decidedBy ?? 'unknown'} at ${request.decidedAt ?? 'unknown'}, request ${requestId}) could not be passed to the workflow: Step Functions answered ${name}, so the task no longer waits for it. Check the execution: it may have escalated, timed out or stopped.`,
+      );
+      return 'lost';
+    }
+    await deps.incidents.releaseCallback(incidentId, requestId);
+    await deps.incidents.appendTimeline(incidentId, { action: 'approval-callback-failed', actor: sender, detail: { ...detail, error: name } });
+    return 'failed';
+  }
+  await deps.incidents.markCallbackDelivered(incidentId, requestId);
+  if (sender !== 'approval-page') await deps.incidents.appendTimeline(incidentId, { action: 'approval-callback-redelivered', actor: sender, detail });
+  return 'delivered';
+}
+
+/** Takes the callback of a recorded decision, if it still needs sending and nobody else is sending it, and sends it. */
+export async function redeliverDecision(incidentId: string, requestId: string, sender: Sender, deps: DeliveryDeps): Promise<DeliveryOutcome | 'settled' | 'busy'> {
+  const claim = await deps.incidents.claimCallback(incidentId, requestId);
+  if (claim.state === 'settled') {
+    // Nothing left to send: a marker a crash left behind after the stamp.
+    await deps.incidents.deleteCallbackMarker(incidentId, requestId);
+    return 'settled';
+  }
+  if (claim.state !== 'claimed') return 'busy';
+  return deliverDecision(claim.request, claim.taskToken, sender, deps);
+}
+
+/** The sweeper: every decided request whose callback has not landed, up to `limit` per run. */
+export async function redeliverDecisions(deps: DeliveryDeps, limit = 100): Promise<Record<DeliveryOutcome | 'settled' | 'busy', number>> {
+  const counts = { delivered: 0, lost: 0, failed: 0, settled: 0, busy: 0 };
+  for (const { incidentId, requestId } of await deps.incidents.listUndeliveredDecisions(limit)) {
+    counts[await redeliverDecision(incidentId, requestId, 'sweeper', deps)] += 1;
+  }
+  return counts;
+}
