@@ -9,7 +9,9 @@ import { AlarmIntake } from './constructs/alarm-intake.js';
 import { ApprovalApi } from './constructs/approval-api.js';
 import { BreachNoticeFunction } from './constructs/breach-notice-function.js';
 import { DataTables } from './constructs/data-tables.js';
+import { DecisionSweeper } from './constructs/decision-sweeper.js';
 import { IncidentWorkflow } from './constructs/incident-workflow.js';
+import { grantItemActions } from './constructs/item-grants.js';
 import { NotificationChannels } from './constructs/notification-channels.js';
 
 export interface BreachNoticeStackProps extends StackProps {
@@ -66,8 +68,14 @@ export class BreachNoticeStack extends Stack {
         templateArnPattern: this.formatArn({ service: 'ses', resource: 'template', resourceName: `${config.templatePrefix}-*` }),
       },
     });
-    data.tables.incidents.grantReadWriteData(approvalPage);
+    // Internet-facing: only the items a link resolves to and the decision writes, never a scan or another table.
+    grantItemActions(approvalPage, data.tables.incidents, [
+      { prefixes: ['LINK#'], actions: ['GetItem', 'UpdateItem'] },
+      { prefixes: ['INC#'], actions: ['GetItem', 'UpdateItem', 'PutItem'] },
+      { prefixes: ['CALLBACK#'], actions: ['PutItem', 'DeleteItem'] },
+    ]);
     workflow.grantTaskDecision(approvalPage);
+    new DecisionSweeper(this, 'DecisionSweeper', { incidentsTable: data.tables.incidents, workflow, responseTeamTopic: channels.responseTeamTopic });
 
     const intake = new BreachNoticeFunction(this, 'Intake', {
       handlerName: 'intake',

@@ -29,7 +29,8 @@ beforeAll(() => {
 
 describe('the stack', () => {
   it('starts incidents from five EventBridge rules with retries and one dead-letter queue', () => {
-    template.resourceCountIs('AWS::Events::Rule', 6);
+    // Five alarm rules, the failed-run rule and the decision sweeper's schedule.
+    template.resourceCountIs('AWS::Events::Rule', 7);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'], detail: { severity: [{ numeric: ['>=', 6] }] } },
       Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86400 }, DeadLetterConfig: Match.objectLike({ Arn: Match.anyValue() }) })],
@@ -81,7 +82,7 @@ describe('the stack', () => {
 
   it('runs every function on the newest Node.js runtime, arm64, traced, with its own log retention', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(functions).toHaveLength(Object.keys(WORKFLOW_STEPS).length + 2);
+    expect(functions).toHaveLength(Object.keys(WORKFLOW_STEPS).length + 3);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
       expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
@@ -123,17 +124,43 @@ describe('the stack', () => {
     expect([...actionsOf('WorkflowAssessImpact')].some((a) => a.startsWith('ses:') || a.startsWith('sns:'))).toBe(false);
   });
 
-  it('lets only the approval page decide a waiting approval, and no role read execution history (where the task token is)', () => {
+  it('lets only the approval page and the decision sweeper decide a waiting approval, and no role read execution history (where the task token is)', () => {
     // TaskScheduled events hold the resolved parameters, task token included: reading history plus SendTaskSuccess decides.
     const sensitive = ['states:GetExecutionHistory', 'states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'];
     const granted = allowStatements().flatMap(({ role, actions, resources }) =>
       sensitive.filter((a) => actions.some((pattern) => globMatches(pattern, a))).map((a) => `${role} ${a} ${JSON.stringify(resources)}`),
     );
     const machine = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0]!;
-    const approvalRole = roleOfFunction('ApprovalPage');
+    const deciders = [roleOfFunction('ApprovalPage'), roleOfFunction('DecisionSweeper')];
     expect(granted.sort()).toEqual(
-      ['states:SendTaskFailure', 'states:SendTaskSuccess'].map((a) => `${approvalRole} ${a} ${JSON.stringify([{ Ref: machine }])}`),
+      deciders.flatMap((role) => ['states:SendTaskFailure', 'states:SendTaskSuccess'].map((a) => `${role} ${a} ${JSON.stringify([{ Ref: machine }])}`)).sort(),
     );
+  });
+
+  it.each([
+    ['ApprovalPage', { 'LINK#*': ['GetItem', 'UpdateItem'], 'INC#*': ['GetItem', 'PutItem', 'UpdateItem'], 'CALLBACK#*': ['DeleteItem', 'PutItem'] }],
+    ['DecisionSweeper', { 'CALLBACK#*': ['DeleteItem', 'Query'], 'INC#*': ['GetItem', 'PutItem', 'UpdateItem'] }],
+  ])('grants %s only the item actions it uses, on the items it needs (leading-key prefixes), on the incidents table only', (fn, expected) => {
+    const role = roleOfFunction(fn);
+    const incidents = Object.keys(template.findResources('AWS::DynamoDB::Table')).find((id) => id.includes('Incidents'))!;
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === role))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as (Statement & { Condition?: Record<string, Record<string, unknown>> })[])
+      .filter((st) => [st.Action].flat().some((a) => a.startsWith('dynamodb:')));
+    const byPrefix: Record<string, string[]> = {};
+    for (const st of statements) {
+      expect(st.Effect).toBe('Allow');
+      expect([st.Resource].flat()).toEqual([{ 'Fn::GetAtt': [incidents, 'Arn'] }]);
+      expect(st.Condition?.Null).toEqual({ 'dynamodb:LeadingKeys': 'false' });
+      const prefixes = [st.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']].flat() as string[];
+      for (const prefix of prefixes) byPrefix[prefix] = [...(byPrefix[prefix] ?? []), ...[st.Action].flat().map((a) => a.replace('dynamodb:', ''))].sort();
+    }
+    expect(byPrefix).toEqual(expected);
+  });
+
+  it('runs the decision sweeper every minute', () => {
+    const sweeper = Object.keys(template.findResources('AWS::Lambda::Function')).find((id) => id.startsWith('DecisionSweeper'))!;
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)', Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [sweeper, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } })] });
   });
 
   it('publishes SMS without reaching any topic: every sns:Publish on * sits beside a Deny on every SNS ARN', () => {
