@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Outcome } from '../../functions/adapters/deliveries-ledger.js';
+import { loadHandler } from '../../local/handlers.js';
+import { lambdaContext } from '../../local/http-api.js';
 import { guardDutyFinding } from '../../local/sample-alarms.js';
 import { startFaultProxy, type FaultAction, type FaultProxy } from '../support/fault-proxy.js';
 import { endpoints, sesEmails, smsMessages, testConfig, uniquePrefix } from '../support/local.js';
@@ -25,7 +27,8 @@ let snsProxy: FaultProxy;
 
 beforeAll(async () => {
   sesProxy = await startFaultProxy(endpoints().ses, (req) => {
-    if (!req.path.startsWith('/v2/email/outbound-bulk-emails')) return 'pass';
+    // Only the first test's calls are faulted, by their order.
+    if (!req.path.startsWith('/v2/email/outbound-bulk-emails') || !req.body.includes(`.${bucket}@example.com`)) return 'pass';
     seen.bulk += 1;
     const action = SES_FAULTS[seen.bulk] ?? 'pass';
     if (action !== 'pass') {
@@ -36,7 +39,7 @@ beforeAll(async () => {
   });
   snsProxy = await startFaultProxy(endpoints().sns, (req) => {
     const form = new URLSearchParams(req.body);
-    if (form.get('Action') !== 'Publish' || !form.get('PhoneNumber')) return 'pass';
+    if (form.get('Action') !== 'Publish' || !phones.includes(form.get('PhoneNumber') ?? '')) return 'pass';
     seen.sms += 1;
     const action = SMS_FAULTS[seen.sms] ?? 'pass';
     if (action !== 'pass') faulted.sms.set(form.get('PhoneNumber')!, action);
@@ -128,5 +131,34 @@ describe('faults on the wire, below the SDK', () => {
         `SMS publishes ${seen.sms} (forwarded ${JSON.stringify(snsProxy.forwarded)}, withheld ${snsProxy.withheld}); ` +
         `emails received ${[...received.values()].reduce((a, b) => a + b, 0)} by ${received.size} of ${COUNT} customers; UNCERTAIN email ${totals.email?.uncertain}, sms ${totals.sms?.uncertain}`,
     );
+  });
+
+  it('four concurrent duplicate invocations of the send step: every customer exactly one email, every outcome recorded', async () => {
+    const dupBucket = `dup-${prefix}`;
+    const dupCustomers = makeCustomers(dupBucket, dupBucket, 300);
+    await s.customers.putCustomers(dupCustomers);
+    const incidentId = (await sendAlarm(s, guardDutyFinding({ bucket: dupBucket }))).incidents![0]!.incidentId;
+    await waitForState(s, incidentId, 'Wait for approval');
+    // As if Step Functions ran the send state several times at once (a retried Lambda invocation, a redrive).
+    await s.incidents.setNoticeStatus(incidentId, 'first-notice-1', 'APPROVED');
+    const send = await loadHandler('send-notices');
+    const invoke = (fromChunk: number) => send({ incidentId, noticeId: 'first-notice-1', fromChunk }, lambdaContext('breach-notice-send-notices')) as Promise<{ done: boolean; nextChunk: number }>;
+    // Two from the start and two from later cursors (chunks of 100), so they overlap on different batches.
+    const first = await Promise.allSettled([0, 0, 1, 2].map(invoke));
+    // Those that met a live holder were told so by name; the state machine retries them.
+    for (const r of first) if (r.status === 'rejected') expect((r.reason as Error).name).toBe('BatchInFlightError');
+    let cursor = 0;
+    for (let i = 0; i < 20; i += 1) {
+      const r = (await send({ incidentId, noticeId: 'first-notice-1', fromChunk: cursor }, lambdaContext('breach-notice-send-notices'))) as { done: boolean; nextChunk: number };
+      if (r.done) break;
+      cursor = r.nextChunk;
+    }
+    const received = new Map<string, number>();
+    for (const m of await sesEmails((e) => e.destination.to[0]!.endsWith(`.${dupBucket}@example.com`))) received.set(m.destination.to[0]!, (received.get(m.destination.to[0]!) ?? 0) + 1);
+    expect(received.size).toBe(300);
+    expect([...received.values()].every((n) => n === 1)).toBe(true);
+    const totals = await s.ledger.noticeTotals({ incidentId, noticeId: 'first-notice-1' });
+    expect(totals.email).toMatchObject({ sent: 300, uncertain: 0, failed: 0, unfinished: 0 });
+    console.info(`duplicate invocations: ${first.filter((r) => r.status === 'fulfilled').length} of 4 ran to their end, ${first.filter((r) => r.status === 'rejected').length} met a live holder; emails received ${[...received.values()].reduce((a, b) => a + b, 0)} by ${received.size} customers`);
   });
 });
