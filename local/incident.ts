@@ -1,16 +1,19 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeliveriesLedger } from '../functions/adapters/deliveries-ledger.js';
 import { IncidentsRepository } from '../functions/adapters/incidents-repository.js';
 import { incidentIdSchema } from '../functions/domain/incident.js';
 import { systemClock } from '../functions/shared/clock.js';
 
 /**
- * `npm run incident -- note INCIDENT_ID "text" | close INCIDENT_ID | show INCIDENT_ID`, as OPERATOR
- * (env, default $USER). Notes go into the next update; a closed incident gets its final report at
- * the next update time. Against the twin by default; AWS_ENDPOINT_URL= and INCIDENTS_TABLE for AWS.
+ * `npm run incident -- note INCIDENT_ID "text" | close INCIDENT_ID | show INCIDENT_ID | deliveries INCIDENT_ID`,
+ * as OPERATOR (env, default $USER). Notes go into the next update; a closed incident gets its final
+ * report at the next update time; `deliveries` prints each notice's totals per channel and the ids of
+ * the customers whose delivery is UNCERTAIN, to reconcile with the provider's records. Against the
+ * twin by default; AWS_ENDPOINT_URL=, INCIDENTS_TABLE and DELIVERIES_TABLE for AWS.
  */
 const [command, rawId, ...rest] = process.argv.slice(2);
-const usage = 'usage: npm run incident -- note INCIDENT_ID "text" | close INCIDENT_ID | show INCIDENT_ID';
+const usage = 'usage: npm run incident -- note INCIDENT_ID "text" | close INCIDENT_ID | show INCIDENT_ID | deliveries INCIDENT_ID';
 const id = incidentIdSchema.safeParse(rawId);
 if (!command || !id.success) {
   console.error(usage);
@@ -21,7 +24,8 @@ const client = new DynamoDBClient({
   ...(endpoint !== '' ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   region: process.env.AWS_REGION ?? 'us-east-1',
 });
-const repo = new IncidentsRepository(DynamoDBDocumentClient.from(client), process.env.INCIDENTS_TABLE ?? 'breach-notice-incidents', systemClock);
+const doc = DynamoDBDocumentClient.from(client);
+const repo = new IncidentsRepository(doc, process.env.INCIDENTS_TABLE ?? 'breach-notice-incidents', systemClock);
 const operator = process.env.OPERATOR ?? process.env.USER ?? 'operator';
 
 if (command === 'note' && rest.join(' ').trim()) {
@@ -33,6 +37,17 @@ if (command === 'note' && rest.join(' ').trim()) {
 } else if (command === 'show') {
   const incident = await repo.getIncident(id.data);
   console.log(JSON.stringify({ ...incident, timeline: await repo.listTimeline(id.data) }, null, 2));
+} else if (command === 'deliveries') {
+  const ledger = new DeliveriesLedger(doc, process.env.DELIVERIES_TABLE ?? 'breach-notice-deliveries', systemClock, 1);
+  const notices = (await repo.listNotices(id.data)).sort((a, b) => a.sequence - b.sequence);
+  for (const notice of notices) {
+    const ref = { incidentId: id.data, noticeId: notice.noticeId };
+    const uncertain = await ledger.uncertainRecipients(ref);
+    for (const [channel, totals] of Object.entries(await ledger.noticeTotals(ref))) {
+      const ids = uncertain.filter((u) => u.channel === channel).flatMap((u) => u.customerIds);
+      console.log(JSON.stringify({ noticeId: notice.noticeId, channel, ...totals, uncertainCustomerIds: ids }));
+    }
+  }
 } else {
   console.error(usage);
   process.exit(2);
