@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { connect } from 'node:net';
 import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetEmailTemplateCommand, SESv2Client } from '@aws-sdk/client-sesv2';
@@ -117,6 +118,18 @@ describe('the local twin, driven through its AWS endpoint', () => {
     expect(Object.values(texts).every((list) => list.length === 2)).toBe(true);
     expect((await mails()).some((m) => m.Subject.startsWith('Final report'))).toBe(true);
     expect(await executions()).toHaveLength(1);
+
+    // The operator's reconciliation view: each notice's own totals per channel, and whom to check.
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'local/incident.ts', 'deliveries', incidentId], {
+      env: { ...process.env, BREACH_NOTICE_PORT: new URL(edge).port },
+    });
+    const rows = stdout.trim().split('\n').map((line) => JSON.parse(line) as { noticeId: string; channel: string; sent: number; uncertain: number; uncertainCustomerIds: string[] });
+    expect(rows.map((r) => `${r.noticeId} ${r.channel} ${r.sent} ${r.uncertain} ${r.uncertainCustomerIds.length}`).sort()).toEqual([
+      'first-notice-1 email 1000 0 0',
+      'first-notice-1 sms 334 0 0',
+      'update-2 email 1000 0 0',
+      'update-2 sms 334 0 0',
+    ]);
 
     // What an operator sees through the Step Functions API.
     const machines = await sfn.send(new ListStateMachinesCommand({}));
