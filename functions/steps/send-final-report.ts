@@ -32,6 +32,7 @@ export async function sendFinalReport(incidentId: string, deps: FinalReportDeps)
       sum.uncertain += t.uncertain;
       deliveryLines.push(`${notice.noticeId} ${channel}: sent ${t.sent}, failed ${t.failed}, uncertain ${t.uncertain}, still retryable ${t.retryable}, provider calls ${t.calls}`);
     }
+    for (const line of uncertainLines(notice.noticeId, await deps.ledger.uncertainRecipients(notice))) deliveryLines.push(line);
   }
   const noticeLines = notices.map((n) => {
     const decided = approvals.filter((a) => a.noticeId === n.noticeId && (a.status === 'APPROVED' || a.status === 'REJECTED'));
@@ -49,4 +50,17 @@ export async function sendFinalReport(incidentId: string, deps: FinalReportDeps)
   );
   await deps.incidents.appendTimeline(incidentId, { action: 'final-report-sent', actor: 'send-final-report', detail: { notices: notices.length, ...sum } });
   return { notices: notices.length, ...sum };
+}
+
+/** Ids listed in the report per notice and channel; the rest are one command away. */
+const MAX_LISTED_IDS = 200;
+
+/** Who to reconcile with the provider's records: the provider may or may not have accepted them. */
+function uncertainLines(noticeId: string, batches: { channel: string; customerIds: string[] }[]): string[] {
+  const byChannel = new Map<string, string[]>();
+  for (const b of batches) byChannel.set(b.channel, [...(byChannel.get(b.channel) ?? []), ...b.customerIds]);
+  return [...byChannel].map(([channel, ids]) => {
+    const more = ids.length > MAX_LISTED_IDS ? ` and ${ids.length - MAX_LISTED_IDS} more (npm run incident -- deliveries)` : '';
+    return `${noticeId} ${channel}: to reconcile with the provider's records (uncertain): ${ids.slice(0, MAX_LISTED_IDS).join(', ')}${more}`;
+  });
 }

@@ -1,8 +1,8 @@
 import type { SendBulkEmailCommandInput, SendBulkEmailCommandOutput } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guardDutyFinding } from '../../local/sample-alarms.js';
-import { sesEmails, smsMessages, testConfig, uniquePrefix } from '../support/local.js';
-import { decide, makeCustomers, sendAlarm, startScenario, waitForState, type Scenario } from '../support/scenario.js';
+import { emailsTo, sesEmails, smsMessages, testConfig, uniquePrefix, until } from '../support/local.js';
+import { decide, makeCustomers, sendAlarm, startScenario, waitForState, waitForStatus, type Scenario } from '../support/scenario.js';
 
 const prefix = uniquePrefix('flt');
 const config = testConfig(prefix, { audienceChunkSize: 100 });
@@ -118,5 +118,14 @@ describe('sending under faults', () => {
     // And the timeline reports it.
     const sent = (await s.incidents.listTimeline(incidentId)).find((e) => e.action === 'notice-sent');
     expect(JSON.stringify(sent?.detail)).toContain(`"uncertain":${uncertain}`);
+
+    // The final report names whom to reconcile, by customer id.
+    await s.incidents.closeIncident(incidentId, 'operator@example.com');
+    await decide(s, config.approverEmails[0]!, 'approve', 2);
+    expect(await waitForStatus(s, incidentId, ['SUCCEEDED', 'FAILED'])).toBe('SUCCEEDED');
+    const report = await until(async () => (await emailsTo(config.approverEmails[0]!)).find((m) => m.subject.startsWith('Final report')), 'the final report');
+    const uncertainIds = makeCustomers(bucket, bucket, COUNT).filter((_, i) => emailStatuses[i] === 'UNCERTAIN').map((c) => c.profile.customerId);
+    const line = report.body.text!.split('\n').find((l) => l.includes('first-notice-1 email: to reconcile'));
+    expect(line?.match(/cust-[^,\s]+/g)?.sort()).toEqual(uncertainIds.sort());
   });
 });
