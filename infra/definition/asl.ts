@@ -1,0 +1,117 @@
+import type { WorkflowStepKey } from '../workflow-definition.js';
+
+/*
+ * Typed Amazon States Language (JSONPath) for the states this workflow uses. Property order in
+ * these literals is the order written to the file, so the generated diff stays reviewable.
+ */
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+export interface Retrier {
+  ErrorEquals: string[];
+  IntervalSeconds: number;
+  MaxAttempts: number;
+  BackoffRate: number;
+  MaxDelaySeconds?: number;
+  JitterStrategy?: 'FULL' | 'NONE';
+}
+
+export interface Catcher {
+  ErrorEquals: string[];
+  ResultPath: string;
+  Next: string;
+}
+
+export interface TaskState {
+  Type: 'Task';
+  Resource: string;
+  Comment?: string;
+  Parameters: { FunctionName: string; Payload: Record<string, Json> };
+  TimeoutSecondsPath?: string;
+  ResultSelector?: Record<string, string>;
+  ResultPath: string | null;
+  Retry: Retrier[];
+  Catch: Catcher[];
+  Next: string;
+}
+
+export interface ChoiceState {
+  Type: 'Choice';
+  Choices: ({ Variable: string; Next: string } & ({ StringEquals: string } | { BooleanEquals: boolean }))[];
+  Default: string;
+}
+
+export type State =
+  | TaskState
+  | ChoiceState
+  | { Type: 'Pass'; Result: Json; ResultPath: string; Next: string }
+  | { Type: 'Wait'; TimestampPath: string; Next: string }
+  | { Type: 'Succeed'; Comment?: string }
+  | { Type: 'Fail'; Error: string; Cause: string };
+
+export type States = Record<string, State>;
+
+export interface StateMachine {
+  Comment: string;
+  StartAt: string;
+  States: States;
+}
+
+/** Every Lambda task ends in this state when its retries are spent, with the error at `$.error`. */
+export const WORKFLOW_FAILED = 'Page response team: workflow failed';
+
+/**
+ * The one retry policy of every Lambda task: the Lambda service's transient errors, then our own
+ * `DependencyError` (an AWS dependency failed) and sandbox timeouts, with more patience.
+ */
+export const STANDARD_RETRY: readonly Retrier[] = [
+  {
+    ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'Lambda.Unknown'],
+    IntervalSeconds: 2,
+    MaxAttempts: 4,
+    BackoffRate: 2,
+    JitterStrategy: 'FULL',
+  },
+  { ErrorEquals: ['DependencyError', 'Sandbox.Timedout'], IntervalSeconds: 5, MaxAttempts: 5, BackoffRate: 2, JitterStrategy: 'FULL' },
+];
+
+export interface LambdaTaskOptions {
+  /** The `${...}` substitution that names the function (see WORKFLOW_STEPS). */
+  fn: WorkflowStepKey;
+  comment?: string;
+  /** Invoke with `.waitForTaskToken`: the result is what SendTaskSuccess returned, not a Lambda response. */
+  waitForTaskToken?: boolean;
+  payload: Record<string, Json>;
+  timeoutSecondsPath?: string;
+  /** Fields of the result to keep (ResultSelector); omitted, the whole result goes to resultPath. */
+  result?: string[];
+  resultPath: string | null;
+  /** Step-specific retriers, tried before the standard ones (retrier order is what the twin's interval overrides index). */
+  retry?: Retrier[];
+  /** Step-specific catchers, tried before the catch-all. */
+  catch?: Catcher[];
+  /** Where everything else goes; the workflow-failed state itself must not catch into itself. */
+  catchAll?: Omit<Catcher, 'ErrorEquals'>;
+  next: string;
+}
+
+export function lambdaTask(o: LambdaTaskOptions): TaskState {
+  const from = o.waitForTaskToken ? '$' : '$.Payload';
+  return {
+    Type: 'Task',
+    Resource: o.waitForTaskToken ? 'arn:aws:states:::lambda:invoke.waitForTaskToken' : 'arn:aws:states:::lambda:invoke',
+    Comment: o.comment,
+    Parameters: { FunctionName: `\${${o.fn}}`, Payload: o.payload },
+    TimeoutSecondsPath: o.timeoutSecondsPath,
+    ResultSelector: o.result && Object.fromEntries(o.result.map((field) => [`${field}.$`, `${from}.${field}`])),
+    ResultPath: o.resultPath,
+    Retry: [...(o.retry ?? []), ...STANDARD_RETRY],
+    Catch: [...(o.catch ?? []), { ErrorEquals: ['States.ALL'], ...(o.catchAll ?? { ResultPath: '$.error', Next: WORKFLOW_FAILED }) }],
+    Next: o.next,
+  };
+}
+
+/** The file as committed: 2-space JSON with a trailing newline, so the same builder writes the same bytes. */
+export function toJson(machine: StateMachine): string {
+  return `${JSON.stringify(machine, null, 2)}\n`;
+}
