@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultLocales, supportedLocales } from '../functions/domain/locales.js';
 import { ConfigurationError } from '../functions/shared/errors.js';
 
 const list = z
@@ -21,9 +22,13 @@ export const appConfigSchema = z.object({
   /** Who receives the final report. @default approverEmails */
   reportRecipients: emails.optional(),
   /** @default 'en' */
-  reportLocale: z.enum(['en', 'zh-CN']).default('en'),
+  reportLocale: z.enum(supportedLocales).default('en'),
   /** Locales every notice is written in; customers in other locales get the first. @default en,zh-CN */
-  locales: list.pipe(z.array(z.enum(['en', 'zh-CN'])).min(1)).default(['en', 'zh-CN']),
+  locales: list.pipe(z.array(z.enum(supportedLocales)).min(1)).default([...defaultLocales]),
+  /** `email=locale` pairs: the language of an approver's emails; approvers not named get `reportLocale`. */
+  approverLocales: list
+    .pipe(z.array(z.string().regex(new RegExp(`^[^=\\s]+@[^=\\s]+=(${supportedLocales.join('|')})$`), `entries must look like name@example.com=<${supportedLocales.join('|')}>`)))
+    .default([]),
   /** Hours between customer updates. @default 168 (weekly) */
   updateCadenceHours: int(1, 24 * 90).default(168),
   /** Minutes the approvers have before escalation. @default 240 */
@@ -78,6 +83,10 @@ export function parseAppConfig(read: (key: string) => unknown): AppConfig {
       (c) => c.approvalCodeChannel !== 'sms' || [...c.approverEmails, ...c.backupApproverEmails].every((e) => c.approverPhones.some((p) => p.startsWith(`${e}=`))),
       { path: ['approverPhones'], message: 'with approvalCodeChannel sms, every approver and backup approver needs a phone' },
     )
+    .refine(
+      (c) => c.approverLocales.every((p) => [...c.approverEmails, ...c.backupApproverEmails].includes(p.slice(0, p.lastIndexOf('=')))),
+      { path: ['approverLocales'], message: 'every entry must name an approver or backup approver' },
+    )
     .safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.map((i) => {
@@ -118,6 +127,7 @@ export function functionEnvironment(config: AppConfig, names: ResourceNames): Re
     BACKUP_APPROVER_EMAILS: config.backupApproverEmails.join(','),
     REPORT_RECIPIENTS: (config.reportRecipients ?? config.approverEmails).join(','),
     REPORT_LOCALE: config.reportLocale,
+    APPROVER_LOCALES: config.approverLocales.join(','),
     APPROVAL_BASE_URL: names.approvalBaseUrl,
     COMPANY_NAME: config.companyName,
     COMPANY_CONTACT: config.companyContact ?? config.senderAddress,

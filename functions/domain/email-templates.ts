@@ -1,5 +1,4 @@
-import type { Locale } from './locales.js';
-import { supportedLocales } from './locales.js';
+import { catalogues, supportedLocales, type Locale } from './locales.js';
 import { escapeHtml } from './preview.js';
 
 /**
@@ -37,32 +36,30 @@ const htmlVars = { customerName: '{{{customerNameHtml}}}', affectedData: '{{{aff
 const textVars = { customerName: '{{{customerName}}}', affectedData: '{{{affectedData}}}', nextUpdate: '{{{nextUpdate}}}', incidentId: '{{{incidentId}}}' };
 type Vars = typeof htmlVars;
 
-const noticeBody = {
-  en: (v: Vars) => ({
-    greeting: `Dear ${v.customerName},`,
-    yourData: `What this means for you: the information of yours involved is your ${v.affectedData}.`,
-    happened: 'What happened',
-    done: 'What we have done',
-    todo: 'What you should do now',
-    contact: 'How to reach us',
-    next: `Our next update will come by ${v.nextUpdate}.`,
-    footer: `Reference: ${v.incidentId}. This message was sent to you because your account was affected.`,
-  }),
-  'zh-CN': (v: Vars) => ({
-    greeting: `尊敬的${v.customerName}：`,
-    yourData: `与您相关的信息：您的${v.affectedData}。`,
-    happened: '发生了什么',
-    done: '我们已采取的措施',
-    todo: '您现在应该做什么',
-    contact: '联系我们',
-    next: `我们将在${v.nextUpdate}之前发布下一次更新。`,
-    footer: `参考编号：${v.incidentId}。您收到此邮件是因为您的账户受到影响。`,
-  }),
-};
+/** The catalogue's sentences with template variables as their values. */
+function noticeBody(locale: Locale, v: Vars) {
+  const e = catalogues[locale].noticeEmail;
+  return {
+    greeting: e.greeting({ customerName: v.customerName }),
+    yourData: e.yourData({ affectedData: v.affectedData }),
+    happened: e.happened,
+    done: e.done,
+    todo: e.todo,
+    contact: e.contact,
+    next: e.next({ nextUpdate: v.nextUpdate }),
+    footer: e.footer({ incidentId: v.incidentId }),
+  };
+}
+
+function reportBody(locale: Locale, incidentId: string) {
+  const r = catalogues[locale].finalReport;
+  return { ...r, subject: r.subject({ incidentId: textVars.incidentId, title: '{{{title}}}' }), intro: r.intro({ incidentId }) };
+}
 
 function noticeTemplate(kind: 'first-notice' | 'update', locale: Locale, prefix: string): EmailTemplate {
-  const h = noticeBody[locale](htmlVars);
-  const t = noticeBody[locale](textVars);
+  // The catalogue's words are text like any other: escaped for the HTML part (the variables pass unchanged).
+  const h = htmlEscaped(noticeBody(locale, htmlVars));
+  const t = noticeBody(locale, textVars);
   const list = (key: string) => `<ul>{{#each html.${key}}}<li>{{{this}}}</li>{{/each}}</ul>`;
   const textList = (key: string) => `{{#each ${key}}}- {{{this}}}\n{{/each}}`;
   return {
@@ -102,26 +99,9 @@ function noticeTemplate(kind: 'first-notice' | 'update', locale: Locale, prefix:
   };
 }
 
-const reportBody = {
-  en: (incidentId: string) => ({
-    subject: 'Final report: incident {{{incidentId}}} ({{{title}}})',
-    intro: `Incident ${incidentId} is closed. This is the final report of the customer communication.`,
-    counts: 'Delivery figures',
-    notices: 'Notices and approvals',
-    timeline: 'Timeline',
-  }),
-  'zh-CN': (incidentId: string) => ({
-    subject: '最终报告：事件 {{{incidentId}}}（{{{title}}}）',
-    intro: `事件 ${incidentId} 已关闭。以下是客户沟通的最终报告。`,
-    counts: '送达统计',
-    notices: '通知与审批',
-    timeline: '时间线',
-  }),
-};
-
 function reportTemplate(locale: Locale, prefix: string): EmailTemplate {
-  const h = reportBody[locale](htmlVars.incidentId);
-  const t = reportBody[locale](textVars.incidentId);
+  const h = htmlEscaped(reportBody(locale, htmlVars.incidentId));
+  const t = reportBody(locale, textVars.incidentId);
   const list = (tag: 'ul' | 'ol', key: string) => `<${tag}>{{#each html.${key}}}<li>{{{this}}}</li>{{/each}}</${tag}>`;
   return {
     name: templateName(prefix, 'final-report', locale),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultLocales, supportedLocales, type Locale } from '../domain/locales.js';
 import { ConfigurationError } from './errors.js';
 
 /**
@@ -32,8 +33,18 @@ export const tablesEnv = z.object({
   DELIVERIES_TABLE: z.string().min(1),
 });
 
+const locale = z.enum(supportedLocales);
+
+/** The locale settings; every list of locales comes from the catalogue registry. */
 export const localesEnv = z.object({
-  LOCALES: commaList.pipe(z.array(z.enum(['en', 'zh-CN'])).min(1)).default(['en', 'zh-CN']),
+  LOCALES: commaList.pipe(z.array(locale).min(1)).default([...defaultLocales]),
+  /** The final report's language, and the approval emails' for approvers APPROVER_LOCALES does not name. */
+  REPORT_LOCALE: locale.default('en'),
+  /** `email=locale` pairs: the language of each approver's email. */
+  APPROVER_LOCALES: commaList
+    .pipe(z.array(z.string().transform((pair) => pair.split('=')).pipe(z.tuple([z.email(), locale]))))
+    .transform((pairs): ReadonlyMap<string, Locale> => new Map(pairs))
+    .default(new Map()),
 });
 
 export const senderEnv = z.object({

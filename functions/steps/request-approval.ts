@@ -2,7 +2,7 @@ import type { EmailSender } from '../adapters/email-sender.js';
 import type { Messaging } from '../adapters/messaging.js';
 import type { IncidentsRepository } from '../adapters/incidents-repository.js';
 import { CODE_DIGITS, codeDigest, decisionDeadline, type ApprovalTier } from '../domain/approval.js';
-import type { Locale } from '../domain/locales.js';
+import { catalogues, type Locale } from '../domain/locales.js';
 import { escapeHtml, noticePreviewHtml, noticePreviewText } from '../domain/preview.js';
 import type { Clock } from '../shared/clock.js';
 import { randomDigits, randomId, sha256Hex, shortHash } from '../shared/crypto.js';
@@ -15,6 +15,8 @@ export interface RequestApprovalDeps {
   /** Base URL of the approval pages, e.g. the HTTP API's URL. */
   approvalBaseUrl: string;
   locales: readonly Locale[];
+  /** The language of each approver's email (the previews stay in every locale). @default English for everyone */
+  approverLocale?: (approver: string) => Locale;
   /** Approvals needed; backup approvers need as many, capped at their number. */
   quorum: number;
   /** Where the one-time code goes: the email body, or an SMS to the approver's phone. */
@@ -82,13 +84,22 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
   const incident = await deps.incidents.getIncident(input.incidentId);
   const notice = await deps.incidents.getNotice(input.incidentId, input.noticeId);
   const approvers = deps.approvers[input.tier].filter((a) => !notified.includes(a));
-  // The same for every approver of the tier: rendered once.
-  const subject = `[Approval needed${input.tier === 'backup' ? ', escalated' : ''}] ${notice.kind === 'first-notice' ? 'First customer notice' : `Customer update ${notice.sequence - 1}`} for incident ${incident.incidentId}`;
-  const summary = `Incident ${incident.incidentId}: ${incident.title}. Severity ${incident.severity}; ${incident.impact?.affectedCustomers ?? 0} customers affected; first seen ${incident.firstSeenAt}.`;
-  const previewsHtml = deps.locales
-    .map((l) => (notice.content[l] ? `<h3>${l}</h3><div style="border-left:3px solid #999;padding-left:1em">${noticePreviewHtml(notice.content[l]!, l)}</div>` : ''))
-    .join('\n');
-  const previewsText = deps.locales.map((l) => (notice.content[l] ? `--- ${l} ---\n${noticePreviewText(notice.content[l]!, l)}` : '')).join('\n\n');
+  const previews = {
+    html: deps.locales
+      .map((l) => (notice.content[l] ? `<h3>${l}</h3><div style="border-left:3px solid #999;padding-left:1em">${noticePreviewHtml(notice.content[l]!, l)}</div>` : ''))
+      .join('\n'),
+    text: deps.locales.map((l) => (notice.content[l] ? `--- ${l} ---\n${noticePreviewText(notice.content[l]!, l)}` : '')).join('\n\n'),
+  };
+  const about = {
+    escalated: input.tier === 'backup',
+    update: notice.kind === 'first-notice' ? null : notice.sequence - 1,
+    incidentId: incident.incidentId,
+    title: incident.title,
+    severity: incident.severity,
+    customers: incident.impact?.affectedCustomers ?? 0,
+    firstSeenAt: incident.firstSeenAt,
+    expiresAt,
+  };
   for (const approver of approvers) {
     const linkId = randomId(32);
     const linkHash = sha256Hex(linkId);
@@ -96,28 +107,14 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
     const code = randomDigits(CODE_DIGITS);
     await deps.incidents.putApprovalLink({ linkHash, incidentId: input.incidentId, requestId, approver, expiresAt, codeDigest: codeDigest(linkHash, code) });
     const url = `${deps.approvalBaseUrl.replace(/\/$/, '')}/approvals/${linkId}`;
-    await deps.email.send(
-      [approver],
-      subject,
-      [
-        `<p>${escapeHtml(summary)}</p>`,
-        `<p>Please review the notice below, then open your personal link to approve or reject it (decide by ${escapeHtml(expiresAt)}):</p>`,
-        `<p><a href="${escapeHtml(url)}">${escapeHtml(url)}</a></p>`,
-        deps.codeChannel === 'email'
-          ? `<p>On the page, type this confirmation code: <strong style="font-size:1.3em;letter-spacing:.2em">${code}</strong></p>`
-          : '<p>On the page, type the confirmation code we send to your phone by SMS.</p>',
-        `<p>Opening the link changes nothing; the decision is made on the page with the code. The link and code are yours alone: do not forward them.</p>`,
-        previewsHtml,
-      ].join('\n'),
-      `${summary}\n\nReview the notice below, then decide at your personal link (by ${expiresAt}):\n${url}\n\n${
-        deps.codeChannel === 'email' ? `Confirmation code to type on the page: ${code}` : 'Type the confirmation code we send to your phone by SMS.'
-      }\n\nOpening the link changes nothing; the decision is made on the page with the code.\n\n${previewsText}`,
-    );
+    const locale = deps.approverLocale?.(approver) ?? 'en';
+    const mail = approvalEmail(locale, { ...about, url, code: deps.codeChannel === 'email' ? code : null }, previews);
+    await deps.email.send([approver], mail.subject, mail.html, mail.text);
     if (deps.codeChannel === 'sms') {
       // Out of band: the code never travels with the link, so a stolen mailbox alone cannot decide.
       const phone = deps.phones.get(approver);
       if (!phone) throw new Error(`No phone configured for approver ${approver}`);
-      await deps.messaging.sendSms(phone, `breach-notice approval code for incident ${incident.incidentId}: ${code}. Never share it.`);
+      await deps.messaging.sendSms(phone, catalogues[locale].approvalEmail.sms({ incidentId: incident.incidentId, code }));
     }
     await deps.incidents.markApproverNotified(input.incidentId, requestId, approver);
   }
@@ -127,4 +124,40 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
     detail: { noticeId: input.noticeId, requestId, tier: input.tier, approversEmailed: approvers.length, expiresAt, supersededRequests: superseded },
   });
   return { requestId, emailed: approvers.length };
+}
+
+export interface ApprovalEmailFacts {
+  escalated: boolean;
+  /** Null for the first notice. */
+  update: number | null;
+  incidentId: string;
+  title: string;
+  severity: string;
+  customers: number;
+  firstSeenAt: string;
+  expiresAt: string;
+  url: string;
+  /** The one-time code when the email carries it; null when it goes by SMS. */
+  code: string | null;
+}
+
+/** One approver's email in their language; `previews` (every configured locale) are already rendered. */
+export function approvalEmail(locale: Locale, f: ApprovalEmailFacts, previews: { html: string; text: string }): { subject: string; html: string; text: string } {
+  const t = catalogues[locale].approvalEmail;
+  const summary = t.summary(f);
+  const codeStrong = f.code === null ? '' : `<strong style="font-size:1.3em;letter-spacing:.2em">${f.code}</strong>`;
+  return {
+    subject: t.subject(f),
+    html: [
+      `<p>${escapeHtml(summary)}</p>`,
+      `<p>${escapeHtml(t.reviewHtml({ by: f.expiresAt }))}</p>`,
+      `<p><a href="${escapeHtml(f.url)}">${escapeHtml(f.url)}</a></p>`,
+      `<p>${f.code === null ? escapeHtml(t.codeBySmsHtml) : t.codeInEmailHtml({ code: codeStrong })}</p>`,
+      `<p>${escapeHtml(`${t.linkChangesNothing} ${t.doNotForward}`)}</p>`,
+      previews.html,
+    ].join('\n'),
+    text: `${summary}\n\n${t.reviewText({ by: f.expiresAt })}\n${f.url}\n\n${
+      f.code === null ? t.codeBySmsText : t.codeInEmailText({ code: f.code })
+    }\n\n${t.linkChangesNothing}\n\n${previews.text}`,
+  };
 }

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { allEmailTemplates, templateName } from '../../functions/domain/email-templates.js';
 import { chunk, summariseImpact } from '../../functions/domain/impact.js';
-import { formatList, resolveLocale } from '../../functions/domain/locales.js';
+import { catalogues, resolveLocale } from '../../functions/domain/locales.js';
 import { customerReplacementData, draftNotice, renderSms, type DraftInput } from '../../functions/domain/notice.js';
 import { noticePreviewHtml } from '../../functions/domain/preview.js';
 
@@ -85,7 +85,7 @@ describe('drafting', () => {
     });
     const en = draftNotice(input(), 'en');
     expect(renderSms(en, 'email address')).toMatch(/^Example Co\.: a security incident on .* involved your email address\./);
-    expect(formatList(['a'], 'en')).toBe('a');
+    expect(catalogues.en.formatList(['a'])).toBe('a');
   });
 
   it('the approval preview escapes HTML from any source', () => {
@@ -102,9 +102,29 @@ describe('locales and templates', () => {
     ['zh-TW', 'zh-CN'],
     ['en-GB', 'en'],
     ['fr-FR', 'en'],
+    ['es-MX', 'en'],
     [undefined, 'en'],
   ] as const)('%s -> %s', (given, expected) => {
     expect(resolveLocale(given, ['en', 'zh-CN'])).toBe(expected);
+  });
+
+  it('a configured Spanish reaches every Spanish speaker; unconfigured locales get the first configured', () => {
+    expect(resolveLocale('es-MX', ['en', 'es'])).toBe('es');
+    expect(resolveLocale('ES', ['zh-CN', 'es'])).toBe('es');
+    expect(resolveLocale('de-DE', ['zh-CN', 'es'])).toBe('zh-CN');
+  });
+
+  it('Spanish: whole sentences with agreement, dates and lists as Spanish writes them', () => {
+    const n = draftNotice(input({ kind: 'update', sequence: 2 }), 'es');
+    expect(n.subject).toBe('Actualización 1 sobre el incidente de seguridad en Example Co.');
+    expect(n.whatHappened).toMatch(/^El 20 de noviembre de 2026 a las 8:10 \(UTC\), nuestro sistema de supervisión/);
+    expect(n.whatHappened).toContain('Es posible que 3 clientes se hayan visto afectados.');
+    expect(n.whatHappened).toContain('dirección de correo electrónico, nombre, contraseña (almacenada en forma de hash) y datos de la tarjeta de pago.');
+    expect(n.actionsTaken.at(-1)).toBe('La investigación continúa; no hay novedades desde nuestro último mensaje.');
+    expect(catalogues.es.formatTime('2026-11-20T01:05:00Z')).toBe('20 de noviembre de 2026 a la 1:05 (UTC)');
+    expect(catalogues.es.formatList(['nombre', 'historial de transacciones'])).toBe('nombre e historial de transacciones');
+    const one = draftNotice(input({ incident: { ...input().incident, impact: { ...impact, affectedCustomers: 1 } } }), 'es');
+    expect(one.whatHappened).toContain('Es posible que 1 cliente se haya visto afectado.');
   });
 
   it('every variable a notice template uses is one drafting or the per-customer data provides', () => {

@@ -1,0 +1,169 @@
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { say, type TextKey } from '../../functions/domain/approval-text.js';
+import { allEmailTemplates, templateName } from '../../functions/domain/email-templates.js';
+import { alarmSources } from '../../functions/domain/incident.js';
+import { catalogues, supportedLocales, type Locale } from '../../functions/domain/locales.js';
+import { dataCategories } from '../../functions/domain/locales/catalogue.js';
+import { customerReplacementData, draftNotice, renderSms, type DraftInput, type NoticeKind } from '../../functions/domain/notice.js';
+import { noticePreviewHtml, noticePreviewText } from '../../functions/domain/preview.js';
+import { localesEnv } from '../../functions/shared/config.js';
+import { approvalEmail } from '../../functions/steps/request-approval.js';
+import { functionEnvironment, parseAppConfig } from '../../infra/config.js';
+
+const handlebars = createRequire(createRequire(import.meta.url).resolve('aws-ses-v2-local'))('handlebars') as {
+  compile: (source: string, options?: { noEscape: boolean }) => (data: unknown) => string;
+};
+
+const others = supportedLocales.filter((l) => l !== 'en');
+// The directory refuses a customer without data categories, so every spread names at least one.
+const spreads: string[][] = [['email'], ['name', 'password'], ['payment_card', 'transaction_history'], ['api_keys', 'crypto_assets'], [...dataCategories]];
+const company = { name: 'Acme Bank', contact: 'help@acme.example', incidentPageUrl: 'https://status.acme.example/incident' };
+
+const draft = (kind: NoticeKind, categories: string[], customers: number, locale: Locale) => {
+  const input: DraftInput = {
+    kind,
+    sequence: kind === 'first-notice' ? 1 : 3,
+    incident: {
+      incidentId: 'inc-20261120-0123456789ab',
+      source: alarmSources[categories.length % alarmSources.length]!,
+      firstSeenAt: '2026-11-20T08:10:00Z',
+      impact: { affectedCustomers: customers, byDataCategory: Object.fromEntries(categories.map((c) => [c, 1])), byJurisdiction: {}, byLocale: {}, byChannel: {} },
+    },
+    progressNotes: [],
+    company,
+    nextUpdateAt: '2026-11-27T13:00:00Z',
+  };
+  return draftNotice(input, locale);
+};
+
+/** What a reader gets: the email (subject, HTML without tags, text) and the SMS, per notice kind, data spread and locale. */
+function renderedNotices(locale: Locale): { what: string; text: string }[] {
+  const out: { what: string; text: string }[] = [];
+  for (const kind of ['first-notice', 'update'] as const)
+    for (const [i, categories] of spreads.entries()) {
+      const content = draft(kind, categories, i === 0 ? 1 : 250, locale);
+      const perCustomer = customerReplacementData('Ann Lee', categories, locale);
+      const data = { ...content, ...perCustomer, incidentId: 'inc-20261120-0123456789ab' };
+      const template = allEmailTemplates('bn').find((t) => t.name === templateName('bn', kind, locale))!;
+      const what = `${locale} ${kind} [${categories.join(',')}]`;
+      out.push({ what: `${what} subject`, text: content.subject });
+      out.push({ what: `${what} email html`, text: stripTags(handlebars.compile(template.html)(data)) });
+      out.push({ what: `${what} email text`, text: handlebars.compile(template.text)(data) });
+      out.push({ what: `${what} sms`, text: renderSms(content, perCustomer.affectedData) });
+      out.push({ what: `${what} preview`, text: `${stripTags(noticePreviewHtml(content, locale))}\n${noticePreviewText(content, locale)}` });
+    }
+  const report = allEmailTemplates('bn').find((t) => t.name === templateName('bn', 'final-report', locale))!;
+  const lines = { deliveryLines: ['first-notice-1 email: sent 3'], noticeLines: ['first-notice-1 (SENT)'], timelineLines: ['2026-11-20T08:10:00Z notice-drafted'] };
+  const reportData = { incidentId: 'inc-1', title: 'Access keys exposed', ...lines, html: { incidentId: 'inc-1', ...lines } };
+  for (const part of ['subject', 'html', 'text'] as const) out.push({ what: `${locale} final report ${part}`, text: stripTags(handlebars.compile(report[part])(reportData)) });
+  for (const code of ['123456', null])
+    for (const update of [null, 2]) {
+      const facts = { escalated: update !== null, update, incidentId: 'inc-1', title: 'Access keys exposed', severity: 'HIGH', customers: 250, firstSeenAt: '2026-11-20T08:10:00Z', expiresAt: '2026-11-20T12:10:00Z', url: 'https://approve.example/approvals/x', code };
+      const mail = approvalEmail(locale, facts, { html: '', text: '' });
+      for (const part of ['subject', 'html', 'text'] as const) out.push({ what: `${locale} approval email ${part} (code ${code}, update ${update})`, text: stripTags(mail[part]) });
+    }
+  out.push({ what: `${locale} approval sms`, text: catalogues[locale].approvalEmail.sms({ incidentId: 'inc-1', code: '123456' }) });
+  const pageParams = { left: 3, count: 1, quorum: 2, by: 'ann@acme.example', at: '2026-11-20T09:00:00Z', digits: 6, approver: 'ann@acme.example', names: 'ann@acme.example', id: 'inc-1' };
+  for (const key of Object.keys(catalogues.en.approvalPage) as TextKey[]) out.push({ what: `${locale} page ${key}`, text: stripTags(say(locale, key, pageParams)) });
+  return out;
+}
+
+function stripTags(html: string): string {
+  return html.replace(/<[^>]+>/g, ' ');
+}
+
+describe('locale catalogues', () => {
+  it('every catalogue has every entry of the English one (the type checker enforces it; this catches casts)', () => {
+    for (const locale of others) expect(shape(catalogues[locale]), locale).toEqual(shape(catalogues.en));
+  });
+
+  it.each(supportedLocales)('%s: every notice, report, approval email and page renders whole sentences', (locale) => {
+    const problems: string[] = [];
+    for (const { what, text } of renderedNotices(locale)) {
+      if (!text.trim()) problems.push(`${what}: empty`);
+      const leftover = /[{}]|\$\{|undefined|null|NaN|\[object /.exec(text);
+      if (leftover) problems.push(`${what}: leftover ${leftover[0]}`);
+      const doubledWord = /(?<![\p{L}\p{N}])(\p{L}{2,})\s+\1(?![\p{L}\p{N}])/iu.exec(text);
+      if (doubledWord) problems.push(`${what}: doubled word "${doubledWord[0]}"`);
+      const doubledPunctuation = /[.,;:!?。，；：！？、]\s*[.,;:!?。，；：！？、]/u.exec(text);
+      if (doubledPunctuation) problems.push(`${what}: doubled punctuation "${doubledPunctuation[0]}" in ${text}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it.each(others)('%s: nothing is left in English', (locale) => {
+    const untranslated = leaves(catalogues[locale])
+      .filter(([path, text]) => path !== 'language' && wordsOf(text) !== '' && wordsOf(text) === wordsOf(leafAt(catalogues.en, path)))
+      .map(([path, text]) => `${path}: ${text}`);
+    expect(untranslated).toEqual([]);
+  });
+
+  it('an approver reads the approval email in their language; the code and link stay where tools find them', () => {
+    const facts = { escalated: true, update: 1, incidentId: 'inc-1', title: 'Keys exposed', severity: 'HIGH', customers: 1, firstSeenAt: '2026-11-20T08:10:00Z', expiresAt: '2026-11-20T12:10:00Z', url: 'https://a.example/approvals/x', code: '042917' };
+    const previews = { html: '<h3>en</h3>preview', text: '--- en ---\npreview' };
+    const en = approvalEmail('en', facts, previews);
+    expect(en.subject).toBe('[Approval needed, escalated] Customer update 1 for incident inc-1');
+    expect(en.text).toContain('Confirmation code to type on the page: 042917');
+    expect(en.text).toContain('1 customer affected;');
+    const es = approvalEmail('es', facts, previews);
+    expect(es.subject).toBe('[Aprobación requerida, escalada] Actualización 1 para clientes del incidente inc-1');
+    expect(es.text).toContain('1 cliente afectado;');
+    expect(es.html).toContain('letter-spacing:.2em">042917</strong>');
+    expect(es.text).toContain('--- en ---\npreview');
+    expect(approvalEmail('zh-CN', { ...facts, code: null }, previews).text).toContain('请输入我们通过短信发送到您手机的验证码。');
+  });
+
+  it('approver locales are a deployment setting that reaches the function environment', () => {
+    const context: Record<string, unknown> = {
+      'breach-notice:senderAddress': 'notices@acme.example',
+      'breach-notice:approverEmails': 'ciso@acme.example,legal@acme.example',
+      'breach-notice:backupApproverEmails': 'ceo@acme.example',
+      'breach-notice:approverLocales': 'legal@acme.example=es,ceo@acme.example=zh-CN',
+    };
+    const config = parseAppConfig((key) => context[key]);
+    const names = { incidentsTable: 'i', customersTable: 'c', deliveriesTable: 'd', idempotencyTable: 'x', responseTeamTopicArn: 'arn:t', stateMachineArn: 'arn:s', approvalBaseUrl: 'https://a.example' };
+    const env = localesEnv.parse(functionEnvironment(config, names));
+    expect([...env.APPROVER_LOCALES]).toEqual([['legal@acme.example', 'es'], ['ceo@acme.example', 'zh-CN']]);
+    expect(env.REPORT_LOCALE).toBe('en');
+    expect(() => parseAppConfig((key) => ({ ...context, 'breach-notice:approverLocales': 'legal@acme.example=de' })[key])).toThrow(/approverLocales=.*name@example\.com=<en\|zh-CN\|es>/);
+    expect(() => parseAppConfig((key) => ({ ...context, 'breach-notice:approverLocales': 'eve@acme.example=es' })[key])).toThrow(/approverLocales=.*approver/);
+    expect(() => parseAppConfig((key) => ({ ...context, 'breach-notice:locales': 'en,de' })[key])).toThrow(/locales=/);
+  });
+});
+
+/** Every entry of a catalogue as a path, functions included. */
+function shape(value: unknown, path = ''): string[] {
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => shape(v, `${path}.${k}`));
+  return [path];
+}
+
+/**
+ * Every entry rendered with placeholder values: a function is called with a parameter object whose
+ * every value is a marker (names, URLs, ids and numbers are the same in every language), so only
+ * the catalogue's own words remain to compare.
+ */
+function leaves(catalogue: object): [string, string][] {
+  return shape(catalogue)
+    .map((path) => path.slice(1))
+    .map((path) => [path, leafAt(catalogue, path)]);
+}
+
+const sample = new Proxy({} as Record<string, unknown>, {
+  get: (_, key) => (key === 'source' ? 'macie' : key === 'update' || key === 'customers' ? 2 : key === 'escalated' ? true : `⟦${String(key)}⟧`),
+});
+
+function leafAt(catalogue: object, path: string): string {
+  const value = path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], catalogue);
+  if (path === 'formatTime') return (value as (iso: string) => string)('2026-11-20T08:10:00Z');
+  if (path === 'formatList') return (value as (items: string[]) => string)(['⟦a⟧', '⟦b⟧', '⟦c⟧']);
+  return typeof value === 'function' ? String(value(sample)) : String(value);
+}
+
+/** The words of a sentence, without markers, digits and punctuation. */
+function wordsOf(text: string): string {
+  return text
+    .replace(/⟦[^⟧]*⟧/g, ' ')
+    .replace(/[^\p{L}]+/gu, ' ')
+    .trim();
+}
