@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import type { EnvironmentValues } from '../functions/shared/environment.js';
 import { defaultLocales, supportedLocales } from '../functions/domain/locales.js';
 import { ConfigurationError } from '../functions/shared/errors.js';
+import { FUNCTIONS } from './functions.js';
 
 const list = z
   .union([z.string(), z.array(z.string())])
@@ -37,6 +39,8 @@ export const appConfigSchema = z.object({
   escalationTimeoutMinutes: int(5, 7 * 24 * 60).default(240),
   /** GuardDuty findings at or above this severity start an incident. @default 7 */
   guardDutySeverityThreshold: z.coerce.number().min(1).max(10).default(7),
+  /** Severity (0-10) given to incidents started by a CloudWatch alarm, which carries none. @default 7 */
+  cloudWatchAlarmSeverity: z.coerce.number().min(0).max(10).default(7),
   /** Security Hub severity labels that start an incident. @default HIGH,CRITICAL */
   securityHubLabels: list.pipe(z.array(z.enum(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'])).min(1)).default(['HIGH', 'CRITICAL']),
   /** CloudWatch alarms whose name starts with this start an incident. @default 'security-' */
@@ -64,6 +68,10 @@ export const appConfigSchema = z.object({
   templatePrefix: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default('breach-notice'),
   /** Customers per audience chunk (one send iteration handles up to 20 chunks). @default 500 */
   audienceChunkSize: int(1, 2000).default(500),
+  /** SMS publishes in flight at once per send iteration; keep under the account's SNS SMS rate. @default 10 */
+  smsConcurrency: int(1, 50).default(10),
+  /** Alphanumeric sender id for customer SMS, where the destination country allows one. @default none (SNS chooses) */
+  smsSenderId: z.string().regex(/^[A-Za-z0-9]{1,11}$/).optional(),
 });
 
 export type AppConfig = z.infer<typeof appConfigSchema>;
@@ -104,17 +112,28 @@ export interface ResourceNames {
   deliveriesTable: string;
   idempotencyTable: string;
   responseTeamTopicArn: string;
-  stateMachineArn?: string;
+  stateMachineArn: string;
   approvalBaseUrl: string;
   configurationSet?: string;
 }
 
+/** Chunks one send iteration takes: 20 x 500 customers keeps a big audience to few loop iterations (history events). */
+const MAX_CHUNKS_PER_INVOCATION = 20;
+/** A send iteration stops taking chunks when less than this remains: the longest a chunk may take. */
+const SEND_RESERVE_MS = 120_000;
+/** Provider calls that take longer end UNCERTAIN (see functions/shared/clients.ts). */
+const PROVIDER_REQUEST_TIMEOUT_MS = 15_000;
+const PROVIDER_CONNECT_TIMEOUT_MS = 3_000;
+/** Where the response team's page links an execution; the handler fills `{region}` and `{executionArn}`. */
+const EXECUTION_CONSOLE_URL = 'https://{region}.console.aws.amazon.com/states/home?region={region}#/v2/executions/details/{executionArn}';
+
 /**
- * Environment every function receives, from the settings and the resource names. The stack passes
- * CloudFormation tokens as names; the local twin passes its own: the handlers cannot tell.
+ * A value for every variable of the environment contract, from the settings and the resource names;
+ * each function receives only its own (infra/functions.ts). The stack passes CloudFormation tokens as
+ * names; the local twin passes its own: the handlers cannot tell.
  */
-export function functionEnvironment(config: AppConfig, names: ResourceNames): Record<string, string> {
-  const env: Record<string, string> = {
+export function functionEnvironment(config: AppConfig, names: ResourceNames): EnvironmentValues {
+  return {
     INCIDENTS_TABLE: names.incidentsTable,
     CUSTOMERS_TABLE: names.customersTable,
     DELIVERIES_TABLE: names.deliveriesTable,
@@ -140,8 +159,17 @@ export function functionEnvironment(config: AppConfig, names: ResourceNames): Re
     APPROVAL_QUORUM: String(config.approvalQuorum),
     APPROVAL_CODE_CHANNEL: config.approvalCodeChannel,
     APPROVER_PHONES: config.approverPhones.join(','),
+    STATE_MACHINE_ARN: names.stateMachineArn,
+    SES_CONFIGURATION_SET: names.configurationSet,
+    EXECUTION_CONSOLE_URL,
+    CLOUDWATCH_ALARM_SEVERITY: String(config.cloudWatchAlarmSeverity),
+    MAX_CHUNKS_PER_INVOCATION: String(MAX_CHUNKS_PER_INVOCATION),
+    RESERVE_MS: String(SEND_RESERVE_MS),
+    // The claim lease must outlive the sender, so a live sender is never taken over.
+    CLAIM_LEASE_SECONDS: String(FUNCTIONS['send-notices'].timeoutSeconds + 60),
+    SMS_CONCURRENCY: String(config.smsConcurrency),
+    SMS_SENDER_ID: config.smsSenderId,
+    PROVIDER_REQUEST_TIMEOUT_MS: String(PROVIDER_REQUEST_TIMEOUT_MS),
+    PROVIDER_CONNECT_TIMEOUT_MS: String(PROVIDER_CONNECT_TIMEOUT_MS),
   };
-  if (names.stateMachineArn) env.STATE_MACHINE_ARN = names.stateMachineArn;
-  if (names.configurationSet) env.SES_CONFIGURATION_SET = names.configurationSet;
-  return env;
 }

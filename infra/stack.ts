@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
@@ -7,11 +7,10 @@ import { functionEnvironment, type AppConfig } from './config.js';
 import { acknowledgeFindings } from './nag-acknowledgements.js';
 import { AlarmIntake } from './constructs/alarm-intake.js';
 import { ApprovalApi } from './constructs/approval-api.js';
-import { BreachNoticeFunction } from './constructs/breach-notice-function.js';
 import { DataTables } from './constructs/data-tables.js';
 import { DecisionSweeper } from './constructs/decision-sweeper.js';
+import { describedFunction, grantDescribed, type FunctionResources } from './constructs/described-function.js';
 import { IncidentWorkflow } from './constructs/incident-workflow.js';
-import { grantItemActions } from './constructs/item-grants.js';
 import { NotificationChannels } from './constructs/notification-channels.js';
 
 export interface BreachNoticeStackProps extends StackProps {
@@ -37,28 +36,19 @@ export class BreachNoticeStack extends Stack {
     const data = new DataTables(this, 'Data', { key });
     const channels = new NotificationChannels(this, 'Channels', { templatePrefix: config.templatePrefix, key });
 
-    const approvalPage = new BreachNoticeFunction(this, 'ApprovalPage', {
-      handlerName: 'approval-page',
-      environment: {
-        INCIDENTS_TABLE: data.tables.incidents.tableName,
-        LOCALES: config.locales.join(','),
-        RESPONSE_TEAM_TOPIC_ARN: channels.responseTeamTopic.topicArn,
-      },
-    });
-    channels.responseTeamTopic.grantPublish(approvalPage);
-    const approvals = new ApprovalApi(this, 'Approvals', { handler: approvalPage });
-
     const names = {
       incidentsTable: data.tables.incidents.tableName,
       customersTable: data.tables.customers.tableName,
       deliveriesTable: data.tables.deliveries.tableName,
       idempotencyTable: data.tables.idempotency.tableName,
       responseTeamTopicArn: channels.responseTeamTopic.topicArn,
-      approvalBaseUrl: config.approvalBaseUrl || approvals.url,
+      // Both exist only further down, and only the functions built after them read them.
+      approvalBaseUrl: config.approvalBaseUrl || Lazy.string({ produce: () => approvals.url }),
+      stateMachineArn: Lazy.string({ produce: () => workflow.stateMachine.stateMachineArn }),
       configurationSet: channels.configurationSet.configurationSetName,
     };
     const senderDomain = config.senderAddress.split('@')[1]!;
-    const workflow = new IncidentWorkflow(this, 'Workflow', {
+    const resources: FunctionResources = {
       tables: data.tables,
       responseTeamTopic: channels.responseTeamTopic,
       environment: functionEnvironment(config, names),
@@ -67,23 +57,17 @@ export class BreachNoticeStack extends Stack {
         configurationSetArn: this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: channels.configurationSet.configurationSetName }),
         templateArnPattern: this.formatArn({ service: 'ses', resource: 'template', resourceName: `${config.templatePrefix}-*` }),
       },
-    });
-    // Internet-facing: only the items a link resolves to and the decision writes, never a scan or another table.
-    grantItemActions(approvalPage, data.tables.incidents, [
-      { prefixes: ['LINK#'], actions: ['GetItem', 'UpdateItem'] },
-      { prefixes: ['INC#'], actions: ['GetItem', 'UpdateItem', 'PutItem'] },
-      { prefixes: ['CALLBACK#'], actions: ['PutItem', 'DeleteItem'] },
-    ]);
-    workflow.grantTaskDecision(approvalPage);
-    new DecisionSweeper(this, 'DecisionSweeper', { incidentsTable: data.tables.incidents, workflow, responseTeamTopic: channels.responseTeamTopic });
+    };
 
-    const intake = new BreachNoticeFunction(this, 'Intake', {
-      handlerName: 'intake',
-      environment: functionEnvironment(config, { ...names, stateMachineArn: workflow.stateMachine.stateMachineArn }),
-    });
-    data.tables.incidents.grantReadWriteData(intake);
-    workflow.stateMachine.grantStartExecution(intake);
-    channels.responseTeamTopic.grantPublish(intake);
+    const approvalPage = describedFunction(this, 'ApprovalPage', 'approval-page', resources.environment);
+    const approvals = new ApprovalApi(this, 'Approvals', { handler: approvalPage });
+    const workflow = new IncidentWorkflow(this, 'Workflow', resources);
+    const withMachine = { ...resources, stateMachine: workflow.stateMachine };
+    grantDescribed(approvalPage, 'approval-page', withMachine);
+    new DecisionSweeper(this, 'DecisionSweeper', withMachine);
+
+    const intake = describedFunction(this, 'Intake', 'intake', resources.environment);
+    grantDescribed(intake, 'intake', withMachine);
     const alarmIntake = new AlarmIntake(this, 'AlarmIntake', { intake, patterns: alarmPatterns(config), responseTeamTopic: channels.responseTeamTopic });
 
     acknowledgeFindings(this, { workflow, approvals, alarmIntake, customersTable: data.tables.customers, templatePrefix: config.templatePrefix });

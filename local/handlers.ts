@@ -1,13 +1,13 @@
-import type { WorkflowStepEntry } from '../infra/workflow-definition.js';
+import type { FunctionName } from '../infra/functions.js';
 import type { LambdaHandler } from './workflow-engine.js';
 
 type Loader = () => Promise<{ handler: unknown }>;
 
 /**
  * The handler modules Lambda runs, loaded lazily: each reads its configuration at load, so the
- * environment must be in place first. Typed by the workflow's step map, so a new step cannot be missed.
+ * environment must be in place first. Typed by the function descriptors, so a new function cannot be missed.
  */
-const loaders: Record<WorkflowStepEntry | 'intake' | 'approval-page' | 'redeliver-decisions', Loader> = {
+const loaders: Record<FunctionName, Loader> = {
   'assess-impact': () => import('../functions/handlers/assess-impact.js'),
   'page-response-team': () => import('../functions/handlers/page-response-team.js'),
   'draft-notice': () => import('../functions/handlers/draft-notice.js'),

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { AlreadyExistsException, CreateEmailTemplateCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { functionEnvironment, type AppConfig } from '../infra/config.js';
+import { functionEnvironment, type AppConfig, type ResourceNames } from '../infra/config.js';
+import { unionEnvironment } from '../infra/functions.js';
 import type { EventPattern } from '../infra/alarm-patterns.js';
 import { TABLES, type TableName } from '../infra/tables.js';
 import { readDefinition, substitute, WORKFLOW_STEPS, type WorkflowStepKey } from '../infra/workflow-definition.js';
@@ -51,6 +52,14 @@ export interface LocalSystem {
 }
 
 export const localFunctionArn = (entry: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:breach-notice-${entry}`;
+
+/**
+ * The variables of every function at once, from the stack's descriptors and values: in one process
+ * the handlers share `process.env`, so the twin sets the union of what each deployed function gets.
+ */
+export function handlersEnvironment(config: AppConfig, names: ResourceNames): Record<string, string> {
+  return unionEnvironment(functionEnvironment(config, names));
+}
 
 /**
  * Creates on the emulators the tables, templates and topics of the synthesized stack (see
@@ -124,7 +133,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-    ...functionEnvironment(options.config, {
+    ...handlersEnvironment(options.config, {
       incidentsTable: tables.incidents,
       customersTable: tables.customers,
       deliveriesTable: tables.deliveries,

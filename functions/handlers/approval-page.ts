@@ -1,19 +1,19 @@
 import { APIGatewayProxyEventV2Schema } from '@aws-lambda-powertools/parser/schemas';
 import type { APIGatewayProxyEventV2 } from '@aws-lambda-powertools/parser/types';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
 import { IncidentsRepository } from '../adapters/incidents-repository.js';
 import { pageLocale } from '../domain/approval-text.js';
 import { SnsMessaging } from '../adapters/messaging.js';
 import { StepFunctionsWorkflow } from '../adapters/workflow.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo, sfn, sns } from '../shared/clients.js';
-import { localesEnv, parseConfig } from '../shared/config.js';
+import { parseConfig } from '../shared/config.js';
+import { pick } from '../shared/environment.js';
 import { stepHandler } from '../shared/handler.js';
 import { logger } from '../shared/powertools.js';
 import { CSRF_COOKIE, decideApproval, showApproval, type PageResponse } from '../steps/approval-page.js';
 
-const config = parseConfig(localesEnv.extend({ INCIDENTS_TABLE: z.string().min(1), RESPONSE_TEAM_TOPIC_ARN: z.string().startsWith('arn:') }));
+const config = parseConfig(pick('LOCALES', 'INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN'));
 const messaging = new SnsMessaging(sns);
 const deps = {
   incidents: new IncidentsRepository(dynamo, config.INCIDENTS_TABLE, systemClock),

@@ -4,12 +4,13 @@ import { IncidentsRepository } from '../adapters/incidents-repository.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo } from '../shared/clients.js';
-import { parseConfig, positiveInt, tablesEnv } from '../shared/config.js';
+import { parseConfig } from '../shared/config.js';
+import { pick } from '../shared/environment.js';
 import { publishMetrics, stepHandler } from '../shared/handler.js';
 import { logger } from '../shared/powertools.js';
 import { assessImpact } from '../steps/assess-impact.js';
 
-const config = parseConfig(tablesEnv.extend({ AUDIENCE_CHUNK_SIZE: positiveInt.max(2000).default(500) }));
+const config = parseConfig(pick('INCIDENTS_TABLE', 'CUSTOMERS_TABLE', 'AUDIENCE_CHUNK_SIZE'));
 const deps = {
   incidents: new IncidentsRepository(dynamo, config.INCIDENTS_TABLE, systemClock),
   customers: new CustomersRepository(dynamo, config.CUSTOMERS_TABLE),

@@ -3,19 +3,12 @@ import { IncidentsRepository } from '../adapters/incidents-repository.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo } from '../shared/clients.js';
-import { localesEnv, parseConfig, positiveInt } from '../shared/config.js';
+import { parseConfig } from '../shared/config.js';
+import { pick } from '../shared/environment.js';
 import { stepHandler } from '../shared/handler.js';
 import { draftNoticeStep } from '../steps/draft-notice.js';
 
-const config = parseConfig(
-  localesEnv.extend({
-    INCIDENTS_TABLE: z.string().min(1),
-    COMPANY_NAME: z.string().min(1),
-    COMPANY_CONTACT: z.string().min(1),
-    INCIDENT_PAGE_URL: z.url(),
-    UPDATE_CADENCE_SECONDS: positiveInt,
-  }),
-);
+const config = parseConfig(pick('LOCALES', 'INCIDENTS_TABLE', 'COMPANY_NAME', 'COMPANY_CONTACT', 'INCIDENT_PAGE_URL', 'UPDATE_CADENCE_SECONDS'));
 const deps = {
   incidents: new IncidentsRepository(dynamo, config.INCIDENTS_TABLE, systemClock),
   clock: systemClock,

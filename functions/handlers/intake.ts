@@ -10,23 +10,16 @@ import { SnsMessaging } from '../adapters/messaging.js';
 import { StepFunctionsWorkflow } from '../adapters/workflow.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo, sfn, sns } from '../shared/clients.js';
-import { parseConfig, positiveInt } from '../shared/config.js';
+import { parseConfig } from '../shared/config.js';
 import { shortHash } from '../shared/crypto.js';
+import { pick } from '../shared/environment.js';
 import { MalformedAlarmError, UnknownAlarmError } from '../shared/errors.js';
 import { publishMetrics } from '../shared/handler.js';
 import { logger, tracer } from '../shared/powertools.js';
 import { intakeAlarm, rejectAlarm, type IntakeResult } from '../steps/intake.js';
 
 const config = parseConfig(
-  z.object({
-    INCIDENTS_TABLE: z.string().min(1),
-    STATE_MACHINE_ARN: z.string().startsWith('arn:'),
-    RESPONSE_TEAM_TOPIC_ARN: z.string().startsWith('arn:'),
-    MANUAL_ALARM_SOURCE: z.string().min(1).default('breach-notice.manual'),
-    CLOUDWATCH_ALARM_SEVERITY: z.coerce.number().min(0).max(10).default(7),
-    APPROVAL_TIMEOUT_SECONDS: positiveInt,
-    ESCALATION_TIMEOUT_SECONDS: positiveInt,
-  }),
+  pick('INCIDENTS_TABLE', 'STATE_MACHINE_ARN', 'RESPONSE_TEAM_TOPIC_ARN', 'MANUAL_ALARM_SOURCE', 'CLOUDWATCH_ALARM_SEVERITY', 'APPROVAL_TIMEOUT_SECONDS', 'ESCALATION_TIMEOUT_SECONDS'),
 );
 
 const deps = {

@@ -5,18 +5,13 @@ import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo, sns } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
+import { pick } from '../shared/environment.js';
 import { idempotentStepHandler } from '../shared/handler.js';
 import { pageEvents, pageResponseTeam } from '../steps/page-response-team.js';
 
 const config = parseConfig(
-  z.object({
-    INCIDENTS_TABLE: z.string().min(1),
-    IDEMPOTENCY_TABLE: z.string().min(1),
-    RESPONSE_TEAM_TOPIC_ARN: z.string().startsWith('arn:'),
-    AWS_REGION: z.string().min(1),
-    /** `{region}` and `{executionArn}` are filled in; the local twin points it at its own console. */
-    EXECUTION_CONSOLE_URL: z.string().default('https://{region}.console.aws.amazon.com/states/home?region={region}#/v2/executions/details/{executionArn}'),
-  }),
+  // AWS_REGION is the Lambda runtime's own.
+  pick('INCIDENTS_TABLE', 'IDEMPOTENCY_TABLE', 'RESPONSE_TEAM_TOPIC_ARN', 'EXECUTION_CONSOLE_URL').extend({ AWS_REGION: z.string().min(1) }),
 );
 const deps = {
   incidents: new IncidentsRepository(dynamo, config.INCIDENTS_TABLE, systemClock),

@@ -3,11 +3,12 @@ import { IncidentsRepository } from '../adapters/incidents-repository.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo } from '../shared/clients.js';
-import { parseConfig, positiveInt } from '../shared/config.js';
+import { parseConfig } from '../shared/config.js';
+import { pick } from '../shared/environment.js';
 import { stepHandler } from '../shared/handler.js';
 import { planNextUpdate } from '../steps/plan-next-update.js';
 
-const config = parseConfig(z.object({ INCIDENTS_TABLE: z.string().min(1), UPDATE_CADENCE_SECONDS: positiveInt }));
+const config = parseConfig(pick('INCIDENTS_TABLE', 'UPDATE_CADENCE_SECONDS'));
 const deps = {
   incidents: new IncidentsRepository(dynamo, config.INCIDENTS_TABLE, systemClock),
   clock: systemClock,

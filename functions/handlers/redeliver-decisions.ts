@@ -1,16 +1,16 @@
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas';
-import { z } from 'zod';
 import { IncidentsRepository } from '../adapters/incidents-repository.js';
 import { SnsMessaging } from '../adapters/messaging.js';
 import { StepFunctionsWorkflow } from '../adapters/workflow.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo, sfn, sns } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
+import { pick } from '../shared/environment.js';
 import { stepHandler } from '../shared/handler.js';
 import { logger } from '../shared/powertools.js';
 import { redeliverDecisions } from '../steps/deliver-decision.js';
 
-const config = parseConfig(z.object({ INCIDENTS_TABLE: z.string().min(1), RESPONSE_TEAM_TOPIC_ARN: z.string().startsWith('arn:') }));
+const config = parseConfig(pick('INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN'));
 const messaging = new SnsMessaging(sns);
 const deps = {
   incidents: new IncidentsRepository(dynamo, config.INCIDENTS_TABLE, systemClock),

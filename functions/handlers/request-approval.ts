@@ -5,20 +5,16 @@ import { SnsMessaging } from '../adapters/messaging.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo, ses, sns } from '../shared/clients.js';
-import { commaList, emailList, localesEnv, parseConfig, positiveInt, senderEnv } from '../shared/config.js';
+import { parseConfig } from '../shared/config.js';
+import { pick } from '../shared/environment.js';
 import { stepHandler } from '../shared/handler.js';
 import { requestApproval } from '../steps/request-approval.js';
 
 const config = parseConfig(
-  localesEnv.extend(senderEnv.shape).extend({
-    INCIDENTS_TABLE: z.string().min(1),
-    APPROVER_EMAILS: emailList,
-    BACKUP_APPROVER_EMAILS: emailList,
-    APPROVAL_BASE_URL: z.url(),
-    APPROVAL_QUORUM: positiveInt.max(10).default(1),
-    APPROVAL_CODE_CHANNEL: z.enum(['email', 'sms']).default('email'),
-    APPROVER_PHONES: commaList.default([]),
-  }),
+  pick(
+    'LOCALES', 'SENDER_ADDRESS', 'SES_CONFIGURATION_SET', 'INCIDENTS_TABLE', 'APPROVER_EMAILS', 'BACKUP_APPROVER_EMAILS',
+    'APPROVAL_BASE_URL', 'APPROVAL_QUORUM', 'APPROVAL_CODE_CHANNEL', 'APPROVER_PHONES',
+  ),
 );
 const deps = {
   incidents: new IncidentsRepository(dynamo, config.INCIDENTS_TABLE, systemClock),

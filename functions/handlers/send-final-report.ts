@@ -6,19 +6,16 @@ import { SnsMessaging } from '../adapters/messaging.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo, ses, sns } from '../shared/clients.js';
-import { emailList, parseConfig, senderEnv } from '../shared/config.js';
+import { parseConfig } from '../shared/config.js';
+import { pick } from '../shared/environment.js';
 import { idempotentStepHandler } from '../shared/handler.js';
 import { sendFinalReport } from '../steps/send-final-report.js';
 
 const config = parseConfig(
-  senderEnv.extend({
-    INCIDENTS_TABLE: z.string().min(1),
-    DELIVERIES_TABLE: z.string().min(1),
-    IDEMPOTENCY_TABLE: z.string().min(1),
-    RESPONSE_TEAM_TOPIC_ARN: z.string().startsWith('arn:'),
-    REPORT_RECIPIENTS: emailList,
-    REPORT_LOCALE: z.enum(['en', 'zh-CN']).default('en'),
-  }),
+  pick(
+    'SENDER_ADDRESS', 'SES_CONFIGURATION_SET', 'TEMPLATE_PREFIX', 'INCIDENTS_TABLE', 'DELIVERIES_TABLE', 'IDEMPOTENCY_TABLE',
+    'RESPONSE_TEAM_TOPIC_ARN', 'REPORT_RECIPIENTS', 'REPORT_LOCALE',
+  ),
 );
 const deps = {
   incidents: new IncidentsRepository(dynamo, config.INCIDENTS_TABLE, systemClock),

@@ -7,21 +7,17 @@ import { SnsMessaging } from '../adapters/messaging.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo, ses, sns } from '../shared/clients.js';
-import { localesEnv, parseConfig, positiveInt, senderEnv, tablesEnv } from '../shared/config.js';
+import { parseConfig } from '../shared/config.js';
+import { pick } from '../shared/environment.js';
 import { publishMetrics, stepHandler } from '../shared/handler.js';
 import { logger } from '../shared/powertools.js';
 import { sendNotices } from '../steps/send-notices.js';
 
 const config = parseConfig(
-  tablesEnv.extend(localesEnv.shape).extend(senderEnv.shape).extend({
-    MAX_CHUNKS_PER_INVOCATION: positiveInt.default(20),
-    /** Stop taking new chunks when less than this remains of the invocation. */
-    RESERVE_MS: positiveInt.default(120_000),
-    SMS_CONCURRENCY: positiveInt.max(50).default(10),
-    /** Must be at least the function timeout, so a live holder is never taken over. */
-    CLAIM_LEASE_SECONDS: positiveInt.default(960),
-    SMS_SENDER_ID: z.string().regex(/^[A-Za-z0-9]{1,11}$/).optional(),
-  }),
+  pick(
+    'INCIDENTS_TABLE', 'CUSTOMERS_TABLE', 'DELIVERIES_TABLE', 'LOCALES', 'SENDER_ADDRESS', 'SES_CONFIGURATION_SET', 'TEMPLATE_PREFIX',
+    'MAX_CHUNKS_PER_INVOCATION', 'RESERVE_MS', 'SMS_CONCURRENCY', 'CLAIM_LEASE_SECONDS', 'SMS_SENDER_ID',
+  ),
 );
 const incidents = new IncidentsRepository(dynamo, config.INCIDENTS_TABLE, systemClock);
 const customers = new CustomersRepository(dynamo, config.CUSTOMERS_TABLE);

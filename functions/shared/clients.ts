@@ -3,17 +3,11 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
-import { parseConfig, positiveInt } from './config.js';
+import { parseConfig } from './config.js';
+import { CLIENT_VARIABLES, pick } from './environment.js';
 import { tracer } from './powertools.js';
 
-const config = parseConfig(
-  z.object({
-    /** How long a provider call may take before its outcome is treated as unknown. */
-    PROVIDER_REQUEST_TIMEOUT_MS: positiveInt.default(15_000),
-    PROVIDER_CONNECT_TIMEOUT_MS: positiveInt.default(3_000),
-  }),
-);
+const config = parseConfig(pick(...CLIENT_VARIABLES));
 
 /**
  * Senders make exactly one attempt per call. An SDK retry after a lost response would deliver the

@@ -26,13 +26,6 @@ export const emailList = commaList.pipe(z.array(z.email()).min(1));
 
 export const positiveInt = z.coerce.number().int().positive();
 
-/** Table names every data-touching function reads. */
-export const tablesEnv = z.object({
-  INCIDENTS_TABLE: z.string().min(1),
-  CUSTOMERS_TABLE: z.string().min(1),
-  DELIVERIES_TABLE: z.string().min(1),
-});
-
 const locale = z.enum(supportedLocales);
 
 /** The locale settings; every list of locales comes from the catalogue registry. */
@@ -45,10 +38,4 @@ export const localesEnv = z.object({
     .pipe(z.array(z.string().transform((pair) => pair.split('=')).pipe(z.tuple([z.email(), locale]))))
     .transform((pairs): ReadonlyMap<string, Locale> => new Map(pairs))
     .default(new Map()),
-});
-
-export const senderEnv = z.object({
-  SENDER_ADDRESS: z.email(),
-  SES_CONFIGURATION_SET: z.string().min(1).optional(),
-  TEMPLATE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('breach-notice'),
 });

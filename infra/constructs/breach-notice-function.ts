@@ -26,6 +26,9 @@ export interface BreachNoticeFunctionProps extends Omit<NodejsFunctionProps, 'en
  * ESM bundle that keeps class names (the state machine matches errors by name).
  */
 export class BreachNoticeFunction extends NodejsFunction {
+  /** The handler module it runs, which names its descriptor in infra/functions.ts. */
+  readonly handlerName: string;
+
   constructor(scope: Construct, id: string, props: BreachNoticeFunctionProps) {
     const { handlerName, logRetention, environment, bundling, ...rest } = props;
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: logRetention ?? RetentionDays.ONE_YEAR });
@@ -68,5 +71,6 @@ export class BreachNoticeFunction extends NodejsFunction {
         ...bundling,
       },
     });
+    this.handlerName = handlerName;
   }
 }

@@ -210,6 +210,8 @@ describe('configuration', () => {
     [{ 'breach-notice:updateCadenceHours': '0' }, 'breach-notice:updateCadenceHours="0"'],
     [{ 'breach-notice:locales': 'en,fr' }, 'breach-notice:locales="en,fr"'],
     [{ 'breach-notice:manualAlarmSource': 'aws.fake' }, 'breach-notice:manualAlarmSource="aws.fake"'],
+    [{ 'breach-notice:smsSenderId': 'Too-long-sender' }, 'breach-notice:smsSenderId="Too-long-sender"'],
+    [{ 'breach-notice:smsConcurrency': '0' }, 'breach-notice:smsConcurrency="0"'],
     [{ 'breach-notice:approvalQuorum': '3' }, 'breach-notice:approvalQuorum="3": must not exceed the number of approverEmails'],
     [{ 'breach-notice:approvalCodeChannel': 'sms' }, 'breach-notice:approverPhones=null: with approvalCodeChannel sms, every approver and backup approver needs a phone'],
     [{ 'breach-notice:approvalCodeChannel': 'sms', 'breach-notice:approverPhones': 'a1@example.com=0123' }, 'breach-notice:approverPhones="a1@example.com=0123"'],

@@ -1,9 +1,14 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { allEmailTemplates } from '../../functions/domain/email-templates.js';
+import { ENVIRONMENT } from '../../functions/shared/environment.js';
 import { alarmPatterns } from '../../infra/alarm-patterns.js';
 import { appConfigSchema } from '../../infra/config.js';
+import { BreachNoticeStack } from '../../infra/stack.js';
 import { WORKFLOW_STEPS } from '../../infra/workflow-definition.js';
 import { specFromStack } from '../../local/from-stack.js';
+import { handlersEnvironment } from '../../local/system.js';
 
 describe('what the twin reads from the synthesized stack', () => {
   const config = appConfigSchema.parse({ senderAddress: 's@example.com', approverEmails: 'a@example.com', backupApproverEmails: 'b@example.com', guardDutySeverityThreshold: 5 });
@@ -21,5 +26,28 @@ describe('what the twin reads from the synthesized stack', () => {
     expect(spec.rules).toEqual(alarmPatterns(config));
     expect((spec.rules.GuardDutyFindings!.detail as { severity: unknown }).severity).toEqual([{ numeric: ['>=', 5] }]);
     expect(spec.substitutionKeys).toEqual(Object.keys(WORKFLOW_STEPS).sort());
+  });
+
+  it('sets every variable any deployed function gets, with the same value wherever the stack\'s is not a resource name', () => {
+    // Prepare: the stack's functions as synthesized, and what the twin puts in its one process.
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const functions = Object.values(Template.fromStack(new BreachNoticeStack(app, 'Twin', { config })).findResources('AWS::Lambda::Function'));
+    const twin = handlersEnvironment(config, {
+      incidentsTable: 'incidents',
+      customersTable: 'customers',
+      deliveriesTable: 'deliveries',
+      idempotencyTable: 'idempotency',
+      responseTeamTopicArn: 'arn:aws:sns:us-east-1:000000000000:team',
+      stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:incident-response',
+      approvalBaseUrl: 'http://127.0.0.1:4566',
+    });
+    // Act
+    const deployed = new Map<string, unknown>();
+    for (const fn of functions) {
+      for (const [key, value] of Object.entries(fn.Properties.Environment.Variables as Record<string, unknown>)) if (key in ENVIRONMENT) deployed.set(key, value);
+    }
+    // Assess: the twin has no SES configuration set, so that one variable is the stack's alone.
+    expect(Object.keys(twin).sort()).toEqual([...deployed.keys()].filter((key) => key !== 'SES_CONFIGURATION_SET').sort());
+    for (const [key, value] of deployed) if (typeof value === 'string') expect(twin[key], key).toBe(value);
   });
 });

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { commaList, emailList, localesEnv, positiveInt } from './config.js';
+
+/**
+ * The environment contract between `infra/` and `functions/`: every variable a handler may read, with
+ * its schema, declared once. Handlers parse `pick(...)` of it; `infra/functions.ts` lists each
+ * function's keys and `functionEnvironment` (infra/config.ts) must give every key a value, so a new
+ * variable fails the type check until the stack sets it. No defaults: whatever a handler reads, the
+ * stack (and the twin, from the same code) sets.
+ */
+export const ENVIRONMENT = {
+  INCIDENTS_TABLE: z.string().min(1),
+  CUSTOMERS_TABLE: z.string().min(1),
+  DELIVERIES_TABLE: z.string().min(1),
+  IDEMPOTENCY_TABLE: z.string().min(1),
+  RESPONSE_TEAM_TOPIC_ARN: z.string().startsWith('arn:'),
+  STATE_MACHINE_ARN: z.string().startsWith('arn:'),
+  /** `{region}` and `{executionArn}` are filled in; the local twin points it at its own console. */
+  EXECUTION_CONSOLE_URL: z.string().min(1),
+  SENDER_ADDRESS: z.email(),
+  /** Absent on the twin, which has no configuration sets. */
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  TEMPLATE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/),
+  // The locale settings are declared with the catalogues (LOCALES, REPORT_LOCALE, ...).
+  ...localesEnv.shape,
+  APPROVER_EMAILS: emailList,
+  BACKUP_APPROVER_EMAILS: emailList,
+  APPROVAL_BASE_URL: z.url(),
+  APPROVAL_QUORUM: positiveInt.max(10),
+  APPROVAL_CODE_CHANNEL: z.enum(['email', 'sms']),
+  APPROVER_PHONES: commaList,
+  APPROVAL_TIMEOUT_SECONDS: positiveInt,
+  ESCALATION_TIMEOUT_SECONDS: positiveInt,
+  REPORT_RECIPIENTS: emailList,
+  COMPANY_NAME: z.string().min(1),
+  COMPANY_CONTACT: z.string().min(1),
+  INCIDENT_PAGE_URL: z.url(),
+  UPDATE_CADENCE_SECONDS: positiveInt,
+  MANUAL_ALARM_SOURCE: z.string().min(1),
+  CLOUDWATCH_ALARM_SEVERITY: z.coerce.number().min(0).max(10),
+  AUDIENCE_CHUNK_SIZE: positiveInt.max(2000),
+  MAX_CHUNKS_PER_INVOCATION: positiveInt,
+  /** Stop taking new chunks when less than this remains of the invocation. */
+  RESERVE_MS: positiveInt,
+  /** Must be at least the function timeout, so a live holder is never taken over. */
+  CLAIM_LEASE_SECONDS: positiveInt,
+  SMS_CONCURRENCY: positiveInt.max(50),
+  /** Unset: SNS picks the sender (alphanumeric ids are not allowed in every country). */
+  SMS_SENDER_ID: z.string().regex(/^[A-Za-z0-9]{1,11}$/).optional(),
+  /** How long a provider call may take before its outcome is treated as unknown. */
+  PROVIDER_REQUEST_TIMEOUT_MS: positiveInt,
+  PROVIDER_CONNECT_TIMEOUT_MS: positiveInt,
+} as const;
+
+export type EnvKey = keyof typeof ENVIRONMENT;
+
+/** A value for every variable: a string, or undefined where the schema lets the variable be absent. */
+export type EnvironmentValues = { [K in EnvKey]: undefined extends z.output<(typeof ENVIRONMENT)[K]> ? string | undefined : string };
+
+/** Variables the Lambda runtime sets itself; the stack may not set them (and need not). */
+export const RUNTIME_VARIABLES = ['AWS_REGION'] as const;
+
+/** Read by `clients.ts`, which every handler loads, so every function receives them. */
+export const CLIENT_VARIABLES = ['PROVIDER_REQUEST_TIMEOUT_MS', 'PROVIDER_CONNECT_TIMEOUT_MS'] as const satisfies readonly EnvKey[];
+
+/** The schema of the given variables of the contract, for `parseConfig`. */
+export function pick<K extends EnvKey>(...keys: K[]): z.ZodObject<Pick<typeof ENVIRONMENT, K>> {
+  return z.object(Object.fromEntries(keys.map((k) => [k, ENVIRONMENT[k]])) as Pick<typeof ENVIRONMENT, K>);
+}

@@ -1,0 +1,76 @@
+import { Aws, Duration } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import type { EnvironmentValues } from '../../functions/shared/environment.js';
+import { environmentOf, FUNCTIONS, type FunctionDescriptor, type FunctionName } from '../functions.js';
+import type { TableName } from '../tables.js';
+import { BreachNoticeFunction } from './breach-notice-function.js';
+import { grantItemActions } from './item-grants.js';
+
+/** SES resources a function that sends email may use. */
+export interface SesResources {
+  readonly identityArns: string[];
+  readonly configurationSetArn: string;
+  readonly templateArnPattern: string;
+}
+
+/** What descriptors grant on (see `FunctionGrants` in infra/functions.ts). */
+export interface FunctionResources {
+  readonly tables: Record<TableName, ITable>;
+  readonly responseTeamTopic: ITopic;
+  readonly ses: SesResources;
+  /** Every variable's value; each function receives only those its descriptor lists. */
+  readonly environment: EnvironmentValues;
+  /** The incident state machine, for functions that start executions or decide approvals. */
+  readonly stateMachine?: IStateMachine;
+}
+
+/** The function `name` as its descriptor declares it: handler, timeout, memory and its own variables only. */
+export function describedFunction(scope: Construct, id: string, name: FunctionName, environment: EnvironmentValues): BreachNoticeFunction {
+  const descriptor: FunctionDescriptor = FUNCTIONS[name];
+  return new BreachNoticeFunction(scope, id, {
+    handlerName: name,
+    timeout: descriptor.timeoutSeconds === undefined ? undefined : Duration.seconds(descriptor.timeoutSeconds),
+    memorySize: descriptor.memoryMB,
+    environment: environmentOf(name, environment),
+  });
+}
+
+/** Grants `fn` what the descriptor of `name` declares, nothing more. Returns whether it may send SMS. */
+export function grantDescribed(fn: BreachNoticeFunction, name: FunctionName, resources: FunctionResources): { sendsSms: boolean } {
+  const grants: FunctionDescriptor['grants'] = FUNCTIONS[name].grants;
+  for (const [table, access] of Object.entries(grants.tables ?? {}) as [TableName, NonNullable<FunctionDescriptor['grants']['tables']>[TableName]][]) {
+    if (access === 'read') resources.tables[table].grantReadData(fn);
+    else if (access === 'readWrite') resources.tables[table].grantReadWriteData(fn);
+    else if (access) grantItemActions(fn, resources.tables[table], access);
+  }
+  if (grants.publishToResponseTeam) resources.responseTeamTopic.grantPublish(fn);
+  if (grants.sendEmail) {
+    const { identityArns, configurationSetArn, templateArnPattern } = resources.ses;
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail', 'ses:SendBulkEmail'], resources: [...identityArns, configurationSetArn, templateArnPattern] }));
+  }
+  const sendsSms = typeof grants.sendSms === 'function' ? grants.sendSms(resources.environment) : grants.sendSms === true;
+  // The SMS Deny covers every topic, so one role cannot do both.
+  if (sendsSms && grants.publishToResponseTeam) throw new Error(`${name} cannot both send SMS and publish to the response team's topic`);
+  if (sendsSms) allowSmsOnly(fn);
+  if (grants.stateMachine) {
+    const machine = resources.stateMachine;
+    if (!machine) throw new Error(`${name} needs a grant on the state machine (${grants.stateMachine}), which is not available where it is built`);
+    // Decide = SendTaskSuccess/Failure only: no heartbeat, no history (which holds the task tokens).
+    if (grants.stateMachine === 'start') machine.grantStartExecution(fn);
+    else machine.grant(fn, 'states:SendTaskSuccess', 'states:SendTaskFailure');
+  }
+  return { sendsSms };
+}
+
+/**
+ * SMS goes to phone numbers, which have no ARN, so the Allow must name '*'; the Deny keeps that from
+ * reaching any topic or endpoint (every SNS ARN). A topic grant added to this role later is denied too.
+ */
+function allowSmsOnly(fn: BreachNoticeFunction): void {
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+  fn.addToRolePolicy(new PolicyStatement({ effect: Effect.DENY, actions: ['sns:Publish'], resources: [`arn:${Aws.PARTITION}:sns:*:*:*`] }));
+}

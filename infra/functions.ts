@@ -1,0 +1,144 @@
+import { CLIENT_VARIABLES, type EnvironmentValues, type EnvKey } from '../functions/shared/environment.js';
+import type { TableName } from './tables.js';
+
+/** Item actions on the items whose partition key starts with one of `prefixes` (see constructs/item-grants.ts). */
+export interface ItemGrant {
+  readonly prefixes: readonly string[];
+  readonly actions: readonly string[];
+}
+
+/** What a function may touch; each construct turns this into IAM statements (constructs/function-grants.ts). */
+export interface FunctionGrants {
+  /** Whole-table access, or item actions on leading-key prefixes only. */
+  readonly tables?: Partial<Record<TableName, 'read' | 'readWrite' | readonly ItemGrant[]>>;
+  /** Publish to the response team's topic. */
+  readonly publishToResponseTeam?: boolean;
+  /** SendEmail/SendBulkEmail from the sender identity, with this stack's templates and configuration set. */
+  readonly sendEmail?: boolean;
+  /** SMS to phone numbers (never a topic); a function of the deployment's environment when it depends on a setting. */
+  readonly sendSms?: boolean | ((env: EnvironmentValues) => boolean);
+  /** On the incident state machine: start executions, or decide a waiting approval (SendTaskSuccess/Failure). */
+  readonly stateMachine?: 'start' | 'decide';
+}
+
+/** One Lambda function: handler module, sizing, the variables it reads and what it may touch, declared together. */
+export interface FunctionDescriptor {
+  /** @default 30 */
+  readonly timeoutSeconds?: number;
+  /** @default 512 */
+  readonly memoryMB?: number;
+  /** The contract variables its handler reads (besides CLIENT_VARIABLES, which every handler reads). */
+  readonly environment: readonly EnvKey[];
+  readonly grants: FunctionGrants;
+}
+
+/**
+ * Every function, keyed by its handler module in `functions/handlers/` (without extension). The stack
+ * builds each from its entry here; the twin sets the union of their variables in its one process.
+ */
+export const FUNCTIONS = {
+  'assess-impact': {
+    timeoutSeconds: 600,
+    memoryMB: 1024,
+    environment: ['INCIDENTS_TABLE', 'CUSTOMERS_TABLE', 'AUDIENCE_CHUNK_SIZE'],
+    grants: { tables: { incidents: 'readWrite', customers: 'read' } },
+  },
+  'page-response-team': {
+    environment: ['INCIDENTS_TABLE', 'IDEMPOTENCY_TABLE', 'RESPONSE_TEAM_TOPIC_ARN', 'EXECUTION_CONSOLE_URL'],
+    grants: { tables: { incidents: 'readWrite', idempotency: 'readWrite' }, publishToResponseTeam: true },
+  },
+  'draft-notice': {
+    environment: ['LOCALES', 'INCIDENTS_TABLE', 'COMPANY_NAME', 'COMPANY_CONTACT', 'INCIDENT_PAGE_URL', 'UPDATE_CADENCE_SECONDS'],
+    grants: { tables: { incidents: 'readWrite' } },
+  },
+  'request-approval': {
+    environment: [
+      'LOCALES', 'SENDER_ADDRESS', 'SES_CONFIGURATION_SET', 'INCIDENTS_TABLE', 'APPROVER_EMAILS', 'BACKUP_APPROVER_EMAILS',
+      'APPROVAL_BASE_URL', 'APPROVAL_QUORUM', 'APPROVAL_CODE_CHANNEL', 'APPROVER_PHONES',
+    ],
+    grants: { tables: { incidents: 'readWrite' }, sendEmail: true, sendSms: (env) => env.APPROVAL_CODE_CHANNEL === 'sms' },
+  },
+  'send-notices': {
+    // Long enough for MAX_CHUNKS_PER_INVOCATION chunks; CLAIM_LEASE_SECONDS is derived from it.
+    timeoutSeconds: 900,
+    memoryMB: 1024,
+    environment: [
+      'INCIDENTS_TABLE', 'CUSTOMERS_TABLE', 'DELIVERIES_TABLE', 'LOCALES', 'SENDER_ADDRESS', 'SES_CONFIGURATION_SET', 'TEMPLATE_PREFIX',
+      'MAX_CHUNKS_PER_INVOCATION', 'RESERVE_MS', 'SMS_CONCURRENCY', 'CLAIM_LEASE_SECONDS', 'SMS_SENDER_ID',
+    ],
+    grants: { tables: { incidents: 'readWrite', customers: 'read', deliveries: 'readWrite' }, sendEmail: true, sendSms: true },
+  },
+  'plan-next-update': {
+    environment: ['INCIDENTS_TABLE', 'UPDATE_CADENCE_SECONDS'],
+    grants: { tables: { incidents: 'readWrite' } },
+  },
+  'send-final-report': {
+    timeoutSeconds: 120,
+    environment: [
+      'SENDER_ADDRESS', 'SES_CONFIGURATION_SET', 'TEMPLATE_PREFIX', 'INCIDENTS_TABLE', 'DELIVERIES_TABLE', 'IDEMPOTENCY_TABLE',
+      'RESPONSE_TEAM_TOPIC_ARN', 'REPORT_RECIPIENTS', 'REPORT_LOCALE',
+    ],
+    grants: { tables: { incidents: 'readWrite', deliveries: 'read', idempotency: 'readWrite' }, publishToResponseTeam: true, sendEmail: true },
+  },
+  intake: {
+    environment: [
+      'INCIDENTS_TABLE', 'STATE_MACHINE_ARN', 'RESPONSE_TEAM_TOPIC_ARN', 'MANUAL_ALARM_SOURCE', 'CLOUDWATCH_ALARM_SEVERITY',
+      'APPROVAL_TIMEOUT_SECONDS', 'ESCALATION_TIMEOUT_SECONDS',
+    ],
+    grants: { tables: { incidents: 'readWrite' }, publishToResponseTeam: true, stateMachine: 'start' },
+  },
+  'approval-page': {
+    environment: ['LOCALES', 'INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN'],
+    // Internet-facing: only the items a link resolves to and the decision writes, never a scan or another table.
+    grants: {
+      tables: {
+        incidents: [
+          { prefixes: ['LINK#'], actions: ['GetItem', 'UpdateItem'] },
+          { prefixes: ['INC#'], actions: ['GetItem', 'UpdateItem', 'PutItem'] },
+          { prefixes: ['CALLBACK#'], actions: ['PutItem', 'DeleteItem'] },
+        ],
+      },
+      publishToResponseTeam: true,
+      stateMachine: 'decide',
+    },
+  },
+  'redeliver-decisions': {
+    environment: ['INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN'],
+    grants: {
+      tables: {
+        incidents: [
+          { prefixes: ['CALLBACK#'], actions: ['Query', 'DeleteItem'] },
+          { prefixes: ['INC#'], actions: ['GetItem', 'UpdateItem', 'PutItem'] },
+        ],
+      },
+      publishToResponseTeam: true,
+      stateMachine: 'decide',
+    },
+  },
+} as const satisfies Record<string, FunctionDescriptor>;
+
+export type FunctionName = keyof typeof FUNCTIONS;
+
+/** Every variable `name` reads, including those of the clients module every handler loads. */
+export function environmentKeys(name: FunctionName): EnvKey[] {
+  return [...new Set<EnvKey>([...CLIENT_VARIABLES, ...FUNCTIONS[name].environment])];
+}
+
+/** The variables of `name` only, with their values; an optional variable without a value is left unset. */
+export function environmentOf(name: FunctionName, values: EnvironmentValues): Record<string, string> {
+  return pickDefined(environmentKeys(name), values);
+}
+
+/** What the twin sets in its one process, shared by every handler: the union of every function's variables. */
+export function unionEnvironment(values: EnvironmentValues): Record<string, string> {
+  return pickDefined([...new Set((Object.keys(FUNCTIONS) as FunctionName[]).flatMap(environmentKeys))], values);
+}
+
+function pickDefined(keys: EnvKey[], values: EnvironmentValues): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const key of keys) {
+    const value = values[key];
+    if (value !== undefined) env[key] = value;
+  }
+  return env;
+}
