@@ -1,4 +1,4 @@
-import type { CustomerProfile, CustomerResource } from '../functions/adapters/customers-repository.js';
+import type { CustomerProfile, CustomerResource } from '../functions/domain/customer.js';
 
 /** Resources the sample alarms name, so `npm run alarm -- <kind>` reaches the demo customers. */
 export const DEMO_RESOURCES = {

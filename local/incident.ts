@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeliveriesLedger } from '../functions/adapters/deliveries-ledger.js';
-import { IncidentsRepository } from '../functions/adapters/incidents-repository.js';
+import { incidentStores } from '../functions/adapters/stores.js';
 import { incidentIdSchema } from '../functions/domain/incident.js';
 import { systemClock } from '../functions/shared/clock.js';
 
@@ -25,7 +25,7 @@ const client = new DynamoDBClient({
   region: process.env.AWS_REGION ?? 'us-east-1',
 });
 const doc = DynamoDBDocumentClient.from(client);
-const repo = new IncidentsRepository(doc, process.env.INCIDENTS_TABLE ?? 'breach-notice-incidents', systemClock);
+const { incidents: repo, notices } = incidentStores(doc, process.env.INCIDENTS_TABLE ?? 'breach-notice-incidents', systemClock);
 const operator = process.env.OPERATOR ?? process.env.USER ?? 'operator';
 
 if (command === 'note' && rest.join(' ').trim()) {
@@ -39,8 +39,8 @@ if (command === 'note' && rest.join(' ').trim()) {
   console.log(JSON.stringify({ ...incident, timeline: await repo.listTimeline(id.data) }, null, 2));
 } else if (command === 'deliveries') {
   const ledger = new DeliveriesLedger(doc, process.env.DELIVERIES_TABLE ?? 'breach-notice-deliveries', systemClock, 1);
-  const notices = (await repo.listNotices(id.data)).sort((a, b) => a.sequence - b.sequence);
-  for (const notice of notices) {
+  const list = (await notices.listNotices(id.data)).sort((a, b) => a.sequence - b.sequence);
+  for (const notice of list) {
     const ref = { incidentId: id.data, noticeId: notice.noticeId };
     const uncertain = await ledger.uncertainRecipients(ref);
     for (const [channel, totals] of Object.entries(await ledger.noticeTotals(ref))) {

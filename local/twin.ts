@@ -4,7 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CustomersRepository } from '../functions/adapters/customers-repository.js';
 import { DeliveriesLedger } from '../functions/adapters/deliveries-ledger.js';
-import { IncidentsRepository } from '../functions/adapters/incidents-repository.js';
+import { incidentStores } from '../functions/adapters/stores.js';
 import { systemClock } from '../functions/shared/clock.js';
 import { operatorConsole } from './console/operator-console.js';
 import { alarmPatterns } from '../infra/alarm-patterns.js';
@@ -128,7 +128,7 @@ function createEdgeLate(holder: { system?: LocalSystem }, sns: SnsRecorder, sesU
       accountId: LOCAL_ACCOUNT,
       extra: operatorConsole({
         workflow: holder.system.workflow,
-        incidents: new IncidentsRepository(consoleDoc, holder.system.tables.incidents, systemClock),
+        ...incidentStores(consoleDoc, holder.system.tables.incidents, systemClock),
         ledger: new DeliveriesLedger(consoleDoc, holder.system.tables.deliveries, systemClock, 1),
         mailboxUrl: `${sesUrl}/`,
       }),

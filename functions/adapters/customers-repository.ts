@@ -1,21 +1,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CustomerProfile, CustomerResource } from '../domain/customer.js';
+import type { CustomerDirectoryPort } from '../domain/ports.js';
 import { matchKeys } from '../domain/resources.js';
 import { batchGet, batchPut, queryAll } from './dynamo-batch.js';
-
-export interface CustomerProfile {
-  customerId: string;
-  name: string;
-  email?: string;
-  phone?: string;
-  locale: string;
-  country: string;
-  channels: ('email' | 'sms')[];
-}
-
-export interface CustomerResource {
-  resource: string;
-  dataCategories: string[];
-}
+import { keys } from './keys.js';
 
 export const BY_RESOURCE_INDEX = 'byResource';
 
@@ -24,7 +12,7 @@ export const BY_RESOURCE_INDEX = 'byResource';
  * the `byResource` index turns into "who has data on this resource, and which data". The indexed
  * `resource` attribute holds the match key (see domain/resources.ts), not the text as written.
  */
-export class CustomersRepository {
+export class CustomersRepository implements CustomerDirectoryPort {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
@@ -39,7 +27,7 @@ export class CustomersRepository {
     await batchPut(
       this.doc,
       this.table,
-      entries.flatMap(({ profile, resources }) => [{ ...profile, sk: 'PROFILE' }, ...resourceItems(profile.customerId, resources)]),
+      entries.flatMap(({ profile, resources }) => [{ ...profile, ...keys.profile(profile.customerId) }, ...resourceItems(profile.customerId, resources)]),
     );
   }
 
@@ -67,7 +55,7 @@ export class CustomersRepository {
     const items = await batchGet<CustomerProfile & { sk: string }>(
       this.doc,
       this.table,
-      customerIds.map((customerId) => ({ customerId, sk: 'PROFILE' })),
+      customerIds.map((customerId) => keys.profile(customerId)),
     );
     return new Map(items.map(({ sk: _sk, ...profile }) => [profile.customerId, profile]));
   }
@@ -84,8 +72,7 @@ function resourceItems(customerId: string, resources: CustomerResource[]): Recor
     }
   }
   return [...byKey].map(([key, { categories, written }]) => ({
-    customerId,
-    sk: `RES#${key}`,
+    ...keys.customerResource(customerId, key),
     resource: key,
     written: [...written],
     dataCategories: [...categories],

@@ -1,51 +1,14 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Channel, OutcomeStatus } from '../domain/delivery.js';
+import { isFinal, type Acquired, type BatchTotals, type Channel, type NoticeRef, type NoticeTotals, type Outcome } from '../domain/delivery.js';
+import type { DeliveryLedgerPort } from '../domain/ports.js';
 import type { Clock } from '../shared/clock.js';
 import { randomId } from '../shared/crypto.js';
 import { batchGet, batchPut, queryAll } from './dynamo-batch.js';
+import { keys } from './keys.js';
 
-/** A notice is only unique within its incident: every ledger key names both. */
-export interface NoticeRef {
-  incidentId: string;
-  noticeId: string;
-}
-
-export interface Outcome extends NoticeRef {
-  customerId: string;
-  channel: Channel;
-  status: OutcomeStatus;
-  batchKey: string;
-  providerMessageId?: string;
-  reason?: string;
-  at: string;
-}
-
-export type Acquired =
-  /** This caller holds the call; `known` are the recipients' outcomes read just before the claim. */
-  | { kind: 'claimed'; token: string; attempt: number; known: Map<string, Outcome> }
-  /** A previous holder died holding the claim: whatever it sent is unknown. */
-  | { kind: 'abandoned'; token: string; attempt: number; known: Map<string, Outcome> }
-  /** Every recipient already has a final outcome: nothing to claim, nothing to send. */
-  | { kind: 'settled' }
-  /** A live holder is still inside its lease. */
-  | { kind: 'busy' };
-
-export interface BatchTotals {
-  sent: number;
-  failed: number;
-  retryable: number;
-  uncertain: number;
-}
-
-export type NoticeTotals = Record<string, BatchTotals & { calls: number; unfinished: number }>;
-
-/** A final outcome is never re-sent; RETRYABLE (the provider refused it) is. */
-export const isFinal = (status: OutcomeStatus | undefined): boolean => status !== undefined && status !== 'RETRYABLE';
-
-const noticePart = (ref: NoticeRef) => `${ref.incidentId}#${ref.noticeId}`;
-const claimKey = (ref: NoticeRef, channel: Channel, batchKey: string) => ({ pk: `BATCH#${noticePart(ref)}`, sk: `${channel}#${batchKey}` });
-const outcomeKey = (customerId: string, ref: NoticeRef, channel: Channel) => ({ pk: `CUSTOMER#${customerId}`, sk: `NOTICE#${noticePart(ref)}#${channel}` });
+const claimKey = (ref: NoticeRef, channel: Channel, batchKey: string) => keys.claim(ref.incidentId, ref.noticeId, channel, batchKey);
+const outcomeKey = (customerId: string, ref: NoticeRef, channel: Channel) => keys.outcome(customerId, ref.incidentId, ref.noticeId, channel);
 
 interface ClaimItem {
   status?: 'CLAIMED' | 'DONE' | 'RELEASED';
@@ -65,7 +28,7 @@ const MAX_CLAIM_ROUNDS = 3;
  * - An outcome per (customer, incident, notice, channel) (`CUSTOMER#<id>`), written after the call,
  *   so "what did customer X receive?" is one Query on the customer's partition.
  */
-export class DeliveriesLedger {
+export class DeliveriesLedger implements DeliveryLedgerPort {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
@@ -185,7 +148,7 @@ export class DeliveriesLedger {
 
   /** Everything one customer was sent, or failed to be sent, in every incident: one Query. */
   async outcomesForCustomer(customerId: string): Promise<Outcome[]> {
-    return queryAll<Outcome>(this.doc, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` } });
+    return queryAll<Outcome>(this.doc, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.customerOutcomes(customerId) } });
   }
 
   /** Totals per channel for one notice of one incident, summed over its provider calls. */
@@ -215,7 +178,7 @@ export class DeliveriesLedger {
     return queryAll(this.doc, {
       TableName: this.table,
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': `BATCH#${noticePart(ref)}` },
+      ExpressionAttributeValues: { ':pk': keys.claims(ref.incidentId, ref.noticeId) },
       ConsistentRead: true,
     });
   }

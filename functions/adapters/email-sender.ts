@@ -1,26 +1,7 @@
 import { SendBulkEmailCommand, SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { SES_MAX_BULK_ENTRIES } from '../domain/channels/email.js';
+import type { BulkEntry, BulkEntryResult, EmailSender } from '../domain/ports.js';
 
-export interface BulkEntry {
-  to: string;
-  replacementData: Record<string, unknown>;
-}
-
-export interface BulkEntryResult {
-  status: string | undefined;
-  messageId?: string;
-  error?: string;
-}
-
-export interface EmailSender {
-  /** One SendBulkEmail call (at most 50 entries); results are in entry order. */
-  sendBulk(templateName: string, defaultData: Record<string, unknown>, entries: BulkEntry[]): Promise<BulkEntryResult[]>;
-  /** A templated email to staff (approvers, response team); returns the message id. */
-  sendTemplated(to: string[], templateName: string, data: Record<string, unknown>): Promise<string>;
-  /** A plain email to staff; returns the message id. */
-  send(to: string[], subject: string, html: string, text: string): Promise<string>;
-}
-
-export const SES_MAX_BULK_ENTRIES = 50;
 
 export class SesEmailSender implements EmailSender {
   constructor(

@@ -1,11 +1,5 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-
-export interface Messaging {
-  /** One SMS to one number; returns the SNS message id. */
-  sendSms(phoneNumber: string, message: string): Promise<string>;
-  /** A message to a topic (response team, downstream public channels). */
-  publish(topicArn: string, subject: string, message: string, attributes?: Record<string, string>): Promise<string>;
-}
+import type { Messaging } from '../domain/ports.js';
 
 export class SnsMessaging implements Messaging {
   constructor(

@@ -1,11 +1,5 @@
 import { ExecutionAlreadyExists, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-
-export interface Workflow {
-  /** Starts the incident's execution; the incident id is the name, so a repeat finds the same one. */
-  start(name: string, input: Record<string, unknown>): Promise<{ executionArn?: string; alreadyStarted: boolean }>;
-  succeed(taskToken: string, output: Record<string, unknown>): Promise<void>;
-  fail(taskToken: string, error: string, cause: string): Promise<void>;
-}
+import type { Workflow } from '../domain/ports.js';
 
 export class StepFunctionsWorkflow implements Workflow {
   constructor(

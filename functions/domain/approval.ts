@@ -105,3 +105,17 @@ export function parseDecisionForm(body: URLSearchParams): DecisionForm {
   }
   return { decision, reason, code, csrf };
 }
+
+/** An approver's personal link: only the hash of its random id is stored. */
+export interface ApprovalLink {
+  linkHash: string;
+  incidentId: string;
+  requestId: string;
+  approver: string;
+  expiresAt: string;
+  /** Digest of the one-time code shown in the approver's email (see `codeDigest`). */
+  codeDigest: string;
+  /** Code attempts counted so far. */
+  attempts?: number;
+  locked?: boolean;
+}

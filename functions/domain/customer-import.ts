@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { CustomerProfile, CustomerResource } from '../adapters/customers-repository.js';
+import { CHANNEL_NAMES } from './channels/registry.js';
+import type { CustomerProfile, CustomerResource } from './customer.js';
 
 /** The directory file's columns, in order; a header row naming them is required. */
 export const CUSTOMER_COLUMNS = ['id', 'name', 'email', 'phone', 'locale', 'country', 'channels', 'resources', 'data_categories'] as const;
@@ -14,7 +15,7 @@ const rowSchema = z
     phone: z.union([z.literal(''), z.string().regex(/^\+[1-9]\d{6,14}$/, 'phone must be E.164, like +447700900123')]),
     locale: z.string().regex(/^[a-z]{2}(-[A-Za-z]{2,4})?$/, 'locale must look like en, en-GB or zh-CN'),
     country: z.string().regex(/^[A-Z]{2}$/, 'country must be an ISO 3166 alpha-2 code'),
-    channels: z.string().transform(list).pipe(z.array(z.enum(['email', 'sms'], 'channels: email and/or sms')).min(1, 'channels is empty')),
+    channels: z.string().transform(list).pipe(z.array(z.enum(CHANNEL_NAMES, `channels: ${CHANNEL_NAMES.join(', ')}`)).min(1, 'channels is empty')),
     resources: z.string().transform(list).pipe(z.array(z.string().max(1024)).min(1, 'resources is empty')),
     data_categories: z.string().transform(list).pipe(z.array(z.string().regex(/^[a-z_]{1,40}$/, 'data categories are snake_case words')).min(1, 'data_categories is empty')),
   })

@@ -1,5 +1,44 @@
-export type Channel = 'email' | 'sms';
+/** A channel's name (see domain/channels/registry.ts); the ledger keeps outcomes per channel. */
+export type Channel = string;
 export type OutcomeStatus = 'SENT' | 'FAILED' | 'RETRYABLE' | 'UNCERTAIN';
+
+/** A notice is only unique within its incident: every ledger key names both. */
+export interface NoticeRef {
+  incidentId: string;
+  noticeId: string;
+}
+
+export interface Outcome extends NoticeRef {
+  customerId: string;
+  channel: Channel;
+  status: OutcomeStatus;
+  batchKey: string;
+  providerMessageId?: string;
+  reason?: string;
+  at: string;
+}
+
+export type Acquired =
+  /** This caller holds the call; `known` are the recipients' outcomes read just before the claim. */
+  | { kind: 'claimed'; token: string; attempt: number; known: Map<string, Outcome> }
+  /** A previous holder died holding the claim: whatever it sent is unknown. */
+  | { kind: 'abandoned'; token: string; attempt: number; known: Map<string, Outcome> }
+  /** Every recipient already has a final outcome: nothing to claim, nothing to send. */
+  | { kind: 'settled' }
+  /** A live holder is still inside its lease. */
+  | { kind: 'busy' };
+
+export interface BatchTotals {
+  sent: number;
+  failed: number;
+  retryable: number;
+  uncertain: number;
+}
+
+export type NoticeTotals = Record<string, BatchTotals & { calls: number; unfinished: number }>;
+
+/** A final outcome is never re-sent; RETRYABLE (the provider refused it) is. */
+export const isFinal = (status: OutcomeStatus | undefined): boolean => status !== undefined && status !== 'RETRYABLE';
 
 export interface Recipient {
   customerId: string;

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { Locale } from './locales.js';
+import type { NoticeContent, NoticeKind } from './notice.js';
 
 export const alarmSources = ['guardduty', 'securityhub', 'macie', 'cloudwatch', 'manual'] as const;
 export type AlarmSource = (typeof alarmSources)[number];
@@ -44,7 +46,6 @@ export interface Incident extends IncidentDraft {
   impact?: ImpactSummary;
   audienceChunks?: number;
   nextUpdateAt?: string;
-  noticeCount?: number;
 }
 
 /** `inc-YYYYMMDD-<hash>`: readable in the console, valid as an execution name, stable for a given event. */
@@ -62,3 +63,39 @@ export function severityFor(alarmSeverity: number, affectedCustomers: number, se
 }
 
 export const incidentIdSchema = z.string().regex(/^inc-\d{8}-[0-9a-f]{12}$/, 'expected an incident id like inc-20260101-0123456789ab');
+
+/** One audience member: ids and data categories only; contact details stay in the customers table. */
+export interface AudienceMember {
+  customerId: string;
+  dataCategories: string[];
+}
+
+export interface TimelineEntry {
+  at: string;
+  action: string;
+  actor: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface ProgressNote {
+  at: string;
+  author: string;
+  text: string;
+}
+
+export type NoticeStatus = 'PENDING_APPROVAL' | 'APPROVED' | 'REJECTED' | 'SENT';
+
+/** A notice of one incident (first notice or update): its wording per locale and where it stands. */
+export interface Notice {
+  incidentId: string;
+  noticeId: string;
+  kind: NoticeKind;
+  sequence: number;
+  status: NoticeStatus;
+  content: Partial<Record<Locale, NoticeContent>>;
+  createdAt: string;
+  /** The time this notice tells customers the next update will come by. */
+  promisedNextUpdateAt: string;
+  approvedAt?: string;
+  sentAt?: string;
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CustomersRepository } from '../adapters/customers-repository.js';
-import { IncidentsRepository } from '../adapters/incidents-repository.js';
+import { incidentStores } from '../adapters/stores.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo } from '../shared/clients.js';
@@ -12,7 +12,7 @@ import { assessImpact } from '../steps/assess-impact.js';
 
 const config = parseConfig(pick('INCIDENTS_TABLE', 'CUSTOMERS_TABLE', 'AUDIENCE_CHUNK_SIZE'));
 const deps = {
-  incidents: new IncidentsRepository(dynamo, config.INCIDENTS_TABLE, systemClock),
+  ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock),
   customers: new CustomersRepository(dynamo, config.CUSTOMERS_TABLE),
   audienceChunkSize: config.AUDIENCE_CHUNK_SIZE,
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IncidentsRepository } from '../adapters/incidents-repository.js';
+import { incidentStores } from '../adapters/stores.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo } from '../shared/clients.js';
@@ -10,7 +10,7 @@ import { draftNoticeStep } from '../steps/draft-notice.js';
 
 const config = parseConfig(pick('LOCALES', 'INCIDENTS_TABLE', 'COMPANY_NAME', 'COMPANY_CONTACT', 'INCIDENT_PAGE_URL', 'UPDATE_CADENCE_SECONDS'));
 const deps = {
-  incidents: new IncidentsRepository(dynamo, config.INCIDENTS_TABLE, systemClock),
+  ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock),
   clock: systemClock,
   locales: config.LOCALES,
   company: { name: config.COMPANY_NAME, contact: config.COMPANY_CONTACT, incidentPageUrl: config.INCIDENT_PAGE_URL },

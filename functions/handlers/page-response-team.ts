@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IncidentsRepository } from '../adapters/incidents-repository.js';
+import { incidentStores } from '../adapters/stores.js';
 import { SnsMessaging } from '../adapters/messaging.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
@@ -14,7 +14,7 @@ const config = parseConfig(
   pick('INCIDENTS_TABLE', 'IDEMPOTENCY_TABLE', 'RESPONSE_TEAM_TOPIC_ARN', 'EXECUTION_CONSOLE_URL').extend({ AWS_REGION: z.string().min(1) }),
 );
 const deps = {
-  incidents: new IncidentsRepository(dynamo, config.INCIDENTS_TABLE, systemClock),
+  ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock),
   messaging: new SnsMessaging(sns),
   topicArn: config.RESPONSE_TEAM_TOPIC_ARN,
   consoleUrl: (executionArn: string) => config.EXECUTION_CONSOLE_URL.replaceAll('{region}', config.AWS_REGION).replaceAll('{executionArn}', executionArn),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IncidentsRepository } from '../adapters/incidents-repository.js';
+import { incidentStores } from '../adapters/stores.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo } from '../shared/clients.js';
@@ -10,7 +10,7 @@ import { planNextUpdate } from '../steps/plan-next-update.js';
 
 const config = parseConfig(pick('INCIDENTS_TABLE', 'UPDATE_CADENCE_SECONDS'));
 const deps = {
-  incidents: new IncidentsRepository(dynamo, config.INCIDENTS_TABLE, systemClock),
+  ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock),
   clock: systemClock,
   updateCadenceSeconds: config.UPDATE_CADENCE_SECONDS,
 };

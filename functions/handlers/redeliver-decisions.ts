@@ -1,5 +1,5 @@
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas';
-import { IncidentsRepository } from '../adapters/incidents-repository.js';
+import { incidentStores } from '../adapters/stores.js';
 import { SnsMessaging } from '../adapters/messaging.js';
 import { StepFunctionsWorkflow } from '../adapters/workflow.js';
 import { systemClock } from '../shared/clock.js';
@@ -13,7 +13,7 @@ import { redeliverDecisions } from '../steps/deliver-decision.js';
 const config = parseConfig(pick('INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN'));
 const messaging = new SnsMessaging(sns);
 const deps = {
-  incidents: new IncidentsRepository(dynamo, config.INCIDENTS_TABLE, systemClock),
+  ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock),
   // SendTaskSuccess/Failure take the token alone; the state machine ARN is not needed here.
   workflow: new StepFunctionsWorkflow(sfn, 'arn:aws:states:::unused'),
   alertTeam: async (event: string, subject: string, message: string) => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SesEmailSender } from '../adapters/email-sender.js';
-import { IncidentsRepository } from '../adapters/incidents-repository.js';
+import { incidentStores } from '../adapters/stores.js';
 import { SnsMessaging } from '../adapters/messaging.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
@@ -17,7 +17,7 @@ const config = parseConfig(
   ),
 );
 const deps = {
-  incidents: new IncidentsRepository(dynamo, config.INCIDENTS_TABLE, systemClock),
+  ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock),
   email: new SesEmailSender(ses, config.SENDER_ADDRESS, config.SES_CONFIGURATION_SET),
   clock: systemClock,
   approvers: { primary: config.APPROVER_EMAILS, backup: config.BACKUP_APPROVER_EMAILS },

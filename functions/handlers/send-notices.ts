@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { CustomersRepository } from '../adapters/customers-repository.js';
 import { DeliveriesLedger } from '../adapters/deliveries-ledger.js';
 import { SesEmailSender } from '../adapters/email-sender.js';
-import { IncidentsRepository } from '../adapters/incidents-repository.js';
+import { incidentStores } from '../adapters/stores.js';
 import { SnsMessaging } from '../adapters/messaging.js';
+import { deliveryChannels } from '../domain/channels/registry.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo, ses, sns } from '../shared/clients.js';
@@ -19,29 +20,31 @@ const config = parseConfig(
     'MAX_CHUNKS_PER_INVOCATION', 'RESERVE_MS', 'SMS_CONCURRENCY', 'CLAIM_LEASE_SECONDS', 'SMS_SENDER_ID',
   ),
 );
-const incidents = new IncidentsRepository(dynamo, config.INCIDENTS_TABLE, systemClock);
+const { incidents, notices } = incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock);
 const customers = new CustomersRepository(dynamo, config.CUSTOMERS_TABLE);
 const ledger = new DeliveriesLedger(dynamo, config.DELIVERIES_TABLE, systemClock, config.CLAIM_LEASE_SECONDS);
-const email = new SesEmailSender(ses, config.SENDER_ADDRESS, config.SES_CONFIGURATION_SET);
-const messaging = new SnsMessaging(sns, config.SMS_SENDER_ID);
+const channels = deliveryChannels({
+  email: new SesEmailSender(ses, config.SENDER_ADDRESS, config.SES_CONFIGURATION_SET),
+  messaging: new SnsMessaging(sns, config.SMS_SENDER_ID),
+  templatePrefix: config.TEMPLATE_PREFIX,
+  smsConcurrency: config.SMS_CONCURRENCY,
+});
 
 const schema = z.object({ incidentId: incidentIdSchema, noticeId: z.string().min(1).max(64), fromChunk: z.number().int().min(0) });
 
 export const handler = stepHandler(schema, async (input, context) => {
   const result = await sendNotices(input, {
     incidents,
+    notices,
     customers,
     ledger,
-    email,
-    messaging,
+    channels,
     clock: systemClock,
     owner: context.awsRequestId,
     remainingTimeMs: () => context.getRemainingTimeInMillis(),
-    templatePrefix: config.TEMPLATE_PREFIX,
     locales: config.LOCALES,
     maxChunksPerInvocation: config.MAX_CHUNKS_PER_INVOCATION,
     reserveMs: config.RESERVE_MS,
-    smsConcurrency: config.SMS_CONCURRENCY,
   });
   publishMetrics({ NoticesSent: result.sent, NoticesFailed: result.failed, NoticesUncertain: result.uncertain });
   logger.info('Send iteration finished', { ...input, ...result });

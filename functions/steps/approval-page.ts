@@ -1,6 +1,5 @@
-import type { ApprovalLink, IncidentsRepository } from '../adapters/incidents-repository.js';
-import type { Workflow } from '../adapters/workflow.js';
-import { awaitsCallback, CODE_DIGITS, codeDigest, LINK_ID_PATTERN, MAX_CODE_ATTEMPTS, parseDecisionForm, refusalFor, type ApprovalRequest } from '../domain/approval.js';
+import type { ApprovalStorePort, IncidentStorePort, NoticeStorePort, Workflow } from '../domain/ports.js';
+import { awaitsCallback, CODE_DIGITS, codeDigest, LINK_ID_PATTERN, MAX_CODE_ATTEMPTS, parseDecisionForm, refusalFor, type ApprovalLink, type ApprovalRequest } from '../domain/approval.js';
 import type { Locale } from '../domain/locales.js';
 import { escapeHtml, noticePreviewHtml } from '../domain/preview.js';
 import type { Clock } from '../shared/clock.js';
@@ -10,7 +9,9 @@ import { say, type PageLocale, type Params, type TextKey } from '../domain/appro
 import { deliverDecision, redeliverDecision, type DeliveryDeps } from './deliver-decision.js';
 
 export interface ApprovalPageDeps extends DeliveryDeps {
-  incidents: IncidentsRepository;
+  incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident'>;
+  notices: Pick<NoticeStorePort, 'getNotice' | 'setNoticeStatus'>;
+  approvals: DeliveryDeps['approvals'] & Pick<ApprovalStorePort, 'countCodeAttempt' | 'getApprovalLink' | 'getApprovalRequest' | 'getTaskToken' | 'recordApproval' | 'recordRejection'>;
   workflow: Workflow;
   clock: Clock;
   locales: readonly Locale[];
@@ -48,9 +49,9 @@ function refusalPage(error: ApprovalRefusedError, locale: PageLocale): PageRespo
 
 async function resolveLink(linkId: string, deps: ApprovalPageDeps) {
   if (!LINK_ID_PATTERN.test(linkId)) throw new ApprovalRefusedError(404, 'unknown-link', 'link-invalid');
-  const link = await deps.incidents.getApprovalLink(sha256Hex(linkId));
+  const link = await deps.approvals.getApprovalLink(sha256Hex(linkId));
   if (!link) throw new ApprovalRefusedError(404, 'unknown-link', 'link-invalid');
-  const request = await deps.incidents.getApprovalRequest(link.incidentId, link.requestId);
+  const request = await deps.approvals.getApprovalRequest(link.incidentId, link.requestId);
   if (!request) throw new ApprovalRefusedError(404, 'unknown-link', 'request-gone');
   return { link, request };
 }
@@ -95,7 +96,7 @@ export function showApproval(linkId: string, meta: RequestMeta, deps: ApprovalPa
     const refusal = refusalFor(request, deps.clock.now());
     if (refusal) throw refusal;
     const incident = await deps.incidents.getIncident(link.incidentId);
-    const notice = await deps.incidents.getNotice(link.incidentId, request.noticeId);
+    const notice = await deps.notices.getNotice(link.incidentId, request.noticeId);
     const impact = incident.impact;
     const csrf = randomId(24);
     const previews = deps.locales
@@ -155,10 +156,10 @@ export function decideApproval(linkId: string, body: URLSearchParams, meta: Requ
       throw new ApprovalRefusedError(403, 'stale-form', 'stale-form');
     }
     // Counted before it is compared, in one write: concurrent guesses cannot outrun the lock.
-    const attempt = await deps.incidents.countCodeAttempt(link.linkHash, MAX_CODE_ATTEMPTS);
+    const attempt = await deps.approvals.countCodeAttempt(link.linkHash, MAX_CODE_ATTEMPTS);
     if (!attempt.counted) {
       // Out of attempts. A burst that includes the right code may have decided meanwhile: say so if it did.
-      const current = (await deps.incidents.getApprovalRequest(link.incidentId, link.requestId)) as ApprovalRequest;
+      const current = (await deps.approvals.getApprovalRequest(link.incidentId, link.requestId)) as ApprovalRequest;
       if (current.status === 'APPROVED' || current.status === 'REJECTED') return repeatedDecision(current, link, locale, deps);
       throw lockedError();
     }
@@ -181,7 +182,7 @@ export function decideApproval(linkId: string, body: URLSearchParams, meta: Requ
         detail: { noticeId: request.noticeId, requestId: link.requestId, tier: request.tier, sourceIp: meta.sourceIp, userAgent: meta.userAgent.slice(0, 200), ...detail },
       });
     const lost = async () => {
-      const current = (await deps.incidents.getApprovalRequest(link.incidentId, link.requestId)) as ApprovalRequest;
+      const current = (await deps.approvals.getApprovalRequest(link.incidentId, link.requestId)) as ApprovalRequest;
       if (current.status === 'PENDING' && current.approvedBy?.includes(link.approver)) {
         return new ApprovalRefusedError(409, 'already-decided', 'you-already-approved', { count: current.approvedBy.length, quorum: current.quorum ?? 1 });
       }
@@ -189,8 +190,8 @@ export function decideApproval(linkId: string, body: URLSearchParams, meta: Requ
     };
     // The decision is recorded (with this sender holding its callback lease): now tell the workflow.
     const resume = async (message: TextKey, decidedAt: string) => {
-      const current = (await deps.incidents.getApprovalRequest(link.incidentId, link.requestId)) as ApprovalRequest;
-      const taskToken = await deps.incidents.getTaskToken(link.incidentId, link.requestId);
+      const current = (await deps.approvals.getApprovalRequest(link.incidentId, link.requestId)) as ApprovalRequest;
+      const taskToken = await deps.approvals.getTaskToken(link.incidentId, link.requestId);
       const outcome = await deliverDecision(current, taskToken, 'approval-page', deps);
       if (outcome === 'delivered') return decided(locale, message, {}, link.approver, decidedAt);
       return decided(locale, outcome === 'lost' ? 'callback-lost' : 'callback-pending', {}, link.approver, decidedAt, outcome === 'lost' ? 410 : 202);
@@ -198,19 +199,19 @@ export function decideApproval(linkId: string, body: URLSearchParams, meta: Requ
 
     if (form.decision === 'reject') {
       // One rejection decides, whatever the quorum: nobody is told what one approver found wrong.
-      if (!(await deps.incidents.recordRejection(link.incidentId, link.requestId, link.approver, form.reason))) throw await lost();
-      await deps.incidents.setNoticeStatus(link.incidentId, request.noticeId, 'REJECTED');
+      if (!(await deps.approvals.recordRejection(link.incidentId, link.requestId, link.approver, form.reason))) throw await lost();
+      await deps.notices.setNoticeStatus(link.incidentId, request.noticeId, 'REJECTED');
       await audit('notice-rejected', { reason: form.reason });
       return resume('decided-rejected', deps.clock.now().toISOString());
     }
     const quorum = request.quorum ?? 1;
-    const approval = await deps.incidents.recordApproval(link.incidentId, link.requestId, link.approver, quorum);
+    const approval = await deps.approvals.recordApproval(link.incidentId, link.requestId, link.approver, quorum);
     if (approval.outcome === 'refused') throw await lost();
     await audit('approval-counted', { approvals: approval.approvedBy.length, quorum });
     if (approval.outcome === 'counted') {
       return decided(locale, 'decided-counted', { count: approval.approvedBy.length, quorum }, link.approver, deps.clock.now().toISOString());
     }
-    await deps.incidents.setNoticeStatus(link.incidentId, request.noticeId, 'APPROVED');
+    await deps.notices.setNoticeStatus(link.incidentId, request.noticeId, 'APPROVED');
     await audit('notice-approved', { approvedBy: approval.approvedBy.length });
     return resume('decided-approved', deps.clock.now().toISOString());
   });

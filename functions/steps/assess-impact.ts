@@ -1,12 +1,12 @@
-import type { CustomersRepository } from '../adapters/customers-repository.js';
-import type { AudienceMember, IncidentsRepository } from '../adapters/incidents-repository.js';
+import type { CustomerDirectoryPort, IncidentStorePort } from '../domain/ports.js';
+import type { AudienceMember } from '../domain/incident.js';
 import { chunk, summariseImpact, type AffectedCustomer } from '../domain/impact.js';
 import { severityFor, type SeverityLevel } from '../domain/incident.js';
 import { isSensitiveCategory } from '../domain/notice.js';
 
 export interface AssessDeps {
-  incidents: IncidentsRepository;
-  customers: CustomersRepository;
+  incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident' | 'saveAssessment'>;
+  customers: Pick<CustomerDirectoryPort, 'findByResource' | 'getProfiles'>;
   /** Audience ids per chunk: the unit of work of one send iteration. */
   audienceChunkSize: number;
 }

@@ -1,10 +1,10 @@
-import type { IncidentsRepository } from '../adapters/incidents-repository.js';
-import type { Workflow } from '../adapters/workflow.js';
+import type { ApprovalStorePort, IncidentStorePort, Workflow } from '../domain/ports.js';
 import { TASK_GONE_ERRORS, type ApprovalRequest } from '../domain/approval.js';
 import { NoticeRejectedError } from '../shared/errors.js';
 
 export interface DeliveryDeps {
-  incidents: IncidentsRepository;
+  incidents: Pick<IncidentStorePort, 'appendTimeline'>;
+  approvals: Pick<ApprovalStorePort, 'claimCallback' | 'deleteCallbackMarker' | 'listUndeliveredDecisions' | 'markCallbackDelivered' | 'markCallbackLost' | 'releaseCallback'>;
   workflow: Workflow;
   /** Pages the response team; `event` tags the message for subscribers' filters. */
   alertTeam: (event: string, subject: string, message: string) => Promise<void>;
@@ -34,7 +34,7 @@ export async function deliverDecision(request: ApprovalRequest, taskToken: strin
   } catch (error) {
     const name = error instanceof Error ? error.name : 'Error';
     if (TASK_GONE_ERRORS.includes(name)) {
-      await deps.incidents.markCallbackLost(incidentId, requestId, name);
+      await deps.approvals.markCallbackLost(incidentId, requestId, name);
       await deps.incidents.appendTimeline(incidentId, { action: 'approval-callback-lost', actor: sender, detail: { ...detail, error: name } });
       await deps.alertTeam(
         'approval-callback-lost',
@@ -43,21 +43,21 @@ export async function deliverDecision(request: ApprovalRequest, taskToken: strin
       );
       return 'lost';
     }
-    await deps.incidents.releaseCallback(incidentId, requestId);
+    await deps.approvals.releaseCallback(incidentId, requestId);
     await deps.incidents.appendTimeline(incidentId, { action: 'approval-callback-failed', actor: sender, detail: { ...detail, error: name } });
     return 'failed';
   }
-  await deps.incidents.markCallbackDelivered(incidentId, requestId);
+  await deps.approvals.markCallbackDelivered(incidentId, requestId);
   if (sender !== 'approval-page') await deps.incidents.appendTimeline(incidentId, { action: 'approval-callback-redelivered', actor: sender, detail });
   return 'delivered';
 }
 
 /** Takes the callback of a recorded decision, if it still needs sending and nobody else is sending it, and sends it. */
 export async function redeliverDecision(incidentId: string, requestId: string, sender: Sender, deps: DeliveryDeps): Promise<DeliveryOutcome | 'settled' | 'busy'> {
-  const claim = await deps.incidents.claimCallback(incidentId, requestId);
+  const claim = await deps.approvals.claimCallback(incidentId, requestId);
   if (claim.state === 'settled') {
     // Nothing left to send: a marker a crash left behind after the stamp.
-    await deps.incidents.deleteCallbackMarker(incidentId, requestId);
+    await deps.approvals.deleteCallbackMarker(incidentId, requestId);
     return 'settled';
   }
   if (claim.state !== 'claimed') return 'busy';
@@ -67,7 +67,7 @@ export async function redeliverDecision(incidentId: string, requestId: string, s
 /** The sweeper: every decided request whose callback has not landed, up to `limit` per run. */
 export async function redeliverDecisions(deps: DeliveryDeps, limit = 100): Promise<Record<DeliveryOutcome | 'settled' | 'busy', number>> {
   const counts = { delivered: 0, lost: 0, failed: 0, settled: 0, busy: 0 };
-  for (const { incidentId, requestId } of await deps.incidents.listUndeliveredDecisions(limit)) {
+  for (const { incidentId, requestId } of await deps.approvals.listUndeliveredDecisions(limit)) {
     counts[await redeliverDecision(incidentId, requestId, 'sweeper', deps)] += 1;
   }
   return counts;

@@ -1,10 +1,12 @@
-import type { IncidentsRepository, Notice } from '../adapters/incidents-repository.js';
+import type { IncidentStorePort, NoticeStorePort } from '../domain/ports.js';
+import type { Notice } from '../domain/incident.js';
 import type { Locale } from '../domain/locales.js';
 import { draftNotice, type CompanyProfile, type NoticeContent, type NoticeKind } from '../domain/notice.js';
 import type { Clock } from '../shared/clock.js';
 
 export interface DraftDeps {
-  incidents: IncidentsRepository;
+  incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident' | 'listProgressNotes'>;
+  notices: Pick<NoticeStorePort, 'createNotice' | 'listNotices'>;
   clock: Clock;
   locales: readonly Locale[];
   company: CompanyProfile;
@@ -22,7 +24,7 @@ export async function draftNoticeStep(incidentId: string, kind: NoticeKind, deps
   const incident = await deps.incidents.getIncident(incidentId);
   if (kind === 'update' && incident.status === 'CLOSED') return { closed: true, noticeId: null };
   if (!incident.impact) throw new Error(`Incident ${incidentId} has not been assessed`);
-  const notices = (await deps.incidents.listNotices(incidentId)).sort((a, b) => a.sequence - b.sequence);
+  const notices = (await deps.notices.listNotices(incidentId)).sort((a, b) => a.sequence - b.sequence);
   const latest = notices.at(-1);
   const reuse = latest?.status === 'PENDING_APPROVAL' && latest.kind === kind ? latest : undefined;
   const sequence = reuse?.sequence ?? (latest?.sequence ?? 0) + 1;
@@ -48,7 +50,7 @@ export async function draftNoticeStep(incidentId: string, kind: NoticeKind, deps
     createdAt: now.toISOString(),
     promisedNextUpdateAt: nextUpdateAt,
   };
-  await deps.incidents.createNotice(notice);
+  await deps.notices.createNotice(notice);
   await deps.incidents.appendTimeline(incidentId, { action: 'notice-drafted', actor: 'draft-notice', detail: { noticeId: notice.noticeId, kind, locales: deps.locales } });
   return { closed: false, noticeId: notice.noticeId };
 }

@@ -1,7 +1,5 @@
 import type { EventBridgeEvent } from '@aws-lambda-powertools/parser/types';
-import type { IncidentsRepository } from '../adapters/incidents-repository.js';
-import type { Messaging } from '../adapters/messaging.js';
-import type { Workflow } from '../adapters/workflow.js';
+import type { IncidentStorePort, Messaging, Workflow } from '../domain/ports.js';
 import { parseAlarm, type AlarmSettings } from '../domain/alarms.js';
 import { incidentIdFor, severityFor, type Incident } from '../domain/incident.js';
 import type { Clock } from '../shared/clock.js';
@@ -14,7 +12,7 @@ export interface WorkflowSettings {
 }
 
 export interface IntakeDeps {
-  incidents: IncidentsRepository;
+  incidents: Pick<IncidentStorePort, 'appendTimeline' | 'keepRejectedAlarm' | 'openIncident' | 'recordRepeat'>;
   workflow: Workflow;
   messaging: Messaging;
   clock: Clock;

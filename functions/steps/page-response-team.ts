@@ -1,5 +1,4 @@
-import type { IncidentsRepository } from '../adapters/incidents-repository.js';
-import type { Messaging } from '../adapters/messaging.js';
+import type { IncidentStorePort, Messaging } from '../domain/ports.js';
 
 export const pageEvents = [
   'incident-opened',
@@ -13,7 +12,7 @@ export const pageEvents = [
 export type PageEvent = (typeof pageEvents)[number];
 
 export interface PageDeps {
-  incidents: IncidentsRepository;
+  incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident'>;
   messaging: Messaging;
   topicArn: string;
   /** Builds the operator's link to the execution (AWS console, or the local twin's console). */

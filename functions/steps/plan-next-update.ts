@@ -1,8 +1,9 @@
-import type { IncidentsRepository } from '../adapters/incidents-repository.js';
+import type { IncidentStorePort, NoticeStorePort } from '../domain/ports.js';
 import type { Clock } from '../shared/clock.js';
 
 export interface PlanDeps {
-  incidents: IncidentsRepository;
+  incidents: Pick<IncidentStorePort, 'appendTimeline' | 'setNextUpdate'>;
+  notices: Pick<NoticeStorePort, 'listNotices'>;
   clock: Clock;
   updateCadenceSeconds: number;
 }
@@ -12,7 +13,7 @@ export interface PlanDeps {
  * now when that promise is already past (an approval that took long).
  */
 export async function planNextUpdate(incidentId: string, deps: PlanDeps): Promise<{ nextUpdateAt: string }> {
-  const notices = await deps.incidents.listNotices(incidentId);
+  const notices = await deps.notices.listNotices(incidentId);
   const promised = notices
     .filter((n) => n.status === 'SENT' && n.promisedNextUpdateAt)
     .map((n) => n.promisedNextUpdateAt!)

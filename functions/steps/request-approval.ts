@@ -1,6 +1,4 @@
-import type { EmailSender } from '../adapters/email-sender.js';
-import type { Messaging } from '../adapters/messaging.js';
-import type { IncidentsRepository } from '../adapters/incidents-repository.js';
+import type { ApprovalStorePort, EmailSender, IncidentStorePort, Messaging, NoticeStorePort } from '../domain/ports.js';
 import { CODE_DIGITS, codeDigest, decisionDeadline, type ApprovalTier } from '../domain/approval.js';
 import { catalogues, type Locale } from '../domain/locales.js';
 import { escapeHtml, noticePreviewHtml, noticePreviewText } from '../domain/preview.js';
@@ -8,7 +6,9 @@ import type { Clock } from '../shared/clock.js';
 import { randomDigits, randomId, sha256Hex, shortHash } from '../shared/crypto.js';
 
 export interface RequestApprovalDeps {
-  incidents: IncidentsRepository;
+  incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident'>;
+  notices: Pick<NoticeStorePort, 'getNotice'>;
+  approvals: Pick<ApprovalStorePort, 'carryDecision' | 'listApprovalRequests' | 'markApproverNotified' | 'putApprovalLink' | 'putApprovalRequest' | 'supersedePendingRequests'>;
   email: EmailSender;
   clock: Clock;
   approvers: Record<ApprovalTier, string[]>;
@@ -47,7 +47,7 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
   const now = deps.clock.now();
   const requestId = shortHash(input.taskToken, 24);
   const expiresAt = decisionDeadline(new Date(input.waitEnteredAt), input.timeoutSeconds).toISOString();
-  const { notified } = await deps.incidents.putApprovalRequest(
+  const { notified } = await deps.approvals.putApprovalRequest(
     {
       incidentId: input.incidentId,
       requestId,
@@ -61,9 +61,9 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
     },
     input.taskToken,
   );
-  const superseded = await deps.incidents.supersedePendingRequests(input.incidentId, input.noticeId, requestId);
+  const superseded = await deps.approvals.supersedePendingRequests(input.incidentId, input.noticeId, requestId);
   // Read after superseding: no earlier request of the notice can be decided any more, so this view is final.
-  const decidedEarlier = (await deps.incidents.listApprovalRequests(input.incidentId)).find(
+  const decidedEarlier = (await deps.approvals.listApprovalRequests(input.incidentId)).find(
     (r) =>
       r.noticeId === input.noticeId &&
       r.requestId !== requestId &&
@@ -73,7 +73,7 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
   );
   if (decidedEarlier) {
     // The scheduled sweeper sends it with this task's token; only it and the approval page may call Step Functions.
-    await deps.incidents.carryDecision(input.incidentId, decidedEarlier, requestId);
+    await deps.approvals.carryDecision(input.incidentId, decidedEarlier, requestId);
     await deps.incidents.appendTimeline(input.incidentId, {
       action: 'approval-decision-carried',
       actor: 'request-approval',
@@ -82,7 +82,7 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
     return { requestId, emailed: 0 };
   }
   const incident = await deps.incidents.getIncident(input.incidentId);
-  const notice = await deps.incidents.getNotice(input.incidentId, input.noticeId);
+  const notice = await deps.notices.getNotice(input.incidentId, input.noticeId);
   const approvers = deps.approvers[input.tier].filter((a) => !notified.includes(a));
   const previews = {
     html: deps.locales
@@ -105,7 +105,7 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
     const linkHash = sha256Hex(linkId);
     // The second factor: shown in this email's body only, never in the link; only its digest is stored.
     const code = randomDigits(CODE_DIGITS);
-    await deps.incidents.putApprovalLink({ linkHash, incidentId: input.incidentId, requestId, approver, expiresAt, codeDigest: codeDigest(linkHash, code) });
+    await deps.approvals.putApprovalLink({ linkHash, incidentId: input.incidentId, requestId, approver, expiresAt, codeDigest: codeDigest(linkHash, code) });
     const url = `${deps.approvalBaseUrl.replace(/\/$/, '')}/approvals/${linkId}`;
     const locale = deps.approverLocale?.(approver) ?? 'en';
     const mail = approvalEmail(locale, { ...about, url, code: deps.codeChannel === 'email' ? code : null }, previews);
@@ -116,7 +116,7 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
       if (!phone) throw new Error(`No phone configured for approver ${approver}`);
       await deps.messaging.sendSms(phone, catalogues[locale].approvalEmail.sms({ incidentId: incident.incidentId, code }));
     }
-    await deps.incidents.markApproverNotified(input.incidentId, requestId, approver);
+    await deps.approvals.markApproverNotified(input.incidentId, requestId, approver);
   }
   await deps.incidents.appendTimeline(input.incidentId, {
     action: input.tier === 'backup' ? 'approval-escalated' : 'approval-requested',

@@ -1,13 +1,12 @@
-import type { DeliveriesLedger } from '../adapters/deliveries-ledger.js';
-import type { EmailSender } from '../adapters/email-sender.js';
-import type { IncidentsRepository } from '../adapters/incidents-repository.js';
-import type { Messaging } from '../adapters/messaging.js';
+import type { ApprovalStorePort, DeliveryLedgerPort, EmailSender, IncidentStorePort, Messaging, NoticeStorePort } from '../domain/ports.js';
 import { htmlEscaped, templateName } from '../domain/email-templates.js';
 import type { Locale } from '../domain/locales.js';
 
 export interface FinalReportDeps {
-  incidents: IncidentsRepository;
-  ledger: DeliveriesLedger;
+  incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident' | 'listTimeline'>;
+  notices: Pick<NoticeStorePort, 'listNotices'>;
+  approvals: Pick<ApprovalStorePort, 'listApprovalRequests'>;
+  ledger: Pick<DeliveryLedgerPort, 'noticeTotals' | 'uncertainRecipients'>;
   email: EmailSender;
   messaging: Messaging;
   templatePrefix: string;
@@ -19,8 +18,8 @@ export interface FinalReportDeps {
 /** The closing report: timeline, who was told what and when, approvals and delivery figures. Ids and counts only. */
 export async function sendFinalReport(incidentId: string, deps: FinalReportDeps): Promise<{ notices: number; sent: number; failed: number; uncertain: number }> {
   const incident = await deps.incidents.getIncident(incidentId);
-  const notices = (await deps.incidents.listNotices(incidentId)).sort((a, b) => a.sequence - b.sequence);
-  const approvals = await deps.incidents.listApprovalRequests(incidentId);
+  const notices = (await deps.notices.listNotices(incidentId)).sort((a, b) => a.sequence - b.sequence);
+  const approvals = await deps.approvals.listApprovalRequests(incidentId);
   const timeline = (await deps.incidents.listTimeline(incidentId)).sort((a, b) => a.at.localeCompare(b.at));
   const deliveryLines: string[] = [];
   const sum = { sent: 0, failed: 0, uncertain: 0 };

@@ -1,32 +1,27 @@
-import type { CustomerProfile, CustomersRepository } from '../adapters/customers-repository.js';
-import { isFinal, type DeliveriesLedger, type Outcome } from '../adapters/deliveries-ledger.js';
-import { SES_MAX_BULK_ENTRIES, type EmailSender } from '../adapters/email-sender.js';
-import { classifyProviderFailure } from '../adapters/provider-failure.js';
-import type { AudienceMember, IncidentsRepository, Notice } from '../adapters/incidents-repository.js';
-import type { Messaging } from '../adapters/messaging.js';
-import { isPermanentSmsError, outcomeOfSesStatus, planBatches, type Channel, type OutcomeStatus, type PlannedBatch, type Recipient } from '../domain/delivery.js';
-import { templateName } from '../domain/email-templates.js';
+import { UNREACHABLE, type ChannelRecipient, type DeliveryChannel } from '../domain/channels/channel.js';
+import { isFinal, planBatches, type OutcomeStatus, type Outcome, type PlannedBatch } from '../domain/delivery.js';
+import type { AudienceMember, Notice } from '../domain/incident.js';
 import { resolveLocale, type Locale } from '../domain/locales.js';
-import { customerReplacementData, renderSms } from '../domain/notice.js';
+import type { CustomerDirectoryPort, DeliveryLedgerPort, IncidentStorePort, NoticeStorePort } from '../domain/ports.js';
+import { classifyProviderFailure } from '../domain/provider-failure.js';
 import type { Clock } from '../shared/clock.js';
-import { BatchInFlightError, DeliveryRetryableError, NoticeContentMissingError, NoticeNotApprovedError } from '../shared/errors.js';
+import { BatchInFlightError, DeliveryRetryableError, NoticeNotApprovedError } from '../shared/errors.js';
 
 export interface SendDeps {
-  incidents: IncidentsRepository;
-  customers: CustomersRepository;
-  ledger: DeliveriesLedger;
-  email: EmailSender;
-  messaging: Messaging;
+  incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getAudienceChunk' | 'getIncident'>;
+  notices: Pick<NoticeStorePort, 'getNotice' | 'setNoticeStatus'>;
+  customers: Pick<CustomerDirectoryPort, 'getProfiles'>;
+  ledger: Pick<DeliveryLedgerPort, 'acquire' | 'complete' | 'release' | 'readOutcomes' | 'recordOutcomes' | 'noticeTotals'>;
+  /** Every channel a customer may have chosen (see domain/channels/registry.ts). */
+  channels: readonly DeliveryChannel[];
   clock: Clock;
   /** Unique per invocation (the Lambda request id): the owner of the claims it takes. */
   owner: string;
   remainingTimeMs: () => number;
-  templatePrefix: string;
   locales: readonly Locale[];
   /** Chunks per invocation at most; fewer when the remaining time drops below `reserveMs`. */
   maxChunksPerInvocation: number;
   reserveMs: number;
-  smsConcurrency: number;
 }
 
 export interface SendInput {
@@ -41,14 +36,6 @@ export interface SendResult {
   sent: number;
   failed: number;
   uncertain: number;
-}
-
-interface Target extends Recipient {
-  customerId: string;
-  locale: Locale;
-  address: string;
-  name: string;
-  dataCategories: string[];
 }
 
 type Totals = { sent: number; failed: number; retryable: number; uncertain: number };
@@ -71,7 +58,7 @@ const add = (a: Totals, b: Totals) => {
  * reported for reconciliation, never re-sent. A refusal (4xx) or an error before the call frees the claim.
  */
 export async function sendNotices(input: SendInput, deps: SendDeps): Promise<SendResult> {
-  const notice = await deps.incidents.getNotice(input.incidentId, input.noticeId);
+  const notice = await deps.notices.getNotice(input.incidentId, input.noticeId);
   if (notice.status !== 'APPROVED' && notice.status !== 'SENT') {
     throw new NoticeNotApprovedError(`Notice ${input.noticeId} of ${input.incidentId} is ${notice.status}, not approved`);
   }
@@ -93,7 +80,7 @@ export async function sendNotices(input: SendInput, deps: SendDeps): Promise<Sen
   }
   const done = chunkIndex >= totalChunks;
   if (done && notice.status !== 'SENT') {
-    await deps.incidents.setNoticeStatus(input.incidentId, input.noticeId, 'SENT');
+    await deps.notices.setNoticeStatus(input.incidentId, input.noticeId, 'SENT');
     const ledgerTotals = await deps.ledger.noticeTotals(input);
     await deps.incidents.appendTimeline(input.incidentId, { action: 'notice-sent', actor: 'send-notices', detail: { noticeId: input.noticeId, totals: ledgerTotals } });
   }
@@ -103,43 +90,39 @@ export async function sendNotices(input: SendInput, deps: SendDeps): Promise<Sen
 async function sendChunk(notice: Notice, chunkIndex: number, deps: SendDeps): Promise<Totals> {
   const members = await deps.incidents.getAudienceChunk(notice.incidentId, chunkIndex);
   const profiles = await deps.customers.getProfiles(members.map((m) => m.customerId));
-  const emailTargets: Target[] = [];
-  const smsTargets: Target[] = [];
-  const missing: AudienceMember[] = [];
+  const targets = new Map<DeliveryChannel, ChannelRecipient[]>(deps.channels.map((c) => [c, []]));
+  const unreachable: AudienceMember[] = [];
   for (const member of members) {
     const profile = profiles.get(member.customerId);
-    if (!profile) {
-      missing.push(member);
-      continue;
+    let reached = false;
+    for (const channel of deps.channels) {
+      const address = profile && channel.address(profile);
+      if (!profile || !address) continue;
+      targets.get(channel)!.push({ customerId: member.customerId, locale: resolveLocale(profile.locale, deps.locales), name: profile.name, dataCategories: member.dataCategories, address });
+      reached = true;
     }
-    const base = { customerId: member.customerId, locale: resolveLocale(profile.locale, deps.locales), name: profile.name, dataCategories: member.dataCategories };
-    if (profile.channels.includes('email') && profile.email) emailTargets.push({ ...base, address: profile.email });
-    if (profile.channels.includes('sms') && profile.phone) smsTargets.push({ ...base, address: profile.phone });
-    if (!wantsAnyChannel(profile)) missing.push(member);
+    if (!reached) unreachable.push(member);
   }
   const totals = zero();
   const prefix = `c${String(chunkIndex).padStart(6, '0')}`;
-  for (const batch of planBatches(emailTargets, SES_MAX_BULK_ENTRIES, prefix)) add(totals, await runBatch(notice, 'email', batch, deps));
-  for (const batch of planBatches(smsTargets, SES_MAX_BULK_ENTRIES, prefix)) add(totals, await runBatch(notice, 'sms', batch, deps));
-  if (missing.length > 0) add(totals, await recordUnreachable(notice, missing, prefix, deps));
+  for (const [channel, recipients] of targets) {
+    for (const batch of planBatches(recipients, channel.batchSize, prefix)) add(totals, await runBatch(notice, channel, batch, deps));
+  }
+  if (unreachable.length > 0) add(totals, await recordUnreachable(notice, unreachable, prefix, deps));
   return totals;
 }
 
-function wantsAnyChannel(profile: CustomerProfile): boolean {
-  return (profile.channels.includes('email') && Boolean(profile.email)) || (profile.channels.includes('sms') && Boolean(profile.phone));
-}
-
-/** Customers no channel can reach are recorded as FAILED, so the report shows them instead of hiding them. */
+/** Customers no channel can reach (no profile, or no address on any channel they chose) are recorded as FAILED. */
 async function recordUnreachable(notice: Notice, members: AudienceMember[], prefix: string, deps: SendDeps): Promise<Totals> {
   const at = deps.clock.now().toISOString();
-  const existing = await deps.ledger.readOutcomes(notice, 'email', members.map((m) => m.customerId));
+  const existing = await deps.ledger.readOutcomes(notice, UNREACHABLE, members.map((m) => m.customerId));
   const fresh = members.filter((m) => !existing.has(m.customerId));
   await deps.ledger.recordOutcomes(
     fresh.map((m) => ({
       customerId: m.customerId,
-      noticeId: notice.noticeId,
       incidentId: notice.incidentId,
-      channel: 'email' as Channel,
+      noticeId: notice.noticeId,
+      channel: UNREACHABLE,
       status: 'FAILED' as const,
       batchKey: `${prefix}#unreachable`,
       reason: 'no usable contact point in the customer directory',
@@ -149,18 +132,18 @@ async function recordUnreachable(notice: Notice, members: AudienceMember[], pref
   return { sent: 0, failed: fresh.length, retryable: 0, uncertain: 0 };
 }
 
-async function runBatch(notice: Notice, channel: Channel, batch: PlannedBatch<Target>, deps: SendDeps): Promise<Totals> {
+async function runBatch(notice: Notice, channel: DeliveryChannel, batch: PlannedBatch<ChannelRecipient>, deps: SendDeps): Promise<Totals> {
   const ref = { incidentId: notice.incidentId, noticeId: notice.noticeId };
   const ids = batch.recipients.map((r) => r.customerId);
-  const claim = await deps.ledger.acquire(ref, channel, batch.batchKey, ids, deps.owner);
-  if (claim.kind === 'busy') throw new BatchInFlightError(`Batch ${channel}/${batch.batchKey} of ${notice.noticeId} is held by a live invocation`);
+  const claim = await deps.ledger.acquire(ref, channel.name, batch.batchKey, ids, deps.owner);
+  if (claim.kind === 'busy') throw new BatchInFlightError(`Batch ${channel.name}/${batch.batchKey} of ${notice.noticeId} is held by a live invocation`);
   if (claim.kind === 'settled') return zero();
   const pending = batch.recipients.filter((r) => !isFinal(claim.known.get(r.customerId)?.status));
   const at = deps.clock.now().toISOString();
-  const outcome = (r: Target, fields: Pick<Outcome, 'status'> & Partial<Outcome>): Outcome => ({
+  const outcome = (r: ChannelRecipient, fields: Pick<Outcome, 'status'> & Partial<Outcome>): Outcome => ({
     customerId: r.customerId,
     ...ref,
-    channel,
+    channel: channel.name,
     batchKey: batch.batchKey,
     at,
     ...fields,
@@ -173,20 +156,21 @@ async function runBatch(notice: Notice, channel: Channel, batch: PlannedBatch<Ta
   } else if (pending.length === 0) {
     outcomes = [];
   } else {
-    let call: () => Promise<Outcome[]>;
+    let call: () => Promise<{ status: OutcomeStatus; providerMessageId?: string; reason?: string }[]>;
     try {
-      call = channel === 'email' ? prepareEmails(notice, batch.locale as Locale, pending, outcome, deps) : prepareSms(notice, pending, outcome, deps);
+      call = channel.prepare(notice, batch.locale as Locale, pending);
     } catch (error) {
       // Nothing was sent: free the claim so a fixed retry is not refused as in flight.
-      await deps.ledger.release(ref, channel, batch.batchKey, claim.token, (error as Error).name);
+      await deps.ledger.release(ref, channel.name, batch.batchKey, claim.token, (error as Error).name);
       throw error;
     }
     try {
-      outcomes = await call();
+      const results = await call();
+      outcomes = pending.map((r, i) => outcome(r, results[i] ?? { status: 'UNCERTAIN', reason: 'the channel returned no result' }));
     } catch (error) {
       if (classifyProviderFailure(error) === 'refused') {
-        await deps.ledger.release(ref, channel, batch.batchKey, claim.token, (error as Error).name);
-        throw new DeliveryRetryableError(`${channel} provider refused batch ${batch.batchKey} of ${notice.noticeId}: ${(error as Error).name}`, { cause: error });
+        await deps.ledger.release(ref, channel.name, batch.batchKey, claim.token, (error as Error).name);
+        throw new DeliveryRetryableError(`${channel.name} provider refused batch ${batch.batchKey} of ${notice.noticeId}: ${(error as Error).name}`, { cause: error });
       }
       // The request left and no trustworthy answer came back: delivered or not, nobody knows.
       const reason = `no answer from the provider: ${(error as Error).name}`;
@@ -200,7 +184,7 @@ async function runBatch(notice: Notice, channel: Channel, batch: PlannedBatch<Ta
   for (const o of outcomes) latest.set(o.customerId, o.status);
   const batchStatuses = ids.flatMap((id) => (latest.has(id) ? [latest.get(id)!] : []));
   const uncertainIds = ids.filter((id) => latest.get(id) === 'UNCERTAIN');
-  await deps.ledger.complete(ref, channel, batch.batchKey, claim.token, tally(batchStatuses), uncertainIds);
+  await deps.ledger.complete(ref, channel.name, batch.batchKey, claim.token, tally(batchStatuses), uncertainIds);
   return attempt;
 }
 
@@ -213,53 +197,4 @@ function tally(statuses: OutcomeStatus[]): Totals {
     else totals.uncertain += 1;
   }
   return totals;
-}
-
-type MakeOutcome = (r: Target, f: Pick<Outcome, 'status'> & Partial<Outcome>) => Outcome;
-
-/** Renders everything the call needs first, so an error here is known to have sent nothing. */
-function prepareEmails(notice: Notice, locale: Locale, recipients: Target[], outcome: MakeOutcome, deps: SendDeps): () => Promise<Outcome[]> {
-  const content = notice.content[locale];
-  if (!content) throw new NoticeContentMissingError(`Notice ${notice.noticeId} has no ${locale} wording`);
-  const template = templateName(deps.templatePrefix, notice.kind, locale);
-  const defaults = { ...content, incidentId: notice.incidentId };
-  const entries = recipients.map((r) => ({ to: r.address, replacementData: customerReplacementData(r.name, r.dataCategories, locale) }));
-  return async () => {
-    const results = await deps.email.sendBulk(template, defaults, entries);
-    return recipients.map((r, i) => {
-      const result = results[i]!;
-      const status = outcomeOfSesStatus(result.status);
-      return outcome(r, { status, providerMessageId: result.messageId, reason: status === 'SENT' ? undefined : `${result.status ?? 'NO_RESULT'}: ${result.error ?? ''}`.trim() });
-    });
-  };
-}
-
-/** SNS takes one number per Publish: a few in flight at once, each outcome kept per recipient. */
-function prepareSms(notice: Notice, recipients: Target[], outcome: MakeOutcome, deps: SendDeps): () => Promise<Outcome[]> {
-  const texts = recipients.map((r) => {
-    const content = notice.content[r.locale];
-    if (!content) throw new NoticeContentMissingError(`Notice ${notice.noticeId} has no ${r.locale} wording`);
-    return renderSms(content, customerReplacementData(r.name, r.dataCategories, r.locale).affectedData);
-  });
-  return async () => {
-    const results: Outcome[] = new Array(recipients.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < recipients.length) {
-        const i = next++;
-        const r = recipients[i]!;
-        try {
-          results[i] = outcome(r, { status: 'SENT', providerMessageId: await deps.messaging.sendSms(r.address, texts[i]!) });
-        } catch (error) {
-          const name = (error as Error).name;
-          results[i] =
-            classifyProviderFailure(error) === 'refused'
-              ? outcome(r, { status: isPermanentSmsError(name) ? 'FAILED' : 'RETRYABLE', reason: name })
-              : outcome(r, { status: 'UNCERTAIN', reason: `no answer from SNS: ${name}` });
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(deps.smsConcurrency, recipients.length) }, worker));
-    return results;
-  };
 }

@@ -1,14 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DeliveriesLedger } from '../../functions/adapters/deliveries-ledger.js';
-import type { IncidentsRepository } from '../../functions/adapters/incidents-repository.js';
+import type { DeliveryLedgerPort } from '../../functions/domain/ports.js';
+import type { ApprovalStorePort, IncidentStorePort, NoticeStorePort } from '../../functions/domain/ports.js';
 import { escapeHtml } from '../../functions/domain/preview.js';
 import type { Execution, LocalWorkflow } from '../workflow-engine.js';
 import { renderStateGraph } from './state-graph.js';
 
 export interface ConsoleDeps {
   workflow: LocalWorkflow;
-  incidents: IncidentsRepository;
-  ledger: DeliveriesLedger;
+  incidents: Pick<IncidentStorePort, 'getIncident' | 'listTimeline'>;
+  notices: Pick<NoticeStorePort, 'listNotices'>;
+  approvals: Pick<ApprovalStorePort, 'listApprovalRequests'>;
+  ledger: Pick<DeliveryLedgerPort, 'noticeTotals'>;
   mailboxUrl: string;
 }
 
@@ -63,8 +65,8 @@ export function operatorConsole(deps: ConsoleDeps) {
     const failed = new Set(e.events.filter((ev) => ev.type === 'StateFailed').map((ev) => ev.stateName!));
     const graph = renderStateGraph(definition, { visited, failed, current: currentState(e) });
     const incident = await deps.incidents.getIncident(e.name).catch(() => undefined);
-    const approvals = incident ? await deps.incidents.listApprovalRequests(e.name) : [];
-    const notices = incident ? await deps.incidents.listNotices(e.name) : [];
+    const approvals = incident ? await deps.approvals.listApprovalRequests(e.name) : [];
+    const notices = incident ? await deps.notices.listNotices(e.name) : [];
     const deliveryRows: string[] = [];
     for (const n of notices.sort((a, b) => a.sequence - b.sequence)) {
       for (const [channel, t] of Object.entries(await deps.ledger.noticeTotals(n))) {

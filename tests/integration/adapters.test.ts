@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustomersRepository } from '../../functions/adapters/customers-repository.js';
 import { DeliveriesLedger } from '../../functions/adapters/deliveries-ledger.js';
 import { SesEmailSender } from '../../functions/adapters/email-sender.js';
-import { classifyProviderFailure } from '../../functions/adapters/provider-failure.js';
-import { IncidentsRepository } from '../../functions/adapters/incidents-repository.js';
+import { classifyProviderFailure } from '../../functions/domain/provider-failure.js';
+import { ApprovalStore } from '../../functions/adapters/approval-store.js';
+import { IncidentStore } from '../../functions/adapters/incident-store.js';
 import { SnsMessaging } from '../../functions/adapters/messaging.js';
 import { StepFunctionsWorkflow } from '../../functions/adapters/workflow.js';
 import type { Incident } from '../../functions/domain/incident.js';
@@ -63,9 +64,9 @@ function incident(id: string, findingKey: string): Incident {
   };
 }
 
-describe('IncidentsRepository on DynamoDB Local', () => {
+describe('IncidentStore and ApprovalStore on DynamoDB Local', () => {
   it('one open incident per finding; closing frees the finding for a new incident', async () => {
-    const repo = new IncidentsRepository(doc, tables.incidents, new FakeClock());
+    const repo = new IncidentStore(doc, tables.incidents, new FakeClock());
     const key = `manual:${prefix}-f1`;
     expect(await repo.openIncident(incident('inc-20261120-000000000001', key), 'e1', '{}')).toEqual({ created: true });
     expect(await repo.openIncident(incident('inc-20261120-000000000002', key), 'e2', '{}')).toEqual({ created: false, incidentId: 'inc-20261120-000000000001' });
@@ -75,7 +76,7 @@ describe('IncidentsRepository on DynamoDB Local', () => {
   });
 
   it('ten concurrent opens of the same finding create exactly one incident', async () => {
-    const repo = new IncidentsRepository(doc, tables.incidents, new FakeClock());
+    const repo = new IncidentStore(doc, tables.incidents, new FakeClock());
     const key = `manual:${prefix}-race`;
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => repo.openIncident(incident(`inc-20261120-${String(100 + i).padStart(12, '0')}`, key), `e${i}`, '{}')));
     expect(results.filter((r) => r.created)).toHaveLength(1);
@@ -85,7 +86,7 @@ describe('IncidentsRepository on DynamoDB Local', () => {
 
   it('a decision is recorded once, and never after expiry: the condition is the rule', async () => {
     const clock = new FakeClock();
-    const repo = new IncidentsRepository(doc, tables.incidents, clock);
+    const repo = new ApprovalStore(doc, tables.incidents, clock);
     const base = { incidentId: 'inc-20261120-0000000000aa', noticeId: 'n1', tier: 'primary' as const, status: 'PENDING' as const, createdAt: clock.now().toISOString() };
     await repo.putApprovalRequest({ ...base, requestId: 'race', expiresAt: '2026-11-20T09:00:00Z' }, 'token-1');
     const wins = await Promise.all(
@@ -107,7 +108,7 @@ describe('IncidentsRepository on DynamoDB Local', () => {
 
   it('a quorum of two: the same approver counts once, the second approver decides, exactly one caller resumes', async () => {
     const clock = new FakeClock();
-    const repo = new IncidentsRepository(doc, tables.incidents, clock);
+    const repo = new ApprovalStore(doc, tables.incidents, clock);
     const base = { incidentId: 'inc-20261120-0000000000bb', noticeId: 'n1', tier: 'primary' as const, status: 'PENDING' as const, createdAt: clock.now().toISOString(), quorum: 2 };
     await repo.putApprovalRequest({ ...base, requestId: 'q2', expiresAt: '2026-11-20T09:00:00Z' }, 'token-q');
     expect(await repo.recordApproval(base.incidentId, 'q2', 'a1', 2)).toEqual({ outcome: 'counted', approvedBy: ['a1'] });
@@ -119,7 +120,7 @@ describe('IncidentsRepository on DynamoDB Local', () => {
   });
 
   it('a rejected alarm is kept once per event id', async () => {
-    const repo = new IncidentsRepository(doc, tables.incidents, new FakeClock());
+    const repo = new IncidentStore(doc, tables.incidents, new FakeClock());
     expect(await repo.keepRejectedAlarm(`${prefix}-bad`, 'MalformedAlarmError: x', '{"a":1}')).toBe(true);
     expect(await repo.keepRejectedAlarm(`${prefix}-bad`, 'MalformedAlarmError: x', '{"a":1}')).toBe(false);
   });

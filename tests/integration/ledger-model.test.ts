@@ -3,11 +3,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CustomersRepository, type CustomerProfile } from '../../functions/adapters/customers-repository.js';
-import { DeliveriesLedger, type Outcome } from '../../functions/adapters/deliveries-ledger.js';
-import type { BulkEntry, BulkEntryResult, EmailSender } from '../../functions/adapters/email-sender.js';
-import { IncidentsRepository } from '../../functions/adapters/incidents-repository.js';
-import type { Messaging } from '../../functions/adapters/messaging.js';
+import { CustomersRepository } from '../../functions/adapters/customers-repository.js';
+import type { CustomerProfile } from '../../functions/domain/customer.js';
+import { DeliveriesLedger } from '../../functions/adapters/deliveries-ledger.js';
+import { incidentStores } from '../../functions/adapters/stores.js';
+import { deliveryChannels } from '../../functions/domain/channels/registry.js';
+import type { Outcome } from '../../functions/domain/delivery.js';
+import type { BulkEntry, BulkEntryResult, EmailSender, IncidentStorePort, Messaging, NoticeStorePort } from '../../functions/domain/ports.js';
 import { chunk } from '../../functions/domain/impact.js';
 import type { Locale } from '../../functions/domain/locales.js';
 import { draftNotice } from '../../functions/domain/notice.js';
@@ -83,7 +85,7 @@ class World {
   }
 
   /** Ports for one invocation. Once it dies, every port refuses to act: a dead process does nothing more. */
-  invocation(owner: string): Pick<SendDeps, 'ledger' | 'email' | 'messaging' | 'owner'> {
+  invocation(owner: string): Pick<SendDeps, 'ledger' | 'channels' | 'owner'> {
     let dead = false;
     const die = () => {
       dead = true;
@@ -142,11 +144,11 @@ class World {
       },
       publish: () => Promise.reject(new Error('not used by the send step')),
     };
-    return { ledger, email, messaging, owner };
+    return { ledger, channels: deliveryChannels({ email, messaging, templatePrefix: 'model', smsConcurrency: 3 }), owner };
   }
 }
 
-async function openApprovedNotice(incidents: IncidentsRepository): Promise<{ incidentId: string; noticeId: string }> {
+async function openApprovedNotice(incidents: IncidentStorePort, notices: NoticeStorePort): Promise<{ incidentId: string; noticeId: string }> {
   const incidentId = `inc-20261120-${randomBytes(6).toString('hex')}`;
   const firstSeenAt = '2026-11-20T08:00:00.000Z';
   const impact = { affectedCustomers: audience.length, byDataCategory: { email: audience.length }, byJurisdiction: {}, byLocale: {}, byChannel: {} };
@@ -161,28 +163,27 @@ async function openApprovedNotice(incidents: IncidentsRepository): Promise<{ inc
   const content = Object.fromEntries(
     (['en', 'zh-CN'] as Locale[]).map((l) => [l, draftNotice({ kind: 'first-notice', sequence: 1, incident: { incidentId, source: 'guardduty', firstSeenAt, impact }, progressNotes: [], company, nextUpdateAt: firstSeenAt }, l)]),
   );
-  await incidents.createNotice({ incidentId, noticeId: 'first-notice-1', kind: 'first-notice', sequence: 1, status: 'APPROVED', content, createdAt: firstSeenAt, promisedNextUpdateAt: firstSeenAt });
+  await notices.createNotice({ incidentId, noticeId: 'first-notice-1', kind: 'first-notice', sequence: 1, status: 'APPROVED', content, createdAt: firstSeenAt, promisedNextUpdateAt: firstSeenAt });
   return { incidentId, noticeId: 'first-notice-1' };
 }
 
 /** Runs one plan to the end: rounds of concurrent invocations until a clean invocation finds nothing left to do. */
 async function play(plan: Plan) {
   const world = new World(plan);
-  const incidents = new IncidentsRepository(doc, tables.incidents, world.clock);
+  const { incidents, notices } = incidentStores(doc, tables.incidents, world.clock);
   const customers = new CustomersRepository(doc, tables.customers);
-  const input = await openApprovedNotice(incidents);
+  const input = await openApprovedNotice(incidents, notices);
   let invocationNo = 0;
   const invoke = async () => {
     const deps: SendDeps = {
       incidents,
+      notices,
       customers,
       clock: world.clock,
       remainingTimeMs: () => 600_000,
-      templatePrefix: 'model',
       locales: ['en', 'zh-CN'],
       maxChunksPerInvocation: 10,
       reserveMs: 1,
-      smsConcurrency: 3,
       ...world.invocation(`inv-${++invocationNo}`),
     };
     // As the state machine does: from the cursor, again and again, until done or an error ends the invocation.

@@ -2,9 +2,13 @@ import { createHash } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
-import { CustomersRepository, type CustomerProfile } from '../../functions/adapters/customers-repository.js';
+import { CustomersRepository } from '../../functions/adapters/customers-repository.js';
+import type { CustomerProfile } from '../../functions/domain/customer.js';
 import { DeliveriesLedger } from '../../functions/adapters/deliveries-ledger.js';
-import { IncidentsRepository } from '../../functions/adapters/incidents-repository.js';
+import type { ApprovalStore } from '../../functions/adapters/approval-store.js';
+import type { IncidentStore } from '../../functions/adapters/incident-store.js';
+import type { NoticeStore } from '../../functions/adapters/notice-store.js';
+import { incidentStores } from '../../functions/adapters/stores.js';
 import { systemClock } from '../../functions/shared/clock.js';
 import type { AppConfig } from '../../infra/config.js';
 import { invokeHttpApi, lambdaContext } from '../../local/http-api.js';
@@ -18,7 +22,9 @@ export interface Scenario {
   system: LocalSystem;
   config: AppConfig;
   prefix: string;
-  incidents: IncidentsRepository;
+  incidents: IncidentStore;
+  notices: NoticeStore;
+  approvals: ApprovalStore;
   customers: CustomersRepository;
   ledger: DeliveriesLedger;
   doc: DynamoDBDocumentClient;
@@ -42,7 +48,7 @@ export async function startScenario(prefix: string, config: AppConfig, extra: Pa
     config,
     prefix,
     doc,
-    incidents: new IncidentsRepository(doc, system.tables.incidents, systemClock),
+    ...incidentStores(doc, system.tables.incidents, systemClock),
     customers: new CustomersRepository(doc, system.tables.customers),
     ledger: new DeliveriesLedger(doc, system.tables.deliveries, systemClock, 900),
   };

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { IncidentsRepository } from '../../functions/adapters/incidents-repository.js';
+import { incidentStores } from '../../functions/adapters/stores.js';
 import { decisionDeadline } from '../../functions/domain/approval.js';
 import { requestApproval } from '../../functions/steps/request-approval.js';
 import { guardDutyFinding } from '../../local/sample-alarms.js';
@@ -66,7 +66,7 @@ async function decideOn(incidentId: string, decision: 'approve' | 'reject', reas
   return out;
 }
 
-const firstRequest = async (incidentId: string) => (await s.incidents.listApprovalRequests(incidentId)).find((r) => r.tier === 'primary' && r.noticeId === 'first-notice-1')!;
+const firstRequest = async (incidentId: string) => (await s.approvals.listApprovalRequests(incidentId)).find((r) => r.tier === 'primary' && r.noticeId === 'first-notice-1')!;
 const entered = (incidentId: string, state: string) =>
   s.system.workflow.executions.get(executionArnOf(s, incidentId))!.events.filter((e) => e.type === 'StateEntered' && e.stateName === state);
 
@@ -82,7 +82,7 @@ describe('decisions that reach the workflow', () => {
     const recorded = await firstRequest(incidentId);
     expect(recorded.status).toBe('APPROVED');
     expect(recorded.callbackDeliveredAt).toBeUndefined();
-    expect(await s.incidents.listUndeliveredDecisions(100)).toContainEqual({ incidentId, requestId: (await firstRequest(incidentId)).requestId });
+    expect(await s.approvals.listUndeliveredDecisions(100)).toContainEqual({ incidentId, requestId: (await firstRequest(incidentId)).requestId });
 
     heal();
     const { linkId, code } = await linkOf(incidentId);
@@ -96,7 +96,7 @@ describe('decisions that reach the workflow', () => {
     expect(entered(incidentId, 'Escalate to backup approvers')).toHaveLength(0);
     expect(await sesEmails((e) => e.destination.to[0]!.endsWith(`.${bucket}@example.com`))).toHaveLength(3);
     expect((await firstRequest(incidentId)).callbackDeliveredAt).toBeDefined();
-    expect(await s.incidents.listUndeliveredDecisions(100)).not.toContainEqual(expect.objectContaining({ incidentId }));
+    expect(await s.approvals.listUndeliveredDecisions(100)).not.toContainEqual(expect.objectContaining({ incidentId }));
     // Delivered now: a further POST is the plain "already approved" refusal and calls nothing.
     expect((await submit(s, linkId, { decision: 'approve', code })).out.statusCode).toBe(409);
     expect(s.system.workflow.taskCallbacks).toBe(callbacks + 1);
@@ -133,7 +133,7 @@ describe('decisions that reach the workflow', () => {
     expect(entered(incidentId, 'Notice rejected: not sent')).toHaveLength(1);
     expect(await sesEmails((e) => e.destination.to[0]!.endsWith(`.${bucket}@example.com`))).toHaveLength(0);
     expect((await emailsTo(backup)).length).toBe(backupMails);
-    const requests = (await s.incidents.listApprovalRequests(incidentId)).map((r) => ({ tier: r.tier, status: r.status, carried: Boolean(r.carriedFrom ?? r.carriedTo), delivered: Boolean(r.callbackDeliveredAt) }));
+    const requests = (await s.approvals.listApprovalRequests(incidentId)).map((r) => ({ tier: r.tier, status: r.status, carried: Boolean(r.carriedFrom ?? r.carriedTo), delivered: Boolean(r.callbackDeliveredAt) }));
     expect(requests.sort((a, b) => a.tier.localeCompare(b.tier))).toEqual([
       { tier: 'backup', status: 'REJECTED', carried: true, delivered: true },
       { tier: 'primary', status: 'REJECTED', carried: true, delivered: false },
@@ -179,7 +179,7 @@ describe('expiry from when the wait state began', () => {
     const { requestId } = await requestApproval(
       { incidentId, noticeId: 'first-notice-1', tier: 'backup', taskToken: `late-task-${prefix}`, timeoutSeconds: 3600, waitEnteredAt: waitEnteredAt.toISOString() },
       {
-        incidents: new IncidentsRepository(s.doc, s.system.tables.incidents, late),
+        ...incidentStores(s.doc, s.system.tables.incidents, late),
         email: noop as never,
         messaging: noop as never,
         clock: late,
@@ -191,7 +191,7 @@ describe('expiry from when the wait state began', () => {
         phones: new Map(),
       },
     );
-    const request = (await s.incidents.listApprovalRequests(incidentId)).find((r) => r.requestId === requestId)!;
+    const request = (await s.approvals.listApprovalRequests(incidentId)).find((r) => r.requestId === requestId)!;
     // One hour less the 60-second margin, from the entered time: the 45 s the Lambda started late are not added.
     expect(request.expiresAt).toBe('2026-11-23T10:59:00.000Z');
     expect(request.createdAt).toBe('2026-11-23T10:00:45.000Z');

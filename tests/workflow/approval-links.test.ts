@@ -38,7 +38,7 @@ async function openIncident(label: string) {
   return incidentId;
 }
 
-const decisionsOf = async (incidentId: string) => (await s.incidents.listApprovalRequests(incidentId)).filter((r) => r.status === 'APPROVED' || r.status === 'REJECTED');
+const decisionsOf = async (incidentId: string) => (await s.approvals.listApprovalRequests(incidentId)).filter((r) => r.status === 'APPROVED' || r.status === 'REJECTED');
 const page = (linkId: string, method = 'GET', body?: string, userAgent = 'vitest') =>
   invokeHttpApi(s.system.approvalPage, { method, path: `/approvals/${linkId}`, headers: { 'user-agent': userAgent }, body });
 
@@ -126,7 +126,7 @@ describe('approval links against mail scanners and attackers', () => {
     expect(results.at(-1)!.body).toContain('locked');
     expect(await decisionsOf(incidentId)).toHaveLength(0);
     expect(s.system.workflow.taskCallbacks).toBe(callbacks);
-    expect(await s.incidents.getApprovalLink(sha256Hex(linkId))).toMatchObject({ attempts: 5, locked: true });
+    expect(await s.approvals.getApprovalLink(sha256Hex(linkId))).toMatchObject({ attempts: 5, locked: true });
     const pages = await topicMessages(s.system.responseTeamTopicArn);
     expect(pages.filter((p) => p.subject?.startsWith('Approval link locked') && p.message.includes(incidentId))).toHaveLength(1);
 
@@ -176,7 +176,7 @@ describe('approval links against mail scanners and attackers', () => {
     // The tokens themselves: read from where they live, then looked for everywhere else.
     const requests = await Promise.all(
       [...new Set(approvals.map((m) => /incident (inc-\d{8}-[0-9a-f]{12})/.exec(m.subject)![1]!))].map(async (id) =>
-        Promise.all((await s.incidents.listApprovalRequests(id)).map((r) => s.incidents.getTaskToken(id, r.requestId))),
+        Promise.all((await s.approvals.listApprovalRequests(id)).map((r) => s.approvals.getTaskToken(id, r.requestId))),
       ),
     );
     const tokens = requests.flat();

@@ -63,7 +63,7 @@ describe('approval decisions', () => {
     await decide(s, backup, 'approve', 1);
     await waitForState(s, incidentId, 'Wait for update approval');
     expect(await customerMailFor(bucket)).toHaveLength(5);
-    const approvals = await s.incidents.listApprovalRequests(incidentId);
+    const approvals = await s.approvals.listApprovalRequests(incidentId);
     const forFirstNotice = approvals.filter((a) => a.noticeId === 'first-notice-1').map((a) => `${a.tier}:${a.status}`);
     expect(forFirstNotice.sort()).toEqual(['backup:APPROVED', 'primary:SUPERSEDED']);
     s.system.workflow.executions.get(executionArnOf(s, incidentId))!.abort();

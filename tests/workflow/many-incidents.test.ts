@@ -34,7 +34,7 @@ let consoleUrl: string;
 beforeAll(async () => {
   s = await startScenario(prefix, config);
   await s.customers.putCustomers(all);
-  const handle = operatorConsole({ workflow: s.system.workflow, incidents: s.incidents, ledger: s.ledger, mailboxUrl: 'http://mailbox.invalid/' });
+  const handle = operatorConsole({ workflow: s.system.workflow, incidents: s.incidents, notices: s.notices, approvals: s.approvals, ledger: s.ledger, mailboxUrl: 'http://mailbox.invalid/' });
   consoleServer = createServer((req, res) => void handle(req, res).then((handled) => handled || res.writeHead(404).end()));
   await new Promise<void>((resolve) => consoleServer.listen(0, '127.0.0.1', resolve));
   consoleUrl = `http://127.0.0.1:${(consoleServer.address() as AddressInfo).port}`;

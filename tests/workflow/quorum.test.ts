@@ -35,7 +35,7 @@ describe('a quorum of 2 out of 3 approvers', () => {
     expect(s.system.workflow.taskCallbacks).toBe(callbacks + 1);
     await waitForState(s, incidentId, 'Wait for update approval');
     expect(await sesEmails((e) => e.destination.to[0]!.endsWith(`.${bucket}@example.com`))).toHaveLength(4);
-    const request = (await s.incidents.listApprovalRequests(incidentId)).find((r) => r.noticeId === 'first-notice-1');
+    const request = (await s.approvals.listApprovalRequests(incidentId)).find((r) => r.noticeId === 'first-notice-1');
     expect(request).toMatchObject({ status: 'APPROVED', quorum: 2, approvedBy: [a1, a3].sort() });
   });
 
@@ -54,7 +54,7 @@ describe('a quorum of 2 out of 3 approvers', () => {
     expect(bodies.filter((b) => b.includes('1 of 2'))).toHaveLength(1);
     expect(s.system.workflow.taskCallbacks).toBe(callbacks + 1);
     await waitForState(s, incidentId, 'Wait for update approval');
-    const request = (await s.incidents.listApprovalRequests(incidentId)).find((r) => r.noticeId === 'first-notice-1');
+    const request = (await s.approvals.listApprovalRequests(incidentId)).find((r) => r.noticeId === 'first-notice-1');
     expect(request).toMatchObject({ status: 'APPROVED', quorum: 2, approvedBy: [a1, a2].sort() });
     expect(request?.callbackDeliveredAt).toBeDefined();
     s.system.workflow.executions.get(executionArnOf(s, incidentId))!.abort();

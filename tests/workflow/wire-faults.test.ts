@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Outcome } from '../../functions/adapters/deliveries-ledger.js';
+import type { Outcome } from '../../functions/domain/delivery.js';
 import { loadHandler } from '../../local/handlers.js';
 import { lambdaContext } from '../../local/http-api.js';
 import { guardDutyFinding } from '../../local/sample-alarms.js';
@@ -140,7 +140,7 @@ describe('faults on the wire, below the SDK', () => {
     const incidentId = (await sendAlarm(s, guardDutyFinding({ bucket: dupBucket }))).incidents![0]!.incidentId;
     await waitForState(s, incidentId, 'Wait for approval');
     // As if Step Functions ran the send state several times at once (a retried Lambda invocation, a redrive).
-    await s.incidents.setNoticeStatus(incidentId, 'first-notice-1', 'APPROVED');
+    await s.notices.setNoticeStatus(incidentId, 'first-notice-1', 'APPROVED');
     const send = await loadHandler('send-notices');
     const invoke = (fromChunk: number) => send({ incidentId, noticeId: 'first-notice-1', fromChunk }, lambdaContext('breach-notice-send-notices')) as Promise<{ done: boolean; nextChunk: number }>;
     // Two from the start and two from later cursors (chunks of 100), so they overlap on different batches.

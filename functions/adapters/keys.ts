@@ -1,0 +1,45 @@
+import { randomId, sha256Hex } from '../shared/crypto.js';
+
+/**
+ * Every DynamoDB key the project writes, in one place. The incidents table holds one item collection
+ * per incident (`INC#<id>`) plus lookup items by finding, link hash and pending callback; the
+ * deliveries table holds claims per notice and outcomes per customer; the customers table a profile
+ * and resource items per customer. IAM's leading-key grants (infra/constructs/item-grants.ts) rely on
+ * these prefixes.
+ */
+export const INCIDENT_PREFIX = 'INC#';
+export const LINK_PREFIX = 'LINK#';
+export const CALLBACK_MARKERS = 'CALLBACK#PENDING';
+
+const incidentPk = (incidentId: string) => `${INCIDENT_PREFIX}${incidentId}`;
+const pad = (n: number) => String(n).padStart(6, '0');
+
+/** Sort-key prefixes inside an incident's collection, for queries by kind. */
+export const incidentItems = { rawEvent: 'RAW#', audience: 'AUD#', timeline: 'TL#', notice: 'NOTICE#', note: 'NOTE#', approval: 'APPROVAL#' } as const;
+
+export const keys = {
+  incident: (incidentId: string) => ({ pk: incidentPk(incidentId), sk: 'META' }),
+  finding: (findingKey: string) => ({ pk: `FINDING#${sha256Hex(findingKey)}`, sk: 'FINDING' }),
+  rejectedAlarm: (eventId: string) => ({ pk: `REJECTED#${eventId}`, sk: 'REJECTED' }),
+  rawEvent: (incidentId: string, eventId: string) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.rawEvent}${eventId}` }),
+  audienceChunk: (incidentId: string, index: number) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.audience}${pad(index)}` }),
+  /** Time-ordered; the random tail keeps two entries in the same millisecond apart. */
+  timeline: (incidentId: string, at: string) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.timeline}${at}#${randomId(6)}` }),
+  notice: (incidentId: string, noticeId: string) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.notice}${noticeId}` }),
+  note: (incidentId: string, at: string) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.note}${at}#${randomId(4)}` }),
+  approval: (incidentId: string, requestId: string) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.approval}${requestId}` }),
+  link: (linkHash: string) => ({ pk: `${LINK_PREFIX}${linkHash}`, sk: 'LINK' }),
+  callbackMarker: (incidentId: string, requestId: string) => ({ pk: CALLBACK_MARKERS, sk: `${incidentId}#${requestId}` }),
+
+  /** A notice is only unique within its incident: ledger keys name both. */
+  claims: (incidentId: string, noticeId: string) => `BATCH#${incidentId}#${noticeId}`,
+  claim: (incidentId: string, noticeId: string, channel: string, batchKey: string) => ({ pk: `BATCH#${incidentId}#${noticeId}`, sk: `${channel}#${batchKey}` }),
+  customerOutcomes: (customerId: string) => `CUSTOMER#${customerId}`,
+  outcome: (customerId: string, incidentId: string, noticeId: string, channel: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `NOTICE#${incidentId}#${noticeId}#${channel}` }),
+
+  profile: (customerId: string) => ({ customerId, sk: 'PROFILE' }),
+  customerResource: (customerId: string, matchKey: string) => ({ customerId, sk: `RES#${matchKey}` }),
+} as const;
+
+/** The partition key value of an incident's collection, for queries. */
+export const incidentPartition = incidentPk;

@@ -1,0 +1,50 @@
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Notice, NoticeStatus } from '../domain/incident.js';
+import type { NoticeStorePort } from '../domain/ports.js';
+import type { Clock } from '../shared/clock.js';
+import { NoticeNotFoundError } from '../shared/errors.js';
+import { queryCollection } from './incident-store.js';
+import { incidentItems, keys } from './keys.js';
+
+/** An incident's notices (drafts, approved and sent versions), in its `INC#<id>` collection. */
+export class NoticeStore implements NoticeStorePort {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly clock: Clock,
+  ) {}
+
+  async createNotice(notice: Notice): Promise<void> {
+    await this.doc.send(
+      new PutCommand({ TableName: this.table, Item: { ...keys.notice(notice.incidentId, notice.noticeId), type: 'notice', ...notice } }),
+    );
+  }
+
+  async getNotice(incidentId: string, noticeId: string): Promise<Notice> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.notice(incidentId, noticeId), ConsistentRead: true }));
+    if (!out.Item) throw new NoticeNotFoundError(`Notice ${noticeId} of incident ${incidentId} does not exist`);
+    return out.Item as Notice;
+  }
+
+  async listNotices(incidentId: string): Promise<Notice[]> {
+    return this.collection<Notice>(incidentId, incidentItems.notice);
+  }
+
+  async setNoticeStatus(incidentId: string, noticeId: string, status: NoticeStatus): Promise<void> {
+    const stamp = status === 'APPROVED' ? 'approvedAt' : status === 'SENT' ? 'sentAt' : 'updatedAt';
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.notice(incidentId, noticeId),
+        UpdateExpression: 'SET #status = :status, #stamp = :at',
+        ExpressionAttributeNames: { '#status': 'status', '#stamp': stamp },
+        ExpressionAttributeValues: { ':status': status, ':at': this.clock.now().toISOString() },
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+  }
+
+  private collection<T = Record<string, unknown>>(incidentId: string, prefix: string): Promise<T[]> {
+    return queryCollection<T>(this.doc, this.table, incidentId, prefix);
+  }
+}

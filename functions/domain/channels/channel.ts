@@ -1,0 +1,37 @@
+import type { CustomerProfile } from '../customer.js';
+import type { OutcomeStatus } from '../delivery.js';
+import type { Notice } from '../incident.js';
+import type { Locale } from '../locales.js';
+
+/** One customer as a channel sees them: ids, locale and the address on this channel. No other PII. */
+export interface ChannelRecipient {
+  customerId: string;
+  locale: Locale;
+  address: string;
+  name: string;
+  dataCategories: string[];
+}
+
+export interface ChannelResult {
+  status: OutcomeStatus;
+  providerMessageId?: string;
+  reason?: string;
+}
+
+/**
+ * A way of reaching customers. The send step plans batches of at most `batchSize` recipients of one
+ * locale, claims each in the ledger, then calls `prepare` (everything that can fail before the
+ * provider is reached: a throw here frees the claim) and the call it returns, which answers one
+ * result per recipient, in order, or throws for the whole batch (classified refused or ambiguous).
+ */
+export interface DeliveryChannel {
+  readonly name: string;
+  /** Recipients per claimed provider call: the ledger's unit of exactly-once. */
+  readonly batchSize: number;
+  /** The customer's address on this channel, when they chose it and have one. */
+  address(profile: CustomerProfile): string | undefined;
+  prepare(notice: Notice, locale: Locale, recipients: ChannelRecipient[]): () => Promise<ChannelResult[]>;
+}
+
+/** Where customers no channel can reach are recorded (FAILED), so totals show them instead of hiding them. */
+export const UNREACHABLE = 'unreachable';

@@ -1,0 +1,25 @@
+import type { EmailSender, Messaging } from '../ports.js';
+import type { DeliveryChannel } from './channel.js';
+import { emailChannel } from './email.js';
+import { smsChannel } from './sms.js';
+
+/** What the channels need from the outside; a new channel's port is added here. */
+export interface ChannelPorts {
+  email: EmailSender;
+  messaging: Messaging;
+  templatePrefix: string;
+  smsConcurrency: number;
+}
+
+/** Every channel customers can choose, by the name the directory uses: adding one is one module and one line. */
+const factories = {
+  email: emailChannel,
+  sms: smsChannel,
+} satisfies Record<string, (ports: ChannelPorts) => DeliveryChannel>;
+
+export type ChannelName = keyof typeof factories;
+export const CHANNEL_NAMES = Object.keys(factories) as ChannelName[];
+
+export function deliveryChannels(ports: ChannelPorts): DeliveryChannel[] {
+  return CHANNEL_NAMES.map((name) => factories[name](ports));
+}

@@ -1,0 +1,44 @@
+import { classifyProviderFailure } from '../provider-failure.js';
+import { isPermanentSmsError } from '../delivery.js';
+import { customerReplacementData, renderSms } from '../notice.js';
+import type { Messaging } from '../ports.js';
+import { NoticeContentMissingError } from '../../shared/errors.js';
+import type { ChannelResult, DeliveryChannel } from './channel.js';
+
+/** Numbers claimed together; each is one Publish, a few in flight at once. */
+const SMS_BATCH = 20;
+
+/** SMS through SNS, one Publish per number, each outcome kept per recipient. */
+export function smsChannel(ports: { messaging: Messaging; smsConcurrency: number }): DeliveryChannel {
+  return {
+    name: 'sms',
+    batchSize: SMS_BATCH,
+    address: (profile) => (profile.channels.includes('sms') ? profile.phone : undefined),
+    prepare(notice, locale, recipients) {
+      const content = notice.content[locale];
+      if (!content) throw new NoticeContentMissingError(`Notice ${notice.noticeId} has no ${locale} wording`);
+      const texts = recipients.map((r) => renderSms(content, customerReplacementData(r.name, r.dataCategories, locale).affectedData));
+      return async () => {
+        const results: ChannelResult[] = new Array(recipients.length);
+        let next = 0;
+        const worker = async () => {
+          while (next < recipients.length) {
+            const i = next++;
+            try {
+              results[i] = { status: 'SENT', providerMessageId: await ports.messaging.sendSms(recipients[i]!.address, texts[i]!) };
+            } catch (error) {
+              const name = (error as Error).name;
+              // An answered refusal concerns this number only; no answer means SNS may have sent it.
+              results[i] =
+                classifyProviderFailure(error) === 'refused'
+                  ? { status: isPermanentSmsError(name) ? 'FAILED' : 'RETRYABLE', reason: name }
+                  : { status: 'UNCERTAIN', reason: `no answer from SNS: ${name}` };
+            }
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(ports.smsConcurrency, recipients.length) }, worker));
+        return results;
+      };
+    },
+  };
+}

@@ -1,0 +1,16 @@
+/** A customer as the directory knows them; contact details never leave DynamoDB but for the providers. */
+export interface CustomerProfile {
+  customerId: string;
+  name: string;
+  email?: string;
+  phone?: string;
+  locale: string;
+  country: string;
+  /** Names of the channels they chose (domain/channels/registry.ts). */
+  channels: string[];
+}
+
+export interface CustomerResource {
+  resource: string;
+  dataCategories: string[];
+}

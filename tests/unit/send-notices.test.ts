@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import type { ChannelResult, DeliveryChannel } from '../../functions/domain/channels/channel.js';
+import { deliveryChannels } from '../../functions/domain/channels/registry.js';
+import type { CustomerProfile } from '../../functions/domain/customer.js';
+import type { Notice } from '../../functions/domain/incident.js';
+import type { Locale } from '../../functions/domain/locales.js';
+import { draftNotice } from '../../functions/domain/notice.js';
+import type { BulkEntry, EmailSender, Messaging } from '../../functions/domain/ports.js';
+import { sendNotices, type SendDeps } from '../../functions/steps/send-notices.js';
+import { FakeClock, FakeCustomers, FakeIncidents, FakeLedger, FakeNotices } from '../support/fakes.js';
+
+const incidentId = 'inc-20261120-0123456789ab';
+const ref = { incidentId, noticeId: 'first-notice-1' };
+const firstSeenAt = '2026-11-20T08:00:00.000Z';
+const impact = { affectedCustomers: 6, byDataCategory: { email: 6 }, byJurisdiction: {}, byLocale: {}, byChannel: {} };
+
+/** Six customers in two chunks: email only, email and SMS, a push user, one who chose SMS but has no phone, one gone from the directory. */
+function world(overrides: Partial<SendDeps> = {}) {
+  const profile = (id: string, extra: Partial<CustomerProfile>): CustomerProfile => ({ customerId: id, name: `Name ${id}`, locale: 'en-GB', country: 'GB', channels: ['email'], email: `${id}@example.com`, ...extra });
+  const customers = new FakeCustomers(
+    new Map([
+      ['a', profile('a', {})],
+      ['b', profile('b', { channels: ['email', 'sms'], phone: '+447700900001', locale: 'zh-CN' })],
+      ['c', profile('c', { channels: ['push'], email: undefined })],
+      ['d', profile('d', { channels: ['sms'], email: undefined })],
+      ['e', profile('e', { channels: ['email', 'push'] })],
+    ]),
+  );
+  const incidents = new FakeIncidents();
+  incidents.incidents.set(incidentId, { incidentId, source: 'guardduty', findingKey: 'f', alarmSeverity: 8, title: 't', description: '', affectedResources: [], firstSeenAt, status: 'OPEN', scope: 'KNOWN', severity: 'HIGH', createdAt: firstSeenAt, audienceChunks: 2, impact });
+  const member = (customerId: string) => ({ customerId, dataCategories: ['email'] });
+  incidents.audience.set(incidentId, [[member('a'), member('b'), member('c')], [member('d'), member('e'), member('gone')]]);
+  const notices = new FakeNotices();
+  const company = { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://status.example.com' };
+  const content = Object.fromEntries(
+    (['en', 'zh-CN'] as Locale[]).map((l) => [l, draftNotice({ kind: 'first-notice', sequence: 1, incident: { incidentId, source: 'guardduty', firstSeenAt, impact }, progressNotes: [], company, nextUpdateAt: firstSeenAt }, l)]),
+  );
+  const notice: Notice = { ...ref, kind: 'first-notice', sequence: 1, status: 'APPROVED', content, createdAt: firstSeenAt, promisedNextUpdateAt: firstSeenAt };
+  void notices.createNotice(notice);
+
+  const sent: string[] = [];
+  const email: EmailSender = {
+    sendBulk: async (_t: string, _d: Record<string, unknown>, entries: BulkEntry[]) => entries.map((e) => (sent.push(`email:${e.to}`), { status: 'SUCCESS', messageId: `m-${e.to}` })),
+    sendTemplated: async () => 'x',
+    send: async () => 'x',
+  };
+  const messaging: Messaging = { sendSms: async (phone: string) => (sent.push(`sms:${phone}`), `s-${phone}`), publish: async () => 'x' };
+  /** A channel the registry does not know: what adding "push" (or the public page) takes. */
+  const push: DeliveryChannel = {
+    name: 'push',
+    batchSize: 2,
+    address: (p) => (p.channels.includes('push') ? `device-of-${p.customerId}` : undefined),
+    prepare: (_notice, _locale, recipients) => async (): Promise<ChannelResult[]> => recipients.map((r) => (sent.push(`push:${r.address}`), { status: 'SENT', providerMessageId: `p-${r.customerId}` })),
+  };
+  const ledger = new FakeLedger();
+  const deps: SendDeps = {
+    incidents,
+    notices,
+    customers,
+    ledger,
+    channels: [...deliveryChannels({ email, messaging, templatePrefix: 'bn', smsConcurrency: 2 }), push],
+    clock: new FakeClock(),
+    owner: 'test',
+    remainingTimeMs: () => 600_000,
+    locales: ['en', 'zh-CN'],
+    maxChunksPerInvocation: 10,
+    reserveMs: 1,
+    ...overrides,
+  };
+  return { deps, sent, ledger, incidents, notices, push };
+}
+
+describe('sendNotices with in-memory ports', () => {
+  it('reaches each customer once on every channel they chose, a new channel included, and records the unreachable', async () => {
+    // Prepare
+    const { deps, sent, ledger, incidents } = world();
+    // Act
+    const result = await sendNotices({ ...ref, fromChunk: 0 }, deps);
+    // Assess
+    expect(result).toMatchObject({ done: true, nextChunk: 2, sent: 6, failed: 2 });
+    expect(sent.sort()).toEqual(['email:a@example.com', 'email:b@example.com', 'email:e@example.com', 'push:device-of-c', 'push:device-of-e', 'sms:+447700900001']);
+    expect(ledger.statusOf(ref, 'push', 'c')).toBe('SENT');
+    expect(ledger.statusOf(ref, 'unreachable', 'd')).toBe('FAILED');
+    expect(ledger.statusOf(ref, 'unreachable', 'gone')).toBe('FAILED');
+    expect(await ledger.noticeTotals(ref)).toMatchObject({ email: { sent: 3 }, sms: { sent: 1 }, push: { sent: 2, calls: 2 } });
+    expect((await deps.notices.getNotice(incidentId, 'first-notice-1')).status).toBe('SENT');
+    expect(incidents.timeline.map((e) => e.action)).toEqual(['notice-sent']);
+
+    // A repeat sends nothing more.
+    await sendNotices({ ...ref, fromChunk: 0 }, deps);
+    expect(sent).toHaveLength(6);
+  });
+
+  it('stops at the chunk budget and returns the cursor', async () => {
+    const { deps } = world({ maxChunksPerInvocation: 1 });
+    expect(await sendNotices({ ...ref, fromChunk: 0 }, deps)).toMatchObject({ done: false, nextChunk: 1 });
+    expect(await sendNotices({ ...ref, fromChunk: 1 }, deps)).toMatchObject({ done: true, nextChunk: 2 });
+  });
+
+  it('never sends a notice that is not approved', async () => {
+    const { deps, sent, notices } = world();
+    await notices.setNoticeStatus(incidentId, 'first-notice-1', 'PENDING_APPROVAL');
+    await expect(sendNotices({ ...ref, fromChunk: 0 }, deps)).rejects.toMatchObject({ name: 'NoticeNotApprovedError' });
+    expect(sent).toEqual([]);
+  });
+
+  it('a refused call (4xx) frees its claim and is retried by name; the retry sends it once', async () => {
+    const { deps, sent, push } = world();
+    let refusals = 1;
+    const flaky: DeliveryChannel = {
+      ...push,
+      prepare: (n, l, r) => {
+        const call = push.prepare(n, l, r);
+        return async () => {
+          if (refusals-- > 0) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 429 } });
+          return call();
+        };
+      },
+    };
+    const channels = deps.channels.map((c) => (c.name === 'push' ? flaky : c));
+    await expect(sendNotices({ ...ref, fromChunk: 0 }, { ...deps, channels })).rejects.toMatchObject({ name: 'DeliveryRetryableError' });
+    await sendNotices({ ...ref, fromChunk: 0 }, { ...deps, channels });
+    expect(sent.filter((s) => s.startsWith('push:')).sort()).toEqual(['push:device-of-c', 'push:device-of-e']);
+  });
+
+  it('a call with no trustworthy answer (5xx, reset) leaves its recipients UNCERTAIN and listed, never re-sent', async () => {
+    const { deps, sent, ledger, push } = world();
+    const lost: DeliveryChannel = {
+      ...push,
+      prepare: (n, l, r) => {
+        const call = push.prepare(n, l, r);
+        return async () => {
+          await call();
+          throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET' });
+        };
+      },
+    };
+    const channels = deps.channels.map((c) => (c.name === 'push' ? lost : c));
+    await sendNotices({ ...ref, fromChunk: 0 }, { ...deps, channels });
+    await sendNotices({ ...ref, fromChunk: 0 }, { ...deps, channels });
+    expect(sent.filter((s) => s.startsWith('push:'))).toHaveLength(2);
+    expect(ledger.statusOf(ref, 'push', 'c')).toBe('UNCERTAIN');
+    expect((await ledger.uncertainRecipients(ref)).flatMap((u) => u.customerIds).sort()).toEqual(['c', 'e']);
+  });
+
+  it('an error before the provider call frees the claim, so the fixed retry sends', async () => {
+    const { deps, sent, push } = world();
+    let broken = true;
+    const fragile: DeliveryChannel = {
+      ...push,
+      prepare: (n, l, r) => {
+        if (broken) throw Object.assign(new Error('no wording'), { name: 'NoticeContentMissingError' });
+        return push.prepare(n, l, r);
+      },
+    };
+    const channels = deps.channels.map((c) => (c.name === 'push' ? fragile : c));
+    await expect(sendNotices({ ...ref, fromChunk: 0 }, { ...deps, channels })).rejects.toMatchObject({ name: 'NoticeContentMissingError' });
+    broken = false;
+    await sendNotices({ ...ref, fromChunk: 0 }, { ...deps, channels });
+    expect(sent.filter((s) => s.startsWith('push:')).sort()).toEqual(['push:device-of-c', 'push:device-of-e']);
+  });
+
+  it('a live holder of a batch makes the invocation fail by name, to be retried', async () => {
+    const { deps, ledger } = world();
+    await ledger.acquire(ref, 'email', 'c000000#en#0', ['a']);
+    await expect(sendNotices({ ...ref, fromChunk: 0 }, deps)).rejects.toMatchObject({ name: 'BatchInFlightError' });
+  });
+});
