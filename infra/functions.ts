@@ -54,7 +54,7 @@ export const FUNCTIONS = {
   'request-approval': {
     environment: [
       'LOCALES', 'SENDER_ADDRESS', 'SES_CONFIGURATION_SET', 'INCIDENTS_TABLE', 'APPROVER_EMAILS', 'BACKUP_APPROVER_EMAILS',
-      'APPROVAL_BASE_URL', 'APPROVAL_QUORUM', 'APPROVAL_CODE_CHANNEL', 'APPROVER_PHONES',
+      'APPROVAL_BASE_URL', 'APPROVAL_QUORUM', 'APPROVAL_CODE_CHANNEL', 'APPROVER_PHONES', 'REPORT_LOCALE', 'APPROVER_LOCALES',
     ],
     grants: { tables: { incidents: 'readWrite' }, sendEmail: true, sendSms: (env) => env.APPROVAL_CODE_CHANNEL === 'sms' },
   },

@@ -13,7 +13,7 @@ import { requestApproval } from '../steps/request-approval.js';
 const config = parseConfig(
   pick(
     'LOCALES', 'SENDER_ADDRESS', 'SES_CONFIGURATION_SET', 'INCIDENTS_TABLE', 'APPROVER_EMAILS', 'BACKUP_APPROVER_EMAILS',
-    'APPROVAL_BASE_URL', 'APPROVAL_QUORUM', 'APPROVAL_CODE_CHANNEL', 'APPROVER_PHONES',
+    'APPROVAL_BASE_URL', 'APPROVAL_QUORUM', 'APPROVAL_CODE_CHANNEL', 'APPROVER_PHONES', 'REPORT_LOCALE', 'APPROVER_LOCALES',
   ),
 );
 const deps = {
@@ -27,6 +27,7 @@ const deps = {
   codeChannel: config.APPROVAL_CODE_CHANNEL,
   phones: new Map(config.APPROVER_PHONES.map((pair) => pair.split('=') as [string, string])),
   messaging: new SnsMessaging(sns),
+  approverLocale: (approver: string) => config.APPROVER_LOCALES.get(approver) ?? config.REPORT_LOCALE,
 };
 
 const schema = z.object({

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAppConfig } from '../../infra/config.js';
 import { BreachNoticeStack } from '../../infra/stack.js';
 import { DEFINITION_PATH, placeholdersIn, WORKFLOW_STEPS } from '../../infra/workflow-definition.js';
+import { supportedLocales } from '../../functions/domain/locales.js';
 
 const context = {
   'breach-notice:senderAddress': 'notices@example.com',
@@ -98,9 +99,9 @@ describe('the stack', () => {
     expect(stage!.Properties.AccessLogSettings.Format).not.toContain('$context.path');
   });
 
-  it('ships templates for every notice kind in both locales, a configuration set and encrypted TLS-only topics', () => {
+  it('ships templates for every notice kind in every supported locale, a configuration set and encrypted TLS-only topics', () => {
     const names = Object.values(template.findResources('AWS::SES::Template')).map((t) => t.Properties.Template.TemplateName).sort();
-    expect(names).toEqual(['en', 'zh-CN'].flatMap((l) => ['first-notice', 'update', 'final-report'].map((k) => `breach-notice-${k}-${l}`)).sort());
+    expect(names).toEqual(supportedLocales.flatMap((l) => ['first-notice', 'update', 'final-report'].map((k) => `breach-notice-${k}-${l}`)).sort());
     template.resourceCountIs('AWS::SES::ConfigurationSet', 1);
     for (const topic of Object.values(template.findResources('AWS::SNS::Topic'))) expect(topic.Properties.KmsMasterKeyId).toBeDefined();
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
