@@ -1,3 +1,4 @@
+import { CALLBACK_PREFIX, INCIDENT_PREFIX, LINK_PREFIX } from '../functions/adapters/keys.js';
 import { CLIENT_VARIABLES, type EnvironmentValues, type EnvKey } from '../functions/shared/environment.js';
 import type { TableName } from './tables.js';
 
@@ -93,9 +94,9 @@ export const FUNCTIONS = {
     grants: {
       tables: {
         incidents: [
-          { prefixes: ['LINK#'], actions: ['GetItem', 'UpdateItem'] },
-          { prefixes: ['INC#'], actions: ['GetItem', 'UpdateItem', 'PutItem'] },
-          { prefixes: ['CALLBACK#'], actions: ['PutItem', 'DeleteItem'] },
+          { prefixes: [LINK_PREFIX], actions: ['GetItem', 'UpdateItem'] },
+          { prefixes: [INCIDENT_PREFIX], actions: ['GetItem', 'UpdateItem', 'PutItem'] },
+          { prefixes: [CALLBACK_PREFIX], actions: ['PutItem', 'DeleteItem'] },
         ],
       },
       publishToResponseTeam: true,
@@ -107,8 +108,8 @@ export const FUNCTIONS = {
     grants: {
       tables: {
         incidents: [
-          { prefixes: ['CALLBACK#'], actions: ['Query', 'DeleteItem'] },
-          { prefixes: ['INC#'], actions: ['GetItem', 'UpdateItem', 'PutItem'] },
+          { prefixes: [CALLBACK_PREFIX], actions: ['Query', 'DeleteItem'] },
+          { prefixes: [INCIDENT_PREFIX], actions: ['GetItem', 'UpdateItem', 'PutItem'] },
         ],
       },
       publishToResponseTeam: true,

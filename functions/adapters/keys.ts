@@ -9,7 +9,8 @@ import { randomId, sha256Hex } from '../shared/crypto.js';
  */
 export const INCIDENT_PREFIX = 'INC#';
 export const LINK_PREFIX = 'LINK#';
-export const CALLBACK_MARKERS = 'CALLBACK#PENDING';
+export const CALLBACK_PREFIX = 'CALLBACK#';
+export const CALLBACK_MARKERS = `${CALLBACK_PREFIX}PENDING`;
 
 const incidentPk = (incidentId: string) => `${INCIDENT_PREFIX}${incidentId}`;
 const pad = (n: number) => String(n).padStart(6, '0');

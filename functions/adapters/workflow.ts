@@ -1,7 +1,7 @@
 import { ExecutionAlreadyExists, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import type { Workflow } from '../domain/ports.js';
+import type { TaskCallbacks, WorkflowStarter } from '../domain/ports.js';
 
-export class StepFunctionsWorkflow implements Workflow {
+export class StepFunctionsWorkflow implements WorkflowStarter {
   constructor(
     private readonly sfn: SFNClient,
     private readonly stateMachineArn: string,
@@ -17,6 +17,11 @@ export class StepFunctionsWorkflow implements Workflow {
       throw error;
     }
   }
+}
+
+/** SendTaskSuccess/Failure take the token alone. */
+export class StepFunctionsCallbacks implements TaskCallbacks {
+  constructor(private readonly sfn: SFNClient) {}
 
   async succeed(taskToken: string, output: Record<string, unknown>): Promise<void> {
     await this.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));

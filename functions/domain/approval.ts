@@ -1,7 +1,22 @@
 import { sha256Hex } from '../shared/crypto.js';
-import { ApprovalRefusedError } from '../shared/errors.js';
+import { BreachNoticeError } from '../shared/errors.js';
+import { say, type Params, type TextKey } from './approval-text.js';
 
 export type ApprovalTier = 'primary' | 'backup';
+
+/** Why an approval link cannot decide; the approval page turns each into its HTTP status. */
+export type RefusalReason = 'bad-request' | 'unknown-link' | 'already-decided' | 'expired' | 'superseded' | 'wrong-code' | 'locked' | 'stale-form';
+
+/** A link that cannot decide, with the sentence to show in any page locale (the message is the English one). */
+export class ApprovalRefusedError extends BreachNoticeError {
+  constructor(
+    readonly reasonCode: RefusalReason,
+    readonly text: TextKey,
+    readonly params: Params = {},
+  ) {
+    super(say('en', text, params));
+  }
+}
 export type ApprovalStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'SUPERSEDED';
 export type Decision = 'approve' | 'reject';
 
@@ -61,13 +76,13 @@ export const LINK_ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 export function refusalFor(request: ApprovalRequest, now: Date): ApprovalRefusedError | undefined {
   if (request.status === 'APPROVED' || request.status === 'REJECTED') {
     const key = request.status === 'APPROVED' ? 'already-approved' : 'already-rejected';
-    return new ApprovalRefusedError(409, 'already-decided', key, { by: request.decidedBy ?? '', at: request.decidedAt ?? '' });
+    return new ApprovalRefusedError('already-decided', key, { by: request.decidedBy ?? '', at: request.decidedAt ?? '' });
   }
   if (request.status === 'SUPERSEDED') {
-    return new ApprovalRefusedError(410, 'superseded', 'superseded');
+    return new ApprovalRefusedError('superseded', 'superseded');
   }
   if (Date.parse(request.expiresAt) <= now.getTime()) {
-    return new ApprovalRefusedError(410, 'expired', 'expired', { at: request.expiresAt });
+    return new ApprovalRefusedError('expired', 'expired', { at: request.expiresAt });
   }
   return undefined;
 }
@@ -95,13 +110,13 @@ export function parseDecisionForm(body: URLSearchParams): DecisionForm {
   const code = (body.get('code') ?? '').replace(/\s+/g, '');
   const csrf = body.get('csrf') ?? '';
   if (decision !== 'approve' && decision !== 'reject') {
-    throw new ApprovalRefusedError(400, 'bad-request', 'choose-decision');
+    throw new ApprovalRefusedError('bad-request', 'choose-decision');
   }
   if (decision === 'reject' && reason.length === 0) {
-    throw new ApprovalRefusedError(400, 'bad-request', 'reason-needed');
+    throw new ApprovalRefusedError('bad-request', 'reason-needed');
   }
   if (!new RegExp(`^\\d{${CODE_DIGITS}}$`).test(code)) {
-    throw new ApprovalRefusedError(400, 'bad-request', 'code-needed', { digits: CODE_DIGITS });
+    throw new ApprovalRefusedError('bad-request', 'code-needed', { digits: CODE_DIGITS });
   }
   return { decision, reason, code, csrf };
 }

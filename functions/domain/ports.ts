@@ -101,9 +101,13 @@ export interface Messaging {
   publish(topicArn: string, subject: string, message: string, attributes?: Record<string, string>): Promise<string>;
 }
 
-export interface Workflow {
+export interface WorkflowStarter {
   /** Starts the incident's execution; the incident id is the name, so a repeat finds the same one. */
   start(name: string, input: Record<string, unknown>): Promise<{ executionArn?: string; alreadyStarted: boolean }>;
+}
+
+/** Resumes a waiting task by its token: needs no state machine, only the token. */
+export interface TaskCallbacks {
   succeed(taskToken: string, output: Record<string, unknown>): Promise<void>;
   fail(taskToken: string, error: string, cause: string): Promise<void>;
 }

@@ -4,21 +4,21 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { incidentStores } from '../adapters/stores.js';
 import { pageLocale } from '../domain/approval-text.js';
 import { SnsMessaging } from '../adapters/messaging.js';
-import { StepFunctionsWorkflow } from '../adapters/workflow.js';
+import { StepFunctionsCallbacks } from '../adapters/workflow.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo, sfn, sns } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
 import { pick } from '../shared/environment.js';
 import { stepHandler } from '../shared/handler.js';
 import { logger } from '../shared/powertools.js';
-import { CSRF_COOKIE, decideApproval, showApproval, type PageResponse } from '../steps/approval-page.js';
+import { CSRF_COOKIE, decideApproval, showApproval, type PageResponse } from '../http/approval-page.js';
 
 const config = parseConfig(pick('LOCALES', 'INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN'));
 const messaging = new SnsMessaging(sns);
 const deps = {
   ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock),
   // SendTaskSuccess/Failure take the token alone; the state machine ARN is not needed here.
-  workflow: new StepFunctionsWorkflow(sfn, 'arn:aws:states:::unused'),
+  workflow: new StepFunctionsCallbacks(sfn),
   clock: systemClock,
   locales: config.LOCALES,
   alertTeam: async (event: string, subject: string, message: string) => {

@@ -1,5 +1,3 @@
-import { say, type Params, type TextKey } from '../domain/approval-text.js';
-
 /**
  * Error classes shared by every step. Their names are the contract with the state machine:
  * Retry and Catch match `error.name`, so renaming one is a breaking change to the definition.
@@ -39,19 +37,6 @@ export class BatchInFlightError extends BreachNoticeError {}
 
 /** Invalid environment or CDK context; the message names the key and the bad value. */
 export class ConfigurationError extends BreachNoticeError {}
-
-/** Approval-link refusals carry the HTTP status the approval page answers with. */
-export class ApprovalRefusedError extends BreachNoticeError {
-  constructor(
-    readonly status: 400 | 403 | 404 | 409 | 410,
-    readonly reasonCode: 'bad-request' | 'unknown-link' | 'already-decided' | 'expired' | 'superseded' | 'wrong-code' | 'locked' | 'stale-form',
-    /** The sentence to show, in any page locale (the error's own message is the English one). */
-    readonly text: TextKey,
-    readonly params: Params = {},
-  ) {
-    super(say('en', text, params));
-  }
-}
 
 /** An approved notice lacks the wording for a customer's locale: a bug, not a transient failure. */
 export class NoticeContentMissingError extends BreachNoticeError {}

@@ -1,11 +1,11 @@
-import type { ApprovalStorePort, IncidentStorePort, Workflow } from '../domain/ports.js';
+import type { ApprovalStorePort, IncidentStorePort, TaskCallbacks } from '../domain/ports.js';
 import { TASK_GONE_ERRORS, type ApprovalRequest } from '../domain/approval.js';
 import { NoticeRejectedError } from '../shared/errors.js';
 
 export interface DeliveryDeps {
   incidents: Pick<IncidentStorePort, 'appendTimeline'>;
   approvals: Pick<ApprovalStorePort, 'claimCallback' | 'deleteCallbackMarker' | 'listUndeliveredDecisions' | 'markCallbackDelivered' | 'markCallbackLost' | 'releaseCallback'>;
-  workflow: Workflow;
+  workflow: TaskCallbacks;
   /** Pages the response team; `event` tags the message for subscribers' filters. */
   alertTeam: (event: string, subject: string, message: string) => Promise<void>;
 }
@@ -15,7 +15,7 @@ export type Sender = 'approval-page' | 'repeat-post' | 'sweeper';
 export type DeliveryOutcome = 'delivered' | 'lost' | 'failed';
 
 /** The callback a recorded decision makes, rebuilt from the record alone so any sender can repeat it. */
-function callback(request: ApprovalRequest, taskToken: string, workflow: Workflow): Promise<void> {
+function callback(request: ApprovalRequest, taskToken: string, workflow: TaskCallbacks): Promise<void> {
   if (request.status === 'REJECTED') return workflow.fail(taskToken, NoticeRejectedError.name, request.reason ?? '');
   return workflow.succeed(taskToken, { decision: 'APPROVED', requestId: request.requestId, noticeId: request.noticeId, decidedAt: request.decidedAt });
 }

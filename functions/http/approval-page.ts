@@ -1,18 +1,17 @@
-import type { ApprovalStorePort, IncidentStorePort, NoticeStorePort, Workflow } from '../domain/ports.js';
-import { awaitsCallback, CODE_DIGITS, codeDigest, LINK_ID_PATTERN, MAX_CODE_ATTEMPTS, parseDecisionForm, refusalFor, type ApprovalLink, type ApprovalRequest } from '../domain/approval.js';
+import type { ApprovalStorePort, IncidentStorePort, NoticeStorePort, TaskCallbacks } from '../domain/ports.js';
+import { ApprovalRefusedError, awaitsCallback, CODE_DIGITS, codeDigest, LINK_ID_PATTERN, MAX_CODE_ATTEMPTS, parseDecisionForm, refusalFor, type ApprovalLink, type ApprovalRequest, type RefusalReason } from '../domain/approval.js';
 import type { Locale } from '../domain/locales.js';
 import { escapeHtml, noticePreviewHtml } from '../domain/preview.js';
 import type { Clock } from '../shared/clock.js';
 import { randomId, sameDigest, sha256Hex } from '../shared/crypto.js';
-import { ApprovalRefusedError } from '../shared/errors.js';
 import { say, type PageLocale, type Params, type TextKey } from '../domain/approval-text.js';
-import { deliverDecision, redeliverDecision, type DeliveryDeps } from './deliver-decision.js';
+import { deliverDecision, redeliverDecision, type DeliveryDeps } from '../steps/deliver-decision.js';
 
 export interface ApprovalPageDeps extends DeliveryDeps {
   incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident'>;
   notices: Pick<NoticeStorePort, 'getNotice' | 'setNoticeStatus'>;
   approvals: DeliveryDeps['approvals'] & Pick<ApprovalStorePort, 'countCodeAttempt' | 'getApprovalLink' | 'getApprovalRequest' | 'getTaskToken' | 'recordApproval' | 'recordRejection'>;
-  workflow: Workflow;
+  workflow: TaskCallbacks;
   clock: Clock;
   locales: readonly Locale[];
 }
@@ -41,18 +40,30 @@ function page(title: string, body: string, locale: PageLocale): string {
 </head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
 }
 
+/** The HTTP answer to each refusal: the domain says why, this page says how. */
+const REFUSAL_STATUS: Record<RefusalReason, number> = {
+  'bad-request': 400,
+  'stale-form': 403,
+  'wrong-code': 403,
+  locked: 403,
+  'unknown-link': 404,
+  'already-decided': 409,
+  expired: 410,
+  superseded: 410,
+};
+
 function refusalPage(error: ApprovalRefusedError, locale: PageLocale): PageResponse {
   const escaped = Object.fromEntries(Object.entries(error.params).map(([k, v]) => [k, escapeHtml(String(v))]));
   const title = say(locale, `title-${error.reasonCode}` as TextKey);
-  return { status: error.status, html: page(title, `<p>${say(locale, error.text, escaped)}</p><p>${say(locale, 'nothing-changed')}</p>`, locale) };
+  return { status: REFUSAL_STATUS[error.reasonCode], html: page(title, `<p>${say(locale, error.text, escaped)}</p><p>${say(locale, 'nothing-changed')}</p>`, locale) };
 }
 
 async function resolveLink(linkId: string, deps: ApprovalPageDeps) {
-  if (!LINK_ID_PATTERN.test(linkId)) throw new ApprovalRefusedError(404, 'unknown-link', 'link-invalid');
+  if (!LINK_ID_PATTERN.test(linkId)) throw new ApprovalRefusedError('unknown-link', 'link-invalid');
   const link = await deps.approvals.getApprovalLink(sha256Hex(linkId));
-  if (!link) throw new ApprovalRefusedError(404, 'unknown-link', 'link-invalid');
+  if (!link) throw new ApprovalRefusedError('unknown-link', 'link-invalid');
   const request = await deps.approvals.getApprovalRequest(link.incidentId, link.requestId);
-  if (!request) throw new ApprovalRefusedError(404, 'unknown-link', 'request-gone');
+  if (!request) throw new ApprovalRefusedError('unknown-link', 'request-gone');
   return { link, request };
 }
 
@@ -67,7 +78,7 @@ async function withRefusals(deps: ApprovalPageDeps, meta: RequestMeta, action: (
       await deps.incidents.appendTimeline(known.incidentId, {
         action: 'approval-refused',
         actor: known.approver,
-        detail: { requestId: known.requestId, status: error.status, reason: error.reasonCode, sourceIp: meta.sourceIp, userAgent: meta.userAgent.slice(0, 200) },
+        detail: { requestId: known.requestId, status: REFUSAL_STATUS[error.reasonCode], reason: error.reasonCode, sourceIp: meta.sourceIp, userAgent: meta.userAgent.slice(0, 200) },
       });
     }
     return refusalPage(error, meta.locale ?? 'en');
@@ -79,7 +90,7 @@ function decided(locale: PageLocale, message: TextKey, params: Params, approver:
   return { status, html: page(say(locale, 'title-decided'), body, locale) };
 }
 
-const lockedError = () => new ApprovalRefusedError(403, 'locked', 'locked');
+const lockedError = () => new ApprovalRefusedError('locked', 'locked');
 
 /** GET: shows the incident, the notice as customers will see it and the choices. Changes nothing but the audit trail. */
 export function showApproval(linkId: string, meta: RequestMeta, deps: ApprovalPageDeps): Promise<PageResponse> {
@@ -153,7 +164,7 @@ export function decideApproval(linkId: string, body: URLSearchParams, meta: Requ
     if (early) throw early;
     const form = parseDecisionForm(body);
     if (!form.csrf || form.csrf !== meta.csrfCookie) {
-      throw new ApprovalRefusedError(403, 'stale-form', 'stale-form');
+      throw new ApprovalRefusedError('stale-form', 'stale-form');
     }
     // Counted before it is compared, in one write: concurrent guesses cannot outrun the lock.
     const attempt = await deps.approvals.countCodeAttempt(link.linkHash, MAX_CODE_ATTEMPTS);
@@ -173,7 +184,7 @@ export function decideApproval(linkId: string, body: URLSearchParams, meta: Requ
         );
         throw lockedError();
       }
-      throw new ApprovalRefusedError(403, 'wrong-code', 'wrong-code', { left: MAX_CODE_ATTEMPTS - attempt.attempts });
+      throw new ApprovalRefusedError('wrong-code', 'wrong-code', { left: MAX_CODE_ATTEMPTS - attempt.attempts });
     }
     const audit = (action: string, detail: Record<string, unknown>) =>
       deps.incidents.appendTimeline(link.incidentId, {
@@ -184,9 +195,9 @@ export function decideApproval(linkId: string, body: URLSearchParams, meta: Requ
     const lost = async () => {
       const current = (await deps.approvals.getApprovalRequest(link.incidentId, link.requestId)) as ApprovalRequest;
       if (current.status === 'PENDING' && current.approvedBy?.includes(link.approver)) {
-        return new ApprovalRefusedError(409, 'already-decided', 'you-already-approved', { count: current.approvedBy.length, quorum: current.quorum ?? 1 });
+        return new ApprovalRefusedError('already-decided', 'you-already-approved', { count: current.approvedBy.length, quorum: current.quorum ?? 1 });
       }
-      return refusalFor(current, deps.clock.now()) ?? new ApprovalRefusedError(410, 'expired', 'expired', { at: current.expiresAt });
+      return refusalFor(current, deps.clock.now()) ?? new ApprovalRefusedError('expired', 'expired', { at: current.expiresAt });
     };
     // The decision is recorded (with this sender holding its callback lease): now tell the workflow.
     const resume = async (message: TextKey, decidedAt: string) => {
