@@ -1,7 +1,18 @@
-import type { CustomerProfile } from '../../functions/domain/customer.js';
+import type { ApprovalLink, ApprovalRequest } from '../../functions/domain/approval.js';
+import type { CustomerProfile, CustomerResource } from '../../functions/domain/customer.js';
 import { isFinal, type Acquired, type BatchTotals, type NoticeRef, type NoticeTotals, type Outcome } from '../../functions/domain/delivery.js';
-import type { AudienceMember, Incident, Notice, NoticeStatus, TimelineEntry } from '../../functions/domain/incident.js';
-import type { CustomerDirectoryPort, DeliveryLedgerPort, IncidentStorePort, NoticeStorePort } from '../../functions/domain/ports.js';
+import type { AudienceMember, ImpactSummary, Incident, Notice, NoticeStatus, ProgressNote, SeverityLevel, TimelineEntry } from '../../functions/domain/incident.js';
+import type {
+  ApprovalStorePort,
+  BulkEntry,
+  BulkEntryResult,
+  CustomerDirectoryPort,
+  DeliveryLedgerPort,
+  EmailSender,
+  IncidentStorePort,
+  Messaging,
+  NoticeStorePort,
+} from '../../functions/domain/ports.js';
 import type { Clock } from '../../functions/shared/clock.js';
 import { IncidentNotFoundError, NoticeNotFoundError } from '../../functions/shared/errors.js';
 
@@ -13,15 +24,56 @@ export class FakeClock implements Clock {
   }
 }
 
-export class FakeIncidents implements Pick<IncidentStorePort, 'getIncident' | 'getAudienceChunk' | 'appendTimeline' | 'listTimeline'> {
+/** The incident store: incident, finding lookup (open or freed), raw events, rejected alarms, audience, timeline, notes. Conditional writes as in DynamoDB. */
+export class FakeIncidents implements IncidentStorePort {
   incidents = new Map<string, Incident>();
   audience = new Map<string, AudienceMember[][]>();
   timeline: (TimelineEntry & { incidentId: string })[] = [];
+  /** findingKey -> the incident holding it, open until closed. */
+  findings = new Map<string, { incidentId: string; open: boolean }>();
+  /** incidentId -> eventId -> raw event. */
+  rawEvents = new Map<string, Map<string, string>>();
+  rejected = new Map<string, { reason: string; rawEvent: string }>();
+  notes: (ProgressNote & { incidentId: string })[] = [];
 
+  constructor(readonly clock: Clock = new FakeClock()) {}
+
+  async openIncident(incident: Incident, eventId: string, rawEvent: string): Promise<{ created: true } | { created: false; incidentId: string }> {
+    const finding = this.findings.get(incident.findingKey);
+    if (finding?.open) return { created: false, incidentId: finding.incidentId };
+    this.findings.set(incident.findingKey, { incidentId: incident.incidentId, open: true });
+    this.incidents.set(incident.incidentId, structuredClone(incident));
+    this.rawEvents.set(incident.incidentId, new Map([[eventId, rawEvent]]));
+    await this.appendTimeline(incident.incidentId, { action: 'incident-opened', actor: 'intake', detail: { eventId, source: incident.source } });
+    return { created: true };
+  }
+  async recordRepeat(incidentId: string, eventId: string, rawEvent: string) {
+    const events = this.rawEvents.get(incidentId) ?? new Map<string, string>();
+    this.rawEvents.set(incidentId, events);
+    if (events.has(eventId)) return; // the same event redelivered: already recorded
+    events.set(eventId, rawEvent);
+    await this.appendTimeline(incidentId, { action: 'finding-repeated', actor: 'intake', detail: { eventId } });
+  }
+  async keepRejectedAlarm(eventId: string, reason: string, rawEvent: string) {
+    if (this.rejected.has(eventId)) return false;
+    this.rejected.set(eventId, { reason, rawEvent });
+    return true;
+  }
+  async getRejectedAlarm(eventId: string) {
+    return this.rejected.get(eventId);
+  }
   async getIncident(incidentId: string) {
     const incident = this.incidents.get(incidentId);
     if (!incident) throw new IncidentNotFoundError(`Incident ${incidentId} does not exist`);
     return structuredClone(incident);
+  }
+  async countRawEvents(incidentId: string) {
+    return this.rawEvents.get(incidentId)?.size ?? 0;
+  }
+  async saveAssessment(incidentId: string, assessment: { scope: 'KNOWN' | 'UNKNOWN'; severity: SeverityLevel; impact: ImpactSummary; chunks: AudienceMember[][] }) {
+    const incident = this.existing(incidentId);
+    this.audience.set(incidentId, structuredClone(assessment.chunks));
+    Object.assign(incident, { scope: assessment.scope, severity: assessment.severity, impact: structuredClone(assessment.impact), audienceChunks: assessment.chunks.length });
   }
   async getAudienceChunk(incidentId: string, index: number) {
     const chunk = this.audience.get(incidentId)?.[index];
@@ -29,10 +81,36 @@ export class FakeIncidents implements Pick<IncidentStorePort, 'getIncident' | 'g
     return structuredClone(chunk);
   }
   async appendTimeline(incidentId: string, entry: Omit<TimelineEntry, 'at'> & { at?: string }) {
-    this.timeline.push({ incidentId, at: entry.at ?? new Date().toISOString(), ...entry });
+    this.timeline.push({ incidentId, ...entry, at: entry.at ?? this.clock.now().toISOString() });
   }
   async listTimeline(incidentId: string) {
-    return this.timeline.filter((e) => e.incidentId === incidentId);
+    return this.timeline.filter((e) => e.incidentId === incidentId).map(({ incidentId: _i, ...e }) => e);
+  }
+  async addProgressNote(incidentId: string, author: string, text: string) {
+    this.existing(incidentId);
+    const at = this.clock.now().toISOString();
+    this.notes.push({ incidentId, at, author, text });
+    await this.appendTimeline(incidentId, { at, action: 'progress-note-added', actor: author });
+  }
+  async listProgressNotes(incidentId: string, since?: string) {
+    return this.notes.filter((n) => n.incidentId === incidentId && (!since || n.at > since)).map(({ at, author, text }) => ({ at, author, text }));
+  }
+  async closeIncident(incidentId: string, closedBy: string) {
+    const incident = this.existing(incidentId);
+    const at = this.clock.now().toISOString();
+    Object.assign(incident, { status: 'CLOSED', closedAt: at });
+    const finding = this.findings.get(incident.findingKey);
+    if (finding) finding.open = false;
+    await this.appendTimeline(incidentId, { at, action: 'incident-closed', actor: closedBy });
+  }
+  async setNextUpdate(incidentId: string, nextUpdateAt: string) {
+    this.existing(incidentId).nextUpdateAt = nextUpdateAt;
+  }
+  /** An incident to seed or change in place; missing is an error, as the store's `attribute_exists(pk)` conditions make it. */
+  existing(incidentId: string): Incident {
+    const incident = this.incidents.get(incidentId);
+    if (!incident) throw new IncidentNotFoundError(`Incident ${incidentId} does not exist`);
+    return incident;
   }
 }
 
@@ -58,8 +136,19 @@ export class FakeNotices implements Pick<NoticeStorePort, 'getNotice' | 'setNoti
   }
 }
 
-export class FakeCustomers implements Pick<CustomerDirectoryPort, 'getProfiles'> {
+export class FakeCustomers implements CustomerDirectoryPort {
+  /** resource identifier -> customers holding data on it. */
+  readonly resources = new Map<string, { customerId: string; dataCategories: string[] }[]>();
   constructor(readonly profiles = new Map<string, CustomerProfile>()) {}
+  async putCustomers(entries: { profile: CustomerProfile; resources: CustomerResource[] }[]) {
+    for (const { profile, resources } of entries) {
+      this.profiles.set(profile.customerId, structuredClone(profile));
+      for (const r of resources) this.resources.set(r.resource, [...(this.resources.get(r.resource) ?? []), { customerId: profile.customerId, dataCategories: [...r.dataCategories] }]);
+    }
+  }
+  async findByResource(identifier: string) {
+    return structuredClone(this.resources.get(identifier) ?? []);
+  }
   async getProfiles(ids: string[]) {
     return new Map(ids.flatMap((id) => (this.profiles.has(id) ? [[id, structuredClone(this.profiles.get(id)!)] as const] : [])));
   }
@@ -129,5 +218,231 @@ export class FakeLedger implements Omit<DeliveryLedgerPort, 'outcomesForCustomer
   }
   statusOf(ref: NoticeRef, channel: string, customerId: string) {
     return this.outcomes.get(this.outcomeKey(ref, channel, customerId))?.status;
+  }
+}
+
+/** An error as an AWS SDK client throws it: matched by name, as the steps do. */
+export function namedError(name: string, message = name): Error {
+  return Object.assign(new Error(message), { name });
+}
+
+type ApprovalRecord = ApprovalRequest & { taskToken: string; notified: string[]; callbackLeaseUntilMs?: number };
+const CALLBACK_LEASE_MS = 60_000;
+
+/**
+ * The approval store's rules without DynamoDB: a request per task token (a retry finds its own),
+ * decisions only while pending and unexpired, one decision writes its callback marker, carrying moves
+ * a decision to the escalation's request, and a callback is claimed under a lease.
+ */
+export class FakeApprovals implements ApprovalStorePort {
+  records = new Map<string, ApprovalRecord>();
+  links = new Map<string, ApprovalLink>();
+  /** `incidentId/requestId` of decisions whose callback has not reached the workflow. */
+  markers = new Set<string>();
+  private key = (incidentId: string, requestId: string) => `${incidentId}/${requestId}`;
+
+  constructor(readonly clock: Clock = new FakeClock()) {}
+
+  async putApprovalRequest(request: ApprovalRequest, taskToken: string) {
+    const existing = this.records.get(this.key(request.incidentId, request.requestId));
+    if (existing) return { created: false, notified: [...existing.notified] };
+    this.records.set(this.key(request.incidentId, request.requestId), { ...structuredClone(request), taskToken, notified: [] });
+    return { created: true, notified: [] };
+  }
+  async getApprovalRequest(incidentId: string, requestId: string) {
+    const record = this.records.get(this.key(incidentId, requestId));
+    return record && this.view(record);
+  }
+  async getTaskToken(incidentId: string, requestId: string) {
+    return this.record(incidentId, requestId).taskToken;
+  }
+  async listApprovalRequests(incidentId: string) {
+    return [...this.records.values()].filter((r) => r.incidentId === incidentId).map((r) => this.view(r));
+  }
+  async markApproverNotified(incidentId: string, requestId: string, approver: string) {
+    this.record(incidentId, requestId).notified.push(approver);
+  }
+  async supersedePendingRequests(incidentId: string, noticeId: string, exceptRequestId: string) {
+    const pending = [...this.records.values()].filter((r) => r.incidentId === incidentId && r.noticeId === noticeId && r.status === 'PENDING' && r.requestId !== exceptRequestId);
+    for (const r of pending) r.status = 'SUPERSEDED';
+    return pending.length;
+  }
+  async recordApproval(incidentId: string, requestId: string, approver: string, quorum: number) {
+    const now = this.clock.now();
+    const r = this.records.get(this.key(incidentId, requestId));
+    if (!r || r.status !== 'PENDING' || Date.parse(r.expiresAt) <= now.getTime() || r.approvedBy?.includes(approver)) return { outcome: 'refused' as const, approvedBy: [] };
+    r.approvedBy = [...(r.approvedBy ?? []), approver].sort();
+    const approvedBy = [...r.approvedBy];
+    if (approvedBy.length < quorum) return { outcome: 'counted' as const, approvedBy };
+    this.decide(r, { status: 'APPROVED', decidedBy: approvedBy.join(', '), decidedAt: now.toISOString() });
+    return { outcome: 'approved' as const, approvedBy };
+  }
+  async recordRejection(incidentId: string, requestId: string, approver: string, reason: string) {
+    const now = this.clock.now();
+    const r = this.records.get(this.key(incidentId, requestId));
+    if (!r || r.status !== 'PENDING' || Date.parse(r.expiresAt) <= now.getTime()) return false;
+    this.decide(r, { status: 'REJECTED', decidedBy: approver, decidedAt: now.toISOString(), reason });
+    return true;
+  }
+  async carryDecision(incidentId: string, from: ApprovalRequest, toRequestId: string) {
+    const to = this.records.get(this.key(incidentId, toRequestId));
+    if (!to || to.status !== 'PENDING') return false;
+    Object.assign(to, { status: from.status, decidedBy: from.decidedBy ?? '', decidedAt: from.decidedAt ?? '', carriedFrom: from.requestId }, from.reason === undefined ? {} : { reason: from.reason });
+    this.markers.add(this.key(incidentId, toRequestId));
+    const earlier = this.record(incidentId, from.requestId);
+    earlier.carriedTo = toRequestId;
+    delete earlier.callbackLeaseUntilMs;
+    this.markers.delete(this.key(incidentId, from.requestId));
+    return true;
+  }
+  async claimCallback(incidentId: string, requestId: string) {
+    const now = this.clock.now().getTime();
+    const r = this.records.get(this.key(incidentId, requestId));
+    const live = !!r && (r.status === 'APPROVED' || r.status === 'REJECTED') && !r.callbackDeliveredAt && !r.callbackLostAt && !r.carriedTo;
+    if (!live) return { state: 'settled' as const };
+    if (r.callbackLeaseUntilMs !== undefined && r.callbackLeaseUntilMs >= now) return { state: 'busy' as const };
+    r.callbackLeaseUntilMs = now + CALLBACK_LEASE_MS;
+    return { state: 'claimed' as const, request: this.view(r), taskToken: r.taskToken };
+  }
+  async markCallbackDelivered(incidentId: string, requestId: string) {
+    const r = this.record(incidentId, requestId);
+    r.callbackDeliveredAt = this.clock.now().toISOString();
+    delete r.callbackLeaseUntilMs;
+    await this.deleteCallbackMarker(incidentId, requestId);
+  }
+  async markCallbackLost(incidentId: string, requestId: string, errorName: string) {
+    const r = this.record(incidentId, requestId);
+    Object.assign(r, { callbackLostAt: this.clock.now().toISOString(), callbackError: errorName });
+    delete r.callbackLeaseUntilMs;
+    await this.deleteCallbackMarker(incidentId, requestId);
+  }
+  async releaseCallback(incidentId: string, requestId: string) {
+    delete this.record(incidentId, requestId).callbackLeaseUntilMs;
+  }
+  async deleteCallbackMarker(incidentId: string, requestId: string) {
+    this.markers.delete(this.key(incidentId, requestId));
+  }
+  async listUndeliveredDecisions(limit: number) {
+    return [...this.markers].sort().slice(0, limit).map((m) => {
+      const [incidentId, requestId] = m.split('/') as [string, string];
+      return { incidentId, requestId };
+    });
+  }
+  async putApprovalLink(link: ApprovalLink) {
+    if (this.links.has(link.linkHash)) throw namedError('ConditionalCheckFailedException');
+    this.links.set(link.linkHash, { attempts: 0, ...structuredClone(link) });
+  }
+  async countCodeAttempt(linkHash: string, max: number) {
+    const link = this.links.get(linkHash);
+    if (!link || link.locked) return { counted: false as const };
+    const attempts = (link.attempts ?? 0) + 1;
+    link.attempts = attempts;
+    if (attempts >= max) link.locked = true;
+    return { counted: true as const, attempts, lockedNow: attempts >= max };
+  }
+  async getApprovalLink(linkHash: string) {
+    const link = this.links.get(linkHash);
+    return link && structuredClone(link);
+  }
+
+  /** The lease a sender holds on a decided request's callback, for assertions. */
+  leaseOf(incidentId: string, requestId: string) {
+    return this.records.get(this.key(incidentId, requestId))?.callbackLeaseUntilMs;
+  }
+  private record(incidentId: string, requestId: string) {
+    const r = this.records.get(this.key(incidentId, requestId));
+    if (!r) throw new IncidentNotFoundError(`Approval request ${requestId} of ${incidentId} does not exist`);
+    return r;
+  }
+  /** A decision writes its marker with it, and the decider holds the callback lease. */
+  private decide(r: ApprovalRecord, decision: Pick<ApprovalRequest, 'status' | 'decidedBy' | 'decidedAt' | 'reason'>) {
+    Object.assign(r, decision, { callbackLeaseUntilMs: this.clock.now().getTime() + CALLBACK_LEASE_MS });
+    this.markers.add(this.key(r.incidentId, r.requestId));
+  }
+  private view({ taskToken: _t, notified: _n, callbackLeaseUntilMs: _l, ...request }: ApprovalRecord): ApprovalRequest {
+    return structuredClone({ ...request, approvedBy: [...(request.approvedBy ?? [])].sort() });
+  }
+}
+
+/** Records every email; `failNext` makes the next calls of a kind throw (after which they work again). */
+export class FakeEmail implements EmailSender {
+  sent: { to: string[]; subject: string; html: string; text: string }[] = [];
+  templated: { to: string[]; templateName: string; data: Record<string, unknown> }[] = [];
+  bulk: { templateName: string; defaultData: Record<string, unknown>; entries: BulkEntry[] }[] = [];
+  /** Errors thrown by the next `send` calls, in order; `undefined` lets that call through. */
+  failures: (Error | undefined)[] = [];
+  private ids = 0;
+
+  async sendBulk(templateName: string, defaultData: Record<string, unknown>, entries: BulkEntry[]): Promise<BulkEntryResult[]> {
+    this.bulk.push(structuredClone({ templateName, defaultData, entries }));
+    return entries.map(() => ({ status: 'SUCCESS', messageId: `bulk-${++this.ids}` }));
+  }
+  async sendTemplated(to: string[], templateName: string, data: Record<string, unknown>) {
+    this.templated.push(structuredClone({ to, templateName, data }));
+    return `templated-${++this.ids}`;
+  }
+  async send(to: string[], subject: string, html: string, text: string) {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    this.sent.push({ to: [...to], subject, html, text });
+    return `email-${++this.ids}`;
+  }
+  /** Everyone a plain email went to, in order. */
+  recipients() {
+    return this.sent.flatMap((m) => m.to);
+  }
+}
+
+/** Records SMS and topic messages. */
+export class FakeMessaging implements Messaging {
+  sms: { phoneNumber: string; message: string }[] = [];
+  published: { topicArn: string; subject: string; message: string; attributes?: Record<string, string> }[] = [];
+  private ids = 0;
+
+  async sendSms(phoneNumber: string, message: string) {
+    this.sms.push({ phoneNumber, message });
+    return `sms-${++this.ids}`;
+  }
+  async publish(topicArn: string, subject: string, message: string, attributes?: Record<string, string>) {
+    this.published.push({ topicArn, subject, message, ...(attributes ? { attributes } : {}) });
+    return `msg-${++this.ids}`;
+  }
+}
+
+/**
+ * Step Functions as the steps see it: executions by name (a second start of a name is `alreadyStarted`,
+ * with no ARN) and tasks waiting on tokens (a callback for a token nobody waits on fails with
+ * TaskDoesNotExist). Structural: it offers start, succeed and fail, whichever port the steps type them by.
+ */
+export class FakeWorkflow {
+  executions = new Map<string, Record<string, unknown>>();
+  waiting = new Set<string>();
+  callbacks: ({ taskToken: string; kind: 'succeed'; output: Record<string, unknown> } | { taskToken: string; kind: 'fail'; error: string; cause: string })[] = [];
+  /** Errors thrown by the next callbacks, in order (e.g. a throttle or TaskTimedOut). */
+  failures: Error[] = [];
+
+  constructor(readonly stateMachineArn = 'arn:aws:states:us-east-1:000000000000:stateMachine:breach-notice-incident-response') {}
+
+  async start(name: string, input: Record<string, unknown>): Promise<{ executionArn?: string; alreadyStarted: boolean }> {
+    if (this.executions.has(name)) return { alreadyStarted: true };
+    this.executions.set(name, structuredClone(input));
+    return { executionArn: `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`, alreadyStarted: false };
+  }
+  /** A task state that waits for this token. */
+  wait(taskToken: string) {
+    this.waiting.add(taskToken);
+  }
+  async succeed(taskToken: string, output: Record<string, unknown>) {
+    this.resume(taskToken);
+    this.callbacks.push({ taskToken, kind: 'succeed', output: structuredClone(output) });
+  }
+  async fail(taskToken: string, error: string, cause: string) {
+    this.resume(taskToken);
+    this.callbacks.push({ taskToken, kind: 'fail', error, cause });
+  }
+  private resume(taskToken: string) {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    if (!this.waiting.delete(taskToken)) throw namedError('TaskDoesNotExist', `Task ${taskToken} does not exist`);
   }
 }

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import type { CustomerProfile } from '../../../functions/domain/customer.js';
+import type { Incident } from '../../../functions/domain/incident.js';
+import { assessImpact, type AssessDeps } from '../../../functions/steps/assess-impact.js';
+import { FakeCustomers, FakeIncidents } from '../../support/fakes.js';
+
+const incidentId = 'inc-20261120-0123456789ab';
+const at = '2026-11-20T08:00:00.000Z';
+
+function world(opts: { resources?: string[]; alarmSeverity?: number; chunkSize?: number } = {}) {
+  const incidents = new FakeIncidents();
+  const incident: Incident = {
+    incidentId, source: 'guardduty', findingKey: 'guardduty:1:f', alarmSeverity: opts.alarmSeverity ?? 5, title: 'Bulk reads', description: '',
+    affectedResources: opts.resources ?? ['arn:aws:s3:::customer-data', 'i-0123'], firstSeenAt: at, status: 'OPEN', scope: 'PENDING', severity: 'MEDIUM', createdAt: at,
+  };
+  incidents.incidents.set(incidentId, incident);
+  const profile = (id: string, extra: Partial<CustomerProfile> = {}): CustomerProfile => ({ customerId: id, name: id, locale: 'en-GB', country: 'GB', channels: ['email'], email: `${id}@example.com`, ...extra });
+  const customers = new FakeCustomers(new Map([
+    ['c1', profile('c1')],
+    ['c2', profile('c2', { locale: 'zh-CN', country: 'CN', channels: ['email', 'sms'] })],
+    ['c3', profile('c3', { country: 'FR' })],
+  ]));
+  customers.resources.set('arn:aws:s3:::customer-data', [{ customerId: 'c2', dataCategories: ['email'] }, { customerId: 'c1', dataCategories: ['name', 'email'] }]);
+  // c1 again on a second resource, with another category: counted once, categories merged.
+  customers.resources.set('i-0123', [{ customerId: 'c1', dataCategories: ['phone'] }, { customerId: 'c3', dataCategories: ['email'] }]);
+  const deps: AssessDeps = { incidents, customers, audienceChunkSize: opts.chunkSize ?? 2 };
+  return { deps, incidents, customers };
+}
+
+describe('assessImpact', () => {
+  it('known scope: counts each customer once, merges their categories and stores the audience in chunks', async () => {
+    // Prepare
+    const { deps, incidents } = world();
+    // Act
+    const result = await assessImpact(incidentId, deps);
+    // Assess
+    expect(result).toEqual({ scope: 'KNOWN', affectedCustomers: 3, severity: 'MEDIUM', audienceChunks: 2 });
+    expect(incidents.audience.get(incidentId)).toEqual([
+      [{ customerId: 'c1', dataCategories: ['email', 'name', 'phone'] }, { customerId: 'c2', dataCategories: ['email'] }],
+      [{ customerId: 'c3', dataCategories: ['email'] }],
+    ]);
+    const stored = incidents.incidents.get(incidentId)!;
+    expect(stored).toMatchObject({ scope: 'KNOWN', severity: 'MEDIUM', audienceChunks: 2 });
+    expect(stored.impact).toEqual({
+      affectedCustomers: 3,
+      byDataCategory: { email: 3, name: 1, phone: 1 },
+      byJurisdiction: { GB: 1, CN: 1, FR: 1 },
+      byLocale: { 'en-GB': 2, 'zh-CN': 1 },
+      byChannel: { email: 3, sms: 1 },
+    });
+    expect(incidents.timeline.map((e) => [e.action, e.detail])).toEqual([
+      ['impact-assessed', { scope: 'KNOWN', severity: 'MEDIUM', affectedCustomers: 3, missingProfiles: 0, audienceChunks: 2 }],
+    ]);
+  });
+
+  it('sensitive data affected raises the severity to at least HIGH', async () => {
+    // Prepare
+    const { deps, customers } = world({ alarmSeverity: 2 });
+    customers.resources.set('i-0123', [{ customerId: 'c3', dataCategories: ['password'] }]);
+    // Act
+    const result = await assessImpact(incidentId, deps);
+    // Assess
+    expect(result.severity).toBe('HIGH');
+  });
+
+  it('the alarm severity alone sets the level when no sensitive data is involved', async () => {
+    // Prepare
+    const { deps } = world({ alarmSeverity: 9.5 });
+    // Act
+    const result = await assessImpact(incidentId, deps);
+    // Assess
+    expect(result.severity).toBe('CRITICAL');
+  });
+
+  it('unknown scope: no resource names a customer, so no audience and nobody to notify', async () => {
+    // Prepare
+    const { deps, incidents } = world({ resources: ['arn:aws:s3:::logs-only'], alarmSeverity: 8 });
+    // Act
+    const result = await assessImpact(incidentId, deps);
+    // Assess
+    expect(result).toEqual({ scope: 'UNKNOWN', affectedCustomers: 0, severity: 'HIGH', audienceChunks: 0 });
+    expect(incidents.audience.get(incidentId)).toEqual([]);
+    expect(incidents.incidents.get(incidentId)).toMatchObject({ scope: 'UNKNOWN', audienceChunks: 0, impact: { affectedCustomers: 0 } });
+    expect(incidents.timeline.at(-1)?.detail).toMatchObject({ scope: 'UNKNOWN', affectedCustomers: 0 });
+  });
+
+  it('unknown scope when the incident names no resource at all', async () => {
+    // Prepare
+    const { deps } = world({ resources: [] });
+    // Act
+    const result = await assessImpact(incidentId, deps);
+    // Assess
+    expect(result.scope).toBe('UNKNOWN');
+  });
+
+  it('a customer missing from the directory stays in the audience, counted as unknown locale and country, and is reported', async () => {
+    // Prepare
+    const { deps, incidents, customers } = world();
+    customers.profiles.delete('c2');
+    // Act
+    const result = await assessImpact(incidentId, deps);
+    // Assess
+    expect(result.affectedCustomers).toBe(3);
+    expect(incidents.audience.get(incidentId)!.flat().map((m) => m.customerId)).toEqual(['c1', 'c2', 'c3']);
+    expect(incidents.incidents.get(incidentId)!.impact).toMatchObject({ byLocale: { 'en-GB': 2, unknown: 1 }, byJurisdiction: { unknown: 1 }, byChannel: { email: 2 } });
+    expect(incidents.timeline.at(-1)?.detail).toMatchObject({ missingProfiles: 1 });
+  });
+
+  it('a retry rewrites the same chunks', async () => {
+    // Prepare
+    const { deps, incidents } = world();
+    await assessImpact(incidentId, deps);
+    const first = structuredClone(incidents.audience.get(incidentId));
+    // Act
+    await assessImpact(incidentId, deps);
+    // Assess
+    expect(incidents.audience.get(incidentId)).toEqual(first);
+  });
+
+  it('an unknown incident fails by name and saves nothing', async () => {
+    // Prepare
+    const { deps, incidents } = world();
+    // Act
+    const act = assessImpact('inc-20261120-ffffffffffff', deps);
+    // Assess
+    await expect(act).rejects.toMatchObject({ name: 'IncidentNotFoundError' });
+    expect(incidents.timeline).toEqual([]);
+  });
+
+  it('a chunk size below one is refused before anything is saved', async () => {
+    // Prepare
+    const { deps, incidents } = world({ chunkSize: 0 });
+    // Act
+    const act = assessImpact(incidentId, deps);
+    // Assess
+    await expect(act).rejects.toBeInstanceOf(RangeError);
+    expect(incidents.incidents.get(incidentId)!.scope).toBe('PENDING');
+  });
+});

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import type { Notice } from '../../../functions/domain/incident.js';
+import { planNextUpdate, type PlanDeps } from '../../../functions/steps/plan-next-update.js';
+import { FakeClock, FakeIncidents, FakeNotices } from '../../support/fakes.js';
+
+const incidentId = 'inc-20261120-0123456789ab';
+const at = '2026-11-20T08:00:00.000Z';
+
+function world() {
+  const clock = new FakeClock(Date.parse('2026-11-20T12:00:00Z'));
+  const incidents = new FakeIncidents(clock);
+  incidents.incidents.set(incidentId, { incidentId, source: 'manual', findingKey: 'f', alarmSeverity: 5, title: 't', description: '', affectedResources: [], firstSeenAt: at, status: 'OPEN', scope: 'KNOWN', severity: 'MEDIUM', createdAt: at });
+  const notices = new FakeNotices();
+  const deps: PlanDeps = { incidents, notices, clock, updateCadenceSeconds: 6 * 3600 };
+  const add = (sequence: number, status: Notice['status'], promisedNextUpdateAt: string) =>
+    notices.createNotice({ incidentId, noticeId: `n-${sequence}`, kind: sequence === 1 ? 'first-notice' : 'update', sequence, status, content: {}, createdAt: at, promisedNextUpdateAt });
+  return { deps, incidents, add };
+}
+
+describe('planNextUpdate', () => {
+  it('keeps the promise the last sent notice made customers, when it is still ahead', async () => {
+    // Prepare
+    const { deps, incidents, add } = world();
+    await add(1, 'SENT', '2026-11-20T14:00:00.000Z');
+    await add(2, 'SENT', '2026-11-20T16:00:00.000Z');
+    // Act
+    const result = await planNextUpdate(incidentId, deps);
+    // Assess
+    expect(result).toEqual({ nextUpdateAt: '2026-11-20T16:00:00.000Z' });
+    expect(incidents.incidents.get(incidentId)!.nextUpdateAt).toBe('2026-11-20T16:00:00.000Z');
+    expect(incidents.timeline.map((e) => [e.action, e.detail])).toEqual([['next-update-planned', { nextUpdateAt: '2026-11-20T16:00:00.000Z' }]]);
+  });
+
+  it('a promise already past (a slow approval) gives one cadence from now', async () => {
+    // Prepare
+    const { deps, add } = world();
+    await add(1, 'SENT', '2026-11-20T11:00:00.000Z');
+    // Act
+    const result = await planNextUpdate(incidentId, deps);
+    // Assess
+    expect(result).toEqual({ nextUpdateAt: '2026-11-20T18:00:00.000Z' });
+  });
+
+  it('a promise falling due exactly now counts as past', async () => {
+    // Prepare
+    const { deps, add } = world();
+    await add(1, 'SENT', '2026-11-20T12:00:00.000Z');
+    // Act
+    const result = await planNextUpdate(incidentId, deps);
+    // Assess
+    expect(result).toEqual({ nextUpdateAt: '2026-11-20T18:00:00.000Z' });
+  });
+
+  it('only sent notices promise anything: a pending or rejected draft is ignored', async () => {
+    // Prepare
+    const { deps, add } = world();
+    await add(1, 'SENT', '2026-11-20T14:00:00.000Z');
+    await add(2, 'PENDING_APPROVAL', '2026-11-21T00:00:00.000Z');
+    await add(3, 'REJECTED', '2026-11-22T00:00:00.000Z');
+    // Act
+    const result = await planNextUpdate(incidentId, deps);
+    // Assess
+    expect(result).toEqual({ nextUpdateAt: '2026-11-20T14:00:00.000Z' });
+  });
+
+  it('nothing sent yet: one cadence from now', async () => {
+    // Prepare
+    const { deps } = world();
+    // Act
+    const result = await planNextUpdate(incidentId, deps);
+    // Assess
+    expect(result).toEqual({ nextUpdateAt: '2026-11-20T18:00:00.000Z' });
+  });
+
+  it('an unknown incident fails by name and plans nothing', async () => {
+    // Prepare
+    const { deps, incidents } = world();
+    // Act
+    const act = planNextUpdate('inc-20261120-ffffffffffff', deps);
+    // Assess
+    await expect(act).rejects.toMatchObject({ name: 'IncidentNotFoundError' });
+    expect(incidents.timeline).toEqual([]);
+  });
+});
