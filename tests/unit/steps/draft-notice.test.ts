@@ -71,6 +71,15 @@ describe('draftNoticeStep', () => {
     expect(incidents.timeline).toEqual([]);
   });
 
+  it('closed applies to updates only: a first notice is still drafted', async () => {
+    // Prepare
+    const { deps } = world({ status: 'CLOSED' });
+    // Act
+    const result = await draftNoticeStep(incidentId, 'first-notice', deps);
+    // Assess
+    expect(result).toEqual({ closed: false, noticeId: 'first-notice-1' });
+  });
+
   it('redrafts a draft still awaiting approval in place: same id and number, fresh wording', async () => {
     // Prepare
     const { deps, notices, clock, incidents } = world();
