@@ -1,3 +1,4 @@
+import { ConfigurationError } from '../shared/errors.js';
 import type { ApprovalStorePort, EmailSender, IncidentStorePort, Messaging, NoticeStorePort } from '../domain/ports.js';
 import { CODE_DIGITS, codeDigest, decisionDeadline, type ApprovalTier } from '../domain/approval.js';
 import { catalogues, type Locale } from '../domain/locales.js';
@@ -84,6 +85,9 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
   const incident = await deps.incidents.getIncident(input.incidentId);
   const notice = await deps.notices.getNotice(input.incidentId, input.noticeId);
   const approvers = deps.approvers[input.tier].filter((a) => !notified.includes(a));
+  // Checked before any email leaves: a link whose code can never arrive would be re-sent on every retry.
+  const phoneless = deps.codeChannel === 'sms' ? approvers.filter((a) => !deps.phones.get(a)) : [];
+  if (phoneless.length > 0) throw new ConfigurationError(`No phone configured for approver ${phoneless.join(', ')}`);
   const previews = {
     html: deps.locales
       .map((l) => (notice.content[l] ? `<h3>${l}</h3><div style="border-left:3px solid #999;padding-left:1em">${noticePreviewHtml(notice.content[l]!, l)}</div>` : ''))
@@ -112,9 +116,7 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
     await deps.email.send([approver], mail.subject, mail.html, mail.text);
     if (deps.codeChannel === 'sms') {
       // Out of band: the code never travels with the link, so a stolen mailbox alone cannot decide.
-      const phone = deps.phones.get(approver);
-      if (!phone) throw new Error(`No phone configured for approver ${approver}`);
-      await deps.messaging.sendSms(phone, catalogues[locale].approvalEmail.sms({ incidentId: incident.incidentId, code }));
+      await deps.messaging.sendSms(deps.phones.get(approver)!, catalogues[locale].approvalEmail.sms({ incidentId: incident.incidentId, code }));
     }
     await deps.approvals.markApproverNotified(input.incidentId, requestId, approver);
   }

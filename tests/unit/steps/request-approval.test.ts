@@ -232,13 +232,14 @@ describe('requestApproval', () => {
     expect((await approvals.getApprovalLink(sha256Hex(linkId)))!.codeDigest).toBe(codeDigest(sha256Hex(linkId), smsCode!));
   });
 
-  it('code by SMS needs a phone: an approver without one fails the step and is not marked as notified', async () => {
+  it('code by SMS needs a phone: an approver without one fails the step by name before any email leaves', async () => {
     // Prepare
-    const { deps, approvals } = world({ codeChannel: 'sms', phones: new Map() });
+    const { deps, approvals, email } = world({ codeChannel: 'sms', phones: new Map() });
     // Act
     const act = requestApproval(input({ tier: 'backup', taskToken: 'token-backup' }), deps);
     // Assess
-    await expect(act).rejects.toThrow('No phone configured for approver dave@example.com');
+    await expect(act).rejects.toMatchObject({ name: 'ConfigurationError', message: expect.stringContaining('No phone configured for approver dave@example.com') });
+    expect(email.sent).toEqual([]);
     expect(approvals.records.get(`${incidentId}/${shortHash('token-backup', 24)}`)!.notified).toEqual([]);
   });
 
