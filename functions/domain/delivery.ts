@@ -69,24 +69,3 @@ export function planBatches<R extends Recipient>(recipients: R[], max: number, k
   }
   return batches;
 }
-
-/**
- * SES v2 BulkEmailStatus to a ledger outcome. Recipient-specific refusals are final; throttling,
- * transient and account-level states are retried, so a misconfiguration never silently drops a notice.
- */
-export function outcomeOfSesStatus(status: string | undefined): OutcomeStatus {
-  switch (status) {
-    case 'SUCCESS':
-      return 'SENT';
-    case 'MESSAGE_REJECTED':
-    case 'INVALID_PARAMETER':
-      return 'FAILED';
-    default:
-      return 'RETRYABLE';
-  }
-}
-
-/** Errors from SNS Publish that concern the number itself; everything else is retried. */
-export function isPermanentSmsError(errorName: string): boolean {
-  return ['InvalidParameterException', 'InvalidParameterValueException', 'EndpointDisabledException', 'OptedOutException'].includes(errorName);
-}

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ApprovalRefusedError, codeDigest, LINK_ID_PATTERN, parseDecisionForm, refusalFor, type ApprovalRequest } from '../../functions/domain/approval.js';
-import { isPermanentSmsError, outcomeOfSesStatus, planBatches } from '../../functions/domain/delivery.js';
+import { outcomeOfSesStatus } from '../../functions/domain/channels/email.js';
+import { isPermanentSmsError } from '../../functions/domain/channels/sms.js';
+import { planBatches } from '../../functions/domain/delivery.js';
 import { randomDigits, randomId } from '../../functions/shared/crypto.js';
 
 const request = (over: Partial<ApprovalRequest> = {}): ApprovalRequest => ({

@@ -1,4 +1,4 @@
-import { outcomeOfSesStatus } from '../delivery.js';
+import type { OutcomeStatus } from '../delivery.js';
 import { templateName } from '../email-templates.js';
 import { customerReplacementData } from '../notice.js';
 import type { EmailSender } from '../ports.js';
@@ -30,4 +30,20 @@ export function emailChannel(ports: { email: EmailSender; templatePrefix: string
       };
     },
   };
+}
+
+/**
+ * SES v2 BulkEmailStatus to a ledger outcome. Recipient-specific refusals are final; throttling,
+ * transient and account-level states are retried, so a misconfiguration never silently drops a notice.
+ */
+export function outcomeOfSesStatus(status: string | undefined): OutcomeStatus {
+  switch (status) {
+    case 'SUCCESS':
+      return 'SENT';
+    case 'MESSAGE_REJECTED':
+    case 'INVALID_PARAMETER':
+      return 'FAILED';
+    default:
+      return 'RETRYABLE';
+  }
 }

@@ -1,5 +1,4 @@
 import { classifyProviderFailure } from '../provider-failure.js';
-import { isPermanentSmsError } from '../delivery.js';
 import { customerReplacementData, renderSms } from '../notice.js';
 import type { Messaging } from '../ports.js';
 import { NoticeContentMissingError } from '../../shared/errors.js';
@@ -41,4 +40,9 @@ export function smsChannel(ports: { messaging: Messaging; smsConcurrency: number
       };
     },
   };
+}
+
+/** Errors from SNS Publish that concern the number itself; everything else is retried. */
+export function isPermanentSmsError(errorName: string): boolean {
+  return ['InvalidParameterException', 'InvalidParameterValueException', 'EndpointDisabledException', 'OptedOutException'].includes(errorName);
 }
