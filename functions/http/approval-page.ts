@@ -9,7 +9,7 @@ import { deliverDecision, redeliverDecision, type DeliveryDeps } from '../steps/
 
 export interface ApprovalPageDeps extends DeliveryDeps {
   incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident'>;
-  notices: Pick<NoticeStorePort, 'getNotice' | 'setNoticeStatus'>;
+  notices: DeliveryDeps['notices'] & Pick<NoticeStorePort, 'getNotice'>;
   approvals: DeliveryDeps['approvals'] & Pick<ApprovalStorePort, 'countCodeAttempt' | 'getApprovalLink' | 'getApprovalRequest' | 'getTaskToken' | 'recordApproval' | 'recordRejection'>;
   workflow: TaskCallbacks;
   clock: Clock;
@@ -211,7 +211,6 @@ export function decideApproval(linkId: string, body: URLSearchParams, meta: Requ
     if (form.decision === 'reject') {
       // One rejection decides, whatever the quorum: nobody is told what one approver found wrong.
       if (!(await deps.approvals.recordRejection(link.incidentId, link.requestId, link.approver, form.reason))) throw await lost();
-      await deps.notices.setNoticeStatus(link.incidentId, request.noticeId, 'REJECTED');
       await audit('notice-rejected', { reason: form.reason });
       return resume('decided-rejected', deps.clock.now().toISOString());
     }
@@ -222,7 +221,6 @@ export function decideApproval(linkId: string, body: URLSearchParams, meta: Requ
     if (approval.outcome === 'counted') {
       return decided(locale, 'decided-counted', { count: approval.approvedBy.length, quorum }, link.approver, deps.clock.now().toISOString());
     }
-    await deps.notices.setNoticeStatus(link.incidentId, request.noticeId, 'APPROVED');
     await audit('notice-approved', { approvedBy: approval.approvedBy.length });
     return resume('decided-approved', deps.clock.now().toISOString());
   });

@@ -1,9 +1,10 @@
-import type { ApprovalStorePort, IncidentStorePort, TaskCallbacks } from '../domain/ports.js';
+import type { ApprovalStorePort, IncidentStorePort, NoticeStorePort, TaskCallbacks } from '../domain/ports.js';
 import { TASK_GONE_ERRORS, type ApprovalRequest } from '../domain/approval.js';
 import { NoticeRejectedError } from '../shared/errors.js';
 
 export interface DeliveryDeps {
   incidents: Pick<IncidentStorePort, 'appendTimeline'>;
+  notices: Pick<NoticeStorePort, 'setNoticeStatus'>;
   approvals: Pick<ApprovalStorePort, 'claimCallback' | 'deleteCallbackMarker' | 'listUndeliveredDecisions' | 'markCallbackDelivered' | 'markCallbackLost' | 'releaseCallback'>;
   workflow: TaskCallbacks;
   /** Pages the response team; `event` tags the message for subscribers' filters. */
@@ -29,6 +30,9 @@ function callback(request: ApprovalRequest, taskToken: string, workflow: TaskCal
 export async function deliverDecision(request: ApprovalRequest, taskToken: string, sender: Sender, deps: DeliveryDeps): Promise<DeliveryOutcome> {
   const { incidentId, requestId } = request;
   const detail = { requestId, noticeId: request.noticeId, decision: request.status };
+  // The notice carries the decision before the workflow hears it, whoever delivers: the send step
+  // refuses a notice that is not APPROVED.
+  await deps.notices.setNoticeStatus(incidentId, request.noticeId, request.status === 'APPROVED' ? 'APPROVED' : 'REJECTED');
   try {
     await callback(request, taskToken, deps.workflow);
   } catch (error) {

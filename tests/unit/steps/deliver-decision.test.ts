@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApprovalRequest } from '../../../functions/domain/approval.js';
 import { deliverDecision, redeliverDecision, redeliverDecisions, type DeliveryDeps } from '../../../functions/steps/deliver-decision.js';
-import { FakeApprovals, FakeClock, FakeIncidents, FakeWorkflow, namedError } from '../../support/fakes.js';
+import { FakeApprovals, FakeClock, FakeIncidents, FakeNotices, FakeWorkflow, namedError } from '../../support/fakes.js';
 
 const incidentId = 'inc-20261120-0123456789ab';
 const MINUTE = 60_000;
@@ -12,8 +12,10 @@ async function world(decision: 'approve' | 'reject' = 'approve', requestId = 're
   const incidents = new FakeIncidents(clock);
   const approvals = new FakeApprovals(clock);
   const workflow = new FakeWorkflow();
+  const notices = new FakeNotices();
+  await notices.createNotice({ incidentId, noticeId: 'first-notice-1', kind: 'first-notice', sequence: 1, status: 'PENDING_APPROVAL', content: {}, createdAt: clock.now().toISOString(), promisedNextUpdateAt: clock.now().toISOString() });
   const alerts: { event: string; subject: string; message: string }[] = [];
-  const deps: DeliveryDeps = { incidents, approvals, workflow, alertTeam: async (event, subject, message) => void alerts.push({ event, subject, message }) };
+  const deps: DeliveryDeps = { incidents, notices, approvals, workflow, alertTeam: async (event, subject, message) => void alerts.push({ event, subject, message }) };
   const decide = async (id: string) => {
     const token = `token-${id}`;
     await approvals.putApprovalRequest(
@@ -26,7 +28,7 @@ async function world(decision: 'approve' | 'reject' = 'approve', requestId = 're
     return { request: (await approvals.getApprovalRequest(incidentId, id))!, token };
   };
   const { request, token } = await decide(requestId);
-  return { deps, clock, incidents, approvals, workflow, alerts, request, token, decide };
+  return { deps, clock, incidents, notices, approvals, workflow, alerts, request, token, decide };
 }
 
 const stored = (approvals: FakeApprovals, requestId = 'req-1') => approvals.getApprovalRequest(incidentId, requestId) as Promise<ApprovalRequest>;
@@ -168,5 +170,19 @@ describe('redeliverDecisions (the sweeper)', () => {
     // Assess
     expect(counts).toEqual({ delivered: 1, lost: 1, failed: 1, settled: 0, busy: 0 });
     expect(await redeliverDecisions(deps, 1)).toEqual({ delivered: 1, lost: 0, failed: 0, settled: 0, busy: 0 });
+  });
+  it('the notice carries the decision before the workflow hears it, whoever delivers', async () => {
+    // Prepare: the page that decided died before touching the notice; the sweeper delivers.
+    const { deps, notices, request, token, workflow } = await world('approve');
+    let statusWhenCalled: string | undefined;
+    const succeed = workflow.succeed.bind(workflow);
+    workflow.succeed = async (t, output) => {
+      statusWhenCalled = (await notices.getNotice(incidentId, 'first-notice-1')).status;
+      return succeed(t, output);
+    };
+    // Act
+    expect(await deliverDecision(request, token, 'sweeper', deps)).toBe('delivered');
+    // Assess
+    expect(statusWhenCalled).toBe('APPROVED');
   });
 });
