@@ -1,4 +1,6 @@
 import { BatchGetCommand, BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+// Unprocessed items that outlast the rounds are throttling: named so every Task retries them.
+import { DependencyError } from '../shared/errors.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const MAX_ROUNDS = 8;
@@ -15,7 +17,7 @@ export async function batchPut(doc: DynamoDBDocumentClient, table: string, items
     while (next < pages.length) {
       let pending: Record<string, unknown>[] = pages[next++]!.map((Item) => ({ PutRequest: { Item } }));
       for (let round = 0; pending.length > 0; round += 1) {
-        if (round === MAX_ROUNDS) throw new Error(`BatchWriteItem left ${pending.length} unprocessed items in ${table}`);
+        if (round === MAX_ROUNDS) throw new DependencyError(`BatchWriteItem left ${pending.length} unprocessed items in ${table}`);
         if (round > 0) await sleep(25 * 2 ** round);
         const out = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending as never } }));
         pending = (out.UnprocessedItems?.[table] ?? []) as Record<string, unknown>[];
@@ -36,7 +38,7 @@ export async function batchGet<T>(
   for (let i = 0; i < keys.length; i += 100) {
     let pending = keys.slice(i, i + 100);
     for (let round = 0; pending.length > 0; round += 1) {
-      if (round === MAX_ROUNDS) throw new Error(`BatchGetItem left ${pending.length} unprocessed keys in ${table}`);
+      if (round === MAX_ROUNDS) throw new DependencyError(`BatchGetItem left ${pending.length} unprocessed keys in ${table}`);
       if (round > 0) await sleep(25 * 2 ** round);
       const out = await doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: consistent } } }));
       found.push(...((out.Responses?.[table] ?? []) as T[]));

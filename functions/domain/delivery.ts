@@ -13,6 +13,8 @@ export interface Outcome extends NoticeRef {
   channel: Channel;
   status: OutcomeStatus;
   batchKey: string;
+  /** The claim attempt that wrote it: tells a dead holder's own answers from older ones. */
+  attempt?: number;
   providerMessageId?: string;
   reason?: string;
   at: string;

@@ -1,6 +1,6 @@
-import { UNREACHABLE, type ChannelRecipient, type DeliveryChannel } from '../domain/channels/channel.js';
+import { unreachableChannel, type ChannelRecipient, type DeliveryChannel } from '../domain/channels/channel.js';
 import { isFinal, planBatches, type OutcomeStatus, type Outcome, type PlannedBatch } from '../domain/delivery.js';
-import type { AudienceMember, Notice } from '../domain/incident.js';
+import type { Notice } from '../domain/incident.js';
 import { resolveLocale, type Locale } from '../domain/locales.js';
 import type { CustomerDirectoryPort, DeliveryLedgerPort, IncidentStorePort, NoticeStorePort } from '../domain/ports.js';
 import { classifyProviderFailure } from '../domain/provider-failure.js';
@@ -91,7 +91,7 @@ async function sendChunk(notice: Notice, chunkIndex: number, deps: SendDeps): Pr
   const members = await deps.incidents.getAudienceChunk(notice.incidentId, chunkIndex);
   const profiles = await deps.customers.getProfiles(members.map((m) => m.customerId));
   const targets = new Map<DeliveryChannel, ChannelRecipient[]>(deps.channels.map((c) => [c, []]));
-  const unreachable: AudienceMember[] = [];
+  const unreachable: ChannelRecipient[] = [];
   for (const member of members) {
     const profile = profiles.get(member.customerId);
     let reached = false;
@@ -101,35 +101,15 @@ async function sendChunk(notice: Notice, chunkIndex: number, deps: SendDeps): Pr
       targets.get(channel)!.push({ customerId: member.customerId, locale: resolveLocale(profile.locale, deps.locales), name: profile.name, dataCategories: member.dataCategories, address });
       reached = true;
     }
-    if (!reached) unreachable.push(member);
+    if (!reached) unreachable.push({ customerId: member.customerId, locale: resolveLocale(profile?.locale, deps.locales), name: '', dataCategories: member.dataCategories, address: '' });
   }
   const totals = zero();
   const prefix = `c${String(chunkIndex).padStart(6, '0')}`;
   for (const [channel, recipients] of targets) {
     for (const batch of planBatches(recipients, channel.batchSize, prefix)) add(totals, await runBatch(notice, channel, batch, deps));
   }
-  if (unreachable.length > 0) add(totals, await recordUnreachable(notice, unreachable, prefix, deps));
+  for (const batch of planBatches(unreachable, unreachableChannel.batchSize, prefix)) add(totals, await runBatch(notice, unreachableChannel, batch, deps));
   return totals;
-}
-
-/** Customers no channel can reach (no profile, or no address on any channel they chose) are recorded as FAILED. */
-async function recordUnreachable(notice: Notice, members: AudienceMember[], prefix: string, deps: SendDeps): Promise<Totals> {
-  const at = deps.clock.now().toISOString();
-  const existing = await deps.ledger.readOutcomes(notice, UNREACHABLE, members.map((m) => m.customerId));
-  const fresh = members.filter((m) => !existing.has(m.customerId));
-  await deps.ledger.recordOutcomes(
-    fresh.map((m) => ({
-      customerId: m.customerId,
-      incidentId: notice.incidentId,
-      noticeId: notice.noticeId,
-      channel: UNREACHABLE,
-      status: 'FAILED' as const,
-      batchKey: `${prefix}#unreachable`,
-      reason: 'no usable contact point in the customer directory',
-      at,
-    })),
-  );
-  return { sent: 0, failed: fresh.length, retryable: 0, uncertain: 0 };
 }
 
 async function runBatch(notice: Notice, channel: DeliveryChannel, batch: PlannedBatch<ChannelRecipient>, deps: SendDeps): Promise<Totals> {
@@ -145,36 +125,44 @@ async function runBatch(notice: Notice, channel: DeliveryChannel, batch: Planned
     ...ref,
     channel: channel.name,
     batchKey: batch.batchKey,
+    attempt: claim.attempt,
     at,
     ...fields,
   });
 
-  let outcomes: Outcome[];
-  if (claim.kind === 'abandoned') {
-    // The previous holder may have reached the provider: never guess, never re-send.
-    outcomes = pending.map((r) => outcome(r, { status: 'UNCERTAIN', reason: 'claim abandoned mid-call; reconcile with provider records' }));
-  } else if (pending.length === 0) {
-    outcomes = [];
-  } else {
+  // A dead holder may have reached the provider for anyone it had not answered for: never guess,
+  // never re-send those. Its own RETRYABLE answers are trustworthy (nothing went out): send them now.
+  const refusedByDeadHolder = (r: ChannelRecipient) => {
+    const known = claim.known.get(r.customerId);
+    return known?.status === 'RETRYABLE' && known.attempt === claim.attempt - 1;
+  };
+  const toSend = claim.kind === 'abandoned' ? pending.filter(refusedByDeadHolder) : pending;
+  const unknown = claim.kind === 'abandoned' ? pending.filter((r) => !refusedByDeadHolder(r)) : [];
+  const outcomes = unknown.map((r) => outcome(r, { status: 'UNCERTAIN', reason: 'claim abandoned mid-call; reconcile with provider records' }));
+  /** Nothing of this call went out: keep what is known, then free the claim so a retry may take it. */
+  const giveBack = async (reason: string) => {
+    await deps.ledger.recordOutcomes(outcomes);
+    await deps.ledger.release(ref, channel.name, batch.batchKey, claim.token, reason);
+  };
+  if (toSend.length > 0) {
     let call: () => Promise<{ status: OutcomeStatus; providerMessageId?: string; reason?: string }[]>;
     try {
-      call = channel.prepare(notice, batch.locale as Locale, pending);
+      call = channel.prepare(notice, batch.locale as Locale, toSend);
     } catch (error) {
-      // Nothing was sent: free the claim so a fixed retry is not refused as in flight.
-      await deps.ledger.release(ref, channel.name, batch.batchKey, claim.token, (error as Error).name);
+      await giveBack((error as Error).name);
       throw error;
     }
     try {
       const results = await call();
-      outcomes = pending.map((r, i) => outcome(r, results[i] ?? { status: 'UNCERTAIN', reason: 'the channel returned no result' }));
+      outcomes.push(...toSend.map((r, i) => outcome(r, results[i] ?? { status: 'UNCERTAIN', reason: 'the channel returned no result' })));
     } catch (error) {
       if (classifyProviderFailure(error) === 'refused') {
-        await deps.ledger.release(ref, channel.name, batch.batchKey, claim.token, (error as Error).name);
+        await giveBack((error as Error).name);
         throw new DeliveryRetryableError(`${channel.name} provider refused batch ${batch.batchKey} of ${notice.noticeId}: ${(error as Error).name}`, { cause: error });
       }
       // The request left and no trustworthy answer came back: delivered or not, nobody knows.
       const reason = `no answer from the provider: ${(error as Error).name}`;
-      outcomes = pending.map((r) => outcome(r, { status: 'UNCERTAIN', reason }));
+      outcomes.push(...toSend.map((r) => outcome(r, { status: 'UNCERTAIN', reason })));
     }
   }
   await deps.ledger.recordOutcomes(outcomes);

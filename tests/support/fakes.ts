@@ -160,6 +160,8 @@ interface Claim {
   attempts: number;
   totals?: BatchTotals;
   uncertainIds?: string[];
+  /** Its holder died and the lease ran out: the next acquire takes it over as abandoned. */
+  dead?: boolean;
 }
 
 /** The ledger's protocol without DynamoDB: claim by version, outcomes per (customer, notice, channel). No leases: nothing dies here. */
@@ -173,13 +175,13 @@ export class FakeLedger implements Omit<DeliveryLedgerPort, 'outcomesForCustomer
   async acquire(ref: NoticeRef, channel: string, batchKey: string, recipients: string[]): Promise<Acquired> {
     const key = this.claimKey(ref, channel, batchKey);
     const current = this.claims.get(key);
-    if (current?.status === 'CLAIMED') return { kind: 'busy' };
+    if (current?.status === 'CLAIMED' && !current.dead) return { kind: 'busy' };
     const known = await this.readOutcomes(ref, channel, recipients);
     if (current?.status === 'DONE' && recipients.every((id) => isFinal(known.get(id)?.status))) return { kind: 'settled' };
     const token = `t${++this.tokens}`;
     const attempts = (current?.attempts ?? 0) + 1;
     this.claims.set(key, { status: 'CLAIMED', token, attempts });
-    return { kind: 'claimed', token, attempt: attempts, known };
+    return { kind: current?.dead ? 'abandoned' : 'claimed', token, attempt: attempts, known };
   }
   async complete(ref: NoticeRef, channel: string, batchKey: string, token: string, totals: BatchTotals, uncertainIds: string[]) {
     const claim = this.claims.get(this.claimKey(ref, channel, batchKey));
@@ -215,6 +217,10 @@ export class FakeLedger implements Omit<DeliveryLedgerPort, 'outcomesForCustomer
   async uncertainRecipients(ref: NoticeRef) {
     return [...this.claims].filter(([key, c]) => key.startsWith(`${ref.incidentId}/${ref.noticeId}/`) && (c.uncertainIds?.length ?? 0) > 0)
       .map(([key, c]) => ({ channel: key.split('/')[2]!, batchKey: key.split('/').slice(3).join('/'), customerIds: c.uncertainIds! }));
+  }
+  /** Every claim still held dies, as if its holder's process ended and the lease ran out. */
+  expireHeldClaims() {
+    for (const claim of this.claims.values()) if (claim.status === 'CLAIMED') claim.dead = true;
   }
   statusOf(ref: NoticeRef, channel: string, customerId: string) {
     return this.outcomes.get(this.outcomeKey(ref, channel, customerId))?.status;

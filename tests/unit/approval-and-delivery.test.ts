@@ -85,8 +85,10 @@ describe('delivery planning', () => {
     ['ACCOUNT_THROTTLED', 'RETRYABLE'],
     ['TRANSIENT_FAILURE', 'RETRYABLE'],
     ['FAILED', 'RETRYABLE'],
-    ['TEMPLATE_DOES_NOT_EXIST', 'RETRYABLE'],
-    [undefined, 'RETRYABLE'],
+    ['TEMPLATE_NOT_FOUND', 'RETRYABLE'],
+    ['CONFIGURATION_SET_SENDING_PAUSED', 'RETRYABLE'],
+    [undefined, 'UNCERTAIN'],
+    ['SOME_FUTURE_STATUS', 'UNCERTAIN'],
   ] as const)('SES status %s -> %s', (status, outcome) => {
     expect(outcomeOfSesStatus(status)).toBe(outcome);
   });

@@ -82,7 +82,7 @@ describe('sendNotices with in-memory ports', () => {
     expect(ledger.statusOf(ref, 'push', 'c')).toBe('SENT');
     expect(ledger.statusOf(ref, 'unreachable', 'd')).toBe('FAILED');
     expect(ledger.statusOf(ref, 'unreachable', 'gone')).toBe('FAILED');
-    expect(await ledger.noticeTotals(ref)).toMatchObject({ email: { sent: 3 }, sms: { sent: 1 }, push: { sent: 2, calls: 2 } });
+    expect(await ledger.noticeTotals(ref)).toMatchObject({ email: { sent: 3 }, sms: { sent: 1 }, push: { sent: 2, calls: 2 }, unreachable: { failed: 2, unfinished: 0 } });
     expect((await deps.notices.getNotice(incidentId, 'first-notice-1')).status).toBe('SENT');
     expect(incidents.timeline.map((e) => e.action)).toEqual(['notice-sent']);
 
@@ -164,5 +164,37 @@ describe('sendNotices with in-memory ports', () => {
     const { deps, ledger } = world();
     await ledger.acquire(ref, 'email', 'c000000#en#0', ['a']);
     await expect(sendNotices({ ...ref, fromChunk: 0 }, deps)).rejects.toMatchObject({ name: 'BatchInFlightError' });
+  });
+  it("a dead holder's own refusals are sent by the next holder; whom it may have reached stay UNCERTAIN", async () => {
+    // Prepare: the push call of chunk 0 answers c refused (throttled), the outcome is recorded, then the process dies before the claim completes.
+    const { deps, sent, ledger, push } = world();
+    const half: DeliveryChannel = {
+      ...push,
+      prepare: (_n, _l, recipients) => async () =>
+        recipients.map((r) => (r.customerId === 'c' ? { status: 'RETRYABLE' as const, reason: 'ACCOUNT_THROTTLED' } : (sent.push(`push:${r.address}`), { status: 'SENT' as const }))),
+    };
+    let dies = true;
+    const dying = {
+      ...ledger,
+      acquire: ledger.acquire.bind(ledger),
+      readOutcomes: ledger.readOutcomes.bind(ledger),
+      recordOutcomes: ledger.recordOutcomes.bind(ledger),
+      release: ledger.release.bind(ledger),
+      noticeTotals: ledger.noticeTotals.bind(ledger),
+      complete: async (...args: Parameters<FakeLedger['complete']>) => {
+        if (args[1] === 'push' && dies) throw Object.assign(new Error('process ended'), { name: 'Crash' });
+        return ledger.complete(...args);
+      },
+    };
+    const channels = deps.channels.map((c) => (c.name === 'push' ? half : c));
+    await expect(sendNotices({ ...ref, fromChunk: 0 }, { ...deps, ledger: dying, channels })).rejects.toMatchObject({ name: 'Crash' });
+    dies = false;
+    ledger.expireHeldClaims();
+    // Act: the next invocation takes the abandoned claim over; the channel now sends everyone it is given.
+    await sendNotices({ ...ref, fromChunk: 0 }, deps);
+    // Assess: c, refused by the dead holder, is sent once now instead of being left UNCERTAIN.
+    expect(sent.filter((x) => x === 'push:device-of-c')).toHaveLength(1);
+    expect(ledger.statusOf(ref, 'push', 'c')).toBe('SENT');
+    expect((await ledger.uncertainRecipients(ref)).flatMap((u) => u.customerIds)).toEqual([]);
   });
 });

@@ -35,3 +35,11 @@ export interface DeliveryChannel {
 
 /** Where customers no channel can reach are recorded (FAILED), so totals show them instead of hiding them. */
 export const UNREACHABLE = 'unreachable';
+
+/** The pseudo-channel of those customers: claimed and counted like any batch, with no provider behind it. */
+export const unreachableChannel: DeliveryChannel = {
+  name: UNREACHABLE,
+  batchSize: 100,
+  address: () => undefined,
+  prepare: (_notice, _locale, recipients) => async () => recipients.map(() => ({ status: 'FAILED', reason: 'no usable contact point in the customer directory' })),
+};

@@ -32,18 +32,19 @@ export function emailChannel(ports: { email: EmailSender; templatePrefix: string
   };
 }
 
+/** SES v2 BulkEmailStatus values that mean the entry was refused, so nothing went out for it. */
+const NOT_SENT = new Set([
+  'MAIL_FROM_DOMAIN_NOT_VERIFIED', 'CONFIGURATION_SET_NOT_FOUND', 'TEMPLATE_NOT_FOUND', 'ACCOUNT_SUSPENDED', 'ACCOUNT_THROTTLED',
+  'ACCOUNT_DAILY_QUOTA_EXCEEDED', 'INVALID_SENDING_POOL_NAME', 'ACCOUNT_SENDING_PAUSED', 'CONFIGURATION_SET_SENDING_PAUSED', 'TRANSIENT_FAILURE', 'FAILED',
+]);
+
 /**
  * SES v2 BulkEmailStatus to a ledger outcome. Recipient-specific refusals are final; throttling,
- * transient and account-level states are retried, so a misconfiguration never silently drops a notice.
+ * transient and account-level refusals are retried, so a misconfiguration never silently drops a
+ * notice. A missing or unknown status inside an accepted call may have gone out: UNCERTAIN, never re-sent.
  */
 export function outcomeOfSesStatus(status: string | undefined): OutcomeStatus {
-  switch (status) {
-    case 'SUCCESS':
-      return 'SENT';
-    case 'MESSAGE_REJECTED':
-    case 'INVALID_PARAMETER':
-      return 'FAILED';
-    default:
-      return 'RETRYABLE';
-  }
+  if (status === 'SUCCESS') return 'SENT';
+  if (status === 'MESSAGE_REJECTED' || status === 'INVALID_PARAMETER') return 'FAILED';
+  return status !== undefined && NOT_SENT.has(status) ? 'RETRYABLE' : 'UNCERTAIN';
 }
