@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isFinal, type Acquired, type BatchTotals, type Channel, type NoticeRef, type NoticeTotals, type Outcome } from '../domain/delivery.js';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isFinal, type Acquired, type BatchTotals, type Channel, type FrozenBatch, type NoticeRef, type NoticeTotals, type Outcome } from '../domain/delivery.js';
 import type { DeliveryLedgerPort } from '../domain/ports.js';
 import type { Clock } from '../shared/clock.js';
 import { randomId } from '../shared/crypto.js';
@@ -130,6 +130,21 @@ export class DeliveriesLedger implements DeliveryLedgerPort {
         ExpressionAttributeValues: { ':released': 'RELEASED', ':now': this.clock.now().toISOString(), ':reason': reason, ':token': token },
       }),
     );
+  }
+
+  async freezePlan(ref: NoticeRef, chunkIndex: number, plan: FrozenBatch[]): Promise<FrozenBatch[]> {
+    const key = keys.chunkPlan(ref.incidentId, ref.noticeId, chunkIndex);
+    try {
+      await this.doc.send(
+        new PutCommand({ TableName: this.table, Item: { ...key, type: 'chunk-plan', batches: plan, plannedAt: this.clock.now().toISOString() }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+      return plan;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    // Planned before (or an SDK retry of this very Put): the kept plan wins.
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
+    return (out.Item?.batches as FrozenBatch[] | undefined) ?? plan;
   }
 
   /** Strongly consistent, so an earlier holder's recorded outcomes are always seen. */

@@ -35,6 +35,7 @@ export const keys = {
   /** A notice is only unique within its incident: ledger keys name both. */
   claims: (incidentId: string, noticeId: string) => `BATCH#${incidentId}#${noticeId}`,
   claim: (incidentId: string, noticeId: string, channel: string, batchKey: string) => ({ pk: `BATCH#${incidentId}#${noticeId}`, sk: `${channel}#${batchKey}` }),
+  chunkPlan: (incidentId: string, noticeId: string, chunkIndex: number) => ({ pk: `PLAN#${incidentId}#${noticeId}`, sk: `CHUNK#${pad(chunkIndex)}` }),
   customerOutcomes: (customerId: string) => `CUSTOMER#${customerId}`,
   outcome: (customerId: string, incidentId: string, noticeId: string, channel: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `NOTICE#${incidentId}#${noticeId}#${channel}` }),
 

@@ -71,3 +71,11 @@ export function planBatches<R extends Recipient>(recipients: R[], max: number, k
   }
   return batches;
 }
+
+/** One provider call as first planned for a chunk: which channel, which recipients, in which locale. */
+export interface FrozenBatch {
+  channel: Channel;
+  batchKey: string;
+  locale: string;
+  customerIds: string[];
+}

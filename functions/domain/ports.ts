@@ -1,6 +1,6 @@
 import type { ApprovalLink, ApprovalRequest } from './approval.js';
 import type { CustomerProfile, CustomerResource } from './customer.js';
-import type { Acquired, BatchTotals, Channel, NoticeRef, NoticeTotals, Outcome } from './delivery.js';
+import type { Acquired, BatchTotals, Channel, FrozenBatch, NoticeRef, NoticeTotals, Outcome } from './delivery.js';
 import type { AudienceMember, ImpactSummary, Incident, Notice, NoticeStatus, ProgressNote, SeverityLevel, TimelineEntry } from './incident.js';
 
 /**
@@ -64,6 +64,11 @@ export interface CustomerDirectoryPort {
 
 /** The deliveries ledger: the truth for "sent exactly once" (see adapters/deliveries-ledger.ts). */
 export interface DeliveryLedgerPort {
+  /**
+   * Keeps the first plan of a chunk's provider calls and returns the kept one: every later attempt
+   * uses the same batches, whatever changed in the directory, so a claim always names the same people.
+   */
+  freezePlan(ref: NoticeRef, chunkIndex: number, plan: FrozenBatch[]): Promise<FrozenBatch[]>;
   acquire(ref: NoticeRef, channel: Channel, batchKey: string, recipients: string[], owner: string): Promise<Acquired>;
   complete(ref: NoticeRef, channel: Channel, batchKey: string, token: string, totals: BatchTotals, uncertainIds: string[]): Promise<void>;
   release(ref: NoticeRef, channel: Channel, batchKey: string, token: string, reason: string): Promise<void>;

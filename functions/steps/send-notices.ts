@@ -1,17 +1,17 @@
-import { unreachableChannel, type ChannelRecipient, type DeliveryChannel } from '../domain/channels/channel.js';
-import { isFinal, planBatches, type OutcomeStatus, type Outcome, type PlannedBatch } from '../domain/delivery.js';
+import { UNREACHABLE, unreachableChannel, type ChannelRecipient, type DeliveryChannel } from '../domain/channels/channel.js';
+import { isFinal, planBatches, type FrozenBatch, type OutcomeStatus, type Outcome, type PlannedBatch, type Recipient } from '../domain/delivery.js';
 import type { Notice } from '../domain/incident.js';
 import { resolveLocale, type Locale } from '../domain/locales.js';
 import type { CustomerDirectoryPort, DeliveryLedgerPort, IncidentStorePort, NoticeStorePort } from '../domain/ports.js';
 import { classifyProviderFailure } from '../domain/provider-failure.js';
 import type { Clock } from '../shared/clock.js';
-import { BatchInFlightError, DeliveryRetryableError, NoticeNotApprovedError } from '../shared/errors.js';
+import { BatchInFlightError, ConfigurationError, DeliveryRetryableError, NoticeNotApprovedError } from '../shared/errors.js';
 
 export interface SendDeps {
   incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getAudienceChunk' | 'getIncident'>;
   notices: Pick<NoticeStorePort, 'getNotice' | 'setNoticeStatus'>;
   customers: Pick<CustomerDirectoryPort, 'getProfiles'>;
-  ledger: Pick<DeliveryLedgerPort, 'acquire' | 'complete' | 'release' | 'readOutcomes' | 'recordOutcomes' | 'noticeTotals'>;
+  ledger: Pick<DeliveryLedgerPort, 'freezePlan' | 'acquire' | 'complete' | 'release' | 'recordOutcomes' | 'noticeTotals'>;
   /** Every channel a customer may have chosen (see domain/channels/registry.ts). */
   channels: readonly DeliveryChannel[];
   clock: Clock;
@@ -90,25 +90,33 @@ export async function sendNotices(input: SendInput, deps: SendDeps): Promise<Sen
 async function sendChunk(notice: Notice, chunkIndex: number, deps: SendDeps): Promise<Totals> {
   const members = await deps.incidents.getAudienceChunk(notice.incidentId, chunkIndex);
   const profiles = await deps.customers.getProfiles(members.map((m) => m.customerId));
-  const targets = new Map<DeliveryChannel, ChannelRecipient[]>(deps.channels.map((c) => [c, []]));
-  const unreachable: ChannelRecipient[] = [];
+  const prefix = `c${String(chunkIndex).padStart(6, '0')}`;
+  const targets = new Map<DeliveryChannel, Recipient[]>([...deps.channels, unreachableChannel].map((c) => [c, []]));
   for (const member of members) {
     const profile = profiles.get(member.customerId);
-    let reached = false;
-    for (const channel of deps.channels) {
-      const address = profile && channel.address(profile);
-      if (!profile || !address) continue;
-      targets.get(channel)!.push({ customerId: member.customerId, locale: resolveLocale(profile.locale, deps.locales), name: profile.name, dataCategories: member.dataCategories, address });
-      reached = true;
-    }
-    if (!reached) unreachable.push({ customerId: member.customerId, locale: resolveLocale(profile?.locale, deps.locales), name: '', dataCategories: member.dataCategories, address: '' });
+    const locale = resolveLocale(profile?.locale, deps.locales);
+    const reaching = profile ? deps.channels.filter((c) => c.address(profile)) : [];
+    for (const channel of reaching.length > 0 ? reaching : [unreachableChannel]) targets.get(channel)!.push({ customerId: member.customerId, locale });
   }
+  const proposed: FrozenBatch[] = [...targets].flatMap(([channel, recipients]) =>
+    planBatches(recipients, channel.batchSize, prefix).map((b) => ({ channel: channel.name, batchKey: b.batchKey, locale: b.locale, customerIds: b.recipients.map((r) => r.customerId) })),
+  );
+  // The first plan is kept: a directory change between attempts must not move anyone to another claim.
+  const plan = await deps.ledger.freezePlan(notice, chunkIndex, proposed);
+  const channels = new Map([...deps.channels, unreachableChannel].map((c) => [c.name, c]));
+  const categories = new Map(members.map((m) => [m.customerId, m.dataCategories]));
   const totals = zero();
-  const prefix = `c${String(chunkIndex).padStart(6, '0')}`;
-  for (const [channel, recipients] of targets) {
-    for (const batch of planBatches(recipients, channel.batchSize, prefix)) add(totals, await runBatch(notice, channel, batch, deps));
+  for (const batch of plan) {
+    const channel = channels.get(batch.channel);
+    if (!channel) throw new ConfigurationError(`Chunk ${chunkIndex} of ${notice.noticeId} was planned for channel ${batch.channel}, which is no longer configured`);
+    const recipients = batch.customerIds.map((customerId): ChannelRecipient => {
+      const profile = profiles.get(customerId);
+      // The pseudo-channel needs no address; a real one that lost it since planning records FAILED.
+      const address = channel === unreachableChannel ? UNREACHABLE : profile && channel.address(profile);
+      return { customerId, locale: batch.locale as Locale, name: profile?.name ?? '', dataCategories: categories.get(customerId) ?? [], address: address ?? '' };
+    });
+    add(totals, await runBatch(notice, channel, { batchKey: batch.batchKey, locale: batch.locale, recipients }, deps));
   }
-  for (const batch of planBatches(unreachable, unreachableChannel.batchSize, prefix)) add(totals, await runBatch(notice, unreachableChannel, batch, deps));
   return totals;
 }
 
@@ -136,9 +144,13 @@ async function runBatch(notice: Notice, channel: DeliveryChannel, batch: Planned
     const known = claim.known.get(r.customerId);
     return known?.status === 'RETRYABLE' && known.attempt === claim.attempt - 1;
   };
-  const toSend = claim.kind === 'abandoned' ? pending.filter(refusedByDeadHolder) : pending;
+  const sendable = claim.kind === 'abandoned' ? pending.filter(refusedByDeadHolder) : pending;
   const unknown = claim.kind === 'abandoned' ? pending.filter((r) => !refusedByDeadHolder(r)) : [];
-  const outcomes = unknown.map((r) => outcome(r, { status: 'UNCERTAIN', reason: 'claim abandoned mid-call; reconcile with provider records' }));
+  const toSend = sendable.filter((r) => r.address !== '');
+  const outcomes = [
+    ...unknown.map((r) => outcome(r, { status: 'UNCERTAIN', reason: 'claim abandoned mid-call; reconcile with provider records' })),
+    ...sendable.filter((r) => r.address === '').map((r) => outcome(r, { status: 'FAILED', reason: `no ${channel.name} address in the directory any more` })),
+  ];
   /** Nothing of this call went out: keep what is known, then free the claim so a retry may take it. */
   const giveBack = async (reason: string) => {
     await deps.ledger.recordOutcomes(outcomes);

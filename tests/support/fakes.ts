@@ -1,6 +1,6 @@
 import type { ApprovalLink, ApprovalRequest } from '../../functions/domain/approval.js';
 import type { CustomerProfile, CustomerResource } from '../../functions/domain/customer.js';
-import { isFinal, type Acquired, type BatchTotals, type NoticeRef, type NoticeTotals, type Outcome } from '../../functions/domain/delivery.js';
+import { isFinal, type Acquired, type BatchTotals, type FrozenBatch, type NoticeRef, type NoticeTotals, type Outcome } from '../../functions/domain/delivery.js';
 import type { AudienceMember, ImpactSummary, Incident, Notice, NoticeStatus, ProgressNote, SeverityLevel, TimelineEntry } from '../../functions/domain/incident.js';
 import type {
   ApprovalStorePort,
@@ -172,6 +172,12 @@ export class FakeLedger implements Omit<DeliveryLedgerPort, 'outcomesForCustomer
   private claimKey = (ref: NoticeRef, channel: string, batchKey: string) => `${ref.incidentId}/${ref.noticeId}/${channel}/${batchKey}`;
   private outcomeKey = (ref: NoticeRef, channel: string, customerId: string) => `${ref.incidentId}/${ref.noticeId}/${channel}/${customerId}`;
 
+  plans = new Map<string, FrozenBatch[]>();
+  async freezePlan(ref: NoticeRef, chunkIndex: number, plan: FrozenBatch[]) {
+    const key = `${ref.incidentId}/${ref.noticeId}/${chunkIndex}`;
+    if (!this.plans.has(key)) this.plans.set(key, structuredClone(plan));
+    return structuredClone(this.plans.get(key)!);
+  }
   async acquire(ref: NoticeRef, channel: string, batchKey: string, recipients: string[]): Promise<Acquired> {
     const key = this.claimKey(ref, channel, batchKey);
     const current = this.claims.get(key);

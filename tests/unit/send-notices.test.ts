@@ -176,6 +176,7 @@ describe('sendNotices with in-memory ports', () => {
     let dies = true;
     const dying = {
       ...ledger,
+      freezePlan: ledger.freezePlan.bind(ledger),
       acquire: ledger.acquire.bind(ledger),
       readOutcomes: ledger.readOutcomes.bind(ledger),
       recordOutcomes: ledger.recordOutcomes.bind(ledger),
@@ -196,5 +197,36 @@ describe('sendNotices with in-memory ports', () => {
     expect(sent.filter((x) => x === 'push:device-of-c')).toHaveLength(1);
     expect(ledger.statusOf(ref, 'push', 'c')).toBe('SENT');
     expect((await ledger.uncertainRecipients(ref)).flatMap((u) => u.customerIds)).toEqual([]);
+  });
+  it('a directory change between attempts moves nobody to another claim: the first plan of a chunk is kept', async () => {
+    // Prepare: four push customers in one chunk, two per call; the second call is accepted, then the process dies.
+    const { deps, sent, ledger, push, incidents } = world();
+    const customers = new Map(['p1', 'p2', 'p3', 'p4'].map((id) => [id, { customerId: id, name: id, locale: 'en-GB', country: 'GB', channels: ['push'] } as CustomerProfile]));
+    incidents.audience.set(incidentId, [['p1', 'p2', 'p3', 'p4'].map((customerId) => ({ customerId, dataCategories: ['email'] }))]);
+    incidents.incidents.get(incidentId)!.audienceChunks = 1;
+    // The second call's outcomes never reach the ledger: the process dies right after the provider accepted.
+    let writes = 0;
+    const dying = {
+      freezePlan: ledger.freezePlan.bind(ledger),
+      acquire: ledger.acquire.bind(ledger),
+      complete: ledger.complete.bind(ledger),
+      release: ledger.release.bind(ledger),
+      noticeTotals: ledger.noticeTotals.bind(ledger),
+      recordOutcomes: async (outcomes: Parameters<FakeLedger['recordOutcomes']>[0]) => {
+        if (++writes === 2) throw Object.assign(new Error('process ended'), { name: 'Crash' });
+        return ledger.recordOutcomes(outcomes);
+      },
+    };
+    const directory = new FakeCustomers(customers);
+    await expect(sendNotices({ ...ref, fromChunk: 0 }, { ...deps, ledger: dying, customers: directory, channels: [push] })).rejects.toMatchObject({ name: 'Crash' });
+    ledger.expireHeldClaims();
+    // Act: p1 changes language, which re-sorts the batches a fresh plan would make; the retry runs.
+    customers.get('p1')!.locale = 'zh-CN';
+    await sendNotices({ ...ref, fromChunk: 0 }, { ...deps, customers: directory, channels: [push] });
+    // Assess: nobody was sent twice; the dead call's recipients are UNCERTAIN.
+    const counts = new Map<string, number>();
+    for (const x of sent) counts.set(x, (counts.get(x) ?? 0) + 1);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    expect(['p3', 'p4'].map((id) => ledger.statusOf(ref, 'push', id))).toEqual(['UNCERTAIN', 'UNCERTAIN']);
   });
 });
