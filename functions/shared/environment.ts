@@ -40,7 +40,7 @@ export const ENVIRONMENT = {
   CLOUDWATCH_ALARM_SEVERITY: z.coerce.number().min(0).max(10),
   AUDIENCE_CHUNK_SIZE: positiveInt.max(2000),
   MAX_CHUNKS_PER_INVOCATION: positiveInt,
-  /** Stop taking new chunks when less than this remains of the invocation. */
+  /** No new provider call starts when less than this remains of the invocation. */
   RESERVE_MS: positiveInt,
   /** Must be at least the function timeout, so a live holder is never taken over. */
   CLAIM_LEASE_SECONDS: positiveInt,

@@ -19,7 +19,7 @@ export interface SendDeps {
   owner: string;
   remainingTimeMs: () => number;
   locales: readonly Locale[];
-  /** Chunks per invocation at most; fewer when the remaining time drops below `reserveMs`. */
+  /** Chunks per invocation at most; no new provider call starts once less than `reserveMs` remains. */
   maxChunksPerInvocation: number;
   reserveMs: number;
 }
@@ -66,9 +66,11 @@ export async function sendNotices(input: SendInput, deps: SendDeps): Promise<Sen
   const totalChunks = incident.audienceChunks ?? 0;
   const totals = zero();
   let chunkIndex = input.fromChunk;
+  // Checked before every provider call, not every chunk: a chunk of slow calls must not outlive the
+  // invocation and leave its claims to be taken over as UNCERTAIN. The first call always starts.
+  const budget = { calls: 0, mayCall: () => budget.calls === 0 || deps.remainingTimeMs() >= deps.reserveMs };
   for (let processed = 0; chunkIndex < totalChunks && processed < deps.maxChunksPerInvocation; processed += 1) {
-    if (processed > 0 && deps.remainingTimeMs() < deps.reserveMs) break;
-    const chunkTotals = await sendChunk(notice, chunkIndex, deps);
+    const { totals: chunkTotals, finished } = await sendChunk(notice, chunkIndex, deps, budget);
     add(totals, chunkTotals);
     if (chunkTotals.retryable > 0) {
       // Stop here: the state machine retries with backoff from this same cursor.
@@ -76,6 +78,8 @@ export async function sendNotices(input: SendInput, deps: SendDeps): Promise<Sen
         `${chunkTotals.retryable} recipients of ${input.noticeId} chunk ${chunkIndex} got a transient failure; ${chunkTotals.sent} sent in this chunk`,
       );
     }
+    // Out of time inside the chunk: the next invocation starts it again; its settled calls are skipped.
+    if (!finished) break;
     chunkIndex += 1;
   }
   const done = chunkIndex >= totalChunks;
@@ -87,7 +91,7 @@ export async function sendNotices(input: SendInput, deps: SendDeps): Promise<Sen
   return { done, nextChunk: chunkIndex, sent: totals.sent, failed: totals.failed, uncertain: totals.uncertain };
 }
 
-async function sendChunk(notice: Notice, chunkIndex: number, deps: SendDeps): Promise<Totals> {
+async function sendChunk(notice: Notice, chunkIndex: number, deps: SendDeps, budget: { calls: number; mayCall: () => boolean }): Promise<{ totals: Totals; finished: boolean }> {
   const members = await deps.incidents.getAudienceChunk(notice.incidentId, chunkIndex);
   const profiles = await deps.customers.getProfiles(members.map((m) => m.customerId));
   const prefix = `c${String(chunkIndex).padStart(6, '0')}`;
@@ -107,6 +111,7 @@ async function sendChunk(notice: Notice, chunkIndex: number, deps: SendDeps): Pr
   const categories = new Map(members.map((m) => [m.customerId, m.dataCategories]));
   const totals = zero();
   for (const batch of plan) {
+    if (!budget.mayCall()) return { totals, finished: false };
     const channel = channels.get(batch.channel);
     if (!channel) throw new ConfigurationError(`Chunk ${chunkIndex} of ${notice.noticeId} was planned for channel ${batch.channel}, which is no longer configured`);
     const recipients = batch.customerIds.map((customerId): ChannelRecipient => {
@@ -115,17 +120,20 @@ async function sendChunk(notice: Notice, chunkIndex: number, deps: SendDeps): Pr
       const address = channel === unreachableChannel ? UNREACHABLE : profile && channel.address(profile);
       return { customerId, locale: batch.locale as Locale, name: profile?.name ?? '', dataCategories: categories.get(customerId) ?? [], address: address ?? '' };
     });
-    add(totals, await runBatch(notice, channel, { batchKey: batch.batchKey, locale: batch.locale, recipients }, deps));
+    const result = await runBatch(notice, channel, { batchKey: batch.batchKey, locale: batch.locale, recipients }, deps);
+    add(totals, result.totals);
+    // Only a call that reached a provider spends the budget; settled batches are skipped for free.
+    if (result.called) budget.calls += 1;
   }
-  return totals;
+  return { totals, finished: true };
 }
 
-async function runBatch(notice: Notice, channel: DeliveryChannel, batch: PlannedBatch<ChannelRecipient>, deps: SendDeps): Promise<Totals> {
+async function runBatch(notice: Notice, channel: DeliveryChannel, batch: PlannedBatch<ChannelRecipient>, deps: SendDeps): Promise<{ totals: Totals; called: boolean }> {
   const ref = { incidentId: notice.incidentId, noticeId: notice.noticeId };
   const ids = batch.recipients.map((r) => r.customerId);
   const claim = await deps.ledger.acquire(ref, channel.name, batch.batchKey, ids, deps.owner);
   if (claim.kind === 'busy') throw new BatchInFlightError(`Batch ${channel.name}/${batch.batchKey} of ${notice.noticeId} is held by a live invocation`);
-  if (claim.kind === 'settled') return zero();
+  if (claim.kind === 'settled') return { totals: zero(), called: false };
   const pending = batch.recipients.filter((r) => !isFinal(claim.known.get(r.customerId)?.status));
   const at = deps.clock.now().toISOString();
   const outcome = (r: ChannelRecipient, fields: Pick<Outcome, 'status'> & Partial<Outcome>): Outcome => ({
@@ -185,7 +193,7 @@ async function runBatch(notice: Notice, channel: DeliveryChannel, batch: Planned
   const batchStatuses = ids.flatMap((id) => (latest.has(id) ? [latest.get(id)!] : []));
   const uncertainIds = ids.filter((id) => latest.get(id) === 'UNCERTAIN');
   await deps.ledger.complete(ref, channel.name, batch.batchKey, claim.token, tally(batchStatuses), uncertainIds);
-  return attempt;
+  return { totals: attempt, called: toSend.length > 0 };
 }
 
 function tally(statuses: OutcomeStatus[]): Totals {

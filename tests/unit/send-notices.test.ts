@@ -229,4 +229,25 @@ describe('sendNotices with in-memory ports', () => {
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
     expect(['p3', 'p4'].map((id) => ledger.statusOf(ref, 'push', id))).toEqual(['UNCERTAIN', 'UNCERTAIN']);
   });
+  it('stops before a provider call when time runs short, keeping the cursor; the next invocation finishes without repeats', async () => {
+    // Prepare: after the first call, the invocation is out of time.
+    let calls = 0;
+    const { deps, sent } = world();
+    const counting = deps.channels.map((c) => ({ ...c, prepare: (n: Notice, l: Locale, r: Parameters<DeliveryChannel['prepare']>[2]) => ((calls += 1), c.prepare(n, l, r)) }));
+    // Act
+    const first = await sendNotices({ ...ref, fromChunk: 0 }, { ...deps, channels: counting, remainingTimeMs: () => (calls > 0 ? 1_000 : 600_000), reserveMs: 120_000 });
+    // Assess
+    expect(first).toMatchObject({ done: false, nextChunk: 0 });
+    expect(calls).toBe(1);
+    // Every later invocation is short of time too: settled calls cost nothing, so each one makes progress.
+    let cursor = first.nextChunk;
+    let done = false;
+    for (let i = 0; i < 20 && !done; i += 1) {
+      const next = await sendNotices({ ...ref, fromChunk: cursor }, { ...deps, remainingTimeMs: () => 1_000, reserveMs: 120_000 });
+      ({ done, nextChunk: cursor } = next);
+    }
+    expect(done).toBe(true);
+    expect(new Set(sent).size).toBe(sent.length);
+    expect(sent).toHaveLength(6);
+  });
 });

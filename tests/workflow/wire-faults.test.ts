@@ -148,7 +148,8 @@ describe('faults on the wire, below the SDK', () => {
     // Those that met a live holder were told so by name; the state machine retries them.
     for (const r of first) if (r.status === 'rejected') expect((r.reason as Error).name).toBe('BatchInFlightError');
     let cursor = 0;
-    for (let i = 0; i < 20; i += 1) {
+    // Each invocation here has 30 s left, under the 120 s reserve: one provider call each, as in a short-lived Lambda.
+    for (let i = 0; i < 200; i += 1) {
       const r = (await send({ incidentId, noticeId: 'first-notice-1', fromChunk: cursor }, lambdaContext('breach-notice-send-notices'))) as { done: boolean; nextChunk: number };
       if (r.done) break;
       cursor = r.nextChunk;
