@@ -7,14 +7,23 @@
  */
 export type ProviderFailure = 'refused' | 'ambiguous';
 
+/**
+ * Set by the provider clients (shared/clients.ts) on every error that came out of the HTTP handler:
+ * an error without it was raised before the request was handed over (credentials, signing,
+ * serialization) and sent nothing.
+ */
+export const HANDED_TO_HTTP = '$handedToHttp';
+
 /** Errors raised before a single byte of the request left this machine. */
 const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 export function classifyProviderFailure(error: unknown): ProviderFailure {
-  const e = error as { $metadata?: { httpStatusCode?: number }; code?: string; name?: string; message?: string; cause?: unknown };
+  const e = error as { $metadata?: { httpStatusCode?: number }; code?: string; name?: string; message?: string; [HANDED_TO_HTTP]?: boolean };
   const status = e?.$metadata?.httpStatusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) return 'refused';
-  if (typeof status === 'number' && status >= 500) return 'ambiguous';
+  // 5xx, or a 2xx/3xx whose body could not be read: the provider got the request.
+  if (typeof status === 'number' && status > 0) return 'ambiguous';
+  if (e?.[HANDED_TO_HTTP] !== true) return 'refused';
   if (NOT_CONNECTED_CODES.has(e?.code ?? '')) return 'refused';
   // The SDK's connection timeout fires before the socket connects (smithy names it TimeoutError with this wording).
   if (e?.name === 'TimeoutError' && /did not establish a connection/.test(e.message ?? '')) return 'refused';

@@ -3,6 +3,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { HANDED_TO_HTTP } from '../domain/provider-failure.js';
 import { parseConfig } from './config.js';
 import { CLIENT_VARIABLES, pick } from './environment.js';
 import { tracer } from './powertools.js';
@@ -32,4 +33,19 @@ export const dynamo = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new 
 });
 export const ses = tracer.captureAWSv3Client(new SESv2Client(providerOptions));
 export const sns = tracer.captureAWSv3Client(new SNSClient(providerOptions));
+// Innermost around the HTTP handler: whatever fails in there may have reached the provider; whatever
+// fails before it (credentials, signing, serialization) did not (domain/provider-failure.ts).
+for (const client of [ses, sns]) {
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        if (error && typeof error === 'object') Object.assign(error, { [HANDED_TO_HTTP]: true });
+        throw error;
+      }
+    },
+    { step: 'deserialize', name: 'markHandedToHttp', priority: 'low' },
+  );
+}
 export const sfn = tracer.captureAWSv3Client(new SFNClient({}));

@@ -13,6 +13,7 @@ import type { BulkEntry, BulkEntryResult, EmailSender, IncidentStorePort, Messag
 import { chunk } from '../../functions/domain/impact.js';
 import type { Locale } from '../../functions/domain/locales.js';
 import { draftNotice } from '../../functions/domain/notice.js';
+import { HANDED_TO_HTTP } from '../../functions/domain/provider-failure.js';
 import type { Clock } from '../../functions/shared/clock.js';
 import { sendNotices, type SendDeps } from '../../functions/steps/send-notices.js';
 import { LOCAL_CREDENTIALS } from '../../local/emulators.js';
@@ -62,7 +63,8 @@ interface Plan {
 }
 
 const status = (code: number, name: string) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: code } });
-const lostAnswer = () => Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET' });
+/** As the provider clients raise it: out of the HTTP handler, no answer. */
+const lostAnswer = () => Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET', [HANDED_TO_HTTP]: true });
 
 /** The world one run plays in: what the providers really delivered, and the plan's cursors. */
 class World {

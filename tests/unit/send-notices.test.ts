@@ -5,6 +5,7 @@ import type { CustomerProfile } from '../../functions/domain/customer.js';
 import type { Notice } from '../../functions/domain/incident.js';
 import type { Locale } from '../../functions/domain/locales.js';
 import { draftNotice } from '../../functions/domain/notice.js';
+import { classifyProviderFailure, HANDED_TO_HTTP } from '../../functions/domain/provider-failure.js';
 import type { BulkEntry, EmailSender, Messaging } from '../../functions/domain/ports.js';
 import { sendNotices, type SendDeps } from '../../functions/steps/send-notices.js';
 import { FakeClock, FakeCustomers, FakeIncidents, FakeLedger, FakeNotices } from '../support/fakes.js';
@@ -131,7 +132,7 @@ describe('sendNotices with in-memory ports', () => {
         const call = push.prepare(n, l, r);
         return async () => {
           await call();
-          throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET' });
+          throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET', [HANDED_TO_HTTP]: true });
         };
       },
     };
@@ -249,5 +250,17 @@ describe('sendNotices with in-memory ports', () => {
     expect(done).toBe(true);
     expect(new Set(sent).size).toBe(sent.length);
     expect(sent).toHaveLength(6);
+  });
+  it('classifies provider failures by where they happened', () => {
+    const handed = { [HANDED_TO_HTTP]: true };
+    expect(classifyProviderFailure(Object.assign(new Error('x'), { $metadata: { httpStatusCode: 429 } }))).toBe('refused');
+    expect(classifyProviderFailure(Object.assign(new Error('x'), { $metadata: { httpStatusCode: 503 } }))).toBe('ambiguous');
+    // A 200 whose body could not be read: the provider had the request.
+    expect(classifyProviderFailure(Object.assign(new Error('x'), { $metadata: { httpStatusCode: 200 } }))).toBe('ambiguous');
+    expect(classifyProviderFailure(Object.assign(new Error('reset'), { code: 'ECONNRESET', ...handed }))).toBe('ambiguous');
+    expect(classifyProviderFailure(Object.assign(new Error('refused'), { code: 'ECONNREFUSED', ...handed }))).toBe('refused');
+    expect(classifyProviderFailure(Object.assign(new Error('did not establish a connection within 3000 ms'), { name: 'TimeoutError', ...handed }))).toBe('refused');
+    // Raised before the request was handed to HTTP (credentials, signing, serialization): nothing left.
+    expect(classifyProviderFailure(Object.assign(new Error('Could not load credentials'), { name: 'CredentialsProviderError' }))).toBe('refused');
   });
 });
