@@ -84,9 +84,10 @@ export async function sendNotices(input: SendInput, deps: SendDeps): Promise<Sen
   }
   const done = chunkIndex >= totalChunks;
   if (done && notice.status !== 'SENT') {
-    await deps.notices.setNoticeStatus(input.incidentId, input.noticeId, 'SENT');
+    // Timeline first: a failure in between repeats the entry on retry rather than losing it.
     const ledgerTotals = await deps.ledger.noticeTotals(input);
     await deps.incidents.appendTimeline(input.incidentId, { action: 'notice-sent', actor: 'send-notices', detail: { noticeId: input.noticeId, totals: ledgerTotals } });
+    await deps.notices.setNoticeStatus(input.incidentId, input.noticeId, 'SENT');
   }
   return { done, nextChunk: chunkIndex, sent: totals.sent, failed: totals.failed, uncertain: totals.uncertain };
 }
