@@ -44,8 +44,7 @@ if (command === 'note' && rest.join(' ').trim()) {
     const ref = { incidentId: id.data, noticeId: notice.noticeId };
     const uncertain = await ledger.uncertainRecipients(ref);
     for (const [channel, totals] of Object.entries(await ledger.noticeTotals(ref))) {
-      const ids = uncertain.filter((u) => u.channel === channel).flatMap((u) => u.customerIds);
-      console.log(JSON.stringify({ noticeId: notice.noticeId, channel, ...totals, uncertainCustomerIds: ids }));
+      console.log(JSON.stringify({ noticeId: notice.noticeId, channel, ...totals, uncertainCustomerIds: uncertain[channel] ?? [] }));
     }
   }
 } else {

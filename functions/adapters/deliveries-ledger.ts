@@ -180,13 +180,14 @@ export class DeliveriesLedger implements DeliveryLedgerPort {
   }
 
   /** The recipients to reconcile with the provider's records: the provider may or may not have accepted them. */
-  async uncertainRecipients(ref: NoticeRef): Promise<{ channel: string; batchKey: string; customerIds: string[] }[]> {
-    return (await this.claims(ref))
-      .filter((item) => Array.isArray(item.uncertainIds) && item.uncertainIds.length > 0)
-      .map((item) => {
-        const [channel, ...rest] = String(item.sk).split('#');
-        return { channel: channel!, batchKey: rest.join('#'), customerIds: [...(item.uncertainIds as string[])].sort() };
-      });
+  async uncertainRecipients(ref: NoticeRef): Promise<Record<string, string[]>> {
+    const byChannel: Record<string, string[]> = {};
+    for (const item of await this.claims(ref)) {
+      const ids = (item.uncertainIds as string[] | undefined) ?? [];
+      if (ids.length > 0) (byChannel[String(item.sk).split('#')[0]!] ??= []).push(...ids);
+    }
+    for (const ids of Object.values(byChannel)) ids.sort();
+    return byChannel;
   }
 
   private claims(ref: NoticeRef) {

@@ -76,7 +76,8 @@ export interface DeliveryLedgerPort {
   recordOutcomes(outcomes: Outcome[]): Promise<void>;
   outcomesForCustomer(customerId: string): Promise<Outcome[]>;
   noticeTotals(ref: NoticeRef): Promise<NoticeTotals>;
-  uncertainRecipients(ref: NoticeRef): Promise<{ channel: string; batchKey: string; customerIds: string[] }[]>;
+  /** Customer ids per channel whose delivery is UNCERTAIN, sorted. */
+  uncertainRecipients(ref: NoticeRef): Promise<Record<string, string[]>>;
 }
 
 export interface BulkEntry {

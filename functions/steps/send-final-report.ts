@@ -55,10 +55,8 @@ export async function sendFinalReport(incidentId: string, deps: FinalReportDeps)
 const MAX_LISTED_IDS = 200;
 
 /** Who to reconcile with the provider's records: the provider may or may not have accepted them. */
-function uncertainLines(noticeId: string, batches: { channel: string; customerIds: string[] }[]): string[] {
-  const byChannel = new Map<string, string[]>();
-  for (const b of batches) byChannel.set(b.channel, [...(byChannel.get(b.channel) ?? []), ...b.customerIds]);
-  return [...byChannel].map(([channel, ids]) => {
+function uncertainLines(noticeId: string, byChannel: Record<string, string[]>): string[] {
+  return Object.entries(byChannel).map(([channel, ids]) => {
     const more = ids.length > MAX_LISTED_IDS ? ` and ${ids.length - MAX_LISTED_IDS} more (npm run incident -- deliveries)` : '';
     return `${noticeId} ${channel}: to reconcile with the provider's records (uncertain): ${ids.slice(0, MAX_LISTED_IDS).join(', ')}${more}`;
   });

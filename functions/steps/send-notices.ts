@@ -1,5 +1,5 @@
 import { UNREACHABLE, unreachableChannel, type ChannelRecipient, type DeliveryChannel } from '../domain/channels/channel.js';
-import { isFinal, planBatches, type FrozenBatch, type OutcomeStatus, type Outcome, type PlannedBatch, type Recipient } from '../domain/delivery.js';
+import { isFinal, planBatches, type BatchTotals, type FrozenBatch, type OutcomeStatus, type Outcome, type PlannedBatch, type Recipient } from '../domain/delivery.js';
 import type { Notice } from '../domain/incident.js';
 import { resolveLocale, type Locale } from '../domain/locales.js';
 import type { CustomerDirectoryPort, DeliveryLedgerPort, IncidentStorePort, NoticeStorePort } from '../domain/ports.js';
@@ -38,9 +38,8 @@ export interface SendResult {
   uncertain: number;
 }
 
-type Totals = { sent: number; failed: number; retryable: number; uncertain: number };
-const zero = (): Totals => ({ sent: 0, failed: 0, retryable: 0, uncertain: 0 });
-const add = (a: Totals, b: Totals) => {
+const zero = (): BatchTotals => ({ sent: 0, failed: 0, retryable: 0, uncertain: 0 });
+const add = (a: BatchTotals, b: BatchTotals) => {
   a.sent += b.sent;
   a.failed += b.failed;
   a.retryable += b.retryable;
@@ -51,11 +50,12 @@ const add = (a: Totals, b: Totals) => {
  * Sends an approved notice to the incident's audience, a bounded number of chunks per invocation,
  * and returns the cursor for the state machine's loop.
  *
- * Exactly once: the recipients' outcomes are read, then the provider call (<= 50 recipients) is
- * claimed by one conditional write that fails if anyone claimed since; outcomes are written after
- * the call. A retry re-sends only recipients without a final outcome. A call whose answer is lost
- * (5xx, reset, timeout) or whose holder died leaves its recipients UNCERTAIN: counted, listed and
- * reported for reconciliation, never re-sent. A refusal (4xx) or an error before the call frees the claim.
+ * Exactly once: each chunk's calls are planned once and the plan kept; per call (a channel's batch)
+ * the recipients' outcomes are read, then the call is claimed by one conditional write that fails
+ * if anyone claimed since; outcomes are written after the call. A retry re-sends only recipients
+ * without a final outcome. A call whose answer is lost (5xx, reset, timeout) or whose holder died
+ * leaves its recipients UNCERTAIN: counted, listed and reported for reconciliation, never re-sent.
+ * A refusal (4xx) or an error before the call frees the claim.
  */
 export async function sendNotices(input: SendInput, deps: SendDeps): Promise<SendResult> {
   const notice = await deps.notices.getNotice(input.incidentId, input.noticeId);
@@ -92,11 +92,12 @@ export async function sendNotices(input: SendInput, deps: SendDeps): Promise<Sen
   return { done, nextChunk: chunkIndex, sent: totals.sent, failed: totals.failed, uncertain: totals.uncertain };
 }
 
-async function sendChunk(notice: Notice, chunkIndex: number, deps: SendDeps, budget: { calls: number; mayCall: () => boolean }): Promise<{ totals: Totals; finished: boolean }> {
+async function sendChunk(notice: Notice, chunkIndex: number, deps: SendDeps, budget: { calls: number; mayCall: () => boolean }): Promise<{ totals: BatchTotals; finished: boolean }> {
   const members = await deps.incidents.getAudienceChunk(notice.incidentId, chunkIndex);
   const profiles = await deps.customers.getProfiles(members.map((m) => m.customerId));
   const prefix = `c${String(chunkIndex).padStart(6, '0')}`;
-  const targets = new Map<DeliveryChannel, Recipient[]>([...deps.channels, unreachableChannel].map((c) => [c, []]));
+  const everyChannel = [...deps.channels, unreachableChannel];
+  const targets = new Map<DeliveryChannel, Recipient[]>(everyChannel.map((c) => [c, []]));
   for (const member of members) {
     const profile = profiles.get(member.customerId);
     const locale = resolveLocale(profile?.locale, deps.locales);
@@ -108,7 +109,7 @@ async function sendChunk(notice: Notice, chunkIndex: number, deps: SendDeps, bud
   );
   // The first plan is kept: a directory change between attempts must not move anyone to another claim.
   const plan = await deps.ledger.freezePlan(notice, chunkIndex, proposed);
-  const channels = new Map([...deps.channels, unreachableChannel].map((c) => [c.name, c]));
+  const channels = new Map(everyChannel.map((c) => [c.name, c]));
   const categories = new Map(members.map((m) => [m.customerId, m.dataCategories]));
   const totals = zero();
   for (const batch of plan) {
@@ -129,7 +130,7 @@ async function sendChunk(notice: Notice, chunkIndex: number, deps: SendDeps, bud
   return { totals, finished: true };
 }
 
-async function runBatch(notice: Notice, channel: DeliveryChannel, batch: PlannedBatch<ChannelRecipient>, deps: SendDeps): Promise<{ totals: Totals; called: boolean }> {
+async function runBatch(notice: Notice, channel: DeliveryChannel, batch: PlannedBatch<ChannelRecipient>, deps: SendDeps): Promise<{ totals: BatchTotals; called: boolean }> {
   const ref = { incidentId: notice.incidentId, noticeId: notice.noticeId };
   const ids = batch.recipients.map((r) => r.customerId);
   const claim = await deps.ledger.acquire(ref, channel.name, batch.batchKey, ids, deps.owner);
@@ -197,7 +198,7 @@ async function runBatch(notice: Notice, channel: DeliveryChannel, batch: Planned
   return { totals: attempt, called: toSend.length > 0 };
 }
 
-function tally(statuses: OutcomeStatus[]): Totals {
+function tally(statuses: OutcomeStatus[]): BatchTotals {
   const totals = zero();
   for (const status of statuses) {
     if (status === 'SENT') totals.sent += 1;

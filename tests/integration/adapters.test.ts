@@ -246,7 +246,7 @@ describe('DeliveriesLedger on DynamoDB Local', () => {
     expect([...read.keys()]).toEqual([`${prefix}-x`]);
     const claim = (await ledger.acquire(ref, 'email', 'u', ['u1', 'u2'], 'o')) as { token: string };
     await ledger.complete(ref, 'email', 'u', claim.token, { sent: 0, failed: 0, retryable: 0, uncertain: 2 }, ['u2', 'u1']);
-    expect(await ledger.uncertainRecipients(ref)).toEqual([{ channel: 'email', batchKey: 'u', customerIds: ['u1', 'u2'] }]);
+    expect(await ledger.uncertainRecipients(ref)).toEqual({ email: ['u1', 'u2'] });
   });
 });
 

@@ -221,8 +221,12 @@ export class FakeLedger implements Omit<DeliveryLedgerPort, 'outcomesForCustomer
     return result;
   }
   async uncertainRecipients(ref: NoticeRef) {
-    return [...this.claims].filter(([key, c]) => key.startsWith(`${ref.incidentId}/${ref.noticeId}/`) && (c.uncertainIds?.length ?? 0) > 0)
-      .map(([key, c]) => ({ channel: key.split('/')[2]!, batchKey: key.split('/').slice(3).join('/'), customerIds: c.uncertainIds! }));
+    const byChannel: Record<string, string[]> = {};
+    for (const [key, claim] of this.claims) {
+      if (key.startsWith(`${ref.incidentId}/${ref.noticeId}/`) && claim.uncertainIds?.length) (byChannel[key.split('/')[2]!] ??= []).push(...claim.uncertainIds);
+    }
+    for (const ids of Object.values(byChannel)) ids.sort();
+    return byChannel;
   }
   /** Every claim still held dies, as if its holder's process ended and the lease ran out. */
   expireHeldClaims() {

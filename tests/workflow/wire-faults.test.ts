@@ -124,8 +124,8 @@ describe('faults on the wire, below the SDK', () => {
     expect(totals.email).toMatchObject({ sent: COUNT - 200, uncertain: 200, failed: 0, unfinished: 0 });
     expect(totals.sms).toMatchObject({ sent: phones.length - 4, uncertain: 4, failed: 0, unfinished: 0 });
     const listed = await s.ledger.uncertainRecipients(ref);
-    expect(listed.filter((l) => l.channel === 'email').flatMap((l) => l.customerIds)).toHaveLength(200);
-    expect(listed.filter((l) => l.channel === 'sms').flatMap((l) => l.customerIds)).toHaveLength(4);
+    expect(listed.email).toHaveLength(200);
+    expect(listed.sms).toHaveLength(4);
     console.info(
       `wire faults: SES bulk calls ${seen.bulk} (forwarded ${JSON.stringify(sesProxy.forwarded)}, withheld ${sesProxy.withheld}); ` +
         `SMS publishes ${seen.sms} (forwarded ${JSON.stringify(snsProxy.forwarded)}, withheld ${snsProxy.withheld}); ` +
