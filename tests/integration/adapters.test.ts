@@ -29,6 +29,27 @@ let doc: DynamoDBDocumentClient;
 let tables: Awaited<ReturnType<typeof provision>>['tables'];
 let topicArn: string;
 
+/**
+ * A client whose first UpdateItem reaches DynamoDB and whose answer is then lost, so the SDK's own
+ * retry sends the same write again.
+ */
+function docLosingFirstUpdateAnswer() {
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ ...common, endpoint: endpoints().dynamodb }));
+  let dropped = false;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const out = await next(args);
+      if (context.commandName?.startsWith('Update') && !dropped) {
+        dropped = true;
+        throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET', $retryable: {} });
+      }
+      return out;
+    },
+    { step: 'deserialize', name: 'dropFirstAnswer' },
+  );
+  return { doc: client, dropped: () => dropped };
+}
+
 /** A clock the test moves by hand. */
 class FakeClock implements Clock {
   constructor(public current = new Date('2026-11-20T08:00:00Z')) {}
@@ -120,25 +141,13 @@ describe('IncidentStore and ApprovalStore on DynamoDB Local', () => {
   });
 
   it('an approval whose answer was lost (the SDK retries an ADD that landed) still decides', async () => {
-    const retryingDoc = DynamoDBDocumentClient.from(new DynamoDBClient({ ...common, endpoint: endpoints().dynamodb }));
-    let dropped = false;
-    retryingDoc.middlewareStack.add(
-      (next, context) => async (args) => {
-        const out = await next(args);
-        if (context.commandName?.startsWith('Update') && !dropped) {
-          dropped = true;
-          throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET', $retryable: {} });
-        }
-        return out;
-      },
-      { step: 'deserialize', name: 'dropFirstAnswer' },
-    );
+    const { doc: retryingDoc, dropped } = docLosingFirstUpdateAnswer();
     const clock = new FakeClock();
     const repo = new ApprovalStore(retryingDoc, tables.incidents, clock);
     const base = { incidentId: 'inc-20261120-0000000000cc', noticeId: 'n1', tier: 'primary' as const, status: 'PENDING' as const, createdAt: clock.now().toISOString() };
     await repo.putApprovalRequest({ ...base, requestId: 'lost-answer', expiresAt: '2026-11-20T09:00:00Z' }, 'token-l');
     expect((await repo.recordApproval(base.incidentId, 'lost-answer', 'a1', 1)).outcome).toBe('approved');
-    expect(dropped).toBe(true);
+    expect(dropped()).toBe(true);
     expect((await repo.getApprovalRequest(base.incidentId, 'lost-answer'))?.status).toBe('APPROVED');
   });
 
@@ -197,24 +206,11 @@ describe('DeliveriesLedger on DynamoDB Local', () => {
   });
 
   it('an SDK retry of a claim write that had landed is recognised as the same owner, not as busy', async () => {
-    const retryingDoc = DynamoDBDocumentClient.from(new DynamoDBClient({ ...common, endpoint: endpoints().dynamodb }));
-    let dropped = false;
-    // The first UpdateItem reaches DynamoDB, then its answer is lost; the SDK's own retry sends it again.
-    retryingDoc.middlewareStack.add(
-      (next, context) => async (args) => {
-        const out = await next(args);
-        if (context.commandName?.startsWith('Update') && !dropped) {
-          dropped = true;
-          throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET', $retryable: {} });
-        }
-        return out;
-      },
-      { step: 'deserialize', name: 'dropFirstAnswer' },
-    );
+    const { doc: retryingDoc, dropped } = docLosingFirstUpdateAnswer();
     const ledger = new DeliveriesLedger(retryingDoc, tables.deliveries, new FakeClock(), 60);
     const ref = { incidentId: `inc-${prefix}-r`, noticeId: 'first-notice-1' };
     const got = await ledger.acquire(ref, 'email', 'b', ['r1'], 'me');
-    expect(dropped).toBe(true);
+    expect(dropped()).toBe(true);
     expect(got).toMatchObject({ kind: 'claimed', attempt: 1 });
   });
 

@@ -39,6 +39,13 @@ export async function sesEmails(filter: (e: StoredEmail) => boolean = () => true
 
 export const emailsTo = (address: string) => sesEmails((e) => e.destination.to.includes(address));
 
+/** How many emails the emulator holds per recipient whose address ends with `suffix`. */
+export async function emailsPerRecipient(suffix: string): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const m of await sesEmails((e) => e.destination.to[0]!.endsWith(suffix))) counts.set(m.destination.to[0]!, (counts.get(m.destination.to[0]!) ?? 0) + 1);
+  return counts;
+}
+
 export interface SnsMessage {
   messageId: string;
   topicArn?: string;

@@ -1,7 +1,7 @@
 import type { SendBulkEmailCommandInput, SendBulkEmailCommandOutput } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guardDutyFinding } from '../../local/sample-alarms.js';
-import { emailsTo, sesEmails, smsMessages, testConfig, uniquePrefix, until } from '../support/local.js';
+import { emailsPerRecipient, emailsTo, smsMessages, testConfig, uniquePrefix, until } from '../support/local.js';
 import { decide, makeCustomers, sendAlarm, startScenario, waitForState, waitForStatus, type Scenario } from '../support/scenario.js';
 
 const prefix = uniquePrefix('flt');
@@ -92,9 +92,7 @@ describe('sending under faults', () => {
     expect(faults).toMatchObject({ refused: 50, throttled: 7, crashed: true, smsRefused: 1 });
 
     // The mailbox: each of the 260 customers exactly one first notice. No duplicates, nobody missing.
-    const mail = await sesEmails((e) => e.destination.to[0]!.endsWith(`.${bucket}@example.com`));
-    const perAddress = new Map<string, number>();
-    for (const m of mail) perAddress.set(m.destination.to[0]!, (perAddress.get(m.destination.to[0]!) ?? 0) + 1);
+    const perAddress = await emailsPerRecipient(`.${bucket}@example.com`);
     expect(perAddress.size).toBe(COUNT);
     expect([...perAddress.values()].every((n) => n === 1)).toBe(true);
 

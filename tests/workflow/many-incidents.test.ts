@@ -1,13 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formToken, linkAndCode } from '../../local/approval-client.js';
+import { linkAndCode } from '../../local/approval-client.js';
 import { operatorConsole } from '../../local/console/operator-console.js';
 import { closeServer } from '../../local/emulators.js';
-import { invokeHttpApi } from '../../local/http-api.js';
 import { guardDutyFinding } from '../../local/sample-alarms.js';
 import { emailsTo, sesEmails, smsMessages, testConfig, uniquePrefix, until, type StoredEmail } from '../support/local.js';
-import { makeCustomers, sendAlarm, startScenario, waitForState, waitForStatus, type Scenario } from '../support/scenario.js';
+import { makeCustomers, sendAlarm, startScenario, submit, waitForState, waitForStatus, type Scenario } from '../support/scenario.js';
 
 /**
  * One twin left running, incident after incident, as people use it: two findings on the same bucket
@@ -52,14 +51,7 @@ async function approve(incidentId: string, kind: RegExp): Promise<void> {
     `approval email for ${incidentId} ${kind}`,
   );
   const { path, code } = linkAndCode(mail.body.text ?? '');
-  const view = await invokeHttpApi(s.system.approvalPage, { method: 'GET', path });
-  const cookie = (view.cookies ?? []).map((c) => c.split(';')[0]).join('; ');
-  const out = await invokeHttpApi(s.system.approvalPage, {
-    method: 'POST',
-    path,
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
-    body: new URLSearchParams({ decision: 'approve', reason: '', code, csrf: formToken(view.body ?? '') }).toString(),
-  });
+  const { out } = await submit(s, path.slice('/approvals/'.length), { decision: 'approve', reason: '', code });
   expect(out.statusCode, `${incidentId} ${kind}`).toBe(200);
 }
 

@@ -4,7 +4,7 @@ import { loadHandler } from '../../local/handlers.js';
 import { lambdaContext } from '../../local/http-api.js';
 import { guardDutyFinding } from '../../local/sample-alarms.js';
 import { startFaultProxy, type FaultAction, type FaultProxy } from '../support/fault-proxy.js';
-import { endpoints, sesEmails, smsMessages, testConfig, uniquePrefix } from '../support/local.js';
+import { emailsPerRecipient, endpoints, smsMessages, testConfig, uniquePrefix } from '../support/local.js';
 import { decide, makeCustomers, sendAlarm, startScenario, waitForState, type Scenario } from '../support/scenario.js';
 
 const prefix = uniquePrefix('wire');
@@ -84,10 +84,7 @@ describe('faults on the wire, below the SDK', () => {
     expect(sesProxy.withheld + snsProxy.withheld).toBe(2);
 
     // Counted at the emulators.
-    const received = new Map<string, number>();
-    for (const m of await sesEmails((e) => e.destination.to[0]!.endsWith(`.${bucket}@example.com`))) {
-      received.set(m.destination.to[0]!, (received.get(m.destination.to[0]!) ?? 0) + 1);
-    }
+    const received = await emailsPerRecipient(`.${bucket}@example.com`);
     const sms = await smsMessages();
     const email = await outcomesOf(incidentId, 'email');
     const text = await outcomesOf(incidentId, 'sms');
@@ -154,8 +151,7 @@ describe('faults on the wire, below the SDK', () => {
       if (r.done) break;
       cursor = r.nextChunk;
     }
-    const received = new Map<string, number>();
-    for (const m of await sesEmails((e) => e.destination.to[0]!.endsWith(`.${dupBucket}@example.com`))) received.set(m.destination.to[0]!, (received.get(m.destination.to[0]!) ?? 0) + 1);
+    const received = await emailsPerRecipient(`.${dupBucket}@example.com`);
     expect(received.size).toBe(300);
     expect([...received.values()].every((n) => n === 1)).toBe(true);
     const totals = await s.ledger.noticeTotals({ incidentId, noticeId: 'first-notice-1' });
