@@ -82,11 +82,10 @@ export class DeliveriesLedger implements DeliveryLedgerPort {
           throw error;
         }
       }
-      // An SDK retry of a write that had landed fails its own condition: recognise our token.
+      // An SDK retry of a write that had landed fails its own condition: recognise our token. The
+      // outcomes read above still hold: our write's condition proved nobody claimed in between.
       const after = await this.readClaim(ref, channel, batchKey);
-      if (after?.token === token) {
-        return { kind: abandoned ? 'abandoned' : 'claimed', token, attempt: Number(after.attempts ?? 1), known: await this.readOutcomes(ref, channel, recipients) };
-      }
+      if (after?.token === token) return { kind: abandoned ? 'abandoned' : 'claimed', token, attempt: Number(after.attempts ?? 1), known };
     }
     return { kind: 'busy' };
   }
