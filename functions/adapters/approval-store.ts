@@ -126,13 +126,8 @@ export class ApprovalStore implements ApprovalStorePort {
       );
       approvedBy = [...((out.Attributes?.approvedBy as Set<string> | undefined) ?? [])].sort();
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      // This approver already counted: an SDK retry of an ADD that landed, or a page that died before
-      // deciding. If that count reached the quorum, the decision is still owed: take it below.
-      const current = await this.getApprovalRecord(incidentId, requestId);
-      approvedBy = [...(current?.approvedBy ?? [])].sort();
-      const owed = current?.status === 'PENDING' && current.expiresAtMs > now.getTime() && approvedBy.includes(approver) && approvedBy.length >= quorum;
-      if (!owed) return { outcome: 'refused', approvedBy: [] };
+      if (error instanceof ConditionalCheckFailedException) return { outcome: 'refused', approvedBy: [] };
+      throw error;
     }
     if (approvedBy.length < quorum) return { outcome: 'counted', approvedBy };
     const decided = await this.decide(
