@@ -1,10 +1,16 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../shared/clock.js';
 import { ApprovalStore } from './approval-store.js';
+import { FactsStore } from './facts-store.js';
 import { IncidentStore } from './incident-store.js';
 import { NoticeStore } from './notice-store.js';
 
-/** The three stores over the incidents table, as handlers wire them. */
+/** The stores over the incidents table, as handlers wire them. */
 export function incidentStores(doc: DynamoDBDocumentClient, table: string, clock: Clock) {
-  return { incidents: new IncidentStore(doc, table, clock), notices: new NoticeStore(doc, table, clock), approvals: new ApprovalStore(doc, table, clock) };
+  return {
+    incidents: new IncidentStore(doc, table, clock),
+    notices: new NoticeStore(doc, table, clock),
+    approvals: new ApprovalStore(doc, table, clock),
+    facts: new FactsStore(doc, table, clock),
+  };
 }

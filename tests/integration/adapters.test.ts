@@ -8,6 +8,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustomersRepository } from '../../functions/adapters/customers-repository.js';
 import { DeliveriesLedger } from '../../functions/adapters/deliveries-ledger.js';
+import { FactsStore } from '../../functions/adapters/facts-store.js';
 import { SesEmailSender } from '../../functions/adapters/email-sender.js';
 import { classifyProviderFailure } from '../../functions/domain/provider-failure.js';
 import { ApprovalStore } from '../../functions/adapters/approval-store.js';
@@ -144,6 +145,61 @@ describe('IncidentStore and ApprovalStore on DynamoDB Local', () => {
     const repo = new IncidentStore(doc, tables.incidents, new FakeClock());
     expect(await repo.keepRejectedAlarm(`${prefix}-bad`, 'MalformedAlarmError: x', '{"a":1}')).toBe(true);
     expect(await repo.keepRejectedAlarm(`${prefix}-bad`, 'MalformedAlarmError: x', '{"a":1}')).toBe(false);
+  });
+});
+
+describe('FactsStore on DynamoDB Local', () => {
+  const facts = (what: string) => ({ en: { whatHappened: what, measures: ['Closed the bucket'], advice: [], remedies: [] } });
+
+  it('each save is a new version with its author and time; latest, one version and the history read them back', async () => {
+    // Prepare
+    const clock = new FakeClock();
+    const store = new FactsStore(doc, tables.incidents, clock);
+    const incidentId = 'inc-20261120-0000000000f1';
+    // Act
+    const first = await store.saveFacts(incidentId, 'ann@example.com', facts('v1'), 0);
+    clock.advance(60);
+    const second = await store.saveFacts(incidentId, 'bob@example.com', { ...facts('v2'), 'zh-CN': { cause: '配置错误', measures: [], advice: [], remedies: [] } }, 1);
+    // Assess
+    expect(first).toEqual({ incidentId, version: 1, author: 'ann@example.com', at: '2026-11-20T08:00:00.000Z', locales: facts('v1') });
+    expect(second).toMatchObject({ version: 2, author: 'bob@example.com', at: '2026-11-20T08:01:00.000Z' });
+    expect(await store.latestFacts(incidentId)).toEqual(second);
+    expect(await store.getFacts(incidentId, 1)).toEqual(first);
+    expect(await store.listFacts(incidentId)).toEqual([first, second]);
+    expect(await store.getFacts(incidentId, 3)).toBeUndefined();
+    expect(await store.latestFacts('inc-20261120-0000000000f0')).toBeUndefined();
+    expect(await store.listFacts('inc-20261120-0000000000f0')).toEqual([]);
+  });
+
+  it('two concurrent saves on the same version: exactly one wins, the other is a FactsVersionConflictError and changes nothing', async () => {
+    // Prepare
+    const store = new FactsStore(doc, tables.incidents, new FakeClock());
+    const incidentId = 'inc-20261120-0000000000f2';
+    await store.saveFacts(incidentId, 'ann@example.com', facts('v1'), 0);
+    // Act
+    const results = await Promise.allSettled([
+      store.saveFacts(incidentId, 'ann@example.com', facts('ann'), 1),
+      store.saveFacts(incidentId, 'bob@example.com', facts('bob'), 1),
+    ]);
+    // Assess
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r) => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost.map((r) => (r as PromiseRejectedResult).reason.name)).toEqual(['FactsVersionConflictError']);
+    const latest = await store.latestFacts(incidentId);
+    expect(latest).toEqual((won[0] as PromiseFulfilledResult<unknown>).value);
+    expect((await store.listFacts(incidentId)).map((v) => v.version)).toEqual([1, 2]);
+  });
+
+  it('versions sort by number past 9 (zero-padded keys)', async () => {
+    // Prepare
+    const store = new FactsStore(doc, tables.incidents, new FakeClock());
+    const incidentId = 'inc-20261120-0000000000f3';
+    // Act
+    for (let v = 0; v < 11; v += 1) await store.saveFacts(incidentId, 'ann@example.com', facts(`v${v + 1}`), v);
+    // Assess
+    expect((await store.latestFacts(incidentId))?.version).toBe(11);
+    expect((await store.listFacts(incidentId)).map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   });
 });
 

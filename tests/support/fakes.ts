@@ -1,5 +1,6 @@
 import type { ApprovalLink, ApprovalRequest } from '../../functions/domain/approval.js';
 import type { CustomerProfile, CustomerResource } from '../../functions/domain/customer.js';
+import type { FactsByLocale, FactsVersion } from '../../functions/domain/facts.js';
 import { isFinal, type Acquired, type BatchTotals, type FrozenBatch, type NoticeRef, type NoticeTotals, type Outcome } from '../../functions/domain/delivery.js';
 import type { AudienceMember, ImpactSummary, Incident, Notice, NoticeStatus, ProgressNote, SeverityLevel, TimelineEntry } from '../../functions/domain/incident.js';
 import type {
@@ -9,12 +10,13 @@ import type {
   CustomerDirectoryPort,
   DeliveryLedgerPort,
   EmailSender,
+  FactsStorePort,
   IncidentStorePort,
   Messaging,
   NoticeStorePort,
 } from '../../functions/domain/ports.js';
 import type { Clock } from '../../functions/shared/clock.js';
-import { IncidentNotFoundError, NoticeNotFoundError } from '../../functions/shared/errors.js';
+import { FactsVersionConflictError, IncidentNotFoundError, NoticeNotFoundError } from '../../functions/shared/errors.js';
 
 /** In-memory stand-ins for the stores, for step unit tests. Same contracts as the DynamoDB adapters, no I/O. */
 export class FakeClock implements Clock {
@@ -133,6 +135,35 @@ export class FakeNotices implements Pick<NoticeStorePort, 'getNotice' | 'setNoti
     const notice = this.notices.get(this.key(incidentId, noticeId));
     if (!notice) throw new NoticeNotFoundError(`Notice ${noticeId} of incident ${incidentId} does not exist`);
     notice.status = status;
+  }
+}
+
+/** The facts store: one version per save, the next version only if nobody saved it first. */
+export class FakeFacts implements FactsStorePort {
+  /** incidentId -> versions, oldest first. */
+  versions = new Map<string, FactsVersion[]>();
+
+  constructor(readonly clock: Clock = new FakeClock()) {}
+
+  async saveFacts(incidentId: string, author: string, locales: FactsByLocale, expectedVersion: number) {
+    if (!Number.isInteger(expectedVersion) || expectedVersion < 0) throw new RangeError(`expectedVersion must be an integer >= 0, got ${expectedVersion}`);
+    const list = this.versions.get(incidentId) ?? [];
+    const version = expectedVersion + 1;
+    if (list.some((v) => v.version === version)) throw new FactsVersionConflictError(`Version ${version} of the facts of ${incidentId} was saved by someone else: reload and edit again`);
+    const saved: FactsVersion = { incidentId, version, author, at: this.clock.now().toISOString(), locales: structuredClone(locales) };
+    this.versions.set(incidentId, [...list, saved].sort((a, b) => a.version - b.version));
+    return structuredClone(saved);
+  }
+  async latestFacts(incidentId: string) {
+    const latest = this.versions.get(incidentId)?.at(-1);
+    return latest && structuredClone(latest);
+  }
+  async getFacts(incidentId: string, version: number) {
+    const found = this.versions.get(incidentId)?.find((v) => v.version === version);
+    return found && structuredClone(found);
+  }
+  async listFacts(incidentId: string) {
+    return structuredClone(this.versions.get(incidentId) ?? []);
   }
 }
 
