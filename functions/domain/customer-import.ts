@@ -1,9 +1,14 @@
 import { z } from 'zod';
 import { CHANNEL_NAMES } from './channels/registry.js';
 import type { CustomerProfile, CustomerResource } from './customer.js';
+import { isValidTimeZone } from './time-zones.js';
 
 /** The directory file's columns, in order; a header row naming them is required. */
 export const CUSTOMER_COLUMNS = ['id', 'name', 'email', 'phone', 'locale', 'country', 'channels', 'resources', 'data_categories'] as const;
+/** Trailing columns a file may add, in order: files written before them keep loading. */
+export const OPTIONAL_COLUMNS = ['time_zone'] as const;
+const KNOWN_COLUMNS: readonly string[] = [...CUSTOMER_COLUMNS, ...OPTIONAL_COLUMNS];
+const HEADER_TEXT = `${CUSTOMER_COLUMNS.join(',')}[,${OPTIONAL_COLUMNS.join(',')}]`;
 
 const list = (v: string) => v.split(/[;|]/).map((s) => s.trim()).filter(Boolean);
 
@@ -18,6 +23,8 @@ const rowSchema = z
     channels: z.string().transform(list).pipe(z.array(z.enum(CHANNEL_NAMES, `channels: ${CHANNEL_NAMES.join(', ')}`)).min(1, 'channels is empty')),
     resources: z.string().transform(list).pipe(z.array(z.string().max(1024)).min(1, 'resources is empty')),
     data_categories: z.string().transform(list).pipe(z.array(z.string().regex(/^[a-z_]{1,40}$/, 'data categories are snake_case words')).min(1, 'data_categories is empty')),
+    // Empty: the country's zone. Kept as written (Intl accepts any case and the current IANA names).
+    time_zone: z.string().refine((v) => v === '' || isValidTimeZone(v), 'time_zone must be an IANA time zone, like Asia/Shanghai').default(''),
   })
   .refine((r) => !r.channels.includes('email') || r.email !== '', 'channel email needs an email address')
   .refine((r) => !r.channels.includes('sms') || r.phone !== '', 'channel sms needs a phone number');
@@ -70,18 +77,20 @@ export function parseCsv(text: string): [number, string[]][] {
 export function parseCustomerFile(text: string): { customers: ImportedCustomer[]; errors: RowError[] } {
   const [header, ...rows] = parseCsv(text.replace(/^\uFEFF/, ''));
   const names = header?.[1].map((h) => h.trim().toLowerCase().replace(/\s+/g, '_'));
-  if (!names || CUSTOMER_COLUMNS.some((c, i) => names[i] !== c)) {
-    return { customers: [], errors: [{ line: 1, reason: `the header must be: ${CUSTOMER_COLUMNS.join(',')}` }] };
+  // The required columns, then the optional ones up to wherever the file stops.
+  const fits = !!names && names.length >= CUSTOMER_COLUMNS.length && names.length <= KNOWN_COLUMNS.length && names.every((n, i) => n === KNOWN_COLUMNS[i]);
+  if (!fits) {
+    return { customers: [], errors: [{ line: 1, reason: `the header must be: ${HEADER_TEXT}` }] };
   }
   const customers: ImportedCustomer[] = [];
   const errors: RowError[] = [];
   const seen = new Set<string>();
   for (const [line, fields] of rows) {
-    if (fields.length !== CUSTOMER_COLUMNS.length) {
-      errors.push({ line, reason: `expected ${CUSTOMER_COLUMNS.length} columns, found ${fields.length}` });
+    if (fields.length !== names.length) {
+      errors.push({ line, reason: `expected ${names.length} columns, found ${fields.length}` });
       continue;
     }
-    const parsed = rowSchema.safeParse(Object.fromEntries(CUSTOMER_COLUMNS.map((c, i) => [c, fields[i]!.trim()])));
+    const parsed = rowSchema.safeParse(Object.fromEntries(names.map((c, i) => [c, fields[i]!.trim()])));
     if (!parsed.success) {
       errors.push({ line, reason: parsed.error.issues.map((i) => i.message).join('; ') });
       continue;
@@ -93,7 +102,16 @@ export function parseCustomerFile(text: string): { customers: ImportedCustomer[]
     }
     seen.add(r.id);
     customers.push({
-      profile: { customerId: r.id, name: r.name, email: r.email || undefined, phone: r.phone || undefined, locale: r.locale, country: r.country, channels: r.channels },
+      profile: {
+        customerId: r.id,
+        name: r.name,
+        email: r.email || undefined,
+        phone: r.phone || undefined,
+        locale: r.locale,
+        country: r.country,
+        channels: r.channels,
+        timeZone: r.time_zone || undefined,
+      },
       resources: r.resources.map((resource) => ({ resource, dataCategories: r.data_categories })),
     });
   }

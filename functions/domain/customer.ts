@@ -6,6 +6,8 @@ export interface CustomerProfile {
   phone?: string;
   locale: string;
   country: string;
+  /** IANA time zone from the directory; without it notices use the country's (domain/time-zones.ts). */
+  timeZone?: string;
   /** Names of the channels they chose (domain/channels/registry.ts). */
   channels: string[];
 }

@@ -3,6 +3,7 @@ import type { AudienceMember } from '../domain/incident.js';
 import { chunk, summariseImpact, type AffectedCustomer } from '../domain/impact.js';
 import { severityFor, type SeverityLevel } from '../domain/incident.js';
 import { isSensitiveCategory } from '../domain/notice.js';
+import { resolveTimeZone } from '../domain/time-zones.js';
 
 export interface AssessDeps {
   incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident' | 'saveAssessment'>;
@@ -37,6 +38,8 @@ export async function assessImpact(incidentId: string, deps: AssessDeps): Promis
   const profiles = await deps.customers.getProfiles(ids);
   const affected: AffectedCustomer[] = [];
   const members: AudienceMember[] = [];
+  // Per zone the customers read their times in, so approvers can preview one of each.
+  const byTimeZone: Record<string, number> = {};
   for (const customerId of ids) {
     const profile = profiles.get(customerId);
     const dataCategories = [...categoriesById.get(customerId)!].sort();
@@ -48,8 +51,11 @@ export async function assessImpact(incidentId: string, deps: AssessDeps): Promis
       country: profile?.country ?? 'unknown',
       channels: profile?.channels ?? [],
     });
+    // A customer missing from the directory counts under UTC, as `unknown` under country.
+    const zone = resolveTimeZone({ timeZone: profile?.timeZone, country: profile?.country ?? 'unknown' });
+    byTimeZone[zone] = (byTimeZone[zone] ?? 0) + 1;
   }
-  const impact = summariseImpact(affected);
+  const impact = { ...summariseImpact(affected), byTimeZone };
   const scope = impact.affectedCustomers > 0 ? 'KNOWN' : 'UNKNOWN';
   const sensitive = Object.keys(impact.byDataCategory).some(isSensitiveCategory);
   const severity = severityFor(incident.alarmSeverity, impact.affectedCustomers, sensitive);

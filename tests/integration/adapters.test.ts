@@ -215,6 +215,20 @@ describe('CustomersRepository on DynamoDB Local', () => {
     expect(profiles.size).toBe(230);
     expect(await repo.findByResource(`nothing-${prefix}`)).toEqual([]);
   });
+
+  it('keeps a customer’s time zone, and a profile without one reads back without one', async () => {
+    // Prepare
+    const repo = new CustomersRepository(doc, tables.customers);
+    const base = { name: 'Ann', locale: 'en-US', country: 'US', channels: ['email'], email: 'ann@example.com' };
+    const zoned = { ...base, customerId: `tz-${prefix}-1`, timeZone: 'America/Los_Angeles' };
+    const plain = { ...base, customerId: `tz-${prefix}-2` };
+    // Act
+    await repo.putCustomers([zoned, plain].map((profile) => ({ profile, resources: [{ resource: `tz-bucket-${prefix}`, dataCategories: ['email'] }] })));
+    const profiles = await repo.getProfiles([zoned.customerId, plain.customerId]);
+    // Assess
+    expect(profiles.get(zoned.customerId)).toEqual(zoned);
+    expect(profiles.get(plain.customerId)).toEqual(plain);
+  });
 });
 
 describe('DeliveriesLedger on DynamoDB Local', () => {

@@ -30,7 +30,44 @@ describe('the customer directory file', () => {
   });
 
   it('refuses a file without the documented header', () => {
-    expect(parseCustomerFile('customer,name\nc1,x').errors).toEqual([{ line: 1, reason: `the header must be: ${header}` }]);
+    expect(parseCustomerFile('customer,name\nc1,x').errors).toEqual([{ line: 1, reason: `the header must be: ${header}[,time_zone]` }]);
+  });
+
+  it('an optional trailing time_zone column: valid zones kept as written, empty means the country’s, an invalid one is a row error with its line', () => {
+    // Prepare
+    const file = [
+      `${header},time_zone`,
+      'c1,Ann,ann@example.com,,en-US,US,email,r,email,America/Los_Angeles',
+      'c2,王伟,wang@example.com,,zh-CN,CN,email,r,email,',
+      'c3,Bob,bob@example.com,,en,GB,email,r,email,Mars/Olympus_Mons',
+      'c4,Eve,eve@example.com,,en,GB,email,r,email',
+    ].join('\n');
+    // Act
+    const { customers, errors } = parseCustomerFile(file);
+    // Assess
+    expect(customers.map((c) => [c.profile.customerId, c.profile.timeZone])).toEqual([['c1', 'America/Los_Angeles'], ['c2', undefined]]);
+    expect(errors).toEqual([
+      { line: 4, reason: 'time_zone must be an IANA time zone, like Asia/Shanghai' },
+      { line: 5, reason: 'expected 10 columns, found 9' },
+    ]);
+  });
+
+  it('a file without the time_zone column loads as before, with no zone on any profile', () => {
+    // Act
+    const { customers, errors } = parseCustomerFile(`${header}\nc1,Ann,ann@example.com,,en,GB,email,r,email\n`);
+    // Assess
+    expect(errors).toEqual([]);
+    expect(customers[0]!.profile.timeZone).toBeUndefined();
+  });
+
+  it('columns after time_zone, or a misspelt one, are refused at the header', () => {
+    // Act
+    const results = [`${header},time_zone,extra`, `${header},timezone`].map((h) => parseCustomerFile(`${h}\nc1,x`).errors);
+    // Assess
+    expect(results).toEqual([
+      [{ line: 1, reason: `the header must be: ${header}[,time_zone]` }],
+      [{ line: 1, reason: `the header must be: ${header}[,time_zone]` }],
+    ]);
   });
 
   it('parses quoted fields with commas, doubled quotes and line breaks', () => {

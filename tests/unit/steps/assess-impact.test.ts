@@ -18,7 +18,7 @@ function world(opts: { resources?: string[]; alarmSeverity?: number; chunkSize?:
   const customers = new FakeCustomers(new Map([
     ['c1', profile('c1')],
     ['c2', profile('c2', { locale: 'zh-CN', country: 'CN', channels: ['email', 'sms'] })],
-    ['c3', profile('c3', { country: 'FR' })],
+    ['c3', profile('c3', { country: 'FR', timeZone: 'America/Martinique' })],
   ]));
   customers.resources.set('arn:aws:s3:::customer-data', [{ customerId: 'c2', dataCategories: ['email'] }, { customerId: 'c1', dataCategories: ['name', 'email'] }]);
   // c1 again on a second resource, with another category: counted once, categories merged.
@@ -47,10 +47,24 @@ describe('assessImpact', () => {
       byJurisdiction: { GB: 1, CN: 1, FR: 1 },
       byLocale: { 'en-GB': 2, 'zh-CN': 1 },
       byChannel: { email: 3, sms: 1 },
+      byTimeZone: { 'Europe/London': 1, 'Asia/Shanghai': 1, 'America/Martinique': 1 },
     });
     expect(incidents.timeline.map((e) => [e.action, e.detail])).toEqual([
       ['impact-assessed', { scope: 'KNOWN', severity: 'MEDIUM', affectedCustomers: 3, missingProfiles: 0, audienceChunks: 2 }],
     ]);
+  });
+
+  it('time zones: the directory’s own when valid, else the country’s main zone, else UTC', async () => {
+    // Prepare
+    const { deps, incidents, customers } = world();
+    customers.profiles.get('c1')!.timeZone = 'Not/AZone';
+    customers.profiles.get('c2')!.timeZone = 'Asia/Urumqi';
+    customers.profiles.get('c3')!.country = 'XX';
+    delete customers.profiles.get('c3')!.timeZone;
+    // Act
+    await assessImpact(incidentId, deps);
+    // Assess
+    expect(incidents.incidents.get(incidentId)!.impact!.byTimeZone).toEqual({ 'Europe/London': 1, 'Asia/Urumqi': 1, UTC: 1 });
   });
 
   it('sensitive data affected raises the severity to at least HIGH', async () => {
@@ -102,7 +116,7 @@ describe('assessImpact', () => {
     // Assess
     expect(result.affectedCustomers).toBe(3);
     expect(incidents.audience.get(incidentId)!.flat().map((m) => m.customerId)).toEqual(['c1', 'c2', 'c3']);
-    expect(incidents.incidents.get(incidentId)!.impact).toMatchObject({ byLocale: { 'en-GB': 2, unknown: 1 }, byJurisdiction: { unknown: 1 }, byChannel: { email: 2 } });
+    expect(incidents.incidents.get(incidentId)!.impact).toMatchObject({ byLocale: { 'en-GB': 2, unknown: 1 }, byJurisdiction: { unknown: 1 }, byChannel: { email: 2 }, byTimeZone: { UTC: 1 } });
     expect(incidents.timeline.at(-1)?.detail).toMatchObject({ missingProfiles: 1 });
   });
 
