@@ -1,53 +1,118 @@
+import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeliveriesLedger } from '../functions/adapters/deliveries-ledger.js';
+import { SnsMessaging } from '../functions/adapters/messaging.js';
 import { incidentStores } from '../functions/adapters/stores.js';
+import { StepFunctionsCallbacks } from '../functions/adapters/workflow.js';
 import { incidentIdSchema } from '../functions/domain/incident.js';
 import { systemClock } from '../functions/shared/clock.js';
+import { parseConfig } from '../functions/shared/config.js';
+import { pick } from '../functions/shared/environment.js';
+import { FactsVersionConflictError, IncidentNotFoundError } from '../functions/shared/errors.js';
+import { editFacts } from '../functions/steps/edit-facts.js';
+import { applyEditFlags, parseEditFlags, parseFactsFlags, UsageError } from './facts-flags.js';
 
 /**
- * `npm run incident -- note INCIDENT_ID "text" | close INCIDENT_ID | show INCIDENT_ID | deliveries INCIDENT_ID`,
- * as OPERATOR (env, default $USER). Notes go into the next update; a closed incident gets its final
- * report at the next update time; `deliveries` prints each notice's totals per channel and the ids of
- * the customers whose delivery is UNCERTAIN, to reconcile with the provider's records. Against the
- * twin by default; AWS_ENDPOINT_URL=, INCIDENTS_TABLE and DELIVERIES_TABLE for AWS.
+ * `npm run incident -- note | close | show | deliveries | facts | edit INCIDENT_ID ...`, as OPERATOR
+ * (env, default $USER). Notes go into the next update; a closed incident gets its final report at
+ * the next update time; `deliveries` prints each notice's totals per channel and the ids of the
+ * customers whose delivery is UNCERTAIN, to reconcile with the provider's records. `edit` saves a new
+ * version of the team's facts for the notices (one locale by flags, or whole locales from a JSON
+ * file), refused when someone saved since it read them; a notice waiting for approval is then
+ * redrafted and approvers asked again. `facts` prints a version as JSON. Against the twin by default;
+ * AWS_ENDPOINT_URL=, INCIDENTS_TABLE, DELIVERIES_TABLE, RESPONSE_TEAM_TOPIC_ARN and LOCALES for AWS.
  */
 const [command, rawId, ...rest] = process.argv.slice(2);
-const usage = 'usage: npm run incident -- note INCIDENT_ID "text" | close INCIDENT_ID | show INCIDENT_ID | deliveries INCIDENT_ID';
-const id = incidentIdSchema.safeParse(rawId);
-if (!command || !id.success) {
-  console.error(usage);
-  process.exit(2);
+const usage = [
+  'usage: npm run incident -- note INCIDENT_ID "text" | close INCIDENT_ID | show INCIDENT_ID | deliveries INCIDENT_ID',
+  '         | facts INCIDENT_ID [--version N]',
+  '         | edit INCIDENT_ID --locale LOCALE [--what TEXT] [--cause TEXT] [--measure TEXT]... [--advice TEXT]... [--remedy TEXT]...',
+  '                                            [--clear what|cause|measures|advice|remedies]...',
+  '         | edit INCIDENT_ID --file FACTS.json      (a JSON object { "<locale>": { whatHappened, cause, measures, advice, remedies } })',
+  'A list flag given at all replaces that whole list; locales not named keep their facts.',
+].join('\n');
+
+function fail(message: string, code = 2): never {
+  console.error(code === 2 ? `${message}\n${usage}` : message);
+  process.exit(code);
 }
+
+const id = incidentIdSchema.safeParse(rawId);
+if (!command || !id.success) fail(id.success ? 'no command given' : `not an incident id: ${JSON.stringify(rawId ?? '')}`);
+const incidentId = id.data;
 const endpoint = process.env.AWS_ENDPOINT_URL ?? `http://127.0.0.1:${process.env.BREACH_NOTICE_PORT ?? 4566}`;
-const client = new DynamoDBClient({
-  ...(endpoint !== '' ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-  region: process.env.AWS_REGION ?? 'us-east-1',
-});
-const doc = DynamoDBDocumentClient.from(client);
-const { incidents: repo, notices } = incidentStores(doc, process.env.INCIDENTS_TABLE ?? 'breach-notice-incidents', systemClock);
+const region = process.env.AWS_REGION ?? 'us-east-1';
+const clientOptions = { ...(endpoint !== '' ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}), region };
+// Facts are written through this client: an optional field left out must not fail the write.
+const doc = DynamoDBDocumentClient.from(new DynamoDBClient(clientOptions), { marshallOptions: { removeUndefinedValues: true } });
+const stores = incidentStores(doc, process.env.INCIDENTS_TABLE ?? 'breach-notice-incidents', systemClock);
 const operator = process.env.OPERATOR ?? process.env.USER ?? 'operator';
 
-if (command === 'note' && rest.join(' ').trim()) {
-  await repo.addProgressNote(id.data, operator, rest.join(' ').trim());
-  console.log(`note added to ${id.data}; it goes into the next update`);
-} else if (command === 'close') {
-  await repo.closeIncident(id.data, operator);
-  console.log(`${id.data} closed; the final report follows at the next update time`);
-} else if (command === 'show') {
-  const incident = await repo.getIncident(id.data);
-  console.log(JSON.stringify({ ...incident, timeline: await repo.listTimeline(id.data) }, null, 2));
-} else if (command === 'deliveries') {
-  const ledger = new DeliveriesLedger(doc, process.env.DELIVERIES_TABLE ?? 'breach-notice-deliveries', systemClock, 1);
-  const list = (await notices.listNotices(id.data)).sort((a, b) => a.sequence - b.sequence);
-  for (const notice of list) {
-    const ref = { incidentId: id.data, noticeId: notice.noticeId };
-    const uncertain = await ledger.uncertainRecipients(ref);
-    for (const [channel, totals] of Object.entries(await ledger.noticeTotals(ref))) {
-      console.log(JSON.stringify({ noticeId: notice.noticeId, channel, ...totals, uncertainCustomerIds: uncertain[channel] ?? [] }));
+try {
+  if (command === 'note' && rest.join(' ').trim()) {
+    await stores.incidents.addProgressNote(incidentId, operator, rest.join(' ').trim());
+    console.log(`note added to ${incidentId}; it goes into the next update`);
+  } else if (command === 'close') {
+    await stores.incidents.closeIncident(incidentId, operator);
+    console.log(`${incidentId} closed; the final report follows at the next update time`);
+  } else if (command === 'show') {
+    const incident = await stores.incidents.getIncident(incidentId);
+    console.log(JSON.stringify({ ...incident, timeline: await stores.incidents.listTimeline(incidentId) }, null, 2));
+  } else if (command === 'deliveries') {
+    const ledger = new DeliveriesLedger(doc, process.env.DELIVERIES_TABLE ?? 'breach-notice-deliveries', systemClock, 1);
+    const list = (await stores.notices.listNotices(incidentId)).sort((a, b) => a.sequence - b.sequence);
+    for (const notice of list) {
+      const ref = { incidentId, noticeId: notice.noticeId };
+      const uncertain = await ledger.uncertainRecipients(ref);
+      for (const [channel, totals] of Object.entries(await ledger.noticeTotals(ref))) {
+        console.log(JSON.stringify({ noticeId: notice.noticeId, channel, ...totals, uncertainCustomerIds: uncertain[channel] ?? [] }));
+      }
     }
+  } else if (command === 'facts') {
+    const { version } = parseFactsFlags(rest);
+    const found = version === undefined ? await stores.facts.latestFacts(incidentId) : await stores.facts.getFacts(incidentId, version);
+    if (!found) fail(version === undefined ? `${incidentId} has no facts yet: npm run incident -- edit ${incidentId} ...` : `${incidentId} has no facts version ${version}`, 1);
+    console.log(JSON.stringify(found, null, 2));
+  } else if (command === 'edit') {
+    const flags = parseEditFlags(rest);
+    let fileText: string | undefined;
+    if (flags.kind === 'file') {
+      try {
+        fileText = readFileSync(flags.path, 'utf8');
+      } catch (error) {
+        throw new UsageError(`cannot read ${flags.path}: ${(error as Error).message}`);
+      }
+    }
+    const { LOCALES } = parseConfig(pick('LOCALES'));
+    const latest = await stores.facts.latestFacts(incidentId);
+    const locales = applyEditFlags(flags, latest, fileText);
+    const messaging = new SnsMessaging(new SNSClient(clientOptions));
+    // The twin's topic unless told otherwise, as the table names above.
+    const topicArn = process.env.RESPONSE_TEAM_TOPIC_ARN ?? `arn:aws:sns:${region}:000000000000:breach-notice-response-team`;
+    const result = await editFacts(
+      { incidentId, author: operator, locales, expectedVersion: latest?.version ?? 0 },
+      {
+        ...stores,
+        workflow: new StepFunctionsCallbacks(new SFNClient(clientOptions)),
+        alertTeam: async (event, subject, message) => {
+          await messaging.publish(topicArn, subject, message, { event });
+        },
+        locales: LOCALES,
+      },
+    );
+    console.log(`facts of ${incidentId} saved as version ${result.version} by ${operator}`);
+    if (result.supersededRequests > 0) {
+      console.log(`${result.supersededRequests} pending approval request(s) taken back (${result.deliveredNow} told the workflow at once): the notice is redrafted and approvers are asked again`);
+    }
+    for (const gap of result.gaps) console.log(`gap between locales: ${gap}`);
+  } else {
+    fail(`unknown command or missing argument: ${command}`);
   }
-} else {
-  console.error(usage);
-  process.exit(2);
+} catch (error) {
+  if (error instanceof UsageError) fail(error.message);
+  if (error instanceof FactsVersionConflictError || error instanceof IncidentNotFoundError) fail(error.message, 1);
+  throw error;
 }
