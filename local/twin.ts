@@ -1,11 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CustomersRepository } from '../functions/adapters/customers-repository.js';
 import { DeliveriesLedger } from '../functions/adapters/deliveries-ledger.js';
+import { SnsMessaging } from '../functions/adapters/messaging.js';
 import { incidentStores } from '../functions/adapters/stores.js';
+import { StepFunctionsCallbacks } from '../functions/adapters/workflow.js';
 import { systemClock } from '../functions/shared/clock.js';
+import { editFacts } from '../functions/steps/edit-facts.js';
 import { operatorConsole } from './console/operator-console.js';
 import { alarmPatterns } from '../infra/alarm-patterns.js';
 import { appConfigSchema, type AppConfig } from '../infra/config.js';
@@ -109,7 +114,6 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
 function createEdgeLate(holder: { system?: LocalSystem }, sns: SnsRecorder, sesUrl: string, dynamodbUrl: string, config: AppConfig): Server {
   let edge: Server | undefined;
   const rules = alarmPatterns(config);
-  const consoleDoc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamodbUrl, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }));
   return createServer((req, res) => {
     if (!holder.system) {
       // SNS is needed during provisioning (CreateTopic); everything else waits for ready.
@@ -126,13 +130,33 @@ function createEdgeLate(holder: { system?: LocalSystem }, sns: SnsRecorder, sesU
       rules,
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
-      extra: operatorConsole({
-        workflow: holder.system.workflow,
-        ...incidentStores(consoleDoc, holder.system.tables.incidents, systemClock),
-        ledger: new DeliveriesLedger(consoleDoc, holder.system.tables.deliveries, systemClock, 1),
-        mailboxUrl: `${sesUrl}/`,
-      }),
+      extra: consoleFor(holder.system, config, sesUrl, dynamodbUrl),
     });
     edge.emit('request', req, res);
+  });
+}
+
+/**
+ * The operator console over the twin's stores. Facts are saved through the same edit step and
+ * adapters the deployed system uses: Step Functions and SNS through their endpoints, as the CLI does.
+ */
+function consoleFor(system: LocalSystem, config: AppConfig, sesUrl: string, dynamodbUrl: string) {
+  const common = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  // Facts are written through this client: an optional field left out must not fail the write.
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ ...common, endpoint: dynamodbUrl }), { marshallOptions: { removeUndefinedValues: true } });
+  const stores = incidentStores(doc, system.tables.incidents, systemClock);
+  const workflow = new StepFunctionsCallbacks(new SFNClient({ ...common, endpoint: system.sfnUrl }));
+  const messaging = new SnsMessaging(new SNSClient({ ...common, endpoint: system.env.AWS_ENDPOINT_URL_SNS }));
+  const alertTeam = async (event: string, subject: string, message: string) => {
+    await messaging.publish(system.responseTeamTopicArn, subject, message, { event });
+  };
+  return operatorConsole({
+    workflow: system.workflow,
+    ...stores,
+    ledger: new DeliveriesLedger(doc, system.tables.deliveries, systemClock, 1),
+    locales: config.locales,
+    operator: process.env.OPERATOR ?? process.env.USER ?? 'operator',
+    editFacts: (input) => editFacts(input, { ...stores, workflow, alertTeam, locales: config.locales }),
+    mailboxUrl: `${sesUrl}/`,
   });
 }

@@ -1,7 +1,11 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DeliveryLedgerPort } from '../../functions/domain/ports.js';
-import type { ApprovalStorePort, IncidentStorePort, NoticeStorePort } from '../../functions/domain/ports.js';
+import { factsFor, factsGaps, noticeFactsSchema, type FactsVersion, type NoticeFacts } from '../../functions/domain/facts.js';
+import type { Locale } from '../../functions/domain/locales.js';
+import type { ApprovalStorePort, DeliveryLedgerPort, FactsStorePort, IncidentStorePort, NoticeStorePort } from '../../functions/domain/ports.js';
 import { escapeHtml } from '../../functions/domain/preview.js';
+import { FactsVersionConflictError } from '../../functions/shared/errors.js';
+import type { EditInput, EditResult } from '../../functions/steps/edit-facts.js';
 import type { Execution, LocalWorkflow } from '../workflow-engine.js';
 import { renderStateGraph } from './state-graph.js';
 
@@ -11,6 +15,13 @@ export interface ConsoleDeps {
   notices: Pick<NoticeStorePort, 'listNotices'>;
   approvals: Pick<ApprovalStorePort, 'listApprovalRequests'>;
   ledger: Pick<DeliveryLedgerPort, 'noticeTotals'>;
+  facts: Pick<FactsStorePort, 'listFacts'>;
+  /** The locales notices are written in: one facts form each. */
+  locales: readonly Locale[];
+  /** Who saves from this console (the twin runs for one operator). */
+  operator: string;
+  /** The edit step (steps/edit-facts.ts) with its dependencies, as the twin wires it. */
+  editFacts: (input: EditInput) => Promise<EditResult>;
   mailboxUrl: string;
 }
 
@@ -18,35 +29,128 @@ const STYLE = `body{font-family:system-ui,sans-serif;margin:1.5rem 2rem;color:#2
 .status-RUNNING{color:#0a58ca}.status-SUCCEEDED{color:#198754}.status-FAILED,.status-TIMED_OUT,.status-ABORTED{color:#dc3545}
 .state-graph{max-width:100%;height:auto;border:1px solid #eee}.state rect{fill:#f6f6f6;stroke:#999}.state text{font-size:12px;fill:#333}
 .state.visited rect{fill:#d1e7dd;stroke:#198754}.state.failed rect{fill:#f8d7da;stroke:#dc3545}.state.current rect{fill:#cfe2ff;stroke:#0a58ca;stroke-width:3}
-.edge{fill:none;stroke:#888;stroke-width:1.2}.edge.catch{stroke:#dc3545;stroke-dasharray:4 3;opacity:.5}marker path{fill:#888}.cols{display:flex;gap:2rem;flex-wrap:wrap}`;
+.edge{fill:none;stroke:#888;stroke-width:1.2}.edge.catch{stroke:#dc3545;stroke-dasharray:4 3;opacity:.5}marker path{fill:#888}.cols{display:flex;gap:2rem;flex-wrap:wrap}
+form.facts{border:1px solid #ddd;padding:.5rem 1rem;margin:0 0 1rem;max-width:44rem}form.facts label{display:block;margin:.4rem 0;font-size:.9rem}
+form.facts textarea{display:block;width:100%;font:inherit}.notice{background:#d1e7dd;padding:.4rem .7rem}.gaps{color:#b02a37}`;
 
-function page(res: ServerResponse, title: string, body: string, refresh = true): void {
+// Forms post only to this console; nothing may frame it (a framed form is a click away from a save).
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const CSRF_COOKIE = 'breach_notice_console';
+const MAX_FORM_BYTES = 256 * 1024;
+/** The edge listens on loopback; a Host naming anything else is a rebound DNS name, not the operator. */
+const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?$/i;
+
+function page(res: ServerResponse, title: string, body: string, options: { refresh?: boolean; status?: number; cookie?: string } = {}): void {
   res
-    .writeHead(200, {
+    .writeHead(options.status ?? 200, {
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:",
+      'content-security-policy': CSP,
+      ...(options.cookie ? { 'set-cookie': options.cookie } : {}),
     })
     .end(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8">${refresh ? '<meta http-equiv="refresh" content="3">' : ''}<title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>`,
+      `<!doctype html><html lang="en"><head><meta charset="utf-8">${options.refresh ? '<meta http-equiv="refresh" content="3">' : ''}<title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>`,
     );
 }
 
+function refuse(res: ServerResponse, status: number, message: string, back?: string): void {
+  page(res, 'breach-notice: refused', `<h1>${status}</h1><p>${escapeHtml(message)}</p>${back ? `<p><a href="${escapeHtml(back)}">Back to the incident</a></p>` : ''}`, { status });
+}
+
 const currentState = (e: Execution) => (e.status === 'RUNNING' ? e.events.filter((ev) => ev.type === 'StateEntered').at(-1)?.stateName : undefined);
-const time = (d?: Date | number) => (d === undefined ? '' : new Date(d).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z'));
+const time = (d?: Date | number | string) => (d === undefined ? '' : new Date(d).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z'));
+const incidentPath = (name: string) => `/incidents/${encodeURIComponent(name)}`;
+
+function cookieValue(req: IncomingMessage, name: string): string | undefined {
+  for (const part of String(req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+function sameSecret(value: string | null | undefined, secret: string): boolean {
+  if (!value) return false;
+  const a = Buffer.from(value);
+  const b = Buffer.from(secret);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** A request from a page of this console (its Host is checked for every route): the same origin, when the browser names one. */
+function fromThisConsole(req: IncomingMessage): boolean {
+  const host = String(req.headers.host ?? '');
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== `http://${host}`) return false;
+  const site = req.headers['sec-fetch-site'];
+  return site === undefined || site === 'same-origin' || site === 'none';
+}
+
+async function readForm(req: IncomingMessage): Promise<URLSearchParams | 'too-large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_FORM_BYTES) return 'too-large';
+    chunks.push(chunk);
+  }
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+}
+
+/** The form's fields as facts: empty text fields are left out, lists are one entry per non-blank line. */
+function factsFromForm(form: URLSearchParams): Record<string, unknown> {
+  const text = (name: string) => form.get(name)?.trim() || undefined;
+  const lines = (name: string) => (form.get(name) ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const whatHappened = text('whatHappened');
+  const cause = text('cause');
+  return { ...(whatHappened ? { whatHappened } : {}), ...(cause ? { cause } : {}), measures: lines('measures'), advice: lines('advice'), remedies: lines('remedies') };
+}
+
+/** The newest version that changed `locale`'s facts (what its author and time on the form refer to). */
+function lastChange(versions: FactsVersion[], locale: Locale): FactsVersion | undefined {
+  let found: FactsVersion | undefined;
+  let previous = JSON.stringify(factsFor(undefined, locale));
+  for (const v of versions) {
+    const current = JSON.stringify(factsFor(v, locale));
+    if (current !== previous) found = v;
+    previous = current;
+  }
+  return found;
+}
+
+function factsForm(name: string, locale: Locale, facts: NoticeFacts, expectedVersion: number, changed: FactsVersion | undefined, csrf: string): string {
+  const area = (field: string, label: string, value: string, rows: number) =>
+    `<label>${label}<textarea name="${field}" rows="${rows}" lang="${locale}">${escapeHtml(value)}</textarea></label>`;
+  return (
+    `<form class="facts" method="post" action="${escapeHtml(`${incidentPath(name)}/facts`)}">` +
+    `<h3>${locale}</h3><p>${changed ? `Version ${changed.version} by ${escapeHtml(changed.author)} at ${time(changed.at)}` : 'Nothing written in this language yet'}</p>` +
+    `<input type="hidden" name="csrf" value="${escapeHtml(csrf)}"><input type="hidden" name="locale" value="${locale}"><input type="hidden" name="expectedVersion" value="${expectedVersion}">` +
+    area('whatHappened', 'What happened', facts.whatHappened ?? '', 3) +
+    area('cause', 'Cause', facts.cause ?? '', 2) +
+    area('measures', 'What we have done (one per line)', facts.measures.join('\n'), 4) +
+    area('advice', 'What customers should do, beyond the advice for their data (one per line)', facts.advice.join('\n'), 3) +
+    area('remedies', 'Remedies and compensation (one per line)', facts.remedies.join('\n'), 3) +
+    `<button type="submit">Save ${locale} as version ${expectedVersion + 1}</button></form>`
+  );
+}
 
 /**
  * The operator console of the local twin, like the Step Functions console but for incidents: the
  * incidents with their executions, and per incident its state graph, history, pending approvals,
- * delivery counts and timeline. Read-only; ids and counts, no customer data.
+ * delivery counts, timeline and the team's facts for the notices. Read-only but for saving facts,
+ * which needs this console's own secret (cookie and form field) from a loopback same-origin page;
+ * ids and counts, no customer data.
  */
 export function operatorConsole(deps: ConsoleDeps) {
+  // One per console process: a page of this console is the only way to learn it.
+  const csrf = randomBytes(32).toString('base64url');
+  const csrfCookie = `${CSRF_COOKIE}=${csrf}; Path=/; HttpOnly; SameSite=Strict`;
+
   const list = async (res: ServerResponse) => {
     const executions = [...deps.workflow.executions.values()].sort((a, b) => b.startDate.getTime() - a.startDate.getTime());
     const rows = await Promise.all(
       executions.map(async (e) => {
         const incident = await deps.incidents.getIncident(e.name).catch(() => undefined);
-        return `<tr><td><a href="/incidents/${encodeURIComponent(e.name)}">${escapeHtml(e.name)}</a></td><td class="status-${e.status}">${e.status}</td><td>${escapeHtml(incident?.title ?? '')}</td><td>${escapeHtml(incident?.severity ?? '')}</td><td>${incident?.impact?.affectedCustomers ?? ''}</td><td>${escapeHtml(currentState(e) ?? '')}</td><td>${time(e.startDate)}</td></tr>`;
+        return `<tr><td><a href="${incidentPath(e.name)}">${escapeHtml(e.name)}</a></td><td class="status-${e.status}">${e.status}</td><td>${escapeHtml(incident?.title ?? '')}</td><td>${escapeHtml(incident?.severity ?? '')}</td><td>${incident?.impact?.affectedCustomers ?? ''}</td><td>${escapeHtml(currentState(e) ?? '')}</td><td>${time(e.startDate)}</td></tr>`;
       }),
     );
     page(
@@ -56,10 +160,31 @@ export function operatorConsole(deps: ConsoleDeps) {
         `<table><tr><th>Incident (execution)</th><th>Status</th><th>Alarm</th><th>Severity</th><th>Customers</th><th>Current state</th><th>Started</th></tr>${
           rows.join('') || '<tr><td colspan="7">No incident yet: <code>npm run alarm -- guardduty</code></td></tr>'
         }</table>`,
+      { refresh: true },
     );
   };
 
-  const detail = async (res: ServerResponse, e: Execution) => {
+  const factsSection = async (name: string, saved: URLSearchParams) => {
+    const versions = await deps.facts.listFacts(name);
+    const latest = versions.at(-1);
+    const expected = latest?.version ?? 0;
+    const gaps = factsGaps(latest, deps.locales);
+    const savedVersion = /^\d{1,9}$/.test(saved.get('saved') ?? '') ? saved.get('saved') : undefined;
+    const superseded = Number(/^\d{1,4}$/.test(saved.get('superseded') ?? '') ? saved.get('superseded') : 0);
+    const history = [...versions]
+      .reverse()
+      .map((v) => `<tr><td>${v.version}</td><td>${escapeHtml(v.author)}</td><td>${time(v.at)}</td><td>${escapeHtml(Object.keys(v.locales).join(', '))}</td></tr>`);
+    return (
+      `<h2 id="facts">Facts for the notices</h2>` +
+      (savedVersion ? `<p class="notice">Version ${savedVersion} saved.${superseded > 0 ? ` ${superseded} pending approval request(s) taken back: the notice is redrafted and approvers are asked again.` : ''}</p>` : '') +
+      `<p>${latest ? `Version ${latest.version} by ${escapeHtml(latest.author)} at ${time(latest.at)}.` : 'Nothing written yet: the notices say only what the alarm tells.'} What the team writes here goes into every notice drafted from now on, in each language as written here.</p>` +
+      (gaps.length > 0 ? `<p class="gaps">The languages disagree: ${gaps.map(escapeHtml).join('; ')}</p>` : '') +
+      deps.locales.map((locale) => factsForm(name, locale, factsFor(latest, locale), expected, lastChange(versions, locale), csrf)).join('') +
+      `<h3>Versions</h3><table><tr><th>Version</th><th>By</th><th>At</th><th>Languages</th></tr>${history.join('') || '<tr><td colspan="4">none yet</td></tr>'}</table>`
+    );
+  };
+
+  const detail = async (res: ServerResponse, e: Execution, query: URLSearchParams) => {
     const definition = JSON.parse(deps.workflow.definitionText) as Parameters<typeof renderStateGraph>[0];
     const visited = new Set(e.events.filter((ev) => ev.type === 'StateEntered').map((ev) => ev.stateName!));
     const failed = new Set(e.events.filter((ev) => ev.type === 'StateFailed').map((ev) => ev.stateName!));
@@ -82,34 +207,68 @@ export function operatorConsole(deps: ConsoleDeps) {
     const timeline = incident
       ? (await deps.incidents.listTimeline(e.name)).sort((a, b) => a.at.localeCompare(b.at)).map((t) => `<tr><td>${escapeHtml(t.at)}</td><td>${escapeHtml(t.action)}</td><td>${escapeHtml(t.actor)}</td></tr>`)
       : [];
+    // No automatic refresh here: it would throw away facts being typed.
     page(
       res,
       `breach-notice: ${e.name}`,
-      `<p><a href="/">All incidents</a> · <a href="${escapeHtml(deps.mailboxUrl)}">Mailbox</a></p>` +
+      `<p><a href="/">All incidents</a> · <a href="${incidentPath(e.name)}">Refresh</a> · <a href="${escapeHtml(deps.mailboxUrl)}">Mailbox</a></p>` +
         `<h1>${escapeHtml(e.name)} <span class="status-${e.status}">${e.status}</span></h1>` +
         `<p>${escapeHtml(incident?.title ?? '')}${incident ? ` · severity ${incident.severity} · scope ${incident.scope} · ${incident.impact?.affectedCustomers ?? 0} customers · ${incident.status}` : ''}${e.error ? ` · error ${escapeHtml(e.error)}` : ''}</p>` +
         `<div class="cols"><div><h2>Graph</h2>${graph}</div><div>` +
         `<h2>Pending approvals</h2><table><tr><th>Notice</th><th>Tier</th><th>Expires</th></tr>${pending.join('') || '<tr><td colspan="3">none</td></tr>'}</table>` +
+        (incident ? await factsSection(e.name, query) : '') +
         `<h2>Deliveries</h2><table><tr><th>Notice</th><th>Channel</th><th>Sent</th><th>Failed</th><th>Retryable</th><th>Uncertain</th><th>Provider calls</th></tr>${deliveryRows.join('') || '<tr><td colspan="7">none yet</td></tr>'}</table>` +
         `<h2>Timeline</h2><table><tr><th>At</th><th>Action</th><th>By</th></tr>${timeline.join('')}</table>` +
         `<h2>Execution history</h2><table><tr><th>#</th><th>Time</th><th>Type</th><th>State</th><th>Error</th></tr>${history.join('')}</table></div></div>`,
+      { cookie: csrfCookie },
     );
+  };
+
+  /** Saves one locale's facts as a new version; every refusal changes nothing. */
+  const saveFacts = async (req: IncomingMessage, res: ServerResponse, name: string) => {
+    const back = `${incidentPath(name)}#facts`;
+    if (!fromThisConsole(req)) return refuse(res, 403, 'Facts are saved only from a page of this console.');
+    const form = await readForm(req);
+    if (form === 'too-large') return refuse(res, 413, `The form is larger than ${MAX_FORM_BYTES / 1024} KiB.`, back);
+    if (!sameSecret(cookieValue(req, CSRF_COOKIE), csrf) || !sameSecret(form.get('csrf'), csrf)) {
+      return refuse(res, 403, 'This form did not come from this console (its security token is missing or stale): reload the incident page and save again.', back);
+    }
+    const locale = deps.locales.find((l) => l === form.get('locale'));
+    if (!locale) return refuse(res, 400, `Notices are written in ${deps.locales.join(', ')} only.`, back);
+    const expected = form.get('expectedVersion') ?? '';
+    if (!/^\d{1,9}$/.test(expected)) return refuse(res, 400, 'The form names no version it was read at: reload the incident page.', back);
+    const parsed = noticeFactsSchema.safeParse(factsFromForm(form));
+    if (!parsed.success) {
+      return refuse(res, 400, `Nothing saved: ${parsed.error.issues.map((i) => `${[locale, ...i.path.map(String)].join('.')}: ${i.message}`).join('; ')}`, back);
+    }
+    try {
+      const result = await deps.editFacts({ incidentId: name, author: deps.operator, locales: { [locale]: parsed.data }, expectedVersion: Number(expected) });
+      res.writeHead(303, { location: `${incidentPath(name)}?saved=${result.version}&superseded=${result.supersededRequests}#facts`, 'cache-control': 'no-store' }).end();
+    } catch (error) {
+      if (error instanceof FactsVersionConflictError) return refuse(res, 409, `Nothing saved: ${error.message}. Copy your text, reload the incident page and edit the newer version.`, back);
+      throw error;
+    }
   };
 
   /** Handles console routes; returns false for anything else so the edge can answer it. */
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
-    if (req.method !== 'GET') return false;
-    const path = (req.url ?? '/').split('?')[0]!;
-    if (path === '/' || path === '/index.html') return list(res), true;
-    const match = /^\/incidents\/([^/]+)$/.exec(path);
-    if (!match) return false;
-    const name = decodeURIComponent(match[1]!);
+    const [path = '/', search = ''] = (req.url ?? '/').split('?');
+    const incidentRoute = /^\/incidents\/([^/]+)(\/facts)?$/.exec(path);
+    const isList = req.method === 'GET' && (path === '/' || path === '/index.html');
+    const isPage = req.method === 'GET' && !!incidentRoute && !incidentRoute[2];
+    const isSave = req.method === 'POST' && !!incidentRoute?.[2];
+    if (!isList && !isPage && !isSave) return false;
+    // Pages carry the form secret: a rebound DNS name must not read them either.
+    if (!LOOPBACK_HOST.test(String(req.headers.host ?? ''))) return refuse(res, 403, 'The console answers on its loopback address only.'), true;
+    if (isList) return await list(res), true;
+    const name = decodeURIComponent(incidentRoute![1]!);
     const execution = [...deps.workflow.executions.values()].find((e) => e.name === name);
     if (!execution) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`No incident ${name}`);
       return true;
     }
-    await detail(res, execution);
+    if (isSave) await saveFacts(req, res, name);
+    else await detail(res, execution, new URLSearchParams(search));
     return true;
   };
 }
