@@ -64,6 +64,8 @@ export class FactsStore implements FactsStorePort {
   }
 }
 
-function toVersion({ pk: _p, sk: _s, type: _t, ...version }: Record<string, unknown>): FactsVersion {
-  return version as unknown as FactsVersion;
+/** The record in its own field order (an item's attributes come back in any order). */
+function toVersion(item: Record<string, unknown>): FactsVersion {
+  const { incidentId, version, author, at, locales } = item as unknown as FactsVersion;
+  return { incidentId, version, author, at, locales };
 }
