@@ -94,9 +94,10 @@ describe('npm run incident -- edit: flags', () => {
     // Prepare
     const flags = parseEditFlags(['--file', 'facts.json']);
     // Act
-    const results = ['{', '{"fr":{}}', '{"en":{"measures":"one"}}', '{}'].map((text) => {
+    const results = ['{', '{"fr":{}}', '{"en":{"measures":"one"}}', '{}'].map((text): string[] => {
       try {
-        return applyEditFlags(flags, latest, text);
+        applyEditFlags(flags, latest, text);
+        return [];
       } catch (error) {
         return (error as Error).message.split('\n');
       }
