@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FactsStore } from '../../functions/adapters/facts-store.js';
 import { systemClock } from '../../functions/shared/clock.js';
@@ -165,6 +166,29 @@ describe('the operator console: facts for the notices', () => {
     expect(long.text).toContain('zh-CN.cause:');
     expect(await facts.listFacts(incidentId)).toEqual(before);
   });
+
+  it('in headless Chromium (cookies, CSP and the redirect as a browser applies them) a typed edit saves and shows', async () => {
+    // Prepare
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    });
+    const before = (await facts.latestFacts(incidentId))!.version;
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${twin.edgeUrl}/incidents/${incidentId}`);
+      const form = page.locator('form.facts', { has: page.locator('input[name="locale"][value="en"]') });
+      // Act
+      await form.locator('textarea[name="remedies"]').fill('A year of credit monitoring\nA new card at no cost');
+      await form.getByRole('button').click();
+      await page.waitForURL(/saved=/);
+      // Assess
+      expect(await page.locator('p.notice').textContent()).toMatch(new RegExp(`^Version ${before + 1} saved\\.`));
+      expect((await facts.latestFacts(incidentId))?.locales.en?.remedies).toEqual(['A year of credit monitoring', 'A new card at no cost']);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 
   it('a save of one locale keeps the others; the new version carries both', async () => {
     // Prepare
