@@ -1,4 +1,5 @@
 import { catalogues, supportedLocales, type Locale } from './locales.js';
+import { noticeLayout, PERSONAL_FIELDS, type NoticeContent, type NoticeKind, type TextField } from './notice.js';
 import { escapeHtml } from './preview.js';
 
 /**
@@ -9,9 +10,12 @@ import { escapeHtml } from './preview.js';
  * would escape the text part and subject too. So every variable is inserted raw (`{{{x}}}`): the
  * text part and subject take plain values, the HTML part takes the values under `html` (or named
  * `...Html`), escaped by `htmlEscaped`. SES and the twin then render the same bytes.
+ *
+ * Customer notices carry no images, no tracking pixels and no links we rewrite: mail clients link
+ * the addresses in the text themselves.
  */
-export const noticeKinds = ['first-notice', 'update', 'final-report'] as const;
-export type TemplateKind = (typeof noticeKinds)[number];
+export const templateKinds = ['first-notice', 'update', 'closing', 'final-report'] as const;
+export type TemplateKind = (typeof templateKinds)[number];
 
 export interface EmailTemplate {
   name: string;
@@ -32,86 +36,107 @@ export function htmlEscaped<T>(value: T): T {
   return value;
 }
 
-const htmlVars = { customerName: '{{{customerNameHtml}}}', affectedData: '{{{affectedDataHtml}}}', nextUpdate: '{{{html.nextUpdate}}}', incidentId: '{{{html.incidentId}}}' };
-const textVars = { customerName: '{{{customerName}}}', affectedData: '{{{affectedData}}}', nextUpdate: '{{{nextUpdate}}}', incidentId: '{{{incidentId}}}' };
-type Vars = typeof htmlVars;
+const personal = new Set<string>(PERSONAL_FIELDS);
 
-/** The catalogue's sentences with template variables as their values. */
-function noticeBody(locale: Locale, v: Vars) {
-  const e = catalogues[locale].noticeEmail;
+/**
+ * A notice's template data shared by every recipient: the stored wording, plain for the text part and
+ * subject, escaped under `html` for the HTML part. The per-customer fields come with each recipient.
+ */
+export function noticeTemplateData(content: NoticeContent): Record<string, unknown> {
+  const shared = Object.fromEntries(Object.entries(content).filter(([field]) => !personal.has(field)));
+  return { ...shared, html: htmlEscaped(shared) };
+}
+
+/**
+ * One recipient's fields, from their personalised notice: flat keys (`greeting`, `greetingHtml`, ...),
+ * so a per-destination merge never replaces the shared `html` object. The SMS is not the email's.
+ */
+export function recipientTemplateData(personalised: NoticeContent): Record<string, string> {
+  const data: Record<string, string> = {};
+  for (const field of PERSONAL_FIELDS) {
+    const value = personalised[field];
+    if (field === 'sms' || value === null) continue;
+    data[field] = value;
+    data[`${field}Html`] = escapeHtml(value);
+  }
+  return data;
+}
+
+/** Where a field's value sits: per recipient (flat) or shared (under `html` for the HTML part). */
+function variable(field: TextField, part: 'html' | 'text'): string {
+  if (part === 'text') return field;
+  return personal.has(field) ? `${field}Html` : `html.${field}`;
+}
+
+/** Which fields hold several paragraphs or items; typed so a new field must be placed here. */
+const IS_LIST: Record<TextField, boolean> = {
+  greeting: false, headline: false, apology: false, changes: true, whatHappened: false, yourData: false, account: true, cause: true,
+  actionsTaken: true, customerSteps: true, remedies: true, contact: true, nextUpdate: false, thanks: true, signature: false, footer: false,
+};
+
+/** The notice's blocks (`noticeLayout`) as Handlebars: the two parts say the same, block for block. */
+function noticeBody(kind: NoticeKind, locale: Locale, part: 'html' | 'text'): string {
+  const headings = catalogues[locale].noticeEmail;
+  const html = part === 'html';
+  return noticeLayout(kind)
+    .map((block) => {
+      const heading = block.heading ? (html ? `<h2>${escapeHtml(headings[block.heading])}</h2>\n` : `${headings[block.heading]}\n`) : '';
+      const fields = block.fields.map((field) => {
+        const v = variable(field, part);
+        // Handlebars drops a newline after a block tag alone on its line: the second one makes the blank line.
+        if (block.as === 'list') return html ? `<ul>{{#each ${v}}}<li>{{{this}}}</li>{{/each}}</ul>\n` : `{{#each ${v}}}- {{{this}}}\n{{/each}}\n\n`;
+        const p = html ? (block.as === 'small' ? '<p style="font-size:small;color:#555">{{{X}}}</p>\n' : '<p>{{{X}}}</p>\n') : '{{{X}}}\n\n';
+        return IS_LIST[field] ? `{{#each ${v}}}${p.replace('X', 'this')}{{/each}}` : p.replace('X', v);
+      });
+      const body = `${heading}${fields.join('')}`;
+      return block.optional ? `{{#if ${variable(block.fields[0]!, part)}}}${body}{{/if}}` : body;
+    })
+    .join('');
+}
+
+/** A whole HTML document: `lang` lets screen readers and translators know the language. */
+function htmlDocument(locale: Locale, title: string, body: string): string {
+  return [
+    '<!doctype html>',
+    `<html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title></head>`,
+    `<body style="font-family:sans-serif;line-height:1.5;max-width:40em">`,
+    body.trimEnd(),
+    '</body></html>',
+  ].join('\n');
+}
+
+function noticeTemplate(kind: NoticeKind, locale: Locale, prefix: string): EmailTemplate {
   return {
-    greeting: e.greeting({ customerName: v.customerName }),
-    yourData: e.yourData({ affectedData: v.affectedData }),
-    happened: e.happened,
-    done: e.done,
-    todo: e.todo,
-    contact: e.contact,
-    next: e.next({ nextUpdate: v.nextUpdate }),
-    footer: e.footer({ incidentId: v.incidentId }),
+    name: templateName(prefix, kind, locale),
+    subject: '{{{subject}}}',
+    html: htmlDocument(locale, '{{{html.subject}}}', noticeBody(kind, locale, 'html')),
+    text: noticeBody(kind, locale, 'text'),
   };
 }
 
 function reportBody(locale: Locale, incidentId: string) {
   const r = catalogues[locale].finalReport;
-  return { ...r, subject: r.subject({ incidentId: textVars.incidentId, title: '{{{title}}}' }), intro: r.intro({ incidentId }) };
-}
-
-function noticeTemplate(kind: 'first-notice' | 'update', locale: Locale, prefix: string): EmailTemplate {
-  // The catalogue's words are text like any other: escaped for the HTML part (the variables pass unchanged).
-  const h = htmlEscaped(noticeBody(locale, htmlVars));
-  const t = noticeBody(locale, textVars);
-  const list = (key: string) => `<ul>{{#each html.${key}}}<li>{{{this}}}</li>{{/each}}</ul>`;
-  const textList = (key: string) => `{{#each ${key}}}- {{{this}}}\n{{/each}}`;
-  return {
-    name: templateName(prefix, kind, locale),
-    subject: '{{{subject}}}',
-    html: [
-      `<p>${h.greeting}</p>`,
-      '<p>{{{html.headline}}}</p>',
-      `<h3>${h.happened}</h3><p>{{{html.whatHappened}}}</p>`,
-      `<p><strong>${h.yourData}</strong></p>`,
-      `<h3>${h.done}</h3>${list('actionsTaken')}`,
-      `<h3>${h.todo}</h3>${list('customerSteps')}`,
-      `<h3>${h.contact}</h3><p>{{{html.contact}}}</p>`,
-      `<p>${h.next}</p>`,
-      `<p><small>${h.footer}</small></p>`,
-    ].join('\n'),
-    text: [
-      t.greeting,
-      '',
-      '{{{headline}}}',
-      '',
-      `${t.happened}:`,
-      '{{{whatHappened}}}',
-      '',
-      t.yourData,
-      '',
-      `${t.done}:`,
-      textList('actionsTaken'),
-      `${t.todo}:`,
-      textList('customerSteps'),
-      `${t.contact}: {{{contact}}}`,
-      '',
-      t.next,
-      '',
-      t.footer,
-    ].join('\n'),
-  };
+  return { ...r, subject: r.subject({ incidentId: '{{{incidentId}}}', title: '{{{title}}}' }), intro: r.intro({ incidentId }) };
 }
 
 function reportTemplate(locale: Locale, prefix: string): EmailTemplate {
-  const h = htmlEscaped(reportBody(locale, htmlVars.incidentId));
-  const t = reportBody(locale, textVars.incidentId);
+  // The catalogue's words are text like any other: escaped for the HTML part (the variables pass unchanged).
+  const h = htmlEscaped(reportBody(locale, '{{{html.incidentId}}}'));
+  const t = reportBody(locale, '{{{incidentId}}}');
   const list = (tag: 'ul' | 'ol', key: string) => `<${tag}>{{#each html.${key}}}<li>{{{this}}}</li>{{/each}}</${tag}>`;
   return {
     name: templateName(prefix, 'final-report', locale),
     subject: t.subject,
-    html: [
-      `<p>${h.intro}</p>`,
-      `<h3>${h.counts}</h3>${list('ul', 'deliveryLines')}`,
-      `<h3>${h.notices}</h3>${list('ul', 'noticeLines')}`,
-      `<h3>${h.timeline}</h3>${list('ol', 'timelineLines')}`,
-    ].join('\n'),
+    html: htmlDocument(
+      locale,
+      h.intro,
+      [
+        `<p>${h.intro}</p>`,
+        `<h3>${h.counts}</h3>${list('ul', 'deliveryLines')}`,
+        `<h3>${h.notices}</h3>${list('ul', 'noticeLines')}`,
+        `<h3>${h.timeline}</h3>${list('ol', 'timelineLines')}`,
+      ].join('\n'),
+    ),
     text: [
       t.intro,
       '',
@@ -130,6 +155,7 @@ export function allEmailTemplates(prefix: string): EmailTemplate[] {
   return supportedLocales.flatMap((locale) => [
     noticeTemplate('first-notice', locale, prefix),
     noticeTemplate('update', locale, prefix),
+    noticeTemplate('closing', locale, prefix),
     reportTemplate(locale, prefix),
   ]);
 }

@@ -1,50 +1,99 @@
-import { htmlEscaped } from './email-templates.js';
+import { emptyFacts, type NoticeFacts } from './facts.js';
 import type { AlarmSource, ImpactSummary } from './incident.js';
+import { datesAnywhere } from './local-time.js';
 import { catalogues, dataCategoryLabel, type Locale } from './locales.js';
-import type { Advice } from './locales/catalogue.js';
+import type { Advice, NoticeEmailTexts } from './locales/catalogue.js';
+import { smsSegments, type SmsSize } from './sms-segments.js';
+import { BreachNoticeError } from '../shared/errors.js';
 
-export type NoticeKind = 'first-notice' | 'update';
+export type NoticeKind = 'first-notice' | 'update' | 'closing';
 
-/** The approved wording of one notice in one locale: the incident-wide part of the template data. */
+/**
+ * The approved wording of one notice in one locale, as stored and shown to approvers. Free of
+ * customer data: the sentences that differ per customer (`PERSONAL_FIELDS`) hold placeholders that
+ * `personaliseNotice` fills for each one at sending, from the instants kept here.
+ */
 export interface NoticeContent {
+  kind: NoticeKind;
+  /** The incident's first sighting and the promised next update, for each customer's local time. */
+  firstSeenAt: string;
+  nextUpdateAt: string | null;
   subject: string;
+  greeting: string;
   headline: string;
+  apology: string;
+  /** An update's changes since the last notice sent; empty in other kinds. */
+  changes: string[];
   whatHappened: string;
+  yourData: string;
+  /** The team's own account of what happened, when written. */
+  account: string[];
+  /** The cause or that it is being investigated; empty only in a closing notice that names none. */
+  cause: string[];
   actionsTaken: string[];
   customerSteps: string[];
-  contact: string;
-  nextUpdate: string;
-  /** SMS body; `{affectedData}` (`SMS_AFFECTED_DATA`) is replaced per customer. */
+  /** Empty when the team offers none: the section is left out. */
+  remedies: string[];
+  contact: string[];
+  /** Null in the closing notice, which promises no more. */
+  nextUpdate: string | null;
+  /** The closing notice's thanks; empty in other kinds. */
+  thanks: string[];
+  signature: string;
+  footer: string;
   sms: string;
-  /** The fields the email's HTML part shows, HTML-escaped (operator notes are free text). */
-  html: NoticeHtml;
 }
-
-export type NoticeHtml = Pick<NoticeContent, 'headline' | 'whatHappened' | 'actionsTaken' | 'customerSteps' | 'contact' | 'nextUpdate'> & { incidentId: string };
 
 export interface CompanyProfile {
   name: string;
+  /** Where customers write to: an email address, or any other contact. */
   contact: string;
   incidentPageUrl: string;
+  supportHotline?: string;
+  questionFormUrl?: string;
 }
-
-/** Stored in the approved SMS text (approvers see it as is); each customer's data replaces it at sending. */
-export const SMS_AFFECTED_DATA = '{affectedData}';
 
 export interface DraftInput {
   kind: NoticeKind;
+  /** 1-based position among the incident's notices; update n has sequence n + 1. */
   sequence: number;
-  incident: {
-    incidentId: string;
-    source: AlarmSource;
-    firstSeenAt: string;
-    impact: ImpactSummary;
-  };
-  /** Operator-entered progress notes since the last notice, oldest first. */
-  progressNotes: string[];
+  incident: { incidentId: string; source: AlarmSource; firstSeenAt: string; impact: ImpactSummary };
+  /** This locale's current facts from the team. */
+  facts: NoticeFacts;
+  /** This locale's facts as they stood in the last notice sent; undefined for the first notice. */
+  previousFacts?: NoticeFacts;
   company: CompanyProfile;
-  nextUpdateAt: string;
+  /** When the next update comes; null for the closing notice. */
+  nextUpdateAt: string | null;
 }
+
+/** What a sentence about one customer needs; nothing else about them reaches the wording. */
+export interface NoticeReader {
+  name: string;
+  dataCategories: string[];
+  /** IANA zone, from `resolveTimeZone`. */
+  timeZone: string;
+}
+
+/** Stand-ins in the stored wording, each replaced by one customer's own value at sending. */
+const PLACEHOLDERS = {
+  customerName: '{customerName}',
+  affectedData: '{affectedData}',
+  firstSeenAt: '{firstSeenAt}',
+  nextUpdateAt: '{nextUpdateAt}',
+  firstSeenDay: '{firstSeenDay}',
+} as const;
+type PlaceholderValues = Record<keyof typeof PLACEHOLDERS, string>;
+
+/** The fields that hold placeholders: the only ones sent per customer. */
+export const PERSONAL_FIELDS = ['greeting', 'whatHappened', 'yourData', 'nextUpdate', 'sms'] as const;
+type PersonalField = (typeof PERSONAL_FIELDS)[number];
+
+/** Even the shortest SMS of a locale is longer than two segments (a very long company name or URL). */
+export class SmsTooLongError extends BreachNoticeError {}
+
+/** The most an SMS may cost per customer: a notice is never worth a third segment. */
+const SMS_MAX_SEGMENTS = 2;
 
 const sensitive = new Set(['password', 'payment_card', 'bank_account', 'government_id', 'crypto_assets', 'api_keys']);
 
@@ -59,58 +108,225 @@ function stepsFor(categories: string[], advice: Advice): string[] {
   return steps;
 }
 
-/** Drafts the wording for one locale. Plain words; approvers review it before anyone sees it. */
+const isEmail = (value: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value);
+
+/**
+ * Drafts the wording for one locale. Whole sentences from the catalogue, the team's facts inserted
+ * whole, apology first; approvers review it before anyone sees it.
+ */
 export function draftNotice(input: DraftInput, locale: Locale): NoticeContent {
-  const { incident, company } = input;
+  const { incident, company, facts, kind } = input;
   const c = catalogues[locale];
   const t = c.notice;
-  const when = c.formatTime(incident.firstSeenAt);
-  const nextUpdate = c.formatTime(input.nextUpdateAt);
+  const end = c.endSentence;
   const categories = Object.keys(incident.impact.byDataCategory).sort();
-  const data = affectedDataText(categories, locale);
-  const first = input.kind === 'first-notice';
-
-  const whatHappened = t.whatHappened({ when, source: incident.source, customers: incident.impact.affectedCustomers, data });
-  const actionsTaken = [t.responseTeamAlerted, ...input.progressNotes];
-  if (!first && input.progressNotes.length === 0) actionsTaken.push(t.nothingNew);
-  const contact = t.contact(company);
-  const subject = first ? t.firstSubject({ company: company.name }) : t.updateSubject({ company: company.name, update: input.sequence - 1 });
-  const headline = first ? t.firstHeadline({ company: company.name }) : t.updateHeadline;
-  const sms = t.sms({ company: company.name, when, incidentPageUrl: company.incidentPageUrl, affectedData: SMS_AFFECTED_DATA });
-  const customerSteps = stepsFor(categories, c.advice);
+  const update = input.sequence - 1;
+  const closing = kind === 'closing';
+  const closingWithoutCause = closing && !facts.cause;
+  const contact = [
+    isEmail(company.contact) ? t.contactEmail({ email: company.contact }) : t.contactOther({ contact: company.contact }),
+    ...(company.supportHotline ? [t.hotline({ phone: company.supportHotline })] : []),
+    t.incidentPage({ url: company.incidentPageUrl }),
+    ...(company.questionFormUrl ? [t.questionForm({ url: company.questionFormUrl })] : []),
+  ];
   return {
-    subject,
-    headline,
-    whatHappened,
-    actionsTaken,
-    customerSteps,
+    kind,
+    firstSeenAt: incident.firstSeenAt,
+    nextUpdateAt: input.nextUpdateAt,
+    subject: { 'first-notice': t.firstSubject({ company: company.name }), update: t.updateSubject({ company: company.name, update }), closing: t.closingSubject({ company: company.name }) }[kind],
+    greeting: t.greeting({ customerName: PLACEHOLDERS.customerName }),
+    headline: { 'first-notice': t.firstHeadline({ company: company.name }), update: t.updateHeadline({ company: company.name, update }), closing: t.closingHeadline({ company: company.name }) }[kind],
+    apology: { 'first-notice': t.firstApology, update: t.updateApology, closing: t.closingApology }[kind],
+    changes: kind === 'update' ? changesSince(input.previousFacts ?? emptyFacts(), facts, locale) : [],
+    whatHappened: t.whatHappened({ when: PLACEHOLDERS.firstSeenAt, source: incident.source, customers: incident.impact.affectedCustomers }),
+    yourData: t.yourData({ affectedData: PLACEHOLDERS.affectedData }),
+    account: facts.whatHappened ? [end(facts.whatHappened)] : [],
+    cause: facts.cause ? [end(facts.cause)] : closingWithoutCause ? [] : [t.causeUnknown],
+    actionsTaken: facts.measures.length > 0 ? facts.measures.map(end) : [closing ? t.investigated : t.investigating],
+    customerSteps: [...stepsFor(categories, c.advice), ...facts.advice.map(end)],
+    remedies: facts.remedies.map(end),
     contact,
-    nextUpdate,
-    sms,
-    html: htmlEscaped({ headline, whatHappened, actionsTaken, customerSteps, contact, nextUpdate, incidentId: incident.incidentId }),
+    nextUpdate: input.nextUpdateAt === null ? null : t.nextUpdate({ when: PLACEHOLDERS.nextUpdateAt }),
+    thanks: closing ? [t.closingThanks] : [],
+    signature: t.signature({ company: company.name }),
+    footer: t.footer({ incidentId: incident.incidentId }),
+    sms: draftSms(kind, update, company, daysAnywhere(incident.firstSeenAt, locale), locale),
   };
 }
 
-function affectedDataText(categories: string[], locale: Locale): string {
-  return catalogues[locale].formatList(categories.map((c) => dataCategoryLabel(c, locale)));
+/** What an update adds to the facts of the last notice sent; said plainly when nothing changed. */
+function changesSince(before: NoticeFacts, now: NoticeFacts, locale: Locale): string[] {
+  const t = catalogues[locale].notice;
+  const added = (was: string[], is: string[]) => is.filter((item) => !was.includes(item));
+  const changes = [
+    ...(now.cause && !before.cause ? [t.causeFound({ cause: now.cause })] : []),
+    ...(now.cause && before.cause && now.cause !== before.cause ? [t.causeRevised({ cause: now.cause })] : []),
+    ...(!now.cause && before.cause ? [t.causeWithdrawn] : []),
+    ...(now.whatHappened && now.whatHappened !== before.whatHappened ? [t.accountUpdated] : []),
+    ...added(before.measures, now.measures).map((text) => t.newMeasure({ text })),
+    ...added(before.advice, now.advice).map((text) => t.newAdvice({ text })),
+    ...added(before.remedies, now.remedies).map((text) => t.newRemedy({ text })),
+  ];
+  return changes.length > 0 ? changes : [t.nothingChanged];
 }
 
 /**
- * The per-customer part of the template data (it reaches SES only, never the workflow): plain for the
- * text part and SMS, escaped for the HTML part. Flat keys, so a per-destination merge over the
- * notice's data never replaces its `html` object.
+ * The longest SMS variant that fits one segment on every day in `days` (the customer's day of the
+ * incident is all that differs per customer), else the longest that fits two. Never more.
  */
-export function customerReplacementData(
-  name: string,
-  categories: string[],
-  locale: Locale,
-): { customerName: string; affectedData: string; customerNameHtml: string; affectedDataHtml: string } {
-  const affectedData = affectedDataText(categories, locale);
-  return { customerName: name, affectedData, customerNameHtml: htmlEscaped(name), affectedDataHtml: htmlEscaped(affectedData) };
+function draftSms(kind: NoticeKind, update: number, company: Pick<CompanyProfile, 'name' | 'incidentPageUrl'>, days: string[], locale: Locale): string {
+  const c = catalogues[locale];
+  const variants = (day: string) => {
+    const p = { company: company.name, day, url: company.incidentPageUrl, update };
+    return kind === 'first-notice' ? c.sms.first(p) : kind === 'update' ? c.sms.update(p) : c.sms.closing(p);
+  };
+  const stored = variants(PLACEHOLDERS.firstSeenDay);
+  const byDay = days.map(variants);
+  const sizes = new Map<number, number>();
+  const worst = (i: number) => sizes.get(i) ?? sizes.set(i, Math.max(...byDay.map((v) => smsSegments(v[i]!).segments))).get(i)!;
+  for (const budget of [1, SMS_MAX_SEGMENTS]) {
+    const fitting = stored.findIndex((_, i) => worst(i) <= budget);
+    if (fitting >= 0) return stored[fitting]!;
+  }
+  throw new SmsTooLongError(
+    `Even the shortest ${locale} ${kind} SMS takes ${worst(stored.length - 1)} segments (at most ${SMS_MAX_SEGMENTS}): shorten the company name "${company.name}" or the incident page URL ${company.incidentPageUrl}`,
+  );
 }
 
-export function renderSms(content: NoticeContent, affectedData: string): string {
-  return content.sms.replace(SMS_AFFECTED_DATA, affectedData);
+/** Every day an instant falls on somewhere in the world, as `locale` writes it in an SMS. */
+function daysAnywhere(iso: string, locale: Locale): string[] {
+  return [...new Set(datesAnywhere(iso).map((at) => catalogues[locale].formatDay(at, 'UTC')))];
+}
+
+/**
+ * Why a company name and incident page URL would make some SMS longer than two segments, checked
+ * when the deployment is configured rather than when the first incident is drafted: every kind, the
+ * longest day of any month, updates into two digits.
+ */
+export function smsBudgetProblem(company: Pick<CompanyProfile, 'name' | 'incidentPageUrl'>, locales: readonly Locale[]): string | undefined {
+  for (const locale of locales) {
+    const days = [...new Set(Array.from({ length: 12 }, (_, m) => catalogues[locale].formatDay(new Date(Date.UTC(2026, m, 28, 12)).toISOString(), 'UTC')))];
+    for (const kind of ['first-notice', 'update', 'closing'] as const) {
+      try {
+        draftSms(kind, 99, company, days, locale);
+      } catch (error) {
+        if (error instanceof SmsTooLongError) return error.message;
+        throw error;
+      }
+    }
+  }
+  return undefined;
+}
+
+function affectedDataText(categories: string[], locale: Locale): string {
+  return catalogues[locale].formatList([...new Set(categories)].sort().map((c) => dataCategoryLabel(c, locale)));
+}
+
+/** The wording with the placeholders replaced by `values`: everywhere, or (for the preview and diff) by stand-ins. */
+function fill(content: NoticeContent, values: PlaceholderValues): NoticeContent {
+  const replace = (text: string) => text.replace(/\{(\w+)\}/g, (whole, key: string) => (Object.hasOwn(values, key) ? values[key as keyof PlaceholderValues] : whole));
+  const filled: Pick<NoticeContent, PersonalField> = {
+    greeting: replace(content.greeting),
+    whatHappened: replace(content.whatHappened),
+    yourData: replace(content.yourData),
+    nextUpdate: content.nextUpdate === null ? null : replace(content.nextUpdate),
+    sms: replace(content.sms),
+  };
+  return { ...content, ...filled };
+}
+
+/** The notice exactly as `reader` receives it: their name, their data, times in their own zone. */
+export function personaliseNotice(content: NoticeContent, locale: Locale, reader: NoticeReader): NoticeContent {
+  const c = catalogues[locale];
+  return fill(content, {
+    customerName: reader.name,
+    affectedData: affectedDataText(reader.dataCategories, locale),
+    firstSeenAt: c.formatTime(content.firstSeenAt, reader.timeZone),
+    nextUpdateAt: content.nextUpdateAt === null ? '' : c.formatTime(content.nextUpdateAt, reader.timeZone),
+    firstSeenDay: c.formatDay(content.firstSeenAt, reader.timeZone),
+  });
+}
+
+/** The notice for staff: stand-ins for the customer's name and data, times in `timeZone` (UTC unless shown per zone). */
+export function exampleNotice(content: NoticeContent, locale: Locale, timeZone = 'UTC'): NoticeContent {
+  const c = catalogues[locale];
+  return fill(content, {
+    customerName: c.preview.customerName,
+    affectedData: c.preview.affectedData,
+    firstSeenAt: c.formatTime(content.firstSeenAt, timeZone),
+    nextUpdateAt: content.nextUpdateAt === null ? '' : c.formatTime(content.nextUpdateAt, timeZone),
+    firstSeenDay: c.formatDay(content.firstSeenAt, timeZone),
+  });
+}
+
+/** The SMS's size for the customer whose copy is longest, over the audience's time zones. */
+export function worstSmsSize(content: NoticeContent, locale: Locale, timeZones: readonly string[]): SmsSize & { sms: string } {
+  const sized = (timeZones.length > 0 ? timeZones : ['UTC']).map((zone) => {
+    const { sms } = exampleNotice(content, locale, zone);
+    return { sms, ...smsSegments(sms) };
+  });
+  return sized.reduce((a, b) => (b.segments > a.segments || (b.segments === a.segments && b.characters > a.characters) ? b : a));
+}
+
+/** One block of a notice: an optional heading, then paragraphs or a list. */
+export interface NoticeBlock {
+  heading?: keyof NoticeEmailTexts;
+  fields: readonly TextField[];
+  as: 'paragraphs' | 'list' | 'small';
+  /** Left out, heading and all, when its one field is empty. */
+  optional?: boolean;
+}
+export type TextField = Exclude<keyof NoticeContent, 'kind' | 'firstSeenAt' | 'nextUpdateAt' | 'subject' | 'sms'>;
+
+/**
+ * The email's order, for every renderer (the SES templates, the approval preview, the diff): the
+ * apology first, then what happened, why, what we did, what to do, remedies, how to reach us, what next.
+ */
+export function noticeLayout(kind: NoticeKind): NoticeBlock[] {
+  return [
+    { fields: ['greeting', 'headline', 'apology'], as: 'paragraphs' },
+    ...(kind === 'update' ? [{ heading: 'changes', fields: ['changes'], as: 'list' } as const] : []),
+    { heading: 'happened', fields: ['whatHappened', 'yourData', 'account'], as: 'paragraphs' },
+    { heading: 'cause', fields: ['cause'], as: 'paragraphs', optional: kind === 'closing' },
+    { heading: 'done', fields: ['actionsTaken'], as: 'list' },
+    { heading: 'todo', fields: ['customerSteps'], as: 'list' },
+    { heading: 'remedies', fields: ['remedies'], as: 'list', optional: true },
+    { heading: 'contact', fields: ['contact'], as: 'list' },
+    { fields: kind === 'closing' ? ['thanks', 'signature'] : ['nextUpdate', 'signature'], as: 'paragraphs' },
+    { fields: ['footer'], as: 'small' },
+  ];
+}
+
+/** A field's text as a list of paragraphs or items. */
+export function fieldTexts(content: NoticeContent, field: TextField): string[] {
+  const value = content[field];
+  return value === null ? [] : Array.isArray(value) ? value : [value];
+}
+
+/** Sentences of a paragraph, for a diff that points at the sentence that changed. */
+function sentences(text: string): string[] {
+  return text
+    .split(/(?<=[.!?])\s+(?=[\p{Lu}¿¡"“«(])|(?<=[。！？])/u)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/**
+ * The notice as lines of plain text, one per sentence or item, with stand-ins for the customer and
+ * times in UTC: what approvers diff against the last approved notice.
+ */
+export function noticeTextForDiff(content: NoticeContent, locale: Locale): string[] {
+  const headings = catalogues[locale].noticeEmail;
+  const example = exampleNotice(content, locale);
+  const lines = [example.subject];
+  for (const block of noticeLayout(content.kind)) {
+    const texts = block.fields.flatMap((f) => fieldTexts(example, f));
+    if (block.optional && texts.length === 0) continue;
+    if (block.heading) lines.push(headings[block.heading]);
+    lines.push(...(block.as === 'list' ? texts : texts.flatMap(sentences)));
+  }
+  lines.push(`SMS: ${example.sms}`);
+  return lines;
 }
 
 export function isSensitiveCategory(category: string): boolean {

@@ -1,46 +1,106 @@
 import { catalogues, type Locale } from './locales.js';
-import { renderSms, type NoticeContent } from './notice.js';
+import { exampleNotice, fieldTexts, noticeLayout, worstSmsSize, type NoticeContent } from './notice.js';
+
+export { noticeTextForDiff } from './notice.js';
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** The template's own headings, so the preview reads like the email. */
-function previewTexts(locale: Locale) {
-  const c = catalogues[locale];
-  return { ...c.preview, labels: [c.noticeEmail.happened, c.noticeEmail.done, c.noticeEmail.todo, c.noticeEmail.contact] as const, next: c.noticeEmail.next };
+/** What approvers are shown about the audience, besides the wording. */
+export interface PreviewContext {
+  /** Zones present in the audience, most customers first. */
+  timeZones: string[];
+  /** Customers who receive the SMS. */
+  smsRecipients: number;
+  /** Unset: no cost estimate. */
+  smsPrice?: { perSegment: number; currency: string };
 }
 
-/** The notice as a customer will read it, with placeholders for the per-customer parts. */
-export function noticePreviewHtml(content: NoticeContent, locale: Locale): string {
-  const p = previewTexts(locale);
+/** Zones shown with an example time each; the rest are counted. */
+const ZONES_SHOWN = 5;
+const SINGLE_SEGMENT_LIMIT = { 'GSM-7': 160, 'UCS-2': 70 } as const;
+
+interface Preview {
+  subject: string;
+  blocks: { heading?: string; paragraphs: string[]; items: string[]; small: boolean }[];
+  localTimes: { heading: string; lines: string[] };
+  sms: { heading: string; text: string; lines: string[] };
+}
+
+/**
+ * The notice as a customer in the audience's main time zone will read it (stand-ins for their name
+ * and data), one example time per zone, and the SMS with its size and cost for the whole audience.
+ */
+function preview(content: NoticeContent, locale: Locale, ctx: PreviewContext): Preview {
+  const c = catalogues[locale];
+  const p = c.preview;
+  const zones = ctx.timeZones.length > 0 ? ctx.timeZones : ['UTC'];
+  const example = exampleNotice(content, locale, zones[0]);
+  const blocks = noticeLayout(content.kind).flatMap((block) => {
+    const texts = block.fields.flatMap((f) => fieldTexts(example, f));
+    if (block.optional && texts.length === 0) return [];
+    const list = block.as === 'list';
+    return [{ heading: block.heading && c.noticeEmail[block.heading], paragraphs: list ? [] : texts, items: list ? texts : [], small: block.as === 'small' }];
+  });
+  const times = zones.slice(0, ZONES_SHOWN).map((zone) => {
+    const firstSeen = c.formatTime(content.firstSeenAt, zone);
+    return content.nextUpdateAt === null ? p.zoneTimes({ zone, firstSeen }) : p.zoneTimesWithNext({ zone, firstSeen, nextUpdate: c.formatTime(content.nextUpdateAt, zone) });
+  });
+  if (zones.length > ZONES_SHOWN) times.push(p.moreZones({ count: zones.length - ZONES_SHOWN }));
+  const size = worstSmsSize(content, locale, zones);
+  const segments = size.segments;
+  const cost =
+    ctx.smsRecipients === 0
+      ? p.noSms
+      : ctx.smsPrice
+        ? p.smsCost({
+            recipients: ctx.smsRecipients,
+            segments,
+            perSegment: c.formatMoney(ctx.smsPrice.perSegment, ctx.smsPrice.currency),
+            total: c.formatMoney(ctx.smsRecipients * segments * ctx.smsPrice.perSegment, ctx.smsPrice.currency),
+          })
+        : p.smsCostUnpriced({ recipients: ctx.smsRecipients, segments });
+  return {
+    subject: example.subject,
+    blocks,
+    localTimes: { heading: p.localTimes, lines: times },
+    sms: {
+      heading: p.sms,
+      text: example.sms,
+      lines: [p.smsSize({ encoding: size.encoding, characters: size.characters, limit: SINGLE_SEGMENT_LIMIT[size.encoding], segments }), cost],
+    },
+  };
+}
+
+export function noticePreviewHtml(content: NoticeContent, locale: Locale, ctx: PreviewContext): string {
+  const v = preview(content, locale, ctx);
   const list = (items: string[]) => `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`;
   return [
-    `<p><strong>${escapeHtml(content.subject)}</strong></p>`,
-    `<p>${escapeHtml(p.customerName)}</p>`,
-    `<p>${escapeHtml(content.headline)}</p>`,
-    `<h4>${p.labels[0]}</h4><p>${escapeHtml(content.whatHappened)}</p>`,
-    `<p><em>${escapeHtml(p.affectedData)}</em></p>`,
-    `<h4>${p.labels[1]}</h4>${list(content.actionsTaken)}`,
-    `<h4>${p.labels[2]}</h4>${list(content.customerSteps)}`,
-    `<h4>${p.labels[3]}</h4><p>${escapeHtml(content.contact)}</p>`,
-    `<p>${escapeHtml(p.next({ nextUpdate: content.nextUpdate }))}</p>`,
-    `<p><small>SMS: ${escapeHtml(renderSms(content, p.affectedData))}</small></p>`,
+    `<p><strong>${escapeHtml(v.subject)}</strong></p>`,
+    ...v.blocks.map(
+      (b) =>
+        (b.heading ? `<h4>${escapeHtml(b.heading)}</h4>` : '') +
+        b.paragraphs.map((t) => (b.small ? `<p><small>${escapeHtml(t)}</small></p>` : `<p>${escapeHtml(t)}</p>`)).join('') +
+        (b.items.length > 0 ? list(b.items) : ''),
+    ),
+    `<h4>${escapeHtml(v.localTimes.heading)}</h4>${list(v.localTimes.lines)}`,
+    `<h4>${escapeHtml(v.sms.heading)}</h4><blockquote>${escapeHtml(v.sms.text)}</blockquote>`,
+    ...v.sms.lines.map((l) => `<p>${escapeHtml(l)}</p>`),
   ].join('\n');
 }
 
-export function noticePreviewText(content: NoticeContent, locale: Locale): string {
-  const p = previewTexts(locale);
+export function noticePreviewText(content: NoticeContent, locale: Locale, ctx: PreviewContext): string {
+  const v = preview(content, locale, ctx);
   return [
-    content.subject,
+    v.subject,
     '',
-    content.headline,
+    ...v.blocks.flatMap((b) => [...(b.heading ? [b.heading] : []), ...b.paragraphs, ...b.items.map((i) => `- ${i}`), '']),
+    v.localTimes.heading,
+    ...v.localTimes.lines.map((l) => `- ${l}`),
     '',
-    `${p.labels[0]}: ${content.whatHappened}`,
-    `${p.labels[1]}: ${content.actionsTaken.join(' / ')}`,
-    `${p.labels[2]}: ${content.customerSteps.join(' / ')}`,
-    `${p.labels[3]}: ${content.contact}`,
-    p.next({ nextUpdate: content.nextUpdate }),
-    `SMS: ${renderSms(content, p.affectedData)}`,
+    v.sms.heading,
+    v.sms.text,
+    ...v.sms.lines,
   ].join('\n');
 }

@@ -1,19 +1,17 @@
-import { createRequire } from 'node:module';
+import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
 import { say, type TextKey } from '../../functions/domain/approval-text.js';
 import { allEmailTemplates, templateName } from '../../functions/domain/email-templates.js';
 import { alarmSources } from '../../functions/domain/incident.js';
 import { catalogues, supportedLocales, type Locale } from '../../functions/domain/locales.js';
 import { dataCategories } from '../../functions/domain/locales/catalogue.js';
-import { customerReplacementData, draftNotice, renderSms, type DraftInput, type NoticeKind } from '../../functions/domain/notice.js';
+import { draftNotice, type DraftInput, type NoticeKind } from '../../functions/domain/notice.js';
 import { noticePreviewHtml, noticePreviewText } from '../../functions/domain/preview.js';
 import { localesEnv } from '../../functions/shared/config.js';
 import { approvalEmail } from '../../functions/steps/request-approval.js';
 import { functionEnvironment, parseAppConfig } from '../../infra/config.js';
 
-const handlebars = createRequire(createRequire(import.meta.url).resolve('aws-ses-v2-local'))('handlebars') as {
-  compile: (source: string, options?: { noEscape: boolean }) => (data: unknown) => string;
-};
+const handlebars = Handlebars.create();
 
 const others = supportedLocales.filter((l) => l !== 'en');
 // The directory refuses a customer without data categories, so every spread names at least one.
@@ -30,28 +28,25 @@ const draft = (kind: NoticeKind, categories: string[], customers: number, locale
       firstSeenAt: '2026-11-20T08:10:00Z',
       impact: { affectedCustomers: customers, byDataCategory: Object.fromEntries(categories.map((c) => [c, 1])), byJurisdiction: {}, byLocale: {}, byChannel: {} },
     },
-    progressNotes: [],
+    facts: { measures: [], advice: [], remedies: [] },
+    previousFacts: kind === 'first-notice' ? undefined : { measures: [], advice: [], remedies: [] },
     company,
-    nextUpdateAt: '2026-11-27T13:00:00Z',
+    nextUpdateAt: kind === 'closing' ? null : '2026-11-27T13:00:00Z',
   };
   return draftNotice(input, locale);
 };
 
-/** What a reader gets: the email (subject, HTML without tags, text) and the SMS, per notice kind, data spread and locale. */
+/**
+ * What staff read, per locale: the approval preview of each notice kind (the customers' own copies
+ * are checked in notice-rendering.test.ts), the final report, approval emails and pages.
+ */
 function renderedNotices(locale: Locale): { what: string; text: string }[] {
   const out: { what: string; text: string }[] = [];
-  for (const kind of ['first-notice', 'update'] as const)
+  for (const kind of ['first-notice', 'update', 'closing'] as const)
     for (const [i, categories] of spreads.entries()) {
       const content = draft(kind, categories, i === 0 ? 1 : 250, locale);
-      const perCustomer = customerReplacementData('Ann Lee', categories, locale);
-      const data = { ...content, ...perCustomer, incidentId: 'inc-20261120-0123456789ab' };
-      const template = allEmailTemplates('bn').find((t) => t.name === templateName('bn', kind, locale))!;
-      const what = `${locale} ${kind} [${categories.join(',')}]`;
-      out.push({ what: `${what} subject`, text: content.subject });
-      out.push({ what: `${what} email html`, text: stripTags(handlebars.compile(template.html)(data)) });
-      out.push({ what: `${what} email text`, text: handlebars.compile(template.text)(data) });
-      out.push({ what: `${what} sms`, text: renderSms(content, perCustomer.affectedData) });
-      out.push({ what: `${what} preview`, text: `${stripTags(noticePreviewHtml(content, locale))}\n${noticePreviewText(content, locale)}` });
+      const ctx = { timeZones: ['Asia/Shanghai', 'America/St_Johns', 'UTC', 'Europe/Madrid', 'Asia/Kathmandu', 'Pacific/Kiritimati'].slice(0, i + 1), smsRecipients: i * 100, ...(i % 2 ? { smsPrice: { perSegment: 0.0075, currency: 'EUR' } } : {}) };
+      out.push({ what: `${locale} ${kind} [${categories.join(',')}] preview`, text: `${stripTags(noticePreviewHtml(content, locale, ctx))}\n${noticePreviewText(content, locale, ctx)}` });
     }
   const report = allEmailTemplates('bn').find((t) => t.name === templateName('bn', 'final-report', locale))!;
   const lines = { deliveryLines: ['first-notice-1 email: sent 3'], noticeLines: ['first-notice-1 (SENT)'], timelineLines: ['2026-11-20T08:10:00Z notice-drafted'] };
@@ -82,7 +77,8 @@ describe('locale catalogues', () => {
     const problems: string[] = [];
     for (const { what, text } of renderedNotices(locale)) {
       if (!text.trim()) problems.push(`${what}: empty`);
-      const leftover = /[{}]|\$\{|undefined|null|NaN|\[object /.exec(text);
+      // The preview's stand-ins for a customer's name and data are the only brackets allowed.
+      const leftover = /[{}]|\$\{|undefined|null|NaN|\[object /.exec(text.replaceAll(catalogues[locale].preview.customerName, '').replaceAll(catalogues[locale].preview.affectedData, ''));
       if (leftover) problems.push(`${what}: leftover ${leftover[0]}`);
       const doubledWord = /(?<![\p{L}\p{N}])(\p{L}{2,})\s+\1(?![\p{L}\p{N}])/iu.exec(text);
       if (doubledWord) problems.push(`${what}: doubled word "${doubledWord[0]}"`);
@@ -92,9 +88,12 @@ describe('locale catalogues', () => {
     expect(problems).toEqual([]);
   });
 
+  // A language tag and a currency's symbol (US$) are the same in every language.
+  const untranslatable = new Set(['language', 'formatMoney']);
+
   it.each(others)('%s: nothing is left in English', (locale) => {
     const untranslated = leaves(catalogues[locale])
-      .filter(([path, text]) => path !== 'language' && wordsOf(text) !== '' && wordsOf(text) === wordsOf(leafAt(catalogues.en, path)))
+      .filter(([path, text]) => !untranslatable.has(path) && wordsOf(text) !== '' && wordsOf(text) === wordsOf(leafAt(catalogues.en, path)))
       .map(([path, text]) => `${path}: ${text}`);
     expect(untranslated).toEqual([]);
   });
@@ -149,14 +148,18 @@ function leaves(catalogue: object): [string, string][] {
     .map((path) => [path, leafAt(catalogue, path)]);
 }
 
+const numbers = new Set(['update', 'customers', 'count', 'segments', 'recipients', 'characters', 'limit', 'version', 'factsVersion']);
 const sample = new Proxy({} as Record<string, unknown>, {
-  get: (_, key) => (key === 'source' ? 'macie' : key === 'update' || key === 'customers' ? 2 : key === 'escalated' ? true : `⟦${String(key)}⟧`),
+  get: (_, key) => (key === 'source' ? 'macie' : numbers.has(String(key)) ? 2 : key === 'escalated' ? true : `⟦${String(key)}⟧`),
 });
 
 function leafAt(catalogue: object, path: string): string {
   const value = path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], catalogue);
-  if (path === 'formatTime') return (value as (iso: string) => string)('2026-11-20T08:10:00Z');
+  if (path === 'formatTime' || path === 'formatDay') return (value as (iso: string, zone: string) => string)('2026-11-20T08:10:00Z', 'Asia/Shanghai');
+  if (path === 'formatNumber') return (value as (n: number) => string)(12_500);
+  if (path === 'formatMoney') return (value as (n: number, currency: string) => string)(7.5, 'USD');
   if (path === 'formatList') return (value as (items: string[]) => string)(['⟦a⟧', '⟦b⟧', '⟦c⟧']);
+  if (path === 'endSentence') return (value as (text: string) => string)('⟦a⟧');
   return typeof value === 'function' ? String(value(sample)) : String(value);
 }
 

@@ -3,13 +3,15 @@ import type { OutcomeStatus } from '../delivery.js';
 import type { Notice } from '../incident.js';
 import type { Locale } from '../locales.js';
 
-/** One customer as a channel sees them: ids, locale and the address on this channel. No other PII. */
+/** One customer as a channel sees them: ids, locale, the address on this channel and what their notice names. No other PII. */
 export interface ChannelRecipient {
   customerId: string;
   locale: Locale;
   address: string;
   name: string;
   dataCategories: string[];
+  /** IANA zone their times are written in (`resolveTimeZone`). */
+  timeZone: string;
 }
 
 export interface ChannelResult {

@@ -1,6 +1,6 @@
 import type { OutcomeStatus } from '../delivery.js';
-import { templateName } from '../email-templates.js';
-import { customerReplacementData } from '../notice.js';
+import { noticeTemplateData, recipientTemplateData, templateName } from '../email-templates.js';
+import { personaliseNotice } from '../notice.js';
 import type { EmailSender } from '../ports.js';
 import { NoticeContentMissingError } from '../../shared/errors.js';
 import type { DeliveryChannel } from './channel.js';
@@ -18,8 +18,8 @@ export function emailChannel(ports: { email: EmailSender; templatePrefix: string
       const content = notice.content[locale];
       if (!content) throw new NoticeContentMissingError(`Notice ${notice.noticeId} has no ${locale} wording`);
       const template = templateName(ports.templatePrefix, notice.kind, locale);
-      const defaults = { ...content, incidentId: notice.incidentId };
-      const entries = recipients.map((r) => ({ to: r.address, replacementData: customerReplacementData(r.name, r.dataCategories, locale) }));
+      const defaults = noticeTemplateData(content);
+      const entries = recipients.map((r) => ({ to: r.address, replacementData: recipientTemplateData(personaliseNotice(content, locale, r)) }));
       return async () => {
         const results = await ports.email.sendBulk(template, defaults, entries);
         return recipients.map((_, i) => {

@@ -1,5 +1,5 @@
 import { classifyProviderFailure } from '../provider-failure.js';
-import { customerReplacementData, renderSms } from '../notice.js';
+import { personaliseNotice } from '../notice.js';
 import type { Messaging } from '../ports.js';
 import { NoticeContentMissingError } from '../../shared/errors.js';
 import type { ChannelResult, DeliveryChannel } from './channel.js';
@@ -16,7 +16,7 @@ export function smsChannel(ports: { messaging: Messaging; smsConcurrency: number
     prepare(notice, locale, recipients) {
       const content = notice.content[locale];
       if (!content) throw new NoticeContentMissingError(`Notice ${notice.noticeId} has no ${locale} wording`);
-      const texts = recipients.map((r) => renderSms(content, customerReplacementData(r.name, r.dataCategories, locale).affectedData));
+      const texts = recipients.map((r) => personaliseNotice(content, locale, r).sms);
       return async () => {
         const results: ChannelResult[] = new Array(recipients.length);
         let next = 0;

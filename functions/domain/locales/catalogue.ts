@@ -8,18 +8,41 @@ import type { AlarmSource } from '../incident.js';
 export interface LocaleCatalogue {
   /** BCP 47 primary language subtag, for matching a customer's or browser's locale. */
   language: string;
-  /** A UTC instant as a reader of this language writes it, naming the time zone. */
-  formatTime(iso: string): string;
+  /** An instant as a reader of this language writes it, in `timeZone`, with the offset from UTC. */
+  formatTime(iso: string, timeZone: string): string;
+  /** The calendar day of an instant in `timeZone`, short enough for an SMS. */
+  formatDay(iso: string, timeZone: string): string;
+  formatNumber(n: number): string;
+  formatMoney(amount: number, currency: string): string;
   /** "a, b and c" in this language. */
   formatList(items: string[]): string;
+  /**
+   * `text` ending a sentence: the full stop added unless it already ends in one (or in other closing
+   * punctuation), so inserted text never doubles it.
+   */
+  endSentence(text: string): string;
   dataCategories: Record<DataCategory, string>;
   advice: Advice;
   notice: NoticeTexts;
   noticeEmail: NoticeEmailTexts;
+  sms: SmsTexts;
   preview: PreviewTexts;
+  review: ReviewTexts;
   finalReport: FinalReportTexts;
   approvalEmail: ApprovalEmailTexts;
   approvalPage: ApprovalPageTexts;
+}
+
+/**
+ * A locale's `endSentence`: `stop` is added unless the text already ends in terminal punctuation
+ * (before any closing quotes or brackets); a trailing comma, colon or semicolon gives way to it.
+ */
+export function sentenceEnder(stop: string, terminal: string): (text: string) => string {
+  const ended = new RegExp(`[${terminal}][\\p{Pf}\\p{Pe}"']*$`, 'u');
+  return (text) => {
+    const trimmed = text.trimEnd();
+    return ended.test(trimmed) ? trimmed : `${trimmed.replace(/[,;:、，；：]+$/u, '')}${stop}`;
+  };
 }
 
 /** The data categories the directory knows; other words are shown as written. */
@@ -48,37 +71,96 @@ export interface Advice {
   phishing: string;
 }
 
-/** The notice's incident-wide wording; `when` and `nextUpdate` are already formatted by `formatTime`. */
+/**
+ * A notice's sentences. `when` is a time already written by `formatTime` (or the placeholder a
+ * customer's own time replaces); `text` is the response team's own words, inserted whole.
+ */
 export interface NoticeTexts {
   firstSubject(p: { company: string }): string;
   /** `update` counts updates: the first update is 1. */
   updateSubject(p: { company: string; update: number }): string;
-  firstHeadline(p: { company: string }): string;
-  updateHeadline: string;
-  whatHappened(p: { when: string; source: AlarmSource; customers: number; data: string }): string;
-  responseTeamAlerted: string;
-  nothingNew: string;
-  contact(p: { contact: string; incidentPageUrl: string }): string;
-  /** The SMS; `affectedData` is the per-customer placeholder, filled at sending. */
-  sms(p: { company: string; when: string; incidentPageUrl: string; affectedData: string }): string;
-}
-
-/** The SES template's own words around the drafted fields; values are template variables. */
-export interface NoticeEmailTexts {
+  closingSubject(p: { company: string }): string;
   greeting(p: { customerName: string }): string;
+  firstHeadline(p: { company: string }): string;
+  updateHeadline(p: { company: string; update: number }): string;
+  closingHeadline(p: { company: string }): string;
+  /** Said before anything else: admits the incident, takes responsibility, apologises, plays nothing down. */
+  firstApology: string;
+  updateApology: string;
+  closingApology: string;
+  /** When, what kind and how many; a manual report is something we learned of, not something monitoring detected. */
+  whatHappened(p: { when: string; source: AlarmSource; customers: number }): string;
   yourData(p: { affectedData: string }): string;
-  happened: string;
-  done: string;
-  todo: string;
-  contact: string;
-  next(p: { nextUpdate: string }): string;
+  causeUnknown: string;
+  /** With no measures written by the team: the one thing known to be true. */
+  investigating: string;
+  investigated: string;
+  newMeasure(p: { text: string }): string;
+  newAdvice(p: { text: string }): string;
+  newRemedy(p: { text: string }): string;
+  causeFound(p: { cause: string }): string;
+  causeRevised(p: { cause: string }): string;
+  causeWithdrawn: string;
+  accountUpdated: string;
+  nothingChanged: string;
+  contactEmail(p: { email: string }): string;
+  /** A contact that is not an email address (a web address, a postal address). */
+  contactOther(p: { contact: string }): string;
+  hotline(p: { phone: string }): string;
+  incidentPage(p: { url: string }): string;
+  questionForm(p: { url: string }): string;
+  nextUpdate(p: { when: string }): string;
+  closingThanks: string;
+  signature(p: { company: string }): string;
+  /** Why the customer received the message, and the reference to quote. */
   footer(p: { incidentId: string }): string;
 }
 
-/** How the approval preview stands in for the per-customer parts. */
+/** The email template's headings around the drafted sentences. */
+export interface NoticeEmailTexts {
+  changes: string;
+  happened: string;
+  cause: string;
+  done: string;
+  todo: string;
+  remedies: string;
+  contact: string;
+}
+
+/**
+ * Each kind's SMS, longest first: the drafter sends the longest that fits one segment for every
+ * customer, else the longest that fits two. Apologetic, pointing to the email and the incident page;
+ * `day` is the customer's own calendar day of the incident, written by `formatDay`.
+ */
+export interface SmsTexts {
+  first(p: { company: string; day: string; url: string }): string[];
+  update(p: { company: string; day: string; url: string; update: number }): string[];
+  closing(p: { company: string; day: string; url: string }): string[];
+}
+
+/** How the approval preview stands in for the per-customer parts, and what it says about the SMS. */
 export interface PreviewTexts {
   customerName: string;
   affectedData: string;
+  localTimes: string;
+  zoneTimes(p: { zone: string; firstSeen: string }): string;
+  zoneTimesWithNext(p: { zone: string; firstSeen: string; nextUpdate: string }): string;
+  moreZones(p: { count: number }): string;
+  sms: string;
+  smsSize(p: { encoding: string; characters: number; limit: number; segments: number }): string;
+  smsCost(p: { recipients: number; segments: number; perSegment: string; total: string }): string;
+  smsCostUnpriced(p: { recipients: number; segments: number }): string;
+  noSms: string;
+}
+
+/** The approval email's and page's review block: version, changes and gaps. */
+export interface ReviewTexts {
+  version(p: { version: number; factsVersion: number }): string;
+  gaps: string;
+  nothingApprovedYet: string;
+  noChanges: string;
+  changesSinceVersion(p: { version: number }): string;
+  changesSinceApproved(p: { noticeId: string }): string;
 }
 
 export interface FinalReportTexts {
@@ -119,6 +201,8 @@ export interface ApprovalPageTexts {
   'already-approved': Sentence<{ by: V; at: V }>;
   'already-rejected': Sentence<{ by: V; at: V }>;
   superseded: Sentence;
+  /** The facts were edited after the request: its wording is no longer the one to approve. */
+  edited: Sentence;
   expired: Sentence<{ at: V }>;
   'choose-decision': Sentence;
   'reason-needed': Sentence;

@@ -1,20 +1,30 @@
 import type { AlarmSource } from '../incident.js';
-import type { LocaleCatalogue } from './catalogue.js';
+import { utcLabel, zonedFormat } from '../local-time.js';
+import { sentenceEnder, type LocaleCatalogue } from './catalogue.js';
 
-const detected: Record<AlarmSource, string> = {
-  guardduty: 'unauthorised activity on systems',
-  securityhub: 'a security weakness being exploited in systems',
-  macie: 'customer information being exposed in a storage location',
-  cloudwatch: 'abnormal activity on systems',
-  manual: 'a security incident involving systems',
+const monitoring = 'our security monitoring detected';
+// Each phrase is a whole clause with its own agreement ("systems that hold", "a storage location that holds").
+const happened: Record<AlarmSource, (when: string) => string> = {
+  guardduty: (when) => `On ${when}, ${monitoring} unauthorised activity on systems that hold customer information.`,
+  securityhub: (when) => `On ${when}, ${monitoring} that a security weakness in systems that hold customer information was being exploited.`,
+  macie: (when) => `On ${when}, ${monitoring} that customer information had been left exposed in one of our storage locations.`,
+  cloudwatch: (when) => `On ${when}, ${monitoring} abnormal activity on systems that hold customer information.`,
+  manual: (when) => `On ${when}, we learned of a security incident involving systems that hold customer information.`,
 };
 
-const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
+const dateTime = zonedFormat('en-GB', { dateStyle: 'long', timeStyle: 'short' });
+const day = zonedFormat('en-GB', { day: 'numeric', month: 'long' });
+const number = new Intl.NumberFormat('en-GB');
+const endSentence = sentenceEnder('.', '.!?…');
 
 export const en: LocaleCatalogue = {
   language: 'en',
-  formatTime: (iso) => `${dateTime.format(new Date(iso))} UTC`,
+  formatTime: (iso, zone) => `${dateTime(iso, zone)} (${utcLabel(iso, zone)})`,
+  formatDay: day,
+  formatNumber: (n) => number.format(n),
+  formatMoney: (amount, currency) => new Intl.NumberFormat('en-GB', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 5 }).format(amount),
   formatList: (items) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`),
+  endSentence,
   dataCategories: {
     name: 'name',
     email: 'email address',
@@ -37,29 +47,98 @@ export const en: LocaleCatalogue = {
     phishing: 'Be wary of emails, calls or messages that mention this incident and ask for passwords or codes: we will never ask for them.',
   },
   notice: {
-    firstSubject: (p) => `Important: a security incident at ${p.company} affected your information`,
+    firstSubject: (p) => `Important: a security incident at ${p.company} involved your information`,
     updateSubject: (p) => `Update ${p.update} on the security incident at ${p.company}`,
+    closingSubject: (p) => `The security incident at ${p.company} is closed`,
+    greeting: (p) => `Dear ${p.customerName},`,
     firstHeadline: (p) => `We are writing to tell you about a security incident at ${p.company} that involved some of your information.`,
-    updateHeadline: 'This is an update on the security incident we told you about.',
+    updateHeadline: (p) => `This is update ${p.update} on the security incident at ${p.company} that we told you about.`,
+    closingHeadline: (p) => `The security incident at ${p.company} that we told you about is now closed. This is our last message about it.`,
+    firstApology:
+      'We are sorry. You trusted us with your information, and protecting it is our responsibility. This incident should not have happened, and we take full responsibility for it.',
+    updateApology: 'We apologise again for this incident and for the trouble it is causing you.',
+    closingApology: 'We apologise again for this incident and for the trouble it caused you.',
     whatHappened: (p) =>
-      `On ${p.when} our security monitoring detected ${detected[p.source]} that hold customer information. ` +
-      `${p.customers} ${p.customers === 1 ? 'customer' : 'customers'} may be affected. The information involved is: ${p.data}.`,
-    responseTeamAlerted: 'Our security response team was alerted at once and is investigating.',
-    nothingNew: 'The investigation continues; there is no new finding since our last message.',
-    contact: (p) => `Write to ${p.contact} or visit ${p.incidentPageUrl} for updates and answers to common questions.`,
-    sms: (p) => `${p.company}: a security incident on ${p.when} involved your ${p.affectedData}. We have emailed you the details and what to do. Updates: ${p.incidentPageUrl}`,
+      `${happened[p.source](p.when)} ${p.customers === 1 ? 'You are the only customer whose information was involved.' : `The information of ${number.format(p.customers)} customers was involved, including yours.`}`,
+    yourData: (p) => endSentence(`This incident involved the following information of yours: ${p.affectedData}`),
+    causeUnknown: 'We do not know the cause yet. We are investigating it and will tell you what we find.',
+    investigating: 'Our security response team is investigating the incident.',
+    investigated: 'Our security response team investigated the incident and has closed it.',
+    newMeasure: (p) => endSentence(`New measure: ${p.text}`),
+    newAdvice: (p) => endSentence(`New advice for you: ${p.text}`),
+    newRemedy: (p) => endSentence(`New remedy for you: ${p.text}`),
+    causeFound: (p) => `We now know the cause. ${endSentence(p.cause)}`,
+    causeRevised: (p) => `We have corrected what we told you about the cause. ${endSentence(p.cause)}`,
+    causeWithdrawn: 'We are checking again the cause we gave in our last message, and will tell you what we find.',
+    accountUpdated: 'We have more to tell you about what happened: see "What happened" below.',
+    nothingChanged: 'Nothing has changed since our last message. The investigation continues, and we will keep you informed.',
+    contactEmail: (p) => `Email: ${p.email}`,
+    contactOther: (p) => `Contact: ${p.contact}`,
+    hotline: (p) => `Phone: ${p.phone}`,
+    incidentPage: (p) => `Updates and answers to common questions: ${p.url}`,
+    questionForm: (p) => `Ask us a question: ${p.url}`,
+    nextUpdate: (p) => `We will send our next update by ${p.when}, or sooner if we learn anything important.`,
+    closingThanks: 'Thank you for your patience while we dealt with this incident, and for your trust.',
+    signature: (p) => `The ${p.company} security team`,
+    footer: (p) =>
+      `You are receiving this email because some of your information was involved in this incident. It is a security notice, not marketing, so it reaches you even if you have opted out of marketing emails. Reference: ${p.incidentId}.`,
   },
   noticeEmail: {
-    greeting: (p) => `Dear ${p.customerName},`,
-    yourData: (p) => `What this means for you: the information of yours involved is your ${p.affectedData}.`,
+    changes: 'What has changed since our last message',
     happened: 'What happened',
+    cause: 'Why it happened',
     done: 'What we have done',
-    todo: 'What you should do now',
+    todo: 'What you should do',
+    remedies: 'What we are offering you',
     contact: 'How to reach us',
-    next: (p) => `Our next update will come by ${p.nextUpdate}.`,
-    footer: (p) => `Reference: ${p.incidentId}. This message was sent to you because your account was affected.`,
   },
-  preview: { customerName: '[customer name]', affectedData: '[the data of theirs involved]' },
+  sms: {
+    first: (p) => [
+      `${p.company}: we are sorry. A security incident on ${p.day} involved your information. We have emailed you the details and what to do: ${p.url}`,
+      `${p.company}: we are sorry, a security incident on ${p.day} involved your information. See our email and ${p.url}`,
+      `${p.company}: we are sorry, a security incident involved your information. See our email and ${p.url}`,
+      `${p.company}: security incident, we are sorry. See our email and ${p.url}`,
+    ],
+    update: (p) => [
+      `${p.company}: update ${p.update} on the security incident of ${p.day}. We apologise again. We have emailed you what has changed: ${p.url}`,
+      `${p.company}: update ${p.update} on the security incident of ${p.day}, with our apologies. See our email and ${p.url}`,
+      `${p.company}: update ${p.update} on the security incident, with our apologies. See our email and ${p.url}`,
+      `${p.company}: security incident update ${p.update}. See our email and ${p.url}`,
+    ],
+    closing: (p) => [
+      `${p.company}: the security incident of ${p.day} is closed. We apologise again and thank you for your patience. Our email has the summary: ${p.url}`,
+      `${p.company}: the security incident of ${p.day} is closed. We apologise again, and thank you. See our email and ${p.url}`,
+      `${p.company}: the security incident is closed. We apologise again, and thank you. See our email and ${p.url}`,
+      `${p.company}: security incident closed, with our apologies. See our email and ${p.url}`,
+    ],
+  },
+  preview: {
+    customerName: '[customer name]',
+    affectedData: '[the data of theirs involved]',
+    localTimes: 'Local times customers read, one example per time zone',
+    zoneTimes: (p) => `${p.zone}: ${p.firstSeen}`,
+    zoneTimesWithNext: (p) => `${p.zone}: ${p.firstSeen}; next update by ${p.nextUpdate}`,
+    moreZones: (p) => `and ${number.format(p.count)} more time ${p.count === 1 ? 'zone' : 'zones'}`,
+    sms: 'SMS, as customers receive it',
+    smsSize: (p) =>
+      `${p.encoding}, ${number.format(p.characters)} characters: ${p.segments} ${p.segments === 1 ? 'segment' : 'segments'} (a single segment holds ${p.limit}), counted on the longest copy any customer receives.`,
+    smsCost: (p) =>
+      `Estimated cost: ${number.format(p.recipients)} ${p.recipients === 1 ? 'recipient' : 'recipients'} × ${p.segments} ${p.segments === 1 ? 'segment' : 'segments'} × ${p.perSegment} = ${p.total}. Prices vary by destination country.`,
+    smsCostUnpriced: (p) =>
+      `${number.format(p.recipients)} ${p.recipients === 1 ? 'recipient' : 'recipients'} × ${p.segments} ${p.segments === 1 ? 'segment' : 'segments'}; no price is configured for an estimate.`,
+    noSms: 'No customer in this audience receives SMS.',
+  },
+  review: {
+    version: (p) =>
+      p.factsVersion === 0
+        ? `Draft version ${p.version}; the response team has written no facts yet.`
+        : `Draft version ${p.version}, written from version ${p.factsVersion} of the response team's facts.`,
+    gaps: 'The languages do not carry the same facts:',
+    nothingApprovedYet: 'No earlier notice of this incident was approved, so there is nothing to compare this one with.',
+    noChanges: 'No changes.',
+    changesSinceVersion: (p) => `Changes since version ${p.version} of this draft`,
+    changesSinceApproved: (p) => `Changes since the last approved notice (${p.noticeId})`,
+  },
   finalReport: {
     subject: (p) => `Final report: incident ${p.incidentId} (${p.title})`,
     intro: (p) => `Incident ${p.incidentId} is closed. This is the final report of the customer communication.`,
@@ -71,7 +150,7 @@ export const en: LocaleCatalogue = {
     subject: (p) =>
       `[Approval needed${p.escalated ? ', escalated' : ''}] ${p.update === null ? 'First customer notice' : `Customer update ${p.update}`} for incident ${p.incidentId}`,
     summary: (p) =>
-      `Incident ${p.incidentId}: ${p.title}. Severity ${p.severity}; ${p.customers} ${p.customers === 1 ? 'customer' : 'customers'} affected; first seen ${p.firstSeenAt}.`,
+      `Incident ${p.incidentId}: ${endSentence(p.title)} Severity ${p.severity}; ${p.customers} ${p.customers === 1 ? 'customer' : 'customers'} affected; first seen ${p.firstSeenAt}.`,
     reviewHtml: (p) => `Please review the notice below, then open your personal link to approve or reject it (decide by ${p.by}):`,
     reviewText: (p) => `Review the notice below, then decide at your personal link (by ${p.by}):`,
     codeInEmailHtml: (p) => `On the page, type this confirmation code: ${p.code}`,
@@ -92,6 +171,7 @@ export const en: LocaleCatalogue = {
     'already-approved': (p) => `This notice was already approved by ${p.by} at ${p.at}.`,
     'already-rejected': (p) => `This notice was already rejected by ${p.by} at ${p.at}.`,
     superseded: () => 'This link was replaced: the request was escalated to other approvers.',
+    edited: () => 'The notice was edited after this request was sent. The new version needs its own approval: you will receive a new link.',
     expired: (p) => `This link expired at ${p.at}.`,
     'choose-decision': () => 'Choose approve or reject.',
     'reason-needed': () => 'A rejection needs a reason.',

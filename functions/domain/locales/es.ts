@@ -1,30 +1,39 @@
 import type { AlarmSource } from '../incident.js';
-import type { LocaleCatalogue } from './catalogue.js';
+import { utcLabel, zonedFormat } from '../local-time.js';
+import { sentenceEnder, type LocaleCatalogue } from './catalogue.js';
 
+const monitoring = 'nuestro sistema de supervisión de seguridad detectó';
 // Each phrase carries its own object clause: "sistemas" (plural) and "ubicación" (singular) agree differently.
-const detected: Record<AlarmSource, string> = {
-  guardduty: 'actividad no autorizada en sistemas que contienen información de clientes',
-  securityhub: 'que se estaba aprovechando una vulnerabilidad de seguridad en sistemas que contienen información de clientes',
-  macie: 'que información de clientes había quedado expuesta en una ubicación de almacenamiento',
-  cloudwatch: 'actividad anómala en sistemas que contienen información de clientes',
-  manual: 'un incidente de seguridad en sistemas que contienen información de clientes',
+const happened: Record<AlarmSource, (when: string) => string> = {
+  guardduty: (when) => `El ${when}, ${monitoring} actividad no autorizada en sistemas que contienen información de clientes.`,
+  securityhub: (when) => `El ${when}, ${monitoring} que se estaba aprovechando una vulnerabilidad de seguridad en sistemas que contienen información de clientes.`,
+  macie: (when) => `El ${when}, ${monitoring} que información de clientes había quedado expuesta en una de nuestras ubicaciones de almacenamiento.`,
+  cloudwatch: (when) => `El ${when}, ${monitoring} actividad anómala en sistemas que contienen información de clientes.`,
+  manual: (when) => `El ${when}, tuvimos conocimiento de un incidente de seguridad en sistemas que contienen información de clientes.`,
 };
 
-const date = new Intl.DateTimeFormat('es-ES', { dateStyle: 'long', timeZone: 'UTC' });
-const time = new Intl.DateTimeFormat('es-ES', { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' });
+const date = zonedFormat('es-ES', { dateStyle: 'long' });
+const time = zonedFormat('es-ES', { hour: 'numeric', minute: '2-digit' });
+const day = zonedFormat('es-ES', { day: 'numeric', month: 'long' });
 const list = new Intl.ListFormat('es', { type: 'conjunction' });
+const number = new Intl.NumberFormat('es-ES');
+const endSentence = sentenceEnder('.', '.!?…');
 // Spanish says "a la 1:05" but "a las 2:05": the article agrees with the hour.
-const at = (d: Date) => (d.getUTCHours() === 1 ? 'a la' : 'a las');
+const at = (clock: string) => (clock.startsWith('1:') ? 'a la' : 'a las');
 const one = (n: string | number) => Number(n) === 1;
 
 export const es: LocaleCatalogue = {
   language: 'es',
-  formatTime: (iso) => {
-    const d = new Date(iso);
-    return `${date.format(d)} ${at(d)} ${time.format(d)} (UTC)`;
+  formatTime: (iso, zone) => {
+    const clock = time(iso, zone);
+    return `${date(iso, zone)} ${at(clock)} ${clock} (${utcLabel(iso, zone)})`;
   },
+  formatDay: day,
+  formatNumber: (n) => number.format(n),
+  formatMoney: (amount, currency) => new Intl.NumberFormat('es-ES', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 5 }).format(amount),
   // Intl writes "y" as "e" before an /i/ sound ("nombre e historial"), as Spanish requires.
   formatList: (items) => list.format(items),
+  endSentence,
   dataCategories: {
     name: 'nombre',
     email: 'dirección de correo electrónico',
@@ -50,29 +59,97 @@ export const es: LocaleCatalogue = {
   notice: {
     firstSubject: (p) => `Importante: un incidente de seguridad en ${p.company} ha afectado a su información`,
     updateSubject: (p) => `Actualización ${p.update} sobre el incidente de seguridad en ${p.company}`,
+    closingSubject: (p) => `Se ha cerrado el incidente de seguridad en ${p.company}`,
+    greeting: (p) => `Estimado/a ${p.customerName}:`,
     firstHeadline: (p) => `Le escribimos para informarle de un incidente de seguridad en ${p.company} que ha afectado a parte de su información.`,
-    updateHeadline: 'Esta es una actualización sobre el incidente de seguridad del que le informamos.',
+    updateHeadline: (p) => `Esta es la actualización ${p.update} sobre el incidente de seguridad en ${p.company} del que le informamos.`,
+    closingHeadline: (p) => `El incidente de seguridad en ${p.company} del que le informamos se ha cerrado. Este es nuestro último mensaje sobre él.`,
+    firstApology:
+      'Lo sentimos mucho. Usted nos confió su información y protegerla es nuestra responsabilidad. Este incidente no debería haber ocurrido y asumimos toda la responsabilidad.',
+    updateApology: 'Le pedimos disculpas de nuevo por este incidente y por las molestias que le está causando.',
+    closingApology: 'Le pedimos disculpas de nuevo por este incidente y por las molestias que le ha causado.',
     whatHappened: (p) =>
-      `El ${p.when}, nuestro sistema de supervisión de seguridad detectó ${detected[p.source]}. ` +
-      `${one(p.customers) ? 'Es posible que 1 cliente se haya visto afectado' : `Es posible que ${p.customers} clientes se hayan visto afectados`}. ` +
-      `La información afectada es: ${p.data}.`,
-    responseTeamAlerted: 'Nuestro equipo de respuesta a incidentes de seguridad recibió la alerta de inmediato y está investigando.',
-    nothingNew: 'La investigación continúa; no hay novedades desde nuestro último mensaje.',
-    contact: (p) => `Escríbanos a ${p.contact} o visite ${p.incidentPageUrl} para consultar las novedades y las respuestas a las preguntas frecuentes.`,
-    sms: (p) =>
-      `${p.company}: un incidente de seguridad ocurrido el ${p.when} afectó a sus datos (${p.affectedData}). Le hemos enviado por correo electrónico los detalles y qué debe hacer. Novedades: ${p.incidentPageUrl}`,
+      `${happened[p.source](p.when)} ${one(p.customers) ? 'Usted es la única persona afectada.' : `Ha afectado a la información de ${number.format(p.customers)} clientes, entre ellos usted.`}`,
+    yourData: (p) => endSentence(`En su caso, los datos afectados son: ${p.affectedData}`),
+    causeUnknown: 'Todavía no conocemos la causa. La estamos investigando y le informaremos de lo que averigüemos.',
+    investigating: 'Nuestro equipo de respuesta a incidentes de seguridad está investigando el incidente.',
+    investigated: 'Nuestro equipo de respuesta a incidentes de seguridad investigó el incidente y lo ha cerrado.',
+    newMeasure: (p) => endSentence(`Nueva medida: ${p.text}`),
+    newAdvice: (p) => endSentence(`Nueva recomendación para usted: ${p.text}`),
+    newRemedy: (p) => endSentence(`Nueva compensación para usted: ${p.text}`),
+    causeFound: (p) => `Ya conocemos la causa. ${endSentence(p.cause)}`,
+    causeRevised: (p) => `Hemos corregido lo que le dijimos sobre la causa. ${endSentence(p.cause)}`,
+    causeWithdrawn: 'Estamos volviendo a comprobar la causa que le indicamos en nuestro último mensaje y le informaremos del resultado.',
+    accountUpdated: 'Tenemos más información sobre lo ocurrido: consulte el apartado «Qué ha ocurrido» más abajo.',
+    nothingChanged: 'No hay cambios desde nuestro último mensaje. La investigación continúa y le seguiremos informando.',
+    contactEmail: (p) => `Correo electrónico: ${p.email}`,
+    contactOther: (p) => `Contacto: ${p.contact}`,
+    hotline: (p) => `Teléfono: ${p.phone}`,
+    incidentPage: (p) => `Novedades y respuestas a las preguntas frecuentes: ${p.url}`,
+    questionForm: (p) => `Envíenos su pregunta: ${p.url}`,
+    nextUpdate: (p) => `Le enviaremos la próxima actualización a más tardar el ${p.when}, o antes si sabemos algo importante.`,
+    closingThanks: 'Gracias por su paciencia mientras resolvíamos este incidente y por su confianza.',
+    signature: (p) => `El equipo de seguridad de ${p.company}`,
+    footer: (p) =>
+      `Recibe este correo porque parte de su información se ha visto afectada por este incidente. Es un aviso de seguridad, no publicidad, por lo que se lo enviamos aunque haya pedido no recibir correos comerciales. Referencia: ${p.incidentId}.`,
   },
   noticeEmail: {
-    greeting: (p) => `Estimado/a ${p.customerName}:`,
-    yourData: (p) => `En su caso, los datos afectados son: ${p.affectedData}.`,
+    changes: 'Qué ha cambiado desde nuestro último mensaje',
     happened: 'Qué ha ocurrido',
+    cause: 'Por qué ha ocurrido',
     done: 'Qué hemos hecho',
-    todo: 'Qué debe hacer ahora',
+    todo: 'Qué debe hacer',
+    remedies: 'Qué le ofrecemos',
     contact: 'Cómo contactar con nosotros',
-    next: (p) => `Le enviaremos la próxima actualización a más tardar el ${p.nextUpdate}.`,
-    footer: (p) => `Referencia: ${p.incidentId}. Ha recibido este mensaje porque su cuenta se ha visto afectada.`,
   },
-  preview: { customerName: '[nombre del cliente]', affectedData: '[sus datos afectados]' },
+  // Written without á, í, ó and ú, which GSM-7 lacks: one of them would make the SMS UCS-2 and halve what fits.
+  sms: {
+    first: (p) => [
+      `${p.company}: lo sentimos, un incidente de seguridad del ${p.day} ha afectado a sus datos. Le hemos enviado un correo con los detalles y los pasos a seguir: ${p.url}`,
+      `${p.company}: lo sentimos, un incidente de seguridad del ${p.day} ha afectado a sus datos. Consulte nuestro correo y ${p.url}`,
+      `${p.company}: lo sentimos, un incidente de seguridad ha afectado a sus datos. Consulte nuestro correo y ${p.url}`,
+      `${p.company}: incidente de seguridad, lo sentimos. Consulte nuestro correo y ${p.url}`,
+    ],
+    update: (p) => [
+      `${p.company}: hay novedades sobre el incidente de seguridad del ${p.day}. Lo sentimos de nuevo. Le hemos enviado un correo con los cambios: ${p.url}`,
+      `${p.company}: novedades sobre el incidente de seguridad del ${p.day}. Lo sentimos de nuevo. Consulte nuestro correo y ${p.url}`,
+      `${p.company}: novedades sobre el incidente de seguridad. Lo sentimos de nuevo. Consulte nuestro correo y ${p.url}`,
+      `${p.company}: novedades sobre el incidente de seguridad. Consulte nuestro correo y ${p.url}`,
+    ],
+    closing: (p) => [
+      `${p.company}: el incidente de seguridad del ${p.day} se ha cerrado. Lo sentimos de nuevo y gracias por su paciencia. Resumen en nuestro correo y en ${p.url}`,
+      `${p.company}: cerrado el incidente de seguridad del ${p.day}. Lo sentimos de nuevo. Resumen en nuestro correo y en ${p.url}`,
+      `${p.company}: el incidente de seguridad se ha cerrado. Lo sentimos de nuevo. Resumen en nuestro correo y en ${p.url}`,
+      `${p.company}: incidente de seguridad cerrado, lo sentimos. Resumen en nuestro correo y en ${p.url}`,
+    ],
+  },
+  preview: {
+    customerName: '[nombre del cliente]',
+    affectedData: '[sus datos afectados]',
+    localTimes: 'Horas locales que leen los clientes, un ejemplo por zona horaria',
+    zoneTimes: (p) => `${p.zone}: ${p.firstSeen}`,
+    zoneTimesWithNext: (p) => `${p.zone}: ${p.firstSeen}; próxima actualización a más tardar el ${p.nextUpdate}`,
+    moreZones: (p) => (one(p.count) ? 'y 1 zona horaria más' : `y ${number.format(p.count)} zonas horarias más`),
+    sms: 'SMS, tal como lo reciben los clientes',
+    smsSize: (p) =>
+      `${p.encoding}, ${number.format(p.characters)} caracteres: ${one(p.segments) ? '1 segmento' : `${p.segments} segmentos`} (un solo segmento admite ${p.limit}), contados en la copia más larga que recibe un cliente.`,
+    smsCost: (p) =>
+      `Coste estimado: ${number.format(p.recipients)} ${one(p.recipients) ? 'destinatario' : 'destinatarios'} × ${one(p.segments) ? '1 segmento' : `${p.segments} segmentos`} × ${p.perSegment} = ${p.total}. Los precios varían según el país de destino.`,
+    smsCostUnpriced: (p) =>
+      `${number.format(p.recipients)} ${one(p.recipients) ? 'destinatario' : 'destinatarios'} × ${one(p.segments) ? '1 segmento' : `${p.segments} segmentos`}; no hay ningún precio configurado para estimar el coste.`,
+    noSms: 'Ningún cliente de este grupo recibe SMS.',
+  },
+  review: {
+    version: (p) =>
+      p.factsVersion === 0
+        ? `Versión ${p.version} del borrador; el equipo de respuesta aún no ha aportado información.`
+        : `Versión ${p.version} del borrador, redactada a partir de la versión ${p.factsVersion} de la información del equipo de respuesta.`,
+    gaps: 'Los idiomas no recogen la misma información:',
+    nothingApprovedYet: 'No se ha aprobado ningún aviso anterior de este incidente, así que no hay nada con qué compararlo.',
+    noChanges: 'Sin cambios.',
+    changesSinceVersion: (p) => `Cambios desde la versión ${p.version} de este borrador`,
+    changesSinceApproved: (p) => `Cambios desde el último aviso aprobado (${p.noticeId})`,
+  },
   finalReport: {
     subject: (p) => `Informe final: incidente ${p.incidentId} (${p.title})`,
     intro: (p) => `El incidente ${p.incidentId} está cerrado. Este es el informe final de la comunicación con los clientes.`,
@@ -84,7 +161,7 @@ export const es: LocaleCatalogue = {
     subject: (p) =>
       `[Aprobación requerida${p.escalated ? ', escalada' : ''}] ${p.update === null ? 'Primer aviso a clientes' : `Actualización ${p.update} para clientes`} del incidente ${p.incidentId}`,
     summary: (p) =>
-      `Incidente ${p.incidentId}: ${p.title}. Gravedad ${p.severity}; ${one(p.customers) ? '1 cliente afectado' : `${p.customers} clientes afectados`}; detectado por primera vez el ${p.firstSeenAt}.`,
+      `Incidente ${p.incidentId}: ${endSentence(p.title)} Gravedad ${p.severity}; ${one(p.customers) ? '1 cliente afectado' : `${p.customers} clientes afectados`}; detectado por primera vez el ${p.firstSeenAt}.`,
     reviewHtml: (p) => `Revise el aviso que figura a continuación y después abra su enlace personal para aprobarlo o rechazarlo (plazo: ${p.by}):`,
     reviewText: (p) => `Revise el aviso que figura a continuación y decida en su enlace personal (plazo: ${p.by}):`,
     codeInEmailHtml: (p) => `En la página, escriba este código de confirmación: ${p.code}`,
@@ -106,6 +183,7 @@ export const es: LocaleCatalogue = {
     'already-approved': (p) => `Este aviso ya lo aprobó ${p.by} el ${p.at}.`,
     'already-rejected': (p) => `Este aviso ya lo rechazó ${p.by} el ${p.at}.`,
     superseded: () => 'Este enlace se ha sustituido: la solicitud se escaló a otros aprobadores.',
+    edited: () => 'El aviso se modificó después de enviar esta solicitud. La nueva versión necesita su propia aprobación: recibirá un enlace nuevo.',
     expired: (p) => `Este enlace caducó el ${p.at}.`,
     'choose-decision': () => 'Elija aprobar o rechazar.',
     'reason-needed': () => 'Para rechazar hay que indicar un motivo.',

@@ -1,20 +1,28 @@
 import type { AlarmSource } from '../incident.js';
-import type { LocaleCatalogue } from './catalogue.js';
+import { utcLabel, zonedFormat } from '../local-time.js';
+import { sentenceEnder, type LocaleCatalogue } from './catalogue.js';
 
-const detected: Record<AlarmSource, string> = {
-  guardduty: '系统上的未经授权的活动',
-  securityhub: '系统中的安全漏洞被利用',
-  macie: '存储位置中的客户信息被暴露',
-  cloudwatch: '系统上的异常活动',
-  manual: '涉及系统的安全事件',
+const happened: Record<AlarmSource, (when: string) => string> = {
+  guardduty: (when) => `${when}，我们的安全监控系统发现，存有客户信息的系统上出现了未经授权的活动。`,
+  securityhub: (when) => `${when}，我们的安全监控系统发现，存有客户信息的系统中有一处安全漏洞正在被利用。`,
+  macie: (when) => `${when}，我们的安全监控系统发现，我们的一处存储位置中的客户信息处于暴露状态。`,
+  cloudwatch: (when) => `${when}，我们的安全监控系统发现，存有客户信息的系统上出现了异常活动。`,
+  manual: (when) => `${when}，我们获悉，存有客户信息的系统发生了一起安全事件。`,
 };
 
-const dateTime = new Intl.DateTimeFormat('zh-CN', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
+const dateTime = zonedFormat('zh-CN', { dateStyle: 'long', timeStyle: 'short' });
+const day = zonedFormat('zh-CN', { month: 'long', day: 'numeric' });
+const number = new Intl.NumberFormat('zh-CN');
+const endSentence = sentenceEnder('。', '。！？!?.…');
 
 export const zhCN: LocaleCatalogue = {
   language: 'zh',
-  formatTime: (iso) => `${dateTime.format(new Date(iso))}（UTC）`,
+  formatTime: (iso, zone) => `${dateTime(iso, zone)}（${utcLabel(iso, zone)}）`,
+  formatDay: day,
+  formatNumber: (n) => number.format(n),
+  formatMoney: (amount, currency) => new Intl.NumberFormat('zh-CN', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 5 }).format(amount),
   formatList: (items) => items.join('、'),
+  endSentence,
   dataCategories: {
     name: '姓名',
     email: '电子邮件地址',
@@ -26,7 +34,8 @@ export const zhCN: LocaleCatalogue = {
     payment_card: '银行卡信息',
     bank_account: '银行账户信息',
     transaction_history: '交易记录',
-    crypto_assets: '您在我们这里持有的数字资产',
+    // No 您 here: the sentences around a list already say whose data it is.
+    crypto_assets: '在我们平台上持有的数字资产',
     api_keys: 'API 密钥',
   },
   advice: {
@@ -37,27 +46,88 @@ export const zhCN: LocaleCatalogue = {
     phishing: '请警惕提及此事件并索要密码或验证码的邮件、电话或短信：我们绝不会向您索要这些信息。',
   },
   notice: {
-    firstSubject: (p) => `重要通知：${p.company} 发生的安全事件涉及您的信息`,
-    updateSubject: (p) => `${p.company} 安全事件的第 ${p.update} 次更新`,
-    firstHeadline: (p) => `我们特此告知您，${p.company} 发生了一起涉及您部分信息的安全事件。`,
-    updateHeadline: '这是关于我们此前通知您的安全事件的最新进展。',
-    whatHappened: (p) => `${p.when}，我们的安全监控发现了${detected[p.source]}，这些系统存有客户信息。可能受影响的客户共 ${p.customers} 位。涉及的信息包括：${p.data}。`,
-    responseTeamAlerted: '我们的安全响应团队已第一时间收到警报并正在调查。',
-    nothingNew: '调查仍在进行中；自上次通知以来暂无新的发现。',
-    contact: (p) => `请发送邮件至 ${p.contact}，或访问 ${p.incidentPageUrl} 查看最新进展和常见问题解答。`,
-    sms: (p) => `${p.company}：${p.when}发生的安全事件涉及您的${p.affectedData}。详情及应对措施已发送至您的邮箱。最新进展：${p.incidentPageUrl}`,
+    firstSubject: (p) => `重要通知：${p.company} 发生安全事件，涉及您的信息`,
+    updateSubject: (p) => `${p.company} 安全事件第 ${p.update} 次更新`,
+    closingSubject: (p) => `${p.company} 安全事件已处理完毕`,
+    greeting: (p) => `尊敬的${p.customerName}：`,
+    firstHeadline: (p) => `我们特此告知您：${p.company} 发生了一起安全事件，涉及您的部分信息。`,
+    updateHeadline: (p) => `这是我们就此前告知您的 ${p.company} 安全事件发出的第 ${p.update} 次更新。`,
+    closingHeadline: (p) => `我们此前告知您的 ${p.company} 安全事件现已处理完毕。这是我们就此事件发出的最后一次通知。`,
+    firstApology: '我们深表歉意。您将信息托付给我们，保护好这些信息是我们的责任。此次事件本不应发生，我们对此承担全部责任。',
+    updateApology: '我们再次为此次事件以及给您带来的困扰致歉。',
+    closingApology: '我们再次为此次事件以及给您带来的困扰致歉。',
+    whatHappened: (p) =>
+      `${happened[p.source](p.when)}${p.customers === 1 ? '受影响的客户只有您一位。' : `共有 ${number.format(p.customers)} 位客户的信息受到影响，其中包括您。`}`,
+    yourData: (p) => endSentence(`此次事件涉及您的以下信息：${p.affectedData}`),
+    causeUnknown: '目前尚未查明原因。我们正在调查，并会把调查结果告知您。',
+    investigating: '我们的安全响应团队正在调查此次事件。',
+    investigated: '我们的安全响应团队已完成对此次事件的调查，并已结案。',
+    newMeasure: (p) => endSentence(`新增措施：${p.text}`),
+    newAdvice: (p) => endSentence(`新增建议：${p.text}`),
+    newRemedy: (p) => endSentence(`新增补救措施：${p.text}`),
+    causeFound: (p) => `事件原因现已查明。${endSentence(p.cause)}`,
+    causeRevised: (p) => `我们更正了此前关于事件原因的说明。${endSentence(p.cause)}`,
+    causeWithdrawn: '我们正在重新核实上次通知中说明的事件原因，并会把结果告知您。',
+    accountUpdated: '关于事件经过，我们有了新的信息，详见下文“发生了什么”。',
+    nothingChanged: '自上次通知以来，情况没有新的变化。调查仍在继续，我们会随时向您通报。',
+    contactEmail: (p) => `电子邮件：${p.email}`,
+    contactOther: (p) => `联系方式：${p.contact}`,
+    hotline: (p) => `客服热线：${p.phone}`,
+    incidentPage: (p) => `最新进展和常见问题解答：${p.url}`,
+    questionForm: (p) => `在线提问：${p.url}`,
+    nextUpdate: (p) => `我们将在${p.when}之前发送下一次更新；如有重要进展，会更早通知您。`,
+    closingThanks: '感谢您在我们处理此次事件期间的耐心与信任。',
+    signature: (p) => `${p.company} 安全团队`,
+    footer: (p) => `您收到此邮件，是因为您的部分信息涉及此次事件。这是一封安全通知，而非营销邮件，因此即使您已退订营销邮件，仍会收到本邮件。参考编号：${p.incidentId}。`,
   },
   noticeEmail: {
-    greeting: (p) => `尊敬的${p.customerName}：`,
-    yourData: (p) => `与您相关的信息：您的${p.affectedData}。`,
+    changes: '自上次通知以来的变化',
     happened: '发生了什么',
+    cause: '事件原因',
     done: '我们已采取的措施',
-    todo: '您现在应该做什么',
+    todo: '您需要做什么',
+    remedies: '我们为您提供的补救措施',
     contact: '联系我们',
-    next: (p) => `我们将在${p.nextUpdate}之前发布下一次更新。`,
-    footer: (p) => `参考编号：${p.incidentId}。您收到此邮件是因为您的账户受到影响。`,
   },
-  preview: { customerName: '[客户姓名]', affectedData: '[与其相关的数据]' },
+  // A Chinese SMS is UCS-2 (70 characters a segment) and opens with its sender in 【】, as is customary.
+  sms: {
+    first: (p) => [
+      `【${p.company}】很抱歉，${p.day}的安全事件涉及您的信息，详见邮件及${p.url}`,
+      `【${p.company}】很抱歉，安全事件涉及您的信息，详见邮件及${p.url}`,
+      `【${p.company}】安全事件致歉，详见邮件及${p.url}`,
+    ],
+    update: (p) => [
+      `【${p.company}】${p.day}安全事件第${p.update}次更新，再次致歉，详见邮件及${p.url}`,
+      `【${p.company}】安全事件第${p.update}次更新，再次致歉，详见邮件及${p.url}`,
+      `【${p.company}】安全事件第${p.update}次更新，详见邮件及${p.url}`,
+    ],
+    closing: (p) => [
+      `【${p.company}】安全事件已处理完毕，再次致歉并感谢您的耐心，详见邮件及${p.url}`,
+      `【${p.company}】安全事件已处理完毕，再次致歉，详见邮件及${p.url}`,
+      `【${p.company}】安全事件已结束，详见邮件及${p.url}`,
+    ],
+  },
+  preview: {
+    customerName: '[客户姓名]',
+    affectedData: '[与其相关的数据]',
+    localTimes: '客户看到的当地时间（每个时区一例）',
+    zoneTimes: (p) => `${p.zone}：${p.firstSeen}`,
+    zoneTimesWithNext: (p) => `${p.zone}：${p.firstSeen}；下次更新不晚于${p.nextUpdate}`,
+    moreZones: (p) => `另有 ${number.format(p.count)} 个时区`,
+    sms: '短信（与客户收到的一致）',
+    smsSize: (p) => `${p.encoding} 编码，${number.format(p.characters)} 个字符：共 ${p.segments} 条（单条最多 ${p.limit} 个字符），按客户收到的最长一条计算。`,
+    smsCost: (p) => `预计费用：${number.format(p.recipients)} 位收件人 × ${p.segments} 条 × ${p.perSegment} = ${p.total}。实际价格因目的地国家而异。`,
+    smsCostUnpriced: (p) => `${number.format(p.recipients)} 位收件人 × ${p.segments} 条；未配置单价，无法估算费用。`,
+    noSms: '此次受影响的客户中没有人接收短信。',
+  },
+  review: {
+    version: (p) => (p.factsVersion === 0 ? `草稿第 ${p.version} 版；响应团队尚未填写事实信息。` : `草稿第 ${p.version} 版，依据响应团队第 ${p.factsVersion} 版事实信息撰写。`),
+    gaps: '各语言版本包含的事实信息不一致：',
+    nothingApprovedYet: '此事件此前没有已批准的通知，因此无可比较的内容。',
+    noChanges: '无变化。',
+    changesSinceVersion: (p) => `与本草稿第 ${p.version} 版相比的变化`,
+    changesSinceApproved: (p) => `与上一份已批准通知（${p.noticeId}）相比的变化`,
+  },
   finalReport: {
     subject: (p) => `最终报告：事件 ${p.incidentId}（${p.title}）`,
     intro: (p) => `事件 ${p.incidentId} 已关闭。以下是客户沟通的最终报告。`,
@@ -68,7 +138,7 @@ export const zhCN: LocaleCatalogue = {
   approvalEmail: {
     subject: (p) =>
       `[${p.escalated ? '需要审批（已升级）' : '需要审批'}] 事件 ${p.incidentId} 的${p.update === null ? '首次客户通知' : `第 ${p.update} 次客户更新`}`,
-    summary: (p) => `事件 ${p.incidentId}：${p.title}。严重程度 ${p.severity}；受影响客户 ${p.customers} 位；首次发现于 ${p.firstSeenAt}。`,
+    summary: (p) => `事件 ${p.incidentId}：${endSentence(p.title)}严重程度 ${p.severity}；受影响客户 ${p.customers} 位；首次发现于 ${p.firstSeenAt}。`,
     reviewHtml: (p) => `请审阅以下通知，然后打开您的专属链接批准或拒绝（请在 ${p.by} 之前决定）：`,
     reviewText: (p) => `请审阅以下通知，然后通过您的专属链接作出决定（截止时间 ${p.by}）：`,
     codeInEmailHtml: (p) => `请在页面上输入此验证码：${p.code}`,
@@ -89,6 +159,7 @@ export const zhCN: LocaleCatalogue = {
     'already-approved': (p) => `此通知已由 ${p.by} 于 ${p.at} 批准。`,
     'already-rejected': (p) => `此通知已由 ${p.by} 于 ${p.at} 拒绝。`,
     superseded: () => '此链接已被替换：审批请求已升级给其他审批人。',
+    edited: () => '此请求发出后，通知内容已被修改。新版本需要重新审批：您将收到新的链接。',
     expired: (p) => `此链接已于 ${p.at} 过期。`,
     'choose-decision': () => '请选择批准或拒绝。',
     'reason-needed': () => '拒绝时必须填写理由。',
