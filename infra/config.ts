@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { EnvironmentValues } from '../functions/shared/environment.js';
 import { defaultLocales, supportedLocales } from '../functions/domain/locales.js';
+import { smsBudgetProblem } from '../functions/domain/notice.js';
 import { ConfigurationError } from '../functions/shared/errors.js';
 import { FUNCTIONS } from './functions.js';
 
@@ -17,6 +18,10 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 export const appConfigSchema = z.object({
   /** Verified SES identity the notices come from. */
   senderAddress: z.email(),
+  /** The name customers see as the notices' sender; any language (non-ASCII is encoded for the header). @default `<companyName> Security` */
+  senderName: z.string().trim().min(1).max(100).regex(/^[^\p{Cc}]+$/u, 'must be one line without control characters').optional(),
+  /** Where customers' replies go. @default companyContact when it is an email address, else none (replies go to senderAddress) */
+  replyToAddress: z.email().optional(),
   /** Who approves notices; each gets a personal link. */
   approverEmails: emails,
   /** Who is asked when the approvers do not decide in time. */
@@ -53,6 +58,17 @@ export const appConfigSchema = z.object({
   companyContact: z.string().min(3).max(200).optional(),
   /** The public incident page. */
   incidentPageUrl: z.url().default('https://status.example.com/security'),
+  /** A phone number customers can call, printed in every notice. @default none */
+  supportHotline: z.string().regex(/^\+?[0-9][0-9 ()./-]{4,30}$/, 'expected a phone number such as +44 20 7946 0000').optional(),
+  /** A web form where customers ask questions, printed in every notice. @default none */
+  questionFormUrl: z.url().optional(),
+  /**
+   * Price of one SMS segment, for the cost estimate approvers see before sending. An estimate, not a
+   * quote: SNS prices vary by destination country; set your main market's. @default 0.01
+   */
+  smsPricePerSegment: z.coerce.number().min(0).max(10).default(0.01),
+  /** ISO 4217 currency of `smsPricePerSegment`. @default 'USD' */
+  smsPriceCurrency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as USD').default('USD'),
   /** Base URL of the approval pages; empty means the deployed HTTP API's own URL. */
   approvalBaseUrl: z.union([z.literal(''), z.url()]).default(''),
   /**
@@ -95,6 +111,10 @@ export function parseAppConfig(read: (key: string) => unknown): AppConfig {
       (c) => c.approverLocales.every((p) => [...c.approverEmails, ...c.backupApproverEmails].includes(p.slice(0, p.lastIndexOf('=')))),
       { path: ['approverLocales'], message: 'every entry must name an approver or backup approver' },
     )
+    .superRefine((c, ctx) => {
+      const problem = smsBudgetProblem({ name: c.companyName, incidentPageUrl: c.incidentPageUrl }, c.locales);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['companyName'], message: problem });
+    })
     .safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.map((i) => {
@@ -140,6 +160,8 @@ export function functionEnvironment(config: AppConfig, names: ResourceNames): En
     IDEMPOTENCY_TABLE: names.idempotencyTable,
     RESPONSE_TEAM_TOPIC_ARN: names.responseTeamTopicArn,
     SENDER_ADDRESS: config.senderAddress,
+    SENDER_NAME: config.senderName ?? `${config.companyName} Security`,
+    REPLY_TO_ADDRESS: config.replyToAddress ?? (z.email().safeParse(config.companyContact).success ? config.companyContact : undefined),
     TEMPLATE_PREFIX: config.templatePrefix,
     LOCALES: config.locales.join(','),
     APPROVER_EMAILS: config.approverEmails.join(','),
@@ -151,6 +173,10 @@ export function functionEnvironment(config: AppConfig, names: ResourceNames): En
     COMPANY_NAME: config.companyName,
     COMPANY_CONTACT: config.companyContact ?? config.senderAddress,
     INCIDENT_PAGE_URL: config.incidentPageUrl,
+    SUPPORT_HOTLINE: config.supportHotline,
+    QUESTION_FORM_URL: config.questionFormUrl,
+    SMS_PRICE_PER_SEGMENT: String(config.smsPricePerSegment),
+    SMS_PRICE_CURRENCY: config.smsPriceCurrency,
     UPDATE_CADENCE_SECONDS: String(config.updateCadenceHours * 3600),
     APPROVAL_TIMEOUT_SECONDS: String(config.approvalTimeoutMinutes * 60),
     ESCALATION_TIMEOUT_SECONDS: String(config.escalationTimeoutMinutes * 60),

@@ -49,13 +49,16 @@ export const FUNCTIONS = {
     grants: { tables: { incidents: 'readWrite', idempotency: 'readWrite' }, publishToResponseTeam: true },
   },
   'draft-notice': {
-    environment: ['LOCALES', 'INCIDENTS_TABLE', 'COMPANY_NAME', 'COMPANY_CONTACT', 'INCIDENT_PAGE_URL', 'UPDATE_CADENCE_SECONDS'],
+    environment: [
+      'LOCALES', 'INCIDENTS_TABLE', 'COMPANY_NAME', 'COMPANY_CONTACT', 'INCIDENT_PAGE_URL', 'SUPPORT_HOTLINE', 'QUESTION_FORM_URL', 'UPDATE_CADENCE_SECONDS',
+    ],
     grants: { tables: { incidents: 'readWrite' } },
   },
   'request-approval': {
     environment: [
       'LOCALES', 'SENDER_ADDRESS', 'SES_CONFIGURATION_SET', 'INCIDENTS_TABLE', 'APPROVER_EMAILS', 'BACKUP_APPROVER_EMAILS',
       'APPROVAL_BASE_URL', 'APPROVAL_QUORUM', 'APPROVAL_CODE_CHANNEL', 'APPROVER_PHONES', 'REPORT_LOCALE', 'APPROVER_LOCALES',
+      'SMS_PRICE_PER_SEGMENT', 'SMS_PRICE_CURRENCY',
     ],
     grants: { tables: { incidents: 'readWrite' }, sendEmail: true, sendSms: (env) => env.APPROVAL_CODE_CHANNEL === 'sms' },
   },
@@ -64,8 +67,8 @@ export const FUNCTIONS = {
     timeoutSeconds: 900,
     memoryMB: 1024,
     environment: [
-      'INCIDENTS_TABLE', 'CUSTOMERS_TABLE', 'DELIVERIES_TABLE', 'LOCALES', 'SENDER_ADDRESS', 'SES_CONFIGURATION_SET', 'TEMPLATE_PREFIX',
-      'MAX_CHUNKS_PER_INVOCATION', 'RESERVE_MS', 'SMS_CONCURRENCY', 'CLAIM_LEASE_SECONDS', 'SMS_SENDER_ID',
+      'INCIDENTS_TABLE', 'CUSTOMERS_TABLE', 'DELIVERIES_TABLE', 'LOCALES', 'SENDER_ADDRESS', 'SENDER_NAME', 'REPLY_TO_ADDRESS', 'SES_CONFIGURATION_SET',
+      'TEMPLATE_PREFIX', 'MAX_CHUNKS_PER_INVOCATION', 'RESERVE_MS', 'SMS_CONCURRENCY', 'CLAIM_LEASE_SECONDS', 'SMS_SENDER_ID',
     ],
     grants: { tables: { incidents: 'readWrite', customers: 'read', deliveries: 'readWrite' }, sendEmail: true, sendSms: true },
   },
@@ -89,7 +92,7 @@ export const FUNCTIONS = {
     grants: { tables: { incidents: 'readWrite' }, publishToResponseTeam: true, stateMachine: 'start' },
   },
   'approval-page': {
-    environment: ['LOCALES', 'INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN'],
+    environment: ['LOCALES', 'INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN', 'SMS_PRICE_PER_SEGMENT', 'SMS_PRICE_CURRENCY'],
     // Internet-facing: only the items a link resolves to and the decision writes, never a scan or another table.
     grants: {
       tables: {

@@ -2,12 +2,39 @@ import { SendBulkEmailCommand, SendEmailCommand, type SESv2Client } from '@aws-s
 import { SES_MAX_BULK_ENTRIES } from '../domain/channels/email.js';
 import type { BulkEntry, BulkEntryResult, EmailSender } from '../domain/ports.js';
 
+/** RFC 2047 allows 75 characters per encoded word: `=?UTF-8?B?` and `?=` leave 63, so 45 bytes of text. */
+const ENCODED_WORD_BYTES = 45;
+
+/**
+ * `"Name" <address>` for a From header. SES takes 7-bit ASCII only: a name with other characters goes
+ * as RFC 2047 encoded words (base64 UTF-8, split between characters), an ASCII name as a quoted string.
+ */
+export function formatSender(name: string, address: string): string {
+  if (/[\r\n]/.test(name)) throw new RangeError(`A sender name must be one line, got ${JSON.stringify(name)}`);
+  if (/^[\x20-\x7e]*$/.test(name)) return `"${name.replace(/["\\]/g, (c) => `\\${c}`)}" <${address}>`;
+  const words: string[] = [];
+  let chunk = '';
+  for (const char of name) {
+    if (Buffer.byteLength(chunk + char) > ENCODED_WORD_BYTES) {
+      words.push(chunk);
+      chunk = '';
+    }
+    chunk += char;
+  }
+  words.push(chunk);
+  return `${words.map((w) => `=?UTF-8?B?${Buffer.from(w).toString('base64')}?=`).join(' ')} <${address}>`;
+}
 
 export class SesEmailSender implements EmailSender {
+  /**
+   * `from` is an address or `formatSender`'s `"Name" <address>`; `replyTo` is where replies go
+   * (customers answer the support address, not the sending identity).
+   */
   constructor(
     private readonly ses: SESv2Client,
     private readonly from: string,
     private readonly configurationSet?: string,
+    private readonly replyTo: string[] = [],
   ) {}
 
   async sendBulk(templateName: string, defaultData: Record<string, unknown>, entries: BulkEntry[]): Promise<BulkEntryResult[]> {
@@ -16,6 +43,7 @@ export class SesEmailSender implements EmailSender {
     const out = await this.ses.send(
       new SendBulkEmailCommand({
         FromEmailAddress: this.from,
+        ReplyToAddresses: this.replyTo.length > 0 ? this.replyTo : undefined,
         ConfigurationSetName: this.configurationSet,
         DefaultContent: { Template: { TemplateName: templateName, TemplateData: JSON.stringify(defaultData) } },
         BulkEmailEntries: entries.map((e) => ({
@@ -36,6 +64,7 @@ export class SesEmailSender implements EmailSender {
     const out = await this.ses.send(
       new SendEmailCommand({
         FromEmailAddress: this.from,
+        ReplyToAddresses: this.replyTo.length > 0 ? this.replyTo : undefined,
         ConfigurationSetName: this.configurationSet,
         Destination: { ToAddresses: to },
         Content: { Template: { TemplateName: templateName, TemplateData: JSON.stringify(data) } },
@@ -48,6 +77,7 @@ export class SesEmailSender implements EmailSender {
     const out = await this.ses.send(
       new SendEmailCommand({
         FromEmailAddress: this.from,
+        ReplyToAddresses: this.replyTo.length > 0 ? this.replyTo : undefined,
         ConfigurationSetName: this.configurationSet,
         Destination: { ToAddresses: to },
         Content: { Simple: { Subject: { Data: subject, Charset: 'UTF-8' }, Body: { Html: { Data: html, Charset: 'UTF-8' }, Text: { Data: text, Charset: 'UTF-8' } } } },

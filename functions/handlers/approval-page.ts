@@ -13,7 +13,7 @@ import { stepHandler } from '../shared/handler.js';
 import { logger } from '../shared/powertools.js';
 import { CSRF_COOKIE, decideApproval, showApproval, type PageResponse } from '../http/approval-page.js';
 
-const config = parseConfig(pick('LOCALES', 'INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN'));
+const config = parseConfig(pick('LOCALES', 'INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN', 'SMS_PRICE_PER_SEGMENT', 'SMS_PRICE_CURRENCY'));
 const messaging = new SnsMessaging(sns);
 const deps = {
   ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock),
@@ -21,6 +21,7 @@ const deps = {
   workflow: new StepFunctionsCallbacks(sfn),
   clock: systemClock,
   locales: config.LOCALES,
+  smsPrice: { perSegment: config.SMS_PRICE_PER_SEGMENT, currency: config.SMS_PRICE_CURRENCY },
   alertTeam: async (event: string, subject: string, message: string) => {
     await messaging.publish(config.RESPONSE_TEAM_TOPIC_ARN, subject, message, { event });
   },

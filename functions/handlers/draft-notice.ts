@@ -8,12 +8,20 @@ import { pick } from '../shared/environment.js';
 import { stepHandler } from '../shared/handler.js';
 import { draftNoticeStep } from '../steps/draft-notice.js';
 
-const config = parseConfig(pick('LOCALES', 'INCIDENTS_TABLE', 'COMPANY_NAME', 'COMPANY_CONTACT', 'INCIDENT_PAGE_URL', 'UPDATE_CADENCE_SECONDS'));
+const config = parseConfig(
+  pick('LOCALES', 'INCIDENTS_TABLE', 'COMPANY_NAME', 'COMPANY_CONTACT', 'INCIDENT_PAGE_URL', 'SUPPORT_HOTLINE', 'QUESTION_FORM_URL', 'UPDATE_CADENCE_SECONDS'),
+);
 const deps = {
   ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock),
   clock: systemClock,
   locales: config.LOCALES,
-  company: { name: config.COMPANY_NAME, contact: config.COMPANY_CONTACT, incidentPageUrl: config.INCIDENT_PAGE_URL },
+  company: {
+    name: config.COMPANY_NAME,
+    contact: config.COMPANY_CONTACT,
+    incidentPageUrl: config.INCIDENT_PAGE_URL,
+    supportHotline: config.SUPPORT_HOTLINE,
+    questionFormUrl: config.QUESTION_FORM_URL,
+  },
   updateCadenceSeconds: config.UPDATE_CADENCE_SECONDS,
 };
 

@@ -14,6 +14,7 @@ const config = parseConfig(
   pick(
     'LOCALES', 'SENDER_ADDRESS', 'SES_CONFIGURATION_SET', 'INCIDENTS_TABLE', 'APPROVER_EMAILS', 'BACKUP_APPROVER_EMAILS',
     'APPROVAL_BASE_URL', 'APPROVAL_QUORUM', 'APPROVAL_CODE_CHANNEL', 'APPROVER_PHONES', 'REPORT_LOCALE', 'APPROVER_LOCALES',
+    'SMS_PRICE_PER_SEGMENT', 'SMS_PRICE_CURRENCY',
   ),
 );
 const deps = {
@@ -28,6 +29,7 @@ const deps = {
   phones: new Map(config.APPROVER_PHONES.map((pair) => pair.split('=') as [string, string])),
   messaging: new SnsMessaging(sns),
   approverLocale: (approver: string) => config.APPROVER_LOCALES.get(approver) ?? config.REPORT_LOCALE,
+  smsPrice: { perSegment: config.SMS_PRICE_PER_SEGMENT, currency: config.SMS_PRICE_CURRENCY },
 };
 
 const schema = z.object({

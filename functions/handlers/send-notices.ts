@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CustomersRepository } from '../adapters/customers-repository.js';
 import { DeliveriesLedger } from '../adapters/deliveries-ledger.js';
-import { SesEmailSender } from '../adapters/email-sender.js';
+import { formatSender, SesEmailSender } from '../adapters/email-sender.js';
 import { incidentStores } from '../adapters/stores.js';
 import { SnsMessaging } from '../adapters/messaging.js';
 import { deliveryChannels } from '../domain/channels/registry.js';
@@ -16,15 +16,15 @@ import { sendNotices } from '../steps/send-notices.js';
 
 const config = parseConfig(
   pick(
-    'INCIDENTS_TABLE', 'CUSTOMERS_TABLE', 'DELIVERIES_TABLE', 'LOCALES', 'SENDER_ADDRESS', 'SES_CONFIGURATION_SET', 'TEMPLATE_PREFIX',
-    'MAX_CHUNKS_PER_INVOCATION', 'RESERVE_MS', 'SMS_CONCURRENCY', 'CLAIM_LEASE_SECONDS', 'SMS_SENDER_ID',
+    'INCIDENTS_TABLE', 'CUSTOMERS_TABLE', 'DELIVERIES_TABLE', 'LOCALES', 'SENDER_ADDRESS', 'SENDER_NAME', 'REPLY_TO_ADDRESS', 'SES_CONFIGURATION_SET',
+    'TEMPLATE_PREFIX', 'MAX_CHUNKS_PER_INVOCATION', 'RESERVE_MS', 'SMS_CONCURRENCY', 'CLAIM_LEASE_SECONDS', 'SMS_SENDER_ID',
   ),
 );
 const { incidents, notices } = incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock);
 const customers = new CustomersRepository(dynamo, config.CUSTOMERS_TABLE);
 const ledger = new DeliveriesLedger(dynamo, config.DELIVERIES_TABLE, systemClock, config.CLAIM_LEASE_SECONDS);
 const channels = deliveryChannels({
-  email: new SesEmailSender(ses, config.SENDER_ADDRESS, config.SES_CONFIGURATION_SET),
+  email: new SesEmailSender(ses, formatSender(config.SENDER_NAME, config.SENDER_ADDRESS), config.SES_CONFIGURATION_SET, config.REPLY_TO_ADDRESS ? [config.REPLY_TO_ADDRESS] : []),
   messaging: new SnsMessaging(sns, config.SMS_SENDER_ID),
   templatePrefix: config.TEMPLATE_PREFIX,
   smsConcurrency: config.SMS_CONCURRENCY,

@@ -18,6 +18,10 @@ export const ENVIRONMENT = {
   /** `{region}` and `{executionArn}` are filled in; the local twin points it at its own console. */
   EXECUTION_CONSOLE_URL: z.string().min(1),
   SENDER_ADDRESS: z.email(),
+  /** The display name customers see on notices; `formatSender` encodes it for the From header. */
+  SENDER_NAME: z.string().min(1).max(100).regex(/^[^\r\n]+$/),
+  /** Where customers' replies go; absent: to the sender address. */
+  REPLY_TO_ADDRESS: z.email().optional(),
   /** Absent on the twin, which has no configuration sets. */
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
   TEMPLATE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/),
@@ -35,6 +39,12 @@ export const ENVIRONMENT = {
   COMPANY_NAME: z.string().min(1),
   COMPANY_CONTACT: z.string().min(1),
   INCIDENT_PAGE_URL: z.url(),
+  /** Printed in every notice's contacts when set. */
+  SUPPORT_HOTLINE: z.string().min(1).optional(),
+  QUESTION_FORM_URL: z.url().optional(),
+  /** For the SMS cost estimate approvers see. */
+  SMS_PRICE_PER_SEGMENT: z.coerce.number().min(0),
+  SMS_PRICE_CURRENCY: z.string().regex(/^[A-Z]{3}$/),
   UPDATE_CADENCE_SECONDS: positiveInt,
   MANUAL_ALARM_SOURCE: z.string().min(1),
   CLOUDWATCH_ALARM_SEVERITY: z.coerce.number().min(0).max(10),

@@ -13,6 +13,9 @@ const context = {
   'breach-notice:backupApproverEmails': 'b1@example.com',
   // Every optional setting set, so every optional variable has a value and must be read.
   'breach-notice:smsSenderId': 'Example',
+  'breach-notice:replyToAddress': 'help@example.com',
+  'breach-notice:supportHotline': '+44 20 7946 0000',
+  'breach-notice:questionFormUrl': 'https://example.com/security/questions',
 };
 const config = parseAppConfig((key) => (context as Record<string, unknown>)[key]);
 const values = functionEnvironment(config, {

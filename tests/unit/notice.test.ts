@@ -1,10 +1,16 @@
-import { createRequire } from 'node:module';
+import { CreateEmailTemplateCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
-import { allEmailTemplates, templateName } from '../../functions/domain/email-templates.js';
+import { formatSender, SesEmailSender } from '../../functions/adapters/email-sender.js';
+import { allEmailTemplates, noticeTemplateData, recipientTemplateData, templateName } from '../../functions/domain/email-templates.js';
 import { chunk, summariseImpact } from '../../functions/domain/impact.js';
 import { catalogues, resolveLocale } from '../../functions/domain/locales.js';
-import { customerReplacementData, draftNotice, renderSms, type DraftInput } from '../../functions/domain/notice.js';
-import { noticePreviewHtml } from '../../functions/domain/preview.js';
+import { draftNotice, noticeTextForDiff, personaliseNotice, type DraftInput, type NoticeReader } from '../../functions/domain/notice.js';
+import { noticePreviewHtml, noticePreviewText } from '../../functions/domain/preview.js';
+import { localesEnv } from '../../functions/shared/config.js';
+import { functionEnvironment, parseAppConfig } from '../../infra/config.js';
+import { LOCAL_CREDENTIALS } from '../../local/emulators.js';
+import { endpoints, sesEmails, uniquePrefix } from '../support/local.js';
 
 const impact = summariseImpact([
   { customerId: 'c1', locale: 'en-GB', country: 'GB', channels: ['email', 'sms'], dataCategories: ['email', 'password'] },
@@ -12,15 +18,18 @@ const impact = summariseImpact([
   { customerId: 'c3', locale: 'zh-CN', country: 'CN', channels: ['email'], dataCategories: ['name'] },
 ]);
 
+const noFacts = { measures: [], advice: [], remedies: [] };
 const input = (over: Partial<DraftInput> = {}): DraftInput => ({
   kind: 'first-notice',
   sequence: 1,
-  incident: { incidentId: 'inc-20261120-0123456789ab', source: 'guardduty', firstSeenAt: '2026-11-20T08:10:00Z', impact },
-  progressNotes: [],
+  incident: { incidentId: 'inc-20261120-0123456789ab', source: 'guardduty', firstSeenAt: '2026-11-20T03:12:00Z', impact },
+  facts: noFacts,
   company: { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://status.example.com/s' },
-  nextUpdateAt: '2026-11-27T08:10:00Z',
+  nextUpdateAt: '2026-11-27T03:12:00Z',
   ...over,
 });
+const ann: NoticeReader = { name: 'Ann Lee', dataCategories: ['email', 'password'], timeZone: 'Asia/Shanghai' };
+const wang: NoticeReader = { name: '王五', dataCategories: ['email', 'password'], timeZone: 'Asia/Shanghai' };
 
 describe('impact', () => {
   it('counts each customer once per category, jurisdiction, locale and channel', () => {
@@ -41,58 +50,207 @@ describe('impact', () => {
 });
 
 describe('drafting', () => {
-  it('English first notice: what, when, which data, what we did, what to do, contacts, next update', () => {
-    const n = draftNotice(input(), 'en');
-    expect(n.subject).toBe('Important: a security incident at Example Co. affected your information');
-    expect(n.whatHappened).toContain('20 November 2026');
-    expect(n.whatHappened).toContain('3 customers may be affected');
-    expect(n.whatHappened).toContain('email address, name, password (stored in hashed form) and payment card details');
-    expect(n.actionsTaken[0]).toContain('security response team');
+  it('English first notice: apology first, then what, when (local), which data, what we did, what to do, contacts, next update', () => {
+    // Act
+    const stored = draftNotice(input(), 'en');
+    const n = personaliseNotice(stored, 'en', ann);
+    // Assess
+    expect(n.subject).toBe('Important: a security incident at Example Co. involved your information');
+    expect(n.greeting).toBe('Dear Ann Lee,');
+    expect(n.apology).toMatch(/^We are sorry\. .*we take full responsibility for it\.$/);
+    expect(n.whatHappened).toBe(
+      'On 20 November 2026 at 11:12 (UTC+08:00), our security monitoring detected unauthorised activity on systems that hold customer information. The information of 3 customers was involved, including yours.',
+    );
+    expect(n.yourData).toBe('This incident involved the following information of yours: email address and password (stored in hashed form).');
+    expect(n.cause).toEqual([catalogues.en.notice.causeUnknown]);
+    expect(n.actionsTaken).toEqual(['Our security response team is investigating the incident.']);
     expect(n.customerSteps.join(' ')).toMatch(/Change your password/);
     expect(n.customerSteps.join(' ')).toMatch(/two-factor/);
     expect(n.customerSteps.join(' ')).toMatch(/transactions/);
     expect(n.customerSteps.at(-1)).toMatch(/never ask/);
-    expect(n.contact).toContain('help@example.com');
-    expect(n.contact).toContain('https://status.example.com/s');
-    expect(n.nextUpdate).toContain('27 November 2026');
+    expect(n.remedies).toEqual([]);
+    expect(n.contact).toEqual(['Email: help@example.com', 'Updates and answers to common questions: https://status.example.com/s']);
+    expect(n.nextUpdate).toBe('We will send our next update by 27 November 2026 at 11:12 (UTC+08:00), or sooner if we learn anything important.');
+    expect(n.footer).toContain('because some of your information was involved in this incident');
   });
 
-  it('Chinese first notice carries the same facts in Chinese', () => {
-    const n = draftNotice(input(), 'zh-CN');
-    expect(n.subject).toBe('重要通知：Example Co. 发生的安全事件涉及您的信息');
-    expect(n.whatHappened).toContain('2026年11月20日');
-    expect(n.whatHappened).toContain('共 3 位');
-    expect(n.whatHappened).toContain('电子邮件地址、姓名、密码（以哈希形式存储）、银行卡信息');
+  it('the stored wording holds no customer data: placeholders, filled per customer at sending', () => {
+    const stored = draftNotice(input(), 'en');
+    expect(JSON.stringify(stored)).not.toMatch(/Ann|11:12|email address and/);
+    expect(stored.greeting).toBe('Dear {customerName},');
+    expect(stored.whatHappened).toContain('On {firstSeenAt},');
+    expect(stored.yourData).toContain('{affectedData}');
+  });
+
+  it('Chinese first notice carries the same facts in Chinese, in the customer\'s time with its offset', () => {
+    const n = personaliseNotice(draftNotice(input(), 'zh-CN'), 'zh-CN', wang);
+    expect(n.subject).toBe('重要通知：Example Co. 发生安全事件，涉及您的信息');
+    expect(n.whatHappened).toMatch(/^2026年11月20日 11:12（UTC\+08:00），我们的安全监控系统发现/);
+    expect(n.whatHappened).toContain('共有 3 位客户的信息受到影响，其中包括您。');
+    expect(n.yourData).toBe('此次事件涉及您的以下信息：电子邮件地址、密码（以哈希形式存储）。');
     expect(n.customerSteps.join('')).toContain('修改密码');
-    expect(n.contact).toContain('help@example.com');
+    expect(n.contact[0]).toBe('电子邮件：help@example.com');
   });
 
-  it('updates carry the operators\' progress notes, or say plainly there is nothing new', () => {
-    const withNotes = draftNotice(input({ kind: 'update', sequence: 2, progressNotes: ['Keys rotated.'] }), 'en');
-    expect(withNotes.subject).toBe('Update 1 on the security incident at Example Co.');
-    expect(withNotes.actionsTaken).toContain('Keys rotated.');
-    const without = draftNotice(input({ kind: 'update', sequence: 3 }), 'zh-CN');
-    expect(without.subject).toContain('第 2 次更新');
-    expect(without.actionsTaken.at(-1)).toContain('暂无新的发现');
+  it('a manual report is something we learned of, never something our monitoring detected', () => {
+    for (const locale of ['en', 'zh-CN', 'es'] as const) {
+      const manual = draftNotice(input({ incident: { ...input().incident, source: 'manual' } }), locale).whatHappened;
+      expect(manual, locale).not.toMatch(/monitoring|监控|supervisión/);
+    }
+    expect(draftNotice(input({ incident: { ...input().incident, source: 'manual' } }), 'en').whatHappened).toMatch(/^On \{firstSeenAt\}, we learned of a security incident/);
+    expect(draftNotice(input({ incident: { ...input().incident, source: 'macie' } }), 'en').whatHappened).toContain('in one of our storage locations');
   });
 
-  it('per-customer data and SMS text are filled per locale', () => {
-    expect(customerReplacementData('王五', ['email', 'password'], 'zh-CN')).toEqual({
-      customerName: '王五',
-      affectedData: '电子邮件地址、密码（以哈希形式存储）',
-      customerNameHtml: '王五',
-      affectedDataHtml: '电子邮件地址、密码（以哈希形式存储）',
-    });
-    const en = draftNotice(input(), 'en');
-    expect(renderSms(en, 'email address')).toMatch(/^Example Co\.: a security incident on .* involved your email address\./);
-    expect(catalogues.en.formatList(['a'])).toBe('a');
+  it('the team\'s facts fill every section; the cause when given, remedies only when offered', () => {
+    const facts = { whatHappened: 'A key leaked', cause: 'A key was published by mistake', measures: ['We rotated the keys'], advice: ['Watch your statements'], remedies: ['Free credit monitoring for a year'] };
+    const n = draftNotice(input({ facts }), 'en');
+    expect(n.account).toEqual(['A key leaked.']);
+    expect(n.cause).toEqual(['A key was published by mistake.']);
+    expect(n.actionsTaken).toEqual(['We rotated the keys.']);
+    expect(n.customerSteps.at(-1)).toBe('Watch your statements.');
+    expect(n.remedies).toEqual(['Free credit monitoring for a year.']);
   });
 
-  it('the approval preview escapes HTML from any source', () => {
-    const n = draftNotice(input({ progressNotes: ['<script>alert(1)</script>'] }), 'en');
-    const html = noticePreviewHtml(n, 'en');
+  it('updates say what changed since the last notice sent, or plainly that nothing did', () => {
+    const before = { measures: ['We rotated the keys.'], advice: [], remedies: [] };
+    const now = { cause: 'A key was published by mistake.', whatHappened: 'More detail.', measures: ['We rotated the keys.', 'We closed the bucket.'], advice: ['Watch your statements.'], remedies: ['A year of credit monitoring.'] };
+    const changed = draftNotice(input({ kind: 'update', sequence: 2, facts: now, previousFacts: before }), 'en');
+    expect(changed.subject).toBe('Update 1 on the security incident at Example Co.');
+    expect(changed.headline).toBe('This is update 1 on the security incident at Example Co. that we told you about.');
+    expect(changed.changes).toEqual([
+      'We now know the cause. A key was published by mistake.',
+      'We have more to tell you about what happened: see "What happened" below.',
+      'New measure: We closed the bucket.',
+      'New advice for you: Watch your statements.',
+      'New remedy for you: A year of credit monitoring.',
+    ]);
+    const revised = draftNotice(input({ kind: 'update', sequence: 3, facts: { ...now, cause: 'A wrong policy.' }, previousFacts: now }), 'es');
+    expect(revised.changes).toEqual(['Hemos corregido lo que le dijimos sobre la causa. A wrong policy.']);
+    const withdrawn = draftNotice(input({ kind: 'update', sequence: 3, facts: { ...now, cause: undefined }, previousFacts: now }), 'en');
+    expect(withdrawn.changes).toEqual([catalogues.en.notice.causeWithdrawn]);
+    const same = draftNotice(input({ kind: 'update', sequence: 3, facts: now, previousFacts: now }), 'zh-CN');
+    expect(same.subject).toContain('第 2 次更新');
+    expect(same.changes).toEqual(['自上次通知以来，情况没有新的变化。调查仍在继续，我们会随时向您通报。']);
+    expect(draftNotice(input(), 'en').changes).toEqual([]);
+  });
+
+  it('the closing notice summarises, says the incident is closed, apologises again and thanks; it promises no update', () => {
+    const facts = { measures: ['We rotated the keys.'], advice: [], remedies: [] };
+    const n = personaliseNotice(draftNotice(input({ kind: 'closing', sequence: 3, facts, previousFacts: facts, nextUpdateAt: null }), 'en'), 'en', ann);
+    expect(n.subject).toBe('The security incident at Example Co. is closed');
+    expect(n.headline).toContain('is now closed');
+    expect(n.apology).toMatch(/^We apologise again/);
+    expect(n.thanks).toEqual([catalogues.en.notice.closingThanks]);
+    expect(n.nextUpdate).toBeNull();
+    expect(n.changes).toEqual([]);
+    // No cause named: a closed incident does not claim to be still investigating.
+    expect(n.cause).toEqual([]);
+    expect(n.actionsTaken).toEqual(['We rotated the keys.']);
+    expect(draftNotice(input({ kind: 'closing', sequence: 3, nextUpdateAt: null }), 'en').actionsTaken).toEqual([catalogues.en.notice.investigated]);
+  });
+
+  it('every configured contact channel is listed; a contact that is no email address is named as a contact', () => {
+    const company = { name: 'Example Co.', contact: 'https://example.com/contact', incidentPageUrl: 'https://status.example.com/s', supportHotline: '+44 20 7946 0000', questionFormUrl: 'https://example.com/ask' };
+    expect(draftNotice(input({ company }), 'es').contact).toEqual([
+      'Contacto: https://example.com/contact',
+      'Teléfono: +44 20 7946 0000',
+      'Novedades y respuestas a las preguntas frecuentes: https://status.example.com/s',
+      'Envíenos su pregunta: https://example.com/ask',
+    ]);
+  });
+
+  it('the preview escapes HTML from any source', () => {
+    const n = draftNotice(input({ facts: { ...noFacts, measures: ['<script>alert(1)</script>'] } }), 'en');
+    const html = noticePreviewHtml(n, 'en', { timeZones: ['UTC'], smsRecipients: 0 });
     expect(html).not.toContain('<script>');
     expect(html).toContain('&lt;script&gt;');
+  });
+});
+
+describe('local time', () => {
+  it('each locale writes the customer\'s own time with the offset from UTC', () => {
+    const at = '2026-11-20T03:12:00Z';
+    expect(catalogues.en.formatTime(at, 'Asia/Shanghai')).toBe('20 November 2026 at 11:12 (UTC+08:00)');
+    expect(catalogues['zh-CN'].formatTime(at, 'Asia/Shanghai')).toBe('2026年11月20日 11:12（UTC+08:00）');
+    expect(catalogues.es.formatTime(at, 'America/Mexico_City')).toBe('19 de noviembre de 2026 a las 21:12 (UTC-06:00)');
+    expect(catalogues.es.formatTime('2026-11-20T01:05:00Z', 'UTC')).toBe('20 de noviembre de 2026 a la 1:05 (UTC+00:00)');
+    expect(catalogues.en.formatTime(at, 'Asia/Kathmandu')).toBe('20 November 2026 at 08:57 (UTC+05:45)');
+    // Daylight saving time: the offset is the one in force at that instant.
+    expect(catalogues.en.formatTime('2026-07-01T12:00:00Z', 'Europe/London')).toBe('1 July 2026 at 13:00 (UTC+01:00)');
+  });
+
+  it('a customer west of UTC reads the day before, in the email and in the SMS', () => {
+    const n = personaliseNotice(draftNotice(input(), 'en'), 'en', { ...ann, timeZone: 'America/New_York' });
+    expect(n.whatHappened).toMatch(/^On 19 November 2026 at 22:12 \(UTC-05:00\)/);
+    expect(n.sms).toContain('on 19 November');
+  });
+});
+
+describe('clean wording helpers', () => {
+  it('endSentence adds the full stop only where the text has none, in each language\'s punctuation', () => {
+    expect(catalogues.en.endSentence('We rotated the keys')).toBe('We rotated the keys.');
+    expect(catalogues.en.endSentence('We rotated the keys.')).toBe('We rotated the keys.');
+    expect(catalogues.en.endSentence('Is it fixed?')).toBe('Is it fixed?');
+    expect(catalogues.en.endSentence('It said "done."')).toBe('It said "done."');
+    expect(catalogues.en.endSentence('We did the following:')).toBe('We did the following.');
+    expect(catalogues['zh-CN'].endSentence('我们已更换密钥')).toBe('我们已更换密钥。');
+    expect(catalogues['zh-CN'].endSentence('我们已更换密钥。')).toBe('我们已更换密钥。');
+    expect(catalogues['zh-CN'].endSentence('我们已更换密钥，')).toBe('我们已更换密钥。');
+    expect(catalogues.es.endSentence('¿Está resuelto?')).toBe('¿Está resuelto?');
+  });
+
+  it('the approval summary does not double the full stop of a title that has one', () => {
+    const p = { incidentId: 'inc-1', title: 'The S3 object contains personal information.', severity: 'HIGH', customers: 2, firstSeenAt: '2026-11-20T03:12:00Z' };
+    expect(catalogues.en.approvalEmail.summary(p)).toContain('personal information. Severity');
+    expect(catalogues['zh-CN'].approvalEmail.summary(p)).toContain('personal information.严重程度');
+    expect(catalogues.es.approvalEmail.summary({ ...p, title: 'Bucket public' })).toContain('Bucket public. Gravedad');
+  });
+
+  it('no Chinese data category carries its own 您, so no sentence reads 您的您', () => {
+    for (const label of Object.values(catalogues['zh-CN'].dataCategories)) expect(label).not.toContain('您');
+    expect(personaliseNotice(draftNotice(input(), 'zh-CN'), 'zh-CN', { ...wang, dataCategories: ['crypto_assets'] }).yourData).toBe(
+      '此次事件涉及您的以下信息：在我们平台上持有的数字资产。',
+    );
+  });
+});
+
+describe('the approvers\' view', () => {
+  const content = draftNotice(input({ kind: 'update', sequence: 2, facts: { ...noFacts, measures: ['We closed the bucket.'] }, previousFacts: noFacts }), 'en');
+
+  it('the preview shows one example time per zone (five, then how many more), the SMS as received, its size and the audience\'s cost', () => {
+    const zones = ['Asia/Shanghai', 'Europe/London', 'America/New_York', 'UTC', 'Asia/Kolkata', 'Australia/Sydney', 'Pacific/Kiritimati'];
+    const text = noticePreviewText(content, 'en', { timeZones: zones, smsRecipients: 1200, smsPrice: { perSegment: 0.00645, currency: 'USD' } });
+    expect(text).toContain('Dear [customer name],');
+    expect(text).toContain('On 20 November 2026 at 11:12 (UTC+08:00)');
+    expect(text).toContain('- America/New_York: 19 November 2026 at 22:12 (UTC-05:00); next update by 26 November 2026 at 22:12 (UTC-05:00)');
+    expect(text).toContain('- and 2 more time zones');
+    expect(text).not.toContain('Australia/Sydney:');
+    expect(text).toMatch(/\nExample Co\.: update 1 on the security incident of 20 November\. .*https:\/\/status\.example\.com\/s\n/);
+    expect(text).toMatch(/GSM-7, \d+ characters: 1 segment \(a single segment holds 160\)/);
+    expect(text).toContain('Estimated cost: 1,200 recipients × 1 segment × US$0.00645 = US$7.74.');
+    const html = noticePreviewHtml(content, 'en', { timeZones: [], smsRecipients: 3 });
+    expect(html).toContain('3 recipients × 1 segment; no price is configured for an estimate.');
+    expect(noticePreviewText(content, 'en', { timeZones: ['UTC'], smsRecipients: 0 })).toContain('No customer in this audience receives SMS.');
+  });
+
+  it('the SMS size is the worst over the audience\'s zones: a zone whose day is longer counts', () => {
+    const zh = draftNotice(input({ company: { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://x.example/s' } }), 'zh-CN');
+    const text = noticePreviewText(zh, 'zh-CN', { timeZones: ['Asia/Shanghai', 'America/New_York'], smsRecipients: 10, smsPrice: { perSegment: 0.05, currency: 'CNY' } });
+    expect(text).toMatch(/UCS-2 编码，\d+ 个字符：共 1 条（单条最多 70 个字符）/);
+    expect(text).toContain('预计费用：10 位收件人 × 1 条 × ¥0.05 = ¥0.50。');
+  });
+
+  it('the text to diff has one line per sentence or item, stand-ins for the customer, times in UTC', () => {
+    const lines = noticeTextForDiff(content, 'en');
+    expect(lines[0]).toBe('Update 1 on the security incident at Example Co.');
+    expect(lines).toContain('New measure: We closed the bucket.');
+    expect(lines).toContain('We apologise again for this incident and for the trouble it is causing you.');
+    expect(lines).toContain('On 20 November 2026 at 03:12 (UTC+00:00), our security monitoring detected unauthorised activity on systems that hold customer information.');
+    expect(lines).toContain('The information of 3 customers was involved, including yours.');
+    expect(lines).toContain('Dear [customer name],');
+    expect(lines.at(-1)).toMatch(/^SMS: Example Co\.: update 1/);
+    const edited = draftNotice(input({ kind: 'update', sequence: 2, facts: { ...noFacts, measures: ['We closed the bucket.', 'We rotated the keys.'] }, previousFacts: noFacts }), 'en');
+    expect(noticeTextForDiff(edited, 'en').filter((l) => !lines.includes(l))).toEqual(['New measure: We rotated the keys.', 'We rotated the keys.']);
   });
 });
 
@@ -115,22 +273,24 @@ describe('locales and templates', () => {
   });
 
   it('Spanish: whole sentences with agreement, dates and lists as Spanish writes them', () => {
-    const n = draftNotice(input({ kind: 'update', sequence: 2 }), 'es');
+    const n = personaliseNotice(draftNotice(input({ kind: 'update', sequence: 2, previousFacts: noFacts }), 'es'), 'es', { name: 'Lucía', dataCategories: ['email', 'name', 'password', 'payment_card'], timeZone: 'Europe/Madrid' });
     expect(n.subject).toBe('Actualización 1 sobre el incidente de seguridad en Example Co.');
-    expect(n.whatHappened).toMatch(/^El 20 de noviembre de 2026 a las 8:10 \(UTC\), nuestro sistema de supervisión/);
-    expect(n.whatHappened).toContain('Es posible que 3 clientes se hayan visto afectados.');
-    expect(n.whatHappened).toContain('dirección de correo electrónico, nombre, contraseña (almacenada en forma de hash) y datos de la tarjeta de pago.');
-    expect(n.actionsTaken.at(-1)).toBe('La investigación continúa; no hay novedades desde nuestro último mensaje.');
-    expect(catalogues.es.formatTime('2026-11-20T01:05:00Z')).toBe('20 de noviembre de 2026 a la 1:05 (UTC)');
+    expect(n.whatHappened).toMatch(/^El 20 de noviembre de 2026 a las 4:12 \(UTC\+01:00\), nuestro sistema de supervisión/);
+    expect(n.whatHappened).toContain('Ha afectado a la información de 3 clientes, entre ellos usted.');
+    expect(n.yourData).toBe('En su caso, los datos afectados son: dirección de correo electrónico, nombre, contraseña (almacenada en forma de hash) y datos de la tarjeta de pago.');
+    expect(n.changes).toEqual(['No hay cambios desde nuestro último mensaje. La investigación continúa y le seguiremos informando.']);
     expect(catalogues.es.formatList(['nombre', 'historial de transacciones'])).toBe('nombre e historial de transacciones');
     const one = draftNotice(input({ incident: { ...input().incident, impact: { ...impact, affectedCustomers: 1 } } }), 'es');
-    expect(one.whatHappened).toContain('Es posible que 1 cliente se haya visto afectado.');
+    expect(one.whatHappened).toContain('Usted es la única persona afectada.');
   });
 
-  it('every variable a notice template uses is one drafting or the per-customer data provides', () => {
-    const data = { ...draftNotice(input(), 'en'), ...customerReplacementData('Ann', ['email'], 'en'), incidentId: 'inc-1' };
-    for (const t of allEmailTemplates('bn').filter((t) => !t.name.includes('final-report'))) {
-      for (const v of variablesIn(`${t.subject}${t.html}${t.text}`)) expect(valueAt(data, v), `${t.name}: ${v}`).toBeDefined();
+  it('every variable a notice template uses is one the shared or the per-recipient data provides', () => {
+    for (const kind of ['first-notice', 'update', 'closing'] as const) {
+      const content = draftNotice(input({ kind, nextUpdateAt: kind === 'closing' ? null : input().nextUpdateAt }), 'en');
+      const data = { ...noticeTemplateData(content), ...recipientTemplateData(personaliseNotice(content, 'en', ann)) };
+      for (const t of allEmailTemplates('bn').filter((t) => t.name.includes(`-${kind}-`))) {
+        for (const v of variablesIn(`${t.subject}${t.html}${t.text}`)) expect(valueAt(data, v), `${t.name}: ${v}`).toBeDefined();
+      }
     }
     expect(templateName('bn', 'update', 'zh-CN')).toBe('bn-update-zh-CN');
   });
@@ -149,29 +309,88 @@ describe('HTML escaping in emails', () => {
     }
   });
 
-  it('a hostile name and note render the same with and without Handlebars escaping (SES and the twin): escaped in HTML, plain in text', () => {
-    const content = draftNotice(input({ kind: 'update', sequence: 2, progressNotes: [hostile] }), 'en');
-    const data = { ...content, ...customerReplacementData(hostile, ['email'], 'en'), incidentId: 'inc-1' };
+  it('a hostile name and team entry render the same with and without Handlebars escaping (SES and the twin): escaped in HTML, plain in text', () => {
+    const content = draftNotice(input({ kind: 'update', sequence: 2, facts: { ...noFacts, measures: [hostile] }, previousFacts: noFacts }), 'en');
+    const data = { ...noticeTemplateData(content), ...recipientTemplateData(personaliseNotice(content, 'en', { ...ann, name: hostile })) };
     const template = allEmailTemplates('bn').find((t) => t.name === 'bn-update-en')!;
-    const [sesHtml, twinHtml] = [false, true].map((noEscape) => handlebars.compile(template.html, { noEscape })(data));
-    const [sesText, twinText] = [false, true].map((noEscape) => handlebars.compile(template.text, { noEscape })(data));
+    const [sesHtml, twinHtml] = [false, true].map((noEscape) => Handlebars.create().compile(template.html, { noEscape })(data));
+    const [sesText, twinText] = [false, true].map((noEscape) => Handlebars.create().compile(template.text, { noEscape })(data));
     expect(sesHtml).toBe(twinHtml);
     expect(sesText).toBe(twinText);
     expect(sesHtml).toContain(`Dear ${escaped},`);
-    expect(sesHtml).toContain(`<li>${escaped}</li>`);
+    expect(sesHtml).toContain(`<li>${escaped}.</li>`);
     expect(sesHtml).not.toMatch(/<b>|<script>/);
     expect(sesText).toContain(`Dear ${hostile},`);
-    expect(sesText).toContain(`- ${hostile}`);
+    expect(sesText).toContain(`- ${hostile}.`);
   });
 });
 
-const handlebars = createRequire(createRequire(import.meta.url).resolve('aws-ses-v2-local'))('handlebars') as {
-  compile: (source: string, options: { noEscape: boolean }) => (data: unknown) => string;
-};
+describe('email conventions', () => {
+  it('the sender name is a quoted string in ASCII and RFC 2047 encoded words otherwise, each within 75 characters', () => {
+    expect(formatSender('Example Co. Security', 'notices@example.com')).toBe('"Example Co. Security" <notices@example.com>');
+    expect(formatSender('Say "hi" \\ bye', 'n@example.com')).toBe('"Say \\"hi\\" \\\\ bye" <n@example.com>');
+    const zh = formatSender('示例公司安全团队', 'n@example.com');
+    expect(zh).toBe(`=?UTF-8?B?${Buffer.from('示例公司安全团队').toString('base64')}?= <n@example.com>`);
+    const long = formatSender('示例'.repeat(30), 'n@example.com');
+    const words = long.replace(/ <n@example\.com>$/, '').split(' ');
+    expect(words.length).toBeGreaterThan(1);
+    for (const w of words) expect(w.length).toBeLessThanOrEqual(75);
+    expect(words.map((w) => Buffer.from(w.slice(10, -2), 'base64').toString('utf8')).join('')).toBe('示例'.repeat(30));
+    expect(() => formatSender('Evil\r\nBcc: x@example.com', 'n@example.com')).toThrow(RangeError);
+  });
 
-/** Variable paths a template reads: `{{{a.b}}}`, `{{#each a.b}}`; `this` excluded. */
+  it('on the twin\'s SES: the customer\'s email comes from the display name, replies go to support, and the parts are whole', async () => {
+    // Prepare: the stored template, as the stack and the twin create it.
+    const prefix = uniquePrefix('conv');
+    const ses = new SESv2Client({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint: endpoints().ses });
+    const template = allEmailTemplates(prefix).find((t) => t.name === templateName(prefix, 'first-notice', 'zh-CN'))!;
+    await ses.send(new CreateEmailTemplateCommand({ TemplateName: template.name, TemplateContent: { Subject: template.subject, Html: template.html, Text: template.text } }));
+    const content = draftNotice(input(), 'zh-CN');
+    const to = `wang.${prefix}@example.com`;
+    const sender = new SesEmailSender(ses, formatSender('示例公司安全团队', 'notices@example.com'), undefined, ['help@example.com']);
+    // Act
+    const [result] = await sender.sendBulk(template.name, noticeTemplateData(content), [{ to, replacementData: recipientTemplateData(personaliseNotice(content, 'zh-CN', wang)) }]);
+    // Assess
+    expect(result!.status).toBe('SUCCESS');
+    const [mail] = (await sesEmails((e) => e.destination.to.includes(to))) as (Awaited<ReturnType<typeof sesEmails>>[number] & { replyTo: string[] })[];
+    expect(mail!.from).toBe(formatSender('示例公司安全团队', 'notices@example.com'));
+    expect(mail!.replyTo).toEqual(['help@example.com']);
+    expect(mail!.body.html).toMatch(/^<!doctype html>\n<html lang="zh-CN">/);
+    expect(mail!.body.html).toContain('<p>尊敬的王五：</p>');
+    expect(mail!.body.text).toContain('2026年11月20日 11:12（UTC+08:00）');
+    expect(mail!.body.text).toContain('您收到此邮件，是因为您的部分信息涉及此次事件。');
+  });
+});
+
+describe('settings', () => {
+  const context: Record<string, unknown> = {
+    'breach-notice:senderAddress': 'notices@acme.example',
+    'breach-notice:approverEmails': 'ciso@acme.example',
+    'breach-notice:backupApproverEmails': 'ceo@acme.example',
+    'breach-notice:companyName': 'Acme Bank',
+  };
+  const names = { incidentsTable: 'i', customersTable: 'c', deliveriesTable: 'd', idempotencyTable: 'x', responseTeamTopicArn: 'arn:t', stateMachineArn: 'arn:s', approvalBaseUrl: 'https://a.example' };
+  const env = (over: Record<string, unknown> = {}) => functionEnvironment(parseAppConfig((key) => ({ ...context, ...over })[key]), names);
+
+  it('defaults: the sender is "<company> Security", replies go to the contact when it is an email, an SMS price estimate in USD', () => {
+    expect(env()).toMatchObject({ SENDER_NAME: 'Acme Bank Security', REPLY_TO_ADDRESS: undefined, SMS_PRICE_PER_SEGMENT: '0.01', SMS_PRICE_CURRENCY: 'USD', SUPPORT_HOTLINE: undefined, QUESTION_FORM_URL: undefined });
+    expect(env({ 'breach-notice:companyContact': 'help@acme.example' }).REPLY_TO_ADDRESS).toBe('help@acme.example');
+    expect(env({ 'breach-notice:companyContact': 'https://acme.example/contact' }).REPLY_TO_ADDRESS).toBeUndefined();
+    expect(env({ 'breach-notice:companyContact': 'help@acme.example', 'breach-notice:replyToAddress': 'support@acme.example' }).REPLY_TO_ADDRESS).toBe('support@acme.example');
+    expect(localesEnv.parse(env()).LOCALES).toEqual(['en', 'zh-CN']);
+  });
+
+  it('bad values fail synth with the key: a multi-line sender name, a hotline that is no number, a company name no SMS can carry', () => {
+    expect(() => env({ 'breach-notice:senderName': 'Acme\nBcc: x' })).toThrow(/senderName=/);
+    expect(() => env({ 'breach-notice:supportHotline': 'call us' })).toThrow(/supportHotline=.*phone number/);
+    expect(() => env({ 'breach-notice:smsPriceCurrency': 'dollars' })).toThrow(/smsPriceCurrency=/);
+    expect(() => env({ 'breach-notice:companyName': '某'.repeat(100) })).toThrow(/companyName=.*first-notice SMS takes 3 segments/);
+  });
+});
+
+/** Variable paths a template reads: `{{{a.b}}}`, `{{#each a.b}}`, `{{#if a.b}}`; `this` excluded. */
 function variablesIn(source: string): string[] {
-  return [...source.matchAll(/\{\{\{?(?:#each )?([A-Za-z.]+)\}?\}\}/g)].map((m) => m[1]!).filter((v) => v !== 'this');
+  return [...source.matchAll(/\{\{\{?(?:#each |#if )?([A-Za-z.]+)\}?\}\}/g)].map((m) => m[1]!).filter((v) => v !== 'this');
 }
 
 function isHtmlVariable(path: string): boolean {
