@@ -1,0 +1,275 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import Handlebars from 'handlebars';
+import { describe, expect, it } from 'vitest';
+import { allEmailTemplates, noticeTemplateData, recipientTemplateData, templateName } from '../../functions/domain/email-templates.js';
+import type { NoticeFacts } from '../../functions/domain/facts.js';
+import { alarmSources } from '../../functions/domain/incident.js';
+import { catalogues, supportedLocales, type Locale } from '../../functions/domain/locales.js';
+import { dataCategories } from '../../functions/domain/locales/catalogue.js';
+import { draftNotice, personaliseNotice, SmsTooLongError, type CompanyProfile, type NoticeContent, type NoticeKind } from '../../functions/domain/notice.js';
+import { smsSegments } from '../../functions/domain/sms-segments.js';
+import { resolveTimeZone } from '../../functions/domain/time-zones.js';
+
+/**
+ * Every notice a customer can receive, rendered through the real stored templates with the library
+ * the SES emulator renders them with (one instance, no escaping, no custom helpers: SES's rules), and
+ * checked for the slips a native reader notices at once. Plus one reviewed snapshot per locale.
+ */
+
+const hb = Handlebars.create();
+const TEMPLATE_PREFIX = 'bn';
+const compiled = new Map(
+  allEmailTemplates(TEMPLATE_PREFIX).map((t) => [t.name, { subject: hb.compile(t.subject, { noEscape: true }), html: hb.compile(t.html, { noEscape: true }), text: hb.compile(t.text, { noEscape: true }) }]),
+);
+
+const kinds: NoticeKind[] = ['first-notice', 'update', 'closing'];
+// Two companies: one ends in an abbreviation's full stop, which sentences must not double.
+const companies: CompanyProfile[] = [
+  { name: 'Acme Bank', contact: 'help@acme.example', incidentPageUrl: 'https://status.acme.example/incident', supportHotline: '+44 20 7946 0000', questionFormUrl: 'https://acme.example/security/ask' },
+  { name: 'Example Co.', contact: 'https://example.com/contact', incidentPageUrl: 'https://status.example.com/security' },
+];
+const UNKNOWN_CATEGORY = 'loyalty_points';
+// Negative, half-hour and quarter-hour offsets, a date line, and UTC itself.
+const zones = ['Asia/Shanghai', 'America/St_Johns', 'Asia/Kathmandu', 'Pacific/Kiritimati', 'Pacific/Pago_Pago', 'UTC', 'Europe/Madrid'];
+
+/** The team's facts as three successive versions: first notice, update, closing. */
+const facts: Record<Locale, [NoticeFacts, NoticeFacts, NoticeFacts]> = (() => {
+  const versions = (f: { happened: string; first: string; cause: string; more: [string, string]; advice: string; remedy: string; review: string }): [NoticeFacts, NoticeFacts, NoticeFacts] => {
+    const v1: NoticeFacts = { whatHappened: f.happened, measures: [f.first], advice: [], remedies: [] };
+    const v2: NoticeFacts = { whatHappened: f.happened, cause: f.cause, measures: [f.first, ...f.more], advice: [f.advice], remedies: [f.remedy] };
+    return [v1, v2, { ...v2, measures: [...v2.measures, f.review] }];
+  };
+  return {
+    en: versions({
+      happened: 'Someone used a leaked access key to copy a file of customer records from one of our storage buckets.',
+      first: 'We disabled the leaked key within an hour and replaced every key of the affected service.',
+      cause: 'One of our engineers had published the key by mistake in a public code repository.',
+      more: ['We blocked public access to all our storage buckets.', 'We reset the passwords of all affected customers.'],
+      advice: 'Sign in only through our app or by typing our address yourself, never through links in messages.',
+      remedy: 'We offer every affected customer 12 months of free identity monitoring. Reply to this email to claim it.',
+      review: 'An independent security firm reviewed our systems and confirmed that the leak is closed.',
+    }),
+    'zh-CN': versions({
+      happened: '有人利用泄露的访问密钥，从我们的一个存储桶中复制了一份客户记录文件。',
+      first: '我们在一小时内停用了泄露的密钥，并更换了受影响服务的全部密钥。',
+      cause: '我们的一名工程师误将该密钥发布到了一个公开的代码仓库中。',
+      more: ['我们已禁止所有存储桶的公开访问。', '我们已重置所有受影响客户的密码。'],
+      advice: '请只通过我们的应用或自行输入网址登录，切勿点击消息中的链接。',
+      remedy: '我们为每位受影响的客户免费提供 12 个月的身份盗用监测服务。回复此邮件即可申请。',
+      review: '一家独立的安全公司审查了我们的系统，确认泄露途径已被封堵。',
+    }),
+    es: versions({
+      happened: 'Alguien utilizó una clave de acceso filtrada para copiar un archivo con registros de clientes de uno de nuestros contenedores de almacenamiento.',
+      first: 'Desactivamos la clave filtrada en menos de una hora y cambiamos todas las claves del servicio afectado.',
+      cause: 'Uno de nuestros ingenieros había publicado la clave por error en un repositorio de código público.',
+      more: ['Hemos bloqueado el acceso público a todos nuestros contenedores de almacenamiento.', 'Hemos restablecido las contraseñas de todos los clientes afectados.'],
+      advice: 'Inicie sesión solo desde nuestra aplicación o escribiendo usted mismo nuestra dirección, nunca desde enlaces recibidos en mensajes.',
+      remedy: 'Ofrecemos a cada cliente afectado 12 meses de vigilancia gratuita de su identidad. Responda a este correo para solicitarla.',
+      review: 'Una empresa de seguridad independiente revisó nuestros sistemas y confirmó que la filtración está cerrada.',
+    }),
+  };
+})();
+const noFacts: NoticeFacts = { measures: [], advice: [], remedies: [] };
+const customerNames: Record<Locale, string> = { en: 'Ann Lee', 'zh-CN': '王小明', es: 'Lucía Pérez' };
+
+interface Rendered {
+  subject: string;
+  html: string;
+  text: string;
+  sms: string;
+}
+
+function draft(kind: NoticeKind, locale: Locale, o: { categories: string[]; company: CompanyProfile; filled: boolean; customers: number; source: (typeof alarmSources)[number] }): NoticeContent {
+  const [v1, v2, v3] = facts[locale];
+  const sequence = { 'first-notice': 1, update: 2, closing: 3 }[kind];
+  const current = !o.filled ? noFacts : { 'first-notice': v1, update: v2, closing: v3 }[kind];
+  const previous = kind === 'first-notice' ? undefined : !o.filled ? noFacts : kind === 'update' ? v1 : v2;
+  return draftNotice(
+    {
+      kind,
+      sequence,
+      incident: {
+        incidentId: 'inc-20261120-0123456789ab',
+        source: o.source,
+        firstSeenAt: '2026-11-20T03:12:00Z',
+        impact: { affectedCustomers: o.customers, byDataCategory: Object.fromEntries(o.categories.map((c) => [c, 1])), byJurisdiction: {}, byLocale: {}, byChannel: {} },
+      },
+      facts: current,
+      previousFacts: previous,
+      company: o.company,
+      nextUpdateAt: kind === 'closing' ? null : '2026-11-27T03:12:00Z',
+    },
+    locale,
+  );
+}
+
+/** What one customer receives: the email as SES renders it from the stored template, and the SMS. */
+function render(content: NoticeContent, locale: Locale, reader: { name: string; dataCategories: string[]; timeZone: string }): Rendered {
+  const template = compiled.get(templateName(TEMPLATE_PREFIX, content.kind, locale))!;
+  const personal = personaliseNotice(content, locale, reader);
+  // SES merges each destination's data over the shared data, key by key.
+  const data = { ...noticeTemplateData(content), ...recipientTemplateData(personal) };
+  return { subject: template.subject(data), html: template.html(data), text: template.text(data), sms: personal.sms };
+}
+
+/** The HTML part as a reader sees it: one line per paragraph, heading or item, entities decoded. */
+function htmlLines(html: string): string[] {
+  const body = html.slice(html.indexOf('<body'));
+  return lines(
+    body
+      .replace(/<[^>]+>/g, '\n')
+      .replace(/&(lt|gt|quot|#39|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' })[e]!),
+  );
+}
+
+function textLines(text: string): string[] {
+  return lines(text).map((l) => l.replace(/^- /, ''));
+}
+
+function lines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+}
+
+/** English sentence fragments of every customer-facing catalogue entry, for spotting untranslated text. */
+const englishFragments: string[] = (() => {
+  const en = catalogues.en;
+  const marker = new Proxy({} as Record<string, unknown>, { get: (_, key) => (key === 'source' ? 'manual' : key === 'customers' || key === 'update' ? 2 : '\u0000') });
+  const texts: string[] = [
+    ...Object.values(en.dataCategories),
+    ...Object.values(en.advice),
+    ...Object.values(en.noticeEmail),
+    ...Object.values(en.notice).map((v) => (typeof v === 'function' ? (v as (p: unknown) => string)(marker) : v)),
+    ...alarmSources.map((source) => en.notice.whatHappened({ when: '\u0000', source, customers: 2 })),
+    ...Object.values(en.sms).flatMap((f) => (f as (p: unknown) => string[])(marker)),
+  ];
+  return [...new Set(texts.flatMap((t) => t.split(/\u0000|(?<=[.:!?])\s+/)).map((f) => f.trim()))].filter((f) => (f.match(/[A-Za-z]{2,}/g) ?? []).length >= 2);
+})();
+
+/** Latin words a Chinese notice may carry: names, addresses and terms written the same in Chinese. */
+const zhLatinAllowed = new Set(['UTC', 'API', 'SMS', ...companies.flatMap((c) => c.name.match(/[A-Za-z]+/g) ?? []), ...UNKNOWN_CATEGORY.split('_')]);
+
+/** The slips a native reader notices; each problem names the line it is in. */
+function problemsIn(line: string, locale: Locale): string[] {
+  const found: string[] = [];
+  const leftover = /[{}[\]]|\$\{|undefined|null|NaN|\[object /.exec(line);
+  if (leftover) found.push(`leftover "${leftover[0]}"`);
+  const doubledWord = /(?<![\p{L}\p{N}])([\p{L}\p{N}]+)\s+\1(?![\p{L}\p{N}])/iu.exec(line);
+  if (doubledWord) found.push(`doubled word "${doubledWord[0]}"`);
+  // An abbreviation's full stop may meet a colon or comma ("Example Co.:"); nothing else may meet.
+  const doubledPunctuation = /[,;:!?。，；：！？、]\s*[.,;:!?。，；：！？、]|\.\s*[.;!?。，；：！？、]/u.exec(line);
+  if (doubledPunctuation) found.push(`doubled punctuation "${doubledPunctuation[0]}"`);
+  if (locale === 'zh-CN') {
+    const doubledZh = /(\p{Script=Han}{2,})\1|的的|您的您/u.exec(line);
+    if (doubledZh) found.push(`doubled "${doubledZh[0]}"`);
+    const latin = line
+      .replace(/https?:\/\/\S+?(?=[\s，。；）]|$)/gu, ' ')
+      .replace(/\S+@[\w.-]+/g, ' ')
+      .replace(/inc-\d{8}-[0-9a-f]{12}/g, ' ')
+      .match(/[A-Za-z]+/g)
+      ?.filter((w) => !zhLatinAllowed.has(w));
+    if (latin?.length) found.push(`Latin words ${latin.join(', ')}`);
+  }
+  if (locale !== 'en') {
+    const english = englishFragments.find((f) => line.includes(f));
+    if (english) found.push(`English "${english}"`);
+  }
+  return found;
+}
+
+describe('notice rendering matrix', () => {
+  it.each(supportedLocales)('%s: every kind x data categories x facts x channel reads clean', (locale) => {
+    const subsets: string[][] = Array.from({ length: 2 ** dataCategories.length - 1 }, (_, i) => dataCategories.filter((_, bit) => ((i + 1) >> bit) & 1));
+    subsets.push(['email', UNKNOWN_CATEGORY]);
+    const checked = new Set<string>();
+    const problems: string[] = [];
+    let rendered = 0;
+    const check = (what: string, text: string) => {
+      for (const line of lines(text)) {
+        if (checked.has(line)) continue;
+        checked.add(line);
+        for (const problem of problemsIn(line, locale)) problems.push(`${what}: ${problem} in: ${line}`);
+      }
+    };
+    for (const kind of kinds)
+      for (const filled of [false, true])
+        for (const [i, categories] of subsets.entries()) {
+          const company = companies[i % companies.length]!;
+          const content = draft(kind, locale, { categories, company, filled, customers: i % 7 === 0 ? 1 : 12_500, source: alarmSources[i % alarmSources.length]! });
+          const mail = render(content, locale, { name: customerNames[locale], dataCategories: categories, timeZone: zones[i % zones.length]! });
+          const what = `${kind} ${filled ? 'with' : 'without'} facts [${categories.join(',')}]`;
+          // The plain-text part says exactly what the HTML part says, so checking one checks both.
+          const text = textLines(mail.text).join('\n');
+          if (htmlLines(mail.html).join('\n') !== text) problems.push(`${what}: text and HTML parts differ`);
+          check(`${what} subject`, mail.subject);
+          check(`${what} email`, text);
+          check(`${what} sms`, mail.sms);
+          if (smsSegments(mail.sms).segments > 1) problems.push(`${what}: SMS over its one-segment budget: ${mail.sms}`);
+          rendered += 1;
+        }
+    expect(problems.slice(0, 20)).toEqual([]);
+    expect(rendered).toBe(kinds.length * 2 * (2 ** dataCategories.length));
+  });
+
+  it('the HTML part is a document in its language, with no images, tracking pixels or remote content', () => {
+    for (const t of allEmailTemplates(TEMPLATE_PREFIX).filter((t) => !t.name.includes('final-report'))) {
+      const locale = supportedLocales.find((l) => t.name.endsWith(`-${l}`))!;
+      expect(t.html, t.name).toContain(`<html lang="${locale}">`);
+      expect(t.html, t.name).not.toMatch(/<img|src=|url\(|background=|<link|<script/i);
+    }
+  });
+
+  it('a company name too long for two segments is refused with the reason; a long one falls back to two segments', () => {
+    const company = (name: string): CompanyProfile => ({ name, contact: 'help@acme.example', incidentPageUrl: 'https://status.acme.example/incident' });
+    const long = draft('first-notice', 'en', { categories: ['email'], company: company('Acme Consolidated Savings, Loans and Mortgage Bank of the Northern Territories and the Outer Islands'), filled: false, customers: 2, source: 'manual' });
+    expect(smsSegments(long.sms).segments).toBe(2);
+    expect(() => draft('first-notice', 'zh-CN', { categories: ['email'], company: company('某'.repeat(100)), filled: false, customers: 2, source: 'manual' })).toThrow(SmsTooLongError);
+    expect(() => draft('first-notice', 'zh-CN', { categories: ['email'], company: company('某'.repeat(100)), filled: false, customers: 2, source: 'manual' })).toThrow(/shortest zh-CN first-notice SMS takes 3 segments/);
+  });
+});
+
+/**
+ * One reviewed text per locale: a first notice, an update with changes and the closing notice, as a
+ * fixed customer in a fixed time zone receives them (subject, text part, SMS with its size).
+ */
+const SNAPSHOT_READERS: Record<Locale, { country: string; timeZone?: string }> = {
+  en: { country: 'US', timeZone: 'America/Chicago' },
+  'zh-CN': { country: 'CN' },
+  es: { country: 'MX' },
+};
+const REGENERATE = 'UPDATE_NOTICE_SNAPSHOTS';
+
+function snapshot(locale: Locale): string {
+  const timeZone = resolveTimeZone(SNAPSHOT_READERS[locale]);
+  const reader = { name: customerNames[locale], dataCategories: ['email', 'password', 'payment_card'], timeZone };
+  const company = { ...companies[0]!, name: 'Acme Bank' };
+  const parts = [`# ${locale}: what ${reader.name} (${timeZone}) receives. Regenerate: ${REGENERATE}=1 npx vitest run tests/unit/notice-rendering.test.ts`];
+  for (const kind of kinds) {
+    const content = draft(kind, locale, { categories: ['email', 'password', 'payment_card', 'name'], company, filled: true, customers: 12_500, source: 'guardduty' });
+    const mail = render(content, locale, reader);
+    const size = smsSegments(mail.sms);
+    parts.push(
+      `==== ${kind} ====`,
+      `Subject: ${mail.subject}`,
+      '',
+      mail.text.trimEnd(),
+      '',
+      `SMS (${size.encoding}, ${size.characters} characters, ${size.segments} ${size.segments === 1 ? 'segment' : 'segments'}):`,
+      mail.sms,
+      '',
+    );
+  }
+  return parts.join('\n');
+}
+
+describe('reviewed snapshots', () => {
+  it.each(supportedLocales)('tests/fixtures/notices/%s.txt is what customers receive, byte for byte', (locale) => {
+    const path = new URL(`../fixtures/notices/${locale}.txt`, import.meta.url);
+    const actual = snapshot(locale);
+    if (process.env[REGENERATE]) writeFileSync(path, actual);
+    const expected = readFileSync(path, 'utf8');
+    expect(actual === expected, `${path.pathname} differs from the rendering: review the change, then regenerate with ${REGENERATE}=1 npx vitest run tests/unit/notice-rendering.test.ts`).toBe(true);
+  });
+});
