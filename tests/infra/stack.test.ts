@@ -101,7 +101,7 @@ describe('the stack', () => {
 
   it('ships templates for every notice kind in every supported locale, a configuration set and encrypted TLS-only topics', () => {
     const names = Object.values(template.findResources('AWS::SES::Template')).map((t) => t.Properties.Template.TemplateName).sort();
-    expect(names).toEqual(supportedLocales.flatMap((l) => ['first-notice', 'update', 'final-report'].map((k) => `breach-notice-${k}-${l}`)).sort());
+    expect(names).toEqual(supportedLocales.flatMap((l) => ['first-notice', 'update', 'closing', 'final-report'].map((k) => `breach-notice-${k}-${l}`)).sort());
     template.resourceCountIs('AWS::SES::ConfigurationSet', 1);
     for (const topic of Object.values(template.findResources('AWS::SNS::Topic'))) expect(topic.Properties.KmsMasterKeyId).toBeDefined();
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {

@@ -270,6 +270,6 @@ describe('reviewed snapshots', () => {
     const actual = snapshot(locale);
     if (process.env[REGENERATE]) writeFileSync(path, actual);
     const expected = readFileSync(path, 'utf8');
-    expect(actual === expected, `${path.pathname} differs from the rendering: review the change, then regenerate with ${REGENERATE}=1 npx vitest run tests/unit/notice-rendering.test.ts`).toBe(true);
+    expect(actual, `${path.pathname} differs from the rendering: review the change, then regenerate with ${REGENERATE}=1 npx vitest run tests/unit/notice-rendering.test.ts`).toBe(expected);
   });
 });
