@@ -1,14 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { App } from 'aws-cdk-lib';
+import { z } from 'zod';
 import type { EmailTemplate } from '../functions/domain/email-templates.js';
 import type { EventPattern } from '../infra/alarm-patterns.js';
-import { CONTEXT_PREFIX, type AppConfig } from '../infra/config.js';
-import { BreachNoticeStack } from '../infra/stack.js';
+import type { AppConfig } from '../infra/config.js';
 
-/** What the twin builds, read from the synthesized CloudFormation template. */
+/** What the twin builds, read from the synthesized CloudFormation template (see synth-stack.ts). */
 export interface StackSpec {
   /** Construct id in lower case (incidents, customers, deliveries, idempotency) -> CreateTable input without a name. */
   tables: Record<string, Omit<CreateTableCommandInput, 'TableName'> & { ttlAttribute?: string }>;
@@ -19,73 +20,132 @@ export interface StackSpec {
   substitutionKeys: string[];
 }
 
-interface CfnResource {
-  Type: string;
-  Properties: Record<string, unknown>;
-  Metadata?: { 'aws:cdk:path'?: string };
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** Outside the repository, thrown away with node_modules. */
+const SPEC_CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'breach-notice');
+const KEEP = 20;
+
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+function filesUnder(root: string, dir: string): string[] {
+  return readdirSync(join(root, dir), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(root, join(e.parentPath, e.name)));
 }
 
-let cached: { key: string; spec: StackSpec } | undefined;
+const IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"](\.{1,2}\/[^'"]+)['"]/g;
+
+/** Every repository module `entries` reach through relative imports: what synthesis can read. */
+function importClosure(root: string, entries: string[]): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const [, spec] of readFileSync(join(root, file), 'utf8').matchAll(IMPORT)) {
+      visit(relative(root, resolve(root, dirname(file), spec!.replace(/\.js$/, '.ts'))));
+    }
+  };
+  entries.forEach(visit);
+  return [...seen];
+}
+
+const lockSchema = z.object({ packages: z.record(z.string(), z.object({ version: z.string().optional() })) });
 
 /**
- * Synthesizes the real stack (bundling skipped) with the twin's settings and reads back what the twin
- * needs, so the twin creates exactly what deploys: tables with their keys, indexes and TTL, the SES
- * templates, the alarm rules' patterns and the state machine's substitution keys.
+ * Everything that can change the synthesized spec, as path -> content hash: the stack's whole module
+ * graph (infra/, the templates and their locales, the twin's reader), the definition files, and the
+ * CDK versions in package-lock.json.
  */
-export function specFromStack(config: AppConfig): StackSpec {
-  const key = JSON.stringify(config);
-  if (cached?.key === key) return cached.spec;
-  const outdir = mkdtempSync(join(tmpdir(), 'breach-notice-twin-'));
+export function specInputs(root = ROOT): Record<string, string> {
+  const files = new Set([
+    ...filesUnder(root, 'infra'),
+    'functions/domain/email-templates.ts',
+    ...filesUnder(root, 'functions/domain/locales'),
+    ...filesUnder(root, 'statemachines').filter((f) => f.endsWith('.asl.json')),
+    ...importClosure(root, ['local/synth-stack.ts']),
+  ]);
+  const inputs: Record<string, string> = {};
+  for (const file of [...files].sort()) inputs[file] = sha256(readFileSync(join(root, file)));
+  const { packages } = lockSchema.parse(JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')));
+  for (const name of ['aws-cdk-lib', 'constructs']) inputs[`package-lock.json:${name}`] = packages[`node_modules/${name}`]?.version ?? 'absent';
+  return inputs;
+}
+
+const settingsOf = (config: AppConfig) => JSON.stringify(Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1))));
+
+export function specKey(inputs: Record<string, string>, config: AppConfig): string {
+  return sha256(JSON.stringify({ inputs, settings: settingsOf(config) })).slice(0, 32);
+}
+
+const specSchema = z.object({
+  tables: z.record(z.string(), z.looseObject({ KeySchema: z.array(z.unknown()), AttributeDefinitions: z.array(z.unknown()) })),
+  templates: z.array(z.object({ name: z.string(), subject: z.string(), html: z.string(), text: z.string() })),
+  rules: z.record(z.string(), z.record(z.string(), z.unknown())),
+  substitutionKeys: z.array(z.string()).min(1),
+});
+
+/** A file that is absent or does not parse is a miss: synthesis writes it again. */
+function readCached(file: string): StackSpec | undefined {
   try {
-    // Path metadata (set by the CDK CLI, not by default) names each resource by its construct path.
-    const context: Record<string, unknown> = { 'aws:cdk:bundling-stacks': [], 'aws:cdk:enable-path-metadata': true };
-    for (const [k, v] of Object.entries(config)) if (v !== undefined) context[`${CONTEXT_PREFIX}${k}`] = v;
-    const app = new App({ outdir, context });
-    new BreachNoticeStack(app, 'BreachNotice', { config });
-    const template = app.synth().getStackByName('BreachNotice').template as { Resources: Record<string, CfnResource> };
-    const spec = readSpec(Object.values(template.Resources));
-    cached = { key, spec };
-    return spec;
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
+    const parsed = specSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    return parsed.success ? (parsed.data as StackSpec) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
-const pathOf = (r: CfnResource) => r.Metadata?.['aws:cdk:path'] ?? '';
+/** Readers never see a half-written spec: write aside, then rename over. */
+export function writeSpecAtomically(file: string, spec: StackSpec): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const aside = `${file}.${process.pid}.tmp`;
+  writeFileSync(aside, JSON.stringify(spec));
+  renameSync(aside, file);
+}
 
-function readSpec(resources: CfnResource[]): StackSpec {
-  const tables: StackSpec['tables'] = {};
-  for (const r of resources.filter((x) => x.Type === 'AWS::DynamoDB::Table')) {
-    const name = pathOf(r).split('/').at(-2)!.toLowerCase();
-    const p = r.Properties as {
-      KeySchema: CreateTableCommandInput['KeySchema'];
-      AttributeDefinitions: CreateTableCommandInput['AttributeDefinitions'];
-      GlobalSecondaryIndexes?: CreateTableCommandInput['GlobalSecondaryIndexes'];
-      BillingMode?: 'PAY_PER_REQUEST' | 'PROVISIONED';
-      TimeToLiveSpecification?: { AttributeName: string; Enabled: boolean };
-    };
-    tables[name] = {
-      KeySchema: p.KeySchema,
-      AttributeDefinitions: p.AttributeDefinitions,
-      GlobalSecondaryIndexes: p.GlobalSecondaryIndexes,
-      BillingMode: p.BillingMode,
-      ttlAttribute: p.TimeToLiveSpecification?.Enabled ? p.TimeToLiveSpecification.AttributeName : undefined,
-    };
-  }
-  const templates = resources
-    .filter((x) => x.Type === 'AWS::SES::Template')
-    .map((r) => {
-      const t = (r.Properties as { Template: { TemplateName: string; SubjectPart: string; HtmlPart: string; TextPart: string } }).Template;
-      return { name: t.TemplateName, subject: t.SubjectPart, html: t.HtmlPart, text: t.TextPart };
+function pruneCache(): void {
+  const entries = readdirSync(SPEC_CACHE_DIR)
+    .filter((f) => f.startsWith('stack-spec-') && f.endsWith('.json'))
+    .map((f) => ({ file: join(SPEC_CACHE_DIR, f), at: statSync(join(SPEC_CACHE_DIR, f)).mtimeMs }))
+    .sort((a, b) => b.at - a.at);
+  for (const { file } of entries.slice(KEEP)) rmSync(file, { force: true });
+}
+
+// Synthesis loads aws-cdk-lib (~2 s) and takes seconds more: a child does it, so a cache hit pays neither,
+// and the callers (provisioning, tests) keep a synchronous call.
+function synthesizeInChild(config: AppConfig, file: string): void {
+  try {
+    execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'local', 'synth-stack.ts'), file], {
+      cwd: ROOT,
+      input: JSON.stringify(config),
+      stdio: ['pipe', 'ignore', 'pipe'],
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     });
-  const rules: StackSpec['rules'] = {};
-  for (const r of resources.filter((x) => x.Type === 'AWS::Events::Rule' && pathOf(x).includes('/AlarmIntake/'))) {
-    rules[pathOf(r).split('/').at(-2)!] = r.Properties.EventPattern as EventPattern;
+  } catch (error) {
+    throw new Error(`Synthesizing the stack for the twin failed: ${String((error as { stderr?: Buffer }).stderr ?? error)}`, { cause: error });
   }
-  const machine = resources.find((x) => x.Type === 'AWS::StepFunctions::StateMachine');
-  const substitutionKeys = Object.keys((machine?.Properties.DefinitionSubstitutions as Record<string, unknown>) ?? {}).sort();
-  if (Object.keys(tables).length === 0 || templates.length === 0 || Object.keys(rules).length === 0 || substitutionKeys.length === 0) {
-    throw new Error('The synthesized stack lacks tables, templates, rules or a state machine: the twin cannot mirror it');
+}
+
+let inputs: Record<string, string> | undefined;
+const memory = new Map<string, StackSpec>();
+
+/**
+ * The spec of the real stack with these settings, so the twin creates exactly what deploys. Cached on
+ * disk under a hash of every input (specInputs) and the settings; a miss synthesizes and writes it.
+ */
+export function specFromStack(config: AppConfig): StackSpec {
+  const settings = settingsOf(config);
+  const remembered = memory.get(settings);
+  if (remembered) return remembered;
+  // Hashed once per process: the twin and each test file run in a fresh one.
+  inputs ??= specInputs();
+  const file = join(SPEC_CACHE_DIR, `stack-spec-${specKey(inputs, config)}.json`);
+  let spec = readCached(file);
+  if (!spec) {
+    synthesizeInChild(config, file);
+    spec = readCached(file);
+    if (!spec) throw new Error(`Synthesis wrote no readable spec to ${file}`);
+    pruneCache();
   }
-  return { tables, templates, rules, substitutionKeys };
+  memory.set(settings, spec);
+  return spec;
 }
