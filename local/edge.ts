@@ -5,6 +5,7 @@ import { matchesPattern } from './event-patterns.js';
 import { forwardToHttpApi, lambdaContext } from './http-api.js';
 import { sfnRequestHandler } from './sfn-api.js';
 import { json, readBody } from './http-util.js';
+import { sesMailbox } from './ses-mailbox.js';
 import type { SnsRecorder } from './sns-recorder.js';
 import type { LambdaHandler, LocalWorkflow } from './workflow-engine.js';
 
@@ -24,7 +25,7 @@ export interface EdgeTargets {
 }
 
 /** Forwards a request unchanged to an emulator and streams the answer back. */
-function proxy(req: IncomingMessage, res: ServerResponse, base: string, body?: string): void {
+function proxy(req: IncomingMessage, res: ServerResponse, base: string): void {
   const target = new URL(req.url ?? '/', base);
   const upstream = httpRequest(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (answer) => {
     const status = answer.statusCode ?? 502;
@@ -49,8 +50,7 @@ function proxy(req: IncomingMessage, res: ServerResponse, base: string, body?: s
     });
   });
   upstream.on('error', (error) => json(res, { __type: 'ServiceUnavailable', message: String(error) }, 503));
-  if (body !== undefined) upstream.end(body);
-  else req.pipe(upstream);
+  req.pipe(upstream);
 }
 
 function eventsError(res: ServerResponse, type: string, message: string, status = 400): void {
@@ -61,10 +61,12 @@ function eventsError(res: ServerResponse, type: string, message: string, status 
  * One endpoint speaking the AWS wire protocols the project uses, so the AWS SDK and CLI work against
  * the twin with an endpoint URL alone: Step Functions and EventBridge (JSON with X-Amz-Target),
  * DynamoDB (forwarded to DynamoDB Local), SES v2 (REST, forwarded to aws-ses-v2-local), SNS
- * (awsQuery), plus LocalStack-style retrospection under /_aws and the approval pages.
+ * (awsQuery), plus LocalStack-style retrospection under /_aws (filtered and paged: ses-mailbox.ts,
+ * sns-recorder.ts) and the approval pages.
  */
 export function createEdge(targets: EdgeTargets): Server {
   const sfn = sfnRequestHandler(targets.workflow);
+  const ses = sesMailbox(targets.region);
 
   const putEvents = (body: { Entries?: Record<string, unknown>[] }) => {
     const entries = body.Entries ?? [];
@@ -133,23 +135,7 @@ export function createEdge(targets: EdgeTargets): Server {
           }
         }
         if (url.startsWith('/v2/email')) return proxy(req, res, targets.sesUrl);
-        if (url.startsWith('/_aws/ses')) {
-          if (req.method === 'DELETE') return proxy(req, res, targets.sesUrl, '');
-          const store = (await (await fetch(`${targets.sesUrl}/store`)).json()) as {
-            emails: { messageId: string; from: string; destination: { to: string[] }; subject: string; body: { html?: string; text?: string }; at: number }[];
-          };
-          return json(res, {
-            messages: store.emails.map((e) => ({
-              Id: e.messageId,
-              Region: targets.region,
-              Source: e.from,
-              Destination: { ToAddresses: e.destination.to },
-              Subject: e.subject,
-              Body: { text_part: e.body.text ?? null, html_part: e.body.html ?? null },
-              Timestamp: new Date(e.at * 1000).toISOString(),
-            })),
-          });
-        }
+        if (url.startsWith('/_aws/ses')) return void (await ses(req, res));
         if (url.startsWith('/_aws/sns')) return void (await targets.sns.handle(req, res));
         if (url.startsWith('/approvals/')) return void (await forwardToHttpApi(targets.approvalPage, req, res));
         if (req.method === 'POST' && String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {

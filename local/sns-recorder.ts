@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { z } from 'zod';
 import { json, readBody } from './http-util.js';
+import { countOf, pageOf, pagingSchema, parseQuery, RetrospectionQueryError } from './retrospection.js';
 
 /**
  * A small SNS endpoint for the local twin and tests: speaks the awsQuery protocol the SDK and the
@@ -18,6 +20,7 @@ export interface RecordedMessage {
 }
 
 const NS = 'http://sns.amazonaws.com/doc/2010-03-31/';
+const querySchema = pagingSchema.extend({ phoneNumber: z.string().min(1).optional(), topicArn: z.string().min(1).optional() });
 const E164 = /^\+[1-9]\d{6,14}$/;
 
 class SnsFault extends Error {
@@ -48,22 +51,6 @@ export class SnsRecorder {
     const arn = `arn:aws:sns:${this.region}:${this.accountId}:${name}`;
     this.topics.add(arn);
     return arn;
-  }
-
-  smsMessages(): Record<string, RecordedMessage[]> {
-    const byNumber: Record<string, RecordedMessage[]> = {};
-    for (const m of this.messages) if (m.phoneNumber) (byNumber[m.phoneNumber] ??= []).push(m);
-    return byNumber;
-  }
-
-  topicMessages(): Record<string, RecordedMessage[]> {
-    const byTopic: Record<string, RecordedMessage[]> = {};
-    for (const m of this.messages) if (m.topicArn) (byTopic[m.topicArn] ??= []).push(m);
-    return byTopic;
-  }
-
-  clear(): void {
-    this.messages.length = 0;
   }
 
   /** Handles one awsQuery request body; returns the XML response. */
@@ -123,14 +110,45 @@ export class SnsRecorder {
     return `<?xml version="1.0"?><${action}Response xmlns="${NS}"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`;
   }
 
+  /**
+   * LocalStack's `/_aws/sns/sms-messages`: GET lists SMS by number, `phoneNumber` filters; DELETE removes
+   * them (all, or one number's). `/_aws/sns/topic-messages` is ours, the same by topic (`topicArn`).
+   * Both page and count as retrospection.ts describes.
+   */
+  private retrospect(req: IncomingMessage, res: ServerResponse): void {
+    const sms = req.url!.startsWith('/_aws/sns/sms-messages');
+    const key = sms ? 'phoneNumber' : 'topicArn';
+    const q = parseQuery(req.url!, querySchema);
+    const filter = q[key];
+    const match = (m: RecordedMessage) => m[key] !== undefined && (filter === undefined || m[key] === filter);
+    if (req.method === 'DELETE') {
+      let kept = 0;
+      for (const m of this.messages) if (!match(m)) this.messages[kept++] = m;
+      this.messages.length = kept;
+      return void res.writeHead(204).end();
+    }
+    if (q.count === 'true') {
+      const distinct = new Set<string>();
+      for (const m of this.messages) if (match(m)) distinct.add(m[key]!);
+      return json(res, { region: this.region, count: countOf(this.messages, match), [sms ? 'phoneNumbers' : 'topics']: distinct.size });
+    }
+    const page: { items: RecordedMessage[]; next?: string } =
+      q.limit !== undefined || q.next !== undefined ? pageOf(this.messages, match, (m) => m.messageId, q.limit, q.next) : { items: this.messages.filter(match) };
+    // As LocalStack: a filtered number is named even when it has no messages.
+    const grouped: Record<string, RecordedMessage[]> = filter ? { [filter]: [] } : {};
+    for (const m of page.items) (grouped[m[key]!] ??= []).push(m);
+    json(res, { region: this.region, [sms ? 'sms_messages' : 'topic_messages']: grouped, ...(page.next ? { next: page.next } : {}) });
+  }
+
   /** Node request handler: POST / (awsQuery) and the retrospection endpoints. */
   readonly handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (req.method === 'GET' && req.url?.startsWith('/_aws/sns/sms-messages')) return json(res, { region: this.region, sms_messages: this.smsMessages() });
-    if (req.method === 'GET' && req.url?.startsWith('/_aws/sns/topic-messages')) return json(res, { region: this.region, topic_messages: this.topicMessages() });
-    if (req.method === 'DELETE' && req.url?.startsWith('/_aws/sns/')) {
-      this.clear();
-      res.writeHead(204).end();
-      return;
+    if (req.url?.startsWith('/_aws/sns/sms-messages') || req.url?.startsWith('/_aws/sns/topic-messages')) {
+      try {
+        return this.retrospect(req, res);
+      } catch (error) {
+        if (!(error instanceof RetrospectionQueryError)) throw error;
+        return json(res, { message: error.message }, 400);
+      }
     }
     const body = await readBody(req);
     try {

@@ -54,13 +54,14 @@ export interface SnsMessage {
   message: string;
 }
 
-export async function smsMessages(): Promise<Record<string, SnsMessage[]>> {
-  const res = await fetch(`${endpoints().sns}/_aws/sns/sms-messages`);
+/** SMS by number; with `phoneNumber`, that number's alone (filtered by the recorder). */
+export async function smsMessages(phoneNumber?: string): Promise<Record<string, SnsMessage[]>> {
+  const res = await fetch(`${endpoints().sns}/_aws/sns/sms-messages${phoneNumber ? `?phoneNumber=${encodeURIComponent(phoneNumber)}` : ''}`);
   return ((await res.json()) as { sms_messages: Record<string, SnsMessage[]> }).sms_messages;
 }
 
 export async function topicMessages(topicArn: string): Promise<SnsMessage[]> {
-  const res = await fetch(`${endpoints().sns}/_aws/sns/topic-messages`);
+  const res = await fetch(`${endpoints().sns}/_aws/sns/topic-messages?topicArn=${encodeURIComponent(topicArn)}`);
   return ((await res.json()) as { topic_messages: Record<string, SnsMessage[]> }).topic_messages[topicArn] ?? [];
 }
 
