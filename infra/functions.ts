@@ -98,7 +98,8 @@ export const FUNCTIONS = {
       tables: {
         incidents: [
           { prefixes: [LINK_PREFIX], actions: ['GetItem', 'UpdateItem'] },
-          { prefixes: [INCIDENT_PREFIX], actions: ['GetItem', 'UpdateItem', 'PutItem'] },
+          // Query: the incident's notices, for the diff against the last approved one; ConditionCheckItem: a decision binds to the notice's wording.
+          { prefixes: [INCIDENT_PREFIX], actions: ['GetItem', 'UpdateItem', 'PutItem', 'Query', 'ConditionCheckItem'] },
           { prefixes: [CALLBACK_PREFIX], actions: ['PutItem', 'DeleteItem'] },
         ],
       },

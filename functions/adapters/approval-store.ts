@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CALLBACK_LEASE_MS, type ApprovalLink, type ApprovalRequest } from '../domain/approval.js';
+import { CALLBACK_LEASE_MS, needsCallback, type ApprovalLink, type ApprovalRequest, type WordingBinding } from '../domain/approval.js';
 import type { ApprovalStorePort } from '../domain/ports.js';
 import type { Clock } from '../shared/clock.js';
 import { IncidentNotFoundError } from '../shared/errors.js';
@@ -108,7 +108,13 @@ export class ApprovalStore implements ApprovalStorePort {
    * quorum then flips the request to APPROVED under a second condition, so exactly one caller gets
    * 'approved' and resumes the workflow.
    */
-  async recordApproval(incidentId: string, requestId: string, approver: string, quorum: number): Promise<{ outcome: 'approved' | 'counted' | 'refused'; approvedBy: string[] }> {
+  async recordApproval(
+    incidentId: string,
+    requestId: string,
+    approver: string,
+    quorum: number,
+    wording?: WordingBinding,
+  ): Promise<{ outcome: 'approved' | 'counted' | 'refused' | 'stale'; approvedBy: string[] }> {
     const now = this.clock.now();
     const key = keys.approval(incidentId, requestId);
     let approvedBy: string[];
@@ -139,12 +145,13 @@ export class ApprovalStore implements ApprovalStorePort {
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':approved': 'APPROVED', ':by': approvedBy.join(', '), ':now': now.toISOString(), ':pending': 'PENDING', ':quorum': quorum, ':lease': now.getTime() + CALLBACK_LEASE_MS },
       },
+      wording,
     );
-    return { outcome: decided ? 'approved' : 'counted', approvedBy };
+    return { outcome: decided === 'decided' ? 'approved' : decided === 'stale' ? 'stale' : 'counted', approvedBy };
   }
 
   /** One rejection decides: pending and unexpired at the moment of writing. False when something else won. */
-  async recordRejection(incidentId: string, requestId: string, approver: string, reason: string): Promise<boolean> {
+  async recordRejection(incidentId: string, requestId: string, approver: string, reason: string, wording?: WordingBinding): Promise<'decided' | 'refused' | 'stale'> {
     const now = this.clock.now();
     return this.decide(incidentId, requestId, {
       UpdateExpression: 'SET #status = :rejected, decidedBy = :by, decidedAt = :now, reason = :reason, callbackLeaseUntilMs = :lease',
@@ -153,23 +160,72 @@ export class ApprovalStore implements ApprovalStorePort {
       ExpressionAttributeValues: {
         ':rejected': 'REJECTED', ':by': approver, ':now': now.toISOString(), ':nowMs': now.getTime(), ':reason': reason, ':pending': 'PENDING', ':lease': now.getTime() + CALLBACK_LEASE_MS,
       },
-    });
+    }, wording);
   }
 
   /**
    * Writes a decision and its callback marker in one transaction, so a decision can never exist
    * without the sweeper being able to find it. The decider holds the callback lease it just wrote.
+   * With `wording`, the same transaction checks that the notice still has the wording the request
+   * showed: a decision binds to that exact version, never to a redraft made since ('stale').
    */
   private async decide(
     incidentId: string,
     requestId: string,
     update: { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> },
-  ): Promise<boolean> {
+    wording?: WordingBinding,
+  ): Promise<'decided' | 'refused' | 'stale'> {
     try {
       await this.doc.send(
         new TransactWriteCommand({
           TransactItems: [
             { Update: { TableName: this.table, Key: keys.approval(incidentId, requestId), ...update } },
+            { Put: { TableName: this.table, Item: { ...keys.callbackMarker(incidentId, requestId), type: 'callback-marker', incidentId, requestId } } },
+            ...(wording
+              ? [
+                  {
+                    ConditionCheck: {
+                      TableName: this.table,
+                      Key: keys.notice(incidentId, wording.noticeId),
+                      ConditionExpression: 'contentHash = :hash',
+                      ExpressionAttributeValues: { ':hash': wording.contentHash },
+                    },
+                  },
+                ]
+              : []),
+          ],
+        }),
+      );
+      return 'decided';
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const [request, , notice] = error.CancellationReasons ?? [];
+      if (request?.Code === 'ConditionalCheckFailed') return 'refused';
+      if (notice?.Code === 'ConditionalCheckFailed') return 'stale';
+      throw error;
+    }
+  }
+
+  /**
+   * The facts were edited while the request waited: it stops accepting decisions and its waiting
+   * task is to be told (NoticeEditedError), through the same marker and lease as a decision. False
+   * when a decision or escalation got there first.
+   */
+  async supersedeForEdit(incidentId: string, requestId: string, factsVersion: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: keys.approval(incidentId, requestId),
+                UpdateExpression: 'SET #status = :edited, decidedAt = :now, editedToFactsVersion = :version',
+                ConditionExpression: '#status = :pending',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':edited': 'EDITED', ':pending': 'PENDING', ':now': this.clock.now().toISOString(), ':version': factsVersion },
+              },
+            },
             { Put: { TableName: this.table, Item: { ...keys.callbackMarker(incidentId, requestId), type: 'callback-marker', incidentId, requestId } } },
           ],
         }),
@@ -238,9 +294,9 @@ export class ApprovalStore implements ApprovalStorePort {
           Key: keys.approval(incidentId, requestId),
           UpdateExpression: 'SET callbackLeaseUntilMs = :until',
           ConditionExpression:
-            '#status IN (:approved, :rejected) AND attribute_not_exists(callbackDeliveredAt) AND attribute_not_exists(callbackLostAt) AND attribute_not_exists(carriedTo) AND (attribute_not_exists(callbackLeaseUntilMs) OR callbackLeaseUntilMs < :now)',
+            '#status IN (:approved, :rejected, :edited) AND attribute_not_exists(callbackDeliveredAt) AND attribute_not_exists(callbackLostAt) AND attribute_not_exists(carriedTo) AND (attribute_not_exists(callbackLeaseUntilMs) OR callbackLeaseUntilMs < :now)',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':until': now + CALLBACK_LEASE_MS, ':now': now, ':approved': 'APPROVED', ':rejected': 'REJECTED' },
+          ExpressionAttributeValues: { ':until': now + CALLBACK_LEASE_MS, ':now': now, ':approved': 'APPROVED', ':rejected': 'REJECTED', ':edited': 'EDITED' },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -249,7 +305,7 @@ export class ApprovalStore implements ApprovalStorePort {
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const current = await this.getApprovalRecord(incidentId, requestId);
-      const live = current && (current.status === 'APPROVED' || current.status === 'REJECTED') && !current.callbackDeliveredAt && !current.callbackLostAt && !current.carriedTo;
+      const live = current && needsCallback(current.status) && !current.callbackDeliveredAt && !current.callbackLostAt && !current.carriedTo;
       return { state: live ? 'busy' : 'settled' };
     }
   }

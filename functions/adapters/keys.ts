@@ -16,7 +16,7 @@ const incidentPk = (incidentId: string) => `${INCIDENT_PREFIX}${incidentId}`;
 const pad = (n: number) => String(n).padStart(6, '0');
 
 /** Sort-key prefixes inside an incident's collection, for queries by kind. */
-export const incidentItems = { rawEvent: 'RAW#', audience: 'AUD#', timeline: 'TL#', notice: 'NOTICE#', note: 'NOTE#', approval: 'APPROVAL#' } as const;
+export const incidentItems = { rawEvent: 'RAW#', audience: 'AUD#', timeline: 'TL#', notice: 'NOTICE#', note: 'NOTE#', approval: 'APPROVAL#', facts: 'FACTS#' } as const;
 
 export const keys = {
   incident: (incidentId: string) => ({ pk: incidentPk(incidentId), sk: 'META' }),
@@ -29,6 +29,8 @@ export const keys = {
   notice: (incidentId: string, noticeId: string) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.notice}${noticeId}` }),
   note: (incidentId: string, at: string) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.note}${at}#${randomId(4)}` }),
   approval: (incidentId: string, requestId: string) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.approval}${requestId}` }),
+  /** Zero-padded, so versions sort in order. */
+  facts: (incidentId: string, version: number) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.facts}${pad(version)}` }),
   link: (linkHash: string) => ({ pk: `${LINK_PREFIX}${linkHash}`, sk: 'LINK' }),
   callbackMarker: (incidentId: string, requestId: string) => ({ pk: CALLBACK_MARKERS, sk: `${incidentId}#${requestId}` }),
 

@@ -30,15 +30,16 @@ export class NoticeStore implements NoticeStorePort {
     return this.collection<Notice>(incidentId, incidentItems.notice);
   }
 
-  async setNoticeStatus(incidentId: string, noticeId: string, status: NoticeStatus): Promise<void> {
+  async setNoticeStatus(incidentId: string, noticeId: string, status: NoticeStatus, approvedHash?: string): Promise<void> {
     const stamp = status === 'APPROVED' ? 'approvedAt' : status === 'SENT' ? 'sentAt' : 'updatedAt';
+    const withHash = approvedHash !== undefined;
     await this.doc.send(
       new UpdateCommand({
         TableName: this.table,
         Key: keys.notice(incidentId, noticeId),
-        UpdateExpression: 'SET #status = :status, #stamp = :at',
+        UpdateExpression: `SET #status = :status, #stamp = :at${withHash ? ', approvedHash = :hash' : ''}`,
         ExpressionAttributeNames: { '#status': 'status', '#stamp': stamp },
-        ExpressionAttributeValues: { ':status': status, ':at': this.clock.now().toISOString() },
+        ExpressionAttributeValues: { ':status': status, ':at': this.clock.now().toISOString(), ...(withHash ? { ':hash': approvedHash } : {}) },
         ConditionExpression: 'attribute_exists(pk)',
       }),
     );

@@ -17,7 +17,8 @@ export class ApprovalRefusedError extends BreachNoticeError {
     super(say('en', text, params));
   }
 }
-export type ApprovalStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'SUPERSEDED';
+/** SUPERSEDED: escalated to other approvers; EDITED: the facts were edited, so the workflow redrafts and asks again. */
+export type ApprovalStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'SUPERSEDED' | 'EDITED';
 export type Decision = 'approve' | 'reject';
 
 export interface ApprovalRequest {
@@ -46,7 +47,22 @@ export interface ApprovalRequest {
   carriedFrom?: string;
   /** The escalation request this decision was carried to, whose task token delivers it. */
   carriedTo?: string;
+  /** The wording asked about (the notice's `contentHash` and `version` when the request was made): a decision binds to it. */
+  contentHash?: string;
+  noticeVersion?: number;
+  /** The facts version whose save took this request back (status EDITED). */
+  editedToFactsVersion?: number;
 }
+
+/** The wording a decision is about: the notice must still carry this hash when the decision is written. */
+export interface WordingBinding {
+  noticeId: string;
+  contentHash: string;
+}
+
+/** A request whose outcome the waiting task must still be told: a decision, or that the facts were edited. */
+const CALLBACK_STATUSES: readonly ApprovalStatus[] = ['APPROVED', 'REJECTED', 'EDITED'];
+export const needsCallback = (status: ApprovalStatus) => CALLBACK_STATUSES.includes(status);
 
 /**
  * Expiry of a request: when its wait state began plus its timeout, less a margin (5% of the timeout,
@@ -66,7 +82,7 @@ export const TASK_GONE_ERRORS: readonly string[] = ['TaskTimedOut', 'TaskDoesNot
 
 /** A recorded decision whose callback has not reached Step Functions yet (and may still). */
 export function awaitsCallback(request: ApprovalRequest): boolean {
-  return (request.status === 'APPROVED' || request.status === 'REJECTED') && !request.callbackDeliveredAt && !request.callbackLostAt && !request.carriedTo;
+  return needsCallback(request.status) && !request.callbackDeliveredAt && !request.callbackLostAt && !request.carriedTo;
 }
 
 /** 32 random bytes in base64url: what a link carries. Anything else is refused before any lookup. */
@@ -80,6 +96,9 @@ export function refusalFor(request: ApprovalRequest, now: Date): ApprovalRefused
   }
   if (request.status === 'SUPERSEDED') {
     return new ApprovalRefusedError('superseded', 'superseded');
+  }
+  if (request.status === 'EDITED') {
+    return new ApprovalRefusedError('superseded', 'edited');
   }
   if (Date.parse(request.expiresAt) <= now.getTime()) {
     return new ApprovalRefusedError('expired', 'expired', { at: request.expiresAt });

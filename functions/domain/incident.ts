@@ -34,6 +34,8 @@ export interface ImpactSummary {
   byJurisdiction: Record<string, number>;
   byLocale: Record<string, number>;
   byChannel: Record<string, number>;
+  /** Customers per resolved IANA time zone (domain/time-zones.ts), for previews in each one. */
+  byTimeZone?: Record<string, number>;
 }
 
 export interface Incident extends IncidentDraft {
@@ -98,4 +100,14 @@ export interface Notice {
   promisedNextUpdateAt: string;
   approvedAt?: string;
   sentAt?: string;
+  /** 1 for the first draft; each redraft after an edit of the facts adds one. */
+  version: number;
+  /** The facts version the wording was drafted from (0: none written yet). */
+  factsVersion: number;
+  /** SHA-256 of the wording (`contentHash` in domain/notice-version.ts): what an approval is bound to. */
+  contentHash: string;
+  /** The hash approved; sending refuses a notice whose wording no longer has it. */
+  approvedHash?: string;
+  /** The version this draft replaced and its lines (`noticeTextForDiff`), so approvers see what the edit changed. */
+  replacedVersion?: { version: number; lines: Partial<Record<Locale, string[]>> };
 }

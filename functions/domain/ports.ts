@@ -1,5 +1,6 @@
-import type { ApprovalLink, ApprovalRequest } from './approval.js';
+import type { ApprovalLink, ApprovalRequest, WordingBinding } from './approval.js';
 import type { CustomerProfile, CustomerResource } from './customer.js';
+import type { FactsByLocale, FactsVersion } from './facts.js';
 import type { Acquired, BatchTotals, Channel, FrozenBatch, NoticeRef, NoticeTotals, Outcome } from './delivery.js';
 import type { AudienceMember, ImpactSummary, Incident, Notice, NoticeStatus, ProgressNote, SeverityLevel, TimelineEntry } from './incident.js';
 
@@ -30,7 +31,22 @@ export interface NoticeStorePort {
   createNotice(notice: Notice): Promise<void>;
   getNotice(incidentId: string, noticeId: string): Promise<Notice>;
   listNotices(incidentId: string): Promise<Notice[]>;
-  setNoticeStatus(incidentId: string, noticeId: string, status: NoticeStatus): Promise<void>;
+  /** `approvedHash`: with APPROVED, the wording hash the approval was bound to. */
+  setNoticeStatus(incidentId: string, noticeId: string, status: NoticeStatus, approvedHash?: string): Promise<void>;
+}
+
+/** The response team's facts about an incident, one item per saved version (see domain/facts.ts). */
+export interface FactsStorePort {
+  /**
+   * Saves version `expectedVersion + 1`. Throws FactsVersionConflictError when someone saved that
+   * version first: two editors never overwrite each other silently.
+   */
+  saveFacts(incidentId: string, author: string, locales: FactsByLocale, expectedVersion: number): Promise<FactsVersion>;
+  /** The newest version, or undefined when the team has written nothing yet. */
+  latestFacts(incidentId: string): Promise<FactsVersion | undefined>;
+  getFacts(incidentId: string, version: number): Promise<FactsVersion | undefined>;
+  /** Every version, oldest first. */
+  listFacts(incidentId: string): Promise<FactsVersion[]>;
 }
 
 export interface ApprovalStorePort {
@@ -41,8 +57,17 @@ export interface ApprovalStorePort {
   listApprovalRequests(incidentId: string): Promise<ApprovalRequest[]>;
   markApproverNotified(incidentId: string, requestId: string, approver: string): Promise<void>;
   supersedePendingRequests(incidentId: string, noticeId: string, exceptRequestId: string): Promise<number>;
-  recordApproval(incidentId: string, requestId: string, approver: string, quorum: number): Promise<{ outcome: 'approved' | 'counted' | 'refused'; approvedBy: string[] }>;
-  recordRejection(incidentId: string, requestId: string, approver: string, reason: string): Promise<boolean>;
+  /** 'stale': the notice's wording is no longer the one `wording` names (a redraft), so nothing was decided. */
+  recordApproval(
+    incidentId: string,
+    requestId: string,
+    approver: string,
+    quorum: number,
+    wording?: WordingBinding,
+  ): Promise<{ outcome: 'approved' | 'counted' | 'refused' | 'stale'; approvedBy: string[] }>;
+  recordRejection(incidentId: string, requestId: string, approver: string, reason: string, wording?: WordingBinding): Promise<'decided' | 'refused' | 'stale'>;
+  /** The facts were edited: a pending request stops deciding and its task is to be told. False when it was no longer pending. */
+  supersedeForEdit(incidentId: string, requestId: string, factsVersion: number): Promise<boolean>;
   carryDecision(incidentId: string, from: ApprovalRequest, toRequestId: string): Promise<boolean>;
   claimCallback(incidentId: string, requestId: string): Promise<{ state: 'claimed'; request: ApprovalRequest; taskToken: string } | { state: 'settled' | 'busy' }>;
   markCallbackDelivered(incidentId: string, requestId: string): Promise<void>;

@@ -1,7 +1,9 @@
-import type { ApprovalStorePort, IncidentStorePort, NoticeStorePort, TaskCallbacks } from '../domain/ports.js';
+import type { ApprovalStorePort, FactsStorePort, IncidentStorePort, NoticeStorePort, TaskCallbacks } from '../domain/ports.js';
 import { ApprovalRefusedError, awaitsCallback, CODE_DIGITS, codeDigest, LINK_ID_PATTERN, MAX_CODE_ATTEMPTS, parseDecisionForm, refusalFor, type ApprovalLink, type ApprovalRequest, type RefusalReason } from '../domain/approval.js';
 import type { Locale } from '../domain/locales.js';
-import { escapeHtml, noticePreviewHtml } from '../domain/preview.js';
+import { escapeHtml, type PreviewContext } from '../domain/preview.js';
+import { reviewHtml } from '../domain/review.js';
+import { lastApproved, previewContext } from '../steps/request-approval.js';
 import type { Clock } from '../shared/clock.js';
 import { randomId, sameDigest, sha256Hex } from '../shared/crypto.js';
 import { say, type PageLocale, type Params, type TextKey } from '../domain/approval-text.js';
@@ -9,11 +11,13 @@ import { deliverDecision, redeliverDecision, type DeliveryDeps } from '../steps/
 
 export interface ApprovalPageDeps extends DeliveryDeps {
   incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident'>;
-  notices: DeliveryDeps['notices'] & Pick<NoticeStorePort, 'getNotice'>;
+  notices: DeliveryDeps['notices'] & Pick<NoticeStorePort, 'getNotice' | 'listNotices'>;
+  facts: Pick<FactsStorePort, 'getFacts'>;
   approvals: DeliveryDeps['approvals'] & Pick<ApprovalStorePort, 'countCodeAttempt' | 'getApprovalLink' | 'getApprovalRequest' | 'getTaskToken' | 'recordApproval' | 'recordRejection'>;
   workflow: TaskCallbacks;
   clock: Clock;
   locales: readonly Locale[];
+  smsPrice?: PreviewContext['smsPrice'];
 }
 
 export interface PageResponse {
@@ -110,10 +114,8 @@ export function showApproval(linkId: string, meta: RequestMeta, deps: ApprovalPa
     const notice = await deps.notices.getNotice(link.incidentId, request.noticeId);
     const impact = incident.impact;
     const csrf = randomId(24);
-    const previews = deps.locales
-      .filter((l) => notice.content[l])
-      .map((l) => `<h3>${l}</h3><div class="notice" lang="${l}">${noticePreviewHtml(notice.content[l]!, l)}</div>`)
-      .join('\n');
+    const facts = notice.factsVersion > 0 ? await deps.facts.getFacts(notice.incidentId, notice.factsVersion) : undefined;
+    const previews = reviewHtml({ notice, lastApproved: await lastApproved(notice, deps), facts, locales: deps.locales, preview: previewContext(incident, deps.smsPrice) }, locale);
     const t = (key: TextKey, params?: Params) => say(locale, key, params);
     const body = [
       `<p>${t('deciding-as', { approver: escapeHtml(link.approver), by: escapeHtml(request.expiresAt) })}</p>`,
@@ -208,14 +210,20 @@ export function decideApproval(linkId: string, body: URLSearchParams, meta: Requ
       return decided(locale, outcome === 'lost' ? 'callback-lost' : 'callback-pending', {}, link.approver, decidedAt, outcome === 'lost' ? 410 : 202);
     };
 
+    // The decision binds to the wording this request showed; a redraft since makes it stale.
+    const wording = request.contentHash ? { noticeId: request.noticeId, contentHash: request.contentHash } : undefined;
+    const stale = () => new ApprovalRefusedError('superseded', 'edited');
     if (form.decision === 'reject') {
       // One rejection decides, whatever the quorum: nobody is told what one approver found wrong.
-      if (!(await deps.approvals.recordRejection(link.incidentId, link.requestId, link.approver, form.reason))) throw await lost();
+      const rejected = await deps.approvals.recordRejection(link.incidentId, link.requestId, link.approver, form.reason, wording);
+      if (rejected === 'stale') throw stale();
+      if (rejected === 'refused') throw await lost();
       await audit('notice-rejected', { reason: form.reason });
       return resume('decided-rejected', deps.clock.now().toISOString());
     }
     const quorum = request.quorum ?? 1;
-    const approval = await deps.approvals.recordApproval(link.incidentId, link.requestId, link.approver, quorum);
+    const approval = await deps.approvals.recordApproval(link.incidentId, link.requestId, link.approver, quorum, wording);
+    if (approval.outcome === 'stale') throw stale();
     if (approval.outcome === 'refused') throw await lost();
     await audit('approval-counted', { approvals: approval.approvedBy.length, quorum });
     if (approval.outcome === 'counted') {

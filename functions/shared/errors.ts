@@ -57,3 +57,13 @@ export function isDependencyFailure(error: unknown): boolean {
   const e = error as Error & { $metadata?: unknown; $fault?: unknown; code?: string };
   return e.$metadata !== undefined || e.$fault !== undefined || NETWORK_CODES.has(e.code ?? '') || e.name === 'TimeoutError';
 }
+
+/** Someone saved the incident's facts since the editor read them: reload and edit again. */
+export class FactsVersionConflictError extends BreachNoticeError {}
+
+/**
+ * The facts were edited while the notice waited for approval: the state machine catches it by name,
+ * redrafts from the new facts and asks again. Raised by the approval step itself, or sent as the
+ * waiting task's failure by the edit.
+ */
+export class NoticeEditedError extends BreachNoticeError {}

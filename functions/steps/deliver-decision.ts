@@ -1,6 +1,6 @@
 import type { ApprovalStorePort, IncidentStorePort, NoticeStorePort, TaskCallbacks } from '../domain/ports.js';
 import { TASK_GONE_ERRORS, type ApprovalRequest } from '../domain/approval.js';
-import { NoticeRejectedError } from '../shared/errors.js';
+import { NoticeEditedError, NoticeRejectedError } from '../shared/errors.js';
 
 export interface DeliveryDeps {
   incidents: Pick<IncidentStorePort, 'appendTimeline'>;
@@ -11,13 +11,14 @@ export interface DeliveryDeps {
   alertTeam: (event: string, subject: string, message: string) => Promise<void>;
 }
 
-/** Who sends: the POST that decided, an approver's repeat POST, or the scheduled sweeper. */
-export type Sender = 'approval-page' | 'repeat-post' | 'sweeper';
+/** Who sends: the POST that decided, an approver's repeat POST, the edit that took the request back, or the scheduled sweeper. */
+export type Sender = 'approval-page' | 'repeat-post' | 'editor' | 'sweeper';
 export type DeliveryOutcome = 'delivered' | 'lost' | 'failed';
 
 /** The callback a recorded decision makes, rebuilt from the record alone so any sender can repeat it. */
 function callback(request: ApprovalRequest, taskToken: string, workflow: TaskCallbacks): Promise<void> {
   if (request.status === 'REJECTED') return workflow.fail(taskToken, NoticeRejectedError.name, request.reason ?? '');
+  if (request.status === 'EDITED') return workflow.fail(taskToken, NoticeEditedError.name, `The facts were edited (version ${request.editedToFactsVersion ?? '?'}): redraft and ask again`);
   return workflow.succeed(taskToken, { decision: 'APPROVED', requestId: request.requestId, noticeId: request.noticeId, decidedAt: request.decidedAt });
 }
 
@@ -31,8 +32,9 @@ export async function deliverDecision(request: ApprovalRequest, taskToken: strin
   const { incidentId, requestId } = request;
   const detail = { requestId, noticeId: request.noticeId, decision: request.status };
   // The notice carries the decision before the workflow hears it, whoever delivers: the send step
-  // refuses a notice that is not APPROVED.
-  await deps.notices.setNoticeStatus(incidentId, request.noticeId, request.status === 'APPROVED' ? 'APPROVED' : 'REJECTED');
+  // refuses a notice that is not APPROVED with the wording it has. An edit leaves the draft pending.
+  if (request.status === 'APPROVED') await deps.notices.setNoticeStatus(incidentId, request.noticeId, 'APPROVED', request.contentHash);
+  else if (request.status === 'REJECTED') await deps.notices.setNoticeStatus(incidentId, request.noticeId, 'REJECTED');
   try {
     await callback(request, taskToken, deps.workflow);
   } catch (error) {

@@ -1,12 +1,15 @@
-import type { IncidentStorePort, NoticeStorePort } from '../domain/ports.js';
+import type { FactsStorePort, IncidentStorePort, NoticeStorePort } from '../domain/ports.js';
+import { factsFor, type FactsVersion } from '../domain/facts.js';
 import type { Notice } from '../domain/incident.js';
 import type { Locale } from '../domain/locales.js';
-import { draftNotice, type CompanyProfile, type NoticeContent, type NoticeKind } from '../domain/notice.js';
+import { draftNotice, noticeTextForDiff, type CompanyProfile, type NoticeContent, type NoticeKind } from '../domain/notice.js';
+import { contentHash } from '../domain/notice-version.js';
 import type { Clock } from '../shared/clock.js';
 
 export interface DraftDeps {
-  incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident' | 'listProgressNotes'>;
+  incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident'>;
   notices: Pick<NoticeStorePort, 'createNotice' | 'listNotices'>;
+  facts: Pick<FactsStorePort, 'getFacts' | 'latestFacts'>;
   clock: Clock;
   locales: readonly Locale[];
   company: CompanyProfile;
@@ -16,30 +19,46 @@ export interface DraftDeps {
 export type DraftResult = { closed: true; noticeId: null } | { closed: false; noticeId: string };
 
 /**
- * Drafts the first notice or the next update in every configured locale. An update for an incident
- * closed meanwhile is not drafted. A draft still awaiting approval (a retry, or a timed-out request)
- * is redrafted in place, so numbering never skips.
+ * Drafts the first notice or the next update in every configured locale, from the team's latest
+ * facts. Once the incident is closed, the next update is its closing notice, and after that has gone
+ * out there is nothing left to draft. A draft still awaiting approval (a retry, a timed-out request,
+ * an edit of the facts) is redrafted in place, so numbering never skips; its version goes up only
+ * when the wording changed, and the lines it replaces are kept so approvers see what changed.
  */
-export async function draftNoticeStep(incidentId: string, kind: NoticeKind, deps: DraftDeps): Promise<DraftResult> {
+export async function draftNoticeStep(incidentId: string, requested: NoticeKind, deps: DraftDeps): Promise<DraftResult> {
   const incident = await deps.incidents.getIncident(incidentId);
-  if (kind === 'update' && incident.status === 'CLOSED') return { closed: true, noticeId: null };
   if (!incident.impact) throw new Error(`Incident ${incidentId} has not been assessed`);
   const notices = (await deps.notices.listNotices(incidentId)).sort((a, b) => a.sequence - b.sequence);
+  let kind = requested;
+  if (requested === 'update' && incident.status === 'CLOSED') {
+    if (notices.some((n) => n.kind === 'closing' && n.status === 'SENT')) return { closed: true, noticeId: null };
+    kind = 'closing';
+  }
   const latest = notices.at(-1);
   const reuse = latest?.status === 'PENDING_APPROVAL' && latest.kind === kind ? latest : undefined;
   const sequence = reuse?.sequence ?? (latest?.sequence ?? 0) + 1;
-  // Notes entered since the previous notice was drafted, so nothing typed during its approval is lost.
-  const previous = notices.filter((n) => n.noticeId !== reuse?.noticeId).at(-1);
-  const progressNotes = (await deps.incidents.listProgressNotes(incidentId, previous?.createdAt)).map((n) => n.text);
+  const facts = await deps.facts.latestFacts(incidentId);
+  const lastSent = notices.filter((n) => n.status === 'SENT').at(-1);
+  const previousFacts: FactsVersion | undefined = lastSent && lastSent.factsVersion > 0 ? await deps.facts.getFacts(incidentId, lastSent.factsVersion) : undefined;
   const now = deps.clock.now();
-  const nextUpdateAt = new Date(now.getTime() + deps.updateCadenceSeconds * 1000).toISOString();
+  const nextUpdateAt = kind === 'closing' ? null : new Date(now.getTime() + deps.updateCadenceSeconds * 1000).toISOString();
   const content: Partial<Record<Locale, NoticeContent>> = {};
   for (const locale of deps.locales) {
     content[locale] = draftNotice(
-      { kind, sequence, incident: { incidentId, source: incident.source, firstSeenAt: incident.firstSeenAt, impact: incident.impact }, progressNotes, company: deps.company, nextUpdateAt },
+      {
+        kind,
+        sequence,
+        incident: { incidentId, source: incident.source, firstSeenAt: incident.firstSeenAt, impact: incident.impact },
+        facts: factsFor(facts, locale),
+        previousFacts: lastSent ? factsFor(previousFacts, locale) : undefined,
+        company: deps.company,
+        nextUpdateAt,
+      },
       locale,
     );
   }
+  const hash = contentHash(content);
+  const changed = reuse !== undefined && reuse.contentHash !== hash;
   const notice: Notice = {
     incidentId,
     noticeId: reuse?.noticeId ?? `${kind}-${sequence}`,
@@ -47,10 +66,23 @@ export async function draftNoticeStep(incidentId: string, kind: NoticeKind, deps
     sequence,
     status: 'PENDING_APPROVAL',
     content,
-    createdAt: now.toISOString(),
-    promisedNextUpdateAt: nextUpdateAt,
+    createdAt: reuse?.createdAt ?? now.toISOString(),
+    // A closing notice promises nothing; the workflow goes on to the final report.
+    promisedNextUpdateAt: nextUpdateAt ?? now.toISOString(),
+    version: reuse ? reuse.version + (changed ? 1 : 0) : 1,
+    factsVersion: facts?.version ?? 0,
+    contentHash: hash,
+    ...(changed
+      ? { replacedVersion: { version: reuse.version, lines: Object.fromEntries(deps.locales.flatMap((l) => (reuse.content[l] ? [[l, noticeTextForDiff(reuse.content[l]!, l)]] : []))) } }
+      : reuse?.replacedVersion
+        ? { replacedVersion: reuse.replacedVersion }
+        : {}),
   };
   await deps.notices.createNotice(notice);
-  await deps.incidents.appendTimeline(incidentId, { action: 'notice-drafted', actor: 'draft-notice', detail: { noticeId: notice.noticeId, kind, locales: deps.locales } });
+  await deps.incidents.appendTimeline(incidentId, {
+    action: 'notice-drafted',
+    actor: 'draft-notice',
+    detail: { noticeId: notice.noticeId, kind, version: notice.version, factsVersion: notice.factsVersion, locales: deps.locales },
+  });
   return { closed: false, noticeId: notice.noticeId };
 }

@@ -2,7 +2,7 @@ import type { IncidentStorePort, NoticeStorePort } from '../domain/ports.js';
 import type { Clock } from '../shared/clock.js';
 
 export interface PlanDeps {
-  incidents: Pick<IncidentStorePort, 'appendTimeline' | 'setNextUpdate'>;
+  incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident' | 'setNextUpdate'>;
   notices: Pick<NoticeStorePort, 'listNotices'>;
   clock: Clock;
   updateCadenceSeconds: number;
@@ -10,16 +10,22 @@ export interface PlanDeps {
 
 /**
  * When the next update is due: the time the last sent notice promised customers, or one cadence from
- * now when that promise is already past (an approval that took long).
+ * now when that promise is already past (an approval that took long). A closed incident waits for
+ * nothing: its closing notice (or, once that is out, the final report) comes next.
  */
 export async function planNextUpdate(incidentId: string, deps: PlanDeps): Promise<{ nextUpdateAt: string }> {
+  const now = deps.clock.now();
+  if ((await deps.incidents.getIncident(incidentId)).status === 'CLOSED') {
+    const nextUpdateAt = now.toISOString();
+    await deps.incidents.appendTimeline(incidentId, { action: 'next-update-planned', actor: 'plan-next-update', detail: { nextUpdateAt, closed: true } });
+    return { nextUpdateAt };
+  }
   const notices = await deps.notices.listNotices(incidentId);
   const promised = notices
     .filter((n) => n.status === 'SENT' && n.promisedNextUpdateAt)
     .map((n) => n.promisedNextUpdateAt!)
     .sort()
     .at(-1);
-  const now = deps.clock.now();
   const nextUpdateAt =
     promised && Date.parse(promised) > now.getTime() ? promised : new Date(now.getTime() + deps.updateCadenceSeconds * 1000).toISOString();
   await deps.incidents.setNextUpdate(incidentId, nextUpdateAt);

@@ -1,14 +1,17 @@
-import { ConfigurationError } from '../shared/errors.js';
-import type { ApprovalStorePort, EmailSender, IncidentStorePort, Messaging, NoticeStorePort } from '../domain/ports.js';
+import { ConfigurationError, NoticeEditedError } from '../shared/errors.js';
+import type { ApprovalStorePort, EmailSender, FactsStorePort, IncidentStorePort, Messaging, NoticeStorePort } from '../domain/ports.js';
 import { CODE_DIGITS, codeDigest, decisionDeadline, type ApprovalTier } from '../domain/approval.js';
+import type { Incident, Notice } from '../domain/incident.js';
 import { catalogues, type Locale } from '../domain/locales.js';
-import { escapeHtml, noticePreviewHtml, noticePreviewText } from '../domain/preview.js';
+import { escapeHtml, type PreviewContext } from '../domain/preview.js';
+import { reviewHtml, reviewText, type ReviewInput } from '../domain/review.js';
 import type { Clock } from '../shared/clock.js';
 import { randomDigits, randomId, sha256Hex, shortHash } from '../shared/crypto.js';
 
 export interface RequestApprovalDeps {
   incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident'>;
-  notices: Pick<NoticeStorePort, 'getNotice'>;
+  notices: Pick<NoticeStorePort, 'getNotice' | 'listNotices'>;
+  facts: Pick<FactsStorePort, 'latestFacts'>;
   approvals: Pick<ApprovalStorePort, 'carryDecision' | 'listApprovalRequests' | 'markApproverNotified' | 'putApprovalLink' | 'putApprovalRequest' | 'supersedePendingRequests'>;
   email: EmailSender;
   clock: Clock;
@@ -25,6 +28,8 @@ export interface RequestApprovalDeps {
   /** Approver email -> phone, for the sms channel. */
   phones: Map<string, string>;
   messaging: Messaging;
+  /** For the SMS cost shown to approvers; unset: no estimate. */
+  smsPrice?: PreviewContext['smsPrice'];
 }
 
 export interface RequestApprovalInput {
@@ -42,12 +47,15 @@ export interface RequestApprovalInput {
  * approver of the tier a personal link. The link carries a random id whose hash alone is stored.
  * A retry of the same task (same token) re-sends only to approvers not yet emailed. An escalation
  * that finds the notice already decided (its callback lost on the way) carries that decision instead
- * and emails nobody: backup approvers never get to overturn a primary decision.
+ * and emails nobody: backup approvers never get to overturn a primary decision. The request is bound
+ * to the notice's wording (its hash); facts edited since the draft fail the task with
+ * NoticeEditedError before anyone is asked, and the state machine redrafts.
  */
 export async function requestApproval(input: RequestApprovalInput, deps: RequestApprovalDeps): Promise<{ requestId: string; emailed: number }> {
   const now = deps.clock.now();
   const requestId = shortHash(input.taskToken, 24);
   const expiresAt = decisionDeadline(new Date(input.waitEnteredAt), input.timeoutSeconds).toISOString();
+  const notice = await deps.notices.getNotice(input.incidentId, input.noticeId);
   const { notified } = await deps.approvals.putApprovalRequest(
     {
       incidentId: input.incidentId,
@@ -59,6 +67,8 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
       createdAt: now.toISOString(),
       waitEnteredAt: input.waitEnteredAt,
       quorum: Math.min(deps.quorum, deps.approvers[input.tier].length),
+      contentHash: notice.contentHash,
+      noticeVersion: notice.version,
     },
     input.taskToken,
   );
@@ -82,21 +92,21 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
     });
     return { requestId, emailed: 0 };
   }
+  // Read after the request is stored: an edit saved before this read is seen here; one saved after it finds the request.
+  const facts = await deps.facts.latestFacts(input.incidentId);
+  if ((facts?.version ?? 0) > notice.factsVersion) {
+    throw new NoticeEditedError(`Facts of ${input.incidentId} are at version ${facts?.version}; ${input.noticeId} was drafted from version ${notice.factsVersion}`);
+  }
   const incident = await deps.incidents.getIncident(input.incidentId);
-  const notice = await deps.notices.getNotice(input.incidentId, input.noticeId);
   const approvers = deps.approvers[input.tier].filter((a) => !notified.includes(a));
   // Checked before any email leaves: a link whose code can never arrive would be re-sent on every retry.
   const phoneless = deps.codeChannel === 'sms' ? approvers.filter((a) => !deps.phones.get(a)) : [];
   if (phoneless.length > 0) throw new ConfigurationError(`No phone configured for approver ${phoneless.join(', ')}`);
-  const previews = {
-    html: deps.locales
-      .map((l) => (notice.content[l] ? `<h3>${l}</h3><div style="border-left:3px solid #999;padding-left:1em">${noticePreviewHtml(notice.content[l]!, l)}</div>` : ''))
-      .join('\n'),
-    text: deps.locales.map((l) => (notice.content[l] ? `--- ${l} ---\n${noticePreviewText(notice.content[l]!, l)}` : '')).join('\n\n'),
-  };
+  const review: ReviewInput = { notice, lastApproved: await lastApproved(notice, deps), facts, locales: deps.locales, preview: previewContext(incident, deps.smsPrice) };
   const about = {
     escalated: input.tier === 'backup',
     update: notice.kind === 'first-notice' ? null : notice.sequence - 1,
+    closing: notice.kind === 'closing',
     incidentId: incident.incidentId,
     title: incident.title,
     severity: incident.severity,
@@ -112,7 +122,7 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
     await deps.approvals.putApprovalLink({ linkHash, incidentId: input.incidentId, requestId, approver, expiresAt, codeDigest: codeDigest(linkHash, code) });
     const url = `${deps.approvalBaseUrl.replace(/\/$/, '')}/approvals/${linkId}`;
     const locale = deps.approverLocale?.(approver) ?? 'en';
-    const mail = approvalEmail(locale, { ...about, url, code: deps.codeChannel === 'email' ? code : null }, previews);
+    const mail = approvalEmail(locale, { ...about, url, code: deps.codeChannel === 'email' ? code : null }, { html: reviewHtml(review, locale), text: reviewText(review, locale) });
     await deps.email.send([approver], mail.subject, mail.html, mail.text);
     if (deps.codeChannel === 'sms') {
       // Out of band: the code never travels with the link, so a stolen mailbox alone cannot decide.
@@ -128,10 +138,25 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
   return { requestId, emailed: approvers.length };
 }
 
+/** The last notice of the incident approved before `notice`: what its diff is against. */
+export async function lastApproved(notice: Notice, deps: { notices: Pick<NoticeStorePort, 'listNotices'> }): Promise<Notice | undefined> {
+  return (await deps.notices.listNotices(notice.incidentId))
+    .filter((n) => n.sequence < notice.sequence && (n.status === 'APPROVED' || n.status === 'SENT'))
+    .sort((a, b) => a.sequence - b.sequence)
+    .at(-1);
+}
+
+/** What the preview needs to know of the audience: its time zones (most customers first) and SMS volume. */
+export function previewContext(incident: Incident, smsPrice: PreviewContext['smsPrice']): PreviewContext {
+  const zones = Object.entries(incident.impact?.byTimeZone ?? {}).sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
+  return { timeZones: zones.length > 0 ? zones.map(([z]) => z) : ['UTC'], smsRecipients: incident.impact?.byChannel.sms ?? 0, ...(smsPrice ? { smsPrice } : {}) };
+}
+
 export interface ApprovalEmailFacts {
   escalated: boolean;
   /** Null for the first notice. */
   update: number | null;
+  closing: boolean;
   incidentId: string;
   title: string;
   severity: string;
@@ -143,7 +168,7 @@ export interface ApprovalEmailFacts {
   code: string | null;
 }
 
-/** One approver's email in their language; `previews` (every configured locale) are already rendered. */
+/** One approver's email in their language; `previews` (the review block, every configured locale) are already rendered. */
 export function approvalEmail(locale: Locale, f: ApprovalEmailFacts, previews: { html: string; text: string }): { subject: string; html: string; text: string } {
   const t = catalogues[locale].approvalEmail;
   const summary = t.summary(f);

@@ -3,6 +3,7 @@ import { isFinal, planBatches, type BatchTotals, type FrozenBatch, type OutcomeS
 import type { Notice } from '../domain/incident.js';
 import { resolveLocale, type Locale } from '../domain/locales.js';
 import type { CustomerDirectoryPort, DeliveryLedgerPort, IncidentStorePort, NoticeStorePort } from '../domain/ports.js';
+import { resolveTimeZone } from '../domain/time-zones.js';
 import { classifyProviderFailure } from '../domain/provider-failure.js';
 import type { Clock } from '../shared/clock.js';
 import { BatchInFlightError, ConfigurationError, DeliveryRetryableError, NoticeNotApprovedError } from '../shared/errors.js';
@@ -62,6 +63,10 @@ export async function sendNotices(input: SendInput, deps: SendDeps): Promise<Sen
   if (notice.status !== 'APPROVED' && notice.status !== 'SENT') {
     throw new NoticeNotApprovedError(`Notice ${input.noticeId} of ${input.incidentId} is ${notice.status}, not approved`);
   }
+  // The approval is of one exact wording: anything else was never approved.
+  if (notice.approvedHash !== notice.contentHash) {
+    throw new NoticeNotApprovedError(`Notice ${input.noticeId} of ${input.incidentId} has wording ${notice.contentHash}, but ${notice.approvedHash ?? 'no wording'} was approved`);
+  }
   const incident = await deps.incidents.getIncident(input.incidentId);
   const totalChunks = incident.audienceChunks ?? 0;
   const totals = zero();
@@ -120,7 +125,14 @@ async function sendChunk(notice: Notice, chunkIndex: number, deps: SendDeps, bud
       const profile = profiles.get(customerId);
       // The pseudo-channel needs no address; a real one that lost it since planning records FAILED.
       const address = channel === unreachableChannel ? UNREACHABLE : profile && channel.address(profile);
-      return { customerId, locale: batch.locale as Locale, name: profile?.name ?? '', dataCategories: categories.get(customerId) ?? [], address: address ?? '' };
+      return {
+        customerId,
+        locale: batch.locale as Locale,
+        name: profile?.name ?? '',
+        dataCategories: categories.get(customerId) ?? [],
+        timeZone: profile ? resolveTimeZone(profile) : 'UTC',
+        address: address ?? '',
+      };
     });
     const result = await runBatch(notice, channel, { batchKey: batch.batchKey, locale: batch.locale, recipients }, deps);
     add(totals, result.totals);

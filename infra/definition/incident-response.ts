@@ -30,6 +30,8 @@ interface ApproveThenSendNames {
   /** Neither tier decided before its timeout. */
   notApproved: PagedEnding;
   rejected: PagedEnding;
+  /** The drafting state: the facts were edited while the notice waited, so it is redrafted and asked again. */
+  redraft: string;
   prepare: string;
   send: string;
   allSent: string;
@@ -64,6 +66,7 @@ function approveThenSend(n: ApproveThenSendNames): { approval: States; notApprov
       catch: [
         { ErrorEquals: ['States.Timeout'], ResultPath: '$.approvalTimeout', Next: onTimeout },
         { ErrorEquals: ['NoticeRejectedError'], ResultPath: '$.rejection', Next: n.rejected.page },
+        { ErrorEquals: ['NoticeEditedError'], ResultPath: '$.edited', Next: n.redraft },
       ],
       next: n.prepare,
     });
@@ -100,6 +103,7 @@ const firstNotice = approveThenSend({
   escalate: { name: 'Escalate to backup approvers', comment: 'No decision in time: fresh links to the backup approvers; the first links stop working.' },
   notApproved: { page: 'Page response team: no approval', event: 'approval-timed-out', next: 'No approval: notice not sent' },
   rejected: { page: 'Page response team: notice rejected', event: 'notice-rejected', next: 'Notice rejected: not sent' },
+  redraft: 'Draft first notice',
   prepare: 'Prepare to send notices',
   send: 'Send notices',
   allSent: 'All notices sent?',
@@ -112,6 +116,7 @@ const update = approveThenSend({
   // An update that is not approved is skipped: the next one is planned as usual.
   notApproved: { page: 'Page response team: update not approved', event: 'update-not-approved', next: 'Plan next update' },
   rejected: { page: 'Page response team: update rejected', event: 'update-rejected', next: 'Plan next update' },
+  redraft: 'Draft update',
   prepare: 'Prepare to send update',
   send: 'Send update',
   allSent: 'All updates sent?',

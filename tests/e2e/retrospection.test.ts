@@ -95,6 +95,11 @@ describe('SES retrospection (/_aws/ses)', () => {
     expect(await count.json()).toEqual({ count: EMAILS });
   });
 
+  it('counts the SendBulkEmail calls that stored them: one per 50 recipients', async () => {
+    const { calls } = await get<{ calls: Record<string, Record<string, number>> }>('/_twin/requests');
+    expect(calls.ses?.SendBulkEmail).toBe(Math.ceil(EMAILS / 50));
+  });
+
   it('refuses a malformed token, a bad limit, and a token from before a deletion; DELETE removes what the filters match', async () => {
     expect(await get('/_aws/ses?limit=10&next=not-a-token', 400)).toMatchObject({ message: expect.stringContaining('next') });
     expect(await get('/_aws/ses?limit=0', 400)).toMatchObject({ message: expect.stringContaining('limit') });

@@ -139,7 +139,7 @@ describe('the stack', () => {
   });
 
   it.each([
-    ['ApprovalPage', { 'LINK#*': ['GetItem', 'UpdateItem'], 'INC#*': ['GetItem', 'PutItem', 'UpdateItem'], 'CALLBACK#*': ['DeleteItem', 'PutItem'] }],
+    ['ApprovalPage', { 'LINK#*': ['GetItem', 'UpdateItem'], 'INC#*': ['ConditionCheckItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'], 'CALLBACK#*': ['DeleteItem', 'PutItem'] }],
     ['DecisionSweeper', { 'CALLBACK#*': ['DeleteItem', 'Query'], 'INC#*': ['GetItem', 'PutItem', 'UpdateItem'] }],
   ])('grants %s only the item actions it uses, on the items it needs (leading-key prefixes), on the incidents table only', (fn, expected) => {
     const role = roleOfFunction(fn);

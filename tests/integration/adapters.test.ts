@@ -10,6 +10,8 @@ import { CustomersRepository } from '../../functions/adapters/customers-reposito
 import { DeliveriesLedger } from '../../functions/adapters/deliveries-ledger.js';
 import { FactsStore } from '../../functions/adapters/facts-store.js';
 import { SesEmailSender } from '../../functions/adapters/email-sender.js';
+import { noticeTemplateData, recipientTemplateData } from '../../functions/domain/email-templates.js';
+import { draftNotice, personaliseNotice } from '../../functions/domain/notice.js';
 import { classifyProviderFailure } from '../../functions/domain/provider-failure.js';
 import { ApprovalStore } from '../../functions/adapters/approval-store.js';
 import { IncidentStore } from '../../functions/adapters/incident-store.js';
@@ -113,7 +115,7 @@ describe('IncidentStore and ApprovalStore on DynamoDB Local', () => {
     await repo.putApprovalRequest({ ...base, requestId: 'race', expiresAt: '2026-11-20T09:00:00Z' }, 'token-1');
     const wins = await Promise.all(
       Array.from({ length: 25 }, async (_, i) =>
-        i % 2 ? (await repo.recordApproval(base.incidentId, 'race', `a${i}`, 1)).outcome === 'approved' : repo.recordRejection(base.incidentId, 'race', `a${i}`, 'no'),
+        i % 2 ? (await repo.recordApproval(base.incidentId, 'race', `a${i}`, 1)).outcome === 'approved' : (await repo.recordRejection(base.incidentId, 'race', `a${i}`, 'no')) === 'decided',
       ),
     );
     expect(wins.filter(Boolean)).toHaveLength(1);
@@ -121,7 +123,7 @@ describe('IncidentStore and ApprovalStore on DynamoDB Local', () => {
     await repo.putApprovalRequest({ ...base, requestId: 'late', expiresAt: '2026-11-20T09:00:00Z' }, 'token-2');
     clock.advance(3600);
     expect((await repo.recordApproval(base.incidentId, 'late', 'a', 1)).outcome).toBe('refused');
-    expect(await repo.recordRejection(base.incidentId, 'late', 'a', 'no')).toBe(false);
+    expect(await repo.recordRejection(base.incidentId, 'late', 'a', 'no')).toBe('refused');
     expect((await repo.getApprovalRequest(base.incidentId, 'late'))?.status).toBe('PENDING');
     // The token stays out of what approval pages read.
     expect(JSON.stringify(await repo.getApprovalRequest(base.incidentId, 'late'))).not.toContain('token-2');
@@ -309,21 +311,28 @@ describe('SesEmailSender on aws-ses-v2-local', () => {
   it('SendBulkEmail renders the stored template per recipient and reports per-entry status', async () => {
     const sender = new SesEmailSender(new SESv2Client({ ...common, endpoint: endpoints().ses }), 'notices@example.com');
     const to = `bulk.${prefix}@example.com`;
-    const results = await sender.sendBulk(
-      'breach-notice-first-notice-en',
-      { subject: 'Subject for {{customerName}}', headline: 'h', whatHappened: 'w', actionsTaken: ['a1'], customerSteps: ['s1'], contact: 'c', nextUpdate: 'n', incidentId: 'inc-1' },
-      [
-        { to, replacementData: { customerName: 'Ada', affectedData: 'email address' } },
-        { to: 'not an address', replacementData: { customerName: 'B', affectedData: 'x' } },
-      ],
+    const impact = { affectedCustomers: 2, byDataCategory: { email: 2 }, byJurisdiction: {}, byLocale: {}, byChannel: {} };
+    const content = draftNotice(
+      {
+        kind: 'first-notice', sequence: 1, incident: { incidentId: 'inc-20261120-0000000000ee', source: 'guardduty', firstSeenAt: '2026-11-20T08:00:00Z', impact },
+        facts: { measures: ['We closed the bucket.'], advice: [], remedies: [] }, company: { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://status.example.com' },
+        nextUpdateAt: '2026-11-27T08:00:00Z',
+      },
+      'en',
     );
+    const reader = (name: string) => recipientTemplateData(personaliseNotice(content, 'en', { name, dataCategories: ['email'], timeZone: 'Europe/London' }));
+    const results = await sender.sendBulk('breach-notice-first-notice-en', noticeTemplateData(content), [
+      { to, replacementData: reader('Ada') },
+      { to: 'not an address', replacementData: reader('B') },
+    ]);
     expect(results[0]).toMatchObject({ status: 'SUCCESS' });
     expect(results[0]!.messageId).toBeTruthy();
     expect(results[1]!.status).toBe('FAILED');
     const [mail] = await emailsTo(to);
     expect(mail!.body.text).toContain('Dear Ada,');
-    expect(mail!.body.text).toContain('your email address');
-    expect(mail!.body.text).toContain('- a1');
+    expect(mail!.body.text).toContain('email address');
+    expect(mail!.body.text).toContain('We closed the bucket.');
+    expect(mail!.body.text).toContain('(UTC+00:00)');
   });
 
   it('more than 50 entries is refused before any call', async () => {

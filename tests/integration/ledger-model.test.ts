@@ -20,6 +20,8 @@ import { LOCAL_CREDENTIALS } from '../../local/emulators.js';
 import { provision } from '../../local/system.js';
 import { endpoints, testConfig, uniquePrefix } from '../support/local.js';
 import { makeCustomers } from '../support/scenario.js';
+import { noticeRecord } from '../support/notices.js';
+import { emptyFacts } from '../../functions/domain/facts.js';
 
 /**
  * A property test of the exactly-once protocol: the real send step and the real ledger on DynamoDB
@@ -163,9 +165,9 @@ async function openApprovedNotice(incidents: IncidentStorePort, notices: NoticeS
   await incidents.saveAssessment(incidentId, { scope: 'KNOWN', severity: 'HIGH', impact, chunks: chunk(members, CHUNK) });
   const company = { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://status.example.com' };
   const content = Object.fromEntries(
-    (['en', 'zh-CN'] as Locale[]).map((l) => [l, draftNotice({ kind: 'first-notice', sequence: 1, incident: { incidentId, source: 'guardduty', firstSeenAt, impact }, progressNotes: [], company, nextUpdateAt: firstSeenAt }, l)]),
+    (['en', 'zh-CN'] as Locale[]).map((l) => [l, draftNotice({ kind: 'first-notice', sequence: 1, incident: { incidentId, source: 'guardduty', firstSeenAt, impact }, facts: emptyFacts(), company, nextUpdateAt: firstSeenAt }, l)]),
   );
-  await notices.createNotice({ incidentId, noticeId: 'first-notice-1', kind: 'first-notice', sequence: 1, status: 'APPROVED', content, createdAt: firstSeenAt, promisedNextUpdateAt: firstSeenAt });
+  await notices.createNotice(noticeRecord({ incidentId, noticeId: 'first-notice-1', kind: 'first-notice', sequence: 1, status: 'APPROVED', content, createdAt: firstSeenAt, promisedNextUpdateAt: firstSeenAt }));
   return { incidentId, noticeId: 'first-notice-1' };
 }
 

@@ -1,4 +1,4 @@
-import type { ApprovalLink, ApprovalRequest } from '../../functions/domain/approval.js';
+import { needsCallback, type ApprovalLink, type ApprovalRequest, type WordingBinding } from '../../functions/domain/approval.js';
 import type { CustomerProfile, CustomerResource } from '../../functions/domain/customer.js';
 import type { FactsByLocale, FactsVersion } from '../../functions/domain/facts.js';
 import { isFinal, type Acquired, type BatchTotals, type FrozenBatch, type NoticeRef, type NoticeTotals, type Outcome } from '../../functions/domain/delivery.js';
@@ -131,10 +131,11 @@ export class FakeNotices implements Pick<NoticeStorePort, 'getNotice' | 'setNoti
   async listNotices(incidentId: string) {
     return [...this.notices.values()].filter((n) => n.incidentId === incidentId);
   }
-  async setNoticeStatus(incidentId: string, noticeId: string, status: NoticeStatus) {
+  async setNoticeStatus(incidentId: string, noticeId: string, status: NoticeStatus, approvedHash?: string) {
     const notice = this.notices.get(this.key(incidentId, noticeId));
     if (!notice) throw new NoticeNotFoundError(`Notice ${noticeId} of incident ${incidentId} does not exist`);
     notice.status = status;
+    if (approvedHash !== undefined) notice.approvedHash = approvedHash;
   }
 }
 
@@ -288,7 +289,11 @@ export class FakeApprovals implements ApprovalStorePort {
   markers = new Set<string>();
   private key = (incidentId: string, requestId: string) => `${incidentId}/${requestId}`;
 
-  constructor(readonly clock: Clock = new FakeClock()) {}
+  /** `notices`: where a decision's wording binding is checked, as the real store checks the notice item. */
+  constructor(
+    readonly clock: Clock = new FakeClock(),
+    readonly notices?: FakeNotices,
+  ) {}
 
   async putApprovalRequest(request: ApprovalRequest, taskToken: string) {
     const existing = this.records.get(this.key(request.incidentId, request.requestId));
@@ -314,22 +319,36 @@ export class FakeApprovals implements ApprovalStorePort {
     for (const r of pending) r.status = 'SUPERSEDED';
     return pending.length;
   }
-  async recordApproval(incidentId: string, requestId: string, approver: string, quorum: number) {
+  async recordApproval(incidentId: string, requestId: string, approver: string, quorum: number, wording?: WordingBinding) {
     const now = this.clock.now();
     const r = this.records.get(this.key(incidentId, requestId));
     if (!r || r.status !== 'PENDING' || Date.parse(r.expiresAt) <= now.getTime() || r.approvedBy?.includes(approver)) return { outcome: 'refused' as const, approvedBy: [] };
     r.approvedBy = [...(r.approvedBy ?? []), approver].sort();
     const approvedBy = [...r.approvedBy];
     if (approvedBy.length < quorum) return { outcome: 'counted' as const, approvedBy };
+    if (await this.stale(incidentId, wording)) return { outcome: 'stale' as const, approvedBy };
     this.decide(r, { status: 'APPROVED', decidedBy: approvedBy.join(', '), decidedAt: now.toISOString() });
     return { outcome: 'approved' as const, approvedBy };
   }
-  async recordRejection(incidentId: string, requestId: string, approver: string, reason: string) {
+  async recordRejection(incidentId: string, requestId: string, approver: string, reason: string, wording?: WordingBinding) {
     const now = this.clock.now();
     const r = this.records.get(this.key(incidentId, requestId));
-    if (!r || r.status !== 'PENDING' || Date.parse(r.expiresAt) <= now.getTime()) return false;
+    if (!r || r.status !== 'PENDING' || Date.parse(r.expiresAt) <= now.getTime()) return 'refused' as const;
+    if (await this.stale(incidentId, wording)) return 'stale' as const;
     this.decide(r, { status: 'REJECTED', decidedBy: approver, decidedAt: now.toISOString(), reason });
+    return 'decided' as const;
+  }
+  async supersedeForEdit(incidentId: string, requestId: string, factsVersion: number) {
+    const r = this.records.get(this.key(incidentId, requestId));
+    if (!r || r.status !== 'PENDING') return false;
+    Object.assign(r, { status: 'EDITED', decidedAt: this.clock.now().toISOString(), editedToFactsVersion: factsVersion });
+    this.markers.add(this.key(incidentId, requestId));
     return true;
+  }
+  private async stale(incidentId: string, wording: WordingBinding | undefined) {
+    if (!wording || !this.notices) return false;
+    const notice = await this.notices.getNotice(incidentId, wording.noticeId).catch(() => undefined);
+    return notice?.contentHash !== wording.contentHash;
   }
   async carryDecision(incidentId: string, from: ApprovalRequest, toRequestId: string) {
     const to = this.records.get(this.key(incidentId, toRequestId));
@@ -345,7 +364,7 @@ export class FakeApprovals implements ApprovalStorePort {
   async claimCallback(incidentId: string, requestId: string) {
     const now = this.clock.now().getTime();
     const r = this.records.get(this.key(incidentId, requestId));
-    const live = !!r && (r.status === 'APPROVED' || r.status === 'REJECTED') && !r.callbackDeliveredAt && !r.callbackLostAt && !r.carriedTo;
+    const live = !!r && needsCallback(r.status) && !r.callbackDeliveredAt && !r.callbackLostAt && !r.carriedTo;
     if (!live) return { state: 'settled' as const };
     if (r.callbackLeaseUntilMs !== undefined && r.callbackLeaseUntilMs >= now) return { state: 'busy' as const };
     r.callbackLeaseUntilMs = now + CALLBACK_LEASE_MS;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
 import { CustomersRepository } from '../../functions/adapters/customers-repository.js';
@@ -9,6 +10,10 @@ import type { ApprovalStore } from '../../functions/adapters/approval-store.js';
 import type { IncidentStore } from '../../functions/adapters/incident-store.js';
 import type { NoticeStore } from '../../functions/adapters/notice-store.js';
 import { incidentStores } from '../../functions/adapters/stores.js';
+import type { FactsStore } from '../../functions/adapters/facts-store.js';
+import { StepFunctionsCallbacks } from '../../functions/adapters/workflow.js';
+import type { FactsByLocale } from '../../functions/domain/facts.js';
+import { editFacts, type EditDeps, type EditResult } from '../../functions/steps/edit-facts.js';
 import { systemClock } from '../../functions/shared/clock.js';
 import type { AppConfig } from '../../infra/config.js';
 import { invokeHttpApi, lambdaContext } from '../../local/http-api.js';
@@ -25,6 +30,7 @@ export interface Scenario {
   incidents: IncidentStore;
   notices: NoticeStore;
   approvals: ApprovalStore;
+  facts: FactsStore;
   customers: CustomersRepository;
   ledger: DeliveriesLedger;
   doc: DynamoDBDocumentClient;
@@ -125,4 +131,23 @@ export async function decide(s: Scenario, approver: string, decision: 'approve' 
   const { view, out } = await submit(s, linkId, { decision, reason, code });
   expect(view.statusCode).toBe(200);
   return out;
+}
+
+/** The edit operation as the CLI and the console run it: real stores, callbacks through the twin's Step Functions endpoint. */
+export function editDeps(s: Scenario): EditDeps {
+  return {
+    incidents: s.incidents,
+    notices: s.notices,
+    facts: s.facts,
+    approvals: s.approvals,
+    workflow: new StepFunctionsCallbacks(new SFNClient({ endpoint: s.system.sfnUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS })),
+    alertTeam: async () => undefined,
+    locales: s.config.locales,
+  };
+}
+
+/** Saves the team's facts on top of the latest version, as a person at the console would. */
+export async function writeFacts(s: Scenario, incidentId: string, locales: FactsByLocale, author = 'lead@example.com'): Promise<EditResult> {
+  const latest = await s.facts.latestFacts(incidentId);
+  return editFacts({ incidentId, author, locales, expectedVersion: latest?.version ?? 0 }, editDeps(s));
 }

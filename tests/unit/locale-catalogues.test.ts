@@ -53,10 +53,10 @@ function renderedNotices(locale: Locale): { what: string; text: string }[] {
   const reportData = { incidentId: 'inc-1', title: 'Access keys exposed', ...lines, html: { incidentId: 'inc-1', ...lines } };
   for (const part of ['subject', 'html', 'text'] as const) out.push({ what: `${locale} final report ${part}`, text: stripTags(handlebars.compile(report[part])(reportData)) });
   for (const code of ['123456', null])
-    for (const update of [null, 2]) {
-      const facts = { escalated: update !== null, update, incidentId: 'inc-1', title: 'Access keys exposed', severity: 'HIGH', customers: 250, firstSeenAt: '2026-11-20T08:10:00Z', expiresAt: '2026-11-20T12:10:00Z', url: 'https://approve.example/approvals/x', code };
+    for (const [update, closing] of [[null, false], [2, false], [3, true]] as const) {
+      const facts = { escalated: update !== null, update, closing, incidentId: 'inc-1', title: 'Access keys exposed', severity: 'HIGH', customers: 250, firstSeenAt: '2026-11-20T08:10:00Z', expiresAt: '2026-11-20T12:10:00Z', url: 'https://approve.example/approvals/x', code };
       const mail = approvalEmail(locale, facts, { html: '', text: '' });
-      for (const part of ['subject', 'html', 'text'] as const) out.push({ what: `${locale} approval email ${part} (code ${code}, update ${update})`, text: stripTags(mail[part]) });
+      for (const part of ['subject', 'html', 'text'] as const) out.push({ what: `${locale} approval email ${part} (code ${code}, update ${update}${closing ? ', closing' : ''})`, text: stripTags(mail[part]) });
     }
   out.push({ what: `${locale} approval sms`, text: catalogues[locale].approvalEmail.sms({ incidentId: 'inc-1', code: '123456' }) });
   const pageParams = { left: 3, count: 1, quorum: 2, by: 'ann@acme.example', at: '2026-11-20T09:00:00Z', digits: 6, approver: 'ann@acme.example', names: 'ann@acme.example', id: 'inc-1' };
@@ -99,7 +99,7 @@ describe('locale catalogues', () => {
   });
 
   it('an approver reads the approval email in their language; the code and link stay where tools find them', () => {
-    const facts = { escalated: true, update: 1, incidentId: 'inc-1', title: 'Keys exposed', severity: 'HIGH', customers: 1, firstSeenAt: '2026-11-20T08:10:00Z', expiresAt: '2026-11-20T12:10:00Z', url: 'https://a.example/approvals/x', code: '042917' };
+    const facts = { escalated: true, update: 1, closing: false, incidentId: 'inc-1', title: 'Keys exposed', severity: 'HIGH', customers: 1, firstSeenAt: '2026-11-20T08:10:00Z', expiresAt: '2026-11-20T12:10:00Z', url: 'https://a.example/approvals/x', code: '042917' };
     const previews = { html: '<h3>en</h3>preview', text: '--- en ---\npreview' };
     const en = approvalEmail('en', facts, previews);
     expect(en.subject).toBe('[Approval needed, escalated] Customer update 1 for incident inc-1');

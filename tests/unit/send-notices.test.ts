@@ -9,6 +9,8 @@ import { classifyProviderFailure, HANDED_TO_HTTP } from '../../functions/domain/
 import type { BulkEntry, EmailSender, Messaging } from '../../functions/domain/ports.js';
 import { sendNotices, type SendDeps } from '../../functions/steps/send-notices.js';
 import { FakeClock, FakeCustomers, FakeIncidents, FakeLedger, FakeNotices } from '../support/fakes.js';
+import { noticeRecord } from '../support/notices.js';
+import { emptyFacts } from '../../functions/domain/facts.js';
 
 const incidentId = 'inc-20261120-0123456789ab';
 const ref = { incidentId, noticeId: 'first-notice-1' };
@@ -34,9 +36,9 @@ function world(overrides: Partial<SendDeps> = {}) {
   const notices = new FakeNotices();
   const company = { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://status.example.com' };
   const content = Object.fromEntries(
-    (['en', 'zh-CN'] as Locale[]).map((l) => [l, draftNotice({ kind: 'first-notice', sequence: 1, incident: { incidentId, source: 'guardduty', firstSeenAt, impact }, progressNotes: [], company, nextUpdateAt: firstSeenAt }, l)]),
+    (['en', 'zh-CN'] as Locale[]).map((l) => [l, draftNotice({ kind: 'first-notice', sequence: 1, incident: { incidentId, source: 'guardduty', firstSeenAt, impact }, facts: emptyFacts(), company, nextUpdateAt: firstSeenAt }, l)]),
   );
-  const notice: Notice = { ...ref, kind: 'first-notice', sequence: 1, status: 'APPROVED', content, createdAt: firstSeenAt, promisedNextUpdateAt: firstSeenAt };
+  const notice: Notice = noticeRecord({ ...ref, kind: 'first-notice', sequence: 1, status: 'APPROVED', content, createdAt: firstSeenAt, promisedNextUpdateAt: firstSeenAt });
   void notices.createNotice(notice);
 
   const sent: string[] = [];
@@ -101,6 +103,14 @@ describe('sendNotices with in-memory ports', () => {
   it('never sends a notice that is not approved', async () => {
     const { deps, sent, notices } = world();
     await notices.setNoticeStatus(incidentId, 'first-notice-1', 'PENDING_APPROVAL');
+    await expect(sendNotices({ ...ref, fromChunk: 0 }, deps)).rejects.toMatchObject({ name: 'NoticeNotApprovedError' });
+    expect(sent).toEqual([]);
+  });
+
+  it('never sends wording other than the one approved (a redraft after the approval)', async () => {
+    const { deps, sent, notices } = world();
+    const approved = await notices.getNotice(incidentId, 'first-notice-1');
+    await notices.createNotice({ ...approved, contentHash: 'f'.repeat(64) });
     await expect(sendNotices({ ...ref, fromChunk: 0 }, deps)).rejects.toMatchObject({ name: 'NoticeNotApprovedError' });
     expect(sent).toEqual([]);
   });

@@ -120,6 +120,7 @@ describe('sending under faults', () => {
     // The final report names whom to reconcile, by customer id.
     await s.incidents.closeIncident(incidentId, 'operator@example.com');
     await decide(s, config.approverEmails[0]!, 'approve', 2);
+    await decide(s, config.approverEmails[0]!, 'approve', 3); // the closing notice
     expect(await waitForStatus(s, incidentId, ['SUCCEEDED', 'FAILED'])).toBe('SUCCEEDED');
     const report = await until(async () => (await emailsTo(config.approverEmails[0]!)).find((m) => m.subject.startsWith('Final report')), 'the final report');
     const uncertainIds = makeCustomers(bucket, bucket, COUNT).filter((_, i) => emailStatuses[i] === 'UNCERTAIN').map((c) => c.profile.customerId);

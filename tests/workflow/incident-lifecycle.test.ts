@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approvalLinkFor, emailsTo, sesEmails, smsMessages, testConfig, topicMessages, uniquePrefix, until } from '../support/local.js';
 import { guardDutyFinding } from '../../local/sample-alarms.js';
-import { decide, executionArnOf, makeCustomers, phoneSalt, sendAlarm, startScenario, waitForState, waitForStatus, type Scenario } from '../support/scenario.js';
+import { decide, executionArnOf, makeCustomers, phoneSalt, sendAlarm, startScenario, waitForState, waitForStatus, writeFacts, type Scenario } from '../support/scenario.js';
 import { invokeHttpApi } from '../../local/http-api.js';
 
 const prefix = uniquePrefix('life');
@@ -38,24 +38,31 @@ describe('an incident from alarm to final report', () => {
     expect(s.system.workflow.executions.get(executionArnOf(s, incidentId))?.status).toBe('RUNNING');
     expect((await sesEmails((e) => e.destination.to[0]!.endsWith(`.${prefix}@example.com`) && e.destination.to[0]!.startsWith('c'))).length).toBe(0);
 
-    // A progress note typed while the first notice awaits approval goes into the first update.
-    await s.incidents.addProgressNote(incidentId, 'operator@example.com', 'We have revoked the leaked access keys and blocked the network.');
     const decision = await decide(s, approver, 'approve', 1);
     expect(decision.statusCode).toBe(200);
 
     // The first notice goes out, then the update cycle drafts update 1 and waits for its approval.
+    // The team writes what it has done meanwhile: the update is redrafted with it and asked again.
     await waitForState(s, incidentId, 'Wait for update approval');
+    await until(async () => (await emailsTo(approver)).length === 2, 'update approval email');
+    await writeFacts(s, incidentId, {
+      en: { measures: ['We have revoked the leaked access keys and blocked the network.'], advice: [], remedies: [] },
+      'zh-CN': { measures: ['我们已吊销泄露的访问密钥并封锁了相关网络。'], advice: [], remedies: [] },
+    });
     await s.incidents.closeIncident(incidentId, 'operator@example.com');
-    await decide(s, approver, 'approve', 2);
+    await decide(s, approver, 'approve', 3);
+    // Closed: the closing notice comes at once (no wait for the next update), approved like any other.
+    await waitForState(s, incidentId, 'Wait for update approval');
+    await decide(s, approver, 'approve', 4);
     expect(await waitForStatus(s, incidentId, ['SUCCEEDED', 'FAILED'])).toBe('SUCCEEDED');
 
-    // Every affected customer: exactly one first notice and one update by email, in their language.
+    // Every affected customer: exactly one first notice, one update and one closing notice by email, in their language.
     const customerMail = await sesEmails((e) => /^c\d+\./.test(e.destination.to[0]!) && e.destination.to[0]!.endsWith(`.${prefix}@example.com`));
     const byAddress = new Map<string, string[]>();
     for (const m of customerMail) byAddress.set(m.destination.to[0]!, [...(byAddress.get(m.destination.to[0]!) ?? []), m.subject]);
     expect(byAddress.size).toBe(120);
     for (const [address, subjects] of byAddress) {
-      expect(subjects, address).toHaveLength(2);
+      expect(subjects, address).toHaveLength(3);
       const i = Number(/^c(\d+)\./.exec(address)![1]);
       expect(i).toBeLessThan(1000);
       expect(subjects.some((x) => (i % 2 === 1 ? x.startsWith('重要通知') : x.startsWith('Important')))).toBe(true);
@@ -69,12 +76,14 @@ describe('an incident from alarm to final report', () => {
     const sms = await smsMessages();
     const ours = Object.entries(sms).filter(([number]) => number.startsWith(`+4477${phoneSalt(prefix)}`));
     const chose = makeCustomers(prefix, bucket, 120).filter((c) => c.profile.channels.includes('sms')).map((c) => c.profile.phone!);
-    for (const number of chose) expect(sms[number]?.length, number).toBe(2);
+    for (const number of chose) expect(sms[number]?.length, number).toBe(3);
     expect(ours.filter(([n]) => !chose.includes(n)).length).toBe(0);
 
     // The ledger answers "what did customer X receive?" in one query.
     const received = await s.ledger.outcomesForCustomer(`cust-${prefix}-00003`);
     expect(received.map((o) => `${o.noticeId}/${o.channel}/${o.status}`).sort()).toEqual([
+      'closing-3/email/SENT',
+      'closing-3/sms/SENT',
       'first-notice-1/email/SENT',
       'first-notice-1/sms/SENT',
       'update-2/email/SENT',
@@ -90,7 +99,7 @@ describe('an incident from alarm to final report', () => {
 
     // The audit timeline tells the story.
     const actions = (await s.incidents.listTimeline(incidentId)).map((e) => e.action);
-    for (const action of ['incident-opened', 'workflow-started', 'impact-assessed', 'response-team-paged', 'notice-drafted', 'approval-requested', 'approval-page-viewed', 'notice-approved', 'notice-sent', 'next-update-planned', 'incident-closed', 'final-report-sent']) {
+    for (const action of ['incident-opened', 'workflow-started', 'impact-assessed', 'response-team-paged', 'notice-drafted', 'approval-requested', 'approval-page-viewed', 'notice-approved', 'notice-sent', 'facts-edited', 'approval-superseded-by-edit', 'next-update-planned', 'incident-closed', 'final-report-sent']) {
       expect(actions, action).toContain(action);
     }
 

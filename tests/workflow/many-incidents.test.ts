@@ -6,7 +6,8 @@ import { operatorConsole } from '../../local/console/operator-console.js';
 import { closeServer } from '../../local/emulators.js';
 import { guardDutyFinding } from '../../local/sample-alarms.js';
 import { emailsTo, sesEmails, smsMessages, testConfig, uniquePrefix, until, type StoredEmail } from '../support/local.js';
-import { makeCustomers, sendAlarm, startScenario, submit, waitForState, waitForStatus, type Scenario } from '../support/scenario.js';
+import { editFacts } from '../../functions/steps/edit-facts.js';
+import { editDeps, makeCustomers, sendAlarm, startScenario, submit, waitForState, waitForStatus, type Scenario } from '../support/scenario.js';
 
 /**
  * One twin left running, incident after incident, as people use it: two findings on the same bucket
@@ -33,7 +34,10 @@ let consoleUrl: string;
 beforeAll(async () => {
   s = await startScenario(prefix, config);
   await s.customers.putCustomers(all);
-  const handle = operatorConsole({ workflow: s.system.workflow, incidents: s.incidents, notices: s.notices, approvals: s.approvals, ledger: s.ledger, mailboxUrl: 'http://mailbox.invalid/' });
+  const handle = operatorConsole({
+    workflow: s.system.workflow, incidents: s.incidents, notices: s.notices, approvals: s.approvals, ledger: s.ledger, facts: s.facts,
+    locales: config.locales, operator: 'operator@example.com', editFacts: (input) => editFacts(input, editDeps(s)), mailboxUrl: 'http://mailbox.invalid/',
+  });
   consoleServer = createServer((req, res) => void handle(req, res).then((handled) => handled || res.writeHead(404).end()));
   await new Promise<void>((resolve) => consoleServer.listen(0, '127.0.0.1', resolve));
   consoleUrl = `http://127.0.0.1:${(consoleServer.address() as AddressInfo).port}`;
@@ -77,36 +81,39 @@ describe('a twin left running: three incidents, overlapping audiences, interleav
     await s.incidents.closeIncident(first, 'operator@example.com');
     await s.incidents.closeIncident(second, 'operator@example.com');
     await Promise.all([approve(second, /update/i), approve(first, /update/i)]);
+    // Each closed incident's closing notice, approved out of order.
+    await approve(first, /closing/i);
+    await Promise.all([approve(third, /closing/i), approve(second, /closing/i)]);
     for (const { id } of incidents) expect(await waitForStatus(s, id, ['SUCCEEDED', 'FAILED'])).toBe('SUCCEEDED');
 
-    // The mailbox: per incident, one first notice and one update for each customer of its audience, none for others.
+    // The mailbox: per incident, one first notice, one update and one closing notice for each customer of its audience, none for others.
     const customerMail = await sesEmails((e) => e.destination.to[0]!.endsWith(`.${prefix}@example.com`) && /^c\d+\./.test(e.destination.to[0]!));
     const mailOf = (incidentId: string, address: string) => customerMail.filter((m: StoredEmail) => m.destination.to[0] === address && (m.body.text ?? '').includes(incidentId));
     for (const { id, audience } of incidents) {
       for (const c of all.map((x) => x.profile)) {
         const got = mailOf(id, c.email!);
-        expect(got.length, `${id} ${c.email}`).toBe(audience.includes(c) ? 2 : 0);
+        expect(got.length, `${id} ${c.email}`).toBe(audience.includes(c) ? 3 : 0);
       }
     }
-    expect(customerMail).toHaveLength(2 * (audienceA.length * 2 + audienceB.length));
+    expect(customerMail).toHaveLength(3 * (audienceA.length * 2 + audienceB.length));
 
-    // SMS: two per incident a customer is in, for those who chose SMS.
+    // SMS: three per incident a customer is in, for those who chose SMS.
     const sms = await smsMessages();
     for (const c of all.map((x) => x.profile).filter((p) => p.phone)) {
-      const expected = 2 * incidents.filter((i) => i.audience.includes(c)).length;
+      const expected = 3 * incidents.filter((i) => i.audience.includes(c)).length;
       expect(sms[c.phone!]?.length ?? 0, c.phone).toBe(expected);
     }
 
     // Each incident's own figures: the ledger, the timeline, the final report and the console.
     for (const { id, audience } of incidents) {
       const smsCount = audience.filter((p) => p.phone).length;
-      for (const noticeId of ['first-notice-1', 'update-2']) {
+      for (const noticeId of ['first-notice-1', 'update-2', 'closing-3']) {
         const totals = await s.ledger.noticeTotals({ incidentId: id, noticeId });
         expect(totals.email, `${id} ${noticeId}`).toMatchObject({ sent: audience.length, failed: 0, uncertain: 0, unfinished: 0 });
         expect(totals.sms, `${id} ${noticeId}`).toMatchObject({ sent: smsCount, failed: 0, uncertain: 0, unfinished: 0 });
       }
       const sent = (await s.incidents.listTimeline(id)).filter((e) => e.action === 'notice-sent');
-      expect(sent.map((e) => (e.detail as { totals: { email: { sent: number } } }).totals.email.sent)).toEqual([audience.length, audience.length]);
+      expect(sent.map((e) => (e.detail as { totals: { email: { sent: number } } }).totals.email.sent)).toEqual([audience.length, audience.length, audience.length]);
 
       const report = await until(async () => (await emailsTo(approver)).find((m) => m.subject.startsWith('Final report') && m.subject.includes(id)), `final report ${id}`);
       expect(report.body.text).toContain(`first-notice-1 email: sent ${audience.length},`);
@@ -115,7 +122,7 @@ describe('a twin left running: three incidents, overlapping audiences, interleav
 
       const page = await (await fetch(`${consoleUrl}/incidents/${id}`)).text();
       const rows = [...page.matchAll(/<tr><td>([a-z0-9-]+)<\/td><td>(email|sms)<\/td><td>(\d+)<\/td>/g)].map((m) => `${m[1]} ${m[2]} ${m[3]}`);
-      expect(rows.sort()).toEqual([`first-notice-1 email ${audience.length}`, `first-notice-1 sms ${smsCount}`, `update-2 email ${audience.length}`, `update-2 sms ${smsCount}`]);
+      expect(rows.sort()).toEqual([`closing-3 email ${audience.length}`, `closing-3 sms ${smsCount}`, `first-notice-1 email ${audience.length}`, `first-notice-1 sms ${smsCount}`, `update-2 email ${audience.length}`, `update-2 sms ${smsCount}`]);
     }
   });
 });

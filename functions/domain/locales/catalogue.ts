@@ -173,7 +173,7 @@ export interface FinalReportTexts {
 
 export interface ApprovalEmailTexts {
   /** `update` is null for the first notice. */
-  subject(p: { escalated: boolean; update: number | null; incidentId: string }): string;
+  subject(p: { escalated: boolean; update: number | null; closing: boolean; incidentId: string }): string;
   summary(p: { incidentId: string; title: string; severity: string; customers: number; firstSeenAt: string }): string;
   reviewHtml(p: { by: string }): string;
   reviewText(p: { by: string }): string;

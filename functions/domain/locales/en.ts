@@ -148,7 +148,7 @@ export const en: LocaleCatalogue = {
   },
   approvalEmail: {
     subject: (p) =>
-      `[Approval needed${p.escalated ? ', escalated' : ''}] ${p.update === null ? 'First customer notice' : `Customer update ${p.update}`} for incident ${p.incidentId}`,
+      `[Approval needed${p.escalated ? ', escalated' : ''}] ${p.closing ? 'Closing customer notice' : p.update === null ? 'First customer notice' : `Customer update ${p.update}`} for incident ${p.incidentId}`,
     summary: (p) =>
       `Incident ${p.incidentId}: ${endSentence(p.title)} Severity ${p.severity}; ${p.customers} ${p.customers === 1 ? 'customer' : 'customers'} affected; first seen ${p.firstSeenAt}.`,
     reviewHtml: (p) => `Please review the notice below, then open your personal link to approve or reject it (decide by ${p.by}):`,

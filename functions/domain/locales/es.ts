@@ -159,7 +159,7 @@ export const es: LocaleCatalogue = {
   },
   approvalEmail: {
     subject: (p) =>
-      `[Aprobación requerida${p.escalated ? ', escalada' : ''}] ${p.update === null ? 'Primer aviso a clientes' : `Actualización ${p.update} para clientes`} del incidente ${p.incidentId}`,
+      `[Aprobación requerida${p.escalated ? ', escalada' : ''}] ${p.closing ? 'Aviso de cierre a clientes' : p.update === null ? 'Primer aviso a clientes' : `Actualización ${p.update} para clientes`} del incidente ${p.incidentId}`,
     summary: (p) =>
       `Incidente ${p.incidentId}: ${endSentence(p.title)} Gravedad ${p.severity}; ${one(p.customers) ? '1 cliente afectado' : `${p.customers} clientes afectados`}; detectado por primera vez el ${p.firstSeenAt}.`,
     reviewHtml: (p) => `Revise el aviso que figura a continuación y después abra su enlace personal para aprobarlo o rechazarlo (plazo: ${p.by}):`,

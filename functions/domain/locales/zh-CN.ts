@@ -137,7 +137,7 @@ export const zhCN: LocaleCatalogue = {
   },
   approvalEmail: {
     subject: (p) =>
-      `[${p.escalated ? '需要审批（已升级）' : '需要审批'}] 事件 ${p.incidentId} 的${p.update === null ? '首次客户通知' : `第 ${p.update} 次客户更新`}`,
+      `[${p.escalated ? '需要审批（已升级）' : '需要审批'}] 事件 ${p.incidentId} 的${p.closing ? '结案客户通知' : p.update === null ? '首次客户通知' : `第 ${p.update} 次客户更新`}`,
     summary: (p) => `事件 ${p.incidentId}：${endSentence(p.title)}严重程度 ${p.severity}；受影响客户 ${p.customers} 位；首次发现于 ${p.firstSeenAt}。`,
     reviewHtml: (p) => `请审阅以下通知，然后打开您的专属链接批准或拒绝（请在 ${p.by} 之前决定）：`,
     reviewText: (p) => `请审阅以下通知，然后通过您的专属链接作出决定（截止时间 ${p.by}）：`,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ApprovalRequest } from '../../../functions/domain/approval.js';
 import { deliverDecision, redeliverDecision, redeliverDecisions, type DeliveryDeps } from '../../../functions/steps/deliver-decision.js';
 import { FakeApprovals, FakeClock, FakeIncidents, FakeNotices, FakeWorkflow, namedError } from '../../support/fakes.js';
+import { noticeRecord } from '../../support/notices.js';
 
 const incidentId = 'inc-20261120-0123456789ab';
 const MINUTE = 60_000;
@@ -13,7 +14,7 @@ async function world(decision: 'approve' | 'reject' = 'approve', requestId = 're
   const approvals = new FakeApprovals(clock);
   const workflow = new FakeWorkflow();
   const notices = new FakeNotices();
-  await notices.createNotice({ incidentId, noticeId: 'first-notice-1', kind: 'first-notice', sequence: 1, status: 'PENDING_APPROVAL', content: {}, createdAt: clock.now().toISOString(), promisedNextUpdateAt: clock.now().toISOString() });
+  await notices.createNotice(noticeRecord({ incidentId, noticeId: 'first-notice-1', kind: 'first-notice', sequence: 1, status: 'PENDING_APPROVAL', content: {}, createdAt: clock.now().toISOString(), promisedNextUpdateAt: clock.now().toISOString() }));
   const alerts: { event: string; subject: string; message: string }[] = [];
   const deps: DeliveryDeps = { incidents, notices, approvals, workflow, alertTeam: async (event, subject, message) => void alerts.push({ event, subject, message }) };
   const decide = async (id: string) => {
@@ -24,7 +25,7 @@ async function world(decision: 'approve' | 'reject' = 'approve', requestId = 're
     );
     workflow.wait(token);
     if (decision === 'approve') expect((await approvals.recordApproval(incidentId, id, 'alice@example.com', 1)).outcome).toBe('approved');
-    else expect(await approvals.recordRejection(incidentId, id, 'alice@example.com', 'Wrong date')).toBe(true);
+    else expect(await approvals.recordRejection(incidentId, id, 'alice@example.com', 'Wrong date')).toBe('decided');
     return { request: (await approvals.getApprovalRequest(incidentId, id))!, token };
   };
   const { request, token } = await decide(requestId);

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Incident, Notice } from '../../../functions/domain/incident.js';
 import { catalogues } from '../../../functions/domain/locales.js';
 import { draftNoticeStep, type DraftDeps } from '../../../functions/steps/draft-notice.js';
-import { FakeClock, FakeIncidents, FakeNotices } from '../../support/fakes.js';
+import { noticeTextForDiff } from '../../../functions/domain/notice.js';
+import { FakeClock, FakeFacts, FakeIncidents, FakeNotices } from '../../support/fakes.js';
+import { noticeRecord } from '../../support/notices.js';
 
 const incidentId = 'inc-20261120-0123456789ab';
 const firstSeenAt = '2026-11-20T08:00:00.000Z';
@@ -17,17 +19,20 @@ function world(incident: Partial<Incident> = {}) {
     status: 'OPEN', scope: 'KNOWN', severity: 'HIGH', createdAt: firstSeenAt, impact, audienceChunks: 1, ...incident,
   });
   const notices = new FakeNotices();
+  const facts = new FakeFacts(clock);
   const deps: DraftDeps = {
-    incidents, notices, clock, locales: ['en', 'zh-CN'],
+    incidents, notices, facts, clock, locales: ['en', 'zh-CN'],
     company: { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://status.example.com' },
     updateCadenceSeconds: 24 * 3600,
   };
-  return { deps, clock, incidents, notices };
+  return { deps, clock, incidents, notices, facts };
 }
+
+const lines = (n: Notice, locale: 'en' | 'zh-CN' = 'en') => noticeTextForDiff(n.content[locale]!, locale);
 
 /** A notice as a previous round left it. */
 function notice(kind: Notice['kind'], sequence: number, status: Notice['status'], createdAt: string): Notice {
-  return { incidentId, noticeId: `${kind}-${sequence}`, kind, sequence, status, content: {}, createdAt, promisedNextUpdateAt: createdAt };
+  return noticeRecord({ incidentId, noticeId: `${kind}-${sequence}`, kind, sequence, status, content: {}, createdAt, promisedNextUpdateAt: createdAt });
 }
 
 describe('draftNoticeStep', () => {
@@ -42,10 +47,11 @@ describe('draftNoticeStep', () => {
     expect(stored).toMatchObject({ kind: 'first-notice', sequence: 1, status: 'PENDING_APPROVAL', createdAt: '2026-11-20T10:00:00.000Z', promisedNextUpdateAt: '2026-11-21T10:00:00.000Z' });
     expect(Object.keys(stored.content).sort()).toEqual(['en', 'zh-CN']);
     expect(stored.content.en!.subject).toContain('Example Co.');
-    expect(incidents.timeline.map((e) => [e.action, e.detail])).toEqual([['notice-drafted', { noticeId: 'first-notice-1', kind: 'first-notice', locales: ['en', 'zh-CN'] }]]);
+    expect(stored).toMatchObject({ version: 1, factsVersion: 0, contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(incidents.timeline.map((e) => [e.action, e.detail])).toEqual([['notice-drafted', { noticeId: 'first-notice-1', kind: 'first-notice', version: 1, factsVersion: 0, locales: ['en', 'zh-CN'] }]]);
   });
 
-  it('update: numbered after the last notice, saying nothing new when no note was entered', async () => {
+  it('update: numbered after the last notice, saying plainly that nothing changed when the facts did not', async () => {
     // Prepare
     const { deps, notices } = world();
     await notices.createNotice(notice('first-notice', 1, 'SENT', '2026-11-20T09:00:00.000Z'));
@@ -56,19 +62,41 @@ describe('draftNoticeStep', () => {
     const stored = await notices.getNotice(incidentId, 'update-2');
     expect(stored).toMatchObject({ kind: 'update', sequence: 2, status: 'PENDING_APPROVAL' });
     expect(stored.content.en!.subject).toBe(catalogues.en.notice.updateSubject({ company: 'Example Co.', update: 1 }));
-    expect(stored.content.en!.actionsTaken).toEqual([catalogues.en.notice.responseTeamAlerted, catalogues.en.notice.nothingNew]);
+    expect(stored.content.en!.changes).toEqual([catalogues.en.notice.nothingChanged]);
   });
 
-  it('closed incident: an update is not drafted', async () => {
+  it('update: what changed since the facts the last sent notice was drafted from', async () => {
+    // Prepare
+    const { deps, notices, facts } = world();
+    await facts.saveFacts(incidentId, 'lead', { en: { measures: ['We closed the bucket.'], advice: [], remedies: [] } }, 0);
+    await notices.createNotice({ ...notice('first-notice', 1, 'SENT', '2026-11-20T09:00:00.000Z'), factsVersion: 1 });
+    await facts.saveFacts(incidentId, 'lead', { en: { cause: 'A misconfigured bucket.', measures: ['We closed the bucket.', 'We rotated keys.'], advice: [], remedies: [] } }, 1);
+    // Act
+    await draftNoticeStep(incidentId, 'update', deps);
+    // Assess
+    const stored = await notices.getNotice(incidentId, 'update-2');
+    expect(stored.factsVersion).toBe(2);
+    const changes = stored.content.en!.changes.join(' ');
+    expect(changes).toContain('We rotated keys.');
+    expect(changes).toContain('A misconfigured bucket.');
+    expect(changes).not.toContain('We closed the bucket.');
+  });
+
+  it('closed incident: the next update is its closing notice, and once that is sent nothing more is drafted', async () => {
     // Prepare
     const { deps, notices, incidents } = world({ status: 'CLOSED' });
     await notices.createNotice(notice('first-notice', 1, 'SENT', '2026-11-20T09:00:00.000Z'));
     // Act
-    const result = await draftNoticeStep(incidentId, 'update', deps);
+    const closing = await draftNoticeStep(incidentId, 'update', deps);
+    await notices.setNoticeStatus(incidentId, 'closing-2', 'SENT');
+    const after = await draftNoticeStep(incidentId, 'update', deps);
     // Assess
-    expect(result).toEqual({ closed: true, noticeId: null });
-    expect((await notices.listNotices(incidentId)).map((n) => n.noticeId)).toEqual(['first-notice-1']);
-    expect(incidents.timeline).toEqual([]);
+    expect(closing).toEqual({ closed: false, noticeId: 'closing-2' });
+    const stored = await notices.getNotice(incidentId, 'closing-2');
+    expect(stored).toMatchObject({ kind: 'closing', sequence: 2 });
+    expect(stored.content.en!.nextUpdate).toBeNull();
+    expect(after).toEqual({ closed: true, noticeId: null });
+    expect(incidents.timeline.map((e) => e.action)).toEqual(['notice-drafted']);
   });
 
   it('closed applies to updates only: a first notice is still drafted', async () => {
@@ -80,21 +108,37 @@ describe('draftNoticeStep', () => {
     expect(result).toEqual({ closed: false, noticeId: 'first-notice-1' });
   });
 
-  it('redrafts a draft still awaiting approval in place: same id and number, fresh wording', async () => {
+  it('redrafts a draft still awaiting approval in place from the latest facts: same id and number, the next version, the replaced lines kept', async () => {
     // Prepare
-    const { deps, notices, clock, incidents } = world();
+    const { deps, notices, clock, facts } = world();
     await notices.createNotice(notice('first-notice', 1, 'SENT', '2026-11-20T08:30:00.000Z'));
-    await notices.createNotice(notice('update', 2, 'PENDING_APPROVAL', '2026-11-20T09:00:00.000Z'));
+    await draftNoticeStep(incidentId, 'update', deps);
+    const before = await notices.getNotice(incidentId, 'update-2');
     clock.current += HOUR;
-    await incidents.addProgressNote(incidentId, 'ops', 'Keys rotated');
+    await facts.saveFacts(incidentId, 'lead', { en: { measures: ['Keys rotated.'], advice: [], remedies: [] }, 'zh-CN': { measures: ['已轮换密钥。'], advice: [], remedies: [] } }, 0);
     // Act
     const result = await draftNoticeStep(incidentId, 'update', deps);
     // Assess
     expect(result).toEqual({ closed: false, noticeId: 'update-2' });
     expect((await notices.listNotices(incidentId)).map((n) => n.noticeId).sort()).toEqual(['first-notice-1', 'update-2']);
     const stored = await notices.getNotice(incidentId, 'update-2');
-    expect(stored).toMatchObject({ sequence: 2, createdAt: '2026-11-20T11:00:00.000Z' });
-    expect(stored.content.en!.actionsTaken).toContain('Keys rotated');
+    expect(stored).toMatchObject({ sequence: 2, version: 2, factsVersion: 1, createdAt: before.createdAt, replacedVersion: { version: 1, lines: { en: lines(before) } } });
+    expect(stored.contentHash).not.toBe(before.contentHash);
+    expect(lines(stored)).toContain('Keys rotated.');
+    expect(lines(stored, 'zh-CN')).toContain('已轮换密钥。');
+  });
+
+  it('a redraft that changes nothing (a retry) keeps the version and the hash', async () => {
+    // Prepare
+    const { deps, notices } = world();
+    await draftNoticeStep(incidentId, 'first-notice', deps);
+    const before = await notices.getNotice(incidentId, 'first-notice-1');
+    // Act
+    await draftNoticeStep(incidentId, 'first-notice', deps);
+    // Assess
+    const after = await notices.getNotice(incidentId, 'first-notice-1');
+    expect(after).toMatchObject({ version: 1, contentHash: before.contentHash });
+    expect(after.replacedVersion).toBeUndefined();
   });
 
   it('a pending draft of the other kind is not reused: the next number is taken', async () => {
@@ -118,38 +162,16 @@ describe('draftNoticeStep', () => {
     expect(result).toEqual({ closed: false, noticeId: 'update-3' });
   });
 
-  it('carries the progress notes entered since the previous notice was drafted, oldest first, and only those', async () => {
+  it("each locale gets its own facts, never another language's", async () => {
     // Prepare
-    const { deps, notices, clock, incidents } = world();
-    clock.current = Date.parse('2026-11-20T08:45:00Z');
-    await incidents.addProgressNote(incidentId, 'ops', 'Already told customers');
-    await notices.createNotice(notice('first-notice', 1, 'SENT', '2026-11-20T09:00:00.000Z'));
-    clock.current = Date.parse('2026-11-20T09:30:00Z');
-    await incidents.addProgressNote(incidentId, 'ops', 'Bucket locked down');
-    clock.current = Date.parse('2026-11-20T09:40:00Z');
-    await incidents.addProgressNote(incidentId, 'ops', 'Keys rotated');
-    clock.current = Date.parse('2026-11-20T10:00:00Z');
+    const { deps, notices, facts } = world();
+    await facts.saveFacts(incidentId, 'lead', { en: { cause: 'A misconfigured bucket.', measures: [], advice: [], remedies: [] } }, 0);
     // Act
-    await draftNoticeStep(incidentId, 'update', deps);
+    await draftNoticeStep(incidentId, 'first-notice', deps);
     // Assess
-    const { content } = await notices.getNotice(incidentId, 'update-2');
-    expect(content.en!.actionsTaken.slice(1)).toEqual(['Bucket locked down', 'Keys rotated']);
-    expect(content['zh-CN']!.actionsTaken.slice(1)).toEqual(['Bucket locked down', 'Keys rotated']);
-  });
-
-  it('a redraft keeps the notes typed during the pending approval: counted from the notice before it', async () => {
-    // Prepare
-    const { deps, notices, clock, incidents } = world();
-    await notices.createNotice(notice('first-notice', 1, 'SENT', '2026-11-20T08:30:00.000Z'));
-    clock.current = Date.parse('2026-11-20T08:40:00Z');
-    await incidents.addProgressNote(incidentId, 'ops', 'Typed before the update was drafted');
-    await notices.createNotice(notice('update', 2, 'PENDING_APPROVAL', '2026-11-20T09:00:00.000Z'));
-    clock.current = Date.parse('2026-11-20T10:00:00Z');
-    // Act
-    await draftNoticeStep(incidentId, 'update', deps);
-    // Assess
-    const { content } = await notices.getNotice(incidentId, 'update-2');
-    expect(content.en!.actionsTaken).toContain('Typed before the update was drafted');
+    const stored = await notices.getNotice(incidentId, 'first-notice-1');
+    expect(lines(stored).join(' ')).toContain('A misconfigured bucket.');
+    expect(lines(stored, 'zh-CN').join(' ')).not.toContain('misconfigured');
   });
 
   it('an incident not yet assessed cannot be drafted for', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Notice } from '../../../functions/domain/incident.js';
 import { planNextUpdate, type PlanDeps } from '../../../functions/steps/plan-next-update.js';
 import { FakeClock, FakeIncidents, FakeNotices } from '../../support/fakes.js';
+import { noticeRecord } from '../../support/notices.js';
 
 const incidentId = 'inc-20261120-0123456789ab';
 const at = '2026-11-20T08:00:00.000Z';
@@ -13,7 +14,7 @@ function world() {
   const notices = new FakeNotices();
   const deps: PlanDeps = { incidents, notices, clock, updateCadenceSeconds: 6 * 3600 };
   const add = (sequence: number, status: Notice['status'], promisedNextUpdateAt: string) =>
-    notices.createNotice({ incidentId, noticeId: `n-${sequence}`, kind: sequence === 1 ? 'first-notice' : 'update', sequence, status, content: {}, createdAt: at, promisedNextUpdateAt });
+    notices.createNotice(noticeRecord({ incidentId, noticeId: `n-${sequence}`, kind: sequence === 1 ? 'first-notice' : 'update', sequence, status, content: {}, createdAt: at, promisedNextUpdateAt }));
   return { deps, incidents, add };
 }
 
@@ -29,6 +30,18 @@ describe('planNextUpdate', () => {
     expect(result).toEqual({ nextUpdateAt: '2026-11-20T16:00:00.000Z' });
     expect(incidents.incidents.get(incidentId)!.nextUpdateAt).toBe('2026-11-20T16:00:00.000Z');
     expect(incidents.timeline.map((e) => [e.action, e.detail])).toEqual([['next-update-planned', { nextUpdateAt: '2026-11-20T16:00:00.000Z' }]]);
+  });
+
+  it('a closed incident waits for nothing: its closing notice or final report comes next', async () => {
+    // Prepare
+    const { deps, incidents, add } = world();
+    await add(1, 'SENT', '2026-11-27T08:00:00.000Z');
+    incidents.incidents.get(incidentId)!.status = 'CLOSED';
+    // Act
+    const result = await planNextUpdate(incidentId, deps);
+    // Assess
+    expect(result).toEqual({ nextUpdateAt: '2026-11-20T12:00:00.000Z' });
+    expect(incidents.timeline.map((e) => [e.action, e.detail])).toEqual([['next-update-planned', { nextUpdateAt: '2026-11-20T12:00:00.000Z', closed: true }]]);
   });
 
   it('a promise already past (a slow approval) gives one cadence from now', async () => {

@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { codeDigest, decisionDeadline } from '../../../functions/domain/approval.js';
 import type { Notice } from '../../../functions/domain/incident.js';
 import { catalogues } from '../../../functions/domain/locales.js';
-import { draftNotice } from '../../../functions/domain/notice.js';
+import { emptyFacts } from '../../../functions/domain/facts.js';
+import { draftNotice, noticeTextForDiff } from '../../../functions/domain/notice.js';
 import { sha256Hex, shortHash } from '../../../functions/shared/crypto.js';
 import { requestApproval, type RequestApprovalDeps, type RequestApprovalInput } from '../../../functions/steps/request-approval.js';
-import { FakeApprovals, FakeClock, FakeEmail, FakeIncidents, FakeMessaging, FakeNotices, namedError } from '../../support/fakes.js';
+import { FakeApprovals, FakeClock, FakeEmail, FakeFacts, FakeIncidents, FakeMessaging, FakeNotices, namedError } from '../../support/fakes.js';
+import { noticeRecord } from '../../support/notices.js';
 
 const incidentId = 'inc-20261120-0123456789ab';
 const at = '2026-11-20T08:00:00.000Z';
@@ -20,15 +22,16 @@ function world(overrides: Partial<RequestApprovalDeps> = {}) {
   incidents.incidents.set(incidentId, { incidentId, source: 'guardduty', findingKey: 'f', alarmSeverity: 8, title: 'Bulk reads', description: '', affectedResources: [], firstSeenAt: at, status: 'OPEN', scope: 'KNOWN', severity: 'HIGH', createdAt: at, impact, audienceChunks: 1 });
   const notices = new FakeNotices();
   const addNotice = (kind: Notice['kind'], sequence: number) => {
-    const content = { en: draftNotice({ kind, sequence, incident: { incidentId, source: 'guardduty', firstSeenAt: at, impact }, progressNotes: [], company, nextUpdateAt: at }, 'en'), 'zh-CN': draftNotice({ kind, sequence, incident: { incidentId, source: 'guardduty', firstSeenAt: at, impact }, progressNotes: [], company, nextUpdateAt: at }, 'zh-CN') };
-    return notices.createNotice({ incidentId, noticeId: `${kind}-${sequence}`, kind, sequence, status: 'PENDING_APPROVAL', content, createdAt: at, promisedNextUpdateAt: at });
+    const content = { en: draftNotice({ kind, sequence, incident: { incidentId, source: 'guardduty', firstSeenAt: at, impact }, facts: emptyFacts(), company, nextUpdateAt: at }, 'en'), 'zh-CN': draftNotice({ kind, sequence, incident: { incidentId, source: 'guardduty', firstSeenAt: at, impact }, facts: emptyFacts(), company, nextUpdateAt: at }, 'zh-CN') };
+    return notices.createNotice(noticeRecord({ incidentId, noticeId: `${kind}-${sequence}`, kind, sequence, status: 'PENDING_APPROVAL', content, createdAt: at, promisedNextUpdateAt: at }));
   };
   void addNotice('first-notice', 1);
-  const approvals = new FakeApprovals(clock);
+  const approvals = new FakeApprovals(clock, notices);
+  const facts = new FakeFacts(clock);
   const email = new FakeEmail();
   const messaging = new FakeMessaging();
   const deps: RequestApprovalDeps = {
-    incidents, notices, approvals, email, messaging, clock,
+    incidents, notices, approvals, facts, email, messaging, clock,
     approvers: { primary, backup },
     approvalBaseUrl: 'https://approve.example.com/',
     locales: ['en', 'zh-CN'],
@@ -37,7 +40,7 @@ function world(overrides: Partial<RequestApprovalDeps> = {}) {
     phones: new Map(),
     ...overrides,
   };
-  return { deps, clock, incidents, notices, approvals, email, messaging, addNotice };
+  return { deps, clock, incidents, notices, approvals, facts, email, messaging, addNotice };
 }
 
 const input = (over: Partial<RequestApprovalInput> = {}): RequestApprovalInput => ({
@@ -80,6 +83,43 @@ describe('requestApproval', () => {
     expect(incidents.timeline.map((e) => [e.action, e.detail])).toEqual([
       ['approval-requested', { noticeId: 'first-notice-1', requestId, tier: 'primary', approversEmailed: 3, expiresAt, supersededRequests: 0 }],
     ]);
+  });
+
+  it('binds the request to the wording it shows (hash and version) and says which version approvers review', async () => {
+    // Prepare
+    const { deps, email, approvals, notices } = world();
+    const notice = await notices.getNotice(incidentId, 'first-notice-1');
+    // Act
+    const { requestId } = await requestApproval(input(), deps);
+    // Assess
+    expect(await approvals.getApprovalRequest(incidentId, requestId)).toMatchObject({ contentHash: notice.contentHash, noticeVersion: 1 });
+    expect(email.sent[0]!.text).toContain(catalogues.en.review.version({ version: 1, factsVersion: 0 }));
+    expect(email.sent[0]!.text).toContain(catalogues.en.review.nothingApprovedYet);
+  });
+
+  it('facts saved since the draft fail the task with NoticeEditedError before anyone is asked', async () => {
+    // Prepare
+    const { deps, email, facts } = world();
+    await facts.saveFacts(incidentId, 'lead', { en: { measures: ['Keys rotated.'], advice: [], remedies: [] } }, 0);
+    // Act
+    const act = requestApproval(input(), deps);
+    // Assess
+    await expect(act).rejects.toMatchObject({ name: 'NoticeEditedError' });
+    expect(email.sent).toEqual([]);
+  });
+
+  it('a redrafted notice shows approvers the lines that changed since the version it replaced', async () => {
+    // Prepare
+    const { deps, email, notices } = world();
+    const notice = await notices.getNotice(incidentId, 'first-notice-1');
+    await notices.createNotice({ ...notice, version: 2, replacedVersion: { version: 1, lines: { en: ['An old line.', ...noticeTextForDiff(notice.content.en!, 'en')], 'zh-CN': noticeTextForDiff(notice.content['zh-CN']!, 'zh-CN') } } });
+    // Act
+    await requestApproval(input(), deps);
+    // Assess
+    const text = email.sent[0]!.text;
+    expect(text).toContain(catalogues.en.review.changesSinceVersion({ version: 1 }));
+    expect(text).toContain('- An old line.');
+    expect(text).toContain(`[zh-CN] ${catalogues.en.review.noChanges}`);
   });
 
   it('a retry of the same task token finds its request and re-emails nobody', async () => {
@@ -249,7 +289,7 @@ describe('requestApproval', () => {
     // Act
     await requestApproval(input(), deps);
     // Assess
-    const facts = { escalated: false, update: null, incidentId, title: 'Bulk reads', severity: 'HIGH', customers: 7, firstSeenAt: at, expiresAt: '', url: '', code: null };
+    const facts = { escalated: false, update: null, closing: false, incidentId, title: 'Bulk reads', severity: 'HIGH', customers: 7, firstSeenAt: at, expiresAt: '', url: '', code: null };
     expect(email.sent.map((m) => m.subject)).toEqual([
       catalogues.en.approvalEmail.subject(facts),
       catalogues.es.approvalEmail.subject(facts),

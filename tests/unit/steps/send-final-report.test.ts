@@ -4,6 +4,7 @@ import type { BatchTotals } from '../../../functions/domain/delivery.js';
 import type { Notice } from '../../../functions/domain/incident.js';
 import { sendFinalReport, type FinalReportDeps } from '../../../functions/steps/send-final-report.js';
 import { FakeApprovals, FakeClock, FakeEmail, FakeIncidents, FakeLedger, FakeMessaging, FakeNotices } from '../../support/fakes.js';
+import { noticeRecord } from '../../support/notices.js';
 
 const incidentId = 'inc-20261120-0123456789ab';
 const at = '2026-11-20T08:00:00.000Z';
@@ -23,7 +24,7 @@ function world() {
     incidents, notices, approvals, ledger, email, messaging, templatePrefix: 'bn', reportLocale: 'en', reportRecipients: ['team@example.com', 'ciso@example.com'], topicArn,
   };
   const notice = (noticeId: string, sequence: number, extra: Partial<Notice> = {}) =>
-    notices.createNotice({ incidentId, noticeId, kind: sequence === 1 ? 'first-notice' : 'update', sequence, status: 'SENT', content: {}, createdAt: `2026-11-20T0${sequence}:00:00.000Z`, promisedNextUpdateAt: at, ...extra });
+    notices.createNotice(noticeRecord({ incidentId, noticeId, kind: sequence === 1 ? 'first-notice' : 'update', sequence, status: 'SENT', content: {}, createdAt: `2026-11-20T0${sequence}:00:00.000Z`, promisedNextUpdateAt: at, ...extra }));
   /** One provider call of a notice on a channel, finished with these figures. */
   const batch = async (noticeId: string, channel: string, batchKey: string, totals: Partial<BatchTotals>, uncertainIds: string[] = []) => {
     const ref = { incidentId, noticeId };
