@@ -54,7 +54,7 @@ const operator = process.env.OPERATOR ?? process.env.USER ?? 'operator';
 try {
   if (command === 'note' && rest.join(' ').trim()) {
     await stores.incidents.addProgressNote(incidentId, operator, rest.join(' ').trim());
-    console.log(`note added to ${incidentId}; it goes into the next update`);
+    console.log(`note added to ${incidentId}: on the timeline and shown to approvers, never to customers (their notices say what the facts say: npm run incident -- edit)`);
   } else if (command === 'close') {
     await stores.incidents.closeIncident(incidentId, operator);
     console.log(`${incidentId} closed; the final report follows at the next update time`);

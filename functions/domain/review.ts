@@ -1,6 +1,6 @@
 import { changesOnly, diffLines, type DiffLine } from './diff.js';
 import { factsGaps, type FactsVersion } from './facts.js';
-import type { Notice } from './incident.js';
+import type { Notice, ProgressNote } from './incident.js';
 import { catalogues, type Locale } from './locales.js';
 import { escapeHtml, noticePreviewHtml, noticePreviewText, noticeTextForDiff, type PreviewContext } from './preview.js';
 
@@ -10,6 +10,8 @@ export interface ReviewInput {
   /** The last notice of the incident approved before this one, if any. */
   lastApproved?: Notice;
   facts?: Pick<FactsVersion, 'locales'>;
+  /** The team's internal notes since the last approved notice, oldest first. */
+  notes: ProgressNote[];
   locales: readonly Locale[];
   preview: PreviewContext;
 }
@@ -56,6 +58,7 @@ export function reviewHtml(r: ReviewInput, reader: Locale): string {
     gaps.length > 0 ? `<p style="color:#b02a37"><strong>${escapeHtml(t.gaps)}</strong></p><ul>${gaps.map((g) => `<li>${escapeHtml(g)}</li>`).join('')}</ul>` : '',
     r.lastApproved ? '' : `<p>${escapeHtml(t.nothingApprovedYet)}</p>`,
     ...diffs,
+    r.notes.length > 0 ? `<h3>${escapeHtml(t.notes)}</h3><ul>${r.notes.map((n) => `<li>${escapeHtml(`${n.at} ${n.author}: ${n.text}`)}</li>`).join('')}</ul>` : '',
     ...r.locales
       .filter((l) => r.notice.content[l])
       .map((l) => `<h3>${l}</h3><div class="notice" lang="${l}" style="border-left:3px solid #999;padding-left:1em">${noticePreviewHtml(r.notice.content[l]!, l, r.preview)}</div>`),
@@ -77,6 +80,7 @@ export function reviewText(r: ReviewInput, reader: Locale): string {
     gaps.length > 0 ? `${t.gaps}\n${gaps.map((g) => `- ${g}`).join('\n')}` : '',
     r.lastApproved ? '' : t.nothingApprovedYet,
     ...diffs,
+    r.notes.length > 0 ? `${t.notes}:\n${r.notes.map((n) => `- ${n.at} ${n.author}: ${n.text}`).join('\n')}` : '',
     ...r.locales.filter((l) => r.notice.content[l]).map((l) => `--- ${l} ---\n${noticePreviewText(r.notice.content[l]!, l, r.preview)}`),
   ]
     .filter(Boolean)

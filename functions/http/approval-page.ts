@@ -10,7 +10,7 @@ import { say, type PageLocale, type Params, type TextKey } from '../domain/appro
 import { deliverDecision, redeliverDecision, type DeliveryDeps } from '../steps/deliver-decision.js';
 
 export interface ApprovalPageDeps extends DeliveryDeps {
-  incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident'>;
+  incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident' | 'listProgressNotes'>;
   notices: DeliveryDeps['notices'] & Pick<NoticeStorePort, 'getNotice' | 'listNotices'>;
   facts: Pick<FactsStorePort, 'getFacts'>;
   approvals: DeliveryDeps['approvals'] & Pick<ApprovalStorePort, 'countCodeAttempt' | 'getApprovalLink' | 'getApprovalRequest' | 'getTaskToken' | 'recordApproval' | 'recordRejection'>;
@@ -115,7 +115,9 @@ export function showApproval(linkId: string, meta: RequestMeta, deps: ApprovalPa
     const impact = incident.impact;
     const csrf = randomId(24);
     const facts = notice.factsVersion > 0 ? await deps.facts.getFacts(notice.incidentId, notice.factsVersion) : undefined;
-    const previews = reviewHtml({ notice, lastApproved: await lastApproved(notice, deps), facts, locales: deps.locales, preview: previewContext(incident, deps.smsPrice) }, locale);
+    const previous = await lastApproved(notice, deps);
+    const notes = await deps.incidents.listProgressNotes(notice.incidentId, previous?.approvedAt);
+    const previews = reviewHtml({ notice, lastApproved: previous, facts, notes, locales: deps.locales, preview: previewContext(incident, deps.smsPrice) }, locale);
     const t = (key: TextKey, params?: Params) => say(locale, key, params);
     const body = [
       `<p>${t('deciding-as', { approver: escapeHtml(link.approver), by: escapeHtml(request.expiresAt) })}</p>`,

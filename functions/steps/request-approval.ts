@@ -9,7 +9,7 @@ import type { Clock } from '../shared/clock.js';
 import { randomDigits, randomId, sha256Hex, shortHash } from '../shared/crypto.js';
 
 export interface RequestApprovalDeps {
-  incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident'>;
+  incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident' | 'listProgressNotes'>;
   notices: Pick<NoticeStorePort, 'getNotice' | 'listNotices'>;
   facts: Pick<FactsStorePort, 'latestFacts'>;
   approvals: Pick<ApprovalStorePort, 'carryDecision' | 'listApprovalRequests' | 'markApproverNotified' | 'putApprovalLink' | 'putApprovalRequest' | 'supersedePendingRequests'>;
@@ -102,7 +102,9 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
   // Checked before any email leaves: a link whose code can never arrive would be re-sent on every retry.
   const phoneless = deps.codeChannel === 'sms' ? approvers.filter((a) => !deps.phones.get(a)) : [];
   if (phoneless.length > 0) throw new ConfigurationError(`No phone configured for approver ${phoneless.join(', ')}`);
-  const review: ReviewInput = { notice, lastApproved: await lastApproved(notice, deps), facts, locales: deps.locales, preview: previewContext(incident, deps.smsPrice) };
+  const previous = await lastApproved(notice, deps);
+  const notes = await deps.incidents.listProgressNotes(input.incidentId, previous?.approvedAt);
+  const review: ReviewInput = { notice, lastApproved: previous, facts, notes, locales: deps.locales, preview: previewContext(incident, deps.smsPrice) };
   const about = {
     escalated: input.tier === 'backup',
     update: notice.kind === 'first-notice' ? null : notice.sequence - 1,

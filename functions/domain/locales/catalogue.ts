@@ -161,6 +161,8 @@ export interface ReviewTexts {
   noChanges: string;
   changesSinceVersion(p: { version: number }): string;
   changesSinceApproved(p: { noticeId: string }): string;
+  /** Heading of the team's internal notes since the last approved notice: context for approvers, never sent to customers. */
+  notes: string;
 }
 
 export interface FinalReportTexts {

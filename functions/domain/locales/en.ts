@@ -138,6 +138,7 @@ export const en: LocaleCatalogue = {
     noChanges: 'No changes.',
     changesSinceVersion: (p) => `Changes since version ${p.version} of this draft`,
     changesSinceApproved: (p) => `Changes since the last approved notice (${p.noticeId})`,
+    notes: "The team's internal notes since the last approved notice (customers do not see them)",
   },
   finalReport: {
     subject: (p) => `Final report: incident ${p.incidentId} (${p.title})`,

@@ -149,6 +149,7 @@ export const es: LocaleCatalogue = {
     noChanges: 'Sin cambios.',
     changesSinceVersion: (p) => `Cambios desde la versión ${p.version} de este borrador`,
     changesSinceApproved: (p) => `Cambios desde el último aviso aprobado (${p.noticeId})`,
+    notes: 'Notas internas del equipo desde el último aviso aprobado (los clientes no las ven)',
   },
   finalReport: {
     subject: (p) => `Informe final: incidente ${p.incidentId} (${p.title})`,

@@ -127,6 +127,7 @@ export const zhCN: LocaleCatalogue = {
     noChanges: '无变化。',
     changesSinceVersion: (p) => `与本草稿第 ${p.version} 版相比的变化`,
     changesSinceApproved: (p) => `与上一份已批准通知（${p.noticeId}）相比的变化`,
+    notes: '团队自上一份已批准通知以来的内部备注（客户看不到）',
   },
   finalReport: {
     subject: (p) => `最终报告：事件 ${p.incidentId}（${p.title}）`,

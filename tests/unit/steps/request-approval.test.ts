@@ -97,6 +97,17 @@ describe('requestApproval', () => {
     expect(email.sent[0]!.text).toContain(catalogues.en.review.nothingApprovedYet);
   });
 
+  it("shows approvers the team's internal notes, marked as never sent to customers", async () => {
+    // Prepare
+    const { deps, email, incidents } = world();
+    await incidents.addProgressNote(incidentId, 'ops@example.com', 'Legal asked us to wait for the forensic report.');
+    // Act
+    await requestApproval(input(), deps);
+    // Assess
+    expect(email.sent[0]!.text).toContain(`${catalogues.en.review.notes}:`);
+    expect(email.sent[0]!.text).toContain('ops@example.com: Legal asked us to wait for the forensic report.');
+  });
+
   it('facts saved since the draft fail the task with NoticeEditedError before anyone is asked', async () => {
     // Prepare
     const { deps, email, facts } = world();
