@@ -1,0 +1,69 @@
+import { GetEmailTemplateCommand, SendBulkEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import Handlebars from 'handlebars';
+
+const SENTENCE = 'This sentence stands in for a paragraph of the notice, about as long as one is.';
+
+/** Data for every variable the template reads: a sentence per value, three per list. */
+function sampleData(source: string): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  const set = (path: string, value: unknown) => {
+    const keys = path.split('.');
+    let at = data;
+    for (const key of keys.slice(0, -1)) at = (at[key] ??= {}) as Record<string, unknown>;
+    at[keys.at(-1)!] ??= value;
+  };
+  const visit = (node: hbs.AST.Node): void => {
+    if (node.type === 'Program') for (const statement of (node as hbs.AST.Program).body) visit(statement);
+    if (node.type === 'MustacheStatement') {
+      const path = (node as hbs.AST.MustacheStatement).path as hbs.AST.PathExpression;
+      if (path.original !== 'this') set(path.original, SENTENCE);
+    }
+    if (node.type === 'BlockStatement') {
+      const block = node as hbs.AST.BlockStatement;
+      const list = block.params[0] as hbs.AST.PathExpression | undefined;
+      if (list) set(list.original, [SENTENCE, SENTENCE, SENTENCE]);
+      visit(block.program);
+      if (block.inverse) visit(block.inverse);
+    }
+  };
+  visit(Handlebars.parse(source));
+  return data;
+}
+
+/**
+ * The SES emulator's own time for `n` recipients: raw SendBulkEmail calls of 50 straight to it,
+ * `concurrency` in flight, with a stored notice template and data of a notice's size (each recipient
+ * replacing the top-level texts, as the notices' personal fields do). The floor the twin is measured against.
+ */
+export async function sesFloor(sesUrl: string, templateName: string, n: number, concurrency: number): Promise<number> {
+  const ses = new SESv2Client({ endpoint: sesUrl, region: 'us-east-1', credentials: { accessKeyId: 'floor', secretAccessKey: 'floor' }, maxAttempts: 1 });
+  const { TemplateContent } = await ses.send(new GetEmailTemplateCommand({ TemplateName: templateName }));
+  const data = sampleData(`${TemplateContent?.Subject ?? ''}${TemplateContent?.Html ?? ''}${TemplateContent?.Text ?? ''}`);
+  const personal = Object.entries(data).filter(([, v]) => typeof v === 'string');
+  const calls = Math.ceil(n / 50);
+  let next = 0;
+  let failed = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: Math.max(1, concurrency) }, async () => {
+      for (let call = next++; call < calls; call = next++) {
+        const first = call * 50;
+        const { BulkEmailEntryResults = [] } = await ses.send(
+          new SendBulkEmailCommand({
+            FromEmailAddress: '"Floor" <floor@example.com>',
+            DefaultContent: { Template: { TemplateName: templateName, TemplateData: JSON.stringify(data) } },
+            BulkEmailEntries: Array.from({ length: Math.min(50, n - first) }, (_, k) => ({
+              Destination: { ToAddresses: [`floor-${first + k}@floor.example.com`] },
+              ReplacementEmailContent: { ReplacementTemplate: { ReplacementTemplateData: JSON.stringify(Object.fromEntries(personal.map(([key]) => [key, `${SENTENCE} ${first + k}`]))) } },
+            })),
+          }),
+        );
+        failed += BulkEmailEntryResults.filter((r) => r.Status !== 'SUCCESS').length;
+      }
+    }),
+  );
+  const elapsed = performance.now() - started;
+  ses.destroy();
+  if (failed > 0) throw new Error(`The floor run had ${failed} refused entries: it measured errors, not sending`);
+  return elapsed;
+}
