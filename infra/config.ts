@@ -84,6 +84,11 @@ export const appConfigSchema = z.object({
   templatePrefix: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default('breach-notice'),
   /** Customers per audience chunk (one send iteration handles up to 20 chunks). @default 500 */
   audienceChunkSize: int(1, 2000).default(500),
+  /**
+   * Slices of the audience sent at once, at most (the Map's MaxConcurrency); fewer when the account's
+   * SES send rate needs fewer. Each sender also sends SMS, so keep this x smsConcurrency under the SNS SMS rate. @default 10
+   */
+  maxParallelSenders: int(1, 40).default(10),
   /** SMS publishes in flight at once per send iteration; keep under the account's SNS SMS rate. @default 10 */
   smsConcurrency: int(1, 50).default(10),
   /** Alphanumeric sender id for customer SMS, where the destination country allows one. @default none (SNS chooses) */
@@ -190,6 +195,7 @@ export function functionEnvironment(config: AppConfig, names: ResourceNames): En
     EXECUTION_CONSOLE_URL,
     CLOUDWATCH_ALARM_SEVERITY: String(config.cloudWatchAlarmSeverity),
     MAX_CHUNKS_PER_INVOCATION: String(MAX_CHUNKS_PER_INVOCATION),
+    MAX_PARALLEL_SENDERS: String(config.maxParallelSenders),
     RESERVE_MS: String(SEND_RESERVE_MS),
     // The claim lease must outlive the sender, so a live sender is never taken over.
     CLAIM_LEASE_SECONDS: String(FUNCTIONS['send-notices'].timeoutSeconds + 60),

@@ -16,6 +16,8 @@ export interface FunctionGrants {
   readonly publishToResponseTeam?: boolean;
   /** SendEmail/SendBulkEmail from the sender identity, with this stack's templates and configuration set. */
   readonly sendEmail?: boolean;
+  /** ses:GetAccount: the account's send quota, to pace sending under it. */
+  readonly readSendQuota?: boolean;
   /** SMS to phone numbers (never a topic); a function of the deployment's environment when it depends on a setting. */
   readonly sendSms?: boolean | ((env: EnvironmentValues) => boolean);
   /** On the incident state machine: start executions, or decide a waiting approval (SendTaskSuccess/Failure). */
@@ -71,6 +73,14 @@ export const FUNCTIONS = {
       'TEMPLATE_PREFIX', 'MAX_CHUNKS_PER_INVOCATION', 'RESERVE_MS', 'SMS_CONCURRENCY', 'CLAIM_LEASE_SECONDS', 'SMS_SENDER_ID',
     ],
     grants: { tables: { incidents: 'readWrite', customers: 'read', deliveries: 'readWrite' }, sendEmail: true, sendSms: true },
+  },
+  'plan-sending': {
+    environment: ['INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN', 'MAX_CHUNKS_PER_INVOCATION', 'MAX_PARALLEL_SENDERS'],
+    grants: { tables: { incidents: 'readWrite' }, publishToResponseTeam: true, readSendQuota: true },
+  },
+  'confirm-sending': {
+    environment: ['INCIDENTS_TABLE', 'DELIVERIES_TABLE', 'RESPONSE_TEAM_TOPIC_ARN'],
+    grants: { tables: { incidents: 'readWrite', deliveries: 'read' }, publishToResponseTeam: true },
   },
   'plan-next-update': {
     environment: ['INCIDENTS_TABLE', 'UPDATE_CADENCE_SECONDS'],

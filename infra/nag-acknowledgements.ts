@@ -30,9 +30,11 @@ export function acknowledgeFindings(
   for (const fn of stack.node.findAll().filter((c): c is BreachNoticeFunction => c instanceof BreachNoticeFunction)) {
     const role = fn.role!;
     const sms = workflow.smsSenders.includes(fn);
+    const quota = fn === workflow.steps['plan-sending'];
     ack(role, nag('IAM5[Resource::*]'),
       'X-Ray PutTraceSegments/PutTelemetryRecords accept no resource (active tracing).' +
-        (sms ? ' sns:Publish for SMS: phone numbers have no ARN; a Deny on every SNS ARN in the same policy keeps it off topics.' : ''));
+        (sms ? ' sns:Publish for SMS: phone numbers have no ARN; a Deny on every SNS ARN in the same policy keeps it off topics.' : '') +
+        (quota ? ' ses:GetAccount (the send quota) accepts no resource.' : ''));
     ack(role, nag('IAM5[Action::kms:GenerateDataKey*]'), "CDK's grant on the stack's own customer-managed key, on that key only.");
     ack(role, nag('IAM5[Action::kms:ReEncrypt*]'), "CDK's grant on the stack's own customer-managed key, on that key only.");
   }
@@ -53,6 +55,8 @@ export function acknowledgeFindings(
     ack(machineRole, nag(`IAM5[Resource::<${logicalIdOf(fn)}.Arn>:*]`), 'Invoking the step function by any version or alias of that one function, as CDK grants it.');
   }
 
+  ack(workflow.mapRunPolicy, nag(`IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${logicalIdOf(workflow.stateMachine)}.Name>/*]`),
+    "The send states' Distributed Map describes and stops its own child executions, whose names it chooses: executions of this state machine only.");
   ack(parts.approvals, nag('APIG4'),
     'Approvers are outside any identity pool and reach the page from an email. The capability is the random 256-bit link id (only its hash is stored), bound to one approver, expiring, single-decision; GET changes nothing.');
   ack(parts.alarmIntake.deadLetterQueue, nag('SQS3'), 'This queue is the dead-letter queue of the alarm rules and the intake; a message here pages the response team.');

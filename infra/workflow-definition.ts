@@ -13,7 +13,9 @@ export const WORKFLOW_STEPS = {
   PageResponseTeamFunctionArn: 'page-response-team',
   DraftNoticeFunctionArn: 'draft-notice',
   RequestApprovalFunctionArn: 'request-approval',
+  PlanSendingFunctionArn: 'plan-sending',
   SendNoticesFunctionArn: 'send-notices',
+  ConfirmSendingFunctionArn: 'confirm-sending',
   PlanNextUpdateFunctionArn: 'plan-next-update',
   SendFinalReportFunctionArn: 'send-final-report',
 } as const;

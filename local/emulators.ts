@@ -63,9 +63,26 @@ export async function startDynamoDbLocal(port: number): Promise<Running> {
   };
 }
 
+/**
+ * The account GetAccount reports (every field the emulator's schema requires): the send rate and
+ * daily quota the send step paces by. `BREACH_NOTICE_SES_RATE` / `_DAILY` set them; the emulator
+ * itself does not throttle, so pacing is ours alone to keep.
+ */
+export function sesAccount(maxSendRate: number, max24HourSend: number) {
+  return {
+    DedicatedIpAutoWarmupEnabled: false,
+    Details: { AdditionalContactEmailAddresses: [], ContactLanguage: 'EN', MailType: 'TRANSACTIONAL', ReviewDetails: { CaseId: 'local', Status: 'GRANTED' }, UseCaseDescription: 'breach-notice local twin', WebsiteURL: 'https://example.com' },
+    EnforcementStatus: 'HEALTHY',
+    ProductionAccessEnabled: true,
+    SendingEnabled: true,
+    SendQuota: { Max24HourSend: max24HourSend, MaxSendRate: maxSendRate, SentLast24Hours: 0 },
+    SuppressionAttributes: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+  };
+}
+
 /** aws-ses-v2-local on loopback (its default is every interface). */
 export async function startSesEmulator(port: number): Promise<Running> {
-  process.env.AWS_SES_ACCOUNT ??= JSON.stringify({ SendQuota: { Max24HourSend: 1_000_000, MaxSendRate: 1000, SentLast24Hours: 0 } });
+  process.env.AWS_SES_ACCOUNT ??= JSON.stringify(sesAccount(Number(process.env.BREACH_NOTICE_SES_RATE ?? 1000), Number(process.env.BREACH_NOTICE_SES_DAILY ?? 1_000_000)));
   const sesServer = (await import('aws-ses-v2-local')).default;
   // A CommonJS module with `exports.default`: Node's loader and Vite's disagree on where that lands.
   const start = ((sesServer as unknown as { default?: unknown }).default ?? sesServer) as typeof sesServer.default;

@@ -121,9 +121,7 @@ export class LocalWorkflow {
     }
     const startDate = new Date();
     const overrides = Object.fromEntries(
-      Object.entries(this.definition.States)
-        .filter(([, s]) => s.Type === 'Task')
-        .map(([stateName, s]) => [stateName, (taskInput: unknown) => this.runTask(executionArn, stateName, (s as { Resource: string }).Resource, taskInput)]),
+      taskStates(this.definition.States).map(([stateName, s]) => [stateName, (taskInput: unknown) => this.runTask(executionArn, stateName, s.Resource, taskInput)]),
     );
     const run = this.machine.run(parsed as never, {
       overrides: {
@@ -303,4 +301,15 @@ function replaceValue(value: unknown, placeholder: string, replacement: string):
   if (Array.isArray(value)) return value.map((v) => replaceValue(v, placeholder, replacement));
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceValue(v, placeholder, replacement)]));
   return value;
+}
+
+type AnyState = { Type: string; Resource?: string; ItemProcessor?: { States: Record<string, AnyState> }; Iterator?: { States: Record<string, AnyState> } };
+
+/** Every Task state, including those inside Map processors (state names are unique across the machine). */
+function taskStates(states: Record<string, unknown>): [string, { Resource: string }][] {
+  return Object.entries(states as Record<string, AnyState>).flatMap(([name, s]): [string, { Resource: string }][] => {
+    if (s.Type === 'Task') return [[name, { Resource: s.Resource ?? '' }]];
+    const inner = s.ItemProcessor ?? s.Iterator;
+    return inner ? taskStates(inner.States) : [];
+  });
 }

@@ -147,7 +147,12 @@ export class ApprovalStore implements ApprovalStorePort {
       },
       wording,
     );
-    return { outcome: decided === 'decided' ? 'approved' : decided === 'stale' ? 'stale' : 'counted', approvedBy };
+    if (decided === 'stale') {
+      // The vote was for wording that is gone: take it back, so nobody reads it as counted.
+      await this.doc.send(new UpdateCommand({ TableName: this.table, Key: key, UpdateExpression: 'DELETE approvedBy :me', ExpressionAttributeValues: { ':me': new Set([approver]) } }));
+      return { outcome: 'stale', approvedBy: approvedBy.filter((a) => a !== approver) };
+    }
+    return { outcome: decided === 'decided' ? 'approved' : 'counted', approvedBy };
   }
 
   /** One rejection decides: pending and unexpired at the moment of writing. False when something else won. */
@@ -209,7 +214,7 @@ export class ApprovalStore implements ApprovalStorePort {
   /**
    * The facts were edited while the request waited: it stops accepting decisions and its waiting
    * task is to be told (NoticeEditedError), through the same marker and lease as a decision. False
-   * when a decision or escalation got there first.
+   * when a decision, an escalation or its expiry got there first.
    */
   async supersedeForEdit(incidentId: string, requestId: string, factsVersion: number): Promise<boolean> {
     try {
@@ -221,9 +226,10 @@ export class ApprovalStore implements ApprovalStorePort {
                 TableName: this.table,
                 Key: keys.approval(incidentId, requestId),
                 UpdateExpression: 'SET #status = :edited, decidedAt = :now, editedToFactsVersion = :version',
-                ConditionExpression: '#status = :pending',
+                // An expired request's task no longer waits: telling it would only page a false alarm.
+                ConditionExpression: '#status = :pending AND expiresAtMs > :nowMs',
                 ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':edited': 'EDITED', ':pending': 'PENDING', ':now': this.clock.now().toISOString(), ':version': factsVersion },
+                ExpressionAttributeValues: { ':edited': 'EDITED', ':pending': 'PENDING', ':now': this.clock.now().toISOString(), ':nowMs': this.clock.now().getTime(), ':version': factsVersion },
               },
             },
             { Put: { TableName: this.table, Item: { ...keys.callbackMarker(incidentId, requestId), type: 'callback-marker', incidentId, requestId } } },

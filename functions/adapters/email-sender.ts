@@ -1,6 +1,6 @@
-import { SendBulkEmailCommand, SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { GetAccountCommand, SendBulkEmailCommand, SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { SES_MAX_BULK_ENTRIES } from '../domain/channels/email.js';
-import type { BulkEntry, BulkEntryResult, EmailSender } from '../domain/ports.js';
+import type { BulkEntry, BulkEntryResult, EmailSender, SendQuota } from '../domain/ports.js';
 
 /** RFC 2047 allows 75 characters per encoded word: `=?UTF-8?B?` and `?=` leave 63, so 45 bytes of text. */
 const ENCODED_WORD_BYTES = 45;
@@ -84,5 +84,16 @@ export class SesEmailSender implements EmailSender {
       }),
     );
     return out.MessageId ?? '';
+  }
+
+  async sendQuota(): Promise<SendQuota> {
+    const out = await this.ses.send(new GetAccountCommand({}));
+    const q = out.SendQuota ?? {};
+    return {
+      maxSendRate: q.MaxSendRate ?? 1,
+      max24HourSend: q.Max24HourSend ?? -1,
+      sentLast24Hours: q.SentLast24Hours ?? 0,
+      sendingEnabled: out.SendingEnabled ?? true,
+    };
   }
 }

@@ -116,6 +116,16 @@ export interface BulkEntryResult {
   error?: string;
 }
 
+/** The account's sending limits as SES reports them (GetAccount). */
+export interface SendQuota {
+  /** Recipients per second. */
+  maxSendRate: number;
+  /** Recipients per rolling 24 hours; negative: unlimited. */
+  max24HourSend: number;
+  sentLast24Hours: number;
+  sendingEnabled: boolean;
+}
+
 export interface EmailSender {
   /** One bulk call (at most 50 entries); results are in entry order. */
   sendBulk(templateName: string, defaultData: Record<string, unknown>, entries: BulkEntry[]): Promise<BulkEntryResult[]>;
@@ -123,6 +133,7 @@ export interface EmailSender {
   sendTemplated(to: string[], templateName: string, data: Record<string, unknown>): Promise<string>;
   /** A plain email to staff; returns the message id. */
   send(to: string[], subject: string, html: string, text: string): Promise<string>;
+  sendQuota(): Promise<SendQuota>;
 }
 
 export interface Messaging {

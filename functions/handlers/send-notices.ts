@@ -5,6 +5,7 @@ import { formatSender, SesEmailSender } from '../adapters/email-sender.js';
 import { incidentStores } from '../adapters/stores.js';
 import { SnsMessaging } from '../adapters/messaging.js';
 import { deliveryChannels } from '../domain/channels/registry.js';
+import { pacer } from '../domain/pacing.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo, ses, sns } from '../shared/clients.js';
@@ -30,10 +31,20 @@ const channels = deliveryChannels({
   smsConcurrency: config.SMS_CONCURRENCY,
 });
 
-const schema = z.object({ incidentId: incidentIdSchema, noticeId: z.string().min(1).max(64), fromChunk: z.number().int().min(0) });
+const schema = z.object({
+  incidentId: incidentIdSchema,
+  noticeId: z.string().min(1).max(64),
+  fromChunk: z.number().int().min(0),
+  toChunk: z.number().int().min(0).optional(),
+  /** This sender's share of the account's send rate (steps/plan-sending.ts). */
+  ratePerSecond: z.number().min(0).optional(),
+});
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export const handler = stepHandler(schema, async (input, context) => {
-  const result = await sendNotices(input, {
+  const { ratePerSecond, ...slice } = input;
+  const result = await sendNotices(slice, {
     incidents,
     notices,
     customers,
@@ -45,6 +56,7 @@ export const handler = stepHandler(schema, async (input, context) => {
     locales: config.LOCALES,
     maxChunksPerInvocation: config.MAX_CHUNKS_PER_INVOCATION,
     reserveMs: config.RESERVE_MS,
+    pacer: pacer(ratePerSecond, () => Date.now(), sleep),
   });
   publishMetrics({ NoticesSent: result.sent, NoticesFailed: result.failed, NoticesUncertain: result.uncertain });
   logger.info('Send iteration finished', { ...input, ...result });

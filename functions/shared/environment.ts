@@ -50,6 +50,8 @@ export const ENVIRONMENT = {
   CLOUDWATCH_ALARM_SEVERITY: z.coerce.number().min(0).max(10),
   AUDIENCE_CHUNK_SIZE: positiveInt.max(2000),
   MAX_CHUNKS_PER_INVOCATION: positiveInt,
+  /** Senders (slices of the audience) at once, at most; the SES send rate decides how many are used. */
+  MAX_PARALLEL_SENDERS: positiveInt.max(40),
   /** No new provider call starts when less than this remains of the invocation. */
   RESERVE_MS: positiveInt,
   /** Must be at least the function timeout, so a live holder is never taken over. */

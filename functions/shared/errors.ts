@@ -67,3 +67,9 @@ export class FactsVersionConflictError extends BreachNoticeError {}
  * waiting task's failure by the edit.
  */
 export class NoticeEditedError extends BreachNoticeError {}
+
+/** SES refused entries for the account's 24-hour quota: the rest waits for the window to free up. */
+export class DailyQuotaExceededError extends BreachNoticeError {}
+
+/** SES sending is paused for the account or the configuration set: a person must act; the team is paged. */
+export class SendingPausedError extends BreachNoticeError {}

@@ -16,6 +16,9 @@ export interface DraftDeps {
   updateCadenceSeconds: number;
 }
 
+/** Cadences after closing within which the closing notice is asked for; then the final report goes without it. */
+const CLOSING_ATTEMPT_CADENCES = 3;
+
 export type DraftResult = { closed: true; noticeId: null } | { closed: false; noticeId: string };
 
 /**
@@ -32,6 +35,12 @@ export async function draftNoticeStep(incidentId: string, requested: NoticeKind,
   let kind = requested;
   if (requested === 'update' && incident.status === 'CLOSED') {
     if (notices.some((n) => n.kind === 'closing' && n.status === 'SENT')) return { closed: true, noticeId: null };
+    // Approvers who keep refusing the closing notice do not hold back the final report for ever.
+    const closedFor = deps.clock.now().getTime() - Date.parse(incident.closedAt ?? deps.clock.now().toISOString());
+    if (closedFor > CLOSING_ATTEMPT_CADENCES * deps.updateCadenceSeconds * 1000) {
+      await deps.incidents.appendTimeline(incidentId, { action: 'closing-notice-abandoned', actor: 'draft-notice', detail: { closedAt: incident.closedAt } });
+      return { closed: true, noticeId: null };
+    }
     kind = 'closing';
   }
   const latest = notices.at(-1);

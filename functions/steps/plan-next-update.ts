@@ -15,12 +15,15 @@ export interface PlanDeps {
  */
 export async function planNextUpdate(incidentId: string, deps: PlanDeps): Promise<{ nextUpdateAt: string }> {
   const now = deps.clock.now();
+  const notices = await deps.notices.listNotices(incidentId);
   if ((await deps.incidents.getIncident(incidentId)).status === 'CLOSED') {
-    const nextUpdateAt = now.toISOString();
+    // A closing notice just rejected or left undecided is asked again a cadence later, not at once.
+    const latest = [...notices].sort((a, b) => a.sequence - b.sequence).at(-1);
+    const refused = latest?.kind === 'closing' && latest.status !== 'SENT';
+    const nextUpdateAt = refused ? new Date(now.getTime() + deps.updateCadenceSeconds * 1000).toISOString() : now.toISOString();
     await deps.incidents.appendTimeline(incidentId, { action: 'next-update-planned', actor: 'plan-next-update', detail: { nextUpdateAt, closed: true } });
     return { nextUpdateAt };
   }
-  const notices = await deps.notices.listNotices(incidentId);
   const promised = notices
     .filter((n) => n.status === 'SENT' && n.promisedNextUpdateAt)
     .map((n) => n.promisedNextUpdateAt!)

@@ -6,13 +6,14 @@ import type { CustomerDirectoryPort, DeliveryLedgerPort, IncidentStorePort, Noti
 import { resolveTimeZone } from '../domain/time-zones.js';
 import { classifyProviderFailure } from '../domain/provider-failure.js';
 import type { Clock } from '../shared/clock.js';
-import { BatchInFlightError, ConfigurationError, DeliveryRetryableError, NoticeNotApprovedError } from '../shared/errors.js';
+import type { Pacer } from '../domain/pacing.js';
+import { BatchInFlightError, ConfigurationError, DailyQuotaExceededError, DeliveryRetryableError, NoticeNotApprovedError, SendingPausedError } from '../shared/errors.js';
 
 export interface SendDeps {
-  incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getAudienceChunk' | 'getIncident'>;
-  notices: Pick<NoticeStorePort, 'getNotice' | 'setNoticeStatus'>;
+  incidents: Pick<IncidentStorePort, 'getAudienceChunk' | 'getIncident'>;
+  notices: Pick<NoticeStorePort, 'getNotice'>;
   customers: Pick<CustomerDirectoryPort, 'getProfiles'>;
-  ledger: Pick<DeliveryLedgerPort, 'freezePlan' | 'acquire' | 'complete' | 'release' | 'recordOutcomes' | 'noticeTotals'>;
+  ledger: Pick<DeliveryLedgerPort, 'freezePlan' | 'acquire' | 'complete' | 'release' | 'recordOutcomes'>;
   /** Every channel a customer may have chosen (see domain/channels/registry.ts). */
   channels: readonly DeliveryChannel[];
   clock: Clock;
@@ -23,12 +24,16 @@ export interface SendDeps {
   /** Chunks per invocation at most; no new provider call starts once less than `reserveMs` remains. */
   maxChunksPerInvocation: number;
   reserveMs: number;
+  /** Waits before each provider call so this sender keeps to its share of the rate. @default no pacing */
+  pacer?: Pacer;
 }
 
 export interface SendInput {
   incidentId: string;
   noticeId: string;
   fromChunk: number;
+  /** One past the last chunk of this sender's slice. @default the audience's end */
+  toChunk?: number;
 }
 
 export interface SendResult {
@@ -47,9 +52,13 @@ const add = (a: BatchTotals, b: BatchTotals) => {
   a.uncertain += b.uncertain;
 };
 
+/** SES per-entry statuses that need people or time rather than a quick retry. */
+const PAUSED = ['ACCOUNT_SENDING_PAUSED', 'CONFIGURATION_SET_SENDING_PAUSED'];
+const DAILY_QUOTA = 'ACCOUNT_DAILY_QUOTA_EXCEEDED';
+
 /**
- * Sends an approved notice to the incident's audience, a bounded number of chunks per invocation,
- * and returns the cursor for the state machine's loop.
+ * Sends an approved notice to one slice of the incident's audience, a bounded number of chunks per
+ * invocation, and returns the cursor for the state machine's loop (slices run in parallel in a Map).
  *
  * Exactly once: each chunk's calls are planned once and the plan kept; per call (a channel's batch)
  * the recipients' outcomes are read, then the call is claimed by one conditional write that fails
@@ -68,36 +77,38 @@ export async function sendNotices(input: SendInput, deps: SendDeps): Promise<Sen
     throw new NoticeNotApprovedError(`Notice ${input.noticeId} of ${input.incidentId} has wording ${notice.contentHash}, but ${notice.approvedHash ?? 'no wording'} was approved`);
   }
   const incident = await deps.incidents.getIncident(input.incidentId);
-  const totalChunks = incident.audienceChunks ?? 0;
+  const totalChunks = Math.min(incident.audienceChunks ?? 0, input.toChunk ?? Infinity);
   const totals = zero();
   let chunkIndex = input.fromChunk;
   // Checked before every provider call, not every chunk: a chunk of slow calls must not outlive the
   // invocation and leave its claims to be taken over as UNCERTAIN. The first call always starts.
   const budget = { calls: 0, mayCall: () => budget.calls === 0 || deps.remainingTimeMs() >= deps.reserveMs };
   for (let processed = 0; chunkIndex < totalChunks && processed < deps.maxChunksPerInvocation; processed += 1) {
-    const { totals: chunkTotals, finished } = await sendChunk(notice, chunkIndex, deps, budget);
+    const { totals: chunkTotals, finished, refusals } = await sendChunk(notice, chunkIndex, deps, budget);
     add(totals, chunkTotals);
     if (chunkTotals.retryable > 0) {
-      // Stop here: the state machine retries with backoff from this same cursor.
-      throw new DeliveryRetryableError(
-        `${chunkTotals.retryable} recipients of ${input.noticeId} chunk ${chunkIndex} got a transient failure; ${chunkTotals.sent} sent in this chunk`,
-      );
+      // Stop here: the state machine retries from this same cursor, at once for throttling, later
+      // (and with the team told) for a paused account or a spent daily quota.
+      const summary = `${chunkTotals.retryable} recipients of ${input.noticeId} chunk ${chunkIndex} were refused for now (${[...refusals].join(', ')}); ${chunkTotals.sent} sent in this chunk`;
+      if ([...refusals].some((r) => PAUSED.includes(r))) throw new SendingPausedError(summary);
+      if (refusals.has(DAILY_QUOTA)) throw new DailyQuotaExceededError(summary);
+      throw new DeliveryRetryableError(summary);
     }
     // Out of time inside the chunk: the next invocation starts it again; its settled calls are skipped.
     if (!finished) break;
     chunkIndex += 1;
   }
+  // Marking the notice sent is the confirm step's, once every slice is done.
   const done = chunkIndex >= totalChunks;
-  if (done && notice.status !== 'SENT') {
-    // Timeline first: a failure in between repeats the entry on retry rather than losing it.
-    const ledgerTotals = await deps.ledger.noticeTotals(input);
-    await deps.incidents.appendTimeline(input.incidentId, { action: 'notice-sent', actor: 'send-notices', detail: { noticeId: input.noticeId, totals: ledgerTotals } });
-    await deps.notices.setNoticeStatus(input.incidentId, input.noticeId, 'SENT');
-  }
   return { done, nextChunk: chunkIndex, sent: totals.sent, failed: totals.failed, uncertain: totals.uncertain };
 }
 
-async function sendChunk(notice: Notice, chunkIndex: number, deps: SendDeps, budget: { calls: number; mayCall: () => boolean }): Promise<{ totals: BatchTotals; finished: boolean }> {
+async function sendChunk(
+  notice: Notice,
+  chunkIndex: number,
+  deps: SendDeps,
+  budget: { calls: number; mayCall: () => boolean },
+): Promise<{ totals: BatchTotals; finished: boolean; refusals: Set<string> }> {
   const members = await deps.incidents.getAudienceChunk(notice.incidentId, chunkIndex);
   const profiles = await deps.customers.getProfiles(members.map((m) => m.customerId));
   const prefix = `c${String(chunkIndex).padStart(6, '0')}`;
@@ -117,8 +128,15 @@ async function sendChunk(notice: Notice, chunkIndex: number, deps: SendDeps, bud
   const channels = new Map(everyChannel.map((c) => [c.name, c]));
   const categories = new Map(members.map((m) => [m.customerId, m.dataCategories]));
   const totals = zero();
+  const refusals = new Set<string>();
   for (const batch of plan) {
-    if (!budget.mayCall()) return { totals, finished: false };
+    // Paced before the time check and the claim: a wait never eats into a call's time or holds a claim.
+    const paced = batch.customerIds.length;
+    await deps.pacer?.take(paced);
+    if (!budget.mayCall()) {
+      deps.pacer?.giveBack(paced);
+      return { totals, finished: false, refusals };
+    }
     const channel = channels.get(batch.channel);
     if (!channel) throw new ConfigurationError(`Chunk ${chunkIndex} of ${notice.noticeId} was planned for channel ${batch.channel}, which is no longer configured`);
     const recipients = batch.customerIds.map((customerId): ChannelRecipient => {
@@ -136,18 +154,26 @@ async function sendChunk(notice: Notice, chunkIndex: number, deps: SendDeps, bud
     });
     const result = await runBatch(notice, channel, { batchKey: batch.batchKey, locale: batch.locale, recipients }, deps);
     add(totals, result.totals);
+    for (const r of result.refusals) refusals.add(r);
+    // A settled or partly settled call sent fewer than it was paced for (a resumed slice): not a loss of rate.
+    deps.pacer?.giveBack(paced - result.sentTo);
     // Only a call that reached a provider spends the budget; settled batches are skipped for free.
     if (result.called) budget.calls += 1;
   }
-  return { totals, finished: true };
+  return { totals, finished: true, refusals };
 }
 
-async function runBatch(notice: Notice, channel: DeliveryChannel, batch: PlannedBatch<ChannelRecipient>, deps: SendDeps): Promise<{ totals: BatchTotals; called: boolean }> {
+async function runBatch(
+  notice: Notice,
+  channel: DeliveryChannel,
+  batch: PlannedBatch<ChannelRecipient>,
+  deps: SendDeps,
+): Promise<{ totals: BatchTotals; called: boolean; refusals: string[]; sentTo: number }> {
   const ref = { incidentId: notice.incidentId, noticeId: notice.noticeId };
   const ids = batch.recipients.map((r) => r.customerId);
   const claim = await deps.ledger.acquire(ref, channel.name, batch.batchKey, ids, deps.owner);
   if (claim.kind === 'busy') throw new BatchInFlightError(`Batch ${channel.name}/${batch.batchKey} of ${notice.noticeId} is held by a live invocation`);
-  if (claim.kind === 'settled') return { totals: zero(), called: false };
+  if (claim.kind === 'settled') return { totals: zero(), called: false, refusals: [], sentTo: 0 };
   const pending = batch.recipients.filter((r) => !isFinal(claim.known.get(r.customerId)?.status));
   const at = deps.clock.now().toISOString();
   const outcome = (r: ChannelRecipient, fields: Pick<Outcome, 'status'> & Partial<Outcome>): Outcome => ({
@@ -207,7 +233,9 @@ async function runBatch(notice: Notice, channel: DeliveryChannel, batch: Planned
   const batchStatuses = ids.flatMap((id) => (latest.has(id) ? [latest.get(id)!] : []));
   const uncertainIds = ids.filter((id) => latest.get(id) === 'UNCERTAIN');
   await deps.ledger.complete(ref, channel.name, batch.batchKey, claim.token, tally(batchStatuses), uncertainIds);
-  return { totals: attempt, called: toSend.length > 0 };
+  // The provider's reason for each transient refusal (the status before the colon), to decide how long to wait.
+  const refusals = outcomes.filter((o) => o.status === 'RETRYABLE').map((o) => (o.reason ?? '').split(':')[0]!.trim());
+  return { totals: attempt, called: toSend.length > 0, refusals, sentTo: toSend.length };
 }
 
 function tally(statuses: OutcomeStatus[]): BatchTotals {

@@ -1,4 +1,5 @@
-import { Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Rule, RuleTargetInput, EventField } from 'aws-cdk-lib/aws-events';
 import { SnsTopic } from 'aws-cdk-lib/aws-events-targets';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -22,6 +23,8 @@ export class IncidentWorkflow extends Construct {
   readonly steps: Record<WorkflowStepEntry, BreachNoticeFunction>;
   /** Steps that send SMS: sns:Publish on '*' with every SNS ARN denied. */
   readonly smsSenders: BreachNoticeFunction[] = [];
+  /** What the Distributed Map of the send states needs: start, watch and stop its own child executions. */
+  readonly mapRunPolicy: Policy;
 
   constructor(scope: Construct, id: string, props: IncidentWorkflowProps) {
     super(scope, id);
@@ -44,6 +47,15 @@ export class IncidentWorkflow extends Construct {
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
     });
     for (const fn of Object.values(this.steps)) fn.grantInvoke(this.stateMachine);
+    // A separate policy, not the role's default one: the machine's resource depends on that, and this names the machine.
+    const executions = Stack.of(this).formatArn({ service: 'states', resource: 'execution', resourceName: `${this.stateMachine.stateMachineName}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    this.mapRunPolicy = new Policy(this, 'MapRunPolicy', {
+      roles: [this.stateMachine.role],
+      statements: [
+        new PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] }),
+        new PolicyStatement({ actions: ['states:DescribeExecution', 'states:StopExecution'], resources: [executions] }),
+      ],
+    });
 
     new Rule(this, 'RunEndedBadly', {
       description: 'breach-notice: page the response team when an incident execution fails, times out or is stopped',

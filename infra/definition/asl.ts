@@ -27,6 +27,7 @@ export interface TaskState {
   Resource: string;
   Comment?: string;
   Parameters: { FunctionName: string; Payload: Record<string, Json> };
+  TimeoutSeconds?: number;
   TimeoutSecondsPath?: string;
   ResultSelector?: Record<string, string>;
   ResultPath: string | null;
@@ -41,11 +42,31 @@ export interface ChoiceState {
   Default: string;
 }
 
+/**
+ * A Map over items in the state's input. DISTRIBUTED in AWS: each item runs as a child execution, so
+ * a large audience never fills the parent's history; the local engine runs the same processor inline.
+ */
+export interface MapState {
+  Type: 'Map';
+  Comment?: string;
+  ItemsPath: string;
+  ItemSelector: Record<string, Json>;
+  MaxConcurrencyPath: string;
+  ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED'; ExecutionType: 'STANDARD' }; StartAt: string; States: States };
+  ResultPath: string;
+  Retry: Retrier[];
+  Catch: Catcher[];
+  Next: string;
+}
+
 export type State =
   | TaskState
   | ChoiceState
-  | { Type: 'Pass'; Result: Json; ResultPath: string; Next: string }
+  | MapState
+  | { Type: 'Pass'; Comment?: string; Result: Json; ResultPath: string; Next: string }
+  | ({ Type: 'Pass'; Comment?: string; Parameters: Record<string, Json> } & ({ Next: string } | { End: true }))
   | { Type: 'Wait'; TimestampPath: string; Next: string }
+  | { Type: 'Wait'; SecondsPath: string; Next: string }
   | { Type: 'Succeed'; Comment?: string }
   | { Type: 'Fail'; Error: string; Cause: string };
 

@@ -34,7 +34,9 @@ interface ApproveThenSendNames {
   redraft: string;
   prepare: string;
   send: string;
+  confirm: string;
   allSent: string;
+  resume: string;
   /** Where the workflow goes once every batch is sent. */
   next: string;
 }
@@ -71,6 +73,29 @@ function approveThenSend(n: ApproveThenSendNames): { approval: States; notApprov
       next: n.prepare,
     });
   };
+  const slice = `${n.send}: slice`;
+  const SLICE = { 'incidentId.$': '$.incidentId', 'noticeId.$': '$.noticeId', 'to.$': '$.to', 'ratePerSecond.$': '$.ratePerSecond' };
+  const sliceStates: States = {
+    [slice]: lambdaTask({
+      fn: 'SendNoticesFunctionArn',
+      payload: { ...SLICE, 'fromChunk.$': '$.cursor', 'toChunk.$': '$.to' },
+      result: ['done', 'nextChunk', 'sent', 'failed', 'uncertain'],
+      resultPath: '$.send',
+      retry: [
+        // Transient failures for some recipients (throttling, 5xx): back off up to 15 minutes.
+        { ErrorEquals: ['DeliveryRetryableError'], IntervalSeconds: 30, MaxAttempts: 6, BackoffRate: 2, MaxDelaySeconds: 900, JitterStrategy: 'FULL' },
+        // Another invocation holds the batch's claim: wait past its lease rather than send twice.
+        { ErrorEquals: ['BatchInFlightError'], IntervalSeconds: 120, MaxAttempts: 10, BackoffRate: 1.5, MaxDelaySeconds: 600 },
+      ],
+      // A slice never fails the Map: it reports where it stopped and why (a paused account, a spent daily quota, retries spent).
+      catchAll: { ResultPath: '$.error', Next: `${n.send}: slice unfinished` },
+      next: `${n.send}: slice sent?`,
+    }),
+    [`${n.send}: slice sent?`]: { Type: 'Choice', Choices: [{ Variable: '$.send.done', BooleanEquals: true, Next: `${n.send}: slice done` }], Default: `${n.send}: next chunks` },
+    [`${n.send}: next chunks`]: { Type: 'Pass', Parameters: { ...SLICE, 'cursor.$': '$.send.nextChunk' }, Next: slice },
+    [`${n.send}: slice done`]: { Type: 'Pass', Parameters: { done: true }, End: true },
+    [`${n.send}: slice unfinished`]: { Type: 'Pass', Parameters: { done: false, 'from.$': '$.cursor', 'to.$': '$.to', 'error.$': '$.error.Error' }, End: true },
+  };
   return {
     approval: {
       [n.wait.name]: waitFor(n.wait, 'primary', n.escalate.name),
@@ -79,21 +104,42 @@ function approveThenSend(n: ApproveThenSendNames): { approval: States; notApprov
     notApproved: { [n.notApproved.page]: pageResponseTeam(n.notApproved.event, n.notApproved.next) },
     rejected: { [n.rejected.page]: pageResponseTeam(n.rejected.event, n.rejected.next, { 'reason.$': '$.rejection.Cause' }) },
     sending: {
-      [n.prepare]: { Type: 'Pass', Result: { nextChunk: 0, done: false }, ResultPath: '$.send', Next: n.send },
-      [n.send]: lambdaTask({
-        fn: 'SendNoticesFunctionArn',
-        payload: { ...INCIDENT, 'noticeId.$': '$.notice.noticeId', 'fromChunk.$': '$.send.nextChunk' },
-        result: ['done', 'nextChunk', 'sent', 'failed', 'uncertain'],
-        resultPath: '$.send',
-        retry: [
-          // Transient failures for some recipients (throttling, 5xx): back off up to 15 minutes.
-          { ErrorEquals: ['DeliveryRetryableError'], IntervalSeconds: 30, MaxAttempts: 6, BackoffRate: 2, MaxDelaySeconds: 900, JitterStrategy: 'FULL' },
-          // Another invocation holds the batch's claim: wait past its lease rather than send twice.
-          { ErrorEquals: ['BatchInFlightError'], IntervalSeconds: 120, MaxAttempts: 10, BackoffRate: 1.5, MaxDelaySeconds: 600 },
-        ],
+      [n.prepare]: lambdaTask({
+        fn: 'PlanSendingFunctionArn',
+        comment: "Slices the audience and paces the senders together under the account's SES quota; pages the team if the quota is short or sending paused.",
+        payload: { ...INCIDENT, 'noticeId.$': '$.notice.noticeId' },
+        result: ['slices', 'concurrency', 'ratePerSecond', 'round'],
+        resultPath: '$.plan',
+        next: n.send,
+      }),
+      [n.send]: {
+        Type: 'Map',
+        Comment: 'One sender per slice, MaxConcurrency of them at once; each loops over its chunks. A slice that fails is reported, never stops the others.',
+        ItemsPath: '$.plan.slices',
+        ItemSelector: {
+          ...INCIDENT,
+          'noticeId.$': '$.notice.noticeId',
+          'cursor.$': '$$.Map.Item.Value.from',
+          'to.$': '$$.Map.Item.Value.to',
+          'ratePerSecond.$': '$.plan.ratePerSecond',
+        },
+        MaxConcurrencyPath: '$.plan.concurrency',
+        ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: slice, States: sliceStates },
+        ResultPath: '$.sent',
+        Retry: [],
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: WORKFLOW_FAILED }],
+        Next: n.confirm,
+      },
+      [n.confirm]: lambdaTask({
+        fn: 'ConfirmSendingFunctionArn',
+        comment: 'Every slice done: the notice is sent. Otherwise the slices left go round again after a wait, and the team is told why.',
+        payload: { ...INCIDENT, 'noticeId.$': '$.notice.noticeId', 'results.$': '$.sent', 'plan.$': '$.plan' },
+        result: ['done', 'slices', 'concurrency', 'ratePerSecond', 'round', 'waitSeconds'],
+        resultPath: '$.plan',
         next: n.allSent,
       }),
-      [n.allSent]: { Type: 'Choice', Choices: [{ Variable: '$.send.done', BooleanEquals: true, Next: n.next }], Default: n.send },
+      [n.allSent]: { Type: 'Choice', Choices: [{ Variable: '$.plan.done', BooleanEquals: true, Next: n.next }], Default: n.resume },
+      [n.resume]: { Type: 'Wait', SecondsPath: '$.plan.waitSeconds', Next: n.send },
     },
   };
 }
@@ -106,7 +152,9 @@ const firstNotice = approveThenSend({
   redraft: 'Draft first notice',
   prepare: 'Prepare to send notices',
   send: 'Send notices',
+  confirm: 'Confirm notices sent',
   allSent: 'All notices sent?',
+  resume: 'Wait to resume sending notices',
   next: 'Plan next update',
 });
 
@@ -119,7 +167,9 @@ const update = approveThenSend({
   redraft: 'Draft update',
   prepare: 'Prepare to send update',
   send: 'Send update',
+  confirm: 'Confirm update sent',
   allSent: 'All updates sent?',
+  resume: 'Wait to resume sending update',
   next: 'Plan next update',
 });
 

@@ -46,7 +46,7 @@ describe('a decision binds to the wording the request showed (DynamoDB Local)', 
 
     expect((await approvals.recordApproval(incidentId, 'redrafted', 'a@example.com', 1, bound)).outcome).toBe('stale');
     expect(await approvals.recordRejection(incidentId, 'redrafted', 'b@example.com', 'no', bound)).toBe('stale');
-    expect((await approvals.getApprovalRequest(incidentId, 'redrafted'))?.status).toBe('PENDING');
+    expect(await approvals.getApprovalRequest(incidentId, 'redrafted')).toMatchObject({ status: 'PENDING', approvedBy: [] });
     expect(await approvals.listUndeliveredDecisions(100)).not.toContainEqual({ incidentId, requestId: 'redrafted' });
   });
 

@@ -14,6 +14,7 @@ import type {
   IncidentStorePort,
   Messaging,
   NoticeStorePort,
+  SendQuota,
 } from '../../functions/domain/ports.js';
 import type { Clock } from '../../functions/shared/clock.js';
 import { FactsVersionConflictError, IncidentNotFoundError, NoticeNotFoundError } from '../../functions/shared/errors.js';
@@ -326,7 +327,10 @@ export class FakeApprovals implements ApprovalStorePort {
     r.approvedBy = [...(r.approvedBy ?? []), approver].sort();
     const approvedBy = [...r.approvedBy];
     if (approvedBy.length < quorum) return { outcome: 'counted' as const, approvedBy };
-    if (await this.stale(incidentId, wording)) return { outcome: 'stale' as const, approvedBy };
+    if (await this.stale(incidentId, wording)) {
+      r.approvedBy = r.approvedBy.filter((a) => a !== approver);
+      return { outcome: 'stale' as const, approvedBy: [...r.approvedBy] };
+    }
     this.decide(r, { status: 'APPROVED', decidedBy: approvedBy.join(', '), decidedAt: now.toISOString() });
     return { outcome: 'approved' as const, approvedBy };
   }
@@ -340,7 +344,7 @@ export class FakeApprovals implements ApprovalStorePort {
   }
   async supersedeForEdit(incidentId: string, requestId: string, factsVersion: number) {
     const r = this.records.get(this.key(incidentId, requestId));
-    if (!r || r.status !== 'PENDING') return false;
+    if (!r || r.status !== 'PENDING' || Date.parse(r.expiresAt) <= this.clock.now().getTime()) return false;
     Object.assign(r, { status: 'EDITED', decidedAt: this.clock.now().toISOString(), editedToFactsVersion: factsVersion });
     this.markers.add(this.key(incidentId, requestId));
     return true;
@@ -446,6 +450,11 @@ export class FakeEmail implements EmailSender {
   async sendTemplated(to: string[], templateName: string, data: Record<string, unknown>) {
     this.templated.push(structuredClone({ to, templateName, data }));
     return `templated-${++this.ids}`;
+  }
+  /** What `sendQuota` answers; tests set it. */
+  quota: SendQuota = { maxSendRate: 200, max24HourSend: 50_000, sentLast24Hours: 0, sendingEnabled: true };
+  async sendQuota() {
+    return { ...this.quota };
   }
   async send(to: string[], subject: string, html: string, text: string) {
     const failure = this.failures.shift();

@@ -42,8 +42,8 @@ export async function startScenario(prefix: string, config: AppConfig, extra: Pa
     config,
     namePrefix: prefix,
     approvalBaseUrl: 'https://approvals.example.com',
-    waitTimeOverrides: { 'Wait until next update': 0 },
-    retryIntervalOverrides: { 'Send notices': 10, 'Send update': 10 },
+    waitTimeOverrides: { 'Wait until next update': 0, 'Wait to resume sending notices': 50, 'Wait to resume sending update': 50 },
+    retryIntervalOverrides: { 'Send notices: slice': 10, 'Send update: slice': 10 },
     ...extra,
   });
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: endpoints().dynamodb, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), {

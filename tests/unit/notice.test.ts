@@ -92,12 +92,12 @@ describe('drafting', () => {
     expect(n.contact[0]).toBe('电子邮件：help@example.com');
   });
 
-  it('a manual report is something we learned of, never something our monitoring detected', () => {
+  it('a manual report says when the incident occurred and that it was reported, never that our monitoring detected it', () => {
     for (const locale of ['en', 'zh-CN', 'es'] as const) {
       const manual = draftNotice(input({ incident: { ...input().incident, source: 'manual' } }), locale).whatHappened;
       expect(manual, locale).not.toMatch(/monitoring|监控|supervisión/);
     }
-    expect(draftNotice(input({ incident: { ...input().incident, source: 'manual' } }), 'en').whatHappened).toMatch(/^On \{firstSeenAt\}, we learned of a security incident/);
+    expect(draftNotice(input({ incident: { ...input().incident, source: 'manual' } }), 'en').whatHappened).toMatch(/^On \{firstSeenAt\}, a security incident occurred .*it was reported to us/);
     expect(draftNotice(input({ incident: { ...input().incident, source: 'macie' } }), 'en').whatHappened).toContain('in one of our storage locations');
   });
 

@@ -42,10 +42,8 @@ function world(overrides: Partial<SendDeps> = {}) {
   void notices.createNotice(notice);
 
   const sent: string[] = [];
-  const email: EmailSender = {
+  const email: Pick<EmailSender, 'sendBulk'> = {
     sendBulk: async (_t: string, _d: Record<string, unknown>, entries: BulkEntry[]) => entries.map((e) => (sent.push(`email:${e.to}`), { status: 'SUCCESS', messageId: `m-${e.to}` })),
-    sendTemplated: async () => 'x',
-    send: async () => 'x',
   };
   const messaging: Messaging = { sendSms: async (phone: string) => (sent.push(`sms:${phone}`), `s-${phone}`), publish: async () => 'x' };
   /** A channel the registry does not know: what adding "push" (or the public page) takes. */
@@ -86,8 +84,9 @@ describe('sendNotices with in-memory ports', () => {
     expect(ledger.statusOf(ref, 'unreachable', 'd')).toBe('FAILED');
     expect(ledger.statusOf(ref, 'unreachable', 'gone')).toBe('FAILED');
     expect(await ledger.noticeTotals(ref)).toMatchObject({ email: { sent: 3 }, sms: { sent: 1 }, push: { sent: 2, calls: 2 }, unreachable: { failed: 2, unfinished: 0 } });
-    expect((await deps.notices.getNotice(incidentId, 'first-notice-1')).status).toBe('SENT');
-    expect(incidents.timeline.map((e) => e.action)).toEqual(['notice-sent']);
+    // Marking it sent is the confirm step's, once every slice is done.
+    expect((await deps.notices.getNotice(incidentId, 'first-notice-1')).status).toBe('APPROVED');
+    expect(incidents.timeline).toEqual([]);
 
     // A repeat sends nothing more.
     await sendNotices({ ...ref, fromChunk: 0 }, deps);
@@ -98,6 +97,42 @@ describe('sendNotices with in-memory ports', () => {
     const { deps } = world({ maxChunksPerInvocation: 1 });
     expect(await sendNotices({ ...ref, fromChunk: 0 }, deps)).toMatchObject({ done: false, nextChunk: 1 });
     expect(await sendNotices({ ...ref, fromChunk: 1 }, deps)).toMatchObject({ done: true, nextChunk: 2 });
+  });
+
+  it('sends its slice only: chunks from fromChunk up to toChunk', async () => {
+    const { deps, sent } = world();
+    expect(await sendNotices({ ...ref, fromChunk: 1, toChunk: 2 }, deps)).toMatchObject({ done: true, nextChunk: 2 });
+    const second = [...sent];
+    expect(await sendNotices({ ...ref, fromChunk: 0, toChunk: 1 }, deps)).toMatchObject({ done: true, nextChunk: 1 });
+    expect(second.length).toBeGreaterThan(0);
+    expect(sent.length).toBeGreaterThan(second.length);
+    expect(new Set(sent).size).toBe(sent.length);
+  });
+
+  it('waits for the pacer before every provider call, for the recipients of that call; settled calls are given back', async () => {
+    const taken: number[] = [];
+    const given: number[] = [];
+    const pacerSpy = { take: async (n: number) => void taken.push(n), giveBack: (n: number) => void given.push(n) };
+    const { deps } = world({ pacer: pacerSpy });
+    await sendNotices({ ...ref, fromChunk: 0 }, deps);
+    expect(taken.length).toBeGreaterThan(0);
+    expect(given.every((n) => n === 0)).toBe(true);
+    taken.length = 0;
+    given.length = 0;
+    await sendNotices({ ...ref, fromChunk: 0 }, deps);
+    expect(given).toEqual(taken);
+  });
+
+  it.each([
+    ['ACCOUNT_DAILY_QUOTA_EXCEEDED', 'DailyQuotaExceededError'],
+    ['ACCOUNT_SENDING_PAUSED', 'SendingPausedError'],
+    ['CONFIGURATION_SET_SENDING_PAUSED', 'SendingPausedError'],
+    ['ACCOUNT_THROTTLED', 'DeliveryRetryableError'],
+  ])('an entry refused with %s stops the slice with %s (how long to wait depends on it)', async (status, error) => {
+    const { deps, push } = world();
+    const refusing: DeliveryChannel = { ...push, prepare: (_n, _l, recipients) => async () => recipients.map(() => ({ status: 'RETRYABLE' as const, reason: `${status}: refused` })) };
+    const channels = deps.channels.map((c) => (c.name === 'push' ? refusing : c));
+    await expect(sendNotices({ ...ref, fromChunk: 0 }, { ...deps, channels })).rejects.toMatchObject({ name: error });
   });
 
   it('never sends a notice that is not approved', async () => {

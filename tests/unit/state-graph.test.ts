@@ -23,7 +23,7 @@ describe('the console state graph', () => {
     const svg = renderStateGraph(definition, { visited: new Set(['Assess impact', 'Wait for approval']), failed: new Set(['Send notices']), current: 'Wait for approval' });
     expect(svg).toMatch(/<g class="state task visited" data-state="Assess impact">/);
     expect(svg).toMatch(/<g class="state task visited current" data-state="Wait for approval">/);
-    expect(svg).toMatch(/<g class="state task failed" data-state="Send notices">/);
+    expect(svg).toMatch(/<g class="state map failed" data-state="Send notices">/);
     expect(svg).toMatch(/<g class="state choice" data-state="Is the scope known\?">/);
   });
 });

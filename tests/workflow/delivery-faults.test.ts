@@ -5,7 +5,8 @@ import { emailsPerRecipient, emailsTo, smsMessages, testConfig, uniquePrefix, un
 import { decide, makeCustomers, sendAlarm, startScenario, waitForState, waitForStatus, type Scenario } from '../support/scenario.js';
 
 const prefix = uniquePrefix('flt');
-const config = testConfig(prefix, { audienceChunkSize: 100 });
+// One sender at a time: the faults are injected by call number, so the calls must come in order.
+const config = testConfig(prefix, { audienceChunkSize: 100, maxParallelSenders: 1 });
 const bucket = `faults-${prefix}`;
 const COUNT = 260;
 let s: Scenario;
@@ -17,7 +18,7 @@ beforeAll(async () => {
   s = await startScenario(prefix, config, {
     envOverrides: { MAX_CHUNKS_PER_INVOCATION: '1', CLAIM_LEASE_SECONDS: '1' },
     // Retriers of the send state, in order: DeliveryRetryableError, BatchInFlightError, Lambda errors, DependencyError.
-    retryIntervalOverrides: { 'Send notices': [10, 300, 10, 10] },
+    retryIntervalOverrides: { 'Send notices: slice': [10, 300, 10, 10] },
   });
   await s.customers.putCustomers(makeCustomers(bucket, bucket, COUNT));
   const { ses, sns, dynamo } = await import('../../functions/shared/clients.js');

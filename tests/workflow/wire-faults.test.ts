@@ -137,7 +137,8 @@ describe('faults on the wire, below the SDK', () => {
     const incidentId = (await sendAlarm(s, guardDutyFinding({ bucket: dupBucket }))).incidents![0]!.incidentId;
     await waitForState(s, incidentId, 'Wait for approval');
     // As if Step Functions ran the send state several times at once (a retried Lambda invocation, a redrive).
-    await s.notices.setNoticeStatus(incidentId, 'first-notice-1', 'APPROVED');
+    const drafted = await s.notices.getNotice(incidentId, 'first-notice-1');
+    await s.notices.setNoticeStatus(incidentId, 'first-notice-1', 'APPROVED', drafted.contentHash);
     const send = await loadHandler('send-notices');
     const invoke = (fromChunk: number) => send({ incidentId, noticeId: 'first-notice-1', fromChunk }, lambdaContext('breach-notice-send-notices')) as Promise<{ done: boolean; nextChunk: number }>;
     // Two from the start and two from later cursors (chunks of 100), so they overlap on different batches.

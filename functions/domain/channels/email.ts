@@ -9,7 +9,7 @@ import type { DeliveryChannel } from './channel.js';
 export const SES_MAX_BULK_ENTRIES = 50;
 
 /** Email through stored templates per notice kind and locale, one bulk call per batch. */
-export function emailChannel(ports: { email: EmailSender; templatePrefix: string }): DeliveryChannel {
+export function emailChannel(ports: { email: Pick<EmailSender, 'sendBulk'>; templatePrefix: string }): DeliveryChannel {
   return {
     name: 'email',
     batchSize: SES_MAX_BULK_ENTRIES,

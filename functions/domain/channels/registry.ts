@@ -5,7 +5,7 @@ import { smsChannel } from './sms.js';
 
 /** What the channels need from the outside; a new channel's port is added here. */
 export interface ChannelPorts {
-  email: EmailSender;
+  email: Pick<EmailSender, 'sendBulk'>;
   messaging: Messaging;
   templatePrefix: string;
   smsConcurrency: number;

@@ -9,7 +9,7 @@ const happened: Record<AlarmSource, (when: string) => string> = {
   securityhub: (when) => `On ${when}, ${monitoring} that a security weakness in systems that hold customer information was being exploited.`,
   macie: (when) => `On ${when}, ${monitoring} that customer information had been left exposed in one of our storage locations.`,
   cloudwatch: (when) => `On ${when}, ${monitoring} abnormal activity on systems that hold customer information.`,
-  manual: (when) => `On ${when}, we learned of a security incident involving systems that hold customer information.`,
+  manual: (when) => `On ${when}, a security incident occurred on systems that hold customer information; it was reported to us and we are investigating it.`,
 };
 
 const dateTime = zonedFormat('en-GB', { dateStyle: 'long', timeStyle: 'short' });

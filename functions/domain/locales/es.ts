@@ -9,7 +9,7 @@ const happened: Record<AlarmSource, (when: string) => string> = {
   securityhub: (when) => `El ${when}, ${monitoring} que se estaba aprovechando una vulnerabilidad de seguridad en sistemas que contienen información de clientes.`,
   macie: (when) => `El ${when}, ${monitoring} que información de clientes había quedado expuesta en una de nuestras ubicaciones de almacenamiento.`,
   cloudwatch: (when) => `El ${when}, ${monitoring} actividad anómala en sistemas que contienen información de clientes.`,
-  manual: (when) => `El ${when}, tuvimos conocimiento de un incidente de seguridad en sistemas que contienen información de clientes.`,
+  manual: (when) => `El ${when} se produjo un incidente de seguridad en sistemas que contienen información de clientes; se nos ha comunicado y lo estamos investigando.`,
 };
 
 const date = zonedFormat('es-ES', { dateStyle: 'long' });

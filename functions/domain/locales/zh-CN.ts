@@ -7,7 +7,7 @@ const happened: Record<AlarmSource, (when: string) => string> = {
   securityhub: (when) => `${when}，我们的安全监控系统发现，存有客户信息的系统中有一处安全漏洞正在被利用。`,
   macie: (when) => `${when}，我们的安全监控系统发现，我们的一处存储位置中的客户信息处于暴露状态。`,
   cloudwatch: (when) => `${when}，我们的安全监控系统发现，存有客户信息的系统上出现了异常活动。`,
-  manual: (when) => `${when}，我们获悉，存有客户信息的系统发生了一起安全事件。`,
+  manual: (when) => `${when}，存有客户信息的系统发生了一起安全事件；我们已接到报告，正在调查。`,
 };
 
 const dateTime = zonedFormat('zh-CN', { dateStyle: 'long', timeStyle: 'short' });

@@ -99,6 +99,19 @@ describe('draftNoticeStep', () => {
     expect(incidents.timeline.map((e) => e.action)).toEqual(['notice-drafted']);
   });
 
+  it('a closing notice refused for three cadences is given up: the final report goes without it, and the timeline says so', async () => {
+    // Prepare
+    const { deps, notices, incidents, clock } = world({ status: 'CLOSED', closedAt: '2026-11-20T10:00:00.000Z' });
+    await notices.createNotice(notice('first-notice', 1, 'SENT', '2026-11-20T09:00:00.000Z'));
+    await notices.createNotice(notice('closing', 2, 'REJECTED', '2026-11-20T10:00:00.000Z'));
+    clock.current += 3 * 24 * HOUR + 1;
+    // Act
+    const result = await draftNoticeStep(incidentId, 'update', deps);
+    // Assess
+    expect(result).toEqual({ closed: true, noticeId: null });
+    expect(incidents.timeline.map((e) => e.action)).toEqual(['closing-notice-abandoned']);
+  });
+
   it('closed applies to updates only: a first notice is still drafted', async () => {
     // Prepare
     const { deps } = world({ status: 'CLOSED' });

@@ -107,6 +107,20 @@ describe('editFacts', () => {
     expect(workflow.callbacks).toEqual([]);
   });
 
+  it('a request whose wait has expired is left alone: its task no longer waits, so nobody is paged for nothing', async () => {
+    // Prepare
+    const { deps, approvals, workflow, alerts, pending } = await world();
+    await pending('first-notice-1', 0);
+    (deps.approvals as FakeApprovals).clock.now = () => new Date('2026-11-20T13:00:00.000Z');
+    // Act
+    const result = await editFacts({ incidentId, author: 'lead', locales: en('Keys rotated.'), expectedVersion: 0 }, deps);
+    // Assess
+    expect(result.supersededRequests).toBe(0);
+    expect((await approvals.getApprovalRequest(incidentId, 'req-first-notice-1'))?.status).toBe('PENDING');
+    expect(workflow.callbacks).toEqual([]);
+    expect(alerts).toEqual([]);
+  });
+
   it('a notice already drafted from these facts is left alone (the approval step saw them)', async () => {
     // Prepare
     const { deps, approvals, pending } = await world();

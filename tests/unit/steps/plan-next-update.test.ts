@@ -44,6 +44,18 @@ describe('planNextUpdate', () => {
     expect(incidents.timeline.map((e) => [e.action, e.detail])).toEqual([['next-update-planned', { nextUpdateAt: '2026-11-20T12:00:00.000Z', closed: true }]]);
   });
 
+  it('a closing notice just rejected or left undecided is asked for again one cadence later, not at once', async () => {
+    // Prepare
+    const { deps, incidents, add } = world();
+    await add(1, 'SENT', '2026-11-27T08:00:00.000Z');
+    await (deps.notices as FakeNotices).createNotice(noticeRecord({ incidentId, noticeId: 'closing-2', kind: 'closing', sequence: 2, status: 'REJECTED', content: {}, createdAt: at, promisedNextUpdateAt: at }));
+    incidents.incidents.get(incidentId)!.status = 'CLOSED';
+    // Act
+    const result = await planNextUpdate(incidentId, deps);
+    // Assess
+    expect(result).toEqual({ nextUpdateAt: '2026-11-20T18:00:00.000Z' });
+  });
+
   it('a promise already past (a slow approval) gives one cadence from now', async () => {
     // Prepare
     const { deps, add } = world();

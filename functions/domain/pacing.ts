@@ -1,0 +1,38 @@
+/**
+ * Paces one sender to `ratePerSecond` recipients: a token bucket holding at most one second's worth,
+ * so a burst never exceeds the provider's per-second rate. The Map runs `concurrency` senders, each
+ * with its share of the account's rate (see steps/plan-sending.ts), so together they stay under it
+ * without a shared write per call.
+ */
+export interface Pacer {
+  /** Resolves when `count` recipients may be sent. */
+  take(count: number): Promise<void>;
+  /** Returns what was taken but not sent (a call found already settled), up to a full bucket. */
+  giveBack(count: number): void;
+}
+
+export function pacer(ratePerSecond: number | undefined, now: () => number, sleep: (ms: number) => Promise<void>): Pacer {
+  if (!ratePerSecond || !Number.isFinite(ratePerSecond) || ratePerSecond <= 0) return { take: async () => undefined, giveBack: () => undefined };
+  const capacity = Math.max(ratePerSecond, 1);
+  let tokens = capacity;
+  let at = now();
+  return {
+    async take(count) {
+      for (;;) {
+        const t = now();
+        tokens = Math.min(capacity, tokens + ((t - at) / 1000) * ratePerSecond);
+        at = t;
+        // A call larger than the bucket waits for a full bucket and then goes: the next waits longer.
+        const need = Math.min(count, capacity);
+        if (tokens >= need) {
+          tokens -= count;
+          return;
+        }
+        await sleep(Math.ceil(((need - tokens) / ratePerSecond) * 1000));
+      }
+    },
+    giveBack(count) {
+      if (count > 0) tokens = Math.min(capacity, tokens + count);
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { DeliveriesLedger } from '../adapters/deliveries-ledger.js';
+import { SnsMessaging } from '../adapters/messaging.js';
+import { incidentStores } from '../adapters/stores.js';
+import { incidentIdSchema } from '../domain/incident.js';
+import { systemClock } from '../shared/clock.js';
+import { dynamo, sns } from '../shared/clients.js';
+import { parseConfig } from '../shared/config.js';
+import { pick } from '../shared/environment.js';
+import { stepHandler } from '../shared/handler.js';
+import { confirmSending } from '../steps/confirm-sending.js';
+
+const config = parseConfig(pick('INCIDENTS_TABLE', 'DELIVERIES_TABLE', 'RESPONSE_TEAM_TOPIC_ARN'));
+const messaging = new SnsMessaging(sns);
+const { incidents, notices } = incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock);
+const deps = {
+  incidents,
+  notices,
+  // Reads totals only: the lease is never used.
+  ledger: new DeliveriesLedger(dynamo, config.DELIVERIES_TABLE, systemClock, 1),
+  alertTeam: async (event: string, subject: string, message: string) => {
+    await messaging.publish(config.RESPONSE_TEAM_TOPIC_ARN, subject, message, { event });
+  },
+};
+
+const slice = z.object({ from: z.number().int().min(0), to: z.number().int().min(0) });
+const schema = z.object({
+  incidentId: incidentIdSchema,
+  noticeId: z.string().min(1).max(64),
+  results: z.array(z.object({ done: z.boolean(), from: z.number().int().min(0).optional(), to: z.number().int().min(0).optional(), error: z.string().max(256).optional() })).max(10_000),
+  plan: z.object({ slices: z.array(slice).max(10_000), concurrency: z.number().int().min(1), ratePerSecond: z.number().min(0), round: z.number().int().min(0) }),
+});
+
+export const handler = stepHandler(schema, (input) => confirmSending(input, deps));

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { SesEmailSender } from '../adapters/email-sender.js';
+import { SnsMessaging } from '../adapters/messaging.js';
+import { incidentStores } from '../adapters/stores.js';
+import { incidentIdSchema } from '../domain/incident.js';
+import { systemClock } from '../shared/clock.js';
+import { dynamo, ses, sns } from '../shared/clients.js';
+import { parseConfig } from '../shared/config.js';
+import { pick } from '../shared/environment.js';
+import { stepHandler } from '../shared/handler.js';
+import { planSending, PER_SENDER_RATE } from '../steps/plan-sending.js';
+
+const config = parseConfig(pick('INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN', 'MAX_CHUNKS_PER_INVOCATION', 'MAX_PARALLEL_SENDERS'));
+const messaging = new SnsMessaging(sns);
+const deps = {
+  incidents: incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock).incidents,
+  // Only GetAccount: this function sends nothing.
+  email: new SesEmailSender(ses, 'unused@invalid.example'),
+  alertTeam: async (event: string, subject: string, message: string) => {
+    await messaging.publish(config.RESPONSE_TEAM_TOPIC_ARN, subject, message, { event });
+  },
+  clock: systemClock,
+  // A slice is what one invocation normally finishes (see MAX_CHUNKS_PER_INVOCATION).
+  chunksPerSlice: config.MAX_CHUNKS_PER_INVOCATION,
+  maxConcurrency: config.MAX_PARALLEL_SENDERS,
+  perSenderRate: PER_SENDER_RATE,
+};
+
+export const handler = stepHandler(z.object({ incidentId: incidentIdSchema, noticeId: z.string().min(1).max(64) }), (input) => planSending(input, deps));

@@ -1,0 +1,81 @@
+import type { EmailSender, IncidentStorePort } from '../domain/ports.js';
+import type { Clock } from '../shared/clock.js';
+
+/** Recipients per second one sender sustains: calls of 50 one after another, a few each second. */
+export const PER_SENDER_RATE = 200;
+
+export interface Slice {
+  /** First chunk of the slice. */
+  from: number;
+  /** One past its last chunk. */
+  to: number;
+}
+
+export interface SendingPlan {
+  slices: Slice[];
+  /** Slices sent at once (the Map's MaxConcurrency). */
+  concurrency: number;
+  /** Each slice's share of the account's send rate, in recipients per second. */
+  ratePerSecond: number;
+  /** Rounds of sending so far; the confirm step counts them. */
+  round: number;
+}
+
+export interface PlanSendingDeps {
+  incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident'>;
+  email: Pick<EmailSender, 'sendQuota'>;
+  alertTeam: (event: string, subject: string, message: string) => Promise<void>;
+  clock: Clock;
+  /** Chunks per slice: what one sender works through, over as many invocations as it takes. */
+  chunksPerSlice: number;
+  /** Senders at most, whatever the rate (Lambda concurrency and the SMS rate set the ceiling). */
+  maxConcurrency: number;
+  /** Recipients per second one sender sustains (calls of 50 one after another). */
+  perSenderRate: number;
+}
+
+/**
+ * Splits the audience into slices for parallel senders and paces them together under the account's
+ * SES quota: as many senders as the send rate needs (one sender does `perSenderRate`), each given an
+ * equal share of the rate. A quota too small for the audience today, or sending paused, is put on
+ * the timeline and paged before anything is sent, with the time the last email should go.
+ */
+export async function planSending(input: { incidentId: string; noticeId: string }, deps: PlanSendingDeps): Promise<SendingPlan> {
+  const incident = await deps.incidents.getIncident(input.incidentId);
+  const chunks = incident.audienceChunks ?? 0;
+  const slices: Slice[] = [];
+  for (let from = 0; from < chunks; from += deps.chunksPerSlice) slices.push({ from, to: Math.min(chunks, from + deps.chunksPerSlice) });
+  const quota = await deps.email.sendQuota();
+  const rate = Math.max(quota.maxSendRate, 0.1);
+  const concurrency = Math.max(1, Math.min(deps.maxConcurrency, slices.length, Math.ceil(rate / deps.perSenderRate)));
+  const ratePerSecond = Math.floor((rate / concurrency) * 100) / 100;
+  const emails = incident.impact?.byChannel.email ?? 0;
+  const now = deps.clock.now();
+  const detail = { noticeId: input.noticeId, slices: slices.length, concurrency, ratePerSecond, maxSendRate: quota.maxSendRate, emails };
+  await deps.incidents.appendTimeline(input.incidentId, { action: 'sending-planned', actor: 'plan-sending', detail });
+
+  if (!quota.sendingEnabled) {
+    await deps.alertTeam(
+      'sending-paused',
+      `Email sending is paused for the account (${input.incidentId})`,
+      `SES reports sending disabled for this account, so ${input.noticeId} of incident ${input.incidentId} cannot reach its ${emails} email recipients. Re-enable sending (SES console, account dashboard); the workflow retries on its own and sends each customer once.`,
+    );
+  }
+  const left = quota.max24HourSend < 0 ? Infinity : Math.max(0, quota.max24HourSend - quota.sentLast24Hours);
+  if (emails > left) {
+    // The 24-hour window frees as earlier sends age out: at worst a full quota per day.
+    const days = Math.ceil((emails - left) / Math.max(quota.max24HourSend, 1));
+    const expectedFinishAt = new Date(now.getTime() + days * 86_400_000).toISOString();
+    await deps.incidents.appendTimeline(input.incidentId, {
+      action: 'daily-quota-short',
+      actor: 'plan-sending',
+      detail: { noticeId: input.noticeId, emails, leftToday: left, max24HourSend: quota.max24HourSend, expectedFinishAt },
+    });
+    await deps.alertTeam(
+      'daily-quota-short',
+      `SES daily quota too small for ${input.noticeId} (${input.incidentId})`,
+      `${emails} customers need an email; the account may send ${left} more in the current 24 hours (quota ${quota.max24HourSend}). The rest waits for the window and should be out by ${expectedFinishAt}. Ask AWS for a higher sending quota to finish sooner.`,
+    );
+  }
+  return { slices, concurrency, ratePerSecond, round: 0 };
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { pacer } from '../../functions/domain/pacing.js';
+
+/** A clock that only moves when the pacer sleeps. */
+function virtualTime() {
+  let t = 0;
+  return { now: () => t, sleep: async (ms: number) => void (t += ms), elapsed: () => t };
+}
+
+describe('pacer', () => {
+  it('10,000 recipients in calls of 50 at 100/s take 99 to 100 seconds of waiting (one second of burst)', async () => {
+    const clock = virtualTime();
+    const p = pacer(100, clock.now, clock.sleep);
+    for (let i = 0; i < 200; i += 1) await p.take(50);
+    expect(clock.elapsed()).toBeGreaterThanOrEqual(99_000);
+    expect(clock.elapsed()).toBeLessThanOrEqual(100_000);
+  });
+
+  it('never lets more than one second of rate through in any one-second window', async () => {
+    const clock = virtualTime();
+    const p = pacer(14, clock.now, clock.sleep);
+    const sends: number[] = [];
+    for (let i = 0; i < 100; i += 1) {
+      await p.take(7);
+      sends.push(clock.now());
+    }
+    for (const start of sends) expect(sends.filter((t) => t >= start && t < start + 1000).length * 7).toBeLessThanOrEqual(14 + 7);
+  });
+
+  it('no rate: no waiting', async () => {
+    const clock = virtualTime();
+    const p = pacer(undefined, clock.now, clock.sleep);
+    for (let i = 0; i < 100; i += 1) await p.take(50);
+    expect(clock.elapsed()).toBe(0);
+  });
+});
+
+describe('pacer.giveBack', () => {
+  it('a resumed slice whose calls are already settled does not wait for them', async () => {
+    const clock = virtualTime();
+    const p = pacer(100, clock.now, clock.sleep);
+    for (let i = 0; i < 100; i += 1) {
+      await p.take(50);
+      p.giveBack(50); // settled: nothing went out
+    }
+    expect(clock.elapsed()).toBe(0);
+  });
+});

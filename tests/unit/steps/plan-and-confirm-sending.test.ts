@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { confirmSending, type ConfirmDeps } from '../../../functions/steps/confirm-sending.js';
+import { planSending, type PlanSendingDeps } from '../../../functions/steps/plan-sending.js';
+import { FakeClock, FakeEmail, FakeIncidents, FakeLedger, FakeNotices } from '../../support/fakes.js';
+import { noticeRecord } from '../../support/notices.js';
+
+const incidentId = 'inc-20261120-0123456789ab';
+const at = '2026-11-20T08:00:00.000Z';
+const noticeId = 'first-notice-1';
+
+function world(chunks: number, emails: number) {
+  const clock = new FakeClock(Date.parse('2026-11-20T10:00:00Z'));
+  const incidents = new FakeIncidents(clock);
+  incidents.incidents.set(incidentId, {
+    incidentId, source: 'guardduty', findingKey: 'f', alarmSeverity: 8, title: 't', description: '', affectedResources: [], firstSeenAt: at, status: 'OPEN', scope: 'KNOWN', severity: 'HIGH', createdAt: at,
+    audienceChunks: chunks, impact: { affectedCustomers: emails, byDataCategory: {}, byJurisdiction: {}, byLocale: {}, byChannel: { email: emails } },
+  });
+  const email = new FakeEmail();
+  const alerts: { event: string; message: string }[] = [];
+  const alertTeam = async (event: string, _subject: string, message: string) => void alerts.push({ event, message });
+  const plan: PlanSendingDeps = { incidents, email, alertTeam, clock, chunksPerSlice: 20, maxConcurrency: 10, perSenderRate: 200 };
+  const notices = new FakeNotices();
+  void notices.createNotice(noticeRecord({ incidentId, noticeId, kind: 'first-notice', sequence: 1, status: 'APPROVED', content: {}, createdAt: at, promisedNextUpdateAt: at }));
+  const confirm: ConfirmDeps = { incidents, notices, ledger: new FakeLedger(), alertTeam };
+  return { plan, confirm, email, incidents, notices, alerts };
+}
+
+describe('planSending', () => {
+  it('1,000,000 customers (2,000 chunks) at 1,000/s: 100 slices, 5 senders at 200/s each', async () => {
+    const { plan, email, incidents } = world(2000, 1_000_000);
+    email.quota = { maxSendRate: 1000, max24HourSend: 5_000_000, sentLast24Hours: 0, sendingEnabled: true };
+    const result = await planSending({ incidentId, noticeId }, plan);
+    expect(result.slices).toHaveLength(100);
+    expect(result.slices[0]).toEqual({ from: 0, to: 20 });
+    expect(result.slices.at(-1)).toEqual({ from: 1980, to: 2000 });
+    expect(result).toMatchObject({ concurrency: 5, ratePerSecond: 200, round: 0 });
+    expect(incidents.timeline.map((e) => e.action)).toEqual(['sending-planned']);
+  });
+
+  it('the sandbox rate (14/s) gives one sender at 14/s; never more senders than slices or the configured ceiling', async () => {
+    const { plan, email } = world(3, 1000);
+    email.quota = { maxSendRate: 14, max24HourSend: 200, sentLast24Hours: 0, sendingEnabled: true };
+    expect(await planSending({ incidentId, noticeId }, plan)).toMatchObject({ slices: [{ from: 0, to: 3 }], concurrency: 1, ratePerSecond: 14 });
+    email.quota = { maxSendRate: 100_000, max24HourSend: -1, sentLast24Hours: 0, sendingEnabled: true };
+    const { plan: big } = world(2000, 1_000_000);
+    big.email = email;
+    expect(await planSending({ incidentId, noticeId }, big)).toMatchObject({ concurrency: 10, ratePerSecond: 10_000 });
+  });
+
+  it('a daily quota too small for the audience is on the timeline and paged, with the time the last email should go', async () => {
+    const { plan, email, incidents, alerts } = world(40, 20_000);
+    email.quota = { maxSendRate: 14, max24HourSend: 10_000, sentLast24Hours: 4_000, sendingEnabled: true };
+    await planSending({ incidentId, noticeId }, plan);
+    const short = incidents.timeline.find((e) => e.action === 'daily-quota-short');
+    expect(short?.detail).toMatchObject({ emails: 20_000, leftToday: 6_000, expectedFinishAt: '2026-11-22T10:00:00.000Z' });
+    expect(alerts.map((a) => a.event)).toEqual(['daily-quota-short']);
+  });
+
+  it('sending paused for the account pages the team at once', async () => {
+    const { plan, email, alerts } = world(1, 10);
+    email.quota = { maxSendRate: 14, max24HourSend: 200, sentLast24Hours: 0, sendingEnabled: false };
+    await planSending({ incidentId, noticeId }, plan);
+    expect(alerts.map((a) => a.event)).toEqual(['sending-paused']);
+  });
+});
+
+describe('confirmSending', () => {
+  const plan = { slices: [{ from: 0, to: 20 }, { from: 20, to: 40 }, { from: 40, to: 45 }], concurrency: 2, ratePerSecond: 7, round: 0 };
+
+  it('every slice done: the notice is sent, once, with the ledger totals on the timeline', async () => {
+    const { confirm, notices, incidents } = world(45, 100);
+    const results = [{ done: true }, { done: true }, { done: true }];
+    expect(await confirmSending({ incidentId, noticeId, results, plan }, confirm)).toMatchObject({ done: true, slices: [], waitSeconds: 0 });
+    await confirmSending({ incidentId, noticeId, results, plan }, confirm);
+    expect((await notices.getNotice(incidentId, noticeId)).status).toBe('SENT');
+    expect(incidents.timeline.map((e) => e.action)).toEqual(['notice-sent']);
+  });
+
+  it('one slice unfinished: only it goes round again, from where it stopped, and the team is told why', async () => {
+    const { confirm, notices, alerts } = world(45, 100);
+    const results = [{ done: true }, { done: false, from: 27, to: 40, error: 'DeliveryRetryableError' }, { done: true }];
+    const next = await confirmSending({ incidentId, noticeId, results, plan }, confirm);
+    expect(next).toMatchObject({ done: false, slices: [{ from: 27, to: 40 }], round: 1, waitSeconds: 300, concurrency: 2, ratePerSecond: 7 });
+    expect((await notices.getNotice(incidentId, noticeId)).status).toBe('APPROVED');
+    expect(alerts.map((a) => a.event)).toEqual(['sending-unfinished']);
+  });
+
+  it('waits for people when sending is paused, for the window when the daily quota is spent, longer each round otherwise', async () => {
+    const { confirm } = world(45, 100);
+    const stopped = (error: string) => [{ done: false, from: 0, to: 20, error }];
+    expect((await confirmSending({ incidentId, noticeId, results: stopped('SendingPausedError'), plan }, confirm)).waitSeconds).toBe(900);
+    expect((await confirmSending({ incidentId, noticeId, results: stopped('DailyQuotaExceededError'), plan }, confirm)).waitSeconds).toBe(3600);
+    expect((await confirmSending({ incidentId, noticeId, results: stopped('States.Timeout'), plan: { ...plan, round: 2 } }, confirm)).waitSeconds).toBe(1200);
+    expect((await confirmSending({ incidentId, noticeId, results: stopped('States.Timeout'), plan: { ...plan, round: 9 } }, confirm)).waitSeconds).toBe(3600);
+  });
+});

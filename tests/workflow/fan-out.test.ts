@@ -1,0 +1,83 @@
+import type { SendBulkEmailCommandInput, SendBulkEmailCommandOutput } from '@aws-sdk/client-sesv2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { guardDutyFinding } from '../../local/sample-alarms.js';
+import { emailsPerRecipient, sesEmails, testConfig, topicMessages, uniquePrefix } from '../support/local.js';
+import { decide, makeCustomers, sendAlarm, startScenario, waitForState, type Scenario } from '../support/scenario.js';
+
+const prefix = uniquePrefix('fan');
+const COUNT = 600;
+const RATE = 300;
+// 600 customers in chunks of 50, two chunks per slice: 6 slices; at 300/s two senders of 150/s each.
+const config = testConfig(prefix, { audienceChunkSize: 50, maxParallelSenders: 4 });
+const bucket = `fan-${prefix}`;
+let s: Scenario;
+const seen = { calls: 0, paused: 0, inFlight: 0, maxInFlight: 0 };
+
+beforeAll(async () => {
+  s = await startScenario(prefix, config, { envOverrides: { MAX_CHUNKS_PER_INVOCATION: '2' } });
+  await s.customers.putCustomers(makeCustomers(bucket, bucket, COUNT));
+  const { ses } = await import('../../functions/shared/clients.js');
+  ses.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'GetAccountCommand') {
+        // The account's quota, as SES would report it (the shared emulator's is not ours to change).
+        const out = (await next(args)) as { output: { SendQuota?: object; SendingEnabled?: boolean } };
+        out.output.SendQuota = { MaxSendRate: RATE, Max24HourSend: 1_000_000, SentLast24Hours: 0 };
+        return out as never;
+      }
+      if (context.commandName !== 'SendBulkEmailCommand') return next(args);
+      seen.calls += 1;
+      seen.inFlight += 1;
+      seen.maxInFlight = Math.max(seen.maxInFlight, seen.inFlight);
+      try {
+        const input = args.input as SendBulkEmailCommandInput;
+        if (seen.calls === 3) {
+          // The account is paused for one call's worth of time: SES answers 200 and refuses every entry.
+          seen.paused += input.BulkEmailEntries!.length;
+          return { output: { BulkEmailEntryResults: input.BulkEmailEntries!.map(() => ({ Status: 'ACCOUNT_SENDING_PAUSED', Error: 'Sending paused' })), $metadata: {} } as SendBulkEmailCommandOutput, response: {} } as never;
+        }
+        return await next(args);
+      } finally {
+        seen.inFlight -= 1;
+      }
+    },
+    { step: 'initialize', name: 'fanOutProbe' },
+  );
+});
+afterAll(async () => {
+  await s?.system.stop();
+});
+
+describe('sending in parallel slices, paced under the account quota', () => {
+  it('a slice stopped by a paused account never stops the others, is resumed from where it stopped, and nobody gets two emails', async () => {
+    const incidentId = (await sendAlarm(s, guardDutyFinding({ bucket }))).incidents![0]!.incidentId;
+    await decide(s, config.approverEmails[0]!, 'approve');
+    await waitForState(s, incidentId, 'Wait for update approval');
+
+    // Every customer exactly one email, the paused ones included (on the second round).
+    const perAddress = await emailsPerRecipient(`.${bucket}@example.com`);
+    expect(perAddress.size).toBe(COUNT);
+    expect([...perAddress.values()].every((n) => n === 1)).toBe(true);
+    expect(seen.paused).toBeGreaterThan(0);
+    // Two senders at once, as the quota asks (300/s at 200/s per sender).
+    expect(seen.maxInFlight).toBe(2);
+
+    const timeline = await s.incidents.listTimeline(incidentId);
+    expect(timeline.find((e) => e.action === 'sending-planned')?.detail).toMatchObject({ noticeId: 'first-notice-1', slices: 6, concurrency: 2, ratePerSecond: 150, maxSendRate: RATE });
+    const unfinished = timeline.filter((e) => e.action === 'sending-unfinished' && e.detail?.noticeId === 'first-notice-1');
+    expect(unfinished.map((e) => e.detail)).toEqual([expect.objectContaining({ slicesLeft: 1, errors: { SendingPausedError: 1 }, round: 0 })]);
+    expect(timeline.filter((e) => e.action === 'notice-sent' && e.detail?.noticeId === 'first-notice-1')).toHaveLength(1);
+    expect((await s.ledger.noticeTotals({ incidentId, noticeId: 'first-notice-1' })).email).toMatchObject({ sent: COUNT, failed: 0, uncertain: 0, retryable: 0 });
+    const pages = await topicMessages(s.system.responseTeamTopicArn);
+    expect(pages.some((p) => p.message.includes('SES sending is paused'))).toBe(true);
+
+    // Paced: in no second did the emulator take more than the rate plus one burst per sender.
+    const times = (await sesEmails((e) => e.destination.to[0]!.endsWith(`.${bucket}@example.com`))).map((e) => e.at).sort((a, b) => a - b);
+    let busiest = 0;
+    for (let i = 0, j = 0; i < times.length; i += 1) {
+      while (times[i]! - times[j]! >= 1000) j += 1;
+      busiest = Math.max(busiest, i - j + 1);
+    }
+    expect(busiest).toBeLessThanOrEqual(RATE + 2 * 150);
+  });
+});
