@@ -100,7 +100,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
         approvalBaseUrl: edgeUrl,
         // The sweeper's one-minute schedule, scaled like every other wait.
         sweepIntervalMs: Math.max(1000, Math.ceil(60_000 / scale)),
-        // Unfinished slices wait 5 min to 1 h before the next round (steps/confirm-sending.ts): about 5 s to a minute here.
+        // Unfinished slices wait 5 min to 1 h before the next round (steps/confirm-sending.ts); here every round waits 5 min scaled.
         waitTimeOverrides: { 'Wait to resume sending notices': Math.ceil(300_000 / scale), 'Wait to resume sending update': Math.ceil(300_000 / scale) },
         envOverrides: {
           UPDATE_CADENCE_SECONDS: scaled(config.updateCadenceHours * 3600, scale),
