@@ -75,6 +75,8 @@ async function once(file: string): Promise<Run> {
     const line = await poll(async () => /edge (http:\/\/127\.0\.0\.1:\d+).* mailbox (http:\/\/127\.0\.0\.1:\d+)\//.exec(out) ?? undefined, 120_000, 20);
     const ready = performance.now() - t0;
     const [edge, mailbox] = [line[1]!, line[2]!];
+    // Where start-up went (a stack spec not yet cached shows as a long `stack spec`).
+    console.log(await poll(async () => /start-up, .*/.exec(out)?.[0], 5_000, 20));
     const get = async <T>(path: string) => (await (await fetch(`${edge}${path}`)).json()) as T;
     const count = async (path: string) => (await get<{ count: number }>(path)).count;
     const requests = () => get<RequestCounts>('/_twin/requests');
