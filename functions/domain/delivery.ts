@@ -79,3 +79,153 @@ export interface FrozenBatch {
   locale: string;
   customerIds: string[];
 }
+
+/**
+ * Where one intended recipient of a notice stands on one channel; every recipient is in exactly one,
+ * so intended = sent + suppressed + failed + uncertain + unfinished.
+ * - suppressed: refused for the address or number itself (a suppression list, an opted-out number);
+ * - unfinished: not final yet (RETRYABLE, or planned with no outcome so far).
+ */
+export const deliveryCategories = ['sent', 'suppressed', 'failed', 'uncertain', 'unfinished'] as const;
+export type DeliveryCategory = (typeof deliveryCategories)[number];
+
+/**
+ * Reasons the channels record for a refused address: SES names its suppression lists in the entry's
+ * error ("Address blacklisted." for the global one), SNS answers OptedOutException.
+ */
+const SUPPRESSED_REASON = /suppress|blacklist|opted.?out/i;
+
+/** The category of a recorded outcome (none yet: unfinished); undefined for a status the ledger never writes, so it is reported, not guessed. */
+export function categoryOf(outcome: Pick<Outcome, 'status' | 'reason'> | undefined): DeliveryCategory | undefined {
+  switch (outcome?.status) {
+    case undefined:
+    case 'RETRYABLE':
+      return 'unfinished';
+    case 'SENT':
+      return 'sent';
+    case 'UNCERTAIN':
+      return 'uncertain';
+    case 'FAILED':
+      return SUPPRESSED_REASON.test(outcome.reason ?? '') ? 'suppressed' : 'failed';
+    default:
+      return undefined;
+  }
+}
+
+/** One provider call as planned, with its recipients' outcomes as the ledger holds them now: a page of a notice's reconciliation. */
+export interface PlannedCall {
+  chunkIndex: number;
+  channel: Channel;
+  batchKey: string;
+  /** The call's own totals once it is settled (finished with nothing to retry), when its outcomes can no longer change. */
+  settled?: BatchTotals;
+  recipients: { customerId: string; outcome?: Outcome }[];
+}
+
+export interface ReconciledRecipient {
+  customerId: string;
+  channel: Channel;
+  category: DeliveryCategory | undefined;
+  outcome?: Outcome;
+}
+
+export type ChannelFigures = Record<'intended' | DeliveryCategory, number>;
+
+export interface NoticeReconciliation {
+  /** Per channel, in the order the plans name them. */
+  channels: Record<Channel, ChannelFigures>;
+  /** Audience chunks whose provider calls are planned: recipients of later chunks are not intended yet. */
+  plannedChunks: number;
+  /** Every way the figures disagree with themselves or with the calls' totals (the first few, then how many more). Empty when they reconcile. */
+  problems: string[];
+}
+
+/** Problems spelled out; the rest are counted. */
+const MAX_PROBLEMS = 20;
+
+const STATUS_TOTAL: Partial<Record<string, keyof BatchTotals>> = { SENT: 'sent', FAILED: 'failed', RETRYABLE: 'retryable', UNCERTAIN: 'uncertain' };
+const figuresText = (f: object) => Object.entries(f).map(([k, v]) => `${k} ${String(v)}`).join(', ');
+
+/**
+ * Folds a notice's planned calls, page by page, into its figures per channel, and checks them: the
+ * identity per channel, and each settled call's totals against its recipients' outcomes (two records
+ * the send step writes separately). `add` returns the page's recipients classified, for the CSV.
+ */
+export class NoticeReconciler {
+  private readonly channels: Record<Channel, ChannelFigures> = {};
+  private readonly chunks = new Set<number>();
+  private readonly problems: string[] = [];
+  private problemCount = 0;
+
+  add(call: PlannedCall): ReconciledRecipient[] {
+    this.chunks.add(call.chunkIndex);
+    const figures = (this.channels[call.channel] ??= { intended: 0, sent: 0, suppressed: 0, failed: 0, uncertain: 0, unfinished: 0 });
+    const rows = call.recipients.map(({ customerId, outcome }): ReconciledRecipient => {
+      const category = categoryOf(outcome);
+      figures.intended += 1;
+      if (category) figures[category] += 1;
+      else this.problem(`${call.channel} ${customerId}: status ${JSON.stringify(outcome?.status)} is no delivery category`);
+      return { customerId, channel: call.channel, category, ...(outcome ? { outcome } : {}) };
+    });
+    if (call.settled) {
+      const found = { sent: 0, failed: 0, retryable: 0, uncertain: 0, none: 0 };
+      for (const { outcome } of call.recipients) found[outcome ? STATUS_TOTAL[outcome.status] ?? 'none' : 'none'] += 1;
+      const claimed = { ...call.settled, none: 0 };
+      if ((Object.keys(found) as (keyof typeof found)[]).some((k) => found[k] !== claimed[k])) {
+        this.problem(`${call.channel} ${call.batchKey}: the call's totals (${figuresText(call.settled)}) disagree with its recipients' outcomes (${figuresText(found)})`);
+      }
+    }
+    return rows;
+  }
+
+  result(): NoticeReconciliation {
+    for (const [channel, f] of Object.entries(this.channels)) {
+      const sum = deliveryCategories.reduce((total, c) => total + f[c], 0);
+      if (sum !== f.intended) this.problem(`${channel}: intended ${f.intended} but sent + suppressed + failed + uncertain + unfinished = ${sum}`);
+    }
+    const more = this.problemCount - this.problems.length;
+    return {
+      channels: structuredClone(this.channels),
+      plannedChunks: this.chunks.size,
+      problems: more > 0 ? [...this.problems, `and ${more} more`] : [...this.problems],
+    };
+  }
+
+  private problem(text: string): void {
+    this.problemCount += 1;
+    if (this.problems.length < MAX_PROBLEMS) this.problems.push(text);
+  }
+}
+
+/** A notice's figures from its planned calls, without keeping any recipient. */
+export async function reconcile(calls: AsyncIterable<PlannedCall>): Promise<NoticeReconciliation> {
+  const reconciler = new NoticeReconciler();
+  for await (const call of calls) reconciler.add(call);
+  return reconciler.result();
+}
+
+export const CSV_COLUMNS = ['customer_id', 'channel', 'category', 'status', 'reason', 'provider_message_id', 'attempt', 'at'] as const;
+
+/** Addresses and numbers a provider may echo in an error (SES names the address, SNS the number): the CSV carries ids only. */
+const CONTACT_POINT = /[^\s@,;:<>()"']+@[^\s@,;:<>()"']+|\+\d[\d ().-]{5,}\d/g;
+
+/** RFC 4180: quoted when it holds a quote, comma or line break, quotes doubled. */
+function csvCell(value: string | number | undefined): string {
+  let text = value === undefined ? '' : String(value);
+  // A spreadsheet runs a cell that starts like a formula: provider text must stay text.
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** One recipient as a CSV record (CRLF-terminated); a status no category knows is `unclassified` (and a reported problem). */
+export function csvLine(r: ReconciledRecipient): string {
+  const o = r.outcome;
+  const cells = [r.customerId, r.channel, r.category ?? 'unclassified', o?.status, o?.reason?.replace(CONTACT_POINT, '[redacted]'), o?.providerMessageId, o?.attempt, o?.at];
+  return `${cells.map(csvCell).join(',')}\r\n`;
+}
+
+/** A notice's CSV, header first, one piece per planned call, while `reconciler` sums the figures (read them once it ends). */
+export async function* reconciliationCsv(calls: AsyncIterable<PlannedCall>, reconciler: NoticeReconciler): AsyncGenerator<string> {
+  yield `${CSV_COLUMNS.join(',')}\r\n`;
+  for await (const call of calls) yield reconciler.add(call).map(csvLine).join('');
+}
