@@ -107,15 +107,18 @@ describe('the local twin, driven through its AWS endpoint', () => {
       }),
     );
     expect((await decideByEmail(edge, update.Body.text_part ?? '', 'approve')).status).toBe(200);
+    // Closed: the closing notice is approved like every other, then the final report ends the execution.
+    const closing = await until(async () => (await approvalMails()).find((m) => m.Subject.includes('Closing customer notice')), 'the closing notice approval email');
+    expect((await decideByEmail(edge, closing.Body.text_part ?? '', 'approve')).status).toBe(200);
     await until(async () => (await sfn.send(new DescribeExecutionCommand({ executionArn: execution!.executionArn }))).status === 'SUCCEEDED', 'the execution to succeed', 90_000);
 
     const perCustomer = new Map<string, number>();
     for (const m of await customerMails()) perCustomer.set(m.Destination.ToAddresses[0]!, (perCustomer.get(m.Destination.ToAddresses[0]!) ?? 0) + 1);
     expect(perCustomer.size).toBe(1000);
-    expect([...perCustomer.values()].every((n) => n === 2)).toBe(true);
+    expect([...perCustomer.values()].every((n) => n === 3)).toBe(true);
     const texts = await sms();
     expect(Object.keys(texts)).toHaveLength(334);
-    expect(Object.values(texts).every((list) => list.length === 2)).toBe(true);
+    expect(Object.values(texts).every((list) => list.length === 3)).toBe(true);
     expect((await mails()).some((m) => m.Subject.startsWith('Final report'))).toBe(true);
     expect(await executions()).toHaveLength(1);
 
@@ -125,6 +128,8 @@ describe('the local twin, driven through its AWS endpoint', () => {
     });
     const rows = stdout.trim().split('\n').map((line) => JSON.parse(line) as { noticeId: string; channel: string; sent: number; uncertain: number; uncertainCustomerIds: string[] });
     expect(rows.map((r) => `${r.noticeId} ${r.channel} ${r.sent} ${r.uncertain} ${r.uncertainCustomerIds.length}`).sort()).toEqual([
+      'closing-3 email 1000 0 0',
+      'closing-3 sms 334 0 0',
       'first-notice-1 email 1000 0 0',
       'first-notice-1 sms 334 0 0',
       'update-2 email 1000 0 0',
