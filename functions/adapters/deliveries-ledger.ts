@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isFinal, type Acquired, type BatchTotals, type Channel, type FrozenBatch, type NoticeRef, type NoticeTotals, type Outcome } from '../domain/delivery.js';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isFinal, type Acquired, type BatchTotals, type Channel, type FrozenBatch, type NoticeRef, type NoticeTotals, type Outcome, type PlannedCall } from '../domain/delivery.js';
 import type { DeliveryLedgerPort } from '../domain/ports.js';
 import type { Clock } from '../shared/clock.js';
 import { randomId } from '../shared/crypto.js';
@@ -10,12 +10,15 @@ import { keys } from './keys.js';
 const claimKey = (ref: NoticeRef, channel: Channel, batchKey: string) => keys.claim(ref.incidentId, ref.noticeId, channel, batchKey);
 const outcomeKey = (customerId: string, ref: NoticeRef, channel: Channel) => keys.outcome(customerId, ref.incidentId, ref.noticeId, channel);
 
-interface ClaimItem {
+interface ClaimItem extends Partial<BatchTotals> {
   status?: 'CLAIMED' | 'DONE' | 'RELEASED';
   token?: string;
   claimedAt?: string;
   attempts?: number;
 }
+
+/** BatchGetItem pages in flight while a notice is reconciled: a million recipients are some 13,000 pages. */
+const READ_CONCURRENCY = 4;
 
 /** Claim rounds lost to other writers before giving up as busy; each loss means someone else progressed. */
 const MAX_CLAIM_ROUNDS = 3;
@@ -187,6 +190,78 @@ export class DeliveriesLedger implements DeliveryLedgerPort {
     }
     for (const ids of Object.values(byChannel)) ids.sort();
     return byChannel;
+  }
+
+  /**
+   * Chunk by chunk: the frozen plan, then its calls' claims, then their recipients' outcomes (100 keys
+   * a BatchGet, a few in flight), the next chunk read while this one is consumed. All reads are
+   * consistent: a settled claim read first guarantees the outcomes read after it are its own.
+   */
+  async *recipientOutcomes(ref: NoticeRef): AsyncIterable<PlannedCall> {
+    const plans = this.chunkPlans(ref);
+    const load = async () => {
+      const next = await plans.next();
+      return next.done ? undefined : this.plannedCalls(ref, next.value);
+    };
+    let pending = load();
+    try {
+      for (let calls = await pending; calls; calls = await pending) {
+        pending = load();
+        yield* calls;
+      }
+    } finally {
+      // A consumer that stops early leaves the read-ahead unawaited: it must not fail unhandled.
+      pending.catch(() => undefined);
+    }
+  }
+
+  private async *chunkPlans(ref: NoticeRef): AsyncGenerator<{ sk: string; batches: FrozenBatch[] }> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.chunkPlan(ref.incidentId, ref.noticeId, 0).pk },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      yield* (out.Items ?? []) as { sk: string; batches: FrozenBatch[] }[];
+      start = out.LastEvaluatedKey;
+    } while (start);
+  }
+
+  private async plannedCalls(ref: NoticeRef, plan: { sk: string; batches: FrozenBatch[] }): Promise<PlannedCall[]> {
+    const chunkIndex = Number(plan.sk.slice(plan.sk.indexOf('#') + 1));
+    const claims = await batchGet<ClaimItem & { sk: string }>(this.doc, this.table, plan.batches.map((b) => claimKey(ref, b.channel, b.batchKey)), true);
+    const claimBySk = new Map(claims.map((c) => [c.sk, c]));
+    const outcomeKeys = plan.batches.flatMap((b) => b.customerIds.map((id) => outcomeKey(id, ref, b.channel)));
+    const pages: Record<string, unknown>[][] = [];
+    for (let i = 0; i < outcomeKeys.length; i += 100) pages.push(outcomeKeys.slice(i, i + 100));
+    const outcomes = new Map<string, Outcome>();
+    let next = 0;
+    const worker = async () => {
+      while (next < pages.length) {
+        for (const o of await batchGet<Outcome>(this.doc, this.table, pages[next++]!, true)) outcomes.set(`${o.channel}#${o.customerId}`, o);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, pages.length) }, worker));
+    return plan.batches.map((b) => {
+      const claim = claimBySk.get(claimKey(ref, b.channel, b.batchKey).sk);
+      // Settled: finished with nothing to retry, so no later attempt can change its outcomes.
+      const settled = claim?.status === 'DONE' && !claim.retryable;
+      return {
+        chunkIndex,
+        channel: b.channel,
+        batchKey: b.batchKey,
+        ...(settled ? { settled: { sent: Number(claim.sent ?? 0), failed: Number(claim.failed ?? 0), retryable: 0, uncertain: Number(claim.uncertain ?? 0) } } : {}),
+        recipients: b.customerIds.map((customerId) => {
+          const outcome = outcomes.get(`${b.channel}#${customerId}`);
+          return outcome ? { customerId, outcome } : { customerId };
+        }),
+      };
+    });
   }
 
   private claims(ref: NoticeRef) {

@@ -1,7 +1,7 @@
 import type { ApprovalLink, ApprovalRequest, WordingBinding } from './approval.js';
 import type { CustomerProfile, CustomerResource } from './customer.js';
 import type { FactsByLocale, FactsVersion } from './facts.js';
-import type { Acquired, BatchTotals, Channel, FrozenBatch, NoticeRef, NoticeTotals, Outcome } from './delivery.js';
+import type { Acquired, BatchTotals, Channel, FrozenBatch, NoticeRef, NoticeTotals, Outcome, PlannedCall } from './delivery.js';
 import type { AudienceMember, ImpactSummary, Incident, Notice, NoticeStatus, ProgressNote, SeverityLevel, TimelineEntry } from './incident.js';
 
 /**
@@ -103,6 +103,11 @@ export interface DeliveryLedgerPort {
   noticeTotals(ref: NoticeRef): Promise<NoticeTotals>;
   /** Customer ids per channel whose delivery is UNCERTAIN, sorted. */
   uncertainRecipients(ref: NoticeRef): Promise<Record<string, string[]>>;
+  /**
+   * Every recipient the notice's frozen plans name, per provider call in plan order, with the outcome
+   * recorded so far (none yet included): streamed, so an audience of any size never sits in memory.
+   */
+  recipientOutcomes(ref: NoticeRef): AsyncIterable<PlannedCall>;
 }
 
 export interface BulkEntry {

@@ -1,7 +1,7 @@
 import { needsCallback, type ApprovalLink, type ApprovalRequest, type WordingBinding } from '../../functions/domain/approval.js';
 import type { CustomerProfile, CustomerResource } from '../../functions/domain/customer.js';
 import type { FactsByLocale, FactsVersion } from '../../functions/domain/facts.js';
-import { isFinal, type Acquired, type BatchTotals, type FrozenBatch, type NoticeRef, type NoticeTotals, type Outcome } from '../../functions/domain/delivery.js';
+import { isFinal, type Acquired, type BatchTotals, type FrozenBatch, type NoticeRef, type NoticeTotals, type Outcome, type PlannedCall } from '../../functions/domain/delivery.js';
 import type { AudienceMember, ImpactSummary, Incident, Notice, NoticeStatus, ProgressNote, SeverityLevel, TimelineEntry } from '../../functions/domain/incident.js';
 import type {
   ApprovalStorePort,
@@ -260,6 +260,26 @@ export class FakeLedger implements Omit<DeliveryLedgerPort, 'outcomesForCustomer
     }
     for (const ids of Object.values(byChannel)) ids.sort();
     return byChannel;
+  }
+  async *recipientOutcomes(ref: NoticeRef): AsyncIterable<PlannedCall> {
+    const prefix = `${ref.incidentId}/${ref.noticeId}/`;
+    const chunks = [...this.plans.keys()].filter((k) => k.startsWith(prefix)).map((k) => Number(k.slice(prefix.length))).sort((a, b) => a - b);
+    for (const chunkIndex of chunks) {
+      for (const b of this.plans.get(`${prefix}${chunkIndex}`)!) {
+        const claim = this.claims.get(this.claimKey(ref, b.channel, b.batchKey));
+        const settled = claim?.status === 'DONE' && !claim.totals?.retryable ? claim.totals : undefined;
+        yield {
+          chunkIndex,
+          channel: b.channel,
+          batchKey: b.batchKey,
+          ...(settled ? { settled } : {}),
+          recipients: b.customerIds.map((customerId) => {
+            const outcome = this.outcomes.get(this.outcomeKey(ref, b.channel, customerId));
+            return outcome ? { customerId, outcome: structuredClone(outcome) } : { customerId };
+          }),
+        };
+      }
+    }
   }
   /** Every claim still held dies, as if its holder's process ended and the lease ran out. */
   expireHeldClaims() {
