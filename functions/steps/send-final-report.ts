@@ -1,12 +1,13 @@
+import { deliveryCategories, NoticeReconciler, type ChannelFigures } from '../domain/delivery.js';
 import type { ApprovalStorePort, DeliveryLedgerPort, EmailSender, IncidentStorePort, Messaging, NoticeStorePort } from '../domain/ports.js';
 import { htmlEscaped, templateName } from '../domain/email-templates.js';
-import type { Locale } from '../domain/locales.js';
+import { catalogues, type Locale } from '../domain/locales.js';
 
 export interface FinalReportDeps {
   incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident' | 'listTimeline'>;
   notices: Pick<NoticeStorePort, 'listNotices'>;
   approvals: Pick<ApprovalStorePort, 'listApprovalRequests'>;
-  ledger: Pick<DeliveryLedgerPort, 'noticeTotals' | 'uncertainRecipients'>;
+  ledger: Pick<DeliveryLedgerPort, 'recipientOutcomes'>;
   email: EmailSender;
   messaging: Messaging;
   templatePrefix: string;
@@ -15,23 +16,47 @@ export interface FinalReportDeps {
   topicArn: string;
 }
 
-/** The closing report: timeline, who was told what and when, approvals and delivery figures. Ids and counts only. */
-export async function sendFinalReport(incidentId: string, deps: FinalReportDeps): Promise<{ notices: number; sent: number; failed: number; uncertain: number }> {
+export type FinalReportResult = { notices: number; reconciled: boolean } & ChannelFigures;
+
+/**
+ * The closing report: timeline, who was told what and when, approvals, and each notice's delivery
+ * reconciled per channel from the ledger (the figures `npm run incident -- deliveries` prints), in
+ * the report's locale. Ids and counts only.
+ */
+export async function sendFinalReport(incidentId: string, deps: FinalReportDeps): Promise<FinalReportResult> {
   const incident = await deps.incidents.getIncident(incidentId);
   const notices = (await deps.notices.listNotices(incidentId)).sort((a, b) => a.sequence - b.sequence);
   const approvals = await deps.approvals.listApprovalRequests(incidentId);
   const timeline = (await deps.incidents.listTimeline(incidentId)).sort((a, b) => a.at.localeCompare(b.at));
+  const words = catalogues[deps.reportLocale].finalReport;
   const deliveryLines: string[] = [];
-  const sum = { sent: 0, failed: 0, uncertain: 0 };
+  const sum: ChannelFigures = { intended: 0, sent: 0, suppressed: 0, failed: 0, uncertain: 0, unfinished: 0 };
+  let reconciled = true;
   for (const notice of notices) {
-    const byChannel = await deps.ledger.noticeTotals(notice);
-    for (const [channel, t] of Object.entries(byChannel)) {
-      sum.sent += t.sent;
-      sum.failed += t.failed;
-      sum.uncertain += t.uncertain;
-      deliveryLines.push(`${notice.noticeId} ${channel}: sent ${t.sent}, failed ${t.failed}, uncertain ${t.uncertain}, still retryable ${t.retryable}, provider calls ${t.calls}`);
+    const reconciler = new NoticeReconciler();
+    const uncertain = new Map<string, { ids: string[]; count: number }>();
+    for await (const call of deps.ledger.recipientOutcomes(notice)) {
+      for (const r of reconciler.add(call)) {
+        if (r.category !== 'uncertain') continue;
+        const listed = uncertain.get(r.channel) ?? { ids: [], count: 0 };
+        if (listed.ids.length < MAX_LISTED_IDS) listed.ids.push(r.customerId);
+        listed.count += 1;
+        uncertain.set(r.channel, listed);
+      }
     }
-    for (const line of uncertainLines(notice.noticeId, await deps.ledger.uncertainRecipients(notice))) deliveryLines.push(line);
+    const { channels, problems } = reconciler.result();
+    if (problems.length > 0) {
+      reconciled = false;
+      deliveryLines.push(words.unreconciled({ noticeId: notice.noticeId, problems: problems.join('; ') }));
+    }
+    for (const [channel, figures] of Object.entries(channels)) {
+      for (const k of ['intended', ...deliveryCategories] as const) sum[k] += figures[k];
+      deliveryLines.push(words.deliveryLine({ noticeId: notice.noticeId, channel, ...figures }));
+    }
+    // Who to reconcile with the provider's records: the provider may or may not have accepted them.
+    for (const [channel, { ids, count }] of uncertain) {
+      deliveryLines.push(words.uncertainLine({ incidentId, noticeId: notice.noticeId, channel, ids: ids.join(', '), more: count - ids.length }));
+    }
   }
   const noticeLines = notices.map((n) => {
     const decided = approvals.filter((a) => a.noticeId === n.noticeId && (a.status === 'APPROVED' || a.status === 'REJECTED'));
@@ -44,20 +69,17 @@ export async function sendFinalReport(incidentId: string, deps: FinalReportDeps)
   await deps.messaging.publish(
     deps.topicArn,
     `Final report sent: incident ${incidentId}`,
-    [`Incident ${incidentId} is closed.`, `Notices: ${notices.length}; sent ${sum.sent}, failed ${sum.failed}, uncertain ${sum.uncertain}.`, ...deliveryLines].join('\n'),
+    [
+      `Incident ${incidentId} is closed.`,
+      `Notices: ${notices.length}; intended ${sum.intended}: sent ${sum.sent}, suppressed ${sum.suppressed}, failed ${sum.failed}, uncertain ${sum.uncertain}, unfinished ${sum.unfinished}.`,
+      ...(reconciled ? [] : ['THE DELIVERY FIGURES DO NOT RECONCILE: see below.']),
+      ...deliveryLines,
+    ].join('\n'),
     { event: 'final-report' },
   );
-  await deps.incidents.appendTimeline(incidentId, { action: 'final-report-sent', actor: 'send-final-report', detail: { notices: notices.length, ...sum } });
-  return { notices: notices.length, ...sum };
+  await deps.incidents.appendTimeline(incidentId, { action: 'final-report-sent', actor: 'send-final-report', detail: { notices: notices.length, ...sum, reconciled } });
+  return { notices: notices.length, ...sum, reconciled };
 }
 
 /** Ids listed in the report per notice and channel; the rest are one command away. */
 const MAX_LISTED_IDS = 200;
-
-/** Who to reconcile with the provider's records: the provider may or may not have accepted them. */
-function uncertainLines(noticeId: string, byChannel: Record<string, string[]>): string[] {
-  return Object.entries(byChannel).map(([channel, ids]) => {
-    const more = ids.length > MAX_LISTED_IDS ? ` and ${ids.length - MAX_LISTED_IDS} more (npm run incident -- deliveries)` : '';
-    return `${noticeId} ${channel}: to reconcile with the provider's records (uncertain): ${ids.slice(0, MAX_LISTED_IDS).join(', ')}${more}`;
-  });
-}

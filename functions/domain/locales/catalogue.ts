@@ -171,6 +171,12 @@ export interface FinalReportTexts {
   counts: string;
   notices: string;
   timeline: string;
+  /** One notice on one channel: everyone it was meant for and where each of them stands (the figures of `npm run incident -- deliveries`). */
+  deliveryLine(p: { noticeId: string; channel: string; intended: number; sent: number; suppressed: number; failed: number; uncertain: number; unfinished: number }): string;
+  /** Customer ids the provider may or may not have accepted, to check against its records; `more` are not listed. */
+  uncertainLine(p: { incidentId: string; noticeId: string; channel: string; ids: string; more: number }): string;
+  /** A notice whose figures disagree with themselves: said before them, never left out. */
+  unreconciled(p: { noticeId: string; problems: string }): string;
 }
 
 export interface ApprovalEmailTexts {

@@ -157,6 +157,11 @@ export const es: LocaleCatalogue = {
     counts: 'Cifras de entrega',
     notices: 'Avisos y aprobaciones',
     timeline: 'Cronología',
+    deliveryLine: (p) =>
+      `${p.noticeId} ${p.channel}: previstos ${p.intended}, enviados ${p.sent}, suprimidos ${p.suppressed}, fallidos ${p.failed}, inciertos ${p.uncertain}, sin terminar ${p.unfinished}`,
+    uncertainLine: (p) =>
+      `${p.noticeId} ${p.channel}: por conciliar con los registros del proveedor (inciertos): ${p.ids}${p.more > 0 ? ` y ${p.more} más (npm run incident -- deliveries ${p.incidentId} ${p.noticeId} --csv ARCHIVO)` : ''}`,
+    unreconciled: (p) => `${p.noticeId}: LAS CIFRAS DE ENTREGA NO CUADRAN; revise el registro de entregas antes de fiarse de ellas: ${p.problems}`,
   },
   approvalEmail: {
     subject: (p) =>

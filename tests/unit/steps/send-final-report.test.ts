@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApprovalRequest } from '../../../functions/domain/approval.js';
-import type { BatchTotals } from '../../../functions/domain/delivery.js';
+import type { Outcome, OutcomeStatus } from '../../../functions/domain/delivery.js';
 import type { Notice } from '../../../functions/domain/incident.js';
 import { sendFinalReport, type FinalReportDeps } from '../../../functions/steps/send-final-report.js';
 import { FakeApprovals, FakeClock, FakeEmail, FakeIncidents, FakeLedger, FakeMessaging, FakeNotices } from '../../support/fakes.js';
@@ -9,7 +9,14 @@ import { noticeRecord } from '../../support/notices.js';
 const incidentId = 'inc-20261120-0123456789ab';
 const at = '2026-11-20T08:00:00.000Z';
 const topicArn = 'arn:aws:sns:us-east-1:000000000000:response-team';
-const zero: BatchTotals = { sent: 0, failed: 0, retryable: 0, uncertain: 0 };
+
+/** A planned recipient: with a status, as the send step recorded it; without, not answered yet. */
+type Planned = [customerId: string, status?: OutcomeStatus, reason?: string];
+interface PlannedBatch {
+  channel: string;
+  batchKey: string;
+  recipients: Planned[];
+}
 
 function world() {
   const clock = new FakeClock(Date.parse('2026-11-21T08:00:00Z'));
@@ -25,71 +32,129 @@ function world() {
   };
   const notice = (noticeId: string, sequence: number, extra: Partial<Notice> = {}) =>
     notices.createNotice(noticeRecord({ incidentId, noticeId, kind: sequence === 1 ? 'first-notice' : 'update', sequence, status: 'SENT', content: {}, createdAt: `2026-11-20T0${sequence}:00:00.000Z`, promisedNextUpdateAt: at, ...extra }));
-  /** One provider call of a notice on a channel, finished with these figures. */
-  const batch = async (noticeId: string, channel: string, batchKey: string, totals: Partial<BatchTotals>, uncertainIds: string[] = []) => {
+  /** A chunk of a notice as the send step leaves it: planned; each call whose recipients all answered claimed, recorded and finished. */
+  const chunk = async (noticeId: string, chunkIndex: number, batches: PlannedBatch[]) => {
     const ref = { incidentId, noticeId };
-    const claim = await ledger.acquire(ref, channel, batchKey, []);
-    if (claim.kind !== 'claimed') throw new Error('test setup: batch not claimed');
-    await ledger.complete(ref, channel, batchKey, claim.token, { ...zero, ...totals }, uncertainIds);
+    await ledger.freezePlan(ref, chunkIndex, batches.map((b) => ({ channel: b.channel, batchKey: b.batchKey, locale: 'en', customerIds: b.recipients.map(([id]) => id) })));
+    for (const b of batches.filter((x) => x.recipients.every(([, status]) => status))) {
+      const claim = await ledger.acquire(ref, b.channel, b.batchKey, []);
+      if (claim.kind !== 'claimed') throw new Error('test setup: batch not claimed');
+      const outcomes = b.recipients.map(([customerId, status, reason]): Outcome => ({ ...ref, customerId, channel: b.channel, batchKey: b.batchKey, status: status!, reason, at, attempt: 1 }));
+      await ledger.recordOutcomes(outcomes);
+      const count = (s: OutcomeStatus) => outcomes.filter((o) => o.status === s).length;
+      const totals = { sent: count('SENT'), failed: count('FAILED'), retryable: count('RETRYABLE'), uncertain: count('UNCERTAIN') };
+      await ledger.complete(ref, b.channel, b.batchKey, claim.token, totals, outcomes.filter((o) => o.status === 'UNCERTAIN').map((o) => o.customerId));
+    }
   };
   const approval = (requestId: string, noticeId: string, extra: Partial<ApprovalRequest>) =>
     approvals.putApprovalRequest({ incidentId, requestId, noticeId, tier: 'primary', status: 'PENDING', expiresAt: at, createdAt: at, ...extra }, `token-${requestId}`);
-  return { deps, incidents, email, messaging, ledger, notice, batch, approval };
+  return { deps, incidents, email, messaging, ledger, notice, chunk, approval };
+}
+
+const sent = (id: string): Planned => [id, 'SENT'];
+
+/** Two notices: the first with every category on email and SMS across two chunks, the update all sent. */
+async function twoNotices(w: ReturnType<typeof world>) {
+  await w.notice('update-2', 2);
+  await w.notice('first-notice-1', 1);
+  await w.chunk('first-notice-1', 0, [
+    { channel: 'email', batchKey: 'c000000#en#0', recipients: [sent('a'), sent('b'), ['c', 'FAILED', 'MESSAGE_REJECTED: Email address is on the suppression list for your account.'], ['d', 'FAILED', 'INVALID_PARAMETER: Illegal address']] },
+    { channel: 'sms', batchKey: 'c000000#en#0', recipients: [sent('a'), ['b', 'FAILED', 'OptedOutException'], ['c', 'UNCERTAIN', 'no answer from SNS: TimeoutError']] },
+  ]);
+  await w.chunk('first-notice-1', 1, [
+    { channel: 'email', batchKey: 'c000001#en#0', recipients: [sent('e'), ['f', 'RETRYABLE', 'ACCOUNT_THROTTLED: Maximum sending rate exceeded.']] },
+    { channel: 'email', batchKey: 'c000001#en#1', recipients: [['g'], ['h']] },
+  ]);
+  await w.chunk('update-2', 0, [{ channel: 'email', batchKey: 'c000000#en#0', recipients: [sent('a'), sent('b'), sent('c')] }]);
 }
 
 describe('sendFinalReport', () => {
-  it('figures per notice and channel, summed over both notices, to the report recipients and the team topic', async () => {
+  it('each notice reconciled per channel (intended, sent, suppressed, failed, uncertain, unfinished), summed, to the report recipients and the team topic', async () => {
     // Prepare
-    const { deps, incidents, email, messaging, notice, batch } = world();
-    await notice('update-2', 2);
-    await notice('first-notice-1', 1);
-    await batch('first-notice-1', 'email', 'c0#en#0', { sent: 40, failed: 2, retryable: 1 });
-    await batch('first-notice-1', 'email', 'c0#en#1', { sent: 10 });
-    await batch('first-notice-1', 'sms', 'c0#en#0', { sent: 5, uncertain: 1 }, ['cust-7']);
-    await batch('update-2', 'email', 'c0#en#0', { sent: 50, failed: 1 });
+    const w = world();
+    await twoNotices(w);
     // Act
-    const result = await sendFinalReport(incidentId, deps);
+    const result = await sendFinalReport(incidentId, w.deps);
     // Assess
-    expect(result).toEqual({ notices: 2, sent: 105, failed: 3, uncertain: 1 });
-    expect(email.templated).toHaveLength(1);
-    const [report] = email.templated;
+    expect(result).toEqual({ notices: 2, intended: 14, sent: 7, suppressed: 2, failed: 1, uncertain: 1, unfinished: 3, reconciled: true });
+    expect(w.email.templated).toHaveLength(1);
+    const [report] = w.email.templated;
     expect(report!.to).toEqual(['team@example.com', 'ciso@example.com']);
     expect(report!.templateName).toBe('bn-final-report-en');
     expect(report!.data.deliveryLines).toEqual([
-      'first-notice-1 email: sent 50, failed 2, uncertain 0, still retryable 1, provider calls 2',
-      'first-notice-1 sms: sent 5, failed 0, uncertain 1, still retryable 0, provider calls 1',
-      "first-notice-1 sms: to reconcile with the provider's records (uncertain): cust-7",
-      'update-2 email: sent 50, failed 1, uncertain 0, still retryable 0, provider calls 1',
+      'first-notice-1 email: intended 8, sent 3, suppressed 1, failed 1, uncertain 0, unfinished 3',
+      'first-notice-1 sms: intended 3, sent 1, suppressed 1, failed 0, uncertain 1, unfinished 0',
+      "first-notice-1 sms: to reconcile with the provider's records (uncertain): c",
+      'update-2 email: intended 3, sent 3, suppressed 0, failed 0, uncertain 0, unfinished 0',
     ]);
     expect(report!.data).toMatchObject({ incidentId, title: 'Public bucket <exports>', html: { incidentId } });
     expect(JSON.stringify((report!.data.html as Record<string, unknown>))).not.toContain('<exports>');
-    expect(messaging.published).toHaveLength(1);
-    expect(messaging.published[0]).toMatchObject({ topicArn, subject: `Final report sent: incident ${incidentId}`, attributes: { event: 'final-report' } });
-    expect(messaging.published[0]!.message.split('\n').slice(0, 3)).toEqual([
+    expect(w.messaging.published).toHaveLength(1);
+    expect(w.messaging.published[0]).toMatchObject({ topicArn, subject: `Final report sent: incident ${incidentId}`, attributes: { event: 'final-report' } });
+    expect(w.messaging.published[0]!.message.split('\n').slice(0, 3)).toEqual([
       `Incident ${incidentId} is closed.`,
-      'Notices: 2; sent 105, failed 3, uncertain 1.',
-      'first-notice-1 email: sent 50, failed 2, uncertain 0, still retryable 1, provider calls 2',
+      'Notices: 2; intended 14: sent 7, suppressed 2, failed 1, uncertain 1, unfinished 3.',
+      'first-notice-1 email: intended 8, sent 3, suppressed 1, failed 1, uncertain 0, unfinished 3',
     ]);
-    expect(incidents.timeline.map((e) => [e.action, e.detail])).toEqual([['final-report-sent', { notices: 2, sent: 105, failed: 3, uncertain: 1 }]]);
+    expect(w.incidents.timeline.map((e) => [e.action, e.detail])).toEqual([
+      ['final-report-sent', { notices: 2, intended: 14, sent: 7, suppressed: 2, failed: 1, uncertain: 1, unfinished: 3, reconciled: true }],
+    ]);
   });
 
-  it("uncertain ids are listed per notice and channel across batches, beyond 200 only counted", async () => {
+  it.each([
+    ['zh-CN', 'first-notice-1 sms：应通知 3，已发送 1，已屏蔽 1，失败 0，不确定 1，未完成 0', 'first-notice-1 sms：需与服务商记录核对（不确定）：c'],
+    ['es', 'first-notice-1 sms: previstos 3, enviados 1, suprimidos 1, fallidos 0, inciertos 1, sin terminar 0', 'first-notice-1 sms: por conciliar con los registros del proveedor (inciertos): c'],
+  ] as const)('the same figures in %s', async (reportLocale, figures, uncertain) => {
     // Prepare
-    const { deps, email, notice, batch } = world();
-    await notice('first-notice-1', 1);
-    const many = Array.from({ length: 203 }, (_, i) => `c${String(i).padStart(3, '0')}`);
-    await batch('first-notice-1', 'email', 'b0', { uncertain: 150 }, many.slice(0, 150));
-    await batch('first-notice-1', 'email', 'b1', { uncertain: 53 }, many.slice(150));
-    await batch('first-notice-1', 'sms', 'b0', { uncertain: 1 }, ['s1']);
+    const w = world();
+    await twoNotices(w);
     // Act
-    const result = await sendFinalReport(incidentId, deps);
+    await sendFinalReport(incidentId, { ...w.deps, reportLocale });
+    // Assess
+    const lines = w.email.templated[0]!.data.deliveryLines as string[];
+    expect(w.email.templated[0]!.templateName).toBe(`bn-final-report-${reportLocale}`);
+    expect(lines).toHaveLength(4);
+    expect(lines.slice(1, 3)).toEqual([figures, uncertain]);
+  });
+
+  it('uncertain ids are listed per notice and channel across calls, beyond 200 only counted, with the command that lists them all', async () => {
+    // Prepare
+    const w = world();
+    await w.notice('first-notice-1', 1);
+    const many = Array.from({ length: 203 }, (_, i) => `c${String(i).padStart(3, '0')}`);
+    const uncertain = (ids: string[]): Planned[] => ids.map((id) => [id, 'UNCERTAIN', 'no answer from the provider: TimeoutError']);
+    await w.chunk('first-notice-1', 0, [
+      { channel: 'email', batchKey: 'b0', recipients: uncertain(many.slice(0, 150)) },
+      { channel: 'sms', batchKey: 'b0', recipients: uncertain(['s1']) },
+    ]);
+    await w.chunk('first-notice-1', 1, [{ channel: 'email', batchKey: 'b1', recipients: uncertain(many.slice(150)) }]);
+    // Act
+    const result = await sendFinalReport(incidentId, w.deps);
     // Assess
     expect(result.uncertain).toBe(204);
-    const lines = (email.templated[0]!.data.deliveryLines as string[]).filter((l) => l.includes('to reconcile'));
+    const lines = (w.email.templated[0]!.data.deliveryLines as string[]).filter((l) => l.includes('to reconcile'));
     expect(lines).toEqual([
-      `first-notice-1 email: to reconcile with the provider's records (uncertain): ${many.slice(0, 200).join(', ')} and 3 more (npm run incident -- deliveries)`,
+      `first-notice-1 email: to reconcile with the provider's records (uncertain): ${many.slice(0, 200).join(', ')} and 3 more (npm run incident -- deliveries ${incidentId} first-notice-1 --csv FILE)`,
       "first-notice-1 sms: to reconcile with the provider's records (uncertain): s1",
     ]);
+  });
+
+  it('figures that do not reconcile are said first, in the report and to the team, and recorded; the report still goes out', async () => {
+    // Prepare: a finished call whose recipient's outcome no longer says what the call counted.
+    const w = world();
+    await w.notice('first-notice-1', 1);
+    await w.chunk('first-notice-1', 0, [{ channel: 'email', batchKey: 'c000000#en#0', recipients: [sent('a'), sent('b')] }]);
+    w.ledger.outcomes.delete(`${incidentId}/first-notice-1/email/b`);
+    // Act
+    const result = await sendFinalReport(incidentId, w.deps);
+    // Assess
+    expect(result).toMatchObject({ reconciled: false, intended: 2, sent: 1, unfinished: 1 });
+    expect(w.email.templated[0]!.data.deliveryLines).toEqual([
+      "first-notice-1: THE DELIVERY FIGURES DO NOT RECONCILE; check the deliveries ledger before relying on them: email c000000#en#0: the call's totals (sent 2, failed 0, retryable 0, uncertain 0) disagree with its recipients' outcomes (sent 1, failed 0, retryable 0, uncertain 0, none 1)",
+      'first-notice-1 email: intended 2, sent 1, suppressed 0, failed 0, uncertain 0, unfinished 1',
+    ]);
+    expect(w.messaging.published[0]!.message.split('\n')[2]).toBe('THE DELIVERY FIGURES DO NOT RECONCILE: see below.');
+    expect(w.incidents.timeline[0]!.detail).toMatchObject({ reconciled: false });
   });
 
   it('who decided each notice, with a rejection reason; pending and superseded requests are no decision', async () => {
@@ -130,7 +195,7 @@ describe('sendFinalReport', () => {
     // Act
     const result = await sendFinalReport(incidentId, deps);
     // Assess
-    expect(result).toEqual({ notices: 0, sent: 0, failed: 0, uncertain: 0 });
+    expect(result).toEqual({ notices: 0, intended: 0, sent: 0, suppressed: 0, failed: 0, uncertain: 0, unfinished: 0, reconciled: true });
     expect(email.templated[0]!.data).toMatchObject({ deliveryLines: [], noticeLines: [] });
   });
 
