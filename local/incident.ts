@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, renameSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -7,6 +9,7 @@ import { DeliveriesLedger } from '../functions/adapters/deliveries-ledger.js';
 import { SnsMessaging } from '../functions/adapters/messaging.js';
 import { incidentStores } from '../functions/adapters/stores.js';
 import { StepFunctionsCallbacks } from '../functions/adapters/workflow.js';
+import { deliveryCategories, NoticeReconciler, reconciliationCsv, type NoticeReconciliation } from '../functions/domain/delivery.js';
 import { incidentIdSchema } from '../functions/domain/incident.js';
 import { systemClock } from '../functions/shared/clock.js';
 import { parseConfig } from '../functions/shared/config.js';
@@ -19,7 +22,9 @@ import { applyEditFlags, parseEditFlags, parseFactsFlags, UsageError } from './f
  * `npm run incident -- note | close | show | deliveries | facts | edit INCIDENT_ID ...`, as OPERATOR
  * (env, default $USER). Notes go into the next update; a closed incident gets its final report at
  * the next update time; `deliveries` prints each notice's totals per channel and the ids of the
- * customers whose delivery is UNCERTAIN, to reconcile with the provider's records. `edit` saves a new
+ * customers whose delivery is UNCERTAIN, to reconcile with the provider's records; with a notice, its
+ * reconciliation per channel (intended = sent + suppressed + failed + uncertain + unfinished, exit 1
+ * when it does not hold) and with --csv one row per intended recipient and channel. `edit` saves a new
  * version of the team's facts for the notices (one locale by flags, or whole locales from a JSON
  * file), refused when someone saved since it read them; a notice waiting for approval is then
  * redrafted and approvers asked again. `facts` prints a version as JSON. Against the twin by default;
@@ -27,12 +32,15 @@ import { applyEditFlags, parseEditFlags, parseFactsFlags, UsageError } from './f
  */
 const [command, rawId, ...rest] = process.argv.slice(2);
 const usage = [
-  'usage: npm run incident -- note INCIDENT_ID "text" | close INCIDENT_ID | show INCIDENT_ID | deliveries INCIDENT_ID',
+  'usage: npm run incident -- note INCIDENT_ID "text" | close INCIDENT_ID | show INCIDENT_ID | deliveries INCIDENT_ID [NOTICE_ID [--csv FILE]]',
   '         | facts INCIDENT_ID [--version N]',
   '         | edit INCIDENT_ID --locale LOCALE [--what TEXT] [--cause TEXT] [--measure TEXT]... [--advice TEXT]... [--remedy TEXT]...',
   '                                            [--clear what|cause|measures|advice|remedies]...',
   '         | edit INCIDENT_ID --file FACTS.json      (a JSON object { "<locale>": { whatHappened, cause, measures, advice, remedies } })',
   'A list flag given at all replaces that whole list; locales not named keep their facts.',
+  'deliveries with a notice: per channel, intended = sent + suppressed + failed + uncertain + unfinished (retryable or no answer yet);',
+  '  --csv FILE writes one row per intended recipient and channel: customer_id, channel, category, status, reason,',
+  '  provider_message_id, attempt, at. Customer ids only: names, addresses and numbers stay in the customers table.',
 ].join('\n');
 
 function fail(message: string, code = 2): never {
@@ -61,6 +69,29 @@ try {
   } else if (command === 'show') {
     const incident = await stores.incidents.getIncident(incidentId);
     console.log(JSON.stringify({ ...incident, timeline: await stores.incidents.listTimeline(incidentId) }, null, 2));
+  } else if (command === 'deliveries' && rest.length > 0) {
+    const [noticeId, flag, file, ...extra] = rest;
+    if ((flag !== undefined && (flag !== '--csv' || !file)) || extra.length > 0) fail(`deliveries takes a notice id and optionally --csv FILE, not: ${rest.slice(1).join(' ')}`);
+    const notices = await stores.notices.listNotices(incidentId);
+    const notice = notices.find((n) => n.noticeId === noticeId);
+    if (!notice) fail(`${incidentId} has no notice ${JSON.stringify(noticeId)}; it has: ${notices.map((n) => n.noticeId).join(', ') || 'none'}`, 1);
+    const ledger = new DeliveriesLedger(doc, process.env.DELIVERIES_TABLE ?? 'breach-notice-deliveries', systemClock, 1);
+    const reconciler = new NoticeReconciler();
+    const calls = ledger.recipientOutcomes(notice);
+    if (file) {
+      // Written aside and renamed when whole: a failed read never leaves a CSV that looks complete.
+      await pipeline(Readable.from(reconciliationCsv(calls, reconciler)), createWriteStream(`${file}.partial`));
+      renameSync(`${file}.partial`, file);
+    } else {
+      for await (const call of calls) reconciler.add(call);
+    }
+    const result = reconciler.result();
+    printReconciliation(notice.noticeId, result, (await stores.incidents.getIncident(incidentId)).audienceChunks ?? 0);
+    if (file) console.log(`CSV: ${file} (${Object.values(result.channels).reduce((n, f) => n + f.intended, 0)} rows and a header; customer ids only)`);
+    if (result.problems.length > 0) {
+      console.error(`THE FIGURES OF ${notice.noticeId} DO NOT RECONCILE:\n${result.problems.map((p) => `  ${p}`).join('\n')}`);
+      process.exitCode = 1;
+    }
   } else if (command === 'deliveries') {
     const ledger = new DeliveriesLedger(doc, process.env.DELIVERIES_TABLE ?? 'breach-notice-deliveries', systemClock, 1);
     const list = (await stores.notices.listNotices(incidentId)).sort((a, b) => a.sequence - b.sequence);
@@ -115,4 +146,14 @@ try {
   if (error instanceof UsageError) fail(error.message);
   if (error instanceof FactsVersionConflictError || error instanceof IncidentNotFoundError) fail(error.message, 1);
   throw error;
+}
+
+/** The reconciliation table of one notice, a row per channel. */
+function printReconciliation(noticeId: string, result: NoticeReconciliation, audienceChunks: number): void {
+  const columns = ['intended', ...deliveryCategories] as const;
+  const unplanned = audienceChunks - result.plannedChunks;
+  console.log(`${incidentId} ${noticeId}: ${result.plannedChunks} of ${audienceChunks} audience chunks planned${unplanned > 0 ? ' (customers of the others are not counted as intended yet)' : ''}`);
+  console.log(['channel'.padEnd(12), ...columns.map((c) => c.padStart(11))].join(''));
+  for (const [channel, figures] of Object.entries(result.channels)) console.log([channel.padEnd(12), ...columns.map((c) => String(figures[c]).padStart(11))].join(''));
+  if (result.problems.length === 0) console.log('intended = sent + suppressed + failed + uncertain + unfinished on every channel; settled provider calls agree with their recipients');
 }

@@ -1,5 +1,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { deliveryCategories, NoticeReconciler, reconcile, reconciliationCsv, type NoticeRef } from '../../functions/domain/delivery.js';
 import { factsFor, factsGaps, noticeFactsSchema, type FactsVersion, type NoticeFacts } from '../../functions/domain/facts.js';
 import type { Locale } from '../../functions/domain/locales.js';
 import type { ApprovalStorePort, DeliveryLedgerPort, FactsStorePort, IncidentStorePort, NoticeStorePort } from '../../functions/domain/ports.js';
@@ -14,7 +17,7 @@ export interface ConsoleDeps {
   incidents: Pick<IncidentStorePort, 'getIncident' | 'listTimeline'>;
   notices: Pick<NoticeStorePort, 'listNotices'>;
   approvals: Pick<ApprovalStorePort, 'listApprovalRequests'>;
-  ledger: Pick<DeliveryLedgerPort, 'noticeTotals'>;
+  ledger: Pick<DeliveryLedgerPort, 'recipientOutcomes'>;
   facts: Pick<FactsStorePort, 'listFacts'>;
   /** The locales notices are written in: one facts form each. */
   locales: readonly Locale[];
@@ -31,7 +34,7 @@ const STYLE = `body{font-family:system-ui,sans-serif;margin:1.5rem 2rem;color:#2
 .state.visited rect{fill:#d1e7dd;stroke:#198754}.state.failed rect{fill:#f8d7da;stroke:#dc3545}.state.current rect{fill:#cfe2ff;stroke:#0a58ca;stroke-width:3}
 .edge{fill:none;stroke:#888;stroke-width:1.2}.edge.catch{stroke:#dc3545;stroke-dasharray:4 3;opacity:.5}marker path{fill:#888}.cols{display:flex;gap:2rem;flex-wrap:wrap}
 form.facts{border:1px solid #ddd;padding:.5rem 1rem;margin:0 0 1rem;max-width:44rem}form.facts label{display:block;margin:.4rem 0;font-size:.9rem}
-form.facts textarea{display:block;width:100%;font:inherit}.notice{background:#d1e7dd;padding:.4rem .7rem}.gaps{color:#b02a37}`;
+form.facts textarea{display:block;width:100%;font:inherit}.notice{background:#d1e7dd;padding:.4rem .7rem}.gaps{color:#b02a37}td.n{text-align:right}`;
 
 // Forms post only to this console; nothing may frame it (a framed form is a click away from a save).
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -60,6 +63,7 @@ function refuse(res: ServerResponse, status: number, message: string, back?: str
 const currentState = (e: Execution) => (e.status === 'RUNNING' ? e.events.filter((ev) => ev.type === 'StateEntered').at(-1)?.stateName : undefined);
 const time = (d?: Date | number | string) => (d === undefined ? '' : new Date(d).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z'));
 const incidentPath = (name: string) => `/incidents/${encodeURIComponent(name)}`;
+const csvPath = (ref: NoticeRef) => `${incidentPath(ref.incidentId)}/notices/${encodeURIComponent(ref.noticeId)}/deliveries.csv`;
 
 function cookieValue(req: IncomingMessage, name: string): string | undefined {
   for (const part of String(req.headers.cookie ?? '').split(';')) {
@@ -136,9 +140,9 @@ function factsForm(name: string, locale: Locale, facts: NoticeFacts, expectedVer
 /**
  * The operator console of the local twin, like the Step Functions console but for incidents: the
  * incidents with their executions, and per incident its state graph, history, pending approvals,
- * delivery counts, timeline and the team's facts for the notices. Read-only but for saving facts,
- * which needs this console's own secret (cookie and form field) from a loopback same-origin page;
- * ids and counts, no customer data.
+ * each notice's deliveries reconciled per channel (with a CSV download), timeline and the team's
+ * facts for the notices. Read-only but for saving facts, which needs this console's own secret
+ * (cookie and form field) from a loopback same-origin page; ids and counts, no customer data.
  */
 export function operatorConsole(deps: ConsoleDeps) {
   // One per console process: a page of this console is the only way to learn it.
@@ -193,10 +197,17 @@ export function operatorConsole(deps: ConsoleDeps) {
     const approvals = incident ? await deps.approvals.listApprovalRequests(e.name) : [];
     const notices = incident ? await deps.notices.listNotices(e.name) : [];
     const deliveryRows: string[] = [];
+    const unreconciled: string[] = [];
     for (const n of notices.sort((a, b) => a.sequence - b.sequence)) {
-      for (const [channel, t] of Object.entries(await deps.ledger.noticeTotals(n))) {
-        deliveryRows.push(`<tr><td>${escapeHtml(n.noticeId)}</td><td>${channel}</td><td>${t.sent}</td><td>${t.failed}</td><td>${t.retryable}</td><td>${t.uncertain}</td><td>${t.calls}</td></tr>`);
-      }
+      const { channels, plannedChunks, problems } = await reconcile(deps.ledger.recipientOutcomes(n));
+      const rows = Object.entries(channels);
+      const planned = `${plannedChunks} of ${incident?.audienceChunks ?? 0} chunks planned`;
+      const head = `<td rowspan="${Math.max(rows.length, 1)}">${escapeHtml(n.noticeId)}<br><a href="${escapeHtml(csvPath(n))}" download>CSV</a> · ${planned}</td>`;
+      if (rows.length === 0) deliveryRows.push(`<tr>${head}<td colspan="7">nothing planned yet</td></tr>`);
+      rows.forEach(([channel, f], i) =>
+        deliveryRows.push(`<tr>${i === 0 ? head : ''}<td>${escapeHtml(channel)}</td><td class="n">${f.intended}</td>${deliveryCategories.map((c) => `<td class="n">${f[c]}</td>`).join('')}</tr>`),
+      );
+      for (const problem of problems) unreconciled.push(`${n.noticeId} ${problem}`);
     }
     const pending = approvals
       .filter((a) => a.status === 'PENDING')
@@ -217,7 +228,10 @@ export function operatorConsole(deps: ConsoleDeps) {
         `<div class="cols"><div><h2>Graph</h2>${graph}</div><div>` +
         `<h2>Pending approvals</h2><table><tr><th>Notice</th><th>Tier</th><th>Expires</th></tr>${pending.join('') || '<tr><td colspan="3">none</td></tr>'}</table>` +
         (incident ? await factsSection(e.name, query) : '') +
-        `<h2>Deliveries</h2><table><tr><th>Notice</th><th>Channel</th><th>Sent</th><th>Failed</th><th>Retryable</th><th>Uncertain</th><th>Provider calls</th></tr>${deliveryRows.join('') || '<tr><td colspan="7">none yet</td></tr>'}</table>` +
+        `<h2>Deliveries</h2>` +
+        (unreconciled.length > 0 ? `<p class="gaps">The figures do not reconcile: ${unreconciled.map(escapeHtml).join('; ')}</p>` : '') +
+        `<table><tr><th>Notice</th><th>Channel</th><th>Intended</th><th>Sent</th><th>Suppressed</th><th>Failed</th><th>Uncertain</th><th>Unfinished</th></tr>${deliveryRows.join('') || '<tr><td colspan="8">none yet</td></tr>'}</table>` +
+        `<p>Per channel, intended = sent + suppressed + failed + uncertain + unfinished (retryable or no answer yet). The CSV has one row per intended recipient and channel, by customer id only.</p>` +
         `<h2>Timeline</h2><table><tr><th>At</th><th>Action</th><th>By</th></tr>${timeline.join('')}</table>` +
         `<h2>Execution history</h2><table><tr><th>#</th><th>Time</th><th>Type</th><th>State</th><th>Error</th></tr>${history.join('')}</table></div></div>`,
       { cookie: csrfCookie },
@@ -250,14 +264,27 @@ export function operatorConsole(deps: ConsoleDeps) {
     }
   };
 
+  /** One notice's reconciliation as CSV, streamed from the ledger: ids only, any audience size. */
+  const deliveriesCsv = async (res: ServerResponse, ref: NoticeRef) => {
+    res.writeHead(200, {
+      'content-type': 'text/csv; charset=utf-8; header=present',
+      'content-disposition': `attachment; filename="${ref.incidentId}-${ref.noticeId}-deliveries.csv"`,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    });
+    // A failed read cuts the response short, so the browser reports the download failed instead of keeping part of it.
+    await pipeline(Readable.from(reconciliationCsv(deps.ledger.recipientOutcomes(ref), new NoticeReconciler())), res);
+  };
+
   /** Handles console routes; returns false for anything else so the edge can answer it. */
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const [path = '/', search = ''] = (req.url ?? '/').split('?');
-    const incidentRoute = /^\/incidents\/([^/]+)(\/facts)?$/.exec(path);
+    const incidentRoute = /^\/incidents\/([^/]+)(?:(\/facts)|\/notices\/([^/]+)\/deliveries\.csv)?$/.exec(path);
     const isList = req.method === 'GET' && (path === '/' || path === '/index.html');
-    const isPage = req.method === 'GET' && !!incidentRoute && !incidentRoute[2];
+    const isPage = req.method === 'GET' && !!incidentRoute && !incidentRoute[2] && !incidentRoute[3];
     const isSave = req.method === 'POST' && !!incidentRoute?.[2];
-    if (!isList && !isPage && !isSave) return false;
+    const isCsv = req.method === 'GET' && !!incidentRoute?.[3];
+    if (!isList && !isPage && !isSave && !isCsv) return false;
     // Pages carry the form secret: a rebound DNS name must not read them either.
     if (!LOOPBACK_HOST.test(String(req.headers.host ?? ''))) return refuse(res, 403, 'The console answers on its loopback address only.'), true;
     if (isList) return await list(res), true;
@@ -267,7 +294,13 @@ export function operatorConsole(deps: ConsoleDeps) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`No incident ${name}`);
       return true;
     }
-    if (isSave) await saveFacts(req, res, name);
+    if (isCsv) {
+      // Only a notice the incident has: its id goes into a header.
+      const noticeId = decodeURIComponent(incidentRoute![3]!);
+      const notice = (await deps.notices.listNotices(name)).find((n) => n.noticeId === noticeId);
+      if (!notice) res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`No notice ${noticeId} in ${name}`);
+      else await deliveriesCsv(res, notice);
+    } else if (isSave) await saveFacts(req, res, name);
     else await detail(res, execution, new URLSearchParams(search));
     return true;
   };
