@@ -21,8 +21,9 @@ export interface StackSpec {
 }
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-/** Outside the repository, thrown away with node_modules. */
+/** Ignored by git and thrown away with node_modules. */
 const SPEC_CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'breach-notice');
+/** Specs kept, newest first: every test file's own settings add one. */
 const KEEP = 20;
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
