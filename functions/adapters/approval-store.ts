@@ -169,8 +169,8 @@ export class ApprovalStore implements ApprovalStorePort {
   }
 
   /**
-   * Writes a decision and its callback marker in one transaction, so a decision can never exist
-   * without the sweeper being able to find it. The decider holds the callback lease it just wrote.
+   * Writes a decision (or an edit's take-back) and its callback marker in one transaction, so it can
+   * never exist without the sweeper being able to find it. A decider holds the callback lease it just wrote.
    * With `wording`, the same transaction checks that the notice still has the wording the request
    * showed: a decision binds to that exact version, never to a redraft made since ('stale').
    */
@@ -217,30 +217,15 @@ export class ApprovalStore implements ApprovalStorePort {
    * when a decision, an escalation or its expiry got there first.
    */
   async supersedeForEdit(incidentId: string, requestId: string, factsVersion: number): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.table,
-                Key: keys.approval(incidentId, requestId),
-                UpdateExpression: 'SET #status = :edited, decidedAt = :now, editedToFactsVersion = :version',
-                // An expired request's task no longer waits: telling it would only page a false alarm.
-                ConditionExpression: '#status = :pending AND expiresAtMs > :nowMs',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':edited': 'EDITED', ':pending': 'PENDING', ':now': this.clock.now().toISOString(), ':nowMs': this.clock.now().getTime(), ':version': factsVersion },
-              },
-            },
-            { Put: { TableName: this.table, Item: { ...keys.callbackMarker(incidentId, requestId), type: 'callback-marker', incidentId, requestId } } },
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
-      throw error;
-    }
+    const now = this.clock.now();
+    const outcome = await this.decide(incidentId, requestId, {
+      UpdateExpression: 'SET #status = :edited, decidedAt = :now, editedToFactsVersion = :version',
+      // An expired request's task no longer waits: telling it would only page a false alarm.
+      ConditionExpression: '#status = :pending AND expiresAtMs > :nowMs',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':edited': 'EDITED', ':pending': 'PENDING', ':now': now.toISOString(), ':nowMs': now.getTime(), ':version': factsVersion },
+    });
+    return outcome === 'decided';
   }
 
   /**
