@@ -34,7 +34,7 @@ const STYLE = `body{font-family:system-ui,sans-serif;margin:1.5rem 2rem;color:#2
 .state.visited rect{fill:#d1e7dd;stroke:#198754}.state.failed rect{fill:#f8d7da;stroke:#dc3545}.state.current rect{fill:#cfe2ff;stroke:#0a58ca;stroke-width:3}
 .edge{fill:none;stroke:#888;stroke-width:1.2}.edge.catch{stroke:#dc3545;stroke-dasharray:4 3;opacity:.5}marker path{fill:#888}.cols{display:flex;gap:2rem;flex-wrap:wrap}
 form.facts{border:1px solid #ddd;padding:.5rem 1rem;margin:0 0 1rem;max-width:44rem}form.facts label{display:block;margin:.4rem 0;font-size:.9rem}
-form.facts textarea{display:block;width:100%;font:inherit}.notice{background:#d1e7dd;padding:.4rem .7rem}.gaps{color:#b02a37}td.n{text-align:right}`;
+form.facts textarea{display:block;width:100%;font:inherit}.notice{background:#d1e7dd;padding:.4rem .7rem}.gaps{color:#b02a37}`;
 
 // Forms post only to this console; nothing may frame it (a framed form is a click away from a save).
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -201,11 +201,11 @@ export function operatorConsole(deps: ConsoleDeps) {
     for (const n of notices.sort((a, b) => a.sequence - b.sequence)) {
       const { channels, plannedChunks, problems } = await reconcile(deps.ledger.recipientOutcomes(n));
       const rows = Object.entries(channels);
-      const planned = `${plannedChunks} of ${incident?.audienceChunks ?? 0} chunks planned`;
-      const head = `<td rowspan="${Math.max(rows.length, 1)}">${escapeHtml(n.noticeId)}<br><a href="${escapeHtml(csvPath(n))}" download>CSV</a> · ${planned}</td>`;
-      if (rows.length === 0) deliveryRows.push(`<tr>${head}<td colspan="7">nothing planned yet</td></tr>`);
+      // The notice's download and how much of its audience is planned, once per notice.
+      const csv = `<td><a href="${escapeHtml(csvPath(n))}" download>CSV</a> (${plannedChunks} of ${incident?.audienceChunks ?? 0} chunks planned)</td>`;
+      if (rows.length === 0) deliveryRows.push(`<tr><td>${escapeHtml(n.noticeId)}</td><td colspan="7">nothing planned yet</td>${csv}</tr>`);
       rows.forEach(([channel, f], i) =>
-        deliveryRows.push(`<tr>${i === 0 ? head : ''}<td>${escapeHtml(channel)}</td><td class="n">${f.intended}</td>${deliveryCategories.map((c) => `<td class="n">${f[c]}</td>`).join('')}</tr>`),
+        deliveryRows.push(`<tr><td>${escapeHtml(n.noticeId)}</td><td>${escapeHtml(channel)}</td><td>${f.intended}</td>${deliveryCategories.map((c) => `<td>${f[c]}</td>`).join('')}${i === 0 ? csv : '<td></td>'}</tr>`),
       );
       for (const problem of problems) unreconciled.push(`${n.noticeId} ${problem}`);
     }
@@ -230,7 +230,7 @@ export function operatorConsole(deps: ConsoleDeps) {
         (incident ? await factsSection(e.name, query) : '') +
         `<h2>Deliveries</h2>` +
         (unreconciled.length > 0 ? `<p class="gaps">The figures do not reconcile: ${unreconciled.map(escapeHtml).join('; ')}</p>` : '') +
-        `<table><tr><th>Notice</th><th>Channel</th><th>Intended</th><th>Sent</th><th>Suppressed</th><th>Failed</th><th>Uncertain</th><th>Unfinished</th></tr>${deliveryRows.join('') || '<tr><td colspan="8">none yet</td></tr>'}</table>` +
+        `<table><tr><th>Notice</th><th>Channel</th><th>Intended</th><th>Sent</th><th>Suppressed</th><th>Failed</th><th>Uncertain</th><th>Unfinished</th><th>Recipients</th></tr>${deliveryRows.join('') || '<tr><td colspan="9">none yet</td></tr>'}</table>` +
         `<p>Per channel, intended = sent + suppressed + failed + uncertain + unfinished (retryable or no answer yet). The CSV has one row per intended recipient and channel, by customer id only.</p>` +
         `<h2>Timeline</h2><table><tr><th>At</th><th>Action</th><th>By</th></tr>${timeline.join('')}</table>` +
         `<h2>Execution history</h2><table><tr><th>#</th><th>Time</th><th>Type</th><th>State</th><th>Error</th></tr>${history.join('')}</table></div></div>`,

@@ -53,12 +53,12 @@ describe('reconciliation on the twin', () => {
     });
     // Assess
     const figures = (channel: string) => {
-      const row = new RegExp(`<td>${channel}</td>((?:<td class="n">\\d+</td>){6})`).exec(page);
+      const row = new RegExp(`<td>${noticeId}</td><td>${channel}</td>((?:<td>\\d+</td>){6})`).exec(page);
       return row ? [...row[1]!.matchAll(/\d+/g)].map(Number) : undefined;
     };
     expect(figures('email')).toEqual([CUSTOMERS, CUSTOMERS, 0, 0, 0, 0]);
     expect(figures('sms')).toEqual([10, 10, 0, 0, 0, 0]);
-    expect(page).toContain(`<a href="/incidents/${incidentId}/notices/${noticeId}/deliveries.csv" download>CSV</a> · 1 of 1 chunks planned`);
+    expect(page).toContain(`<a href="/incidents/${incidentId}/notices/${noticeId}/deliveries.csv" download>CSV</a> (1 of 1 chunks planned)`);
     expect(download.headers.get('content-disposition')).toBe(`attachment; filename="${incidentId}-${noticeId}-deliveries.csv"`);
     const rows = csv.trimEnd().split('\r\n');
     expect(rows[0]).toBe('customer_id,channel,category,status,reason,provider_message_id,attempt,at');

@@ -147,7 +147,7 @@ export const en: LocaleCatalogue = {
     notices: 'Notices and approvals',
     timeline: 'Timeline',
     deliveryLine: (p) =>
-      `${p.noticeId} ${p.channel}: intended ${p.intended}, sent ${p.sent}, suppressed ${p.suppressed}, failed ${p.failed}, uncertain ${p.uncertain}, unfinished ${p.unfinished}`,
+      `${p.noticeId} ${p.channel}: sent ${p.sent}, suppressed ${p.suppressed}, failed ${p.failed}, uncertain ${p.uncertain}, unfinished ${p.unfinished} (intended ${p.intended})`,
     uncertainLine: (p) =>
       `${p.noticeId} ${p.channel}: to reconcile with the provider's records (uncertain): ${p.ids}${p.more > 0 ? ` and ${p.more} more (npm run incident -- deliveries ${p.incidentId} ${p.noticeId} --csv FILE)` : ''}`,
     unreconciled: (p) => `${p.noticeId}: THE DELIVERY FIGURES DO NOT RECONCILE; check the deliveries ledger before relying on them: ${p.problems}`,

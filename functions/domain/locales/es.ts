@@ -158,7 +158,7 @@ export const es: LocaleCatalogue = {
     notices: 'Avisos y aprobaciones',
     timeline: 'Cronología',
     deliveryLine: (p) =>
-      `${p.noticeId} ${p.channel}: previstos ${p.intended}, enviados ${p.sent}, suprimidos ${p.suppressed}, fallidos ${p.failed}, inciertos ${p.uncertain}, sin terminar ${p.unfinished}`,
+      `${p.noticeId} ${p.channel}: enviados ${p.sent}, suprimidos ${p.suppressed}, fallidos ${p.failed}, inciertos ${p.uncertain}, sin terminar ${p.unfinished} (previstos ${p.intended})`,
     uncertainLine: (p) =>
       `${p.noticeId} ${p.channel}: por conciliar con los registros del proveedor (inciertos): ${p.ids}${p.more > 0 ? ` y ${p.more} más (npm run incident -- deliveries ${p.incidentId} ${p.noticeId} --csv ARCHIVO)` : ''}`,
     unreconciled: (p) => `${p.noticeId}: LAS CIFRAS DE ENTREGA NO CUADRAN; revise el registro de entregas antes de fiarse de ellas: ${p.problems}`,

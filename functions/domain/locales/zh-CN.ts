@@ -135,7 +135,7 @@ export const zhCN: LocaleCatalogue = {
     counts: '送达统计',
     notices: '通知与审批',
     timeline: '时间线',
-    deliveryLine: (p) => `${p.noticeId} ${p.channel}：应通知 ${p.intended}，已发送 ${p.sent}，已屏蔽 ${p.suppressed}，失败 ${p.failed}，不确定 ${p.uncertain}，未完成 ${p.unfinished}`,
+    deliveryLine: (p) => `${p.noticeId} ${p.channel}：已发送 ${p.sent}，已屏蔽 ${p.suppressed}，失败 ${p.failed}，不确定 ${p.uncertain}，未完成 ${p.unfinished}（应通知 ${p.intended}）`,
     uncertainLine: (p) =>
       `${p.noticeId} ${p.channel}：需与服务商记录核对（不确定）：${p.ids}${p.more > 0 ? `，另有 ${p.more} 位未列出（npm run incident -- deliveries ${p.incidentId} ${p.noticeId} --csv 文件）` : ''}`,
     unreconciled: (p) => `${p.noticeId}：送达统计对不上，使用前请先核查投递台账：${p.problems}`,

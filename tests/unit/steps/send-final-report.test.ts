@@ -82,10 +82,10 @@ describe('sendFinalReport', () => {
     expect(report!.to).toEqual(['team@example.com', 'ciso@example.com']);
     expect(report!.templateName).toBe('bn-final-report-en');
     expect(report!.data.deliveryLines).toEqual([
-      'first-notice-1 email: intended 8, sent 3, suppressed 1, failed 1, uncertain 0, unfinished 3',
-      'first-notice-1 sms: intended 3, sent 1, suppressed 1, failed 0, uncertain 1, unfinished 0',
+      'first-notice-1 email: sent 3, suppressed 1, failed 1, uncertain 0, unfinished 3 (intended 8)',
+      'first-notice-1 sms: sent 1, suppressed 1, failed 0, uncertain 1, unfinished 0 (intended 3)',
       "first-notice-1 sms: to reconcile with the provider's records (uncertain): c",
-      'update-2 email: intended 3, sent 3, suppressed 0, failed 0, uncertain 0, unfinished 0',
+      'update-2 email: sent 3, suppressed 0, failed 0, uncertain 0, unfinished 0 (intended 3)',
     ]);
     expect(report!.data).toMatchObject({ incidentId, title: 'Public bucket <exports>', html: { incidentId } });
     expect(JSON.stringify((report!.data.html as Record<string, unknown>))).not.toContain('<exports>');
@@ -94,7 +94,7 @@ describe('sendFinalReport', () => {
     expect(w.messaging.published[0]!.message.split('\n').slice(0, 3)).toEqual([
       `Incident ${incidentId} is closed.`,
       'Notices: 2; intended 14: sent 7, suppressed 2, failed 1, uncertain 1, unfinished 3.',
-      'first-notice-1 email: intended 8, sent 3, suppressed 1, failed 1, uncertain 0, unfinished 3',
+      'first-notice-1 email: sent 3, suppressed 1, failed 1, uncertain 0, unfinished 3 (intended 8)',
     ]);
     expect(w.incidents.timeline.map((e) => [e.action, e.detail])).toEqual([
       ['final-report-sent', { notices: 2, intended: 14, sent: 7, suppressed: 2, failed: 1, uncertain: 1, unfinished: 3, reconciled: true }],
@@ -102,8 +102,8 @@ describe('sendFinalReport', () => {
   });
 
   it.each([
-    ['zh-CN', 'first-notice-1 sms：应通知 3，已发送 1，已屏蔽 1，失败 0，不确定 1，未完成 0', 'first-notice-1 sms：需与服务商记录核对（不确定）：c'],
-    ['es', 'first-notice-1 sms: previstos 3, enviados 1, suprimidos 1, fallidos 0, inciertos 1, sin terminar 0', 'first-notice-1 sms: por conciliar con los registros del proveedor (inciertos): c'],
+    ['zh-CN', 'first-notice-1 sms：已发送 1，已屏蔽 1，失败 0，不确定 1，未完成 0（应通知 3）', 'first-notice-1 sms：需与服务商记录核对（不确定）：c'],
+    ['es', 'first-notice-1 sms: enviados 1, suprimidos 1, fallidos 0, inciertos 1, sin terminar 0 (previstos 3)', 'first-notice-1 sms: por conciliar con los registros del proveedor (inciertos): c'],
   ] as const)('the same figures in %s', async (reportLocale, figures, uncertain) => {
     // Prepare
     const w = world();
@@ -151,7 +151,7 @@ describe('sendFinalReport', () => {
     expect(result).toMatchObject({ reconciled: false, intended: 2, sent: 1, unfinished: 1 });
     expect(w.email.templated[0]!.data.deliveryLines).toEqual([
       "first-notice-1: THE DELIVERY FIGURES DO NOT RECONCILE; check the deliveries ledger before relying on them: email c000000#en#0: the call's totals (sent 2, failed 0, retryable 0, uncertain 0) disagree with its recipients' outcomes (sent 1, failed 0, retryable 0, uncertain 0, none 1)",
-      'first-notice-1 email: intended 2, sent 1, suppressed 0, failed 0, uncertain 0, unfinished 1',
+      'first-notice-1 email: sent 1, suppressed 0, failed 0, uncertain 0, unfinished 1 (intended 2)',
     ]);
     expect(w.messaging.published[0]!.message.split('\n')[2]).toBe('THE DELIVERY FIGURES DO NOT RECONCILE: see below.');
     expect(w.incidents.timeline[0]!.detail).toMatchObject({ reconciled: false });
