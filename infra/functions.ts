@@ -117,6 +117,21 @@ export const FUNCTIONS = {
       stateMachine: 'decide',
     },
   },
+  'operator-api': {
+    environment: ['LOCALES', 'INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN'],
+    // The facts edit (functions/steps/edit-facts.ts): the incident's items, the callback marker an edit
+    // leaves for the sweeper, the callback to the waiting task and the page when it is lost.
+    grants: {
+      tables: {
+        incidents: [
+          { prefixes: [INCIDENT_PREFIX], actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
+          { prefixes: [CALLBACK_PREFIX], actions: ['PutItem', 'DeleteItem'] },
+        ],
+      },
+      publishToResponseTeam: true,
+      stateMachine: 'decide',
+    },
+  },
   'redeliver-decisions': {
     environment: ['INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN'],
     grants: {

@@ -59,5 +59,10 @@ export function acknowledgeFindings(
     "The send states' Distributed Map describes and stops its own child executions, whose names it chooses: executions of this state machine only.");
   ack(parts.approvals, nag('APIG4'),
     'Approvers are outside any identity pool and reach the page from an email. The capability is the random 256-bit link id (only its hash is stored), bound to one approver, expiring, single-decision; GET changes nothing.');
+  const apiId = logicalIdOf(parts.approvals.api);
+  for (const method of ['GET', 'PUT']) {
+    ack(parts.approvals.operatorInvokePolicy, nag(`IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiId}>/*/${method}/operator/incidents/*/facts]`),
+      'execute-api:Invoke on one operator route of this API: the first * is the stage (the API has only $default), the second the incident id in the path, which an execute-api ARN can only match with a wildcard.');
+  }
   ack(parts.alarmIntake.deadLetterQueue, nag('SQS3'), 'This queue is the dead-letter queue of the alarm rules and the intake; a message here pages the response team.');
 }

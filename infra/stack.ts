@@ -60,10 +60,12 @@ export class BreachNoticeStack extends Stack {
     };
 
     const approvalPage = describedFunction(this, 'ApprovalPage', 'approval-page', resources.environment);
-    const approvals = new ApprovalApi(this, 'Approvals', { handler: approvalPage });
+    const operatorApi = describedFunction(this, 'OperatorApi', 'operator-api', resources.environment);
+    const approvals = new ApprovalApi(this, 'Approvals', { handler: approvalPage, operatorHandler: operatorApi });
     const workflow = new IncidentWorkflow(this, 'Workflow', resources);
     const withMachine = { ...resources, stateMachine: workflow.stateMachine };
     grantDescribed(approvalPage, 'approval-page', withMachine);
+    grantDescribed(operatorApi, 'operator-api', withMachine);
     new DecisionSweeper(this, 'DecisionSweeper', withMachine);
 
     const intake = describedFunction(this, 'Intake', 'intake', resources.environment);
@@ -73,6 +75,10 @@ export class BreachNoticeStack extends Stack {
     acknowledgeFindings(this, { workflow, approvals, alarmIntake, customersTable: data.tables.customers, templatePrefix: config.templatePrefix });
 
     new CfnOutput(this, 'ApprovalBaseUrl', { value: names.approvalBaseUrl });
+    new CfnOutput(this, 'OperatorInvokePolicyArn', {
+      value: approvals.operatorInvokePolicy.managedPolicyArn,
+      description: 'Attach to the response team: execute-api:Invoke on the operator API (<ApprovalBaseUrl>/operator/incidents/{id}/facts)',
+    });
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'ResponseTeamTopicArn', { value: channels.responseTeamTopic.topicArn, description: 'Subscribe the response team here' });
     new CfnOutput(this, 'PublicChannelsTopicArn', { value: channels.publicChannelsTopic.topicArn });

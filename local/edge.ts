@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { EventPattern } from '../infra/alarm-patterns.js';
 import { matchesPattern } from './event-patterns.js';
+import { loadHandler } from './handlers.js';
 import { forwardToHttpApi, lambdaContext } from './http-api.js';
 import { sfnRequestHandler } from './sfn-api.js';
 import { json, readBody } from './http-util.js';
@@ -65,7 +66,7 @@ function eventsError(res: ServerResponse, type: string, message: string, status 
  * the twin with an endpoint URL alone: Step Functions and EventBridge (JSON with X-Amz-Target),
  * DynamoDB (forwarded to DynamoDB Local), SES v2 (REST, forwarded to aws-ses-v2-local), SNS
  * (awsQuery), plus LocalStack-style retrospection under /_aws (filtered and paged: ses-mailbox.ts,
- * sns-recorder.ts) and the approval pages.
+ * sns-recorder.ts), the approval pages and the operator API (its IAM authorizer as http-api.ts stands in for it).
  */
 export function createEdge(targets: EdgeTargets): Server {
   const sfn = sfnRequestHandler(targets.workflow);
@@ -142,6 +143,8 @@ export function createEdge(targets: EdgeTargets): Server {
         if (url.startsWith('/_aws/sns')) return void (await targets.sns.handle(req, res));
         if (url === '/_twin/requests' && req.method === 'GET') return json(res, targets.requests);
         if (url.startsWith('/approvals/')) return void (await forwardToHttpApi(targets.approvalPage, req, res));
+        // The same module the system loaded (the module cache holds one instance), with the environment it set.
+        if (url.startsWith('/operator/')) return void (await forwardToHttpApi(await loadHandler('operator-api'), req, res));
         if (req.method === 'POST' && String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
           return void (await targets.sns.handle(req, res));
         }

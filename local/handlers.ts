@@ -20,6 +20,7 @@ const loaders: Record<FunctionName, Loader> = {
   intake: () => import('../functions/handlers/intake.js'),
   'approval-page': () => import('../functions/handlers/approval-page.js'),
   'redeliver-decisions': () => import('../functions/handlers/redeliver-decisions.js'),
+  'operator-api': () => import('../functions/handlers/operator-api.js'),
 };
 
 export async function loadHandler(entry: keyof typeof loaders): Promise<LambdaHandler> {

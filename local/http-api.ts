@@ -12,25 +12,89 @@ export interface HttpRequest {
   sourceIp?: string;
 }
 
-const ROUTE = /^\/approvals\/([^/]+)$/;
+/** A route of the stack's HTTP API (infra/constructs/approval-api.ts), as the twin serves it. */
+export interface HttpApiRoute {
+  /** As API Gateway writes it, `{name}` for a path parameter. */
+  path: string;
+  methods: readonly string[];
+  /** The deployed function's name, for the Lambda context. */
+  functionName: string;
+  authorization: 'NONE' | 'AWS_IAM';
+}
 
-/** The payload-format-2.0 event API Gateway's HTTP API gives the approval function for `request`. */
-export function toHttpApiEvent(request: HttpRequest) {
+/** The routes the stack deploys; tests/infra/twin-http-routes.test.ts holds this list to the synthesized template. */
+export const HTTP_API_ROUTES: readonly HttpApiRoute[] = [
+  { path: '/approvals/{linkId}', methods: ['GET', 'HEAD', 'POST'], functionName: 'breach-notice-approval-page', authorization: 'NONE' },
+  { path: '/operator/incidents/{id}/facts', methods: ['GET', 'PUT'], functionName: 'breach-notice-operator-api', authorization: 'AWS_IAM' },
+];
+
+const LOCAL_ACCOUNT_ID = '000000000000';
+
+/** The route API Gateway would pick for `method` and `rawPath`, with its path parameters; none is API Gateway's 404. */
+export function matchRoute(method: string, rawPath: string): { route: HttpApiRoute; routeKey: string; pathParameters: Record<string, string> } | undefined {
+  for (const route of HTTP_API_ROUTES) {
+    if (!route.methods.includes(method)) continue;
+    const names: string[] = [];
+    const pattern = new RegExp(`^${route.path.replace(/\{(\w+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`);
+    const match = pattern.exec(rawPath);
+    if (!match) continue;
+    const pathParameters = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
+    return { route, routeKey: `${method} ${route.path}`, pathParameters };
+  }
+  return undefined;
+}
+
+/** What API Gateway's IAM authorizer puts in `requestContext.authorizer.iam` (payload format 2.0). */
+export interface IamIdentity {
+  accessKey: string;
+  accountId: string;
+  callerId: string;
+  principalOrgId: null;
+  userArn: string;
+  userId: string;
+  cognitoIdentity: null;
+}
+
+const SIGV4_EXECUTE_API = /^AWS4-HMAC-SHA256 Credential=([A-Za-z0-9+=,.@_-]{1,64})\/\d{8}\/[a-z0-9-]+\/execute-api\/aws4_request, ?SignedHeaders=[a-z0-9;-]+, ?Signature=[0-9a-f]{64}$/;
+const LOOPBACK_IP = /^(127(\.\d{1,3}){3}|::1)$/;
+const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?$/i;
+
+/**
+ * The twin's stand-in for the IAM authorizer. It has no IAM to verify a signature against, so it takes
+ * a request signed in form for execute-api (any SigV4 client: `curl --aws-sigv4`, the SDK's signer),
+ * from loopback to a loopback Host (no DNS-rebinding page), and its access key id names the operator:
+ * `arn:aws:iam::000000000000:user/<access key id>`. Anything else gets API Gateway's 403.
+ */
+export function localIamIdentity(request: Pick<HttpRequest, 'headers' | 'sourceIp'>): IamIdentity | undefined {
+  const headers = Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  if (!LOOPBACK_IP.test(request.sourceIp ?? '127.0.0.1') || !LOOPBACK_HOST.test(headers.host ?? '127.0.0.1')) return undefined;
+  const accessKey = SIGV4_EXECUTE_API.exec(headers.authorization ?? '')?.[1];
+  if (!accessKey) return undefined;
+  return { accessKey, accountId: LOCAL_ACCOUNT_ID, callerId: accessKey, principalOrgId: null, userArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/${accessKey}`, userId: accessKey, cognitoIdentity: null };
+}
+
+/** The payload-format-2.0 event API Gateway's HTTP API gives a route's function for `request`. */
+export function toHttpApiEvent(request: HttpRequest, iam?: IamIdentity) {
   const [rawPath = '/', rawQueryString = ''] = request.path.split('?');
-  const match = ROUTE.exec(rawPath);
   const method = request.method.toUpperCase();
+  const matched = matchRoute(method, rawPath);
   const headers = Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   const now = new Date();
-  const routeKey = match ? `${method} /approvals/{linkId}` : '$default';
+  const routeKey = matched?.routeKey ?? '$default';
+  // Repeated parameters arrive joined by commas, as API Gateway joins them.
+  const query = new Map<string, string[]>();
+  for (const [key, value] of new URLSearchParams(rawQueryString)) query.set(key, [...(query.get(key) ?? []), value]);
   return {
     version: '2.0',
     routeKey,
     rawPath,
     rawQueryString,
     headers,
+    queryStringParameters: query.size ? Object.fromEntries([...query].map(([k, v]) => [k, v.join(',')])) : undefined,
     requestContext: {
-      accountId: '000000000000',
+      accountId: LOCAL_ACCOUNT_ID,
       apiId: 'local',
+      authorizer: iam ? { iam } : undefined,
       domainName: headers.host ?? '127.0.0.1',
       domainPrefix: 'local',
       http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: request.sourceIp ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
@@ -41,7 +105,7 @@ export function toHttpApiEvent(request: HttpRequest) {
       timeEpoch: now.getTime(),
     },
     cookies: headers.cookie ? headers.cookie.split(';').map((c) => c.trim()).filter(Boolean) : undefined,
-    pathParameters: match ? { linkId: decodeURIComponent(match[1]!) } : undefined,
+    pathParameters: matched?.pathParameters,
     body: request.body === undefined ? undefined : Buffer.from(request.body).toString('base64'),
     isBase64Encoded: request.body !== undefined,
   };
@@ -64,11 +128,18 @@ export function lambdaContext(functionName: string): Context {
   };
 }
 
-/** Calls the approval handler as API Gateway would; unknown routes get API Gateway's own 404. */
+const gatewayAnswer = (statusCode: number, message: string): APIGatewayProxyStructuredResultV2 => ({ statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message }) });
+
+/**
+ * Calls `handler`, the function behind the request's route, as API Gateway would: no route is API
+ * Gateway's own 404, an IAM route without a (local) identity its 403, and the function never runs.
+ */
 export async function invokeHttpApi(handler: LambdaHandler, request: HttpRequest): Promise<APIGatewayProxyStructuredResultV2> {
-  const event = toHttpApiEvent(request);
-  if (!event.pathParameters) return { statusCode: 404, headers: { 'content-type': 'application/json' }, body: '{"message":"Not Found"}' };
-  return (await handler(event, lambdaContext('breach-notice-approval-page'))) as APIGatewayProxyStructuredResultV2;
+  const matched = matchRoute(request.method.toUpperCase(), request.path.split('?')[0] ?? '/');
+  if (!matched) return gatewayAnswer(404, 'Not Found');
+  const iam = matched.route.authorization === 'AWS_IAM' ? localIamIdentity(request) : undefined;
+  if (matched.route.authorization === 'AWS_IAM' && !iam) return gatewayAnswer(403, 'Forbidden');
+  return (await handler(toHttpApiEvent(request, iam), lambdaContext(matched.route.functionName))) as APIGatewayProxyStructuredResultV2;
 }
 
 /** Writes a handler's result as API Gateway does: its headers, its cookies as Set-Cookie, no body for HEAD. */
@@ -78,7 +149,7 @@ export function writeHttpApiResult(res: ServerResponse, out: APIGatewayProxyStru
   res.writeHead(out.statusCode ?? 200, headers).end(method === 'HEAD' ? undefined : out.body);
 }
 
-/** Node request -> the approval handler, as API Gateway's HTTP API would invoke it. */
+/** Node request -> `handler` (the function behind its route), as API Gateway's HTTP API would invoke it. */
 export async function forwardToHttpApi(handler: LambdaHandler, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req);
   const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
@@ -86,7 +157,7 @@ export async function forwardToHttpApi(handler: LambdaHandler, req: IncomingMess
   writeHttpApiResult(res, out, req.method ?? 'GET');
 }
 
-/** A small HTTP server in front of the approval handler, as API Gateway is in AWS. */
+/** A small HTTP server in front of one route's handler, as API Gateway is in AWS. */
 export function serveHttpApi(handler: LambdaHandler, port: number, host = '127.0.0.1'): Promise<Server> {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     forwardToHttpApi(handler, req, res).catch(() => {

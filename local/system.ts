@@ -46,6 +46,8 @@ export interface LocalSystem {
   publicChannelsTopicArn: string;
   intake: LambdaHandler;
   approvalPage: LambdaHandler;
+  /** The operator API's function (facts of an incident, IAM-authorized in AWS); the edge serves this same module. */
+  operatorApi: LambdaHandler;
   /** One run of the scheduled sweeper that re-sends decisions whose callback did not land. */
   sweep(): Promise<unknown>;
   stop(): Promise<void>;
@@ -165,6 +167,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   });
   const intake = await loadHandler('intake');
   const approvalPage = await loadHandler('approval-page');
+  const operatorApi = await loadHandler('operator-api');
   const sweeper = await loadHandler('redeliver-decisions');
   const sweep = () =>
     sweeper(
@@ -192,6 +195,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     publicChannelsTopicArn,
     intake,
     approvalPage,
+    operatorApi,
     sweep,
     stop: async () => {
       clearInterval(sweepTimer);

@@ -1,6 +1,8 @@
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -8,6 +10,8 @@ import { Construct } from 'constructs';
 export interface ApprovalApiProps {
   /** The function that renders and decides approval pages. */
   readonly handler: IFunction;
+  /** The function behind the operator API (the response team's facts), reached with IAM credentials only. */
+  readonly operatorHandler: IFunction;
   /**
    * Steady-state requests per second across the API; approvers are few, scanners and attackers are not.
    * @default 10
@@ -17,16 +21,42 @@ export interface ApprovalApiProps {
   readonly burstLimit?: number;
 }
 
-/** The HTTP API approvers reach from their email: GET/HEAD show, POST decides. Access-logged and throttled. */
+/** Path of the operator API's facts resource; `{id}` is the incident id. */
+export const OPERATOR_FACTS_PATH = '/operator/incidents/{id}/facts';
+
+/**
+ * The HTTP API approvers reach from their email (GET/HEAD show, POST decides; the link is the
+ * credential) and the response team's operator API (IAM-authorized). Access-logged and throttled.
+ */
 export class ApprovalApi extends Construct {
   readonly api: HttpApi;
   readonly stage: HttpStage;
+  /** execute-api:Invoke on the operator routes and nothing else: attach it to the response team's role or permission set. */
+  readonly operatorInvokePolicy: ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: ApprovalApiProps) {
     super(scope, id);
-    this.api = new HttpApi(this, 'Api', { description: 'breach-notice approval pages', createDefaultStage: false });
+    this.api = new HttpApi(this, 'Api', { description: 'breach-notice approval pages and operator API', createDefaultStage: false });
     const integration = new HttpLambdaIntegration('ApprovalPage', props.handler);
     this.api.addRoutes({ path: '/approvals/{linkId}', methods: [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST], integration });
+    // Only a SigV4-signed request whose principal may execute-api:Invoke the route reaches the function.
+    const methods = [HttpMethod.GET, HttpMethod.PUT];
+    this.api.addRoutes({
+      path: OPERATOR_FACTS_PATH,
+      methods,
+      integration: new HttpLambdaIntegration('OperatorApi', props.operatorHandler),
+      authorizer: new HttpIamAuthorizer(),
+    });
+    // Written out rather than route.grantInvoke, which would grant every path below /operator/incidents/.
+    this.operatorInvokePolicy = new ManagedPolicy(this, 'OperatorInvokePolicy', {
+      description: 'breach-notice: read and edit the facts of an incident through the operator API',
+      statements: [
+        new PolicyStatement({
+          actions: ['execute-api:Invoke'],
+          resources: methods.map((method) => this.api.arnForExecuteApi(method, OPERATOR_FACTS_PATH.replace('{id}', '*'))),
+        }),
+      ],
+    });
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_YEAR });
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
@@ -35,7 +65,7 @@ export class ApprovalApi extends Construct {
       throttle: { rateLimit: props.rateLimit ?? 10, burstLimit: props.burstLimit ?? 20 },
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
-        // The path carries the link id: log the route key, never the raw path.
+        // The path carries the link id: log the route key, never the raw path. The caller is the IAM identity on operator routes.
         format: AccessLogFormat.custom(
           JSON.stringify({
             requestId: '$context.requestId',
@@ -45,6 +75,7 @@ export class ApprovalApi extends Construct {
             routeKey: '$context.routeKey',
             status: '$context.status',
             userAgent: '$context.identity.userAgent',
+            caller: '$context.identity.userArn',
             responseLatency: '$context.responseLatency',
           }),
         ),
@@ -52,7 +83,7 @@ export class ApprovalApi extends Construct {
     });
   }
 
-  /** Base URL of the approval pages, without a trailing slash. */
+  /** Base URL of the approval pages and the operator API, without a trailing slash. */
   get url(): string {
     return this.api.apiEndpoint;
   }

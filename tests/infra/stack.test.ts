@@ -83,7 +83,7 @@ describe('the stack', () => {
 
   it('runs every function on the newest Node.js runtime, arm64, traced, with its own log retention', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(functions).toHaveLength(Object.keys(WORKFLOW_STEPS).length + 3);
+    expect(functions).toHaveLength(Object.keys(WORKFLOW_STEPS).length + 4);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
       expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
@@ -125,14 +125,14 @@ describe('the stack', () => {
     expect([...actionsOf('WorkflowAssessImpact')].some((a) => a.startsWith('ses:') || a.startsWith('sns:'))).toBe(false);
   });
 
-  it('lets only the approval page and the decision sweeper decide a waiting approval, and no role read execution history (where the task token is)', () => {
+  it('lets only the approval page, the decision sweeper and the operator API (an edit takes an approval back) decide a waiting approval, and no role read execution history (where the task token is)', () => {
     // TaskScheduled events hold the resolved parameters, task token included: reading history plus SendTaskSuccess decides.
     const sensitive = ['states:GetExecutionHistory', 'states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'];
     const granted = allowStatements().flatMap(({ role, actions, resources }) =>
       sensitive.filter((a) => actions.some((pattern) => globMatches(pattern, a))).map((a) => `${role} ${a} ${JSON.stringify(resources)}`),
     );
     const machine = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0]!;
-    const deciders = [roleOfFunction('ApprovalPage'), roleOfFunction('DecisionSweeper')];
+    const deciders = [roleOfFunction('ApprovalPage'), roleOfFunction('DecisionSweeper'), roleOfFunction('OperatorApi')];
     expect(granted.sort()).toEqual(
       deciders.flatMap((role) => ['states:SendTaskFailure', 'states:SendTaskSuccess'].map((a) => `${role} ${a} ${JSON.stringify([{ Ref: machine }])}`)).sort(),
     );
@@ -141,6 +141,7 @@ describe('the stack', () => {
   it.each([
     ['ApprovalPage', { 'LINK#*': ['GetItem', 'UpdateItem'], 'INC#*': ['ConditionCheckItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'], 'CALLBACK#*': ['DeleteItem', 'PutItem'] }],
     ['DecisionSweeper', { 'CALLBACK#*': ['DeleteItem', 'Query'], 'INC#*': ['GetItem', 'PutItem', 'UpdateItem'] }],
+    ['OperatorApi', { 'INC#*': ['GetItem', 'PutItem', 'Query', 'UpdateItem'], 'CALLBACK#*': ['DeleteItem', 'PutItem'] }],
   ])('grants %s only the item actions it uses, on the items it needs (leading-key prefixes), on the incidents table only', (fn, expected) => {
     const role = roleOfFunction(fn);
     const incidents = Object.keys(template.findResources('AWS::DynamoDB::Table')).find((id) => id.includes('Incidents'))!;
@@ -157,6 +158,55 @@ describe('the stack', () => {
       for (const prefix of prefixes) byPrefix[prefix] = [...(byPrefix[prefix] ?? []), ...[st.Action].flat().map((a) => a.replace('dynamodb:', ''))].sort();
     }
     expect(byPrefix).toEqual(expected);
+  });
+
+  it('serves the operator API on GET and PUT /operator/incidents/{id}/facts behind the IAM authorizer; the approval routes stay open', () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => [r.Properties.RouteKey, r.Properties.AuthorizationType]);
+    expect(routes.sort()).toEqual([
+      ['GET /approvals/{linkId}', 'NONE'],
+      ['GET /operator/incidents/{id}/facts', 'AWS_IAM'],
+      ['HEAD /approvals/{linkId}', 'NONE'],
+      ['POST /approvals/{linkId}', 'NONE'],
+      ['PUT /operator/incidents/{id}/facts', 'AWS_IAM'],
+    ]);
+    const operator = Object.keys(template.findResources('AWS::Lambda::Function')).find((id) => id.startsWith('OperatorApi'))!;
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', { IntegrationUri: { 'Fn::GetAtt': [operator, 'Arn'] }, PayloadFormatVersion: '2.0' });
+    const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+    expect(stage!.Properties.AccessLogSettings.Format).toContain('$context.identity.userArn');
+  });
+
+  it('offers the response team one managed policy: execute-api:Invoke on the two operator routes, attached to nobody by the stack', () => {
+    const policies = Object.entries(template.findResources('AWS::IAM::ManagedPolicy')).filter(([id]) => id.startsWith('ApprovalsOperatorInvokePolicy'));
+    expect(policies).toHaveLength(1);
+    const [id, policy] = policies[0]!;
+    expect(policy.Properties.Roles ?? policy.Properties.Users ?? policy.Properties.Groups).toBeUndefined();
+    const api = Object.keys(template.findResources('AWS::ApiGatewayV2::Api'))[0]!;
+    const route = (method: string) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':', { Ref: api }, `/*/${method}/operator/incidents/*/facts`]],
+    });
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: [route('GET'), route('PUT')] }]);
+    expect(template.findOutputs('OperatorInvokePolicyArn').OperatorInvokePolicyArn!.Value).toEqual({ Ref: id });
+  });
+
+  it('grants the operator API its descriptor and nothing else: its table items, the response team topic, deciding on the state machine, its logs, X-Ray and the key', () => {
+    const role = roleOfFunction('OperatorApi');
+    const statements = allowStatements().filter((s) => s.role === role);
+    const actions = [...new Set(statements.flatMap((s) => s.actions))].sort();
+    expect(actions).toEqual([
+      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem',
+      'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*',
+      'logs:CreateLogStream', 'logs:PutLogEvents',
+      'sns:Publish',
+      'states:SendTaskFailure', 'states:SendTaskSuccess',
+      'xray:PutTelemetryRecords', 'xray:PutTraceSegments',
+    ]);
+    const topic = Object.keys(template.findResources('AWS::SNS::Topic')).find((id) => id.includes('ResponseTeam'))!;
+    expect(statements.filter((s) => s.actions.includes('sns:Publish')).map((s) => s.resources)).toEqual([[{ Ref: topic }]]);
+    const key = Object.keys(template.findResources('AWS::KMS::Key'))[0]!;
+    for (const s of statements.filter((st) => st.actions.some((a) => a.startsWith('kms:')))) expect(s.resources, JSON.stringify(s.actions)).toEqual([{ 'Fn::GetAtt': [key, 'Arn'] }]);
+    // Nothing to fence off with a Deny either: it sends no SMS.
+    const own = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === role));
+    expect(own.flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]).filter((st) => st.Effect !== 'Allow')).toEqual([]);
   });
 
   it('runs the decision sweeper every minute', () => {

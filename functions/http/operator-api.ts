@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { factsGaps, noticeFactsSchema, type FactsVersion } from '../domain/facts.js';
+import { incidentIdSchema } from '../domain/incident.js';
+import type { FactsStorePort } from '../domain/ports.js';
+import { FactsVersionConflictError, IncidentNotFoundError } from '../shared/errors.js';
+import { editFacts, type EditDeps } from '../steps/edit-facts.js';
+
+/**
+ * The largest body accepted. The facts schema bounds what is saved; this bounds what is read before
+ * it is parsed. The largest valid body (every field at its limit in every supported locale, every
+ * non-ASCII character escaped as \uXXXX, as Python's json.dumps does by default) is under 330 KB.
+ */
+export const MAX_BODY_BYTES = 512 * 1024;
+
+export interface OperatorApiDeps extends EditDeps {
+  facts: EditDeps['facts'] & Pick<FactsStorePort, 'getFacts'>;
+}
+
+/** What the handler takes from API Gateway's event: nothing else reaches the logic. */
+export interface OperatorRequest {
+  method: string;
+  /** The `{id}` path parameter. */
+  incidentId: string;
+  /** The `version` query parameter of a GET. */
+  version?: string;
+  /** The body as text (already base64-decoded). */
+  body?: string;
+  /** The IAM identity API Gateway authenticated (`authorizer.iam.userArn`); absent means unauthenticated. */
+  caller?: string;
+}
+
+export interface OperatorResponse {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+const versionParam = z.string().regex(/^[1-9]\d{0,8}$/, 'expected a version number 1, 2, 3 ...').transform(Number);
+
+/** Strict: a misspelt field ("measure") is refused, not silently dropped. */
+function putBodySchema(locales: EditDeps['locales']) {
+  return z
+    .object({
+      expectedVersion: z.number().int().min(0).max(999_999_999),
+      locales: z
+        .partialRecord(z.enum(locales as readonly [string, ...string[]]), noticeFactsSchema.strict())
+        .refine((given) => Object.keys(given).length > 0, `name at least one of the locales notices are written in (${locales.join(', ')})`),
+    })
+    .strict();
+}
+
+const answer = (status: number, body: Record<string, unknown>): OperatorResponse => ({ status, body });
+const notFound = (incidentId: string) => answer(404, { message: `No incident ${incidentId}` });
+
+/** The latest version of the facts (version 0, empty, when nothing is written yet), or `version`. */
+async function getFacts(request: OperatorRequest, deps: OperatorApiDeps): Promise<OperatorResponse> {
+  const version = request.version === undefined ? undefined : versionParam.safeParse(request.version);
+  if (version && !version.success) return answer(400, { message: 'Bad version parameter', issues: version.error.issues });
+  await deps.incidents.getIncident(request.incidentId);
+  const found: FactsVersion | undefined = version
+    ? await deps.facts.getFacts(request.incidentId, version.data)
+    : ((await deps.facts.latestFacts(request.incidentId)) ?? { incidentId: request.incidentId, version: 0, author: '', at: '', locales: {} });
+  if (!found) return answer(404, { message: `Incident ${request.incidentId} has no facts version ${version?.data}` });
+  return answer(200, { ...found, gaps: factsGaps(found, deps.locales) });
+}
+
+/** A new version of the facts by the caller, on top of `expectedVersion`: editFacts decides the rest. */
+async function putFacts(request: OperatorRequest, caller: string, deps: OperatorApiDeps): Promise<OperatorResponse> {
+  const text = request.body ?? '';
+  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) return answer(413, { message: `The body is larger than ${MAX_BODY_BYTES / 1024} KiB` });
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return answer(400, { message: 'The body is not JSON' });
+  }
+  const parsed = putBodySchema(deps.locales).safeParse(json);
+  if (!parsed.success) return answer(400, { message: 'Nothing saved: the body does not match { expectedVersion, locales }', issues: parsed.error.issues });
+  try {
+    const result = await editFacts({ incidentId: request.incidentId, author: caller, locales: parsed.data.locales, expectedVersion: parsed.data.expectedVersion }, deps);
+    return answer(200, { ...result });
+  } catch (error) {
+    if (error instanceof FactsVersionConflictError) return answer(409, { message: `Nothing saved: ${error.message}` });
+    throw error;
+  }
+}
+
+/**
+ * GET and PUT /operator/incidents/{id}/facts. In AWS, API Gateway's IAM authorizer has checked the
+ * caller's signature and its execute-api:Invoke permission before this runs; without an identity
+ * nothing is read or written (403), so a route deployed without the authorizer fails closed.
+ */
+export async function operatorRequest(request: OperatorRequest, deps: OperatorApiDeps): Promise<OperatorResponse> {
+  if (!request.caller) return answer(403, { message: 'No caller identity: the operator API needs IAM authorization' });
+  if (!incidentIdSchema.safeParse(request.incidentId).success) return notFound(request.incidentId);
+  try {
+    if (request.method === 'GET') return await getFacts(request, deps);
+    if (request.method === 'PUT') return await putFacts(request, request.caller, deps);
+    return answer(405, { message: `${request.method} is not allowed here: GET or PUT` });
+  } catch (error) {
+    if (error instanceof IncidentNotFoundError) return notFound(request.incidentId);
+    throw error;
+  }
+}
