@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { supportedLocales, type Locale } from './locales.js';
 
-const line = z.string().trim().min(1).max(600);
+const text = z.string().trim().min(1);
+const line = text.max(600);
 
 /**
  * What the response team writes about the incident in one language: the facts no alarm knows. The
@@ -9,9 +10,9 @@ const line = z.string().trim().min(1).max(600);
  */
 export const noticeFactsSchema = z.object({
   /** The team's own account of what happened, after the drafted sentence (when, what, how many). */
-  whatHappened: line.max(2000).optional(),
+  whatHappened: text.max(2000).optional(),
   /** The cause, once known. */
-  cause: line.max(2000).optional(),
+  cause: text.max(2000).optional(),
   /** What the company has done: closed the bucket, rotated keys, reset passwords. */
   measures: z.array(line).max(20).default([]),
   /** Steps for customers beyond the advice the data categories bring. */

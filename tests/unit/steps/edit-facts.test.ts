@@ -132,3 +132,12 @@ describe('editFacts', () => {
     expect((await approvals.getApprovalRequest(incidentId, 'req-first-notice-1'))?.status).toBe('PENDING');
   });
 });
+
+describe('facts limits', () => {
+  it('an account of what happened or a cause may run to 2,000 characters; a list line to 600', async () => {
+    const { noticeFactsSchema } = await import('../../../functions/domain/facts.js');
+    expect(noticeFactsSchema.safeParse({ whatHappened: 'a'.repeat(2000), cause: 'b'.repeat(2000) }).success).toBe(true);
+    expect(noticeFactsSchema.safeParse({ cause: 'b'.repeat(2001) }).success).toBe(false);
+    expect(noticeFactsSchema.safeParse({ measures: ['m'.repeat(601)] }).success).toBe(false);
+  });
+});
