@@ -11,6 +11,9 @@ import type { RequestCounts } from './request-counts.js';
 import type { SnsRecorder } from './sns-recorder.js';
 import type { LambdaHandler, LocalWorkflow } from './workflow-engine.js';
 
+/** What a client on this machine sends as Host; anything else is a rebound DNS name. */
+const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?$/i;
+
 export interface EdgeTargets {
   workflow: LocalWorkflow;
   sns: SnsRecorder;
@@ -122,6 +125,12 @@ export function createEdge(targets: EdgeTargets): Server {
   return createServer((req, res) => {
     void (async () => {
       try {
+        // Loopback names only: a page whose DNS name was rebound to 127.0.0.1 must not reach the
+        // twin's DynamoDB or Step Functions through the browser (the console checks the same).
+        if (!LOOPBACK_HOST.test(String(req.headers.host ?? ''))) {
+          res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'The twin answers on its loopback address only.' }));
+          return;
+        }
         if (targets.extra && (await targets.extra(req, res))) return;
         const target = String(req.headers['x-amz-target'] ?? '');
         const url = req.url ?? '/';

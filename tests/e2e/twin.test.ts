@@ -159,6 +159,25 @@ describe('the local twin, driven through its AWS endpoint', () => {
     await expect(sns.send(new PublishCommand({ PhoneNumber: 'not-a-number', Message: 'x' }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
   });
 
+  it('a request naming another host (a rebound DNS name) is refused on every route; loopback names are served', async () => {
+    const { request } = await import('node:http');
+    const status = (host: string, target: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(edge, { method: 'POST', headers: { host, 'x-amz-target': target, 'content-type': 'application/x-amz-json-1.0' } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end('{}');
+      });
+    const port = new URL(edge).port;
+    for (const target of ['DynamoDB_20120810.ListTables', 'AWSStepFunctions.ListStateMachines']) {
+      expect(await status(`rebound.attacker.example:${port}`, target), target).toBe(403);
+      expect(await status(`127.0.0.1:${port}`, target), target).not.toBe(403); // reaches the service (which may refuse an unsigned request)
+      expect(await status(`localhost:${port}`, target), target).not.toBe(403);
+    }
+  });
+
   it('a malformed event and an unmatched event start nothing, and the twin keeps answering', async () => {
     const before = (await executions()).length;
     const broken = guardDutyFinding({ bucket: 'customer-data' });
