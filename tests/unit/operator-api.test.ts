@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { noticeFactsSchema, type NoticeFacts } from '../../functions/domain/facts.js';
 import { supportedLocales } from '../../functions/domain/locales.js';
 import { MAX_BODY_BYTES, operatorRequest, type OperatorApiDeps, type OperatorRequest } from '../../functions/http/operator-api.js';
-import { FakeApprovals, FakeClock, FakeFacts, FakeIncidents, FakeNotices, FakeWorkflow, namedError } from '../support/fakes.js';
+import { editWorld } from '../support/edit-world.js';
+import { namedError } from '../support/fakes.js';
 import { noticeRecord } from '../support/notices.js';
 
 const incidentId = 'inc-20261120-0123456789ab';
@@ -10,16 +11,8 @@ const at = '2026-11-20T08:00:00.000Z';
 const caller = 'arn:aws:sts::123456789012:assumed-role/ResponseTeam/lead@example.com';
 
 function world() {
-  const clock = new FakeClock();
-  const incidents = new FakeIncidents(clock);
-  incidents.incidents.set(incidentId, {
-    incidentId, source: 'manual', findingKey: 'f', alarmSeverity: 8, title: 't', description: '', affectedResources: [], firstSeenAt: at, status: 'OPEN', scope: 'KNOWN', severity: 'HIGH', createdAt: at,
-  });
-  const notices = new FakeNotices();
-  const approvals = new FakeApprovals(clock, notices);
-  const facts = new FakeFacts(clock);
-  const workflow = new FakeWorkflow();
-  const deps: OperatorApiDeps = { incidents, notices, approvals, facts, workflow, locales: ['en', 'zh-CN'], alertTeam: async () => undefined };
+  const { deps: edit, incidents, notices, approvals, facts, workflow } = editWorld(incidentId, at);
+  const deps: OperatorApiDeps = { ...edit, facts };
   const call = (request: Partial<OperatorRequest>) => operatorRequest({ method: 'GET', incidentId, caller, ...request }, deps);
   const put = (body: unknown, request: Partial<OperatorRequest> = {}) => call({ method: 'PUT', body: typeof body === 'string' ? body : JSON.stringify(body), ...request });
   return { deps, incidents, notices, approvals, facts, workflow, call, put };

@@ -1,24 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { FactsByLocale } from '../../../functions/domain/facts.js';
-import { editFacts, type EditDeps } from '../../../functions/steps/edit-facts.js';
-import { FakeApprovals, FakeClock, FakeFacts, FakeIncidents, FakeNotices, FakeWorkflow, namedError } from '../../support/fakes.js';
+import { editFacts } from '../../../functions/steps/edit-facts.js';
+import { editWorld } from '../../support/edit-world.js';
+import { FakeApprovals, namedError } from '../../support/fakes.js';
 import { noticeRecord } from '../../support/notices.js';
 
 const incidentId = 'inc-20261120-0123456789ab';
 const at = '2026-11-20T08:00:00.000Z';
 
 async function world() {
-  const clock = new FakeClock();
-  const incidents = new FakeIncidents(clock);
-  incidents.incidents.set(incidentId, {
-    incidentId, source: 'manual', findingKey: 'f', alarmSeverity: 8, title: 't', description: '', affectedResources: [], firstSeenAt: at, status: 'OPEN', scope: 'KNOWN', severity: 'HIGH', createdAt: at,
-  });
-  const notices = new FakeNotices();
-  const approvals = new FakeApprovals(clock, notices);
-  const facts = new FakeFacts(clock);
-  const workflow = new FakeWorkflow();
-  const alerts: string[] = [];
-  const deps: EditDeps = { incidents, notices, approvals, facts, workflow, locales: ['en', 'zh-CN'], alertTeam: async (event) => void alerts.push(event) };
+  const { deps, incidents, notices, approvals, facts, workflow, alerts } = editWorld(incidentId, at);
   /** A notice drafted from `factsVersion`, waiting on a request whose task waits for `token`. */
   const pending = async (noticeId: string, factsVersion: number, token = `token-${noticeId}`) => {
     await notices.createNotice(noticeRecord({ incidentId, noticeId, kind: 'first-notice', sequence: 1, status: 'PENDING_APPROVAL', content: {}, createdAt: at, promisedNextUpdateAt: at, factsVersion }));
