@@ -79,6 +79,9 @@ export const FUNCTIONS = {
     grants: { tables: { incidents: 'readWrite' }, publishToResponseTeam: true, readSendQuota: true },
   },
   'confirm-sending': {
+    // Reconciles the notice once, every recipient: ~1.33M rows at 1,000,000 customers, about two minutes at the 10,000 rows/s measured on DynamoDB Local.
+    timeoutSeconds: 900,
+    memoryMB: 1024,
     environment: ['INCIDENTS_TABLE', 'DELIVERIES_TABLE', 'RESPONSE_TEAM_TOPIC_ARN'],
     grants: { tables: { incidents: 'readWrite', deliveries: 'read' }, publishToResponseTeam: true },
   },

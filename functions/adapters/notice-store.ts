@@ -1,4 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SettledReconciliation } from '../domain/delivery.js';
 import type { Notice, NoticeStatus } from '../domain/incident.js';
 import type { NoticeStorePort } from '../domain/ports.js';
 import type { Clock } from '../shared/clock.js';
@@ -28,6 +29,18 @@ export class NoticeStore implements NoticeStorePort {
 
   async listNotices(incidentId: string): Promise<Notice[]> {
     return this.collection<Notice>(incidentId, incidentItems.notice);
+  }
+
+  async saveReconciliation(incidentId: string, noticeId: string, reconciliation: SettledReconciliation): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.notice(incidentId, noticeId),
+        UpdateExpression: 'SET reconciliation = :r',
+        ExpressionAttributeValues: { ':r': reconciliation },
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
   }
 
   async setNoticeStatus(incidentId: string, noticeId: string, status: NoticeStatus, approvedHash?: string): Promise<void> {

@@ -140,6 +140,12 @@ export interface NoticeReconciliation {
   problems: string[];
 }
 
+/** A notice's reconciliation as kept on the notice once it is sent, with the ids to check with the provider. */
+export interface SettledReconciliation extends NoticeReconciliation {
+  /** Per channel: the first UNCERTAIN customer ids and how many there are in all. */
+  uncertain: Record<Channel, { ids: string[]; count: number }>;
+}
+
 /** Problems spelled out; the rest are counted. */
 const MAX_PROBLEMS = 20;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SettledReconciliation } from './delivery.js';
 import type { Locale } from './locales.js';
 import type { NoticeContent, NoticeKind } from './notice.js';
 
@@ -108,6 +109,8 @@ export interface Notice {
   contentHash: string;
   /** The hash approved; sending refuses a notice whose wording no longer has it. */
   approvedHash?: string;
+  /** Its delivery figures, reconciled once when every slice was done (the final report reads them). */
+  reconciliation?: SettledReconciliation;
   /** The version this draft replaced and its lines (`noticeTextForDiff`), so approvers see what the edit changed. */
   replacedVersion?: { version: number; lines: Partial<Record<Locale, string[]>> };
 }

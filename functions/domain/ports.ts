@@ -1,6 +1,7 @@
 import type { ApprovalLink, ApprovalRequest, WordingBinding } from './approval.js';
 import type { CustomerProfile, CustomerResource } from './customer.js';
 import type { FactsByLocale, FactsVersion } from './facts.js';
+import type { SettledReconciliation } from './delivery.js';
 import type { Acquired, BatchTotals, Channel, FrozenBatch, NoticeRef, NoticeTotals, Outcome, PlannedCall } from './delivery.js';
 import type { AudienceMember, ImpactSummary, Incident, Notice, NoticeStatus, ProgressNote, SeverityLevel, TimelineEntry } from './incident.js';
 
@@ -31,6 +32,8 @@ export interface NoticeStorePort {
   createNotice(notice: Notice): Promise<void>;
   getNotice(incidentId: string, noticeId: string): Promise<Notice>;
   listNotices(incidentId: string): Promise<Notice[]>;
+  /** Keeps a sent notice's reconciled figures on it, so the final report need not read every recipient again. */
+  saveReconciliation(incidentId: string, noticeId: string, reconciliation: SettledReconciliation): Promise<void>;
   /** `approvedHash`: with APPROVED, the wording hash the approval was bound to. */
   setNoticeStatus(incidentId: string, noticeId: string, status: NoticeStatus, approvedHash?: string): Promise<void>;
 }

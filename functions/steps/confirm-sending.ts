@@ -1,5 +1,6 @@
 import type { DeliveryLedgerPort, IncidentStorePort, NoticeStorePort } from '../domain/ports.js';
 import type { SendingPlan, Slice } from './plan-sending.js';
+import { reconcileNotice } from './reconcile-notice.js';
 
 /** What one slice of the Map returned: done, or where it stopped and why. */
 export interface SliceResult {
@@ -12,8 +13,8 @@ export interface SliceResult {
 
 export interface ConfirmDeps {
   incidents: Pick<IncidentStorePort, 'appendTimeline'>;
-  notices: Pick<NoticeStorePort, 'getNotice' | 'setNoticeStatus'>;
-  ledger: Pick<DeliveryLedgerPort, 'noticeTotals'>;
+  notices: Pick<NoticeStorePort, 'getNotice' | 'saveReconciliation' | 'setNoticeStatus'>;
+  ledger: Pick<DeliveryLedgerPort, 'recipientOutcomes'>;
   alertTeam: (event: string, subject: string, message: string) => Promise<void>;
 }
 
@@ -37,8 +38,14 @@ export async function confirmSending(input: { incidentId: string; noticeId: stri
   if (left.length === 0) {
     const notice = await deps.notices.getNotice(input.incidentId, input.noticeId);
     if (notice.status !== 'SENT') {
-      const totals = await deps.ledger.noticeTotals(input);
-      await deps.incidents.appendTimeline(input.incidentId, { action: 'notice-sent', actor: 'confirm-sending', detail: { noticeId: input.noticeId, totals, rounds: input.plan.round + 1 } });
+      // Reconciled once, here, and kept on the notice: the final report reads it instead of every recipient again.
+      const reconciliation = await reconcileNotice(deps.ledger, input);
+      await deps.notices.saveReconciliation(input.incidentId, input.noticeId, reconciliation);
+      await deps.incidents.appendTimeline(input.incidentId, {
+        action: 'notice-sent',
+        actor: 'confirm-sending',
+        detail: { noticeId: input.noticeId, totals: reconciliation.channels, reconciled: reconciliation.problems.length === 0, rounds: input.plan.round + 1 },
+      });
       await deps.notices.setNoticeStatus(input.incidentId, input.noticeId, 'SENT');
     }
     return { ...input.plan, slices: [], done: true, waitSeconds: 0 };

@@ -1,7 +1,8 @@
-import { deliveryCategories, NoticeReconciler, type ChannelFigures } from '../domain/delivery.js';
+import { deliveryCategories, type ChannelFigures } from '../domain/delivery.js';
 import type { ApprovalStorePort, DeliveryLedgerPort, EmailSender, IncidentStorePort, Messaging, NoticeStorePort } from '../domain/ports.js';
 import { htmlEscaped, templateName } from '../domain/email-templates.js';
 import { catalogues, type Locale } from '../domain/locales.js';
+import { reconcileNotice } from './reconcile-notice.js';
 
 export interface FinalReportDeps {
   incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident' | 'listTimeline'>;
@@ -33,18 +34,8 @@ export async function sendFinalReport(incidentId: string, deps: FinalReportDeps)
   const sum: ChannelFigures = { intended: 0, sent: 0, suppressed: 0, failed: 0, uncertain: 0, unfinished: 0 };
   let reconciled = true;
   for (const notice of notices) {
-    const reconciler = new NoticeReconciler();
-    const uncertain = new Map<string, { ids: string[]; count: number }>();
-    for await (const call of deps.ledger.recipientOutcomes(notice)) {
-      for (const r of reconciler.add(call)) {
-        if (r.category !== 'uncertain') continue;
-        const listed = uncertain.get(r.channel) ?? { ids: [], count: 0 };
-        if (listed.ids.length < MAX_LISTED_IDS) listed.ids.push(r.customerId);
-        listed.count += 1;
-        uncertain.set(r.channel, listed);
-      }
-    }
-    const { channels, problems } = reconciler.result();
+    // Kept when the notice was sent; read again only for a notice from before that (or never sent).
+    const { channels, problems, uncertain } = notice.reconciliation ?? (await reconcileNotice(deps.ledger, notice));
     if (problems.length > 0) {
       reconciled = false;
       deliveryLines.push(words.unreconciled({ noticeId: notice.noticeId, problems: problems.join('; ') }));
@@ -54,7 +45,7 @@ export async function sendFinalReport(incidentId: string, deps: FinalReportDeps)
       deliveryLines.push(words.deliveryLine({ noticeId: notice.noticeId, channel, ...figures }));
     }
     // Who to reconcile with the provider's records: the provider may or may not have accepted them.
-    for (const [channel, { ids, count }] of uncertain) {
+    for (const [channel, { ids, count }] of Object.entries(uncertain)) {
       deliveryLines.push(words.uncertainLine({ incidentId, noticeId: notice.noticeId, channel, ids: ids.join(', '), more: count - ids.length }));
     }
   }
@@ -80,6 +71,3 @@ export async function sendFinalReport(incidentId: string, deps: FinalReportDeps)
   await deps.incidents.appendTimeline(incidentId, { action: 'final-report-sent', actor: 'send-final-report', detail: { notices: notices.length, ...sum, reconciled } });
   return { notices: notices.length, ...sum, reconciled };
 }
-
-/** Ids listed in the report per notice and channel; the rest are one command away. */
-const MAX_LISTED_IDS = 200;

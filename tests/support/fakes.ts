@@ -1,7 +1,7 @@
 import { needsCallback, type ApprovalLink, type ApprovalRequest, type WordingBinding } from '../../functions/domain/approval.js';
 import type { CustomerProfile, CustomerResource } from '../../functions/domain/customer.js';
 import type { FactsByLocale, FactsVersion } from '../../functions/domain/facts.js';
-import { isFinal, type Acquired, type BatchTotals, type FrozenBatch, type NoticeRef, type NoticeTotals, type Outcome, type PlannedCall } from '../../functions/domain/delivery.js';
+import { isFinal, type Acquired, type BatchTotals, type FrozenBatch, type NoticeRef, type NoticeTotals, type Outcome, type PlannedCall, type SettledReconciliation } from '../../functions/domain/delivery.js';
 import type { AudienceMember, ImpactSummary, Incident, Notice, NoticeStatus, ProgressNote, SeverityLevel, TimelineEntry } from '../../functions/domain/incident.js';
 import type {
   ApprovalStorePort,
@@ -117,7 +117,7 @@ export class FakeIncidents implements IncidentStorePort {
   }
 }
 
-export class FakeNotices implements Pick<NoticeStorePort, 'getNotice' | 'setNoticeStatus' | 'createNotice' | 'listNotices'> {
+export class FakeNotices implements Pick<NoticeStorePort, 'getNotice' | 'setNoticeStatus' | 'createNotice' | 'listNotices' | 'saveReconciliation'> {
   notices = new Map<string, Notice>();
   private key = (incidentId: string, noticeId: string) => `${incidentId}/${noticeId}`;
 
@@ -131,6 +131,11 @@ export class FakeNotices implements Pick<NoticeStorePort, 'getNotice' | 'setNoti
   }
   async listNotices(incidentId: string) {
     return [...this.notices.values()].filter((n) => n.incidentId === incidentId);
+  }
+  async saveReconciliation(incidentId: string, noticeId: string, reconciliation: SettledReconciliation) {
+    const notice = this.notices.get(this.key(incidentId, noticeId));
+    if (!notice) throw new NoticeNotFoundError(`Notice ${noticeId} of incident ${incidentId} does not exist`);
+    notice.reconciliation = structuredClone(reconciliation);
   }
   async setNoticeStatus(incidentId: string, noticeId: string, status: NoticeStatus, approvedHash?: string) {
     const notice = this.notices.get(this.key(incidentId, noticeId));

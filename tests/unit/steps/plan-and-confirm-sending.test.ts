@@ -72,7 +72,10 @@ describe('confirmSending', () => {
     const results = [{ done: true }, { done: true }, { done: true }];
     expect(await confirmSending({ incidentId, noticeId, results, plan }, confirm)).toMatchObject({ done: true, slices: [], waitSeconds: 0 });
     await confirmSending({ incidentId, noticeId, results, plan }, confirm);
-    expect((await notices.getNotice(incidentId, noticeId)).status).toBe('SENT');
+    const notice = await notices.getNotice(incidentId, noticeId);
+    expect(notice.status).toBe('SENT');
+    // Reconciled once and kept for the final report (the fake ledger has no plan: nothing intended).
+    expect(notice.reconciliation).toEqual({ channels: {}, plannedChunks: 0, problems: [], uncertain: {} });
     expect(incidents.timeline.map((e) => e.action)).toEqual(['notice-sent']);
   });
 

@@ -117,6 +117,27 @@ describe('sendFinalReport', () => {
     expect(lines.slice(1, 3)).toEqual([figures, uncertain]);
   });
 
+  it('a notice reconciled when it was sent is reported from what was kept, without reading every recipient again', async () => {
+    // Prepare
+    const w = world();
+    const kept = {
+      channels: { email: { intended: 1_000_000, sent: 999_990, suppressed: 4, failed: 3, uncertain: 3, unfinished: 0 } },
+      plannedChunks: 2000,
+      problems: [],
+      uncertain: { email: { ids: ['u1', 'u2', 'u3'], count: 3 } },
+    };
+    await w.notice('first-notice-1', 1, { reconciliation: kept });
+    w.deps.ledger = { recipientOutcomes: () => { throw new Error('the final report must not read the ledger for a reconciled notice'); } };
+    // Act
+    const result = await sendFinalReport(incidentId, w.deps);
+    // Assess
+    expect(result).toMatchObject({ notices: 1, intended: 1_000_000, sent: 999_990, suppressed: 4, failed: 3, uncertain: 3, reconciled: true });
+    expect(w.email.templated[0]!.data.deliveryLines).toEqual([
+      'first-notice-1 email: sent 999990, suppressed 4, failed 3, uncertain 3, unfinished 0 (intended 1000000)',
+      "first-notice-1 email: to reconcile with the provider's records (uncertain): u1, u2, u3",
+    ]);
+  });
+
   it('uncertain ids are listed per notice and channel across calls, beyond 200 only counted, with the command that lists them all', async () => {
     // Prepare
     const w = world();
