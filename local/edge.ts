@@ -5,14 +5,12 @@ import { matchesPattern } from './event-patterns.js';
 import { loadHandler } from './handlers.js';
 import { forwardToHttpApi, lambdaContext } from './http-api.js';
 import { sfnRequestHandler } from './sfn-api.js';
-import { json, readBody } from './http-util.js';
+import { isLoopbackHost, json, readBody } from './http-util.js';
 import { sesMailbox } from './ses-mailbox.js';
 import type { RequestCounts } from './request-counts.js';
 import type { SnsRecorder } from './sns-recorder.js';
 import type { LambdaHandler, LocalWorkflow } from './workflow-engine.js';
 
-/** What a client on this machine sends as Host; anything else is a rebound DNS name. */
-const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?$/i;
 
 export interface EdgeTargets {
   workflow: LocalWorkflow;
@@ -127,7 +125,7 @@ export function createEdge(targets: EdgeTargets): Server {
       try {
         // Loopback names only: a page whose DNS name was rebound to 127.0.0.1 must not reach the
         // twin's DynamoDB or Step Functions through the browser (the console checks the same).
-        if (!LOOPBACK_HOST.test(String(req.headers.host ?? ''))) {
+        if (!isLoopbackHost(req.headers.host)) {
           res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'The twin answers on its loopback address only.' }));
           return;
         }

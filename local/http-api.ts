@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { LambdaHandler } from './workflow-engine.js';
-import { readBody } from './http-util.js';
+import { isLoopbackHost, readBody } from './http-util.js';
 
 export interface HttpRequest {
   method: string;
@@ -57,7 +57,6 @@ export interface IamIdentity {
 
 const SIGV4_EXECUTE_API = /^AWS4-HMAC-SHA256 Credential=([A-Za-z0-9+=,.@_-]{1,64})\/\d{8}\/[a-z0-9-]+\/execute-api\/aws4_request, ?SignedHeaders=[a-z0-9;-]+, ?Signature=[0-9a-f]{64}$/;
 const LOOPBACK_IP = /^(127(\.\d{1,3}){3}|::1)$/;
-const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?$/i;
 
 /**
  * The twin's stand-in for the IAM authorizer. It has no IAM to verify a signature against, so it takes
@@ -67,7 +66,7 @@ const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?$/i;
  */
 export function localIamIdentity(request: Pick<HttpRequest, 'headers' | 'sourceIp'>): IamIdentity | undefined {
   const headers = Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-  if (!LOOPBACK_IP.test(request.sourceIp ?? '127.0.0.1') || !LOOPBACK_HOST.test(headers.host ?? '127.0.0.1')) return undefined;
+  if (!LOOPBACK_IP.test(request.sourceIp ?? '127.0.0.1') || !isLoopbackHost(headers.host ?? '127.0.0.1')) return undefined;
   const accessKey = SIGV4_EXECUTE_API.exec(headers.authorization ?? '')?.[1];
   if (!accessKey) return undefined;
   return { accessKey, accountId: LOCAL_ACCOUNT_ID, callerId: accessKey, principalOrgId: null, userArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/${accessKey}`, userId: accessKey, cognitoIdentity: null };

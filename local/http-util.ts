@@ -13,3 +13,10 @@ export function readBody(req: IncomingMessage): Promise<string> {
 export function json(res: ServerResponse, value: unknown, status = 200): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
 }
+
+/** What a client on this machine sends as Host; anything else is a rebound DNS name, not the operator. */
+const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?$/i;
+
+export function isLoopbackHost(host: string | undefined): boolean {
+  return LOOPBACK_HOST.test(host ?? '');
+}

@@ -10,6 +10,7 @@ import { escapeHtml } from '../../functions/domain/preview.js';
 import { FactsVersionConflictError } from '../../functions/shared/errors.js';
 import type { EditInput, EditResult } from '../../functions/steps/edit-facts.js';
 import type { Execution, LocalWorkflow } from '../workflow-engine.js';
+import { isLoopbackHost } from '../http-util.js';
 import { renderStateGraph } from './state-graph.js';
 
 export interface ConsoleDeps {
@@ -40,8 +41,6 @@ form.facts textarea{display:block;width:100%;font:inherit}.notice{background:#d1
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 const CSRF_COOKIE = 'breach_notice_console';
 const MAX_FORM_BYTES = 256 * 1024;
-/** The edge listens on loopback; a Host naming anything else is a rebound DNS name, not the operator. */
-const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?$/i;
 
 function page(res: ServerResponse, title: string, body: string, options: { refresh?: boolean; status?: number; cookie?: string } = {}): void {
   res
@@ -286,7 +285,7 @@ export function operatorConsole(deps: ConsoleDeps) {
     const isCsv = req.method === 'GET' && !!incidentRoute?.[3];
     if (!isList && !isPage && !isSave && !isCsv) return false;
     // Pages carry the form secret: a rebound DNS name must not read them either.
-    if (!LOOPBACK_HOST.test(String(req.headers.host ?? ''))) return refuse(res, 403, 'The console answers on its loopback address only.'), true;
+    if (!isLoopbackHost(req.headers.host)) return refuse(res, 403, 'The console answers on its loopback address only.'), true;
     if (isList) return await list(res), true;
     const name = decodeURIComponent(incidentRoute![1]!);
     const execution = [...deps.workflow.executions.values()].find((e) => e.name === name);
