@@ -3,7 +3,7 @@ import { ApprovalRefusedError, awaitsCallback, CODE_DIGITS, codeDigest, LINK_ID_
 import type { Locale } from '../domain/locales.js';
 import { escapeHtml, type PreviewContext } from '../domain/preview.js';
 import { reviewHtml } from '../domain/review.js';
-import { lastApproved, previewContext } from '../steps/request-approval.js';
+import { loadReview } from '../steps/request-approval.js';
 import type { Clock } from '../shared/clock.js';
 import { randomId, sameDigest, sha256Hex } from '../shared/crypto.js';
 import { say, type PageLocale, type Params, type TextKey } from '../domain/approval-text.js';
@@ -115,9 +115,7 @@ export function showApproval(linkId: string, meta: RequestMeta, deps: ApprovalPa
     const impact = incident.impact;
     const csrf = randomId(24);
     const facts = notice.factsVersion > 0 ? await deps.facts.getFacts(notice.incidentId, notice.factsVersion) : undefined;
-    const previous = await lastApproved(notice, deps);
-    const notes = await deps.incidents.listProgressNotes(notice.incidentId, previous?.approvedAt);
-    const previews = reviewHtml({ notice, lastApproved: previous, facts, notes, locales: deps.locales, preview: previewContext(incident, deps.smsPrice) }, locale);
+    const previews = reviewHtml(await loadReview(notice, incident, facts, deps), locale);
     const t = (key: TextKey, params?: Params) => say(locale, key, params);
     const body = [
       `<p>${t('deciding-as', { approver: escapeHtml(link.approver), by: escapeHtml(request.expiresAt) })}</p>`,

@@ -102,9 +102,14 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
   // Checked before any email leaves: a link whose code can never arrive would be re-sent on every retry.
   const phoneless = deps.codeChannel === 'sms' ? approvers.filter((a) => !deps.phones.get(a)) : [];
   if (phoneless.length > 0) throw new ConfigurationError(`No phone configured for approver ${phoneless.join(', ')}`);
-  const previous = await lastApproved(notice, deps);
-  const notes = await deps.incidents.listProgressNotes(input.incidentId, previous?.approvedAt);
-  const review: ReviewInput = { notice, lastApproved: previous, facts, notes, locales: deps.locales, preview: previewContext(incident, deps.smsPrice) };
+  const review = await loadReview(notice, incident, facts, deps);
+  // Rendered once per language of the approvers, not once per approver (diffs and previews of every locale).
+  const rendered = new Map<Locale, { html: string; text: string }>();
+  const reviewIn = (locale: Locale) => {
+    let block = rendered.get(locale);
+    if (!block) rendered.set(locale, (block = { html: reviewHtml(review, locale), text: reviewText(review, locale) }));
+    return block;
+  };
   const about = {
     escalated: input.tier === 'backup',
     update: notice.kind === 'first-notice' ? null : notice.sequence - 1,
@@ -124,7 +129,7 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
     await deps.approvals.putApprovalLink({ linkHash, incidentId: input.incidentId, requestId, approver, expiresAt, codeDigest: codeDigest(linkHash, code) });
     const url = `${deps.approvalBaseUrl.replace(/\/$/, '')}/approvals/${linkId}`;
     const locale = deps.approverLocale?.(approver) ?? 'en';
-    const mail = approvalEmail(locale, { ...about, url, code: deps.codeChannel === 'email' ? code : null }, { html: reviewHtml(review, locale), text: reviewText(review, locale) });
+    const mail = approvalEmail(locale, { ...about, url, code: deps.codeChannel === 'email' ? code : null }, reviewIn(locale));
     await deps.email.send([approver], mail.subject, mail.html, mail.text);
     if (deps.codeChannel === 'sms') {
       // Out of band: the code never travels with the link, so a stolen mailbox alone cannot decide.
@@ -140,8 +145,23 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
   return { requestId, emailed: approvers.length };
 }
 
+/**
+ * What approvers review besides the wording, for the approval email and the approval page alike: the
+ * last notice approved before this one (the diff's base), the team's notes since, and the audience.
+ */
+export async function loadReview(
+  notice: Notice,
+  incident: Incident,
+  facts: ReviewInput['facts'],
+  deps: { notices: Pick<NoticeStorePort, 'listNotices'>; incidents: Pick<IncidentStorePort, 'listProgressNotes'>; locales: readonly Locale[]; smsPrice?: PreviewContext['smsPrice'] },
+): Promise<ReviewInput> {
+  const previous = await lastApproved(notice, deps);
+  const notes = await deps.incidents.listProgressNotes(notice.incidentId, previous?.approvedAt);
+  return { notice, lastApproved: previous, facts, notes, locales: deps.locales, preview: previewContext(incident, deps.smsPrice) };
+}
+
 /** The last notice of the incident approved before `notice`: what its diff is against. */
-export async function lastApproved(notice: Notice, deps: { notices: Pick<NoticeStorePort, 'listNotices'> }): Promise<Notice | undefined> {
+async function lastApproved(notice: Notice, deps: { notices: Pick<NoticeStorePort, 'listNotices'> }): Promise<Notice | undefined> {
   return (await deps.notices.listNotices(notice.incidentId))
     .filter((n) => n.sequence < notice.sequence && (n.status === 'APPROVED' || n.status === 'SENT'))
     .sort((a, b) => a.sequence - b.sequence)
@@ -149,7 +169,7 @@ export async function lastApproved(notice: Notice, deps: { notices: Pick<NoticeS
 }
 
 /** What the preview needs to know of the audience: its time zones (most customers first) and SMS volume. */
-export function previewContext(incident: Incident, smsPrice: PreviewContext['smsPrice']): PreviewContext {
+function previewContext(incident: Incident, smsPrice: PreviewContext['smsPrice']): PreviewContext {
   const zones = Object.entries(incident.impact?.byTimeZone ?? {}).sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
   return { timeZones: zones.length > 0 ? zones.map(([z]) => z) : ['UTC'], smsRecipients: incident.impact?.byChannel.sms ?? 0, ...(smsPrice ? { smsPrice } : {}) };
 }
