@@ -198,7 +198,8 @@ export function operatorConsole(deps: ConsoleDeps) {
     const deliveryRows: string[] = [];
     const unreconciled: string[] = [];
     for (const n of notices.sort((a, b) => a.sequence - b.sequence)) {
-      const { channels, plannedChunks, problems } = await reconcile(deps.ledger.recipientOutcomes(n));
+      // A sent notice's figures were reconciled once and kept (steps/confirm-sending.ts); others are read live.
+      const { channels, plannedChunks, problems } = n.reconciliation ?? (await reconcile(deps.ledger.recipientOutcomes(n)));
       const rows = Object.entries(channels);
       // The notice's download and how much of its audience is planned, once per notice.
       const csv = `<td><a href="${escapeHtml(csvPath(n))}" download>CSV</a> (${plannedChunks} of ${incident?.audienceChunks ?? 0} chunks planned)</td>`;
