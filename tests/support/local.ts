@@ -65,10 +65,13 @@ export async function topicMessages(topicArn: string): Promise<SnsMessage[]> {
   return ((await res.json()) as { topic_messages: Record<string, SnsMessage[]> }).topic_messages[topicArn] ?? [];
 }
 
-/** The link id and code from the `nth` approval email sent to `approver` (waits for it; default: the newest). */
-export async function approvalFor(approver: string, nth?: number): Promise<{ linkId: string; code: string }> {
+/**
+ * The link id and code from the `nth` approval email sent to `approver` (waits for it; default: the
+ * newest); with `incidentId`, among that incident's only, so another incident's later email cannot be taken.
+ */
+export async function approvalFor(approver: string, nth?: number, incidentId?: string): Promise<{ linkId: string; code: string }> {
   const mails = await until(async () => {
-    const all = (await emailsTo(approver)).filter((m) => m.subject.startsWith('[Approval needed')).sort((a, b) => a.at - b.at);
+    const all = (await emailsTo(approver)).filter((m) => m.subject.startsWith('[Approval needed') && (!incidentId || m.subject.includes(incidentId))).sort((a, b) => a.at - b.at);
     return all.length >= (nth ?? 1) ? all : undefined;
   }, `approval email ${nth ?? 1} to ${approver}`);
   const { path, code } = linkAndCode((nth ? mails[nth - 1] : mails.at(-1))?.body.text ?? '');

@@ -75,8 +75,8 @@ describe('approval links against mail scanners and attackers', () => {
   it('forged, bit-flipped, truncated, stale-form, wrong-code and cross-link attempts are refused with 0 callbacks; the 5th wrong code locks and pages the team', async () => {
     const incidentId = await openIncident('forge');
     const callbacks = s.system.workflow.taskCallbacks;
-    const { linkId, code } = await approvalFor(a1);
-    const other = await approvalFor(a2);
+    const { linkId, code } = await approvalFor(a1, 1, incidentId);
+    const other = await approvalFor(a2, 1, incidentId);
     const flip = (id: string) => `${id.slice(0, 10)}${id[10] === 'A' ? 'B' : 'A'}${id.slice(11)}`;
     expect((await page('x'.repeat(43))).statusCode).toBe(404);
     expect((await page(flip(linkId))).statusCode).toBe(404);
@@ -108,7 +108,7 @@ describe('approval links against mail scanners and attackers', () => {
   it('40 concurrent wrong codes plus the right one: every attempt is counted before comparing, 5 are, then the link is locked; no decision, no callback', async () => {
     const incidentId = await openIncident('burst');
     const callbacks = s.system.workflow.taskCallbacks;
-    const { linkId, code } = await approvalFor(a1);
+    const { linkId, code } = await approvalFor(a1, 1, incidentId);
     const view = await page(linkId);
     const cookie = (view.cookies ?? []).map((c) => c.split(';')[0]).join('; ');
     const post = (c: string) =>
@@ -131,7 +131,7 @@ describe('approval links against mail scanners and attackers', () => {
     expect(pages.filter((p) => p.subject?.startsWith('Approval link locked') && p.message.includes(incidentId))).toHaveLength(1);
 
     // The counter alone refuses: a link at attempts = max without the locked flag still refuses the right code.
-    const other = await approvalFor(a2);
+    const other = await approvalFor(a2, 1, incidentId);
     await s.doc.send(new UpdateCommand({ TableName: s.system.tables.incidents, Key: { pk: `LINK#${sha256Hex(other.linkId)}`, sk: 'LINK' }, UpdateExpression: 'SET attempts = :max', ExpressionAttributeValues: { ':max': 5 } }));
     const refused = await submit(s, other.linkId, { decision: 'approve', code: other.code });
     expect(refused.out.statusCode).toBe(403);
@@ -144,7 +144,7 @@ describe('approval links against mail scanners and attackers', () => {
   it('50 concurrent POSTs with the right code: exactly one decision, exactly one callback', async () => {
     const incidentId = await openIncident('race');
     const callbacks = s.system.workflow.taskCallbacks;
-    const { linkId, code } = await approvalFor(a1);
+    const { linkId, code } = await approvalFor(a1, 1, incidentId);
     const results = await Promise.all(Array.from({ length: 50 }, () => submit(s, linkId, { decision: 'approve', code })));
     const statuses = results.map((r) => r.out.statusCode);
     expect(statuses.filter((x) => x === 200)).toHaveLength(1);
@@ -155,7 +155,7 @@ describe('approval links against mail scanners and attackers', () => {
     // Right codes never page the team, even when they spend the budget.
     expect((await topicMessages(s.system.responseTeamTopicArn)).filter((p) => p.message.includes(incidentId) && p.subject?.startsWith('Approval link locked'))).toHaveLength(0);
     // A2's link is now "already decided", naming who decided.
-    const late = await approvalFor(a2);
+    const late = await approvalFor(a2, 1, incidentId);
     const refused = await page(late.linkId, 'POST', 'decision=reject&reason=no');
     expect(refused.statusCode).toBe(409);
     expect(refused.body).toContain(`already approved by ${a1}`);
