@@ -1,5 +1,5 @@
 import type { EventBridgeEvent } from '@aws-lambda-powertools/parser/types';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MalformedAlarmError, UnknownAlarmError } from '../shared/errors.js';
 import { incidentDraftSchema, type IncidentDraft } from './incident.js';
 

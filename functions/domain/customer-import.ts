@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CHANNEL_NAMES } from './channels/registry.js';
 import type { CustomerProfile, CustomerResource } from './customer.js';
 import { isValidTimeZone } from './time-zones.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { supportedLocales, type Locale } from './locales.js';
 
 const text = z.string().trim().min(1);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SettledReconciliation } from './delivery.js';
 import type { Locale } from './locales.js';
 import type { NoticeContent, NoticeKind } from './notice.js';

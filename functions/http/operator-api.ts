@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { factsGaps, noticeFactsSchema, type FactsVersion } from '../domain/facts.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import type { FactsStorePort } from '../domain/ports.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultLocales, supportedLocales, type Locale } from '../domain/locales.js';
 import { ConfigurationError } from './errors.js';
 
