@@ -1,4 +1,4 @@
-import { APIGatewayProxyEventV2Schema } from '@aws-lambda-powertools/parser/schemas';
+import { APIGatewayProxyEventV2Schema } from '../shared/event-schemas.js';
 import type { APIGatewayProxyEventV2 } from '@aws-lambda-powertools/parser/types';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { incidentStores } from '../adapters/stores.js';

@@ -1,4 +1,4 @@
-import { APIGatewayProxyEventV2Schema } from '@aws-lambda-powertools/parser/schemas';
+import { APIGatewayProxyEventV2Schema } from '../shared/event-schemas.js';
 import { SnsMessaging } from '../adapters/messaging.js';
 import { incidentStores } from '../adapters/stores.js';
 import { StepFunctionsCallbacks } from '../adapters/workflow.js';

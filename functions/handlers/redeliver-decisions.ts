@@ -1,4 +1,4 @@
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas';
+import { EventBridgeSchema } from '../shared/event-schemas.js';
 import { incidentStores } from '../adapters/stores.js';
 import { SnsMessaging } from '../adapters/messaging.js';
 import { StepFunctionsCallbacks } from '../adapters/workflow.js';
