@@ -56,8 +56,11 @@ export const appConfigSchema = z.object({
   companyName: z.string().min(1).max(100).default('Example Co.'),
   /** Where customers write to. @default senderAddress */
   companyContact: z.string().min(3).max(200).optional(),
-  /** The public incident page. */
-  incidentPageUrl: z.url().default('https://status.example.com/security'),
+  /**
+   * Base URL of the public incident pages: each incident's is `<incidentPageUrl>/<incidentId>/<locale>.html`.
+   * Set it for a custom domain in front of the distribution. @default the CloudFront distribution's URL
+   */
+  incidentPageUrl: z.union([z.literal(''), z.url()]).default(''),
   /** A phone number customers can call, printed in every notice. @default none */
   supportHotline: z.string().regex(/^\+?[0-9][0-9 ()./-]{4,30}$/, 'expected a phone number such as +44 20 7946 0000').optional(),
   /** A web form where customers ask questions, printed in every notice. @default none */
@@ -97,6 +100,9 @@ export const appConfigSchema = z.object({
 
 export type AppConfig = z.infer<typeof appConfigSchema>;
 
+/** A distribution's default URL is this long: the SMS budget is checked with it when no incidentPageUrl is set. */
+const CLOUDFRONT_URL_EXAMPLE = 'https://d111111abcdef8.cloudfront.net';
+
 export const CONTEXT_PREFIX = 'breach-notice:';
 
 /** Parses context values; `read(key)` returns the raw context value (string or array) or undefined. */
@@ -117,7 +123,7 @@ export function parseAppConfig(read: (key: string) => unknown): AppConfig {
       { path: ['approverLocales'], message: 'every entry must name an approver or backup approver' },
     )
     .superRefine((c, ctx) => {
-      const problem = smsBudgetProblem({ name: c.companyName, incidentPageUrl: c.incidentPageUrl }, c.locales);
+      const problem = smsBudgetProblem({ name: c.companyName, incidentPageUrl: c.incidentPageUrl || CLOUDFRONT_URL_EXAMPLE }, c.locales);
       if (problem) ctx.addIssue({ code: 'custom', path: ['companyName'], message: problem });
     })
     .safeParse(raw);
@@ -140,6 +146,10 @@ export interface ResourceNames {
   stateMachineArn: string;
   approvalBaseUrl: string;
   configurationSet?: string;
+  publicChannelsTopicArn: string;
+  incidentPagesBucket: string;
+  /** Where the incident pages are served (the distribution's URL; the twin's /pages), unless incidentPageUrl is set. */
+  incidentPagesUrl: string;
 }
 
 /** Chunks one send iteration takes: 20 x 500 customers keeps a big audience to few loop iterations (history events). */
@@ -177,7 +187,9 @@ export function functionEnvironment(config: AppConfig, names: ResourceNames): En
     APPROVAL_BASE_URL: names.approvalBaseUrl,
     COMPANY_NAME: config.companyName,
     COMPANY_CONTACT: config.companyContact ?? config.senderAddress,
-    INCIDENT_PAGE_URL: config.incidentPageUrl,
+    INCIDENT_PAGE_URL: config.incidentPageUrl || names.incidentPagesUrl,
+    INCIDENT_PAGES_BUCKET: names.incidentPagesBucket,
+    PUBLIC_CHANNELS_TOPIC_ARN: names.publicChannelsTopicArn,
     SUPPORT_HOTLINE: config.supportHotline,
     QUESTION_FORM_URL: config.questionFormUrl,
     SMS_PRICE_PER_SEGMENT: String(config.smsPricePerSegment),

@@ -20,6 +20,10 @@ export interface FunctionGrants {
   readonly readSendQuota?: boolean;
   /** SMS to phone numbers (never a topic); a function of the deployment's environment when it depends on a setting. */
   readonly sendSms?: boolean | ((env: EnvironmentValues) => boolean);
+  /** Publish to the public channels' topic (app push, social relays). */
+  readonly publishToPublicChannels?: boolean;
+  /** PutObject on the incident pages' bucket (nothing else: no read, no delete, no list). */
+  readonly writeIncidentPages?: boolean;
   /** On the incident state machine: start executions, or decide a waiting approval (SendTaskSuccess/Failure). */
   readonly stateMachine?: 'start' | 'decide';
 }
@@ -133,6 +137,15 @@ export const FUNCTIONS = {
       },
       publishToResponseTeam: true,
       stateMachine: 'decide',
+    },
+  },
+  'publish-incident-page': {
+    environment: ['LOCALES', 'INCIDENTS_TABLE', 'COMPANY_NAME', 'INCIDENT_PAGE_URL', 'INCIDENT_PAGES_BUCKET', 'PUBLIC_CHANNELS_TOPIC_ARN', 'APPROVAL_BASE_URL'],
+    // Reads the notices and published FAQ; writes the timeline and the once-per-locale announcement claims.
+    grants: {
+      tables: { incidents: [{ prefixes: [INCIDENT_PREFIX], actions: ['Query', 'PutItem', 'DeleteItem'] }] },
+      writeIncidentPages: true,
+      publishToPublicChannels: true,
     },
   },
   'redeliver-decisions': {

@@ -5,6 +5,7 @@ import type { AlarmIntake } from './constructs/alarm-intake.js';
 import type { ApprovalApi } from './constructs/approval-api.js';
 import { BreachNoticeFunction } from './constructs/breach-notice-function.js';
 import type { IncidentWorkflow } from './constructs/incident-workflow.js';
+import type { IncidentPages } from './constructs/incident-pages.js';
 
 const nag = (rule: string) => `AwsSolutions::AwsSolutions-${rule}`;
 
@@ -22,7 +23,7 @@ const ack = (scope: Construct, id: string, reason: string) => Validations.of(sco
  */
 export function acknowledgeFindings(
   stack: Stack,
-  parts: { workflow: IncidentWorkflow; approvals: ApprovalApi; alarmIntake: AlarmIntake; customersTable: ITable; templatePrefix: string },
+  parts: { workflow: IncidentWorkflow; approvals: ApprovalApi; alarmIntake: AlarmIntake; customersTable: ITable; templatePrefix: string; incidentPages?: IncidentPages },
 ): void {
   const { workflow } = parts;
 
@@ -63,6 +64,17 @@ export function acknowledgeFindings(
   for (const method of ['GET', 'PUT']) {
     ack(parts.approvals.operatorInvokePolicy, nag(`IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiId}>/*/${method}/operator/incidents/*/facts]`),
       'execute-api:Invoke on one operator route of this API: the first * is the stage (the API has only $default), the second the incident id in the path, which an execute-api ARN can only match with a wildcard.');
+  }
+  if (parts.incidentPages) {
+    const distribution = parts.incidentPages.distribution;
+    ack(distribution, nag('CFR1'), 'The incident pages are for every affected customer, wherever they are: no country may be blocked from reading them.');
+    ack(distribution, nag('CFR2'), 'Static pages only (GET/HEAD, no origin logic, no forms: questions go to the throttled HTTP API); add a WAF web ACL with the custom domain if wanted.');
+    ack(distribution, nag('CFR4'),
+      'With the default *.cloudfront.net certificate CloudFront cannot enforce a minimum TLS version; minimumProtocolVersion TLSv1.2_2021 is set and applies as soon as a custom domain and certificate are attached.');
+    const pagesId = logicalIdOf(parts.incidentPages.bucket);
+    for (const fn of stack.node.findAll().filter((c): c is BreachNoticeFunction => c instanceof BreachNoticeFunction && c.handlerName === 'publish-incident-page')) {
+      ack(fn.role!, nag(`IAM5[Resource::<${pagesId}.Arn>/*]`), 's3:PutObject (only) on the incident pages bucket: one object per incident and locale, named by the incident id.');
+    }
   }
   ack(parts.alarmIntake.deadLetterQueue, nag('SQS3'), 'This queue is the dead-letter queue of the alarm rules and the intake; a message here pages the response team.');
 }

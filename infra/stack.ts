@@ -12,6 +12,8 @@ import { DecisionSweeper } from './constructs/decision-sweeper.js';
 import { describedFunction, grantDescribed, type FunctionResources } from './constructs/described-function.js';
 import { IncidentWorkflow } from './constructs/incident-workflow.js';
 import { NotificationChannels } from './constructs/notification-channels.js';
+import { IncidentPages } from './constructs/incident-pages.js';
+import { WORKFLOW_STEPS } from './workflow-definition.js';
 
 export interface BreachNoticeStackProps extends StackProps {
   /** Validated settings (see infra/config.ts). */
@@ -35,6 +37,7 @@ export class BreachNoticeStack extends Stack {
     );
     const data = new DataTables(this, 'Data', { key });
     const channels = new NotificationChannels(this, 'Channels', { templatePrefix: config.templatePrefix, key });
+    const pages = new IncidentPages(this, 'IncidentPages');
 
     const names = {
       incidentsTable: data.tables.incidents.tableName,
@@ -46,11 +49,16 @@ export class BreachNoticeStack extends Stack {
       approvalBaseUrl: config.approvalBaseUrl || Lazy.string({ produce: () => approvals.url }),
       stateMachineArn: Lazy.string({ produce: () => workflow.stateMachine.stateMachineArn }),
       configurationSet: channels.configurationSet.configurationSetName,
+      publicChannelsTopicArn: channels.publicChannelsTopic.topicArn,
+      incidentPagesBucket: pages.bucket.bucketName,
+      incidentPagesUrl: pages.url,
     };
     const senderDomain = config.senderAddress.split('@')[1]!;
     const resources: FunctionResources = {
       tables: data.tables,
       responseTeamTopic: channels.responseTeamTopic,
+      publicChannelsTopic: channels.publicChannelsTopic,
+      incidentPages: pages,
       environment: functionEnvironment(config, names),
       ses: {
         identityArns: [config.senderAddress, senderDomain].map((identity) => this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity })),
@@ -68,11 +76,17 @@ export class BreachNoticeStack extends Stack {
     grantDescribed(operatorApi, 'operator-api', withMachine);
     new DecisionSweeper(this, 'DecisionSweeper', withMachine);
 
+    // The workflow builds it once its definition has the state (WORKFLOW_STEPS); until then it stands alone.
+    const publishPage = (Object.values(WORKFLOW_STEPS) as string[]).includes('publish-incident-page')
+      ? undefined
+      : describedFunction(this, 'PublishIncidentPage', 'publish-incident-page', resources.environment);
+    if (publishPage) grantDescribed(publishPage, 'publish-incident-page', withMachine);
+
     const intake = describedFunction(this, 'Intake', 'intake', resources.environment);
     grantDescribed(intake, 'intake', withMachine);
     const alarmIntake = new AlarmIntake(this, 'AlarmIntake', { intake, patterns: alarmPatterns(config), responseTeamTopic: channels.responseTeamTopic });
 
-    acknowledgeFindings(this, { workflow, approvals, alarmIntake, customersTable: data.tables.customers, templatePrefix: config.templatePrefix });
+    acknowledgeFindings(this, { workflow, approvals, alarmIntake, customersTable: data.tables.customers, templatePrefix: config.templatePrefix, incidentPages: pages });
 
     new CfnOutput(this, 'ApprovalBaseUrl', { value: names.approvalBaseUrl });
     new CfnOutput(this, 'OperatorInvokePolicyArn', {
@@ -82,6 +96,7 @@ export class BreachNoticeStack extends Stack {
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'ResponseTeamTopicArn', { value: channels.responseTeamTopic.topicArn, description: 'Subscribe the response team here' });
     new CfnOutput(this, 'PublicChannelsTopicArn', { value: channels.publicChannelsTopic.topicArn });
+    new CfnOutput(this, 'IncidentPagesUrl', { value: names.incidentPagesUrl, description: 'CloudFront URL of the incident pages (<url>/<incidentId>/<locale>.html); point a custom domain at it and set incidentPageUrl' });
     new CfnOutput(this, 'CustomersTableName', { value: data.tables.customers.tableName });
     new CfnOutput(this, 'IncidentsTableName', { value: data.tables.incidents.tableName });
   }

@@ -7,6 +7,7 @@ import { forwardToHttpApi, lambdaContext } from './http-api.js';
 import { sfnRequestHandler } from './sfn-api.js';
 import { isLoopbackHost, json, readBody } from './http-util.js';
 import { sesMailbox } from './ses-mailbox.js';
+import { servePage } from './page-bucket.js';
 import type { RequestCounts } from './request-counts.js';
 import type { SnsRecorder } from './sns-recorder.js';
 import type { LambdaHandler, LocalWorkflow } from './workflow-engine.js';
@@ -25,6 +26,8 @@ export interface EdgeTargets {
   accountId: string;
   /** Calls made to the emulators, served at /_twin/requests for benchmarks. */
   requests: RequestCounts;
+  /** The folder of the incident pages, served at /pages/ as CloudFront serves the bucket. */
+  pagesDir?: string;
   /** Optional extra routes (the operator console), tried before the AWS protocols. */
   extra?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
@@ -129,6 +132,7 @@ export function createEdge(targets: EdgeTargets): Server {
           res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'The twin answers on its loopback address only.' }));
           return;
         }
+        if (targets.pagesDir && servePage(targets.pagesDir, req, res)) return;
         if (targets.extra && (await targets.extra(req, res))) return;
         const target = String(req.headers['x-amz-target'] ?? '');
         const url = req.url ?? '/';

@@ -21,6 +21,7 @@ const loaders: Record<FunctionName, Loader> = {
   'approval-page': () => import('../functions/handlers/approval-page.js'),
   'redeliver-decisions': () => import('../functions/handlers/redeliver-decisions.js'),
   'operator-api': () => import('../functions/handlers/operator-api.js'),
+  'publish-incident-page': () => import('../functions/handlers/publish-incident-page.js'),
 };
 
 export async function loadHandler(entry: keyof typeof loaders): Promise<LambdaHandler> {

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
@@ -12,6 +15,7 @@ import { readDefinition, substitute, WORKFLOW_STEPS, type WorkflowStepKey } from
 import { specFromStack } from './from-stack.js';
 import { closeServer, LOCAL_CREDENTIALS } from './emulators.js';
 import { loadHandler } from './handlers.js';
+import { startPageBucket } from './page-bucket.js';
 import { lambdaContext } from './http-api.js';
 import { sfnRequestHandler } from './sfn-api.js';
 import { LocalWorkflow, type LambdaHandler } from './workflow-engine.js';
@@ -33,6 +37,8 @@ export interface LocalSystemOptions {
   retryIntervalOverrides?: Record<string, number | number[]>;
   /** How often the undelivered-decisions sweeper runs, as its EventBridge schedule does in AWS; 0 turns it off. @default 60000 */
   sweepIntervalMs?: number;
+  /** The folder the incident pages are written to (the bucket's stand-in). @default a new folder under the OS temp dir */
+  pagesDir?: string;
 }
 
 export interface LocalSystem {
@@ -48,6 +54,10 @@ export interface LocalSystem {
   approvalPage: LambdaHandler;
   /** The operator API's function (facts of an incident, IAM-authorized in AWS); the edge serves this same module. */
   operatorApi: LambdaHandler;
+  /** Writes and announces an incident's page (the function the workflow calls after a notice is sent). */
+  publishIncidentPage: LambdaHandler;
+  /** Where the pages are written; the edge serves them at /pages/<incidentId>/<locale>.html. */
+  pagesDir: string;
   /** One run of the scheduled sweeper that re-sends decisions whose callback did not land. */
   sweep(): Promise<unknown>;
   stop(): Promise<void>;
@@ -120,6 +130,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   await new Promise<void>((resolve) => sfnServer.listen(options.sfnPort ?? 0, '127.0.0.1', resolve));
   const sfnUrl = `http://127.0.0.1:${(sfnServer.address() as AddressInfo).port}`;
   const stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${options.namePrefix}-incident-response`;
+  const pagesDir = options.pagesDir ?? mkdtempSync(join(tmpdir(), 'breach-notice-pages-'));
+  const pagesBucket = `${options.namePrefix}-incident-pages`;
+  const pageBucket = await startPageBucket(pagesDir, pagesBucket);
 
   const env: Record<string, string> = {
     AWS_REGION: LOCAL_REGION,
@@ -130,6 +143,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     AWS_ENDPOINT_URL_SESV2: options.endpoints.ses,
     AWS_ENDPOINT_URL_SNS: options.endpoints.sns,
     AWS_ENDPOINT_URL_SFN: sfnUrl,
+    AWS_ENDPOINT_URL_S3: pageBucket.url,
     POWERTOOLS_SERVICE_NAME: 'breach-notice',
     POWERTOOLS_METRICS_NAMESPACE: 'BreachNotice',
     POWERTOOLS_TRACE_ENABLED: 'false',
@@ -143,6 +157,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       responseTeamTopicArn,
       stateMachineArn,
       approvalBaseUrl: options.approvalBaseUrl,
+      publicChannelsTopicArn,
+      incidentPagesBucket: pagesBucket,
+      // The edge serves the folder there (local/page-bucket.ts), as CloudFront serves the bucket.
+      incidentPagesUrl: `${options.approvalBaseUrl.replace(/\/+$/, '')}/pages`,
     }),
     ...options.envOverrides,
   };
@@ -168,6 +186,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const intake = await loadHandler('intake');
   const approvalPage = await loadHandler('approval-page');
   const operatorApi = await loadHandler('operator-api');
+  const publishIncidentPage = await loadHandler('publish-incident-page');
   const sweeper = await loadHandler('redeliver-decisions');
   const sweep = () =>
     sweeper(
@@ -196,11 +215,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     intake,
     approvalPage,
     operatorApi,
+    publishIncidentPage,
+    pagesDir,
     sweep,
     stop: async () => {
       clearInterval(sweepTimer);
       running.stopAll();
       await closeServer(sfnServer);
+      await closeServer(pageBucket.server);
     },
   };
 }

@@ -164,6 +164,7 @@ function createEdgeLate(holder: { system?: LocalSystem }, sns: SnsRecorder, sesU
       dynamodbUrl,
       intake: holder.system.intake,
       approvalPage: holder.system.approvalPage,
+      pagesDir: holder.system.pagesDir,
       rules,
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,

@@ -33,6 +33,10 @@ export const keys = {
   facts: (incidentId: string, version: number) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.facts}${pad(version)}` }),
   link: (linkHash: string) => ({ pk: `${LINK_PREFIX}${linkHash}`, sk: 'LINK' }),
   callbackMarker: (incidentId: string, requestId: string) => ({ pk: CALLBACK_MARKERS, sk: `${incidentId}#${requestId}` }),
+  /** A customer's question on the incident page's form (PII: its text and address stay here). */
+  question: (incidentId: string, questionId: string) => ({ pk: incidentPk(incidentId), sk: `QUESTION#${questionId}` }),
+  /** That a sent notice's page was announced to the public channels in a locale: once. */
+  pageAnnouncement: (incidentId: string, noticeId: string, locale: string) => ({ pk: incidentPk(incidentId), sk: `ANNOUNCED#${noticeId}#${locale}` }),
 
   /** A notice is only unique within its incident: ledger keys name both. */
   claims: (incidentId: string, noticeId: string) => `BATCH#${incidentId}#${noticeId}`,

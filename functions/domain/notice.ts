@@ -108,6 +108,14 @@ function stepsFor(categories: string[], advice: Advice): string[] {
   return steps;
 }
 
+/** Every incident id has this length (`incidentIdSchema`): the SMS budget is checked with one. */
+const LONGEST_INCIDENT_ID = 'inc-20261231-0123456789ab';
+
+/** The incident's own public page in `locale`: `<base>/<incidentId>/<locale>.html`; every notice links it. */
+export function incidentPageLink(base: string, incidentId: string, locale: Locale): string {
+  return `${base.replace(/\/+$/, '')}/${encodeURIComponent(incidentId)}/${locale}.html`;
+}
+
 const isEmail = (value: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value);
 
 /**
@@ -126,7 +134,7 @@ export function draftNotice(input: DraftInput, locale: Locale): NoticeContent {
   const contact = [
     isEmail(company.contact) ? t.contactEmail({ email: company.contact }) : t.contactOther({ contact: company.contact }),
     ...(company.supportHotline ? [t.hotline({ phone: company.supportHotline })] : []),
-    t.incidentPage({ url: company.incidentPageUrl }),
+    t.incidentPage({ url: incidentPageLink(company.incidentPageUrl, incident.incidentId, locale) }),
     ...(company.questionFormUrl ? [t.questionForm({ url: company.questionFormUrl })] : []),
   ];
   return {
@@ -150,7 +158,7 @@ export function draftNotice(input: DraftInput, locale: Locale): NoticeContent {
     thanks: closing ? [t.closingThanks] : [],
     signature: t.signature({ company: company.name }),
     footer: t.footer({ incidentId: incident.incidentId }),
-    sms: draftSms(kind, update, company, daysAnywhere(incident.firstSeenAt, locale), locale),
+    sms: draftSms(kind, update, { name: company.name, incidentPageUrl: incidentPageLink(company.incidentPageUrl, incident.incidentId, locale) }, daysAnywhere(incident.firstSeenAt, locale), locale),
   };
 }
 
@@ -208,7 +216,7 @@ export function smsBudgetProblem(company: Pick<CompanyProfile, 'name' | 'inciden
     const days = [...new Set(Array.from({ length: 12 }, (_, m) => catalogues[locale].formatDay(new Date(Date.UTC(2026, m, 28, 12)).toISOString(), 'UTC')))];
     for (const kind of ['first-notice', 'update', 'closing'] as const) {
       try {
-        draftSms(kind, 99, company, days, locale);
+        draftSms(kind, 99, { name: company.name, incidentPageUrl: incidentPageLink(company.incidentPageUrl, LONGEST_INCIDENT_ID, locale) }, days, locale);
       } catch (error) {
         if (error instanceof SmsTooLongError) return error.message;
         throw error;

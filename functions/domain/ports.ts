@@ -161,3 +161,9 @@ export interface TaskCallbacks {
   succeed(taskToken: string, output: Record<string, unknown>): Promise<void>;
   fail(taskToken: string, error: string, cause: string): Promise<void>;
 }
+
+/** Where the public incident pages are written (S3 behind CloudFront in AWS; a served folder on the twin). */
+export interface PageStorePort {
+  /** Replaces the object at `key`: writing the same page twice leaves it as it was. */
+  put(key: string, body: string, contentType: string): Promise<void>;
+}

@@ -42,6 +42,10 @@ export const ENVIRONMENT = {
   /** Printed in every notice's contacts when set. */
   SUPPORT_HOTLINE: z.string().min(1).optional(),
   QUESTION_FORM_URL: z.url().optional(),
+  /** The bucket CloudFront serves the incident pages from (`<incidentId>/<locale>.html|json`). */
+  INCIDENT_PAGES_BUCKET: z.string().min(3),
+  /** Downstream public channels (app push, social relays) hear of every page publication here. */
+  PUBLIC_CHANNELS_TOPIC_ARN: z.string().startsWith('arn:'),
   /** For the SMS cost estimate approvers see. */
   SMS_PRICE_PER_SEGMENT: z.coerce.number().min(0),
   SMS_PRICE_CURRENCY: z.string().regex(/^[A-Z]{3}$/),

@@ -1,6 +1,6 @@
 import { Aws, Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
@@ -26,6 +26,10 @@ export interface FunctionResources {
   readonly environment: EnvironmentValues;
   /** The incident state machine, for functions that start executions or decide approvals. */
   readonly stateMachine?: IStateMachine;
+  /** The public channels' topic, for functions that announce the incident page. */
+  readonly publicChannelsTopic?: ITopic;
+  /** The incident pages' bucket, for functions that write the pages. */
+  readonly incidentPages?: { grantWrite(grantee: IGrantable): void };
 }
 
 /** The function `name` as its descriptor declares it: handler, timeout, memory and its own variables only. */
@@ -48,6 +52,14 @@ export function grantDescribed(fn: BreachNoticeFunction, name: FunctionName, res
     else if (access) grantItemActions(fn, resources.tables[table], access);
   }
   if (grants.publishToResponseTeam) resources.responseTeamTopic.grantPublish(fn);
+  if (grants.publishToPublicChannels) {
+    if (!resources.publicChannelsTopic) throw new Error(`${name} publishes to the public channels' topic, which is not available where it is built`);
+    resources.publicChannelsTopic.grantPublish(fn);
+  }
+  if (grants.writeIncidentPages) {
+    if (!resources.incidentPages) throw new Error(`${name} writes the incident pages, whose bucket is not available where it is built`);
+    resources.incidentPages.grantWrite(fn);
+  }
   if (grants.sendEmail) {
     const { identityArns, configurationSetArn, templateArnPattern } = resources.ses;
     fn.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail', 'ses:SendBulkEmail'], resources: [...identityArns, configurationSetArn, templateArnPattern] }));

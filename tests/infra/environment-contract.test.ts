@@ -25,6 +25,9 @@ const values = functionEnvironment(config, {
   idempotencyTable: 'idempotency',
   responseTeamTopicArn: 'arn:aws:sns:us-east-1:000000000000:team',
   stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:incident-response',
+  publicChannelsTopicArn: 'arn:aws:sns:us-east-1:000000000000:public',
+  incidentPagesBucket: 'incident-pages',
+  incidentPagesUrl: 'https://d111111abcdef8.cloudfront.net',
   approvalBaseUrl: 'https://approvals.example.com',
   configurationSet: 'notices',
 });

@@ -39,6 +39,9 @@ describe('what the twin reads from the synthesized stack', () => {
       idempotencyTable: 'idempotency',
       responseTeamTopicArn: 'arn:aws:sns:us-east-1:000000000000:team',
       stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:incident-response',
+      publicChannelsTopicArn: 'arn:aws:sns:us-east-1:000000000000:public',
+      incidentPagesBucket: 'incident-pages',
+      incidentPagesUrl: 'https://d111111abcdef8.cloudfront.net',
       approvalBaseUrl: 'http://127.0.0.1:4566',
     });
     // Act

@@ -121,7 +121,7 @@ describe('locale catalogues', () => {
       'breach-notice:approverLocales': 'legal@acme.example=es,ceo@acme.example=zh-CN',
     };
     const config = parseAppConfig((key) => context[key]);
-    const names = { incidentsTable: 'i', customersTable: 'c', deliveriesTable: 'd', idempotencyTable: 'x', responseTeamTopicArn: 'arn:t', stateMachineArn: 'arn:s', approvalBaseUrl: 'https://a.example' };
+    const names = { incidentsTable: 'i', customersTable: 'c', deliveriesTable: 'd', idempotencyTable: 'x', responseTeamTopicArn: 'arn:t', stateMachineArn: 'arn:s', approvalBaseUrl: 'https://a.example', publicChannelsTopicArn: 'arn:p', incidentPagesBucket: 'pages', incidentPagesUrl: 'https://pages.example' };
     const env = localesEnv.parse(functionEnvironment(config, names));
     expect([...env.APPROVER_LOCALES]).toEqual([['legal@acme.example', 'es'], ['ceo@acme.example', 'zh-CN']]);
     expect(env.REPORT_LOCALE).toBe('en');

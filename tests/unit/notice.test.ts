@@ -69,7 +69,7 @@ describe('drafting', () => {
     expect(n.customerSteps.join(' ')).toMatch(/transactions/);
     expect(n.customerSteps.at(-1)).toMatch(/never ask/);
     expect(n.remedies).toEqual([]);
-    expect(n.contact).toEqual(['Email: help@example.com', 'Updates and answers to common questions: https://status.example.com/s']);
+    expect(n.contact).toEqual(['Email: help@example.com', 'Updates and answers to common questions: https://status.example.com/s/inc-20261120-0123456789ab/en.html']);
     expect(n.nextUpdate).toBe('We will send our next update by 27 November 2026 at 11:12 (UTC+08:00), or sooner if we learn anything important.');
     expect(n.footer).toContain('because some of your information was involved in this incident');
   });
@@ -154,7 +154,7 @@ describe('drafting', () => {
     expect(draftNotice(input({ company }), 'es').contact).toEqual([
       'Contacto: https://example.com/contact',
       'Teléfono: +44 20 7946 0000',
-      'Novedades y respuestas a las preguntas frecuentes: https://status.example.com/s',
+      'Novedades y respuestas a las preguntas frecuentes: https://status.example.com/s/inc-20261120-0123456789ab/es.html',
       'Envíenos su pregunta: https://example.com/ask',
     ]);
   });
@@ -180,7 +180,8 @@ describe('local time', () => {
   });
 
   it('a customer west of UTC reads the day before, in the email and in the SMS', () => {
-    const n = personaliseNotice(draftNotice(input(), 'en'), 'en', { ...ann, timeZone: 'America/New_York' });
+    // A short page URL, so the SMS variant that names the day fits one segment.
+    const n = personaliseNotice(draftNotice(input({ company: { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://x.io' } }), 'en'), 'en', { ...ann, timeZone: 'America/New_York' });
     expect(n.whatHappened).toMatch(/^On 19 November 2026 at 22:12 \(UTC-05:00\)/);
     expect(n.sms).toContain('on 19 November');
   });
@@ -225,7 +226,7 @@ describe('the approvers\' view', () => {
     expect(text).toContain('- America/New_York: 19 November 2026 at 22:12 (UTC-05:00); next update by 26 November 2026 at 22:12 (UTC-05:00)');
     expect(text).toContain('- and 2 more time zones');
     expect(text).not.toContain('Australia/Sydney:');
-    expect(text).toMatch(/\nExample Co\.: update 1 on the security incident of 20 November\. .*https:\/\/status\.example\.com\/s\n/);
+    expect(text).toMatch(/\nExample Co\.: update 1 on the security incident.*https:\/\/status\.example\.com\/s\/inc-20261120-0123456789ab\/en\.html\n/);
     expect(text).toMatch(/GSM-7, \d+ characters: 1 segment \(a single segment holds 160\)/);
     expect(text).toContain('Estimated cost: 1,200 recipients × 1 segment × US$0.00645 = US$7.74.');
     const html = noticePreviewHtml(content, 'en', { timeZones: [], smsRecipients: 3 });
@@ -236,8 +237,9 @@ describe('the approvers\' view', () => {
   it('the SMS size is the worst over the audience\'s zones: a zone whose day is longer counts', () => {
     const zh = draftNotice(input({ company: { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://x.example/s' } }), 'zh-CN');
     const text = noticePreviewText(zh, 'zh-CN', { timeZones: ['Asia/Shanghai', 'America/New_York'], smsRecipients: 10, smsPrice: { perSegment: 0.05, currency: 'CNY' } });
-    expect(text).toMatch(/UCS-2 编码，\d+ 个字符：共 1 条（单条最多 70 个字符）/);
-    expect(text).toContain('预计费用：10 位收件人 × 1 条 × ¥0.05 = ¥0.50。');
+    // The incident's own page URL alone nearly fills a UCS-2 segment: two.
+    expect(text).toMatch(/UCS-2 编码，\d+ 个字符：共 2 条（单条最多 70 个字符）/);
+    expect(text).toContain('预计费用：10 位收件人 × 2 条 × ¥0.05 = ¥1.00。');
   });
 
   it('the text to diff has one line per sentence or item, stand-ins for the customer, times in UTC', () => {
@@ -369,7 +371,7 @@ describe('settings', () => {
     'breach-notice:backupApproverEmails': 'ceo@acme.example',
     'breach-notice:companyName': 'Acme Bank',
   };
-  const names = { incidentsTable: 'i', customersTable: 'c', deliveriesTable: 'd', idempotencyTable: 'x', responseTeamTopicArn: 'arn:t', stateMachineArn: 'arn:s', approvalBaseUrl: 'https://a.example' };
+  const names = { incidentsTable: 'i', customersTable: 'c', deliveriesTable: 'd', idempotencyTable: 'x', responseTeamTopicArn: 'arn:t', stateMachineArn: 'arn:s', approvalBaseUrl: 'https://a.example', publicChannelsTopicArn: 'arn:p', incidentPagesBucket: 'pages', incidentPagesUrl: 'https://pages.example' };
   const env = (over: Record<string, unknown> = {}) => functionEnvironment(parseAppConfig((key) => ({ ...context, ...over })[key]), names);
 
   it('defaults: the sender is "<company> Security", replies go to the contact when it is an email, an SMS price estimate in USD', () => {
@@ -384,7 +386,7 @@ describe('settings', () => {
     expect(() => env({ 'breach-notice:senderName': 'Acme\nBcc: x' })).toThrow(/senderName=/);
     expect(() => env({ 'breach-notice:supportHotline': 'call us' })).toThrow(/supportHotline=.*phone number/);
     expect(() => env({ 'breach-notice:smsPriceCurrency': 'dollars' })).toThrow(/smsPriceCurrency=/);
-    expect(() => env({ 'breach-notice:companyName': '某'.repeat(100) })).toThrow(/companyName=.*first-notice SMS takes 3 segments/);
+    expect(() => env({ 'breach-notice:companyName': '某'.repeat(100) })).toThrow(/companyName=.*first-notice SMS takes 4 segments.*inc-20261231-0123456789ab\/en\.html/);
   });
 });
 

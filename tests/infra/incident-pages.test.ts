@@ -1,0 +1,92 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PAGE_SECURITY_HEADERS } from '../../functions/domain/incident-page.js';
+import { parseAppConfig } from '../../infra/config.js';
+import { BreachNoticeStack } from '../../infra/stack.js';
+
+const context = {
+  'breach-notice:senderAddress': 'notices@example.com',
+  'breach-notice:approverEmails': 'a1@example.com',
+  'breach-notice:backupApproverEmails': 'b1@example.com',
+};
+
+function synth(extra: Record<string, unknown> = {}) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context, ...extra } });
+  return Template.fromStack(new BreachNoticeStack(app, 'Test', { config: parseAppConfig((k) => app.node.tryGetContext(k)) }));
+}
+
+let template: Template;
+beforeAll(() => {
+  template = synth();
+});
+
+const pagesBucket = () => {
+  const buckets = template.findResources('AWS::S3::Bucket', { Properties: { VersioningConfiguration: { Status: 'Enabled' } } });
+  expect(Object.keys(buckets)).toHaveLength(1);
+  return Object.entries(buckets)[0]!;
+};
+
+describe('the incident pages', () => {
+  it('live in a private, encrypted, versioned bucket with access logs, readable over SSL only', () => {
+    const [id, bucket] = pagesBucket();
+    expect(bucket.Properties).toMatchObject({
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      LoggingConfiguration: { DestinationBucketName: { Ref: expect.stringMatching(/AccessLogs/) } },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: id },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it('are served by CloudFront through Origin Access Control, HTTPS only, with the pages\' security headers (strict CSP)', () => {
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', { OriginAccessControlConfig: { OriginAccessControlOriginType: 's3', SigningBehavior: 'always' } });
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https', AllowedMethods: ['GET', 'HEAD'], ResponseHeadersPolicyId: Match.anyValue() }),
+        Origins: [Match.objectLike({ OriginAccessControlId: Match.anyValue(), S3OriginConfig: { OriginAccessIdentity: '' } })],
+        Logging: Match.objectLike({ Bucket: Match.anyValue() }),
+      }),
+    });
+    template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({
+          ContentSecurityPolicy: { ContentSecurityPolicy: PAGE_SECURITY_HEADERS['content-security-policy'], Override: true },
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+          ContentTypeOptions: { Override: true },
+          StrictTransportSecurity: Match.objectLike({ AccessControlMaxAgeSec: 63_072_000 }),
+        }),
+      }),
+    });
+    // Only CloudFront (this distribution) reads the bucket.
+    const [id] = pagesBucket();
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: id },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Allow', Action: 's3:GetObject', Principal: { Service: 'cloudfront.amazonaws.com' } })]) },
+    });
+  });
+
+  it('are written by publish-incident-page alone: PutObject on the bucket\'s objects, publish on the public topic, no other S3 action', () => {
+    const [bucketId] = pagesBucket();
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+    const s3Statements = policies.flatMap((p) =>
+      (p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+        .filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')))
+        .map((s) => ({ roles: p.Properties.Roles, action: s.Action, resource: s.Resource })),
+    );
+    expect(s3Statements).toEqual([{ roles: [{ Ref: expect.stringMatching(/PublishIncidentPage.*ServiceRole/) }], action: 's3:PutObject', resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/*']] } }]);
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { INCIDENT_PAGES_BUCKET: Match.anyValue() } } } }));
+    expect(fn!.Properties.Environment.Variables).toMatchObject({ INCIDENT_PAGES_BUCKET: { Ref: bucketId }, PUBLIC_CHANNELS_TOPIC_ARN: { Ref: expect.stringMatching(/PublicChannelsTopic/) } });
+  });
+
+  it('default to the distribution\'s URL, which an explicit incidentPageUrl replaces', () => {
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { INCIDENT_PAGES_BUCKET: Match.anyValue() } } } }));
+    expect(JSON.stringify(fn!.Properties.Environment.Variables.INCIDENT_PAGE_URL)).toMatch(/https:\/\/.*DomainName/);
+    const custom = synth({ 'breach-notice:incidentPageUrl': 'https://status.example.com/security' });
+    const [withDomain] = Object.values(custom.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { INCIDENT_PAGES_BUCKET: Match.anyValue() } } } }));
+    expect(withDomain!.Properties.Environment.Variables.INCIDENT_PAGE_URL).toBe('https://status.example.com/security');
+  });
+});
