@@ -2,6 +2,9 @@ import { z } from 'zod';
 import type { EnvironmentValues } from '../functions/shared/environment.js';
 import { defaultLocales, supportedLocales } from '../functions/domain/locales.js';
 import { smsBudgetProblem } from '../functions/domain/notice.js';
+import { DEFAULT_REMEDY_RULES, remedyRulesProblem, remedyRulesSchema } from '../functions/domain/remedies.js';
+import { isReminderPoint } from '../functions/domain/obligations/evaluate.js';
+import { sectors } from '../functions/domain/obligations/table.js';
 import { ConfigurationError } from '../functions/shared/errors.js';
 import { FUNCTIONS } from './functions.js';
 
@@ -42,6 +45,11 @@ export const appConfigSchema = z.object({
   approvalTimeoutMinutes: int(5, 7 * 24 * 60).default(240),
   /** Minutes the backup approvers have before the response team is paged. @default 240 */
   escalationTimeoutMinutes: int(5, 7 * 24 * 60).default(240),
+  /**
+   * Minutes between reminders while the workflow waits on the response team (who is affected when the
+   * alarm cannot say; a redraft after a rejection); from the third reminder on they are escalations. @default 60
+   */
+  teamReminderMinutes: int(5, 24 * 60).default(60),
   /** GuardDuty findings at or above this severity start an incident. @default 7 */
   guardDutySeverityThreshold: z.coerce.number().min(1).max(10).default(7),
   /** Severity (0-10) given to incidents started by a CloudWatch alarm, which carries none. @default 7 */
@@ -65,6 +73,26 @@ export const appConfigSchema = z.object({
   supportHotline: z.string().regex(/^\+?[0-9][0-9 ()./-]{4,30}$/, 'expected a phone number such as +44 20 7946 0000').optional(),
   /** A web form where customers ask questions, printed in every notice. @default none */
   questionFormUrl: z.url().optional(),
+  /**
+   * Remedies offered by rule, per data category and minimum severity (functions/domain/remedies.ts), as
+   * a JSON array (or a string of one): `{ id, offer?, categories, minSeverity?, claim?: { url?, contact?,
+   * deadlineDays? }, text?: { <locale>: sentence } }`. `[]` offers none. The list replaces the defaults whole.
+   * @default DEFAULT_REMEDY_RULES: credit monitoring (government_id), card replacement (payment_card),
+   * reimbursement (bank_account, crypto_assets), password reset (password), API key replacement (api_keys)
+   */
+  remedyRules: z
+    .unknown()
+    .transform((value, ctx): unknown => {
+      if (typeof value !== 'string') return value;
+      try {
+        return JSON.parse(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `not JSON: ${(error as Error).message}` });
+        return z.NEVER;
+      }
+    })
+    .pipe(remedyRulesSchema)
+    .default([...DEFAULT_REMEDY_RULES]),
   /**
    * Price of one SMS segment, for the cost estimate approvers see before sending. An estimate, not a
    * quote: SNS prices vary by destination country; set your main market's. @default 0.01
@@ -96,6 +124,13 @@ export const appConfigSchema = z.object({
   smsConcurrency: int(1, 50).default(10),
   /** Alphanumeric sender id for customer SMS, where the destination country allows one. @default none (SNS chooses) */
   smsSenderId: z.string().regex(/^[A-Za-z0-9]{1,11}$/).optional(),
+  /**
+   * The sectors the company is in, for regulators' clocks (functions/domain/obligations/table.ts): e.g.
+   * financial-services-ny, us-bank, public-company-us, health-us, essential-entity-eu. @default none
+   */
+  sectors: list.pipe(z.array(z.enum(sectors))).default([]),
+  /** Reminder points before each regulator's deadline, for every clock: `50%` of the time gone or `1h` / `30m` / `2d` before. @default each obligation's own (50%,75%,90%,1h) */
+  regulatorClockReminders: list.pipe(z.array(z.string().refine(isReminderPoint, 'expected 50% or 1h, 30m, 2d')).min(1)).optional(),
 });
 
 export type AppConfig = z.infer<typeof appConfigSchema>;
@@ -125,12 +160,16 @@ export function parseAppConfig(read: (key: string) => unknown): AppConfig {
     .superRefine((c, ctx) => {
       const problem = smsBudgetProblem({ name: c.companyName, incidentPageUrl: c.incidentPageUrl || CLOUDFRONT_URL_EXAMPLE }, c.locales);
       if (problem) ctx.addIssue({ code: 'custom', path: ['companyName'], message: problem });
+      const rules = remedyRulesProblem(c.remedyRules, c.locales);
+      if (rules) ctx.addIssue({ code: 'custom', path: ['remedyRules'], message: rules });
     })
     .safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.map((i) => {
       const key = String(i.path[0] ?? '');
-      return `${CONTEXT_PREFIX}${key}=${JSON.stringify(raw[key] ?? null)}: ${i.message}`;
+      // A list's or object's own entries are named after the key: remedyRules 2.categories.0: ...
+      const inside = i.path.length > 1 ? `${i.path.slice(1).join('.')}: ` : '';
+      return `${CONTEXT_PREFIX}${key}=${JSON.stringify(raw[key] ?? null)}: ${inside}${i.message}`;
     });
     throw new ConfigurationError(`Invalid breach-notice configuration: ${problems.join('; ')}`);
   }
@@ -150,6 +189,8 @@ export interface ResourceNames {
   incidentPagesBucket: string;
   /** Where the incident pages are served (the distribution's URL; the twin's /pages), unless incidentPageUrl is set. */
   incidentPagesUrl: string;
+  /** The secret holding the question form's HMAC key. @default `breach-notice-question-form-key` (the stack passes its secret's ARN) */
+  questionFormSecretId?: string;
 }
 
 /** Chunks one send iteration takes: 20 x 500 customers keeps a big audience to few loop iterations (history events). */
@@ -190,13 +231,16 @@ export function functionEnvironment(config: AppConfig, names: ResourceNames): En
     INCIDENT_PAGE_URL: config.incidentPageUrl || names.incidentPagesUrl,
     INCIDENT_PAGES_BUCKET: names.incidentPagesBucket,
     PUBLIC_CHANNELS_TOPIC_ARN: names.publicChannelsTopicArn,
+    QUESTION_FORM_SECRET_ID: names.questionFormSecretId ?? 'breach-notice-question-form-key',
     SUPPORT_HOTLINE: config.supportHotline,
     QUESTION_FORM_URL: config.questionFormUrl,
+    REMEDY_RULES: JSON.stringify(config.remedyRules),
     SMS_PRICE_PER_SEGMENT: String(config.smsPricePerSegment),
     SMS_PRICE_CURRENCY: config.smsPriceCurrency,
     UPDATE_CADENCE_SECONDS: String(config.updateCadenceHours * 3600),
     APPROVAL_TIMEOUT_SECONDS: String(config.approvalTimeoutMinutes * 60),
     ESCALATION_TIMEOUT_SECONDS: String(config.escalationTimeoutMinutes * 60),
+    TEAM_REMINDER_SECONDS: String(config.teamReminderMinutes * 60),
     MANUAL_ALARM_SOURCE: config.manualAlarmSource,
     AUDIENCE_CHUNK_SIZE: String(config.audienceChunkSize),
     APPROVAL_QUORUM: String(config.approvalQuorum),
@@ -215,5 +259,8 @@ export function functionEnvironment(config: AppConfig, names: ResourceNames): En
     SMS_SENDER_ID: config.smsSenderId,
     PROVIDER_REQUEST_TIMEOUT_MS: String(PROVIDER_REQUEST_TIMEOUT_MS),
     PROVIDER_CONNECT_TIMEOUT_MS: String(PROVIDER_CONNECT_TIMEOUT_MS),
+    SECTORS: config.sectors.join(','),
+    REGULATOR_CLOCK_REMINDERS: config.regulatorClockReminders?.join(','),
+    REGULATOR_CLOCK_SCALE: '1',
   };
 }

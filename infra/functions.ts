@@ -1,4 +1,5 @@
-import { CALLBACK_PREFIX, INCIDENT_PREFIX, LINK_PREFIX } from '../functions/adapters/keys.js';
+import { CALLBACK_PREFIX, CLOCK_PREFIX, INCIDENT_PREFIX, LINK_PREFIX, RATE_PREFIX } from '../functions/adapters/keys.js';
+import { SUPPRESSIONS_PREFIX } from '../functions/adapters/deliveries-ledger.js';
 import { CLIENT_VARIABLES, type EnvironmentValues, type EnvKey } from '../functions/shared/environment.js';
 import type { TableName } from './tables.js';
 
@@ -18,12 +19,16 @@ export interface FunctionGrants {
   readonly sendEmail?: boolean;
   /** ses:GetAccount: the account's send quota, to pace sending under it. */
   readonly readSendQuota?: boolean;
+  /** ses:ListSuppressedDestinations and sns:ListPhoneNumbersOptedOut: the lists of addresses and numbers never to send to. */
+  readonly readSuppressionLists?: boolean;
   /** SMS to phone numbers (never a topic); a function of the deployment's environment when it depends on a setting. */
   readonly sendSms?: boolean | ((env: EnvironmentValues) => boolean);
   /** Publish to the public channels' topic (app push, social relays). */
   readonly publishToPublicChannels?: boolean;
   /** PutObject on the incident pages' bucket (nothing else: no read, no delete, no list). */
   readonly writeIncidentPages?: boolean;
+  /** GetSecretValue on the question form's key. */
+  readonly readQuestionFormKey?: boolean;
   /** On the incident state machine: start executions, or decide a waiting approval (SendTaskSuccess/Failure). */
   readonly stateMachine?: 'start' | 'decide';
 }
@@ -57,6 +62,7 @@ export const FUNCTIONS = {
   'draft-notice': {
     environment: [
       'LOCALES', 'INCIDENTS_TABLE', 'COMPANY_NAME', 'COMPANY_CONTACT', 'INCIDENT_PAGE_URL', 'SUPPORT_HOTLINE', 'QUESTION_FORM_URL', 'UPDATE_CADENCE_SECONDS',
+      'REMEDY_RULES',
     ],
     grants: { tables: { incidents: 'readWrite' } },
   },
@@ -79,8 +85,14 @@ export const FUNCTIONS = {
     grants: { tables: { incidents: 'readWrite', customers: 'read', deliveries: 'readWrite' }, sendEmail: true, sendSms: true },
   },
   'plan-sending': {
-    environment: ['INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN', 'MAX_CHUNKS_PER_INVOCATION', 'MAX_PARALLEL_SENDERS'],
-    grants: { tables: { incidents: 'readWrite' }, publishToResponseTeam: true, readSendQuota: true },
+    environment: ['INCIDENTS_TABLE', 'DELIVERIES_TABLE', 'RESPONSE_TEAM_TOPIC_ARN', 'MAX_CHUNKS_PER_INVOCATION', 'MAX_PARALLEL_SENDERS'],
+    // Writes the notice's suppression lists (SUPPRESSIONS# items) and nothing else of the ledger.
+    grants: {
+      tables: { incidents: 'readWrite', deliveries: [{ prefixes: [SUPPRESSIONS_PREFIX], actions: ['PutItem', 'BatchWriteItem'] }] },
+      publishToResponseTeam: true,
+      readSendQuota: true,
+      readSuppressionLists: true,
+    },
   },
   'confirm-sending': {
     // Reconciles the notice once, every recipient: ~1.33M rows at 1,000,000 customers, about two minutes at the 10,000 rows/s measured on DynamoDB Local.
@@ -88,6 +100,13 @@ export const FUNCTIONS = {
     memoryMB: 1024,
     environment: ['INCIDENTS_TABLE', 'DELIVERIES_TABLE', 'RESPONSE_TEAM_TOPIC_ARN'],
     grants: { tables: { incidents: 'readWrite', deliveries: 'read' }, publishToResponseTeam: true },
+  },
+  'await-team': {
+    environment: ['INCIDENTS_TABLE'],
+    // Keeps the waiting task's token in the incident's collection. It resumes its own task when the answer
+    // came first: SendTaskSuccess is granted by constructs/incident-workflow.ts in a separate policy
+    // (a grant here would go in the role's default policy, which the definition's substitution would cycle with).
+    grants: { tables: { incidents: 'readWrite' } },
   },
   'plan-next-update': {
     environment: ['INCIDENTS_TABLE', 'UPDATE_CADENCE_SECONDS'],
@@ -104,7 +123,7 @@ export const FUNCTIONS = {
   intake: {
     environment: [
       'INCIDENTS_TABLE', 'STATE_MACHINE_ARN', 'RESPONSE_TEAM_TOPIC_ARN', 'MANUAL_ALARM_SOURCE', 'CLOUDWATCH_ALARM_SEVERITY',
-      'APPROVAL_TIMEOUT_SECONDS', 'ESCALATION_TIMEOUT_SECONDS',
+      'APPROVAL_TIMEOUT_SECONDS', 'ESCALATION_TIMEOUT_SECONDS', 'TEAM_REMINDER_SECONDS',
     ],
     grants: { tables: { incidents: 'readWrite' }, publishToResponseTeam: true, stateMachine: 'start' },
   },
@@ -148,6 +167,19 @@ export const FUNCTIONS = {
       publishToPublicChannels: true,
     },
   },
+  'question-form': {
+    environment: ['LOCALES', 'INCIDENTS_TABLE', 'INCIDENT_PAGE_URL', 'QUESTION_FORM_SECRET_ID'],
+    // Internet-facing: reads the incident, stores a question, counts requests; reads the form key.
+    grants: {
+      tables: {
+        incidents: [
+          { prefixes: [INCIDENT_PREFIX], actions: ['GetItem', 'PutItem'] },
+          { prefixes: [RATE_PREFIX], actions: ['UpdateItem'] },
+        ],
+      },
+      readQuestionFormKey: true,
+    },
+  },
   'redeliver-decisions': {
     environment: ['INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN'],
     grants: {
@@ -159,6 +191,31 @@ export const FUNCTIONS = {
       },
       publishToResponseTeam: true,
       stateMachine: 'decide',
+    },
+  },
+  'start-regulator-clocks': {
+    environment: ['INCIDENTS_TABLE', 'SECTORS', 'REGULATOR_CLOCK_REMINDERS', 'REGULATOR_CLOCK_SCALE', 'REPORT_LOCALE'],
+    // The incident, its facts and obligations; new obligations, report drafts, timeline entries and clock markers.
+    grants: {
+      tables: {
+        incidents: [
+          { prefixes: [INCIDENT_PREFIX], actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
+          { prefixes: [CLOCK_PREFIX], actions: ['PutItem'] },
+        ],
+      },
+    },
+  },
+  'regulator-clocks': {
+    environment: ['INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN'],
+    // The running clocks' markers, each obligation's reminder and escalation records, the timeline, the team's topic.
+    grants: {
+      tables: {
+        incidents: [
+          { prefixes: [CLOCK_PREFIX], actions: ['Query', 'DeleteItem'] },
+          { prefixes: [INCIDENT_PREFIX], actions: ['GetItem', 'UpdateItem', 'PutItem'] },
+        ],
+      },
+      publishToResponseTeam: true,
     },
   },
 } as const satisfies Record<string, FunctionDescriptor>;

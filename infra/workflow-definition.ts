@@ -17,6 +17,7 @@ export const WORKFLOW_STEPS = {
   SendNoticesFunctionArn: 'send-notices',
   ConfirmSendingFunctionArn: 'confirm-sending',
   PlanNextUpdateFunctionArn: 'plan-next-update',
+  AwaitTeamFunctionArn: 'await-team',
   SendFinalReportFunctionArn: 'send-final-report',
 } as const;
 

@@ -16,12 +16,16 @@ const loaders: Record<FunctionName, Loader> = {
   'send-notices': () => import('../functions/handlers/send-notices.js'),
   'confirm-sending': () => import('../functions/handlers/confirm-sending.js'),
   'plan-next-update': () => import('../functions/handlers/plan-next-update.js'),
+  'await-team': () => import('../functions/handlers/await-team.js'),
   'send-final-report': () => import('../functions/handlers/send-final-report.js'),
   intake: () => import('../functions/handlers/intake.js'),
   'approval-page': () => import('../functions/handlers/approval-page.js'),
   'redeliver-decisions': () => import('../functions/handlers/redeliver-decisions.js'),
   'operator-api': () => import('../functions/handlers/operator-api.js'),
+  'start-regulator-clocks': () => import('../functions/handlers/start-regulator-clocks.js'),
+  'regulator-clocks': () => import('../functions/handlers/regulator-clocks.js'),
   'publish-incident-page': () => import('../functions/handlers/publish-incident-page.js'),
+  'question-form': () => import('../functions/handlers/question-form.js'),
 };
 
 export async function loadHandler(entry: keyof typeof loaders): Promise<LambdaHandler> {

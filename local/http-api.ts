@@ -25,7 +25,11 @@ export interface HttpApiRoute {
 /** The routes the stack deploys; tests/infra/twin-http-routes.test.ts holds this list to the synthesized template. */
 export const HTTP_API_ROUTES: readonly HttpApiRoute[] = [
   { path: '/approvals/{linkId}', methods: ['GET', 'HEAD', 'POST'], functionName: 'breach-notice-approval-page', authorization: 'NONE' },
+  { path: '/questions/{incidentId}', methods: ['GET', 'HEAD', 'POST'], functionName: 'breach-notice-question-form', authorization: 'NONE' },
   { path: '/operator/incidents/{id}/facts', methods: ['GET', 'PUT'], functionName: 'breach-notice-operator-api', authorization: 'AWS_IAM' },
+  { path: '/operator/incidents/{id}/scope', methods: ['GET', 'PUT'], functionName: 'breach-notice-operator-api', authorization: 'AWS_IAM' },
+  { path: '/operator/incidents/{id}/close', methods: ['POST'], functionName: 'breach-notice-operator-api', authorization: 'AWS_IAM' },
+  { path: '/operator/incidents/{id}/redraft', methods: ['POST'], functionName: 'breach-notice-operator-api', authorization: 'AWS_IAM' },
 ];
 
 const LOCAL_ACCOUNT_ID = '000000000000';

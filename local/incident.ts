@@ -14,9 +14,13 @@ import { incidentIdSchema } from '../functions/domain/incident.js';
 import { systemClock } from '../functions/shared/clock.js';
 import { parseConfig } from '../functions/shared/config.js';
 import { pick } from '../functions/shared/environment.js';
-import { FactsVersionConflictError, IncidentNotFoundError } from '../functions/shared/errors.js';
+import { FactsVersionConflictError, IncidentClosedError, IncidentNotFoundError, NoticeNotFoundError } from '../functions/shared/errors.js';
+import { ZodError } from 'zod';
 import { editFacts } from '../functions/steps/edit-facts.js';
+import { closeIncidentNow, decideScope, requestRedraft, type TeamActionResult, type TeamDecisionDeps } from '../functions/steps/team-decisions.js';
+import { parseIdList, parseScopeFlags } from './scope-flags.js';
 import { applyEditFlags, parseEditFlags, parseFactsFlags, UsageError } from './facts-flags.js';
+import { REGULATOR_COMMANDS, REGULATOR_USAGE, runRegulatorCommand } from './regulator-commands.js';
 
 /**
  * `npm run incident -- note | close | show | deliveries | facts | edit INCIDENT_ID ...`, as OPERATOR
@@ -32,8 +36,11 @@ import { applyEditFlags, parseEditFlags, parseFactsFlags, UsageError } from './f
  */
 const [command, rawId, ...rest] = process.argv.slice(2);
 const usage = [
-  'usage: npm run incident -- note INCIDENT_ID "text" | close INCIDENT_ID | show INCIDENT_ID | deliveries INCIDENT_ID [NOTICE_ID [--csv FILE]]',
+  'usage: npm run incident -- note INCIDENT_ID "text" | close INCIDENT_ID [REASON] | show INCIDENT_ID | deliveries INCIDENT_ID [NOTICE_ID [--csv FILE]]',
+  '         | scope INCIDENT_ID --all | --alarm | --resources ARN,... | --ids FILE | --none  [--country DE,FR] [--category email,...] [--add | --remove] --reason TEXT',
+  '         | redraft INCIDENT_ID        (draft a rejected notice again as the facts stand)',
   '         | facts INCIDENT_ID [--version N]',
+  REGULATOR_USAGE,
   '         | edit INCIDENT_ID --locale LOCALE [--what TEXT] [--cause TEXT] [--measure TEXT]... [--advice TEXT]... [--remedy TEXT]...',
   '                                            [--clear what|cause|measures|advice|remedies]...',
   '         | edit INCIDENT_ID --file FACTS.json      (a JSON object { "<locale>": { whatHappened, cause, measures, advice, remedies } })',
@@ -42,6 +49,24 @@ const usage = [
   '  --csv FILE writes one row per intended recipient and channel: customer_id, channel, category, status, reason,',
   '  provider_message_id, attempt, at. Customer ids only: names, addresses and numbers stay in the customers table.',
 ].join('\n');
+
+/** The team's commands (scope, redraft, close) through the same step the console and the operator API call. */
+function teamDeps(): TeamDecisionDeps {
+  const messaging = new SnsMessaging(new SNSClient(clientOptions));
+  const topicArn = process.env.RESPONSE_TEAM_TOPIC_ARN ?? `arn:aws:sns:${region}:000000000000:breach-notice-response-team`;
+  return {
+    ...stores,
+    workflow: new StepFunctionsCallbacks(new SFNClient(clientOptions)),
+    alertTeam: async (event, subject, message) => {
+      await messaging.publish(topicArn, subject, message, { event });
+    },
+  };
+}
+
+function reportTeamAction(result: TeamActionResult): void {
+  if (result.supersededRequests > 0) console.log(`${result.supersededRequests} pending approval request(s) taken back: the notice is drafted again and approvers asked again`);
+  console.log(result.resumed.length > 0 ? `the workflow resumed (${result.resumed.join(', ')})` : 'no wait of the workflow resumed now (it picks this up when it next looks, at the latest at its next reminder)');
+}
 
 function fail(message: string, code = 2): never {
   console.error(code === 2 ? `${message}\n${usage}` : message);
@@ -64,8 +89,28 @@ try {
     await stores.incidents.addProgressNote(incidentId, operator, rest.join(' ').trim());
     console.log(`note added to ${incidentId}: on the timeline and shown to approvers, never to customers (their notices say what the facts say: npm run incident -- edit)`);
   } else if (command === 'close') {
-    await stores.incidents.closeIncident(incidentId, operator);
-    console.log(`${incidentId} closed; the final report follows at the next update time`);
+    const reason = rest.join(' ').trim();
+    const result = await closeIncidentNow({ incidentId, author: operator, ...(reason ? { reason } : {}) }, teamDeps());
+    console.log(`${incidentId} closed by ${operator}: the closing notice is drafted now (approved like any other; none when no notice went out), then the final report`);
+    reportTeamAction(result);
+  } else if (command === 'scope') {
+    const flags = parseScopeFlags(rest);
+    let customerIds: string[] = [];
+    if (flags.idsFile) {
+      try {
+        customerIds = parseIdList(readFileSync(flags.idsFile, 'utf8'));
+      } catch (error) {
+        throw new UsageError(`cannot read ${flags.idsFile}: ${(error as Error).message}`);
+      }
+    }
+    const { idsFile: _file, ...request } = flags;
+    const result = await decideScope({ incidentId, author: operator, request: { ...request, customerIds } }, teamDeps());
+    console.log(`scope decision ${result.version} of ${incidentId} by ${operator}: ${result.summary}`);
+    reportTeamAction(result);
+  } else if (command === 'redraft') {
+    const result = await requestRedraft({ incidentId, author: operator }, teamDeps());
+    console.log(`${result.noticeId} of ${incidentId} is drafted again as the facts stand, then approvers are asked again`);
+    reportTeamAction(result);
   } else if (command === 'show') {
     const incident = await stores.incidents.getIncident(incidentId);
     console.log(JSON.stringify({ ...incident, timeline: await stores.incidents.listTimeline(incidentId) }, null, 2));
@@ -139,12 +184,15 @@ try {
       console.log(`${result.supersededRequests} pending approval request(s) taken back (${result.deliveredNow} told the workflow at once): the notice is redrafted and approvers are asked again`);
     }
     for (const gap of result.gaps) console.log(`gap between locales: ${gap}`);
+  } else if (REGULATOR_COMMANDS.has(command)) {
+    await runRegulatorCommand(command, incidentId, rest, { stores, operator, now: () => systemClock.now() });
   } else {
     fail(`unknown command or missing argument: ${command}`);
   }
 } catch (error) {
   if (error instanceof UsageError) fail(error.message);
-  if (error instanceof FactsVersionConflictError || error instanceof IncidentNotFoundError) fail(error.message, 1);
+  if (error instanceof FactsVersionConflictError || error instanceof IncidentNotFoundError || error instanceof IncidentClosedError || error instanceof NoticeNotFoundError) fail(error.message, 1);
+  if (error instanceof ZodError) fail(`invalid scope decision: ${error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ')}`, 1);
   throw error;
 }
 

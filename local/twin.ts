@@ -11,6 +11,7 @@ import { incidentStores } from '../functions/adapters/stores.js';
 import { StepFunctionsCallbacks } from '../functions/adapters/workflow.js';
 import { systemClock } from '../functions/shared/clock.js';
 import { editFacts } from '../functions/steps/edit-facts.js';
+import { closeIncidentNow, decideScope, requestRedraft } from '../functions/steps/team-decisions.js';
 import { operatorConsole } from './console/operator-console.js';
 import { alarmPatterns } from '../infra/alarm-patterns.js';
 import { appConfigSchema, type AppConfig } from '../infra/config.js';
@@ -100,12 +101,16 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
         approvalBaseUrl: edgeUrl,
         // The sweeper's one-minute schedule, scaled like every other wait.
         sweepIntervalMs: Math.max(1000, Math.ceil(60_000 / scale)),
+        // Regulators' clocks run `scale` times faster too (72 h in 72 min at 60), swept every 5 min scaled.
+        regulatorClockIntervalMs: Math.max(1000, Math.ceil(300_000 / scale)),
         // Unfinished slices wait 5 min to 1 h before the next round (steps/confirm-sending.ts); here every round waits 5 min scaled.
         waitTimeOverrides: { 'Wait to resume sending notices': Math.ceil(300_000 / scale), 'Wait to resume sending update': Math.ceil(300_000 / scale) },
         envOverrides: {
           UPDATE_CADENCE_SECONDS: scaled(config.updateCadenceHours * 3600, scale),
           APPROVAL_TIMEOUT_SECONDS: scaled(config.approvalTimeoutMinutes * 60, scale),
           ESCALATION_TIMEOUT_SECONDS: scaled(config.escalationTimeoutMinutes * 60, scale),
+          TEAM_REMINDER_SECONDS: scaled(config.teamReminderMinutes * 60, scale),
+          REGULATOR_CLOCK_SCALE: String(scale),
           EXECUTION_CONSOLE_URL: `${edgeUrl}/#{executionArn}`,
           AWS_ENDPOINT_URL_SNS: edgeUrl,
         },
@@ -196,6 +201,12 @@ function consoleFor(system: LocalSystem, config: AppConfig, sesUrl: string, dyna
     locales: config.locales,
     operator: process.env.OPERATOR ?? process.env.USER ?? 'operator',
     editFacts: (input) => editFacts(input, { ...stores, workflow, alertTeam, locales: config.locales }),
+    teamActions: {
+      listScopeDecisions: (incidentId) => stores.team.listScopeDecisions(incidentId),
+      decideScope: (input) => decideScope(input, { ...stores, workflow, alertTeam }),
+      close: (input) => closeIncidentNow(input, { ...stores, workflow, alertTeam }),
+      redraft: (input) => requestRedraft(input, { ...stores, workflow, alertTeam }),
+    },
     mailboxUrl: `${sesUrl}/`,
   });
 }

@@ -90,7 +90,7 @@ export class LocalWorkflow {
   constructor(private readonly options: LocalWorkflowOptions) {
     this.definition = JSON.parse(options.definition) as StateMachineDefinition;
     // ARN checks are off: local function ARNs are fine, but the engine would want real ones.
-    this.machine = new StateMachine(this.definition, { validationOptions: { checkArn: false, checkPaths: true } });
+    this.machine = new StateMachine(withTaskTimeoutOverrides(this.definition, options.waitTimeOverrides ?? {}), { validationOptions: { checkArn: false, checkPaths: true } });
   }
 
   get stateMachineArn(): string {
@@ -312,4 +312,32 @@ function taskStates(states: Record<string, unknown>): [string, { Resource: strin
     const inner = s.ItemProcessor ?? s.Iterator;
     return inner ? taskStates(inner.States) : [];
   });
+}
+
+/**
+ * A TimeoutSecondsPath on the state's input reaches the engine through Parameters; and a wait that is
+ * a waitForTaskToken Task (interruptible, e.g. "Wait until next update") is shortened
+ * like a Wait state: its override (ms) becomes the task's timeout, whose Catch goes on as the timeout
+ * would. Only the engine's copy changes; `definitionText` stays the deployed definition.
+ */
+function withTaskTimeoutOverrides(definition: StateMachineDefinition, overrides: Record<string, number>): StateMachineDefinition {
+  const copy = structuredClone(definition) as unknown as { States: Record<string, Record<string, unknown>> };
+  for (const state of Object.values(copy.States)) {
+    // Step Functions reads TimeoutSecondsPath from the state's input; the engine reads it from the
+    // Parameters' output. Carrying the value through Parameters gives the engine what AWS would read
+    // (runTask passes only FunctionName and Payload on to the handler).
+    const path = state.TimeoutSecondsPath;
+    if (state.Type === 'Task' && typeof path === 'string' && !path.startsWith('$$.') && state.Parameters) {
+      state.Parameters = { ...(state.Parameters as Record<string, unknown>), 'timeoutSeconds.$': path };
+      state.TimeoutSecondsPath = '$.timeoutSeconds';
+    }
+  }
+  for (const [name, ms] of Object.entries(overrides)) {
+    const state = copy.States[name];
+    if (state?.Type !== 'Task') continue;
+    delete state.TimeoutSecondsPath;
+    // The engine ignores a zero timeout: a millisecond is the shortest it honours.
+    state.TimeoutSeconds = Math.max(ms, 1) / 1000;
+  }
+  return copy as unknown as StateMachineDefinition;
 }

@@ -1,4 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CustomerProfile, CustomerResource } from '../domain/customer.js';
 import type { CustomerDirectoryPort } from '../domain/ports.js';
 import { matchKeys } from '../domain/resources.js';
@@ -59,6 +59,61 @@ export class CustomersRepository implements CustomerDirectoryPort {
     );
     return new Map(items.map(({ sk: _sk, ...profile }) => [profile.customerId, profile]));
   }
+
+  /** A whole-directory read (parallel scan segments); a profile without resources counts with no category. */
+  async everyone(): Promise<Map<string, Set<string>>> {
+    const out = new Map<string, Set<string>>();
+    await Promise.all(
+      Array.from({ length: SCAN_SEGMENTS }, async (_, segment) => {
+        let start: Record<string, unknown> | undefined;
+        do {
+          const page = await this.doc.send(
+            new ScanCommand({
+              TableName: this.table,
+              Segment: segment,
+              TotalSegments: SCAN_SEGMENTS,
+              ProjectionExpression: 'customerId, sk, dataCategories',
+              ExclusiveStartKey: start,
+            }),
+          );
+          for (const item of page.Items ?? []) addHolding(out, item);
+          start = page.LastEvaluatedKey;
+        } while (start);
+      }),
+    );
+    return out;
+  }
+
+  async holdingsOf(customerIds: string[]): Promise<Map<string, Set<string>>> {
+    const out = new Map<string, Set<string>>();
+    const ids = [...new Set(customerIds)];
+    let next = 0;
+    const worker = async () => {
+      while (next < ids.length) {
+        const customerId = ids[next++]!;
+        const items = await queryAll(this.doc, {
+          TableName: this.table,
+          KeyConditionExpression: 'customerId = :id',
+          ExpressionAttributeValues: { ':id': customerId },
+          ProjectionExpression: 'customerId, sk, dataCategories',
+        });
+        for (const item of items) addHolding(out, item);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(HOLDINGS_CONCURRENCY, ids.length) }, worker));
+    return out;
+  }
+}
+
+const SCAN_SEGMENTS = 4;
+const HOLDINGS_CONCURRENCY = 16;
+
+/** Profiles make a customer known; resource items add the categories held there. */
+function addHolding(out: Map<string, Set<string>>, item: Record<string, unknown>): void {
+  const id = String(item.customerId);
+  const set = out.get(id) ?? new Set<string>();
+  if (String(item.sk).startsWith('RES#')) for (const c of (item.dataCategories as string[] | undefined) ?? []) set.add(c);
+  out.set(id, set);
 }
 
 function resourceItems(customerId: string, resources: CustomerResource[]): Record<string, unknown>[] {

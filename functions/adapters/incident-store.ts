@@ -115,7 +115,7 @@ export class IncidentStore implements IncidentStorePort {
   /** Writes the audience (ids in fixed chunks) and then the assessment, so the incident never points at missing chunks. */
   async saveAssessment(
     incidentId: string,
-    assessment: { scope: 'KNOWN' | 'UNKNOWN'; severity: SeverityLevel; impact: ImpactSummary; chunks: AudienceMember[][] },
+    assessment: { scope: 'KNOWN' | 'UNKNOWN' | 'NONE'; severity: SeverityLevel; impact: ImpactSummary; chunks: AudienceMember[][]; scopeVersion?: number },
   ): Promise<void> {
     await batchPut(
       this.doc,
@@ -126,13 +126,14 @@ export class IncidentStore implements IncidentStorePort {
       new UpdateCommand({
         TableName: this.table,
         Key: keys.incident(incidentId),
-        UpdateExpression: 'SET #scope = :scope, severity = :severity, impact = :impact, audienceChunks = :chunks',
+        UpdateExpression: 'SET #scope = :scope, severity = :severity, impact = :impact, audienceChunks = :chunks, scopeVersion = :scopeVersion',
         ExpressionAttributeNames: { '#scope': 'scope' },
         ExpressionAttributeValues: {
           ':scope': assessment.scope,
           ':severity': assessment.severity,
           ':impact': assessment.impact,
           ':chunks': assessment.chunks.length,
+          ':scopeVersion': assessment.scopeVersion ?? 0,
         },
         ConditionExpression: 'attribute_exists(pk)',
       }),

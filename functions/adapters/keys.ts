@@ -11,12 +11,20 @@ export const INCIDENT_PREFIX = 'INC#';
 export const LINK_PREFIX = 'LINK#';
 export const CALLBACK_PREFIX = 'CALLBACK#';
 export const CALLBACK_MARKERS = `${CALLBACK_PREFIX}PENDING`;
+/** Rate-limit counters of the public question form, one per (scope, key, window), expiring by TTL. */
+export const RATE_PREFIX = 'RATE#';
+/** Regulators' clocks with a deadline still to meet, one marker each, for the scheduled sweep (regulator-clocks). */
+export const CLOCK_PREFIX = 'CLOCK#';
+export const RUNNING_CLOCKS = `${CLOCK_PREFIX}RUNNING`;
 
 const incidentPk = (incidentId: string) => `${INCIDENT_PREFIX}${incidentId}`;
 const pad = (n: number) => String(n).padStart(6, '0');
 
+/** Sort-key prefixes of regulators' obligations and of their report versions (neither begins with the other). */
+export const obligationItems = { obligation: 'OBLIG#', report: 'OBLIGRPT#' } as const;
+
 /** Sort-key prefixes inside an incident's collection, for queries by kind. */
-export const incidentItems = { rawEvent: 'RAW#', audience: 'AUD#', timeline: 'TL#', notice: 'NOTICE#', note: 'NOTE#', approval: 'APPROVAL#', facts: 'FACTS#' } as const;
+export const incidentItems = { rawEvent: 'RAW#', audience: 'AUD#', timeline: 'TL#', notice: 'NOTICE#', note: 'NOTE#', approval: 'APPROVAL#', facts: 'FACTS#', scope: 'SCOPE#', scopeIds: 'SCOPEIDS#', wait: 'WAIT#', redraft: 'REDRAFT#' } as const;
 
 export const keys = {
   incident: (incidentId: string) => ({ pk: incidentPk(incidentId), sk: 'META' }),
@@ -31,10 +39,22 @@ export const keys = {
   approval: (incidentId: string, requestId: string) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.approval}${requestId}` }),
   /** Zero-padded, so versions sort in order. */
   facts: (incidentId: string, version: number) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.facts}${pad(version)}` }),
+  /** A scope decision; its id list (basis ids) in `scopeIds` items, written before it. */
+  scope: (incidentId: string, version: number) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.scope}${pad(version)}` }),
+  scopeIds: (incidentId: string, version: number, part: number) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.scopeIds}${pad(version)}#${pad(part)}` }),
+  /** The task token of the workflow waiting on the team (scope, redraft, next update): one per kind. */
+  teamWait: (incidentId: string, kind: string) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.wait}${kind}` }),
+  /** The team asked for a rejected notice to be drafted again as it stands. */
+  redraft: (incidentId: string, noticeId: string) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.redraft}${noticeId}` }),
   link: (linkHash: string) => ({ pk: `${LINK_PREFIX}${linkHash}`, sk: 'LINK' }),
   callbackMarker: (incidentId: string, requestId: string) => ({ pk: CALLBACK_MARKERS, sk: `${incidentId}#${requestId}` }),
+  /** A regulator's obligation of the incident (domain/obligations) and its report versions, zero-padded. */
+  obligation: (incidentId: string, obligationId: string) => ({ pk: incidentPk(incidentId), sk: `${obligationItems.obligation}${obligationId}` }),
+  obligationReport: (incidentId: string, obligationId: string, version: number) => ({ pk: incidentPk(incidentId), sk: `${obligationItems.report}${obligationId}#${pad(version)}` }),
+  runningClock: (incidentId: string, obligationId: string) => ({ pk: RUNNING_CLOCKS, sk: `${incidentId}#${obligationId}` }),
   /** A customer's question on the incident page's form (PII: its text and address stay here). */
   question: (incidentId: string, questionId: string) => ({ pk: incidentPk(incidentId), sk: `QUESTION#${questionId}` }),
+  rateCounter: (scope: string, key: string, windowStart: number) => ({ pk: `${RATE_PREFIX}${scope}#${key}`, sk: `W#${windowStart}` }),
   /** That a sent notice's page was announced to the public channels in a locale: once. */
   pageAnnouncement: (incidentId: string, noticeId: string, locale: string) => ({ pk: incidentPk(incidentId), sk: `ANNOUNCED#${noticeId}#${locale}` }),
 

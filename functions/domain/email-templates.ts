@@ -43,7 +43,8 @@ const personal = new Set<string>(PERSONAL_FIELDS);
  * subject, escaped under `html` for the HTML part. The per-customer fields come with each recipient.
  */
 export function noticeTemplateData(content: NoticeContent): Record<string, unknown> {
-  const shared = Object.fromEntries(Object.entries(content).filter(([field]) => !personal.has(field)));
+  // The offers by rule reach each recipient as their own `offers`, not as data every email carries.
+  const shared = Object.fromEntries(Object.entries(content).filter(([field]) => !personal.has(field) && field !== 'remedyOffers'));
   return { ...shared, html: htmlEscaped(shared) };
 }
 
@@ -51,13 +52,13 @@ export function noticeTemplateData(content: NoticeContent): Record<string, unkno
  * One recipient's fields, from their personalised notice: flat keys (`greeting`, `greetingHtml`, ...),
  * so a per-destination merge never replaces the shared `html` object. The SMS is not the email's.
  */
-export function recipientTemplateData(personalised: NoticeContent): Record<string, string> {
-  const data: Record<string, string> = {};
+export function recipientTemplateData(personalised: NoticeContent): Record<string, string | string[]> {
+  const data: Record<string, string | string[]> = {};
   for (const field of PERSONAL_FIELDS) {
     const value = personalised[field];
-    if (field === 'sms' || value === null) continue;
+    if (field === 'sms' || value === null || value === undefined) continue;
     data[field] = value;
-    data[`${field}Html`] = escapeHtml(value);
+    data[`${field}Html`] = htmlEscaped(value);
   }
   return data;
 }
@@ -72,6 +73,7 @@ function variable(field: TextField, part: 'html' | 'text'): string {
 const IS_LIST: Record<TextField, boolean> = {
   greeting: false, headline: false, apology: false, changes: true, whatHappened: false, yourData: false, account: true, cause: true,
   actionsTaken: true, customerSteps: true, remedies: true, contact: true, nextUpdate: false, thanks: true, signature: false, footer: false,
+  offers: true,
 };
 
 /** The notice's blocks (`noticeLayout`) as Handlebars: the two parts say the same, block for block. */
@@ -134,6 +136,7 @@ function reportTemplate(locale: Locale, prefix: string): EmailTemplate {
         `<p>${h.intro}</p>`,
         `<h3>${h.counts}</h3>${list('ul', 'deliveryLines')}`,
         `<h3>${h.notices}</h3>${list('ul', 'noticeLines')}`,
+        `<h3>${h.remedies}</h3>${list('ul', 'remedyLines')}`,
         `<h3>${h.timeline}</h3>${list('ol', 'timelineLines')}`,
       ].join('\n'),
     ),
@@ -144,6 +147,8 @@ function reportTemplate(locale: Locale, prefix: string): EmailTemplate {
       '{{#each deliveryLines}}- {{{this}}}\n{{/each}}',
       `${t.notices}:`,
       '{{#each noticeLines}}- {{{this}}}\n{{/each}}',
+      `${t.remedies}:`,
+      '{{#each remedyLines}}- {{{this}}}\n{{/each}}',
       `${t.timeline}:`,
       '{{#each timelineLines}}- {{{this}}}\n{{/each}}',
     ].join('\n'),

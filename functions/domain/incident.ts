@@ -27,7 +27,8 @@ export const incidentDraftSchema = z.object({
 export type IncidentDraft = z.infer<typeof incidentDraftSchema>;
 
 export const incidentStatuses = ['OPEN', 'CLOSED'] as const;
-export const scopeStates = ['PENDING', 'KNOWN', 'UNKNOWN'] as const;
+/** NONE: people decided no customer is affected. */
+export const scopeStates = ['PENDING', 'KNOWN', 'UNKNOWN', 'NONE'] as const;
 
 export interface ImpactSummary {
   affectedCustomers: number;
@@ -48,6 +49,8 @@ export interface Incident extends IncidentDraft {
   closedAt?: string;
   impact?: ImpactSummary;
   audienceChunks?: number;
+  /** The last scope decision the audience was computed from (0 or absent: the alarm's own resources). */
+  scopeVersion?: number;
   nextUpdateAt?: string;
 }
 

@@ -1,7 +1,10 @@
 import type { ApprovalLink, ApprovalRequest, WordingBinding } from './approval.js';
+import type { ObligationRecord, RegulatorReportVersion } from './obligations/record.js';
 import type { CustomerProfile, CustomerResource } from './customer.js';
 import type { FactsByLocale, FactsVersion } from './facts.js';
 import type { SettledReconciliation } from './delivery.js';
+import type { SuppressionSnapshot } from './suppression.js';
+import type { ScopeDecision, ScopeRequest } from './scope.js';
 import type { Acquired, BatchTotals, Channel, FrozenBatch, NoticeRef, NoticeTotals, Outcome, PlannedCall } from './delivery.js';
 import type { AudienceMember, ImpactSummary, Incident, Notice, NoticeStatus, ProgressNote, SeverityLevel, TimelineEntry } from './incident.js';
 
@@ -18,7 +21,11 @@ export interface IncidentStorePort {
   getRejectedAlarm(eventId: string): Promise<{ reason: string; rawEvent: string } | undefined>;
   getIncident(incidentId: string): Promise<Incident>;
   countRawEvents(incidentId: string): Promise<number>;
-  saveAssessment(incidentId: string, assessment: { scope: 'KNOWN' | 'UNKNOWN'; severity: SeverityLevel; impact: ImpactSummary; chunks: AudienceMember[][] }): Promise<void>;
+  /** `scopeVersion`: the last scope decision the assessment applied (0: the alarm's own scope). */
+  saveAssessment(
+    incidentId: string,
+    assessment: { scope: 'KNOWN' | 'UNKNOWN' | 'NONE'; severity: SeverityLevel; impact: ImpactSummary; chunks: AudienceMember[][]; scopeVersion?: number },
+  ): Promise<void>;
   getAudienceChunk(incidentId: string, index: number): Promise<AudienceMember[]>;
   appendTimeline(incidentId: string, entry: Omit<TimelineEntry, 'at'> & { at?: string }): Promise<void>;
   listTimeline(incidentId: string): Promise<TimelineEntry[]>;
@@ -83,11 +90,42 @@ export interface ApprovalStorePort {
   getApprovalLink(linkHash: string): Promise<ApprovalLink | undefined>;
 }
 
+/** What the workflow waits for from the team: a scope decision, a redraft after a rejection, the next update (or a close). */
+export const teamWaitKinds = ['scope', 'redraft', 'next-update'] as const;
+export type TeamWaitKind = (typeof teamWaitKinds)[number];
+
+export interface TeamWait {
+  kind: TeamWaitKind;
+  taskToken: string;
+  since: string;
+  reminders: number;
+  /** With redraft: the rejected notice. */
+  noticeId?: string;
+}
+
+export interface TeamStorePort {
+  /** Kept in order; two decisions at once both kept, one after the other. */
+  saveScopeDecision(incidentId: string, decidedBy: string, request: ScopeRequest): Promise<ScopeDecision>;
+  listScopeDecisions(incidentId: string): Promise<ScopeDecision[]>;
+  /** Replaces the wait of that kind (a new task token after each reminder). */
+  putWait(incidentId: string, wait: Omit<TeamWait, 'since' | 'reminders'>): Promise<void>;
+  getWait(incidentId: string, kind: TeamWaitKind): Promise<TeamWait | undefined>;
+  endWait(incidentId: string, kind: TeamWaitKind, taskToken: string): Promise<void>;
+  /** The reminder's number (1 for the first); 0 when nothing waits. */
+  countReminder(incidentId: string, kind: TeamWaitKind): Promise<number>;
+  requestRedraft(incidentId: string, noticeId: string, by: string): Promise<void>;
+  redraftRequested(incidentId: string, noticeId: string): Promise<boolean>;
+}
+
 export interface CustomerDirectoryPort {
   putCustomers(entries: { profile: CustomerProfile; resources: CustomerResource[] }[]): Promise<void>;
   /** Every (customer, data categories) holding data on the resource an identifier names. */
   findByResource(identifier: string): Promise<{ customerId: string; dataCategories: string[] }[]>;
   getProfiles(customerIds: string[]): Promise<Map<string, CustomerProfile>>;
+  /** Every customer with every data category they hold anywhere: a whole-directory scope decision. */
+  everyone(): Promise<Map<string, Set<string>>>;
+  /** These customers with every data category they hold; ids the directory does not know are left out. */
+  holdingsOf(customerIds: string[]): Promise<Map<string, Set<string>>>;
 }
 
 /** The deliveries ledger: the truth for "sent exactly once" (see adapters/deliveries-ledger.ts). */
@@ -98,8 +136,10 @@ export interface DeliveryLedgerPort {
    */
   freezePlan(ref: NoticeRef, chunkIndex: number, plan: FrozenBatch[]): Promise<FrozenBatch[]>;
   acquire(ref: NoticeRef, channel: Channel, batchKey: string, recipients: string[], owner: string): Promise<Acquired>;
-  complete(ref: NoticeRef, channel: Channel, batchKey: string, token: string, totals: BatchTotals, uncertainIds: string[]): Promise<void>;
-  release(ref: NoticeRef, channel: Channel, batchKey: string, token: string, reason: string): Promise<void>;
+  /** Finishes the holder's call and records its `outcomes` in the same write. */
+  complete(ref: NoticeRef, channel: Channel, batchKey: string, token: string, totals: BatchTotals, uncertainIds: string[], outcomes?: Outcome[]): Promise<void>;
+  /** Frees the holder's claim (nothing went out) and records `outcomes` known so far in the same write. */
+  release(ref: NoticeRef, channel: Channel, batchKey: string, token: string, reason: string, outcomes?: Outcome[]): Promise<void>;
   readOutcomes(ref: NoticeRef, channel: Channel, customerIds: string[]): Promise<Map<string, Outcome>>;
   recordOutcomes(outcomes: Outcome[]): Promise<void>;
   outcomesForCustomer(customerId: string): Promise<Outcome[]>;
@@ -111,6 +151,24 @@ export interface DeliveryLedgerPort {
    * recorded so far (none yet included): streamed, so an audience of any size never sits in memory.
    */
   recipientOutcomes(ref: NoticeRef): AsyncIterable<PlannedCall>;
+}
+
+/** Addresses the SES account refuses (its suppression list), read page by page when sending is planned. */
+export interface SuppressedAddressSource {
+  /** `reason`: BOUNCE or COMPLAINT. */
+  suppressedAddresses(): AsyncIterable<{ address: string; reason: string }>;
+}
+
+/** Numbers opted out of SMS at SNS, read page by page when sending is planned. */
+export interface OptedOutNumberSource {
+  optedOutNumbers(): AsyncIterable<string>;
+}
+
+/** A notice's suppression lists as planned (domain/suppression.ts), kept beside its ledger. */
+export interface SuppressionStorePort {
+  saveSuppressions(ref: NoticeRef, snapshot: SuppressionSnapshot): Promise<void>;
+  /** Undefined when none were saved (a notice planned before suppression lists were read). */
+  loadSuppressions(ref: NoticeRef): Promise<SuppressionSnapshot | undefined>;
 }
 
 export interface BulkEntry {
@@ -166,4 +224,31 @@ export interface TaskCallbacks {
 export interface PageStorePort {
   /** Replaces the object at `key`: writing the same page twice leaves it as it was. */
   put(key: string, body: string, contentType: string): Promise<void>;
+}
+
+/** Regulators' obligations of an incident and their clocks (adapters/obligation-store.ts, domain/obligations). */
+export interface ObligationStorePort {
+  listObligations(incidentId: string): Promise<ObligationRecord[]>;
+  getObligation(incidentId: string, obligationId: string): Promise<ObligationRecord | undefined>;
+  /** Adds it with its first report draft, unless the incident has it already (false): an obligation is never reset. */
+  addObligation(record: ObligationRecord, report: { text: string; author: string }): Promise<boolean>;
+  /** Starts a WAITING clock (false when it was not waiting); on the timeline as `actor`. */
+  startClock(incidentId: string, obligationId: string, startedAt: string, deadline: string | undefined, actor: string): Promise<boolean>;
+  /** Records that reminder `point` is being sent; false when it was already, or the clock no longer runs. */
+  claimReminder(incidentId: string, obligationId: string, point: string): Promise<boolean>;
+  releaseReminder(incidentId: string, obligationId: string, point: string): Promise<void>;
+  /** Counts escalation number `seen + 1`; false when another run counted it, or the clock no longer runs. */
+  claimEscalation(incidentId: string, obligationId: string, seen: number): Promise<boolean>;
+  /** Gives back escalation `seen + 1` when its page could not be sent, so the next run pages again. */
+  releaseEscalation(incidentId: string, obligationId: string, seen: number): Promise<void>;
+  recordFiled(incidentId: string, obligationId: string, filed: { at: string; ref: string; by: string }): Promise<void>;
+  markNotApplicable(incidentId: string, obligationId: string, by: string, reason: string): Promise<void>;
+  /** Saves version `expectedVersion + 1`; ReportVersionConflictError when someone saved it first. */
+  saveReport(incidentId: string, obligationId: string, text: string, author: string, expectedVersion: number): Promise<RegulatorReportVersion>;
+  getReport(incidentId: string, obligationId: string, version?: number): Promise<RegulatorReportVersion | undefined>;
+  /** Records who approved which version; refused when a newer version exists. */
+  approveReport(incidentId: string, obligationId: string, version: number, by: string): Promise<void>;
+  /** Every clock with a deadline not yet filed or set aside, across incidents. */
+  listRunningClocks(): Promise<{ incidentId: string; obligationId: string }[]>;
+  dropClockMarker(incidentId: string, obligationId: string): Promise<void>;
 }

@@ -19,7 +19,7 @@ import { logger, tracer } from '../shared/powertools.js';
 import { intakeAlarm, rejectAlarm, type IntakeResult } from '../steps/intake.js';
 
 const config = parseConfig(
-  pick('INCIDENTS_TABLE', 'STATE_MACHINE_ARN', 'RESPONSE_TEAM_TOPIC_ARN', 'MANUAL_ALARM_SOURCE', 'CLOUDWATCH_ALARM_SEVERITY', 'APPROVAL_TIMEOUT_SECONDS', 'ESCALATION_TIMEOUT_SECONDS'),
+  pick('INCIDENTS_TABLE', 'STATE_MACHINE_ARN', 'RESPONSE_TEAM_TOPIC_ARN', 'MANUAL_ALARM_SOURCE', 'CLOUDWATCH_ALARM_SEVERITY', 'APPROVAL_TIMEOUT_SECONDS', 'ESCALATION_TIMEOUT_SECONDS', 'TEAM_REMINDER_SECONDS'),
 );
 
 const deps = {
@@ -28,7 +28,11 @@ const deps = {
   messaging: new SnsMessaging(sns),
   clock: systemClock,
   alarmSettings: { manualSource: config.MANUAL_ALARM_SOURCE, cloudWatchAlarmSeverity: config.CLOUDWATCH_ALARM_SEVERITY },
-  workflowSettings: { approvalTimeoutSeconds: config.APPROVAL_TIMEOUT_SECONDS, escalationTimeoutSeconds: config.ESCALATION_TIMEOUT_SECONDS },
+  workflowSettings: {
+    approvalTimeoutSeconds: config.APPROVAL_TIMEOUT_SECONDS,
+    escalationTimeoutSeconds: config.ESCALATION_TIMEOUT_SECONDS,
+    teamReminderSeconds: config.TEAM_REMINDER_SECONDS,
+  },
   responseTeamTopicArn: config.RESPONSE_TEAM_TOPIC_ARN,
 };
 

@@ -2,7 +2,7 @@ import { APIGatewayProxyEventV2Schema } from '../shared/event-schemas.js';
 import { SnsMessaging } from '../adapters/messaging.js';
 import { incidentStores } from '../adapters/stores.js';
 import { StepFunctionsCallbacks } from '../adapters/workflow.js';
-import { operatorRequest, type OperatorApiDeps } from '../http/operator-api.js';
+import { operatorRequest, type OperatorApiDeps, type OperatorResource } from '../http/operator-api.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo, sfn, sns } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
@@ -21,6 +21,12 @@ const deps: OperatorApiDeps = {
   },
 };
 
+/** The route's last segment: `PUT /operator/incidents/{id}/scope` -> scope. */
+function operatorResource(routeKey: string): OperatorResource {
+  const last = routeKey.split('/').at(-1);
+  return last === 'scope' || last === 'close' || last === 'redraft' ? last : 'facts';
+}
+
 const HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 
 /** The facts arrive as the body: only the route, the incident and the outcome are logged, never the text. */
@@ -29,6 +35,7 @@ export const handler = stepHandler(APIGatewayProxyEventV2Schema, async (event) =
   const out = await operatorRequest(
     {
       method: event.requestContext.http.method,
+      resource: operatorResource(event.routeKey),
       incidentId: event.pathParameters?.id ?? '',
       version: event.queryStringParameters?.version,
       body: body !== undefined && isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body,

@@ -26,6 +26,7 @@ const schema = z.object({
   executionArn: z.string().min(1),
   reason: z.string().max(2000).optional(),
   error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
+  enteredAt: z.iso.datetime().optional(),
 });
 
 // Idempotent on the whole payload: a retried invocation must not page the team twice.

@@ -2,8 +2,10 @@ import * as z from 'zod';
 import { factsGaps, noticeFactsSchema, type FactsVersion } from '../domain/facts.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import type { FactsStorePort } from '../domain/ports.js';
-import { FactsVersionConflictError, IncidentNotFoundError } from '../shared/errors.js';
+import { describeScope } from '../domain/scope.js';
+import { FactsVersionConflictError, IncidentClosedError, IncidentNotFoundError, NoticeNotFoundError } from '../shared/errors.js';
 import { editFacts, type EditDeps } from '../steps/edit-facts.js';
+import { closeIncidentNow, decideScope, requestRedraft, type TeamDecisionDeps } from '../steps/team-decisions.js';
 
 /**
  * The largest body accepted. The facts schema bounds what is saved; this bounds what is read before
@@ -12,13 +14,22 @@ import { editFacts, type EditDeps } from '../steps/edit-facts.js';
  */
 export const MAX_BODY_BYTES = 512 * 1024;
 
-export interface OperatorApiDeps extends EditDeps {
+export interface OperatorApiDeps extends EditDeps, TeamDecisionDeps {
   facts: EditDeps['facts'] & Pick<FactsStorePort, 'getFacts'>;
+  team: EditDeps['team'] & TeamDecisionDeps['team'];
+  incidents: EditDeps['incidents'] & TeamDecisionDeps['incidents'];
+  notices: EditDeps['notices'] & TeamDecisionDeps['notices'];
+  approvals: EditDeps['approvals'] & TeamDecisionDeps['approvals'];
 }
+
+/** The operator API's resources below /operator/incidents/{id}/. */
+export type OperatorResource = 'facts' | 'scope' | 'close' | 'redraft';
 
 /** What the handler takes from API Gateway's event: nothing else reaches the logic. */
 export interface OperatorRequest {
   method: string;
+  /** The route's last path segment. @default 'facts' */
+  resource?: OperatorResource;
   /** The `{id}` path parameter. */
   incidentId: string;
   /** The `version` query parameter of a GET. */
@@ -84,8 +95,49 @@ async function putFacts(request: OperatorRequest, caller: string, deps: Operator
   }
 }
 
+/** The body's JSON, or a 400/413 answer. */
+function readJson(request: OperatorRequest): { json: unknown } | { error: OperatorResponse } {
+  const text = request.body ?? '';
+  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) return { error: answer(413, { message: `The body is larger than ${MAX_BODY_BYTES / 1024} KiB` }) };
+  if (text.trim() === '') return { json: {} };
+  try {
+    return { json: JSON.parse(text) };
+  } catch {
+    return { error: answer(400, { message: 'The body is not JSON' }) };
+  }
+}
+
+/** GET: the decisions so far (ids counted, not listed); PUT: a new decision by the caller (see decideScope). */
+async function scope(request: OperatorRequest, caller: string, deps: OperatorApiDeps): Promise<OperatorResponse> {
+  if (request.method === 'GET') {
+    const incident = await deps.incidents.getIncident(request.incidentId);
+    const decisions = (await deps.team.listScopeDecisions(request.incidentId)).map(({ customerIds, ...d }) => ({ ...d, ids: customerIds.length, summary: describeScope({ ...d, customerIds }) }));
+    return answer(200, { scope: incident.scope, appliedVersion: incident.scopeVersion ?? 0, affectedCustomers: incident.impact?.affectedCustomers ?? 0, decisions });
+  }
+  if (request.method !== 'PUT') return answer(405, { message: `${request.method} is not allowed here: GET or PUT` });
+  const read = readJson(request);
+  if ('error' in read) return read.error;
+  try {
+    return answer(200, { ...(await decideScope({ incidentId: request.incidentId, author: caller, request: read.json }, deps)) });
+  } catch (error) {
+    if (error instanceof z.ZodError) return answer(400, { message: 'Nothing decided: the body does not match { basis, resources?, customerIds?, countries?, dataCategories?, mode?, reason }', issues: error.issues });
+    throw error;
+  }
+}
+
+/** POST close (optional { reason }) or redraft: the team's other two words to a waiting workflow. */
+async function teamAction(request: OperatorRequest, caller: string, deps: OperatorApiDeps): Promise<OperatorResponse> {
+  if (request.method !== 'POST') return answer(405, { message: `${request.method} is not allowed here: POST` });
+  const read = readJson(request);
+  if ('error' in read) return read.error;
+  if (request.resource === 'redraft') return answer(200, { ...(await requestRedraft({ incidentId: request.incidentId, author: caller }, deps)) });
+  const body = z.object({ reason: z.string().trim().min(1).max(1000).optional() }).strict().safeParse(read.json);
+  if (!body.success) return answer(400, { message: 'The body may hold { reason } only', issues: body.error.issues });
+  return answer(200, { ...(await closeIncidentNow({ incidentId: request.incidentId, author: caller, ...(body.data.reason ? { reason: body.data.reason } : {}) }, deps)) });
+}
+
 /**
- * GET and PUT /operator/incidents/{id}/facts. In AWS, API Gateway's IAM authorizer has checked the
+ * GET and PUT /operator/incidents/{id}/facts and /scope, POST /close and /redraft. In AWS, API Gateway's IAM authorizer has checked the
  * caller's signature and its execute-api:Invoke permission before this runs; without an identity
  * nothing is read or written (403), so a route deployed without the authorizer fails closed.
  */
@@ -93,11 +145,15 @@ export async function operatorRequest(request: OperatorRequest, deps: OperatorAp
   if (!request.caller) return answer(403, { message: 'No caller identity: the operator API needs IAM authorization' });
   if (!incidentIdSchema.safeParse(request.incidentId).success) return notFound(request.incidentId);
   try {
+    const resource = request.resource ?? 'facts';
+    if (resource === 'scope') return await scope(request, request.caller, deps);
+    if (resource === 'close' || resource === 'redraft') return await teamAction(request, request.caller, deps);
     if (request.method === 'GET') return await getFacts(request, deps);
     if (request.method === 'PUT') return await putFacts(request, request.caller, deps);
     return answer(405, { message: `${request.method} is not allowed here: GET or PUT` });
   } catch (error) {
     if (error instanceof IncidentNotFoundError) return notFound(request.incidentId);
+    if (error instanceof IncidentClosedError || error instanceof NoticeNotFoundError) return answer(409, { message: error.message });
     throw error;
   }
 }

@@ -1,5 +1,8 @@
 import * as z from 'zod';
-import { commaList, emailList, localesEnv, positiveInt } from './config.js';
+import { commaList, emailList, jsonOf, localesEnv, positiveInt } from './config.js';
+import { remedyRulesSchema } from '../domain/remedies.js';
+import { parseReminderPoint } from '../domain/obligations/evaluate.js';
+import { sectors } from '../domain/obligations/table.js';
 
 /**
  * The environment contract between `infra/` and `functions/`: every variable a handler may read, with
@@ -35,6 +38,8 @@ export const ENVIRONMENT = {
   APPROVER_PHONES: commaList,
   APPROVAL_TIMEOUT_SECONDS: positiveInt,
   ESCALATION_TIMEOUT_SECONDS: positiveInt,
+  /** How long the workflow waits on the team (a scope decision, a redraft) between reminders. */
+  TEAM_REMINDER_SECONDS: positiveInt,
   REPORT_RECIPIENTS: emailList,
   COMPANY_NAME: z.string().min(1),
   COMPANY_CONTACT: z.string().min(1),
@@ -42,10 +47,14 @@ export const ENVIRONMENT = {
   /** Printed in every notice's contacts when set. */
   SUPPORT_HOTLINE: z.string().min(1).optional(),
   QUESTION_FORM_URL: z.url().optional(),
+  /** Remedies offered by rule (domain/remedies.ts), as JSON; written by infra/config.ts from `remedyRules`. */
+  REMEDY_RULES: jsonOf(remedyRulesSchema),
   /** The bucket CloudFront serves the incident pages from (`<incidentId>/<locale>.html|json`). */
   INCIDENT_PAGES_BUCKET: z.string().min(3),
   /** Downstream public channels (app push, social relays) hear of every page publication here. */
   PUBLIC_CHANNELS_TOPIC_ARN: z.string().startsWith('arn:'),
+  /** The Secrets Manager secret holding the question form's HMAC key (its ARN in AWS). */
+  QUESTION_FORM_SECRET_ID: z.string().min(1),
   /** For the SMS cost estimate approvers see. */
   SMS_PRICE_PER_SEGMENT: z.coerce.number().min(0),
   SMS_PRICE_CURRENCY: z.string().regex(/^[A-Z]{3}$/),
@@ -66,6 +75,19 @@ export const ENVIRONMENT = {
   /** How long a provider call may take before its outcome is treated as unknown. */
   PROVIDER_REQUEST_TIMEOUT_MS: positiveInt,
   PROVIDER_CONNECT_TIMEOUT_MS: positiveInt,
+  /** The sectors the company is in (domain/obligations/table.ts): regulators' obligations of regulated firms trigger on them. */
+  SECTORS: commaList.pipe(z.array(z.enum(sectors))),
+  /** Reminder points for every regulator's clock (`50%`, `1h` ...); absent: each obligation's own. */
+  REGULATOR_CLOCK_REMINDERS: commaList.pipe(z.array(z.string().transform((p, ctx) => {
+    try {
+      return parseReminderPoint(p);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  })).min(1)).optional(),
+  /** How much faster than real time regulators' clocks run: 1 in AWS; the twin's time scale. */
+  REGULATOR_CLOCK_SCALE: z.coerce.number().min(1),
 } as const;
 
 export type EnvKey = keyof typeof ENVIRONMENT;

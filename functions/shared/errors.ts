@@ -73,3 +73,6 @@ export class DailyQuotaExceededError extends BreachNoticeError {}
 
 /** SES sending is paused for the account or the configuration set: a person must act; the team is paged. */
 export class SendingPausedError extends BreachNoticeError {}
+
+/** The incident is closed: its scope and notices no longer change. */
+export class IncidentClosedError extends BreachNoticeError {}

@@ -1,19 +1,40 @@
 import type { FactsStorePort, IncidentStorePort, NoticeStorePort } from '../domain/ports.js';
 import { factsFor, type FactsVersion } from '../domain/facts.js';
-import type { Notice } from '../domain/incident.js';
+import type { Notice, SeverityLevel } from '../domain/incident.js';
 import type { Locale } from '../domain/locales.js';
 import { draftNotice, noticeTextForDiff, type CompanyProfile, type NoticeContent, type NoticeKind } from '../domain/notice.js';
 import { contentHash } from '../domain/notice-version.js';
+import { applicableRules, remedyReach, type RemedyRule } from '../domain/remedies.js';
 import type { Clock } from '../shared/clock.js';
 
 export interface DraftDeps {
-  incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident'>;
+  incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident' | 'getAudienceChunk'>;
   notices: Pick<NoticeStorePort, 'createNotice' | 'listNotices'>;
   facts: Pick<FactsStorePort, 'getFacts' | 'latestFacts'>;
   clock: Clock;
   locales: readonly Locale[];
   company: CompanyProfile;
   updateCadenceSeconds: number;
+  /** Remedies offered by rule (REMEDY_RULES). @default none */
+  remedyRules?: readonly RemedyRule[];
+}
+
+/** Audience chunks read at once when counting whom each remedy reaches. */
+const CHUNK_READS_IN_FLIGHT = 8;
+
+/**
+ * Customers per applicable remedy rule, from the audience chunks (ids and categories only), for the
+ * approvers and the final report. Nothing is read when no rule applies.
+ */
+async function remedyReachOf(incidentId: string, rules: readonly RemedyRule[], categories: string[], severity: SeverityLevel, chunks: number, deps: DraftDeps): Promise<Record<string, number>> {
+  const applicable = new Map(applicableRules(rules, severity, categories).map((r) => [r.id, r.categories] as const));
+  const reach = remedyReach(applicable, []);
+  if (applicable.size === 0) return reach;
+  for (let from = 0; from < chunks; from += CHUNK_READS_IN_FLIGHT) {
+    const read = await Promise.all(Array.from({ length: Math.min(CHUNK_READS_IN_FLIGHT, chunks - from) }, (_, i) => deps.incidents.getAudienceChunk(incidentId, from + i)));
+    for (const [id, n] of Object.entries(remedyReach(applicable, read.flat()))) reach[id]! += n;
+  }
+  return reach;
 }
 
 /** Cadences after closing within which the closing notice is asked for; then the final report goes without it. */
@@ -25,14 +46,20 @@ export type DraftResult = { closed: true; noticeId: null } | { closed: false; no
  * Drafts the first notice or the next update in every configured locale, from the team's latest
  * facts. Once the incident is closed, the next update is its closing notice, and after that has gone
  * out there is nothing left to draft. A draft still awaiting approval (a retry, a timed-out request,
- * an edit of the facts) is redrafted in place, so numbering never skips; its version goes up only
- * when the wording changed, and the lines it replaces are kept so approvers see what changed.
+ * an edit of the facts) or rejected is redrafted in place, so numbering never skips; its version goes
+ * up when the wording changed or it was rejected, and the lines it replaces are kept so approvers see
+ * what changed.
  */
 export async function draftNoticeStep(incidentId: string, requested: NoticeKind, deps: DraftDeps): Promise<DraftResult> {
   const incident = await deps.incidents.getIncident(incidentId);
   if (!incident.impact) throw new Error(`Incident ${incidentId} has not been assessed`);
   const notices = (await deps.notices.listNotices(incidentId)).sort((a, b) => a.sequence - b.sequence);
   let kind = requested;
+  // Closed before any notice went out (a false alarm, a rejected first notice given up): nothing to draft.
+  if (requested === 'first-notice' && incident.status === 'CLOSED' && !notices.some((n) => n.status === 'SENT')) {
+    await deps.incidents.appendTimeline(incidentId, { action: 'first-notice-not-needed', actor: 'draft-notice', detail: { closedAt: incident.closedAt } });
+    return { closed: true, noticeId: null };
+  }
   if (requested === 'update' && incident.status === 'CLOSED') {
     if (notices.some((n) => n.kind === 'closing' && n.status === 'SENT')) return { closed: true, noticeId: null };
     // Approvers who keep refusing the closing notice do not hold back the final report for ever.
@@ -44,13 +71,24 @@ export async function draftNoticeStep(incidentId: string, requested: NoticeKind,
     kind = 'closing';
   }
   const latest = notices.at(-1);
-  const reuse = latest?.status === 'PENDING_APPROVAL' && latest.kind === kind ? latest : undefined;
+  // A rejected draft is drafted again as its next version: approvers see what changed since they said no.
+  const reuse = (latest?.status === 'PENDING_APPROVAL' || latest?.status === 'REJECTED') && latest.kind === kind ? latest : undefined;
   const sequence = reuse?.sequence ?? (latest?.sequence ?? 0) + 1;
   const facts = await deps.facts.latestFacts(incidentId);
   const lastSent = notices.filter((n) => n.status === 'SENT').at(-1);
   const previousFacts: FactsVersion | undefined = lastSent && lastSent.factsVersion > 0 ? await deps.facts.getFacts(incidentId, lastSent.factsVersion) : undefined;
   const now = deps.clock.now();
   const nextUpdateAt = kind === 'closing' ? null : new Date(now.getTime() + deps.updateCadenceSeconds * 1000).toISOString();
+  const rules = deps.remedyRules ?? [];
+  const categories = Object.keys(incident.impact.byDataCategory);
+  const remedies = {
+    rules,
+    severity: incident.severity,
+    // Deadlines count from the first notice's drafting, so every later notice repeats the same dates.
+    offeredAt: notices[0]?.createdAt ?? now.toISOString(),
+    now: now.toISOString(),
+    reach: await remedyReachOf(incidentId, rules, categories, incident.severity, incident.audienceChunks ?? 0, deps),
+  };
   const content: Partial<Record<Locale, NoticeContent>> = {};
   for (const locale of deps.locales) {
     content[locale] = draftNotice(
@@ -62,12 +100,13 @@ export async function draftNoticeStep(incidentId: string, requested: NoticeKind,
         previousFacts: lastSent ? factsFor(previousFacts, locale) : undefined,
         company: deps.company,
         nextUpdateAt,
+        remedies,
       },
       locale,
     );
   }
   const hash = contentHash(content);
-  const changed = reuse !== undefined && reuse.contentHash !== hash;
+  const changed = reuse !== undefined && (reuse.contentHash !== hash || reuse.status === 'REJECTED');
   const notice: Notice = {
     incidentId,
     noticeId: reuse?.noticeId ?? `${kind}-${sequence}`,
@@ -91,7 +130,7 @@ export async function draftNoticeStep(incidentId: string, requested: NoticeKind,
   await deps.incidents.appendTimeline(incidentId, {
     action: 'notice-drafted',
     actor: 'draft-notice',
-    detail: { noticeId: notice.noticeId, kind, version: notice.version, factsVersion: notice.factsVersion, locales: deps.locales },
+    detail: { noticeId: notice.noticeId, kind, version: notice.version, factsVersion: notice.factsVersion, locales: deps.locales, ...(reuse?.status === 'REJECTED' ? { after: 'rejection' } : {}) },
   });
   return { closed: false, noticeId: notice.noticeId };
 }

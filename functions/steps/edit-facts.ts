@@ -3,11 +3,14 @@ import type { Locale } from '../domain/locales.js';
 import type { ApprovalStorePort, FactsStorePort, IncidentStorePort, NoticeStorePort } from '../domain/ports.js';
 import { FactsVersionConflictError } from '../shared/errors.js';
 import { redeliverDecision, type DeliveryDeps } from './deliver-decision.js';
+import { wakeTeam, type TeamWaitDeps } from './team-wait.js';
 
 export interface EditDeps extends DeliveryDeps {
   incidents: DeliveryDeps['incidents'] & Pick<IncidentStorePort, 'getIncident'>;
-  notices: DeliveryDeps['notices'] & Pick<NoticeStorePort, 'listNotices'>;
+  notices: DeliveryDeps['notices'] & Pick<NoticeStorePort, 'listNotices' | 'getNotice'>;
   facts: Pick<FactsStorePort, 'latestFacts' | 'saveFacts'>;
+  /** A rejected notice waiting for the team is drafted again from the new facts. */
+  team: TeamWaitDeps['team'];
   approvals: DeliveryDeps['approvals'] & Pick<ApprovalStorePort, 'listApprovalRequests' | 'supersedeForEdit'>;
   /** The locales notices are written in: gaps between them are reported. */
   locales: readonly Locale[];
@@ -71,5 +74,6 @@ export async function editFacts(input: EditInput, deps: EditDeps): Promise<EditR
     });
     if ((await redeliverDecision(incident.incidentId, request.requestId, 'editor', deps)) === 'delivered') deliveredNow += 1;
   }
+  await wakeTeam(incident.incidentId, ['redraft'], input.author, deps);
   return { version: saved.version, gaps, supersededRequests, deliveredNow };
 }

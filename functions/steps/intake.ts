@@ -9,6 +9,8 @@ import { sha256Hex } from '../shared/crypto.js';
 export interface WorkflowSettings {
   approvalTimeoutSeconds: number;
   escalationTimeoutSeconds: number;
+  /** Between reminders while the workflow waits on the team (scope decision, redraft). */
+  teamReminderSeconds: number;
 }
 
 export interface IntakeDeps {

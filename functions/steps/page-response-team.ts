@@ -8,11 +8,13 @@ export const pageEvents = [
   'update-rejected',
   'update-not-approved',
   'workflow-failed',
+  'scope-decision-overdue',
+  'redraft-overdue',
 ] as const;
 export type PageEvent = (typeof pageEvents)[number];
 
 export interface PageDeps {
-  incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident'>;
+  incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident' | 'listTimeline'>;
   messaging: Messaging;
   topicArn: string;
   /** Builds the operator's link to the execution (AWS console, or the local twin's console). */
@@ -25,16 +27,39 @@ export interface PageInput {
   executionArn: string;
   reason?: string;
   error?: { Error?: string; Cause?: string };
+  /** When the paging state was entered: repeated reminders differ by it (the handler is idempotent on its input). */
+  enteredAt?: string;
 }
+
+/** Reminders from this one on are escalations. */
+const ESCALATE_FROM_REMINDER = 3;
+
+/** What the team does next, per event that waits on it. */
+const nextStep: Partial<Record<PageEvent, (incidentId: string) => string[]>> = {
+  'scope-unknown': (id) => [
+    'The workflow waits for you to decide who is affected (reminders follow until you do):',
+    `  npm run incident -- scope ${id} --all | --resources ARN,... | --ids FILE | --none   [--country DE,FR] [--category email,...] [--add|--remove] --reason TEXT`,
+    '  or the operator console, or PUT /operator/incidents/{id}/scope.',
+  ],
+  'notice-rejected': (id) => [
+    'The workflow waits for a redraft: edit the facts (npm run incident -- edit ' + id + ' ..., or the console),',
+    `or draft it again as it stands (npm run incident -- redraft ${id}), or close the incident (npm run incident -- close ${id}).`,
+  ],
+  'update-rejected': (id) => [`The workflow waits for a redraft: edit the facts, npm run incident -- redraft ${id}, or close.`],
+};
+nextStep['scope-decision-overdue'] = nextStep['scope-unknown'];
+nextStep['redraft-overdue'] = nextStep['notice-rejected'];
 
 const headline: Record<PageEvent, string> = {
   'incident-opened': 'New security incident: impact assessed',
-  'scope-unknown': 'Security incident with unknown scope: no customer notice sent',
+  'scope-unknown': 'Security incident with unknown scope: decide who is affected',
   'notice-rejected': 'Customer notice rejected by an approver',
   'approval-timed-out': 'No approver decided on the customer notice in time',
   'update-rejected': 'Customer update rejected by an approver',
   'update-not-approved': 'No approver decided on the customer update in time',
   'workflow-failed': 'Incident workflow failed: action needed',
+  'scope-decision-overdue': 'Reminder: decide who is affected by the security incident',
+  'redraft-overdue': 'Reminder: the rejected customer notice waits for a redraft',
 };
 
 /** Pages the response team: ids, counts and a console link, never customer data. */
@@ -55,9 +80,17 @@ export async function pageResponseTeam(input: PageInput, deps: PageDeps): Promis
     lines.push(`Data categories: ${Object.keys(impact.byDataCategory).sort().join(', ') || 'none'}`);
   }
   if (input.reason) lines.push(`Reason given: ${input.reason}`);
+  const next = nextStep[input.event]?.(incident.incidentId);
+  if (next) lines.push('', ...next);
   if (input.error) lines.push(`Error: ${input.error.Error ?? 'unknown'}: ${(input.error.Cause ?? '').slice(0, 1500)}`);
   lines.push('', `Execution: ${deps.consoleUrl(input.executionArn)}`);
-  const messageId = await deps.messaging.publish(deps.topicArn, `[${incident.severity}] ${headline[input.event]} (${incident.incidentId})`, lines.join('\n'), {
+  let prefix = '';
+  if (input.event.endsWith('-overdue')) {
+    const round = (await deps.incidents.listTimeline(input.incidentId)).filter((e) => e.action === 'response-team-paged' && e.detail?.event === input.event).length + 1;
+    prefix = round >= ESCALATE_FROM_REMINDER ? `ESCALATED (reminder ${round}) ` : `Reminder ${round}: `;
+    lines.unshift(`${prefix.trim()}`, '');
+  }
+  const messageId = await deps.messaging.publish(deps.topicArn, `${prefix}[${incident.severity}] ${headline[input.event]} (${incident.incidentId})`, lines.join('\n'), {
     event: input.event,
     severity: incident.severity,
   });

@@ -79,6 +79,8 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
       r.noticeId === input.noticeId &&
       r.requestId !== requestId &&
       (r.status === 'APPROVED' || r.status === 'REJECTED') &&
+      // A decision about an earlier version (the one rejected and redrafted) never decides this one.
+      (r.noticeVersion === undefined || r.noticeVersion === notice.version) &&
       !r.callbackDeliveredAt &&
       (r.carriedTo === undefined || r.carriedTo === requestId),
   );

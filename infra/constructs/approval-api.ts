@@ -1,5 +1,5 @@
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -19,10 +19,25 @@ export interface ApprovalApiProps {
   readonly rateLimit?: number;
   /** @default 20 */
   readonly burstLimit?: number;
+  /** The public question form of an incident (GET serves it, POST stores a question); none: no route. */
+  readonly questionHandler?: IFunction;
 }
+
+/** The public question form of an incident. */
+export const QUESTIONS_PATH = '/questions/{incidentId}';
+/** Posting a question, per second across all clients: the function's per-client and per-incident counters come after. */
+export const QUESTION_POST_THROTTLE = { rateLimit: 5, burstLimit: 10 };
 
 /** Path of the operator API's facts resource; `{id}` is the incident id. */
 export const OPERATOR_FACTS_PATH = '/operator/incidents/{id}/facts';
+
+/** The operator API's routes: the team's facts, scope decisions, close now, redraft after a rejection. */
+export const OPERATOR_ROUTES: readonly { path: string; methods: readonly HttpMethod[] }[] = [
+  { path: OPERATOR_FACTS_PATH, methods: [HttpMethod.GET, HttpMethod.PUT] },
+  { path: '/operator/incidents/{id}/scope', methods: [HttpMethod.GET, HttpMethod.PUT] },
+  { path: '/operator/incidents/{id}/close', methods: [HttpMethod.POST] },
+  { path: '/operator/incidents/{id}/redraft', methods: [HttpMethod.POST] },
+];
 
 /**
  * The HTTP API approvers reach from their email (GET/HEAD show, POST decides; the link is the
@@ -39,21 +54,21 @@ export class ApprovalApi extends Construct {
     this.api = new HttpApi(this, 'Api', { description: 'breach-notice approval pages and operator API', createDefaultStage: false });
     const integration = new HttpLambdaIntegration('ApprovalPage', props.handler);
     this.api.addRoutes({ path: '/approvals/{linkId}', methods: [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST], integration });
+    if (props.questionHandler) {
+      this.api.addRoutes({ path: QUESTIONS_PATH, methods: [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST], integration: new HttpLambdaIntegration('QuestionForm', props.questionHandler) });
+    }
     // Only a SigV4-signed request whose principal may execute-api:Invoke the route reaches the function.
-    const methods = [HttpMethod.GET, HttpMethod.PUT];
-    this.api.addRoutes({
-      path: OPERATOR_FACTS_PATH,
-      methods,
-      integration: new HttpLambdaIntegration('OperatorApi', props.operatorHandler),
-      authorizer: new HttpIamAuthorizer(),
-    });
+    const operatorIntegration = new HttpLambdaIntegration('OperatorApi', props.operatorHandler);
+    for (const route of OPERATOR_ROUTES) {
+      this.api.addRoutes({ path: route.path, methods: [...route.methods], integration: operatorIntegration, authorizer: new HttpIamAuthorizer() });
+    }
     // Written out rather than route.grantInvoke, which would grant every path below /operator/incidents/.
     this.operatorInvokePolicy = new ManagedPolicy(this, 'OperatorInvokePolicy', {
-      description: 'breach-notice: read and edit the facts of an incident through the operator API',
+      description: "breach-notice: an incident's facts, scope decisions, close and redraft through the operator API",
       statements: [
         new PolicyStatement({
           actions: ['execute-api:Invoke'],
-          resources: methods.map((method) => this.api.arnForExecuteApi(method, OPERATOR_FACTS_PATH.replace('{id}', '*'))),
+          resources: OPERATOR_ROUTES.flatMap((route) => route.methods.map((method) => this.api.arnForExecuteApi(method, route.path.replace('{id}', '*')))),
         }),
       ],
     });
@@ -81,6 +96,12 @@ export class ApprovalApi extends Construct {
         ),
       },
     });
+    if (props.questionHandler) {
+      // Route throttling: HttpStage has no per-route setting, so the stage's CloudFormation resource takes it.
+      (this.stage.node.defaultChild as CfnStage).routeSettings = {
+        [`POST ${QUESTIONS_PATH}`]: { throttlingRateLimit: QUESTION_POST_THROTTLE.rateLimit, throttlingBurstLimit: QUESTION_POST_THROTTLE.burstLimit },
+      };
+    }
   }
 
   /** Base URL of the approval pages and the operator API, without a trailing slash. */

@@ -57,6 +57,12 @@ export class IncidentWorkflow extends Construct {
       ],
     });
 
+    // The team's wait resumes its own task when the answer came before the token was stored.
+    new Policy(this, 'AwaitTeamResumePolicy', {
+      roles: [this.steps['await-team'].role!],
+      statements: [new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [this.stateMachine.stateMachineArn] })],
+    });
+
     new Rule(this, 'RunEndedBadly', {
       description: 'breach-notice: page the response team when an incident execution fails, times out or is stopped',
       eventPattern: {

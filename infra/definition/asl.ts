@@ -38,6 +38,7 @@ export interface TaskState {
 
 export interface ChoiceState {
   Type: 'Choice';
+  Comment?: string;
   Choices: ({ Variable: string; Next: string } & ({ StringEquals: string } | { BooleanEquals: boolean }))[];
   Default: string;
 }

@@ -12,6 +12,28 @@ function pageResponseTeam(event: string, next: string, extra: Record<string, str
   return lambdaTask({ fn: 'PageResponseTeamFunctionArn', payload: { ...INCIDENT, event, 'executionArn.$': '$$.Execution.Id', ...extra }, resultPath: null, next });
 }
 
+const ENTERED = { 'enteredAt.$': '$$.State.EnteredTime' };
+const TEAM_REMINDER = '$$.Execution.Input.settings.teamReminderSeconds';
+
+/**
+ * The workflow waits on the response team (a scope decision, a redraft, the next update that a close
+ * brings forward): the task token is kept by the await-team step and resumed by the team's command,
+ * console or API. `onTimeout` is a reminder that comes back here, or (next update) simply the way on.
+ */
+function waitOnTeam(o: { kind: 'scope' | 'redraft' | 'next-update'; comment: string; timeoutSecondsPath: string; onTimeout: string; next: string; withNotice?: boolean }): TaskState {
+  return lambdaTask({
+    fn: 'AwaitTeamFunctionArn',
+    comment: o.comment,
+    waitForTaskToken: true,
+    payload: { ...INCIDENT, kind: o.kind, 'taskToken.$': '$$.Task.Token', ...(o.withNotice ? { 'noticeId.$': '$.notice.noticeId' } : {}) },
+    timeoutSecondsPath: o.timeoutSecondsPath,
+    result: ['closed', 'by'],
+    resultPath: '$.team',
+    catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.waited', Next: o.onTimeout }],
+    next: o.next,
+  });
+}
+
 interface NamedState {
   name: string;
   comment: string;
@@ -102,7 +124,8 @@ function approveThenSend(n: ApproveThenSendNames): { approval: States; notApprov
       [n.escalate.name]: waitFor(n.escalate, 'backup', n.notApproved.page),
     },
     notApproved: { [n.notApproved.page]: pageResponseTeam(n.notApproved.event, n.notApproved.next) },
-    rejected: { [n.rejected.page]: pageResponseTeam(n.rejected.event, n.rejected.next, { 'reason.$': '$.rejection.Cause' }) },
+    // Rejected again after a redraft: the time keeps the second page from being taken for a repeat of the first.
+    rejected: { [n.rejected.page]: pageResponseTeam(n.rejected.event, n.rejected.next, { 'reason.$': '$.rejection.Cause', ...ENTERED }) },
     sending: {
       [n.prepare]: lambdaTask({
         fn: 'PlanSendingFunctionArn',
@@ -148,8 +171,9 @@ const firstNotice = approveThenSend({
   wait: { name: 'Wait for approval', comment: 'Emails each approver a personal link and waits for the decision (SendTaskSuccess/Failure from the approval page).' },
   escalate: { name: 'Escalate to backup approvers', comment: 'No decision in time: fresh links to the backup approvers; the first links stop working.' },
   notApproved: { page: 'Page response team: no approval', event: 'approval-timed-out', next: 'No approval: notice not sent' },
-  rejected: { page: 'Page response team: notice rejected', event: 'notice-rejected', next: 'Notice rejected: not sent' },
-  redraft: 'Draft first notice',
+  rejected: { page: 'Page response team: notice rejected', event: 'notice-rejected', next: 'Wait for redraft' },
+  // An edit of the facts, a scope decision or a close took the approval back: the audience is looked at again, then drafted again.
+  redraft: 'Apply scope decision',
   prepare: 'Prepare to send notices',
   send: 'Send notices',
   confirm: 'Confirm notices sent',
@@ -163,8 +187,8 @@ const update = approveThenSend({
   escalate: { name: 'Escalate update to backup approvers', comment: 'No decision in time on the update: fresh links to the backup approvers.' },
   // An update that is not approved is skipped: the next one is planned as usual.
   notApproved: { page: 'Page response team: update not approved', event: 'update-not-approved', next: 'Plan next update' },
-  rejected: { page: 'Page response team: update rejected', event: 'update-rejected', next: 'Plan next update' },
-  redraft: 'Draft update',
+  rejected: { page: 'Page response team: update rejected', event: 'update-rejected', next: 'Wait for update redraft' },
+  redraft: 'Apply scope decision to update',
   prepare: 'Prepare to send update',
   send: 'Send update',
   confirm: 'Confirm update sent',
@@ -189,21 +213,48 @@ export const incidentResponse: StateMachine = {
     'Page response team': pageResponseTeam('incident-opened', 'Is the scope known?'),
     'Is the scope known?': {
       Type: 'Choice',
-      Choices: [{ Variable: '$.impact.scope', StringEquals: 'UNKNOWN', Next: 'Page response team: scope unknown' }],
+      Choices: [
+        { Variable: '$.impact.scope', StringEquals: 'UNKNOWN', Next: 'Page response team: scope unknown' },
+        { Variable: '$.impact.scope', StringEquals: 'NONE', Next: 'Send final report' },
+      ],
       Default: 'Draft first notice',
     },
-    'Page response team: scope unknown': pageResponseTeam('scope-unknown', 'Scope unknown: no customer notice'),
-    'Scope unknown: no customer notice': {
-      Type: 'Succeed',
-      Comment: 'No known resource maps to customers: the response team investigates; nothing is sent.',
+    // Entered again when a decision still finds nobody: the time makes each page its own.
+    'Page response team: scope unknown': pageResponseTeam('scope-unknown', 'Wait for scope decision', ENTERED),
+    'Wait for scope decision': waitOnTeam({
+      kind: 'scope',
+      comment: 'No known resource maps to customers: people decide who is affected (all, resources, ids, a segment, or nobody). Never ends silently.',
+      timeoutSecondsPath: TEAM_REMINDER,
+      onTimeout: 'Remind team: scope decision',
+      next: 'Scope decided or closed?',
+    }),
+    'Remind team: scope decision': pageResponseTeam('scope-decision-overdue', 'Wait for scope decision', ENTERED),
+    'Scope decided or closed?': {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.team.closed', BooleanEquals: true, Next: 'Send final report' }],
+      Default: 'Apply scope decision',
     },
+    'Apply scope decision': lambdaTask({
+      fn: 'AssessImpactFunctionArn',
+      comment: "Applies the team's scope decisions in order over the alarm's own scope; unchanged when there is no new decision.",
+      payload: INCIDENT,
+      result: ['scope', 'affectedCustomers', 'severity', 'audienceChunks'],
+      resultPath: '$.impact',
+      next: 'Is the scope known?',
+    }),
     'Draft first notice': lambdaTask({
       fn: 'DraftNoticeFunctionArn',
       payload: { ...INCIDENT, kind: 'first-notice' },
-      result: ['noticeId'],
+      result: ['noticeId', 'closed'],
       resultPath: '$.notice',
-      next: 'Wait for approval',
+      next: 'First notice needed?',
     }),
+    'First notice needed?': {
+      Type: 'Choice',
+      Comment: 'Closed before any notice went out (a false alarm): the final report, no customer notice.',
+      Choices: [{ Variable: '$.notice.closed', BooleanEquals: true, Next: 'Send final report' }],
+      Default: 'Wait for approval',
+    },
     ...firstNotice.approval,
     ...firstNotice.notApproved,
     'No approval: notice not sent': {
@@ -212,19 +263,43 @@ export const incidentResponse: StateMachine = {
       Cause: 'Neither the approvers nor the backup approvers decided in time; no customer was notified.',
     },
     ...firstNotice.rejected,
-    'Notice rejected: not sent': {
-      Type: 'Succeed',
-      Comment: 'An approver rejected the wording; the reason is in the audit timeline and was paged to the team.',
+    'Wait for redraft': waitOnTeam({
+      kind: 'redraft',
+      comment: "An approver rejected the wording (the reason was paged): the team edits the facts, asks for a redraft as is, or closes.",
+      timeoutSecondsPath: TEAM_REMINDER,
+      onTimeout: 'Remind team: redraft',
+      next: 'Redraft or close?',
+      withNotice: true,
+    }),
+    'Remind team: redraft': pageResponseTeam('redraft-overdue', 'Wait for redraft', ENTERED),
+    'Redraft or close?': {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.team.closed', BooleanEquals: true, Next: 'Send final report' }],
+      Default: 'Apply scope decision',
     },
     ...firstNotice.sending,
     'Plan next update': lambdaTask({
       fn: 'PlanNextUpdateFunctionArn',
       payload: INCIDENT,
-      result: ['nextUpdateAt'],
+      result: ['nextUpdateAt', 'waitSeconds'],
       resultPath: '$.schedule',
       next: 'Wait until next update',
     }),
-    'Wait until next update': { Type: 'Wait', TimestampPath: '$.schedule.nextUpdateAt', Next: 'Draft update' },
+    'Wait until next update': waitOnTeam({
+      kind: 'next-update',
+      comment: 'Until the update is due; closing the incident ends the wait at once (the closing notice is drafted next).',
+      timeoutSecondsPath: '$.schedule.waitSeconds',
+      onTimeout: 'Apply scope decision to update',
+      next: 'Apply scope decision to update',
+    }),
+    'Apply scope decision to update': lambdaTask({
+      fn: 'AssessImpactFunctionArn',
+      comment: "A scope decision since the last notice: the next one goes to the new audience (notices sent stand).",
+      payload: INCIDENT,
+      result: ['scope', 'affectedCustomers', 'severity', 'audienceChunks'],
+      resultPath: '$.impact',
+      next: 'Draft update',
+    }),
     'Draft update': lambdaTask({
       fn: 'DraftNoticeFunctionArn',
       payload: { ...INCIDENT, kind: 'update' },
@@ -239,6 +314,15 @@ export const incidentResponse: StateMachine = {
     },
     ...update.approval,
     ...update.rejected,
+    'Wait for update redraft': waitOnTeam({
+      kind: 'redraft',
+      comment: 'An approver rejected the update: the team edits the facts, asks for a redraft as is, or closes (then the closing notice is drafted).',
+      timeoutSecondsPath: TEAM_REMINDER,
+      onTimeout: 'Remind team: update redraft',
+      next: 'Apply scope decision to update',
+      withNotice: true,
+    }),
+    'Remind team: update redraft': pageResponseTeam('redraft-overdue', 'Wait for update redraft', ENTERED),
     ...update.notApproved,
     ...update.sending,
     'Send final report': lambdaTask({ fn: 'SendFinalReportFunctionArn', payload: INCIDENT, resultPath: null, next: 'Incident closed and reported' }),

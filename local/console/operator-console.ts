@@ -7,11 +7,17 @@ import { factsFor, factsGaps, noticeFactsSchema, type FactsVersion, type NoticeF
 import type { Locale } from '../../functions/domain/locales.js';
 import type { ApprovalStorePort, DeliveryLedgerPort, FactsStorePort, IncidentStorePort, NoticeStorePort } from '../../functions/domain/ports.js';
 import { escapeHtml } from '../../functions/domain/preview.js';
-import { FactsVersionConflictError } from '../../functions/shared/errors.js';
+import type { Incident, Notice } from '../../functions/domain/incident.js';
+import { describeScope, type ScopeDecision } from '../../functions/domain/scope.js';
+import { FactsVersionConflictError, IncidentClosedError, NoticeNotFoundError } from '../../functions/shared/errors.js';
 import type { EditInput, EditResult } from '../../functions/steps/edit-facts.js';
+import type { TeamActionResult } from '../../functions/steps/team-decisions.js';
+import { ZodError } from 'zod';
 import type { Execution, LocalWorkflow } from '../workflow-engine.js';
 import { isLoopbackHost } from '../http-util.js';
 import { renderStateGraph } from './state-graph.js';
+import { regulatorsSection } from './regulators-section.js';
+import type { ObligationStorePort } from '../../functions/domain/ports.js';
 
 export interface ConsoleDeps {
   workflow: LocalWorkflow;
@@ -20,12 +26,21 @@ export interface ConsoleDeps {
   approvals: Pick<ApprovalStorePort, 'listApprovalRequests'>;
   ledger: Pick<DeliveryLedgerPort, 'recipientOutcomes'>;
   facts: Pick<FactsStorePort, 'listFacts'>;
+  /** Regulators' obligations, shown with deadline, time left and state. */
+  obligations?: Pick<ObligationStorePort, 'listObligations'>;
   /** The locales notices are written in: one facts form each. */
   locales: readonly Locale[];
   /** Who saves from this console (the twin runs for one operator). */
   operator: string;
   /** The edit step (steps/edit-facts.ts) with its dependencies, as the twin wires it. */
   editFacts: (input: EditInput) => Promise<EditResult>;
+  /** The team's decisions (steps/team-decisions.ts), as the CLI and the operator API run them. */
+  teamActions: {
+    listScopeDecisions: (incidentId: string) => Promise<ScopeDecision[]>;
+    decideScope: (input: { incidentId: string; author: string; request: unknown }) => Promise<TeamActionResult & { version: number; summary: string }>;
+    close: (input: { incidentId: string; author: string; reason?: string }) => Promise<TeamActionResult>;
+    redraft: (input: { incidentId: string; author: string }) => Promise<TeamActionResult & { noticeId: string }>;
+  };
   mailboxUrl: string;
 }
 
@@ -109,6 +124,47 @@ function factsFromForm(form: URLSearchParams): Record<string, unknown> {
 }
 
 /** The newest version that changed `locale`'s facts (what its author and time on the form refer to). */
+/** Who is affected, closing now, drafting a rejected notice again: the three words the workflow may wait for. */
+function teamForms(name: string, incident: Incident, decisions: ScopeDecision[], notices: Notice[], csrf: string, done: string | null): string {
+  const hidden = `<input type="hidden" name="csrf" value="${escapeHtml(csrf)}">`;
+  const rows = decisions.map(
+    (d) => `<tr><td>${d.version}</td><td>${escapeHtml(describeScope(d))}</td><td>${escapeHtml(d.reason)}</td><td>${escapeHtml(d.decidedBy)}</td><td>${time(d.decidedAt)}</td></tr>`,
+  );
+  const latest = [...notices].sort((a, b) => a.sequence - b.sequence).at(-1);
+  const closed = incident.status === 'CLOSED';
+  const action = (what: string) => `${incidentPath(name)}/${what}`;
+  return (
+    `<h2 id="team">Scope, close, redraft</h2>` +
+    (doneText(done) ? `<p class="notice">${doneText(done)}</p>` : '') +
+    `<p>Scope: <strong>${escapeHtml(incident.scope)}</strong>, ${incident.impact?.affectedCustomers ?? 0} customers (decision ${incident.scopeVersion ?? 0} applied).</p>` +
+    `<table><tr><th>#</th><th>Decision</th><th>Why</th><th>By</th><th>At</th></tr>${rows.join('') || '<tr><td colspan="5">none: the alarm\'s own resources</td></tr>'}</table>` +
+    (closed
+      ? '<p>The incident is closed.</p>'
+      : `<form class="facts" method="post" action="${action('scope')}">${hidden}<label>Who is affected <select name="basis">` +
+        ['alarm:the alarm\'s resources', 'all:every customer', 'resources:customers on these resources', 'ids:these customer ids', 'none:nobody (close without notices)']
+          .map((o) => `<option value="${o.split(':')[0]}">${escapeHtml(o.split(':')[1]!)}</option>`)
+          .join('') +
+        `</select></label><label>Resources (one per line)<textarea name="resources" rows="2"></textarea></label>` +
+        `<label>Customer ids (one per line)<textarea name="customerIds" rows="2"></textarea></label>` +
+        `<label>Only countries (e.g. DE, FR) <input name="countries"></label><label>Only data categories (e.g. email, payment-card) <input name="dataCategories"></label>` +
+        `<label>How <select name="mode"><option value="replace">replace the audience</option><option value="add">add to it (widen)</option><option value="remove">remove from it (narrow)</option></select></label>` +
+        `<label>Why (on the timeline and in the final report)<textarea name="reason" rows="2" required></textarea></label><button>Decide the scope</button></form>` +
+        (latest?.status === 'REJECTED' ? `<form method="post" action="${action('redraft')}">${hidden}<button>Draft ${escapeHtml(latest.noticeId)} again as the facts stand</button></form>` : '') +
+        `<form class="facts" method="post" action="${action('close')}">${hidden}<label>Why close now<textarea name="reason" rows="2"></textarea></label><button>Close the incident now</button> (the closing notice is drafted at once and approved like any other, then the final report)</form>`)
+  );
+}
+
+/** The outcome named by a code in the URL, never text from it (a crafted link cannot write on this page). */
+function doneText(done: string | null): string | undefined {
+  const scope = /^scope-(\d{1,6})$/.exec(done ?? '');
+  if (scope) return `Scope decision ${scope[1]} kept: the workflow applies it (a notice waiting for approval is drafted again for the new audience).`;
+  if (done === 'closed') return 'Closed: the closing notice is drafted now (approved like any other; none if no notice went out), then the final report.';
+  if (done === 'redraft') return 'The rejected notice is drafted again; approvers are asked again.';
+  return undefined;
+}
+
+const lines = (v: string | null) => (v ?? '').split(/[\r\n,]+/).map((s) => s.trim()).filter(Boolean);
+
 function lastChange(versions: FactsVersion[], locale: Locale): FactsVersion | undefined {
   let found: FactsVersion | undefined;
   let previous = JSON.stringify(factsFor(undefined, locale));
@@ -227,11 +283,13 @@ export function operatorConsole(deps: ConsoleDeps) {
         `<p>${escapeHtml(incident?.title ?? '')}${incident ? ` · severity ${incident.severity} · scope ${incident.scope} · ${incident.impact?.affectedCustomers ?? 0} customers · ${incident.status}` : ''}${e.error ? ` · error ${escapeHtml(e.error)}` : ''}</p>` +
         `<div class="cols"><div><h2>Graph</h2>${graph}</div><div>` +
         `<h2>Pending approvals</h2><table><tr><th>Notice</th><th>Tier</th><th>Expires</th></tr>${pending.join('') || '<tr><td colspan="3">none</td></tr>'}</table>` +
+        (incident ? teamForms(e.name, incident, await deps.teamActions.listScopeDecisions(e.name), notices, csrf, query.get('done')) : '') +
         (incident ? await factsSection(e.name, query) : '') +
         `<h2>Deliveries</h2>` +
         (unreconciled.length > 0 ? `<p class="gaps">The figures do not reconcile: ${unreconciled.map(escapeHtml).join('; ')}</p>` : '') +
         `<table><tr><th>Notice</th><th>Channel</th><th>Intended</th><th>Sent</th><th>Suppressed</th><th>Failed</th><th>Uncertain</th><th>Unfinished</th><th>Recipients</th></tr>${deliveryRows.join('') || '<tr><td colspan="9">none yet</td></tr>'}</table>` +
         `<p>Per channel, intended = sent + suppressed + failed + uncertain + unfinished (retryable or no answer yet). The CSV has one row per intended recipient and channel, by customer id only.</p>` +
+        (incident && deps.obligations ? regulatorsSection(await deps.obligations.listObligations(e.name), new Date()) : '') +
         `<h2>Timeline</h2><table><tr><th>At</th><th>Action</th><th>By</th></tr>${timeline.join('')}</table>` +
         `<h2>Execution history</h2><table><tr><th>#</th><th>Time</th><th>Type</th><th>State</th><th>Error</th></tr>${history.join('')}</table></div></div>`,
       { cookie: csrfCookie },
@@ -264,6 +322,48 @@ export function operatorConsole(deps: ConsoleDeps) {
     }
   };
 
+  /** A scope decision, a close or a redraft from the team form; every refusal changes nothing. */
+  const teamAction = async (req: IncomingMessage, res: ServerResponse, name: string, what: 'scope' | 'close' | 'redraft') => {
+    const back = `${incidentPath(name)}#team`;
+    if (!fromThisConsole(req)) return refuse(res, 403, 'Decisions are made only from a page of this console.');
+    const form = await readForm(req);
+    if (form === 'too-large') return refuse(res, 413, `The form is larger than ${MAX_FORM_BYTES / 1024} KiB.`, back);
+    if (!sameSecret(cookieValue(req, CSRF_COOKIE), csrf) || !sameSecret(form.get('csrf'), csrf)) {
+      return refuse(res, 403, 'This form did not come from this console (its security token is missing or stale): reload the incident page and try again.', back);
+    }
+    let done: string;
+    try {
+      if (what === 'scope') {
+        const result = await deps.teamActions.decideScope({
+          incidentId: name,
+          author: deps.operator,
+          request: {
+            basis: form.get('basis'),
+            resources: lines(form.get('resources')),
+            customerIds: lines(form.get('customerIds')),
+            countries: lines(form.get('countries')),
+            dataCategories: lines(form.get('dataCategories')),
+            mode: form.get('mode') ?? 'replace',
+            reason: form.get('reason') ?? '',
+          },
+        });
+        done = `scope-${result.version}`;
+      } else if (what === 'close') {
+        const reason = (form.get('reason') ?? '').trim();
+        await deps.teamActions.close({ incidentId: name, author: deps.operator, ...(reason ? { reason } : {}) });
+        done = 'closed';
+      } else {
+        await deps.teamActions.redraft({ incidentId: name, author: deps.operator });
+        done = 'redraft';
+      }
+    } catch (error) {
+      if (error instanceof ZodError) return refuse(res, 400, `Nothing decided: ${error.issues.map((i) => `${i.path.join('.') || 'form'}: ${i.message}`).join('; ')}`, back);
+      if (error instanceof IncidentClosedError || error instanceof NoticeNotFoundError) return refuse(res, 409, error.message, back);
+      throw error;
+    }
+    res.writeHead(303, { location: `${incidentPath(name)}?done=${encodeURIComponent(done)}#team`, 'cache-control': 'no-store' }).end();
+  };
+
   /** One notice's reconciliation as CSV, streamed from the ledger: ids only, any audience size. */
   const deliveriesCsv = async (res: ServerResponse, ref: NoticeRef) => {
     res.writeHead(200, {
@@ -279,12 +379,13 @@ export function operatorConsole(deps: ConsoleDeps) {
   /** Handles console routes; returns false for anything else so the edge can answer it. */
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const [path = '/', search = ''] = (req.url ?? '/').split('?');
-    const incidentRoute = /^\/incidents\/([^/]+)(?:(\/facts)|\/notices\/([^/]+)\/deliveries\.csv)?$/.exec(path);
+    const incidentRoute = /^\/incidents\/([^/]+)(?:(\/facts)|\/notices\/([^/]+)\/deliveries\.csv|\/(scope|close|redraft))?$/.exec(path);
     const isList = req.method === 'GET' && (path === '/' || path === '/index.html');
-    const isPage = req.method === 'GET' && !!incidentRoute && !incidentRoute[2] && !incidentRoute[3];
+    const isPage = req.method === 'GET' && !!incidentRoute && !incidentRoute[2] && !incidentRoute[3] && !incidentRoute[4];
+    const team = req.method === 'POST' ? (incidentRoute?.[4] as 'scope' | 'close' | 'redraft' | undefined) : undefined;
     const isSave = req.method === 'POST' && !!incidentRoute?.[2];
     const isCsv = req.method === 'GET' && !!incidentRoute?.[3];
-    if (!isList && !isPage && !isSave && !isCsv) return false;
+    if (!isList && !isPage && !isSave && !isCsv && !team) return false;
     // Pages carry the form secret: a rebound DNS name must not read them either.
     if (!isLoopbackHost(req.headers.host)) return refuse(res, 403, 'The console answers on its loopback address only.'), true;
     if (isList) return await list(res), true;
@@ -301,6 +402,7 @@ export function operatorConsole(deps: ConsoleDeps) {
       if (!notice) res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`No notice ${noticeId} in ${name}`);
       else await deliveriesCsv(res, notice);
     } else if (isSave) await saveFacts(req, res, name);
+    else if (team) await teamAction(req, res, name, team);
     else await detail(res, execution, new URLSearchParams(search));
     return true;
   };

@@ -48,13 +48,13 @@ const sendCycle = (first: boolean) =>
   first
     ? ['Prepare to send notices', 'Send notices', 'Confirm notices sent', 'All notices sent?']
     : ['Prepare to send update', 'Send update', 'Confirm update sent', 'All updates sent?'];
-const update = ['Plan next update', 'Wait until next update', 'Draft update', 'Incident closed?', 'Wait for update approval', ...sendCycle(false)];
+const update = ['Plan next update', 'Wait until next update', 'Apply scope decision to update', 'Draft update', 'Incident closed?', 'Wait for update approval', ...sendCycle(false)];
 const year = [
-  'Assess impact', 'Page response team', 'Is the scope known?', 'Draft first notice', 'Wait for approval', ...sendCycle(true),
+  'Assess impact', 'Page response team', 'Is the scope known?', 'Draft first notice', 'First notice needed?', 'Wait for approval', ...sendCycle(true),
   ...Array.from({ length: WEEKLY_UPDATES }, () => update).flat(),
   // Closed: the closing notice, then nothing left to draft.
   ...update,
-  'Plan next update', 'Wait until next update', 'Draft update', 'Incident closed?', 'Send final report', 'Incident closed and reported',
+  'Plan next update', 'Wait until next update', 'Apply scope decision to update', 'Draft update', 'Incident closed?', 'Send final report', 'Incident closed and reported',
 ];
 
 describe('Step Functions limits at 1,000,000 customers and a year of weekly updates', () => {
@@ -78,11 +78,12 @@ describe('Step Functions limits at 1,000,000 customers and a year of weekly upda
     // The largest state: the execution input, every result kept so far, the plan and the Map's results (all unfinished, with errors).
     const state = {
       incidentId: 'inc-20261120-0123456789ab',
-      settings: { approvalTimeoutSeconds: 14_400, escalationTimeoutSeconds: 14_400 },
+      settings: { approvalTimeoutSeconds: 14_400, escalationTimeoutSeconds: 14_400, teamReminderSeconds: 3_600 },
       impact: { scope: 'KNOWN', affectedCustomers: CUSTOMERS, severity: 'CRITICAL', audienceChunks: chunks },
       notice: { noticeId: 'update-53', closed: false },
       approval: { decision: 'APPROVED', requestId: 'f'.repeat(24), noticeId: 'update-53', decidedAt: '2027-11-20T08:00:00.000Z' },
-      schedule: { nextUpdateAt: '2027-11-20T08:00:00.000Z' },
+      schedule: { nextUpdateAt: '2027-11-20T08:00:00.000Z', waitSeconds: 604_800 },
+      team: { closed: false, by: 'closed' },
       plan: { slices, concurrency: 10, ratePerSecond: 1000, round: 12, waitSeconds: 3600, done: false },
       sent: slices.map((s) => ({ done: false, ...s, error: 'DeliveryRetryableError' })),
     };

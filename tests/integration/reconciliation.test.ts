@@ -295,7 +295,7 @@ describe('a notice reconciled from the ledger on DynamoDB Local', () => {
       const stores = incidentStores(doc, tables.incidents, systemClock);
       const execution = { executionArn: `arn:aws:states:us-east-1:000000000000:execution:m:${incidentId}`, name: incidentId, status: 'RUNNING', startDate: new Date(), events: [] };
       const workflow = { executions: new Map([[execution.executionArn, execution]]), definitionText: JSON.stringify({ StartAt: 'Send notices', States: { 'Send notices': { Type: 'Succeed' } } }) } as unknown as LocalWorkflow;
-      const handle = operatorConsole({ workflow, ...stores, ledger, locales: ['en'], operator: 'ops', editFacts: () => Promise.reject(new Error('not here')), mailboxUrl: 'http://127.0.0.1:1/' });
+      const handle = operatorConsole({ workflow, ...stores, ledger, locales: ['en'], operator: 'ops', editFacts: () => Promise.reject(new Error('not here')), teamActions: { listScopeDecisions: async () => [], decideScope: () => Promise.reject(new Error('not here')), close: () => Promise.reject(new Error('not here')), redraft: () => Promise.reject(new Error('not here')) }, mailboxUrl: 'http://127.0.0.1:1/' });
       server = createServer((req, res) => void handle(req, res).then((handled) => handled || res.writeHead(404).end()));
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,5 +1,5 @@
 import type { EditDeps } from '../../functions/steps/edit-facts.js';
-import { FakeApprovals, FakeClock, FakeFacts, FakeIncidents, FakeNotices, FakeWorkflow } from './fakes.js';
+import { FakeApprovals, FakeClock, FakeFacts, FakeIncidents, FakeNotices, FakeTeam, FakeWorkflow } from './fakes.js';
 
 /** An open manual incident in memory with everything editing the facts touches; `alerts` collects the team's pages. */
 export function editWorld(incidentId: string, at: string) {
@@ -13,6 +13,7 @@ export function editWorld(incidentId: string, at: string) {
   const facts = new FakeFacts(clock);
   const workflow = new FakeWorkflow();
   const alerts: string[] = [];
-  const deps: EditDeps = { incidents, notices, approvals, facts, workflow, locales: ['en', 'zh-CN'], alertTeam: async (event) => void alerts.push(event) };
-  return { deps, clock, incidents, notices, approvals, facts, workflow, alerts };
+  const team = new FakeTeam(() => clock.now());
+  const deps: EditDeps = { incidents, notices, approvals, facts, team, workflow, locales: ['en', 'zh-CN'], alertTeam: async (event) => void alerts.push(event) };
+  return { deps, clock, incidents, notices, approvals, facts, team, workflow, alerts };
 }

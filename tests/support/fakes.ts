@@ -15,7 +15,11 @@ import type {
   Messaging,
   NoticeStorePort,
   SendQuota,
+  TeamStorePort,
+  TeamWait,
+  TeamWaitKind,
 } from '../../functions/domain/ports.js';
+import type { ScopeDecision, ScopeRequest } from '../../functions/domain/scope.js';
 import type { Clock } from '../../functions/shared/clock.js';
 import { FactsVersionConflictError, IncidentNotFoundError, NoticeNotFoundError } from '../../functions/shared/errors.js';
 
@@ -73,10 +77,19 @@ export class FakeIncidents implements IncidentStorePort {
   async countRawEvents(incidentId: string) {
     return this.rawEvents.get(incidentId)?.size ?? 0;
   }
-  async saveAssessment(incidentId: string, assessment: { scope: 'KNOWN' | 'UNKNOWN'; severity: SeverityLevel; impact: ImpactSummary; chunks: AudienceMember[][] }) {
+  async saveAssessment(
+    incidentId: string,
+    assessment: { scope: 'KNOWN' | 'UNKNOWN' | 'NONE'; severity: SeverityLevel; impact: ImpactSummary; chunks: AudienceMember[][]; scopeVersion?: number },
+  ) {
     const incident = this.existing(incidentId);
     this.audience.set(incidentId, structuredClone(assessment.chunks));
-    Object.assign(incident, { scope: assessment.scope, severity: assessment.severity, impact: structuredClone(assessment.impact), audienceChunks: assessment.chunks.length });
+    Object.assign(incident, {
+      scope: assessment.scope,
+      severity: assessment.severity,
+      impact: structuredClone(assessment.impact),
+      audienceChunks: assessment.chunks.length,
+      scopeVersion: assessment.scopeVersion ?? 0,
+    });
   }
   async getAudienceChunk(incidentId: string, index: number) {
     const chunk = this.audience.get(incidentId)?.[index];
@@ -190,6 +203,52 @@ export class FakeCustomers implements CustomerDirectoryPort {
   async getProfiles(ids: string[]) {
     return new Map(ids.flatMap((id) => (this.profiles.has(id) ? [[id, structuredClone(this.profiles.get(id)!)] as const] : [])));
   }
+  async everyone() {
+    return this.holdingsOf([...this.profiles.keys()]);
+  }
+  async holdingsOf(ids: string[]) {
+    const out = new Map<string, Set<string>>();
+    for (const id of ids) if (this.profiles.has(id)) out.set(id, new Set());
+    for (const hits of this.resources.values()) for (const hit of hits) if (out.has(hit.customerId)) for (const c of hit.dataCategories) out.get(hit.customerId)!.add(c);
+    return out;
+  }
+}
+
+/** Scope decisions and team waits in memory. */
+export class FakeTeam implements TeamStorePort {
+  readonly decisions: ScopeDecision[] = [];
+  readonly waits = new Map<string, TeamWait>();
+  readonly redrafts = new Set<string>();
+  constructor(private readonly now = () => new Date('2026-11-20T09:00:00.000Z')) {}
+  async saveScopeDecision(incidentId: string, decidedBy: string, request: ScopeRequest) {
+    const decision: ScopeDecision = { ...structuredClone(request), version: this.decisions.length + 1, decidedBy, decidedAt: this.now().toISOString() };
+    this.decisions.push(decision);
+    return structuredClone(decision);
+  }
+  async listScopeDecisions() {
+    return structuredClone(this.decisions);
+  }
+  async putWait(incidentId: string, wait: Omit<TeamWait, 'since' | 'reminders'>) {
+    this.waits.set(`${incidentId}#${wait.kind}`, { ...wait, since: this.now().toISOString(), reminders: 0 });
+  }
+  async getWait(incidentId: string, kind: TeamWaitKind) {
+    return structuredClone(this.waits.get(`${incidentId}#${kind}`));
+  }
+  async endWait(incidentId: string, kind: TeamWaitKind, taskToken: string) {
+    if (this.waits.get(`${incidentId}#${kind}`)?.taskToken === taskToken) this.waits.delete(`${incidentId}#${kind}`);
+  }
+  async countReminder(incidentId: string, kind: TeamWaitKind) {
+    const wait = this.waits.get(`${incidentId}#${kind}`);
+    if (!wait) return 0;
+    wait.reminders += 1;
+    return wait.reminders;
+  }
+  async requestRedraft(incidentId: string, noticeId: string) {
+    this.redrafts.add(`${incidentId}#${noticeId}`);
+  }
+  async redraftRequested(incidentId: string, noticeId: string) {
+    return this.redrafts.has(`${incidentId}#${noticeId}`);
+  }
 }
 
 interface Claim {
@@ -227,14 +286,17 @@ export class FakeLedger implements Omit<DeliveryLedgerPort, 'outcomesForCustomer
     this.claims.set(key, { status: 'CLAIMED', token, attempts });
     return { kind: current?.dead ? 'abandoned' : 'claimed', token, attempt: attempts, known };
   }
-  async complete(ref: NoticeRef, channel: string, batchKey: string, token: string, totals: BatchTotals, uncertainIds: string[]) {
+  /** As the DynamoDB ledger: the outcomes and the completion land together, only for the holder. */
+  async complete(ref: NoticeRef, channel: string, batchKey: string, token: string, totals: BatchTotals, uncertainIds: string[], outcomes: Outcome[] = []) {
     const claim = this.claims.get(this.claimKey(ref, channel, batchKey));
     if (claim?.token !== token) throw new Error('not the holder');
+    await this.recordOutcomes(outcomes);
     Object.assign(claim, { status: 'DONE', totals, uncertainIds });
   }
-  async release(ref: NoticeRef, channel: string, batchKey: string, token: string) {
+  async release(ref: NoticeRef, channel: string, batchKey: string, token: string, _reason = '', outcomes: Outcome[] = []) {
     const claim = this.claims.get(this.claimKey(ref, channel, batchKey));
     if (claim?.token !== token) throw new Error('not the holder');
+    await this.recordOutcomes(outcomes);
     claim.status = 'RELEASED';
   }
   async readOutcomes(ref: NoticeRef, channel: string, customerIds: string[]) {

@@ -11,6 +11,8 @@ import type { IncidentStore } from '../../functions/adapters/incident-store.js';
 import type { NoticeStore } from '../../functions/adapters/notice-store.js';
 import { incidentStores } from '../../functions/adapters/stores.js';
 import type { FactsStore } from '../../functions/adapters/facts-store.js';
+import type { TeamStore } from '../../functions/adapters/team-store.js';
+import { closeIncidentNow, decideScope, requestRedraft } from '../../functions/steps/team-decisions.js';
 import { StepFunctionsCallbacks } from '../../functions/adapters/workflow.js';
 import type { FactsByLocale } from '../../functions/domain/facts.js';
 import { editFacts, type EditDeps, type EditResult } from '../../functions/steps/edit-facts.js';
@@ -31,6 +33,7 @@ export interface Scenario {
   notices: NoticeStore;
   approvals: ApprovalStore;
   facts: FactsStore;
+  team: TeamStore;
   customers: CustomersRepository;
   ledger: DeliveriesLedger;
   doc: DynamoDBDocumentClient;
@@ -139,10 +142,22 @@ export function editDeps(s: Scenario): EditDeps {
     incidents: s.incidents,
     notices: s.notices,
     facts: s.facts,
+    team: s.team,
     approvals: s.approvals,
     workflow: new StepFunctionsCallbacks(new SFNClient({ endpoint: s.system.sfnUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS })),
     alertTeam: async () => undefined,
     locales: s.config.locales,
+  };
+}
+
+/** The team's decisions (scope, close, redraft) as the console, the CLI and the operator API run them. */
+export function teamActions(s: Scenario) {
+  const deps = { ...editDeps(s), incidents: s.incidents, notices: s.notices, approvals: s.approvals, team: s.team };
+  return {
+    listScopeDecisions: (incidentId: string) => s.team.listScopeDecisions(incidentId),
+    decideScope: (input: { incidentId: string; author: string; request: unknown }) => decideScope(input, deps),
+    close: (input: { incidentId: string; author: string; reason?: string }) => closeIncidentNow(input, deps),
+    redraft: (input: { incidentId: string; author: string }) => requestRedraft(input, deps),
   };
 }
 

@@ -11,11 +11,11 @@ const at = '2026-11-20T08:00:00.000Z';
 const caller = 'arn:aws:sts::123456789012:assumed-role/ResponseTeam/lead@example.com';
 
 function world() {
-  const { deps: edit, incidents, notices, approvals, facts, workflow } = editWorld(incidentId, at);
-  const deps: OperatorApiDeps = { ...edit, facts };
+  const { deps: edit, incidents, notices, approvals, facts, team, workflow } = editWorld(incidentId, at);
+  const deps: OperatorApiDeps = { ...edit, incidents, notices, approvals, facts, team };
   const call = (request: Partial<OperatorRequest>) => operatorRequest({ method: 'GET', incidentId, caller, ...request }, deps);
   const put = (body: unknown, request: Partial<OperatorRequest> = {}) => call({ method: 'PUT', body: typeof body === 'string' ? body : JSON.stringify(body), ...request });
-  return { deps, incidents, notices, approvals, facts, workflow, call, put };
+  return { deps, incidents, notices, approvals, facts, team, workflow, call, put };
 }
 
 const en = (measure: string): { en: NoticeFacts } => ({ en: { measures: [measure], advice: [], remedies: [] } });

@@ -35,9 +35,10 @@ describe('approval decisions', () => {
     const linkId = await approvalLinkFor(approver);
     const res = await decide(s, approver, 'reject', 1, 'Wording understates the data involved');
     expect(res.statusCode).toBe(200);
-    expect(await waitForStatus(s, incidentId, ['SUCCEEDED', 'FAILED'])).toBe('SUCCEEDED');
+    // The run waits for the team to redraft (issue 10: a rejection no longer ends it).
+    await waitForState(s, incidentId, 'Wait for redraft');
     const execution = s.system.workflow.executions.get(executionArnOf(s, incidentId))!;
-    expect(execution.events.some((e) => e.type === 'StateEntered' && e.stateName === 'Notice rejected: not sent')).toBe(true);
+    expect(execution.events.some((e) => e.type === 'StateEntered' && e.stateName === 'Page response team: notice rejected')).toBe(true);
 
     // A later approve on the same link is refused and changes nothing.
     const again = await invokeHttpApi(s.system.approvalPage, { method: 'POST', path: `/approvals/${linkId}`, body: 'decision=approve' });

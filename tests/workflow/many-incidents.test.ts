@@ -7,7 +7,7 @@ import { closeServer } from '../../local/emulators.js';
 import { guardDutyFinding } from '../../local/sample-alarms.js';
 import { emailsTo, sesEmails, smsMessages, testConfig, uniquePrefix, until, type StoredEmail } from '../support/local.js';
 import { editFacts } from '../../functions/steps/edit-facts.js';
-import { editDeps, makeCustomers, sendAlarm, startScenario, submit, waitForState, waitForStatus, type Scenario } from '../support/scenario.js';
+import { editDeps, makeCustomers, teamActions, sendAlarm, startScenario, submit, waitForState, waitForStatus, type Scenario } from '../support/scenario.js';
 
 /**
  * One twin left running, incident after incident, as people use it: two findings on the same bucket
@@ -36,7 +36,7 @@ beforeAll(async () => {
   await s.customers.putCustomers(all);
   const handle = operatorConsole({
     workflow: s.system.workflow, incidents: s.incidents, notices: s.notices, approvals: s.approvals, ledger: s.ledger, facts: s.facts,
-    locales: config.locales, operator: 'operator@example.com', editFacts: (input) => editFacts(input, editDeps(s)), mailboxUrl: 'http://mailbox.invalid/',
+    locales: config.locales, operator: 'operator@example.com', editFacts: (input) => editFacts(input, editDeps(s)), teamActions: teamActions(s), mailboxUrl: 'http://mailbox.invalid/',
   });
   consoleServer = createServer((req, res) => void handle(req, res).then((handled) => handled || res.writeHead(404).end()));
   await new Promise<void>((resolve) => consoleServer.listen(0, '127.0.0.1', resolve));

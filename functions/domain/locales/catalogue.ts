@@ -1,4 +1,5 @@
 import type { AlarmSource } from '../incident.js';
+import type { RemedyOfferKind } from '../remedies.js';
 
 /**
  * Everything the system says to a person, in one language. One module per locale implements it, so
@@ -26,6 +27,7 @@ export interface LocaleCatalogue {
   notice: NoticeTexts;
   noticeEmail: NoticeEmailTexts;
   sms: SmsTexts;
+  remedies: RemedyTexts;
   preview: PreviewTexts;
   review: ReviewTexts;
   finalReport: FinalReportTexts;
@@ -138,6 +140,25 @@ export interface SmsTexts {
   closing(p: { company: string; day: string; url: string }): string[];
 }
 
+/**
+ * Remedies offered by rule (domain/remedies.ts): each offer's default sentence, and how to take it up.
+ * `deadline` is a date already written by `formatDeadline` in the reader's zone.
+ */
+export interface RemedyTexts {
+  offers: Record<RemedyOfferKind, string>;
+  /** The calendar date of an instant in `timeZone`, with the year. */
+  formatDeadline(iso: string, timeZone: string): string;
+  claimUrl(p: { url: string; deadline?: string }): string;
+  claimContact(p: { contact: string; deadline?: string }): string;
+  /** Neither a web address nor a contact given: the notice's own contacts. */
+  claimUs(p: { deadline?: string }): string;
+  /** Added to a customer's SMS when their email offers them something; GSM-7 only where the locale's SMS is. */
+  sms: string;
+  /** The approval preview's list of offers and whom they reach. */
+  previewHeading: string;
+  previewLine(p: { offer: string; categories: string; customers: number }): string;
+}
+
 /** How the approval preview stands in for the per-customer parts, and what it says about the SMS. */
 export interface PreviewTexts {
   customerName: string;
@@ -177,6 +198,10 @@ export interface FinalReportTexts {
   uncertainLine(p: { incidentId: string; noticeId: string; channel: string; ids: string; more: number }): string;
   /** A notice whose figures disagree with themselves: said before them, never left out. */
   unreconciled(p: { noticeId: string; problems: string }): string;
+  /** Remedies offered by rule, one line each: to how many customers the notices sent offered it. */
+  remedies: string;
+  remedyLine(p: { ruleId: string; customers: number }): string;
+  noRemedies: string;
 }
 
 export interface ApprovalEmailTexts {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CustomerProfile } from '../../../functions/domain/customer.js';
 import type { Incident } from '../../../functions/domain/incident.js';
 import { assessImpact, type AssessDeps } from '../../../functions/steps/assess-impact.js';
-import { FakeCustomers, FakeIncidents } from '../../support/fakes.js';
+import { FakeCustomers, FakeIncidents, FakeTeam } from '../../support/fakes.js';
 
 const incidentId = 'inc-20261120-0123456789ab';
 const at = '2026-11-20T08:00:00.000Z';
@@ -23,8 +23,9 @@ function world(opts: { resources?: string[]; alarmSeverity?: number; chunkSize?:
   customers.resources.set('arn:aws:s3:::customer-data', [{ customerId: 'c2', dataCategories: ['email'] }, { customerId: 'c1', dataCategories: ['name', 'email'] }]);
   // c1 again on a second resource, with another category: counted once, categories merged.
   customers.resources.set('i-0123', [{ customerId: 'c1', dataCategories: ['phone'] }, { customerId: 'c3', dataCategories: ['email'] }]);
-  const deps: AssessDeps = { incidents, customers, audienceChunkSize: opts.chunkSize ?? 2 };
-  return { deps, incidents, customers };
+  const team = new FakeTeam();
+  const deps: AssessDeps = { incidents, customers, team, audienceChunkSize: opts.chunkSize ?? 2 };
+  return { deps, incidents, customers, team };
 }
 
 describe('assessImpact', () => {
@@ -34,7 +35,7 @@ describe('assessImpact', () => {
     // Act
     const result = await assessImpact(incidentId, deps);
     // Assess
-    expect(result).toEqual({ scope: 'KNOWN', affectedCustomers: 3, severity: 'MEDIUM', audienceChunks: 2 });
+    expect(result).toEqual({ scope: 'KNOWN', affectedCustomers: 3, severity: 'MEDIUM', audienceChunks: 2, scopeVersion: 0 });
     expect(incidents.audience.get(incidentId)).toEqual([
       [{ customerId: 'c1', dataCategories: ['email', 'name', 'phone'] }, { customerId: 'c2', dataCategories: ['email'] }],
       [{ customerId: 'c3', dataCategories: ['email'] }],
@@ -50,7 +51,7 @@ describe('assessImpact', () => {
       byTimeZone: { 'Europe/London': 1, 'Asia/Shanghai': 1, 'America/Martinique': 1 },
     });
     expect(incidents.timeline.map((e) => [e.action, e.detail])).toEqual([
-      ['impact-assessed', { scope: 'KNOWN', severity: 'MEDIUM', affectedCustomers: 3, missingProfiles: 0, audienceChunks: 2 }],
+      ['impact-assessed', { scope: 'KNOWN', severity: 'MEDIUM', affectedCustomers: 3, missingProfiles: 0, audienceChunks: 2, scopeVersion: 0 }],
     ]);
   });
 
@@ -92,7 +93,7 @@ describe('assessImpact', () => {
     // Act
     const result = await assessImpact(incidentId, deps);
     // Assess
-    expect(result).toEqual({ scope: 'UNKNOWN', affectedCustomers: 0, severity: 'HIGH', audienceChunks: 0 });
+    expect(result).toEqual({ scope: 'UNKNOWN', affectedCustomers: 0, severity: 'HIGH', audienceChunks: 0, scopeVersion: 0 });
     expect(incidents.audience.get(incidentId)).toEqual([]);
     expect(incidents.incidents.get(incidentId)).toMatchObject({ scope: 'UNKNOWN', audienceChunks: 0, impact: { affectedCustomers: 0 } });
     expect(incidents.timeline.at(-1)?.detail).toMatchObject({ scope: 'UNKNOWN', affectedCustomers: 0 });

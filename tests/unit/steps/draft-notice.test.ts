@@ -112,13 +112,14 @@ describe('draftNoticeStep', () => {
     expect(incidents.timeline.map((e) => e.action)).toEqual(['closing-notice-abandoned']);
   });
 
-  it('closed applies to updates only: a first notice is still drafted', async () => {
+  it('closed before any notice went out (a false alarm): no first notice is drafted', async () => {
     // Prepare
-    const { deps } = world({ status: 'CLOSED' });
+    const { deps, notices } = world({ status: 'CLOSED' });
     // Act
     const result = await draftNoticeStep(incidentId, 'first-notice', deps);
     // Assess
-    expect(result).toEqual({ closed: false, noticeId: 'first-notice-1' });
+    expect(result).toEqual({ closed: true, noticeId: null });
+    expect(await notices.listNotices(incidentId)).toEqual([]);
   });
 
   it('redrafts a draft still awaiting approval in place from the latest facts: same id and number, the next version, the replaced lines kept', async () => {
@@ -164,15 +165,19 @@ describe('draftNoticeStep', () => {
     expect(result).toEqual({ closed: false, noticeId: 'update-2' });
   });
 
-  it('a notice no longer pending (rejected) is not reused either', async () => {
+  it('a rejected notice is drafted again as its next version, pending again, the rejected lines kept for the diff', async () => {
     // Prepare
     const { deps, notices } = world();
     await notices.createNotice(notice('first-notice', 1, 'SENT', '2026-11-20T08:30:00.000Z'));
     await notices.createNotice(notice('update', 2, 'REJECTED', '2026-11-20T09:00:00.000Z'));
+    const rejected = await notices.getNotice(incidentId, 'update-2');
     // Act
     const result = await draftNoticeStep(incidentId, 'update', deps);
     // Assess
-    expect(result).toEqual({ closed: false, noticeId: 'update-3' });
+    expect(result).toEqual({ closed: false, noticeId: 'update-2' });
+    const redrafted = await notices.getNotice(incidentId, 'update-2');
+    expect(redrafted).toMatchObject({ status: 'PENDING_APPROVAL', version: rejected.version + 1 });
+    expect(redrafted.replacedVersion?.version).toBe(rejected.version);
   });
 
   it("each locale gets its own facts, never another language's", async () => {

@@ -48,7 +48,8 @@ describe('pageResponseTeam', () => {
     // Act
     for (const event of pageEvents) await pageResponseTeam({ incidentId, event, executionArn }, deps);
     // Assess
-    const headlines = messaging.published.map((p) => p.message.split('\n')[0]);
+    // A reminder starts with its number; the headline follows.
+    const headlines = messaging.published.map((p) => p.message.split('\n').find((l) => l !== '' && !/^(Reminder \d+:|ESCALATED)/.test(l)));
     expect(new Set(headlines).size).toBe(pageEvents.length);
     expect(headlines.every((h) => h && h.length > 0)).toBe(true);
   });

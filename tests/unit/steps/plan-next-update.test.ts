@@ -27,7 +27,7 @@ describe('planNextUpdate', () => {
     // Act
     const result = await planNextUpdate(incidentId, deps);
     // Assess
-    expect(result).toEqual({ nextUpdateAt: '2026-11-20T16:00:00.000Z' });
+    expect(result).toMatchObject({ nextUpdateAt: '2026-11-20T16:00:00.000Z' });
     expect(incidents.incidents.get(incidentId)!.nextUpdateAt).toBe('2026-11-20T16:00:00.000Z');
     expect(incidents.timeline.map((e) => [e.action, e.detail])).toEqual([['next-update-planned', { nextUpdateAt: '2026-11-20T16:00:00.000Z' }]]);
   });
@@ -40,7 +40,7 @@ describe('planNextUpdate', () => {
     // Act
     const result = await planNextUpdate(incidentId, deps);
     // Assess
-    expect(result).toEqual({ nextUpdateAt: '2026-11-20T12:00:00.000Z' });
+    expect(result).toMatchObject({ nextUpdateAt: '2026-11-20T12:00:00.000Z' });
     expect(incidents.timeline.map((e) => [e.action, e.detail])).toEqual([['next-update-planned', { nextUpdateAt: '2026-11-20T12:00:00.000Z', closed: true }]]);
   });
 
@@ -53,7 +53,9 @@ describe('planNextUpdate', () => {
     // Act
     const result = await planNextUpdate(incidentId, deps);
     // Assess
-    expect(result).toEqual({ nextUpdateAt: '2026-11-20T18:00:00.000Z' });
+    expect(result).toMatchObject({ nextUpdateAt: '2026-11-20T18:00:00.000Z' });
+    // The interruptible wait's timeout: whole seconds until then.
+    expect(result.waitSeconds).toBe(6 * 3600);
   });
 
   it('a promise already past (a slow approval) gives one cadence from now', async () => {
@@ -63,7 +65,7 @@ describe('planNextUpdate', () => {
     // Act
     const result = await planNextUpdate(incidentId, deps);
     // Assess
-    expect(result).toEqual({ nextUpdateAt: '2026-11-20T18:00:00.000Z' });
+    expect(result).toMatchObject({ nextUpdateAt: '2026-11-20T18:00:00.000Z' });
   });
 
   it('a promise falling due exactly now counts as past', async () => {
@@ -73,7 +75,7 @@ describe('planNextUpdate', () => {
     // Act
     const result = await planNextUpdate(incidentId, deps);
     // Assess
-    expect(result).toEqual({ nextUpdateAt: '2026-11-20T18:00:00.000Z' });
+    expect(result).toMatchObject({ nextUpdateAt: '2026-11-20T18:00:00.000Z' });
   });
 
   it('only sent notices promise anything: a pending or rejected draft is ignored', async () => {
@@ -85,7 +87,7 @@ describe('planNextUpdate', () => {
     // Act
     const result = await planNextUpdate(incidentId, deps);
     // Assess
-    expect(result).toEqual({ nextUpdateAt: '2026-11-20T14:00:00.000Z' });
+    expect(result).toMatchObject({ nextUpdateAt: '2026-11-20T14:00:00.000Z' });
   });
 
   it('nothing sent yet: one cadence from now', async () => {
@@ -94,7 +96,7 @@ describe('planNextUpdate', () => {
     // Act
     const result = await planNextUpdate(incidentId, deps);
     // Assess
-    expect(result).toEqual({ nextUpdateAt: '2026-11-20T18:00:00.000Z' });
+    expect(result).toMatchObject({ nextUpdateAt: '2026-11-20T18:00:00.000Z' });
   });
 
   it('an unknown incident fails by name and plans nothing', async () => {

@@ -1,0 +1,126 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { TeamStorePort, TeamWait, TeamWaitKind } from '../domain/ports.js';
+import type { ScopeDecision, ScopeRequest } from '../domain/scope.js';
+import type { Clock } from '../shared/clock.js';
+import { batchPut } from './dynamo-batch.js';
+import { queryCollection } from './incident-store.js';
+import { incidentItems, keys } from './keys.js';
+
+/** Ids per item: at most 128 characters each keeps an item under DynamoDB's 400 KB. */
+const IDS_PER_ITEM = 2_500;
+/** Decisions arriving at once each get their own version: a few tries are plenty. */
+const MAX_VERSION_TRIES = 20;
+
+/**
+ * What the team decides while the workflow waits on it, in the incident's `INC#<id>` collection:
+ * scope decisions (one item per version, never rewritten; an id list in parts written first), the
+ * task token of each kind of wait, and requests to draft a rejected notice again as it stands.
+ */
+export class TeamStore implements TeamStorePort {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly clock: Clock,
+  ) {}
+
+  async saveScopeDecision(incidentId: string, decidedBy: string, request: ScopeRequest): Promise<ScopeDecision> {
+    const latest = Math.max(0, ...(await queryCollection<{ version: number }>(this.doc, this.table, incidentId, incidentItems.scope)).map((d) => Number(d.version)));
+    const { customerIds, ...rest } = request;
+    for (let version = latest + 1; version <= latest + MAX_VERSION_TRIES; version += 1) {
+      // The parts first: a decision that can be read has its whole list.
+      const parts: Record<string, unknown>[] = [];
+      for (let i = 0; i < customerIds.length; i += IDS_PER_ITEM) {
+        parts.push({ ...keys.scopeIds(incidentId, version, parts.length), type: 'scope-ids', ids: customerIds.slice(i, i + IDS_PER_ITEM) });
+      }
+      await batchPut(this.doc, this.table, parts);
+      const decision: ScopeDecision = { ...request, version, decidedBy, decidedAt: this.clock.now().toISOString() };
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: { ...keys.scope(incidentId, version), type: 'scope', ...rest, idParts: parts.length, idCount: customerIds.length, version, decidedBy, decidedAt: decision.decidedAt },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return decision;
+      } catch (error) {
+        // Someone decided at the same moment: ours comes after theirs. Parts of this number are rewritten by whoever wins it.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    throw new Error(`Could not find a free scope decision version for ${incidentId} after ${MAX_VERSION_TRIES} tries`);
+  }
+
+  /** Oldest first, each with its id list. */
+  async listScopeDecisions(incidentId: string): Promise<ScopeDecision[]> {
+    const items = await queryCollection<Record<string, unknown>>(this.doc, this.table, incidentId, incidentItems.scope);
+    const decisions: ScopeDecision[] = [];
+    for (const item of items.sort((a, b) => Number(a.version) - Number(b.version))) {
+      const { pk: _pk, sk: _sk, type: _type, idParts, idCount: _count, ...decision } = item;
+      let customerIds: string[] = [];
+      if (Number(idParts) > 0) {
+        const prefix = keys.scopeIds(incidentId, Number(item.version), 0).sk.replace(/\d+$/, '');
+        const parts = await queryCollection<{ sk: string; ids: string[] }>(this.doc, this.table, incidentId, prefix);
+        customerIds = parts.sort((a, b) => a.sk.localeCompare(b.sk)).flatMap((p) => p.ids);
+      }
+      decisions.push({ ...(decision as unknown as ScopeDecision), customerIds });
+    }
+    return decisions;
+  }
+
+  async putWait(incidentId: string, wait: Omit<TeamWait, 'since' | 'reminders'>): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.teamWait(incidentId, wait.kind), type: 'team-wait', ...wait, since: this.clock.now().toISOString(), reminders: 0 },
+      }),
+    );
+  }
+
+  async getWait(incidentId: string, kind: TeamWaitKind): Promise<TeamWait | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.teamWait(incidentId, kind), ConsistentRead: true }));
+    if (!out.Item) return undefined;
+    const { pk: _pk, sk: _sk, type: _type, ...wait } = out.Item;
+    return wait as TeamWait;
+  }
+
+  /** Only the wait holding this token: a newer wait of the same kind stays. */
+  async endWait(incidentId: string, kind: TeamWaitKind, taskToken: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({ TableName: this.table, Key: keys.teamWait(incidentId, kind), ConditionExpression: 'taskToken = :t', ExpressionAttributeValues: { ':t': taskToken } }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async countReminder(incidentId: string, kind: TeamWaitKind): Promise<number> {
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.teamWait(incidentId, kind),
+          UpdateExpression: 'ADD reminders :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':one': 1 },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(out.Attributes?.reminders ?? 1);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 0;
+      throw error;
+    }
+  }
+
+  async requestRedraft(incidentId: string, noticeId: string, by: string): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...keys.redraft(incidentId, noticeId), type: 'redraft', noticeId, by, at: this.clock.now().toISOString() } }));
+  }
+
+  async redraftRequested(incidentId: string, noticeId: string): Promise<boolean> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.redraft(incidentId, noticeId), ConsistentRead: true }));
+    return out.Item !== undefined;
+  }
+}

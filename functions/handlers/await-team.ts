@@ -1,0 +1,24 @@
+import * as z from 'zod';
+import { incidentStores } from '../adapters/stores.js';
+import { StepFunctionsCallbacks } from '../adapters/workflow.js';
+import { incidentIdSchema } from '../domain/incident.js';
+import { teamWaitKinds } from '../domain/ports.js';
+import { systemClock } from '../shared/clock.js';
+import { dynamo, sfn } from '../shared/clients.js';
+import { parseConfig } from '../shared/config.js';
+import { pick } from '../shared/environment.js';
+import { stepHandler } from '../shared/handler.js';
+import { awaitTeam } from '../steps/team-wait.js';
+
+const config = parseConfig(pick('INCIDENTS_TABLE'));
+const deps = { ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock), workflow: new StepFunctionsCallbacks(sfn) };
+
+const schema = z.object({
+  incidentId: incidentIdSchema,
+  kind: z.enum(teamWaitKinds),
+  taskToken: z.string().min(1).max(8192),
+  noticeId: z.string().regex(/^[a-z-]+-\d+$/).optional(),
+});
+
+/** The workflow waits on the team (waitForTaskToken): keeps the token, or resumes at once when the answer is already there. */
+export const handler = stepHandler(schema, (input) => awaitTeam(input, deps));
