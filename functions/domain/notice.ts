@@ -1,8 +1,9 @@
 import { emptyFacts, type NoticeFacts } from './facts.js';
-import type { AlarmSource, ImpactSummary } from './incident.js';
+import type { AlarmSource, ImpactSummary, SeverityLevel } from './incident.js';
 import { datesAnywhere } from './local-time.js';
 import { catalogues, dataCategoryLabel, type Locale } from './locales.js';
 import type { Advice, NoticeEmailTexts } from './locales/catalogue.js';
+import { offerLine, offersFor, offersForReader, type RemedyOffer, type RemedyRule } from './remedies.js';
 import { smsSegments, type SmsSize } from './sms-segments.js';
 import { BreachNoticeError } from '../shared/errors.js';
 
@@ -34,6 +35,10 @@ export interface NoticeContent {
   customerSteps: string[];
   /** Empty when the team offers none: the section is left out. */
   remedies: string[];
+  /** Remedies offered by rule (domain/remedies.ts); each customer gets those matching their data. Absent in older notices. */
+  remedyOffers?: RemedyOffer[];
+  /** Set per reader by `personaliseNotice`/`exampleNotice`: their offers' lines, then the team's `remedies`. Never stored. */
+  offers?: string[];
   contact: string[];
   /** Null in the closing notice, which promises no more. */
   nextUpdate: string | null;
@@ -65,6 +70,8 @@ export interface DraftInput {
   company: CompanyProfile;
   /** When the next update comes; null for the closing notice. */
   nextUpdateAt: string | null;
+  /** Remedy rules to offer by (absent: none); deadlines count from `offeredAt`, the first notice's drafting. */
+  remedies?: { rules: readonly RemedyRule[]; severity: SeverityLevel; offeredAt: string; now?: string; reach?: Readonly<Record<string, number>> };
 }
 
 /** What a sentence about one customer needs; nothing else about them reaches the wording. */
@@ -82,11 +89,12 @@ const PLACEHOLDERS = {
   firstSeenAt: '{firstSeenAt}',
   nextUpdateAt: '{nextUpdateAt}',
   firstSeenDay: '{firstSeenDay}',
+  smsOffer: '{smsOffer}',
 } as const;
 type PlaceholderValues = Record<keyof typeof PLACEHOLDERS, string>;
 
 /** The fields that hold placeholders: the only ones sent per customer. */
-export const PERSONAL_FIELDS = ['greeting', 'whatHappened', 'yourData', 'nextUpdate', 'sms'] as const;
+export const PERSONAL_FIELDS = ['greeting', 'whatHappened', 'yourData', 'nextUpdate', 'offers', 'sms'] as const;
 type PersonalField = (typeof PERSONAL_FIELDS)[number];
 
 /** Even the shortest SMS of a locale is longer than two segments (a very long company name or URL). */
@@ -131,6 +139,7 @@ export function draftNotice(input: DraftInput, locale: Locale): NoticeContent {
   const update = input.sequence - 1;
   const closing = kind === 'closing';
   const closingWithoutCause = closing && !facts.cause;
+  const remedyOffers = input.remedies ? offersFor({ ...input.remedies, categories, locale }) : [];
   const contact = [
     isEmail(company.contact) ? t.contactEmail({ email: company.contact }) : t.contactOther({ contact: company.contact }),
     ...(company.supportHotline ? [t.hotline({ phone: company.supportHotline })] : []),
@@ -153,12 +162,13 @@ export function draftNotice(input: DraftInput, locale: Locale): NoticeContent {
     actionsTaken: facts.measures.length > 0 ? facts.measures.map(end) : [closing ? t.investigated : t.investigating],
     customerSteps: [...stepsFor(categories, c.advice), ...facts.advice.map(end)],
     remedies: facts.remedies.map(end),
+    ...(remedyOffers.length > 0 ? { remedyOffers } : {}),
     contact,
     nextUpdate: input.nextUpdateAt === null ? null : t.nextUpdate({ when: PLACEHOLDERS.nextUpdateAt }),
     thanks: closing ? [t.closingThanks] : [],
     signature: t.signature({ company: company.name }),
     footer: t.footer({ incidentId: incident.incidentId }),
-    sms: draftSms(kind, update, { name: company.name, incidentPageUrl: incidentPageLink(company.incidentPageUrl, incident.incidentId, locale) }, daysAnywhere(incident.firstSeenAt, locale), locale),
+    sms: draftSms(kind, update, { name: company.name, incidentPageUrl: incidentPageLink(company.incidentPageUrl, incident.incidentId, locale) }, daysAnywhere(incident.firstSeenAt, locale), locale, remedyOffers.length > 0 || facts.remedies.length > 0),
   };
 }
 
@@ -182,7 +192,7 @@ function changesSince(before: NoticeFacts, now: NoticeFacts, locale: Locale): st
  * The longest SMS variant that fits one segment on every day in `days` (the customer's day of the
  * incident is all that differs per customer), else the longest that fits two. Never more.
  */
-function draftSms(kind: NoticeKind, update: number, company: Pick<CompanyProfile, 'name' | 'incidentPageUrl'>, days: string[], locale: Locale): string {
+function draftSms(kind: NoticeKind, update: number, company: Pick<CompanyProfile, 'name' | 'incidentPageUrl'>, days: string[], locale: Locale, withOffer = false): string {
   const c = catalogues[locale];
   const variants = (day: string) => {
     const p = { company: company.name, day, url: company.incidentPageUrl, update };
@@ -190,11 +200,19 @@ function draftSms(kind: NoticeKind, update: number, company: Pick<CompanyProfile
   };
   const stored = variants(PLACEHOLDERS.firstSeenDay);
   const byDay = days.map(variants);
-  const sizes = new Map<number, number>();
-  const worst = (i: number) => sizes.get(i) ?? sizes.set(i, Math.max(...byDay.map((v) => smsSegments(v[i]!).segments))).get(i)!;
+  // The note telling a customer they are offered something (`{smsOffer}`) never costs a segment: it
+  // goes in only where some variant still fits the same number of segments with it.
+  const note = ` ${c.remedies.sms}`;
+  const sizes = new Map<string, number>();
+  const worst = (i: number, noted = false) => {
+    const key = `${i}:${noted}`;
+    return sizes.get(key) ?? sizes.set(key, Math.max(...byDay.map((v) => smsSegments(noted ? `${v[i]!}${note}` : v[i]!).segments))).get(key)!;
+  };
   for (const budget of [1, SMS_MAX_SEGMENTS]) {
     const fitting = stored.findIndex((_, i) => worst(i) <= budget);
-    if (fitting >= 0) return stored[fitting]!;
+    if (fitting < 0) continue;
+    const noted = withOffer ? stored.findIndex((_, i) => worst(i, true) <= budget) : -1;
+    return noted >= 0 ? `${stored[noted]!}${PLACEHOLDERS.smsOffer}` : stored[fitting]!;
   }
   throw new SmsTooLongError(
     `Even the shortest ${locale} ${kind} SMS takes ${worst(stored.length - 1)} segments (at most ${SMS_MAX_SEGMENTS}): shorten the company name "${company.name}" or the incident page URL ${company.incidentPageUrl}`,
@@ -231,13 +249,14 @@ function affectedDataText(categories: string[], locale: Locale): string {
 }
 
 /** The wording with the placeholders replaced by `values`: everywhere, or (for the preview and diff) by stand-ins. */
-function fill(content: NoticeContent, values: PlaceholderValues): NoticeContent {
+function fill(content: NoticeContent, values: PlaceholderValues, offers: string[]): NoticeContent {
   const replace = (text: string) => text.replace(/\{(\w+)\}/g, (whole, key: string) => (Object.hasOwn(values, key) ? values[key as keyof PlaceholderValues] : whole));
   const filled: Pick<NoticeContent, PersonalField> = {
     greeting: replace(content.greeting),
     whatHappened: replace(content.whatHappened),
     yourData: replace(content.yourData),
     nextUpdate: content.nextUpdate === null ? null : replace(content.nextUpdate),
+    offers,
     sms: replace(content.sms),
   };
   return { ...content, ...filled };
@@ -246,25 +265,35 @@ function fill(content: NoticeContent, values: PlaceholderValues): NoticeContent 
 /** The notice exactly as `reader` receives it: their name, their data, times in their own zone. */
 export function personaliseNotice(content: NoticeContent, locale: Locale, reader: NoticeReader): NoticeContent {
   const c = catalogues[locale];
+  const offers = offerLines(content, locale, reader.timeZone, offersForReader(content.remedyOffers, reader.dataCategories));
   return fill(content, {
     customerName: reader.name,
     affectedData: affectedDataText(reader.dataCategories, locale),
     firstSeenAt: c.formatTime(content.firstSeenAt, reader.timeZone),
     nextUpdateAt: content.nextUpdateAt === null ? '' : c.formatTime(content.nextUpdateAt, reader.timeZone),
     firstSeenDay: c.formatDay(content.firstSeenAt, reader.timeZone),
-  });
+    smsOffer: offers.length > 0 ? ` ${c.remedies.sms}` : '',
+  }, offers);
+}
+
+/** What a reader is offered: their remedies by rule, dated in their zone, then the team's own. */
+function offerLines(content: NoticeContent, locale: Locale, timeZone: string, offers: readonly RemedyOffer[]): string[] {
+  return [...offers.map((o) => offerLine(o, locale, timeZone)), ...content.remedies];
 }
 
 /** The notice for staff: stand-ins for the customer's name and data, times in `timeZone` (UTC unless shown per zone). */
 export function exampleNotice(content: NoticeContent, locale: Locale, timeZone = 'UTC'): NoticeContent {
   const c = catalogues[locale];
+  // Every offer, as the customers it applies to read it; the preview counts whom each reaches.
+  const offers = offerLines(content, locale, timeZone, content.remedyOffers ?? []);
   return fill(content, {
     customerName: c.preview.customerName,
     affectedData: c.preview.affectedData,
     firstSeenAt: c.formatTime(content.firstSeenAt, timeZone),
     nextUpdateAt: content.nextUpdateAt === null ? '' : c.formatTime(content.nextUpdateAt, timeZone),
     firstSeenDay: c.formatDay(content.firstSeenAt, timeZone),
-  });
+    smsOffer: offers.length > 0 ? ` ${c.remedies.sms}` : '',
+  }, offers);
 }
 
 /** The SMS's size for the customer whose copy is longest, over the audience's time zones. */
@@ -284,7 +313,7 @@ export interface NoticeBlock {
   /** Left out, heading and all, when its one field is empty. */
   optional?: boolean;
 }
-export type TextField = Exclude<keyof NoticeContent, 'kind' | 'firstSeenAt' | 'nextUpdateAt' | 'subject' | 'sms'>;
+export type TextField = Exclude<keyof NoticeContent, 'kind' | 'firstSeenAt' | 'nextUpdateAt' | 'subject' | 'sms' | 'remedyOffers'>;
 
 /**
  * The email's order, for every renderer (the SES templates, the approval preview, the diff): the
@@ -298,7 +327,8 @@ export function noticeLayout(kind: NoticeKind): NoticeBlock[] {
     { heading: 'cause', fields: ['cause'], as: 'paragraphs', optional: kind === 'closing' },
     { heading: 'done', fields: ['actionsTaken'], as: 'list' },
     { heading: 'todo', fields: ['customerSteps'], as: 'list' },
-    { heading: 'remedies', fields: ['remedies'], as: 'list', optional: true },
+    // `offers` holds the reader's remedies by rule and the team's `remedies`.
+    { heading: 'remedies', fields: ['offers'], as: 'list', optional: true },
     { heading: 'contact', fields: ['contact'], as: 'list' },
     { fields: kind === 'closing' ? ['thanks', 'signature'] : ['nextUpdate', 'signature'], as: 'paragraphs' },
     { fields: ['footer'], as: 'small' },
@@ -308,7 +338,7 @@ export function noticeLayout(kind: NoticeKind): NoticeBlock[] {
 /** A field's text as a list of paragraphs or items. */
 export function fieldTexts(content: NoticeContent, field: TextField): string[] {
   const value = content[field];
-  return value === null ? [] : Array.isArray(value) ? value : [value];
+  return value === null || value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
 /** Sentences of a paragraph, for a diff that points at the sentence that changed. */

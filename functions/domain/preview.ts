@@ -1,4 +1,4 @@
-import { catalogues, type Locale } from './locales.js';
+import { catalogues, dataCategoryLabel, type Locale } from './locales.js';
 import { exampleNotice, fieldTexts, noticeLayout, worstSmsSize, type NoticeContent } from './notice.js';
 
 export { noticeTextForDiff } from './notice.js';
@@ -25,6 +25,8 @@ interface Preview {
   subject: string;
   blocks: { heading?: string; paragraphs: string[]; items: string[]; small: boolean }[];
   localTimes: { heading: string; lines: string[] };
+  /** Which remedies by rule go to how many customers; absent when none applies. */
+  remedies?: { heading: string; lines: string[] };
   sms: { heading: string; text: string; lines: string[] };
 }
 
@@ -61,10 +63,20 @@ function preview(content: NoticeContent, locale: Locale, ctx: PreviewContext): P
             total: c.formatMoney(ctx.smsRecipients * segments * ctx.smsPrice.perSegment, ctx.smsPrice.currency),
           })
         : p.smsCostUnpriced({ recipients: ctx.smsRecipients, segments });
+  const offers = content.remedyOffers ?? [];
+  const r = c.remedies;
   return {
     subject: example.subject,
     blocks,
     localTimes: { heading: p.localTimes, lines: times },
+    ...(offers.length > 0
+      ? {
+          remedies: {
+            heading: r.previewHeading,
+            lines: offers.map((o) => r.previewLine({ offer: o.text, customers: o.customers ?? 0, categories: c.formatList(o.categories.map((cat) => dataCategoryLabel(cat, locale))) })),
+          },
+        }
+      : {}),
     sms: {
       heading: p.sms,
       text: example.sms,
@@ -85,6 +97,7 @@ export function noticePreviewHtml(content: NoticeContent, locale: Locale, ctx: P
         (b.items.length > 0 ? list(b.items) : ''),
     ),
     `<h4>${escapeHtml(v.localTimes.heading)}</h4>${list(v.localTimes.lines)}`,
+    ...(v.remedies ? [`<h4>${escapeHtml(v.remedies.heading)}</h4>${list(v.remedies.lines)}`] : []),
     `<h4>${escapeHtml(v.sms.heading)}</h4><blockquote>${escapeHtml(v.sms.text)}</blockquote>`,
     ...v.sms.lines.map((l) => `<p>${escapeHtml(l)}</p>`),
   ].join('\n');
@@ -99,6 +112,7 @@ export function noticePreviewText(content: NoticeContent, locale: Locale, ctx: P
     v.localTimes.heading,
     ...v.localTimes.lines.map((l) => `- ${l}`),
     '',
+    ...(v.remedies ? [v.remedies.heading, ...v.remedies.lines.map((l) => `- ${l}`), ''] : []),
     v.sms.heading,
     v.sms.text,
     ...v.sms.lines,

@@ -9,7 +9,7 @@ import { stepHandler } from '../shared/handler.js';
 import { draftNoticeStep } from '../steps/draft-notice.js';
 
 const config = parseConfig(
-  pick('LOCALES', 'INCIDENTS_TABLE', 'COMPANY_NAME', 'COMPANY_CONTACT', 'INCIDENT_PAGE_URL', 'SUPPORT_HOTLINE', 'QUESTION_FORM_URL', 'UPDATE_CADENCE_SECONDS'),
+  pick('LOCALES', 'INCIDENTS_TABLE', 'COMPANY_NAME', 'COMPANY_CONTACT', 'INCIDENT_PAGE_URL', 'SUPPORT_HOTLINE', 'QUESTION_FORM_URL', 'UPDATE_CADENCE_SECONDS', 'REMEDY_RULES'),
 );
 const deps = {
   ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock),
@@ -23,6 +23,7 @@ const deps = {
     questionFormUrl: config.QUESTION_FORM_URL,
   },
   updateCadenceSeconds: config.UPDATE_CADENCE_SECONDS,
+  remedyRules: config.REMEDY_RULES,
 };
 
 export const handler = stepHandler(z.object({ incidentId: incidentIdSchema, kind: z.enum(['first-notice', 'update']) }), ({ incidentId, kind }) =>

@@ -11,7 +11,7 @@ export function parseConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessE
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const key = issue.path.join('.');
-      return `${key}=${JSON.stringify(env[key] ?? null)}: ${issue.message}`;
+      return `${key}=${JSON.stringify(env[String(issue.path[0])] ?? null)}: ${issue.message}`;
     });
     throw new ConfigurationError(`Invalid configuration: ${problems.join('; ')}`);
   }
@@ -25,6 +25,21 @@ export const commaList = z
 export const emailList = commaList.pipe(z.array(z.email()).min(1));
 
 export const positiveInt = z.coerce.number().int().positive();
+
+/** A JSON document in one variable, parsed, then checked by `schema`. */
+export function jsonOf<S extends z.ZodType>(schema: S) {
+  return z
+    .string()
+    .transform((text, ctx): unknown => {
+      try {
+        return JSON.parse(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `not JSON: ${(error as Error).message}` });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+}
 
 const locale = z.enum(supportedLocales);
 

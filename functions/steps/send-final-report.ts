@@ -1,7 +1,9 @@
 import { deliveryCategories, type ChannelFigures } from '../domain/delivery.js';
 import type { ApprovalStorePort, DeliveryLedgerPort, EmailSender, IncidentStorePort, Messaging, NoticeStorePort } from '../domain/ports.js';
 import { htmlEscaped, templateName } from '../domain/email-templates.js';
+import type { Notice } from '../domain/incident.js';
 import { catalogues, type Locale } from '../domain/locales.js';
+import { remediesOffered } from '../domain/remedies.js';
 import { reconcileNotice } from './reconcile-notice.js';
 
 export interface FinalReportDeps {
@@ -55,7 +57,11 @@ export async function sendFinalReport(incidentId: string, deps: FinalReportDeps)
     return `${n.noticeId} (${n.status}, drafted ${n.createdAt}${n.sentAt ? `, sent ${n.sentAt}` : ''}): ${decisions || 'no decision'}`;
   });
   const timelineLines = timeline.map((e) => `${e.at} ${e.action} (${e.actor})`);
-  const data = { incidentId, title: incident.title, deliveryLines, noticeLines, timelineLines, html: htmlEscaped({ incidentId, deliveryLines, noticeLines, timelineLines }) };
+  const remedyLines = remedyReportLines(notices, deps.reportLocale);
+  const data = {
+    incidentId, title: incident.title, deliveryLines, noticeLines, timelineLines, remedyLines,
+    html: htmlEscaped({ incidentId, deliveryLines, noticeLines, timelineLines, remedyLines }),
+  };
   await deps.email.sendTemplated(deps.reportRecipients, templateName(deps.templatePrefix, 'final-report', deps.reportLocale), data);
   await deps.messaging.publish(
     deps.topicArn,
@@ -65,9 +71,17 @@ export async function sendFinalReport(incidentId: string, deps: FinalReportDeps)
       `Notices: ${notices.length}; intended ${sum.intended}: sent ${sum.sent}, suppressed ${sum.suppressed}, failed ${sum.failed}, uncertain ${sum.uncertain}, unfinished ${sum.unfinished}.`,
       ...(reconciled ? [] : ['THE DELIVERY FIGURES DO NOT RECONCILE: see below.']),
       ...deliveryLines,
+      ...remedyLines,
     ].join('\n'),
     { event: 'final-report' },
   );
   await deps.incidents.appendTimeline(incidentId, { action: 'final-report-sent', actor: 'send-final-report', detail: { notices: notices.length, ...sum, reconciled } });
   return { notices: notices.length, ...sum, reconciled };
+}
+
+/** One line per remedy offered by rule: to how many customers the notices sent offered it (or that none was). */
+export function remedyReportLines(notices: readonly Notice[], locale: Locale): string[] {
+  const words = catalogues[locale].finalReport;
+  const offered = remediesOffered(notices);
+  return offered.length > 0 ? offered.map((o) => words.remedyLine(o)) : [words.noRemedies];
 }

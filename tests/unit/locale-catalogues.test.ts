@@ -155,7 +155,7 @@ const sample = new Proxy({} as Record<string, unknown>, {
 
 function leafAt(catalogue: object, path: string): string {
   const value = path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], catalogue);
-  if (path === 'formatTime' || path === 'formatDay') return (value as (iso: string, zone: string) => string)('2026-11-20T08:10:00Z', 'Asia/Shanghai');
+  if (path === 'formatTime' || path === 'formatDay' || path === 'remedies.formatDeadline') return (value as (iso: string, zone: string) => string)('2026-11-20T08:10:00Z', 'Asia/Shanghai');
   if (path === 'formatNumber') return (value as (n: number) => string)(12_500);
   if (path === 'formatMoney') return (value as (n: number, currency: string) => string)(7.5, 'USD');
   if (path === 'formatList') return (value as (items: string[]) => string)(['⟦a⟧', '⟦b⟧', '⟦c⟧']);

@@ -7,6 +7,7 @@ import { alarmSources } from '../../functions/domain/incident.js';
 import { catalogues, supportedLocales, type Locale } from '../../functions/domain/locales.js';
 import { dataCategories } from '../../functions/domain/locales/catalogue.js';
 import { draftNotice, personaliseNotice, SmsTooLongError, type CompanyProfile, type NoticeContent, type NoticeKind } from '../../functions/domain/notice.js';
+import { applicableRules, DEFAULT_REMEDY_RULES, remedyRulesSchema } from '../../functions/domain/remedies.js';
 import { smsSegments } from '../../functions/domain/sms-segments.js';
 import { resolveTimeZone } from '../../functions/domain/time-zones.js';
 
@@ -70,6 +71,16 @@ const facts: Record<Locale, [NoticeFacts, NoticeFacts, NoticeFacts]> = (() => {
   };
 })();
 const noFacts: NoticeFacts = { measures: [], advice: [], remedies: [] };
+/** The default remedy rules, plus every other way of claiming: a URL with and without a deadline, a contact with one, the notice's contacts without one. */
+const remedyRules = remedyRulesSchema.parse([
+  ...DEFAULT_REMEDY_RULES,
+  { id: 'identity-monitoring', offer: 'credit-monitoring', categories: ['date_of_birth'], claim: { url: 'https://acme.example/enrol', deadlineDays: 60 } },
+  { id: 'statement', offer: 'reimbursement', categories: ['address'], claim: { url: 'https://acme.example/claims' } },
+  { id: 'fraud-desk', offer: 'reimbursement', categories: ['transaction_history'], claim: { contact: 'claims@acme.example', deadlineDays: 30 } },
+  { id: 'callback', offer: 'password-reset', categories: ['phone'], claim: {} },
+]);
+/** Evening in UTC: deadlines fall on different dates east and west. */
+const OFFERED_AT = '2026-11-20T20:00:00Z';
 const customerNames: Record<Locale, string> = { en: 'Ann Lee', 'zh-CN': '王小明', es: 'Lucía Pérez' };
 
 interface Rendered {
@@ -77,6 +88,7 @@ interface Rendered {
   html: string;
   text: string;
   sms: string;
+  offers: string[];
 }
 
 function draft(kind: NoticeKind, locale: Locale, o: { categories: string[]; company: CompanyProfile; filled: boolean; customers: number; source: (typeof alarmSources)[number] }): NoticeContent {
@@ -98,6 +110,7 @@ function draft(kind: NoticeKind, locale: Locale, o: { categories: string[]; comp
       previousFacts: previous,
       company: o.company,
       nextUpdateAt: kind === 'closing' ? null : '2026-11-27T03:12:00Z',
+      remedies: { rules: remedyRules, severity: 'CRITICAL', offeredAt: OFFERED_AT },
     },
     locale,
   );
@@ -109,7 +122,7 @@ function render(content: NoticeContent, locale: Locale, reader: { name: string; 
   const personal = personaliseNotice(content, locale, reader);
   // SES merges each destination's data over the shared data, key by key.
   const data = { ...noticeTemplateData(content), ...recipientTemplateData(personal) };
-  return { subject: template.subject(data), html: template.html(data), text: template.text(data), sms: personal.sms };
+  return { subject: template.subject(data), html: template.html(data), text: template.text(data), sms: personal.sms, offers: personal.offers ?? [] };
 }
 
 /** The HTML part as a reader sees it: one line per paragraph, heading or item, entities decoded. */
@@ -144,6 +157,9 @@ const englishFragments: string[] = (() => {
     ...Object.values(en.notice).map((v) => (typeof v === 'function' ? (v as (p: unknown) => string)(marker) : v)),
     ...alarmSources.map((source) => en.notice.whatHappened({ when: '\u0000', source, customers: 2 })),
     ...Object.values(en.sms).flatMap((f) => (f as (p: unknown) => string[])(marker)),
+    ...Object.values(en.remedies.offers),
+    en.remedies.sms,
+    ...[en.remedies.claimUrl, en.remedies.claimContact, en.remedies.claimUs].flatMap((f) => [f(marker as never), f({ url: '\u0000', contact: '\u0000' } as never)]),
   ];
   return [...new Set(texts.flatMap((t) => t.split(/\u0000|(?<=[.:!?])\s+/)).map((f) => f.trim()))].filter((f) => (f.match(/[A-Za-z]{2,}/g) ?? []).length >= 2);
 })();
@@ -206,6 +222,17 @@ describe('notice rendering matrix', () => {
           check(`${what} subject`, mail.subject);
           check(`${what} email`, text);
           check(`${what} sms`, mail.sms);
+          // Each remedy by rule that the customer's own data calls for, each once, in the email; the team's after them.
+          const team = filled && kind !== 'first-notice' ? 1 : 0;
+          const offered = applicableRules(remedyRules, 'CRITICAL', categories).length + team;
+          if (mail.offers.length !== offered) problems.push(`${what}: ${mail.offers.length} offers, expected ${offered}`);
+          // A customer with only some of the incident's categories gets only the offers those call for.
+          const fewer = categories.slice(1);
+          const theirs = personaliseNotice(content, locale, { name: customerNames[locale], dataCategories: fewer, timeZone: 'UTC' }).offers ?? [];
+          if (theirs.length !== applicableRules(remedyRules, 'CRITICAL', fewer).length + team) problems.push(`${what}: a customer with [${fewer.join(',')}] gets ${theirs.length} offers`);
+          for (const line of mail.offers) if (!text.includes(line)) problems.push(`${what}: offer missing from the email: ${line}`);
+          // The SMS may say so only to a customer offered something (and only where it costs no segment).
+          if (mail.sms.includes(catalogues[locale].remedies.sms) && offered === 0) problems.push(`${what}: SMS mentions offers to a customer offered none: ${mail.sms}`);
           // Two at most (SMS_MAX_SEGMENTS): the incident's own page URL alone fills a UCS-2 segment (70 characters).
           if (smsSegments(mail.sms).segments > 2) problems.push(`${what}: SMS over its two-segment budget: ${mail.sms}`);
           rendered += 1;

@@ -16,6 +16,8 @@ const dateTime = zonedFormat('en-GB', { dateStyle: 'long', timeStyle: 'short' })
 const day = zonedFormat('en-GB', { day: 'numeric', month: 'long' });
 const number = new Intl.NumberFormat('en-GB');
 const endSentence = sentenceEnder('.', '.!?…');
+const longDate = zonedFormat('en-GB', { dateStyle: 'long' });
+const customers = (n: number) => `${number.format(n)} ${n === 1 ? 'customer' : 'customers'}`;
 
 export const en: LocaleCatalogue = {
   language: 'en',
@@ -112,6 +114,22 @@ export const en: LocaleCatalogue = {
       `${p.company}: security incident closed, with our apologies. See our email and ${p.url}`,
     ],
   },
+  remedies: {
+    offers: {
+      'credit-monitoring': 'We offer you a free credit monitoring service, which alerts you if someone tries to open credit in your name.',
+      'card-replacement': 'We are cancelling the payment card whose details were involved and sending you a new one free of charge; you do not need to do anything.',
+      reimbursement: 'We will reimburse any money or digital assets lost from your account as a result of this incident.',
+      'password-reset': 'We have reset your password: you will be asked to choose a new one the next time you sign in.',
+      'api-key-replacement': 'We have disabled the API keys involved, so they no longer work; you can create new ones in your account settings.',
+    },
+    formatDeadline: longDate,
+    claimUrl: (p) => (p.deadline ? `To take up this offer, visit ${p.url} by ${p.deadline}.` : `To take up this offer, visit: ${p.url}`),
+    claimContact: (p) => (p.deadline ? `To take up this offer, contact ${p.contact} by ${p.deadline}.` : `To take up this offer, contact: ${p.contact}`),
+    claimUs: (p) => (p.deadline ? `To take up this offer, contact us by ${p.deadline} using the details below.` : 'To take up this offer, contact us using the details below.'),
+    sms: 'We are offering you support: see the link.',
+    previewHeading: 'Remedies offered by rule, and to how many customers',
+    previewLine: (p) => `${endSentence(p.offer)} Offered to ${customers(p.customers)} whose ${p.categories} were involved.`,
+  },
   preview: {
     customerName: '[customer name]',
     affectedData: '[the data of theirs involved]',
@@ -151,6 +169,9 @@ export const en: LocaleCatalogue = {
     uncertainLine: (p) =>
       `${p.noticeId} ${p.channel}: to reconcile with the provider's records (uncertain): ${p.ids}${p.more > 0 ? ` and ${p.more} more (npm run incident -- deliveries ${p.incidentId} ${p.noticeId} --csv FILE)` : ''}`,
     unreconciled: (p) => `${p.noticeId}: THE DELIVERY FIGURES DO NOT RECONCILE; check the deliveries ledger before relying on them: ${p.problems}`,
+    remedies: 'Remedies offered by rule',
+    remedyLine: (p) => `${p.ruleId}: offered to ${customers(p.customers)}`,
+    noRemedies: 'No remedy rule applied to the notices sent.',
   },
   approvalEmail: {
     subject: (p) =>

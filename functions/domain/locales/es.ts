@@ -18,6 +18,8 @@ const day = zonedFormat('es-ES', { day: 'numeric', month: 'long' });
 const list = new Intl.ListFormat('es', { type: 'conjunction' });
 const number = new Intl.NumberFormat('es-ES');
 const endSentence = sentenceEnder('.', '.!?…');
+const longDate = zonedFormat('es-ES', { dateStyle: 'long' });
+const clients = (n: number) => `${number.format(n)} ${n === 1 ? 'cliente' : 'clientes'}`;
 // Spanish says "a la 1:05" but "a las 2:05": the article agrees with the hour.
 const at = (clock: string) => (clock.startsWith('1:') ? 'a la' : 'a las');
 const one = (n: string | number) => Number(n) === 1;
@@ -123,6 +125,27 @@ export const es: LocaleCatalogue = {
       `${p.company}: incidente de seguridad cerrado, lo sentimos. Resumen en nuestro correo y en ${p.url}`,
     ],
   },
+  remedies: {
+    offers: {
+      'credit-monitoring': 'Le ofrecemos un servicio gratuito de vigilancia de crédito, que le avisa si alguien intenta solicitar un crédito a su nombre.',
+      'card-replacement': 'Vamos a cancelar la tarjeta de pago cuyos datos se vieron afectados y le enviaremos una nueva sin coste; no tiene que hacer nada.',
+      reimbursement: 'Le reembolsaremos el dinero o los activos digitales que su cuenta pierda como consecuencia de este incidente.',
+      'password-reset': 'Hemos restablecido su contraseña: la próxima vez que inicie sesión se le pedirá que elija una nueva.',
+      'api-key-replacement': 'Hemos desactivado las claves de API afectadas, que ya no funcionan; puede crear otras nuevas en la configuración de su cuenta.',
+    },
+    formatDeadline: longDate,
+    claimUrl: (p) => (p.deadline ? `Para acogerse a esta oferta, visite ${p.url} a más tardar el ${p.deadline}.` : `Para acogerse a esta oferta, visite: ${p.url}`),
+    claimContact: (p) =>
+      p.deadline ? `Para acogerse a esta oferta, póngase en contacto con ${p.contact} a más tardar el ${p.deadline}.` : `Para acogerse a esta oferta, póngase en contacto con: ${p.contact}`,
+    claimUs: (p) =>
+      p.deadline
+        ? `Para acogerse a esta oferta, póngase en contacto con nosotros a más tardar el ${p.deadline} por los medios indicados más abajo.`
+        : 'Para acogerse a esta oferta, póngase en contacto con nosotros por los medios indicados más abajo.',
+    // GSM-7 only (no accents), like the SMS it is added to.
+    sms: 'Le ofrecemos ayuda: vea el enlace.',
+    previewHeading: 'Ofertas de reparación por regla y a cuántos clientes llegan',
+    previewLine: (p) => `${endSentence(p.offer)} Se ofrece a ${clients(p.customers)} cuyos datos afectados incluyen: ${p.categories}.`,
+  },
   preview: {
     customerName: '[nombre del cliente]',
     affectedData: '[sus datos afectados]',
@@ -162,6 +185,9 @@ export const es: LocaleCatalogue = {
     uncertainLine: (p) =>
       `${p.noticeId} ${p.channel}: por conciliar con los registros del proveedor (inciertos): ${p.ids}${p.more > 0 ? ` y ${p.more} más (npm run incident -- deliveries ${p.incidentId} ${p.noticeId} --csv ARCHIVO)` : ''}`,
     unreconciled: (p) => `${p.noticeId}: LAS CIFRAS DE ENTREGA NO CUADRAN; revise el registro de entregas antes de fiarse de ellas: ${p.problems}`,
+    remedies: 'Ofertas de reparación por regla',
+    remedyLine: (p) => `${p.ruleId}: ofrecida a ${clients(p.customers)}`,
+    noRemedies: 'Ninguna regla de reparación se aplicó a los avisos enviados.',
   },
   approvalEmail: {
     subject: (p) =>

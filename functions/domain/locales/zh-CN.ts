@@ -14,6 +14,7 @@ const dateTime = zonedFormat('zh-CN', { dateStyle: 'long', timeStyle: 'short' })
 const day = zonedFormat('zh-CN', { month: 'long', day: 'numeric' });
 const number = new Intl.NumberFormat('zh-CN');
 const endSentence = sentenceEnder('。', '。！？!?.…');
+const longDate = zonedFormat('zh-CN', { dateStyle: 'long' });
 
 export const zhCN: LocaleCatalogue = {
   language: 'zh',
@@ -107,6 +108,23 @@ export const zhCN: LocaleCatalogue = {
       `【${p.company}】安全事件已结束，详见邮件及${p.url}`,
     ],
   },
+  remedies: {
+    offers: {
+      'credit-monitoring': '我们为您免费提供信用监测服务，一旦有人试图以您的名义申请信贷，您会收到提醒。',
+      'card-replacement': '我们将注销信息涉及此次事件的银行卡，并免费为您寄送新卡，您无需进行任何操作。',
+      reimbursement: '您的账户因此次事件而损失的资金或数字资产，我们将予以赔偿。',
+      'password-reset': '我们已重置您的密码：您下次登录时需要设置新密码。',
+      'api-key-replacement': '我们已停用涉及此次事件的 API 密钥，这些密钥已无法使用；您可以在账户设置中创建新的密钥。',
+    },
+    formatDeadline: longDate,
+    // A space after each address: readers' phones must not take the next character into the link.
+    claimUrl: (p) => (p.deadline ? `请于${p.deadline}前访问 ${p.url} 申请。` : `申请方式：访问 ${p.url}`),
+    claimContact: (p) => (p.deadline ? `请于${p.deadline}前联系 ${p.contact} 申请。` : `申请方式：联系 ${p.contact}`),
+    claimUs: (p) => (p.deadline ? `请于${p.deadline}前通过下方联系方式申请。` : '请通过下方联系方式申请。'),
+    sms: '含补救措施',
+    previewHeading: '按规则提供的补救措施及覆盖的客户人数',
+    previewLine: (p) => `${endSentence(p.offer)}（提供给 ${number.format(p.customers)} 位涉及${p.categories}的客户）`,
+  },
   preview: {
     customerName: '[客户姓名]',
     affectedData: '[与其相关的数据]',
@@ -139,6 +157,9 @@ export const zhCN: LocaleCatalogue = {
     uncertainLine: (p) =>
       `${p.noticeId} ${p.channel}：需与服务商记录核对（不确定）：${p.ids}${p.more > 0 ? `，另有 ${p.more} 位未列出（npm run incident -- deliveries ${p.incidentId} ${p.noticeId} --csv 文件）` : ''}`,
     unreconciled: (p) => `${p.noticeId}：送达统计对不上，使用前请先核查投递台账：${p.problems}`,
+    remedies: '按规则提供的补救措施',
+    remedyLine: (p) => `${p.ruleId}：已向 ${number.format(p.customers)} 位客户提供`,
+    noRemedies: '已发送的通知中没有适用的补救规则。',
   },
   approvalEmail: {
     subject: (p) =>
