@@ -9,6 +9,7 @@ import { AlarmIntake } from './constructs/alarm-intake.js';
 import { ApprovalApi } from './constructs/approval-api.js';
 import { DataTables } from './constructs/data-tables.js';
 import { DecisionSweeper } from './constructs/decision-sweeper.js';
+import { RegulatorClocks } from './constructs/regulator-clocks.js';
 import { describedFunction, grantDescribed, type FunctionResources } from './constructs/described-function.js';
 import { IncidentWorkflow } from './constructs/incident-workflow.js';
 import { NotificationChannels } from './constructs/notification-channels.js';
@@ -75,6 +76,7 @@ export class BreachNoticeStack extends Stack {
     grantDescribed(approvalPage, 'approval-page', withMachine);
     grantDescribed(operatorApi, 'operator-api', withMachine);
     new DecisionSweeper(this, 'DecisionSweeper', withMachine);
+    new RegulatorClocks(this, 'RegulatorClocks', resources);
 
     // The workflow builds it once its definition has the state (WORKFLOW_STEPS); until then it stands alone.
     const publishPage = (Object.values(WORKFLOW_STEPS) as string[]).includes('publish-incident-page')

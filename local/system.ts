@@ -37,6 +37,8 @@ export interface LocalSystemOptions {
   retryIntervalOverrides?: Record<string, number | number[]>;
   /** How often the undelivered-decisions sweeper runs, as its EventBridge schedule does in AWS; 0 turns it off. @default 60000 */
   sweepIntervalMs?: number;
+  /** How often regulators' clocks are swept, as their EventBridge schedule does in AWS; 0 turns it off. @default 300000 */
+  regulatorClockIntervalMs?: number;
   /** The folder the incident pages are written to (the bucket's stand-in). @default a new folder under the OS temp dir */
   pagesDir?: string;
 }
@@ -60,6 +62,10 @@ export interface LocalSystem {
   pagesDir: string;
   /** One run of the scheduled sweeper that re-sends decisions whose callback did not land. */
   sweep(): Promise<unknown>;
+  /** The step the workflow calls once the scope is known: adds the regulators' obligations that apply. */
+  startRegulatorClocks: LambdaHandler;
+  /** One run of the scheduled sweep of regulators' clocks (reminders, MISSED pages). */
+  sweepRegulatorClocks(): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -203,6 +209,22 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       }, options.sweepIntervalMs ?? 60_000)
     : undefined;
   sweepTimer?.unref();
+  const startRegulatorClocks = await loadHandler('start-regulator-clocks');
+  const clockSweeper = await loadHandler('regulator-clocks');
+  const sweepRegulatorClocks = () =>
+    clockSweeper(
+      { version: '0', id: randomUUID(), 'detail-type': 'Scheduled Event', source: 'aws.events', account: LOCAL_ACCOUNT, time: new Date().toISOString(), region: LOCAL_REGION, resources: [], detail: {} },
+      lambdaContext('breach-notice-regulator-clocks'),
+    );
+  let sweepingClocks = false;
+  const clockTimer = (options.regulatorClockIntervalMs ?? 300_000) > 0
+    ? setInterval(() => {
+        if (sweepingClocks) return;
+        sweepingClocks = true;
+        void sweepRegulatorClocks().catch(() => undefined).finally(() => (sweepingClocks = false));
+      }, options.regulatorClockIntervalMs ?? 300_000)
+    : undefined;
+  clockTimer?.unref();
   const running = workflow;
   return {
     workflow: running,
@@ -218,8 +240,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     publishIncidentPage,
     pagesDir,
     sweep,
+    startRegulatorClocks,
+    sweepRegulatorClocks,
     stop: async () => {
       clearInterval(sweepTimer);
+      clearInterval(clockTimer);
       running.stopAll();
       await closeServer(sfnServer);
       await closeServer(pageBucket.server);

@@ -1,10 +1,12 @@
 import { deliveryCategories, type ChannelFigures } from '../domain/delivery.js';
-import type { ApprovalStorePort, DeliveryLedgerPort, EmailSender, IncidentStorePort, Messaging, NoticeStorePort } from '../domain/ports.js';
+import type { ApprovalStorePort, DeliveryLedgerPort, EmailSender, IncidentStorePort, Messaging, NoticeStorePort, ObligationStorePort } from '../domain/ports.js';
 import { htmlEscaped, templateName } from '../domain/email-templates.js';
 import type { Notice } from '../domain/incident.js';
 import { catalogues, type Locale } from '../domain/locales.js';
 import { remediesOffered } from '../domain/remedies.js';
 import { reconcileNotice } from './reconcile-notice.js';
+import { finalReportRegulatorLines } from '../domain/obligations/record.js';
+import { systemClock, type Clock } from '../shared/clock.js';
 
 export interface FinalReportDeps {
   incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident' | 'listTimeline'>;
@@ -17,6 +19,9 @@ export interface FinalReportDeps {
   reportLocale: Locale;
   reportRecipients: string[];
   topicArn: string;
+  /** Regulators' obligations, for their section (met or missed); absent: the section says none applied. */
+  obligations?: Pick<ObligationStorePort, 'listObligations'>;
+  clock?: Clock;
 }
 
 export type FinalReportResult = { notices: number; reconciled: boolean } & ChannelFigures;
@@ -58,9 +63,10 @@ export async function sendFinalReport(incidentId: string, deps: FinalReportDeps)
   });
   const timelineLines = timeline.map((e) => `${e.at} ${e.action} (${e.actor})`);
   const remedyLines = remedyReportLines(notices, deps.reportLocale);
+  const regulatorLines = finalReportRegulatorLines((await deps.obligations?.listObligations(incidentId)) ?? [], (deps.clock ?? systemClock).now(), words);
   const data = {
-    incidentId, title: incident.title, deliveryLines, noticeLines, timelineLines, remedyLines,
-    html: htmlEscaped({ incidentId, deliveryLines, noticeLines, timelineLines, remedyLines }),
+    incidentId, title: incident.title, deliveryLines, noticeLines, timelineLines, remedyLines, regulatorLines,
+    html: htmlEscaped({ incidentId, deliveryLines, noticeLines, timelineLines, remedyLines, regulatorLines }),
   };
   await deps.email.sendTemplated(deps.reportRecipients, templateName(deps.templatePrefix, 'final-report', deps.reportLocale), data);
   await deps.messaging.publish(
@@ -72,6 +78,8 @@ export async function sendFinalReport(incidentId: string, deps: FinalReportDeps)
       ...(reconciled ? [] : ['THE DELIVERY FIGURES DO NOT RECONCILE: see below.']),
       ...deliveryLines,
       ...remedyLines,
+      `${words.regulators}:`,
+      ...regulatorLines,
     ].join('\n'),
     { event: 'final-report' },
   );

@@ -30,8 +30,8 @@ beforeAll(() => {
 
 describe('the stack', () => {
   it('starts incidents from five EventBridge rules with retries and one dead-letter queue', () => {
-    // Five alarm rules, the failed-run rule and the decision sweeper's schedule.
-    template.resourceCountIs('AWS::Events::Rule', 7);
+    // Five alarm rules, the failed-run rule, the decision sweeper's schedule and the regulators' clocks' schedule.
+    template.resourceCountIs('AWS::Events::Rule', 8);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'], detail: { severity: [{ numeric: ['>=', 6] }] } },
       Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86400 }, DeadLetterConfig: Match.objectLike({ Arn: Match.anyValue() }) })],
@@ -85,7 +85,8 @@ describe('the stack', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
     // publish-incident-page stands alone until the workflow's definition calls it.
     const publishPageAlone = (Object.values(WORKFLOW_STEPS) as string[]).includes('publish-incident-page') ? 0 : 1;
-    expect(functions).toHaveLength(Object.keys(WORKFLOW_STEPS).length + 4 + publishPageAlone);
+    // The fifth besides the workflow's: the regulators' clocks sweep (infra/constructs/regulator-clocks.ts).
+    expect(functions).toHaveLength(Object.keys(WORKFLOW_STEPS).length + 5 + publishPageAlone);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
       expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();

@@ -202,6 +202,10 @@ export interface FinalReportTexts {
   remedies: string;
   remedyLine(p: { ruleId: string; customers: number }): string;
   noRemedies: string;
+  /** Regulators' obligations (functions/domain/obligations): each with its deadline, filing and whether the deadline was met. */
+  regulators: string;
+  regulatorLine(p: { obligationId: string; law: string; deadline: string | null; filedAt: string | null; ref: string | null; outcome: 'met' | 'missed' | 'open' | 'not-applicable' | 'waiting' | 'no-fixed-deadline'; reason: string | null }): string;
+  noRegulators: string;
 }
 
 export interface ApprovalEmailTexts {

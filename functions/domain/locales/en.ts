@@ -172,6 +172,12 @@ export const en: LocaleCatalogue = {
     remedies: 'Remedies offered by rule',
     remedyLine: (p) => `${p.ruleId}: offered to ${customers(p.customers)}`,
     noRemedies: 'No remedy rule applied to the notices sent.',
+    regulators: "Regulators' deadlines (assistance, not legal advice)",
+    regulatorLine: (p) =>
+      `${p.obligationId} (${p.law}): ${
+        { met: 'MET', missed: 'MISSED', open: 'OPEN, not filed yet', 'not-applicable': `not applicable: ${p.reason}`, waiting: 'clock not started', 'no-fixed-deadline': p.filedAt ? 'filed (no fixed deadline)' : 'not filed (no fixed deadline)' }[p.outcome]
+      }; deadline ${p.deadline ?? 'none'}; filed ${p.filedAt ? `${p.filedAt}, ref ${p.ref}` : 'no'}`,
+    noRegulators: 'No regulator obligation was found to apply.',
   },
   approvalEmail: {
     subject: (p) =>

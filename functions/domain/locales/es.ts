@@ -188,6 +188,12 @@ export const es: LocaleCatalogue = {
     remedies: 'Ofertas de reparación por regla',
     remedyLine: (p) => `${p.ruleId}: ofrecida a ${clients(p.customers)}`,
     noRemedies: 'Ninguna regla de reparación se aplicó a los avisos enviados.',
+    regulators: 'Plazos ante los reguladores (ayuda, no asesoramiento jurídico)',
+    regulatorLine: (p) =>
+      `${p.obligationId} (${p.law}): ${
+        { met: 'CUMPLIDO', missed: 'INCUMPLIDO', open: 'ABIERTO, aún sin presentar', 'not-applicable': `no aplicable: ${p.reason}`, waiting: 'plazo sin iniciar', 'no-fixed-deadline': p.filedAt ? 'presentado (sin plazo fijo)' : 'sin presentar (sin plazo fijo)' }[p.outcome]
+      }; plazo ${p.deadline ?? 'ninguno'}; presentado ${p.filedAt ? `${p.filedAt}, ref. ${p.ref}` : 'no'}`,
+    noRegulators: 'No se encontró ninguna obligación ante reguladores aplicable.',
   },
   approvalEmail: {
     subject: (p) =>

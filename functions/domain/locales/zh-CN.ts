@@ -160,6 +160,12 @@ export const zhCN: LocaleCatalogue = {
     remedies: '按规则提供的补救措施',
     remedyLine: (p) => `${p.ruleId}：已向 ${number.format(p.customers)} 位客户提供`,
     noRemedies: '已发送的通知中没有适用的补救规则。',
+    regulators: '监管机构报告时限（仅供参考，不构成法律意见）',
+    regulatorLine: (p) =>
+      `${p.obligationId}（${p.law}）：${
+        { met: '按时完成', missed: '已逾期', open: '尚未报送', 'not-applicable': `不适用：${p.reason}`, waiting: '计时尚未开始', 'no-fixed-deadline': p.filedAt ? '已报送（无固定时限）' : '未报送（无固定时限）' }[p.outcome]
+      }；截止时间 ${p.deadline ?? '无'}；报送 ${p.filedAt ? `${p.filedAt}，编号 ${p.ref}` : '否'}`,
+    noRegulators: '未发现适用的监管报告义务。',
   },
   approvalEmail: {
     subject: (p) =>

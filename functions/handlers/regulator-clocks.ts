@@ -1,0 +1,29 @@
+import { EventBridgeSchema } from '../shared/event-schemas.js';
+import { ObligationStore } from '../adapters/obligation-store.js';
+import { IncidentStore } from '../adapters/incident-store.js';
+import { SnsMessaging } from '../adapters/messaging.js';
+import { systemClock } from '../shared/clock.js';
+import { dynamo, sns } from '../shared/clients.js';
+import { parseConfig } from '../shared/config.js';
+import { pick } from '../shared/environment.js';
+import { stepHandler } from '../shared/handler.js';
+import { logger } from '../shared/powertools.js';
+import { sweepRegulatorClocks } from '../steps/regulator-clocks.js';
+
+const config = parseConfig(pick('INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN'));
+const messaging = new SnsMessaging(sns);
+const deps = {
+  obligations: new ObligationStore(dynamo, config.INCIDENTS_TABLE, systemClock),
+  incidents: new IncidentStore(dynamo, config.INCIDENTS_TABLE, systemClock),
+  alertTeam: async (event: string, subject: string, message: string) => {
+    await messaging.publish(config.RESPONSE_TEAM_TOPIC_ARN, subject, message, { event });
+  },
+  clock: systemClock,
+};
+
+/** Scheduled sweep of regulators' clocks: reminders before each deadline, a MISSED page from it on. */
+export const handler = stepHandler(EventBridgeSchema, async () => {
+  const counts = await sweepRegulatorClocks(deps);
+  if (counts.reminders + counts.escalations + counts.failed > 0) logger.info('Regulator clocks swept', { ...counts });
+  return counts;
+});
