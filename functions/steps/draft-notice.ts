@@ -24,12 +24,17 @@ const CHUNK_READS_IN_FLIGHT = 8;
 
 /**
  * Customers per applicable remedy rule, from the audience chunks (ids and categories only), for the
- * approvers and the final report. Nothing is read when no rule applies.
+ * approvers and the final report. Nothing is read when no rule applies, or when each names one category.
  */
-async function remedyReachOf(incidentId: string, rules: readonly RemedyRule[], categories: string[], severity: SeverityLevel, chunks: number, deps: DraftDeps): Promise<Record<string, number>> {
-  const applicable = new Map(applicableRules(rules, severity, categories).map((r) => [r.id, r.categories] as const));
+async function remedyReachOf(incidentId: string, rules: readonly RemedyRule[], byDataCategory: Record<string, number>, severity: SeverityLevel, chunks: number, deps: DraftDeps): Promise<Record<string, number>> {
+  const applicable = new Map(applicableRules(rules, severity, Object.keys(byDataCategory)).map((r) => [r.id, r.categories] as const));
   const reach = remedyReach(applicable, []);
   if (applicable.size === 0) return reach;
+  // A rule of one category reaches exactly the customers the assessment counted for it: nothing to read.
+  if ([...applicable.values()].every((c) => c.length === 1)) {
+    for (const [id, [category]] of applicable) reach[id] = byDataCategory[category!] ?? 0;
+    return reach;
+  }
   for (let from = 0; from < chunks; from += CHUNK_READS_IN_FLIGHT) {
     const read = await Promise.all(Array.from({ length: Math.min(CHUNK_READS_IN_FLIGHT, chunks - from) }, (_, i) => deps.incidents.getAudienceChunk(incidentId, from + i)));
     for (const [id, n] of Object.entries(remedyReach(applicable, read.flat()))) reach[id]! += n;
@@ -80,14 +85,13 @@ export async function draftNoticeStep(incidentId: string, requested: NoticeKind,
   const now = deps.clock.now();
   const nextUpdateAt = kind === 'closing' ? null : new Date(now.getTime() + deps.updateCadenceSeconds * 1000).toISOString();
   const rules = deps.remedyRules ?? [];
-  const categories = Object.keys(incident.impact.byDataCategory);
   const remedies = {
     rules,
     severity: incident.severity,
     // Deadlines count from the first notice's drafting, so every later notice repeats the same dates.
     offeredAt: notices[0]?.createdAt ?? now.toISOString(),
     now: now.toISOString(),
-    reach: await remedyReachOf(incidentId, rules, categories, incident.severity, incident.audienceChunks ?? 0, deps),
+    reach: await remedyReachOf(incidentId, rules, incident.impact.byDataCategory, incident.severity, incident.audienceChunks ?? 0, deps),
   };
   const content: Partial<Record<Locale, NoticeContent>> = {};
   for (const locale of deps.locales) {

@@ -243,6 +243,18 @@ describe('remedy rules: drafting, updates and the final report', () => {
     expect(update.content['zh-CN']!.remedyOffers!.map((o) => o.text)).toEqual([zh['credit-monitoring'], zh['card-replacement'], zh.reimbursement]);
   });
 
+  it('rules of one category each are counted from the assessment, without reading the audience', async () => {
+    // Prepare: the assessment's counts say 7 with card details; the chunks are not to be read.
+    const w = world({ a: ['payment_card', 'password'] });
+    await w.incidents.saveAssessment(incidentId, { scope: 'KNOWN', severity: 'HIGH', impact: { affectedCustomers: 9, byDataCategory: { payment_card: 7, password: 3, email: 9 }, byJurisdiction: {}, byLocale: {}, byChannel: {} }, chunks: [w.members] });
+    w.incidents.getAudienceChunk = () => Promise.reject(new Error('read the audience'));
+    // Act
+    await draftNoticeStep(incidentId, 'first-notice', w.deps);
+    // Assess
+    const offers = (await w.notices.getNotice(incidentId, 'first-notice-1')).content.en!.remedyOffers!;
+    expect(offers.map((o) => [o.ruleId, o.customers])).toEqual([['card-replacement', 7], ['password-reset', 3]]);
+  });
+
   it('an offer whose deadline has passed is not repeated', async () => {
     // Prepare
     const w = world({ a: ['government_id', 'payment_card'] });
