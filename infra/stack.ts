@@ -14,6 +14,7 @@ import { describedFunction, grantDescribed, type FunctionResources } from './con
 import { IncidentWorkflow } from './constructs/incident-workflow.js';
 import { NotificationChannels } from './constructs/notification-channels.js';
 import { IncidentPages } from './constructs/incident-pages.js';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { WORKFLOW_STEPS } from './workflow-definition.js';
 
 export interface BreachNoticeStackProps extends StackProps {
@@ -39,6 +40,12 @@ export class BreachNoticeStack extends Stack {
     const data = new DataTables(this, 'Data', { key });
     const channels = new NotificationChannels(this, 'Channels', { templatePrefix: config.templatePrefix, key });
     const pages = new IncidentPages(this, 'IncidentPages');
+    // The question form's token key; rotating it only invalidates forms served in the last two hours.
+    const questionFormKey = new Secret(this, 'QuestionFormKey', {
+      description: 'breach-notice: HMAC key of the public question form tokens',
+      encryptionKey: key,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
 
     const names = {
       incidentsTable: data.tables.incidents.tableName,
@@ -53,6 +60,7 @@ export class BreachNoticeStack extends Stack {
       publicChannelsTopicArn: channels.publicChannelsTopic.topicArn,
       incidentPagesBucket: pages.bucket.bucketName,
       incidentPagesUrl: pages.url,
+      questionFormSecretId: questionFormKey.secretArn,
     };
     const senderDomain = config.senderAddress.split('@')[1]!;
     const resources: FunctionResources = {
@@ -60,6 +68,7 @@ export class BreachNoticeStack extends Stack {
       responseTeamTopic: channels.responseTeamTopic,
       publicChannelsTopic: channels.publicChannelsTopic,
       incidentPages: pages,
+      questionFormKey,
       environment: functionEnvironment(config, names),
       ses: {
         identityArns: [config.senderAddress, senderDomain].map((identity) => this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity })),
@@ -70,7 +79,9 @@ export class BreachNoticeStack extends Stack {
 
     const approvalPage = describedFunction(this, 'ApprovalPage', 'approval-page', resources.environment);
     const operatorApi = describedFunction(this, 'OperatorApi', 'operator-api', resources.environment);
-    const approvals = new ApprovalApi(this, 'Approvals', { handler: approvalPage, operatorHandler: operatorApi });
+    const questionForm = describedFunction(this, 'QuestionForm', 'question-form', resources.environment);
+    grantDescribed(questionForm, 'question-form', resources);
+    const approvals = new ApprovalApi(this, 'Approvals', { handler: approvalPage, operatorHandler: operatorApi, questionHandler: questionForm });
     const workflow = new IncidentWorkflow(this, 'Workflow', resources);
     const withMachine = { ...resources, stateMachine: workflow.stateMachine };
     grantDescribed(approvalPage, 'approval-page', withMachine);
@@ -78,11 +89,6 @@ export class BreachNoticeStack extends Stack {
     new DecisionSweeper(this, 'DecisionSweeper', withMachine);
     new RegulatorClocks(this, 'RegulatorClocks', resources);
 
-    // The workflow builds it once its definition has the state (WORKFLOW_STEPS); until then it stands alone.
-    const publishPage = (Object.values(WORKFLOW_STEPS) as string[]).includes('publish-incident-page')
-      ? undefined
-      : describedFunction(this, 'PublishIncidentPage', 'publish-incident-page', resources.environment);
-    if (publishPage) grantDescribed(publishPage, 'publish-incident-page', withMachine);
 
     const intake = describedFunction(this, 'Intake', 'intake', resources.environment);
     grantDescribed(intake, 'intake', withMachine);

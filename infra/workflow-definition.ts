@@ -18,6 +18,8 @@ export const WORKFLOW_STEPS = {
   ConfirmSendingFunctionArn: 'confirm-sending',
   PlanNextUpdateFunctionArn: 'plan-next-update',
   AwaitTeamFunctionArn: 'await-team',
+  StartRegulatorClocksFunctionArn: 'start-regulator-clocks',
+  PublishIncidentPageFunctionArn: 'publish-incident-page',
   SendFinalReportFunctionArn: 'send-final-report',
 } as const;
 

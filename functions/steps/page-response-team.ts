@@ -10,6 +10,8 @@ export const pageEvents = [
   'workflow-failed',
   'scope-decision-overdue',
   'redraft-overdue',
+  'regulator-clocks-failed',
+  'page-not-published',
 ] as const;
 export type PageEvent = (typeof pageEvents)[number];
 
@@ -60,6 +62,8 @@ const headline: Record<PageEvent, string> = {
   'workflow-failed': 'Incident workflow failed: action needed',
   'scope-decision-overdue': 'Reminder: decide who is affected by the security incident',
   'redraft-overdue': 'Reminder: the rejected customer notice waits for a redraft',
+  'regulator-clocks-failed': "Regulators' clocks could not be started: check the deadlines by hand",
+  'page-not-published': 'The public incident page could not be published (customers were notified)',
 };
 
 /** Pages the response team: ids, counts and a console link, never customer data. */

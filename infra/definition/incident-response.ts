@@ -179,7 +179,7 @@ const firstNotice = approveThenSend({
   confirm: 'Confirm notices sent',
   allSent: 'All notices sent?',
   resume: 'Wait to resume sending notices',
-  next: 'Plan next update',
+  next: 'Publish incident page',
 });
 
 const update = approveThenSend({
@@ -194,7 +194,7 @@ const update = approveThenSend({
   confirm: 'Confirm update sent',
   allSent: 'All updates sent?',
   resume: 'Wait to resume sending update',
-  next: 'Plan next update',
+  next: 'Publish incident page',
 });
 
 export const incidentResponse: StateMachine = {
@@ -217,8 +217,18 @@ export const incidentResponse: StateMachine = {
         { Variable: '$.impact.scope', StringEquals: 'UNKNOWN', Next: 'Page response team: scope unknown' },
         { Variable: '$.impact.scope', StringEquals: 'NONE', Next: 'Send final report' },
       ],
-      Default: 'Draft first notice',
+      Default: "Start regulators' clocks",
     },
+    "Start regulators' clocks": lambdaTask({
+      fn: 'StartRegulatorClocksFunctionArn',
+      comment: "The legal deadlines that apply to this impact (countries, data categories, sectors), each a clock with reminders; idempotent, so a new scope adds what it brings.",
+      payload: INCIDENT,
+      resultPath: null,
+      // The clocks are assistance: their failure is paged, never holds back the customers' notice.
+      catchAll: { ResultPath: '$.error', Next: "Page response team: clocks not started" },
+      next: 'Draft first notice',
+    }),
+    "Page response team: clocks not started": pageResponseTeam('regulator-clocks-failed', 'Draft first notice', { 'error.$': '$.error', ...ENTERED }),
     // Entered again when a decision still finds nobody: the time makes each page its own.
     'Page response team: scope unknown': pageResponseTeam('scope-unknown', 'Wait for scope decision', ENTERED),
     'Wait for scope decision': waitOnTeam({
@@ -278,6 +288,16 @@ export const incidentResponse: StateMachine = {
       Default: 'Apply scope decision',
     },
     ...firstNotice.sending,
+    'Publish incident page': lambdaTask({
+      fn: 'PublishIncidentPageFunctionArn',
+      comment: "The public page per locale, from the notices sent (the one just approved and sent included); announced to the public channels.",
+      payload: { ...INCIDENT, 'noticeId.$': '$.notice.noticeId' },
+      resultPath: null,
+      // Customers were told; a page that did not publish is paged and tried again with the next notice.
+      catchAll: { ResultPath: '$.error', Next: 'Page response team: page not published' },
+      next: 'Plan next update',
+    }),
+    'Page response team: page not published': pageResponseTeam('page-not-published', 'Plan next update', { 'error.$': '$.error', ...ENTERED }),
     'Plan next update': lambdaTask({
       fn: 'PlanNextUpdateFunctionArn',
       payload: INCIDENT,
@@ -298,8 +318,17 @@ export const incidentResponse: StateMachine = {
       payload: INCIDENT,
       result: ['scope', 'affectedCustomers', 'severity', 'audienceChunks'],
       resultPath: '$.impact',
+      next: "Update regulators' clocks",
+    }),
+    "Update regulators' clocks": lambdaTask({
+      fn: 'StartRegulatorClocksFunctionArn',
+      comment: 'A wider scope can bring new obligations; existing clocks keep running as they are.',
+      payload: INCIDENT,
+      resultPath: null,
+      catchAll: { ResultPath: '$.error', Next: 'Page response team: clocks not updated' },
       next: 'Draft update',
     }),
+    'Page response team: clocks not updated': pageResponseTeam('regulator-clocks-failed', 'Draft update', { 'error.$': '$.error', ...ENTERED }),
     'Draft update': lambdaTask({
       fn: 'DraftNoticeFunctionArn',
       payload: { ...INCIDENT, kind: 'update' },
