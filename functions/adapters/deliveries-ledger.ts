@@ -1,9 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isFinal, type Acquired, type BatchTotals, type Channel, type FrozenBatch, type NoticeRef, type NoticeTotals, type Outcome, type PlannedCall } from '../domain/delivery.js';
-import type { DeliveryLedgerPort } from '../domain/ports.js';
+import type { DeliveryLedgerPort, SuppressionStorePort } from '../domain/ports.js';
+import { HASH_BYTES, SuppressionSnapshot, type SuppressionListName } from '../domain/suppression.js';
 import type { Clock } from '../shared/clock.js';
 import { randomId } from '../shared/crypto.js';
+import { DependencyError } from '../shared/errors.js';
 import { batchGet, batchPut, queryAll } from './dynamo-batch.js';
 import { keys } from './keys.js';
 
@@ -20,6 +22,25 @@ interface ClaimItem extends Partial<BatchTotals> {
 /** BatchGetItem pages in flight while a notice is reconciled: a million recipients are some 13,000 pages. */
 const READ_CONCURRENCY = 4;
 
+/** A conditional update of one claim, written alone or with its call's outcomes. */
+interface ClaimUpdate {
+  Key: Record<string, unknown>;
+  UpdateExpression: string;
+  ConditionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues: Record<string, unknown>;
+}
+
+/** A notice's suppression lists: a head naming the lists and their parts, written last, then the parts. */
+export const SUPPRESSIONS_PREFIX = 'SUPPRESSIONS#';
+const suppressionsPk = (ref: NoticeRef) => `${SUPPRESSIONS_PREFIX}${ref.incidentId}#${ref.noticeId}`;
+const SUPPRESSIONS_HEAD = '#head';
+/** Hashes per item: 320 KB of binary, under DynamoDB's 400 KB item limit. */
+const HASHES_PER_PART = 40_000;
+
+/** DynamoDB's limit of items in one TransactWriteItems. */
+const MAX_TRANSACTION_ITEMS = 100;
+
 /** Claim rounds lost to other writers before giving up as busy; each loss means someone else progressed. */
 const MAX_CLAIM_ROUNDS = 3;
 
@@ -31,7 +52,7 @@ const MAX_CLAIM_ROUNDS = 3;
  * - An outcome per (customer, incident, notice, channel) (`CUSTOMER#<id>`), written after the call,
  *   so "what did customer X receive?" is one Query on the customer's partition.
  */
-export class DeliveriesLedger implements DeliveryLedgerPort {
+export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePort {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
@@ -95,43 +116,65 @@ export class DeliveriesLedger implements DeliveryLedgerPort {
 
   /**
    * Marks the call finished with the batch's totals over all its recipients (not just this attempt's),
-   * so a re-claimed batch overwrites rather than adds. Only the holder may.
+   * so a re-claimed batch overwrites rather than adds, and records this attempt's `outcomes` in the
+   * same transaction: one write request per call instead of outcome pages plus a completion, and
+   * never outcomes without their call finished. Only the holder may.
    */
-  async complete(ref: NoticeRef, channel: Channel, batchKey: string, token: string, totals: BatchTotals, uncertainIds: string[]): Promise<void> {
+  async complete(ref: NoticeRef, channel: Channel, batchKey: string, token: string, totals: BatchTotals, uncertainIds: string[], outcomes: Outcome[] = []): Promise<void> {
+    await this.settle(outcomes, {
+      Key: claimKey(ref, channel, batchKey),
+      UpdateExpression: 'SET #status = :done, completedAt = :now, sent = :sent, failed = :failed, retryable = :retryable, uncertain = :uncertain, uncertainIds = :ids',
+      ConditionExpression: '#token = :token',
+      ExpressionAttributeNames: { '#status': 'status', '#token': 'token' },
+      ExpressionAttributeValues: {
+        ':done': 'DONE',
+        ':now': this.clock.now().toISOString(),
+        ':token': token,
+        ':retryable': totals.retryable,
+        ':sent': totals.sent,
+        ':failed': totals.failed,
+        ':uncertain': totals.uncertain,
+        ':ids': uncertainIds,
+      },
+    });
+  }
+
+  /**
+   * Nothing reached the provider (it refused, or the call was never made): the claim may be taken
+   * again. `outcomes` known so far (final ones, refusals) are recorded in the same transaction.
+   */
+  async release(ref: NoticeRef, channel: Channel, batchKey: string, token: string, reason: string, outcomes: Outcome[] = []): Promise<void> {
+    await this.settle(outcomes, {
+      Key: claimKey(ref, channel, batchKey),
+      UpdateExpression: 'SET #status = :released, releasedAt = :now, releaseReason = :reason',
+      // Conditioned on the token alone, so an SDK retry of a release that landed succeeds again.
+      ConditionExpression: '#token = :token',
+      ExpressionAttributeNames: { '#status': 'status', '#token': 'token' },
+      ExpressionAttributeValues: { ':released': 'RELEASED', ':now': this.clock.now().toISOString(), ':reason': reason, ':token': token },
+    });
+  }
+
+  /**
+   * The claim's update and the outcomes as one TransactWriteItems (at most 100 items: a call of up to
+   * 99 recipients, which every channel's batch is). Outcomes beyond that are written first, as the
+   * ledger did before: a holder dying between the two leaves them known and its claim abandoned.
+   */
+  private async settle(outcomes: Outcome[], claimUpdate: ClaimUpdate): Promise<void> {
+    const inTransaction = outcomes.slice(0, MAX_TRANSACTION_ITEMS - 1);
+    if (outcomes.length > inTransaction.length) await this.recordOutcomes(outcomes.slice(inTransaction.length));
+    const update = { TableName: this.table, ...claimUpdate };
+    // A lost claim fails its condition (ConditionalCheckFailedException, or the transaction cancelled
+    // for it) and nothing is written: the caller's invocation fails and is retried like any failed write.
+    if (inTransaction.length === 0) return void (await this.doc.send(new UpdateCommand(update)));
     await this.doc.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: claimKey(ref, channel, batchKey),
-        UpdateExpression: 'SET #status = :done, completedAt = :now, sent = :sent, failed = :failed, retryable = :retryable, uncertain = :uncertain, uncertainIds = :ids',
-        ConditionExpression: '#token = :token',
-        ExpressionAttributeNames: { '#status': 'status', '#token': 'token' },
-        ExpressionAttributeValues: {
-          ':done': 'DONE',
-          ':now': this.clock.now().toISOString(),
-          ':token': token,
-          ':retryable': totals.retryable,
-          ':sent': totals.sent,
-          ':failed': totals.failed,
-          ':uncertain': totals.uncertain,
-          ':ids': uncertainIds,
-        },
+      new TransactWriteCommand({
+        TransactItems: [{ Update: update }, ...inTransaction.map((o) => ({ Put: { TableName: this.table, Item: this.outcomeItem(o) } }))],
       }),
     );
   }
 
-  /** Nothing reached the provider (it refused, or the call was never made): the claim may be taken again. */
-  async release(ref: NoticeRef, channel: Channel, batchKey: string, token: string, reason: string): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: claimKey(ref, channel, batchKey),
-        UpdateExpression: 'SET #status = :released, releasedAt = :now, releaseReason = :reason',
-        // Conditioned on the token alone, so an SDK retry of a release that landed succeeds again.
-        ConditionExpression: '#token = :token',
-        ExpressionAttributeNames: { '#status': 'status', '#token': 'token' },
-        ExpressionAttributeValues: { ':released': 'RELEASED', ':now': this.clock.now().toISOString(), ':reason': reason, ':token': token },
-      }),
-    );
+  private outcomeItem(o: Outcome): Record<string, unknown> {
+    return { ...outcomeKey(o.customerId, o, o.channel), type: 'outcome', ...o };
   }
 
   async freezePlan(ref: NoticeRef, chunkIndex: number, plan: FrozenBatch[]): Promise<FrozenBatch[]> {
@@ -149,6 +192,36 @@ export class DeliveriesLedger implements DeliveryLedgerPort {
     return (out.Item?.batches as FrozenBatch[] | undefined) ?? plan;
   }
 
+  /** The parts first, then the head that names them: a reader never sees a head without its parts. */
+  async saveSuppressions(ref: NoticeRef, snapshot: SuppressionSnapshot): Promise<void> {
+    const pk = suppressionsPk(ref);
+    const parts: Record<string, unknown>[] = [];
+    const lists = snapshot.lists.map(({ name, hashes }) => {
+      const step = HASHES_PER_PART * HASH_BYTES;
+      let count = 0;
+      for (let at = 0; at < hashes.length; at += step) parts.push({ pk, sk: `${name.channel}#${name.reason}#${count++}`, type: 'suppression-part', hashes: hashes.subarray(at, at + step) });
+      return { ...name, parts: count, entries: hashes.length / HASH_BYTES };
+    });
+    await batchPut(this.doc, this.table, parts);
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk, sk: SUPPRESSIONS_HEAD, type: 'suppressions', lists, listedAt: this.clock.now().toISOString() } }));
+  }
+
+  async loadSuppressions(ref: NoticeRef): Promise<SuppressionSnapshot | undefined> {
+    const pk = suppressionsPk(ref);
+    const head = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk, sk: SUPPRESSIONS_HEAD }, ConsistentRead: true }));
+    if (!head.Item) return undefined;
+    const lists = head.Item.lists as (SuppressionListName & { parts: number })[];
+    const keys = lists.flatMap((l) => Array.from({ length: l.parts }, (_, i) => ({ pk, sk: `${l.channel}#${l.reason}#${i}` })));
+    const parts = new Map((await batchGet<{ sk: string; hashes: Uint8Array }>(this.doc, this.table, keys, true)).map((p) => [p.sk, p.hashes]));
+    return new SuppressionSnapshot(
+      lists.map((l) => {
+        const mine = Array.from({ length: l.parts }, (_, i) => parts.get(`${l.channel}#${l.reason}#${i}`));
+        if (mine.some((p) => !p)) throw new DependencyError(`Suppression list ${l.channel}/${l.reason} of ${ref.noticeId} is missing a part`);
+        return { name: { channel: l.channel, reason: l.reason }, hashes: Buffer.concat(mine as Uint8Array[]) };
+      }),
+    );
+  }
+
   /** Strongly consistent, so an earlier holder's recorded outcomes are always seen. */
   async readOutcomes(ref: NoticeRef, channel: Channel, customerIds: string[]): Promise<Map<string, Outcome>> {
     const items = await batchGet<Outcome>(this.doc, this.table, customerIds.map((id) => outcomeKey(id, ref, channel)), true);
@@ -156,11 +229,7 @@ export class DeliveriesLedger implements DeliveryLedgerPort {
   }
 
   async recordOutcomes(outcomes: Outcome[]): Promise<void> {
-    await batchPut(
-      this.doc,
-      this.table,
-      outcomes.map((o) => ({ ...outcomeKey(o.customerId, o, o.channel), type: 'outcome', ...o })),
-    );
+    await batchPut(this.doc, this.table, outcomes.map((o) => this.outcomeItem(o)));
   }
 
   /** Everything one customer was sent, or failed to be sent, in every incident: one Query. */

@@ -1,6 +1,7 @@
-import { GetAccountCommand, SendBulkEmailCommand, SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { GetAccountCommand, ListSuppressedDestinationsCommand, SendBulkEmailCommand, SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { SES_MAX_BULK_ENTRIES } from '../domain/channels/email.js';
-import type { BulkEntry, BulkEntryResult, EmailSender, SendQuota } from '../domain/ports.js';
+import type { BulkEntry, BulkEntryResult, EmailSender, SendQuota, SuppressedAddressSource } from '../domain/ports.js';
+import { withBackoff } from './provider-paging.js';
 
 /** RFC 2047 allows 75 characters per encoded word: `=?UTF-8?B?` and `?=` leave 63, so 45 bytes of text. */
 const ENCODED_WORD_BYTES = 45;
@@ -25,7 +26,7 @@ export function formatSender(name: string, address: string): string {
   return `${words.map((w) => `=?UTF-8?B?${Buffer.from(w).toString('base64')}?=`).join(' ')} <${address}>`;
 }
 
-export class SesEmailSender implements EmailSender {
+export class SesEmailSender implements EmailSender, SuppressedAddressSource {
   /**
    * `from` is an address or `formatSender`'s `"Name" <address>`; `replyTo` is where replies go
    * (customers answer the support address, not the sending identity).
@@ -84,6 +85,19 @@ export class SesEmailSender implements EmailSender {
       }),
     );
     return out.MessageId ?? '';
+  }
+
+  /**
+   * The account's suppression list, 1,000 a page (the most SES returns). The operation is rate-limited
+   * per account: a throttled page is asked again after a pause, so a long list is read whole.
+   */
+  async *suppressedAddresses(): AsyncIterable<{ address: string; reason: string }> {
+    let token: string | undefined;
+    do {
+      const out = await withBackoff(() => this.ses.send(new ListSuppressedDestinationsCommand({ PageSize: 1000, NextToken: token })));
+      for (const d of out.SuppressedDestinationSummaries ?? []) if (d.EmailAddress) yield { address: d.EmailAddress, reason: d.Reason ?? 'BOUNCE' };
+      token = out.NextToken;
+    } while (token);
   }
 
   async sendQuota(): Promise<SendQuota> {

@@ -1,7 +1,8 @@
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { Messaging } from '../domain/ports.js';
+import { ListPhoneNumbersOptedOutCommand, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { Messaging, OptedOutNumberSource } from '../domain/ports.js';
+import { withBackoff } from './provider-paging.js';
 
-export class SnsMessaging implements Messaging {
+export class SnsMessaging implements Messaging, OptedOutNumberSource {
   constructor(
     private readonly sns: SNSClient,
     private readonly smsSenderId?: string,
@@ -20,6 +21,20 @@ export class SnsMessaging implements Messaging {
       }),
     );
     return out.MessageId ?? '';
+  }
+
+  /**
+   * Every number opted out of SMS for the account, page by page (SNS pages by nextToken and limits the
+   * operation's rate: a throttled page is asked again after a pause). One read per notice, never one
+   * CheckIfPhoneNumberIsOptedOut per recipient.
+   */
+  async *optedOutNumbers(): AsyncIterable<string> {
+    let token: string | undefined;
+    do {
+      const out = await withBackoff(() => this.sns.send(new ListPhoneNumbersOptedOutCommand({ nextToken: token })));
+      yield* out.phoneNumbers ?? [];
+      token = out.nextToken;
+    } while (token);
   }
 
   async publish(topicArn: string, subject: string, message: string, attributes: Record<string, string> = {}): Promise<string> {

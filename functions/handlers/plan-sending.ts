@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DeliveriesLedger } from '../adapters/deliveries-ledger.js';
 import { SesEmailSender } from '../adapters/email-sender.js';
 import { SnsMessaging } from '../adapters/messaging.js';
 import { incidentStores } from '../adapters/stores.js';
@@ -10,12 +11,18 @@ import { pick } from '../shared/environment.js';
 import { stepHandler } from '../shared/handler.js';
 import { planSending, PER_SENDER_RATE } from '../steps/plan-sending.js';
 
-const config = parseConfig(pick('INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN', 'MAX_CHUNKS_PER_INVOCATION', 'MAX_PARALLEL_SENDERS'));
+const config = parseConfig(pick('INCIDENTS_TABLE', 'DELIVERIES_TABLE', 'RESPONSE_TEAM_TOPIC_ARN', 'MAX_CHUNKS_PER_INVOCATION', 'MAX_PARALLEL_SENDERS'));
 const messaging = new SnsMessaging(sns);
 const deps = {
   incidents: incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock).incidents,
-  // Only GetAccount: this function sends nothing.
+  // Only GetAccount and the suppression list: this function sends nothing.
   email: new SesEmailSender(ses, 'unused@invalid.example'),
+  suppressions: {
+    email: new SesEmailSender(ses, 'unused@invalid.example'),
+    sms: messaging,
+    // The lease is unused: this function only keeps the notice's suppression lists.
+    store: new DeliveriesLedger(dynamo, config.DELIVERIES_TABLE, systemClock, 0),
+  },
   alertTeam: async (event: string, subject: string, message: string) => {
     await messaging.publish(config.RESPONSE_TEAM_TOPIC_ARN, subject, message, { event });
   },

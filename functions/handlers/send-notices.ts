@@ -57,6 +57,7 @@ export const handler = stepHandler(schema, async (input, context) => {
     maxChunksPerInvocation: config.MAX_CHUNKS_PER_INVOCATION,
     reserveMs: config.RESERVE_MS,
     pacer: pacer(ratePerSecond, () => Date.now(), sleep),
+    suppressions: ledger,
   });
   publishMetrics({ NoticesSent: result.sent, NoticesFailed: result.failed, NoticesUncertain: result.uncertain });
   logger.info('Send iteration finished', { ...input, ...result });

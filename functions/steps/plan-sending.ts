@@ -1,4 +1,5 @@
-import type { EmailSender, IncidentStorePort } from '../domain/ports.js';
+import type { EmailSender, IncidentStorePort, OptedOutNumberSource, SuppressedAddressSource, SuppressionStorePort } from '../domain/ports.js';
+import { HASH_BYTES, SuppressionListBuilder, SuppressionSnapshot } from '../domain/suppression.js';
 import type { Clock } from '../shared/clock.js';
 
 /** Recipients per second one sender sustains: calls of 50 one after another, a few each second. */
@@ -32,6 +33,15 @@ export interface PlanSendingDeps {
   maxConcurrency: number;
   /** Recipients per second one sender sustains (calls of 50 one after another). */
   perSenderRate: number;
+  /**
+   * The providers' refusal lists, read once per notice here and kept for every sender: the SES
+   * account's suppression list and SNS's opted-out numbers. @default none read (every address is tried)
+   */
+  suppressions?: {
+    email: SuppressedAddressSource;
+    sms: OptedOutNumberSource;
+    store: Pick<SuppressionStorePort, 'saveSuppressions'>;
+  };
 }
 
 /**
@@ -51,7 +61,8 @@ export async function planSending(input: { incidentId: string; noticeId: string 
   const ratePerSecond = Math.floor((rate / concurrency) * 100) / 100;
   const emails = incident.impact?.byChannel.email ?? 0;
   const now = deps.clock.now();
-  const detail = { noticeId: input.noticeId, slices: slices.length, concurrency, ratePerSecond, maxSendRate: quota.maxSendRate, emails };
+  const suppressed = deps.suppressions ? await readSuppressions(input, incident.impact?.byChannel ?? {}, deps.suppressions) : undefined;
+  const detail = { noticeId: input.noticeId, slices: slices.length, concurrency, ratePerSecond, maxSendRate: quota.maxSendRate, emails, ...(suppressed ? { suppressed } : {}) };
   await deps.incidents.appendTimeline(input.incidentId, { action: 'sending-planned', actor: 'plan-sending', detail });
 
   if (!quota.sendingEnabled) {
@@ -78,4 +89,26 @@ export async function planSending(input: { incidentId: string; noticeId: string 
     );
   }
   return { slices, concurrency, ratePerSecond, round: 0 };
+}
+
+/**
+ * Reads each list a channel of this audience needs, whole and once, and keeps it for the senders;
+ * returns how many entries each list holds (counts only: no address reaches the timeline).
+ */
+async function readSuppressions(
+  ref: { incidentId: string; noticeId: string },
+  byChannel: Record<string, number>,
+  sources: NonNullable<PlanSendingDeps['suppressions']>,
+): Promise<Record<string, number>> {
+  const builders = new Map<string, SuppressionListBuilder>();
+  const list = (channel: string, reason: string) => {
+    const key = `${channel}/${reason}`;
+    if (!builders.has(key)) builders.set(key, new SuppressionListBuilder({ channel, reason }));
+    return builders.get(key)!;
+  };
+  if ((byChannel.email ?? 0) > 0) for await (const { address, reason } of sources.email.suppressedAddresses()) list('email', reason).add(address);
+  if ((byChannel.sms ?? 0) > 0) for await (const number of sources.sms.optedOutNumbers()) list('sms', 'OPTED_OUT').add(number);
+  const snapshot = new SuppressionSnapshot([...builders.values()].map((b) => b.build()));
+  await sources.store.saveSuppressions(ref, snapshot);
+  return Object.fromEntries(snapshot.lists.map((l) => [`${l.name.channel}/${l.name.reason}`, l.hashes.length / HASH_BYTES]));
 }

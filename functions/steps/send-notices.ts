@@ -2,7 +2,8 @@ import { UNREACHABLE, unreachableChannel, type ChannelRecipient, type DeliveryCh
 import { isFinal, planBatches, type BatchTotals, type FrozenBatch, type OutcomeStatus, type Outcome, type PlannedBatch, type Recipient } from '../domain/delivery.js';
 import type { Notice } from '../domain/incident.js';
 import { resolveLocale, type Locale } from '../domain/locales.js';
-import type { CustomerDirectoryPort, DeliveryLedgerPort, IncidentStorePort, NoticeStorePort } from '../domain/ports.js';
+import type { CustomerDirectoryPort, DeliveryLedgerPort, IncidentStorePort, NoticeStorePort, SuppressionStorePort } from '../domain/ports.js';
+import { SuppressionSnapshot, suppressedReason } from '../domain/suppression.js';
 import { resolveTimeZone } from '../domain/time-zones.js';
 import { classifyProviderFailure } from '../domain/provider-failure.js';
 import type { Clock } from '../shared/clock.js';
@@ -13,7 +14,7 @@ export interface SendDeps {
   incidents: Pick<IncidentStorePort, 'getAudienceChunk' | 'getIncident'>;
   notices: Pick<NoticeStorePort, 'getNotice'>;
   customers: Pick<CustomerDirectoryPort, 'getProfiles'>;
-  ledger: Pick<DeliveryLedgerPort, 'freezePlan' | 'acquire' | 'complete' | 'release' | 'recordOutcomes'>;
+  ledger: Pick<DeliveryLedgerPort, 'freezePlan' | 'acquire' | 'complete' | 'release'>;
   /** Every channel a customer may have chosen (see domain/channels/registry.ts). */
   channels: readonly DeliveryChannel[];
   clock: Clock;
@@ -26,6 +27,8 @@ export interface SendDeps {
   reserveMs: number;
   /** Waits before each provider call so this sender keeps to its share of the rate. @default no pacing */
   pacer?: Pacer;
+  /** The notice's suppression lists as planned (steps/plan-sending.ts). @default none: every address is tried */
+  suppressions?: Pick<SuppressionStorePort, 'loadSuppressions'>;
 }
 
 export interface SendInput {
@@ -62,7 +65,8 @@ const DAILY_QUOTA = 'ACCOUNT_DAILY_QUOTA_EXCEEDED';
  *
  * Exactly once: each chunk's calls are planned once and the plan kept; per call (a channel's batch)
  * the recipients' outcomes are read, then the call is claimed by one conditional write that fails
- * if anyone claimed since; outcomes are written after the call. A retry re-sends only recipients
+ * if anyone claimed since; outcomes are written after the call, with the claim's completion, in one
+ * transaction conditioned on still holding the claim. A retry re-sends only recipients
  * without a final outcome. A call whose answer is lost (5xx, reset, timeout) or whose holder died
  * leaves its recipients UNCERTAIN: counted, listed and reported for reconciliation, never re-sent.
  * A refusal (4xx) or an error before the call frees the claim.
@@ -83,8 +87,10 @@ export async function sendNotices(input: SendInput, deps: SendDeps): Promise<Sen
   // Checked before every provider call, not every chunk: a chunk of slow calls must not outlive the
   // invocation and leave its claims to be taken over as UNCERTAIN. The first call always starts.
   const budget = { calls: 0, mayCall: () => budget.calls === 0 || deps.remainingTimeMs() >= deps.reserveMs };
+  // Read once per invocation: a few BatchGets however many chunks it sends.
+  const suppressions = chunkIndex < totalChunks ? ((await deps.suppressions?.loadSuppressions(input)) ?? SuppressionSnapshot.empty) : SuppressionSnapshot.empty;
   for (let processed = 0; chunkIndex < totalChunks && processed < deps.maxChunksPerInvocation; processed += 1) {
-    const { totals: chunkTotals, finished, refusals } = await sendChunk(notice, chunkIndex, deps, budget);
+    const { totals: chunkTotals, finished, refusals } = await sendChunk(notice, chunkIndex, deps, budget, suppressions);
     add(totals, chunkTotals);
     if (chunkTotals.retryable > 0) {
       // Stop here: the state machine retries from this same cursor, at once for throttling, later
@@ -108,6 +114,7 @@ async function sendChunk(
   chunkIndex: number,
   deps: SendDeps,
   budget: { calls: number; mayCall: () => boolean },
+  suppressions: SuppressionSnapshot,
 ): Promise<{ totals: BatchTotals; finished: boolean; refusals: Set<string> }> {
   const members = await deps.incidents.getAudienceChunk(notice.incidentId, chunkIndex);
   const profiles = await deps.customers.getProfiles(members.map((m) => m.customerId));
@@ -152,7 +159,7 @@ async function sendChunk(
         address: address ?? '',
       };
     });
-    const result = await runBatch(notice, channel, { batchKey: batch.batchKey, locale: batch.locale, recipients }, deps);
+    const result = await runBatch(notice, channel, { batchKey: batch.batchKey, locale: batch.locale, recipients }, deps, suppressions);
     add(totals, result.totals);
     for (const r of result.refusals) refusals.add(r);
     // A settled or partly settled call sent fewer than it was paced for (a resumed slice): not a loss of rate.
@@ -168,6 +175,7 @@ async function runBatch(
   channel: DeliveryChannel,
   batch: PlannedBatch<ChannelRecipient>,
   deps: SendDeps,
+  suppressions: SuppressionSnapshot,
 ): Promise<{ totals: BatchTotals; called: boolean; refusals: string[]; sentTo: number }> {
   const ref = { incidentId: notice.incidentId, noticeId: notice.noticeId };
   const ids = batch.recipients.map((r) => r.customerId);
@@ -194,16 +202,19 @@ async function runBatch(
   };
   const sendable = claim.kind === 'abandoned' ? pending.filter(refusedByDeadHolder) : pending;
   const unknown = claim.kind === 'abandoned' ? pending.filter((r) => !refusedByDeadHolder(r)) : [];
-  const toSend = sendable.filter((r) => r.address !== '');
+  // The provider would refuse or silently drop these (SES accepts a suppressed address with a 200): never sent, never counted as sent.
+  const refusedFor = new Map(sendable.flatMap((r) => {
+    const reason = r.address === '' ? undefined : suppressions.reasonFor(channel.name, r.address);
+    return reason ? [[r.customerId, reason] as const] : [];
+  }));
+  const toSend = sendable.filter((r) => r.address !== '' && !refusedFor.has(r.customerId));
   const outcomes = [
     ...unknown.map((r) => outcome(r, { status: 'UNCERTAIN', reason: 'claim abandoned mid-call; reconcile with provider records' })),
     ...sendable.filter((r) => r.address === '').map((r) => outcome(r, { status: 'FAILED', reason: `no ${channel.name} address in the directory any more` })),
+    ...sendable.filter((r) => refusedFor.has(r.customerId)).map((r) => outcome(r, { status: 'FAILED', reason: suppressedReason(channel.name, refusedFor.get(r.customerId)!) })),
   ];
-  /** Nothing of this call went out: keep what is known, then free the claim so a retry may take it. */
-  const giveBack = async (reason: string) => {
-    await deps.ledger.recordOutcomes(outcomes);
-    await deps.ledger.release(ref, channel.name, batch.batchKey, claim.token, reason);
-  };
+  /** Nothing of this call went out: free the claim so a retry may take it, keeping what is known (one write). */
+  const giveBack = (reason: string) => deps.ledger.release(ref, channel.name, batch.batchKey, claim.token, reason, outcomes);
   if (toSend.length > 0) {
     let call: () => Promise<{ status: OutcomeStatus; providerMessageId?: string; reason?: string }[]>;
     try {
@@ -225,14 +236,14 @@ async function runBatch(
       outcomes.push(...toSend.map((r) => outcome(r, { status: 'UNCERTAIN', reason })));
     }
   }
-  await deps.ledger.recordOutcomes(outcomes);
   const attempt = tally(outcomes.map((o) => o.status));
   // The claim carries the batch's totals over every attempt: earlier outcomes plus this attempt's.
   const latest = new Map([...claim.known].map(([id, o]) => [id, o.status]));
   for (const o of outcomes) latest.set(o.customerId, o.status);
   const batchStatuses = ids.flatMap((id) => (latest.has(id) ? [latest.get(id)!] : []));
   const uncertainIds = ids.filter((id) => latest.get(id) === 'UNCERTAIN');
-  await deps.ledger.complete(ref, channel.name, batch.batchKey, claim.token, tally(batchStatuses), uncertainIds);
+  // The outcomes and the claim's completion in one write: about two write requests per provider call.
+  await deps.ledger.complete(ref, channel.name, batch.batchKey, claim.token, tally(batchStatuses), uncertainIds, outcomes);
   // The provider's reason for each transient refusal (the status before the colon), to decide how long to wait.
   const refusals = outcomes.filter((o) => o.status === 'RETRYABLE').map((o) => (o.reason ?? '').split(':')[0]!.trim());
   return { totals: attempt, called: toSend.length > 0, refusals, sentTo: toSend.length };

@@ -66,6 +66,8 @@ export function grantDescribed(fn: BreachNoticeFunction, name: FunctionName, res
   }
   // GetAccount has no resource-level permissions: '*' (acknowledged in infra/nag-acknowledgements.ts).
   if (grants.readSendQuota) fn.addToRolePolicy(new PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] }));
+  // Account-level lists, no resource-level permissions either: '*'.
+  if (grants.readSuppressionLists) fn.addToRolePolicy(new PolicyStatement({ actions: ['ses:ListSuppressedDestinations', 'sns:ListPhoneNumbersOptedOut'], resources: ['*'] }));
   const sendsSms = typeof grants.sendSms === 'function' ? grants.sendSms(resources.environment) : grants.sendSms === true;
   // The SMS Deny covers every topic, so one role cannot do both.
   if (sendsSms && grants.publishToResponseTeam) throw new Error(`${name} cannot both send SMS and publish to the response team's topic`);

@@ -16,6 +16,7 @@ const context = {
   'breach-notice:replyToAddress': 'help@example.com',
   'breach-notice:supportHotline': '+44 20 7946 0000',
   'breach-notice:questionFormUrl': 'https://example.com/security/questions',
+  'breach-notice:regulatorClockReminders': '50%,90%,2h',
 };
 const config = parseAppConfig((key) => (context as Record<string, unknown>)[key]);
 const values = functionEnvironment(config, {

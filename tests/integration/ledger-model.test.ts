@@ -50,7 +50,7 @@ class ManualClock implements Clock {
 
 type EmailAnswer = 'ok' | 'refuse' | 'throttle-some' | 'accept-lose-answer' | 'accept-then-500' | 'accept-then-die';
 type SmsAnswer = 'ok' | 'refuse' | 'invalid-number' | 'accept-lose-answer' | 'accept-then-500' | 'accept-then-die';
-type LedgerMethod = 'acquire' | 'recordOutcomes' | 'complete' | 'release';
+type LedgerMethod = 'acquire' | 'complete' | 'release';
 
 interface Plan {
   invocations: number;
@@ -74,7 +74,7 @@ class World {
   private emailCalls = 0;
   private smsCalls = 0;
   private delayCursor = 0;
-  private ledgerCalls: Record<LedgerMethod, number> = { acquire: 0, recordOutcomes: 0, complete: 0, release: 0 };
+  private ledgerCalls: Record<LedgerMethod, number> = { acquire: 0, complete: 0, release: 0 };
   readonly clock = new ManualClock();
 
   constructor(readonly plan: Plan) {}
@@ -103,7 +103,7 @@ class World {
     const ledger = new Proxy(real, {
       get: (target, prop, receiver) => {
         const value = Reflect.get(target, prop, receiver);
-        if (typeof value !== 'function' || !['acquire', 'recordOutcomes', 'complete', 'release'].includes(String(prop))) return value;
+        if (typeof value !== 'function' || !['acquire', 'complete', 'release'].includes(String(prop))) return value;
         const method = prop as LedgerMethod;
         return async (...args: unknown[]) => {
           await guard();
@@ -225,7 +225,7 @@ const planArb: fc.Arbitrary<Plan> = fc.record({
   email: fc.array(fc.constantFrom<EmailAnswer>('ok', 'ok', 'refuse', 'throttle-some', 'accept-lose-answer', 'accept-then-500', 'accept-then-die'), { maxLength: 8 }),
   sms: fc.array(fc.constantFrom<SmsAnswer>('ok', 'ok', 'refuse', 'invalid-number', 'accept-lose-answer', 'accept-then-500', 'accept-then-die'), { maxLength: 8 }),
   deaths: fc.array(
-    fc.record({ method: fc.constantFrom<LedgerMethod>('acquire', 'recordOutcomes', 'complete', 'release'), nth: fc.integer({ min: 1, max: 8 }), landed: fc.boolean() }),
+    fc.record({ method: fc.constantFrom<LedgerMethod>('acquire', 'complete', 'release'), nth: fc.integer({ min: 1, max: 8 }), landed: fc.boolean() }),
     { maxLength: 3 },
   ),
   delays: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 16 }),

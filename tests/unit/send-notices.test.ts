@@ -212,7 +212,8 @@ describe('sendNotices with in-memory ports', () => {
     await expect(sendNotices({ ...ref, fromChunk: 0 }, deps)).rejects.toMatchObject({ name: 'BatchInFlightError' });
   });
   it("a dead holder's own refusals are sent by the next holder; whom it may have reached stay UNCERTAIN", async () => {
-    // Prepare: the push call of chunk 0 answers c refused (throttled), the outcome is recorded, then the process dies before the claim completes.
+    // Prepare: the push call of chunk 0 answers c refused (throttled); its outcomes land but the process dies before the claim
+    // completes (the ledger writes outcomes apart from the completion only for a call over 99 recipients, ahead of it).
     const { deps, sent, ledger, push } = world();
     const half: DeliveryChannel = {
       ...push,
@@ -229,7 +230,10 @@ describe('sendNotices with in-memory ports', () => {
       release: ledger.release.bind(ledger),
       noticeTotals: ledger.noticeTotals.bind(ledger),
       complete: async (...args: Parameters<FakeLedger['complete']>) => {
-        if (args[1] === 'push' && dies) throw Object.assign(new Error('process ended'), { name: 'Crash' });
+        if (args[1] === 'push' && dies) {
+          await ledger.recordOutcomes(args[6] ?? []);
+          throw Object.assign(new Error('process ended'), { name: 'Crash' });
+        }
         return ledger.complete(...args);
       },
     };
@@ -255,12 +259,11 @@ describe('sendNotices with in-memory ports', () => {
     const dying = {
       freezePlan: ledger.freezePlan.bind(ledger),
       acquire: ledger.acquire.bind(ledger),
-      complete: ledger.complete.bind(ledger),
       release: ledger.release.bind(ledger),
       noticeTotals: ledger.noticeTotals.bind(ledger),
-      recordOutcomes: async (outcomes: Parameters<FakeLedger['recordOutcomes']>[0]) => {
+      complete: async (...args: Parameters<FakeLedger['complete']>) => {
         if (++writes === 2) throw Object.assign(new Error('process ended'), { name: 'Crash' });
-        return ledger.recordOutcomes(outcomes);
+        return ledger.complete(...args);
       },
     };
     const directory = new FakeCustomers(customers);

@@ -52,8 +52,12 @@ beforeAll(async () => {
 
   dynamo.middlewareStack.add(
     (next, context) => async (args) => {
-      const input = args.input as { RequestItems?: Record<string, unknown> };
-      const toLedger = context.commandName?.startsWith('BatchWrite') && input.RequestItems && s.system.tables.deliveries in input.RequestItems;
+      const input = args.input as { RequestItems?: Record<string, unknown>; TransactItems?: Record<string, { TableName?: string }>[] };
+      const deliveries = s.system.tables.deliveries;
+      // Outcomes go with the claim's completion in one transaction (or a BatchWrite beyond its 100 items).
+      const toLedger =
+        (context.commandName?.startsWith('BatchWrite') && input.RequestItems && deliveries in input.RequestItems) ||
+        (context.commandName?.startsWith('TransactWrite') && input.TransactItems?.some((item) => Object.values(item)[0]?.TableName === deliveries));
       if (toLedger && faults.sesCalls === faults.crashAfterCall && !faults.crashed) {
         // The provider accepted the call, then the connection died before the outcomes were written.
         faults.crashed = true;

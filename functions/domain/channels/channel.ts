@@ -41,7 +41,8 @@ export const UNREACHABLE = 'unreachable';
 /** The pseudo-channel of those customers: claimed and counted like any batch, with no provider behind it. */
 export const unreachableChannel: DeliveryChannel = {
   name: UNREACHABLE,
-  batchSize: 100,
+  // 99 and the claim fit one transaction (the ledger's limit is 100 items).
+  batchSize: 99,
   address: () => undefined,
   prepare: (_notice, _locale, recipients) => async () => recipients.map(() => ({ status: 'FAILED', reason: 'no usable contact point in the customer directory' })),
 };

@@ -20,18 +20,27 @@ export function smsChannel(ports: { messaging: Messaging; smsConcurrency: number
       return async () => {
         const results: ChannelResult[] = new Array(recipients.length);
         let next = 0;
+        // Once SNS refuses for the account (throttled, KMS throttling, ...), the rest of the batch is not
+        // tried: each would be refused the same way. They stay RETRYABLE and go in the next attempt.
+        let stoppedBy: string | undefined;
         const worker = async () => {
           while (next < recipients.length) {
             const i = next++;
+            if (stoppedBy) {
+              results[i] = { status: 'RETRYABLE', reason: `${stoppedBy}: not tried after SNS refused the batch` };
+              continue;
+            }
             try {
               results[i] = { status: 'SENT', providerMessageId: await ports.messaging.sendSms(recipients[i]!.address, texts[i]!) };
             } catch (error) {
               const name = (error as Error).name;
-              // An answered refusal concerns this number only; no answer means SNS may have sent it.
-              results[i] =
-                classifyProviderFailure(error) === 'refused'
-                  ? { status: isPermanentSmsError(name) ? 'FAILED' : 'RETRYABLE', reason: name }
-                  : { status: 'UNCERTAIN', reason: `no answer from SNS: ${name}` };
+              // An answered refusal concerns this number or the account; no answer means SNS may have sent it.
+              if (classifyProviderFailure(error) !== 'refused') results[i] = { status: 'UNCERTAIN', reason: `no answer from SNS: ${name}` };
+              else if (isPermanentSmsError(name)) results[i] = { status: 'FAILED', reason: name };
+              else {
+                stoppedBy ??= name;
+                results[i] = { status: 'RETRYABLE', reason: name };
+              }
             }
           }
         };
@@ -42,7 +51,12 @@ export function smsChannel(ports: { messaging: Messaging; smsConcurrency: number
   };
 }
 
-/** Errors from SNS Publish that concern the number itself; everything else is retried. */
+/**
+ * Errors from SNS Publish that concern the number itself; everything else (ThrottledException,
+ * KMSThrottlingException, InternalError answered 4xx, ...) is the account's and retried. Opted-out
+ * numbers are skipped before Publish (the list is read when sending is planned): SNS does not
+ * deliver to them, so a Publish would only cost money and count a message that never arrives.
+ */
 export function isPermanentSmsError(errorName: string): boolean {
   return ['InvalidParameterException', 'InvalidParameterValueException', 'EndpointDisabledException', 'OptedOutException'].includes(errorName);
 }
