@@ -135,6 +135,7 @@ function reportTemplate(locale: Locale, prefix: string): EmailTemplate {
       [
         `<p>${h.intro}</p>`,
         `<h3>${h.counts}</h3>${list('ul', 'deliveryLines')}`,
+        `<h3>${h.scope}</h3>${list('ul', 'scopeLines')}`,
         `<h3>${h.notices}</h3>${list('ul', 'noticeLines')}`,
         `<h3>${h.remedies}</h3>${list('ul', 'remedyLines')}`,
         `<h3>${h.regulators}</h3>${list('ul', 'regulatorLines')}`,
@@ -146,6 +147,8 @@ function reportTemplate(locale: Locale, prefix: string): EmailTemplate {
       '',
       `${t.counts}:`,
       '{{#each deliveryLines}}- {{{this}}}\n{{/each}}',
+      `${t.scope}:`,
+      '{{#each scopeLines}}- {{{this}}}\n{{/each}}',
       `${t.notices}:`,
       '{{#each noticeLines}}- {{{this}}}\n{{/each}}',
       `${t.remedies}:`,

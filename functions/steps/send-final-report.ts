@@ -1,5 +1,6 @@
 import { deliveryCategories, type ChannelFigures } from '../domain/delivery.js';
-import type { ApprovalStorePort, DeliveryLedgerPort, EmailSender, IncidentStorePort, Messaging, NoticeStorePort, ObligationStorePort } from '../domain/ports.js';
+import type { ApprovalStorePort, DeliveryLedgerPort, EmailSender, IncidentStorePort, Messaging, NoticeStorePort, ObligationStorePort, TeamStorePort } from '../domain/ports.js';
+import { describeScope } from '../domain/scope.js';
 import { htmlEscaped, templateName } from '../domain/email-templates.js';
 import type { Notice } from '../domain/incident.js';
 import { catalogues, type Locale } from '../domain/locales.js';
@@ -21,6 +22,8 @@ export interface FinalReportDeps {
   topicArn: string;
   /** Regulators' obligations, for their section (met or missed); absent: the section says none applied. */
   obligations?: Pick<ObligationStorePort, 'listObligations'>;
+  /** The team's scope decisions, for who was affected and why; absent: the alarm's own scope. */
+  team?: Pick<TeamStorePort, 'listScopeDecisions'>;
   clock?: Clock;
 }
 
@@ -62,11 +65,19 @@ export async function sendFinalReport(incidentId: string, deps: FinalReportDeps)
     return `${n.noticeId} (${n.status}, drafted ${n.createdAt}${n.sentAt ? `, sent ${n.sentAt}` : ''}): ${decisions || 'no decision'}`;
   });
   const timelineLines = timeline.map((e) => `${e.at} ${e.action} (${e.actor})`);
+  const decisions = (await deps.team?.listScopeDecisions(incidentId)) ?? [];
+  const closeReason = timeline.filter((e) => e.action === 'close-reason').at(-1);
+  const scopeLines = [
+    ...(decisions.length > 0
+      ? decisions.map((d) => words.scopeLine({ version: d.version, summary: describeScope(d), reason: d.reason, by: d.decidedBy, at: d.decidedAt }))
+      : [words.scopeFromAlarm]),
+    ...(closeReason ? [words.closedBecause({ by: closeReason.actor, reason: String(closeReason.detail?.reason ?? '') })] : []),
+  ];
   const remedyLines = remedyReportLines(notices, deps.reportLocale);
   const regulatorLines = finalReportRegulatorLines((await deps.obligations?.listObligations(incidentId)) ?? [], (deps.clock ?? systemClock).now(), words);
   const data = {
-    incidentId, title: incident.title, deliveryLines, noticeLines, timelineLines, remedyLines, regulatorLines,
-    html: htmlEscaped({ incidentId, deliveryLines, noticeLines, timelineLines, remedyLines, regulatorLines }),
+    incidentId, title: incident.title, deliveryLines, scopeLines, noticeLines, timelineLines, remedyLines, regulatorLines,
+    html: htmlEscaped({ incidentId, deliveryLines, scopeLines, noticeLines, timelineLines, remedyLines, regulatorLines }),
   };
   await deps.email.sendTemplated(deps.reportRecipients, templateName(deps.templatePrefix, 'final-report', deps.reportLocale), data);
   await deps.messaging.publish(
@@ -77,6 +88,8 @@ export async function sendFinalReport(incidentId: string, deps: FinalReportDeps)
       `Notices: ${notices.length}; intended ${sum.intended}: sent ${sum.sent}, suppressed ${sum.suppressed}, failed ${sum.failed}, uncertain ${sum.uncertain}, unfinished ${sum.unfinished}.`,
       ...(reconciled ? [] : ['THE DELIVERY FIGURES DO NOT RECONCILE: see below.']),
       ...deliveryLines,
+      `${words.scope}:`,
+      ...scopeLines,
       ...remedyLines,
       `${words.regulators}:`,
       ...regulatorLines,

@@ -103,6 +103,11 @@ describe('an incident from an unmapped resource to the final report', () => {
     ]);
     const timeline = (await s.incidents.listTimeline(incidentId)).map((e) => `${e.action}:${e.actor}`);
     expect(timeline).toEqual(expect.arrayContaining(['scope-decided:lead@example.com', 'incident-closed:lead@example.com', 'final-report-sent:send-final-report']));
+    // The final report says who decided the scope and why, and why it was closed.
+    const report = (await emailsTo(approver)).find((m) => m.subject.startsWith(`Final report: incident ${incidentId}`));
+    expect(report?.body.text).toContain("Decision 1 by lead@example.com");
+    expect(report?.body.text).toContain("the copy job read this bucket; EU/UK rows only");
+    expect(report?.body.text).toContain('Closed by lead@example.com: contained; forensic report done');
     // The week-long wait ended by the close; the second, after the closing notice, is the one-second "now" before the report.
     expect(entered(incidentId, 'Wait until next update')).toHaveLength(2);
   });

@@ -206,6 +206,11 @@ export interface FinalReportTexts {
   regulators: string;
   regulatorLine(p: { obligationId: string; law: string; deadline: string | null; filedAt: string | null; ref: string | null; outcome: 'met' | 'missed' | 'open' | 'not-applicable' | 'waiting' | 'no-fixed-deadline'; reason: string | null }): string;
   noRegulators: string;
+  scope: string;
+  /** One scope decision: `summary` is domain/scope.ts describeScope's (English, like the ids and laws). */
+  scopeLine(p: { version: number; summary: string; reason: string; by: string; at: string }): string;
+  scopeFromAlarm: string;
+  closedBecause(p: { by: string; reason: string }): string;
 }
 
 export interface ApprovalEmailTexts {

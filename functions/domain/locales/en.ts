@@ -178,6 +178,10 @@ export const en: LocaleCatalogue = {
         { met: 'MET', missed: 'MISSED', open: 'OPEN, not filed yet', 'not-applicable': `not applicable: ${p.reason}`, waiting: 'clock not started', 'no-fixed-deadline': p.filedAt ? 'filed (no fixed deadline)' : 'not filed (no fixed deadline)' }[p.outcome]
       }; deadline ${p.deadline ?? 'none'}; filed ${p.filedAt ? `${p.filedAt}, ref ${p.ref}` : 'no'}`,
     noRegulators: 'No regulator obligation was found to apply.',
+    scope: 'Who was affected: scope decisions',
+    scopeLine: (p) => `Decision ${p.version} by ${p.by} at ${p.at}: ${p.summary}. Why: ${p.reason}`,
+    scopeFromAlarm: "No decision: the customers holding data on the alarm's resources.",
+    closedBecause: (p) => `Closed by ${p.by}: ${p.reason}`,
   },
   approvalEmail: {
     subject: (p) =>

@@ -194,6 +194,10 @@ export const es: LocaleCatalogue = {
         { met: 'CUMPLIDO', missed: 'INCUMPLIDO', open: 'ABIERTO, aún sin presentar', 'not-applicable': `no aplicable: ${p.reason}`, waiting: 'plazo sin iniciar', 'no-fixed-deadline': p.filedAt ? 'presentado (sin plazo fijo)' : 'sin presentar (sin plazo fijo)' }[p.outcome]
       }; plazo ${p.deadline ?? 'ninguno'}; presentado ${p.filedAt ? `${p.filedAt}, ref. ${p.ref}` : 'no'}`,
     noRegulators: 'No se encontró ninguna obligación ante reguladores aplicable.',
+    scope: 'A quién afectó: decisiones de alcance',
+    scopeLine: (p) => `Decisión ${p.version} de ${p.by} el ${p.at}: ${p.summary}. Motivo: ${p.reason}`,
+    scopeFromAlarm: 'Sin decisión: los clientes con datos en los recursos de la alarma.',
+    closedBecause: (p) => `Cerrado por ${p.by}: ${p.reason}`,
   },
   approvalEmail: {
     subject: (p) =>

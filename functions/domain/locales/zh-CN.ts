@@ -166,6 +166,10 @@ export const zhCN: LocaleCatalogue = {
         { met: '按时完成', missed: '已逾期', open: '尚未报送', 'not-applicable': `不适用：${p.reason}`, waiting: '计时尚未开始', 'no-fixed-deadline': p.filedAt ? '已报送（无固定时限）' : '未报送（无固定时限）' }[p.outcome]
       }；截止时间 ${p.deadline ?? '无'}；报送 ${p.filedAt ? `${p.filedAt}，编号 ${p.ref}` : '否'}`,
     noRegulators: '未发现适用的监管报告义务。',
+    scope: '受影响范围：范围决定',
+    scopeLine: (p) => `决定 ${p.version}（${p.by}，${p.at}）：${p.summary}。理由：${p.reason}`,
+    scopeFromAlarm: '无人工决定：受影响的是在告警所涉资源上存有数据的客户。',
+    closedBecause: (p) => `由 ${p.by} 结案：${p.reason}`,
   },
   approvalEmail: {
     subject: (p) =>
