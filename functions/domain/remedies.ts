@@ -178,6 +178,14 @@ export function remediesFor(p: OfferInput & { timeZone?: string }): PublicRemedy
   }));
 }
 
+/**
+ * What a sent notice offered, as the incident page lists it (built from sent notices only): every
+ * offer by rule, dated in `timeZone`, then the team's own remedies.
+ */
+export function pageRemedyLines(content: { remedyOffers?: readonly RemedyOffer[]; remedies: readonly string[] }, locale: Locale, timeZone = 'UTC'): string[] {
+  return [...(content.remedyOffers ?? []).map((o) => offerLine(o, locale, timeZone)), ...content.remedies];
+}
+
 /** Customers of the audience each rule's offer reaches (a customer counts once per rule). */
 export function remedyReach(ruleCategories: ReadonlyMap<string, readonly string[]>, members: Iterable<AudienceMember>): Record<string, number> {
   const reach: Record<string, number> = Object.fromEntries([...ruleCategories.keys()].map((id) => [id, 0]));

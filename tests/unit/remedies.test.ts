@@ -5,7 +5,7 @@ import type { Incident, Notice } from '../../functions/domain/incident.js';
 import { catalogues } from '../../functions/domain/locales.js';
 import { draftNotice, noticeTextForDiff, personaliseNotice, type DraftInput, type NoticeReader } from '../../functions/domain/notice.js';
 import { noticePreviewText } from '../../functions/domain/preview.js';
-import { DEFAULT_REMEDY_RULES, remediesFor, remediesOffered, remedyRulesSchema, type RemedyRule } from '../../functions/domain/remedies.js';
+import { DEFAULT_REMEDY_RULES, pageRemedyLines, remediesFor, remediesOffered, remedyRulesSchema, type RemedyRule } from '../../functions/domain/remedies.js';
 import { smsSegments } from '../../functions/domain/sms-segments.js';
 import { parseConfig } from '../../functions/shared/config.js';
 import { pick } from '../../functions/shared/environment.js';
@@ -198,6 +198,21 @@ describe('remedy rules: who is offered what', () => {
       },
     ]);
     expect(remediesFor({ categories: ['government_id'], severity: 'CRITICAL', locale: 'en', rules, offeredAt, timeZone: 'Asia/Tokyo' })[0]!.line).toContain('by 19 February 2027');
+  });
+});
+
+describe('remedy rules: the incident page from a sent notice', () => {
+  it('pageRemedyLines: every offer the notice carried, dated in the zone asked for, then the team own', () => {
+    // Prepare
+    const sent = draftNotice(input(['government_id', 'payment_card'], { facts: { measures: [], advice: [], remedies: ['We waive all fees for three months'] } }), 'en');
+    // Act
+    const lines = pageRemedyLines(sent, 'en', 'Asia/Tokyo');
+    // Assess
+    expect(lines).toEqual([
+      `${en['credit-monitoring']} To take up this offer, contact us by 19 February 2027 using the details below.`,
+      en['card-replacement'],
+      'We waive all fees for three months.',
+    ]);
   });
 });
 
