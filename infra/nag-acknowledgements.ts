@@ -23,7 +23,7 @@ const ack = (scope: Construct, id: string, reason: string) => Validations.of(sco
  */
 export function acknowledgeFindings(
   stack: Stack,
-  parts: { workflow: IncidentWorkflow; approvals: ApprovalApi; alarmIntake: AlarmIntake; customersTable: ITable; templatePrefix: string; incidentPages?: IncidentPages },
+  parts: { workflow: IncidentWorkflow; approvals: ApprovalApi; alarmIntake: AlarmIntake; customersTable: ITable; templatePrefix: string; incidentPages?: IncidentPages; questionFormKey?: Construct },
 ): void {
   const { workflow } = parts;
 
@@ -71,6 +71,9 @@ export function acknowledgeFindings(
     ack(distribution, nag('CFR2'), 'Static pages only (GET/HEAD, no origin logic, no forms: questions go to the throttled HTTP API); add a WAF web ACL with the custom domain if wanted.');
     ack(distribution, nag('CFR4'),
       'With the default *.cloudfront.net certificate CloudFront cannot enforce a minimum TLS version; minimumProtocolVersion TLSv1.2_2021 is set and applies as soon as a custom domain and certificate are attached.');
+    if (parts.questionFormKey) {
+      ack(parts.questionFormKey, nag('SMG4'), 'An HMAC key for form tokens that live two hours, not a credential to a system: rotating it by hand (or deleting the version) only makes forms served before it invalid.');
+    }
     const pagesId = logicalIdOf(parts.incidentPages.bucket);
     for (const fn of stack.node.findAll().filter((c): c is BreachNoticeFunction => c instanceof BreachNoticeFunction && c.handlerName === 'publish-incident-page')) {
       ack(fn.role!, nag(`IAM5[Resource::<${pagesId}.Arn>/*]`), 's3:PutObject (only) on the incident pages bucket: one object per incident and locale, named by the incident id.');

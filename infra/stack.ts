@@ -94,7 +94,7 @@ export class BreachNoticeStack extends Stack {
     grantDescribed(intake, 'intake', withMachine);
     const alarmIntake = new AlarmIntake(this, 'AlarmIntake', { intake, patterns: alarmPatterns(config), responseTeamTopic: channels.responseTeamTopic });
 
-    acknowledgeFindings(this, { workflow, approvals, alarmIntake, customersTable: data.tables.customers, templatePrefix: config.templatePrefix, incidentPages: pages });
+    acknowledgeFindings(this, { workflow, approvals, alarmIntake, customersTable: data.tables.customers, templatePrefix: config.templatePrefix, incidentPages: pages, questionFormKey });
 
     new CfnOutput(this, 'ApprovalBaseUrl', { value: names.approvalBaseUrl });
     new CfnOutput(this, 'OperatorInvokePolicyArn', {

@@ -16,6 +16,7 @@ import { specFromStack } from './from-stack.js';
 import { closeServer, LOCAL_CREDENTIALS } from './emulators.js';
 import { loadHandler } from './handlers.js';
 import { startPageBucket } from './page-bucket.js';
+import { startSecretStore } from './secret-store.js';
 import { lambdaContext } from './http-api.js';
 import { sfnRequestHandler } from './sfn-api.js';
 import { LocalWorkflow, type LambdaHandler } from './workflow-engine.js';
@@ -58,6 +59,8 @@ export interface LocalSystem {
   operatorApi: LambdaHandler;
   /** Writes and announces an incident's page (the function the workflow calls after a notice is sent). */
   publishIncidentPage: LambdaHandler;
+  /** The public question form (GET/POST /questions/{incidentId}), served by the edge as API Gateway serves it. */
+  questionForm: LambdaHandler;
   /** Where the pages are written; the edge serves them at /pages/<incidentId>/<locale>.html. */
   pagesDir: string;
   /** One run of the scheduled sweeper that re-sends decisions whose callback did not land. */
@@ -139,6 +142,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const pagesDir = options.pagesDir ?? mkdtempSync(join(tmpdir(), 'breach-notice-pages-'));
   const pagesBucket = `${options.namePrefix}-incident-pages`;
   const pageBucket = await startPageBucket(pagesDir, pagesBucket);
+  const questionFormSecretId = `${options.namePrefix}-question-form-key`;
+  const secrets = await startSecretStore(questionFormSecretId);
 
   const env: Record<string, string> = {
     AWS_REGION: LOCAL_REGION,
@@ -150,6 +155,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     AWS_ENDPOINT_URL_SNS: options.endpoints.sns,
     AWS_ENDPOINT_URL_SFN: sfnUrl,
     AWS_ENDPOINT_URL_S3: pageBucket.url,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
     POWERTOOLS_SERVICE_NAME: 'breach-notice',
     POWERTOOLS_METRICS_NAMESPACE: 'BreachNotice',
     POWERTOOLS_TRACE_ENABLED: 'false',
@@ -165,6 +171,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       approvalBaseUrl: options.approvalBaseUrl,
       publicChannelsTopicArn,
       incidentPagesBucket: pagesBucket,
+      questionFormSecretId,
       // The edge serves the folder there (local/page-bucket.ts), as CloudFront serves the bucket.
       incidentPagesUrl: `${options.approvalBaseUrl.replace(/\/+$/, '')}/pages`,
     }),
@@ -193,6 +200,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const approvalPage = await loadHandler('approval-page');
   const operatorApi = await loadHandler('operator-api');
   const publishIncidentPage = await loadHandler('publish-incident-page');
+  const questionForm = await loadHandler('question-form');
   const sweeper = await loadHandler('redeliver-decisions');
   const sweep = () =>
     sweeper(
@@ -238,6 +246,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     approvalPage,
     operatorApi,
     publishIncidentPage,
+    questionForm,
     pagesDir,
     sweep,
     startRegulatorClocks,
@@ -248,6 +257,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       running.stopAll();
       await closeServer(sfnServer);
       await closeServer(pageBucket.server);
+      await closeServer(secrets.server);
     },
   };
 }

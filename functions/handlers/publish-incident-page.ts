@@ -25,7 +25,7 @@ const deps = {
   locales: config.LOCALES,
   companyName: config.COMPANY_NAME,
   pagesBaseUrl: config.INCIDENT_PAGE_URL,
-  questionFormUrl: (incidentId: string, locale: string) => `${config.APPROVAL_BASE_URL.replace(/\/+$/, '')}/incidents/${incidentId}/questions?locale=${encodeURIComponent(locale)}`,
+  questionFormUrl: (incidentId: string, locale: string) => `${config.APPROVAL_BASE_URL.replace(/\/+$/, '')}/questions/${incidentId}?locale=${encodeURIComponent(locale)}`,
   clock: systemClock,
 };
 

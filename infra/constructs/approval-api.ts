@@ -99,7 +99,8 @@ export class ApprovalApi extends Construct {
     if (props.questionHandler) {
       // Route throttling: HttpStage has no per-route setting, so the stage's CloudFormation resource takes it.
       (this.stage.node.defaultChild as CfnStage).routeSettings = {
-        [`POST ${QUESTIONS_PATH}`]: { throttlingRateLimit: QUESTION_POST_THROTTLE.rateLimit, throttlingBurstLimit: QUESTION_POST_THROTTLE.burstLimit },
+        // A JSON map: written with CloudFormation's property names.
+        [`POST ${QUESTIONS_PATH}`]: { ThrottlingRateLimit: QUESTION_POST_THROTTLE.rateLimit, ThrottlingBurstLimit: QUESTION_POST_THROTTLE.burstLimit },
       };
     }
   }

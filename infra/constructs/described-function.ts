@@ -30,6 +30,8 @@ export interface FunctionResources {
   readonly publicChannelsTopic?: ITopic;
   /** The incident pages' bucket, for functions that write the pages. */
   readonly incidentPages?: { grantWrite(grantee: IGrantable): void };
+  /** The question form's HMAC key. */
+  readonly questionFormKey?: { grantRead(grantee: IGrantable): unknown };
 }
 
 /** The function `name` as its descriptor declares it: handler, timeout, memory and its own variables only. */
@@ -55,6 +57,10 @@ export function grantDescribed(fn: BreachNoticeFunction, name: FunctionName, res
   if (grants.publishToPublicChannels) {
     if (!resources.publicChannelsTopic) throw new Error(`${name} publishes to the public channels' topic, which is not available where it is built`);
     resources.publicChannelsTopic.grantPublish(fn);
+  }
+  if (grants.readQuestionFormKey) {
+    if (!resources.questionFormKey) throw new Error(`${name} reads the question form's key, which is not available where it is built`);
+    resources.questionFormKey.grantRead(fn);
   }
   if (grants.writeIncidentPages) {
     if (!resources.incidentPages) throw new Error(`${name} writes the incident pages, whose bucket is not available where it is built`);

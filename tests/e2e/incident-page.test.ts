@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NoticeStore } from '../../functions/adapters/notice-store.js';
@@ -41,6 +41,7 @@ beforeAll(async () => {
   twin = await startTwin({ port: 0, customers: 5 });
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: twin.edgeUrl, region: 'us-east-1', credentials: { accessKeyId: 'e2e', secretAccessKey: 'e2e' } }), { marshallOptions: { removeUndefinedValues: true } });
   await new NoticeStore(doc, twin.system.tables.incidents, systemClock).createNotice(sentNotice());
+  await doc.send(new PutCommand({ TableName: twin.system.tables.incidents, Item: { pk: `INC#${incidentId}`, sk: 'META', type: 'incident', incidentId, status: 'OPEN', firstSeenAt: '2026-11-20T08:00:00.000Z' } }));
   await twin.system.publishIncidentPage({ incidentId, noticeId: 'first-notice-1' }, lambdaContext('breach-notice-publish-incident-page'));
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -90,4 +91,47 @@ describe('the incident page on the twin', () => {
     expect((await fetch(`${twin.edgeUrl}/pages/${incidentId}/../../etc/passwd`)).status).toBe(404);
     expect((await fetch(`${twin.edgeUrl}/pages/${incidentId}/fr.html`)).status).toBe(404);
   });
+
+  it('links the question form, which takes a typed question and shows it back escaped; the honeypot and a too-fast submit are refused; past the limit it answers 429', async () => {
+    // Prepare
+    const page = await browser.newPage();
+    await page.goto(`${twin.edgeUrl}/pages/${incidentId}/en.html`);
+    await page.getByRole('link', { name: 'Open the question form' }).click();
+    await page.waitForURL(/\/questions\//);
+    const agedToken = await page.locator('input[name="token"]').inputValue();
+    await page.locator('textarea[name="question"]').fill(hostile);
+    // Act: a person takes a few seconds.
+    await page.waitForTimeout(3_200);
+    await page.getByRole('button', { name: 'Send' }).click();
+    // Assess
+    await page.waitForSelector('blockquote');
+    expect(await page.locator('h1').textContent()).toBe('Thank you');
+    expect(await page.locator('blockquote').textContent()).toBe(hostile);
+    expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
+
+    // A bot that fills every field, and one that posts at once, are refused.
+    await page.goto(`${twin.edgeUrl}/questions/${incidentId}?locale=en`);
+    await page.locator('textarea[name="question"]').fill('Is my card safe?');
+    await page.locator('input[name="website"]').fill('http://spam.example', { force: true });
+    await page.waitForTimeout(3_200);
+    const honeypot = page.waitForResponse((r) => r.request().method() === 'POST');
+    await page.getByRole('button', { name: 'Send' }).click();
+    expect((await honeypot).status()).toBe(400);
+    await page.goto(`${twin.edgeUrl}/questions/${incidentId}?locale=zh-CN`);
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    await page.locator('textarea[name="question"]').fill('我的银行卡安全吗？');
+    const fast = page.waitForResponse((r) => r.request().method() === 'POST');
+    await page.getByRole('button', { name: '发送' }).click();
+    expect((await fast).status()).toBe(400);
+    expect(await page.locator('body').innerText()).toContain('表单提交过快');
+    await page.close();
+
+    // The client's allowance is 5 per window: 4 more are taken, the next is 429.
+    const statuses = [];
+    for (let i = 0; i < 5; i += 1) {
+      const res = await fetch(`${twin.edgeUrl}/questions/${incidentId}`, { method: 'POST', body: new URLSearchParams({ locale: 'en', token: agedToken, question: `Question number ${i}?` }) });
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 429]);
+  }, 90_000);
 });

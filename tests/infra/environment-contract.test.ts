@@ -29,6 +29,7 @@ const values = functionEnvironment(config, {
   publicChannelsTopicArn: 'arn:aws:sns:us-east-1:000000000000:public',
   incidentPagesBucket: 'incident-pages',
   incidentPagesUrl: 'https://d111111abcdef8.cloudfront.net',
+  questionFormSecretId: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:question-form-key',
   approvalBaseUrl: 'https://approvals.example.com',
   configurationSet: 'notices',
 });

@@ -89,4 +89,15 @@ describe('the incident pages', () => {
     const [withDomain] = Object.values(custom.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { INCIDENT_PAGES_BUCKET: Match.anyValue() } } } }));
     expect(withDomain!.Properties.Environment.Variables.INCIDENT_PAGE_URL).toBe('https://status.example.com/security');
   });
+
+  it('take questions on GET/HEAD/POST /questions/{incidentId} without an authorizer, POST throttled per route, the form key in Secrets Manager readable by the form alone', () => {
+    for (const method of ['GET', 'HEAD', 'POST']) template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: `${method} /questions/{incidentId}`, AuthorizationType: 'NONE' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { RouteSettings: { 'POST /questions/{incidentId}': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 } } });
+    const [secretId] = Object.keys(template.findResources('AWS::SecretsManager::Secret'));
+    const readers = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes('secretsmanager:GetSecretValue') && JSON.stringify(p.Properties.PolicyDocument).includes(secretId!));
+    expect(readers.map((p) => p.Properties.Roles)).toEqual([[{ Ref: expect.stringMatching(/^QuestionFormServiceRole/) }]]);
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { QUESTION_FORM_SECRET_ID: Match.anyValue() } } } }));
+    expect(fn!.Properties.Environment.Variables.QUESTION_FORM_SECRET_ID).toEqual({ Ref: secretId });
+  });
 });

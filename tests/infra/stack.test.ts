@@ -86,7 +86,8 @@ describe('the stack', () => {
     // publish-incident-page stands alone until the workflow's definition calls it.
     const publishPageAlone = (Object.values(WORKFLOW_STEPS) as string[]).includes('publish-incident-page') ? 0 : 1;
     // The fifth besides the workflow's: the regulators' clocks sweep (infra/constructs/regulator-clocks.ts).
-    expect(functions).toHaveLength(Object.keys(WORKFLOW_STEPS).length + 5 + publishPageAlone);
+    // And the sixth: question-form, the public question form behind the HTTP API.
+    expect(functions).toHaveLength(Object.keys(WORKFLOW_STEPS).length + 6 + publishPageAlone);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
       expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();

@@ -42,6 +42,7 @@ describe('what the twin reads from the synthesized stack', () => {
       publicChannelsTopicArn: 'arn:aws:sns:us-east-1:000000000000:public',
       incidentPagesBucket: 'incident-pages',
       incidentPagesUrl: 'https://d111111abcdef8.cloudfront.net',
+      questionFormSecretId: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:question-form-key',
       approvalBaseUrl: 'http://127.0.0.1:4566',
     });
     // Act
