@@ -2,7 +2,7 @@ import { Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import type { AlarmIntake } from './constructs/alarm-intake.js';
-import type { ApprovalApi } from './constructs/approval-api.js';
+import { OPERATOR_ROUTES, type ApprovalApi } from './constructs/approval-api.js';
 import { BreachNoticeFunction } from './constructs/breach-notice-function.js';
 import type { IncidentWorkflow } from './constructs/incident-workflow.js';
 import type { IncidentPages } from './constructs/incident-pages.js';
@@ -61,9 +61,11 @@ export function acknowledgeFindings(
   ack(parts.approvals, nag('APIG4'),
     'Approvers are outside any identity pool and reach the page from an email. The capability is the random 256-bit link id (only its hash is stored), bound to one approver, expiring, single-decision; GET changes nothing.');
   const apiId = logicalIdOf(parts.approvals.api);
-  for (const method of ['GET', 'PUT']) {
-    ack(parts.approvals.operatorInvokePolicy, nag(`IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiId}>/*/${method}/operator/incidents/*/facts]`),
-      'execute-api:Invoke on one operator route of this API: the first * is the stage (the API has only $default), the second the incident id in the path, which an execute-api ARN can only match with a wildcard.');
+  for (const route of OPERATOR_ROUTES) {
+    for (const method of route.methods) {
+      ack(parts.approvals.operatorInvokePolicy, nag(`IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiId}>/*/${method}${route.path.replace('{id}', '*')}]`),
+        'execute-api:Invoke on one operator route of this API: the first * is the stage (the API has only $default), the second the incident id in the path, which an execute-api ARN can only match with a wildcard.');
+    }
   }
   if (parts.incidentPages) {
     const distribution = parts.incidentPages.distribution;

@@ -129,7 +129,7 @@ describe('the stack', () => {
     expect([...actionsOf('WorkflowAssessImpact')].some((a) => a.startsWith('ses:') || a.startsWith('sns:'))).toBe(false);
   });
 
-  it('lets only the approval page, the decision sweeper and the operator API (an edit takes an approval back) decide a waiting approval, and no role read execution history (where the task token is)', () => {
+  it('lets only the approval page, the decision sweeper and the operator API (an edit takes an approval back) decide a waiting approval, the team wait resume its own task, and no role read execution history (where the task token is)', () => {
     // TaskScheduled events hold the resolved parameters, task token included: reading history plus SendTaskSuccess decides.
     const sensitive = ['states:GetExecutionHistory', 'states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'];
     const granted = allowStatements().flatMap(({ role, actions, resources }) =>
@@ -137,8 +137,10 @@ describe('the stack', () => {
     );
     const machine = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0]!;
     const deciders = [roleOfFunction('ApprovalPage'), roleOfFunction('DecisionSweeper'), roleOfFunction('OperatorApi')];
+    // await-team resumes its own task when the answer came first: success only, never failure.
+    const resumer = `${roleOfFunction('WorkflowAwaitTeam')} states:SendTaskSuccess ${JSON.stringify([{ Ref: machine }])}`;
     expect(granted.sort()).toEqual(
-      deciders.flatMap((role) => ['states:SendTaskFailure', 'states:SendTaskSuccess'].map((a) => `${role} ${a} ${JSON.stringify([{ Ref: machine }])}`)).sort(),
+      [...deciders.flatMap((role) => ['states:SendTaskFailure', 'states:SendTaskSuccess'].map((a) => `${role} ${a} ${JSON.stringify([{ Ref: machine }])}`)), resumer].sort(),
     );
   });
 
@@ -164,14 +166,19 @@ describe('the stack', () => {
     expect(byPrefix).toEqual(expected);
   });
 
-  it('serves the operator API on GET and PUT /operator/incidents/{id}/facts behind the IAM authorizer; the approval routes stay open', () => {
+  it('serves the operator API (facts, scope, close, redraft) behind the IAM authorizer; the approval routes stay open', () => {
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => [r.Properties.RouteKey, r.Properties.AuthorizationType]);
-    expect(routes.sort()).toEqual([
+    // The public question form's routes are held by tests/infra/incident-pages.test.ts.
+    expect(routes.filter(([key]) => !String(key).includes('/questions/')).sort()).toEqual([
       ['GET /approvals/{linkId}', 'NONE'],
       ['GET /operator/incidents/{id}/facts', 'AWS_IAM'],
+      ['GET /operator/incidents/{id}/scope', 'AWS_IAM'],
       ['HEAD /approvals/{linkId}', 'NONE'],
       ['POST /approvals/{linkId}', 'NONE'],
+      ['POST /operator/incidents/{id}/close', 'AWS_IAM'],
+      ['POST /operator/incidents/{id}/redraft', 'AWS_IAM'],
       ['PUT /operator/incidents/{id}/facts', 'AWS_IAM'],
+      ['PUT /operator/incidents/{id}/scope', 'AWS_IAM'],
     ]);
     const operator = Object.keys(template.findResources('AWS::Lambda::Function')).find((id) => id.startsWith('OperatorApi'))!;
     template.hasResourceProperties('AWS::ApiGatewayV2::Integration', { IntegrationUri: { 'Fn::GetAtt': [operator, 'Arn'] }, PayloadFormatVersion: '2.0' });
@@ -179,16 +186,22 @@ describe('the stack', () => {
     expect(stage!.Properties.AccessLogSettings.Format).toContain('$context.identity.userArn');
   });
 
-  it('offers the response team one managed policy: execute-api:Invoke on the two operator routes, attached to nobody by the stack', () => {
+  it('offers the response team one managed policy: execute-api:Invoke on the operator routes only, attached to nobody by the stack', () => {
     const policies = Object.entries(template.findResources('AWS::IAM::ManagedPolicy')).filter(([id]) => id.startsWith('ApprovalsOperatorInvokePolicy'));
     expect(policies).toHaveLength(1);
     const [id, policy] = policies[0]!;
     expect(policy.Properties.Roles ?? policy.Properties.Users ?? policy.Properties.Groups).toBeUndefined();
     const api = Object.keys(template.findResources('AWS::ApiGatewayV2::Api'))[0]!;
-    const route = (method: string) => ({
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':', { Ref: api }, `/*/${method}/operator/incidents/*/facts`]],
+    const route = (method: string, resource = 'facts') => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':', { Ref: api }, `/*/${method}/operator/incidents/*/${resource}`]],
     });
-    expect(policy.Properties.PolicyDocument.Statement).toEqual([{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: [route('GET'), route('PUT')] }]);
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'execute-api:Invoke',
+        Resource: [route('GET'), route('PUT'), route('GET', 'scope'), route('PUT', 'scope'), route('POST', 'close'), route('POST', 'redraft')],
+      },
+    ]);
     expect(template.findOutputs('OperatorInvokePolicyArn').OperatorInvokePolicyArn!.Value).toEqual({ Ref: id });
   });
 
