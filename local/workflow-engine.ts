@@ -90,7 +90,11 @@ export class LocalWorkflow {
   constructor(private readonly options: LocalWorkflowOptions) {
     this.definition = JSON.parse(options.definition) as StateMachineDefinition;
     // ARN checks are off: local function ARNs are fine, but the engine would want real ones.
-    this.machine = new StateMachine(withTaskTimeoutOverrides(this.definition, options.waitTimeOverrides ?? {}), { validationOptions: { checkArn: false, checkPaths: true } });
+    // The deployed definition is validated as it is; the engine's copy may carry what the schema
+    // refuses but the engine honours (a scaled-down timeout of a millisecond is 0.001 s, not an integer).
+    new StateMachine(this.definition, { validationOptions: { checkArn: false, checkPaths: true } });
+    const engineDefinition = withLambdaTaskTimeouts(withTaskTimeoutOverrides(this.definition, options.waitTimeOverrides ?? {}), (options.lambdaTimeoutMs ?? 900_000) / 1000);
+    this.machine = new StateMachine(engineDefinition, { validationOptions: { noValidate: true } });
   }
 
   get stateMachineArn(): string {
@@ -339,5 +343,25 @@ function withTaskTimeoutOverrides(definition: StateMachineDefinition, overrides:
     // The engine ignores a zero timeout: a millisecond is the shortest it honours.
     state.TimeoutSeconds = Math.max(ms, 1) / 1000;
   }
+  return copy as unknown as StateMachineDefinition;
+}
+
+/**
+ * A Task without TimeoutSeconds(Path) waits in Step Functions until its Lambda returns (the
+ * function's own timeout bounds it); the engine would fail it after 60 s with States.Timeout (at
+ * 100,000 customers on a loaded machine Assess impact took longer and the twin failed the incident,
+ * where AWS would not). In the engine's copy such Tasks, nested ones included, get the twin's Lambda
+ * timeout instead. Tasks that set a timeout keep theirs.
+ */
+function withLambdaTaskTimeouts(definition: StateMachineDefinition, seconds: number): StateMachineDefinition {
+  const visit = (states: Record<string, Record<string, unknown>>) => {
+    for (const state of Object.values(states)) {
+      if (state.Type === 'Task' && state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) state.TimeoutSeconds = seconds;
+      for (const inner of [state.ItemProcessor, state.Iterator] as ({ States: Record<string, Record<string, unknown>> } | undefined)[]) if (inner) visit(inner.States);
+      for (const branch of (state.Branches ?? []) as { States: Record<string, Record<string, unknown>> }[]) visit(branch.States);
+    }
+  };
+  const copy = structuredClone(definition) as unknown as { States: Record<string, Record<string, unknown>> };
+  visit(copy.States);
   return copy as unknown as StateMachineDefinition;
 }
