@@ -81,6 +81,8 @@ interface Run {
   count: number;
   audit?: MailAudit;
   timeline: { failures: number; actions: string };
+  /** The calls' own time during the send, summed per operation (seconds), the longest first. */
+  callTime: string;
 }
 
 interface MailAudit {
@@ -203,6 +205,13 @@ async function once(file: string): Promise<Run> {
       count: countMs,
       audit,
       timeline,
+      callTime: Object.keys(after.totalMs ?? {})
+        .map((key) => [key, (after.totalMs[key] ?? 0) - (before.totalMs?.[key] ?? 0)] as const)
+        .filter(([, ms]) => ms >= 100)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 6)
+        .map(([key, ms]) => `${key.replace(/^\w+:/, '')} ${(ms / 1000).toFixed(1)}`)
+        .join(', '),
     };
   } finally {
     const exited = new Promise((r) => child.once('exit', r));
@@ -281,6 +290,7 @@ const rows: [string, (r: Run) => string][] = [
   ['SES floor: raw SendBulkEmail x50, as many in flight', (r) => `${s(r.floor)}; the twin took ${(r.lastEmail / r.floor).toFixed(1)}x`],
   ['DynamoDB write requests per recipient', (r) => `${(r.writes / N).toFixed(3)} (${r.writesByOperation})`],
   ['history events of the execution', (r) => n(r.historyEvents)],
+  ['time inside calls during the send, summed per operation (s)', (r) => r.callTime || '-'],
   ['emails stored / customers reached / duplicates', (r) => (r.audit ? `${n(r.audit.emails)} / ${n(r.audit.recipients)} / ${n(r.audit.emails - r.audit.recipients)}` : 'not read back (N > 20,000 without --ses-rate)')],
   [`most emails in one second${SES_RATE !== undefined ? ` (quota ${SES_RATE}/s)` : ''}; seconds from first to last`, (r) => (r.audit ? `${n(r.audit.maxPerSecond)}; ${n(r.audit.spanSeconds)}` : '-')],
   ...(SES_RATE !== undefined

@@ -6,6 +6,8 @@ export interface RequestCounts {
   calls: Record<string, Record<string, number>>;
   /** `service:operation` -> the most calls that were in flight at once. */
   maxInFlight: Record<string, number>;
+  /** `service:operation` -> milliseconds its calls took, summed (start to close): where a sequential send waits. */
+  totalMs: Record<string, number>;
 }
 
 // SES v2 is REST: its operations are named by method and path.
@@ -22,7 +24,7 @@ const SES_OPERATIONS: Record<string, string> = {
  */
 export function countRequests(emulators: { dynamodb: string; ses: string }): { counts: RequestCounts; stop(): void } {
   const services = new Map(Object.entries(emulators).map(([service, url]) => [new URL(url).host, service]));
-  const counts: RequestCounts = { calls: {}, maxInFlight: {} };
+  const counts: RequestCounts = { calls: {}, maxInFlight: {}, totalMs: {} };
   const inFlight = new Map<string, number>();
   const onStart = (message: unknown) => {
     const request = (message as { request: ClientRequest }).request;
@@ -36,7 +38,11 @@ export function countRequests(emulators: { dynamodb: string; ses: string }): { c
     const key = `${service}:${operation}`;
     inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
     counts.maxInFlight[key] = Math.max(counts.maxInFlight[key] ?? 0, inFlight.get(key)!);
-    request.once('close', () => inFlight.set(key, inFlight.get(key)! - 1));
+    const started = performance.now();
+    request.once('close', () => {
+      inFlight.set(key, inFlight.get(key)! - 1);
+      counts.totalMs[key] = (counts.totalMs[key] ?? 0) + (performance.now() - started);
+    });
   };
   subscribe('http.client.request.start', onStart);
   return { counts, stop: () => unsubscribe('http.client.request.start', onStart) };
