@@ -217,9 +217,9 @@ export const incidentResponse: StateMachine = {
         { Variable: '$.impact.scope', StringEquals: 'UNKNOWN', Next: 'Page response team: scope unknown' },
         { Variable: '$.impact.scope', StringEquals: 'NONE', Next: 'Send final report' },
       ],
-      Default: "Start regulators' clocks",
+      Default: 'Start regulator clocks',
     },
-    "Start regulators' clocks": lambdaTask({
+    'Start regulator clocks': lambdaTask({
       fn: 'StartRegulatorClocksFunctionArn',
       comment: "The legal deadlines that apply to this impact (countries, data categories, sectors), each a clock with reminders; idempotent, so a new scope adds what it brings.",
       payload: INCIDENT,
@@ -318,9 +318,9 @@ export const incidentResponse: StateMachine = {
       payload: INCIDENT,
       result: ['scope', 'affectedCustomers', 'severity', 'audienceChunks'],
       resultPath: '$.impact',
-      next: "Update regulators' clocks",
+      next: 'Update regulator clocks',
     }),
-    "Update regulators' clocks": lambdaTask({
+    'Update regulator clocks': lambdaTask({
       fn: 'StartRegulatorClocksFunctionArn',
       comment: 'A wider scope can bring new obligations; existing clocks keep running as they are.',
       payload: INCIDENT,

@@ -85,7 +85,8 @@ describe('the operator console: facts for the notices', () => {
     expect(page.headers.get('content-security-policy')).toContain("form-action 'self'");
     expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(page.headers.get('set-cookie')).toMatch(/^breach_notice_console=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict$/);
-    expect(page.text.match(/<form class="facts"/g)).toHaveLength(2);
+    // One facts form per configured locale (the scope and close forms post elsewhere).
+    expect(page.text.match(/<form class="facts" method="post" action="[^"]*\/facts"/g)).toHaveLength(2);
     expect(page.text).toContain('<h3>en</h3>');
     expect(page.text).toContain('<h3>zh-CN</h3>');
     expect(page.text).toContain('Nothing written yet');

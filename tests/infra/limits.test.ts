@@ -48,13 +48,13 @@ const sendCycle = (first: boolean) =>
   first
     ? ['Prepare to send notices', 'Send notices', 'Confirm notices sent', 'All notices sent?']
     : ['Prepare to send update', 'Send update', 'Confirm update sent', 'All updates sent?'];
-const update = ['Plan next update', 'Wait until next update', 'Apply scope decision to update', "Update regulators' clocks", 'Draft update', 'Incident closed?', 'Wait for update approval', ...sendCycle(false), 'Publish incident page'];
+const update = ['Plan next update', 'Wait until next update', 'Apply scope decision to update', 'Update regulator clocks', 'Draft update', 'Incident closed?', 'Wait for update approval', ...sendCycle(false), 'Publish incident page'];
 const year = [
-  'Assess impact', 'Page response team', 'Is the scope known?', "Start regulators' clocks", 'Draft first notice', 'First notice needed?', 'Wait for approval', ...sendCycle(true), 'Publish incident page',
+  'Assess impact', 'Page response team', 'Is the scope known?', 'Start regulator clocks', 'Draft first notice', 'First notice needed?', 'Wait for approval', ...sendCycle(true), 'Publish incident page',
   ...Array.from({ length: WEEKLY_UPDATES }, () => update).flat(),
   // Closed: the closing notice, then nothing left to draft.
   ...update,
-  'Plan next update', 'Wait until next update', 'Apply scope decision to update', "Update regulators' clocks", 'Draft update', 'Incident closed?', 'Send final report', 'Incident closed and reported',
+  'Plan next update', 'Wait until next update', 'Apply scope decision to update', 'Update regulator clocks', 'Draft update', 'Incident closed?', 'Send final report', 'Incident closed and reported',
 ];
 
 describe('Step Functions limits at 1,000,000 customers and a year of weekly updates', () => {
