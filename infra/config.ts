@@ -7,6 +7,7 @@ import { isReminderPoint } from '../functions/domain/obligations/evaluate.js';
 import { sectors } from '../functions/domain/obligations/table.js';
 import { ConfigurationError } from '../functions/shared/errors.js';
 import { FUNCTIONS } from './functions.js';
+import { DEFAULT_DRILL_TARGETS, drillTargetsSchema } from '../functions/domain/drill-report.js';
 
 const list = z
   .union([z.string(), z.array(z.string())])
@@ -131,6 +132,29 @@ export const appConfigSchema = z.object({
   sectors: list.pipe(z.array(z.enum(sectors))).default([]),
   /** Reminder points before each regulator's deadline, for every clock: `50%` of the time gone or `1h` / `30m` / `2d` before. @default each obligation's own (50%,75%,90%,1h) */
   regulatorClockReminders: list.pipe(z.array(z.string().refine(isReminderPoint, 'expected 50% or 1h, 30m, 2d')).min(1)).optional(),
+  /** Every incident is a drill: messages marked, customer notices sent to sinks (README "Drills"). @default false */
+  drillMode: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).default(false),
+  /** An E.164 number a drill's SMS go to instead of customers'. @default none: a drill sends no SMS (recorded FAILED) */
+  drillSmsSink: z.string().regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 number such as +447700900123').optional(),
+  /**
+   * The playbook's targets for the drill report: minutes from the alarm's first sighting per step
+   * (opened, paged, drafted, approvalRequested, approved, sent, closed, finalReport), as JSON; the keys
+   * given replace the defaults'. @default {"opened":15,"paged":15,"drafted":60,"approved":240,"sent":1440}
+   */
+  drillTargets: z
+    .unknown()
+    .transform((value, ctx): unknown => {
+      if (typeof value !== 'string') return value;
+      try {
+        return JSON.parse(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `not JSON: ${(error as Error).message}` });
+        return z.NEVER;
+      }
+    })
+    .pipe(drillTargetsSchema)
+    .transform((t) => ({ ...DEFAULT_DRILL_TARGETS, ...t }))
+    .default({ ...DEFAULT_DRILL_TARGETS }),
 });
 
 export type AppConfig = z.infer<typeof appConfigSchema>;
@@ -262,5 +286,8 @@ export function functionEnvironment(config: AppConfig, names: ResourceNames): En
     SECTORS: config.sectors.join(','),
     REGULATOR_CLOCK_REMINDERS: config.regulatorClockReminders?.join(','),
     REGULATOR_CLOCK_SCALE: '1',
+    DRILL_MODE: String(config.drillMode),
+    DRILL_SMS_SINK: config.drillSmsSink,
+    DRILL_TARGETS: JSON.stringify(config.drillTargets),
   };
 }

@@ -81,6 +81,7 @@ export const FUNCTIONS = {
     environment: [
       'INCIDENTS_TABLE', 'CUSTOMERS_TABLE', 'DELIVERIES_TABLE', 'LOCALES', 'SENDER_ADDRESS', 'SENDER_NAME', 'REPLY_TO_ADDRESS', 'SES_CONFIGURATION_SET',
       'TEMPLATE_PREFIX', 'MAX_CHUNKS_PER_INVOCATION', 'RESERVE_MS', 'SMS_CONCURRENCY', 'CLAIM_LEASE_SECONDS', 'SMS_SENDER_ID',
+      'DRILL_SMS_SINK',
     ],
     grants: { tables: { incidents: 'readWrite', customers: 'read', deliveries: 'readWrite' }, sendEmail: true, sendSms: true },
   },
@@ -117,13 +118,14 @@ export const FUNCTIONS = {
     environment: [
       'SENDER_ADDRESS', 'SES_CONFIGURATION_SET', 'TEMPLATE_PREFIX', 'INCIDENTS_TABLE', 'DELIVERIES_TABLE', 'IDEMPOTENCY_TABLE',
       'RESPONSE_TEAM_TOPIC_ARN', 'REPORT_RECIPIENTS', 'REPORT_LOCALE',
+      'DRILL_TARGETS',
     ],
     grants: { tables: { incidents: 'readWrite', deliveries: 'read', idempotency: 'readWrite' }, publishToResponseTeam: true, sendEmail: true },
   },
   intake: {
     environment: [
       'INCIDENTS_TABLE', 'STATE_MACHINE_ARN', 'RESPONSE_TEAM_TOPIC_ARN', 'MANUAL_ALARM_SOURCE', 'CLOUDWATCH_ALARM_SEVERITY',
-      'APPROVAL_TIMEOUT_SECONDS', 'ESCALATION_TIMEOUT_SECONDS', 'TEAM_REMINDER_SECONDS',
+      'APPROVAL_TIMEOUT_SECONDS', 'ESCALATION_TIMEOUT_SECONDS', 'TEAM_REMINDER_SECONDS', 'DRILL_MODE',
     ],
     grants: { tables: { incidents: 'readWrite' }, publishToResponseTeam: true, stateMachine: 'start' },
   },

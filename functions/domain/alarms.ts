@@ -8,6 +8,8 @@ export interface AlarmSettings {
   manualSource: string;
   /** Severity (0..10) given to CloudWatch alarms, which carry none of their own. */
   cloudWatchAlarmSeverity: number;
+  /** Every incident is a drill (deploy setting `drillMode`). @default false */
+  drillMode?: boolean;
 }
 
 export const MANUAL_DETAIL_TYPE = 'Security Incident Reported';
@@ -134,6 +136,8 @@ const manualDetail = z.object({
   severity: z.union([z.number().min(0).max(10), z.enum(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'])]),
   resources: z.array(z.string().min(1)).default([]),
   occurredAt: awsTime.optional(),
+  /** A drill report (`npm run drill`): marked everywhere, customer notices redirected. */
+  drill: z.boolean().optional(),
 });
 
 const labelSeverity = { INFORMATIONAL: 0, LOW: 2, MEDIUM: 5, HIGH: 8, CRITICAL: 9.5 } as const;
@@ -285,6 +289,7 @@ function fromManualReport(event: EventBridgeEvent): IncidentDraft[] {
       firstSeenAt: d.occurredAt ?? eventTime(event),
       accountId: event.account,
       region: event.region,
+      ...(d.drill ? { drill: true } : {}),
     },
   ];
 }
@@ -304,7 +309,7 @@ export function parseAlarm(event: EventBridgeEvent, settings: AlarmSettings): In
   else throw new UnknownAlarmError(`No parser for alarm kind ${kind} (event ${event.id})`);
   // The normalised shape has limits of its own (title length, resource count): enforce them here too.
   return drafts.map((draft) => {
-    const checked = incidentDraftSchema.safeParse(draft);
+    const checked = incidentDraftSchema.safeParse(settings.drillMode ? { ...draft, drill: true } : draft);
     if (!checked.success) {
       const issues = checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
       throw new MalformedAlarmError(`Alarm ${event.id} does not fit an incident: ${issues.join('; ')}`, issues);

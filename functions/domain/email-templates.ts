@@ -140,6 +140,8 @@ function reportTemplate(locale: Locale, prefix: string): EmailTemplate {
         `<h3>${h.remedies}</h3>${list('ul', 'remedyLines')}`,
         `<h3>${h.regulators}</h3>${list('ul', 'regulatorLines')}`,
         `<h3>${h.timeline}</h3>${list('ol', 'timelineLines')}`,
+        // Empty unless the incident was a drill: then its heading and each step against its target.
+        `{{#each html.drillLines}}<p>{{{this}}}</p>{{/each}}`,
       ].join('\n'),
     ),
     text: [
@@ -157,6 +159,7 @@ function reportTemplate(locale: Locale, prefix: string): EmailTemplate {
       '{{#each regulatorLines}}- {{{this}}}\n{{/each}}',
       `${t.timeline}:`,
       '{{#each timelineLines}}- {{{this}}}\n{{/each}}',
+      '{{#each drillLines}}{{{this}}}\n{{/each}}',
     ].join('\n'),
   };
 }

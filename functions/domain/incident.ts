@@ -23,6 +23,8 @@ export const incidentDraftSchema = z.object({
   firstSeenAt: z.iso.datetime({ offset: true }),
   accountId: z.string().optional(),
   region: z.string().optional(),
+  /** A rehearsal (functions/domain/drill.ts): every message marked, customer notices sent to a sink. */
+  drill: z.boolean().optional(),
 });
 export type IncidentDraft = z.infer<typeof incidentDraftSchema>;
 
@@ -106,6 +108,8 @@ export interface Notice {
   sentAt?: string;
   /** 1 for the first draft; each redraft after an edit of the facts adds one. */
   version: number;
+  /** A drill's notice: marked in every locale, sent only to sinks (channels/drill.ts). */
+  drill?: boolean;
   /** The facts version the wording was drafted from (0: none written yet). */
   factsVersion: number;
   /** SHA-256 of the wording (`contentHash` in domain/notice-version.ts): what an approval is bound to. */

@@ -19,7 +19,7 @@ import { logger, tracer } from '../shared/powertools.js';
 import { intakeAlarm, rejectAlarm, type IntakeResult } from '../steps/intake.js';
 
 const config = parseConfig(
-  pick('INCIDENTS_TABLE', 'STATE_MACHINE_ARN', 'RESPONSE_TEAM_TOPIC_ARN', 'MANUAL_ALARM_SOURCE', 'CLOUDWATCH_ALARM_SEVERITY', 'APPROVAL_TIMEOUT_SECONDS', 'ESCALATION_TIMEOUT_SECONDS', 'TEAM_REMINDER_SECONDS'),
+  pick('INCIDENTS_TABLE', 'STATE_MACHINE_ARN', 'RESPONSE_TEAM_TOPIC_ARN', 'MANUAL_ALARM_SOURCE', 'CLOUDWATCH_ALARM_SEVERITY', 'APPROVAL_TIMEOUT_SECONDS', 'ESCALATION_TIMEOUT_SECONDS', 'TEAM_REMINDER_SECONDS', 'DRILL_MODE'),
 );
 
 const deps = {
@@ -27,7 +27,7 @@ const deps = {
   workflow: new StepFunctionsWorkflow(sfn, config.STATE_MACHINE_ARN),
   messaging: new SnsMessaging(sns),
   clock: systemClock,
-  alarmSettings: { manualSource: config.MANUAL_ALARM_SOURCE, cloudWatchAlarmSeverity: config.CLOUDWATCH_ALARM_SEVERITY },
+  alarmSettings: { manualSource: config.MANUAL_ALARM_SOURCE, cloudWatchAlarmSeverity: config.CLOUDWATCH_ALARM_SEVERITY, drillMode: config.DRILL_MODE },
   workflowSettings: {
     approvalTimeoutSeconds: config.APPROVAL_TIMEOUT_SECONDS,
     escalationTimeoutSeconds: config.ESCALATION_TIMEOUT_SECONDS,

@@ -15,6 +15,7 @@ const config = parseConfig(
   pick(
     'SENDER_ADDRESS', 'SES_CONFIGURATION_SET', 'TEMPLATE_PREFIX', 'INCIDENTS_TABLE', 'DELIVERIES_TABLE', 'IDEMPOTENCY_TABLE',
     'RESPONSE_TEAM_TOPIC_ARN', 'REPORT_RECIPIENTS', 'REPORT_LOCALE',
+    'DRILL_TARGETS',
   ),
 );
 const deps = {
@@ -26,6 +27,7 @@ const deps = {
   reportLocale: config.REPORT_LOCALE,
   reportRecipients: config.REPORT_RECIPIENTS,
   topicArn: config.RESPONSE_TEAM_TOPIC_ARN,
+  drillTargets: config.DRILL_TARGETS,
 };
 
 export const handler = idempotentStepHandler(z.object({ incidentId: incidentIdSchema }), config.IDEMPOTENCY_TABLE, ({ incidentId }) =>

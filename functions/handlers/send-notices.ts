@@ -19,6 +19,7 @@ const config = parseConfig(
   pick(
     'INCIDENTS_TABLE', 'CUSTOMERS_TABLE', 'DELIVERIES_TABLE', 'LOCALES', 'SENDER_ADDRESS', 'SENDER_NAME', 'REPLY_TO_ADDRESS', 'SES_CONFIGURATION_SET',
     'TEMPLATE_PREFIX', 'MAX_CHUNKS_PER_INVOCATION', 'RESERVE_MS', 'SMS_CONCURRENCY', 'CLAIM_LEASE_SECONDS', 'SMS_SENDER_ID',
+    'DRILL_SMS_SINK',
   ),
 );
 const { incidents, notices } = incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock);
@@ -29,6 +30,7 @@ const channels = deliveryChannels({
   messaging: new SnsMessaging(sns, config.SMS_SENDER_ID),
   templatePrefix: config.TEMPLATE_PREFIX,
   smsConcurrency: config.SMS_CONCURRENCY,
+  drillSmsSink: config.DRILL_SMS_SINK,
 });
 
 const schema = z.object({

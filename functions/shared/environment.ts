@@ -3,6 +3,7 @@ import { commaList, emailList, jsonOf, localesEnv, positiveInt } from './config.
 import { remedyRulesSchema } from '../domain/remedies.js';
 import { parseReminderPoint } from '../domain/obligations/evaluate.js';
 import { sectors } from '../domain/obligations/table.js';
+import { drillTargetsSchema } from '../domain/drill-report.js';
 
 /**
  * The environment contract between `infra/` and `functions/`: every variable a handler may read, with
@@ -88,6 +89,12 @@ export const ENVIRONMENT = {
   })).min(1)).optional(),
   /** How much faster than real time regulators' clocks run: 1 in AWS; the twin's time scale. */
   REGULATOR_CLOCK_SCALE: z.coerce.number().min(1),
+  /** `true`: every incident intake opens is a drill (deploy setting `drillMode`). */
+  DRILL_MODE: z.enum(['true', 'false']).transform((v) => v === 'true'),
+  /** Where a drill's SMS go (E.164); absent: a drill sends no SMS (recorded FAILED). */
+  DRILL_SMS_SINK: z.string().regex(/^\+[1-9]\d{6,14}$/).optional(),
+  /** The playbook's targets for the drill report (domain/drill-report.ts), as JSON. */
+  DRILL_TARGETS: jsonOf(drillTargetsSchema),
 } as const;
 
 export type EnvKey = keyof typeof ENVIRONMENT;

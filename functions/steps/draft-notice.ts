@@ -6,6 +6,7 @@ import { draftNotice, noticeTextForDiff, type CompanyProfile, type NoticeContent
 import { contentHash } from '../domain/notice-version.js';
 import { applicableRules, remedyReach, type RemedyRule } from '../domain/remedies.js';
 import type { Clock } from '../shared/clock.js';
+import { markDrillContent } from '../domain/drill.js';
 
 export interface DraftDeps {
   incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident' | 'getAudienceChunk'>;
@@ -108,6 +109,8 @@ export async function draftNoticeStep(incidentId: string, requested: NoticeKind,
       },
       locale,
     );
+    // A drill's notice says so at the top, in every locale and on every channel.
+    if (incident.drill) content[locale] = markDrillContent(content[locale]!, locale);
   }
   const hash = contentHash(content);
   const changed = reuse !== undefined && (reuse.contentHash !== hash || reuse.status === 'REJECTED');
@@ -124,6 +127,7 @@ export async function draftNoticeStep(incidentId: string, requested: NoticeKind,
     version: reuse ? reuse.version + (changed ? 1 : 0) : 1,
     factsVersion: facts?.version ?? 0,
     contentHash: hash,
+    ...(incident.drill ? { drill: true } : {}),
     ...(changed
       ? { replacedVersion: { version: reuse.version, lines: Object.fromEntries(deps.locales.flatMap((l) => (reuse.content[l] ? [[l, noticeTextForDiff(reuse.content[l]!, l)]] : []))) } }
       : reuse?.replacedVersion

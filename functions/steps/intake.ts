@@ -47,6 +47,9 @@ export async function intakeAlarm(event: EventBridgeEvent, rawEvent: string, dep
     const opened = await deps.incidents.openIncident(incident, event.id, rawEvent);
     const incidentId = opened.created ? incident.incidentId : opened.incidentId;
     if (!opened.created) await deps.incidents.recordRepeat(incidentId, event.id, rawEvent);
+    if (opened.created && incident.drill) {
+      await deps.incidents.appendTimeline(incidentId, { action: 'drill-started', actor: 'intake', detail: { by: deps.alarmSettings.drillMode ? 'drillMode' : 'report' } });
+    }
     // Also on repeats: if a crash came between opening and starting, this is where the start happens.
     const started = await deps.workflow.start(incidentId, { incidentId, settings: deps.workflowSettings });
     if (started.executionArn) {

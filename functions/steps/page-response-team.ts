@@ -94,7 +94,7 @@ export async function pageResponseTeam(input: PageInput, deps: PageDeps): Promis
     prefix = round >= ESCALATE_FROM_REMINDER ? `ESCALATED (reminder ${round}) ` : `Reminder ${round}: `;
     lines.unshift(`${prefix.trim()}`, '');
   }
-  const messageId = await deps.messaging.publish(deps.topicArn, `${prefix}[${incident.severity}] ${headline[input.event]} (${incident.incidentId})`, lines.join('\n'), {
+  const messageId = await deps.messaging.publish(deps.topicArn, `${incident.drill ? '[DRILL] ' : ''}${prefix}[${incident.severity}] ${headline[input.event]} (${incident.incidentId})`, lines.join('\n'), {
     event: input.event,
     severity: incident.severity,
   });

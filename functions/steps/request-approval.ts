@@ -7,6 +7,7 @@ import { escapeHtml, type PreviewContext } from '../domain/preview.js';
 import { reviewHtml, reviewText, type ReviewInput } from '../domain/review.js';
 import type { Clock } from '../shared/clock.js';
 import { randomDigits, randomId, sha256Hex, shortHash } from '../shared/crypto.js';
+import { withDrillMarker } from '../domain/drill.js';
 
 export interface RequestApprovalDeps {
   incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident' | 'listProgressNotes'>;
@@ -132,6 +133,8 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
     const url = `${deps.approvalBaseUrl.replace(/\/$/, '')}/approvals/${linkId}`;
     const locale = deps.approverLocale?.(approver) ?? 'en';
     const mail = approvalEmail(locale, { ...about, url, code: deps.codeChannel === 'email' ? code : null }, reviewIn(locale));
+    // A drill's approval email says so in its subject (the approvers are real; the customers are not reached).
+    if (incident.drill) mail.subject = withDrillMarker(mail.subject, locale);
     await deps.email.send([approver], mail.subject, mail.html, mail.text);
     if (deps.codeChannel === 'sms') {
       // Out of band: the code never travels with the link, so a stolen mailbox alone cannot decide.

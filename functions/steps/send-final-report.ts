@@ -8,6 +8,8 @@ import { remediesOffered } from '../domain/remedies.js';
 import { reconcileNotice } from './reconcile-notice.js';
 import { finalReportRegulatorLines } from '../domain/obligations/record.js';
 import { systemClock, type Clock } from '../shared/clock.js';
+import { DEFAULT_DRILL_TARGETS, drillReport, drillReportLines, type DrillTargets } from '../domain/drill-report.js';
+import { withDrillMarker } from '../domain/drill.js';
 
 export interface FinalReportDeps {
   incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident' | 'listTimeline'>;
@@ -25,6 +27,8 @@ export interface FinalReportDeps {
   /** The team's scope decisions, for who was affected and why; absent: the alarm's own scope. */
   team?: Pick<TeamStorePort, 'listScopeDecisions'>;
   clock?: Clock;
+  /** The playbook's targets for a drill's report. @default DEFAULT_DRILL_TARGETS */
+  drillTargets?: DrillTargets;
 }
 
 export type FinalReportResult = { notices: number; reconciled: boolean } & ChannelFigures;
@@ -75,14 +79,20 @@ export async function sendFinalReport(incidentId: string, deps: FinalReportDeps)
   ];
   const remedyLines = remedyReportLines(notices, deps.reportLocale);
   const regulatorLines = finalReportRegulatorLines((await deps.obligations?.listObligations(incidentId)) ?? [], (deps.clock ?? systemClock).now(), words);
+  // A drill's report times each step against the playbook's targets (domain/drill-report.ts).
+  const now = (deps.clock ?? systemClock).now();
+  const drillLines = incident.drill
+    ? drillReportLines(drillReport(incident, timeline, notices, deps.drillTargets ?? DEFAULT_DRILL_TARGETS, now, now.toISOString()), words)
+    : [];
+  const title = incident.drill ? withDrillMarker(incident.title, deps.reportLocale) : incident.title;
   const data = {
-    incidentId, title: incident.title, deliveryLines, scopeLines, noticeLines, timelineLines, remedyLines, regulatorLines,
-    html: htmlEscaped({ incidentId, deliveryLines, scopeLines, noticeLines, timelineLines, remedyLines, regulatorLines }),
+    incidentId, title, deliveryLines, scopeLines, noticeLines, timelineLines, remedyLines, regulatorLines, drillLines,
+    html: htmlEscaped({ incidentId, deliveryLines, scopeLines, noticeLines, timelineLines, remedyLines, regulatorLines, drillLines }),
   };
   await deps.email.sendTemplated(deps.reportRecipients, templateName(deps.templatePrefix, 'final-report', deps.reportLocale), data);
   await deps.messaging.publish(
     deps.topicArn,
-    `Final report sent: incident ${incidentId}`,
+    `${incident.drill ? '[DRILL] ' : ''}Final report sent: incident ${incidentId}`,
     [
       `Incident ${incidentId} is closed.`,
       `Notices: ${notices.length}; intended ${sum.intended}: sent ${sum.sent}, suppressed ${sum.suppressed}, failed ${sum.failed}, uncertain ${sum.uncertain}, unfinished ${sum.unfinished}.`,
@@ -93,6 +103,7 @@ export async function sendFinalReport(incidentId: string, deps: FinalReportDeps)
       ...remedyLines,
       `${words.regulators}:`,
       ...regulatorLines,
+      ...drillLines,
     ].join('\n'),
     { event: 'final-report' },
   );

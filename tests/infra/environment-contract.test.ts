@@ -17,6 +17,7 @@ const context = {
   'breach-notice:supportHotline': '+44 20 7946 0000',
   'breach-notice:questionFormUrl': 'https://example.com/security/questions',
   'breach-notice:regulatorClockReminders': '50%,90%,2h',
+  'breach-notice:drillSmsSink': '+15005550006',
 };
 const config = parseAppConfig((key) => (context as Record<string, unknown>)[key]);
 const values = functionEnvironment(config, {

@@ -33,6 +33,15 @@ export interface LocaleCatalogue {
   finalReport: FinalReportTexts;
   approvalEmail: ApprovalEmailTexts;
   approvalPage: ApprovalPageTexts;
+  /** How a drill's messages are marked (functions/domain/drill.ts). */
+  drill: DrillTexts;
+}
+
+export interface DrillTexts {
+  /** Starts every subject, headline and SMS of a drill; short (it costs SMS characters). */
+  marker: string;
+  /** Said at the top of every drill notice. */
+  sentence: string;
 }
 
 /**
@@ -211,6 +220,12 @@ export interface FinalReportTexts {
   scopeLine(p: { version: number; summary: string; reason: string; by: string; at: string }): string;
   scopeFromAlarm: string;
   closedBecause(p: { by: string; reason: string }): string;
+  /** The drill section (functions/domain/drill-report.ts): each step's time against the playbook's targets. */
+  drill: string;
+  drillStep: Record<'opened' | 'paged' | 'drafted' | 'approvalRequested' | 'approved' | 'sent' | 'closed' | 'finalReport', string>;
+  /** Minutes; `verdict` MET, MISSED, PENDING or UNTARGETED (kept in English, like the regulators' MET/MISSED). */
+  drillLine(p: { step: string; at: string | null; stepMinutes: number | null; sinceAlarmMinutes: number | null; targetMinutes: number | null; verdict: string }): string;
+  drillSummary(p: { met: number; missed: number }): string;
 }
 
 export interface ApprovalEmailTexts {

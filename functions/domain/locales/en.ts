@@ -182,6 +182,18 @@ export const en: LocaleCatalogue = {
     scopeLine: (p) => `Decision ${p.version} by ${p.by} at ${p.at}: ${p.summary}. Why: ${p.reason}`,
     scopeFromAlarm: "No decision: the customers holding data on the alarm's resources.",
     closedBecause: (p) => `Closed by ${p.by}: ${p.reason}`,
+    drill: 'Drill: time each step took against the playbook targets (minutes from the alarm)',
+    drillStep: {
+      opened: 'incident opened', paged: 'team paged', drafted: 'first notice drafted', approvalRequested: 'approval requested',
+      approved: 'first notice approved', sent: 'first notice sent to all', closed: 'closed', finalReport: 'final report',
+    },
+    drillLine: (p) =>
+      `${p.step}: ${p.at ?? 'not yet'}${p.stepMinutes === null ? '' : `, step ${p.stepMinutes} min, ${p.sinceAlarmMinutes} min from the alarm`}${p.targetMinutes === null ? '' : `; target ${p.targetMinutes} min`}: ${p.verdict}`,
+    drillSummary: (p) => `Targets met: ${p.met}; missed: ${p.missed}.`,
+  },
+  drill: {
+    marker: '[DRILL]',
+    sentence: 'This is a drill: no incident happened and no action is needed.',
   },
   approvalEmail: {
     subject: (p) =>

@@ -198,6 +198,18 @@ export const es: LocaleCatalogue = {
     scopeLine: (p) => `Decisión ${p.version} de ${p.by} el ${p.at}: ${p.summary}. Motivo: ${p.reason}`,
     scopeFromAlarm: 'Sin decisión: los clientes con datos en los recursos de la alarma.',
     closedBecause: (p) => `Cerrado por ${p.by}: ${p.reason}`,
+    drill: 'Simulacro: tiempo de cada paso frente a los objetivos del protocolo (minutos desde la alarma)',
+    drillStep: {
+      opened: 'incidente abierto', paged: 'equipo avisado', drafted: 'primer aviso redactado', approvalRequested: 'aprobación solicitada',
+      approved: 'primer aviso aprobado', sent: 'primer aviso enviado a todos', closed: 'cerrado', finalReport: 'informe final',
+    },
+    drillLine: (p) =>
+      `${p.step}: ${p.at ?? 'todavía no'}${p.stepMinutes === null ? '' : `, paso ${p.stepMinutes} min, ${p.sinceAlarmMinutes} min desde la alarma`}${p.targetMinutes === null ? '' : `; objetivo ${p.targetMinutes} min`}: ${p.verdict}`,
+    drillSummary: (p) => `Objetivos cumplidos: ${p.met}; incumplidos: ${p.missed}.`,
+  },
+  drill: {
+    marker: '[SIMULACRO]',
+    sentence: 'Esto es un simulacro: no ha ocurrido ningún incidente y no es necesario hacer nada.',
   },
   approvalEmail: {
     subject: (p) =>

@@ -170,6 +170,18 @@ export const zhCN: LocaleCatalogue = {
     scopeLine: (p) => `决定 ${p.version}（${p.by}，${p.at}）：${p.summary}。理由：${p.reason}`,
     scopeFromAlarm: '无人工决定：受影响的是在告警所涉资源上存有数据的客户。',
     closedBecause: (p) => `由 ${p.by} 结案：${p.reason}`,
+    drill: '演练：各步骤用时与预案目标对比（自告警起的分钟数）',
+    drillStep: {
+      opened: '事件已建立', paged: '已通知响应团队', drafted: '首份通知已起草', approvalRequested: '已请求审批',
+      approved: '首份通知已批准', sent: '首份通知已全部发送', closed: '已结案', finalReport: '最终报告',
+    },
+    drillLine: (p) =>
+      `${p.step}：${p.at ?? '尚未'}${p.stepMinutes === null ? '' : `，本步 ${p.stepMinutes} 分钟，距告警 ${p.sinceAlarmMinutes} 分钟`}${p.targetMinutes === null ? '' : `；目标 ${p.targetMinutes} 分钟`}：${p.verdict}`,
+    drillSummary: (p) => `达成目标：${p.met}；未达成：${p.missed}。`,
+  },
+  drill: {
+    marker: '[演练]',
+    sentence: '这是一次演练：没有发生任何事件，您无需采取任何行动。',
   },
   approvalEmail: {
     subject: (p) =>
