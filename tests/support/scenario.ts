@@ -12,6 +12,7 @@ import type { NoticeStore } from '../../functions/adapters/notice-store.js';
 import { incidentStores } from '../../functions/adapters/stores.js';
 import type { FactsStore } from '../../functions/adapters/facts-store.js';
 import type { TeamStore } from '../../functions/adapters/team-store.js';
+import type { ObligationStore } from '../../functions/adapters/obligation-store.js';
 import { closeIncidentNow, decideScope, requestRedraft } from '../../functions/steps/team-decisions.js';
 import { StepFunctionsCallbacks } from '../../functions/adapters/workflow.js';
 import type { FactsByLocale } from '../../functions/domain/facts.js';
@@ -34,6 +35,7 @@ export interface Scenario {
   approvals: ApprovalStore;
   facts: FactsStore;
   team: TeamStore;
+  obligations: ObligationStore;
   customers: CustomersRepository;
   ledger: DeliveriesLedger;
   doc: DynamoDBDocumentClient;

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guardDutyFinding } from '../../local/sample-alarms.js';
 import { approvalFor, emailsPerRecipient, emailsTo, testConfig, topicMessages, uniquePrefix, until } from '../support/local.js';
@@ -6,8 +8,10 @@ import { executionArnOf, makeCustomers, sendAlarm, startScenario, submit, teamAc
 /**
  * Issue 10, parts 1 and 2 on the twin: an alarm on a resource the directory does not map waits for
  * people to say who is affected (with reminders, escalating), a rejected first notice goes back to
- * drafting and is approved as its next version, and closing ends the wait for the next update at once
- * with a closing notice and the final report. One running system, one incident through its whole life.
+ * drafting and is approved as its next version, the public page follows every notice sent, the
+ * regulators' clocks of the customers' countries start, an update goes out, and closing ends the wait
+ * for the next update at once with a closing notice and the final report. One running system, one
+ * incident through its whole life.
  */
 const prefix = uniquePrefix('life');
 const config = testConfig(prefix);
@@ -16,8 +20,8 @@ let s: Scenario;
 
 beforeAll(async () => {
   s = await startScenario(prefix, config, {
-    // Reminders every 2 s; the next update a week away (only the close may bring it forward).
-    envOverrides: { TEAM_REMINDER_SECONDS: '2', APPROVAL_TIMEOUT_SECONDS: '600', ESCALATION_TIMEOUT_SECONDS: '600' },
+    // Reminders every 2 s; updates every 20 s (the close ends the second wait at once).
+    envOverrides: { TEAM_REMINDER_SECONDS: '2', APPROVAL_TIMEOUT_SECONDS: '600', ESCALATION_TIMEOUT_SECONDS: '600', UPDATE_CADENCE_SECONDS: '20' },
     waitTimeOverrides: { 'Wait to resume sending notices': 50, 'Wait to resume sending update': 50 },
   });
 });
@@ -40,10 +44,10 @@ async function decideNewest(incidentId: string, decision: 'approve' | 'reject', 
 }
 
 describe('an incident from an unmapped resource to the final report', () => {
-  it('scope by people, rejection and redraft, close now: every customer in scope told twice, nobody else', async () => {
-    // Prepare: 12 customers on the data bucket (6 in CN, 3 in DE, 3 in GB); the alarm names a bucket no one maps.
+  it('scope by people, rejection and redraft, page, clocks, an update, close now: every customer in scope told three times, nobody else', async () => {
+    // Prepare: 12 customers on the data bucket (6 in CN, 3 in DE, 3 in GB), 4 bystanders on another; the alarm names a bucket no one maps.
     const dataBucket = `data-${prefix}`;
-    await s.customers.putCustomers(makeCustomers(prefix, `arn:aws:s3:::${dataBucket}`, 12));
+    await s.customers.putCustomers([...makeCustomers(prefix, `arn:aws:s3:::${dataBucket}`, 12), ...makeCustomers(prefix, `arn:aws:s3:::other-${prefix}`, 4, 100)]);
     const out = await sendAlarm(s, guardDutyFinding({ bucket: `unmapped-${prefix}` }));
     const incidentId = out.incidents![0]!.incidentId;
     const team = teamActions(s);
@@ -57,13 +61,17 @@ describe('an incident from an unmapped resource to the final report', () => {
     expect(pages.some((m) => m.includes('ESCALATED (reminder 3)'))).toBe(true);
     expect(await emailsTo(approver)).toEqual(expect.not.arrayContaining([expect.objectContaining({ subject: expect.stringContaining(incidentId) })]));
 
-    // Act 1: the team says who: customers on the data bucket, in Germany and Britain only.
-    const decided = await team.decideScope({ incidentId, author: 'lead@example.com', request: { basis: 'resources', resources: [`arn:aws:s3:::${dataBucket}`], countries: ['DE', 'GB'], reason: 'the copy job read this bucket; EU/UK rows only' } });
+    // Act 1: the team says who: customers on the data bucket, in Germany and China only.
+    const decided = await team.decideScope({ incidentId, author: 'lead@example.com', request: { basis: 'resources', resources: [`arn:aws:s3:::${dataBucket}`], countries: ['DE', 'CN'], reason: 'the copy job read this bucket; DE and CN rows only' } });
     expect(decided).toMatchObject({ version: 1 });
     await waitForState(s, incidentId, 'Wait for approval');
     const assessed = await s.incidents.getIncident(incidentId);
     expect(assessed).toMatchObject({ scope: 'KNOWN', scopeVersion: 1 });
-    expect(assessed.impact?.affectedCustomers).toBe(6);
+    expect(assessed.impact?.affectedCustomers).toBe(9);
+    // The regulators' clocks of those countries started with the scope: GDPR for Germany, PIPL for China.
+    const clocks = (await s.obligations.listObligations(incidentId)).map((o) => o.obligationId);
+    expect(clocks).toEqual(expect.arrayContaining(['eu-gdpr-art33', 'cn-pipl-art57']));
+    expect(clocks.filter((id) => id.startsWith('us-'))).toEqual([]);
 
     // Act 2: the approver rejects with a reason; the run waits for a redraft instead of ending.
     await decideNewest(incidentId, 'reject', 1, 'Say which export job and when');
@@ -77,39 +85,55 @@ describe('an incident from an unmapped resource to the final report', () => {
     await waitForState(s, incidentId, 'Wait for approval');
     await decideNewest(incidentId, 'approve', 2);
 
-    // Sent to the six in scope, then the run waits for the next update (a week away).
+    // Sent to the nine in scope, the public page published from it, then the run waits for the update.
     await waitForState(s, incidentId, 'Wait until next update');
     const afterFirst = await customerEmails();
-    const inScope = [0, 2, 4, 6, 8, 10].map((i) => `c${i}.${prefix}@example.com`);
+    const inScope = [0, 1, 3, 4, 5, 7, 8, 9, 11].map((i) => `c${i}.${prefix}@example.com`);
     expect([...afterFirst.keys()].sort()).toEqual([...inScope].sort());
     expect([...afterFirst.values()].every((n) => n === 1)).toBe(true);
     const first = (await emailsTo(inScope[0]!))[0]!;
     expect(first.body.text).toContain('A nightly export job copied customer rows');
+    const page = readFileSync(join(s.system.pagesDir, incidentId, 'en.html'), 'utf8');
+    expect(page).toContain('A nightly export job copied customer rows');
+    expect(first.body.text).toContain(`/${incidentId}/en.html`);
+
+    // The update: drafted at the cadence, approved like the first notice, sent, on the page.
+    await waitForState(s, incidentId, 'Wait for update approval');
+    await writeFacts(s, incidentId, { en: { whatHappened: 'A nightly export job copied customer rows to a public bucket on 19 November.', measures: ['We deleted the public copy and rotated the job credentials.'], advice: [], remedies: [] } });
+    await until(async () => ((await s.notices.getNotice(incidentId, 'update-2')).factsVersion === 2 ? true : undefined), 'the update redrafted from the edit');
+    await waitForState(s, incidentId, 'Wait for update approval');
+    await decideNewest(incidentId, 'approve', 4);
+    await until(async () => (entered(incidentId, 'Wait until next update').length === 2 ? true : undefined), 'the update sent and the next one planned');
+    expect(readFileSync(join(s.system.pagesDir, incidentId, 'en.html'), 'utf8')).toContain('We deleted the public copy');
 
     // Act 4: close now. The wait ends at once: the closing notice is asked for, approved, sent; then the final report.
+    await until(() => s.team.getWait(incidentId, 'next-update'), 'the wait for the next update keeping its token');
     const closed = await team.close({ incidentId, author: 'lead@example.com', reason: 'contained; forensic report done' });
     expect(closed.resumed).toContain('next-update');
     await waitForState(s, incidentId, 'Wait for update approval');
-    await decideNewest(incidentId, 'approve', 3);
+    await decideNewest(incidentId, 'approve', 5);
     expect(await waitForStatus(s, incidentId, ['SUCCEEDED', 'FAILED'])).toBe('SUCCEEDED');
 
-    // Assess: two emails per customer in scope (first notice, closing notice), none to anyone else; the final report went out.
+    // Assess: three emails per customer in scope (first notice, update, closing notice), none to anyone else; the final report went out.
     const counts = await customerEmails();
-    expect(Object.fromEntries(counts)).toEqual(Object.fromEntries(inScope.map((e) => [e, 2])));
-    const notices = (await s.notices.listNotices(incidentId)).sort((a, b) => a.sequence - b.sequence).map((n) => [n.noticeId, n.kind, n.status, n.version]);
+    expect(Object.fromEntries(counts)).toEqual(Object.fromEntries(inScope.map((e) => [e, 3])));
+    const notices = (await s.notices.listNotices(incidentId)).sort((a, b) => a.sequence - b.sequence).map((n) => [n.noticeId, n.kind, n.status]);
     expect(notices).toEqual([
-      ['first-notice-1', 'first-notice', 'SENT', 2],
-      ['closing-2', 'closing', 'SENT', 1],
+      ['first-notice-1', 'first-notice', 'SENT'],
+      ['update-2', 'update', 'SENT'],
+      ['closing-3', 'closing', 'SENT'],
     ]);
     const timeline = (await s.incidents.listTimeline(incidentId)).map((e) => `${e.action}:${e.actor}`);
     expect(timeline).toEqual(expect.arrayContaining(['scope-decided:lead@example.com', 'incident-closed:lead@example.com', 'final-report-sent:send-final-report']));
     // The final report says who decided the scope and why, and why it was closed.
     const report = (await emailsTo(approver)).find((m) => m.subject.startsWith(`Final report: incident ${incidentId}`));
     expect(report?.body.text).toContain("Decision 1 by lead@example.com");
-    expect(report?.body.text).toContain("the copy job read this bucket; EU/UK rows only");
+    expect(report?.body.text).toContain('the copy job read this bucket; DE and CN rows only');
+    expect(report?.body.text).toContain('eu-gdpr-art33');
+    expect(report?.body.text).toContain('cn-pipl-art57');
     expect(report?.body.text).toContain('Closed by lead@example.com: contained; forensic report done');
-    // The week-long wait ended by the close; the second, after the closing notice, is the one-second "now" before the report.
-    expect(entered(incidentId, 'Wait until next update')).toHaveLength(2);
+    // After the first notice and the update; the second ended by the close; the third, after the closing notice, the "now" before the report.
+    expect(entered(incidentId, 'Wait until next update')).toHaveLength(3);
   });
 
   it('"nobody is affected" (a false positive) ends the wait for a scope in the final report, with no customer notice', async () => {
