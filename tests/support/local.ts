@@ -71,7 +71,7 @@ export async function topicMessages(topicArn: string): Promise<SnsMessage[]> {
  */
 export async function approvalFor(approver: string, nth?: number, incidentId?: string): Promise<{ linkId: string; code: string }> {
   const mails = await until(async () => {
-    const all = (await emailsTo(approver)).filter((m) => m.subject.startsWith('[Approval needed') && (!incidentId || m.subject.includes(incidentId))).sort((a, b) => a.at - b.at);
+    const all = (await emailsTo(approver)).filter((m) => /^(\[[^\]]+\] )?\[Approval needed/.test(m.subject) && (!incidentId || m.subject.includes(incidentId))).sort((a, b) => a.at - b.at);
     return all.length >= (nth ?? 1) ? all : undefined;
   }, `approval email ${nth ?? 1} to ${approver}`);
   const { path, code } = linkAndCode((nth ? mails[nth - 1] : mails.at(-1))?.body.text ?? '');
