@@ -58,7 +58,7 @@ async function startDrill(): Promise<number> {
       `Drill incident ${incidentId} ${opened ? 'opened' : 'reported (not seen in the incidents table yet: check intake)'} on resource ${DEMO_RESOURCES.bucket}.`,
       'Every message is marked as a drill; customer emails go to the SES mailbox simulator, SMS to drillSmsSink or nowhere.',
       'Next:',
-      '  1. Approve the first notice: open the approval email in the mailbox (twin: the URL in npm start's ready line, or http://127.0.0.1:4566/_aws/ses) and decide with the code.',
+      '  1. Approve the first notice: open the approval email in the mailbox (twin: the mailbox URL printed by npm start, or http://127.0.0.1:4566/_aws/ses) and decide with the code.',
       `  2. When it is sent, close the drill: npm run incident -- close ${incidentId} "drill over"`,
       `  3. Read the drill report (also in the final report): npm run drill -- --report ${incidentId}`,
     ].join('\n'),
