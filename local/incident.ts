@@ -21,6 +21,7 @@ import { closeIncidentNow, decideScope, requestRedraft, type TeamActionResult, t
 import { parseIdList, parseScopeFlags } from './scope-flags.js';
 import { applyEditFlags, parseEditFlags, parseFactsFlags, UsageError } from './facts-flags.js';
 import { REGULATOR_COMMANDS, REGULATOR_USAGE, runRegulatorCommand } from './regulator-commands.js';
+import { QUESTION_COMMANDS, QUESTION_USAGE, runQuestionCommand } from './question-commands.js';
 
 /**
  * `npm run incident -- note | close | show | deliveries | facts | edit INCIDENT_ID ...`, as OPERATOR
@@ -41,6 +42,7 @@ const usage = [
   '         | redraft INCIDENT_ID        (draft a rejected notice again as the facts stand)',
   '         | facts INCIDENT_ID [--version N]',
   REGULATOR_USAGE,
+  QUESTION_USAGE,
   '         | edit INCIDENT_ID --locale LOCALE [--what TEXT] [--cause TEXT] [--measure TEXT]... [--advice TEXT]... [--remedy TEXT]...',
   '                                            [--clear what|cause|measures|advice|remedies]...',
   '         | edit INCIDENT_ID --file FACTS.json      (a JSON object { "<locale>": { whatHappened, cause, measures, advice, remedies } })',
@@ -184,6 +186,8 @@ try {
       console.log(`${result.supersededRequests} pending approval request(s) taken back (${result.deliveredNow} told the workflow at once): the notice is redrafted and approvers are asked again`);
     }
     for (const gap of result.gaps) console.log(`gap between locales: ${gap}`);
+  } else if (QUESTION_COMMANDS.has(command)) {
+    await runQuestionCommand(command, incidentId, rest, { doc, table: process.env.INCIDENTS_TABLE ?? 'breach-notice-incidents', stores, operator, clientOptions });
   } else if (REGULATOR_COMMANDS.has(command)) {
     await runRegulatorCommand(command, incidentId, rest, { stores, operator, now: () => systemClock.now() });
   } else {

@@ -8,6 +8,8 @@ import { CustomersRepository } from '../functions/adapters/customers-repository.
 import { DeliveriesLedger } from '../functions/adapters/deliveries-ledger.js';
 import { SnsMessaging } from '../functions/adapters/messaging.js';
 import { incidentStores } from '../functions/adapters/stores.js';
+import { QuestionStore } from '../functions/adapters/question-store.js';
+import { listQuestions } from '../functions/steps/answer-question.js';
 import { StepFunctionsCallbacks } from '../functions/adapters/workflow.js';
 import { systemClock } from '../functions/shared/clock.js';
 import { editFacts } from '../functions/steps/edit-facts.js';
@@ -208,5 +210,6 @@ function consoleFor(system: LocalSystem, config: AppConfig, sesUrl: string, dyna
       redraft: (input) => requestRedraft(input, { ...stores, workflow, alertTeam }),
     },
     mailboxUrl: `${sesUrl}/`,
+    listQuestions: (incidentId) => listQuestions(incidentId, { questions: new QuestionStore(doc, system.tables.incidents, systemClock) }),
   });
 }

@@ -49,6 +49,28 @@ export class QuestionStore {
     );
   }
 
+  /**
+   * The approvers' decision on an answer asked for the page: PUBLISHED or REJECTED (with the reason),
+   * only while it is PENDING. False when it is not pending (decided before, or never asked for the page).
+   */
+  async setFaqState(incidentId: string, questionId: string, state: 'PUBLISHED' | 'REJECTED', reason?: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.question(incidentId, questionId),
+          UpdateExpression: reason === undefined ? 'SET faq = :state' : 'SET faq = :state, faqReason = :reason',
+          ConditionExpression: 'faq = :pending',
+          ExpressionAttributeValues: { ':state': state, ':pending': 'PENDING', ...(reason === undefined ? {} : { ':reason': reason }) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   /** Claims the asker's one answer email: false when it was already claimed. */
   async claimAnswerEmail(incidentId: string, questionId: string): Promise<boolean> {
     try {

@@ -52,7 +52,14 @@ export interface ApprovalRequest {
   noticeVersion?: number;
   /** The facts version whose save took this request back (status EDITED). */
   editedToFactsVersion?: number;
+  /** 'faq': an answer to a customer's question asked for the public page; no workflow waits on it (no task token). @default 'notice' */
+  kind?: 'notice' | 'faq';
+  /** The question whose answer a 'faq' request is about. */
+  questionId?: string;
 }
+
+/** Stored in place of a task token on 'faq' requests: nothing in Step Functions waits on them. */
+export const NO_TASK_TOKEN = 'faq-no-task-token';
 
 /** The wording a decision is about: the notice must still carry this hash when the decision is written. */
 export interface WordingBinding {

@@ -81,6 +81,8 @@ export interface CustomerQuestion {
   answer?: { text: string; locale: Locale; by: string; at: string };
   /** Whether the answer goes on the page: asked for by the operator, published after approval. */
   faq?: 'PENDING' | 'PUBLISHED' | 'REJECTED';
+  /** The approver's reason when the answer was refused for the page. */
+  faqReason?: string;
   /** When the asker was emailed the answer (the one email, claimed by a conditional write). */
   emailedAt?: string;
 }

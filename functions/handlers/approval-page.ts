@@ -2,6 +2,7 @@ import { APIGatewayProxyEventV2Schema } from '../shared/event-schemas.js';
 import type { APIGatewayProxyEventV2 } from '@aws-lambda-powertools/parser/types';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { incidentStores } from '../adapters/stores.js';
+import { QuestionStore } from '../adapters/question-store.js';
 import { pageLocale } from '../domain/approval-text.js';
 import { SnsMessaging } from '../adapters/messaging.js';
 import { StepFunctionsCallbacks } from '../adapters/workflow.js';
@@ -19,6 +20,8 @@ const deps = {
   ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock),
   // SendTaskSuccess/Failure take the token alone; the state machine ARN is not needed here.
   workflow: new StepFunctionsCallbacks(sfn),
+  // FAQ decisions mark the answer published (read by the page at its next render) or refused; no Step Functions call.
+  faq: { questions: new QuestionStore(dynamo, config.INCIDENTS_TABLE, systemClock) },
   clock: systemClock,
   locales: config.LOCALES,
   smsPrice: { perSegment: config.SMS_PRICE_PER_SEGMENT, currency: config.SMS_PRICE_CURRENCY },

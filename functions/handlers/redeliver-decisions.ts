@@ -1,5 +1,6 @@
 import { EventBridgeSchema } from '../shared/event-schemas.js';
 import { incidentStores } from '../adapters/stores.js';
+import { QuestionStore } from '../adapters/question-store.js';
 import { SnsMessaging } from '../adapters/messaging.js';
 import { StepFunctionsCallbacks } from '../adapters/workflow.js';
 import { systemClock } from '../shared/clock.js';
@@ -16,6 +17,8 @@ const deps = {
   ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock),
   // SendTaskSuccess/Failure take the token alone; the state machine ARN is not needed here.
   workflow: new StepFunctionsCallbacks(sfn),
+  // FAQ decisions mark the answer published (read by the page at its next render) or refused; no Step Functions call.
+  faq: { questions: new QuestionStore(dynamo, config.INCIDENTS_TABLE, systemClock) },
   alertTeam: async (event: string, subject: string, message: string) => {
     await messaging.publish(config.RESPONSE_TEAM_TOPIC_ARN, subject, message, { event });
   },

@@ -111,6 +111,7 @@ export function showApproval(linkId: string, meta: RequestMeta, deps: ApprovalPa
     const refusal = refusalFor(request, deps.clock.now());
     if (refusal) throw refusal;
     const incident = await deps.incidents.getIncident(link.incidentId);
+    if (request.kind === 'faq') return showFaqApproval(linkId, link, request, incident.incidentId, locale, deps);
     const notice = await deps.notices.getNotice(link.incidentId, request.noticeId);
     const impact = incident.impact;
     const csrf = randomId(24);
@@ -134,6 +135,27 @@ export function showApproval(linkId: string, meta: RequestMeta, deps: ApprovalPa
     const cookie = `${CSRF_COOKIE}=${csrf}; Path=/approvals/${linkId}; Max-Age=3600; HttpOnly; Secure; SameSite=Strict`;
     return { status: 200, html: page(t('title-approve'), body, locale), cookies: [cookie] };
   });
+}
+
+/** GET of a 'faq' request: the customer's question and the operator's answer, as the page would show them, and the same form. */
+async function showFaqApproval(linkId: string, link: ApprovalLink, request: ApprovalRequest, incidentId: string, locale: PageLocale, deps: ApprovalPageDeps): Promise<PageResponse> {
+  const question = await deps.faq?.questions.getQuestion(incidentId, request.questionId ?? '');
+  if (!question?.answer) throw new ApprovalRefusedError('unknown-link', 'request-gone');
+  const csrf = randomId(24);
+  const t = (key: TextKey, params?: Params) => say(locale, key, params);
+  const body = [
+    `<p>${t('deciding-as', { approver: escapeHtml(link.approver), by: escapeHtml(request.expiresAt) })}</p>`,
+    `<p>${t('quorum', { quorum: request.quorum ?? 1 })} ${request.approvedBy?.length ? t('approved-so-far', { names: escapeHtml(request.approvedBy.join(', ')) }) : t('nobody-yet')}</p>`,
+    `<h2>${t('incident', { id: escapeHtml(incidentId) })}</h2>`,
+    `<p>FAQ entry for the public page (${escapeHtml(question.answer.locale)}), answered by ${escapeHtml(question.answer.by)}:</p>`,
+    `<div class="notice"><dl><dt>${escapeHtml(question.text)}</dt><dd>${escapeHtml(question.answer.text)}</dd></dl></div>`,
+    `<form method="post"><input type="hidden" name="csrf" value="${csrf}">`,
+    `<p><label for="code">${t('code-label')}</label><br><input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{${CODE_DIGITS}}" maxlength="${CODE_DIGITS}" required></p>`,
+    `<p><label for="reason">${t('reason-label')}</label><br><textarea id="reason" name="reason" rows="3" maxlength="1000"></textarea></p>`,
+    `<button type="submit" name="decision" value="approve">${t('approve')}</button><button type="submit" name="decision" value="reject">${t('reject')}</button></form>`,
+  ].join('\n');
+  const cookie = `${CSRF_COOKIE}=${csrf}; Path=/approvals/${linkId}; Max-Age=3600; HttpOnly; Secure; SameSite=Strict`;
+  return { status: 200, html: page(t('title-approve'), body, locale), cookies: [cookie] };
 }
 
 /**

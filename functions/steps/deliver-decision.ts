@@ -1,6 +1,13 @@
 import type { ApprovalStorePort, IncidentStorePort, NoticeStorePort, TaskCallbacks } from '../domain/ports.js';
 import { TASK_GONE_ERRORS, type ApprovalRequest } from '../domain/approval.js';
 import { NoticeEditedError, NoticeRejectedError } from '../shared/errors.js';
+import { settleFaqDecision, type QuestionsPort } from './answer-question.js';
+
+export interface FaqSettlementDeps {
+  questions: Pick<QuestionsPort, 'setFaqState' | 'getQuestion'>;
+  /** Re-renders the incident's public page (the publish-incident-page step). */
+  republish?: (incidentId: string) => Promise<void>;
+}
 
 export interface DeliveryDeps {
   incidents: Pick<IncidentStorePort, 'appendTimeline'>;
@@ -9,6 +16,8 @@ export interface DeliveryDeps {
   workflow: TaskCallbacks;
   /** Pages the response team; `event` tags the message for subscribers' filters. */
   alertTeam: (event: string, subject: string, message: string) => Promise<void>;
+  /** Settles decided 'faq' requests (answers asked for the public page); without it they wait for a sender that has it. */
+  faq?: FaqSettlementDeps;
 }
 
 /** Who sends: the POST that decided, an approver's repeat POST, the edit that took the request back, or the scheduled sweeper. */
@@ -30,6 +39,7 @@ function callback(request: ApprovalRequest, taskToken: string, workflow: TaskCal
  */
 export async function deliverDecision(request: ApprovalRequest, taskToken: string, sender: Sender, deps: DeliveryDeps): Promise<DeliveryOutcome> {
   const { incidentId, requestId } = request;
+  if (request.kind === 'faq') return settleFaq(request, sender, deps);
   const detail = { requestId, noticeId: request.noticeId, decision: request.status };
   // The notice carries the decision before the workflow hears it, whoever delivers: the send step
   // refuses a notice that is not APPROVED with the wording it has. An edit leaves the draft pending.
@@ -55,6 +65,28 @@ export async function deliverDecision(request: ApprovalRequest, taskToken: strin
   }
   await deps.approvals.markCallbackDelivered(incidentId, requestId);
   if (sender !== 'approval-page') await deps.incidents.appendTimeline(incidentId, { action: 'approval-callback-redelivered', actor: sender, detail });
+  return 'delivered';
+}
+
+/**
+ * A 'faq' request has no task token and no workflow: its decision publishes (or refuses) the answer on
+ * the page instead of SendTaskSuccess/Failure, then is stamped delivered like any callback.
+ */
+async function settleFaq(request: ApprovalRequest, sender: Sender, deps: DeliveryDeps): Promise<DeliveryOutcome> {
+  const detail = { requestId: request.requestId, questionId: request.questionId ?? null, decision: request.status };
+  if (!deps.faq) {
+    await deps.approvals.releaseCallback(request.incidentId, request.requestId);
+    await deps.incidents.appendTimeline(request.incidentId, { action: 'approval-callback-failed', actor: sender, detail: { ...detail, error: 'NoFaqPublisher' } });
+    return 'failed';
+  }
+  try {
+    await settleFaqDecision(request, { incidents: deps.incidents, ...deps.faq });
+  } catch (error) {
+    await deps.approvals.releaseCallback(request.incidentId, request.requestId);
+    await deps.incidents.appendTimeline(request.incidentId, { action: 'approval-callback-failed', actor: sender, detail: { ...detail, error: error instanceof Error ? error.name : 'Error' } });
+    return 'failed';
+  }
+  await deps.approvals.markCallbackDelivered(request.incidentId, request.requestId);
   return 'delivered';
 }
 

@@ -17,6 +17,8 @@ import type { Execution, LocalWorkflow } from '../workflow-engine.js';
 import { isLoopbackHost } from '../http-util.js';
 import { renderStateGraph } from './state-graph.js';
 import { regulatorsSection } from './regulators-section.js';
+import { questionsSection } from './questions-section.js';
+import type { QuestionView } from '../../functions/steps/answer-question.js';
 import type { ObligationStorePort } from '../../functions/domain/ports.js';
 
 export interface ConsoleDeps {
@@ -42,6 +44,8 @@ export interface ConsoleDeps {
     redraft: (input: { incidentId: string; author: string }) => Promise<TeamActionResult & { noticeId: string }>;
   };
   mailboxUrl: string;
+  /** Customers' questions with their answers (steps/answer-question.ts listQuestions). */
+  listQuestions?: (incidentId: string) => Promise<QuestionView[]>;
 }
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:1.5rem 2rem;color:#222}table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{padding:.3rem .7rem;border-bottom:1px solid #ddd;text-align:left;font-size:.9rem}
@@ -290,6 +294,7 @@ export function operatorConsole(deps: ConsoleDeps) {
         `<table><tr><th>Notice</th><th>Channel</th><th>Intended</th><th>Sent</th><th>Suppressed</th><th>Failed</th><th>Uncertain</th><th>Unfinished</th><th>Recipients</th></tr>${deliveryRows.join('') || '<tr><td colspan="9">none yet</td></tr>'}</table>` +
         `<p>Per channel, intended = sent + suppressed + failed + uncertain + unfinished (retryable or no answer yet). The CSV has one row per intended recipient and channel, by customer id only.</p>` +
         (incident && deps.obligations ? regulatorsSection(await deps.obligations.listObligations(e.name), new Date()) : '') +
+        (incident && deps.listQuestions ? questionsSection(e.name, await deps.listQuestions(e.name)) : '') +
         `<h2>Timeline</h2><table><tr><th>At</th><th>Action</th><th>By</th></tr>${timeline.join('')}</table>` +
         `<h2>Execution history</h2><table><tr><th>#</th><th>Time</th><th>Type</th><th>State</th><th>Error</th></tr>${history.join('')}</table></div></div>`,
       { cookie: csrfCookie },
