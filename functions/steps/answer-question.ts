@@ -143,7 +143,7 @@ async function requestFaqApproval(question: CustomerQuestion & { answer: NonNull
     const code = randomDigits(CODE_DIGITS);
     await deps.approvals.putApprovalLink({ linkHash, incidentId: question.incidentId, requestId, approver, expiresAt, codeDigest: codeDigest(linkHash, code) });
     const url = `${deps.approvalBaseUrl.replace(/\/$/, '')}/approvals/${linkId}`;
-    const codeLine = deps.codeChannel === 'email' ? `Your one-time code: ${code}` : 'Your one-time code comes by SMS.';
+    const codeLine = deps.codeChannel === 'email' ? `Your one-time code to type on the page: ${code}` : 'Your one-time code comes by SMS.';
     const subject = `${incident.drill ? '[DRILL] ' : ''}Approve an answer for the public page of ${question.incidentId}`;
     const lines = [
       `An operator (${question.answer.by}) asks to publish this answer on the public page of incident ${question.incidentId} (${question.answer.locale}).`,

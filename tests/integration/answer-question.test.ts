@@ -52,7 +52,7 @@ const ask = (q: QuestionStore, questionId: string, email?: string) =>
 /** The link and code of the approval email sent to `approver`. */
 function linkAndCode(email: FakeEmail, approver: string) {
   const mail = email.sent.filter((m) => m.to[0] === approver).at(-1)!;
-  return { linkId: /\/approvals\/([A-Za-z0-9_-]{43})/.exec(mail.text)![1]!, code: /code: (\d{6})/.exec(mail.text)![1]! };
+  return { linkId: /\/approvals\/([A-Za-z0-9_-]{43})/.exec(mail.text)![1]!, code: /code to type on the page: (\d{6})/.exec(mail.text)![1]! };
 }
 
 async function decide(page: ApprovalPageDeps, linkId: string, code: string, decision: 'approve' | 'reject', reason = '') {
