@@ -1,4 +1,4 @@
-import { CALLBACK_PREFIX, CLOCK_PREFIX, INCIDENT_PREFIX, LINK_PREFIX, RATE_PREFIX } from '../functions/adapters/keys.js';
+import { CALLBACK_PREFIX, CLOCK_PREFIX, FINDING_PREFIX, INCIDENT_PREFIX, LINK_PREFIX, RATE_PREFIX } from '../functions/adapters/keys.js';
 import { SUPPRESSIONS_PREFIX } from '../functions/adapters/deliveries-ledger.js';
 import { CLIENT_VARIABLES, type EnvironmentValues, type EnvKey } from '../functions/shared/environment.js';
 import type { TableName } from './tables.js';
@@ -148,12 +148,15 @@ export const FUNCTIONS = {
   'operator-api': {
     environment: ['LOCALES', 'INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN'],
     // The facts edit (functions/steps/edit-facts.ts): the incident's items, the callback marker an edit
-    // leaves for the sweeper, the callback to the waiting task and the page when it is lost.
+    // leaves for the sweeper, the callback to the waiting task and the page when it is lost. The team's
+    // decisions (steps/team-decisions.ts): a scope's id list in parts (BatchWriteItem), a resumed wait
+    // ended (DeleteItem), and a close, which frees the incident's finding in the same transaction.
     grants: {
       tables: {
         incidents: [
-          { prefixes: [INCIDENT_PREFIX], actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
+          { prefixes: [INCIDENT_PREFIX], actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'] },
           { prefixes: [CALLBACK_PREFIX], actions: ['PutItem', 'DeleteItem'] },
+          { prefixes: [FINDING_PREFIX], actions: ['UpdateItem'] },
         ],
       },
       publishToResponseTeam: true,

@@ -10,6 +10,7 @@ import { randomId, sha256Hex } from '../shared/crypto.js';
 export const INCIDENT_PREFIX = 'INC#';
 export const LINK_PREFIX = 'LINK#';
 export const CALLBACK_PREFIX = 'CALLBACK#';
+export const FINDING_PREFIX = 'FINDING#';
 export const CALLBACK_MARKERS = `${CALLBACK_PREFIX}PENDING`;
 /** Rate-limit counters of the public question form, one per (scope, key, window), expiring by TTL. */
 export const RATE_PREFIX = 'RATE#';
@@ -28,7 +29,7 @@ export const incidentItems = { rawEvent: 'RAW#', audience: 'AUD#', timeline: 'TL
 
 export const keys = {
   incident: (incidentId: string) => ({ pk: incidentPk(incidentId), sk: 'META' }),
-  finding: (findingKey: string) => ({ pk: `FINDING#${sha256Hex(findingKey)}`, sk: 'FINDING' }),
+  finding: (findingKey: string) => ({ pk: `${FINDING_PREFIX}${sha256Hex(findingKey)}`, sk: 'FINDING' }),
   rejectedAlarm: (eventId: string) => ({ pk: `REJECTED#${eventId}`, sk: 'REJECTED' }),
   rawEvent: (incidentId: string, eventId: string) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.rawEvent}${eventId}` }),
   audienceChunk: (incidentId: string, index: number) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.audience}${pad(index)}` }),
@@ -41,11 +42,12 @@ export const keys = {
   facts: (incidentId: string, version: number) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.facts}${pad(version)}` }),
   /** A scope decision; its id list (basis ids) in `scopeIds` items, written before it. */
   scope: (incidentId: string, version: number) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.scope}${pad(version)}` }),
-  scopeIds: (incidentId: string, version: number, part: number) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.scopeIds}${pad(version)}#${pad(part)}` }),
+  /** `attempt`: random per save, so two saves racing for one version never mix their parts. */
+  scopeIds: (incidentId: string, version: number, attempt: string, part: number) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.scopeIds}${pad(version)}#${attempt}#${pad(part)}` }),
   /** The task token of the workflow waiting on the team (scope, redraft, next update): one per kind. */
   teamWait: (incidentId: string, kind: string) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.wait}${kind}` }),
   /** The team asked for a rejected notice to be drafted again as it stands. */
-  redraft: (incidentId: string, noticeId: string) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.redraft}${noticeId}` }),
+  redraft: (incidentId: string, noticeId: string, version: number) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.redraft}${noticeId}#${pad(version)}` }),
   link: (linkHash: string) => ({ pk: `${LINK_PREFIX}${linkHash}`, sk: 'LINK' }),
   callbackMarker: (incidentId: string, requestId: string) => ({ pk: CALLBACK_MARKERS, sk: `${incidentId}#${requestId}` }),
   /** A regulator's obligation of the incident (domain/obligations) and its report versions, zero-padded. */

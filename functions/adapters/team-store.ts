@@ -6,6 +6,7 @@ import type { Clock } from '../shared/clock.js';
 import { batchPut } from './dynamo-batch.js';
 import { queryCollection } from './incident-store.js';
 import { incidentItems, keys } from './keys.js';
+import { randomId } from '../shared/crypto.js';
 
 /** Ids per item: at most 128 characters each keeps an item under DynamoDB's 400 KB. */
 const IDS_PER_ITEM = 2_500;
@@ -28,10 +29,12 @@ export class TeamStore implements TeamStorePort {
     const latest = Math.max(0, ...(await queryCollection<{ version: number }>(this.doc, this.table, incidentId, incidentItems.scope)).map((d) => Number(d.version)));
     const { customerIds, ...rest } = request;
     for (let version = latest + 1; version <= latest + MAX_VERSION_TRIES; version += 1) {
-      // The parts first: a decision that can be read has its whole list.
+      // The parts first: a decision that can be read has its whole list. Keyed by this attempt, so a
+      // save racing for the same version (or one that died after its parts) never mixes into this one.
+      const attempt = randomId(8);
       const parts: Record<string, unknown>[] = [];
       for (let i = 0; i < customerIds.length; i += IDS_PER_ITEM) {
-        parts.push({ ...keys.scopeIds(incidentId, version, parts.length), type: 'scope-ids', ids: customerIds.slice(i, i + IDS_PER_ITEM) });
+        parts.push({ ...keys.scopeIds(incidentId, version, attempt, parts.length), type: 'scope-ids', ids: customerIds.slice(i, i + IDS_PER_ITEM) });
       }
       await batchPut(this.doc, this.table, parts);
       const decision: ScopeDecision = { ...request, version, decidedBy, decidedAt: this.clock.now().toISOString() };
@@ -39,7 +42,7 @@ export class TeamStore implements TeamStorePort {
         await this.doc.send(
           new PutCommand({
             TableName: this.table,
-            Item: { ...keys.scope(incidentId, version), type: 'scope', ...rest, idParts: parts.length, idCount: customerIds.length, version, decidedBy, decidedAt: decision.decidedAt },
+            Item: { ...keys.scope(incidentId, version), type: 'scope', ...rest, idAttempt: attempt, idParts: parts.length, idCount: customerIds.length, version, decidedBy, decidedAt: decision.decidedAt },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
@@ -57,12 +60,13 @@ export class TeamStore implements TeamStorePort {
     const items = await queryCollection<Record<string, unknown>>(this.doc, this.table, incidentId, incidentItems.scope);
     const decisions: ScopeDecision[] = [];
     for (const item of items.sort((a, b) => Number(a.version) - Number(b.version))) {
-      const { pk: _pk, sk: _sk, type: _type, idParts, idCount: _count, ...decision } = item;
+      const { pk: _pk, sk: _sk, type: _type, idParts, idCount, idAttempt, ...decision } = item;
       let customerIds: string[] = [];
       if (Number(idParts) > 0) {
-        const prefix = keys.scopeIds(incidentId, Number(item.version), 0).sk.replace(/\d+$/, '');
+        const prefix = keys.scopeIds(incidentId, Number(item.version), String(idAttempt), 0).sk.replace(/\d+$/, '');
         const parts = await queryCollection<{ sk: string; ids: string[] }>(this.doc, this.table, incidentId, prefix);
-        customerIds = parts.sort((a, b) => a.sk.localeCompare(b.sk)).flatMap((p) => p.ids);
+        customerIds = parts.sort((a, b) => a.sk.localeCompare(b.sk)).slice(0, Number(idParts)).flatMap((p) => p.ids);
+        if (customerIds.length !== Number(idCount)) throw new Error(`Scope decision ${String(item.version)} of ${incidentId} lists ${String(idCount)} ids but ${customerIds.length} were read`);
       }
       decisions.push({ ...(decision as unknown as ScopeDecision), customerIds });
     }
@@ -115,12 +119,12 @@ export class TeamStore implements TeamStorePort {
     }
   }
 
-  async requestRedraft(incidentId: string, noticeId: string, by: string): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...keys.redraft(incidentId, noticeId), type: 'redraft', noticeId, by, at: this.clock.now().toISOString() } }));
+  async requestRedraft(incidentId: string, noticeId: string, version: number, by: string): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...keys.redraft(incidentId, noticeId, version), type: 'redraft', noticeId, version, by, at: this.clock.now().toISOString() } }));
   }
 
-  async redraftRequested(incidentId: string, noticeId: string): Promise<boolean> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.redraft(incidentId, noticeId), ConsistentRead: true }));
+  async redraftRequested(incidentId: string, noticeId: string, version: number): Promise<boolean> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.redraft(incidentId, noticeId, version), ConsistentRead: true }));
     return out.Item !== undefined;
   }
 }

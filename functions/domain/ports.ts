@@ -113,8 +113,9 @@ export interface TeamStorePort {
   endWait(incidentId: string, kind: TeamWaitKind, taskToken: string): Promise<void>;
   /** The reminder's number (1 for the first); 0 when nothing waits. */
   countReminder(incidentId: string, kind: TeamWaitKind): Promise<number>;
-  requestRedraft(incidentId: string, noticeId: string, by: string): Promise<void>;
-  redraftRequested(incidentId: string, noticeId: string): Promise<boolean>;
+  /** For that version of the notice only: its next rejection waits for the team again. */
+  requestRedraft(incidentId: string, noticeId: string, version: number, by: string): Promise<void>;
+  redraftRequested(incidentId: string, noticeId: string, version: number): Promise<boolean>;
 }
 
 export interface CustomerDirectoryPort {

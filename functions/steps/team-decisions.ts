@@ -39,8 +39,10 @@ export async function decideScope(input: { incidentId: string; author: string; r
     actor: input.author,
     detail: { version: decision.version, basis: decision.basis, mode: decision.mode, summary, reason: decision.reason, ids: decision.customerIds.length },
   });
+  // Nobody affected: the incident is over (the workflow sends the final report; later commands are refused).
+  if (decision.basis === 'none') await deps.incidents.closeIncident(input.incidentId, input.author);
   const supersededRequests = await takeBackPendingApprovals(input.incidentId, input.author, 'scope', deps);
-  const resumed = await wakeTeam(input.incidentId, ['scope', 'redraft'], input.author, deps);
+  const resumed = await wakeTeam(input.incidentId, ['scope', 'redraft', 'next-update'], input.author, deps);
   return { version: decision.version, summary, supersededRequests, resumed };
 }
 
@@ -67,7 +69,7 @@ export async function requestRedraft(input: { incidentId: string; author: string
   if (incident.status === 'CLOSED') throw new IncidentClosedError(`Incident ${input.incidentId} is closed`);
   const rejected = (await deps.notices.listNotices(input.incidentId)).sort((a, b) => a.sequence - b.sequence).at(-1);
   if (!rejected || rejected.status !== 'REJECTED') throw new NoticeNotFoundError(`Incident ${input.incidentId} has no rejected notice waiting for a redraft`);
-  await deps.team.requestRedraft(input.incidentId, rejected.noticeId, input.author);
+  await deps.team.requestRedraft(input.incidentId, rejected.noticeId, rejected.version, input.author);
   await deps.incidents.appendTimeline(input.incidentId, { action: 'redraft-requested', actor: input.author, detail: { noticeId: rejected.noticeId } });
   const resumed = await wakeTeam(input.incidentId, ['redraft'], input.author, deps);
   return { noticeId: rejected.noticeId, supersededRequests: 0, resumed };

@@ -4,7 +4,7 @@ import type { FactsStorePort, IncidentStorePort, NoticeStorePort, TaskCallbacks,
 export interface TeamWaitDeps {
   team: Pick<TeamStorePort, 'putWait' | 'getWait' | 'endWait' | 'listScopeDecisions' | 'redraftRequested'>;
   incidents: Pick<IncidentStorePort, 'getIncident' | 'appendTimeline'>;
-  notices: Pick<NoticeStorePort, 'getNotice'>;
+  notices: Pick<NoticeStorePort, 'getNotice' | 'listNotices'>;
   facts: Pick<FactsStorePort, 'latestFacts'>;
   workflow: TaskCallbacks;
 }
@@ -30,15 +30,25 @@ export interface TeamAnswer {
  */
 async function answer(input: Omit<AwaitInput, 'taskToken'>, deps: TeamWaitDeps): Promise<TeamAnswer | undefined> {
   const incident = await deps.incidents.getIncident(input.incidentId);
-  if (incident.status === 'CLOSED') return { closed: true, by: 'closed' };
+  const rejected = input.kind === 'redraft' && input.noticeId ? await deps.notices.getNotice(input.incidentId, input.noticeId) : undefined;
+  if (incident.status === 'CLOSED') {
+    // A refused closing notice waits like any notice (redraft, or a cadence before it is asked again).
+    const refusedClosing = rejected?.kind === 'closing' || (input.kind === 'next-update' && (await closingRefused(input.incidentId, deps)));
+    if (!refusedClosing) return { closed: true, by: 'closed' };
+  }
   if (input.kind === 'next-update') return undefined;
   const decided = (await deps.team.listScopeDecisions(input.incidentId)).at(-1)?.version ?? 0;
   if (decided > (incident.scopeVersion ?? 0)) return { closed: false, by: 'scope-decision' };
-  if (input.kind === 'scope' || !input.noticeId) return undefined;
-  const notice = await deps.notices.getNotice(input.incidentId, input.noticeId);
-  if (((await deps.facts.latestFacts(input.incidentId))?.version ?? 0) > notice.factsVersion) return { closed: false, by: 'facts-edited' };
-  if (await deps.team.redraftRequested(input.incidentId, input.noticeId)) return { closed: false, by: 'redraft-requested' };
+  if (input.kind === 'scope' || !rejected) return undefined;
+  if (((await deps.facts.latestFacts(input.incidentId))?.version ?? 0) > rejected.factsVersion) return { closed: false, by: 'facts-edited' };
+  if (await deps.team.redraftRequested(input.incidentId, rejected.noticeId, rejected.version)) return { closed: false, by: 'redraft-requested' };
   return undefined;
+}
+
+/** The latest notice is a closing notice that was not sent (rejected or undecided). */
+async function closingRefused(incidentId: string, deps: TeamWaitDeps): Promise<boolean> {
+  const latest = (await deps.notices.listNotices(incidentId)).sort((a, b) => a.sequence - b.sequence).at(-1);
+  return latest?.kind === 'closing' && latest.status !== 'SENT';
 }
 
 /**

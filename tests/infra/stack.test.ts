@@ -147,7 +147,7 @@ describe('the stack', () => {
   it.each([
     ['ApprovalPage', { 'LINK#*': ['GetItem', 'UpdateItem'], 'INC#*': ['ConditionCheckItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'], 'CALLBACK#*': ['DeleteItem', 'PutItem'] }],
     ['DecisionSweeper', { 'CALLBACK#*': ['DeleteItem', 'Query'], 'INC#*': ['GetItem', 'PutItem', 'UpdateItem'] }],
-    ['OperatorApi', { 'INC#*': ['GetItem', 'PutItem', 'Query', 'UpdateItem'], 'CALLBACK#*': ['DeleteItem', 'PutItem'] }],
+    ['OperatorApi', { 'INC#*': ['BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'], 'CALLBACK#*': ['DeleteItem', 'PutItem'], 'FINDING#*': ['UpdateItem'] }],
   ])('grants %s only the item actions it uses, on the items it needs (leading-key prefixes), on the incidents table only', (fn, expected) => {
     const role = roleOfFunction(fn);
     const incidents = Object.keys(template.findResources('AWS::DynamoDB::Table')).find((id) => id.includes('Incidents'))!;
@@ -210,7 +210,7 @@ describe('the stack', () => {
     const statements = allowStatements().filter((s) => s.role === role);
     const actions = [...new Set(statements.flatMap((s) => s.actions))].sort();
     expect(actions).toEqual([
-      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem',
+      'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem',
       'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*',
       'logs:CreateLogStream', 'logs:PutLogEvents',
       'sns:Publish',

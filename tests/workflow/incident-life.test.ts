@@ -147,6 +147,7 @@ describe('an incident from an unmapped resource to the final report', () => {
     expect(await waitForStatus(s, incidentId, ['SUCCEEDED', 'FAILED'])).toBe('SUCCEEDED');
     expect(entered(incidentId, 'Draft first notice')).toHaveLength(0);
     expect(entered(incidentId, 'Send final report')).toHaveLength(1);
-    expect((await s.incidents.getIncident(incidentId)).scope).toBe('NONE');
+    // The decision closed the incident: later scope decisions and closes are refused.
+    expect((await s.incidents.getIncident(incidentId)).status).toBe('CLOSED');
   });
 });

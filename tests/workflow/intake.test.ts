@@ -41,10 +41,10 @@ describe('intake', () => {
     s.system.workflow.executions.get(executionArnOf(s, incidentId))!.abort();
   });
 
-  it('an alarm on resources no customer maps to opens a scope-unknown incident, pages the team, and notifies no one', async () => {
+  it('an alarm on resources no customer maps to opens a scope-unknown incident, pages the team, notifies no one and waits for a scope decision', async () => {
     const out = await sendAlarm(s, macieFinding(`nobody-${prefix}`));
     const incidentId = out.incidents![0]!.incidentId;
-    expect(await waitForStatus(s, incidentId, ['SUCCEEDED', 'FAILED'])).toBe('SUCCEEDED');
+    await waitForState(s, incidentId, 'Wait for scope decision');
     const incident = await s.incidents.getIncident(incidentId);
     expect(incident.scope).toBe('UNKNOWN');
     const pages = await until(async () => {
@@ -53,6 +53,7 @@ describe('intake', () => {
     }, 'scope-unknown page');
     expect(pages.some((p) => p.subject?.includes('unknown scope') && p.message.includes(incidentId))).toBe(true);
     expect(s.system.workflow.executions.get(executionArnOf(s, incidentId))!.events.some((e) => e.stateName === 'Draft first notice')).toBe(false);
+    s.system.workflow.executions.get(executionArnOf(s, incidentId))!.abort();
   });
 
   it.each([

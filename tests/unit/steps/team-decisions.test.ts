@@ -110,6 +110,45 @@ describe('the workflow waiting on the team', () => {
     await expect(decideScope({ incidentId, author: 'lead', request: { basis: 'all', reason: 'r' } }, deps)).rejects.toBeInstanceOf(IncidentClosedError);
   });
 
+  it('a redraft request answers the version it was made for: the next rejection waits for the team again', async () => {
+    // Prepare
+    const { deps, enter, notices } = world();
+    await notices.createNotice(rejectedNotice());
+    await enter('redraft', 'first-notice-1');
+    await requestRedraft({ incidentId, author: 'lead' }, deps);
+    // The redraft (version 2) is rejected too.
+    await notices.createNotice({ ...rejectedNotice(), version: 2 });
+    // Act
+    const again = await enter('redraft', 'first-notice-1');
+    // Assess
+    expect(again.waiting).toBe(true);
+  });
+
+  it('a refused closing notice waits like any other: the close does not answer its redraft or the cadence before it is asked again', async () => {
+    // Prepare
+    const { deps, enter, notices } = world();
+    await closeIncidentNow({ incidentId, author: 'lead' }, deps);
+    await notices.createNotice({ ...rejectedNotice(), noticeId: 'closing-2', kind: 'closing', sequence: 2 });
+    // Act
+    const redraft = await enter('redraft', 'closing-2');
+    const cadence = await enter('next-update');
+    // Assess
+    expect(redraft.waiting).toBe(true);
+    expect(cadence.waiting).toBe(true);
+  });
+
+  it('"nobody is affected" closes the incident, so the run ends in the final report and later decisions are refused', async () => {
+    // Prepare
+    const { deps, enter, incidents, resumedWith } = world();
+    const wait = await enter('scope');
+    // Act
+    await decideScope({ incidentId, author: 'lead', request: { basis: 'none', reason: 'test bucket' } }, deps);
+    // Assess
+    expect(incidents.incidents.get(incidentId)?.status).toBe('CLOSED');
+    expect(resumedWith(wait.taskToken)).toHaveLength(1);
+    await expect(decideScope({ incidentId, author: 'lead', request: { basis: 'all', reason: 'r' } }, deps)).rejects.toBeInstanceOf(IncidentClosedError);
+  });
+
   it('the wait for the next update is not ended by anything but the close', async () => {
     // Prepare
     const { deps, enter } = world();
