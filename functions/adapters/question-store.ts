@@ -53,15 +53,17 @@ export class QuestionStore {
    * The approvers' decision on an answer asked for the page: PUBLISHED or REJECTED (with the reason),
    * only while it is PENDING. False when it is not pending (decided before, or never asked for the page).
    */
-  async setFaqState(incidentId: string, questionId: string, state: 'PUBLISHED' | 'REJECTED', reason?: string): Promise<boolean> {
+  async setFaqState(incidentId: string, questionId: string, state: 'PUBLISHED' | 'REJECTED', reason?: string, answeredAt?: string): Promise<boolean> {
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.question(incidentId, questionId),
           UpdateExpression: reason === undefined ? 'SET faq = :state' : 'SET faq = :state, faqReason = :reason',
-          ConditionExpression: 'faq = :pending',
-          ExpressionAttributeValues: { ':state': state, ':pending': 'PENDING', ...(reason === undefined ? {} : { ':reason': reason }) },
+          // With `answeredAt`: only the answer the approvers were shown, not one given since.
+          ConditionExpression: answeredAt === undefined ? 'faq = :pending' : 'faq = :pending AND answer.#at = :at',
+          ...(answeredAt === undefined ? {} : { ExpressionAttributeNames: { '#at': 'at' } }),
+          ExpressionAttributeValues: { ':state': state, ':pending': 'PENDING', ...(reason === undefined ? {} : { ':reason': reason }), ...(answeredAt === undefined ? {} : { ':at': answeredAt }) },
         }),
       );
       return true;

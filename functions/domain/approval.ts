@@ -56,6 +56,8 @@ export interface ApprovalRequest {
   kind?: 'notice' | 'faq';
   /** The question whose answer a 'faq' request is about. */
   questionId?: string;
+  /** The answer's time (`answer.at`) a 'faq' request shows: its decision binds to that answer, never to one given since. */
+  answeredAt?: string;
 }
 
 /** Stored in place of a task token on 'faq' requests: nothing in Step Functions waits on them. */

@@ -14,7 +14,7 @@ export interface QuestionsPort {
   listQuestions(incidentId: string): Promise<CustomerQuestion[]>;
   answer(incidentId: string, questionId: string, answer: NonNullable<CustomerQuestion['answer']>, faq: boolean): Promise<void>;
   claimAnswerEmail(incidentId: string, questionId: string): Promise<boolean>;
-  setFaqState(incidentId: string, questionId: string, state: 'PUBLISHED' | 'REJECTED', reason?: string): Promise<boolean>;
+  setFaqState(incidentId: string, questionId: string, state: 'PUBLISHED' | 'REJECTED', reason?: string, answeredAt?: string): Promise<boolean>;
 }
 
 export class QuestionNotFoundError extends BreachNoticeError {}
@@ -129,6 +129,7 @@ async function requestFaqApproval(question: CustomerQuestion & { answer: NonNull
     noticeId: `faq-${question.questionId}`,
     kind: 'faq',
     questionId: question.questionId,
+    answeredAt: question.answer.at,
     tier: 'primary',
     status: 'PENDING',
     expiresAt,
@@ -177,12 +178,15 @@ export async function settleFaqDecision(
   deps: { questions: Pick<QuestionsPort, 'setFaqState'>; incidents: Pick<IncidentStorePort, 'appendTimeline'>; republish?: (incidentId: string) => Promise<void> },
 ): Promise<void> {
   const questionId = request.questionId ?? '';
-  if (request.status === 'APPROVED') {
-    await deps.questions.setFaqState(request.incidentId, questionId, 'PUBLISHED');
-    await deps.incidents.appendTimeline(request.incidentId, { action: 'faq-published', actor: request.decidedBy ?? 'approvers', detail: { questionId, requestId: request.requestId } });
-    await deps.republish?.(request.incidentId);
-  } else if (request.status === 'REJECTED') {
-    await deps.questions.setFaqState(request.incidentId, questionId, 'REJECTED', request.reason ?? '');
-    await deps.incidents.appendTimeline(request.incidentId, { action: 'faq-rejected', actor: request.decidedBy ?? 'approvers', detail: { questionId, requestId: request.requestId } });
+  const actor = request.decidedBy ?? 'approvers';
+  const detail = { questionId, requestId: request.requestId };
+  if (request.status !== 'APPROVED' && request.status !== 'REJECTED') return;
+  const state = request.status === 'APPROVED' ? 'PUBLISHED' : 'REJECTED';
+  // Refused when the answer was changed (or taken off the FAQ) since the approvers saw it: the decision is about that answer only.
+  if (!(await deps.questions.setFaqState(request.incidentId, questionId, state, state === 'REJECTED' ? (request.reason ?? '') : undefined, request.answeredAt))) {
+    await deps.incidents.appendTimeline(request.incidentId, { action: 'faq-decision-stale', actor, detail: { ...detail, decision: request.status } });
+    return;
   }
+  await deps.incidents.appendTimeline(request.incidentId, { action: state === 'PUBLISHED' ? 'faq-published' : 'faq-rejected', actor, detail });
+  if (state === 'PUBLISHED') await deps.republish?.(request.incidentId);
 }

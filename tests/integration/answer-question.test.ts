@@ -113,6 +113,29 @@ describe('answering customers\' questions', () => {
     expect([request?.status, request?.callbackDeliveredAt !== undefined]).toEqual(['APPROVED', true]);
   });
 
+  it('binds an approval to the answer it showed: approving a FAQ request after the answer was changed publishes nothing', async () => {
+    // Prepare
+    const w = world();
+    await ask(w.questions, 'q-faq-3');
+    await answerQuestion({ incidentId, questionId: 'q-faq-3', author: 'alice', locale: 'en', text: 'First wording.', faq: true }, w.deps);
+    const first = linkAndCode(w.email, 'a1@example.com');
+    clock.current += 1_000;
+    await answerQuestion({ incidentId, questionId: 'q-faq-3', author: 'bob', locale: 'en', text: 'Second wording.', faq: true }, w.deps);
+    // Act
+    const { decided } = await decide(w.page, first.linkId, first.code, 'approve');
+    const afterStale = (await w.records.listFaq(incidentId, 'en')).map((f) => f.answer);
+    const second = linkAndCode(w.email, 'a1@example.com');
+    await decide(w.page, second.linkId, second.code, 'approve');
+    const afterSecond = (await w.records.listFaq(incidentId, 'en')).map((f) => f.answer);
+    // Assess
+    expect(decided.status).toBe(200);
+    expect(afterStale).not.toContain('First wording.');
+    expect(afterStale).not.toContain('Second wording.');
+    expect(w.incidents.timeline.map((e) => e.action)).toContain('faq-decision-stale');
+    expect(afterSecond).toContain('Second wording.');
+    expect(afterSecond).not.toContain('First wording.');
+  });
+
   it('leaves a rejected FAQ answer off the page with the approver\'s reason', async () => {
     // Prepare
     const w = world();
