@@ -27,6 +27,7 @@ const schema = z.object({
   reason: z.string().max(2000).optional(),
   error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
   enteredAt: z.iso.datetime().optional(),
+  reminderSeconds: z.number().int().min(1).max(86_400).optional(),
 });
 
 // Idempotent on the whole payload: a retried invocation must not page the team twice.

@@ -31,7 +31,18 @@ export interface PageInput {
   error?: { Error?: string; Cause?: string };
   /** When the paging state was entered: repeated reminders differ by it (the handler is idempotent on its input). */
   enteredAt?: string;
+  /** With a page that a wait on the team follows: the first reminder interval, doubled each reminder. */
+  reminderSeconds?: number;
 }
+
+/** Reminders double up to a day: a wait nobody answers for months stays far under 25,000 history events. */
+export const MAX_REMINDER_SECONDS = 86_400;
+
+/** The page that starts each wait on the team, from which its reminders are counted. */
+const startOf: Partial<Record<PageEvent, readonly PageEvent[]>> = {
+  'scope-decision-overdue': ['scope-unknown'],
+  'redraft-overdue': ['notice-rejected', 'update-rejected'],
+};
 
 /** Reminders from this one on are escalations. */
 const ESCALATE_FROM_REMINDER = 3;
@@ -67,7 +78,7 @@ const headline: Record<PageEvent, string> = {
 };
 
 /** Pages the response team: ids, counts and a console link, never customer data. */
-export async function pageResponseTeam(input: PageInput, deps: PageDeps): Promise<{ messageId: string }> {
+export async function pageResponseTeam(input: PageInput, deps: PageDeps): Promise<{ messageId: string; nextReminderSeconds?: number }> {
   const incident = await deps.incidents.getIncident(input.incidentId);
   const impact = incident.impact;
   const lines = [
@@ -89,8 +100,13 @@ export async function pageResponseTeam(input: PageInput, deps: PageDeps): Promis
   if (input.error) lines.push(`Error: ${input.error.Error ?? 'unknown'}: ${(input.error.Cause ?? '').slice(0, 1500)}`);
   lines.push('', `Execution: ${deps.consoleUrl(input.executionArn)}`);
   let prefix = '';
+  let round = 0;
   if (input.event.endsWith('-overdue')) {
-    const round = (await deps.incidents.listTimeline(input.incidentId)).filter((e) => e.action === 'response-team-paged' && e.detail?.event === input.event).length + 1;
+    // Counted since the wait began (the last page that started it), not over the incident's life.
+    const pages = (await deps.incidents.listTimeline(input.incidentId)).filter((e) => e.action === 'response-team-paged').sort((a, b) => a.at.localeCompare(b.at));
+    const starts = startOf[input.event] ?? [];
+    const since = pages.map((e) => String(e.detail?.event)).findLastIndex((e) => (starts as readonly string[]).includes(e));
+    round = pages.slice(since + 1).filter((e) => e.detail?.event === input.event).length + 1;
     prefix = round >= ESCALATE_FROM_REMINDER ? `ESCALATED (reminder ${round}) ` : `Reminder ${round}: `;
     lines.unshift(`${prefix.trim()}`, '');
   }
@@ -99,5 +115,6 @@ export async function pageResponseTeam(input: PageInput, deps: PageDeps): Promis
     severity: incident.severity,
   });
   await deps.incidents.appendTimeline(input.incidentId, { action: 'response-team-paged', actor: 'page-response-team', detail: { event: input.event } });
-  return { messageId };
+  if (input.reminderSeconds === undefined) return { messageId };
+  return { messageId, nextReminderSeconds: Math.min(MAX_REMINDER_SECONDS, input.reminderSeconds * 2 ** round) };
 }

@@ -12,8 +12,20 @@ function pageResponseTeam(event: string, next: string, extra: Record<string, str
   return lambdaTask({ fn: 'PageResponseTeamFunctionArn', payload: { ...INCIDENT, event, 'executionArn.$': '$$.Execution.Id', ...extra }, resultPath: null, next });
 }
 
+/** A page before (or within) a wait on the team: it returns the wait's next timeout, doubling from teamReminderSeconds to a day. */
+function pageThenWait(event: string, next: string, extra: Record<string, string> = {}): TaskState {
+  return lambdaTask({
+    fn: 'PageResponseTeamFunctionArn',
+    payload: { ...INCIDENT, event, 'executionArn.$': '$$.Execution.Id', 'reminderSeconds.$': '$$.Execution.Input.settings.teamReminderSeconds', ...ENTERED, ...extra },
+    result: ['nextReminderSeconds'],
+    resultPath: '$.reminder',
+    next,
+  });
+}
+
 const ENTERED = { 'enteredAt.$': '$$.State.EnteredTime' };
-const TEAM_REMINDER = '$$.Execution.Input.settings.teamReminderSeconds';
+/** Set by the page before each wait on the team (pageThenWait). */
+const REMINDER_TIMEOUT = '$.reminder.nextReminderSeconds';
 
 /**
  * The workflow waits on the response team (a scope decision, a redraft, the next update that a close
@@ -125,7 +137,7 @@ function approveThenSend(n: ApproveThenSendNames): { approval: States; notApprov
     },
     notApproved: { [n.notApproved.page]: pageResponseTeam(n.notApproved.event, n.notApproved.next) },
     // Rejected again after a redraft: the time keeps the second page from being taken for a repeat of the first.
-    rejected: { [n.rejected.page]: pageResponseTeam(n.rejected.event, n.rejected.next, { 'reason.$': '$.rejection.Cause', ...ENTERED }) },
+    rejected: { [n.rejected.page]: pageThenWait(n.rejected.event, n.rejected.next, { 'reason.$': '$.rejection.Cause' }) },
     sending: {
       [n.prepare]: lambdaTask({
         fn: 'PlanSendingFunctionArn',
@@ -230,15 +242,15 @@ export const incidentResponse: StateMachine = {
     }),
     "Page response team: clocks not started": pageResponseTeam('regulator-clocks-failed', 'Draft first notice', { 'error.$': '$.error', ...ENTERED }),
     // Entered again when a decision still finds nobody: the time makes each page its own.
-    'Page response team: scope unknown': pageResponseTeam('scope-unknown', 'Wait for scope decision', ENTERED),
+    'Page response team: scope unknown': pageThenWait('scope-unknown', 'Wait for scope decision'),
     'Wait for scope decision': waitOnTeam({
       kind: 'scope',
       comment: 'No known resource maps to customers: people decide who is affected (all, resources, ids, a segment, or nobody). Never ends silently.',
-      timeoutSecondsPath: TEAM_REMINDER,
+      timeoutSecondsPath: REMINDER_TIMEOUT,
       onTimeout: 'Remind team: scope decision',
       next: 'Scope decided or closed?',
     }),
-    'Remind team: scope decision': pageResponseTeam('scope-decision-overdue', 'Wait for scope decision', ENTERED),
+    'Remind team: scope decision': pageThenWait('scope-decision-overdue', 'Wait for scope decision'),
     'Scope decided or closed?': {
       Type: 'Choice',
       Choices: [{ Variable: '$.team.closed', BooleanEquals: true, Next: 'Send final report' }],
@@ -276,12 +288,12 @@ export const incidentResponse: StateMachine = {
     'Wait for redraft': waitOnTeam({
       kind: 'redraft',
       comment: "An approver rejected the wording (the reason was paged): the team edits the facts, asks for a redraft as is, or closes.",
-      timeoutSecondsPath: TEAM_REMINDER,
+      timeoutSecondsPath: REMINDER_TIMEOUT,
       onTimeout: 'Remind team: redraft',
       next: 'Redraft or close?',
       withNotice: true,
     }),
-    'Remind team: redraft': pageResponseTeam('redraft-overdue', 'Wait for redraft', ENTERED),
+    'Remind team: redraft': pageThenWait('redraft-overdue', 'Wait for redraft'),
     'Redraft or close?': {
       Type: 'Choice',
       Choices: [{ Variable: '$.team.closed', BooleanEquals: true, Next: 'Send final report' }],
@@ -346,12 +358,12 @@ export const incidentResponse: StateMachine = {
     'Wait for update redraft': waitOnTeam({
       kind: 'redraft',
       comment: 'An approver rejected the update: the team edits the facts, asks for a redraft as is, or closes (then the closing notice is drafted).',
-      timeoutSecondsPath: TEAM_REMINDER,
+      timeoutSecondsPath: REMINDER_TIMEOUT,
       onTimeout: 'Remind team: update redraft',
       next: 'Apply scope decision to update',
       withNotice: true,
     }),
-    'Remind team: update redraft': pageResponseTeam('redraft-overdue', 'Wait for update redraft', ENTERED),
+    'Remind team: update redraft': pageThenWait('redraft-overdue', 'Wait for update redraft'),
     ...update.notApproved,
     ...update.sending,
     'Send final report': lambdaTask({ fn: 'SendFinalReportFunctionArn', payload: INCIDENT, resultPath: null, next: 'Incident closed and reported' }),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readDefinition } from '../../infra/workflow-definition.js';
+import { MAX_REMINDER_SECONDS } from '../../functions/steps/page-response-team.js';
 
 /**
  * Step Functions' hard limits, computed from the definition file: a Standard execution holds at most
@@ -64,6 +65,20 @@ describe('Step Functions limits at 1,000,000 customers and a year of weekly upda
     expect(events).toBeLessThan(25_000 / 4);
   });
 
+  it('a scope nobody decides for 90 days, reminded as the page step doubles the interval (1 h to a day), then the same year: still far under 25,000', () => {
+    // The reminder intervals the page step returns: teamReminderMinutes (default 60) doubled up to a day.
+    const hours: number[] = [];
+    for (let total = 0, next = 1; total < 90 * 24; total += next, next = Math.min(next * 2, MAX_REMINDER_SECONDS / 3600)) hours.push(next);
+    const waiting = [
+      'Assess impact', 'Page response team', 'Is the scope known?', 'Page response team: scope unknown',
+      ...hours.flatMap(() => ['Wait for scope decision', 'Remind team: scope decision']),
+      'Wait for scope decision', 'Scope decided or closed?', 'Apply scope decision', 'Is the scope known?',
+    ];
+    const events = walk([...waiting, ...year.slice(year.indexOf('Start regulator clocks'))]);
+    console.log(`history events after ${hours.length} reminders over 90 days, then a year of updates: ${events}`);
+    expect(events).toBeLessThan(25_000 / 4);
+  });
+
   it('each slice (a child execution) stays far under 25,000 events too', () => {
     const map = definition.States['Send notices']!;
     const inner = map.ItemProcessor!.States;
@@ -84,6 +99,7 @@ describe('Step Functions limits at 1,000,000 customers and a year of weekly upda
       approval: { decision: 'APPROVED', requestId: 'f'.repeat(24), noticeId: 'update-53', decidedAt: '2027-11-20T08:00:00.000Z' },
       schedule: { nextUpdateAt: '2027-11-20T08:00:00.000Z', waitSeconds: 604_800 },
       team: { closed: false, by: 'closed' },
+      reminder: { nextReminderSeconds: 86_400 },
       plan: { slices, concurrency: 10, ratePerSecond: 1000, round: 12, waitSeconds: 3600, done: false },
       sent: slices.map((s) => ({ done: false, ...s, error: 'DeliveryRetryableError' })),
     };

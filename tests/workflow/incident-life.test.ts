@@ -134,7 +134,8 @@ describe('an incident from an unmapped resource to the final report', () => {
     expect(report?.body.text).toContain('Closed by lead@example.com: contained; forensic report done');
     // After the first notice and the update; the second ended by the close; the third, after the closing notice, the "now" before the report.
     expect(entered(incidentId, 'Wait until next update')).toHaveLength(3);
-  });
+    // Reminders (2 s, 4 s, 8 s), two cadences of 20 s and five approvals on a shared machine.
+  }, 240_000);
 
   it('"nobody is affected" (a false positive) ends the wait for a scope in the final report, with no customer notice', async () => {
     // Prepare

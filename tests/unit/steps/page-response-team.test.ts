@@ -42,6 +42,30 @@ describe('pageResponseTeam', () => {
     expect(incidents.timeline.map((e) => [e.action, e.detail])).toEqual([['response-team-paged', { event: 'incident-opened' }]]);
   });
 
+  it('reminders of a wait on the team double from the first interval to a day, numbered from the page that began the wait', async () => {
+    // Prepare
+    const { deps, incidents, messaging } = world();
+    let clock = Date.parse(at);
+    const page = async (event: 'notice-rejected' | 'redraft-overdue') => {
+      clock += 1000;
+      // Time-ordered timeline entries, as the store writes them.
+      const before = incidents.timeline.length;
+      const out = await pageResponseTeam({ incidentId, event, executionArn, reminderSeconds: 3600, enteredAt: new Date(clock).toISOString() }, deps);
+      for (const e of incidents.timeline.slice(before)) e.at = new Date(clock).toISOString();
+      return out.nextReminderSeconds;
+    };
+    // Act
+    const first = [await page('notice-rejected')];
+    for (let i = 0; i < 6; i += 1) first.push(await page('redraft-overdue'));
+    // A second rejection starts a new wait: its reminders count from one again.
+    const second = [await page('notice-rejected'), await page('redraft-overdue')];
+    // Assess
+    expect(first).toEqual([3600, 7200, 14_400, 28_800, 57_600, 86_400, 86_400]);
+    expect(second).toEqual([3600, 7200]);
+    expect(messaging.published.at(-1)!.subject).toMatch(/^Reminder 1: /);
+    expect(messaging.published.at(-3)!.subject).toMatch(/^ESCALATED \(reminder 6\) /);
+  });
+
   it('every event has its own headline', async () => {
     // Prepare
     const { deps, messaging } = world();
