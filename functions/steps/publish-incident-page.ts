@@ -60,7 +60,9 @@ export async function publishIncidentPage(input: { incidentId: string; noticeId?
     result.pages.push({ locale, url: page.pageUrl });
     built.push(page);
   }
-  const announcing = input.noticeId && notices.some((n) => n.noticeId === input.noticeId && n.status === 'SENT') ? input.noticeId : undefined;
+  // A drill's page is written (its notices carry the drill marker) but never announced to the public channels.
+  const drill = notices.some((n) => n.drill === true);
+  const announcing = !drill && input.noticeId && notices.some((n) => n.noticeId === input.noticeId && n.status === 'SENT') ? input.noticeId : undefined;
   if (announcing) {
     for (const page of built) {
       if (!(await deps.records.claimAnnouncement(input.incidentId, announcing, page.locale))) continue;
@@ -81,7 +83,7 @@ export async function publishIncidentPage(input: { incidentId: string; noticeId?
   await deps.incidents.appendTimeline(input.incidentId, {
     action: 'incident-page-published',
     actor: 'publish-incident-page',
-    detail: { noticeId: input.noticeId ?? null, locales: result.pages.map((p) => p.locale), announced: result.announced },
+    detail: { noticeId: input.noticeId ?? null, locales: result.pages.map((p) => p.locale), announced: result.announced, ...(drill ? { drill: true } : {}) },
   });
   return result;
 }

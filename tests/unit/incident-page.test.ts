@@ -179,6 +179,17 @@ describe('publishIncidentPage', () => {
     expect(w.published.map((p) => p.attributes?.locale).sort()).toEqual(['en', 'zh-CN']);
   });
 
+  it("a drill's page is written but never announced to the public channels", async () => {
+    // Prepare
+    const w = world();
+    await w.notices.createNotice({ ...sent('first-notice', 1), drill: true });
+    // Act
+    await publishIncidentPage({ incidentId, noticeId: 'first-notice-1' }, w.deps);
+    // Assess
+    expect(w.objects.has(`${incidentId}/en.html`)).toBe(true);
+    expect(w.published).toEqual([]);
+  });
+
   it('a notice not sent is not announced', async () => {
     const w = world();
     await w.notices.createNotice(sent('first-notice', 1));
