@@ -19,6 +19,22 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
  * Deployment settings, read from CDK context keys `breach-notice:<key>` (cdk.json or `-c`).
  * Parsed once; a bad value fails `cdk synth` with the key and the value in the message.
  */
+/** A setting given as JSON (a string on the command line, or already structured in cdk.json), then validated by `schema`. */
+function jsonSetting<T extends z.ZodType>(schema: T) {
+  return z
+    .unknown()
+    .transform((value, ctx): unknown => {
+      if (typeof value !== 'string') return value;
+      try {
+        return JSON.parse(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `not JSON: ${(error as Error).message}` });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+}
+
 export const appConfigSchema = z.object({
   /** Verified SES identity the notices come from. */
   senderAddress: z.email(),
@@ -81,18 +97,7 @@ export const appConfigSchema = z.object({
    * @default DEFAULT_REMEDY_RULES: credit monitoring (government_id), card replacement (payment_card),
    * reimbursement (bank_account, crypto_assets), password reset (password), API key replacement (api_keys)
    */
-  remedyRules: z
-    .unknown()
-    .transform((value, ctx): unknown => {
-      if (typeof value !== 'string') return value;
-      try {
-        return JSON.parse(value);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: `not JSON: ${(error as Error).message}` });
-        return z.NEVER;
-      }
-    })
-    .pipe(remedyRulesSchema)
+  remedyRules: jsonSetting(remedyRulesSchema)
     .default([...DEFAULT_REMEDY_RULES]),
   /**
    * Price of one SMS segment, for the cost estimate approvers see before sending. An estimate, not a
@@ -141,18 +146,7 @@ export const appConfigSchema = z.object({
    * (opened, paged, drafted, approvalRequested, approved, sent, closed, finalReport), as JSON; the keys
    * given replace the defaults'. @default {"opened":15,"paged":15,"drafted":60,"approved":240,"sent":1440}
    */
-  drillTargets: z
-    .unknown()
-    .transform((value, ctx): unknown => {
-      if (typeof value !== 'string') return value;
-      try {
-        return JSON.parse(value);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: `not JSON: ${(error as Error).message}` });
-        return z.NEVER;
-      }
-    })
-    .pipe(drillTargetsSchema)
+  drillTargets: jsonSetting(drillTargetsSchema)
     .transform((t) => ({ ...DEFAULT_DRILL_TARGETS, ...t }))
     .default({ ...DEFAULT_DRILL_TARGETS }),
 });
