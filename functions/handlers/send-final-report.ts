@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { DeliveriesLedger } from '../adapters/deliveries-ledger.js';
 import { SesEmailSender } from '../adapters/email-sender.js';
 import { incidentStores } from '../adapters/stores.js';
+import { QuestionStore } from '../adapters/question-store.js';
 import { SnsMessaging } from '../adapters/messaging.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
@@ -28,6 +29,7 @@ const deps = {
   reportRecipients: config.REPORT_RECIPIENTS,
   topicArn: config.RESPONSE_TEAM_TOPIC_ARN,
   drillTargets: config.DRILL_TARGETS,
+  questions: new QuestionStore(dynamo, config.INCIDENTS_TABLE, systemClock),
 };
 
 export const handler = idempotentStepHandler(z.object({ incidentId: incidentIdSchema }), config.IDEMPOTENCY_TABLE, ({ incidentId }) =>

@@ -1,6 +1,7 @@
 import { deliveryCategories, type ChannelFigures } from '../domain/delivery.js';
 import type { ApprovalStorePort, DeliveryLedgerPort, EmailSender, IncidentStorePort, Messaging, NoticeStorePort, ObligationStorePort, TeamStorePort } from '../domain/ports.js';
 import { describeScope } from '../domain/scope.js';
+import type { CustomerQuestion } from '../domain/question-form.js';
 import { htmlEscaped, templateName } from '../domain/email-templates.js';
 import type { Notice } from '../domain/incident.js';
 import { catalogues, type Locale } from '../domain/locales.js';
@@ -26,6 +27,8 @@ export interface FinalReportDeps {
   obligations?: Pick<ObligationStorePort, 'listObligations'>;
   /** The team's scope decisions, for who was affected and why; absent: the alarm's own scope. */
   team?: Pick<TeamStorePort, 'listScopeDecisions'>;
+  /** Customers' questions (functions/adapters/question-store.ts): counted, never quoted. */
+  questions?: { listQuestions(incidentId: string): Promise<Pick<CustomerQuestion, 'status' | 'faq' | 'emailedAt'>[]> };
   clock?: Clock;
   /** The playbook's targets for a drill's report. @default DEFAULT_DRILL_TARGETS */
   drillTargets?: DrillTargets;
@@ -77,6 +80,17 @@ export async function sendFinalReport(incidentId: string, deps: FinalReportDeps)
       : [words.scopeFromAlarm]),
     ...(closeReason ? [words.closedBecause({ by: closeReason.actor, reason: String(closeReason.detail?.reason ?? '') })] : []),
   ];
+  const asked = (await deps.questions?.listQuestions(incidentId)) ?? [];
+  const questionLines = [
+    words.questionsLine({
+      received: asked.length,
+      answered: asked.filter((q) => q.status === 'ANSWERED').length,
+      emailed: asked.filter((q) => q.emailedAt).length,
+      faqPublished: asked.filter((q) => q.faq === 'PUBLISHED').length,
+      faqPending: asked.filter((q) => q.faq === 'PENDING').length,
+      faqRejected: asked.filter((q) => q.faq === 'REJECTED').length,
+    }),
+  ];
   const remedyLines = remedyReportLines(notices, deps.reportLocale);
   const regulatorLines = finalReportRegulatorLines((await deps.obligations?.listObligations(incidentId)) ?? [], (deps.clock ?? systemClock).now(), words);
   // A drill's report times each step against the playbook's targets (domain/drill-report.ts).
@@ -86,8 +100,8 @@ export async function sendFinalReport(incidentId: string, deps: FinalReportDeps)
     : [];
   const title = incident.drill ? withDrillMarker(incident.title, deps.reportLocale) : incident.title;
   const data = {
-    incidentId, title, deliveryLines, scopeLines, noticeLines, timelineLines, remedyLines, regulatorLines, drillLines,
-    html: htmlEscaped({ incidentId, deliveryLines, scopeLines, noticeLines, timelineLines, remedyLines, regulatorLines, drillLines }),
+    incidentId, title, deliveryLines, scopeLines, noticeLines, questionLines, timelineLines, remedyLines, regulatorLines, drillLines,
+    html: htmlEscaped({ incidentId, deliveryLines, scopeLines, noticeLines, questionLines, timelineLines, remedyLines, regulatorLines, drillLines }),
   };
   await deps.email.sendTemplated(deps.reportRecipients, templateName(deps.templatePrefix, 'final-report', deps.reportLocale), data);
   await deps.messaging.publish(

@@ -220,6 +220,8 @@ export interface FinalReportTexts {
   scopeLine(p: { version: number; summary: string; reason: string; by: string; at: string }): string;
   scopeFromAlarm: string;
   closedBecause(p: { by: string; reason: string }): string;
+  questions: string;
+  questionsLine(p: { received: number; answered: number; emailed: number; faqPublished: number; faqPending: number; faqRejected: number }): string;
   /** The drill section (functions/domain/drill-report.ts): each step's time against the playbook's targets. */
   drill: string;
   drillStep: Record<'opened' | 'paged' | 'drafted' | 'approvalRequested' | 'approved' | 'sent' | 'closed' | 'finalReport', string>;

@@ -182,6 +182,9 @@ export const en: LocaleCatalogue = {
     scopeLine: (p) => `Decision ${p.version} by ${p.by} at ${p.at}: ${p.summary}. Why: ${p.reason}`,
     scopeFromAlarm: "No decision: the customers holding data on the alarm's resources.",
     closedBecause: (p) => `Closed by ${p.by}: ${p.reason}`,
+    questions: "Customers' questions",
+    questionsLine: (p) =>
+      `${p.received} received, ${p.answered} answered (${p.emailed} answers emailed to the askers); FAQ: ${p.faqPublished} published, ${p.faqPending} awaiting approval, ${p.faqRejected} refused`,
     drill: 'Drill: time each step took against the playbook targets (minutes from the alarm)',
     drillStep: {
       opened: 'incident opened', paged: 'team paged', drafted: 'first notice drafted', approvalRequested: 'approval requested',

@@ -198,6 +198,9 @@ export const es: LocaleCatalogue = {
     scopeLine: (p) => `Decisión ${p.version} de ${p.by} el ${p.at}: ${p.summary}. Motivo: ${p.reason}`,
     scopeFromAlarm: 'Sin decisión: los clientes con datos en los recursos de la alarma.',
     closedBecause: (p) => `Cerrado por ${p.by}: ${p.reason}`,
+    questions: 'Preguntas de los clientes',
+    questionsLine: (p) =>
+      `${p.received} recibidas, ${p.answered} respondidas (${p.emailed} respuestas enviadas por correo a quienes preguntaron); preguntas frecuentes: ${p.faqPublished} publicadas, ${p.faqPending} pendientes de aprobación, ${p.faqRejected} rechazadas`,
     drill: 'Simulacro: tiempo de cada paso frente a los objetivos del protocolo (minutos desde la alarma)',
     drillStep: {
       opened: 'incidente abierto', paged: 'equipo avisado', drafted: 'primer aviso redactado', approvalRequested: 'aprobación solicitada',

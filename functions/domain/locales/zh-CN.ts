@@ -170,6 +170,9 @@ export const zhCN: LocaleCatalogue = {
     scopeLine: (p) => `决定 ${p.version}（${p.by}，${p.at}）：${p.summary}。理由：${p.reason}`,
     scopeFromAlarm: '无人工决定：受影响的是在告警所涉资源上存有数据的客户。',
     closedBecause: (p) => `由 ${p.by} 结案：${p.reason}`,
+    questions: '客户提问',
+    questionsLine: (p) =>
+      `收到 ${p.received} 个，已回答 ${p.answered} 个（${p.emailed} 个答复已通过电子邮件发给提问者）；常见问题：已发布 ${p.faqPublished} 条，待批准 ${p.faqPending} 条，被拒绝 ${p.faqRejected} 条`,
     drill: '演练：各步骤用时与预案目标对比（自告警起的分钟数）',
     drillStep: {
       opened: '事件已建立', paged: '已通知响应团队', drafted: '首份通知已起草', approvalRequested: '已请求审批',

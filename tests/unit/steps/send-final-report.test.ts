@@ -117,6 +117,24 @@ describe('sendFinalReport', () => {
     expect(lines.slice(1, 3)).toEqual([figures, uncertain]);
   });
 
+  it("customers' questions are counted, never quoted: received, answered, emailed, and the FAQ's state", async () => {
+    // Prepare
+    const w = world();
+    await twoNotices(w);
+    const questions = [
+      { status: 'ANSWERED', faq: 'PUBLISHED', emailedAt: at, text: 'Was my <card> exposed?' },
+      { status: 'ANSWERED', faq: 'PENDING' },
+      { status: 'ANSWERED', emailedAt: at },
+      { status: 'OPEN' },
+    ] as const;
+    // Act
+    await sendFinalReport(incidentId, { ...w.deps, questions: { listQuestions: async () => [...questions] } });
+    // Assess
+    const data = w.email.templated[0]!.data;
+    expect(data.questionLines).toEqual(['4 received, 3 answered (2 answers emailed to the askers); FAQ: 1 published, 1 awaiting approval, 0 refused']);
+    expect(JSON.stringify(data)).not.toContain('Was my');
+  });
+
   it('a notice reconciled when it was sent is reported from what was kept, without reading every recipient again', async () => {
     // Prepare
     const w = world();
