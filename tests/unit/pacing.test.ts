@@ -8,15 +8,14 @@ function virtualTime() {
 }
 
 describe('pacer', () => {
-  it('10,000 recipients in calls of 50 at 100/s take 99 to 100 seconds of waiting (one second of burst)', async () => {
+  it('10,000 recipients in calls of 50 at 100/s take 100 seconds of waiting: the bucket starts empty', async () => {
     const clock = virtualTime();
     const p = pacer(100, clock.now, clock.sleep);
     for (let i = 0; i < 200; i += 1) await p.take(50);
-    expect(clock.elapsed()).toBeGreaterThanOrEqual(99_000);
-    expect(clock.elapsed()).toBeLessThanOrEqual(100_000);
+    expect(clock.elapsed()).toBe(100_000);
   });
 
-  it('never lets more than one second of rate through in any one-second window', async () => {
+  it('never lets more than the rate through in any one-second window', async () => {
     const clock = virtualTime();
     const p = pacer(14, clock.now, clock.sleep);
     const sends: number[] = [];
@@ -24,7 +23,7 @@ describe('pacer', () => {
       await p.take(7);
       sends.push(clock.now());
     }
-    for (const start of sends) expect(sends.filter((t) => t >= start && t < start + 1000).length * 7).toBeLessThanOrEqual(14 + 7);
+    for (const start of sends) expect(sends.filter((t) => t >= start && t < start + 1000).length * 7).toBeLessThanOrEqual(14);
   });
 
   it('no rate: no waiting', async () => {
@@ -36,13 +35,13 @@ describe('pacer', () => {
 });
 
 describe('pacer.giveBack', () => {
-  it('a resumed slice whose calls are already settled does not wait for them', async () => {
+  it('a resumed slice whose calls are already settled waits for the first of them only', async () => {
     const clock = virtualTime();
     const p = pacer(100, clock.now, clock.sleep);
     for (let i = 0; i < 100; i += 1) {
       await p.take(50);
       p.giveBack(50); // settled: nothing went out
     }
-    expect(clock.elapsed()).toBe(0);
+    expect(clock.elapsed()).toBe(500);
   });
 });
