@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isFinal, type Acquired, type BatchTotals, type Channel, type FrozenBatch, type NoticeRef, type NoticeTotals, type Outcome, type PlannedCall } from '../domain/delivery.js';
+import { isFinal, type Acquired, type BatchTotals, type CallState, type Channel, type FrozenBatch, type NoticeRef, type NoticeTotals, type Outcome, type PlannedCall } from '../domain/delivery.js';
 import type { DeliveryLedgerPort, SuppressionStorePort } from '../domain/ports.js';
 import { HASH_BYTES, SuppressionSnapshot, type SuppressionListName } from '../domain/suppression.js';
 import type { Clock } from '../shared/clock.js';
@@ -19,8 +19,14 @@ interface ClaimItem extends Partial<BatchTotals> {
   attempts?: number;
 }
 
-/** BatchGetItem pages in flight while a notice is reconciled: a million recipients are some 13,000 pages. */
-const READ_CONCURRENCY = 4;
+const claimState = (item: ClaimItem | undefined): CallState['claim'] =>
+  item && {
+    status: item.status,
+    attempts: Number(item.attempts ?? 0),
+    claimedAt: item.claimedAt,
+    // The batch's totals over every attempt, written when a holder finished it.
+    ...(item.status === 'DONE' ? { totals: { sent: Number(item.sent ?? 0), failed: Number(item.failed ?? 0), retryable: Number(item.retryable ?? 0), uncertain: Number(item.uncertain ?? 0) } } : {}),
+  };
 
 /** A conditional update of one claim, written alone or with its call's outcomes. */
 interface ClaimUpdate {
@@ -66,14 +72,16 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
    * recipient is settled or a live holder has it. Nothing but the provider call itself may come
    * between a successful claim and the call, so a claim never stays held without a send.
    */
-  async acquire(ref: NoticeRef, channel: Channel, batchKey: string, recipients: string[], owner: string): Promise<Acquired> {
+  async acquire(ref: NoticeRef, channel: Channel, batchKey: string, recipients: string[], owner: string, seen?: CallState): Promise<Acquired> {
     const token = `${owner}:${randomId(9)}`;
+    // A claim held when the chunk was read may have finished since: only a fresh read may call it busy or abandoned.
+    let state = seen?.claim?.status === 'CLAIMED' ? undefined : seen;
     for (let round = 0; round < MAX_CLAIM_ROUNDS; round += 1) {
-      const current = await this.readClaim(ref, channel, batchKey);
+      state ??= await this.readCall(ref, channel, batchKey, recipients);
+      const { claim: current, known } = state;
       const now = this.clock.now();
       const abandoned = current?.status === 'CLAIMED';
       if (abandoned && Date.parse(current.claimedAt ?? '') > now.getTime() - this.leaseSeconds * 1000) return { kind: 'busy' };
-      const known = await this.readOutcomes(ref, channel, recipients);
       // A holder that died after recording outcomes still gets its claim finished (and counted) below.
       if (current?.status === 'DONE' && recipients.every((id) => isFinal(known.get(id)?.status))) return { kind: 'settled' };
       try {
@@ -91,7 +99,7 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
               ':recipients': recipients,
               ':recovered': abandoned,
               ':one': 1,
-              ...(current ? { ':seen': current.attempts ?? 0 } : {}),
+              ...(current ? { ':seen': current.attempts } : {}),
             },
             ReturnValues: 'UPDATED_NEW',
           }),
@@ -110,8 +118,37 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
       // outcomes read above still hold: our write's condition proved nobody claimed in between.
       const after = await this.readClaim(ref, channel, batchKey);
       if (after?.token === token) return { kind: abandoned ? 'abandoned' : 'claimed', token, attempt: Number(after.attempts ?? 1), known };
+      // Someone claimed since the read (or the chunk's read is stale): read again.
+      state = undefined;
     }
     return { kind: 'busy' };
+  }
+
+  /**
+   * The claims of a chunk's calls, then their recipients' outcomes (100 keys a request, a few in
+   * flight), in that order: outcomes read after a claim are at least as new as it, which is what
+   * `acquire`'s condition on the claim's `attempts` relies on.
+   */
+  async readCalls(ref: NoticeRef, calls: readonly FrozenBatch[]): Promise<Map<string, CallState>> {
+    const claims = await batchGet<ClaimItem & { sk: string }>(this.doc, this.table, calls.map((c) => claimKey(ref, c.channel, c.batchKey)), true);
+    const claimBySk = new Map(claims.map((c) => [c.sk, c]));
+    const outcomes = await batchGet<Outcome>(this.doc, this.table, calls.flatMap((c) => c.customerIds.map((id) => outcomeKey(id, ref, c.channel))), true);
+    const byRecipient = new Map(outcomes.map((o) => [`${o.channel}#${o.customerId}`, o]));
+    return new Map(
+      calls.map((c) => {
+        const sk = claimKey(ref, c.channel, c.batchKey).sk;
+        const known = new Map(c.customerIds.flatMap((id) => {
+          const o = byRecipient.get(`${c.channel}#${id}`);
+          return o ? [[id, o] as const] : [];
+        }));
+        return [sk, { claim: claimState(claimBySk.get(sk)), known }];
+      }),
+    );
+  }
+
+  private async readCall(ref: NoticeRef, channel: Channel, batchKey: string, recipients: string[]): Promise<CallState> {
+    const claim = claimState(await this.readClaim(ref, channel, batchKey));
+    return { claim, known: await this.readOutcomes(ref, channel, recipients) };
   }
 
   /**
@@ -303,30 +340,18 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
 
   private async plannedCalls(ref: NoticeRef, plan: { sk: string; batches: FrozenBatch[] }): Promise<PlannedCall[]> {
     const chunkIndex = Number(plan.sk.slice(plan.sk.indexOf('#') + 1));
-    const claims = await batchGet<ClaimItem & { sk: string }>(this.doc, this.table, plan.batches.map((b) => claimKey(ref, b.channel, b.batchKey)), true);
-    const claimBySk = new Map(claims.map((c) => [c.sk, c]));
-    const outcomeKeys = plan.batches.flatMap((b) => b.customerIds.map((id) => outcomeKey(id, ref, b.channel)));
-    const pages: Record<string, unknown>[][] = [];
-    for (let i = 0; i < outcomeKeys.length; i += 100) pages.push(outcomeKeys.slice(i, i + 100));
-    const outcomes = new Map<string, Outcome>();
-    let next = 0;
-    const worker = async () => {
-      while (next < pages.length) {
-        for (const o of await batchGet<Outcome>(this.doc, this.table, pages[next++]!, true)) outcomes.set(`${o.channel}#${o.customerId}`, o);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, pages.length) }, worker));
+    const states = await this.readCalls(ref, plan.batches);
     return plan.batches.map((b) => {
-      const claim = claimBySk.get(claimKey(ref, b.channel, b.batchKey).sk);
+      const { claim, known } = states.get(claimKey(ref, b.channel, b.batchKey).sk)!;
       // Settled: finished with nothing to retry, so no later attempt can change its outcomes.
-      const settled = claim?.status === 'DONE' && !claim.retryable;
+      const settled = claim?.totals && claim.totals.retryable === 0 ? claim.totals : undefined;
       return {
         chunkIndex,
         channel: b.channel,
         batchKey: b.batchKey,
-        ...(settled ? { settled: { sent: Number(claim.sent ?? 0), failed: Number(claim.failed ?? 0), retryable: 0, uncertain: Number(claim.uncertain ?? 0) } } : {}),
+        ...(settled ? { settled } : {}),
         recipients: b.customerIds.map((customerId) => {
-          const outcome = outcomes.get(`${b.channel}#${customerId}`);
+          const outcome = known.get(customerId);
           return outcome ? { customerId, outcome } : { customerId };
         }),
       };

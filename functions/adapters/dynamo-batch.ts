@@ -27,24 +27,33 @@ export async function batchPut(doc: DynamoDBDocumentClient, table: string, items
   await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, pages.length) }, worker));
 }
 
-/** BatchGetItem in pages of 100 with UnprocessedKeys re-driven; `consistent` for read-after-claim checks. */
+/** Pages read at once: a chunk's outcomes are a handful of pages, a million recipients' some 13,000. */
+const READ_CONCURRENCY = 4;
+
+/** BatchGetItem in pages of 100, a few pages in flight, with UnprocessedKeys re-driven; `consistent` for read-after-claim checks. */
 export async function batchGet<T>(
   doc: DynamoDBDocumentClient,
   table: string,
   keys: Record<string, unknown>[],
   consistent = false,
 ): Promise<T[]> {
+  const pages: Record<string, unknown>[][] = [];
+  for (let i = 0; i < keys.length; i += 100) pages.push(keys.slice(i, i + 100));
   const found: T[] = [];
-  for (let i = 0; i < keys.length; i += 100) {
-    let pending = keys.slice(i, i + 100);
-    for (let round = 0; pending.length > 0; round += 1) {
-      if (round === MAX_ROUNDS) throw new DependencyError(`BatchGetItem left ${pending.length} unprocessed keys in ${table}`);
-      if (round > 0) await sleep(25 * 2 ** round);
-      const out = await doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: consistent } } }));
-      found.push(...((out.Responses?.[table] ?? []) as T[]));
-      pending = (out.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
+  let next = 0;
+  const worker = async () => {
+    while (next < pages.length) {
+      let pending = pages[next++]!;
+      for (let round = 0; pending.length > 0; round += 1) {
+        if (round === MAX_ROUNDS) throw new DependencyError(`BatchGetItem left ${pending.length} unprocessed keys in ${table}`);
+        if (round > 0) await sleep(25 * 2 ** round);
+        const out = await doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: consistent } } }));
+        found.push(...((out.Responses?.[table] ?? []) as T[]));
+        pending = (out.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, pages.length) }, worker));
   return found;
 }
 

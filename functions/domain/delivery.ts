@@ -30,6 +30,17 @@ export type Acquired =
   /** A live holder is still inside its lease. */
   | { kind: 'busy' };
 
+/**
+ * A call's claim and its recipients' outcomes as read for a whole chunk at once (claims first, then
+ * outcomes): `acquire` starts from it instead of two reads of its own per call, and its conditional
+ * claim still proves nobody claimed since.
+ */
+export interface CallState {
+  /** The claim as read, absent when the call was never claimed. */
+  claim?: { status?: 'CLAIMED' | 'DONE' | 'RELEASED'; attempts: number; claimedAt?: string; totals?: BatchTotals };
+  known: Map<string, Outcome>;
+}
+
 export interface BatchTotals {
   sent: number;
   failed: number;

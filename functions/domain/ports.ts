@@ -5,7 +5,7 @@ import type { FactsByLocale, FactsVersion } from './facts.js';
 import type { SettledReconciliation } from './delivery.js';
 import type { SuppressionSnapshot } from './suppression.js';
 import type { ScopeDecision, ScopeRequest } from './scope.js';
-import type { Acquired, BatchTotals, Channel, FrozenBatch, NoticeRef, NoticeTotals, Outcome, PlannedCall } from './delivery.js';
+import type { Acquired, BatchTotals, CallState, Channel, FrozenBatch, NoticeRef, NoticeTotals, Outcome, PlannedCall } from './delivery.js';
 import type { AudienceMember, ImpactSummary, Incident, Notice, NoticeStatus, ProgressNote, SeverityLevel, TimelineEntry } from './incident.js';
 
 /**
@@ -136,7 +136,10 @@ export interface DeliveryLedgerPort {
    * uses the same batches, whatever changed in the directory, so a claim always names the same people.
    */
   freezePlan(ref: NoticeRef, chunkIndex: number, plan: FrozenBatch[]): Promise<FrozenBatch[]>;
-  acquire(ref: NoticeRef, channel: Channel, batchKey: string, recipients: string[], owner: string): Promise<Acquired>;
+  /** Every listed call's claim and recipients' outcomes, read consistently in a few batched requests, keyed `<channel>#<batchKey>`. */
+  readCalls(ref: NoticeRef, calls: readonly FrozenBatch[]): Promise<Map<string, CallState>>;
+  /** Claims the call; `seen` (from `readCalls`) saves the reads its first round would make. */
+  acquire(ref: NoticeRef, channel: Channel, batchKey: string, recipients: string[], owner: string, seen?: CallState): Promise<Acquired>;
   /** Finishes the holder's call and records its `outcomes` in the same write. */
   complete(ref: NoticeRef, channel: Channel, batchKey: string, token: string, totals: BatchTotals, uncertainIds: string[], outcomes?: Outcome[]): Promise<void>;
   /** Frees the holder's claim (nothing went out) and records `outcomes` known so far in the same write. */

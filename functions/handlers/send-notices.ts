@@ -13,7 +13,7 @@ import { parseConfig } from '../shared/config.js';
 import { pick } from '../shared/environment.js';
 import { publishMetrics, stepHandler } from '../shared/handler.js';
 import { logger } from '../shared/powertools.js';
-import { sendNotices } from '../steps/send-notices.js';
+import { CALLS_IN_FLIGHT, sendNotices } from '../steps/send-notices.js';
 
 const config = parseConfig(
   pick(
@@ -58,6 +58,7 @@ export const handler = stepHandler(schema, async (input, context) => {
     locales: config.LOCALES,
     maxChunksPerInvocation: config.MAX_CHUNKS_PER_INVOCATION,
     reserveMs: config.RESERVE_MS,
+    callsInFlight: CALLS_IN_FLIGHT,
     pacer: pacer(ratePerSecond, () => Date.now(), sleep),
     suppressions: ledger,
   });

@@ -25,7 +25,8 @@ import { emptyFacts } from '../../functions/domain/facts.js';
 
 /**
  * A property test of the exactly-once protocol: the real send step and the real ledger on DynamoDB
- * Local, driven through random interleavings of duplicate concurrent invocations, provider answers
+ * Local, driven through random interleavings of duplicate concurrent invocations (each with several
+ * calls in flight), provider answers
  * (accepted, refused, throttled entries, accepted then answer lost, 5xx after accepting), process
  * deaths at any ledger write or right after the provider accepted, and the clock jumping past leases.
  */
@@ -54,6 +55,8 @@ type LedgerMethod = 'acquire' | 'complete' | 'release';
 
 interface Plan {
   invocations: number;
+  /** Provider calls each invocation has in flight at once. */
+  callsInFlight: number;
   email: EmailAnswer[];
   sms: SmsAnswer[];
   /** The nth call (over all invocations) of a ledger method kills its invocation, before or after it lands. */
@@ -186,6 +189,7 @@ async function play(plan: Plan) {
       locales: ['en', 'zh-CN'],
       maxChunksPerInvocation: 10,
       reserveMs: 1,
+      callsInFlight: plan.callsInFlight,
       ...world.invocation(`inv-${++invocationNo}`),
     };
     // As the state machine does: from the cursor, again and again, until done or an error ends the invocation.
@@ -222,6 +226,7 @@ beforeAll(async () => {
 
 const planArb: fc.Arbitrary<Plan> = fc.record({
   invocations: fc.integer({ min: 1, max: 3 }),
+  callsInFlight: fc.integer({ min: 1, max: 4 }),
   email: fc.array(fc.constantFrom<EmailAnswer>('ok', 'ok', 'refuse', 'throttle-some', 'accept-lose-answer', 'accept-then-500', 'accept-then-die'), { maxLength: 8 }),
   sms: fc.array(fc.constantFrom<SmsAnswer>('ok', 'ok', 'refuse', 'invalid-number', 'accept-lose-answer', 'accept-then-500', 'accept-then-die'), { maxLength: 8 }),
   deaths: fc.array(

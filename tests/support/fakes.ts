@@ -1,7 +1,7 @@
 import { needsCallback, type ApprovalLink, type ApprovalRequest, type WordingBinding } from '../../functions/domain/approval.js';
 import type { CustomerProfile, CustomerResource } from '../../functions/domain/customer.js';
 import type { FactsByLocale, FactsVersion } from '../../functions/domain/facts.js';
-import { isFinal, type Acquired, type BatchTotals, type FrozenBatch, type NoticeRef, type NoticeTotals, type Outcome, type PlannedCall, type SettledReconciliation } from '../../functions/domain/delivery.js';
+import { isFinal, type Acquired, type BatchTotals, type CallState, type FrozenBatch, type NoticeRef, type NoticeTotals, type Outcome, type PlannedCall, type SettledReconciliation } from '../../functions/domain/delivery.js';
 import type { AudienceMember, ImpactSummary, Incident, Notice, NoticeStatus, ProgressNote, SeverityLevel, TimelineEntry } from '../../functions/domain/incident.js';
 import type {
   ApprovalStorePort,
@@ -277,6 +277,18 @@ export class FakeLedger implements Omit<DeliveryLedgerPort, 'outcomesForCustomer
     const key = `${ref.incidentId}/${ref.noticeId}/${chunkIndex}`;
     if (!this.plans.has(key)) this.plans.set(key, structuredClone(plan));
     return structuredClone(this.plans.get(key)!);
+  }
+  /** The ledger's state as it stands; `acquire` below reads its own anyway, as the real one does when the snapshot is stale. */
+  async readCalls(ref: NoticeRef, calls: readonly FrozenBatch[]): Promise<Map<string, CallState>> {
+    return new Map(
+      await Promise.all(
+        calls.map(async (c) => {
+          const claim = this.claims.get(this.claimKey(ref, c.channel, c.batchKey));
+          const state: CallState = { claim: claim && { status: claim.status, attempts: claim.attempts, ...(claim.totals ? { totals: claim.totals } : {}) }, known: await this.readOutcomes(ref, c.channel, c.customerIds) };
+          return [`${c.channel}#${c.batchKey}`, state] as const;
+        }),
+      ),
+    );
   }
   async acquire(ref: NoticeRef, channel: string, batchKey: string, recipients: string[]): Promise<Acquired> {
     const key = this.claimKey(ref, channel, batchKey);

@@ -7,6 +7,7 @@ import type { Locale } from '../../functions/domain/locales.js';
 import { draftNotice } from '../../functions/domain/notice.js';
 import { classifyProviderFailure, HANDED_TO_HTTP } from '../../functions/domain/provider-failure.js';
 import type { BulkEntry, EmailSender, Messaging } from '../../functions/domain/ports.js';
+import { pacer } from '../../functions/domain/pacing.js';
 import { sendNotices, type SendDeps } from '../../functions/steps/send-notices.js';
 import { FakeClock, FakeCustomers, FakeIncidents, FakeLedger, FakeNotices } from '../support/fakes.js';
 import { noticeRecord } from '../support/notices.js';
@@ -224,6 +225,7 @@ describe('sendNotices with in-memory ports', () => {
     const dying = {
       ...ledger,
       freezePlan: ledger.freezePlan.bind(ledger),
+      readCalls: ledger.readCalls.bind(ledger),
       acquire: ledger.acquire.bind(ledger),
       readOutcomes: ledger.readOutcomes.bind(ledger),
       recordOutcomes: ledger.recordOutcomes.bind(ledger),
@@ -258,6 +260,7 @@ describe('sendNotices with in-memory ports', () => {
     let writes = 0;
     const dying = {
       freezePlan: ledger.freezePlan.bind(ledger),
+      readCalls: ledger.readCalls.bind(ledger),
       acquire: ledger.acquire.bind(ledger),
       release: ledger.release.bind(ledger),
       noticeTotals: ledger.noticeTotals.bind(ledger),
@@ -310,5 +313,43 @@ describe('sendNotices with in-memory ports', () => {
     expect(classifyProviderFailure(Object.assign(new Error('did not establish a connection within 3000 ms'), { name: 'TimeoutError', ...handed }))).toBe('refused');
     // Raised before the request was handed to HTTP (credentials, signing, serialization): nothing left.
     expect(classifyProviderFailure(Object.assign(new Error('Could not load credentials'), { name: 'CredentialsProviderError' }))).toBe('refused');
+  });
+});
+
+describe('sendNotices pacing', () => {
+  it('paces email alone to its rate with several calls in flight: no second above the rate, SMS not counted against it', async () => {
+    // Prepare: 400 customers in 4 chunks, all by email, every fourth also by SMS; 100 emails a second, virtual time.
+    let t = 0;
+    const paced = pacer(100, () => t, async (ms) => void (t += ms));
+    const emailCalls: { at: number; recipients: number }[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const email: Pick<EmailSender, 'sendBulk'> = {
+      sendBulk: async (_t: string, _d: Record<string, unknown>, entries: BulkEntry[]) => {
+        emailCalls.push({ at: t, recipients: entries.length });
+        maxInFlight = Math.max(maxInFlight, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        inFlight -= 1;
+        return entries.map((e) => ({ status: 'SUCCESS', messageId: `m-${e.to}` }));
+      },
+    };
+    let sms = 0;
+    const messaging: Messaging = { sendSms: async () => `s-${++sms}`, publish: async () => 'x' };
+    const ids = Array.from({ length: 400 }, (_, i) => `k${String(i).padStart(3, '0')}`);
+    const customers = new FakeCustomers(
+      new Map(ids.map((id, i) => [id, { customerId: id, name: id, locale: 'en-GB', country: 'GB', channels: i % 4 === 0 ? ['email', 'sms'] : ['email'], email: `${id}@example.com`, phone: `+4477009${String(i).padStart(5, '0')}` } as CustomerProfile])),
+    );
+    const { deps, incidents } = world({ customers, channels: deliveryChannels({ email, messaging, templatePrefix: 'bn', smsConcurrency: 2 }), pacer: paced, callsInFlight: 4 });
+    incidents.audience.set(incidentId, [0, 1, 2, 3].map((c) => ids.slice(c * 100, (c + 1) * 100).map((customerId) => ({ customerId, dataCategories: ['email'] }))));
+    incidents.incidents.get(incidentId)!.audienceChunks = 4;
+    // Act
+    const result = await sendNotices({ ...ref, fromChunk: 0 }, deps);
+    // Assess: everyone reached; 400 emails at 100/s took four seconds of pacing, the 100 SMS none.
+    expect(result).toMatchObject({ done: true, sent: 500 });
+    expect(sms).toBe(100);
+    expect(t).toBe(4_000);
+    const busiest = Math.max(...emailCalls.map((first) => emailCalls.filter((c) => c.at >= first.at && c.at < first.at + 1000).reduce((sum, c) => sum + c.recipients, 0)));
+    expect(busiest).toBeLessThanOrEqual(100);
+    expect(maxInFlight).toBeGreaterThan(1);
   });
 });

@@ -30,6 +30,8 @@ export interface DeliveryChannel {
   readonly name: string;
   /** Recipients per claimed provider call: the ledger's unit of exactly-once. */
   readonly batchSize: number;
+  /** Its recipients count against the email provider's send rate (SES MaxSendRate), which senders pace by. */
+  readonly paced?: boolean;
   /** The customer's address on this channel, when they chose it and have one. */
   address(profile: CustomerProfile): string | undefined;
   prepare(notice: Notice, locale: Locale, recipients: ChannelRecipient[]): () => Promise<ChannelResult[]>;

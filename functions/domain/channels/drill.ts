@@ -25,6 +25,7 @@ export function drillChannel(inner: DeliveryChannel, smsSink: string | undefined
   return {
     name: inner.name,
     batchSize: inner.batchSize,
+    paced: inner.paced,
     address: (profile) => inner.address(profile),
     prepare(notice: Notice, locale, recipients: ChannelRecipient[]) {
       if (!notice.drill) return inner.prepare(notice, locale, recipients);

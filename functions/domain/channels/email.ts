@@ -13,6 +13,7 @@ export function emailChannel(ports: { email: Pick<EmailSender, 'sendBulk'>; temp
   return {
     name: 'email',
     batchSize: SES_MAX_BULK_ENTRIES,
+    paced: true,
     address: (profile) => (profile.channels.includes('email') ? profile.email : undefined),
     prepare(notice, locale, recipients) {
       const content = notice.content[locale];
