@@ -2,7 +2,11 @@ import type { EmailSender, IncidentStorePort, OptedOutNumberSource, SuppressedAd
 import { HASH_BYTES, SuppressionListBuilder, SuppressionSnapshot } from '../domain/suppression.js';
 import type { Clock } from '../shared/clock.js';
 
-/** Recipients per second one sender sustains: calls of 50 one after another, a few each second. */
+/**
+ * Recipients per second one sender is given at most: calls of 50, CALLS_IN_FLIGHT at once
+ * (steps/send-notices.ts), so each call's claim, send and outcome write may take a second and keep
+ * it. More senders for more rate, each its own Lambda instance, rather than one sender pushed harder.
+ */
 export const PER_SENDER_RATE = 200;
 
 export interface Slice {
@@ -27,7 +31,7 @@ export interface PlanSendingDeps {
   email: Pick<EmailSender, 'sendQuota'>;
   alertTeam: (event: string, subject: string, message: string) => Promise<void>;
   clock: Clock;
-  /** Chunks per slice: what one sender works through, over as many invocations as it takes. */
+  /** Chunks per slice at most: what one sender works through, over as many invocations as it takes. */
   chunksPerSlice: number;
   /** Senders at most, whatever the rate (Lambda concurrency and the SMS rate set the ceiling). */
   maxConcurrency: number;
@@ -53,11 +57,15 @@ export interface PlanSendingDeps {
 export async function planSending(input: { incidentId: string; noticeId: string }, deps: PlanSendingDeps): Promise<SendingPlan> {
   const incident = await deps.incidents.getIncident(input.incidentId);
   const chunks = incident.audienceChunks ?? 0;
-  const slices: Slice[] = [];
-  for (let from = 0; from < chunks; from += deps.chunksPerSlice) slices.push({ from, to: Math.min(chunks, from + deps.chunksPerSlice) });
   const quota = await deps.email.sendQuota();
   const rate = Math.max(quota.maxSendRate, 0.1);
-  const concurrency = Math.max(1, Math.min(deps.maxConcurrency, slices.length, Math.ceil(rate / deps.perSenderRate)));
+  const senders = Math.max(1, Math.min(deps.maxConcurrency, Math.ceil(rate / deps.perSenderRate)));
+  // A small audience is shared by the senders the rate calls for rather than left to one; a large one
+  // is cut into slices one invocation normally finishes.
+  const perSlice = Math.max(1, Math.min(deps.chunksPerSlice, Math.ceil(chunks / senders)));
+  const slices: Slice[] = [];
+  for (let from = 0; from < chunks; from += perSlice) slices.push({ from, to: Math.min(chunks, from + perSlice) });
+  const concurrency = Math.max(1, Math.min(senders, slices.length));
   const ratePerSecond = Math.floor((rate / concurrency) * 100) / 100;
   const emails = incident.impact?.byChannel.email ?? 0;
   const now = deps.clock.now();

@@ -47,6 +47,14 @@ describe('planSending', () => {
     expect(await planSending({ incidentId, noticeId }, big)).toMatchObject({ concurrency: 10, ratePerSecond: 10_000 });
   });
 
+  it('a small audience is shared by the senders the rate calls for: 20 chunks at 1,000/s are 5 slices of 4 for 5 senders', async () => {
+    const { plan, email } = world(20, 10_000);
+    email.quota = { maxSendRate: 1000, max24HourSend: 5_000_000, sentLast24Hours: 0, sendingEnabled: true };
+    const result = await planSending({ incidentId, noticeId }, plan);
+    expect(result.slices).toEqual([0, 4, 8, 12, 16].map((from) => ({ from, to: from + 4 })));
+    expect(result).toMatchObject({ concurrency: 5, ratePerSecond: 200 });
+  });
+
   it('a daily quota too small for the audience is on the timeline and paged, with the time the last email should go', async () => {
     const { plan, email, incidents, alerts } = world(40, 20_000);
     email.quota = { maxSendRate: 14, max24HourSend: 10_000, sentLast24Hours: 4_000, sendingEnabled: true };
