@@ -20,7 +20,8 @@ import { sesFloor } from './ses-floor.js';
  * send made (counted by the twin) and the execution's history; then, in the same run, the SES
  * emulator's own floor for N. BENCH_RUNS runs (default 5); medians of start, approval email and notices.
  * `--ses-rate R` (and `--ses-daily D`) give the twin's SES account that quota: the emails are then read
- * back (duplicates, the most in one second) and the run is held to N / R. `--cold-start` instead
+ * back (duplicates, the most in one second) and the run is held to N / R. Without it the account
+ * may send UNPACED_RATE a second, so the provider's quota is not what the run measures. `--cold-start` instead
  * bundles every function as the stack does and times each one's init (BENCH_COLD_RUNS, default 7).
  */
 const { values } = parseArgs({
@@ -35,6 +36,8 @@ const { values } = parseArgs({
 const N = z.coerce.number().int().min(1).max(1_000_000).parse(values.recipients);
 const SES_RATE = values['ses-rate'] === undefined ? undefined : z.coerce.number().positive().parse(values['ses-rate']);
 const SES_DAILY = values['ses-daily'] === undefined ? undefined : z.coerce.number().int().positive().parse(values['ses-daily']);
+/** The SES account's rate when no --ses-rate is given: a large production account's, above what the twin reaches. */
+const UNPACED_RATE = 20_000;
 // Reading every stored email back (duplicates, the send rate per second) costs its own time: done under a quota or up to 20,000.
 const AUDIT = SES_RATE !== undefined || N <= 20_000;
 const RUNS = z.coerce.number().int().min(1).parse(process.env.BENCH_RUNS ?? 5);
@@ -129,7 +132,7 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
 async function once(file: string): Promise<Run> {
   const t0 = performance.now();
   const quota = {
-    ...(SES_RATE !== undefined ? { BREACH_NOTICE_SES_RATE: String(SES_RATE) } : {}),
+    BREACH_NOTICE_SES_RATE: String(SES_RATE ?? UNPACED_RATE),
     ...(SES_DAILY !== undefined ? { BREACH_NOTICE_SES_DAILY: String(SES_DAILY) } : {}),
   };
   // BENCH_CPU_PROFILE_DIR: the twin writes a V8 CPU profile there when it stops (the window to read is printed below).
@@ -163,16 +166,29 @@ async function once(file: string): Promise<Run> {
     await decideByEmail(edge, approval.Body.text_part ?? '', 'approve');
     const progress = async () =>
       `${await count(`/_aws/ses?recipient=${BENCH_DOMAIN}&count=true`)} of ${N} emails, ${(await get<{ phoneNumbers: number }>('/_aws/sns/sms-messages?count=true')).phoneNumbers} of ${DIRECTORY.sms} SMS numbers`;
+    const sfn = new SFNClient({ endpoint: edge, region: 'us-east-1', credentials });
+    const historyOf = async () => {
+      const [execution] = (await sfn.send(new ListExecutionsCommand({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:breach-notice-incident-response' }))).executions ?? [];
+      return { execution: execution!, events: (await sfn.send(new GetExecutionHistoryCommand({ executionArn: execution!.executionArn }))).events ?? [] };
+    };
     const [lastEmail, lastSms] = await Promise.all([
       poll(async () => (await count(`/_aws/ses?recipient=${BENCH_DOMAIN}&count=true`)) >= N && performance.now() - t2, STEP_TIMEOUT_MS, 100, progress),
       poll(async () => (await get<{ phoneNumbers: number }>('/_aws/sns/sms-messages?count=true')).phoneNumbers >= DIRECTORY.sms && performance.now() - t2, STEP_TIMEOUT_MS, 100, progress),
-    ]);
+    ]).catch(async (error: unknown) => {
+      // Where the send stands: each failed or timed-out step's error name (names only, never a cause's text).
+      const failed = (await historyOf()).events.filter((e) => /Failed|TimedOut/.test(e.type ?? ''));
+      const names = new Map<string, number>();
+      for (const e of failed) {
+        const name = `${e.type}: ${e.taskFailedEventDetails?.error ?? e.lambdaFunctionFailedEventDetails?.error ?? e.executionFailedEventDetails?.error ?? '?'}`;
+        names.set(name, (names.get(name) ?? 0) + 1);
+      }
+      console.error(`the execution's failures so far: ${[...names].map(([name, k]) => `${name} x${k}`).join(', ') || 'none'}`);
+      throw error;
+    });
     const after = await requests();
     if (profile.length > 0) console.log(`profile window: approval to last notice = ${((t2 - t0) / 1000).toFixed(1)} s to ${((t2 - t0 + Math.max(lastEmail, lastSms)) / 1000).toFixed(1)} s after the twin's launch`);
 
-    const sfn = new SFNClient({ endpoint: edge, region: 'us-east-1', credentials });
-    const [execution] = (await sfn.send(new ListExecutionsCommand({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:breach-notice-incident-response' }))).executions ?? [];
-    const history = (await sfn.send(new GetExecutionHistoryCommand({ executionArn: execution!.executionArn }))).events ?? [];
+    const { execution, events: history } = await historyOf();
     const { input } = await sfn.send(new DescribeExecutionCommand({ executionArn: execution!.executionArn }));
     const incidentId = /"incidentId":"([^"]+)"/.exec(input ?? '')?.[1];
     const timeline = incidentId ? await timelineOf(edge, incidentId) : { failures: -1, actions: 'incident id not found in the execution input' };
@@ -302,7 +318,7 @@ const rows: [string, (r: Run) => string][] = [
 const cpu = cpus();
 console.log(`\nmachine: ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
 const mix = Object.entries(DIRECTORY.byLocale).map(([locale, count]) => `${n(count)} ${locale}`).join(', ');
-console.log(`${n(N)} recipients (${mix}; ${n(DIRECTORY.sms)} also by SMS), ${RUNS} run${RUNS > 1 ? 's' : ''}\n`);
+console.log(`${n(N)} recipients (${mix}; ${n(DIRECTORY.sms)} also by SMS), ${RUNS} run${RUNS > 1 ? 's' : ''}; the twin's SES account sends ${n(SES_RATE ?? UNPACED_RATE)}/s${SES_RATE === undefined ? ' (not a limit here)' : ''}\n`);
 console.log(`| measure | ${runs.map((_, i) => `run ${i + 1}`).join(' | ')} |`);
 console.log(`|---|${runs.map(() => '---').join('|')}|`);
 for (const [label, cell] of rows) console.log(`| ${label} | ${runs.map(cell).join(' | ')} |`);
