@@ -26,6 +26,20 @@ describe('pacer', () => {
     for (const start of sends) expect(sends.filter((t) => t >= start && t < start + 1000).length * 7).toBeLessThanOrEqual(14);
   });
 
+  it('a sender that fell behind does not catch up in a burst: calls stay half a second apart at 100/s', async () => {
+    const clock = virtualTime();
+    const p = pacer(100, clock.now, clock.sleep);
+    await p.take(50);
+    // A slow call: three seconds pass before the next take.
+    await clock.sleep(3_000);
+    const sends: number[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      await p.take(50);
+      sends.push(clock.now());
+    }
+    expect(sends.slice(1).map((t, i) => t - sends[i]!)).toEqual([500, 500, 500]);
+  });
+
   it('no rate: no waiting', async () => {
     const clock = virtualTime();
     const p = pacer(undefined, clock.now, clock.sleep);
