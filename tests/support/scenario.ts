@@ -108,8 +108,9 @@ export async function waitForStatus(s: Scenario, incidentId: string, statuses: E
 export async function waitForState(s: Scenario, incidentId: string, state: string): Promise<void> {
   await until(async () => {
     const e = s.system.workflow.executions.get(executionArnOf(s, incidentId));
-    if (e && e.status !== 'RUNNING') throw new Error(`Execution ended ${e.status} (${e.error}: ${e.cause}) while waiting for ${state}`);
     const entered = e?.events.filter((ev) => ev.type === 'StateEntered');
+    // The path it took says why: the last states it entered.
+    if (e && e.status !== 'RUNNING') throw new Error(`Execution ended ${e.status} (${e.error}: ${e.cause}) while waiting for ${state}; last states: ${entered?.slice(-12).map((ev) => ev.stateName).join(' > ')}`);
     return entered?.at(-1)?.stateName === state;
   }, `state ${state}`);
 }
