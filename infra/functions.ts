@@ -52,7 +52,7 @@ export const FUNCTIONS = {
   'assess-impact': {
     timeoutSeconds: 600,
     memoryMB: 1024,
-    environment: ['INCIDENTS_TABLE', 'CUSTOMERS_TABLE', 'AUDIENCE_CHUNK_SIZE'],
+    environment: ['INCIDENTS_TABLE', 'CUSTOMERS_TABLE', 'AUDIENCE_CHUNK_SIZE', 'LOCALES'],
     grants: { tables: { incidents: 'readWrite', customers: 'read' } },
   },
   'page-response-team': {

@@ -26,6 +26,23 @@ export function summariseImpact(customers: Iterable<AffectedCustomer>): ImpactSu
 }
 
 /** Splits ids into fixed-size chunks; the chunk index is the send cursor, so order must be stable. */
+/**
+ * Chunks of at most `size` that never mix two keys: items grouped by key (keys in sorted order, items
+ * in their given order within a key), a new chunk at every key. With the locale as key and a size that
+ * is a multiple of 50, each locale's emails fill SendBulkEmail calls of 50 but its last:
+ * ceil(n / 50) calls per locale.
+ */
+export function chunkBy<T>(items: T[], key: (item: T) => string, size: number): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return [...groups.keys()].sort().flatMap((k) => chunk(groups.get(k)!, size));
+}
+
 export function chunk<T>(items: T[], size: number): T[][] {
   if (size < 1) throw new RangeError(`chunk size must be >= 1, got ${size}`);
   const out: T[][] = [];

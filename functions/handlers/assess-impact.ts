@@ -10,11 +10,12 @@ import { publishMetrics, stepHandler } from '../shared/handler.js';
 import { logger } from '../shared/powertools.js';
 import { assessImpact } from '../steps/assess-impact.js';
 
-const config = parseConfig(pick('INCIDENTS_TABLE', 'CUSTOMERS_TABLE', 'AUDIENCE_CHUNK_SIZE'));
+const config = parseConfig(pick('INCIDENTS_TABLE', 'CUSTOMERS_TABLE', 'AUDIENCE_CHUNK_SIZE', 'LOCALES'));
 const deps = {
   ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock),
   customers: new CustomersRepository(dynamo, config.CUSTOMERS_TABLE),
   audienceChunkSize: config.AUDIENCE_CHUNK_SIZE,
+  locales: config.LOCALES,
 };
 
 export const handler = stepHandler(z.object({ incidentId: incidentIdSchema }), async ({ incidentId }) => {

@@ -1,7 +1,8 @@
 import type { CustomerDirectoryPort, IncidentStorePort, TeamStorePort } from '../domain/ports.js';
 import { resolveScope } from '../domain/scope.js';
 import type { AudienceMember } from '../domain/incident.js';
-import { chunk, summariseImpact, type AffectedCustomer } from '../domain/impact.js';
+import { chunkBy, summariseImpact, type AffectedCustomer } from '../domain/impact.js';
+import { resolveLocale, type Locale } from '../domain/locales.js';
 import { severityFor, type SeverityLevel } from '../domain/incident.js';
 import { isSensitiveCategory } from '../domain/notice.js';
 import { resolveTimeZone } from '../domain/time-zones.js';
@@ -13,6 +14,8 @@ export interface AssessDeps {
   team: Pick<TeamStorePort, 'listScopeDecisions'>;
   /** Audience ids per chunk: the unit of work of one send iteration. */
   audienceChunkSize: number;
+  /** The deployment's locales: a chunk holds customers written to in one of them (as the send step resolves it). */
+  locales: readonly Locale[];
 }
 
 export interface AssessResult {
@@ -60,13 +63,13 @@ export async function assessImpact(incidentId: string, deps: AssessDeps): Promis
   const ids = [...categoriesById.keys()].sort();
   const profiles = await deps.customers.getProfiles(ids);
   const affected: AffectedCustomer[] = [];
-  const members: AudienceMember[] = [];
+  const members: (AudienceMember & { locale: Locale })[] = [];
   // Per zone the customers read their times in, so approvers can preview one of each.
   const byTimeZone: Record<string, number> = {};
   for (const customerId of ids) {
     const profile = profiles.get(customerId);
     const dataCategories = [...categoriesById.get(customerId)!].sort();
-    members.push({ customerId, dataCategories });
+    members.push({ customerId, dataCategories, locale: resolveLocale(profile?.locale, deps.locales) });
     affected.push({
       customerId,
       dataCategories,
@@ -82,7 +85,8 @@ export async function assessImpact(incidentId: string, deps: AssessDeps): Promis
   const scope = impact.affectedCustomers > 0 ? 'KNOWN' : outcome.none ? 'NONE' : 'UNKNOWN';
   const sensitive = Object.keys(impact.byDataCategory).some(isSensitiveCategory);
   const severity = severityFor(incident.alarmSeverity, impact.affectedCustomers, sensitive);
-  const chunks = chunk(members, deps.audienceChunkSize);
+  // One locale per chunk, so the send step's calls of 50 per locale are full across chunks.
+  const chunks = chunkBy(members, (m) => m.locale, deps.audienceChunkSize).map((c) => c.map(({ customerId, dataCategories }) => ({ customerId, dataCategories })));
   await deps.incidents.saveAssessment(incidentId, { scope, severity, impact, chunks, scopeVersion });
   await deps.incidents.appendTimeline(incidentId, {
     action: 'impact-assessed',

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CustomerProfile } from '../../../functions/domain/customer.js';
 import type { Incident } from '../../../functions/domain/incident.js';
+import { planBatches } from '../../../functions/domain/delivery.js';
+import { resolveLocale } from '../../../functions/domain/locales.js';
 import { assessImpact, type AssessDeps } from '../../../functions/steps/assess-impact.js';
 import { FakeCustomers, FakeIncidents, FakeTeam } from '../../support/fakes.js';
 
@@ -24,7 +26,7 @@ function world(opts: { resources?: string[]; alarmSeverity?: number; chunkSize?:
   // c1 again on a second resource, with another category: counted once, categories merged.
   customers.resources.set('i-0123', [{ customerId: 'c1', dataCategories: ['phone'] }, { customerId: 'c3', dataCategories: ['email'] }]);
   const team = new FakeTeam();
-  const deps: AssessDeps = { incidents, customers, team, audienceChunkSize: opts.chunkSize ?? 2 };
+  const deps: AssessDeps = { incidents, customers, team, audienceChunkSize: opts.chunkSize ?? 2, locales: ['en', 'zh-CN'] };
   return { deps, incidents, customers, team };
 }
 
@@ -36,9 +38,10 @@ describe('assessImpact', () => {
     const result = await assessImpact(incidentId, deps);
     // Assess
     expect(result).toEqual({ scope: 'KNOWN', affectedCustomers: 3, severity: 'MEDIUM', audienceChunks: 2, scopeVersion: 0 });
+    // One locale per chunk: the two English readers, then the Chinese one.
     expect(incidents.audience.get(incidentId)).toEqual([
-      [{ customerId: 'c1', dataCategories: ['email', 'name', 'phone'] }, { customerId: 'c2', dataCategories: ['email'] }],
-      [{ customerId: 'c3', dataCategories: ['email'] }],
+      [{ customerId: 'c1', dataCategories: ['email', 'name', 'phone'] }, { customerId: 'c3', dataCategories: ['email'] }],
+      [{ customerId: 'c2', dataCategories: ['email'] }],
     ]);
     const stored = incidents.incidents.get(incidentId)!;
     expect(stored).toMatchObject({ scope: 'KNOWN', severity: 'MEDIUM', audienceChunks: 2 });
@@ -53,6 +56,26 @@ describe('assessImpact', () => {
     expect(incidents.timeline.map((e) => [e.action, e.detail])).toEqual([
       ['impact-assessed', { scope: 'KNOWN', severity: 'MEDIUM', affectedCustomers: 3, missingProfiles: 0, audienceChunks: 2, scopeVersion: 0 }],
     ]);
+  });
+
+  it('never mixes two written locales in a chunk, so the email calls per locale are ceil(n / 50) over all chunks', async () => {
+    // Prepare: 1,234 customers whose directory locales resolve to en (en-GB, en-US, fr: not deployed) or zh-CN (zh-CN, zh-TW).
+    const { deps, incidents, customers } = world({ resources: ['bucket-mixed'], chunkSize: 500 });
+    const raw = ['en-GB', 'zh-CN', 'en-US', 'fr', 'zh-TW', 'en-GB', 'zh-CN'];
+    const ids = Array.from({ length: 1234 }, (_, i) => `m${String(i).padStart(4, '0')}`);
+    ids.forEach((id, i) => customers.profiles.set(id, { customerId: id, name: id, locale: raw[i % raw.length]!, country: 'GB', channels: ['email'], email: `${id}@example.com` }));
+    customers.resources.set('bucket-mixed', ids.map((customerId) => ({ customerId, dataCategories: ['email'] })));
+    // Act
+    await assessImpact(incidentId, deps);
+    // Assess: each chunk in one written locale; each locale's calls of 50, planned per chunk as the send step does, are ceil(n / 50).
+    const written = (id: string) => resolveLocale(customers.profiles.get(id)!.locale, deps.locales);
+    const chunks = incidents.audience.get(incidentId)!;
+    expect(chunks.every((c) => new Set(c.map((m) => written(m.customerId))).size === 1)).toBe(true);
+    const calls = chunks.flatMap((c, i) => planBatches(c.map((m) => ({ customerId: m.customerId, locale: written(m.customerId) })), 50, `c${i}`));
+    const perLocale = (l: string) => ids.filter((id) => written(id) === l).length;
+    expect(calls.filter((b) => b.locale === 'en')).toHaveLength(Math.ceil(perLocale('en') / 50));
+    expect(calls.filter((b) => b.locale === 'zh-CN')).toHaveLength(Math.ceil(perLocale('zh-CN') / 50));
+    expect(chunks.every((c) => c.length <= 500)).toBe(true);
   });
 
   it('time zones: the directory’s own when valid, else the country’s main zone, else UTC', async () => {
