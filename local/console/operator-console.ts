@@ -260,7 +260,8 @@ export function operatorConsole(deps: ConsoleDeps) {
     for (const n of notices.sort((a, b) => a.sequence - b.sequence)) {
       // A sent notice's figures were reconciled once and kept (steps/confirm-sending.ts); others are read live.
       const { channels, plannedChunks, problems } = n.reconciliation ?? (await reconcile(deps.ledger.recipientOutcomes(n)));
-      const rows = Object.entries(channels);
+      // Channels in a fixed order, whichever one the first chunk happened to record first.
+      const rows = Object.entries(channels).sort(([a], [b]) => a.localeCompare(b));
       // The notice's download and how much of its audience is planned, once per notice.
       const csv = `<td><a href="${escapeHtml(csvPath(n))}" download>CSV</a> (${plannedChunks} of ${incident?.audienceChunks ?? 0} chunks planned)</td>`;
       if (rows.length === 0) deliveryRows.push(`<tr><td>${escapeHtml(n.noticeId)}</td><td colspan="7">nothing planned yet</td>${csv}</tr>`);

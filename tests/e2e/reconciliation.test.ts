@@ -58,7 +58,8 @@ describe('reconciliation on the twin', () => {
     };
     expect(figures('email')).toEqual([CUSTOMERS, CUSTOMERS, 0, 0, 0, 0]);
     expect(figures('sms')).toEqual([10, 10, 0, 0, 0, 0]);
-    expect(page).toContain(`<a href="/incidents/${incidentId}/notices/${noticeId}/deliveries.csv" download>CSV</a> (1 of 1 chunks planned)`);
+    // The demo customers write in English and Chinese: one chunk per written locale.
+    expect(page).toContain(`<tr><td>${noticeId}</td><td>email</td><td>${CUSTOMERS}</td><td>${CUSTOMERS}</td><td>0</td><td>0</td><td>0</td><td>0</td><td><a href="/incidents/${incidentId}/notices/${noticeId}/deliveries.csv" download>CSV</a> (2 of 2 chunks planned)`);
     expect(download.headers.get('content-disposition')).toBe(`attachment; filename="${incidentId}-${noticeId}-deliveries.csv"`);
     const rows = csv.trimEnd().split('\r\n');
     expect(rows[0]).toBe('customer_id,channel,category,status,reason,provider_message_id,attempt,at');
