@@ -28,6 +28,29 @@ const loaders: Record<FunctionName, Loader> = {
   'question-form': () => import('../functions/handlers/question-form.js'),
 };
 
+/** Every handler module at once, so their loading overlaps; `loadHandler` then finds each in the module cache. */
+export async function loadAllHandlers(): Promise<void> {
+  await Promise.all(Object.values(loaders).map((load) => load()));
+}
+
 export async function loadHandler(entry: keyof typeof loaders): Promise<LambdaHandler> {
   return (await loaders[entry]()).handler as LambdaHandler;
+}
+
+/**
+ * The libraries the handler modules import, loaded ahead while the emulators boot (the process
+ * mostly waits for the JVM then). Only a warm-up: none of them reads the handlers' configuration,
+ * and one missing here costs start-up time, nothing else.
+ */
+export async function preloadHandlerLibraries(): Promise<void> {
+  await Promise.all([
+    import('@aws-lambda-powertools/tracer'),
+    import('@aws-lambda-powertools/logger'),
+    import('@aws-lambda-powertools/metrics'),
+    import('@aws-lambda-powertools/parser/middleware'),
+    import('@aws-lambda-powertools/idempotency'),
+    import('@aws-lambda-powertools/idempotency/dynamodb'),
+    import('@middy/core'),
+    import('@aws-sdk/client-sesv2'),
+  ]);
 }

@@ -14,7 +14,7 @@ import { TABLES, type TableName } from '../infra/tables.js';
 import { readDefinition, substitute, WORKFLOW_STEPS, type WorkflowStepKey } from '../infra/workflow-definition.js';
 import { specFromStack } from './from-stack.js';
 import { closeServer, LOCAL_CREDENTIALS } from './emulators.js';
-import { loadHandler } from './handlers.js';
+import { loadAllHandlers, loadHandler } from './handlers.js';
 import { startPageBucket } from './page-bucket.js';
 import { startSecretStore } from './secret-store.js';
 import { lambdaContext } from './http-api.js';
@@ -42,7 +42,11 @@ export interface LocalSystemOptions {
   regulatorClockIntervalMs?: number;
   /** The folder the incident pages are written to (the bucket's stand-in). @default a new folder under the OS temp dir */
   pagesDir?: string;
+  /** What `provision` already created on these endpoints (the twin provisions first to seed customers meanwhile). @default provisioned here */
+  provisioned?: Provisioned;
 }
+
+export type Provisioned = Awaited<ReturnType<typeof provision>>;
 
 export interface LocalSystem {
   workflow: LocalWorkflow;
@@ -93,7 +97,7 @@ export async function provision(options: Pick<LocalSystemOptions, 'endpoints' | 
   const ses = new SESv2Client({ ...common, endpoint: options.endpoints.ses });
   const sns = new SNSClient({ ...common, endpoint: options.endpoints.sns });
   const tables = {} as Record<TableName, string>;
-  for (const key of Object.keys(TABLES) as TableName[]) {
+  const createTable = async (key: TableName) => {
     const table = spec.tables[key];
     if (!table) throw new Error(`The synthesized stack has no ${key} table`);
     const { ttlAttribute, ...input } = table;
@@ -107,8 +111,8 @@ export async function provision(options: Pick<LocalSystemOptions, 'endpoints' | 
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) throw error;
     }
-  }
-  for (const t of spec.templates) {
+  };
+  const createTemplate = async (t: (typeof spec.templates)[number]) => {
     try {
       await ses.send(new CreateEmailTemplateCommand({ TemplateName: t.name, TemplateContent: { Subject: t.subject, Html: t.html, Text: t.text } }));
     } catch (error) {
@@ -116,9 +120,15 @@ export async function provision(options: Pick<LocalSystemOptions, 'endpoints' | 
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
       if (!(error instanceof AlreadyExistsException) && status !== 400 && status !== 409) throw error;
     }
-  }
-  const responseTeamTopicArn = (await sns.send(new CreateTopicCommand({ Name: `${options.namePrefix}-response-team` }))).TopicArn!;
-  const publicChannelsTopicArn = (await sns.send(new CreateTopicCommand({ Name: `${options.namePrefix}-public-channels` }))).TopicArn!;
+  };
+  const createTopic = async (suffix: string) => (await sns.send(new CreateTopicCommand({ Name: `${options.namePrefix}-${suffix}` }))).TopicArn!;
+  // All at once: nothing here depends on anything else here, and the twin's start-up waits for it.
+  const [responseTeamTopicArn, publicChannelsTopicArn] = await Promise.all([
+    createTopic('response-team'),
+    createTopic('public-channels'),
+    ...(Object.keys(TABLES) as TableName[]).map(createTable),
+    ...spec.templates.map(createTemplate),
+  ]);
   dynamo.destroy();
   ses.destroy();
   sns.destroy();
@@ -130,7 +140,7 @@ export async function provision(options: Pick<LocalSystemOptions, 'endpoints' | 
  * definition file with the same substitution keys the stack fills, and the same environment names.
  */
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
-  const { tables, responseTeamTopicArn, publicChannelsTopicArn, spec } = await provision(options);
+  const { tables, responseTeamTopicArn, publicChannelsTopicArn, spec } = options.provisioned ?? (await provision(options));
   let workflow: LocalWorkflow | undefined;
   const sfnServer: Server = createServer((req, res) => {
     if (!workflow) return void res.writeHead(503).end();
@@ -178,6 +188,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     ...options.envOverrides,
   };
   Object.assign(process.env, env);
+  await loadAllHandlers();
 
   // Imported only now: each handler reads its configuration once, at load, as in Lambda.
   const handlers = new Map<string, LambdaHandler>();

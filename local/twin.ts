@@ -20,6 +20,7 @@ import { appConfigSchema, type AppConfig } from '../infra/config.js';
 import { demoDirectory } from './demo-directory.js';
 import { closeServer, LOCAL_CREDENTIALS, startEmulators, type Emulators } from './emulators.js';
 import { createEdge } from './edge.js';
+import { preloadHandlerLibraries } from './handlers.js';
 import { specFromStack } from './from-stack.js';
 import { countRequests, type RequestCounts } from './request-counts.js';
 import { SnsRecorder } from './sns-recorder.js';
@@ -68,6 +69,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   const startup: Twin['startup'] = [];
   const mark = (step: string) => void startup.push([step, performance.now()]);
   const booting = options.emulators ?? startEmulators();
+  const preloading = preloadHandlerLibraries();
   try {
     // While the emulators boot: a cache miss synthesizes now, and provisioning finds the spec in memory.
     specFromStack(config);
@@ -78,6 +80,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   }
   const { dynamodb, ses } = await booting;
   mark('emulators');
+  await preloading;
+  mark('handler libraries');
   const requests = countRequests({ dynamodb: dynamodb.url, ses: ses.url });
   const sns = new SnsRecorder(LOCAL_REGION, LOCAL_ACCOUNT);
   let system: LocalSystem | undefined;
@@ -91,15 +95,16 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     });
     const edgeUrl = `http://127.0.0.1:${(edge.address() as AddressInfo).port}`;
     const endpoints = { dynamodb: dynamodb.url, ses: ses.url, sns: edgeUrl };
-    // Tables first, so the demo customers load while the handlers' modules do (provisioning is idempotent).
-    const { tables } = await provision({ endpoints, config, namePrefix: 'breach-notice' });
+    // Tables first, so the demo customers load while the handlers' modules do.
+    const provisioned = await provision({ endpoints, config, namePrefix: 'breach-notice' });
     mark('tables, templates, topics');
     await Promise.all([
-      seedDemoCustomers(dynamodb.url, tables.customers, options.customers ?? 1000).then(() => mark('demo customers')),
+      seedDemoCustomers(dynamodb.url, provisioned.tables.customers, options.customers ?? 1000).then(() => mark('demo customers')),
       startLocalSystem({
         endpoints,
         config,
         namePrefix: 'breach-notice',
+        provisioned,
         approvalBaseUrl: edgeUrl,
         // The sweeper's one-minute schedule, scaled like every other wait.
         sweepIntervalMs: Math.max(1000, Math.ceil(60_000 / scale)),
