@@ -1,10 +1,13 @@
 /**
- * Paces one sender to `ratePerSecond` recipients: a token bucket that starts empty and that time
- * fills only up to the next call, so no second sees more than the rate (a full bucket at the start
- * let twice the rate through in the first second: 185 emails at 100/s, measured). What a call did
- * not use is given back, up to one second's worth. The Map runs `concurrency` senders, each
- * with its share of the account's rate (see steps/plan-sending.ts), so together they stay under it
- * without a shared write per call.
+ * Paces one sender to `ratePerSecond` recipients with a token bucket, the model SES applies to the
+ * account's MaxSendRate: a call goes when the bucket holds its size (a call bigger than the bucket,
+ * when it is full) and may leave it in debt, which the next call waits off. The bucket starts empty
+ * (a full one let twice the rate through the first second: 185 emails at 100/s, measured), and time
+ * fills it only up to the next call, so a sender that fell behind does not catch up in a burst. Over
+ * any stretch of T seconds a sender sends at most rate x T plus one call (50 at most). What a call did
+ * not use is given back, up to one second's worth. The Map runs `concurrency` senders, each with its
+ * share of the account's rate (see steps/plan-sending.ts), so together they stay under it without a
+ * shared write per call.
  */
 export interface Pacer {
   /** Resolves when `count` recipients may be sent. */

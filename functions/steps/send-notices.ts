@@ -165,6 +165,8 @@ async function sendChunk(
     // Paced before the time check and the claim: a wait never eats into a call's time or holds a claim.
     const paced = channel.paced ? batch.customerIds.length : 0;
     if (paced > 0) await deps.pacer?.take(paced);
+    // A call in flight failed during the wait: nothing more is sent in this chunk.
+    if (failure) break;
     if (!budget.mayCall()) {
       if (paced > 0) deps.pacer?.giveBack(paced);
       finished = false;

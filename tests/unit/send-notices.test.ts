@@ -352,4 +352,38 @@ describe('sendNotices pacing', () => {
     expect(busiest).toBeLessThanOrEqual(100);
     expect(maxInFlight).toBeGreaterThan(1);
   });
+
+  it('a call that fails while the next one waits for the pacer stops the chunk: the waiting call is never made', async () => {
+    // Prepare: two email calls in chunk 0 (a in en-GB, b in zh-CN), two in flight; the first is refused (429) while the second waits for its tokens.
+    const calls: string[] = [];
+    let refused!: () => void;
+    const refusal = new Promise<void>((resolve) => (refused = resolve));
+    const email: Pick<EmailSender, 'sendBulk'> = {
+      sendBulk: async (_t: string, _d: Record<string, unknown>, entries: BulkEntry[]) => {
+        calls.push(...entries.map((e) => e.to));
+        if (calls.length === 1) {
+          refused();
+          throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 429 } });
+        }
+        return entries.map((e) => ({ status: 'SUCCESS', messageId: `m-${e.to}` }));
+      },
+    };
+    let takes = 0;
+    const gate = {
+      take: async () => {
+        if (takes++ === 0) return;
+        await refusal;
+        // Past the refusal's bookkeeping (in-memory ports: microtasks), as a real wait would be.
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      },
+      giveBack: () => undefined,
+    };
+    const messaging: Messaging = { sendSms: async () => 's', publish: async () => 'x' };
+    const { deps } = world({ channels: deliveryChannels({ email, messaging, templatePrefix: 'bn', smsConcurrency: 2 }), pacer: gate, callsInFlight: 2 });
+    // Act
+    await expect(sendNotices({ ...ref, fromChunk: 0 }, deps)).rejects.toMatchObject({ name: 'DeliveryRetryableError' });
+    // Assess: the refused call only; the second went nowhere and stays for the retry.
+    expect(calls).toEqual(['a@example.com']);
+    expect(takes).toBe(2);
+  });
 });
