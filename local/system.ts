@@ -123,16 +123,19 @@ export async function provision(options: Pick<LocalSystemOptions, 'endpoints' | 
   };
   const createTopic = async (suffix: string) => (await sns.send(new CreateTopicCommand({ Name: `${options.namePrefix}-${suffix}` }))).TopicArn!;
   // All at once: nothing here depends on anything else here, and the twin's start-up waits for it.
-  const [responseTeamTopicArn, publicChannelsTopicArn] = await Promise.all([
-    createTopic('response-team'),
-    createTopic('public-channels'),
-    ...(Object.keys(TABLES) as TableName[]).map(createTable),
-    ...spec.templates.map(createTemplate),
-  ]);
-  dynamo.destroy();
-  ses.destroy();
-  sns.destroy();
-  return { tables, responseTeamTopicArn, publicChannelsTopicArn, spec };
+  try {
+    const [responseTeamTopicArn, publicChannelsTopicArn] = await Promise.all([
+      createTopic('response-team'),
+      createTopic('public-channels'),
+      ...(Object.keys(TABLES) as TableName[]).map(createTable),
+      ...spec.templates.map(createTemplate),
+    ]);
+    return { tables, responseTeamTopicArn, publicChannelsTopicArn, spec };
+  } finally {
+    dynamo.destroy();
+    ses.destroy();
+    sns.destroy();
+  }
 }
 
 /**

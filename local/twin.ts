@@ -69,7 +69,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   const startup: Twin['startup'] = [];
   const mark = (step: string) => void startup.push([step, performance.now()]);
   const booting = options.emulators ?? startEmulators();
-  const preloading = preloadHandlerLibraries();
+  // A warm-up only: a library that fails to load fails again, with its error, when the handlers load.
+  const preloading = preloadHandlerLibraries().catch(() => undefined);
   try {
     // While the emulators boot: a cache miss synthesizes now, and provisioning finds the spec in memory.
     specFromStack(config);
