@@ -5,14 +5,14 @@
  * (a full one let twice the rate through the first second: 185 emails at 100/s, measured), and time
  * fills it only up to the next call, so a sender that fell behind does not catch up in a burst. Over
  * any stretch of T seconds a sender sends at most rate x T plus one call (50 at most). What a call did
- * not use is given back, up to one second's worth. The Map runs `concurrency` senders, each with its
+ * not use is given back, up to one call's worth. The Map runs `concurrency` senders, each with its
  * share of the account's rate (see steps/plan-sending.ts), so together they stay under it without a
  * shared write per call.
  */
 export interface Pacer {
   /** Resolves when `count` recipients may be sent. */
   take(count: number): Promise<void>;
-  /** Returns what was taken but not sent (a call found already settled), up to a full bucket. */
+  /** Returns what was taken but not sent (a call found already settled), up to one call's worth. */
   giveBack(count: number): void;
 }
 
@@ -21,10 +21,12 @@ export function pacer(ratePerSecond: number | undefined, now: () => number, slee
   const capacity = Math.max(ratePerSecond, 1);
   let tokens = 0;
   let at = now();
+  let lastNeed = 0;
   return {
     async take(count) {
       // A call larger than the bucket waits for a full bucket and then goes: the next waits longer.
       const need = Math.min(count, capacity);
+      lastNeed = need;
       for (;;) {
         const t = now();
         // Time refills only up to this call: a sender that fell behind (a slow call) does not catch up
@@ -39,7 +41,8 @@ export function pacer(ratePerSecond: number | undefined, now: () => number, slee
       }
     },
     giveBack(count) {
-      if (count > 0) tokens = Math.min(capacity, tokens + count);
+      // Up to one call: several settled calls handing back at once must not let two calls out together.
+      if (count > 0) tokens = Math.max(tokens, Math.min(lastNeed, tokens + count));
     },
   };
 }

@@ -58,4 +58,17 @@ describe('pacer.giveBack', () => {
     }
     expect(clock.elapsed()).toBe(500);
   });
+
+  it('settled calls handing back at once restore one call, not a burst: four in flight returned, the next two calls still half a second apart at 100/s', async () => {
+    const clock = virtualTime();
+    const p = pacer(100, clock.now, clock.sleep);
+    for (let i = 0; i < 4; i += 1) await p.take(50);
+    for (let i = 0; i < 4; i += 1) p.giveBack(50);
+    const sends: number[] = [];
+    for (let i = 0; i < 2; i += 1) {
+      await p.take(50);
+      sends.push(clock.now());
+    }
+    expect(sends[1]! - sends[0]!).toBe(500);
+  });
 });
