@@ -37,7 +37,12 @@ const entered = (incidentId: string, state: string) =>
 
 /** The approver's decision on the incident's newest approval email, as a person types it. */
 async function decideNewest(incidentId: string, decision: 'approve' | 'reject', nth: number, reason = '') {
-  const { linkId, code } = await approvalFor(approver, nth, incidentId);
+  // An email that never comes says where the run stood (it failed once in CI under load, never alone).
+  const { linkId, code } = await approvalFor(approver, nth, incidentId).catch(async (error: Error) => {
+    const states = s.system.workflow.executions.get(executionArnOf(s, incidentId))!.events.filter((ev) => ev.type === 'StateEntered').slice(-12).map((ev) => ev.stateName);
+    const timeline = (await s.incidents.listTimeline(incidentId)).sort((a, b) => a.at.localeCompare(b.at)).slice(-12).map((t) => `${t.at} ${t.action}`);
+    throw new Error(`${error.message}; last states: ${states.join(' > ')}; timeline: ${timeline.join(', ')}`, { cause: error });
+  });
   const { view, out } = await submit(s, linkId, { decision, reason, code });
   expect(view.statusCode).toBe(200);
   expect(out.statusCode).toBe(200);
