@@ -21,12 +21,10 @@ export function pacer(ratePerSecond: number | undefined, now: () => number, slee
   const capacity = Math.max(ratePerSecond, 1);
   let tokens = 0;
   let at = now();
-  let lastNeed = 0;
   return {
     async take(count) {
       // A call larger than the bucket waits for a full bucket and then goes: the next waits longer.
       const need = Math.min(count, capacity);
-      lastNeed = need;
       for (;;) {
         const t = now();
         // Time refills only up to this call: a sender that fell behind (a slow call) does not catch up
@@ -41,8 +39,8 @@ export function pacer(ratePerSecond: number | undefined, now: () => number, slee
       }
     },
     giveBack(count) {
-      // Up to one call: several settled calls handing back at once must not let two calls out together.
-      if (count > 0) tokens = Math.max(tokens, Math.min(lastNeed, tokens + count));
+      // Up to what this call took: several settled calls handing back at once must not let two calls out together.
+      if (count > 0) tokens = Math.max(tokens, Math.min(count, tokens + count));
     },
   };
 }
