@@ -1,8 +1,8 @@
-import { Agent as HttpsAgent, type AgentOptions, type RequestOptions } from 'node:https';
+import { Agent as HttpsAgent, type RequestOptions } from 'node:https';
 import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import type { TLSSocket } from 'node:tls';
 import { BEFORE_REQUEST_SENT, HANDED_TO_HTTP } from '../domain/provider-failure.js';
 
 /**
@@ -11,8 +11,8 @@ import { BEFORE_REQUEST_SENT, HANDED_TO_HTTP } from '../domain/provider-failure.
  * (with a connection per call, every call now has a handshake that a reset can hit).
  */
 export class HandshakeAwareAgent extends HttpsAgent {
-  constructor(options: AgentOptions = {}) {
-    super({ ...options, keepAlive: false });
+  constructor() {
+    super({ keepAlive: false });
   }
 
   override createConnection(options: RequestOptions, callback?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
