@@ -35,10 +35,13 @@ export interface FunctionGrants {
 
 /** One Lambda function: handler module, sizing, the variables it reads and what it may touch, declared together. */
 export interface FunctionDescriptor {
-  /** @default 30 */
-  readonly timeoutSeconds?: number;
-  /** @default 512 */
-  readonly memoryMB?: number;
+  /**
+   * Chosen for the function's work, never left to a default. A function that calls SES or SNS needs more
+   * than one provider call can take (PROVIDER_CONNECT_TIMEOUT_MS + PROVIDER_REQUEST_TIMEOUT_MS, 18 s), so
+   * its own timeout fires and the call ends as UNCERTAIN rather than Lambda ending the invocation mid-call.
+   */
+  readonly timeoutSeconds: number;
+  readonly memoryMB: number;
   /** The contract variables its handler reads (besides CLIENT_VARIABLES, which every handler reads). */
   readonly environment: readonly EnvKey[];
   readonly grants: FunctionGrants;
@@ -56,10 +59,16 @@ export const FUNCTIONS = {
     grants: { tables: { incidents: 'readWrite', customers: 'read' } },
   },
   'page-response-team': {
+    // One SNS publish, which may take a provider call's 18 s, around the idempotency record's writes.
+    timeoutSeconds: 60,
+    memoryMB: 512,
     environment: ['INCIDENTS_TABLE', 'IDEMPOTENCY_TABLE', 'RESPONSE_TEAM_TOPIC_ARN', 'EXECUTION_CONSOLE_URL'],
     grants: { tables: { incidents: 'readWrite', idempotency: 'readWrite' }, publishToResponseTeam: true },
   },
   'draft-notice': {
+    // DynamoDB only: the incident and its facts in, every locale's wording out.
+    timeoutSeconds: 30,
+    memoryMB: 512,
     environment: [
       'LOCALES', 'INCIDENTS_TABLE', 'COMPANY_NAME', 'COMPANY_CONTACT', 'INCIDENT_PAGE_URL', 'SUPPORT_HOTLINE', 'QUESTION_FORM_URL', 'UPDATE_CADENCE_SECONDS',
       'REMEDY_RULES',
@@ -67,6 +76,9 @@ export const FUNCTIONS = {
     grants: { tables: { incidents: 'readWrite' } },
   },
   'request-approval': {
+    // One email (and with the SMS channel one text) per approver, one after another, each up to a provider call's 18 s.
+    timeoutSeconds: 120,
+    memoryMB: 512,
     environment: [
       'LOCALES', 'SENDER_ADDRESS', 'SES_CONFIGURATION_SET', 'INCIDENTS_TABLE', 'APPROVER_EMAILS', 'BACKUP_APPROVER_EMAILS',
       'APPROVAL_BASE_URL', 'APPROVAL_QUORUM', 'APPROVAL_CODE_CHANNEL', 'APPROVER_PHONES', 'REPORT_LOCALE', 'APPROVER_LOCALES',
@@ -86,6 +98,10 @@ export const FUNCTIONS = {
     grants: { tables: { incidents: 'readWrite', customers: 'read', deliveries: 'readWrite' }, sendEmail: true, sendSms: true },
   },
   'plan-sending': {
+    // Reads the account's whole SES suppression list (1,000 a page, rate-limited per account, throttled pages
+    // asked again with backoff) and SNS's opted-out numbers, once per notice: minutes for a long list, whose hashes it holds.
+    timeoutSeconds: 900,
+    memoryMB: 1024,
     environment: ['INCIDENTS_TABLE', 'DELIVERIES_TABLE', 'RESPONSE_TEAM_TOPIC_ARN', 'MAX_CHUNKS_PER_INVOCATION', 'MAX_PARALLEL_SENDERS'],
     // Writes the notice's suppression lists (SUPPRESSIONS# items) and nothing else of the ledger.
     grants: {
@@ -103,6 +119,9 @@ export const FUNCTIONS = {
     grants: { tables: { incidents: 'readWrite', deliveries: 'read' }, publishToResponseTeam: true },
   },
   'await-team': {
+    // DynamoDB only: keeps a task token.
+    timeoutSeconds: 30,
+    memoryMB: 512,
     environment: ['INCIDENTS_TABLE'],
     // Keeps the waiting task's token in the incident's collection. It resumes its own task when the answer
     // came first: SendTaskSuccess is granted by constructs/incident-workflow.ts in a separate policy
@@ -110,11 +129,16 @@ export const FUNCTIONS = {
     grants: { tables: { incidents: 'readWrite' } },
   },
   'plan-next-update': {
+    // DynamoDB only.
+    timeoutSeconds: 30,
+    memoryMB: 512,
     environment: ['INCIDENTS_TABLE', 'UPDATE_CADENCE_SECONDS'],
     grants: { tables: { incidents: 'readWrite' } },
   },
   'send-final-report': {
+    // Reads every notice's kept figures (a notice from before they were kept is reconciled again), sends one email and one page.
     timeoutSeconds: 120,
+    memoryMB: 512,
     environment: [
       'SENDER_ADDRESS', 'SES_CONFIGURATION_SET', 'TEMPLATE_PREFIX', 'INCIDENTS_TABLE', 'DELIVERIES_TABLE', 'IDEMPOTENCY_TABLE',
       'RESPONSE_TEAM_TOPIC_ARN', 'REPORT_RECIPIENTS', 'REPORT_LOCALE',
@@ -123,6 +147,9 @@ export const FUNCTIONS = {
     grants: { tables: { incidents: 'readWrite', deliveries: 'read', idempotency: 'readWrite' }, publishToResponseTeam: true, sendEmail: true },
   },
   intake: {
+    // A conditional write, StartExecution and a page to the team (SNS, up to a provider call's 18 s); async, so Lambda retries a timeout.
+    timeoutSeconds: 60,
+    memoryMB: 512,
     environment: [
       'INCIDENTS_TABLE', 'STATE_MACHINE_ARN', 'RESPONSE_TEAM_TOPIC_ARN', 'MANUAL_ALARM_SOURCE', 'CLOUDWATCH_ALARM_SEVERITY',
       'APPROVAL_TIMEOUT_SECONDS', 'ESCALATION_TIMEOUT_SECONDS', 'TEAM_REMINDER_SECONDS', 'DRILL_MODE',
@@ -130,6 +157,10 @@ export const FUNCTIONS = {
     grants: { tables: { incidents: 'readWrite' }, publishToResponseTeam: true, stateMachine: 'start' },
   },
   'approval-page': {
+    // Behind the HTTP API, which stops waiting at 30 s (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html);
+    // more memory is more CPU: an approver waits on a cold start for nearly every click.
+    timeoutSeconds: 29,
+    memoryMB: 1024,
     environment: ['LOCALES', 'INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN', 'SMS_PRICE_PER_SEGMENT', 'SMS_PRICE_CURRENCY'],
     // Internet-facing: only the items a link resolves to and the decision writes, never a scan or another table.
     grants: {
@@ -146,6 +177,9 @@ export const FUNCTIONS = {
     },
   },
   'operator-api': {
+    // Behind the HTTP API (30 s at most, as approval-page).
+    timeoutSeconds: 29,
+    memoryMB: 512,
     environment: ['LOCALES', 'INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN'],
     // The facts edit (functions/steps/edit-facts.ts): the incident's items, the callback marker an edit
     // leaves for the sweeper, the callback to the waiting task and the page when it is lost. The team's
@@ -164,6 +198,9 @@ export const FUNCTIONS = {
     },
   },
   'publish-incident-page': {
+    // A page per locale to S3 and at most one announcement per locale to SNS, each up to a provider call's 18 s.
+    timeoutSeconds: 120,
+    memoryMB: 512,
     environment: ['LOCALES', 'INCIDENTS_TABLE', 'COMPANY_NAME', 'INCIDENT_PAGE_URL', 'INCIDENT_PAGES_BUCKET', 'PUBLIC_CHANNELS_TOPIC_ARN', 'APPROVAL_BASE_URL'],
     // Reads the notices and published FAQ; writes the timeline and the once-per-locale announcement claims.
     grants: {
@@ -173,6 +210,9 @@ export const FUNCTIONS = {
     },
   },
   'question-form': {
+    // Behind the HTTP API (30 s at most, as approval-page); DynamoDB and Secrets Manager only.
+    timeoutSeconds: 29,
+    memoryMB: 512,
     environment: ['LOCALES', 'INCIDENTS_TABLE', 'INCIDENT_PAGE_URL', 'QUESTION_FORM_SECRET_ID'],
     // Internet-facing: reads the incident, stores a question, counts requests; reads the form key.
     grants: {
@@ -186,6 +226,9 @@ export const FUNCTIONS = {
     },
   },
   'redeliver-decisions': {
+    // Every minute: a callback per undelivered decision and a page per lost one (SNS, up to a provider call's 18 s each).
+    timeoutSeconds: 60,
+    memoryMB: 512,
     environment: ['INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN'],
     grants: {
       tables: {
@@ -199,6 +242,9 @@ export const FUNCTIONS = {
     },
   },
   'start-regulator-clocks': {
+    // DynamoDB only.
+    timeoutSeconds: 30,
+    memoryMB: 512,
     environment: ['INCIDENTS_TABLE', 'SECTORS', 'REGULATOR_CLOCK_REMINDERS', 'REGULATOR_CLOCK_SCALE', 'REPORT_LOCALE'],
     // The incident, its facts and obligations; new obligations, report drafts, timeline entries and clock markers.
     grants: {
@@ -211,6 +257,9 @@ export const FUNCTIONS = {
     },
   },
   'regulator-clocks': {
+    // Scheduled sweep: a page per reminder or missed deadline due (SNS, up to a provider call's 18 s each).
+    timeoutSeconds: 120,
+    memoryMB: 512,
     environment: ['INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN'],
     // The running clocks' markers, each obligation's reminder and escalation records, the timeline, the team's topic.
     grants: {

@@ -53,7 +53,8 @@ export class BreachNoticeFunction extends NodejsFunction {
   readonly handlerName: string;
 
   constructor(scope: Construct, id: string, props: BreachNoticeFunctionProps) {
-    const { handlerName, logRetention, environment, bundling, ...rest } = props;
+    // Taken out of the spread: an explicit `timeout: undefined` there would override the defaults below.
+    const { handlerName, logRetention, environment, bundling, timeout, memorySize, ...rest } = props;
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: logRetention ?? RetentionDays.ONE_YEAR });
     // Instead of AWSLambdaBasicExecutionRole, which lets a function write to every log group in the account.
     const role = new Role(scope, `${id}ServiceRole`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
@@ -66,11 +67,11 @@ export class BreachNoticeFunction extends NodejsFunction {
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       tracing: Tracing.ACTIVE,
-      memorySize: 512,
-      timeout: Duration.seconds(30),
       logGroup,
       role,
       ...rest,
+      memorySize: memorySize ?? 512,
+      timeout: timeout ?? Duration.seconds(30),
       environment: {
         POWERTOOLS_SERVICE_NAME: 'breach-notice',
         POWERTOOLS_METRICS_NAMESPACE: 'BreachNotice',

@@ -39,7 +39,7 @@ export function describedFunction(scope: Construct, id: string, name: FunctionNa
   const descriptor: FunctionDescriptor = FUNCTIONS[name];
   return new BreachNoticeFunction(scope, id, {
     handlerName: name,
-    timeout: descriptor.timeoutSeconds === undefined ? undefined : Duration.seconds(descriptor.timeoutSeconds),
+    timeout: Duration.seconds(descriptor.timeoutSeconds),
     memorySize: descriptor.memoryMB,
     environment: environmentOf(name, environment),
   });
