@@ -1,5 +1,5 @@
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnRoute, CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -98,11 +98,22 @@ export class ApprovalApi extends Construct {
     });
     if (props.questionHandler) {
       // Route throttling: HttpStage has no per-route setting, so the stage's CloudFormation resource takes it.
-      (this.stage.node.defaultChild as CfnStage).routeSettings = {
+      const stage = this.stage.node.defaultChild as CfnStage;
+      const routeSettings = {
         // A JSON map: written with CloudFormation's property names.
         [`POST ${QUESTIONS_PATH}`]: { ThrottlingRateLimit: QUESTION_POST_THROTTLE.rateLimit, ThrottlingBurstLimit: QUESTION_POST_THROTTLE.burstLimit },
       };
+      stage.routeSettings = routeSettings;
+      // API Gateway refuses settings for a route that does not exist yet ("Unable to find Route by key"),
+      // and nothing else orders the two: without this CloudFormation may create the stage first.
+      for (const key of Object.keys(routeSettings)) stage.addDependency(this.routeNamed(key));
     }
+  }
+
+  private routeNamed(routeKey: string): CfnRoute {
+    const route = this.api.node.findAll().find((c): c is CfnRoute => c instanceof CfnRoute && c.routeKey === routeKey);
+    if (!route) throw new Error(`No route ${routeKey} on the approval API for its stage's route settings`);
+    return route;
   }
 
   /** Base URL of the approval pages and the operator API, without a trailing slash. */

@@ -70,3 +70,18 @@ describe('Lambda functions', () => {
     }
   });
 });
+
+describe('HTTP API stages', () => {
+  it('depend on every route their RouteSettings name (API Gateway refuses settings for a route it cannot find yet)', () => {
+    const routes = ofType('AWS::ApiGatewayV2::Route');
+    const staged = ofType('AWS::ApiGatewayV2::Stage').filter(([, stage]) => stage.Properties.RouteSettings);
+    expect(staged.length).toBeGreaterThan(0);
+    for (const [id, stage] of staged) {
+      for (const key of Object.keys(stage.Properties.RouteSettings)) {
+        const route = routes.find(([, r]) => r.Properties.RouteKey === key && r.Properties.ApiId.Ref === stage.Properties.ApiId.Ref);
+        expect(route, `${id}: route ${key}`).toBeDefined();
+        expect(stage.DependsOn ?? [], `${id} waits for ${key}`).toContain(route![0]);
+      }
+    }
+  });
+});
