@@ -29,7 +29,8 @@ export class BreachNoticeStack extends Stack {
     const { config } = props;
 
     const key = new Key(this, 'DataKey', { enableKeyRotation: true, description: 'breach-notice: tables and topics' });
-    // EventBridge and CloudWatch alarms publish to the encrypted response-team topic.
+    // EventBridge and CloudWatch alarms publish to the encrypted response-team topic, which needs this key's
+    // use granted to them (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
     key.addToResourcePolicy(
       new PolicyStatement({
         principals: [new ServicePrincipal('events.amazonaws.com'), new ServicePrincipal('cloudwatch.amazonaws.com')],

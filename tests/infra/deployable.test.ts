@@ -85,3 +85,38 @@ describe('HTTP API stages', () => {
     }
   });
 });
+
+describe('alarm actions', () => {
+  it('reach their topics: each topic admits CloudWatch to publish for this stack\'s alarms, and its key lets CloudWatch encrypt', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) => (a.Properties.AlarmActions ?? []).length > 0);
+    expect(alarms.length).toBeGreaterThan(0);
+    const admits = (statement: any, service: string, action: string) =>
+      statement.Effect === 'Allow' && [statement.Principal?.Service].flat().includes(service) && [statement.Action].flat().includes(action);
+    for (const [alarmId, alarm] of alarms) {
+      for (const action of alarm.Properties.AlarmActions as { Ref: string }[]) {
+        const topicId = action.Ref;
+        // Prepare: the topic's policies.
+        const statements = ofType('AWS::SNS::TopicPolicy')
+          .filter(([, p]) => (p.Properties.Topics as { Ref?: string }[]).some((t) => t.Ref === topicId))
+          .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as any[]);
+        // Assess: CloudWatch may publish, for this alarm (its ARN, or this account's alarms) and this account only.
+        const forCloudWatch = statements.filter((s) => admits(s, 'cloudwatch.amazonaws.com', 'sns:Publish'));
+        const sourceArn = (s: any) => JSON.stringify(s.Condition?.ArnEquals?.['aws:SourceArn'] ?? s.Condition?.ArnLike?.['aws:SourceArn'] ?? null);
+        const namesAlarm = (s: any) =>
+          sourceArn(s) === JSON.stringify({ 'Fn::GetAtt': [alarmId, 'Arn'] }) || (sourceArn(s).includes(':alarm:') && sourceArn(s).includes('"Ref":"AWS::AccountId"'));
+        expect(forCloudWatch.some(namesAlarm), `${topicId} admits CloudWatch for ${alarmId}: ${JSON.stringify(forCloudWatch)}`).toBe(true);
+        for (const s of forCloudWatch) {
+          expect(sourceArn(s), `${topicId}: aws:SourceArn`).not.toBe('null');
+          expect(s.Condition?.StringEquals?.['aws:SourceAccount'], `${topicId}: aws:SourceAccount`).toEqual({ Ref: 'AWS::AccountId' });
+        }
+        // Assess: a topic encrypted with a key of this stack lets CloudWatch use that key.
+        const keyId = resources[topicId]!.Properties.KmsMasterKeyId?.['Fn::GetAtt']?.[0] as string | undefined;
+        if (!keyId) continue;
+        const keyStatements = resources[keyId]!.Properties.KeyPolicy.Statement as any[];
+        for (const kmsAction of ['kms:Decrypt', 'kms:GenerateDataKey*']) {
+          expect(keyStatements.some((s) => admits(s, 'cloudwatch.amazonaws.com', kmsAction)), `${keyId} admits CloudWatch to ${kmsAction}`).toBe(true);
+        }
+      }
+    }
+  });
+});
