@@ -2,6 +2,7 @@ import './polyfills.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { assertDefinitionRules } from '../infra/definition/rules.js';
 
 export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -89,6 +90,8 @@ export class LocalWorkflow {
 
   constructor(private readonly options: LocalWorkflowOptions) {
     this.definition = JSON.parse(options.definition) as StateMachineDefinition;
+    // The engine takes `$$` in any path and more that CreateStateMachine refuses with InvalidDefinition: refuse it here too.
+    assertDefinitionRules(this.definition);
     // ARN checks are off: local function ARNs are fine, but the engine would want real ones.
     // The deployed definition is validated as it is; the engine's copy may carry what the schema
     // refuses but the engine honours (a scaled-down timeout of a millisecond is 0.001 s, not an integer).
@@ -331,7 +334,7 @@ function withTaskTimeoutOverrides(definition: StateMachineDefinition, overrides:
     // Parameters' output. Carrying the value through Parameters gives the engine what AWS would read
     // (runTask passes only FunctionName and Payload on to the handler).
     const path = state.TimeoutSecondsPath;
-    if (state.Type === 'Task' && typeof path === 'string' && !path.startsWith('$$.') && state.Parameters) {
+    if (state.Type === 'Task' && typeof path === 'string' && state.Parameters) {
       state.Parameters = { ...(state.Parameters as Record<string, unknown>), 'timeoutSeconds.$': path };
       state.TimeoutSecondsPath = '$.timeoutSeconds';
     }

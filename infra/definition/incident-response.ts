@@ -82,7 +82,11 @@ interface ApproveThenSendNames {
  */
 function approveThenSend(n: ApproveThenSendNames): { approval: States; notApproved: States; rejected: States; sending: States } {
   const waitFor = (state: NamedState, tier: 'primary' | 'backup', onTimeout: string): TaskState => {
-    const timeoutSeconds = `$$.Execution.Input.settings.${tier === 'primary' ? 'approvalTimeoutSeconds' : 'escalationTimeoutSeconds'}`;
+    // TimeoutSecondsPath is a reference path into the state's input, where the context object ($$) is
+    // not allowed (https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html,
+    // https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html). The
+    // execution input's `settings` are still there: every state before keeps its whole input (a test holds it).
+    const timeoutSeconds = `$.settings.${tier === 'primary' ? 'approvalTimeoutSeconds' : 'escalationTimeoutSeconds'}`;
     return lambdaTask({
       fn: 'RequestApprovalFunctionArn',
       comment: state.comment,

@@ -21,4 +21,26 @@ describe('the definition builder (infra/definition/)', () => {
     for (const [name, task] of tasks) expect(task.Retry.slice(-STANDARD_RETRY.length), name).toEqual(STANDARD_RETRY);
     expect(tasks.length).toBeGreaterThan(15);
   });
+
+  it("carries the execution input's settings to the approval waits, whose TimeoutSecondsPath reads them from the state input", () => {
+    // Prepare: every top-level state passes its whole input on (results and errors go beside it), so `settings` reaches every state.
+    type AnyState = { Type: string; InputPath?: unknown; OutputPath?: unknown; ResultPath?: unknown; Parameters?: unknown; Result?: unknown; Catch?: { ResultPath?: unknown; Next: string }[]; TimeoutSecondsPath?: string };
+    const states = (JSON.parse(readDefinition()) as { States: Record<string, AnyState> }).States;
+    const keepsInput = (path: unknown) => path === null || (typeof path === 'string' && path.startsWith('$.') && !path.startsWith('$.settings'));
+
+    // Assess
+    for (const [name, s] of Object.entries(states)) {
+      expect([s.InputPath, s.OutputPath], `${name}: InputPath/OutputPath would drop fields`).toEqual([undefined, undefined]);
+      const producesResult = ['Task', 'Map', 'Parallel'].includes(s.Type) || (s.Type === 'Pass' && (s.Parameters !== undefined || s.Result !== undefined));
+      if (producesResult) expect(keepsInput(s.ResultPath), `${name}: ResultPath ${JSON.stringify(s.ResultPath)}`).toBe(true);
+      for (const c of s.Catch ?? []) expect(keepsInput(c.ResultPath), `${name}: Catch to ${c.Next}`).toBe(true);
+    }
+    const waits = ['Wait for approval', 'Escalate to backup approvers', 'Wait for update approval', 'Escalate update to backup approvers'];
+    expect(waits.map((w) => states[w]?.TimeoutSecondsPath)).toEqual([
+      '$.settings.approvalTimeoutSeconds',
+      '$.settings.escalationTimeoutSeconds',
+      '$.settings.approvalTimeoutSeconds',
+      '$.settings.escalationTimeoutSeconds',
+    ]);
+  });
 });
