@@ -120,3 +120,15 @@ describe('alarm actions', () => {
     }
   });
 });
+
+describe('SES configuration set', () => {
+  it('publishes every delivery event to the default EventBridge bus, enabled', () => {
+    const [[setId]] = ofType('AWS::SES::ConfigurationSet') as [[string, Resource]];
+    const destinations = ofType('AWS::SES::ConfigurationSetEventDestination').filter(([, d]) => d.Properties.ConfigurationSetName?.Ref === setId);
+    expect(destinations).toHaveLength(1);
+    const { EventDestination } = destinations[0]![1].Properties;
+    expect(EventDestination.Enabled).toBe(true);
+    expect([...EventDestination.MatchingEventTypes].sort()).toEqual(['bounce', 'complaint', 'delivery', 'deliveryDelay', 'reject', 'renderingFailure', 'send']);
+    expect(JSON.stringify(EventDestination.EventBridgeDestination?.EventBusArn)).toMatch(/:event-bus\/default"/);
+  });
+});
