@@ -45,6 +45,7 @@ const arnOrName = z.looseObject({ arn: z.string().optional(), name: z.string().o
 
 const guardDutyDetail = z.object({
   id: z.string().min(1),
+  arn: z.string().optional(),
   type: z.string().min(1),
   severity: z.number().min(0).max(10),
   title: z.string().min(1),
@@ -71,6 +72,7 @@ const severityLabels = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as
 
 const securityHubFinding = z.object({
   Id: z.string().min(1),
+  ProductArn: z.string().min(1),
   AwsAccountId: z.string().min(1),
   Title: z.string().min(1),
   Description: z.string().default(''),
@@ -163,6 +165,54 @@ function eventTime(event: EventBridgeEvent): string {
   return iso;
 }
 
+/*
+ * One identity per underlying finding, whichever service reports it: where Security Hub imports
+ * GuardDuty's and Macie's findings, each reaches EventBridge natively and again as Security Hub's
+ * "Findings - Imported" copy (and again with every update of that copy). All must take one lock.
+ */
+
+/**
+ * `arn:<partition>:guardduty:<region>:<account>:detector/<detector id>/finding/<finding id>`: the native
+ * finding's `arn` (https://docs.aws.amazon.com/guardduty/latest/APIReference/API_Finding.html) and the
+ * `Id` of its Security Hub copy, whose ProductArn is `arn:<partition>:securityhub:<region>::product/aws/guardduty`
+ * (https://docs.aws.amazon.com/guardduty/latest/ug/securityhub-integration.html, "Typical finding from GuardDuty").
+ */
+const guardDutyFindingArn = /^arn:[^:]+:guardduty:([^:]+):(\d{12}):detector\/[^/]+\/finding\/([^/]+)$/;
+
+/** A detector is one per account and Region, so these three name a finding as its ARN does. */
+function guardDutyFindingKey(accountId: string, region: string, findingId: string): string {
+  return `guardduty:${accountId}:${region}:${findingId}`;
+}
+
+/** The key of the GuardDuty finding this ARN names; undefined for any other text. */
+function guardDutyKeyOfArn(arn: string | undefined): string | undefined {
+  const m = arn === undefined ? null : guardDutyFindingArn.exec(arn);
+  return m ? guardDutyFindingKey(m[2]!, m[1]!, m[3]!) : undefined;
+}
+
+/** A Macie finding has no ARN, only a random id (https://docs.aws.amazon.com/macie/latest/APIReference/findings-describe.html). */
+function macieFindingKey(accountId: string, region: string, findingId: string): string {
+  return `macie:${accountId}:${region}:${findingId}`;
+}
+
+const awsProductArn = /^arn:[^:]+:securityhub:[^:]*::product\/aws\/([^/]+)$/;
+
+/**
+ * Security Hub identifies a finding by ProductArn and Id, and an update resubmits the same Id
+ * (https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_AwsSecurityFindingIdentifier.html,
+ * https://docs.aws.amazon.com/securityhub/latest/partnerguide/guidelines-asff-mapping.html), so every
+ * update keys the same. GuardDuty's copy (Id: the finding ARN) and Macie's (ProductArn `product/aws/macie`,
+ * https://docs.aws.amazon.com/macie/latest/user/securityhub-integration.html; Id: a Macie finding id)
+ * take the native finding's key; an Id of any other form keeps Security Hub's own.
+ */
+function securityHubFindingKey(finding: z.infer<typeof securityHubFinding>, eventRegion: string): string {
+  const product = awsProductArn.exec(finding.ProductArn)?.[1];
+  const guardDuty = product === 'guardduty' ? guardDutyKeyOfArn(finding.Id) : undefined;
+  if (guardDuty) return guardDuty;
+  if (product === 'macie' && /^[\w-]+$/.test(finding.Id)) return macieFindingKey(finding.AwsAccountId, finding.Region ?? eventRegion, finding.Id);
+  return `securityhub:${finding.ProductArn}/${finding.Id}`;
+}
+
 // Where AWS gives a resource's ARN we pass the ARN, not also its bare name: a bare name matches
 // ARNs of every kind, which would let an S3 finding reach customers of a same-named table.
 function fromGuardDuty(event: EventBridgeEvent): IncidentDraft[] {
@@ -173,7 +223,7 @@ function fromGuardDuty(event: EventBridgeEvent): IncidentDraft[] {
   return [
     {
       source: 'guardduty',
-      findingKey: `guardduty:${d.accountId}:${d.id}`,
+      findingKey: guardDutyKeyOfArn(d.arn) ?? guardDutyFindingKey(d.accountId, d.region, d.id),
       alarmSeverity: d.severity,
       title: d.title,
       description: d.description,
@@ -214,7 +264,7 @@ function fromSecurityHub(event: EventBridgeEvent): IncidentDraft[] {
   const d = detailOf(securityHubDetail, event, 'Security Hub');
   return d.findings.map((f) => ({
     source: 'securityhub' as const,
-    findingKey: `securityhub:${f.Id}`,
+    findingKey: securityHubFindingKey(f, event.region),
     alarmSeverity: f.Severity.Normalized !== undefined ? f.Severity.Normalized / 10 : labelSeverity[f.Severity.Label!],
     title: f.Title,
     description: f.Description,
@@ -231,7 +281,7 @@ function fromMacie(event: EventBridgeEvent): IncidentDraft[] {
   return [
     {
       source: 'macie',
-      findingKey: `macie:${d.accountId}:${d.id}`,
+      findingKey: macieFindingKey(d.accountId, d.region, d.id),
       alarmSeverity: macieSeverity[d.severity.description],
       title: d.title,
       description: d.description,

@@ -10,12 +10,12 @@ const settings = { manualSource: 'breach-notice.manual', cloudWatchAlarmSeverity
 type Mutable = Record<string, unknown> & { detail: Record<string, unknown> };
 
 describe('parseAlarm', () => {
-  it('GuardDuty: identity from account and finding id, resources from the finding, severity as reported', () => {
+  it('GuardDuty: identity from account, Region and finding id, resources from the finding, severity as reported', () => {
     const event = guardDutyFinding({ id: 'abc123', severity: 8.5, bucket: 'cust', instanceId: 'i-0123' });
     const [draft] = parseAlarm(event as never, settings);
     expect(draft).toMatchObject({
       source: 'guardduty',
-      findingKey: 'guardduty:123456789012:abc123',
+      findingKey: 'guardduty:123456789012:eu-west-1:abc123',
       alarmSeverity: 8.5,
       affectedResources: ['i-0123', 'arn:aws:s3:::cust'],
       firstSeenAt: '2026-11-20T08:10:00.000Z',
@@ -261,5 +261,72 @@ describe("AWS's documented sample events", () => {
   it('a documented detail-type this intake does not handle is an UnknownAlarmError', () => {
     const event = { ...fixture('guardduty-ec2-instance.json'), 'detail-type': 'GuardDuty Malware Protection Object Scan Result' };
     expect(() => parseAlarm(event as never, settings)).toThrow(UnknownAlarmError);
+  });
+});
+
+describe('one identity per underlying finding, whichever service reports it', () => {
+  const keyOf = (event: unknown) => {
+    const drafts = parseAlarm(event as never, settings);
+    expect(drafts).toHaveLength(1);
+    return drafts[0]!.findingKey;
+  };
+  const asffOf = (event: Mutable) => (event.detail.findings as Record<string, unknown>[])[0]!;
+  /** Security Hub's next import of the same finding: a new event, a later UpdatedAt and observation. */
+  function securityHubUpdate(name: string, at: string): Mutable {
+    const event = fixture(name);
+    event.id = `update-${at}`;
+    event.time = at;
+    Object.assign(asffOf(event), { UpdatedAt: at, LastObservedAt: at });
+    return event;
+  }
+
+  it("GuardDuty: the native finding and Security Hub's copy of it (Id = the finding ARN) share one key", () => {
+    const native = keyOf(fixture('same-finding/guardduty-ssh-brute-force.json'));
+    expect(native).toBe('guardduty:193043430472:us-east-1:46ba0ac2845071e23ccdeb2ae03bfdea');
+    expect(keyOf(fixture('same-finding/securityhub-guardduty-ssh-brute-force.json'))).toBe(native);
+  });
+
+  it("Macie: the native finding and Security Hub's copy of it (Id = the Macie finding id) share one key", () => {
+    const native = keyOf(fixture('macie-policy-encryption-disabled.json'));
+    expect(native).toBe('macie:123456789012:us-east-1:64b917aa-3843-014c-91d8-937ffexample');
+    expect(keyOf(fixture('same-finding/securityhub-macie-policy-encryption-disabled.json'))).toBe(native);
+  });
+
+  it("Security Hub's repeated updates of one finding keep its key, and it stays the native finding's", () => {
+    const native = keyOf(fixture('same-finding/guardduty-ssh-brute-force.json'));
+    const updates = ['2020-10-01T06:14:00.000Z', '2020-10-01T12:14:00.000Z'].map((at) => securityHubUpdate('same-finding/securityhub-guardduty-ssh-brute-force.json', at));
+    expect(updates.map(keyOf)).toEqual([native, native]);
+    const macieUpdate = securityHubUpdate('same-finding/securityhub-macie-policy-encryption-disabled.json', '2021-04-30T05:12:15.000Z');
+    expect(keyOf(macieUpdate)).toBe(keyOf(fixture('macie-policy-encryption-disabled.json')));
+    const other = securityHubUpdate('securityhub-control-dynamodb.json', '2023-08-10T09:00:00.000Z');
+    expect(keyOf(other)).toBe(keyOf(fixture('securityhub-control-dynamodb.json')));
+  });
+
+  it('different findings keep different keys: another finding id, Region or account, or the same Id from another product', () => {
+    const base = fixture('same-finding/securityhub-guardduty-ssh-brute-force.json');
+    const arn = asffOf(base).Id as string;
+    const variant = (id: string, productArn = asffOf(base).ProductArn as string) => {
+      const event = fixture('same-finding/securityhub-guardduty-ssh-brute-force.json');
+      Object.assign(asffOf(event), { Id: id, ProductArn: productArn });
+      return keyOf(event);
+    };
+    const keys = [
+      keyOf(base),
+      variant(arn.replace(/finding\/\w+$/, 'finding/56ba0ac2845071e23ccdeb2ae03bfdea')),
+      variant(arn.replaceAll('us-east-1', 'eu-west-1')),
+      variant(arn.replace('193043430472', '210987654321')),
+      // Only GuardDuty itself imports under its product ARN: the same text from a custom integration is another finding.
+      variant(arn, 'arn:aws:securityhub:us-east-1:193043430472:product/193043430472/default'),
+      variant(arn, 'arn:aws:securityhub:us-east-1::product/example-partner/threat-detector'),
+    ];
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it("a Macie copy whose Id is not a Macie finding id keeps Security Hub's own key", () => {
+    const event = fixture('same-finding/securityhub-macie-policy-encryption-disabled.json');
+    asffOf(event).Id = 'arn:aws:securityhub:us-east-1:123456789012:finding/64b917aa-3843-014c-91d8-937ffexample';
+    expect(keyOf(event)).toBe(
+      'securityhub:arn:aws:securityhub:us-east-1::product/aws/macie/arn:aws:securityhub:us-east-1:123456789012:finding/64b917aa-3843-014c-91d8-937ffexample',
+    );
   });
 });
