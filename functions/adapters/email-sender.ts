@@ -46,6 +46,7 @@ export class SesEmailSender implements EmailSender, SuppressedAddressSource {
         FromEmailAddress: this.from,
         ReplyToAddresses: this.replyTo.length > 0 ? this.replyTo : undefined,
         ConfigurationSetName: this.configurationSet,
+        // SES reads the default only for an entry whose data is empty (see the email channel): each entry carries all its data.
         DefaultContent: { Template: { TemplateName: templateName, TemplateData: JSON.stringify(defaultData) } },
         BulkEmailEntries: entries.map((e) => ({
           Destination: { ToAddresses: [e.to] },

@@ -39,18 +39,20 @@ export function htmlEscaped<T>(value: T): T {
 const personal = new Set<string>(PERSONAL_FIELDS);
 
 /**
- * A notice's template data shared by every recipient: the stored wording, plain for the text part and
- * subject, escaped under `html` for the HTML part. The per-customer fields come with each recipient.
+ * A notice's template data shared by every recipient: the fields its templates read (the subject and
+ * `noticeLayout`'s), plain for the text part and subject, escaped under `html` for the HTML part. Only
+ * those: every bulk entry carries this whole, so nothing the templates never read (the team's
+ * `remedies` reach each reader inside their own `offers`) is repeated 50 times per call.
  */
 export function noticeTemplateData(content: NoticeContent): Record<string, unknown> {
-  // The offers by rule reach each recipient as their own `offers`, not as data every email carries.
-  const shared = Object.fromEntries(Object.entries(content).filter(([field]) => !personal.has(field) && field !== 'remedyOffers'));
+  const fields: ('subject' | TextField)[] = ['subject', ...noticeLayout(content.kind).flatMap((block) => block.fields).filter((field) => !personal.has(field))];
+  const shared = Object.fromEntries(fields.map((field) => [field, content[field]]));
   return { ...shared, html: htmlEscaped(shared) };
 }
 
 /**
- * One recipient's fields, from their personalised notice: flat keys (`greeting`, `greetingHtml`, ...),
- * so a per-destination merge never replaces the shared `html` object. The SMS is not the email's.
+ * One recipient's fields, from their personalised notice: flat keys (`greeting`, `greetingHtml`, ...)
+ * beside the shared data's `html` object. The SMS is not the email's.
  */
 export function recipientTemplateData(personalised: NoticeContent): Record<string, string | string[]> {
   const data: Record<string, string | string[]> = {};

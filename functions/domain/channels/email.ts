@@ -1,6 +1,6 @@
 import type { OutcomeStatus } from '../delivery.js';
 import { noticeTemplateData, recipientTemplateData, templateName } from '../email-templates.js';
-import { personaliseNotice } from '../notice.js';
+import { exampleNotice, personaliseNotice } from '../notice.js';
 import type { EmailSender } from '../ports.js';
 import { NoticeContentMissingError } from '../../shared/errors.js';
 import type { DeliveryChannel } from './channel.js';
@@ -19,10 +19,15 @@ export function emailChannel(ports: { email: Pick<EmailSender, 'sendBulk'>; temp
       const content = notice.content[locale];
       if (!content) throw new NoticeContentMissingError(`Notice ${notice.noticeId} has no ${locale} wording`);
       const template = templateName(ports.templatePrefix, notice.kind, locale);
-      const defaults = noticeTemplateData(content);
-      const entries = recipients.map((r) => ({ to: r.address, replacementData: recipientTemplateData(personaliseNotice(content, locale, r)) }));
+      const shared = noticeTemplateData(content);
+      // AWS documents the default data only as a fallback for an entry whose own data is empty, never as
+      // merged into it (https://docs.aws.amazon.com/ses/latest/dg/send-personalized-email-api.html,
+      // https://docs.aws.amazon.com/ses/latest/APIReference/API_SendBulkTemplatedEmail.html): each entry
+      // carries its customer's whole email, and the default, a stand-in customer's, is whole too.
+      const fallback = { ...shared, ...recipientTemplateData(exampleNotice(content, locale)) };
+      const entries = recipients.map((r) => ({ to: r.address, replacementData: { ...shared, ...recipientTemplateData(personaliseNotice(content, locale, r)) } }));
       return async () => {
-        const results = await ports.email.sendBulk(template, defaults, entries);
+        const results = await ports.email.sendBulk(template, fallback, entries);
         return recipients.map((_, i) => {
           const result = results[i];
           const status = outcomeOfSesStatus(result?.status);
