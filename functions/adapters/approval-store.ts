@@ -1,12 +1,13 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CALLBACK_LEASE_MS, needsCallback, type ApprovalLink, type ApprovalRequest, type WordingBinding } from '../domain/approval.js';
-import type { ApprovalStorePort } from '../domain/ports.js';
+import type { ApprovalStorePort, PutRequestResult } from '../domain/ports.js';
 import type { Clock } from '../shared/clock.js';
 import { IncidentNotFoundError } from '../shared/errors.js';
 import { queryAll } from './dynamo-batch.js';
 import { queryCollection } from './incident-store.js';
 import { CALLBACK_MARKERS, incidentItems, keys } from './keys.js';
+import { basisCheck } from './standing.js';
 
 /** Attributes of the approval item that stay in this store. */
 type ApprovalRecord = ApprovalRequest & { taskToken: string; notified: string[]; expiresAtMs: number; callbackLeaseUntilMs?: number };
@@ -25,23 +26,33 @@ export class ApprovalStore implements ApprovalStorePort {
 
   /**
    * Stores an approval request with its task token. Keyed by a hash of the token, so a retried
-   * invocation for the same task finds its own request instead of creating a second one.
+   * invocation for the same task finds its own request instead of creating a second one. With a
+   * `basis`, the same transaction checks the incident still stands there ('stale' otherwise: an edit,
+   * a scope decision or a close came first, and nothing is stored).
    */
-  async putApprovalRequest(request: ApprovalRequest, taskToken: string): Promise<{ created: boolean; notified: string[] }> {
+  async putApprovalRequest(request: ApprovalRequest, taskToken: string): Promise<PutRequestResult> {
+    // expiresAtMs: the decision's condition compares numbers; ISO strings with and without milliseconds do not sort.
+    const item = { ...keys.approval(request.incidentId, request.requestId), type: 'approval', ...request, expiresAtMs: Date.parse(request.expiresAt), taskToken, notified: [] };
     try {
       await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          // expiresAtMs: the decision's condition compares numbers; ISO strings with and without milliseconds do not sort.
-          Item: { ...keys.approval(request.incidentId, request.requestId), type: 'approval', ...request, expiresAtMs: Date.parse(request.expiresAt), taskToken, notified: [] },
-          ConditionExpression: 'attribute_not_exists(pk)',
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+            ...(request.basis ? [basisCheck(this.table, request.incidentId, request.basis)] : []),
+          ],
         }),
       );
-      return { created: true, notified: [] };
+      return { outcome: 'created', notified: [], status: request.status };
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const existing = await this.getApprovalRecord(request.incidentId, request.requestId);
-      return { created: false, notified: existing?.notified ?? [] };
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const [put, standing] = error.CancellationReasons ?? [];
+      if (put?.Code === 'ConditionalCheckFailed') {
+        // Stored by an earlier attempt of this task: whatever changed since has found it (or will).
+        const existing = await this.getApprovalRecord(request.incidentId, request.requestId);
+        return { outcome: 'exists', notified: existing?.notified ?? [], status: existing?.status ?? request.status };
+      }
+      if (standing?.Code === 'ConditionalCheckFailed') return { outcome: 'stale' };
+      throw error;
     }
   }
 
@@ -172,7 +183,8 @@ export class ApprovalStore implements ApprovalStorePort {
    * Writes a decision (or an edit's take-back) and its callback marker in one transaction, so it can
    * never exist without the sweeper being able to find it. A decider holds the callback lease it just wrote.
    * With `wording`, the same transaction checks that the notice still has the wording the request
-   * showed: a decision binds to that exact version, never to a redraft made since ('stale').
+   * showed, and that the incident still stands on the draft's basis: a decision binds to that exact
+   * version, never to a redraft made since nor to one an edit, a scope decision or a close made stale ('stale').
    */
   private async decide(
     incidentId: string,
@@ -198,15 +210,16 @@ export class ApprovalStore implements ApprovalStorePort {
                   },
                 ]
               : []),
+            ...(wording?.basis ? [basisCheck(this.table, incidentId, wording.basis)] : []),
           ],
         }),
       );
       return 'decided';
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
-      const [request, , notice] = error.CancellationReasons ?? [];
+      const [request, , ...checks] = error.CancellationReasons ?? [];
       if (request?.Code === 'ConditionalCheckFailed') return 'refused';
-      if (notice?.Code === 'ConditionalCheckFailed') return 'stale';
+      if (checks.some((c) => c?.Code === 'ConditionalCheckFailed')) return 'stale';
       throw error;
     }
   }

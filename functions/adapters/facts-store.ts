@@ -1,11 +1,12 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { FactsByLocale, FactsVersion } from '../domain/facts.js';
 import type { FactsStorePort } from '../domain/ports.js';
 import type { Clock } from '../shared/clock.js';
-import { FactsVersionConflictError } from '../shared/errors.js';
+import { FactsVersionConflictError, IncidentNotFoundError } from '../shared/errors.js';
 import { queryCollection } from './incident-store.js';
 import { incidentItems, incidentPartition, keys } from './keys.js';
+import { standingWrite } from './standing.js';
 
 /**
  * The response team's facts, one item per version in the incident's `INC#<id>` collection. A version
@@ -18,22 +19,29 @@ export class FactsStore implements FactsStorePort {
     private readonly clock: Clock,
   ) {}
 
-  /** The item of the next version may not exist yet: of two editors who read the same version, one wins. */
+  /**
+   * The item of the next version may not exist yet: of two editors who read the same version, one
+   * wins. The incident's item records the version in the same transaction (see adapters/standing.ts).
+   */
   async saveFacts(incidentId: string, author: string, locales: FactsByLocale, expectedVersion: number): Promise<FactsVersion> {
     if (!Number.isInteger(expectedVersion) || expectedVersion < 0) throw new RangeError(`expectedVersion must be an integer >= 0, got ${expectedVersion}`);
     const saved: FactsVersion = { incidentId, version: expectedVersion + 1, author, at: this.clock.now().toISOString(), locales };
     try {
       await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...keys.facts(incidentId, saved.version), type: 'facts', ...saved },
-          ConditionExpression: 'attribute_not_exists(pk)',
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: this.table, Item: { ...keys.facts(incidentId, saved.version), type: 'facts', ...saved }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            standingWrite(this.table, incidentId, 'factsVersion', saved.version),
+          ],
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const [facts, incident] = error.CancellationReasons ?? [];
+      if (facts?.Code === 'ConditionalCheckFailed') {
         throw new FactsVersionConflictError(`Version ${saved.version} of the facts of ${incidentId} was saved by someone else: reload and edit again`);
       }
+      if (incident?.Code === 'ConditionalCheckFailed') throw new IncidentNotFoundError(`Incident ${incidentId} does not exist`);
       throw error;
     }
     return saved;

@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TeamStorePort, TeamWait, TeamWaitKind } from '../domain/ports.js';
 import type { ScopeDecision, ScopeRequest } from '../domain/scope.js';
 import type { Clock } from '../shared/clock.js';
@@ -7,6 +7,8 @@ import { batchPut } from './dynamo-batch.js';
 import { queryCollection } from './incident-store.js';
 import { incidentItems, keys } from './keys.js';
 import { randomId } from '../shared/crypto.js';
+import { IncidentNotFoundError } from '../shared/errors.js';
+import { standingWrite } from './standing.js';
 
 /** Ids per item: at most 128 characters each keeps an item under DynamoDB's 400 KB. */
 const IDS_PER_ITEM = 2_500;
@@ -40,16 +42,27 @@ export class TeamStore implements TeamStorePort {
       const decision: ScopeDecision = { ...request, version, decidedBy, decidedAt: this.clock.now().toISOString() };
       try {
         await this.doc.send(
-          new PutCommand({
-            TableName: this.table,
-            Item: { ...keys.scope(incidentId, version), type: 'scope', ...rest, idAttempt: attempt, idParts: parts.length, idCount: customerIds.length, version, decidedBy, decidedAt: decision.decidedAt },
-            ConditionExpression: 'attribute_not_exists(pk)',
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: this.table,
+                  Item: { ...keys.scope(incidentId, version), type: 'scope', ...rest, idAttempt: attempt, idParts: parts.length, idCount: customerIds.length, version, decidedBy, decidedAt: decision.decidedAt },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              // The incident's item records it in the same write: requests for drafts of older scopes are refused from now on.
+              standingWrite(this.table, incidentId, 'scopeDecided', version),
+            ],
           }),
         );
         return decision;
       } catch (error) {
         // Someone decided at the same moment: ours comes after theirs. Parts of this number are rewritten by whoever wins it.
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const [scope, incident] = error.CancellationReasons ?? [];
+        if (scope?.Code !== 'ConditionalCheckFailed' && incident?.Code === 'ConditionalCheckFailed') throw new IncidentNotFoundError(`Incident ${incidentId} does not exist`);
+        if (scope?.Code !== 'ConditionalCheckFailed') throw error;
       }
     }
     throw new Error(`Could not find a free scope decision version for ${incidentId} after ${MAX_VERSION_TRIES} tries`);

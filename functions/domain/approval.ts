@@ -58,6 +58,41 @@ export interface ApprovalRequest {
   questionId?: string;
   /** The answer's time (`answer.at`) a 'faq' request shows: its decision binds to that answer, never to one given since. */
   answeredAt?: string;
+  /** What the notice was drafted from: the request is stored, and decided, only while the incident still stands there. */
+  basis?: DraftBasis;
+}
+
+/**
+ * What a draft was made from. The incident's item holds the current facts version, the last scope
+ * decision saved and the status; every edit, scope decision and close writes that one item before it
+ * takes back pending requests. Storing a request and deciding one both check it in the same
+ * transaction, so whichever comes first wins: a request stored after a change is refused (the draft
+ * is made again), one stored before is found and taken back by the change.
+ */
+export interface DraftBasis {
+  factsVersion: number;
+  /** The scope decision the audience was assessed from (0: the alarm's own scope). */
+  scopeVersion: number;
+  /** A closing notice is drafted for a closed incident; any other draft is stale once it is closed. */
+  closing: boolean;
+}
+
+/** Where the incident stands now, as the incident's item records it. */
+export interface IncidentStanding {
+  factsVersion: number;
+  /** The last scope decision saved (applied or not). */
+  scopeDecided: number;
+  closed: boolean;
+}
+
+/** Whether a draft made from `basis` is still what the incident stands on. */
+export function basisHolds(basis: DraftBasis, now: IncidentStanding): boolean {
+  return now.factsVersion === basis.factsVersion && now.scopeDecided <= basis.scopeVersion && (basis.closing || !now.closed);
+}
+
+/** The basis of a notice as drafted. */
+export function basisOf(notice: { factsVersion: number; scopeVersion?: number; kind: string }): DraftBasis {
+  return { factsVersion: notice.factsVersion, scopeVersion: notice.scopeVersion ?? 0, closing: notice.kind === 'closing' };
 }
 
 /** Stored in place of a task token on 'faq' requests: nothing in Step Functions waits on them. */
@@ -67,6 +102,8 @@ export const NO_TASK_TOKEN = 'faq-no-task-token';
 export interface WordingBinding {
   noticeId: string;
   contentHash: string;
+  /** With it, the incident must still stand on this basis when the decision is written. */
+  basis?: DraftBasis;
 }
 
 /** A request whose outcome the waiting task must still be told: a decision, or that the facts were edited. */

@@ -53,6 +53,10 @@ export interface Incident extends IncidentDraft {
   audienceChunks?: number;
   /** The last scope decision the audience was computed from (0 or absent: the alarm's own resources). */
   scopeVersion?: number;
+  /** The newest facts version saved (written with it, see domain/approval.ts `DraftBasis`). */
+  factsVersion?: number;
+  /** The last scope decision saved, applied or not (written with it). */
+  scopeDecided?: number;
   nextUpdateAt?: string;
 }
 
@@ -112,6 +116,8 @@ export interface Notice {
   drill?: boolean;
   /** The facts version the wording was drafted from (0: none written yet). */
   factsVersion: number;
+  /** The scope decision its audience was assessed from (0: the alarm's own scope). */
+  scopeVersion?: number;
   /** SHA-256 of the wording (`contentHash` in domain/notice-version.ts): what an approval is bound to. */
   contentHash: string;
   /** The hash approved; sending refuses a notice whose wording no longer has it. */

@@ -1,4 +1,4 @@
-import type { ApprovalLink, ApprovalRequest, WordingBinding } from './approval.js';
+import type { ApprovalLink, ApprovalRequest, ApprovalStatus, WordingBinding } from './approval.js';
 import type { ObligationRecord, RegulatorReportVersion } from './obligations/record.js';
 import type { CustomerProfile, CustomerResource } from './customer.js';
 import type { FactsByLocale, FactsVersion } from './facts.js';
@@ -59,8 +59,11 @@ export interface FactsStorePort {
   listFacts(incidentId: string): Promise<FactsVersion[]>;
 }
 
+/** 'exists': an earlier attempt of the same task stored it (`status` says whether it still waits); 'stale': its basis no longer holds, nothing stored. */
+export type PutRequestResult = { outcome: 'created' | 'exists'; notified: string[]; status: ApprovalStatus } | { outcome: 'stale' };
+
 export interface ApprovalStorePort {
-  putApprovalRequest(request: ApprovalRequest, taskToken: string): Promise<{ created: boolean; notified: string[] }>;
+  putApprovalRequest(request: ApprovalRequest, taskToken: string): Promise<PutRequestResult>;
   getApprovalRequest(incidentId: string, requestId: string): Promise<ApprovalRequest | undefined>;
   /** Read only after a decision has won its conditional write. */
   getTaskToken(incidentId: string, requestId: string): Promise<string>;

@@ -232,8 +232,8 @@ export function decideApproval(linkId: string, body: URLSearchParams, meta: Requ
       return decided(locale, outcome === 'lost' ? 'callback-lost' : 'callback-pending', {}, link.approver, decidedAt, outcome === 'lost' ? 410 : 202);
     };
 
-    // The decision binds to the wording this request showed; a redraft since makes it stale.
-    const wording = request.contentHash ? { noticeId: request.noticeId, contentHash: request.contentHash } : undefined;
+    // The decision binds to the wording this request showed and what it was drafted from; a redraft, an edit, a scope decision or a close since makes it stale.
+    const wording = request.contentHash ? { noticeId: request.noticeId, contentHash: request.contentHash, ...(request.basis ? { basis: request.basis } : {}) } : undefined;
     const stale = () => new ApprovalRefusedError('superseded', 'edited');
     if (form.decision === 'reject') {
       // One rejection decides, whatever the quorum: nobody is told what one approver found wrong.

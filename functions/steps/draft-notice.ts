@@ -126,6 +126,7 @@ export async function draftNoticeStep(incidentId: string, requested: NoticeKind,
     promisedNextUpdateAt: nextUpdateAt ?? now.toISOString(),
     version: reuse ? reuse.version + (changed ? 1 : 0) : 1,
     factsVersion: facts?.version ?? 0,
+    scopeVersion: incident.scopeVersion ?? 0,
     contentHash: hash,
     ...(incident.drill ? { drill: true } : {}),
     ...(changed

@@ -1,6 +1,6 @@
 import { ConfigurationError, NoticeEditedError } from '../shared/errors.js';
 import type { ApprovalStorePort, EmailSender, FactsStorePort, IncidentStorePort, Messaging, NoticeStorePort } from '../domain/ports.js';
-import { CODE_DIGITS, codeDigest, decisionDeadline, type ApprovalTier } from '../domain/approval.js';
+import { basisOf, CODE_DIGITS, codeDigest, decisionDeadline, type ApprovalTier } from '../domain/approval.js';
 import type { Incident, Notice } from '../domain/incident.js';
 import { catalogues, type Locale } from '../domain/locales.js';
 import { escapeHtml, type PreviewContext } from '../domain/preview.js';
@@ -13,7 +13,7 @@ export interface RequestApprovalDeps {
   incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident' | 'listProgressNotes'>;
   notices: Pick<NoticeStorePort, 'getNotice' | 'listNotices'>;
   facts: Pick<FactsStorePort, 'latestFacts'>;
-  approvals: Pick<ApprovalStorePort, 'carryDecision' | 'listApprovalRequests' | 'markApproverNotified' | 'putApprovalLink' | 'putApprovalRequest' | 'supersedePendingRequests'>;
+  approvals: Pick<ApprovalStorePort, 'carryDecision' | 'getApprovalRequest' | 'listApprovalRequests' | 'markApproverNotified' | 'putApprovalLink' | 'putApprovalRequest' | 'supersedePendingRequests'>;
   email: EmailSender;
   clock: Clock;
   approvers: Record<ApprovalTier, string[]>;
@@ -48,16 +48,22 @@ export interface RequestApprovalInput {
  * approver of the tier a personal link. The link carries a random id whose hash alone is stored.
  * A retry of the same task (same token) re-sends only to approvers not yet emailed. An escalation
  * that finds the notice already decided (its callback lost on the way) carries that decision instead
- * and emails nobody: backup approvers never get to overturn a primary decision. The request is bound
- * to the notice's wording (its hash); facts edited since the draft fail the task with
- * NoticeEditedError before anyone is asked, and the state machine redrafts.
+ * and emails nobody: backup approvers never get to overturn a primary decision.
+ *
+ * The request is bound to the notice's wording (its hash) and to what it was drafted from (facts,
+ * scope, open or closed: `DraftBasis`), checked against the incident's item in the same write that
+ * stores it. An edit, a scope decision or a close that came first makes that write fail with
+ * NoticeEditedError before anyone is asked, and the state machine redrafts; one that comes after finds
+ * the stored request and takes it back (its task fails with the same error), and the emails still to
+ * send are not sent.
  */
 export async function requestApproval(input: RequestApprovalInput, deps: RequestApprovalDeps): Promise<{ requestId: string; emailed: number }> {
   const now = deps.clock.now();
   const requestId = shortHash(input.taskToken, 24);
   const expiresAt = decisionDeadline(new Date(input.waitEnteredAt), input.timeoutSeconds).toISOString();
   const notice = await deps.notices.getNotice(input.incidentId, input.noticeId);
-  const { notified } = await deps.approvals.putApprovalRequest(
+  const basis = basisOf(notice);
+  const stored = await deps.approvals.putApprovalRequest(
     {
       incidentId: input.incidentId,
       requestId,
@@ -70,9 +76,18 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
       quorum: Math.min(deps.quorum, deps.approvers[input.tier].length),
       contentHash: notice.contentHash,
       noticeVersion: notice.version,
+      basis,
     },
     input.taskToken,
   );
+  if (stored.outcome === 'stale') {
+    throw new NoticeEditedError(
+      `${input.noticeId} of ${input.incidentId} was drafted from facts version ${basis.factsVersion} and scope decision ${basis.scopeVersion}${basis.closing ? '' : ' while open'}; the incident has changed since: redraft`,
+    );
+  }
+  // A retry of a task whose request was since taken back or decided: that callback answers the task.
+  if (stored.status !== 'PENDING') return { requestId, emailed: 0 };
+  const { notified } = stored;
   const superseded = await deps.approvals.supersedePendingRequests(input.incidentId, input.noticeId, requestId);
   // Read after superseding: no earlier request of the notice can be decided any more, so this view is final.
   const decidedEarlier = (await deps.approvals.listApprovalRequests(input.incidentId)).find(
@@ -95,11 +110,7 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
     });
     return { requestId, emailed: 0 };
   }
-  // Read after the request is stored: an edit saved before this read is seen here; one saved after it finds the request.
   const facts = await deps.facts.latestFacts(input.incidentId);
-  if ((facts?.version ?? 0) > notice.factsVersion) {
-    throw new NoticeEditedError(`Facts of ${input.incidentId} are at version ${facts?.version}; ${input.noticeId} was drafted from version ${notice.factsVersion}`);
-  }
   const incident = await deps.incidents.getIncident(input.incidentId);
   const approvers = deps.approvers[input.tier].filter((a) => !notified.includes(a));
   // Checked before any email leaves: a link whose code can never arrive would be re-sent on every retry.
@@ -124,7 +135,10 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
     firstSeenAt: incident.firstSeenAt,
     expiresAt,
   };
+  let emailed = 0;
   for (const approver of approvers) {
+    // Taken back meanwhile (an edit, a scope decision, a close): its task is told; asking more approvers would only confuse them.
+    if ((await deps.approvals.getApprovalRequest(input.incidentId, requestId))?.status !== 'PENDING') break;
     const linkId = randomId(32);
     const linkHash = sha256Hex(linkId);
     // The second factor: shown in this email's body only, never in the link; only its digest is stored.
@@ -141,13 +155,14 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
       await deps.messaging.sendSms(deps.phones.get(approver)!, catalogues[locale].approvalEmail.sms({ incidentId: incident.incidentId, code }));
     }
     await deps.approvals.markApproverNotified(input.incidentId, requestId, approver);
+    emailed += 1;
   }
   await deps.incidents.appendTimeline(input.incidentId, {
     action: input.tier === 'backup' ? 'approval-escalated' : 'approval-requested',
     actor: 'request-approval',
-    detail: { noticeId: input.noticeId, requestId, tier: input.tier, approversEmailed: approvers.length, expiresAt, supersededRequests: superseded },
+    detail: { noticeId: input.noticeId, requestId, tier: input.tier, approversEmailed: emailed, expiresAt, supersededRequests: superseded },
   });
-  return { requestId, emailed: approvers.length };
+  return { requestId, emailed };
 }
 
 /**

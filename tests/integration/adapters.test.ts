@@ -23,7 +23,7 @@ import { closeServer, LOCAL_CREDENTIALS } from '../../local/emulators.js';
 import { sfnRequestHandler } from '../../local/sfn-api.js';
 import { provision } from '../../local/system.js';
 import { LocalWorkflow } from '../../local/workflow-engine.js';
-import { emailsTo, endpoints, smsMessages, testConfig, uniquePrefix } from '../support/local.js';
+import { emailsTo, endpoints, putIncidentItem, smsMessages, testConfig, uniquePrefix } from '../support/local.js';
 import { makeCustomers } from '../support/scenario.js';
 
 const prefix = uniquePrefix('adp');
@@ -158,6 +158,7 @@ describe('FactsStore on DynamoDB Local', () => {
     const clock = new FakeClock();
     const store = new FactsStore(doc, tables.incidents, clock);
     const incidentId = 'inc-20261120-0000000000f1';
+    await putIncidentItem(doc, tables.incidents, incidentId);
     // Act
     const first = await store.saveFacts(incidentId, 'ann@example.com', facts('v1'), 0);
     clock.advance(60);
@@ -177,6 +178,7 @@ describe('FactsStore on DynamoDB Local', () => {
     // Prepare
     const store = new FactsStore(doc, tables.incidents, new FakeClock());
     const incidentId = 'inc-20261120-0000000000f2';
+    await putIncidentItem(doc, tables.incidents, incidentId);
     await store.saveFacts(incidentId, 'ann@example.com', facts('v1'), 0);
     // Act
     const results = await Promise.allSettled([
@@ -197,11 +199,22 @@ describe('FactsStore on DynamoDB Local', () => {
     // Prepare
     const store = new FactsStore(doc, tables.incidents, new FakeClock());
     const incidentId = 'inc-20261120-0000000000f3';
+    await putIncidentItem(doc, tables.incidents, incidentId);
     // Act
     for (let v = 0; v < 11; v += 1) await store.saveFacts(incidentId, 'ann@example.com', facts(`v${v + 1}`), v);
     // Assess
     expect((await store.latestFacts(incidentId))?.version).toBe(11);
     expect((await store.listFacts(incidentId)).map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  });
+
+  it("facts of an incident that does not exist are refused, and nothing is kept", async () => {
+    // Prepare
+    const store = new FactsStore(doc, tables.incidents, new FakeClock());
+    // Act
+    const act = store.saveFacts('inc-20261120-0000000000f4', 'ann@example.com', facts('v1'), 0);
+    // Assess
+    await expect(act).rejects.toMatchObject({ name: 'IncidentNotFoundError' });
+    expect(await store.listFacts('inc-20261120-0000000000f4')).toEqual([]);
   });
 });
 

@@ -2,17 +2,25 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApprovalStore } from '../../functions/adapters/approval-store.js';
+import { FactsStore } from '../../functions/adapters/facts-store.js';
+import { IncidentStore } from '../../functions/adapters/incident-store.js';
+import { TeamStore } from '../../functions/adapters/team-store.js';
+import { scopeRequestSchema } from '../../functions/domain/scope.js';
 import { NoticeStore } from '../../functions/adapters/notice-store.js';
 import type { ApprovalRequest } from '../../functions/domain/approval.js';
 import { systemClock } from '../../functions/shared/clock.js';
 import { LOCAL_CREDENTIALS } from '../../local/emulators.js';
 import { provision } from '../../local/system.js';
-import { endpoints, testConfig, uniquePrefix } from '../support/local.js';
+import { endpoints, putIncidentItem, testConfig, uniquePrefix } from '../support/local.js';
 import { noticeRecord } from '../support/notices.js';
 
 const prefix = uniquePrefix('bind');
 let approvals: ApprovalStore;
 let notices: NoticeStore;
+let facts: FactsStore;
+let team: TeamStore;
+let incidents: IncidentStore;
+let seed: (incidentId: string) => Promise<void>;
 
 beforeAll(async () => {
   const { tables } = await provision({ endpoints: endpoints(), config: testConfig(prefix), namePrefix: prefix });
@@ -21,6 +29,10 @@ beforeAll(async () => {
   });
   approvals = new ApprovalStore(doc, tables.incidents, systemClock);
   notices = new NoticeStore(doc, tables.incidents, systemClock);
+  facts = new FactsStore(doc, tables.incidents, systemClock);
+  team = new TeamStore(doc, tables.incidents, systemClock);
+  incidents = new IncidentStore(doc, tables.incidents, systemClock);
+  seed = (id) => putIncidentItem(doc, tables.incidents, id);
 });
 afterAll(() => undefined);
 
@@ -75,5 +87,53 @@ describe('a decision binds to the wording the request showed (DynamoDB Local)', 
     expect(claims.filter((c) => c.state === 'claimed')).toHaveLength(1);
     const claimed = claims.find((c) => c.state === 'claimed');
     expect(claimed).toMatchObject({ state: 'claimed', taskToken: 'token-edited', request: { status: 'EDITED', editedToFactsVersion: 4 } });
+  });
+});
+
+describe('requests and decisions are checked against where the incident stands (DynamoDB Local)', () => {
+  const basis = { factsVersion: 0, scopeVersion: 0, closing: false };
+  const changes = {
+    edit: (id: string) => facts.saveFacts(id, 'lead', { en: { measures: ['Keys rotated.'], advice: [], remedies: [] } }, 0),
+    scope: (id: string) => team.saveScopeDecision(id, 'lead', scopeRequestSchema.parse({ basis: 'all', reason: 'everyone' })),
+    close: (id: string) => incidents.closeIncident(id, 'lead'),
+  };
+  const request = (id: string, requestId: string, over: Partial<ApprovalRequest> = {}): ApprovalRequest => ({
+    incidentId: id, requestId, noticeId: 'first-notice-1', tier: 'primary', status: 'PENDING', createdAt: '2026-11-20T08:00:00Z', expiresAt: '2099-01-01T00:00:00Z', quorum: 1, basis, ...over,
+  });
+
+  it('a request is stored only while its draft basis holds: after an edit, a scope decision or a close, nothing is stored', async () => {
+    for (const [name, change] of Object.entries(changes)) {
+      // Prepare
+      const id = `inc-20261120-${name.padStart(12, '0')}`;
+      await seed(id);
+      expect((await approvals.putApprovalRequest(request(id, 'before'), 't-before')).outcome, name).toBe('created');
+      await change(id);
+      // Act
+      const after = await approvals.putApprovalRequest(request(id, 'after'), 't-after');
+      // Assess
+      expect(after.outcome, name).toBe('stale');
+      expect((await approvals.listApprovalRequests(id)).map((r) => r.requestId), name).toEqual(['before']);
+      // A closing notice is still asked about on a closed incident.
+      if (name === 'close') expect((await approvals.putApprovalRequest(request(id, 'closing', { basis: { ...basis, closing: true } }), 't-closing')).outcome).toBe('created');
+    }
+  });
+
+  it('a decision written after the change is stale, whichever approver clicks first; one written before stands', async () => {
+    // Prepare
+    const id = 'inc-20261120-0000000stale';
+    await seed(id);
+    await approvals.putApprovalRequest(request(id, 'r1'), 't-r1');
+    await approvals.putApprovalRequest(request(id, 'r2', { noticeId: 'first-notice-2' }), 't-r2');
+    const bound = (noticeId: string) => ({ noticeId, contentHash: 'h', basis });
+    await notices.createNotice(noticeRecord({ incidentId: id, noticeId: 'first-notice-1', kind: 'first-notice', sequence: 1, status: 'PENDING_APPROVAL', content: wording('a'), createdAt: '2026-11-20T08:00:00Z', promisedNextUpdateAt: '2026-11-27T08:00:00Z', contentHash: 'h' } as never));
+    await notices.createNotice(noticeRecord({ incidentId: id, noticeId: 'first-notice-2', kind: 'first-notice', sequence: 2, status: 'PENDING_APPROVAL', content: wording('b'), createdAt: '2026-11-20T08:00:00Z', promisedNextUpdateAt: '2026-11-27T08:00:00Z', contentHash: 'h' } as never));
+    // Act
+    const before = await approvals.recordApproval(id, 'r1', 'a@example.com', 1, bound('first-notice-1'));
+    await changes.edit(id);
+    const after = await approvals.recordRejection(id, 'r2', 'b@example.com', 'no', bound('first-notice-2'));
+    // Assess
+    expect(before.outcome).toBe('approved');
+    expect(after).toBe('stale');
+    expect(await approvals.getApprovalRequest(id, 'r2')).toMatchObject({ status: 'PENDING' });
   });
 });

@@ -6,10 +6,11 @@ import { scopeRequestSchema } from '../../functions/domain/scope.js';
 import { systemClock } from '../../functions/shared/clock.js';
 import { LOCAL_CREDENTIALS } from '../../local/emulators.js';
 import { provision } from '../../local/system.js';
-import { endpoints, testConfig, uniquePrefix } from '../support/local.js';
+import { endpoints, putIncidentItem, testConfig, uniquePrefix } from '../support/local.js';
 
 const prefix = uniquePrefix('team');
 let team: TeamStore;
+let seed: (incidentId: string) => Promise<void>;
 
 beforeAll(async () => {
   const { tables } = await provision({ endpoints: endpoints(), config: testConfig(prefix), namePrefix: prefix });
@@ -17,6 +18,7 @@ beforeAll(async () => {
     marshallOptions: { removeUndefinedValues: true },
   });
   team = new TeamStore(doc, tables.incidents, systemClock);
+  seed = (incidentId) => putIncidentItem(doc, tables.incidents, incidentId);
 });
 
 const ids = (who: string, n: number) => Array.from({ length: n }, (_, i) => `${who}-${String(i).padStart(6, '0')}`);
@@ -26,6 +28,7 @@ describe('the team store on DynamoDB Local', () => {
   it('id-list decisions saved at the same moment each keep their own list, in order, under their own version', async () => {
     // Prepare: one short list and two long ones (several parts each), saved at once for one incident.
     const incidentId = 'inc-20261120-00000000team';
+    await seed(incidentId);
     const lists = { alice: ids('alice', 3), bob: ids('bob', 6_000), carol: ids('carol', 5_001) };
     // Act
     const saved = await Promise.all(Object.entries(lists).map(([who, list]) => team.saveScopeDecision(incidentId, who, request(list, `${who}'s list`))));
@@ -38,6 +41,7 @@ describe('the team store on DynamoDB Local', () => {
 
   it("another incident's decisions and waits are its own", async () => {
     // Prepare
+    await seed('inc-20261120-000000000aaa');
     await team.saveScopeDecision('inc-20261120-000000000aaa', 'lead', scopeRequestSchema.parse({ basis: 'all', reason: 'a' }));
     await team.putWait('inc-20261120-000000000aaa', { kind: 'scope', taskToken: 't-a' });
     // Act

@@ -1,4 +1,4 @@
-import { needsCallback, type ApprovalLink, type ApprovalRequest, type WordingBinding } from '../../functions/domain/approval.js';
+import { basisHolds, needsCallback, type ApprovalLink, type ApprovalRequest, type IncidentStanding, type WordingBinding } from '../../functions/domain/approval.js';
 import type { CustomerProfile, CustomerResource } from '../../functions/domain/customer.js';
 import type { FactsByLocale, FactsVersion } from '../../functions/domain/facts.js';
 import { isFinal, type Acquired, type BatchTotals, type CallState, type FrozenBatch, type NoticeRef, type NoticeTotals, type Outcome, type PlannedCall, type SettledReconciliation } from '../../functions/domain/delivery.js';
@@ -14,6 +14,7 @@ import type {
   IncidentStorePort,
   Messaging,
   NoticeStorePort,
+  PutRequestResult,
   SendQuota,
   TeamStorePort,
   TeamWait,
@@ -385,6 +386,15 @@ const CALLBACK_LEASE_MS = 60_000;
  * decisions only while pending and unexpired, one decision writes its callback marker, carrying moves
  * a decision to the escalation's request, and a callback is claimed under a lease.
  */
+/** Where an incident stands, as the real stores keep it on the incident's item: newest facts, last scope decision, closed. */
+export function standingOf(incidents: FakeIncidents, facts: FakeFacts, team?: FakeTeam) {
+  return async (incidentId: string): Promise<IncidentStanding> => ({
+    factsVersion: (await facts.latestFacts(incidentId))?.version ?? 0,
+    scopeDecided: (await team?.listScopeDecisions(incidentId))?.at(-1)?.version ?? 0,
+    closed: (await incidents.getIncident(incidentId)).status === 'CLOSED',
+  });
+}
+
 export class FakeApprovals implements ApprovalStorePort {
   records = new Map<string, ApprovalRecord>();
   links = new Map<string, ApprovalLink>();
@@ -392,17 +402,22 @@ export class FakeApprovals implements ApprovalStorePort {
   markers = new Set<string>();
   private key = (incidentId: string, requestId: string) => `${incidentId}/${requestId}`;
 
-  /** `notices`: where a decision's wording binding is checked, as the real store checks the notice item. */
+  /**
+   * `notices`: where a decision's wording binding is checked, as the real store checks the notice item;
+   * `standing`: where the incident stands (see `standingOf`), as the real store checks the incident's item.
+   */
   constructor(
     readonly clock: Clock = new FakeClock(),
     readonly notices?: FakeNotices,
+    readonly standing?: (incidentId: string) => Promise<IncidentStanding>,
   ) {}
 
-  async putApprovalRequest(request: ApprovalRequest, taskToken: string) {
+  async putApprovalRequest(request: ApprovalRequest, taskToken: string): Promise<PutRequestResult> {
     const existing = this.records.get(this.key(request.incidentId, request.requestId));
-    if (existing) return { created: false, notified: [...existing.notified] };
+    if (existing) return { outcome: 'exists', notified: [...existing.notified], status: existing.status };
+    if (request.basis && this.standing && !basisHolds(request.basis, await this.standing(request.incidentId))) return { outcome: 'stale' };
     this.records.set(this.key(request.incidentId, request.requestId), { ...structuredClone(request), taskToken, notified: [] });
-    return { created: true, notified: [] };
+    return { outcome: 'created', notified: [], status: request.status };
   }
   async getApprovalRequest(incidentId: string, requestId: string) {
     const record = this.records.get(this.key(incidentId, requestId));
@@ -452,7 +467,9 @@ export class FakeApprovals implements ApprovalStorePort {
     return true;
   }
   private async stale(incidentId: string, wording: WordingBinding | undefined) {
-    if (!wording || !this.notices) return false;
+    if (!wording) return false;
+    if (wording.basis && this.standing && !basisHolds(wording.basis, await this.standing(incidentId))) return true;
+    if (!this.notices) return false;
     const notice = await this.notices.getNotice(incidentId, wording.noticeId).catch(() => undefined);
     return notice?.contentHash !== wording.contentHash;
   }

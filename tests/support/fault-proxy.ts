@@ -33,7 +33,13 @@ const HEADER_END = '\r\n\r\n';
  * real reset socket, a real 500 or a real timeout. Each connection carries one request (the proxy
  * asks the upstream to close after answering), so an action applies to exactly one request.
  */
-export async function startFaultProxy(upstream: string, decide: (req: ProxiedRequest) => FaultAction, delayMs = 3_000): Promise<FaultProxy> {
+export async function startFaultProxy(
+  upstream: string,
+  decide: (req: ProxiedRequest) => FaultAction | Promise<FaultAction>,
+  delayMs = 3_000,
+  /** Holds the upstream's answer to `req` until the promise it returns settles: the write is done, its caller does not know yet. */
+  holdAnswer?: (req: ProxiedRequest) => Promise<void> | undefined,
+): Promise<FaultProxy> {
   const target = new URL(upstream);
   const forwarded: Record<FaultAction, number> = { pass: 0, 'reset-before': 0, 'drop-response': 0, 'error-500': 0, delay: 0 };
   const state = { withheld: 0 };
@@ -57,7 +63,13 @@ export async function startFaultProxy(upstream: string, decide: (req: ProxiedReq
       handled = true;
       const [method = '', path = ''] = head.split('\r\n')[0]!.split(' ');
       const body = buffered.subarray(headerEnd + HEADER_END.length, total);
-      const action = decide({ method, path, body: body.toString('utf8') });
+      const request = { method, path, body: body.toString('utf8') };
+      // An async decision holds the request itself: it reaches the upstream only once decided.
+      void Promise.resolve(decide(request)).then((action) => handle(action, request, head, body));
+    });
+
+    function handle(action: FaultAction, request: ProxiedRequest, head: string, body: Buffer) {
+      if (client.destroyed) return;
       if (action === 'reset-before') {
         state.withheld += 1;
         client.resetAndDestroy();
@@ -70,7 +82,8 @@ export async function startFaultProxy(upstream: string, decide: (req: ProxiedReq
       let answer = Buffer.alloc(0);
       up.on('data', (c) => (answer = Buffer.concat([answer, c])));
       up.on('error', () => client.destroy());
-      up.on('end', () => {
+      up.on('end', async () => {
+        await holdAnswer?.(request);
         if (client.destroyed) return;
         if (action === 'drop-response') return void client.resetAndDestroy();
         if (action === 'error-500') {
@@ -83,7 +96,7 @@ export async function startFaultProxy(upstream: string, decide: (req: ProxiedReq
         if (action === 'delay') setTimeout(send, delayMs).unref();
         else send();
       });
-    });
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
+import { keys } from '../../functions/adapters/keys.js';
 import { appConfigSchema, type AppConfig } from '../../infra/config.js';
 import { linkAndCode } from '../../local/approval-client.js';
 
@@ -90,4 +92,9 @@ export async function until<T>(probe: () => Promise<T | undefined | false>, what
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The incident's own item, bare: what the facts, scope and approval stores check and write (adapters/standing.ts). */
+export async function putIncidentItem(doc: DynamoDBDocumentClient, table: string, incidentId: string): Promise<void> {
+  await doc.send(new PutCommand({ TableName: table, Item: { ...keys.incident(incidentId), type: 'incident', incidentId, findingKey: `test:${incidentId}`, status: 'OPEN' } }));
 }

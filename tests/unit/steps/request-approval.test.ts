@@ -6,7 +6,7 @@ import { emptyFacts } from '../../../functions/domain/facts.js';
 import { draftNotice, noticeTextForDiff } from '../../../functions/domain/notice.js';
 import { sha256Hex, shortHash } from '../../../functions/shared/crypto.js';
 import { requestApproval, type RequestApprovalDeps, type RequestApprovalInput } from '../../../functions/steps/request-approval.js';
-import { FakeApprovals, FakeClock, FakeEmail, FakeFacts, FakeIncidents, FakeMessaging, FakeNotices, namedError } from '../../support/fakes.js';
+import { FakeApprovals, FakeClock, FakeEmail, FakeFacts, FakeIncidents, FakeMessaging, FakeNotices, FakeTeam, namedError, standingOf } from '../../support/fakes.js';
 import { noticeRecord } from '../../support/notices.js';
 
 const incidentId = 'inc-20261120-0123456789ab';
@@ -26,8 +26,9 @@ function world(overrides: Partial<RequestApprovalDeps> = {}) {
     return notices.createNotice(noticeRecord({ incidentId, noticeId: `${kind}-${sequence}`, kind, sequence, status: 'PENDING_APPROVAL', content, createdAt: at, promisedNextUpdateAt: at }));
   };
   void addNotice('first-notice', 1);
-  const approvals = new FakeApprovals(clock, notices);
   const facts = new FakeFacts(clock);
+  const team = new FakeTeam();
+  const approvals = new FakeApprovals(clock, notices, standingOf(incidents, facts, team));
   const email = new FakeEmail();
   const messaging = new FakeMessaging();
   const deps: RequestApprovalDeps = {
@@ -40,7 +41,7 @@ function world(overrides: Partial<RequestApprovalDeps> = {}) {
     phones: new Map(),
     ...overrides,
   };
-  return { deps, clock, incidents, notices, approvals, facts, email, messaging, addNotice };
+  return { deps, clock, incidents, notices, approvals, facts, team, email, messaging, addNotice };
 }
 
 const input = (over: Partial<RequestApprovalInput> = {}): RequestApprovalInput => ({
@@ -117,6 +118,52 @@ describe('requestApproval', () => {
     // Assess
     await expect(act).rejects.toMatchObject({ name: 'NoticeEditedError' });
     expect(email.sent).toEqual([]);
+  });
+
+  it('a scope decision or a close saved since the draft fails the task the same way, and stores no request to take back', async () => {
+    for (const change of ['scope', 'close'] as const) {
+      // Prepare
+      const { deps, email, approvals, incidents, team } = world();
+      if (change === 'scope') await team.saveScopeDecision(incidentId, 'lead', { basis: 'all', resources: [], customerIds: [], countries: [], dataCategories: [], mode: 'replace', reason: 'r' });
+      else await incidents.closeIncident(incidentId, 'lead');
+      // Act
+      const act = requestApproval(input(), deps);
+      // Assess
+      await expect(act, change).rejects.toMatchObject({ name: 'NoticeEditedError' });
+      expect(email.sent, change).toEqual([]);
+      expect(await approvals.listApprovalRequests(incidentId), change).toEqual([]);
+    }
+  });
+
+  it('a closing notice is asked about on a closed incident', async () => {
+    // Prepare
+    const { deps, email, incidents, addNotice } = world();
+    await addNotice('closing', 2);
+    await incidents.closeIncident(incidentId, 'lead');
+    // Act
+    const result = await requestApproval(input({ noticeId: 'closing-2' }), deps);
+    // Assess
+    expect(result.emailed).toBe(3);
+    expect(email.recipients()).toEqual(primary);
+  });
+
+  it('taken back while approvers are being emailed: the rest are not asked, and a retry of the task asks nobody', async () => {
+    // Prepare: the edit lands right after the first email left.
+    const { deps, email, approvals, incidents } = world();
+    const send = email.send.bind(email);
+    email.send = async (...args: Parameters<typeof email.send>) => {
+      const id = await send(...args);
+      await approvals.supersedeForEdit(incidentId, shortHash('token-primary', 24), 1);
+      return id;
+    };
+    // Act
+    const first = await requestApproval(input(), deps);
+    const retry = await requestApproval(input(), deps);
+    // Assess
+    expect(first.emailed).toBe(1);
+    expect(retry.emailed).toBe(0);
+    expect(email.recipients()).toEqual([primary[0]]);
+    expect(incidents.timeline.filter((e) => e.action === 'approval-requested').map((e) => e.detail?.approversEmailed)).toEqual([1]);
   });
 
   it('a redrafted notice shows approvers the lines that changed since the version it replaced', async () => {
