@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guardDutyFinding } from '../../local/sample-alarms.js';
 import { approvalFor, emailsTo, sesEmails, testConfig, uniquePrefix, until } from '../support/local.js';
-import { decide, sendAlarm, startScenario, waitForState, waitForStatus, writeFacts, type Scenario } from '../support/scenario.js';
+import { decide, sendAlarm, startScenario, teamActions, waitForState, waitForStatus, writeFacts, type Scenario } from '../support/scenario.js';
 
 const prefix = uniquePrefix('html');
 const config = testConfig(prefix);
@@ -37,12 +37,12 @@ describe('values in emails, on the twin (DynamoDB Local + the SES emulator, whic
     await approvalFor(approver, 1);
     await writeFacts(s, incidentId, { en: { measures: [note], advice: [], remedies: [] }, 'zh-CN': { measures: ['已轮换密钥'], advice: [], remedies: [] } });
 
-    // Act: approve the redrafted first notice and the first update; close; reject the next update with a reason; approve the closing notice.
+    // Act: approve the redrafted first notice and the first update; reject the next update with a reason; close; approve the closing notice.
     await decide(s, approver, 'approve', 2);
     await decide(s, approver, 'approve', 3);
-    await approvalFor(approver, 4);
-    await s.incidents.closeIncident(incidentId, 'operator@example.com');
-    await decide(s, approver, 'reject', 4, reason);
+    expect((await decide(s, approver, 'reject', 4, reason)).statusCode).toBe(200);
+    await waitForState(s, incidentId, 'Wait for update redraft');
+    await teamActions(s).close({ incidentId, author: 'operator@example.com' });
     await decide(s, approver, 'approve', 5);
     expect(await waitForStatus(s, incidentId, ['SUCCEEDED', 'FAILED'])).toBe('SUCCEEDED');
 
