@@ -95,7 +95,8 @@ export interface ProgressNote {
   text: string;
 }
 
-export type NoticeStatus = 'PENDING_APPROVAL' | 'APPROVED' | 'REJECTED' | 'SENT';
+/** WITHDRAWN: never sent; the close replaced it (by the closing notice, or by nothing when no notice went out). */
+export type NoticeStatus = 'PENDING_APPROVAL' | 'APPROVED' | 'REJECTED' | 'SENT' | 'WITHDRAWN';
 
 /** A notice of one incident (first notice or update): its wording per locale and where it stands. */
 export interface Notice {

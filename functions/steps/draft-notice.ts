@@ -10,7 +10,7 @@ import { markDrillContent } from '../domain/drill.js';
 
 export interface DraftDeps {
   incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident' | 'getAudienceChunk'>;
-  notices: Pick<NoticeStorePort, 'createNotice' | 'listNotices'>;
+  notices: Pick<NoticeStorePort, 'createNotice' | 'listNotices' | 'setNoticeStatus'>;
   facts: Pick<FactsStorePort, 'getFacts' | 'latestFacts'>;
   clock: Clock;
   locales: readonly Locale[];
@@ -63,6 +63,7 @@ export async function draftNoticeStep(incidentId: string, requested: NoticeKind,
   let kind = requested;
   // Closed before any notice went out (a false alarm, a rejected first notice given up): nothing to draft.
   if (requested === 'first-notice' && incident.status === 'CLOSED' && !notices.some((n) => n.status === 'SENT')) {
+    await withdraw(notices.at(-1), deps);
     await deps.incidents.appendTimeline(incidentId, { action: 'first-notice-not-needed', actor: 'draft-notice', detail: { closedAt: incident.closedAt } });
     return { closed: true, noticeId: null };
   }
@@ -77,6 +78,8 @@ export async function draftNoticeStep(incidentId: string, requested: NoticeKind,
     kind = 'closing';
   }
   const latest = notices.at(-1);
+  // An update the close caught before it was approved never goes out: the closing notice replaces it.
+  if (latest?.kind !== kind && (await withdraw(latest, deps))) notices.pop();
   // A rejected draft is drafted again as its next version: approvers see what changed since they said no.
   const reuse = (latest?.status === 'PENDING_APPROVAL' || latest?.status === 'REJECTED') && latest.kind === kind ? latest : undefined;
   const sequence = reuse?.sequence ?? (latest?.sequence ?? 0) + 1;
@@ -142,4 +145,12 @@ export async function draftNoticeStep(incidentId: string, requested: NoticeKind,
     detail: { noticeId: notice.noticeId, kind, version: notice.version, factsVersion: notice.factsVersion, locales: deps.locales, ...(reuse?.status === 'REJECTED' ? { after: 'rejection' } : {}) },
   });
   return { closed: false, noticeId: notice.noticeId };
+}
+
+/** A draft never approved that the close made pointless is withdrawn, so no notice waits for approval for ever. */
+async function withdraw(notice: Notice | undefined, deps: DraftDeps): Promise<boolean> {
+  if (!notice || (notice.status !== 'PENDING_APPROVAL' && notice.status !== 'REJECTED')) return false;
+  await deps.notices.setNoticeStatus(notice.incidentId, notice.noticeId, 'WITHDRAWN');
+  await deps.incidents.appendTimeline(notice.incidentId, { action: 'notice-withdrawn', actor: 'draft-notice', detail: { noticeId: notice.noticeId, version: notice.version, because: 'closed' } });
+  return true;
 }

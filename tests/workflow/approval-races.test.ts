@@ -137,7 +137,8 @@ async function run(kind: Change, moment: Moment) {
     // Asked about the stale draft only when the request had been fully made before the close.
     expect(await firstNoticeApprovals(incidentId)).toHaveLength(moment === 'after' ? 1 : 0);
     expect(await customersEmailed(label)).toEqual([]);
-    expect(await timeline()).toEqual(expect.arrayContaining(['first-notice-not-needed', 'final-report-sent']));
+    expect(await timeline()).toEqual(expect.arrayContaining(['notice-withdrawn', 'first-notice-not-needed', 'final-report-sent']));
+    expect((await s.notices.getNotice(incidentId, 'first-notice-1')).status).toBe('WITHDRAWN');
   } else {
     // The newest draft's approvers are asked (once, unless the stale draft's request had already gone out).
     const expected = moment === 'after' ? 2 : 1;

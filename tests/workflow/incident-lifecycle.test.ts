@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approvalLinkFor, emailsTo, sesEmails, smsMessages, testConfig, topicMessages, uniquePrefix, until } from '../support/local.js';
+import { approvalFor, approvalLinkFor, emailsTo, sesEmails, smsMessages, testConfig, topicMessages, uniquePrefix, until } from '../support/local.js';
 import { guardDutyFinding } from '../../local/sample-alarms.js';
-import { decide, executionArnOf, makeCustomers, phoneSalt, sendAlarm, startScenario, waitForState, waitForStatus, writeFacts, type Scenario } from '../support/scenario.js';
+import { decide, executionArnOf, makeCustomers, phoneSalt, sendAlarm, startScenario, teamActions, waitForState, waitForStatus, writeFacts, type Scenario } from '../support/scenario.js';
 import { invokeHttpApi } from '../../local/http-api.js';
 
 const prefix = uniquePrefix('life');
@@ -49,11 +49,13 @@ describe('an incident from alarm to final report', () => {
       en: { measures: ['We have revoked the leaked access keys and blocked the network.'], advice: [], remedies: [] },
       'zh-CN': { measures: ['我们已吊销泄露的访问密钥并封锁了相关网络。'], advice: [], remedies: [] },
     });
-    await s.incidents.closeIncident(incidentId, 'operator@example.com');
     await decide(s, approver, 'approve', 3);
-    // Closed: the closing notice comes at once (no wait for the next update), approved like any other.
-    await waitForState(s, incidentId, 'Wait for update approval');
-    await decide(s, approver, 'approve', 4);
+    // Closed while the next update awaits approval: the close takes it back and the closing notice is asked for at once, approved like any other.
+    await approvalFor(approver, 4, incidentId);
+    await teamActions(s).close({ incidentId, author: 'operator@example.com' });
+    const closing = await approvalFor(approver, 5, incidentId);
+    expect((await emailsTo(approver)).find((m) => m.body.text?.includes(closing.linkId))?.subject).toContain('Closing customer notice');
+    await decide(s, approver, 'approve', 5);
     expect(await waitForStatus(s, incidentId, ['SUCCEEDED', 'FAILED'])).toBe('SUCCEEDED');
 
     // Every affected customer: exactly one first notice, one update and one closing notice by email, in their language.
@@ -82,8 +84,8 @@ describe('an incident from alarm to final report', () => {
     // The ledger answers "what did customer X receive?" in one query.
     const received = await s.ledger.outcomesForCustomer(`cust-${prefix}-00003`);
     expect(received.map((o) => `${o.noticeId}/${o.channel}/${o.status}`).sort()).toEqual([
-      'closing-3/email/SENT',
-      'closing-3/sms/SENT',
+      'closing-4/email/SENT',
+      'closing-4/sms/SENT',
       'first-notice-1/email/SENT',
       'first-notice-1/sms/SENT',
       'update-2/email/SENT',
@@ -99,7 +101,7 @@ describe('an incident from alarm to final report', () => {
 
     // The audit timeline tells the story.
     const actions = (await s.incidents.listTimeline(incidentId)).map((e) => e.action);
-    for (const action of ['incident-opened', 'workflow-started', 'impact-assessed', 'response-team-paged', 'notice-drafted', 'approval-requested', 'approval-page-viewed', 'notice-approved', 'notice-sent', 'facts-edited', 'approval-superseded-by-edit', 'next-update-planned', 'incident-closed', 'final-report-sent']) {
+    for (const action of ['incident-opened', 'workflow-started', 'impact-assessed', 'response-team-paged', 'notice-drafted', 'approval-requested', 'approval-page-viewed', 'notice-approved', 'notice-sent', 'facts-edited', 'approval-superseded-by-edit', 'next-update-planned', 'incident-closed', 'approval-superseded-by-close', 'notice-withdrawn', 'final-report-sent']) {
       expect(actions, action).toContain(action);
     }
 

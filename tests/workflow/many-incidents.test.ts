@@ -76,11 +76,15 @@ describe('a twin left running: three incidents, overlapping audiences, interleav
     await approve(second, /First customer notice/);
     await Promise.all([approve(first, /First customer notice/), approve(third, /First customer notice/)]);
     for (const { id } of incidents) await waitForState(s, id, 'Wait for update approval');
-    await s.incidents.closeIncident(third, 'operator@example.com');
-    await approve(third, /update/i);
-    await s.incidents.closeIncident(first, 'operator@example.com');
-    await s.incidents.closeIncident(second, 'operator@example.com');
-    await Promise.all([approve(second, /update/i), approve(first, /update/i)]);
+    // Each incident's first update approved, then closed while its next update awaits approval (the close takes that one back).
+    const closeNow = async (incidentId: string) => {
+      await until(async () => (await emailsTo(approver)).some((m) => m.subject.includes(incidentId) && m.subject.includes('Customer update 2')), `the second update of ${incidentId} asked for`);
+      await teamActions(s).close({ incidentId, author: 'operator@example.com' });
+    };
+    await approve(third, /Customer update 1 /);
+    await closeNow(third);
+    await Promise.all([approve(second, /Customer update 1 /), approve(first, /Customer update 1 /)]);
+    await Promise.all([closeNow(first), closeNow(second)]);
     // Each closed incident's closing notice, approved out of order.
     await approve(first, /closing/i);
     await Promise.all([approve(third, /closing/i), approve(second, /closing/i)]);
@@ -107,7 +111,7 @@ describe('a twin left running: three incidents, overlapping audiences, interleav
     // Each incident's own figures: the ledger, the timeline, the final report and the console.
     for (const { id, audience } of incidents) {
       const smsCount = audience.filter((p) => p.phone).length;
-      for (const noticeId of ['first-notice-1', 'update-2', 'closing-3']) {
+      for (const noticeId of ['first-notice-1', 'update-2', 'closing-4']) {
         const totals = await s.ledger.noticeTotals({ incidentId: id, noticeId });
         expect(totals.email, `${id} ${noticeId}`).toMatchObject({ sent: audience.length, failed: 0, uncertain: 0, unfinished: 0 });
         expect(totals.sms, `${id} ${noticeId}`).toMatchObject({ sent: smsCount, failed: 0, uncertain: 0, unfinished: 0 });
@@ -122,7 +126,7 @@ describe('a twin left running: three incidents, overlapping audiences, interleav
 
       const page = await (await fetch(`${consoleUrl}/incidents/${id}`)).text();
       const rows = [...page.matchAll(/<tr><td>([a-z0-9-]+)<\/td><td>(email|sms)<\/td><td>(\d+)<\/td>/g)].map((m) => `${m[1]} ${m[2]} ${m[3]}`);
-      expect(rows.sort()).toEqual([`closing-3 email ${audience.length}`, `closing-3 sms ${smsCount}`, `first-notice-1 email ${audience.length}`, `first-notice-1 sms ${smsCount}`, `update-2 email ${audience.length}`, `update-2 sms ${smsCount}`]);
+      expect(rows.sort()).toEqual([`closing-4 email ${audience.length}`, `closing-4 sms ${smsCount}`, `first-notice-1 email ${audience.length}`, `first-notice-1 sms ${smsCount}`, `update-2 email ${audience.length}`, `update-2 sms ${smsCount}`]);
     }
   });
 });
