@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { EventPattern } from '../infra/alarm-patterns.js';
-import { matchesPattern } from './event-patterns.js';
+import { deployedRules, matchesPattern } from './event-patterns.js';
 import { loadHandler } from './handlers.js';
 import { forwardToHttpApi, lambdaContext } from './http-api.js';
 import { sfnRequestHandler } from './sfn-api.js';
 import { isLoopbackHost, json, readBody } from './http-util.js';
 import { sesMailbox } from './ses-mailbox.js';
 import { servePage } from './page-bucket.js';
+import { emailIdentity, ruleDisabled, twinAccountSettings } from './preflight-twin.js';
 import type { RequestCounts } from './request-counts.js';
 import type { SnsRecorder } from './sns-recorder.js';
 import type { LambdaHandler, LocalWorkflow } from './workflow-engine.js';
@@ -113,15 +114,15 @@ export function createEdge(targets: EdgeTargets): Server {
     return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
   };
 
-  const listRules = () => ({
-    Rules: Object.entries(targets.rules).map(([name, pattern]) => ({
-      Name: name,
-      Arn: `arn:aws:events:${targets.region}:${targets.accountId}:rule/${name}`,
-      EventPattern: JSON.stringify(pattern),
-      State: 'ENABLED',
-      EventBusName: 'default',
-    })),
-  });
+  // The account as `npm run preflight` reads it (preflight-twin.ts), fixed at start like the rest.
+  const account = twinAccountSettings();
+  const rules = () => deployedRules(targets.rules, targets.region, targets.accountId, (name) => ruleDisabled(account, name));
+  const listRules = (body: { NamePrefix?: string }) => ({ Rules: rules().filter((r) => r.Name.startsWith(body.NamePrefix ?? '')) });
+  const describeRule = (body: { Name?: string; EventBusName?: string }) => {
+    const rule = (body.EventBusName ?? 'default') === 'default' ? rules().find((r) => r.Name === body.Name) : undefined;
+    if (!rule) throw Object.assign(new Error(`Rule ${body.Name} does not exist on EventBus ${body.EventBusName ?? 'default'}.`), { type: 'ResourceNotFoundException' });
+    return rule;
+  };
 
   return createServer((req, res) => {
     void (async () => {
@@ -140,14 +141,21 @@ export function createEdge(targets: EdgeTargets): Server {
         if (target.startsWith('DynamoDB_20120810.')) return proxy(req, res, targets.dynamodbUrl);
         if (target.startsWith('AWSEvents.')) {
           const operation = target.slice('AWSEvents.'.length);
-          const body = JSON.parse((await readBody(req)) || '{}') as { Entries?: Record<string, unknown>[] };
+          const body = JSON.parse((await readBody(req)) || '{}') as { Entries?: Record<string, unknown>[]; Name?: string; NamePrefix?: string; EventBusName?: string };
           try {
             if (operation === 'PutEvents') return json(res, putEvents(body));
-            if (operation === 'ListRules') return json(res, listRules());
+            if (operation === 'ListRules') return json(res, listRules(body));
+            if (operation === 'DescribeRule') return json(res, describeRule(body));
             return eventsError(res, 'UnknownOperationException', `Operation ${operation} is not supported by the local twin`);
           } catch (error) {
             return eventsError(res, (error as { type?: string }).type ?? 'InternalException', (error as Error).message);
           }
+        }
+        const identity = /^\/v2\/email\/identities\/([^/?]+)$/.exec(url);
+        if (identity && req.method === 'GET') {
+          const answer = emailIdentity(decodeURIComponent(identity[1]!), account);
+          const type = answer.status === 200 ? {} : { 'x-amzn-errortype': String(answer.body.__type) };
+          return void res.writeHead(answer.status, { 'content-type': 'application/json', ...type }).end(JSON.stringify(answer.body));
         }
         if (url.startsWith('/v2/email')) return proxy(req, res, targets.sesUrl);
         if (url.startsWith('/_aws/ses')) return void (await ses(req, res));

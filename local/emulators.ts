@@ -67,15 +67,16 @@ export async function startDynamoDbLocal(port: number): Promise<Running> {
 /**
  * The account GetAccount reports (every field the emulator's schema requires): the send rate and
  * daily quota the send step paces by. `BREACH_NOTICE_SES_RATE` / `_DAILY` set them; the emulator
- * itself does not throttle, so pacing is ours alone to keep.
+ * itself does not throttle, so pacing is ours alone to keep. `TWIN_SES_PRODUCTION_ACCESS` and
+ * `TWIN_SES_SENDING_ENABLED` (preflight-twin.ts) set the two flags `npm run preflight` reads.
  */
-export function sesAccount(maxSendRate: number, max24HourSend: number) {
+export function sesAccount(maxSendRate: number, max24HourSend: number, flags = { productionAccess: true, sendingEnabled: true }) {
   return {
     DedicatedIpAutoWarmupEnabled: false,
     Details: { AdditionalContactEmailAddresses: [], ContactLanguage: 'EN', MailType: 'TRANSACTIONAL', ReviewDetails: { CaseId: 'local', Status: 'GRANTED' }, UseCaseDescription: 'breach-notice local twin', WebsiteURL: 'https://example.com' },
     EnforcementStatus: 'HEALTHY',
-    ProductionAccessEnabled: true,
-    SendingEnabled: true,
+    ProductionAccessEnabled: flags.productionAccess,
+    SendingEnabled: flags.sendingEnabled,
     SendQuota: { Max24HourSend: max24HourSend, MaxSendRate: maxSendRate, SentLast24Hours: 0 },
     SuppressionAttributes: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
   };
@@ -83,7 +84,10 @@ export function sesAccount(maxSendRate: number, max24HourSend: number) {
 
 /** aws-ses-v2-local on loopback (its default is every interface). */
 export async function startSesEmulator(port: number): Promise<Running> {
-  process.env.AWS_SES_ACCOUNT ??= JSON.stringify(sesAccount(Number(process.env.BREACH_NOTICE_SES_RATE ?? 1000), Number(process.env.BREACH_NOTICE_SES_DAILY ?? 1_000_000)));
+  const { twinAccountSettings } = await import('./preflight-twin.js');
+  const settings = twinAccountSettings();
+  const flags = { productionAccess: settings.TWIN_SES_PRODUCTION_ACCESS, sendingEnabled: settings.TWIN_SES_SENDING_ENABLED };
+  process.env.AWS_SES_ACCOUNT ??= JSON.stringify(sesAccount(Number(process.env.BREACH_NOTICE_SES_RATE ?? 1000), Number(process.env.BREACH_NOTICE_SES_DAILY ?? 1_000_000), flags));
   const sesServer = (await import('aws-ses-v2-local')).default;
   // A CommonJS module with `exports.default`: Node's loader and Vite's disagree on where that lands.
   const start = ((sesServer as unknown as { default?: unknown }).default ?? sesServer) as typeof sesServer.default;

@@ -53,3 +53,25 @@ export function matchesPattern(event: unknown, pattern: Record<string, unknown>)
     throw new Error(`Invalid EventBridge pattern at ${key}: leaf values must be arrays`);
   });
 }
+
+/** A rule as ListRules and DescribeRule describe it (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DescribeRule.html). */
+export interface DeployedRule {
+  Name: string;
+  Arn: string;
+  EventPattern: string;
+  State: 'ENABLED' | 'DISABLED';
+  EventBusName: 'default';
+  CreatedBy: string;
+}
+
+/** The twin's rules on the default bus, as the stack deploys them; `disabled` names those turned off. */
+export function deployedRules(rules: Record<string, Record<string, unknown>>, region: string, accountId: string, disabled: (name: string) => boolean): DeployedRule[] {
+  return Object.entries(rules).map(([name, pattern]) => ({
+    Name: name,
+    Arn: `arn:aws:events:${region}:${accountId}:rule/${name}`,
+    EventPattern: JSON.stringify(pattern),
+    State: disabled(name) ? 'DISABLED' : 'ENABLED',
+    EventBusName: 'default',
+    CreatedBy: accountId,
+  }));
+}

@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { json, readBody } from './http-util.js';
+import { twinAccountSettings, type TwinAccountSettings } from './preflight-twin.js';
 import { countOf, pageOf, pagingSchema, parseQuery, RetrospectionQueryError } from './retrospection.js';
 
 /**
  * A small SNS endpoint for the local twin and tests: speaks the awsQuery protocol the SDK and the
  * AWS CLI use (Publish, PublishBatch, CreateTopic, ListTopics, CheckIfPhoneNumberIsOptedOut,
- * ListPhoneNumbersOptedOut, OptInPhoneNumber) and records every message. No usable
- * SNS emulator exists on npm, so this is ours; it delivers nothing anywhere.
+ * ListPhoneNumbersOptedOut, OptInPhoneNumber) and records every message; the account's SMS settings,
+ * origination numbers and topic subscriptions `npm run preflight` reads, as preflight-twin.ts sets
+ * them. No usable SNS emulator exists on npm, so this is ours; it delivers nothing anywhere.
  */
 export interface RecordedMessage {
   messageId: string;
@@ -56,6 +58,7 @@ export class SnsRecorder {
   constructor(
     private readonly region = 'us-east-1',
     private readonly accountId = '000000000000',
+    private readonly account: TwinAccountSettings = twinAccountSettings(),
   ) {}
 
   createTopic(name: string): string {
@@ -109,6 +112,31 @@ export class SnsRecorder {
         const page = all.slice(from, from + OPTED_OUT_PAGE);
         const next = from + OPTED_OUT_PAGE < all.length ? `<nextToken>${Buffer.from(String(from + OPTED_OUT_PAGE)).toString('base64url')}</nextToken>` : '';
         return this.envelope(action, `<phoneNumbers>${page.map((n) => `<member>${xmlEscape(n)}</member>`).join('')}</phoneNumbers>${next}`);
+      }
+      case 'GetSMSSandboxAccountStatus':
+        return this.envelope(action, `<IsInSandbox>${this.account.TWIN_SNS_SANDBOX}</IsInSandbox>`);
+      case 'GetSMSAttributes': {
+        const known: Record<string, string> = { MonthlySpendLimit: this.account.TWIN_SNS_MONTHLY_SPEND_LIMIT, DefaultSMSType: 'Transactional' };
+        const asked = [...params].filter(([k]) => k.startsWith('attributes.member.')).map(([, v]) => v);
+        const entries = (asked.length > 0 ? asked.filter((k) => k in known) : Object.keys(known)).map((k) => `<entry><key>${k}</key><value>${known[k]}</value></entry>`);
+        return this.envelope(action, `<attributes>${entries.join('')}</attributes>`);
+      }
+      case 'ListOriginationNumbers': {
+        // Stand-in numbers under +999, a code ITU leaves unassigned: one active SMS number per country.
+        const numbers = this.account.TWIN_SNS_ORIGINATION_COUNTRIES.map(
+          (country, i) =>
+            `<member><PhoneNumber>+9990000${String(i).padStart(4, '0')}</PhoneNumber><Status>ACTIVE</Status><Iso2CountryCode>${country}</Iso2CountryCode><RouteType>Transactional</RouteType><NumberCapabilities><member>SMS</member></NumberCapabilities><CreatedAt>2024-01-01T00:00:00Z</CreatedAt></member>`,
+        );
+        return this.envelope(action, `<PhoneNumbers>${numbers.join('')}</PhoneNumbers>`);
+      }
+      case 'ListSubscriptionsByTopic': {
+        const topicArn = params.get('TopicArn') ?? '';
+        if (!this.topics.has(topicArn)) throw new SnsFault('NotFound', 'Topic does not exist', 404);
+        const state = this.account.TWIN_SNS_SUBSCRIPTION;
+        // As SNS lists a subscription whose endpoint has not confirmed yet: its ARN is "PendingConfirmation".
+        const arn = state === 'pending' ? 'PendingConfirmation' : `${topicArn}:00000000-0000-4000-8000-000000000001`;
+        const member = `<member><TopicArn>${topicArn}</TopicArn><Protocol>email</Protocol><SubscriptionArn>${arn}</SubscriptionArn><Owner>${this.accountId}</Owner><Endpoint>response-team@example.com</Endpoint></member>`;
+        return this.envelope(action, `<Subscriptions>${state === 'none' ? '' : member}</Subscriptions>`);
       }
       default:
         throw new SnsFault('InvalidAction', `The action ${action} is not valid for this endpoint.`);
