@@ -8,6 +8,7 @@ import { sectors } from '../functions/domain/obligations/table.js';
 import { ConfigurationError } from '../functions/shared/errors.js';
 import { FUNCTIONS } from './functions.js';
 import { DEFAULT_DRILL_TARGETS, drillTargetsSchema } from '../functions/domain/drill-report.js';
+import { updateCyclesPerExecution } from './definition/continuation.js';
 
 const list = z
   .union([z.string(), z.array(z.string())])
@@ -256,6 +257,7 @@ export function functionEnvironment(config: AppConfig, names: ResourceNames): En
     SMS_PRICE_PER_SEGMENT: String(config.smsPricePerSegment),
     SMS_PRICE_CURRENCY: config.smsPriceCurrency,
     UPDATE_CADENCE_SECONDS: String(config.updateCadenceHours * 3600),
+    UPDATE_CYCLES_PER_EXECUTION: String(updateCyclesPerExecution(config.updateCadenceHours)),
     APPROVAL_TIMEOUT_SECONDS: String(config.approvalTimeoutMinutes * 60),
     ESCALATION_TIMEOUT_SECONDS: String(config.escalationTimeoutMinutes * 60),
     TEAM_REMINDER_SECONDS: String(config.teamReminderMinutes * 60),

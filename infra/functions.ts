@@ -135,6 +135,15 @@ export const FUNCTIONS = {
     environment: ['INCIDENTS_TABLE', 'UPDATE_CADENCE_SECONDS'],
     grants: { tables: { incidents: 'readWrite' } },
   },
+  'continue-execution': {
+    // StartExecution and one DynamoDB transaction.
+    timeoutSeconds: 30,
+    memoryMB: 512,
+    environment: ['INCIDENTS_TABLE'],
+    // The incident's item (its current execution) and the timeline entry, in one transaction. StartExecution
+    // on the state machine is granted by constructs/incident-workflow.ts in a separate policy, as await-team's callback is.
+    grants: { tables: { incidents: [{ prefixes: [INCIDENT_PREFIX], actions: ['GetItem', 'UpdateItem', 'PutItem'] }] } },
+  },
   'send-final-report': {
     // Reads every notice's kept figures (a notice from before they were kept is reconciled again), sends one email and one page.
     timeoutSeconds: 120,
@@ -152,7 +161,7 @@ export const FUNCTIONS = {
     memoryMB: 512,
     environment: [
       'INCIDENTS_TABLE', 'STATE_MACHINE_ARN', 'RESPONSE_TEAM_TOPIC_ARN', 'MANUAL_ALARM_SOURCE', 'CLOUDWATCH_ALARM_SEVERITY',
-      'APPROVAL_TIMEOUT_SECONDS', 'ESCALATION_TIMEOUT_SECONDS', 'TEAM_REMINDER_SECONDS', 'DRILL_MODE',
+      'APPROVAL_TIMEOUT_SECONDS', 'ESCALATION_TIMEOUT_SECONDS', 'TEAM_REMINDER_SECONDS', 'UPDATE_CYCLES_PER_EXECUTION', 'DRILL_MODE',
     ],
     grants: { tables: { incidents: 'readWrite' }, publishToResponseTeam: true, stateMachine: 'start' },
   },

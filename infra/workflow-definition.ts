@@ -21,6 +21,7 @@ export const WORKFLOW_STEPS = {
   StartRegulatorClocksFunctionArn: 'start-regulator-clocks',
   PublishIncidentPageFunctionArn: 'publish-incident-page',
   SendFinalReportFunctionArn: 'send-final-report',
+  ContinueExecutionFunctionArn: 'continue-execution',
 } as const;
 
 export type WorkflowStepKey = keyof typeof WORKFLOW_STEPS;

@@ -18,6 +18,7 @@ const loaders: Record<FunctionName, Loader> = {
   'plan-next-update': () => import('../functions/handlers/plan-next-update.js'),
   'await-team': () => import('../functions/handlers/await-team.js'),
   'send-final-report': () => import('../functions/handlers/send-final-report.js'),
+  'continue-execution': () => import('../functions/handlers/continue-execution.js'),
   intake: () => import('../functions/handlers/intake.js'),
   'approval-page': () => import('../functions/handlers/approval-page.js'),
   'redeliver-decisions': () => import('../functions/handlers/redeliver-decisions.js'),

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { SettledReconciliation } from './delivery.js';
+import type { ExecutionRef } from './executions.js';
 import type { Locale } from './locales.js';
 import type { NoticeContent, NoticeKind } from './notice.js';
 
@@ -58,6 +59,8 @@ export interface Incident extends IncidentDraft {
   /** The last scope decision saved, applied or not (written with it). */
   scopeDecided?: number;
   nextUpdateAt?: string;
+  /** Where the workflow runs once it has gone on in a new execution (domain/executions.ts); absent: the execution named by the incident id. */
+  currentExecution?: ExecutionRef;
 }
 
 /** `inc-YYYYMMDD-<hash>`: readable in the console, valid as an execution name, stable for a given event. */

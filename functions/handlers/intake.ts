@@ -19,7 +19,7 @@ import { logger, tracer } from '../shared/powertools.js';
 import { intakeAlarm, rejectAlarm, type IntakeResult } from '../steps/intake.js';
 
 const config = parseConfig(
-  pick('INCIDENTS_TABLE', 'STATE_MACHINE_ARN', 'RESPONSE_TEAM_TOPIC_ARN', 'MANUAL_ALARM_SOURCE', 'CLOUDWATCH_ALARM_SEVERITY', 'APPROVAL_TIMEOUT_SECONDS', 'ESCALATION_TIMEOUT_SECONDS', 'TEAM_REMINDER_SECONDS', 'DRILL_MODE'),
+  pick('INCIDENTS_TABLE', 'STATE_MACHINE_ARN', 'RESPONSE_TEAM_TOPIC_ARN', 'MANUAL_ALARM_SOURCE', 'CLOUDWATCH_ALARM_SEVERITY', 'APPROVAL_TIMEOUT_SECONDS', 'ESCALATION_TIMEOUT_SECONDS', 'TEAM_REMINDER_SECONDS', 'UPDATE_CYCLES_PER_EXECUTION', 'DRILL_MODE'),
 );
 
 const deps = {
@@ -32,6 +32,7 @@ const deps = {
     approvalTimeoutSeconds: config.APPROVAL_TIMEOUT_SECONDS,
     escalationTimeoutSeconds: config.ESCALATION_TIMEOUT_SECONDS,
     teamReminderSeconds: config.TEAM_REMINDER_SECONDS,
+    updateCyclesPerExecution: config.UPDATE_CYCLES_PER_EXECUTION,
   },
   responseTeamTopicArn: config.RESPONSE_TEAM_TOPIC_ARN,
 };

@@ -60,6 +60,8 @@ export const ENVIRONMENT = {
   SMS_PRICE_PER_SEGMENT: z.coerce.number().min(0),
   SMS_PRICE_CURRENCY: z.string().regex(/^[A-Z]{3}$/),
   UPDATE_CADENCE_SECONDS: positiveInt,
+  /** Notice cycles an execution runs before the incident continues in a new one (infra/definition/continuation.ts). */
+  UPDATE_CYCLES_PER_EXECUTION: positiveInt,
   MANUAL_ALARM_SOURCE: z.string().min(1),
   CLOUDWATCH_ALARM_SEVERITY: z.coerce.number().min(0).max(10),
   AUDIENCE_CHUNK_SIZE: positiveInt.max(2000),

@@ -11,10 +11,12 @@ export interface WorkflowSettings {
   escalationTimeoutSeconds: number;
   /** Between reminders while the workflow waits on the team (scope decision, redraft). */
   teamReminderSeconds: number;
+  /** Notice cycles per execution before the incident continues in a new one ("Continue in a new execution?"). */
+  updateCyclesPerExecution: number;
 }
 
 export interface IntakeDeps {
-  incidents: Pick<IncidentStorePort, 'appendTimeline' | 'keepRejectedAlarm' | 'openIncident' | 'recordRepeat'>;
+  incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident' | 'keepRejectedAlarm' | 'openIncident' | 'recordRepeat'>;
   workflow: WorkflowStarter;
   messaging: Messaging;
   clock: Clock;
@@ -51,7 +53,10 @@ export async function intakeAlarm(event: EventBridgeEvent, rawEvent: string, dep
       await deps.incidents.appendTimeline(incidentId, { action: 'drill-started', actor: 'intake', detail: { by: deps.alarmSettings.drillMode ? 'drillMode' : 'report' } });
     }
     // Also on repeats: if a crash came between opening and starting, this is where the start happens.
-    const started = await deps.workflow.start(incidentId, { incidentId, settings: deps.workflowSettings });
+    // Not once the incident went on in a later execution: the first one has ended, and 90 days after
+    // that its name may start again (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html).
+    const continued = !opened.created && (await deps.incidents.getIncident(incidentId)).currentExecution !== undefined;
+    const started = continued ? { alreadyStarted: true } : await deps.workflow.start(incidentId, { incidentId, settings: deps.workflowSettings });
     if (started.executionArn) {
       await deps.incidents.appendTimeline(incidentId, { action: 'workflow-started', actor: 'intake', detail: { executionArn: started.executionArn } });
     }

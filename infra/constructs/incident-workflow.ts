@@ -63,6 +63,12 @@ export class IncidentWorkflow extends Construct {
       statements: [new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [this.stateMachine.stateMachineArn] })],
     });
 
+    // A long incident goes on in a new execution of this machine (functions/steps/continue-execution.ts): that start only.
+    new Policy(this, 'ContinueExecutionPolicy', {
+      roles: [this.steps['continue-execution'].role!],
+      statements: [new PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] })],
+    });
+
     new Rule(this, 'RunEndedBadly', {
       description: 'breach-notice: page the response team when an incident execution fails, times out or is stopped',
       eventPattern: {

@@ -39,7 +39,7 @@ export interface TaskState {
 export interface ChoiceState {
   Type: 'Choice';
   Comment?: string;
-  Choices: ({ Variable: string; Next: string } & ({ StringEquals: string } | { BooleanEquals: boolean }))[];
+  Choices: ({ Variable: string; Next: string } & ({ StringEquals: string } | { BooleanEquals: boolean } | { IsPresent: boolean } | { NumericGreaterThanEqualsPath: string }))[];
   Default: string;
 }
 
@@ -65,7 +65,7 @@ export type State =
   | ChoiceState
   | MapState
   | { Type: 'Pass'; Comment?: string; Result: Json; ResultPath: string; Next: string }
-  | ({ Type: 'Pass'; Comment?: string; Parameters: Record<string, Json> } & ({ Next: string } | { End: true }))
+  | ({ Type: 'Pass'; Comment?: string; Parameters: Record<string, Json>; ResultPath?: string } & ({ Next: string } | { End: true }))
   | { Type: 'Wait'; TimestampPath: string; Next: string }
   | { Type: 'Wait'; SecondsPath: string; Next: string }
   | { Type: 'Succeed'; Comment?: string }

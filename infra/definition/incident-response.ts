@@ -202,7 +202,7 @@ const update = approveThenSend({
   wait: { name: 'Wait for update approval', comment: 'Every update is reviewed like the first notice.' },
   escalate: { name: 'Escalate update to backup approvers', comment: 'No decision in time on the update: fresh links to the backup approvers.' },
   // An update that is not approved is skipped: the next one is planned as usual.
-  notApproved: { page: 'Page response team: update not approved', event: 'update-not-approved', next: 'Plan next update' },
+  notApproved: { page: 'Page response team: update not approved', event: 'update-not-approved', next: 'Count update cycles' },
   rejected: { page: 'Page response team: update rejected', event: 'update-rejected', next: 'Wait for update redraft' },
   redraft: 'Apply scope decision to update',
   prepare: 'Prepare to send update',
@@ -216,8 +216,15 @@ const update = approveThenSend({
 export const incidentResponse: StateMachine = {
   Comment:
     'breach-notice: from a security alarm to approved, exactly-once customer notices and recurring updates until the incident is closed. Payloads carry ids and counts only.',
-  StartAt: 'Assess impact',
+  StartAt: 'Start counting update cycles',
   States: {
+    'Start counting update cycles': { Type: 'Pass', Result: { count: 0 }, ResultPath: '$.cycles', Next: 'Continued from an earlier execution?' },
+    'Continued from an earlier execution?': {
+      Type: 'Choice',
+      Comment: 'A long incident goes on in a new execution (see Continue in a new execution?), which resumes where the last one stopped: planning the next update.',
+      Choices: [{ Variable: '$.continuation', IsPresent: true, Next: 'Plan next update' }],
+      Default: 'Assess impact',
+    },
     'Assess impact': lambdaTask({
       fn: 'AssessImpactFunctionArn',
       comment: 'Finds affected customers through the affected resources; stores the audience as id chunks.',
@@ -311,9 +318,27 @@ export const incidentResponse: StateMachine = {
       resultPath: null,
       // Customers were told; a page that did not publish is paged and tried again with the next notice.
       catchAll: { ResultPath: '$.error', Next: 'Page response team: page not published' },
-      next: 'Plan next update',
+      next: 'Count update cycles',
     }),
-    'Page response team: page not published': pageResponseTeam('page-not-published', 'Plan next update', { 'error.$': '$.error', ...ENTERED }),
+    'Page response team: page not published': pageResponseTeam('page-not-published', 'Count update cycles', { 'error.$': '$.error', ...ENTERED }),
+    // A cycle ends here with nothing pending (no approval, no send, no wait on the team), so the next
+    // execution can start where this one stops. infra/definition/continuation.ts sets the bound.
+    'Count update cycles': { Type: 'Pass', Parameters: { 'count.$': 'States.MathAdd($.cycles.count, 1)' }, ResultPath: '$.cycles', Next: 'Continue in a new execution?' },
+    'Continue in a new execution?': {
+      Type: 'Choice',
+      Comment: "Step Functions keeps at most 25,000 history events and a year per execution: after settings.updateCyclesPerExecution notice cycles the incident goes on in a new one.",
+      Choices: [{ Variable: '$.cycles.count', NumericGreaterThanEqualsPath: '$.settings.updateCyclesPerExecution', Next: 'Start the next execution' }],
+      Default: 'Plan next update',
+    },
+    'Start the next execution': lambdaTask({
+      fn: 'ContinueExecutionFunctionArn',
+      comment: 'Starts <incidentId>--<n+1> with the incident id and settings (ids only) and makes it the incident\'s current execution, linked from this one on the timeline.',
+      payload: { ...INCIDENT, 'executionArn.$': '$$.Execution.Id', 'stateMachineArn.$': '$$.StateMachine.Id', 'settings.$': '$.settings' },
+      result: ['executionArn', 'name'],
+      resultPath: '$.continuedIn',
+      next: 'Continued in a new execution',
+    }),
+    'Continued in a new execution': { Type: 'Succeed', Comment: 'The incident goes on in the execution just started; this one ends here.' },
     'Plan next update': lambdaTask({
       fn: 'PlanNextUpdateFunctionArn',
       payload: INCIDENT,

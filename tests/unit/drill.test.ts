@@ -24,7 +24,7 @@ function intakeWorld(drillMode: boolean) {
   const deps: IntakeDeps = {
     incidents, workflow: new FakeWorkflow(), messaging: new FakeMessaging(), clock,
     alarmSettings: { ...settings, drillMode },
-    workflowSettings: { approvalTimeoutSeconds: 3600, escalationTimeoutSeconds: 1800, teamReminderSeconds: 3600 },
+    workflowSettings: { approvalTimeoutSeconds: 3600, escalationTimeoutSeconds: 1800, teamReminderSeconds: 3600, updateCyclesPerExecution: 24 },
     responseTeamTopicArn: 'arn:aws:sns:us-east-1:000000000000:response-team',
   };
   return { deps, incidents };

@@ -15,7 +15,7 @@ import { endpoints, testConfig, uniquePrefix } from '../../support/local.js';
 
 type Mutable = Record<string, unknown> & { detail: Record<string, unknown> };
 const topicArn = 'arn:aws:sns:us-east-1:000000000000:response-team';
-const settings = { approvalTimeoutSeconds: 3600, escalationTimeoutSeconds: 1800, teamReminderSeconds: 3600 };
+const settings = { approvalTimeoutSeconds: 3600, escalationTimeoutSeconds: 1800, teamReminderSeconds: 3600, updateCyclesPerExecution: 24 };
 
 function world() {
   const clock = new FakeClock(Date.parse('2026-11-20T08:20:00Z'));

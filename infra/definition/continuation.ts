@@ -1,0 +1,21 @@
+/*
+ * When an incident's execution hands over to a new one ("Continue in a new execution?"). A Standard
+ * execution holds at most 25,000 history events and runs at most a year
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html); at an hourly cadence one
+ * execution would reach the events limit in about 18 days. The count of notice cycles is carried in the
+ * state ($.cycles) and compared with the execution input's settings.updateCyclesPerExecution.
+ */
+
+/** What tests/infra/limits.test.ts holds every execution to, whatever the cadence: a quarter of the hard limit. */
+export const HISTORY_EVENTS_BOUND = 6_250;
+
+/** Notice cycles per execution, at most: a day of hourly updates, each with an escalation, a rejection, reminders and resumed sending. */
+export const MAX_UPDATE_CYCLES_PER_EXECUTION = 24;
+
+/** Cadence time per execution, at most: leaves half a year for approvals, redrafts and the first notice before the one-year limit. */
+export const MAX_CADENCE_DAYS_PER_EXECUTION = 180;
+
+/** The cycles one execution runs at `cadenceHours` before it continues in a new one (at least one). */
+export function updateCyclesPerExecution(cadenceHours: number): number {
+  return Math.max(1, Math.min(MAX_UPDATE_CYCLES_PER_EXECUTION, Math.floor((MAX_CADENCE_DAYS_PER_EXECUTION * 24) / cadenceHours)));
+}
