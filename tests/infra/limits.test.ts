@@ -1,14 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { readDefinition } from '../../infra/workflow-definition.js';
+import { appConfigSchema } from '../../infra/config.js';
+import { HISTORY_EVENTS_BOUND, MAX_CADENCE_DAYS_PER_EXECUTION, updateCyclesPerExecution } from '../../infra/definition/continuation.js';
 import { MAX_REMINDER_SECONDS } from '../../functions/steps/page-response-team.js';
 import { supportedLocales } from '../../functions/domain/locales.js';
 
 /**
  * Step Functions' hard limits, computed from the definition file: a Standard execution holds at most
- * 25,000 history events and every state's input or output at most 256 KiB. The case: one incident
- * with 1,000,000 customers, a first notice, a year of weekly updates, a closing notice and the report.
+ * 25,000 history events, runs at most a year, and every state's input or output is at most 256 KiB
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html). The cases: an incident
+ * with 1,000,000 customers and a year of weekly updates; a year at the smallest cadence the settings
+ * accept, every cycle as heavy as a cycle gets; every cadence in between. A long incident goes on in new
+ * executions ("Continue in a new execution?"); each execution is held to HISTORY_EVENTS_BOUND.
  */
-type State = { Type: string; Resource?: string; Next?: string; Default?: string; Choices?: { Next: string }[]; Catch?: { Next: string }[]; ItemProcessor?: { ProcessorConfig?: { Mode?: string }; States: Record<string, State> } };
+type Rule = { Variable: string; Next: string; IsPresent?: boolean; NumericGreaterThanEqualsPath?: string };
+type State = {
+  Type: string;
+  Resource?: string;
+  Next?: string;
+  Default?: string;
+  Choices?: Rule[];
+  Catch?: { Next: string }[];
+  Parameters?: Record<string, unknown>;
+  ResultPath?: string;
+  Result?: unknown;
+  ItemProcessor?: { ProcessorConfig?: { Mode?: string }; States: Record<string, State> };
+};
 const definition = JSON.parse(readDefinition()) as { StartAt: string; States: Record<string, State> };
 
 /** History events of one pass through a state, as Step Functions records them (no retries, no failures). */
@@ -19,65 +36,209 @@ function eventsOf(state: State): number {
       return state.Resource?.endsWith('.waitForTaskToken') ? 6 : 5;
     case 'Map':
       // A Distributed Map keeps its iterations in child executions: Entered, Started, MapRunStarted, MapRunSucceeded, Succeeded, Exited.
-      expect(state.ItemProcessor?.ProcessorConfig?.Mode, 'the send Maps must be DISTRIBUTED, or every slice lands in this history').toBe('DISTRIBUTED');
+      if (state.ItemProcessor?.ProcessorConfig?.Mode !== 'DISTRIBUTED') expect.fail('the send Maps must be DISTRIBUTED, or every slice lands in this history');
       return 6;
     default:
       return 2; // Entered, Exited (Choice, Pass, Wait, Succeed)
   }
 }
 
-/** Follows `path` through the definition, failing on a transition the definition does not have. */
+/** Follows `path` from the definition's StartAt, failing on a state or transition the definition does not have. */
 function walk(path: string[]): number {
+  expect(path[0], 'an execution starts at StartAt').toBe(definition.StartAt);
   let events = 2; // ExecutionStarted, ExecutionSucceeded
   path.forEach((name, i) => {
     const state = definition.States[name];
-    expect(state, name).toBeDefined();
-    events += eventsOf(state!);
+    if (!state) expect.fail(`no state ${name}`);
+    events += eventsOf(state);
     const next = path[i + 1];
-    if (next) {
-      const targets = [state!.Next, state!.Default, ...(state!.Choices ?? []).map((c) => c.Next), ...(state!.Catch ?? []).map((c) => c.Next)];
-      expect(targets, `${name} -> ${next}`).toContain(next);
+    // Checked without expect on the way: a year at an hourly cadence is millions of transitions.
+    if (next && ![state.Next, state.Default, ...(state.Choices ?? []).map((c) => c.Next), ...(state.Catch ?? []).map((c) => c.Next)].includes(next)) {
+      expect.fail(`no transition ${name} -> ${next}`);
     }
   });
   return events;
 }
 
+/** A reference path ($.a.b) read from `data`. */
+function read(data: unknown, path: string): unknown {
+  return path.slice(2).split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], data);
+}
+
+/** Where a Choice goes for `data`, evaluated as Step Functions does for the two rules this definition uses. */
+function choose(name: string, data: unknown): string {
+  const state = definition.States[name]!;
+  expect(state.Type, name).toBe('Choice');
+  for (const rule of state.Choices!) {
+    const value = read(data, rule.Variable);
+    if (rule.IsPresent !== undefined && (value !== undefined) === rule.IsPresent) return rule.Next;
+    if (rule.NumericGreaterThanEqualsPath !== undefined) {
+      const bound = read(data, rule.NumericGreaterThanEqualsPath);
+      expect([typeof value, typeof bound], `${name}: ${rule.Variable} and ${rule.NumericGreaterThanEqualsPath} are numbers in the state`).toEqual(['number', 'number']);
+      if ((value as number) >= (bound as number)) return rule.Next;
+    }
+  }
+  return state.Default!;
+}
+
+/** The cycle counter after "Count update cycles", as its Pass computes it. */
+function counted(data: { cycles: { count: number } }): { count: number } {
+  const count = definition.States['Count update cycles'];
+  expect(count?.Parameters, 'Count update cycles adds one to $.cycles.count').toEqual({ 'count.$': 'States.MathAdd($.cycles.count, 1)' });
+  expect(count?.ResultPath).toBe('$.cycles');
+  return { count: data.cycles.count + 1 };
+}
+
+const START = ['Start counting update cycles', 'Continued from an earlier execution?'];
+const CONTINUE = ['Count update cycles', 'Continue in a new execution?'];
+
+/**
+ * One incident's executions, each as the path it takes: `opening` (from the alarm to the first
+ * "Publish incident page"), then `cycles` update cycles (from "Plan next update" to "Publish incident
+ * page"), then the close. After each notice cycle the definition's own counter and Choice decide, with
+ * the settings intake gives (updateCyclesPerExecution for `cadenceHours`), whether the incident goes on
+ * in a new execution, which the definition must route back to "Plan next update".
+ */
+function executionsOf(o: { cadenceHours: number; opening: string[]; cycle: string[]; cycles: number; limit?: number }): string[][] {
+  const settings = { updateCyclesPerExecution: o.limit ?? updateCyclesPerExecution(o.cadenceHours) };
+  const counter = definition.States[START[0]!]!;
+  expect([counter.Result, counter.ResultPath], 'each execution starts its cycle count at 0').toEqual([{ count: 0 }, '$.cycles']);
+  const executions: string[][] = [];
+  let path = [...START];
+  let data: { settings: typeof settings; cycles: { count: number }; continuation?: unknown } = { settings, cycles: { count: 0 } };
+  expect(choose(START[1]!, data)).toBe(o.opening[0]);
+  const endCycle = () => {
+    path.push(...CONTINUE);
+    data = { ...data, cycles: counted(data) };
+    const next = choose(CONTINUE[1]!, data);
+    if (next === 'Plan next update') return;
+    path.push(next, definition.States[next]!.Next!);
+    executions.push(path);
+    // The new execution's input: the incident, its settings and where it came from.
+    data = { settings, cycles: { count: 0 }, continuation: { sequence: executions.length + 1 } };
+    path = [...START];
+    expect(choose(START[1]!, data), 'a continued execution resumes at Plan next update').toBe('Plan next update');
+  };
+  path.push(...o.opening);
+  endCycle();
+  for (let i = 0; i < o.cycles; i += 1) {
+    path.push(...o.cycle);
+    endCycle();
+  }
+  path.push(...CLOSE);
+  executions.push(path);
+  return executions;
+}
+
 const CUSTOMERS = 1_000_000;
 const CHUNK = 500; // audienceChunkSize default
 const CHUNKS_PER_SLICE = 20; // MAX_CHUNKS_PER_INVOCATION
-const WEEKLY_UPDATES = 52;
+const YEAR_HOURS = 365 * 24;
+const WEEKLY = 168;
+const cadences = appConfigSchema.shape.updateCadenceHours.unwrap();
+const SMALLEST_CADENCE = cadences.minValue!;
+const LARGEST_CADENCE = cadences.maxValue!;
+
 const sendCycle = (first: boolean) =>
   first
     ? ['Prepare to send notices', 'Send notices', 'Confirm notices sent', 'All notices sent?']
     : ['Prepare to send update', 'Send update', 'Confirm update sent', 'All updates sent?'];
+const opening = ['Assess impact', 'Page response team', 'Is the scope known?', 'Start regulator clocks', 'Draft first notice', 'First notice needed?', 'Wait for approval', ...sendCycle(true), 'Publish incident page'];
 const update = ['Plan next update', 'Wait until next update', 'Apply scope decision to update', 'Update regulator clocks', 'Draft update', 'Incident closed?', 'Wait for update approval', ...sendCycle(false), 'Publish incident page'];
-const year = [
-  'Assess impact', 'Page response team', 'Is the scope known?', 'Start regulator clocks', 'Draft first notice', 'First notice needed?', 'Wait for approval', ...sendCycle(true), 'Publish incident page',
-  ...Array.from({ length: WEEKLY_UPDATES }, () => update).flat(),
-  // Closed: the closing notice, then nothing left to draft.
-  ...update,
-  'Plan next update', 'Wait until next update', 'Apply scope decision to update', 'Update regulator clocks', 'Draft update', 'Incident closed?', 'Send final report', 'Incident closed and reported',
+// Closed: the closing notice went out as the last cycle, then nothing is left to draft.
+const CLOSE = ['Plan next update', 'Wait until next update', 'Apply scope decision to update', 'Update regulator clocks', 'Draft update', 'Incident closed?', 'Send final report', 'Incident closed and reported'];
+
+/** A scope nobody decides for 90 days, reminded as the page step doubles the interval (teamReminderMinutes 60, up to a day). */
+const reminderHours: number[] = [];
+for (let total = 0, next = 1; total < 90 * 24; total += next, next = Math.min(next * 2, MAX_REMINDER_SECONDS / 3600)) reminderHours.push(next);
+const scopeWait = [
+  'Assess impact', 'Page response team', 'Is the scope known?', 'Page response team: scope unknown',
+  ...reminderHours.flatMap(() => ['Wait for scope decision', 'Remind team: scope decision']),
+  'Wait for scope decision', 'Scope decided or closed?', 'Apply scope decision', 'Is the scope known?',
 ];
 
-describe('Step Functions limits at 1,000,000 customers and a year of weekly updates', () => {
-  it('the parent execution stays far under 25,000 history events', () => {
-    const events = walk(year);
-    console.log(`history events for ${CUSTOMERS.toLocaleString('en')} customers and ${WEEKLY_UPDATES} weekly updates: ${events}`);
-    expect(events).toBeLessThan(25_000 / 4);
+/** Reminders before the team redrafts a rejected notice, and rounds of sending resumed (quota, throttling), in every heavy cycle. */
+const REMINDERS = 3;
+const RESUMES = 3;
+const resumed = (first: boolean) => {
+  const [, send, confirm, allSent] = sendCycle(first);
+  return Array.from({ length: RESUMES }, () => [first ? 'Wait to resume sending notices' : 'Wait to resume sending update', send!, confirm!, allSent!]).flat();
+};
+/** A notice cycle as heavy as one gets: no decision in time, a rejection by the backup approvers, reminders, a redraft, sending resumed. */
+const heavyOpening = [
+  ...scopeWait, 'Start regulator clocks', 'Draft first notice', 'First notice needed?',
+  'Wait for approval', 'Escalate to backup approvers', 'Page response team: notice rejected',
+  ...Array.from({ length: REMINDERS }, () => ['Wait for redraft', 'Remind team: redraft']).flat(), 'Wait for redraft', 'Redraft or close?',
+  'Apply scope decision', 'Is the scope known?', 'Start regulator clocks', 'Draft first notice', 'First notice needed?', 'Wait for approval',
+  ...sendCycle(true), ...resumed(true), 'Publish incident page',
+];
+const heavyUpdate = [
+  'Plan next update', 'Wait until next update', 'Apply scope decision to update', 'Update regulator clocks', 'Draft update', 'Incident closed?',
+  'Wait for update approval', 'Escalate update to backup approvers', 'Page response team: update rejected',
+  ...Array.from({ length: REMINDERS }, () => ['Wait for update redraft', 'Remind team: update redraft']).flat(), 'Wait for update redraft',
+  'Apply scope decision to update', 'Update regulator clocks', 'Draft update', 'Incident closed?', 'Wait for update approval',
+  ...sendCycle(false), ...resumed(false), 'Publish incident page',
+];
+
+const eventsPerExecution = (executions: string[][]) => executions.map(walk);
+/** What one more cycle adds to an execution's history. */
+const cycleEvents = (cycle: string[]) => walk([...START, ...opening, ...CONTINUE, ...cycle, ...CONTINUE, ...CLOSE]) - walk([...START, ...opening, ...CONTINUE, ...CLOSE]);
+
+describe('Step Functions limits: every execution of an incident stays far under 25,000 history events and a year', () => {
+  it(`the bound each execution is held to is a quarter of the limit or less (${HISTORY_EVENTS_BOUND.toLocaleString('en')})`, () => {
+    expect(HISTORY_EVENTS_BOUND).toBeLessThanOrEqual(25_000 / 4);
   });
 
-  it('a scope nobody decides for 90 days, reminded as the page step doubles the interval (1 h to a day), then the same year: still far under 25,000', () => {
-    // The reminder intervals the page step returns: teamReminderMinutes (default 60) doubled up to a day.
-    const hours: number[] = [];
-    for (let total = 0, next = 1; total < 90 * 24; total += next, next = Math.min(next * 2, MAX_REMINDER_SECONDS / 3600)) hours.push(next);
-    const waiting = [
-      'Assess impact', 'Page response team', 'Is the scope known?', 'Page response team: scope unknown',
-      ...hours.flatMap(() => ['Wait for scope decision', 'Remind team: scope decision']),
-      'Wait for scope decision', 'Scope decided or closed?', 'Apply scope decision', 'Is the scope known?',
-    ];
-    const events = walk([...waiting, ...year.slice(year.indexOf('Start regulator clocks'))]);
-    console.log(`history events after ${hours.length} reminders over 90 days, then a year of updates: ${events}`);
-    expect(events).toBeLessThan(25_000 / 4);
+  it('1,000,000 customers and a year of weekly updates', () => {
+    const events = eventsPerExecution(executionsOf({ cadenceHours: WEEKLY, opening, cycle: update, cycles: Math.floor(YEAR_HOURS / WEEKLY) + 1 }));
+    console.log(`history events per execution for ${CUSTOMERS.toLocaleString('en')} customers and a year of weekly updates: ${events.join(', ')}`);
+    for (const e of events) expect(e).toBeLessThan(HISTORY_EVENTS_BOUND);
+  });
+
+  it('a scope nobody decides for 90 days, then the same year', () => {
+    const events = eventsPerExecution(executionsOf({ cadenceHours: WEEKLY, opening: [...scopeWait, ...opening.slice(opening.indexOf('Start regulator clocks'))], cycle: update, cycles: Math.floor(YEAR_HOURS / WEEKLY) + 1 }));
+    console.log(`history events per execution after ${reminderHours.length} reminders over 90 days, then a year of weekly updates: ${events.join(', ')}`);
+    for (const e of events) expect(e).toBeLessThan(HISTORY_EVENTS_BOUND);
+  });
+
+  it(`a year at the smallest cadence the settings accept (${SMALLEST_CADENCE} h), every cycle heavy: each execution under ${HISTORY_EVENTS_BOUND.toLocaleString('en')}`, () => {
+    // Prepare: 90 days of scope reminders before the first notice, then an update every hour for a year.
+    const cycles = YEAR_HOURS / SMALLEST_CADENCE;
+
+    // Act
+    const executions = executionsOf({ cadenceHours: SMALLEST_CADENCE, opening: heavyOpening, cycle: heavyUpdate, cycles });
+    const events = eventsPerExecution(executions);
+
+    // Assess
+    const largest = Math.max(...events);
+    console.log(
+      `a year at ${SMALLEST_CADENCE} h, heavy cycles (${cycleEvents(heavyUpdate)} events each): ` +
+        `${executions.length} executions of ${updateCyclesPerExecution(SMALLEST_CADENCE)} cycles, the first (with the opening) ${events[0]} events, each other at most ${Math.max(...events.slice(1))}`,
+    );
+    expect(largest).toBeLessThan(HISTORY_EVENTS_BOUND);
+    expect(executions.length).toBeGreaterThan(cycles / updateCyclesPerExecution(SMALLEST_CADENCE) - 1);
+  });
+
+  it(`without the hand-over, one execution at ${SMALLEST_CADENCE} h would pass 25,000 events within weeks`, () => {
+    const [events] = eventsPerExecution(executionsOf({ cadenceHours: SMALLEST_CADENCE, opening, cycle: update, cycles: 0 }));
+    const perCycle = cycleEvents(update);
+    const days = ((25_000 - events!) / perCycle) * (SMALLEST_CADENCE / 24);
+    console.log(`one execution at ${SMALLEST_CADENCE} h: ${perCycle} events a cycle, 25,000 in ${days.toFixed(1)} days`);
+    expect(days).toBeLessThan(30);
+  });
+
+  it(`every cadence the settings accept (${SMALLEST_CADENCE} to ${LARGEST_CADENCE} h): at most ${MAX_CADENCE_DAYS_PER_EXECUTION} days of cycles and ${HISTORY_EVENTS_BOUND.toLocaleString('en')} events per execution`, () => {
+    const largestByCycles = new Map<number, number>();
+    for (let hours = SMALLEST_CADENCE; hours <= LARGEST_CADENCE; hours += 1) {
+      const perExecution = updateCyclesPerExecution(hours);
+      expect(perExecution * hours, `${hours} h`).toBeLessThanOrEqual(MAX_CADENCE_DAYS_PER_EXECUTION * 24);
+      if (!largestByCycles.has(perExecution)) {
+        // Two full executions and the start of a third: the first (with the opening) and one continued.
+        const events = eventsPerExecution(executionsOf({ cadenceHours: hours, opening: heavyOpening, cycle: heavyUpdate, cycles: 2 * perExecution }));
+        largestByCycles.set(perExecution, Math.max(...events));
+      }
+    }
+    for (const [perExecution, largest] of largestByCycles) expect(largest, `${perExecution} cycles per execution`).toBeLessThan(HISTORY_EVENTS_BOUND);
   });
 
   it('each slice (a child execution) stays far under 25,000 events too', () => {
@@ -95,13 +256,16 @@ describe('Step Functions limits at 1,000,000 customers and a year of weekly upda
     // The largest state: the execution input, every result kept so far, the plan and the Map's results (all unfinished, with errors).
     const state = {
       incidentId: 'inc-20261120-0123456789ab',
-      settings: { approvalTimeoutSeconds: 14_400, escalationTimeoutSeconds: 14_400, teamReminderSeconds: 3_600 },
+      settings: { approvalTimeoutSeconds: 14_400, escalationTimeoutSeconds: 14_400, teamReminderSeconds: 3_600, updateCyclesPerExecution: 24 },
+      continuation: { from: 'arn:aws:states:ap-southeast-1:123456789012:execution:BreachNotice-WorkflowStateMachine0123456789-AbCdEfGhIjKl:inc-20261120-0123456789ab--364', sequence: 365 },
+      cycles: { count: 23 },
       impact: { scope: 'KNOWN', affectedCustomers: CUSTOMERS, severity: 'CRITICAL', audienceChunks: chunks },
       notice: { noticeId: 'update-53', closed: false },
       approval: { decision: 'APPROVED', requestId: 'f'.repeat(24), noticeId: 'update-53', decidedAt: '2027-11-20T08:00:00.000Z' },
       schedule: { nextUpdateAt: '2027-11-20T08:00:00.000Z', waitSeconds: 604_800 },
       team: { closed: false, by: 'closed' },
       reminder: { nextReminderSeconds: 86_400 },
+      continuedIn: { executionArn: 'arn:aws:states:ap-southeast-1:123456789012:execution:BreachNotice-WorkflowStateMachine0123456789-AbCdEfGhIjKl:inc-20261120-0123456789ab--366', name: 'inc-20261120-0123456789ab--366' },
       plan: { slices, concurrency: 10, ratePerSecond: 1000, round: 12, waitSeconds: 3600, done: false },
       sent: slices.map((s) => ({ done: false, ...s, error: 'DeliveryRetryableError' })),
     };
