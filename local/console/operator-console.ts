@@ -9,6 +9,7 @@ import type { ApprovalStorePort, DeliveryLedgerPort, FactsStorePort, IncidentSto
 import { escapeHtml } from '../../functions/domain/preview.js';
 import type { Incident, Notice } from '../../functions/domain/incident.js';
 import { describeScope, type ScopeDecision } from '../../functions/domain/scope.js';
+import { parseExecutionName } from '../../functions/domain/executions.js';
 import { FactsVersionConflictError, IncidentClosedError, NoticeNotFoundError } from '../../functions/shared/errors.js';
 import type { EditInput, EditResult } from '../../functions/steps/edit-facts.js';
 import type { TeamActionResult } from '../../functions/steps/team-decisions.js';
@@ -81,6 +82,42 @@ function refuse(res: ServerResponse, status: number, message: string, back?: str
 const currentState = (e: Execution) => (e.status === 'RUNNING' ? e.events.filter((ev) => ev.type === 'StateEntered').at(-1)?.stateName : undefined);
 const time = (d?: Date | number | string) => (d === undefined ? '' : new Date(d).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z'));
 const incidentPath = (name: string) => `/incidents/${encodeURIComponent(name)}`;
+/** The incident an execution runs: its id, or the id before `--<n>` of a continuation (a name of neither kind stands for itself). */
+const incidentOf = (e: Execution) => parseExecutionName(e.name)?.incidentId ?? e.name;
+const sequenceOf = (e: Execution) => parseExecutionName(e.name)?.sequence ?? 1;
+const executionPath = (e: Execution) => `${incidentPath(incidentOf(e))}?execution=${encodeURIComponent(e.name)}`;
+/** The execution this one continues, as its input names it (functions/steps/continue-execution.ts). */
+const continuedFrom = (e: Execution): string | undefined => {
+  try {
+    const from = (JSON.parse(e.input) as { continuation?: { from?: unknown } }).continuation?.from;
+    return typeof from === 'string' ? from : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Each incident's executions, oldest first: the one intake started, then its continuations. */
+function byIncident(executions: Iterable<Execution>): Map<string, Execution[]> {
+  const chains = new Map<string, Execution[]>();
+  for (const e of executions) chains.set(incidentOf(e), [...(chains.get(incidentOf(e)) ?? []), e]);
+  for (const chain of chains.values()) chain.sort((a, b) => sequenceOf(a) - sequenceOf(b) || a.startDate.getTime() - b.startDate.getTime());
+  return chains;
+}
+
+/** An incident's executions linked both ways: each names the one it continued from and the one it continued in. */
+function executionsSection(chain: Execution[], shown: Execution): string {
+  const byArn = new Map(chain.map((e) => [e.executionArn, e]));
+  const link = (e: Execution | undefined) => (!e ? '' : e === shown ? `<strong>${escapeHtml(e.name)}</strong>` : `<a href="${escapeHtml(executionPath(e))}">${escapeHtml(e.name)}</a>`);
+  const rows = chain.map((e) => {
+    const from = continuedFrom(e);
+    const next = chain.find((c) => continuedFrom(c) === e.executionArn);
+    return `<tr><td>${link(e)}</td><td class="status-${e.status}">${e.status}</td><td>${time(e.startDate)}</td><td>${time(e.stopDate)}</td><td>${from ? link(byArn.get(from)) || escapeHtml(from) : ''}</td><td>${link(next)}</td></tr>`;
+  });
+  return (
+    `<h2 id="executions">Executions</h2><p>A long incident goes on in a new execution before its history grows long (Step Functions keeps 25,000 events and a year per execution); the last one runs now.</p>` +
+    `<table><tr><th>Execution</th><th>Status</th><th>Started</th><th>Stopped</th><th>Continued from</th><th>Continued in</th></tr>${rows.join('')}</table>`
+  );
+}
 const csvPath = (ref: NoticeRef) => `${incidentPath(ref.incidentId)}/notices/${encodeURIComponent(ref.noticeId)}/deliveries.csv`;
 
 function cookieValue(req: IncomingMessage, name: string): string | undefined {
@@ -209,19 +246,21 @@ export function operatorConsole(deps: ConsoleDeps) {
   const csrfCookie = `${CSRF_COOKIE}=${csrf}; Path=/; HttpOnly; SameSite=Strict`;
 
   const list = async (res: ServerResponse) => {
-    const executions = [...deps.workflow.executions.values()].sort((a, b) => b.startDate.getTime() - a.startDate.getTime());
+    const chains = [...byIncident(deps.workflow.executions.values())].sort(([, a], [, b]) => b[0]!.startDate.getTime() - a[0]!.startDate.getTime());
     const rows = await Promise.all(
-      executions.map(async (e) => {
-        const incident = await deps.incidents.getIncident(e.name).catch(() => undefined);
-        return `<tr><td><a href="${incidentPath(e.name)}">${escapeHtml(e.name)}</a></td><td class="status-${e.status}">${e.status}</td><td>${escapeHtml(incident?.title ?? '')}</td><td>${escapeHtml(incident?.severity ?? '')}</td><td>${incident?.impact?.affectedCustomers ?? ''}</td><td>${escapeHtml(currentState(e) ?? '')}</td><td>${time(e.startDate)}</td></tr>`;
+      chains.map(async ([incidentId, chain]) => {
+        const e = chain.at(-1)!;
+        const incident = await deps.incidents.getIncident(incidentId).catch(() => undefined);
+        const executions = chain.map((c) => `<a href="${escapeHtml(executionPath(c))}">${escapeHtml(c.name)}</a>`).join(' → ');
+        return `<tr><td><a href="${incidentPath(incidentId)}">${escapeHtml(incidentId)}</a></td><td class="status-${e.status}">${e.status}</td><td>${escapeHtml(incident?.title ?? '')}</td><td>${escapeHtml(incident?.severity ?? '')}</td><td>${incident?.impact?.affectedCustomers ?? ''}</td><td>${escapeHtml(currentState(e) ?? '')}</td><td>${time(chain[0]!.startDate)}</td><td>${executions}</td></tr>`;
       }),
     );
     page(
       res,
       'breach-notice: incidents',
       `<h1>Incidents</h1><p><a href="${escapeHtml(deps.mailboxUrl)}">Mailbox</a> · <a href="/_aws/ses">/_aws/ses</a> · <a href="/_aws/sns/sms-messages">/_aws/sns/sms-messages</a></p>` +
-        `<table><tr><th>Incident (execution)</th><th>Status</th><th>Alarm</th><th>Severity</th><th>Customers</th><th>Current state</th><th>Started</th></tr>${
-          rows.join('') || '<tr><td colspan="7">No incident yet: <code>npm run alarm -- guardduty</code></td></tr>'
+        `<table><tr><th>Incident</th><th>Status</th><th>Alarm</th><th>Severity</th><th>Customers</th><th>Current state</th><th>Started</th><th>Executions (the last runs now)</th></tr>${
+          rows.join('') || '<tr><td colspan="8">No incident yet: <code>npm run alarm -- guardduty</code></td></tr>'
         }</table>`,
       { refresh: true },
     );
@@ -247,14 +286,16 @@ export function operatorConsole(deps: ConsoleDeps) {
     );
   };
 
-  const detail = async (res: ServerResponse, e: Execution, query: URLSearchParams) => {
+  /** The incident `name` with one of its executions shown (`e`: graph and history); `chain` is all of them. */
+  const detail = async (res: ServerResponse, name: string, chain: Execution[], e: Execution, query: URLSearchParams) => {
+    const current = chain.at(-1)!;
     const definition = JSON.parse(deps.workflow.definitionText) as Parameters<typeof renderStateGraph>[0];
     const visited = new Set(e.events.filter((ev) => ev.type === 'StateEntered').map((ev) => ev.stateName!));
     const failed = new Set(e.events.filter((ev) => ev.type === 'StateFailed').map((ev) => ev.stateName!));
     const graph = renderStateGraph(definition, { visited, failed, current: currentState(e) });
-    const incident = await deps.incidents.getIncident(e.name).catch(() => undefined);
-    const approvals = incident ? await deps.approvals.listApprovalRequests(e.name) : [];
-    const notices = incident ? await deps.notices.listNotices(e.name) : [];
+    const incident = await deps.incidents.getIncident(name).catch(() => undefined);
+    const approvals = incident ? await deps.approvals.listApprovalRequests(name) : [];
+    const notices = incident ? await deps.notices.listNotices(name) : [];
     const deliveryRows: string[] = [];
     const unreconciled: string[] = [];
     for (const n of notices.sort((a, b) => a.sequence - b.sequence)) {
@@ -276,28 +317,34 @@ export function operatorConsole(deps: ConsoleDeps) {
     const history = e.events.map(
       (ev, i) => `<tr><td>${i + 1}</td><td>${time(ev.timestamp)}</td><td>${escapeHtml(ev.type)}</td><td>${escapeHtml(ev.stateName ?? '')}</td><td>${escapeHtml(ev.error ?? '')}</td></tr>`,
     );
+    // The timeline's hand-overs link both executions (adapters/execution-chain.ts writes them).
+    const handOver = (detail: Record<string, unknown> | undefined) => {
+      const [from, to] = [chain.find((c) => c.executionArn === detail?.fromExecutionArn), chain.find((c) => c.executionArn === detail?.toExecutionArn)];
+      return from && to ? `<a href="${escapeHtml(executionPath(from))}">${escapeHtml(from.name)}</a> → <a href="${escapeHtml(executionPath(to))}">${escapeHtml(to.name)}</a>` : '';
+    };
     const timeline = incident
-      ? (await deps.incidents.listTimeline(e.name)).sort((a, b) => a.at.localeCompare(b.at)).map((t) => `<tr><td>${escapeHtml(t.at)}</td><td>${escapeHtml(t.action)}</td><td>${escapeHtml(t.actor)}</td></tr>`)
+      ? (await deps.incidents.listTimeline(name)).sort((a, b) => a.at.localeCompare(b.at)).map((t) => `<tr><td>${escapeHtml(t.at)}</td><td>${escapeHtml(t.action)}</td><td>${escapeHtml(t.actor)}</td><td>${handOver(t.detail)}</td></tr>`)
       : [];
     // No automatic refresh here: it would throw away facts being typed.
     page(
       res,
-      `breach-notice: ${e.name}`,
-      `<p><a href="/">All incidents</a> · <a href="${incidentPath(e.name)}">Refresh</a> · <a href="${escapeHtml(deps.mailboxUrl)}">Mailbox</a></p>` +
-        `<h1>${escapeHtml(e.name)} <span class="status-${e.status}">${e.status}</span></h1>` +
-        `<p>${escapeHtml(incident?.title ?? '')}${incident ? ` · severity ${incident.severity} · scope ${incident.scope} · ${incident.impact?.affectedCustomers ?? 0} customers · ${incident.status}` : ''}${e.error ? ` · error ${escapeHtml(e.error)}` : ''}</p>` +
-        `<div class="cols"><div><h2>Graph</h2>${graph}</div><div>` +
+      `breach-notice: ${name}`,
+      `<p><a href="/">All incidents</a> · <a href="${incidentPath(name)}">Refresh</a> · <a href="${escapeHtml(deps.mailboxUrl)}">Mailbox</a></p>` +
+        `<h1>${escapeHtml(name)} <span class="status-${current.status}">${current.status}</span></h1>` +
+        `<p>${escapeHtml(incident?.title ?? '')}${incident ? ` · severity ${incident.severity} · scope ${incident.scope} · ${incident.impact?.affectedCustomers ?? 0} customers · ${incident.status}` : ''}${current.error ? ` · error ${escapeHtml(current.error)}` : ''}</p>` +
+        executionsSection(chain, e) +
+        `<div class="cols"><div><h2>Graph of ${escapeHtml(e.name)}</h2>${graph}</div><div>` +
         `<h2>Pending approvals</h2><table><tr><th>Notice</th><th>Tier</th><th>Expires</th></tr>${pending.join('') || '<tr><td colspan="3">none</td></tr>'}</table>` +
-        (incident ? teamForms(e.name, incident, await deps.teamActions.listScopeDecisions(e.name), notices, csrf, query.get('done')) : '') +
-        (incident ? await factsSection(e.name, query) : '') +
+        (incident ? teamForms(name, incident, await deps.teamActions.listScopeDecisions(name), notices, csrf, query.get('done')) : '') +
+        (incident ? await factsSection(name, query) : '') +
         `<h2>Deliveries</h2>` +
         (unreconciled.length > 0 ? `<p class="gaps">The figures do not reconcile: ${unreconciled.map(escapeHtml).join('; ')}</p>` : '') +
         `<table><tr><th>Notice</th><th>Channel</th><th>Intended</th><th>Sent</th><th>Suppressed</th><th>Failed</th><th>Uncertain</th><th>Unfinished</th><th>Recipients</th></tr>${deliveryRows.join('') || '<tr><td colspan="9">none yet</td></tr>'}</table>` +
         `<p>Per channel, intended = sent + suppressed + failed + uncertain + unfinished (retryable or no answer yet). The CSV has one row per intended recipient and channel, by customer id only.</p>` +
-        (incident && deps.obligations ? regulatorsSection(await deps.obligations.listObligations(e.name), new Date()) : '') +
-        (incident && deps.listQuestions ? questionsSection(e.name, await deps.listQuestions(e.name)) : '') +
-        `<h2>Timeline</h2><table><tr><th>At</th><th>Action</th><th>By</th></tr>${timeline.join('')}</table>` +
-        `<h2>Execution history</h2><table><tr><th>#</th><th>Time</th><th>Type</th><th>State</th><th>Error</th></tr>${history.join('')}</table></div></div>`,
+        (incident && deps.obligations ? regulatorsSection(await deps.obligations.listObligations(name), new Date()) : '') +
+        (incident && deps.listQuestions ? questionsSection(name, await deps.listQuestions(name)) : '') +
+        `<h2>Timeline</h2><table><tr><th>At</th><th>Action</th><th>By</th><th></th></tr>${timeline.join('')}</table>` +
+        `<h2>Execution history of ${escapeHtml(e.name)}</h2><table><tr><th>#</th><th>Time</th><th>Type</th><th>State</th><th>Error</th></tr>${history.join('')}</table></div></div>`,
       { cookie: csrfCookie },
     );
   };
@@ -396,11 +443,12 @@ export function operatorConsole(deps: ConsoleDeps) {
     if (!isLoopbackHost(req.headers.host)) return refuse(res, 403, 'The console answers on its loopback address only.'), true;
     if (isList) return await list(res), true;
     const name = decodeURIComponent(incidentRoute![1]!);
-    const execution = [...deps.workflow.executions.values()].find((e) => e.name === name);
-    if (!execution) {
+    const chain = byIncident(deps.workflow.executions.values()).get(name);
+    if (!chain) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`No incident ${name}`);
       return true;
     }
+    const query = new URLSearchParams(search);
     if (isCsv) {
       // Only a notice the incident has: its id goes into a header.
       const noticeId = decodeURIComponent(incidentRoute![3]!);
@@ -409,7 +457,7 @@ export function operatorConsole(deps: ConsoleDeps) {
       else await deliveriesCsv(res, notice);
     } else if (isSave) await saveFacts(req, res, name);
     else if (team) await teamAction(req, res, name, team);
-    else await detail(res, execution, new URLSearchParams(search));
+    else await detail(res, name, chain, chain.find((e) => e.name === query.get('execution')) ?? chain.at(-1)!, query);
     return true;
   };
 }
