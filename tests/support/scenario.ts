@@ -15,6 +15,7 @@ import type { TeamStore } from '../../functions/adapters/team-store.js';
 import type { ObligationStore } from '../../functions/adapters/obligation-store.js';
 import { closeIncidentNow, decideScope, requestRedraft } from '../../functions/steps/team-decisions.js';
 import { StepFunctionsCallbacks } from '../../functions/adapters/workflow.js';
+import { executionArnFor, parseExecutionName } from '../../functions/domain/executions.js';
 import type { FactsByLocale } from '../../functions/domain/facts.js';
 import { editFacts, type EditDeps, type EditResult } from '../../functions/steps/edit-facts.js';
 import { systemClock } from '../../functions/shared/clock.js';
@@ -22,7 +23,7 @@ import type { AppConfig } from '../../infra/config.js';
 import { invokeHttpApi, lambdaContext } from '../../local/http-api.js';
 import { LOCAL_CREDENTIALS } from '../../local/emulators.js';
 import { startLocalSystem, type LocalSystem, type LocalSystemOptions } from '../../local/system.js';
-import type { ExecutionStatus } from '../../local/workflow-engine.js';
+import type { Execution, ExecutionStatus } from '../../local/workflow-engine.js';
 import { formToken } from '../../local/approval-client.js';
 import { approvalFor, endpoints, until } from './local.js';
 
@@ -95,7 +96,17 @@ export async function sendAlarm(s: Scenario, event: unknown): Promise<{ outcome:
   return (await s.system.intake(event, lambdaContext('breach-notice-intake'))) as never;
 }
 
-export const executionArnOf = (s: Scenario, incidentId: string) => `${s.system.workflow.stateMachineArn.replace(':stateMachine:', ':execution:')}:${incidentId}`;
+/** Every execution of the incident, oldest first: the one intake started, then each continuation (`<incidentId>--<n>`). */
+export function executionsOf(s: Scenario, incidentId: string): Execution[] {
+  return [...s.system.workflow.executions.values()]
+    .map((e) => ({ e, name: parseExecutionName(e.name) }))
+    .filter(({ name }) => name?.incidentId === incidentId)
+    .sort((a, b) => a.name!.sequence - b.name!.sequence)
+    .map(({ e }) => e);
+}
+
+/** The incident's current execution: the latest one (a continuation starts before the execution it continues ends). */
+export const executionArnOf = (s: Scenario, incidentId: string) => executionsOf(s, incidentId).at(-1)?.executionArn ?? executionArnFor(s.system.workflow.stateMachineArn, incidentId);
 
 export async function waitForStatus(s: Scenario, incidentId: string, statuses: ExecutionStatus[]): Promise<ExecutionStatus> {
   return until(async () => {
