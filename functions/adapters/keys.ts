@@ -14,6 +14,14 @@ export const FINDING_PREFIX = 'FINDING#';
 export const CALLBACK_MARKERS = `${CALLBACK_PREFIX}PENDING`;
 /** Rate-limit counters of the public question form, one per (scope, key, window), expiring by TTL. */
 export const RATE_PREFIX = 'RATE#';
+/**
+ * Customers' questions, a partition per incident apart from the incident's own (`INC#`), so the
+ * internet-facing form's grant reaches the questions and nothing of the incident; the asker's address
+ * is an item of its own there, with a shorter TTL than the question.
+ */
+export const QUESTION_PREFIX = 'QUESTION#';
+/** That a served question form was used: one question per form token, expiring by TTL. */
+export const FORM_TOKEN_PREFIX = 'FORMTOKEN#';
 /** Regulators' clocks with a deadline still to meet, one marker each, for the scheduled sweep (regulator-clocks). */
 export const CLOCK_PREFIX = 'CLOCK#';
 export const RUNNING_CLOCKS = `${CLOCK_PREFIX}RUNNING`;
@@ -25,7 +33,7 @@ const pad = (n: number) => String(n).padStart(6, '0');
 export const obligationItems = { obligation: 'OBLIG#', report: 'OBLIGRPT#' } as const;
 
 /** Sort-key prefixes inside an incident's collection, for queries by kind. */
-export const incidentItems = { rawEvent: 'RAW#', audience: 'AUD#', timeline: 'TL#', notice: 'NOTICE#', note: 'NOTE#', approval: 'APPROVAL#', facts: 'FACTS#', scope: 'SCOPE#', scopeIds: 'SCOPEIDS#', wait: 'WAIT#', redraft: 'REDRAFT#' } as const;
+export const incidentItems = { rawEvent: 'RAW#', audience: 'AUD#', timeline: 'TL#', notice: 'NOTICE#', note: 'NOTE#', approval: 'APPROVAL#', facts: 'FACTS#', scope: 'SCOPE#', scopeIds: 'SCOPEIDS#', wait: 'WAIT#', redraft: 'REDRAFT#', faq: 'FAQ#' } as const;
 
 export const keys = {
   incident: (incidentId: string) => ({ pk: incidentPk(incidentId), sk: 'META' }),
@@ -54,8 +62,12 @@ export const keys = {
   obligation: (incidentId: string, obligationId: string) => ({ pk: incidentPk(incidentId), sk: `${obligationItems.obligation}${obligationId}` }),
   obligationReport: (incidentId: string, obligationId: string, version: number) => ({ pk: incidentPk(incidentId), sk: `${obligationItems.report}${obligationId}#${pad(version)}` }),
   runningClock: (incidentId: string, obligationId: string) => ({ pk: RUNNING_CLOCKS, sk: `${incidentId}#${obligationId}` }),
-  /** A customer's question on the incident page's form (PII: its text and address stay here). */
-  question: (incidentId: string, questionId: string) => ({ pk: incidentPk(incidentId), sk: `QUESTION#${questionId}` }),
+  /** A customer's question on the incident page's form (PII: its text stays here, its address in `questionAddress`). */
+  question: (incidentId: string, questionId: string) => ({ pk: `${QUESTION_PREFIX}${incidentId}`, sk: `Q#${questionId}` }),
+  questionAddress: (incidentId: string, questionId: string) => ({ pk: `${QUESTION_PREFIX}${incidentId}`, sk: `ADDR#${questionId}` }),
+  formToken: (nonce: string) => ({ pk: `${FORM_TOKEN_PREFIX}${nonce}`, sk: 'USED' }),
+  /** An answer published on the incident page: the team's wording only, written when the approvers publish it. */
+  faqEntry: (incidentId: string, questionId: string) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.faq}${questionId}` }),
   rateCounter: (scope: string, key: string, windowStart: number) => ({ pk: `${RATE_PREFIX}${scope}#${key}`, sk: `W#${windowStart}` }),
   /** That a sent notice's page was announced to the public channels in a locale: once. */
   pageAnnouncement: (incidentId: string, noticeId: string, locale: string) => ({ pk: incidentPk(incidentId), sk: `ANNOUNCED#${noticeId}#${locale}` }),
@@ -73,3 +85,5 @@ export const keys = {
 
 /** The partition key value of an incident's collection, for queries. */
 export const incidentPartition = incidentPk;
+/** The partition key value of an incident's questions and their askers' addresses. */
+export const questionPartition = (incidentId: string) => `${QUESTION_PREFIX}${incidentId}`;

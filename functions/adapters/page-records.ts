@@ -4,14 +4,14 @@ import type { FaqEntry } from '../domain/incident-page.js';
 import type { Locale } from '../domain/locales.js';
 import type { Clock } from '../shared/clock.js';
 import { queryCollection } from './incident-store.js';
-import { keys } from './keys.js';
+import { incidentItems, keys } from './keys.js';
 
-/** A question item as the page needs it: only answers approved for the FAQ, never the asker's address. */
+/** A published answer as written at publication (functions/adapters/question-store.ts setFaqState): no asker's data. */
 interface FaqItem {
-  text: string;
+  question: string;
+  answer: string;
   locale: Locale;
-  faq?: 'PENDING' | 'PUBLISHED' | 'REJECTED';
-  answer?: { text: string; locale: Locale; at: string };
+  at: string;
 }
 
 /** What the incident page reads and records in the incident's collection. */
@@ -44,12 +44,15 @@ export class PageRecords {
     await this.doc.send(new DeleteCommand({ TableName: this.table, Key: keys.pageAnnouncement(incidentId, noticeId, locale) }));
   }
 
-  /** Published FAQ entries of the incident in `locale`, oldest answer first. */
+  /**
+   * Published FAQ entries of the incident in `locale`, oldest answer first: the `FAQ#` items alone, which
+   * hold the team's wording and the answer; the questions and their askers' addresses are in another partition.
+   */
   async listFaq(incidentId: string, locale: Locale): Promise<FaqEntry[]> {
-    const items = await queryCollection<FaqItem>(this.doc, this.table, incidentId, 'QUESTION#');
+    const items = await queryCollection<FaqItem>(this.doc, this.table, incidentId, incidentItems.faq);
     return items
-      .filter((q) => q.faq === 'PUBLISHED' && q.answer?.locale === locale)
-      .sort((a, b) => a.answer!.at.localeCompare(b.answer!.at))
-      .map((q) => ({ question: q.text, answer: q.answer!.text }));
+      .filter((f) => f.locale === locale)
+      .sort((a, b) => a.at.localeCompare(b.at))
+      .map((f) => ({ question: f.question, answer: f.answer }));
   }
 }

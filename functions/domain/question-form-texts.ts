@@ -19,6 +19,9 @@ export interface QuestionFormTexts {
   closed: string;
   limitedTitle: string;
   limited: string;
+  /** A form sent a second time (each served form takes one question). */
+  usedTitle: string;
+  used: string;
 }
 
 export const questionFormTexts: Record<Locale, QuestionFormTexts> = {
@@ -27,7 +30,7 @@ export const questionFormTexts: Record<Locale, QuestionFormTexts> = {
     intro: 'Ask about this incident. Do not include passwords, card numbers or other secrets.',
     question: 'Your question',
     email: 'Your email address (optional)',
-    emailHint: 'Only to send you our answer; we delete it with your question.',
+    emailHint: 'Only to send you our answer: we delete it once the answer is sent, and 30 days after you ask at the latest.',
     send: 'Send',
     honeypot: 'Leave this field empty',
     thanksTitle: 'Thank you',
@@ -41,13 +44,15 @@ export const questionFormTexts: Record<Locale, QuestionFormTexts> = {
     closed: 'This incident is closed and no longer takes questions.',
     limitedTitle: 'Too many questions',
     limited: 'We have received many questions in a short time. Please try again in a few minutes.',
+    usedTitle: 'This form was already sent',
+    used: 'Each form takes one question, and we have received this one. To ask another question, open the form again.',
   },
   'zh-CN': {
     title: '向我们提问',
     intro: '请就此事件提问。请勿填写密码、卡号或其他机密信息。',
     question: '您的问题',
     email: '您的电子邮件地址（选填）',
-    emailHint: '仅用于向您发送答复；我们会与您的问题一并删除。',
+    emailHint: '仅用于向您发送答复：答复发出后即删除，最迟在您提问 30 天后删除。',
     send: '发送',
     honeypot: '请勿填写此栏',
     thanksTitle: '谢谢',
@@ -61,13 +66,15 @@ export const questionFormTexts: Record<Locale, QuestionFormTexts> = {
     closed: '此事件已结束，不再接受提问。',
     limitedTitle: '提问过多',
     limited: '短时间内收到的提问过多。请几分钟后再试。',
+    usedTitle: '此表单已提交',
+    used: '每份表单只能提交一个问题，我们已收到此问题。如需再次提问，请重新打开表单。',
   },
   es: {
     title: 'Háganos una pregunta',
     intro: 'Pregunte sobre este incidente. No incluya contraseñas, números de tarjeta ni otros secretos.',
     question: 'Su pregunta',
     email: 'Su correo electrónico (opcional)',
-    emailHint: 'Solo para enviarle nuestra respuesta; lo borramos junto con su pregunta.',
+    emailHint: 'Solo para enviarle nuestra respuesta: lo borramos al enviarla y, como muy tarde, 30 días después de su pregunta.',
     send: 'Enviar',
     honeypot: 'Deje este campo vacío',
     thanksTitle: 'Gracias',
@@ -81,5 +88,7 @@ export const questionFormTexts: Record<Locale, QuestionFormTexts> = {
     closed: 'Este incidente está cerrado y ya no admite preguntas.',
     limitedTitle: 'Demasiadas preguntas',
     limited: 'Hemos recibido muchas preguntas en poco tiempo. Inténtelo de nuevo en unos minutos.',
+    usedTitle: 'Este formulario ya se envió',
+    used: 'Cada formulario admite una pregunta y ya hemos recibido esta. Para hacer otra pregunta, abra el formulario de nuevo.',
   },
 };

@@ -1,25 +1,30 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { publicPageCsp, publicPageHtml } from '../domain/incident-page.js';
 import type { Incident } from '../domain/incident.js';
 import type { Locale } from '../domain/locales.js';
 import { escapeHtml } from '../domain/preview.js';
 import {
-  checkFormToken, HONEYPOT_FIELD, issueFormToken, PER_CLIENT_LIMIT, PER_INCIDENT_LIMIT, QUESTION_MAX, questionFormSchema, questionPathSchema, RATE_WINDOW_SECONDS,
-  type CustomerQuestion,
+  checkFormToken, clientKey, FormTokenUsedError, HONEYPOT_FIELD, issueFormToken, QUESTION_MAX, questionFormSchema, questionPathSchema,
+  type CustomerQuestion, type FormKeys, type FormLimits, type FormToken,
 } from '../domain/question-form.js';
 import { questionFormTexts } from '../domain/question-form-texts.js';
 import type { Clock } from '../shared/clock.js';
-import { IncidentNotFoundError } from '../shared/errors.js';
 
 /** The largest form body read: a question at its limit in 4-byte characters, percent-encoded, fits. */
 export const MAX_FORM_BYTES = 32 * 1024;
 
 export interface QuestionFormDeps {
-  incidents: { getIncident(incidentId: string): Promise<Incident> };
-  questions: { putQuestion(question: CustomerQuestion): Promise<void> };
-  limiter: { take(scope: string, key: string, limit: number, windowSeconds: number): Promise<boolean> };
-  /** The form tokens' HMAC key (from the secret). */
-  formKey: () => Promise<string>;
+  questions: {
+    incidentStatus(incidentId: string): Promise<Incident['status'] | undefined>;
+    formTokenUsed(nonce: string): Promise<boolean>;
+    /** Stores the question and the token's use in one transaction; FormTokenUsedError when the token was used. */
+    putQuestion(question: CustomerQuestion, token: FormToken): Promise<void>;
+  };
+  /** The request's place in the window's count, undefined when over the limit (functions/adapters/question-store.ts RateLimiter). */
+  limiter: { place(scope: string, key: string, limit: number, windowSeconds: number): Promise<number | undefined> };
+  /** The form tokens' HMAC keys (current and previous version, from the secret). */
+  formKeys: { get(): Promise<FormKeys>; refresh(): Promise<FormKeys> };
+  limits: FormLimits;
   clock: Clock;
   locales: readonly Locale[];
   pageUrl: (incidentId: string, locale: Locale) => string;
@@ -30,7 +35,7 @@ export interface QuestionRequest {
   incidentId: string;
   locale?: string;
   body?: string;
-  /** The client's address, as API Gateway saw it: only its hash is used, as the rate-limit key. */
+  /** The client's address, as API Gateway saw it: only its keyed hash is used, as the rate limit's key. */
   sourceIp: string;
 }
 
@@ -40,6 +45,8 @@ export interface QuestionResponse {
   body: string;
   /** For the log: what happened, never what was asked. */
   outcome: string;
+  /** For the log: the client's keyed hash on a POST that got that far (never its address), to see a flood's share. */
+  client?: string;
 }
 
 const headers = {
@@ -66,17 +73,12 @@ export async function questionFormRequest(request: QuestionRequest, deps: Questi
   const t0 = questionFormTexts[fallback];
   if (!path.success) return answer(404, 'unknown-incident', fallback, t0.invalidTitle, '');
   const { incidentId } = path.data;
-  let incident: Incident;
-  try {
-    incident = await deps.incidents.getIncident(incidentId);
-  } catch (error) {
-    if (error instanceof IncidentNotFoundError) return answer(404, 'unknown-incident', fallback, t0.invalidTitle, '');
-    throw error;
-  }
+  const status = await deps.questions.incidentStatus(incidentId);
+  if (status === undefined) return answer(404, 'unknown-incident', fallback, t0.invalidTitle, '');
   if (request.method === 'GET' || request.method === 'HEAD') {
     const t = t0;
-    if (incident.status !== 'OPEN') return answer(410, 'closed', fallback, t.title, `<p>${escapeHtml(t.closed)}</p>`);
-    const token = issueFormToken(await deps.formKey(), incidentId, fallback, deps.clock.now());
+    if (status !== 'OPEN') return answer(410, 'closed', fallback, t.title, `<p>${escapeHtml(t.closed)}</p>`);
+    const token = issueFormToken(await deps.formKeys.get(), incidentId, fallback, deps.clock.now());
     return answer(200, 'form', fallback, t.title, [
       `<p>${escapeHtml(t.intro)}</p>`,
       `<form method="post" action="" accept-charset="utf-8">`,
@@ -95,20 +97,49 @@ export async function questionFormRequest(request: QuestionRequest, deps: Questi
   const t = questionFormTexts[locale];
   const back = `<p><a href="${escapeHtml(deps.pageUrl(incidentId, locale))}">${escapeHtml(t.back)}</a></p>`;
   const refuse = (outcome: string, message: string) => answer(400, outcome, locale, t.invalidTitle, `<p>${escapeHtml(message)}</p>${back}`);
-  if (incident.status !== 'OPEN') return answer(410, 'closed', locale, t.invalidTitle, `<p>${escapeHtml(t.closed)}</p>${back}`);
+  if (status !== 'OPEN') return answer(410, 'closed', locale, t.invalidTitle, `<p>${escapeHtml(t.closed)}</p>${back}`);
   if (fields[HONEYPOT_FIELD]) return refuse('honeypot', t.invalid);
   const parsed = questionFormSchema(deps.locales).safeParse(fields);
   if (!parsed.success) return refuse('invalid', t.invalid);
-  const problem = checkFormToken(await deps.formKey(), parsed.data.token, incidentId, deps.clock.now());
-  if (problem) return refuse(`token-${problem}`, problem === 'too-fast' ? t.tooFast : problem === 'expired' ? t.expired : t.invalid);
-  const client = createHash('sha256').update(request.sourceIp).digest('hex').slice(0, 32);
-  // Per client first, so one sender spends its own allowance before the incident's shared one.
-  if (!(await deps.limiter.take('client', client, PER_CLIENT_LIMIT, RATE_WINDOW_SECONDS)) || !(await deps.limiter.take('incident', incidentId, PER_INCIDENT_LIMIT, RATE_WINDOW_SECONDS))) {
-    return { ...answer(429, 'rate-limited', locale, t.limitedTitle, `<p>${escapeHtml(t.limited)}</p>${back}`), headers: { ...headers, 'retry-after': String(RATE_WINDOW_SECONDS) } };
+  let keys = await deps.formKeys.get();
+  let checked = checkFormToken(keys, parsed.data.token, incidentId, deps.clock.now());
+  // Another instance may have read a rotated key first: read the keys again (bounded by the source) before refusing.
+  if ('problem' in checked && checked.problem === 'unknown-key') {
+    keys = await deps.formKeys.refresh();
+    checked = checkFormToken(keys, parsed.data.token, incidentId, deps.clock.now());
   }
-  await deps.questions.putQuestion({
-    incidentId, questionId: randomUUID(), locale, text: parsed.data.question, email: parsed.data.email, askedAt: deps.clock.now().toISOString(), status: 'OPEN',
-  });
+  if ('problem' in checked) {
+    const { problem } = checked;
+    return refuse(`token-${problem}`, problem === 'too-fast' ? t.tooFast : problem === 'expired' || problem === 'unknown-key' ? t.expired : t.invalid);
+  }
+  const { token } = checked;
+  const used = () => answer(409, 'token-used', locale, t.usedTitle, `<p>${escapeHtml(t.used)}</p>${back}`);
+  // A replay is refused before it is counted; putQuestion below decides for replays that race.
+  if (await deps.questions.formTokenUsed(token.nonce)) return used();
+  const client = clientKey(keys.current.key, request.sourceIp);
+  const limited = () => ({ ...answer(429, 'rate-limited', locale, t.limitedTitle, `<p>${escapeHtml(t.limited)}</p>${back}`), headers: { ...headers, 'retry-after': String(deps.limits.windowSeconds) }, client });
+  // The client's own allowance first; then its first question in the window counts against the incident's ceiling for
+  // first questions, a later one against the budget for repeat questions, which a flood from many addresses can exhaust
+  // without closing the form to anyone asking for the first time (see FORM_LIMITS).
+  const { windowSeconds } = deps.limits;
+  const place = await deps.limiter.place('client', client, deps.limits.perClient, windowSeconds);
+  if (place === undefined) return limited();
+  const shared = place === 1
+    ? await deps.limiter.place('incident-first', incidentId, deps.limits.firstQuestionsPerIncident, windowSeconds)
+    : await deps.limiter.place('incident-repeat', incidentId, deps.limits.repeatQuestionsPerIncident, windowSeconds);
+  if (shared === undefined) return limited();
+  try {
+    await deps.questions.putQuestion(
+      { incidentId, questionId: randomUUID(), locale, text: parsed.data.question, email: parsed.data.email, askedAt: deps.clock.now().toISOString(), status: 'OPEN' },
+      token,
+    );
+  } catch (error) {
+    if (error instanceof FormTokenUsedError) return { ...used(), client };
+    throw error;
+  }
   // The question is shown back to the one who asked (escaped), so they can see what was received.
-  return answer(200, 'stored', locale, t.thanksTitle, `<p>${escapeHtml(t.thanks)}</p><blockquote>${escapeHtml(parsed.data.question)}</blockquote>${parsed.data.email ? `<p>${escapeHtml(t.thanksEmail)}</p>` : ''}${back}`);
+  return {
+    ...answer(200, 'stored', locale, t.thanksTitle, `<p>${escapeHtml(t.thanks)}</p><blockquote>${escapeHtml(parsed.data.question)}</blockquote>${parsed.data.email ? `<p>${escapeHtml(t.thanksEmail)}</p>` : ''}${back}`),
+    client,
+  };
 }

@@ -6,6 +6,7 @@ import { NoticeStore } from '../../functions/adapters/notice-store.js';
 import type { Notice } from '../../functions/domain/incident.js';
 import type { Locale } from '../../functions/domain/locales.js';
 import { draftNotice } from '../../functions/domain/notice.js';
+import { MIN_FILL_MS } from '../../functions/domain/question-form.js';
 import { systemClock } from '../../functions/shared/clock.js';
 import { lambdaContext } from '../../local/http-api.js';
 import { startTwin, type Twin } from '../../local/twin.js';
@@ -92,13 +93,13 @@ describe('the incident page on the twin', () => {
     expect((await fetch(`${twin.edgeUrl}/pages/${incidentId}/fr.html`)).status).toBe(404);
   });
 
-  it('links the question form, which takes a typed question and shows it back escaped; the honeypot and a too-fast submit are refused; past the limit it answers 429', async () => {
+  it('links the question form, which takes a typed question and shows it back escaped; the form takes it once; the honeypot and a too-fast submit are refused; past the limit it answers 429', async () => {
     // Prepare
     const page = await browser.newPage();
     await page.goto(`${twin.edgeUrl}/pages/${incidentId}/en.html`);
     await page.getByRole('link', { name: 'Open the question form' }).click();
     await page.waitForURL(/\/questions\//);
-    const agedToken = await page.locator('input[name="token"]').inputValue();
+    const usedToken = await page.locator('input[name="token"]').inputValue();
     await page.locator('textarea[name="question"]').fill(hostile);
     // Act: a person takes a few seconds.
     await page.waitForTimeout(3_200);
@@ -108,6 +109,9 @@ describe('the incident page on the twin', () => {
     expect(await page.locator('h1').textContent()).toBe('Thank you');
     expect(await page.locator('blockquote').textContent()).toBe(hostile);
     expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
+    // The same form sent again (back and send, or a replay) stores nothing more.
+    const replayed = await fetch(`${twin.edgeUrl}/questions/${incidentId}`, { method: 'POST', body: new URLSearchParams({ locale: 'en', token: usedToken, question: 'Sent twice?' }) });
+    expect(replayed.status).toBe(409);
 
     // A bot that fills every field, and one that posts at once, are refused.
     await page.goto(`${twin.edgeUrl}/questions/${incidentId}?locale=en`);
@@ -126,10 +130,14 @@ describe('the incident page on the twin', () => {
     expect(await page.locator('body').innerText()).toContain('表单提交过快');
     await page.close();
 
-    // The client's allowance is 5 per window: 4 more are taken, the next is 429.
+    // The client's allowance is 5 per window: 4 more are taken, the next is 429; each question on a form of its own.
+    const forms = await Promise.all(
+      Array.from({ length: 5 }, async () => /name="token" value="([^"]+)"/.exec(await (await fetch(`${twin.edgeUrl}/questions/${incidentId}?locale=en`)).text())![1]!),
+    );
+    await new Promise((resolve) => setTimeout(resolve, MIN_FILL_MS + 200));
     const statuses = [];
-    for (let i = 0; i < 5; i += 1) {
-      const res = await fetch(`${twin.edgeUrl}/questions/${incidentId}`, { method: 'POST', body: new URLSearchParams({ locale: 'en', token: agedToken, question: `Question number ${i}?` }) });
+    for (const [i, token] of forms.entries()) {
+      const res = await fetch(`${twin.edgeUrl}/questions/${incidentId}`, { method: 'POST', body: new URLSearchParams({ locale: 'en', token, question: `Question number ${i}?` }) });
       statuses.push(res.status);
     }
     expect(statuses).toEqual([200, 200, 200, 200, 429]);
