@@ -1,4 +1,4 @@
-import { CALLBACK_PREFIX, CLOCK_PREFIX, FINDING_PREFIX, INCIDENT_PREFIX, LINK_PREFIX, RATE_PREFIX } from '../functions/adapters/keys.js';
+import { CALLBACK_PREFIX, CLOCK_PREFIX, FINDING_PREFIX, FORM_TOKEN_PREFIX, INCIDENT_PREFIX, LINK_PREFIX, QUESTION_PREFIX, RATE_PREFIX } from '../functions/adapters/keys.js';
 import { SUPPRESSIONS_PREFIX } from '../functions/adapters/deliveries-ledger.js';
 import { CLIENT_VARIABLES, type EnvironmentValues, type EnvKey } from '../functions/shared/environment.js';
 import type { TableName } from './tables.js';
@@ -7,6 +7,8 @@ import type { TableName } from './tables.js';
 export interface ItemGrant {
   readonly prefixes: readonly string[];
   readonly actions: readonly string[];
+  /** The only attributes these actions may name (a read must project them); none: any. */
+  readonly attributes?: readonly string[];
 }
 
 /** What a function may touch; each construct turns this into IAM statements (constructs/function-grants.ts). */
@@ -179,6 +181,8 @@ export const FUNCTIONS = {
           // Query: the incident's notices, for the diff against the last approved one; ConditionCheckItem: a decision binds to the notice's wording.
           { prefixes: [INCIDENT_PREFIX], actions: ['GetItem', 'UpdateItem', 'PutItem', 'Query', 'ConditionCheckItem'] },
           { prefixes: [CALLBACK_PREFIX], actions: ['PutItem', 'DeleteItem'] },
+          // A FAQ decision: the question's answer marked published (or refused) with its page entry (steps/answer-question.ts).
+          { prefixes: [QUESTION_PREFIX], actions: ['GetItem', 'UpdateItem'] },
         ],
       },
       publishToResponseTeam: true,
@@ -223,11 +227,15 @@ export const FUNCTIONS = {
     timeoutSeconds: 29,
     memoryMB: 512,
     environment: ['LOCALES', 'INCIDENTS_TABLE', 'INCIDENT_PAGE_URL', 'QUESTION_FORM_SECRET_ID'],
-    // Internet-facing: reads the incident, stores a question, counts requests; reads the form key.
+    // Internet-facing, so its own item kinds only: an incident's status and no other attribute, a question and its
+    // address (written, never read: a partition of their own), a form token's use, its counters; reads the form key.
     grants: {
       tables: {
         incidents: [
-          { prefixes: [INCIDENT_PREFIX], actions: ['GetItem', 'PutItem'] },
+          // The key attributes too: AWS's attribute-level examples allow them beside the attributes read.
+          { prefixes: [INCIDENT_PREFIX], actions: ['GetItem'], attributes: ['pk', 'sk', 'status'] },
+          { prefixes: [QUESTION_PREFIX], actions: ['PutItem'] },
+          { prefixes: [FORM_TOKEN_PREFIX], actions: ['GetItem', 'PutItem'] },
           { prefixes: [RATE_PREFIX], actions: ['UpdateItem'] },
         ],
       },
@@ -244,6 +252,8 @@ export const FUNCTIONS = {
         incidents: [
           { prefixes: [CALLBACK_PREFIX], actions: ['Query', 'DeleteItem'] },
           { prefixes: [INCIDENT_PREFIX], actions: ['GetItem', 'UpdateItem', 'PutItem'] },
+          // A FAQ decision it redelivers, as approval-page's.
+          { prefixes: [QUESTION_PREFIX], actions: ['GetItem', 'UpdateItem'] },
         ],
       },
       publishToResponseTeam: true,

@@ -74,7 +74,8 @@ export function acknowledgeFindings(
     ack(distribution, nag('CFR4'),
       'With the default *.cloudfront.net certificate CloudFront cannot enforce a minimum TLS version; minimumProtocolVersion TLSv1.2_2021 is set and applies as soon as a custom domain and certificate are attached.');
     if (parts.questionFormKey) {
-      ack(parts.questionFormKey, nag('SMG4'), 'An HMAC key for form tokens that live two hours, not a credential to a system: rotating it by hand (or deleting the version) only makes forms served before it invalid.');
+      ack(parts.questionFormKey, nag('SMG4'),
+        'An HMAC key for form tokens that live two hours, not a credential to a system, and no rotation function is deployed. It rotates by a new version (PutSecretValue): every instance signs with AWSCURRENT within 5 minutes and still accepts AWSPREVIOUS, so forms served before a rotation stay good (functions/adapters/secret-key.ts).');
     }
     const pagesId = logicalIdOf(parts.incidentPages.bucket);
     for (const fn of stack.node.findAll().filter((c): c is BreachNoticeFunction => c instanceof BreachNoticeFunction && c.handlerName === 'publish-incident-page')) {

@@ -25,8 +25,14 @@ export interface ApprovalApiProps {
 
 /** The public question form of an incident. */
 export const QUESTIONS_PATH = '/questions/{incidentId}';
-/** Posting a question, per second across all clients: the function's per-client and per-incident counters come after. */
-export const QUESTION_POST_THROTTLE = { rateLimit: 5, burstLimit: 10 };
+/**
+ * The question form's routes, per second across all clients: a backstop for cost and concurrency, not the
+ * defence. API Gateway throttles an HTTP API per route, for everyone at once, so a low limit let one client
+ * close the form to all; AWS WAF's per-address rate rules would fit, but WAF protects REST APIs, not HTTP
+ * APIs (https://docs.aws.amazon.com/waf/latest/APIReference/Welcome.html). The defence is the function's
+ * own limit per client and its per-incident budgets (functions/domain/question-form.ts FORM_LIMITS).
+ */
+export const QUESTION_ROUTE_THROTTLE = { rateLimit: 100, burstLimit: 200 };
 
 /** Path of the operator API's facts resource; `{id}` is the incident id. */
 export const OPERATOR_FACTS_PATH = '/operator/incidents/{id}/facts';
@@ -72,6 +78,7 @@ export class ApprovalApi extends Construct {
         }),
       ],
     });
+    // Kept a year for the approvals' audit; no client address in it (below).
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_YEAR });
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
@@ -80,11 +87,12 @@ export class ApprovalApi extends Construct {
       throttle: { rateLimit: props.rateLimit ?? 10, burstLimit: props.burstLimit ?? 20 },
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
-        // The path carries the link id: log the route key, never the raw path. The caller is the IAM identity on operator routes.
+        // The path carries the link id: log the route key, never the raw path. The caller is the IAM identity on operator
+        // routes. No `$context.identity.sourceIp`: askers' and approvers' addresses are not kept here (the question form
+        // logs its clients' keyed hashes; https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html).
         format: AccessLogFormat.custom(
           JSON.stringify({
             requestId: '$context.requestId',
-            ip: '$context.identity.sourceIp',
             requestTime: '$context.requestTime',
             method: '$context.httpMethod',
             routeKey: '$context.routeKey',
@@ -97,12 +105,13 @@ export class ApprovalApi extends Construct {
       },
     });
     if (props.questionHandler) {
-      // Route throttling: HttpStage has no per-route setting, so the stage's CloudFormation resource takes it.
+      // Route throttling: HttpStage has no per-route setting, so the stage's CloudFormation resource takes it. Each of the
+      // form's routes gets the backstop: at the stage's default (10/s) a flood of GETs alone would keep forms from everyone.
       const stage = this.stage.node.defaultChild as CfnStage;
-      const routeSettings = {
+      const routeSettings = Object.fromEntries(
         // A JSON map: written with CloudFormation's property names.
-        [`POST ${QUESTIONS_PATH}`]: { ThrottlingRateLimit: QUESTION_POST_THROTTLE.rateLimit, ThrottlingBurstLimit: QUESTION_POST_THROTTLE.burstLimit },
-      };
+        ['GET', 'HEAD', 'POST'].map((method) => [`${method} ${QUESTIONS_PATH}`, { ThrottlingRateLimit: QUESTION_ROUTE_THROTTLE.rateLimit, ThrottlingBurstLimit: QUESTION_ROUTE_THROTTLE.burstLimit }]),
+      );
       stage.routeSettings = routeSettings;
       // API Gateway refuses settings for a route that does not exist yet ("Unable to find Route by key"),
       // and nothing else orders the two: without this CloudFormation may create the stage first.

@@ -2,6 +2,8 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_SECURITY_HEADERS } from '../../functions/domain/incident-page.js';
+import { FORM_LIMITS } from '../../functions/domain/question-form.js';
+import { QUESTION_ROUTE_THROTTLE } from '../../infra/constructs/approval-api.js';
 import { parseAppConfig } from '../../infra/config.js';
 import { BreachNoticeStack } from '../../infra/stack.js';
 
@@ -90,14 +92,58 @@ describe('the incident pages', () => {
     expect(withDomain!.Properties.Environment.Variables.INCIDENT_PAGE_URL).toBe('https://status.example.com/security');
   });
 
-  it('take questions on GET/HEAD/POST /questions/{incidentId} without an authorizer, POST throttled per route, the form key in Secrets Manager readable by the form alone', () => {
+  it('take questions on GET/HEAD/POST /questions/{incidentId} without an authorizer, throttled per route only as a backstop, the form key in Secrets Manager readable by the form alone, any version', () => {
     for (const method of ['GET', 'HEAD', 'POST']) template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: `${method} /questions/{incidentId}`, AuthorizationType: 'NONE' });
-    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { RouteSettings: { 'POST /questions/{incidentId}': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 } } });
+    // A route's throttle is shared by every client (WAF cannot front an HTTP API): high enough that one client cannot spend it for all.
+    const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+    for (const method of ['GET', 'HEAD', 'POST']) {
+      expect(stage!.Properties.RouteSettings[`${method} /questions/{incidentId}`]).toEqual({ ThrottlingRateLimit: QUESTION_ROUTE_THROTTLE.rateLimit, ThrottlingBurstLimit: QUESTION_ROUTE_THROTTLE.burstLimit });
+    }
+    expect(QUESTION_ROUTE_THROTTLE.rateLimit).toBeGreaterThanOrEqual(20 * FORM_LIMITS.perClient);
     const [secretId] = Object.keys(template.findResources('AWS::SecretsManager::Secret'));
     const readers = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
       JSON.stringify(p.Properties.PolicyDocument).includes('secretsmanager:GetSecretValue') && JSON.stringify(p.Properties.PolicyDocument).includes(secretId!));
     expect(readers.map((p) => p.Properties.Roles)).toEqual([[{ Ref: expect.stringMatching(/^QuestionFormServiceRole/) }]]);
+    // The previous version too (AWSPREVIOUS): forms served before a rotation stay good, so no condition pins the stage.
+    const secretReads = (readers[0]!.Properties.PolicyDocument.Statement as { Action: string | string[]; Condition?: unknown }[]).filter((st) => [st.Action].flat().includes('secretsmanager:GetSecretValue'));
+    expect(secretReads.map((st) => st.Condition)).toEqual([undefined]);
     const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { QUESTION_FORM_SECRET_ID: Match.anyValue() } } } }));
     expect(fn!.Properties.Environment.Variables.QUESTION_FORM_SECRET_ID).toEqual({ Ref: secretId });
+  });
+
+  it('let the internet-facing form touch its own items only: the incident\'s status (no other attribute), questions written not read, token uses, counters', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => /^QuestionFormServiceRole/.test(r.Ref)))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Effect: string; Action: string | string[]; Condition?: Record<string, Record<string, unknown>> }[])
+      .filter((st) => [st.Action].flat().some((a) => a.startsWith('dynamodb:')));
+    const grants = statements.map((st) => ({
+      effect: st.Effect,
+      prefixes: st.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'],
+      actions: [st.Action].flat().sort(),
+      attributes: st.Condition?.['ForAllValues:StringEquals']?.['dynamodb:Attributes'],
+      null: st.Condition?.Null,
+    }));
+    expect(grants).toEqual([
+      { effect: 'Allow', prefixes: ['INC#*'], actions: ['dynamodb:GetItem'], attributes: ['pk', 'sk', 'status'], null: { 'dynamodb:LeadingKeys': 'false', 'dynamodb:Attributes': 'false' } },
+      { effect: 'Allow', prefixes: ['QUESTION#*'], actions: ['dynamodb:PutItem'], attributes: undefined, null: { 'dynamodb:LeadingKeys': 'false' } },
+      { effect: 'Allow', prefixes: ['FORMTOKEN#*'], actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], attributes: undefined, null: { 'dynamodb:LeadingKeys': 'false' } },
+      { effect: 'Allow', prefixes: ['RATE#*'], actions: ['dynamodb:UpdateItem'], attributes: undefined, null: { 'dynamodb:LeadingKeys': 'false' } },
+    ]);
+    // And the page's publisher cannot read a question at all: askers' addresses are out of its reach by its grant.
+    const publisher = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => /PublishIncidentPage.*ServiceRole/.test(r.Ref)))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Condition?: Record<string, Record<string, unknown>> }[])
+      .filter((st) => [st.Action].flat().some((a) => a.startsWith('dynamodb:')));
+    expect(publisher.length).toBeGreaterThan(0);
+    for (const st of publisher) expect(st.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']).toEqual(['INC#*']);
+  });
+
+  it('keep no client address in the API\'s access log, which is kept a year', () => {
+    const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+    const format = stage!.Properties.AccessLogSettings.Format as string;
+    expect(format).not.toContain('sourceIp');
+    expect(Object.keys(JSON.parse(format) as object)).toEqual(['requestId', 'requestTime', 'method', 'routeKey', 'status', 'userAgent', 'caller', 'responseLatency']);
+    const logGroupId = JSON.stringify(stage!.Properties.AccessLogSettings.DestinationArn).match(/"(\w*AccessLogs\w*)"/)![1]!;
+    expect(template.findResources('AWS::Logs::LogGroup')[logGroupId]!.Properties.RetentionInDays).toBe(365);
   });
 });

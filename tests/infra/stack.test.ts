@@ -145,8 +145,8 @@ describe('the stack', () => {
   });
 
   it.each([
-    ['ApprovalPage', { 'LINK#*': ['GetItem', 'UpdateItem'], 'INC#*': ['ConditionCheckItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'], 'CALLBACK#*': ['DeleteItem', 'PutItem'] }],
-    ['DecisionSweeper', { 'CALLBACK#*': ['DeleteItem', 'Query'], 'INC#*': ['GetItem', 'PutItem', 'UpdateItem'] }],
+    ['ApprovalPage', { 'LINK#*': ['GetItem', 'UpdateItem'], 'INC#*': ['ConditionCheckItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'], 'CALLBACK#*': ['DeleteItem', 'PutItem'], 'QUESTION#*': ['GetItem', 'UpdateItem'] }],
+    ['DecisionSweeper', { 'CALLBACK#*': ['DeleteItem', 'Query'], 'INC#*': ['GetItem', 'PutItem', 'UpdateItem'], 'QUESTION#*': ['GetItem', 'UpdateItem'] }],
     ['OperatorApi', { 'INC#*': ['BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'], 'CALLBACK#*': ['DeleteItem', 'PutItem'], 'FINDING#*': ['UpdateItem'] }],
   ])('grants %s only the item actions it uses, on the items it needs (leading-key prefixes), on the incidents table only', (fn, expected) => {
     const role = roleOfFunction(fn);
