@@ -24,6 +24,8 @@ export const QUESTION_PREFIX = 'QUESTION#';
 export const FORM_TOKEN_PREFIX = 'FORMTOKEN#';
 /** Regulators' clocks with a deadline still to meet, one marker each, for the scheduled sweep (regulator-clocks). */
 export const CLOCK_PREFIX = 'CLOCK#';
+/** An asker's address-confirmation link, by the hash of its id (the id is only in the email). */
+export const CONFIRM_PREFIX = 'CONFIRM#';
 export const RUNNING_CLOCKS = `${CLOCK_PREFIX}RUNNING`;
 
 const incidentPk = (incidentId: string) => `${INCIDENT_PREFIX}${incidentId}`;
@@ -68,6 +70,7 @@ export const keys = {
   formToken: (nonce: string) => ({ pk: `${FORM_TOKEN_PREFIX}${nonce}`, sk: 'USED' }),
   /** An answer published on the incident page: the team's wording only, written when the approvers publish it. */
   faqEntry: (incidentId: string, questionId: string) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.faq}${questionId}` }),
+  addressLink: (linkHash: string) => ({ pk: `${CONFIRM_PREFIX}${linkHash}`, sk: 'CONFIRM' }),
   rateCounter: (scope: string, key: string, windowStart: number) => ({ pk: `${RATE_PREFIX}${scope}#${key}`, sk: `W#${windowStart}` }),
   /** That a sent notice's page was announced to the public channels in a locale: once. */
   pageAnnouncement: (incidentId: string, noticeId: string, locale: string) => ({ pk: incidentPk(incidentId), sk: `ANNOUNCED#${noticeId}#${locale}` }),

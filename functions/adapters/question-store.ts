@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ConfirmationLink } from '../domain/address-confirmation.js';
 import type { Incident } from '../domain/incident.js';
 import { ADDRESS_RETENTION_DAYS, FormTokenUsedError, QUESTION_RETENTION_DAYS, type CustomerQuestion, type FormToken } from '../domain/question-form.js';
 import type { Clock } from '../shared/clock.js';
@@ -123,6 +124,8 @@ export class QuestionStore {
     const question = read ? strip(read) : undefined;
     if (!question?.answer || question.faq !== 'PENDING' || (answeredAt !== undefined && question.answer.at !== answeredAt)) return false;
     const { answer } = question;
+    // The page shows the team's wording of the question, never the asker's: without it there is nothing to publish.
+    if (state === 'PUBLISHED' && !answer.question) return false;
     try {
       await this.doc.send(
         new TransactWriteCommand({
@@ -139,7 +142,7 @@ export class QuestionStore {
               },
             },
             ...(state === 'PUBLISHED'
-              ? [{ Put: { TableName: this.table, Item: { ...keys.faqEntry(incidentId, questionId), type: 'faq-entry', question: answer.question ?? question.text, answer: answer.text, locale: answer.locale, at: answer.at } } }]
+              ? [{ Put: { TableName: this.table, Item: { ...keys.faqEntry(incidentId, questionId), type: 'faq-entry', question: answer.question, answer: answer.text, locale: answer.locale, at: answer.at } } }]
               : []),
           ],
         }),
@@ -173,6 +176,79 @@ export class QuestionStore {
       return true;
     } catch (error) {
       if (cancelledAt(error, 0)) return false;
+      throw error;
+    }
+  }
+
+  /** Claims the question's one address-confirmation email: false once claimed, or when the address is confirmed already. */
+  async claimConfirmation(incidentId: string, questionId: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.question(incidentId, questionId),
+          UpdateExpression: 'SET confirmationSentAt = :at',
+          ExpressionAttributeValues: { ':at': this.clock.now().toISOString() },
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(confirmationSentAt) AND attribute_not_exists(addressConfirmedAt)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** Only the hash of a confirmation link's id is stored; the id exists only in the asker's email. */
+  async putConfirmationLink(link: ConfirmationLink): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        // TTL only tidies up; expiry itself is enforced by confirmAddress's condition.
+        Item: { ...keys.addressLink(link.linkHash), type: 'address-link', ...link, ttl: epochSeconds(link.expiresAt) + 86_400 },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async getConfirmationLink(linkHash: string): Promise<ConfirmationLink | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.addressLink(linkHash), ConsistentRead: true }));
+    if (!out.Item) return undefined;
+    const { pk: _p, sk: _s, type: _t, ttl: _ttl, ...link } = out.Item;
+    return link as ConfirmationLink;
+  }
+
+  /** Uses the link (once, before it expires) and marks its question's address confirmed, in one transaction: false when the link cannot. */
+  async confirmAddress(link: ConfirmationLink): Promise<boolean> {
+    const now = this.clock.now().toISOString();
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: keys.addressLink(link.linkHash),
+                UpdateExpression: 'SET usedAt = :now',
+                ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(usedAt) AND expiresAt > :now',
+                ExpressionAttributeValues: { ':now': now },
+              },
+            },
+            {
+              Update: {
+                TableName: this.table,
+                Key: keys.question(link.incidentId, link.questionId),
+                UpdateExpression: 'SET addressConfirmedAt = :now',
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeValues: { ':now': now },
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (cancelledAt(error, 0) || cancelledAt(error, 1)) return false;
       throw error;
     }
   }

@@ -155,4 +155,8 @@ export interface CustomerQuestion {
   faqReason?: string;
   /** When the asker was emailed the answer (the one email, claimed by a conditional write). */
   emailedAt?: string;
+  /** When the one email asking the asker to confirm the address was claimed (functions/steps/answer-question.ts). */
+  confirmationSentAt?: string;
+  /** When the asker confirmed the address through that email's link: nothing else is sent to it before. */
+  addressConfirmedAt?: string;
 }
