@@ -1,6 +1,6 @@
-import { CALLBACK_PREFIX, CLOCK_PREFIX, FINDING_PREFIX, FORM_TOKEN_PREFIX, INCIDENT_PREFIX, LINK_PREFIX, QUESTION_PREFIX, RATE_PREFIX } from '../functions/adapters/keys.js';
+import { CALLBACK_PREFIX, CLOCK_PREFIX, CONFIRM_PREFIX, FINDING_PREFIX, FORM_TOKEN_PREFIX, INCIDENT_PREFIX, LINK_PREFIX, QUESTION_PREFIX, RATE_PREFIX } from '../functions/adapters/keys.js';
 import { SUPPRESSIONS_PREFIX } from '../functions/adapters/deliveries-ledger.js';
-import { CLIENT_VARIABLES, type EnvironmentValues, type EnvKey } from '../functions/shared/environment.js';
+import { CLIENT_VARIABLES, PAGE_PUBLISHING_VARIABLES, type EnvironmentValues, type EnvKey } from '../functions/shared/environment.js';
 import type { TableName } from './tables.js';
 
 /** Item actions on the items whose partition key starts with one of `prefixes` (see constructs/item-grants.ts). */
@@ -172,9 +172,11 @@ export const FUNCTIONS = {
     // more memory is more CPU: an approver waits on a cold start for nearly every click.
     timeoutSeconds: 29,
     memoryMB: 1024,
-    environment: ['LOCALES', 'INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN', 'SMS_PRICE_PER_SEGMENT', 'SMS_PRICE_CURRENCY'],
+    environment: ['LOCALES', 'INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN', 'SMS_PRICE_PER_SEGMENT', 'SMS_PRICE_CURRENCY', ...PAGE_PUBLISHING_VARIABLES],
     // Internet-facing: only the items a link resolves to and the decision writes, never a scan or another table.
+    // An approved FAQ answer re-renders the incident's page at once (PutObject on the pages only; it never announces).
     grants: {
+      writeIncidentPages: true,
       tables: {
         incidents: [
           { prefixes: [LINK_PREFIX], actions: ['GetItem', 'UpdateItem'] },
@@ -193,28 +195,40 @@ export const FUNCTIONS = {
     // Behind the HTTP API (30 s at most, as approval-page).
     timeoutSeconds: 29,
     memoryMB: 512,
-    environment: ['LOCALES', 'INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN'],
+    environment: [
+      'LOCALES', 'INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN', 'SENDER_ADDRESS', 'SES_CONFIGURATION_SET', 'DRILL_MODE', 'QUESTION_FORM_SECRET_ID',
+      'APPROVER_EMAILS', 'APPROVAL_QUORUM', 'APPROVAL_BASE_URL', 'APPROVAL_CODE_CHANNEL', 'APPROVER_PHONES',
+    ],
     // The facts edit (functions/steps/edit-facts.ts): the incident's items, the callback marker an edit
     // leaves for the sweeper, the callback to the waiting task and the page when it is lost. The team's
     // decisions (steps/team-decisions.ts): a scope's id list in parts (BatchWriteItem), a resumed wait
-    // ended (DeleteItem), and a close, which frees the incident's finding in the same transaction.
+    // ended (DeleteItem), and a close, which frees the incident's finding in the same transaction. Answers
+    // (steps/answer-question.ts), with the deployment's approval settings: the question and its address,
+    // the asker's one confirmation (its link, its count per address under the form's key) or the answer,
+    // and a FAQ answer's approval request with its links, emails and codes.
     grants: {
       tables: {
         incidents: [
           { prefixes: [INCIDENT_PREFIX], actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'] },
           { prefixes: [CALLBACK_PREFIX], actions: ['PutItem', 'DeleteItem'] },
           { prefixes: [FINDING_PREFIX], actions: ['UpdateItem'] },
+          { prefixes: [QUESTION_PREFIX], actions: ['GetItem', 'Query', 'UpdateItem', 'DeleteItem'] },
+          { prefixes: [LINK_PREFIX, CONFIRM_PREFIX], actions: ['PutItem'] },
+          { prefixes: [RATE_PREFIX], actions: ['UpdateItem'] },
         ],
       },
       publishToResponseTeam: true,
       stateMachine: 'decide',
+      sendEmail: true,
+      sendSms: (env) => env.APPROVAL_CODE_CHANNEL === 'sms',
+      readQuestionFormKey: true,
     },
   },
   'publish-incident-page': {
     // A page per locale to S3 and at most one announcement per locale to SNS, each up to a provider call's 18 s.
     timeoutSeconds: 120,
     memoryMB: 512,
-    environment: ['LOCALES', 'INCIDENTS_TABLE', 'COMPANY_NAME', 'INCIDENT_PAGE_URL', 'INCIDENT_PAGES_BUCKET', 'PUBLIC_CHANNELS_TOPIC_ARN', 'APPROVAL_BASE_URL'],
+    environment: [...PAGE_PUBLISHING_VARIABLES],
     // Reads the notices and published FAQ; writes the timeline and the once-per-locale announcement claims.
     grants: {
       tables: { incidents: [{ prefixes: [INCIDENT_PREFIX], actions: ['Query', 'PutItem', 'DeleteItem'] }] },
@@ -242,20 +256,40 @@ export const FUNCTIONS = {
       readQuestionFormKey: true,
     },
   },
+  'confirm-address': {
+    // Behind the HTTP API (30 s at most, as approval-page); one SES call at most, up to a provider call's 18 s.
+    timeoutSeconds: 29,
+    memoryMB: 512,
+    environment: ['INCIDENTS_TABLE', 'SENDER_ADDRESS', 'SES_CONFIGURATION_SET', 'DRILL_MODE'],
+    // Internet-facing: the link (read, used once), its question (confirmed, the answer's one email claimed,
+    // the address deleted with the claim), whether the incident is a drill, and its timeline.
+    grants: {
+      tables: {
+        incidents: [
+          { prefixes: [CONFIRM_PREFIX], actions: ['GetItem', 'UpdateItem'] },
+          { prefixes: [QUESTION_PREFIX], actions: ['GetItem', 'UpdateItem', 'DeleteItem'] },
+          { prefixes: [INCIDENT_PREFIX], actions: ['GetItem', 'PutItem'] },
+        ],
+      },
+      sendEmail: true,
+    },
+  },
   'redeliver-decisions': {
     // Every minute: a callback per undelivered decision and a page per lost one (SNS, up to a provider call's 18 s each).
     timeoutSeconds: 60,
     memoryMB: 512,
-    environment: ['INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN'],
+    environment: ['INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN', ...PAGE_PUBLISHING_VARIABLES],
+    // A FAQ decision it settles re-renders the incident's page (Query: its notices and FAQ; PutObject on the pages only).
     grants: {
       tables: {
         incidents: [
           { prefixes: [CALLBACK_PREFIX], actions: ['Query', 'DeleteItem'] },
-          { prefixes: [INCIDENT_PREFIX], actions: ['GetItem', 'UpdateItem', 'PutItem'] },
+          { prefixes: [INCIDENT_PREFIX], actions: ['GetItem', 'UpdateItem', 'PutItem', 'Query'] },
           // A FAQ decision it redelivers, as approval-page's.
           { prefixes: [QUESTION_PREFIX], actions: ['GetItem', 'UpdateItem'] },
         ],
       },
+      writeIncidentPages: true,
       publishToResponseTeam: true,
       stateMachine: 'decide',
     },

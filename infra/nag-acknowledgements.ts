@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import type { AlarmIntake } from './constructs/alarm-intake.js';
 import { OPERATOR_ROUTES, type ApprovalApi } from './constructs/approval-api.js';
 import { BreachNoticeFunction } from './constructs/breach-notice-function.js';
+import { FUNCTIONS, type FunctionGrants } from './functions.js';
 import type { IncidentWorkflow } from './constructs/incident-workflow.js';
 import type { IncidentPages } from './constructs/incident-pages.js';
 
@@ -15,6 +16,10 @@ function logicalIdOf(construct: Construct): string {
 }
 
 const ack = (scope: Construct, id: string, reason: string) => Validations.of(scope).acknowledge({ id, reason });
+
+/** The stack's functions whose descriptor (infra/functions.ts) grants `grant`. */
+const granted = (stack: Stack, grant: keyof FunctionGrants) =>
+  stack.node.findAll().filter((c): c is BreachNoticeFunction => c instanceof BreachNoticeFunction && Boolean((FUNCTIONS[c.handlerName as keyof typeof FUNCTIONS]?.grants as FunctionGrants | undefined)?.[grant]));
 
 /**
  * Each cdk-nag finding we accept, on the construct where it occurs (a function's role, the state
@@ -44,7 +49,7 @@ export function acknowledgeFindings(
     ack(fn.role!, nag(`IAM5[Resource::<${logicalIdOf(parts.customersTable)}.Arn>/index/*]`),
       'Queries the byResource index of the customers table; CDK grants a table\'s indexes as <table>/index/*.');
   }
-  for (const fn of [workflow.steps['request-approval'], workflow.steps['send-notices'], workflow.steps['send-final-report']]) {
+  for (const fn of granted(stack, 'sendEmail')) {
     ack(fn.role!, nag(`IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:template/${parts.templatePrefix}-*]`),
       `Only this stack's templates, named ${parts.templatePrefix}-<kind>-<locale>, one per notice kind and locale.`);
   }
@@ -59,12 +64,12 @@ export function acknowledgeFindings(
   ack(workflow.mapRunPolicy, nag(`IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${logicalIdOf(workflow.stateMachine)}.Name>/*]`),
     "The send states' Distributed Map describes and stops its own child executions, whose names it chooses: executions of this state machine only.");
   ack(parts.approvals, nag('APIG4'),
-    'Approvers are outside any identity pool and reach the page from an email. The capability is the random 256-bit link id (only its hash is stored), bound to one approver, expiring, single-decision; GET changes nothing.');
+    'Approvers are outside any identity pool and reach the page from an email. The capability is the random 256-bit link id (only its hash is stored), bound to one approver, expiring, single-decision; GET changes nothing. Askers confirming their address for an answer hold the same kind of link, single use, expiring.');
   const apiId = logicalIdOf(parts.approvals.api);
   for (const route of OPERATOR_ROUTES) {
     for (const method of route.methods) {
-      ack(parts.approvals.operatorInvokePolicy, nag(`IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiId}>/*/${method}${route.path.replace('{id}', '*')}]`),
-        'execute-api:Invoke on one operator route of this API: the first * is the stage (the API has only $default), the second the incident id in the path, which an execute-api ARN can only match with a wildcard.');
+      ack(parts.approvals.operatorInvokePolicy, nag(`IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiId}>/*/${method}${route.path.replace(/\{\w+\}/g, '*')}]`),
+        'execute-api:Invoke on one operator route of this API: the first * is the stage (the API has only $default), the others the incident id (and question id) in the path, which an execute-api ARN can only match with a wildcard.');
     }
   }
   if (parts.incidentPages) {
@@ -78,7 +83,7 @@ export function acknowledgeFindings(
         'An HMAC key for form tokens that live two hours, not a credential to a system, and no rotation function is deployed. It rotates by a new version (PutSecretValue): every instance signs with AWSCURRENT within 5 minutes and still accepts AWSPREVIOUS, so forms served before a rotation stay good (functions/adapters/secret-key.ts).');
     }
     const pagesId = logicalIdOf(parts.incidentPages.bucket);
-    for (const fn of stack.node.findAll().filter((c): c is BreachNoticeFunction => c instanceof BreachNoticeFunction && c.handlerName === 'publish-incident-page')) {
+    for (const fn of granted(stack, 'writeIncidentPages')) {
       ack(fn.role!, nag(`IAM5[Resource::<${pagesId}.Arn>/*]`), 's3:PutObject (only) on the incident pages bucket: one object per incident and locale, named by the incident id.');
     }
   }

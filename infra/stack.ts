@@ -82,7 +82,9 @@ export class BreachNoticeStack extends Stack {
     const operatorApi = describedFunction(this, 'OperatorApi', 'operator-api', resources.environment);
     const questionForm = describedFunction(this, 'QuestionForm', 'question-form', resources.environment);
     grantDescribed(questionForm, 'question-form', resources);
-    const approvals = new ApprovalApi(this, 'Approvals', { handler: approvalPage, operatorHandler: operatorApi, questionHandler: questionForm });
+    const confirmAddress = describedFunction(this, 'ConfirmAddress', 'confirm-address', resources.environment);
+    grantDescribed(confirmAddress, 'confirm-address', resources);
+    const approvals = new ApprovalApi(this, 'Approvals', { handler: approvalPage, operatorHandler: operatorApi, questionHandler: questionForm, confirmationHandler: confirmAddress });
     const workflow = new IncidentWorkflow(this, 'Workflow', resources);
     const withMachine = { ...resources, stateMachine: workflow.stateMachine };
     grantDescribed(approvalPage, 'approval-page', withMachine);

@@ -163,6 +163,7 @@ export function createEdge(targets: EdgeTargets): Server {
         if (url === '/_twin/requests' && req.method === 'GET') return json(res, targets.requests);
         if (url.startsWith('/approvals/')) return void (await forwardToHttpApi(targets.approvalPage, req, res));
         if (url.startsWith('/questions/')) return void (await forwardToHttpApi(await loadHandler('question-form'), req, res));
+        if (url.startsWith('/confirm/')) return void (await forwardToHttpApi(await loadHandler('confirm-address'), req, res));
         // The same module the system loaded (the module cache holds one instance), with the environment it set.
         if (url.startsWith('/operator/')) return void (await forwardToHttpApi(await loadHandler('operator-api'), req, res));
         if (req.method === 'POST' && String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {

@@ -27,6 +27,7 @@ const loaders: Record<FunctionName, Loader> = {
   'regulator-clocks': () => import('../functions/handlers/regulator-clocks.js'),
   'publish-incident-page': () => import('../functions/handlers/publish-incident-page.js'),
   'question-form': () => import('../functions/handlers/question-form.js'),
+  'confirm-address': () => import('../functions/handlers/confirm-address.js'),
 };
 
 /** Every handler module at once, so their loading overlaps; `loadHandler` then finds each in the module cache. */

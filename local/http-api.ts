@@ -30,6 +30,8 @@ export const HTTP_API_ROUTES: readonly HttpApiRoute[] = [
   { path: '/operator/incidents/{id}/scope', methods: ['GET', 'PUT'], functionName: 'breach-notice-operator-api', authorization: 'AWS_IAM' },
   { path: '/operator/incidents/{id}/close', methods: ['POST'], functionName: 'breach-notice-operator-api', authorization: 'AWS_IAM' },
   { path: '/operator/incidents/{id}/redraft', methods: ['POST'], functionName: 'breach-notice-operator-api', authorization: 'AWS_IAM' },
+  { path: '/operator/incidents/{id}/questions/{questionId}/answer', methods: ['POST'], functionName: 'breach-notice-operator-api', authorization: 'AWS_IAM' },
+  { path: '/confirm/{linkId}', methods: ['GET', 'HEAD', 'POST'], functionName: 'breach-notice-confirm-address', authorization: 'NONE' },
 ];
 
 const LOCAL_ACCOUNT_ID = '000000000000';

@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { DeliveriesLedger } from '../functions/adapters/deliveries-ledger.js';
 import { SnsMessaging } from '../functions/adapters/messaging.js';
 import { incidentStores } from '../functions/adapters/stores.js';
@@ -21,7 +22,7 @@ import { closeIncidentNow, decideScope, requestRedraft, type TeamActionResult, t
 import { parseIdList, parseScopeFlags } from './scope-flags.js';
 import { applyEditFlags, parseEditFlags, parseFactsFlags, UsageError } from './facts-flags.js';
 import { REGULATOR_COMMANDS, REGULATOR_USAGE, runRegulatorCommand } from './regulator-commands.js';
-import { QUESTION_COMMANDS, QUESTION_USAGE, runQuestionCommand } from './question-commands.js';
+import { QUESTION_COMMANDS, QUESTION_USAGE, runQuestionCommand, type OperatorApiAccess } from './question-commands.js';
 
 /**
  * `npm run incident -- note | close | show | deliveries | facts | edit INCIDENT_ID ...`, as OPERATOR
@@ -85,6 +86,17 @@ const clientOptions = { ...(endpoint !== '' ? { endpoint, credentials: { accessK
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient(clientOptions), { marshallOptions: { removeUndefinedValues: true } });
 const stores = incidentStores(doc, process.env.INCIDENTS_TABLE ?? 'breach-notice-incidents', systemClock);
 const operator = process.env.OPERATOR ?? process.env.USER ?? 'operator';
+
+/**
+ * The operator API, for what its function decides with the deployment's settings (answers): the twin's
+ * edge, where the access key id names the operator (local/http-api.ts); in AWS the stack's
+ * ApprovalBaseUrl (OPERATOR_API_URL) with the caller's own credentials.
+ */
+function operatorApiAccess(): OperatorApiAccess | undefined {
+  if (process.env.OPERATOR_API_URL) return { url: process.env.OPERATOR_API_URL, region, credentials: defaultProvider() };
+  if (endpoint === '') return undefined;
+  return { url: endpoint, region, credentials: { accessKeyId: operator.replace(/[^A-Za-z0-9+=,.@_-]/g, '_').slice(0, 64), secretAccessKey: 'local' } };
+}
 
 try {
   if (command === 'note' && rest.join(' ').trim()) {
@@ -187,7 +199,7 @@ try {
     }
     for (const gap of result.gaps) console.log(`gap between locales: ${gap}`);
   } else if (QUESTION_COMMANDS.has(command)) {
-    await runQuestionCommand(command, incidentId, rest, { doc, table: process.env.INCIDENTS_TABLE ?? 'breach-notice-incidents', stores, operator, clientOptions });
+    await runQuestionCommand(command, incidentId, rest, { doc, table: process.env.INCIDENTS_TABLE ?? 'breach-notice-incidents', operatorApi: operatorApiAccess() });
   } else if (REGULATOR_COMMANDS.has(command)) {
     await runRegulatorCommand(command, incidentId, rest, { stores, operator, now: () => systemClock.now() });
   } else {

@@ -11,6 +11,7 @@ import { dynamo, sfn, sns } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
 import { pick } from '../shared/environment.js';
 import { stepHandler } from '../shared/handler.js';
+import { pageRepublisher } from '../shared/page-publishing.js';
 import { logger } from '../shared/powertools.js';
 import { CSRF_COOKIE, decideApproval, showApproval, type PageResponse } from '../http/approval-page.js';
 
@@ -20,8 +21,8 @@ const deps = {
   ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock),
   // SendTaskSuccess/Failure take the token alone; the state machine ARN is not needed here.
   workflow: new StepFunctionsCallbacks(sfn),
-  // FAQ decisions mark the answer published (read by the page at its next render) or refused; no Step Functions call.
-  faq: { questions: new QuestionStore(dynamo, config.INCIDENTS_TABLE, systemClock) },
+  // FAQ decisions publish the answer and re-render the page at once, or refuse it; no Step Functions call.
+  faq: { questions: new QuestionStore(dynamo, config.INCIDENTS_TABLE, systemClock), republish: pageRepublisher() },
   clock: systemClock,
   locales: config.LOCALES,
   smsPrice: { perSegment: config.SMS_PRICE_PER_SEGMENT, currency: config.SMS_PRICE_CURRENCY },

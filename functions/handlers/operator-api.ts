@@ -1,17 +1,27 @@
 import { APIGatewayProxyEventV2Schema } from '../shared/event-schemas.js';
+import { addressKey } from '../domain/address-confirmation.js';
+import { SesEmailSender } from '../adapters/email-sender.js';
 import { SnsMessaging } from '../adapters/messaging.js';
+import { QuestionStore, RateLimiter } from '../adapters/question-store.js';
+import { cachedFormKeys, secretStage } from '../adapters/secret-key.js';
 import { incidentStores } from '../adapters/stores.js';
 import { StepFunctionsCallbacks } from '../adapters/workflow.js';
 import { operatorRequest, type OperatorApiDeps, type OperatorResource } from '../http/operator-api.js';
 import { systemClock } from '../shared/clock.js';
-import { dynamo, sfn, sns } from '../shared/clients.js';
+import { dynamo, ses, sfn, sns } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
 import { pick } from '../shared/environment.js';
 import { stepHandler } from '../shared/handler.js';
 import { logger } from '../shared/powertools.js';
 
-const config = parseConfig(pick('LOCALES', 'INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN'));
+const config = parseConfig(
+  pick(
+    'LOCALES', 'INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN', 'SENDER_ADDRESS', 'SES_CONFIGURATION_SET', 'DRILL_MODE', 'QUESTION_FORM_SECRET_ID',
+    'APPROVER_EMAILS', 'APPROVAL_QUORUM', 'APPROVAL_BASE_URL', 'APPROVAL_CODE_CHANNEL', 'APPROVER_PHONES',
+  ),
+);
 const messaging = new SnsMessaging(sns);
+const formKeys = cachedFormKeys(secretStage(config.QUESTION_FORM_SECRET_ID, process.env.AWS_REGION ?? 'us-east-1', process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER), systemClock);
 const deps: OperatorApiDeps = {
   ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock),
   workflow: new StepFunctionsCallbacks(sfn),
@@ -19,17 +29,33 @@ const deps: OperatorApiDeps = {
   alertTeam: async (event, subject, message) => {
     await messaging.publish(config.RESPONSE_TEAM_TOPIC_ARN, subject, message, { event });
   },
+  // The deployment's approval settings, as request-approval's: the caller chooses none of them.
+  answers: {
+    questions: new QuestionStore(dynamo, config.INCIDENTS_TABLE, systemClock),
+    email: new SesEmailSender(ses, config.SENDER_ADDRESS, config.SES_CONFIGURATION_SET),
+    messaging,
+    clock: systemClock,
+    limiter: new RateLimiter(dynamo, config.INCIDENTS_TABLE, systemClock),
+    addressKey: async (address) => addressKey((await formKeys.get()).current.key, address),
+    confirmBaseUrl: config.APPROVAL_BASE_URL,
+    drillMode: config.DRILL_MODE,
+    approvers: config.APPROVER_EMAILS,
+    quorum: config.APPROVAL_QUORUM,
+    approvalBaseUrl: config.APPROVAL_BASE_URL,
+    codeChannel: config.APPROVAL_CODE_CHANNEL,
+    phones: new Map(config.APPROVER_PHONES.map((pair) => pair.split('=') as [string, string])),
+  },
 };
 
-/** The route's last segment: `PUT /operator/incidents/{id}/scope` -> scope. */
+/** The route's resource: `PUT /operator/incidents/{id}/scope` -> scope, `POST .../questions/{questionId}/answer` -> answer. */
 function operatorResource(routeKey: string): OperatorResource {
   const last = routeKey.split('/').at(-1);
-  return last === 'scope' || last === 'close' || last === 'redraft' ? last : 'facts';
+  return last === 'scope' || last === 'close' || last === 'redraft' || last === 'answer' ? last : 'facts';
 }
 
 const HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 
-/** The facts arrive as the body: only the route, the incident and the outcome are logged, never the text. */
+/** Facts and answers arrive as the body: only the route, the incident and the outcome are logged, never the text. */
 export const handler = stepHandler(APIGatewayProxyEventV2Schema, async (event) => {
   const { body, isBase64Encoded } = event;
   const out = await operatorRequest(
@@ -37,6 +63,7 @@ export const handler = stepHandler(APIGatewayProxyEventV2Schema, async (event) =
       method: event.requestContext.http.method,
       resource: operatorResource(event.routeKey),
       incidentId: event.pathParameters?.id ?? '',
+      questionId: event.pathParameters?.questionId,
       version: event.queryStringParameters?.version,
       body: body !== undefined && isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body,
       caller: event.requestContext.authorizer?.iam?.userArn,

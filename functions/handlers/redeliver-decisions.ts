@@ -8,6 +8,7 @@ import { dynamo, sfn, sns } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
 import { pick } from '../shared/environment.js';
 import { stepHandler } from '../shared/handler.js';
+import { pageRepublisher } from '../shared/page-publishing.js';
 import { logger } from '../shared/powertools.js';
 import { redeliverDecisions } from '../steps/deliver-decision.js';
 
@@ -17,8 +18,8 @@ const deps = {
   ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock),
   // SendTaskSuccess/Failure take the token alone; the state machine ARN is not needed here.
   workflow: new StepFunctionsCallbacks(sfn),
-  // FAQ decisions mark the answer published (read by the page at its next render) or refused; no Step Functions call.
-  faq: { questions: new QuestionStore(dynamo, config.INCIDENTS_TABLE, systemClock) },
+  // FAQ decisions publish the answer and re-render the page at once, or refuse it; no Step Functions call.
+  faq: { questions: new QuestionStore(dynamo, config.INCIDENTS_TABLE, systemClock), republish: pageRepublisher() },
   alertTeam: async (event: string, subject: string, message: string) => {
     await messaging.publish(config.RESPONSE_TEAM_TOPIC_ARN, subject, message, { event });
   },

@@ -1,9 +1,11 @@
 import * as z from 'zod';
 import { factsGaps, noticeFactsSchema, type FactsVersion } from '../domain/facts.js';
 import { incidentIdSchema } from '../domain/incident.js';
+import type { Locale } from '../domain/locales.js';
 import type { FactsStorePort } from '../domain/ports.js';
 import { describeScope } from '../domain/scope.js';
 import { FactsVersionConflictError, IncidentClosedError, IncidentNotFoundError, NoticeNotFoundError } from '../shared/errors.js';
+import { answerQuestion, EmptyAnswerError, FaqQuestionRequiredError, QuestionNotFoundError, type AnswerQuestionDeps } from '../steps/answer-question.js';
 import { editFacts, type EditDeps } from '../steps/edit-facts.js';
 import { closeIncidentNow, decideScope, requestRedraft, type TeamDecisionDeps } from '../steps/team-decisions.js';
 
@@ -19,11 +21,16 @@ export interface OperatorApiDeps extends EditDeps, TeamDecisionDeps {
   team: EditDeps['team'] & TeamDecisionDeps['team'];
   incidents: EditDeps['incidents'] & TeamDecisionDeps['incidents'];
   notices: EditDeps['notices'] & TeamDecisionDeps['notices'];
-  approvals: EditDeps['approvals'] & TeamDecisionDeps['approvals'];
+  approvals: EditDeps['approvals'] & TeamDecisionDeps['approvals'] & AnswerQuestionDeps['approvals'];
+  /**
+   * Answering customers' questions with this function's own settings: the deployment's approvers,
+   * quorum, link base and code channel, whoever calls and from wherever.
+   */
+  answers: Omit<AnswerQuestionDeps, 'incidents' | 'approvals'>;
 }
 
-/** The operator API's resources below /operator/incidents/{id}/. */
-export type OperatorResource = 'facts' | 'scope' | 'close' | 'redraft';
+/** The operator API's resources below /operator/incidents/{id}/ (`answer`: .../questions/{questionId}/answer). */
+export type OperatorResource = 'facts' | 'scope' | 'close' | 'redraft' | 'answer';
 
 /** What the handler takes from API Gateway's event: nothing else reaches the logic. */
 export interface OperatorRequest {
@@ -32,6 +39,8 @@ export interface OperatorRequest {
   resource?: OperatorResource;
   /** The `{id}` path parameter. */
   incidentId: string;
+  /** The `{questionId}` path parameter of the answer route. */
+  questionId?: string;
   /** The `version` query parameter of a GET. */
   version?: string;
   /** The body as text (already base64-decoded). */
@@ -137,7 +146,45 @@ async function teamAction(request: OperatorRequest, caller: string, deps: Operat
 }
 
 /**
- * GET and PUT /operator/incidents/{id}/facts and /scope, POST /close and /redraft. In AWS, API Gateway's IAM authorizer has checked the
+ * An answer to a customer's question; with `faq`, the question as the page would show it, in the team's
+ * words. Nothing else: who approves, how many and through which links is this function's configuration.
+ */
+function answerBodySchema(locales: EditDeps['locales']) {
+  return z
+    .object({
+      locale: z.enum(locales as readonly [Locale, ...Locale[]]),
+      text: z.string().trim().min(1).max(5000),
+      faq: z.boolean().default(false),
+      faqQuestion: z.string().trim().min(5).max(500).optional(),
+    })
+    .strict()
+    .refine((b) => !b.faq || b.faqQuestion !== undefined, { message: "an answer for the page needs faqQuestion: the question in the team's own words, without personal data", path: ['faqQuestion'] });
+}
+
+/** POST .../questions/{questionId}/answer by the caller: recorded, emailed (once the asker's address is confirmed) and, with `faq`, sent for approval. */
+async function answerRoute(request: OperatorRequest, caller: string, deps: OperatorApiDeps): Promise<OperatorResponse> {
+  if (request.method !== 'POST') return answer(405, { message: `${request.method} is not allowed here: POST` });
+  const read = readJson(request);
+  if ('error' in read) return read.error;
+  const body = answerBodySchema(deps.locales).safeParse(read.json);
+  if (!body.success) return answer(400, { message: 'Nothing answered: the body does not match { locale, text, faq?, faqQuestion? }', issues: body.error.issues });
+  await deps.incidents.getIncident(request.incidentId);
+  try {
+    const result = await answerQuestion(
+      { incidentId: request.incidentId, questionId: request.questionId ?? '', author: caller, ...body.data },
+      { ...deps.answers, incidents: deps.incidents, approvals: deps.approvals },
+    );
+    return answer(200, { ...result });
+  } catch (error) {
+    if (error instanceof QuestionNotFoundError) return answer(404, { message: error.message });
+    if (error instanceof EmptyAnswerError || error instanceof FaqQuestionRequiredError) return answer(400, { message: error.message });
+    throw error;
+  }
+}
+
+/**
+ * GET and PUT /operator/incidents/{id}/facts and /scope, POST /close, /redraft and
+ * /questions/{questionId}/answer. In AWS, API Gateway's IAM authorizer has checked the
  * caller's signature and its execute-api:Invoke permission before this runs; without an identity
  * nothing is read or written (403), so a route deployed without the authorizer fails closed.
  */
@@ -148,6 +195,7 @@ export async function operatorRequest(request: OperatorRequest, deps: OperatorAp
     const resource = request.resource ?? 'facts';
     if (resource === 'scope') return await scope(request, request.caller, deps);
     if (resource === 'close' || resource === 'redraft') return await teamAction(request, request.caller, deps);
+    if (resource === 'answer') return await answerRoute(request, request.caller, deps);
     if (request.method === 'GET') return await getFacts(request, deps);
     if (request.method === 'PUT') return await putFacts(request, request.caller, deps);
     return answer(405, { message: `${request.method} is not allowed here: GET or PUT` });

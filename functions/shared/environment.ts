@@ -110,6 +110,11 @@ export const RUNTIME_VARIABLES = ['AWS_REGION'] as const;
 /** Read by `clients.ts`, which every handler loads, so every function receives them. */
 export const CLIENT_VARIABLES = ['PROVIDER_REQUEST_TIMEOUT_MS', 'PROVIDER_CONNECT_TIMEOUT_MS'] as const satisfies readonly EnvKey[];
 
+/** Read by shared/page-publishing.ts: every function that renders an incident's page receives them. */
+export const PAGE_PUBLISHING_VARIABLES = [
+  'LOCALES', 'INCIDENTS_TABLE', 'COMPANY_NAME', 'INCIDENT_PAGE_URL', 'INCIDENT_PAGES_BUCKET', 'PUBLIC_CHANNELS_TOPIC_ARN', 'APPROVAL_BASE_URL',
+] as const satisfies readonly EnvKey[];
+
 /** The schema of the given variables of the contract, for `parseConfig`. */
 export function pick<K extends EnvKey>(...keys: K[]): z.ZodObject<Pick<typeof ENVIRONMENT, K>> {
   return z.object(Object.fromEntries(keys.map((k) => [k, ENVIRONMENT[k]])) as Pick<typeof ENVIRONMENT, K>);

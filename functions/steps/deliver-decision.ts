@@ -5,8 +5,8 @@ import { settleFaqDecision, type QuestionsPort } from './answer-question.js';
 
 export interface FaqSettlementDeps {
   questions: Pick<QuestionsPort, 'setFaqState' | 'getQuestion'>;
-  /** Re-renders the incident's public page (the publish-incident-page step). */
-  republish?: (incidentId: string) => Promise<void>;
+  /** Re-renders the incident's public page (the publish-incident-page step): an approved answer is on it at once. */
+  republish: (incidentId: string) => Promise<void>;
 }
 
 export interface DeliveryDeps {

@@ -21,6 +21,8 @@ export interface ApprovalApiProps {
   readonly burstLimit?: number;
   /** The public question form of an incident (GET serves it, POST stores a question); none: no route. */
   readonly questionHandler?: IFunction;
+  /** The page where an asker confirms the address the answer goes to (GET shows, POST confirms); none: no route. */
+  readonly confirmationHandler?: IFunction;
 }
 
 /** The public question form of an incident. */
@@ -37,12 +39,16 @@ export const QUESTION_ROUTE_THROTTLE = { rateLimit: 100, burstLimit: 200 };
 /** Path of the operator API's facts resource; `{id}` is the incident id. */
 export const OPERATOR_FACTS_PATH = '/operator/incidents/{id}/facts';
 
-/** The operator API's routes: the team's facts, scope decisions, close now, redraft after a rejection. */
+/** An asker's address-confirmation link (the link id is the credential, as an approval link's). */
+export const CONFIRM_PATH = '/confirm/{linkId}';
+
+/** The operator API's routes: the team's facts, scope decisions, close now, redraft after a rejection, answers to customers' questions. */
 export const OPERATOR_ROUTES: readonly { path: string; methods: readonly HttpMethod[] }[] = [
   { path: OPERATOR_FACTS_PATH, methods: [HttpMethod.GET, HttpMethod.PUT] },
   { path: '/operator/incidents/{id}/scope', methods: [HttpMethod.GET, HttpMethod.PUT] },
   { path: '/operator/incidents/{id}/close', methods: [HttpMethod.POST] },
   { path: '/operator/incidents/{id}/redraft', methods: [HttpMethod.POST] },
+  { path: '/operator/incidents/{id}/questions/{questionId}/answer', methods: [HttpMethod.POST] },
 ];
 
 /**
@@ -63,6 +69,9 @@ export class ApprovalApi extends Construct {
     if (props.questionHandler) {
       this.api.addRoutes({ path: QUESTIONS_PATH, methods: [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST], integration: new HttpLambdaIntegration('QuestionForm', props.questionHandler) });
     }
+    if (props.confirmationHandler) {
+      this.api.addRoutes({ path: CONFIRM_PATH, methods: [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST], integration: new HttpLambdaIntegration('AddressConfirmation', props.confirmationHandler) });
+    }
     // Only a SigV4-signed request whose principal may execute-api:Invoke the route reaches the function.
     const operatorIntegration = new HttpLambdaIntegration('OperatorApi', props.operatorHandler);
     for (const route of OPERATOR_ROUTES) {
@@ -70,11 +79,11 @@ export class ApprovalApi extends Construct {
     }
     // Written out rather than route.grantInvoke, which would grant every path below /operator/incidents/.
     this.operatorInvokePolicy = new ManagedPolicy(this, 'OperatorInvokePolicy', {
-      description: "breach-notice: an incident's facts, scope decisions, close and redraft through the operator API",
+      description: "breach-notice: an incident's facts, scope decisions, close, redraft and answers through the operator API",
       statements: [
         new PolicyStatement({
           actions: ['execute-api:Invoke'],
-          resources: OPERATOR_ROUTES.flatMap((route) => route.methods.map((method) => this.api.arnForExecuteApi(method, route.path.replace('{id}', '*')))),
+          resources: OPERATOR_ROUTES.flatMap((route) => route.methods.map((method) => this.api.arnForExecuteApi(method, route.path.replace(/\{\w+\}/g, '*')))),
         }),
       ],
     });

@@ -71,7 +71,7 @@ describe('the incident pages', () => {
     });
   });
 
-  it('are written by publish-incident-page alone: PutObject on the bucket\'s objects, publish on the public topic, no other S3 action', () => {
+  it('are written only by the functions that render them (publish-incident-page, and the two that settle FAQ decisions): PutObject on the bucket\'s objects, no other S3 action', () => {
     const [bucketId] = pagesBucket();
     const policies = Object.values(template.findResources('AWS::IAM::Policy'));
     const s3Statements = policies.flatMap((p) =>
@@ -79,7 +79,14 @@ describe('the incident pages', () => {
         .filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')))
         .map((s) => ({ roles: p.Properties.Roles, action: s.Action, resource: s.Resource })),
     );
-    expect(s3Statements).toEqual([{ roles: [{ Ref: expect.stringMatching(/PublishIncidentPage.*ServiceRole/) }], action: 's3:PutObject', resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/*']] } }]);
+    const objects = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/*']] };
+    expect(s3Statements.map((st) => [st.roles[0].Ref.replace(/[A-F0-9]{8}$/, ''), st.action, st.resource]).sort()).toEqual([
+      ['ApprovalPageServiceRole', 's3:PutObject', objects],
+      ['DecisionSweeperFunctionServiceRole', 's3:PutObject', objects],
+      ['WorkflowPublishIncidentPageServiceRole', 's3:PutObject', objects],
+    ]);
+    const publishers = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes('PublicChannelsTopic'));
+    expect(publishers.map((p) => p.Properties.Roles[0].Ref)).toEqual([expect.stringMatching(/PublishIncidentPage.*ServiceRole/)]);
     const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { INCIDENT_PAGES_BUCKET: Match.anyValue() } } } }));
     expect(fn!.Properties.Environment.Variables).toMatchObject({ INCIDENT_PAGES_BUCKET: { Ref: bucketId }, PUBLIC_CHANNELS_TOPIC_ARN: { Ref: expect.stringMatching(/PublicChannelsTopic/) } });
   });
@@ -103,9 +110,11 @@ describe('the incident pages', () => {
     const [secretId] = Object.keys(template.findResources('AWS::SecretsManager::Secret'));
     const readers = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
       JSON.stringify(p.Properties.PolicyDocument).includes('secretsmanager:GetSecretValue') && JSON.stringify(p.Properties.PolicyDocument).includes(secretId!));
-    expect(readers.map((p) => p.Properties.Roles)).toEqual([[{ Ref: expect.stringMatching(/^QuestionFormServiceRole/) }]]);
+    // The operator API keys its count of confirmation emails per address with it (an HMAC, so no counter holds an address).
+    expect(readers.map((p) => p.Properties.Roles[0].Ref).sort()).toEqual([expect.stringMatching(/^OperatorApiServiceRole/), expect.stringMatching(/^QuestionFormServiceRole/)]);
     // The previous version too (AWSPREVIOUS): forms served before a rotation stay good, so no condition pins the stage.
-    const secretReads = (readers[0]!.Properties.PolicyDocument.Statement as { Action: string | string[]; Condition?: unknown }[]).filter((st) => [st.Action].flat().includes('secretsmanager:GetSecretValue'));
+    const formReader = readers.find((p) => p.Properties.Roles[0].Ref.startsWith('QuestionFormServiceRole'))!;
+    const secretReads = (formReader.Properties.PolicyDocument.Statement as { Action: string | string[]; Condition?: unknown }[]).filter((st) => [st.Action].flat().includes('secretsmanager:GetSecretValue'));
     expect(secretReads.map((st) => st.Condition)).toEqual([undefined]);
     const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { QUESTION_FORM_SECRET_ID: Match.anyValue() } } } }));
     expect(fn!.Properties.Environment.Variables.QUESTION_FORM_SECRET_ID).toEqual({ Ref: secretId });

@@ -86,8 +86,8 @@ describe('the stack', () => {
     // publish-incident-page stands alone until the workflow's definition calls it.
     const publishPageAlone = (Object.values(WORKFLOW_STEPS) as string[]).includes('publish-incident-page') ? 0 : 1;
     // The fifth besides the workflow's: the regulators' clocks sweep (infra/constructs/regulator-clocks.ts).
-    // And the sixth: question-form, the public question form behind the HTTP API.
-    expect(functions).toHaveLength(Object.keys(WORKFLOW_STEPS).length + 6 + publishPageAlone);
+    // And the sixth: question-form, the public question form behind the HTTP API; the seventh: confirm-address, where askers confirm their address.
+    expect(functions).toHaveLength(Object.keys(WORKFLOW_STEPS).length + 7 + publishPageAlone);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
       expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
@@ -146,8 +146,12 @@ describe('the stack', () => {
 
   it.each([
     ['ApprovalPage', { 'LINK#*': ['GetItem', 'UpdateItem'], 'INC#*': ['ConditionCheckItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'], 'CALLBACK#*': ['DeleteItem', 'PutItem'], 'QUESTION#*': ['GetItem', 'UpdateItem'] }],
-    ['DecisionSweeper', { 'CALLBACK#*': ['DeleteItem', 'Query'], 'INC#*': ['GetItem', 'PutItem', 'UpdateItem'], 'QUESTION#*': ['GetItem', 'UpdateItem'] }],
-    ['OperatorApi', { 'INC#*': ['BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'], 'CALLBACK#*': ['DeleteItem', 'PutItem'], 'FINDING#*': ['UpdateItem'] }],
+    ['DecisionSweeper', { 'CALLBACK#*': ['DeleteItem', 'Query'], 'INC#*': ['GetItem', 'PutItem', 'Query', 'UpdateItem'], 'QUESTION#*': ['GetItem', 'UpdateItem'] }],
+    ['OperatorApi', {
+      'INC#*': ['BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'], 'CALLBACK#*': ['DeleteItem', 'PutItem'], 'FINDING#*': ['UpdateItem'],
+      'QUESTION#*': ['DeleteItem', 'GetItem', 'Query', 'UpdateItem'], 'LINK#*': ['PutItem'], 'CONFIRM#*': ['PutItem'], 'RATE#*': ['UpdateItem'],
+    }],
+    ['ConfirmAddress', { 'CONFIRM#*': ['GetItem', 'UpdateItem'], 'QUESTION#*': ['DeleteItem', 'GetItem', 'UpdateItem'], 'INC#*': ['GetItem', 'PutItem'] }],
   ])('grants %s only the item actions it uses, on the items it needs (leading-key prefixes), on the incidents table only', (fn, expected) => {
     const role = roleOfFunction(fn);
     const incidents = Object.keys(template.findResources('AWS::DynamoDB::Table')).find((id) => id.includes('Incidents'))!;
@@ -166,16 +170,20 @@ describe('the stack', () => {
     expect(byPrefix).toEqual(expected);
   });
 
-  it('serves the operator API (facts, scope, close, redraft) behind the IAM authorizer; the approval routes stay open', () => {
+  it('serves the operator API (facts, scope, close, redraft, answers) behind the IAM authorizer; the approval and confirmation routes stay open', () => {
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => [r.Properties.RouteKey, r.Properties.AuthorizationType]);
     // The public question form's routes are held by tests/infra/incident-pages.test.ts.
-    expect(routes.filter(([key]) => !String(key).includes('/questions/')).sort()).toEqual([
+    expect(routes.filter(([key]) => !String(key).includes(' /questions/')).sort()).toEqual([
       ['GET /approvals/{linkId}', 'NONE'],
+      ['GET /confirm/{linkId}', 'NONE'],
       ['GET /operator/incidents/{id}/facts', 'AWS_IAM'],
       ['GET /operator/incidents/{id}/scope', 'AWS_IAM'],
       ['HEAD /approvals/{linkId}', 'NONE'],
+      ['HEAD /confirm/{linkId}', 'NONE'],
       ['POST /approvals/{linkId}', 'NONE'],
+      ['POST /confirm/{linkId}', 'NONE'],
       ['POST /operator/incidents/{id}/close', 'AWS_IAM'],
+      ['POST /operator/incidents/{id}/questions/{questionId}/answer', 'AWS_IAM'],
       ['POST /operator/incidents/{id}/redraft', 'AWS_IAM'],
       ['PUT /operator/incidents/{id}/facts', 'AWS_IAM'],
       ['PUT /operator/incidents/{id}/scope', 'AWS_IAM'],
@@ -199,13 +207,13 @@ describe('the stack', () => {
       {
         Effect: 'Allow',
         Action: 'execute-api:Invoke',
-        Resource: [route('GET'), route('PUT'), route('GET', 'scope'), route('PUT', 'scope'), route('POST', 'close'), route('POST', 'redraft')],
+        Resource: [route('GET'), route('PUT'), route('GET', 'scope'), route('PUT', 'scope'), route('POST', 'close'), route('POST', 'redraft'), route('POST', 'questions/*/answer')],
       },
     ]);
     expect(template.findOutputs('OperatorInvokePolicyArn').OperatorInvokePolicyArn!.Value).toEqual({ Ref: id });
   });
 
-  it('grants the operator API its descriptor and nothing else: its table items, the response team topic, deciding on the state machine, its logs, X-Ray and the key', () => {
+  it('grants the operator API its descriptor and nothing else: its table items, the response team topic, deciding on the state machine, email (answers, FAQ approvals), the form key (per-address counts), its logs, X-Ray and the key', () => {
     const role = roleOfFunction('OperatorApi');
     const statements = allowStatements().filter((s) => s.role === role);
     const actions = [...new Set(statements.flatMap((s) => s.actions))].sort();
@@ -213,6 +221,8 @@ describe('the stack', () => {
       'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem',
       'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*',
       'logs:CreateLogStream', 'logs:PutLogEvents',
+      'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue',
+      'ses:SendBulkEmail', 'ses:SendEmail',
       'sns:Publish',
       'states:SendTaskFailure', 'states:SendTaskSuccess',
       'xray:PutTelemetryRecords', 'xray:PutTraceSegments',
@@ -221,7 +231,7 @@ describe('the stack', () => {
     expect(statements.filter((s) => s.actions.includes('sns:Publish')).map((s) => s.resources)).toEqual([[{ Ref: topic }]]);
     const key = Object.keys(template.findResources('AWS::KMS::Key'))[0]!;
     for (const s of statements.filter((st) => st.actions.some((a) => a.startsWith('kms:')))) expect(s.resources, JSON.stringify(s.actions)).toEqual([{ 'Fn::GetAtt': [key, 'Arn'] }]);
-    // Nothing to fence off with a Deny either: it sends no SMS.
+    // Nothing to fence off with a Deny either: it sends no SMS (approval codes go by email unless approvalCodeChannel is sms).
     const own = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === role));
     expect(own.flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]).filter((st) => st.Effect !== 'Allow')).toEqual([]);
   });

@@ -2,20 +2,72 @@ import { describe, expect, it } from 'vitest';
 import { noticeFactsSchema, type NoticeFacts } from '../../functions/domain/facts.js';
 import { supportedLocales } from '../../functions/domain/locales.js';
 import { MAX_BODY_BYTES, operatorRequest, type OperatorApiDeps, type OperatorRequest } from '../../functions/http/operator-api.js';
+import type { ConfirmationLink } from '../../functions/domain/address-confirmation.js';
+import type { CustomerQuestion } from '../../functions/domain/question-form.js';
+import type { QuestionsPort } from '../../functions/steps/answer-question.js';
 import { editWorld } from '../support/edit-world.js';
-import { namedError } from '../support/fakes.js';
+import { FakeClock, FakeEmail, FakeMessaging, namedError } from '../support/fakes.js';
 import { noticeRecord } from '../support/notices.js';
 
 const incidentId = 'inc-20261120-0123456789ab';
 const at = '2026-11-20T08:00:00.000Z';
 const caller = 'arn:aws:sts::123456789012:assumed-role/ResponseTeam/lead@example.com';
 
+/** Questions in memory, with the store's conditional claims. */
+class MemoryQuestions implements QuestionsPort {
+  questions = new Map<string, CustomerQuestion>();
+  links = new Map<string, ConfirmationLink>();
+  async getQuestion(_incidentId: string, questionId: string) {
+    return structuredClone(this.questions.get(questionId));
+  }
+  async listQuestions() {
+    return [...this.questions.values()];
+  }
+  async answer(_incidentId: string, questionId: string, answer: NonNullable<CustomerQuestion['answer']>, faq: boolean) {
+    const q = this.questions.get(questionId)!;
+    this.questions.set(questionId, { ...q, answer, status: 'ANSWERED', ...(faq ? { faq: 'PENDING' } : {}) });
+  }
+  async claimAnswerEmail(_incidentId: string, questionId: string) {
+    const q = this.questions.get(questionId)!;
+    if (q.emailedAt) return false;
+    q.emailedAt = 'now';
+    return true;
+  }
+  async setFaqState() {
+    return false;
+  }
+  async claimConfirmation(_incidentId: string, questionId: string) {
+    const q = this.questions.get(questionId)!;
+    if (q.confirmationSentAt || q.addressConfirmedAt) return false;
+    q.confirmationSentAt = 'now';
+    return true;
+  }
+  async putConfirmationLink(link: ConfirmationLink) {
+    this.links.set(link.linkHash, link);
+  }
+  async getConfirmationLink(linkHash: string) {
+    return this.links.get(linkHash);
+  }
+  async confirmAddress() {
+    return false;
+  }
+}
+
+/** The deployment's approval settings, as the operator-api function reads them from its own environment. */
+const DEPLOYED = { approvers: ['approver-1@example.com', 'approver-2@example.com', 'approver-3@example.com'], quorum: 2, approvalBaseUrl: 'https://approvals.example.com' };
+
 function world() {
   const { deps: edit, incidents, notices, approvals, facts, team, workflow } = editWorld(incidentId, at);
-  const deps: OperatorApiDeps = { ...edit, incidents, notices, approvals, facts, team };
+  const questions = new MemoryQuestions();
+  const email = new FakeEmail();
+  const answers: OperatorApiDeps['answers'] = {
+    questions, email, messaging: new FakeMessaging(), clock: new FakeClock(Date.now()), limiter: { take: async () => true }, addressKey: async (a) => a, confirmBaseUrl: DEPLOYED.approvalBaseUrl,
+    drillMode: false, ...DEPLOYED, codeChannel: 'email', phones: new Map(),
+  };
+  const deps: OperatorApiDeps = { ...edit, incidents, notices, approvals, facts, team, answers };
   const call = (request: Partial<OperatorRequest>) => operatorRequest({ method: 'GET', incidentId, caller, ...request }, deps);
   const put = (body: unknown, request: Partial<OperatorRequest> = {}) => call({ method: 'PUT', body: typeof body === 'string' ? body : JSON.stringify(body), ...request });
-  return { deps, incidents, notices, approvals, facts, team, workflow, call, put };
+  return { deps, incidents, notices, approvals, facts, team, workflow, call, put, questions, email };
 }
 
 const en = (measure: string): { en: NoticeFacts } => ({ en: { measures: [measure], advice: [], remedies: [] } });
@@ -190,5 +242,44 @@ describe('the operator API: who and which incident', () => {
     const act = put({ expectedVersion: 0, locales: en('x') });
     // Assess
     await expect(act).rejects.toMatchObject({ name: 'ProvisionedThroughputExceededException' });
+  });
+});
+
+describe('the operator API: POST /operator/incidents/{id}/questions/{questionId}/answer', () => {
+  const answerPath = { method: 'POST', resource: 'answer', questionId: 'q-1' } as const;
+  const withQuestion = () => {
+    const w = world();
+    w.questions.questions.set('q-1', { incidentId, questionId: 'q-1', locale: 'en', text: 'Was my card affected? I am Jane Roe.', askedAt: new Date().toISOString(), status: 'OPEN' });
+    return w;
+  };
+
+  it('asks the deployed approvers with the deployed quorum and links, whatever the caller', async () => {
+    // Prepare
+    const w = withQuestion();
+    // Act
+    const out = await w.call({ ...answerPath, body: JSON.stringify({ locale: 'en', text: 'No card data was stored.', faq: true, faqQuestion: 'Was card data stored?' }) });
+    // Assess
+    expect(out).toMatchObject({ status: 200, body: { questionId: 'q-1', approversEmailed: 3 } });
+    const [request] = await w.approvals.listApprovalRequests(incidentId);
+    expect([request?.kind, request?.quorum]).toEqual(['faq', 2]);
+    expect(w.email.recipients().sort()).toEqual(DEPLOYED.approvers);
+    expect(w.email.sent.every((m) => m.text.includes(`${DEPLOYED.approvalBaseUrl}/approvals/`))).toBe(true);
+    expect((await w.questions.getQuestion(incidentId, 'q-1'))?.answer).toMatchObject({ by: caller, question: 'Was card data stored?' });
+  });
+
+  it('takes no approvers, quorum, link base or code channel from the body, and needs the team\'s wording for the page', async () => {
+    // Prepare
+    const w = withQuestion();
+    const hostile = { locale: 'en', text: 'Yes.', faq: true, faqQuestion: 'Was it?', approvers: ['me@corp.example'], quorum: 1, approvalBaseUrl: 'https://evil.example', codeChannel: 'email' };
+    // Act
+    const refused = await w.call({ ...answerPath, body: JSON.stringify(hostile) });
+    const unworded = await w.call({ ...answerPath, body: JSON.stringify({ locale: 'en', text: 'Yes.', faq: true }) });
+    const unknown = await w.call({ ...answerPath, questionId: 'q-none', body: JSON.stringify({ locale: 'en', text: 'Yes.' }) });
+    const get = await w.call({ ...answerPath, method: 'GET' });
+    // Assess
+    expect([refused.status, unworded.status, unknown.status, get.status]).toEqual([400, 400, 404, 405]);
+    expect(w.email.sent).toEqual([]);
+    expect(await w.approvals.listApprovalRequests(incidentId)).toEqual([]);
+    expect((await w.questions.getQuestion(incidentId, 'q-1'))?.answer).toBeUndefined();
   });
 });

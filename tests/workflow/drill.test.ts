@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QuestionStore } from '../../functions/adapters/question-store.js';
 import { manualReport } from '../../local/sample-alarms.js';
 import { drillEmailAddress } from '../../functions/domain/channels/drill.js';
-import { approvalFor, emailsPerRecipient, emailsTo, sesEmails, testConfig, topicMessages, uniquePrefix, until } from '../support/local.js';
+import { systemClock } from '../../functions/shared/clock.js';
+import { listQuestions } from '../../functions/steps/answer-question.js';
+import { linkAndCode } from '../../local/approval-client.js';
+import { invokeHttpApi } from '../../local/http-api.js';
+import { answerOnTwin, confirmLinkOf, confirmOnTwin } from '../support/answers.js';
+import { approvalFor, emailsPerRecipient, emailsTo, sesEmails, smsMessages, testConfig, topicMessages, uniquePrefix, until } from '../support/local.js';
 import { executionArnOf, makeCustomers, sendAlarm, startScenario, submit, teamActions, waitForState, waitForStatus, type Scenario } from '../support/scenario.js';
 
 /**
@@ -68,6 +74,37 @@ describe('a drill from the manual report to the final report', () => {
     expect(notice.reconciliation?.channels.sms).toMatchObject({ intended: 2, sent: 0, failed: 2 });
     expect(notice.reconciliation?.channels.email).toMatchObject({ intended: 6, sent: 6 });
 
+    // Act 1b: a customer asks with their own address; the team answers for the page; the asker's
+    // confirmation is followed from the simulator's copy; the approver approves the answer.
+    const asker = `asker.${prefix}@example.com`;
+    const form = await invokeHttpApi(s.system.questionForm, { method: 'GET', path: `/questions/${incidentId}?locale=en`, sourceIp: '198.51.100.30' });
+    const token = /name="token" value="([^"]+)"/.exec(form.body ?? '')![1]!;
+    await new Promise((r) => setTimeout(r, 3_100));
+    const asked = await invokeHttpApi(s.system.questionForm, {
+      method: 'POST', path: `/questions/${incidentId}`, sourceIp: '198.51.100.30', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ locale: 'en', token, question: 'Was my card affected?', email: asker, website: '' }).toString(),
+    });
+    expect(asked.statusCode).toBe(200);
+    const [question] = await listQuestions(incidentId, { questions: new QuestionStore(s.doc, s.system.tables.incidents, systemClock) });
+    const answered = await answerOnTwin(s, incidentId, question!.questionId, { locale: 'en', text: 'No card data was stored.', faq: true, faqQuestion: 'Was card data stored?' });
+    expect(answered.body).toMatchObject({ emailed: false, confirmationSent: true, approversEmailed: 1 });
+    const askerSink = drillEmailAddress(`q-${question!.questionId}`);
+    const confirmation = await until(async () => (await emailsTo(askerSink))[0], 'the confirmation at the simulator');
+    const { out: confirmed } = await confirmOnTwin(confirmLinkOf(confirmation.body.text ?? ''));
+    expect(confirmed.statusCode).toBe(200);
+    const faqApproval = await until(async () => (await emailsTo(approver)).find((m) => m.subject.includes(`Approve an answer for the public page of ${incidentId}`)), 'the FAQ approval email');
+    const { path, code } = linkAndCode(faqApproval.body.text ?? '');
+    const { out: faqDecided } = await submit(s, path.slice('/approvals/'.length), { decision: 'approve', reason: '', code });
+    expect(faqDecided.statusCode).toBe(200);
+
+    // Assess 1b: the confirmation and the answer at the simulator, marked; nothing to the asker's own address.
+    expect((await emailsTo(askerSink)).map((m) => m.subject)).toEqual([
+      `[DRILL] Confirm your email address to receive our answer (incident ${incidentId})`,
+      `[DRILL] Our answer to your question about incident ${incidentId}`,
+    ]);
+    expect(await emailsTo(asker)).toEqual([]);
+    expect(faqApproval.subject.startsWith('[DRILL] ')).toBe(true);
+
     // Act 2: close the drill; the closing notice is approved; the final report goes out.
     await teamActions(s).close({ incidentId, author: 'lead@example.com', reason: 'drill over' });
     await waitForState(s, incidentId, 'Wait for update approval');
@@ -83,5 +120,16 @@ describe('a drill from the manual report to the final report', () => {
     const pages = (await topicMessages(s.system.responseTeamTopicArn)).filter((m) => m.message.includes(incidentId));
     expect(pages.length).toBeGreaterThan(0);
     expect(pages.every((m) => (m.subject ?? '').startsWith('[DRILL] '))).toBe(true);
+
+    // Every sending path the drill took (notices, SMS, approvals, team pages, the asker's confirmation
+    // and answer, the FAQ approval): each email went to staff or to the simulator, marked; no SMS to a customer.
+    const staff = new Set([...config.approverEmails, ...config.backupApproverEmails, ...(config.reportRecipients ?? config.approverEmails)]);
+    const sinks = new Set([askerSink, ...customers.map((c) => drillEmailAddress(c.profile.customerId))]);
+    const drillMails = await sesEmails((m) => m.subject.includes(incidentId) || m.destination.to.some((to) => to.includes(prefix) || sinks.has(to)));
+    expect(drillMails.length).toBeGreaterThan(customers.length + 4);
+    expect(drillMails.flatMap((m) => m.destination.to).filter((to) => !staff.has(to) && !sinks.has(to))).toEqual([]);
+    expect(drillMails.filter((m) => !/\[(DRILL|演练|SIMULACRO)\]/.test(m.subject)).map((m) => m.subject)).toEqual([]);
+    const customerPhones = new Set(customers.map((c) => c.profile.phone).filter(Boolean));
+    expect(Object.keys(await smsMessages()).filter((phone) => customerPhones.has(phone))).toEqual([]);
   });
 });
