@@ -1,10 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
+/** DynamoDB Local, the SES emulator and the SNS recorder, started once per run for the slices that use them. */
+const EMULATORS = ['tests/support/global-setup.ts'];
+
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
-    // DynamoDB Local, the SES emulator and the SNS recorder start once for every test file.
-    globalSetup: ['tests/support/global-setup.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,
@@ -19,5 +19,13 @@ export default defineConfig({
       // Local tooling runs on Node 20 by design; the deployed functions run on Node 24.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
+    // One slice per kind of test: `npm run test:unit` and `test:infra` start no emulator (and no JVM).
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
+      { extends: true, test: { name: 'infra', include: ['tests/infra/**/*.test.ts'] } },
+      { extends: true, test: { name: 'integration', include: ['tests/integration/**/*.test.ts'], globalSetup: EMULATORS } },
+      { extends: true, test: { name: 'workflow', include: ['tests/workflow/**/*.test.ts'], globalSetup: EMULATORS } },
+      { extends: true, test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], globalSetup: EMULATORS } },
+    ],
   },
 });

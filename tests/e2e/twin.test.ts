@@ -133,7 +133,7 @@ describe('the local twin, driven through its AWS endpoint', () => {
     const machines = await sfn.send(new ListStateMachinesCommand({}));
     expect(machines.stateMachines?.map((m) => m.stateMachineArn)).toEqual([STATE_MACHINE]);
     const machine = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: STATE_MACHINE }));
-    expect(JSON.parse(machine.definition!).StartAt).toBe('Assess impact');
+    expect(JSON.parse(machine.definition!).StartAt).toBe('Start counting update cycles');
     const history = (await sfn.send(new GetExecutionHistoryCommand({ executionArn: execution!.executionArn }))).events ?? [];
     expect(history[0]?.type).toBe('ExecutionStarted');
     expect(history.at(-1)?.type).toBe('ExecutionSucceeded');

@@ -1,7 +1,6 @@
-import { CreateEmailTemplateCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
-import { formatSender, SesEmailSender } from '../../functions/adapters/email-sender.js';
+import { formatSender } from '../../functions/adapters/email-sender.js';
 import { allEmailTemplates, noticeTemplateData, recipientTemplateData, templateName } from '../../functions/domain/email-templates.js';
 import { chunk, summariseImpact } from '../../functions/domain/impact.js';
 import { catalogues, resolveLocale } from '../../functions/domain/locales.js';
@@ -9,8 +8,6 @@ import { draftNotice, noticeTextForDiff, personaliseNotice, type DraftInput, typ
 import { noticePreviewHtml, noticePreviewText } from '../../functions/domain/preview.js';
 import { localesEnv } from '../../functions/shared/config.js';
 import { functionEnvironment, parseAppConfig } from '../../infra/config.js';
-import { LOCAL_CREDENTIALS } from '../../local/emulators.js';
-import { endpoints, sesEmails, uniquePrefix } from '../support/local.js';
 
 const impact = summariseImpact([
   { customerId: 'c1', locale: 'en-GB', country: 'GB', channels: ['email', 'sms'], dataCategories: ['email', 'password'] },
@@ -339,28 +336,6 @@ describe('email conventions', () => {
     for (const w of words) expect(w.length).toBeLessThanOrEqual(75);
     expect(words.map((w) => Buffer.from(w.slice(10, -2), 'base64').toString('utf8')).join('')).toBe('示例'.repeat(30));
     expect(() => formatSender('Evil\r\nBcc: x@example.com', 'n@example.com')).toThrow(RangeError);
-  });
-
-  it('on the twin\'s SES: the customer\'s email comes from the display name, replies go to support, and the parts are whole', async () => {
-    // Prepare: the stored template, as the stack and the twin create it.
-    const prefix = uniquePrefix('conv');
-    const ses = new SESv2Client({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint: endpoints().ses });
-    const template = allEmailTemplates(prefix).find((t) => t.name === templateName(prefix, 'first-notice', 'zh-CN'))!;
-    await ses.send(new CreateEmailTemplateCommand({ TemplateName: template.name, TemplateContent: { Subject: template.subject, Html: template.html, Text: template.text } }));
-    const content = draftNotice(input(), 'zh-CN');
-    const to = `wang.${prefix}@example.com`;
-    const sender = new SesEmailSender(ses, formatSender('示例公司安全团队', 'notices@example.com'), undefined, ['help@example.com']);
-    // Act
-    const [result] = await sender.sendBulk(template.name, noticeTemplateData(content), [{ to, replacementData: recipientTemplateData(personaliseNotice(content, 'zh-CN', wang)) }]);
-    // Assess
-    expect(result!.status).toBe('SUCCESS');
-    const [mail] = (await sesEmails((e) => e.destination.to.includes(to))) as (Awaited<ReturnType<typeof sesEmails>>[number] & { replyTo: string[] })[];
-    expect(mail!.from).toBe(formatSender('示例公司安全团队', 'notices@example.com'));
-    expect(mail!.replyTo).toEqual(['help@example.com']);
-    expect(mail!.body.html).toMatch(/^<!doctype html>\n<html lang="zh-CN">/);
-    expect(mail!.body.html).toContain('<p>尊敬的王五：</p>');
-    expect(mail!.body.text).toContain('2026年11月20日 11:12（UTC+08:00）');
-    expect(mail!.body.text).toContain('您收到此邮件，是因为您的部分信息涉及此次事件。');
   });
 });
 
