@@ -30,29 +30,28 @@ const loaders: Record<FunctionName, Loader> = {
   'confirm-address': () => import('../functions/handlers/confirm-address.js'),
 };
 
-/** Every handler module at once, so their loading overlaps; `loadHandler` then finds each in the module cache. */
-export async function loadAllHandlers(): Promise<void> {
-  await Promise.all(Object.values(loaders).map((load) => load()));
-}
-
-export async function loadHandler(entry: keyof typeof loaders): Promise<LambdaHandler> {
-  return (await loaders[entry]()).handler as LambdaHandler;
-}
+type Lookup = (entry: string) => LambdaHandler;
+let served: Lookup | undefined;
 
 /**
- * The libraries the handler modules import, loaded ahead while the emulators boot (the process
- * mostly waits for the JVM then). Only a warm-up: none of them reads the handlers' configuration,
- * and one missing here costs start-up time, nothing else.
+ * Makes `loadHandler` hand out a running system's functions (local/system.ts runs each in a sandbox of
+ * its own), so the edge and tests call the function the system runs. Returns what stops it.
  */
-export async function preloadHandlerLibraries(): Promise<void> {
-  await Promise.all([
-    import('@aws-lambda-powertools/tracer'),
-    import('@aws-lambda-powertools/logger'),
-    import('@aws-lambda-powertools/metrics'),
-    import('@aws-lambda-powertools/parser/middleware'),
-    import('@aws-lambda-powertools/idempotency'),
-    import('@aws-lambda-powertools/idempotency/dynamodb'),
-    import('@middy/core'),
-    import('@aws-sdk/client-sesv2'),
-  ]);
+export function serveHandlersFrom(lookup: Lookup): () => void {
+  served = lookup;
+  return () => {
+    if (served === lookup) served = undefined;
+  };
+}
+
+/** The function the running system runs for `entry`; with none running, the module loaded in this process. */
+export async function loadHandler(entry: keyof typeof loaders): Promise<LambdaHandler> {
+  return served ? served(entry) : importHandler(entry);
+}
+
+/** The handler module loaded in this process, which reads its configuration from this process's environment at load. */
+export async function importHandler(entry: string): Promise<LambdaHandler> {
+  const load = loaders[entry as FunctionName];
+  if (!load) throw new Error(`No handler module ${entry} under functions/handlers/`);
+  return (await load()).handler as LambdaHandler;
 }

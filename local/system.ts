@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,10 +11,12 @@ import { functionEnvironment, type AppConfig, type ResourceNames } from '../infr
 import { unionEnvironment } from '../infra/functions.js';
 import type { EventPattern } from '../infra/alarm-patterns.js';
 import { TABLES, type TableName } from '../infra/tables.js';
-import { readDefinition, substitute, WORKFLOW_STEPS, type WorkflowStepKey } from '../infra/workflow-definition.js';
-import { specFromStack } from './from-stack.js';
+import { readDefinition, substitute } from '../infra/workflow-definition.js';
+import { specFromStack, type FunctionSpec, type StackTransform } from './from-stack.js';
 import { closeServer, LOCAL_CREDENTIALS } from './emulators.js';
-import { loadAllHandlers, loadHandler } from './handlers.js';
+import { importHandler, serveHandlersFrom } from './handlers.js';
+import { lambdaBundles } from './lambda-bundles.js';
+import { LocalLambda } from './lambda-runtime.js';
 import { startPageBucket } from './page-bucket.js';
 import { startSecretStore } from './secret-store.js';
 import { lambdaContext } from './http-api.js';
@@ -44,6 +46,14 @@ export interface LocalSystemOptions {
   pagesDir?: string;
   /** What `provision` already created on these endpoints (the twin provisions first to seed customers meanwhile). @default provisioned here */
   provisioned?: Provisioned;
+  /** Edits the synthesized stack before the twin reads it: a test removes a grant, a timeout or a statement and sees the twin fail as AWS would. */
+  transformStack?: StackTransform;
+  /**
+   * Handler modules run in this process instead of a sandbox of their own, for tests that inject faults
+   * into their SDK clients (functions/shared/clients.ts): they share this process's environment and the
+   * twin's own credential, and neither their timeout nor their memory applies. @default none
+   */
+  inProcess?: readonly string[];
 }
 
 export type Provisioned = Awaited<ReturnType<typeof provision>>;
@@ -73,14 +83,16 @@ export interface LocalSystem {
   startRegulatorClocks: LambdaHandler;
   /** One run of the scheduled sweep of regulators' clocks (reminders, MISSED pages). */
   sweepRegulatorClocks(): Promise<unknown>;
+  /** The function whose handler module is `handler` (functions/handlers/<handler>.ts), as the twin runs it. */
+  lambda(handler: string): LambdaHandler;
   stop(): Promise<void>;
 }
 
 export const localFunctionArn = (entry: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:breach-notice-${entry}`;
 
 /**
- * The variables of every function at once, from the stack's descriptors and values: in one process
- * the handlers share `process.env`, so the twin sets the union of what each deployed function gets.
+ * The twin's value of every variable any function gets, from the stack's descriptors and values: where
+ * the template names a resource (a table, a topic, a URL), a function gets the twin's value from here.
  */
 export function handlersEnvironment(config: AppConfig, names: ResourceNames): Record<string, string> {
   return unionEnvironment(functionEnvironment(config, names));
@@ -90,8 +102,8 @@ export function handlersEnvironment(config: AppConfig, names: ResourceNames): Re
  * Creates on the emulators the tables, templates and topics of the synthesized stack (see
  * from-stack.ts), so the twin cannot drift from what deploys. Idempotent.
  */
-export async function provision(options: Pick<LocalSystemOptions, 'endpoints' | 'config' | 'namePrefix'>) {
-  const spec = specFromStack(options.config);
+export async function provision(options: Pick<LocalSystemOptions, 'endpoints' | 'config' | 'namePrefix' | 'transformStack'>) {
+  const spec = specFromStack(options.config, options.transformStack);
   const common = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
   const dynamo = new DynamoDBClient({ ...common, endpoint: options.endpoints.dynamodb });
   const ses = new SESv2Client({ ...common, endpoint: options.endpoints.ses });
@@ -138,12 +150,37 @@ export async function provision(options: Pick<LocalSystemOptions, 'endpoints' | 
   }
 }
 
+/** Variables the twin sets in every function, over the template's: its region, the sandboxes' endpoints, log and telemetry settings. */
+const RUNTIME_VARIABLE = /^(AWS_|POWERTOOLS_(LOG_LEVEL|TRACE_ENABLED|METRICS_DISABLED)$)/;
+
 /**
- * The workflow with its real handlers, in this process, over the given emulators: the same
- * definition file with the same substitution keys the stack fills, and the same environment names.
+ * A function's whole environment, as Lambda gives it: the template's variables (where one names a
+ * resource, the twin's value for it), the twin's runtime variables, credentials naming its role, and
+ * the test's overrides of variables it has.
+ */
+export function environmentOf(fn: FunctionSpec, values: Record<string, string>, runtime: Record<string, string>, overrides: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(fn.environment)) {
+    if (typeof value === 'string') env[key] = value;
+    // A resource the twin does not run (the SES configuration set) leaves its variable unset.
+    else if (values[key] !== undefined) env[key] = values[key];
+  }
+  Object.assign(env, runtime);
+  for (const [key, value] of Object.entries(overrides)) if (key in env || RUNTIME_VARIABLE.test(key)) env[key] = value;
+  return env;
+}
+
+/** An access key id per role: the twin knows a function's role by the key its requests are signed with. */
+export const roleAccessKeyId = (roleLogicalId: string) => `AKIATWIN${createHash('sha256').update(roleLogicalId).digest('hex').slice(0, 12).toUpperCase()}`;
+
+/**
+ * The workflow with its real handlers over the given emulators, each function as Lambda runs it (its
+ * bundle in a sandbox of its own with the template's variables, timeout and memory, signing with a
+ * credential that names its role): the same definition file with the same substitutions the stack fills.
  */
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
-  const { tables, responseTeamTopicArn, publicChannelsTopicArn, spec } = options.provisioned ?? (await provision(options));
+  const { tables, responseTeamTopicArn, publicChannelsTopicArn } = options.provisioned ?? (await provision(options));
+  const spec = specFromStack(options.config, options.transformStack);
   let workflow: LocalWorkflow | undefined;
   const sfnServer: Server = createServer((req, res) => {
     if (!workflow) return void res.writeHead(503).end();
@@ -158,50 +195,103 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const questionFormSecretId = `${options.namePrefix}-question-form-key`;
   const secrets = await startSecretStore(questionFormSecretId);
 
-  const env: Record<string, string> = {
+  const runtime: Record<string, string> = {
     AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_DEFAULT_REGION: LOCAL_REGION,
     AWS_EC2_METADATA_DISABLED: 'true',
+    // The twin runs on Node 20; the deployed functions on the newest runtime.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     AWS_ENDPOINT_URL_DYNAMODB: options.endpoints.dynamodb,
     AWS_ENDPOINT_URL_SESV2: options.endpoints.ses,
     AWS_ENDPOINT_URL_SNS: options.endpoints.sns,
     AWS_ENDPOINT_URL_SFN: sfnUrl,
     AWS_ENDPOINT_URL_S3: pageBucket.url,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
-    POWERTOOLS_SERVICE_NAME: 'breach-notice',
-    POWERTOOLS_METRICS_NAMESPACE: 'BreachNotice',
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-    ...handlersEnvironment(options.config, {
-      incidentsTable: tables.incidents,
-      customersTable: tables.customers,
-      deliveriesTable: tables.deliveries,
-      idempotencyTable: tables.idempotency,
-      responseTeamTopicArn,
-      stateMachineArn,
-      approvalBaseUrl: options.approvalBaseUrl,
-      publicChannelsTopicArn,
-      incidentPagesBucket: pagesBucket,
-      questionFormSecretId,
-      // The edge serves the folder there (local/page-bucket.ts), as CloudFront serves the bucket.
-      incidentPagesUrl: `${options.approvalBaseUrl.replace(/\/+$/, '')}/pages`,
-    }),
-    ...options.envOverrides,
   };
-  Object.assign(process.env, env);
-  await loadAllHandlers();
+  const values = handlersEnvironment(options.config, {
+    incidentsTable: tables.incidents,
+    customersTable: tables.customers,
+    deliveriesTable: tables.deliveries,
+    idempotencyTable: tables.idempotency,
+    responseTeamTopicArn,
+    stateMachineArn,
+    approvalBaseUrl: options.approvalBaseUrl,
+    publicChannelsTopicArn,
+    incidentPagesBucket: pagesBucket,
+    questionFormSecretId,
+    // The edge serves the folder there (local/page-bucket.ts), as CloudFront serves the bucket.
+    incidentPagesUrl: `${options.approvalBaseUrl.replace(/\/+$/, '')}/pages`,
+  });
+  const overrides = options.envOverrides ?? {};
+  const env: Record<string, string> = {
+    ...runtime,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    POWERTOOLS_SERVICE_NAME: 'breach-notice',
+    POWERTOOLS_METRICS_NAMESPACE: 'BreachNotice',
+    ...values,
+    ...overrides,
+  };
 
-  // Imported only now: each handler reads its configuration once, at load, as in Lambda.
+  const functions = Object.values(spec.functions);
+  const inProcess = new Set(options.inProcess ?? []);
+  for (const name of inProcess) if (!functions.some((fn) => fn.handler === name)) throw new Error(`inProcess names ${name}, which no function of the stack runs`);
+  // Functions run in this process share it: they get the variables of all of them, as before sandboxes.
+  if (inProcess.size > 0) Object.assign(process.env, env);
+  // Every function's, whichever run here: one build serves every start of this stack.
+  const bundles = await lambdaBundles(functions.map((fn) => fn.handler));
+  const lambdas: LocalLambda[] = [];
+  const byHandler = new Map<string, LambdaHandler>();
+  for (const fn of functions) {
+    if (byHandler.has(fn.handler)) throw new Error(`Two functions of the stack run ${fn.handler}: the twin names functions by their handler module`);
+    if (inProcess.has(fn.handler)) {
+      byHandler.set(fn.handler, await importHandler(fn.handler));
+      continue;
+    }
+    const lambda = new LocalLambda({
+      functionName: `breach-notice-${fn.handler}`,
+      functionArn: localFunctionArn(fn.handler),
+      bundle: bundles.handlers[fn.handler]!,
+      sandbox: bundles.sandbox,
+      environment: environmentOf(fn, values, { ...runtime, AWS_ACCESS_KEY_ID: roleAccessKeyId(fn.role), AWS_SECRET_ACCESS_KEY: 'twin', AWS_LAMBDA_FUNCTION_NAME: `breach-notice-${fn.handler}`, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMB), AWS_LAMBDA_FUNCTION_VERSION: '$LATEST' }, overrides),
+      timeoutSeconds: fn.timeoutSeconds,
+      memoryMB: fn.memoryMB,
+    });
+    lambdas.push(lambda);
+    byHandler.set(fn.handler, lambda.handler);
+  }
+  const stopLambdas = () => Promise.all(lambdas.map((l) => l.stop()));
+  // Every environment at once, as many cold starts in parallel; a function that fails to load fails the start, naming it.
+  try {
+    await Promise.all(
+      lambdas.map((l) =>
+        l.warm().catch((error: Error) => {
+          throw new Error(`${l.config.functionName} failed to start: ${error.name}: ${error.message}`, { cause: error });
+        }),
+      ),
+    );
+  } catch (error) {
+    await stopLambdas();
+    await Promise.all([closeServer(sfnServer), closeServer(pageBucket.server), closeServer(secrets.server)]);
+    throw error;
+  }
+  const lambda = (handler: string): LambdaHandler => {
+    const found = byHandler.get(handler);
+    if (!found) throw new Error(`No function of the stack runs ${handler}`);
+    return found;
+  };
+  const stopServing = serveHandlersFrom(lambda);
+
+  // The keys the deployed state machine fills, each bound to the function the template names.
   const handlers = new Map<string, LambdaHandler>();
   const substitutions: Record<string, string> = {};
-  // The keys the deployed state machine fills, each bound to the handler module its function runs.
-  for (const key of spec.substitutionKeys) {
-    const entry = WORKFLOW_STEPS[key as WorkflowStepKey];
-    if (!entry) throw new Error(`The stack substitutes ${key}, which no workflow step provides`);
-    handlers.set(localFunctionArn(entry), await loadHandler(entry));
-    substitutions[key] = localFunctionArn(entry);
+  for (const [key, logicalId] of Object.entries(spec.substitutions)) {
+    const { handler } = spec.functions[logicalId]!;
+    handlers.set(localFunctionArn(handler), lambda(handler));
+    substitutions[key] = localFunctionArn(handler);
   }
   workflow = new LocalWorkflow({
     definition: substitute(readDefinition(), substitutions),
@@ -209,18 +299,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     handlers,
     waitTimeOverrides: options.waitTimeOverrides,
     retryIntervalOverrides: options.retryIntervalOverrides,
+    // Step Functions waits for a function's own timeout, which its sandbox enforces: the engine's bound for Tasks without one comes after every function's.
+    lambdaTimeoutMs: (Math.max(...functions.map((fn) => fn.timeoutSeconds)) + 60) * 1000,
   });
-  const intake = await loadHandler('intake');
-  const approvalPage = await loadHandler('approval-page');
-  const operatorApi = await loadHandler('operator-api');
-  const publishIncidentPage = await loadHandler('publish-incident-page');
-  const questionForm = await loadHandler('question-form');
-  const sweeper = await loadHandler('redeliver-decisions');
-  const sweep = () =>
-    sweeper(
-      { version: '0', id: randomUUID(), 'detail-type': 'Scheduled Event', source: 'aws.events', account: LOCAL_ACCOUNT, time: new Date().toISOString(), region: LOCAL_REGION, resources: [], detail: {} },
-      lambdaContext('breach-notice-redeliver-decisions'),
-    );
+  const scheduled = () => ({ version: '0', id: randomUUID(), 'detail-type': 'Scheduled Event', source: 'aws.events', account: LOCAL_ACCOUNT, time: new Date().toISOString(), region: LOCAL_REGION, resources: [], detail: {} });
+  const sweep = () => lambda('redeliver-decisions')(scheduled(), lambdaContext('breach-notice-redeliver-decisions'));
   // Like the schedule: runs never overlap, and a failed run is retried by the next one.
   let sweeping = false;
   const sweepTimer = (options.sweepIntervalMs ?? 60_000) > 0
@@ -231,13 +314,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       }, options.sweepIntervalMs ?? 60_000)
     : undefined;
   sweepTimer?.unref();
-  const startRegulatorClocks = await loadHandler('start-regulator-clocks');
-  const clockSweeper = await loadHandler('regulator-clocks');
-  const sweepRegulatorClocks = () =>
-    clockSweeper(
-      { version: '0', id: randomUUID(), 'detail-type': 'Scheduled Event', source: 'aws.events', account: LOCAL_ACCOUNT, time: new Date().toISOString(), region: LOCAL_REGION, resources: [], detail: {} },
-      lambdaContext('breach-notice-regulator-clocks'),
-    );
+  const sweepRegulatorClocks = () => lambda('regulator-clocks')(scheduled(), lambdaContext('breach-notice-regulator-clocks'));
   let sweepingClocks = false;
   const clockTimer = (options.regulatorClockIntervalMs ?? 300_000) > 0
     ? setInterval(() => {
@@ -256,19 +333,22 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     rules: spec.rules,
     responseTeamTopicArn,
     publicChannelsTopicArn,
-    intake,
-    approvalPage,
-    operatorApi,
-    publishIncidentPage,
-    questionForm,
+    intake: lambda('intake'),
+    approvalPage: lambda('approval-page'),
+    operatorApi: lambda('operator-api'),
+    publishIncidentPage: lambda('publish-incident-page'),
+    questionForm: lambda('question-form'),
     pagesDir,
     sweep,
-    startRegulatorClocks,
+    startRegulatorClocks: lambda('start-regulator-clocks'),
     sweepRegulatorClocks,
+    lambda,
     stop: async () => {
       clearInterval(sweepTimer);
       clearInterval(clockTimer);
       running.stopAll();
+      stopServing();
+      await stopLambdas();
       await closeServer(sfnServer);
       await closeServer(pageBucket.server);
       await closeServer(secrets.server);

@@ -20,8 +20,8 @@ import { appConfigSchema, type AppConfig } from '../infra/config.js';
 import { demoDirectory } from './demo-directory.js';
 import { closeServer, LOCAL_CREDENTIALS, startEmulators, type Emulators } from './emulators.js';
 import { createEdge } from './edge.js';
-import { preloadHandlerLibraries } from './handlers.js';
 import { specFromStack } from './from-stack.js';
+import { lambdaBundles } from './lambda-bundles.js';
 import { countRequests, type RequestCounts } from './request-counts.js';
 import { SnsRecorder } from './sns-recorder.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION, provision, startLocalSystem, type LocalSystem } from './system.js';
@@ -69,20 +69,22 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   const startup: Twin['startup'] = [];
   const mark = (step: string) => void startup.push([step, performance.now()]);
   const booting = options.emulators ?? startEmulators();
-  // A warm-up only: a library that fails to load fails again, with its error, when the handlers load.
-  const preloading = preloadHandlerLibraries().catch(() => undefined);
+  let handlers: string[];
   try {
     // While the emulators boot: a cache miss synthesizes now, and provisioning finds the spec in memory.
-    specFromStack(config);
+    handlers = Object.values(specFromStack(config).functions).map((fn) => fn.handler);
     mark('stack spec');
   } catch (error) {
     await booting.then(({ dynamodb, ses }) => Promise.all([ses.stop(), dynamodb.stop()]), () => undefined);
     throw error;
   }
+  // The functions' bundles too (esbuild works in its own process), built only when a file they read changed.
+  // A warm-up only: a build that fails here fails again, with its error, when the system starts.
+  const bundling = lambdaBundles(handlers).catch(() => undefined);
   const { dynamodb, ses } = await booting;
   mark('emulators');
-  await preloading;
-  mark('handler libraries');
+  await bundling;
+  mark('function bundles');
   const requests = countRequests({ dynamodb: dynamodb.url, ses: ses.url });
   const sns = new SnsRecorder(LOCAL_REGION, LOCAL_ACCOUNT);
   let system: LocalSystem | undefined;

@@ -65,7 +65,11 @@ export interface LocalWorkflowOptions {
   waitTimeOverrides?: Record<string, number>;
   /** Milliseconds per Task state name between retries. */
   retryIntervalOverrides?: Record<string, number | number[]>;
-  /** Function timeout seen by handlers through `getRemainingTimeInMillis`. */
+  /**
+   * How long a Task without a timeout of its own waits for its function (Step Functions waits for the
+   * function's own timeout, which the twin's sandboxes enforce), and the time in-process handlers see
+   * through `getRemainingTimeInMillis`.
+   */
   lambdaTimeoutMs?: number;
 }
 

@@ -17,6 +17,8 @@ const faults = { sesCalls: 0, refused: 0, throttled: 0, crashAfterCall: 6, crash
 beforeAll(async () => {
   s = await startScenario(prefix, config, {
     envOverrides: { MAX_CHUNKS_PER_INVOCATION: '1', CLAIM_LEASE_SECONDS: '1' },
+    // The faults below go into the send step's SDK clients: it runs in this process.
+    inProcess: ['send-notices'],
     // Retriers of the send state, in order: DeliveryRetryableError, BatchInFlightError, Lambda errors, DependencyError.
     retryIntervalOverrides: { 'Send notices: slice': [10, 300, 10, 10] },
   });

@@ -1,0 +1,143 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lambdaBundles } from '../../local/lambda-bundles.js';
+import { LocalLambda, type LambdaFunctionConfig } from '../../local/lambda-runtime.js';
+import { LocalWorkflow } from '../../local/workflow-engine.js';
+
+// The twin's Lambda runtime (local/lambda-runtime.ts) on small handler modules: each function in its
+// own execution environments, with its own variables, module state, timeout and memory, as Lambda runs it.
+const dir = mkdtempSync(join(tmpdir(), 'breach-notice-sandbox-test-'));
+const handlerFile = (name: string, source: string) => {
+  const file = join(dir, `${name}.mjs`);
+  writeFileSync(file, source);
+  return file;
+};
+const STATEFUL = handlerFile(
+  'stateful',
+  `let count = 0;
+   const id = Math.random();
+   export const handler = async (event, context) => {
+     count += 1;
+     if (event.sleepMs) await new Promise((r) => setTimeout(r, event.sleepMs));
+     return { count, id, mine: process.env.MINE ?? null, twins: process.env.TWIN_ONLY ?? null, remainingMs: context.getRemainingTimeInMillis() };
+   };`,
+);
+const HUNGRY = handlerFile(
+  'hungry',
+  `export const handler = async (event) => {
+     const kept = [];
+     for (let mb = 0; mb < event.megabytes; mb += 8) kept.push(new Array(1024 * 1024).fill(mb + 0.5));
+     return { kept: kept.length };
+   };`,
+);
+const BROKEN = handlerFile('broken', `throw Object.assign(new Error('Invalid configuration: TABLE is missing'), { name: 'ConfigurationError' });`);
+
+let sandbox: string;
+const lambdas: LocalLambda[] = [];
+const lambda = (config: Partial<LambdaFunctionConfig> & Pick<LambdaFunctionConfig, 'bundle'>) => {
+  const l = new LocalLambda({ functionName: 'test', functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:test', sandbox, environment: {}, timeoutSeconds: 10, memoryMB: 256, ...config });
+  lambdas.push(l);
+  return l;
+};
+
+beforeAll(async () => {
+  sandbox = (await lambdaBundles([])).sandbox;
+});
+afterAll(async () => {
+  await Promise.all(lambdas.map((l) => l.stop()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('functions in sandboxes of their own', () => {
+  it('each function has its own variables and module state, kept while its environment is warm; the twin\'s own environment is untouched', async () => {
+    // Prepare: a variable of the twin's own process, which no function has.
+    process.env.TWIN_ONLY = 'twin';
+    const a = lambda({ bundle: STATEFUL, environment: { MINE: 'a' } });
+    const b = lambda({ bundle: STATEFUL, environment: { MINE: 'b' } });
+    // Act
+    const first = (await a.invoke({})) as { count: number; id: number; mine: string; twins: string | null };
+    const second = (await a.invoke({})) as { count: number; id: number };
+    const other = (await b.invoke({})) as { count: number; id: number; mine: string };
+    delete process.env.TWIN_ONLY;
+    // Assess
+    expect([first.count, second.count, second.id]).toEqual([1, 2, first.id]);
+    expect([first.mine, other.mine, other.count]).toEqual(['a', 'b', 1]);
+    expect(other.id).not.toBe(first.id);
+    expect(first.twins).toBeNull();
+    expect(process.env.MINE).toBeUndefined();
+  });
+
+  it('invocations at once run in environments of their own, as Lambda scales a function out', async () => {
+    const l = lambda({ bundle: STATEFUL });
+    const results = (await Promise.all([1, 2, 3].map(() => l.invoke({ sleepMs: 300 })))) as { id: number; count: number }[];
+    expect(new Set(results.map((r) => r.id)).size).toBe(3);
+    expect(results.map((r) => r.count)).toEqual([1, 1, 1]);
+  });
+
+  it('past its timeout an invocation fails as Lambda\'s does (Sandbox.Timedout) and the next one starts in a fresh environment', async () => {
+    // Prepare
+    const l = lambda({ bundle: STATEFUL, timeoutSeconds: 1 });
+    const warm = (await l.invoke({})) as { id: number; remainingMs: number };
+    expect(warm.remainingMs).toBeGreaterThan(500);
+    expect(warm.remainingMs).toBeLessThanOrEqual(1000);
+    // Act
+    const timedOut = await l.invoke({ sleepMs: 3000 }).then(() => undefined, (error: Error) => error);
+    const after = (await l.invoke({})) as { id: number; count: number };
+    // Assess
+    expect(timedOut?.name).toBe('Sandbox.Timedout');
+    expect(timedOut?.message).toMatch(/^RequestId: [0-9a-f-]{36} Error: Task timed out after 1\.00 seconds$/);
+    expect(after.id).not.toBe(warm.id);
+    expect(after.count).toBe(1);
+  });
+
+  it('past its memory the environment dies (Runtime.ExitError), while the same work fits in a larger function', async () => {
+    const small = lambda({ bundle: HUNGRY, memoryMB: 128 });
+    const large = lambda({ bundle: HUNGRY, memoryMB: 1024 });
+    const died = await small.invoke({ megabytes: 400 }).then(() => undefined, (error: Error) => error);
+    expect(died?.name).toBe('Runtime.ExitError');
+    expect(died?.message).toMatch(/Runtime exited with error: signal: killed$/);
+    await expect(large.invoke({ megabytes: 400 })).resolves.toEqual({ kept: 50 });
+  });
+
+  it('a module that fails at load fails the start with its own error, as a Lambda init error does', async () => {
+    const error = await lambda({ bundle: BROKEN }).warm().then(() => undefined, (e: Error) => e);
+    expect(error?.name).toBe('ConfigurationError');
+    expect(error?.message).toBe('Invalid configuration: TABLE is missing');
+  });
+
+  it('Step Functions sees a timeout by Lambda\'s name: its retrier for Sandbox.Timedout runs, then the catch gets the error and cause', async () => {
+    // Prepare: a one-task machine whose function sleeps past its 1 s timeout.
+    const arn = 'arn:aws:lambda:us-east-1:000000000000:function:sleeper';
+    const sleeper = lambda({ bundle: STATEFUL, timeoutSeconds: 1 });
+    const workflow = new LocalWorkflow({
+      definition: JSON.stringify({
+        StartAt: 'Call the function',
+        States: {
+          'Call the function': {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::lambda:invoke',
+            Parameters: { FunctionName: arn, Payload: { sleepMs: 3000 } },
+            Retry: [{ ErrorEquals: ['Sandbox.Timedout'], IntervalSeconds: 1, MaxAttempts: 1 }],
+            Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Timed out' }],
+            End: true,
+          },
+          'Timed out': { Type: 'Pass', End: true },
+        },
+      }),
+      stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:sleeper',
+      handlers: new Map([[arn, sleeper.handler]]),
+      retryIntervalOverrides: { 'Call the function': 10 },
+    });
+    // Act
+    const execution = workflow.start('timeout', '{}');
+    await execution.done;
+    // Assess
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.events.filter((e) => e.type === 'StateRetried')).toHaveLength(1);
+    const { error } = JSON.parse(execution.output!) as { error: { Error: string; Cause: string } };
+    expect(error.Error).toBe('Sandbox.Timedout');
+    expect(JSON.parse(error.Cause)).toEqual({ errorType: 'Sandbox.Timedout', errorMessage: expect.stringMatching(/Task timed out after 1\.00 seconds$/) });
+  });
+});
