@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { LambdaHandler } from './workflow-engine.js';
 import { isLoopbackHost, readBody } from './http-util.js';
@@ -160,17 +160,4 @@ export async function forwardToHttpApi(handler: LambdaHandler, req: IncomingMess
   const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
   const out = await invokeHttpApi(handler, { method: req.method ?? 'GET', path: req.url ?? '/', headers, body, sourceIp: req.socket.remoteAddress?.replace('::ffff:', '') });
   writeHttpApiResult(res, out, req.method ?? 'GET');
-}
-
-/** A small HTTP server in front of one route's handler, as API Gateway is in AWS. */
-export function serveHttpApi(handler: LambdaHandler, port: number, host = '127.0.0.1'): Promise<Server> {
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    forwardToHttpApi(handler, req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end('{"message":"Internal Server Error"}');
-    });
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve(server));
-  });
 }

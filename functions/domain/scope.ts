@@ -6,9 +6,7 @@ import * as z from 'zod';
  * replaces the audience so far, adds to it or removes from it. The alarm's own resources are the start.
  */
 export const scopeBases = ['alarm', 'all', 'resources', 'ids', 'none'] as const;
-export type ScopeBasis = (typeof scopeBases)[number];
 export const scopeModes = ['replace', 'add', 'remove'] as const;
-export type ScopeMode = (typeof scopeModes)[number];
 
 /** Customer ids as the directory holds them (see domain/customer-import.ts). */
 const customerId = z.string().trim().min(1).max(128).regex(/^[^\s,]+$/, 'customer ids have no spaces or commas');

@@ -6,7 +6,7 @@ import { systemClock } from '../shared/clock.js';
 import { dynamo } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
 import { pick } from '../shared/environment.js';
-import { publishMetrics, stepHandler } from '../shared/handler.js';
+import { countMetrics, stepHandler } from '../shared/handler.js';
 import { logger } from '../shared/powertools.js';
 import { assessImpact } from '../steps/assess-impact.js';
 
@@ -20,7 +20,7 @@ const deps = {
 
 export const handler = stepHandler(z.object({ incidentId: incidentIdSchema }), async ({ incidentId }) => {
   const result = await assessImpact(incidentId, deps);
-  publishMetrics({ AffectedCustomers: result.affectedCustomers });
+  countMetrics({ AffectedCustomers: result.affectedCustomers });
   logger.info('Impact assessed', { incidentId, ...result });
   return result;
 });

@@ -1,4 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import { EventBridgeSchema } from '../shared/event-schemas.js';
 import type { ParsedResult } from '@aws-lambda-powertools/parser/types';
@@ -14,8 +15,8 @@ import { parseConfig } from '../shared/config.js';
 import { shortHash } from '../shared/crypto.js';
 import { pick } from '../shared/environment.js';
 import { MalformedAlarmError, UnknownAlarmError } from '../shared/errors.js';
-import { publishMetrics } from '../shared/handler.js';
-import { logger, tracer } from '../shared/powertools.js';
+import { countMetrics } from '../shared/handler.js';
+import { logger, metrics, tracer } from '../shared/powertools.js';
 import { intakeAlarm, rejectAlarm, type IntakeResult } from '../steps/intake.js';
 
 const config = parseConfig(
@@ -52,13 +53,13 @@ const intake = async (parsed: Parsed): Promise<IntakeResponse> => {
   try {
     if (!parsed.success) throw new MalformedAlarmError(`Not an EventBridge event: ${parsed.error.message}`);
     const incidents = await intakeAlarm(parsed.data, raw, deps);
-    publishMetrics({ AlarmsAccepted: 1 });
+    countMetrics({ AlarmsAccepted: 1 });
     logger.info('Alarm accepted', { eventId, incidents });
     return { outcome: 'accepted', incidents };
   } catch (error) {
     if (!(error instanceof MalformedAlarmError) && !(error instanceof UnknownAlarmError)) throw error;
     await rejectAlarm(eventId, error.name, error.message, raw, deps);
-    publishMetrics({ AlarmsRejected: 1 });
+    countMetrics({ AlarmsRejected: 1 });
     logger.error('Alarm rejected', { eventId, error: error.name, reason: error.message });
     return { outcome: 'rejected', error: error.name, reason: error.message };
   }
@@ -73,5 +74,6 @@ function eventIdOf(event: unknown): string {
 export const handler = middy<Parsed, IntakeResponse>()
   .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger, { clearState: true }))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }))
   .use(parser({ schema: EventBridgeSchema, safeParse: true }))
   .handler(intake);

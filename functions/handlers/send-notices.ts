@@ -11,7 +11,7 @@ import { systemClock } from '../shared/clock.js';
 import { dynamo, ses, sns } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
 import { pick } from '../shared/environment.js';
-import { publishMetrics, stepHandler } from '../shared/handler.js';
+import { countMetrics, stepHandler } from '../shared/handler.js';
 import { logger } from '../shared/powertools.js';
 import { CALLS_IN_FLIGHT, sendNotices } from '../steps/send-notices.js';
 
@@ -62,7 +62,7 @@ export const handler = stepHandler(schema, async (input, context) => {
     pacer: pacer(ratePerSecond, () => Date.now(), sleep),
     suppressions: ledger,
   });
-  publishMetrics({ NoticesSent: result.sent, NoticesFailed: result.failed, NoticesUncertain: result.uncertain });
+  countMetrics({ NoticesSent: result.sent, NoticesFailed: result.failed, NoticesUncertain: result.uncertain });
   logger.info('Send iteration finished', { ...input, ...result });
   return result;
 });

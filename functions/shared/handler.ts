@@ -3,6 +3,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
@@ -12,23 +13,24 @@ import { DependencyError, isDependencyFailure } from './errors.js';
 import { logger, metrics, tracer } from './powertools.js';
 
 /**
- * The wiring every workflow step shares: tracing, structured logs with the Lambda context, and the input parsed by `schema` before the logic runs (a ParseError
- * otherwise, which the state machine routes to its failure path).
+ * The wiring every workflow step shares: tracing, structured logs with the Lambda context, metrics
+ * (flushed when the invocation ends, failed or not, with a cold-start metric), and the input parsed by
+ * `schema` before the logic runs (a ParseError otherwise, which the state machine routes to its failure path).
  */
 export function stepHandler<S extends z.ZodType, R>(schema: S, logic: (input: z.infer<S>, context: Context) => Promise<R>) {
   return middy<z.infer<S>, R>()
     // A response can carry what must stay out of X-Ray (the approval page's cookie path holds the link id).
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { clearState: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(parser({ schema }))
     .use(dependencyErrors)
     .handler(logic);
 }
 
-/** Steps that count something flush right away: Lambda may freeze the runtime after returning. */
-export function publishMetrics(values: Record<string, number>): void {
+/** Counts for this invocation; the handler's logMetrics middleware flushes them as it ends, also when it fails. */
+export function countMetrics(values: Record<string, number>): void {
   for (const [name, value] of Object.entries(values)) metrics.addMetric(name, MetricUnit.Count, value);
-  metrics.publishStoredMetrics();
 }
 
 /** Gives every AWS or network failure one name the state machine retries: DependencyError. */

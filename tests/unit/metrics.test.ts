@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import * as z from 'zod';
+import { lambdaContext } from '../../local/http-api.js';
+
+/** The embedded-metric-format lines a handler printed, as CloudWatch would read them from its log. */
+function emfLines(writes: string[]): { names: string[]; values: Record<string, unknown> }[] {
+  return writes
+    .flatMap((w) => w.split('\n'))
+    .filter((line) => line.includes('"_aws"'))
+    .map((line) => JSON.parse(line) as Record<string, unknown> & { _aws: { CloudWatchMetrics: { Metrics: { Name: string }[] }[] } })
+    .map((doc) => ({ names: doc._aws.CloudWatchMetrics.flatMap((m) => m.Metrics.map((x) => x.Name)), values: doc }));
+}
+
+describe('step metrics', () => {
+  const writes: string[] = [];
+  beforeAll(() => {
+    // Metrics on, as in Lambda (the suite turns them off); the Powertools instances read this at load.
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+    vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'BreachNotice');
+    vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'breach-notice');
+    vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+    vi.resetModules();
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (writes.push(String(chunk)), true));
+  });
+  afterAll(() => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+  });
+
+  it('a step that counts and then fails still publishes its counts, and the first invocation a cold start', async () => {
+    // Prepare
+    const { countMetrics, stepHandler } = await import('../../functions/shared/handler.js');
+    const failing = stepHandler(z.object({}), async () => {
+      countMetrics({ NoticesSent: 50 });
+      throw new Error('provider gone');
+    });
+    // Act
+    await expect(failing({}, lambdaContext('breach-notice-send-notices'))).rejects.toThrow('provider gone');
+    // Assess
+    const docs = emfLines(writes);
+    expect(docs.flatMap((d) => d.names)).toEqual(expect.arrayContaining(['NoticesSent', 'ColdStart']));
+    expect(docs.find((d) => d.names.includes('NoticesSent'))?.values.NoticesSent).toBe(50);
+  });
+});
