@@ -41,4 +41,17 @@ describe('step metrics', () => {
     expect(docs.flatMap((d) => d.names)).toEqual(expect.arrayContaining(['NoticesSent', 'ColdStart']));
     expect(docs.find((d) => d.names.includes('NoticesSent'))?.values.NoticesSent).toBe(50);
   });
+
+  it('a step that counted nothing prints nothing about metrics (no warning on every invocation)', async () => {
+    // Prepare
+    const { stepHandler } = await import('../../functions/shared/handler.js');
+    const quiet = stepHandler(z.object({}), async () => 'ok');
+    const warnings: string[] = [];
+    vi.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => void warnings.push(args.join(' ')));
+    writes.length = 0;
+    // Act
+    await quiet({}, lambdaContext('breach-notice-draft-notice'));
+    // Assess
+    expect([...writes, ...warnings].filter((w) => /metric/i.test(w))).toEqual([]);
+  });
 });
