@@ -46,8 +46,9 @@ describe('step metrics', () => {
     // Prepare
     const { stepHandler } = await import('../../functions/shared/handler.js');
     const quiet = stepHandler(z.object({}), async () => 'ok');
+    // Powertools writes its warnings to stderr through a Console of its own.
     const warnings: string[] = [];
-    vi.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => void warnings.push(args.join(' ')));
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (warnings.push(String(chunk)), true));
     writes.length = 0;
     // Act
     await quiet({}, lambdaContext('breach-notice-draft-notice'));
