@@ -90,9 +90,9 @@ export class ApprovalStore implements ApprovalStorePort {
   }
 
   /** Earlier pending requests for the notice stop accepting decisions once it is escalated. */
-  async supersedePendingRequests(incidentId: string, noticeId: string, exceptRequestId: string): Promise<number> {
+  async supersedePendingRequests(incidentId: string, noticeId: string, exceptRequestId: string, enteredAt: string): Promise<number> {
     const pending = (await this.listApprovalRequests(incidentId)).filter(
-      (r) => r.noticeId === noticeId && r.status === 'PENDING' && r.requestId !== exceptRequestId,
+      (r) => r.noticeId === noticeId && r.status === 'PENDING' && r.requestId !== exceptRequestId && (r.waitEnteredAt === undefined || Date.parse(r.waitEnteredAt) <= Date.parse(enteredAt)),
     );
     for (const request of pending) {
       try {

@@ -90,6 +90,10 @@ export function basisHolds(basis: DraftBasis, now: IncidentStanding): boolean {
   return now.factsVersion === basis.factsVersion && now.scopeDecided <= basis.scopeVersion && (basis.closing || !now.closed);
 }
 
+export function sameBasis(a: DraftBasis, b: DraftBasis): boolean {
+  return a.factsVersion === b.factsVersion && a.scopeVersion === b.scopeVersion && a.closing === b.closing;
+}
+
 /** The basis of a notice as drafted. */
 export function basisOf(notice: { factsVersion: number; scopeVersion?: number; kind: string }): DraftBasis {
   return { factsVersion: notice.factsVersion, scopeVersion: notice.scopeVersion ?? 0, closing: notice.kind === 'closing' };

@@ -69,7 +69,8 @@ export interface ApprovalStorePort {
   getTaskToken(incidentId: string, requestId: string): Promise<string>;
   listApprovalRequests(incidentId: string): Promise<ApprovalRequest[]>;
   markApproverNotified(incidentId: string, requestId: string, approver: string): Promise<void>;
-  supersedePendingRequests(incidentId: string, noticeId: string, exceptRequestId: string): Promise<number>;
+  /** Pending requests of the notice whose wait began no later than `enteredAt` stop deciding (a later wait's request is never taken back by an earlier one). */
+  supersedePendingRequests(incidentId: string, noticeId: string, exceptRequestId: string, enteredAt: string): Promise<number>;
   /** 'stale': the notice's wording is no longer the one `wording` names (a redraft), so nothing was decided. */
   recordApproval(
     incidentId: string,

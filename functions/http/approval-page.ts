@@ -13,7 +13,7 @@ export interface ApprovalPageDeps extends DeliveryDeps {
   incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident' | 'listProgressNotes'>;
   notices: DeliveryDeps['notices'] & Pick<NoticeStorePort, 'getNotice' | 'listNotices'>;
   facts: Pick<FactsStorePort, 'getFacts'>;
-  approvals: DeliveryDeps['approvals'] & Pick<ApprovalStorePort, 'countCodeAttempt' | 'getApprovalLink' | 'getApprovalRequest' | 'getTaskToken' | 'recordApproval' | 'recordRejection'>;
+  approvals: DeliveryDeps['approvals'] & Pick<ApprovalStorePort, 'countCodeAttempt' | 'getApprovalLink' | 'getApprovalRequest' | 'getTaskToken' | 'recordApproval' | 'recordRejection' | 'supersedeForEdit'>;
   workflow: TaskCallbacks;
   clock: Clock;
   locales: readonly Locale[];
@@ -235,18 +235,26 @@ export function decideApproval(linkId: string, body: URLSearchParams, meta: Requ
 
     // The decision binds to the wording this request showed and what it was drafted from; a redraft, an edit, a scope decision or a close since makes it stale.
     const wording = request.contentHash ? { noticeId: request.noticeId, contentHash: request.contentHash, ...(request.basis ? { basis: request.basis } : {}) } : undefined;
-    const stale = () => new ApprovalRefusedError('superseded', 'edited');
+    // A stale request still pending means the change that made it stale died before taking it back:
+    // this decision does it, so the workflow redrafts now instead of waiting out the timeout.
+    const stale = async () => {
+      if (await deps.approvals.supersedeForEdit(link.incidentId, link.requestId, request.basis?.factsVersion ?? 0)) {
+        await audit('approval-taken-back-as-stale', {});
+        await redeliverDecision(link.incidentId, link.requestId, 'approval-page', deps);
+      }
+      return new ApprovalRefusedError('superseded', 'edited');
+    };
     if (form.decision === 'reject') {
       // One rejection decides, whatever the quorum: nobody is told what one approver found wrong.
       const rejected = await deps.approvals.recordRejection(link.incidentId, link.requestId, link.approver, form.reason, wording);
-      if (rejected === 'stale') throw stale();
+      if (rejected === 'stale') throw await stale();
       if (rejected === 'refused') throw await lost();
       await audit('notice-rejected', { reason: form.reason });
       return resume('decided-rejected', deps.clock.now().toISOString());
     }
     const quorum = request.quorum ?? 1;
     const approval = await deps.approvals.recordApproval(link.incidentId, link.requestId, link.approver, quorum, wording);
-    if (approval.outcome === 'stale') throw stale();
+    if (approval.outcome === 'stale') throw await stale();
     if (approval.outcome === 'refused') throw await lost();
     await audit('approval-counted', { approvals: approval.approvedBy.length, quorum });
     if (approval.outcome === 'counted') {

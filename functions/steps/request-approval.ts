@@ -1,6 +1,6 @@
 import { ConfigurationError, NoticeEditedError } from '../shared/errors.js';
 import type { ApprovalStorePort, EmailSender, FactsStorePort, IncidentStorePort, Messaging, NoticeStorePort } from '../domain/ports.js';
-import { basisOf, CODE_DIGITS, codeDigest, decisionDeadline, type ApprovalTier } from '../domain/approval.js';
+import { basisOf, CODE_DIGITS, sameBasis, codeDigest, decisionDeadline, type ApprovalTier } from '../domain/approval.js';
 import type { Incident, Notice } from '../domain/incident.js';
 import { catalogues, type Locale } from '../domain/locales.js';
 import { escapeHtml, type PreviewContext } from '../domain/preview.js';
@@ -12,7 +12,7 @@ import { withDrillMarker } from '../domain/drill.js';
 export interface RequestApprovalDeps {
   incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident' | 'listProgressNotes'>;
   notices: Pick<NoticeStorePort, 'getNotice' | 'listNotices'>;
-  facts: Pick<FactsStorePort, 'latestFacts'>;
+  facts: Pick<FactsStorePort, 'getFacts'>;
   approvals: Pick<ApprovalStorePort, 'carryDecision' | 'getApprovalRequest' | 'listApprovalRequests' | 'markApproverNotified' | 'putApprovalLink' | 'putApprovalRequest' | 'supersedePendingRequests'>;
   email: EmailSender;
   clock: Clock;
@@ -81,6 +81,7 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
     input.taskToken,
   );
   if (stored.outcome === 'stale') {
+    await deps.incidents.appendTimeline(input.incidentId, { action: 'approval-request-refused-stale', actor: 'request-approval', detail: { noticeId: input.noticeId, version: notice.version, basis } });
     throw new NoticeEditedError(
       `${input.noticeId} of ${input.incidentId} was drafted from facts version ${basis.factsVersion} and scope decision ${basis.scopeVersion}${basis.closing ? '' : ' while open'}; the incident has changed since: redraft`,
     );
@@ -88,21 +89,24 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
   // A retry of a task whose request was since taken back or decided: that callback answers the task.
   if (stored.status !== 'PENDING') return { requestId, emailed: 0 };
   const { notified } = stored;
-  const superseded = await deps.approvals.supersedePendingRequests(input.incidentId, input.noticeId, requestId);
+  const superseded = await deps.approvals.supersedePendingRequests(input.incidentId, input.noticeId, requestId, input.waitEnteredAt);
   // Read after superseding: no earlier request of the notice can be decided any more, so this view is final.
   const decidedEarlier = (await deps.approvals.listApprovalRequests(input.incidentId)).find(
     (r) =>
       r.noticeId === input.noticeId &&
       r.requestId !== requestId &&
       (r.status === 'APPROVED' || r.status === 'REJECTED') &&
-      // A decision about an earlier version (the one rejected and redrafted) never decides this one.
+      // A decision about an earlier version (the one rejected and redrafted) never decides this one,
+      // nor one about the same wording drafted for another audience, facts or state (a scope decision since).
       (r.noticeVersion === undefined || r.noticeVersion === notice.version) &&
+      (r.basis === undefined || sameBasis(r.basis, basis)) &&
       !r.callbackDeliveredAt &&
       (r.carriedTo === undefined || r.carriedTo === requestId),
   );
   if (decidedEarlier) {
     // The scheduled sweeper sends it with this task's token; only it and the approval page may call Step Functions.
-    await deps.approvals.carryDecision(input.incidentId, decidedEarlier, requestId);
+    // Not carried: this request was taken back meanwhile, and its task is told that instead.
+    if (!(await deps.approvals.carryDecision(input.incidentId, decidedEarlier, requestId))) return { requestId, emailed: 0 };
     await deps.incidents.appendTimeline(input.incidentId, {
       action: 'approval-decision-carried',
       actor: 'request-approval',
@@ -110,7 +114,8 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
     });
     return { requestId, emailed: 0 };
   }
-  const facts = await deps.facts.latestFacts(input.incidentId);
+  // The facts the draft was written from (a newer version means the request is being taken back).
+  const facts = notice.factsVersion > 0 ? await deps.facts.getFacts(input.incidentId, notice.factsVersion) : undefined;
   const incident = await deps.incidents.getIncident(input.incidentId);
   const approvers = deps.approvers[input.tier].filter((a) => !notified.includes(a));
   // Checked before any email leaves: a link whose code can never arrive would be re-sent on every retry.

@@ -432,8 +432,10 @@ export class FakeApprovals implements ApprovalStorePort {
   async markApproverNotified(incidentId: string, requestId: string, approver: string) {
     this.record(incidentId, requestId).notified.push(approver);
   }
-  async supersedePendingRequests(incidentId: string, noticeId: string, exceptRequestId: string) {
-    const pending = [...this.records.values()].filter((r) => r.incidentId === incidentId && r.noticeId === noticeId && r.status === 'PENDING' && r.requestId !== exceptRequestId);
+  async supersedePendingRequests(incidentId: string, noticeId: string, exceptRequestId: string, enteredAt: string) {
+    const pending = [...this.records.values()].filter(
+      (r) => r.incidentId === incidentId && r.noticeId === noticeId && r.status === 'PENDING' && r.requestId !== exceptRequestId && (r.waitEnteredAt === undefined || Date.parse(r.waitEnteredAt) <= Date.parse(enteredAt)),
+    );
     for (const r of pending) r.status = 'SUPERSEDED';
     return pending.length;
   }

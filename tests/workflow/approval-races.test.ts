@@ -168,6 +168,27 @@ async function run(kind: Change, moment: Moment) {
   expect(takenBack).toBe(moment === 'before' ? 0 : 1);
 }
 
+describe('a change that died before taking the request back', () => {
+  it('the next decision on the stale request takes it back itself: the workflow redrafts at once and asks again', async () => {
+    // Prepare: the request is out; the facts are saved (the incident's item moves on) but the edit stops there.
+    const label = 'crashed-edit';
+    const bucket = `${label}-${prefix}`;
+    await s.customers.putCustomers(makeCustomers(`${prefix}-${label}`, `arn:aws:s3:::${bucket}`, 2));
+    const incidentId = (await sendAlarm(s, guardDutyFinding({ bucket }))).incidents![0]!.incidentId;
+    const stale = await approvalFor(approver, 1, incidentId);
+    await s.facts.saveFacts(incidentId, 'lead@example.com', { en: { whatHappened: EDITED, measures: [], advice: [], remedies: [] } }, 0);
+    // Act
+    const { out } = await submit(s, stale.linkId, { decision: 'approve', reason: '', code: stale.code });
+    // Assess: refused, and the redrafted notice's approvers are asked without waiting for the timeout.
+    expect(out.statusCode).toBe(410);
+    const asked = await until(async () => ((await firstNoticeApprovals(incidentId)).length === 2 ? firstNoticeApprovals(incidentId) : undefined), 'the redraft asked for');
+    expect(asked[1]!.body.text).toContain("written from version 1 of the response team's facts");
+    expect((await approveNewest(incidentId, 2)).statusCode).toBe(200);
+    await waitForState(s, incidentId, 'Wait until next update');
+    expect((await emailsTo(`c0.${prefix}-${label}@example.com`))[0]!.body.text).toContain(EDITED);
+  }, 120_000);
+});
+
 describe('a change and the approval request, in every order (one twin, DynamoDB behind a gate)', () => {
   for (const kind of ['edit', 'scope', 'close'] as const) {
     it(`${kind}: before the request is stored, while its write is answered, after approvers were asked`, async () => {

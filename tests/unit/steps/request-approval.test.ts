@@ -259,6 +259,32 @@ describe('requestApproval', () => {
     expect(incidents.timeline.at(-1)).toMatchObject({ action: 'approval-decision-carried', detail: { from: earlier.requestId, decision: 'APPROVED', tier: 'backup', supersededRequests: 0 } });
   });
 
+  it('a decision about the same wording drafted for another audience is not carried: the approvers are asked about the new one', async () => {
+    // Prepare: approved (its callback lost), then a scope decision, and the notice redrafted for it with the same wording.
+    const { deps, email, approvals, notices, team, incidents } = world({ quorum: 1 });
+    const earlier = await requestApproval(input(), deps);
+    expect((await approvals.recordApproval(incidentId, earlier.requestId, 'bob@example.com', 1)).outcome).toBe('approved');
+    await team.saveScopeDecision(incidentId, 'lead', { basis: 'all', resources: [], customerIds: [], countries: [], dataCategories: [], mode: 'replace', reason: 'everyone' });
+    incidents.existing(incidentId).scopeVersion = 1;
+    await notices.createNotice({ ...(await notices.getNotice(incidentId, 'first-notice-1')), scopeVersion: 1 });
+    // Act
+    const result = await requestApproval(input({ taskToken: 'token-redrafted', waitEnteredAt: '2026-11-20T09:05:00.000Z' }), deps);
+    // Assess
+    expect(result.emailed).toBe(3);
+    expect(await approvals.getApprovalRequest(incidentId, result.requestId)).toMatchObject({ status: 'PENDING' });
+    expect(email.recipients()).toEqual([...primary, ...primary]);
+  });
+
+  it("an earlier wait's slow attempt never takes back the request of a later wait", async () => {
+    // Prepare: the later wait (after a redraft) has asked its approvers.
+    const { deps, approvals } = world();
+    const later = await requestApproval(input({ taskToken: 'token-later', waitEnteredAt: '2026-11-20T09:05:00.000Z' }), deps);
+    // Act: the earlier wait's attempt, delayed until now, stores its request and supersedes.
+    await requestApproval(input({ taskToken: 'token-earlier', waitEnteredAt: '2026-11-20T09:00:00.000Z' }), deps);
+    // Assess
+    expect((await approvals.getApprovalRequest(incidentId, later.requestId))?.status).toBe('PENDING');
+  });
+
   it('carries a rejection with its reason', async () => {
     // Prepare
     const { deps, approvals } = world();
