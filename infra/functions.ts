@@ -16,7 +16,8 @@ export interface FunctionGrants {
   /** Whole-table access, or item actions on leading-key prefixes only. */
   readonly tables?: Partial<Record<TableName, 'read' | 'readWrite' | readonly ItemGrant[]>>;
   /** Publish to the response team's topic. */
-  readonly publishToResponseTeam?: boolean;
+  /** Publish to the response team's topic; a function of the environment when it depends on a setting. */
+  readonly publishToResponseTeam?: boolean | ((env: EnvironmentValues) => boolean);
   /** SendEmail/SendBulkEmail from the sender identity, with this stack's templates and configuration set. */
   readonly sendEmail?: boolean;
   /** ses:GetAccount: the account's send quota, to pace sending under it. */
@@ -217,7 +218,9 @@ export const FUNCTIONS = {
           { prefixes: [RATE_PREFIX], actions: ['UpdateItem'] },
         ],
       },
-      publishToResponseTeam: true,
+      // A role that sends SMS is denied every topic (constructs/described-function.ts): with codes by SMS,
+      // the FAQ approvals' codes win and a lost callback found by an edit is on the timeline only.
+      publishToResponseTeam: (env) => env.APPROVAL_CODE_CHANNEL !== 'sms',
       stateMachine: 'decide',
       sendEmail: true,
       sendSms: (env) => env.APPROVAL_CODE_CHANNEL === 'sms',

@@ -27,6 +27,8 @@ const deps: OperatorApiDeps = {
   workflow: new StepFunctionsCallbacks(sfn),
   locales: config.LOCALES,
   alertTeam: async (event, subject, message) => {
+    // With approval codes by SMS this role may publish to no topic (see its descriptor): the timeline and the log carry it.
+    if (config.APPROVAL_CODE_CHANNEL === 'sms') return void logger.error('Response team not paged: this function sends SMS and may publish to no topic', { event, subject });
     await messaging.publish(config.RESPONSE_TEAM_TOPIC_ARN, subject, message, { event });
   },
   // The deployment's approval settings, as request-approval's: the caller chooses none of them.

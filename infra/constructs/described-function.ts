@@ -53,7 +53,8 @@ export function grantDescribed(fn: BreachNoticeFunction, name: FunctionName, res
     else if (access === 'readWrite') resources.tables[table].grantReadWriteData(fn);
     else if (access) grantItemActions(fn, resources.tables[table], access);
   }
-  if (grants.publishToResponseTeam) resources.responseTeamTopic.grantPublish(fn);
+  const publishesToTeam = typeof grants.publishToResponseTeam === 'function' ? grants.publishToResponseTeam(resources.environment) : grants.publishToResponseTeam === true;
+  if (publishesToTeam) resources.responseTeamTopic.grantPublish(fn);
   if (grants.publishToPublicChannels) {
     if (!resources.publicChannelsTopic) throw new Error(`${name} publishes to the public channels' topic, which is not available where it is built`);
     resources.publicChannelsTopic.grantPublish(fn);
@@ -76,7 +77,7 @@ export function grantDescribed(fn: BreachNoticeFunction, name: FunctionName, res
   if (grants.readSuppressionLists) fn.addToRolePolicy(new PolicyStatement({ actions: ['ses:ListSuppressedDestinations', 'sns:ListPhoneNumbersOptedOut'], resources: ['*'] }));
   const sendsSms = typeof grants.sendSms === 'function' ? grants.sendSms(resources.environment) : grants.sendSms === true;
   // The SMS Deny covers every topic, so one role cannot do both.
-  if (sendsSms && grants.publishToResponseTeam) throw new Error(`${name} cannot both send SMS and publish to the response team's topic`);
+  if (sendsSms && publishesToTeam) throw new Error(`${name} cannot both send SMS and publish to the response team's topic`);
   if (sendsSms) allowSmsOnly(fn);
   if (grants.stateMachine) {
     const machine = resources.stateMachine;
