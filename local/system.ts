@@ -15,7 +15,7 @@ import { readDefinition, substitute } from '../infra/workflow-definition.js';
 import { specFromStack, type FunctionSpec, type StackTransform } from './from-stack.js';
 import { closeServer, LOCAL_CREDENTIALS } from './emulators.js';
 import { importHandler, serveHandlersFrom } from './handlers.js';
-import { holdBundles, lambdaBundles } from './lambda-bundles.js';
+import { lambdaBundles } from './lambda-bundles.js';
 import { LocalLambda } from './lambda-runtime.js';
 import { startIamGate, type Refusal } from './iam-gate.js';
 import type { Service } from './iam-requests.js';
@@ -295,7 +295,6 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
 
   // Every function's, whichever run here: one build serves every start of this stack.
   const bundles = await lambdaBundles(functions.map((fn) => fn.handler));
-  const releaseBundles = holdBundles(bundles);
   const lambdas: LocalLambda[] = [];
   const byHandler = new Map<string, LambdaHandler>();
   for (const fn of functions) {
@@ -343,7 +342,6 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       }),
     );
   } catch (error) {
-    releaseBundles();
     await stopLambdas();
     await Promise.all([closeServer(sfnServer), closeServer(pageBucket.server), closeServer(secrets.server), closeGates()]);
     throw error;
@@ -427,7 +425,6 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       clearInterval(clockTimer);
       running.stopAll();
       stopServing();
-      releaseBundles();
       await stopLambdas();
       await closeGates();
       await closeServer(sfnServer);
