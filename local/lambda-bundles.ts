@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, version as esbuildVersion } from 'esbuild';
@@ -12,10 +12,12 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'breach-notice', 'lambda-bundles');
 /** The sandbox's own entry point (local/lambda-sandbox.ts), built with the functions. */
 export const SANDBOX_ENTRY = 'lambda-sandbox';
-/** A build older than this that the manifest no longer names is removed; younger, another process may still be starting from it. */
+/** A build nobody has touched for this long is removed when another is made; a running twin touches its own (holdBundles). */
 const STALE_MS = 10 * 60_000;
 
 export interface LambdaBundles {
+  /** The build's folder. */
+  dir: string;
   /** Handler module name -> its bundle. */
   handlers: Record<string, string>;
   /** The script every sandbox's worker thread runs. */
@@ -35,6 +37,7 @@ const stamp = (file: string) => {
 };
 
 const outputsOf = (dir: string, handlers: readonly string[]): LambdaBundles => ({
+  dir,
   handlers: Object.fromEntries(handlers.map((h) => [h, join(dir, h, 'index.mjs')])),
   sandbox: join(dir, `${SANDBOX_ENTRY}.mjs`),
 });
@@ -73,8 +76,23 @@ export async function lambdaBundles(handlers: readonly string[]): Promise<Lambda
   const aside = `${manifest}.${process.pid}.tmp`;
   writeFileSync(aside, JSON.stringify({ key, dir, inputs }));
   renameSync(aside, manifest);
-  prune(dir);
+  pruneStaleBuilds(dir);
   return outputsOf(dir, sorted);
+}
+
+/**
+ * Keeps a build from being removed while a twin may still start sandboxes from it (a function scales
+ * out, or starts again after a timeout): its folder is touched until the returned function is called.
+ */
+export function holdBundles(bundles: LambdaBundles): () => void {
+  const touch = () => {
+    const now = new Date();
+    if (existsSync(bundles.dir)) utimesSync(bundles.dir, now, now);
+  };
+  touch();
+  const timer = setInterval(touch, STALE_MS / 10);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 function readManifest(file: string): z.infer<typeof manifestSchema> | undefined {
@@ -86,7 +104,8 @@ function readManifest(file: string): z.infer<typeof manifestSchema> | undefined 
   }
 }
 
-function prune(keep: string): void {
+/** Removes the builds nobody has touched for STALE_MS (none in use: a running twin touches its own), but `keep`. */
+export function pruneStaleBuilds(keep?: string): void {
   mkdirSync(CACHE_DIR, { recursive: true });
   for (const entry of readdirSync(CACHE_DIR, { withFileTypes: true })) {
     const dir = join(CACHE_DIR, entry.name);

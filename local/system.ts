@@ -15,7 +15,7 @@ import { readDefinition, substitute } from '../infra/workflow-definition.js';
 import { specFromStack, type FunctionSpec, type StackTransform } from './from-stack.js';
 import { closeServer, LOCAL_CREDENTIALS } from './emulators.js';
 import { importHandler, serveHandlersFrom } from './handlers.js';
-import { lambdaBundles } from './lambda-bundles.js';
+import { holdBundles, lambdaBundles } from './lambda-bundles.js';
 import { LocalLambda } from './lambda-runtime.js';
 import { startPageBucket } from './page-bucket.js';
 import { startSecretStore } from './secret-store.js';
@@ -243,6 +243,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   if (inProcess.size > 0) Object.assign(process.env, env);
   // Every function's, whichever run here: one build serves every start of this stack.
   const bundles = await lambdaBundles(functions.map((fn) => fn.handler));
+  const releaseBundles = holdBundles(bundles);
   const lambdas: LocalLambda[] = [];
   const byHandler = new Map<string, LambdaHandler>();
   for (const fn of functions) {
@@ -274,6 +275,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       ),
     );
   } catch (error) {
+    releaseBundles();
     await stopLambdas();
     await Promise.all([closeServer(sfnServer), closeServer(pageBucket.server), closeServer(secrets.server)]);
     throw error;
@@ -348,6 +350,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       clearInterval(clockTimer);
       running.stopAll();
       stopServing();
+      releaseBundles();
       await stopLambdas();
       await closeServer(sfnServer);
       await closeServer(pageBucket.server);

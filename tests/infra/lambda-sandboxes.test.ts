@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lambdaBundles } from '../../local/lambda-bundles.js';
+import { holdBundles, lambdaBundles, pruneStaleBuilds } from '../../local/lambda-bundles.js';
 import { LocalLambda, type LambdaFunctionConfig } from '../../local/lambda-runtime.js';
 import { LocalWorkflow } from '../../local/workflow-engine.js';
 
@@ -139,5 +139,24 @@ describe('functions in sandboxes of their own', () => {
     const { error } = JSON.parse(execution.output!) as { error: { Error: string; Cause: string } };
     expect(error.Error).toBe('Sandbox.Timedout');
     expect(JSON.parse(error.Cause)).toEqual({ errorType: 'Sandbox.Timedout', errorMessage: expect.stringMatching(/Task timed out after 1\.00 seconds$/) });
+  });
+
+  it('a build a running twin holds is never pruned, however old: a function may still scale out from it', async () => {
+    // Prepare: a copy of the sandbox build, last touched an hour ago.
+    const built = await lambdaBundles([]);
+    const copy = `${built.dir}-held-by-test`;
+    cpSync(built.dir, copy, { recursive: true });
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(copy, anHourAgo, anHourAgo);
+    // Act
+    const release = holdBundles({ ...built, dir: copy });
+    pruneStaleBuilds();
+    const heldSurvived = existsSync(copy);
+    release();
+    utimesSync(copy, anHourAgo, anHourAgo);
+    pruneStaleBuilds();
+    // Assess
+    expect(heldSurvived).toBe(true);
+    expect(existsSync(copy)).toBe(false);
   });
 });
