@@ -51,8 +51,8 @@ const outputsOf = (dir: string, handlers: readonly string[]): LambdaBundles => (
  */
 export async function lambdaBundles(handlers: readonly string[]): Promise<LambdaBundles> {
   const sorted = [...new Set(handlers)].sort();
-  const key = JSON.stringify({ handlers: sorted, bundling: FUNCTION_BUNDLING, esbuild: esbuildVersion });
-  // One manifest per set of handlers and options, so checkouts with different stacks do not take turns rebuilding.
+  const key = JSON.stringify({ root: ROOT, handlers: sorted, bundling: FUNCTION_BUNDLING, esbuild: esbuildVersion });
+  // One manifest per checkout, set of handlers and options: checkouts sharing node_modules would otherwise take turns rebuilding.
   const manifest = join(CACHE_DIR, `manifest-${createHash('sha256').update(key).digest('hex').slice(0, 16)}.json`);
   const cached = readManifest(manifest);
   if (cached && cached.key === key && Object.entries(cached.inputs).every(([file, s]) => stamp(file) === s)) {
