@@ -50,15 +50,19 @@ export function parseCsv(text: string): [number, string[]][] {
   for (let i = 0; i < text.length; i += 1) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), (i += 1);
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 1;
+      } else if (c === '"') quoted = false;
       else {
         if (c === '\n') line += 1;
         field += c;
       }
     } else if (c === '"' && field === '') quoted = true;
-    else if (c === ',') fields.push(field), (field = '');
-    else if (c === '\n' || c === '\r') {
+    else if (c === ',') {
+      fields.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i += 1;
       fields.push(field);
       if (fields.some((f) => f !== '')) rows.push([rowLine, fields]);

@@ -4,7 +4,7 @@ import { EventBridgeSchema } from '../shared/event-schemas.js';
 import type { ParsedResult } from '@aws-lambda-powertools/parser/types';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import * as z from 'zod';
+import type * as z from 'zod';
 import { incidentStores } from '../adapters/stores.js';
 import { SnsMessaging } from '../adapters/messaging.js';
 import { StepFunctionsWorkflow } from '../adapters/workflow.js';

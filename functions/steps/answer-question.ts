@@ -152,7 +152,7 @@ export function confirmationEmail(locale: Locale, incidentId: string, url: strin
   return drillMarked(
     {
       subject: t.confirmSubject(incidentId),
-      html: [t.confirmBody(incidentId), t.confirmLink(until)].map((p) => `<p>${escapeHtml(p)}</p>`).join('') + `<p><a href="${escapeHtml(url)}">${escapeHtml(url)}</a></p><p>${escapeHtml(t.confirmIgnore)}</p>`,
+      html: `<p>${escapeHtml(t.confirmBody(incidentId))}</p><p>${escapeHtml(t.confirmLink(until))}</p><p><a href="${escapeHtml(url)}">${escapeHtml(url)}</a></p><p>${escapeHtml(t.confirmIgnore)}</p>`,
       text: `${t.confirmBody(incidentId)}\n\n${t.confirmLink(until)}\n${url}\n\n${t.confirmIgnore}`,
     },
     locale,

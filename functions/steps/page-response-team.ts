@@ -55,7 +55,7 @@ const nextStep: Partial<Record<PageEvent, (incidentId: string) => string[]>> = {
     '  or the operator console, or PUT /operator/incidents/{id}/scope.',
   ],
   'notice-rejected': (id) => [
-    'The workflow waits for a redraft: edit the facts (npm run incident -- edit ' + id + ' ..., or the console),',
+    `The workflow waits for a redraft: edit the facts (npm run incident -- edit ${id} ..., or the console),`,
     `or draft it again as it stands (npm run incident -- redraft ${id}), or close the incident (npm run incident -- close ${id}).`,
   ],
   'update-rejected': (id) => [`The workflow waits for a redraft: edit the facts, npm run incident -- redraft ${id}, or close.`],

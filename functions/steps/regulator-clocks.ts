@@ -50,7 +50,7 @@ export async function sweepRegulatorClocks(deps: SweepClocksDeps): Promise<Sweep
   const counts: SweepCounts = { clocks: 0, reminders: 0, escalations: 0, failed: 0 };
   for (const { incidentId, obligationId } of await deps.obligations.listRunningClocks()) {
     const record = await deps.obligations.getObligation(incidentId, obligationId);
-    if (!record || record.status !== 'RUNNING' || !record.deadline || !record.startedAt) {
+    if (record?.status !== 'RUNNING' || !record.deadline || !record.startedAt) {
       await deps.obligations.dropClockMarker(incidentId, obligationId);
       continue;
     }

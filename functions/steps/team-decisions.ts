@@ -68,7 +68,7 @@ export async function requestRedraft(input: { incidentId: string; author: string
   const incident = await deps.incidents.getIncident(input.incidentId);
   if (incident.status === 'CLOSED') throw new IncidentClosedError(`Incident ${input.incidentId} is closed`);
   const rejected = (await deps.notices.listNotices(input.incidentId)).sort((a, b) => a.sequence - b.sequence).at(-1);
-  if (!rejected || rejected.status !== 'REJECTED') throw new NoticeNotFoundError(`Incident ${input.incidentId} has no rejected notice waiting for a redraft`);
+  if (rejected?.status !== 'REJECTED') throw new NoticeNotFoundError(`Incident ${input.incidentId} has no rejected notice waiting for a redraft`);
   await deps.team.requestRedraft(input.incidentId, rejected.noticeId, rejected.version, input.author);
   await deps.incidents.appendTimeline(input.incidentId, { action: 'redraft-requested', actor: input.author, detail: { noticeId: rejected.noticeId } });
   const resumed = await wakeTeam(input.incidentId, ['redraft'], input.author, deps);
