@@ -11,11 +11,10 @@ export interface ItemGrant {
   readonly attributes?: readonly string[];
 }
 
-/** What a function may touch; each construct turns this into IAM statements (constructs/function-grants.ts). */
+/** What a function may touch; `grantDescribed` (constructs/described-function.ts) turns this into IAM statements. */
 export interface FunctionGrants {
   /** Whole-table access, or item actions on leading-key prefixes only. */
   readonly tables?: Partial<Record<TableName, 'read' | 'readWrite' | readonly ItemGrant[]>>;
-  /** Publish to the response team's topic. */
   /** Publish to the response team's topic; a function of the environment when it depends on a setting. */
   readonly publishToResponseTeam?: boolean | ((env: EnvironmentValues) => boolean);
   /** SendEmail/SendBulkEmail from the sender identity, with this stack's templates and configuration set. */

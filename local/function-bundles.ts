@@ -1,11 +1,9 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App, Stack } from 'aws-cdk-lib';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
-import { BreachNoticeFunction, FUNCTION_BUNDLING } from '../infra/constructs/breach-notice-function.js';
+import { FUNCTION_BUNDLING } from '../infra/constructs/breach-notice-function.js';
 import { FUNCTIONS, type FunctionName } from '../infra/functions.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,7 +22,8 @@ export interface FunctionBundle {
 /**
  * FUNCTION_BUNDLING as esbuild options, the way CDK's NodejsFunction turns them into esbuild's command
  * line (aws-lambda-nodejs/lib/bundling.js). An option this does not translate is refused, so the
- * construct cannot gain one the size test would silently ignore; bundleWithCdk checks the translation.
+ * construct cannot gain one the size test would silently ignore; tests/infra/bundle-size.test.ts checks the
+ * translation against the bundle CDK itself stages.
  */
 export function esbuildOptions(bundling: BundlingOptions = FUNCTION_BUNDLING): BuildOptions {
   const known = new Set(['format', 'target', 'minify', 'sourceMap', 'keepNames', 'externalModules', 'mainFields', 'banner', 'sourcesContent']);
@@ -50,8 +49,8 @@ export function esbuildOptions(bundling: BundlingOptions = FUNCTION_BUNDLING): B
 /**
  * Every function's bundle, built into `outdir/<name>/index.mjs` with the stack's options, all in one
  * esbuild run (a few seconds; CDK runs esbuild once per function, minutes for all of them). One run
- * names minified variables differently, so sizes may differ from `cdk synth`'s by a few hundred bytes;
- * bundleOne is byte for byte what CDK stages (bundleWithCdk is the check).
+ * names minified variables differently, so sizes may differ from `cdk synth`'s by a few hundred bytes
+ * (one function built alone is byte for byte what CDK stages).
  */
 export async function bundleFunctions(
   outdir: string,
@@ -74,13 +73,6 @@ export async function bundleFunctions(
   });
 }
 
-/** One function's bundle as CDK runs esbuild for it (entry relative to the project root, one output file). */
-export async function bundleOne(outdir: string, name: FunctionName): Promise<string> {
-  const file = join(outdir, 'index.mjs');
-  await build({ ...esbuildOptions(), entryPoints: [`functions/handlers/${name}.ts`], outfile: file, absWorkingDir: ROOT });
-  return readFileSync(file, 'utf8');
-}
-
 function composition(output: Metafile['outputs'][string]): Pick<FunctionBundle, 'sdkBytes' | 'largest'> {
   const byPackage = new Map<string, number>();
   for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
@@ -89,16 +81,4 @@ function composition(output: Metafile['outputs'][string]): Pick<FunctionBundle, 
   }
   const sdkBytes = [...byPackage].filter(([key]) => key.startsWith('@aws-sdk/') || key.startsWith('@smithy/')).reduce((sum, [, bytes]) => sum + bytes, 0);
   return { sdkBytes, largest: [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 6) };
-}
-
-/** The handler module of `name` as CDK itself bundles it for the stack (BreachNoticeFunction, `cdk synth`), in `outdir`. */
-export function bundleWithCdk(outdir: string, name: FunctionName): { file: string; contents: string } {
-  const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
-  const stack = new Stack(app, 'FunctionBundle');
-  const fn = new BreachNoticeFunction(stack, 'Function', { handlerName: name });
-  const template = app.synth().getStackByName(stack.stackName).template as { Resources: Record<string, { Metadata?: Record<string, string> }> };
-  const assetPath = template.Resources[stack.getLogicalId(fn.node.defaultChild as CfnFunction)]?.Metadata?.['aws:asset:path'];
-  if (!assetPath) throw new Error(`${name}: no asset path in the synthesized template`);
-  const file = join(outdir, assetPath, 'index.mjs');
-  return { file, contents: readFileSync(file, 'utf8') };
 }

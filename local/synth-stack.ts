@@ -7,7 +7,7 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { CONTEXT_PREFIX, type AppConfig } from '../infra/config.js';
 import { BreachNoticeFunction } from '../infra/constructs/breach-notice-function.js';
 import { BreachNoticeStack } from '../infra/stack.js';
-import { readSpec, writeStackAtomically, type CfnResource, type StackSpec, type SynthesizedStack } from './from-stack.js';
+import { writeStackAtomically, type CfnResource, type SynthesizedStack } from './from-stack.js';
 
 /**
  * Synthesizes the real stack (bundling skipped) with the twin's settings: its resources as
@@ -33,11 +33,6 @@ export function synthesizeStack(config: AppConfig): SynthesizedStack {
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
-}
-
-/** What the twin reads from a fresh synthesis: tables, templates, rules, functions, roles and policies. */
-export function synthesizeSpec(config: AppConfig): StackSpec {
-  return readSpec(synthesizeStack(config));
 }
 
 // As a script (from-stack.ts runs it on a cache miss): the settings as JSON on stdin, the synthesized stack written to the file named.

@@ -19,7 +19,7 @@ export function standingWrite(table: string, incidentId: string, set: 'factsVers
   };
 }
 
-/** A transaction's check that the incident still stands where `basis` was drafted (`basisHolds`). */
+/** A transaction's check that the incident still stands where `basis` was drafted: the same facts, no scope decision since, open unless the draft is the closing one. */
 export function basisCheck(table: string, incidentId: string, basis: DraftBasis) {
   const facts = basis.factsVersion === 0 ? '(attribute_not_exists(factsVersion) OR factsVersion = :facts)' : 'factsVersion = :facts';
   return {

@@ -77,19 +77,6 @@ export interface DraftBasis {
   closing: boolean;
 }
 
-/** Where the incident stands now, as the incident's item records it. */
-export interface IncidentStanding {
-  factsVersion: number;
-  /** The last scope decision saved (applied or not). */
-  scopeDecided: number;
-  closed: boolean;
-}
-
-/** Whether a draft made from `basis` is still what the incident stands on. */
-export function basisHolds(basis: DraftBasis, now: IncidentStanding): boolean {
-  return now.factsVersion === basis.factsVersion && now.scopeDecided <= basis.scopeVersion && (basis.closing || !now.closed);
-}
-
 export function sameBasis(a: DraftBasis, b: DraftBasis): boolean {
   return a.factsVersion === b.factsVersion && a.scopeVersion === b.scopeVersion && a.closing === b.closing;
 }

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { severityLevels, type AudienceMember, type Notice, type SeverityLevel } from './incident.js';
-import { catalogues, dataCategoryLabel, supportedLocales, type Locale } from './locales.js';
+import { catalogues, supportedLocales, type Locale } from './locales.js';
 import { dataCategories } from './locales/catalogue.js';
 
 /**
@@ -148,42 +148,6 @@ export function offerLine(offer: RemedyOffer, locale: Locale, timeZone: string):
   const deadline = offer.deadlineAt ? t.formatDeadline(offer.deadlineAt, timeZone) : undefined;
   const claim = offer.claim.url ? t.claimUrl({ url: offer.claim.url, deadline }) : offer.claim.contact ? t.claimContact({ contact: offer.claim.contact, deadline }) : t.claimUs({ deadline });
   return `${offerText}${c.language === 'zh' ? '' : ' '}${claim}`;
-}
-
-export interface PublicRemedy {
-  ruleId: string;
-  categories: string[];
-  /** The categories as the locale names them, listed. */
-  categoriesText: string;
-  offer: string;
-  deadlineAt?: string;
-  /** The whole entry: offer, how to take it up, and the deadline's date in `timeZone`. */
-  line: string;
-}
-
-/**
- * The remedies to show publicly for an incident (its page): every rule that applies to its categories
- * at its severity, with what the customer must do and by when. Pure; `timeZone` (@default UTC) is
- * the zone deadline dates are written in.
- */
-export function remediesFor(p: OfferInput & { timeZone?: string }): PublicRemedy[] {
-  const c = catalogues[p.locale];
-  return offersFor(p).map((o) => ({
-    ruleId: o.ruleId,
-    categories: o.categories,
-    categoriesText: c.formatList(o.categories.map((cat) => dataCategoryLabel(cat, p.locale))),
-    offer: o.text,
-    ...(o.deadlineAt ? { deadlineAt: o.deadlineAt } : {}),
-    line: offerLine(o, p.locale, p.timeZone ?? 'UTC'),
-  }));
-}
-
-/**
- * What a sent notice offered, as the incident page lists it (built from sent notices only): every
- * offer by rule, dated in `timeZone`, then the team's own remedies.
- */
-export function pageRemedyLines(content: { remedyOffers?: readonly RemedyOffer[]; remedies: readonly string[] }, locale: Locale, timeZone = 'UTC'): string[] {
-  return [...(content.remedyOffers ?? []).map((o) => offerLine(o, locale, timeZone)), ...content.remedies];
 }
 
 /** Customers of the audience each rule's offer reaches (a customer counts once per rule). */

@@ -104,9 +104,6 @@ export type EnvKey = keyof typeof ENVIRONMENT;
 /** A value for every variable: a string, or undefined where the schema lets the variable be absent. */
 export type EnvironmentValues = { [K in EnvKey]: undefined extends z.output<(typeof ENVIRONMENT)[K]> ? string | undefined : string };
 
-/** Variables the Lambda runtime sets itself; the stack may not set them (and need not). */
-export const RUNTIME_VARIABLES = ['AWS_REGION'] as const;
-
 /** Read by `clients.ts`, which every handler loads, so every function receives them. */
 export const CLIENT_VARIABLES = ['PROVIDER_REQUEST_TIMEOUT_MS', 'PROVIDER_CONNECT_TIMEOUT_MS'] as const satisfies readonly EnvKey[];
 

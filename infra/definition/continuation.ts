@@ -6,9 +6,6 @@
  * state ($.cycles) and compared with the execution input's settings.updateCyclesPerExecution.
  */
 
-/** What tests/infra/limits.test.ts holds every execution to, whatever the cadence: a quarter of the hard limit. */
-export const HISTORY_EVENTS_BOUND = 6_250;
-
 /** Notice cycles per execution, at most: a day of hourly updates, each with an escalation, a rejection, reminders and resumed sending. */
 export const MAX_UPDATE_CYCLES_PER_EXECUTION = 24;
 

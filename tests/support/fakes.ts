@@ -1,4 +1,4 @@
-import { basisHolds, needsCallback, type ApprovalLink, type ApprovalRequest, type IncidentStanding, type WordingBinding } from '../../functions/domain/approval.js';
+import { needsCallback, type ApprovalLink, type ApprovalRequest, type DraftBasis, type WordingBinding } from '../../functions/domain/approval.js';
 import type { CustomerProfile, CustomerResource } from '../../functions/domain/customer.js';
 import type { FactsByLocale, FactsVersion } from '../../functions/domain/facts.js';
 import { isFinal, type Acquired, type BatchTotals, type CallState, type FrozenBatch, type NoticeRef, type NoticeTotals, type Outcome, type PlannedCall, type SettledReconciliation } from '../../functions/domain/delivery.js';
@@ -393,6 +393,19 @@ export function standingOf(incidents: FakeIncidents, facts: FakeFacts, team?: Fa
     scopeDecided: (await team?.listScopeDecisions(incidentId))?.at(-1)?.version ?? 0,
     closed: (await incidents.getIncident(incidentId)).status === 'CLOSED',
   });
+}
+
+/** Where the incident stands now, as the incident's item records it. */
+interface IncidentStanding {
+  factsVersion: number;
+  /** The last scope decision saved (applied or not). */
+  scopeDecided: number;
+  closed: boolean;
+}
+
+/** Whether a draft made from `basis` is still what the incident stands on: the fake's `basisCheck` (adapters/standing.ts). */
+function basisHolds(basis: DraftBasis, now: IncidentStanding): boolean {
+  return now.factsVersion === basis.factsVersion && now.scopeDecided <= basis.scopeVersion && (basis.closing || !now.closed);
 }
 
 export class FakeApprovals implements ApprovalStorePort {

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { allEmailTemplates, noticeTemplateData, recipientTemplateData, templateName } from '../../functions/domain/email-templates.js';
 import type { Incident, Notice } from '../../functions/domain/incident.js';
 import { catalogues } from '../../functions/domain/locales.js';
-import { draftNotice, noticeTextForDiff, personaliseNotice, type DraftInput, type NoticeReader } from '../../functions/domain/notice.js';
+import { draftNotice, exampleNotice, noticeTextForDiff, personaliseNotice, type DraftInput, type NoticeReader } from '../../functions/domain/notice.js';
 import { noticePreviewText } from '../../functions/domain/preview.js';
-import { DEFAULT_REMEDY_RULES, pageRemedyLines, remediesFor, remediesOffered, remedyRulesSchema, type RemedyRule } from '../../functions/domain/remedies.js';
+import { DEFAULT_REMEDY_RULES, remediesOffered, remedyRulesSchema, type RemedyRule } from '../../functions/domain/remedies.js';
 import { smsSegments } from '../../functions/domain/sms-segments.js';
 import { parseConfig } from '../../functions/shared/config.js';
 import { pick } from '../../functions/shared/environment.js';
@@ -182,31 +182,14 @@ describe('remedy rules: who is offered what', () => {
     expect(preview).toContain(`Remedies offered by rule, and to how many customers\n- ${en['card-replacement']} Offered to 12 customers whose payment card details were involved.\n- ${en['password-reset']} Offered to 1 customer whose password (stored in hashed form) were involved.`);
     expect(noticeTextForDiff(stored, 'en')).toEqual(expect.arrayContaining(['What we are offering you', en['card-replacement'], en['password-reset']]));
   });
-
-  it('remediesFor: what the incident page shows, every rule that applies, dated in the zone asked for', () => {
-    // Act
-    const page = remediesFor({ categories: ['government_id', 'email'], severity: 'CRITICAL', locale: 'en', rules, offeredAt });
-    // Assess
-    expect(page).toEqual([
-      {
-        ruleId: 'credit-monitoring',
-        categories: ['government_id'],
-        categoriesText: 'government ID number',
-        offer: en['credit-monitoring'],
-        deadlineAt: '2027-02-18T20:00:00.000Z',
-        line: `${en['credit-monitoring']} To take up this offer, contact us by 18 February 2027 using the details below.`,
-      },
-    ]);
-    expect(remediesFor({ categories: ['government_id'], severity: 'CRITICAL', locale: 'en', rules, offeredAt, timeZone: 'Asia/Tokyo' })[0]!.line).toContain('by 19 February 2027');
-  });
 });
 
-describe('remedy rules: the incident page from a sent notice', () => {
-  it('pageRemedyLines: every offer the notice carried, dated in the zone asked for, then the team own', () => {
+describe('remedy rules: the notice as staff read it', () => {
+  it('exampleNotice: every offer the notice carried, dated in the zone asked for, then the team own', () => {
     // Prepare
     const sent = draftNotice(input(['government_id', 'payment_card'], { facts: { measures: [], advice: [], remedies: ['We waive all fees for three months'] } }), 'en');
     // Act
-    const lines = pageRemedyLines(sent, 'en', 'Asia/Tokyo');
+    const lines = exampleNotice(sent, 'en', 'Asia/Tokyo').offers;
     // Assess
     expect(lines).toEqual([
       `${en['credit-monitoring']} To take up this offer, contact us by 19 February 2027 using the details below.`,
