@@ -15,7 +15,6 @@ import { IncidentWorkflow } from './constructs/incident-workflow.js';
 import { NotificationChannels } from './constructs/notification-channels.js';
 import { IncidentPages } from './constructs/incident-pages.js';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { WORKFLOW_STEPS } from './workflow-definition.js';
 
 export interface BreachNoticeStackProps extends StackProps {
   /** Validated settings (see infra/config.ts). */
