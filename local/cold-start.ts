@@ -9,7 +9,7 @@ const run = promisify(execFile);
 // What the Node.js runtime does at init: import the handler module, then take its `handler` export.
 const IMPORT_HANDLER = `
 const started = performance.now();
-const module = await import(${'`file://${process.argv[1]}`'});
+const module = await import('file://' + process.argv[1]);
 if (typeof module.handler !== 'function') throw new Error('the module exports no handler function');
 process.stdout.write(String(performance.now() - started));
 `;

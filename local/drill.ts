@@ -91,6 +91,12 @@ async function printReport(rawId: string | undefined): Promise<number> {
   return 0;
 }
 
-const args = process.argv.slice(2);
-const at = args.indexOf('--report');
-process.exit(at >= 0 ? await printReport(args[at + 1]) : args.length === 0 ? await startDrill() : (console.error('usage: npm run drill -- [--report INCIDENT_ID]'), 2));
+async function main(args: string[]): Promise<number> {
+  const at = args.indexOf('--report');
+  if (at >= 0) return printReport(args[at + 1]);
+  if (args.length === 0) return startDrill();
+  console.error('usage: npm run drill -- [--report INCIDENT_ID]');
+  return 2;
+}
+
+process.exit(await main(process.argv.slice(2)));

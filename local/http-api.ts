@@ -40,8 +40,8 @@ const LOCAL_ACCOUNT_ID = '000000000000';
 export function matchRoute(method: string, rawPath: string): { route: HttpApiRoute; routeKey: string; pathParameters: Record<string, string> } | undefined {
   for (const route of HTTP_API_ROUTES) {
     if (!route.methods.includes(method)) continue;
-    const names: string[] = [];
-    const pattern = new RegExp(`^${route.path.replace(/\{(\w+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`);
+    const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+    const pattern = new RegExp(`^${route.path.replace(/\{\w+\}/g, '([^/]+)')}$`);
     const match = pattern.exec(rawPath);
     if (!match) continue;
     const pathParameters = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));

@@ -198,7 +198,8 @@ export class SnsRecorder {
     if (q.count === 'true') {
       const distinct = new Set<string>();
       for (const m of this.messages) if (match(m)) distinct.add(m[key]!);
-      return json(res, { region: this.region, count: countOf(this.messages, match), [sms ? 'phoneNumbers' : 'topics']: distinct.size });
+      json(res, { region: this.region, count: countOf(this.messages, match), [sms ? 'phoneNumbers' : 'topics']: distinct.size });
+      return;
     }
     const page: { items: RecordedMessage[]; next?: string } =
       q.limit !== undefined || q.next !== undefined ? pageOf(this.messages, match, (m) => m.messageId, q.limit, q.next) : { items: this.messages.filter(match) };

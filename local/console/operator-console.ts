@@ -306,9 +306,9 @@ export function operatorConsole(deps: ConsoleDeps) {
       // The notice's download and how much of its audience is planned, once per notice.
       const csv = `<td><a href="${escapeHtml(csvPath(n))}" download>CSV</a> (${plannedChunks} of ${incident?.audienceChunks ?? 0} chunks planned)</td>`;
       if (rows.length === 0) deliveryRows.push(`<tr><td>${escapeHtml(n.noticeId)}</td><td colspan="7">nothing planned yet</td>${csv}</tr>`);
-      rows.forEach(([channel, f], i) =>
-        deliveryRows.push(`<tr><td>${escapeHtml(n.noticeId)}</td><td>${escapeHtml(channel)}</td><td>${f.intended}</td>${deliveryCategories.map((c) => `<td>${f[c]}</td>`).join('')}${i === 0 ? csv : '<td></td>'}</tr>`),
-      );
+      for (const [i, [channel, f]] of rows.entries()) {
+        deliveryRows.push(`<tr><td>${escapeHtml(n.noticeId)}</td><td>${escapeHtml(channel)}</td><td>${f.intended}</td>${deliveryCategories.map((c) => `<td>${f[c]}</td>`).join('')}${i === 0 ? csv : '<td></td>'}</tr>`);
+      }
       for (const problem of problems) unreconciled.push(`${n.noticeId} ${problem}`);
     }
     const pending = approvals
@@ -440,8 +440,14 @@ export function operatorConsole(deps: ConsoleDeps) {
     const isCsv = req.method === 'GET' && !!incidentRoute?.[3];
     if (!isList && !isPage && !isSave && !isCsv && !team) return false;
     // Pages carry the form secret: a rebound DNS name must not read them either.
-    if (!isLoopbackHost(req.headers.host)) return refuse(res, 403, 'The console answers on its loopback address only.'), true;
-    if (isList) return await list(res), true;
+    if (!isLoopbackHost(req.headers.host)) {
+      refuse(res, 403, 'The console answers on its loopback address only.');
+      return true;
+    }
+    if (isList) {
+      await list(res);
+      return true;
+    }
     const name = decodeURIComponent(incidentRoute![1]!);
     const chain = byIncident(deps.workflow.executions.values()).get(name);
     if (!chain) {

@@ -36,8 +36,8 @@ export function renderStateGraph(definition: { StartAt: string; States: Record<s
   for (const [name, state] of Object.entries(definition.States)) {
     edge(name, state.Next, 'next', 0);
     edge(name, state.Default, 'next', 1);
-    state.Choices?.forEach((c, i) => edge(name, c.Next, 'next', i + 2));
-    state.Catch?.forEach((c, i) => edge(name, c.Next, 'catch', i));
+    for (const [i, c] of (state.Choices ?? []).entries()) edge(name, c.Next, 'next', i + 2);
+    for (const [i, c] of (state.Catch ?? []).entries()) edge(name, c.Next, 'catch', i);
   }
   layout(g);
   const { width = 0, height = 0 } = g.graph();
