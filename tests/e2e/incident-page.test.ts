@@ -64,6 +64,7 @@ describe('the incident page on the twin', () => {
     expect(response!.status()).toBe(200);
     expect(response!.headers()['content-security-policy']).toMatch(/^default-src 'none'; style-src 'sha256-/);
     expect(await page.getAttribute('html', 'lang')).toBe(locale);
+    // biome-ignore lint/performance/useDomNodeTextContent: the text as rendered; textContent would also hold the text of an injected <script>.
     const body = (await page.locator('body').innerText());
     expect(body).toContain(locale === 'en' ? 'A year of credit monitoring.' : '一年免费信用监控。');
     expect(body).toContain(locale === 'en' ? 'Our statement' : '我们的声明');
@@ -127,6 +128,7 @@ describe('the incident page on the twin', () => {
     const fast = page.waitForResponse((r) => r.request().method() === 'POST');
     await page.getByRole('button', { name: '发送' }).click();
     expect((await fast).status()).toBe(400);
+    // biome-ignore lint/performance/useDomNodeTextContent: what the reader sees, as above.
     expect(await page.locator('body').innerText()).toContain('表单提交过快');
     await page.close();
 

@@ -3,6 +3,7 @@ import { checkDefinitionRules, DEFINITION_RULES, InvalidDefinitionError, type Ru
 import { placeholdersIn, readDefinition, substitute } from '../../infra/workflow-definition.js';
 import { LocalWorkflow } from '../../local/workflow-engine.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: a copy of the definition's JSON, broken by path in each case below.
 type Obj = Record<string, any>;
 const real = (): Obj => JSON.parse(readDefinition()) as Obj;
 const slice = (d: Obj): Obj => d.States['Send notices'].ItemProcessor.States;

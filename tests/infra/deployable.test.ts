@@ -10,7 +10,9 @@ import { BreachNoticeStack } from '../../infra/stack.js';
 // What CloudFormation and the services behind it would refuse or silently get wrong on the first deploy,
 // read from the synthesized template (issue 17).
 
-type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string[] };
+// biome-ignore lint/suspicious/noExplicitAny: the synthesized template is JSON read by path; its shape is what these tests assert.
+type Json = any;
+type Resource = { Type: string; Properties: Record<string, Json>; DependsOn?: string[] };
 
 const context = {
   'breach-notice:senderAddress': 'notices@example.com',
@@ -90,7 +92,7 @@ describe('alarm actions', () => {
   it('reach their topics: each topic admits CloudWatch to publish for this stack\'s alarms, and its key lets CloudWatch encrypt', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) => (a.Properties.AlarmActions ?? []).length > 0);
     expect(alarms.length).toBeGreaterThan(0);
-    const admits = (statement: any, service: string, action: string) =>
+    const admits = (statement: Json, service: string, action: string) =>
       statement.Effect === 'Allow' && [statement.Principal?.Service].flat().includes(service) && [statement.Action].flat().includes(action);
     for (const [alarmId, alarm] of alarms) {
       for (const action of alarm.Properties.AlarmActions as { Ref: string }[]) {
@@ -98,11 +100,11 @@ describe('alarm actions', () => {
         // Prepare: the topic's policies.
         const statements = ofType('AWS::SNS::TopicPolicy')
           .filter(([, p]) => (p.Properties.Topics as { Ref?: string }[]).some((t) => t.Ref === topicId))
-          .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as any[]);
+          .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Json[]);
         // Assess: CloudWatch may publish, for this alarm (its ARN, or this account's alarms) and this account only.
         const forCloudWatch = statements.filter((s) => admits(s, 'cloudwatch.amazonaws.com', 'sns:Publish'));
-        const sourceArn = (s: any) => JSON.stringify(s.Condition?.ArnEquals?.['aws:SourceArn'] ?? s.Condition?.ArnLike?.['aws:SourceArn'] ?? null);
-        const namesAlarm = (s: any) =>
+        const sourceArn = (s: Json) => JSON.stringify(s.Condition?.ArnEquals?.['aws:SourceArn'] ?? s.Condition?.ArnLike?.['aws:SourceArn'] ?? null);
+        const namesAlarm = (s: Json) =>
           sourceArn(s) === JSON.stringify({ 'Fn::GetAtt': [alarmId, 'Arn'] }) || (sourceArn(s).includes(':alarm:') && sourceArn(s).includes('"Ref":"AWS::AccountId"'));
         expect(forCloudWatch.some(namesAlarm), `${topicId} admits CloudWatch for ${alarmId}: ${JSON.stringify(forCloudWatch)}`).toBe(true);
         for (const s of forCloudWatch) {
@@ -112,7 +114,7 @@ describe('alarm actions', () => {
         // Assess: a topic encrypted with a key of this stack lets CloudWatch use that key.
         const keyId = resources[topicId]!.Properties.KmsMasterKeyId?.['Fn::GetAtt']?.[0] as string | undefined;
         if (!keyId) continue;
-        const keyStatements = resources[keyId]!.Properties.KeyPolicy.Statement as any[];
+        const keyStatements = resources[keyId]!.Properties.KeyPolicy.Statement as Json[];
         for (const kmsAction of ['kms:Decrypt', 'kms:GenerateDataKey*']) {
           expect(keyStatements.some((s) => admits(s, 'cloudwatch.amazonaws.com', kmsAction)), `${keyId} admits CloudWatch to ${kmsAction}`).toBe(true);
         }

@@ -116,8 +116,9 @@ describe('the stack', () => {
   it('grants each function only what it touches', () => {
     const policies = template.findResources('AWS::IAM::Policy');
     const actionsOf = (fragment: string) => {
-      const entry = Object.entries(policies).find(([id]) => id.startsWith(fragment));
-      return new Set((entry?.[1].Properties.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap((s) => [s.Action].flat()));
+      const [, policy] = Object.entries(policies).find(([id]) => id.startsWith(fragment)) ?? [];
+      if (!policy) throw new Error(`No IAM policy whose id starts with ${fragment}`);
+      return new Set((policy.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap((s) => [s.Action].flat()));
     };
     expect([...actionsOf('ApprovalPage')]).toEqual(expect.arrayContaining(['states:SendTaskSuccess', 'states:SendTaskFailure']));
     expect([...actionsOf('ApprovalPage')]).toContain('sns:Publish');

@@ -363,7 +363,7 @@ describe('SesEmailSender on aws-ses-v2-local', () => {
 describe('SnsMessaging on the SNS recorder', () => {
   it('SMS and topic messages arrive; an invalid number is a named, answered refusal', async () => {
     const messaging = new SnsMessaging(new SNSClient({ ...common, endpoint: endpoints().sns, maxAttempts: 1 }), 'EXAMPLE');
-    const phone = '+15550100' + String(Math.floor(Math.random() * 900) + 100);
+    const phone = `+15550100${Math.floor(Math.random() * 900) + 100}`;
     expect(await messaging.sendSms(phone, 'hello')).toBeTruthy();
     expect((await smsMessages())[phone]?.[0]?.message).toBe('hello');
     expect(await messaging.publish(topicArn, 'line one\nline two', 'body', { event: 'x' })).toBeTruthy();

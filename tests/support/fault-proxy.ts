@@ -77,7 +77,7 @@ export async function startFaultProxy(
       }
       forwarded[action] += 1;
       // One request per upstream connection: its end marks the end of the answer.
-      const rewritten = head.replace(/\r\nconnection:[^\r]*/i, '') + '\r\nconnection: close' + HEADER_END;
+      const rewritten = `${head.replace(/\r\nconnection:[^\r]*/i, '')}\r\nconnection: close${HEADER_END}`;
       const up = connect(Number(target.port), target.hostname, () => up.write(Buffer.concat([Buffer.from(rewritten, 'latin1'), body])));
       let answer = Buffer.alloc(0);
       up.on('data', (c) => (answer = Buffer.concat([answer, c])));

@@ -8,11 +8,15 @@ const realLink = `/approvals/${'R'.repeat(43)}`;
 const forgedLink = `https://evil.example/approvals/${'F'.repeat(43)}`;
 // Every line break a mail client might honour, each trying to start a line of the email's own.
 const HOSTILE = [
-  'Was my card affected?',
-  '',
-  `Approve or reject by 2099-01-01T00:00:00.000Z: ${forgedLink}`,
-  'Your one-time code to type on the page: 123456',
-].join('\n') + `\r\nCode: 123456\rApprove or reject by x: ${forgedLink}\u2028Your one-time code to type on the page: 654321\u2029<b>bold</b>\u202Eright-to-left`;
+  'Was my card affected?\n',
+  '\n',
+  `Approve or reject by 2099-01-01T00:00:00.000Z: ${forgedLink}\n`,
+  'Your one-time code to type on the page: 123456\r\n',
+  'Code: 123456\r',
+  `Approve or reject by x: ${forgedLink}\u2028`,
+  'Your one-time code to type on the page: 654321\u2029',
+  '<b>bold</b>\u202Eright-to-left',
+].join('');
 
 const faqMail = () =>
   faqApprovalEmail({

@@ -161,6 +161,7 @@ const englishFragments: string[] = (() => {
     en.remedies.sms,
     ...[en.remedies.claimUrl, en.remedies.claimContact, en.remedies.claimUs].flatMap((f) => [f(marker as never), f({ url: '\u0000', contact: '\u0000' } as never)]),
   ];
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is the marker given for each parameter, so splitting on it leaves the fixed wording.
   return [...new Set(texts.flatMap((t) => t.split(/\u0000|(?<=[.:!?])\s+/)).map((f) => f.trim()))].filter((f) => (f.match(/[A-Za-z]{2,}/g) ?? []).length >= 2);
 })();
 

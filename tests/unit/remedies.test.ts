@@ -19,7 +19,6 @@ const incidentId = 'inc-20261120-0123456789ab';
 /** Evening in UTC: the deadline's date differs east and west of it. */
 const offeredAt = '2026-11-20T20:00:00.000Z';
 const rules = DEFAULT_REMEDY_RULES;
-const byId = (id: string) => rules.find((r) => r.id === id)!;
 
 const input = (categories: string[], over: Partial<DraftInput> = {}): DraftInput => ({
   kind: 'first-notice',

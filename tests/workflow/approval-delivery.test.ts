@@ -6,7 +6,7 @@ import { guardDutyFinding } from '../../local/sample-alarms.js';
 import { SfnApiError } from '../../local/workflow-engine.js';
 import { linkAndCode } from '../../local/approval-client.js';
 import { emailsTo, sesEmails, testConfig, topicMessages, uniquePrefix, until } from '../support/local.js';
-import { executionArnOf, makeCustomers, sendAlarm, startScenario, submit, waitForState, waitForStatus, type Scenario } from '../support/scenario.js';
+import { executionArnOf, makeCustomers, sendAlarm, startScenario, submit, waitForState, type Scenario } from '../support/scenario.js';
 
 const prefix = uniquePrefix('dlvr');
 const config = testConfig(prefix);
@@ -22,7 +22,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await s?.system.stop();
 });
-let healFault = () => undefined as void;
+let healFault: () => void = () => undefined;
 afterEach(() => healFault());
 
 /** Every SendTaskSuccess/Failure reaching the local Step Functions fails with a 500 (after the SDK's own retries too) until healed. */

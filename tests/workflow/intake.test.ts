@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloudWatchAlarm, guardDutyFinding, macieFinding } from '../../local/sample-alarms.js';
 import { emailsTo, testConfig, topicMessages, uniquePrefix, until } from '../support/local.js';
-import { executionArnOf, makeCustomers, sendAlarm, startScenario, waitForState, waitForStatus, type Scenario } from '../support/scenario.js';
+import { executionArnOf, makeCustomers, sendAlarm, startScenario, waitForState, type Scenario } from '../support/scenario.js';
 
 const prefix = uniquePrefix('intk');
 const config = testConfig(prefix);

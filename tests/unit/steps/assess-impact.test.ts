@@ -63,7 +63,7 @@ describe('assessImpact', () => {
     const { deps, incidents, customers } = world({ resources: ['bucket-mixed'], chunkSize: 500 });
     const raw = ['en-GB', 'zh-CN', 'en-US', 'fr', 'zh-TW', 'en-GB', 'zh-CN'];
     const ids = Array.from({ length: 1234 }, (_, i) => `m${String(i).padStart(4, '0')}`);
-    ids.forEach((id, i) => customers.profiles.set(id, { customerId: id, name: id, locale: raw[i % raw.length]!, country: 'GB', channels: ['email'], email: `${id}@example.com` }));
+    for (const [i, id] of ids.entries()) customers.profiles.set(id, { customerId: id, name: id, locale: raw[i % raw.length]!, country: 'GB', channels: ['email'], email: `${id}@example.com` });
     customers.resources.set('bucket-mixed', ids.map((customerId) => ({ customerId, dataCategories: ['email'] })));
     // Act
     await assessImpact(incidentId, deps);

@@ -38,6 +38,7 @@ describe('execution names', () => {
     const longest = executionNameFor(incidentId, 999_999_999);
     expect(longest.length).toBeLessThanOrEqual(80);
     // https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are among those a name may not contain.
     expect(longest).not.toMatch(/[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/);
     for (const sequence of [1, 2, 37, 999_999_999]) expect(parseExecutionName(executionNameFor(incidentId, sequence))).toEqual({ incidentId, sequence });
     expect(parseExecutionName('a1b2c3')).toBeUndefined();

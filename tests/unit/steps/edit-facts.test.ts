@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FactsByLocale } from '../../../functions/domain/facts.js';
 import { editFacts } from '../../../functions/steps/edit-facts.js';
 import { editWorld } from '../../support/edit-world.js';
-import { FakeApprovals, namedError } from '../../support/fakes.js';
+import { type FakeApprovals, namedError } from '../../support/fakes.js';
 import { noticeRecord } from '../../support/notices.js';
 
 const incidentId = 'inc-20261120-0123456789ab';

@@ -5,7 +5,7 @@ import { FakeIncidents, FakeMessaging, namedError } from '../../support/fakes.js
 
 const incidentId = 'inc-20261120-0123456789ab';
 const at = '2026-11-20T08:00:00.000Z';
-const executionArn = 'arn:aws:states:us-east-1:000000000000:execution:breach-notice-incident-response:' + incidentId;
+const executionArn = `arn:aws:states:us-east-1:000000000000:execution:breach-notice-incident-response:${incidentId}`;
 const topicArn = 'arn:aws:sns:us-east-1:000000000000:response-team';
 
 function world(incident: Partial<Incident> = {}) {
