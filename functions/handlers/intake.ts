@@ -1,4 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import { EventBridgeSchema } from '../shared/event-schemas.js';
 import type { ParsedResult } from '@aws-lambda-powertools/parser/types';
@@ -14,8 +15,8 @@ import { parseConfig } from '../shared/config.js';
 import { shortHash } from '../shared/crypto.js';
 import { pick } from '../shared/environment.js';
 import { MalformedAlarmError, UnknownAlarmError } from '../shared/errors.js';
-import { countMetrics, flushMetrics } from '../shared/handler.js';
-import { logger, tracer } from '../shared/powertools.js';
+import { countMetrics } from '../shared/handler.js';
+import { logger, metrics, tracer } from '../shared/powertools.js';
 import { intakeAlarm, rejectAlarm, type IntakeResult } from '../steps/intake.js';
 
 const config = parseConfig(
@@ -73,6 +74,6 @@ function eventIdOf(event: unknown): string {
 export const handler = middy<Parsed, IntakeResponse>()
   .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger, { clearState: true }))
-  .use(flushMetrics)
+  .use(logMetrics(metrics, { captureColdStartMetric: true }))
   .use(parser({ schema: EventBridgeSchema, safeParse: true }))
   .handler(intake);

@@ -3,6 +3,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
@@ -21,7 +22,7 @@ export function stepHandler<S extends z.ZodType, R>(schema: S, logic: (input: z.
     // A response can carry what must stay out of X-Ray (the approval page's cookie path holds the link id).
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { clearState: true }))
-    .use(flushMetrics)
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(parser({ schema }))
     .use(dependencyErrors)
     .handler(logic);
@@ -30,21 +31,6 @@ export function stepHandler<S extends z.ZodType, R>(schema: S, logic: (input: z.
 /** Counts for this invocation; the handler's logMetrics middleware flushes them as it ends, also when it fails. */
 export function countMetrics(values: Record<string, number>): void {
   for (const [name, value] of Object.entries(values)) metrics.addMetric(name, MetricUnit.Count, value);
-}
-
-/**
- * What Powertools' logMetrics middleware does (a ColdStart metric, counts flushed when the invocation
- * ends, failed or not), without its warning on every invocation that counted nothing: most steps count
- * nothing, and that warning would be most of their log.
- */
-export const flushMetrics = {
-  before: async (request: { context: Context }) => metrics.captureColdStartMetric(request.context.functionName),
-  after: async () => flushStoredMetrics(),
-  onError: async () => flushStoredMetrics(),
-};
-
-function flushStoredMetrics(): void {
-  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
 }
 
 /** Gives every AWS or network failure one name the state machine retries: DependencyError. */

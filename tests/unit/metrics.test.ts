@@ -19,6 +19,8 @@ describe('step metrics', () => {
     vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'BreachNotice');
     vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'breach-notice');
     vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+    // The stack's log level: a warning Metrics writes through the logger would be printed.
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO');
     vi.resetModules();
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (writes.push(String(chunk)), true));
   });
@@ -40,6 +42,22 @@ describe('step metrics', () => {
     const docs = emfLines(writes);
     expect(docs.flatMap((d) => d.names)).toEqual(expect.arrayContaining(['NoticesSent', 'ColdStart']));
     expect(docs.find((d) => d.names.includes('NoticesSent'))?.values.NoticesSent).toBe(50);
+  });
+
+  it('a warm invocation that fails publishes its counts and no cold start', async () => {
+    // Prepare
+    const { countMetrics, stepHandler } = await import('../../functions/shared/handler.js');
+    const failing = stepHandler(z.object({}), async () => {
+      countMetrics({ NoticesFailed: 3 });
+      throw new Error('provider gone again');
+    });
+    writes.length = 0;
+    // Act
+    await expect(failing({}, lambdaContext('breach-notice-send-notices'))).rejects.toThrow('provider gone again');
+    // Assess
+    const docs = emfLines(writes);
+    expect(docs.find((d) => d.names.includes('NoticesFailed'))?.values.NoticesFailed).toBe(3);
+    expect(docs.flatMap((d) => d.names)).not.toContain('ColdStart');
   });
 
   it('a step that counted nothing prints nothing about metrics (no warning on every invocation)', async () => {
