@@ -1,432 +1,100 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CALLBACK_LEASE_MS, needsCallback, type ApprovalLink, type ApprovalRequest, type WordingBinding } from '../domain/approval.js';
-import type { ApprovalStorePort, PutRequestResult } from '../domain/ports.js';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ApprovalLink, ApprovalRequest, WordingBinding } from '../domain/approval.js';
+import type { ApprovalStorePort } from '../domain/ports.js';
 import type { Clock } from '../shared/clock.js';
-import { IncidentNotFoundError } from '../shared/errors.js';
-import { queryAll } from './dynamo-batch.js';
-import { queryCollection } from './incident-store.js';
-import { CALLBACK_MARKERS, incidentItems, keys } from './keys.js';
-import { basisCheck } from './standing.js';
-
-/** Attributes of the approval item that stay in this store. */
-type ApprovalRecord = ApprovalRequest & { taskToken: string; notified: string[]; expiresAtMs: number; callbackLeaseUntilMs?: number };
-const DAY_SECONDS = 86_400;
+import { ApprovalCallbacks } from './approval-callbacks.js';
+import { ApprovalLinks } from './approval-links.js';
+import { ApprovalRequests } from './approval-requests.js';
 
 /**
- * Approval requests (with the task token, read only after a decision won), approval links by hash,
- * code attempts, decisions and the markers of decisions whose callback has not reached the workflow.
+ * The approval store on the incidents table, one port for the steps: requests and their decisions
+ * (approval-requests.ts), the callback outbox (approval-callbacks.ts), links and their codes
+ * (approval-links.ts).
  */
 export class ApprovalStore implements ApprovalStorePort {
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly table: string,
-    private readonly clock: Clock,
-  ) {}
+  private readonly requests: ApprovalRequests;
+  private readonly callbacks: ApprovalCallbacks;
+  private readonly links: ApprovalLinks;
 
-  /**
-   * Stores an approval request with its task token. Keyed by a hash of the token, so a retried
-   * invocation for the same task finds its own request instead of creating a second one. With a
-   * `basis`, the same transaction checks the incident still stands there ('stale' otherwise: an edit,
-   * a scope decision or a close came first, and nothing is stored).
-   */
-  async putApprovalRequest(request: ApprovalRequest, taskToken: string): Promise<PutRequestResult> {
-    // expiresAtMs: the decision's condition compares numbers; ISO strings with and without milliseconds do not sort.
-    const item = { ...keys.approval(request.incidentId, request.requestId), type: 'approval', ...request, expiresAtMs: Date.parse(request.expiresAt), taskToken, notified: [] };
-    try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Put: { TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
-            ...(request.basis ? [basisCheck(this.table, request.incidentId, request.basis)] : []),
-          ],
-        }),
-      );
-      return { outcome: 'created', notified: [], status: request.status };
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const [put, standing] = error.CancellationReasons ?? [];
-      if (put?.Code === 'ConditionalCheckFailed') {
-        // Stored by an earlier attempt of this task: whatever changed since has found it (or will).
-        const existing = await this.getApprovalRecord(request.incidentId, request.requestId);
-        return { outcome: 'exists', notified: existing?.notified ?? [], status: existing?.status ?? request.status };
-      }
-      if (standing?.Code === 'ConditionalCheckFailed') return { outcome: 'stale' };
-      throw error;
-    }
+  constructor(doc: DynamoDBDocumentClient, table: string, clock: Clock) {
+    this.requests = new ApprovalRequests(doc, table, clock);
+    this.callbacks = new ApprovalCallbacks(doc, table, clock);
+    this.links = new ApprovalLinks(doc, table);
   }
 
-  async getApprovalRequest(incidentId: string, requestId: string): Promise<ApprovalRequest | undefined> {
-    const record = await this.getApprovalRecord(incidentId, requestId);
-    if (!record) return undefined;
-    const { taskToken: _t, notified: _n, expiresAtMs: _e, callbackLeaseUntilMs: _l, ...request } = record;
-    return { ...request, approvedBy: [...(record.approvedBy ?? [])].sort() };
+  putApprovalRequest(request: ApprovalRequest, taskToken: string) {
+    return this.requests.putApprovalRequest(request, taskToken);
   }
 
-  /** Read only by the sender holding a decided request's callback lease (see `claimCallback`). */
-  async getTaskToken(incidentId: string, requestId: string): Promise<string> {
-    const record = await this.getApprovalRecord(incidentId, requestId);
-    if (!record) throw new IncidentNotFoundError(`Approval request ${requestId} of ${incidentId} does not exist`);
-    return record.taskToken;
+  getApprovalRequest(incidentId: string, requestId: string) {
+    return this.requests.getApprovalRequest(incidentId, requestId);
   }
 
-  async listApprovalRequests(incidentId: string): Promise<ApprovalRequest[]> {
-    const items = await this.collection<ApprovalRequest & Record<string, unknown>>(incidentId, incidentItems.approval);
-    return items.map(({ taskToken: _t, notified: _n, expiresAtMs: _e, callbackLeaseUntilMs: _l, pk: _p, sk: _s, type: _y, ...request }) => ({
-      ...request,
-      approvedBy: [...(request.approvedBy ?? [])].sort(),
-    }));
+  getTaskToken(incidentId: string, requestId: string) {
+    return this.requests.getTaskToken(incidentId, requestId);
   }
 
-  async markApproverNotified(incidentId: string, requestId: string, approver: string): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: keys.approval(incidentId, requestId),
-        UpdateExpression: 'SET notified = list_append(notified, :who)',
-        ExpressionAttributeValues: { ':who': [approver] },
-      }),
-    );
+  listApprovalRequests(incidentId: string) {
+    return this.requests.listApprovalRequests(incidentId);
   }
 
-  /** Earlier pending requests for the notice stop accepting decisions once it is escalated. */
-  async supersedePendingRequests(incidentId: string, noticeId: string, exceptRequestId: string, enteredAt: string): Promise<number> {
-    const pending = (await this.listApprovalRequests(incidentId)).filter(
-      (r) => r.noticeId === noticeId && r.status === 'PENDING' && r.requestId !== exceptRequestId && (r.waitEnteredAt === undefined || Date.parse(r.waitEnteredAt) <= Date.parse(enteredAt)),
-    );
-    for (const request of pending) {
-      try {
-        await this.doc.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: keys.approval(incidentId, request.requestId),
-            UpdateExpression: 'SET #status = :superseded',
-            ConditionExpression: '#status = :pending',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':superseded': 'SUPERSEDED', ':pending': 'PENDING' },
-          }),
-        );
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
-    }
-    return pending.length;
+  markApproverNotified(incidentId: string, requestId: string, approver: string) {
+    return this.requests.markApproverNotified(incidentId, requestId, approver);
   }
 
-  /**
-   * Counts one approver's approval. The condition is the rule: still pending, not expired at the
-   * moment of writing, and this approver not counted yet. The write that brings the count to the
-   * quorum then flips the request to APPROVED under a second condition, so exactly one caller gets
-   * 'approved' and resumes the workflow.
-   */
-  async recordApproval(
-    incidentId: string,
-    requestId: string,
-    approver: string,
-    quorum: number,
-    wording?: WordingBinding,
-  ): Promise<{ outcome: 'approved' | 'counted' | 'refused' | 'stale'; approvedBy: string[] }> {
-    const now = this.clock.now();
-    const key = keys.approval(incidentId, requestId);
-    let approvedBy: string[];
-    try {
-      const out = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: key,
-          UpdateExpression: 'ADD approvedBy :me',
-          ConditionExpression: '#status = :pending AND expiresAtMs > :nowMs AND NOT contains(approvedBy, :approver)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':me': new Set([approver]), ':approver': approver, ':pending': 'PENDING', ':nowMs': now.getTime() },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      approvedBy = [...((out.Attributes?.approvedBy as Set<string> | undefined) ?? [])].sort();
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return { outcome: 'refused', approvedBy: [] };
-      throw error;
-    }
-    if (approvedBy.length < quorum) return { outcome: 'counted', approvedBy };
-    const decided = await this.decide(
-      incidentId,
-      requestId,
-      {
-        UpdateExpression: 'SET #status = :approved, decidedBy = :by, decidedAt = :now, callbackLeaseUntilMs = :lease',
-        ConditionExpression: '#status = :pending AND size(approvedBy) >= :quorum',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':approved': 'APPROVED', ':by': approvedBy.join(', '), ':now': now.toISOString(), ':pending': 'PENDING', ':quorum': quorum, ':lease': now.getTime() + CALLBACK_LEASE_MS },
-      },
-      wording,
-    );
-    if (decided === 'stale') {
-      // The vote was for wording that is gone: take it back, so nobody reads it as counted.
-      await this.doc.send(new UpdateCommand({ TableName: this.table, Key: key, UpdateExpression: 'DELETE approvedBy :me', ExpressionAttributeValues: { ':me': new Set([approver]) } }));
-      return { outcome: 'stale', approvedBy: approvedBy.filter((a) => a !== approver) };
-    }
-    return { outcome: decided === 'decided' ? 'approved' : 'counted', approvedBy };
+  supersedePendingRequests(incidentId: string, noticeId: string, exceptRequestId: string, enteredAt: string) {
+    return this.requests.supersedePendingRequests(incidentId, noticeId, exceptRequestId, enteredAt);
   }
 
-  /** One rejection decides: pending and unexpired at the moment of writing. False when something else won. */
-  async recordRejection(incidentId: string, requestId: string, approver: string, reason: string, wording?: WordingBinding): Promise<'decided' | 'refused' | 'stale'> {
-    const now = this.clock.now();
-    return this.decide(incidentId, requestId, {
-      UpdateExpression: 'SET #status = :rejected, decidedBy = :by, decidedAt = :now, reason = :reason, callbackLeaseUntilMs = :lease',
-      ConditionExpression: '#status = :pending AND expiresAtMs > :nowMs',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: {
-        ':rejected': 'REJECTED', ':by': approver, ':now': now.toISOString(), ':nowMs': now.getTime(), ':reason': reason, ':pending': 'PENDING', ':lease': now.getTime() + CALLBACK_LEASE_MS,
-      },
-    }, wording);
+  recordApproval(incidentId: string, requestId: string, approver: string, quorum: number, wording?: WordingBinding) {
+    return this.requests.recordApproval(incidentId, requestId, approver, quorum, wording);
   }
 
-  /**
-   * Writes a decision (or an edit's take-back) and its callback marker in one transaction, so it can
-   * never exist without the sweeper being able to find it. A decider holds the callback lease it just wrote.
-   * With `wording`, the same transaction checks that the notice still has the wording the request
-   * showed, and that the incident still stands on the draft's basis: a decision binds to that exact
-   * version, never to a redraft made since nor to one an edit, a scope decision or a close made stale ('stale').
-   */
-  private async decide(
-    incidentId: string,
-    requestId: string,
-    update: { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> },
-    wording?: WordingBinding,
-  ): Promise<'decided' | 'refused' | 'stale'> {
-    try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Update: { TableName: this.table, Key: keys.approval(incidentId, requestId), ...update } },
-            { Put: { TableName: this.table, Item: { ...keys.callbackMarker(incidentId, requestId), type: 'callback-marker', incidentId, requestId } } },
-            ...(wording
-              ? [
-                  {
-                    ConditionCheck: {
-                      TableName: this.table,
-                      Key: keys.notice(incidentId, wording.noticeId),
-                      ConditionExpression: 'contentHash = :hash',
-                      ExpressionAttributeValues: { ':hash': wording.contentHash },
-                    },
-                  },
-                ]
-              : []),
-            ...(wording?.basis ? [basisCheck(this.table, incidentId, wording.basis)] : []),
-          ],
-        }),
-      );
-      return 'decided';
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const [request, , ...checks] = error.CancellationReasons ?? [];
-      if (request?.Code === 'ConditionalCheckFailed') return 'refused';
-      if (checks.some((c) => c?.Code === 'ConditionalCheckFailed')) return 'stale';
-      throw error;
-    }
+  recordRejection(incidentId: string, requestId: string, approver: string, reason: string, wording?: WordingBinding) {
+    return this.requests.recordRejection(incidentId, requestId, approver, reason, wording);
   }
 
-  /**
-   * The facts were edited while the request waited: it stops accepting decisions and its waiting
-   * task is to be told (NoticeEditedError), through the same marker and lease as a decision. False
-   * when a decision, an escalation or its expiry got there first.
-   */
-  async supersedeForEdit(incidentId: string, requestId: string, factsVersion: number): Promise<boolean> {
-    const now = this.clock.now();
-    const outcome = await this.decide(incidentId, requestId, {
-      UpdateExpression: 'SET #status = :edited, decidedAt = :now, editedToFactsVersion = :version',
-      // An expired request's task no longer waits: telling it would only page a false alarm.
-      ConditionExpression: '#status = :pending AND expiresAtMs > :nowMs',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':edited': 'EDITED', ':pending': 'PENDING', ':now': now.toISOString(), ':nowMs': now.getTime(), ':version': factsVersion },
-    });
-    return outcome === 'decided';
+  supersedeForEdit(incidentId: string, requestId: string, factsVersion: number) {
+    return this.requests.supersedeForEdit(incidentId, requestId, factsVersion);
   }
 
-  /**
-   * Escalation found an earlier request of the notice already decided: the new request takes that
-   * decision (its task token is the one Step Functions waits on now) and the earlier one stops trying.
-   * False when the new request is no longer pending.
-   */
-  async carryDecision(incidentId: string, from: ApprovalRequest, toRequestId: string): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.table,
-                Key: keys.approval(incidentId, toRequestId),
-                UpdateExpression: 'SET #status = :status, decidedBy = :by, decidedAt = :at, carriedFrom = :from' + (from.reason === undefined ? '' : ', reason = :reason'),
-                ConditionExpression: '#status = :pending',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: {
-                  ':status': from.status, ':by': from.decidedBy ?? '', ':at': from.decidedAt ?? '', ':from': from.requestId, ':pending': 'PENDING',
-                  ...(from.reason === undefined ? {} : { ':reason': from.reason }),
-                },
-              },
-            },
-            { Put: { TableName: this.table, Item: { ...keys.callbackMarker(incidentId, toRequestId), type: 'callback-marker', incidentId, requestId: toRequestId } } },
-            {
-              Update: {
-                TableName: this.table,
-                Key: keys.approval(incidentId, from.requestId),
-                UpdateExpression: 'SET carriedTo = :to REMOVE callbackLeaseUntilMs',
-                ExpressionAttributeValues: { ':to': toRequestId },
-              },
-            },
-            { Delete: { TableName: this.table, Key: keys.callbackMarker(incidentId, from.requestId) } },
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
-      throw error;
-    }
+  carryDecision(incidentId: string, from: ApprovalRequest, toRequestId: string) {
+    return this.requests.carryDecision(incidentId, from, toRequestId);
   }
 
-  /**
-   * Takes the callback of a decided request for one sender: not yet delivered, lost or carried, and
-   * nobody else's lease live. 'settled' when there is nothing left to deliver; 'busy' when another
-   * sender holds it.
-   */
-  async claimCallback(incidentId: string, requestId: string): Promise<{ state: 'claimed'; request: ApprovalRequest; taskToken: string } | { state: 'settled' | 'busy' }> {
-    const now = this.clock.now().getTime();
-    try {
-      const out = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.approval(incidentId, requestId),
-          UpdateExpression: 'SET callbackLeaseUntilMs = :until',
-          ConditionExpression:
-            '#status IN (:approved, :rejected, :edited) AND attribute_not_exists(callbackDeliveredAt) AND attribute_not_exists(callbackLostAt) AND attribute_not_exists(carriedTo) AND (attribute_not_exists(callbackLeaseUntilMs) OR callbackLeaseUntilMs < :now)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':until': now + CALLBACK_LEASE_MS, ':now': now, ':approved': 'APPROVED', ':rejected': 'REJECTED', ':edited': 'EDITED' },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      const { pk: _p, sk: _s, type: _t, taskToken, notified: _n, expiresAtMs: _e, callbackLeaseUntilMs: _l, ...request } = out.Attributes as ApprovalRecord & { pk: string; sk: string; type: string };
-      return { state: 'claimed', request: { ...request, approvedBy: [...(request.approvedBy ?? [])].sort() }, taskToken };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const current = await this.getApprovalRecord(incidentId, requestId);
-      const live = current && needsCallback(current.status) && !current.callbackDeliveredAt && !current.callbackLostAt && !current.carriedTo;
-      return { state: live ? 'busy' : 'settled' };
-    }
+  claimCallback(incidentId: string, requestId: string) {
+    return this.callbacks.claimCallback(incidentId, requestId);
   }
 
-  /** The decision reached Step Functions: stamp it and drop the marker. */
-  async markCallbackDelivered(incidentId: string, requestId: string): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: keys.approval(incidentId, requestId),
-        UpdateExpression: 'SET callbackDeliveredAt = :at REMOVE callbackLeaseUntilMs',
-        ExpressionAttributeValues: { ':at': this.clock.now().toISOString() },
-      }),
-    );
-    await this.deleteCallbackMarker(incidentId, requestId);
+  markCallbackDelivered(incidentId: string, requestId: string) {
+    return this.callbacks.markCallbackDelivered(incidentId, requestId);
   }
 
-  /** Step Functions no longer waits for this task: record why and stop trying. */
-  async markCallbackLost(incidentId: string, requestId: string, errorName: string): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: keys.approval(incidentId, requestId),
-        UpdateExpression: 'SET callbackLostAt = :at, callbackError = :error REMOVE callbackLeaseUntilMs',
-        ExpressionAttributeValues: { ':at': this.clock.now().toISOString(), ':error': errorName },
-      }),
-    );
-    await this.deleteCallbackMarker(incidentId, requestId);
+  markCallbackLost(incidentId: string, requestId: string, errorName: string) {
+    return this.callbacks.markCallbackLost(incidentId, requestId, errorName);
   }
 
-  /** The call failed in a way worth retrying: free the lease at once so the next POST or sweep can. */
-  async releaseCallback(incidentId: string, requestId: string): Promise<void> {
-    await this.doc.send(new UpdateCommand({ TableName: this.table, Key: keys.approval(incidentId, requestId), UpdateExpression: 'REMOVE callbackLeaseUntilMs' }));
+  releaseCallback(incidentId: string, requestId: string) {
+    return this.callbacks.releaseCallback(incidentId, requestId);
   }
 
-  async deleteCallbackMarker(incidentId: string, requestId: string): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: keys.callbackMarker(incidentId, requestId) }));
+  deleteCallbackMarker(incidentId: string, requestId: string) {
+    return this.callbacks.deleteCallbackMarker(incidentId, requestId);
   }
 
-  /** Decided requests whose callback has not landed, oldest marker key first; one partition, no scan. */
-  async listUndeliveredDecisions(limit: number): Promise<{ incidentId: string; requestId: string }[]> {
-    const items = await queryAll<{ incidentId: string; requestId: string }>(this.doc, {
-      TableName: this.table,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': CALLBACK_MARKERS },
-      ConsistentRead: true,
-    });
-    return items.slice(0, limit).map(({ incidentId, requestId }) => ({ incidentId, requestId }));
+  listUndeliveredDecisions(limit: number) {
+    return this.callbacks.listUndeliveredDecisions(limit);
   }
 
-  /** Only the hash of a link id is stored; the id itself exists only in the approver's email. */
-  async putApprovalLink(link: ApprovalLink): Promise<void> {
-    const expiresEpoch = Math.floor(Date.parse(link.expiresAt) / 1000);
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.table,
-        // TTL only tidies up 30 days later; expiry itself is enforced by the decision's condition.
-        Item: { ...keys.link(link.linkHash), type: 'approval-link', attempts: 0, ...link, ttl: expiresEpoch + 30 * DAY_SECONDS },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+  putApprovalLink(link: ApprovalLink) {
+    return this.links.putApprovalLink(link);
   }
 
-  /**
-   * Counts one code attempt, before the code is compared, in one conditional write: below `max - 1`
-   * it adds one; the attempt that reaches `max` sets `locked` in that same write. Concurrent attempts
-   * cannot get past `max`, and an attempt that is not counted must not be compared at all.
-   */
-  async countCodeAttempt(linkHash: string, max: number): Promise<{ counted: false } | { counted: true; attempts: number; lockedNow: boolean }> {
-    const key = keys.link(linkHash);
-    try {
-      const out = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: key,
-          UpdateExpression: 'ADD attempts :one',
-          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(attempts) OR attempts < :last) AND attribute_not_exists(locked)',
-          ExpressionAttributeValues: { ':one': 1, ':last': max - 1 },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      return { counted: true, attempts: Number(out.Attributes?.attempts), lockedNow: false };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: key,
-          UpdateExpression: 'SET attempts = :max, locked = :true',
-          ConditionExpression: 'attempts = :last AND attribute_not_exists(locked)',
-          ExpressionAttributeValues: { ':max': max, ':last': max - 1, ':true': true },
-        }),
-      );
-      return { counted: true, attempts: max, lockedNow: true };
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return { counted: false };
-      throw error;
-    }
+  countCodeAttempt(linkHash: string, max: number) {
+    return this.links.countCodeAttempt(linkHash, max);
   }
 
-  async getApprovalLink(linkHash: string): Promise<ApprovalLink | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.link(linkHash), ConsistentRead: true }));
-    if (!out.Item) return undefined;
-    const { pk: _p, sk: _s, type: _t, ttl: _ttl, ...link } = out.Item;
-    return link as ApprovalLink;
-  }
-
-  private async getApprovalRecord(incidentId: string, requestId: string) {
-    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.approval(incidentId, requestId), ConsistentRead: true }));
-    if (!out.Item) return undefined;
-    const { pk: _p, sk: _s, type: _t, ...record } = out.Item;
-    return record as ApprovalRecord;
-  }
-
-  private collection<T = Record<string, unknown>>(incidentId: string, prefix: string): Promise<T[]> {
-    return queryCollection<T>(this.doc, this.table, incidentId, prefix);
+  getApprovalLink(linkHash: string) {
+    return this.links.getApprovalLink(linkHash);
   }
 }

@@ -62,7 +62,8 @@ export interface FactsStorePort {
 /** 'exists': an earlier attempt of the same task stored it (`status` says whether it still waits); 'stale': its basis no longer holds, nothing stored. */
 export type PutRequestResult = { outcome: 'created' | 'exists'; notified: string[]; status: ApprovalStatus } | { outcome: 'stale' };
 
-export interface ApprovalStorePort {
+/** Approval requests (each with its waiting task's token) and the decisions on them. */
+export interface ApprovalRequestsPort {
   putApprovalRequest(request: ApprovalRequest, taskToken: string): Promise<PutRequestResult>;
   getApprovalRequest(incidentId: string, requestId: string): Promise<ApprovalRequest | undefined>;
   /** Read only after a decision has won its conditional write. */
@@ -83,16 +84,26 @@ export interface ApprovalStorePort {
   /** The facts were edited: a pending request stops deciding and its task is to be told. False when it was no longer pending. */
   supersedeForEdit(incidentId: string, requestId: string, factsVersion: number): Promise<boolean>;
   carryDecision(incidentId: string, from: ApprovalRequest, toRequestId: string): Promise<boolean>;
+}
+
+/** The outbox of decisions whose callback (SendTaskSuccess/Failure) has not reached the workflow yet. */
+export interface ApprovalCallbacksPort {
   claimCallback(incidentId: string, requestId: string): Promise<{ state: 'claimed'; request: ApprovalRequest; taskToken: string } | { state: 'settled' | 'busy' }>;
   markCallbackDelivered(incidentId: string, requestId: string): Promise<void>;
   markCallbackLost(incidentId: string, requestId: string, errorName: string): Promise<void>;
   releaseCallback(incidentId: string, requestId: string): Promise<void>;
   deleteCallbackMarker(incidentId: string, requestId: string): Promise<void>;
   listUndeliveredDecisions(limit: number): Promise<{ incidentId: string; requestId: string }[]>;
+}
+
+/** Approval links by the hash of their id, and the code attempts counted on each. */
+export interface ApprovalLinksPort {
   putApprovalLink(link: ApprovalLink): Promise<void>;
   countCodeAttempt(linkHash: string, max: number): Promise<{ counted: false } | { counted: true; attempts: number; lockedNow: boolean }>;
   getApprovalLink(linkHash: string): Promise<ApprovalLink | undefined>;
 }
+
+export interface ApprovalStorePort extends ApprovalRequestsPort, ApprovalCallbacksPort, ApprovalLinksPort {}
 
 /** What the workflow waits for from the team: a scope decision, a redraft after a rejection, the next update (or a close). */
 export const teamWaitKinds = ['scope', 'redraft', 'next-update'] as const;
