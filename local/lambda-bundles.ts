@@ -86,7 +86,7 @@ export async function lambdaBundles(handlers: readonly string[]): Promise<Lambda
  */
 export function holdBundles(bundles: LambdaBundles): () => void {
   const touch = () => {
-    const now = new Date();
+    const now = fileSystemNow() / 1000;
     if (existsSync(bundles.dir)) utimesSync(bundles.dir, now, now);
   };
   touch();
@@ -104,12 +104,26 @@ function readManifest(file: string): z.infer<typeof manifestSchema> | undefined 
   }
 }
 
+/**
+ * The time by the file system's clock (the kernel's), which every process sharing the cache reads the
+ * same: a test run under a shifted clock (faketime, a year ahead) saw every other checkout's build as a
+ * year stale and removed it from under a running twin.
+ */
+export function fileSystemNow(): number {
+  mkdirSync(CACHE_DIR, { recursive: true });
+  const marker = join(CACHE_DIR, `.now-${process.pid}`);
+  writeFileSync(marker, '');
+  const now = statSync(marker).mtimeMs;
+  rmSync(marker, { force: true });
+  return now;
+}
+
 /** Removes the builds nobody has touched for STALE_MS (none in use: a running twin touches its own), but `keep`. */
 export function pruneStaleBuilds(keep?: string): void {
-  mkdirSync(CACHE_DIR, { recursive: true });
+  const now = fileSystemNow();
   for (const entry of readdirSync(CACHE_DIR, { withFileTypes: true })) {
     const dir = join(CACHE_DIR, entry.name);
     if (!entry.isDirectory() || dir === keep) continue;
-    if (Date.now() - statSync(dir).mtimeMs > STALE_MS) rmSync(dir, { recursive: true, force: true });
+    if (now - statSync(dir).mtimeMs > STALE_MS) rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { holdBundles, lambdaBundles, pruneStaleBuilds } from '../../local/lambda-bundles.js';
+import { fileSystemNow, holdBundles, lambdaBundles, pruneStaleBuilds } from '../../local/lambda-bundles.js';
 import { LocalLambda, type LambdaFunctionConfig } from '../../local/lambda-runtime.js';
 import { LocalWorkflow } from '../../local/workflow-engine.js';
 
@@ -146,7 +146,7 @@ describe('functions in sandboxes of their own', () => {
     const built = await lambdaBundles([]);
     const copy = `${built.dir}-held-by-test`;
     cpSync(built.dir, copy, { recursive: true });
-    const anHourAgo = new Date(Date.now() - 3_600_000);
+    const anHourAgo = (fileSystemNow() - 3_600_000) / 1000;
     utimesSync(copy, anHourAgo, anHourAgo);
     // Act
     const release = holdBundles({ ...built, dir: copy });
