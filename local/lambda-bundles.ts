@@ -124,6 +124,7 @@ export function pruneStaleBuilds(keep?: string): void {
   for (const entry of readdirSync(CACHE_DIR, { withFileTypes: true })) {
     const dir = join(CACHE_DIR, entry.name);
     if (!entry.isDirectory() || dir === keep) continue;
-    if (now - statSync(dir).mtimeMs > STALE_MS) rmSync(dir, { recursive: true, force: true });
+    // A folder touched in the future was touched under a shifted clock by an older twin: stale as well.
+    if (Math.abs(now - statSync(dir).mtimeMs) > STALE_MS) rmSync(dir, { recursive: true, force: true });
   }
 }
