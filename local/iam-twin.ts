@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FunctionSpec, StackSpec } from './from-stack.js';
 import type { Principal, Refusal } from './iam-gate.js';
+import { functionPolicies, refusedDeliveries, serviceDeliveries } from './iam-deliveries.js';
 import { decide, resourcePolicies, roleGrants } from './iam-policies.js';
 import type { RequestNames } from './iam-requests.js';
 import { StackResolver, type TwinNames } from './iam-resources.js';
@@ -52,14 +53,17 @@ export function twinIam(spec: StackSpec, names: TwinNames, sandboxed: { fn: Func
   const invokedByStateMachine =
     (handler: LambdaHandler, functionArn: string): LambdaHandler =>
     async (event, context) => {
-      const session = sessionOf(machineRole, randomUUID().replaceAll('-', ''));
       const action = 'lambda:InvokeFunction';
-      const decision = await decide(session, machineGrants, { action, resource: functionArn }, undefined, account);
+      // One session name for the decision, so it is cached; AWS names each session itself.
+      const decision = await decide(sessionOf(machineRole, 'states'), machineGrants, { action, resource: functionArn }, undefined, account);
       if (decision === 'Allowed') return handler(event, context);
+      const session = sessionOf(machineRole, randomUUID().replaceAll('-', ''));
       const why = decision === 'ExplicitlyDenied' ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ${action} action`;
       const message = `User: ${session} is not authorized to perform: ${action} on resource: ${functionArn} ${why}`;
       refusals.push({ functionName: 'states', service: 'lambda', operation: 'Invoke', action, resource: functionArn, decision, message });
       throw new FunctionError('Lambda.AWSLambdaException', `${message} (Service: AWSLambda; Status Code: 403; Error Code: AccessDeniedException; Request ID: ${randomUUID()}; Proxy: null)`);
     };
-  return { principals, names: requestNames, resourcePolicies: policies, refusals, invokedByStateMachine };
+  /** The calls services make on the stack's behalf (rules, alarms, routes) that their targets' policies refuse. */
+  const undeliverable = () => refusedDeliveries(serviceDeliveries(spec.resources, resolver, encryptionKeys), new Map([...policies, ...functionPolicies(spec.resources, resolver)]), account);
+  return { principals, names: requestNames, resourcePolicies: policies, refusals, invokedByStateMachine, undeliverable };
 }

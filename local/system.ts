@@ -19,6 +19,7 @@ import { holdBundles, lambdaBundles } from './lambda-bundles.js';
 import { LocalLambda } from './lambda-runtime.js';
 import { startIamGate, type Refusal } from './iam-gate.js';
 import type { Service } from './iam-requests.js';
+import { UndeliverableStackError } from './iam-deliveries.js';
 import { twinIam } from './iam-twin.js';
 import { startPageBucket } from './page-bucket.js';
 import { startSecretStore } from './secret-store.js';
@@ -223,6 +224,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     secrets: { QuestionFormKey: questionFormSecretId },
     functions: functionNames,
   }, functions.filter((fn) => !inProcess.has(fn.handler)).map((fn) => ({ fn, accessKeyId: functionAccessKeyId(fn.logicalId) })));
+
+  // AWS deploys a stack whose services cannot reach their targets and drops each such call; the twin refuses to start it.
+  const undeliverable = await iam.undeliverable();
+  if (undeliverable.length > 0) throw new UndeliverableStackError(`The stack's own policies refuse ${undeliverable.length} service deliveries:\n${undeliverable.map((d) => `- ${d.message}`).join('\n')}`);
 
   let workflow: LocalWorkflow | undefined;
   const sfnServer: Server = createServer((req, res) => {
