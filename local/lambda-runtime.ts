@@ -64,7 +64,11 @@ class Sandbox {
     });
     this.ready.catch(() => undefined);
     this.worker.on('message', (message: SandboxReply) => this.settle(message));
-    this.worker.on('error', (error: Error & { code?: string }) => this.crash(error));
+    this.worker.on('error', (error: Error & { code?: string }) => {
+      // What Lambda writes to the function's log when its runtime dies.
+      console.error(`${config.functionName}: the execution environment ended: ${error.stack ?? error.message}`);
+      this.crash(error);
+    });
     this.worker.on('exit', (code) => this.crash(Object.assign(new Error(`exit status ${code}`), { code: 'EXIT' })));
   }
 

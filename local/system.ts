@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +17,10 @@ import { closeServer, LOCAL_CREDENTIALS } from './emulators.js';
 import { importHandler, serveHandlersFrom } from './handlers.js';
 import { holdBundles, lambdaBundles } from './lambda-bundles.js';
 import { LocalLambda } from './lambda-runtime.js';
+import { startIamGate, type Refusal } from './iam-gate.js';
+import type { Service } from './iam-requests.js';
+import { UndeliverableStackError } from './iam-deliveries.js';
+import { twinIam } from './iam-twin.js';
 import { startPageBucket } from './page-bucket.js';
 import { startSecretStore } from './secret-store.js';
 import { lambdaContext } from './http-api.js';
@@ -85,6 +89,13 @@ export interface LocalSystem {
   sweepRegulatorClocks(): Promise<unknown>;
   /** The function whose handler module is `handler` (functions/handlers/<handler>.ts), as the twin runs it. */
   lambda(handler: string): LambdaHandler;
+  /** IAM as the twin applies it: the gate in front of each service the functions call, their keys, and every refusal. */
+  iam: {
+    endpoints: Record<Service, string>;
+    /** The access key id a function signs with, which names its role. */
+    accessKeyIdOf(handler: string): string;
+    refusals: Refusal[];
+  };
   stop(): Promise<void>;
 }
 
@@ -150,8 +161,10 @@ export async function provision(options: Pick<LocalSystemOptions, 'endpoints' | 
   }
 }
 
-/** Variables the twin sets in every function, over the template's: its region, the sandboxes' endpoints, log and telemetry settings. */
+/** Variables the twin sets in every function, over the template's: its region, endpoints, credentials, log and telemetry settings. */
 const RUNTIME_VARIABLE = /^(AWS_|POWERTOOLS_(LOG_LEVEL|TRACE_ENABLED|METRICS_DISABLED)$)/;
+/** A function's endpoints and credentials are the twin's: an override redirects the service behind them instead. */
+const SANDBOX_ONLY = /^AWS_(ENDPOINT_URL_|ACCESS_KEY_ID$|SECRET_ACCESS_KEY$|SESSION_TOKEN$)/;
 
 /**
  * A function's whole environment, as Lambda gives it: the template's variables (where one names a
@@ -166,12 +179,22 @@ export function environmentOf(fn: FunctionSpec, values: Record<string, string>, 
     else if (values[key] !== undefined) env[key] = values[key];
   }
   Object.assign(env, runtime);
-  for (const [key, value] of Object.entries(overrides)) if (key in env || RUNTIME_VARIABLE.test(key)) env[key] = value;
+  for (const [key, value] of Object.entries(overrides)) if ((key in env || RUNTIME_VARIABLE.test(key)) && !SANDBOX_ONLY.test(key)) env[key] = value;
   return env;
 }
 
-/** An access key id per role: the twin knows a function's role by the key its requests are signed with. */
-export const roleAccessKeyId = (roleLogicalId: string) => `AKIATWIN${createHash('sha256').update(roleLogicalId).digest('hex').slice(0, 12).toUpperCase()}`;
+/** An access key id per function: the twin knows a function, and so its role, by the key its requests are signed with. */
+export const functionAccessKeyId = (functionLogicalId: string) => `AKIATWIN${createHash('sha256').update(functionLogicalId).digest('hex').slice(0, 12).toUpperCase()}`;
+
+/** The endpoint variable the AWS SDK (and functions/adapters/signed-request.ts) reads for each service the functions call. */
+const ENDPOINT_VARIABLES: Record<Service, string> = {
+  dynamodb: 'AWS_ENDPOINT_URL_DYNAMODB',
+  sesv2: 'AWS_ENDPOINT_URL_SESV2',
+  sns: 'AWS_ENDPOINT_URL_SNS',
+  sfn: 'AWS_ENDPOINT_URL_SFN',
+  s3: 'AWS_ENDPOINT_URL_S3',
+  secretsmanager: 'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+};
 
 /**
  * The workflow with its real handlers over the given emulators, each function as Lambda runs it (its
@@ -181,6 +204,31 @@ export const roleAccessKeyId = (roleLogicalId: string) => `AKIATWIN${createHash(
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
   const { tables, responseTeamTopicArn, publicChannelsTopicArn } = options.provisioned ?? (await provision(options));
   const spec = specFromStack(options.config, options.transformStack);
+  const stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${options.namePrefix}-incident-response`;
+  const pagesDir = options.pagesDir ?? mkdtempSync(join(tmpdir(), 'breach-notice-pages-'));
+  const pagesBucket = `${options.namePrefix}-incident-pages`;
+  const questionFormSecretId = `${options.namePrefix}-question-form-key`;
+  const functions = Object.values(spec.functions);
+  const inProcess = new Set(options.inProcess ?? []);
+  for (const name of inProcess) if (!functions.some((fn) => fn.handler === name)) throw new Error(`inProcess names ${name}, which no function of the stack runs`);
+  // IAM: each sandbox signs with a key naming its function, and every call it makes passes a gate that
+  // evaluates its role's policies from the template (and the resource's own) before the service sees it.
+  const functionNames = Object.fromEntries(functions.map((fn) => [fn.logicalId, `breach-notice-${fn.handler}`]));
+  const iam = twinIam(spec, {
+    region: LOCAL_REGION,
+    account: LOCAL_ACCOUNT,
+    tables,
+    topics: { ResponseTeamTopic: responseTeamTopicArn, PublicChannelsTopic: publicChannelsTopicArn },
+    stateMachineArn,
+    buckets: { Pages: pagesBucket },
+    secrets: { QuestionFormKey: questionFormSecretId },
+    functions: functionNames,
+  }, functions.filter((fn) => !inProcess.has(fn.handler)).map((fn) => ({ fn, accessKeyId: functionAccessKeyId(fn.logicalId) })));
+
+  // AWS deploys a stack whose services cannot reach their targets and drops each such call; the twin refuses to start it.
+  const undeliverable = await iam.undeliverable();
+  if (undeliverable.length > 0) throw new UndeliverableStackError(`The stack's own policies refuse ${undeliverable.length} service deliveries:\n${undeliverable.map((d) => `- ${d.message}`).join('\n')}`);
+
   let workflow: LocalWorkflow | undefined;
   const sfnServer: Server = createServer((req, res) => {
     if (!workflow) return void res.writeHead(503).end();
@@ -188,25 +236,26 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   });
   await new Promise<void>((resolve) => sfnServer.listen(options.sfnPort ?? 0, '127.0.0.1', resolve));
   const sfnUrl = `http://127.0.0.1:${(sfnServer.address() as AddressInfo).port}`;
-  const stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${options.namePrefix}-incident-response`;
-  const pagesDir = options.pagesDir ?? mkdtempSync(join(tmpdir(), 'breach-notice-pages-'));
-  const pagesBucket = `${options.namePrefix}-incident-pages`;
   const pageBucket = await startPageBucket(pagesDir, pagesBucket);
-  const questionFormSecretId = `${options.namePrefix}-question-form-key`;
   const secrets = await startSecretStore(questionFormSecretId);
 
+  const overrides = options.envOverrides ?? {};
+  // What the services behind the functions' gates are: the emulators and the twin's own endpoints (a test may redirect one).
+  const upstreams: Record<Service, string> = {
+    dynamodb: options.endpoints.dynamodb,
+    sesv2: options.endpoints.ses,
+    sns: options.endpoints.sns,
+    sfn: sfnUrl,
+    s3: pageBucket.url,
+    secretsmanager: secrets.url,
+  };
+  for (const [service, variable] of Object.entries(ENDPOINT_VARIABLES) as [Service, string][]) if (overrides[variable]) upstreams[service] = overrides[variable];
   const runtime: Record<string, string> = {
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
     AWS_EC2_METADATA_DISABLED: 'true',
     // The twin runs on Node 20; the deployed functions on the newest runtime.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    AWS_ENDPOINT_URL_DYNAMODB: options.endpoints.dynamodb,
-    AWS_ENDPOINT_URL_SESV2: options.endpoints.ses,
-    AWS_ENDPOINT_URL_SNS: options.endpoints.sns,
-    AWS_ENDPOINT_URL_SFN: sfnUrl,
-    AWS_ENDPOINT_URL_S3: pageBucket.url,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
@@ -225,9 +274,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     // The edge serves the folder there (local/page-bucket.ts), as CloudFront serves the bucket.
     incidentPagesUrl: `${options.approvalBaseUrl.replace(/\/+$/, '')}/pages`,
   });
-  const overrides = options.envOverrides ?? {};
   const env: Record<string, string> = {
     ...runtime,
+    ...Object.fromEntries((Object.entries(ENDPOINT_VARIABLES) as [Service, string][]).map(([service, variable]) => [variable, upstreams[service]])),
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     POWERTOOLS_SERVICE_NAME: 'breach-notice',
@@ -236,11 +285,19 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     ...overrides,
   };
 
-  const functions = Object.values(spec.functions);
-  const inProcess = new Set(options.inProcess ?? []);
-  for (const name of inProcess) if (!functions.some((fn) => fn.handler === name)) throw new Error(`inProcess names ${name}, which no function of the stack runs`);
   // Functions run in this process share it: they get the variables of all of them, as before sandboxes.
   if (inProcess.size > 0) Object.assign(process.env, env);
+  const gates = Object.fromEntries(
+    await Promise.all(
+      (Object.keys(upstreams) as Service[]).map(async (service) => [
+        service,
+        await startIamGate({ service, upstream: upstreams[service], names: iam.names, principals: iam.principals, adminAccessKeyId: LOCAL_CREDENTIALS.accessKeyId, resourcePolicies: iam.resourcePolicies, refusals: iam.refusals }),
+      ]),
+    ),
+  ) as Record<Service, Awaited<ReturnType<typeof startIamGate>>>;
+  const gateEndpoints = Object.fromEntries((Object.entries(ENDPOINT_VARIABLES) as [Service, string][]).map(([service, variable]) => [variable, gates[service].url]));
+  const closeGates = () => Promise.all(Object.values(gates).map((gate) => gate.close()));
+
   // Every function's, whichever run here: one build serves every start of this stack.
   const bundles = await lambdaBundles(functions.map((fn) => fn.handler));
   const releaseBundles = holdBundles(bundles);
@@ -257,7 +314,20 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       functionArn: localFunctionArn(fn.handler),
       bundle: bundles.handlers[fn.handler]!,
       sandbox: bundles.sandbox,
-      environment: environmentOf(fn, values, { ...runtime, AWS_ACCESS_KEY_ID: roleAccessKeyId(fn.role), AWS_SECRET_ACCESS_KEY: 'twin', AWS_LAMBDA_FUNCTION_NAME: `breach-notice-${fn.handler}`, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMB), AWS_LAMBDA_FUNCTION_VERSION: '$LATEST' }, overrides),
+      environment: environmentOf(
+        fn,
+        values,
+        {
+          ...runtime,
+          ...gateEndpoints,
+          AWS_ACCESS_KEY_ID: functionAccessKeyId(fn.logicalId),
+          AWS_SECRET_ACCESS_KEY: 'twin',
+          AWS_LAMBDA_FUNCTION_NAME: functionNames[fn.logicalId]!,
+          AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMB),
+          AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+        },
+        overrides,
+      ),
       timeoutSeconds: fn.timeoutSeconds,
       memoryMB: fn.memoryMB,
     });
@@ -265,19 +335,22 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     byHandler.set(fn.handler, lambda.handler);
   }
   const stopLambdas = () => Promise.all(lambdas.map((l) => l.stop()));
-  // Every environment at once, as many cold starts in parallel; a function that fails to load fails the start, naming it.
+  // Cold starts as many at once as the machine has cores (more only contend); a function that fails to load fails the start, naming it.
   try {
+    const queue = [...lambdas];
     await Promise.all(
-      lambdas.map((l) =>
-        l.warm().catch((error: Error) => {
-          throw new Error(`${l.config.functionName} failed to start: ${error.name}: ${error.message}`, { cause: error });
-        }),
-      ),
+      Array.from({ length: availableParallelism() }, async () => {
+        for (let l = queue.shift(); l; l = queue.shift()) {
+          await l.warm().catch((error: Error) => {
+            throw new Error(`${l!.config.functionName} failed to start: ${error.name}: ${error.message}`, { cause: error });
+          });
+        }
+      }),
     );
   } catch (error) {
     releaseBundles();
     await stopLambdas();
-    await Promise.all([closeServer(sfnServer), closeServer(pageBucket.server), closeServer(secrets.server)]);
+    await Promise.all([closeServer(sfnServer), closeServer(pageBucket.server), closeServer(secrets.server), closeGates()]);
     throw error;
   }
   const lambda = (handler: string): LambdaHandler => {
@@ -292,7 +365,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const substitutions: Record<string, string> = {};
   for (const [key, logicalId] of Object.entries(spec.substitutions)) {
     const { handler } = spec.functions[logicalId]!;
-    handlers.set(localFunctionArn(handler), lambda(handler));
+    handlers.set(localFunctionArn(handler), iam.invokedByStateMachine(lambda(handler), localFunctionArn(handler)));
     substitutions[key] = localFunctionArn(handler);
   }
   workflow = new LocalWorkflow({
@@ -345,6 +418,15 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     startRegulatorClocks: lambda('start-regulator-clocks'),
     sweepRegulatorClocks,
     lambda,
+    iam: {
+      endpoints: Object.fromEntries(Object.entries(gates).map(([service, gate]) => [service, gate.url])) as Record<Service, string>,
+      accessKeyIdOf: (handler) => {
+        const fn = functions.find((f) => f.handler === handler);
+        if (!fn) throw new Error(`No function of the stack runs ${handler}`);
+        return functionAccessKeyId(fn.logicalId);
+      },
+      refusals: iam.refusals,
+    },
     stop: async () => {
       clearInterval(sweepTimer);
       clearInterval(clockTimer);
@@ -352,6 +434,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       stopServing();
       releaseBundles();
       await stopLambdas();
+      await closeGates();
       await closeServer(sfnServer);
       await closeServer(pageBucket.server);
       await closeServer(secrets.server);

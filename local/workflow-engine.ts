@@ -277,6 +277,8 @@ export class LocalWorkflow {
       return JSON.parse(JSON.stringify((await handler(structuredClone(payload), context)) ?? null));
     } catch (error) {
       const e = error as Error;
+      // Lambda itself refused the invocation: Step Functions reports the service's error and message, not a function's error payload.
+      if (e.name.startsWith('Lambda.')) throw e;
       const lambdaError = new Error(JSON.stringify({ errorType: e.name, errorMessage: e.message }));
       lambdaError.name = e.name;
       throw lambdaError;

@@ -116,14 +116,14 @@ export async function waitForStatus(s: Scenario, incidentId: string, statuses: E
 }
 
 /** Waits until the workflow is parked in `state` (the last entered state). */
-export async function waitForState(s: Scenario, incidentId: string, state: string): Promise<void> {
+export async function waitForState(s: Scenario, incidentId: string, state: string, timeoutMs?: number): Promise<void> {
   await until(async () => {
     const e = s.system.workflow.executions.get(executionArnOf(s, incidentId));
     const entered = e?.events.filter((ev) => ev.type === 'StateEntered');
     // The path it took says why: the last states it entered.
     if (e && e.status !== 'RUNNING') throw new Error(`Execution ended ${e.status} (${e.error}: ${e.cause}) while waiting for ${state}; last states: ${entered?.slice(-12).map((ev) => ev.stateName).join(' > ')}`);
     return entered?.at(-1)?.stateName === state;
-  }, `state ${state}`);
+  }, `state ${state}`, timeoutMs);
 }
 
 /** GETs the page for its CSRF cookie and token, then POSTs `fields` with them (override any to misbehave). */

@@ -11,7 +11,8 @@ import { decide, editDeps, executionsOf, makeCustomers, phoneSalt, sendAlarm, st
 /**
  * An incident that outlives its executions: a continuation after every notice cycle
  * (UPDATE_CYCLES_PER_EXECUTION=1) and a cadence of seconds, so it hands over three times within the
- * test. Customers must notice nothing: every notice once, the close and the approvals reaching
+ * test. The cadence leaves the third execution's wait long enough for the close to find it on a loaded
+ * machine (at 10 s the wait had sometimes ended before the close came). Customers must notice nothing: every notice once, the close and the approvals reaching
  * whichever execution runs, one final report; operators see the executions linked both ways.
  */
 const prefix = uniquePrefix('cont');
@@ -25,7 +26,7 @@ let consoleUrl: string;
 
 beforeAll(async () => {
   s = await startScenario(prefix, config, {
-    envOverrides: { UPDATE_CYCLES_PER_EXECUTION: '1', UPDATE_CADENCE_SECONDS: '10' },
+    envOverrides: { UPDATE_CYCLES_PER_EXECUTION: '1', UPDATE_CADENCE_SECONDS: '40' },
     // "Wait until next update" waits as the plan says (seconds here): the close must find it waiting.
     waitTimeOverrides: { 'Wait to resume sending notices': 50, 'Wait to resume sending update': 50 },
   });
@@ -52,7 +53,8 @@ describe('an incident that goes on in new executions', () => {
     const incidentId = (await sendAlarm(s, guardDutyFinding({ bucket }))).incidents![0]!.incidentId;
     await decide(s, approver, 'approve', 1);
     await executionCount(incidentId, 2);
-    // Update 1 is asked for and approved in the second execution, which hands over too.
+    // Update 1 is asked for (a cadence after the first notice) and approved in the second execution, which hands over too.
+    await waitForState(s, incidentId, 'Wait for update approval', 120_000);
     await decide(s, approver, 'approve', 2);
     await executionCount(incidentId, 3);
     // The third waits for the next update: the team's close reaches that wait.

@@ -18,6 +18,8 @@ const phones = customers.flatMap((c) => (c.profile.phone ? [c.profile.phone] : [
 const SES_FAULTS: Record<number, FaultAction> = { 2: 'drop-response', 3: 'reset-before', 4: 'error-500', 5: 'delay' };
 const SMS_FAULTS: Record<number, FaultAction> = { 5: 'drop-response', 10: 'reset-before', 15: 'error-500', 20: 'delay' };
 const seen = { bulk: 0, sms: 0 };
+const CLIENT_TIMEOUT_MS = 5_000;
+const DELAY_MS = 12_000;
 /** Who was in each faulted call, to check their outcomes one by one. */
 const faulted = { email: new Map<string, FaultAction>(), sms: new Map<string, FaultAction>() };
 
@@ -36,7 +38,7 @@ beforeAll(async () => {
       for (const e of body.BulkEmailEntries) faulted.email.set(e.Destination.ToAddresses[0]!, action);
     }
     return action;
-  });
+  }, DELAY_MS);
   snsProxy = await startFaultProxy(endpoints().sns, (req) => {
     const form = new URLSearchParams(req.body);
     if (form.get('Action') !== 'Publish' || !phones.includes(form.get('PhoneNumber') ?? '')) return 'pass';
@@ -44,11 +46,12 @@ beforeAll(async () => {
     const action = SMS_FAULTS[seen.sms] ?? 'pass';
     if (action !== 'pass') faulted.sms.set(form.get('PhoneNumber')!, action);
     return action;
-  });
+  }, DELAY_MS);
   s = await startScenario(prefix, config, {
     endpoints: { ...endpoints(), ses: sesProxy.url, sns: snsProxy.url },
-    // A short client timeout, so the `delay` fault outlasts it; the proxy holds answers for 3 s.
-    envOverrides: { PROVIDER_REQUEST_TIMEOUT_MS: '1000', MAX_CHUNKS_PER_INVOCATION: '1' },
+    // The `delay` fault outlasts the client's timeout, which itself leaves an unfaulted call seconds to
+    // spare on a loaded machine (1 s made a slow but answered call UNCERTAIN under CI load).
+    envOverrides: { PROVIDER_REQUEST_TIMEOUT_MS: String(CLIENT_TIMEOUT_MS), MAX_CHUNKS_PER_INVOCATION: '1' },
   });
   await s.customers.putCustomers(customers);
 });
