@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { closeServer } from './emulators.js';
-import { decide, IamEvaluationError, type Authorization, type Decision, type RoleGrants } from './iam-policies.js';
+import { decide, type Authorization, type Decision, type RoleGrants } from './iam-policies.js';
 import { authorize, UnmappedRequestError, type RequestNames, type Service } from './iam-requests.js';
 
 /** An identity allowed every action, to tell which policy a refusal comes from. */

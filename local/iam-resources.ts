@@ -167,7 +167,7 @@ export class StackResolver {
 
   private sub(arg: unknown): string {
     const [text, vars] = typeof arg === 'string' ? [arg, {}] : (arg as [string, Record<string, unknown>]);
-    return text.replace(/\$\{([^}]+)\}/g, (whole, name: string) => {
+    return text.replace(/\$\{([^}]+)\}/g, (_whole, name: string) => {
       if (name.startsWith('!')) return `\${${name.slice(1)}}`;
       if (name in vars) return String(this.resolve(vars[name]));
       if (PSEUDO[name]) return PSEUDO[name](this.names);

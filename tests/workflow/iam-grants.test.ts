@@ -111,7 +111,7 @@ describe('a function\'s role, from the template', () => {
     const texted = await sender.send(new PublishCommand({ PhoneNumber: '+15555550123', Message: 'hello' }));
     // Assess
     expect(dynamo).toMatchObject({ name: 'AccessDeniedException', status: 400, message: expect.stringMatching(/is not authorized to perform: dynamodb:PutItem on resource: \S+-customers because no identity-based policy allows the dynamodb:PutItem action$/) });
-    expect(sns).toMatchObject({ name: 'AuthorizationErrorException', status: 403, message: expect.stringContaining('sns:Publish on resource: ' + s.system.responseTeamTopicArn) });
+    expect(sns).toMatchObject({ name: 'AuthorizationErrorException', status: 403, message: expect.stringContaining(`sns:Publish on resource: ${s.system.responseTeamTopicArn}`) });
     expect(ses).toMatchObject({ name: 'AccessDeniedException', status: 403, message: expect.stringContaining('ses:SendEmail') });
     expect(sfn).toMatchObject({ name: 'AccessDeniedException', status: 400, message: expect.stringContaining(`states:StartExecution on resource: ${s.system.workflow.stateMachineArn}`) });
     expect(stranger).toMatchObject({ name: 'UnrecognizedClientException', status: 400 });
