@@ -1,0 +1,32 @@
+import type { SettledReconciliation } from '../../../functions/domain/delivery.js';
+import type { Notice, NoticeStatus } from '../../../functions/domain/incident.js';
+import type { NoticeStorePort } from '../../../functions/domain/ports.js';
+import { NoticeNotFoundError } from '../../../functions/shared/errors.js';
+
+export class FakeNotices implements Pick<NoticeStorePort, 'getNotice' | 'setNoticeStatus' | 'createNotice' | 'listNotices' | 'saveReconciliation'> {
+  notices = new Map<string, Notice>();
+  private key = (incidentId: string, noticeId: string) => `${incidentId}/${noticeId}`;
+
+  async createNotice(notice: Notice) {
+    this.notices.set(this.key(notice.incidentId, notice.noticeId), structuredClone(notice));
+  }
+  async getNotice(incidentId: string, noticeId: string) {
+    const notice = this.notices.get(this.key(incidentId, noticeId));
+    if (!notice) throw new NoticeNotFoundError(`Notice ${noticeId} of incident ${incidentId} does not exist`);
+    return structuredClone(notice);
+  }
+  async listNotices(incidentId: string) {
+    return [...this.notices.values()].filter((n) => n.incidentId === incidentId);
+  }
+  async saveReconciliation(incidentId: string, noticeId: string, reconciliation: SettledReconciliation) {
+    const notice = this.notices.get(this.key(incidentId, noticeId));
+    if (!notice) throw new NoticeNotFoundError(`Notice ${noticeId} of incident ${incidentId} does not exist`);
+    notice.reconciliation = structuredClone(reconciliation);
+  }
+  async setNoticeStatus(incidentId: string, noticeId: string, status: NoticeStatus, approvedHash?: string) {
+    const notice = this.notices.get(this.key(incidentId, noticeId));
+    if (!notice) throw new NoticeNotFoundError(`Notice ${noticeId} of incident ${incidentId} does not exist`);
+    notice.status = status;
+    if (approvedHash !== undefined) notice.approvedHash = approvedHash;
+  }
+}
