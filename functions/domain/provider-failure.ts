@@ -36,3 +36,81 @@ export function classifyProviderFailure(error: unknown): ProviderFailure {
   if (e?.name === 'TimeoutError' && /did not establish a connection/.test(e.message ?? '')) return 'refused';
   return 'ambiguous';
 }
+
+/**
+ * What a refusal (a call answered 4xx: nothing accepted) says about waiting:
+ * - `transient`: throttling or a limit that frees up with time: retried with backoff;
+ * - `paused`: sending paused for the account or the configuration set: a person re-enables it;
+ * - `permanent`: waiting never fixes it: people must act, and are told why.
+ */
+export type RefusalKind = 'transient' | 'paused' | 'permanent';
+
+/**
+ * Refusals AWS documents as needing a change, by the SDK's error name (the SNS SDK names the wire code
+ * `AuthorizationError` AuthorizationErrorException, `KMSAccessDenied` KMSAccessDeniedException, ...).
+ * Throttling (TooManyRequestsException, ThrottlingException, ThrottledException, KMSThrottlingException)
+ * and LimitExceededException are not here: they pass with time. An unknown name is retried as before.
+ */
+const PERMANENT_REFUSALS = new Set([
+  // SES v2 SendBulkEmail (https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_SendBulkEmail.html#API_SendBulkEmail_Errors):
+  // sending permanently restricted, invalid input, an unverified MAIL FROM domain, a message refused (an
+  // unverified identity, or any recipient while the account is in the sandbox), no such template or configuration set.
+  'AccountSuspendedException',
+  'BadRequestException',
+  'MailFromDomainNotVerifiedException',
+  'MessageRejected',
+  'NotFoundException',
+  // Common to SES v2 actions (https://docs.aws.amazon.com/ses/latest/APIReference-V2/CommonErrors.html): the role lacks the action.
+  'AccessDeniedException',
+  // SNS Publish (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html#API_Publish_Errors): denied by IAM, not signed
+  // over HTTPS with SigV4, the topic's KMS key refused, disabled, in the wrong state, missing or not subscribed to,
+  // a disabled platform application (NotFoundException, no such topic, is above).
+  'AuthorizationErrorException',
+  'InvalidSecurityException',
+  'KMSAccessDeniedException',
+  'KMSDisabledException',
+  'KMSInvalidStateException',
+  'KMSNotFoundException',
+  'KMSOptInRequired',
+  'PlatformApplicationDisabledException',
+]);
+
+/** The SES v2 SendBulkEmail error for an account or configuration set whose sending is paused (same page as above). */
+const PAUSED_REFUSALS = new Set(['SendingPausedException']);
+
+export function refusalKind(errorName: string): RefusalKind {
+  if (PERMANENT_REFUSALS.has(errorName)) return 'permanent';
+  if (PAUSED_REFUSALS.has(errorName)) return 'paused';
+  return 'transient';
+}
+
+/** The provider behind each channel, as the team knows it. */
+const PROVIDERS: Record<string, string> = { email: 'SES', sms: 'SNS' };
+
+export const providerOf = (channel: string): string => PROVIDERS[channel] ?? `The ${channel} provider`;
+
+/** Characters of a provider's message kept in a reason: it travels in the state machine's payloads and in pages. */
+export const REFUSAL_MESSAGE_MAX = 300;
+
+/** An address as messages print it (an identity ARN's `identity/` prefix is kept), and an E.164 number. */
+const EMAIL_ADDRESS = /[^\s@<>"'(),;:/[\]]+@[^\s@<>"'(),;:/[\]]+/g;
+const PHONE_NUMBER = /\+\d[\d\s().-]{5,}\d/g;
+
+/** `text` without the email addresses and phone numbers in it. */
+export function withoutContactPoints(text: string): string {
+  return text.replace(EMAIL_ADDRESS, '<address>').replace(PHONE_NUMBER, '<phone number>');
+}
+
+/**
+ * `<error name>: <the provider's message>`, short, and without the contact points a provider's message
+ * can name: SES's MessageRejected lists the identities that failed verification, recipients too in the
+ * sandbox (https://docs.aws.amazon.com/ses/latest/dg/troubleshoot-error-messages.html); IAM's refusal
+ * names the resource, the sender identity for SES and the phone number for an SMS Publish.
+ */
+export function refusalReason(error: unknown): string {
+  const e = error as { name?: string; message?: string } | undefined;
+  const name = e?.name || 'Error';
+  const message = withoutContactPoints(e?.message ?? '').replace(/\s+/g, ' ').trim();
+  if (message === '') return name;
+  return `${name}: ${message.length > REFUSAL_MESSAGE_MAX ? `${message.slice(0, REFUSAL_MESSAGE_MAX - 1)}…` : message}`;
+}

@@ -74,5 +74,13 @@ export class DailyQuotaExceededError extends BreachNoticeError {}
 /** SES sending is paused for the account or the configuration set: a person must act; the team is paged. */
 export class SendingPausedError extends BreachNoticeError {}
 
+/**
+ * A provider refused a whole call for a reason waiting does not fix (a role without the action, an
+ * unverified or sandboxed sender, a missing template, a suspended account, a refused KMS key): people
+ * must act. Never retried inside the slice; the team is paged every round with the provider's reason.
+ * The message is `<provider> refused: <error name>: <the provider's message>`, without addresses.
+ */
+export class ProviderRefusedError extends BreachNoticeError {}
+
 /** The incident is closed: its scope and notices no longer change. */
 export class IncidentClosedError extends BreachNoticeError {}

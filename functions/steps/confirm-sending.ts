@@ -1,4 +1,5 @@
 import type { DeliveryLedgerPort, IncidentStorePort, NoticeStorePort } from '../domain/ports.js';
+import { REFUSAL_MESSAGE_MAX, withoutContactPoints } from '../domain/provider-failure.js';
 import type { SendingPlan, Slice } from './plan-sending.js';
 import { reconcileNotice } from './reconcile-notice.js';
 
@@ -9,6 +10,8 @@ export interface SliceResult {
   to?: number;
   /** The error name that ended the slice's attempts. */
   error?: string;
+  /** Step Functions' Cause of that error, kept for a ProviderRefusedError only: the provider's reason. */
+  cause?: string;
 }
 
 export interface ConfirmDeps {
@@ -20,8 +23,41 @@ export interface ConfirmDeps {
 
 export type ConfirmResult = SendingPlan & { done: boolean; waitSeconds: number };
 
-/** How long unfinished slices wait before the next round: a paused account or a spent daily quota waits for people or the window. */
+const REFUSED = 'ProviderRefusedError';
+/** Distinct reasons told at most (each KMS refusal carries its own request id). */
+const MAX_REASONS = 5;
+
+/** What the team checks when a provider refuses for good, by the provider named at the start of the reason. */
+const REFUSAL_ADVICE: Record<string, string> = {
+  SES: "Check the send function's role (ses:SendBulkEmail), that the notice templates and the configuration set exist, the sender identity's verification and SES production access (out of the sandbox; npm run preflight checks these two).",
+  SNS: "Check the send function's role (sns:Publish), the account's SMS settings (npm run preflight checks the SMS sandbox and spend limit), and for an encrypted topic its KMS key's policy and state.",
+};
+const GENERIC_ADVICE = "Check the send function's role and the provider's settings (npm run preflight).";
+
+/**
+ * The provider's reason from a slice's Cause: Lambda reports a function's error to Step Functions as
+ * JSON with errorType, errorMessage and trace (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-exceptions.html);
+ * anything else is taken as it is. Cleaned and cut again here: a page must never carry an address.
+ */
+function reasonOf(cause: string): string {
+  let text = cause;
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed?.errorMessage === 'string') text = parsed.errorMessage;
+  } catch {
+    // Not Lambda's JSON: the cause itself.
+  }
+  const clean = withoutContactPoints(text).replace(/\s+/g, ' ').trim();
+  // The provider's part is cut at REFUSAL_MESSAGE_MAX; the name of provider and error come before it.
+  return clean.length > 2 * REFUSAL_MESSAGE_MAX ? `${clean.slice(0, 2 * REFUSAL_MESSAGE_MAX - 1)}…` : clean;
+}
+
+/**
+ * How long unfinished slices wait before the next round: a refusal people must fix or a paused account
+ * waits for people, a spent daily quota for the window.
+ */
 function waitFor(errors: string[], round: number): number {
+  if (errors.includes(REFUSED)) return 900;
   if (errors.includes('SendingPausedError')) return 900;
   if (errors.includes('DailyQuotaExceededError')) return 3600;
   return Math.min(300 * 2 ** round, 3600);
@@ -53,13 +89,28 @@ export async function confirmSending(input: { incidentId: string; noticeId: stri
   const errors = input.results.flatMap((r) => (!r.done && r.error ? [r.error] : []));
   const byError = Object.fromEntries([...new Set(errors)].map((e) => [e, errors.filter((x) => x === e).length]));
   const waitSeconds = waitFor(errors, input.plan.round);
+  const reasons = [...new Set(input.results.flatMap((r) => (!r.done && r.error === REFUSED ? [reasonOf(r.cause ?? '') || REFUSED] : [])))];
   await deps.incidents.appendTimeline(input.incidentId, {
     action: 'sending-unfinished',
     actor: 'confirm-sending',
-    detail: { noticeId: input.noticeId, slicesLeft: left.length, errors: byError, round: input.plan.round, waitSeconds },
+    detail: { noticeId: input.noticeId, slicesLeft: left.length, errors: byError, round: input.plan.round, waitSeconds, ...(reasons.length > 0 ? { refusals: reasons.slice(0, MAX_REASONS) } : {}) },
   });
-  // The first round and every fourth after: the team hears of it without a page every few minutes.
-  if (input.plan.round % 4 === 0) {
+  if (reasons.length > 0) {
+    // Waiting will not fix it: the team hears of it every round, with the provider's reason and what to check.
+    const advice = Object.entries(REFUSAL_ADVICE).flatMap(([provider, text]) => (reasons.some((r) => r.startsWith(`${provider} refused:`)) ? [text] : []));
+    await deps.alertTeam(
+      'provider-refused',
+      `${input.noticeId} of ${input.incidentId}: the provider refused to send; ${left.length} of ${input.results.length} slices waiting`,
+      [
+        `Round ${input.plan.round + 1} of sending ${input.noticeId} left ${left.length} slices unfinished (${Object.entries(byError).map(([e, n]) => `${e} x${n}`).join(', ')}): refused in a way that waiting does not fix.`,
+        ...reasons.slice(0, MAX_REASONS),
+        ...(reasons.length > MAX_REASONS ? [`... and ${reasons.length - MAX_REASONS} other reasons.`] : []),
+        ...(advice.length > 0 ? advice : [GENERIC_ADVICE]),
+        `The workflow tries again in ${waitSeconds} s, and pages again each round until the provider accepts; nobody already sent is sent again.`,
+      ].join('\n'),
+    );
+  } else if (input.plan.round % 4 === 0) {
+    // The first round and every fourth after: the team hears of it without a page every few minutes.
     await deps.alertTeam(
       errors.includes('SendingPausedError') ? 'sending-paused' : 'sending-unfinished',
       `${input.noticeId} of ${input.incidentId}: ${left.length} of ${input.results.length} slices not sent yet`,

@@ -5,10 +5,10 @@ import { resolveLocale, type Locale } from '../domain/locales.js';
 import type { CustomerDirectoryPort, DeliveryLedgerPort, IncidentStorePort, NoticeStorePort, SuppressionStorePort } from '../domain/ports.js';
 import { SuppressionSnapshot, suppressedReason } from '../domain/suppression.js';
 import { resolveTimeZone } from '../domain/time-zones.js';
-import { classifyProviderFailure } from '../domain/provider-failure.js';
+import { classifyProviderFailure, providerOf, refusalKind, refusalReason } from '../domain/provider-failure.js';
 import type { Clock } from '../shared/clock.js';
 import type { Pacer } from '../domain/pacing.js';
-import { BatchInFlightError, ConfigurationError, DailyQuotaExceededError, DeliveryRetryableError, NoticeNotApprovedError, SendingPausedError } from '../shared/errors.js';
+import { BatchInFlightError, ConfigurationError, DailyQuotaExceededError, DeliveryRetryableError, NoticeNotApprovedError, ProviderRefusedError, SendingPausedError } from '../shared/errors.js';
 
 export interface SendDeps {
   incidents: Pick<IncidentStorePort, 'getAudienceChunk' | 'getIncident'>;
@@ -66,6 +66,12 @@ const add = (a: BatchTotals, b: BatchTotals) => {
   a.uncertain += b.uncertain;
 };
 
+/** A recipient refused for now, by the provider's status or error name: its channel and the provider's reason. */
+interface Refusal {
+  channel: string;
+  reason: string;
+}
+
 /** SES per-entry statuses that need people or time rather than a quick retry. */
 const PAUSED = ['ACCOUNT_SENDING_PAUSED', 'CONFIGURATION_SET_SENDING_PAUSED'];
 const DAILY_QUOTA = 'ACCOUNT_DAILY_QUOTA_EXCEEDED';
@@ -105,9 +111,12 @@ export async function sendNotices(input: SendInput, deps: SendDeps): Promise<Sen
     add(totals, chunkTotals);
     if (chunkTotals.retryable > 0) {
       // Stop here: the state machine retries from this same cursor, at once for throttling, later
-      // (and with the team told) for a paused account or a spent daily quota.
-      const summary = `${chunkTotals.retryable} recipients of ${input.noticeId} chunk ${chunkIndex} were refused for now (${[...refusals].join(', ')}); ${chunkTotals.sent} sent in this chunk`;
-      if ([...refusals].some((r) => PAUSED.includes(r))) throw new SendingPausedError(summary);
+      // (and with the team told) for a refusal people must fix, a paused account or a spent daily quota.
+      const names = [...refusals.keys()];
+      const permanent = [...refusals].find(([name]) => refusalKind(name) === 'permanent');
+      if (permanent) throw new ProviderRefusedError(`${providerOf(permanent[1].channel)} refused: ${permanent[1].reason}`);
+      const summary = `${chunkTotals.retryable} recipients of ${input.noticeId} chunk ${chunkIndex} were refused for now (${names.join(', ')}); ${chunkTotals.sent} sent in this chunk`;
+      if (names.some((r) => PAUSED.includes(r))) throw new SendingPausedError(summary);
       if (refusals.has(DAILY_QUOTA)) throw new DailyQuotaExceededError(summary);
       throw new DeliveryRetryableError(summary);
     }
@@ -126,7 +135,7 @@ async function sendChunk(
   deps: SendDeps,
   budget: { calls: number; mayCall: () => boolean },
   suppressions: SuppressionSnapshot,
-): Promise<{ totals: BatchTotals; finished: boolean; refusals: Set<string> }> {
+): Promise<{ totals: BatchTotals; finished: boolean; refusals: Map<string, Refusal> }> {
   const members = await deps.incidents.getAudienceChunk(notice.incidentId, chunkIndex);
   const profiles = await deps.customers.getProfiles(members.map((m) => m.customerId));
   const prefix = `c${String(chunkIndex).padStart(6, '0')}`;
@@ -148,7 +157,7 @@ async function sendChunk(
   const channels = new Map(everyChannel.map((c) => [c.name, c]));
   const categories = new Map(members.map((m) => [m.customerId, m.dataCategories]));
   const totals = zero();
-  const refusals = new Set<string>();
+  const refusals = new Map<string, Refusal>();
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
   let finished = true;
@@ -189,7 +198,10 @@ async function sendChunk(
     const call = runBatch(notice, channel, { batchKey: batch.batchKey, locale: batch.locale, recipients }, deps, suppressions, state).then(
       (result) => {
         add(totals, result.totals);
-        for (const r of result.refusals) refusals.add(r);
+        for (const reason of result.refusals) {
+          const name = reason.split(':')[0]!.trim();
+          if (!refusals.has(name)) refusals.set(name, { channel: channel.name, reason });
+        }
         // A settled or partly settled call sent fewer than it was paced for (a resumed slice): not a loss of rate.
         if (paced > 0) deps.pacer?.giveBack(paced - result.sentTo);
       },
@@ -266,8 +278,13 @@ async function runBatch(
       outcomes.push(...toSend.map((r, i) => outcome(r, results[i] ?? { status: 'UNCERTAIN', reason: 'the channel returned no result' })));
     } catch (error) {
       if (classifyProviderFailure(error) === 'refused') {
-        await giveBack((error as Error).name);
-        throw new DeliveryRetryableError(`${channel.name} provider refused batch ${batch.batchKey} of ${notice.noticeId}: ${(error as Error).name}`, { cause: error });
+        const name = (error as Error).name;
+        await giveBack(name);
+        const kind = refusalKind(name);
+        if (kind === 'permanent') throw new ProviderRefusedError(`${providerOf(channel.name)} refused: ${refusalReason(error)}`, { cause: error });
+        const refused = `${channel.name} provider refused batch ${batch.batchKey} of ${notice.noticeId}: ${name}`;
+        if (kind === 'paused') throw new SendingPausedError(refused, { cause: error });
+        throw new DeliveryRetryableError(refused, { cause: error });
       }
       // The request left and no trustworthy answer came back: delivered or not, nobody knows.
       const reason = `no answer from the provider: ${(error as Error).name}`;
@@ -282,8 +299,8 @@ async function runBatch(
   const uncertainIds = ids.filter((id) => latest.get(id) === 'UNCERTAIN');
   // The outcomes and the claim's completion in one write: about two write requests per provider call.
   await deps.ledger.complete(ref, channel.name, batch.batchKey, claim.token, tally(batchStatuses), uncertainIds, outcomes);
-  // The provider's reason for each transient refusal (the status before the colon), to decide how long to wait.
-  const refusals = outcomes.filter((o) => o.status === 'RETRYABLE').map((o) => (o.reason ?? '').split(':')[0]!.trim());
+  // The provider's reason for each refusal (its status or error name before the colon decides how long to wait).
+  const refusals = outcomes.filter((o) => o.status === 'RETRYABLE').map((o) => o.reason ?? '');
   return { totals: attempt, refusals, sentTo: toSend.length };
 }
 

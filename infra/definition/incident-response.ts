@@ -125,6 +125,8 @@ function approveThenSend(n: ApproveThenSendNames): { approval: States; notApprov
         // Another invocation holds the batch's claim: wait past its lease rather than send twice.
         { ErrorEquals: ['BatchInFlightError'], IntervalSeconds: 120, MaxAttempts: 10, BackoffRate: 1.5, MaxDelaySeconds: 600 },
       ],
+      // A refusal waiting will not fix (no retrier names it) ends the slice at once, with the provider's reason for the page.
+      catch: [{ ErrorEquals: ['ProviderRefusedError'], ResultPath: '$.error', Next: `${n.send}: slice refused` }],
       // A slice never fails the Map: it reports where it stopped and why (a paused account, a spent daily quota, retries spent).
       catchAll: { ResultPath: '$.error', Next: `${n.send}: slice unfinished` },
       next: `${n.send}: slice sent?`,
@@ -133,6 +135,8 @@ function approveThenSend(n: ApproveThenSendNames): { approval: States; notApprov
     [`${n.send}: next chunks`]: { Type: 'Pass', Parameters: { ...SLICE, 'cursor.$': '$.send.nextChunk' }, Next: slice },
     [`${n.send}: slice done`]: { Type: 'Pass', Parameters: { done: true }, End: true },
     [`${n.send}: slice unfinished`]: { Type: 'Pass', Parameters: { done: false, 'from.$': '$.cursor', 'to.$': '$.to', 'error.$': '$.error.Error' }, End: true },
+    // The Cause is Lambda's JSON of the error (its message names provider and reason, no address), only for this error: a payload stays small.
+    [`${n.send}: slice refused`]: { Type: 'Pass', Parameters: { done: false, 'from.$': '$.cursor', 'to.$': '$.to', 'error.$': '$.error.Error', 'cause.$': '$.error.Cause' }, End: true },
   };
   return {
     approval: {

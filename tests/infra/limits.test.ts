@@ -4,6 +4,7 @@ import { appConfigSchema } from '../../infra/config.js';
 import { MAX_CADENCE_DAYS_PER_EXECUTION, updateCyclesPerExecution } from '../../infra/definition/continuation.js';
 import { MAX_REMINDER_SECONDS } from '../../functions/steps/page-response-team.js';
 import { supportedLocales } from '../../functions/domain/locales.js';
+import { REFUSAL_MESSAGE_MAX } from '../../functions/domain/provider-failure.js';
 
 /**
  * Step Functions' hard limits, computed from the definition file: a Standard execution holds at most
@@ -252,7 +253,15 @@ describe('Step Functions limits: every execution of an incident stays far under 
     // Chunks are cut per written locale: at most one short chunk per locale beyond the full ones.
     const chunks = Math.ceil(CUSTOMERS / CHUNK) + supportedLocales.length - 1;
     const slices = Array.from({ length: Math.ceil(chunks / CHUNKS_PER_SLICE) }, (_, i) => ({ from: i * CHUNKS_PER_SLICE, to: Math.min(chunks, (i + 1) * CHUNKS_PER_SLICE) }));
-    // The largest state: the execution input, every result kept so far, the plan and the Map's results (all unfinished, with errors).
+    // A slice a provider refused carries Step Functions' Cause: Lambda's JSON of the error, its trace included
+    // (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-exceptions.html), around the longest reason the send step writes.
+    const refusal = `SES refused: MailFromDomainNotVerifiedException: ${'x'.repeat(REFUSAL_MESSAGE_MAX)}`;
+    const cause = JSON.stringify({
+      errorType: 'ProviderRefusedError',
+      errorMessage: refusal,
+      trace: [`ProviderRefusedError: ${refusal}`, ...Array.from({ length: 10 }, (_, i) => `    at async sendChunk${i} (file:///var/task/index.mjs:1:${100_000 + i})`)],
+    });
+    // The largest state: the execution input, every result kept so far, the plan and the Map's results (all refused, with the cause).
     const state = {
       incidentId: 'inc-20261120-0123456789ab',
       settings: { approvalTimeoutSeconds: 14_400, escalationTimeoutSeconds: 14_400, teamReminderSeconds: 3_600, updateCyclesPerExecution: 24 },
@@ -266,7 +275,7 @@ describe('Step Functions limits: every execution of an incident stays far under 
       reminder: { nextReminderSeconds: 86_400 },
       continuedIn: { executionArn: 'arn:aws:states:ap-southeast-1:123456789012:execution:BreachNotice-WorkflowStateMachine0123456789-AbCdEfGhIjKl:inc-20261120-0123456789ab--366', name: 'inc-20261120-0123456789ab--366' },
       plan: { slices, concurrency: 10, ratePerSecond: 1000, round: 12, waitSeconds: 3600, done: false },
-      sent: slices.map((s) => ({ done: false, ...s, error: 'DeliveryRetryableError' })),
+      sent: slices.map((s) => ({ done: false, ...s, error: 'ProviderRefusedError', cause })),
     };
     const bytes = Buffer.byteLength(JSON.stringify(state));
     console.log(`largest state payload at ${CUSTOMERS.toLocaleString('en')} customers: ${bytes} bytes (${slices.length} slices)`);

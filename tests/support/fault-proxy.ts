@@ -11,6 +11,13 @@ import type { AddressInfo } from 'node:net';
  */
 export type FaultAction = 'pass' | 'reset-before' | 'drop-response' | 'error-500' | 'delay';
 
+/** An answer the proxy gives itself instead of forwarding the request: a provider's refusal as it comes over the wire. */
+export interface ProxyAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
 export interface ProxiedRequest {
   method: string;
   path: string;
@@ -35,7 +42,7 @@ const HEADER_END = '\r\n\r\n';
  */
 export async function startFaultProxy(
   upstream: string,
-  decide: (req: ProxiedRequest) => FaultAction | Promise<FaultAction>,
+  decide: (req: ProxiedRequest) => FaultAction | ProxyAnswer | Promise<FaultAction | ProxyAnswer>,
   delayMs = 3_000,
   /** Holds the upstream's answer to `req` until the promise it returns settles: the write is done, its caller does not know yet. */
   holdAnswer?: (req: ProxiedRequest) => Promise<void> | undefined,
@@ -65,8 +72,15 @@ export async function startFaultProxy(
       const body = buffered.subarray(headerEnd + HEADER_END.length, total);
       const request = { method, path, body: body.toString('utf8') };
       // An async decision holds the request itself: it reaches the upstream only once decided.
-      void Promise.resolve(decide(request)).then((action) => handle(action, request, head, body));
+      void Promise.resolve(decide(request)).then((action) => (typeof action === 'object' ? answer(action) : handle(action, request, head, body)));
     });
+
+    function answer({ status, headers, body }: ProxyAnswer) {
+      if (client.destroyed) return;
+      state.withheld += 1;
+      const lines = Object.entries({ ...headers, 'content-length': String(Buffer.byteLength(body)), connection: 'close' }).map(([k, v]) => `${k}: ${v}\r\n`);
+      client.end(`HTTP/1.1 ${status} Refused\r\n${lines.join('')}\r\n${body}`);
+    }
 
     function handle(action: FaultAction, request: ProxiedRequest, head: string, body: Buffer) {
       if (client.destroyed) return;

@@ -5,7 +5,7 @@ import type { CustomerProfile } from '../../functions/domain/customer.js';
 import type { Notice } from '../../functions/domain/incident.js';
 import type { Locale } from '../../functions/domain/locales.js';
 import { draftNotice } from '../../functions/domain/notice.js';
-import { classifyProviderFailure, HANDED_TO_HTTP } from '../../functions/domain/provider-failure.js';
+import { classifyProviderFailure, HANDED_TO_HTTP, REFUSAL_MESSAGE_MAX, withoutContactPoints } from '../../functions/domain/provider-failure.js';
 import type { BulkEntry, EmailSender, Messaging } from '../../functions/domain/ports.js';
 import { pacer } from '../../functions/domain/pacing.js';
 import { sendNotices, type SendDeps } from '../../functions/steps/send-notices.js';
@@ -385,5 +385,104 @@ describe('sendNotices pacing', () => {
     // Assess: the refused call only; the second went nowhere and stays for the retry.
     expect(calls).toEqual(['a@example.com']);
     expect(takes).toBe(2);
+  });
+});
+
+describe('a provider that refuses a whole call', () => {
+  /** AWS's answer as the SDK raises it: the exception's name, the HTTP status and the provider's own message. */
+  const refusal = (name: string, status: number, message: string) => Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode: status } });
+  const sendsWith = (email: Pick<EmailSender, 'sendBulk'>, messaging: Messaging) => deliveryChannels({ email, messaging, templatePrefix: 'bn', smsConcurrency: 2 });
+  /** A provider that refuses while `refusing.now`, and otherwise sends and logs every recipient. */
+  function providers(refuseEmail?: () => Error, refuseSms?: () => Error) {
+    const refusing = { now: true };
+    const sent: string[] = [];
+    const email: Pick<EmailSender, 'sendBulk'> = {
+      sendBulk: async (_t, _d, entries) => {
+        if (refusing.now && refuseEmail) throw refuseEmail();
+        return entries.map((e) => (sent.push(`email:${e.to}`), { status: 'SUCCESS', messageId: `m-${e.to}` }));
+      },
+    };
+    const messaging: Messaging = {
+      sendSms: async (phone) => {
+        if (refusing.now && refuseSms) throw refuseSms();
+        sent.push(`sms:${phone}`);
+        return `s-${phone}`;
+      },
+      publish: async () => 'x',
+    };
+    return { refusing, sent, channels: sendsWith(email, messaging) };
+  }
+
+  // SES v2 SendBulkEmail's errors (https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_SendBulkEmail.html#API_SendBulkEmail_Errors)
+  // and AccessDeniedException, common to SES v2 actions (https://docs.aws.amazon.com/ses/latest/APIReference-V2/CommonErrors.html).
+  it.each([
+    ['AccessDeniedException', 403, 'ProviderRefusedError'],
+    ['MessageRejected', 400, 'ProviderRefusedError'],
+    ['MailFromDomainNotVerifiedException', 400, 'ProviderRefusedError'],
+    ['AccountSuspendedException', 400, 'ProviderRefusedError'],
+    ['NotFoundException', 404, 'ProviderRefusedError'],
+    ['BadRequestException', 400, 'ProviderRefusedError'],
+    ['SendingPausedException', 400, 'SendingPausedError'],
+    ['TooManyRequestsException', 429, 'DeliveryRetryableError'],
+    ['LimitExceededException', 400, 'DeliveryRetryableError'],
+    ['ThrottlingException', 400, 'DeliveryRetryableError'],
+  ])('SES refusing SendBulkEmail with %s (%i) stops the slice with %s; once SES accepts, everyone is emailed once', async (name, status, expected) => {
+    // Prepare
+    const { refusing, sent, channels } = providers(() => refusal(name, status, 'refused by SES'));
+    const { deps } = world({ channels });
+    // Act
+    const error = (await sendNotices({ ...ref, fromChunk: 0 }, deps).catch((e: unknown) => e)) as Error;
+    // Assess
+    expect(error.name).toBe(expected);
+    if (expected === 'ProviderRefusedError') expect(error.message).toBe(`SES refused: ${name}: refused by SES`);
+    expect(sent.filter((s) => s.startsWith('email:'))).toEqual([]);
+    refusing.now = false;
+    await sendNotices({ ...ref, fromChunk: 0 }, deps);
+    expect(sent.filter((s) => s.startsWith('email:')).sort()).toEqual(['email:a@example.com', 'email:b@example.com', 'email:e@example.com']);
+  });
+
+  // SNS Publish's errors (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html#API_Publish_Errors), by the SDK's names.
+  it.each([
+    ['AuthorizationErrorException', 403, 'ProviderRefusedError'],
+    ['InvalidSecurityException', 403, 'ProviderRefusedError'],
+    ['KMSAccessDeniedException', 400, 'ProviderRefusedError'],
+    ['KMSDisabledException', 400, 'ProviderRefusedError'],
+    ['KMSInvalidStateException', 400, 'ProviderRefusedError'],
+    ['KMSNotFoundException', 400, 'ProviderRefusedError'],
+    ['KMSOptInRequired', 403, 'ProviderRefusedError'],
+    ['NotFoundException', 404, 'ProviderRefusedError'],
+    ['PlatformApplicationDisabledException', 400, 'ProviderRefusedError'],
+    ['ThrottledException', 429, 'DeliveryRetryableError'],
+    ['KMSThrottlingException', 400, 'DeliveryRetryableError'],
+  ])('SNS refusing Publish with %s (%i) stops the slice with %s; once SNS accepts, the number is texted once', async (name, status, expected) => {
+    // Prepare
+    const { refusing, sent, channels } = providers(undefined, () => refusal(name, status, 'refused by SNS'));
+    const { deps } = world({ channels });
+    // Act
+    const error = (await sendNotices({ ...ref, fromChunk: 0 }, deps).catch((e: unknown) => e)) as Error;
+    // Assess
+    expect(error.name).toBe(expected);
+    if (expected === 'ProviderRefusedError') expect(error.message).toBe(`SNS refused: ${name}: refused by SNS`);
+    refusing.now = false;
+    await sendNotices({ ...ref, fromChunk: 0 }, deps);
+    expect(sent.filter((s) => s.startsWith('sms:'))).toEqual(['sms:+447700900001']);
+  });
+
+  it("names the provider's reason without the addresses and numbers in the provider's message", async () => {
+    // SES in the sandbox lists the recipients that failed verification; IAM names the sender identity, or the number an SMS went to.
+    const rejected = 'Email address is not verified. The following identities failed the check in region EU-WEST-1: a@example.com, b@example.com';
+    const denied = 'User: arn:aws:sts::123456789012:assumed-role/send-role/breach-notice-send-notices is not authorized to perform: SNS:Publish on resource: +447700900001 because no identity-based policy allows the SNS:Publish action';
+    const email = providers(() => refusal('MessageRejected', 400, rejected));
+    const sms = providers(undefined, () => refusal('AuthorizationErrorException', 403, denied));
+    const fromSes = (await sendNotices({ ...ref, fromChunk: 0 }, world({ channels: email.channels }).deps).catch((e: unknown) => e)) as Error;
+    const fromSns = (await sendNotices({ ...ref, fromChunk: 0 }, world({ channels: sms.channels }).deps).catch((e: unknown) => e)) as Error;
+    expect(fromSes.message).toBe('SES refused: MessageRejected: Email address is not verified. The following identities failed the check in region EU-WEST-1: <address>, <address>');
+    expect(fromSns.message).toBe(
+      'SNS refused: AuthorizationErrorException: User: arn:aws:sts::123456789012:assumed-role/send-role/breach-notice-send-notices is not authorized to perform: SNS:Publish on resource: <phone number> because no identity-based policy allows the SNS:Publish action',
+    );
+    expect(withoutContactPoints('on resource: arn:aws:ses:eu-west-1:123456789012:identity/security@example.com because')).toBe('on resource: arn:aws:ses:eu-west-1:123456789012:identity/<address> because');
+    // Long messages are cut: the reason travels in the state machine's payload.
+    const long = (await sendNotices({ ...ref, fromChunk: 0 }, world({ channels: providers(() => refusal('BadRequestException', 400, 'x'.repeat(5_000))).channels }).deps).catch((e: unknown) => e)) as Error;
+    expect(long.message.length).toBeLessThanOrEqual('SES refused: BadRequestException: '.length + REFUSAL_MESSAGE_MAX);
   });
 });

@@ -10,7 +10,7 @@ import { systemClock } from '../../functions/shared/clock.js';
 import type { StackTransform, SynthesizedStack } from '../../local/from-stack.js';
 import { invokeHttpApi } from '../../local/http-api.js';
 import { guardDutyFinding } from '../../local/sample-alarms.js';
-import { emailsPerRecipient, testConfig, uniquePrefix, until } from '../support/local.js';
+import { emailsPerRecipient, testConfig, topicMessages, uniquePrefix, until } from '../support/local.js';
 import { decide, executionArnOf, makeCustomers, sendAlarm, startScenario, type Scenario } from '../support/scenario.js';
 
 // Every AWS call a function makes is evaluated against its role's policies from the synthesized template
@@ -54,7 +54,7 @@ afterAll(async () => {
 });
 
 describe('a function\'s role, from the template', () => {
-  it('without ses:SendBulkEmail every SendBulkEmail of the send step is refused with AccessDeniedException and no customer is emailed', async () => {
+  it('without ses:SendBulkEmail every SendBulkEmail of the send step is refused with AccessDeniedException: not retried in the slice, the team paged with the reason, no customer emailed', async () => {
     // Act
     const incidentId = (await sendAlarm(s, guardDutyFinding({ bucket }))).incidents![0]!.incidentId;
     await decide(s, config.approverEmails[0]!, 'approve');
@@ -65,8 +65,16 @@ describe('a function\'s role, from the template', () => {
     const refused = s.system.iam.refusals.filter((r) => r.functionName === 'breach-notice-send-notices');
     expect(refused.length).toBeGreaterThan(0);
     for (const r of refused) expect(r).toMatchObject({ service: 'sesv2', operation: 'SendBulkEmail', action: 'ses:SendBulkEmail', decision: 'ImplicitlyDenied' });
-    const failed = s.system.workflow.executions.get(executionArnOf(s, incidentId))!.events.find((e) => e.type === 'StateFailed' && e.stateName === 'Send notices: slice');
-    expect(failed?.cause).toMatch(/email provider refused batch .* of first-notice-1: AccessDeniedException/);
+    const events = s.system.workflow.executions.get(executionArnOf(s, incidentId))!.events;
+    const failed = events.find((e) => e.type === 'StateFailed' && e.stateName === 'Send notices: slice');
+    // A refusal that waiting will not fix: named so, never retried inside the slice, the sender's address left out.
+    const reason = /SES refused: AccessDeniedException: User: \S+\/breach-notice-send-notices is not authorized to perform: ses:SendBulkEmail on resource: arn:aws:ses:\S+:identity\/<address> because no identity-based policy allows the ses:SendBulkEmail action/;
+    expect(failed).toMatchObject({ error: 'ProviderRefusedError', cause: expect.stringMatching(reason) });
+    expect(events.filter((e) => e.type === 'StateRetried' && e.stateName === 'Send notices: slice')).toEqual([]);
+    // The team is paged in the first round with the reason and what to check.
+    const page = await until(async () => (await topicMessages(s.system.responseTeamTopicArn)).find((p) => p.subject?.includes(incidentId) && p.message.startsWith('Round 1 ')), 'the page of the first round');
+    expect(page.message).toMatch(reason);
+    expect(page.message).toContain("Check the send function's role (ses:SendBulkEmail)");
     expect(await emailsPerRecipient(`.${bucket}@example.com`)).toEqual(new Map());
   });
 

@@ -1,4 +1,4 @@
-import { classifyProviderFailure } from '../provider-failure.js';
+import { classifyProviderFailure, refusalReason } from '../provider-failure.js';
 import { personaliseNotice } from '../notice.js';
 import type { Messaging } from '../ports.js';
 import { NoticeContentMissingError } from '../../shared/errors.js';
@@ -39,7 +39,8 @@ export function smsChannel(ports: { messaging: Messaging; smsConcurrency: number
               else if (isPermanentSmsError(name)) results[i] = { status: 'FAILED', reason: name };
               else {
                 stoppedBy ??= name;
-                results[i] = { status: 'RETRYABLE', reason: name };
+                // The provider's own words, without the number: a refusal that waiting will not fix is paged with them.
+                results[i] = { status: 'RETRYABLE', reason: refusalReason(error) };
               }
             }
           }

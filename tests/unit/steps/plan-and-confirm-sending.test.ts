@@ -96,6 +96,40 @@ describe('confirmSending', () => {
     expect(alerts.map((a) => a.event)).toEqual(['sending-unfinished']);
   });
 
+  it("a provider that refuses for good: the team is paged every round with the provider's reason and what to check, and the slices wait 900 s", async () => {
+    // Prepare: two slices refused, as Step Functions reports a function's error: Lambda's JSON of it (errorType, errorMessage, trace).
+    const { confirm, alerts, incidents } = world(45, 100);
+    const reason = 'SES refused: MessageRejected: Email address is not verified. The following identities failed the check in region EU-WEST-1: <address>';
+    const cause = JSON.stringify({ errorType: 'ProviderRefusedError', errorMessage: reason, trace: [`ProviderRefusedError: ${reason}`, '    at runBatch (file:///var/task/index.mjs:1:2345)'] });
+    const results = [{ done: false, from: 0, to: 20, error: 'ProviderRefusedError', cause }, { done: false, from: 20, to: 40, error: 'ProviderRefusedError', cause }, { done: true }];
+    // Act: three rounds in a row (the paging of other errors skips rounds 1 to 3).
+    const rounds = [];
+    for (const round of [0, 1, 2]) rounds.push(await confirmSending({ incidentId, noticeId, results, plan: { ...plan, round } }, confirm));
+    // Assess
+    expect(rounds.map((r) => [r.waitSeconds, r.round, r.slices])).toEqual([0, 1, 2].map((round) => [900, round + 1, [{ from: 0, to: 20 }, { from: 20, to: 40 }]]));
+    expect(alerts.map((a) => a.event)).toEqual(['provider-refused', 'provider-refused', 'provider-refused']);
+    expect(alerts[1]!.message).toBe(
+      [
+        'Round 2 of sending first-notice-1 left 2 slices unfinished (ProviderRefusedError x2): refused in a way that waiting does not fix.',
+        reason,
+        "Check the send function's role (ses:SendBulkEmail), that the notice templates and the configuration set exist, the sender identity's verification and SES production access (out of the sandbox; npm run preflight checks these two).",
+        'The workflow tries again in 900 s, and pages again each round until the provider accepts; nobody already sent is sent again.',
+      ].join('\n'),
+    );
+    expect(incidents.timeline.filter((e) => e.action === 'sending-unfinished').map((e) => e.detail)).toEqual(
+      [0, 1, 2].map((round) => expect.objectContaining({ errors: { ProviderRefusedError: 2 }, refusals: [reason], round, waitSeconds: 900 })),
+    );
+  });
+
+  it('a refusal page never carries an address or a number, whatever the cause holds', async () => {
+    const { confirm, alerts } = world(45, 100);
+    const cause = 'SNS refused: AuthorizationErrorException: not authorized on resource: +447700900123 for customer@example.com';
+    await confirmSending({ incidentId, noticeId, results: [{ done: false, from: 0, to: 20, error: 'ProviderRefusedError', cause }], plan }, confirm);
+    expect(alerts[0]!.message).toContain('SNS refused: AuthorizationErrorException: not authorized on resource: <phone number> for <address>');
+    expect(alerts[0]!.message).toContain("Check the send function's role (sns:Publish)");
+    expect(alerts[0]!.message).not.toMatch(/@|\+44/);
+  });
+
   it('waits for people when sending is paused, for the window when the daily quota is spent, longer each round otherwise', async () => {
     const { confirm } = world(45, 100);
     const stopped = (error: string) => [{ done: false, from: 0, to: 20, error }];
