@@ -15,7 +15,7 @@ import { parseConfig } from '../shared/config.js';
 import { shortHash } from '../shared/crypto.js';
 import { pick } from '../shared/environment.js';
 import { MalformedAlarmError, UnknownAlarmError } from '../shared/errors.js';
-import { countMetrics } from '../shared/handler.js';
+import { countMetrics, EARLY_TIMEOUT_MS } from '../shared/handler.js';
 import { logger, metrics, tracer } from '../shared/powertools.js';
 import { intakeAlarm, rejectAlarm, type IntakeResult } from '../steps/intake.js';
 
@@ -71,7 +71,7 @@ function eventIdOf(event: unknown): string {
   return typeof id === 'string' && id.length > 0 && id.length <= 128 ? id : `unidentified-${shortHash(JSON.stringify(event) ?? 'null', 32)}`;
 }
 
-export const handler = middy<Parsed, IntakeResponse>()
+export const handler = middy<Parsed, IntakeResponse>({ timeoutEarlyInMillis: EARLY_TIMEOUT_MS })
   .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger, { clearState: true }))
   .use(logMetrics(metrics, { captureColdStartMetric: true }))

@@ -18,7 +18,7 @@ import { logger, metrics, tracer } from './powertools.js';
  * `schema` before the logic runs (a ParseError otherwise, which the state machine routes to its failure path).
  */
 export function stepHandler<S extends z.ZodType, R>(schema: S, logic: (input: z.infer<S>, context: Context) => Promise<R>) {
-  return middy<z.infer<S>, R>()
+  return middy<z.infer<S>, R>({ timeoutEarlyInMillis: EARLY_TIMEOUT_MS })
     // A response can carry what must stay out of X-Ray (the approval page's cookie path holds the link id).
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { clearState: true }))
@@ -27,6 +27,14 @@ export function stepHandler<S extends z.ZodType, R>(schema: S, logic: (input: z.
     .use(dependencyErrors)
     .handler(logic);
 }
+
+/**
+ * How long before Lambda's timeout middy ends the handler with its TimeoutError (a DependencyError
+ * here, which the state machine retries), leaving the logs and metrics time to flush. Middy's default,
+ * 5 ms, is less than a busy event loop's lag: Lambda's own timeout then won the race (Sandbox.Timedout,
+ * no flush), seen on the twin under load.
+ */
+export const EARLY_TIMEOUT_MS = 500;
 
 /** Counts for this invocation; the handler's logMetrics middleware flushes them as it ends, also when it fails. */
 export function countMetrics(values: Record<string, number>): void {

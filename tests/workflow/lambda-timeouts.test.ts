@@ -43,7 +43,7 @@ describe('a function\'s timeout, from the template', () => {
     const incidentId = (await sendAlarm(s, guardDutyFinding({ bucket }))).incidents![0]!.incidentId;
     expect(await waitForStatus(s, incidentId, ['FAILED', 'SUCCEEDED'])).toBe('FAILED');
 
-    // Assess: middy ends the handler 5 ms before Lambda would (its timeoutEarlyInMillis, from the
+    // Assess: middy ends the handler EARLY_TIMEOUT_MS before Lambda would (its timeoutEarlyInMillis, from the
     // context's remaining time), and the handler names that TimeoutError a DependencyError: that retrier
     // (5 attempts) ran out, then the catch-all took the error. A function that ignored its remaining time
     // would end as Sandbox.Timedout instead (tests/infra/lambda-sandboxes.test.ts).
