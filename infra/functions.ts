@@ -1,7 +1,26 @@
-import { CALLBACK_PREFIX, CLOCK_PREFIX, CONFIRM_PREFIX, FINDING_PREFIX, FORM_TOKEN_PREFIX, INCIDENT_PREFIX, LINK_PREFIX, QUESTION_PREFIX, RATE_PREFIX } from '../functions/adapters/keys.js';
-import { SUPPRESSIONS_PREFIX } from '../functions/adapters/deliveries-ledger.js';
-import { CLIENT_VARIABLES, PAGE_PUBLISHING_VARIABLES, type EnvironmentValues, type EnvKey } from '../functions/shared/environment.js';
+import {
+  CALLBACK_PREFIX,
+  CLOCK_PREFIX,
+  CONFIRM_PREFIX,
+  FINDING_PREFIX,
+  FORM_TOKEN_PREFIX,
+  INCIDENT_PREFIX,
+  LINK_PREFIX,
+  QUESTION_PREFIX,
+  RATE_PREFIX,
+  SUPPRESSIONS_PREFIX,
+} from '../functions/adapters/keys.js';
+import { CLIENT_VARIABLES, PAGE_PUBLISHING_VARIABLES, pick, type EnvironmentValues, type EnvKey } from '../functions/shared/environment.js';
 import type { TableName } from './tables.js';
+
+/*
+ * The function manifest: every Lambda function, declared once. The stack builds and grants each from
+ * its entry (constructs/described-function.ts), the workflow construct substitutes the steps' ARNs into
+ * the definition (workflow-definition.ts), the API deploys the routes, the twin loads the handler module
+ * and serves the routes (local/handlers.ts, local/http-api.ts), and each handler parses the variables
+ * listed here (`configSchema`). Handlers import this module: it must not import aws-cdk-lib or anything
+ * that does (tests/infra/bundle-size.test.ts checks the bundles).
+ */
 
 /** Item actions on the items whose partition key starts with one of `prefixes` (see constructs/item-grants.ts). */
 export interface ItemGrant {
@@ -47,20 +66,39 @@ export interface FunctionDescriptor {
   /** The contract variables its handler reads (besides CLIENT_VARIABLES, which every handler reads). */
   readonly environment: readonly EnvKey[];
   readonly grants: FunctionGrants;
+  /**
+   * A Lambda task of the incident workflow: the workflow construct builds it and fills the definition's
+   * `${<Name>FunctionArn}` (its name in PascalCase) with its ARN; infra/definition/ names it in `lambdaTask`.
+   */
+  readonly workflowStep?: true;
+  /** The HTTP API routes it serves (constructs/approval-api.ts; the twin's edge serves the same). */
+  readonly http?: HttpRoutes;
 }
+
+/** Routes of the HTTP API, with the methods of each; a path as API Gateway writes it, `{name}` for a parameter. */
+export interface HttpRoutes {
+  /** NONE: public (the link or form is the credential); AWS_IAM: SigV4-signed callers allowed execute-api:Invoke on the route. */
+  readonly authorization: 'NONE' | 'AWS_IAM';
+  readonly routes: Readonly<Record<string, readonly HttpRouteMethod[]>>;
+}
+
+export type HttpRouteMethod = 'GET' | 'HEAD' | 'POST' | 'PUT';
 
 /**
  * Every function, keyed by its handler module in `functions/handlers/` (without extension). The stack
- * builds each from its entry here; the twin sets the union of their variables in its one process.
+ * builds each from its entry here; the twin loads the same module and, for functions it runs in its own
+ * process, sets the union of their variables.
  */
 export const FUNCTIONS = {
   'assess-impact': {
+    workflowStep: true,
     timeoutSeconds: 600,
     memoryMB: 1024,
     environment: ['INCIDENTS_TABLE', 'CUSTOMERS_TABLE', 'AUDIENCE_CHUNK_SIZE', 'LOCALES'],
     grants: { tables: { incidents: 'readWrite', customers: 'read' } },
   },
   'page-response-team': {
+    workflowStep: true,
     // One SNS publish, which may take a provider call's 18 s, around the idempotency record's writes.
     timeoutSeconds: 60,
     memoryMB: 512,
@@ -68,6 +106,7 @@ export const FUNCTIONS = {
     grants: { tables: { incidents: 'readWrite', idempotency: 'readWrite' }, publishToResponseTeam: true },
   },
   'draft-notice': {
+    workflowStep: true,
     // DynamoDB only: the incident and its facts in, every locale's wording out.
     timeoutSeconds: 30,
     memoryMB: 512,
@@ -78,6 +117,7 @@ export const FUNCTIONS = {
     grants: { tables: { incidents: 'readWrite' } },
   },
   'request-approval': {
+    workflowStep: true,
     // One email (and with the SMS channel one text) per approver, one after another, each up to a provider call's 18 s.
     timeoutSeconds: 120,
     memoryMB: 512,
@@ -89,6 +129,7 @@ export const FUNCTIONS = {
     grants: { tables: { incidents: 'readWrite' }, sendEmail: true, sendSms: (env) => env.APPROVAL_CODE_CHANNEL === 'sms' },
   },
   'send-notices': {
+    workflowStep: true,
     // Long enough for MAX_CHUNKS_PER_INVOCATION chunks; CLAIM_LEASE_SECONDS is derived from it.
     timeoutSeconds: 900,
     memoryMB: 1024,
@@ -100,6 +141,7 @@ export const FUNCTIONS = {
     grants: { tables: { incidents: 'readWrite', customers: 'read', deliveries: 'readWrite' }, sendEmail: true, sendSms: true },
   },
   'plan-sending': {
+    workflowStep: true,
     // Reads the account's whole SES suppression list (1,000 a page, rate-limited per account, throttled pages
     // asked again with backoff) and SNS's opted-out numbers, once per notice: minutes for a long list, whose hashes it holds.
     timeoutSeconds: 900,
@@ -114,6 +156,7 @@ export const FUNCTIONS = {
     },
   },
   'confirm-sending': {
+    workflowStep: true,
     // Reconciles the notice once, every recipient: ~1.33M rows at 1,000,000 customers, about two minutes at the 10,000 rows/s measured on DynamoDB Local.
     timeoutSeconds: 900,
     memoryMB: 1024,
@@ -121,6 +164,7 @@ export const FUNCTIONS = {
     grants: { tables: { incidents: 'readWrite', deliveries: 'read' }, publishToResponseTeam: true },
   },
   'await-team': {
+    workflowStep: true,
     // DynamoDB only: keeps a task token.
     timeoutSeconds: 30,
     memoryMB: 512,
@@ -131,6 +175,7 @@ export const FUNCTIONS = {
     grants: { tables: { incidents: 'readWrite' } },
   },
   'plan-next-update': {
+    workflowStep: true,
     // DynamoDB only.
     timeoutSeconds: 30,
     memoryMB: 512,
@@ -138,6 +183,7 @@ export const FUNCTIONS = {
     grants: { tables: { incidents: 'readWrite' } },
   },
   'continue-execution': {
+    workflowStep: true,
     // StartExecution and one DynamoDB transaction.
     timeoutSeconds: 30,
     memoryMB: 512,
@@ -147,6 +193,7 @@ export const FUNCTIONS = {
     grants: { tables: { incidents: [{ prefixes: [INCIDENT_PREFIX], actions: ['GetItem', 'UpdateItem', 'PutItem'] }] } },
   },
   'send-final-report': {
+    workflowStep: true,
     // Reads every notice's kept figures (a notice from before they were kept is reconciled again), sends one email and one page.
     timeoutSeconds: 120,
     memoryMB: 512,
@@ -168,6 +215,7 @@ export const FUNCTIONS = {
     grants: { tables: { incidents: 'readWrite' }, publishToResponseTeam: true, stateMachine: 'start' },
   },
   'approval-page': {
+    http: { authorization: 'NONE', routes: { '/approvals/{linkId}': ['GET', 'HEAD', 'POST'] } },
     // Behind the HTTP API, which stops waiting at 30 s (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html);
     // more memory is more CPU: an approver waits on a cold start for nearly every click.
     timeoutSeconds: 29,
@@ -192,6 +240,17 @@ export const FUNCTIONS = {
     },
   },
   'operator-api': {
+    // The team's facts, scope decisions, close now, redraft after a rejection, answers to customers' questions.
+    http: {
+      authorization: 'AWS_IAM',
+      routes: {
+        '/operator/incidents/{id}/facts': ['GET', 'PUT'],
+        '/operator/incidents/{id}/scope': ['GET', 'PUT'],
+        '/operator/incidents/{id}/close': ['POST'],
+        '/operator/incidents/{id}/redraft': ['POST'],
+        '/operator/incidents/{id}/questions/{questionId}/answer': ['POST'],
+      },
+    },
     // Behind the HTTP API (30 s at most, as approval-page).
     timeoutSeconds: 29,
     memoryMB: 512,
@@ -227,6 +286,7 @@ export const FUNCTIONS = {
     },
   },
   'publish-incident-page': {
+    workflowStep: true,
     // A page per locale to S3 and at most one announcement per locale to SNS, each up to a provider call's 18 s.
     timeoutSeconds: 120,
     memoryMB: 512,
@@ -239,6 +299,7 @@ export const FUNCTIONS = {
     },
   },
   'question-form': {
+    http: { authorization: 'NONE', routes: { '/questions/{incidentId}': ['GET', 'HEAD', 'POST'] } },
     // Behind the HTTP API (30 s at most, as approval-page); DynamoDB and Secrets Manager only.
     timeoutSeconds: 29,
     memoryMB: 512,
@@ -259,6 +320,7 @@ export const FUNCTIONS = {
     },
   },
   'confirm-address': {
+    http: { authorization: 'NONE', routes: { '/confirm/{linkId}': ['GET', 'HEAD', 'POST'] } },
     // Behind the HTTP API (30 s at most, as approval-page); one SES call at most, up to a provider call's 18 s.
     timeoutSeconds: 29,
     memoryMB: 512,
@@ -297,6 +359,7 @@ export const FUNCTIONS = {
     },
   },
   'start-regulator-clocks': {
+    workflowStep: true,
     // DynamoDB only.
     timeoutSeconds: 30,
     memoryMB: 512,
@@ -330,6 +393,15 @@ export const FUNCTIONS = {
 } as const satisfies Record<string, FunctionDescriptor>;
 
 export type FunctionName = keyof typeof FUNCTIONS;
+
+/**
+ * The schema of the variables `name`'s handler reads, for `parseConfig` at load: its descriptor's list,
+ * so the handler reads what the stack sets and nothing else. (Shared modules parse their own lists:
+ * CLIENT_VARIABLES in shared/clients.ts, PAGE_PUBLISHING_VARIABLES in shared/page-publishing.ts.)
+ */
+export function configSchema<N extends FunctionName>(name: N): ReturnType<typeof pick<(typeof FUNCTIONS)[N]['environment'][number]>> {
+  return pick(...FUNCTIONS[name].environment);
+}
 
 /** Every variable `name` reads, including those of the clients module every handler loads. */
 export function environmentKeys(name: FunctionName): EnvKey[] {

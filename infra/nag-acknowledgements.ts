@@ -2,7 +2,7 @@ import { Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import type { AlarmIntake } from './constructs/alarm-intake.js';
-import { OPERATOR_ROUTES, type ApprovalApi } from './constructs/approval-api.js';
+import type { ApprovalApi } from './constructs/approval-api.js';
 import { BreachNoticeFunction } from './constructs/breach-notice-function.js';
 import { FUNCTIONS, type FunctionGrants } from './functions.js';
 import type { IncidentWorkflow } from './constructs/incident-workflow.js';
@@ -66,7 +66,7 @@ export function acknowledgeFindings(
   ack(parts.approvals, nag('APIG4'),
     'Approvers are outside any identity pool and reach the page from an email. The capability is the random 256-bit link id (only its hash is stored), bound to one approver, expiring, single-decision; GET changes nothing. Askers confirming their address for an answer hold the same kind of link, single use, expiring.');
   const apiId = logicalIdOf(parts.approvals.api);
-  for (const route of OPERATOR_ROUTES) {
+  for (const route of parts.approvals.operatorRoutes) {
     for (const method of route.methods) {
       ack(parts.approvals.operatorInvokePolicy, nag(`IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiId}>/*/${method}${route.path.replace(/\{\w+\}/g, '*')}]`),
         'execute-api:Invoke on one operator route of this API: the first * is the stage (the API has only $default), the others the incident id (and question id) in the path, which an execute-api ARN can only match with a wildcard.');

@@ -1,31 +1,29 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FUNCTIONS, type FunctionDescriptor, type FunctionName } from './functions.js';
 
 export const DEFINITION_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', 'statemachines', 'incident-response.asl.json');
 
-/**
- * The Lambda steps of the workflow: substitution key in the definition -> handler entry in
- * `functions/handlers/`. The stack and the local twin both build their substitutions from this map.
- */
-export const WORKFLOW_STEPS = {
-  AssessImpactFunctionArn: 'assess-impact',
-  PageResponseTeamFunctionArn: 'page-response-team',
-  DraftNoticeFunctionArn: 'draft-notice',
-  RequestApprovalFunctionArn: 'request-approval',
-  PlanSendingFunctionArn: 'plan-sending',
-  SendNoticesFunctionArn: 'send-notices',
-  ConfirmSendingFunctionArn: 'confirm-sending',
-  PlanNextUpdateFunctionArn: 'plan-next-update',
-  AwaitTeamFunctionArn: 'await-team',
-  StartRegulatorClocksFunctionArn: 'start-regulator-clocks',
-  PublishIncidentPageFunctionArn: 'publish-incident-page',
-  SendFinalReportFunctionArn: 'send-final-report',
-  ContinueExecutionFunctionArn: 'continue-execution',
-} as const;
+/** The functions the workflow invokes: those whose descriptor (infra/functions.ts) is a `workflowStep`. */
+export type WorkflowStep = { [N in FunctionName]: (typeof FUNCTIONS)[N] extends { readonly workflowStep: true } ? N : never }[FunctionName];
 
-export type WorkflowStepKey = keyof typeof WORKFLOW_STEPS;
-export type WorkflowStepEntry = (typeof WORKFLOW_STEPS)[WorkflowStepKey];
+export const WORKFLOW_STEPS: readonly WorkflowStep[] = (Object.keys(FUNCTIONS) as FunctionName[]).filter(
+  (name): name is WorkflowStep => (FUNCTIONS[name] as FunctionDescriptor).workflowStep === true,
+);
+
+/**
+ * The definition's placeholder for a step's ARN (`assess-impact` -> `AssessImpactFunctionArn`): what
+ * `lambdaTask` writes and the stack and the twin fill.
+ */
+export function substitutionKey(step: WorkflowStep): string {
+  return `${pascalCase(step)}FunctionArn`;
+}
+
+/** `assess-impact` -> `AssessImpact`. */
+export function pascalCase(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
+}
 
 /** Every `${Name}` placeholder in the definition file. */
 export function placeholdersIn(text: string): string[] {

@@ -3,7 +3,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { EventPattern } from '../infra/alarm-patterns.js';
 import { deployedRules, matchesPattern } from './event-patterns.js';
 import { loadHandler } from './handlers.js';
-import { forwardToHttpApi, lambdaContext } from './http-api.js';
+import { forwardToHttpApi, httpApiHandlerFor, lambdaContext } from './http-api.js';
 import { sfnRequestHandler } from './sfn-api.js';
 import { isLoopbackHost, json, readBody } from './http-util.js';
 import { sesMailbox } from './ses-mailbox.js';
@@ -20,7 +20,6 @@ export interface EdgeTargets {
   sesUrl: string;
   dynamodbUrl: string;
   intake: LambdaHandler;
-  approvalPage: LambdaHandler;
   /** Rule name -> pattern: the same objects the stack deploys. */
   rules: Record<string, EventPattern>;
   region: string;
@@ -161,11 +160,9 @@ export function createEdge(targets: EdgeTargets): Server {
         if (url.startsWith('/_aws/ses')) return void (await ses(req, res));
         if (url.startsWith('/_aws/sns')) return void (await targets.sns.handle(req, res));
         if (url === '/_twin/requests' && req.method === 'GET') return json(res, targets.requests);
-        if (url.startsWith('/approvals/')) return void (await forwardToHttpApi(targets.approvalPage, req, res));
-        if (url.startsWith('/questions/')) return void (await forwardToHttpApi(await loadHandler('question-form'), req, res));
-        if (url.startsWith('/confirm/')) return void (await forwardToHttpApi(await loadHandler('confirm-address'), req, res));
-        // The same module the system loaded (the module cache holds one instance), with the environment it set.
-        if (url.startsWith('/operator/')) return void (await forwardToHttpApi(await loadHandler('operator-api'), req, res));
+        // The HTTP API's functions, as the system runs them.
+        const httpApiHandler = httpApiHandlerFor(url);
+        if (httpApiHandler) return void (await forwardToHttpApi(await loadHandler(httpApiHandler), req, res));
         if (req.method === 'POST' && String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
           return void (await targets.sns.handle(req, res));
         }

@@ -17,6 +17,8 @@ export interface FunctionBundle {
   sdkBytes: number;
   /** The largest packages (or source folders) in it, biggest first. */
   largest: [string, number][];
+  /** Every package (or source folder) with code in it. */
+  packages: string[];
 }
 
 /**
@@ -73,12 +75,16 @@ export async function bundleFunctions(
   });
 }
 
-function composition(output: Metafile['outputs'][string]): Pick<FunctionBundle, 'sdkBytes' | 'largest'> {
+function composition(output: Metafile['outputs'][string]): Pick<FunctionBundle, 'sdkBytes' | 'largest' | 'packages'> {
   const byPackage = new Map<string, number>();
   for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
     const key = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? path.split('/').slice(0, 2).join('/');
     byPackage.set(key, (byPackage.get(key) ?? 0) + bytesInOutput);
   }
   const sdkBytes = [...byPackage].filter(([key]) => key.startsWith('@aws-sdk/') || key.startsWith('@smithy/')).reduce((sum, [, bytes]) => sum + bytes, 0);
-  return { sdkBytes, largest: [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 6) };
+  return {
+    sdkBytes,
+    largest: [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 6),
+    packages: [...byPackage].filter(([, bytes]) => bytes > 0).map(([key]) => key),
+  };
 }

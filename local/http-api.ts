@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { FUNCTIONS, type FunctionDescriptor, type FunctionName } from '../infra/functions.js';
 import type { LambdaHandler } from './workflow-engine.js';
 import { isLoopbackHost, readBody } from './http-util.js';
 
@@ -17,22 +18,28 @@ export interface HttpApiRoute {
   /** As API Gateway writes it, `{name}` for a path parameter. */
   path: string;
   methods: readonly string[];
+  /** The function behind it, by its handler module. */
+  handler: FunctionName;
   /** The deployed function's name, for the Lambda context. */
   functionName: string;
   authorization: 'NONE' | 'AWS_IAM';
 }
 
-/** The routes the stack deploys; tests/infra/twin-http-routes.test.ts holds this list to the synthesized template. */
-export const HTTP_API_ROUTES: readonly HttpApiRoute[] = [
-  { path: '/approvals/{linkId}', methods: ['GET', 'HEAD', 'POST'], functionName: 'breach-notice-approval-page', authorization: 'NONE' },
-  { path: '/questions/{incidentId}', methods: ['GET', 'HEAD', 'POST'], functionName: 'breach-notice-question-form', authorization: 'NONE' },
-  { path: '/operator/incidents/{id}/facts', methods: ['GET', 'PUT'], functionName: 'breach-notice-operator-api', authorization: 'AWS_IAM' },
-  { path: '/operator/incidents/{id}/scope', methods: ['GET', 'PUT'], functionName: 'breach-notice-operator-api', authorization: 'AWS_IAM' },
-  { path: '/operator/incidents/{id}/close', methods: ['POST'], functionName: 'breach-notice-operator-api', authorization: 'AWS_IAM' },
-  { path: '/operator/incidents/{id}/redraft', methods: ['POST'], functionName: 'breach-notice-operator-api', authorization: 'AWS_IAM' },
-  { path: '/operator/incidents/{id}/questions/{questionId}/answer', methods: ['POST'], functionName: 'breach-notice-operator-api', authorization: 'AWS_IAM' },
-  { path: '/confirm/{linkId}', methods: ['GET', 'HEAD', 'POST'], functionName: 'breach-notice-confirm-address', authorization: 'NONE' },
-];
+/** The routes the stack deploys: each function's, as its descriptor lists them (infra/functions.ts). */
+export const HTTP_API_ROUTES: readonly HttpApiRoute[] = (Object.entries(FUNCTIONS) as [FunctionName, FunctionDescriptor][]).flatMap(([handler, { http }]) =>
+  Object.entries(http?.routes ?? {}).map(([path, methods]) => ({
+    path,
+    methods,
+    handler,
+    functionName: `breach-notice-${handler}`,
+    authorization: http!.authorization,
+  })),
+);
+
+/** The function whose routes start with the first segment of `rawPath` (`/operator/` -> operator-api): where the edge sends the request. */
+export function httpApiHandlerFor(rawPath: string): FunctionName | undefined {
+  return HTTP_API_ROUTES.find((route) => rawPath.startsWith(route.path.slice(0, route.path.indexOf('/', 1) + 1)))?.handler;
+}
 
 const LOCAL_ACCOUNT_ID = '000000000000';
 

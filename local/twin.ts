@@ -178,7 +178,6 @@ function createEdgeLate(holder: { system?: LocalSystem }, sns: SnsRecorder, sesU
       sesUrl,
       dynamodbUrl,
       intake: holder.system.intake,
-      approvalPage: holder.system.approvalPage,
       pagesDir: holder.system.pagesDir,
       rules,
       region: LOCAL_REGION,

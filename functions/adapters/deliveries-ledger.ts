@@ -7,7 +7,7 @@ import type { Clock } from '../shared/clock.js';
 import { randomId } from '../shared/crypto.js';
 import { DependencyError } from '../shared/errors.js';
 import { batchGet, batchPut, queryAll } from './dynamo-batch.js';
-import { keys } from './keys.js';
+import { keys, SUPPRESSIONS_PREFIX } from './keys.js';
 
 const claimKey = (ref: NoticeRef, channel: Channel, batchKey: string) => keys.claim(ref.incidentId, ref.noticeId, channel, batchKey);
 const outcomeKey = (customerId: string, ref: NoticeRef, channel: Channel) => keys.outcome(customerId, ref.incidentId, ref.noticeId, channel);
@@ -38,7 +38,6 @@ interface ClaimUpdate {
 }
 
 /** A notice's suppression lists: a head naming the lists and their parts, written last, then the parts. */
-export const SUPPRESSIONS_PREFIX = 'SUPPRESSIONS#';
 const suppressionsPk = (ref: NoticeRef) => `${SUPPRESSIONS_PREFIX}${ref.incidentId}#${ref.noticeId}`;
 const SUPPRESSIONS_HEAD = '#head';
 /** Hashes per item: 320 KB of binary, under DynamoDB's 400 KB item limit. */

@@ -27,6 +27,8 @@ export const CLOCK_PREFIX = 'CLOCK#';
 /** An asker's address-confirmation link, by the hash of its id (the id is only in the email). */
 export const CONFIRM_PREFIX = 'CONFIRM#';
 export const RUNNING_CLOCKS = `${CLOCK_PREFIX}RUNNING`;
+/** A notice's suppression lists, in the deliveries table (adapters/deliveries-ledger.ts). */
+export const SUPPRESSIONS_PREFIX = 'SUPPRESSIONS#';
 
 const incidentPk = (incidentId: string) => `${INCIDENT_PREFIX}${incidentId}`;
 const pad = (n: number) => String(n).padStart(6, '0');

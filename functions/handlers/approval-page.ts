@@ -1,3 +1,4 @@
+import { configSchema } from '../../infra/functions.js';
 import { APIGatewayProxyEventV2Schema } from '../shared/event-schemas.js';
 import type { APIGatewayProxyEventV2 } from '@aws-lambda-powertools/parser/types';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -9,13 +10,12 @@ import { StepFunctionsCallbacks } from '../adapters/workflow.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo, sfn, sns } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
-import { pick } from '../shared/environment.js';
 import { stepHandler } from '../shared/handler.js';
 import { pageRepublisher } from '../shared/page-publishing.js';
 import { logger } from '../shared/powertools.js';
 import { CSRF_COOKIE, decideApproval, showApproval, type PageResponse } from '../http/approval-page.js';
 
-const config = parseConfig(pick('LOCALES', 'INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN', 'SMS_PRICE_PER_SEGMENT', 'SMS_PRICE_CURRENCY'));
+const config = parseConfig(configSchema('approval-page'));
 const messaging = new SnsMessaging(sns);
 const deps = {
   ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock),

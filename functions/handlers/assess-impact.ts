@@ -1,16 +1,16 @@
 import * as z from 'zod';
+import { configSchema } from '../../infra/functions.js';
 import { CustomersRepository } from '../adapters/customers-repository.js';
 import { incidentStores } from '../adapters/stores.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
-import { pick } from '../shared/environment.js';
 import { countMetrics, stepHandler } from '../shared/handler.js';
 import { logger } from '../shared/powertools.js';
 import { assessImpact } from '../steps/assess-impact.js';
 
-const config = parseConfig(pick('INCIDENTS_TABLE', 'CUSTOMERS_TABLE', 'AUDIENCE_CHUNK_SIZE', 'LOCALES'));
+const config = parseConfig(configSchema('assess-impact'));
 const deps = {
   ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock),
   customers: new CustomersRepository(dynamo, config.CUSTOMERS_TABLE),

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { configSchema } from '../../infra/functions.js';
 import { incidentStores } from '../adapters/stores.js';
 import { StepFunctionsCallbacks } from '../adapters/workflow.js';
 import { incidentIdSchema } from '../domain/incident.js';
@@ -6,11 +7,10 @@ import { teamWaitKinds } from '../domain/ports.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo, sfn } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
-import { pick } from '../shared/environment.js';
 import { stepHandler } from '../shared/handler.js';
 import { awaitTeam } from '../steps/team-wait.js';
 
-const config = parseConfig(pick('INCIDENTS_TABLE'));
+const config = parseConfig(configSchema('await-team'));
 const deps = { ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock), workflow: new StepFunctionsCallbacks(sfn) };
 
 const schema = z.object({

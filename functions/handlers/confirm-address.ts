@@ -1,3 +1,4 @@
+import { configSchema } from '../../infra/functions.js';
 import { APIGatewayProxyEventV2Schema } from '../shared/event-schemas.js';
 import { SesEmailSender } from '../adapters/email-sender.js';
 import { QuestionStore } from '../adapters/question-store.js';
@@ -6,11 +7,10 @@ import { CONFIRM_CSRF_COOKIE, confirmationRequest } from '../http/address-confir
 import { systemClock } from '../shared/clock.js';
 import { dynamo, ses } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
-import { pick } from '../shared/environment.js';
 import { stepHandler } from '../shared/handler.js';
 import { logger } from '../shared/powertools.js';
 
-const config = parseConfig(pick('INCIDENTS_TABLE', 'SENDER_ADDRESS', 'SES_CONFIGURATION_SET', 'DRILL_MODE'));
+const config = parseConfig(configSchema('confirm-address'));
 const { incidents } = incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock);
 const deps = {
   questions: new QuestionStore(dynamo, config.INCIDENTS_TABLE, systemClock),

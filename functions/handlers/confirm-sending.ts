@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { configSchema } from '../../infra/functions.js';
 import { DeliveriesLedger } from '../adapters/deliveries-ledger.js';
 import { SnsMessaging } from '../adapters/messaging.js';
 import { incidentStores } from '../adapters/stores.js';
@@ -6,11 +7,10 @@ import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo, sns } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
-import { pick } from '../shared/environment.js';
 import { stepHandler } from '../shared/handler.js';
 import { confirmSending } from '../steps/confirm-sending.js';
 
-const config = parseConfig(pick('INCIDENTS_TABLE', 'DELIVERIES_TABLE', 'RESPONSE_TEAM_TOPIC_ARN'));
+const config = parseConfig(configSchema('confirm-sending'));
 const messaging = new SnsMessaging(sns);
 const { incidents, notices } = incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock);
 const deps = {

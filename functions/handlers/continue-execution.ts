@@ -1,15 +1,15 @@
 import * as z from 'zod';
+import { configSchema } from '../../infra/functions.js';
 import { ExecutionChain } from '../adapters/execution-chain.js';
 import { StepFunctionsWorkflow } from '../adapters/workflow.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo, sfn } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
-import { pick } from '../shared/environment.js';
 import { stepHandler } from '../shared/handler.js';
 import { continueExecution } from '../steps/continue-execution.js';
 
-const config = parseConfig(pick('INCIDENTS_TABLE'));
+const config = parseConfig(configSchema('continue-execution'));
 const deps = {
   executions: new ExecutionChain(dynamo, config.INCIDENTS_TABLE, systemClock),
   // The machine's ARN comes with each call ($$.StateMachine.Id): as a variable it would cycle with the definition's substitution of this function.

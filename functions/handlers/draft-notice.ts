@@ -1,16 +1,14 @@
 import * as z from 'zod';
+import { configSchema } from '../../infra/functions.js';
 import { incidentStores } from '../adapters/stores.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
-import { pick } from '../shared/environment.js';
 import { stepHandler } from '../shared/handler.js';
 import { draftNoticeStep } from '../steps/draft-notice.js';
 
-const config = parseConfig(
-  pick('LOCALES', 'INCIDENTS_TABLE', 'COMPANY_NAME', 'COMPANY_CONTACT', 'INCIDENT_PAGE_URL', 'SUPPORT_HOTLINE', 'QUESTION_FORM_URL', 'UPDATE_CADENCE_SECONDS', 'REMEDY_RULES'),
-);
+const config = parseConfig(configSchema('draft-notice'));
 const deps = {
   ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock),
   clock: systemClock,

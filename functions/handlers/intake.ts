@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
+import { configSchema } from '../../infra/functions.js';
 import { EventBridgeSchema } from '../shared/event-schemas.js';
 import type { ParsedResult } from '@aws-lambda-powertools/parser/types';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
@@ -13,15 +14,12 @@ import { systemClock } from '../shared/clock.js';
 import { dynamo, sfn, sns } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
 import { shortHash } from '../shared/crypto.js';
-import { pick } from '../shared/environment.js';
 import { MalformedAlarmError, UnknownAlarmError } from '../shared/errors.js';
 import { countMetrics, EARLY_TIMEOUT_MS } from '../shared/handler.js';
 import { logger, metrics, tracer } from '../shared/powertools.js';
 import { intakeAlarm, rejectAlarm, type IntakeResult } from '../steps/intake.js';
 
-const config = parseConfig(
-  pick('INCIDENTS_TABLE', 'STATE_MACHINE_ARN', 'RESPONSE_TEAM_TOPIC_ARN', 'MANUAL_ALARM_SOURCE', 'CLOUDWATCH_ALARM_SEVERITY', 'APPROVAL_TIMEOUT_SECONDS', 'ESCALATION_TIMEOUT_SECONDS', 'TEAM_REMINDER_SECONDS', 'UPDATE_CYCLES_PER_EXECUTION', 'DRILL_MODE'),
-);
+const config = parseConfig(configSchema('intake'));
 
 const deps = {
   ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock),

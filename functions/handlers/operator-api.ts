@@ -1,3 +1,4 @@
+import { configSchema } from '../../infra/functions.js';
 import { APIGatewayProxyEventV2Schema } from '../shared/event-schemas.js';
 import { addressKey } from '../domain/address-confirmation.js';
 import { SesEmailSender } from '../adapters/email-sender.js';
@@ -10,16 +11,10 @@ import { operatorRequest, type OperatorApiDeps, type OperatorResource } from '..
 import { systemClock } from '../shared/clock.js';
 import { dynamo, ses, sfn, sns } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
-import { pick } from '../shared/environment.js';
 import { stepHandler } from '../shared/handler.js';
 import { logger } from '../shared/powertools.js';
 
-const config = parseConfig(
-  pick(
-    'LOCALES', 'INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN', 'SENDER_ADDRESS', 'SES_CONFIGURATION_SET', 'DRILL_MODE', 'QUESTION_FORM_SECRET_ID',
-    'APPROVER_EMAILS', 'APPROVAL_QUORUM', 'APPROVAL_BASE_URL', 'APPROVAL_CODE_CHANNEL', 'APPROVER_PHONES',
-  ),
-);
+const config = parseConfig(configSchema('operator-api'));
 const messaging = new SnsMessaging(sns);
 const formKeys = cachedFormKeys(secretStage(config.QUESTION_FORM_SECRET_ID, process.env.AWS_REGION ?? 'us-east-1', process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER), systemClock);
 const deps: OperatorApiDeps = {

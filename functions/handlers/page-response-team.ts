@@ -1,17 +1,17 @@
 import * as z from 'zod';
+import { configSchema } from '../../infra/functions.js';
 import { incidentStores } from '../adapters/stores.js';
 import { SnsMessaging } from '../adapters/messaging.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo, sns } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
-import { pick } from '../shared/environment.js';
 import { idempotentStepHandler } from '../shared/handler.js';
 import { pageEvents, pageResponseTeam } from '../steps/page-response-team.js';
 
 const config = parseConfig(
   // AWS_REGION is the Lambda runtime's own.
-  pick('INCIDENTS_TABLE', 'IDEMPOTENCY_TABLE', 'RESPONSE_TEAM_TOPIC_ARN', 'EXECUTION_CONSOLE_URL').extend({ AWS_REGION: z.string().min(1) }),
+  configSchema('page-response-team').extend({ AWS_REGION: z.string().min(1) }),
 );
 const deps = {
   ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock),

@@ -1,14 +1,14 @@
 import * as z from 'zod';
+import { configSchema } from '../../infra/functions.js';
 import { incidentStores } from '../adapters/stores.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
-import { pick } from '../shared/environment.js';
 import { stepHandler } from '../shared/handler.js';
 import { planNextUpdate } from '../steps/plan-next-update.js';
 
-const config = parseConfig(pick('INCIDENTS_TABLE', 'UPDATE_CADENCE_SECONDS'));
+const config = parseConfig(configSchema('plan-next-update'));
 const deps = {
   ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock),
   clock: systemClock,

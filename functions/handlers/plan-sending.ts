@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { configSchema } from '../../infra/functions.js';
 import { DeliveriesLedger } from '../adapters/deliveries-ledger.js';
 import { SesEmailSender } from '../adapters/email-sender.js';
 import { SnsMessaging } from '../adapters/messaging.js';
@@ -7,11 +8,10 @@ import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo, ses, sns } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
-import { pick } from '../shared/environment.js';
 import { stepHandler } from '../shared/handler.js';
 import { planSending, PER_SENDER_RATE } from '../steps/plan-sending.js';
 
-const config = parseConfig(pick('INCIDENTS_TABLE', 'DELIVERIES_TABLE', 'RESPONSE_TEAM_TOPIC_ARN', 'MAX_CHUNKS_PER_INVOCATION', 'MAX_PARALLEL_SENDERS'));
+const config = parseConfig(configSchema('plan-sending'));
 const messaging = new SnsMessaging(sns);
 const deps = {
   incidents: incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock).incidents,

@@ -1,3 +1,4 @@
+import { configSchema } from '../../infra/functions.js';
 import { APIGatewayProxyEventV2Schema } from '../shared/event-schemas.js';
 import { QuestionStore, RateLimiter } from '../adapters/question-store.js';
 import { cachedFormKeys, secretStage } from '../adapters/secret-key.js';
@@ -7,11 +8,10 @@ import { FORM_LIMITS } from '../domain/question-form.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
-import { pick } from '../shared/environment.js';
 import { stepHandler } from '../shared/handler.js';
 import { logger } from '../shared/powertools.js';
 
-const config = parseConfig(pick('LOCALES', 'INCIDENTS_TABLE', 'INCIDENT_PAGE_URL', 'QUESTION_FORM_SECRET_ID'));
+const config = parseConfig(configSchema('question-form'));
 const deps = {
   questions: new QuestionStore(dynamo, config.INCIDENTS_TABLE, systemClock),
   limiter: new RateLimiter(dynamo, config.INCIDENTS_TABLE, systemClock),

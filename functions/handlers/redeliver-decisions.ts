@@ -1,3 +1,4 @@
+import { configSchema } from '../../infra/functions.js';
 import { EventBridgeSchema } from '../shared/event-schemas.js';
 import { incidentStores } from '../adapters/stores.js';
 import { QuestionStore } from '../adapters/question-store.js';
@@ -6,13 +7,12 @@ import { StepFunctionsCallbacks } from '../adapters/workflow.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo, sfn, sns } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
-import { pick } from '../shared/environment.js';
 import { stepHandler } from '../shared/handler.js';
 import { pageRepublisher } from '../shared/page-publishing.js';
 import { logger } from '../shared/powertools.js';
 import { redeliverDecisions } from '../steps/deliver-decision.js';
 
-const config = parseConfig(pick('INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN'));
+const config = parseConfig(configSchema('redeliver-decisions'));
 const messaging = new SnsMessaging(sns);
 const deps = {
   ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock),

@@ -1,3 +1,4 @@
+import { configSchema } from '../../infra/functions.js';
 import { EventBridgeSchema } from '../shared/event-schemas.js';
 import { ObligationStore } from '../adapters/obligation-store.js';
 import { IncidentStore } from '../adapters/incident-store.js';
@@ -5,12 +6,11 @@ import { SnsMessaging } from '../adapters/messaging.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo, sns } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
-import { pick } from '../shared/environment.js';
 import { stepHandler } from '../shared/handler.js';
 import { logger } from '../shared/powertools.js';
 import { sweepRegulatorClocks } from '../steps/regulator-clocks.js';
 
-const config = parseConfig(pick('INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN'));
+const config = parseConfig(configSchema('regulator-clocks'));
 const messaging = new SnsMessaging(sns);
 const deps = {
   obligations: new ObligationStore(dynamo, config.INCIDENTS_TABLE, systemClock),

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { configSchema } from '../../infra/functions.js';
 import { SesEmailSender } from '../adapters/email-sender.js';
 import { incidentStores } from '../adapters/stores.js';
 import { SnsMessaging } from '../adapters/messaging.js';
@@ -6,17 +7,10 @@ import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo, ses, sns } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
-import { pick } from '../shared/environment.js';
 import { stepHandler } from '../shared/handler.js';
 import { requestApproval } from '../steps/request-approval.js';
 
-const config = parseConfig(
-  pick(
-    'LOCALES', 'SENDER_ADDRESS', 'SES_CONFIGURATION_SET', 'INCIDENTS_TABLE', 'APPROVER_EMAILS', 'BACKUP_APPROVER_EMAILS',
-    'APPROVAL_BASE_URL', 'APPROVAL_QUORUM', 'APPROVAL_CODE_CHANNEL', 'APPROVER_PHONES', 'REPORT_LOCALE', 'APPROVER_LOCALES',
-    'SMS_PRICE_PER_SEGMENT', 'SMS_PRICE_CURRENCY',
-  ),
-);
+const config = parseConfig(configSchema('request-approval'));
 const deps = {
   ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock),
   email: new SesEmailSender(ses, config.SENDER_ADDRESS, config.SES_CONFIGURATION_SET),

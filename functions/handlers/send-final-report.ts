@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { configSchema } from '../../infra/functions.js';
 import { DeliveriesLedger } from '../adapters/deliveries-ledger.js';
 import { SesEmailSender } from '../adapters/email-sender.js';
 import { incidentStores } from '../adapters/stores.js';
@@ -8,17 +9,10 @@ import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo, ses, sns } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
-import { pick } from '../shared/environment.js';
 import { idempotentStepHandler } from '../shared/handler.js';
 import { sendFinalReport } from '../steps/send-final-report.js';
 
-const config = parseConfig(
-  pick(
-    'SENDER_ADDRESS', 'SES_CONFIGURATION_SET', 'TEMPLATE_PREFIX', 'INCIDENTS_TABLE', 'DELIVERIES_TABLE', 'IDEMPOTENCY_TABLE',
-    'RESPONSE_TEAM_TOPIC_ARN', 'REPORT_RECIPIENTS', 'REPORT_LOCALE',
-    'DRILL_TARGETS',
-  ),
-);
+const config = parseConfig(configSchema('send-final-report'));
 const deps = {
   ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock),
   ledger: new DeliveriesLedger(dynamo, config.DELIVERIES_TABLE, systemClock, 1),

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { configSchema } from '../../infra/functions.js';
 import { CustomersRepository } from '../adapters/customers-repository.js';
 import { DeliveriesLedger } from '../adapters/deliveries-ledger.js';
 import { formatSender, SesEmailSender } from '../adapters/email-sender.js';
@@ -10,18 +11,11 @@ import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo, ses, sns } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
-import { pick } from '../shared/environment.js';
 import { countMetrics, stepHandler } from '../shared/handler.js';
 import { logger } from '../shared/powertools.js';
 import { CALLS_IN_FLIGHT, sendNotices } from '../steps/send-notices.js';
 
-const config = parseConfig(
-  pick(
-    'INCIDENTS_TABLE', 'CUSTOMERS_TABLE', 'DELIVERIES_TABLE', 'LOCALES', 'SENDER_ADDRESS', 'SENDER_NAME', 'REPLY_TO_ADDRESS', 'SES_CONFIGURATION_SET',
-    'TEMPLATE_PREFIX', 'MAX_CHUNKS_PER_INVOCATION', 'RESERVE_MS', 'SMS_CONCURRENCY', 'CLAIM_LEASE_SECONDS', 'SMS_SENDER_ID',
-    'DRILL_SMS_SINK',
-  ),
-);
+const config = parseConfig(configSchema('send-notices'));
 const { incidents, notices } = incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock);
 const customers = new CustomersRepository(dynamo, config.CUSTOMERS_TABLE);
 const ledger = new DeliveriesLedger(dynamo, config.DELIVERIES_TABLE, systemClock, config.CLAIM_LEASE_SECONDS);

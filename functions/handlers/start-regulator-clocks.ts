@@ -1,15 +1,15 @@
 import * as z from 'zod';
+import { configSchema } from '../../infra/functions.js';
 import { ObligationStore } from '../adapters/obligation-store.js';
 import { incidentStores } from '../adapters/stores.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
-import { pick } from '../shared/environment.js';
 import { stepHandler } from '../shared/handler.js';
 import { startRegulatorClocks } from '../steps/start-regulator-clocks.js';
 
-const config = parseConfig(pick('INCIDENTS_TABLE', 'SECTORS', 'REGULATOR_CLOCK_REMINDERS', 'REGULATOR_CLOCK_SCALE', 'REPORT_LOCALE'));
+const config = parseConfig(configSchema('start-regulator-clocks'));
 const stores = incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock);
 const deps = {
   incidents: stores.incidents,

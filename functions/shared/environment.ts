@@ -7,9 +7,9 @@ import { drillTargetsSchema } from '../domain/drill-report.js';
 
 /**
  * The environment contract between `infra/` and `functions/`: every variable a handler may read, with
- * its schema, declared once. Handlers parse `pick(...)` of it; `infra/functions.ts` lists each
- * function's keys and `functionEnvironment` (infra/config.ts) must give every key a value, so a new
- * variable fails the type check until the stack sets it. No defaults: whatever a handler reads, the
+ * its schema, declared once. Each function's keys are listed once, in its descriptor (infra/functions.ts),
+ * which the stack sets and its handler parses (`configSchema`); `functionEnvironment` (infra/config.ts)
+ * must give every key a value, so a new variable fails the type check until the stack sets it. No defaults: whatever a handler reads, the
  * stack (and the twin, from the same code) sets.
  */
 export const ENVIRONMENT = {

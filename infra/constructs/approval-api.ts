@@ -3,15 +3,22 @@ import { CfnRoute, type CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDes
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { FUNCTIONS, type FunctionDescriptor, type FunctionName } from '../functions.js';
+import type { BreachNoticeFunction } from './breach-notice-function.js';
+
+/** A path of the API, as API Gateway writes it, with the methods it answers. */
+export interface ApiRoute {
+  readonly path: string;
+  readonly methods: readonly HttpMethod[];
+}
 
 export interface ApprovalApiProps {
   /** The function that renders and decides approval pages. */
-  readonly handler: IFunction;
+  readonly handler: BreachNoticeFunction;
   /** The function behind the operator API (the response team's facts), reached with IAM credentials only. */
-  readonly operatorHandler: IFunction;
+  readonly operatorHandler: BreachNoticeFunction;
   /**
    * Steady-state requests per second across the API; approvers are few, scanners and attackers are not.
    * @default 10
@@ -20,13 +27,11 @@ export interface ApprovalApiProps {
   /** @default 20 */
   readonly burstLimit?: number;
   /** The public question form of an incident (GET serves it, POST stores a question); none: no route. */
-  readonly questionHandler?: IFunction;
+  readonly questionHandler?: BreachNoticeFunction;
   /** The page where an asker confirms the address the answer goes to (GET shows, POST confirms); none: no route. */
-  readonly confirmationHandler?: IFunction;
+  readonly confirmationHandler?: BreachNoticeFunction;
 }
 
-/** The public question form of an incident. */
-export const QUESTIONS_PATH = '/questions/{incidentId}';
 /**
  * The question form's routes, per second across all clients: a backstop for cost and concurrency, not the
  * defence. API Gateway throttles an HTTP API per route, for everyone at once, so a low limit let one client
@@ -35,21 +40,6 @@ export const QUESTIONS_PATH = '/questions/{incidentId}';
  * own limit per client and its per-incident budgets (functions/domain/question-form.ts FORM_LIMITS).
  */
 export const QUESTION_ROUTE_THROTTLE = { rateLimit: 100, burstLimit: 200 };
-
-/** Path of the operator API's facts resource; `{id}` is the incident id. */
-export const OPERATOR_FACTS_PATH = '/operator/incidents/{id}/facts';
-
-/** An asker's address-confirmation link (the link id is the credential, as an approval link's). */
-export const CONFIRM_PATH = '/confirm/{linkId}';
-
-/** The operator API's routes: the team's facts, scope decisions, close now, redraft after a rejection, answers to customers' questions. */
-export const OPERATOR_ROUTES: readonly { path: string; methods: readonly HttpMethod[] }[] = [
-  { path: OPERATOR_FACTS_PATH, methods: [HttpMethod.GET, HttpMethod.PUT] },
-  { path: '/operator/incidents/{id}/scope', methods: [HttpMethod.GET, HttpMethod.PUT] },
-  { path: '/operator/incidents/{id}/close', methods: [HttpMethod.POST] },
-  { path: '/operator/incidents/{id}/redraft', methods: [HttpMethod.POST] },
-  { path: '/operator/incidents/{id}/questions/{questionId}/answer', methods: [HttpMethod.POST] },
-];
 
 /**
  * The HTTP API approvers reach from their email (GET/HEAD show, POST decides; the link is the
@@ -60,30 +50,26 @@ export class ApprovalApi extends Construct {
   readonly stage: HttpStage;
   /** execute-api:Invoke on the operator routes and nothing else: attach it to the response team's role or permission set. */
   readonly operatorInvokePolicy: ManagedPolicy;
+  /** The operator API's routes, which the invoke policy covers. */
+  readonly operatorRoutes: readonly ApiRoute[];
 
   constructor(scope: Construct, id: string, props: ApprovalApiProps) {
     super(scope, id);
     this.api = new HttpApi(this, 'Api', { description: 'breach-notice approval pages and operator API', createDefaultStage: false });
-    const integration = new HttpLambdaIntegration('ApprovalPage', props.handler);
-    this.api.addRoutes({ path: '/approvals/{linkId}', methods: [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST], integration });
-    if (props.questionHandler) {
-      this.api.addRoutes({ path: QUESTIONS_PATH, methods: [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST], integration: new HttpLambdaIntegration('QuestionForm', props.questionHandler) });
-    }
-    if (props.confirmationHandler) {
-      this.api.addRoutes({ path: CONFIRM_PATH, methods: [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST], integration: new HttpLambdaIntegration('AddressConfirmation', props.confirmationHandler) });
-    }
-    // Only a SigV4-signed request whose principal may execute-api:Invoke the route reaches the function.
-    const operatorIntegration = new HttpLambdaIntegration('OperatorApi', props.operatorHandler);
-    for (const route of OPERATOR_ROUTES) {
-      this.api.addRoutes({ path: route.path, methods: [...route.methods], integration: operatorIntegration, authorizer: new HttpIamAuthorizer() });
-    }
+    // Each function's routes as its descriptor lists them (infra/functions.ts).
+    this.addRoutesOf('ApprovalPage', props.handler);
+    const questionRoutes = props.questionHandler ? this.addRoutesOf('QuestionForm', props.questionHandler) : [];
+    if (props.confirmationHandler) this.addRoutesOf('AddressConfirmation', props.confirmationHandler);
+    this.operatorRoutes = this.addRoutesOf('OperatorApi', props.operatorHandler);
     // Written out rather than route.grantInvoke, which would grant every path below /operator/incidents/.
     this.operatorInvokePolicy = new ManagedPolicy(this, 'OperatorInvokePolicy', {
       description: "breach-notice: an incident's facts, scope decisions, close, redraft and answers through the operator API",
       statements: [
         new PolicyStatement({
           actions: ['execute-api:Invoke'],
-          resources: OPERATOR_ROUTES.flatMap((route) => route.methods.map((method) => this.api.arnForExecuteApi(method, route.path.replace(/\{\w+\}/g, '*')))),
+          resources: this.operatorRoutes.flatMap((route) =>
+            route.methods.map((method) => this.api.arnForExecuteApi(method, route.path.replace(/\{\w+\}/g, '*'))),
+          ),
         }),
       ],
     });
@@ -113,19 +99,36 @@ export class ApprovalApi extends Construct {
         ),
       },
     });
-    if (props.questionHandler) {
+    if (questionRoutes.length > 0) {
       // Route throttling: HttpStage has no per-route setting, so the stage's CloudFormation resource takes it. Each of the
       // form's routes gets the backstop: at the stage's default (10/s) a flood of GETs alone would keep forms from everyone.
       const stage = this.stage.node.defaultChild as CfnStage;
       const routeSettings = Object.fromEntries(
         // A JSON map: written with CloudFormation's property names.
-        ['GET', 'HEAD', 'POST'].map((method) => [`${method} ${QUESTIONS_PATH}`, { ThrottlingRateLimit: QUESTION_ROUTE_THROTTLE.rateLimit, ThrottlingBurstLimit: QUESTION_ROUTE_THROTTLE.burstLimit }]),
+        questionRoutes.flatMap((route) =>
+          route.methods.map((method) => [
+            `${method} ${route.path}`,
+            { ThrottlingRateLimit: QUESTION_ROUTE_THROTTLE.rateLimit, ThrottlingBurstLimit: QUESTION_ROUTE_THROTTLE.burstLimit },
+          ]),
+        ),
       );
       stage.routeSettings = routeSettings;
       // API Gateway refuses settings for a route that does not exist yet ("Unable to find Route by key"),
       // and nothing else orders the two: without this CloudFormation may create the stage first.
       for (const key of Object.keys(routeSettings)) stage.addDependency(this.routeNamed(key));
     }
+  }
+
+  /** Adds the routes `fn`'s descriptor lists, behind one integration named `integrationId`; an IAM route needs a SigV4-signed caller allowed to invoke it. */
+  private addRoutesOf(integrationId: string, fn: BreachNoticeFunction): ApiRoute[] {
+    const http = (FUNCTIONS[fn.handlerName as FunctionName] as FunctionDescriptor).http;
+    if (!http) throw new Error(`${fn.handlerName} serves no route of the HTTP API (no \`http\` in its descriptor, infra/functions.ts)`);
+    const integration = new HttpLambdaIntegration(integrationId, fn);
+    const routes = Object.entries(http.routes).map(([path, methods]) => ({ path, methods: methods.map((method) => HttpMethod[method]) }));
+    for (const route of routes) {
+      this.api.addRoutes({ ...route, integration, ...(http.authorization === 'AWS_IAM' && { authorizer: new HttpIamAuthorizer() }) });
+    }
+    return routes;
   }
 
   private routeNamed(routeKey: string): CfnRoute {

@@ -5,7 +5,7 @@ import { SnsTopic } from 'aws-cdk-lib/aws-events-targets';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { DEFINITION_PATH, WORKFLOW_STEPS, type WorkflowStepEntry, type WorkflowStepKey } from '../workflow-definition.js';
+import { DEFINITION_PATH, pascalCase, substitutionKey, WORKFLOW_STEPS, type WorkflowStep } from '../workflow-definition.js';
 import type { BreachNoticeFunction } from './breach-notice-function.js';
 import { describedFunction, grantDescribed, type FunctionResources } from './described-function.js';
 
@@ -13,14 +13,13 @@ import { describedFunction, grantDescribed, type FunctionResources } from './des
 export type IncidentWorkflowProps = Omit<FunctionResources, 'stateMachine'>;
 
 /**
- * The incident workflow: one function per Lambda step of `statemachines/incident-response.asl.json`,
- * built and granted from its descriptor (infra/functions.ts), the Standard state machine built from
- * that file with their ARNs substituted, logging ALL without execution data, X-Ray on, and a page on
- * any failed run.
+ * The incident workflow: one function per `workflowStep` of infra/functions.ts, built and granted from
+ * its descriptor, the Standard state machine built from `statemachines/incident-response.asl.json` with
+ * their ARNs substituted, logging ALL without execution data, X-Ray on, and a page on any failed run.
  */
 export class IncidentWorkflow extends Construct {
   readonly stateMachine: StateMachine;
-  readonly steps: Record<WorkflowStepEntry, BreachNoticeFunction>;
+  readonly steps: Record<WorkflowStep, BreachNoticeFunction>;
   /** Steps that send SMS: sns:Publish on '*' with every SNS ARN denied. */
   readonly smsSenders: BreachNoticeFunction[] = [];
   /** What the Distributed Map of the send states needs: start, watch and stop its own child executions. */
@@ -28,13 +27,13 @@ export class IncidentWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: IncidentWorkflowProps) {
     super(scope, id);
-    this.steps = {} as Record<WorkflowStepEntry, BreachNoticeFunction>;
-    const substitutions = {} as Record<WorkflowStepKey, string>;
-    for (const [key, entry] of Object.entries(WORKFLOW_STEPS) as [WorkflowStepKey, WorkflowStepEntry][]) {
-      const fn = describedFunction(this, pascal(entry), entry, props.environment);
-      if (grantDescribed(fn, entry, props).sendsSms) this.smsSenders.push(fn);
-      this.steps[entry] = fn;
-      substitutions[key] = fn.functionArn;
+    this.steps = {} as Record<WorkflowStep, BreachNoticeFunction>;
+    const substitutions: Record<string, string> = {};
+    for (const step of WORKFLOW_STEPS) {
+      const fn = describedFunction(this, pascalCase(step), step, props.environment);
+      if (grantDescribed(fn, step, props).sendsSms) this.smsSenders.push(fn);
+      this.steps[step] = fn;
+      substitutions[substitutionKey(step)] = fn.functionArn;
     }
 
     const logGroup = new LogGroup(this, 'ExecutionLogs', { retention: RetentionDays.ONE_YEAR });
@@ -85,8 +84,4 @@ export class IncidentWorkflow extends Construct {
       ],
     });
   }
-}
-
-function pascal(entry: string): string {
-  return entry.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
 }

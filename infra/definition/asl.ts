@@ -1,4 +1,4 @@
-import type { WorkflowStepKey } from '../workflow-definition.js';
+import { substitutionKey, type WorkflowStep } from '../workflow-definition.js';
 
 /*
  * Typed Amazon States Language (JSONPath) for the states this workflow uses. Property order in
@@ -98,8 +98,8 @@ export const STANDARD_RETRY: readonly Retrier[] = [
 ];
 
 export interface LambdaTaskOptions {
-  /** The `${...}` substitution that names the function (see WORKFLOW_STEPS). */
-  fn: WorkflowStepKey;
+  /** The function it invokes, a `workflowStep` of infra/functions.ts; written as its `${...FunctionArn}` placeholder. */
+  fn: WorkflowStep;
   comment?: string;
   /** Invoke with `.waitForTaskToken`: the result is what SendTaskSuccess returned, not a Lambda response. */
   waitForTaskToken?: boolean;
@@ -123,7 +123,7 @@ export function lambdaTask(o: LambdaTaskOptions): TaskState {
     Type: 'Task',
     Resource: o.waitForTaskToken ? 'arn:aws:states:::lambda:invoke.waitForTaskToken' : 'arn:aws:states:::lambda:invoke',
     Comment: o.comment,
-    Parameters: { FunctionName: `\${${o.fn}}`, Payload: o.payload },
+    Parameters: { FunctionName: `\${${substitutionKey(o.fn)}}`, Payload: o.payload },
     TimeoutSecondsPath: o.timeoutSecondsPath,
     ResultSelector: o.result && Object.fromEntries(o.result.map((field) => [`${field}.$`, `${from}.${field}`])),
     ResultPath: o.resultPath,

@@ -9,13 +9,13 @@ import { lambdaTask, toJson, WORKFLOW_FAILED, type StateMachine, type States, ty
 const INCIDENT = { 'incidentId.$': '$.incidentId' };
 
 function pageResponseTeam(event: string, next: string, extra: Record<string, string> = {}): TaskState {
-  return lambdaTask({ fn: 'PageResponseTeamFunctionArn', payload: { ...INCIDENT, event, 'executionArn.$': '$$.Execution.Id', ...extra }, resultPath: null, next });
+  return lambdaTask({ fn: 'page-response-team', payload: { ...INCIDENT, event, 'executionArn.$': '$$.Execution.Id', ...extra }, resultPath: null, next });
 }
 
 /** A page before (or within) a wait on the team: it returns the wait's next timeout, doubling from teamReminderSeconds to a day. */
 function pageThenWait(event: string, next: string, extra: Record<string, string> = {}): TaskState {
   return lambdaTask({
-    fn: 'PageResponseTeamFunctionArn',
+    fn: 'page-response-team',
     payload: { ...INCIDENT, event, 'executionArn.$': '$$.Execution.Id', 'reminderSeconds.$': '$$.Execution.Input.settings.teamReminderSeconds', ...ENTERED, ...extra },
     result: ['nextReminderSeconds'],
     resultPath: '$.reminder',
@@ -34,7 +34,7 @@ const REMINDER_TIMEOUT = '$.reminder.nextReminderSeconds';
  */
 function waitOnTeam(o: { kind: 'scope' | 'redraft' | 'next-update'; comment: string; timeoutSecondsPath: string; onTimeout: string; next: string; withNotice?: boolean }): TaskState {
   return lambdaTask({
-    fn: 'AwaitTeamFunctionArn',
+    fn: 'await-team',
     comment: o.comment,
     waitForTaskToken: true,
     payload: { ...INCIDENT, kind: o.kind, 'taskToken.$': '$$.Task.Token', ...(o.withNotice ? { 'noticeId.$': '$.notice.noticeId' } : {}) },
@@ -88,7 +88,7 @@ function approveThenSend(n: ApproveThenSendNames): { approval: States; notApprov
     // execution input's `settings` are still there: every state before keeps its whole input (a test holds it).
     const timeoutSeconds = `$.settings.${tier === 'primary' ? 'approvalTimeoutSeconds' : 'escalationTimeoutSeconds'}`;
     return lambdaTask({
-      fn: 'RequestApprovalFunctionArn',
+      fn: 'request-approval',
       comment: state.comment,
       waitForTaskToken: true,
       payload: {
@@ -115,7 +115,7 @@ function approveThenSend(n: ApproveThenSendNames): { approval: States; notApprov
   const SLICE = { 'incidentId.$': '$.incidentId', 'noticeId.$': '$.noticeId', 'to.$': '$.to', 'ratePerSecond.$': '$.ratePerSecond' };
   const sliceStates: States = {
     [slice]: lambdaTask({
-      fn: 'SendNoticesFunctionArn',
+      fn: 'send-notices',
       payload: { ...SLICE, 'fromChunk.$': '$.cursor', 'toChunk.$': '$.to' },
       result: ['done', 'nextChunk', 'sent', 'failed', 'uncertain'],
       resultPath: '$.send',
@@ -148,7 +148,7 @@ function approveThenSend(n: ApproveThenSendNames): { approval: States; notApprov
     rejected: { [n.rejected.page]: pageThenWait(n.rejected.event, n.rejected.next, { 'reason.$': '$.rejection.Cause' }) },
     sending: {
       [n.prepare]: lambdaTask({
-        fn: 'PlanSendingFunctionArn',
+        fn: 'plan-sending',
         comment: "Slices the audience and paces the senders together under the account's SES quota; pages the team if the quota is short or sending paused.",
         payload: { ...INCIDENT, 'noticeId.$': '$.notice.noticeId' },
         result: ['slices', 'concurrency', 'ratePerSecond', 'round'],
@@ -174,7 +174,7 @@ function approveThenSend(n: ApproveThenSendNames): { approval: States; notApprov
         Next: n.confirm,
       },
       [n.confirm]: lambdaTask({
-        fn: 'ConfirmSendingFunctionArn',
+        fn: 'confirm-sending',
         comment: 'Every slice done: the notice is sent. Otherwise the slices left go round again after a wait, and the team is told why.',
         payload: { ...INCIDENT, 'noticeId.$': '$.notice.noticeId', 'results.$': '$.sent', 'plan.$': '$.plan' },
         result: ['done', 'slices', 'concurrency', 'ratePerSecond', 'round', 'waitSeconds'],
@@ -230,7 +230,7 @@ export const incidentResponse: StateMachine = {
       Default: 'Assess impact',
     },
     'Assess impact': lambdaTask({
-      fn: 'AssessImpactFunctionArn',
+      fn: 'assess-impact',
       comment: 'Finds affected customers through the affected resources; stores the audience as id chunks.',
       payload: INCIDENT,
       result: ['scope', 'affectedCustomers', 'severity', 'audienceChunks'],
@@ -247,7 +247,7 @@ export const incidentResponse: StateMachine = {
       Default: 'Start regulator clocks',
     },
     'Start regulator clocks': lambdaTask({
-      fn: 'StartRegulatorClocksFunctionArn',
+      fn: 'start-regulator-clocks',
       comment: "The legal deadlines that apply to this impact (countries, data categories, sectors), each a clock with reminders; idempotent, so a new scope adds what it brings.",
       payload: INCIDENT,
       resultPath: null,
@@ -272,7 +272,7 @@ export const incidentResponse: StateMachine = {
       Default: 'Apply scope decision',
     },
     'Apply scope decision': lambdaTask({
-      fn: 'AssessImpactFunctionArn',
+      fn: 'assess-impact',
       comment: "Applies the team's scope decisions in order over the alarm's own scope; unchanged when there is no new decision.",
       payload: INCIDENT,
       result: ['scope', 'affectedCustomers', 'severity', 'audienceChunks'],
@@ -280,7 +280,7 @@ export const incidentResponse: StateMachine = {
       next: 'Is the scope known?',
     }),
     'Draft first notice': lambdaTask({
-      fn: 'DraftNoticeFunctionArn',
+      fn: 'draft-notice',
       payload: { ...INCIDENT, kind: 'first-notice' },
       result: ['noticeId', 'closed'],
       resultPath: '$.notice',
@@ -316,7 +316,7 @@ export const incidentResponse: StateMachine = {
     },
     ...firstNotice.sending,
     'Publish incident page': lambdaTask({
-      fn: 'PublishIncidentPageFunctionArn',
+      fn: 'publish-incident-page',
       comment: "The public page per locale, from the notices sent (the one just approved and sent included); announced to the public channels.",
       payload: { ...INCIDENT, 'noticeId.$': '$.notice.noticeId' },
       resultPath: null,
@@ -335,7 +335,7 @@ export const incidentResponse: StateMachine = {
       Default: 'Plan next update',
     },
     'Start the next execution': lambdaTask({
-      fn: 'ContinueExecutionFunctionArn',
+      fn: 'continue-execution',
       comment: 'Starts <incidentId>--<n+1> with the incident id and settings (ids only) and makes it the incident\'s current execution, linked from this one on the timeline.',
       payload: { ...INCIDENT, 'executionArn.$': '$$.Execution.Id', 'stateMachineArn.$': '$$.StateMachine.Id', 'settings.$': '$.settings' },
       result: ['executionArn', 'name'],
@@ -344,7 +344,7 @@ export const incidentResponse: StateMachine = {
     }),
     'Continued in a new execution': { Type: 'Succeed', Comment: 'The incident goes on in the execution just started; this one ends here.' },
     'Plan next update': lambdaTask({
-      fn: 'PlanNextUpdateFunctionArn',
+      fn: 'plan-next-update',
       payload: INCIDENT,
       result: ['nextUpdateAt', 'waitSeconds'],
       resultPath: '$.schedule',
@@ -358,7 +358,7 @@ export const incidentResponse: StateMachine = {
       next: 'Apply scope decision to update',
     }),
     'Apply scope decision to update': lambdaTask({
-      fn: 'AssessImpactFunctionArn',
+      fn: 'assess-impact',
       comment: "A scope decision since the last notice: the next one goes to the new audience (notices sent stand).",
       payload: INCIDENT,
       result: ['scope', 'affectedCustomers', 'severity', 'audienceChunks'],
@@ -366,7 +366,7 @@ export const incidentResponse: StateMachine = {
       next: 'Update regulator clocks',
     }),
     'Update regulator clocks': lambdaTask({
-      fn: 'StartRegulatorClocksFunctionArn',
+      fn: 'start-regulator-clocks',
       comment: 'A wider scope can bring new obligations; existing clocks keep running as they are.',
       payload: INCIDENT,
       resultPath: null,
@@ -375,7 +375,7 @@ export const incidentResponse: StateMachine = {
     }),
     'Page response team: clocks not updated': pageResponseTeam('regulator-clocks-failed', 'Draft update', { 'error.$': '$.error', ...ENTERED }),
     'Draft update': lambdaTask({
-      fn: 'DraftNoticeFunctionArn',
+      fn: 'draft-notice',
       payload: { ...INCIDENT, kind: 'update' },
       result: ['noticeId', 'closed'],
       resultPath: '$.notice',
@@ -399,10 +399,10 @@ export const incidentResponse: StateMachine = {
     'Remind team: update redraft': pageThenWait('redraft-overdue', 'Wait for update redraft'),
     ...update.notApproved,
     ...update.sending,
-    'Send final report': lambdaTask({ fn: 'SendFinalReportFunctionArn', payload: INCIDENT, resultPath: null, next: 'Incident closed and reported' }),
+    'Send final report': lambdaTask({ fn: 'send-final-report', payload: INCIDENT, resultPath: null, next: 'Incident closed and reported' }),
     'Incident closed and reported': { Type: 'Succeed' },
     [WORKFLOW_FAILED]: lambdaTask({
-      fn: 'PageResponseTeamFunctionArn',
+      fn: 'page-response-team',
       payload: { ...INCIDENT, event: 'workflow-failed', 'executionArn.$': '$$.Execution.Id', 'error.$': '$.error' },
       resultPath: null,
       // Paging failed too: fail the execution all the same; the stack's failed-run rule still alerts.

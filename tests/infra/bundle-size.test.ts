@@ -59,6 +59,13 @@ describe('function bundles, built with the stack\'s options', () => {
     expect(over).toEqual([]);
   });
 
+  it('bundles no CDK code: the handlers import the function manifest (infra/functions.ts), which must stay free of it', () => {
+    // Prepare / Act: built in beforeAll
+    const withCdk = bundles.filter((b) => b.packages.some((p) => p === 'aws-cdk-lib' || p === 'constructs')).map((b) => b.name);
+    // Assess
+    expect(withCdk).toEqual([]);
+  });
+
   it('builds what CDK itself stages for a function, byte for byte', async () => {
     // Prepare
     const name: FunctionName = 'plan-sending';

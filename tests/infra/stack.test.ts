@@ -6,7 +6,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAppConfig } from '../../infra/config.js';
 import { BreachNoticeStack } from '../../infra/stack.js';
-import { DEFINITION_PATH, placeholdersIn, WORKFLOW_STEPS } from '../../infra/workflow-definition.js';
+import { DEFINITION_PATH, placeholdersIn, substitutionKey, WORKFLOW_STEPS } from '../../infra/workflow-definition.js';
 import { supportedLocales } from '../../functions/domain/locales.js';
 
 const context = {
@@ -51,7 +51,8 @@ describe('the stack', () => {
 
   it('deploys the definition file with a substitution for every placeholder, logging ALL without data, X-Ray on', () => {
     const placeholders = placeholdersIn(readFileSync(DEFINITION_PATH, 'utf8'));
-    expect(placeholders).toEqual(Object.keys(WORKFLOW_STEPS).sort());
+    // Every placeholder names a step function, and every step function is invoked.
+    expect(placeholders).toEqual(WORKFLOW_STEPS.map(substitutionKey).sort());
     const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
     expect(Object.keys(machine!.Properties.DefinitionSubstitutions).sort()).toEqual(placeholders);
     expect(machine!.Properties).toMatchObject({
@@ -84,10 +85,10 @@ describe('the stack', () => {
   it('runs every function on the newest Node.js runtime, arm64, traced, with its own log retention', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
     // publish-incident-page stands alone until the workflow's definition calls it.
-    const publishPageAlone = (Object.values(WORKFLOW_STEPS) as string[]).includes('publish-incident-page') ? 0 : 1;
+    const publishPageAlone = (WORKFLOW_STEPS as readonly string[]).includes('publish-incident-page') ? 0 : 1;
     // The fifth besides the workflow's: the regulators' clocks sweep (infra/constructs/regulator-clocks.ts).
     // And the sixth: question-form, the public question form behind the HTTP API; the seventh: confirm-address, where askers confirm their address.
-    expect(functions).toHaveLength(Object.keys(WORKFLOW_STEPS).length + 7 + publishPageAlone);
+    expect(functions).toHaveLength(WORKFLOW_STEPS.length + 7 + publishPageAlone);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
       expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();

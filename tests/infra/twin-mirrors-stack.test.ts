@@ -6,7 +6,7 @@ import { ENVIRONMENT } from '../../functions/shared/environment.js';
 import { alarmPatterns } from '../../infra/alarm-patterns.js';
 import { appConfigSchema } from '../../infra/config.js';
 import { BreachNoticeStack } from '../../infra/stack.js';
-import { WORKFLOW_STEPS } from '../../infra/workflow-definition.js';
+import { substitutionKey, WORKFLOW_STEPS } from '../../infra/workflow-definition.js';
 import { specFromStack } from '../../local/from-stack.js';
 import { handlersEnvironment } from '../../local/system.js';
 
@@ -25,7 +25,7 @@ describe('what the twin reads from the synthesized stack', () => {
     expect(spec.templates.map((t) => t.name).sort()).toEqual(allEmailTemplates(config.templatePrefix).map((t) => t.name).sort());
     expect(spec.rules).toEqual(alarmPatterns(config));
     expect((spec.rules.GuardDutyFindings!.detail as { severity: unknown }).severity).toEqual([{ numeric: ['>=', 5] }]);
-    expect(spec.substitutionKeys).toEqual(Object.keys(WORKFLOW_STEPS).sort());
+    expect(spec.substitutionKeys).toEqual(WORKFLOW_STEPS.map(substitutionKey).sort());
   });
 
   it('sets every variable any deployed function gets, with the same value wherever the stack\'s is not a resource name', () => {
