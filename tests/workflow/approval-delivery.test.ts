@@ -173,7 +173,8 @@ describe('expiry from when the wait state began', () => {
   it('a request-approval Lambda that starts late does not extend the expiry', async () => {
     const { incidentId } = await openIncident('late');
     s.system.workflow.executions.get(executionArnOf(s, incidentId))!.abort();
-    const waitEnteredAt = new Date('2026-11-23T10:00:00.000Z');
+    // Relative to now: the link this stores gets a TTL (its expiry + 30 days) that DynamoDB Local enforces.
+    const waitEnteredAt = new Date();
     const late = { now: () => new Date(waitEnteredAt.getTime() + 45_000) };
     const noop = { send: async () => 'message-id', sendSms: async () => 'sms-id', publish: async () => 'message-id' };
     const { requestId } = await requestApproval(
@@ -193,7 +194,7 @@ describe('expiry from when the wait state began', () => {
     );
     const request = (await s.approvals.listApprovalRequests(incidentId)).find((r) => r.requestId === requestId)!;
     // One hour less the 60-second margin, from the entered time: the 45 s the Lambda started late are not added.
-    expect(request.expiresAt).toBe('2026-11-23T10:59:00.000Z');
-    expect(request.createdAt).toBe('2026-11-23T10:00:45.000Z');
+    expect(request.expiresAt).toBe(new Date(waitEnteredAt.getTime() + 59 * 60_000).toISOString());
+    expect(request.createdAt).toBe(new Date(waitEnteredAt.getTime() + 45_000).toISOString());
   });
 });
