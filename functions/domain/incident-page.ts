@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { Notice } from './incident.js';
-import { incidentPageTexts } from './incident-page-texts.js';
 import { catalogues, type Locale } from './locales.js';
 import { exampleNotice, incidentPageLink, type NoticeContent } from './notice.js';
 import { escapeHtml } from './preview.js';
@@ -87,7 +86,7 @@ const paragraphs = (items: string[]) => items.map((p) => `<p>${escapeHtml(p)}</p
 /** The page's data from the incident's sent notices and its approved FAQ. */
 export function buildIncidentPage(source: PageSource, locale: Locale): IncidentPage {
   const c = catalogues[locale];
-  const texts = incidentPageTexts[locale];
+  const texts = c.incidentPage;
   const sent = source.notices.filter((n) => n.status === 'SENT' && (n.content[locale] ?? n.content[source.locales[0]!])).sort((a, b) => a.sequence - b.sequence);
   const wording = (n: Notice): NoticeContent => exampleNotice((n.content[locale] ?? n.content[source.locales[0]!])!, locale, 'UTC');
   const first = sent.find((n) => n.kind === 'first-notice') ?? sent[0];
@@ -133,8 +132,8 @@ export function buildIncidentPage(source: PageSource, locale: Locale): IncidentP
 
 /** The page as HTML: every text escaped, one hashed style block, no script; readable on a phone. */
 export function renderIncidentPageHtml(page: IncidentPage): string {
-  const t = incidentPageTexts[page.locale];
   const c = catalogues[page.locale];
+  const t = c.incidentPage;
   const section = (heading: string, body: string) => (body ? `<section><h2>${escapeHtml(heading)}</h2>${body}</section>` : '');
   return [
     `<!doctype html><html lang="${escapeHtml(page.locale)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`,

@@ -1,6 +1,5 @@
-import { answerTexts } from '../domain/answer-texts.js';
 import { publicPageCsp, publicPageHtml } from '../domain/incident-page.js';
-import { negotiateLocale, type Locale } from '../domain/locales.js';
+import { catalogues, negotiateLocale, type Locale } from '../domain/locales.js';
 import { escapeHtml } from '../domain/preview.js';
 import { randomId } from '../shared/crypto.js';
 import { confirmAddress, confirmationState, type ConfirmationState } from '../steps/answer-question.js';
@@ -47,7 +46,7 @@ function page(status: number, outcome: string, locale: Locale, title: string, bo
 
 /** The page for a link that cannot confirm now, or that has confirmed (repeats say so again and change nothing). */
 function settled(state: ConfirmationState | 'confirmed', locale: Locale): ConfirmationResponse {
-  const t = answerTexts[locale];
+  const t = catalogues[locale].answer;
   if (state === 'confirmed' || state === 'used') return page(200, state, locale, t.confirmedTitle, `<p>${escapeHtml(t.confirmed)}</p>`);
   return page(STATUS[state], state, locale, t.refusedTitle, `<p>${escapeHtml(state === 'expired' ? t.expiredLink : t.unknownLink)}</p>`);
 }
@@ -63,18 +62,18 @@ export async function confirmationRequest(request: ConfirmationRequest, deps: Co
     const { state, link } = await confirmationState(request.linkId, deps);
     const locale = link?.locale ?? fallback;
     if (state !== 'open') return settled(state, locale);
-    const t = answerTexts[locale];
+    const t = catalogues[locale].answer;
     const csrf = randomId(24);
     const cookie = `${CONFIRM_CSRF_COOKIE}=${csrf}; Path=/confirm/${request.linkId}; Max-Age=3600; HttpOnly; Secure; SameSite=Strict`;
     const form = `<form method="post" action=""><input type="hidden" name="csrf" value="${csrf}"><button type="submit">${escapeHtml(t.confirmButton)}</button></form>`;
     return page(200, 'shown', locale, t.confirmTitle, `<p>${escapeHtml(t.confirmPage(link!.incidentId))}</p>${form}`, [cookie]);
   }
-  if (request.method !== 'POST') return { ...page(405, 'method', fallback, answerTexts[fallback].refusedTitle, ''), headers: { ...headers, allow: 'GET, HEAD, POST' } };
+  if (request.method !== 'POST') return { ...page(405, 'method', fallback, catalogues[fallback].answer.refusedTitle, ''), headers: { ...headers, allow: 'GET, HEAD, POST' } };
   const csrf = new URLSearchParams(request.body ?? '').get('csrf') ?? '';
   if (!csrf || csrf !== request.csrfCookie) {
     const { link } = await confirmationState(request.linkId, deps);
     const locale = link?.locale ?? fallback;
-    return page(403, 'stale-form', locale, answerTexts[locale].refusedTitle, `<p>${escapeHtml(answerTexts[locale].staleForm)}</p>`);
+    return page(403, 'stale-form', locale, catalogues[locale].answer.refusedTitle, `<p>${escapeHtml(catalogues[locale].answer.staleForm)}</p>`);
   }
   const { state, link, emailed } = await confirmAddress(request.linkId, deps);
   return { ...settled(state, link?.locale ?? fallback), outcome: emailed ? `${state}-answer-emailed` : state };

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { publicPageCsp, publicPageHtml } from '../domain/incident-page.js';
 import type { Incident } from '../domain/incident.js';
-import type { Locale } from '../domain/locales.js';
+import { catalogues, type Locale } from '../domain/locales.js';
 import { escapeHtml } from '../domain/preview.js';
 import {
   checkFormToken, clientKey, FormTokenUsedError, HONEYPOT_FIELD, issueFormToken, QUESTION_MAX, questionFormSchema, questionPathSchema,
   type CustomerQuestion, type FormKeys, type FormLimits, type FormToken,
 } from '../domain/question-form.js';
-import { questionFormTexts } from '../domain/question-form-texts.js';
 import type { Clock } from '../shared/clock.js';
 
 /** The largest form body read: a question at its limit in 4-byte characters, percent-encoded, fits. */
@@ -70,7 +69,7 @@ function localeOf(value: string | undefined, locales: readonly Locale[]): Locale
 export async function questionFormRequest(request: QuestionRequest, deps: QuestionFormDeps): Promise<QuestionResponse> {
   const path = questionPathSchema.safeParse({ incidentId: request.incidentId });
   const fallback = localeOf(request.locale, deps.locales);
-  const t0 = questionFormTexts[fallback];
+  const t0 = catalogues[fallback].questionForm;
   if (!path.success) return answer(404, 'unknown-incident', fallback, t0.invalidTitle, '');
   const { incidentId } = path.data;
   const status = await deps.questions.incidentStatus(incidentId);
@@ -94,7 +93,7 @@ export async function questionFormRequest(request: QuestionRequest, deps: Questi
   if (Buffer.byteLength(request.body ?? '') > MAX_FORM_BYTES) return answer(413, 'too-large', fallback, t0.invalidTitle, `<p>${escapeHtml(t0.invalid)}</p>`);
   const fields = Object.fromEntries(new URLSearchParams(request.body ?? ''));
   const locale = localeOf(fields.locale, deps.locales);
-  const t = questionFormTexts[locale];
+  const t = catalogues[locale].questionForm;
   const back = `<p><a href="${escapeHtml(deps.pageUrl(incidentId, locale))}">${escapeHtml(t.back)}</a></p>`;
   const refuse = (outcome: string, message: string) => answer(400, outcome, locale, t.invalidTitle, `<p>${escapeHtml(message)}</p>${back}`);
   if (status !== 'OPEN') return answer(410, 'closed', locale, t.invalidTitle, `<p>${escapeHtml(t.closed)}</p>${back}`);

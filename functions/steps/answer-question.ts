@@ -1,6 +1,6 @@
 import { CONFIRMATION_DAYS, CONFIRMATION_WINDOW_SECONDS, CONFIRMATIONS_PER_ADDRESS, type ConfirmationLink } from '../domain/address-confirmation.js';
 import { CODE_DIGITS, codeDigest, NO_TASK_TOKEN, type ApprovalRequest } from '../domain/approval.js';
-import { answerTexts, quoteHtml, quoteText } from '../domain/answer-texts.js';
+import { quoteHtml, quoteText } from '../domain/quoted-text.js';
 import { drillEmailAddress } from '../domain/channels/drill.js';
 import { withDrillMarker } from '../domain/drill.js';
 import { catalogues, type Locale } from '../domain/locales.js';
@@ -133,7 +133,7 @@ function drillMarked(mail: { subject: string; html: string; text: string }, loca
 
 /** The answer to the asker, in the question's language, the question quoted so it cannot read as the email's own words. */
 export function answerEmail(locale: Locale, incidentId: string, question: string, answer: string, drill: boolean): { subject: string; html: string; text: string } {
-  const t = answerTexts[locale];
+  const t = catalogues[locale].answer;
   return drillMarked(
     {
       subject: t.subject(incidentId),
@@ -147,7 +147,7 @@ export function answerEmail(locale: Locale, incidentId: string, question: string
 
 /** The one email to an address not yet confirmed: the link and nothing of the question. */
 export function confirmationEmail(locale: Locale, incidentId: string, url: string, expiresAt: string, drill: boolean): { subject: string; html: string; text: string } {
-  const t = answerTexts[locale];
+  const t = catalogues[locale].answer;
   const until = catalogues[locale].formatTime(expiresAt, 'UTC');
   return drillMarked(
     {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quoteHtml, quoteText } from '../../functions/domain/answer-texts.js';
+import { quoteHtml, quoteText } from '../../functions/domain/quoted-text.js';
 import { answerEmail, confirmationEmail, faqApprovalEmail } from '../../functions/steps/answer-question.js';
 import { linkAndCode } from '../../local/approval-client.js';
 

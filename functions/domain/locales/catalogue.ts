@@ -35,6 +35,9 @@ export interface LocaleCatalogue {
   approvalPage: ApprovalPageTexts;
   /** How a drill's messages are marked (functions/domain/drill.ts). */
   drill: DrillTexts;
+  answer: AnswerTexts;
+  incidentPage: IncidentPageTexts;
+  questionForm: QuestionFormTexts;
 }
 
 export interface DrillTexts {
@@ -301,4 +304,73 @@ export interface ApprovalPageTexts {
   'callback-lost': Sentence;
   'redelivered-approved': Sentence<{ by: V; at: V }>;
   'redelivered-rejected': Sentence<{ by: V; at: V }>;
+}
+
+/** The emails and page that carry an operator's answer to the customer who asked, in the question's language. */
+export interface AnswerTexts {
+  subject: (incidentId: string) => string;
+  intro: (incidentId: string) => string;
+  /** True when it is sent: the address is deleted with the claim of this one email (functions/adapters/question-store.ts). */
+  noReply: string;
+  /** The one email to an address not yet confirmed: it says nothing of the question. */
+  confirmSubject: (incidentId: string) => string;
+  confirmBody: (incidentId: string) => string;
+  confirmLink: (expiresAt: string) => string;
+  confirmIgnore: string;
+  /** The confirmation page (GET shows it, its button POSTs). */
+  confirmTitle: string;
+  confirmPage: (incidentId: string) => string;
+  confirmButton: string;
+  confirmedTitle: string;
+  confirmed: string;
+  refusedTitle: string;
+  unknownLink: string;
+  expiredLink: string;
+  staleForm: string;
+}
+
+/** The public incident page's own words; the notices' sentences come from the approved notices. */
+export interface IncidentPageTexts {
+  title: (p: { company: string }) => string;
+  statement: string;
+  updates: string;
+  update: (p: { n: number; date: string }) => string;
+  closed: string;
+  whatToDo: string;
+  remedies: string;
+  faq: string;
+  contact: string;
+  ask: string;
+  askLink: string;
+  nextUpdate: (p: { when: string }) => string;
+  noMoreUpdates: string;
+  published: (p: { when: string }) => string;
+  otherLanguages: string;
+  /** The text announced to the public channels, and the page's summary. */
+  summary: (p: { company: string; updates: number; closed: boolean; url: string }) => string;
+}
+
+/** The incident page's question form and the pages its answers show. */
+export interface QuestionFormTexts {
+  title: string;
+  intro: string;
+  question: string;
+  email: string;
+  emailHint: string;
+  send: string;
+  honeypot: string;
+  thanksTitle: string;
+  thanks: string;
+  thanksEmail: string;
+  back: string;
+  invalidTitle: string;
+  invalid: string;
+  tooFast: string;
+  expired: string;
+  closed: string;
+  limitedTitle: string;
+  limited: string;
+  /** A form sent a second time (each served form takes one question). */
+  usedTitle: string;
+  used: string;
 }
