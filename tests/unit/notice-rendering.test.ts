@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
 import { allEmailTemplates, noticeTemplateData, recipientTemplateData, templateName } from '../../functions/domain/email-templates.js';
@@ -33,43 +33,35 @@ const UNKNOWN_CATEGORY = 'loyalty_points';
 // Negative, half-hour and quarter-hour offsets, a date line, and UTC itself.
 const zones = ['Asia/Shanghai', 'America/St_Johns', 'Asia/Kathmandu', 'Pacific/Kiritimati', 'Pacific/Pago_Pago', 'UTC', 'Europe/Madrid'];
 
+/**
+ * Each locale's sample: the team's facts as a native writer would put them, the customer's name, and
+ * who reads the reviewed snapshot. A new locale adds its own file beside its snapshot.
+ */
+interface LocaleSample {
+  customerName: string;
+  snapshotReader: { country: string; timeZone?: string };
+  facts: { happened: string; first: string; cause: string; more: [string, string]; advice: string; remedy: string; review: string };
+}
+const samples = new Map<Locale, LocaleSample>();
+
+/** Read when a locale's test first needs it, so a locale without its file fails alone, saying what is missing. */
+function sample(locale: Locale): LocaleSample {
+  const known = samples.get(locale);
+  if (known) return known;
+  const path = new URL(`../fixtures/notices/${locale}.json`, import.meta.url);
+  if (!existsSync(path)) throw new Error(`${path.pathname} is missing: ${locale}'s sample facts, customer name and snapshot reader (copy another locale's and translate it)`);
+  const read = JSON.parse(readFileSync(path, 'utf8')) as LocaleSample;
+  samples.set(locale, read);
+  return read;
+}
+
 /** The team's facts as three successive versions: first notice, update, closing. */
-const facts: Record<Locale, [NoticeFacts, NoticeFacts, NoticeFacts]> = (() => {
-  const versions = (f: { happened: string; first: string; cause: string; more: [string, string]; advice: string; remedy: string; review: string }): [NoticeFacts, NoticeFacts, NoticeFacts] => {
-    const v1: NoticeFacts = { whatHappened: f.happened, measures: [f.first], advice: [], remedies: [] };
-    const v2: NoticeFacts = { whatHappened: f.happened, cause: f.cause, measures: [f.first, ...f.more], advice: [f.advice], remedies: [f.remedy] };
-    return [v1, v2, { ...v2, measures: [...v2.measures, f.review] }];
-  };
-  return {
-    en: versions({
-      happened: 'Someone used a leaked access key to copy a file of customer records from one of our storage buckets.',
-      first: 'We disabled the leaked key within an hour and replaced every key of the affected service.',
-      cause: 'One of our engineers had published the key by mistake in a public code repository.',
-      more: ['We blocked public access to all our storage buckets.', 'We reset the passwords of all affected customers.'],
-      advice: 'Sign in only through our app or by typing our address yourself, never through links in messages.',
-      remedy: 'We offer every affected customer 12 months of free identity monitoring. Reply to this email to claim it.',
-      review: 'An independent security firm reviewed our systems and confirmed that the leak is closed.',
-    }),
-    'zh-CN': versions({
-      happened: '有人利用泄露的访问密钥，从我们的一个存储桶中复制了一份客户记录文件。',
-      first: '我们在一小时内停用了泄露的密钥，并更换了受影响服务的全部密钥。',
-      cause: '我们的一名工程师误将该密钥发布到了一个公开的代码仓库中。',
-      more: ['我们已禁止所有存储桶的公开访问。', '我们已重置所有受影响客户的密码。'],
-      advice: '请只通过我们的应用或自行输入网址登录，切勿点击消息中的链接。',
-      remedy: '我们为每位受影响的客户免费提供 12 个月的身份盗用监测服务。回复此邮件即可申请。',
-      review: '一家独立的安全公司审查了我们的系统，确认泄露途径已被封堵。',
-    }),
-    es: versions({
-      happened: 'Alguien utilizó una clave de acceso filtrada para copiar un archivo con registros de clientes de uno de nuestros contenedores de almacenamiento.',
-      first: 'Desactivamos la clave filtrada en menos de una hora y cambiamos todas las claves del servicio afectado.',
-      cause: 'Uno de nuestros ingenieros había publicado la clave por error en un repositorio de código público.',
-      more: ['Hemos bloqueado el acceso público a todos nuestros contenedores de almacenamiento.', 'Hemos restablecido las contraseñas de todos los clientes afectados.'],
-      advice: 'Inicie sesión solo desde nuestra aplicación o escribiendo usted mismo nuestra dirección, nunca desde enlaces recibidos en mensajes.',
-      remedy: 'Ofrecemos a cada cliente afectado 12 meses de vigilancia gratuita de su identidad. Responda a este correo para solicitarla.',
-      review: 'Una empresa de seguridad independiente revisó nuestros sistemas y confirmó que la filtración está cerrada.',
-    }),
-  };
-})();
+function factVersions(locale: Locale): [NoticeFacts, NoticeFacts, NoticeFacts] {
+  const f = sample(locale).facts;
+  const v1: NoticeFacts = { whatHappened: f.happened, measures: [f.first], advice: [], remedies: [] };
+  const v2: NoticeFacts = { whatHappened: f.happened, cause: f.cause, measures: [f.first, ...f.more], advice: [f.advice], remedies: [f.remedy] };
+  return [v1, v2, { ...v2, measures: [...v2.measures, f.review] }];
+}
 const noFacts: NoticeFacts = { measures: [], advice: [], remedies: [] };
 /** The default remedy rules, plus every other way of claiming: a URL with and without a deadline, a contact with one, the notice's contacts without one. */
 const remedyRules = remedyRulesSchema.parse([
@@ -81,7 +73,6 @@ const remedyRules = remedyRulesSchema.parse([
 ]);
 /** Evening in UTC: deadlines fall on different dates east and west. */
 const OFFERED_AT = '2026-11-20T20:00:00Z';
-const customerNames: Record<Locale, string> = { en: 'Ann Lee', 'zh-CN': '王小明', es: 'Lucía Pérez' };
 
 interface Rendered {
   subject: string;
@@ -92,7 +83,7 @@ interface Rendered {
 }
 
 function draft(kind: NoticeKind, locale: Locale, o: { categories: string[]; company: CompanyProfile; filled: boolean; customers: number; source: (typeof alarmSources)[number] }): NoticeContent {
-  const [v1, v2, v3] = facts[locale];
+  const [v1, v2, v3] = factVersions(locale);
   const sequence = { 'first-notice': 1, update: 2, closing: 3 }[kind];
   const current = !o.filled ? noFacts : { 'first-notice': v1, update: v2, closing: v3 }[kind];
   const previous = kind === 'first-notice' ? undefined : !o.filled ? noFacts : kind === 'update' ? v1 : v2;
@@ -215,7 +206,7 @@ describe('notice rendering matrix', () => {
         for (const [i, categories] of subsets.entries()) {
           const company = companies[i % companies.length]!;
           const content = draft(kind, locale, { categories, company, filled, customers: i % 7 === 0 ? 1 : 12_500, source: alarmSources[i % alarmSources.length]! });
-          const mail = render(content, locale, { name: customerNames[locale], dataCategories: categories, timeZone: zones[i % zones.length]! });
+          const mail = render(content, locale, { name: sample(locale).customerName, dataCategories: categories, timeZone: zones[i % zones.length]! });
           const what = `${kind} ${filled ? 'with' : 'without'} facts [${categories.join(',')}]`;
           // The plain-text part says exactly what the HTML part says, so checking one checks both.
           const text = textLines(mail.text).join('\n');
@@ -229,7 +220,7 @@ describe('notice rendering matrix', () => {
           if (mail.offers.length !== offered) problems.push(`${what}: ${mail.offers.length} offers, expected ${offered}`);
           // A customer with only some of the incident's categories gets only the offers those call for.
           const fewer = categories.slice(1);
-          const theirs = personaliseNotice(content, locale, { name: customerNames[locale], dataCategories: fewer, timeZone: 'UTC' }).offers ?? [];
+          const theirs = personaliseNotice(content, locale, { name: sample(locale).customerName, dataCategories: fewer, timeZone: 'UTC' }).offers ?? [];
           if (theirs.length !== applicableRules(remedyRules, 'CRITICAL', fewer).length + team) problems.push(`${what}: a customer with [${fewer.join(',')}] gets ${theirs.length} offers`);
           for (const line of mail.offers) if (!text.includes(line)) problems.push(`${what}: offer missing from the email: ${line}`);
           // The SMS may say so only to a customer offered something (and only where it costs no segment).
@@ -263,16 +254,11 @@ describe('notice rendering matrix', () => {
  * One reviewed text per locale: a first notice, an update with changes and the closing notice, as a
  * fixed customer in a fixed time zone receives them (subject, text part, SMS with its size).
  */
-const SNAPSHOT_READERS: Record<Locale, { country: string; timeZone?: string }> = {
-  en: { country: 'US', timeZone: 'America/Chicago' },
-  'zh-CN': { country: 'CN' },
-  es: { country: 'MX' },
-};
 const REGENERATE = 'UPDATE_NOTICE_SNAPSHOTS';
 
 function snapshot(locale: Locale): string {
-  const timeZone = resolveTimeZone(SNAPSHOT_READERS[locale]);
-  const reader = { name: customerNames[locale], dataCategories: ['email', 'password', 'payment_card'], timeZone };
+  const timeZone = resolveTimeZone(sample(locale).snapshotReader);
+  const reader = { name: sample(locale).customerName, dataCategories: ['email', 'password', 'payment_card'], timeZone };
   const company = { ...companies[0]!, name: 'Acme Bank' };
   const parts = [`# ${locale}: what ${reader.name} (${timeZone}) receives. Regenerate: ${REGENERATE}=1 npx vitest run tests/unit/notice-rendering.test.ts`];
   for (const kind of kinds) {
