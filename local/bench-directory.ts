@@ -6,6 +6,8 @@ export const BENCH_RESOURCE = 'bench-data';
 export const BENCH_DOMAIN = '@bench.example.com';
 
 type Column = (typeof CUSTOMER_COLUMNS)[number] | (typeof OPTIONAL_COLUMNS)[number];
+/** Every required column written; an optional one (a new channel's address) left empty unless set. */
+type Row = Record<(typeof CUSTOMER_COLUMNS)[number], string> & Partial<Record<(typeof OPTIONAL_COLUMNS)[number], string>>;
 
 /**
  * `n` synthetic customers as a directory file for `npm run import-customers`: the demo directory's
@@ -19,7 +21,7 @@ export function benchDirectory(n: number): { csv: string; sms: number; byLocale:
   let sms = 0;
   for (const [i, { profile, resources }] of demoDirectory(n).entries()) {
     const id = `bench-${i}`;
-    const row: Record<Column, string> = {
+    const row: Row = {
       id,
       name: profile.name,
       email: `${id}${BENCH_DOMAIN}`,
@@ -31,7 +33,7 @@ export function benchDirectory(n: number): { csv: string; sms: number; byLocale:
       data_categories: resources[0]!.dataCategories.join(';'),
       time_zone: profile.timeZone ?? '',
     };
-    lines.push(columns.map((c) => row[c]).join(','));
+    lines.push(columns.map((c) => row[c] ?? '').join(','));
     byLocale[profile.locale] = (byLocale[profile.locale] ?? 0) + 1;
     if (row.phone) sms += 1;
   }

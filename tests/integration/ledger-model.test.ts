@@ -7,7 +7,6 @@ import { CustomersRepository } from '../../functions/adapters/customers-reposito
 import type { CustomerProfile } from '../../functions/domain/customer.js';
 import { DeliveriesLedger } from '../../functions/adapters/deliveries-ledger.js';
 import { incidentStores } from '../../functions/adapters/stores.js';
-import { deliveryChannels } from '../../functions/domain/channels/registry.js';
 import type { Outcome } from '../../functions/domain/delivery.js';
 import type { BulkEntry, BulkEntryResult, EmailSender, IncidentStorePort, Messaging, NoticeStorePort } from '../../functions/domain/ports.js';
 import { chunk } from '../../functions/domain/impact.js';
@@ -18,6 +17,7 @@ import type { Clock } from '../../functions/shared/clock.js';
 import { sendNotices, type SendDeps } from '../../functions/steps/send-notices.js';
 import { LOCAL_CREDENTIALS } from '../../local/emulators.js';
 import { provision } from '../../local/system.js';
+import { testChannels } from '../support/channels.js';
 import { endpoints, testConfig, uniquePrefix } from '../support/local.js';
 import { makeCustomers } from '../support/scenario.js';
 import { noticeRecord } from '../support/notices.js';
@@ -149,7 +149,7 @@ class World {
       },
       publish: () => Promise.reject(new Error('not used by the send step')),
     };
-    return { ledger, channels: deliveryChannels({ email, messaging, templatePrefix: 'model', smsConcurrency: 3 }), owner };
+    return { ledger, channels: testChannels({ email, messaging, templatePrefix: 'model', smsConcurrency: 3 }), owner };
   }
 }
 

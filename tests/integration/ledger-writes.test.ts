@@ -5,7 +5,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CustomersRepository } from '../../functions/adapters/customers-repository.js';
 import { DeliveriesLedger } from '../../functions/adapters/deliveries-ledger.js';
 import { incidentStores } from '../../functions/adapters/stores.js';
-import { deliveryChannels } from '../../functions/domain/channels/registry.js';
 import { emptyFacts } from '../../functions/domain/facts.js';
 import { chunk } from '../../functions/domain/impact.js';
 import type { Locale } from '../../functions/domain/locales.js';
@@ -15,6 +14,7 @@ import { systemClock } from '../../functions/shared/clock.js';
 import { sendNotices } from '../../functions/steps/send-notices.js';
 import { LOCAL_CREDENTIALS } from '../../local/emulators.js';
 import { provision } from '../../local/system.js';
+import { testChannels } from '../support/channels.js';
 import { endpoints, testConfig, uniquePrefix } from '../support/local.js';
 import { noticeRecord } from '../support/notices.js';
 import { makeCustomers } from '../support/scenario.js';
@@ -68,7 +68,7 @@ beforeAll(async () => {
     notices,
     customers,
     ledger: new DeliveriesLedger(counted, tables.deliveries, systemClock, 60),
-    channels: deliveryChannels({ email, messaging, templatePrefix: 'writes', smsConcurrency: 4 }),
+    channels: testChannels({ email, messaging, templatePrefix: 'writes', smsConcurrency: 4 }),
     clock: systemClock,
     owner: 'writes',
     remainingTimeMs: () => 600_000,

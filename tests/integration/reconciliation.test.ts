@@ -12,7 +12,6 @@ import { CustomersRepository } from '../../functions/adapters/customers-reposito
 import { DeliveriesLedger } from '../../functions/adapters/deliveries-ledger.js';
 import { keys } from '../../functions/adapters/keys.js';
 import { incidentStores } from '../../functions/adapters/stores.js';
-import { deliveryChannels } from '../../functions/domain/channels/registry.js';
 import { UNREACHABLE } from '../../functions/domain/channels/channel.js';
 import { deliveryCategories, NoticeReconciler, reconcile, reconciliationCsv, type ChannelFigures, type DeliveryCategory, type NoticeRef } from '../../functions/domain/delivery.js';
 import { emptyFacts } from '../../functions/domain/facts.js';
@@ -27,6 +26,7 @@ import { operatorConsole } from '../../local/console/operator-console.js';
 import { closeServer, LOCAL_CREDENTIALS } from '../../local/emulators.js';
 import { provision } from '../../local/system.js';
 import type { LocalWorkflow } from '../../local/workflow-engine.js';
+import { testChannels } from '../support/channels.js';
 import { endpoints, testConfig, uniquePrefix } from '../support/local.js';
 import { makeCustomers } from '../support/scenario.js';
 import { noticeRecord } from '../support/notices.js';
@@ -190,7 +190,7 @@ beforeAll(async () => {
     notices,
     customers,
     ledger,
-    channels: deliveryChannels({ email, messaging, templatePrefix: 'recon', smsConcurrency: 4 }),
+    channels: testChannels({ email, messaging, templatePrefix: 'recon', smsConcurrency: 4 }),
     clock: systemClock,
     owner: 'recon',
     remainingTimeMs,

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventBridgeEvent } from '@aws-lambda-powertools/parser/types';
 import { parseAlarm } from '../../functions/domain/alarms.js';
-import { deliveryChannels } from '../../functions/domain/channels/registry.js';
 import type { ChannelRecipient } from '../../functions/domain/channels/channel.js';
 import { DRILL_SMS_NOT_SENT, drillEmailAddress, drillSafeId } from '../../functions/domain/channels/drill.js';
 import { markDrillContent } from '../../functions/domain/drill.js';
@@ -13,6 +12,7 @@ import { draftNotice } from '../../functions/domain/notice.js';
 import { smsSegments } from '../../functions/domain/sms-segments.js';
 import { intakeAlarm, type IntakeDeps } from '../../functions/steps/intake.js';
 import { guardDutyFinding, manualReport } from '../../local/sample-alarms.js';
+import { testChannels } from '../support/channels.js';
 import { FakeClock, FakeEmail, FakeIncidents, FakeMessaging, FakeWorkflow } from '../support/fakes.js';
 
 const settings = { manualSource: 'breach-notice.manual', cloudWatchAlarmSeverity: 7 };
@@ -100,7 +100,7 @@ describe('drill channels', () => {
   const world = (drillSmsSink?: string) => {
     const email = new FakeEmail();
     const messaging = new FakeMessaging();
-    const channels = deliveryChannels({ email, messaging, templatePrefix: 't', smsConcurrency: 2, ...(drillSmsSink ? { drillSmsSink } : {}) });
+    const channels = testChannels({ email, messaging, templatePrefix: 't', smsConcurrency: 2, ...(drillSmsSink ? { drillSmsSink } : {}) });
     return { email, messaging, channel: (name: string) => channels.find((c) => c.name === name)! };
   };
 

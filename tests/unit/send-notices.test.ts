@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { ChannelResult, DeliveryChannel } from '../../functions/domain/channels/channel.js';
-import { deliveryChannels } from '../../functions/domain/channels/registry.js';
 import type { CustomerProfile } from '../../functions/domain/customer.js';
 import type { Notice } from '../../functions/domain/incident.js';
 import type { Locale } from '../../functions/domain/locales.js';
@@ -9,6 +8,7 @@ import { classifyProviderFailure, HANDED_TO_HTTP, REFUSAL_MESSAGE_MAX, withoutCo
 import type { BulkEntry, EmailSender, Messaging } from '../../functions/domain/ports.js';
 import { pacer } from '../../functions/domain/pacing.js';
 import { sendNotices, type SendDeps } from '../../functions/steps/send-notices.js';
+import { testChannels } from '../support/channels.js';
 import { FakeClock, FakeCustomers, FakeIncidents, FakeLedger, FakeNotices } from '../support/fakes.js';
 import { noticeRecord } from '../support/notices.js';
 import { emptyFacts } from '../../functions/domain/facts.js';
@@ -60,7 +60,7 @@ function world(overrides: Partial<SendDeps> = {}) {
     notices,
     customers,
     ledger,
-    channels: [...deliveryChannels({ email, messaging, templatePrefix: 'bn', smsConcurrency: 2 }), push],
+    channels: [...testChannels({ email, messaging, templatePrefix: 'bn', smsConcurrency: 2 }), push],
     clock: new FakeClock(),
     owner: 'test',
     remainingTimeMs: () => 600_000,
@@ -339,7 +339,7 @@ describe('sendNotices pacing', () => {
     const customers = new FakeCustomers(
       new Map(ids.map((id, i) => [id, { customerId: id, name: id, locale: 'en-GB', country: 'GB', channels: i % 4 === 0 ? ['email', 'sms'] : ['email'], email: `${id}@example.com`, phone: `+4477009${String(i).padStart(5, '0')}` } as CustomerProfile])),
     );
-    const { deps, incidents } = world({ customers, channels: deliveryChannels({ email, messaging, templatePrefix: 'bn', smsConcurrency: 2 }), pacer: paced, callsInFlight: 4 });
+    const { deps, incidents } = world({ customers, channels: testChannels({ email, messaging, templatePrefix: 'bn', smsConcurrency: 2 }), pacer: paced, callsInFlight: 4 });
     incidents.audience.set(incidentId, [0, 1, 2, 3].map((c) => ids.slice(c * 100, (c + 1) * 100).map((customerId) => ({ customerId, dataCategories: ['email'] }))));
     incidents.incidents.get(incidentId)!.audienceChunks = 4;
     // Act
@@ -379,7 +379,7 @@ describe('sendNotices pacing', () => {
       giveBack: () => undefined,
     };
     const messaging: Messaging = { sendSms: async () => 's', publish: async () => 'x' };
-    const { deps } = world({ channels: deliveryChannels({ email, messaging, templatePrefix: 'bn', smsConcurrency: 2 }), pacer: gate, callsInFlight: 2 });
+    const { deps } = world({ channels: testChannels({ email, messaging, templatePrefix: 'bn', smsConcurrency: 2 }), pacer: gate, callsInFlight: 2 });
     // Act
     await expect(sendNotices({ ...ref, fromChunk: 0 }, deps)).rejects.toMatchObject({ name: 'DeliveryRetryableError' });
     // Assess: the refused call only; the second went nowhere and stays for the retry.
