@@ -391,7 +391,7 @@ describe('sendNotices pacing', () => {
 describe('a provider that refuses a whole call', () => {
   /** AWS's answer as the SDK raises it: the exception's name, the HTTP status and the provider's own message. */
   const refusal = (name: string, status: number, message: string) => Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode: status } });
-  const sendsWith = (email: Pick<EmailSender, 'sendBulk'>, messaging: Messaging) => deliveryChannels({ email, messaging, templatePrefix: 'bn', smsConcurrency: 2 });
+  const sendsWith = (email: Pick<EmailSender, 'sendBulk'>, messaging: Messaging) => testChannels({ email, messaging, templatePrefix: 'bn', smsConcurrency: 2 });
   /** A provider that refuses while `refusing.now`, and otherwise sends and logs every recipient. */
   function providers(refuseEmail?: () => Error, refuseSms?: () => Error) {
     const refusing = { now: true };
