@@ -17,7 +17,7 @@ import type { TableName } from './tables.js';
  * The function manifest: every Lambda function, declared once. The stack builds and grants each from
  * its entry (constructs/described-function.ts), the workflow construct substitutes the steps' ARNs into
  * the definition (workflow-definition.ts), the API deploys the routes, the twin loads the handler module
- * and serves the routes (local/handlers.ts, local/http-api.ts), and each handler parses the variables
+ * and serves the routes (local/twin/handlers.ts, local/twin/http-api.ts), and each handler parses the variables
  * listed here (`configSchema`). Handlers import this module: it must not import aws-cdk-lib or anything
  * that does (tests/infra/bundle-size.test.ts checks the bundles).
  */

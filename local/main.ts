@@ -1,4 +1,4 @@
-import { startEmulators } from './emulators.js';
+import { startEmulators } from './emulators/emulators.js';
 
 /** `npm start`: the local twin in the foreground until Ctrl-C or SIGTERM. */
 const port = Number(process.env.BREACH_NOTICE_PORT ?? 4566);
@@ -13,7 +13,7 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 const emulators = startEmulators();
 async function load() {
   const { appConfigSchema } = await import('../infra/config.js');
-  const { DEMO_CONFIG, startTwin } = await import('./twin.js');
+  const { DEMO_CONFIG, startTwin } = await import('./twin/twin.js');
   // The same keys as the CDK context (without the prefix), as JSON: e.g. '{"updateCadenceHours":1}'.
   const config = appConfigSchema.parse({ ...DEMO_CONFIG, ...(JSON.parse(process.env.BREACH_NOTICE_SETTINGS ?? '{}') as object) });
   return { startTwin, config };

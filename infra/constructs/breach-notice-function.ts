@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
- * How every function is bundled (local esbuild; local/function-bundles.ts builds the same, and
+ * How every function is bundled (local esbuild; local/twin/function-bundles.ts builds the same, and
  * tests/infra/bundle-size.test.ts holds each bundle to its budget and that build to CDK's).
  * - ESM, minified (half the size), class names kept: the state machine matches errors by name.
  * - The AWS SDK is bundled, not taken from the Lambda runtime: the runtime's SDK is whatever version

@@ -2,7 +2,7 @@
  * What Step Functions refuses (or this project forbids) in a JSONPath definition that the twin's
  * engine, aws-local-stepfunctions, and asl-validator accept: the engine resolves `$$` in any path
  * field, so only these checks tell whether AWS would take the definition. Pure, no CDK: the tests
- * and the twin (local/workflow-engine.ts) both hold the definition to them.
+ * and the twin (local/twin/workflow-engine.ts) both hold the definition to them.
  */
 
 export type RuleId =

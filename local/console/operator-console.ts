@@ -14,8 +14,8 @@ import { FactsVersionConflictError, IncidentClosedError, NoticeNotFoundError } f
 import type { EditInput, EditResult } from '../../functions/steps/edit-facts.js';
 import type { TeamActionResult } from '../../functions/steps/team-decisions.js';
 import { ZodError } from 'zod';
-import type { Execution, LocalWorkflow } from '../workflow-engine.js';
-import { isLoopbackHost } from '../http-util.js';
+import type { Execution, LocalWorkflow } from '../twin/workflow-engine.js';
+import { isLoopbackHost } from '../twin/http-util.js';
 import { renderStateGraph } from './state-graph.js';
 import { regulatorsSection } from './regulators-section.js';
 import { questionsSection } from './questions-section.js';

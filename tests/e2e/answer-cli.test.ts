@@ -8,7 +8,7 @@ import { keys } from '../../functions/adapters/keys.js';
 import { QuestionStore } from '../../functions/adapters/question-store.js';
 import { systemClock } from '../../functions/shared/clock.js';
 import { appConfigSchema } from '../../infra/config.js';
-import { startTwin, type Twin } from '../../local/twin.js';
+import { startTwin, type Twin } from '../../local/twin/twin.js';
 import type { StoredEmail } from '../support/local.js';
 
 // `npm run incident -- answer --faq` from a shell whose environment names other approvers, another
@@ -50,7 +50,7 @@ describe('answering for the page from the command line', () => {
       SENDER_ADDRESS: 'me@corp.example',
     };
     // Act
-    const cli = await run(process.execPath, ['--import', 'tsx', 'local/incident.ts', 'answer', incidentId, 'q-cli-1', '--locale', 'en', '--text', 'No card data was stored.', '--faq', '--faq-question', 'Was card data stored?'], { env: hostile });
+    const cli = await run(process.execPath, ['--import', 'tsx', 'local/tools/incident.ts', 'answer', incidentId, 'q-cli-1', '--locale', 'en', '--text', 'No card data was stored.', '--faq', '--faq-question', 'Was card data stored?'], { env: hostile });
     // Assess
     const mails = ((await (await fetch(`${twin.mailboxUrl}store`)).json()) as { emails: StoredEmail[] }).emails.filter((m) => m.subject.includes(`Approve an answer for the public page of ${incidentId}`));
     expect(cli.stdout).toContain('emailed to 2 approver(s)');

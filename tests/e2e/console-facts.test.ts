@@ -6,8 +6,8 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FactsStore } from '../../functions/adapters/facts-store.js';
 import { systemClock } from '../../functions/shared/clock.js';
-import { guardDutyFinding } from '../../local/sample-alarms.js';
-import { startTwin, type Twin } from '../../local/twin.js';
+import { guardDutyFinding } from '../../local/tools/sample-alarms.js';
+import { startTwin, type Twin } from '../../local/twin/twin.js';
 import { until } from '../support/local.js';
 
 // The console of a running twin, driven over HTTP as a browser would; facts read back through the edge's DynamoDB.

@@ -8,8 +8,8 @@ import type { Locale } from '../../functions/domain/locales.js';
 import { draftNotice } from '../../functions/domain/notice.js';
 import { MIN_FILL_MS } from '../../functions/domain/question-form.js';
 import { systemClock } from '../../functions/shared/clock.js';
-import { lambdaContext } from '../../local/http-api.js';
-import { startTwin, type Twin } from '../../local/twin.js';
+import { lambdaContext } from '../../local/twin/http-api.js';
+import { startTwin, type Twin } from '../../local/twin/twin.js';
 import { noticeRecord } from '../support/notices.js';
 
 // The twin end to end: a sent notice's page written through the S3 stand-in, served at /pages/ like CloudFront, read by Chromium.

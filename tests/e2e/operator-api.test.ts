@@ -7,8 +7,8 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { incidentStores } from '../../functions/adapters/stores.js';
 import { systemClock } from '../../functions/shared/clock.js';
-import { guardDutyFinding } from '../../local/sample-alarms.js';
-import { startTwin, type Twin } from '../../local/twin.js';
+import { guardDutyFinding } from '../../local/tools/sample-alarms.js';
+import { startTwin, type Twin } from '../../local/twin/twin.js';
 import { until } from '../support/local.js';
 
 // The operator API of a running twin, called as a response-team script would: SigV4-signed HTTP to the edge.

@@ -1,10 +1,10 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../local/emulators.js';
+import { freePort } from '../../local/emulators/emulators.js';
 
 // `npm run preflight` as a team runs it, against two twins started as `npm start` runs: one ready to
-// send, one where each TWIN_* setting (local/preflight-twin.ts) makes its check fail.
+// send, one where each TWIN_* setting (local/emulators/preflight-twin.ts) makes its check fail.
 const run = promisify(execFile);
 
 interface RunningTwin {

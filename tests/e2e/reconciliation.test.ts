@@ -9,9 +9,9 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { incidentStores } from '../../functions/adapters/stores.js';
 import { systemClock } from '../../functions/shared/clock.js';
-import { decideByEmail } from '../../local/approval-client.js';
-import { guardDutyFinding } from '../../local/sample-alarms.js';
-import { startTwin, type Twin } from '../../local/twin.js';
+import { decideByEmail } from '../../local/tools/approval-client.js';
+import { guardDutyFinding } from '../../local/tools/sample-alarms.js';
+import { startTwin, type Twin } from '../../local/twin/twin.js';
 import { until } from '../support/local.js';
 
 // A first notice sent by the twin to 30 demo customers (10 also by SMS), reconciled through the console and the CLI and held against what the providers hold.
@@ -48,7 +48,7 @@ describe('reconciliation on the twin', () => {
     const download = await fetch(`${twin.edgeUrl}/incidents/${incidentId}/notices/${noticeId}/deliveries.csv`);
     const csv = await download.text();
     const file = join(mkdtempSync(join(tmpdir(), 'recon-e2e-')), 'first-notice.csv');
-    const cli = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'local/incident.ts', 'deliveries', incidentId, noticeId, '--csv', file], {
+    const cli = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'local/tools/incident.ts', 'deliveries', incidentId, noticeId, '--csv', file], {
       env: { ...process.env, BREACH_NOTICE_PORT: new URL(twin.edgeUrl).port },
     });
     // Assess

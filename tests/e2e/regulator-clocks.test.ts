@@ -8,8 +8,8 @@ import { IncidentStore } from '../../functions/adapters/incident-store.js';
 import { ObligationStore } from '../../functions/adapters/obligation-store.js';
 import { systemClock } from '../../functions/shared/clock.js';
 import { appConfigSchema } from '../../infra/config.js';
-import { lambdaContext } from '../../local/http-api.js';
-import { startTwin, type Twin } from '../../local/twin.js';
+import { lambdaContext } from '../../local/twin/http-api.js';
+import { startTwin, type Twin } from '../../local/twin/twin.js';
 import { until } from '../support/local.js';
 
 // Regulators' clocks on a running twin at 3,600 times real time: GDPR's 72 hours last 72 s, Singapore's 3 days 72 s.
@@ -24,7 +24,7 @@ let incidents: IncidentStore;
 /** The CLI as an operator runs it, against the twin's edge. Asynchronous: the twin runs in this process. */
 async function cli(...args: string[]): Promise<{ stdout: string; code: number }> {
   try {
-    const { stdout } = await run('npx', ['tsx', 'local/incident.ts', ...args], {
+    const { stdout } = await run('npx', ['tsx', 'local/tools/incident.ts', ...args], {
       env: { ...process.env, AWS_ENDPOINT_URL: twin.edgeUrl, OPERATOR: 'legal-counsel', POWERTOOLS_LOG_LEVEL: 'SILENT' },
     });
     return { stdout, code: 0 };

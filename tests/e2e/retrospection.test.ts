@@ -1,7 +1,7 @@
 import { CreateEmailTemplateCommand, SendBulkEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTwin, type Twin } from '../../local/twin.js';
+import { startTwin, type Twin } from '../../local/twin/twin.js';
 
 // The twin's retrospection endpoints read with plain HTTP, as any tool would: LocalStack's answers and
 // filters, and our paging and counts, over more messages than one page holds.

@@ -3,8 +3,8 @@ import { promisify } from 'node:util';
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { linkAndCode } from '../../local/approval-client.js';
-import { startTwin, type Twin } from '../../local/twin.js';
+import { linkAndCode } from '../../local/tools/approval-client.js';
+import { startTwin, type Twin } from '../../local/twin/twin.js';
 import { until } from '../support/local.js';
 
 // Debian's binaries, named explicitly: a plain `aws` on PATH may be another install. `.ci/run` installs both.

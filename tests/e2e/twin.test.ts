@@ -6,8 +6,8 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DescribeExecutionCommand, DescribeStateMachineCommand, GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decideByEmail } from '../../local/approval-client.js';
-import { guardDutyFinding } from '../../local/sample-alarms.js';
+import { decideByEmail } from '../../local/tools/approval-client.js';
+import { guardDutyFinding } from '../../local/tools/sample-alarms.js';
 
 // Only the twin's public surface: `npm start` as a process, the AWS SDK and HTTP. No handler imports.
 const credentials = { accessKeyId: 'e2e', secretAccessKey: 'e2e' };
@@ -98,7 +98,7 @@ describe('the local twin, driven through its AWS endpoint', () => {
     expect((await decideByEmail(edge, update.Body.text_part ?? '', 'approve')).status).toBe(200);
     await until(async () => (await customerMails()).length >= 2000, '1,000 updates');
     // Closed by the team's command (the next update, drafted or not yet, gives way to the closing notice).
-    await promisify(execFile)(process.execPath, ['--import', 'tsx', 'local/incident.ts', 'close', incidentId, 'contained'], { env: { ...process.env, BREACH_NOTICE_PORT: new URL(edge).port } });
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', 'local/tools/incident.ts', 'close', incidentId, 'contained'], { env: { ...process.env, BREACH_NOTICE_PORT: new URL(edge).port } });
     // Closed: the closing notice is approved like every other, then the final report ends the execution.
     const closing = await until(async () => (await approvalMails()).find((m) => m.Subject.includes('Closing customer notice')), 'the closing notice approval email');
     expect((await decideByEmail(edge, closing.Body.text_part ?? '', 'approve')).status).toBe(200);
@@ -115,7 +115,7 @@ describe('the local twin, driven through its AWS endpoint', () => {
     expect(await executions()).toHaveLength(1);
 
     // The operator's reconciliation view: each notice's own totals per channel, and whom to check.
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'local/incident.ts', 'deliveries', incidentId], {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'local/tools/incident.ts', 'deliveries', incidentId], {
       env: { ...process.env, BREACH_NOTICE_PORT: new URL(edge).port },
     });
     const rows = stdout.trim().split('\n').map((line) => JSON.parse(line) as { noticeId: string; channel: string; sent: number; uncertain: number; uncertainCustomerIds: string[] });

@@ -8,7 +8,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BreachNoticeFunction } from '../../infra/constructs/breach-notice-function.js';
 import { FUNCTIONS, type FunctionName } from '../../infra/functions.js';
-import { bundleFunctions, esbuildOptions, type FunctionBundle } from '../../local/function-bundles.js';
+import { bundleFunctions, esbuildOptions, type FunctionBundle } from '../../local/twin/function-bundles.js';
 
 // Issue 9 asks for each bundle <= 500 KB. The AWS SDK is bundled on purpose (pinned versions, see
 // FUNCTION_BUNDLING in infra/constructs/breach-notice-function.ts), ~470 KB a function: so what is

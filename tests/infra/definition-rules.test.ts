@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkDefinitionRules, DEFINITION_RULES, InvalidDefinitionError, type RuleId } from '../../infra/definition/rules.js';
 import { placeholdersIn, readDefinition, substitute } from '../../infra/workflow-definition.js';
-import { LocalWorkflow } from '../../local/workflow-engine.js';
+import { LocalWorkflow } from '../../local/twin/workflow-engine.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: a copy of the definition's JSON, broken by path in each case below.
 type Obj = Record<string, any>;
@@ -110,7 +110,7 @@ describe('definition rules (infra/definition/rules.ts): what Step Functions refu
   });
 });
 
-describe("the twin's engine (local/workflow-engine.ts) refuses what the rules refuse", () => {
+describe("the twin's engine (local/twin/workflow-engine.ts) refuses what the rules refuse", () => {
   const substituted = (d: Obj) => {
     const text = JSON.stringify(d);
     return substitute(text, Object.fromEntries(placeholdersIn(text).map((p) => [p, `arn:aws:lambda:us-east-1:000000000000:function:${p}`])));

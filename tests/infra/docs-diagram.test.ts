@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ARCHITECTURE_DOC, DIAGRAM_END, DIAGRAM_START, readDefinitionFile, replaceDiagram, ruleText, stateDiagram, type Definition } from '../../local/docs-diagram.js';
+import { ARCHITECTURE_DOC, DIAGRAM_END, DIAGRAM_START, readDefinitionFile, replaceDiagram, ruleText, stateDiagram, type Definition } from '../../local/docs/docs-diagram.js';
 
 describe("docs/architecture.md's state diagram", () => {
   const definition = readDefinitionFile();
 
-  it('is what the definition file gives today (regenerate: npx tsx local/docs-diagram.ts)', () => {
+  it('is what the definition file gives today (regenerate: npx tsx local/docs/docs-diagram.ts)', () => {
     // Prepare
     const document = readFileSync(ARCHITECTURE_DOC, 'utf8');
     // Act

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { appConfigSchema } from '../../infra/config.js';
-import type { StackTransform } from '../../local/from-stack.js';
-import { specFromStack } from '../../local/from-stack.js';
-import { twinIam } from '../../local/iam-twin.js';
+import type { StackTransform } from '../../local/twin/from-stack.js';
+import { specFromStack } from '../../local/twin/from-stack.js';
+import { twinIam } from '../../local/twin/iam/twin-iam.js';
 
 // The calls services make for the stack (EventBridge rules, CloudWatch alarm actions, API Gateway routes)
 // are signed by no role: the target's resource policy decides, and the key's for an encrypted topic. The
 // twin evaluates each from the synthesized stack and refuses to start a stack whose own policies drop one
-// (local/system.ts). Each case takes one statement out and names the delivery AWS would drop.
+// (local/twin/system.ts). Each case takes one statement out and names the delivery AWS would drop.
 
 const config = appConfigSchema.parse({ senderAddress: 's@example.com', approverEmails: 'a@example.com', backupApproverEmails: 'b@example.com', guardDutySeverityThreshold: 5 });
 

@@ -2,11 +2,11 @@ import { cpSync, existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileSystemNow, holdBundles, lambdaBundles, pruneStaleBuilds } from '../../local/lambda-bundles.js';
-import { LocalLambda, type LambdaFunctionConfig } from '../../local/lambda-runtime.js';
-import { LocalWorkflow } from '../../local/workflow-engine.js';
+import { fileSystemNow, holdBundles, lambdaBundles, pruneStaleBuilds } from '../../local/twin/lambda-bundles.js';
+import { LocalLambda, type LambdaFunctionConfig } from '../../local/twin/lambda-runtime.js';
+import { LocalWorkflow } from '../../local/twin/workflow-engine.js';
 
-// The twin's Lambda runtime (local/lambda-runtime.ts) on small handler modules: each function in its
+// The twin's Lambda runtime (local/twin/lambda-runtime.ts) on small handler modules: each function in its
 // own execution environments, with its own variables, module state, timeout and memory, as Lambda runs it.
 const dir = mkdtempSync(join(tmpdir(), 'breach-notice-sandbox-test-'));
 const handlerFile = (name: string, source: string) => {

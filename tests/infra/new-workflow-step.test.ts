@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appConfigSchema } from '../../infra/config.js';
 import { placeholdersIn } from '../../infra/workflow-definition.js';
-import { readSpec, type SynthesizedStack } from '../../local/from-stack.js';
+import { readSpec, type SynthesizedStack } from '../../local/twin/from-stack.js';
 
 // Adds a workflow step to a copy of the tree the way docs/extending.md tells a developer to, runs the
 // generators, and checks the copy type-checks, synthesizes with the step wired into the state machine,
@@ -110,7 +110,7 @@ export const handler = stepHandler(z.object({ incidentId: incidentIdSchema }), a
     );
     // The generated files: the definition (npm run build:definition) and the diagram in docs/architecture.md.
     run(['--import', 'tsx', 'infra/definition/write.ts']);
-    run(['--import', 'tsx', 'local/docs-diagram.ts']);
+    run(['--import', 'tsx', 'local/docs/docs-diagram.ts']);
 
     // Assess: what changed, by hand and by the generators.
     const after = snapshot();
@@ -139,7 +139,7 @@ export const handler = stepHandler(z.object({ incidentId: incidentIdSchema }), a
     // Prepare: the stack as the twin synthesizes it, from the copy.
     const config = appConfigSchema.parse({ senderAddress: 's@example.com', approverEmails: 'a@example.com', backupApproverEmails: 'b@example.com' });
     const file = join(root, 'stack.json');
-    run(['--import', 'tsx', 'local/synth-stack.ts', file], JSON.stringify(config));
+    run(['--import', 'tsx', 'local/twin/synth-stack.ts', file], JSON.stringify(config));
     const spec = readSpec(JSON.parse(readFileSync(file, 'utf8')) as SynthesizedStack);
 
     // Act: the function the twin binds to the new placeholder, loaded by the twin's loader with the variables the stack gives it.
@@ -149,8 +149,8 @@ export const handler = stepHandler(z.object({ incidentId: incidentIdSchema }), a
     const script = join(root, 'invoke.mts');
     writeFileSync(
       script,
-      `const { importHandler } = await import(${JSON.stringify(join(copy, 'local/handlers.ts'))});
-const { lambdaContext } = await import(${JSON.stringify(join(copy, 'local/http-api.ts'))});
+      `const { importHandler } = await import(${JSON.stringify(join(copy, 'local/twin/handlers.ts'))});
+const { lambdaContext } = await import(${JSON.stringify(join(copy, 'local/twin/http-api.ts'))});
 Object.assign(process.env, JSON.parse(process.argv[2]));
 const handler = await importHandler('note-closing');
 process.stdout.write(JSON.stringify(await handler({ incidentId: 'inc-20260101-0123456789ab' }, lambdaContext('breach-notice-note-closing'))));

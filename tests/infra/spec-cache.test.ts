@@ -2,9 +2,9 @@ import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readSpec, specFromStack, specInputs, specKey } from '../../local/from-stack.js';
-import { synthesizeStack } from '../../local/synth-stack.js';
-import { DEMO_CONFIG } from '../../local/twin.js';
+import { readSpec, specFromStack, specInputs, specKey } from '../../local/twin/from-stack.js';
+import { synthesizeStack } from '../../local/twin/synth-stack.js';
+import { DEMO_CONFIG } from '../../local/twin/twin.js';
 
 // The twin reads its tables, templates and rules from a spec cached under a hash of what synthesis
 // reads: these tests show an edit to any of it changes the hash, and a cached spec is a synthesized one.
@@ -28,7 +28,7 @@ describe('the cached stack spec', () => {
         'functions/domain/locales/en.ts',
         'functions/domain/locales/zh-CN.ts',
         'statemachines/incident-response.asl.json',
-        'local/synth-stack.ts',
+        'local/twin/synth-stack.ts',
         'package-lock.json:aws-cdk-lib',
         'package-lock.json:constructs',
       ]),
@@ -64,8 +64,8 @@ describe('the cached stack spec', () => {
     expect(keyOfCopy({ ...DEMO_CONFIG, guardDutySeverityThreshold: 5 }), 'a setting').not.toBe(before);
     expect(keyOfCopy({ ...DEMO_CONFIG, locales: ['en'] }), 'the locales').not.toBe(before);
     // A module synthesis never loads leaves the key alone.
-    appendFileSync(join(copy, 'local/bench.ts'), '\n');
-    expect(keyOfCopy(), 'local/bench.ts').toBe(before);
+    appendFileSync(join(copy, 'local/bench/bench.ts'), '\n');
+    expect(keyOfCopy(), 'local/bench/bench.ts').toBe(before);
   });
 
   it('is, for the default settings, what a fresh synthesis gives', () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { appConfigSchema } from '../../infra/config.js';
 import { BreachNoticeFunction } from '../../infra/constructs/breach-notice-function.js';
 import { BreachNoticeStack } from '../../infra/stack.js';
-import { HTTP_API_ROUTES } from '../../local/http-api.js';
+import { HTTP_API_ROUTES } from '../../local/twin/http-api.js';
 
 describe('the twin\'s HTTP API', () => {
   it('serves exactly the routes the stack deploys, each with the same authorization and handler', () => {

@@ -7,8 +7,8 @@ import { alarmPatterns } from '../../infra/alarm-patterns.js';
 import { appConfigSchema } from '../../infra/config.js';
 import { BreachNoticeStack } from '../../infra/stack.js';
 import { substitutionKey, WORKFLOW_STEPS } from '../../infra/workflow-definition.js';
-import { specFromStack } from '../../local/from-stack.js';
-import { handlersEnvironment } from '../../local/system.js';
+import { specFromStack } from '../../local/twin/from-stack.js';
+import { handlersEnvironment } from '../../local/twin/system.js';
 
 describe('what the twin reads from the synthesized stack', () => {
   const config = appConfigSchema.parse({ senderAddress: 's@example.com', approverEmails: 'a@example.com', backupApproverEmails: 'b@example.com', guardDutySeverityThreshold: 5 });

@@ -19,10 +19,10 @@ import { SnsMessaging } from '../../functions/adapters/messaging.js';
 import { StepFunctionsCallbacks, StepFunctionsWorkflow } from '../../functions/adapters/workflow.js';
 import type { Incident } from '../../functions/domain/incident.js';
 import type { Clock } from '../../functions/shared/clock.js';
-import { closeServer, LOCAL_CREDENTIALS } from '../../local/emulators.js';
-import { sfnRequestHandler } from '../../local/sfn-api.js';
-import { provision } from '../../local/system.js';
-import { LocalWorkflow } from '../../local/workflow-engine.js';
+import { closeServer, LOCAL_CREDENTIALS } from '../../local/emulators/emulators.js';
+import { sfnRequestHandler } from '../../local/twin/sfn-api.js';
+import { provision } from '../../local/twin/system.js';
+import { LocalWorkflow } from '../../local/twin/workflow-engine.js';
 import { emailsTo, endpoints, putIncidentItem, smsMessages, testConfig, uniquePrefix } from '../support/local.js';
 import { makeCustomers } from '../support/scenario.js';
 

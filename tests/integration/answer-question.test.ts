@@ -11,8 +11,8 @@ import { confirmationRequest } from '../../functions/http/address-confirmation.j
 import { decideApproval, showApproval, type ApprovalPageDeps } from '../../functions/http/approval-page.js';
 import { answerQuestion, FaqQuestionRequiredError, listQuestions, type AnswerQuestionDeps } from '../../functions/steps/answer-question.js';
 import { redeliverDecision } from '../../functions/steps/deliver-decision.js';
-import { LOCAL_CREDENTIALS } from '../../local/emulators.js';
-import { provision } from '../../local/system.js';
+import { LOCAL_CREDENTIALS } from '../../local/emulators/emulators.js';
+import { provision } from '../../local/twin/system.js';
 import { FakeClock, FakeEmail, FakeIncidents, FakeMessaging, FakeWorkflow } from '../support/fakes.js';
 import { endpoints, testConfig, uniquePrefix } from '../support/local.js';
 

@@ -9,8 +9,8 @@ import { scopeRequestSchema } from '../../functions/domain/scope.js';
 import { NoticeStore } from '../../functions/adapters/notice-store.js';
 import type { ApprovalRequest } from '../../functions/domain/approval.js';
 import { systemClock } from '../../functions/shared/clock.js';
-import { LOCAL_CREDENTIALS } from '../../local/emulators.js';
-import { provision } from '../../local/system.js';
+import { LOCAL_CREDENTIALS } from '../../local/emulators/emulators.js';
+import { provision } from '../../local/twin/system.js';
 import { endpoints, putIncidentItem, testConfig, uniquePrefix } from '../support/local.js';
 import { noticeRecord } from '../support/notices.js';
 

@@ -12,7 +12,7 @@ import { supportedLocales, type Locale } from '../../functions/domain/locales.js
 import { dataCategories } from '../../functions/domain/locales/catalogue.js';
 import { draftNotice, type NoticeKind } from '../../functions/domain/notice.js';
 import { DEFAULT_REMEDY_RULES, remedyRulesProblem, remedyRulesSchema, type RemedyRule } from '../../functions/domain/remedies.js';
-import { LOCAL_CREDENTIALS } from '../../local/emulators.js';
+import { LOCAL_CREDENTIALS } from '../../local/emulators/emulators.js';
 import { emailsTo, endpoints, uniquePrefix } from '../support/local.js';
 import { noticeRecord } from '../support/notices.js';
 

@@ -4,7 +4,7 @@ import { formatSender, SesEmailSender } from '../../functions/adapters/email-sen
 import { allEmailTemplates, noticeTemplateData, recipientTemplateData, templateName } from '../../functions/domain/email-templates.js';
 import { summariseImpact } from '../../functions/domain/impact.js';
 import { draftNotice, personaliseNotice, type DraftInput, type NoticeReader } from '../../functions/domain/notice.js';
-import { LOCAL_CREDENTIALS } from '../../local/emulators.js';
+import { LOCAL_CREDENTIALS } from '../../local/emulators/emulators.js';
 import { endpoints, sesEmails, uniquePrefix } from '../support/local.js';
 
 const impact = summariseImpact([

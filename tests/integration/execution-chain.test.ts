@@ -6,8 +6,8 @@ import { IncidentStore } from '../../functions/adapters/incident-store.js';
 import { executionArnFor, executionNameFor } from '../../functions/domain/executions.js';
 import { IncidentNotFoundError } from '../../functions/shared/errors.js';
 import { systemClock } from '../../functions/shared/clock.js';
-import { LOCAL_CREDENTIALS } from '../../local/emulators.js';
-import { provision } from '../../local/system.js';
+import { LOCAL_CREDENTIALS } from '../../local/emulators/emulators.js';
+import { provision } from '../../local/twin/system.js';
 import { endpoints, putIncidentItem, testConfig, uniquePrefix } from '../support/local.js';
 
 const machine = 'arn:aws:states:us-east-1:000000000000:stateMachine:breach-notice-incident-response';

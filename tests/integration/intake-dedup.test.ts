@@ -7,8 +7,8 @@ import type { EventBridgeEvent } from '@aws-lambda-powertools/parser/types';
 import { IncidentStore } from '../../functions/adapters/incident-store.js';
 import { systemClock } from '../../functions/shared/clock.js';
 import { intakeAlarm, type IntakeDeps, type IntakeResult } from '../../functions/steps/intake.js';
-import { LOCAL_CREDENTIALS } from '../../local/emulators.js';
-import { provision } from '../../local/system.js';
+import { LOCAL_CREDENTIALS } from '../../local/emulators/emulators.js';
+import { provision } from '../../local/twin/system.js';
 import { FakeMessaging, FakeWorkflow } from '../support/fakes.js';
 import { endpoints, testConfig, uniquePrefix } from '../support/local.js';
 

@@ -8,8 +8,8 @@ import { SesEmailSender } from '../../functions/adapters/email-sender.js';
 import { SnsMessaging } from '../../functions/adapters/messaging.js';
 import { SuppressionListBuilder, SuppressionSnapshot } from '../../functions/domain/suppression.js';
 import { systemClock } from '../../functions/shared/clock.js';
-import { LOCAL_CREDENTIALS } from '../../local/emulators.js';
-import { provision } from '../../local/system.js';
+import { LOCAL_CREDENTIALS } from '../../local/emulators/emulators.js';
+import { provision } from '../../local/twin/system.js';
 import { endpoints, testConfig, uniquePrefix } from '../support/local.js';
 
 /** The providers' refusal lists through the real SDK against the twin's emulators, and their keeping in the ledger on DynamoDB Local. */

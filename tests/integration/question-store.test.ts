@@ -13,8 +13,8 @@ import {
 } from '../../functions/domain/question-form.js';
 import { questionFormRequest, type QuestionFormDeps } from '../../functions/http/question-form.js';
 import { publishIncidentPage } from '../../functions/steps/publish-incident-page.js';
-import { LOCAL_CREDENTIALS } from '../../local/emulators.js';
-import { provision } from '../../local/system.js';
+import { LOCAL_CREDENTIALS } from '../../local/emulators/emulators.js';
+import { provision } from '../../local/twin/system.js';
 import { noticeRecord } from '../support/notices.js';
 import { endpoints, testConfig, uniquePrefix } from '../support/local.js';
 

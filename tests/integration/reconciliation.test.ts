@@ -23,9 +23,9 @@ import { HANDED_TO_HTTP } from '../../functions/domain/provider-failure.js';
 import { systemClock } from '../../functions/shared/clock.js';
 import { sendNotices, type SendDeps } from '../../functions/steps/send-notices.js';
 import { operatorConsole } from '../../local/console/operator-console.js';
-import { closeServer, LOCAL_CREDENTIALS } from '../../local/emulators.js';
-import { provision } from '../../local/system.js';
-import type { LocalWorkflow } from '../../local/workflow-engine.js';
+import { closeServer, LOCAL_CREDENTIALS } from '../../local/emulators/emulators.js';
+import { provision } from '../../local/twin/system.js';
+import type { LocalWorkflow } from '../../local/twin/workflow-engine.js';
 import { testChannels } from '../support/channels.js';
 import { endpoints, testConfig, uniquePrefix } from '../support/local.js';
 import { makeCustomers } from '../support/scenario.js';
@@ -154,7 +154,7 @@ function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr:
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', 'local/incident.ts', ...args],
+      ['--import', 'tsx', 'local/tools/incident.ts', ...args],
       { env: { ...process.env, AWS_ENDPOINT_URL: endpoints().dynamodb, INCIDENTS_TABLE: tables.incidents, DELIVERIES_TABLE: tables.deliveries } },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );

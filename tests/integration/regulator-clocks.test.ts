@@ -14,8 +14,8 @@ import type { Clock } from '../../functions/shared/clock.js';
 import { approveReport, markNotApplicable, readReport, recordFiling, recordMateriality, saveReportEdit } from '../../functions/steps/regulator-actions.js';
 import { sweepRegulatorClocks } from '../../functions/steps/regulator-clocks.js';
 import { startRegulatorClocks } from '../../functions/steps/start-regulator-clocks.js';
-import { LOCAL_CREDENTIALS } from '../../local/emulators.js';
-import { provision } from '../../local/system.js';
+import { LOCAL_CREDENTIALS } from '../../local/emulators/emulators.js';
+import { provision } from '../../local/twin/system.js';
 import { endpoints, testConfig, topicMessages, uniquePrefix } from '../support/local.js';
 
 const prefix = uniquePrefix('clk');

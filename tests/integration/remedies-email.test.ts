@@ -5,7 +5,7 @@ import { allEmailTemplates, noticeTemplateData, recipientTemplateData, templateN
 import { catalogues } from '../../functions/domain/locales.js';
 import { draftNotice, personaliseNotice } from '../../functions/domain/notice.js';
 import { DEFAULT_REMEDY_RULES } from '../../functions/domain/remedies.js';
-import { LOCAL_CREDENTIALS } from '../../local/emulators.js';
+import { LOCAL_CREDENTIALS } from '../../local/emulators/emulators.js';
 import { emailsTo, endpoints, uniquePrefix } from '../support/local.js';
 
 const prefix = uniquePrefix('rem');

@@ -4,8 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { TeamStore } from '../../functions/adapters/team-store.js';
 import { scopeRequestSchema } from '../../functions/domain/scope.js';
 import { systemClock } from '../../functions/shared/clock.js';
-import { LOCAL_CREDENTIALS } from '../../local/emulators.js';
-import { provision } from '../../local/system.js';
+import { LOCAL_CREDENTIALS } from '../../local/emulators/emulators.js';
+import { provision } from '../../local/twin/system.js';
 import { endpoints, putIncidentItem, testConfig, uniquePrefix } from '../support/local.js';
 
 const prefix = uniquePrefix('team');

@@ -1,5 +1,5 @@
-import { loadHandler } from '../../local/handlers.js';
-import { invokeHttpApi } from '../../local/http-api.js';
+import { loadHandler } from '../../local/twin/handlers.js';
+import { invokeHttpApi } from '../../local/twin/http-api.js';
 import type { Scenario } from './scenario.js';
 
 /**

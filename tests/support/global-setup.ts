@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { TestProject } from 'vitest/node';
-import { closeServer, freePort, startDynamoDbLocal, startSesEmulator } from '../../local/emulators.js';
-import { SnsRecorder } from '../../local/sns-recorder.js';
+import { closeServer, freePort, startDynamoDbLocal, startSesEmulator } from '../../local/emulators/emulators.js';
+import { SnsRecorder } from '../../local/emulators/sns-recorder.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -3,7 +3,7 @@ import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { keys } from '../../functions/adapters/keys.js';
 import { appConfigSchema, type AppConfig } from '../../infra/config.js';
-import { linkAndCode } from '../../local/approval-client.js';
+import { linkAndCode } from '../../local/tools/approval-client.js';
 
 export const endpoints = () => inject('endpoints');
 

@@ -20,11 +20,11 @@ import type { FactsByLocale } from '../../functions/domain/facts.js';
 import { editFacts, type EditDeps, type EditResult } from '../../functions/steps/edit-facts.js';
 import { systemClock } from '../../functions/shared/clock.js';
 import type { AppConfig } from '../../infra/config.js';
-import { invokeHttpApi, lambdaContext } from '../../local/http-api.js';
-import { LOCAL_CREDENTIALS } from '../../local/emulators.js';
-import { startLocalSystem, type LocalSystem, type LocalSystemOptions } from '../../local/system.js';
-import type { Execution, ExecutionStatus } from '../../local/workflow-engine.js';
-import { formToken } from '../../local/approval-client.js';
+import { invokeHttpApi, lambdaContext } from '../../local/twin/http-api.js';
+import { LOCAL_CREDENTIALS } from '../../local/emulators/emulators.js';
+import { startLocalSystem, type LocalSystem, type LocalSystemOptions } from '../../local/twin/system.js';
+import type { Execution, ExecutionStatus } from '../../local/twin/workflow-engine.js';
+import { formToken } from '../../local/tools/approval-client.js';
 import { approvalFor, endpoints, until } from './local.js';
 
 export interface Scenario {

@@ -4,7 +4,7 @@ import { parseAlarm, toUtcIso } from '../../functions/domain/alarms.js';
 import { incidentIdFor, severityFor } from '../../functions/domain/incident.js';
 import { sha256Hex } from '../../functions/shared/crypto.js';
 import { MalformedAlarmError, UnknownAlarmError } from '../../functions/shared/errors.js';
-import { cloudWatchAlarm, guardDutyFinding, macieFinding, manualReport, securityHubFindings } from '../../local/sample-alarms.js';
+import { cloudWatchAlarm, guardDutyFinding, macieFinding, manualReport, securityHubFindings } from '../../local/tools/sample-alarms.js';
 
 const settings = { manualSource: 'breach-notice.manual', cloudWatchAlarmSeverity: 7 };
 type Mutable = Record<string, unknown> & { detail: Record<string, unknown> };

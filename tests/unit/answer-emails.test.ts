@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { quoteHtml, quoteText } from '../../functions/domain/quoted-text.js';
 import { answerEmail, confirmationEmail, faqApprovalEmail } from '../../functions/steps/answer-question.js';
-import { linkAndCode } from '../../local/approval-client.js';
+import { linkAndCode } from '../../local/tools/approval-client.js';
 
 const incidentId = 'inc-20261120-0123456789ab';
 const realLink = `/approvals/${'R'.repeat(43)}`;

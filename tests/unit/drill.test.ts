@@ -11,7 +11,7 @@ import { catalogues, supportedLocales } from '../../functions/domain/locales.js'
 import { draftNotice } from '../../functions/domain/notice.js';
 import { smsSegments } from '../../functions/domain/sms-segments.js';
 import { intakeAlarm, type IntakeDeps } from '../../functions/steps/intake.js';
-import { guardDutyFinding, manualReport } from '../../local/sample-alarms.js';
+import { guardDutyFinding, manualReport } from '../../local/tools/sample-alarms.js';
 import { testChannels } from '../support/channels.js';
 import { FakeClock, FakeEmail, FakeIncidents, FakeMessaging, FakeWorkflow } from '../support/fakes.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { alarmPatterns } from '../../infra/alarm-patterns.js';
 import { appConfigSchema } from '../../infra/config.js';
-import { matchesPattern } from '../../local/event-patterns.js';
-import { cloudWatchAlarm, guardDutyFinding, macieFinding, manualReport, securityHubFindings } from '../../local/sample-alarms.js';
+import { matchesPattern } from '../../local/twin/event-patterns.js';
+import { cloudWatchAlarm, guardDutyFinding, macieFinding, manualReport, securityHubFindings } from '../../local/tools/sample-alarms.js';
 
 const patterns = alarmPatterns(appConfigSchema.parse({ senderAddress: 'a@example.com', approverEmails: 'a@example.com', backupApproverEmails: 'b@example.com' }));
 const matching = (event: unknown) => Object.entries(patterns).filter(([, p]) => matchesPattern(event, p)).map(([name]) => name);

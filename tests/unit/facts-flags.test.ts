@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FactsVersion } from '../../functions/domain/facts.js';
-import { applyEditFlags, parseEditFlags, parseFactsFlags } from '../../local/facts-flags.js';
+import { applyEditFlags, parseEditFlags, parseFactsFlags } from '../../local/tools/facts-flags.js';
 
 const latest: Pick<FactsVersion, 'locales'> = {
   locales: {

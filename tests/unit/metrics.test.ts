@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
-import { lambdaContext } from '../../local/http-api.js';
+import { lambdaContext } from '../../local/twin/http-api.js';
 
 /** The embedded-metric-format lines a handler printed, as CloudWatch would read them from its log. */
 function emfLines(writes: string[]): { names: string[]; values: Record<string, unknown> }[] {

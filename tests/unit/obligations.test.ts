@@ -64,7 +64,7 @@ describe('the obligations table', () => {
     },
   );
 
-  it('is rendered in docs/regulators.md exactly as the module says (regenerate: npx tsx local/obligations-table.ts)', () => {
+  it('is rendered in docs/regulators.md exactly as the module says (regenerate: npx tsx local/docs/obligations-table.ts)', () => {
     // Prepare
     const doc = readFileSync(new URL('../../docs/regulators.md', import.meta.url), 'utf8');
     // Act

@@ -1,6 +1,6 @@
 import { DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { describe, expect, it } from 'vitest';
-import { deployedStack, StackOutputMissingError } from '../../local/preflight-aws.js';
+import { deployedStack, StackOutputMissingError } from '../../local/tools/preflight-aws.js';
 import {
   checkApprovalUrl,
   checkOriginationIdentities,
@@ -22,7 +22,7 @@ import {
   type OriginationNumber,
   type PreflightPorts,
   type SesAccountState,
-} from '../../local/preflight-checks.js';
+} from '../../local/tools/preflight-checks.js';
 
 const SENDER = 'security-notices@example.com';
 const verified: EmailIdentityState = { verifiedForSending: true, dkimStatus: 'SUCCESS' };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveScope, scopeRequestSchema, type Holdings, type ScopeDecision, type ScopeResolver } from '../../functions/domain/scope.js';
-import { parseIdList, parseScopeFlags } from '../../local/scope-flags.js';
-import { UsageError } from '../../local/facts-flags.js';
+import { parseIdList, parseScopeFlags } from '../../local/tools/scope-flags.js';
+import { UsageError } from '../../local/tools/facts-flags.js';
 
 /** A directory of five customers: c1, c2 on the alarm's bucket; c3 on another; c4 nowhere; c5 in FR. */
 const directory: Record<string, { country: string; holdings: Record<string, string[]> }> = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { invokeHttpApi, localIamIdentity, matchRoute } from '../../local/http-api.js';
+import { invokeHttpApi, localIamIdentity, matchRoute } from '../../local/twin/http-api.js';
 
 const signed = (accessKey: string, service = 'execute-api') =>
   `AWS4-HMAC-SHA256 Credential=${accessKey}/20261123/us-east-1/${service}/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=${'5a'.repeat(32)}`;

@@ -2,9 +2,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { incidentStores } from '../../functions/adapters/stores.js';
 import { decisionDeadline } from '../../functions/domain/approval.js';
 import { requestApproval } from '../../functions/steps/request-approval.js';
-import { guardDutyFinding } from '../../local/sample-alarms.js';
-import { SfnApiError } from '../../local/workflow-engine.js';
-import { linkAndCode } from '../../local/approval-client.js';
+import { guardDutyFinding } from '../../local/tools/sample-alarms.js';
+import { SfnApiError } from '../../local/twin/workflow-engine.js';
+import { linkAndCode } from '../../local/tools/approval-client.js';
 import { emailsTo, sesEmails, testConfig, topicMessages, uniquePrefix, until } from '../support/local.js';
 import { executionArnOf, makeCustomers, sendAlarm, startScenario, submit, waitForState, type Scenario } from '../support/scenario.js';
 

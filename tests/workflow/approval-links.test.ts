@@ -1,9 +1,9 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../functions/shared/crypto.js';
-import { invokeHttpApi } from '../../local/http-api.js';
-import { guardDutyFinding } from '../../local/sample-alarms.js';
-import { formToken } from '../../local/approval-client.js';
+import { invokeHttpApi } from '../../local/twin/http-api.js';
+import { guardDutyFinding } from '../../local/tools/sample-alarms.js';
+import { formToken } from '../../local/tools/approval-client.js';
 import { approvalFor, sesEmails, testConfig, topicMessages, uniquePrefix, until } from '../support/local.js';
 import { executionArnOf, makeCustomers, sendAlarm, startScenario, submit, waitForState, type Scenario } from '../support/scenario.js';
 

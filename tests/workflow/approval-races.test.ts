@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { guardDutyFinding } from '../../local/sample-alarms.js';
+import { guardDutyFinding } from '../../local/tools/sample-alarms.js';
 import { startFaultProxy, type FaultProxy, type ProxiedRequest } from '../support/fault-proxy.js';
 import { approvalFor, emailsTo, endpoints, sesEmails, testConfig, uniquePrefix, until } from '../support/local.js';
 import { makeCustomers, sendAlarm, startScenario, submit, teamActions, waitForState, waitForStatus, writeFacts, type Scenario } from '../support/scenario.js';

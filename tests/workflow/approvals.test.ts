@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invokeHttpApi } from '../../local/http-api.js';
-import { guardDutyFinding } from '../../local/sample-alarms.js';
+import { invokeHttpApi } from '../../local/twin/http-api.js';
+import { guardDutyFinding } from '../../local/tools/sample-alarms.js';
 import { approvalLinkFor, emailsTo, sesEmails, testConfig, topicMessages, uniquePrefix, until } from '../support/local.js';
 import { decide, executionArnOf, makeCustomers, sendAlarm, startScenario, waitForState, waitForStatus, type Scenario } from '../support/scenario.js';
 

@@ -1,6 +1,6 @@
 import type { SendBulkEmailCommandInput, SendBulkEmailCommandOutput } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { guardDutyFinding } from '../../local/sample-alarms.js';
+import { guardDutyFinding } from '../../local/tools/sample-alarms.js';
 import { approvalFor, emailsPerRecipient, emailsTo, smsMessages, testConfig, uniquePrefix, until } from '../support/local.js';
 import { decide, makeCustomers, sendAlarm, startScenario, teamActions, waitForState, waitForStatus, type Scenario } from '../support/scenario.js';
 

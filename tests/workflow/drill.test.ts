@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QuestionStore } from '../../functions/adapters/question-store.js';
-import { manualReport } from '../../local/sample-alarms.js';
+import { manualReport } from '../../local/tools/sample-alarms.js';
 import { drillEmailAddress } from '../../functions/domain/channels/drill.js';
 import { systemClock } from '../../functions/shared/clock.js';
 import { listQuestions } from '../../functions/steps/answer-question.js';
-import { linkAndCode } from '../../local/approval-client.js';
-import { invokeHttpApi } from '../../local/http-api.js';
+import { linkAndCode } from '../../local/tools/approval-client.js';
+import { invokeHttpApi } from '../../local/twin/http-api.js';
 import { answerOnTwin, confirmLinkOf, confirmOnTwin } from '../support/answers.js';
 import { approvalFor, emailsPerRecipient, emailsTo, sesEmails, smsMessages, testConfig, topicMessages, uniquePrefix, until } from '../support/local.js';
 import { executionArnOf, makeCustomers, sendAlarm, startScenario, submit, teamActions, waitForState, waitForStatus, type Scenario } from '../support/scenario.js';

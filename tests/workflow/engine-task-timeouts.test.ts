@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LocalWorkflow, type LambdaHandler } from '../../local/workflow-engine.js';
+import { LocalWorkflow, type LambdaHandler } from '../../local/twin/workflow-engine.js';
 
 const FN = 'arn:aws:lambda:us-east-1:000000000000:function:slow';
 const definition = (timeoutSeconds?: number) =>

@@ -1,7 +1,7 @@
 import type { SendBulkEmailCommandInput, SendBulkEmailCommandOutput } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CALLS_IN_FLIGHT } from '../../functions/steps/send-notices.js';
-import { guardDutyFinding } from '../../local/sample-alarms.js';
+import { guardDutyFinding } from '../../local/tools/sample-alarms.js';
 import { emailsPerRecipient, testConfig, topicMessages, uniquePrefix } from '../support/local.js';
 import { decide, makeCustomers, sendAlarm, startScenario, waitForState, type Scenario } from '../support/scenario.js';
 

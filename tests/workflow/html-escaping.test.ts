@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { guardDutyFinding } from '../../local/sample-alarms.js';
+import { guardDutyFinding } from '../../local/tools/sample-alarms.js';
 import { approvalFor, emailsTo, sesEmails, testConfig, uniquePrefix, until } from '../support/local.js';
 import { decide, sendAlarm, startScenario, teamActions, waitForState, waitForStatus, writeFacts, type Scenario } from '../support/scenario.js';
 

@@ -7,14 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/adapters/keys.js';
 import { QuestionStore } from '../../functions/adapters/question-store.js';
 import { systemClock } from '../../functions/shared/clock.js';
-import type { StackTransform, SynthesizedStack } from '../../local/from-stack.js';
-import { invokeHttpApi } from '../../local/http-api.js';
-import { guardDutyFinding } from '../../local/sample-alarms.js';
+import type { StackTransform, SynthesizedStack } from '../../local/twin/from-stack.js';
+import { invokeHttpApi } from '../../local/twin/http-api.js';
+import { guardDutyFinding } from '../../local/tools/sample-alarms.js';
 import { emailsPerRecipient, testConfig, topicMessages, uniquePrefix, until } from '../support/local.js';
 import { decide, executionArnOf, makeCustomers, sendAlarm, startScenario, type Scenario } from '../support/scenario.js';
 
 // Every AWS call a function makes is evaluated against its role's policies from the synthesized template
-// (local/iam-gate.ts): each test here runs the twin on a stack with one grant taken out and shows the
+// (local/twin/iam/gate.ts): each test here runs the twin on a stack with one grant taken out and shows the
 // call refused as AWS would refuse it.
 const prefix = uniquePrefix('iamg');
 const config = testConfig(prefix);

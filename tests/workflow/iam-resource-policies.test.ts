@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StackTransform, SynthesizedStack } from '../../local/from-stack.js';
-import { guardDutyFinding } from '../../local/sample-alarms.js';
+import type { StackTransform, SynthesizedStack } from '../../local/twin/from-stack.js';
+import { guardDutyFinding } from '../../local/tools/sample-alarms.js';
 import { testConfig, topicMessages, uniquePrefix, until } from '../support/local.js';
 import { executionArnOf, makeCustomers, sendAlarm, startScenario, waitForStatus, type Scenario } from '../support/scenario.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { guardDutyFinding } from '../../local/sample-alarms.js';
+import { guardDutyFinding } from '../../local/tools/sample-alarms.js';
 import { approvalFor, emailsPerRecipient, emailsTo, testConfig, topicMessages, uniquePrefix, until } from '../support/local.js';
 import { executionArnOf, makeCustomers, sendAlarm, startScenario, submit, teamActions, waitForState, waitForStatus, writeFacts, type Scenario } from '../support/scenario.js';
 

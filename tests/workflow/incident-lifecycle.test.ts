@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approvalFor, approvalLinkFor, emailsTo, sesEmails, smsMessages, testConfig, topicMessages, uniquePrefix, until } from '../support/local.js';
-import { guardDutyFinding } from '../../local/sample-alarms.js';
+import { guardDutyFinding } from '../../local/tools/sample-alarms.js';
 import { decide, executionArnOf, makeCustomers, phoneSalt, sendAlarm, startScenario, teamActions, waitForState, waitForStatus, writeFacts, type Scenario } from '../support/scenario.js';
-import { invokeHttpApi } from '../../local/http-api.js';
+import { invokeHttpApi } from '../../local/twin/http-api.js';
 
 const prefix = uniquePrefix('life');
 const config = testConfig(prefix);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cloudWatchAlarm, guardDutyFinding, macieFinding } from '../../local/sample-alarms.js';
+import { cloudWatchAlarm, guardDutyFinding, macieFinding } from '../../local/tools/sample-alarms.js';
 import { emailsTo, testConfig, topicMessages, uniquePrefix, until } from '../support/local.js';
 import { executionArnOf, makeCustomers, sendAlarm, startScenario, waitForState, type Scenario } from '../support/scenario.js';
 

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StackTransform } from '../../local/from-stack.js';
-import { guardDutyFinding } from '../../local/sample-alarms.js';
-import { startLocalSystem } from '../../local/system.js';
+import type { StackTransform } from '../../local/twin/from-stack.js';
+import { guardDutyFinding } from '../../local/tools/sample-alarms.js';
+import { startLocalSystem } from '../../local/twin/system.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { endpoints, testConfig, topicMessages, uniquePrefix, until } from '../support/local.js';
 import { executionArnOf, makeCustomers, sendAlarm, startScenario, waitForStatus, type Scenario } from '../support/scenario.js';
 
-// Each function runs with its template's timeout and variables (local/lambda-runtime.ts): these tests
+// Each function runs with its template's timeout and variables (local/twin/lambda-runtime.ts): these tests
 // change the synthesized stack the twin reads and show the twin failing as Lambda and Step Functions would.
 const prefix = uniquePrefix('ltmo');
 const config = testConfig(prefix);

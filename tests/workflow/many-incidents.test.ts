@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { linkAndCode } from '../../local/approval-client.js';
+import { linkAndCode } from '../../local/tools/approval-client.js';
 import { operatorConsole } from '../../local/console/operator-console.js';
-import { closeServer } from '../../local/emulators.js';
-import { guardDutyFinding } from '../../local/sample-alarms.js';
+import { closeServer } from '../../local/emulators/emulators.js';
+import { guardDutyFinding } from '../../local/tools/sample-alarms.js';
 import { emailsTo, sesEmails, smsMessages, testConfig, uniquePrefix, until, type StoredEmail } from '../support/local.js';
 import { editFacts } from '../../functions/steps/edit-facts.js';
 import { editDeps, makeCustomers, teamActions, sendAlarm, startScenario, submit, waitForState, waitForStatus, type Scenario } from '../support/scenario.js';

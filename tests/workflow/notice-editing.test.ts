@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FactsByLocale } from '../../functions/domain/facts.js';
 import { editFacts, type EditDeps } from '../../functions/steps/edit-facts.js';
-import { guardDutyFinding } from '../../local/sample-alarms.js';
+import { guardDutyFinding } from '../../local/tools/sample-alarms.js';
 import { approvalFor, emailsTo, sesEmails, testConfig, uniquePrefix, until } from '../support/local.js';
 import { editDeps, executionArnOf, makeCustomers, sendAlarm, startScenario, submit, waitForState, type Scenario } from '../support/scenario.js';
 

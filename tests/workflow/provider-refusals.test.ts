@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { guardDutyFinding } from '../../local/sample-alarms.js';
+import { guardDutyFinding } from '../../local/tools/sample-alarms.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { emailsPerRecipient, endpoints, testConfig, topicMessages, uniquePrefix, until } from '../support/local.js';
 import { decide, executionArnOf, makeCustomers, sendAlarm, startScenario, waitForState, type Scenario } from '../support/scenario.js';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CustomerProfile, CustomerResource } from '../../functions/domain/customer.js';
-import { cloudWatchAlarm } from '../../local/sample-alarms.js';
+import { cloudWatchAlarm } from '../../local/tools/sample-alarms.js';
 import { testConfig, uniquePrefix, until } from '../support/local.js';
 import { sendAlarm, startScenario, type Scenario } from '../support/scenario.js';
 

@@ -1,8 +1,8 @@
 import { PutSuppressedDestinationCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { categoryOf, reconcile } from '../../functions/domain/delivery.js';
-import { LOCAL_CREDENTIALS } from '../../local/emulators.js';
-import { guardDutyFinding } from '../../local/sample-alarms.js';
+import { LOCAL_CREDENTIALS } from '../../local/emulators/emulators.js';
+import { guardDutyFinding } from '../../local/tools/sample-alarms.js';
 import { emailsPerRecipient, endpoints, smsMessages, testConfig, uniquePrefix } from '../support/local.js';
 import { decide, makeCustomers, phoneSalt, sendAlarm, startScenario, waitForState, type Scenario } from '../support/scenario.js';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Outcome } from '../../functions/domain/delivery.js';
-import { loadHandler } from '../../local/handlers.js';
-import { lambdaContext } from '../../local/http-api.js';
-import { guardDutyFinding } from '../../local/sample-alarms.js';
+import { loadHandler } from '../../local/twin/handlers.js';
+import { lambdaContext } from '../../local/twin/http-api.js';
+import { guardDutyFinding } from '../../local/tools/sample-alarms.js';
 import { startFaultProxy, type FaultAction, type FaultProxy } from '../support/fault-proxy.js';
 import { emailsPerRecipient, endpoints, smsMessages, testConfig, uniquePrefix } from '../support/local.js';
 import { decide, makeCustomers, sendAlarm, startScenario, waitForState, type Scenario } from '../support/scenario.js';

@@ -2,7 +2,7 @@ import { clockText } from './record.js';
 import { momentName } from './evaluate.js';
 import { OBLIGATIONS, type ObligationRow, type TriggerCondition } from './table.js';
 
-export const TABLE_START = '<!-- obligations-table:start (generated from functions/domain/obligations/table.ts: npx tsx local/obligations-table.ts) -->';
+export const TABLE_START = '<!-- obligations-table:start (generated from functions/domain/obligations/table.ts: npx tsx local/docs/obligations-table.ts) -->';
 export const TABLE_END = '<!-- obligations-table:end -->';
 
 const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');

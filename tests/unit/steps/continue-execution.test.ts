@@ -3,7 +3,7 @@ import type { EventBridgeEvent } from '@aws-lambda-powertools/parser/types';
 import { executionArnFor, executionNameFor, parseExecutionName, type Continuation, type ExecutionChainPort } from '../../../functions/domain/executions.js';
 import { continueExecution, ExecutionNameError, type ContinueInput } from '../../../functions/steps/continue-execution.js';
 import { intakeAlarm } from '../../../functions/steps/intake.js';
-import { guardDutyFinding } from '../../../local/sample-alarms.js';
+import { guardDutyFinding } from '../../../local/tools/sample-alarms.js';
 import { FakeClock, FakeIncidents, FakeMessaging, FakeWorkflow } from '../../support/fakes.js';
 
 const incidentId = 'inc-20261120-0123456789ab';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventBridgeEvent } from '@aws-lambda-powertools/parser/types';
 import { intakeAlarm, rejectAlarm, type IntakeDeps } from '../../../functions/steps/intake.js';
-import { guardDutyFinding, securityHubFindings } from '../../../local/sample-alarms.js';
+import { guardDutyFinding, securityHubFindings } from '../../../local/tools/sample-alarms.js';
 import { FakeClock, FakeIncidents, FakeMessaging, FakeWorkflow, namedError } from '../../support/fakes.js';
 
 type Mutable = Record<string, unknown> & { detail: Record<string, unknown> };

@@ -1,0 +1,328 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { ListEmailTemplatesCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { z } from 'zod';
+import { decideByEmail } from '../tools/approval-client.js';
+import { BENCH_DOMAIN, BENCH_RESOURCE, benchDirectory } from './bench-directory.js';
+import type { RequestCounts } from '../twin/request-counts.js';
+import { guardDutyFinding } from '../tools/sample-alarms.js';
+import { sesFloor } from './ses-floor.js';
+
+/**
+ * `npm run bench [-- --recipients N]`: each run on a fresh `npm start` process (the demo directory as
+ * usual): start to ready; N synthetic customers imported with `npm run import-customers`; an alarm on
+ * their resource; alarm to approval email; approval to the last email and the last SMS; the calls the
+ * send made (counted by the twin) and the execution's history; then, in the same run, the SES
+ * emulator's own floor for N. BENCH_RUNS runs (default 5); medians of start, approval email and notices.
+ * `--ses-rate R` (and `--ses-daily D`) give the twin's SES account that quota: the emails are then read
+ * back (duplicates, the most in one second) and the run is held to N / R. Without it the account
+ * may send UNPACED_RATE a second, so the provider's quota is not what the run measures. `--cold-start` instead
+ * bundles every function as the stack does and times each one's init (BENCH_COLD_RUNS, default 7).
+ */
+const { values } = parseArgs({
+  options: {
+    recipients: { type: 'string', default: '1000' },
+    // The SES account's quota on the twin (GetAccount's SendQuota, see local/emulators/emulators.ts sesAccount).
+    'ses-rate': { type: 'string' },
+    'ses-daily': { type: 'string' },
+    'cold-start': { type: 'boolean', default: false },
+  },
+});
+const N = z.coerce.number().int().min(1).max(1_000_000).parse(values.recipients);
+const SES_RATE = values['ses-rate'] === undefined ? undefined : z.coerce.number().positive().parse(values['ses-rate']);
+const SES_DAILY = values['ses-daily'] === undefined ? undefined : z.coerce.number().int().positive().parse(values['ses-daily']);
+/** The SES account's rate when no --ses-rate is given: a large production account's, above what the twin reaches. */
+const UNPACED_RATE = 20_000;
+// Reading every stored email back (duplicates, the send rate per second) costs its own time: done under a quota or up to 20,000.
+const AUDIT = SES_RATE !== undefined || N <= 20_000;
+const RUNS = z.coerce.number().int().min(1).parse(process.env.BENCH_RUNS ?? 5);
+const COLD_RUNS = z.coerce.number().int().min(1).parse(process.env.BENCH_COLD_RUNS ?? 7);
+const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
+const DIRECTORY = benchDirectory(N);
+// SendBulkEmail takes 50 destinations and one template, so one call per 50 readers of a locale.
+const EXPECTED_CALLS = Object.values(DIRECTORY.byLocale).reduce((sum, count) => sum + Math.ceil(count / 50), 0);
+const WRITES = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems'];
+const run = promisify(execFile);
+
+// A step may take 5 ms a recipient, and under a quota twice N / rate on top (BENCH_STEP_TIMEOUT_S overrides).
+const STEP_TIMEOUT_MS = process.env.BENCH_STEP_TIMEOUT_S
+  ? z.coerce.number().positive().parse(process.env.BENCH_STEP_TIMEOUT_S) * 1000
+  : 120_000 + N * 5 + (SES_RATE ? (2 * N * 1000) / SES_RATE : 0);
+
+async function poll<T>(probe: () => Promise<T | undefined | false>, timeoutMs = STEP_TIMEOUT_MS, everyMs = 100, progress?: () => Promise<string>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`benchmark step timed out after ${timeoutMs / 1000} s${progress ? `: ${await progress()}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+interface Mail { Body: { text_part: string | null } }
+
+interface Run {
+  ready: number;
+  import: number;
+  approvalEmail: number;
+  lastEmail: number;
+  lastSms: number;
+  allNotices: number;
+  bulkCalls: number;
+  inFlight: number;
+  writes: number;
+  writesByOperation: string;
+  historyEvents: number;
+  floor: number;
+  storedEmails: number;
+  filteredQuery: number;
+  count: number;
+  audit?: MailAudit;
+  timeline: { failures: number; actions: string };
+  /** The calls' own time during the send, summed per operation (seconds), the longest first. */
+  callTime: string;
+}
+
+interface MailAudit {
+  /** Emails to the bench's customers, and how many customers got one. */
+  emails: number;
+  recipients: number;
+  /** The most emails the emulator stored in one second, and the seconds from the first to the last. */
+  maxPerSecond: number;
+  spanSeconds: number;
+}
+
+/** Every email to the bench's customers, read back in pages: who got how many, and when. */
+async function auditMail(edge: string): Promise<MailAudit> {
+  const recipients = new Set<string>();
+  const perSecond = new Map<number, number>();
+  let emails = 0;
+  let next: string | undefined;
+  do {
+    const page = (await (await fetch(`${edge}/_aws/ses?recipient=${encodeURIComponent(BENCH_DOMAIN)}&limit=2000${next ? `&next=${encodeURIComponent(next)}` : ''}`)).json()) as {
+      messages: { Destination: { ToAddresses: string[] }; Timestamp: string }[];
+      next?: string;
+    };
+    for (const m of page.messages) {
+      emails += 1;
+      for (const to of m.Destination.ToAddresses) recipients.add(to);
+      const second = Math.floor(Date.parse(m.Timestamp) / 1000);
+      perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
+    }
+    next = page.next;
+  } while (next);
+  const seconds = [...perSecond.keys()];
+  return { emails, recipients: recipients.size, maxPerSecond: Math.max(0, ...perSecond.values()), spanSeconds: seconds.length ? Math.max(...seconds) - Math.min(...seconds) + 1 : 0 };
+}
+
+// A timeline entry that reports a failure, a throttle or a quota (its action names it; ids only, never PII).
+// sending-unfinished: a slice the Map round left undone (its errors by name follow in the table).
+const FAILURE_ACTION = /fail|throttl|quota|paus|error|refus|unfinished/i;
+async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const value = await f();
+  return [value, performance.now() - started];
+}
+
+async function once(file: string): Promise<Run> {
+  const t0 = performance.now();
+  const quota = {
+    BREACH_NOTICE_SES_RATE: String(SES_RATE ?? UNPACED_RATE),
+    ...(SES_DAILY !== undefined ? { BREACH_NOTICE_SES_DAILY: String(SES_DAILY) } : {}),
+  };
+  // BENCH_CPU_PROFILE_DIR: the twin writes a V8 CPU profile there when it stops (the window to read is printed below).
+  const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'local/main.ts'], { env: { ...process.env, ...quota, BREACH_NOTICE_PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  try {
+    const line = await poll(async () => /edge (http:\/\/127\.0\.0\.1:\d+).* mailbox (http:\/\/127\.0\.0\.1:\d+)\//.exec(out) ?? undefined, 300_000, 20);
+    const ready = performance.now() - t0;
+    const [edge, mailbox] = [line[1]!, line[2]!];
+    // Where start-up went (a stack spec not yet cached shows as a long `stack spec`).
+    console.log(await poll(async () => /start-up, .*/.exec(out)?.[0], 5_000, 20));
+    const get = async <T>(path: string) => (await (await fetch(`${edge}${path}`)).json()) as T;
+    const count = async (path: string) => (await get<{ count: number }>(path)).count;
+    const requests = () => get<RequestCounts>('/_twin/requests');
+
+    const [, importMs] = await timed(() =>
+      run(process.execPath, ['--import', 'tsx', 'local/tools/import-customers.ts', file], { env: { ...process.env, AWS_ENDPOINT_URL: edge, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } }),
+    );
+
+    const events = new EventBridgeClient({ endpoint: edge, region: 'us-east-1', credentials });
+    const alarm = guardDutyFinding({ bucket: BENCH_RESOURCE });
+    const t1 = performance.now();
+    await events.send(new PutEventsCommand({ Entries: [{ Source: alarm.source, DetailType: alarm['detail-type'], Detail: JSON.stringify(alarm.detail) }] }));
+    const approval = await poll(async () => (await get<{ messages: Mail[] }>('/_aws/ses?recipient=approver@example.com')).messages[0]);
+    const approvalEmail = performance.now() - t1;
+
+    const before = await requests();
+    const t2 = performance.now();
+    await decideByEmail(edge, approval.Body.text_part ?? '', 'approve');
+    const progress = async () =>
+      `${await count(`/_aws/ses?recipient=${BENCH_DOMAIN}&count=true`)} of ${N} emails, ${(await get<{ phoneNumbers: number }>('/_aws/sns/sms-messages?count=true')).phoneNumbers} of ${DIRECTORY.sms} SMS numbers`;
+    const sfn = new SFNClient({ endpoint: edge, region: 'us-east-1', credentials });
+    const historyOf = async () => {
+      const [execution] = (await sfn.send(new ListExecutionsCommand({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:breach-notice-incident-response' }))).executions ?? [];
+      return { execution: execution!, events: (await sfn.send(new GetExecutionHistoryCommand({ executionArn: execution!.executionArn }))).events ?? [] };
+    };
+    const [lastEmail, lastSms] = await Promise.all([
+      poll(async () => (await count(`/_aws/ses?recipient=${BENCH_DOMAIN}&count=true`)) >= N && performance.now() - t2, STEP_TIMEOUT_MS, 100, progress),
+      poll(async () => (await get<{ phoneNumbers: number }>('/_aws/sns/sms-messages?count=true')).phoneNumbers >= DIRECTORY.sms && performance.now() - t2, STEP_TIMEOUT_MS, 100, progress),
+    ]).catch(async (error: unknown) => {
+      // Where the send stands: each failed or timed-out step's error name (names only, never a cause's text).
+      const failed = (await historyOf()).events.filter((e) => /Failed|TimedOut/.test(e.type ?? ''));
+      const names = new Map<string, number>();
+      for (const e of failed) {
+        const name = `${e.type}: ${e.taskFailedEventDetails?.error ?? e.lambdaFunctionFailedEventDetails?.error ?? e.executionFailedEventDetails?.error ?? '?'}`;
+        names.set(name, (names.get(name) ?? 0) + 1);
+      }
+      console.error(`the execution's failures so far: ${[...names].map(([name, k]) => `${name} x${k}`).join(', ') || 'none'}`);
+      throw error;
+    });
+    const after = await requests();
+    if (profile.length > 0) console.log(`profile window: approval to last notice = ${((t2 - t0) / 1000).toFixed(1)} s to ${((t2 - t0 + Math.max(lastEmail, lastSms)) / 1000).toFixed(1)} s after the twin's launch`);
+
+    const { execution, events: history } = await historyOf();
+    const { input } = await sfn.send(new DescribeExecutionCommand({ executionArn: execution!.executionArn }));
+    const incidentId = /"incidentId":"([^"]+)"/.exec(input ?? '')?.[1];
+    const timeline = incidentId ? await timelineOf(edge, incidentId) : { failures: -1, actions: 'incident id not found in the execution input' };
+    const audit = AUDIT ? await auditMail(edge) : undefined;
+
+    const delta = (service: string, operation: string) => (after.calls[service]?.[operation] ?? 0) - (before.calls[service]?.[operation] ?? 0);
+    const writesBy = WRITES.map((op) => [op, delta('dynamodb', op)] as const).filter(([, n]) => n > 0);
+    const [storedEmails, countMs] = await timed(() => count('/_aws/ses?count=true'));
+    const [, filteredMs] = await timed(() => get(`/_aws/ses?recipient=bench-${N - 1}${BENCH_DOMAIN}`));
+
+    const ses = new SESv2Client({ endpoint: mailbox, region: 'us-east-1', credentials });
+    const template = (await ses.send(new ListEmailTemplatesCommand({ PageSize: 100 }))).TemplatesMetadata?.find((t) => t.TemplateName?.endsWith('first-notice-en'))?.TemplateName;
+    const inFlight = after.maxInFlight['ses:SendBulkEmail'] ?? 1;
+    const floor = await sesFloor(mailbox, template!, N, inFlight);
+    return {
+      ready,
+      import: importMs,
+      approvalEmail,
+      lastEmail,
+      lastSms,
+      allNotices: Math.max(lastEmail, lastSms),
+      bulkCalls: delta('ses', 'SendBulkEmail'),
+      inFlight,
+      writes: writesBy.reduce((sum, [, n]) => sum + n, 0),
+      writesByOperation: writesBy.map(([op, n]) => `${op} ${n}`).join(', '),
+      historyEvents: history.length,
+      floor,
+      storedEmails,
+      filteredQuery: filteredMs,
+      count: countMs,
+      audit,
+      timeline,
+      callTime: Object.keys(after.totalMs ?? {})
+        .map((key) => [key, (after.totalMs[key] ?? 0) - (before.totalMs?.[key] ?? 0)] as const)
+        .filter(([, ms]) => ms >= 100)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 6)
+        .map(([key, ms]) => `${key.replace(/^\w+:/, '')} ${(ms / 1000).toFixed(1)}`)
+        .join(', '),
+    };
+  } finally {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+/** The incident's timeline through `npm run incident -- show`: the failures it records, and every action counted. */
+async function timelineOf(edge: string, incidentId: string): Promise<Run['timeline']> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'local/tools/incident.ts', 'show', incidentId], {
+    env: { ...process.env, AWS_ENDPOINT_URL: edge, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    maxBuffer: 64 * 2 ** 20,
+  });
+  const entries = (JSON.parse(stdout) as { timeline: { action: string; detail?: { errors?: Record<string, number> } }[] }).timeline;
+  const byAction = new Map<string, number>();
+  for (const e of entries) byAction.set(e.action, (byAction.get(e.action) ?? 0) + 1);
+  const failures = entries.filter((e) => FAILURE_ACTION.test(e.action));
+  // Error names only (the detail's `errors`), never texts that could carry customer data.
+  const errors = failures.flatMap((e) => Object.entries(e.detail?.errors ?? {}).map(([name, n]) => `${e.action}: ${name} x${n}`));
+  return {
+    failures: failures.length,
+    actions: `${[...byAction].map(([action, count]) => (count > 1 ? `${action} x${count}` : action)).join(', ')}${errors.length ? ` (${errors.join('; ')})` : ''}`,
+  };
+}
+
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const n = (x: number) => Math.round(x).toLocaleString('en');
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+if (values['cold-start']) {
+  // `npm run bench -- --cold-start`: each function's bundle (the stack's options), its size and its init; no twin runs.
+  const [{ bundleFunctions }, { measureColdStarts }] = await Promise.all([import('../twin/function-bundles.js'), import('./cold-start.js')]);
+  const bundlesDir = mkdtempSync(join(tmpdir(), 'breach-notice-bundles-'));
+  try {
+    const bundles = await bundleFunctions(bundlesDir);
+    const starts = await measureColdStarts(bundles, COLD_RUNS);
+    const cpu = cpus();
+    console.log(`\nmachine: ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${loadavg()[0]!.toFixed(1)}`);
+    console.log(`cold start: import() of the bundled handler module to its handler export, in a fresh node process, ${COLD_RUNS} runs each, median (min-max)\n`);
+    console.log('| function | bundle | of it the AWS SDK | init, median (min-max) |');
+    console.log('|---|---|---|---|');
+    for (const b of bundles) {
+      const c = starts.find((x) => x.name === b.name)!;
+      const init = c.error ? `failed: ${c.error}` : `${Math.round(c.median)} ms (${Math.round(Math.min(...c.runs))}-${Math.round(Math.max(...c.runs))})`;
+      console.log(`| ${b.name} | ${Math.round(b.bytes / 1024)} KB | ${Math.round(b.sdkBytes / 1024)} KB | ${init} |`);
+    }
+  } finally {
+    rmSync(bundlesDir, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'breach-notice-bench-'));
+const file = join(dir, 'customers.csv');
+writeFileSync(file, DIRECTORY.csv);
+const runs: Run[] = [];
+try {
+  for (let i = 0; i < RUNS; i += 1) {
+    runs.push(await once(file));
+    const r = runs.at(-1)!;
+    console.log(`run ${i + 1}/${RUNS}: ${JSON.stringify({ ready: Math.round(r.ready), approvalEmail: Math.round(r.approvalEmail), allNotices: Math.round(r.allNotices) })} ms`);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const rows: [string, (r: Run) => string][] = [
+  ['start to ready', (r) => s(r.ready)],
+  ['import (npm run import-customers)', (r) => `${s(r.import)} (${n(N / (r.import / 1000))} customers/s)`],
+  ['alarm to approval email', (r) => s(r.approvalEmail)],
+  ['approval to last email', (r) => s(r.lastEmail)],
+  [`approval to last SMS (${n(DIRECTORY.sms)})`, (r) => s(r.lastSms)],
+  ['recipients/s (to the last notice)', (r) => n(N / (r.allNotices / 1000))],
+  [`SendBulkEmail calls (ceil(N/50) per locale: ${n(EXPECTED_CALLS)})`, (r) => `${n(r.bulkCalls)}${r.bulkCalls === EXPECTED_CALLS ? '' : ' (not the expected)'}, ${r.inFlight} in flight at most`],
+  ['SES floor: raw SendBulkEmail x50, as many in flight', (r) => `${s(r.floor)}; the twin took ${(r.lastEmail / r.floor).toFixed(1)}x`],
+  ['DynamoDB write requests per recipient', (r) => `${(r.writes / N).toFixed(3)} (${r.writesByOperation})`],
+  ['history events of the execution', (r) => n(r.historyEvents)],
+  ['time inside calls during the send, summed per operation (s)', (r) => r.callTime || '-'],
+  ['emails stored / customers reached / duplicates', (r) => (r.audit ? `${n(r.audit.emails)} / ${n(r.audit.recipients)} / ${n(r.audit.emails - r.audit.recipients)}` : 'not read back (N > 20,000 without --ses-rate)')],
+  [`most emails in one second${SES_RATE !== undefined ? ` (quota ${SES_RATE}/s)` : ''}; seconds from first to last`, (r) => (r.audit ? `${n(r.audit.maxPerSecond)}; ${n(r.audit.spanSeconds)}` : '-')],
+  ...(SES_RATE !== undefined
+    ? ([[`quota target: N / rate = ${s((N / SES_RATE) * 1000)} +-10%`, (r) => `${s(r.lastEmail)} (${((r.lastEmail / ((N / SES_RATE) * 1000) - 1) * 100).toFixed(1)}%)`]] as [string, (r: Run) => string][])
+    : []),
+  ['timeline: entries that report a failure / all actions', (r) => `${r.timeline.failures} / ${r.timeline.actions}`],
+  ['retrospection: count / one recipient, over the stored emails', (r) => `${Math.round(r.count)} ms / ${Math.round(r.filteredQuery)} ms over ${n(r.storedEmails)}`],
+];
+const cpu = cpus();
+console.log(`\nmachine: ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+const mix = Object.entries(DIRECTORY.byLocale).map(([locale, count]) => `${n(count)} ${locale}`).join(', ');
+console.log(`${n(N)} recipients (${mix}; ${n(DIRECTORY.sms)} also by SMS), ${RUNS} run${RUNS > 1 ? 's' : ''}; the twin's SES account sends ${n(SES_RATE ?? UNPACED_RATE)}/s${SES_RATE === undefined ? ' (not a limit here)' : ''}\n`);
+console.log(`| measure | ${runs.map((_, i) => `run ${i + 1}`).join(' | ')} |`);
+console.log(`|---|${runs.map(() => '---').join('|')}|`);
+for (const [label, cell] of rows) console.log(`| ${label} | ${runs.map(cell).join(' | ')} |`);
+console.log('');
+for (const key of ['ready', 'approvalEmail', 'allNotices'] as const) {
+  console.log(`median ${key}: ${(median(runs.map((r) => r[key])) / 1000).toFixed(2)} s (min ${(Math.min(...runs.map((r) => r[key])) / 1000).toFixed(2)}, max ${(Math.max(...runs.map((r) => r[key])) / 1000).toFixed(2)})`);
+}

@@ -1,0 +1,273 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { json, readBody } from '../twin/http-util.js';
+import { twinAccountSettings, type TwinAccountSettings } from './preflight-twin.js';
+import { countOf, pageOf, pagingSchema, parseQuery, RetrospectionQueryError } from './retrospection.js';
+
+/**
+ * A small SNS endpoint for the local twin and tests: speaks the awsQuery protocol the SDK and the
+ * AWS CLI use (Publish, PublishBatch, CreateTopic, ListTopics, CheckIfPhoneNumberIsOptedOut,
+ * ListPhoneNumbersOptedOut, OptInPhoneNumber) and records every message; the account's SMS settings,
+ * origination numbers and topic subscriptions `npm run preflight` reads, as preflight-twin.ts sets
+ * them. No usable SNS emulator exists on npm, so this is ours; it delivers nothing anywhere.
+ */
+export interface RecordedMessage {
+  messageId: string;
+  topicArn?: string;
+  phoneNumber?: string;
+  subject?: string;
+  message: string;
+  attributes: Record<string, string>;
+  at: string;
+}
+
+const NS = 'http://sns.amazonaws.com/doc/2010-03-31/';
+const querySchema = pagingSchema.extend({ phoneNumber: z.string().min(1).optional(), topicArn: z.string().min(1).optional() });
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+class SnsFault extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+function xmlEscape(v: string): string {
+  return v.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+}
+
+/** Numbers per ListPhoneNumbersOptedOut page, as SNS pages them. */
+const OPTED_OUT_PAGE = 100;
+
+export class SnsRecorder {
+  readonly messages: RecordedMessage[] = [];
+  readonly topics = new Set<string>();
+  /** Numbers whose holders replied STOP (on the twin: POST /_aws/sns/opt-outs). Sorted for paging. */
+  readonly optedOut = new Set<string>();
+  /**
+   * SNS throttling SMS as it does when the account's SMS rate is spent: after `after` more Publishes
+   * to numbers starting with `prefix`, the next `count` are answered 429 Throttled, then it passes again
+   * (POST /_aws/sns/sms-limits {"throttleAfter": N, "throttled": M, "prefix": "+44…"}; DELETE lifts it).
+   */
+  smsThrottle: { after: number; count: number; prefix: string } | undefined;
+
+  constructor(
+    private readonly region = 'us-east-1',
+    private readonly accountId = '000000000000',
+    private readonly account: TwinAccountSettings = twinAccountSettings(),
+  ) {}
+
+  createTopic(name: string): string {
+    if (!/^[A-Za-z0-9_-]{1,256}$/.test(name)) throw new SnsFault('InvalidParameter', `Invalid parameter: Topic Name ${name}`);
+    const arn = `arn:aws:sns:${this.region}:${this.accountId}:${name}`;
+    this.topics.add(arn);
+    return arn;
+  }
+
+  /** Handles one awsQuery request body; returns the XML response. */
+  handleQuery(params: URLSearchParams): string {
+    const action = params.get('Action');
+    switch (action) {
+      case 'CreateTopic': {
+        const arn = this.createTopic(params.get('Name') ?? '');
+        return this.envelope('CreateTopic', `<TopicArn>${arn}</TopicArn>`);
+      }
+      case 'ListTopics':
+        return this.envelope('ListTopics', `<Topics>${[...this.topics].map((t) => `<member><TopicArn>${t}</TopicArn></member>`).join('')}</Topics>`);
+      case 'Publish': {
+        const id = this.publish(params, '');
+        return this.envelope('Publish', `<MessageId>${id}</MessageId>`);
+      }
+      case 'PublishBatch': {
+        const topicArn = params.get('TopicArn') ?? '';
+        const ok: string[] = [];
+        const failed: string[] = [];
+        for (let n = 1; params.has(`PublishBatchRequestEntries.member.${n}.Id`); n += 1) {
+          const prefix = `PublishBatchRequestEntries.member.${n}.`;
+          const entryId = params.get(`${prefix}Id`)!;
+          const entry = new URLSearchParams({ TopicArn: topicArn, Message: params.get(`${prefix}Message`) ?? '', Subject: params.get(`${prefix}Subject`) ?? '' });
+          try {
+            ok.push(`<member><Id>${xmlEscape(entryId)}</Id><MessageId>${this.publish(entry, '')}</MessageId></member>`);
+          } catch (error) {
+            const f = error as SnsFault;
+            failed.push(`<member><Id>${xmlEscape(entryId)}</Id><Code>${f.code}</Code><Message>${xmlEscape(f.message)}</Message><SenderFault>true</SenderFault></member>`);
+          }
+        }
+        return this.envelope('PublishBatch', `<Successful>${ok.join('')}</Successful><Failed>${failed.join('')}</Failed>`);
+      }
+      case 'CheckIfPhoneNumberIsOptedOut':
+        return this.envelope(action, `<isOptedOut>${this.optedOut.has(this.phoneParam(params))}</isOptedOut>`);
+      case 'OptInPhoneNumber':
+        this.optedOut.delete(this.phoneParam(params));
+        return this.envelope(action, '');
+      case 'ListPhoneNumbersOptedOut': {
+        const all = [...this.optedOut].sort();
+        const token = params.get('nextToken');
+        const from = token ? Number(Buffer.from(token, 'base64url').toString()) : 0;
+        if (!Number.isInteger(from) || from < 0) throw new SnsFault('InvalidParameter', 'Invalid parameter: nextToken');
+        const page = all.slice(from, from + OPTED_OUT_PAGE);
+        const next = from + OPTED_OUT_PAGE < all.length ? `<nextToken>${Buffer.from(String(from + OPTED_OUT_PAGE)).toString('base64url')}</nextToken>` : '';
+        return this.envelope(action, `<phoneNumbers>${page.map((n) => `<member>${xmlEscape(n)}</member>`).join('')}</phoneNumbers>${next}`);
+      }
+      case 'GetSMSSandboxAccountStatus':
+        return this.envelope(action, `<IsInSandbox>${this.account.TWIN_SNS_SANDBOX}</IsInSandbox>`);
+      case 'GetSMSAttributes': {
+        const known: Record<string, string> = { MonthlySpendLimit: this.account.TWIN_SNS_MONTHLY_SPEND_LIMIT, DefaultSMSType: 'Transactional' };
+        const asked = [...params].filter(([k]) => k.startsWith('attributes.member.')).map(([, v]) => v);
+        const entries = (asked.length > 0 ? asked.filter((k) => k in known) : Object.keys(known)).map((k) => `<entry><key>${k}</key><value>${known[k]}</value></entry>`);
+        return this.envelope(action, `<attributes>${entries.join('')}</attributes>`);
+      }
+      case 'ListOriginationNumbers': {
+        // Stand-in numbers under +999, a code ITU leaves unassigned: one active SMS number per country.
+        const numbers = this.account.TWIN_SNS_ORIGINATION_COUNTRIES.map(
+          (country, i) =>
+            `<member><PhoneNumber>+9990000${String(i).padStart(4, '0')}</PhoneNumber><Status>ACTIVE</Status><Iso2CountryCode>${country}</Iso2CountryCode><RouteType>Transactional</RouteType><NumberCapabilities><member>SMS</member></NumberCapabilities><CreatedAt>2024-01-01T00:00:00Z</CreatedAt></member>`,
+        );
+        return this.envelope(action, `<PhoneNumbers>${numbers.join('')}</PhoneNumbers>`);
+      }
+      case 'ListSubscriptionsByTopic': {
+        const topicArn = params.get('TopicArn') ?? '';
+        if (!this.topics.has(topicArn)) throw new SnsFault('NotFound', 'Topic does not exist', 404);
+        const state = this.account.TWIN_SNS_SUBSCRIPTION;
+        // As SNS lists a subscription whose endpoint has not confirmed yet: its ARN is "PendingConfirmation".
+        const arn = state === 'pending' ? 'PendingConfirmation' : `${topicArn}:00000000-0000-4000-8000-000000000001`;
+        const member = `<member><TopicArn>${topicArn}</TopicArn><Protocol>email</Protocol><SubscriptionArn>${arn}</SubscriptionArn><Owner>${this.accountId}</Owner><Endpoint>response-team@example.com</Endpoint></member>`;
+        return this.envelope(action, `<Subscriptions>${state === 'none' ? '' : member}</Subscriptions>`);
+      }
+      default:
+        throw new SnsFault('InvalidAction', `The action ${action} is not valid for this endpoint.`);
+    }
+  }
+
+  private phoneParam(params: URLSearchParams): string {
+    const phone = params.get('phoneNumber') ?? '';
+    if (!E164.test(phone)) throw new SnsFault('InvalidParameter', `Invalid parameter: PhoneNumber Reason: ${phone} is not valid`);
+    return phone;
+  }
+
+  private publish(params: URLSearchParams, prefix: string): string {
+    const topicArn = params.get(`${prefix}TopicArn`) || params.get(`${prefix}TargetArn`) || undefined;
+    const phoneNumber = params.get(`${prefix}PhoneNumber`) || undefined;
+    const message = params.get(`${prefix}Message`);
+    if (!message) throw new SnsFault('InvalidParameter', 'Invalid parameter: Empty message');
+    if (!topicArn && !phoneNumber) throw new SnsFault('InvalidParameter', 'Invalid parameter: TopicArn or TargetArn or PhoneNumber Reason: no value for required parameter');
+    if (phoneNumber && !E164.test(phoneNumber)) throw new SnsFault('InvalidParameter', `Invalid parameter: PhoneNumber Reason: ${phoneNumber} is not valid to publish to`);
+    if (topicArn && !this.topics.has(topicArn)) throw new SnsFault('NotFound', 'Topic does not exist', 404);
+    const throttle = this.smsThrottle;
+    if (phoneNumber && throttle && phoneNumber.startsWith(throttle.prefix)) {
+      if (throttle.after > 0) throttle.after -= 1;
+      else if (throttle.count > 0) {
+        throttle.count -= 1;
+        throw new SnsFault('Throttled', 'Rate exceeded', 429);
+      }
+    }
+    const attributes: Record<string, string> = {};
+    for (let n = 1; params.has(`MessageAttributes.entry.${n}.Name`); n += 1) {
+      attributes[params.get(`MessageAttributes.entry.${n}.Name`)!] = params.get(`MessageAttributes.entry.${n}.Value.StringValue`) ?? '';
+    }
+    const messageId = randomUUID();
+    this.messages.push({ messageId, topicArn, phoneNumber, subject: params.get(`${prefix}Subject`) || undefined, message, attributes, at: new Date().toISOString() });
+    return messageId;
+  }
+
+  private envelope(action: string, result: string): string {
+    return `<?xml version="1.0"?><${action}Response xmlns="${NS}"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`;
+  }
+
+  /**
+   * LocalStack's `/_aws/sns/sms-messages`: GET lists SMS by number, `phoneNumber` filters; DELETE removes
+   * them (all, or one number's). `/_aws/sns/topic-messages` is ours, the same by topic (`topicArn`).
+   * Both page and count as retrospection.ts describes.
+   */
+  private retrospect(req: IncomingMessage, res: ServerResponse): void {
+    const sms = req.url!.startsWith('/_aws/sns/sms-messages');
+    const key = sms ? 'phoneNumber' : 'topicArn';
+    const q = parseQuery(req.url!, querySchema);
+    const filter = q[key];
+    const match = (m: RecordedMessage) => m[key] !== undefined && (filter === undefined || m[key] === filter);
+    if (req.method === 'DELETE') {
+      let kept = 0;
+      for (const m of this.messages) if (!match(m)) this.messages[kept++] = m;
+      this.messages.length = kept;
+      return void res.writeHead(204).end();
+    }
+    if (q.count === 'true') {
+      const distinct = new Set<string>();
+      for (const m of this.messages) if (match(m)) distinct.add(m[key]!);
+      json(res, { region: this.region, count: countOf(this.messages, match), [sms ? 'phoneNumbers' : 'topics']: distinct.size });
+      return;
+    }
+    const page: { items: RecordedMessage[]; next?: string } =
+      q.limit !== undefined || q.next !== undefined ? pageOf(this.messages, match, (m) => m.messageId, q.limit, q.next) : { items: this.messages.filter(match) };
+    // As LocalStack: a filtered number is named even when it has no messages.
+    const grouped: Record<string, RecordedMessage[]> = filter ? { [filter]: [] } : {};
+    for (const m of page.items) (grouped[m[key]!] ??= []).push(m);
+    json(res, { region: this.region, [sms ? 'sms_messages' : 'topic_messages']: grouped, ...(page.next ? { next: page.next } : {}) });
+  }
+
+  /**
+   * The twin's stand-ins for what happens outside the API: `/_aws/sns/opt-outs` (GET lists, POST
+   * `{"phoneNumber"}` opts a number out as a STOP reply would) and `/_aws/sns/sms-limits` (see
+   * `smsThrottle`).
+   */
+  private async controls(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = req.method === 'POST' ? (JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>) : {};
+    if (req.url!.startsWith('/_aws/sns/opt-outs')) {
+      if (req.method === 'POST') {
+        const phone = String(body.phoneNumber ?? '');
+        if (!E164.test(phone)) return json(res, { message: 'phoneNumber must be an E.164 number' }, 400);
+        this.optedOut.add(phone);
+      }
+      return json(res, { phoneNumbers: [...this.optedOut].sort() });
+    }
+    if (req.method === 'DELETE') this.smsThrottle = undefined;
+    else if (req.method === 'POST') {
+      const after = Number(body.throttleAfter ?? 0);
+      const count = Number(body.throttled ?? Number.MAX_SAFE_INTEGER);
+      if (![after, count].every((n) => Number.isInteger(n) && n >= 0)) return json(res, { message: 'throttleAfter and throttled must be whole numbers >= 0' }, 400);
+      this.smsThrottle = { after, count, prefix: String(body.prefix ?? '+') };
+    }
+    json(res, { smsThrottle: this.smsThrottle ?? null });
+  }
+
+  /** Node request handler: POST / (awsQuery) and the retrospection endpoints. */
+  readonly handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.url?.startsWith('/_aws/sns/opt-outs') || req.url?.startsWith('/_aws/sns/sms-limits')) {
+      try {
+        return await this.controls(req, res);
+      } catch (error) {
+        return json(res, { message: String(error) }, 400);
+      }
+    }
+    if (req.url?.startsWith('/_aws/sns/sms-messages') || req.url?.startsWith('/_aws/sns/topic-messages')) {
+      try {
+        return this.retrospect(req, res);
+      } catch (error) {
+        if (!(error instanceof RetrospectionQueryError)) throw error;
+        return json(res, { message: error.message }, 400);
+      }
+    }
+    const body = await readBody(req);
+    try {
+      const xml = this.handleQuery(new URLSearchParams(body));
+      res.writeHead(200, { 'content-type': 'text/xml' }).end(xml);
+    } catch (error) {
+      const fault = error instanceof SnsFault ? error : new SnsFault('InternalError', String(error), 500);
+      res
+        .writeHead(fault.status, { 'content-type': 'text/xml' })
+        .end(`<?xml version="1.0"?><ErrorResponse xmlns="${NS}"><Error><Type>Sender</Type><Code>${fault.code}</Code><Message>${xmlEscape(fault.message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`);
+    }
+  };
+
+  listen(port: number, host = '127.0.0.1'): Promise<Server> {
+    const server = createServer((req, res) => void this.handle(req, res));
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve(server));
+    });
+  }
+}

@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { EventPattern } from '../../infra/alarm-patterns.js';
+import { deployedRules, matchesPattern } from './event-patterns.js';
+import { loadHandler } from './handlers.js';
+import { forwardToHttpApi, httpApiHandlerFor, lambdaContext } from './http-api.js';
+import { sfnRequestHandler } from './sfn-api.js';
+import { isLoopbackHost, json, readBody } from './http-util.js';
+import { sesMailbox } from '../emulators/ses-mailbox.js';
+import { servePage } from '../emulators/page-bucket.js';
+import { emailIdentity, ruleDisabled, twinAccountSettings } from '../emulators/preflight-twin.js';
+import type { RequestCounts } from './request-counts.js';
+import type { SnsRecorder } from '../emulators/sns-recorder.js';
+import type { LambdaHandler, LocalWorkflow } from './workflow-engine.js';
+
+
+export interface EdgeTargets {
+  workflow: LocalWorkflow;
+  sns: SnsRecorder;
+  sesUrl: string;
+  dynamodbUrl: string;
+  intake: LambdaHandler;
+  /** Rule name -> pattern: the same objects the stack deploys. */
+  rules: Record<string, EventPattern>;
+  region: string;
+  accountId: string;
+  /** Calls made to the emulators, served at /_twin/requests for benchmarks. */
+  requests: RequestCounts;
+  /** The folder of the incident pages, served at /pages/ as CloudFront serves the bucket. */
+  pagesDir?: string;
+  /** Optional extra routes (the operator console), tried before the AWS protocols. */
+  extra?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+}
+
+/** Forwards a request unchanged to an emulator and streams the answer back. */
+function proxy(req: IncomingMessage, res: ServerResponse, base: string): void {
+  const target = new URL(req.url ?? '/', base);
+  const upstream = httpRequest(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (answer) => {
+    const status = answer.statusCode ?? 502;
+    if (status < 400 || answer.headers['x-amzn-errortype']) {
+      res.writeHead(status, answer.headers);
+      return void answer.pipe(res);
+    }
+    // aws-ses-v2-local names its errors in the body's `type` only; the SDK reads the name from this header.
+    const chunks: Buffer[] = [];
+    answer.on('data', (c: Buffer) => chunks.push(c));
+    answer.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      let type: unknown;
+      try {
+        type = (JSON.parse(text) as { type?: unknown }).type;
+      } catch {
+        type = undefined;
+      }
+      const headers: Record<string, string | string[] | undefined> = { ...answer.headers, 'content-length': String(Buffer.byteLength(text)) };
+      if (typeof type === 'string') headers['x-amzn-errortype'] = type;
+      res.writeHead(status, headers).end(text);
+    });
+  });
+  upstream.on('error', (error) => json(res, { __type: 'ServiceUnavailable', message: String(error) }, 503));
+  req.pipe(upstream);
+}
+
+function eventsError(res: ServerResponse, type: string, message: string, status = 400): void {
+  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type }).end(JSON.stringify({ __type: type, message }));
+}
+
+/**
+ * One endpoint speaking the AWS wire protocols the project uses, so the AWS SDK and CLI work against
+ * the twin with an endpoint URL alone: Step Functions and EventBridge (JSON with X-Amz-Target),
+ * DynamoDB (forwarded to DynamoDB Local), SES v2 (REST, forwarded to aws-ses-v2-local), SNS
+ * (awsQuery), plus LocalStack-style retrospection under /_aws (filtered and paged: emulators/ses-mailbox.ts,
+ * emulators/sns-recorder.ts), the approval pages and the operator API (its IAM authorizer as http-api.ts stands in for it).
+ */
+export function createEdge(targets: EdgeTargets): Server {
+  const sfn = sfnRequestHandler(targets.workflow);
+  const ses = sesMailbox(targets.region);
+
+  const putEvents = (body: { Entries?: Record<string, unknown>[] }) => {
+    const entries = body.Entries ?? [];
+    if (entries.length === 0 || entries.length > 10) throw Object.assign(new Error('Entries must hold 1 to 10 events'), { type: 'ValidationException' });
+    const results = entries.map((entry) => {
+      let detail: unknown;
+      try {
+        detail = JSON.parse(String(entry.Detail ?? ''));
+      } catch {
+        return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+      }
+      if (!entry.Source || !entry.DetailType || !detail || typeof detail !== 'object') {
+        return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter(s) Source, DetailType and Detail must be specified.' };
+      }
+      const time = entry.Time ? new Date(Number(entry.Time) * 1000 || String(entry.Time)) : new Date();
+      const event = {
+        version: '0',
+        id: randomUUID(),
+        'detail-type': entry.DetailType,
+        source: entry.Source,
+        account: targets.accountId,
+        time: time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        region: targets.region,
+        resources: (entry.Resources as string[] | undefined) ?? [],
+        detail,
+      };
+      // As in AWS: every matching rule invokes its target asynchronously; no match means dropped.
+      for (const pattern of Object.values(targets.rules)) {
+        if (!matchesPattern(event, pattern)) continue;
+        targets.intake(event, lambdaContext('breach-notice-intake')).catch((error: unknown) => {
+          console.error(`intake failed for event ${event.id}: ${(error as Error).name}: ${(error as Error).message}`);
+        });
+      }
+      return { EventId: event.id };
+    });
+    return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
+  };
+
+  // The account as `npm run preflight` reads it (emulators/preflight-twin.ts), fixed at start like the rest.
+  const account = twinAccountSettings();
+  const rules = () => deployedRules(targets.rules, targets.region, targets.accountId, (name) => ruleDisabled(account, name));
+  const listRules = (body: { NamePrefix?: string }) => ({ Rules: rules().filter((r) => r.Name.startsWith(body.NamePrefix ?? '')) });
+  const describeRule = (body: { Name?: string; EventBusName?: string }) => {
+    const rule = (body.EventBusName ?? 'default') === 'default' ? rules().find((r) => r.Name === body.Name) : undefined;
+    if (!rule) throw Object.assign(new Error(`Rule ${body.Name} does not exist on EventBus ${body.EventBusName ?? 'default'}.`), { type: 'ResourceNotFoundException' });
+    return rule;
+  };
+
+  return createServer((req, res) => {
+    void (async () => {
+      try {
+        // Loopback names only: a page whose DNS name was rebound to 127.0.0.1 must not reach the
+        // twin's DynamoDB or Step Functions through the browser (the console checks the same).
+        if (!isLoopbackHost(req.headers.host)) {
+          res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'The twin answers on its loopback address only.' }));
+          return;
+        }
+        if (targets.pagesDir && servePage(targets.pagesDir, req, res)) return;
+        if (targets.extra && (await targets.extra(req, res))) return;
+        const target = String(req.headers['x-amz-target'] ?? '');
+        const url = req.url ?? '/';
+        if (target.startsWith('AWSStepFunctions.')) return void (await sfn(req, res));
+        if (target.startsWith('DynamoDB_20120810.')) return proxy(req, res, targets.dynamodbUrl);
+        if (target.startsWith('AWSEvents.')) {
+          const operation = target.slice('AWSEvents.'.length);
+          const body = JSON.parse((await readBody(req)) || '{}') as { Entries?: Record<string, unknown>[]; Name?: string; NamePrefix?: string; EventBusName?: string };
+          try {
+            if (operation === 'PutEvents') return json(res, putEvents(body));
+            if (operation === 'ListRules') return json(res, listRules(body));
+            if (operation === 'DescribeRule') return json(res, describeRule(body));
+            return eventsError(res, 'UnknownOperationException', `Operation ${operation} is not supported by the local twin`);
+          } catch (error) {
+            return eventsError(res, (error as { type?: string }).type ?? 'InternalException', (error as Error).message);
+          }
+        }
+        const identity = /^\/v2\/email\/identities\/([^/?]+)$/.exec(url);
+        if (identity && req.method === 'GET') {
+          const answer = emailIdentity(decodeURIComponent(identity[1]!), account);
+          const type = answer.status === 200 ? {} : { 'x-amzn-errortype': String(answer.body.__type) };
+          return void res.writeHead(answer.status, { 'content-type': 'application/json', ...type }).end(JSON.stringify(answer.body));
+        }
+        if (url.startsWith('/v2/email')) return proxy(req, res, targets.sesUrl);
+        if (url.startsWith('/_aws/ses')) return void (await ses(req, res));
+        if (url.startsWith('/_aws/sns')) return void (await targets.sns.handle(req, res));
+        if (url === '/_twin/requests' && req.method === 'GET') return json(res, targets.requests);
+        // The HTTP API's functions, as the system runs them.
+        const httpApiHandler = httpApiHandlerFor(url);
+        if (httpApiHandler) return void (await forwardToHttpApi(await loadHandler(httpApiHandler), req, res));
+        if (req.method === 'POST' && String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+          return void (await targets.sns.handle(req, res));
+        }
+        json(res, { message: `No local service answers ${req.method} ${url}` }, 404);
+      } catch (error) {
+        if (!res.headersSent) json(res, { __type: 'InternalFailure', message: String(error) }, 500);
+      }
+    })();
+  });
+}

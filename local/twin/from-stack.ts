@@ -1,0 +1,259 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
+import type { EmailTemplate } from '../../functions/domain/email-templates.js';
+import type { EventPattern } from '../../infra/alarm-patterns.js';
+import type { AppConfig } from '../../infra/config.js';
+
+export interface CfnResource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  Metadata?: { 'aws:cdk:path'?: string };
+}
+
+/** The stack as synthesized: its resources by logical id, and the handler module of each function (the template names only an asset). */
+export interface SynthesizedStack {
+  resources: Record<string, CfnResource>;
+  /** Logical id of an AWS::Lambda::Function -> its module under functions/handlers/, without extension. */
+  handlers: Record<string, string>;
+}
+
+/** Edits the synthesized stack before the twin reads it (a test removes a grant, a timeout, a statement). */
+export type StackTransform = (stack: SynthesizedStack) => void;
+
+/** One Lambda function as the template declares it. */
+export interface FunctionSpec {
+  logicalId: string;
+  /** Its module under functions/handlers/, without extension. */
+  handler: string;
+  timeoutSeconds: number;
+  memoryMB: number;
+  /** Environment.Variables as synthesized: plain strings, or intrinsics that name the stack's resources. */
+  environment: Record<string, unknown>;
+  /** Logical id of its execution role. */
+  role: string;
+}
+
+/** What the twin builds, read from the synthesized CloudFormation template (see synth-stack.ts). */
+export interface StackSpec {
+  /** Construct id in lower case (incidents, customers, deliveries, idempotency) -> CreateTable input without a name. */
+  tables: Record<string, Omit<CreateTableCommandInput, 'TableName'> & { ttlAttribute?: string }>;
+  templates: EmailTemplate[];
+  /** Rules that target the intake, by construct id. */
+  rules: Record<string, EventPattern>;
+  /** Substitution keys the deployed state machine fills. */
+  substitutionKeys: string[];
+  /** Substitution key -> logical id of the function it names. */
+  substitutions: Record<string, string>;
+  /** Every function with a handler module, by logical id. */
+  functions: Record<string, FunctionSpec>;
+  /** Every resource of the template, for the roles, policies and the intrinsics in them. */
+  resources: Record<string, CfnResource>;
+}
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** Ignored by git and thrown away with node_modules. */
+const SPEC_CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'breach-notice');
+/** Synthesized stacks kept, newest first: every test file's own settings add one. */
+const KEEP = 20;
+
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+function filesUnder(root: string, dir: string): string[] {
+  return readdirSync(join(root, dir), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(root, join(e.parentPath, e.name)));
+}
+
+const IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"](\.{1,2}\/[^'"]+)['"]/g;
+
+/** Every repository module `entries` reach through relative imports: what synthesis can read. */
+function importClosure(root: string, entries: string[]): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const [, spec] of readFileSync(join(root, file), 'utf8').matchAll(IMPORT)) {
+      visit(relative(root, resolve(root, dirname(file), spec!.replace(/\.js$/, '.ts'))));
+    }
+  };
+  entries.forEach(visit);
+  return [...seen];
+}
+
+const lockSchema = z.object({ packages: z.record(z.string(), z.object({ version: z.string().optional() })) });
+
+/**
+ * Everything that can change the synthesized spec, as path -> content hash: the stack's whole module
+ * graph (infra/, the templates and their locales, the twin's reader), the definition files, and the
+ * CDK versions in package-lock.json.
+ */
+export function specInputs(root = ROOT): Record<string, string> {
+  const files = new Set([
+    ...filesUnder(root, 'infra'),
+    'functions/domain/email-templates.ts',
+    ...filesUnder(root, 'functions/domain/locales'),
+    ...filesUnder(root, 'statemachines').filter((f) => f.endsWith('.asl.json')),
+    ...importClosure(root, ['local/twin/synth-stack.ts']),
+  ]);
+  const inputs: Record<string, string> = {};
+  for (const file of [...files].sort()) inputs[file] = sha256(readFileSync(join(root, file)));
+  const { packages } = lockSchema.parse(JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')));
+  for (const name of ['aws-cdk-lib', 'constructs']) inputs[`package-lock.json:${name}`] = packages[`node_modules/${name}`]?.version ?? 'absent';
+  return inputs;
+}
+
+const settingsOf = (config: AppConfig) => JSON.stringify(Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1))));
+
+export function specKey(inputs: Record<string, string>, config: AppConfig): string {
+  return sha256(JSON.stringify({ inputs, settings: settingsOf(config) })).slice(0, 32);
+}
+
+const stackSchema = z.object({
+  resources: z.record(z.string(), z.looseObject({ Type: z.string() })),
+  handlers: z.record(z.string(), z.string()),
+});
+
+/** A file that is absent or does not parse is a miss: synthesis writes it again. */
+function readCached(file: string): SynthesizedStack | undefined {
+  try {
+    const parsed = stackSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    return parsed.success ? (parsed.data as SynthesizedStack) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Readers never see a half-written stack: write aside, then rename over. */
+export function writeStackAtomically(file: string, stack: SynthesizedStack): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const aside = `${file}.${process.pid}.tmp`;
+  writeFileSync(aside, JSON.stringify(stack));
+  renameSync(aside, file);
+}
+
+function pruneCache(): void {
+  const entries = readdirSync(SPEC_CACHE_DIR)
+    .filter((f) => f.startsWith('synth-') && f.endsWith('.json'))
+    .map((f) => ({ file: join(SPEC_CACHE_DIR, f), at: statSync(join(SPEC_CACHE_DIR, f)).mtimeMs }))
+    .sort((a, b) => b.at - a.at);
+  for (const { file } of entries.slice(KEEP)) rmSync(file, { force: true });
+}
+
+// Synthesis loads aws-cdk-lib (~2 s) and takes seconds more: a child does it, so a cache hit pays neither,
+// and the callers (provisioning, tests) keep a synchronous call.
+function synthesizeInChild(config: AppConfig, file: string): void {
+  try {
+    execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'local', 'twin', 'synth-stack.ts'), file], {
+      cwd: ROOT,
+      input: JSON.stringify(config),
+      stdio: ['pipe', 'ignore', 'pipe'],
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+  } catch (error) {
+    throw new Error(`Synthesizing the stack for the twin failed: ${String((error as { stderr?: Buffer }).stderr ?? error)}`, { cause: error });
+  }
+}
+
+let inputs: Record<string, string> | undefined;
+const memory = new Map<string, SynthesizedStack>();
+
+/**
+ * The spec of the real stack with these settings, so the twin creates exactly what deploys. The
+ * synthesized stack is cached on disk under a hash of every input (specInputs) and the settings; a
+ * miss synthesizes and writes it. `transform` edits a copy before it is read.
+ */
+export function specFromStack(config: AppConfig, transform?: StackTransform): StackSpec {
+  const settings = settingsOf(config);
+  let stack = memory.get(settings);
+  if (!stack) {
+    // Hashed once per process: the twin and each test file run in a fresh one.
+    inputs ??= specInputs();
+    const file = join(SPEC_CACHE_DIR, `synth-${specKey(inputs, config)}.json`);
+    stack = readCached(file);
+    if (!stack) {
+      synthesizeInChild(config, file);
+      stack = readCached(file);
+      if (!stack) throw new Error(`Synthesis wrote no readable stack to ${file}`);
+      pruneCache();
+    }
+    memory.set(settings, stack);
+  }
+  if (!transform) return readSpec(stack);
+  const copy = structuredClone(stack);
+  transform(copy);
+  return readSpec(copy);
+}
+
+const pathOf = (r: CfnResource) => r.Metadata?.['aws:cdk:path'] ?? '';
+
+/** Lambda's defaults for a function that sets neither (https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html). */
+const LAMBDA_DEFAULT_TIMEOUT_SECONDS = 3;
+const LAMBDA_DEFAULT_MEMORY_MB = 128;
+
+/** Reads what the twin needs from the synthesized stack: tables with their keys, indexes and TTL, the SES templates, the alarm rules' patterns, the functions and the state machine's substitutions. */
+export function readSpec(stack: SynthesizedStack): StackSpec {
+  const resources = Object.values(stack.resources);
+  const tables: StackSpec['tables'] = {};
+  for (const r of resources.filter((x) => x.Type === 'AWS::DynamoDB::Table')) {
+    const name = pathOf(r).split('/').at(-2)!.toLowerCase();
+    const p = r.Properties as {
+      KeySchema: CreateTableCommandInput['KeySchema'];
+      AttributeDefinitions: CreateTableCommandInput['AttributeDefinitions'];
+      GlobalSecondaryIndexes?: CreateTableCommandInput['GlobalSecondaryIndexes'];
+      BillingMode?: 'PAY_PER_REQUEST' | 'PROVISIONED';
+      TimeToLiveSpecification?: { AttributeName: string; Enabled: boolean };
+    };
+    // Absent settings stay absent (not `undefined`): the spec reads the same fresh or from the cache's JSON.
+    tables[name] = {
+      KeySchema: p.KeySchema,
+      AttributeDefinitions: p.AttributeDefinitions,
+      ...(p.GlobalSecondaryIndexes && { GlobalSecondaryIndexes: p.GlobalSecondaryIndexes }),
+      ...(p.BillingMode && { BillingMode: p.BillingMode }),
+      ...(p.TimeToLiveSpecification?.Enabled && { ttlAttribute: p.TimeToLiveSpecification.AttributeName }),
+    };
+  }
+  const templates = resources
+    .filter((x) => x.Type === 'AWS::SES::Template')
+    .map((r) => {
+      const t = (r.Properties as { Template: { TemplateName: string; SubjectPart: string; HtmlPart: string; TextPart: string } }).Template;
+      return { name: t.TemplateName, subject: t.SubjectPart, html: t.HtmlPart, text: t.TextPart };
+    });
+  const rules: StackSpec['rules'] = {};
+  for (const r of resources.filter((x) => x.Type === 'AWS::Events::Rule' && pathOf(x).includes('/AlarmIntake/'))) {
+    rules[pathOf(r).split('/').at(-2)!] = r.Properties?.EventPattern as EventPattern;
+  }
+  const functions: StackSpec['functions'] = {};
+  for (const [logicalId, r] of Object.entries(stack.resources)) {
+    const handler = stack.handlers[logicalId];
+    // Only the stack's own functions have a handler module; none other is deployed today.
+    if (r.Type !== 'AWS::Lambda::Function' || !handler) continue;
+    const p = r.Properties as { Timeout?: number; MemorySize?: number; Environment?: { Variables?: Record<string, unknown> }; Role?: unknown };
+    const role = (p.Role as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt']?.[0];
+    if (!role || stack.resources[role]?.Type !== 'AWS::IAM::Role') throw new Error(`Function ${logicalId} (${handler}) has no execution role in the template: the twin cannot give it one`);
+    functions[logicalId] = {
+      logicalId,
+      handler,
+      timeoutSeconds: p.Timeout ?? LAMBDA_DEFAULT_TIMEOUT_SECONDS,
+      memoryMB: p.MemorySize ?? LAMBDA_DEFAULT_MEMORY_MB,
+      environment: p.Environment?.Variables ?? {},
+      role,
+    };
+  }
+  const machine = resources.find((x) => x.Type === 'AWS::StepFunctions::StateMachine');
+  const substitutions: StackSpec['substitutions'] = {};
+  for (const [key, value] of Object.entries((machine?.Properties?.DefinitionSubstitutions as Record<string, unknown>) ?? {})) {
+    const target = (value as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt']?.[0];
+    if (!target || !functions[target]) throw new Error(`The state machine substitutes ${key} with ${JSON.stringify(value)}, not one of the stack's functions`);
+    substitutions[key] = target;
+  }
+  const substitutionKeys = Object.keys(substitutions).sort();
+  if (Object.keys(tables).length === 0 || templates.length === 0 || Object.keys(rules).length === 0 || substitutionKeys.length === 0) {
+    throw new Error('The synthesized stack lacks tables, templates, rules or a state machine: the twin cannot mirror it');
+  }
+  return { tables, templates, rules, substitutionKeys, substitutions, functions, resources: stack.resources };
+}

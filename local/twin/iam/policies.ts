@@ -1,0 +1,141 @@
+import { runSimulation, runUnsafeSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
+import type { CfnResource } from '../from-stack.js';
+import type { StackResolver } from './resources.js';
+
+type PolicyDocument = { Version?: string; Statement: unknown };
+
+/** A role as the template defines it: its ARN and every identity policy attached to it. */
+export interface RoleGrants {
+  roleArn: string;
+  identityPolicies: { name: string; policy: PolicyDocument }[];
+  permissionsBoundary?: PolicyDocument;
+}
+
+/** An AWS managed policy, whose document the template does not hold: the twin cannot evaluate it. */
+export class UnknownManagedPolicyError extends Error {}
+
+const refOf = (value: unknown) => (value && typeof value === 'object' && 'Ref' in value ? String((value as { Ref: unknown }).Ref) : undefined);
+const refsOf = (values: unknown) => (Array.isArray(values) ? values.map(refOf) : []);
+
+/**
+ * Everything IAM attaches to role `roleId` in the template: AWS::IAM::Policy and AWS::IAM::ManagedPolicy
+ * resources that name it, its inline Policies, its ManagedPolicyArns (customer managed ones defined in
+ * the template) and its permissions boundary, with the intrinsics resolved to the twin's ARNs.
+ */
+export function roleGrants(resources: Record<string, CfnResource>, roleId: string, resolver: StackResolver): RoleGrants {
+  const role = resources[roleId];
+  if (role?.Type !== 'AWS::IAM::Role') throw new Error(`${roleId} is not a role of the template`);
+  const resolve = (doc: unknown) => resolver.resolve(doc) as PolicyDocument;
+  const managed = (value: unknown): PolicyDocument => {
+    const id = refOf(value);
+    const r = id ? resources[id] : undefined;
+    if (r?.Type === 'AWS::IAM::ManagedPolicy') return resolve(r.Properties?.PolicyDocument);
+    throw new UnknownManagedPolicyError(`Role ${roleId} attaches ${JSON.stringify(resolver.resolve(value))}, a managed policy the template does not define: the twin cannot evaluate it`);
+  };
+  const identityPolicies: RoleGrants['identityPolicies'] = [];
+  for (const [id, r] of Object.entries(resources)) {
+    if ((r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy') && refsOf(r.Properties?.Roles).includes(roleId)) {
+      identityPolicies.push({ name: id, policy: resolve(r.Properties?.PolicyDocument) });
+    }
+  }
+  const p = role.Properties ?? {};
+  for (const inline of (p.Policies as { PolicyName: string; PolicyDocument: unknown }[] | undefined) ?? []) {
+    identityPolicies.push({ name: `${roleId}/${inline.PolicyName}`, policy: resolve(inline.PolicyDocument) });
+  }
+  for (const [i, arn] of ((p.ManagedPolicyArns as unknown[] | undefined) ?? []).entries()) {
+    identityPolicies.push({ name: `${roleId}/ManagedPolicyArns/${i}`, policy: managed(arn) });
+  }
+  return {
+    roleArn: resolver.getAtt(roleId, 'Arn'),
+    identityPolicies,
+    ...(p.PermissionsBoundary !== undefined && { permissionsBoundary: managed(p.PermissionsBoundary) }),
+  };
+}
+
+/** The resource policies of the template (topics, buckets, secrets, keys, tables) by ARN, and the key each encrypted topic or secret uses. */
+export interface ResourcePolicies {
+  policies: Map<string, PolicyDocument>;
+  /** Topic or secret ARN -> the ARN of the KMS key it is encrypted with. */
+  encryptionKeys: Map<string, string>;
+}
+
+export function resourcePolicies(resources: Record<string, CfnResource>, resolver: StackResolver): ResourcePolicies {
+  const policies = new Map<string, PolicyDocument>();
+  const encryptionKeys = new Map<string, string>();
+  const set = (arn: unknown, doc: unknown) => policies.set(String(arn), resolver.resolve(doc) as PolicyDocument);
+  for (const [id, r] of Object.entries(resources)) {
+    const p = r.Properties ?? {};
+    if (r.Type === 'AWS::SNS::TopicPolicy') for (const topic of p.Topics as unknown[]) set(resolver.resolve(topic), p.PolicyDocument);
+    if (r.Type === 'AWS::S3::BucketPolicy') set(`arn:aws:s3:::${String(resolver.resolve(p.Bucket))}`, p.PolicyDocument);
+    if (r.Type === 'AWS::SecretsManager::ResourcePolicy') set(resolver.resolve(p.SecretId), p.ResourcePolicy);
+    if (r.Type === 'AWS::KMS::Key') set(resolver.getAtt(id, 'Arn'), p.KeyPolicy);
+    if (r.Type === 'AWS::DynamoDB::Table' && p.ResourcePolicy) set(resolver.getAtt(id, 'Arn'), (p.ResourcePolicy as { PolicyDocument: unknown }).PolicyDocument);
+    if (r.Type === 'AWS::SNS::Topic' && p.KmsMasterKeyId) encryptionKeys.set(resolver.ref(id), keyArn(resolver.resolve(p.KmsMasterKeyId), resolver));
+    if (r.Type === 'AWS::SecretsManager::Secret' && p.KmsKeyId) encryptionKeys.set(resolver.ref(id), keyArn(resolver.resolve(p.KmsKeyId), resolver));
+  }
+  return { policies, encryptionKeys };
+}
+
+/** A key given by id or ARN, as its ARN. */
+function keyArn(value: unknown, resolver: StackResolver): string {
+  const key = String(value);
+  return key.startsWith('arn:') ? key : `arn:aws:kms:${resolver.ref('AWS::Region')}:${resolver.ref('AWS::AccountId')}:key/${key}`;
+}
+
+/** One authorization IAM makes for a request: an action on a resource, with the request's context keys. */
+export interface Authorization {
+  action: string;
+  resource: string;
+  context?: Record<string, string | string[]>;
+  /**
+   * The resource is one IAM's service catalogue does not list for the action, yet AWS checks it (task
+   * tokens on their state machine) or has no ARN (a phone number): evaluated by pattern alone.
+   */
+  unlisted?: boolean;
+}
+
+export type Decision = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied';
+
+/** The twin's own evaluation failed (a request it maps wrongly, a policy IAM would not accept): not AWS's answer. */
+export class IamEvaluationError extends Error {}
+
+/**
+ * Decides as IAM does, with @cloud-copilot/iam-simulate: the role's identity policies and boundary,
+ * the resource's policy if it has one (same account: either may allow, an explicit deny in any wins).
+ */
+export async function decide(principal: string, grants: RoleGrants, authorization: Authorization, resourcePolicy: PolicyDocument | undefined, account: string): Promise<Decision> {
+  // Policies do not change while the twin runs: the same request by the same principal gets the same answer.
+  const key = JSON.stringify([principal, authorization.action, authorization.resource, authorization.context, resourcePolicy !== undefined]);
+  const cached = decisions.get(grants)?.get(key);
+  if (cached) return cached;
+  const decision = await evaluate(principal, grants, authorization, resourcePolicy, account);
+  let byKey = decisions.get(grants);
+  if (!byKey) decisions.set(grants, (byKey = new Map()));
+  if (byKey.size >= MAX_CACHED) byKey.delete(byKey.keys().next().value!);
+  byKey.set(key, decision);
+  return decision;
+}
+
+const decisions = new WeakMap<RoleGrants, Map<string, Decision>>();
+const MAX_CACHED = 10_000;
+
+async function evaluate(principal: string, grants: RoleGrants, authorization: Authorization, resourcePolicy: PolicyDocument | undefined, account: string): Promise<Decision> {
+  const simulation: Simulation = {
+    request: { principal, action: authorization.action, resource: { resource: authorization.resource, accountId: account }, contextVariables: authorization.context ?? {} },
+    identityPolicies: grants.identityPolicies,
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    ...(resourcePolicy && { resourcePolicy }),
+    ...(grants.permissionsBoundary && { permissionBoundaryPolicies: [{ name: 'boundary', policy: grants.permissionsBoundary }] }),
+  };
+  if (!resourcePolicy) {
+    // The engine itself, without the request's validation against IAM's catalogue: a gate serves thousands of
+    // requests a second (a transaction is one authorization per item), and the catalogue lists no resource for
+    // some that AWS checks (a task token's state machine) or has no ARN (a phone number).
+    return runUnsafeSimulation(simulation, {});
+  }
+  if (authorization.unlisted) throw new IamEvaluationError(`${authorization.action} on ${authorization.resource}: a resource policy on a resource IAM's catalogue does not list`);
+  const result = await runSimulation(simulation, {});
+  if (result.resultType === 'error') throw new IamEvaluationError(`${authorization.action} on ${authorization.resource}: ${JSON.stringify(result.errors)}`);
+  return result.overallResult as Decision;
+}

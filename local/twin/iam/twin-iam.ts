@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import type { FunctionSpec, StackSpec } from '../from-stack.js';
+import type { Principal, Refusal } from './gate.js';
+import { functionPolicies, refusedDeliveries, serviceDeliveries } from './deliveries.js';
+import { decide, resourcePolicies, roleGrants } from './policies.js';
+import type { RequestNames } from './requests.js';
+import { StackResolver, type TwinNames } from './resources.js';
+import { FunctionError } from '../lambda-runtime.js';
+import type { LambdaHandler } from '../workflow-engine.js';
+
+/**
+ * IAM on the twin, from the synthesized stack: each sandboxed function's principal (its key, role
+ * session and the role's policies), the resource policies, what a request names only in part, and the
+ * state machine's own role for the functions it invokes. Refusals are collected in `refusals`.
+ */
+export function twinIam(spec: StackSpec, names: TwinNames, sandboxed: { fn: FunctionSpec; accessKeyId: string }[]) {
+  const { region, account, tables, stateMachineArn } = names;
+  const resolver = new StackResolver(spec.resources, names);
+  const { policies, encryptionKeys } = resourcePolicies(spec.resources, resolver);
+  const sessionOf = (role: string, session: string) => `arn:aws:sts::${account}:assumed-role/${resolver.ref(role)}/${session}`;
+  const principals = new Map<string, Principal>(
+    sandboxed.map(({ fn, accessKeyId }) => {
+      const functionName = names.functions[fn.logicalId]!;
+      return [accessKeyId, { functionName, sessionArn: sessionOf(fn.role, functionName), grants: roleGrants(spec.resources, fn.role, resolver) }];
+    }),
+  );
+  const requestNames: RequestNames = {
+    region,
+    account,
+    tableKeys: new Map(
+      Object.entries(spec.tables).map(([key, table]) => [
+        tables[key]!,
+        {
+          hash: table.KeySchema!.find((k) => k.KeyType === 'HASH')!.AttributeName!,
+          indexes: new Map((table.GlobalSecondaryIndexes ?? []).map((i) => [i.IndexName!, i.KeySchema!.find((k) => k.KeyType === 'HASH')!.AttributeName!])),
+        },
+      ]),
+    ),
+    secretArn: (id) => (id.startsWith('arn:') ? id : `arn:aws:secretsmanager:${region}:${account}:secret:${id}`),
+    // The twin runs one state machine: every task token is one of its executions'.
+    stateMachineOfToken: () => stateMachineArn,
+    encryptionKeys,
+  };
+  const refusals: Refusal[] = [];
+  const machine = Object.values(spec.resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine');
+  const machineRole = (machine?.Properties?.RoleArn as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt']?.[0];
+  if (!machineRole) throw new Error('The state machine has no role in the template: the twin cannot tell what it may invoke');
+  const machineGrants = roleGrants(spec.resources, machineRole, resolver);
+  /**
+   * Step Functions invokes each function as the state machine's role: without lambda:InvokeFunction the task
+   * fails as in AWS, Lambda.AWSLambdaException with Lambda's refusal as the cause (e.g. https://github.com/awslabs/aws-deployment-framework/issues/460).
+   */
+  const invokedByStateMachine =
+    (handler: LambdaHandler, functionArn: string): LambdaHandler =>
+    async (event, context) => {
+      const action = 'lambda:InvokeFunction';
+      // One session name for the decision, so it is cached; AWS names each session itself.
+      const decision = await decide(sessionOf(machineRole, 'states'), machineGrants, { action, resource: functionArn }, undefined, account);
+      if (decision === 'Allowed') return handler(event, context);
+      const session = sessionOf(machineRole, randomUUID().replaceAll('-', ''));
+      const why = decision === 'ExplicitlyDenied' ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ${action} action`;
+      const message = `User: ${session} is not authorized to perform: ${action} on resource: ${functionArn} ${why}`;
+      refusals.push({ functionName: 'states', service: 'lambda', operation: 'Invoke', action, resource: functionArn, decision, message });
+      throw new FunctionError('Lambda.AWSLambdaException', `${message} (Service: AWSLambda; Status Code: 403; Error Code: AccessDeniedException; Request ID: ${randomUUID()}; Proxy: null)`);
+    };
+  /** The calls services make on the stack's behalf (rules, alarms, routes) that their targets' policies refuse. */
+  const undeliverable = () => refusedDeliveries(serviceDeliveries(spec.resources, resolver, encryptionKeys), new Map([...policies, ...functionPolicies(spec.resources, resolver)]), account);
+  return { principals, names: requestNames, resourcePolicies: policies, refusals, invokedByStateMachine, undeliverable };
+}

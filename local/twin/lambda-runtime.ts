@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import type { SandboxData, SandboxReply } from './lambda-protocol.js';
+import type { LambdaHandler } from './workflow-engine.js';
+
+/**
+ * An invocation that failed, as Lambda reports it: `name` is the errorType, which Step Functions
+ * reports as the task's error and matches Retry and Catch on.
+ */
+export class FunctionError extends Error {
+  constructor(errorType: string, message: string) {
+    super(message);
+    this.name = errorType;
+  }
+}
+
+export interface LambdaFunctionConfig {
+  functionName: string;
+  functionArn: string;
+  /** The function's bundle and the sandbox script that runs it (local/twin/lambda-bundles.ts). */
+  bundle: string;
+  sandbox: string;
+  /** Its whole process.env: the template's variables, its credentials and the twin's endpoints. */
+  environment: Record<string, string>;
+  timeoutSeconds: number;
+  memoryMB: number;
+}
+
+interface Pending {
+  requestId: string;
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/** One execution environment: a worker thread with the function's own module state and variables, one invocation at a time. */
+class Sandbox {
+  readonly ready: Promise<void>;
+  alive = true;
+  private readonly worker: Worker;
+  private pending?: Pending;
+
+  constructor(private readonly config: LambdaFunctionConfig) {
+    const data: SandboxData = { bundle: config.bundle, functionName: config.functionName, functionArn: config.functionArn, memoryMB: config.memoryMB };
+    this.worker = new Worker(config.sandbox, {
+      env: config.environment,
+      workerData: data,
+      // Not the twin's own loader flags (tsx, vitest): the sandbox runs the bundle as Lambda's runtime does.
+      execArgv: [],
+      // MemorySize bounds the heap: past it the thread dies, as Lambda ends a function out of memory.
+      resourceLimits: { maxOldGenerationSizeMb: config.memoryMB },
+    });
+    this.worker.unref();
+    this.ready = new Promise<void>((resolve, reject) => {
+      const onMessage = (message: SandboxReply) => {
+        if (message.type === 'ready') resolve();
+        else if (message.type === 'init-error') {
+          void this.kill();
+          reject(new FunctionError(message.errorType, message.errorMessage));
+        }
+      };
+      this.worker.on('message', onMessage);
+      this.worker.once('exit', (code) => reject(new FunctionError('Runtime.ExitError', `Runtime exited with error: exit status ${code}`)));
+    });
+    this.ready.catch(() => undefined);
+    this.worker.on('message', (message: SandboxReply) => this.settle(message));
+    this.worker.on('error', (error: Error & { code?: string }) => {
+      // What Lambda writes to the function's log when its runtime dies.
+      console.error(`${config.functionName}: the execution environment ended: ${error.stack ?? error.message}`);
+      this.crash(error);
+    });
+    this.worker.on('exit', (code) => this.crash(Object.assign(new Error(`exit status ${code}`), { code: 'EXIT' })));
+  }
+
+  /** Runs one invocation; past the function's timeout the environment is destroyed, as Lambda does. */
+  run(event: unknown): Promise<unknown> {
+    const requestId = randomUUID();
+    const { timeoutSeconds } = this.config;
+    const deadline = Date.now() + timeoutSeconds * 1000;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending = undefined;
+        void this.kill();
+        // What Lambda reports for a timeout, and Step Functions then as the task's error:
+        // https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html#troubleshooting-timeouts
+        reject(new FunctionError('Sandbox.Timedout', `RequestId: ${requestId} Error: Task timed out after ${timeoutSeconds.toFixed(2)} seconds`));
+      }, deadline - Date.now());
+      this.pending = { requestId, resolve, reject, timer };
+      this.worker.ref();
+      this.worker.postMessage({ requestId, event: JSON.stringify(event ?? null), deadline });
+    });
+  }
+
+  kill(): Promise<number> {
+    this.alive = false;
+    return this.worker.terminate();
+  }
+
+  private settle(message: SandboxReply): void {
+    const pending = this.pending;
+    if (!pending || (message.type !== 'result' && message.type !== 'error') || message.requestId !== pending.requestId) return;
+    this.pending = undefined;
+    clearTimeout(pending.timer);
+    this.worker.unref();
+    if (message.type === 'result') pending.resolve(JSON.parse(message.payload));
+    else pending.reject(new FunctionError(message.errorType, message.errorMessage));
+  }
+
+  /** The thread died mid-invocation (out of memory, an uncaught exception): the invocation fails and the environment is gone. */
+  private crash(error: Error & { code?: string }): void {
+    this.alive = false;
+    const pending = this.pending;
+    if (!pending) return;
+    this.pending = undefined;
+    clearTimeout(pending.timer);
+    const signal = error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'signal: killed' : error.code === 'EXIT' ? error.message : `${error.name}: ${error.message}`;
+    pending.reject(new FunctionError('Runtime.ExitError', `RequestId: ${pending.requestId} Error: Runtime exited with error: ${signal}`));
+  }
+}
+
+/**
+ * A function on the twin as Lambda runs it: each concurrent invocation in its own environment (a
+ * worker thread), environments reused while warm, a fresh one after a timeout or crash.
+ */
+export class LocalLambda {
+  private readonly idle: Sandbox[] = [];
+  private readonly sandboxes = new Set<Sandbox>();
+
+  constructor(readonly config: LambdaFunctionConfig) {}
+
+  /** One environment started ahead of the first invocation; rejects with the function's init error. */
+  async warm(): Promise<void> {
+    const sandbox = this.create();
+    await sandbox.ready;
+    this.idle.push(sandbox);
+  }
+
+  readonly handler: LambdaHandler = (event) => this.invoke(event);
+
+  async invoke(event: unknown): Promise<unknown> {
+    let sandbox = this.idle.pop();
+    // An idle environment whose thread died since (a stray timer's uncaught error) is not reused.
+    while (sandbox && !sandbox.alive) {
+      this.sandboxes.delete(sandbox);
+      sandbox = this.idle.pop();
+    }
+    sandbox ??= this.create();
+    try {
+      await sandbox.ready;
+      return await sandbox.run(event);
+    } finally {
+      if (sandbox.alive) this.idle.push(sandbox);
+      else this.sandboxes.delete(sandbox);
+    }
+  }
+
+  async stop(): Promise<void> {
+    const all = [...this.sandboxes];
+    this.sandboxes.clear();
+    this.idle.length = 0;
+    await Promise.all(all.map((sandbox) => sandbox.kill()));
+  }
+
+  private create(): Sandbox {
+    const sandbox = new Sandbox(this.config);
+    this.sandboxes.add(sandbox);
+    return sandbox;
+  }
+}

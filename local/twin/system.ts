@@ -1,0 +1,443 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { AlreadyExistsException, CreateEmailTemplateCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { functionEnvironment, type AppConfig, type ResourceNames } from '../../infra/config.js';
+import { unionEnvironment } from '../../infra/functions.js';
+import type { EventPattern } from '../../infra/alarm-patterns.js';
+import { TABLES, type TableName } from '../../infra/tables.js';
+import { readDefinition, substitute } from '../../infra/workflow-definition.js';
+import { specFromStack, type FunctionSpec, type StackTransform } from './from-stack.js';
+import { closeServer, LOCAL_CREDENTIALS } from '../emulators/emulators.js';
+import { importHandler, serveHandlersFrom } from './handlers.js';
+import { holdBundles, lambdaBundles } from './lambda-bundles.js';
+import { LocalLambda } from './lambda-runtime.js';
+import { startIamGate, type Refusal } from './iam/gate.js';
+import type { Service } from './iam/requests.js';
+import { UndeliverableStackError } from './iam/deliveries.js';
+import { twinIam } from './iam/twin-iam.js';
+import { startPageBucket } from '../emulators/page-bucket.js';
+import { startSecretStore } from '../emulators/secret-store.js';
+import { lambdaContext } from './http-api.js';
+import { sfnRequestHandler } from './sfn-api.js';
+import { LocalWorkflow, type LambdaHandler } from './workflow-engine.js';
+
+export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_ACCOUNT = '000000000000';
+
+export interface LocalSystemOptions {
+  endpoints: { dynamodb: string; ses: string; sns: string };
+  config: AppConfig;
+  /** Prefix of table and topic names, so several systems can share one set of emulators. */
+  namePrefix: string;
+  approvalBaseUrl: string;
+  /** Port of the Step Functions endpoint; 0 picks a free one. */
+  sfnPort?: number;
+  /** Environment values that win over those derived from `config` (e.g. seconds-long timeouts for tests). */
+  envOverrides?: Record<string, string>;
+  waitTimeOverrides?: Record<string, number>;
+  retryIntervalOverrides?: Record<string, number | number[]>;
+  /** How often the undelivered-decisions sweeper runs, as its EventBridge schedule does in AWS; 0 turns it off. @default 60000 */
+  sweepIntervalMs?: number;
+  /** How often regulators' clocks are swept, as their EventBridge schedule does in AWS; 0 turns it off. @default 300000 */
+  regulatorClockIntervalMs?: number;
+  /** The folder the incident pages are written to (the bucket's stand-in). @default a new folder under the OS temp dir */
+  pagesDir?: string;
+  /** What `provision` already created on these endpoints (the twin provisions first to seed customers meanwhile). @default provisioned here */
+  provisioned?: Provisioned;
+  /** Edits the synthesized stack before the twin reads it: a test removes a grant, a timeout or a statement and sees the twin fail as AWS would. */
+  transformStack?: StackTransform;
+  /**
+   * Handler modules run in this process instead of a sandbox of their own, for tests that inject faults
+   * into their SDK clients (functions/shared/clients.ts): they share this process's environment and the
+   * twin's own credential, and neither their timeout nor their memory applies. @default none
+   */
+  inProcess?: readonly string[];
+}
+
+export type Provisioned = Awaited<ReturnType<typeof provision>>;
+
+export interface LocalSystem {
+  workflow: LocalWorkflow;
+  sfnUrl: string;
+  env: Record<string, string>;
+  tables: Record<TableName, string>;
+  /** The alarm rules' patterns, as synthesized. */
+  rules: Record<string, EventPattern>;
+  responseTeamTopicArn: string;
+  publicChannelsTopicArn: string;
+  intake: LambdaHandler;
+  approvalPage: LambdaHandler;
+  /** The operator API's function (facts of an incident, IAM-authorized in AWS); the edge serves this same module. */
+  operatorApi: LambdaHandler;
+  /** Writes and announces an incident's page (the function the workflow calls after a notice is sent). */
+  publishIncidentPage: LambdaHandler;
+  /** The public question form (GET/POST /questions/{incidentId}), served by the edge as API Gateway serves it. */
+  questionForm: LambdaHandler;
+  /** Where the pages are written; the edge serves them at /pages/<incidentId>/<locale>.html. */
+  pagesDir: string;
+  /** One run of the scheduled sweeper that re-sends decisions whose callback did not land. */
+  sweep(): Promise<unknown>;
+  /** The step the workflow calls once the scope is known: adds the regulators' obligations that apply. */
+  startRegulatorClocks: LambdaHandler;
+  /** One run of the scheduled sweep of regulators' clocks (reminders, MISSED pages). */
+  sweepRegulatorClocks(): Promise<unknown>;
+  /** The function whose handler module is `handler` (functions/handlers/<handler>.ts), as the twin runs it. */
+  lambda(handler: string): LambdaHandler;
+  /** IAM as the twin applies it: the gate in front of each service the functions call, their keys, and every refusal. */
+  iam: {
+    endpoints: Record<Service, string>;
+    /** The access key id a function signs with, which names its role. */
+    accessKeyIdOf(handler: string): string;
+    refusals: Refusal[];
+  };
+  stop(): Promise<void>;
+}
+
+export const localFunctionArn = (entry: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:breach-notice-${entry}`;
+
+/**
+ * The twin's value of every variable any function gets, from the stack's descriptors and values: where
+ * the template names a resource (a table, a topic, a URL), a function gets the twin's value from here.
+ */
+export function handlersEnvironment(config: AppConfig, names: ResourceNames): Record<string, string> {
+  return unionEnvironment(functionEnvironment(config, names));
+}
+
+/**
+ * Creates on the emulators the tables, templates and topics of the synthesized stack (see
+ * from-stack.ts), so the twin cannot drift from what deploys. Idempotent.
+ */
+export async function provision(options: Pick<LocalSystemOptions, 'endpoints' | 'config' | 'namePrefix' | 'transformStack'>) {
+  const spec = specFromStack(options.config, options.transformStack);
+  const common = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  const dynamo = new DynamoDBClient({ ...common, endpoint: options.endpoints.dynamodb });
+  const ses = new SESv2Client({ ...common, endpoint: options.endpoints.ses });
+  const sns = new SNSClient({ ...common, endpoint: options.endpoints.sns });
+  const tables = {} as Record<TableName, string>;
+  const createTable = async (key: TableName) => {
+    const table = spec.tables[key];
+    if (!table) throw new Error(`The synthesized stack has no ${key} table`);
+    const { ttlAttribute, ...input } = table;
+    const name = `${options.namePrefix}-${key}`;
+    tables[key] = name;
+    try {
+      await dynamo.send(new CreateTableCommand({ ...input, TableName: name }));
+      if (ttlAttribute) {
+        await dynamo.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true } }));
+      }
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+  };
+  const createTemplate = async (t: (typeof spec.templates)[number]) => {
+    try {
+      await ses.send(new CreateEmailTemplateCommand({ TemplateName: t.name, TemplateContent: { Subject: t.subject, Html: t.html, Text: t.text } }));
+    } catch (error) {
+      // The emulator's errors carry no type header, so the SDK cannot name AlreadyExists: check the status instead.
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (!(error instanceof AlreadyExistsException) && status !== 400 && status !== 409) throw error;
+    }
+  };
+  const createTopic = async (suffix: string) => (await sns.send(new CreateTopicCommand({ Name: `${options.namePrefix}-${suffix}` }))).TopicArn!;
+  // All at once: nothing here depends on anything else here, and the twin's start-up waits for it.
+  try {
+    const [responseTeamTopicArn, publicChannelsTopicArn] = await Promise.all([
+      createTopic('response-team'),
+      createTopic('public-channels'),
+      ...(Object.keys(TABLES) as TableName[]).map(createTable),
+      ...spec.templates.map(createTemplate),
+    ]);
+    return { tables, responseTeamTopicArn, publicChannelsTopicArn, spec };
+  } finally {
+    dynamo.destroy();
+    ses.destroy();
+    sns.destroy();
+  }
+}
+
+/** Variables the twin sets in every function, over the template's: its region, endpoints, credentials, log and telemetry settings. */
+const RUNTIME_VARIABLE = /^(AWS_|POWERTOOLS_(LOG_LEVEL|TRACE_ENABLED|METRICS_DISABLED)$)/;
+/** A function's endpoints and credentials are the twin's: an override redirects the service behind them instead. */
+const SANDBOX_ONLY = /^AWS_(ENDPOINT_URL_|ACCESS_KEY_ID$|SECRET_ACCESS_KEY$|SESSION_TOKEN$)/;
+
+/**
+ * A function's whole environment, as Lambda gives it: the template's variables (where one names a
+ * resource, the twin's value for it), the twin's runtime variables, credentials naming its role, and
+ * the test's overrides of variables it has.
+ */
+export function environmentOf(fn: FunctionSpec, values: Record<string, string>, runtime: Record<string, string>, overrides: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(fn.environment)) {
+    if (typeof value === 'string') env[key] = value;
+    // A resource the twin does not run (the SES configuration set) leaves its variable unset.
+    else if (values[key] !== undefined) env[key] = values[key];
+  }
+  Object.assign(env, runtime);
+  for (const [key, value] of Object.entries(overrides)) if ((key in env || RUNTIME_VARIABLE.test(key)) && !SANDBOX_ONLY.test(key)) env[key] = value;
+  return env;
+}
+
+/** An access key id per function: the twin knows a function, and so its role, by the key its requests are signed with. */
+export const functionAccessKeyId = (functionLogicalId: string) => `AKIATWIN${createHash('sha256').update(functionLogicalId).digest('hex').slice(0, 12).toUpperCase()}`;
+
+/** The endpoint variable the AWS SDK (and functions/adapters/signed-request.ts) reads for each service the functions call. */
+const ENDPOINT_VARIABLES: Record<Service, string> = {
+  dynamodb: 'AWS_ENDPOINT_URL_DYNAMODB',
+  sesv2: 'AWS_ENDPOINT_URL_SESV2',
+  sns: 'AWS_ENDPOINT_URL_SNS',
+  sfn: 'AWS_ENDPOINT_URL_SFN',
+  s3: 'AWS_ENDPOINT_URL_S3',
+  secretsmanager: 'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+};
+
+/**
+ * The workflow with its real handlers over the given emulators, each function as Lambda runs it (its
+ * bundle in a sandbox of its own with the template's variables, timeout and memory, signing with a
+ * credential that names its role): the same definition file with the same substitutions the stack fills.
+ */
+export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
+  const { tables, responseTeamTopicArn, publicChannelsTopicArn } = options.provisioned ?? (await provision(options));
+  const spec = specFromStack(options.config, options.transformStack);
+  const stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${options.namePrefix}-incident-response`;
+  const pagesDir = options.pagesDir ?? mkdtempSync(join(tmpdir(), 'breach-notice-pages-'));
+  const pagesBucket = `${options.namePrefix}-incident-pages`;
+  const questionFormSecretId = `${options.namePrefix}-question-form-key`;
+  const functions = Object.values(spec.functions);
+  const inProcess = new Set(options.inProcess ?? []);
+  for (const name of inProcess) if (!functions.some((fn) => fn.handler === name)) throw new Error(`inProcess names ${name}, which no function of the stack runs`);
+  // IAM: each sandbox signs with a key naming its function, and every call it makes passes a gate that
+  // evaluates its role's policies from the template (and the resource's own) before the service sees it.
+  const functionNames = Object.fromEntries(functions.map((fn) => [fn.logicalId, `breach-notice-${fn.handler}`]));
+  const iam = twinIam(spec, {
+    region: LOCAL_REGION,
+    account: LOCAL_ACCOUNT,
+    tables,
+    topics: { ResponseTeamTopic: responseTeamTopicArn, PublicChannelsTopic: publicChannelsTopicArn },
+    stateMachineArn,
+    buckets: { Pages: pagesBucket },
+    secrets: { QuestionFormKey: questionFormSecretId },
+    functions: functionNames,
+  }, functions.filter((fn) => !inProcess.has(fn.handler)).map((fn) => ({ fn, accessKeyId: functionAccessKeyId(fn.logicalId) })));
+
+  // AWS deploys a stack whose services cannot reach their targets and drops each such call; the twin refuses to start it.
+  const undeliverable = await iam.undeliverable();
+  if (undeliverable.length > 0) throw new UndeliverableStackError(`The stack's own policies refuse ${undeliverable.length} service deliveries:\n${undeliverable.map((d) => `- ${d.message}`).join('\n')}`);
+
+  let workflow: LocalWorkflow | undefined;
+  const sfnServer: Server = createServer((req, res) => {
+    if (!workflow) return void res.writeHead(503).end();
+    void sfnRequestHandler(workflow)(req, res);
+  });
+  await new Promise<void>((resolve) => sfnServer.listen(options.sfnPort ?? 0, '127.0.0.1', resolve));
+  const sfnUrl = `http://127.0.0.1:${(sfnServer.address() as AddressInfo).port}`;
+  const pageBucket = await startPageBucket(pagesDir, pagesBucket);
+  const secrets = await startSecretStore(questionFormSecretId);
+
+  const overrides = options.envOverrides ?? {};
+  // What the services behind the functions' gates are: the emulators and the twin's own endpoints (a test may redirect one).
+  const upstreams: Record<Service, string> = {
+    dynamodb: options.endpoints.dynamodb,
+    sesv2: options.endpoints.ses,
+    sns: options.endpoints.sns,
+    sfn: sfnUrl,
+    s3: pageBucket.url,
+    secretsmanager: secrets.url,
+  };
+  for (const [service, variable] of Object.entries(ENDPOINT_VARIABLES) as [Service, string][]) if (overrides[variable]) upstreams[service] = overrides[variable];
+  const runtime: Record<string, string> = {
+    AWS_REGION: LOCAL_REGION,
+    AWS_DEFAULT_REGION: LOCAL_REGION,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    // The twin runs on Node 20; the deployed functions on the newest runtime.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+  };
+  const values = handlersEnvironment(options.config, {
+    incidentsTable: tables.incidents,
+    customersTable: tables.customers,
+    deliveriesTable: tables.deliveries,
+    idempotencyTable: tables.idempotency,
+    responseTeamTopicArn,
+    stateMachineArn,
+    approvalBaseUrl: options.approvalBaseUrl,
+    publicChannelsTopicArn,
+    incidentPagesBucket: pagesBucket,
+    questionFormSecretId,
+    // The edge serves the folder there (local/emulators/page-bucket.ts), as CloudFront serves the bucket.
+    incidentPagesUrl: `${options.approvalBaseUrl.replace(/\/+$/, '')}/pages`,
+  });
+  const env: Record<string, string> = {
+    ...runtime,
+    ...Object.fromEntries((Object.entries(ENDPOINT_VARIABLES) as [Service, string][]).map(([service, variable]) => [variable, upstreams[service]])),
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    POWERTOOLS_SERVICE_NAME: 'breach-notice',
+    POWERTOOLS_METRICS_NAMESPACE: 'BreachNotice',
+    ...values,
+    ...overrides,
+  };
+
+  // Functions run in this process share it: they get the variables of all of them, as before sandboxes.
+  if (inProcess.size > 0) Object.assign(process.env, env);
+  const gates = Object.fromEntries(
+    await Promise.all(
+      (Object.keys(upstreams) as Service[]).map(async (service) => [
+        service,
+        await startIamGate({ service, upstream: upstreams[service], names: iam.names, principals: iam.principals, adminAccessKeyId: LOCAL_CREDENTIALS.accessKeyId, resourcePolicies: iam.resourcePolicies, refusals: iam.refusals }),
+      ]),
+    ),
+  ) as Record<Service, Awaited<ReturnType<typeof startIamGate>>>;
+  const gateEndpoints = Object.fromEntries((Object.entries(ENDPOINT_VARIABLES) as [Service, string][]).map(([service, variable]) => [variable, gates[service].url]));
+  const closeGates = () => Promise.all(Object.values(gates).map((gate) => gate.close()));
+
+  // Every function's, whichever run here: one build serves every start of this stack.
+  const bundles = await lambdaBundles(functions.map((fn) => fn.handler));
+  const releaseBundles = holdBundles(bundles);
+  const lambdas: LocalLambda[] = [];
+  const byHandler = new Map<string, LambdaHandler>();
+  for (const fn of functions) {
+    if (byHandler.has(fn.handler)) throw new Error(`Two functions of the stack run ${fn.handler}: the twin names functions by their handler module`);
+    if (inProcess.has(fn.handler)) {
+      byHandler.set(fn.handler, await importHandler(fn.handler));
+      continue;
+    }
+    const lambda = new LocalLambda({
+      functionName: `breach-notice-${fn.handler}`,
+      functionArn: localFunctionArn(fn.handler),
+      bundle: bundles.handlers[fn.handler]!,
+      sandbox: bundles.sandbox,
+      environment: environmentOf(
+        fn,
+        values,
+        {
+          ...runtime,
+          ...gateEndpoints,
+          AWS_ACCESS_KEY_ID: functionAccessKeyId(fn.logicalId),
+          AWS_SECRET_ACCESS_KEY: 'twin',
+          AWS_LAMBDA_FUNCTION_NAME: functionNames[fn.logicalId]!,
+          AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMB),
+          AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+        },
+        overrides,
+      ),
+      timeoutSeconds: fn.timeoutSeconds,
+      memoryMB: fn.memoryMB,
+    });
+    lambdas.push(lambda);
+    byHandler.set(fn.handler, lambda.handler);
+  }
+  const stopLambdas = () => Promise.all(lambdas.map((l) => l.stop()));
+  // Cold starts as many at once as the machine has cores (more only contend); a function that fails to load fails the start, naming it.
+  try {
+    const queue = [...lambdas];
+    await Promise.all(
+      Array.from({ length: availableParallelism() }, async () => {
+        for (let l = queue.shift(); l; l = queue.shift()) {
+          await l.warm().catch((error: Error) => {
+            throw new Error(`${l!.config.functionName} failed to start: ${error.name}: ${error.message}`, { cause: error });
+          });
+        }
+      }),
+    );
+  } catch (error) {
+    releaseBundles();
+    await stopLambdas();
+    await Promise.all([closeServer(sfnServer), closeServer(pageBucket.server), closeServer(secrets.server), closeGates()]);
+    throw error;
+  }
+  const lambda = (handler: string): LambdaHandler => {
+    const found = byHandler.get(handler);
+    if (!found) throw new Error(`No function of the stack runs ${handler}`);
+    return found;
+  };
+  const stopServing = serveHandlersFrom(lambda);
+
+  // The keys the deployed state machine fills, each bound to the function the template names.
+  const handlers = new Map<string, LambdaHandler>();
+  const substitutions: Record<string, string> = {};
+  for (const [key, logicalId] of Object.entries(spec.substitutions)) {
+    const { handler } = spec.functions[logicalId]!;
+    handlers.set(localFunctionArn(handler), iam.invokedByStateMachine(lambda(handler), localFunctionArn(handler)));
+    substitutions[key] = localFunctionArn(handler);
+  }
+  workflow = new LocalWorkflow({
+    definition: substitute(readDefinition(), substitutions),
+    stateMachineArn,
+    handlers,
+    waitTimeOverrides: options.waitTimeOverrides,
+    retryIntervalOverrides: options.retryIntervalOverrides,
+    // Step Functions waits for a function's own timeout, which its sandbox enforces: the engine's bound for Tasks without one comes after every function's.
+    lambdaTimeoutMs: (Math.max(...functions.map((fn) => fn.timeoutSeconds)) + 60) * 1000,
+  });
+  const scheduled = () => ({ version: '0', id: randomUUID(), 'detail-type': 'Scheduled Event', source: 'aws.events', account: LOCAL_ACCOUNT, time: new Date().toISOString(), region: LOCAL_REGION, resources: [], detail: {} });
+  const sweep = () => lambda('redeliver-decisions')(scheduled(), lambdaContext('breach-notice-redeliver-decisions'));
+  // Like the schedule: runs never overlap, and a failed run is retried by the next one.
+  let sweeping = false;
+  const sweepTimer = (options.sweepIntervalMs ?? 60_000) > 0
+    ? setInterval(() => {
+        if (sweeping) return;
+        sweeping = true;
+        void sweep().catch(() => undefined).finally(() => (sweeping = false));
+      }, options.sweepIntervalMs ?? 60_000)
+    : undefined;
+  sweepTimer?.unref();
+  const sweepRegulatorClocks = () => lambda('regulator-clocks')(scheduled(), lambdaContext('breach-notice-regulator-clocks'));
+  let sweepingClocks = false;
+  const clockTimer = (options.regulatorClockIntervalMs ?? 300_000) > 0
+    ? setInterval(() => {
+        if (sweepingClocks) return;
+        sweepingClocks = true;
+        void sweepRegulatorClocks().catch(() => undefined).finally(() => (sweepingClocks = false));
+      }, options.regulatorClockIntervalMs ?? 300_000)
+    : undefined;
+  clockTimer?.unref();
+  const running = workflow;
+  return {
+    workflow: running,
+    sfnUrl,
+    env,
+    tables,
+    rules: spec.rules,
+    responseTeamTopicArn,
+    publicChannelsTopicArn,
+    intake: lambda('intake'),
+    approvalPage: lambda('approval-page'),
+    operatorApi: lambda('operator-api'),
+    publishIncidentPage: lambda('publish-incident-page'),
+    questionForm: lambda('question-form'),
+    pagesDir,
+    sweep,
+    startRegulatorClocks: lambda('start-regulator-clocks'),
+    sweepRegulatorClocks,
+    lambda,
+    iam: {
+      endpoints: Object.fromEntries(Object.entries(gates).map(([service, gate]) => [service, gate.url])) as Record<Service, string>,
+      accessKeyIdOf: (handler) => {
+        const fn = functions.find((f) => f.handler === handler);
+        if (!fn) throw new Error(`No function of the stack runs ${handler}`);
+        return functionAccessKeyId(fn.logicalId);
+      },
+      refusals: iam.refusals,
+    },
+    stop: async () => {
+      clearInterval(sweepTimer);
+      clearInterval(clockTimer);
+      running.stopAll();
+      stopServing();
+      releaseBundles();
+      await stopLambdas();
+      await closeGates();
+      await closeServer(sfnServer);
+      await closeServer(pageBucket.server);
+      await closeServer(secrets.server);
+    },
+  };
+}
