@@ -10,7 +10,7 @@ import {
   RATE_PREFIX,
   SUPPRESSIONS_PREFIX,
 } from '../functions/adapters/keys.js';
-import { CLIENT_VARIABLES, PAGE_PUBLISHING_VARIABLES, pick, type EnvironmentValues, type EnvKey } from '../functions/shared/environment.js';
+import { CLIENT_VARIABLES, INCIDENT_PAGE_VARIABLES, pick, type EnvironmentValues, type EnvKey } from '../functions/shared/environment.js';
 import type { TableName } from './tables.js';
 
 /*
@@ -220,7 +220,7 @@ export const FUNCTIONS = {
     // more memory is more CPU: an approver waits on a cold start for nearly every click.
     timeoutSeconds: 29,
     memoryMB: 1024,
-    environment: ['LOCALES', 'INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN', 'SMS_PRICE_PER_SEGMENT', 'SMS_PRICE_CURRENCY', ...PAGE_PUBLISHING_VARIABLES],
+    environment: ['LOCALES', 'INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN', 'SMS_PRICE_PER_SEGMENT', 'SMS_PRICE_CURRENCY', ...INCIDENT_PAGE_VARIABLES],
     // Internet-facing: only the items a link resolves to and the decision writes, never a scan or another table.
     // An approved FAQ answer re-renders the incident's page at once (PutObject on the pages only; it never announces).
     grants: {
@@ -290,7 +290,7 @@ export const FUNCTIONS = {
     // A page per locale to S3 and at most one announcement per locale to SNS, each up to a provider call's 18 s.
     timeoutSeconds: 120,
     memoryMB: 512,
-    environment: [...PAGE_PUBLISHING_VARIABLES],
+    environment: [...INCIDENT_PAGE_VARIABLES],
     // Reads the notices and published FAQ; writes the timeline and the once-per-locale announcement claims.
     grants: {
       tables: { incidents: [{ prefixes: [INCIDENT_PREFIX], actions: ['Query', 'PutItem', 'DeleteItem'] }] },
@@ -339,17 +339,17 @@ export const FUNCTIONS = {
     },
   },
   'redeliver-decisions': {
-    // Every minute: a callback per undelivered decision and a page per lost one (SNS, up to a provider call's 18 s each).
+    // Every minute: a callback per decision not yet returned and a page to the team per lost one (SNS, up to a provider call's 18 s each).
     timeoutSeconds: 60,
     memoryMB: 512,
-    environment: ['INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN', ...PAGE_PUBLISHING_VARIABLES],
+    environment: ['INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN', ...INCIDENT_PAGE_VARIABLES],
     // A FAQ decision it settles re-renders the incident's page (Query: its notices and FAQ; PutObject on the pages only).
     grants: {
       tables: {
         incidents: [
           { prefixes: [CALLBACK_PREFIX], actions: ['Query', 'DeleteItem'] },
           { prefixes: [INCIDENT_PREFIX], actions: ['GetItem', 'UpdateItem', 'PutItem', 'Query'] },
-          // A FAQ decision it redelivers, as approval-page's.
+          // A FAQ decision it returns again, as approval-page's.
           { prefixes: [QUESTION_PREFIX], actions: ['GetItem', 'UpdateItem'] },
         ],
       },
@@ -397,7 +397,7 @@ export type FunctionName = keyof typeof FUNCTIONS;
 /**
  * The schema of the variables `name`'s handler reads, for `parseConfig` at load: its descriptor's list,
  * so the handler reads what the stack sets and nothing else. (Shared modules parse their own lists:
- * CLIENT_VARIABLES in shared/clients.ts, PAGE_PUBLISHING_VARIABLES in shared/page-publishing.ts.)
+ * CLIENT_VARIABLES in shared/clients.ts, INCIDENT_PAGE_VARIABLES in shared/incident-page-publishing.ts.)
  */
 export function configSchema<N extends FunctionName>(name: N): ReturnType<typeof pick<(typeof FUNCTIONS)[N]['environment'][number]>> {
   return pick(...FUNCTIONS[name].environment);

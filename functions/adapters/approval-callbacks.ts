@@ -9,8 +9,8 @@ import { readApprovalRecord, type ApprovalRecord } from './approval-requests.js'
 
 /**
  * The callback outbox: a decided request's SendTaskSuccess/Failure is sent by whoever holds its lease,
- * and stamped delivered or lost. Each decision's marker (written with the decision, approval-requests.ts)
- * stays in one partition until then, where the sweeper finds what was not delivered.
+ * and stamped returned or lost. Each decision's marker (written with the decision, approval-requests.ts)
+ * stays in one partition until then, where the sweeper finds what was not returned.
  */
 export class ApprovalCallbacks implements ApprovalCallbacksPort {
   constructor(
@@ -20,8 +20,8 @@ export class ApprovalCallbacks implements ApprovalCallbacksPort {
   ) {}
 
   /**
-   * Takes the callback of a decided request for one sender: not yet delivered, lost or carried, and
-   * nobody else's lease live. 'settled' when there is nothing left to deliver; 'busy' when another
+   * Takes the callback of a decided request for one sender: not yet returned, lost or carried, and
+   * nobody else's lease live. 'settled' when there is nothing left to return; 'busy' when another
    * sender holds it.
    */
   async claimCallback(incidentId: string, requestId: string): Promise<{ state: 'claimed'; request: ApprovalRequest; taskToken: string } | { state: 'settled' | 'busy' }> {
@@ -50,7 +50,7 @@ export class ApprovalCallbacks implements ApprovalCallbacksPort {
   }
 
   /** The decision reached Step Functions: stamp it and drop the marker. */
-  async markCallbackDelivered(incidentId: string, requestId: string): Promise<void> {
+  async markCallbackReturned(incidentId: string, requestId: string): Promise<void> {
     await this.doc.send(
       new UpdateCommand({
         TableName: this.table,
@@ -85,7 +85,7 @@ export class ApprovalCallbacks implements ApprovalCallbacksPort {
   }
 
   /** Decided requests whose callback has not landed, oldest marker key first; one partition, no scan. */
-  async listUndeliveredDecisions(limit: number): Promise<{ incidentId: string; requestId: string }[]> {
+  async listUnreturnedDecisions(limit: number): Promise<{ incidentId: string; requestId: string }[]> {
     const items = await queryAll<{ incidentId: string; requestId: string }>(this.doc, {
       TableName: this.table,
       KeyConditionExpression: 'pk = :pk',

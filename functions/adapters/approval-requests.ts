@@ -22,7 +22,7 @@ export async function readApprovalRecord(doc: DynamoDBDocumentClient, table: str
 /**
  * Approval requests, one item per waiting task (its token read only after a decision won), and the
  * decisions on them. Every decision writes its callback marker in the same transaction
- * (approval-callbacks.ts delivers it).
+ * (approval-callbacks.ts returns it to the waiting task).
  */
 export class ApprovalRequests implements ApprovalRequestsPort {
   constructor(

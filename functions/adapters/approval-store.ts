@@ -66,8 +66,8 @@ export class ApprovalStore implements ApprovalStorePort {
     return this.callbacks.claimCallback(incidentId, requestId);
   }
 
-  markCallbackDelivered(incidentId: string, requestId: string) {
-    return this.callbacks.markCallbackDelivered(incidentId, requestId);
+  markCallbackReturned(incidentId: string, requestId: string) {
+    return this.callbacks.markCallbackReturned(incidentId, requestId);
   }
 
   markCallbackLost(incidentId: string, requestId: string, errorName: string) {
@@ -82,8 +82,8 @@ export class ApprovalStore implements ApprovalStorePort {
     return this.callbacks.deleteCallbackMarker(incidentId, requestId);
   }
 
-  listUndeliveredDecisions(limit: number) {
-    return this.callbacks.listUndeliveredDecisions(limit);
+  listUnreturnedDecisions(limit: number) {
+    return this.callbacks.listUnreturnedDecisions(limit);
   }
 
   putApprovalLink(link: ApprovalLink) {

@@ -31,7 +31,7 @@ export class CustomersRepository implements CustomerDirectoryPort {
     );
   }
 
-  /** Every (customer, data categories) on the resource `identifier` names (an alarm's ARN, name or id), across all pages. */
+  /** Every (customer, data categories) on the resource `identifier` names (an alarm's ARN, name or id), following LastEvaluatedKey to the end. */
   async findByResource(identifier: string): Promise<{ customerId: string; dataCategories: string[] }[]> {
     const byCustomer = new Map<string, Set<string>>();
     for (const key of matchKeys(identifier).query) {
@@ -67,7 +67,7 @@ export class CustomersRepository implements CustomerDirectoryPort {
       Array.from({ length: SCAN_SEGMENTS }, async (_, segment) => {
         let start: Record<string, unknown> | undefined;
         do {
-          const page = await this.doc.send(
+          const scanned = await this.doc.send(
             new ScanCommand({
               TableName: this.table,
               Segment: segment,
@@ -76,8 +76,8 @@ export class CustomersRepository implements CustomerDirectoryPort {
               ExclusiveStartKey: start,
             }),
           );
-          for (const item of page.Items ?? []) addHolding(out, item);
-          start = page.LastEvaluatedKey;
+          for (const item of scanned.Items ?? []) addHolding(out, item);
+          start = scanned.LastEvaluatedKey;
         } while (start);
       }),
     );

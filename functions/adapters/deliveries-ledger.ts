@@ -153,7 +153,7 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
   /**
    * Marks the call finished with the batch's totals over all its recipients (not just this attempt's),
    * so a re-claimed batch overwrites rather than adds, and records this attempt's `outcomes` in the
-   * same transaction: one write request per call instead of outcome pages plus a completion, and
+   * same transaction: one write request per call instead of outcome batches plus a completion, and
    * never outcomes without their call finished. Only the holder may.
    */
   async complete(ref: NoticeRef, channel: Channel, batchKey: string, token: string, totals: BatchTotals, uncertainIds: string[], outcomes: Outcome[] = []): Promise<void> {

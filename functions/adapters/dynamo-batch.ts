@@ -5,17 +5,17 @@ import { DependencyError } from '../shared/errors.js';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const MAX_ROUNDS = 8;
 
-/** Pages written at once: enough to hide round trips, few enough not to provoke throttling. */
+/** Batch calls in flight at once: enough to hide round trips, few enough not to provoke throttling. */
 const WRITE_CONCURRENCY = 4;
 
-/** BatchWriteItem in pages of 25, a few pages in flight, re-driving UnprocessedItems with backoff until none are left. */
+/** BatchWriteItem in batches of 25, a few in flight, re-driving UnprocessedItems with backoff until none are left. */
 export async function batchPut(doc: DynamoDBDocumentClient, table: string, items: Record<string, unknown>[]): Promise<void> {
-  const pages: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) pages.push(items.slice(i, i + 25));
+  const batches: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
   let next = 0;
   const worker = async () => {
-    while (next < pages.length) {
-      let pending: Record<string, unknown>[] = pages[next++]!.map((Item) => ({ PutRequest: { Item } }));
+    while (next < batches.length) {
+      let pending: Record<string, unknown>[] = batches[next++]!.map((Item) => ({ PutRequest: { Item } }));
       for (let round = 0; pending.length > 0; round += 1) {
         if (round === MAX_ROUNDS) throw new DependencyError(`BatchWriteItem left ${pending.length} unprocessed items in ${table}`);
         if (round > 0) await sleep(25 * 2 ** round);
@@ -24,26 +24,26 @@ export async function batchPut(doc: DynamoDBDocumentClient, table: string, items
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, pages.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, batches.length) }, worker));
 }
 
-/** Pages read at once: a chunk's outcomes are a handful of pages, a million recipients' some 13,000. */
+/** Batch calls in flight at once: a chunk's outcomes are a handful of batches, a million recipients' some 13,000. */
 const READ_CONCURRENCY = 4;
 
-/** BatchGetItem in pages of 100, a few pages in flight, with UnprocessedKeys re-driven; `consistent` for read-after-claim checks. */
+/** BatchGetItem in batches of 100, a few in flight, with UnprocessedKeys re-driven; `consistent` for read-after-claim checks. */
 export async function batchGet<T>(
   doc: DynamoDBDocumentClient,
   table: string,
   keys: Record<string, unknown>[],
   consistent = false,
 ): Promise<T[]> {
-  const pages: Record<string, unknown>[][] = [];
-  for (let i = 0; i < keys.length; i += 100) pages.push(keys.slice(i, i + 100));
+  const batches: Record<string, unknown>[][] = [];
+  for (let i = 0; i < keys.length; i += 100) batches.push(keys.slice(i, i + 100));
   const found: T[] = [];
   let next = 0;
   const worker = async () => {
-    while (next < pages.length) {
-      let pending = pages[next++]!;
+    while (next < batches.length) {
+      let pending = batches[next++]!;
       for (let round = 0; pending.length > 0; round += 1) {
         if (round === MAX_ROUNDS) throw new DependencyError(`BatchGetItem left ${pending.length} unprocessed keys in ${table}`);
         if (round > 0) await sleep(25 * 2 ** round);
@@ -53,11 +53,11 @@ export async function batchGet<T>(
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, pages.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, batches.length) }, worker));
   return found;
 }
 
-/** Every item a Query matches, following LastEvaluatedKey across pages. */
+/** Every item a Query matches, following LastEvaluatedKey to the end. */
 export async function queryAll<T = Record<string, unknown>>(doc: DynamoDBDocumentClient, input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<T[]> {
   const items: T[] = [];
   let start: Record<string, unknown> | undefined;

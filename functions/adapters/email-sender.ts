@@ -1,7 +1,7 @@
 import { GetAccountCommand, ListSuppressedDestinationsCommand, SendBulkEmailCommand, SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { SES_MAX_BULK_ENTRIES } from '../domain/channels/email.js';
 import type { BulkEntry, BulkEntryResult, EmailSender, SendQuota, SuppressedAddressSource } from '../domain/ports.js';
-import { withBackoff } from './provider-paging.js';
+import { withBackoff } from './provider-lists.js';
 
 /** RFC 2047 allows 75 characters per encoded word: `=?UTF-8?B?` and `?=` leave 63, so 45 bytes of text. */
 const ENCODED_WORD_BYTES = 45;
@@ -89,8 +89,8 @@ export class SesEmailSender implements EmailSender, SuppressedAddressSource {
   }
 
   /**
-   * The account's suppression list, 1,000 a page (the most SES returns). The operation is rate-limited
-   * per account: a throttled page is asked again after a pause, so a long list is read whole.
+   * The account's suppression list, 1,000 a call (the most SES returns). The operation is rate-limited
+   * per account: a throttled call is made again after a pause, so a long list is read whole.
    */
   async *suppressedAddresses(): AsyncIterable<{ address: string; reason: string }> {
     let token: string | undefined;

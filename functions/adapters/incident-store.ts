@@ -7,7 +7,7 @@ import { IncidentNotFoundError } from '../shared/errors.js';
 import { batchPut, queryAll } from './dynamo-batch.js';
 import { incidentItems, incidentPartition, keys } from './keys.js';
 
-/** An incident's items of one kind (`prefix` from `incidentItems`), consistently, across pages. */
+/** An incident's items of one kind (`prefix` from `incidentItems`), consistently, following LastEvaluatedKey to the end. */
 export function queryCollection<T>(doc: DynamoDBDocumentClient, table: string, incidentId: string, prefix: string): Promise<T[]> {
   return queryAll<T>(doc, {
     TableName: table,
@@ -73,7 +73,7 @@ export class IncidentStore implements IncidentStorePort {
         new PutCommand({ TableName: this.table, Item: this.rawEventItem(incidentId, eventId, rawEvent, at), ConditionExpression: 'attribute_not_exists(pk)' }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return; // the same event redelivered: already recorded
+      if (error instanceof ConditionalCheckFailedException) return; // the same event again (EventBridge retried it): already recorded
       throw error;
     }
     await this.appendTimeline(incidentId, { action: 'finding-repeated', actor: 'intake', detail: { eventId } });

@@ -75,7 +75,7 @@ export const keys = {
   addressLink: (linkHash: string) => ({ pk: `${CONFIRM_PREFIX}${linkHash}`, sk: 'CONFIRM' }),
   rateCounter: (scope: string, key: string, windowStart: number) => ({ pk: `${RATE_PREFIX}${scope}#${key}`, sk: `W#${windowStart}` }),
   /** That a sent notice's page was announced to the public channels in a locale: once. */
-  pageAnnouncement: (incidentId: string, noticeId: string, locale: string) => ({ pk: incidentPk(incidentId), sk: `ANNOUNCED#${noticeId}#${locale}` }),
+  incidentPageAnnouncement: (incidentId: string, noticeId: string, locale: string) => ({ pk: incidentPk(incidentId), sk: `ANNOUNCED#${noticeId}#${locale}` }),
 
   /** A notice is only unique within its incident: ledger keys name both. */
   claims: (incidentId: string, noticeId: string) => `BATCH#${incidentId}#${noticeId}`,

@@ -1,6 +1,6 @@
 import { ListPhoneNumbersOptedOutCommand, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Messaging, OptedOutNumberSource } from '../domain/ports.js';
-import { withBackoff } from './provider-paging.js';
+import { withBackoff } from './provider-lists.js';
 
 export class SnsMessaging implements Messaging, OptedOutNumberSource {
   constructor(
@@ -24,8 +24,8 @@ export class SnsMessaging implements Messaging, OptedOutNumberSource {
   }
 
   /**
-   * Every number opted out of SMS for the account, page by page (SNS pages by nextToken and limits the
-   * operation's rate: a throttled page is asked again after a pause). One read per notice, never one
+   * Every number opted out of SMS for the account, one list call after another (SNS continues by nextToken
+   * and limits the operation's rate: a throttled call is made again after a pause). One read per notice, never one
    * CheckIfPhoneNumberIsOptedOut per recipient.
    */
   async *optedOutNumbers(): AsyncIterable<string> {

@@ -18,7 +18,7 @@ const cancelledAt = (error: unknown, index: number) =>
  * Customers' questions, in a partition per incident of their own (`QUESTION#<id>`): the question's
  * text in one item, kept QUESTION_RETENTION_DAYS; the asker's address in another, deleted when the
  * answer is emailed and kept ADDRESS_RETENTION_DAYS at most. A published answer is copied into the
- * incident's collection (`FAQ#`), so the page reads neither (functions/adapters/page-records.ts).
+ * incident's collection (`FAQ#`), so the page reads neither (functions/adapters/incident-page-records.ts).
  */
 export class QuestionStore {
   constructor(

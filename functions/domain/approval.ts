@@ -38,14 +38,14 @@ export interface ApprovalRequest {
   approvedBy?: string[];
   /** When Step Functions entered the wait state: the start of its timeout, from which expiry is derived. */
   waitEnteredAt?: string;
-  /** When Step Functions accepted the decision's SendTaskSuccess/Failure. */
+  /** When Step Functions accepted the decision's SendTaskSuccess/Failure: the decision is returned. Items store this name. */
   callbackDeliveredAt?: string;
   /** When Step Functions answered that the task no longer waits (timed out, gone), with that error's name. */
   callbackLostAt?: string;
   callbackError?: string;
   /** The earlier request whose decision this one carries (escalation found it decided). */
   carriedFrom?: string;
-  /** The escalation request this decision was carried to, whose task token delivers it. */
+  /** The escalation request this decision was carried to, whose task token returns it. */
   carriedTo?: string;
   /** The wording asked about (the notice's `contentHash` and `version` when the request was made): a decision binds to it. */
   contentHash?: string;

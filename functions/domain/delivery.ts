@@ -123,7 +123,7 @@ export function categoryOf(outcome: Pick<Outcome, 'status' | 'reason'> | undefin
   }
 }
 
-/** One provider call as planned, with its recipients' outcomes as the ledger holds them now: a page of a notice's reconciliation. */
+/** One provider call as planned, with its recipients' outcomes as the ledger holds them now: one step of a notice's reconciliation. */
 export interface PlannedCall {
   chunkIndex: number;
   channel: Channel;
@@ -164,9 +164,9 @@ const STATUS_TOTAL: Partial<Record<string, keyof BatchTotals>> = { SENT: 'sent',
 const figuresText = (f: object) => Object.entries(f).map(([k, v]) => `${k} ${String(v)}`).join(', ');
 
 /**
- * Folds a notice's planned calls, page by page, into its figures per channel, and checks them: the
+ * Folds a notice's planned calls, a batch at a time, into its figures per channel, and checks them: the
  * identity per channel, and each settled call's totals against its recipients' outcomes (two records
- * the send step writes separately). `add` returns the page's recipients classified, for the CSV.
+ * the send step writes separately). `add` returns the batch's recipients classified, for the CSV.
  */
 export class NoticeReconciler {
   private readonly channels: Record<Channel, ChannelFigures> = {};

@@ -39,7 +39,7 @@ export interface IncidentPage {
   publishedAt: string;
 }
 
-export interface PageSource {
+export interface IncidentPageSource {
   incidentId: string;
   companyName: string;
   /** Base URL of the incident pages (`<base>/<incidentId>/<locale>.html`). */
@@ -53,7 +53,7 @@ export interface PageSource {
 }
 
 /** Where the page's objects live in the bucket: the same path as the URL under the base. */
-export const pageObjectKeys = (incidentId: string, locale: Locale) => ({ html: `${incidentId}/${locale}.html`, json: `${incidentId}/${locale}.json` });
+export const incidentPageObjectKeys = (incidentId: string, locale: Locale) => ({ html: `${incidentId}/${locale}.html`, json: `${incidentId}/${locale}.json` });
 
 const PAGE_STYLE =
   'body{font:16px/1.5 system-ui,sans-serif;max-width:44rem;margin:0 auto;padding:1rem;color:#111;background:#fff}h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}' +
@@ -69,7 +69,7 @@ export function publicPageCsp(formAction: string = "'none'"): string {
 }
 
 /** What CloudFront adds to every page (its response headers policy) and the twin's page server too. */
-export const PAGE_SECURITY_HEADERS = {
+export const INCIDENT_PAGE_SECURITY_HEADERS = {
   'content-security-policy': publicPageCsp(),
   'strict-transport-security': 'max-age=63072000; includeSubDomains',
   'x-content-type-options': 'nosniff',
@@ -84,7 +84,7 @@ const list = (items: string[]) => (items.length ? `<ul>${items.map((i) => `<li>$
 const paragraphs = (items: string[]) => items.map((p) => `<p>${escapeHtml(p)}</p>`).join('');
 
 /** The page's data from the incident's sent notices and its approved FAQ. */
-export function buildIncidentPage(source: PageSource, locale: Locale): IncidentPage {
+export function buildIncidentPage(source: IncidentPageSource, locale: Locale): IncidentPage {
   const c = catalogues[locale];
   const texts = c.incidentPage;
   const sent = source.notices.filter((n) => n.status === 'SENT' && (n.content[locale] ?? n.content[source.locales[0]!])).sort((a, b) => a.sequence - b.sequence);

@@ -89,11 +89,11 @@ export interface ApprovalRequestsPort {
 /** The outbox of decisions whose callback (SendTaskSuccess/Failure) has not reached the workflow yet. */
 export interface ApprovalCallbacksPort {
   claimCallback(incidentId: string, requestId: string): Promise<{ state: 'claimed'; request: ApprovalRequest; taskToken: string } | { state: 'settled' | 'busy' }>;
-  markCallbackDelivered(incidentId: string, requestId: string): Promise<void>;
+  markCallbackReturned(incidentId: string, requestId: string): Promise<void>;
   markCallbackLost(incidentId: string, requestId: string, errorName: string): Promise<void>;
   releaseCallback(incidentId: string, requestId: string): Promise<void>;
   deleteCallbackMarker(incidentId: string, requestId: string): Promise<void>;
-  listUndeliveredDecisions(limit: number): Promise<{ incidentId: string; requestId: string }[]>;
+  listUnreturnedDecisions(limit: number): Promise<{ incidentId: string; requestId: string }[]>;
 }
 
 /** Approval links by the hash of their id, and the code attempts counted on each. */
@@ -172,13 +172,13 @@ export interface DeliveryLedgerPort {
   recipientOutcomes(ref: NoticeRef): AsyncIterable<PlannedCall>;
 }
 
-/** Addresses the SES account refuses (its suppression list), read page by page when sending is planned. */
+/** Addresses the SES account refuses (its suppression list), read a list call at a time when sending is planned. */
 export interface SuppressedAddressSource {
   /** `reason`: BOUNCE or COMPLAINT. */
   suppressedAddresses(): AsyncIterable<{ address: string; reason: string }>;
 }
 
-/** Numbers opted out of SMS at SNS, read page by page when sending is planned. */
+/** Numbers opted out of SMS at SNS, read a list call at a time when sending is planned. */
 export interface OptedOutNumberSource {
   optedOutNumbers(): AsyncIterable<string>;
 }
@@ -240,7 +240,7 @@ export interface TaskCallbacks {
 }
 
 /** Where the public incident pages are written (S3 behind CloudFront in AWS; a served folder on the twin). */
-export interface PageStorePort {
+export interface IncidentPageStorePort {
   /** Replaces the object at `key`: writing the same page twice leaves it as it was. */
   put(key: string, body: string, contentType: string): Promise<void>;
 }

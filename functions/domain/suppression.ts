@@ -27,7 +27,7 @@ export function contactHash(channel: string, address: string): bigint {
   return createHash('sha256').update(`${channel}\0${normaliseContact(channel, address)}`).digest().readBigUInt64BE(0);
 }
 
-/** Builds a sorted, de-duplicated hash list from contact points as they are read, page by page. */
+/** Builds a sorted, de-duplicated hash list from contact points as they are read, a list call at a time. */
 export class SuppressionListBuilder {
   private readonly hashes: bigint[] = [];
   constructor(readonly name: SuppressionListName) {}

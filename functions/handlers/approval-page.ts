@@ -1,19 +1,18 @@
 import { configSchema } from '../../infra/functions.js';
-import { APIGatewayProxyEventV2Schema } from '../shared/event-schemas.js';
 import type { APIGatewayProxyEventV2 } from '@aws-lambda-powertools/parser/types';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { incidentStores } from '../adapters/stores.js';
 import { QuestionStore } from '../adapters/question-store.js';
-import { pageLocale } from '../domain/approval-text.js';
+import { approvalPageLocale } from '../domain/approval-text.js';
 import { SnsMessaging } from '../adapters/messaging.js';
 import { StepFunctionsCallbacks } from '../adapters/workflow.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo, sfn, sns } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
-import { stepHandler } from '../shared/handler.js';
-import { pageRepublisher } from '../shared/page-publishing.js';
+import { httpHandler } from '../shared/http-handler.js';
+import { incidentPageRepublisher } from '../shared/incident-page-publishing.js';
 import { logger } from '../shared/powertools.js';
-import { CSRF_COOKIE, decideApproval, showApproval, type PageResponse } from '../http/approval-page.js';
+import { CSRF_COOKIE, decideApproval, showApproval, type ApprovalPageResponse } from '../http/approval-page.js';
 
 const config = parseConfig(configSchema('approval-page'));
 const messaging = new SnsMessaging(sns);
@@ -22,7 +21,7 @@ const deps = {
   // SendTaskSuccess/Failure take the token alone; the state machine ARN is not needed here.
   workflow: new StepFunctionsCallbacks(sfn),
   // FAQ decisions publish the answer and re-render the page at once, or refuse it; no Step Functions call.
-  faq: { questions: new QuestionStore(dynamo, config.INCIDENTS_TABLE, systemClock), republish: pageRepublisher() },
+  faq: { questions: new QuestionStore(dynamo, config.INCIDENTS_TABLE, systemClock), republish: incidentPageRepublisher() },
   clock: systemClock,
   locales: config.LOCALES,
   smsPrice: { perSegment: config.SMS_PRICE_PER_SEGMENT, currency: config.SMS_PRICE_CURRENCY },
@@ -40,7 +39,7 @@ const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
 };
 
-function respond(page: PageResponse, withBody = true): APIGatewayProxyStructuredResultV2 {
+function respond(page: ApprovalPageResponse, withBody = true): APIGatewayProxyStructuredResultV2 {
   return { statusCode: page.status, headers: SECURITY_HEADERS, cookies: page.cookies, body: withBody ? page.html : '' };
 }
 
@@ -55,10 +54,10 @@ function formBody(event: APIGatewayProxyEventV2): URLSearchParams {
 }
 
 /** GET/HEAD show the page and decide nothing; only POST decides. The link id is never logged. */
-export const handler = stepHandler(APIGatewayProxyEventV2Schema, async (event) => {
+export const handler = httpHandler(async (event) => {
   const linkId = event.pathParameters?.linkId ?? '';
   const method = event.requestContext.http.method;
-  const meta = { sourceIp: event.requestContext.http.sourceIp, userAgent: event.requestContext.http.userAgent ?? '', csrfCookie: cookie(event, CSRF_COOKIE), locale: pageLocale(event.headers['accept-language']) };
+  const meta = { sourceIp: event.requestContext.http.sourceIp, userAgent: event.requestContext.http.userAgent ?? '', csrfCookie: cookie(event, CSRF_COOKIE), locale: approvalPageLocale(event.headers['accept-language']) };
   logger.info('Approval page request', { method, sourceIp: meta.sourceIp });
   if (method === 'POST') return respond(await decideApproval(linkId, formBody(event), meta, deps));
   if (method === 'GET' || method === 'HEAD') return respond(await showApproval(linkId, meta, deps), method === 'GET');

@@ -1,5 +1,4 @@
 import { configSchema } from '../../infra/functions.js';
-import { APIGatewayProxyEventV2Schema } from '../shared/event-schemas.js';
 import { SesEmailSender } from '../adapters/email-sender.js';
 import { QuestionStore } from '../adapters/question-store.js';
 import { incidentStores } from '../adapters/stores.js';
@@ -7,7 +6,7 @@ import { CONFIRM_CSRF_COOKIE, confirmationRequest } from '../http/address-confir
 import { systemClock } from '../shared/clock.js';
 import { dynamo, ses } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
-import { stepHandler } from '../shared/handler.js';
+import { httpHandler } from '../shared/http-handler.js';
 import { logger } from '../shared/powertools.js';
 
 const config = parseConfig(configSchema('confirm-address'));
@@ -21,7 +20,7 @@ const deps = {
 };
 
 /** An asker confirms the address the answer goes to. The link id is never logged; the outcome is. */
-export const handler = stepHandler(APIGatewayProxyEventV2Schema, async (event) => {
+export const handler = httpHandler(async (event) => {
   const { body, isBase64Encoded } = event;
   const out = await confirmationRequest(
     {

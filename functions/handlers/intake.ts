@@ -65,7 +65,7 @@ const intake = async (parsed: Parsed): Promise<IntakeResponse> => {
 
 function eventIdOf(event: unknown): string {
   const id = (event as { id?: unknown } | null)?.id;
-  // Without an id, a content hash still keeps redeliveries of the same bad event to one record.
+  // Without an id, a content hash still keeps retries of the same bad event to one record.
   return typeof id === 'string' && id.length > 0 && id.length <= 128 ? id : `unidentified-${shortHash(JSON.stringify(event) ?? 'null', 32)}`;
 }
 

@@ -1,5 +1,4 @@
 import { configSchema } from '../../infra/functions.js';
-import { APIGatewayProxyEventV2Schema } from '../shared/event-schemas.js';
 import { addressKey } from '../domain/address-confirmation.js';
 import { SesEmailSender } from '../adapters/email-sender.js';
 import { SnsMessaging } from '../adapters/messaging.js';
@@ -11,7 +10,7 @@ import { operatorRequest, type OperatorApiDeps, type OperatorResource } from '..
 import { systemClock } from '../shared/clock.js';
 import { dynamo, ses, sfn, sns } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
-import { stepHandler } from '../shared/handler.js';
+import { httpHandler } from '../shared/http-handler.js';
 import { logger } from '../shared/powertools.js';
 
 const config = parseConfig(configSchema('operator-api'));
@@ -53,7 +52,7 @@ function operatorResource(routeKey: string): OperatorResource {
 const HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 
 /** Facts and answers arrive as the body: only the route, the incident and the outcome are logged, never the text. */
-export const handler = stepHandler(APIGatewayProxyEventV2Schema, async (event) => {
+export const handler = httpHandler(async (event) => {
   const { body, isBase64Encoded } = event;
   const out = await operatorRequest(
     {

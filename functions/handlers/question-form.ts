@@ -1,5 +1,4 @@
 import { configSchema } from '../../infra/functions.js';
-import { APIGatewayProxyEventV2Schema } from '../shared/event-schemas.js';
 import { QuestionStore, RateLimiter } from '../adapters/question-store.js';
 import { cachedFormKeys, secretStage } from '../adapters/secret-key.js';
 import { questionFormRequest } from '../http/question-form.js';
@@ -8,7 +7,7 @@ import { FORM_LIMITS } from '../domain/question-form.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
-import { stepHandler } from '../shared/handler.js';
+import { httpHandler } from '../shared/http-handler.js';
 import { logger } from '../shared/powertools.js';
 
 const config = parseConfig(configSchema('question-form'));
@@ -23,7 +22,7 @@ const deps = {
 };
 
 /** The question and the address are in the body: the log names the route, the incident, the outcome and the client's keyed hash only. */
-export const handler = stepHandler(APIGatewayProxyEventV2Schema, async (event) => {
+export const handler = httpHandler(async (event) => {
   const { body, isBase64Encoded } = event;
   const out = await questionFormRequest(
     {

@@ -1,5 +1,4 @@
 import { configSchema } from '../../infra/functions.js';
-import { EventBridgeSchema } from '../shared/event-schemas.js';
 import { incidentStores } from '../adapters/stores.js';
 import { QuestionStore } from '../adapters/question-store.js';
 import { SnsMessaging } from '../adapters/messaging.js';
@@ -7,10 +6,10 @@ import { StepFunctionsCallbacks } from '../adapters/workflow.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo, sfn, sns } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
-import { stepHandler } from '../shared/handler.js';
-import { pageRepublisher } from '../shared/page-publishing.js';
+import { scheduledHandler } from '../shared/scheduled-handler.js';
+import { incidentPageRepublisher } from '../shared/incident-page-publishing.js';
 import { logger } from '../shared/powertools.js';
-import { redeliverDecisions } from '../steps/deliver-decision.js';
+import { returnPendingDecisions } from '../steps/return-decision.js';
 
 const config = parseConfig(configSchema('redeliver-decisions'));
 const messaging = new SnsMessaging(sns);
@@ -19,15 +18,15 @@ const deps = {
   // SendTaskSuccess/Failure take the token alone; the state machine ARN is not needed here.
   workflow: new StepFunctionsCallbacks(sfn),
   // FAQ decisions publish the answer and re-render the page at once, or refuse it; no Step Functions call.
-  faq: { questions: new QuestionStore(dynamo, config.INCIDENTS_TABLE, systemClock), republish: pageRepublisher() },
+  faq: { questions: new QuestionStore(dynamo, config.INCIDENTS_TABLE, systemClock), republish: incidentPageRepublisher() },
   alertTeam: async (event: string, subject: string, message: string) => {
     await messaging.publish(config.RESPONSE_TEAM_TOPIC_ARN, subject, message, { event });
   },
 };
 
-/** Scheduled sweep: re-sends the callback of every decided approval request Step Functions has not accepted yet. */
-export const handler = stepHandler(EventBridgeSchema, async () => {
-  const counts = await redeliverDecisions(deps);
-  if (counts.delivered + counts.lost + counts.failed > 0) logger.info('Undelivered decisions swept', counts);
+/** Scheduled sweep: returns every decided approval request to its waiting task, when Step Functions has not accepted its callback yet. */
+export const handler = scheduledHandler(async () => {
+  const counts = await returnPendingDecisions(deps);
+  if (counts.returned + counts.lost + counts.failed > 0) logger.info('Decisions returned by the sweep', counts);
   return counts;
 });

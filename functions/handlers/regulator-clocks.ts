@@ -1,12 +1,11 @@
 import { configSchema } from '../../infra/functions.js';
-import { EventBridgeSchema } from '../shared/event-schemas.js';
 import { ObligationStore } from '../adapters/obligation-store.js';
 import { IncidentStore } from '../adapters/incident-store.js';
 import { SnsMessaging } from '../adapters/messaging.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo, sns } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
-import { stepHandler } from '../shared/handler.js';
+import { scheduledHandler } from '../shared/scheduled-handler.js';
 import { logger } from '../shared/powertools.js';
 import { sweepRegulatorClocks } from '../steps/regulator-clocks.js';
 
@@ -22,7 +21,7 @@ const deps = {
 };
 
 /** Scheduled sweep of regulators' clocks: reminders before each deadline, a MISSED page from it on. */
-export const handler = stepHandler(EventBridgeSchema, async () => {
+export const handler = scheduledHandler(async () => {
   const counts = await sweepRegulatorClocks(deps);
   if (counts.reminders + counts.escalations + counts.failed > 0) logger.info('Regulator clocks swept', { ...counts });
   return counts;

@@ -6,21 +6,21 @@ import { reviewHtml } from '../domain/review.js';
 import { loadReview } from '../steps/request-approval.js';
 import type { Clock } from '../shared/clock.js';
 import { randomId, sameDigest, sha256Hex } from '../shared/crypto.js';
-import { say, type PageLocale, type Params, type TextKey } from '../domain/approval-text.js';
-import { deliverDecision, redeliverDecision, type DeliveryDeps } from '../steps/deliver-decision.js';
+import { say, type ApprovalPageLocale, type Params, type TextKey } from '../domain/approval-text.js';
+import { returnDecision, returnPendingDecision, type DecisionReturnDeps } from '../steps/return-decision.js';
 
-export interface ApprovalPageDeps extends DeliveryDeps {
+export interface ApprovalPageDeps extends DecisionReturnDeps {
   incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident' | 'listProgressNotes'>;
-  notices: DeliveryDeps['notices'] & Pick<NoticeStorePort, 'getNotice' | 'listNotices'>;
+  notices: DecisionReturnDeps['notices'] & Pick<NoticeStorePort, 'getNotice' | 'listNotices'>;
   facts: Pick<FactsStorePort, 'getFacts'>;
-  approvals: DeliveryDeps['approvals'] & Pick<ApprovalStorePort, 'countCodeAttempt' | 'getApprovalLink' | 'getApprovalRequest' | 'getTaskToken' | 'recordApproval' | 'recordRejection' | 'supersedeForEdit'>;
+  approvals: DecisionReturnDeps['approvals'] & Pick<ApprovalStorePort, 'countCodeAttempt' | 'getApprovalLink' | 'getApprovalRequest' | 'getTaskToken' | 'recordApproval' | 'recordRejection' | 'supersedeForEdit'>;
   workflow: TaskCallbacks;
   clock: Clock;
   locales: readonly Locale[];
   smsPrice?: PreviewContext['smsPrice'];
 }
 
-export interface PageResponse {
+export interface ApprovalPageResponse {
   status: number;
   html: string;
   /** Set-Cookie values (the CSRF cookie of the decision form). */
@@ -33,12 +33,12 @@ export interface RequestMeta {
   /** The CSRF cookie the browser sent back, if any. */
   csrfCookie?: string;
   /** The page's language, from the browser's Accept-Language. @default 'en' */
-  locale?: PageLocale;
+  locale?: ApprovalPageLocale;
 }
 
 export const CSRF_COOKIE = 'bn_csrf';
 
-function page(title: string, body: string, locale: PageLocale): string {
+function page(title: string, body: string, locale: ApprovalPageLocale): string {
   return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;line-height:1.5}.notice{border:1px solid #ccc;padding:1rem;margin:1rem 0}textarea{width:100%}button{font-size:1rem;padding:.5rem 1rem;margin-right:1rem}</style>
 </head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
@@ -56,7 +56,7 @@ const REFUSAL_STATUS: Record<RefusalReason, number> = {
   superseded: 410,
 };
 
-function refusalPage(error: ApprovalRefusedError, locale: PageLocale): PageResponse {
+function refusalPage(error: ApprovalRefusedError, locale: ApprovalPageLocale): ApprovalPageResponse {
   const escaped = Object.fromEntries(Object.entries(error.params).map(([k, v]) => [k, escapeHtml(String(v))]));
   const title = say(locale, `title-${error.reasonCode}` as TextKey);
   return { status: REFUSAL_STATUS[error.reasonCode], html: page(title, `<p>${say(locale, error.text, escaped)}</p><p>${say(locale, 'nothing-changed')}</p>`, locale) };
@@ -72,7 +72,7 @@ async function resolveLink(linkId: string, deps: ApprovalPageDeps) {
 }
 
 /** Runs `action`; a refusal becomes its page, and once the link is known it is also audited. */
-async function withRefusals(deps: ApprovalPageDeps, meta: RequestMeta, action: (remember: (link: ApprovalLink) => void) => Promise<PageResponse>): Promise<PageResponse> {
+async function withRefusals(deps: ApprovalPageDeps, meta: RequestMeta, action: (remember: (link: ApprovalLink) => void) => Promise<ApprovalPageResponse>): Promise<ApprovalPageResponse> {
   let known: ApprovalLink | undefined;
   try {
     return await action((link) => (known = link));
@@ -89,7 +89,7 @@ async function withRefusals(deps: ApprovalPageDeps, meta: RequestMeta, action: (
   }
 }
 
-function decided(locale: PageLocale, message: TextKey, params: Params, approver: string, at: string, status = 200): PageResponse {
+function decided(locale: ApprovalPageLocale, message: TextKey, params: Params, approver: string, at: string, status = 200): ApprovalPageResponse {
   const body = `<p>${say(locale, message, params)}</p><p>${say(locale, 'recorded-for', { approver: escapeHtml(approver), at: escapeHtml(at) })}</p>`;
   return { status, html: page(say(locale, 'title-decided'), body, locale) };
 }
@@ -97,7 +97,7 @@ function decided(locale: PageLocale, message: TextKey, params: Params, approver:
 const lockedError = () => new ApprovalRefusedError('locked', 'locked');
 
 /** GET: shows the incident, the notice as customers will see it and the choices. Changes nothing but the audit trail. */
-export function showApproval(linkId: string, meta: RequestMeta, deps: ApprovalPageDeps): Promise<PageResponse> {
+export function showApproval(linkId: string, meta: RequestMeta, deps: ApprovalPageDeps): Promise<ApprovalPageResponse> {
   return withRefusals(deps, meta, async (remember) => {
     const locale = meta.locale ?? 'en';
     const { link, request } = await resolveLink(linkId, deps);
@@ -138,7 +138,7 @@ export function showApproval(linkId: string, meta: RequestMeta, deps: ApprovalPa
 }
 
 /** GET of a 'faq' request: the customer's question and the operator's answer, as the page would show them, and the same form. */
-async function showFaqApproval(linkId: string, link: ApprovalLink, request: ApprovalRequest, incidentId: string, locale: PageLocale, deps: ApprovalPageDeps): Promise<PageResponse> {
+async function showFaqApproval(linkId: string, link: ApprovalLink, request: ApprovalRequest, incidentId: string, locale: ApprovalPageLocale, deps: ApprovalPageDeps): Promise<ApprovalPageResponse> {
   const question = await deps.faq?.questions.getQuestion(incidentId, request.questionId ?? '');
   if (!question?.answer) throw new ApprovalRefusedError('unknown-link', 'request-gone');
   const csrf = randomId(24);
@@ -164,11 +164,11 @@ async function showFaqApproval(linkId: string, link: ApprovalLink, request: Appr
  * approver retrying after an error page is the quickest way to resume the run) and say so.
  * Otherwise the usual "already decided" refusal.
  */
-async function repeatedDecision(request: ApprovalRequest, link: ApprovalLink, locale: PageLocale, deps: ApprovalPageDeps): Promise<PageResponse> {
-  const outcome = awaitsCallback(request) ? await redeliverDecision(request.incidentId, request.requestId, 'repeat-post', deps) : 'settled';
+async function repeatedDecision(request: ApprovalRequest, link: ApprovalLink, locale: ApprovalPageLocale, deps: ApprovalPageDeps): Promise<ApprovalPageResponse> {
+  const outcome = awaitsCallback(request) ? await returnPendingDecision(request.incidentId, request.requestId, 'repeat-post', deps) : 'settled';
   const params = { by: escapeHtml(request.decidedBy ?? ''), at: escapeHtml(request.decidedAt ?? '') };
-  const key = request.status === 'APPROVED' ? 'redelivered-approved' : 'redelivered-rejected';
-  if (outcome === 'delivered') return decided(locale, key, params, link.approver, deps.clock.now().toISOString());
+  const key = request.status === 'APPROVED' ? 'returned-approved' : 'returned-rejected';
+  if (outcome === 'returned') return decided(locale, key, params, link.approver, deps.clock.now().toISOString());
   if (outcome === 'lost') return decided(locale, 'callback-lost', {}, link.approver, request.decidedAt ?? '', 410);
   if (outcome === 'failed') return decided(locale, 'callback-pending', {}, link.approver, request.decidedAt ?? '', 202);
   throw refusalFor(request, deps.clock.now())!;
@@ -178,7 +178,7 @@ async function repeatedDecision(request: ApprovalRequest, link: ApprovalLink, lo
  * POST: records the first valid decision by conditional write, then resumes the workflow. Every
  * refusal (bad form, unknown, expired, superseded, already decided, wrong code) returns before any callback.
  */
-export function decideApproval(linkId: string, body: URLSearchParams, meta: RequestMeta, deps: ApprovalPageDeps): Promise<PageResponse> {
+export function decideApproval(linkId: string, body: URLSearchParams, meta: RequestMeta, deps: ApprovalPageDeps): Promise<ApprovalPageResponse> {
   return withRefusals(deps, meta, async (remember) => {
     const locale = meta.locale ?? 'en';
     const { link, request } = await resolveLink(linkId, deps);
@@ -228,8 +228,8 @@ export function decideApproval(linkId: string, body: URLSearchParams, meta: Requ
     const resume = async (message: TextKey, decidedAt: string) => {
       const current = (await deps.approvals.getApprovalRequest(link.incidentId, link.requestId)) as ApprovalRequest;
       const taskToken = await deps.approvals.getTaskToken(link.incidentId, link.requestId);
-      const outcome = await deliverDecision(current, taskToken, 'approval-page', deps);
-      if (outcome === 'delivered') return decided(locale, message, {}, link.approver, decidedAt);
+      const outcome = await returnDecision(current, taskToken, 'approval-page', deps);
+      if (outcome === 'returned') return decided(locale, message, {}, link.approver, decidedAt);
       return decided(locale, outcome === 'lost' ? 'callback-lost' : 'callback-pending', {}, link.approver, decidedAt, outcome === 'lost' ? 410 : 202);
     };
 
@@ -240,7 +240,7 @@ export function decideApproval(linkId: string, body: URLSearchParams, meta: Requ
     const stale = async () => {
       if (await deps.approvals.supersedeForEdit(link.incidentId, link.requestId, request.basis?.factsVersion ?? 0)) {
         await audit('approval-taken-back-as-stale', {});
-        await redeliverDecision(link.incidentId, link.requestId, 'approval-page', deps);
+        await returnPendingDecision(link.incidentId, link.requestId, 'approval-page', deps);
       }
       return new ApprovalRefusedError('superseded', 'edited');
     };

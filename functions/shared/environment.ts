@@ -107,8 +107,8 @@ export type EnvironmentValues = { [K in EnvKey]: undefined extends z.output<(typ
 /** Read by `clients.ts`, which every handler loads, so every function receives them. */
 export const CLIENT_VARIABLES = ['PROVIDER_REQUEST_TIMEOUT_MS', 'PROVIDER_CONNECT_TIMEOUT_MS'] as const satisfies readonly EnvKey[];
 
-/** Read by shared/page-publishing.ts: every function that renders an incident's page receives them. */
-export const PAGE_PUBLISHING_VARIABLES = [
+/** Read by shared/incident-page-publishing.ts: every function that renders an incident page receives them. */
+export const INCIDENT_PAGE_VARIABLES = [
   'LOCALES', 'INCIDENTS_TABLE', 'COMPANY_NAME', 'INCIDENT_PAGE_URL', 'INCIDENT_PAGES_BUCKET', 'PUBLIC_CHANNELS_TOPIC_ARN', 'APPROVAL_BASE_URL',
 ] as const satisfies readonly EnvKey[];
 

@@ -13,11 +13,12 @@ import { DependencyError, isDependencyFailure } from './errors.js';
 import { logger, metrics, tracer } from './powertools.js';
 
 /**
- * The wiring every workflow step shares: tracing, structured logs with the Lambda context, metrics
- * (flushed when the invocation ends, failed or not, with a cold-start metric), and the input parsed by
- * `schema` before the logic runs (a ParseError otherwise, which the state machine routes to its failure path).
+ * What every function shares: tracing, structured logs with the Lambda context, metrics (flushed when
+ * the invocation ends, failed or not, with a cold-start metric), the input parsed by `schema` before
+ * the logic runs, and every AWS or network failure named DependencyError. Each kind of function has its
+ * builder over it: stepHandler here, httpHandler (http-handler.ts), scheduledHandler (scheduled-handler.ts).
  */
-export function stepHandler<S extends z.ZodType, R>(schema: S, logic: (input: z.infer<S>, context: Context) => Promise<R>) {
+export function instrumentedHandler<S extends z.ZodType, R>(schema: S, logic: (input: z.infer<S>, context: Context) => Promise<R>) {
   return middy<z.infer<S>, R>({ timeoutEarlyInMillis: EARLY_TIMEOUT_MS })
     // A response can carry what must stay out of X-Ray (the approval page's cookie path holds the link id).
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
@@ -36,12 +37,20 @@ export function stepHandler<S extends z.ZodType, R>(schema: S, logic: (input: z.
  */
 export const EARLY_TIMEOUT_MS = 500;
 
+/**
+ * A workflow step: its input from the state machine, parsed by `schema` (a ParseError otherwise, which
+ * the state machine routes to its failure path); a DependencyError is retried by the state's Retry.
+ */
+export function stepHandler<S extends z.ZodType, R>(schema: S, logic: (input: z.infer<S>, context: Context) => Promise<R>) {
+  return instrumentedHandler(schema, logic);
+}
+
 /** Counts for this invocation; the handler's logMetrics middleware flushes them as it ends, also when it fails. */
 export function countMetrics(values: Record<string, number>): void {
   for (const [name, value] of Object.entries(values)) metrics.addMetric(name, MetricUnit.Count, value);
 }
 
-/** Gives every AWS or network failure one name the state machine retries: DependencyError. */
+/** Gives every AWS or network failure one name, DependencyError: the one a step's Retry retries. */
 const dependencyErrors = {
   onError: async (request: { error: unknown }) => {
     if (isDependencyFailure(request.error)) {

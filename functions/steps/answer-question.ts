@@ -214,16 +214,16 @@ export async function requestConfirmation(question: CustomerQuestion, actor: str
  * by email once the address is confirmed: now if it is, else after the confirmation this run asks for
  * (see confirmAddress). For `faq`, the primary approvers are asked through the usual approval links
  * and codes: the team's wording of the question and the answer reach the public page only when their
- * decision approves them (see deliver-decision).
+ * decision approves them (see return-decision.ts).
  */
 export async function answerQuestion(input: AnswerQuestionInput, deps: AnswerQuestionDeps): Promise<AnswerQuestionResult> {
   const question = await deps.questions.getQuestion(input.incidentId, input.questionId);
   if (!question) throw new QuestionNotFoundError(`Question ${input.questionId} of ${input.incidentId} does not exist`);
   const text = input.text.trim();
   if (text.length === 0) throw new EmptyAnswerError('An answer needs text');
-  const pageQuestion = input.faqQuestion?.trim();
-  if (input.faq && !pageQuestion) throw new FaqQuestionRequiredError('An answer for the page needs the question in the team\'s own words (faqQuestion)');
-  const answer = { text, locale: input.locale, by: input.author, at: deps.clock.now().toISOString(), ...(input.faq ? { question: pageQuestion } : {}) };
+  const faqQuestion = input.faqQuestion?.trim();
+  if (input.faq && !faqQuestion) throw new FaqQuestionRequiredError('An answer for the page needs the question in the team\'s own words (faqQuestion)');
+  const answer = { text, locale: input.locale, by: input.author, at: deps.clock.now().toISOString(), ...(input.faq ? { question: faqQuestion } : {}) };
   await deps.questions.answer(input.incidentId, input.questionId, answer, input.faq);
   await deps.incidents.appendTimeline(input.incidentId, {
     action: 'question-answered',
@@ -234,7 +234,7 @@ export async function answerQuestion(input: AnswerQuestionInput, deps: AnswerQue
   const emailed = await emailAnswer(answered, input.author, deps);
   const confirmationSent = emailed ? false : await requestConfirmation(answered, input.author, deps);
   if (!input.faq) return { questionId: input.questionId, emailed, confirmationSent, approversEmailed: 0 };
-  const { requestId, approversEmailed } = await requestFaqApproval({ ...answered, answer: { ...answer, question: pageQuestion! } }, deps);
+  const { requestId, approversEmailed } = await requestFaqApproval({ ...answered, answer: { ...answer, question: faqQuestion! } }, deps);
   return { questionId: input.questionId, emailed, confirmationSent, approvalRequestId: requestId, approversEmailed };
 }
 
@@ -273,7 +273,7 @@ export function faqApprovalEmail(f: {
   incidentId: string;
   by: string;
   locale: Locale;
-  pageQuestion: string;
+  faqQuestion: string;
   answer: string;
   asked: string;
   expiresAt: string;
@@ -290,7 +290,7 @@ export function faqApprovalEmail(f: {
     'Opening the link changes nothing. Do not forward this email.',
   ];
   const blocks: [string, string][] = [
-    ['The question as the page would show it (the team\'s wording: check it holds no personal data):', f.pageQuestion],
+    ['The question as the page would show it (the team\'s wording: check it holds no personal data):', f.faqQuestion],
     ['The answer as the page would show it:', f.answer],
     ['What the customer asked (never published):', f.asked],
   ];
@@ -333,7 +333,7 @@ async function requestFaqApproval(
       incidentId: question.incidentId,
       by: question.answer.by,
       locale: question.answer.locale,
-      pageQuestion: question.answer.question,
+      faqQuestion: question.answer.question,
       answer: question.answer.text,
       asked: question.text,
       expiresAt,

@@ -2,16 +2,16 @@ import { factsByLocaleSchema, factsGaps, type FactsByLocale } from '../domain/fa
 import type { Locale } from '../domain/locales.js';
 import type { ApprovalStorePort, FactsStorePort, IncidentStorePort, NoticeStorePort } from '../domain/ports.js';
 import { FactsVersionConflictError } from '../shared/errors.js';
-import { redeliverDecision, type DeliveryDeps } from './deliver-decision.js';
+import { returnPendingDecision, type DecisionReturnDeps } from './return-decision.js';
 import { wakeTeam, type TeamWaitDeps } from './team-wait.js';
 
-export interface EditDeps extends DeliveryDeps {
-  incidents: DeliveryDeps['incidents'] & Pick<IncidentStorePort, 'getIncident'>;
-  notices: DeliveryDeps['notices'] & Pick<NoticeStorePort, 'listNotices' | 'getNotice'>;
+export interface EditDeps extends DecisionReturnDeps {
+  incidents: DecisionReturnDeps['incidents'] & Pick<IncidentStorePort, 'getIncident'>;
+  notices: DecisionReturnDeps['notices'] & Pick<NoticeStorePort, 'listNotices' | 'getNotice'>;
   facts: Pick<FactsStorePort, 'latestFacts' | 'saveFacts'>;
   /** A rejected notice waiting for the team is drafted again from the new facts. */
   team: TeamWaitDeps['team'];
-  approvals: DeliveryDeps['approvals'] & Pick<ApprovalStorePort, 'listApprovalRequests' | 'supersedeForEdit'>;
+  approvals: DecisionReturnDeps['approvals'] & Pick<ApprovalStorePort, 'listApprovalRequests' | 'supersedeForEdit'>;
   /** The locales notices are written in: gaps between them are reported. */
   locales: readonly Locale[];
 }
@@ -31,7 +31,7 @@ export interface EditResult {
   gaps: string[];
   /** Approval requests the edit took back: the workflow redrafts and asks again. */
   supersededRequests: number;
-  /** Of those, the ones whose waiting task heard it at once (the sweeper delivers the rest within a minute). */
+  /** Of those, the ones whose waiting task heard it at once (the sweeper returns the rest within a minute). The operator API's field keeps this name. */
   deliveredNow: number;
 }
 
@@ -72,7 +72,7 @@ export async function editFacts(input: EditInput, deps: EditDeps): Promise<EditR
       actor: input.author,
       detail: { noticeId: request.noticeId, requestId: request.requestId, factsVersion: saved.version },
     });
-    if ((await redeliverDecision(incident.incidentId, request.requestId, 'editor', deps)) === 'delivered') deliveredNow += 1;
+    if ((await returnPendingDecision(incident.incidentId, request.requestId, 'editor', deps)) === 'returned') deliveredNow += 1;
   }
   await wakeTeam(incident.incidentId, ['redraft'], input.author, deps);
   return { version: saved.version, gaps, supersededRequests, deliveredNow };

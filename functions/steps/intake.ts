@@ -32,7 +32,7 @@ export interface IntakeResult {
 
 /**
  * Normalises an alarm, opens one incident per new finding (or notes the repeat on the open one) and
- * makes sure its execution runs. Safe to redeliver: every write is conditional and the start is idempotent.
+ * makes sure its execution runs. Safe to receive twice: every write is conditional and the start is idempotent.
  */
 export async function intakeAlarm(event: EventBridgeEvent, rawEvent: string, deps: IntakeDeps): Promise<IntakeResult[]> {
   const drafts = parseAlarm(event, deps.alarmSettings);

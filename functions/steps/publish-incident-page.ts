@@ -1,9 +1,9 @@
-import { buildIncidentPage, incidentPageJson, pageObjectKeys, renderIncidentPageHtml, type FaqEntry } from '../domain/incident-page.js';
+import { buildIncidentPage, incidentPageJson, incidentPageObjectKeys, renderIncidentPageHtml, type FaqEntry } from '../domain/incident-page.js';
 import type { Locale } from '../domain/locales.js';
-import type { IncidentStorePort, Messaging, NoticeStorePort, PageStorePort } from '../domain/ports.js';
+import type { IncidentStorePort, Messaging, NoticeStorePort, IncidentPageStorePort } from '../domain/ports.js';
 import type { Clock } from '../shared/clock.js';
 
-export interface PublishPageDeps {
+export interface PublishIncidentPageDeps {
   incidents: Pick<IncidentStorePort, 'appendTimeline'>;
   notices: Pick<NoticeStorePort, 'listNotices'>;
   records: {
@@ -11,7 +11,7 @@ export interface PublishPageDeps {
     claimAnnouncement(incidentId: string, noticeId: string, locale: Locale): Promise<boolean>;
     releaseAnnouncement(incidentId: string, noticeId: string, locale: Locale): Promise<void>;
   };
-  pages: PageStorePort;
+  pages: IncidentPageStorePort;
   messaging: Pick<Messaging, 'publish'>;
   publicChannelsTopicArn: string;
   locales: readonly Locale[];
@@ -22,7 +22,7 @@ export interface PublishPageDeps {
   clock: Clock;
 }
 
-export interface PublishPageResult {
+export interface PublishIncidentPageResult {
   incidentId: string;
   noticeId?: string;
   pages: { locale: Locale; url: string }[];
@@ -35,10 +35,10 @@ export interface PublishPageResult {
  * channels once per locale (a conditional claim first; released if the publish fails, so a retry
  * announces). Re-running it rewrites the same pages and announces nothing twice.
  */
-export async function publishIncidentPage(input: { incidentId: string; noticeId?: string }, deps: PublishPageDeps): Promise<PublishPageResult> {
+export async function publishIncidentPage(input: { incidentId: string; noticeId?: string }, deps: PublishIncidentPageDeps): Promise<PublishIncidentPageResult> {
   const notices = await deps.notices.listNotices(input.incidentId);
   const now = deps.clock.now();
-  const result: PublishPageResult = { incidentId: input.incidentId, noticeId: input.noticeId, pages: [], announced: [] };
+  const result: PublishIncidentPageResult = { incidentId: input.incidentId, noticeId: input.noticeId, pages: [], announced: [] };
   const built = [];
   for (const locale of deps.locales) {
     const page = buildIncidentPage(
@@ -54,7 +54,7 @@ export async function publishIncidentPage(input: { incidentId: string; noticeId?
       },
       locale,
     );
-    const objects = pageObjectKeys(input.incidentId, locale);
+    const objects = incidentPageObjectKeys(input.incidentId, locale);
     await deps.pages.put(objects.json, incidentPageJson(page), 'application/json; charset=utf-8');
     await deps.pages.put(objects.html, renderIncidentPageHtml(page), 'text/html; charset=utf-8');
     result.pages.push({ locale, url: page.pageUrl });

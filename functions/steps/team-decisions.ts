@@ -1,14 +1,14 @@
 import type { ApprovalStorePort, FactsStorePort, IncidentStorePort, NoticeStorePort, TeamStorePort, TeamWaitKind } from '../domain/ports.js';
 import { describeScope, scopeRequestSchema, type ScopeDecision } from '../domain/scope.js';
 import { IncidentClosedError, NoticeNotFoundError } from '../shared/errors.js';
-import { redeliverDecision, type DeliveryDeps } from './deliver-decision.js';
+import { returnPendingDecision, type DecisionReturnDeps } from './return-decision.js';
 import { wakeTeam, type TeamWaitDeps } from './team-wait.js';
 
 /** What the team's commands need: the CLI, the console and the operator API wire the same. */
-export interface TeamDecisionDeps extends DeliveryDeps {
-  incidents: DeliveryDeps['incidents'] & TeamWaitDeps['incidents'] & Pick<IncidentStorePort, 'closeIncident'>;
-  notices: DeliveryDeps['notices'] & TeamWaitDeps['notices'] & Pick<NoticeStorePort, 'listNotices'>;
-  approvals: DeliveryDeps['approvals'] & Pick<ApprovalStorePort, 'listApprovalRequests' | 'supersedeForEdit'>;
+export interface TeamDecisionDeps extends DecisionReturnDeps {
+  incidents: DecisionReturnDeps['incidents'] & TeamWaitDeps['incidents'] & Pick<IncidentStorePort, 'closeIncident'>;
+  notices: DecisionReturnDeps['notices'] & TeamWaitDeps['notices'] & Pick<NoticeStorePort, 'listNotices'>;
+  approvals: DecisionReturnDeps['approvals'] & Pick<ApprovalStorePort, 'listApprovalRequests' | 'supersedeForEdit'>;
   facts: Pick<FactsStorePort, 'latestFacts'>;
   team: TeamWaitDeps['team'] & Pick<TeamStorePort, 'saveScopeDecision' | 'requestRedraft'>;
   workflow: TeamWaitDeps['workflow'];
@@ -89,7 +89,7 @@ async function takeBackPendingApprovals(incidentId: string, actor: string, becau
       actor,
       detail: { noticeId: request.noticeId, requestId: request.requestId },
     });
-    await redeliverDecision(incidentId, request.requestId, 'editor', deps);
+    await returnPendingDecision(incidentId, request.requestId, 'editor', deps);
   }
   return taken;
 }

@@ -10,7 +10,7 @@ export interface DecisionSweeperProps extends FunctionResources {
   /** Whose waiting approvals the sweeper decides. */
   readonly stateMachine: IStateMachine;
   /**
-   * How often decided-but-undelivered approvals are re-sent.
+   * How often decided approvals whose callback Step Functions has not accepted are returned again.
    * @default Duration.minutes(1)
    */
   readonly interval?: Duration;

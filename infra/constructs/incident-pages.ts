@@ -15,7 +15,7 @@ import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { PAGE_SECURITY_HEADERS } from '../../functions/domain/incident-page.js';
+import { INCIDENT_PAGE_SECURITY_HEADERS } from '../../functions/domain/incident-page.js';
 
 export interface IncidentPagesProps {
   /**
@@ -59,7 +59,7 @@ export class IncidentPages extends Construct {
     const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'breach-notice incident pages: strict CSP, HSTS, nosniff, no framing, no referrer',
       securityHeadersBehavior: {
-        contentSecurityPolicy: { contentSecurityPolicy: PAGE_SECURITY_HEADERS['content-security-policy'], override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: INCIDENT_PAGE_SECURITY_HEADERS['content-security-policy'], override: true },
         strictTransportSecurity: { accessControlMaxAge: Duration.seconds(63_072_000), includeSubdomains: true, override: true },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },

@@ -2,15 +2,15 @@ import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 
 /**
- * Paging and counting for the LocalStack-style retrospection endpoints (/_aws/ses, /_aws/sns/...),
+ * Limits and counts for the LocalStack-style retrospection endpoints (/_aws/ses, /_aws/sns/...),
  * which LocalStack does not have: without `limit`, `next` or `count` an answer is LocalStack's.
- * `limit` caps a page; `next` is the opaque token the previous page returned; `count=true` answers
- * how many match, without bodies. Pages follow the stored order, which is the order of sending.
+ * `limit` caps an answer; `next` is the opaque token the previous answer returned; `count=true` answers
+ * how many match, without bodies. Answers follow the stored order, which is the order of sending.
  */
-export const MAX_PAGE = 10_000;
+export const MAX_LIMIT = 10_000;
 
-export const pagingSchema = z.object({
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE).optional(),
+export const listingSchema = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_LIMIT).optional(),
   next: z.string().min(1).optional(),
   count: z.enum(['true', 'false']).optional(),
 });
@@ -27,7 +27,7 @@ export function parseQuery<T extends z.ZodType>(url: string, schema: T): z.infer
   return parsed.data;
 }
 
-// The token names where the page ended and what was there, so a store cleared or trimmed since is noticed.
+// The token names where the answer ended and what was there, so a store cleared or trimmed since is noticed.
 const tokenSchema = z.object({ at: z.number().int().min(1), after: z.string() });
 
 function startOf<T>(items: readonly T[], idOf: (item: T) => string, next: string | undefined): number {
@@ -44,7 +44,7 @@ function startOf<T>(items: readonly T[], idOf: (item: T) => string, next: string
 }
 
 /** The matching items from where `next` left off: at most `limit`, and a token when more match. */
-export function pageOf<T>(items: readonly T[], match: (item: T) => boolean, idOf: (item: T) => string, limit?: number, next?: string): { items: T[]; next?: string } {
+export function listFrom<T>(items: readonly T[], match: (item: T) => boolean, idOf: (item: T) => string, limit?: number, next?: string): { items: T[]; next?: string } {
   const found: T[] = [];
   let i = startOf(items, idOf, next);
   for (; i < items.length && (limit === undefined || found.length < limit); i += 1) if (match(items[i]!)) found.push(items[i]!);

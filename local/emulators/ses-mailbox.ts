@@ -2,19 +2,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getStoreReadonly, type Email } from 'aws-ses-v2-local/dist/store.js';
 import { z } from 'zod';
 import { json } from '../twin/http-util.js';
-import { countOf, pageOf, pagingSchema, parseQuery, RetrospectionQueryError, streamJson } from './retrospection.js';
+import { countOf, listFrom, listingSchema, parseQuery, RetrospectionQueryError, streamJson } from './retrospection.js';
 
 /**
  * `/_aws/ses` as LocalStack answers it: GET lists the sent messages, filtered by `id` and by `email`
  * (the sender, LocalStack's `Source`); DELETE removes them (all, or those the same filters match).
  * Ours besides: `recipient` (an address, or `@domain` for every address there, in To, Cc or Bcc) and
- * the paging and counting of retrospection.ts.
+ * the limits and counts of retrospection.ts.
  *
  * The emulator runs in this process, so its store is read in place: its own `GET /store` serializes
  * every message on each call (12 s and 276 MB at 50,000 notices; at 100,000 the string is too long and
  * it answers 500).
  */
-const querySchema = pagingSchema.extend({ id: z.string().min(1).optional(), email: z.string().min(1).optional(), recipient: z.string().min(1).optional() });
+const querySchema = listingSchema.extend({ id: z.string().min(1).optional(), email: z.string().min(1).optional(), recipient: z.string().min(1).optional() });
 
 const addressOf = (from: string) => (/<([^>]+)>\s*$/.exec(from)?.[1] ?? from).trim().toLowerCase();
 
@@ -55,8 +55,8 @@ export function sesMailbox(region: string) {
       }
       if (q.count === 'true') return json(res, { count: countOf(emails, match) });
       if (q.limit !== undefined || q.next !== undefined) {
-        const page = pageOf(emails, match, idOf, q.limit, q.next);
-        return json(res, { messages: page.items.map(shape), ...(page.next ? { next: page.next } : {}) });
+        const listed = listFrom(emails, match, idOf, q.limit, q.next);
+        return json(res, { messages: listed.items.map(shape), ...(listed.next ? { next: listed.next } : {}) });
       }
       await streamJson(res, {}, 'messages', emails.filter(match), shape);
     } catch (error) {

@@ -72,15 +72,15 @@ export class SesSuppressionList {
 
   private list(q: URLSearchParams): [number, unknown, string?] {
     const reasons = q.getAll('Reason');
-    const pageSize = q.has('PageSize') ? Number(q.get('PageSize')) : 1000;
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) return [400, { message: 'PageSize must be between 1 and 1000.' }, 'BadRequestException'];
+    const limit = q.has('PageSize') ? Number(q.get('PageSize')) : 1000;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return [400, { message: 'PageSize must be between 1 and 1000.' }, 'BadRequestException'];
     const start = q.has('StartDate') ? Date.parse(q.get('StartDate')!) / 1000 : -Infinity;
     const end = q.has('EndDate') ? Date.parse(q.get('EndDate')!) / 1000 : Infinity;
     const offset = q.has('NextToken') ? Number(Buffer.from(q.get('NextToken')!, 'base64url').toString()) : 0;
     if (!Number.isInteger(offset) || offset < 0) return [400, { message: 'NextToken is not valid.' }, 'BadRequestException'];
     const matching = [...this.entries.values()].filter((e) => (reasons.length === 0 || reasons.includes(e.Reason)) && e.LastUpdateTime >= start && e.LastUpdateTime <= end);
-    const page = matching.slice(offset, offset + pageSize);
-    const next = offset + pageSize < matching.length ? Buffer.from(String(offset + pageSize)).toString('base64url') : undefined;
-    return [200, { SuppressedDestinationSummaries: page, ...(next ? { NextToken: next } : {}) }];
+    const listed = matching.slice(offset, offset + limit);
+    const next = offset + limit < matching.length ? Buffer.from(String(offset + limit)).toString('base64url') : undefined;
+    return [200, { SuppressedDestinationSummaries: listed, ...(next ? { NextToken: next } : {}) }];
   }
 }

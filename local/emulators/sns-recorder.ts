@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { z } from 'zod';
 import { json, readBody } from '../twin/http-util.js';
 import { twinAccountSettings, type TwinAccountSettings } from './preflight-twin.js';
-import { countOf, pageOf, pagingSchema, parseQuery, RetrospectionQueryError } from './retrospection.js';
+import { countOf, listFrom, listingSchema, parseQuery, RetrospectionQueryError } from './retrospection.js';
 
 /**
  * A small SNS endpoint for the local twin and tests: speaks the awsQuery protocol the SDK and the
@@ -23,7 +23,7 @@ export interface RecordedMessage {
 }
 
 const NS = 'http://sns.amazonaws.com/doc/2010-03-31/';
-const querySchema = pagingSchema.extend({ phoneNumber: z.string().min(1).optional(), topicArn: z.string().min(1).optional() });
+const querySchema = listingSchema.extend({ phoneNumber: z.string().min(1).optional(), topicArn: z.string().min(1).optional() });
 const E164 = /^\+[1-9]\d{6,14}$/;
 
 class SnsFault extends Error {
@@ -40,13 +40,13 @@ function xmlEscape(v: string): string {
   return v.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
 }
 
-/** Numbers per ListPhoneNumbersOptedOut page, as SNS pages them. */
-const OPTED_OUT_PAGE = 100;
+/** Numbers per ListPhoneNumbersOptedOut call, as SNS answers them. */
+const OPTED_OUT_PER_CALL = 100;
 
 export class SnsRecorder {
   readonly messages: RecordedMessage[] = [];
   readonly topics = new Set<string>();
-  /** Numbers whose holders replied STOP (on the twin: POST /_aws/sns/opt-outs). Sorted for paging. */
+  /** Numbers whose holders replied STOP (on the twin: POST /_aws/sns/opt-outs). Sorted, so a list call continues where the last one ended. */
   readonly optedOut = new Set<string>();
   /**
    * SNS throttling SMS as it does when the account's SMS rate is spent: after `after` more Publishes
@@ -109,9 +109,9 @@ export class SnsRecorder {
         const token = params.get('nextToken');
         const from = token ? Number(Buffer.from(token, 'base64url').toString()) : 0;
         if (!Number.isInteger(from) || from < 0) throw new SnsFault('InvalidParameter', 'Invalid parameter: nextToken');
-        const page = all.slice(from, from + OPTED_OUT_PAGE);
-        const next = from + OPTED_OUT_PAGE < all.length ? `<nextToken>${Buffer.from(String(from + OPTED_OUT_PAGE)).toString('base64url')}</nextToken>` : '';
-        return this.envelope(action, `<phoneNumbers>${page.map((n) => `<member>${xmlEscape(n)}</member>`).join('')}</phoneNumbers>${next}`);
+        const listed = all.slice(from, from + OPTED_OUT_PER_CALL);
+        const next = from + OPTED_OUT_PER_CALL < all.length ? `<nextToken>${Buffer.from(String(from + OPTED_OUT_PER_CALL)).toString('base64url')}</nextToken>` : '';
+        return this.envelope(action, `<phoneNumbers>${listed.map((n) => `<member>${xmlEscape(n)}</member>`).join('')}</phoneNumbers>${next}`);
       }
       case 'GetSMSSandboxAccountStatus':
         return this.envelope(action, `<IsInSandbox>${this.account.TWIN_SNS_SANDBOX}</IsInSandbox>`);
@@ -181,7 +181,7 @@ export class SnsRecorder {
   /**
    * LocalStack's `/_aws/sns/sms-messages`: GET lists SMS by number, `phoneNumber` filters; DELETE removes
    * them (all, or one number's). `/_aws/sns/topic-messages` is ours, the same by topic (`topicArn`).
-   * Both page and count as retrospection.ts describes.
+   * Both limit and count as retrospection.ts describes.
    */
   private retrospect(req: IncomingMessage, res: ServerResponse): void {
     const sms = req.url!.startsWith('/_aws/sns/sms-messages');
@@ -201,12 +201,12 @@ export class SnsRecorder {
       json(res, { region: this.region, count: countOf(this.messages, match), [sms ? 'phoneNumbers' : 'topics']: distinct.size });
       return;
     }
-    const page: { items: RecordedMessage[]; next?: string } =
-      q.limit !== undefined || q.next !== undefined ? pageOf(this.messages, match, (m) => m.messageId, q.limit, q.next) : { items: this.messages.filter(match) };
+    const listed: { items: RecordedMessage[]; next?: string } =
+      q.limit !== undefined || q.next !== undefined ? listFrom(this.messages, match, (m) => m.messageId, q.limit, q.next) : { items: this.messages.filter(match) };
     // As LocalStack: a filtered number is named even when it has no messages.
     const grouped: Record<string, RecordedMessage[]> = filter ? { [filter]: [] } : {};
-    for (const m of page.items) (grouped[m[key]!] ??= []).push(m);
-    json(res, { region: this.region, [sms ? 'sms_messages' : 'topic_messages']: grouped, ...(page.next ? { next: page.next } : {}) });
+    for (const m of listed.items) (grouped[m[key]!] ??= []).push(m);
+    json(res, { region: this.region, [sms ? 'sms_messages' : 'topic_messages']: grouped, ...(listed.next ? { next: listed.next } : {}) });
   }
 
   /**

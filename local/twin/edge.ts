@@ -7,7 +7,7 @@ import { forwardToHttpApi, httpApiHandlerFor, lambdaContext } from './http-api.j
 import { sfnRequestHandler } from './sfn-api.js';
 import { isLoopbackHost, json, readBody } from './http-util.js';
 import { sesMailbox } from '../emulators/ses-mailbox.js';
-import { servePage } from '../emulators/page-bucket.js';
+import { serveIncidentPage } from '../emulators/incident-page-bucket.js';
 import { emailIdentity, ruleDisabled, twinAccountSettings } from '../emulators/preflight-twin.js';
 import type { RequestCounts } from './request-counts.js';
 import type { SnsRecorder } from '../emulators/sns-recorder.js';
@@ -27,7 +27,7 @@ export interface EdgeTargets {
   /** Calls made to the emulators, served at /_twin/requests for benchmarks. */
   requests: RequestCounts;
   /** The folder of the incident pages, served at /pages/ as CloudFront serves the bucket. */
-  pagesDir?: string;
+  incidentPagesDir?: string;
   /** Optional extra routes (the operator console), tried before the AWS protocols. */
   extra?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
@@ -69,7 +69,7 @@ function eventsError(res: ServerResponse, type: string, message: string, status 
  * One endpoint speaking the AWS wire protocols the project uses, so the AWS SDK and CLI work against
  * the twin with an endpoint URL alone: Step Functions and EventBridge (JSON with X-Amz-Target),
  * DynamoDB (forwarded to DynamoDB Local), SES v2 (REST, forwarded to aws-ses-v2-local), SNS
- * (awsQuery), plus LocalStack-style retrospection under /_aws (filtered and paged: emulators/ses-mailbox.ts,
+ * (awsQuery), plus LocalStack-style retrospection under /_aws (filtered, limited and counted: emulators/ses-mailbox.ts,
  * emulators/sns-recorder.ts), the approval pages and the operator API (its IAM authorizer as http-api.ts stands in for it).
  */
 export function createEdge(targets: EdgeTargets): Server {
@@ -132,7 +132,7 @@ export function createEdge(targets: EdgeTargets): Server {
           res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'The twin answers on its loopback address only.' }));
           return;
         }
-        if (targets.pagesDir && servePage(targets.pagesDir, req, res)) return;
+        if (targets.incidentPagesDir && serveIncidentPage(targets.incidentPagesDir, req, res)) return;
         if (targets.extra && (await targets.extra(req, res))) return;
         const target = String(req.headers['x-amz-target'] ?? '');
         const url = req.url ?? '/';

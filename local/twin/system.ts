@@ -19,9 +19,9 @@ import { holdBundles, lambdaBundles } from './lambda-bundles.js';
 import { LocalLambda } from './lambda-runtime.js';
 import { startIamGate, type Refusal } from './iam/gate.js';
 import type { Service } from './iam/requests.js';
-import { UndeliverableStackError } from './iam/deliveries.js';
+import { RefusedServiceCallError } from './iam/service-calls.js';
 import { twinIam } from './iam/twin-iam.js';
-import { startPageBucket } from '../emulators/page-bucket.js';
+import { startIncidentPageBucket } from '../emulators/incident-page-bucket.js';
 import { startSecretStore } from '../emulators/secret-store.js';
 import { lambdaContext } from './http-api.js';
 import { sfnRequestHandler } from './sfn-api.js';
@@ -42,12 +42,12 @@ export interface LocalSystemOptions {
   envOverrides?: Record<string, string>;
   waitTimeOverrides?: Record<string, number>;
   retryIntervalOverrides?: Record<string, number | number[]>;
-  /** How often the undelivered-decisions sweeper runs, as its EventBridge schedule does in AWS; 0 turns it off. @default 60000 */
+  /** How often the decision sweeper runs, as its EventBridge schedule does in AWS; 0 turns it off. @default 60000 */
   sweepIntervalMs?: number;
   /** How often regulators' clocks are swept, as their EventBridge schedule does in AWS; 0 turns it off. @default 300000 */
   regulatorClockIntervalMs?: number;
   /** The folder the incident pages are written to (the bucket's stand-in). @default a new folder under the OS temp dir */
-  pagesDir?: string;
+  incidentPagesDir?: string;
   /** What `provision` already created on these endpoints (the twin provisions first to seed customers meanwhile). @default provisioned here */
   provisioned?: Provisioned;
   /** Edits the synthesized stack before the twin reads it: a test removes a grant, a timeout or a statement and sees the twin fail as AWS would. */
@@ -80,7 +80,7 @@ export interface LocalSystem {
   /** The public question form (GET/POST /questions/{incidentId}), served by the edge as API Gateway serves it. */
   questionForm: LambdaHandler;
   /** Where the pages are written; the edge serves them at /pages/<incidentId>/<locale>.html. */
-  pagesDir: string;
+  incidentPagesDir: string;
   /** One run of the scheduled sweeper that re-sends decisions whose callback did not land. */
   sweep(): Promise<unknown>;
   /** The step the workflow calls once the scope is known: adds the regulators' obligations that apply. */
@@ -205,8 +205,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const { tables, responseTeamTopicArn, publicChannelsTopicArn } = options.provisioned ?? (await provision(options));
   const spec = specFromStack(options.config, options.transformStack);
   const stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${options.namePrefix}-incident-response`;
-  const pagesDir = options.pagesDir ?? mkdtempSync(join(tmpdir(), 'breach-notice-pages-'));
-  const pagesBucket = `${options.namePrefix}-incident-pages`;
+  const incidentPagesDir = options.incidentPagesDir ?? mkdtempSync(join(tmpdir(), 'breach-notice-pages-'));
+  const incidentPagesBucketName = `${options.namePrefix}-incident-pages`;
   const questionFormSecretId = `${options.namePrefix}-question-form-key`;
   const functions = Object.values(spec.functions);
   const inProcess = new Set(options.inProcess ?? []);
@@ -220,14 +220,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     tables,
     topics: { ResponseTeamTopic: responseTeamTopicArn, PublicChannelsTopic: publicChannelsTopicArn },
     stateMachineArn,
-    buckets: { Pages: pagesBucket },
+    buckets: { Pages: incidentPagesBucketName },
     secrets: { QuestionFormKey: questionFormSecretId },
     functions: functionNames,
   }, functions.filter((fn) => !inProcess.has(fn.handler)).map((fn) => ({ fn, accessKeyId: functionAccessKeyId(fn.logicalId) })));
 
   // AWS deploys a stack whose services cannot reach their targets and drops each such call; the twin refuses to start it.
-  const undeliverable = await iam.undeliverable();
-  if (undeliverable.length > 0) throw new UndeliverableStackError(`The stack's own policies refuse ${undeliverable.length} service deliveries:\n${undeliverable.map((d) => `- ${d.message}`).join('\n')}`);
+  const refused = await iam.refusedServiceCalls();
+  if (refused.length > 0) throw new RefusedServiceCallError(`The stack's own policies refuse ${refused.length} service calls:\n${refused.map((d) => `- ${d.message}`).join('\n')}`);
 
   let workflow: LocalWorkflow | undefined;
   const sfnServer: Server = createServer((req, res) => {
@@ -236,7 +236,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   });
   await new Promise<void>((resolve) => sfnServer.listen(options.sfnPort ?? 0, '127.0.0.1', resolve));
   const sfnUrl = `http://127.0.0.1:${(sfnServer.address() as AddressInfo).port}`;
-  const pageBucket = await startPageBucket(pagesDir, pagesBucket);
+  const incidentPageBucket = await startIncidentPageBucket(incidentPagesDir, incidentPagesBucketName);
   const secrets = await startSecretStore(questionFormSecretId);
 
   const overrides = options.envOverrides ?? {};
@@ -246,7 +246,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     sesv2: options.endpoints.ses,
     sns: options.endpoints.sns,
     sfn: sfnUrl,
-    s3: pageBucket.url,
+    s3: incidentPageBucket.url,
     secretsmanager: secrets.url,
   };
   for (const [service, variable] of Object.entries(ENDPOINT_VARIABLES) as [Service, string][]) if (overrides[variable]) upstreams[service] = overrides[variable];
@@ -269,9 +269,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     stateMachineArn,
     approvalBaseUrl: options.approvalBaseUrl,
     publicChannelsTopicArn,
-    incidentPagesBucket: pagesBucket,
+    incidentPagesBucket: incidentPagesBucketName,
     questionFormSecretId,
-    // The edge serves the folder there (local/emulators/page-bucket.ts), as CloudFront serves the bucket.
+    // The edge serves the folder there (local/emulators/incident-page-bucket.ts), as CloudFront serves the bucket.
     incidentPagesUrl: `${options.approvalBaseUrl.replace(/\/+$/, '')}/pages`,
   });
   const env: Record<string, string> = {
@@ -350,7 +350,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   } catch (error) {
     releaseBundles();
     await stopLambdas();
-    await Promise.all([closeServer(sfnServer), closeServer(pageBucket.server), closeServer(secrets.server), closeGates()]);
+    await Promise.all([closeServer(sfnServer), closeServer(incidentPageBucket.server), closeServer(secrets.server), closeGates()]);
     throw error;
   }
   const lambda = (handler: string): LambdaHandler => {
@@ -413,7 +413,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     operatorApi: lambda('operator-api'),
     publishIncidentPage: lambda('publish-incident-page'),
     questionForm: lambda('question-form'),
-    pagesDir,
+    incidentPagesDir,
     sweep,
     startRegulatorClocks: lambda('start-regulator-clocks'),
     sweepRegulatorClocks,
@@ -436,7 +436,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       await stopLambdas();
       await closeGates();
       await closeServer(sfnServer);
-      await closeServer(pageBucket.server);
+      await closeServer(incidentPageBucket.server);
       await closeServer(secrets.server);
     },
   };

@@ -178,7 +178,7 @@ function createEdgeLate(holder: { system?: LocalSystem }, sns: SnsRecorder, sesU
       sesUrl,
       dynamodbUrl,
       intake: holder.system.intake,
-      pagesDir: holder.system.pagesDir,
+      incidentPagesDir: holder.system.incidentPagesDir,
       rules,
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTwin, type Twin } from '../../local/twin/twin.js';
 
 // The twin's retrospection endpoints read with plain HTTP, as any tool would: LocalStack's answers and
-// filters, and our paging and counts, over more messages than one page holds.
+// filters, and our limits and counts, over more messages than one answer holds.
 const credentials = { accessKeyId: 'retro', secretAccessKey: 'retro' };
 const EMAILS = 1234;
 const NUMBERS = 40;
@@ -22,18 +22,18 @@ async function get<T>(path: string, status = 200): Promise<T> {
   return (await res.json()) as T;
 }
 
-/** Follows `next` from the first page to the last; returns every page's items. */
-async function allPages<T>(path: string, items: (page: Record<string, unknown>) => T[]): Promise<{ items: T[]; pages: number }> {
+/** Follows `next` from the first answer to the last; returns every answer's items and how many answers. */
+async function listAll<T>(path: string, items: (answer: Record<string, unknown>) => T[]): Promise<{ items: T[]; answers: number }> {
   const found: T[] = [];
-  let pages = 0;
+  let answers = 0;
   let next: string | undefined;
   do {
-    const page = await get<Record<string, unknown>>(`${path}${next ? `&next=${encodeURIComponent(next)}` : ''}`);
-    found.push(...items(page));
-    next = page.next as string | undefined;
-    pages += 1;
+    const answer = await get<Record<string, unknown>>(`${path}${next ? `&next=${encodeURIComponent(next)}` : ''}`);
+    found.push(...items(answer));
+    next = answer.next as string | undefined;
+    answers += 1;
   } while (next);
-  return { items: found, pages };
+  return { items: found, answers };
 }
 
 beforeAll(async () => {
@@ -83,13 +83,13 @@ describe('SES retrospection (/_aws/ses)', () => {
     expect(await get('/_aws/ses?recipient=@elsewhere.example.com&count=true')).toEqual({ count: 0 });
   });
 
-  it('pages in sending order, each message exactly once, with or without a filter; counts without bodies', async () => {
+  it('lists in sending order, each message exactly once, with or without a filter; counts without bodies', async () => {
     for (const path of ['/_aws/ses?limit=100', '/_aws/ses?recipient=@retro.example.com&limit=500', `/_aws/ses?email=retro@example.com&limit=${EMAILS}`]) {
       const started = performance.now();
-      const { items, pages } = await allPages(path, (p) => p.messages as Mail[]);
-      console.log(`${path}: ${pages} pages in ${Math.round(performance.now() - started)} ms`);
+      const { items, answers } = await listAll(path, (p) => p.messages as Mail[]);
+      console.log(`${path}: ${answers} answers in ${Math.round(performance.now() - started)} ms`);
       expect(items.map((m) => m.Destination.ToAddresses[0])).toEqual(Array.from({ length: EMAILS }, (_, n) => recipient(n)));
-      expect(pages).toBe(Math.ceil(EMAILS / Number(new URL(path, 'http://x').searchParams.get('limit'))));
+      expect(answers).toBe(Math.ceil(EMAILS / Number(new URL(path, 'http://x').searchParams.get('limit'))));
     }
     const count = await fetch(`${twin.edgeUrl}/_aws/ses?count=true`);
     expect(await count.json()).toEqual({ count: EMAILS });
@@ -124,9 +124,9 @@ describe('SNS retrospection (/_aws/sns/sms-messages, /_aws/sns/topic-messages)',
     expect((await get<{ sms_messages: unknown }>('/_aws/sns/sms-messages?phoneNumber=%2B15550000000')).sms_messages).toEqual({ '+15550000000': [] });
   });
 
-  it('pages each SMS exactly once and counts messages and numbers without bodies', async () => {
-    const { items, pages } = await allPages('/_aws/sns/sms-messages?limit=7', (p) => Object.values(p.sms_messages as Record<string, Sms[]>).flat());
-    expect(pages).toBe(Math.ceil((NUMBERS * SMS_EACH) / 7));
+  it('lists each SMS exactly once and counts messages and numbers without bodies', async () => {
+    const { items, answers } = await listAll('/_aws/sns/sms-messages?limit=7', (p) => Object.values(p.sms_messages as Record<string, Sms[]>).flat());
+    expect(answers).toBe(Math.ceil((NUMBERS * SMS_EACH) / 7));
     expect(new Set(items.map((m) => m.messageId)).size).toBe(NUMBERS * SMS_EACH);
     expect(items).toHaveLength(NUMBERS * SMS_EACH);
     expect(await get('/_aws/sns/sms-messages?count=true')).toEqual({ region: 'us-east-1', count: NUMBERS * SMS_EACH, phoneNumbers: NUMBERS });

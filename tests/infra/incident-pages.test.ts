@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PAGE_SECURITY_HEADERS } from '../../functions/domain/incident-page.js';
+import { INCIDENT_PAGE_SECURITY_HEADERS } from '../../functions/domain/incident-page.js';
 import { FORM_LIMITS } from '../../functions/domain/question-form.js';
 import { QUESTION_ROUTE_THROTTLE } from '../../infra/constructs/approval-api.js';
 import { parseAppConfig } from '../../infra/config.js';
@@ -56,7 +56,7 @@ describe('the incident pages', () => {
     template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
       ResponseHeadersPolicyConfig: Match.objectLike({
         SecurityHeadersConfig: Match.objectLike({
-          ContentSecurityPolicy: { ContentSecurityPolicy: PAGE_SECURITY_HEADERS['content-security-policy'], Override: true },
+          ContentSecurityPolicy: { ContentSecurityPolicy: INCIDENT_PAGE_SECURITY_HEADERS['content-security-policy'], Override: true },
           FrameOptions: { FrameOption: 'DENY', Override: true },
           ContentTypeOptions: { Override: true },
           StrictTransportSecurity: Match.objectLike({ AccessControlMaxAgeSec: 63_072_000 }),

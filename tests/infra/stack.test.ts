@@ -85,10 +85,10 @@ describe('the stack', () => {
   it('runs every function on the newest Node.js runtime, arm64, traced, with its own log retention', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
     // publish-incident-page stands alone until the workflow's definition calls it.
-    const publishPageAlone = (WORKFLOW_STEPS as readonly string[]).includes('publish-incident-page') ? 0 : 1;
+    const publishIncidentPageAlone = (WORKFLOW_STEPS as readonly string[]).includes('publish-incident-page') ? 0 : 1;
     // The fifth besides the workflow's: the regulators' clocks sweep (infra/constructs/regulator-clocks.ts).
     // And the sixth: question-form, the public question form behind the HTTP API; the seventh: confirm-address, where askers confirm their address.
-    expect(functions).toHaveLength(WORKFLOW_STEPS.length + 7 + publishPageAlone);
+    expect(functions).toHaveLength(WORKFLOW_STEPS.length + 7 + publishIncidentPageAlone);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
       expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();

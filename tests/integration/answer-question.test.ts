@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApprovalStore } from '../../functions/adapters/approval-store.js';
-import { PageRecords } from '../../functions/adapters/page-records.js';
+import { IncidentPageRecords } from '../../functions/adapters/incident-page-records.js';
 import { QuestionStore, RateLimiter } from '../../functions/adapters/question-store.js';
 import { addressKey, CONFIRMATION_DAYS, CONFIRMATIONS_PER_ADDRESS } from '../../functions/domain/address-confirmation.js';
 import { drillEmailAddress } from '../../functions/domain/channels/drill.js';
@@ -10,7 +10,7 @@ import type { Incident } from '../../functions/domain/incident.js';
 import { confirmationRequest } from '../../functions/http/address-confirmation.js';
 import { decideApproval, showApproval, type ApprovalPageDeps } from '../../functions/http/approval-page.js';
 import { answerQuestion, FaqQuestionRequiredError, listQuestions, type AnswerQuestionDeps } from '../../functions/steps/answer-question.js';
-import { redeliverDecision } from '../../functions/steps/deliver-decision.js';
+import { returnPendingDecision } from '../../functions/steps/return-decision.js';
 import { LOCAL_CREDENTIALS } from '../../local/emulators/emulators.js';
 import { provision } from '../../local/twin/system.js';
 import { FakeClock, FakeEmail, FakeIncidents, FakeMessaging, FakeWorkflow } from '../support/fakes.js';
@@ -57,7 +57,7 @@ function world() {
     faq: { questions, republish },
   } as unknown as ApprovalPageDeps;
   const confirming = { questions, incidents, email, clock, drillMode: false };
-  return { incidents, questions, approvals, email, deps, page, workflow, republished, republishFailures, confirming, records: new PageRecords(doc, table, clock) };
+  return { incidents, questions, approvals, email, deps, page, workflow, republished, republishFailures, confirming, records: new IncidentPageRecords(doc, table, clock) };
 }
 
 let asked = 0;
@@ -267,11 +267,11 @@ describe('answering customers\' questions', () => {
     const { decided } = await decide(w.page, linkId, code, 'approve');
     const failedRender = [...w.republished];
     // Act
-    const outcome = await redeliverDecision(incidentId, result.approvalRequestId!, 'sweeper', w.page);
+    const outcome = await returnPendingDecision(incidentId, result.approvalRequestId!, 'sweeper', w.page);
     // Assess
     expect(decided.status).toBe(202);
     expect(failedRender).toEqual([]);
-    expect(outcome).toBe('delivered');
+    expect(outcome).toBe('returned');
     expect(w.republished).toEqual([incidentId]);
     expect(w.incidents.timeline.map((e) => e.action)).not.toContain('faq-decision-stale');
     expect((await w.records.listFaq(incidentId, 'en')).map((f) => f.answer)).toContain('Sessions were reset.');

@@ -59,7 +59,7 @@ describe('a decision binds to the wording the request showed (DynamoDB Local)', 
     expect((await approvals.recordApproval(incidentId, 'redrafted', 'a@example.com', 1, bound)).outcome).toBe('stale');
     expect(await approvals.recordRejection(incidentId, 'redrafted', 'b@example.com', 'no', bound)).toBe('stale');
     expect(await approvals.getApprovalRequest(incidentId, 'redrafted')).toMatchObject({ status: 'PENDING', approvedBy: [] });
-    expect(await approvals.listUndeliveredDecisions(100)).not.toContainEqual({ incidentId, requestId: 'redrafted' });
+    expect(await approvals.listUnreturnedDecisions(100)).not.toContainEqual({ incidentId, requestId: 'redrafted' });
   });
 
   it('an edit and an approval racing on the same request: exactly one wins, every time', async () => {
@@ -74,7 +74,7 @@ describe('a decision binds to the wording the request showed (DynamoDB Local)', 
       expect([approved.outcome === 'approved', edited]).toSatisfy(([a, e]: boolean[]) => a !== e);
       expect(status).toBe(edited ? 'EDITED' : 'APPROVED');
       // Either way the waiting task is owed a callback, which the sweeper can find.
-      expect(await approvals.listUndeliveredDecisions(1000)).toContainEqual({ incidentId, requestId: request.requestId });
+      expect(await approvals.listUnreturnedDecisions(1000)).toContainEqual({ incidentId, requestId: request.requestId });
     }
   });
 

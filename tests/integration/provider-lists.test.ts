@@ -24,7 +24,7 @@ beforeAll(() => {
 });
 
 describe('SES account suppression list on the twin', () => {
-  it('reads every page of ListSuppressedDestinations (1,000 a page) with each reason', async () => {
+  it('reads all of ListSuppressedDestinations (1,000 a call) with each reason', async () => {
     // Prepare: 1,205 addresses, every fifth a complaint.
     const mine = Array.from({ length: 1205 }, (_, i) => `s${i}.${prefix}@example.com`);
     await Promise.all(mine.map((EmailAddress, i) => ses.send(new PutSuppressedDestinationCommand({ EmailAddress, Reason: i % 5 === 0 ? 'COMPLAINT' : 'BOUNCE' }))));
@@ -41,7 +41,7 @@ describe('SES account suppression list on the twin', () => {
 });
 
 describe('SNS opted-out numbers on the twin', () => {
-  it('ListPhoneNumbersOptedOut pages (100 a page), CheckIfPhoneNumberIsOptedOut and OptInPhoneNumber answer as SNS does', async () => {
+  it('ListPhoneNumbersOptedOut (100 a call, continued by nextToken), CheckIfPhoneNumberIsOptedOut and OptInPhoneNumber answer as SNS does', async () => {
     // Prepare: 230 numbers opted out, as STOP replies would.
     const salt = String(Date.now() % 100_000).padStart(5, '0');
     const numbers = Array.from({ length: 230 }, (_, i) => `+4479${salt}${String(i).padStart(4, '0')}`);

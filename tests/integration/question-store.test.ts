@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { IncidentStore } from '../../functions/adapters/incident-store.js';
 import { keys } from '../../functions/adapters/keys.js';
 import { NoticeStore } from '../../functions/adapters/notice-store.js';
-import { PageRecords } from '../../functions/adapters/page-records.js';
+import { IncidentPageRecords } from '../../functions/adapters/incident-page-records.js';
 import { QuestionStore, RateLimiter } from '../../functions/adapters/question-store.js';
 import type { Notice } from '../../functions/domain/incident.js';
 import { draftNotice } from '../../functions/domain/notice.js';
@@ -175,7 +175,7 @@ describe('the question store on DynamoDB Local', () => {
     // Prepare
     const incidentId = await openIncident();
     const store = new QuestionStore(doc, table, { now: () => new Date() });
-    const records = new PageRecords(doc, table, { now: () => new Date() });
+    const records = new IncidentPageRecords(doc, table, { now: () => new Date() });
     const base = Date.now();
     const at = (minutes: number) => new Date(base + minutes * 60_000).toISOString();
     for (const id of ['q1', 'q2', 'q3']) {
@@ -229,7 +229,7 @@ describe('publishing the incident page on DynamoDB Local', () => {
     await publishIncidentPage({ incidentId }, {
       incidents: new IncidentStore(recording, table, clock),
       notices: new NoticeStore(recording, table, clock),
-      records: new PageRecords(recording, table, clock),
+      records: new IncidentPageRecords(recording, table, clock),
       pages: { put: async (key: string, body: string) => void pages.set(key, body) } as never,
       messaging: { publish: async () => 'm-1' },
       publicChannelsTopicArn: 'arn:aws:sns:us-east-1:000000000000:public',

@@ -20,7 +20,7 @@ const HOSTILE = [
 
 const faqMail = () =>
   faqApprovalEmail({
-    incidentId, by: 'alice', locale: 'en', pageQuestion: HOSTILE, answer: HOSTILE, asked: HOSTILE,
+    incidentId, by: 'alice', locale: 'en', faqQuestion: HOSTILE, answer: HOSTILE, asked: HOSTILE,
     expiresAt: '2030-01-01T00:00:00.000Z', url: `https://approve.example.com${realLink}`, code: '987654', drill: false,
   });
 
@@ -62,7 +62,7 @@ describe('the FAQ approval email', () => {
   });
 
   it('says a drill\'s request is a drill', () => {
-    expect(faqApprovalEmail({ ...{ incidentId, by: 'a', locale: 'en', pageQuestion: 'q?', answer: 'a', asked: 'q?', expiresAt: 'x', url: 'u', code: null }, drill: true }).subject).toMatch(/^\[DRILL\] /);
+    expect(faqApprovalEmail({ ...{ incidentId, by: 'a', locale: 'en', faqQuestion: 'q?', answer: 'a', asked: 'q?', expiresAt: 'x', url: 'u', code: null }, drill: true }).subject).toMatch(/^\[DRILL\] /);
   });
 });
 

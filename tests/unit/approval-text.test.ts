@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pageLocale, say } from '../../functions/domain/approval-text.js';
+import { approvalPageLocale, say } from '../../functions/domain/approval-text.js';
 import { refusalFor } from '../../functions/domain/approval.js';
 
 describe('approval page language', () => {
@@ -17,7 +17,7 @@ describe('approval page language', () => {
     ['fr-FR,es;q=0.7,zh;q=0.5', 'es'],
     ['zh-cn', 'zh-CN'],
   ] as const)('Accept-Language %j -> %s', (header, locale) => {
-    expect(pageLocale(header)).toBe(locale);
+    expect(approvalPageLocale(header)).toBe(locale);
   });
 
   it('a refusal reads right in both languages; the error message stays English for logs', () => {

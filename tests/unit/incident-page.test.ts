@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildIncidentPage, incidentPageJson, PAGE_SECURITY_HEADERS, renderIncidentPageHtml, type PageSource } from '../../functions/domain/incident-page.js';
+import { buildIncidentPage, incidentPageJson, INCIDENT_PAGE_SECURITY_HEADERS, renderIncidentPageHtml, type IncidentPageSource } from '../../functions/domain/incident-page.js';
 import type { Notice } from '../../functions/domain/incident.js';
 import type { Locale } from '../../functions/domain/locales.js';
 import { draftNotice, type CompanyProfile } from '../../functions/domain/notice.js';
-import { publishIncidentPage, type PublishPageDeps } from '../../functions/steps/publish-incident-page.js';
+import { publishIncidentPage, type PublishIncidentPageDeps } from '../../functions/steps/publish-incident-page.js';
 import { FakeClock, FakeIncidents, FakeNotices } from '../support/fakes.js';
 import { noticeRecord } from '../support/notices.js';
 
@@ -33,7 +33,7 @@ function sent(kind: Notice['kind'], sequence: number, facts: { whatHappened?: st
   return { ...noticeRecord({ incidentId, noticeId: `${kind}-${sequence}`, kind, sequence, status: 'SENT', content, createdAt: at, promisedNextUpdateAt: at }), sentAt: at };
 }
 
-const source = (notices: Notice[], over: Partial<PageSource> = {}): PageSource => ({
+const source = (notices: Notice[], over: Partial<IncidentPageSource> = {}): IncidentPageSource => ({
   incidentId, companyName: 'Example Co.', pagesBaseUrl: 'https://pages.example.com', notices, faq: [], locales, now: new Date('2026-11-22T09:00:00Z'), ...over,
 });
 
@@ -105,7 +105,7 @@ describe('the incident page', () => {
   });
 
   it('has a strict CSP: nothing by default, one hashed style block, no script source, no framing', () => {
-    const csp = PAGE_SECURITY_HEADERS['content-security-policy'];
+    const csp = INCIDENT_PAGE_SECURITY_HEADERS['content-security-policy'];
     expect(csp).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/]+=*'; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'$/);
     expect(csp).not.toContain('unsafe');
     const html = renderIncidentPageHtml(buildIncidentPage(source([sent('first-notice', 1)]), 'en'));
@@ -134,7 +134,7 @@ describe('publishIncidentPage', () => {
     const published: { topic: string; subject: string; message: string; attributes?: Record<string, string> }[] = [];
     const claims = new Set<string>();
     let failPublish = false;
-    const deps: PublishPageDeps = {
+    const deps: PublishIncidentPageDeps = {
       incidents, notices, clock, locales, companyName: 'Example Co.', pagesBaseUrl: 'https://pages.example.com', publicChannelsTopicArn: 'arn:aws:sns:us-east-1:0:public',
       records: {
         listFaq: async () => [],

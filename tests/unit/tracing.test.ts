@@ -4,7 +4,9 @@ import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { stepHandler } from '../../functions/shared/handler.js';
+import { httpHandler } from '../../functions/shared/http-handler.js';
 import { tracer } from '../../functions/shared/powertools.js';
+import { toHttpApiEvent } from '../../local/twin/http-api.js';
 
 const context = {
   functionName: 'approval-page',
@@ -22,17 +24,30 @@ afterEach(() => {
 });
 
 describe('tracing', () => {
-  it('a step handler never hands its response to X-Ray, even when the tracer would record it', async () => {
+  type Invoke = (event: never, context: Context) => Promise<unknown>;
+  const builders: { kind: string; handler: () => Invoke; event: unknown }[] = [
+    {
+      kind: 'a step handler',
+      handler: () => stepHandler(z.object({ linkId: z.string() }), async ({ linkId }) => ({ cookies: [`csrf=x; Path=/approvals/${linkId}`] })),
+      event: { linkId: 'secret-link-id' },
+    },
+    {
+      kind: 'an HTTP handler',
+      handler: () => httpHandler(async (event) => ({ statusCode: 200, cookies: [`csrf=x; Path=/approvals/${event.pathParameters?.linkId}`] })),
+      event: toHttpApiEvent({ method: 'GET', path: '/approvals/secret-link-id' }),
+    },
+  ];
+
+  it.each(builders)('$kind never hands its response to X-Ray, even when the tracer would record it', async ({ handler, event }) => {
     // Prepare: tracing on, as in Lambda; the segment calls are stubbed so only the recording is observed.
     vi.spyOn(tracer, 'isTracingEnabled').mockReturnValue(true);
     vi.spyOn(tracer, 'getSegment').mockReturnValue(undefined);
     vi.spyOn(tracer, 'annotateColdStart').mockImplementation(() => undefined);
     vi.spyOn(tracer, 'addServiceNameAnnotation').mockImplementation(() => undefined);
     const recorded = vi.spyOn(tracer, 'addResponseAsMetadata').mockImplementation(() => undefined);
-    const handler = stepHandler(z.object({ linkId: z.string() }), async ({ linkId }) => ({ cookies: [`csrf=x; Path=/approvals/${linkId}`] }));
 
     // Act
-    const response = await handler({ linkId: 'secret-link-id' }, context);
+    const response = (await handler()(event as never, context)) as { cookies: string[] };
 
     // Assess
     expect(response.cookies[0]).toContain('secret-link-id');

@@ -82,13 +82,13 @@ describe('the state machine\'s role decides which functions it invokes', () => {
 });
 
 describe('a stack whose services cannot reach their targets', () => {
-  it('is refused at start, naming each delivery AWS would drop (here GuardDuty findings to the intake)', async () => {
+  it('is refused at start, naming each call AWS would drop (here GuardDuty findings to the intake)', async () => {
     const prefix = uniquePrefix('iamd');
     const withoutGuardDutyPermission: StackTransform = (stack) => {
       for (const [id, r] of Object.entries(stack.resources)) if (r.Type === 'AWS::Lambda::Permission' && id.startsWith('AlarmIntakeGuardDutyFindings')) delete stack.resources[id];
     };
     await expect(startScenario(prefix, testConfig(prefix), { transformStack: withoutGuardDutyPermission })).rejects.toThrow(
-      /^The stack's own policies refuse 1 service deliveries:\n- rule AlarmIntakeGuardDutyFindings\w+: events\.amazonaws\.com is not authorized to perform: lambda:InvokeFunction/,
+      /^The stack's own policies refuse 1 service calls:\n- rule AlarmIntakeGuardDutyFindings\w+: events\.amazonaws\.com is not authorized to perform: lambda:InvokeFunction/,
     );
   });
 });

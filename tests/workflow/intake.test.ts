@@ -23,7 +23,7 @@ describe('intake', () => {
 
     const a = await sendAlarm(s, first);
     const b = await sendAlarm(s, repeat);
-    const c = await sendAlarm(s, first); // EventBridge redelivers the same event
+    const c = await sendAlarm(s, first); // EventBridge retries the same event
 
     expect(a.incidents![0]!.outcome).toBe('opened');
     expect(b.incidents![0]).toEqual({ incidentId: a.incidents![0]!.incidentId, outcome: 'repeated' });

@@ -52,8 +52,8 @@ async function ask(text: string, email = ''): Promise<void> {
   expect(out.statusCode).toBe(200);
 }
 
-function pageHtml(): string {
-  const path = join(s.system.pagesDir, `${incidentId}/en.html`);
+function incidentPageHtml(): string {
+  const path = join(s.system.incidentPagesDir, `${incidentId}/en.html`);
   return existsSync(path) ? readFileSync(path, 'utf8') : '';
 }
 
@@ -93,7 +93,7 @@ describe('customers\' questions answered on the twin', () => {
     const byWord = (word: string) => listed.find((q) => q.text.includes(word))!;
     const [password, address] = [byWord('password'), byWord('address')];
     await republish();
-    const before = pageHtml();
+    const before = incidentPageHtml();
     // Act 1: the question with an address answered twice, then confirmed by the asker.
     const answered = [
       await answerOnTwin(s, incidentId, withAddress.questionId, { locale: 'en', text: 'No card numbers were stored.' }),
@@ -105,11 +105,11 @@ describe('customers\' questions answered on the twin', () => {
     // Act 2: an answer for the page, approved; then the incident closes and another is approved.
     await answerOnTwin(s, incidentId, password.questionId, { locale: 'en', text: 'Yes, please change your password.', faq: true, faqQuestion: 'Do I need a new password?' });
     const approved = await approveNewestFaq(1);
-    const afterApproval = pageHtml();
+    const afterApproval = incidentPageHtml();
     await s.doc.send(new UpdateCommand({ TableName: s.system.tables.incidents, Key: keys.incident(incidentId), UpdateExpression: 'SET #s = :closed', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':closed': 'CLOSED' } }));
     await answerOnTwin(s, incidentId, address.questionId, { locale: 'en', text: 'No postal addresses were stored.', faq: true, faqQuestion: 'Were postal addresses stored?' });
     const approvedAfterClose = await approveNewestFaq(2);
-    const afterClose = pageHtml();
+    const afterClose = incidentPageHtml();
     // Assess: one confirmation, nothing of the question in it; the answer only after the POST.
     expect(answered.map((a) => [a.status, a.body.emailed, a.body.confirmationSent])).toEqual([[200, false, true], [200, false, false]]);
     expect(beforeConfirming).toEqual([`Confirm your email address to receive our answer (incident ${incidentId})`]);

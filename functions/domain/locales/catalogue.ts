@@ -302,8 +302,8 @@ export interface ApprovalPageTexts {
   'recorded-for': Sentence<{ approver: V; at: V }>;
   'callback-pending': Sentence;
   'callback-lost': Sentence;
-  'redelivered-approved': Sentence<{ by: V; at: V }>;
-  'redelivered-rejected': Sentence<{ by: V; at: V }>;
+  'returned-approved': Sentence<{ by: V; at: V }>;
+  'returned-rejected': Sentence<{ by: V; at: V }>;
 }
 
 /** The emails and page that carry an operator's answer to the customer who asked, in the question's language. */

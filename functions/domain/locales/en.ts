@@ -262,8 +262,8 @@ export const en: LocaleCatalogue = {
     'callback-pending': () =>
       'Your decision is recorded, but the workflow could not be told yet. It is retried automatically within a minute; submitting again retries it now.',
     'callback-lost': () => 'The decision is recorded, but the workflow no longer waits for it. The response team has been told.',
-    'redelivered-approved': (p) => `This notice was approved by ${p.by} at ${p.at}. That decision has now reached the workflow.`,
-    'redelivered-rejected': (p) => `This notice was rejected by ${p.by} at ${p.at}. That decision has now reached the workflow.`,
+    'returned-approved': (p) => `This notice was approved by ${p.by} at ${p.at}. That decision has now reached the workflow.`,
+    'returned-rejected': (p) => `This notice was rejected by ${p.by} at ${p.at}. That decision has now reached the workflow.`,
   },
   answer: {
     subject: (id) => `Our answer to your question about incident ${id}`,

@@ -280,8 +280,8 @@ export const es: LocaleCatalogue = {
     'callback-pending': () =>
       'Su decisión se ha registrado, pero aún no se ha podido comunicar al flujo de trabajo. Se reintentará automáticamente en menos de un minuto; si vuelve a enviarla, se reintenta ahora.',
     'callback-lost': () => 'La decisión se ha registrado, pero el flujo de trabajo ya no la espera. Se ha avisado al equipo de respuesta.',
-    'redelivered-approved': (p) => `${p.by} aprobó este aviso el ${p.at}. Esa decisión ya ha llegado al flujo de trabajo.`,
-    'redelivered-rejected': (p) => `${p.by} rechazó este aviso el ${p.at}. Esa decisión ya ha llegado al flujo de trabajo.`,
+    'returned-approved': (p) => `${p.by} aprobó este aviso el ${p.at}. Esa decisión ya ha llegado al flujo de trabajo.`,
+    'returned-rejected': (p) => `${p.by} rechazó este aviso el ${p.at}. Esa decisión ya ha llegado al flujo de trabajo.`,
   },
   answer: {
     subject: (id) => `Nuestra respuesta a su pregunta sobre el incidente ${id}`,

@@ -248,8 +248,8 @@ export const zhCN: LocaleCatalogue = {
     'recorded-for': (p) => `已为 ${p.approver} 记录，时间 ${p.at}。`,
     'callback-pending': () => '您的决定已记录，但尚未能通知工作流程。系统会在一分钟内自动重试；再次提交会立即重试。',
     'callback-lost': () => '决定已记录，但工作流程已不再等待此决定。安全响应团队已收到通知。',
-    'redelivered-approved': (p) => `此通知已由 ${p.by} 于 ${p.at} 批准。该决定现已送达工作流程。`,
-    'redelivered-rejected': (p) => `此通知已由 ${p.by} 于 ${p.at} 拒绝。该决定现已送达工作流程。`,
+    'returned-approved': (p) => `此通知已由 ${p.by} 于 ${p.at} 批准。该决定现已送达工作流程。`,
+    'returned-rejected': (p) => `此通知已由 ${p.by} 于 ${p.at} 拒绝。该决定现已送达工作流程。`,
   },
   answer: {
     subject: (id) => `关于事件 ${id} 您所提问题的答复`,

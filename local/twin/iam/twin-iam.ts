@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FunctionSpec, StackSpec } from '../from-stack.js';
 import type { Principal, Refusal } from './gate.js';
-import { functionPolicies, refusedDeliveries, serviceDeliveries } from './deliveries.js';
+import { functionPolicies, refusedServiceCalls, serviceCalls } from './service-calls.js';
 import { decide, resourcePolicies, roleGrants } from './policies.js';
 import type { RequestNames } from './requests.js';
 import { StackResolver, type TwinNames } from './resources.js';
@@ -64,6 +64,6 @@ export function twinIam(spec: StackSpec, names: TwinNames, sandboxed: { fn: Func
       throw new FunctionError('Lambda.AWSLambdaException', `${message} (Service: AWSLambda; Status Code: 403; Error Code: AccessDeniedException; Request ID: ${randomUUID()}; Proxy: null)`);
     };
   /** The calls services make on the stack's behalf (rules, alarms, routes) that their targets' policies refuse. */
-  const undeliverable = () => refusedDeliveries(serviceDeliveries(spec.resources, resolver, encryptionKeys), new Map([...policies, ...functionPolicies(spec.resources, resolver)]), account);
-  return { principals, names: requestNames, resourcePolicies: policies, refusals, invokedByStateMachine, undeliverable };
+  const refusedServiceCallsOf = () => refusedServiceCalls(serviceCalls(spec.resources, resolver, encryptionKeys), new Map([...policies, ...functionPolicies(spec.resources, resolver)]), account);
+  return { principals, names: requestNames, resourcePolicies: policies, refusals, invokedByStateMachine, refusedServiceCalls: refusedServiceCallsOf };
 }

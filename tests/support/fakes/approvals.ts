@@ -139,7 +139,7 @@ export class FakeApprovals implements ApprovalStorePort {
     r.callbackLeaseUntilMs = now + CALLBACK_LEASE_MS;
     return { state: 'claimed' as const, request: this.view(r), taskToken: r.taskToken };
   }
-  async markCallbackDelivered(incidentId: string, requestId: string) {
+  async markCallbackReturned(incidentId: string, requestId: string) {
     const r = this.record(incidentId, requestId);
     r.callbackDeliveredAt = this.clock.now().toISOString();
     delete r.callbackLeaseUntilMs;
@@ -157,7 +157,7 @@ export class FakeApprovals implements ApprovalStorePort {
   async deleteCallbackMarker(incidentId: string, requestId: string) {
     this.markers.delete(this.key(incidentId, requestId));
   }
-  async listUndeliveredDecisions(limit: number) {
+  async listUnreturnedDecisions(limit: number) {
     return [...this.markers].sort().slice(0, limit).map((m) => {
       const [incidentId, requestId] = m.split('/') as [string, string];
       return { incidentId, requestId };

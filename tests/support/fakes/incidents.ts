@@ -30,7 +30,7 @@ export class FakeIncidents implements IncidentStorePort {
   async recordRepeat(incidentId: string, eventId: string, rawEvent: string) {
     const events = this.rawEvents.get(incidentId) ?? new Map<string, string>();
     this.rawEvents.set(incidentId, events);
-    if (events.has(eventId)) return; // the same event redelivered: already recorded
+    if (events.has(eventId)) return; // the same event again (EventBridge retried it): already recorded
     events.set(eventId, rawEvent);
     await this.appendTimeline(incidentId, { action: 'finding-repeated', actor: 'intake', detail: { eventId } });
   }

@@ -81,7 +81,7 @@ describe('editFacts', () => {
     const result = await editFacts({ incidentId, author: 'lead', locales: en('Keys rotated.'), expectedVersion: 0 }, deps);
     // Assess
     expect(result).toMatchObject({ supersededRequests: 1, deliveredNow: 0 });
-    expect(await approvals.listUndeliveredDecisions(10)).toEqual([{ incidentId, requestId: 'req-first-notice-1' }]);
+    expect(await approvals.listUnreturnedDecisions(10)).toEqual([{ incidentId, requestId: 'req-first-notice-1' }]);
     expect((await approvals.getApprovalRequest(incidentId, 'req-first-notice-1'))?.status).toBe('EDITED');
   });
 

@@ -62,7 +62,7 @@ describe('intakeAlarm', () => {
     expect(incidents.timeline.map((e) => e.action)).toEqual(['incident-opened', 'workflow-started', 'finding-repeated']);
   });
 
-  it('the same event redelivered is one repeat, recorded once', async () => {
+  it('the same event received twice is one repeat, recorded once', async () => {
     // Prepare
     const { deps, incidents } = world();
     const event = guardDutyFinding({ id: 'finding-1' });
@@ -183,7 +183,7 @@ describe('rejectAlarm', () => {
     expect(messaging.published[0]!.subject).toContain('(UnknownAlarmError)');
   });
 
-  it('the same bad event redelivered is reported once', async () => {
+  it('the same bad event received twice is reported once', async () => {
     // Prepare
     const { deps, messaging } = world();
     await rejectAlarm('evt-1', 'MalformedAlarmError', 'bad', '{}', deps);

@@ -255,7 +255,7 @@ describe('requestApproval', () => {
     expect(email.recipients()).toEqual(primary);
     expect(await approvals.getApprovalRequest(incidentId, result.requestId)).toMatchObject({ status: 'APPROVED', decidedBy: 'bob@example.com', decidedAt: '2026-11-20T09:01:30.000Z', carriedFrom: earlier.requestId });
     expect((await approvals.getApprovalRequest(incidentId, earlier.requestId))!.carriedTo).toBe(result.requestId);
-    expect(await approvals.listUndeliveredDecisions(10)).toEqual([{ incidentId, requestId: result.requestId }]);
+    expect(await approvals.listUnreturnedDecisions(10)).toEqual([{ incidentId, requestId: result.requestId }]);
     expect(incidents.timeline.at(-1)).toMatchObject({ action: 'approval-decision-carried', detail: { from: earlier.requestId, decision: 'APPROVED', tier: 'backup', supersededRequests: 0 } });
   });
 
@@ -297,12 +297,12 @@ describe('requestApproval', () => {
     expect(await approvals.getApprovalRequest(incidentId, result.requestId)).toMatchObject({ status: 'REJECTED', reason: 'Wrong date', decidedBy: 'carol@example.com' });
   });
 
-  it('a decision whose callback was delivered is not carried: the backup approvers are asked', async () => {
+  it('a decision whose callback was returned is not carried: the backup approvers are asked', async () => {
     // Prepare
     const { deps, approvals, email } = world({ quorum: 1 });
     const earlier = await requestApproval(input(), deps);
     await approvals.recordApproval(incidentId, earlier.requestId, 'bob@example.com', 1);
-    await approvals.markCallbackDelivered(incidentId, earlier.requestId);
+    await approvals.markCallbackReturned(incidentId, earlier.requestId);
     // Act
     const result = await requestApproval(input({ tier: 'backup', taskToken: 'token-backup' }), deps);
     // Assess

@@ -11,7 +11,7 @@ type PolicyDocument = { Version?: string; Statement: unknown };
  * function. No role signs these: the target's resource policy alone decides (and, for an encrypted
  * topic, the key's policy), https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-service.html
  */
-export interface ServiceDelivery {
+export interface ServiceCall {
   /** What sends, for the message: `rule WorkflowRunEndedBadly`, `alarm AlarmIntakeDeadLetters`, `route POST /approvals/{linkId}`. */
   source: string;
   principal: 'events.amazonaws.com' | 'cloudwatch.amazonaws.com' | 'apigateway.amazonaws.com';
@@ -20,22 +20,22 @@ export interface ServiceDelivery {
   resource: string;
 }
 
-/** The stack names a delivery its own policies refuse: the twin will not run a stack that drops its alarms or pages. */
-export class UndeliverableStackError extends Error {}
+/** The stack makes a service call its own policies refuse: the twin will not run a stack that drops its alarms or pages. */
+export class RefusedServiceCallError extends Error {}
 
-/** A delivery the target's policies refuse: AWS accepts the stack and drops every such call. */
-export interface RefusedDelivery extends ServiceDelivery {
+/** A service call the target's policies refuse: AWS accepts the stack and drops every such call. */
+export interface RefusedServiceCall extends ServiceCall {
   message: string;
 }
 
-/** The stack's resources read as a list of service-to-service deliveries, with the ARNs the twin gives them. */
-export function serviceDeliveries(resources: Record<string, CfnResource>, resolver: StackResolver, encryptionKeys: ResourcePolicies['encryptionKeys']): ServiceDelivery[] {
+/** The stack's resources read as a list of service-to-service calls, with the ARNs the twin gives them. */
+export function serviceCalls(resources: Record<string, CfnResource>, resolver: StackResolver, encryptionKeys: ResourcePolicies['encryptionKeys']): ServiceCall[] {
   const region = resolver.ref('AWS::Region');
   const account = resolver.ref('AWS::AccountId');
-  const out: ServiceDelivery[] = [];
+  const out: ServiceCall[] = [];
   const isTopic = (arn: string) => arn.startsWith('arn:aws:sns:');
   const isFunction = (arn: string) => arn.startsWith('arn:aws:lambda:');
-  const toTarget = (base: Omit<ServiceDelivery, 'action' | 'resource'>, arn: string) => {
+  const toTarget = (base: Omit<ServiceCall, 'action' | 'resource'>, arn: string) => {
     if (isFunction(arn)) out.push({ ...base, action: 'lambda:InvokeFunction', resource: arn });
     if (isTopic(arn)) {
       out.push({ ...base, action: 'sns:Publish', resource: arn });
@@ -89,12 +89,12 @@ export function functionPolicies(resources: Record<string, CfnResource>, resolve
 }
 
 /**
- * Every delivery the target's resource policy (or the key's) refuses, with IAM's wording. A service
+ * Every service call the target's resource policy (or the key's) refuses, with IAM's wording. A service
  * principal has no identity policy: only an Allow in the resource's policy lets it in.
  */
-export async function refusedDeliveries(deliveries: ServiceDelivery[], policies: ReadonlyMap<string, PolicyDocument>, account: string): Promise<RefusedDelivery[]> {
-  const refused: RefusedDelivery[] = [];
-  for (const d of deliveries) {
+export async function refusedServiceCalls(calls: ServiceCall[], policies: ReadonlyMap<string, PolicyDocument>, account: string): Promise<RefusedServiceCall[]> {
+  const refused: RefusedServiceCall[] = [];
+  for (const d of calls) {
     const policy = policies.get(d.resource);
     const allowed =
       policy !== undefined &&

@@ -20,7 +20,7 @@ afterAll(async () => {
   await s?.system.stop();
 });
 
-describe('an incident from alarm to final report', () => {
+describe('an incident from an alarm the directory maps to its customers, to the final report', () => {
   it('notifies every affected customer exactly once per notice, on every chosen channel, and closes with a report', async () => {
     // Act: a GuardDuty finding arrives through the intake.
     const intake = await sendAlarm(s, guardDutyFinding({ bucket }));

@@ -1,3 +1,8 @@
+/*
+ * Returning a decision: handing an approver's decision back to the Step Functions task that waits for
+ * it (SendTaskSuccess/Failure), by whichever sender holds the callback's lease. "Deliver" is kept for
+ * notices to customers.
+ */
 import type { ApprovalStorePort, IncidentStorePort, NoticeStorePort, TaskCallbacks } from '../domain/ports.js';
 import { TASK_GONE_ERRORS, type ApprovalRequest } from '../domain/approval.js';
 import { NoticeEditedError, NoticeRejectedError } from '../shared/errors.js';
@@ -9,10 +14,10 @@ export interface FaqSettlementDeps {
   republish: (incidentId: string) => Promise<void>;
 }
 
-export interface DeliveryDeps {
+export interface DecisionReturnDeps {
   incidents: Pick<IncidentStorePort, 'appendTimeline'>;
   notices: Pick<NoticeStorePort, 'setNoticeStatus'>;
-  approvals: Pick<ApprovalStorePort, 'claimCallback' | 'deleteCallbackMarker' | 'listUndeliveredDecisions' | 'markCallbackDelivered' | 'markCallbackLost' | 'releaseCallback'>;
+  approvals: Pick<ApprovalStorePort, 'claimCallback' | 'deleteCallbackMarker' | 'listUnreturnedDecisions' | 'markCallbackReturned' | 'markCallbackLost' | 'releaseCallback'>;
   workflow: TaskCallbacks;
   /** Pages the response team; `event` tags the message for subscribers' filters. */
   alertTeam: (event: string, subject: string, message: string) => Promise<void>;
@@ -20,9 +25,10 @@ export interface DeliveryDeps {
   faq?: FaqSettlementDeps;
 }
 
-/** Who sends: the POST that decided, an approver's repeat POST, the edit that took the request back, or the scheduled sweeper. */
+/** Who returns it: the POST that decided, an approver's repeat POST, the edit that took the request back, or the scheduled sweeper. */
 export type Sender = 'approval-page' | 'repeat-post' | 'editor' | 'sweeper';
-export type DeliveryOutcome = 'delivered' | 'lost' | 'failed';
+/** 'returned': Step Functions accepted the callback (or a FAQ decision was settled). */
+export type ReturnOutcome = 'returned' | 'lost' | 'failed';
 
 /** The callback a recorded decision makes, rebuilt from the record alone so any sender can repeat it. */
 function callback(request: ApprovalRequest, taskToken: string, workflow: TaskCallbacks): Promise<void> {
@@ -37,11 +43,11 @@ function callback(request: ApprovalRequest, taskToken: string, workflow: TaskCal
  * the team paged, never retried. Any other failure frees the lease and keeps the marker, so a repeat
  * POST or the next sweep sends it again.
  */
-export async function deliverDecision(request: ApprovalRequest, taskToken: string, sender: Sender, deps: DeliveryDeps): Promise<DeliveryOutcome> {
+export async function returnDecision(request: ApprovalRequest, taskToken: string, sender: Sender, deps: DecisionReturnDeps): Promise<ReturnOutcome> {
   const { incidentId, requestId } = request;
   if (request.kind === 'faq') return settleFaq(request, sender, deps);
   const detail = { requestId, noticeId: request.noticeId, decision: request.status };
-  // The notice carries the decision before the workflow hears it, whoever delivers: the send step
+  // The notice carries the decision before the workflow hears it, whoever returns it: the send step
   // refuses a notice that is not APPROVED with the wording it has. An edit leaves the draft pending.
   if (request.status === 'APPROVED') await deps.notices.setNoticeStatus(incidentId, request.noticeId, 'APPROVED', request.contentHash);
   else if (request.status === 'REJECTED') await deps.notices.setNoticeStatus(incidentId, request.noticeId, 'REJECTED');
@@ -63,16 +69,17 @@ export async function deliverDecision(request: ApprovalRequest, taskToken: strin
     await deps.incidents.appendTimeline(incidentId, { action: 'approval-callback-failed', actor: sender, detail: { ...detail, error: name } });
     return 'failed';
   }
-  await deps.approvals.markCallbackDelivered(incidentId, requestId);
+  await deps.approvals.markCallbackReturned(incidentId, requestId);
+  // The audit action keeps the name stored in existing timelines.
   if (sender !== 'approval-page') await deps.incidents.appendTimeline(incidentId, { action: 'approval-callback-redelivered', actor: sender, detail });
-  return 'delivered';
+  return 'returned';
 }
 
 /**
  * A 'faq' request has no task token and no workflow: its decision publishes (or refuses) the answer on
- * the page instead of SendTaskSuccess/Failure, then is stamped delivered like any callback.
+ * the incident page instead of SendTaskSuccess/Failure, then is stamped returned like any callback.
  */
-async function settleFaq(request: ApprovalRequest, sender: Sender, deps: DeliveryDeps): Promise<DeliveryOutcome> {
+async function settleFaq(request: ApprovalRequest, sender: Sender, deps: DecisionReturnDeps): Promise<ReturnOutcome> {
   const detail = { requestId: request.requestId, questionId: request.questionId ?? null, decision: request.status };
   if (!deps.faq) {
     await deps.approvals.releaseCallback(request.incidentId, request.requestId);
@@ -86,12 +93,12 @@ async function settleFaq(request: ApprovalRequest, sender: Sender, deps: Deliver
     await deps.incidents.appendTimeline(request.incidentId, { action: 'approval-callback-failed', actor: sender, detail: { ...detail, error: error instanceof Error ? error.name : 'Error' } });
     return 'failed';
   }
-  await deps.approvals.markCallbackDelivered(request.incidentId, request.requestId);
-  return 'delivered';
+  await deps.approvals.markCallbackReturned(request.incidentId, request.requestId);
+  return 'returned';
 }
 
-/** Takes the callback of a recorded decision, if it still needs sending and nobody else is sending it, and sends it. */
-export async function redeliverDecision(incidentId: string, requestId: string, sender: Sender, deps: DeliveryDeps): Promise<DeliveryOutcome | 'settled' | 'busy'> {
+/** Takes the callback of a recorded decision, if it still needs returning and nobody else is returning it, and returns it. */
+export async function returnPendingDecision(incidentId: string, requestId: string, sender: Sender, deps: DecisionReturnDeps): Promise<ReturnOutcome | 'settled' | 'busy'> {
   const claim = await deps.approvals.claimCallback(incidentId, requestId);
   if (claim.state === 'settled') {
     // Nothing left to send: a marker a crash left behind after the stamp.
@@ -99,14 +106,14 @@ export async function redeliverDecision(incidentId: string, requestId: string, s
     return 'settled';
   }
   if (claim.state !== 'claimed') return 'busy';
-  return deliverDecision(claim.request, claim.taskToken, sender, deps);
+  return returnDecision(claim.request, claim.taskToken, sender, deps);
 }
 
 /** The sweeper: every decided request whose callback has not landed, up to `limit` per run. */
-export async function redeliverDecisions(deps: DeliveryDeps, limit = 100): Promise<Record<DeliveryOutcome | 'settled' | 'busy', number>> {
-  const counts = { delivered: 0, lost: 0, failed: 0, settled: 0, busy: 0 };
-  for (const { incidentId, requestId } of await deps.approvals.listUndeliveredDecisions(limit)) {
-    counts[await redeliverDecision(incidentId, requestId, 'sweeper', deps)] += 1;
+export async function returnPendingDecisions(deps: DecisionReturnDeps, limit = 100): Promise<Record<ReturnOutcome | 'settled' | 'busy', number>> {
+  const counts = { returned: 0, lost: 0, failed: 0, settled: 0, busy: 0 };
+  for (const { incidentId, requestId } of await deps.approvals.listUnreturnedDecisions(limit)) {
+    counts[await returnPendingDecision(incidentId, requestId, 'sweeper', deps)] += 1;
   }
   return counts;
 }

@@ -15,7 +15,7 @@ interface FaqItem {
 }
 
 /** What the incident page reads and records in the incident's collection. */
-export class PageRecords {
+export class IncidentPageRecords {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
@@ -28,7 +28,7 @@ export class PageRecords {
       await this.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...keys.pageAnnouncement(incidentId, noticeId, locale), type: 'page-announcement', at: this.clock.now().toISOString() },
+          Item: { ...keys.incidentPageAnnouncement(incidentId, noticeId, locale), type: 'page-announcement', at: this.clock.now().toISOString() },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -41,7 +41,7 @@ export class PageRecords {
 
   /** The publish failed: a retry announces again. */
   async releaseAnnouncement(incidentId: string, noticeId: string, locale: Locale): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: keys.pageAnnouncement(incidentId, noticeId, locale) }));
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: keys.incidentPageAnnouncement(incidentId, noticeId, locale) }));
   }
 
   /**

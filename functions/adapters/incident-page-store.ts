@@ -1,11 +1,11 @@
-import type { PageStorePort } from '../domain/ports.js';
+import type { IncidentPageStorePort } from '../domain/ports.js';
 import { sha256Hex, signedCall } from './signed-request.js';
 
 /**
  * The incident pages' bucket: PutObject over S3's REST API. Virtual-hosted style in AWS, path style
  * at `AWS_ENDPOINT_URL_S3` (the twin's edge writes the object into the folder it serves).
  */
-export class S3PageStore implements PageStorePort {
+export class S3IncidentPageStore implements IncidentPageStorePort {
   constructor(
     private readonly bucket: string,
     private readonly region: string,

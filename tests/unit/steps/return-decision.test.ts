@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApprovalRequest } from '../../../functions/domain/approval.js';
-import { deliverDecision, redeliverDecision, redeliverDecisions, type DeliveryDeps } from '../../../functions/steps/deliver-decision.js';
+import { returnDecision, returnPendingDecision, returnPendingDecisions, type DecisionReturnDeps } from '../../../functions/steps/return-decision.js';
 import { FakeApprovals, FakeClock, FakeIncidents, FakeNotices, FakeWorkflow, namedError } from '../../support/fakes.js';
 import { noticeRecord } from '../../support/notices.js';
 
@@ -16,7 +16,7 @@ async function world(decision: 'approve' | 'reject' = 'approve', requestId = 're
   const notices = new FakeNotices();
   await notices.createNotice(noticeRecord({ incidentId, noticeId: 'first-notice-1', kind: 'first-notice', sequence: 1, status: 'PENDING_APPROVAL', content: {}, createdAt: clock.now().toISOString(), promisedNextUpdateAt: clock.now().toISOString() }));
   const alerts: { event: string; subject: string; message: string }[] = [];
-  const deps: DeliveryDeps = { incidents, notices, approvals, workflow, alertTeam: async (event, subject, message) => void alerts.push({ event, subject, message }) };
+  const deps: DecisionReturnDeps = { incidents, notices, approvals, workflow, alertTeam: async (event, subject, message) => void alerts.push({ event, subject, message }) };
   const decide = async (id: string) => {
     const token = `token-${id}`;
     await approvals.putApprovalRequest(
@@ -34,14 +34,14 @@ async function world(decision: 'approve' | 'reject' = 'approve', requestId = 're
 
 const stored = (approvals: FakeApprovals, requestId = 'req-1') => approvals.getApprovalRequest(incidentId, requestId) as Promise<ApprovalRequest>;
 
-describe('deliverDecision', () => {
-  it('delivered: an approval resumes the task with the decision, is stamped and its marker dropped', async () => {
+describe('returnDecision', () => {
+  it('returned: an approval resumes the task with the decision, is stamped and its marker dropped', async () => {
     // Prepare
     const { deps, approvals, workflow, incidents, request, token } = await world();
     // Act
-    const outcome = await deliverDecision(request, token, 'approval-page', deps);
+    const outcome = await returnDecision(request, token, 'approval-page', deps);
     // Assess
-    expect(outcome).toBe('delivered');
+    expect(outcome).toBe('returned');
     expect(workflow.callbacks).toEqual([{ taskToken: token, kind: 'succeed', output: { decision: 'APPROVED', requestId: 'req-1', noticeId: 'first-notice-1', decidedAt: request.decidedAt } }]);
     expect((await stored(approvals)).callbackDeliveredAt).toBe('2026-11-20T08:00:00.000Z');
     expect(approvals.markers.size).toBe(0);
@@ -49,23 +49,23 @@ describe('deliverDecision', () => {
     expect(incidents.timeline).toEqual([]); // the page's own decision is audited by the page
   });
 
-  it('delivered: a rejection fails the task with NoticeRejectedError and the reason as its cause', async () => {
+  it('returned: a rejection fails the task with NoticeRejectedError and the reason as its cause', async () => {
     // Prepare
     const { deps, workflow, request, token } = await world('reject');
     // Act
-    const outcome = await deliverDecision(request, token, 'approval-page', deps);
+    const outcome = await returnDecision(request, token, 'approval-page', deps);
     // Assess
-    expect(outcome).toBe('delivered');
+    expect(outcome).toBe('returned');
     expect(workflow.callbacks).toEqual([{ taskToken: token, kind: 'fail', error: 'NoticeRejectedError', cause: 'Wrong date' }]);
   });
 
-  it('delivered by another sender is audited as a redelivery', async () => {
+  it('returned by another sender is audited as such (approval-callback-redelivered)', async () => {
     // Prepare
     const { deps, incidents, request, token } = await world();
     // Act
-    const outcome = await deliverDecision(request, token, 'sweeper', deps);
+    const outcome = await returnDecision(request, token, 'sweeper', deps);
     // Assess
-    expect(outcome).toBe('delivered');
+    expect(outcome).toBe('returned');
     expect(incidents.timeline.map((e) => [e.action, e.actor, e.detail])).toEqual([
       ['approval-callback-redelivered', 'sweeper', { requestId: 'req-1', noticeId: 'first-notice-1', decision: 'APPROVED' }],
     ]);
@@ -76,7 +76,7 @@ describe('deliverDecision', () => {
     const { deps, approvals, workflow, incidents, alerts, request, token } = await world();
     workflow.failures.push(namedError(errorName));
     // Act
-    const outcome = await deliverDecision(request, token, 'approval-page', deps);
+    const outcome = await returnDecision(request, token, 'approval-page', deps);
     // Assess
     expect(outcome).toBe('lost');
     expect(await stored(approvals)).toMatchObject({ callbackLostAt: '2026-11-20T08:00:00.000Z', callbackError: errorName });
@@ -88,25 +88,25 @@ describe('deliverDecision', () => {
     expect(alerts[0]).toMatchObject({ event: 'approval-callback-lost', subject: `Approval decision did not reach the workflow (${incidentId})` });
     expect(alerts[0]!.message).toContain(`Step Functions answered ${errorName}`);
     expect(alerts[0]!.message).toContain('APPROVED by alice@example.com');
-    expect(await redeliverDecision(incidentId, 'req-1', 'sweeper', deps)).toBe('settled');
+    expect(await returnPendingDecision(incidentId, 'req-1', 'sweeper', deps)).toBe('settled');
     expect(workflow.callbacks).toEqual([]);
   });
 
-  it('other failure (a throttle): the lease is released and the marker kept, so the next sender delivers it', async () => {
+  it('other failure (a throttle): the lease is released and the marker kept, so the next sender returns it', async () => {
     // Prepare
     const { deps, approvals, workflow, incidents, alerts, request, token } = await world();
     workflow.failures.push(namedError('ThrottlingException'));
     // Act
-    const outcome = await deliverDecision(request, token, 'approval-page', deps);
+    const outcome = await returnDecision(request, token, 'approval-page', deps);
     // Assess
     expect(outcome).toBe('failed');
     expect(approvals.leaseOf(incidentId, 'req-1')).toBeUndefined();
-    expect(await approvals.listUndeliveredDecisions(10)).toEqual([{ incidentId, requestId: 'req-1' }]);
+    expect(await approvals.listUnreturnedDecisions(10)).toEqual([{ incidentId, requestId: 'req-1' }]);
     expect((await stored(approvals)).callbackLostAt).toBeUndefined();
     expect(incidents.timeline.map((e) => [e.action, e.detail?.error])).toEqual([['approval-callback-failed', 'ThrottlingException']]);
     expect(alerts).toEqual([]);
     // At once, not after the lease: the repeat POST sends it.
-    expect(await redeliverDecision(incidentId, 'req-1', 'repeat-post', deps)).toBe('delivered');
+    expect(await returnPendingDecision(incidentId, 'req-1', 'repeat-post', deps)).toBe('returned');
     expect(workflow.callbacks).toHaveLength(1);
   });
 
@@ -115,21 +115,21 @@ describe('deliverDecision', () => {
     const { deps, approvals, workflow, request, token } = await world();
     workflow.succeed = async () => { throw 'socket closed'; };
     // Act
-    const outcome = await deliverDecision(request, token, 'approval-page', deps);
+    const outcome = await returnDecision(request, token, 'approval-page', deps);
     // Assess
     expect(outcome).toBe('failed');
     expect(approvals.leaseOf(incidentId, 'req-1')).toBeUndefined();
   });
 });
 
-describe('redeliverDecision', () => {
-  it('settled: already delivered, so only the marker a crash left behind is dropped', async () => {
+describe('returnPendingDecision', () => {
+  it('settled: already returned, so only the marker a crash left behind is dropped', async () => {
     // Prepare
     const { deps, approvals, workflow, request, token } = await world();
-    await deliverDecision(request, token, 'approval-page', deps);
+    await returnDecision(request, token, 'approval-page', deps);
     approvals.markers.add(`${incidentId}/req-1`);
     // Act
-    const outcome = await redeliverDecision(incidentId, 'req-1', 'sweeper', deps);
+    const outcome = await returnPendingDecision(incidentId, 'req-1', 'sweeper', deps);
     // Assess
     expect(outcome).toBe('settled');
     expect(approvals.markers.size).toBe(0);
@@ -140,26 +140,26 @@ describe('redeliverDecision', () => {
     // Prepare
     const { deps, workflow } = await world();
     // Act
-    const outcome = await redeliverDecision(incidentId, 'req-1', 'repeat-post', deps);
+    const outcome = await returnPendingDecision(incidentId, 'req-1', 'repeat-post', deps);
     // Assess
     expect(outcome).toBe('busy');
     expect(workflow.callbacks).toEqual([]);
   });
 
-  it('claimed once the lease has run out, and delivered with the stored token', async () => {
+  it('claimed once the lease has run out, and returned with the stored token', async () => {
     // Prepare
     const { deps, clock, workflow, token } = await world();
     clock.current += 2 * MINUTE;
     // Act
-    const outcome = await redeliverDecision(incidentId, 'req-1', 'sweeper', deps);
+    const outcome = await returnPendingDecision(incidentId, 'req-1', 'sweeper', deps);
     // Assess
-    expect(outcome).toBe('delivered');
+    expect(outcome).toBe('returned');
     expect(workflow.callbacks.map((c) => c.taskToken)).toEqual([token]);
   });
 });
 
-describe('redeliverDecisions (the sweeper)', () => {
-  it('counts every undelivered decision by outcome, up to the limit', async () => {
+describe('returnPendingDecisions (the sweeper)', () => {
+  it('counts every unreturned decision by outcome, up to the limit', async () => {
     // Prepare
     const { deps, clock, workflow, decide } = await world('approve', 'req-a');
     await decide('req-b');
@@ -167,13 +167,13 @@ describe('redeliverDecisions (the sweeper)', () => {
     clock.current += 2 * MINUTE;
     workflow.failures.push(namedError('TaskTimedOut'), namedError('ThrottlingException'));
     // Act
-    const counts = await redeliverDecisions(deps, 3);
+    const counts = await returnPendingDecisions(deps, 3);
     // Assess
-    expect(counts).toEqual({ delivered: 1, lost: 1, failed: 1, settled: 0, busy: 0 });
-    expect(await redeliverDecisions(deps, 1)).toEqual({ delivered: 1, lost: 0, failed: 0, settled: 0, busy: 0 });
+    expect(counts).toEqual({ returned: 1, lost: 1, failed: 1, settled: 0, busy: 0 });
+    expect(await returnPendingDecisions(deps, 1)).toEqual({ returned: 1, lost: 0, failed: 0, settled: 0, busy: 0 });
   });
-  it('the notice carries the decision before the workflow hears it, whoever delivers', async () => {
-    // Prepare: the page that decided died before touching the notice; the sweeper delivers.
+  it('the notice carries the decision before the workflow hears it, whoever returns it', async () => {
+    // Prepare: the page that decided died before touching the notice; the sweeper returns it.
     const { deps, notices, request, token, workflow } = await world('approve');
     let statusWhenCalled: string | undefined;
     const succeed = workflow.succeed.bind(workflow);
@@ -182,7 +182,7 @@ describe('redeliverDecisions (the sweeper)', () => {
       return succeed(t, output);
     };
     // Act
-    expect(await deliverDecision(request, token, 'sweeper', deps)).toBe('delivered');
+    expect(await returnDecision(request, token, 'sweeper', deps)).toBe('returned');
     // Assess
     expect(statusWhenCalled).toBe('APPROVED');
   });

@@ -16,7 +16,7 @@ const APPROVAL_TIMEOUT = 6;
 let s: Scenario;
 
 beforeAll(async () => {
-  // The sweeper runs only when a test calls it, so each path of re-delivery is seen on its own.
+  // The sweeper runs only when a test calls it, so each path of returning a decision again is seen on its own.
   s = await startScenario(prefix, config, { envOverrides: { APPROVAL_TIMEOUT_SECONDS: String(APPROVAL_TIMEOUT), ESCALATION_TIMEOUT_SECONDS: '30' }, sweepIntervalMs: 0 });
 });
 afterAll(async () => {
@@ -71,7 +71,7 @@ const entered = (incidentId: string, state: string) =>
   s.system.workflow.executions.get(executionArnOf(s, incidentId))!.events.filter((e) => e.type === 'StateEntered' && e.stateName === state);
 
 describe('decisions that reach the workflow', () => {
-  it('an approval whose callback failed is recorded; the repeat POST delivers it and the notice is sent, with no escalation', async () => {
+  it('an approval whose callback failed is recorded; the repeat POST returns it and the notice is sent, with no escalation', async () => {
     const { incidentId, bucket } = await openIncident('post');
     const { heal, fault } = breakCallbacks();
     const callbacks = s.system.workflow.taskCallbacks;
@@ -82,7 +82,7 @@ describe('decisions that reach the workflow', () => {
     const recorded = await firstRequest(incidentId);
     expect(recorded.status).toBe('APPROVED');
     expect(recorded.callbackDeliveredAt).toBeUndefined();
-    expect(await s.approvals.listUndeliveredDecisions(100)).toContainEqual({ incidentId, requestId: (await firstRequest(incidentId)).requestId });
+    expect(await s.approvals.listUnreturnedDecisions(100)).toContainEqual({ incidentId, requestId: (await firstRequest(incidentId)).requestId });
 
     heal();
     const { linkId, code } = await linkOf(incidentId);
@@ -96,8 +96,8 @@ describe('decisions that reach the workflow', () => {
     expect(entered(incidentId, 'Escalate to backup approvers')).toHaveLength(0);
     expect(await sesEmails((e) => e.destination.to[0]!.endsWith(`.${bucket}@example.com`))).toHaveLength(3);
     expect((await firstRequest(incidentId)).callbackDeliveredAt).toBeDefined();
-    expect(await s.approvals.listUndeliveredDecisions(100)).not.toContainEqual(expect.objectContaining({ incidentId }));
-    // Delivered now: a further POST is the plain "already approved" refusal and calls nothing.
+    expect(await s.approvals.listUnreturnedDecisions(100)).not.toContainEqual(expect.objectContaining({ incidentId }));
+    // Returned now: a further POST is the plain "already approved" refusal and calls nothing.
     expect((await submit(s, linkId, { decision: 'approve', code })).out.statusCode).toBe(409);
     expect(s.system.workflow.taskCallbacks).toBe(callbacks + 1);
     s.system.workflow.executions.get(executionArnOf(s, incidentId))!.abort();
@@ -108,19 +108,19 @@ describe('decisions that reach the workflow', () => {
     const { heal } = breakCallbacks();
     expect((await decideOn(incidentId, 'reject', 'Wrong date of the incident')).statusCode).toBe(202);
     // A sweep while Step Functions still fails changes nothing and keeps the decision queued.
-    expect(await s.system.sweep()).toMatchObject({ failed: 1, delivered: 0 });
+    expect(await s.system.sweep()).toMatchObject({ failed: 1, returned: 0 });
     heal();
-    expect(await s.system.sweep()).toMatchObject({ delivered: 1 });
+    expect(await s.system.sweep()).toMatchObject({ returned: 1 });
     await waitForState(s, incidentId, 'Wait for redraft');
     expect(entered(incidentId, 'Page response team: notice rejected')).toHaveLength(1);
     expect(entered(incidentId, 'Escalate to backup approvers')).toHaveLength(0);
     expect(await sesEmails((e) => e.destination.to[0]!.endsWith(`.${bucket}@example.com`))).toHaveLength(0);
     const timeline = (await s.incidents.listTimeline(incidentId)).map((e) => `${e.action}:${e.actor}`);
     expect(timeline).toEqual(expect.arrayContaining(['approval-callback-failed:approval-page', 'approval-callback-failed:sweeper', 'approval-callback-redelivered:sweeper']));
-    expect(await s.system.sweep()).toMatchObject({ delivered: 0, failed: 0 });
+    expect(await s.system.sweep()).toMatchObject({ returned: 0, failed: 0 });
   });
 
-  it('a rejection still undelivered when the wait times out is carried into the escalation: backup approvers get no link, the run takes the rejected path', async () => {
+  it('a rejection still unreturned when the wait times out is carried into the escalation: backup approvers get no link, the run takes the rejected path', async () => {
     const { incidentId, bucket } = await openIncident('carry');
     const { heal } = breakCallbacks();
     const backupMails = (await emailsTo(backup)).length;
@@ -128,15 +128,15 @@ describe('decisions that reach the workflow', () => {
     await waitForState(s, incidentId, 'Escalate to backup approvers');
     await until(async () => (await s.incidents.listTimeline(incidentId)).some((e) => e.action === 'approval-decision-carried'), 'the decision carried to the escalation');
     heal();
-    expect(await s.system.sweep()).toMatchObject({ delivered: 1 });
+    expect(await s.system.sweep()).toMatchObject({ returned: 1 });
     await waitForState(s, incidentId, 'Wait for redraft');
     expect(entered(incidentId, 'Page response team: notice rejected')).toHaveLength(1);
     expect(await sesEmails((e) => e.destination.to[0]!.endsWith(`.${bucket}@example.com`))).toHaveLength(0);
     expect((await emailsTo(backup)).length).toBe(backupMails);
-    const requests = (await s.approvals.listApprovalRequests(incidentId)).map((r) => ({ tier: r.tier, status: r.status, carried: Boolean(r.carriedFrom ?? r.carriedTo), delivered: Boolean(r.callbackDeliveredAt) }));
+    const requests = (await s.approvals.listApprovalRequests(incidentId)).map((r) => ({ tier: r.tier, status: r.status, carried: Boolean(r.carriedFrom ?? r.carriedTo), returned: Boolean(r.callbackDeliveredAt) }));
     expect(requests.sort((a, b) => a.tier.localeCompare(b.tier))).toEqual([
-      { tier: 'backup', status: 'REJECTED', carried: true, delivered: true },
-      { tier: 'primary', status: 'REJECTED', carried: true, delivered: false },
+      { tier: 'backup', status: 'REJECTED', carried: true, returned: true },
+      { tier: 'primary', status: 'REJECTED', carried: true, returned: false },
     ]);
   });
 
@@ -153,7 +153,7 @@ describe('decisions that reach the workflow', () => {
     expect(pages.filter((p) => p.subject?.startsWith('Approval decision did not reach the workflow') && p.message.includes(incidentId))).toHaveLength(1);
     const { linkId, code } = await linkOf(incidentId);
     expect((await submit(s, linkId, { decision: 'approve', code })).out.statusCode).toBe(409);
-    expect(await s.system.sweep()).toMatchObject({ lost: 0, delivered: 0, failed: 0 });
+    expect(await s.system.sweep()).toMatchObject({ lost: 0, returned: 0, failed: 0 });
     expect(s.system.workflow.taskCallbacks).toBe(callbacks + 1);
   });
 });

@@ -98,7 +98,7 @@ describe('an incident from an unmapped resource to the final report', () => {
     expect([...afterFirst.values()].every((n) => n === 1)).toBe(true);
     const first = (await emailsTo(inScope[0]!))[0]!;
     expect(first.body.text).toContain('A nightly export job copied customer rows');
-    const page = readFileSync(join(s.system.pagesDir, incidentId, 'en.html'), 'utf8');
+    const page = readFileSync(join(s.system.incidentPagesDir, incidentId, 'en.html'), 'utf8');
     expect(page).toContain('A nightly export job copied customer rows');
     expect(first.body.text).toContain(`/${incidentId}/en.html`);
 
@@ -114,7 +114,7 @@ describe('an incident from an unmapped resource to the final report', () => {
     }, 'the approval email of the redrafted update');
     await decideNewest(incidentId, 'approve', 2 + redrafted);
     await until(async () => (entered(incidentId, 'Wait until next update').length === 2 ? true : undefined), 'the update sent and the next one planned');
-    expect(readFileSync(join(s.system.pagesDir, incidentId, 'en.html'), 'utf8')).toContain('We deleted the public copy');
+    expect(readFileSync(join(s.system.incidentPagesDir, incidentId, 'en.html'), 'utf8')).toContain('We deleted the public copy');
 
     // Act 4: close now. The wait ends at once: the closing notice is asked for, approved, sent; then the final report.
     await until(() => s.team.getWait(incidentId, 'next-update'), 'the wait for the next update keeping its token');

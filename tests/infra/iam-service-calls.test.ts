@@ -7,7 +7,7 @@ import { twinIam } from '../../local/twin/iam/twin-iam.js';
 // The calls services make for the stack (EventBridge rules, CloudWatch alarm actions, API Gateway routes)
 // are signed by no role: the target's resource policy decides, and the key's for an encrypted topic. The
 // twin evaluates each from the synthesized stack and refuses to start a stack whose own policies drop one
-// (local/twin/system.ts). Each case takes one statement out and names the delivery AWS would drop.
+// (local/twin/system.ts). Each case takes one statement out and names the call AWS would drop.
 
 const config = appConfigSchema.parse({ senderAddress: 's@example.com', approverEmails: 'a@example.com', backupApproverEmails: 'b@example.com', guardDutySeverityThreshold: 5 });
 
@@ -16,12 +16,12 @@ type Statement = { Sid?: string; Action: string | string[]; Principal?: { Servic
 async function refusedWith(transform?: StackTransform) {
   const spec = specFromStack(config, transform);
   const names = { region: 'us-east-1', account: '000000000000', tables: {}, topics: {}, stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:twin', buckets: {}, secrets: {}, functions: {} };
-  return (await twinIam(spec, names, []).undeliverable()).map((d) => d.message);
+  return (await twinIam(spec, names, []).refusedServiceCalls()).map((d) => d.message);
 }
 
 const statementsOf = (policy: unknown) => (policy as { Statement: Statement[] }).Statement;
 
-describe('deliveries between services, decided by the target\'s policies', () => {
+describe('calls between services, decided by the target\'s policies', () => {
   it('the stack as synthesized: every rule, alarm action and route reaches its target', async () => {
     expect(await refusedWith()).toEqual([]);
   });

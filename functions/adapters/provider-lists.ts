@@ -9,9 +9,9 @@ const isThrottled = (error: unknown) => {
 };
 
 /**
- * A read that pages through a provider's list (suppression list, opted-out numbers): the provider
- * clients make one attempt per call, so a throttled page is asked again here, with backoff. Reads
- * only: repeating one never sends anything.
+ * One list call of a provider's list (suppression list, opted-out numbers), which answers a batch and a
+ * token for the next: the provider clients make one attempt per call, so a throttled call is made again
+ * here, with backoff. Reads only: repeating one never sends anything.
  */
 export async function withBackoff<T>(read: () => Promise<T>, attempts = 8, baseMs = 250): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
