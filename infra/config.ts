@@ -10,9 +10,7 @@ import { FUNCTIONS } from './functions.js';
 import { DEFAULT_DRILL_TARGETS, drillTargetsSchema } from '../functions/domain/drill-report.js';
 import { updateCyclesPerExecution } from './definition/continuation.js';
 
-const list = z
-  .union([z.string(), z.array(z.string())])
-  .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean));
+const list = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean));
 const emails = list.pipe(z.array(z.email()).min(1));
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -40,7 +38,13 @@ export const appConfigSchema = z.object({
   /** Verified SES identity the notices come from. */
   senderAddress: z.email(),
   /** The name customers see as the notices' sender; any language (non-ASCII is encoded for the header). @default `<companyName> Security` */
-  senderName: z.string().trim().min(1).max(100).regex(/^[^\p{Cc}]+$/u, 'must be one line without control characters').optional(),
+  senderName: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .regex(/^[^\p{Cc}]+$/u, 'must be one line without control characters')
+    .optional(),
   /** Where customers' replies go. @default companyContact when it is an email address, else none (replies go to senderAddress) */
   replyToAddress: z.email().optional(),
   /** Who approves notices; each gets a personal link. */
@@ -55,7 +59,13 @@ export const appConfigSchema = z.object({
   locales: list.pipe(z.array(z.enum(supportedLocales)).min(1)).default([...defaultLocales]),
   /** `email=locale` pairs: the language of an approver's emails; approvers not named get `reportLocale`. */
   approverLocales: list
-    .pipe(z.array(z.string().regex(new RegExp(`^[^=\\s]+@[^=\\s]+=(${supportedLocales.join('|')})$`), `entries must look like name@example.com=<${supportedLocales.join('|')}>`)))
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(new RegExp(`^[^=\\s]+@[^=\\s]+=(${supportedLocales.join('|')})$`), `entries must look like name@example.com=<${supportedLocales.join('|')}>`),
+      ),
+    )
     .default([]),
   /** Hours between customer updates. @default 168 (weekly) */
   updateCadenceHours: int(1, 24 * 90).default(168),
@@ -77,7 +87,11 @@ export const appConfigSchema = z.object({
   /** CloudWatch alarms whose name starts with this start an incident. @default 'security-' */
   alarmNamePrefix: z.string().min(1).max(200).default('security-'),
   /** EventBridge source of manual reports. @default 'breach-notice.manual' */
-  manualAlarmSource: z.string().regex(/^[a-z0-9.-]+$/).refine((s) => !s.startsWith('aws.'), 'must not start with aws.').default('breach-notice.manual'),
+  manualAlarmSource: z
+    .string()
+    .regex(/^[a-z0-9.-]+$/)
+    .refine((s) => !s.startsWith('aws.'), 'must not start with aws.')
+    .default('breach-notice.manual'),
   /** Company name used in the notices. */
   companyName: z.string().min(1).max(100).default('Example Co.'),
   /** Where customers write to. @default senderAddress */
@@ -88,7 +102,10 @@ export const appConfigSchema = z.object({
    */
   incidentPageUrl: z.union([z.literal(''), z.url()]).default(''),
   /** A phone number customers can call, printed in every notice. @default none */
-  supportHotline: z.string().regex(/^\+?[0-9][0-9 ()./-]{4,30}$/, 'expected a phone number such as +44 20 7946 0000').optional(),
+  supportHotline: z
+    .string()
+    .regex(/^\+?[0-9][0-9 ()./-]{4,30}$/, 'expected a phone number such as +44 20 7946 0000')
+    .optional(),
   /** A web form where customers ask questions, printed in every notice. @default none */
   questionFormUrl: z.url().optional(),
   /**
@@ -98,15 +115,17 @@ export const appConfigSchema = z.object({
    * @default DEFAULT_REMEDY_RULES: credit monitoring (government_id), card replacement (payment_card),
    * reimbursement (bank_account, crypto_assets), password reset (password), API key replacement (api_keys)
    */
-  remedyRules: jsonSetting(remedyRulesSchema)
-    .default([...DEFAULT_REMEDY_RULES]),
+  remedyRules: jsonSetting(remedyRulesSchema).default([...DEFAULT_REMEDY_RULES]),
   /**
    * Price of one SMS segment, for the cost estimate approvers see before sending. An estimate, not a
    * quote: SNS prices vary by destination country; set your main market's. @default 0.01
    */
   smsPricePerSegment: z.coerce.number().min(0).max(10).default(0.01),
   /** ISO 4217 currency of `smsPricePerSegment`. @default 'USD' */
-  smsPriceCurrency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as USD').default('USD'),
+  smsPriceCurrency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as USD')
+    .default('USD'),
   /** Base URL of the approval pages; empty means the deployed HTTP API's own URL. */
   approvalBaseUrl: z.union([z.literal(''), z.url()]).default(''),
   /**
@@ -115,11 +134,16 @@ export const appConfigSchema = z.object({
    */
   approvalCodeChannel: z.enum(['email', 'sms']).default('email'),
   /** With `approvalCodeChannel` sms: `email=+E164` pairs for every approver and backup approver. */
-  approverPhones: list.pipe(z.array(z.string().regex(/^[^=\s]+@[^=\s]+=\+[1-9]\d{6,14}$/, 'entries must look like name@example.com=+447700900123'))).default([]),
+  approverPhones: list
+    .pipe(z.array(z.string().regex(/^[^=\s]+@[^=\s]+=\+[1-9]\d{6,14}$/, 'entries must look like name@example.com=+447700900123')))
+    .default([]),
   /** Approvals needed before a notice goes out (N of the approvers; any one rejection decides). @default 1 */
   approvalQuorum: int(1, 10).default(1),
   /** Prefix of the SES template names. @default 'breach-notice' */
-  templatePrefix: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default('breach-notice'),
+  templatePrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/)
+    .default('breach-notice'),
   /** Customers per audience chunk (one send iteration handles up to 20 chunks). @default 500 */
   audienceChunkSize: int(1, 2000).default(500),
   /**
@@ -130,7 +154,10 @@ export const appConfigSchema = z.object({
   /** SMS publishes in flight at once per send iteration; keep under the account's SNS SMS rate. @default 10 */
   smsConcurrency: int(1, 50).default(10),
   /** Alphanumeric sender id for customer SMS, where the destination country allows one. @default none (SNS chooses) */
-  smsSenderId: z.string().regex(/^[A-Za-z0-9]{1,11}$/).optional(),
+  smsSenderId: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,11}$/)
+    .optional(),
   /**
    * The sectors the company is in, for regulators' clocks (functions/domain/obligations/table.ts): e.g.
    * financial-services-ny, us-bank, public-company-us, health-us, essential-entity-eu. @default none
@@ -141,7 +168,10 @@ export const appConfigSchema = z.object({
   /** Every incident is a drill: messages marked, customer notices sent to sinks (README "Drills"). @default false */
   drillMode: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).default(false),
   /** An E.164 number a drill's SMS go to instead of customers'. @default none: a drill sends no SMS (recorded FAILED) */
-  drillSmsSink: z.string().regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 number such as +447700900123').optional(),
+  drillSmsSink: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 number such as +447700900123')
+    .optional(),
   /**
    * The playbook's targets for the drill report: minutes from the alarm's first sighting per step
    * (opened, paged, drafted, approvalRequested, approved, sent, closed, finalReport), as JSON; the keys
@@ -169,13 +199,14 @@ export function parseAppConfig(read: (key: string) => unknown): AppConfig {
   const result = appConfigSchema
     .refine((c) => c.approvalQuorum <= c.approverEmails.length, { path: ['approvalQuorum'], message: 'must not exceed the number of approverEmails' })
     .refine(
-      (c) => c.approvalCodeChannel !== 'sms' || [...c.approverEmails, ...c.backupApproverEmails].every((e) => c.approverPhones.some((p) => p.startsWith(`${e}=`))),
+      (c) =>
+        c.approvalCodeChannel !== 'sms' || [...c.approverEmails, ...c.backupApproverEmails].every((e) => c.approverPhones.some((p) => p.startsWith(`${e}=`))),
       { path: ['approverPhones'], message: 'with approvalCodeChannel sms, every approver and backup approver needs a phone' },
     )
-    .refine(
-      (c) => c.approverLocales.every((p) => [...c.approverEmails, ...c.backupApproverEmails].includes(p.slice(0, p.lastIndexOf('=')))),
-      { path: ['approverLocales'], message: 'every entry must name an approver or backup approver' },
-    )
+    .refine((c) => c.approverLocales.every((p) => [...c.approverEmails, ...c.backupApproverEmails].includes(p.slice(0, p.lastIndexOf('=')))), {
+      path: ['approverLocales'],
+      message: 'every entry must name an approver or backup approver',
+    })
     .superRefine((c, ctx) => {
       const problem = smsBudgetProblem({ name: c.companyName, incidentPageUrl: c.incidentPageUrl || CLOUDFRONT_URL_EXAMPLE }, c.locales);
       if (problem) ctx.addIssue({ code: 'custom', path: ['companyName'], message: problem });

@@ -83,7 +83,12 @@ export class BreachNoticeStack extends Stack {
     grantDescribed(questionForm, 'question-form', resources);
     const confirmAddress = describedFunction(this, 'ConfirmAddress', 'confirm-address', resources.environment);
     grantDescribed(confirmAddress, 'confirm-address', resources);
-    const approvals = new ApprovalApi(this, 'Approvals', { handler: approvalPage, operatorHandler: operatorApi, questionHandler: questionForm, confirmationHandler: confirmAddress });
+    const approvals = new ApprovalApi(this, 'Approvals', {
+      handler: approvalPage,
+      operatorHandler: operatorApi,
+      questionHandler: questionForm,
+      confirmationHandler: confirmAddress,
+    });
     const workflow = new IncidentWorkflow(this, 'Workflow', resources);
     const withMachine = { ...resources, stateMachine: workflow.stateMachine };
     grantDescribed(approvalPage, 'approval-page', withMachine);
@@ -91,12 +96,19 @@ export class BreachNoticeStack extends Stack {
     new DecisionSweeper(this, 'DecisionSweeper', withMachine);
     new RegulatorClocks(this, 'RegulatorClocks', resources);
 
-
     const intake = describedFunction(this, 'Intake', 'intake', resources.environment);
     grantDescribed(intake, 'intake', withMachine);
     const alarmIntake = new AlarmIntake(this, 'AlarmIntake', { intake, patterns: alarmPatterns(config), responseTeamTopic: channels.responseTeamTopic });
 
-    acknowledgeFindings(this, { workflow, approvals, alarmIntake, customersTable: data.tables.customers, templatePrefix: config.templatePrefix, incidentPages: pages, questionFormKey });
+    acknowledgeFindings(this, {
+      workflow,
+      approvals,
+      alarmIntake,
+      customersTable: data.tables.customers,
+      templatePrefix: config.templatePrefix,
+      incidentPages: pages,
+      questionFormKey,
+    });
 
     new CfnOutput(this, 'ApprovalBaseUrl', { value: names.approvalBaseUrl });
     new CfnOutput(this, 'OperatorInvokePolicyArn', {
@@ -106,7 +118,10 @@ export class BreachNoticeStack extends Stack {
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'ResponseTeamTopicArn', { value: channels.responseTeamTopic.topicArn, description: 'Subscribe the response team here' });
     new CfnOutput(this, 'PublicChannelsTopicArn', { value: channels.publicChannelsTopic.topicArn });
-    new CfnOutput(this, 'IncidentPagesUrl', { value: names.incidentPagesUrl, description: 'CloudFront URL of the incident pages (<url>/<incidentId>/<locale>.html); point a custom domain at it and set incidentPageUrl' });
+    new CfnOutput(this, 'IncidentPagesUrl', {
+      value: names.incidentPagesUrl,
+      description: 'CloudFront URL of the incident pages (<url>/<incidentId>/<locale>.html); point a custom domain at it and set incidentPageUrl',
+    });
     new CfnOutput(this, 'CustomersTableName', { value: data.tables.customers.tableName });
     new CfnOutput(this, 'IncidentsTableName', { value: data.tables.incidents.tableName });
   }

@@ -6,7 +6,8 @@ const timeScale = Number(process.env.BREACH_NOTICE_TIME_SCALE ?? 60);
 const customers = Number(process.env.BREACH_NOTICE_CUSTOMERS ?? 1000);
 if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`BREACH_NOTICE_PORT must be a port number, got ${process.env.BREACH_NOTICE_PORT}`);
 if (!(timeScale >= 1)) throw new Error(`BREACH_NOTICE_TIME_SCALE must be >= 1, got ${process.env.BREACH_NOTICE_TIME_SCALE}`);
-if (!Number.isInteger(customers) || customers < 0) throw new Error(`BREACH_NOTICE_CUSTOMERS must be a whole number, got ${process.env.BREACH_NOTICE_CUSTOMERS}`);
+if (!Number.isInteger(customers) || customers < 0)
+  throw new Error(`BREACH_NOTICE_CUSTOMERS must be a whole number, got ${process.env.BREACH_NOTICE_CUSTOMERS}`);
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
 // DynamoDB Local's JVM is the slowest to boot: it starts before the rest of the twin is even loaded.
@@ -19,7 +20,10 @@ async function load() {
   return { startTwin, config };
 }
 const { startTwin, config } = await load().catch(async (error: unknown) => {
-  await emulators.then(({ dynamodb, ses }) => Promise.all([ses.stop(), dynamodb.stop()]), () => undefined);
+  await emulators.then(
+    ({ dynamodb, ses }) => Promise.all([ses.stop(), dynamodb.stop()]),
+    () => undefined,
+  );
   throw error;
 });
 const loaded = performance.now();

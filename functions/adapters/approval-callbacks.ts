@@ -24,7 +24,10 @@ export class ApprovalCallbacks implements ApprovalCallbacksPort {
    * nobody else's lease live. 'settled' when there is nothing left to return; 'busy' when another
    * sender holds it.
    */
-  async claimCallback(incidentId: string, requestId: string): Promise<{ state: 'claimed'; request: ApprovalRequest; taskToken: string } | { state: 'settled' | 'busy' }> {
+  async claimCallback(
+    incidentId: string,
+    requestId: string,
+  ): Promise<{ state: 'claimed'; request: ApprovalRequest; taskToken: string } | { state: 'settled' | 'busy' }> {
     const now = this.clock.now().getTime();
     try {
       const out = await this.doc.send(
@@ -39,7 +42,16 @@ export class ApprovalCallbacks implements ApprovalCallbacksPort {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      const { pk: _p, sk: _s, type: _t, taskToken, notified: _n, expiresAtMs: _e, callbackLeaseUntilMs: _l, ...request } = out.Attributes as ApprovalRecord & { pk: string; sk: string; type: string };
+      const {
+        pk: _p,
+        sk: _s,
+        type: _t,
+        taskToken,
+        notified: _n,
+        expiresAtMs: _e,
+        callbackLeaseUntilMs: _l,
+        ...request
+      } = out.Attributes as ApprovalRecord & { pk: string; sk: string; type: string };
       return { state: 'claimed', request: { ...request, approvedBy: [...(request.approvedBy ?? [])].sort() }, taskToken };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -77,7 +89,9 @@ export class ApprovalCallbacks implements ApprovalCallbacksPort {
 
   /** The call failed in a way worth retrying: free the lease at once so the next POST or sweep can. */
   async releaseCallback(incidentId: string, requestId: string): Promise<void> {
-    await this.doc.send(new UpdateCommand({ TableName: this.table, Key: keys.approval(incidentId, requestId), UpdateExpression: 'REMOVE callbackLeaseUntilMs' }));
+    await this.doc.send(
+      new UpdateCommand({ TableName: this.table, Key: keys.approval(incidentId, requestId), UpdateExpression: 'REMOVE callbackLeaseUntilMs' }),
+    );
   }
 
   async deleteCallbackMarker(incidentId: string, requestId: string): Promise<void> {

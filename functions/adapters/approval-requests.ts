@@ -12,7 +12,12 @@ import { basisCheck } from './standing.js';
 export type ApprovalRecord = ApprovalRequest & { taskToken: string; notified: string[]; expiresAtMs: number; callbackLeaseUntilMs?: number };
 
 /** The approval item as stored, without its keys. */
-export async function readApprovalRecord(doc: DynamoDBDocumentClient, table: string, incidentId: string, requestId: string): Promise<ApprovalRecord | undefined> {
+export async function readApprovalRecord(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  incidentId: string,
+  requestId: string,
+): Promise<ApprovalRecord | undefined> {
   const out = await doc.send(new GetCommand({ TableName: table, Key: keys.approval(incidentId, requestId), ConsistentRead: true }));
   if (!out.Item) return undefined;
   const { pk: _p, sk: _s, type: _t, ...record } = out.Item;
@@ -39,7 +44,14 @@ export class ApprovalRequests implements ApprovalRequestsPort {
    */
   async putApprovalRequest(request: ApprovalRequest, taskToken: string): Promise<PutRequestResult> {
     // expiresAtMs: the decision's condition compares numbers; ISO strings with and without milliseconds do not sort.
-    const item = { ...keys.approval(request.incidentId, request.requestId), type: 'approval', ...request, expiresAtMs: Date.parse(request.expiresAt), taskToken, notified: [] };
+    const item = {
+      ...keys.approval(request.incidentId, request.requestId),
+      type: 'approval',
+      ...request,
+      expiresAtMs: Date.parse(request.expiresAt),
+      taskToken,
+      notified: [],
+    };
     try {
       await this.doc.send(
         new TransactWriteCommand({
@@ -99,7 +111,11 @@ export class ApprovalRequests implements ApprovalRequestsPort {
   /** Earlier pending requests for the notice stop accepting decisions once it is escalated. */
   async supersedePendingRequests(incidentId: string, noticeId: string, exceptRequestId: string, enteredAt: string): Promise<number> {
     const pending = (await this.listApprovalRequests(incidentId)).filter(
-      (r) => r.noticeId === noticeId && r.status === 'PENDING' && r.requestId !== exceptRequestId && (r.waitEnteredAt === undefined || Date.parse(r.waitEnteredAt) <= Date.parse(enteredAt)),
+      (r) =>
+        r.noticeId === noticeId &&
+        r.status === 'PENDING' &&
+        r.requestId !== exceptRequestId &&
+        (r.waitEnteredAt === undefined || Date.parse(r.waitEnteredAt) <= Date.parse(enteredAt)),
     );
     for (const request of pending) {
       try {
@@ -161,29 +177,60 @@ export class ApprovalRequests implements ApprovalRequestsPort {
         UpdateExpression: 'SET #status = :approved, decidedBy = :by, decidedAt = :now, callbackLeaseUntilMs = :lease',
         ConditionExpression: '#status = :pending AND size(approvedBy) >= :quorum',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':approved': 'APPROVED', ':by': approvedBy.join(', '), ':now': now.toISOString(), ':pending': 'PENDING', ':quorum': quorum, ':lease': now.getTime() + CALLBACK_LEASE_MS },
+        ExpressionAttributeValues: {
+          ':approved': 'APPROVED',
+          ':by': approvedBy.join(', '),
+          ':now': now.toISOString(),
+          ':pending': 'PENDING',
+          ':quorum': quorum,
+          ':lease': now.getTime() + CALLBACK_LEASE_MS,
+        },
       },
       wording,
     );
     if (decided === 'stale') {
       // The vote was for wording that is gone: take it back, so nobody reads it as counted.
-      await this.doc.send(new UpdateCommand({ TableName: this.table, Key: key, UpdateExpression: 'DELETE approvedBy :me', ExpressionAttributeValues: { ':me': new Set([approver]) } }));
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: key,
+          UpdateExpression: 'DELETE approvedBy :me',
+          ExpressionAttributeValues: { ':me': new Set([approver]) },
+        }),
+      );
       return { outcome: 'stale', approvedBy: approvedBy.filter((a) => a !== approver) };
     }
     return { outcome: decided === 'decided' ? 'approved' : 'counted', approvedBy };
   }
 
   /** One rejection decides: pending and unexpired at the moment of writing. False when something else won. */
-  async recordRejection(incidentId: string, requestId: string, approver: string, reason: string, wording?: WordingBinding): Promise<'decided' | 'refused' | 'stale'> {
+  async recordRejection(
+    incidentId: string,
+    requestId: string,
+    approver: string,
+    reason: string,
+    wording?: WordingBinding,
+  ): Promise<'decided' | 'refused' | 'stale'> {
     const now = this.clock.now();
-    return this.decide(incidentId, requestId, {
-      UpdateExpression: 'SET #status = :rejected, decidedBy = :by, decidedAt = :now, reason = :reason, callbackLeaseUntilMs = :lease',
-      ConditionExpression: '#status = :pending AND expiresAtMs > :nowMs',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: {
-        ':rejected': 'REJECTED', ':by': approver, ':now': now.toISOString(), ':nowMs': now.getTime(), ':reason': reason, ':pending': 'PENDING', ':lease': now.getTime() + CALLBACK_LEASE_MS,
+    return this.decide(
+      incidentId,
+      requestId,
+      {
+        UpdateExpression: 'SET #status = :rejected, decidedBy = :by, decidedAt = :now, reason = :reason, callbackLeaseUntilMs = :lease',
+        ConditionExpression: '#status = :pending AND expiresAtMs > :nowMs',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':rejected': 'REJECTED',
+          ':by': approver,
+          ':now': now.toISOString(),
+          ':nowMs': now.getTime(),
+          ':reason': reason,
+          ':pending': 'PENDING',
+          ':lease': now.getTime() + CALLBACK_LEASE_MS,
+        },
       },
-    }, wording);
+      wording,
+    );
   }
 
   /**
@@ -196,7 +243,12 @@ export class ApprovalRequests implements ApprovalRequestsPort {
   private async decide(
     incidentId: string,
     requestId: string,
-    update: { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> },
+    update: {
+      UpdateExpression: string;
+      ConditionExpression: string;
+      ExpressionAttributeNames: Record<string, string>;
+      ExpressionAttributeValues: Record<string, unknown>;
+    },
     wording?: WordingBinding,
   ): Promise<'decided' | 'refused' | 'stale'> {
     try {
@@ -262,16 +314,26 @@ export class ApprovalRequests implements ApprovalRequestsPort {
               Update: {
                 TableName: this.table,
                 Key: keys.approval(incidentId, toRequestId),
-                UpdateExpression: 'SET #status = :status, decidedBy = :by, decidedAt = :at, carriedFrom = :from' + (from.reason === undefined ? '' : ', reason = :reason'),
+                UpdateExpression:
+                  'SET #status = :status, decidedBy = :by, decidedAt = :at, carriedFrom = :from' + (from.reason === undefined ? '' : ', reason = :reason'),
                 ConditionExpression: '#status = :pending',
                 ExpressionAttributeNames: { '#status': 'status' },
                 ExpressionAttributeValues: {
-                  ':status': from.status, ':by': from.decidedBy ?? '', ':at': from.decidedAt ?? '', ':from': from.requestId, ':pending': 'PENDING',
+                  ':status': from.status,
+                  ':by': from.decidedBy ?? '',
+                  ':at': from.decidedAt ?? '',
+                  ':from': from.requestId,
+                  ':pending': 'PENDING',
                   ...(from.reason === undefined ? {} : { ':reason': from.reason }),
                 },
               },
             },
-            { Put: { TableName: this.table, Item: { ...keys.callbackMarker(incidentId, toRequestId), type: 'callback-marker', incidentId, requestId: toRequestId } } },
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...keys.callbackMarker(incidentId, toRequestId), type: 'callback-marker', incidentId, requestId: toRequestId },
+              },
+            },
             {
               Update: {
                 TableName: this.table,

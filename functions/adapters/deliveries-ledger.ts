@@ -1,6 +1,17 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isFinal, type Acquired, type BatchTotals, type CallState, type Channel, type FrozenBatch, type NoticeRef, type NoticeTotals, type Outcome, type PlannedCall } from '../domain/delivery.js';
+import {
+  isFinal,
+  type Acquired,
+  type BatchTotals,
+  type CallState,
+  type Channel,
+  type FrozenBatch,
+  type NoticeRef,
+  type NoticeTotals,
+  type Outcome,
+  type PlannedCall,
+} from '../domain/delivery.js';
 import type { DeliveryLedgerPort, SuppressionStorePort } from '../domain/ports.js';
 import { HASH_BYTES, SuppressionSnapshot, type SuppressionListName } from '../domain/suppression.js';
 import type { Clock } from '../shared/clock.js';
@@ -25,7 +36,16 @@ const claimState = (item: ClaimItem | undefined): CallState['claim'] =>
     attempts: Number(item.attempts ?? 0),
     claimedAt: item.claimedAt,
     // The batch's totals over every attempt, written when a holder finished it.
-    ...(item.status === 'DONE' ? { totals: { sent: Number(item.sent ?? 0), failed: Number(item.failed ?? 0), retryable: Number(item.retryable ?? 0), uncertain: Number(item.uncertain ?? 0) } } : {}),
+    ...(item.status === 'DONE'
+      ? {
+          totals: {
+            sent: Number(item.sent ?? 0),
+            failed: Number(item.failed ?? 0),
+            retryable: Number(item.retryable ?? 0),
+            uncertain: Number(item.uncertain ?? 0),
+          },
+        }
+      : {}),
   };
 
 /** A conditional update of one claim, written alone or with its call's outcomes. */
@@ -129,17 +149,29 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
    * `acquire`'s condition on the claim's `attempts` relies on.
    */
   async readCalls(ref: NoticeRef, calls: readonly FrozenBatch[]): Promise<Map<string, CallState>> {
-    const claims = await batchGet<ClaimItem & { sk: string }>(this.doc, this.table, calls.map((c) => claimKey(ref, c.channel, c.batchKey)), true);
+    const claims = await batchGet<ClaimItem & { sk: string }>(
+      this.doc,
+      this.table,
+      calls.map((c) => claimKey(ref, c.channel, c.batchKey)),
+      true,
+    );
     const claimBySk = new Map(claims.map((c) => [c.sk, c]));
-    const outcomes = await batchGet<Outcome>(this.doc, this.table, calls.flatMap((c) => c.customerIds.map((id) => outcomeKey(id, ref, c.channel))), true);
+    const outcomes = await batchGet<Outcome>(
+      this.doc,
+      this.table,
+      calls.flatMap((c) => c.customerIds.map((id) => outcomeKey(id, ref, c.channel))),
+      true,
+    );
     const byRecipient = new Map(outcomes.map((o) => [`${o.channel}#${o.customerId}`, o]));
     return new Map(
       calls.map((c) => {
         const sk = claimKey(ref, c.channel, c.batchKey).sk;
-        const known = new Map(c.customerIds.flatMap((id) => {
-          const o = byRecipient.get(`${c.channel}#${id}`);
-          return o ? [[id, o] as const] : [];
-        }));
+        const known = new Map(
+          c.customerIds.flatMap((id) => {
+            const o = byRecipient.get(`${c.channel}#${id}`);
+            return o ? [[id, o] as const] : [];
+          }),
+        );
         return [sk, { claim: claimState(claimBySk.get(sk)), known }];
       }),
     );
@@ -156,10 +188,19 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
    * same transaction: one write request per call instead of outcome batches plus a completion, and
    * never outcomes without their call finished. Only the holder may.
    */
-  async complete(ref: NoticeRef, channel: Channel, batchKey: string, token: string, totals: BatchTotals, uncertainIds: string[], outcomes: Outcome[] = []): Promise<void> {
+  async complete(
+    ref: NoticeRef,
+    channel: Channel,
+    batchKey: string,
+    token: string,
+    totals: BatchTotals,
+    uncertainIds: string[],
+    outcomes: Outcome[] = [],
+  ): Promise<void> {
     await this.settle(outcomes, {
       Key: claimKey(ref, channel, batchKey),
-      UpdateExpression: 'SET #status = :done, completedAt = :now, sent = :sent, failed = :failed, retryable = :retryable, uncertain = :uncertain, uncertainIds = :ids',
+      UpdateExpression:
+        'SET #status = :done, completedAt = :now, sent = :sent, failed = :failed, retryable = :retryable, uncertain = :uncertain, uncertainIds = :ids',
       ConditionExpression: '#token = :token',
       ExpressionAttributeNames: { '#status': 'status', '#token': 'token' },
       ExpressionAttributeValues: {
@@ -217,7 +258,11 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
     const key = keys.chunkPlan(ref.incidentId, ref.noticeId, chunkIndex);
     try {
       await this.doc.send(
-        new PutCommand({ TableName: this.table, Item: { ...key, type: 'chunk-plan', batches: plan, plannedAt: this.clock.now().toISOString() }, ConditionExpression: 'attribute_not_exists(pk)' }),
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...key, type: 'chunk-plan', batches: plan, plannedAt: this.clock.now().toISOString() },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
       );
       return plan;
     } catch (error) {
@@ -235,11 +280,14 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
     const lists = snapshot.lists.map(({ name, hashes }) => {
       const step = HASHES_PER_PART * HASH_BYTES;
       let count = 0;
-      for (let at = 0; at < hashes.length; at += step) parts.push({ pk, sk: `${name.channel}#${name.reason}#${count++}`, type: 'suppression-part', hashes: hashes.subarray(at, at + step) });
+      for (let at = 0; at < hashes.length; at += step)
+        parts.push({ pk, sk: `${name.channel}#${name.reason}#${count++}`, type: 'suppression-part', hashes: hashes.subarray(at, at + step) });
       return { ...name, parts: count, entries: hashes.length / HASH_BYTES };
     });
     await batchPut(this.doc, this.table, parts);
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk, sk: SUPPRESSIONS_HEAD, type: 'suppressions', lists, listedAt: this.clock.now().toISOString() } }));
+    await this.doc.send(
+      new PutCommand({ TableName: this.table, Item: { pk, sk: SUPPRESSIONS_HEAD, type: 'suppressions', lists, listedAt: this.clock.now().toISOString() } }),
+    );
   }
 
   async loadSuppressions(ref: NoticeRef): Promise<SuppressionSnapshot | undefined> {
@@ -260,17 +308,30 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
 
   /** Strongly consistent, so an earlier holder's recorded outcomes are always seen. */
   async readOutcomes(ref: NoticeRef, channel: Channel, customerIds: string[]): Promise<Map<string, Outcome>> {
-    const items = await batchGet<Outcome>(this.doc, this.table, customerIds.map((id) => outcomeKey(id, ref, channel)), true);
+    const items = await batchGet<Outcome>(
+      this.doc,
+      this.table,
+      customerIds.map((id) => outcomeKey(id, ref, channel)),
+      true,
+    );
     return new Map(items.map((o) => [o.customerId, o]));
   }
 
   async recordOutcomes(outcomes: Outcome[]): Promise<void> {
-    await batchPut(this.doc, this.table, outcomes.map((o) => this.outcomeItem(o)));
+    await batchPut(
+      this.doc,
+      this.table,
+      outcomes.map((o) => this.outcomeItem(o)),
+    );
   }
 
   /** Everything one customer was sent, or failed to be sent, in every incident: one Query. */
   async outcomesForCustomer(customerId: string): Promise<Outcome[]> {
-    return queryAll<Outcome>(this.doc, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.customerOutcomes(customerId) } });
+    return queryAll<Outcome>(this.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.customerOutcomes(customerId) },
+    });
   }
 
   /** Totals per channel for one notice of one incident, summed over its provider calls. */

@@ -31,12 +31,7 @@ export async function batchPut(doc: DynamoDBDocumentClient, table: string, items
 const READ_CONCURRENCY = 4;
 
 /** BatchGetItem in batches of 100, a few in flight, with UnprocessedKeys re-driven; `consistent` for read-after-claim checks. */
-export async function batchGet<T>(
-  doc: DynamoDBDocumentClient,
-  table: string,
-  keys: Record<string, unknown>[],
-  consistent = false,
-): Promise<T[]> {
+export async function batchGet<T>(doc: DynamoDBDocumentClient, table: string, keys: Record<string, unknown>[], consistent = false): Promise<T[]> {
   const batches: Record<string, unknown>[][] = [];
   for (let i = 0; i < keys.length; i += 100) batches.push(keys.slice(i, i + 100));
   const found: T[] = [];

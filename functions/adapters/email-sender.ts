@@ -82,7 +82,9 @@ export class SesEmailSender implements EmailSender, SuppressedAddressSource {
         ReplyToAddresses: this.replyTo.length > 0 ? this.replyTo : undefined,
         ConfigurationSetName: this.configurationSet,
         Destination: { ToAddresses: to },
-        Content: { Simple: { Subject: { Data: subject, Charset: 'UTF-8' }, Body: { Html: { Data: html, Charset: 'UTF-8' }, Text: { Data: text, Charset: 'UTF-8' } } } },
+        Content: {
+          Simple: { Subject: { Data: subject, Charset: 'UTF-8' }, Body: { Html: { Data: html, Charset: 'UTF-8' }, Text: { Data: text, Charset: 'UTF-8' } } },
+        },
       }),
     );
     return out.MessageId ?? '';

@@ -51,14 +51,18 @@ export class ExecutionChain implements ExecutionChainPort {
       return true;
     } catch (error) {
       if (!(error instanceof TransactionCanceledException) || error.CancellationReasons?.[0]?.Code !== 'ConditionalCheckFailed') throw error;
-      const item = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.incident(incidentId), ProjectionExpression: 'pk', ConsistentRead: true }));
+      const item = await this.doc.send(
+        new GetCommand({ TableName: this.table, Key: keys.incident(incidentId), ProjectionExpression: 'pk', ConsistentRead: true }),
+      );
       if (!item.Item) throw new IncidentNotFoundError(`Incident ${incidentId} does not exist`);
       return false;
     }
   }
 
   async currentExecution(incidentId: string): Promise<ExecutionRef | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.incident(incidentId), ProjectionExpression: 'currentExecution', ConsistentRead: true }));
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: keys.incident(incidentId), ProjectionExpression: 'currentExecution', ConsistentRead: true }),
+    );
     return out.Item?.currentExecution as ExecutionRef | undefined;
   }
 }

@@ -30,7 +30,13 @@ export class FactsStore implements FactsStorePort {
       await this.doc.send(
         new TransactWriteCommand({
           TransactItems: [
-            { Put: { TableName: this.table, Item: { ...keys.facts(incidentId, saved.version), type: 'facts', ...saved }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...keys.facts(incidentId, saved.version), type: 'facts', ...saved },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
             standingWrite(this.table, incidentId, 'factsVersion', saved.version),
           ],
         }),

@@ -53,7 +53,12 @@ export class IncidentStore implements IncidentStorePort {
             },
             { Put: { TableName: this.table, Item: { ...keys.incident(incident.incidentId), type: 'incident', ...incident } } },
             { Put: { TableName: this.table, Item: this.rawEventItem(incident.incidentId, eventId, rawEvent, at) } },
-            { Put: { TableName: this.table, Item: timelineItem(incident.incidentId, { at, action: 'incident-opened', actor: 'intake', detail: { eventId, source: incident.source } }) } },
+            {
+              Put: {
+                TableName: this.table,
+                Item: timelineItem(incident.incidentId, { at, action: 'incident-opened', actor: 'intake', detail: { eventId, source: incident.source } }),
+              },
+            },
           ],
         }),
       );
@@ -141,9 +146,7 @@ export class IncidentStore implements IncidentStorePort {
   }
 
   async getAudienceChunk(incidentId: string, index: number): Promise<AudienceMember[]> {
-    const out = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: keys.audienceChunk(incidentId, index), ConsistentRead: true }),
-    );
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.audienceChunk(incidentId, index), ConsistentRead: true }));
     if (!out.Item) throw new IncidentNotFoundError(`Incident ${incidentId} has no audience chunk ${index}`);
     return out.Item.members as AudienceMember[];
   }

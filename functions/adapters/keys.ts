@@ -37,7 +37,20 @@ const pad = (n: number) => String(n).padStart(6, '0');
 export const obligationItems = { obligation: 'OBLIG#', report: 'OBLIGRPT#' } as const;
 
 /** Sort-key prefixes inside an incident's collection, for queries by kind. */
-export const incidentItems = { rawEvent: 'RAW#', audience: 'AUD#', timeline: 'TL#', notice: 'NOTICE#', note: 'NOTE#', approval: 'APPROVAL#', facts: 'FACTS#', scope: 'SCOPE#', scopeIds: 'SCOPEIDS#', wait: 'WAIT#', redraft: 'REDRAFT#', faq: 'FAQ#' } as const;
+export const incidentItems = {
+  rawEvent: 'RAW#',
+  audience: 'AUD#',
+  timeline: 'TL#',
+  notice: 'NOTICE#',
+  note: 'NOTE#',
+  approval: 'APPROVAL#',
+  facts: 'FACTS#',
+  scope: 'SCOPE#',
+  scopeIds: 'SCOPEIDS#',
+  wait: 'WAIT#',
+  redraft: 'REDRAFT#',
+  faq: 'FAQ#',
+} as const;
 
 export const keys = {
   incident: (incidentId: string) => ({ pk: incidentPk(incidentId), sk: 'META' }),
@@ -55,16 +68,25 @@ export const keys = {
   /** A scope decision; its id list (basis ids) in `scopeIds` items, written before it. */
   scope: (incidentId: string, version: number) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.scope}${pad(version)}` }),
   /** `attempt`: random per save, so two saves racing for one version never mix their parts. */
-  scopeIds: (incidentId: string, version: number, attempt: string, part: number) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.scopeIds}${pad(version)}#${attempt}#${pad(part)}` }),
+  scopeIds: (incidentId: string, version: number, attempt: string, part: number) => ({
+    pk: incidentPk(incidentId),
+    sk: `${incidentItems.scopeIds}${pad(version)}#${attempt}#${pad(part)}`,
+  }),
   /** The task token of the workflow waiting on the team (scope, redraft, next update): one per kind. */
   teamWait: (incidentId: string, kind: string) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.wait}${kind}` }),
   /** The team asked for a rejected notice to be drafted again as it stands. */
-  redraft: (incidentId: string, noticeId: string, version: number) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.redraft}${noticeId}#${pad(version)}` }),
+  redraft: (incidentId: string, noticeId: string, version: number) => ({
+    pk: incidentPk(incidentId),
+    sk: `${incidentItems.redraft}${noticeId}#${pad(version)}`,
+  }),
   link: (linkHash: string) => ({ pk: `${LINK_PREFIX}${linkHash}`, sk: 'LINK' }),
   callbackMarker: (incidentId: string, requestId: string) => ({ pk: CALLBACK_MARKERS, sk: `${incidentId}#${requestId}` }),
   /** A regulator's obligation of the incident (domain/obligations) and its report versions, zero-padded. */
   obligation: (incidentId: string, obligationId: string) => ({ pk: incidentPk(incidentId), sk: `${obligationItems.obligation}${obligationId}` }),
-  obligationReport: (incidentId: string, obligationId: string, version: number) => ({ pk: incidentPk(incidentId), sk: `${obligationItems.report}${obligationId}#${pad(version)}` }),
+  obligationReport: (incidentId: string, obligationId: string, version: number) => ({
+    pk: incidentPk(incidentId),
+    sk: `${obligationItems.report}${obligationId}#${pad(version)}`,
+  }),
   runningClock: (incidentId: string, obligationId: string) => ({ pk: RUNNING_CLOCKS, sk: `${incidentId}#${obligationId}` }),
   /** A customer's question on the incident page's form (PII: its text stays here, its address in `questionAddress`). */
   question: (incidentId: string, questionId: string) => ({ pk: `${QUESTION_PREFIX}${incidentId}`, sk: `Q#${questionId}` }),
@@ -82,7 +104,10 @@ export const keys = {
   claim: (incidentId: string, noticeId: string, channel: string, batchKey: string) => ({ pk: `BATCH#${incidentId}#${noticeId}`, sk: `${channel}#${batchKey}` }),
   chunkPlan: (incidentId: string, noticeId: string, chunkIndex: number) => ({ pk: `PLAN#${incidentId}#${noticeId}`, sk: `CHUNK#${pad(chunkIndex)}` }),
   customerOutcomes: (customerId: string) => `CUSTOMER#${customerId}`,
-  outcome: (customerId: string, incidentId: string, noticeId: string, channel: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `NOTICE#${incidentId}#${noticeId}#${channel}` }),
+  outcome: (customerId: string, incidentId: string, noticeId: string, channel: string) => ({
+    pk: `CUSTOMER#${customerId}`,
+    sk: `NOTICE#${incidentId}#${noticeId}#${channel}`,
+  }),
 
   profile: (customerId: string) => ({ customerId, sk: 'PROFILE' }),
   customerResource: (customerId: string, matchKey: string) => ({ customerId, sk: `RES#${matchKey}` }),

@@ -16,9 +16,7 @@ export class NoticeStore implements NoticeStorePort {
   ) {}
 
   async createNotice(notice: Notice): Promise<void> {
-    await this.doc.send(
-      new PutCommand({ TableName: this.table, Item: { ...keys.notice(notice.incidentId, notice.noticeId), type: 'notice', ...notice } }),
-    );
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...keys.notice(notice.incidentId, notice.noticeId), type: 'notice', ...notice } }));
   }
 
   async getNotice(incidentId: string, noticeId: string): Promise<Notice> {

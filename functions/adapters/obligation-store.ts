@@ -11,8 +11,29 @@ import { keys, obligationItems, RUNNING_CLOCKS } from './keys.js';
 type Write = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
 const RECORD_FIELDS = [
-  'incidentId', 'obligationId', 'jurisdiction', 'law', 'notify', 'recipient', 'clock', 'startMoment', 'status', 'addedAt', 'startedAt', 'deadline', 'clockScale',
-  'reminders', 'remindersSent', 'escalations', 'unconfirmed', 'caveat', 'sources', 'filed', 'notApplicable', 'reportVersion', 'approval',
+  'incidentId',
+  'obligationId',
+  'jurisdiction',
+  'law',
+  'notify',
+  'recipient',
+  'clock',
+  'startMoment',
+  'status',
+  'addedAt',
+  'startedAt',
+  'deadline',
+  'clockScale',
+  'reminders',
+  'remindersSent',
+  'escalations',
+  'unconfirmed',
+  'caveat',
+  'sources',
+  'filed',
+  'notApplicable',
+  'reportVersion',
+  'approval',
 ] as const;
 
 function toRecord(item: Record<string, unknown>): ObligationRecord {
@@ -65,7 +86,12 @@ export class ObligationStore implements ObligationStorePort {
       {
         Put: {
           TableName: this.table,
-          Item: timelineItem(incidentId, { at, action: 'regulator-obligation-added', actor: report.author, detail: { obligationId, status: record.status, deadline: record.deadline ?? null } }),
+          Item: timelineItem(incidentId, {
+            at,
+            action: 'regulator-obligation-added',
+            actor: report.author,
+            detail: { obligationId, status: record.status, deadline: record.deadline ?? null },
+          }),
         },
       },
     ];
@@ -94,7 +120,12 @@ export class ObligationStore implements ObligationStorePort {
       {
         Put: {
           TableName: this.table,
-          Item: timelineItem(incidentId, { at: this.clock.now().toISOString(), action: 'regulator-clock-started', actor, detail: { obligationId, startedAt, deadline: deadline ?? null } }),
+          Item: timelineItem(incidentId, {
+            at: this.clock.now().toISOString(),
+            action: 'regulator-clock-started',
+            actor,
+            detail: { obligationId, startedAt, deadline: deadline ?? null },
+          }),
         },
       },
     ];
@@ -175,22 +206,34 @@ export class ObligationStore implements ObligationStorePort {
 
   async recordFiled(incidentId: string, obligationId: string, filed: { at: string; ref: string; by: string }): Promise<void> {
     const recordedAt = this.clock.now().toISOString();
-    await this.settle(incidentId, obligationId, 'SET #status = :filed, filed = :record', { ':filed': 'FILED', ':record': { ...filed, recordedAt } }, {
-      at: recordedAt,
-      action: 'regulator-filed',
-      actor: filed.by,
-      detail: { obligationId, filedAt: filed.at, ref: filed.ref },
-    });
+    await this.settle(
+      incidentId,
+      obligationId,
+      'SET #status = :filed, filed = :record',
+      { ':filed': 'FILED', ':record': { ...filed, recordedAt } },
+      {
+        at: recordedAt,
+        action: 'regulator-filed',
+        actor: filed.by,
+        detail: { obligationId, filedAt: filed.at, ref: filed.ref },
+      },
+    );
   }
 
   async markNotApplicable(incidentId: string, obligationId: string, by: string, reason: string): Promise<void> {
     const at = this.clock.now().toISOString();
-    await this.settle(incidentId, obligationId, 'SET #status = :na, notApplicable = :record', { ':na': 'NOT_APPLICABLE', ':record': { at, by, reason } }, {
-      at,
-      action: 'regulator-not-applicable',
-      actor: by,
-      detail: { obligationId, reason },
-    });
+    await this.settle(
+      incidentId,
+      obligationId,
+      'SET #status = :na, notApplicable = :record',
+      { ':na': 'NOT_APPLICABLE', ':record': { at, by, reason } },
+      {
+        at,
+        action: 'regulator-not-applicable',
+        actor: by,
+        detail: { obligationId, reason },
+      },
+    );
   }
 
   async saveReport(incidentId: string, obligationId: string, text: string, author: string, expectedVersion: number): Promise<RegulatorReportVersion> {
@@ -210,21 +253,30 @@ export class ObligationStore implements ObligationStorePort {
               },
             },
             { Put: { TableName: this.table, Item: this.reportItem(saved), ConditionExpression: 'attribute_not_exists(pk)' } },
-            { Put: { TableName: this.table, Item: timelineItem(incidentId, { at, action: 'regulator-report-saved', actor: author, detail: { obligationId, version: saved.version } }) } },
+            {
+              Put: {
+                TableName: this.table,
+                Item: timelineItem(incidentId, { at, action: 'regulator-report-saved', actor: author, detail: { obligationId, version: saved.version } }),
+              },
+            },
           ],
         }),
       );
     } catch (error) {
       if (!conditionFailed(error, 0) && !conditionFailed(error, 1)) throw error;
       await this.require(incidentId, obligationId);
-      throw new ReportVersionConflictError(`Version ${saved.version} of the ${obligationId} report of ${incidentId} was saved by someone else: print it again and edit that`);
+      throw new ReportVersionConflictError(
+        `Version ${saved.version} of the ${obligationId} report of ${incidentId} was saved by someone else: print it again and edit that`,
+      );
     }
     return saved;
   }
 
   async getReport(incidentId: string, obligationId: string, version?: number): Promise<RegulatorReportVersion | undefined> {
     const wanted = version ?? (await this.require(incidentId, obligationId)).reportVersion;
-    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.obligationReport(incidentId, obligationId, wanted), ConsistentRead: true }));
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: keys.obligationReport(incidentId, obligationId, wanted), ConsistentRead: true }),
+    );
     return out.Item && toReport(out.Item);
   }
 
@@ -243,14 +295,21 @@ export class ObligationStore implements ObligationStorePort {
                 ExpressionAttributeValues: { ':approval': { version, by, at }, ':version': version },
               },
             },
-            { Put: { TableName: this.table, Item: timelineItem(incidentId, { at, action: 'regulator-report-approved', actor: by, detail: { obligationId, version } }) } },
+            {
+              Put: {
+                TableName: this.table,
+                Item: timelineItem(incidentId, { at, action: 'regulator-report-approved', actor: by, detail: { obligationId, version } }),
+              },
+            },
           ],
         }),
       );
     } catch (error) {
       if (!conditionFailed(error)) throw error;
       const current = await this.require(incidentId, obligationId);
-      throw new ReportVersionConflictError(`The ${obligationId} report of ${incidentId} is at version ${current.reportVersion}, not ${version}: read that one before approving`);
+      throw new ReportVersionConflictError(
+        `The ${obligationId} report of ${incidentId} is at version ${current.reportVersion}, not ${version}: read that one before approving`,
+      );
     }
   }
 
@@ -268,7 +327,13 @@ export class ObligationStore implements ObligationStorePort {
   }
 
   /** Filed or set aside: once, from WAITING or RUNNING; the clock's marker goes in the same transaction. */
-  private async settle(incidentId: string, obligationId: string, update: string, values: Record<string, unknown>, entry: { at: string; action: string; actor: string; detail: Record<string, unknown> }) {
+  private async settle(
+    incidentId: string,
+    obligationId: string,
+    update: string,
+    values: Record<string, unknown>,
+    entry: { at: string; action: string; actor: string; detail: Record<string, unknown> },
+  ) {
     try {
       await this.doc.send(
         new TransactWriteCommand({
@@ -291,7 +356,9 @@ export class ObligationStore implements ObligationStorePort {
     } catch (error) {
       if (!conditionFailed(error)) throw error;
       const current = await this.require(incidentId, obligationId);
-      throw new ObligationStateError(`${obligationId} of ${incidentId} is already ${current.status === 'FILED' ? `filed (${current.filed?.at}, ref ${current.filed?.ref})` : `marked not applicable (${current.notApplicable?.reason})`}`);
+      throw new ObligationStateError(
+        `${obligationId} of ${incidentId} is already ${current.status === 'FILED' ? `filed (${current.filed?.at}, ref ${current.filed?.ref})` : `marked not applicable (${current.notApplicable?.reason})`}`,
+      );
     }
   }
 
@@ -306,6 +373,8 @@ export class ObligationStore implements ObligationStorePort {
   }
 
   private markerPut(incidentId: string, obligationId: string, deadline: string): Write {
-    return { Put: { TableName: this.table, Item: { ...keys.runningClock(incidentId, obligationId), type: 'clock-marker', incidentId, obligationId, deadline } } };
+    return {
+      Put: { TableName: this.table, Item: { ...keys.runningClock(incidentId, obligationId), type: 'clock-marker', incidentId, obligationId, deadline } },
+    };
   }
 }

@@ -35,10 +35,41 @@ export class QuestionStore {
     const { email, ...rest } = question;
     const asked = epochSeconds(question.askedAt);
     const items = [
-      { Put: { TableName: this.table, Item: { ...keys.question(question.incidentId, question.questionId), type: 'question', ...rest, ttl: asked + QUESTION_RETENTION_DAYS * 86_400 }, ConditionExpression: 'attribute_not_exists(pk)' } },
-      ...(email ? [{ Put: { TableName: this.table, Item: { ...keys.questionAddress(question.incidentId, question.questionId), type: 'question-address', email, ttl: asked + ADDRESS_RETENTION_DAYS * 86_400 }, ConditionExpression: 'attribute_not_exists(pk)' } }] : []),
+      {
+        Put: {
+          TableName: this.table,
+          Item: { ...keys.question(question.incidentId, question.questionId), type: 'question', ...rest, ttl: asked + QUESTION_RETENTION_DAYS * 86_400 },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ...(email
+        ? [
+            {
+              Put: {
+                TableName: this.table,
+                Item: {
+                  ...keys.questionAddress(question.incidentId, question.questionId),
+                  type: 'question-address',
+                  email,
+                  ttl: asked + ADDRESS_RETENTION_DAYS * 86_400,
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ]
+        : []),
       // Kept until the token could no longer be accepted anyway (plus a margin for instances' clocks).
-      ...(token ? [{ Put: { TableName: this.table, Item: { ...keys.formToken(token.nonce), type: 'form-token', ttl: Math.ceil(token.expiresAt.getTime() / 1000) + 600 }, ConditionExpression: 'attribute_not_exists(pk)' } }] : []),
+      ...(token
+        ? [
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...keys.formToken(token.nonce), type: 'form-token', ttl: Math.ceil(token.expiresAt.getTime() / 1000) + 600 },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ]
+        : []),
     ];
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
@@ -57,7 +88,12 @@ export class QuestionStore {
   /** The incident's status alone (the form's grant reads no other attribute of the incident's items); undefined: no such incident. */
   async incidentStatus(incidentId: string): Promise<Incident['status'] | undefined> {
     const out = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: keys.incident(incidentId), ProjectionExpression: '#status', ExpressionAttributeNames: { '#status': 'status' } }),
+      new GetCommand({
+        TableName: this.table,
+        Key: keys.incident(incidentId),
+        ProjectionExpression: '#status',
+        ExpressionAttributeNames: { '#status': 'status' },
+      }),
     );
     return out.Item?.status as Incident['status'] | undefined;
   }
@@ -142,7 +178,21 @@ export class QuestionStore {
               },
             },
             ...(state === 'PUBLISHED'
-              ? [{ Put: { TableName: this.table, Item: { ...keys.faqEntry(incidentId, questionId), type: 'faq-entry', question: answer.question, answer: answer.text, locale: answer.locale, at: answer.at } } }]
+              ? [
+                  {
+                    Put: {
+                      TableName: this.table,
+                      Item: {
+                        ...keys.faqEntry(incidentId, questionId),
+                        type: 'faq-entry',
+                        question: answer.question,
+                        answer: answer.text,
+                        locale: answer.locale,
+                        at: answer.at,
+                      },
+                    },
+                  },
+                ]
               : []),
           ],
         }),

@@ -64,7 +64,8 @@ export function secretStage(secretId: string, region: string, endpoint: string |
         region,
       ));
     } catch (error) {
-      if (stage === 'AWSPREVIOUS' && error instanceof AwsCallError && error.status === 400 && error.message.includes('ResourceNotFoundException')) return undefined;
+      if (stage === 'AWSPREVIOUS' && error instanceof AwsCallError && error.status === 400 && error.message.includes('ResourceNotFoundException'))
+        return undefined;
       throw error;
     }
     const { SecretString: key, VersionId: version } = JSON.parse(body) as { SecretString?: string; VersionId?: string };

@@ -28,7 +28,10 @@ export class TeamStore implements TeamStorePort {
   ) {}
 
   async saveScopeDecision(incidentId: string, decidedBy: string, request: ScopeRequest): Promise<ScopeDecision> {
-    const latest = Math.max(0, ...(await queryCollection<{ version: number }>(this.doc, this.table, incidentId, incidentItems.scope)).map((d) => Number(d.version)));
+    const latest = Math.max(
+      0,
+      ...(await queryCollection<{ version: number }>(this.doc, this.table, incidentId, incidentItems.scope)).map((d) => Number(d.version)),
+    );
     const { customerIds, ...rest } = request;
     for (let version = latest + 1; version <= latest + MAX_VERSION_TRIES; version += 1) {
       // The parts first: a decision that can be read has its whole list. Keyed by this attempt, so a
@@ -47,7 +50,17 @@ export class TeamStore implements TeamStorePort {
               {
                 Put: {
                   TableName: this.table,
-                  Item: { ...keys.scope(incidentId, version), type: 'scope', ...rest, idAttempt: attempt, idParts: parts.length, idCount: customerIds.length, version, decidedBy, decidedAt: decision.decidedAt },
+                  Item: {
+                    ...keys.scope(incidentId, version),
+                    type: 'scope',
+                    ...rest,
+                    idAttempt: attempt,
+                    idParts: parts.length,
+                    idCount: customerIds.length,
+                    version,
+                    decidedBy,
+                    decidedAt: decision.decidedAt,
+                  },
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
@@ -61,7 +74,8 @@ export class TeamStore implements TeamStorePort {
         // Someone decided at the same moment: ours comes after theirs. Parts of this number are rewritten by whoever wins it.
         if (!(error instanceof TransactionCanceledException)) throw error;
         const [scope, incident] = error.CancellationReasons ?? [];
-        if (scope?.Code !== 'ConditionalCheckFailed' && incident?.Code === 'ConditionalCheckFailed') throw new IncidentNotFoundError(`Incident ${incidentId} does not exist`);
+        if (scope?.Code !== 'ConditionalCheckFailed' && incident?.Code === 'ConditionalCheckFailed')
+          throw new IncidentNotFoundError(`Incident ${incidentId} does not exist`);
         if (scope?.Code !== 'ConditionalCheckFailed') throw error;
       }
     }
@@ -78,8 +92,12 @@ export class TeamStore implements TeamStorePort {
       if (Number(idParts) > 0) {
         const prefix = keys.scopeIds(incidentId, Number(item.version), String(idAttempt), 0).sk.replace(/\d+$/, '');
         const parts = await queryCollection<{ sk: string; ids: string[] }>(this.doc, this.table, incidentId, prefix);
-        customerIds = parts.sort((a, b) => a.sk.localeCompare(b.sk)).slice(0, Number(idParts)).flatMap((p) => p.ids);
-        if (customerIds.length !== Number(idCount)) throw new Error(`Scope decision ${String(item.version)} of ${incidentId} lists ${String(idCount)} ids but ${customerIds.length} were read`);
+        customerIds = parts
+          .sort((a, b) => a.sk.localeCompare(b.sk))
+          .slice(0, Number(idParts))
+          .flatMap((p) => p.ids);
+        if (customerIds.length !== Number(idCount))
+          throw new Error(`Scope decision ${String(item.version)} of ${incidentId} lists ${String(idCount)} ids but ${customerIds.length} were read`);
       }
       decisions.push({ ...(decision as unknown as ScopeDecision), customerIds });
     }
@@ -106,7 +124,12 @@ export class TeamStore implements TeamStorePort {
   async endWait(incidentId: string, kind: TeamWaitKind, taskToken: string): Promise<void> {
     try {
       await this.doc.send(
-        new DeleteCommand({ TableName: this.table, Key: keys.teamWait(incidentId, kind), ConditionExpression: 'taskToken = :t', ExpressionAttributeValues: { ':t': taskToken } }),
+        new DeleteCommand({
+          TableName: this.table,
+          Key: keys.teamWait(incidentId, kind),
+          ConditionExpression: 'taskToken = :t',
+          ExpressionAttributeValues: { ':t': taskToken },
+        }),
       );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -133,7 +156,12 @@ export class TeamStore implements TeamStorePort {
   }
 
   async requestRedraft(incidentId: string, noticeId: string, version: number, by: string): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...keys.redraft(incidentId, noticeId, version), type: 'redraft', noticeId, version, by, at: this.clock.now().toISOString() } }));
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.redraft(incidentId, noticeId, version), type: 'redraft', noticeId, version, by, at: this.clock.now().toISOString() },
+      }),
+    );
   }
 
   async redraftRequested(incidentId: string, noticeId: string, version: number): Promise<boolean> {

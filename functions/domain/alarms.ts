@@ -121,9 +121,7 @@ const cloudWatchDetail = z.object({
       metrics: z
         .array(
           z.looseObject({
-            metricStat: z
-              .looseObject({ metric: z.looseObject({ dimensions: z.record(z.string(), z.string()).optional() }) })
-              .optional(),
+            metricStat: z.looseObject({ metric: z.looseObject({ dimensions: z.record(z.string(), z.string()).optional() }) }).optional(),
           }),
         )
         .optional(),

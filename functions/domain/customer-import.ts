@@ -10,7 +10,11 @@ export const OPTIONAL_COLUMNS = ['time_zone'] as const;
 const KNOWN_COLUMNS: readonly string[] = [...CUSTOMER_COLUMNS, ...OPTIONAL_COLUMNS];
 const HEADER_TEXT = `${CUSTOMER_COLUMNS.join(',')}[,${OPTIONAL_COLUMNS.join(',')}]`;
 
-const list = (v: string) => v.split(/[;|]/).map((s) => s.trim()).filter(Boolean);
+const list = (v: string) =>
+  v
+    .split(/[;|]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 const rowSchema = z
   .object({
@@ -20,11 +24,23 @@ const rowSchema = z
     phone: z.union([z.literal(''), z.string().regex(/^\+[1-9]\d{6,14}$/, 'phone must be E.164, like +447700900123')]),
     locale: z.string().regex(/^[a-z]{2}(-[A-Za-z]{2,4})?$/, 'locale must look like en, en-GB or zh-CN'),
     country: z.string().regex(/^[A-Z]{2}$/, 'country must be an ISO 3166 alpha-2 code'),
-    channels: z.string().transform(list).pipe(z.array(z.enum(CHANNEL_NAMES, `channels: ${CHANNEL_NAMES.join(', ')}`)).min(1, 'channels is empty')),
-    resources: z.string().transform(list).pipe(z.array(z.string().max(1024)).min(1, 'resources is empty')),
-    data_categories: z.string().transform(list).pipe(z.array(z.string().regex(/^[a-z_]{1,40}$/, 'data categories are snake_case words')).min(1, 'data_categories is empty')),
+    channels: z
+      .string()
+      .transform(list)
+      .pipe(z.array(z.enum(CHANNEL_NAMES, `channels: ${CHANNEL_NAMES.join(', ')}`)).min(1, 'channels is empty')),
+    resources: z
+      .string()
+      .transform(list)
+      .pipe(z.array(z.string().max(1024)).min(1, 'resources is empty')),
+    data_categories: z
+      .string()
+      .transform(list)
+      .pipe(z.array(z.string().regex(/^[a-z_]{1,40}$/, 'data categories are snake_case words')).min(1, 'data_categories is empty')),
     // Empty: the country's zone. Kept as written (Intl accepts any case and the current IANA names).
-    time_zone: z.string().refine((v) => v === '' || isValidTimeZone(v), 'time_zone must be an IANA time zone, like Asia/Shanghai').default(''),
+    time_zone: z
+      .string()
+      .refine((v) => v === '' || isValidTimeZone(v), 'time_zone must be an IANA time zone, like Asia/Shanghai')
+      .default(''),
   })
   .refine((r) => !r.channels.includes('email') || r.email !== '', 'channel email needs an email address')
   .refine((r) => !r.channels.includes('sms') || r.phone !== '', 'channel sms needs a phone number');

@@ -161,7 +161,10 @@ export interface SettledReconciliation extends NoticeReconciliation {
 const MAX_PROBLEMS = 20;
 
 const STATUS_TOTAL: Partial<Record<string, keyof BatchTotals>> = { SENT: 'sent', FAILED: 'failed', RETRYABLE: 'retryable', UNCERTAIN: 'uncertain' };
-const figuresText = (f: object) => Object.entries(f).map(([k, v]) => `${k} ${String(v)}`).join(', ');
+const figuresText = (f: object) =>
+  Object.entries(f)
+    .map(([k, v]) => `${k} ${String(v)}`)
+    .join(', ');
 
 /**
  * Folds a notice's planned calls, a batch at a time, into its figures per channel, and checks them: the
@@ -186,10 +189,12 @@ export class NoticeReconciler {
     });
     if (call.settled) {
       const found = { sent: 0, failed: 0, retryable: 0, uncertain: 0, none: 0 };
-      for (const { outcome } of call.recipients) found[outcome ? STATUS_TOTAL[outcome.status] ?? 'none' : 'none'] += 1;
+      for (const { outcome } of call.recipients) found[outcome ? (STATUS_TOTAL[outcome.status] ?? 'none') : 'none'] += 1;
       const claimed = { ...call.settled, none: 0 };
       if ((Object.keys(found) as (keyof typeof found)[]).some((k) => found[k] !== claimed[k])) {
-        this.problem(`${call.channel} ${call.batchKey}: the call's totals (${figuresText(call.settled)}) disagree with its recipients' outcomes (${figuresText(found)})`);
+        this.problem(
+          `${call.channel} ${call.batchKey}: the call's totals (${figuresText(call.settled)}) disagree with its recipients' outcomes (${figuresText(found)})`,
+        );
       }
     }
     return rows;
@@ -237,7 +242,16 @@ function csvCell(value: string | number | undefined): string {
 /** One recipient as a CSV record (CRLF-terminated); a status no category knows is `unclassified` (and a reported problem). */
 export function csvLine(r: ReconciledRecipient): string {
   const o = r.outcome;
-  const cells = [r.customerId, r.channel, r.category ?? 'unclassified', o?.status, o?.reason?.replace(CONTACT_POINT, '[redacted]'), o?.providerMessageId, o?.attempt, o?.at];
+  const cells = [
+    r.customerId,
+    r.channel,
+    r.category ?? 'unclassified',
+    o?.status,
+    o?.reason?.replace(CONTACT_POINT, '[redacted]'),
+    o?.providerMessageId,
+    o?.attempt,
+    o?.at,
+  ];
   return `${cells.map(csvCell).join(',')}\r\n`;
 }
 

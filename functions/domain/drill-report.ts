@@ -10,7 +10,14 @@ export type DrillMilestone = (typeof drillMilestones)[number];
  * The playbook's targets: minutes from the alarm's first sighting by which each step must be done.
  * A step without a target is timed but not judged.
  */
-export const drillTargetsSchema = z.partialRecord(z.enum(drillMilestones), z.number().int().min(1).max(60 * 24 * 90));
+export const drillTargetsSchema = z.partialRecord(
+  z.enum(drillMilestones),
+  z
+    .number()
+    .int()
+    .min(1)
+    .max(60 * 24 * 90),
+);
 export type DrillTargets = z.infer<typeof drillTargetsSchema>;
 
 /** Team paged within 15 min, first notice drafted within 1 h, approved within 4 h, sent within 24 h. */
@@ -54,7 +61,11 @@ export function drillReport(
   now: Date,
   finalReportAt?: string,
 ): DrillReport {
-  const first = (action: string) => timeline.filter((e) => e.action === action).map((e) => e.at).sort()[0];
+  const first = (action: string) =>
+    timeline
+      .filter((e) => e.action === action)
+      .map((e) => e.at)
+      .sort()[0];
   const notice = [...notices].filter((n) => n.kind === 'first-notice').sort((a, b) => a.sequence - b.sequence)[0];
   const times: Record<DrillMilestone, string | undefined> = {
     opened: incident.createdAt,
@@ -78,8 +89,12 @@ export function drillReport(
       targetMinutes === undefined
         ? 'UNTARGETED'
         : sinceAlarmMinutes !== undefined
-          ? late(sinceAlarmMinutes) ? 'MISSED' : 'MET'
-          : late(minutesBetween(incident.firstSeenAt, now.toISOString())) ? 'MISSED' : 'PENDING';
+          ? late(sinceAlarmMinutes)
+            ? 'MISSED'
+            : 'MET'
+          : late(minutesBetween(incident.firstSeenAt, now.toISOString()))
+            ? 'MISSED'
+            : 'PENDING';
     return { milestone, ...(at ? { at, stepMinutes, sinceAlarmMinutes } : {}), ...(targetMinutes !== undefined ? { targetMinutes } : {}), verdict };
   });
   return {
@@ -96,15 +111,16 @@ export function drillReport(
 export function drillReportLines(report: DrillReport, words: Pick<FinalReportTexts, 'drill' | 'drillStep' | 'drillLine' | 'drillSummary'>): string[] {
   return [
     `${words.drill}:`,
-    ...report.steps.map((s) =>
-      `- ${words.drillLine({
-        step: words.drillStep[s.milestone],
-        at: s.at ?? null,
-        stepMinutes: s.stepMinutes ?? null,
-        sinceAlarmMinutes: s.sinceAlarmMinutes ?? null,
-        targetMinutes: s.targetMinutes ?? null,
-        verdict: s.verdict,
-      })}`,
+    ...report.steps.map(
+      (s) =>
+        `- ${words.drillLine({
+          step: words.drillStep[s.milestone],
+          at: s.at ?? null,
+          stepMinutes: s.stepMinutes ?? null,
+          sinceAlarmMinutes: s.sinceAlarmMinutes ?? null,
+          targetMinutes: s.targetMinutes ?? null,
+          verdict: s.verdict,
+        })}`,
     ),
     words.drillSummary({ met: report.met, missed: report.missed }),
   ];

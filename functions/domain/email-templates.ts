@@ -45,7 +45,12 @@ const personal = new Set<string>(PERSONAL_FIELDS);
  * `remedies` reach each reader inside their own `offers`) is repeated 50 times per call.
  */
 export function noticeTemplateData(content: NoticeContent): Record<string, unknown> {
-  const fields: ('subject' | TextField)[] = ['subject', ...noticeLayout(content.kind).flatMap((block) => block.fields).filter((field) => !personal.has(field))];
+  const fields: ('subject' | TextField)[] = [
+    'subject',
+    ...noticeLayout(content.kind)
+      .flatMap((block) => block.fields)
+      .filter((field) => !personal.has(field)),
+  ];
   const shared = Object.fromEntries(fields.map((field) => [field, content[field]]));
   return { ...shared, html: htmlEscaped(shared) };
 }
@@ -73,8 +78,22 @@ function variable(field: TextField, part: 'html' | 'text'): string {
 
 /** Which fields hold several paragraphs or items; typed so a new field must be placed here. */
 const IS_LIST: Record<TextField, boolean> = {
-  greeting: false, headline: false, apology: false, changes: true, whatHappened: false, yourData: false, account: true, cause: true,
-  actionsTaken: true, customerSteps: true, remedies: true, contact: true, nextUpdate: false, thanks: true, signature: false, footer: false,
+  greeting: false,
+  headline: false,
+  apology: false,
+  changes: true,
+  whatHappened: false,
+  yourData: false,
+  account: true,
+  cause: true,
+  actionsTaken: true,
+  customerSteps: true,
+  remedies: true,
+  contact: true,
+  nextUpdate: false,
+  thanks: true,
+  signature: false,
+  footer: false,
   offers: true,
 };
 

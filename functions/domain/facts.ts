@@ -48,7 +48,13 @@ export function factsFor(version: Pick<FactsVersion, 'locales'> | undefined, loc
  */
 export function factsGaps(version: Pick<FactsVersion, 'locales'> | undefined, locales: readonly Locale[]): string[] {
   const gaps: string[] = [];
-  const shape = (f: NoticeFacts) => ({ whatHappened: f.whatHappened ? 1 : 0, cause: f.cause ? 1 : 0, measures: f.measures.length, advice: f.advice.length, remedies: f.remedies.length });
+  const shape = (f: NoticeFacts) => ({
+    whatHappened: f.whatHappened ? 1 : 0,
+    cause: f.cause ? 1 : 0,
+    measures: f.measures.length,
+    advice: f.advice.length,
+    remedies: f.remedies.length,
+  });
   const shapes = locales.map((l) => [l, shape(factsFor(version, l))] as const);
   for (const field of ['whatHappened', 'cause', 'measures', 'advice', 'remedies'] as const) {
     const most = Math.max(...shapes.map(([, s]) => s[field]));

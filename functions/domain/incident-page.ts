@@ -87,7 +87,9 @@ const paragraphs = (items: string[]) => items.map((p) => `<p>${escapeHtml(p)}</p
 export function buildIncidentPage(source: IncidentPageSource, locale: Locale): IncidentPage {
   const c = catalogues[locale];
   const texts = c.incidentPage;
-  const sent = source.notices.filter((n) => n.status === 'SENT' && (n.content[locale] ?? n.content[source.locales[0]!])).sort((a, b) => a.sequence - b.sequence);
+  const sent = source.notices
+    .filter((n) => n.status === 'SENT' && (n.content[locale] ?? n.content[source.locales[0]!]))
+    .sort((a, b) => a.sequence - b.sequence);
   const wording = (n: Notice): NoticeContent => exampleNotice((n.content[locale] ?? n.content[source.locales[0]!])!, locale, 'UTC');
   const first = sent.find((n) => n.kind === 'first-notice') ?? sent[0];
   if (!first) throw new NothingSentError(`Incident ${source.incidentId} has no sent notice to publish`);
@@ -100,7 +102,12 @@ export function buildIncidentPage(source: IncidentPageSource, locale: Locale): I
     .map((n) => {
       const w = wording(n);
       const sentAt = n.sentAt ?? n.createdAt;
-      return { sequence: n.sequence, heading: texts.update({ n: n.sequence - 1, date: c.formatDay(sentAt, 'UTC') }), sentAt, changes: n.kind === 'closing' ? [w.headline, ...w.thanks] : w.changes };
+      return {
+        sequence: n.sequence,
+        heading: texts.update({ n: n.sequence - 1, date: c.formatDay(sentAt, 'UTC') }),
+        sentAt,
+        changes: n.kind === 'closing' ? [w.headline, ...w.thanks] : w.changes,
+      };
     });
   const nextUpdateAt = closed ? null : latest.nextUpdateAt;
   return {
@@ -142,7 +149,10 @@ export function renderIncidentPageHtml(page: IncidentPage): string {
     `<h1>${escapeHtml(page.title)}</h1>`,
     page.closed ? `<p><strong>${escapeHtml(t.closed)}</strong></p>` : '',
     `<p><strong>${escapeHtml(page.nextUpdateText)}</strong></p>`,
-    section(t.statement, paragraphs([page.statement.headline, page.statement.apology, ...page.statement.paragraphs, ...page.statement.cause]) + list(page.statement.actionsTaken)),
+    section(
+      t.statement,
+      paragraphs([page.statement.headline, page.statement.apology, ...page.statement.paragraphs, ...page.statement.cause]) + list(page.statement.actionsTaken),
+    ),
     section(t.updates, page.updates.map((u) => `<h3>${escapeHtml(u.heading)}</h3>${list(u.changes)}`).join('')),
     section(t.whatToDo, list(page.customerSteps)),
     section(t.remedies, list(page.remedies)),
@@ -150,7 +160,13 @@ export function renderIncidentPageHtml(page: IncidentPage): string {
     section(t.contact, list(page.contact)),
     webUrl(page.questionFormUrl) ? section(t.ask, `<p><a href="${escapeHtml(page.questionFormUrl!)}">${escapeHtml(t.askLink)}</a></p>`) : '',
     page.otherLocales.length
-      ? `<nav><small>${escapeHtml(t.otherLanguages)}: ${page.otherLocales.filter((o) => webUrl(o.url)).map((o) => `<a href="${escapeHtml(o.url)}" hreflang="${escapeHtml(o.locale)}" lang="${escapeHtml(o.locale)}">${escapeHtml(catalogues[o.locale].language)}</a>`).join(' · ')}</small></nav>`
+      ? `<nav><small>${escapeHtml(t.otherLanguages)}: ${page.otherLocales
+          .filter((o) => webUrl(o.url))
+          .map(
+            (o) =>
+              `<a href="${escapeHtml(o.url)}" hreflang="${escapeHtml(o.locale)}" lang="${escapeHtml(o.locale)}">${escapeHtml(catalogues[o.locale].language)}</a>`,
+          )
+          .join(' · ')}</small></nav>`
       : '',
     `<footer><small>${escapeHtml(t.published({ when: c.formatTime(page.publishedAt, 'UTC') }))} ${escapeHtml(page.incidentId)}</small></footer>`,
     '</body></html>',

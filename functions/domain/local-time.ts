@@ -25,9 +25,7 @@ function utcOffset(iso: string, timeZone: string): string {
     f = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
     offsetNames.set(timeZone, f);
   }
-  const name = f
-    .formatToParts(new Date(iso))
-    .find((p) => p.type === 'timeZoneName')?.value;
+  const name = f.formatToParts(new Date(iso)).find((p) => p.type === 'timeZoneName')?.value;
   // ICU writes "GMT+08:00", and plain "GMT" for a zero offset.
   const offset = name?.replace(/^GMT/, '') ?? '';
   return offset === '' ? '+00:00' : offset;
@@ -50,6 +48,7 @@ export function datesAnywhere(iso: string): string[] {
   const at = new Date(iso).getTime();
   const day = (ms: number) => Math.floor(ms / 86_400_000);
   const dates: string[] = [];
-  for (let d = day(at + WESTMOST_HOURS * 3_600_000); d <= day(at + EASTMOST_HOURS * 3_600_000); d += 1) dates.push(new Date(d * 86_400_000 + 43_200_000).toISOString());
+  for (let d = day(at + WESTMOST_HOURS * 3_600_000); d <= day(at + EASTMOST_HOURS * 3_600_000); d += 1)
+    dates.push(new Date(d * 86_400_000 + 43_200_000).toISOString());
   return dates;
 }

@@ -34,14 +34,18 @@ export function negotiateLocale(acceptLanguage: string | undefined): Locale {
     .split(',')
     .map((part, i) => {
       const [tag = '', ...attrs] = part.trim().split(';');
-      const q = Number(attrs.find((a) => a.trim().startsWith('q='))?.trim().slice(2) ?? 1);
+      const q = Number(
+        attrs
+          .find((a) => a.trim().startsWith('q='))
+          ?.trim()
+          .slice(2) ?? 1,
+      );
       return { tag: tag.toLowerCase(), q: Number.isFinite(q) ? q : 0, i };
     })
     .filter((x) => x.tag && x.q > 0)
     .sort((a, b) => b.q - a.q || a.i - b.i);
   for (const { tag } of ranked) {
-    const match =
-      supportedLocales.find((l) => l.toLowerCase() === tag) ?? supportedLocales.find((l) => catalogues[l].language === tag.split('-')[0]);
+    const match = supportedLocales.find((l) => l.toLowerCase() === tag) ?? supportedLocales.find((l) => catalogues[l].language === tag.split('-')[0]);
     if (match) return match;
   }
   return 'en';

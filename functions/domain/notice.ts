@@ -150,9 +150,17 @@ export function draftNotice(input: DraftInput, locale: Locale): NoticeContent {
     kind,
     firstSeenAt: incident.firstSeenAt,
     nextUpdateAt: input.nextUpdateAt,
-    subject: { 'first-notice': t.firstSubject({ company: company.name }), update: t.updateSubject({ company: company.name, update }), closing: t.closingSubject({ company: company.name }) }[kind],
+    subject: {
+      'first-notice': t.firstSubject({ company: company.name }),
+      update: t.updateSubject({ company: company.name, update }),
+      closing: t.closingSubject({ company: company.name }),
+    }[kind],
     greeting: t.greeting({ customerName: PLACEHOLDERS.customerName }),
-    headline: { 'first-notice': t.firstHeadline({ company: company.name }), update: t.updateHeadline({ company: company.name, update }), closing: t.closingHeadline({ company: company.name }) }[kind],
+    headline: {
+      'first-notice': t.firstHeadline({ company: company.name }),
+      update: t.updateHeadline({ company: company.name, update }),
+      closing: t.closingHeadline({ company: company.name }),
+    }[kind],
     apology: { 'first-notice': t.firstApology, update: t.updateApology, closing: t.closingApology }[kind],
     changes: kind === 'update' ? changesSince(input.previousFacts ?? emptyFacts(), facts, locale) : [],
     whatHappened: t.whatHappened({ when: PLACEHOLDERS.firstSeenAt, source: incident.source, customers: incident.impact.affectedCustomers }),
@@ -168,7 +176,14 @@ export function draftNotice(input: DraftInput, locale: Locale): NoticeContent {
     thanks: closing ? [t.closingThanks] : [],
     signature: t.signature({ company: company.name }),
     footer: t.footer({ incidentId: incident.incidentId }),
-    sms: draftSms(kind, update, { name: company.name, incidentPageUrl: incidentPageLink(company.incidentPageUrl, incident.incidentId, locale) }, daysAnywhere(incident.firstSeenAt, locale), locale, remedyOffers.length > 0 || facts.remedies.length > 0),
+    sms: draftSms(
+      kind,
+      update,
+      { name: company.name, incidentPageUrl: incidentPageLink(company.incidentPageUrl, incident.incidentId, locale) },
+      daysAnywhere(incident.firstSeenAt, locale),
+      locale,
+      remedyOffers.length > 0 || facts.remedies.length > 0,
+    ),
   };
 }
 
@@ -192,7 +207,14 @@ function changesSince(before: NoticeFacts, now: NoticeFacts, locale: Locale): st
  * The longest SMS variant that fits one segment on every day in `days` (the customer's day of the
  * incident is all that differs per customer), else the longest that fits two. Never more.
  */
-function draftSms(kind: NoticeKind, update: number, company: Pick<CompanyProfile, 'name' | 'incidentPageUrl'>, days: string[], locale: Locale, withOffer = false): string {
+function draftSms(
+  kind: NoticeKind,
+  update: number,
+  company: Pick<CompanyProfile, 'name' | 'incidentPageUrl'>,
+  days: string[],
+  locale: Locale,
+  withOffer = false,
+): string {
   const c = catalogues[locale];
   const variants = (day: string) => {
     const p = { company: company.name, day, url: company.incidentPageUrl, update };
@@ -250,7 +272,8 @@ function affectedDataText(categories: string[], locale: Locale): string {
 
 /** The wording with the placeholders replaced by `values`: everywhere, or (for the preview and diff) by stand-ins. */
 function fill(content: NoticeContent, values: PlaceholderValues, offers: string[]): NoticeContent {
-  const replace = (text: string) => text.replace(/\{(\w+)\}/g, (whole, key: string) => (Object.hasOwn(values, key) ? values[key as keyof PlaceholderValues] : whole));
+  const replace = (text: string) =>
+    text.replace(/\{(\w+)\}/g, (whole, key: string) => (Object.hasOwn(values, key) ? values[key as keyof PlaceholderValues] : whole));
   const filled: Pick<NoticeContent, PersonalField> = {
     greeting: replace(content.greeting),
     whatHappened: replace(content.whatHappened),
@@ -266,14 +289,18 @@ function fill(content: NoticeContent, values: PlaceholderValues, offers: string[
 export function personaliseNotice(content: NoticeContent, locale: Locale, reader: NoticeReader): NoticeContent {
   const c = catalogues[locale];
   const offers = offerLines(content, locale, reader.timeZone, offersForReader(content.remedyOffers, reader.dataCategories));
-  return fill(content, {
-    customerName: reader.name,
-    affectedData: affectedDataText(reader.dataCategories, locale),
-    firstSeenAt: c.formatTime(content.firstSeenAt, reader.timeZone),
-    nextUpdateAt: content.nextUpdateAt === null ? '' : c.formatTime(content.nextUpdateAt, reader.timeZone),
-    firstSeenDay: c.formatDay(content.firstSeenAt, reader.timeZone),
-    smsOffer: offers.length > 0 ? ` ${c.remedies.sms}` : '',
-  }, offers);
+  return fill(
+    content,
+    {
+      customerName: reader.name,
+      affectedData: affectedDataText(reader.dataCategories, locale),
+      firstSeenAt: c.formatTime(content.firstSeenAt, reader.timeZone),
+      nextUpdateAt: content.nextUpdateAt === null ? '' : c.formatTime(content.nextUpdateAt, reader.timeZone),
+      firstSeenDay: c.formatDay(content.firstSeenAt, reader.timeZone),
+      smsOffer: offers.length > 0 ? ` ${c.remedies.sms}` : '',
+    },
+    offers,
+  );
 }
 
 /** What a reader is offered: their remedies by rule, dated in their zone, then the team's own. */
@@ -286,14 +313,18 @@ export function exampleNotice(content: NoticeContent, locale: Locale, timeZone =
   const c = catalogues[locale];
   // Every offer, as the customers it applies to read it; the preview counts whom each reaches.
   const offers = offerLines(content, locale, timeZone, content.remedyOffers ?? []);
-  return fill(content, {
-    customerName: c.preview.customerName,
-    affectedData: c.preview.affectedData,
-    firstSeenAt: c.formatTime(content.firstSeenAt, timeZone),
-    nextUpdateAt: content.nextUpdateAt === null ? '' : c.formatTime(content.nextUpdateAt, timeZone),
-    firstSeenDay: c.formatDay(content.firstSeenAt, timeZone),
-    smsOffer: offers.length > 0 ? ` ${c.remedies.sms}` : '',
-  }, offers);
+  return fill(
+    content,
+    {
+      customerName: c.preview.customerName,
+      affectedData: c.preview.affectedData,
+      firstSeenAt: c.formatTime(content.firstSeenAt, timeZone),
+      nextUpdateAt: content.nextUpdateAt === null ? '' : c.formatTime(content.nextUpdateAt, timeZone),
+      firstSeenDay: c.formatDay(content.firstSeenAt, timeZone),
+      smsOffer: offers.length > 0 ? ` ${c.remedies.sms}` : '',
+    },
+    offers,
+  );
 }
 
 /** The SMS's size for the customer whose copy is longest, over the audience's time zones. */

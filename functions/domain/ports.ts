@@ -88,7 +88,10 @@ export interface ApprovalRequestsPort {
 
 /** The outbox of decisions whose callback (SendTaskSuccess/Failure) has not reached the workflow yet. */
 export interface ApprovalCallbacksPort {
-  claimCallback(incidentId: string, requestId: string): Promise<{ state: 'claimed'; request: ApprovalRequest; taskToken: string } | { state: 'settled' | 'busy' }>;
+  claimCallback(
+    incidentId: string,
+    requestId: string,
+  ): Promise<{ state: 'claimed'; request: ApprovalRequest; taskToken: string } | { state: 'settled' | 'busy' }>;
   markCallbackReturned(incidentId: string, requestId: string): Promise<void>;
   markCallbackLost(incidentId: string, requestId: string, errorName: string): Promise<void>;
   releaseCallback(incidentId: string, requestId: string): Promise<void>;

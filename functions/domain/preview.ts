@@ -47,7 +47,9 @@ function preview(content: NoticeContent, locale: Locale, ctx: PreviewContext): P
   });
   const times = zones.slice(0, ZONES_SHOWN).map((zone) => {
     const firstSeen = c.formatTime(content.firstSeenAt, zone);
-    return content.nextUpdateAt === null ? p.zoneTimes({ zone, firstSeen }) : p.zoneTimesWithNext({ zone, firstSeen, nextUpdate: c.formatTime(content.nextUpdateAt, zone) });
+    return content.nextUpdateAt === null
+      ? p.zoneTimes({ zone, firstSeen })
+      : p.zoneTimesWithNext({ zone, firstSeen, nextUpdate: c.formatTime(content.nextUpdateAt, zone) });
   });
   if (zones.length > ZONES_SHOWN) times.push(p.moreZones({ count: zones.length - ZONES_SHOWN }));
   const size = worstSmsSize(content, locale, zones);
@@ -73,7 +75,13 @@ function preview(content: NoticeContent, locale: Locale, ctx: PreviewContext): P
       ? {
           remedies: {
             heading: r.previewHeading,
-            lines: offers.map((o) => r.previewLine({ offer: o.text, customers: o.customers ?? 0, categories: c.formatList(o.categories.map((cat) => dataCategoryLabel(cat, locale))) })),
+            lines: offers.map((o) =>
+              r.previewLine({
+                offer: o.text,
+                customers: o.customers ?? 0,
+                categories: c.formatList(o.categories.map((cat) => dataCategoryLabel(cat, locale))),
+              }),
+            ),
           },
         }
       : {}),

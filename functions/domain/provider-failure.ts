@@ -24,7 +24,14 @@ export const BEFORE_REQUEST_SENT = '$beforeRequestSent';
 const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 export function classifyProviderFailure(error: unknown): ProviderFailure {
-  const e = error as { $metadata?: { httpStatusCode?: number }; code?: string; name?: string; message?: string; [HANDED_TO_HTTP]?: boolean; [BEFORE_REQUEST_SENT]?: boolean };
+  const e = error as {
+    $metadata?: { httpStatusCode?: number };
+    code?: string;
+    name?: string;
+    message?: string;
+    [HANDED_TO_HTTP]?: boolean;
+    [BEFORE_REQUEST_SENT]?: boolean;
+  };
   const status = e?.$metadata?.httpStatusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) return 'refused';
   // 5xx, or a 2xx/3xx whose body could not be read: the provider got the request.
@@ -110,7 +117,9 @@ export function withoutContactPoints(text: string): string {
 export function refusalReason(error: unknown): string {
   const e = error as { name?: string; message?: string } | undefined;
   const name = e?.name || 'Error';
-  const message = withoutContactPoints(e?.message ?? '').replace(/\s+/g, ' ').trim();
+  const message = withoutContactPoints(e?.message ?? '')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (message === '') return name;
   return `${name}: ${message.length > REFUSAL_MESSAGE_MAX ? `${message.slice(0, REFUSAL_MESSAGE_MAX - 1)}…` : message}`;
 }

@@ -65,7 +65,9 @@ const b64 = (s: string) => Buffer.from(s).toString('base64url');
 const sign = (key: string, body: string) => createHmac('sha256', key).update(body).digest('base64url');
 
 export function issueFormToken(keys: FormKeys, incidentId: string, locale: Locale, now: Date): string {
-  const body = b64(JSON.stringify({ i: incidentId, l: locale, t: now.getTime(), n: randomBytes(12).toString('base64url'), v: keys.current.version } satisfies TokenPayload));
+  const body = b64(
+    JSON.stringify({ i: incidentId, l: locale, t: now.getTime(), n: randomBytes(12).toString('base64url'), v: keys.current.version } satisfies TokenPayload),
+  );
   return `${body}.${sign(keys.current.key, body)}`;
 }
 
@@ -109,7 +111,10 @@ export function checkFormToken(keys: FormKeys, token: string, incidentId: string
  * its /64 (one host can use any address in it).
  */
 export function clientKey(key: string, sourceIp: string): string {
-  return createHmac('sha256', key).update(`client\0${clientNetwork(sourceIp)}`).digest('base64url').slice(0, 32);
+  return createHmac('sha256', key)
+    .update(`client\0${clientNetwork(sourceIp)}`)
+    .digest('base64url')
+    .slice(0, 32);
 }
 
 /** The IPv4 address itself (also when IPv4-mapped); for IPv6 its first four groups (the /64), expanded and lower-cased. */
@@ -119,7 +124,10 @@ export function clientNetwork(sourceIp: string): string {
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
   const groups = sourceIp.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
-  return groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':');
+  return groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':');
 }
 
 /** The posted form: strict lengths; an address is optional; the honeypot must stay empty. */
@@ -127,7 +135,10 @@ export function questionFormSchema(locales: readonly Locale[]) {
   return z.object({
     locale: z.enum(locales as readonly [Locale, ...Locale[]]),
     question: z.string().trim().min(5).max(QUESTION_MAX),
-    email: z.union([z.literal(''), z.email().max(254)]).optional().transform((v) => v || undefined),
+    email: z
+      .union([z.literal(''), z.email().max(254)])
+      .optional()
+      .transform((v) => v || undefined),
     token: z.string().min(10).max(400),
     [HONEYPOT_FIELD]: z.string().max(0).optional(),
   });

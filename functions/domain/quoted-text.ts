@@ -17,7 +17,9 @@ function quotedLines(text: string): string[] {
  * approve, a code).
  */
 export function quoteText(text: string): string {
-  return quotedLines(text.trim()).map((line) => (line.trim() === '' ? '>' : `> ${line}`)).join('\n');
+  return quotedLines(text.trim())
+    .map((line) => (line.trim() === '' ? '>' : `> ${line}`))
+    .join('\n');
 }
 
 /** The same text in an email's HTML: escaped, a line per line, inside a blockquote. */

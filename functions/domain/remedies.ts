@@ -74,10 +74,12 @@ export const DEFAULT_REMEDY_RULES: readonly RemedyRule[] = remedyRulesSchema.par
 export function remedyRulesProblem(rules: readonly RemedyRule[], locales: readonly Locale[]): string | undefined {
   for (const rule of rules) {
     const missing = rule.offer ? [] : locales.filter((l) => !rule.text[l]);
-    if (missing.length > 0) return `rule ${rule.id} has no offer and no text in ${missing.join(', ')}: give one of ${remedyOfferKinds.join(', ')} or its text in every configured locale`;
+    if (missing.length > 0)
+      return `rule ${rule.id} has no offer and no text in ${missing.join(', ')}: give one of ${remedyOfferKinds.join(', ')} or its text in every configured locale`;
   }
   const size = JSON.stringify(rules).length;
-  if (size > MAX_RULES_JSON) return `the rules take ${size} characters as JSON, more than ${MAX_RULES_JSON} (Lambda's environment holds 4 KB in all): shorten the texts or drop rules`;
+  if (size > MAX_RULES_JSON)
+    return `the rules take ${size} characters as JSON, more than ${MAX_RULES_JSON} (Lambda's environment holds 4 KB in all): shorten the texts or drop rules`;
   return undefined;
 }
 
@@ -119,13 +121,14 @@ export interface OfferInput {
 export function offersFor(input: OfferInput): RemedyOffer[] {
   const text = catalogues[input.locale].remedies;
   return applicableRules(input.rules, input.severity, input.categories).flatMap((rule) => {
-    const deadlineAt = rule.claim?.deadlineDays === undefined ? undefined : new Date(Date.parse(input.offeredAt) + rule.claim.deadlineDays * DAY_MS).toISOString();
+    const deadlineAt =
+      rule.claim?.deadlineDays === undefined ? undefined : new Date(Date.parse(input.offeredAt) + rule.claim.deadlineDays * DAY_MS).toISOString();
     if (deadlineAt && input.now && deadlineAt < input.now) return [];
     const offer: RemedyOffer = {
       ruleId: rule.id,
       categories: [...rule.categories],
       // A rule without catalogue wording has its own text in every configured locale (checked at synth).
-      text: rule.text[input.locale] ?? (rule.offer ? text.offers[rule.offer] : Object.values(rule.text)[0] ?? rule.id),
+      text: rule.text[input.locale] ?? (rule.offer ? text.offers[rule.offer] : (Object.values(rule.text)[0] ?? rule.id)),
       ...(rule.claim ? { claim: { ...(rule.claim.url ? { url: rule.claim.url } : {}), ...(rule.claim.contact ? { contact: rule.claim.contact } : {}) } } : {}),
       ...(deadlineAt ? { deadlineAt } : {}),
       ...(input.reach ? { customers: input.reach[rule.id] ?? 0 } : {}),
@@ -146,7 +149,11 @@ export function offerLine(offer: RemedyOffer, locale: Locale, timeZone: string):
   const offerText = c.endSentence(offer.text);
   if (!offer.claim) return offerText;
   const deadline = offer.deadlineAt ? t.formatDeadline(offer.deadlineAt, timeZone) : undefined;
-  const claim = offer.claim.url ? t.claimUrl({ url: offer.claim.url, deadline }) : offer.claim.contact ? t.claimContact({ contact: offer.claim.contact, deadline }) : t.claimUs({ deadline });
+  const claim = offer.claim.url
+    ? t.claimUrl({ url: offer.claim.url, deadline })
+    : offer.claim.contact
+      ? t.claimContact({ contact: offer.claim.contact, deadline })
+      : t.claimUs({ deadline });
   return `${offerText}${c.language === 'zh' ? '' : ' '}${claim}`;
 }
 

@@ -32,7 +32,8 @@ function comparisons(r: ReviewInput, reader: Locale): Comparison[] {
   const replaced = r.notice.replacedVersion;
   if (replaced) out.push(against(t.changesSinceVersion({ version: replaced.version }), (l) => replaced.lines[l]));
   const last = r.lastApproved;
-  if (last) out.push(against(t.changesSinceApproved({ noticeId: last.noticeId }), (l) => (last.content[l] ? noticeTextForDiff(last.content[l]!, l) : undefined)));
+  if (last)
+    out.push(against(t.changesSinceApproved({ noticeId: last.noticeId }), (l) => (last.content[l] ? noticeTextForDiff(last.content[l]!, l) : undefined)));
   return out;
 }
 
@@ -48,20 +49,31 @@ export function reviewHtml(r: ReviewInput, reader: Locale): string {
           lines.length === 0
             ? `<p lang="${l}"><strong>${l}</strong>: ${escapeHtml(t.noChanges)}</p>`
             : `<p><strong>${l}</strong></p><ul lang="${l}">${lines
-                .map((d) => (d.op === 'added' ? `<li><ins style="background:#d1e7dd">+ ${escapeHtml(d.line)}</ins></li>` : `<li><del style="background:#f8d7da">- ${escapeHtml(d.line)}</del></li>`))
+                .map((d) =>
+                  d.op === 'added'
+                    ? `<li><ins style="background:#d1e7dd">+ ${escapeHtml(d.line)}</ins></li>`
+                    : `<li><del style="background:#f8d7da">- ${escapeHtml(d.line)}</del></li>`,
+                )
                 .join('')}</ul>`,
         )
         .join(''),
   );
   return [
     `<p><strong>${escapeHtml(t.version({ version: r.notice.version, factsVersion: r.notice.factsVersion }))}</strong></p>`,
-    gaps.length > 0 ? `<p style="color:#b02a37"><strong>${escapeHtml(t.gaps)}</strong></p><ul>${gaps.map((g) => `<li>${escapeHtml(g)}</li>`).join('')}</ul>` : '',
+    gaps.length > 0
+      ? `<p style="color:#b02a37"><strong>${escapeHtml(t.gaps)}</strong></p><ul>${gaps.map((g) => `<li>${escapeHtml(g)}</li>`).join('')}</ul>`
+      : '',
     r.lastApproved ? '' : `<p>${escapeHtml(t.nothingApprovedYet)}</p>`,
     ...diffs,
-    r.notes.length > 0 ? `<h3>${escapeHtml(t.notes)}</h3><ul>${r.notes.map((n) => `<li>${escapeHtml(`${n.at} ${n.author}: ${n.text}`)}</li>`).join('')}</ul>` : '',
+    r.notes.length > 0
+      ? `<h3>${escapeHtml(t.notes)}</h3><ul>${r.notes.map((n) => `<li>${escapeHtml(`${n.at} ${n.author}: ${n.text}`)}</li>`).join('')}</ul>`
+      : '',
     ...r.locales
       .filter((l) => r.notice.content[l])
-      .map((l) => `<h3>${l}</h3><div class="notice" lang="${l}" style="border-left:3px solid #999;padding-left:1em">${noticePreviewHtml(r.notice.content[l]!, l, r.preview)}</div>`),
+      .map(
+        (l) =>
+          `<h3>${l}</h3><div class="notice" lang="${l}" style="border-left:3px solid #999;padding-left:1em">${noticePreviewHtml(r.notice.content[l]!, l, r.preview)}</div>`,
+      ),
   ]
     .filter(Boolean)
     .join('\n');
@@ -73,7 +85,11 @@ export function reviewText(r: ReviewInput, reader: Locale): string {
   const diffs = comparisons(r, reader).map(
     (c) =>
       `${c.heading}:\n` +
-      c.byLocale.map(([l, lines]) => (lines.length === 0 ? `[${l}] ${t.noChanges}` : `[${l}]\n${lines.map((d) => `${d.op === 'added' ? '+' : '-'} ${d.line}`).join('\n')}`)).join('\n'),
+      c.byLocale
+        .map(([l, lines]) =>
+          lines.length === 0 ? `[${l}] ${t.noChanges}` : `[${l}]\n${lines.map((d) => `${d.op === 'added' ? '+' : '-'} ${d.line}`).join('\n')}`,
+        )
+        .join('\n'),
   );
   return [
     t.version({ version: r.notice.version, factsVersion: r.notice.factsVersion }),

@@ -9,7 +9,12 @@ export const scopeBases = ['alarm', 'all', 'resources', 'ids', 'none'] as const;
 export const scopeModes = ['replace', 'add', 'remove'] as const;
 
 /** Customer ids as the directory holds them (see domain/customer-import.ts). */
-const customerId = z.string().trim().min(1).max(128).regex(/^[^\s,]+$/, 'customer ids have no spaces or commas');
+const customerId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(128)
+  .regex(/^[^\s,]+$/, 'customer ids have no spaces or commas');
 
 /** Id lists beyond this are split over several decisions (or imported as a directory resource). */
 export const MAX_SCOPE_IDS = 200_000;
@@ -22,7 +27,16 @@ export const scopeRequestSchema = z
     /** With basis `ids`: the uploaded list. */
     customerIds: z.array(customerId).max(MAX_SCOPE_IDS).default([]),
     /** A segment: only customers in these countries (ISO 3166-1 alpha-2)... */
-    countries: z.array(z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'expected ISO country codes such as DE')).max(300).default([]),
+    countries: z
+      .array(
+        z
+          .string()
+          .trim()
+          .toUpperCase()
+          .regex(/^[A-Z]{2}$/, 'expected ISO country codes such as DE'),
+      )
+      .max(300)
+      .default([]),
     /** ...and only these data categories (a customer holding none of them is left out; the others are not mentioned to them). */
     dataCategories: z.array(z.string().trim().min(1).max(64)).max(50).default([]),
     mode: z.enum(scopeModes).default('replace'),

@@ -24,7 +24,10 @@ export function normaliseContact(channel: string, address: string): string {
 }
 
 export function contactHash(channel: string, address: string): bigint {
-  return createHash('sha256').update(`${channel}\0${normaliseContact(channel, address)}`).digest().readBigUInt64BE(0);
+  return createHash('sha256')
+    .update(`${channel}\0${normaliseContact(channel, address)}`)
+    .digest()
+    .readBigUInt64BE(0);
 }
 
 /** Builds a sorted, de-duplicated hash list from contact points as they are read, a list call at a time. */
@@ -50,7 +53,9 @@ export class SuppressionSnapshot {
   private readonly views: { name: SuppressionListName; hashes: Buffer }[];
 
   constructor(readonly lists: { name: SuppressionListName; hashes: Uint8Array }[]) {
-    for (const l of lists) if (l.hashes.length % HASH_BYTES !== 0) throw new RangeError(`Suppression list ${l.name.channel}/${l.name.reason} is ${l.hashes.length} bytes, not a multiple of ${HASH_BYTES}`);
+    for (const l of lists)
+      if (l.hashes.length % HASH_BYTES !== 0)
+        throw new RangeError(`Suppression list ${l.name.channel}/${l.name.reason} is ${l.hashes.length} bytes, not a multiple of ${HASH_BYTES}`);
     this.views = lists.map((l) => ({ name: l.name, hashes: Buffer.from(l.hashes.buffer, l.hashes.byteOffset, l.hashes.length) }));
   }
 

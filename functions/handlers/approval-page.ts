@@ -45,7 +45,10 @@ function respond(page: ApprovalPageResponse, withBody = true): APIGatewayProxySt
 
 /** Payload format 2.0 hands cookies over as `name=value` strings. */
 function cookie(event: APIGatewayProxyEventV2, name: string): string | undefined {
-  return (event.cookies ?? []).map((c) => c.trim()).find((c) => c.startsWith(`${name}=`))?.slice(name.length + 1);
+  return (event.cookies ?? [])
+    .map((c) => c.trim())
+    .find((c) => c.startsWith(`${name}=`))
+    ?.slice(name.length + 1);
 }
 
 function formBody(event: APIGatewayProxyEventV2): URLSearchParams {
@@ -57,7 +60,12 @@ function formBody(event: APIGatewayProxyEventV2): URLSearchParams {
 export const handler = httpHandler(async (event) => {
   const linkId = event.pathParameters?.linkId ?? '';
   const method = event.requestContext.http.method;
-  const meta = { sourceIp: event.requestContext.http.sourceIp, userAgent: event.requestContext.http.userAgent ?? '', csrfCookie: cookie(event, CSRF_COOKIE), locale: approvalPageLocale(event.headers['accept-language']) };
+  const meta = {
+    sourceIp: event.requestContext.http.sourceIp,
+    userAgent: event.requestContext.http.userAgent ?? '',
+    csrfCookie: cookie(event, CSRF_COOKIE),
+    locale: approvalPageLocale(event.headers['accept-language']),
+  };
   logger.info('Approval page request', { method, sourceIp: meta.sourceIp });
   if (method === 'POST') return respond(await decideApproval(linkId, formBody(event), meta, deps));
   if (method === 'GET' || method === 'HEAD') return respond(await showApproval(linkId, meta, deps), method === 'GET');

@@ -17,7 +17,10 @@ const schema = z.object({
   incidentId: incidentIdSchema,
   kind: z.enum(teamWaitKinds),
   taskToken: z.string().min(1).max(8192),
-  noticeId: z.string().regex(/^[a-z-]+-\d+$/).optional(),
+  noticeId: z
+    .string()
+    .regex(/^[a-z-]+-\d+$/)
+    .optional(),
 });
 
 /** The workflow waits on the team (waitForTaskToken): keeps the token, or resumes at once when the answer is already there. */

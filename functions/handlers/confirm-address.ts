@@ -28,7 +28,10 @@ export const handler = httpHandler(async (event) => {
       linkId: event.pathParameters?.linkId ?? '',
       body: body !== undefined && isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body,
       // Payload format 2.0 hands cookies over as `name=value` strings.
-      csrfCookie: (event.cookies ?? []).map((c) => c.trim()).find((c) => c.startsWith(`${CONFIRM_CSRF_COOKIE}=`))?.slice(CONFIRM_CSRF_COOKIE.length + 1),
+      csrfCookie: (event.cookies ?? [])
+        .map((c) => c.trim())
+        .find((c) => c.startsWith(`${CONFIRM_CSRF_COOKIE}=`))
+        ?.slice(CONFIRM_CSRF_COOKIE.length + 1),
       acceptLanguage: event.headers['accept-language'],
     },
     deps,

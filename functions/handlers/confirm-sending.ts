@@ -27,8 +27,23 @@ const slice = z.object({ from: z.number().int().min(0), to: z.number().int().min
 const schema = z.object({
   incidentId: incidentIdSchema,
   noticeId: z.string().min(1).max(64),
-  results: z.array(z.object({ done: z.boolean(), from: z.number().int().min(0).optional(), to: z.number().int().min(0).optional(), error: z.string().max(256).optional(), cause: z.string().max(32_768).optional() })).max(10_000),
-  plan: z.object({ slices: z.array(slice).max(10_000), concurrency: z.number().int().min(1), ratePerSecond: z.number().min(0), round: z.number().int().min(0) }),
+  results: z
+    .array(
+      z.object({
+        done: z.boolean(),
+        from: z.number().int().min(0).optional(),
+        to: z.number().int().min(0).optional(),
+        error: z.string().max(256).optional(),
+        cause: z.string().max(32_768).optional(),
+      }),
+    )
+    .max(10_000),
+  plan: z.object({
+    slices: z.array(slice).max(10_000),
+    concurrency: z.number().int().min(1),
+    ratePerSecond: z.number().min(0),
+    round: z.number().int().min(0),
+  }),
 });
 
 export const handler = stepHandler(schema, (input) => confirmSending(input, deps));

@@ -15,14 +15,18 @@ import { logger } from '../shared/powertools.js';
 
 const config = parseConfig(configSchema('operator-api'));
 const messaging = new SnsMessaging(sns);
-const formKeys = cachedFormKeys(secretStage(config.QUESTION_FORM_SECRET_ID, process.env.AWS_REGION ?? 'us-east-1', process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER), systemClock);
+const formKeys = cachedFormKeys(
+  secretStage(config.QUESTION_FORM_SECRET_ID, process.env.AWS_REGION ?? 'us-east-1', process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER),
+  systemClock,
+);
 const deps: OperatorApiDeps = {
   ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock),
   workflow: new StepFunctionsCallbacks(sfn),
   locales: config.LOCALES,
   alertTeam: async (event, subject, message) => {
     // With approval codes by SMS this role may publish to no topic (see its descriptor): the timeline and the log carry it.
-    if (config.APPROVAL_CODE_CHANNEL === 'sms') return void logger.error('Response team not paged: this function sends SMS and may publish to no topic', { event, subject });
+    if (config.APPROVAL_CODE_CHANNEL === 'sms')
+      return void logger.error('Response team not paged: this function sends SMS and may publish to no topic', { event, subject });
     await messaging.publish(config.RESPONSE_TEAM_TOPIC_ARN, subject, message, { event });
   },
   // The deployment's approval settings, as request-approval's: the caller chooses none of them.

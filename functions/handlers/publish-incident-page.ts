@@ -6,4 +6,6 @@ import { publishIncidentPage } from '../steps/publish-incident-page.js';
 
 const deps = incidentPagePublishingDeps();
 
-export const handler = stepHandler(z.object({ incidentId: incidentIdSchema, noticeId: z.string().min(1).max(64).optional() }), (input) => publishIncidentPage(input, deps));
+export const handler = stepHandler(z.object({ incidentId: incidentIdSchema, noticeId: z.string().min(1).max(64).optional() }), (input) =>
+  publishIncidentPage(input, deps),
+);

@@ -14,7 +14,10 @@ const config = parseConfig(configSchema('question-form'));
 const deps = {
   questions: new QuestionStore(dynamo, config.INCIDENTS_TABLE, systemClock),
   limiter: new RateLimiter(dynamo, config.INCIDENTS_TABLE, systemClock),
-  formKeys: cachedFormKeys(secretStage(config.QUESTION_FORM_SECRET_ID, process.env.AWS_REGION ?? 'us-east-1', process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER), systemClock),
+  formKeys: cachedFormKeys(
+    secretStage(config.QUESTION_FORM_SECRET_ID, process.env.AWS_REGION ?? 'us-east-1', process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER),
+    systemClock,
+  ),
   limits: FORM_LIMITS,
   clock: systemClock,
   locales: config.LOCALES,
@@ -34,6 +37,12 @@ export const handler = httpHandler(async (event) => {
     },
     deps,
   );
-  logger.info('Question form request', { routeKey: event.routeKey, incidentId: event.pathParameters?.incidentId, status: out.status, outcome: out.outcome, client: out.client });
+  logger.info('Question form request', {
+    routeKey: event.routeKey,
+    incidentId: event.pathParameters?.incidentId,
+    status: out.status,
+    outcome: out.outcome,
+    client: out.client,
+  });
   return { statusCode: out.status, headers: out.headers, body: out.body };
 });

@@ -20,7 +20,12 @@ const { incidents, notices } = incidentStores(dynamo, config.INCIDENTS_TABLE, sy
 const customers = new CustomersRepository(dynamo, config.CUSTOMERS_TABLE);
 const ledger = new DeliveriesLedger(dynamo, config.DELIVERIES_TABLE, systemClock, config.CLAIM_LEASE_SECONDS);
 const channels = deliveryChannels({
-  email: new SesEmailSender(ses, formatSender(config.SENDER_NAME, config.SENDER_ADDRESS), config.SES_CONFIGURATION_SET, config.REPLY_TO_ADDRESS ? [config.REPLY_TO_ADDRESS] : []),
+  email: new SesEmailSender(
+    ses,
+    formatSender(config.SENDER_NAME, config.SENDER_ADDRESS),
+    config.SES_CONFIGURATION_SET,
+    config.REPLY_TO_ADDRESS ? [config.REPLY_TO_ADDRESS] : [],
+  ),
   messaging: new SnsMessaging(sns, config.SMS_SENDER_ID),
   templatePrefix: config.TEMPLATE_PREFIX,
   smsConcurrency: config.SMS_CONCURRENCY,

@@ -68,7 +68,8 @@ export async function confirmationRequest(request: ConfirmationRequest, deps: Co
     const form = `<form method="post" action=""><input type="hidden" name="csrf" value="${csrf}"><button type="submit">${escapeHtml(t.confirmButton)}</button></form>`;
     return page(200, 'shown', locale, t.confirmTitle, `<p>${escapeHtml(t.confirmPage(link!.incidentId))}</p>${form}`, [cookie]);
   }
-  if (request.method !== 'POST') return { ...page(405, 'method', fallback, catalogues[fallback].answer.refusedTitle, ''), headers: { ...headers, allow: 'GET, HEAD, POST' } };
+  if (request.method !== 'POST')
+    return { ...page(405, 'method', fallback, catalogues[fallback].answer.refusedTitle, ''), headers: { ...headers, allow: 'GET, HEAD, POST' } };
   const csrf = new URLSearchParams(request.body ?? '').get('csrf') ?? '';
   if (!csrf || csrf !== request.csrfCookie) {
     const { link } = await confirmationState(request.linkId, deps);

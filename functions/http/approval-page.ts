@@ -1,5 +1,17 @@
 import type { ApprovalStorePort, FactsStorePort, IncidentStorePort, NoticeStorePort, TaskCallbacks } from '../domain/ports.js';
-import { ApprovalRefusedError, awaitsCallback, CODE_DIGITS, codeDigest, LINK_ID_PATTERN, MAX_CODE_ATTEMPTS, parseDecisionForm, refusalFor, type ApprovalLink, type ApprovalRequest, type RefusalReason } from '../domain/approval.js';
+import {
+  ApprovalRefusedError,
+  awaitsCallback,
+  CODE_DIGITS,
+  codeDigest,
+  LINK_ID_PATTERN,
+  MAX_CODE_ATTEMPTS,
+  parseDecisionForm,
+  refusalFor,
+  type ApprovalLink,
+  type ApprovalRequest,
+  type RefusalReason,
+} from '../domain/approval.js';
 import type { Locale } from '../domain/locales.js';
 import { escapeHtml, type PreviewContext } from '../domain/preview.js';
 import { reviewHtml } from '../domain/review.js';
@@ -13,7 +25,11 @@ export interface ApprovalPageDeps extends DecisionReturnDeps {
   incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident' | 'listProgressNotes'>;
   notices: DecisionReturnDeps['notices'] & Pick<NoticeStorePort, 'getNotice' | 'listNotices'>;
   facts: Pick<FactsStorePort, 'getFacts'>;
-  approvals: DecisionReturnDeps['approvals'] & Pick<ApprovalStorePort, 'countCodeAttempt' | 'getApprovalLink' | 'getApprovalRequest' | 'getTaskToken' | 'recordApproval' | 'recordRejection' | 'supersedeForEdit'>;
+  approvals: DecisionReturnDeps['approvals'] &
+    Pick<
+      ApprovalStorePort,
+      'countCodeAttempt' | 'getApprovalLink' | 'getApprovalRequest' | 'getTaskToken' | 'recordApproval' | 'recordRejection' | 'supersedeForEdit'
+    >;
   workflow: TaskCallbacks;
   clock: Clock;
   locales: readonly Locale[];
@@ -59,7 +75,10 @@ const REFUSAL_STATUS: Record<RefusalReason, number> = {
 function refusalPage(error: ApprovalRefusedError, locale: ApprovalPageLocale): ApprovalPageResponse {
   const escaped = Object.fromEntries(Object.entries(error.params).map(([k, v]) => [k, escapeHtml(String(v))]));
   const title = say(locale, `title-${error.reasonCode}` as TextKey);
-  return { status: REFUSAL_STATUS[error.reasonCode], html: page(title, `<p>${say(locale, error.text, escaped)}</p><p>${say(locale, 'nothing-changed')}</p>`, locale) };
+  return {
+    status: REFUSAL_STATUS[error.reasonCode],
+    html: page(title, `<p>${say(locale, error.text, escaped)}</p><p>${say(locale, 'nothing-changed')}</p>`, locale),
+  };
 }
 
 async function resolveLink(linkId: string, deps: ApprovalPageDeps) {
@@ -72,7 +91,11 @@ async function resolveLink(linkId: string, deps: ApprovalPageDeps) {
 }
 
 /** Runs `action`; a refusal becomes its page, and once the link is known it is also audited. */
-async function withRefusals(deps: ApprovalPageDeps, meta: RequestMeta, action: (remember: (link: ApprovalLink) => void) => Promise<ApprovalPageResponse>): Promise<ApprovalPageResponse> {
+async function withRefusals(
+  deps: ApprovalPageDeps,
+  meta: RequestMeta,
+  action: (remember: (link: ApprovalLink) => void) => Promise<ApprovalPageResponse>,
+): Promise<ApprovalPageResponse> {
   let known: ApprovalLink | undefined;
   try {
     return await action((link) => (known = link));
@@ -82,7 +105,13 @@ async function withRefusals(deps: ApprovalPageDeps, meta: RequestMeta, action: (
       await deps.incidents.appendTimeline(known.incidentId, {
         action: 'approval-refused',
         actor: known.approver,
-        detail: { requestId: known.requestId, status: REFUSAL_STATUS[error.reasonCode], reason: error.reasonCode, sourceIp: meta.sourceIp, userAgent: meta.userAgent.slice(0, 200) },
+        detail: {
+          requestId: known.requestId,
+          status: REFUSAL_STATUS[error.reasonCode],
+          reason: error.reasonCode,
+          sourceIp: meta.sourceIp,
+          userAgent: meta.userAgent.slice(0, 200),
+        },
       });
     }
     return refusalPage(error, meta.locale ?? 'en');
@@ -138,7 +167,14 @@ export function showApproval(linkId: string, meta: RequestMeta, deps: ApprovalPa
 }
 
 /** GET of a 'faq' request: the customer's question and the operator's answer, as the page would show them, and the same form. */
-async function showFaqApproval(linkId: string, link: ApprovalLink, request: ApprovalRequest, incidentId: string, locale: ApprovalPageLocale, deps: ApprovalPageDeps): Promise<ApprovalPageResponse> {
+async function showFaqApproval(
+  linkId: string,
+  link: ApprovalLink,
+  request: ApprovalRequest,
+  incidentId: string,
+  locale: ApprovalPageLocale,
+  deps: ApprovalPageDeps,
+): Promise<ApprovalPageResponse> {
   const question = await deps.faq?.questions.getQuestion(incidentId, request.questionId ?? '');
   if (!question?.answer) throw new ApprovalRefusedError('unknown-link', 'request-gone');
   const csrf = randomId(24);
@@ -164,7 +200,12 @@ async function showFaqApproval(linkId: string, link: ApprovalLink, request: Appr
  * approver retrying after an error page is the quickest way to resume the run) and say so.
  * Otherwise the usual "already decided" refusal.
  */
-async function repeatedDecision(request: ApprovalRequest, link: ApprovalLink, locale: ApprovalPageLocale, deps: ApprovalPageDeps): Promise<ApprovalPageResponse> {
+async function repeatedDecision(
+  request: ApprovalRequest,
+  link: ApprovalLink,
+  locale: ApprovalPageLocale,
+  deps: ApprovalPageDeps,
+): Promise<ApprovalPageResponse> {
   const outcome = awaitsCallback(request) ? await returnPendingDecision(request.incidentId, request.requestId, 'repeat-post', deps) : 'settled';
   const params = { by: escapeHtml(request.decidedBy ?? ''), at: escapeHtml(request.decidedAt ?? '') };
   const key = request.status === 'APPROVED' ? 'returned-approved' : 'returned-rejected';
@@ -201,7 +242,11 @@ export function decideApproval(linkId: string, body: URLSearchParams, meta: Requ
     }
     if (!sameDigest(codeDigest(link.linkHash, form.code), link.codeDigest)) {
       if (attempt.lockedNow) {
-        await deps.incidents.appendTimeline(link.incidentId, { action: 'approval-link-locked', actor: link.approver, detail: { requestId: link.requestId, sourceIp: meta.sourceIp } });
+        await deps.incidents.appendTimeline(link.incidentId, {
+          action: 'approval-link-locked',
+          actor: link.approver,
+          detail: { requestId: link.requestId, sourceIp: meta.sourceIp },
+        });
         await deps.alertTeam(
           'approval-link-locked',
           `Approval link locked after ${MAX_CODE_ATTEMPTS} wrong codes (${link.incidentId})`,
@@ -215,7 +260,14 @@ export function decideApproval(linkId: string, body: URLSearchParams, meta: Requ
       deps.incidents.appendTimeline(link.incidentId, {
         action,
         actor: link.approver,
-        detail: { noticeId: request.noticeId, requestId: link.requestId, tier: request.tier, sourceIp: meta.sourceIp, userAgent: meta.userAgent.slice(0, 200), ...detail },
+        detail: {
+          noticeId: request.noticeId,
+          requestId: link.requestId,
+          tier: request.tier,
+          sourceIp: meta.sourceIp,
+          userAgent: meta.userAgent.slice(0, 200),
+          ...detail,
+        },
       });
     const lost = async () => {
       const current = (await deps.approvals.getApprovalRequest(link.incidentId, link.requestId)) as ApprovalRequest;
@@ -234,7 +286,9 @@ export function decideApproval(linkId: string, body: URLSearchParams, meta: Requ
     };
 
     // The decision binds to the wording this request showed and what it was drafted from; a redraft, an edit, a scope decision or a close since makes it stale.
-    const wording = request.contentHash ? { noticeId: request.noticeId, contentHash: request.contentHash, ...(request.basis ? { basis: request.basis } : {}) } : undefined;
+    const wording = request.contentHash
+      ? { noticeId: request.noticeId, contentHash: request.contentHash, ...(request.basis ? { basis: request.basis } : {}) }
+      : undefined;
     // A stale request still pending means the change that made it stale died before taking it back:
     // this decision does it, so the workflow redrafts now instead of waiting out the timeout.
     const stale = async () => {

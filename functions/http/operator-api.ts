@@ -54,7 +54,10 @@ export interface OperatorResponse {
   body: Record<string, unknown>;
 }
 
-const versionParam = z.string().regex(/^[1-9]\d{0,8}$/, 'expected a version number 1, 2, 3 ...').transform(Number);
+const versionParam = z
+  .string()
+  .regex(/^[1-9]\d{0,8}$/, 'expected a version number 1, 2, 3 ...')
+  .transform(Number);
 
 /** Strict: a misspelt field ("measure") is refused, not silently dropped. */
 function putBodySchema(locales: EditDeps['locales']) {
@@ -96,7 +99,10 @@ async function putFacts(request: OperatorRequest, caller: string, deps: Operator
   const parsed = putBodySchema(deps.locales).safeParse(json);
   if (!parsed.success) return answer(400, { message: 'Nothing saved: the body does not match { expectedVersion, locales }', issues: parsed.error.issues });
   try {
-    const result = await editFacts({ incidentId: request.incidentId, author: caller, locales: parsed.data.locales, expectedVersion: parsed.data.expectedVersion }, deps);
+    const result = await editFacts(
+      { incidentId: request.incidentId, author: caller, locales: parsed.data.locales, expectedVersion: parsed.data.expectedVersion },
+      deps,
+    );
     return answer(200, { ...result });
   } catch (error) {
     if (error instanceof FactsVersionConflictError) return answer(409, { message: `Nothing saved: ${error.message}` });
@@ -120,8 +126,17 @@ function readJson(request: OperatorRequest): { json: unknown } | { error: Operat
 async function scope(request: OperatorRequest, caller: string, deps: OperatorApiDeps): Promise<OperatorResponse> {
   if (request.method === 'GET') {
     const incident = await deps.incidents.getIncident(request.incidentId);
-    const decisions = (await deps.team.listScopeDecisions(request.incidentId)).map(({ customerIds, ...d }) => ({ ...d, ids: customerIds.length, summary: describeScope({ ...d, customerIds }) }));
-    return answer(200, { scope: incident.scope, appliedVersion: incident.scopeVersion ?? 0, affectedCustomers: incident.impact?.affectedCustomers ?? 0, decisions });
+    const decisions = (await deps.team.listScopeDecisions(request.incidentId)).map(({ customerIds, ...d }) => ({
+      ...d,
+      ids: customerIds.length,
+      summary: describeScope({ ...d, customerIds }),
+    }));
+    return answer(200, {
+      scope: incident.scope,
+      appliedVersion: incident.scopeVersion ?? 0,
+      affectedCustomers: incident.impact?.affectedCustomers ?? 0,
+      decisions,
+    });
   }
   if (request.method !== 'PUT') return answer(405, { message: `${request.method} is not allowed here: GET or PUT` });
   const read = readJson(request);
@@ -129,7 +144,11 @@ async function scope(request: OperatorRequest, caller: string, deps: OperatorApi
   try {
     return answer(200, { ...(await decideScope({ incidentId: request.incidentId, author: caller, request: read.json }, deps)) });
   } catch (error) {
-    if (error instanceof z.ZodError) return answer(400, { message: 'Nothing decided: the body does not match { basis, resources?, customerIds?, countries?, dataCategories?, mode?, reason }', issues: error.issues });
+    if (error instanceof z.ZodError)
+      return answer(400, {
+        message: 'Nothing decided: the body does not match { basis, resources?, customerIds?, countries?, dataCategories?, mode?, reason }',
+        issues: error.issues,
+      });
     throw error;
   }
 }
@@ -140,9 +159,14 @@ async function teamAction(request: OperatorRequest, caller: string, deps: Operat
   const read = readJson(request);
   if ('error' in read) return read.error;
   if (request.resource === 'redraft') return answer(200, { ...(await requestRedraft({ incidentId: request.incidentId, author: caller }, deps)) });
-  const body = z.object({ reason: z.string().trim().min(1).max(1000).optional() }).strict().safeParse(read.json);
+  const body = z
+    .object({ reason: z.string().trim().min(1).max(1000).optional() })
+    .strict()
+    .safeParse(read.json);
   if (!body.success) return answer(400, { message: 'The body may hold { reason } only', issues: body.error.issues });
-  return answer(200, { ...(await closeIncidentNow({ incidentId: request.incidentId, author: caller, ...(body.data.reason ? { reason: body.data.reason } : {}) }, deps)) });
+  return answer(200, {
+    ...(await closeIncidentNow({ incidentId: request.incidentId, author: caller, ...(body.data.reason ? { reason: body.data.reason } : {}) }, deps)),
+  });
 }
 
 /**
@@ -158,7 +182,10 @@ function answerBodySchema(locales: EditDeps['locales']) {
       faqQuestion: z.string().trim().min(5).max(500).optional(),
     })
     .strict()
-    .refine((b) => !b.faq || b.faqQuestion !== undefined, { message: "an answer for the page needs faqQuestion: the question in the team's own words, without personal data", path: ['faqQuestion'] });
+    .refine((b) => !b.faq || b.faqQuestion !== undefined, {
+      message: "an answer for the page needs faqQuestion: the question in the team's own words, without personal data",
+      path: ['faqQuestion'],
+    });
 }
 
 /** POST .../questions/{questionId}/answer by the caller: recorded, emailed (once the asker's address is confirmed) and, with `faq`, sent for approval. */
@@ -167,7 +194,8 @@ async function answerRoute(request: OperatorRequest, caller: string, deps: Opera
   const read = readJson(request);
   if ('error' in read) return read.error;
   const body = answerBodySchema(deps.locales).safeParse(read.json);
-  if (!body.success) return answer(400, { message: 'Nothing answered: the body does not match { locale, text, faq?, faqQuestion? }', issues: body.error.issues });
+  if (!body.success)
+    return answer(400, { message: 'Nothing answered: the body does not match { locale, text, faq?, faqQuestion? }', issues: body.error.issues });
   await deps.incidents.getIncident(request.incidentId);
   try {
     const result = await answerQuestion(

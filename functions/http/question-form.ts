@@ -4,8 +4,18 @@ import type { Incident } from '../domain/incident.js';
 import { catalogues, type Locale } from '../domain/locales.js';
 import { escapeHtml } from '../domain/preview.js';
 import {
-  checkFormToken, clientKey, FormTokenUsedError, HONEYPOT_FIELD, issueFormToken, QUESTION_MAX, questionFormSchema, questionPathSchema,
-  type CustomerQuestion, type FormKeys, type FormLimits, type FormToken,
+  checkFormToken,
+  clientKey,
+  FormTokenUsedError,
+  HONEYPOT_FIELD,
+  issueFormToken,
+  QUESTION_MAX,
+  questionFormSchema,
+  questionPathSchema,
+  type CustomerQuestion,
+  type FormKeys,
+  type FormLimits,
+  type FormToken,
 } from '../domain/question-form.js';
 import type { Clock } from '../shared/clock.js';
 
@@ -58,7 +68,10 @@ const headers = {
 };
 
 const answer = (status: number, outcome: string, locale: Locale, title: string, body: string): QuestionResponse => ({
-  status, outcome, headers, body: publicPageHtml(locale, title, body, "'self'"),
+  status,
+  outcome,
+  headers,
+  body: publicPageHtml(locale, title, body, "'self'"),
 });
 
 function localeOf(value: string | undefined, locales: readonly Locale[]): Locale {
@@ -78,16 +91,22 @@ export async function questionFormRequest(request: QuestionRequest, deps: Questi
     const t = t0;
     if (status !== 'OPEN') return answer(410, 'closed', fallback, t.title, `<p>${escapeHtml(t.closed)}</p>`);
     const token = issueFormToken(await deps.formKeys.get(), incidentId, fallback, deps.clock.now());
-    return answer(200, 'form', fallback, t.title, [
-      `<p>${escapeHtml(t.intro)}</p>`,
-      `<form method="post" action="" accept-charset="utf-8">`,
-      `<input type="hidden" name="locale" value="${escapeHtml(fallback)}"><input type="hidden" name="token" value="${escapeHtml(token)}">`,
-      `<label for="question">${escapeHtml(t.question)}</label><textarea id="question" name="question" rows="6" minlength="5" maxlength="${QUESTION_MAX}" required></textarea>`,
-      `<label for="email">${escapeHtml(t.email)}</label><input id="email" name="email" type="email" maxlength="254" autocomplete="email"><small>${escapeHtml(t.emailHint)}</small>`,
-      `<div class="hp" aria-hidden="true"><label for="${HONEYPOT_FIELD}">${escapeHtml(t.honeypot)}</label><input id="${HONEYPOT_FIELD}" name="${HONEYPOT_FIELD}" tabindex="-1" autocomplete="off"></div>`,
-      `<button type="submit">${escapeHtml(t.send)}</button></form>`,
-      `<p><a href="${escapeHtml(deps.pageUrl(incidentId, fallback))}">${escapeHtml(t.back)}</a></p>`,
-    ].join(''));
+    return answer(
+      200,
+      'form',
+      fallback,
+      t.title,
+      [
+        `<p>${escapeHtml(t.intro)}</p>`,
+        `<form method="post" action="" accept-charset="utf-8">`,
+        `<input type="hidden" name="locale" value="${escapeHtml(fallback)}"><input type="hidden" name="token" value="${escapeHtml(token)}">`,
+        `<label for="question">${escapeHtml(t.question)}</label><textarea id="question" name="question" rows="6" minlength="5" maxlength="${QUESTION_MAX}" required></textarea>`,
+        `<label for="email">${escapeHtml(t.email)}</label><input id="email" name="email" type="email" maxlength="254" autocomplete="email"><small>${escapeHtml(t.emailHint)}</small>`,
+        `<div class="hp" aria-hidden="true"><label for="${HONEYPOT_FIELD}">${escapeHtml(t.honeypot)}</label><input id="${HONEYPOT_FIELD}" name="${HONEYPOT_FIELD}" tabindex="-1" autocomplete="off"></div>`,
+        `<button type="submit">${escapeHtml(t.send)}</button></form>`,
+        `<p><a href="${escapeHtml(deps.pageUrl(incidentId, fallback))}">${escapeHtml(t.back)}</a></p>`,
+      ].join(''),
+    );
   }
   if (request.method !== 'POST') return answer(405, 'method', fallback, t0.invalidTitle, '');
   if (Buffer.byteLength(request.body ?? '') > MAX_FORM_BYTES) return answer(413, 'too-large', fallback, t0.invalidTitle, `<p>${escapeHtml(t0.invalid)}</p>`);
@@ -116,20 +135,33 @@ export async function questionFormRequest(request: QuestionRequest, deps: Questi
   // A replay is refused before it is counted; putQuestion below decides for replays that race.
   if (await deps.questions.formTokenUsed(token.nonce)) return used();
   const client = clientKey(keys.current.key, request.sourceIp);
-  const limited = () => ({ ...answer(429, 'rate-limited', locale, t.limitedTitle, `<p>${escapeHtml(t.limited)}</p>${back}`), headers: { ...headers, 'retry-after': String(deps.limits.windowSeconds) }, client });
+  const limited = () => ({
+    ...answer(429, 'rate-limited', locale, t.limitedTitle, `<p>${escapeHtml(t.limited)}</p>${back}`),
+    headers: { ...headers, 'retry-after': String(deps.limits.windowSeconds) },
+    client,
+  });
   // The client's own allowance first; then its first question in the window counts against the incident's ceiling for
   // first questions, a later one against the budget for repeat questions, which a flood from many addresses can exhaust
   // without closing the form to anyone asking for the first time (see FORM_LIMITS).
   const { windowSeconds } = deps.limits;
   const place = await deps.limiter.place('client', client, deps.limits.perClient, windowSeconds);
   if (place === undefined) return limited();
-  const shared = place === 1
-    ? await deps.limiter.place('incident-first', incidentId, deps.limits.firstQuestionsPerIncident, windowSeconds)
-    : await deps.limiter.place('incident-repeat', incidentId, deps.limits.repeatQuestionsPerIncident, windowSeconds);
+  const shared =
+    place === 1
+      ? await deps.limiter.place('incident-first', incidentId, deps.limits.firstQuestionsPerIncident, windowSeconds)
+      : await deps.limiter.place('incident-repeat', incidentId, deps.limits.repeatQuestionsPerIncident, windowSeconds);
   if (shared === undefined) return limited();
   try {
     await deps.questions.putQuestion(
-      { incidentId, questionId: randomUUID(), locale, text: parsed.data.question, email: parsed.data.email, askedAt: deps.clock.now().toISOString(), status: 'OPEN' },
+      {
+        incidentId,
+        questionId: randomUUID(),
+        locale,
+        text: parsed.data.question,
+        email: parsed.data.email,
+        askedAt: deps.clock.now().toISOString(),
+        status: 'OPEN',
+      },
       token,
     );
   } catch (error) {
@@ -138,7 +170,13 @@ export async function questionFormRequest(request: QuestionRequest, deps: Questi
   }
   // The question is shown back to the one who asked (escaped), so they can see what was received.
   return {
-    ...answer(200, 'stored', locale, t.thanksTitle, `<p>${escapeHtml(t.thanks)}</p><blockquote>${escapeHtml(parsed.data.question)}</blockquote>${parsed.data.email ? `<p>${escapeHtml(t.thanksEmail)}</p>` : ''}${back}`),
+    ...answer(
+      200,
+      'stored',
+      locale,
+      t.thanksTitle,
+      `<p>${escapeHtml(t.thanks)}</p><blockquote>${escapeHtml(parsed.data.question)}</blockquote>${parsed.data.email ? `<p>${escapeHtml(t.thanksEmail)}</p>` : ''}${back}`,
+    ),
     client,
   };
 }

@@ -18,9 +18,12 @@ export function parseConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessE
   return result.data;
 }
 
-export const commaList = z
-  .string()
-  .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean));
+export const commaList = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean),
+);
 
 export const emailList = commaList.pipe(z.array(z.email()).min(1));
 
@@ -50,7 +53,14 @@ export const localesEnv = z.object({
   REPORT_LOCALE: locale.default('en'),
   /** `email=locale` pairs: the language of each approver's email. */
   APPROVER_LOCALES: commaList
-    .pipe(z.array(z.string().transform((pair) => pair.split('=')).pipe(z.tuple([z.email(), locale]))))
+    .pipe(
+      z.array(
+        z
+          .string()
+          .transform((pair) => pair.split('='))
+          .pipe(z.tuple([z.email(), locale])),
+      ),
+    )
     .transform((pairs): ReadonlyMap<string, Locale> => new Map(pairs))
     .default(new Map()),
 });

@@ -23,7 +23,11 @@ export const ENVIRONMENT = {
   EXECUTION_CONSOLE_URL: z.string().min(1),
   SENDER_ADDRESS: z.email(),
   /** The display name customers see on notices; `formatSender` encodes it for the From header. */
-  SENDER_NAME: z.string().min(1).max(100).regex(/^[^\r\n]+$/),
+  SENDER_NAME: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[^\r\n]+$/),
   /** Where customers' replies go; absent: to the sender address. */
   REPLY_TO_ADDRESS: z.email().optional(),
   /** Absent on the twin, which has no configuration sets. */
@@ -74,27 +78,41 @@ export const ENVIRONMENT = {
   CLAIM_LEASE_SECONDS: positiveInt,
   SMS_CONCURRENCY: positiveInt.max(50),
   /** Unset: SNS picks the sender (alphanumeric ids are not allowed in every country). */
-  SMS_SENDER_ID: z.string().regex(/^[A-Za-z0-9]{1,11}$/).optional(),
+  SMS_SENDER_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,11}$/)
+    .optional(),
   /** How long a provider call may take before its outcome is treated as unknown. */
   PROVIDER_REQUEST_TIMEOUT_MS: positiveInt,
   PROVIDER_CONNECT_TIMEOUT_MS: positiveInt,
   /** The sectors the company is in (domain/obligations/table.ts): regulators' obligations of regulated firms trigger on them. */
   SECTORS: commaList.pipe(z.array(z.enum(sectors))),
   /** Reminder points for every regulator's clock (`50%`, `1h` ...); absent: each obligation's own. */
-  REGULATOR_CLOCK_REMINDERS: commaList.pipe(z.array(z.string().transform((p, ctx) => {
-    try {
-      return parseReminderPoint(p);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
-      return z.NEVER;
-    }
-  })).min(1)).optional(),
+  REGULATOR_CLOCK_REMINDERS: commaList
+    .pipe(
+      z
+        .array(
+          z.string().transform((p, ctx) => {
+            try {
+              return parseReminderPoint(p);
+            } catch (error) {
+              ctx.addIssue({ code: 'custom', message: (error as Error).message });
+              return z.NEVER;
+            }
+          }),
+        )
+        .min(1),
+    )
+    .optional(),
   /** How much faster than real time regulators' clocks run: 1 in AWS; the twin's time scale. */
   REGULATOR_CLOCK_SCALE: z.coerce.number().min(1),
   /** `true`: every incident intake opens is a drill (deploy setting `drillMode`). */
   DRILL_MODE: z.enum(['true', 'false']).transform((v) => v === 'true'),
   /** Where a drill's SMS go (E.164); absent: a drill sends no SMS (recorded FAILED). */
-  DRILL_SMS_SINK: z.string().regex(/^\+[1-9]\d{6,14}$/).optional(),
+  DRILL_SMS_SINK: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/)
+    .optional(),
   /** The playbook's targets for the drill report (domain/drill-report.ts), as JSON. */
   DRILL_TARGETS: jsonOf(drillTargetsSchema),
 } as const;
@@ -109,7 +127,13 @@ export const CLIENT_VARIABLES = ['PROVIDER_REQUEST_TIMEOUT_MS', 'PROVIDER_CONNEC
 
 /** Read by shared/incident-page-publishing.ts: every function that renders an incident page receives them. */
 export const INCIDENT_PAGE_VARIABLES = [
-  'LOCALES', 'INCIDENTS_TABLE', 'COMPANY_NAME', 'INCIDENT_PAGE_URL', 'INCIDENT_PAGES_BUCKET', 'PUBLIC_CHANNELS_TOPIC_ARN', 'APPROVAL_BASE_URL',
+  'LOCALES',
+  'INCIDENTS_TABLE',
+  'COMPANY_NAME',
+  'INCIDENT_PAGE_URL',
+  'INCIDENT_PAGES_BUCKET',
+  'PUBLIC_CHANNELS_TOPIC_ARN',
+  'APPROVAL_BASE_URL',
 ] as const satisfies readonly EnvKey[];
 
 /** The schema of the given variables of the contract, for `parseConfig`. */

@@ -19,14 +19,16 @@ import { logger, metrics, tracer } from './powertools.js';
  * builder over it: stepHandler here, httpHandler (http-handler.ts), scheduledHandler (scheduled-handler.ts).
  */
 export function instrumentedHandler<S extends z.ZodType, R>(schema: S, logic: (input: z.infer<S>, context: Context) => Promise<R>) {
-  return middy<z.infer<S>, R>({ timeoutEarlyInMillis: EARLY_TIMEOUT_MS })
-    // A response can carry what must stay out of X-Ray (the approval page's cookie path holds the link id).
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(injectLambdaContext(logger, { clearState: true }))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .use(parser({ schema }))
-    .use(dependencyErrors)
-    .handler(logic);
+  return (
+    middy<z.infer<S>, R>({ timeoutEarlyInMillis: EARLY_TIMEOUT_MS })
+      // A response can carry what must stay out of X-Ray (the approval page's cookie path holds the link id).
+      .use(captureLambdaHandler(tracer, { captureResponse: false }))
+      .use(injectLambdaContext(logger, { clearState: true }))
+      .use(logMetrics(metrics, { captureColdStartMetric: true }))
+      .use(parser({ schema }))
+      .use(dependencyErrors)
+      .handler(logic)
+  );
 }
 
 /**
@@ -61,11 +63,7 @@ const dependencyErrors = {
 };
 
 /** Same wiring plus Powertools idempotency, for steps whose side effect must not repeat on a retry. */
-export function idempotentStepHandler<S extends z.ZodType, R>(
-  schema: S,
-  idempotencyTable: string,
-  logic: (input: z.infer<S>, context: Context) => Promise<R>,
-) {
+export function idempotentStepHandler<S extends z.ZodType, R>(schema: S, idempotencyTable: string, logic: (input: z.infer<S>, context: Context) => Promise<R>) {
   const persistenceStore = new DynamoDBPersistenceLayer({ tableName: idempotencyTable });
   const config = new IdempotencyConfig({ expiresAfterSeconds: 7 * 86_400 });
   return stepHandler(schema, logic).use(makeHandlerIdempotent({ persistenceStore, config }));

@@ -122,17 +122,28 @@ async function isDrill(incidentId: string, deps: Pick<AskerMailDeps, 'incidents'
 }
 
 /** A drill writes to the SES mailbox simulator instead of the asker, as drill notices do (channels/drill.ts). */
-const askerDestination = (question: CustomerQuestion & { email: string }, drill: boolean) => (drill ? drillEmailAddress(`q-${question.questionId}`) : question.email);
+const askerDestination = (question: CustomerQuestion & { email: string }, drill: boolean) =>
+  drill ? drillEmailAddress(`q-${question.questionId}`) : question.email;
 
 /** A customer's email marked as a drill's, as drill notices are: the subject and the first line. */
 function drillMarked(mail: { subject: string; html: string; text: string }, locale: Locale, drill: boolean) {
   if (!drill) return mail;
   const { sentence } = catalogues[locale].drill;
-  return { subject: withDrillMarker(mail.subject, locale), html: `<p>${escapeHtml(withDrillMarker(sentence, locale))}</p>${mail.html}`, text: `${withDrillMarker(sentence, locale)}\n\n${mail.text}` };
+  return {
+    subject: withDrillMarker(mail.subject, locale),
+    html: `<p>${escapeHtml(withDrillMarker(sentence, locale))}</p>${mail.html}`,
+    text: `${withDrillMarker(sentence, locale)}\n\n${mail.text}`,
+  };
 }
 
 /** The answer to the asker, in the question's language, the question quoted so it cannot read as the email's own words. */
-export function answerEmail(locale: Locale, incidentId: string, question: string, answer: string, drill: boolean): { subject: string; html: string; text: string } {
+export function answerEmail(
+  locale: Locale,
+  incidentId: string,
+  question: string,
+  answer: string,
+  drill: boolean,
+): { subject: string; html: string; text: string } {
   const t = catalogues[locale].answer;
   return drillMarked(
     {
@@ -146,7 +157,13 @@ export function answerEmail(locale: Locale, incidentId: string, question: string
 }
 
 /** The one email to an address not yet confirmed: the link and nothing of the question. */
-export function confirmationEmail(locale: Locale, incidentId: string, url: string, expiresAt: string, drill: boolean): { subject: string; html: string; text: string } {
+export function confirmationEmail(
+  locale: Locale,
+  incidentId: string,
+  url: string,
+  expiresAt: string,
+  drill: boolean,
+): { subject: string; html: string; text: string } {
   const t = catalogues[locale].answer;
   const until = catalogues[locale].formatTime(expiresAt, 'UTC');
   return drillMarked(
@@ -202,7 +219,13 @@ export async function requestConfirmation(question: CustomerQuestion, actor: str
   if (!(await deps.questions.claimConfirmation(question.incidentId, question.questionId))) return false;
   const linkId = randomId(32);
   const expiresAt = new Date(deps.clock.now().getTime() + CONFIRMATION_DAYS * 86_400_000).toISOString();
-  await deps.questions.putConfirmationLink({ linkHash: sha256Hex(linkId), incidentId: question.incidentId, questionId: question.questionId, locale: question.locale, expiresAt });
+  await deps.questions.putConfirmationLink({
+    linkHash: sha256Hex(linkId),
+    incidentId: question.incidentId,
+    questionId: question.questionId,
+    locale: question.locale,
+    expiresAt,
+  });
   const mail = confirmationEmail(question.locale, question.incidentId, `${deps.confirmBaseUrl.replace(/\/+$/, '')}/confirm/${linkId}`, expiresAt, drill);
   await deps.email.send([destination], mail.subject, mail.html, mail.text);
   await deps.incidents.appendTimeline(question.incidentId, { action: 'question-confirmation-sent', actor, detail });
@@ -222,7 +245,7 @@ export async function answerQuestion(input: AnswerQuestionInput, deps: AnswerQue
   const text = input.text.trim();
   if (text.length === 0) throw new EmptyAnswerError('An answer needs text');
   const faqQuestion = input.faqQuestion?.trim();
-  if (input.faq && !faqQuestion) throw new FaqQuestionRequiredError('An answer for the page needs the question in the team\'s own words (faqQuestion)');
+  if (input.faq && !faqQuestion) throw new FaqQuestionRequiredError("An answer for the page needs the question in the team's own words (faqQuestion)");
   const answer = { text, locale: input.locale, by: input.author, at: deps.clock.now().toISOString(), ...(input.faq ? { question: faqQuestion } : {}) };
   await deps.questions.answer(input.incidentId, input.questionId, answer, input.faq);
   await deps.incidents.appendTimeline(input.incidentId, {
@@ -241,7 +264,10 @@ export async function answerQuestion(input: AnswerQuestionInput, deps: AnswerQue
 export type ConfirmationState = 'open' | 'unknown' | 'expired' | 'used';
 
 /** What the confirmation page shows for a link: GET reads, never writes. */
-export async function confirmationState(linkId: string, deps: { questions: Pick<QuestionsPort, 'getConfirmationLink'>; clock: Clock }): Promise<{ state: ConfirmationState; link?: ConfirmationLink }> {
+export async function confirmationState(
+  linkId: string,
+  deps: { questions: Pick<QuestionsPort, 'getConfirmationLink'>; clock: Clock },
+): Promise<{ state: ConfirmationState; link?: ConfirmationLink }> {
   const link = linkId ? await deps.questions.getConfirmationLink(sha256Hex(linkId)) : undefined;
   if (!link) return { state: 'unknown' };
   if (link.usedAt) return { state: 'used', link };
@@ -256,7 +282,9 @@ export async function confirmationState(linkId: string, deps: { questions: Pick<
  */
 export async function confirmAddress(
   linkId: string,
-  deps: Pick<AskerMailDeps, 'incidents' | 'email' | 'drillMode' | 'clock'> & { questions: Pick<QuestionsPort, 'getConfirmationLink' | 'confirmAddress' | 'getQuestion' | 'claimAnswerEmail'> },
+  deps: Pick<AskerMailDeps, 'incidents' | 'email' | 'drillMode' | 'clock'> & {
+    questions: Pick<QuestionsPort, 'getConfirmationLink' | 'confirmAddress' | 'getQuestion' | 'claimAnswerEmail'>;
+  },
 ): Promise<{ state: ConfirmationState | 'confirmed'; link?: ConfirmationLink; emailed: boolean }> {
   const found = await confirmationState(linkId, deps);
   if (found.state !== 'open') return { ...found, emailed: false };
@@ -290,7 +318,7 @@ export function faqApprovalEmail(f: {
     'Opening the link changes nothing. Do not forward this email.',
   ];
   const blocks: [string, string][] = [
-    ['The question as the page would show it (the team\'s wording: check it holds no personal data):', f.faqQuestion],
+    ["The question as the page would show it (the team's wording: check it holds no personal data):", f.faqQuestion],
     ['The answer as the page would show it:', f.answer],
     ['What the customer asked (never published):', f.asked],
   ];
@@ -364,7 +392,11 @@ async function requestFaqApproval(
  */
 export async function settleFaqDecision(
   request: ApprovalRequest,
-  deps: { questions: Pick<QuestionsPort, 'setFaqState' | 'getQuestion'>; incidents: Pick<IncidentStorePort, 'appendTimeline'>; republish: (incidentId: string) => Promise<void> },
+  deps: {
+    questions: Pick<QuestionsPort, 'setFaqState' | 'getQuestion'>;
+    incidents: Pick<IncidentStorePort, 'appendTimeline'>;
+    republish: (incidentId: string) => Promise<void>;
+  },
 ): Promise<void> {
   const questionId = request.questionId ?? '';
   const actor = request.decidedBy ?? 'approvers';

@@ -41,7 +41,13 @@ export async function assessImpact(incidentId: string, deps: AssessDeps): Promis
   const scopeVersion = decisions.at(-1)?.version ?? 0;
   // Already assessed with every decision there is: the audience stands (the directory may have moved on since).
   if (incident.scope !== 'PENDING' && incident.impact && incident.audienceChunks !== undefined && (incident.scopeVersion ?? 0) === scopeVersion) {
-    return { scope: incident.scope, affectedCustomers: incident.impact.affectedCustomers, severity: incident.severity, audienceChunks: incident.audienceChunks, scopeVersion };
+    return {
+      scope: incident.scope,
+      affectedCustomers: incident.impact.affectedCustomers,
+      severity: incident.severity,
+      audienceChunks: incident.audienceChunks,
+      scopeVersion,
+    };
   }
   const outcome = await resolveScope(incident.affectedResources, decisions, {
     onResources: async (resources) => {
@@ -86,7 +92,9 @@ export async function assessImpact(incidentId: string, deps: AssessDeps): Promis
   const sensitive = Object.keys(impact.byDataCategory).some(isSensitiveCategory);
   const severity = severityFor(incident.alarmSeverity, impact.affectedCustomers, sensitive);
   // One locale per chunk, so the send step's calls of 50 per locale are full across chunks.
-  const chunks = chunkBy(members, (m) => m.locale, deps.audienceChunkSize).map((c) => c.map(({ customerId, dataCategories }) => ({ customerId, dataCategories })));
+  const chunks = chunkBy(members, (m) => m.locale, deps.audienceChunkSize).map((c) =>
+    c.map(({ customerId, dataCategories }) => ({ customerId, dataCategories })),
+  );
   await deps.incidents.saveAssessment(incidentId, { scope, severity, impact, chunks, scopeVersion });
   await deps.incidents.appendTimeline(incidentId, {
     action: 'impact-assessed',

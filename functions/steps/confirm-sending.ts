@@ -69,7 +69,10 @@ function waitFor(errors: string[], round: number): number {
  * and the team is told why. One slice's failure never stops the others, and nobody is sent twice:
  * the ledger skips every settled call.
  */
-export async function confirmSending(input: { incidentId: string; noticeId: string; results: SliceResult[]; plan: SendingPlan }, deps: ConfirmDeps): Promise<ConfirmResult> {
+export async function confirmSending(
+  input: { incidentId: string; noticeId: string; results: SliceResult[]; plan: SendingPlan },
+  deps: ConfirmDeps,
+): Promise<ConfirmResult> {
   const left: Slice[] = input.results.filter((r) => !r.done).map((r) => ({ from: r.from ?? 0, to: r.to ?? 0 }));
   if (left.length === 0) {
     const notice = await deps.notices.getNotice(input.incidentId, input.noticeId);
@@ -93,7 +96,14 @@ export async function confirmSending(input: { incidentId: string; noticeId: stri
   await deps.incidents.appendTimeline(input.incidentId, {
     action: 'sending-unfinished',
     actor: 'confirm-sending',
-    detail: { noticeId: input.noticeId, slicesLeft: left.length, errors: byError, round: input.plan.round, waitSeconds, ...(reasons.length > 0 ? { refusals: reasons.slice(0, MAX_REASONS) } : {}) },
+    detail: {
+      noticeId: input.noticeId,
+      slicesLeft: left.length,
+      errors: byError,
+      round: input.plan.round,
+      waitSeconds,
+      ...(reasons.length > 0 ? { refusals: reasons.slice(0, MAX_REASONS) } : {}),
+    },
   });
   if (reasons.length > 0) {
     // Waiting will not fix it: the team hears of it every round, with the provider's reason and what to check.
@@ -102,7 +112,9 @@ export async function confirmSending(input: { incidentId: string; noticeId: stri
       'provider-refused',
       `${input.noticeId} of ${input.incidentId}: the provider refused to send; ${left.length} of ${input.results.length} slices waiting`,
       [
-        `Round ${input.plan.round + 1} of sending ${input.noticeId} left ${left.length} slices unfinished (${Object.entries(byError).map(([e, n]) => `${e} x${n}`).join(', ')}): refused in a way that waiting does not fix.`,
+        `Round ${input.plan.round + 1} of sending ${input.noticeId} left ${left.length} slices unfinished (${Object.entries(byError)
+          .map(([e, n]) => `${e} x${n}`)
+          .join(', ')}): refused in a way that waiting does not fix.`,
         ...reasons.slice(0, MAX_REASONS),
         ...(reasons.length > MAX_REASONS ? [`... and ${reasons.length - MAX_REASONS} other reasons.`] : []),
         ...(advice.length > 0 ? advice : [GENERIC_ADVICE]),
@@ -114,7 +126,11 @@ export async function confirmSending(input: { incidentId: string; noticeId: stri
     await deps.alertTeam(
       errors.includes('SendingPausedError') ? 'sending-paused' : 'sending-unfinished',
       `${input.noticeId} of ${input.incidentId}: ${left.length} of ${input.results.length} slices not sent yet`,
-      `Round ${input.plan.round + 1} of sending ${input.noticeId} left ${left.length} slices unfinished (${Object.entries(byError).map(([e, n]) => `${e} x${n}`).join(', ') || 'no error recorded'}). The workflow tries them again in ${waitSeconds} s; customers already sent are not sent again.${errors.includes('SendingPausedError') ? ' SES sending is paused: re-enable it.' : ''}`,
+      `Round ${input.plan.round + 1} of sending ${input.noticeId} left ${left.length} slices unfinished (${
+        Object.entries(byError)
+          .map(([e, n]) => `${e} x${n}`)
+          .join(', ') || 'no error recorded'
+      }). The workflow tries them again in ${waitSeconds} s; customers already sent are not sent again.${errors.includes('SendingPausedError') ? ' SES sending is paused: re-enable it.' : ''}`,
     );
   }
   return { ...input.plan, slices: left, round: input.plan.round + 1, done: false, waitSeconds };

@@ -27,7 +27,14 @@ const CHUNK_READS_IN_FLIGHT = 8;
  * Customers per applicable remedy rule, from the audience chunks (ids and categories only), for the
  * approvers and the final report. Nothing is read when no rule applies, or when each names one category.
  */
-async function remedyReachOf(incidentId: string, rules: readonly RemedyRule[], byDataCategory: Record<string, number>, severity: SeverityLevel, chunks: number, deps: DraftDeps): Promise<Record<string, number>> {
+async function remedyReachOf(
+  incidentId: string,
+  rules: readonly RemedyRule[],
+  byDataCategory: Record<string, number>,
+  severity: SeverityLevel,
+  chunks: number,
+  deps: DraftDeps,
+): Promise<Record<string, number>> {
   const applicable = new Map(applicableRules(rules, severity, Object.keys(byDataCategory)).map((r) => [r.id, r.categories] as const));
   const reach = remedyReach(applicable, []);
   if (applicable.size === 0) return reach;
@@ -37,7 +44,9 @@ async function remedyReachOf(incidentId: string, rules: readonly RemedyRule[], b
     return reach;
   }
   for (let from = 0; from < chunks; from += CHUNK_READS_IN_FLIGHT) {
-    const read = await Promise.all(Array.from({ length: Math.min(CHUNK_READS_IN_FLIGHT, chunks - from) }, (_, i) => deps.incidents.getAudienceChunk(incidentId, from + i)));
+    const read = await Promise.all(
+      Array.from({ length: Math.min(CHUNK_READS_IN_FLIGHT, chunks - from) }, (_, i) => deps.incidents.getAudienceChunk(incidentId, from + i)),
+    );
     for (const [id, n] of Object.entries(remedyReach(applicable, read.flat()))) reach[id]! += n;
   }
   return reach;
@@ -85,7 +94,8 @@ export async function draftNoticeStep(incidentId: string, requested: NoticeKind,
   const sequence = reuse?.sequence ?? (latest?.sequence ?? 0) + 1;
   const facts = await deps.facts.latestFacts(incidentId);
   const lastSent = notices.filter((n) => n.status === 'SENT').at(-1);
-  const previousFacts: FactsVersion | undefined = lastSent && lastSent.factsVersion > 0 ? await deps.facts.getFacts(incidentId, lastSent.factsVersion) : undefined;
+  const previousFacts: FactsVersion | undefined =
+    lastSent && lastSent.factsVersion > 0 ? await deps.facts.getFacts(incidentId, lastSent.factsVersion) : undefined;
   const now = deps.clock.now();
   const nextUpdateAt = kind === 'closing' ? null : new Date(now.getTime() + deps.updateCadenceSeconds * 1000).toISOString();
   const rules = deps.remedyRules ?? [];
@@ -133,7 +143,12 @@ export async function draftNoticeStep(incidentId: string, requested: NoticeKind,
     contentHash: hash,
     ...(incident.drill ? { drill: true } : {}),
     ...(changed
-      ? { replacedVersion: { version: reuse.version, lines: Object.fromEntries(deps.locales.flatMap((l) => (reuse.content[l] ? [[l, noticeTextForDiff(reuse.content[l]!, l)]] : []))) } }
+      ? {
+          replacedVersion: {
+            version: reuse.version,
+            lines: Object.fromEntries(deps.locales.flatMap((l) => (reuse.content[l] ? [[l, noticeTextForDiff(reuse.content[l]!, l)]] : []))),
+          },
+        }
       : reuse?.replacedVersion
         ? { replacedVersion: reuse.replacedVersion }
         : {}),
@@ -142,7 +157,14 @@ export async function draftNoticeStep(incidentId: string, requested: NoticeKind,
   await deps.incidents.appendTimeline(incidentId, {
     action: 'notice-drafted',
     actor: 'draft-notice',
-    detail: { noticeId: notice.noticeId, kind, version: notice.version, factsVersion: notice.factsVersion, locales: deps.locales, ...(reuse?.status === 'REJECTED' ? { after: 'rejection' } : {}) },
+    detail: {
+      noticeId: notice.noticeId,
+      kind,
+      version: notice.version,
+      factsVersion: notice.factsVersion,
+      locales: deps.locales,
+      ...(reuse?.status === 'REJECTED' ? { after: 'rejection' } : {}),
+    },
   });
   return { closed: false, noticeId: notice.noticeId };
 }
@@ -151,6 +173,10 @@ export async function draftNoticeStep(incidentId: string, requested: NoticeKind,
 async function withdraw(notice: Notice | undefined, deps: DraftDeps): Promise<boolean> {
   if (!notice || (notice.status !== 'PENDING_APPROVAL' && notice.status !== 'REJECTED')) return false;
   await deps.notices.setNoticeStatus(notice.incidentId, notice.noticeId, 'WITHDRAWN');
-  await deps.incidents.appendTimeline(notice.incidentId, { action: 'notice-withdrawn', actor: 'draft-notice', detail: { noticeId: notice.noticeId, version: notice.version, because: 'closed' } });
+  await deps.incidents.appendTimeline(notice.incidentId, {
+    action: 'notice-withdrawn',
+    actor: 'draft-notice',
+    detail: { noticeId: notice.noticeId, version: notice.version, because: 'closed' },
+  });
   return true;
 }

@@ -60,7 +60,11 @@ export async function editFacts(input: EditInput, deps: EditDeps): Promise<EditR
     detail: { version: saved.version, locales: Object.keys(input.locales), gaps },
   });
 
-  const pending = new Set((await deps.notices.listNotices(incident.incidentId)).filter((n) => n.status === 'PENDING_APPROVAL' && n.factsVersion < saved.version).map((n) => n.noticeId));
+  const pending = new Set(
+    (await deps.notices.listNotices(incident.incidentId))
+      .filter((n) => n.status === 'PENDING_APPROVAL' && n.factsVersion < saved.version)
+      .map((n) => n.noticeId),
+  );
   const requests = (await deps.approvals.listApprovalRequests(incident.incidentId)).filter((r) => r.status === 'PENDING' && pending.has(r.noticeId));
   let supersededRequests = 0;
   let deliveredNow = 0;

@@ -50,7 +50,11 @@ export async function intakeAlarm(event: EventBridgeEvent, rawEvent: string, dep
     const incidentId = opened.created ? incident.incidentId : opened.incidentId;
     if (!opened.created) await deps.incidents.recordRepeat(incidentId, event.id, rawEvent);
     if (opened.created && incident.drill) {
-      await deps.incidents.appendTimeline(incidentId, { action: 'drill-started', actor: 'intake', detail: { by: deps.alarmSettings.drillMode ? 'drillMode' : 'report' } });
+      await deps.incidents.appendTimeline(incidentId, {
+        action: 'drill-started',
+        actor: 'intake',
+        detail: { by: deps.alarmSettings.drillMode ? 'drillMode' : 'report' },
+      });
     }
     // Also on repeats: if a crash came between opening and starting, this is where the start happens.
     // Not once the incident went on in a later execution: the first one has ended, and 90 days after

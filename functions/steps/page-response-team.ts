@@ -103,17 +103,24 @@ export async function pageResponseTeam(input: PageInput, deps: PageDeps): Promis
   let round = 0;
   if (input.event.endsWith('-overdue')) {
     // Counted since the wait began (the last page that started it), not over the incident's life.
-    const pages = (await deps.incidents.listTimeline(input.incidentId)).filter((e) => e.action === 'response-team-paged').sort((a, b) => a.at.localeCompare(b.at));
+    const pages = (await deps.incidents.listTimeline(input.incidentId))
+      .filter((e) => e.action === 'response-team-paged')
+      .sort((a, b) => a.at.localeCompare(b.at));
     const starts = startOf[input.event] ?? [];
     const since = pages.map((e) => String(e.detail?.event)).findLastIndex((e) => (starts as readonly string[]).includes(e));
     round = pages.slice(since + 1).filter((e) => e.detail?.event === input.event).length + 1;
     prefix = round >= ESCALATE_FROM_REMINDER ? `ESCALATED (reminder ${round}) ` : `Reminder ${round}: `;
     lines.unshift(`${prefix.trim()}`, '');
   }
-  const messageId = await deps.messaging.publish(deps.topicArn, `${incident.drill ? '[DRILL] ' : ''}${prefix}[${incident.severity}] ${headline[input.event]} (${incident.incidentId})`, lines.join('\n'), {
-    event: input.event,
-    severity: incident.severity,
-  });
+  const messageId = await deps.messaging.publish(
+    deps.topicArn,
+    `${incident.drill ? '[DRILL] ' : ''}${prefix}[${incident.severity}] ${headline[input.event]} (${incident.incidentId})`,
+    lines.join('\n'),
+    {
+      event: input.event,
+      severity: incident.severity,
+    },
+  );
   await deps.incidents.appendTimeline(input.incidentId, { action: 'response-team-paged', actor: 'page-response-team', detail: { event: input.event } });
   if (input.reminderSeconds === undefined) return { messageId };
   return { messageId, nextReminderSeconds: Math.min(MAX_REMINDER_SECONDS, input.reminderSeconds * 2 ** round) };

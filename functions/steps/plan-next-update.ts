@@ -30,8 +30,7 @@ export async function planNextUpdate(incidentId: string, deps: PlanDeps): Promis
     .map((n) => n.promisedNextUpdateAt!)
     .sort()
     .at(-1);
-  const nextUpdateAt =
-    promised && Date.parse(promised) > now.getTime() ? promised : new Date(now.getTime() + deps.updateCadenceSeconds * 1000).toISOString();
+  const nextUpdateAt = promised && Date.parse(promised) > now.getTime() ? promised : new Date(now.getTime() + deps.updateCadenceSeconds * 1000).toISOString();
   await deps.incidents.setNextUpdate(incidentId, nextUpdateAt);
   await deps.incidents.appendTimeline(incidentId, { action: 'next-update-planned', actor: 'plan-next-update', detail: { nextUpdateAt } });
   return { nextUpdateAt, waitSeconds: secondsUntil(nextUpdateAt, now) };

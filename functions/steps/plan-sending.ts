@@ -70,7 +70,15 @@ export async function planSending(input: { incidentId: string; noticeId: string 
   const emails = incident.impact?.byChannel.email ?? 0;
   const now = deps.clock.now();
   const suppressed = deps.suppressions ? await readSuppressions(input, incident.impact?.byChannel ?? {}, deps.suppressions) : undefined;
-  const detail = { noticeId: input.noticeId, slices: slices.length, concurrency, ratePerSecond, maxSendRate: quota.maxSendRate, emails, ...(suppressed ? { suppressed } : {}) };
+  const detail = {
+    noticeId: input.noticeId,
+    slices: slices.length,
+    concurrency,
+    ratePerSecond,
+    maxSendRate: quota.maxSendRate,
+    emails,
+    ...(suppressed ? { suppressed } : {}),
+  };
   await deps.incidents.appendTimeline(input.incidentId, { action: 'sending-planned', actor: 'plan-sending', detail });
 
   if (!quota.sendingEnabled) {

@@ -28,26 +28,35 @@ export async function recordMateriality(incidentId: string, at: string, by: stri
   await deps.incidents.getIncident(incidentId);
   const waiting = (await deps.obligations.listObligations(incidentId)).filter((o) => o.status === 'WAITING' && o.startMoment === 'materiality-determination');
   if (waiting.length === 0) {
-    throw new ObligationStateError(`No obligation of ${incidentId} waits for a materiality determination (the SEC row applies with the sector public-company-us)`);
+    throw new ObligationStateError(
+      `No obligation of ${incidentId} waits for a materiality determination (the SEC row applies with the sector public-company-us)`,
+    );
   }
   await deps.incidents.appendTimeline(incidentId, { action: 'materiality-determined', actor: by, detail: { at } });
   const started: ObligationRecord[] = [];
   for (const o of waiting) {
     const deadline = deadlineFor(o.clock, new Date(at), o.clockScale)?.toISOString();
-    if (await deps.obligations.startClock(incidentId, o.obligationId, at, deadline, by)) started.push({ ...o, status: 'RUNNING', startedAt: at, ...(deadline ? { deadline } : {}) });
+    if (await deps.obligations.startClock(incidentId, o.obligationId, at, deadline, by))
+      started.push({ ...o, status: 'RUNNING', startedAt: at, ...(deadline ? { deadline } : {}) });
   }
   return started;
 }
 
 /** Records the filing; clocks that start from this filing (NIS2's final report) start now. */
-export async function recordFiling(incidentId: string, obligationId: string, filed: { at: string; ref: string; by: string }, deps: RegulatorActionDeps): Promise<ObligationRecord[]> {
+export async function recordFiling(
+  incidentId: string,
+  obligationId: string,
+  filed: { at: string; ref: string; by: string },
+  deps: RegulatorActionDeps,
+): Promise<ObligationRecord[]> {
   await obligationOf(deps, incidentId, obligationId);
   await deps.obligations.recordFiled(incidentId, obligationId, filed);
   const started: ObligationRecord[] = [];
   for (const o of await deps.obligations.listObligations(incidentId)) {
     if (o.status !== 'WAITING' || o.startMoment !== `filed:${obligationId}`) continue;
     const deadline = deadlineFor(o.clock, new Date(filed.at), o.clockScale)?.toISOString();
-    if (await deps.obligations.startClock(incidentId, o.obligationId, filed.at, deadline, filed.by)) started.push({ ...o, status: 'RUNNING', startedAt: filed.at, ...(deadline ? { deadline } : {}) });
+    if (await deps.obligations.startClock(incidentId, o.obligationId, filed.at, deadline, filed.by))
+      started.push({ ...o, status: 'RUNNING', startedAt: filed.at, ...(deadline ? { deadline } : {}) });
   }
   return started;
 }
@@ -67,14 +76,27 @@ export async function readReport(incidentId: string, obligationId: string, deps:
 }
 
 /** Saves the legal team's text as the next version after `baseVersion` (default: the newest). */
-export async function saveReportEdit(incidentId: string, obligationId: string, text: string, by: string, deps: RegulatorActionDeps, baseVersion?: number): Promise<RegulatorReportVersion> {
+export async function saveReportEdit(
+  incidentId: string,
+  obligationId: string,
+  text: string,
+  by: string,
+  deps: RegulatorActionDeps,
+  baseVersion?: number,
+): Promise<RegulatorReportVersion> {
   if (!text.trim()) throw new ObligationStateError('A report version cannot be empty');
   const current = await obligationOf(deps, incidentId, obligationId);
   return deps.obligations.saveReport(incidentId, obligationId, text, by, baseVersion ?? current.reportVersion);
 }
 
 /** Drafts the report again from what the incident knows now (new facts, a wider scope), as a new version. */
-export async function redraftReport(incidentId: string, obligationId: string, by: string, reportLocale: Locale, deps: RegulatorActionDeps): Promise<RegulatorReportVersion> {
+export async function redraftReport(
+  incidentId: string,
+  obligationId: string,
+  by: string,
+  reportLocale: Locale,
+  deps: RegulatorActionDeps,
+): Promise<RegulatorReportVersion> {
   const current = await obligationOf(deps, incidentId, obligationId);
   const incident = await deps.incidents.getIncident(incidentId);
   const facts = await deps.facts.latestFacts(incidentId);

@@ -4,7 +4,10 @@ import type { IncidentStorePort, ObligationStorePort } from '../domain/ports.js'
 import type { Clock } from '../shared/clock.js';
 
 export interface SweepClocksDeps {
-  obligations: Pick<ObligationStorePort, 'listRunningClocks' | 'getObligation' | 'claimReminder' | 'releaseReminder' | 'claimEscalation' | 'releaseEscalation' | 'dropClockMarker'>;
+  obligations: Pick<
+    ObligationStorePort,
+    'listRunningClocks' | 'getObligation' | 'claimReminder' | 'releaseReminder' | 'claimEscalation' | 'releaseEscalation' | 'dropClockMarker'
+  >;
   incidents: Pick<IncidentStorePort, 'appendTimeline'>;
   alertTeam: (event: string, subject: string, message: string) => Promise<void>;
   clock: Clock;
@@ -58,7 +61,9 @@ export async function sweepRegulatorClocks(deps: SweepClocksDeps): Promise<Sweep
     const now = deps.clock.now();
     const deadline = new Date(record.deadline);
     if (now < deadline) {
-      const due = reminderTimes(record.reminders, new Date(record.startedAt), deadline, record.clockScale).filter((r) => r.at <= now && !record.remindersSent[r.point]);
+      const due = reminderTimes(record.reminders, new Date(record.startedAt), deadline, record.clockScale).filter(
+        (r) => r.at <= now && !record.remindersSent[r.point],
+      );
       // Only the latest point that has come is worth a message; earlier ones missed by a late run are recorded as passed.
       for (const [i, { point }] of due.entries()) {
         if (!(await deps.obligations.claimReminder(incidentId, obligationId, point))) continue;
@@ -94,7 +99,11 @@ export async function sweepRegulatorClocks(deps: SweepClocksDeps): Promise<Sweep
       continue;
     }
     counts.escalations += 1;
-    await deps.incidents.appendTimeline(incidentId, { action: 'regulator-deadline-missed', actor: SWEEP_ACTOR, detail: { obligationId, deadline: record.deadline, page: record.escalations + 1 } });
+    await deps.incidents.appendTimeline(incidentId, {
+      action: 'regulator-deadline-missed',
+      actor: SWEEP_ACTOR,
+      detail: { obligationId, deadline: record.deadline, page: record.escalations + 1 },
+    });
   }
   return counts;
 }

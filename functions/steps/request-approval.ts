@@ -13,7 +13,16 @@ export interface RequestApprovalDeps {
   incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident' | 'listProgressNotes'>;
   notices: Pick<NoticeStorePort, 'getNotice' | 'listNotices'>;
   facts: Pick<FactsStorePort, 'getFacts'>;
-  approvals: Pick<ApprovalStorePort, 'carryDecision' | 'getApprovalRequest' | 'listApprovalRequests' | 'markApproverNotified' | 'putApprovalLink' | 'putApprovalRequest' | 'supersedePendingRequests'>;
+  approvals: Pick<
+    ApprovalStorePort,
+    | 'carryDecision'
+    | 'getApprovalRequest'
+    | 'listApprovalRequests'
+    | 'markApproverNotified'
+    | 'putApprovalLink'
+    | 'putApprovalRequest'
+    | 'supersedePendingRequests'
+  >;
   email: EmailSender;
   clock: Clock;
   approvers: Record<ApprovalTier, string[]>;
@@ -81,7 +90,11 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
     input.taskToken,
   );
   if (stored.outcome === 'stale') {
-    await deps.incidents.appendTimeline(input.incidentId, { action: 'approval-request-refused-stale', actor: 'request-approval', detail: { noticeId: input.noticeId, version: notice.version, basis } });
+    await deps.incidents.appendTimeline(input.incidentId, {
+      action: 'approval-request-refused-stale',
+      actor: 'request-approval',
+      detail: { noticeId: input.noticeId, version: notice.version, basis },
+    });
     throw new NoticeEditedError(
       `${input.noticeId} of ${input.incidentId} was drafted from facts version ${basis.factsVersion} and scope decision ${basis.scopeVersion}${basis.closing ? '' : ' while open'}; the incident has changed since: redraft`,
     );
@@ -110,7 +123,14 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
     await deps.incidents.appendTimeline(input.incidentId, {
       action: 'approval-decision-carried',
       actor: 'request-approval',
-      detail: { noticeId: input.noticeId, requestId, tier: input.tier, from: decidedEarlier.requestId, decision: decidedEarlier.status, supersededRequests: superseded },
+      detail: {
+        noticeId: input.noticeId,
+        requestId,
+        tier: input.tier,
+        from: decidedEarlier.requestId,
+        decision: decidedEarlier.status,
+        supersededRequests: superseded,
+      },
     });
     return { requestId, emailed: 0 };
   }
@@ -178,7 +198,12 @@ export async function loadReview(
   notice: Notice,
   incident: Incident,
   facts: ReviewInput['facts'],
-  deps: { notices: Pick<NoticeStorePort, 'listNotices'>; incidents: Pick<IncidentStorePort, 'listProgressNotes'>; locales: readonly Locale[]; smsPrice?: PreviewContext['smsPrice'] },
+  deps: {
+    notices: Pick<NoticeStorePort, 'listNotices'>;
+    incidents: Pick<IncidentStorePort, 'listProgressNotes'>;
+    locales: readonly Locale[];
+    smsPrice?: PreviewContext['smsPrice'];
+  },
 ): Promise<ReviewInput> {
   const previous = await lastApproved(notice, deps);
   const notes = await deps.incidents.listProgressNotes(notice.incidentId, previous?.approvedAt);
@@ -196,7 +221,11 @@ async function lastApproved(notice: Notice, deps: { notices: Pick<NoticeStorePor
 /** What the preview needs to know of the audience: its time zones (most customers first) and SMS volume. */
 function previewContext(incident: Incident, smsPrice: PreviewContext['smsPrice']): PreviewContext {
   const zones = Object.entries(incident.impact?.byTimeZone ?? {}).sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
-  return { timeZones: zones.length > 0 ? zones.map(([z]) => z) : ['UTC'], smsRecipients: incident.impact?.byChannel.sms ?? 0, ...(smsPrice ? { smsPrice } : {}) };
+  return {
+    timeZones: zones.length > 0 ? zones.map(([z]) => z) : ['UTC'],
+    smsRecipients: incident.impact?.byChannel.sms ?? 0,
+    ...(smsPrice ? { smsPrice } : {}),
+  };
 }
 
 export interface ApprovalEmailFacts {
@@ -216,7 +245,11 @@ export interface ApprovalEmailFacts {
 }
 
 /** One approver's email in their language; `previews` (the review block, every configured locale) are already rendered. */
-export function approvalEmail(locale: Locale, f: ApprovalEmailFacts, previews: { html: string; text: string }): { subject: string; html: string; text: string } {
+export function approvalEmail(
+  locale: Locale,
+  f: ApprovalEmailFacts,
+  previews: { html: string; text: string },
+): { subject: string; html: string; text: string } {
   const t = catalogues[locale].approvalEmail;
   const summary = t.summary(f);
   const codeStrong = f.code === null ? '' : `<strong style="font-size:1.3em;letter-spacing:.2em">${f.code}</strong>`;

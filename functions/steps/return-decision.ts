@@ -17,7 +17,10 @@ export interface FaqSettlementDeps {
 export interface DecisionReturnDeps {
   incidents: Pick<IncidentStorePort, 'appendTimeline'>;
   notices: Pick<NoticeStorePort, 'setNoticeStatus'>;
-  approvals: Pick<ApprovalStorePort, 'claimCallback' | 'deleteCallbackMarker' | 'listUnreturnedDecisions' | 'markCallbackReturned' | 'markCallbackLost' | 'releaseCallback'>;
+  approvals: Pick<
+    ApprovalStorePort,
+    'claimCallback' | 'deleteCallbackMarker' | 'listUnreturnedDecisions' | 'markCallbackReturned' | 'markCallbackLost' | 'releaseCallback'
+  >;
   workflow: TaskCallbacks;
   /** Pages the response team; `event` tags the message for subscribers' filters. */
   alertTeam: (event: string, subject: string, message: string) => Promise<void>;
@@ -33,7 +36,8 @@ export type ReturnOutcome = 'returned' | 'lost' | 'failed';
 /** The callback a recorded decision makes, rebuilt from the record alone so any sender can repeat it. */
 function callback(request: ApprovalRequest, taskToken: string, workflow: TaskCallbacks): Promise<void> {
   if (request.status === 'REJECTED') return workflow.fail(taskToken, NoticeRejectedError.name, request.reason ?? '');
-  if (request.status === 'EDITED') return workflow.fail(taskToken, NoticeEditedError.name, `The facts were edited (version ${request.editedToFactsVersion ?? '?'}): redraft and ask again`);
+  if (request.status === 'EDITED')
+    return workflow.fail(taskToken, NoticeEditedError.name, `The facts were edited (version ${request.editedToFactsVersion ?? '?'}): redraft and ask again`);
   return workflow.succeed(taskToken, { decision: 'APPROVED', requestId: request.requestId, noticeId: request.noticeId, decidedAt: request.decidedAt });
 }
 
@@ -83,14 +87,22 @@ async function settleFaq(request: ApprovalRequest, sender: Sender, deps: Decisio
   const detail = { requestId: request.requestId, questionId: request.questionId ?? null, decision: request.status };
   if (!deps.faq) {
     await deps.approvals.releaseCallback(request.incidentId, request.requestId);
-    await deps.incidents.appendTimeline(request.incidentId, { action: 'approval-callback-failed', actor: sender, detail: { ...detail, error: 'NoFaqPublisher' } });
+    await deps.incidents.appendTimeline(request.incidentId, {
+      action: 'approval-callback-failed',
+      actor: sender,
+      detail: { ...detail, error: 'NoFaqPublisher' },
+    });
     return 'failed';
   }
   try {
     await settleFaqDecision(request, { incidents: deps.incidents, ...deps.faq });
   } catch (error) {
     await deps.approvals.releaseCallback(request.incidentId, request.requestId);
-    await deps.incidents.appendTimeline(request.incidentId, { action: 'approval-callback-failed', actor: sender, detail: { ...detail, error: error instanceof Error ? error.name : 'Error' } });
+    await deps.incidents.appendTimeline(request.incidentId, {
+      action: 'approval-callback-failed',
+      actor: sender,
+      detail: { ...detail, error: error instanceof Error ? error.name : 'Error' },
+    });
     return 'failed';
   }
   await deps.approvals.markCallbackReturned(request.incidentId, request.requestId);
@@ -98,7 +110,12 @@ async function settleFaq(request: ApprovalRequest, sender: Sender, deps: Decisio
 }
 
 /** Takes the callback of a recorded decision, if it still needs returning and nobody else is returning it, and returns it. */
-export async function returnPendingDecision(incidentId: string, requestId: string, sender: Sender, deps: DecisionReturnDeps): Promise<ReturnOutcome | 'settled' | 'busy'> {
+export async function returnPendingDecision(
+  incidentId: string,
+  requestId: string,
+  sender: Sender,
+  deps: DecisionReturnDeps,
+): Promise<ReturnOutcome | 'settled' | 'busy'> {
   const claim = await deps.approvals.claimCallback(incidentId, requestId);
   if (claim.state === 'settled') {
     // Nothing left to send: a marker a crash left behind after the stamp.

@@ -1,5 +1,14 @@
 import { deliveryCategories, type ChannelFigures } from '../domain/delivery.js';
-import type { ApprovalStorePort, DeliveryLedgerPort, EmailSender, IncidentStorePort, Messaging, NoticeStorePort, ObligationStorePort, TeamStorePort } from '../domain/ports.js';
+import type {
+  ApprovalStorePort,
+  DeliveryLedgerPort,
+  EmailSender,
+  IncidentStorePort,
+  Messaging,
+  NoticeStorePort,
+  ObligationStorePort,
+  TeamStorePort,
+} from '../domain/ports.js';
 import { describeScope } from '../domain/scope.js';
 import type { CustomerQuestion } from '../domain/question-form.js';
 import { htmlEscaped, templateName } from '../domain/email-templates.js';
@@ -100,7 +109,16 @@ export async function sendFinalReport(incidentId: string, deps: FinalReportDeps)
     : [];
   const title = incident.drill ? withDrillMarker(incident.title, deps.reportLocale) : incident.title;
   const data = {
-    incidentId, title, deliveryLines, scopeLines, noticeLines, questionLines, timelineLines, remedyLines, regulatorLines, drillLines,
+    incidentId,
+    title,
+    deliveryLines,
+    scopeLines,
+    noticeLines,
+    questionLines,
+    timelineLines,
+    remedyLines,
+    regulatorLines,
+    drillLines,
     html: htmlEscaped({ incidentId, deliveryLines, scopeLines, noticeLines, questionLines, timelineLines, remedyLines, regulatorLines, drillLines }),
   };
   await deps.email.sendTemplated(deps.reportRecipients, templateName(deps.templatePrefix, 'final-report', deps.reportLocale), data);
@@ -121,7 +139,11 @@ export async function sendFinalReport(incidentId: string, deps: FinalReportDeps)
     ].join('\n'),
     { event: 'final-report' },
   );
-  await deps.incidents.appendTimeline(incidentId, { action: 'final-report-sent', actor: 'send-final-report', detail: { notices: notices.length, ...sum, reconciled } });
+  await deps.incidents.appendTimeline(incidentId, {
+    action: 'final-report-sent',
+    actor: 'send-final-report',
+    detail: { notices: notices.length, ...sum, reconciled },
+  });
   return { notices: notices.length, ...sum, reconciled };
 }
 

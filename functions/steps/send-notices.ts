@@ -1,5 +1,15 @@
 import { UNREACHABLE, unreachableChannel, type ChannelRecipient, type DeliveryChannel } from '../domain/channels/channel.js';
-import { isFinal, planBatches, type BatchTotals, type CallState, type FrozenBatch, type OutcomeStatus, type Outcome, type PlannedBatch, type Recipient } from '../domain/delivery.js';
+import {
+  isFinal,
+  planBatches,
+  type BatchTotals,
+  type CallState,
+  type FrozenBatch,
+  type OutcomeStatus,
+  type Outcome,
+  type PlannedBatch,
+  type Recipient,
+} from '../domain/delivery.js';
 import type { Notice } from '../domain/incident.js';
 import { resolveLocale, type Locale } from '../domain/locales.js';
 import type { CustomerDirectoryPort, DeliveryLedgerPort, IncidentStorePort, NoticeStorePort, SuppressionStorePort } from '../domain/ports.js';
@@ -8,7 +18,15 @@ import { resolveTimeZone } from '../domain/time-zones.js';
 import { classifyProviderFailure, providerOf, refusalKind, refusalReason } from '../domain/provider-failure.js';
 import type { Clock } from '../shared/clock.js';
 import type { Pacer } from '../domain/pacing.js';
-import { BatchInFlightError, ConfigurationError, DailyQuotaExceededError, DeliveryRetryableError, NoticeNotApprovedError, ProviderRefusedError, SendingPausedError } from '../shared/errors.js';
+import {
+  BatchInFlightError,
+  ConfigurationError,
+  DailyQuotaExceededError,
+  DeliveryRetryableError,
+  NoticeNotApprovedError,
+  ProviderRefusedError,
+  SendingPausedError,
+} from '../shared/errors.js';
 
 export interface SendDeps {
   incidents: Pick<IncidentStorePort, 'getAudienceChunk' | 'getIncident'>;
@@ -95,7 +113,9 @@ export async function sendNotices(input: SendInput, deps: SendDeps): Promise<Sen
   }
   // The approval is of one exact wording: anything else was never approved.
   if (notice.approvedHash !== notice.contentHash) {
-    throw new NoticeNotApprovedError(`Notice ${input.noticeId} of ${input.incidentId} has wording ${notice.contentHash}, but ${notice.approvedHash ?? 'no wording'} was approved`);
+    throw new NoticeNotApprovedError(
+      `Notice ${input.noticeId} of ${input.incidentId} has wording ${notice.contentHash}, but ${notice.approvedHash ?? 'no wording'} was approved`,
+    );
   }
   const incident = await deps.incidents.getIncident(input.incidentId);
   const totalChunks = Math.min(incident.audienceChunks ?? 0, input.toChunk ?? Infinity);
@@ -148,7 +168,12 @@ async function sendChunk(
     for (const channel of reaching.length > 0 ? reaching : [unreachableChannel]) targets.get(channel)!.push({ customerId: member.customerId, locale });
   }
   const proposed: FrozenBatch[] = [...targets].flatMap(([channel, recipients]) =>
-    planBatches(recipients, channel.batchSize, prefix).map((b) => ({ channel: channel.name, batchKey: b.batchKey, locale: b.locale, customerIds: b.recipients.map((r) => r.customerId) })),
+    planBatches(recipients, channel.batchSize, prefix).map((b) => ({
+      channel: channel.name,
+      batchKey: b.batchKey,
+      locale: b.locale,
+      customerIds: b.recipients.map((r) => r.customerId),
+    })),
   );
   // The first plan is kept: a directory change between attempts must not move anyone to another claim.
   const plan = await deps.ledger.freezePlan(notice, chunkIndex, proposed);
@@ -168,7 +193,9 @@ async function sendChunk(
     if (state?.claim?.status === 'DONE' && batch.customerIds.every((id) => isFinal(state.known.get(id)?.status))) continue;
     const channel = channels.get(batch.channel);
     if (!channel) {
-      failure = { error: new ConfigurationError(`Chunk ${chunkIndex} of ${notice.noticeId} was planned for channel ${batch.channel}, which is no longer configured`) };
+      failure = {
+        error: new ConfigurationError(`Chunk ${chunkIndex} of ${notice.noticeId} was planned for channel ${batch.channel}, which is no longer configured`),
+      };
       break;
     }
     // Paced before the time check and the claim: a wait never eats into a call's time or holds a claim.
@@ -253,15 +280,19 @@ async function runBatch(
   const sendable = claim.kind === 'abandoned' ? pending.filter(refusedByDeadHolder) : pending;
   const unknown = claim.kind === 'abandoned' ? pending.filter((r) => !refusedByDeadHolder(r)) : [];
   // The provider would refuse or silently drop these (SES accepts a suppressed address with a 200): never sent, never counted as sent.
-  const refusedFor = new Map(sendable.flatMap((r) => {
-    const reason = r.address === '' ? undefined : suppressions.reasonFor(channel.name, r.address);
-    return reason ? [[r.customerId, reason] as const] : [];
-  }));
+  const refusedFor = new Map(
+    sendable.flatMap((r) => {
+      const reason = r.address === '' ? undefined : suppressions.reasonFor(channel.name, r.address);
+      return reason ? [[r.customerId, reason] as const] : [];
+    }),
+  );
   const toSend = sendable.filter((r) => r.address !== '' && !refusedFor.has(r.customerId));
   const outcomes = [
     ...unknown.map((r) => outcome(r, { status: 'UNCERTAIN', reason: 'claim abandoned mid-call; reconcile with provider records' })),
     ...sendable.filter((r) => r.address === '').map((r) => outcome(r, { status: 'FAILED', reason: `no ${channel.name} address in the directory any more` })),
-    ...sendable.filter((r) => refusedFor.has(r.customerId)).map((r) => outcome(r, { status: 'FAILED', reason: suppressedReason(channel.name, refusedFor.get(r.customerId)!) })),
+    ...sendable
+      .filter((r) => refusedFor.has(r.customerId))
+      .map((r) => outcome(r, { status: 'FAILED', reason: suppressedReason(channel.name, refusedFor.get(r.customerId)!) })),
   ];
   /** Nothing of this call went out: free the claim so a retry may take it, keeping what is known (one write). */
   const giveBack = (reason: string) => deps.ledger.release(ref, channel.name, batch.batchKey, claim.token, reason, outcomes);

@@ -54,7 +54,13 @@ export async function startRegulatorClocks(incidentId: string, deps: StartClocks
   for (const o of existing.values()) {
     const waitsFor = o.status === 'WAITING' && o.startMoment.startsWith('filed:') ? filedAt(o.startMoment.slice('filed:'.length)) : undefined;
     if (!waitsFor) continue;
-    await deps.obligations.startClock(incidentId, o.obligationId, waitsFor, deadlineFor(o.clock, new Date(waitsFor), o.clockScale)?.toISOString(), START_CLOCKS_ACTOR);
+    await deps.obligations.startClock(
+      incidentId,
+      o.obligationId,
+      waitsFor,
+      deadlineFor(o.clock, new Date(waitsFor), o.clockScale)?.toISOString(),
+      START_CLOCKS_ACTOR,
+    );
   }
   return { obligations: existing.size, added };
 }

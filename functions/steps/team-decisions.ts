@@ -28,7 +28,10 @@ export interface TeamActionResult {
  * drafted again; a rejected notice waiting for a redraft is drafted again. Sent notices stand; the
  * next one goes to the new audience.
  */
-export async function decideScope(input: { incidentId: string; author: string; request: unknown }, deps: TeamDecisionDeps): Promise<TeamActionResult & { version: number; summary: string }> {
+export async function decideScope(
+  input: { incidentId: string; author: string; request: unknown },
+  deps: TeamDecisionDeps,
+): Promise<TeamActionResult & { version: number; summary: string }> {
   const request = scopeRequestSchema.parse(input.request);
   const incident = await deps.incidents.getIncident(input.incidentId);
   if (incident.status === 'CLOSED') throw new IncidentClosedError(`Incident ${input.incidentId} is closed: its scope no longer changes`);

@@ -53,7 +53,8 @@ export function grantDescribed(fn: BreachNoticeFunction, name: FunctionName, res
     else if (access === 'readWrite') resources.tables[table].grantReadWriteData(fn);
     else if (access) grantItemActions(fn, resources.tables[table], access);
   }
-  const publishesToTeam = typeof grants.publishToResponseTeam === 'function' ? grants.publishToResponseTeam(resources.environment) : grants.publishToResponseTeam === true;
+  const publishesToTeam =
+    typeof grants.publishToResponseTeam === 'function' ? grants.publishToResponseTeam(resources.environment) : grants.publishToResponseTeam === true;
   if (publishesToTeam) resources.responseTeamTopic.grantPublish(fn);
   if (grants.publishToPublicChannels) {
     if (!resources.publicChannelsTopic) throw new Error(`${name} publishes to the public channels' topic, which is not available where it is built`);
@@ -69,12 +70,15 @@ export function grantDescribed(fn: BreachNoticeFunction, name: FunctionName, res
   }
   if (grants.sendEmail) {
     const { identityArns, configurationSetArn, templateArnPattern } = resources.ses;
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail', 'ses:SendBulkEmail'], resources: [...identityArns, configurationSetArn, templateArnPattern] }));
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['ses:SendEmail', 'ses:SendBulkEmail'], resources: [...identityArns, configurationSetArn, templateArnPattern] }),
+    );
   }
   // GetAccount has no resource-level permissions: '*' (acknowledged in infra/nag-acknowledgements.ts).
   if (grants.readSendQuota) fn.addToRolePolicy(new PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] }));
   // Account-level lists, no resource-level permissions either: '*'.
-  if (grants.readSuppressionLists) fn.addToRolePolicy(new PolicyStatement({ actions: ['ses:ListSuppressedDestinations', 'sns:ListPhoneNumbersOptedOut'], resources: ['*'] }));
+  if (grants.readSuppressionLists)
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['ses:ListSuppressedDestinations', 'sns:ListPhoneNumbersOptedOut'], resources: ['*'] }));
   const sendsSms = typeof grants.sendSms === 'function' ? grants.sendSms(resources.environment) : grants.sendSms === true;
   // The SMS Deny covers every topic, so one role cannot do both.
   if (sendsSms && publishesToTeam) throw new Error(`${name} cannot both send SMS and publish to the response team's topic`);

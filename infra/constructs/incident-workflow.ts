@@ -47,7 +47,12 @@ export class IncidentWorkflow extends Construct {
     });
     for (const fn of Object.values(this.steps)) fn.grantInvoke(this.stateMachine);
     // A separate policy, not the role's default one: the machine's resource depends on that, and this names the machine.
-    const executions = Stack.of(this).formatArn({ service: 'states', resource: 'execution', resourceName: `${this.stateMachine.stateMachineName}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const executions = Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${this.stateMachine.stateMachineName}/*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     this.mapRunPolicy = new Policy(this, 'MapRunPolicy', {
       roles: [this.stateMachine.role],
       statements: [

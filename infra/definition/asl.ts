@@ -39,7 +39,12 @@ export interface TaskState {
 export interface ChoiceState {
   Type: 'Choice';
   Comment?: string;
-  Choices: ({ Variable: string; Next: string } & ({ StringEquals: string } | { BooleanEquals: boolean } | { IsPresent: boolean } | { NumericGreaterThanEqualsPath: string }))[];
+  Choices: ({ Variable: string; Next: string } & (
+    | { StringEquals: string }
+    | { BooleanEquals: boolean }
+    | { IsPresent: boolean }
+    | { NumericGreaterThanEqualsPath: string }
+  ))[];
   Default: string;
 }
 

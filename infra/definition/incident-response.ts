@@ -16,7 +16,14 @@ function pageResponseTeam(event: string, next: string, extra: Record<string, str
 function pageThenWait(event: string, next: string, extra: Record<string, string> = {}): TaskState {
   return lambdaTask({
     fn: 'page-response-team',
-    payload: { ...INCIDENT, event, 'executionArn.$': '$$.Execution.Id', 'reminderSeconds.$': '$$.Execution.Input.settings.teamReminderSeconds', ...ENTERED, ...extra },
+    payload: {
+      ...INCIDENT,
+      event,
+      'executionArn.$': '$$.Execution.Id',
+      'reminderSeconds.$': '$$.Execution.Input.settings.teamReminderSeconds',
+      ...ENTERED,
+      ...extra,
+    },
     result: ['nextReminderSeconds'],
     resultPath: '$.reminder',
     next,
@@ -32,7 +39,14 @@ const REMINDER_TIMEOUT = '$.reminder.nextReminderSeconds';
  * brings forward): the task token is kept by the await-team step and resumed by the team's command,
  * console or API. `onTimeout` is a reminder that comes back here, or (next update) simply the way on.
  */
-function waitOnTeam(o: { kind: 'scope' | 'redraft' | 'next-update'; comment: string; timeoutSecondsPath: string; onTimeout: string; next: string; withNotice?: boolean }): TaskState {
+function waitOnTeam(o: {
+  kind: 'scope' | 'redraft' | 'next-update';
+  comment: string;
+  timeoutSecondsPath: string;
+  onTimeout: string;
+  next: string;
+  withNotice?: boolean;
+}): TaskState {
   return lambdaTask({
     fn: 'await-team',
     comment: o.comment,
@@ -131,12 +145,20 @@ function approveThenSend(n: ApproveThenSendNames): { approval: States; notApprov
       catchAll: { ResultPath: '$.error', Next: `${n.send}: slice unfinished` },
       next: `${n.send}: slice sent?`,
     }),
-    [`${n.send}: slice sent?`]: { Type: 'Choice', Choices: [{ Variable: '$.send.done', BooleanEquals: true, Next: `${n.send}: slice done` }], Default: `${n.send}: next chunks` },
+    [`${n.send}: slice sent?`]: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.send.done', BooleanEquals: true, Next: `${n.send}: slice done` }],
+      Default: `${n.send}: next chunks`,
+    },
     [`${n.send}: next chunks`]: { Type: 'Pass', Parameters: { ...SLICE, 'cursor.$': '$.send.nextChunk' }, Next: slice },
     [`${n.send}: slice done`]: { Type: 'Pass', Parameters: { done: true }, End: true },
     [`${n.send}: slice unfinished`]: { Type: 'Pass', Parameters: { done: false, 'from.$': '$.cursor', 'to.$': '$.to', 'error.$': '$.error.Error' }, End: true },
     // The Cause is Lambda's JSON of the error (its message names provider and reason, no address), only for this error: a payload stays small.
-    [`${n.send}: slice refused`]: { Type: 'Pass', Parameters: { done: false, 'from.$': '$.cursor', 'to.$': '$.to', 'error.$': '$.error.Error', 'cause.$': '$.error.Cause' }, End: true },
+    [`${n.send}: slice refused`]: {
+      Type: 'Pass',
+      Parameters: { done: false, 'from.$': '$.cursor', 'to.$': '$.to', 'error.$': '$.error.Error', 'cause.$': '$.error.Cause' },
+      End: true,
+    },
   };
   return {
     approval: {
@@ -188,7 +210,10 @@ function approveThenSend(n: ApproveThenSendNames): { approval: States; notApprov
 }
 
 const firstNotice = approveThenSend({
-  wait: { name: 'Wait for approval', comment: 'Emails each approver a personal link and waits for the decision (SendTaskSuccess/Failure from the approval page).' },
+  wait: {
+    name: 'Wait for approval',
+    comment: 'Emails each approver a personal link and waits for the decision (SendTaskSuccess/Failure from the approval page).',
+  },
   escalate: { name: 'Escalate to backup approvers', comment: 'No decision in time: fresh links to the backup approvers; the first links stop working.' },
   notApproved: { page: 'Page response team: no approval', event: 'approval-timed-out', next: 'No approval: notice not sent' },
   rejected: { page: 'Page response team: notice rejected', event: 'notice-rejected', next: 'Wait for redraft' },
@@ -225,7 +250,8 @@ export const incidentResponse: StateMachine = {
     'Start counting update cycles': { Type: 'Pass', Result: { count: 0 }, ResultPath: '$.cycles', Next: 'Continued from an earlier execution?' },
     'Continued from an earlier execution?': {
       Type: 'Choice',
-      Comment: 'A long incident goes on in a new execution (see Continue in a new execution?), which resumes where the last one stopped: planning the next update.',
+      Comment:
+        'A long incident goes on in a new execution (see Continue in a new execution?), which resumes where the last one stopped: planning the next update.',
       Choices: [{ Variable: '$.continuation', IsPresent: true, Next: 'Plan next update' }],
       Default: 'Assess impact',
     },
@@ -248,14 +274,15 @@ export const incidentResponse: StateMachine = {
     },
     'Start regulator clocks': lambdaTask({
       fn: 'start-regulator-clocks',
-      comment: "The legal deadlines that apply to this impact (countries, data categories, sectors), each a clock with reminders; idempotent, so a new scope adds what it brings.",
+      comment:
+        'The legal deadlines that apply to this impact (countries, data categories, sectors), each a clock with reminders; idempotent, so a new scope adds what it brings.',
       payload: INCIDENT,
       resultPath: null,
       // The clocks are assistance: their failure is paged, never holds back the customers' notice.
-      catchAll: { ResultPath: '$.error', Next: "Page response team: clocks not started" },
+      catchAll: { ResultPath: '$.error', Next: 'Page response team: clocks not started' },
       next: 'Draft first notice',
     }),
-    "Page response team: clocks not started": pageResponseTeam('regulator-clocks-failed', 'Draft first notice', { 'error.$': '$.error', ...ENTERED }),
+    'Page response team: clocks not started': pageResponseTeam('regulator-clocks-failed', 'Draft first notice', { 'error.$': '$.error', ...ENTERED }),
     // Entered again when a decision still finds nobody: the time makes each page its own.
     'Page response team: scope unknown': pageThenWait('scope-unknown', 'Wait for scope decision'),
     'Wait for scope decision': waitOnTeam({
@@ -302,7 +329,7 @@ export const incidentResponse: StateMachine = {
     ...firstNotice.rejected,
     'Wait for redraft': waitOnTeam({
       kind: 'redraft',
-      comment: "An approver rejected the wording (the reason was paged): the team edits the facts, asks for a redraft as is, or closes.",
+      comment: 'An approver rejected the wording (the reason was paged): the team edits the facts, asks for a redraft as is, or closes.',
       timeoutSecondsPath: REMINDER_TIMEOUT,
       onTimeout: 'Remind team: redraft',
       next: 'Redraft or close?',
@@ -317,7 +344,7 @@ export const incidentResponse: StateMachine = {
     ...firstNotice.sending,
     'Publish incident page': lambdaTask({
       fn: 'publish-incident-page',
-      comment: "The public page per locale, from the notices sent (the one just approved and sent included); announced to the public channels.",
+      comment: 'The public page per locale, from the notices sent (the one just approved and sent included); announced to the public channels.',
       payload: { ...INCIDENT, 'noticeId.$': '$.notice.noticeId' },
       resultPath: null,
       // Customers were told; a page that did not publish is paged and tried again with the next notice.
@@ -327,16 +354,23 @@ export const incidentResponse: StateMachine = {
     'Page response team: page not published': pageResponseTeam('page-not-published', 'Count update cycles', { 'error.$': '$.error', ...ENTERED }),
     // A cycle ends here with nothing pending (no approval, no send, no wait on the team), so the next
     // execution can start where this one stops. infra/definition/continuation.ts sets the bound.
-    'Count update cycles': { Type: 'Pass', Parameters: { 'count.$': 'States.MathAdd($.cycles.count, 1)' }, ResultPath: '$.cycles', Next: 'Continue in a new execution?' },
+    'Count update cycles': {
+      Type: 'Pass',
+      Parameters: { 'count.$': 'States.MathAdd($.cycles.count, 1)' },
+      ResultPath: '$.cycles',
+      Next: 'Continue in a new execution?',
+    },
     'Continue in a new execution?': {
       Type: 'Choice',
-      Comment: "Step Functions keeps at most 25,000 history events and a year per execution: after settings.updateCyclesPerExecution notice cycles the incident goes on in a new one.",
+      Comment:
+        'Step Functions keeps at most 25,000 history events and a year per execution: after settings.updateCyclesPerExecution notice cycles the incident goes on in a new one.',
       Choices: [{ Variable: '$.cycles.count', NumericGreaterThanEqualsPath: '$.settings.updateCyclesPerExecution', Next: 'Start the next execution' }],
       Default: 'Plan next update',
     },
     'Start the next execution': lambdaTask({
       fn: 'continue-execution',
-      comment: 'Starts <incidentId>--<n+1> with the incident id and settings (ids only) and makes it the incident\'s current execution, linked from this one on the timeline.',
+      comment:
+        "Starts <incidentId>--<n+1> with the incident id and settings (ids only) and makes it the incident's current execution, linked from this one on the timeline.",
       payload: { ...INCIDENT, 'executionArn.$': '$$.Execution.Id', 'stateMachineArn.$': '$$.StateMachine.Id', 'settings.$': '$.settings' },
       result: ['executionArn', 'name'],
       resultPath: '$.continuedIn',
@@ -359,7 +393,7 @@ export const incidentResponse: StateMachine = {
     }),
     'Apply scope decision to update': lambdaTask({
       fn: 'assess-impact',
-      comment: "A scope decision since the last notice: the next one goes to the new audience (notices sent stand).",
+      comment: 'A scope decision since the last notice: the next one goes to the new audience (notices sent stand).',
       payload: INCIDENT,
       result: ['scope', 'affectedCustomers', 'severity', 'audienceChunks'],
       resultPath: '$.impact',

@@ -27,12 +27,13 @@ export const DEFINITION_RULES: Record<RuleId, DefinitionRule> = {
   // The context object may be read only from InputPath, OutputPath, ItemsPath, Choice Variable and
   // variable-to-variable comparisons, ResultSelector, Parameters (and ItemSelector); these fields read the state's input.
   'path-from-state-input': {
-    summary: 'TimeoutSecondsPath, HeartbeatSecondsPath, ResultPath, SecondsPath, TimestampPath and MaxConcurrencyPath are reference paths into the state input, never the context object ($$)',
+    summary:
+      'TimeoutSecondsPath, HeartbeatSecondsPath, ResultPath, SecondsPath, TimestampPath and MaxConcurrencyPath are reference paths into the state input, never the context object ($$)',
     refusedByStepFunctions: true,
     doc: 'https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html, https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html',
   },
   'reference-path': {
-    summary: 'a reference path selects one node: $ followed by .name, [n] or [\'name\'] only (no @ .. , : ? * or functions)',
+    summary: "a reference path selects one node: $ followed by .name, [n] or ['name'] only (no @ .. , : ? * or functions)",
     refusedByStepFunctions: true,
     doc: 'https://docs.aws.amazon.com/step-functions/latest/dg/amazon-states-language-paths.html',
   },
@@ -122,7 +123,8 @@ function visitScope(scope: Scope, owner: string, out: RuleViolation[], seen: Set
   const states = scope.States ?? {};
   const names = new Set(Object.keys(states));
   const target = (state: string, field: string, next: unknown) => {
-    if (typeof next === 'string' && !names.has(next)) out.push({ state, rule: 'transition-target', message: `${field} '${next}' is not a state of this scope` });
+    if (typeof next === 'string' && !names.has(next))
+      out.push({ state, rule: 'transition-target', message: `${field} '${next}' is not a state of this scope` });
   };
   target(owner, 'StartAt', scope.StartAt);
   for (const [name, state] of Object.entries(states)) {
@@ -137,20 +139,30 @@ function visitScope(scope: Scope, owner: string, out: RuleViolation[], seen: Set
     checkErrorHandlers(name, state, out);
     checkTimeouts(name, state, out);
     for (const field of PAYLOAD_TEMPLATES) checkPayloadTemplate(name, field, state[field], out);
-    for (const inner of [state.ItemProcessor, state.Iterator, ...arrayOf(state.Branches)]) if (inner && typeof inner === 'object') visitScope(inner as Scope, name, out, seen);
+    for (const inner of [state.ItemProcessor, state.Iterator, ...arrayOf(state.Branches)])
+      if (inner && typeof inner === 'object') visitScope(inner as Scope, name, out, seen);
   }
 }
 
 function checkPaths(name: string, state: Obj, out: RuleViolation[]): void {
-  const inputPaths: [string, unknown][] = [...INPUT_PATH_FIELDS.map((f): [string, unknown] => [f, state[f]]), ...arrayOf(state.Catch).map((c): [string, unknown] => ['Catch ResultPath', c.ResultPath])];
+  const inputPaths: [string, unknown][] = [
+    ...INPUT_PATH_FIELDS.map((f): [string, unknown] => [f, state[f]]),
+    ...arrayOf(state.Catch).map((c): [string, unknown] => ['Catch ResultPath', c.ResultPath]),
+  ];
   for (const [field, path] of inputPaths) {
     if (typeof path !== 'string') continue;
-    if (path.startsWith('$$')) out.push({ state: name, rule: 'path-from-state-input', message: `${field} '${path}' reads the context object; carry the value in the state input (an earlier Parameters or ResultSelector may copy it from $$) and reference it there` });
+    if (path.startsWith('$$'))
+      out.push({
+        state: name,
+        rule: 'path-from-state-input',
+        message: `${field} '${path}' reads the context object; carry the value in the state input (an earlier Parameters or ResultSelector may copy it from $$) and reference it there`,
+      });
     else if (!REFERENCE_PATH.test(path)) out.push({ state: name, rule: 'reference-path', message: `${field} '${path}' is not a reference path` });
   }
   for (const field of CONTEXT_REFERENCE_FIELDS) {
     const path = state[field];
-    if (typeof path === 'string' && !REFERENCE_PATH.test(path.replace(/^\$\$/, '$'))) out.push({ state: name, rule: 'reference-path', message: `${field} '${path}' is not a reference path` });
+    if (typeof path === 'string' && !REFERENCE_PATH.test(path.replace(/^\$\$/, '$')))
+      out.push({ state: name, rule: 'reference-path', message: `${field} '${path}' is not a reference path` });
   }
 }
 
@@ -160,7 +172,11 @@ function checkErrorHandlers(name: string, state: Obj, out: RuleViolation[]): voi
     handlers.forEach((handler, i) => {
       const errors = Array.isArray(handler.ErrorEquals) ? (handler.ErrorEquals as unknown[]) : [];
       if (errors.includes('States.ALL') && (errors.length > 1 || i < handlers.length - 1)) {
-        out.push({ state: name, rule: 'states-all-last', message: `${field}[${i}] names States.ALL ${errors.length > 1 ? 'with other errors' : 'before the last entry'}` });
+        out.push({
+          state: name,
+          rule: 'states-all-last',
+          message: `${field}[${i}] names States.ALL ${errors.length > 1 ? 'with other errors' : 'before the last entry'}`,
+        });
       }
     });
   }

@@ -40,8 +40,16 @@ const SES_DAILY = values['ses-daily'] === undefined ? undefined : z.coerce.numbe
 const UNPACED_RATE = 20_000;
 // Reading every stored email back (duplicates, the send rate per second) costs its own time: done under a quota or up to 20,000.
 const AUDIT = SES_RATE !== undefined || N <= 20_000;
-const RUNS = z.coerce.number().int().min(1).parse(process.env.BENCH_RUNS ?? 5);
-const COLD_RUNS = z.coerce.number().int().min(1).parse(process.env.BENCH_COLD_RUNS ?? 7);
+const RUNS = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .parse(process.env.BENCH_RUNS ?? 5);
+const COLD_RUNS = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .parse(process.env.BENCH_COLD_RUNS ?? 7);
 const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
 const DIRECTORY = benchDirectory(N);
 // SendBulkEmail takes 50 destinations and one template, so one call per 50 readers of a locale.
@@ -64,7 +72,9 @@ async function poll<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 
   }
 }
 
-interface Mail { Body: { text_part: string | null } }
+interface Mail {
+  Body: { text_part: string | null };
+}
 
 interface Run {
   ready: number;
@@ -104,7 +114,9 @@ async function auditMail(edge: string): Promise<MailAudit> {
   let emails = 0;
   let next: string | undefined;
   do {
-    const page = (await (await fetch(`${edge}/_aws/ses?recipient=${encodeURIComponent(BENCH_DOMAIN)}&limit=2000${next ? `&next=${encodeURIComponent(next)}` : ''}`)).json()) as {
+    const page = (await (
+      await fetch(`${edge}/_aws/ses?recipient=${encodeURIComponent(BENCH_DOMAIN)}&limit=2000${next ? `&next=${encodeURIComponent(next)}` : ''}`)
+    ).json()) as {
       messages: { Destination: { ToAddresses: string[] }; Timestamp: string }[];
       next?: string;
     };
@@ -117,7 +129,12 @@ async function auditMail(edge: string): Promise<MailAudit> {
     next = page.next;
   } while (next);
   const seconds = [...perSecond.keys()];
-  return { emails, recipients: recipients.size, maxPerSecond: Math.max(0, ...perSecond.values()), spanSeconds: seconds.length ? Math.max(...seconds) - Math.min(...seconds) + 1 : 0 };
+  return {
+    emails,
+    recipients: recipients.size,
+    maxPerSecond: Math.max(0, ...perSecond.values()),
+    spanSeconds: seconds.length ? Math.max(...seconds) - Math.min(...seconds) + 1 : 0,
+  };
 }
 
 // A timeline entry that reports a failure, a throttle or a quota (its action names it; ids only, never PII).
@@ -137,7 +154,10 @@ async function once(file: string): Promise<Run> {
   };
   // BENCH_CPU_PROFILE_DIR: the twin writes a V8 CPU profile there when it stops (the window to read is printed below).
   const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'local/main.ts'], { env: { ...process.env, ...quota, BREACH_NOTICE_PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'local/main.ts'], {
+    env: { ...process.env, ...quota, BREACH_NOTICE_PORT: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   try {
@@ -151,7 +171,9 @@ async function once(file: string): Promise<Run> {
     const requests = () => get<RequestCounts>('/_twin/requests');
 
     const [, importMs] = await timed(() =>
-      run(process.execPath, ['--import', 'tsx', 'local/tools/import-customers.ts', file], { env: { ...process.env, AWS_ENDPOINT_URL: edge, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } }),
+      run(process.execPath, ['--import', 'tsx', 'local/tools/import-customers.ts', file], {
+        env: { ...process.env, AWS_ENDPOINT_URL: edge, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      }),
     );
 
     const events = new EventBridgeClient({ endpoint: edge, region: 'us-east-1', credentials });
@@ -168,12 +190,19 @@ async function once(file: string): Promise<Run> {
       `${await count(`/_aws/ses?recipient=${BENCH_DOMAIN}&count=true`)} of ${N} emails, ${(await get<{ phoneNumbers: number }>('/_aws/sns/sms-messages?count=true')).phoneNumbers} of ${DIRECTORY.sms} SMS numbers`;
     const sfn = new SFNClient({ endpoint: edge, region: 'us-east-1', credentials });
     const historyOf = async () => {
-      const [execution] = (await sfn.send(new ListExecutionsCommand({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:breach-notice-incident-response' }))).executions ?? [];
+      const [execution] =
+        (await sfn.send(new ListExecutionsCommand({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:breach-notice-incident-response' })))
+          .executions ?? [];
       return { execution: execution!, events: (await sfn.send(new GetExecutionHistoryCommand({ executionArn: execution!.executionArn }))).events ?? [] };
     };
     const [lastEmail, lastSms] = await Promise.all([
       poll(async () => (await count(`/_aws/ses?recipient=${BENCH_DOMAIN}&count=true`)) >= N && performance.now() - t2, STEP_TIMEOUT_MS, 100, progress),
-      poll(async () => (await get<{ phoneNumbers: number }>('/_aws/sns/sms-messages?count=true')).phoneNumbers >= DIRECTORY.sms && performance.now() - t2, STEP_TIMEOUT_MS, 100, progress),
+      poll(
+        async () => (await get<{ phoneNumbers: number }>('/_aws/sns/sms-messages?count=true')).phoneNumbers >= DIRECTORY.sms && performance.now() - t2,
+        STEP_TIMEOUT_MS,
+        100,
+        progress,
+      ),
     ]).catch(async (error: unknown) => {
       // Where the send stands: each failed or timed-out step's error name (names only, never a cause's text).
       const failed = (await historyOf()).events.filter((e) => /Failed|TimedOut/.test(e.type ?? ''));
@@ -186,7 +215,10 @@ async function once(file: string): Promise<Run> {
       throw error;
     });
     const after = await requests();
-    if (profile.length > 0) console.log(`profile window: approval to last notice = ${((t2 - t0) / 1000).toFixed(1)} s to ${((t2 - t0 + Math.max(lastEmail, lastSms)) / 1000).toFixed(1)} s after the twin's launch`);
+    if (profile.length > 0)
+      console.log(
+        `profile window: approval to last notice = ${((t2 - t0) / 1000).toFixed(1)} s to ${((t2 - t0 + Math.max(lastEmail, lastSms)) / 1000).toFixed(1)} s after the twin's launch`,
+      );
 
     const { execution, events: history } = await historyOf();
     const { input } = await sfn.send(new DescribeExecutionCommand({ executionArn: execution!.executionArn }));
@@ -200,7 +232,9 @@ async function once(file: string): Promise<Run> {
     const [, filteredMs] = await timed(() => get(`/_aws/ses?recipient=bench-${N - 1}${BENCH_DOMAIN}`));
 
     const ses = new SESv2Client({ endpoint: mailbox, region: 'us-east-1', credentials });
-    const template = (await ses.send(new ListEmailTemplatesCommand({ PageSize: 100 }))).TemplatesMetadata?.find((t) => t.TemplateName?.endsWith('first-notice-en'))?.TemplateName;
+    const template = (await ses.send(new ListEmailTemplatesCommand({ PageSize: 100 }))).TemplatesMetadata?.find((t) =>
+      t.TemplateName?.endsWith('first-notice-en'),
+    )?.TemplateName;
     const inFlight = after.maxInFlight['ses:SendBulkEmail'] ?? 1;
     const floor = await sesFloor(mailbox, template!, N, inFlight);
     return {
@@ -266,8 +300,12 @@ if (values['cold-start']) {
     const bundles = await bundleFunctions(bundlesDir);
     const starts = await measureColdStarts(bundles, COLD_RUNS);
     const cpu = cpus();
-    console.log(`\nmachine: ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${loadavg()[0]!.toFixed(1)}`);
-    console.log(`cold start: import() of the bundled handler module to its handler export, in a fresh node process, ${COLD_RUNS} runs each, median (min-max)\n`);
+    console.log(
+      `\nmachine: ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${loadavg()[0]!.toFixed(1)}`,
+    );
+    console.log(
+      `cold start: import() of the bundled handler module to its handler export, in a fresh node process, ${COLD_RUNS} runs each, median (min-max)\n`,
+    );
     console.log('| function | bundle | of it the AWS SDK | init, median (min-max) |');
     console.log('|---|---|---|---|');
     for (const b of bundles) {
@@ -289,7 +327,9 @@ try {
   for (let i = 0; i < RUNS; i += 1) {
     runs.push(await once(file));
     const r = runs.at(-1)!;
-    console.log(`run ${i + 1}/${RUNS}: ${JSON.stringify({ ready: Math.round(r.ready), approvalEmail: Math.round(r.approvalEmail), allNotices: Math.round(r.allNotices) })} ms`);
+    console.log(
+      `run ${i + 1}/${RUNS}: ${JSON.stringify({ ready: Math.round(r.ready), approvalEmail: Math.round(r.approvalEmail), allNotices: Math.round(r.allNotices) })} ms`,
+    );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
@@ -302,27 +342,51 @@ const rows: [string, (r: Run) => string][] = [
   ['approval to last email', (r) => s(r.lastEmail)],
   [`approval to last SMS (${n(DIRECTORY.sms)})`, (r) => s(r.lastSms)],
   ['recipients/s (to the last notice)', (r) => n(N / (r.allNotices / 1000))],
-  [`SendBulkEmail calls (ceil(N/50) per locale: ${n(EXPECTED_CALLS)})`, (r) => `${n(r.bulkCalls)}${r.bulkCalls === EXPECTED_CALLS ? '' : ' (not the expected)'}, ${r.inFlight} in flight at most`],
+  [
+    `SendBulkEmail calls (ceil(N/50) per locale: ${n(EXPECTED_CALLS)})`,
+    (r) => `${n(r.bulkCalls)}${r.bulkCalls === EXPECTED_CALLS ? '' : ' (not the expected)'}, ${r.inFlight} in flight at most`,
+  ],
   ['SES floor: raw SendBulkEmail x50, as many in flight', (r) => `${s(r.floor)}; the twin took ${(r.lastEmail / r.floor).toFixed(1)}x`],
   ['DynamoDB write requests per recipient', (r) => `${(r.writes / N).toFixed(3)} (${r.writesByOperation})`],
   ['history events of the execution', (r) => n(r.historyEvents)],
   ['time inside calls during the send, summed per operation (s)', (r) => r.callTime || '-'],
-  ['emails stored / customers reached / duplicates', (r) => (r.audit ? `${n(r.audit.emails)} / ${n(r.audit.recipients)} / ${n(r.audit.emails - r.audit.recipients)}` : 'not read back (N > 20,000 without --ses-rate)')],
-  [`most emails in one second${SES_RATE !== undefined ? ` (quota ${SES_RATE}/s)` : ''}; seconds from first to last`, (r) => (r.audit ? `${n(r.audit.maxPerSecond)}; ${n(r.audit.spanSeconds)}` : '-')],
+  [
+    'emails stored / customers reached / duplicates',
+    (r) =>
+      r.audit ? `${n(r.audit.emails)} / ${n(r.audit.recipients)} / ${n(r.audit.emails - r.audit.recipients)}` : 'not read back (N > 20,000 without --ses-rate)',
+  ],
+  [
+    `most emails in one second${SES_RATE !== undefined ? ` (quota ${SES_RATE}/s)` : ''}; seconds from first to last`,
+    (r) => (r.audit ? `${n(r.audit.maxPerSecond)}; ${n(r.audit.spanSeconds)}` : '-'),
+  ],
   ...(SES_RATE !== undefined
-    ? ([[`quota target: N / rate = ${s((N / SES_RATE) * 1000)} +-10%`, (r) => `${s(r.lastEmail)} (${((r.lastEmail / ((N / SES_RATE) * 1000) - 1) * 100).toFixed(1)}%)`]] as [string, (r: Run) => string][])
+    ? ([
+        [
+          `quota target: N / rate = ${s((N / SES_RATE) * 1000)} +-10%`,
+          (r) => `${s(r.lastEmail)} (${((r.lastEmail / ((N / SES_RATE) * 1000) - 1) * 100).toFixed(1)}%)`,
+        ],
+      ] as [string, (r: Run) => string][])
     : []),
   ['timeline: entries that report a failure / all actions', (r) => `${r.timeline.failures} / ${r.timeline.actions}`],
-  ['retrospection: count / one recipient, over the stored emails', (r) => `${Math.round(r.count)} ms / ${Math.round(r.filteredQuery)} ms over ${n(r.storedEmails)}`],
+  [
+    'retrospection: count / one recipient, over the stored emails',
+    (r) => `${Math.round(r.count)} ms / ${Math.round(r.filteredQuery)} ms over ${n(r.storedEmails)}`,
+  ],
 ];
 const cpu = cpus();
 console.log(`\nmachine: ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
-const mix = Object.entries(DIRECTORY.byLocale).map(([locale, count]) => `${n(count)} ${locale}`).join(', ');
-console.log(`${n(N)} recipients (${mix}; ${n(DIRECTORY.sms)} also by SMS), ${RUNS} run${RUNS > 1 ? 's' : ''}; the twin's SES account sends ${n(SES_RATE ?? UNPACED_RATE)}/s${SES_RATE === undefined ? ' (not a limit here)' : ''}\n`);
+const mix = Object.entries(DIRECTORY.byLocale)
+  .map(([locale, count]) => `${n(count)} ${locale}`)
+  .join(', ');
+console.log(
+  `${n(N)} recipients (${mix}; ${n(DIRECTORY.sms)} also by SMS), ${RUNS} run${RUNS > 1 ? 's' : ''}; the twin's SES account sends ${n(SES_RATE ?? UNPACED_RATE)}/s${SES_RATE === undefined ? ' (not a limit here)' : ''}\n`,
+);
 console.log(`| measure | ${runs.map((_, i) => `run ${i + 1}`).join(' | ')} |`);
 console.log(`|---|${runs.map(() => '---').join('|')}|`);
 for (const [label, cell] of rows) console.log(`| ${label} | ${runs.map(cell).join(' | ')} |`);
 console.log('');
 for (const key of ['ready', 'approvalEmail', 'allNotices'] as const) {
-  console.log(`median ${key}: ${(median(runs.map((r) => r[key])) / 1000).toFixed(2)} s (min ${(Math.min(...runs.map((r) => r[key])) / 1000).toFixed(2)}, max ${(Math.max(...runs.map((r) => r[key])) / 1000).toFixed(2)})`);
+  console.log(
+    `median ${key}: ${(median(runs.map((r) => r[key])) / 1000).toFixed(2)} s (min ${(Math.min(...runs.map((r) => r[key])) / 1000).toFixed(2)}, max ${(Math.max(...runs.map((r) => r[key])) / 1000).toFixed(2)})`,
+  );
 }

@@ -48,7 +48,10 @@ export interface ColdStart {
  * process after another. Node's own start (and Lambda's sandbox) is not in it.
  */
 export async function measureColdStarts(bundles: FunctionBundle[], runs = 5): Promise<ColdStart[]> {
-  const values = functionEnvironment(parseAppConfig((key) => CONTEXT[key]), NAMES);
+  const values = functionEnvironment(
+    parseAppConfig((key) => CONTEXT[key]),
+    NAMES,
+  );
   const results: ColdStart[] = [];
   for (const bundle of bundles) {
     const env = {

@@ -54,7 +54,11 @@ export async function sesFloor(sesUrl: string, templateName: string, n: number, 
             DefaultContent: { Template: { TemplateName: templateName, TemplateData: JSON.stringify(data) } },
             BulkEmailEntries: Array.from({ length: Math.min(50, n - first) }, (_, k) => ({
               Destination: { ToAddresses: [`floor-${first + k}@floor.example.com`] },
-              ReplacementEmailContent: { ReplacementTemplate: { ReplacementTemplateData: JSON.stringify(Object.fromEntries(personal.map(([key]) => [key, `${SENTENCE} ${first + k}`]))) } },
+              ReplacementEmailContent: {
+                ReplacementTemplate: {
+                  ReplacementTemplateData: JSON.stringify(Object.fromEntries(personal.map(([key]) => [key, `${SENTENCE} ${first + k}`]))),
+                },
+              },
             })),
           }),
         );

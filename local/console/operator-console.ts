@@ -76,11 +76,22 @@ function page(res: ServerResponse, title: string, body: string, options: { refre
 }
 
 function refuse(res: ServerResponse, status: number, message: string, back?: string): void {
-  page(res, 'breach-notice: refused', `<h1>${status}</h1><p>${escapeHtml(message)}</p>${back ? `<p><a href="${escapeHtml(back)}">Back to the incident</a></p>` : ''}`, { status });
+  page(
+    res,
+    'breach-notice: refused',
+    `<h1>${status}</h1><p>${escapeHtml(message)}</p>${back ? `<p><a href="${escapeHtml(back)}">Back to the incident</a></p>` : ''}`,
+    { status },
+  );
 }
 
 const currentState = (e: Execution) => (e.status === 'RUNNING' ? e.events.filter((ev) => ev.type === 'StateEntered').at(-1)?.stateName : undefined);
-const time = (d?: Date | number | string) => (d === undefined ? '' : new Date(d).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z'));
+const time = (d?: Date | number | string) =>
+  d === undefined
+    ? ''
+    : new Date(d)
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, 'Z');
 const incidentPath = (name: string) => `/incidents/${encodeURIComponent(name)}`;
 /** The incident an execution runs: its id, or the id before `--<n>` of a continuation (a name of neither kind stands for itself). */
 const incidentOf = (e: Execution) => parseExecutionName(e.name)?.incidentId ?? e.name;
@@ -107,7 +118,8 @@ function byIncident(executions: Iterable<Execution>): Map<string, Execution[]> {
 /** An incident's executions linked both ways: each names the one it continued from and the one it continued in. */
 function executionsSection(chain: Execution[], shown: Execution): string {
   const byArn = new Map(chain.map((e) => [e.executionArn, e]));
-  const link = (e: Execution | undefined) => (!e ? '' : e === shown ? `<strong>${escapeHtml(e.name)}</strong>` : `<a href="${escapeHtml(executionPath(e))}">${escapeHtml(e.name)}</a>`);
+  const link = (e: Execution | undefined) =>
+    !e ? '' : e === shown ? `<strong>${escapeHtml(e.name)}</strong>` : `<a href="${escapeHtml(executionPath(e))}">${escapeHtml(e.name)}</a>`;
   const rows = chain.map((e) => {
     const from = continuedFrom(e);
     const next = chain.find((c) => continuedFrom(c) === e.executionArn);
@@ -158,10 +170,20 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams | 'too-la
 /** The form's fields as facts: empty text fields are left out, lists are one entry per non-blank line. */
 function factsFromForm(form: URLSearchParams): Record<string, unknown> {
   const text = (name: string) => form.get(name)?.trim() || undefined;
-  const lines = (name: string) => (form.get(name) ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = (name: string) =>
+    (form.get(name) ?? '')
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean);
   const whatHappened = text('whatHappened');
   const cause = text('cause');
-  return { ...(whatHappened ? { whatHappened } : {}), ...(cause ? { cause } : {}), measures: lines('measures'), advice: lines('advice'), remedies: lines('remedies') };
+  return {
+    ...(whatHappened ? { whatHappened } : {}),
+    ...(cause ? { cause } : {}),
+    measures: lines('measures'),
+    advice: lines('advice'),
+    remedies: lines('remedies'),
+  };
 }
 
 /** The newest version that changed `locale`'s facts (what its author and time on the form refer to). */
@@ -169,7 +191,8 @@ function factsFromForm(form: URLSearchParams): Record<string, unknown> {
 function teamForms(name: string, incident: Incident, decisions: ScopeDecision[], notices: Notice[], csrf: string, done: string | null): string {
   const hidden = `<input type="hidden" name="csrf" value="${escapeHtml(csrf)}">`;
   const rows = decisions.map(
-    (d) => `<tr><td>${d.version}</td><td>${escapeHtml(describeScope(d))}</td><td>${escapeHtml(d.reason)}</td><td>${escapeHtml(d.decidedBy)}</td><td>${time(d.decidedAt)}</td></tr>`,
+    (d) =>
+      `<tr><td>${d.version}</td><td>${escapeHtml(describeScope(d))}</td><td>${escapeHtml(d.reason)}</td><td>${escapeHtml(d.decidedBy)}</td><td>${time(d.decidedAt)}</td></tr>`,
   );
   const latest = [...notices].sort((a, b) => a.sequence - b.sequence).at(-1);
   const closed = incident.status === 'CLOSED';
@@ -182,7 +205,13 @@ function teamForms(name: string, incident: Incident, decisions: ScopeDecision[],
     (closed
       ? '<p>The incident is closed.</p>'
       : `<form class="facts" method="post" action="${action('scope')}">${hidden}<label>Who is affected <select name="basis">` +
-        ['alarm:the alarm\'s resources', 'all:every customer', 'resources:customers on these resources', 'ids:these customer ids', 'none:nobody (close without notices)']
+        [
+          "alarm:the alarm's resources",
+          'all:every customer',
+          'resources:customers on these resources',
+          'ids:these customer ids',
+          'none:nobody (close without notices)',
+        ]
           .map((o) => `<option value="${o.split(':')[0]}">${escapeHtml(o.split(':')[1]!)}</option>`)
           .join('') +
         `</select></label><label>Resources (one per line)<textarea name="resources" rows="2"></textarea></label>` +
@@ -190,7 +219,9 @@ function teamForms(name: string, incident: Incident, decisions: ScopeDecision[],
         `<label>Only countries (e.g. DE, FR) <input name="countries"></label><label>Only data categories (e.g. email, payment-card) <input name="dataCategories"></label>` +
         `<label>How <select name="mode"><option value="replace">replace the audience</option><option value="add">add to it (widen)</option><option value="remove">remove from it (narrow)</option></select></label>` +
         `<label>Why (on the timeline and in the final report)<textarea name="reason" rows="2" required></textarea></label><button>Decide the scope</button></form>` +
-        (latest?.status === 'REJECTED' ? `<form method="post" action="${action('redraft')}">${hidden}<button>Draft ${escapeHtml(latest.noticeId)} again as the facts stand</button></form>` : '') +
+        (latest?.status === 'REJECTED'
+          ? `<form method="post" action="${action('redraft')}">${hidden}<button>Draft ${escapeHtml(latest.noticeId)} again as the facts stand</button></form>`
+          : '') +
         `<form class="facts" method="post" action="${action('close')}">${hidden}<label>Why close now<textarea name="reason" rows="2"></textarea></label><button>Close the incident now</button> (the closing notice is drafted at once and approved like any other, then the final report)</form>`)
   );
 }
@@ -204,7 +235,11 @@ function doneText(done: string | null): string | undefined {
   return undefined;
 }
 
-const lines = (v: string | null) => (v ?? '').split(/[\r\n,]+/).map((s) => s.trim()).filter(Boolean);
+const lines = (v: string | null) =>
+  (v ?? '')
+    .split(/[\r\n,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 function lastChange(versions: FactsVersion[], locale: Locale): FactsVersion | undefined {
   let found: FactsVersion | undefined;
@@ -275,10 +310,14 @@ export function operatorConsole(deps: ConsoleDeps) {
     const superseded = Number(/^\d{1,4}$/.test(saved.get('superseded') ?? '') ? saved.get('superseded') : 0);
     const history = [...versions]
       .reverse()
-      .map((v) => `<tr><td>${v.version}</td><td>${escapeHtml(v.author)}</td><td>${time(v.at)}</td><td>${escapeHtml(Object.keys(v.locales).join(', '))}</td></tr>`);
+      .map(
+        (v) => `<tr><td>${v.version}</td><td>${escapeHtml(v.author)}</td><td>${time(v.at)}</td><td>${escapeHtml(Object.keys(v.locales).join(', '))}</td></tr>`,
+      );
     return (
       `<h2 id="facts">Facts for the notices</h2>` +
-      (savedVersion ? `<p class="notice">Version ${savedVersion} saved.${superseded > 0 ? ` ${superseded} pending approval request(s) taken back: the notice is redrafted and approvers are asked again.` : ''}</p>` : '') +
+      (savedVersion
+        ? `<p class="notice">Version ${savedVersion} saved.${superseded > 0 ? ` ${superseded} pending approval request(s) taken back: the notice is redrafted and approvers are asked again.` : ''}</p>`
+        : '') +
       `<p>${latest ? `Version ${latest.version} by ${escapeHtml(latest.author)} at ${time(latest.at)}.` : 'Nothing written yet: the notices say only what the alarm tells.'} What the team writes here goes into every notice drafted from now on, in each language as written here.</p>` +
       (gaps.length > 0 ? `<p class="gaps">The languages disagree: ${gaps.map(escapeHtml).join('; ')}</p>` : '') +
       deps.locales.map((locale) => factsForm(name, locale, factsFor(latest, locale), expected, lastChange(versions, locale), csrf)).join('') +
@@ -307,7 +346,9 @@ export function operatorConsole(deps: ConsoleDeps) {
       const csv = `<td><a href="${escapeHtml(csvPath(n))}" download>CSV</a> (${plannedChunks} of ${incident?.audienceChunks ?? 0} chunks planned)</td>`;
       if (rows.length === 0) deliveryRows.push(`<tr><td>${escapeHtml(n.noticeId)}</td><td colspan="7">nothing planned yet</td>${csv}</tr>`);
       for (const [i, [channel, f]] of rows.entries()) {
-        deliveryRows.push(`<tr><td>${escapeHtml(n.noticeId)}</td><td>${escapeHtml(channel)}</td><td>${f.intended}</td>${deliveryCategories.map((c) => `<td>${f[c]}</td>`).join('')}${i === 0 ? csv : '<td></td>'}</tr>`);
+        deliveryRows.push(
+          `<tr><td>${escapeHtml(n.noticeId)}</td><td>${escapeHtml(channel)}</td><td>${f.intended}</td>${deliveryCategories.map((c) => `<td>${f[c]}</td>`).join('')}${i === 0 ? csv : '<td></td>'}</tr>`,
+        );
       }
       for (const problem of problems) unreconciled.push(`${n.noticeId} ${problem}`);
     }
@@ -315,15 +356,20 @@ export function operatorConsole(deps: ConsoleDeps) {
       .filter((a) => a.status === 'PENDING')
       .map((a) => `<tr><td>${escapeHtml(a.noticeId)}</td><td>${a.tier}</td><td>${escapeHtml(a.expiresAt)}</td></tr>`);
     const history = e.events.map(
-      (ev, i) => `<tr><td>${i + 1}</td><td>${time(ev.timestamp)}</td><td>${escapeHtml(ev.type)}</td><td>${escapeHtml(ev.stateName ?? '')}</td><td>${escapeHtml(ev.error ?? '')}</td></tr>`,
+      (ev, i) =>
+        `<tr><td>${i + 1}</td><td>${time(ev.timestamp)}</td><td>${escapeHtml(ev.type)}</td><td>${escapeHtml(ev.stateName ?? '')}</td><td>${escapeHtml(ev.error ?? '')}</td></tr>`,
     );
     // The timeline's hand-overs link both executions (adapters/execution-chain.ts writes them).
     const handOver = (detail: Record<string, unknown> | undefined) => {
       const [from, to] = [chain.find((c) => c.executionArn === detail?.fromExecutionArn), chain.find((c) => c.executionArn === detail?.toExecutionArn)];
-      return from && to ? `<a href="${escapeHtml(executionPath(from))}">${escapeHtml(from.name)}</a> → <a href="${escapeHtml(executionPath(to))}">${escapeHtml(to.name)}</a>` : '';
+      return from && to
+        ? `<a href="${escapeHtml(executionPath(from))}">${escapeHtml(from.name)}</a> → <a href="${escapeHtml(executionPath(to))}">${escapeHtml(to.name)}</a>`
+        : '';
     };
     const timeline = incident
-      ? (await deps.incidents.listTimeline(name)).sort((a, b) => a.at.localeCompare(b.at)).map((t) => `<tr><td>${escapeHtml(t.at)}</td><td>${escapeHtml(t.action)}</td><td>${escapeHtml(t.actor)}</td><td>${handOver(t.detail)}</td></tr>`)
+      ? (await deps.incidents.listTimeline(name))
+          .sort((a, b) => a.at.localeCompare(b.at))
+          .map((t) => `<tr><td>${escapeHtml(t.at)}</td><td>${escapeHtml(t.action)}</td><td>${escapeHtml(t.actor)}</td><td>${handOver(t.detail)}</td></tr>`)
       : [];
     // No automatic refresh here: it would throw away facts being typed.
     page(
@@ -356,7 +402,12 @@ export function operatorConsole(deps: ConsoleDeps) {
     const form = await readForm(req);
     if (form === 'too-large') return refuse(res, 413, `The form is larger than ${MAX_FORM_BYTES / 1024} KiB.`, back);
     if (!sameSecret(cookieValue(req, CSRF_COOKIE), csrf) || !sameSecret(form.get('csrf'), csrf)) {
-      return refuse(res, 403, 'This form did not come from this console (its security token is missing or stale): reload the incident page and save again.', back);
+      return refuse(
+        res,
+        403,
+        'This form did not come from this console (its security token is missing or stale): reload the incident page and save again.',
+        back,
+      );
     }
     const locale = deps.locales.find((l) => l === form.get('locale'));
     if (!locale) return refuse(res, 400, `Notices are written in ${deps.locales.join(', ')} only.`, back);
@@ -364,13 +415,24 @@ export function operatorConsole(deps: ConsoleDeps) {
     if (!/^\d{1,9}$/.test(expected)) return refuse(res, 400, 'The form names no version it was read at: reload the incident page.', back);
     const parsed = noticeFactsSchema.safeParse(factsFromForm(form));
     if (!parsed.success) {
-      return refuse(res, 400, `Nothing saved: ${parsed.error.issues.map((i) => `${[locale, ...i.path.map(String)].join('.')}: ${i.message}`).join('; ')}`, back);
+      return refuse(
+        res,
+        400,
+        `Nothing saved: ${parsed.error.issues.map((i) => `${[locale, ...i.path.map(String)].join('.')}: ${i.message}`).join('; ')}`,
+        back,
+      );
     }
     try {
       const result = await deps.editFacts({ incidentId: name, author: deps.operator, locales: { [locale]: parsed.data }, expectedVersion: Number(expected) });
-      res.writeHead(303, { location: `${incidentPath(name)}?saved=${result.version}&superseded=${result.supersededRequests}#facts`, 'cache-control': 'no-store' }).end();
+      res
+        .writeHead(303, {
+          location: `${incidentPath(name)}?saved=${result.version}&superseded=${result.supersededRequests}#facts`,
+          'cache-control': 'no-store',
+        })
+        .end();
     } catch (error) {
-      if (error instanceof FactsVersionConflictError) return refuse(res, 409, `Nothing saved: ${error.message}. Copy your text, reload the incident page and edit the newer version.`, back);
+      if (error instanceof FactsVersionConflictError)
+        return refuse(res, 409, `Nothing saved: ${error.message}. Copy your text, reload the incident page and edit the newer version.`, back);
       throw error;
     }
   };
@@ -382,7 +444,12 @@ export function operatorConsole(deps: ConsoleDeps) {
     const form = await readForm(req);
     if (form === 'too-large') return refuse(res, 413, `The form is larger than ${MAX_FORM_BYTES / 1024} KiB.`, back);
     if (!sameSecret(cookieValue(req, CSRF_COOKIE), csrf) || !sameSecret(form.get('csrf'), csrf)) {
-      return refuse(res, 403, 'This form did not come from this console (its security token is missing or stale): reload the incident page and try again.', back);
+      return refuse(
+        res,
+        403,
+        'This form did not come from this console (its security token is missing or stale): reload the incident page and try again.',
+        back,
+      );
     }
     let done: string;
     try {
@@ -410,7 +477,8 @@ export function operatorConsole(deps: ConsoleDeps) {
         done = 'redraft';
       }
     } catch (error) {
-      if (error instanceof ZodError) return refuse(res, 400, `Nothing decided: ${error.issues.map((i) => `${i.path.join('.') || 'form'}: ${i.message}`).join('; ')}`, back);
+      if (error instanceof ZodError)
+        return refuse(res, 400, `Nothing decided: ${error.issues.map((i) => `${i.path.join('.') || 'form'}: ${i.message}`).join('; ')}`, back);
       if (error instanceof IncidentClosedError || error instanceof NoticeNotFoundError) return refuse(res, 409, error.message, back);
       throw error;
     }

@@ -30,10 +30,21 @@ export interface Definition {
 }
 
 const OPERATORS: Record<string, string> = {
-  StringEquals: '=', NumericEquals: '=', TimestampEquals: '=',
-  NumericLessThan: '<', NumericLessThanEquals: '≤', NumericGreaterThan: '>', NumericGreaterThanEquals: '≥',
-  TimestampLessThan: '<', TimestampLessThanEquals: '≤', TimestampGreaterThan: '>', TimestampGreaterThanEquals: '≥',
-  StringLessThan: '<', StringLessThanEquals: '≤', StringGreaterThan: '>', StringGreaterThanEquals: '≥',
+  StringEquals: '=',
+  NumericEquals: '=',
+  TimestampEquals: '=',
+  NumericLessThan: '<',
+  NumericLessThanEquals: '≤',
+  NumericGreaterThan: '>',
+  NumericGreaterThanEquals: '≥',
+  TimestampLessThan: '<',
+  TimestampLessThanEquals: '≤',
+  TimestampGreaterThan: '>',
+  TimestampGreaterThanEquals: '≥',
+  StringLessThan: '<',
+  StringLessThanEquals: '≤',
+  StringGreaterThan: '>',
+  StringGreaterThanEquals: '≥',
 };
 
 /** A Choice rule in a few words: `$.team.closed`, `$.impact.scope = UNKNOWN`, `$.cycles.count ≥ $.settings.x`. */
@@ -107,7 +118,9 @@ export function stateDiagram(definition: Definition): string {
   }
   for (const [name, state] of Object.entries(definition.States)) {
     if (state.Type !== 'Map' || !state.ItemProcessor) continue;
-    const inner = Object.keys(state.ItemProcessor.States).map((s) => `"${s}"`).join(', ');
+    const inner = Object.keys(state.ItemProcessor.States)
+      .map((s) => `"${s}"`)
+      .join(', ');
     notes.push(`"${name}" is a ${state.ItemProcessor.ProcessorConfig?.Mode ?? 'INLINE'} Map; each item runs ${inner}.`);
   }
   return [DIAGRAM_START, '', ...lines, '', notes.join('\n'), DIAGRAM_END].join('\n');

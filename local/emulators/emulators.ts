@@ -45,13 +45,19 @@ function loopbackLauncher(): { dir: string; classes: string } {
   mkdirSync(cache, { recursive: true });
   const scratch = mkdtempSync(join(cache, 'ddb-loopback-tmp-'));
   try {
-    execFileSync('javac', ['-nowarn', '-cp', [join(dir, 'DynamoDBLocal.jar'), join(dir, 'DynamoDBLocal_lib', '*')].join(delimiter), '-d', scratch, source], { stdio: 'pipe' });
+    execFileSync('javac', ['-nowarn', '-cp', [join(dir, 'DynamoDBLocal.jar'), join(dir, 'DynamoDBLocal_lib', '*')].join(delimiter), '-d', scratch, source], {
+      stdio: 'pipe',
+    });
     renameSync(scratch, classes);
   } catch (error) {
     rmSync(scratch, { recursive: true, force: true });
     if (existsSync(join(classes, 'LoopbackDynamoDbLocal.class'))) return { dir, classes }; // another run compiled it first
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new Error(missing ? 'javac not found: the twin binds DynamoDB Local to loopback through a small launcher it compiles; install a JDK (Debian: default-jdk-headless)' : `Compiling the DynamoDB Local launcher failed: ${String((error as { stderr?: Buffer }).stderr ?? error)}`);
+    throw new Error(
+      missing
+        ? 'javac not found: the twin binds DynamoDB Local to loopback through a small launcher it compiles; install a JDK (Debian: default-jdk-headless)'
+        : `Compiling the DynamoDB Local launcher failed: ${String((error as { stderr?: Buffer }).stderr ?? error)}`,
+    );
   }
   return { dir, classes };
 }
@@ -69,7 +75,17 @@ export async function startDynamoDbLocal(port: number): Promise<Running> {
   // sharedDb: one database whatever the caller's dummy credentials or region, as the AWS CLI and the SDK may differ.
   const child: ChildProcess = spawn(
     'java',
-    [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-cp', [classes, join(dir, 'DynamoDBLocal.jar')].join(delimiter), 'LoopbackDynamoDbLocal', '-port', String(port), '-inMemory', '-sharedDb', '-disableTelemetry'],
+    [
+      `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
+      '-cp',
+      [classes, join(dir, 'DynamoDBLocal.jar')].join(delimiter),
+      'LoopbackDynamoDbLocal',
+      '-port',
+      String(port),
+      '-inMemory',
+      '-sharedDb',
+      '-disableTelemetry',
+    ],
     { cwd: dir, stdio: 'ignore' },
   );
   const url = `http://127.0.0.1:${port}`;
@@ -113,7 +129,14 @@ export async function startDynamoDbLocal(port: number): Promise<Running> {
 export function sesAccount(maxSendRate: number, max24HourSend: number, flags = { productionAccess: true, sendingEnabled: true }) {
   return {
     DedicatedIpAutoWarmupEnabled: false,
-    Details: { AdditionalContactEmailAddresses: [], ContactLanguage: 'EN', MailType: 'TRANSACTIONAL', ReviewDetails: { CaseId: 'local', Status: 'GRANTED' }, UseCaseDescription: 'breach-notice local twin', WebsiteURL: 'https://example.com' },
+    Details: {
+      AdditionalContactEmailAddresses: [],
+      ContactLanguage: 'EN',
+      MailType: 'TRANSACTIONAL',
+      ReviewDetails: { CaseId: 'local', Status: 'GRANTED' },
+      UseCaseDescription: 'breach-notice local twin',
+      WebsiteURL: 'https://example.com',
+    },
     EnforcementStatus: 'HEALTHY',
     ProductionAccessEnabled: flags.productionAccess,
     SendingEnabled: flags.sendingEnabled,
@@ -127,7 +150,9 @@ export async function startSesEmulator(port: number): Promise<Running> {
   const { twinAccountSettings } = await import('./preflight-twin.js');
   const settings = twinAccountSettings();
   const flags = { productionAccess: settings.TWIN_SES_PRODUCTION_ACCESS, sendingEnabled: settings.TWIN_SES_SENDING_ENABLED };
-  process.env.AWS_SES_ACCOUNT ??= JSON.stringify(sesAccount(Number(process.env.BREACH_NOTICE_SES_RATE ?? 1000), Number(process.env.BREACH_NOTICE_SES_DAILY ?? 1_000_000), flags));
+  process.env.AWS_SES_ACCOUNT ??= JSON.stringify(
+    sesAccount(Number(process.env.BREACH_NOTICE_SES_RATE ?? 1000), Number(process.env.BREACH_NOTICE_SES_DAILY ?? 1_000_000), flags),
+  );
   const sesServer = (await import('aws-ses-v2-local')).default;
   // A CommonJS module with `exports.default`: Node's loader and Vite's disagree on where that lands.
   const start = ((sesServer as unknown as { default?: unknown }).default ?? sesServer) as typeof sesServer.default;

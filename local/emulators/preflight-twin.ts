@@ -6,7 +6,12 @@ import { z } from 'zod';
  * check computes against a real figure. Each `TWIN_*` variable, read once at start, makes one check fail.
  */
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
-const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 
 /** Every country of the demo directory (local/twin/demo-directory.ts), so its SMS customers are covered. */
 const DEMO_COUNTRIES = 'GB,DE,FR,US,SG,CN';
@@ -21,7 +26,10 @@ const settingsSchema = z.object({
   /** GetSMSSandboxAccountStatus's IsInSandbox. */
   TWIN_SNS_SANDBOX: flag.default(false),
   /** GetSMSAttributes' MonthlySpendLimit, in USD. */
-  TWIN_SNS_MONTHLY_SPEND_LIMIT: z.string().regex(/^\d+(\.\d+)?$/, 'expected an amount in USD such as 1 or 250').default('1'),
+  TWIN_SNS_MONTHLY_SPEND_LIMIT: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'expected an amount in USD such as 1 or 250')
+    .default('1'),
   /** ISO 3166 countries ListOriginationNumbers lists an active SMS number for. */
   TWIN_SNS_ORIGINATION_COUNTRIES: list.pipe(z.array(z.string().regex(/^[A-Z]{2}$/))).default(DEMO_COUNTRIES.split(',')),
   /** Every topic's one subscriber: confirmed, pending confirmation, or none. */
@@ -36,7 +44,9 @@ export type TwinAccountSettings = z.infer<typeof settingsSchema>;
 export function twinAccountSettings(env: Record<string, string | undefined> = process.env): TwinAccountSettings {
   const parsed = settingsSchema.safeParse(Object.fromEntries(Object.keys(settingsSchema.shape).map((key) => [key, env[key] || undefined])));
   if (!parsed.success) {
-    throw new Error(`Invalid twin setting: ${parsed.error.issues.map((i) => `${String(i.path[0])}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `Invalid twin setting: ${parsed.error.issues.map((i) => `${String(i.path[0])}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`).join('; ')}`,
+    );
   }
   return parsed.data;
 }

@@ -44,7 +44,13 @@ function startOf<T>(items: readonly T[], idOf: (item: T) => string, next: string
 }
 
 /** The matching items from where `next` left off: at most `limit`, and a token when more match. */
-export function listFrom<T>(items: readonly T[], match: (item: T) => boolean, idOf: (item: T) => string, limit?: number, next?: string): { items: T[]; next?: string } {
+export function listFrom<T>(
+  items: readonly T[],
+  match: (item: T) => boolean,
+  idOf: (item: T) => string,
+  limit?: number,
+  next?: string,
+): { items: T[]; next?: string } {
   const found: T[] = [];
   let i = startOf(items, idOf, next);
   for (; i < items.length && (limit === undefined || found.length < limit); i += 1) if (match(items[i]!)) found.push(items[i]!);
@@ -63,7 +69,13 @@ export function countOf<T>(items: readonly T[], match: (item: T) => boolean): nu
  * Writes `{ ...head, [key]: [items...] }` in slices, waiting for the socket to drain: a whole mailbox
  * of 100,000 notices is hundreds of MB, past what one JSON string may hold.
  */
-export async function streamJson<T>(res: ServerResponse, head: Record<string, unknown>, key: string, items: readonly T[], shape: (item: T) => unknown): Promise<void> {
+export async function streamJson<T>(
+  res: ServerResponse,
+  head: Record<string, unknown>,
+  key: string,
+  items: readonly T[],
+  shape: (item: T) => unknown,
+): Promise<void> {
   res.writeHead(200, { 'content-type': 'application/json' });
   // `{...,"key":[]}` without its closing `]}`.
   res.write(JSON.stringify({ ...head, [key]: [] }).slice(0, -2));

@@ -15,7 +15,9 @@ export async function startSecretStore(secretId: string): Promise<{ url: string;
   let current = version();
   let previous: { id: string; value: string } | undefined;
   const refuse = (res: ServerResponse) =>
-    res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'ResourceNotFoundException', message: 'Secrets Manager can\'t find the specified secret.' }));
+    res
+      .writeHead(400, { 'content-type': 'application/x-amz-json-1.1' })
+      .end(JSON.stringify({ __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." }));
   const server = createServer((req, res) => {
     void readBody(req).then((body) => {
       let request: { SecretId?: unknown; VersionStage?: unknown; VersionId?: unknown };
@@ -31,15 +33,15 @@ export async function startSecretStore(secretId: string): Promise<{ url: string;
       }
       const stage = request.VersionStage ?? (request.VersionId === undefined ? 'AWSCURRENT' : undefined);
       const found =
-        stage === 'AWSCURRENT' ? current
-        : stage === 'AWSPREVIOUS' ? previous
-        : [current, previous].find((v) => v !== undefined && v.id === request.VersionId);
+        stage === 'AWSCURRENT' ? current : stage === 'AWSPREVIOUS' ? previous : [current, previous].find((v) => v !== undefined && v.id === request.VersionId);
       if (!found) {
         refuse(res);
         return;
       }
       const stages = found === current ? ['AWSCURRENT'] : ['AWSPREVIOUS'];
-      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ ARN: secretId, Name: secretId, VersionId: found.id, SecretString: found.value, VersionStages: stages }));
+      res
+        .writeHead(200, { 'content-type': 'application/x-amz-json-1.1' })
+        .end(JSON.stringify({ ARN: secretId, Name: secretId, VersionId: found.id, SecretString: found.value, VersionStages: stages }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -21,7 +21,13 @@ const REASONS = new Set(['BOUNCE', 'COMPLAINT']);
 
 function answer(res: ServerResponse, status: number, body: unknown, errorType?: string): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...(errorType ? { 'x-amzn-errortype': errorType } : {}) }).end(text);
+  res
+    .writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+      ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
+    })
+    .end(text);
 }
 
 export class SesSuppressionList {
@@ -78,7 +84,9 @@ export class SesSuppressionList {
     const end = q.has('EndDate') ? Date.parse(q.get('EndDate')!) / 1000 : Infinity;
     const offset = q.has('NextToken') ? Number(Buffer.from(q.get('NextToken')!, 'base64url').toString()) : 0;
     if (!Number.isInteger(offset) || offset < 0) return [400, { message: 'NextToken is not valid.' }, 'BadRequestException'];
-    const matching = [...this.entries.values()].filter((e) => (reasons.length === 0 || reasons.includes(e.Reason)) && e.LastUpdateTime >= start && e.LastUpdateTime <= end);
+    const matching = [...this.entries.values()].filter(
+      (e) => (reasons.length === 0 || reasons.includes(e.Reason)) && e.LastUpdateTime >= start && e.LastUpdateTime <= end,
+    );
     const listed = matching.slice(offset, offset + limit);
     const next = offset + limit < matching.length ? Buffer.from(String(offset + limit)).toString('base64url') : undefined;
     return [200, { SuppressedDestinationSummaries: listed, ...(next ? { NextToken: next } : {}) }];

@@ -89,12 +89,18 @@ export class SnsRecorder {
         for (let n = 1; params.has(`PublishBatchRequestEntries.member.${n}.Id`); n += 1) {
           const prefix = `PublishBatchRequestEntries.member.${n}.`;
           const entryId = params.get(`${prefix}Id`)!;
-          const entry = new URLSearchParams({ TopicArn: topicArn, Message: params.get(`${prefix}Message`) ?? '', Subject: params.get(`${prefix}Subject`) ?? '' });
+          const entry = new URLSearchParams({
+            TopicArn: topicArn,
+            Message: params.get(`${prefix}Message`) ?? '',
+            Subject: params.get(`${prefix}Subject`) ?? '',
+          });
           try {
             ok.push(`<member><Id>${xmlEscape(entryId)}</Id><MessageId>${this.publish(entry, '')}</MessageId></member>`);
           } catch (error) {
             const f = error as SnsFault;
-            failed.push(`<member><Id>${xmlEscape(entryId)}</Id><Code>${f.code}</Code><Message>${xmlEscape(f.message)}</Message><SenderFault>true</SenderFault></member>`);
+            failed.push(
+              `<member><Id>${xmlEscape(entryId)}</Id><Code>${f.code}</Code><Message>${xmlEscape(f.message)}</Message><SenderFault>true</SenderFault></member>`,
+            );
           }
         }
         return this.envelope('PublishBatch', `<Successful>${ok.join('')}</Successful><Failed>${failed.join('')}</Failed>`);
@@ -110,7 +116,8 @@ export class SnsRecorder {
         const from = token ? Number(Buffer.from(token, 'base64url').toString()) : 0;
         if (!Number.isInteger(from) || from < 0) throw new SnsFault('InvalidParameter', 'Invalid parameter: nextToken');
         const listed = all.slice(from, from + OPTED_OUT_PER_CALL);
-        const next = from + OPTED_OUT_PER_CALL < all.length ? `<nextToken>${Buffer.from(String(from + OPTED_OUT_PER_CALL)).toString('base64url')}</nextToken>` : '';
+        const next =
+          from + OPTED_OUT_PER_CALL < all.length ? `<nextToken>${Buffer.from(String(from + OPTED_OUT_PER_CALL)).toString('base64url')}</nextToken>` : '';
         return this.envelope(action, `<phoneNumbers>${listed.map((n) => `<member>${xmlEscape(n)}</member>`).join('')}</phoneNumbers>${next}`);
       }
       case 'GetSMSSandboxAccountStatus':
@@ -118,7 +125,9 @@ export class SnsRecorder {
       case 'GetSMSAttributes': {
         const known: Record<string, string> = { MonthlySpendLimit: this.account.TWIN_SNS_MONTHLY_SPEND_LIMIT, DefaultSMSType: 'Transactional' };
         const asked = [...params].filter(([k]) => k.startsWith('attributes.member.')).map(([, v]) => v);
-        const entries = (asked.length > 0 ? asked.filter((k) => k in known) : Object.keys(known)).map((k) => `<entry><key>${k}</key><value>${known[k]}</value></entry>`);
+        const entries = (asked.length > 0 ? asked.filter((k) => k in known) : Object.keys(known)).map(
+          (k) => `<entry><key>${k}</key><value>${known[k]}</value></entry>`,
+        );
         return this.envelope(action, `<attributes>${entries.join('')}</attributes>`);
       }
       case 'ListOriginationNumbers': {
@@ -154,8 +163,10 @@ export class SnsRecorder {
     const phoneNumber = params.get(`${prefix}PhoneNumber`) || undefined;
     const message = params.get(`${prefix}Message`);
     if (!message) throw new SnsFault('InvalidParameter', 'Invalid parameter: Empty message');
-    if (!topicArn && !phoneNumber) throw new SnsFault('InvalidParameter', 'Invalid parameter: TopicArn or TargetArn or PhoneNumber Reason: no value for required parameter');
-    if (phoneNumber && !E164.test(phoneNumber)) throw new SnsFault('InvalidParameter', `Invalid parameter: PhoneNumber Reason: ${phoneNumber} is not valid to publish to`);
+    if (!topicArn && !phoneNumber)
+      throw new SnsFault('InvalidParameter', 'Invalid parameter: TopicArn or TargetArn or PhoneNumber Reason: no value for required parameter');
+    if (phoneNumber && !E164.test(phoneNumber))
+      throw new SnsFault('InvalidParameter', `Invalid parameter: PhoneNumber Reason: ${phoneNumber} is not valid to publish to`);
     if (topicArn && !this.topics.has(topicArn)) throw new SnsFault('NotFound', 'Topic does not exist', 404);
     const throttle = this.smsThrottle;
     if (phoneNumber && throttle && phoneNumber.startsWith(throttle.prefix)) {
@@ -170,7 +181,15 @@ export class SnsRecorder {
       attributes[params.get(`MessageAttributes.entry.${n}.Name`)!] = params.get(`MessageAttributes.entry.${n}.Value.StringValue`) ?? '';
     }
     const messageId = randomUUID();
-    this.messages.push({ messageId, topicArn, phoneNumber, subject: params.get(`${prefix}Subject`) || undefined, message, attributes, at: new Date().toISOString() });
+    this.messages.push({
+      messageId,
+      topicArn,
+      phoneNumber,
+      subject: params.get(`${prefix}Subject`) || undefined,
+      message,
+      attributes,
+      at: new Date().toISOString(),
+    });
     return messageId;
   }
 
@@ -202,7 +221,9 @@ export class SnsRecorder {
       return;
     }
     const listed: { items: RecordedMessage[]; next?: string } =
-      q.limit !== undefined || q.next !== undefined ? listFrom(this.messages, match, (m) => m.messageId, q.limit, q.next) : { items: this.messages.filter(match) };
+      q.limit !== undefined || q.next !== undefined
+        ? listFrom(this.messages, match, (m) => m.messageId, q.limit, q.next)
+        : { items: this.messages.filter(match) };
     // As LocalStack: a filtered number is named even when it has no messages.
     const grouped: Record<string, RecordedMessage[]> = filter ? { [filter]: [] } : {};
     for (const m of listed.items) (grouped[m[key]!] ??= []).push(m);
@@ -228,7 +249,8 @@ export class SnsRecorder {
     else if (req.method === 'POST') {
       const after = Number(body.throttleAfter ?? 0);
       const count = Number(body.throttled ?? Number.MAX_SAFE_INTEGER);
-      if (![after, count].every((n) => Number.isInteger(n) && n >= 0)) return json(res, { message: 'throttleAfter and throttled must be whole numbers >= 0' }, 400);
+      if (![after, count].every((n) => Number.isInteger(n) && n >= 0))
+        return json(res, { message: 'throttleAfter and throttled must be whole numbers >= 0' }, 400);
       this.smsThrottle = { after, count, prefix: String(body.prefix ?? '+') };
     }
     json(res, { smsThrottle: this.smsThrottle ?? null });
@@ -259,7 +281,9 @@ export class SnsRecorder {
       const fault = error instanceof SnsFault ? error : new SnsFault('InternalError', String(error), 500);
       res
         .writeHead(fault.status, { 'content-type': 'text/xml' })
-        .end(`<?xml version="1.0"?><ErrorResponse xmlns="${NS}"><Error><Type>Sender</Type><Code>${fault.code}</Code><Message>${xmlEscape(fault.message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`);
+        .end(
+          `<?xml version="1.0"?><ErrorResponse xmlns="${NS}"><Error><Type>Sender</Type><Code>${fault.code}</Code><Message>${xmlEscape(fault.message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+        );
     }
   };
 

@@ -19,9 +19,15 @@ if (!arg) {
 }
 const event = samples[arg]?.() ?? (JSON.parse(readFileSync(arg, 'utf8')) as ReturnType<(typeof samples)['guardduty']>);
 const endpoint = process.env.AWS_ENDPOINT_URL ?? `http://127.0.0.1:${process.env.BREACH_NOTICE_PORT ?? 4566}`;
-const client = new EventBridgeClient({ endpoint, region: process.env.AWS_REGION ?? 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+const client = new EventBridgeClient({
+  endpoint,
+  region: process.env.AWS_REGION ?? 'us-east-1',
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+});
 const out = await client.send(
-  new PutEventsCommand({ Entries: [{ Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail), Resources: event.resources }] }),
+  new PutEventsCommand({
+    Entries: [{ Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail), Resources: event.resources }],
+  }),
 );
 console.log(JSON.stringify(out.Entries));
 process.exit(out.FailedEntryCount ? 1 : 0);

@@ -29,16 +29,31 @@ const locale: Locale = (supportedLocales as readonly string[]).includes(process.
 
 async function startDrill(): Promise<number> {
   const reportId = `drill-${randomUUID()}`;
-  const event = manualReport([DEMO_RESOURCES.bucket], reportId) as { source: string; 'detail-type': string; detail: Record<string, unknown>; resources: string[] };
+  const event = manualReport([DEMO_RESOURCES.bucket], reportId) as {
+    source: string;
+    'detail-type': string;
+    detail: Record<string, unknown>;
+    resources: string[];
+  };
   const occurredAt = new Date().toISOString();
-  Object.assign(event.detail, { title: 'Drill: customer data bucket exposed', description: 'A rehearsal of the response playbook: no incident happened.', occurredAt, drill: true });
+  Object.assign(event.detail, {
+    title: 'Drill: customer data bucket exposed',
+    description: 'A rehearsal of the response playbook: no incident happened.',
+    occurredAt,
+    drill: true,
+  });
   const client = new EventBridgeClient(clientOptions);
   const out = await client.send(
     new PutEventsCommand({
-      Entries: [{
-        Source: process.env.MANUAL_ALARM_SOURCE ?? event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail), Resources: event.resources,
-        ...(process.env.EVENT_BUS_NAME ? { EventBusName: process.env.EVENT_BUS_NAME } : {}),
-      }],
+      Entries: [
+        {
+          Source: process.env.MANUAL_ALARM_SOURCE ?? event.source,
+          DetailType: event['detail-type'],
+          Detail: JSON.stringify(event.detail),
+          Resources: event.resources,
+          ...(process.env.EVENT_BUS_NAME ? { EventBusName: process.env.EVENT_BUS_NAME } : {}),
+        },
+      ],
     }),
   );
   const entry = out.Entries?.[0];
@@ -50,7 +65,10 @@ async function startDrill(): Promise<number> {
   const incidentId = incidentIdFor(`manual:${reportId}`, entry.EventId, new Date(Date.parse(occurredAt)).toISOString(), sha256Hex);
   let opened = false;
   for (let i = 0; i < 30 && !opened; i++) {
-    opened = await stores.incidents.getIncident(incidentId).then((inc) => inc.drill === true, () => false);
+    opened = await stores.incidents.getIncident(incidentId).then(
+      (inc) => inc.drill === true,
+      () => false,
+    );
     if (!opened) await new Promise((r) => setTimeout(r, 1000));
   }
   console.log(
@@ -73,7 +91,9 @@ async function printReport(rawId: string | undefined): Promise<number> {
     return 2;
   }
   const incidentId = parsed.data;
-  const targets = process.env.DRILL_TARGETS ? { ...DEFAULT_DRILL_TARGETS, ...drillTargetsSchema.parse(JSON.parse(process.env.DRILL_TARGETS)) } : DEFAULT_DRILL_TARGETS;
+  const targets = process.env.DRILL_TARGETS
+    ? { ...DEFAULT_DRILL_TARGETS, ...drillTargetsSchema.parse(JSON.parse(process.env.DRILL_TARGETS)) }
+    : DEFAULT_DRILL_TARGETS;
   const incident = await stores.incidents.getIncident(incidentId);
   const timeline = await stores.incidents.listTimeline(incidentId);
   const notices = await stores.notices.listNotices(incidentId);

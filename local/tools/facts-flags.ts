@@ -14,7 +14,13 @@ const LIST_FLAGS = { measure: 'measures', advice: 'advice', remedy: 'remedies' }
 
 /** `edit` either changes one locale field by field, or replaces whole locales from a JSON file. */
 export type EditFlags =
-  | { kind: 'fields'; locale: Locale; text: Partial<Record<'whatHappened' | 'cause', string>>; lists: Partial<Record<'measures' | 'advice' | 'remedies', string[]>>; clear: Clearable[] }
+  | {
+      kind: 'fields';
+      locale: Locale;
+      text: Partial<Record<'whatHappened' | 'cause', string>>;
+      lists: Partial<Record<'measures' | 'advice' | 'remedies', string[]>>;
+      clear: Clearable[];
+    }
   | { kind: 'file'; path: string };
 
 /** Splits `--name value` and `--name=value`; every flag takes a value. */
@@ -68,7 +74,8 @@ export function parseEditFlags(args: readonly string[]): EditFlags {
     return { kind: 'file', path: file };
   }
   if (locale === undefined) throw new UsageError('--locale (or --file) is required');
-  if (!(supportedLocales as readonly string[]).includes(locale)) throw new UsageError(`--locale must be one of ${supportedLocales.join(', ')}, not ${JSON.stringify(locale)}`);
+  if (!(supportedLocales as readonly string[]).includes(locale))
+    throw new UsageError(`--locale must be one of ${supportedLocales.join(', ')}, not ${JSON.stringify(locale)}`);
   if (changes === 0) throw new UsageError('nothing to change: give --what, --cause, --measure, --advice, --remedy or --clear');
   for (const name of clear) {
     const field = CLEARABLE[name];

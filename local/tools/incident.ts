@@ -67,8 +67,13 @@ function teamDeps(): TeamDecisionDeps {
 }
 
 function reportTeamAction(result: TeamActionResult): void {
-  if (result.supersededRequests > 0) console.log(`${result.supersededRequests} pending approval request(s) taken back: the notice is drafted again and approvers asked again`);
-  console.log(result.resumed.length > 0 ? `the workflow resumed (${result.resumed.join(', ')})` : 'no wait of the workflow resumed now (it picks this up when it next looks, at the latest at its next reminder)');
+  if (result.supersededRequests > 0)
+    console.log(`${result.supersededRequests} pending approval request(s) taken back: the notice is drafted again and approvers asked again`);
+  console.log(
+    result.resumed.length > 0
+      ? `the workflow resumed (${result.resumed.join(', ')})`
+      : 'no wait of the workflow resumed now (it picks this up when it next looks, at the latest at its next reminder)',
+  );
 }
 
 function fail(message: string, code = 2): never {
@@ -101,11 +106,15 @@ function operatorApiAccess(): OperatorApiAccess | undefined {
 try {
   if (command === 'note' && rest.join(' ').trim()) {
     await stores.incidents.addProgressNote(incidentId, operator, rest.join(' ').trim());
-    console.log(`note added to ${incidentId}: on the timeline and shown to approvers, never to customers (their notices say what the facts say: npm run incident -- edit)`);
+    console.log(
+      `note added to ${incidentId}: on the timeline and shown to approvers, never to customers (their notices say what the facts say: npm run incident -- edit)`,
+    );
   } else if (command === 'close') {
     const reason = rest.join(' ').trim();
     const result = await closeIncidentNow({ incidentId, author: operator, ...(reason ? { reason } : {}) }, teamDeps());
-    console.log(`${incidentId} closed by ${operator}: the closing notice is drafted now (approved like any other; none when no notice went out), then the final report`);
+    console.log(
+      `${incidentId} closed by ${operator}: the closing notice is drafted now (approved like any other; none when no notice went out), then the final report`,
+    );
     reportTeamAction(result);
   } else if (command === 'scope') {
     const flags = parseScopeFlags(rest);
@@ -130,7 +139,8 @@ try {
     console.log(JSON.stringify({ ...incident, timeline: await stores.incidents.listTimeline(incidentId) }, null, 2));
   } else if (command === 'deliveries' && rest.length > 0) {
     const [noticeId, flag, file, ...extra] = rest;
-    if ((flag !== undefined && (flag !== '--csv' || !file)) || extra.length > 0) fail(`deliveries takes a notice id and optionally --csv FILE, not: ${rest.slice(1).join(' ')}`);
+    if ((flag !== undefined && (flag !== '--csv' || !file)) || extra.length > 0)
+      fail(`deliveries takes a notice id and optionally --csv FILE, not: ${rest.slice(1).join(' ')}`);
     const notices = await stores.notices.listNotices(incidentId);
     const notice = notices.find((n) => n.noticeId === noticeId);
     if (!notice) fail(`${incidentId} has no notice ${JSON.stringify(noticeId)}; it has: ${notices.map((n) => n.noticeId).join(', ') || 'none'}`, 1);
@@ -164,7 +174,11 @@ try {
   } else if (command === 'facts') {
     const { version } = parseFactsFlags(rest);
     const found = version === undefined ? await stores.facts.latestFacts(incidentId) : await stores.facts.getFacts(incidentId, version);
-    if (!found) fail(version === undefined ? `${incidentId} has no facts yet: npm run incident -- edit ${incidentId} ...` : `${incidentId} has no facts version ${version}`, 1);
+    if (!found)
+      fail(
+        version === undefined ? `${incidentId} has no facts yet: npm run incident -- edit ${incidentId} ...` : `${incidentId} has no facts version ${version}`,
+        1,
+      );
     console.log(JSON.stringify(found, null, 2));
   } else if (command === 'edit') {
     const flags = parseEditFlags(rest);
@@ -195,11 +209,17 @@ try {
     );
     console.log(`facts of ${incidentId} saved as version ${result.version} by ${operator}`);
     if (result.supersededRequests > 0) {
-      console.log(`${result.supersededRequests} pending approval request(s) taken back (${result.deliveredNow} told the workflow at once): the notice is redrafted and approvers are asked again`);
+      console.log(
+        `${result.supersededRequests} pending approval request(s) taken back (${result.deliveredNow} told the workflow at once): the notice is redrafted and approvers are asked again`,
+      );
     }
     for (const gap of result.gaps) console.log(`gap between locales: ${gap}`);
   } else if (QUESTION_COMMANDS.has(command)) {
-    await runQuestionCommand(command, incidentId, rest, { doc, table: process.env.INCIDENTS_TABLE ?? 'breach-notice-incidents', operatorApi: operatorApiAccess() });
+    await runQuestionCommand(command, incidentId, rest, {
+      doc,
+      table: process.env.INCIDENTS_TABLE ?? 'breach-notice-incidents',
+      operatorApi: operatorApiAccess(),
+    });
   } else if (REGULATOR_COMMANDS.has(command)) {
     await runRegulatorCommand(command, incidentId, rest, { stores, operator, now: () => systemClock.now() });
   } else {
@@ -207,7 +227,13 @@ try {
   }
 } catch (error) {
   if (error instanceof UsageError) fail(error.message);
-  if (error instanceof FactsVersionConflictError || error instanceof IncidentNotFoundError || error instanceof IncidentClosedError || error instanceof NoticeNotFoundError) fail(error.message, 1);
+  if (
+    error instanceof FactsVersionConflictError ||
+    error instanceof IncidentNotFoundError ||
+    error instanceof IncidentClosedError ||
+    error instanceof NoticeNotFoundError
+  )
+    fail(error.message, 1);
   if (error instanceof ZodError) fail(`invalid scope decision: ${error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ')}`, 1);
   throw error;
 }
@@ -216,8 +242,12 @@ try {
 function printReconciliation(noticeId: string, result: NoticeReconciliation, audienceChunks: number): void {
   const columns = ['intended', ...deliveryCategories] as const;
   const unplanned = audienceChunks - result.plannedChunks;
-  console.log(`${incidentId} ${noticeId}: ${result.plannedChunks} of ${audienceChunks} audience chunks planned${unplanned > 0 ? ' (customers of the others are not counted as intended yet)' : ''}`);
+  console.log(
+    `${incidentId} ${noticeId}: ${result.plannedChunks} of ${audienceChunks} audience chunks planned${unplanned > 0 ? ' (customers of the others are not counted as intended yet)' : ''}`,
+  );
   console.log(['channel'.padEnd(12), ...columns.map((c) => c.padStart(11))].join(''));
-  for (const [channel, figures] of Object.entries(result.channels)) console.log([channel.padEnd(12), ...columns.map((c) => String(figures[c]).padStart(11))].join(''));
-  if (result.problems.length === 0) console.log('intended = sent + suppressed + failed + uncertain + unfinished on every channel; settled provider calls agree with their recipients');
+  for (const [channel, figures] of Object.entries(result.channels))
+    console.log([channel.padEnd(12), ...columns.map((c) => String(figures[c]).padStart(11))].join(''));
+  if (result.problems.length === 0)
+    console.log('intended = sent + suppressed + failed + uncertain + unfinished on every channel; settled provider calls agree with their recipients');
 }

@@ -2,7 +2,13 @@ import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeRuleCommand, EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge';
 import { GetAccountCommand, GetEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { GetSMSAttributesCommand, GetSMSSandboxAccountStatusCommand, ListOriginationNumbersCommand, ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import {
+  GetSMSAttributesCommand,
+  GetSMSSandboxAccountStatusCommand,
+  ListOriginationNumbersCommand,
+  ListSubscriptionsByTopicCommand,
+  SNSClient,
+} from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../functions/adapters/keys.js';
 import type { CustomerProfile } from '../../functions/domain/customer.js';
@@ -126,7 +132,12 @@ export function awsPorts(clients: AwsClients, stack: StackFacts): PreflightPorts
         do {
           const page = await sns.send(new ListOriginationNumbersCommand({ NextToken: token }));
           for (const n of page.PhoneNumbers ?? []) {
-            numbers.push({ phoneNumber: n.PhoneNumber ?? '', country: n.Iso2CountryCode ?? '', status: n.Status ?? '', sms: (n.NumberCapabilities ?? []).includes('SMS') });
+            numbers.push({
+              phoneNumber: n.PhoneNumber ?? '',
+              country: n.Iso2CountryCode ?? '',
+              status: n.Status ?? '',
+              sms: (n.NumberCapabilities ?? []).includes('SMS'),
+            });
           }
           token = page.NextToken;
         } while (token);
@@ -140,7 +151,11 @@ export function awsPorts(clients: AwsClients, stack: StackFacts): PreflightPorts
         do {
           const page = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken: token }));
           for (const s of page.Subscriptions ?? []) {
-            subscribers.push({ protocol: s.Protocol ?? '', endpoint: s.Endpoint ?? '', confirmed: !!s.SubscriptionArn && s.SubscriptionArn !== 'PendingConfirmation' });
+            subscribers.push({
+              protocol: s.Protocol ?? '',
+              endpoint: s.Endpoint ?? '',
+              confirmed: !!s.SubscriptionArn && s.SubscriptionArn !== 'PendingConfirmation',
+            });
           }
           token = page.NextToken;
         } while (token);

@@ -184,11 +184,15 @@ export async function checkSesAccess(ses: Pick<SesPort, 'account'>): Promise<Che
   const fixes: string[] = [];
   if (!account.productionAccess) {
     problems.push('the account is in the SES sandbox: it sends only to verified addresses');
-    fixes.push('SES console: Account dashboard > Request production access (or aws sesv2 put-account-details --production-access-enabled --mail-type TRANSACTIONAL --website-url <your site> --use-case-description "<why you send>")');
+    fixes.push(
+      'SES console: Account dashboard > Request production access (or aws sesv2 put-account-details --production-access-enabled --mail-type TRANSACTIONAL --website-url <your site> --use-case-description "<why you send>")',
+    );
   }
   if (!account.sendingEnabled) {
     problems.push(`sending is paused for the account (enforcement status ${account.enforcementStatus ?? 'unknown'})`);
-    fixes.push('aws sesv2 put-account-sending-attributes --sending-enabled (if SES paused it, resolve the case shown on the SES console\'s Account dashboard first)');
+    fixes.push(
+      "aws sesv2 put-account-sending-attributes --sending-enabled (if SES paused it, resolve the case shown on the SES console's Account dashboard first)",
+    );
   }
   if (problems.length === 0) return pass(check, 'production access granted and sending enabled');
   return fail(check, problems.join('; '), fixes.join('; '));
@@ -250,7 +254,7 @@ export async function checkSmsSpend(sms: Pick<SmsPort, 'monthlySpendLimitUsd'>, 
   const cost = Math.round(census.sms * SMS_SEGMENTS_PER_NOTICE * price.usdPerSegment * 100) / 100;
   const detail =
     `one SMS to each of the ${census.sms} SMS customers costs up to ${usd(cost)} (${SMS_SEGMENTS_PER_NOTICE} segments at ${usd(price.usdPerSegment)}, ${price.source}), ` +
-    `and every update as much again; MonthlySpendLimit is ${usd(limit)}${set === undefined ? ' (not set: AWS\'s default for a new account)' : ''}`;
+    `and every update as much again; MonthlySpendLimit is ${usd(limit)}${set === undefined ? " (not set: AWS's default for a new account)" : ''}`;
   if (cost <= limit) return pass(check, detail);
   const needed = Math.ceil(cost);
   return fail(
@@ -284,7 +288,12 @@ export const REGISTRATION_REQUIRED: Record<string, { needs: string; fix: string 
     needs: 'its SMS template registered with AWS before any SMS is sent',
     fix: 'register the template through an AWS Support case (https://docs.aws.amazon.com/sms-voice/latest/userguide/phone-numbers-sms-template-registration.html), then name CN in --registered-countries',
   },
-  ...Object.fromEntries(['AU', 'AT', 'BY', 'EG', 'FI', 'IN', 'ID', 'IE', 'JO', 'KZ', 'KE', 'KW', 'PH', 'QA', 'RU', 'SA', 'SG', 'ES', 'LK', 'TH'].map((c) => [c, SENDER_ID_REGISTRATION])),
+  ...Object.fromEntries(
+    ['AU', 'AT', 'BY', 'EG', 'FI', 'IN', 'ID', 'IE', 'JO', 'KZ', 'KE', 'KW', 'PH', 'QA', 'RU', 'SA', 'SG', 'ES', 'LK', 'TH'].map((c) => [
+      c,
+      SENDER_ID_REGISTRATION,
+    ]),
+  ),
 };
 
 /**
@@ -293,7 +302,11 @@ export const REGISTRATION_REQUIRED: Record<string, { needs: string; fix: string 
  * https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox-verifying-phone-numbers.html), or needs none.
  * Countries are the directory's: a customer's number abroad counts under their directory country.
  */
-export async function checkOriginationIdentities(sms: Pick<SmsPort, 'originationNumbers'>, directory: DirectoryPort, registeredCountries: string[]): Promise<CheckResult> {
+export async function checkOriginationIdentities(
+  sms: Pick<SmsPort, 'originationNumbers'>,
+  directory: DirectoryPort,
+  registeredCountries: string[],
+): Promise<CheckResult> {
   const check = CHECKS.origination.name;
   const [numbers, census] = await Promise.all([sms.originationNumbers(), directory.census()]);
   const active = new Map<string, string>();
@@ -327,7 +340,11 @@ export async function checkTeamSubscriptions(topics: TopicPort, topicArn: string
   const name = (s: Subscriber) => `${s.protocol}:${s.endpoint}`;
   if (confirmed.length > 0 && pending.length === 0) return pass(check, `${confirmed.length} confirmed: ${confirmed.map(name).join(', ')}`);
   if (subscribers.length === 0) {
-    return fail(check, `nobody is subscribed to ${topicArn}: no page reaches the team`, `aws sns subscribe --topic-arn ${topicArn} --protocol email --notification-endpoint <team address>, then confirm from the email SNS sends`);
+    return fail(
+      check,
+      `nobody is subscribed to ${topicArn}: no page reaches the team`,
+      `aws sns subscribe --topic-arn ${topicArn} --protocol email --notification-endpoint <team address>, then confirm from the email SNS sends`,
+    );
   }
   return fail(
     check,
@@ -350,10 +367,19 @@ export async function checkApprovalUrl(http: HttpPort, approvalBaseUrl: string):
 export async function checkRules(rules: RulesPort): Promise<CheckResult> {
   const check = CHECKS.rules.name;
   const states = await rules.states();
-  if (states.length === 0) return fail(check, 'the stack has no EventBridge rules: no alarm reaches the intake', 'deploy the stack (npx cdk deploy) and run preflight with its name (--stack)');
+  if (states.length === 0)
+    return fail(
+      check,
+      'the stack has no EventBridge rules: no alarm reaches the intake',
+      'deploy the stack (npx cdk deploy) and run preflight with its name (--stack)',
+    );
   const off = states.filter((r) => r.state !== 'ENABLED');
   if (off.length === 0) return pass(check, `${states.length} enabled: ${states.map((r) => r.name).join(', ')}`);
-  return fail(check, `${off.map((r) => `${r.name} is ${r.state}`).join(', ')}: their events start nothing`, off.map((r) => `aws events enable-rule --name ${r.name}`).join('; '));
+  return fail(
+    check,
+    `${off.map((r) => `${r.name} is ${r.state}`).join(', ')}: their events start nothing`,
+    off.map((r) => `aws events enable-rule --name ${r.name}`).join('; '),
+  );
 }
 
 /** Every check, each on its own: one that cannot read what it needs fails with the reason, the others still run. */
@@ -374,7 +400,11 @@ export async function runPreflight(ports: PreflightPorts, settings: PreflightSet
   return Promise.all(
     checks.map(([key, run]) =>
       run().catch((error: unknown) =>
-        fail(CHECKS[key].name, `could not check: ${(error as Error).name}: ${(error as Error).message}`, `run with credentials allowed ${CHECKS[key].reads}, in the stack's Region (AWS_REGION)`),
+        fail(
+          CHECKS[key].name,
+          `could not check: ${(error as Error).name}: ${(error as Error).message}`,
+          `run with credentials allowed ${CHECKS[key].reads}, in the stack's Region (AWS_REGION)`,
+        ),
       ),
     ),
   );

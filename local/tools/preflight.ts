@@ -14,10 +14,10 @@ const usage = [
   'usage: npm run preflight -- [--stack NAME] [--sender ADDRESS] [--sms-price USD] [--registered-countries CN,SG,...]',
   '                            [--reach-within-hours HOURS] [--approval-url URL]',
   '  --stack                 the deployed stack (default: BREACH_NOTICE_STACK, else BreachNotice), in AWS_REGION',
-  '  --sender                the sender address (default: cdk.json\'s breach-notice:senderAddress, as deployed)',
-  '  --sms-price             USD per SMS segment for the spend check (default: cdk.json\'s smsPricePerSegment if set in USD,',
+  "  --sender                the sender address (default: cdk.json's breach-notice:senderAddress, as deployed)",
+  "  --sms-price             USD per SMS segment for the spend check (default: cdk.json's smsPricePerSegment if set in USD,",
   `                          else a conservative USD ${CONSERVATIVE_SMS_PRICE_USD.toFixed(2)})`,
-  '  --registered-countries  countries where a sender ID or China\'s SMS template is registered (SNS cannot list them)',
+  "  --registered-countries  countries where a sender ID or China's SMS template is registered (SNS cannot list them)",
   '  --reach-within-hours    the time every customer with email must be reachable in under the SES quota (default 24)',
   '  --approval-url          the approval URL to probe (default: the stack output ApprovalBaseUrl)',
   'Against the twin: AWS_ENDPOINT_URL=http://127.0.0.1:4566 npm run preflight',
@@ -65,20 +65,29 @@ function smsPrice(): SmsPrice {
   if (context[`${CONTEXT_PREFIX}smsPricePerSegment`] !== undefined && config.smsPriceCurrency === 'USD') {
     return { usdPerSegment: config.smsPricePerSegment, source: 'the smsPricePerSegment setting' };
   }
-  return { usdPerSegment: CONSERVATIVE_SMS_PRICE_USD, source: 'a conservative default: give your countries\' price with --sms-price' };
+  return { usdPerSegment: CONSERVATIVE_SMS_PRICE_USD, source: "a conservative default: give your countries' price with --sms-price" };
 }
 
 const reachWithinHours = Number(values['reach-within-hours'] ?? 24);
 if (!(reachWithinHours > 0)) usageError(`--reach-within-hours must be a number of hours, got ${values['reach-within-hours']}`);
-const registeredCountries = (values['registered-countries'] ?? '').split(',').map((c) => c.trim().toUpperCase()).filter(Boolean);
-if (registeredCountries.some((c) => !/^[A-Z]{2}$/.test(c))) usageError(`--registered-countries takes ISO 3166 codes such as CN,SG, got ${values['registered-countries']}`);
+const registeredCountries = (values['registered-countries'] ?? '')
+  .split(',')
+  .map((c) => c.trim().toUpperCase())
+  .filter(Boolean);
+if (registeredCountries.some((c) => !/^[A-Z]{2}$/.test(c)))
+  usageError(`--registered-countries takes ISO 3166 codes such as CN,SG, got ${values['registered-countries']}`);
 
 const endpoint = process.env.AWS_ENDPOINT_URL || undefined;
 const stackName = values.stack ?? process.env.BREACH_NOTICE_STACK;
 const twinUrl = stackName === undefined ? endpoint : undefined;
 // The twin takes any credentials; the SDK would otherwise look for an instance role off loopback.
 const clients = awsClients(
-  endpoint ? { region: process.env.AWS_REGION ?? 'us-east-1', ...(process.env.AWS_ACCESS_KEY_ID ? {} : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }) } : {},
+  endpoint
+    ? {
+        region: process.env.AWS_REGION ?? 'us-east-1',
+        ...(process.env.AWS_ACCESS_KEY_ID ? {} : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+      }
+    : {},
 );
 try {
   const stack = twinUrl ? twinStack(twinUrl, clients.events) : await deployedStack(clients.cloudFormation, stackName ?? 'BreachNotice');

@@ -10,10 +10,10 @@ import { UsageError } from './facts-flags.js';
 
 export const QUESTION_COMMANDS = new Set(['questions', 'answer']);
 export const QUESTION_USAGE = [
-  '         | questions INCIDENT_ID      (customers\' questions: id, locale, time, status, text, whether an address was left)',
+  "         | questions INCIDENT_ID      (customers' questions: id, locale, time, status, text, whether an address was left)",
   '         | answer INCIDENT_ID QUESTION_ID --locale L --text TEXT [--faq --faq-question TEXT]',
   '                                      (through the operator API: emails the asker once the address is confirmed;',
-  '                                       --faq asks the deployed approvers to put it on the page, the question in the team\'s words)',
+  "                                       --faq asks the deployed approvers to put it on the page, the question in the team's words)",
 ].join('\n');
 
 /** Where the operator API answers and how the CLI signs for it (SigV4 for execute-api, as `curl --aws-sigv4` does). */
@@ -30,7 +30,12 @@ interface Context {
 }
 
 /** One signed call to the operator API; its JSON answer and status. */
-async function callOperatorApi(access: OperatorApiAccess, method: string, path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+async function callOperatorApi(
+  access: OperatorApiAccess,
+  method: string,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const url = new URL(`${access.url.replace(/\/+$/, '')}${path}`);
   const text = JSON.stringify(body);
   const signer = new SignatureV4({ service: 'execute-api', region: access.region, credentials: access.credentials, sha256: Sha256 });
@@ -80,15 +85,21 @@ export async function runQuestionCommand(command: string, incidentId: string, re
   }
   if (!questionId || !text?.trim()) throw new UsageError('answer needs QUESTION_ID and --text TEXT');
   if (!locale || !(locale in catalogues)) throw new UsageError(`--locale must be one of ${Object.keys(catalogues).join(', ')}`);
-  if (faq && !faqQuestion?.trim()) throw new UsageError('--faq needs --faq-question TEXT: the question as the page shows it, in your words, without personal data');
+  if (faq && !faqQuestion?.trim())
+    throw new UsageError('--faq needs --faq-question TEXT: the question as the page shows it, in your words, without personal data');
   if (!faq && faqQuestion !== undefined) throw new UsageError('--faq-question goes with --faq');
   if (!ctx.operatorApi) throw new UsageError('answer goes through the operator API: set OPERATOR_API_URL to the stack output ApprovalBaseUrl');
-  const out = await callOperatorApi(ctx.operatorApi, 'POST', `/operator/incidents/${encodeURIComponent(incidentId)}/questions/${encodeURIComponent(questionId)}/answer`, {
-    locale,
-    text,
-    faq,
-    ...(faq ? { faqQuestion } : {}),
-  });
+  const out = await callOperatorApi(
+    ctx.operatorApi,
+    'POST',
+    `/operator/incidents/${encodeURIComponent(incidentId)}/questions/${encodeURIComponent(questionId)}/answer`,
+    {
+      locale,
+      text,
+      faq,
+      ...(faq ? { faqQuestion } : {}),
+    },
+  );
   if (out.status !== 200) {
     console.error(`the operator API answered ${out.status}: ${String(out.body.message ?? '')}${out.body.issues ? ` ${JSON.stringify(out.body.issues)}` : ''}`);
     process.exit(1);
@@ -100,5 +111,8 @@ export async function runQuestionCommand(command: string, incidentId: string, re
       ? 'the asker was asked to confirm the address; the answer follows once confirmed'
       : 'no email now (no address left, not confirmed yet, or already emailed once)';
   console.log(`${questionId} of ${incidentId} answered; ${mail}`);
-  if (result.approvalRequestId) console.log(`FAQ: approval request ${result.approvalRequestId} emailed to ${result.approversEmailed} approver(s); on the page once approved through their link and code`);
+  if (result.approvalRequestId)
+    console.log(
+      `FAQ: approval request ${result.approvalRequestId} emailed to ${result.approversEmailed} approver(s); on the page once approved through their link and code`,
+    );
 }

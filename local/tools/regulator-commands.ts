@@ -6,7 +6,14 @@ import type { FactsStorePort, IncidentStorePort, ObligationStorePort } from '../
 import { parseConfig } from '../../functions/shared/config.js';
 import { pick } from '../../functions/shared/environment.js';
 import {
-  approveReport, markNotApplicable, readReport, recordFiling, recordMateriality, redraftReport, saveReportEdit, type RegulatorActionDeps,
+  approveReport,
+  markNotApplicable,
+  readReport,
+  recordFiling,
+  recordMateriality,
+  redraftReport,
+  saveReportEdit,
+  type RegulatorActionDeps,
 } from '../../functions/steps/regulator-actions.js';
 import { UsageError } from './facts-flags.js';
 
@@ -31,7 +38,8 @@ function flags(args: string[], allowed: string[], booleans: string[] = []): Map<
       out.set(name, 'true');
       continue;
     }
-    if (!allowed.includes(name)) throw new UsageError(`unexpected argument ${JSON.stringify(name)} (allowed: ${[...allowed, ...booleans].join(', ') || 'none'})`);
+    if (!allowed.includes(name))
+      throw new UsageError(`unexpected argument ${JSON.stringify(name)} (allowed: ${[...allowed, ...booleans].join(', ') || 'none'})`);
     const value = args[i + 1];
     if (value === undefined || value.startsWith('--')) throw new UsageError(`${name} needs a value`);
     out.set(name, value);
@@ -55,7 +63,11 @@ function version(value: string | undefined): number | undefined {
 }
 
 export interface RegulatorCommandContext {
-  stores: { incidents: Pick<IncidentStorePort, 'getIncident' | 'appendTimeline'>; obligations: ObligationStorePort; facts: Pick<FactsStorePort, 'latestFacts'> };
+  stores: {
+    incidents: Pick<IncidentStorePort, 'getIncident' | 'appendTimeline'>;
+    obligations: ObligationStorePort;
+    facts: Pick<FactsStorePort, 'latestFacts'>;
+  };
   operator: string;
   now: () => Date;
 }
@@ -70,7 +82,8 @@ export async function runRegulatorCommand(command: string, incidentId: string, a
   const perIncident = command === 'regulators' || command === 'materiality';
   const obligationId = perIncident ? undefined : args[0];
   const rest = perIncident ? args : args.slice(1);
-  if (!perIncident && (!obligationId || obligationId.startsWith('--'))) throw new UsageError(`${command} needs an obligation id (npm run incident -- regulators ${incidentId})`);
+  if (!perIncident && (!obligationId || obligationId.startsWith('--')))
+    throw new UsageError(`${command} needs an obligation id (npm run incident -- regulators ${incidentId})`);
   try {
     switch (command) {
       case 'regulators': {
@@ -104,7 +117,9 @@ export async function runRegulatorCommand(command: string, incidentId: string, a
             throw new UsageError(`cannot read ${f.get('--edit')}: ${(error as Error).message}`);
           }
           const saved = await saveReportEdit(incidentId, obligationId!, text, ctx.operator, deps, version(f.get('--base')));
-          console.log(`${obligationId} report of ${incidentId} saved as version ${saved.version} by ${ctx.operator}; approve it with: npm run incident -- regulator-approve ${incidentId} ${obligationId}`);
+          console.log(
+            `${obligationId} report of ${incidentId} saved as version ${saved.version} by ${ctx.operator}; approve it with: npm run incident -- regulator-approve ${incidentId} ${obligationId}`,
+          );
           return;
         }
         if (f.has('--redraft')) {
@@ -127,11 +142,13 @@ export async function runRegulatorCommand(command: string, incidentId: string, a
       case 'regulator-filed': {
         const f = flags(rest, ['--ref', '--at']);
         const ref = f.get('--ref')?.trim();
-        if (!ref) throw new UsageError('regulator-filed needs --ref REF (the authority\'s reference or receipt)');
+        if (!ref) throw new UsageError("regulator-filed needs --ref REF (the authority's reference or receipt)");
         const at = time(f.get('--at'), ctx.now());
         const started = await recordFiling(incidentId, obligationId!, { at, ref, by: ctx.operator }, deps);
         const record = await deps.obligations.getObligation(incidentId, obligationId!);
-        console.log(`${obligationId} of ${incidentId} recorded as filed at ${at} (ref ${ref}) by ${ctx.operator}: ${obligationState(record!, ctx.now()).state}`);
+        console.log(
+          `${obligationId} of ${incidentId} recorded as filed at ${at} (ref ${ref}) by ${ctx.operator}: ${obligationState(record!, ctx.now()).state}`,
+        );
         for (const s of started) console.log(`clock started: ${s.obligationId}, deadline ${s.deadline ?? 'none'}`);
         return;
       }

@@ -73,7 +73,10 @@ export function macieFinding(bucket = 'customer-exports') {
     description: 'The object contains names and addresses and is publicly readable.',
     severity: { score: 3, description: 'High' },
     createdAt: '2026-11-20T07:55:00.000Z',
-    resourcesAffected: { s3Bucket: { arn: `arn:aws:s3:::${bucket}`, name: bucket }, s3Object: { key: 'exports/customers.csv', path: `${bucket}/exports/customers.csv` } },
+    resourcesAffected: {
+      s3Bucket: { arn: `arn:aws:s3:::${bucket}`, name: bucket },
+      s3Object: { key: 'exports/customers.csv', path: `${bucket}/exports/customers.csv` },
+    },
   });
 }
 
@@ -84,11 +87,17 @@ export function cloudWatchAlarm(alarmName = 'security-login-failures', dimension
     'CloudWatch Alarm State Change',
     {
       alarmName,
-      state: { value: 'ALARM', reason: 'Threshold Crossed: 1 datapoint [950.0] was greater than the threshold (500.0).', timestamp: '2026-11-20T08:14:00.000+0000' },
+      state: {
+        value: 'ALARM',
+        reason: 'Threshold Crossed: 1 datapoint [950.0] was greater than the threshold (500.0).',
+        timestamp: '2026-11-20T08:14:00.000+0000',
+      },
       previousState: { value: 'OK', reason: '', timestamp: '2026-11-20T07:00:00.000+0000' },
       configuration: {
         description: 'Failed logins far above normal',
-        metrics: [{ id: 'm1', metricStat: { metric: { namespace: 'Auth', name: 'FailedLogins', dimensions: { Service: dimension } }, period: 60, stat: 'Sum' } }],
+        metrics: [
+          { id: 'm1', metricStat: { metric: { namespace: 'Auth', name: 'FailedLogins', dimensions: { Service: dimension } }, period: 60, stat: 'Sum' } },
+        ],
       },
     },
     [arn],

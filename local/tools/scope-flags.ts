@@ -11,7 +11,11 @@ export interface ScopeFlags {
   reason: string;
 }
 
-const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (v: string) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /**
  * `scope ID --all | --alarm | --resources A,B | --ids FILE | --none  [--country DE,FR] [--category email,...]

@@ -25,7 +25,9 @@ export function demoDirectory(count = 1000): { profile: CustomerProfile; resourc
     const zh = i % 2 === 1;
     const sms = i % 3 === 0;
     const id = `demo-${String(i).padStart(5, '0')}`;
-    const resources: CustomerResource[] = [{ resource: DEMO_RESOURCES.bucket, dataCategories: i % 5 === 0 ? ['email', 'name', 'password'] : ['email', 'name', 'address'] }];
+    const resources: CustomerResource[] = [
+      { resource: DEMO_RESOURCES.bucket, dataCategories: i % 5 === 0 ? ['email', 'name', 'password'] : ['email', 'name', 'address'] },
+    ];
     if (i % 4 === 0) resources.push({ resource: DEMO_RESOURCES.database, dataCategories: ['payment_card', 'transaction_history'] });
     if (i % 10 === 0) resources.push({ resource: DEMO_RESOURCES.exports, dataCategories: ['name', 'address', 'date_of_birth'] });
     if (i % 7 === 0) resources.push({ resource: DEMO_RESOURCES.authService, dataCategories: ['email', 'password'] });

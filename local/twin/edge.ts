@@ -13,7 +13,6 @@ import type { RequestCounts } from './request-counts.js';
 import type { SnsRecorder } from '../emulators/sns-recorder.js';
 import type { LambdaHandler, LocalWorkflow } from './workflow-engine.js';
 
-
 export interface EdgeTargets {
   workflow: LocalWorkflow;
   sns: SnsRecorder;
@@ -119,7 +118,8 @@ export function createEdge(targets: EdgeTargets): Server {
   const listRules = (body: { NamePrefix?: string }) => ({ Rules: rules().filter((r) => r.Name.startsWith(body.NamePrefix ?? '')) });
   const describeRule = (body: { Name?: string; EventBusName?: string }) => {
     const rule = (body.EventBusName ?? 'default') === 'default' ? rules().find((r) => r.Name === body.Name) : undefined;
-    if (!rule) throw Object.assign(new Error(`Rule ${body.Name} does not exist on EventBus ${body.EventBusName ?? 'default'}.`), { type: 'ResourceNotFoundException' });
+    if (!rule)
+      throw Object.assign(new Error(`Rule ${body.Name} does not exist on EventBus ${body.EventBusName ?? 'default'}.`), { type: 'ResourceNotFoundException' });
     return rule;
   };
 
@@ -140,7 +140,12 @@ export function createEdge(targets: EdgeTargets): Server {
         if (target.startsWith('DynamoDB_20120810.')) return proxy(req, res, targets.dynamodbUrl);
         if (target.startsWith('AWSEvents.')) {
           const operation = target.slice('AWSEvents.'.length);
-          const body = JSON.parse((await readBody(req)) || '{}') as { Entries?: Record<string, unknown>[]; Name?: string; NamePrefix?: string; EventBusName?: string };
+          const body = JSON.parse((await readBody(req)) || '{}') as {
+            Entries?: Record<string, unknown>[];
+            Name?: string;
+            NamePrefix?: string;
+            EventBusName?: string;
+          };
           try {
             if (operation === 'PutEvents') return json(res, putEvents(body));
             if (operation === 'ListRules') return json(res, listRules(body));

@@ -17,7 +17,18 @@ function matchesOne(value: unknown, matcher: Matcher): boolean {
     for (let i = 0; i < ops.length; i += 2) {
       const op = ops[i];
       const bound = Number(ops[i + 1]);
-      const ok = op === '>' ? value > bound : op === '>=' ? value >= bound : op === '<' ? value < bound : op === '<=' ? value <= bound : op === '=' ? value === bound : false;
+      const ok =
+        op === '>'
+          ? value > bound
+          : op === '>='
+            ? value >= bound
+            : op === '<'
+              ? value < bound
+              : op === '<='
+                ? value <= bound
+                : op === '='
+                  ? value === bound
+                  : false;
       if (!ok) return false;
     }
     return true;
@@ -65,7 +76,12 @@ export interface DeployedRule {
 }
 
 /** The twin's rules on the default bus, as the stack deploys them; `disabled` names those turned off. */
-export function deployedRules(rules: Record<string, Record<string, unknown>>, region: string, accountId: string, disabled: (name: string) => boolean): DeployedRule[] {
+export function deployedRules(
+  rules: Record<string, Record<string, unknown>>,
+  region: string,
+  accountId: string,
+  disabled: (name: string) => boolean,
+): DeployedRule[] {
   return Object.entries(rules).map(([name, pattern]) => ({
     Name: name,
     Arn: `arn:aws:events:${region}:${accountId}:rule/${name}`,

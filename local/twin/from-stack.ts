@@ -107,7 +107,14 @@ export function specInputs(root = ROOT): Record<string, string> {
   return inputs;
 }
 
-const settingsOf = (config: AppConfig) => JSON.stringify(Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1))));
+const settingsOf = (config: AppConfig) =>
+  JSON.stringify(
+    Object.fromEntries(
+      Object.entries(config)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : 1)),
+    ),
+  );
 
 export function specKey(inputs: Record<string, string>, config: AppConfig): string {
   return sha256(JSON.stringify({ inputs, settings: settingsOf(config) })).slice(0, 32);
@@ -234,7 +241,8 @@ export function readSpec(stack: SynthesizedStack): StackSpec {
     if (r.Type !== 'AWS::Lambda::Function' || !handler) continue;
     const p = r.Properties as { Timeout?: number; MemorySize?: number; Environment?: { Variables?: Record<string, unknown> }; Role?: unknown };
     const role = (p.Role as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt']?.[0];
-    if (!role || stack.resources[role]?.Type !== 'AWS::IAM::Role') throw new Error(`Function ${logicalId} (${handler}) has no execution role in the template: the twin cannot give it one`);
+    if (!role || stack.resources[role]?.Type !== 'AWS::IAM::Role')
+      throw new Error(`Function ${logicalId} (${handler}) has no execution role in the template: the twin cannot give it one`);
     functions[logicalId] = {
       logicalId,
       handler,

@@ -68,7 +68,8 @@ export interface IamIdentity {
   cognitoIdentity: null;
 }
 
-const SIGV4_EXECUTE_API = /^AWS4-HMAC-SHA256 Credential=([A-Za-z0-9+=,.@_-]{1,64})\/\d{8}\/[a-z0-9-]+\/execute-api\/aws4_request, ?SignedHeaders=[a-z0-9;-]+, ?Signature=[0-9a-f]{64}$/;
+const SIGV4_EXECUTE_API =
+  /^AWS4-HMAC-SHA256 Credential=([A-Za-z0-9+=,.@_-]{1,64})\/\d{8}\/[a-z0-9-]+\/execute-api\/aws4_request, ?SignedHeaders=[a-z0-9;-]+, ?Signature=[0-9a-f]{64}$/;
 const LOOPBACK_IP = /^(127(\.\d{1,3}){3}|::1)$/;
 
 /**
@@ -82,7 +83,15 @@ export function localIamIdentity(request: Pick<HttpRequest, 'headers' | 'sourceI
   if (!LOOPBACK_IP.test(request.sourceIp ?? '127.0.0.1') || !isLoopbackHost(headers.host ?? '127.0.0.1')) return undefined;
   const accessKey = SIGV4_EXECUTE_API.exec(headers.authorization ?? '')?.[1];
   if (!accessKey) return undefined;
-  return { accessKey, accountId: LOCAL_ACCOUNT_ID, callerId: accessKey, principalOrgId: null, userArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/${accessKey}`, userId: accessKey, cognitoIdentity: null };
+  return {
+    accessKey,
+    accountId: LOCAL_ACCOUNT_ID,
+    callerId: accessKey,
+    principalOrgId: null,
+    userArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/${accessKey}`,
+    userId: accessKey,
+    cognitoIdentity: null,
+  };
 }
 
 /** The payload-format-2.0 event API Gateway's HTTP API gives a route's function for `request`. */
@@ -116,7 +125,12 @@ export function toHttpApiEvent(request: HttpRequest, iam?: IamIdentity) {
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
     },
-    cookies: headers.cookie ? headers.cookie.split(';').map((c) => c.trim()).filter(Boolean) : undefined,
+    cookies: headers.cookie
+      ? headers.cookie
+          .split(';')
+          .map((c) => c.trim())
+          .filter(Boolean)
+      : undefined,
     pathParameters: matched?.pathParameters,
     body: request.body === undefined ? undefined : Buffer.from(request.body).toString('base64'),
     isBase64Encoded: request.body !== undefined,
@@ -140,7 +154,11 @@ export function lambdaContext(functionName: string): Context {
   };
 }
 
-const gatewayAnswer = (statusCode: number, message: string): APIGatewayProxyStructuredResultV2 => ({ statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message }) });
+const gatewayAnswer = (statusCode: number, message: string): APIGatewayProxyStructuredResultV2 => ({
+  statusCode,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ message }),
+});
 
 /**
  * Calls `handler`, the function behind the request's route, as API Gateway would: no route is API
@@ -165,6 +183,12 @@ export function writeHttpApiResult(res: ServerResponse, out: APIGatewayProxyStru
 export async function forwardToHttpApi(handler: LambdaHandler, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req);
   const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
-  const out = await invokeHttpApi(handler, { method: req.method ?? 'GET', path: req.url ?? '/', headers, body, sourceIp: req.socket.remoteAddress?.replace('::ffff:', '') });
+  const out = await invokeHttpApi(handler, {
+    method: req.method ?? 'GET',
+    path: req.url ?? '/',
+    headers,
+    body,
+    sourceIp: req.socket.remoteAddress?.replace('::ffff:', ''),
+  });
   writeHttpApiResult(res, out, req.method ?? 'GET');
 }

@@ -32,7 +32,9 @@ export function countRequests(emulators: { dynamodb: string; ses: string }): { c
     if (!service) return;
     const target = request.getHeader('x-amz-target');
     const operation =
-      typeof target === 'string' ? target.slice(target.indexOf('.') + 1) : (SES_OPERATIONS[`${request.method} ${request.path.split('?')[0]}`] ?? `${request.method} ${request.path.split('?')[0]}`);
+      typeof target === 'string'
+        ? target.slice(target.indexOf('.') + 1)
+        : (SES_OPERATIONS[`${request.method} ${request.path.split('?')[0]}`] ?? `${request.method} ${request.path.split('?')[0]}`);
     const perService = (counts.calls[service] ??= {});
     perService[operation] = (perService[operation] ?? 0) + 1;
     const key = `${service}:${operation}`;

@@ -43,7 +43,8 @@ function history(workflow: LocalWorkflow, e: Execution, reverse: boolean) {
     const event: Record<string, unknown> = { id: i + 1, previousEventId: i, timestamp: ev.timestamp / 1000, type };
     if (ev.stateName && type.endsWith('Entered')) event.stateEnteredEventDetails = { name: ev.stateName };
     if (ev.stateName && type.endsWith('Exited')) event.stateExitedEventDetails = { name: ev.stateName };
-    if (ev.error !== undefined) event[type === 'ExecutionFailed' ? 'executionFailedEventDetails' : 'taskFailedEventDetails'] = { error: ev.error, cause: ev.cause };
+    if (ev.error !== undefined)
+      event[type === 'ExecutionFailed' ? 'executionFailedEventDetails' : 'taskFailedEventDetails'] = { error: ev.error, cause: ev.cause };
     return event;
   });
   return { events: reverse ? events.reverse() : events };
@@ -52,7 +53,8 @@ function history(workflow: LocalWorkflow, e: Execution, reverse: boolean) {
 /** One Step Functions API call (awsJson1_0, `X-Amz-Target: AWSStepFunctions.<Op>`) against the local engine. */
 export function sfnOperation(workflow: LocalWorkflow, operation: string, body: Record<string, unknown>): unknown {
   const requireMachine = () => {
-    if (body.stateMachineArn !== workflow.stateMachineArn) throw new SfnApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${String(body.stateMachineArn)}'`);
+    if (body.stateMachineArn !== workflow.stateMachineArn)
+      throw new SfnApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${String(body.stateMachineArn)}'`);
   };
   switch (operation) {
     case 'StartExecution': {
@@ -89,7 +91,14 @@ export function sfnOperation(workflow: LocalWorkflow, operation: string, body: R
       const executions = [...workflow.executions.values()]
         .filter((e) => !filter || e.status === filter)
         .sort((a, b) => b.startDate.getTime() - a.startDate.getTime())
-        .map((e) => ({ executionArn: e.executionArn, stateMachineArn: e.stateMachineArn, name: e.name, status: e.status, startDate: epoch(e.startDate), stopDate: epoch(e.stopDate) }));
+        .map((e) => ({
+          executionArn: e.executionArn,
+          stateMachineArn: e.stateMachineArn,
+          name: e.name,
+          status: e.status,
+          startDate: epoch(e.startDate),
+          stopDate: epoch(e.stopDate),
+        }));
       return { executions };
     }
     case 'StopExecution': {

@@ -171,7 +171,12 @@ const SANDBOX_ONLY = /^AWS_(ENDPOINT_URL_|ACCESS_KEY_ID$|SECRET_ACCESS_KEY$|SESS
  * resource, the twin's value for it), the twin's runtime variables, credentials naming its role, and
  * the test's overrides of variables it has.
  */
-export function environmentOf(fn: FunctionSpec, values: Record<string, string>, runtime: Record<string, string>, overrides: Record<string, string>): Record<string, string> {
+export function environmentOf(
+  fn: FunctionSpec,
+  values: Record<string, string>,
+  runtime: Record<string, string>,
+  overrides: Record<string, string>,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(fn.environment)) {
     if (typeof value === 'string') env[key] = value;
@@ -184,7 +189,8 @@ export function environmentOf(fn: FunctionSpec, values: Record<string, string>, 
 }
 
 /** An access key id per function: the twin knows a function, and so its role, by the key its requests are signed with. */
-export const functionAccessKeyId = (functionLogicalId: string) => `AKIATWIN${createHash('sha256').update(functionLogicalId).digest('hex').slice(0, 12).toUpperCase()}`;
+export const functionAccessKeyId = (functionLogicalId: string) =>
+  `AKIATWIN${createHash('sha256').update(functionLogicalId).digest('hex').slice(0, 12).toUpperCase()}`;
 
 /** The endpoint variable the AWS SDK (and functions/adapters/signed-request.ts) reads for each service the functions call. */
 const ENDPOINT_VARIABLES: Record<Service, string> = {
@@ -210,24 +216,30 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const questionFormSecretId = `${options.namePrefix}-question-form-key`;
   const functions = Object.values(spec.functions);
   const inProcess = new Set(options.inProcess ?? []);
-  for (const name of inProcess) if (!functions.some((fn) => fn.handler === name)) throw new Error(`inProcess names ${name}, which no function of the stack runs`);
+  for (const name of inProcess)
+    if (!functions.some((fn) => fn.handler === name)) throw new Error(`inProcess names ${name}, which no function of the stack runs`);
   // IAM: each sandbox signs with a key naming its function, and every call it makes passes a gate that
   // evaluates its role's policies from the template (and the resource's own) before the service sees it.
   const functionNames = Object.fromEntries(functions.map((fn) => [fn.logicalId, `breach-notice-${fn.handler}`]));
-  const iam = twinIam(spec, {
-    region: LOCAL_REGION,
-    account: LOCAL_ACCOUNT,
-    tables,
-    topics: { ResponseTeamTopic: responseTeamTopicArn, PublicChannelsTopic: publicChannelsTopicArn },
-    stateMachineArn,
-    buckets: { Pages: incidentPagesBucketName },
-    secrets: { QuestionFormKey: questionFormSecretId },
-    functions: functionNames,
-  }, functions.filter((fn) => !inProcess.has(fn.handler)).map((fn) => ({ fn, accessKeyId: functionAccessKeyId(fn.logicalId) })));
+  const iam = twinIam(
+    spec,
+    {
+      region: LOCAL_REGION,
+      account: LOCAL_ACCOUNT,
+      tables,
+      topics: { ResponseTeamTopic: responseTeamTopicArn, PublicChannelsTopic: publicChannelsTopicArn },
+      stateMachineArn,
+      buckets: { Pages: incidentPagesBucketName },
+      secrets: { QuestionFormKey: questionFormSecretId },
+      functions: functionNames,
+    },
+    functions.filter((fn) => !inProcess.has(fn.handler)).map((fn) => ({ fn, accessKeyId: functionAccessKeyId(fn.logicalId) })),
+  );
 
   // AWS deploys a stack whose services cannot reach their targets and drops each such call; the twin refuses to start it.
   const refused = await iam.refusedServiceCalls();
-  if (refused.length > 0) throw new RefusedServiceCallError(`The stack's own policies refuse ${refused.length} service calls:\n${refused.map((d) => `- ${d.message}`).join('\n')}`);
+  if (refused.length > 0)
+    throw new RefusedServiceCallError(`The stack's own policies refuse ${refused.length} service calls:\n${refused.map((d) => `- ${d.message}`).join('\n')}`);
 
   let workflow: LocalWorkflow | undefined;
   const sfnServer: Server = createServer((req, res) => {
@@ -249,7 +261,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     s3: incidentPageBucket.url,
     secretsmanager: secrets.url,
   };
-  for (const [service, variable] of Object.entries(ENDPOINT_VARIABLES) as [Service, string][]) if (overrides[variable]) upstreams[service] = overrides[variable];
+  for (const [service, variable] of Object.entries(ENDPOINT_VARIABLES) as [Service, string][])
+    if (overrides[variable]) upstreams[service] = overrides[variable];
   const runtime: Record<string, string> = {
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
@@ -291,11 +304,21 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     await Promise.all(
       (Object.keys(upstreams) as Service[]).map(async (service) => [
         service,
-        await startIamGate({ service, upstream: upstreams[service], names: iam.names, principals: iam.principals, adminAccessKeyId: LOCAL_CREDENTIALS.accessKeyId, resourcePolicies: iam.resourcePolicies, refusals: iam.refusals }),
+        await startIamGate({
+          service,
+          upstream: upstreams[service],
+          names: iam.names,
+          principals: iam.principals,
+          adminAccessKeyId: LOCAL_CREDENTIALS.accessKeyId,
+          resourcePolicies: iam.resourcePolicies,
+          refusals: iam.refusals,
+        }),
       ]),
     ),
   ) as Record<Service, Awaited<ReturnType<typeof startIamGate>>>;
-  const gateEndpoints = Object.fromEntries((Object.entries(ENDPOINT_VARIABLES) as [Service, string][]).map(([service, variable]) => [variable, gates[service].url]));
+  const gateEndpoints = Object.fromEntries(
+    (Object.entries(ENDPOINT_VARIABLES) as [Service, string][]).map(([service, variable]) => [variable, gates[service].url]),
+  );
   const closeGates = () => Promise.all(Object.values(gates).map((gate) => gate.close()));
 
   // Every function's, whichever run here: one build serves every start of this stack.
@@ -377,27 +400,43 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     // Step Functions waits for a function's own timeout, which its sandbox enforces: the engine's bound for Tasks without one comes after every function's.
     lambdaTimeoutMs: (Math.max(...functions.map((fn) => fn.timeoutSeconds)) + 60) * 1000,
   });
-  const scheduled = () => ({ version: '0', id: randomUUID(), 'detail-type': 'Scheduled Event', source: 'aws.events', account: LOCAL_ACCOUNT, time: new Date().toISOString(), region: LOCAL_REGION, resources: [], detail: {} });
+  const scheduled = () => ({
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: LOCAL_ACCOUNT,
+    time: new Date().toISOString(),
+    region: LOCAL_REGION,
+    resources: [],
+    detail: {},
+  });
   const sweep = () => lambda('redeliver-decisions')(scheduled(), lambdaContext('breach-notice-redeliver-decisions'));
   // Like the schedule: runs never overlap, and a failed run is retried by the next one.
   let sweeping = false;
-  const sweepTimer = (options.sweepIntervalMs ?? 60_000) > 0
-    ? setInterval(() => {
-        if (sweeping) return;
-        sweeping = true;
-        void sweep().catch(() => undefined).finally(() => (sweeping = false));
-      }, options.sweepIntervalMs ?? 60_000)
-    : undefined;
+  const sweepTimer =
+    (options.sweepIntervalMs ?? 60_000) > 0
+      ? setInterval(() => {
+          if (sweeping) return;
+          sweeping = true;
+          void sweep()
+            .catch(() => undefined)
+            .finally(() => (sweeping = false));
+        }, options.sweepIntervalMs ?? 60_000)
+      : undefined;
   sweepTimer?.unref();
   const sweepRegulatorClocks = () => lambda('regulator-clocks')(scheduled(), lambdaContext('breach-notice-regulator-clocks'));
   let sweepingClocks = false;
-  const clockTimer = (options.regulatorClockIntervalMs ?? 300_000) > 0
-    ? setInterval(() => {
-        if (sweepingClocks) return;
-        sweepingClocks = true;
-        void sweepRegulatorClocks().catch(() => undefined).finally(() => (sweepingClocks = false));
-      }, options.regulatorClockIntervalMs ?? 300_000)
-    : undefined;
+  const clockTimer =
+    (options.regulatorClockIntervalMs ?? 300_000) > 0
+      ? setInterval(() => {
+          if (sweepingClocks) return;
+          sweepingClocks = true;
+          void sweepRegulatorClocks()
+            .catch(() => undefined)
+            .finally(() => (sweepingClocks = false));
+        }, options.regulatorClockIntervalMs ?? 300_000)
+      : undefined;
   clockTimer?.unref();
   const running = workflow;
   return {

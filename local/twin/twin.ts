@@ -75,7 +75,10 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     handlers = Object.values(specFromStack(config).functions).map((fn) => fn.handler);
     mark('stack spec');
   } catch (error) {
-    await booting.then(({ dynamodb, ses }) => Promise.all([ses.stop(), dynamodb.stop()]), () => undefined);
+    await booting.then(
+      ({ dynamodb, ses }) => Promise.all([ses.stop(), dynamodb.stop()]),
+      () => undefined,
+    );
     throw error;
   }
   // The functions' bundles too (esbuild works in its own process), built only when a file they read changed.
@@ -163,7 +166,14 @@ async function seedDemoCustomers(dynamodbUrl: string, table: string, count: numb
 }
 
 /** The edge answers 503 until the system behind it is ready. */
-function createEdgeLate(holder: { system?: LocalSystem }, sns: SnsRecorder, sesUrl: string, dynamodbUrl: string, config: AppConfig, requests: RequestCounts): Server {
+function createEdgeLate(
+  holder: { system?: LocalSystem },
+  sns: SnsRecorder,
+  sesUrl: string,
+  dynamodbUrl: string,
+  config: AppConfig,
+  requests: RequestCounts,
+): Server {
   let edge: Server | undefined;
   const rules = alarmPatterns(config);
   return createServer((req, res) => {

@@ -100,7 +100,10 @@ export class LocalWorkflow {
     // The deployed definition is validated as it is; the engine's copy may carry what the schema
     // refuses but the engine honours (a scaled-down timeout of a millisecond is 0.001 s, not an integer).
     new StateMachine(this.definition, { validationOptions: { checkArn: false, checkPaths: true } });
-    const engineDefinition = withLambdaTaskTimeouts(withTaskTimeoutOverrides(this.definition, options.waitTimeOverrides ?? {}), (options.lambdaTimeoutMs ?? 900_000) / 1000);
+    const engineDefinition = withLambdaTaskTimeouts(
+      withTaskTimeoutOverrides(this.definition, options.waitTimeOverrides ?? {}),
+      (options.lambdaTimeoutMs ?? 900_000) / 1000,
+    );
     this.machine = new StateMachine(engineDefinition, { validationOptions: { noValidate: true } });
   }
 
@@ -132,7 +135,10 @@ export class LocalWorkflow {
     }
     const startDate = new Date();
     const overrides = Object.fromEntries(
-      taskStates(this.definition.States).map(([stateName, s]) => [stateName, (taskInput: unknown) => this.runTask(executionArn, stateName, s.Resource, taskInput)]),
+      taskStates(this.definition.States).map(([stateName, s]) => [
+        stateName,
+        (taskInput: unknown) => this.runTask(executionArn, stateName, s.Resource, taskInput),
+      ]),
     );
     const run = this.machine.run(parsed as never, {
       overrides: {
@@ -166,22 +172,24 @@ export class LocalWorkflow {
     };
     this.executions.set(executionArn, execution);
     void this.collectEvents(execution, run.eventLogs);
-    execution.done = run.result.then(
-      (output) => {
-        if (execution.status !== 'RUNNING') return;
-        execution.status = 'SUCCEEDED';
-        execution.output = JSON.stringify(output ?? null);
-        execution.stopDate = new Date();
-      },
-      (error: Error & { cause?: unknown }) => {
-        if (execution.status !== 'RUNNING') return;
-        execution.status = error.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : 'FAILED';
-        const inner = (error.cause ?? error) as { name?: string; message?: string; Error?: string; Cause?: string };
-        execution.error = inner.name ?? error.name;
-        execution.cause = inner.message ?? error.message;
-        execution.stopDate = new Date();
-      },
-    ).finally(() => this.closeWaiters(executionArn));
+    execution.done = run.result
+      .then(
+        (output) => {
+          if (execution.status !== 'RUNNING') return;
+          execution.status = 'SUCCEEDED';
+          execution.output = JSON.stringify(output ?? null);
+          execution.stopDate = new Date();
+        },
+        (error: Error & { cause?: unknown }) => {
+          if (execution.status !== 'RUNNING') return;
+          execution.status = error.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : 'FAILED';
+          const inner = (error.cause ?? error) as { name?: string; message?: string; Error?: string; Cause?: string };
+          execution.error = inner.name ?? error.name;
+          execution.cause = inner.message ?? error.message;
+          execution.stopDate = new Date();
+        },
+      )
+      .finally(() => this.closeWaiters(executionArn));
     return execution;
   }
 
@@ -287,7 +295,15 @@ export class LocalWorkflow {
 
   private async collectEvents(execution: Execution, logs: AsyncGenerator<unknown>): Promise<void> {
     for await (const raw of logs) {
-      const event = raw as { type: string; timestamp: number; state?: { name: string; input?: unknown; output?: unknown }; input?: unknown; output?: unknown; Error?: string; Cause?: unknown };
+      const event = raw as {
+        type: string;
+        timestamp: number;
+        state?: { name: string; input?: unknown; output?: unknown };
+        input?: unknown;
+        output?: unknown;
+        Error?: string;
+        Cause?: unknown;
+      };
       execution.events.push({
         timestamp: event.timestamp,
         type: event.type,
@@ -366,7 +382,8 @@ function withLambdaTaskTimeouts(definition: StateMachineDefinition, seconds: num
   const visit = (states: Record<string, Record<string, unknown>>) => {
     for (const state of Object.values(states)) {
       if (state.Type === 'Task' && state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) state.TimeoutSeconds = seconds;
-      for (const inner of [state.ItemProcessor, state.Iterator] as ({ States: Record<string, Record<string, unknown>> } | undefined)[]) if (inner) visit(inner.States);
+      for (const inner of [state.ItemProcessor, state.Iterator] as ({ States: Record<string, Record<string, unknown>> } | undefined)[])
+        if (inner) visit(inner.States);
       for (const branch of (state.Branches ?? []) as { States: Record<string, Record<string, unknown>> }[]) visit(branch.States);
     }
   };

@@ -22,13 +22,39 @@ let doc: DynamoDBDocumentClient;
 
 beforeAll(async () => {
   const config = appConfigSchema.parse({
-    senderAddress: 'security-notices@example.com', approverEmails: deployed.join(','), approvalQuorum: 2, backupApproverEmails: 'backup@example.com',
-    companyName: 'Example Co.', companyContact: 'security-help@example.com',
+    senderAddress: 'security-notices@example.com',
+    approverEmails: deployed.join(','),
+    approvalQuorum: 2,
+    backupApproverEmails: 'backup@example.com',
+    companyName: 'Example Co.',
+    companyContact: 'security-help@example.com',
   });
   twin = await startTwin({ port: 0, customers: 1, config });
-  doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: twin.edgeUrl, region: 'us-east-1', credentials }), { marshallOptions: { removeUndefinedValues: true } });
-  await doc.send(new PutCommand({ TableName: 'breach-notice-incidents', Item: { ...keys.incident(incidentId), type: 'incident', incidentId, status: 'OPEN', title: 'Exposed database', severity: 'HIGH', firstSeenAt: new Date().toISOString() } }));
-  await new QuestionStore(doc, 'breach-notice-incidents', systemClock).putQuestion({ incidentId, questionId: 'q-cli-1', locale: 'en', text: 'Was my card affected?', askedAt: new Date().toISOString(), status: 'OPEN' });
+  doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: twin.edgeUrl, region: 'us-east-1', credentials }), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  await doc.send(
+    new PutCommand({
+      TableName: 'breach-notice-incidents',
+      Item: {
+        ...keys.incident(incidentId),
+        type: 'incident',
+        incidentId,
+        status: 'OPEN',
+        title: 'Exposed database',
+        severity: 'HIGH',
+        firstSeenAt: new Date().toISOString(),
+      },
+    }),
+  );
+  await new QuestionStore(doc, 'breach-notice-incidents', systemClock).putQuestion({
+    incidentId,
+    questionId: 'q-cli-1',
+    locale: 'en',
+    text: 'Was my card affected?',
+    askedAt: new Date().toISOString(),
+    status: 'OPEN',
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -36,7 +62,7 @@ afterAll(async () => {
 });
 
 describe('answering for the page from the command line', () => {
-  it('asks the deployed approvers with the deployed quorum and links, whatever the shell\'s environment says', async () => {
+  it("asks the deployed approvers with the deployed quorum and links, whatever the shell's environment says", async () => {
     // Prepare: a shell that names one approver of its own, a quorum of one and its own link base.
     const hostile = {
       ...process.env,
@@ -50,9 +76,29 @@ describe('answering for the page from the command line', () => {
       SENDER_ADDRESS: 'me@corp.example',
     };
     // Act
-    const cli = await run(process.execPath, ['--import', 'tsx', 'local/tools/incident.ts', 'answer', incidentId, 'q-cli-1', '--locale', 'en', '--text', 'No card data was stored.', '--faq', '--faq-question', 'Was card data stored?'], { env: hostile });
+    const cli = await run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'local/tools/incident.ts',
+        'answer',
+        incidentId,
+        'q-cli-1',
+        '--locale',
+        'en',
+        '--text',
+        'No card data was stored.',
+        '--faq',
+        '--faq-question',
+        'Was card data stored?',
+      ],
+      { env: hostile },
+    );
     // Assess
-    const mails = ((await (await fetch(`${twin.mailboxUrl}store`)).json()) as { emails: StoredEmail[] }).emails.filter((m) => m.subject.includes(`Approve an answer for the public page of ${incidentId}`));
+    const mails = ((await (await fetch(`${twin.mailboxUrl}store`)).json()) as { emails: StoredEmail[] }).emails.filter((m) =>
+      m.subject.includes(`Approve an answer for the public page of ${incidentId}`),
+    );
     expect(cli.stdout).toContain('emailed to 2 approver(s)');
     expect(mails.flatMap((m) => m.destination.to).sort()).toEqual(deployed);
     expect(mails.every((m) => (m.body.text ?? '').includes(`${twin.edgeUrl}/approvals/`) && !(m.body.text ?? '').includes('evil.example'))).toBe(true);

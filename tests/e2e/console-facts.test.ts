@@ -17,7 +17,7 @@ const hostile = {
   whatHappened: '<script>alert(1)</script> happened & more',
   cause: '</textarea><img src=x onerror=alert(2)>',
   measures: '"><svg onload=alert(3)>\nRotated <i>all</i> keys',
-  advice: "<a href=\"javascript:alert(4)\">click</a> & 'quote'",
+  advice: '<a href="javascript:alert(4)">click</a> & \'quote\'',
   remedies: '&lt;already escaped&gt;',
 };
 const esc = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -25,7 +25,11 @@ let twin: Twin;
 let incidentId: string;
 let facts: FactsStore;
 
-interface Answer { status: number; headers: Headers; text: string }
+interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+}
 
 async function get(path: string): Promise<Answer> {
   const res = await fetch(`${twin.edgeUrl}${path}`);
@@ -65,7 +69,11 @@ beforeAll(async () => {
   twin = await startTwin({ port: 0, customers: 20 });
   const events = new EventBridgeClient({ endpoint: twin.edgeUrl, region: 'us-east-1', credentials });
   const finding = guardDutyFinding({ bucket: 'customer-data' });
-  await events.send(new PutEventsCommand({ Entries: [{ Source: finding.source, DetailType: finding['detail-type'], Detail: JSON.stringify(finding.detail), Resources: finding.resources }] }));
+  await events.send(
+    new PutEventsCommand({
+      Entries: [{ Source: finding.source, DetailType: finding['detail-type'], Detail: JSON.stringify(finding.detail), Resources: finding.resources }],
+    }),
+  );
   incidentId = await until(async () => [...twin.system.workflow.executions.values()][0]?.name, 'the execution');
   await until(async () => (await get(`/incidents/${incidentId}`)).text.includes('Facts for the notices'), 'the incident in the store');
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: twin.edgeUrl, region: 'us-east-1', credentials }));
@@ -112,7 +120,8 @@ describe('the operator console: facts for the notices', () => {
       remedies: [hostile.remedies],
     });
     expect(page.text).toContain('Version 1 saved.');
-    for (const value of [hostile.whatHappened, hostile.cause, hostile.measures, hostile.advice, hostile.remedies, operator]) expect(page.text).toContain(esc(value));
+    for (const value of [hostile.whatHappened, hostile.cause, hostile.measures, hostile.advice, hostile.remedies, operator])
+      expect(page.text).toContain(esc(value));
     expect(page.text).not.toMatch(/<script>alert|<img src=x|<svg onload|<a href="javascript|<b>Ops|<i>all/);
     expect(page.text).toMatch(/<tr><td>1<\/td><td>&lt;b&gt;Ops&lt;\/b&gt; &amp; &quot;Co&quot;<\/td><td>[^<]+<\/td><td>en<\/td><\/tr>/);
     // The languages now disagree: the page says so.
@@ -173,7 +182,16 @@ describe('the operator console: facts for the notices', () => {
     // Prepare
     const browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
     });
     const before = (await facts.latestFacts(incidentId))!.version;
     try {
@@ -196,7 +214,10 @@ describe('the operator console: facts for the notices', () => {
     // Prepare
     const { csrf, cookie, expectedVersion } = await session();
     // Act
-    const saved = await post({ csrf, locale: 'zh-CN', expectedVersion, whatHappened: '存储桶曾被公开访问。', measures: '关闭了存储桶\r\n\r\n轮换了密钥' }, { cookie });
+    const saved = await post(
+      { csrf, locale: 'zh-CN', expectedVersion, whatHappened: '存储桶曾被公开访问。', measures: '关闭了存储桶\r\n\r\n轮换了密钥' },
+      { cookie },
+    );
     // Assess
     expect(saved.status).toBe(303);
     const latest = await facts.latestFacts(incidentId);

@@ -25,9 +25,20 @@ function sentNotice(): Notice {
       l,
       draftNotice(
         {
-          kind: 'first-notice', sequence: 1,
-          incident: { incidentId, source: 'guardduty', firstSeenAt: '2026-11-20T08:00:00.000Z', impact: { affectedCustomers: 3, byDataCategory: { email: 3 }, byJurisdiction: {}, byLocale: {}, byChannel: {} } },
-          facts: { whatHappened: hostile, measures: [`We closed it. ${hostile}`], advice: [], remedies: [l === 'en' ? 'A year of credit monitoring.' : '一年免费信用监控。'] },
+          kind: 'first-notice',
+          sequence: 1,
+          incident: {
+            incidentId,
+            source: 'guardduty',
+            firstSeenAt: '2026-11-20T08:00:00.000Z',
+            impact: { affectedCustomers: 3, byDataCategory: { email: 3 }, byJurisdiction: {}, byLocale: {}, byChannel: {} },
+          },
+          facts: {
+            whatHappened: hostile,
+            measures: [`We closed it. ${hostile}`],
+            advice: [],
+            remedies: [l === 'en' ? 'A year of credit monitoring.' : '一年免费信用监控。'],
+          },
           company: { name: 'Example Co.', contact: 'security-help@example.com', incidentPageUrl: `${twin.edgeUrl}/pages` },
           nextUpdateAt: '2026-11-27T08:00:00.000Z',
         },
@@ -35,18 +46,47 @@ function sentNotice(): Notice {
       ),
     ]),
   );
-  return { ...noticeRecord({ incidentId, noticeId: 'first-notice-1', kind: 'first-notice', sequence: 1, status: 'SENT', content, createdAt: '2026-11-20T09:00:00.000Z', promisedNextUpdateAt: '2026-11-27T08:00:00.000Z' }), sentAt: '2026-11-20T10:00:00.000Z' };
+  return {
+    ...noticeRecord({
+      incidentId,
+      noticeId: 'first-notice-1',
+      kind: 'first-notice',
+      sequence: 1,
+      status: 'SENT',
+      content,
+      createdAt: '2026-11-20T09:00:00.000Z',
+      promisedNextUpdateAt: '2026-11-27T08:00:00.000Z',
+    }),
+    sentAt: '2026-11-20T10:00:00.000Z',
+  };
 }
 
 beforeAll(async () => {
   twin = await startTwin({ port: 0, customers: 5 });
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: twin.edgeUrl, region: 'us-east-1', credentials: { accessKeyId: 'e2e', secretAccessKey: 'e2e' } }), { marshallOptions: { removeUndefinedValues: true } });
+  const doc = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: twin.edgeUrl, region: 'us-east-1', credentials: { accessKeyId: 'e2e', secretAccessKey: 'e2e' } }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
   await new NoticeStore(doc, twin.system.tables.incidents, systemClock).createNotice(sentNotice());
-  await doc.send(new PutCommand({ TableName: twin.system.tables.incidents, Item: { pk: `INC#${incidentId}`, sk: 'META', type: 'incident', incidentId, status: 'OPEN', firstSeenAt: '2026-11-20T08:00:00.000Z' } }));
+  await doc.send(
+    new PutCommand({
+      TableName: twin.system.tables.incidents,
+      Item: { pk: `INC#${incidentId}`, sk: 'META', type: 'incident', incidentId, status: 'OPEN', firstSeenAt: '2026-11-20T08:00:00.000Z' },
+    }),
+  );
   await twin.system.publishIncidentPage({ incidentId, noticeId: 'first-notice-1' }, lambdaContext('breach-notice-publish-incident-page'));
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
 }, 120_000);
 
@@ -56,25 +96,31 @@ afterAll(async () => {
 });
 
 describe('the incident page on the twin', () => {
-  it.each(locales)('renders in %s with its lang, the approved wording, the remedies and the strict CSP; hostile text shows as text and runs nothing', async (locale) => {
-    // Act
-    const page = await browser.newPage({ viewport: { width: 375, height: 700 } });
-    const response = await page.goto(`${twin.edgeUrl}/pages/${incidentId}/${locale}.html`);
-    // Assess
-    expect(response!.status()).toBe(200);
-    expect(response!.headers()['content-security-policy']).toMatch(/^default-src 'none'; style-src 'sha256-/);
-    expect(await page.getAttribute('html', 'lang')).toBe(locale);
-    // biome-ignore lint/performance/useDomNodeTextContent: the text as rendered; textContent would also hold the text of an injected <script>.
-    const body = (await page.locator('body').innerText());
-    expect(body).toContain(locale === 'en' ? 'A year of credit monitoring.' : '一年免费信用监控。');
-    expect(body).toContain(locale === 'en' ? 'Our statement' : '我们的声明');
-    expect(body).toContain('<script>window.__pwned = 1</script>');
-    expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
-    expect(await page.locator('script, img').count()).toBe(0);
-    // Readable on a phone: nothing wider than the screen.
-    expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
-    await page.close();
-  }, 60_000);
+  it.each(locales)(
+    'renders in %s with its lang, the approved wording, the remedies and the strict CSP; hostile text shows as text and runs nothing',
+    async (locale) => {
+      // Act
+      const page = await browser.newPage({ viewport: { width: 375, height: 700 } });
+      const response = await page.goto(`${twin.edgeUrl}/pages/${incidentId}/${locale}.html`);
+      // Assess
+      expect(response!.status()).toBe(200);
+      expect(response!.headers()['content-security-policy']).toMatch(/^default-src 'none'; style-src 'sha256-/);
+      expect(await page.getAttribute('html', 'lang')).toBe(locale);
+      // biome-ignore lint/performance/useDomNodeTextContent: the text as rendered; textContent would also hold the text of an injected <script>.
+      const body = await page.locator('body').innerText();
+      expect(body).toContain(locale === 'en' ? 'A year of credit monitoring.' : '一年免费信用监控。');
+      expect(body).toContain(locale === 'en' ? 'Our statement' : '我们的声明');
+      expect(body).toContain('<script>window.__pwned = 1</script>');
+      expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
+      expect(await page.locator('script, img').count()).toBe(0);
+      // Readable on a phone: nothing wider than the screen.
+      expect(
+        await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth),
+      ).toBeLessThanOrEqual(375);
+      await page.close();
+    },
+    60_000,
+  );
 
   it('has a JSON twin and was announced once per locale to the public-channels topic with the page summary and attributes', async () => {
     const json = (await (await fetch(`${twin.edgeUrl}/pages/${incidentId}/en.json`)).json()) as { summary: string; pageUrl: string };
@@ -82,7 +128,10 @@ describe('the incident page on the twin', () => {
     // A second run (a retry) announces nothing again.
     await twin.system.publishIncidentPage({ incidentId, noticeId: 'first-notice-1' }, lambdaContext('breach-notice-publish-incident-page'));
     const res = await fetch(`${twin.edgeUrl}/_aws/sns/topic-messages?topicArn=${encodeURIComponent(twin.system.publicChannelsTopicArn)}`);
-    const messages = ((await res.json()) as { topic_messages: Record<string, { message: string; attributes: Record<string, string> }[]> }).topic_messages[twin.system.publicChannelsTopicArn] ?? [];
+    const messages =
+      ((await res.json()) as { topic_messages: Record<string, { message: string; attributes: Record<string, string> }[]> }).topic_messages[
+        twin.system.publicChannelsTopicArn
+      ] ?? [];
     expect(messages.map((m) => m.attributes.locale).sort()).toEqual(['en', 'zh-CN']);
     const en = messages.find((m) => m.attributes.locale === 'en')!;
     expect(en.message).toBe(json.summary);
@@ -111,7 +160,10 @@ describe('the incident page on the twin', () => {
     expect(await page.locator('blockquote').textContent()).toBe(hostile);
     expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
     // The same form sent again (back and send, or a replay) stores nothing more.
-    const replayed = await fetch(`${twin.edgeUrl}/questions/${incidentId}`, { method: 'POST', body: new URLSearchParams({ locale: 'en', token: usedToken, question: 'Sent twice?' }) });
+    const replayed = await fetch(`${twin.edgeUrl}/questions/${incidentId}`, {
+      method: 'POST',
+      body: new URLSearchParams({ locale: 'en', token: usedToken, question: 'Sent twice?' }),
+    });
     expect(replayed.status).toBe(409);
 
     // A bot that fills every field, and one that posts at once, are refused.
@@ -134,12 +186,18 @@ describe('the incident page on the twin', () => {
 
     // The client's allowance is 5 per window: 4 more are taken, the next is 429; each question on a form of its own.
     const forms = await Promise.all(
-      Array.from({ length: 5 }, async () => /name="token" value="([^"]+)"/.exec(await (await fetch(`${twin.edgeUrl}/questions/${incidentId}?locale=en`)).text())![1]!),
+      Array.from(
+        { length: 5 },
+        async () => /name="token" value="([^"]+)"/.exec(await (await fetch(`${twin.edgeUrl}/questions/${incidentId}?locale=en`)).text())![1]!,
+      ),
     );
     await new Promise((resolve) => setTimeout(resolve, MIN_FILL_MS + 200));
     const statuses = [];
     for (const [i, token] of forms.entries()) {
-      const res = await fetch(`${twin.edgeUrl}/questions/${incidentId}`, { method: 'POST', body: new URLSearchParams({ locale: 'en', token, question: `Question number ${i}?` }) });
+      const res = await fetch(`${twin.edgeUrl}/questions/${incidentId}`, {
+        method: 'POST',
+        body: new URLSearchParams({ locale: 'en', token, question: `Question number ${i}?` }),
+      });
       statuses.push(res.status);
     }
     expect(statuses).toEqual([200, 200, 200, 200, 429]);

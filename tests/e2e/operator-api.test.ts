@@ -21,7 +21,8 @@ let stores: ReturnType<typeof incidentStores>;
 
 /** SHA-256 (HMAC with a secret) from node:crypto, in the shape the signer takes. */
 type SourceData = string | ArrayBuffer | ArrayBufferView;
-const bytes = (data: SourceData) => (typeof data === 'string' ? Buffer.from(data) : ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data));
+const bytes = (data: SourceData) =>
+  typeof data === 'string' ? Buffer.from(data) : ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data);
 class Sha256 {
   private hash: Hash | Hmac;
   constructor(secret?: SourceData) {
@@ -72,7 +73,11 @@ beforeAll(async () => {
   twin = await startTwin({ port: 0, customers: 20 });
   const events = new EventBridgeClient({ endpoint: twin.edgeUrl, region: 'us-east-1', credentials });
   const finding = guardDutyFinding({ bucket: 'customer-data' });
-  await events.send(new PutEventsCommand({ Entries: [{ Source: finding.source, DetailType: finding['detail-type'], Detail: JSON.stringify(finding.detail), Resources: finding.resources }] }));
+  await events.send(
+    new PutEventsCommand({
+      Entries: [{ Source: finding.source, DetailType: finding['detail-type'], Detail: JSON.stringify(finding.detail), Resources: finding.resources }],
+    }),
+  );
   incidentId = await until(async () => [...twin.system.workflow.executions.values()][0]?.name, 'the execution');
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: twin.edgeUrl, region: 'us-east-1', credentials }));
   stores = incidentStores(doc, 'breach-notice-incidents', systemClock);

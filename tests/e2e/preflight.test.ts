@@ -102,7 +102,9 @@ describe('npm run preflight against the twin', () => {
     expect(line(stdout, 'SMS origination identities')).toMatch(/covered: CN 10 \(\+999\d+\), .*GB \d/);
     expect(line(stdout, 'Response-team subscriptions')).toContain('1 confirmed: email:response-team@example.com');
     expect(line(stdout, 'Approval URL answers')).toContain(`GET ${ready!.edge} answered HTTP 200`);
-    expect(line(stdout, 'EventBridge rules enabled')).toContain('5 enabled: GuardDutyFindings, SecurityHubFindings, MacieFindings, SecurityAlarms, ManualReports');
+    expect(line(stdout, 'EventBridge rules enabled')).toContain(
+      '5 enabled: GuardDutyFindings, SecurityHubFindings, MacieFindings, SecurityAlarms, ManualReports',
+    );
     expect(stdout).toMatch(/all 9 checks passed\n$/);
     expect(code).toBe(0);
   }, 60_000);
@@ -118,7 +120,10 @@ describe('npm run preflight against the twin', () => {
       // The twin's default limit is AWS's for a new account.
       'SNS monthly SMS spend limit': ['MonthlySpendLimit is USD 1.00', 'MonthlySpendLimit=4'],
       'SMS origination identities': ['US 2: no active SMS number, and it needs a registered toll-free number', 'CN: register the template'],
-      'Response-team subscriptions': ['1 of 1 not confirmed (PendingConfirmation)', 'aws sns subscribe --topic-arn arn:aws:sns:us-east-1:000000000000:breach-notice-response-team'],
+      'Response-team subscriptions': [
+        '1 of 1 not confirmed (PendingConfirmation)',
+        'aws sns subscribe --topic-arn arn:aws:sns:us-east-1:000000000000:breach-notice-response-team',
+      ],
       'Approval URL answers': [`GET ${closed} got no answer: ECONNREFUSED`, 'approvalBaseUrl'],
       'EventBridge rules enabled': ['ManualReports is DISABLED', 'aws events enable-rule --name ManualReports'],
     };

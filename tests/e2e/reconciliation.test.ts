@@ -21,14 +21,22 @@ let twin: Twin;
 let incidentId: string;
 const noticeId = 'first-notice-1';
 
-interface Mail { Destination: { ToAddresses: string[] }; Subject: string; Body: { text_part: string | null } }
+interface Mail {
+  Destination: { ToAddresses: string[] };
+  Subject: string;
+  Body: { text_part: string | null };
+}
 const mails = async () => ((await (await fetch(`${twin.edgeUrl}/_aws/ses`)).json()) as { messages: Mail[] }).messages;
 
 beforeAll(async () => {
   twin = await startTwin({ port: 0, customers: CUSTOMERS });
   const events = new EventBridgeClient({ endpoint: twin.edgeUrl, region: 'us-east-1', credentials });
   const finding = guardDutyFinding({ bucket: 'customer-data' });
-  await events.send(new PutEventsCommand({ Entries: [{ Source: finding.source, DetailType: finding['detail-type'], Detail: JSON.stringify(finding.detail), Resources: finding.resources }] }));
+  await events.send(
+    new PutEventsCommand({
+      Entries: [{ Source: finding.source, DetailType: finding['detail-type'], Detail: JSON.stringify(finding.detail), Resources: finding.resources }],
+    }),
+  );
   incidentId = await until(async () => [...twin.system.workflow.executions.values()][0]?.name, 'the execution');
   const approval = await until(async () => (await mails()).find((m) => m.Subject.startsWith('[Approval needed')), 'the approval email');
   expect((await decideByEmail(twin.edgeUrl, approval.Body.text_part ?? '', 'approve')).status).toBe(200);
@@ -59,11 +67,18 @@ describe('reconciliation on the twin', () => {
     expect(figures('email')).toEqual([CUSTOMERS, CUSTOMERS, 0, 0, 0, 0]);
     expect(figures('sms')).toEqual([10, 10, 0, 0, 0, 0]);
     // The demo customers write in English and Chinese: one chunk per written locale.
-    expect(page).toContain(`<tr><td>${noticeId}</td><td>email</td><td>${CUSTOMERS}</td><td>${CUSTOMERS}</td><td>0</td><td>0</td><td>0</td><td>0</td><td><a href="/incidents/${incidentId}/notices/${noticeId}/deliveries.csv" download>CSV</a> (2 of 2 chunks planned)`);
+    expect(page).toContain(
+      `<tr><td>${noticeId}</td><td>email</td><td>${CUSTOMERS}</td><td>${CUSTOMERS}</td><td>0</td><td>0</td><td>0</td><td>0</td><td><a href="/incidents/${incidentId}/notices/${noticeId}/deliveries.csv" download>CSV</a> (2 of 2 chunks planned)`,
+    );
     expect(download.headers.get('content-disposition')).toBe(`attachment; filename="${incidentId}-${noticeId}-deliveries.csv"`);
     const rows = csv.trimEnd().split('\r\n');
     expect(rows[0]).toBe('customer_id,channel,category,status,reason,provider_message_id,attempt,at');
-    expect(rows.slice(1).map((r) => r.split(',').slice(1, 4).join(' ')).sort()).toEqual([...Array(CUSTOMERS).fill('email sent SENT'), ...Array(10).fill('sms sent SENT')].sort());
+    expect(
+      rows
+        .slice(1)
+        .map((r) => r.split(',').slice(1, 4).join(' '))
+        .sort(),
+    ).toEqual([...Array(CUSTOMERS).fill('email sent SENT'), ...Array(10).fill('sms sent SENT')].sort());
     expect(csv).not.toMatch(/@|\+44/);
     expect(readFileSync(file, 'utf8')).toBe(csv);
     expect(cli.stdout).toMatch(/^email\s+30\s+30\s+0\s+0\s+0\s+0$/m);

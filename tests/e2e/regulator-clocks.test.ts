@@ -88,7 +88,11 @@ describe("regulators' clocks on the twin", () => {
     // Act: wait for GDPR's 50% reminder, then file it; Singapore is left to run out
     await until(async () => (await teamPages()).some((s) => s.includes('50% of the time gone: eu-gdpr-art33')), 'the GDPR 50% reminder', 60_000);
     const filed = await cli('regulator-filed', incidentId, 'eu-gdpr-art33', '--ref', 'DPC-2026-118');
-    const missed = await until(async () => (await teamPages()).find((s) => s.startsWith('[MISSED]') && s.includes('sg-pdpa-26d')), 'the Singapore MISSED page', 90_000);
+    const missed = await until(
+      async () => (await teamPages()).find((s) => s.startsWith('[MISSED]') && s.includes('sg-pdpa-26d')),
+      'the Singapore MISSED page',
+      90_000,
+    );
     // Wait past GDPR's deadline too (72 s after the incident opened), plus two sweeps.
     const gdpr = (await obligations.getObligation(incidentId, 'eu-gdpr-art33'))!;
     await until(async () => Date.now() > Date.parse(gdpr.deadline!) + 2500, 'past the GDPR deadline', 60_000);
@@ -97,7 +101,10 @@ describe("regulators' clocks on the twin", () => {
     expect(missed).toBe(`[MISSED] Regulator deadline passed, not filed: sg-pdpa-26d (${incidentId})`);
     expect((await teamPages()).filter((s) => s.includes('eu-gdpr-art33') && s.startsWith('[MISSED]'))).toEqual([]);
     const timeline = await incidents.listTimeline(incidentId);
-    expect(timeline.find((e) => e.action === 'regulator-filed')).toMatchObject({ actor: 'legal-counsel', detail: { obligationId: 'eu-gdpr-art33', ref: 'DPC-2026-118' } });
+    expect(timeline.find((e) => e.action === 'regulator-filed')).toMatchObject({
+      actor: 'legal-counsel',
+      detail: { obligationId: 'eu-gdpr-art33', ref: 'DPC-2026-118' },
+    });
     expect(timeline.find((e) => e.action === 'materiality-determined')?.actor).toBe('legal-counsel');
 
     // Act: the console's incident page

@@ -13,8 +13,20 @@ const recipient = (n: number) => `r${n}@retro.example.com`;
 const phone = (n: number) => `+44770090${String(n).padStart(4, '0')}`;
 let twin: Twin;
 
-interface Mail { Id: string; Region: string; Source: string; Destination: { ToAddresses: string[] }; Subject: string; Body: { text_part: string | null; html_part: string | null }; Timestamp: string }
-interface Sms { messageId: string; phoneNumber: string; message: string }
+interface Mail {
+  Id: string;
+  Region: string;
+  Source: string;
+  Destination: { ToAddresses: string[] };
+  Subject: string;
+  Body: { text_part: string | null; html_part: string | null };
+  Timestamp: string;
+}
+interface Sms {
+  messageId: string;
+  phoneNumber: string;
+  message: string;
+}
 
 async function get<T>(path: string, status = 200): Promise<T> {
   const res = await fetch(`${twin.edgeUrl}${path}`);
@@ -39,16 +51,25 @@ async function listAll<T>(path: string, items: (answer: Record<string, unknown>)
 beforeAll(async () => {
   twin = await startTwin({ port: 0, customers: 0 });
   const ses = new SESv2Client({ endpoint: twin.edgeUrl, region: 'us-east-1', credentials, maxAttempts: 1 });
-  await ses.send(new CreateEmailTemplateCommand({ TemplateName: 'retro', TemplateContent: { Subject: 'Notice {{n}}', Text: 'Body {{n}}', Html: '<p>{{n}}</p>' } }));
+  await ses.send(
+    new CreateEmailTemplateCommand({ TemplateName: 'retro', TemplateContent: { Subject: 'Notice {{n}}', Text: 'Body {{n}}', Html: '<p>{{n}}</p>' } }),
+  );
   for (let i = 0; i < EMAILS; i += 50) {
     const entries = Array.from({ length: Math.min(50, EMAILS - i) }, (_, k) => ({
       Destination: { ToAddresses: [recipient(i + k)] },
       ReplacementEmailContent: { ReplacementTemplate: { ReplacementTemplateData: JSON.stringify({ n: i + k }) } },
     }));
-    await ses.send(new SendBulkEmailCommand({ FromEmailAddress: '"Retro Co." <retro@example.com>', DefaultContent: { Template: { TemplateName: 'retro', TemplateData: '{}' } }, BulkEmailEntries: entries }));
+    await ses.send(
+      new SendBulkEmailCommand({
+        FromEmailAddress: '"Retro Co." <retro@example.com>',
+        DefaultContent: { Template: { TemplateName: 'retro', TemplateData: '{}' } },
+        BulkEmailEntries: entries,
+      }),
+    );
   }
   const sns = new SNSClient({ endpoint: twin.edgeUrl, region: 'us-east-1', credentials, maxAttempts: 1 });
-  for (let k = 0; k < SMS_EACH; k += 1) for (let n = 0; n < NUMBERS; n += 1) await sns.send(new PublishCommand({ PhoneNumber: phone(n), Message: `sms ${k} to ${n}` }));
+  for (let k = 0; k < SMS_EACH; k += 1)
+    for (let n = 0; n < NUMBERS; n += 1) await sns.send(new PublishCommand({ PhoneNumber: phone(n), Message: `sms ${k} to ${n}` }));
   await sns.send(new PublishCommand({ TopicArn: twin.system.responseTeamTopicArn, Subject: 'Paged', Message: 'team' }));
   ses.destroy();
   sns.destroy();
@@ -62,7 +83,13 @@ describe('SES retrospection (/_aws/ses)', () => {
   it('answers as LocalStack does: every message, and the id and email (sender) filters', async () => {
     const { messages } = await get<{ messages: Mail[] }>('/_aws/ses');
     expect(messages).toHaveLength(EMAILS);
-    expect(messages[7]).toMatchObject({ Region: 'us-east-1', Source: '"Retro Co." <retro@example.com>', Destination: { ToAddresses: [recipient(7)] }, Subject: 'Notice 7', Body: { text_part: 'Body 7', html_part: '<p>7</p>' } });
+    expect(messages[7]).toMatchObject({
+      Region: 'us-east-1',
+      Source: '"Retro Co." <retro@example.com>',
+      Destination: { ToAddresses: [recipient(7)] },
+      Subject: 'Notice 7',
+      Body: { text_part: 'Body 7', html_part: '<p>7</p>' },
+    });
     expect(Object.keys(messages[7]!).sort()).toEqual(['Body', 'Destination', 'Id', 'Region', 'Source', 'Subject', 'Timestamp']);
 
     const byId = await get<{ messages: Mail[] }>(`/_aws/ses?id=${encodeURIComponent(messages[100]!.Id)}`);
@@ -134,7 +161,7 @@ describe('SNS retrospection (/_aws/sns/sms-messages, /_aws/sns/topic-messages)',
     expect(await get(`/_aws/sns/topic-messages?topicArn=${topic}&count=true`)).toEqual({ region: 'us-east-1', count: 1, topics: 1 });
   });
 
-  it('DELETE with phoneNumber removes that number\'s SMS only', async () => {
+  it("DELETE with phoneNumber removes that number's SMS only", async () => {
     expect((await fetch(`${twin.edgeUrl}/_aws/sns/sms-messages?phoneNumber=${encodeURIComponent(phone(0))}`, { method: 'DELETE' })).status).toBe(204);
     expect(await get('/_aws/sns/sms-messages?count=true')).toEqual({ region: 'us-east-1', count: (NUMBERS - 1) * SMS_EACH, phoneNumbers: NUMBERS - 1 });
     expect(await get(`/_aws/sns/topic-messages?count=true`)).toMatchObject({ count: 1 });

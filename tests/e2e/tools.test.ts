@@ -19,7 +19,14 @@ const run = promisify(execFile);
 // Asynchronous on purpose: the twin runs in this process, so a blocking spawn would starve it.
 async function aws(...args: string[]): Promise<string> {
   const { stdout } = await run(AWS, ['--endpoint-url', twin.edgeUrl, '--output', 'json', '--cli-read-timeout', '20', ...args], {
-    env: { ...process.env, AWS_ACCESS_KEY_ID: 'cli', AWS_SECRET_ACCESS_KEY: 'cli', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '', AWS_EC2_METADATA_DISABLED: 'true' },
+    env: {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: 'cli',
+      AWS_SECRET_ACCESS_KEY: 'cli',
+      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_PAGER: '',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    },
   });
   return stdout;
 }
@@ -37,10 +44,19 @@ describe('the twin with ordinary tools', () => {
   it('Debian awscli: put-events starts an incident, list-executions shows it, sesv2 and dynamodb answer', async () => {
     expect((await run(AWS, ['--version'])).stdout).toMatch(/^aws-cli\/2\./);
     const detail = JSON.stringify({ reportId: 'cli-1', title: 'Stolen laptop', severity: 'HIGH', resources: ['customer-data'] });
-    const put = JSON.parse(await aws('events', 'put-events', '--entries', JSON.stringify([{ Source: 'breach-notice.manual', DetailType: 'Security Incident Reported', Detail: detail }]))) as { FailedEntryCount: number };
+    const put = JSON.parse(
+      await aws(
+        'events',
+        'put-events',
+        '--entries',
+        JSON.stringify([{ Source: 'breach-notice.manual', DetailType: 'Security Incident Reported', Detail: detail }]),
+      ),
+    ) as { FailedEntryCount: number };
     expect(put.FailedEntryCount).toBe(0);
     const listed = await until(async () => {
-      const out = JSON.parse(await aws('stepfunctions', 'list-executions', '--state-machine-arn', STATE_MACHINE)) as { executions: { name: string; status: string }[] };
+      const out = JSON.parse(await aws('stepfunctions', 'list-executions', '--state-machine-arn', STATE_MACHINE)) as {
+        executions: { name: string; status: string }[];
+      };
       return out.executions.length === 1 ? out.executions : undefined;
     }, 'the execution in list-executions');
     expect(listed[0]!.name).toMatch(/^inc-/);
@@ -56,12 +72,26 @@ describe('the twin with ordinary tools', () => {
   it('headless Chromium: the console shows the incident; the approval page approves; screenshots saved', async () => {
     const browser: Browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
     });
     try {
       const page = await browser.newPage();
       await page.goto(`${twin.edgeUrl}/`);
-      const name = await until(async () => (await page.reload(), (await page.locator('td').first().textContent())?.startsWith('inc-') ? page.locator('td').first().textContent() : undefined), 'the incident row');
+      const name = await until(
+        async () => (
+          await page.reload(), (await page.locator('td').first().textContent())?.startsWith('inc-') ? page.locator('td').first().textContent() : undefined
+        ),
+        'the incident row',
+      );
       expect(name).toMatch(/^inc-/);
       await page.screenshot({ path: `${ARTIFACTS}/console.png`, fullPage: true });
 

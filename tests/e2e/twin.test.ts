@@ -4,7 +4,14 @@ import { connect } from 'node:net';
 import { GetEmailTemplateCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DescribeExecutionCommand, DescribeStateMachineCommand, GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  DescribeStateMachineCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  ListStateMachinesCommand,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decideByEmail } from '../../local/tools/approval-client.js';
 import { guardDutyFinding } from '../../local/tools/sample-alarms.js';
@@ -28,14 +35,23 @@ async function until<T>(probe: () => Promise<T | undefined | null | false>, what
   }
 }
 
-interface Mail { Id: string; Destination: { ToAddresses: string[] }; Subject: string; Body: { text_part: string | null } }
+interface Mail {
+  Id: string;
+  Destination: { ToAddresses: string[] };
+  Subject: string;
+  Body: { text_part: string | null };
+}
 const mails = async () => ((await (await fetch(`${edge}/_aws/ses`)).json()) as { messages: Mail[] }).messages;
 const sms = async () => ((await (await fetch(`${edge}/_aws/sns/sms-messages`)).json()) as { sms_messages: Record<string, unknown[]> }).sms_messages;
 const approvalMails = async () => (await mails()).filter((m) => m.Subject.startsWith('[Approval needed'));
 const linkIn = (m: Mail) => /\/approvals\/[A-Za-z0-9_-]{43}/.exec(m.Body.text_part ?? '')![0];
 
 async function putEvent(event: { source: string; 'detail-type': string; detail: unknown; resources?: string[] }) {
-  return events.send(new PutEventsCommand({ Entries: [{ Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail), Resources: event.resources }] }));
+  return events.send(
+    new PutEventsCommand({
+      Entries: [{ Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail), Resources: event.resources }],
+    }),
+  );
 }
 
 async function executions() {
@@ -98,11 +114,20 @@ describe('the local twin, driven through its AWS endpoint', () => {
     expect((await decideByEmail(edge, update.Body.text_part ?? '', 'approve')).status).toBe(200);
     await until(async () => (await customerMails()).length >= 2000, '1,000 updates');
     // Closed by the team's command (the next update, drafted or not yet, gives way to the closing notice).
-    await promisify(execFile)(process.execPath, ['--import', 'tsx', 'local/tools/incident.ts', 'close', incidentId, 'contained'], { env: { ...process.env, BREACH_NOTICE_PORT: new URL(edge).port } });
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', 'local/tools/incident.ts', 'close', incidentId, 'contained'], {
+      env: { ...process.env, BREACH_NOTICE_PORT: new URL(edge).port },
+    });
     // Closed: the closing notice is approved like every other, then the final report ends the execution.
-    const closing = await until(async () => (await approvalMails()).find((m) => m.Subject.includes('Closing customer notice')), 'the closing notice approval email');
+    const closing = await until(
+      async () => (await approvalMails()).find((m) => m.Subject.includes('Closing customer notice')),
+      'the closing notice approval email',
+    );
     expect((await decideByEmail(edge, closing.Body.text_part ?? '', 'approve')).status).toBe(200);
-    await until(async () => (await sfn.send(new DescribeExecutionCommand({ executionArn: execution!.executionArn }))).status === 'SUCCEEDED', 'the execution to succeed', 90_000);
+    await until(
+      async () => (await sfn.send(new DescribeExecutionCommand({ executionArn: execution!.executionArn }))).status === 'SUCCEEDED',
+      'the execution to succeed',
+      90_000,
+    );
 
     const perCustomer = new Map<string, number>();
     for (const m of await customerMails()) perCustomer.set(m.Destination.ToAddresses[0]!, (perCustomer.get(m.Destination.ToAddresses[0]!) ?? 0) + 1);
@@ -118,9 +143,14 @@ describe('the local twin, driven through its AWS endpoint', () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'local/tools/incident.ts', 'deliveries', incidentId], {
       env: { ...process.env, BREACH_NOTICE_PORT: new URL(edge).port },
     });
-    const rows = stdout.trim().split('\n').map((line) => JSON.parse(line) as { noticeId: string; channel: string; sent: number; uncertain: number; uncertainCustomerIds: string[] });
+    const rows = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { noticeId: string; channel: string; sent: number; uncertain: number; uncertainCustomerIds: string[] });
     // The closing notice is the third or, when the close withdrew a drafted second update, the fourth.
-    expect(rows.map((r) => `${r.noticeId.replace(/^closing-[34]$/, 'closing')} ${r.channel} ${r.sent} ${r.uncertain} ${r.uncertainCustomerIds.length}`).sort()).toEqual([
+    expect(
+      rows.map((r) => `${r.noticeId.replace(/^closing-[34]$/, 'closing')} ${r.channel} ${r.sent} ${r.uncertain} ${r.uncertainCustomerIds.length}`).sort(),
+    ).toEqual([
       'closing email 1000 0 0',
       'closing sms 334 0 0',
       'first-notice-1 email 1000 0 0',
@@ -143,10 +173,12 @@ describe('the local twin, driven through its AWS endpoint', () => {
     expect(JSON.stringify(history)).not.toContain('@customers.example.com');
   }, 240_000);
 
-  it('errors come in each service\'s own format, so the SDK raises the named exception', async () => {
+  it("errors come in each service's own format, so the SDK raises the named exception", async () => {
     const ses = new SESv2Client({ endpoint: edge, region: 'us-east-1', credentials });
     await expect(ses.send(new GetEmailTemplateCommand({ TemplateName: 'no-such-template' }))).rejects.toMatchObject({ name: 'NotFoundException' });
-    await expect(sfn.send(new DescribeExecutionCommand({ executionArn: `${STATE_MACHINE.replace(':stateMachine:', ':execution:')}:nope` }))).rejects.toMatchObject({ name: 'ExecutionDoesNotExist' });
+    await expect(
+      sfn.send(new DescribeExecutionCommand({ executionArn: `${STATE_MACHINE.replace(':stateMachine:', ':execution:')}:nope` })),
+    ).rejects.toMatchObject({ name: 'ExecutionDoesNotExist' });
     await expect(events.send(new PutEventsCommand({ Entries: [] }))).rejects.toMatchObject({ name: 'ValidationException' });
     const sns = new SNSClient({ endpoint: edge, region: 'us-east-1', credentials });
     await expect(sns.send(new PublishCommand({ PhoneNumber: 'not-a-number', Message: 'x' }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
@@ -176,18 +208,24 @@ describe('the local twin, driven through its AWS endpoint', () => {
     const tree = new Set([twin.pid!]);
     const parents = async () => {
       const { stdout } = await promisify(execFile)('ps', ['-e', '-o', 'pid=,ppid=']);
-      return stdout.trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number) as [number, number]);
+      return stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/).map(Number) as [number, number]);
     };
     for (let grew = true; grew; ) {
       grew = false;
-      for (const [pid, ppid] of await parents()) if (tree.has(ppid) && !tree.has(pid)) (tree.add(pid), (grew = true));
+      for (const [pid, ppid] of await parents()) if (tree.has(ppid) && !tree.has(pid)) tree.add(pid), (grew = true);
     }
     // Act: every listening TCP socket on the machine, with its owner.
     const { stdout } = await promisify(execFile)('ss', ['-H', '-l', '-t', '-n', '-p']);
-    const ours = stdout.trim().split('\n').flatMap((line) => {
-      const pids = [...line.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1]));
-      return pids.some((p) => tree.has(p)) ? [line.trim().split(/\s+/)[3]!] : [];
-    });
+    const ours = stdout
+      .trim()
+      .split('\n')
+      .flatMap((line) => {
+        const pids = [...line.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1]));
+        return pids.some((p) => tree.has(p)) ? [line.trim().split(/\s+/)[3]!] : [];
+      });
     // Assess: the edge, the emulators, the SNS recorder, the SFN endpoint, the page bucket, DynamoDB Local's JVM.
     expect(ours.length).toBeGreaterThanOrEqual(5);
     expect(tree.size).toBeGreaterThanOrEqual(2);

@@ -45,7 +45,7 @@ beforeAll(async () => {
 }, 240_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('function bundles, built with the stack\'s options', () => {
+describe("function bundles, built with the stack's options", () => {
   it('bundles every function the stack deploys', () => {
     expect(bundles.map((b) => b.name).sort()).toEqual((Object.keys(FUNCTIONS) as FunctionName[]).sort());
   });

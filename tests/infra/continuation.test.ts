@@ -37,7 +37,7 @@ describe('continuing an incident in a new execution', () => {
   const t = template();
   const machine = Object.keys(t.findResources('AWS::StepFunctions::StateMachine'))[0]!;
 
-  it('lets the continuation step start executions of this state machine only, and write the incident\'s items only', () => {
+  it("lets the continuation step start executions of this state machine only, and write the incident's items only", () => {
     const statements = statementsOf(t, roleOf(t, 'WorkflowContinueExecution'));
     const states = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('states:')));
     expect(states.map((s) => [s.Effect, s.Action, s.Resource])).toEqual([['Allow', 'states:StartExecution', { Ref: machine }]]);
@@ -52,7 +52,9 @@ describe('continuing an incident in a new execution', () => {
       .filter((p) => (p.Properties.PolicyDocument.Statement as Statement[]).some((s) => [s.Action].flat().includes('states:StartExecution')))
       .flatMap((p) => (p.Properties.Roles as { Ref: string }[]).map((r) => r.Ref))
       .sort();
-    const machineRole = (t.findResources('AWS::StepFunctions::StateMachine')[machine]!.Properties.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const machineRole = (t.findResources('AWS::StepFunctions::StateMachine')[machine]!.Properties.RoleArn as { 'Fn::GetAtt': [string, string] })[
+      'Fn::GetAtt'
+    ][0];
     expect(starters).toEqual([roleOf(t, 'Intake'), roleOf(t, 'WorkflowContinueExecution'), machineRole].sort());
   });
 
@@ -67,7 +69,10 @@ describe('continuing an incident in a new execution', () => {
   });
 
   it('routes every notice cycle through the count before the next update, and a continued execution straight to it', () => {
-    const states = incidentResponse.States as Record<string, { Type: string; Next?: string; Default?: string; Choices?: { Next: string }[]; Catch?: { Next: string }[] }>;
+    const states = incidentResponse.States as Record<
+      string,
+      { Type: string; Next?: string; Default?: string; Choices?: { Next: string }[]; Catch?: { Next: string }[] }
+    >;
     const into = (target: string) =>
       Object.entries(states)
         .filter(([, s]) => [s.Next, s.Default, ...(s.Choices ?? []).map((c) => c.Next), ...(s.Catch ?? []).map((c) => c.Next)].includes(target))

@@ -12,7 +12,9 @@ describe('the definition builder (infra/definition/)', () => {
     const built = renderDefinition();
 
     // Assess
-    expect(committed, 'statemachines/incident-response.asl.json differs from infra/definition/: change the builder, then run `npm run build:definition`').toBe(built);
+    expect(committed, 'statemachines/incident-response.asl.json differs from infra/definition/: change the builder, then run `npm run build:definition`').toBe(
+      built,
+    );
   });
 
   it('gives every Task the standard retry policy, after its own retriers', () => {
@@ -24,7 +26,16 @@ describe('the definition builder (infra/definition/)', () => {
 
   it("carries the execution input's settings to the approval waits, whose TimeoutSecondsPath reads them from the state input", () => {
     // Prepare: every top-level state passes its whole input on (results and errors go beside it), so `settings` reaches every state.
-    type AnyState = { Type: string; InputPath?: unknown; OutputPath?: unknown; ResultPath?: unknown; Parameters?: unknown; Result?: unknown; Catch?: { ResultPath?: unknown; Next: string }[]; TimeoutSecondsPath?: string };
+    type AnyState = {
+      Type: string;
+      InputPath?: unknown;
+      OutputPath?: unknown;
+      ResultPath?: unknown;
+      Parameters?: unknown;
+      Result?: unknown;
+      Catch?: { ResultPath?: unknown; Next: string }[];
+      TimeoutSecondsPath?: string;
+    };
     const states = (JSON.parse(readDefinition()) as { States: Record<string, AnyState> }).States;
     const keepsInput = (path: unknown) => path === null || (typeof path === 'string' && path.startsWith('$.') && !path.startsWith('$.settings'));
 

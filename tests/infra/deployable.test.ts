@@ -32,7 +32,7 @@ beforeAll(() => {
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
 describe('Lambda functions', () => {
-  it('each has the explicit timeout and memory its descriptor gives, never Lambda\'s 3 s / 128 MB defaults', () => {
+  it("each has the explicit timeout and memory its descriptor gives, never Lambda's 3 s / 128 MB defaults", () => {
     // Prepare: which descriptor each function in the template was built from.
     const built = stack.node.findAll().filter((c): c is BreachNoticeFunction => c instanceof BreachNoticeFunction);
     const descriptorOf = new Map(built.map((fn) => [stack.getLogicalId(fn.node.defaultChild as CfnFunction), fn.handlerName as FunctionName]));
@@ -61,7 +61,9 @@ describe('Lambda functions', () => {
       for (const role of policy.Properties.Roles as { Ref: string }[]) allowed.set(role.Ref, [...(allowed.get(role.Ref) ?? []), ...actions]);
     }
     // Act: every function whose role may call SES or SNS (all of those go through the provider clients).
-    const callers = ofType('AWS::Lambda::Function').filter(([, fn]) => (allowed.get(fn.Properties.Role['Fn::GetAtt'][0]) ?? []).some((a) => /^(ses|sns):/.test(a)));
+    const callers = ofType('AWS::Lambda::Function').filter(([, fn]) =>
+      (allowed.get(fn.Properties.Role['Fn::GetAtt'][0]) ?? []).some((a) => /^(ses|sns):/.test(a)),
+    );
     // Assess: one call may take the connect timeout and then the request timeout (functions/shared/provider-clients.ts).
     expect(callers.length).toBeGreaterThanOrEqual(10);
     for (const [id, fn] of callers) {
@@ -89,7 +91,7 @@ describe('HTTP API stages', () => {
 });
 
 describe('alarm actions', () => {
-  it('reach their topics: each topic admits CloudWatch to publish for this stack\'s alarms, and its key lets CloudWatch encrypt', () => {
+  it("reach their topics: each topic admits CloudWatch to publish for this stack's alarms, and its key lets CloudWatch encrypt", () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) => (a.Properties.AlarmActions ?? []).length > 0);
     expect(alarms.length).toBeGreaterThan(0);
     const admits = (statement: Json, service: string, action: string) =>
@@ -105,7 +107,8 @@ describe('alarm actions', () => {
         const forCloudWatch = statements.filter((s) => admits(s, 'cloudwatch.amazonaws.com', 'sns:Publish'));
         const sourceArn = (s: Json) => JSON.stringify(s.Condition?.ArnEquals?.['aws:SourceArn'] ?? s.Condition?.ArnLike?.['aws:SourceArn'] ?? null);
         const namesAlarm = (s: Json) =>
-          sourceArn(s) === JSON.stringify({ 'Fn::GetAtt': [alarmId, 'Arn'] }) || (sourceArn(s).includes(':alarm:') && sourceArn(s).includes('"Ref":"AWS::AccountId"'));
+          sourceArn(s) === JSON.stringify({ 'Fn::GetAtt': [alarmId, 'Arn'] }) ||
+          (sourceArn(s).includes(':alarm:') && sourceArn(s).includes('"Ref":"AWS::AccountId"'));
         expect(forCloudWatch.some(namesAlarm), `${topicId} admits CloudWatch for ${alarmId}: ${JSON.stringify(forCloudWatch)}`).toBe(true);
         for (const s of forCloudWatch) {
           expect(sourceArn(s), `${topicId}: aws:SourceArn`).not.toBe('null');
@@ -116,7 +119,10 @@ describe('alarm actions', () => {
         if (!keyId) continue;
         const keyStatements = resources[keyId]!.Properties.KeyPolicy.Statement as Json[];
         for (const kmsAction of ['kms:Decrypt', 'kms:GenerateDataKey*']) {
-          expect(keyStatements.some((s) => admits(s, 'cloudwatch.amazonaws.com', kmsAction)), `${keyId} admits CloudWatch to ${kmsAction}`).toBe(true);
+          expect(
+            keyStatements.some((s) => admits(s, 'cloudwatch.amazonaws.com', kmsAction)),
+            `${keyId} admits CloudWatch to ${kmsAction}`,
+          ).toBe(true);
         }
       }
     }

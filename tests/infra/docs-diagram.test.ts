@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ARCHITECTURE_DOC, DIAGRAM_END, DIAGRAM_START, readDefinitionFile, replaceDiagram, ruleText, stateDiagram, type Definition } from '../../local/docs/docs-diagram.js';
+import {
+  ARCHITECTURE_DOC,
+  DIAGRAM_END,
+  DIAGRAM_START,
+  readDefinitionFile,
+  replaceDiagram,
+  ruleText,
+  stateDiagram,
+  type Definition,
+} from '../../local/docs/docs-diagram.js';
 
 describe("docs/architecture.md's state diagram", () => {
   const definition = readDefinitionFile();
@@ -47,7 +56,9 @@ describe("docs/architecture.md's state diagram", () => {
     expect(ruleText({ Variable: '$.impact.scope', StringEquals: 'NONE', Next: 'x' })).toBe('$.impact.scope = NONE');
     expect(ruleText({ Variable: '$.cycles.count', NumericGreaterThanEqualsPath: '$.settings.n', Next: 'x' })).toBe('$.cycles.count ≥ $.settings.n');
     expect(ruleText({ Variable: '$.continuation', IsPresent: true, Next: 'x' })).toBe('$.continuation present');
-    expect(ruleText({ And: [{ Variable: '$.a', BooleanEquals: false }, { Not: { Variable: '$.b', IsPresent: true } }], Next: 'x' })).toBe('not $.a and not ($.b present)');
+    expect(ruleText({ And: [{ Variable: '$.a', BooleanEquals: false }, { Not: { Variable: '$.b', IsPresent: true } }], Next: 'x' })).toBe(
+      'not $.a and not ($.b present)',
+    );
   });
 
   it('refuses a document without the markers', () => {

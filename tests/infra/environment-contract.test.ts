@@ -45,12 +45,15 @@ afterEach(() => {
 /** Loads a handler module as Lambda would, with `env` only, and returns the contract variables it read. */
 async function variablesReadBy(name: FunctionName, env: Record<string, string>): Promise<string[]> {
   const read = new Set<string>();
-  process.env = new Proxy({ ...original, ...env }, {
-    get(target, key, receiver) {
-      if (typeof key === 'string' && contract.has(key)) read.add(key);
-      return Reflect.get(target, key, receiver);
+  process.env = new Proxy(
+    { ...original, ...env },
+    {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && contract.has(key)) read.add(key);
+        return Reflect.get(target, key, receiver);
+      },
     },
-  });
+  );
   vi.resetModules();
   await import(`../../functions/handlers/${name}.ts`);
   return [...read].sort();
@@ -67,14 +70,16 @@ describe('the environment contract', () => {
     expect(read).toEqual(Object.keys(env).sort());
   });
 
-  it('gives every deployed function exactly its descriptor\'s variables (and no approver phone to a function that does not read it)', () => {
+  it("gives every deployed function exactly its descriptor's variables (and no approver phone to a function that does not read it)", () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
     const stack = new BreachNoticeStack(app, 'Test', { config });
     const functions = stack.node.findAll().filter((c): c is BreachNoticeFunction => c instanceof BreachNoticeFunction);
     expect(functions.map((fn) => fn.handlerName).sort()).toEqual([...names].sort());
     for (const fn of functions) {
       const variables = stack.resolve((fn.node.defaultChild as CfnFunction).environment) as { variables: Record<string, unknown> };
-      const set = Object.keys(variables.variables).filter((key) => contract.has(key)).sort();
+      const set = Object.keys(variables.variables)
+        .filter((key) => contract.has(key))
+        .sort();
       expect(set, fn.handlerName).toEqual(environmentKeys(fn.handlerName as FunctionName).sort());
       // The approvers' phones for SMS codes: notices' approvals and FAQ answers' (operator-api).
       if (!['request-approval', 'operator-api'].includes(fn.handlerName)) expect(set, fn.handlerName).not.toContain('APPROVER_PHONES');

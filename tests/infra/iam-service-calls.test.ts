@@ -9,34 +9,52 @@ import { twinIam } from '../../local/twin/iam/twin-iam.js';
 // twin evaluates each from the synthesized stack and refuses to start a stack whose own policies drop one
 // (local/twin/system.ts). Each case takes one statement out and names the call AWS would drop.
 
-const config = appConfigSchema.parse({ senderAddress: 's@example.com', approverEmails: 'a@example.com', backupApproverEmails: 'b@example.com', guardDutySeverityThreshold: 5 });
+const config = appConfigSchema.parse({
+  senderAddress: 's@example.com',
+  approverEmails: 'a@example.com',
+  backupApproverEmails: 'b@example.com',
+  guardDutySeverityThreshold: 5,
+});
 
 type Statement = { Sid?: string; Action: string | string[]; Principal?: { Service?: string | string[] } };
 
 async function refusedWith(transform?: StackTransform) {
   const spec = specFromStack(config, transform);
-  const names = { region: 'us-east-1', account: '000000000000', tables: {}, topics: {}, stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:twin', buckets: {}, secrets: {}, functions: {} };
+  const names = {
+    region: 'us-east-1',
+    account: '000000000000',
+    tables: {},
+    topics: {},
+    stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:twin',
+    buckets: {},
+    secrets: {},
+    functions: {},
+  };
   return (await twinIam(spec, names, []).refusedServiceCalls()).map((d) => d.message);
 }
 
 const statementsOf = (policy: unknown) => (policy as { Statement: Statement[] }).Statement;
 
-describe('calls between services, decided by the target\'s policies', () => {
+describe("calls between services, decided by the target's policies", () => {
   it('the stack as synthesized: every rule, alarm action and route reaches its target', async () => {
     expect(await refusedWith()).toEqual([]);
   });
 
-  it('without the team topic\'s statement for CloudWatch, the intake dead-letter alarm pages nobody', async () => {
+  it("without the team topic's statement for CloudWatch, the intake dead-letter alarm pages nobody", async () => {
     const refused = await refusedWith((stack) => {
       for (const r of Object.values(stack.resources).filter((x) => x.Type === 'AWS::SNS::TopicPolicy')) {
         const doc = r.Properties!.PolicyDocument as { Statement: Statement[] };
         doc.Statement = statementsOf(doc).filter((st) => JSON.stringify(st.Principal ?? {}) !== JSON.stringify({ Service: 'cloudwatch.amazonaws.com' }));
       }
     });
-    expect(refused).toEqual([expect.stringMatching(/^alarm AlarmIntakeDeadLetters\w+: cloudwatch\.amazonaws\.com is not authorized to perform: sns:Publish on resource: arn:aws:sns:.* because no resource-based policy allows the sns:Publish action$/)]);
+    expect(refused).toEqual([
+      expect.stringMatching(
+        /^alarm AlarmIntakeDeadLetters\w+: cloudwatch\.amazonaws\.com is not authorized to perform: sns:Publish on resource: arn:aws:sns:.* because no resource-based policy allows the sns:Publish action$/,
+      ),
+    ]);
   });
 
-  it('without CloudWatch in the data key\'s policy, the alarm cannot use the encrypted topic\'s key', async () => {
+  it("without CloudWatch in the data key's policy, the alarm cannot use the encrypted topic's key", async () => {
     const refused = await refusedWith((stack) => {
       for (const key of Object.values(stack.resources).filter((r) => r.Type === 'AWS::KMS::Key')) {
         for (const st of statementsOf(key.Properties!.KeyPolicy)) {
@@ -46,31 +64,53 @@ describe('calls between services, decided by the target\'s policies', () => {
       }
     });
     expect(refused).toEqual([
-      expect.stringMatching(/^alarm AlarmIntakeDeadLetters\w+: cloudwatch\.amazonaws\.com is not authorized to perform: kms:GenerateDataKey on resource: arn:aws:kms:/),
+      expect.stringMatching(
+        /^alarm AlarmIntakeDeadLetters\w+: cloudwatch\.amazonaws\.com is not authorized to perform: kms:GenerateDataKey on resource: arn:aws:kms:/,
+      ),
       expect.stringMatching(/^alarm AlarmIntakeDeadLetters\w+: cloudwatch\.amazonaws\.com is not authorized to perform: kms:Decrypt on resource: arn:aws:kms:/),
     ]);
   });
 
   it('without the Lambda permission for the GuardDuty rule, GuardDuty findings never reach the intake', async () => {
     const refused = await refusedWith((stack) => {
-      for (const [id, r] of Object.entries(stack.resources)) if (r.Type === 'AWS::Lambda::Permission' && id.startsWith('AlarmIntakeGuardDutyFindings')) delete stack.resources[id];
+      for (const [id, r] of Object.entries(stack.resources))
+        if (r.Type === 'AWS::Lambda::Permission' && id.startsWith('AlarmIntakeGuardDutyFindings')) delete stack.resources[id];
     });
-    expect(refused).toEqual([expect.stringMatching(/^rule AlarmIntakeGuardDutyFindings\w+: events\.amazonaws\.com is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:000000000000:function:Intake\w+ because no resource-based policy allows the lambda:InvokeFunction action$/)]);
+    expect(refused).toEqual([
+      expect.stringMatching(
+        /^rule AlarmIntakeGuardDutyFindings\w+: events\.amazonaws\.com is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:000000000000:function:Intake\w+ because no resource-based policy allows the lambda:InvokeFunction action$/,
+      ),
+    ]);
   });
 
   it('a permission naming another rule does not admit this one: the source ARN is checked', async () => {
     const refused = await refusedWith((stack) => {
-      const permission = Object.entries(stack.resources).find(([id, r]) => r.Type === 'AWS::Lambda::Permission' && id.startsWith('AlarmIntakeMacieFindings'))![1];
-      const other = Object.keys(stack.resources).find((id) => id.startsWith('AlarmIntakeGuardDutyFindings') && stack.resources[id]!.Type === 'AWS::Events::Rule')!;
+      const permission = Object.entries(stack.resources).find(
+        ([id, r]) => r.Type === 'AWS::Lambda::Permission' && id.startsWith('AlarmIntakeMacieFindings'),
+      )![1];
+      const other = Object.keys(stack.resources).find(
+        (id) => id.startsWith('AlarmIntakeGuardDutyFindings') && stack.resources[id]!.Type === 'AWS::Events::Rule',
+      )!;
       permission.Properties!.SourceArn = { 'Fn::GetAtt': [other, 'Arn'] };
     });
-    expect(refused).toEqual([expect.stringMatching(/^rule AlarmIntakeMacieFindings\w+: events\.amazonaws\.com is not authorized to perform: lambda:InvokeFunction/)]);
+    expect(refused).toEqual([
+      expect.stringMatching(/^rule AlarmIntakeMacieFindings\w+: events\.amazonaws\.com is not authorized to perform: lambda:InvokeFunction/),
+    ]);
   });
 
-  it('without the approval page\'s permissions, API Gateway invokes it on none of its routes (CDK\'s permissions admit any method, so one is enough)', async () => {
+  it("without the approval page's permissions, API Gateway invokes it on none of its routes (CDK's permissions admit any method, so one is enough)", async () => {
     const refused = await refusedWith((stack) => {
-      for (const [id, r] of Object.entries(stack.resources)) if (r.Type === 'AWS::Lambda::Permission' && id.startsWith('ApprovalsApi') && id.includes('approvals')) delete stack.resources[id];
+      for (const [id, r] of Object.entries(stack.resources))
+        if (r.Type === 'AWS::Lambda::Permission' && id.startsWith('ApprovalsApi') && id.includes('approvals')) delete stack.resources[id];
     });
-    expect(refused).toEqual(['GET', 'HEAD', 'POST'].map((method) => expect.stringMatching(new RegExp(`^route ${method} /approvals/\\{linkId\\}: apigateway\\.amazonaws\\.com is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:000000000000:function:ApprovalPage\\w+ because the resource has no resource-based policy$`))));
+    expect(refused).toEqual(
+      ['GET', 'HEAD', 'POST'].map((method) =>
+        expect.stringMatching(
+          new RegExp(
+            `^route ${method} /approvals/\\{linkId\\}: apigateway\\.amazonaws\\.com is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:000000000000:function:ApprovalPage\\w+ because the resource has no resource-based policy$`,
+          ),
+        ),
+      ),
+    );
   });
 });

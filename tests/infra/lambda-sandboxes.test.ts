@@ -37,7 +37,15 @@ const BROKEN = handlerFile('broken', `throw Object.assign(new Error('Invalid con
 let sandbox: string;
 const lambdas: LocalLambda[] = [];
 const lambda = (config: Partial<LambdaFunctionConfig> & Pick<LambdaFunctionConfig, 'bundle'>) => {
-  const l = new LocalLambda({ functionName: 'test', functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:test', sandbox, environment: {}, timeoutSeconds: 10, memoryMB: 256, ...config });
+  const l = new LocalLambda({
+    functionName: 'test',
+    functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:test',
+    sandbox,
+    environment: {},
+    timeoutSeconds: 10,
+    memoryMB: 256,
+    ...config,
+  });
   lambdas.push(l);
   return l;
 };
@@ -51,7 +59,7 @@ afterAll(async () => {
 });
 
 describe('functions in sandboxes of their own', () => {
-  it('each function has its own variables and module state, kept while its environment is warm; the twin\'s own environment is untouched', async () => {
+  it("each function has its own variables and module state, kept while its environment is warm; the twin's own environment is untouched", async () => {
     // Prepare: a variable of the twin's own process, which no function has.
     process.env.TWIN_ONLY = 'twin';
     const a = lambda({ bundle: STATEFUL, environment: { MINE: 'a' } });
@@ -76,14 +84,17 @@ describe('functions in sandboxes of their own', () => {
     expect(results.map((r) => r.count)).toEqual([1, 1, 1]);
   });
 
-  it('past its timeout an invocation fails as Lambda\'s does (Sandbox.Timedout) and the next one starts in a fresh environment', async () => {
+  it("past its timeout an invocation fails as Lambda's does (Sandbox.Timedout) and the next one starts in a fresh environment", async () => {
     // Prepare
     const l = lambda({ bundle: STATEFUL, timeoutSeconds: 1 });
     const warm = (await l.invoke({})) as { id: number; remainingMs: number };
     expect(warm.remainingMs).toBeGreaterThan(500);
     expect(warm.remainingMs).toBeLessThanOrEqual(1000);
     // Act
-    const timedOut = await l.invoke({ sleepMs: 3000 }).then(() => undefined, (error: Error) => error);
+    const timedOut = await l.invoke({ sleepMs: 3000 }).then(
+      () => undefined,
+      (error: Error) => error,
+    );
     const after = (await l.invoke({})) as { id: number; count: number };
     // Assess
     expect(timedOut?.name).toBe('Sandbox.Timedout');
@@ -95,19 +106,27 @@ describe('functions in sandboxes of their own', () => {
   it('past its memory the environment dies (Runtime.ExitError), while the same work fits in a larger function', async () => {
     const small = lambda({ bundle: HUNGRY, memoryMB: 128 });
     const large = lambda({ bundle: HUNGRY, memoryMB: 1024 });
-    const died = await small.invoke({ megabytes: 400 }).then(() => undefined, (error: Error) => error);
+    const died = await small.invoke({ megabytes: 400 }).then(
+      () => undefined,
+      (error: Error) => error,
+    );
     expect(died?.name).toBe('Runtime.ExitError');
     expect(died?.message).toMatch(/Runtime exited with error: signal: killed$/);
     await expect(large.invoke({ megabytes: 400 })).resolves.toEqual({ kept: 50 });
   });
 
   it('a module that fails at load fails the start with its own error, as a Lambda init error does', async () => {
-    const error = await lambda({ bundle: BROKEN }).warm().then(() => undefined, (e: Error) => e);
+    const error = await lambda({ bundle: BROKEN })
+      .warm()
+      .then(
+        () => undefined,
+        (e: Error) => e,
+      );
     expect(error?.name).toBe('ConfigurationError');
     expect(error?.message).toBe('Invalid configuration: TABLE is missing');
   });
 
-  it('Step Functions sees a timeout by Lambda\'s name: its retrier for Sandbox.Timedout runs, then the catch gets the error and cause', async () => {
+  it("Step Functions sees a timeout by Lambda's name: its retrier for Sandbox.Timedout runs, then the catch gets the error and cause", async () => {
     // Prepare: a one-task machine whose function sleeps past its 1 s timeout.
     const arn = 'arn:aws:lambda:us-east-1:000000000000:function:sleeper';
     const sleeper = lambda({ bundle: STATEFUL, timeoutSeconds: 1 });

@@ -63,7 +63,10 @@ function walk(path: string[]): number {
 
 /** A reference path ($.a.b) read from `data`. */
 function read(data: unknown, path: string): unknown {
-  return path.slice(2).split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], data);
+  return path
+    .slice(2)
+    .split('.')
+    .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], data);
 }
 
 /** Where a Choice goes for `data`, evaluated as Step Functions does for the two rules this definition uses. */
@@ -75,7 +78,10 @@ function choose(name: string, data: unknown): string {
     if (rule.IsPresent !== undefined && (value !== undefined) === rule.IsPresent) return rule.Next;
     if (rule.NumericGreaterThanEqualsPath !== undefined) {
       const bound = read(data, rule.NumericGreaterThanEqualsPath);
-      expect([typeof value, typeof bound], `${name}: ${rule.Variable} and ${rule.NumericGreaterThanEqualsPath} are numbers in the state`).toEqual(['number', 'number']);
+      expect([typeof value, typeof bound], `${name}: ${rule.Variable} and ${rule.NumericGreaterThanEqualsPath} are numbers in the state`).toEqual([
+        'number',
+        'number',
+      ]);
       if ((value as number) >= (bound as number)) return rule.Next;
     }
   }
@@ -144,18 +150,53 @@ const sendCycle = (first: boolean) =>
   first
     ? ['Prepare to send notices', 'Send notices', 'Confirm notices sent', 'All notices sent?']
     : ['Prepare to send update', 'Send update', 'Confirm update sent', 'All updates sent?'];
-const opening = ['Assess impact', 'Page response team', 'Is the scope known?', 'Start regulator clocks', 'Draft first notice', 'First notice needed?', 'Wait for approval', ...sendCycle(true), 'Publish incident page'];
-const update = ['Plan next update', 'Wait until next update', 'Apply scope decision to update', 'Update regulator clocks', 'Draft update', 'Incident closed?', 'Wait for update approval', ...sendCycle(false), 'Publish incident page'];
+const opening = [
+  'Assess impact',
+  'Page response team',
+  'Is the scope known?',
+  'Start regulator clocks',
+  'Draft first notice',
+  'First notice needed?',
+  'Wait for approval',
+  ...sendCycle(true),
+  'Publish incident page',
+];
+const update = [
+  'Plan next update',
+  'Wait until next update',
+  'Apply scope decision to update',
+  'Update regulator clocks',
+  'Draft update',
+  'Incident closed?',
+  'Wait for update approval',
+  ...sendCycle(false),
+  'Publish incident page',
+];
 // Closed: the closing notice went out as the last cycle, then nothing is left to draft.
-const CLOSE = ['Plan next update', 'Wait until next update', 'Apply scope decision to update', 'Update regulator clocks', 'Draft update', 'Incident closed?', 'Send final report', 'Incident closed and reported'];
+const CLOSE = [
+  'Plan next update',
+  'Wait until next update',
+  'Apply scope decision to update',
+  'Update regulator clocks',
+  'Draft update',
+  'Incident closed?',
+  'Send final report',
+  'Incident closed and reported',
+];
 
 /** A scope nobody decides for 90 days, reminded as the page step doubles the interval (teamReminderMinutes 60, up to a day). */
 const reminderHours: number[] = [];
 for (let total = 0, next = 1; total < 90 * 24; total += next, next = Math.min(next * 2, MAX_REMINDER_SECONDS / 3600)) reminderHours.push(next);
 const scopeWait = [
-  'Assess impact', 'Page response team', 'Is the scope known?', 'Page response team: scope unknown',
+  'Assess impact',
+  'Page response team',
+  'Is the scope known?',
+  'Page response team: scope unknown',
   ...reminderHours.flatMap(() => ['Wait for scope decision', 'Remind team: scope decision']),
-  'Wait for scope decision', 'Scope decided or closed?', 'Apply scope decision', 'Is the scope known?',
+  'Wait for scope decision',
+  'Scope decided or closed?',
+  'Apply scope decision',
+  'Is the scope known?',
 ];
 
 /** Reminders before the team redrafts a rejected notice, and rounds of sending resumed (quota, throttling), in every heavy cycle. */
@@ -167,18 +208,46 @@ const resumed = (first: boolean) => {
 };
 /** A notice cycle as heavy as one gets: no decision in time, a rejection by the backup approvers, reminders, a redraft, sending resumed. */
 const heavyOpening = [
-  ...scopeWait, 'Start regulator clocks', 'Draft first notice', 'First notice needed?',
-  'Wait for approval', 'Escalate to backup approvers', 'Page response team: notice rejected',
-  ...Array.from({ length: REMINDERS }, () => ['Wait for redraft', 'Remind team: redraft']).flat(), 'Wait for redraft', 'Redraft or close?',
-  'Apply scope decision', 'Is the scope known?', 'Start regulator clocks', 'Draft first notice', 'First notice needed?', 'Wait for approval',
-  ...sendCycle(true), ...resumed(true), 'Publish incident page',
+  ...scopeWait,
+  'Start regulator clocks',
+  'Draft first notice',
+  'First notice needed?',
+  'Wait for approval',
+  'Escalate to backup approvers',
+  'Page response team: notice rejected',
+  ...Array.from({ length: REMINDERS }, () => ['Wait for redraft', 'Remind team: redraft']).flat(),
+  'Wait for redraft',
+  'Redraft or close?',
+  'Apply scope decision',
+  'Is the scope known?',
+  'Start regulator clocks',
+  'Draft first notice',
+  'First notice needed?',
+  'Wait for approval',
+  ...sendCycle(true),
+  ...resumed(true),
+  'Publish incident page',
 ];
 const heavyUpdate = [
-  'Plan next update', 'Wait until next update', 'Apply scope decision to update', 'Update regulator clocks', 'Draft update', 'Incident closed?',
-  'Wait for update approval', 'Escalate update to backup approvers', 'Page response team: update rejected',
-  ...Array.from({ length: REMINDERS }, () => ['Wait for update redraft', 'Remind team: update redraft']).flat(), 'Wait for update redraft',
-  'Apply scope decision to update', 'Update regulator clocks', 'Draft update', 'Incident closed?', 'Wait for update approval',
-  ...sendCycle(false), ...resumed(false), 'Publish incident page',
+  'Plan next update',
+  'Wait until next update',
+  'Apply scope decision to update',
+  'Update regulator clocks',
+  'Draft update',
+  'Incident closed?',
+  'Wait for update approval',
+  'Escalate update to backup approvers',
+  'Page response team: update rejected',
+  ...Array.from({ length: REMINDERS }, () => ['Wait for update redraft', 'Remind team: update redraft']).flat(),
+  'Wait for update redraft',
+  'Apply scope decision to update',
+  'Update regulator clocks',
+  'Draft update',
+  'Incident closed?',
+  'Wait for update approval',
+  ...sendCycle(false),
+  ...resumed(false),
+  'Publish incident page',
 ];
 
 /** What every execution is held to, whatever the cadence: a quarter of the hard limit. */
@@ -186,7 +255,8 @@ const HISTORY_EVENTS_BOUND = 25_000 / 4;
 
 const eventsPerExecution = (executions: string[][]) => executions.map(walk);
 /** What one more cycle adds to an execution's history. */
-const cycleEvents = (cycle: string[]) => walk([...START, ...opening, ...CONTINUE, ...cycle, ...CONTINUE, ...CLOSE]) - walk([...START, ...opening, ...CONTINUE, ...CLOSE]);
+const cycleEvents = (cycle: string[]) =>
+  walk([...START, ...opening, ...CONTINUE, ...cycle, ...CONTINUE, ...CLOSE]) - walk([...START, ...opening, ...CONTINUE, ...CLOSE]);
 
 describe('Step Functions limits: every execution of an incident stays far under 25,000 history events and a year', () => {
   it('1,000,000 customers and a year of weekly updates', () => {
@@ -196,7 +266,14 @@ describe('Step Functions limits: every execution of an incident stays far under 
   });
 
   it('a scope nobody decides for 90 days, then the same year', () => {
-    const events = eventsPerExecution(executionsOf({ cadenceHours: WEEKLY, opening: [...scopeWait, ...opening.slice(opening.indexOf('Start regulator clocks'))], cycle: update, cycles: Math.floor(YEAR_HOURS / WEEKLY) + 1 }));
+    const events = eventsPerExecution(
+      executionsOf({
+        cadenceHours: WEEKLY,
+        opening: [...scopeWait, ...opening.slice(opening.indexOf('Start regulator clocks'))],
+        cycle: update,
+        cycles: Math.floor(YEAR_HOURS / WEEKLY) + 1,
+      }),
+    );
     console.log(`history events per execution after ${reminderHours.length} reminders over 90 days, then a year of weekly updates: ${events.join(', ')}`);
     for (const e of events) expect(e).toBeLessThan(HISTORY_EVENTS_BOUND);
   });
@@ -252,20 +329,29 @@ describe('Step Functions limits: every execution of an incident stays far under 
   it("every state's payload stays under 256 KiB: ids, counts and slice bounds only", () => {
     // Chunks are cut per written locale: at most one short chunk per locale beyond the full ones.
     const chunks = Math.ceil(CUSTOMERS / CHUNK) + supportedLocales.length - 1;
-    const slices = Array.from({ length: Math.ceil(chunks / CHUNKS_PER_SLICE) }, (_, i) => ({ from: i * CHUNKS_PER_SLICE, to: Math.min(chunks, (i + 1) * CHUNKS_PER_SLICE) }));
+    const slices = Array.from({ length: Math.ceil(chunks / CHUNKS_PER_SLICE) }, (_, i) => ({
+      from: i * CHUNKS_PER_SLICE,
+      to: Math.min(chunks, (i + 1) * CHUNKS_PER_SLICE),
+    }));
     // A slice a provider refused carries Step Functions' Cause: Lambda's JSON of the error, its trace included
     // (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-exceptions.html), around the longest reason the send step writes.
     const refusal = `SES refused: MailFromDomainNotVerifiedException: ${'x'.repeat(REFUSAL_MESSAGE_MAX)}`;
     const cause = JSON.stringify({
       errorType: 'ProviderRefusedError',
       errorMessage: refusal,
-      trace: [`ProviderRefusedError: ${refusal}`, ...Array.from({ length: 10 }, (_, i) => `    at async sendChunk${i} (file:///var/task/index.mjs:1:${100_000 + i})`)],
+      trace: [
+        `ProviderRefusedError: ${refusal}`,
+        ...Array.from({ length: 10 }, (_, i) => `    at async sendChunk${i} (file:///var/task/index.mjs:1:${100_000 + i})`),
+      ],
     });
     // The largest state: the execution input, every result kept so far, the plan and the Map's results (all refused, with the cause).
     const state = {
       incidentId: 'inc-20261120-0123456789ab',
       settings: { approvalTimeoutSeconds: 14_400, escalationTimeoutSeconds: 14_400, teamReminderSeconds: 3_600, updateCyclesPerExecution: 24 },
-      continuation: { from: 'arn:aws:states:ap-southeast-1:123456789012:execution:BreachNotice-WorkflowStateMachine0123456789-AbCdEfGhIjKl:inc-20261120-0123456789ab--364', sequence: 365 },
+      continuation: {
+        from: 'arn:aws:states:ap-southeast-1:123456789012:execution:BreachNotice-WorkflowStateMachine0123456789-AbCdEfGhIjKl:inc-20261120-0123456789ab--364',
+        sequence: 365,
+      },
       cycles: { count: 23 },
       impact: { scope: 'KNOWN', affectedCustomers: CUSTOMERS, severity: 'CRITICAL', audienceChunks: chunks },
       notice: { noticeId: 'update-53', closed: false },
@@ -273,7 +359,11 @@ describe('Step Functions limits: every execution of an incident stays far under 
       schedule: { nextUpdateAt: '2027-11-20T08:00:00.000Z', waitSeconds: 604_800 },
       team: { closed: false, by: 'closed' },
       reminder: { nextReminderSeconds: 86_400 },
-      continuedIn: { executionArn: 'arn:aws:states:ap-southeast-1:123456789012:execution:BreachNotice-WorkflowStateMachine0123456789-AbCdEfGhIjKl:inc-20261120-0123456789ab--366', name: 'inc-20261120-0123456789ab--366' },
+      continuedIn: {
+        executionArn:
+          'arn:aws:states:ap-southeast-1:123456789012:execution:BreachNotice-WorkflowStateMachine0123456789-AbCdEfGhIjKl:inc-20261120-0123456789ab--366',
+        name: 'inc-20261120-0123456789ab--366',
+      },
       plan: { slices, concurrency: 10, ratePerSecond: 1000, round: 12, waitSeconds: 3600, done: false },
       sent: slices.map((s) => ({ done: false, ...s, error: 'ProviderRefusedError', cause })),
     };

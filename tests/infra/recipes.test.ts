@@ -56,7 +56,10 @@ class Scratch {
 
   /** Files added or changed since the copy, the harness's probe left out. */
   touched(): string[] {
-    return [...this.hashes()].filter(([path, hash]) => path !== PROBE && this.before.get(path) !== hash).map(([path]) => path).sort();
+    return [...this.hashes()]
+      .filter(([path, hash]) => path !== PROBE && this.before.get(path) !== hash)
+      .map(([path]) => path)
+      .sort();
   }
 
   /** Called when a recipe passed; a failed one's copy stays, named in the failure, to look into. */
@@ -65,8 +68,17 @@ class Scratch {
   }
 
   private hashes(): Map<string, string> {
-    const files = readdirSync(this.dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && !e.parentPath.startsWith(join(this.dir, 'node_modules')));
-    return new Map(files.map((e) => [join(e.parentPath, e.name).slice(this.dir.length + 1), createHash('sha256').update(readFileSync(join(e.parentPath, e.name))).digest('hex')]));
+    const files = readdirSync(this.dir, { recursive: true, withFileTypes: true }).filter(
+      (e) => e.isFile() && !e.parentPath.startsWith(join(this.dir, 'node_modules')),
+    );
+    return new Map(
+      files.map((e) => [
+        join(e.parentPath, e.name).slice(this.dir.length + 1),
+        createHash('sha256')
+          .update(readFileSync(join(e.parentPath, e.name)))
+          .digest('hex'),
+      ]),
+    );
   }
 }
 
@@ -102,7 +114,9 @@ function documented(section: string, names: Record<string, string>): { files: st
   const body = page.slice(start + 1).split(/\n## /)[0]!;
   const count = Number(/\*\*(\d+) files\*\*/.exec(body)?.[1]);
   const rows = body.slice(body.indexOf('\n|')).split('\n\n')[0]!.split('\n').slice(3);
-  const files = rows.flatMap((row) => [...(row.split('|')[1] ?? '').matchAll(/`([^`]+)`/g)].map((m) => m[1]!.replace(/<(\w+)>/g, (_, k: string) => names[k] ?? `<${k}>`)));
+  const files = rows.flatMap((row) =>
+    [...(row.split('|')[1] ?? '').matchAll(/`([^`]+)`/g)].map((m) => m[1]!.replace(/<(\w+)>/g, (_, k: string) => names[k] ?? `<${k}>`)),
+  );
   return { files: files.sort(), count };
 }
 
@@ -112,7 +126,11 @@ describe('docs/extending.md recipes, done in a copy of the tree', () => {
     const tree = new Scratch();
     // Act: the recipe, step by step as the page gives it.
     tree.write('functions/domain/locales/ja.ts', tree.read('functions/domain/locales/es.ts'));
-    tree.edit('functions/domain/locales/ja.ts', ['export const es: LocaleCatalogue', 'export const ja: LocaleCatalogue'], ["language: 'es',", "language: 'ja',"]);
+    tree.edit(
+      'functions/domain/locales/ja.ts',
+      ['export const es: LocaleCatalogue', 'export const ja: LocaleCatalogue'],
+      ["language: 'es',", "language: 'ja',"],
+    );
     tree.edit(
       'functions/domain/locales.ts',
       ["import { es } from './locales/es.js';", "import { es } from './locales/es.js';\nimport { ja } from './locales/ja.js';"],
@@ -124,7 +142,13 @@ describe('docs/extending.md recipes, done in a copy of the tree', () => {
     const others = supportedLocales.join('|');
     const results = await checks(
       tree,
-      ['tests/unit/locale-catalogues.test.ts', 'tests/unit/notice-rendering.test.ts', 'tests/unit/remedies.test.ts', 'tests/unit/drill.test.ts', 'tests/unit/operator-api.test.ts'],
+      [
+        'tests/unit/locale-catalogues.test.ts',
+        'tests/unit/notice-rendering.test.ts',
+        'tests/unit/remedies.test.ts',
+        'tests/unit/drill.test.ts',
+        'tests/unit/operator-api.test.ts',
+      ],
       // The new locale's snapshot is written, as the page says (then a reader reviews it).
       { testNamePattern: `^(?!.*(?:every kind x data categories|notices/(?:${others})\\.txt))`, env: { UPDATE_NOTICE_SNAPSHOTS: '1' } },
     );
@@ -144,7 +168,10 @@ describe('docs/extending.md recipes, done in a copy of the tree', () => {
     tree.write('functions/domain/channels/chat.ts', CHAT_CHANNEL);
     tree.edit(
       'functions/domain/channels/registry.ts',
-      ["import type { EmailSender, Messaging } from '../ports.js';", "import type { ChatSender, EmailSender, Messaging } from '../ports.js';\nimport { chatChannel } from './chat.js';"],
+      [
+        "import type { EmailSender, Messaging } from '../ports.js';",
+        "import type { ChatSender, EmailSender, Messaging } from '../ports.js';\nimport { chatChannel } from './chat.js';",
+      ],
       ['  messaging: Messaging;\n', '  messaging: Messaging;\n  chat: ChatSender;\n'],
       ['  sms: smsChannel,\n', '  sms: smsChannel,\n  chat: chatChannel,\n'],
     );
@@ -155,20 +182,35 @@ describe('docs/extending.md recipes, done in a copy of the tree', () => {
     tree.write('functions/adapters/chat-sender.ts', CHAT_ADAPTER);
     tree.edit(
       'functions/handlers/send-notices.ts',
-      ["import { SnsMessaging } from '../adapters/messaging.js';", "import { SnsMessaging } from '../adapters/messaging.js';\nimport { HttpChatSender } from '../adapters/chat-sender.js';"],
-      ['  messaging: new SnsMessaging(sns, config.SMS_SENDER_ID),\n', "  messaging: new SnsMessaging(sns, config.SMS_SENDER_ID),\n  chat: new HttpChatSender('https://chat.example/send'),\n"],
+      [
+        "import { SnsMessaging } from '../adapters/messaging.js';",
+        "import { SnsMessaging } from '../adapters/messaging.js';\nimport { HttpChatSender } from '../adapters/chat-sender.js';",
+      ],
+      [
+        '  messaging: new SnsMessaging(sns, config.SMS_SENDER_ID),\n',
+        "  messaging: new SnsMessaging(sns, config.SMS_SENDER_ID),\n  chat: new HttpChatSender('https://chat.example/send'),\n",
+      ],
     );
     tree.edit('functions/domain/customer.ts', ['  phone?: string;\n', '  phone?: string;\n  chatHandle?: string;\n']);
     tree.edit(
       'functions/domain/customer-import.ts',
       ["export const OPTIONAL_COLUMNS = ['time_zone'] as const;", "export const OPTIONAL_COLUMNS = ['time_zone', 'chat_handle'] as const;"],
-      ["'time_zone must be an IANA time zone, like Asia/Shanghai').default(''),\n", "'time_zone must be an IANA time zone, like Asia/Shanghai').default(''),\n    chat_handle: z.string().max(100).default(''),\n"],
-      ["'channel sms needs a phone number');", "'channel sms needs a phone number')\n  .refine((r) => !r.channels.includes('chat') || r.chat_handle !== '', 'channel chat needs a chat handle');"],
+      [
+        "'time_zone must be an IANA time zone, like Asia/Shanghai').default(''),\n",
+        "'time_zone must be an IANA time zone, like Asia/Shanghai').default(''),\n    chat_handle: z.string().max(100).default(''),\n",
+      ],
+      [
+        "'channel sms needs a phone number');",
+        "'channel sms needs a phone number')\n  .refine((r) => !r.channels.includes('chat') || r.chat_handle !== '', 'channel chat needs a chat handle');",
+      ],
       ['        phone: r.phone || undefined,\n', '        phone: r.phone || undefined,\n        chatHandle: r.chat_handle || undefined,\n'],
     );
     tree.edit(
       'functions/domain/notice.ts',
-      ['  footer: string;\n  sms: string;\n}', '  footer: string;\n  sms: string;\n  /** The chat message: short, pointing to the incident page. */\n  chat: string;\n}'],
+      [
+        '  footer: string;\n  sms: string;\n}',
+        '  footer: string;\n  sms: string;\n  /** The chat message: short, pointing to the incident page. */\n  chat: string;\n}',
+      ],
       [
         '    sms: draftSms(',
         "    chat: c.chat[kind === 'first-notice' ? 'first' : kind]({ company: company.name, url: incidentPageLink(company.incidentPageUrl, incident.incidentId, locale) }),\n    sms: draftSms(",
@@ -178,9 +220,13 @@ describe('docs/extending.md recipes, done in a copy of the tree', () => {
     tree.edit(
       'functions/domain/locales/catalogue.ts',
       ['  sms: SmsTexts;\n', '  sms: SmsTexts;\n  chat: ChatTexts;\n'],
-      ['export interface SmsTexts {', '/** Each kind\'s chat message. */\nexport type ChatTexts = Record<\'first\' | \'update\' | \'closing\', (p: { company: string; url: string }) => string>;\n\nexport interface SmsTexts {'],
+      [
+        'export interface SmsTexts {',
+        "/** Each kind's chat message. */\nexport type ChatTexts = Record<'first' | 'update' | 'closing', (p: { company: string; url: string }) => string>;\n\nexport interface SmsTexts {",
+      ],
     );
-    for (const [file, words] of Object.entries(CHAT_WORDS)) tree.edit(`functions/domain/locales/${file}`, ['  sms: {\n', `  chat: {\n${words}  },\n  sms: {\n`]);
+    for (const [file, words] of Object.entries(CHAT_WORDS))
+      tree.edit(`functions/domain/locales/${file}`, ['  sms: {\n', `  chat: {\n${words}  },\n  sms: {\n`]);
     tree.edit('tests/support/channels.ts', ["messaging: notGiven('messaging'),", "messaging: notGiven('messaging'), chat: notGiven('chat'),"]);
     const touched = tree.touched();
     tree.write(PROBE, CHAT_PROBE);
@@ -245,7 +291,9 @@ export class HttpChatSender implements ChatSender {
 /** Catalogue entries as source: each kind's sentence, {company} and {url} filled by the entry's parameters. */
 function chatEntries(sentences: Record<'first' | 'update' | 'closing', string>): string {
   const source = (sentence: string) => sentence.replace('{company}', `\${p.company}`).replace('{url}', `\${p.url}`);
-  return Object.entries(sentences).map(([kind, sentence]) => `    ${kind}: (p) => \`${source(sentence)}\`,\n`).join('');
+  return Object.entries(sentences)
+    .map(([kind, sentence]) => `    ${kind}: (p) => \`${source(sentence)}\`,\n`)
+    .join('');
 }
 
 const CHAT_WORDS: Record<string, string> = {

@@ -12,10 +12,18 @@ const context = {
   'breach-notice:sectors': 'public-company-us,essential-entity-eu',
 };
 
-const config = (extra: Record<string, unknown> = {}) => parseAppConfig((k) => ({ ...context, ...extra } as Record<string, unknown>)[k]);
+const config = (extra: Record<string, unknown> = {}) => parseAppConfig((k) => (({ ...context, ...extra }) as Record<string, unknown>)[k]);
 const names = {
-  incidentsTable: 'i', customersTable: 'c', deliveriesTable: 'd', idempotencyTable: 'x', responseTeamTopicArn: 'arn:aws:sns:us-east-1:1:t', stateMachineArn: 'arn:aws:states:us-east-1:1:stateMachine:m',
-  approvalBaseUrl: 'https://example.com', publicChannelsTopicArn: 'arn:aws:sns:us-east-1:1:p', incidentPagesBucket: 'b', incidentPagesUrl: 'https://pages.example.com',
+  incidentsTable: 'i',
+  customersTable: 'c',
+  deliveriesTable: 'd',
+  idempotencyTable: 'x',
+  responseTeamTopicArn: 'arn:aws:sns:us-east-1:1:t',
+  stateMachineArn: 'arn:aws:states:us-east-1:1:stateMachine:m',
+  approvalBaseUrl: 'https://example.com',
+  publicChannelsTopicArn: 'arn:aws:sns:us-east-1:1:p',
+  incidentPagesBucket: 'b',
+  incidentPagesUrl: 'https://pages.example.com',
 };
 
 let template: Template;
@@ -36,7 +44,7 @@ describe("regulators' clocks in the stack", () => {
     });
   });
 
-  it('gives the sweep only the clock markers, the incidents\' items it updates, and the team topic', () => {
+  it("gives the sweep only the clock markers, the incidents' items it updates, and the team topic", () => {
     // Prepare
     const fn = template.findResources('AWS::Lambda::Function')[fnId()]!;
     const role = fn.Properties.Role['Fn::GetAtt'][0] as string;
@@ -50,7 +58,9 @@ describe("regulators' clocks in the stack", () => {
         byPrefix[prefix] = [...(byPrefix[prefix] ?? []), ...[st.Action].flat().map((a) => a.replace('dynamodb:', ''))].sort();
       }
     }
-    const others = statements.flatMap((s) => [s.Action].flat()).filter((a) => !a.startsWith('dynamodb:') && !a.startsWith('kms:') && !a.startsWith('xray:') && !a.startsWith('logs:'));
+    const others = statements
+      .flatMap((s) => [s.Action].flat())
+      .filter((a) => !a.startsWith('dynamodb:') && !a.startsWith('kms:') && !a.startsWith('xray:') && !a.startsWith('logs:'));
     // Assess
     expect(byPrefix).toEqual({ 'CLOCK#*': ['DeleteItem', 'Query'], 'INC#*': ['GetItem', 'PutItem', 'UpdateItem'] });
     expect([...new Set(others)]).toEqual(['sns:Publish']);

@@ -40,7 +40,14 @@ describe('the cached stack spec', () => {
   it('changes its key with any input or setting, and only then', () => {
     // Prepare
     const before = keyOfCopy();
-    const edits = ['infra/tables.ts', 'infra/constructs/data-tables.ts', 'statemachines/incident-response.asl.json', 'functions/domain/email-templates.ts', 'functions/domain/locales/zh-CN.ts', 'functions/domain/notice.ts'];
+    const edits = [
+      'infra/tables.ts',
+      'infra/constructs/data-tables.ts',
+      'statemachines/incident-response.asl.json',
+      'functions/domain/email-templates.ts',
+      'functions/domain/locales/zh-CN.ts',
+      'functions/domain/notice.ts',
+    ];
     for (const file of edits) {
       const original = readFileSync(join(copy, file));
       // Act

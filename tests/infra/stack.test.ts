@@ -34,7 +34,12 @@ describe('the stack', () => {
     template.resourceCountIs('AWS::Events::Rule', 8);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'], detail: { severity: [{ numeric: ['>=', 6] }] } },
-      Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86400 }, DeadLetterConfig: Match.objectLike({ Arn: Match.anyValue() }) })],
+      Targets: [
+        Match.objectLike({
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86400 },
+          DeadLetterConfig: Match.objectLike({ Arn: Match.anyValue() }),
+        }),
+      ],
     });
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { source: ['aws.securityhub'], detail: { findings: { Severity: { Label: ['HIGH', 'CRITICAL'] }, RecordState: ['ACTIVE'] } } },
@@ -44,7 +49,10 @@ describe('the stack', () => {
       EventPattern: { source: ['aws.cloudwatch'], detail: { alarmName: [{ prefix: 'security-' }], state: { value: ['ALARM'] } } },
     });
     template.hasResourceProperties('AWS::Events::Rule', { EventPattern: { source: ['breach-notice.manual'], 'detail-type': ['Security Incident Reported'] } });
-    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: Match.anyValue() } } });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
     template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0 });
   });
@@ -75,7 +83,12 @@ describe('the stack', () => {
       });
       expect(t.DeletionPolicy).toBe('Retain');
     }
-    expect(tables.filter((t) => t.Properties.TimeToLiveSpecification?.Enabled).map((t) => t.Properties.TimeToLiveSpecification.AttributeName).sort()).toEqual(['expiration', 'ttl']);
+    expect(
+      tables
+        .filter((t) => t.Properties.TimeToLiveSpecification?.Enabled)
+        .map((t) => t.Properties.TimeToLiveSpecification.AttributeName)
+        .sort(),
+    ).toEqual(['expiration', 'ttl']);
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byResource', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['dataCategories'] } })],
     });
@@ -105,7 +118,9 @@ describe('the stack', () => {
   });
 
   it('ships templates for every notice kind in every supported locale, a configuration set and encrypted TLS-only topics', () => {
-    const names = Object.values(template.findResources('AWS::SES::Template')).map((t) => t.Properties.Template.TemplateName).sort();
+    const names = Object.values(template.findResources('AWS::SES::Template'))
+      .map((t) => t.Properties.Template.TemplateName)
+      .sort();
     expect(names).toEqual(supportedLocales.flatMap((l) => ['first-notice', 'update', 'closing', 'final-report'].map((k) => `breach-notice-${k}-${l}`)).sort());
     template.resourceCountIs('AWS::SES::ConfigurationSet', 1);
     for (const topic of Object.values(template.findResources('AWS::SNS::Topic'))) expect(topic.Properties.KmsMasterKeyId).toBeDefined();
@@ -142,17 +157,39 @@ describe('the stack', () => {
     // await-team resumes its own task when the answer came first: success only, never failure.
     const resumer = `${roleOfFunction('WorkflowAwaitTeam')} states:SendTaskSuccess ${JSON.stringify([{ Ref: machine }])}`;
     expect(granted.sort()).toEqual(
-      [...deciders.flatMap((role) => ['states:SendTaskFailure', 'states:SendTaskSuccess'].map((a) => `${role} ${a} ${JSON.stringify([{ Ref: machine }])}`)), resumer].sort(),
+      [
+        ...deciders.flatMap((role) => ['states:SendTaskFailure', 'states:SendTaskSuccess'].map((a) => `${role} ${a} ${JSON.stringify([{ Ref: machine }])}`)),
+        resumer,
+      ].sort(),
     );
   });
 
   it.each([
-    ['ApprovalPage', { 'LINK#*': ['GetItem', 'UpdateItem'], 'INC#*': ['ConditionCheckItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'], 'CALLBACK#*': ['DeleteItem', 'PutItem'], 'QUESTION#*': ['GetItem', 'UpdateItem'] }],
-    ['DecisionSweeper', { 'CALLBACK#*': ['DeleteItem', 'Query'], 'INC#*': ['GetItem', 'PutItem', 'Query', 'UpdateItem'], 'QUESTION#*': ['GetItem', 'UpdateItem'] }],
-    ['OperatorApi', {
-      'INC#*': ['BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'], 'CALLBACK#*': ['DeleteItem', 'PutItem'], 'FINDING#*': ['UpdateItem'],
-      'QUESTION#*': ['DeleteItem', 'GetItem', 'Query', 'UpdateItem'], 'LINK#*': ['PutItem'], 'CONFIRM#*': ['PutItem'], 'RATE#*': ['UpdateItem'],
-    }],
+    [
+      'ApprovalPage',
+      {
+        'LINK#*': ['GetItem', 'UpdateItem'],
+        'INC#*': ['ConditionCheckItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
+        'CALLBACK#*': ['DeleteItem', 'PutItem'],
+        'QUESTION#*': ['GetItem', 'UpdateItem'],
+      },
+    ],
+    [
+      'DecisionSweeper',
+      { 'CALLBACK#*': ['DeleteItem', 'Query'], 'INC#*': ['GetItem', 'PutItem', 'Query', 'UpdateItem'], 'QUESTION#*': ['GetItem', 'UpdateItem'] },
+    ],
+    [
+      'OperatorApi',
+      {
+        'INC#*': ['BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
+        'CALLBACK#*': ['DeleteItem', 'PutItem'],
+        'FINDING#*': ['UpdateItem'],
+        'QUESTION#*': ['DeleteItem', 'GetItem', 'Query', 'UpdateItem'],
+        'LINK#*': ['PutItem'],
+        'CONFIRM#*': ['PutItem'],
+        'RATE#*': ['UpdateItem'],
+      },
+    ],
     ['ConfirmAddress', { 'CONFIRM#*': ['GetItem', 'UpdateItem'], 'QUESTION#*': ['DeleteItem', 'GetItem', 'UpdateItem'], 'INC#*': ['GetItem', 'PutItem'] }],
   ])('grants %s only the item actions it uses, on the items it needs (leading-key prefixes), on the incidents table only', (fn, expected) => {
     const role = roleOfFunction(fn);
@@ -203,13 +240,34 @@ describe('the stack', () => {
     expect(policy.Properties.Roles ?? policy.Properties.Users ?? policy.Properties.Groups).toBeUndefined();
     const api = Object.keys(template.findResources('AWS::ApiGatewayV2::Api'))[0]!;
     const route = (method: string, resource = 'facts') => ({
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':', { Ref: api }, `/*/${method}/operator/incidents/*/${resource}`]],
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':execute-api:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          ':',
+          { Ref: api },
+          `/*/${method}/operator/incidents/*/${resource}`,
+        ],
+      ],
     });
     expect(policy.Properties.PolicyDocument.Statement).toEqual([
       {
         Effect: 'Allow',
         Action: 'execute-api:Invoke',
-        Resource: [route('GET'), route('PUT'), route('GET', 'scope'), route('PUT', 'scope'), route('POST', 'close'), route('POST', 'redraft'), route('POST', 'questions/*/answer')],
+        Resource: [
+          route('GET'),
+          route('PUT'),
+          route('GET', 'scope'),
+          route('PUT', 'scope'),
+          route('POST', 'close'),
+          route('POST', 'redraft'),
+          route('POST', 'questions/*/answer'),
+        ],
       },
     ]);
     expect(template.findOutputs('OperatorInvokePolicyArn').OperatorInvokePolicyArn!.Value).toEqual({ Ref: id });
@@ -220,19 +278,33 @@ describe('the stack', () => {
     const statements = allowStatements().filter((s) => s.role === role);
     const actions = [...new Set(statements.flatMap((s) => s.actions))].sort();
     expect(actions).toEqual([
-      'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem',
-      'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*',
-      'logs:CreateLogStream', 'logs:PutLogEvents',
-      'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue',
-      'ses:SendBulkEmail', 'ses:SendEmail',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+      'kms:Decrypt',
+      'kms:Encrypt',
+      'kms:GenerateDataKey*',
+      'kms:ReEncrypt*',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+      'ses:SendBulkEmail',
+      'ses:SendEmail',
       'sns:Publish',
-      'states:SendTaskFailure', 'states:SendTaskSuccess',
-      'xray:PutTelemetryRecords', 'xray:PutTraceSegments',
+      'states:SendTaskFailure',
+      'states:SendTaskSuccess',
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
     ]);
     const topic = Object.keys(template.findResources('AWS::SNS::Topic')).find((id) => id.includes('ResponseTeam'))!;
     expect(statements.filter((s) => s.actions.includes('sns:Publish')).map((s) => s.resources)).toEqual([[{ Ref: topic }]]);
     const key = Object.keys(template.findResources('AWS::KMS::Key'))[0]!;
-    for (const s of statements.filter((st) => st.actions.some((a) => a.startsWith('kms:')))) expect(s.resources, JSON.stringify(s.actions)).toEqual([{ 'Fn::GetAtt': [key, 'Arn'] }]);
+    for (const s of statements.filter((st) => st.actions.some((a) => a.startsWith('kms:'))))
+      expect(s.resources, JSON.stringify(s.actions)).toEqual([{ 'Fn::GetAtt': [key, 'Arn'] }]);
     // Nothing to fence off with a Deny either: it sends no SMS (approval codes go by email unless approvalCodeChannel is sms).
     const own = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === role));
     expect(own.flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]).filter((st) => st.Effect !== 'Allow')).toEqual([]);
@@ -240,7 +312,10 @@ describe('the stack', () => {
 
   it('runs the decision sweeper every minute', () => {
     const sweeper = Object.keys(template.findResources('AWS::Lambda::Function')).find((id) => id.startsWith('DecisionSweeper'))!;
-    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)', Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [sweeper, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } })] });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [sweeper, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } })],
+    });
   });
 
   it('publishes SMS without reaching any topic: every sns:Publish on * sits beside a Deny on every SNS ARN', () => {
@@ -248,17 +323,23 @@ describe('the stack', () => {
     expect(smsPublishers.map((s) => s.role)).toContain(roleOfFunction('WorkflowSendNotices'));
     for (const { policy, role } of smsPublishers) {
       const denies = statementsOf(policy).filter((s) => s.Effect === 'Deny' && [s.Action].flat().includes('sns:Publish'));
-      expect(denies.map((s) => s.Resource), role).toContainEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:*:*:*']] });
+      expect(
+        denies.map((s) => s.Resource),
+        role,
+      ).toContainEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:*:*:*']] });
     }
   });
 
-  it("gives no function a managed policy: each writes logs to its own log group only", () => {
+  it('gives no function a managed policy: each writes logs to its own log group only', () => {
     for (const [id, fn] of Object.entries(template.findResources('AWS::Lambda::Function'))) {
       const role = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
       expect(template.toJSON().Resources[role].Properties.ManagedPolicyArns, id).toBeUndefined();
       const logGroup = fn.Properties.LoggingConfig.LogGroup.Ref as string;
       const logStatements = allowStatements().filter((s) => s.role === role && s.actions.some((a) => a.startsWith('logs:')));
-      expect(logStatements.map((s) => [s.actions.sort(), s.resources]), id).toEqual([[['logs:CreateLogStream', 'logs:PutLogEvents'], [{ 'Fn::GetAtt': [logGroup, 'Arn'] }]]]);
+      expect(
+        logStatements.map((s) => [s.actions.sort(), s.resources]),
+        id,
+      ).toEqual([[['logs:CreateLogStream', 'logs:PutLogEvents'], [{ 'Fn::GetAtt': [logGroup, 'Arn'] }]]]);
     }
   });
 
@@ -293,8 +374,14 @@ describe('configuration', () => {
     [{ 'breach-notice:smsSenderId': 'Too-long-sender' }, 'breach-notice:smsSenderId="Too-long-sender"'],
     [{ 'breach-notice:smsConcurrency': '0' }, 'breach-notice:smsConcurrency="0"'],
     [{ 'breach-notice:approvalQuorum': '3' }, 'breach-notice:approvalQuorum="3": must not exceed the number of approverEmails'],
-    [{ 'breach-notice:approvalCodeChannel': 'sms' }, 'breach-notice:approverPhones=null: with approvalCodeChannel sms, every approver and backup approver needs a phone'],
-    [{ 'breach-notice:approvalCodeChannel': 'sms', 'breach-notice:approverPhones': 'a1@example.com=0123' }, 'breach-notice:approverPhones="a1@example.com=0123"'],
+    [
+      { 'breach-notice:approvalCodeChannel': 'sms' },
+      'breach-notice:approverPhones=null: with approvalCodeChannel sms, every approver and backup approver needs a phone',
+    ],
+    [
+      { 'breach-notice:approvalCodeChannel': 'sms', 'breach-notice:approverPhones': 'a1@example.com=0123' },
+      'breach-notice:approverPhones="a1@example.com=0123"',
+    ],
   ])('a bad value fails synthesis naming the key and the value: %j', (bad, expected) => {
     expect(() => synth(bad)).toThrow(expected);
   });
@@ -313,7 +400,9 @@ describe('the definition file', () => {
   });
 
   it('has a Retry on every Task, a Catch on every Task, and states named as sentences', () => {
-    const definition = JSON.parse(readFileSync(DEFINITION_PATH, 'utf8')) as { States: Record<string, { Type: string; Retry?: unknown[]; Catch?: { Next: string }[] }> };
+    const definition = JSON.parse(readFileSync(DEFINITION_PATH, 'utf8')) as {
+      States: Record<string, { Type: string; Retry?: unknown[]; Catch?: { Next: string }[] }>;
+    };
     for (const [name, state] of Object.entries(definition.States)) {
       expect(name).toMatch(/^[A-Z][a-z]/);
       if (state.Type !== 'Task') continue;
@@ -335,8 +424,11 @@ function allowStatements(): { policy: string; role: string; actions: string[]; r
   const out: { policy: string; role: string; actions: string[]; resources: unknown[] }[] = [];
   for (const [id, r] of Object.entries(resources)) {
     const docs: { roles: unknown[]; doc: { Statement: Statement[] } }[] = [];
-    if (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy') docs.push({ roles: (r.Properties.Roles as unknown[]) ?? [], doc: r.Properties.PolicyDocument as { Statement: Statement[] } });
-    if (r.Type === 'AWS::IAM::Role') for (const p of (r.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]) ?? []) docs.push({ roles: [{ Ref: id }], doc: p.PolicyDocument });
+    if (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy')
+      docs.push({ roles: (r.Properties.Roles as unknown[]) ?? [], doc: r.Properties.PolicyDocument as { Statement: Statement[] } });
+    if (r.Type === 'AWS::IAM::Role')
+      for (const p of (r.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]) ?? [])
+        docs.push({ roles: [{ Ref: id }], doc: p.PolicyDocument });
     for (const { roles, doc } of docs) {
       for (const s of doc.Statement.filter((st) => st.Effect === 'Allow')) {
         for (const role of roles) out.push({ policy: id, role: (role as { Ref: string }).Ref, actions: [s.Action].flat(), resources: [s.Resource].flat() });
@@ -348,7 +440,13 @@ function allowStatements(): { policy: string; role: string; actions: string[]; r
 
 /** IAM action matching: `*` and `?` wildcards, case-insensitive. */
 function globMatches(pattern: string, action: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
   return re.test(action);
 }
 

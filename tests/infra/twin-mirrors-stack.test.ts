@@ -11,7 +11,12 @@ import { specFromStack } from '../../local/twin/from-stack.js';
 import { handlersEnvironment } from '../../local/twin/system.js';
 
 describe('what the twin reads from the synthesized stack', () => {
-  const config = appConfigSchema.parse({ senderAddress: 's@example.com', approverEmails: 'a@example.com', backupApproverEmails: 'b@example.com', guardDutySeverityThreshold: 5 });
+  const config = appConfigSchema.parse({
+    senderAddress: 's@example.com',
+    approverEmails: 'a@example.com',
+    backupApproverEmails: 'b@example.com',
+    guardDutySeverityThreshold: 5,
+  });
   const spec = specFromStack(config);
 
   it('has every table with its keys, index and TTL', () => {
@@ -21,14 +26,18 @@ describe('what the twin reads from the synthesized stack', () => {
     expect(spec.tables.deliveries!.ttlAttribute).toBeUndefined();
   });
 
-  it('has the deployed templates, rule patterns (with this deployment\'s thresholds) and substitution keys', () => {
-    expect(spec.templates.map((t) => t.name).sort()).toEqual(allEmailTemplates(config.templatePrefix).map((t) => t.name).sort());
+  it("has the deployed templates, rule patterns (with this deployment's thresholds) and substitution keys", () => {
+    expect(spec.templates.map((t) => t.name).sort()).toEqual(
+      allEmailTemplates(config.templatePrefix)
+        .map((t) => t.name)
+        .sort(),
+    );
     expect(spec.rules).toEqual(alarmPatterns(config));
     expect((spec.rules.GuardDutyFindings!.detail as { severity: unknown }).severity).toEqual([{ numeric: ['>=', 5] }]);
     expect(spec.substitutionKeys).toEqual(WORKFLOW_STEPS.map(substitutionKey).sort());
   });
 
-  it('sets every variable any deployed function gets, with the same value wherever the stack\'s is not a resource name', () => {
+  it("sets every variable any deployed function gets, with the same value wherever the stack's is not a resource name", () => {
     // Prepare: the stack's functions as synthesized, and what the twin puts in its one process.
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const functions = Object.values(Template.fromStack(new BreachNoticeStack(app, 'Twin', { config })).findResources('AWS::Lambda::Function'));
@@ -48,7 +57,8 @@ describe('what the twin reads from the synthesized stack', () => {
     // Act
     const deployed = new Map<string, unknown>();
     for (const fn of functions) {
-      for (const [key, value] of Object.entries(fn.Properties.Environment.Variables as Record<string, unknown>)) if (key in ENVIRONMENT) deployed.set(key, value);
+      for (const [key, value] of Object.entries(fn.Properties.Environment.Variables as Record<string, unknown>))
+        if (key in ENVIRONMENT) deployed.set(key, value);
     }
     // Assess: the twin has no SES configuration set, so that one variable is the stack's alone.
     expect(Object.keys(twin).sort()).toEqual([...deployed.keys()].filter((key) => key !== 'SES_CONFIGURATION_SET').sort());

@@ -93,7 +93,10 @@ describe('IncidentStore and ApprovalStore on DynamoDB Local', () => {
     const repo = new IncidentStore(doc, tables.incidents, new FakeClock());
     const key = `manual:${prefix}-f1`;
     expect(await repo.openIncident(incident('inc-20261120-000000000001', key), 'e1', '{}')).toEqual({ created: true });
-    expect(await repo.openIncident(incident('inc-20261120-000000000002', key), 'e2', '{}')).toEqual({ created: false, incidentId: 'inc-20261120-000000000001' });
+    expect(await repo.openIncident(incident('inc-20261120-000000000002', key), 'e2', '{}')).toEqual({
+      created: false,
+      incidentId: 'inc-20261120-000000000001',
+    });
     await repo.closeIncident('inc-20261120-000000000001', 'op');
     expect(await repo.openIncident(incident('inc-20261120-000000000003', key), 'e3', '{}')).toEqual({ created: true });
     expect((await repo.getIncident('inc-20261120-000000000001')).status).toBe('CLOSED');
@@ -102,7 +105,9 @@ describe('IncidentStore and ApprovalStore on DynamoDB Local', () => {
   it('ten concurrent opens of the same finding create exactly one incident', async () => {
     const repo = new IncidentStore(doc, tables.incidents, new FakeClock());
     const key = `manual:${prefix}-race`;
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => repo.openIncident(incident(`inc-20261120-${String(100 + i).padStart(12, '0')}`, key), `e${i}`, '{}')));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => repo.openIncident(incident(`inc-20261120-${String(100 + i).padStart(12, '0')}`, key), `e${i}`, '{}')),
+    );
     expect(results.filter((r) => r.created)).toHaveLength(1);
     const winner = results.findIndex((r) => r.created);
     for (const r of results) if (!r.created) expect(r.incidentId).toBe(`inc-20261120-${String(100 + winner).padStart(12, '0')}`);
@@ -111,11 +116,19 @@ describe('IncidentStore and ApprovalStore on DynamoDB Local', () => {
   it('a decision is recorded once, and never after expiry: the condition is the rule', async () => {
     const clock = new FakeClock();
     const repo = new ApprovalStore(doc, tables.incidents, clock);
-    const base = { incidentId: 'inc-20261120-0000000000aa', noticeId: 'n1', tier: 'primary' as const, status: 'PENDING' as const, createdAt: clock.now().toISOString() };
+    const base = {
+      incidentId: 'inc-20261120-0000000000aa',
+      noticeId: 'n1',
+      tier: 'primary' as const,
+      status: 'PENDING' as const,
+      createdAt: clock.now().toISOString(),
+    };
     await repo.putApprovalRequest({ ...base, requestId: 'race', expiresAt: '2026-11-20T09:00:00Z' }, 'token-1');
     const wins = await Promise.all(
       Array.from({ length: 25 }, async (_, i) =>
-        i % 2 ? (await repo.recordApproval(base.incidentId, 'race', `a${i}`, 1)).outcome === 'approved' : (await repo.recordRejection(base.incidentId, 'race', `a${i}`, 'no')) === 'decided',
+        i % 2
+          ? (await repo.recordApproval(base.incidentId, 'race', `a${i}`, 1)).outcome === 'approved'
+          : (await repo.recordRejection(base.incidentId, 'race', `a${i}`, 'no')) === 'decided',
       ),
     );
     expect(wins.filter(Boolean)).toHaveLength(1);
@@ -133,7 +146,14 @@ describe('IncidentStore and ApprovalStore on DynamoDB Local', () => {
   it('a quorum of two: the same approver counts once, the second approver decides, exactly one caller resumes', async () => {
     const clock = new FakeClock();
     const repo = new ApprovalStore(doc, tables.incidents, clock);
-    const base = { incidentId: 'inc-20261120-0000000000bb', noticeId: 'n1', tier: 'primary' as const, status: 'PENDING' as const, createdAt: clock.now().toISOString(), quorum: 2 };
+    const base = {
+      incidentId: 'inc-20261120-0000000000bb',
+      noticeId: 'n1',
+      tier: 'primary' as const,
+      status: 'PENDING' as const,
+      createdAt: clock.now().toISOString(),
+      quorum: 2,
+    };
     await repo.putApprovalRequest({ ...base, requestId: 'q2', expiresAt: '2026-11-20T09:00:00Z' }, 'token-q');
     expect(await repo.recordApproval(base.incidentId, 'q2', 'a1', 2)).toEqual({ outcome: 'counted', approvedBy: ['a1'] });
     expect((await repo.recordApproval(base.incidentId, 'q2', 'a1', 2)).outcome).toBe('refused');
@@ -162,7 +182,12 @@ describe('FactsStore on DynamoDB Local', () => {
     // Act
     const first = await store.saveFacts(incidentId, 'ann@example.com', facts('v1'), 0);
     clock.advance(60);
-    const second = await store.saveFacts(incidentId, 'bob@example.com', { ...facts('v2'), 'zh-CN': { cause: '配置错误', measures: [], advice: [], remedies: [] } }, 1);
+    const second = await store.saveFacts(
+      incidentId,
+      'bob@example.com',
+      { ...facts('v2'), 'zh-CN': { cause: '配置错误', measures: [], advice: [], remedies: [] } },
+      1,
+    );
     // Assess
     expect(first).toEqual({ incidentId, version: 1, author: 'ann@example.com', at: '2026-11-20T08:00:00.000Z', locales: facts('v1') });
     expect(second).toMatchObject({ version: 2, author: 'bob@example.com', at: '2026-11-20T08:01:00.000Z' });
@@ -207,7 +232,7 @@ describe('FactsStore on DynamoDB Local', () => {
     expect((await store.listFacts(incidentId)).map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   });
 
-  it("facts of an incident that does not exist are refused, and nothing is kept", async () => {
+  it('facts of an incident that does not exist are refused, and nothing is kept', async () => {
     // Prepare
     const store = new FactsStore(doc, tables.incidents, new FakeClock());
     // Act
@@ -327,8 +352,11 @@ describe('SesEmailSender on aws-ses-v2-local', () => {
     const impact = { affectedCustomers: 2, byDataCategory: { email: 2 }, byJurisdiction: {}, byLocale: {}, byChannel: {} };
     const content = draftNotice(
       {
-        kind: 'first-notice', sequence: 1, incident: { incidentId: 'inc-20261120-0000000000ee', source: 'guardduty', firstSeenAt: '2026-11-20T08:00:00Z', impact },
-        facts: { measures: ['We closed the bucket.'], advice: [], remedies: [] }, company: { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://status.example.com' },
+        kind: 'first-notice',
+        sequence: 1,
+        incident: { incidentId: 'inc-20261120-0000000000ee', source: 'guardduty', firstSeenAt: '2026-11-20T08:00:00Z', impact },
+        facts: { measures: ['We closed the bucket.'], advice: [], remedies: [] },
+        company: { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://status.example.com' },
         nextUpdateAt: '2026-11-27T08:00:00Z',
       },
       'en',
@@ -350,7 +378,13 @@ describe('SesEmailSender on aws-ses-v2-local', () => {
 
   it('more than 50 entries is refused before any call', async () => {
     const sender = new SesEmailSender(new SESv2Client({ ...common, endpoint: endpoints().ses }), 'notices@example.com');
-    await expect(sender.sendBulk('t', {}, Array.from({ length: 51 }, () => ({ to: 'a@example.com', replacementData: {} })))).rejects.toThrow(RangeError);
+    await expect(
+      sender.sendBulk(
+        't',
+        {},
+        Array.from({ length: 51 }, () => ({ to: 'a@example.com', replacementData: {} })),
+      ),
+    ).rejects.toThrow(RangeError);
   });
 
   it('an unknown template is an answered refusal (a retry may take the claim again)', async () => {

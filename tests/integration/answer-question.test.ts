@@ -28,12 +28,21 @@ let table: string;
 beforeAll(async () => {
   const provisioned = await provision({ endpoints: endpoints(), config: testConfig(prefix), namePrefix: prefix });
   table = provisioned.tables.incidents;
-  doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint: endpoints().dynamodb, maxAttempts: 10 }), { marshallOptions: { removeUndefinedValues: true } });
+  doc = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint: endpoints().dynamodb, maxAttempts: 10 }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
 }, 60_000);
 
 function world() {
   const incidents = new FakeIncidents(clock);
-  incidents.incidents.set(incidentId, { incidentId, title: 'Test incident', severity: 'HIGH', firstSeenAt: new Date(clock.current - 86_400_000).toISOString(), status: 'OPEN' } as unknown as Incident);
+  incidents.incidents.set(incidentId, {
+    incidentId,
+    title: 'Test incident',
+    severity: 'HIGH',
+    firstSeenAt: new Date(clock.current - 86_400_000).toISOString(),
+    status: 'OPEN',
+  } as unknown as Incident);
   const questions = new QuestionStore(doc, table, clock);
   const approvals = new ApprovalStore(doc, table, clock);
   const email = new FakeEmail();
@@ -45,24 +54,69 @@ function world() {
     republished.push(id);
   };
   const deps: AnswerQuestionDeps = {
-    questions, incidents, approvals, email, messaging: new FakeMessaging(), clock,
-    limiter: new RateLimiter(doc, table, clock), addressKey: async (address) => addressKey('k'.repeat(64), address), confirmBaseUrl: 'https://approve.example.com', drillMode: false,
-    approvers: ['a1@example.com', 'a2@example.com'], quorum: 1, approvalBaseUrl: 'https://approve.example.com', codeChannel: 'email', phones: new Map(),
+    questions,
+    incidents,
+    approvals,
+    email,
+    messaging: new FakeMessaging(),
+    clock,
+    limiter: new RateLimiter(doc, table, clock),
+    addressKey: async (address) => addressKey('k'.repeat(64), address),
+    confirmBaseUrl: 'https://approve.example.com',
+    drillMode: false,
+    approvers: ['a1@example.com', 'a2@example.com'],
+    quorum: 1,
+    approvalBaseUrl: 'https://approve.example.com',
+    codeChannel: 'email',
+    phones: new Map(),
   };
   const workflow = new FakeWorkflow();
   const page = {
-    incidents, approvals, clock, workflow, locales: ['en'], alertTeam: async () => {},
-    notices: { getNotice: async () => { throw new Error('no notice'); }, listNotices: async () => [], setNoticeStatus: async () => { throw new Error('a FAQ decision touched a notice'); } },
+    incidents,
+    approvals,
+    clock,
+    workflow,
+    locales: ['en'],
+    alertTeam: async () => {},
+    notices: {
+      getNotice: async () => {
+        throw new Error('no notice');
+      },
+      listNotices: async () => [],
+      setNoticeStatus: async () => {
+        throw new Error('a FAQ decision touched a notice');
+      },
+    },
     facts: { getFacts: async () => undefined },
     faq: { questions, republish },
   } as unknown as ApprovalPageDeps;
   const confirming = { questions, incidents, email, clock, drillMode: false };
-  return { incidents, questions, approvals, email, deps, page, workflow, republished, republishFailures, confirming, records: new IncidentPageRecords(doc, table, clock) };
+  return {
+    incidents,
+    questions,
+    approvals,
+    email,
+    deps,
+    page,
+    workflow,
+    republished,
+    republishFailures,
+    confirming,
+    records: new IncidentPageRecords(doc, table, clock),
+  };
 }
 
 let asked = 0;
 const ask = (q: QuestionStore, questionId: string, email?: string) =>
-  q.putQuestion({ incidentId, questionId, locale: 'en', text: `Was my card affected? My name is Jane Roe (${questionId})`, ...(email ? { email } : {}), askedAt: new Date(clock.current - ++asked).toISOString(), status: 'OPEN' });
+  q.putQuestion({
+    incidentId,
+    questionId,
+    locale: 'en',
+    text: `Was my card affected? My name is Jane Roe (${questionId})`,
+    ...(email ? { email } : {}),
+    askedAt: new Date(clock.current - ++asked).toISOString(),
+    status: 'OPEN',
+  });
 
 /** The link and code of the approval email sent to `approver`. */
 function linkAndCode(email: FakeEmail, approver: string) {
@@ -71,7 +125,8 @@ function linkAndCode(email: FakeEmail, approver: string) {
 }
 
 /** The confirmation link id in the newest email to `address`. */
-const confirmLinkIn = (email: FakeEmail, address: string) => /\/confirm\/([A-Za-z0-9_-]{43})/.exec(email.sent.filter((m) => m.to[0] === address).at(-1)!.text)![1]!;
+const confirmLinkIn = (email: FakeEmail, address: string) =>
+  /\/confirm\/([A-Za-z0-9_-]{43})/.exec(email.sent.filter((m) => m.to[0] === address).at(-1)!.text)![1]!;
 
 async function decide(page: ApprovalPageDeps, linkId: string, code: string, decision: 'approve' | 'reject', reason = '') {
   const meta = { sourceIp: '198.51.100.7', userAgent: 'test' };
@@ -89,9 +144,10 @@ async function confirmInBrowser(deps: ReturnType<typeof world>['confirming'], li
   return { shown, posted: await post(), post };
 }
 
-const addressConfirmed = async (w: ReturnType<typeof world>, questionId: string) => (await listQuestions(incidentId, { questions: w.questions })).find((q) => q.questionId === questionId)?.addressConfirmed;
+const addressConfirmed = async (w: ReturnType<typeof world>, questionId: string) =>
+  (await listQuestions(incidentId, { questions: w.questions })).find((q) => q.questionId === questionId)?.addressConfirmed;
 
-describe('answering customers\' questions', () => {
+describe("answering customers' questions", () => {
   it('sends an unconfirmed address one confirmation email with nothing of the question; GET of its link confirms nothing; the POST confirms and sends the answer, once', async () => {
     // Prepare
     const w = world();
@@ -99,13 +155,25 @@ describe('answering customers\' questions', () => {
     await ask(w.questions, 'q-mail-1', asker);
     await ask(w.questions, 'q-anon-1');
     // Act 1: answered twice before the address is confirmed, and once a question without an address.
-    const first = await answerQuestion({ incidentId, questionId: 'q-mail-1', author: 'alice', locale: 'en', text: 'No <b>cards</b> were stored.', faq: false }, w.deps);
-    const again = await answerQuestion({ incidentId, questionId: 'q-mail-1', author: 'bob', locale: 'en', text: 'Corrected: no <b>cards</b> were stored.', faq: false }, w.deps);
-    const anon = await answerQuestion({ incidentId, questionId: 'q-anon-1', author: 'alice', locale: 'en', text: 'Passwords were not affected.', faq: false }, w.deps);
+    const first = await answerQuestion(
+      { incidentId, questionId: 'q-mail-1', author: 'alice', locale: 'en', text: 'No <b>cards</b> were stored.', faq: false },
+      w.deps,
+    );
+    const again = await answerQuestion(
+      { incidentId, questionId: 'q-mail-1', author: 'bob', locale: 'en', text: 'Corrected: no <b>cards</b> were stored.', faq: false },
+      w.deps,
+    );
+    const anon = await answerQuestion(
+      { incidentId, questionId: 'q-anon-1', author: 'alice', locale: 'en', text: 'Passwords were not affected.', faq: false },
+      w.deps,
+    );
     const beforeConfirming = structuredClone(w.email.sent);
     const linkId = confirmLinkIn(w.email, asker);
     // Act 2: a mail scanner follows the link (GET, HEAD) and posts without the page's cookie.
-    const scanned = await Promise.all([confirmationRequest({ method: 'GET', linkId }, w.confirming), confirmationRequest({ method: 'HEAD', linkId }, w.confirming)]);
+    const scanned = await Promise.all([
+      confirmationRequest({ method: 'GET', linkId }, w.confirming),
+      confirmationRequest({ method: 'HEAD', linkId }, w.confirming),
+    ]);
     const blind = await confirmationRequest({ method: 'POST', linkId, body: 'csrf=guess' }, w.confirming);
     const confirmedAfterScan = await addressConfirmed(w, 'q-mail-1');
     const sentAfterScan = w.email.sent.length;
@@ -115,7 +183,14 @@ describe('answering customers\' questions', () => {
     const reopened = await confirmationRequest({ method: 'GET', linkId }, w.confirming);
     const third = await answerQuestion({ incidentId, questionId: 'q-mail-1', author: 'carol', locale: 'en', text: 'Final wording.', faq: false }, w.deps);
     // Assess
-    expect([first.emailed, first.confirmationSent, again.emailed, again.confirmationSent, anon.emailed, anon.confirmationSent]).toEqual([false, true, false, false, false, false]);
+    expect([first.emailed, first.confirmationSent, again.emailed, again.confirmationSent, anon.emailed, anon.confirmationSent]).toEqual([
+      false,
+      true,
+      false,
+      false,
+      false,
+      false,
+    ]);
     expect(beforeConfirming).toHaveLength(1);
     const confirmation = beforeConfirming[0]!;
     expect(confirmation.to).toEqual([asker]);
@@ -135,14 +210,22 @@ describe('answering customers\' questions', () => {
     expect(w.email.sent[1]!.html).toContain('Corrected: no &lt;b&gt;cards&lt;/b&gt; were stored.');
     expect(w.email.sent[1]!.text).toContain('> Was my card affected?');
     expect([third.emailed, third.confirmationSent]).toEqual([false, false]);
-    const listed = (await listQuestions(incidentId, w.deps)).filter((q) => ['q-mail-1', 'q-anon-1'].includes(q.questionId)).sort((a, b) => a.questionId.localeCompare(b.questionId));
+    const listed = (await listQuestions(incidentId, w.deps))
+      .filter((q) => ['q-mail-1', 'q-anon-1'].includes(q.questionId))
+      .sort((a, b) => a.questionId.localeCompare(b.questionId));
     expect(listed.map((q) => [q.questionId, q.status, q.answer?.by, q.emailed, q.addressConfirmed])).toEqual([
       ['q-anon-1', 'ANSWERED', 'alice', false, false],
       ['q-mail-1', 'ANSWERED', 'carol', true, true],
     ]);
     expect(JSON.stringify(listed)).not.toContain(asker);
     expect(w.incidents.timeline.map((e) => e.action).filter((a) => a.startsWith('question-'))).toEqual([
-      'question-answered', 'question-confirmation-sent', 'question-answered', 'question-answered', 'question-address-confirmed', 'question-answer-emailed', 'question-answered',
+      'question-answered',
+      'question-confirmation-sent',
+      'question-answered',
+      'question-answered',
+      'question-address-confirmed',
+      'question-answer-emailed',
+      'question-answered',
     ]);
     expect(JSON.stringify(w.incidents.timeline)).not.toContain(asker);
   });
@@ -170,7 +253,8 @@ describe('answering customers\' questions', () => {
     for (const id of ['q-v1', 'q-v2', 'q-v3', 'q-v4']) await ask(w.questions, id, victim);
     // Act
     const results = [];
-    for (const id of ['q-v1', 'q-v2', 'q-v3', 'q-v4', 'q-v1']) results.push(await answerQuestion({ incidentId, questionId: id, author: 'alice', locale: 'en', text: 'Answer.', faq: false }, w.deps));
+    for (const id of ['q-v1', 'q-v2', 'q-v3', 'q-v4', 'q-v1'])
+      results.push(await answerQuestion({ incidentId, questionId: id, author: 'alice', locale: 'en', text: 'Answer.', faq: false }, w.deps));
     // Assess
     expect(results.map((r) => r.confirmationSent)).toEqual([true, true, false, false, false]);
     expect(w.email.recipients()).toEqual(Array<string>(CONFIRMATIONS_PER_ADDRESS).fill(victim));
@@ -214,16 +298,35 @@ describe('answering customers\' questions', () => {
     expect(w.email.sent).toHaveLength(1);
   });
 
-  it('keeps a FAQ answer off the page until an approver approves it through the link and code; the page shows the team\'s wording of the question, never the asker\'s', async () => {
+  it("keeps a FAQ answer off the page until an approver approves it through the link and code; the page shows the team's wording of the question, never the asker's", async () => {
     // Prepare
     const w = world();
     await ask(w.questions, 'q-faq-1', `faq.${prefix}@example.net`);
     // Act
-    const unworded = await answerQuestion({ incidentId, questionId: 'q-faq-1', author: 'alice', locale: 'en', text: 'We reset every session.', faq: true }, w.deps).catch((e: unknown) => e);
-    const result = await answerQuestion({ incidentId, questionId: 'q-faq-1', author: 'alice', locale: 'en', text: 'We reset every session.', faq: true, faqQuestion: 'Were card numbers affected?' }, w.deps);
+    const unworded = await answerQuestion(
+      { incidentId, questionId: 'q-faq-1', author: 'alice', locale: 'en', text: 'We reset every session.', faq: true },
+      w.deps,
+    ).catch((e: unknown) => e);
+    const result = await answerQuestion(
+      {
+        incidentId,
+        questionId: 'q-faq-1',
+        author: 'alice',
+        locale: 'en',
+        text: 'We reset every session.',
+        faq: true,
+        faqQuestion: 'Were card numbers affected?',
+      },
+      w.deps,
+    );
     const before = await w.records.listFaq(incidentId, 'en');
     const { linkId, code } = linkAndCode(w.email, 'a1@example.com');
-    const wrong = await decideApproval(linkId, new URLSearchParams({ decision: 'approve', code: code === '000000' ? '111111' : '000000', csrf: 'x' }), { sourceIp: '198.51.100.7', userAgent: 't', csrfCookie: 'x' }, w.page);
+    const wrong = await decideApproval(
+      linkId,
+      new URLSearchParams({ decision: 'approve', code: code === '000000' ? '111111' : '000000', csrf: 'x' }),
+      { sourceIp: '198.51.100.7', userAgent: 't', csrfCookie: 'x' },
+      w.page,
+    );
     const afterWrong = await w.records.listFaq(incidentId, 'en');
     const { shown, decided } = await decide(w.page, linkId, code, 'approve');
     const after = await w.records.listFaq(incidentId, 'en');
@@ -245,7 +348,7 @@ describe('answering customers\' questions', () => {
     expect([request?.status, request?.callbackDeliveredAt !== undefined]).toEqual(['APPROVED', true]);
   });
 
-  it('never publishes the asker\'s own wording: an answer asked for the page without the team\'s wording (stored before it was required) stays off it', async () => {
+  it("never publishes the asker's own wording: an answer asked for the page without the team's wording (stored before it was required) stays off it", async () => {
     // Prepare
     const w = world();
     await ask(w.questions, 'q-legacy');
@@ -257,11 +360,14 @@ describe('answering customers\' questions', () => {
     expect(JSON.stringify(await w.records.listFaq(incidentId, 'en'))).not.toContain('(q-legacy)');
   });
 
-  it('re-renders the page when a FAQ decision is sent again after its re-render failed (the sweeper\'s repeat)', async () => {
+  it("re-renders the page when a FAQ decision is sent again after its re-render failed (the sweeper's repeat)", async () => {
     // Prepare
     const w = world();
     await ask(w.questions, 'q-faq-4');
-    const result = await answerQuestion({ incidentId, questionId: 'q-faq-4', author: 'alice', locale: 'en', text: 'Sessions were reset.', faq: true, faqQuestion: 'Were sessions reset?' }, w.deps);
+    const result = await answerQuestion(
+      { incidentId, questionId: 'q-faq-4', author: 'alice', locale: 'en', text: 'Sessions were reset.', faq: true, faqQuestion: 'Were sessions reset?' },
+      w.deps,
+    );
     const { linkId, code } = linkAndCode(w.email, 'a1@example.com');
     w.republishFailures.push(Object.assign(new Error('S3 unavailable'), { name: 'ServiceUnavailable' }));
     const { decided } = await decide(w.page, linkId, code, 'approve');
@@ -281,10 +387,16 @@ describe('answering customers\' questions', () => {
     // Prepare
     const w = world();
     await ask(w.questions, 'q-faq-3');
-    await answerQuestion({ incidentId, questionId: 'q-faq-3', author: 'alice', locale: 'en', text: 'First wording.', faq: true, faqQuestion: 'What changed?' }, w.deps);
+    await answerQuestion(
+      { incidentId, questionId: 'q-faq-3', author: 'alice', locale: 'en', text: 'First wording.', faq: true, faqQuestion: 'What changed?' },
+      w.deps,
+    );
     const first = linkAndCode(w.email, 'a1@example.com');
     clock.current += 1_000;
-    await answerQuestion({ incidentId, questionId: 'q-faq-3', author: 'bob', locale: 'en', text: 'Second wording.', faq: true, faqQuestion: 'What changed?' }, w.deps);
+    await answerQuestion(
+      { incidentId, questionId: 'q-faq-3', author: 'bob', locale: 'en', text: 'Second wording.', faq: true, faqQuestion: 'What changed?' },
+      w.deps,
+    );
     // Act
     const { decided } = await decide(w.page, first.linkId, first.code, 'approve');
     const afterStale = (await w.records.listFaq(incidentId, 'en')).map((f) => f.answer);
@@ -300,11 +412,14 @@ describe('answering customers\' questions', () => {
     expect(afterSecond).not.toContain('First wording.');
   });
 
-  it('leaves a rejected FAQ answer off the page with the approver\'s reason', async () => {
+  it("leaves a rejected FAQ answer off the page with the approver's reason", async () => {
     // Prepare
     const w = world();
     await ask(w.questions, 'q-faq-2');
-    await answerQuestion({ incidentId, questionId: 'q-faq-2', author: 'alice', locale: 'en', text: 'Too much detail.', faq: true, faqQuestion: 'How much detail?' }, w.deps);
+    await answerQuestion(
+      { incidentId, questionId: 'q-faq-2', author: 'alice', locale: 'en', text: 'Too much detail.', faq: true, faqQuestion: 'How much detail?' },
+      w.deps,
+    );
     const { linkId, code } = linkAndCode(w.email, 'a2@example.com');
     // Act
     const { decided } = await decide(w.page, linkId, code, 'reject', 'Legal must see this first');

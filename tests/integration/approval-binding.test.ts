@@ -40,11 +40,28 @@ const incidentId = 'inc-20261120-0000000000cc';
 const wording = (text: string) => ({ en: { subject: text } }) as never;
 
 async function pendingRequest(requestId: string, noticeId: string, quorum = 1): Promise<ApprovalRequest> {
-  const notice = noticeRecord({ incidentId, noticeId, kind: 'first-notice', sequence: 1, status: 'PENDING_APPROVAL', content: wording(`v1 of ${noticeId}`), createdAt: '2026-11-20T08:00:00Z', promisedNextUpdateAt: '2026-11-27T08:00:00Z' });
+  const notice = noticeRecord({
+    incidentId,
+    noticeId,
+    kind: 'first-notice',
+    sequence: 1,
+    status: 'PENDING_APPROVAL',
+    content: wording(`v1 of ${noticeId}`),
+    createdAt: '2026-11-20T08:00:00Z',
+    promisedNextUpdateAt: '2026-11-27T08:00:00Z',
+  });
   await notices.createNotice(notice);
   const request: ApprovalRequest = {
-    incidentId, requestId, noticeId, tier: 'primary', status: 'PENDING', createdAt: '2026-11-20T08:00:00Z', expiresAt: '2099-01-01T00:00:00Z', quorum,
-    contentHash: notice.contentHash, noticeVersion: 1,
+    incidentId,
+    requestId,
+    noticeId,
+    tier: 'primary',
+    status: 'PENDING',
+    createdAt: '2026-11-20T08:00:00Z',
+    expiresAt: '2099-01-01T00:00:00Z',
+    quorum,
+    contentHash: notice.contentHash,
+    noticeVersion: 1,
   };
   await approvals.putApprovalRequest(request, `token-${requestId}`);
   return request;
@@ -54,7 +71,9 @@ describe('a decision binds to the wording the request showed (DynamoDB Local)', 
   it('after a redraft, neither an approval nor a rejection of the old wording decides anything', async () => {
     const request = await pendingRequest('redrafted', 'n-redrafted');
     const bound = { noticeId: request.noticeId, contentHash: request.contentHash! };
-    await notices.createNotice(noticeRecord({ ...(await notices.getNotice(incidentId, request.noticeId)), content: wording('v2'), contentHash: undefined, version: 2 }));
+    await notices.createNotice(
+      noticeRecord({ ...(await notices.getNotice(incidentId, request.noticeId)), content: wording('v2'), contentHash: undefined, version: 2 }),
+    );
 
     expect((await approvals.recordApproval(incidentId, 'redrafted', 'a@example.com', 1, bound)).outcome).toBe('stale');
     expect(await approvals.recordRejection(incidentId, 'redrafted', 'b@example.com', 'no', bound)).toBe('stale');
@@ -82,7 +101,9 @@ describe('a decision binds to the wording the request showed (DynamoDB Local)', 
     const request = await pendingRequest('edited', 'n-edited');
     expect(await approvals.supersedeForEdit(incidentId, 'edited', 4)).toBe(true);
     expect(await approvals.supersedeForEdit(incidentId, 'edited', 5)).toBe(false);
-    expect((await approvals.recordApproval(incidentId, 'edited', 'a@example.com', 1, { noticeId: request.noticeId, contentHash: request.contentHash! })).outcome).toBe('refused');
+    expect(
+      (await approvals.recordApproval(incidentId, 'edited', 'a@example.com', 1, { noticeId: request.noticeId, contentHash: request.contentHash! })).outcome,
+    ).toBe('refused');
     const claims = await Promise.all(Array.from({ length: 5 }, () => approvals.claimCallback(incidentId, 'edited')));
     expect(claims.filter((c) => c.state === 'claimed')).toHaveLength(1);
     const claimed = claims.find((c) => c.state === 'claimed');
@@ -98,7 +119,16 @@ describe('requests and decisions are checked against where the incident stands (
     close: (id: string) => incidents.closeIncident(id, 'lead'),
   };
   const request = (id: string, requestId: string, over: Partial<ApprovalRequest> = {}): ApprovalRequest => ({
-    incidentId: id, requestId, noticeId: 'first-notice-1', tier: 'primary', status: 'PENDING', createdAt: '2026-11-20T08:00:00Z', expiresAt: '2099-01-01T00:00:00Z', quorum: 1, basis, ...over,
+    incidentId: id,
+    requestId,
+    noticeId: 'first-notice-1',
+    tier: 'primary',
+    status: 'PENDING',
+    createdAt: '2026-11-20T08:00:00Z',
+    expiresAt: '2099-01-01T00:00:00Z',
+    quorum: 1,
+    basis,
+    ...over,
   });
 
   it('a request is stored only while its draft basis holds: after an edit, a scope decision or a close, nothing is stored', async () => {
@@ -112,9 +142,13 @@ describe('requests and decisions are checked against where the incident stands (
       const after = await approvals.putApprovalRequest(request(id, 'after'), 't-after');
       // Assess
       expect(after.outcome, name).toBe('stale');
-      expect((await approvals.listApprovalRequests(id)).map((r) => r.requestId), name).toEqual(['before']);
+      expect(
+        (await approvals.listApprovalRequests(id)).map((r) => r.requestId),
+        name,
+      ).toEqual(['before']);
       // A closing notice is still asked about on a closed incident.
-      if (name === 'close') expect((await approvals.putApprovalRequest(request(id, 'closing', { basis: { ...basis, closing: true } }), 't-closing')).outcome).toBe('created');
+      if (name === 'close')
+        expect((await approvals.putApprovalRequest(request(id, 'closing', { basis: { ...basis, closing: true } }), 't-closing')).outcome).toBe('created');
     }
   });
 
@@ -125,8 +159,32 @@ describe('requests and decisions are checked against where the incident stands (
     await approvals.putApprovalRequest(request(id, 'r1'), 't-r1');
     await approvals.putApprovalRequest(request(id, 'r2', { noticeId: 'first-notice-2' }), 't-r2');
     const bound = (noticeId: string) => ({ noticeId, contentHash: 'h', basis });
-    await notices.createNotice(noticeRecord({ incidentId: id, noticeId: 'first-notice-1', kind: 'first-notice', sequence: 1, status: 'PENDING_APPROVAL', content: wording('a'), createdAt: '2026-11-20T08:00:00Z', promisedNextUpdateAt: '2026-11-27T08:00:00Z', contentHash: 'h' } as never));
-    await notices.createNotice(noticeRecord({ incidentId: id, noticeId: 'first-notice-2', kind: 'first-notice', sequence: 2, status: 'PENDING_APPROVAL', content: wording('b'), createdAt: '2026-11-20T08:00:00Z', promisedNextUpdateAt: '2026-11-27T08:00:00Z', contentHash: 'h' } as never));
+    await notices.createNotice(
+      noticeRecord({
+        incidentId: id,
+        noticeId: 'first-notice-1',
+        kind: 'first-notice',
+        sequence: 1,
+        status: 'PENDING_APPROVAL',
+        content: wording('a'),
+        createdAt: '2026-11-20T08:00:00Z',
+        promisedNextUpdateAt: '2026-11-27T08:00:00Z',
+        contentHash: 'h',
+      } as never),
+    );
+    await notices.createNotice(
+      noticeRecord({
+        incidentId: id,
+        noticeId: 'first-notice-2',
+        kind: 'first-notice',
+        sequence: 2,
+        status: 'PENDING_APPROVAL',
+        content: wording('b'),
+        createdAt: '2026-11-20T08:00:00Z',
+        promisedNextUpdateAt: '2026-11-27T08:00:00Z',
+        contentHash: 'h',
+      } as never),
+    );
     // Act
     const before = await approvals.recordApproval(id, 'r1', 'a@example.com', 1, bound('first-notice-1'));
     await changes.edit(id);

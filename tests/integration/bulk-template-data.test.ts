@@ -27,7 +27,12 @@ const prefix = uniquePrefix('btd');
 const incidentId = 'inc-20261120-0123456789ab';
 const firstSeenAt = '2026-11-20T03:12:00Z';
 const kinds: NoticeKind[] = ['first-notice', 'update', 'closing'];
-const company = { name: 'Acme Bank', contact: 'help@acme.example', incidentPageUrl: 'https://status.acme.example/incident', supportHotline: '+44 20 7946 0000' };
+const company = {
+  name: 'Acme Bank',
+  contact: 'help@acme.example',
+  incidentPageUrl: 'https://status.acme.example/incident',
+  supportHotline: '+44 20 7946 0000',
+};
 /** Documented maximum of `ReplacementTemplateData` and `TemplateData`: https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_ReplacementTemplate.html */
 const SES_TEMPLATE_DATA_MAX = 262_144;
 /** The twin's SES emulator reads request bodies up to 25 MB (express.json's `limit: '25mb'`). */
@@ -55,7 +60,13 @@ const bodyText = (body: unknown) => (typeof body === 'string' ? body : new TextD
 /** A client whose SendBulkEmail request bodies are kept as they go on the wire; with `handler`, answered by it instead of the twin. */
 function recordingClient(handler?: (request: HttpRequest) => Promise<{ response: HttpResponse }>) {
   const bodies: string[] = [];
-  const ses = new SESv2Client({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint: endpoints().ses, maxAttempts: 1, ...(handler ? { requestHandler: { handle: handler } } : {}) });
+  const ses = new SESv2Client({
+    region: 'us-east-1',
+    credentials: LOCAL_CREDENTIALS,
+    endpoint: endpoints().ses,
+    maxAttempts: 1,
+    ...(handler ? { requestHandler: { handle: handler } } : {}),
+  });
   ses.middlewareStack.add(
     (next) => async (args) => {
       const request = args.request as HttpRequest;
@@ -76,16 +87,19 @@ function pathsIn(template: string): string[] {
       const s = node as hbs.AST.MustacheStatement | hbs.AST.BlockStatement;
       // With parameters the path names a helper (`if`, `each`); without, it is the variable itself.
       for (const expression of s.params.length > 0 ? s.params : [s.path]) {
-        if (expression.type === 'PathExpression' && (expression as hbs.AST.PathExpression).original !== 'this') paths.add((expression as hbs.AST.PathExpression).original);
+        if (expression.type === 'PathExpression' && (expression as hbs.AST.PathExpression).original !== 'this')
+          paths.add((expression as hbs.AST.PathExpression).original);
       }
-      if (node.type === 'BlockStatement') for (const program of [(s as hbs.AST.BlockStatement).program, (s as hbs.AST.BlockStatement).inverse]) if (program) visit(program);
+      if (node.type === 'BlockStatement')
+        for (const program of [(s as hbs.AST.BlockStatement).program, (s as hbs.AST.BlockStatement).inverse]) if (program) visit(program);
     }
   };
   visit(Handlebars.parse(template));
   return [...paths];
 }
 
-const lookup = (data: unknown, path: string) => path.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), data);
+const lookup = (data: unknown, path: string) =>
+  path.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), data);
 
 /** What `data` alone renders from `template`: throws on any variable the template reads that `data` lacks. */
 function renderAlone(template: { Subject: string; Html: string; Text: string }, data: Record<string, unknown>) {
@@ -97,7 +111,13 @@ function renderAlone(template: { Subject: string; Html: string; Text: string }, 
 
 /** A notice of `kind` drafted in `locale` from `facts`, stored as approved. */
 function approved(kind: NoticeKind, locale: Locale, facts: NoticeFacts, rules: readonly RemedyRule[] = DEFAULT_REMEDY_RULES): Notice {
-  const impact = { affectedCustomers: 12_500, byDataCategory: { email: 3, password: 1, payment_card: 1, government_id: 1 }, byJurisdiction: {}, byLocale: {}, byChannel: {} };
+  const impact = {
+    affectedCustomers: 12_500,
+    byDataCategory: { email: 3, password: 1, payment_card: 1, government_id: 1 },
+    byJurisdiction: {},
+    byLocale: {},
+    byChannel: {},
+  };
   const sequence = kinds.indexOf(kind) + 1;
   const content = draftNotice(
     {
@@ -112,7 +132,16 @@ function approved(kind: NoticeKind, locale: Locale, facts: NoticeFacts, rules: r
     },
     locale,
   );
-  return noticeRecord({ incidentId, noticeId: `${kind}-${sequence}`, kind, sequence, status: 'APPROVED', content: { [locale]: content }, createdAt: firstSeenAt, promisedNextUpdateAt: content.nextUpdateAt ?? firstSeenAt });
+  return noticeRecord({
+    incidentId,
+    noticeId: `${kind}-${sequence}`,
+    kind,
+    sequence,
+    status: 'APPROVED',
+    content: { [locale]: content },
+    createdAt: firstSeenAt,
+    promisedNextUpdateAt: content.nextUpdateAt ?? firstSeenAt,
+  });
 }
 
 const recipient = (locale: Locale, i: number, categories: string[], name: string, timeZone: string): ChannelRecipient => ({
@@ -125,44 +154,65 @@ const recipient = (locale: Locale, i: number, categories: string[], name: string
 });
 
 describe('bulk email template data', () => {
-  it.each(supportedLocales)('%s: each entry the adapter sends renders its customer\'s whole email alone, as the twin delivered it; the default alone renders too', async (locale) => {
-    // Prepare: the stored templates on the twin; readers with and without offers, a closing notice with and without a cause.
-    const { ses, requests } = recordingClient();
-    for (const t of allEmailTemplates(prefix).filter((x) => kinds.some((k) => x.name === templateName(prefix, k, locale)))) {
-      await ses.send(new CreateEmailTemplateCommand({ TemplateName: t.name, TemplateContent: { Subject: t.subject, Html: t.html, Text: t.text } }));
-    }
-    const channel = emailChannel({ email: new SesEmailSender(ses, 'notices@example.com'), templatePrefix: prefix });
-    const facts: NoticeFacts = { whatHappened: 'Someone copied <customer records> & "notes".', cause: 'A leaked key.', measures: ['Keys rotated.'], advice: ['Watch your statements.'], remedies: ['Fees waived.'] };
-    const notices = kinds.flatMap((kind) => [approved(kind, locale, kind === 'first-notice' ? { ...facts, remedies: [] } : facts), ...(kind === 'closing' ? [approved(kind, locale, { measures: [], advice: [], remedies: [] })] : [])]);
-    let i = 0;
-    const readers = () => [recipient(locale, i++, ['email', 'password', 'payment_card'], 'Ann <Lee>', 'Asia/Shanghai'), recipient(locale, i++, ['email'], '王小明', 'America/St_Johns')];
-    // Act
-    const sent: { notice: Notice; readers: ChannelRecipient[]; statuses: string[] }[] = [];
-    for (const notice of notices) {
-      const batch = readers();
-      sent.push({ notice, readers: batch, statuses: (await channel.prepare(notice, locale, batch)()).map((r) => r.status) });
-    }
-    // Assess
-    const bulk = requests().map((r) => r.body);
-    expect(bulk).toHaveLength(notices.length);
-    for (const [n, { notice, readers: batch, statuses }] of sent.entries()) {
-      expect(statuses).toEqual(batch.map(() => 'SENT'));
-      const request = bulk[n]!;
-      const stored = (await ses.send(new GetEmailTemplateCommand({ TemplateName: request.DefaultContent.Template.TemplateName }))).TemplateContent!;
-      expect(request.DefaultContent.Template.TemplateName).toBe(templateName(prefix, notice.kind, locale));
-      expect(() => renderAlone({ Subject: stored.Subject!, Html: stored.Html!, Text: stored.Text! }, JSON.parse(request.DefaultContent.Template.TemplateData)), `${notice.noticeId}: the default`).not.toThrow();
-      for (const [k, entry] of request.BulkEmailEntries.entries()) {
-        const to = entry.Destination.ToAddresses[0]!;
-        expect(to).toBe(batch[k]!.address);
-        const alone = renderAlone({ Subject: stored.Subject!, Html: stored.Html!, Text: stored.Text! }, JSON.parse(entry.ReplacementEmailContent.ReplacementTemplate.ReplacementTemplateData));
-        const delivered = await emailsTo(to);
-        expect(delivered, `${notice.noticeId} to ${to}`).toHaveLength(1);
-        expect({ subject: delivered[0]!.subject, html: delivered[0]!.body.html, text: delivered[0]!.body.text }).toEqual(alone);
+  it.each(supportedLocales)(
+    "%s: each entry the adapter sends renders its customer's whole email alone, as the twin delivered it; the default alone renders too",
+    async (locale) => {
+      // Prepare: the stored templates on the twin; readers with and without offers, a closing notice with and without a cause.
+      const { ses, requests } = recordingClient();
+      for (const t of allEmailTemplates(prefix).filter((x) => kinds.some((k) => x.name === templateName(prefix, k, locale)))) {
+        await ses.send(new CreateEmailTemplateCommand({ TemplateName: t.name, TemplateContent: { Subject: t.subject, Html: t.html, Text: t.text } }));
       }
-    }
-  });
+      const channel = emailChannel({ email: new SesEmailSender(ses, 'notices@example.com'), templatePrefix: prefix });
+      const facts: NoticeFacts = {
+        whatHappened: 'Someone copied <customer records> & "notes".',
+        cause: 'A leaked key.',
+        measures: ['Keys rotated.'],
+        advice: ['Watch your statements.'],
+        remedies: ['Fees waived.'],
+      };
+      const notices = kinds.flatMap((kind) => [
+        approved(kind, locale, kind === 'first-notice' ? { ...facts, remedies: [] } : facts),
+        ...(kind === 'closing' ? [approved(kind, locale, { measures: [], advice: [], remedies: [] })] : []),
+      ]);
+      let i = 0;
+      const readers = () => [
+        recipient(locale, i++, ['email', 'password', 'payment_card'], 'Ann <Lee>', 'Asia/Shanghai'),
+        recipient(locale, i++, ['email'], '王小明', 'America/St_Johns'),
+      ];
+      // Act
+      const sent: { notice: Notice; readers: ChannelRecipient[]; statuses: string[] }[] = [];
+      for (const notice of notices) {
+        const batch = readers();
+        sent.push({ notice, readers: batch, statuses: (await channel.prepare(notice, locale, batch)()).map((r) => r.status) });
+      }
+      // Assess
+      const bulk = requests().map((r) => r.body);
+      expect(bulk).toHaveLength(notices.length);
+      for (const [n, { notice, readers: batch, statuses }] of sent.entries()) {
+        expect(statuses).toEqual(batch.map(() => 'SENT'));
+        const request = bulk[n]!;
+        const stored = (await ses.send(new GetEmailTemplateCommand({ TemplateName: request.DefaultContent.Template.TemplateName }))).TemplateContent!;
+        expect(request.DefaultContent.Template.TemplateName).toBe(templateName(prefix, notice.kind, locale));
+        expect(
+          () => renderAlone({ Subject: stored.Subject!, Html: stored.Html!, Text: stored.Text! }, JSON.parse(request.DefaultContent.Template.TemplateData)),
+          `${notice.noticeId}: the default`,
+        ).not.toThrow();
+        for (const [k, entry] of request.BulkEmailEntries.entries()) {
+          const to = entry.Destination.ToAddresses[0]!;
+          expect(to).toBe(batch[k]!.address);
+          const alone = renderAlone(
+            { Subject: stored.Subject!, Html: stored.Html!, Text: stored.Text! },
+            JSON.parse(entry.ReplacementEmailContent.ReplacementTemplate.ReplacementTemplateData),
+          );
+          const delivered = await emailsTo(to);
+          expect(delivered, `${notice.noticeId} to ${to}`).toHaveLength(1);
+          expect({ subject: delivered[0]!.subject, html: delivered[0]!.body.html, text: delivered[0]!.body.text }).toEqual(alone);
+        }
+      }
+    },
+  );
 
-  it('a worst-case call, zh-CN with the longest facts, customer names and remedy rules the settings allow, keeps each entry within SES\'s documented 262,144 characters and the request within what the twin reads', async () => {
+  it("a worst-case call, zh-CN with the longest facts, customer names and remedy rules the settings allow, keeps each entry within SES's documented 262,144 characters and the request within what the twin reads", async () => {
     // Prepare: every field at its schema's maximum, every data category, remedy rules up to their size limit; SES answered locally.
     const long = (n: number, i: number) => `${i}${'泄'.repeat(n)}`.slice(0, n);
     const facts: NoticeFacts = {
@@ -185,7 +235,10 @@ describe('bulk email template data', () => {
       return { response: { statusCode: 200, headers: { 'content-type': 'application/json' }, body: Readable.from([body]) } };
     });
     const channel = emailChannel({ email: new SesEmailSender(ses, 'notices@example.com'), templatePrefix: prefix });
-    const readers = Array.from({ length: SES_MAX_BULK_ENTRIES }, (_, k) => ({ ...recipient('zh-CN', k, everyCategory, '王'.repeat(200), 'Asia/Shanghai'), address: `${'a'.repeat(50)}${k}@example.com` }));
+    const readers = Array.from({ length: SES_MAX_BULK_ENTRIES }, (_, k) => ({
+      ...recipient('zh-CN', k, everyCategory, '王'.repeat(200), 'Asia/Shanghai'),
+      address: `${'a'.repeat(50)}${k}@example.com`,
+    }));
     for (const kind of kinds) {
       // Act
       const results = await channel.prepare(approved(kind, 'zh-CN', facts, rules), 'zh-CN', readers)();

@@ -24,17 +24,21 @@ const input = (over: Partial<DraftInput> = {}): DraftInput => ({
 const wang: NoticeReader = { name: '王五', dataCategories: ['email', 'password'], timeZone: 'Asia/Shanghai' };
 
 describe('email conventions on the SES emulator', () => {
-  it('on the twin\'s SES: the customer\'s email comes from the display name, replies go to support, and the parts are whole', async () => {
+  it("on the twin's SES: the customer's email comes from the display name, replies go to support, and the parts are whole", async () => {
     // Prepare: the stored template, as the stack and the twin create it.
     const prefix = uniquePrefix('conv');
     const ses = new SESv2Client({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint: endpoints().ses });
     const template = allEmailTemplates(prefix).find((t) => t.name === templateName(prefix, 'first-notice', 'zh-CN'))!;
-    await ses.send(new CreateEmailTemplateCommand({ TemplateName: template.name, TemplateContent: { Subject: template.subject, Html: template.html, Text: template.text } }));
+    await ses.send(
+      new CreateEmailTemplateCommand({ TemplateName: template.name, TemplateContent: { Subject: template.subject, Html: template.html, Text: template.text } }),
+    );
     const content = draftNotice(input(), 'zh-CN');
     const to = `wang.${prefix}@example.com`;
     const sender = new SesEmailSender(ses, formatSender('示例公司安全团队', 'notices@example.com'), undefined, ['help@example.com']);
     // Act
-    const [result] = await sender.sendBulk(template.name, noticeTemplateData(content), [{ to, replacementData: recipientTemplateData(personaliseNotice(content, 'zh-CN', wang)) }]);
+    const [result] = await sender.sendBulk(template.name, noticeTemplateData(content), [
+      { to, replacementData: recipientTemplateData(personaliseNotice(content, 'zh-CN', wang)) },
+    ]);
     // Assess
     expect(result!.status).toBe('SUCCESS');
     const [mail] = (await sesEmails((e) => e.destination.to.includes(to))) as (Awaited<ReturnType<typeof sesEmails>>[number] & { replyTo: string[] })[];

@@ -19,13 +19,19 @@ describe('ExecutionChain on DynamoDB Local', () => {
   let table: string;
 
   beforeAll(async () => {
-    ({ tables: { incidents: table } } = await provision({ endpoints: endpoints(), config: testConfig(prefix), namePrefix: prefix }));
+    ({
+      tables: { incidents: table },
+    } = await provision({ endpoints: endpoints(), config: testConfig(prefix), namePrefix: prefix }));
     client = new DynamoDBClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint: endpoints().dynamodb });
     doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   });
   afterAll(() => client?.destroy());
 
-  const ref = (id: string, sequence: number) => ({ name: executionNameFor(id, sequence), executionArn: executionArnFor(machine, executionNameFor(id, sequence)), sequence });
+  const ref = (id: string, sequence: number) => ({
+    name: executionNameFor(id, sequence),
+    executionArn: executionArnFor(machine, executionNameFor(id, sequence)),
+    sequence,
+  });
 
   it('makes the next execution current and notes the hand-over once, whatever is retried or comes late', async () => {
     // Prepare

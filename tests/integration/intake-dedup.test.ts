@@ -31,7 +31,10 @@ describe('intakeAlarm on DynamoDB Local: one incident per finding, whichever ser
   function dynamoWorld() {
     const workflow = new FakeWorkflow();
     const deps: IntakeDeps = {
-      incidents: store, workflow, messaging: new FakeMessaging(), clock: systemClock,
+      incidents: store,
+      workflow,
+      messaging: new FakeMessaging(),
+      clock: systemClock,
       alarmSettings: { manualSource: 'breach-notice.manual', cloudWatchAlarmSeverity: 7 },
       workflowSettings: settings,
       responseTeamTopicArn: topicArn,
@@ -41,8 +44,14 @@ describe('intakeAlarm on DynamoDB Local: one incident per finding, whichever ser
 
   const fixtureText = (name: string) => readFileSync(new URL(`../fixtures/aws-events/${name}`, import.meta.url), 'utf8');
   const reportsOf = {
-    guardduty: { findingId: '46ba0ac2845071e23ccdeb2ae03bfdea', files: ['same-finding/guardduty-ssh-brute-force.json', 'same-finding/securityhub-guardduty-ssh-brute-force.json'] },
-    macie: { findingId: '64b917aa-3843-014c-91d8-937ffexample', files: ['macie-policy-encryption-disabled.json', 'same-finding/securityhub-macie-policy-encryption-disabled.json'] },
+    guardduty: {
+      findingId: '46ba0ac2845071e23ccdeb2ae03bfdea',
+      files: ['same-finding/guardduty-ssh-brute-force.json', 'same-finding/securityhub-guardduty-ssh-brute-force.json'],
+    },
+    macie: {
+      findingId: '64b917aa-3843-014c-91d8-937ffexample',
+      files: ['macie-policy-encryption-disabled.json', 'same-finding/securityhub-macie-policy-encryption-disabled.json'],
+    },
   } as const;
   /** The native event and Security Hub's copy of one finding, under a finding id and event ids of this test's own. */
   function reports(kind: keyof typeof reportsOf): [EventBridgeEvent, EventBridgeEvent] {

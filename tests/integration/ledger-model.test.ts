@@ -158,7 +158,20 @@ async function openApprovedNotice(incidents: IncidentStorePort, notices: NoticeS
   const firstSeenAt = '2026-11-20T08:00:00.000Z';
   const impact = { affectedCustomers: audience.length, byDataCategory: { email: audience.length }, byJurisdiction: {}, byLocale: {}, byChannel: {} };
   await incidents.openIncident(
-    { incidentId, source: 'guardduty', findingKey: `model:${incidentId}`, alarmSeverity: 8, title: 'model', description: '', affectedResources: [], firstSeenAt, status: 'OPEN', scope: 'PENDING', severity: 'HIGH', createdAt: firstSeenAt },
+    {
+      incidentId,
+      source: 'guardduty',
+      findingKey: `model:${incidentId}`,
+      alarmSeverity: 8,
+      title: 'model',
+      description: '',
+      affectedResources: [],
+      firstSeenAt,
+      status: 'OPEN',
+      scope: 'PENDING',
+      severity: 'HIGH',
+      createdAt: firstSeenAt,
+    },
     incidentId,
     '{}',
   );
@@ -166,9 +179,33 @@ async function openApprovedNotice(incidents: IncidentStorePort, notices: NoticeS
   await incidents.saveAssessment(incidentId, { scope: 'KNOWN', severity: 'HIGH', impact, chunks: chunk(members, CHUNK) });
   const company = { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://status.example.com' };
   const content = Object.fromEntries(
-    (['en', 'zh-CN'] as Locale[]).map((l) => [l, draftNotice({ kind: 'first-notice', sequence: 1, incident: { incidentId, source: 'guardduty', firstSeenAt, impact }, facts: emptyFacts(), company, nextUpdateAt: firstSeenAt }, l)]),
+    (['en', 'zh-CN'] as Locale[]).map((l) => [
+      l,
+      draftNotice(
+        {
+          kind: 'first-notice',
+          sequence: 1,
+          incident: { incidentId, source: 'guardduty', firstSeenAt, impact },
+          facts: emptyFacts(),
+          company,
+          nextUpdateAt: firstSeenAt,
+        },
+        l,
+      ),
+    ]),
   );
-  await notices.createNotice(noticeRecord({ incidentId, noticeId: 'first-notice-1', kind: 'first-notice', sequence: 1, status: 'APPROVED', content, createdAt: firstSeenAt, promisedNextUpdateAt: firstSeenAt }));
+  await notices.createNotice(
+    noticeRecord({
+      incidentId,
+      noticeId: 'first-notice-1',
+      kind: 'first-notice',
+      sequence: 1,
+      status: 'APPROVED',
+      content,
+      createdAt: firstSeenAt,
+      promisedNextUpdateAt: firstSeenAt,
+    }),
+  );
   return { incidentId, noticeId: 'first-notice-1' };
 }
 
@@ -227,8 +264,12 @@ beforeAll(async () => {
 const planArb: fc.Arbitrary<Plan> = fc.record({
   invocations: fc.integer({ min: 1, max: 3 }),
   callsInFlight: fc.integer({ min: 1, max: 4 }),
-  email: fc.array(fc.constantFrom<EmailAnswer>('ok', 'ok', 'refuse', 'throttle-some', 'accept-lose-answer', 'accept-then-500', 'accept-then-die'), { maxLength: 8 }),
-  sms: fc.array(fc.constantFrom<SmsAnswer>('ok', 'ok', 'refuse', 'invalid-number', 'accept-lose-answer', 'accept-then-500', 'accept-then-die'), { maxLength: 8 }),
+  email: fc.array(fc.constantFrom<EmailAnswer>('ok', 'ok', 'refuse', 'throttle-some', 'accept-lose-answer', 'accept-then-500', 'accept-then-die'), {
+    maxLength: 8,
+  }),
+  sms: fc.array(fc.constantFrom<SmsAnswer>('ok', 'ok', 'refuse', 'invalid-number', 'accept-lose-answer', 'accept-then-500', 'accept-then-die'), {
+    maxLength: 8,
+  }),
   deaths: fc.array(
     fc.record({ method: fc.constantFrom<LedgerMethod>('acquire', 'complete', 'release'), nth: fc.integer({ min: 1, max: 8 }), landed: fc.boolean() }),
     { maxLength: 3 },
@@ -269,8 +310,15 @@ describe('the deliveries ledger under random interleavings (fast-check, DynamoDB
             unfinished: 0,
           });
         }
-        const listed = Object.entries(await ledger.uncertainRecipients(input)).flatMap(([channel, ids]) => ids.map((id) => `${channel}:${id}`)).sort();
-        expect(listed).toEqual(outcomes.filter((o) => o.status === 'UNCERTAIN').map((o) => `${o.channel}:${o.customerId}`).sort());
+        const listed = Object.entries(await ledger.uncertainRecipients(input))
+          .flatMap(([channel, ids]) => ids.map((id) => `${channel}:${id}`))
+          .sort();
+        expect(listed).toEqual(
+          outcomes
+            .filter((o) => o.status === 'UNCERTAIN')
+            .map((o) => `${o.channel}:${o.customerId}`)
+            .sort(),
+        );
       }),
       { numRuns: Number(process.env.LEDGER_MODEL_RUNS ?? 40) },
     );

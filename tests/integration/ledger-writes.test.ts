@@ -40,13 +40,41 @@ beforeAll(async () => {
   const at = '2026-11-20T08:00:00.000Z';
   const impact = { affectedCustomers: COUNT, byDataCategory: { email: COUNT }, byJurisdiction: {}, byLocale: {}, byChannel: {} };
   await incidents.openIncident(
-    { incidentId, source: 'guardduty', findingKey: `writes:${incidentId}`, alarmSeverity: 8, title: 'writes', description: '', affectedResources: [], firstSeenAt: at, status: 'OPEN', scope: 'PENDING', severity: 'HIGH', createdAt: at },
+    {
+      incidentId,
+      source: 'guardduty',
+      findingKey: `writes:${incidentId}`,
+      alarmSeverity: 8,
+      title: 'writes',
+      description: '',
+      affectedResources: [],
+      firstSeenAt: at,
+      status: 'OPEN',
+      scope: 'PENDING',
+      severity: 'HIGH',
+      createdAt: at,
+    },
     incidentId,
     '{}',
   );
   await incidents.saveAssessment(incidentId, { scope: 'KNOWN', severity: 'HIGH', impact, chunks: chunk(members, 300) });
   const company = { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://status.example.com' };
-  const content = Object.fromEntries((['en', 'zh-CN'] as Locale[]).map((l) => [l, draftNotice({ kind: 'first-notice', sequence: 1, incident: { incidentId, source: 'guardduty', firstSeenAt: at, impact }, facts: emptyFacts(), company, nextUpdateAt: at }, l)]));
+  const content = Object.fromEntries(
+    (['en', 'zh-CN'] as Locale[]).map((l) => [
+      l,
+      draftNotice(
+        {
+          kind: 'first-notice',
+          sequence: 1,
+          incident: { incidentId, source: 'guardduty', firstSeenAt: at, impact },
+          facts: emptyFacts(),
+          company,
+          nextUpdateAt: at,
+        },
+        l,
+      ),
+    ]),
+  );
   await notices.createNotice(noticeRecord({ ...ref, kind: 'first-notice', sequence: 1, status: 'APPROVED', content, createdAt: at, promisedNextUpdateAt: at }));
 
   // Only the ledger's writes are counted: a client of its own.
@@ -61,7 +89,10 @@ beforeAll(async () => {
     },
     { step: 'initialize', name: 'countWrites' },
   );
-  const email = { sendBulk: async (_t: string, _d: Record<string, unknown>, entries: BulkEntry[]): Promise<BulkEntryResult[]> => entries.map(() => ({ status: 'SUCCESS', messageId: randomBytes(6).toString('hex') })) };
+  const email = {
+    sendBulk: async (_t: string, _d: Record<string, unknown>, entries: BulkEntry[]): Promise<BulkEntryResult[]> =>
+      entries.map(() => ({ status: 'SUCCESS', messageId: randomBytes(6).toString('hex') })),
+  };
   const messaging: Messaging = { sendSms: async () => randomBytes(6).toString('hex'), publish: async () => '' };
   deps = {
     incidents,

@@ -27,16 +27,21 @@ describe('SES account suppression list on the twin', () => {
   it('reads all of ListSuppressedDestinations (1,000 a call) with each reason', async () => {
     // Prepare: 1,205 addresses, every fifth a complaint.
     const mine = Array.from({ length: 1205 }, (_, i) => `s${i}.${prefix}@example.com`);
-    await Promise.all(mine.map((EmailAddress, i) => ses.send(new PutSuppressedDestinationCommand({ EmailAddress, Reason: i % 5 === 0 ? 'COMPLAINT' : 'BOUNCE' }))));
+    await Promise.all(
+      mine.map((EmailAddress, i) => ses.send(new PutSuppressedDestinationCommand({ EmailAddress, Reason: i % 5 === 0 ? 'COMPLAINT' : 'BOUNCE' }))),
+    );
     // Act
     const read = new Map<string, string>();
-    for await (const { address, reason } of new SesEmailSender(ses, 'x@example.com').suppressedAddresses()) if (address.endsWith(`.${prefix}@example.com`)) read.set(address, reason);
+    for await (const { address, reason } of new SesEmailSender(ses, 'x@example.com').suppressedAddresses())
+      if (address.endsWith(`.${prefix}@example.com`)) read.set(address, reason);
     // Assess
     expect(read.size).toBe(1205);
     expect([...read.values()].filter((r) => r === 'COMPLAINT')).toHaveLength(241);
     const one = await ses.send(new GetSuppressedDestinationCommand({ EmailAddress: mine[1] }));
     expect(one.SuppressedDestination).toMatchObject({ EmailAddress: mine[1], Reason: 'BOUNCE', LastUpdateTime: expect.any(Date) });
-    await expect(ses.send(new GetSuppressedDestinationCommand({ EmailAddress: `nobody.${prefix}@example.com` }))).rejects.toMatchObject({ name: 'NotFoundException' });
+    await expect(ses.send(new GetSuppressedDestinationCommand({ EmailAddress: `nobody.${prefix}@example.com` }))).rejects.toMatchObject({
+      name: 'NotFoundException',
+    });
   });
 });
 

@@ -9,7 +9,14 @@ import { QuestionStore, RateLimiter } from '../../functions/adapters/question-st
 import type { Notice } from '../../functions/domain/incident.js';
 import { draftNotice } from '../../functions/domain/notice.js';
 import {
-  ADDRESS_RETENTION_DAYS, FORM_LIFETIME_MS, FORM_LIMITS, FormTokenUsedError, issueFormToken, MIN_FILL_MS, QUESTION_RETENTION_DAYS, type FormKeys,
+  ADDRESS_RETENTION_DAYS,
+  FORM_LIFETIME_MS,
+  FORM_LIMITS,
+  FormTokenUsedError,
+  issueFormToken,
+  MIN_FILL_MS,
+  QUESTION_RETENTION_DAYS,
+  type FormKeys,
 } from '../../functions/domain/question-form.js';
 import { questionFormRequest, type QuestionFormDeps } from '../../functions/http/question-form.js';
 import { publishIncidentPage } from '../../functions/steps/publish-incident-page.js';
@@ -27,7 +34,10 @@ let table: string;
 beforeAll(async () => {
   const provisioned = await provision({ endpoints: endpoints(), config: testConfig(prefix), namePrefix: prefix });
   table = provisioned.tables.incidents;
-  doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint: endpoints().dynamodb, maxAttempts: 10 }), { marshallOptions: { removeUndefinedValues: true } });
+  doc = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint: endpoints().dynamodb, maxAttempts: 10 }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
 }, 60_000);
 
 let incidentCount = 0;
@@ -35,7 +45,12 @@ let incidentCount = 0;
 async function openIncident(): Promise<string> {
   incidentCount += 1;
   const incidentId = `inc-20261120-${String(incidentCount).padStart(4, '0')}${prefix.slice(1, 9)}`;
-  await doc.send(new PutCommand({ TableName: table, Item: { ...keys.incident(incidentId), type: 'incident', incidentId, status: 'OPEN', firstSeenAt: new Date().toISOString() } }));
+  await doc.send(
+    new PutCommand({
+      TableName: table,
+      Item: { ...keys.incident(incidentId), type: 'incident', incidentId, status: 'OPEN', firstSeenAt: new Date().toISOString() },
+    }),
+  );
   return incidentId;
 }
 
@@ -104,12 +119,22 @@ describe('the question form on DynamoDB Local', () => {
     const incidentId = await openIncident();
     const store = new QuestionStore(doc, table, { now: () => new Date() });
     const token = { nonce: `n${prefix.slice(1, 9)}race0001`, expiresAt: new Date(Date.now() + FORM_LIFETIME_MS) };
-    const asked = (i: number) => ({ incidentId, questionId: `q-race-${i}`, locale: 'en' as const, text: 'Is my card safe?', email: `racer${i}@example.com`, askedAt: new Date().toISOString(), status: 'OPEN' as const });
+    const asked = (i: number) => ({
+      incidentId,
+      questionId: `q-race-${i}`,
+      locale: 'en' as const,
+      text: 'Is my card safe?',
+      email: `racer${i}@example.com`,
+      askedAt: new Date().toISOString(),
+      status: 'OPEN' as const,
+    });
     const outcomes = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => store.putQuestion(asked(i), token)));
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
     expect(outcomes.every((o) => o.status === 'fulfilled' || o.reason instanceof FormTokenUsedError)).toBe(true);
     // Nothing of the refused ones was written: one question, one address.
-    const partition = await doc.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `QUESTION#${incidentId}` } }));
+    const partition = await doc.send(
+      new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `QUESTION#${incidentId}` } }),
+    );
     expect(partition.Items!.map((i) => i.type).sort()).toEqual(['question', 'question-address']);
   });
 
@@ -120,9 +145,7 @@ describe('the question form on DynamoDB Local', () => {
     const f = form();
     // Act
     const oneClient = await Promise.all(Array.from({ length: 40 }, () => f.ask(incidentId, f.token(incidentId), '192.0.2.66')));
-    const manyAddresses = await Promise.all(
-      Array.from({ length: 61 * 6 }, (_, i) => f.ask(incidentId, f.token(incidentId), `198.51.100.${(i % 61) + 1}`)),
-    );
+    const manyAddresses = await Promise.all(Array.from({ length: 61 * 6 }, (_, i) => f.ask(incidentId, f.token(incidentId), `198.51.100.${(i % 61) + 1}`)));
     const genuine = await f.ask(incidentId, f.token(incidentId), '192.0.2.200', 'I got a strange email, is it from you?');
     // Assess: each client got its own allowance and no more; the genuine asker got in.
     expect(genuine).toBe(200);
@@ -142,7 +165,10 @@ describe('the question store on DynamoDB Local', () => {
     const store = new QuestionStore(doc, table, { now: () => now });
     const expiresAt = new Date(now.getTime() + FORM_LIFETIME_MS);
     // Act
-    await store.putQuestion({ incidentId, questionId: 'q1', locale: 'en', text: 'Is my <card> safe?', email: 'ann@example.com', askedAt: now.toISOString(), status: 'OPEN' }, { nonce: `n${prefix.slice(1, 9)}ttl00001`, expiresAt });
+    await store.putQuestion(
+      { incidentId, questionId: 'q1', locale: 'en', text: 'Is my <card> safe?', email: 'ann@example.com', askedAt: now.toISOString(), status: 'OPEN' },
+      { nonce: `n${prefix.slice(1, 9)}ttl00001`, expiresAt },
+    );
     // Assess
     const raw = async (key: Record<string, string>) => (await doc.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item!;
     const asked = Math.floor(now.getTime() / 1000);
@@ -161,9 +187,21 @@ describe('the question store on DynamoDB Local', () => {
   it('claims the answer email once and deletes the address with the claim', async () => {
     const incidentId = await openIncident();
     const store = new QuestionStore(doc, table, { now: () => new Date() });
-    await store.putQuestion({ incidentId, questionId: 'q1', locale: 'en', text: 'Is my card safe?', email: 'ann@example.com', askedAt: new Date().toISOString(), status: 'OPEN' });
+    await store.putQuestion({
+      incidentId,
+      questionId: 'q1',
+      locale: 'en',
+      text: 'Is my card safe?',
+      email: 'ann@example.com',
+      askedAt: new Date().toISOString(),
+      status: 'OPEN',
+    });
     await store.answer(incidentId, 'q1', { text: 'Yes.', locale: 'en', by: 'ops', at: new Date().toISOString() }, false);
-    const claims = await Promise.all([store.claimAnswerEmail(incidentId, 'q1'), store.claimAnswerEmail(incidentId, 'q1'), store.claimAnswerEmail(incidentId, 'q1')]);
+    const claims = await Promise.all([
+      store.claimAnswerEmail(incidentId, 'q1'),
+      store.claimAnswerEmail(incidentId, 'q1'),
+      store.claimAnswerEmail(incidentId, 'q1'),
+    ]);
     expect(claims.filter(Boolean)).toHaveLength(1);
     const after = await store.getQuestion(incidentId, 'q1');
     expect(after).toMatchObject({ status: 'ANSWERED', emailedAt: expect.any(String) });
@@ -171,7 +209,7 @@ describe('the question store on DynamoDB Local', () => {
     expect((await doc.send(new GetCommand({ TableName: table, Key: keys.questionAddress(incidentId, 'q1'), ConsistentRead: true }))).Item).toBeUndefined();
   });
 
-  it('publishes only FAQ-approved answers, in the team\'s wording, and takes one off the page when it is answered again', async () => {
+  it("publishes only FAQ-approved answers, in the team's wording, and takes one off the page when it is answered again", async () => {
     // Prepare
     const incidentId = await openIncident();
     const store = new QuestionStore(doc, table, { now: () => new Date() });
@@ -179,7 +217,15 @@ describe('the question store on DynamoDB Local', () => {
     const base = Date.now();
     const at = (minutes: number) => new Date(base + minutes * 60_000).toISOString();
     for (const id of ['q1', 'q2', 'q3']) {
-      await store.putQuestion({ incidentId, questionId: id, locale: 'en', text: `My card 4111 1111 1111 1111, ann@example.com (${id})`, email: 'ann@example.com', askedAt: at(0), status: 'OPEN' });
+      await store.putQuestion({
+        incidentId,
+        questionId: id,
+        locale: 'en',
+        text: `My card 4111 1111 1111 1111, ann@example.com (${id})`,
+        email: 'ann@example.com',
+        askedAt: at(0),
+        status: 'OPEN',
+      });
     }
     await store.answer(incidentId, 'q1', { text: 'Yes, cards were not affected.', locale: 'en', by: 'ops', at: at(1), question: 'Were cards affected?' }, true);
     await store.answer(incidentId, 'q2', { text: 'Not yet decided.', locale: 'en', by: 'ops', at: at(2), question: 'When do you decide?' }, true);
@@ -204,14 +250,30 @@ describe('the question store on DynamoDB Local', () => {
 });
 
 describe('publishing the incident page on DynamoDB Local', () => {
-  it('reads no question and no asker\'s address: every item it reads is a notice, a FAQ entry or an announcement', async () => {
+  it("reads no question and no asker's address: every item it reads is a notice, a FAQ entry or an announcement", async () => {
     // Prepare: a sent notice, a published answer, and questions with addresses.
     const incidentId = await openIncident();
     const clock = { now: () => new Date() };
     const store = new QuestionStore(doc, table, clock);
     const answeredAt = new Date().toISOString();
-    await store.putQuestion({ incidentId, questionId: 'q1', locale: 'en', text: 'ann@example.com asks: is my card safe?', email: 'ann@example.com', askedAt: answeredAt, status: 'OPEN' });
-    await store.putQuestion({ incidentId, questionId: 'q2', locale: 'en', text: 'bob@example.com asks too', email: 'bob@example.com', askedAt: answeredAt, status: 'OPEN' });
+    await store.putQuestion({
+      incidentId,
+      questionId: 'q1',
+      locale: 'en',
+      text: 'ann@example.com asks: is my card safe?',
+      email: 'ann@example.com',
+      askedAt: answeredAt,
+      status: 'OPEN',
+    });
+    await store.putQuestion({
+      incidentId,
+      questionId: 'q2',
+      locale: 'en',
+      text: 'bob@example.com asks too',
+      email: 'bob@example.com',
+      askedAt: answeredAt,
+      status: 'OPEN',
+    });
     await store.answer(incidentId, 'q1', { text: 'Cards were not affected.', locale: 'en', by: 'ops', at: answeredAt, question: 'Were cards affected?' }, true);
     await store.setFaqState(incidentId, 'q1', 'PUBLISHED', undefined, answeredAt);
     const notices = new NoticeStore(doc, table, clock);
@@ -226,18 +288,21 @@ describe('publishing the incident page on DynamoDB Local', () => {
     }) as DynamoDBDocumentClient['send'];
     const pages = new Map<string, string>();
     // Act
-    await publishIncidentPage({ incidentId }, {
-      incidents: new IncidentStore(recording, table, clock),
-      notices: new NoticeStore(recording, table, clock),
-      records: new IncidentPageRecords(recording, table, clock),
-      pages: { put: async (key: string, body: string) => void pages.set(key, body) } as never,
-      messaging: { publish: async () => 'm-1' },
-      publicChannelsTopicArn: 'arn:aws:sns:us-east-1:000000000000:public',
-      locales: ['en'],
-      companyName: 'Example Co.',
-      pagesBaseUrl: 'https://status.example.com/security',
-      clock,
-    });
+    await publishIncidentPage(
+      { incidentId },
+      {
+        incidents: new IncidentStore(recording, table, clock),
+        notices: new NoticeStore(recording, table, clock),
+        records: new IncidentPageRecords(recording, table, clock),
+        pages: { put: async (key: string, body: string) => void pages.set(key, body) } as never,
+        messaging: { publish: async () => 'm-1' },
+        publicChannelsTopicArn: 'arn:aws:sns:us-east-1:000000000000:public',
+        locales: ['en'],
+        companyName: 'Example Co.',
+        pagesBaseUrl: 'https://status.example.com/security',
+        clock,
+      },
+    );
     // Assess: the FAQ entry is on the page; nothing read was a question or held an address.
     expect(pages.get(`${incidentId}/en.html`)).toContain('Were cards affected?');
     expect(read.map((i) => String(i.sk).split('#')[0]).sort()).toEqual(expect.arrayContaining(['FAQ', 'NOTICE']));
@@ -250,8 +315,14 @@ function sentNotice(incidentId: string): Notice {
   const content = {
     en: draftNotice(
       {
-        kind: 'first-notice', sequence: 1,
-        incident: { incidentId, source: 'guardduty', firstSeenAt: new Date().toISOString(), impact: { affectedCustomers: 3, byDataCategory: { email: 3 }, byJurisdiction: {}, byLocale: {}, byChannel: {} } },
+        kind: 'first-notice',
+        sequence: 1,
+        incident: {
+          incidentId,
+          source: 'guardduty',
+          firstSeenAt: new Date().toISOString(),
+          impact: { affectedCustomers: 3, byDataCategory: { email: 3 }, byJurisdiction: {}, byLocale: {}, byChannel: {} },
+        },
         facts: { whatHappened: 'A database was copied.', measures: ['We closed it.'], advice: [], remedies: [] },
         company: { name: 'Example Co.', contact: 'security-help@example.com', incidentPageUrl: 'https://status.example.com/security' },
         nextUpdateAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
@@ -259,5 +330,17 @@ function sentNotice(incidentId: string): Notice {
       'en',
     ),
   };
-  return { ...noticeRecord({ incidentId, noticeId: 'first-notice-1', kind: 'first-notice', sequence: 1, status: 'SENT', content, createdAt: new Date().toISOString(), promisedNextUpdateAt: new Date(Date.now() + 7 * 86_400_000).toISOString() }), sentAt: new Date().toISOString() };
+  return {
+    ...noticeRecord({
+      incidentId,
+      noticeId: 'first-notice-1',
+      kind: 'first-notice',
+      sequence: 1,
+      status: 'SENT',
+      content,
+      createdAt: new Date().toISOString(),
+      promisedNextUpdateAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+    }),
+    sentAt: new Date().toISOString(),
+  };
 }

@@ -13,7 +13,15 @@ import { DeliveriesLedger } from '../../functions/adapters/deliveries-ledger.js'
 import { keys } from '../../functions/adapters/keys.js';
 import { incidentStores } from '../../functions/adapters/stores.js';
 import { UNREACHABLE } from '../../functions/domain/channels/channel.js';
-import { deliveryCategories, NoticeReconciler, reconcile, reconciliationCsv, type ChannelFigures, type DeliveryCategory, type NoticeRef } from '../../functions/domain/delivery.js';
+import {
+  deliveryCategories,
+  NoticeReconciler,
+  reconcile,
+  reconciliationCsv,
+  type ChannelFigures,
+  type DeliveryCategory,
+  type NoticeRef,
+} from '../../functions/domain/delivery.js';
 import { emptyFacts } from '../../functions/domain/facts.js';
 import { chunk } from '../../functions/domain/impact.js';
 import type { Locale } from '../../functions/domain/locales.js';
@@ -74,7 +82,8 @@ function providers() {
       const results = entries.map((e): BulkEntryResult => {
         const i = indexOfEmail(e.to);
         const answer = (category: DeliveryCategory, result: BulkEntryResult) => (decided.set(`email ${idOf(i)}`, lost ? 'uncertain' : category), result);
-        if (i % 50 === 7) return answer('suppressed', { status: 'MESSAGE_REJECTED', error: `Email address ${e.to} is on the suppression list for your account.` });
+        if (i % 50 === 7)
+          return answer('suppressed', { status: 'MESSAGE_REJECTED', error: `Email address ${e.to} is on the suppression list for your account.` });
         if (i % 61 === 5) return answer('failed', { status: 'INVALID_PARAMETER', error: `Illegal address: ${e.to}` });
         if (i >= 1000 && i < 1500 && i % 10 === 0) return answer('unfinished', { status: 'ACCOUNT_THROTTLED', error: 'Maximum sending rate exceeded.' });
         return answer('sent', { status: 'SUCCESS', messageId: `m-${i}` });
@@ -102,10 +111,13 @@ function providers() {
 /** Who the notice was planned for, per channel, from the audience (not from the ledger). */
 function intendedKeys(): string[] {
   const phones = new Set(audience.filter((c) => c.profile.phone).map((c) => c.profile.customerId));
-  return chunks.slice(0, PLANNED_CHUNKS).flat().flatMap(({ customerId }) => {
-    if (gone.includes(customerId)) return [`${UNREACHABLE} ${customerId}`];
-    return phones.has(customerId) ? [`email ${customerId}`, `sms ${customerId}`] : [`email ${customerId}`];
-  });
+  return chunks
+    .slice(0, PLANNED_CHUNKS)
+    .flat()
+    .flatMap(({ customerId }) => {
+      if (gone.includes(customerId)) return [`${UNREACHABLE} ${customerId}`];
+      return phones.has(customerId) ? [`email ${customerId}`, `sms ${customerId}`] : [`email ${customerId}`];
+    });
 }
 
 /** What the figures must be: each intended recipient in the category its provider answer means; not asked yet is unfinished. */
@@ -173,16 +185,44 @@ beforeAll(async () => {
   const firstSeenAt = '2026-11-20T08:00:00.000Z';
   const impact = { affectedCustomers: members.length, byDataCategory: { email: members.length }, byJurisdiction: {}, byLocale: {}, byChannel: {} };
   await incidents.openIncident(
-    { incidentId, source: 'guardduty', findingKey: `recon:${incidentId}`, alarmSeverity: 8, title: 'reconciliation', description: '', affectedResources: [], firstSeenAt, status: 'OPEN', scope: 'PENDING', severity: 'HIGH', createdAt: firstSeenAt },
+    {
+      incidentId,
+      source: 'guardduty',
+      findingKey: `recon:${incidentId}`,
+      alarmSeverity: 8,
+      title: 'reconciliation',
+      description: '',
+      affectedResources: [],
+      firstSeenAt,
+      status: 'OPEN',
+      scope: 'PENDING',
+      severity: 'HIGH',
+      createdAt: firstSeenAt,
+    },
     incidentId,
     '{}',
   );
   await incidents.saveAssessment(incidentId, { scope: 'KNOWN', severity: 'HIGH', impact, chunks });
   const company = { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://status.example.com' };
   const content = Object.fromEntries(
-    (['en', 'zh-CN'] as Locale[]).map((l) => [l, draftNotice({ kind: 'first-notice', sequence: 1, incident: { incidentId, source: 'guardduty', firstSeenAt, impact }, facts: emptyFacts(), company, nextUpdateAt: firstSeenAt }, l)]),
+    (['en', 'zh-CN'] as Locale[]).map((l) => [
+      l,
+      draftNotice(
+        {
+          kind: 'first-notice',
+          sequence: 1,
+          incident: { incidentId, source: 'guardduty', firstSeenAt, impact },
+          facts: emptyFacts(),
+          company,
+          nextUpdateAt: firstSeenAt,
+        },
+        l,
+      ),
+    ]),
   );
-  await notices.createNotice(noticeRecord({ ...ref, kind: 'first-notice', sequence: 1, status: 'APPROVED', content, createdAt: firstSeenAt, promisedNextUpdateAt: firstSeenAt }));
+  await notices.createNotice(
+    noticeRecord({ ...ref, kind: 'first-notice', sequence: 1, status: 'APPROVED', content, createdAt: firstSeenAt, promisedNextUpdateAt: firstSeenAt }),
+  );
 
   const { email, messaging, calls } = providers();
   const deps = (remainingTimeMs: () => number): SendDeps => ({
@@ -199,10 +239,18 @@ beforeAll(async () => {
     reserveMs: 1,
   });
   // Chunks 0-2; chunk 2's throttled entries stop the slice there, to be retried later.
-  await expect(sendNotices({ ...ref, fromChunk: 0, toChunk: 3 }, deps(() => 600_000))).rejects.toMatchObject({ name: 'DeliveryRetryableError' });
+  await expect(
+    sendNotices(
+      { ...ref, fromChunk: 0, toChunk: 3 },
+      deps(() => 600_000),
+    ),
+  ).rejects.toMatchObject({ name: 'DeliveryRetryableError' });
   // Chunk 3: out of time after six more provider calls, the rest of its plan not called yet.
   const before = calls();
-  const cut = await sendNotices({ ...ref, fromChunk: 3, toChunk: 4 }, deps(() => (calls() - before < 6 ? 600_000 : 0)));
+  const cut = await sendNotices(
+    { ...ref, fromChunk: 3, toChunk: 4 },
+    deps(() => (calls() - before < 6 ? 600_000 : 0)),
+  );
   expect(cut).toMatchObject({ done: false, nextChunk: 3 });
 }, 120_000);
 
@@ -247,7 +295,10 @@ describe('a notice reconciled from the ledger on DynamoDB Local', () => {
     // Prepare
     let batchGets = 0;
     const counting = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: endpoints().dynamodb, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }));
-    counting.middlewareStack.add((next, context) => async (args) => ((batchGets += /^BatchGet/.test(context.commandName ?? '') ? 1 : 0), next(args)), { step: 'initialize', name: 'countBatchGets' });
+    counting.middlewareStack.add((next, context) => async (args) => ((batchGets += /^BatchGet/.test(context.commandName ?? '') ? 1 : 0), next(args)), {
+      step: 'initialize',
+      name: 'countBatchGets',
+    });
     const streaming = new DeliveriesLedger(counting, tables.deliveries, systemClock, 60);
     for await (const call of streaming.recipientOutcomes(ref)) void call;
     const whole = batchGets;
@@ -277,12 +328,19 @@ describe('a notice reconciled from the ledger on DynamoDB Local', () => {
     const table = out.stdout.split('\n');
     expect(table[0]).toBe(`${incidentId} first-notice-1: 4 of 7 audience chunks planned (customers of the others are not counted as intended yet)`);
     expect(table[1]!.split(/\s+/)).toEqual(['channel', 'intended', ...deliveryCategories]);
-    for (const [channel, f] of Object.entries(figures)) expect(table).toContain([channel.padEnd(12), ...[f.intended, ...deliveryCategories.map((c) => f[c])].map((n) => String(n).padStart(11))].join(''));
+    for (const [channel, f] of Object.entries(figures))
+      expect(table).toContain([channel.padEnd(12), ...[f.intended, ...deliveryCategories.map((c) => f[c])].map((n) => String(n).padStart(11))].join(''));
     expect(out.stdout).toContain('intended = sent + suppressed + failed + uncertain + unfinished on every channel');
     expect(out.stdout).toContain(`CSV: ${file} (${intendedKeys().length} rows and a header; customer ids only)`);
     expect(readFileSync(file, 'utf8')).toBe(csv);
     expect(lines.code).toBe(0);
-    expect(lines.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { channel: string }).channel).sort()).toEqual(['email', 'sms', UNREACHABLE]);
+    expect(
+      lines.stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { channel: string }).channel)
+        .sort(),
+    ).toEqual(['email', 'sms', UNREACHABLE]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain(`${incidentId} has no notice "update-9"; it has: first-notice-1`);
   }, 60_000);
@@ -292,9 +350,32 @@ describe('a notice reconciled from the ledger on DynamoDB Local', () => {
     let base: string;
     beforeAll(async () => {
       const stores = incidentStores(doc, tables.incidents, systemClock);
-      const execution = { executionArn: `arn:aws:states:us-east-1:000000000000:execution:m:${incidentId}`, name: incidentId, status: 'RUNNING', startDate: new Date(), events: [] };
-      const workflow = { executions: new Map([[execution.executionArn, execution]]), definitionText: JSON.stringify({ StartAt: 'Send notices', States: { 'Send notices': { Type: 'Succeed' } } }) } as unknown as LocalWorkflow;
-      const handle = operatorConsole({ workflow, ...stores, ledger, locales: ['en'], operator: 'ops', editFacts: () => Promise.reject(new Error('not here')), teamActions: { listScopeDecisions: async () => [], decideScope: () => Promise.reject(new Error('not here')), close: () => Promise.reject(new Error('not here')), redraft: () => Promise.reject(new Error('not here')) }, mailboxUrl: 'http://127.0.0.1:1/' });
+      const execution = {
+        executionArn: `arn:aws:states:us-east-1:000000000000:execution:m:${incidentId}`,
+        name: incidentId,
+        status: 'RUNNING',
+        startDate: new Date(),
+        events: [],
+      };
+      const workflow = {
+        executions: new Map([[execution.executionArn, execution]]),
+        definitionText: JSON.stringify({ StartAt: 'Send notices', States: { 'Send notices': { Type: 'Succeed' } } }),
+      } as unknown as LocalWorkflow;
+      const handle = operatorConsole({
+        workflow,
+        ...stores,
+        ledger,
+        locales: ['en'],
+        operator: 'ops',
+        editFacts: () => Promise.reject(new Error('not here')),
+        teamActions: {
+          listScopeDecisions: async () => [],
+          decideScope: () => Promise.reject(new Error('not here')),
+          close: () => Promise.reject(new Error('not here')),
+          redraft: () => Promise.reject(new Error('not here')),
+        },
+        mailboxUrl: 'http://127.0.0.1:1/',
+      });
       server = createServer((req, res) => void handle(req, res).then((handled) => handled || res.writeHead(404).end()));
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -308,7 +389,9 @@ describe('a notice reconciled from the ledger on DynamoDB Local', () => {
       const page = await (await fetch(`${base}/incidents/${incidentId}`)).text();
       // Assess
       for (const [channel, f] of Object.entries(expectedFigures())) {
-        expect(page).toContain(`<tr><td>first-notice-1</td><td>${channel}</td><td>${f.intended}</td>${deliveryCategories.map((c) => `<td>${f[c]}</td>`).join('')}<td>`);
+        expect(page).toContain(
+          `<tr><td>first-notice-1</td><td>${channel}</td><td>${f.intended}</td>${deliveryCategories.map((c) => `<td>${f[c]}</td>`).join('')}<td>`,
+        );
       }
       expect(page.match(/download>CSV<\/a>/g)).toHaveLength(1);
       expect(page).toContain(`<a href="/incidents/${incidentId}/notices/first-notice-1/deliveries.csv" download>CSV</a> (4 of 7 chunks planned)`);
@@ -321,7 +404,11 @@ describe('a notice reconciled from the ledger on DynamoDB Local', () => {
       const body = await res.text();
       const missing = await fetch(`${base}/incidents/${incidentId}/notices/update-9/deliveries.csv`);
       const foreign = await new Promise<number>((resolve, reject) => {
-        const req = request(`${base}/incidents/${incidentId}/notices/first-notice-1/deliveries.csv`, { headers: { host: 'rebound.example:80' } }, (r) => (r.resume(), resolve(r.statusCode ?? 0)));
+        const req = request(
+          `${base}/incidents/${incidentId}/notices/first-notice-1/deliveries.csv`,
+          { headers: { host: 'rebound.example:80' } },
+          (r) => (r.resume(), resolve(r.statusCode ?? 0)),
+        );
         req.on('error', reject).end();
       });
       // Assess
@@ -343,7 +430,15 @@ describe('a notice reconciled from the ledger on DynamoDB Local', () => {
     const settled = sentByEmail[0];
     const other = sentByEmail.find((k) => Number(k.slice(-5)) > 600);
     const update = (key: string, status: string) =>
-      doc.send(new UpdateCommand({ TableName: tables.deliveries, Key: keys.outcome(key.split(' ')[1]!, incidentId, ref.noticeId, 'email'), UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': status } }));
+      doc.send(
+        new UpdateCommand({
+          TableName: tables.deliveries,
+          Key: keys.outcome(key.split(' ')[1]!, incidentId, ref.noticeId, 'email'),
+          UpdateExpression: 'SET #s = :s',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':s': status },
+        }),
+      );
     await update(settled!, 'FAILED');
     await update(other!, 'SENDING');
     // Act
@@ -353,7 +448,9 @@ describe('a notice reconciled from the ledger on DynamoDB Local', () => {
     expect(result.problems).toHaveLength(4);
     expect(result.problems).toContain(`email ${other!.split(' ')[1]}: status "SENDING" is no delivery category`);
     expect(result.problems.filter((p) => /the call's totals \(sent \d+, .*\) disagree with its recipients' outcomes/.test(p))).toHaveLength(2);
-    expect(result.problems.at(-1)).toBe(`email: intended ${expectedFigures().email!.intended} but sent + suppressed + failed + uncertain + unfinished = ${expectedFigures().email!.intended - 1}`);
+    expect(result.problems.at(-1)).toBe(
+      `email: intended ${expectedFigures().email!.intended} but sent + suppressed + failed + uncertain + unfinished = ${expectedFigures().email!.intended - 1}`,
+    );
     expect(out.code).toBe(1);
     expect(out.stderr).toContain('THE FIGURES OF first-notice-1 DO NOT RECONCILE:');
     expect(out.stderr).toContain('status "SENDING" is no delivery category');

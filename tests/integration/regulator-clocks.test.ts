@@ -45,7 +45,13 @@ beforeAll(async () => {
 
 function impact(countries: Record<string, number>, categories: string[]): ImpactSummary {
   const total = Object.values(countries).reduce((n, c) => n + c, 0);
-  return { affectedCustomers: total, byJurisdiction: countries, byDataCategory: Object.fromEntries(categories.map((c) => [c, total])), byLocale: { en: total }, byChannel: { email: total } };
+  return {
+    affectedCustomers: total,
+    byJurisdiction: countries,
+    byDataCategory: Object.fromEntries(categories.map((c) => [c, total])),
+    byLocale: { en: total },
+    byChannel: { email: total },
+  };
 }
 
 /** A world over DynamoDB Local and the SNS recorder: an incident opened at the clock's time with `countries` affected. */
@@ -58,16 +64,29 @@ async function world(options: { countries: Record<string, number>; categories?: 
   const facts = new FactsStore(doc, table, clock);
   const severity = options.severity ?? 'HIGH';
   const incident: Incident = {
-    incidentId, source: 'manual', findingKey: `manual:${incidentId}`, alarmSeverity: 8, title: 'Customer bucket readable from the internet', description: '',
-    affectedResources: ['customer-data'], firstSeenAt: '2026-11-20T07:55:00.000Z', status: 'OPEN', scope: 'PENDING', severity, createdAt: clock.now().toISOString(),
+    incidentId,
+    source: 'manual',
+    findingKey: `manual:${incidentId}`,
+    alarmSeverity: 8,
+    title: 'Customer bucket readable from the internet',
+    description: '',
+    affectedResources: ['customer-data'],
+    firstSeenAt: '2026-11-20T07:55:00.000Z',
+    status: 'OPEN',
+    scope: 'PENDING',
+    severity,
+    createdAt: clock.now().toISOString(),
   };
   await incidents.openIncident(incident, `e-${incidentId}`, '{}');
-  const assess = (countries: Record<string, number>) => incidents.saveAssessment(incidentId, { scope: 'KNOWN', severity, impact: impact(countries, options.categories ?? ['email', 'password']), chunks: [] });
+  const assess = (countries: Record<string, number>) =>
+    incidents.saveAssessment(incidentId, { scope: 'KNOWN', severity, impact: impact(countries, options.categories ?? ['email', 'password']), chunks: [] });
   await assess(options.countries);
   const messaging = new SnsMessaging(new SNSClient({ ...common, endpoint: endpoints().sns }));
   const deps = { incidents, obligations, facts, clock, sectors: options.sectors ?? [], clockScale: 1, reportLocale: 'en' as const };
   const sweepDeps = {
-    obligations, incidents, clock,
+    obligations,
+    incidents,
+    clock,
     alertTeam: async (event: string, subject: string, message: string) => {
       await messaging.publish(topicArn, subject, message, { event });
     },
@@ -95,7 +114,12 @@ describe('start-regulator-clocks on DynamoDB Local', () => {
     const stored = await w.obligations.listObligations(w.incidentId);
     expect(stored.map((o) => o.obligationId).sort()).toEqual(['cn-pipl-art57', 'eu-gdpr-art33', 'eu-gdpr-art34', 'sg-pdpa-26d', 'us-sec-8k-1-05']);
     expect(await w.obligations.getObligation(w.incidentId, 'eu-gdpr-art33')).toEqual(before);
-    expect(before).toMatchObject({ status: 'RUNNING', startedAt: '2026-11-20T08:00:00.000Z', deadline: '2026-11-23T08:00:00.000Z', remindersSent: { '50%': expect.any(String) } });
+    expect(before).toMatchObject({
+      status: 'RUNNING',
+      startedAt: '2026-11-20T08:00:00.000Z',
+      deadline: '2026-11-23T08:00:00.000Z',
+      remindersSent: { '50%': expect.any(String) },
+    });
     // Singapore's clock starts at its assessment: when the wider scope was found.
     expect(stored.find((o) => o.obligationId === 'sg-pdpa-26d')).toMatchObject({ startedAt: '2026-11-20T10:00:00.000Z', deadline: '2026-11-23T10:00:00.000Z' });
     const timeline = await w.incidents.listTimeline(w.incidentId);
@@ -115,7 +139,9 @@ describe('start-regulator-clocks on DynamoDB Local', () => {
     // Assess
     expect(started.map((o) => o.obligationId)).toEqual(['us-sec-8k-1-05']);
     expect(await w.obligations.getObligation(w.incidentId, 'us-sec-8k-1-05')).toMatchObject({
-      status: 'RUNNING', startedAt: '2026-11-23T15:00:00.000Z', deadline: '2026-11-30T22:30:00.000Z',
+      status: 'RUNNING',
+      startedAt: '2026-11-23T15:00:00.000Z',
+      deadline: '2026-11-30T22:30:00.000Z',
     });
     await expect(recordMateriality(w.incidentId, '2026-11-24T15:00:00.000Z', 'cfo', w.actionDeps)).rejects.toBeInstanceOf(ObligationStateError);
     expect((await w.incidents.listTimeline(w.incidentId)).find((e) => e.action === 'materiality-determined')?.actor).toBe('cfo');
@@ -178,7 +204,10 @@ describe('the regulator-clocks sweep on DynamoDB Local', () => {
     // 90% and 1 h before were passed over by the late run: recorded as passed, one message only for the latest.
     expect(Object.keys(record!.remindersSent).sort()).toEqual(['50%', '75%']);
     expect(record!.escalations).toBe(2);
-    expect((await w.incidents.listTimeline(w.incidentId)).filter((e) => e.action === 'regulator-deadline-missed').map((e) => e.actor)).toEqual(['regulator-clocks', 'regulator-clocks']);
+    expect((await w.incidents.listTimeline(w.incidentId)).filter((e) => e.action === 'regulator-deadline-missed').map((e) => e.actor)).toEqual([
+      'regulator-clocks',
+      'regulator-clocks',
+    ]);
 
     // Act: filed (late); the next days page no more
     await recordFiling(w.incidentId, 'eu-gdpr-art33', { at: w.clock.now().toISOString(), ref: 'BfDI-2026-1', by: 'legal' }, w.actionDeps);
@@ -203,7 +232,9 @@ describe('the regulator-clocks sweep on DynamoDB Local', () => {
     // Assess
     expect(await w.pages('eu-gdpr-art33')).toEqual([]);
     expect(await w.pages('au-ndb-assessment')).toEqual([]);
-    await expect(recordFiling(w.incidentId, 'au-ndb-assessment', { at: w.clock.now().toISOString(), ref: 'x', by: 'legal' }, w.actionDeps)).rejects.toBeInstanceOf(ObligationStateError);
+    await expect(
+      recordFiling(w.incidentId, 'au-ndb-assessment', { at: w.clock.now().toISOString(), ref: 'x', by: 'legal' }, w.actionDeps),
+    ).rejects.toBeInstanceOf(ObligationStateError);
     await expect(markNotApplicable(w.incidentId, 'eu-gdpr-art33', 'legal', '   ', w.actionDeps)).rejects.toBeInstanceOf(ObligationStateError);
     const timeline = await w.incidents.listTimeline(w.incidentId);
     expect(timeline.find((e) => e.action === 'regulator-filed')).toMatchObject({ actor: 'legal', detail: { obligationId: 'eu-gdpr-art33', ref: 'DPC-9' } });

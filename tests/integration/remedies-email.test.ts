@@ -20,7 +20,9 @@ describe('remedies through the stored templates on aws-ses-v2-local', () => {
     const impact = { affectedCustomers: 2, byDataCategory: { email: 2, payment_card: 1, government_id: 1 }, byJurisdiction: {}, byLocale: {}, byChannel: {} };
     const content = draftNotice(
       {
-        kind: 'first-notice', sequence: 1, incident: { incidentId: 'inc-20261120-0000000000ef', source: 'macie', firstSeenAt: '2026-11-20T08:00:00Z', impact },
+        kind: 'first-notice',
+        sequence: 1,
+        incident: { incidentId: 'inc-20261120-0000000000ef', source: 'macie', firstSeenAt: '2026-11-20T08:00:00Z', impact },
         facts: { measures: [], advice: [], remedies: ['Fees <waived> for 3 months'] },
         company: { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://status.example.com' },
         nextUpdateAt: '2026-11-27T08:00:00Z',
@@ -30,7 +32,8 @@ describe('remedies through the stored templates on aws-ses-v2-local', () => {
     );
     const card = `card.${prefix}@example.com`;
     const id = `id.${prefix}@example.com`;
-    const data = (dataCategories: string[]) => recipientTemplateData(personaliseNotice(content, 'en', { name: 'Ada', dataCategories, timeZone: 'America/New_York' }));
+    const data = (dataCategories: string[]) =>
+      recipientTemplateData(personaliseNotice(content, 'en', { name: 'Ada', dataCategories, timeZone: 'America/New_York' }));
     const offers = catalogues.en.remedies.offers;
     // Act
     const results = await sender.sendBulk(t.name, noticeTemplateData(content), [

@@ -21,8 +21,12 @@ export async function operatorPost(s: Scenario, path: string, body: unknown, ope
 }
 
 /** `npm run incident -- answer` as the operator API receives it. */
-export const answerOnTwin = (s: Scenario, incidentId: string, questionId: string, body: { locale: string; text: string; faq?: boolean; faqQuestion?: string }) =>
-  operatorPost(s, `/operator/incidents/${incidentId}/questions/${questionId}/answer`, body);
+export const answerOnTwin = (
+  s: Scenario,
+  incidentId: string,
+  questionId: string,
+  body: { locale: string; text: string; faq?: boolean; faqQuestion?: string },
+) => operatorPost(s, `/operator/incidents/${incidentId}/questions/${questionId}/answer`, body);
 
 /** The link id of the confirmation email's text. */
 export function confirmLinkOf(text: string): string {

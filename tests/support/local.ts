@@ -72,10 +72,15 @@ export async function topicMessages(topicArn: string): Promise<SnsMessage[]> {
  * newest); with `incidentId`, among that incident's only, so another incident's later email cannot be taken.
  */
 export async function approvalFor(approver: string, nth?: number, incidentId?: string): Promise<{ linkId: string; code: string }> {
-  const mails = await until(async () => {
-    const all = (await emailsTo(approver)).filter((m) => /^(\[[^\]]+\] )?\[Approval needed/.test(m.subject) && (!incidentId || m.subject.includes(incidentId))).sort((a, b) => a.at - b.at);
-    return all.length >= (nth ?? 1) ? all : undefined;
-  }, `approval email ${nth ?? 1} to ${approver}`);
+  const mails = await until(
+    async () => {
+      const all = (await emailsTo(approver))
+        .filter((m) => /^(\[[^\]]+\] )?\[Approval needed/.test(m.subject) && (!incidentId || m.subject.includes(incidentId)))
+        .sort((a, b) => a.at - b.at);
+      return all.length >= (nth ?? 1) ? all : undefined;
+    },
+    `approval email ${nth ?? 1} to ${approver}`,
+  );
   const { path, code } = linkAndCode((nth ? mails[nth - 1] : mails.at(-1))?.body.text ?? '');
   return { linkId: path.slice('/approvals/'.length), code };
 }
@@ -96,5 +101,10 @@ export async function until<T>(probe: () => Promise<T | undefined | false>, what
 
 /** The incident's own item, bare: what the facts, scope and approval stores check and write (adapters/standing.ts). */
 export async function putIncidentItem(doc: DynamoDBDocumentClient, table: string, incidentId: string): Promise<void> {
-  await doc.send(new PutCommand({ TableName: table, Item: { ...keys.incident(incidentId), type: 'incident', incidentId, findingKey: `test:${incidentId}`, status: 'OPEN' } }));
+  await doc.send(
+    new PutCommand({
+      TableName: table,
+      Item: { ...keys.incident(incidentId), type: 'incident', incidentId, findingKey: `test:${incidentId}`, status: 'OPEN' },
+    }),
+  );
 }

@@ -72,7 +72,12 @@ export function phoneSalt(prefix: string): string {
 }
 
 /** A deterministic directory: `count` customers on `resource`, alternating locales, every third with SMS. */
-export function makeCustomers(prefix: string, resource: string, count: number, offset = 0): { profile: CustomerProfile; resources: { resource: string; dataCategories: string[] }[] }[] {
+export function makeCustomers(
+  prefix: string,
+  resource: string,
+  count: number,
+  offset = 0,
+): { profile: CustomerProfile; resources: { resource: string; dataCategories: string[] }[] }[] {
   return Array.from({ length: count }, (_, n) => {
     const i = n + offset;
     const zh = i % 2 === 1;
@@ -92,7 +97,10 @@ export function makeCustomers(prefix: string, resource: string, count: number, o
   });
 }
 
-export async function sendAlarm(s: Scenario, event: unknown): Promise<{ outcome: string; incidents?: { incidentId: string; outcome: string }[]; error?: string }> {
+export async function sendAlarm(
+  s: Scenario,
+  event: unknown,
+): Promise<{ outcome: string; incidents?: { incidentId: string; outcome: string }[]; error?: string }> {
   return (await s.system.intake(event, lambdaContext('breach-notice-intake'))) as never;
 }
 
@@ -106,24 +114,38 @@ export function executionsOf(s: Scenario, incidentId: string): Execution[] {
 }
 
 /** The incident's current execution: the latest one (a continuation starts before the execution it continues ends). */
-export const executionArnOf = (s: Scenario, incidentId: string) => executionsOf(s, incidentId).at(-1)?.executionArn ?? executionArnFor(s.system.workflow.stateMachineArn, incidentId);
+export const executionArnOf = (s: Scenario, incidentId: string) =>
+  executionsOf(s, incidentId).at(-1)?.executionArn ?? executionArnFor(s.system.workflow.stateMachineArn, incidentId);
 
 export async function waitForStatus(s: Scenario, incidentId: string, statuses: ExecutionStatus[]): Promise<ExecutionStatus> {
-  return until(async () => {
-    const e = s.system.workflow.executions.get(executionArnOf(s, incidentId));
-    return e && statuses.includes(e.status) ? e.status : undefined;
-  }, `execution ${incidentId} to reach ${statuses.join('/')}`);
+  return until(
+    async () => {
+      const e = s.system.workflow.executions.get(executionArnOf(s, incidentId));
+      return e && statuses.includes(e.status) ? e.status : undefined;
+    },
+    `execution ${incidentId} to reach ${statuses.join('/')}`,
+  );
 }
 
 /** Waits until the workflow is parked in `state` (the last entered state). */
 export async function waitForState(s: Scenario, incidentId: string, state: string, timeoutMs?: number): Promise<void> {
-  await until(async () => {
-    const e = s.system.workflow.executions.get(executionArnOf(s, incidentId));
-    const entered = e?.events.filter((ev) => ev.type === 'StateEntered');
-    // The path it took says why: the last states it entered.
-    if (e && e.status !== 'RUNNING') throw new Error(`Execution ended ${e.status} (${e.error}: ${e.cause}) while waiting for ${state}; last states: ${entered?.slice(-12).map((ev) => ev.stateName).join(' > ')}`);
-    return entered?.at(-1)?.stateName === state;
-  }, `state ${state}`, timeoutMs);
+  await until(
+    async () => {
+      const e = s.system.workflow.executions.get(executionArnOf(s, incidentId));
+      const entered = e?.events.filter((ev) => ev.type === 'StateEntered');
+      // The path it took says why: the last states it entered.
+      if (e && e.status !== 'RUNNING')
+        throw new Error(
+          `Execution ended ${e.status} (${e.error}: ${e.cause}) while waiting for ${state}; last states: ${entered
+            ?.slice(-12)
+            .map((ev) => ev.stateName)
+            .join(' > ')}`,
+        );
+      return entered?.at(-1)?.stateName === state;
+    },
+    `state ${state}`,
+    timeoutMs,
+  );
 }
 
 /** GETs the page for its CSRF cookie and token, then POSTs `fields` with them (override any to misbehave). */

@@ -56,18 +56,87 @@ describe('parseAlarm', () => {
 
   it('manual report: label severities, the report id as identity, the reporter-given resources', () => {
     const [draft] = parseAlarm(manualReport(['laptop-42'], 'r-1') as never, settings);
-    expect(draft).toMatchObject({ source: 'manual', findingKey: 'manual:r-1', alarmSeverity: 8, affectedResources: ['laptop-42'], firstSeenAt: '2026-11-19T18:00:00.000Z' });
+    expect(draft).toMatchObject({
+      source: 'manual',
+      findingKey: 'manual:r-1',
+      alarmSeverity: 8,
+      affectedResources: ['laptop-42'],
+      firstSeenAt: '2026-11-19T18:00:00.000Z',
+    });
   });
 
   it.each<[string, () => unknown, RegExp]>([
-    ['GuardDuty severity as text', () => { const e = guardDutyFinding() as Mutable; e.detail.severity = 'high'; return e; }, /detail\.severity/],
-    ['GuardDuty without resource', () => { const e = guardDutyFinding() as Mutable; delete e.detail.resource; return e; }, /detail\.resource/],
-    ['Security Hub with no findings', () => { const e = securityHubFindings([]) as Mutable; return e; }, /detail\.findings/],
-    ['Security Hub finding without resources', () => { const e = securityHubFindings(['r']) as Mutable; (e.detail.findings as Record<string, unknown>[])[0]!.Resources = []; return e; }, /Resources/],
-    ['Macie with an unknown severity', () => { const e = macieFinding() as Mutable; e.detail.severity = { description: 'Severe' }; return e; }, /detail\.severity\.description/],
-    ['CloudWatch alarm going back to OK', () => { const e = cloudWatchAlarm() as Mutable; (e.detail.state as { value: string }).value = 'OK'; return e; }, /detail\.state\.value/],
-    ['manual report without a title', () => { const e = manualReport(['r']) as Mutable; delete e.detail.title; return e; }, /detail\.title/],
-    ['manual report with severity 11', () => { const e = manualReport(['r']) as Mutable; e.detail.severity = 11; return e; }, /detail\.severity/],
+    [
+      'GuardDuty severity as text',
+      () => {
+        const e = guardDutyFinding() as Mutable;
+        e.detail.severity = 'high';
+        return e;
+      },
+      /detail\.severity/,
+    ],
+    [
+      'GuardDuty without resource',
+      () => {
+        const e = guardDutyFinding() as Mutable;
+        delete e.detail.resource;
+        return e;
+      },
+      /detail\.resource/,
+    ],
+    [
+      'Security Hub with no findings',
+      () => {
+        const e = securityHubFindings([]) as Mutable;
+        return e;
+      },
+      /detail\.findings/,
+    ],
+    [
+      'Security Hub finding without resources',
+      () => {
+        const e = securityHubFindings(['r']) as Mutable;
+        (e.detail.findings as Record<string, unknown>[])[0]!.Resources = [];
+        return e;
+      },
+      /Resources/,
+    ],
+    [
+      'Macie with an unknown severity',
+      () => {
+        const e = macieFinding() as Mutable;
+        e.detail.severity = { description: 'Severe' };
+        return e;
+      },
+      /detail\.severity\.description/,
+    ],
+    [
+      'CloudWatch alarm going back to OK',
+      () => {
+        const e = cloudWatchAlarm() as Mutable;
+        (e.detail.state as { value: string }).value = 'OK';
+        return e;
+      },
+      /detail\.state\.value/,
+    ],
+    [
+      'manual report without a title',
+      () => {
+        const e = manualReport(['r']) as Mutable;
+        delete e.detail.title;
+        return e;
+      },
+      /detail\.title/,
+    ],
+    [
+      'manual report with severity 11',
+      () => {
+        const e = manualReport(['r']) as Mutable;
+        e.detail.severity = 11;
+        return e;
+      },
+      /detail\.severity/,
+    ],
     ['manual report naming 501 resources', () => manualReport(Array.from({ length: 501 }, (_, i) => `r${i}`)), /affectedResources/],
   ])('%s is a MalformedAlarmError that names the field', (_label, make, field) => {
     let caught: unknown;
@@ -123,12 +192,18 @@ describe('AWS timestamps', () => {
     expect(toUtcIso(text)).toBe(iso);
   });
 
-  it.each(['yesterday', '2026-11-22', '2026-11-22T21:30:00', '2026-02-30T10:00:00Z', '2026-11-22T24:00:00Z', '2026-11-22T21:30:00+2400', '2026-11-22T21:30:00+0060', '1513612691.551'])(
-    '%s is refused',
-    (text) => {
-      expect(toUtcIso(text)).toBeUndefined();
-    },
-  );
+  it.each([
+    'yesterday',
+    '2026-11-22',
+    '2026-11-22T21:30:00',
+    '2026-02-30T10:00:00Z',
+    '2026-11-22T24:00:00Z',
+    '2026-11-22T21:30:00+2400',
+    '2026-11-22T21:30:00+0060',
+    '1513612691.551',
+  ])('%s is refused', (text) => {
+    expect(toUtcIso(text)).toBeUndefined();
+  });
 });
 
 const fixtureDir = new URL('../fixtures/aws-events/', import.meta.url);
@@ -176,7 +251,12 @@ describe("AWS's documented sample events", () => {
       firstSeenAt: '2022-01-13T00:00:47.427Z',
       affectedResources: ['i-99999999', 'GeneratedFindingAccessKeyId', 'arn:aws:iam::123456789012:user/GeneratedFindingUserName'],
     },
-    'guardduty-ec2-instance.json': { source: 'guardduty', alarmSeverity: 5, firstSeenAt: '2017-10-31T23:16:23.824Z', affectedResources: ['i-05746eb48123455e0'] },
+    'guardduty-ec2-instance.json': {
+      source: 'guardduty',
+      alarmSeverity: 5,
+      firstSeenAt: '2017-10-31T23:16:23.824Z',
+      affectedResources: ['i-05746eb48123455e0'],
+    },
     'guardduty-rds.json': {
       source: 'guardduty',
       alarmSeverity: 8,
@@ -189,7 +269,12 @@ describe("AWS's documented sample events", () => {
       firstSeenAt: '2023-06-12T08:12:44.000Z',
       affectedResources: ['arn:aws:lambda:us-east-1:123456789012:function:order-export:7'],
     },
-    'guardduty-eks.json': { source: 'guardduty', alarmSeverity: 8, firstSeenAt: '2023-02-20T14:35:19.711Z', affectedResources: ['arn:aws:eks:us-east-1:123456789012:cluster/payments'] },
+    'guardduty-eks.json': {
+      source: 'guardduty',
+      alarmSeverity: 8,
+      firstSeenAt: '2023-02-20T14:35:19.711Z',
+      affectedResources: ['arn:aws:eks:us-east-1:123456789012:cluster/payments'],
+    },
     'securityhub-control-dynamodb.json': {
       source: 'securityhub',
       alarmSeverity: 4,
@@ -220,13 +305,32 @@ describe("AWS's documented sample events", () => {
       firstSeenAt: '2022-11-03T07:21:00.000Z',
       affectedResources: ['arn:aws:rds:us-west-2:111122223333:cluster:customers-cluster'],
     },
-    'macie-policy-encryption-disabled.json': { source: 'macie', alarmSeverity: 2, firstSeenAt: '2021-04-29T15:46:02.000Z', affectedResources: ['arn:aws:s3:::customer-data'] },
-    'macie-sensitive-data-object.json': { source: 'macie', alarmSeverity: 8, firstSeenAt: '2022-04-20T16:51:02.283Z', affectedResources: ['arn:aws:s3:::customer-exports'] },
-    'macie-policy-bucket-public.json': { source: 'macie', alarmSeverity: 8, firstSeenAt: '2022-09-08T03:12:31.906Z', affectedResources: ['arn:aws:s3:::public-reports'] },
+    'macie-policy-encryption-disabled.json': {
+      source: 'macie',
+      alarmSeverity: 2,
+      firstSeenAt: '2021-04-29T15:46:02.000Z',
+      affectedResources: ['arn:aws:s3:::customer-data'],
+    },
+    'macie-sensitive-data-object.json': {
+      source: 'macie',
+      alarmSeverity: 8,
+      firstSeenAt: '2022-04-20T16:51:02.283Z',
+      affectedResources: ['arn:aws:s3:::customer-exports'],
+    },
+    'macie-policy-bucket-public.json': {
+      source: 'macie',
+      alarmSeverity: 8,
+      firstSeenAt: '2022-09-08T03:12:31.906Z',
+      affectedResources: ['arn:aws:s3:::public-reports'],
+    },
   };
 
   it('every fixture file has an expectation here, and every expectation a file', () => {
-    expect(readdirSync(fixtureDir).filter((f) => f.endsWith('.json')).sort()).toEqual(Object.keys(expected).sort());
+    expect(
+      readdirSync(fixtureDir)
+        .filter((f) => f.endsWith('.json'))
+        .sort(),
+    ).toEqual(Object.keys(expected).sort());
   });
 
   it.each(Object.entries(expected))('%s parses into one incident draft with its time and resources', (name, want) => {
@@ -241,7 +345,11 @@ describe("AWS's documented sample events", () => {
     ['guardduty-rds.json', (e) => (e.detail.createdAt = '2023-05-02 10:05:31'), /detail\.createdAt/],
     ['guardduty-ec2-instance.json', (e) => (e.detail.severity = '5'), /detail\.severity/],
     ['securityhub-control-dynamodb.json', (e) => ((e.detail.findings as Record<string, unknown>[])[0]!.CreatedAt = '2023-08-09'), /CreatedAt/],
-    ['securityhub-third-party-rds-cluster.json', (e) => ((e.detail.findings as Record<string, unknown>[])[0]!.Severity = { Product: 9.1 }), /Severity needs Label or Normalized/],
+    [
+      'securityhub-third-party-rds-cluster.json',
+      (e) => ((e.detail.findings as Record<string, unknown>[])[0]!.Severity = { Product: 9.1 }),
+      /Severity needs Label or Normalized/,
+    ],
     ['securityhub-inspector-lambda.json', (e) => ((e.detail.findings as Record<string, unknown>[])[0]!.Severity = { Label: 'SEVERE' }), /Severity\.Label/],
     ['macie-sensitive-data-object.json', (e) => ((e.detail.severity as { description: string }).description = 'HIGH'), /detail\.severity\.description/],
     ['macie-policy-bucket-public.json', (e) => delete (e.detail.resourcesAffected as Record<string, unknown>).s3Bucket, /detail\.resourcesAffected\.s3Bucket/],
@@ -294,7 +402,9 @@ describe('one identity per underlying finding, whichever service reports it', ()
 
   it("Security Hub's repeated updates of one finding keep its key, and it stays the native finding's", () => {
     const native = keyOf(fixture('same-finding/guardduty-ssh-brute-force.json'));
-    const updates = ['2020-10-01T06:14:00.000Z', '2020-10-01T12:14:00.000Z'].map((at) => securityHubUpdate('same-finding/securityhub-guardduty-ssh-brute-force.json', at));
+    const updates = ['2020-10-01T06:14:00.000Z', '2020-10-01T12:14:00.000Z'].map((at) =>
+      securityHubUpdate('same-finding/securityhub-guardduty-ssh-brute-force.json', at),
+    );
     expect(updates.map(keyOf)).toEqual([native, native]);
     const macieUpdate = securityHubUpdate('same-finding/securityhub-macie-policy-encryption-disabled.json', '2021-04-30T05:12:15.000Z');
     expect(keyOf(macieUpdate)).toBe(keyOf(fixture('macie-policy-encryption-disabled.json')));

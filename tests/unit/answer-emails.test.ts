@@ -20,11 +20,19 @@ const HOSTILE = [
 
 const faqMail = () =>
   faqApprovalEmail({
-    incidentId, by: 'alice', locale: 'en', faqQuestion: HOSTILE, answer: HOSTILE, asked: HOSTILE,
-    expiresAt: '2030-01-01T00:00:00.000Z', url: `https://approve.example.com${realLink}`, code: '987654', drill: false,
+    incidentId,
+    by: 'alice',
+    locale: 'en',
+    faqQuestion: HOSTILE,
+    answer: HOSTILE,
+    asked: HOSTILE,
+    expiresAt: '2030-01-01T00:00:00.000Z',
+    url: `https://approve.example.com${realLink}`,
+    code: '987654',
+    drill: false,
   });
 
-describe('someone else\'s text in an email', () => {
+describe("someone else's text in an email", () => {
   it('is quoted line by line in plain text: every line of it starts with "> ", whatever line break it uses', () => {
     // Act
     const quoted = quoteText(HOSTILE);
@@ -52,32 +60,49 @@ describe('the FAQ approval email', () => {
     const mail = faqMail();
     const lines = mail.text.split('\n');
     // Assess
-    expect(lines.filter((l) => l.startsWith('Approve or reject by'))).toEqual([`Approve or reject by 2030-01-01T00:00:00.000Z: https://approve.example.com${realLink}`]);
+    expect(lines.filter((l) => l.startsWith('Approve or reject by'))).toEqual([
+      `Approve or reject by 2030-01-01T00:00:00.000Z: https://approve.example.com${realLink}`,
+    ]);
     expect(lines.filter((l) => l.startsWith('Your one-time code'))).toEqual(['Your one-time code to type on the page: 987654']);
     expect(lines.filter((l) => l.startsWith('Code'))).toEqual([]);
     expect(lines.filter((l) => l.includes('evil.example')).every((l) => l.startsWith('> '))).toBe(true);
     expect(linkAndCode(mail.text)).toEqual({ path: realLink, code: '987654' });
     expect(mail.html).not.toContain('<b>bold');
-    expect(mail.html.split('\n').filter((l) => l.includes('evil.example')).every((l) => l.includes('<blockquote>'))).toBe(true);
+    expect(
+      mail.html
+        .split('\n')
+        .filter((l) => l.includes('evil.example'))
+        .every((l) => l.includes('<blockquote>')),
+    ).toBe(true);
   });
 
-  it('says a drill\'s request is a drill', () => {
-    expect(faqApprovalEmail({ ...{ incidentId, by: 'a', locale: 'en', faqQuestion: 'q?', answer: 'a', asked: 'q?', expiresAt: 'x', url: 'u', code: null }, drill: true }).subject).toMatch(/^\[DRILL\] /);
+  it("says a drill's request is a drill", () => {
+    expect(
+      faqApprovalEmail({
+        ...{ incidentId, by: 'a', locale: 'en', faqQuestion: 'q?', answer: 'a', asked: 'q?', expiresAt: 'x', url: 'u', code: null },
+        drill: true,
+      }).subject,
+    ).toMatch(/^\[DRILL\] /);
   });
 });
 
-describe('the asker\'s emails', () => {
-  it('quote the question line by line in the answer, in the question\'s language', () => {
+describe("the asker's emails", () => {
+  it("quote the question line by line in the answer, in the question's language", () => {
     // Act
     const mail = answerEmail('zh-CN', incidentId, HOSTILE, 'No card data was stored.\nPlease change your password.', false);
     // Assess
     expect(mail.subject).toBe(`关于事件 ${incidentId} 您所提问题的答复`);
-    expect(mail.text.split('\n').filter((l) => l.includes('evil.example') || l.includes('one-time code')).every((l) => l.startsWith('> '))).toBe(true);
+    expect(
+      mail.text
+        .split('\n')
+        .filter((l) => l.includes('evil.example') || l.includes('one-time code'))
+        .every((l) => l.startsWith('> ')),
+    ).toBe(true);
     expect(mail.html).not.toContain('<b>bold');
     expect(mail.text).toContain('No card data was stored.\nPlease change your password.');
   });
 
-  it('are marked as a drill\'s, as drill notices are: the subject and the first line', () => {
+  it("are marked as a drill's, as drill notices are: the subject and the first line", () => {
     // Act
     const answer = answerEmail('en', incidentId, 'Was my card affected?', 'No.', true);
     const confirm = confirmationEmail('es', incidentId, 'https://approve.example.com/confirm/x', '2030-01-01T00:00:00.000Z', true);

@@ -46,8 +46,18 @@ describe('approval rules', () => {
   });
 
   it('the decision form needs a choice, the 6-digit code, and a reason to reject', () => {
-    expect(parseDecisionForm(new URLSearchParams('decision=approve&code=012345&csrf=t'))).toEqual({ decision: 'approve', reason: '', code: '012345', csrf: 't' });
-    expect(parseDecisionForm(new URLSearchParams('decision=reject&reason=%20too%20vague%20&code=123%20456'))).toEqual({ decision: 'reject', reason: 'too vague', code: '123456', csrf: '' });
+    expect(parseDecisionForm(new URLSearchParams('decision=approve&code=012345&csrf=t'))).toEqual({
+      decision: 'approve',
+      reason: '',
+      code: '012345',
+      csrf: 't',
+    });
+    expect(parseDecisionForm(new URLSearchParams('decision=reject&reason=%20too%20vague%20&code=123%20456'))).toEqual({
+      decision: 'reject',
+      reason: 'too vague',
+      code: '123456',
+      csrf: '',
+    });
     expect(() => parseDecisionForm(new URLSearchParams('decision=reject&code=123456'))).toThrow('A rejection needs a reason.');
     expect(() => parseDecisionForm(new URLSearchParams('decision=maybe&code=123456'))).toThrow('Choose approve or reject.');
     expect(() => parseDecisionForm(new URLSearchParams('decision=approve'))).toThrow('Type the 6-digit code from your email.');

@@ -22,7 +22,17 @@ describe('approval page language', () => {
 
   it('a refusal reads right in both languages; the error message stays English for logs', () => {
     const error = refusalFor(
-      { incidentId: 'i', requestId: 'r', noticeId: 'n', tier: 'primary', status: 'REJECTED', expiresAt: '2026-11-20T12:00:00Z', createdAt: '', decidedBy: 'a@example.com', decidedAt: '2026-11-20T09:00:00Z' },
+      {
+        incidentId: 'i',
+        requestId: 'r',
+        noticeId: 'n',
+        tier: 'primary',
+        status: 'REJECTED',
+        expiresAt: '2026-11-20T12:00:00Z',
+        createdAt: '',
+        decidedBy: 'a@example.com',
+        decidedAt: '2026-11-20T09:00:00Z',
+      },
       new Date('2026-11-20T10:00:00Z'),
     )!;
     expect(error.message).toBe('This notice was already rejected by a@example.com at 2026-11-20T09:00:00Z.');

@@ -21,7 +21,10 @@ describe('the customer directory file', () => {
     const { customers, errors } = parseCustomerFile(file);
     expect(customers.map((c) => c.profile.customerId)).toEqual(['c1', 'c2']);
     expect(customers[0]!.profile.name).toBe('Smith, Ada');
-    expect(customers[1]).toMatchObject({ profile: { channels: ['email', 'sms'], phone: '+8613800138000' }, resources: [{ resource: 'customer-data' }, { resource: 'arn:aws:s3:::customer-data', dataCategories: ['email', 'password'] }] });
+    expect(customers[1]).toMatchObject({
+      profile: { channels: ['email', 'sms'], phone: '+8613800138000' },
+      resources: [{ resource: 'customer-data' }, { resource: 'arn:aws:s3:::customer-data', dataCategories: ['email', 'password'] }],
+    });
     expect(errors).toEqual([
       { line: 4, reason: 'email is not an address' },
       { line: 5, reason: 'channel sms needs a phone number' },
@@ -47,7 +50,10 @@ describe('the customer directory file', () => {
     // Act
     const { customers, errors } = parseCustomerFile(file);
     // Assess
-    expect(customers.map((c) => [c.profile.customerId, c.profile.timeZone])).toEqual([['c1', 'America/Los_Angeles'], ['c2', undefined]]);
+    expect(customers.map((c) => [c.profile.customerId, c.profile.timeZone])).toEqual([
+      ['c1', 'America/Los_Angeles'],
+      ['c2', undefined],
+    ]);
     expect(errors).toEqual([
       { line: 4, reason: 'time_zone must be an IANA time zone, like Asia/Shanghai' },
       { line: 5, reason: 'expected 10 columns, found 9' },
@@ -66,10 +72,7 @@ describe('the customer directory file', () => {
     // Act
     const results = [`${header},time_zone,extra`, `${header},timezone`].map((h) => parseCustomerFile(`${h}\nc1,x`).errors);
     // Assess
-    expect(results).toEqual([
-      [{ line: 1, reason: `the header must be: ${documented}` }],
-      [{ line: 1, reason: `the header must be: ${documented}` }],
-    ]);
+    expect(results).toEqual([[{ line: 1, reason: `the header must be: ${documented}` }], [{ line: 1, reason: `the header must be: ${documented}` }]]);
   });
 
   it('parses quoted fields with commas, doubled quotes and line breaks', () => {

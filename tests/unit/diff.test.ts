@@ -20,7 +20,8 @@ describe('diffLines', () => {
         expect(diff.filter((d) => d.op !== 'removed').map((d) => d.line)).toEqual(after);
         // Minimal: the unchanged lines are a longest common subsequence.
         const same = diff.filter((d) => d.op === 'same').length;
-        const lcs = (x: string[], y: string[]): number => (x.length === 0 || y.length === 0 ? 0 : x[0] === y[0] ? 1 + lcs(x.slice(1), y.slice(1)) : Math.max(lcs(x.slice(1), y), lcs(x, y.slice(1))));
+        const lcs = (x: string[], y: string[]): number =>
+          x.length === 0 || y.length === 0 ? 0 : x[0] === y[0] ? 1 + lcs(x.slice(1), y.slice(1)) : Math.max(lcs(x.slice(1), y), lcs(x, y.slice(1)));
         if (before.length + after.length <= 14) expect(same).toBe(lcs(before, after));
       }),
       { numRuns: 200 },

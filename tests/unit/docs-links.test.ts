@@ -8,7 +8,11 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 function markdownFiles(): string[] {
   const docs = join(ROOT, 'docs');
-  const inDocs = existsSync(docs) ? readdirSync(docs, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.md')).map((f) => join(docs, f)) : [];
+  const inDocs = existsSync(docs)
+    ? readdirSync(docs, { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => join(docs, f))
+    : [];
   return [join(ROOT, 'README.md'), join(ROOT, 'CHANGELOG.md'), ...inDocs].filter((f) => existsSync(f));
 }
 
@@ -22,7 +26,11 @@ function anchorsOf(text: string): Set<string> {
   const seen = new Map<string, number>();
   const anchors = new Set<string>();
   for (const [, heading] of unfenced(text).matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
-    const base = heading!.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').trim().replace(/\s/g, '-');
+    const base = heading!
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .trim()
+      .replace(/\s/g, '-');
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
     anchors.add(n === 0 ? base : `${base}-${n}`);
@@ -67,7 +75,10 @@ describe('links between the docs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'docs-links-'));
     writeFileSync(join(dir, 'b.md'), "# B\n## Regulators' clocks\n## `npm run preflight`\n## Twice\n## Twice\n");
     const a = join(dir, 'a.md');
-    writeFileSync(a, '[1](none.md) [2](b.md#nowhere) [3](b.md#regulators-clocks) [4](b.md#npm-run-preflight) [5](b.md#twice-1) [6](https://example.com/x) `[7](no.md)`\n');
+    writeFileSync(
+      a,
+      '[1](none.md) [2](b.md#nowhere) [3](b.md#regulators-clocks) [4](b.md#npm-run-preflight) [5](b.md#twice-1) [6](https://example.com/x) `[7](no.md)`\n',
+    );
     // Act
     const problems = brokenLinks(a);
     // Assess

@@ -22,7 +22,10 @@ function intakeWorld(drillMode: boolean) {
   const clock = new FakeClock(Date.parse('2026-11-20T08:20:00Z'));
   const incidents = new FakeIncidents(clock);
   const deps: IntakeDeps = {
-    incidents, workflow: new FakeWorkflow(), messaging: new FakeMessaging(), clock,
+    incidents,
+    workflow: new FakeWorkflow(),
+    messaging: new FakeMessaging(),
+    clock,
     alarmSettings: { ...settings, drillMode },
     workflowSettings: { approvalTimeoutSeconds: 3600, escalationTimeoutSeconds: 1800, teamReminderSeconds: 3600, updateCyclesPerExecution: 24 },
     responseTeamTopicArn: 'arn:aws:sns:us-east-1:000000000000:response-team',
@@ -61,13 +64,17 @@ describe('drill at intake', () => {
 
 const impact = summariseImpact([{ customerId: 'c1', locale: 'en-GB', country: 'GB', channels: ['email', 'sms'], dataCategories: ['email', 'password'] }]);
 const drafted = (locale: (typeof supportedLocales)[number]) =>
-  draftNotice({
-    kind: 'first-notice', sequence: 1,
-    incident: { incidentId: 'inc-20261120-0123456789ab', source: 'manual', firstSeenAt: '2026-11-20T03:12:00Z', impact },
-    facts: { measures: [], advice: [], remedies: [] },
-    company: { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://status.example.com/s' },
-    nextUpdateAt: '2026-11-27T03:12:00Z',
-  }, locale);
+  draftNotice(
+    {
+      kind: 'first-notice',
+      sequence: 1,
+      incident: { incidentId: 'inc-20261120-0123456789ab', source: 'manual', firstSeenAt: '2026-11-20T03:12:00Z', impact },
+      facts: { measures: [], advice: [], remedies: [] },
+      company: { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://status.example.com/s' },
+      nextUpdateAt: '2026-11-27T03:12:00Z',
+    },
+    locale,
+  );
 
 describe('drill marking', () => {
   it.each(supportedLocales)('%s: subject, headline and SMS start with the marker; the headline says it is a drill', (locale) => {
@@ -92,11 +99,21 @@ describe('drill channels', () => {
     { customerId: 'cust-0001', locale: 'en', address: 'ann@example.com', name: 'Ann', dataCategories: ['email'], timeZone: 'UTC' },
     { customerId: 'weird id/with+chars', locale: 'en', address: 'bob@example.com', name: 'Bob', dataCategories: ['email'], timeZone: 'UTC' },
   ];
-  const notice = (drill: boolean) => ({
-    incidentId: 'inc-20261120-0123456789ab', noticeId: 'first-notice-1', kind: 'first-notice', sequence: 1, status: 'APPROVED',
-    content: { en: drafted('en') }, createdAt: '2026-11-20T00:00:00Z', promisedNextUpdateAt: '2026-11-27T00:00:00Z',
-    version: 1, factsVersion: 0, contentHash: 'h', ...(drill ? { drill: true } : {}),
-  }) as unknown as Notice;
+  const notice = (drill: boolean) =>
+    ({
+      incidentId: 'inc-20261120-0123456789ab',
+      noticeId: 'first-notice-1',
+      kind: 'first-notice',
+      sequence: 1,
+      status: 'APPROVED',
+      content: { en: drafted('en') },
+      createdAt: '2026-11-20T00:00:00Z',
+      promisedNextUpdateAt: '2026-11-27T00:00:00Z',
+      version: 1,
+      factsVersion: 0,
+      contentHash: 'h',
+      ...(drill ? { drill: true } : {}),
+    }) as unknown as Notice;
   const world = (drillSmsSink?: string) => {
     const email = new FakeEmail();
     const messaging = new FakeMessaging();

@@ -4,8 +4,13 @@ import { appConfigSchema } from '../../infra/config.js';
 import { matchesPattern } from '../../local/twin/event-patterns.js';
 import { cloudWatchAlarm, guardDutyFinding, macieFinding, manualReport, securityHubFindings } from '../../local/tools/sample-alarms.js';
 
-const patterns = alarmPatterns(appConfigSchema.parse({ senderAddress: 'a@example.com', approverEmails: 'a@example.com', backupApproverEmails: 'b@example.com' }));
-const matching = (event: unknown) => Object.entries(patterns).filter(([, p]) => matchesPattern(event, p)).map(([name]) => name);
+const patterns = alarmPatterns(
+  appConfigSchema.parse({ senderAddress: 'a@example.com', approverEmails: 'a@example.com', backupApproverEmails: 'b@example.com' }),
+);
+const matching = (event: unknown) =>
+  Object.entries(patterns)
+    .filter(([, p]) => matchesPattern(event, p))
+    .map(([name]) => name);
 
 describe('the deployed rule patterns, matched locally', () => {
   it('route each alarm kind to exactly its rule', () => {

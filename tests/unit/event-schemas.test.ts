@@ -9,7 +9,7 @@ describe('the event schemas written against import * as z', () => {
   it.each([
     ['EventBridgeSchema', EventBridgeSchema, Powertools.EventBridgeSchema],
     ['APIGatewayProxyEventV2Schema', APIGatewayProxyEventV2Schema, Powertools.APIGatewayProxyEventV2Schema],
-  ] as const)('%s describes the same JSON as Powertools\' own', (_, ours, theirs) => {
+  ] as const)("%s describes the same JSON as Powertools' own", (_, ours, theirs) => {
     // Prepare / Act
     const [mine, reference] = [ours, theirs].map((schema) => z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input' }));
     // Assess
@@ -19,9 +19,22 @@ describe('the event schemas written against import * as z', () => {
   it('parses an HTTP API event as Powertools does, and refuses what it refuses', () => {
     // Prepare
     const event = {
-      version: '2.0', routeKey: 'GET /approvals/{id}', rawPath: '/approvals/x', rawQueryString: '', headers: { host: 'example.com' }, isBase64Encoded: false,
+      version: '2.0',
+      routeKey: 'GET /approvals/{id}',
+      rawPath: '/approvals/x',
+      rawQueryString: '',
+      headers: { host: 'example.com' },
+      isBase64Encoded: false,
       requestContext: {
-        accountId: '123456789012', apiId: 'api', domainName: 'example.com', domainPrefix: 'example', requestId: 'r', routeKey: 'GET /approvals/{id}', stage: '$default', time: 't', timeEpoch: 1,
+        accountId: '123456789012',
+        apiId: 'api',
+        domainName: 'example.com',
+        domainPrefix: 'example',
+        requestId: 'r',
+        routeKey: 'GET /approvals/{id}',
+        stage: '$default',
+        time: 't',
+        timeEpoch: 1,
         http: { method: 'GET', path: '/approvals/x', protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'ua' },
         authorizer: { iam: { userArn: 'arn:aws:iam::123456789012:user/op' } },
       },

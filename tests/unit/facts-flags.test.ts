@@ -4,7 +4,13 @@ import { applyEditFlags, parseEditFlags, parseFactsFlags } from '../../local/too
 
 const latest: Pick<FactsVersion, 'locales'> = {
   locales: {
-    en: { whatHappened: 'A bucket was public.', cause: 'A wrong policy.', measures: ['Closed the bucket', 'Rotated keys'], advice: ['Change your password'], remedies: [] },
+    en: {
+      whatHappened: 'A bucket was public.',
+      cause: 'A wrong policy.',
+      measures: ['Closed the bucket', 'Rotated keys'],
+      advice: ['Change your password'],
+      remedies: [],
+    },
     'zh-CN': { whatHappened: '存储桶被公开。', measures: ['关闭了存储桶'], advice: [], remedies: [] },
   },
 };
@@ -12,7 +18,17 @@ const latest: Pick<FactsVersion, 'locales'> = {
 describe('npm run incident -- edit: flags', () => {
   it('changes the named fields of one locale and keeps the rest of it; a repeated list flag replaces that list', () => {
     // Prepare
-    const flags = parseEditFlags(['--locale', 'en', '--cause', 'A policy typed by hand.', '--measure', 'Closed the bucket', '--measure=Reset passwords', '--remedy', 'A year of credit monitoring']);
+    const flags = parseEditFlags([
+      '--locale',
+      'en',
+      '--cause',
+      'A policy typed by hand.',
+      '--measure',
+      'Closed the bucket',
+      '--measure=Reset passwords',
+      '--remedy',
+      'A year of credit monitoring',
+    ]);
     // Act
     const locales = applyEditFlags(flags, latest);
     // Assess

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildIncidentPage, incidentPageJson, INCIDENT_PAGE_SECURITY_HEADERS, renderIncidentPageHtml, type IncidentPageSource } from '../../functions/domain/incident-page.js';
+import {
+  buildIncidentPage,
+  incidentPageJson,
+  INCIDENT_PAGE_SECURITY_HEADERS,
+  renderIncidentPageHtml,
+  type IncidentPageSource,
+} from '../../functions/domain/incident-page.js';
 import type { Notice } from '../../functions/domain/incident.js';
 import type { Locale } from '../../functions/domain/locales.js';
 import { draftNotice, type CompanyProfile } from '../../functions/domain/notice.js';
@@ -10,19 +16,33 @@ import { noticeRecord } from '../support/notices.js';
 const incidentId = 'inc-20261120-0123456789ab';
 const firstSeenAt = '2026-11-20T08:00:00.000Z';
 const HOSTILE = `<script>alert(1)</script><img src=x onerror=alert(2)>"'&`;
-const impact = { affectedCustomers: 12, byDataCategory: { email: 12, password: 3 }, byJurisdiction: { GB: 12 }, byLocale: { en: 12 }, byChannel: { email: 12 } };
+const impact = {
+  affectedCustomers: 12,
+  byDataCategory: { email: 12, password: 3 },
+  byJurisdiction: { GB: 12 },
+  byLocale: { en: 12 },
+  byChannel: { email: 12 },
+};
 const company = (name = 'Example Co.'): CompanyProfile => ({ name, contact: 'help@example.com', incidentPageUrl: 'https://status.example.com/security' });
 const locales: Locale[] = ['en', 'zh-CN'];
 
 /** A sent notice of the incident, drafted by the real drafter from `facts` in every locale. */
-function sent(kind: Notice['kind'], sequence: number, facts: { whatHappened?: string; cause?: string; measures?: string[]; advice?: string[]; remedies?: string[] } = {}, name?: string): Notice {
+function sent(
+  kind: Notice['kind'],
+  sequence: number,
+  facts: { whatHappened?: string; cause?: string; measures?: string[]; advice?: string[]; remedies?: string[] } = {},
+  name?: string,
+): Notice {
   const content = Object.fromEntries(
     locales.map((l) => [
       l,
       draftNotice(
         {
-          kind, sequence, incident: { incidentId, source: 'guardduty', firstSeenAt, impact },
-          facts: { measures: [], advice: [], remedies: [], ...facts }, company: company(name),
+          kind,
+          sequence,
+          incident: { incidentId, source: 'guardduty', firstSeenAt, impact },
+          facts: { measures: [], advice: [], remedies: [], ...facts },
+          company: company(name),
           nextUpdateAt: kind === 'closing' ? null : `2026-11-${20 + sequence}T08:00:00.000Z`,
         },
         l,
@@ -30,11 +50,21 @@ function sent(kind: Notice['kind'], sequence: number, facts: { whatHappened?: st
     ]),
   );
   const at = `2026-11-${19 + sequence}T12:00:00.000Z`;
-  return { ...noticeRecord({ incidentId, noticeId: `${kind}-${sequence}`, kind, sequence, status: 'SENT', content, createdAt: at, promisedNextUpdateAt: at }), sentAt: at };
+  return {
+    ...noticeRecord({ incidentId, noticeId: `${kind}-${sequence}`, kind, sequence, status: 'SENT', content, createdAt: at, promisedNextUpdateAt: at }),
+    sentAt: at,
+  };
 }
 
 const source = (notices: Notice[], over: Partial<IncidentPageSource> = {}): IncidentPageSource => ({
-  incidentId, companyName: 'Example Co.', pagesBaseUrl: 'https://pages.example.com', notices, faq: [], locales, now: new Date('2026-11-22T09:00:00Z'), ...over,
+  incidentId,
+  companyName: 'Example Co.',
+  pagesBaseUrl: 'https://pages.example.com',
+  notices,
+  faq: [],
+  locales,
+  now: new Date('2026-11-22T09:00:00Z'),
+  ...over,
 });
 
 describe('the incident page', () => {
@@ -106,7 +136,9 @@ describe('the incident page', () => {
 
   it('has a strict CSP: nothing by default, one hashed style block, no script source, no framing', () => {
     const csp = INCIDENT_PAGE_SECURITY_HEADERS['content-security-policy'];
-    expect(csp).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/]+=*'; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'$/);
+    expect(csp).toMatch(
+      /^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/]+=*'; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'$/,
+    );
     expect(csp).not.toContain('unsafe');
     const html = renderIncidentPageHtml(buildIncidentPage(source([sent('first-notice', 1)]), 'en'));
     // The style block is the one the hash allows.
@@ -135,7 +167,13 @@ describe('publishIncidentPage', () => {
     const claims = new Set<string>();
     let failPublish = false;
     const deps: PublishIncidentPageDeps = {
-      incidents, notices, clock, locales, companyName: 'Example Co.', pagesBaseUrl: 'https://pages.example.com', publicChannelsTopicArn: 'arn:aws:sns:us-east-1:0:public',
+      incidents,
+      notices,
+      clock,
+      locales,
+      companyName: 'Example Co.',
+      pagesBaseUrl: 'https://pages.example.com',
+      publicChannelsTopicArn: 'arn:aws:sns:us-east-1:0:public',
       records: {
         listFaq: async () => [],
         claimAnnouncement: async (i, n, l) => !claims.has(`${i}/${n}/${l}`) && Boolean(claims.add(`${i}/${n}/${l}`)),

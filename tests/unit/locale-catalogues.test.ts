@@ -26,7 +26,13 @@ const draft = (kind: NoticeKind, categories: string[], customers: number, locale
       incidentId: 'inc-20261120-0123456789ab',
       source: alarmSources[categories.length % alarmSources.length]!,
       firstSeenAt: '2026-11-20T08:10:00Z',
-      impact: { affectedCustomers: customers, byDataCategory: Object.fromEntries(categories.map((c) => [c, 1])), byJurisdiction: {}, byLocale: {}, byChannel: {} },
+      impact: {
+        affectedCustomers: customers,
+        byDataCategory: Object.fromEntries(categories.map((c) => [c, 1])),
+        byJurisdiction: {},
+        byLocale: {},
+        byChannel: {},
+      },
     },
     facts: { measures: [], advice: [], remedies: [] },
     previousFacts: kind === 'first-notice' ? undefined : { measures: [], advice: [], remedies: [] },
@@ -45,22 +51,62 @@ function renderedNotices(locale: Locale): { what: string; text: string }[] {
   for (const kind of ['first-notice', 'update', 'closing'] as const)
     for (const [i, categories] of spreads.entries()) {
       const content = draft(kind, categories, i === 0 ? 1 : 250, locale);
-      const ctx = { timeZones: ['Asia/Shanghai', 'America/St_Johns', 'UTC', 'Europe/Madrid', 'Asia/Kathmandu', 'Pacific/Kiritimati'].slice(0, i + 1), smsRecipients: i * 100, ...(i % 2 ? { smsPrice: { perSegment: 0.0075, currency: 'EUR' } } : {}) };
-      out.push({ what: `${locale} ${kind} [${categories.join(',')}] preview`, text: `${stripTags(noticePreviewHtml(content, locale, ctx))}\n${noticePreviewText(content, locale, ctx)}` });
+      const ctx = {
+        timeZones: ['Asia/Shanghai', 'America/St_Johns', 'UTC', 'Europe/Madrid', 'Asia/Kathmandu', 'Pacific/Kiritimati'].slice(0, i + 1),
+        smsRecipients: i * 100,
+        ...(i % 2 ? { smsPrice: { perSegment: 0.0075, currency: 'EUR' } } : {}),
+      };
+      out.push({
+        what: `${locale} ${kind} [${categories.join(',')}] preview`,
+        text: `${stripTags(noticePreviewHtml(content, locale, ctx))}\n${noticePreviewText(content, locale, ctx)}`,
+      });
     }
   const report = allEmailTemplates('bn').find((t) => t.name === templateName('bn', 'final-report', locale))!;
-  const lines = { deliveryLines: ['first-notice-1 email: sent 3'], noticeLines: ['first-notice-1 (SENT)'], timelineLines: ['2026-11-20T08:10:00Z notice-drafted'] };
+  const lines = {
+    deliveryLines: ['first-notice-1 email: sent 3'],
+    noticeLines: ['first-notice-1 (SENT)'],
+    timelineLines: ['2026-11-20T08:10:00Z notice-drafted'],
+  };
   const reportData = { incidentId: 'inc-1', title: 'Access keys exposed', ...lines, html: { incidentId: 'inc-1', ...lines } };
-  for (const part of ['subject', 'html', 'text'] as const) out.push({ what: `${locale} final report ${part}`, text: stripTags(handlebars.compile(report[part])(reportData)) });
+  for (const part of ['subject', 'html', 'text'] as const)
+    out.push({ what: `${locale} final report ${part}`, text: stripTags(handlebars.compile(report[part])(reportData)) });
   for (const code of ['123456', null])
-    for (const [update, closing] of [[null, false], [2, false], [3, true]] as const) {
-      const facts = { escalated: update !== null, update, closing, incidentId: 'inc-1', title: 'Access keys exposed', severity: 'HIGH', customers: 250, firstSeenAt: '2026-11-20T08:10:00Z', expiresAt: '2026-11-20T12:10:00Z', url: 'https://approve.example/approvals/x', code };
+    for (const [update, closing] of [
+      [null, false],
+      [2, false],
+      [3, true],
+    ] as const) {
+      const facts = {
+        escalated: update !== null,
+        update,
+        closing,
+        incidentId: 'inc-1',
+        title: 'Access keys exposed',
+        severity: 'HIGH',
+        customers: 250,
+        firstSeenAt: '2026-11-20T08:10:00Z',
+        expiresAt: '2026-11-20T12:10:00Z',
+        url: 'https://approve.example/approvals/x',
+        code,
+      };
       const mail = approvalEmail(locale, facts, { html: '', text: '' });
-      for (const part of ['subject', 'html', 'text'] as const) out.push({ what: `${locale} approval email ${part} (code ${code}, update ${update}${closing ? ', closing' : ''})`, text: stripTags(mail[part]) });
+      for (const part of ['subject', 'html', 'text'] as const)
+        out.push({ what: `${locale} approval email ${part} (code ${code}, update ${update}${closing ? ', closing' : ''})`, text: stripTags(mail[part]) });
     }
   out.push({ what: `${locale} approval sms`, text: catalogues[locale].approvalEmail.sms({ incidentId: 'inc-1', code: '123456' }) });
-  const pageParams = { left: 3, count: 1, quorum: 2, by: 'ann@acme.example', at: '2026-11-20T09:00:00Z', digits: 6, approver: 'ann@acme.example', names: 'ann@acme.example', id: 'inc-1' };
-  for (const key of Object.keys(catalogues.en.approvalPage) as TextKey[]) out.push({ what: `${locale} page ${key}`, text: stripTags(say(locale, key, pageParams)) });
+  const pageParams = {
+    left: 3,
+    count: 1,
+    quorum: 2,
+    by: 'ann@acme.example',
+    at: '2026-11-20T09:00:00Z',
+    digits: 6,
+    approver: 'ann@acme.example',
+    names: 'ann@acme.example',
+    id: 'inc-1',
+  };
+  for (const key of Object.keys(catalogues.en.approvalPage) as TextKey[])
+    out.push({ what: `${locale} page ${key}`, text: stripTags(say(locale, key, pageParams)) });
   return out;
 }
 
@@ -78,7 +124,9 @@ describe('locale catalogues', () => {
     for (const { what, text } of renderedNotices(locale)) {
       if (!text.trim()) problems.push(`${what}: empty`);
       // The preview's stand-ins for a customer's name and data are the only brackets allowed.
-      const leftover = /[{}]|\$\{|undefined|null|NaN|\[object /.exec(text.replaceAll(catalogues[locale].preview.customerName, '').replaceAll(catalogues[locale].preview.affectedData, ''));
+      const leftover = /[{}]|\$\{|undefined|null|NaN|\[object /.exec(
+        text.replaceAll(catalogues[locale].preview.customerName, '').replaceAll(catalogues[locale].preview.affectedData, ''),
+      );
       if (leftover) problems.push(`${what}: leftover ${leftover[0]}`);
       const doubledWord = /(?<![\p{L}\p{N}])(\p{L}{2,})\s+\1(?![\p{L}\p{N}])/iu.exec(text);
       if (doubledWord) problems.push(`${what}: doubled word "${doubledWord[0]}"`);
@@ -99,7 +147,19 @@ describe('locale catalogues', () => {
   });
 
   it('an approver reads the approval email in their language; the code and link stay where tools find them', () => {
-    const facts = { escalated: true, update: 1, closing: false, incidentId: 'inc-1', title: 'Keys exposed', severity: 'HIGH', customers: 1, firstSeenAt: '2026-11-20T08:10:00Z', expiresAt: '2026-11-20T12:10:00Z', url: 'https://a.example/approvals/x', code: '042917' };
+    const facts = {
+      escalated: true,
+      update: 1,
+      closing: false,
+      incidentId: 'inc-1',
+      title: 'Keys exposed',
+      severity: 'HIGH',
+      customers: 1,
+      firstSeenAt: '2026-11-20T08:10:00Z',
+      expiresAt: '2026-11-20T12:10:00Z',
+      url: 'https://a.example/approvals/x',
+      code: '042917',
+    };
     const previews = { html: '<h3>en</h3>preview', text: '--- en ---\npreview' };
     const en = approvalEmail('en', facts, previews);
     expect(en.subject).toBe('[Approval needed, escalated] Customer update 1 for incident inc-1');
@@ -121,11 +181,27 @@ describe('locale catalogues', () => {
       'breach-notice:approverLocales': 'legal@acme.example=es,ceo@acme.example=zh-CN',
     };
     const config = parseAppConfig((key) => context[key]);
-    const names = { incidentsTable: 'i', customersTable: 'c', deliveriesTable: 'd', idempotencyTable: 'x', responseTeamTopicArn: 'arn:t', stateMachineArn: 'arn:s', approvalBaseUrl: 'https://a.example', publicChannelsTopicArn: 'arn:p', incidentPagesBucket: 'pages', incidentPagesUrl: 'https://pages.example' };
+    const names = {
+      incidentsTable: 'i',
+      customersTable: 'c',
+      deliveriesTable: 'd',
+      idempotencyTable: 'x',
+      responseTeamTopicArn: 'arn:t',
+      stateMachineArn: 'arn:s',
+      approvalBaseUrl: 'https://a.example',
+      publicChannelsTopicArn: 'arn:p',
+      incidentPagesBucket: 'pages',
+      incidentPagesUrl: 'https://pages.example',
+    };
     const env = localesEnv.parse(functionEnvironment(config, names));
-    expect([...env.APPROVER_LOCALES]).toEqual([['legal@acme.example', 'es'], ['ceo@acme.example', 'zh-CN']]);
+    expect([...env.APPROVER_LOCALES]).toEqual([
+      ['legal@acme.example', 'es'],
+      ['ceo@acme.example', 'zh-CN'],
+    ]);
     expect(env.REPORT_LOCALE).toBe('en');
-    expect(() => parseAppConfig((key) => ({ ...context, 'breach-notice:approverLocales': 'legal@acme.example=de' })[key])).toThrow(new RegExp(`approverLocales=.*name@example\\.com=<${supportedLocales.join('\\|')}>`));
+    expect(() => parseAppConfig((key) => ({ ...context, 'breach-notice:approverLocales': 'legal@acme.example=de' })[key])).toThrow(
+      new RegExp(`approverLocales=.*name@example\\.com=<${supportedLocales.join('\\|')}>`),
+    );
     expect(() => parseAppConfig((key) => ({ ...context, 'breach-notice:approverLocales': 'eve@acme.example=es' })[key])).toThrow(/approverLocales=.*approver/);
     expect(() => parseAppConfig((key) => ({ ...context, 'breach-notice:locales': 'en,de' })[key])).toThrow(/locales=/);
   });
@@ -157,7 +233,8 @@ const sample = new Proxy({} as Record<string | symbol, unknown>, {
 
 function leafAt(catalogue: object, path: string): string {
   const value = path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], catalogue);
-  if (path === 'formatTime' || path === 'formatDay' || path === 'remedies.formatDeadline') return (value as (iso: string, zone: string) => string)('2026-11-20T08:10:00Z', 'Asia/Shanghai');
+  if (path === 'formatTime' || path === 'formatDay' || path === 'remedies.formatDeadline')
+    return (value as (iso: string, zone: string) => string)('2026-11-20T08:10:00Z', 'Asia/Shanghai');
   if (path === 'formatNumber') return (value as (n: number) => string)(12_500);
   if (path === 'formatMoney') return (value as (n: number, currency: string) => string)(7.5, 'USD');
   if (path === 'formatList') return (value as (items: string[]) => string)(['⟦a⟧', '⟦b⟧', '⟦c⟧']);

@@ -20,13 +20,22 @@ import { resolveTimeZone } from '../../functions/domain/time-zones.js';
 const hb = Handlebars.create();
 const TEMPLATE_PREFIX = 'bn';
 const compiled = new Map(
-  allEmailTemplates(TEMPLATE_PREFIX).map((t) => [t.name, { subject: hb.compile(t.subject, { noEscape: true }), html: hb.compile(t.html, { noEscape: true }), text: hb.compile(t.text, { noEscape: true }) }]),
+  allEmailTemplates(TEMPLATE_PREFIX).map((t) => [
+    t.name,
+    { subject: hb.compile(t.subject, { noEscape: true }), html: hb.compile(t.html, { noEscape: true }), text: hb.compile(t.text, { noEscape: true }) },
+  ]),
 );
 
 const kinds: NoticeKind[] = ['first-notice', 'update', 'closing'];
 // Two companies: one ends in an abbreviation's full stop, which sentences must not double.
 const companies: CompanyProfile[] = [
-  { name: 'Acme Bank', contact: 'help@acme.example', incidentPageUrl: 'https://status.acme.example/incident', supportHotline: '+44 20 7946 0000', questionFormUrl: 'https://acme.example/security/ask' },
+  {
+    name: 'Acme Bank',
+    contact: 'help@acme.example',
+    incidentPageUrl: 'https://status.acme.example/incident',
+    supportHotline: '+44 20 7946 0000',
+    questionFormUrl: 'https://acme.example/security/ask',
+  },
   { name: 'Example Co.', contact: 'https://example.com/contact', incidentPageUrl: 'https://status.example.com/security' },
 ];
 const UNKNOWN_CATEGORY = 'loyalty_points';
@@ -49,7 +58,8 @@ function sample(locale: Locale): LocaleSample {
   const known = samples.get(locale);
   if (known) return known;
   const path = new URL(`../fixtures/notices/${locale}.json`, import.meta.url);
-  if (!existsSync(path)) throw new Error(`${path.pathname} is missing: ${locale}'s sample facts, customer name and snapshot reader (copy another locale's and translate it)`);
+  if (!existsSync(path))
+    throw new Error(`${path.pathname} is missing: ${locale}'s sample facts, customer name and snapshot reader (copy another locale's and translate it)`);
   const read = JSON.parse(readFileSync(path, 'utf8')) as LocaleSample;
   samples.set(locale, read);
   return read;
@@ -82,7 +92,11 @@ interface Rendered {
   offers: string[];
 }
 
-function draft(kind: NoticeKind, locale: Locale, o: { categories: string[]; company: CompanyProfile; filled: boolean; customers: number; source: (typeof alarmSources)[number] }): NoticeContent {
+function draft(
+  kind: NoticeKind,
+  locale: Locale,
+  o: { categories: string[]; company: CompanyProfile; filled: boolean; customers: number; source: (typeof alarmSources)[number] },
+): NoticeContent {
   const [v1, v2, v3] = factVersions(locale);
   const sequence = { 'first-notice': 1, update: 2, closing: 3 }[kind];
   const current = !o.filled ? noFacts : { 'first-notice': v1, update: v2, closing: v3 }[kind];
@@ -95,7 +109,13 @@ function draft(kind: NoticeKind, locale: Locale, o: { categories: string[]; comp
         incidentId: 'inc-20261120-0123456789ab',
         source: o.source,
         firstSeenAt: '2026-11-20T03:12:00Z',
-        impact: { affectedCustomers: o.customers, byDataCategory: Object.fromEntries(o.categories.map((c) => [c, 1])), byJurisdiction: {}, byLocale: {}, byChannel: {} },
+        impact: {
+          affectedCustomers: o.customers,
+          byDataCategory: Object.fromEntries(o.categories.map((c) => [c, 1])),
+          byJurisdiction: {},
+          byLocale: {},
+          byChannel: {},
+        },
       },
       facts: current,
       previousFacts: previous,
@@ -120,9 +140,7 @@ function render(content: NoticeContent, locale: Locale, reader: { name: string; 
 function htmlLines(html: string): string[] {
   const body = html.slice(html.indexOf('<body'));
   return lines(
-    body
-      .replace(/<[^>]+>/g, '\n')
-      .replace(/&(lt|gt|quot|#39|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' })[e]!),
+    body.replace(/<[^>]+>/g, '\n').replace(/&(lt|gt|quot|#39|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' })[e]!),
   );
 }
 
@@ -140,7 +158,9 @@ function lines(text: string): string[] {
 /** English sentence fragments of every customer-facing catalogue entry, for spotting untranslated text. */
 const englishFragments: string[] = (() => {
   const en = catalogues.en;
-  const marker = new Proxy({} as Record<string, unknown>, { get: (_, key) => (key === 'source' ? 'manual' : key === 'customers' || key === 'update' ? 2 : '\u0000') });
+  const marker = new Proxy({} as Record<string, unknown>, {
+    get: (_, key) => (key === 'source' ? 'manual' : key === 'customers' || key === 'update' ? 2 : '\u0000'),
+  });
   const texts: string[] = [
     ...Object.values(en.dataCategories),
     ...Object.values(en.advice),
@@ -150,7 +170,10 @@ const englishFragments: string[] = (() => {
     ...Object.values(en.sms).flatMap((f) => (f as (p: unknown) => string[])(marker)),
     ...Object.values(en.remedies.offers),
     en.remedies.sms,
-    ...[en.remedies.claimUrl, en.remedies.claimContact, en.remedies.claimUs].flatMap((f) => [f(marker as never), f({ url: '\u0000', contact: '\u0000' } as never)]),
+    ...[en.remedies.claimUrl, en.remedies.claimContact, en.remedies.claimUs].flatMap((f) => [
+      f(marker as never),
+      f({ url: '\u0000', contact: '\u0000' } as never),
+    ]),
   ];
   // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is the marker given for each parameter, so splitting on it leaves the fixed wording.
   return [...new Set(texts.flatMap((t) => t.split(/\u0000|(?<=[.:!?])\s+/)).map((f) => f.trim()))].filter((f) => (f.match(/[A-Za-z]{2,}/g) ?? []).length >= 2);
@@ -205,7 +228,13 @@ describe('notice rendering matrix', () => {
       for (const filled of [false, true])
         for (const [i, categories] of subsets.entries()) {
           const company = companies[i % companies.length]!;
-          const content = draft(kind, locale, { categories, company, filled, customers: i % 7 === 0 ? 1 : 12_500, source: alarmSources[i % alarmSources.length]! });
+          const content = draft(kind, locale, {
+            categories,
+            company,
+            filled,
+            customers: i % 7 === 0 ? 1 : 12_500,
+            source: alarmSources[i % alarmSources.length]!,
+          });
           const mail = render(content, locale, { name: sample(locale).customerName, dataCategories: categories, timeZone: zones[i % zones.length]! });
           const what = `${kind} ${filled ? 'with' : 'without'} facts [${categories.join(',')}]`;
           // The plain-text part says exactly what the HTML part says, so checking one checks both.
@@ -221,16 +250,18 @@ describe('notice rendering matrix', () => {
           // A customer with only some of the incident's categories gets only the offers those call for.
           const fewer = categories.slice(1);
           const theirs = personaliseNotice(content, locale, { name: sample(locale).customerName, dataCategories: fewer, timeZone: 'UTC' }).offers ?? [];
-          if (theirs.length !== applicableRules(remedyRules, 'CRITICAL', fewer).length + team) problems.push(`${what}: a customer with [${fewer.join(',')}] gets ${theirs.length} offers`);
+          if (theirs.length !== applicableRules(remedyRules, 'CRITICAL', fewer).length + team)
+            problems.push(`${what}: a customer with [${fewer.join(',')}] gets ${theirs.length} offers`);
           for (const line of mail.offers) if (!text.includes(line)) problems.push(`${what}: offer missing from the email: ${line}`);
           // The SMS may say so only to a customer offered something (and only where it costs no segment).
-          if (mail.sms.includes(catalogues[locale].remedies.sms) && offered === 0) problems.push(`${what}: SMS mentions offers to a customer offered none: ${mail.sms}`);
+          if (mail.sms.includes(catalogues[locale].remedies.sms) && offered === 0)
+            problems.push(`${what}: SMS mentions offers to a customer offered none: ${mail.sms}`);
           // Two at most (SMS_MAX_SEGMENTS): the incident's own page URL alone fills a UCS-2 segment (70 characters).
           if (smsSegments(mail.sms).segments > 2) problems.push(`${what}: SMS over its two-segment budget: ${mail.sms}`);
           rendered += 1;
         }
     expect(problems.slice(0, 20)).toEqual([]);
-    expect(rendered).toBe(kinds.length * 2 * (2 ** dataCategories.length));
+    expect(rendered).toBe(kinds.length * 2 * 2 ** dataCategories.length);
   });
 
   it('the HTML part is a document in its language, with no images, tracking pixels or remote content', () => {
@@ -243,10 +274,20 @@ describe('notice rendering matrix', () => {
 
   it('a company name too long for two segments is refused with the reason; a long one falls back to two segments', () => {
     const company = (name: string): CompanyProfile => ({ name, contact: 'help@acme.example', incidentPageUrl: 'https://status.acme.example/incident' });
-    const long = draft('first-notice', 'en', { categories: ['email'], company: company('Acme Consolidated Savings, Loans and Mortgage Bank of the Northern Territories and the Outer Islands'), filled: false, customers: 2, source: 'manual' });
+    const long = draft('first-notice', 'en', {
+      categories: ['email'],
+      company: company('Acme Consolidated Savings, Loans and Mortgage Bank of the Northern Territories and the Outer Islands'),
+      filled: false,
+      customers: 2,
+      source: 'manual',
+    });
     expect(smsSegments(long.sms).segments).toBe(2);
-    expect(() => draft('first-notice', 'zh-CN', { categories: ['email'], company: company('某'.repeat(100)), filled: false, customers: 2, source: 'manual' })).toThrow(SmsTooLongError);
-    expect(() => draft('first-notice', 'zh-CN', { categories: ['email'], company: company('某'.repeat(100)), filled: false, customers: 2, source: 'manual' })).toThrow(/shortest zh-CN first-notice SMS takes 3 segments/);
+    expect(() =>
+      draft('first-notice', 'zh-CN', { categories: ['email'], company: company('某'.repeat(100)), filled: false, customers: 2, source: 'manual' }),
+    ).toThrow(SmsTooLongError);
+    expect(() =>
+      draft('first-notice', 'zh-CN', { categories: ['email'], company: company('某'.repeat(100)), filled: false, customers: 2, source: 'manual' }),
+    ).toThrow(/shortest zh-CN first-notice SMS takes 3 segments/);
   });
 });
 
@@ -262,7 +303,13 @@ function snapshot(locale: Locale): string {
   const company = { ...companies[0]!, name: 'Acme Bank' };
   const parts = [`# ${locale}: what ${reader.name} (${timeZone}) receives. Regenerate: ${REGENERATE}=1 npx vitest run tests/unit/notice-rendering.test.ts`];
   for (const kind of kinds) {
-    const content = draft(kind, locale, { categories: ['email', 'password', 'payment_card', 'name'], company, filled: true, customers: 12_500, source: 'guardduty' });
+    const content = draft(kind, locale, {
+      categories: ['email', 'password', 'payment_card', 'name'],
+      company,
+      filled: true,
+      customers: 12_500,
+      source: 'guardduty',
+    });
     const mail = render(content, locale, reader);
     const size = smsSegments(mail.sms);
     parts.push(
@@ -285,6 +332,9 @@ describe('reviewed snapshots', () => {
     const actual = snapshot(locale);
     if (process.env[REGENERATE]) writeFileSync(path, actual);
     const expected = readFileSync(path, 'utf8');
-    expect(actual, `${path.pathname} differs from the rendering: review the change, then regenerate with ${REGENERATE}=1 npx vitest run tests/unit/notice-rendering.test.ts`).toBe(expected);
+    expect(
+      actual,
+      `${path.pathname} differs from the rendering: review the change, then regenerate with ${REGENERATE}=1 npx vitest run tests/unit/notice-rendering.test.ts`,
+    ).toBe(expected);
   });
 });

@@ -66,7 +66,10 @@ describe('drafting', () => {
     expect(n.customerSteps.join(' ')).toMatch(/transactions/);
     expect(n.customerSteps.at(-1)).toMatch(/never ask/);
     expect(n.remedies).toEqual([]);
-    expect(n.contact).toEqual(['Email: help@example.com', 'Updates and answers to common questions: https://status.example.com/s/inc-20261120-0123456789ab/en.html']);
+    expect(n.contact).toEqual([
+      'Email: help@example.com',
+      'Updates and answers to common questions: https://status.example.com/s/inc-20261120-0123456789ab/en.html',
+    ]);
     expect(n.nextUpdate).toBe('We will send our next update by 27 November 2026 at 11:12 (UTC+08:00), or sooner if we learn anything important.');
     expect(n.footer).toContain('because some of your information was involved in this incident');
   });
@@ -79,7 +82,7 @@ describe('drafting', () => {
     expect(stored.yourData).toContain('{affectedData}');
   });
 
-  it('Chinese first notice carries the same facts in Chinese, in the customer\'s time with its offset', () => {
+  it("Chinese first notice carries the same facts in Chinese, in the customer's time with its offset", () => {
     const n = personaliseNotice(draftNotice(input(), 'zh-CN'), 'zh-CN', wang);
     expect(n.subject).toBe('重要通知：Example Co. 发生安全事件，涉及您的信息');
     expect(n.whatHappened).toMatch(/^2026年11月20日 11:12（UTC\+08:00），我们的安全监控系统发现/);
@@ -94,12 +97,20 @@ describe('drafting', () => {
       const manual = draftNotice(input({ incident: { ...input().incident, source: 'manual' } }), locale).whatHappened;
       expect(manual, locale).not.toMatch(/monitoring|监控|supervisión/);
     }
-    expect(draftNotice(input({ incident: { ...input().incident, source: 'manual' } }), 'en').whatHappened).toMatch(/^On \{firstSeenAt\}, a security incident occurred .*it was reported to us/);
+    expect(draftNotice(input({ incident: { ...input().incident, source: 'manual' } }), 'en').whatHappened).toMatch(
+      /^On \{firstSeenAt\}, a security incident occurred .*it was reported to us/,
+    );
     expect(draftNotice(input({ incident: { ...input().incident, source: 'macie' } }), 'en').whatHappened).toContain('in one of our storage locations');
   });
 
-  it('the team\'s facts fill every section; the cause when given, remedies only when offered', () => {
-    const facts = { whatHappened: 'A key leaked', cause: 'A key was published by mistake', measures: ['We rotated the keys'], advice: ['Watch your statements'], remedies: ['Free credit monitoring for a year'] };
+  it("the team's facts fill every section; the cause when given, remedies only when offered", () => {
+    const facts = {
+      whatHappened: 'A key leaked',
+      cause: 'A key was published by mistake',
+      measures: ['We rotated the keys'],
+      advice: ['Watch your statements'],
+      remedies: ['Free credit monitoring for a year'],
+    };
     const n = draftNotice(input({ facts }), 'en');
     expect(n.account).toEqual(['A key leaked.']);
     expect(n.cause).toEqual(['A key was published by mistake.']);
@@ -110,7 +121,13 @@ describe('drafting', () => {
 
   it('updates say what changed since the last notice sent, or plainly that nothing did', () => {
     const before = { measures: ['We rotated the keys.'], advice: [], remedies: [] };
-    const now = { cause: 'A key was published by mistake.', whatHappened: 'More detail.', measures: ['We rotated the keys.', 'We closed the bucket.'], advice: ['Watch your statements.'], remedies: ['A year of credit monitoring.'] };
+    const now = {
+      cause: 'A key was published by mistake.',
+      whatHappened: 'More detail.',
+      measures: ['We rotated the keys.', 'We closed the bucket.'],
+      advice: ['Watch your statements.'],
+      remedies: ['A year of credit monitoring.'],
+    };
     const changed = draftNotice(input({ kind: 'update', sequence: 2, facts: now, previousFacts: before }), 'en');
     expect(changed.subject).toBe('Update 1 on the security incident at Example Co.');
     expect(changed.headline).toBe('This is update 1 on the security incident at Example Co. that we told you about.');
@@ -147,7 +164,13 @@ describe('drafting', () => {
   });
 
   it('every configured contact channel is listed; a contact that is no email address is named as a contact', () => {
-    const company = { name: 'Example Co.', contact: 'https://example.com/contact', incidentPageUrl: 'https://status.example.com/s', supportHotline: '+44 20 7946 0000', questionFormUrl: 'https://example.com/ask' };
+    const company = {
+      name: 'Example Co.',
+      contact: 'https://example.com/contact',
+      incidentPageUrl: 'https://status.example.com/s',
+      supportHotline: '+44 20 7946 0000',
+      questionFormUrl: 'https://example.com/ask',
+    };
     expect(draftNotice(input({ company }), 'es').contact).toEqual([
       'Contacto: https://example.com/contact',
       'Teléfono: +44 20 7946 0000',
@@ -165,7 +188,7 @@ describe('drafting', () => {
 });
 
 describe('local time', () => {
-  it('each locale writes the customer\'s own time with the offset from UTC', () => {
+  it("each locale writes the customer's own time with the offset from UTC", () => {
     const at = '2026-11-20T03:12:00Z';
     expect(catalogues.en.formatTime(at, 'Asia/Shanghai')).toBe('20 November 2026 at 11:12 (UTC+08:00)');
     expect(catalogues['zh-CN'].formatTime(at, 'Asia/Shanghai')).toBe('2026年11月20日 11:12（UTC+08:00）');
@@ -178,14 +201,18 @@ describe('local time', () => {
 
   it('a customer west of UTC reads the day before, in the email and in the SMS', () => {
     // A short page URL, so the SMS variant that names the day fits one segment.
-    const n = personaliseNotice(draftNotice(input({ company: { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://x.io' } }), 'en'), 'en', { ...ann, timeZone: 'America/New_York' });
+    const n = personaliseNotice(
+      draftNotice(input({ company: { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://x.io' } }), 'en'),
+      'en',
+      { ...ann, timeZone: 'America/New_York' },
+    );
     expect(n.whatHappened).toMatch(/^On 19 November 2026 at 22:12 \(UTC-05:00\)/);
     expect(n.sms).toContain('on 19 November');
   });
 });
 
 describe('clean wording helpers', () => {
-  it('endSentence adds the full stop only where the text has none, in each language\'s punctuation', () => {
+  it("endSentence adds the full stop only where the text has none, in each language's punctuation", () => {
     expect(catalogues.en.endSentence('We rotated the keys')).toBe('We rotated the keys.');
     expect(catalogues.en.endSentence('We rotated the keys.')).toBe('We rotated the keys.');
     expect(catalogues.en.endSentence('Is it fixed?')).toBe('Is it fixed?');
@@ -198,7 +225,13 @@ describe('clean wording helpers', () => {
   });
 
   it('the approval summary does not double the full stop of a title that has one', () => {
-    const p = { incidentId: 'inc-1', title: 'The S3 object contains personal information.', severity: 'HIGH', customers: 2, firstSeenAt: '2026-11-20T03:12:00Z' };
+    const p = {
+      incidentId: 'inc-1',
+      title: 'The S3 object contains personal information.',
+      severity: 'HIGH',
+      customers: 2,
+      firstSeenAt: '2026-11-20T03:12:00Z',
+    };
     expect(catalogues.en.approvalEmail.summary(p)).toContain('personal information. Severity');
     expect(catalogues['zh-CN'].approvalEmail.summary(p)).toContain('personal information.严重程度');
     expect(catalogues.es.approvalEmail.summary({ ...p, title: 'Bucket public' })).toContain('Bucket public. Gravedad');
@@ -212,10 +245,10 @@ describe('clean wording helpers', () => {
   });
 });
 
-describe('the approvers\' view', () => {
+describe("the approvers' view", () => {
   const content = draftNotice(input({ kind: 'update', sequence: 2, facts: { ...noFacts, measures: ['We closed the bucket.'] }, previousFacts: noFacts }), 'en');
 
-  it('the preview shows one example time per zone (five, then how many more), the SMS as received, its size and the audience\'s cost', () => {
+  it("the preview shows one example time per zone (five, then how many more), the SMS as received, its size and the audience's cost", () => {
     const zones = ['Asia/Shanghai', 'Europe/London', 'America/New_York', 'UTC', 'Asia/Kolkata', 'Australia/Sydney', 'Pacific/Kiritimati'];
     const text = noticePreviewText(content, 'en', { timeZones: zones, smsRecipients: 1200, smsPrice: { perSegment: 0.00645, currency: 'USD' } });
     expect(text).toContain('Dear [customer name],');
@@ -231,9 +264,13 @@ describe('the approvers\' view', () => {
     expect(noticePreviewText(content, 'en', { timeZones: ['UTC'], smsRecipients: 0 })).toContain('No customer in this audience receives SMS.');
   });
 
-  it('the SMS size is the worst over the audience\'s zones: a zone whose day is longer counts', () => {
+  it("the SMS size is the worst over the audience's zones: a zone whose day is longer counts", () => {
     const zh = draftNotice(input({ company: { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://x.example/s' } }), 'zh-CN');
-    const text = noticePreviewText(zh, 'zh-CN', { timeZones: ['Asia/Shanghai', 'America/New_York'], smsRecipients: 10, smsPrice: { perSegment: 0.05, currency: 'CNY' } });
+    const text = noticePreviewText(zh, 'zh-CN', {
+      timeZones: ['Asia/Shanghai', 'America/New_York'],
+      smsRecipients: 10,
+      smsPrice: { perSegment: 0.05, currency: 'CNY' },
+    });
     // The incident's own page URL alone nearly fills a UCS-2 segment: two.
     expect(text).toMatch(/UCS-2 编码，\d+ 个字符：共 2 条（单条最多 70 个字符）/);
     expect(text).toContain('预计费用：10 位收件人 × 2 条 × ¥0.05 = ¥1.00。');
@@ -244,11 +281,16 @@ describe('the approvers\' view', () => {
     expect(lines[0]).toBe('Update 1 on the security incident at Example Co.');
     expect(lines).toContain('New measure: We closed the bucket.');
     expect(lines).toContain('We apologise again for this incident and for the trouble it is causing you.');
-    expect(lines).toContain('On 20 November 2026 at 03:12 (UTC+00:00), our security monitoring detected unauthorised activity on systems that hold customer information.');
+    expect(lines).toContain(
+      'On 20 November 2026 at 03:12 (UTC+00:00), our security monitoring detected unauthorised activity on systems that hold customer information.',
+    );
     expect(lines).toContain('The information of 3 customers was involved, including yours.');
     expect(lines).toContain('Dear [customer name],');
     expect(lines.at(-1)).toMatch(/^SMS: Example Co\.: update 1/);
-    const edited = draftNotice(input({ kind: 'update', sequence: 2, facts: { ...noFacts, measures: ['We closed the bucket.', 'We rotated the keys.'] }, previousFacts: noFacts }), 'en');
+    const edited = draftNotice(
+      input({ kind: 'update', sequence: 2, facts: { ...noFacts, measures: ['We closed the bucket.', 'We rotated the keys.'] }, previousFacts: noFacts }),
+      'en',
+    );
     expect(noticeTextForDiff(edited, 'en').filter((l) => !lines.includes(l))).toEqual(['New measure: We rotated the keys.', 'We rotated the keys.']);
   });
 });
@@ -272,11 +314,17 @@ describe('locales and templates', () => {
   });
 
   it('Spanish: whole sentences with agreement, dates and lists as Spanish writes them', () => {
-    const n = personaliseNotice(draftNotice(input({ kind: 'update', sequence: 2, previousFacts: noFacts }), 'es'), 'es', { name: 'Lucía', dataCategories: ['email', 'name', 'password', 'payment_card'], timeZone: 'Europe/Madrid' });
+    const n = personaliseNotice(draftNotice(input({ kind: 'update', sequence: 2, previousFacts: noFacts }), 'es'), 'es', {
+      name: 'Lucía',
+      dataCategories: ['email', 'name', 'password', 'payment_card'],
+      timeZone: 'Europe/Madrid',
+    });
     expect(n.subject).toBe('Actualización 1 sobre el incidente de seguridad en Example Co.');
     expect(n.whatHappened).toMatch(/^El 20 de noviembre de 2026 a las 4:12 \(UTC\+01:00\), nuestro sistema de supervisión/);
     expect(n.whatHappened).toContain('Ha afectado a la información de 3 clientes, entre ellos usted.');
-    expect(n.yourData).toBe('En su caso, los datos afectados son: dirección de correo electrónico, nombre, contraseña (almacenada en forma de hash) y datos de la tarjeta de pago.');
+    expect(n.yourData).toBe(
+      'En su caso, los datos afectados son: dirección de correo electrónico, nombre, contraseña (almacenada en forma de hash) y datos de la tarjeta de pago.',
+    );
     expect(n.changes).toEqual(['No hay cambios desde nuestro último mensaje. La investigación continúa y le seguiremos informando.']);
     expect(catalogues.es.formatList(['nombre', 'historial de transacciones'])).toBe('nombre e historial de transacciones');
     const one = draftNotice(input({ incident: { ...input().incident, impact: { ...impact, affectedCustomers: 1 } } }), 'es');
@@ -346,14 +394,38 @@ describe('settings', () => {
     'breach-notice:backupApproverEmails': 'ceo@acme.example',
     'breach-notice:companyName': 'Acme Bank',
   };
-  const names = { incidentsTable: 'i', customersTable: 'c', deliveriesTable: 'd', idempotencyTable: 'x', responseTeamTopicArn: 'arn:t', stateMachineArn: 'arn:s', approvalBaseUrl: 'https://a.example', publicChannelsTopicArn: 'arn:p', incidentPagesBucket: 'pages', incidentPagesUrl: 'https://pages.example' };
-  const env = (over: Record<string, unknown> = {}) => functionEnvironment(parseAppConfig((key) => ({ ...context, ...over })[key]), names);
+  const names = {
+    incidentsTable: 'i',
+    customersTable: 'c',
+    deliveriesTable: 'd',
+    idempotencyTable: 'x',
+    responseTeamTopicArn: 'arn:t',
+    stateMachineArn: 'arn:s',
+    approvalBaseUrl: 'https://a.example',
+    publicChannelsTopicArn: 'arn:p',
+    incidentPagesBucket: 'pages',
+    incidentPagesUrl: 'https://pages.example',
+  };
+  const env = (over: Record<string, unknown> = {}) =>
+    functionEnvironment(
+      parseAppConfig((key) => ({ ...context, ...over })[key]),
+      names,
+    );
 
   it('defaults: the sender is "<company> Security", replies go to the contact when it is an email, an SMS price estimate in USD', () => {
-    expect(env()).toMatchObject({ SENDER_NAME: 'Acme Bank Security', REPLY_TO_ADDRESS: undefined, SMS_PRICE_PER_SEGMENT: '0.01', SMS_PRICE_CURRENCY: 'USD', SUPPORT_HOTLINE: undefined, QUESTION_FORM_URL: undefined });
+    expect(env()).toMatchObject({
+      SENDER_NAME: 'Acme Bank Security',
+      REPLY_TO_ADDRESS: undefined,
+      SMS_PRICE_PER_SEGMENT: '0.01',
+      SMS_PRICE_CURRENCY: 'USD',
+      SUPPORT_HOTLINE: undefined,
+      QUESTION_FORM_URL: undefined,
+    });
     expect(env({ 'breach-notice:companyContact': 'help@acme.example' }).REPLY_TO_ADDRESS).toBe('help@acme.example');
     expect(env({ 'breach-notice:companyContact': 'https://acme.example/contact' }).REPLY_TO_ADDRESS).toBeUndefined();
-    expect(env({ 'breach-notice:companyContact': 'help@acme.example', 'breach-notice:replyToAddress': 'support@acme.example' }).REPLY_TO_ADDRESS).toBe('support@acme.example');
+    expect(env({ 'breach-notice:companyContact': 'help@acme.example', 'breach-notice:replyToAddress': 'support@acme.example' }).REPLY_TO_ADDRESS).toBe(
+      'support@acme.example',
+    );
     expect(localesEnv.parse(env()).LOCALES).toEqual(['en', 'zh-CN']);
   });
 
@@ -361,7 +433,9 @@ describe('settings', () => {
     expect(() => env({ 'breach-notice:senderName': 'Acme\nBcc: x' })).toThrow(/senderName=/);
     expect(() => env({ 'breach-notice:supportHotline': 'call us' })).toThrow(/supportHotline=.*phone number/);
     expect(() => env({ 'breach-notice:smsPriceCurrency': 'dollars' })).toThrow(/smsPriceCurrency=/);
-    expect(() => env({ 'breach-notice:companyName': '某'.repeat(100) })).toThrow(/companyName=.*first-notice SMS takes 4 segments.*inc-20261231-0123456789ab\/en\.html/);
+    expect(() => env({ 'breach-notice:companyName': '某'.repeat(100) })).toThrow(
+      /companyName=.*first-notice SMS takes 4 segments.*inc-20261231-0123456789ab\/en\.html/,
+    );
   });
 });
 

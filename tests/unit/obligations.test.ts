@@ -34,10 +34,16 @@ function breakings(c: TriggerCondition): [string, EvaluationInput][] {
   const base = inputFor(c);
   const out: [string, EvaluationInput][] = [];
   if (c.sectors) out.push(['without the sector', { ...base, sectors: [] }]);
-  if (c.minSeverity && c.minSeverity !== 'LOW') out.push(['one severity lower', { ...base, severity: severityLevels[severityLevels.indexOf(c.minSeverity) - 1]! }]);
-  if (c.countries) out.push(['customers elsewhere', { ...base, impact: impactOf({ ZZ: c.minAffected ?? 1 }, c.dataCategories ? [c.dataCategories[0]!] : ['email']) }]);
+  if (c.minSeverity && c.minSeverity !== 'LOW')
+    out.push(['one severity lower', { ...base, severity: severityLevels[severityLevels.indexOf(c.minSeverity) - 1]! }]);
+  if (c.countries)
+    out.push(['customers elsewhere', { ...base, impact: impactOf({ ZZ: c.minAffected ?? 1 }, c.dataCategories ? [c.dataCategories[0]!] : ['email']) }]);
   if (c.dataCategories) out.push(['other data', { ...base, impact: impactOf({ [c.countries?.[0] ?? 'ZZ']: c.minAffected ?? 1 }, ['email', 'name']) }]);
-  if (c.minAffected !== undefined) out.push(['one customer short', { ...base, impact: impactOf({ [c.countries?.[0] ?? 'ZZ']: c.minAffected - 1 }, c.dataCategories ? [c.dataCategories[0]!] : ['email']) }]);
+  if (c.minAffected !== undefined)
+    out.push([
+      'one customer short',
+      { ...base, impact: impactOf({ [c.countries?.[0] ?? 'ZZ']: c.minAffected - 1 }, c.dataCategories ? [c.dataCategories[0]!] : ['email']) },
+    ]);
   return out;
 }
 
@@ -57,12 +63,28 @@ describe('the obligations table', () => {
     }
   });
 
-  it.each(['eu-gdpr-art33', 'eu-gdpr-art34', 'cn-pipl-art57', 'cn-cac-incident-4h', 'us-nydfs-500-17', 'us-sec-8k-1-05', 'us-hipaa-individuals', 'us-hipaa-hhs', 'us-hipaa-media', 'us-co-6-1-716', 'us-fl-501-171', 'us-wa-19-255-010', 'sg-pdpa-26d', 'au-ndb-assessment', 'eu-nis2-early-warning', 'eu-nis2-notification', 'eu-nis2-final-report', 'us-bank-36h'])(
-    'includes %s',
-    (id) => {
-      expect(OBLIGATIONS.map((r) => r.id)).toContain(id);
-    },
-  );
+  it.each([
+    'eu-gdpr-art33',
+    'eu-gdpr-art34',
+    'cn-pipl-art57',
+    'cn-cac-incident-4h',
+    'us-nydfs-500-17',
+    'us-sec-8k-1-05',
+    'us-hipaa-individuals',
+    'us-hipaa-hhs',
+    'us-hipaa-media',
+    'us-co-6-1-716',
+    'us-fl-501-171',
+    'us-wa-19-255-010',
+    'sg-pdpa-26d',
+    'au-ndb-assessment',
+    'eu-nis2-early-warning',
+    'eu-nis2-notification',
+    'eu-nis2-final-report',
+    'us-bank-36h',
+  ])('includes %s', (id) => {
+    expect(OBLIGATIONS.map((r) => r.id)).toContain(id);
+  });
 
   it('is rendered in docs/regulators.md exactly as the module says (regenerate: npx tsx local/docs/obligations-table.ts)', () => {
     // Prepare
@@ -106,8 +128,12 @@ describe('which obligations apply', () => {
 
   it('a state law matched only by the country is applied with a caveat; by the state itself, without', () => {
     // Act
-    const byCountry = applicableObligations({ impact: impactOf({ US: 2 }, ['password']), severity: 'LOW', sectors: [] }).find((a) => a.row.id === 'us-co-6-1-716');
-    const byState = applicableObligations({ impact: impactOf({ 'US-CO': 2 }, ['password']), severity: 'LOW', sectors: [] }).find((a) => a.row.id === 'us-co-6-1-716');
+    const byCountry = applicableObligations({ impact: impactOf({ US: 2 }, ['password']), severity: 'LOW', sectors: [] }).find(
+      (a) => a.row.id === 'us-co-6-1-716',
+    );
+    const byState = applicableObligations({ impact: impactOf({ 'US-CO': 2 }, ['password']), severity: 'LOW', sectors: [] }).find(
+      (a) => a.row.id === 'us-co-6-1-716',
+    );
     // Assess
     expect(byCountry?.unconfirmed).toMatch(/Colorado/);
     expect(byState).toBeDefined();
@@ -206,15 +232,29 @@ describe('a new obligation and the final report', () => {
   it('states each deadline met or missed, in the report locale', () => {
     // Prepare
     const base = newObligationRecord(incident, applicable('eu-gdpr-art33'), { now, clockScale: 1 });
-    const met: ObligationRecord = { ...base, status: 'FILED', filed: { at: '2026-11-22T08:00:00.000Z', ref: 'DPC-1', by: 'legal', recordedAt: '2026-11-22T08:05:00.000Z' } };
-    const late: ObligationRecord = { ...base, obligationId: 'late', status: 'FILED', filed: { at: '2026-11-23T08:00:01.000Z', ref: 'DPC-2', by: 'legal', recordedAt: '2026-11-23T09:00:00.000Z' } };
+    const met: ObligationRecord = {
+      ...base,
+      status: 'FILED',
+      filed: { at: '2026-11-22T08:00:00.000Z', ref: 'DPC-1', by: 'legal', recordedAt: '2026-11-22T08:05:00.000Z' },
+    };
+    const late: ObligationRecord = {
+      ...base,
+      obligationId: 'late',
+      status: 'FILED',
+      filed: { at: '2026-11-23T08:00:01.000Z', ref: 'DPC-2', by: 'legal', recordedAt: '2026-11-23T09:00:00.000Z' },
+    };
     const open: ObligationRecord = { ...base, obligationId: 'open' };
     const after = new Date('2026-11-24T00:00:00Z');
     // Act
     const en = finalReportRegulatorLines([met, late, open], after, catalogues.en.finalReport);
     const zh = finalReportRegulatorLines([met], after, catalogues['zh-CN'].finalReport);
     // Assess
-    expect([deadlineOutcome(met, after), deadlineOutcome(late, after), deadlineOutcome(open, after), deadlineOutcome(open, now)]).toEqual(['met', 'missed', 'missed', 'open']);
+    expect([deadlineOutcome(met, after), deadlineOutcome(late, after), deadlineOutcome(open, after), deadlineOutcome(open, now)]).toEqual([
+      'met',
+      'missed',
+      'missed',
+      'open',
+    ]);
     expect(en.find((l) => l.startsWith('eu-gdpr-art33'))).toMatch(/MET; deadline 2026-11-23T08:00:00.000Z; filed 2026-11-22T08:00:00.000Z, ref DPC-1/);
     expect(en.find((l) => l.startsWith('late'))).toMatch(/MISSED/);
     expect(zh[0]).toMatch(/按时完成/);

@@ -54,19 +54,33 @@ class MemoryQuestions implements QuestionsPort {
 }
 
 /** The deployment's approval settings, as the operator-api function reads them from its own environment. */
-const DEPLOYED = { approvers: ['approver-1@example.com', 'approver-2@example.com', 'approver-3@example.com'], quorum: 2, approvalBaseUrl: 'https://approvals.example.com' };
+const DEPLOYED = {
+  approvers: ['approver-1@example.com', 'approver-2@example.com', 'approver-3@example.com'],
+  quorum: 2,
+  approvalBaseUrl: 'https://approvals.example.com',
+};
 
 function world() {
   const { deps: edit, incidents, notices, approvals, facts, team, workflow } = editWorld(incidentId, at);
   const questions = new MemoryQuestions();
   const email = new FakeEmail();
   const answers: OperatorApiDeps['answers'] = {
-    questions, email, messaging: new FakeMessaging(), clock: new FakeClock(Date.now()), limiter: { take: async () => true }, addressKey: async (a) => a, confirmBaseUrl: DEPLOYED.approvalBaseUrl,
-    drillMode: false, ...DEPLOYED, codeChannel: 'email', phones: new Map(),
+    questions,
+    email,
+    messaging: new FakeMessaging(),
+    clock: new FakeClock(Date.now()),
+    limiter: { take: async () => true },
+    addressKey: async (a) => a,
+    confirmBaseUrl: DEPLOYED.approvalBaseUrl,
+    drillMode: false,
+    ...DEPLOYED,
+    codeChannel: 'email',
+    phones: new Map(),
   };
   const deps: OperatorApiDeps = { ...edit, incidents, notices, approvals, facts, team, answers };
   const call = (request: Partial<OperatorRequest>) => operatorRequest({ method: 'GET', incidentId, caller, ...request }, deps);
-  const put = (body: unknown, request: Partial<OperatorRequest> = {}) => call({ method: 'PUT', body: typeof body === 'string' ? body : JSON.stringify(body), ...request });
+  const put = (body: unknown, request: Partial<OperatorRequest> = {}) =>
+    call({ method: 'PUT', body: typeof body === 'string' ? body : JSON.stringify(body), ...request });
   return { deps, incidents, notices, approvals, facts, team, workflow, call, put, questions, email };
 }
 
@@ -91,7 +105,10 @@ describe('the operator API: GET /operator/incidents/{id}/facts', () => {
     const latest = await call({});
     const first = await call({ version: '1' });
     // Assess
-    expect(latest).toMatchObject({ status: 200, body: { version: 2, author: caller, locales: { en: { measures: ['Keys rotated.'] } }, gaps: ['zh-CN: measures 0 of 1'] } });
+    expect(latest).toMatchObject({
+      status: 200,
+      body: { version: 2, author: caller, locales: { en: { measures: ['Keys rotated.'] } }, gaps: ['zh-CN: measures 0 of 1'] },
+    });
     expect(first).toMatchObject({ status: 200, body: { version: 1, locales: { en: { measures: ['Bucket closed.'] } } } });
   });
 
@@ -116,15 +133,34 @@ describe('the operator API: PUT /operator/incidents/{id}/facts', () => {
     const out = await put({ expectedVersion: 0, locales: { 'zh-CN': { cause: '存储桶被误设为公开。' } } });
     // Assess
     expect(out).toEqual({ status: 200, body: { version: 1, gaps: ['en: cause 0 of 1'], supersededRequests: 0, deliveredNow: 0 } });
-    expect(await facts.latestFacts(incidentId)).toMatchObject({ version: 1, author: caller, locales: { 'zh-CN': { cause: '存储桶被误设为公开。', measures: [], advice: [], remedies: [] } } });
+    expect(await facts.latestFacts(incidentId)).toMatchObject({
+      version: 1,
+      author: caller,
+      locales: { 'zh-CN': { cause: '存储桶被误设为公开。', measures: [], advice: [], remedies: [] } },
+    });
     expect(incidents.timeline.filter((e) => e.action === 'facts-edited').map((e) => e.actor)).toEqual([caller]);
   });
 
   it('takes back a pending approval of a notice drafted from older facts, as the CLI and the console do', async () => {
     // Prepare
     const { put, notices, approvals, workflow } = world();
-    await notices.createNotice(noticeRecord({ incidentId, noticeId: 'first-notice-1', kind: 'first-notice', sequence: 1, status: 'PENDING_APPROVAL', content: {}, createdAt: at, promisedNextUpdateAt: at, factsVersion: 0 }));
-    await approvals.putApprovalRequest({ incidentId, requestId: 'req-1', noticeId: 'first-notice-1', tier: 'primary', status: 'PENDING', expiresAt: '2026-11-20T12:00:00.000Z', createdAt: at }, 'token-1');
+    await notices.createNotice(
+      noticeRecord({
+        incidentId,
+        noticeId: 'first-notice-1',
+        kind: 'first-notice',
+        sequence: 1,
+        status: 'PENDING_APPROVAL',
+        content: {},
+        createdAt: at,
+        promisedNextUpdateAt: at,
+        factsVersion: 0,
+      }),
+    );
+    await approvals.putApprovalRequest(
+      { incidentId, requestId: 'req-1', noticeId: 'first-notice-1', tier: 'primary', status: 'PENDING', expiresAt: '2026-11-20T12:00:00.000Z', createdAt: at },
+      'token-1',
+    );
     workflow.wait('token-1');
     // Act
     const out = await put({ expectedVersion: 0, locales: en('Keys rotated.') });
@@ -151,10 +187,33 @@ describe('the operator API: PUT /operator/incidents/{id}/facts', () => {
     ['a missing expectedVersion', { locales: en('x') }, [{ code: 'invalid_type', path: ['expectedVersion'] }], undefined],
     ['a version as a string', { expectedVersion: '0', locales: en('x') }, [{ code: 'invalid_type', path: ['expectedVersion'] }], undefined],
     ['no locale at all', { expectedVersion: 0, locales: {} }, [{ code: 'custom', path: ['locales'] }], undefined],
-    ['a locale notices are not written in', { expectedVersion: 0, locales: { es: { measures: ['x'] } } }, [{ code: 'unrecognized_keys', path: ['locales'], keys: ['es'] }, { code: 'custom', path: ['locales'] }], undefined],
-    ['a misspelt field', { expectedVersion: 0, locales: { en: { measure: ['x'] } } }, [{ code: 'unrecognized_keys', path: ['locales', 'en'], keys: ['measure'] }], undefined],
-    ['an empty measure', { expectedVersion: 0, locales: { en: { measures: [''] } } }, [{ code: 'too_small', path: ['locales', 'en', 'measures', 0] }], undefined],
-    ['an overlong cause', { expectedVersion: 0, locales: { en: { cause: 'x'.repeat(2001) } } }, [{ code: 'too_big', path: ['locales', 'en', 'cause'] }], undefined],
+    [
+      'a locale notices are not written in',
+      { expectedVersion: 0, locales: { es: { measures: ['x'] } } },
+      [
+        { code: 'unrecognized_keys', path: ['locales'], keys: ['es'] },
+        { code: 'custom', path: ['locales'] },
+      ],
+      undefined,
+    ],
+    [
+      'a misspelt field',
+      { expectedVersion: 0, locales: { en: { measure: ['x'] } } },
+      [{ code: 'unrecognized_keys', path: ['locales', 'en'], keys: ['measure'] }],
+      undefined,
+    ],
+    [
+      'an empty measure',
+      { expectedVersion: 0, locales: { en: { measures: [''] } } },
+      [{ code: 'too_small', path: ['locales', 'en', 'measures', 0] }],
+      undefined,
+    ],
+    [
+      'an overlong cause',
+      { expectedVersion: 0, locales: { en: { cause: 'x'.repeat(2001) } } },
+      [{ code: 'too_big', path: ['locales', 'en', 'cause'] }],
+      undefined,
+    ],
     ['another top-level field', { expectedVersion: 0, locales: en('x'), author: 'someone else' }, [{ code: 'unrecognized_keys', keys: ['author'] }], undefined],
   ])('answers 400 with the zod issues to %s, and saves nothing', async (_, body, issues, message) => {
     // Prepare
@@ -249,7 +308,14 @@ describe('the operator API: POST /operator/incidents/{id}/questions/{questionId}
   const answerPath = { method: 'POST', resource: 'answer', questionId: 'q-1' } as const;
   const withQuestion = () => {
     const w = world();
-    w.questions.questions.set('q-1', { incidentId, questionId: 'q-1', locale: 'en', text: 'Was my card affected? I am Jane Roe.', askedAt: new Date().toISOString(), status: 'OPEN' });
+    w.questions.questions.set('q-1', {
+      incidentId,
+      questionId: 'q-1',
+      locale: 'en',
+      text: 'Was my card affected? I am Jane Roe.',
+      askedAt: new Date().toISOString(),
+      status: 'OPEN',
+    });
     return w;
   };
 
@@ -257,7 +323,10 @@ describe('the operator API: POST /operator/incidents/{id}/questions/{questionId}
     // Prepare
     const w = withQuestion();
     // Act
-    const out = await w.call({ ...answerPath, body: JSON.stringify({ locale: 'en', text: 'No card data was stored.', faq: true, faqQuestion: 'Was card data stored?' }) });
+    const out = await w.call({
+      ...answerPath,
+      body: JSON.stringify({ locale: 'en', text: 'No card data was stored.', faq: true, faqQuestion: 'Was card data stored?' }),
+    });
     // Assess
     expect(out).toMatchObject({ status: 200, body: { questionId: 'q-1', approversEmailed: 3 } });
     const [request] = await w.approvals.listApprovalRequests(incidentId);
@@ -267,10 +336,19 @@ describe('the operator API: POST /operator/incidents/{id}/questions/{questionId}
     expect((await w.questions.getQuestion(incidentId, 'q-1'))?.answer).toMatchObject({ by: caller, question: 'Was card data stored?' });
   });
 
-  it('takes no approvers, quorum, link base or code channel from the body, and needs the team\'s wording for the page', async () => {
+  it("takes no approvers, quorum, link base or code channel from the body, and needs the team's wording for the page", async () => {
     // Prepare
     const w = withQuestion();
-    const hostile = { locale: 'en', text: 'Yes.', faq: true, faqQuestion: 'Was it?', approvers: ['me@corp.example'], quorum: 1, approvalBaseUrl: 'https://evil.example', codeChannel: 'email' };
+    const hostile = {
+      locale: 'en',
+      text: 'Yes.',
+      faq: true,
+      faqQuestion: 'Was it?',
+      approvers: ['me@corp.example'],
+      quorum: 1,
+      approvalBaseUrl: 'https://evil.example',
+      codeChannel: 'email',
+    };
     // Act
     const refused = await w.call({ ...answerPath, body: JSON.stringify(hostile) });
     const unworded = await w.call({ ...answerPath, body: JSON.stringify({ locale: 'en', text: 'Yes.', faq: true }) });

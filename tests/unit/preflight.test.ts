@@ -26,7 +26,13 @@ import {
 
 const SENDER = 'security-notices@example.com';
 const verified: EmailIdentityState = { verifiedForSending: true, dkimStatus: 'SUCCESS' };
-const productionAccount: SesAccountState = { productionAccess: true, sendingEnabled: true, enforcementStatus: 'HEALTHY', max24HourSend: 50_000, maxSendRate: 14 };
+const productionAccount: SesAccountState = {
+  productionAccess: true,
+  sendingEnabled: true,
+  enforcementStatus: 'HEALTHY',
+  max24HourSend: 50_000,
+  maxSendRate: 14,
+};
 const price = { usdPerSegment: 0.05, source: 'test price' };
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:team';
 
@@ -149,8 +155,16 @@ describe('preflight: monthly SMS spend limit', () => {
   });
 });
 
-describe('preflight: origination identities for the directory\'s countries', () => {
-  const census = directory({ sms: 10, smsByCountry: new Map([['US', 4], ['GB', 3], ['CN', 2], ['SG', 1]]) });
+describe("preflight: origination identities for the directory's countries", () => {
+  const census = directory({
+    sms: 10,
+    smsByCountry: new Map([
+      ['US', 4],
+      ['GB', 3],
+      ['CN', 2],
+      ['SG', 1],
+    ]),
+  });
 
   it('passes when each country has an active SMS number, a declared registration, or needs none', async () => {
     const result = await checkOriginationIdentities({ originationNumbers: async () => [number('US'), number('SG')] }, census, ['CN']);
@@ -170,7 +184,11 @@ describe('preflight: origination identities for the directory\'s countries', () 
   });
 
   it('a number that is not active or cannot send SMS covers nothing', async () => {
-    const result = await checkOriginationIdentities({ originationNumbers: async () => [number('US', 'PENDING'), number('US', 'ACTIVE', false)] }, directory({ sms: 1, smsByCountry: new Map([['US', 1]]) }), []);
+    const result = await checkOriginationIdentities(
+      { originationNumbers: async () => [number('US', 'PENDING'), number('US', 'ACTIVE', false)] },
+      directory({ sms: 1, smsByCountry: new Map([['US', 1]]) }),
+      [],
+    );
     expect(result.ok).toBe(false);
   });
 
@@ -183,7 +201,10 @@ describe('preflight: response-team subscriptions', () => {
   const sub = (confirmed: boolean) => ({ protocol: 'email', endpoint: 'team@example.com', confirmed });
 
   it('passes with confirmed subscriptions only', async () => {
-    expect(await checkTeamSubscriptions({ subscriptions: async () => [sub(true)] }, TOPIC)).toMatchObject({ ok: true, detail: '1 confirmed: email:team@example.com' });
+    expect(await checkTeamSubscriptions({ subscriptions: async () => [sub(true)] }, TOPIC)).toMatchObject({
+      ok: true,
+      detail: '1 confirmed: email:team@example.com',
+    });
   });
 
   it('fails with a subscription pending confirmation', async () => {
@@ -215,7 +236,12 @@ describe('preflight: EventBridge rules enabled', () => {
   });
 
   it('fails for a disabled rule, with the command that enables it', async () => {
-    const result = await checkRules({ states: async () => [{ name: 'A', state: 'ENABLED' }, { name: 'B', state: 'DISABLED' }] });
+    const result = await checkRules({
+      states: async () => [
+        { name: 'A', state: 'ENABLED' },
+        { name: 'B', state: 'DISABLED' },
+      ],
+    });
     expect(result).toMatchObject({ ok: false, fix: 'aws events enable-rule --name B' });
   });
 
@@ -243,7 +269,14 @@ describe('preflight: the run', () => {
     rules: { states: async () => [{ name: 'A', state: 'ENABLED' }] },
     http: { get: async () => ({ status: 200 }) },
   });
-  const settings = { senderAddress: SENDER, responseTeamTopicArn: TOPIC, approvalBaseUrl: 'https://api.example.com', reachWithinHours: 24, smsPrice: price, registeredCountries: [] };
+  const settings = {
+    senderAddress: SENDER,
+    responseTeamTopicArn: TOPIC,
+    approvalBaseUrl: 'https://api.example.com',
+    reachWithinHours: 24,
+    smsPrice: price,
+    registeredCountries: [],
+  };
 
   it('runs all nine checks, reads the directory once, and reports every pass', async () => {
     const base = ports();
@@ -295,7 +328,7 @@ describe('preflight: the deployed stack from CloudFormation', () => {
     },
   });
 
-  it('reads the outputs and every page of the stack\'s rules, with the bus of one on another bus', async () => {
+  it("reads the outputs and every page of the stack's rules, with the bus of one on another bus", async () => {
     const stack = await deployedStack(cloudFormation() as never, 'BreachNotice');
     expect(stack).toMatchObject({ approvalBaseUrl: outputs[0]!.OutputValue, responseTeamTopicArn: TOPIC, customersTable: 'BreachNotice-Customers-1' });
     expect(await stack.rules()).toEqual([{ name: 'BreachNotice-AlarmIntakeGuardDuty-1' }, { name: 'BreachNotice-Other-2', eventBusName: 'custom-bus' }]);

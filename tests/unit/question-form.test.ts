@@ -2,8 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { cachedFormKeys, KEY_CACHE_MS, KEY_REFRESH_FLOOR_MS } from '../../functions/adapters/secret-key.js';
 import type { Incident } from '../../functions/domain/incident.js';
 import {
-  checkFormToken, clientKey, clientNetwork, FORM_LIFETIME_MS, FORM_LIMITS, FormTokenUsedError, issueFormToken, MIN_FILL_MS,
-  type CustomerQuestion, type FormKeys, type FormLimits,
+  checkFormToken,
+  clientKey,
+  clientNetwork,
+  FORM_LIFETIME_MS,
+  FORM_LIMITS,
+  FormTokenUsedError,
+  issueFormToken,
+  MIN_FILL_MS,
+  type CustomerQuestion,
+  type FormKeys,
+  type FormLimits,
 } from '../../functions/domain/question-form.js';
 import { questionFormRequest, type QuestionFormDeps } from '../../functions/http/question-form.js';
 
@@ -46,7 +55,9 @@ function world(options: { status?: Incident['status']; limits?: FormLimits; keys
     pageUrl: (id, l) => `https://pages.example/${id}/${l}.html`,
   };
   return {
-    deps, stored, counts,
+    deps,
+    stored,
+    counts,
     advance: (ms: number) => (now += ms),
     rotateTo: (next: FormKeys) => (keys = next),
     refreshes: () => refreshes,
@@ -61,7 +72,7 @@ const ask = (w: World, token: string, sourceIp: string, question = 'Is my card s
   questionFormRequest({ method: 'POST', incidentId, sourceIp, body: post({ locale: 'en', token, question }) }, w.deps);
 
 describe('the form token', () => {
-  it('binds the incident and refuses forged, too fast, expired and other incidents\' tokens', () => {
+  it("binds the incident and refuses forged, too fast, expired and other incidents' tokens", () => {
     const token = issueFormToken(KEYS, incidentId, 'en', new Date(t0));
     expect(checkFormToken(KEYS, token, incidentId, new Date(t0 + MIN_FILL_MS))).toMatchObject({ token: { expiresAt: new Date(t0 + FORM_LIFETIME_MS) } });
     expect(checkFormToken(KEYS, token, incidentId, new Date(t0 + MIN_FILL_MS - 1))).toEqual({ problem: 'too-fast' });
@@ -119,11 +130,14 @@ describe('the form keys from the secret', () => {
     let stages: Record<string, FormKeys['current'] | undefined> = { AWSCURRENT: KEYS.previous, AWSPREVIOUS: undefined };
     let reads = 0;
     let failing = false;
-    const keys = cachedFormKeys(async (stage) => {
-      reads += 1;
-      if (failing) throw new Error('Secrets Manager down');
-      return stages[stage];
-    }, { now: () => new Date(now) });
+    const keys = cachedFormKeys(
+      async (stage) => {
+        reads += 1;
+        if (failing) throw new Error('Secrets Manager down');
+        return stages[stage];
+      },
+      { now: () => new Date(now) },
+    );
     return {
       keys,
       advance: (ms: number) => (now += ms),
@@ -176,7 +190,10 @@ describe('the question form', () => {
     const token = await getToken(w, '1.2.3.4');
     w.advance(MIN_FILL_MS);
     const question = '<script>alert(1)</script> is my card safe?';
-    const out = await questionFormRequest({ method: 'POST', incidentId, sourceIp: '1.2.3.4', body: post({ locale: 'en', token, question, email: 'ann@example.com', website: '' }) }, w.deps);
+    const out = await questionFormRequest(
+      { method: 'POST', incidentId, sourceIp: '1.2.3.4', body: post({ locale: 'en', token, question, email: 'ann@example.com', website: '' }) },
+      w.deps,
+    );
     expect(out.status).toBe(200);
     expect(out.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt; is my card safe?');
     expect(out.body).not.toContain('<script>');
@@ -196,7 +213,10 @@ describe('the question form', () => {
     const w = world();
     const token = await getToken(w);
     w.advance(wait || MIN_FILL_MS);
-    const out = await questionFormRequest({ method: 'POST', incidentId, sourceIp: '1.2.3.4', body: post({ locale: 'en', token, question: 'Is my card safe?', ...over }) }, w.deps);
+    const out = await questionFormRequest(
+      { method: 'POST', incidentId, sourceIp: '1.2.3.4', body: post({ locale: 'en', token, question: 'Is my card safe?', ...over }) },
+      w.deps,
+    );
     expect([out.status, out.outcome]).toEqual([400, outcome]);
     expect(w.stored).toEqual([]);
   });
@@ -226,7 +246,7 @@ describe('the question form', () => {
     expect((await questionFormRequest({ method: 'GET', incidentId: 'inc-20261120-ffffffffffff', sourceIp: '1.2.3.4' }, w.deps)).status).toBe(404);
   });
 
-  it('spends the incident\'s shared budget on repeat questions only: a flood from many addresses leaves a first question open to anyone, up to the first-question ceiling', async () => {
+  it("spends the incident's shared budget on repeat questions only: a flood from many addresses leaves a first question open to anyone, up to the first-question ceiling", async () => {
     // Prepare: small limits, the same rules.
     const w = world({ limits: { windowSeconds: 600, perClient: 3, repeatQuestionsPerIncident: 4, firstQuestionsPerIncident: 7 } });
     const flooders = ['198.51.100.1', '198.51.100.2', '198.51.100.3', '198.51.100.4'];

@@ -30,7 +30,20 @@ const notice = noticeRecord({
   sequence: 1,
   status: 'APPROVED',
   content: Object.fromEntries(
-    (['en'] as Locale[]).map((l) => [l, draftNotice({ kind: 'first-notice', sequence: 1, incident: { incidentId: ref.incidentId, source: 'guardduty', firstSeenAt: at, impact }, facts: emptyFacts(), company: { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://status.example.com' }, nextUpdateAt: at }, l)]),
+    (['en'] as Locale[]).map((l) => [
+      l,
+      draftNotice(
+        {
+          kind: 'first-notice',
+          sequence: 1,
+          incident: { incidentId: ref.incidentId, source: 'guardduty', firstSeenAt: at, impact },
+          facts: emptyFacts(),
+          company: { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://status.example.com' },
+          nextUpdateAt: at,
+        },
+        l,
+      ),
+    ]),
   ),
   createdAt: at,
   promisedNextUpdateAt: at,
@@ -54,7 +67,13 @@ async function* calls(...list: PlannedCall[]): AsyncIterable<PlannedCall> {
   yield* list;
 }
 
-const call = (recipients: PlannedCall['recipients'], extra: Partial<PlannedCall> = {}): PlannedCall => ({ chunkIndex: 0, channel: 'email', batchKey: 'c000000#en#0', recipients, ...extra });
+const call = (recipients: PlannedCall['recipients'], extra: Partial<PlannedCall> = {}): PlannedCall => ({
+  chunkIndex: 0,
+  channel: 'email',
+  batchKey: 'c000000#en#0',
+  recipients,
+  ...extra,
+});
 
 describe('delivery categories, from what the channels record', () => {
   it('SES entries: accepted is sent; a suppression-list refusal is suppressed; other rejections failed; throttled unfinished; no status uncertain', async () => {
@@ -76,7 +95,9 @@ describe('delivery categories, from what the channels record', () => {
 
   it('SNS Publish: an opted-out number is suppressed; an invalid one failed; throttling unfinished', async () => {
     // Act
-    const got = await Promise.all(['OptedOutException', 'InvalidParameterException', 'ThrottledException'].map(async (name) => categoryOf(await smsRecord(name))));
+    const got = await Promise.all(
+      ['OptedOutException', 'InvalidParameterException', 'ThrottledException'].map(async (name) => categoryOf(await smsRecord(name))),
+    );
     // Assess
     expect(got).toEqual(['suppressed', 'failed', 'unfinished']);
   });
@@ -95,9 +116,23 @@ describe('NoticeReconciler', () => {
   it('counts every intended recipient once per channel, in one category each, across calls and chunks', async () => {
     // Prepare
     const pages = calls(
-      call([{ customerId: 'a', outcome: outcome('a', 'SENT') }, { customerId: 'b', outcome: outcome('b', 'FAILED', { reason: 'MESSAGE_REJECTED: Address blacklisted.' }) }, { customerId: 'c' }]),
-      call([{ customerId: 'd', outcome: outcome('d', 'UNCERTAIN') }, { customerId: 'e', outcome: outcome('e', 'RETRYABLE') }], { chunkIndex: 1, batchKey: 'c000001#en#0' }),
-      call([{ customerId: 'a', outcome: outcome('a', 'FAILED', { channel: 'sms', reason: 'InvalidParameterException' }) }], { chunkIndex: 1, channel: 'sms', batchKey: 'c000001#en#0' }),
+      call([
+        { customerId: 'a', outcome: outcome('a', 'SENT') },
+        { customerId: 'b', outcome: outcome('b', 'FAILED', { reason: 'MESSAGE_REJECTED: Address blacklisted.' }) },
+        { customerId: 'c' },
+      ]),
+      call(
+        [
+          { customerId: 'd', outcome: outcome('d', 'UNCERTAIN') },
+          { customerId: 'e', outcome: outcome('e', 'RETRYABLE') },
+        ],
+        { chunkIndex: 1, batchKey: 'c000001#en#0' },
+      ),
+      call([{ customerId: 'a', outcome: outcome('a', 'FAILED', { channel: 'sms', reason: 'InvalidParameterException' }) }], {
+        chunkIndex: 1,
+        channel: 'sms',
+        batchKey: 'c000001#en#0',
+      }),
     );
     // Act
     const result = await reconcile(pages);
@@ -114,12 +149,20 @@ describe('NoticeReconciler', () => {
 
   it('a status no category knows breaks the identity, and both are reported with the customer id', async () => {
     // Prepare
-    const pages = calls(call([{ customerId: 'a', outcome: outcome('a', 'SENT') }, { customerId: 'z', outcome: outcome('z', 'SENDING') }]));
+    const pages = calls(
+      call([
+        { customerId: 'a', outcome: outcome('a', 'SENT') },
+        { customerId: 'z', outcome: outcome('z', 'SENDING') },
+      ]),
+    );
     // Act
     const result = await reconcile(pages);
     // Assess
     expect(result.channels.email).toEqual({ intended: 2, sent: 1, suppressed: 0, failed: 0, uncertain: 0, unfinished: 0 });
-    expect(result.problems).toEqual(['email z: status "SENDING" is no delivery category', 'email: intended 2 but sent + suppressed + failed + uncertain + unfinished = 1']);
+    expect(result.problems).toEqual([
+      'email z: status "SENDING" is no delivery category',
+      'email: intended 2 but sent + suppressed + failed + uncertain + unfinished = 1',
+    ]);
   });
 
   it("a settled call whose totals disagree with its recipients' outcomes is reported; an unsettled one is not judged", async () => {
@@ -128,7 +171,10 @@ describe('NoticeReconciler', () => {
     const pages = calls(
       call(recipients, { settled: { sent: 2, failed: 0, retryable: 0, uncertain: 0 } }),
       call(recipients, { batchKey: 'c000000#en#1' }),
-      call([{ customerId: 'c', outcome: outcome('c', 'UNCERTAIN') }], { batchKey: 'c000000#en#2', settled: { sent: 0, failed: 0, retryable: 0, uncertain: 1 } }),
+      call([{ customerId: 'c', outcome: outcome('c', 'UNCERTAIN') }], {
+        batchKey: 'c000000#en#2',
+        settled: { sent: 0, failed: 0, retryable: 0, uncertain: 1 },
+      }),
     );
     // Act
     const result = await reconcile(pages);
@@ -184,9 +230,14 @@ describe('the reconciliation CSV', () => {
       customerId: '=HYPERLINK("http://x")',
       channel: 'sms',
       category: 'failed',
-      outcome: outcome('c', 'FAILED', { channel: 'sms', reason: 'InvalidParameter: PhoneNumber Reason: +44 7700 900123 is not valid; copy to ann.lee@example.com' }),
+      outcome: outcome('c', 'FAILED', {
+        channel: 'sms',
+        reason: 'InvalidParameter: PhoneNumber Reason: +44 7700 900123 is not valid; copy to ann.lee@example.com',
+      }),
     });
     // Assess
-    expect(line).toBe(`"'=HYPERLINK(""http://x"")",sms,failed,FAILED,InvalidParameter: PhoneNumber Reason: [redacted] is not valid; copy to [redacted],,1,${at}\r\n`);
+    expect(line).toBe(
+      `"'=HYPERLINK(""http://x"")",sms,failed,FAILED,InvalidParameter: PhoneNumber Reason: [redacted] is not valid; copy to [redacted],,1,${at}\r\n`,
+    );
   });
 });

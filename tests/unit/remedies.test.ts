@@ -42,12 +42,23 @@ const zh = catalogues['zh-CN'].remedies.offers;
 /** The email a reader receives, rendered from the stored template as SES does. */
 function email(stored: ReturnType<typeof draftNotice>, locale: 'en' | 'zh-CN', r: NoticeReader): string {
   const t = allEmailTemplates('bn').find((x) => x.name === templateName('bn', stored.kind, locale))!;
-  return Handlebars.create().compile(t.text, { noEscape: true })({ ...noticeTemplateData(stored), ...recipientTemplateData(personaliseNotice(stored, locale, r)) });
+  return Handlebars.create().compile(t.text, { noEscape: true })({
+    ...noticeTemplateData(stored),
+    ...recipientTemplateData(personaliseNotice(stored, locale, r)),
+  });
 }
 
 /** The deployment's settings with `context` added to the required ones. */
 const appConfig = (context: Record<string, unknown>) =>
-  parseAppConfig((key) => ({ 'breach-notice:senderAddress': 's@example.com', 'breach-notice:approverEmails': 'a@example.com', 'breach-notice:backupApproverEmails': 'b@example.com', ...context })[key]);
+  parseAppConfig(
+    (key) =>
+      ({
+        'breach-notice:senderAddress': 's@example.com',
+        'breach-notice:approverEmails': 'a@example.com',
+        'breach-notice:backupApproverEmails': 'b@example.com',
+        ...context,
+      })[key],
+  );
 
 describe('remedy rules: the setting', () => {
   it('defaults: one rule per category that calls for more than advice, each with wording in every locale', () => {
@@ -61,15 +72,32 @@ describe('remedy rules: the setting', () => {
       ['password-reset', ['password'], 'LOW'],
       ['api-key-replacement', ['api_keys'], 'LOW'],
     ]);
-    for (const locale of supportedLocales) for (const r of config.remedyRules) expect(catalogues[locale].remedies.offers[r.offer!], `${locale} ${r.id}`).toBeTruthy();
+    for (const locale of supportedLocales)
+      for (const r of config.remedyRules) expect(catalogues[locale].remedies.offers[r.offer!], `${locale} ${r.id}`).toBeTruthy();
   });
 
   it('a JSON string in the context is parsed and reaches the handlers as REMEDY_RULES, parsed the same way', () => {
     // Prepare
-    const custom = [{ id: 'monitoring-24m', categories: ['government_id', 'date_of_birth'], minSeverity: 'CRITICAL', claim: { url: 'https://example.com/enrol', deadlineDays: 60 }, text: { en: 'We offer you 24 months of identity monitoring.', 'zh-CN': '我们为您提供 24 个月的身份监测服务。' } }];
+    const custom = [
+      {
+        id: 'monitoring-24m',
+        categories: ['government_id', 'date_of_birth'],
+        minSeverity: 'CRITICAL',
+        claim: { url: 'https://example.com/enrol', deadlineDays: 60 },
+        text: { en: 'We offer you 24 months of identity monitoring.', 'zh-CN': '我们为您提供 24 个月的身份监测服务。' },
+      },
+    ];
     // Act
     const config = appConfig({ 'breach-notice:remedyRules': JSON.stringify(custom) });
-    const env = functionEnvironment(config, { incidentsTable: 'i', customersTable: 'c', deliveriesTable: 'd', idempotencyTable: 'x', responseTeamTopicArn: 'arn:t', stateMachineArn: 'arn:s', approvalBaseUrl: 'https://a.example' } as Parameters<typeof functionEnvironment>[1]);
+    const env = functionEnvironment(config, {
+      incidentsTable: 'i',
+      customersTable: 'c',
+      deliveriesTable: 'd',
+      idempotencyTable: 'x',
+      responseTeamTopicArn: 'arn:t',
+      stateMachineArn: 'arn:s',
+      approvalBaseUrl: 'https://a.example',
+    } as Parameters<typeof functionEnvironment>[1]);
     const handler = parseConfig(pick('REMEDY_RULES'), { REMEDY_RULES: env.REMEDY_RULES });
     // Assess
     expect(handler.REMEDY_RULES).toEqual(remedyRulesSchema.parse(custom));
@@ -80,10 +108,21 @@ describe('remedy rules: the setting', () => {
     expect(() => appConfig({ 'breach-notice:remedyRules': [{ id: 'x', offer: 'reimbursement', categories: ['goverment_id'] }] })).toThrow(
       /breach-notice:remedyRules=\[\{"id":"x".*"goverment_id".*\]: 0\.categories\.0: Invalid option/,
     );
-    expect(() => appConfig({ 'breach-notice:remedyRules': [{ id: 'a', offer: 'reimbursement', categories: ['password'] }, { id: 'a', offer: 'password-reset', categories: ['password'] }] })).toThrow(/1\.id: duplicate rule id a/);
-    expect(() => appConfig({ 'breach-notice:remedyRules': [{ id: 'own', categories: ['password'], text: { en: 'We will do something.' } }] })).toThrow(/remedyRules=.*rule own has no offer and no text in zh-CN/);
+    expect(() =>
+      appConfig({
+        'breach-notice:remedyRules': [
+          { id: 'a', offer: 'reimbursement', categories: ['password'] },
+          { id: 'a', offer: 'password-reset', categories: ['password'] },
+        ],
+      }),
+    ).toThrow(/1\.id: duplicate rule id a/);
+    expect(() => appConfig({ 'breach-notice:remedyRules': [{ id: 'own', categories: ['password'], text: { en: 'We will do something.' } }] })).toThrow(
+      /remedyRules=.*rule own has no offer and no text in zh-CN/,
+    );
     expect(() => appConfig({ 'breach-notice:remedyRules': '[{"id": "a",' })).toThrow(/breach-notice:remedyRules="\[\{\\"id\\": \\"a\\",": not JSON/);
-    expect(() => appConfig({ 'breach-notice:remedyRules': [{ id: 'a', offer: 'reimbursement', categories: ['password'], claim: { deadlineDays: 0 } }] })).toThrow(/0\.claim\.deadlineDays/);
+    expect(() =>
+      appConfig({ 'breach-notice:remedyRules': [{ id: 'a', offer: 'reimbursement', categories: ['password'], claim: { deadlineDays: 0 } }] }),
+    ).toThrow(/0\.claim\.deadlineDays/);
   });
 
   it('rules too long for the Lambda environment are refused at synth', () => {
@@ -102,7 +141,9 @@ describe('remedy rules: who is offered what', () => {
     // Assess
     expect(card.offers).toEqual([en['card-replacement']]);
     expect(id.offers).toHaveLength(1);
-    expect(id.offers![0]).toMatch(new RegExp(`^${en['credit-monitoring'].replace(/[.()]/g, '\\$&')} To take up this offer, contact us by \\d+ \\w+ 2027 using the details below\\.$`));
+    expect(id.offers![0]).toMatch(
+      new RegExp(`^${en['credit-monitoring'].replace(/[.()]/g, '\\$&')} To take up this offer, contact us by \\d+ \\w+ 2027 using the details below\\.$`),
+    );
   });
 
   it('the minimum severity holds a rule back below it', () => {
@@ -137,20 +178,31 @@ describe('remedy rules: who is offered what', () => {
   it('a rule text overrides the catalogue in its locale only; a claim URL is written with the deadline', () => {
     // Prepare
     const own: RemedyRule[] = remedyRulesSchema.parse([
-      { id: 'card', offer: 'card-replacement', categories: ['payment_card'], claim: { url: 'https://example.com/card', deadlineDays: 30 }, text: { es: 'Le enviaremos una tarjeta nueva sin coste.' } },
+      {
+        id: 'card',
+        offer: 'card-replacement',
+        categories: ['payment_card'],
+        claim: { url: 'https://example.com/card', deadlineDays: 30 },
+        text: { es: 'Le enviaremos una tarjeta nueva sin coste.' },
+      },
     ]);
     const draft = (locale: 'en' | 'es') => draftNotice(input(['payment_card'], { remedies: { rules: own, severity: 'LOW', offeredAt } }), locale);
     // Act
     const es = personaliseNotice(draft('es'), 'es', reader(['payment_card'], 'Europe/Madrid')).offers;
     const english = personaliseNotice(draft('en'), 'en', reader(['payment_card'], 'Europe/Madrid')).offers;
     // Assess
-    expect(es).toEqual(['Le enviaremos una tarjeta nueva sin coste. Para acogerse a esta oferta, visite https://example.com/card a más tardar el 20 de diciembre de 2026.']);
+    expect(es).toEqual([
+      'Le enviaremos una tarjeta nueva sin coste. Para acogerse a esta oferta, visite https://example.com/card a más tardar el 20 de diciembre de 2026.',
+    ]);
     expect(english).toEqual([`${en['card-replacement']} To take up this offer, visit https://example.com/card by 20 December 2026.`]);
   });
 
   it('the team own remedies follow the offers by rule, in one "What we are offering you" block of the email', () => {
     // Prepare
-    const stored = draftNotice(input(['payment_card', 'government_id'], { facts: { measures: [], advice: [], remedies: ['We waive all fees for three months'] } }), 'en');
+    const stored = draftNotice(
+      input(['payment_card', 'government_id'], { facts: { measures: [], advice: [], remedies: ['We waive all fees for three months'] } }),
+      'en',
+    );
     // Act
     const text = email(stored, 'en', reader(['payment_card']));
     // Assess
@@ -166,7 +218,9 @@ describe('remedy rules: who is offered what', () => {
     const card = personaliseNotice(stored, 'zh-CN', reader(['email', 'payment_card'], 'Asia/Shanghai'));
     // Assess
     expect(email(stored, 'zh-CN', reader(['email'], 'Asia/Shanghai'))).not.toContain(catalogues['zh-CN'].noticeEmail.remedies);
-    expect(email(stored, 'zh-CN', reader(['payment_card'], 'Asia/Shanghai'))).toContain(`${catalogues['zh-CN'].noticeEmail.remedies}\n- ${zh['card-replacement']}`);
+    expect(email(stored, 'zh-CN', reader(['payment_card'], 'Asia/Shanghai'))).toContain(
+      `${catalogues['zh-CN'].noticeEmail.remedies}\n- ${zh['card-replacement']}`,
+    );
     expect(nothing.sms).not.toContain(catalogues['zh-CN'].remedies.sms);
     expect(card.sms.endsWith(` ${catalogues['zh-CN'].remedies.sms}`)).toBe(true);
     expect(smsSegments(card.sms).segments).toBeLessThanOrEqual(2);
@@ -174,11 +228,16 @@ describe('remedy rules: who is offered what', () => {
 
   it('approvers see every offer, and how many customers each reaches, in the preview and the diff', () => {
     // Prepare
-    const stored = draftNotice(input(['payment_card', 'password'], { remedies: { rules, severity: 'HIGH', offeredAt, reach: { 'card-replacement': 12, 'password-reset': 1 } } }), 'en');
+    const stored = draftNotice(
+      input(['payment_card', 'password'], { remedies: { rules, severity: 'HIGH', offeredAt, reach: { 'card-replacement': 12, 'password-reset': 1 } } }),
+      'en',
+    );
     // Act
     const preview = noticePreviewText(stored, 'en', { timeZones: ['UTC'], smsRecipients: 0 });
     // Assess
-    expect(preview).toContain(`Remedies offered by rule, and to how many customers\n- ${en['card-replacement']} Offered to 12 customers whose payment card details were involved.\n- ${en['password-reset']} Offered to 1 customer whose password (stored in hashed form) were involved.`);
+    expect(preview).toContain(
+      `Remedies offered by rule, and to how many customers\n- ${en['card-replacement']} Offered to 12 customers whose payment card details were involved.\n- ${en['password-reset']} Offered to 1 customer whose password (stored in hashed form) were involved.`,
+    );
     expect(noticeTextForDiff(stored, 'en')).toEqual(expect.arrayContaining(['What we are offering you', en['card-replacement'], en['password-reset']]));
   });
 });
@@ -186,7 +245,10 @@ describe('remedy rules: who is offered what', () => {
 describe('remedy rules: the notice as staff read it', () => {
   it('exampleNotice: every offer the notice carried, dated in the zone asked for, then the team own', () => {
     // Prepare
-    const sent = draftNotice(input(['government_id', 'payment_card'], { facts: { measures: [], advice: [], remedies: ['We waive all fees for three months'] } }), 'en');
+    const sent = draftNotice(
+      input(['government_id', 'payment_card'], { facts: { measures: [], advice: [], remedies: ['We waive all fees for three months'] } }),
+      'en',
+    );
     // Act
     const lines = exampleNotice(sent, 'en', 'Asia/Tokyo').offers;
     // Assess
@@ -207,13 +269,30 @@ describe('remedy rules: drafting, updates and the final report', () => {
     const byDataCategory: Record<string, number> = {};
     for (const m of members) for (const c of m.dataCategories) byDataCategory[c] = (byDataCategory[c] ?? 0) + 1;
     const incident: Incident = {
-      incidentId, source: 'guardduty', findingKey: 'f', alarmSeverity: 8, title: 't', description: '', affectedResources: ['r'], firstSeenAt: at, status: 'OPEN', scope: 'KNOWN', severity: 'HIGH', createdAt: at,
+      incidentId,
+      source: 'guardduty',
+      findingKey: 'f',
+      alarmSeverity: 8,
+      title: 't',
+      description: '',
+      affectedResources: ['r'],
+      firstSeenAt: at,
+      status: 'OPEN',
+      scope: 'KNOWN',
+      severity: 'HIGH',
+      createdAt: at,
     };
     incidents.incidents.set(incidentId, incident);
     const notices = new FakeNotices();
     const deps: DraftDeps = {
-      incidents, notices, facts: new FakeFacts(clock), clock, locales: ['en', 'zh-CN'], remedyRules: rules,
-      company: { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://status.example.com' }, updateCadenceSeconds: 7 * 24 * 3600,
+      incidents,
+      notices,
+      facts: new FakeFacts(clock),
+      clock,
+      locales: ['en', 'zh-CN'],
+      remedyRules: rules,
+      company: { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://status.example.com' },
+      updateCadenceSeconds: 7 * 24 * 3600,
     };
     return { clock, incidents, notices, deps, members, byDataCategory };
   }
@@ -221,7 +300,12 @@ describe('remedy rules: drafting, updates and the final report', () => {
   it('the draft counts whom each offer reaches across the audience chunks; the update repeats the offers with the same deadlines', async () => {
     // Prepare: three chunks; a customer with both reimbursement categories counts once.
     const w = world({ a: ['payment_card'], b: ['payment_card', 'government_id'], c: ['bank_account', 'crypto_assets'], d: ['email'], e: ['crypto_assets'] });
-    await w.incidents.saveAssessment(incidentId, { scope: 'KNOWN', severity: 'HIGH', impact: { affectedCustomers: 5, byDataCategory: w.byDataCategory, byJurisdiction: {}, byLocale: {}, byChannel: {} }, chunks: [w.members.slice(0, 2), w.members.slice(2, 4), w.members.slice(4)] });
+    await w.incidents.saveAssessment(incidentId, {
+      scope: 'KNOWN',
+      severity: 'HIGH',
+      impact: { affectedCustomers: 5, byDataCategory: w.byDataCategory, byJurisdiction: {}, byLocale: {}, byChannel: {} },
+      chunks: [w.members.slice(0, 2), w.members.slice(2, 4), w.members.slice(4)],
+    });
     // Act
     await draftNoticeStep(incidentId, 'first-notice', w.deps);
     await w.notices.setNoticeStatus(incidentId, 'first-notice-1', 'SENT');
@@ -243,19 +327,32 @@ describe('remedy rules: drafting, updates and the final report', () => {
   it('rules of one category each are counted from the assessment, without reading the audience', async () => {
     // Prepare: the assessment's counts say 7 with card details; the chunks are not to be read.
     const w = world({ a: ['payment_card', 'password'] });
-    await w.incidents.saveAssessment(incidentId, { scope: 'KNOWN', severity: 'HIGH', impact: { affectedCustomers: 9, byDataCategory: { payment_card: 7, password: 3, email: 9 }, byJurisdiction: {}, byLocale: {}, byChannel: {} }, chunks: [w.members] });
+    await w.incidents.saveAssessment(incidentId, {
+      scope: 'KNOWN',
+      severity: 'HIGH',
+      impact: { affectedCustomers: 9, byDataCategory: { payment_card: 7, password: 3, email: 9 }, byJurisdiction: {}, byLocale: {}, byChannel: {} },
+      chunks: [w.members],
+    });
     w.incidents.getAudienceChunk = () => Promise.reject(new Error('read the audience'));
     // Act
     await draftNoticeStep(incidentId, 'first-notice', w.deps);
     // Assess
     const offers = (await w.notices.getNotice(incidentId, 'first-notice-1')).content.en!.remedyOffers!;
-    expect(offers.map((o) => [o.ruleId, o.customers])).toEqual([['card-replacement', 7], ['password-reset', 3]]);
+    expect(offers.map((o) => [o.ruleId, o.customers])).toEqual([
+      ['card-replacement', 7],
+      ['password-reset', 3],
+    ]);
   });
 
   it('an offer whose deadline has passed is not repeated', async () => {
     // Prepare
     const w = world({ a: ['government_id', 'payment_card'] });
-    await w.incidents.saveAssessment(incidentId, { scope: 'KNOWN', severity: 'HIGH', impact: { affectedCustomers: 1, byDataCategory: w.byDataCategory, byJurisdiction: {}, byLocale: {}, byChannel: {} }, chunks: [w.members] });
+    await w.incidents.saveAssessment(incidentId, {
+      scope: 'KNOWN',
+      severity: 'HIGH',
+      impact: { affectedCustomers: 1, byDataCategory: w.byDataCategory, byJurisdiction: {}, byLocale: {}, byChannel: {} },
+      chunks: [w.members],
+    });
     await draftNoticeStep(incidentId, 'first-notice', w.deps);
     await w.notices.setNoticeStatus(incidentId, 'first-notice-1', 'SENT');
     // Act: 91 days on, credit monitoring's 90 days are over.
@@ -269,17 +366,50 @@ describe('remedy rules: drafting, updates and the final report', () => {
     // Prepare
     const offer = (ruleId: string, customers: number) => ({ ruleId, categories: ['payment_card'], text: 'x', customers });
     const content = (offers: ReturnType<typeof offer>[]) => ({ en: { ...draftNotice(input(['email'], { remedies: undefined }), 'en'), remedyOffers: offers } });
-    const sent = noticeRecord({ incidentId, noticeId: 'first-notice-1', kind: 'first-notice', sequence: 1, status: 'SENT', content: content([offer('card-replacement', 120), offer('password-reset', 7)]), createdAt: offeredAt, promisedNextUpdateAt: offeredAt });
+    const sent = noticeRecord({
+      incidentId,
+      noticeId: 'first-notice-1',
+      kind: 'first-notice',
+      sequence: 1,
+      status: 'SENT',
+      content: content([offer('card-replacement', 120), offer('password-reset', 7)]),
+      createdAt: offeredAt,
+      promisedNextUpdateAt: offeredAt,
+    });
     const wider = noticeRecord({ ...sent, noticeId: 'update-2', kind: 'update', sequence: 2, content: content([offer('card-replacement', 130)]) });
     const pending = noticeRecord({ ...sent, noticeId: 'update-3', sequence: 3, status: 'PENDING_APPROVAL', content: content([offer('reimbursement', 50)]) });
     const clock = new FakeClock(Date.parse('2026-12-01T00:00:00Z'));
     const incidents = new FakeIncidents(clock);
-    incidents.incidents.set(incidentId, { incidentId, source: 'macie', findingKey: 'f', alarmSeverity: 8, title: 't', description: '', affectedResources: [], firstSeenAt: offeredAt, status: 'CLOSED', scope: 'KNOWN', severity: 'HIGH', createdAt: offeredAt });
+    incidents.incidents.set(incidentId, {
+      incidentId,
+      source: 'macie',
+      findingKey: 'f',
+      alarmSeverity: 8,
+      title: 't',
+      description: '',
+      affectedResources: [],
+      firstSeenAt: offeredAt,
+      status: 'CLOSED',
+      scope: 'KNOWN',
+      severity: 'HIGH',
+      createdAt: offeredAt,
+    });
     const notices = new FakeNotices();
     for (const n of [sent, wider, pending]) await notices.createNotice(n);
     const mail = new FakeEmail();
     // Act
-    await sendFinalReport(incidentId, { incidents, notices, approvals: new FakeApprovals(clock), ledger: new FakeLedger(), email: mail, messaging: new FakeMessaging(), templatePrefix: 'bn', reportLocale: 'en', reportRecipients: ['t@example.com'], topicArn: 'arn:aws:sns:us-east-1:0:t' });
+    await sendFinalReport(incidentId, {
+      incidents,
+      notices,
+      approvals: new FakeApprovals(clock),
+      ledger: new FakeLedger(),
+      email: mail,
+      messaging: new FakeMessaging(),
+      templatePrefix: 'bn',
+      reportLocale: 'en',
+      reportRecipients: ['t@example.com'],
+      topicArn: 'arn:aws:sns:us-east-1:0:t',
+    });
     // Assess
     expect(mail.templated[0]!.data.remedyLines).toEqual(['card-replacement: offered to 130 customers', 'password-reset: offered to 7 customers']);
     expect(remedyReportLines([sent], 'zh-CN')).toEqual(['card-replacement：已向 120 位客户提供', 'password-reset：已向 7 位客户提供']);

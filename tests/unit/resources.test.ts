@@ -36,7 +36,11 @@ describe('resource matching, per kind: by name and by ARN, both ways', () => {
     ['an S3 object ARN is its bucket', 'arn:aws:s3:::orders', 'arn:aws:s3:::orders/exports/2026/customers.csv'],
     ['an S3 URI is its bucket', 's3://orders/exports/', 'arn:aws:s3:::orders'],
     ['a Macie object path is its bucket', 'arn:aws:s3:::orders', 'orders/exports/customers.csv'],
-    ['a DynamoDB stream ARN is its table', `arn:aws:dynamodb:us-east-1:${acct}:table/orders`, `arn:aws:dynamodb:us-east-1:${acct}:table/orders/stream/2026-11-20T08:00:00.000`],
+    [
+      'a DynamoDB stream ARN is its table',
+      `arn:aws:dynamodb:us-east-1:${acct}:table/orders`,
+      `arn:aws:dynamodb:us-east-1:${acct}:table/orders/stream/2026-11-20T08:00:00.000`,
+    ],
     ['a DynamoDB index ARN is its table', 'orders', `arn:aws:dynamodb:us-east-1:${acct}:table/orders/index/byCustomer`],
     ['a Lambda version is its function', `arn:aws:lambda:us-east-1:${acct}:function:order-export`, `arn:aws:lambda:us-east-1:${acct}:function:order-export:7`],
     ['a Lambda alias is its function', 'order-export', `arn:aws:lambda:us-east-1:${acct}:function:order-export:live`],
@@ -55,7 +59,11 @@ describe('resource matching: what must not match', () => {
   it.each<[string, string, string]>([
     ['a bucket ARN and a table ARN of the same name', 'arn:aws:s3:::orders', `arn:aws:dynamodb:us-east-1:${acct}:table/orders`],
     ['an RDS instance and an RDS cluster of the same name', `arn:aws:rds:us-east-1:${acct}:db:customers`, `arn:aws:rds:us-east-1:${acct}:cluster:customers`],
-    ['a Lambda function and a CloudWatch alarm of the same name', `arn:aws:lambda:us-east-1:${acct}:function:orders`, `arn:aws:cloudwatch:us-east-1:${acct}:alarm:orders`],
+    [
+      'a Lambda function and a CloudWatch alarm of the same name',
+      `arn:aws:lambda:us-east-1:${acct}:function:orders`,
+      `arn:aws:cloudwatch:us-east-1:${acct}:alarm:orders`,
+    ],
     ['an IAM user and a bucket of the same name', `arn:aws:iam::${acct}:user/alice`, 'arn:aws:s3:::alice'],
     ['the same table name in another account', `arn:aws:dynamodb:us-east-1:${acct}:table/orders`, 'arn:aws:dynamodb:us-east-1:444455556666:table/orders'],
     ['the same table name in another region', `arn:aws:dynamodb:us-east-1:${acct}:table/orders`, `arn:aws:dynamodb:eu-west-1:${acct}:table/orders`],
@@ -76,7 +84,10 @@ describe('parseResource', () => {
     [`arn:aws:rds:us-east-1:${acct}:db:Customers`, { form: 'arn', kind: 'rds:db', partition: 'aws', region: 'us-east-1', account: acct, name: 'customers' }],
     [`arn:aws:ec2:us-east-1:${acct}:instance/i-0123456789abcdef0`, { form: 'id', kind: 'ec2-instance', name: 'i-0123456789abcdef0' }],
     ['ASIASZ4SI7REXAMPLE01', { form: 'id', kind: 'iam-access-key', name: 'ASIASZ4SI7REXAMPLE01' }],
-    [`arn:aws:eks:us-east-1:${acct}:cluster/payments`, { form: 'arn', kind: 'eks:cluster', partition: 'aws', region: 'us-east-1', account: acct, name: 'payments' }],
+    [
+      `arn:aws:eks:us-east-1:${acct}:cluster/payments`,
+      { form: 'arn', kind: 'eks:cluster', partition: 'aws', region: 'us-east-1', account: acct, name: 'payments' },
+    ],
     [`arn:aws:sns:us-east-1:${acct}:alerts`, { form: 'arn', kind: 'sns:', partition: 'aws', region: 'us-east-1', account: acct, name: 'alerts' }],
     ['laptop-42', { form: 'name', name: 'laptop-42' }],
   ])('%s', (text, ref) => {

@@ -62,7 +62,11 @@ describe('scope decisions, folded in order over the alarm scope', () => {
       resolver,
     );
     expect(Object.keys(audience(narrowed.holdings))).toEqual(['c1', 'c3']);
-    const replaced = await resolveScope(['alarm-bucket'], [decision({ basis: 'resources', resources: ['other'], mode: 'add' }), decision({ basis: 'ids', customerIds: ['c4'] })], resolver);
+    const replaced = await resolveScope(
+      ['alarm-bucket'],
+      [decision({ basis: 'resources', resources: ['other'], mode: 'add' }), decision({ basis: 'ids', customerIds: ['c4'] })],
+      resolver,
+    );
     expect(Object.keys(audience(replaced.holdings))).toEqual(['c4']);
   });
 
@@ -94,7 +98,12 @@ describe('scope decisions, folded in order over the alarm scope', () => {
 describe('npm run incident -- scope flags', () => {
   it('reads a basis, a segment, a mode and the reason', () => {
     expect(parseScopeFlags(['--resources', 'arn:a, arn:b', '--country', 'DE,FR', '--category', 'email', '--add', '--reason', 'logs show both'])).toEqual({
-      basis: 'resources', resources: ['arn:a', 'arn:b'], countries: ['DE', 'FR'], dataCategories: ['email'], mode: 'add', reason: 'logs show both',
+      basis: 'resources',
+      resources: ['arn:a', 'arn:b'],
+      countries: ['DE', 'FR'],
+      dataCategories: ['email'],
+      mode: 'add',
+      reason: 'logs show both',
     });
     expect(parseScopeFlags(['--country', 'DE', '--reason', 'only Germany'])).toMatchObject({ basis: 'alarm', countries: ['DE'] });
   });

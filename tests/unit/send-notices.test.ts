@@ -20,7 +20,15 @@ const impact = { affectedCustomers: 6, byDataCategory: { email: 6 }, byJurisdict
 
 /** Six customers in two chunks: email only, email and SMS, a push user, one who chose SMS but has no phone, one gone from the directory. */
 function world(overrides: Partial<SendDeps> = {}) {
-  const profile = (id: string, extra: Partial<CustomerProfile>): CustomerProfile => ({ customerId: id, name: `Name ${id}`, locale: 'en-GB', country: 'GB', channels: ['email'], email: `${id}@example.com`, ...extra });
+  const profile = (id: string, extra: Partial<CustomerProfile>): CustomerProfile => ({
+    customerId: id,
+    name: `Name ${id}`,
+    locale: 'en-GB',
+    country: 'GB',
+    channels: ['email'],
+    email: `${id}@example.com`,
+    ...extra,
+  });
   const customers = new FakeCustomers(
     new Map([
       ['a', profile('a', {})],
@@ -31,20 +39,60 @@ function world(overrides: Partial<SendDeps> = {}) {
     ]),
   );
   const incidents = new FakeIncidents();
-  incidents.incidents.set(incidentId, { incidentId, source: 'guardduty', findingKey: 'f', alarmSeverity: 8, title: 't', description: '', affectedResources: [], firstSeenAt, status: 'OPEN', scope: 'KNOWN', severity: 'HIGH', createdAt: firstSeenAt, audienceChunks: 2, impact });
+  incidents.incidents.set(incidentId, {
+    incidentId,
+    source: 'guardduty',
+    findingKey: 'f',
+    alarmSeverity: 8,
+    title: 't',
+    description: '',
+    affectedResources: [],
+    firstSeenAt,
+    status: 'OPEN',
+    scope: 'KNOWN',
+    severity: 'HIGH',
+    createdAt: firstSeenAt,
+    audienceChunks: 2,
+    impact,
+  });
   const member = (customerId: string) => ({ customerId, dataCategories: ['email'] });
-  incidents.audience.set(incidentId, [[member('a'), member('b'), member('c')], [member('d'), member('e'), member('gone')]]);
+  incidents.audience.set(incidentId, [
+    [member('a'), member('b'), member('c')],
+    [member('d'), member('e'), member('gone')],
+  ]);
   const notices = new FakeNotices();
   const company = { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://status.example.com' };
   const content = Object.fromEntries(
-    (['en', 'zh-CN'] as Locale[]).map((l) => [l, draftNotice({ kind: 'first-notice', sequence: 1, incident: { incidentId, source: 'guardduty', firstSeenAt, impact }, facts: emptyFacts(), company, nextUpdateAt: firstSeenAt }, l)]),
+    (['en', 'zh-CN'] as Locale[]).map((l) => [
+      l,
+      draftNotice(
+        {
+          kind: 'first-notice',
+          sequence: 1,
+          incident: { incidentId, source: 'guardduty', firstSeenAt, impact },
+          facts: emptyFacts(),
+          company,
+          nextUpdateAt: firstSeenAt,
+        },
+        l,
+      ),
+    ]),
   );
-  const notice: Notice = noticeRecord({ ...ref, kind: 'first-notice', sequence: 1, status: 'APPROVED', content, createdAt: firstSeenAt, promisedNextUpdateAt: firstSeenAt });
+  const notice: Notice = noticeRecord({
+    ...ref,
+    kind: 'first-notice',
+    sequence: 1,
+    status: 'APPROVED',
+    content,
+    createdAt: firstSeenAt,
+    promisedNextUpdateAt: firstSeenAt,
+  });
   void notices.createNotice(notice);
 
   const sent: string[] = [];
   const email: Pick<EmailSender, 'sendBulk'> = {
-    sendBulk: async (_t: string, _d: Record<string, unknown>, entries: BulkEntry[]) => entries.map((e) => (sent.push(`email:${e.to}`), { status: 'SUCCESS', messageId: `m-${e.to}` })),
+    sendBulk: async (_t: string, _d: Record<string, unknown>, entries: BulkEntry[]) =>
+      entries.map((e) => (sent.push(`email:${e.to}`), { status: 'SUCCESS', messageId: `m-${e.to}` })),
   };
   const messaging: Messaging = { sendSms: async (phone: string) => (sent.push(`sms:${phone}`), `s-${phone}`), publish: async () => 'x' };
   /** A channel the registry does not know: what adding "push" (or the public page) takes. */
@@ -52,7 +100,8 @@ function world(overrides: Partial<SendDeps> = {}) {
     name: 'push',
     batchSize: 2,
     address: (p) => (p.channels.includes('push') ? `device-of-${p.customerId}` : undefined),
-    prepare: (_notice, _locale, recipients) => async (): Promise<ChannelResult[]> => recipients.map((r) => (sent.push(`push:${r.address}`), { status: 'SENT', providerMessageId: `p-${r.customerId}` })),
+    prepare: (_notice, _locale, recipients) => async (): Promise<ChannelResult[]> =>
+      recipients.map((r) => (sent.push(`push:${r.address}`), { status: 'SENT', providerMessageId: `p-${r.customerId}` })),
   };
   const ledger = new FakeLedger();
   const deps: SendDeps = {
@@ -80,11 +129,23 @@ describe('sendNotices with in-memory ports', () => {
     const result = await sendNotices({ ...ref, fromChunk: 0 }, deps);
     // Assess
     expect(result).toMatchObject({ done: true, nextChunk: 2, sent: 6, failed: 2 });
-    expect(sent.sort()).toEqual(['email:a@example.com', 'email:b@example.com', 'email:e@example.com', 'push:device-of-c', 'push:device-of-e', 'sms:+447700900001']);
+    expect(sent.sort()).toEqual([
+      'email:a@example.com',
+      'email:b@example.com',
+      'email:e@example.com',
+      'push:device-of-c',
+      'push:device-of-e',
+      'sms:+447700900001',
+    ]);
     expect(ledger.statusOf(ref, 'push', 'c')).toBe('SENT');
     expect(ledger.statusOf(ref, 'unreachable', 'd')).toBe('FAILED');
     expect(ledger.statusOf(ref, 'unreachable', 'gone')).toBe('FAILED');
-    expect(await ledger.noticeTotals(ref)).toMatchObject({ email: { sent: 3 }, sms: { sent: 1 }, push: { sent: 2, calls: 2 }, unreachable: { failed: 2, unfinished: 0 } });
+    expect(await ledger.noticeTotals(ref)).toMatchObject({
+      email: { sent: 3 },
+      sms: { sent: 1 },
+      push: { sent: 2, calls: 2 },
+      unreachable: { failed: 2, unfinished: 0 },
+    });
     // Marking it sent is the confirm step's, once every slice is done.
     expect((await deps.notices.getNotice(incidentId, 'first-notice-1')).status).toBe('APPROVED');
     expect(incidents.timeline).toEqual([]);
@@ -131,7 +192,10 @@ describe('sendNotices with in-memory ports', () => {
     ['ACCOUNT_THROTTLED', 'DeliveryRetryableError'],
   ])('an entry refused with %s stops the slice with %s (how long to wait depends on it)', async (status, error) => {
     const { deps, push } = world();
-    const refusing: DeliveryChannel = { ...push, prepare: (_n, _l, recipients) => async () => recipients.map(() => ({ status: 'RETRYABLE' as const, reason: `${status}: refused` })) };
+    const refusing: DeliveryChannel = {
+      ...push,
+      prepare: (_n, _l, recipients) => async () => recipients.map(() => ({ status: 'RETRYABLE' as const, reason: `${status}: refused` })),
+    };
     const channels = deps.channels.map((c) => (c.name === 'push' ? refusing : c));
     await expect(sendNotices({ ...ref, fromChunk: 0 }, { ...deps, channels })).rejects.toMatchObject({ name: error });
   });
@@ -219,7 +283,9 @@ describe('sendNotices with in-memory ports', () => {
     const half: DeliveryChannel = {
       ...push,
       prepare: (_n, _l, recipients) => async () =>
-        recipients.map((r) => (r.customerId === 'c' ? { status: 'RETRYABLE' as const, reason: 'ACCOUNT_THROTTLED' } : (sent.push(`push:${r.address}`), { status: 'SENT' as const }))),
+        recipients.map((r) =>
+          r.customerId === 'c' ? { status: 'RETRYABLE' as const, reason: 'ACCOUNT_THROTTLED' } : (sent.push(`push:${r.address}`), { status: 'SENT' as const }),
+        ),
     };
     let dies = true;
     const dying = {
@@ -253,7 +319,9 @@ describe('sendNotices with in-memory ports', () => {
   it('a directory change between attempts moves nobody to another claim: the first plan of a chunk is kept', async () => {
     // Prepare: four push customers in one chunk, two per call; the second call is accepted, then the process dies.
     const { deps, sent, ledger, push, incidents } = world();
-    const customers = new Map(['p1', 'p2', 'p3', 'p4'].map((id) => [id, { customerId: id, name: id, locale: 'en-GB', country: 'GB', channels: ['push'] } as CustomerProfile]));
+    const customers = new Map(
+      ['p1', 'p2', 'p3', 'p4'].map((id) => [id, { customerId: id, name: id, locale: 'en-GB', country: 'GB', channels: ['push'] } as CustomerProfile]),
+    );
     incidents.audience.set(incidentId, [['p1', 'p2', 'p3', 'p4'].map((customerId) => ({ customerId, dataCategories: ['email'] }))]);
     incidents.incidents.get(incidentId)!.audienceChunks = 1;
     // The second call's outcomes never reach the ledger: the process dies right after the provider accepted.
@@ -270,7 +338,9 @@ describe('sendNotices with in-memory ports', () => {
       },
     };
     const directory = new FakeCustomers(customers);
-    await expect(sendNotices({ ...ref, fromChunk: 0 }, { ...deps, ledger: dying, customers: directory, channels: [push] })).rejects.toMatchObject({ name: 'Crash' });
+    await expect(sendNotices({ ...ref, fromChunk: 0 }, { ...deps, ledger: dying, customers: directory, channels: [push] })).rejects.toMatchObject({
+      name: 'Crash',
+    });
     ledger.expireHeldClaims();
     // Act: p1 changes language, which re-sorts the batches a fresh plan would make; the retry runs.
     customers.get('p1')!.locale = 'zh-CN';
@@ -285,9 +355,15 @@ describe('sendNotices with in-memory ports', () => {
     // Prepare: after the first call, the invocation is out of time.
     let calls = 0;
     const { deps, sent } = world();
-    const counting = deps.channels.map((c) => ({ ...c, prepare: (n: Notice, l: Locale, r: Parameters<DeliveryChannel['prepare']>[2]) => ((calls += 1), c.prepare(n, l, r)) }));
+    const counting = deps.channels.map((c) => ({
+      ...c,
+      prepare: (n: Notice, l: Locale, r: Parameters<DeliveryChannel['prepare']>[2]) => ((calls += 1), c.prepare(n, l, r)),
+    }));
     // Act
-    const first = await sendNotices({ ...ref, fromChunk: 0 }, { ...deps, channels: counting, remainingTimeMs: () => (calls > 0 ? 1_000 : 600_000), reserveMs: 120_000 });
+    const first = await sendNotices(
+      { ...ref, fromChunk: 0 },
+      { ...deps, channels: counting, remainingTimeMs: () => (calls > 0 ? 1_000 : 600_000), reserveMs: 120_000 },
+    );
     // Assess
     expect(first).toMatchObject({ done: false, nextChunk: 0 });
     expect(calls).toBe(1);
@@ -310,7 +386,9 @@ describe('sendNotices with in-memory ports', () => {
     expect(classifyProviderFailure(Object.assign(new Error('x'), { $metadata: { httpStatusCode: 200 } }))).toBe('ambiguous');
     expect(classifyProviderFailure(Object.assign(new Error('reset'), { code: 'ECONNRESET', ...handed }))).toBe('ambiguous');
     expect(classifyProviderFailure(Object.assign(new Error('refused'), { code: 'ECONNREFUSED', ...handed }))).toBe('refused');
-    expect(classifyProviderFailure(Object.assign(new Error('did not establish a connection within 3000 ms'), { name: 'TimeoutError', ...handed }))).toBe('refused');
+    expect(classifyProviderFailure(Object.assign(new Error('did not establish a connection within 3000 ms'), { name: 'TimeoutError', ...handed }))).toBe(
+      'refused',
+    );
     // Raised before the request was handed to HTTP (credentials, signing, serialization): nothing left.
     expect(classifyProviderFailure(Object.assign(new Error('Could not load credentials'), { name: 'CredentialsProviderError' }))).toBe('refused');
   });
@@ -320,7 +398,11 @@ describe('sendNotices pacing', () => {
   it('paces email alone to its rate with several calls in flight: no second above the rate, SMS not counted against it', async () => {
     // Prepare: 400 customers in 4 chunks, all by email, every fourth also by SMS; 100 emails a second, virtual time.
     let t = 0;
-    const paced = pacer(100, () => t, async (ms) => void (t += ms));
+    const paced = pacer(
+      100,
+      () => t,
+      async (ms) => void (t += ms),
+    );
     const emailCalls: { at: number; recipients: number }[] = [];
     let inFlight = 0;
     let maxInFlight = 0;
@@ -337,10 +419,31 @@ describe('sendNotices pacing', () => {
     const messaging: Messaging = { sendSms: async () => `s-${++sms}`, publish: async () => 'x' };
     const ids = Array.from({ length: 400 }, (_, i) => `k${String(i).padStart(3, '0')}`);
     const customers = new FakeCustomers(
-      new Map(ids.map((id, i) => [id, { customerId: id, name: id, locale: 'en-GB', country: 'GB', channels: i % 4 === 0 ? ['email', 'sms'] : ['email'], email: `${id}@example.com`, phone: `+4477009${String(i).padStart(5, '0')}` } as CustomerProfile])),
+      new Map(
+        ids.map((id, i) => [
+          id,
+          {
+            customerId: id,
+            name: id,
+            locale: 'en-GB',
+            country: 'GB',
+            channels: i % 4 === 0 ? ['email', 'sms'] : ['email'],
+            email: `${id}@example.com`,
+            phone: `+4477009${String(i).padStart(5, '0')}`,
+          } as CustomerProfile,
+        ]),
+      ),
     );
-    const { deps, incidents } = world({ customers, channels: testChannels({ email, messaging, templatePrefix: 'bn', smsConcurrency: 2 }), pacer: paced, callsInFlight: 4 });
-    incidents.audience.set(incidentId, [0, 1, 2, 3].map((c) => ids.slice(c * 100, (c + 1) * 100).map((customerId) => ({ customerId, dataCategories: ['email'] }))));
+    const { deps, incidents } = world({
+      customers,
+      channels: testChannels({ email, messaging, templatePrefix: 'bn', smsConcurrency: 2 }),
+      pacer: paced,
+      callsInFlight: 4,
+    });
+    incidents.audience.set(
+      incidentId,
+      [0, 1, 2, 3].map((c) => ids.slice(c * 100, (c + 1) * 100).map((customerId) => ({ customerId, dataCategories: ['email'] }))),
+    );
     incidents.incidents.get(incidentId)!.audienceChunks = 4;
     // Act
     const result = await sendNotices({ ...ref, fromChunk: 0 }, deps);
@@ -348,7 +451,9 @@ describe('sendNotices pacing', () => {
     expect(result).toMatchObject({ done: true, sent: 500 });
     expect(sms).toBe(100);
     expect(t).toBe(4_000);
-    const busiest = Math.max(...emailCalls.map((first) => emailCalls.filter((c) => c.at >= first.at && c.at < first.at + 1000).reduce((sum, c) => sum + c.recipients, 0)));
+    const busiest = Math.max(
+      ...emailCalls.map((first) => emailCalls.filter((c) => c.at >= first.at && c.at < first.at + 1000).reduce((sum, c) => sum + c.recipients, 0)),
+    );
     expect(busiest).toBeLessThanOrEqual(100);
     expect(maxInFlight).toBeGreaterThan(1);
   });
@@ -390,7 +495,8 @@ describe('sendNotices pacing', () => {
 
 describe('a provider that refuses a whole call', () => {
   /** AWS's answer as the SDK raises it: the exception's name, the HTTP status and the provider's own message. */
-  const refusal = (name: string, status: number, message: string) => Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode: status } });
+  const refusal = (name: string, status: number, message: string) =>
+    Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode: status } });
   const sendsWith = (email: Pick<EmailSender, 'sendBulk'>, messaging: Messaging) => testChannels({ email, messaging, templatePrefix: 'bn', smsConcurrency: 2 });
   /** A provider that refuses while `refusing.now`, and otherwise sends and logs every recipient. */
   function providers(refuseEmail?: () => Error, refuseSms?: () => Error) {
@@ -471,18 +577,26 @@ describe('a provider that refuses a whole call', () => {
   it("names the provider's reason without the addresses and numbers in the provider's message", async () => {
     // SES in the sandbox lists the recipients that failed verification; IAM names the sender identity, or the number an SMS went to.
     const rejected = 'Email address is not verified. The following identities failed the check in region EU-WEST-1: a@example.com, b@example.com';
-    const denied = 'User: arn:aws:sts::123456789012:assumed-role/send-role/breach-notice-send-notices is not authorized to perform: SNS:Publish on resource: +447700900001 because no identity-based policy allows the SNS:Publish action';
+    const denied =
+      'User: arn:aws:sts::123456789012:assumed-role/send-role/breach-notice-send-notices is not authorized to perform: SNS:Publish on resource: +447700900001 because no identity-based policy allows the SNS:Publish action';
     const email = providers(() => refusal('MessageRejected', 400, rejected));
     const sms = providers(undefined, () => refusal('AuthorizationErrorException', 403, denied));
     const fromSes = (await sendNotices({ ...ref, fromChunk: 0 }, world({ channels: email.channels }).deps).catch((e: unknown) => e)) as Error;
     const fromSns = (await sendNotices({ ...ref, fromChunk: 0 }, world({ channels: sms.channels }).deps).catch((e: unknown) => e)) as Error;
-    expect(fromSes.message).toBe('SES refused: MessageRejected: Email address is not verified. The following identities failed the check in region EU-WEST-1: <address>, <address>');
+    expect(fromSes.message).toBe(
+      'SES refused: MessageRejected: Email address is not verified. The following identities failed the check in region EU-WEST-1: <address>, <address>',
+    );
     expect(fromSns.message).toBe(
       'SNS refused: AuthorizationErrorException: User: arn:aws:sts::123456789012:assumed-role/send-role/breach-notice-send-notices is not authorized to perform: SNS:Publish on resource: <phone number> because no identity-based policy allows the SNS:Publish action',
     );
-    expect(withoutContactPoints('on resource: arn:aws:ses:eu-west-1:123456789012:identity/security@example.com because')).toBe('on resource: arn:aws:ses:eu-west-1:123456789012:identity/<address> because');
+    expect(withoutContactPoints('on resource: arn:aws:ses:eu-west-1:123456789012:identity/security@example.com because')).toBe(
+      'on resource: arn:aws:ses:eu-west-1:123456789012:identity/<address> because',
+    );
     // Long messages are cut: the reason travels in the state machine's payload.
-    const long = (await sendNotices({ ...ref, fromChunk: 0 }, world({ channels: providers(() => refusal('BadRequestException', 400, 'x'.repeat(5_000))).channels }).deps).catch((e: unknown) => e)) as Error;
+    const long = (await sendNotices(
+      { ...ref, fromChunk: 0 },
+      world({ channels: providers(() => refusal('BadRequestException', 400, 'x'.repeat(5_000))).channels }).deps,
+    ).catch((e: unknown) => e)) as Error;
     expect(long.message.length).toBeLessThanOrEqual('SES refused: BadRequestException: '.length + REFUSAL_MESSAGE_MAX);
   });
 });

@@ -20,7 +20,11 @@ describe('the console state graph', () => {
   });
 
   it('marks visited, failed and current states', () => {
-    const svg = renderStateGraph(definition, { visited: new Set(['Assess impact', 'Wait for approval']), failed: new Set(['Send notices']), current: 'Wait for approval' });
+    const svg = renderStateGraph(definition, {
+      visited: new Set(['Assess impact', 'Wait for approval']),
+      failed: new Set(['Send notices']),
+      current: 'Wait for approval',
+    });
     expect(svg).toMatch(/<g class="state task visited" data-state="Assess impact">/);
     expect(svg).toMatch(/<g class="state task visited current" data-state="Wait for approval">/);
     expect(svg).toMatch(/<g class="state map failed" data-state="Send notices">/);

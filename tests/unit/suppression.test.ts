@@ -47,12 +47,38 @@ describe('SMS under SNS throttling', () => {
       },
       publish: async () => '',
     };
-    const recipients: ChannelRecipient[] = Array.from({ length: 10 }, (_, i) => ({ customerId: `c${i}`, locale: 'en', address: `+44770090${String(i).padStart(4, '0')}`, name: 'N', dataCategories: [], timeZone: 'UTC' }));
+    const recipients: ChannelRecipient[] = Array.from({ length: 10 }, (_, i) => ({
+      customerId: `c${i}`,
+      locale: 'en',
+      address: `+44770090${String(i).padStart(4, '0')}`,
+      name: 'N',
+      dataCategories: [],
+      timeZone: 'UTC',
+    }));
     const at = '2026-11-20T08:00:00.000Z';
     const impact = { affectedCustomers: 10, byDataCategory: { email: 10 }, byJurisdiction: {}, byLocale: {}, byChannel: {} };
     const company = { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://status.example.com' };
-    const en = draftNotice({ kind: 'first-notice', sequence: 1, incident: { incidentId: 'inc-1', source: 'guardduty', firstSeenAt: at, impact }, facts: emptyFacts(), company, nextUpdateAt: at }, 'en');
-    const notice = noticeRecord({ incidentId: 'inc-1', noticeId: 'n-1', kind: 'first-notice', sequence: 1, status: 'APPROVED', content: { en }, createdAt: at, promisedNextUpdateAt: at });
+    const en = draftNotice(
+      {
+        kind: 'first-notice',
+        sequence: 1,
+        incident: { incidentId: 'inc-1', source: 'guardduty', firstSeenAt: at, impact },
+        facts: emptyFacts(),
+        company,
+        nextUpdateAt: at,
+      },
+      'en',
+    );
+    const notice = noticeRecord({
+      incidentId: 'inc-1',
+      noticeId: 'n-1',
+      kind: 'first-notice',
+      sequence: 1,
+      status: 'APPROVED',
+      content: { en },
+      createdAt: at,
+      promisedNextUpdateAt: at,
+    });
     // Act
     const results = await smsChannel({ messaging, smsConcurrency: 1 }).prepare(notice, 'en', recipients)();
     // Assess

@@ -30,12 +30,25 @@ describe('resolveTimeZone', () => {
     // Act
     const zones = ['US', 'CN', 'RU', 'AU', 'BR', 'CA', 'MX', 'ID'].map((country) => resolveTimeZone({ country }));
     // Assess
-    expect(zones).toEqual(['America/New_York', 'Asia/Shanghai', 'Europe/Moscow', 'Australia/Sydney', 'America/Sao_Paulo', 'America/Toronto', 'America/Mexico_City', 'Asia/Jakarta']);
+    expect(zones).toEqual([
+      'America/New_York',
+      'Asia/Shanghai',
+      'Europe/Moscow',
+      'Australia/Sydney',
+      'America/Sao_Paulo',
+      'America/Toronto',
+      'America/Mexico_City',
+      'Asia/Jakarta',
+    ]);
   });
 
   it('no valid zone and an unknown country: UTC', () => {
     // Act
-    const zones = [resolveTimeZone({ country: 'unknown' }), resolveTimeZone({ timeZone: 'nowhere', country: 'XX' }), resolveTimeZone({ country: 'CONSTRUCTOR' })];
+    const zones = [
+      resolveTimeZone({ country: 'unknown' }),
+      resolveTimeZone({ timeZone: 'nowhere', country: 'XX' }),
+      resolveTimeZone({ country: 'CONSTRUCTOR' }),
+    ];
     // Assess
     expect(zones).toEqual(['UTC', 'UTC', 'UTC']);
   });
@@ -65,7 +78,19 @@ describe('the country table', () => {
 describe('isValidTimeZone', () => {
   it('accepts IANA names and aliases in any case; refuses offsets, paths and unknown names', () => {
     // Act
-    const results = ['Asia/Shanghai', 'asia/shanghai', 'Asia/Calcutta', 'UTC', 'Etc/GMT-8', '+08:00', 'UTC+8', '../etc/passwd', 'Asia/', 'Nowhere/City', ''].map(isValidTimeZone);
+    const results = [
+      'Asia/Shanghai',
+      'asia/shanghai',
+      'Asia/Calcutta',
+      'UTC',
+      'Etc/GMT-8',
+      '+08:00',
+      'UTC+8',
+      '../etc/passwd',
+      'Asia/',
+      'Nowhere/City',
+      '',
+    ].map(isValidTimeZone);
     // Assess
     expect(results).toEqual([true, true, true, true, true, false, false, false, false, false, false]);
   });

@@ -60,7 +60,25 @@ describe('tracing', () => {
     const whitelist = JSON.parse(readFileSync(xray.replace(/dist[/\\]lib[/\\]index\.js$/, 'dist/lib/resources/aws_whitelist.json'), 'utf8')) as {
       services: Record<string, { operations: Record<string, Record<string, unknown>> } | undefined>;
     };
-    const sensitive = ['Message', 'PhoneNumber', 'Subject', 'MessageAttributes', 'taskToken', 'output', 'cause', 'Content', 'Destination', 'DefaultContent', 'BulkEmailEntries', 'Item', 'Key', 'Items', 'Attributes', 'ExpressionAttributeValues', 'TransactItems'];
+    const sensitive = [
+      'Message',
+      'PhoneNumber',
+      'Subject',
+      'MessageAttributes',
+      'taskToken',
+      'output',
+      'cause',
+      'Content',
+      'Destination',
+      'DefaultContent',
+      'BulkEmailEntries',
+      'Item',
+      'Key',
+      'Items',
+      'Attributes',
+      'ExpressionAttributeValues',
+      'TransactItems',
+    ];
     const recorded = ['dynamodb', 'sns', 'sesv2', 'sfn'].flatMap((service) =>
       Object.values(whitelist.services[service]?.operations ?? {}).flatMap((op) => [
         ...((op.request_parameters as string[] | undefined) ?? []),

@@ -17,7 +17,10 @@ let s: Scenario;
 
 beforeAll(async () => {
   // The sweeper runs only when a test calls it, so each path of returning a decision again is seen on its own.
-  s = await startScenario(prefix, config, { envOverrides: { APPROVAL_TIMEOUT_SECONDS: String(APPROVAL_TIMEOUT), ESCALATION_TIMEOUT_SECONDS: '30' }, sweepIntervalMs: 0 });
+  s = await startScenario(prefix, config, {
+    envOverrides: { APPROVAL_TIMEOUT_SECONDS: String(APPROVAL_TIMEOUT), ESCALATION_TIMEOUT_SECONDS: '30' },
+    sweepIntervalMs: 0,
+  });
 });
 afterAll(async () => {
   await s?.system.stop();
@@ -66,7 +69,8 @@ async function decideOn(incidentId: string, decision: 'approve' | 'reject', reas
   return out;
 }
 
-const firstRequest = async (incidentId: string) => (await s.approvals.listApprovalRequests(incidentId)).find((r) => r.tier === 'primary' && r.noticeId === 'first-notice-1')!;
+const firstRequest = async (incidentId: string) =>
+  (await s.approvals.listApprovalRequests(incidentId)).find((r) => r.tier === 'primary' && r.noticeId === 'first-notice-1')!;
 const entered = (incidentId: string, state: string) =>
   s.system.workflow.executions.get(executionArnOf(s, incidentId))!.events.filter((e) => e.type === 'StateEntered' && e.stateName === state);
 
@@ -116,7 +120,9 @@ describe('decisions that reach the workflow', () => {
     expect(entered(incidentId, 'Escalate to backup approvers')).toHaveLength(0);
     expect(await sesEmails((e) => e.destination.to[0]!.endsWith(`.${bucket}@example.com`))).toHaveLength(0);
     const timeline = (await s.incidents.listTimeline(incidentId)).map((e) => `${e.action}:${e.actor}`);
-    expect(timeline).toEqual(expect.arrayContaining(['approval-callback-failed:approval-page', 'approval-callback-failed:sweeper', 'approval-callback-redelivered:sweeper']));
+    expect(timeline).toEqual(
+      expect.arrayContaining(['approval-callback-failed:approval-page', 'approval-callback-failed:sweeper', 'approval-callback-redelivered:sweeper']),
+    );
     expect(await s.system.sweep()).toMatchObject({ returned: 0, failed: 0 });
   });
 
@@ -126,14 +132,22 @@ describe('decisions that reach the workflow', () => {
     const backupMails = (await emailsTo(backup)).length;
     expect((await decideOn(incidentId, 'reject', 'Not accurate')).statusCode).toBe(202);
     await waitForState(s, incidentId, 'Escalate to backup approvers');
-    await until(async () => (await s.incidents.listTimeline(incidentId)).some((e) => e.action === 'approval-decision-carried'), 'the decision carried to the escalation');
+    await until(
+      async () => (await s.incidents.listTimeline(incidentId)).some((e) => e.action === 'approval-decision-carried'),
+      'the decision carried to the escalation',
+    );
     heal();
     expect(await s.system.sweep()).toMatchObject({ returned: 1 });
     await waitForState(s, incidentId, 'Wait for redraft');
     expect(entered(incidentId, 'Page response team: notice rejected')).toHaveLength(1);
     expect(await sesEmails((e) => e.destination.to[0]!.endsWith(`.${bucket}@example.com`))).toHaveLength(0);
     expect((await emailsTo(backup)).length).toBe(backupMails);
-    const requests = (await s.approvals.listApprovalRequests(incidentId)).map((r) => ({ tier: r.tier, status: r.status, carried: Boolean(r.carriedFrom ?? r.carriedTo), returned: Boolean(r.callbackDeliveredAt) }));
+    const requests = (await s.approvals.listApprovalRequests(incidentId)).map((r) => ({
+      tier: r.tier,
+      status: r.status,
+      carried: Boolean(r.carriedFrom ?? r.carriedTo),
+      returned: Boolean(r.callbackDeliveredAt),
+    }));
     expect(requests.sort((a, b) => a.tier.localeCompare(b.tier))).toEqual([
       { tier: 'backup', status: 'REJECTED', carried: true, returned: true },
       { tier: 'primary', status: 'REJECTED', carried: true, returned: false },
@@ -178,7 +192,14 @@ describe('expiry from when the wait state began', () => {
     const late = { now: () => new Date(waitEnteredAt.getTime() + 45_000) };
     const noop = { send: async () => 'message-id', sendSms: async () => 'sms-id', publish: async () => 'message-id' };
     const { requestId } = await requestApproval(
-      { incidentId, noticeId: 'first-notice-1', tier: 'backup', taskToken: `late-task-${prefix}`, timeoutSeconds: 3600, waitEnteredAt: waitEnteredAt.toISOString() },
+      {
+        incidentId,
+        noticeId: 'first-notice-1',
+        tier: 'backup',
+        taskToken: `late-task-${prefix}`,
+        timeoutSeconds: 3600,
+        waitEnteredAt: waitEnteredAt.toISOString(),
+      },
       {
         ...incidentStores(s.doc, s.system.tables.incidents, late),
         email: noop as never,

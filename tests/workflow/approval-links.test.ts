@@ -38,7 +38,8 @@ async function openIncident(label: string) {
   return incidentId;
 }
 
-const decisionsOf = async (incidentId: string) => (await s.approvals.listApprovalRequests(incidentId)).filter((r) => r.status === 'APPROVED' || r.status === 'REJECTED');
+const decisionsOf = async (incidentId: string) =>
+  (await s.approvals.listApprovalRequests(incidentId)).filter((r) => r.status === 'APPROVED' || r.status === 'REJECTED');
 const page = (linkId: string, method = 'GET', body?: string, userAgent = 'vitest') =>
   invokeHttpApi(s.system.approvalPage, { method, path: `/approvals/${linkId}`, headers: { 'user-agent': userAgent }, body });
 
@@ -46,7 +47,13 @@ describe('approval links against mail scanners and attackers', () => {
   it('a scanner that fetches every link (HEAD, GET) and submits every form without the code decides nothing', async () => {
     const incidentId = await openIncident('scan');
     const callbacks = s.system.workflow.taskCallbacks;
-    const agents = ['Mozilla/5.0 (compatible; Microsoft Defender SafeLinks)', 'Proofpoint URL Defense', 'Mimecast-Url-Protect', 'Barracuda Sentinel', 'HeadlessChrome/156.0'];
+    const agents = [
+      'Mozilla/5.0 (compatible; Microsoft Defender SafeLinks)',
+      'Proofpoint URL Defense',
+      'Mimecast-Url-Protect',
+      'Barracuda Sentinel',
+      'HeadlessChrome/156.0',
+    ];
     let submissions = 0;
     for (const approver of [a1, a2]) {
       const { linkId } = await approvalFor(approver);
@@ -89,7 +96,8 @@ describe('approval links against mail scanners and attackers', () => {
     const cross = await submit(s, linkId, { decision: 'approve', code: other.code === code ? '000000' : other.code });
     expect(cross.out.statusCode).toBe(403);
     expect(cross.out.body).toContain('4 tries left');
-    for (let i = 0; i < 3; i += 1) expect((await submit(s, linkId, { decision: 'approve', code: code === '999999' ? '000000' : '999999' })).out.statusCode).toBe(403);
+    for (let i = 0; i < 3; i += 1)
+      expect((await submit(s, linkId, { decision: 'approve', code: code === '999999' ? '000000' : '999999' })).out.statusCode).toBe(403);
     const fifth = await submit(s, linkId, { decision: 'approve', code: code === '111111' ? '222222' : '111111' });
     expect(fifth.out.statusCode).toBe(403);
     expect(fifth.out.body).toContain('locked');
@@ -132,7 +140,14 @@ describe('approval links against mail scanners and attackers', () => {
 
     // The counter alone refuses: a link at attempts = max without the locked flag still refuses the right code.
     const other = await approvalFor(a2, 1, incidentId);
-    await s.doc.send(new UpdateCommand({ TableName: s.system.tables.incidents, Key: { pk: `LINK#${sha256Hex(other.linkId)}`, sk: 'LINK' }, UpdateExpression: 'SET attempts = :max', ExpressionAttributeValues: { ':max': 5 } }));
+    await s.doc.send(
+      new UpdateCommand({
+        TableName: s.system.tables.incidents,
+        Key: { pk: `LINK#${sha256Hex(other.linkId)}`, sk: 'LINK' },
+        UpdateExpression: 'SET attempts = :max',
+        ExpressionAttributeValues: { ':max': 5 },
+      }),
+    );
     const refused = await submit(s, other.linkId, { decision: 'approve', code: other.code });
     expect(refused.out.statusCode).toBe(403);
     expect(refused.out.body).toContain('locked');
@@ -153,7 +168,9 @@ describe('approval links against mail scanners and attackers', () => {
     expect(await decisionsOf(incidentId)).toHaveLength(1);
     expect(s.system.workflow.taskCallbacks).toBe(callbacks + 1);
     // Right codes never page the team, even when they spend the budget.
-    expect((await topicMessages(s.system.responseTeamTopicArn)).filter((p) => p.message.includes(incidentId) && p.subject?.startsWith('Approval link locked'))).toHaveLength(0);
+    expect(
+      (await topicMessages(s.system.responseTeamTopicArn)).filter((p) => p.message.includes(incidentId) && p.subject?.startsWith('Approval link locked')),
+    ).toHaveLength(0);
     // A2's link is now "already decided", naming who decided.
     const late = await approvalFor(a2, 1, incidentId);
     const refused = await page(late.linkId, 'POST', 'decision=reject&reason=no');
@@ -165,7 +182,7 @@ describe('approval links against mail scanners and attackers', () => {
   it('token hygiene: the task token never leaves DynamoDB and Step Functions; link ids appear only in their email', async () => {
     const execution = [...s.system.workflow.executions.values()].find((e) => e.events.some((ev) => ev.stateName === 'Wait for update approval'))!;
     const history = JSON.stringify(execution.events);
-    const approvals = (await sesEmails((e) => e.subject.startsWith('[Approval needed') && e.destination.to[0]!.endsWith(`.${prefix}@example.com`)));
+    const approvals = await sesEmails((e) => e.subject.startsWith('[Approval needed') && e.destination.to[0]!.endsWith(`.${prefix}@example.com`));
     const allMail = await sesEmails();
     for (const mail of approvals) {
       const path = /\/approvals\/([A-Za-z0-9_-]{43})/.exec(mail.body.text ?? '')![1]!;

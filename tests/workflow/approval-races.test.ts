@@ -96,7 +96,11 @@ const EDITED = 'The export job was stopped at 02:10 and its keys revoked.';
 async function change(kind: Change, incidentId: string, bucketArn: string) {
   if (kind === 'edit') await writeFacts(s, incidentId, { en: { whatHappened: EDITED, measures: [], advice: [], remedies: [] } });
   else if (kind === 'scope') {
-    await teamActions(s).decideScope({ incidentId, author: 'lead@example.com', request: { basis: 'resources', resources: [bucketArn], countries: ['CN'], reason: 'only the CN rows were read' } });
+    await teamActions(s).decideScope({
+      incidentId,
+      author: 'lead@example.com',
+      request: { basis: 'resources', resources: [bucketArn], countries: ['CN'], reason: 'only the CN rows were read' },
+    });
   } else await teamActions(s).close({ incidentId, author: 'lead@example.com', reason: 'false positive' });
 }
 
@@ -142,7 +146,10 @@ async function run(kind: Change, moment: Moment) {
   } else {
     // The newest draft's approvers are asked (once, unless the stale draft's request had already gone out).
     const expected = moment === 'after' ? 2 : 1;
-    const approvals = await until(async () => ((await firstNoticeApprovals(incidentId)).length >= expected ? firstNoticeApprovals(incidentId) : undefined), `approval email ${expected} of ${label}`);
+    const approvals = await until(
+      async () => ((await firstNoticeApprovals(incidentId)).length >= expected ? firstNoticeApprovals(incidentId) : undefined),
+      `approval email ${expected} of ${label}`,
+    );
     if (kind === 'edit') expect(approvals.at(-1)!.body.text).toContain("written from version 1 of the response team's facts");
     expect((await approveNewest(incidentId, expected)).statusCode).toBe(200);
     await waitForState(s, incidentId, 'Wait until next update');
@@ -181,7 +188,10 @@ describe('a change that died before taking the request back', () => {
     const { out } = await submit(s, stale.linkId, { decision: 'approve', reason: '', code: stale.code });
     // Assess: refused, and the redrafted notice's approvers are asked without waiting for the timeout.
     expect(out.statusCode).toBe(410);
-    const asked = await until(async () => ((await firstNoticeApprovals(incidentId)).length === 2 ? firstNoticeApprovals(incidentId) : undefined), 'the redraft asked for');
+    const asked = await until(
+      async () => ((await firstNoticeApprovals(incidentId)).length === 2 ? firstNoticeApprovals(incidentId) : undefined),
+      'the redraft asked for',
+    );
     expect(asked[1]!.body.text).toContain("written from version 1 of the response team's facts");
     expect((await approveNewest(incidentId, 2)).statusCode).toBe(200);
     await waitForState(s, incidentId, 'Wait until next update');

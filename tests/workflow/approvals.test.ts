@@ -83,7 +83,11 @@ describe('approval decisions', () => {
 
     // The backup link outlived its expiry without a decision: now it is refused as expired, with no callback.
     const callbacks = s.system.workflow.taskCallbacks;
-    const expired = await invokeHttpApi(s.system.approvalPage, { method: 'POST', path: `/approvals/${await approvalLinkFor(backup)}`, body: 'decision=approve' });
+    const expired = await invokeHttpApi(s.system.approvalPage, {
+      method: 'POST',
+      path: `/approvals/${await approvalLinkFor(backup)}`,
+      body: 'decision=approve',
+    });
     expect(expired.statusCode).toBe(410);
     expect(expired.body).toContain('This link expired at');
     expect(s.system.workflow.taskCallbacks).toBe(callbacks);

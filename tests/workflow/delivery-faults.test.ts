@@ -131,7 +131,9 @@ describe('sending under faults', () => {
     await decide(s, config.approverEmails[0]!, 'approve', 3); // the closing notice
     expect(await waitForStatus(s, incidentId, ['SUCCEEDED', 'FAILED'])).toBe('SUCCEEDED');
     const report = await until(async () => (await emailsTo(config.approverEmails[0]!)).find((m) => m.subject.startsWith('Final report')), 'the final report');
-    const uncertainIds = makeCustomers(bucket, bucket, COUNT).filter((_, i) => emailStatuses[i] === 'UNCERTAIN').map((c) => c.profile.customerId);
+    const uncertainIds = makeCustomers(bucket, bucket, COUNT)
+      .filter((_, i) => emailStatuses[i] === 'UNCERTAIN')
+      .map((c) => c.profile.customerId);
     const line = report.body.text!.split('\n').find((l) => l.includes('first-notice-1 email: to reconcile'));
     expect(line?.match(/cust-[^,\s]+/g)?.sort()).toEqual(uncertainIds.sort());
   });

@@ -8,7 +8,17 @@ import { linkAndCode } from '../../local/tools/approval-client.js';
 import { invokeHttpApi } from '../../local/twin/http-api.js';
 import { answerOnTwin, confirmLinkOf, confirmOnTwin } from '../support/answers.js';
 import { approvalFor, emailsPerRecipient, emailsTo, sesEmails, smsMessages, testConfig, topicMessages, uniquePrefix, until } from '../support/local.js';
-import { executionArnOf, makeCustomers, sendAlarm, startScenario, submit, teamActions, waitForState, waitForStatus, type Scenario } from '../support/scenario.js';
+import {
+  executionArnOf,
+  makeCustomers,
+  sendAlarm,
+  startScenario,
+  submit,
+  teamActions,
+  waitForState,
+  waitForStatus,
+  type Scenario,
+} from '../support/scenario.js';
 
 /**
  * Issue 10, part 6 on the twin: a drill manual report runs the whole flow with real approvers, every
@@ -58,7 +68,12 @@ describe('a drill from the manual report to the final report', () => {
     await approveNewest(incidentId, 1);
     await waitForState(s, incidentId, 'Wait until next update').catch((e: Error) => {
       const ex = s.system.workflow.executions.get(executionArnOf(s, incidentId));
-      throw new Error(`${e.message}; states: ${ex?.events.filter((ev) => ev.type === 'StateEntered').map((ev) => ev.stateName).join(' > ')}`);
+      throw new Error(
+        `${e.message}; states: ${ex?.events
+          .filter((ev) => ev.type === 'StateEntered')
+          .map((ev) => ev.stateName)
+          .join(' > ')}`,
+      );
     });
 
     // Assess 1: no email to any customer's real address; one per customer at the simulator, marked.
@@ -81,18 +96,29 @@ describe('a drill from the manual report to the final report', () => {
     const token = /name="token" value="([^"]+)"/.exec(form.body ?? '')![1]!;
     await new Promise((r) => setTimeout(r, 3_100));
     const asked = await invokeHttpApi(s.system.questionForm, {
-      method: 'POST', path: `/questions/${incidentId}`, sourceIp: '198.51.100.30', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      method: 'POST',
+      path: `/questions/${incidentId}`,
+      sourceIp: '198.51.100.30',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ locale: 'en', token, question: 'Was my card affected?', email: asker, website: '' }).toString(),
     });
     expect(asked.statusCode).toBe(200);
     const [question] = await listQuestions(incidentId, { questions: new QuestionStore(s.doc, s.system.tables.incidents, systemClock) });
-    const answered = await answerOnTwin(s, incidentId, question!.questionId, { locale: 'en', text: 'No card data was stored.', faq: true, faqQuestion: 'Was card data stored?' });
+    const answered = await answerOnTwin(s, incidentId, question!.questionId, {
+      locale: 'en',
+      text: 'No card data was stored.',
+      faq: true,
+      faqQuestion: 'Was card data stored?',
+    });
     expect(answered.body).toMatchObject({ emailed: false, confirmationSent: true, approversEmailed: 1 });
     const askerSink = drillEmailAddress(`q-${question!.questionId}`);
     const confirmation = await until(async () => (await emailsTo(askerSink))[0], 'the confirmation at the simulator');
     const { out: confirmed } = await confirmOnTwin(confirmLinkOf(confirmation.body.text ?? ''));
     expect(confirmed.statusCode).toBe(200);
-    const faqApproval = await until(async () => (await emailsTo(approver)).find((m) => m.subject.includes(`Approve an answer for the public page of ${incidentId}`)), 'the FAQ approval email');
+    const faqApproval = await until(
+      async () => (await emailsTo(approver)).find((m) => m.subject.includes(`Approve an answer for the public page of ${incidentId}`)),
+      'the FAQ approval email',
+    );
     const { path, code } = linkAndCode(faqApproval.body.text ?? '');
     const { out: faqDecided } = await submit(s, path.slice('/approvals/'.length), { decision: 'approve', reason: '', code });
     expect(faqDecided.statusCode).toBe(200);
@@ -113,7 +139,10 @@ describe('a drill from the manual report to the final report', () => {
 
     // Assess 2: still nothing to real addresses; the final report is marked and has the drill section; the team's pages are marked.
     expect([...(await emailsPerRecipient(`.${prefix}@example.com`)).keys()].filter((to) => /^c\d+\./.test(to))).toEqual([]);
-    const report = await until(async () => (await emailsTo(approver)).find((m) => m.subject.startsWith(`Final report: incident ${incidentId}`)), 'the final report');
+    const report = await until(
+      async () => (await emailsTo(approver)).find((m) => m.subject.startsWith(`Final report: incident ${incidentId}`)),
+      'the final report',
+    );
     expect(report?.subject).toContain('[DRILL]');
     expect(report?.body.text).toContain('Drill: time each step took against the playbook targets');
     expect(report?.body.text).toMatch(/first notice approved: \S+, step [\d.]+ min, [\d.]+ min from the alarm; target 240 min: MET/);

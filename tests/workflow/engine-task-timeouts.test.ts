@@ -18,7 +18,12 @@ const definition = (timeoutSeconds?: number) =>
 const slow: LambdaHandler = () => new Promise((resolve) => setTimeout(() => resolve({ ok: true }), 1_500));
 
 async function runWith(timeoutSeconds: number | undefined, lambdaTimeoutMs: number) {
-  const engine = new LocalWorkflow({ definition: definition(timeoutSeconds), stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:t', handlers: new Map([[FN, slow]]), lambdaTimeoutMs });
+  const engine = new LocalWorkflow({
+    definition: definition(timeoutSeconds),
+    stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:t',
+    handlers: new Map([[FN, slow]]),
+    lambdaTimeoutMs,
+  });
   const execution = engine.start(undefined, '{}');
   await execution.done;
   return execution;
@@ -26,8 +31,8 @@ async function runWith(timeoutSeconds: number | undefined, lambdaTimeoutMs: numb
 
 // In Step Functions a Lambda Task without TimeoutSeconds runs as long as its function may; the engine
 // alone would stop it after 60 s (it failed Assess impact at 100,000 customers on a loaded machine).
-describe('the twin\'s engine: Lambda Tasks without a timeout', () => {
-  it('are bounded by the Lambda timeout, not the engine\'s own 60 s', async () => {
+describe("the twin's engine: Lambda Tasks without a timeout", () => {
+  it("are bounded by the Lambda timeout, not the engine's own 60 s", async () => {
     // Prepare / Act: a 1.5 s step, functions given 1 s
     const execution = await runWith(undefined, 1_000);
     // Assess

@@ -39,7 +39,13 @@ beforeAll(async () => {
         if (seen.calls === 3) {
           // The account is paused for one call's worth of time: SES answers 200 and refuses every entry.
           seen.paused += input.BulkEmailEntries!.length;
-          return { output: { BulkEmailEntryResults: input.BulkEmailEntries!.map(() => ({ Status: 'ACCOUNT_SENDING_PAUSED', Error: 'Sending paused' })), $metadata: {} } as SendBulkEmailCommandOutput, response: {} } as never;
+          return {
+            output: {
+              BulkEmailEntryResults: input.BulkEmailEntries!.map(() => ({ Status: 'ACCOUNT_SENDING_PAUSED', Error: 'Sending paused' })),
+              $metadata: {},
+            } as SendBulkEmailCommandOutput,
+            response: {},
+          } as never;
         }
         sends.push({ at: performance.now(), recipients: input.BulkEmailEntries!.length });
         return await next(args);
@@ -70,18 +76,33 @@ describe('sending in parallel slices, paced under the account quota', () => {
     expect(seen.maxInFlight).toBeLessThanOrEqual(SENDERS * CALLS_IN_FLIGHT);
 
     const timeline = await s.incidents.listTimeline(incidentId);
-    expect(timeline.find((e) => e.action === 'sending-planned')?.detail).toMatchObject({ noticeId: 'first-notice-1', slices: 6, concurrency: SENDERS, ratePerSecond: RATE / SENDERS, maxSendRate: RATE });
+    expect(timeline.find((e) => e.action === 'sending-planned')?.detail).toMatchObject({
+      noticeId: 'first-notice-1',
+      slices: 6,
+      concurrency: SENDERS,
+      ratePerSecond: RATE / SENDERS,
+      maxSendRate: RATE,
+    });
     const unfinished = timeline.filter((e) => e.action === 'sending-unfinished' && e.detail?.noticeId === 'first-notice-1');
     expect(unfinished.map((e) => e.detail)).toEqual([expect.objectContaining({ slicesLeft: 1, errors: { SendingPausedError: 1 }, round: 0 })]);
     expect(timeline.filter((e) => e.action === 'notice-sent' && e.detail?.noticeId === 'first-notice-1')).toHaveLength(1);
-    expect((await s.ledger.noticeTotals({ incidentId, noticeId: 'first-notice-1' })).email).toMatchObject({ sent: COUNT, failed: 0, uncertain: 0, retryable: 0 });
+    expect((await s.ledger.noticeTotals({ incidentId, noticeId: 'first-notice-1' })).email).toMatchObject({
+      sent: COUNT,
+      failed: 0,
+      uncertain: 0,
+      retryable: 0,
+    });
     const pages = await topicMessages(s.system.responseTeamTopicArn);
     expect(pages.some((p) => p.message.includes('SES sending is paused'))).toBe(true);
 
     // Paced: in no second (sliding, to the millisecond, as the calls left) more than the rate, give or take a call per sender.
     // (The emulator stores whole seconds, too coarse to tell.)
     let busiest = 0;
-    for (const first of sends) busiest = Math.max(busiest, sends.filter((x) => x.at >= first.at && x.at < first.at + 1000).reduce((sum, x) => sum + x.recipients, 0));
+    for (const first of sends)
+      busiest = Math.max(
+        busiest,
+        sends.filter((x) => x.at >= first.at && x.at < first.at + 1000).reduce((sum, x) => sum + x.recipients, 0),
+      );
     expect(busiest).toBeLessThanOrEqual(RATE + SENDERS * 50);
   });
 });

@@ -6,7 +6,19 @@ import { closeServer } from '../../local/emulators/emulators.js';
 import { guardDutyFinding } from '../../local/tools/sample-alarms.js';
 import { editFacts } from '../../functions/steps/edit-facts.js';
 import { emailsTo, sesEmails, smsMessages, testConfig, uniquePrefix, until } from '../support/local.js';
-import { decide, editDeps, executionsOf, makeCustomers, phoneSalt, sendAlarm, startScenario, teamActions, waitForState, waitForStatus, type Scenario } from '../support/scenario.js';
+import {
+  decide,
+  editDeps,
+  executionsOf,
+  makeCustomers,
+  phoneSalt,
+  sendAlarm,
+  startScenario,
+  teamActions,
+  waitForState,
+  waitForStatus,
+  type Scenario,
+} from '../support/scenario.js';
 
 /**
  * An incident that outlives its executions: a continuation after every notice cycle
@@ -32,8 +44,17 @@ beforeAll(async () => {
   });
   await s.customers.putCustomers(customers);
   const handle = operatorConsole({
-    workflow: s.system.workflow, incidents: s.incidents, notices: s.notices, approvals: s.approvals, ledger: s.ledger, facts: s.facts,
-    locales: config.locales, operator: 'operator@example.com', editFacts: (input) => editFacts(input, editDeps(s)), teamActions: teamActions(s), mailboxUrl: 'http://mailbox.invalid/',
+    workflow: s.system.workflow,
+    incidents: s.incidents,
+    notices: s.notices,
+    approvals: s.approvals,
+    ledger: s.ledger,
+    facts: s.facts,
+    locales: config.locales,
+    operator: 'operator@example.com',
+    editFacts: (input) => editFacts(input, editDeps(s)),
+    teamActions: teamActions(s),
+    mailboxUrl: 'http://mailbox.invalid/',
   });
   consoleServer = createServer((req, res) => void handle(req, res).then((handled) => handled || res.writeHead(404).end()));
   await new Promise<void>((resolve) => consoleServer.listen(0, '127.0.0.1', resolve));
@@ -82,7 +103,11 @@ describe('an incident that goes on in new executions', () => {
         expect(JSON.parse(e.input)).toEqual({ incidentId, settings: expect.objectContaining({ updateCyclesPerExecution: 1 }) });
         expect(entered.slice(0, 3)).toEqual(['Start counting update cycles', 'Continued from an earlier execution?', 'Assess impact']);
       } else {
-        expect(JSON.parse(e.input)).toEqual({ incidentId, settings: JSON.parse(chain[0]!.input).settings, continuation: { from: chain[i - 1]!.executionArn, sequence: i + 1 } });
+        expect(JSON.parse(e.input)).toEqual({
+          incidentId,
+          settings: JSON.parse(chain[0]!.input).settings,
+          continuation: { from: chain[i - 1]!.executionArn, sequence: i + 1 },
+        });
         expect(entered.slice(0, 3)).toEqual(['Start counting update cycles', 'Continued from an earlier execution?', 'Plan next update']);
         expect(entered).not.toContain('Assess impact');
       }
@@ -92,7 +117,13 @@ describe('an incident that goes on in new executions', () => {
     const timeline = await s.incidents.listTimeline(incidentId);
     const handOvers = timeline.filter((t) => t.action === 'execution-continued').sort((a, b) => a.at.localeCompare(b.at));
     expect(handOvers.map((t) => t.detail)).toEqual(
-      [1, 2, 3].map((i) => ({ from: chain[i - 1]!.name, fromExecutionArn: chain[i - 1]!.executionArn, to: chain[i]!.name, toExecutionArn: chain[i]!.executionArn, sequence: i + 1 })),
+      [1, 2, 3].map((i) => ({
+        from: chain[i - 1]!.name,
+        fromExecutionArn: chain[i - 1]!.executionArn,
+        to: chain[i]!.name,
+        toExecutionArn: chain[i]!.executionArn,
+        sequence: i + 1,
+      })),
     );
     expect(timeline.find((t) => t.action === 'workflow-started')?.detail).toEqual({ executionArn: chain[0]!.executionArn });
     expect((await s.incidents.getIncident(incidentId)).currentExecution).toEqual({ name: chain[3]!.name, executionArn: chain[3]!.executionArn, sequence: 4 });
@@ -105,7 +136,12 @@ describe('an incident that goes on in new executions', () => {
     const sms = await smsMessages();
     for (const c of customers.filter((c) => c.profile.channels.includes('sms'))) expect(sms[c.profile.phone!]?.length, c.profile.phone).toBe(3);
     expect((await s.ledger.outcomesForCustomer(customers[0]!.profile.customerId)).map((o) => `${o.noticeId}/${o.channel}`).sort()).toEqual([
-      'closing-3/email', 'closing-3/sms', 'first-notice-1/email', 'first-notice-1/sms', 'update-2/email', 'update-2/sms',
+      'closing-3/email',
+      'closing-3/sms',
+      'first-notice-1/email',
+      'first-notice-1/sms',
+      'update-2/email',
+      'update-2/sms',
     ]);
     // Three approvals asked for, three decided, and one final report.
     expect((await emailsTo(approver)).filter((m) => m.subject.includes('[Approval needed')).length).toBe(3);

@@ -1,7 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approvalFor, approvalLinkFor, emailsTo, sesEmails, smsMessages, testConfig, topicMessages, uniquePrefix, until } from '../support/local.js';
 import { guardDutyFinding } from '../../local/tools/sample-alarms.js';
-import { decide, executionArnOf, makeCustomers, phoneSalt, sendAlarm, startScenario, teamActions, waitForState, waitForStatus, writeFacts, type Scenario } from '../support/scenario.js';
+import {
+  decide,
+  executionArnOf,
+  makeCustomers,
+  phoneSalt,
+  sendAlarm,
+  startScenario,
+  teamActions,
+  waitForState,
+  waitForStatus,
+  writeFacts,
+  type Scenario,
+} from '../support/scenario.js';
 import { invokeHttpApi } from '../../local/twin/http-api.js';
 
 const prefix = uniquePrefix('life');
@@ -77,7 +89,9 @@ describe('an incident from an alarm the directory maps to its customers, to the 
     // SMS: exactly one per notice for the 40 customers who chose it, none for the others.
     const sms = await smsMessages();
     const ours = Object.entries(sms).filter(([number]) => number.startsWith(`+4477${phoneSalt(prefix)}`));
-    const chose = makeCustomers(prefix, bucket, 120).filter((c) => c.profile.channels.includes('sms')).map((c) => c.profile.phone!);
+    const chose = makeCustomers(prefix, bucket, 120)
+      .filter((c) => c.profile.channels.includes('sms'))
+      .map((c) => c.profile.phone!);
     for (const number of chose) expect(sms[number]?.length, number).toBe(3);
     expect(ours.filter(([n]) => !chose.includes(n)).length).toBe(0);
 
@@ -97,11 +111,30 @@ describe('an incident from an alarm the directory maps to its customers, to the 
     expect(reports).toHaveLength(1);
     expect(reports[0]!.body.text).toContain('first-notice-1 email: sent 120');
     const pages = await topicMessages(s.system.responseTeamTopicArn);
-    expect(pages.map((p) => p.subject)).toEqual(expect.arrayContaining([expect.stringContaining('New security incident'), expect.stringContaining('Final report sent')]));
+    expect(pages.map((p) => p.subject)).toEqual(
+      expect.arrayContaining([expect.stringContaining('New security incident'), expect.stringContaining('Final report sent')]),
+    );
 
     // The audit timeline tells the story.
     const actions = (await s.incidents.listTimeline(incidentId)).map((e) => e.action);
-    for (const action of ['incident-opened', 'workflow-started', 'impact-assessed', 'response-team-paged', 'notice-drafted', 'approval-requested', 'approval-page-viewed', 'notice-approved', 'notice-sent', 'facts-edited', 'approval-superseded-by-edit', 'next-update-planned', 'incident-closed', 'approval-superseded-by-close', 'notice-withdrawn', 'final-report-sent']) {
+    for (const action of [
+      'incident-opened',
+      'workflow-started',
+      'impact-assessed',
+      'response-team-paged',
+      'notice-drafted',
+      'approval-requested',
+      'approval-page-viewed',
+      'notice-approved',
+      'notice-sent',
+      'facts-edited',
+      'approval-superseded-by-edit',
+      'next-update-planned',
+      'incident-closed',
+      'approval-superseded-by-close',
+      'notice-withdrawn',
+      'final-report-sent',
+    ]) {
       expect(actions, action).toContain(action);
     }
 

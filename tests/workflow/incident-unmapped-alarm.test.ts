@@ -3,7 +3,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guardDutyFinding } from '../../local/tools/sample-alarms.js';
 import { approvalFor, emailsPerRecipient, emailsTo, testConfig, topicMessages, uniquePrefix, until } from '../support/local.js';
-import { executionArnOf, makeCustomers, sendAlarm, startScenario, submit, teamActions, waitForState, waitForStatus, writeFacts, type Scenario } from '../support/scenario.js';
+import {
+  executionArnOf,
+  makeCustomers,
+  sendAlarm,
+  startScenario,
+  submit,
+  teamActions,
+  waitForState,
+  waitForStatus,
+  writeFacts,
+  type Scenario,
+} from '../support/scenario.js';
 
 /**
  * Issue 10, parts 1 and 2 on the twin: an alarm on a resource the directory does not map waits for
@@ -39,8 +50,15 @@ const entered = (incidentId: string, state: string) =>
 async function decideNewest(incidentId: string, decision: 'approve' | 'reject', nth: number, reason = '') {
   // An email that never comes says where the run stood (it failed once in CI under load, never alone).
   const { linkId, code } = await approvalFor(approver, nth, incidentId).catch(async (error: Error) => {
-    const states = s.system.workflow.executions.get(executionArnOf(s, incidentId))!.events.filter((ev) => ev.type === 'StateEntered').slice(-12).map((ev) => ev.stateName);
-    const timeline = (await s.incidents.listTimeline(incidentId)).sort((a, b) => a.at.localeCompare(b.at)).slice(-12).map((t) => `${t.at} ${t.action}`);
+    const states = s.system.workflow.executions
+      .get(executionArnOf(s, incidentId))!
+      .events.filter((ev) => ev.type === 'StateEntered')
+      .slice(-12)
+      .map((ev) => ev.stateName);
+    const timeline = (await s.incidents.listTimeline(incidentId))
+      .sort((a, b) => a.at.localeCompare(b.at))
+      .slice(-12)
+      .map((t) => `${t.at} ${t.action}`);
     throw new Error(`${error.message}; last states: ${states.join(' > ')}; timeline: ${timeline.join(', ')}`, { cause: error });
   });
   const { view, out } = await submit(s, linkId, { decision, reason, code });
@@ -52,22 +70,38 @@ describe('an incident from an unmapped resource to the final report', () => {
   it('scope by people, rejection and redraft, page, clocks, an update, close now: every customer in scope told three times, nobody else', async () => {
     // Prepare: 12 customers on the data bucket (6 in CN, 3 in DE, 3 in GB), 4 bystanders on another; the alarm names a bucket no one maps.
     const dataBucket = `data-${prefix}`;
-    await s.customers.putCustomers([...makeCustomers(prefix, `arn:aws:s3:::${dataBucket}`, 12), ...makeCustomers(prefix, `arn:aws:s3:::other-${prefix}`, 4, 100)]);
+    await s.customers.putCustomers([
+      ...makeCustomers(prefix, `arn:aws:s3:::${dataBucket}`, 12),
+      ...makeCustomers(prefix, `arn:aws:s3:::other-${prefix}`, 4, 100),
+    ]);
     const out = await sendAlarm(s, guardDutyFinding({ bucket: `unmapped-${prefix}` }));
     const incidentId = out.incidents![0]!.incidentId;
     const team = teamActions(s);
 
     // The scope is unknown: the run waits (it used to end here) and the team is paged, then reminded, then escalated.
     await waitForState(s, incidentId, 'Wait for scope decision');
-    const pagesOf = async () => (await topicMessages(s.system.responseTeamTopicArn)).map((m) => `${m.subject ?? ''}\n${m.message}`).filter((m) => m.includes(incidentId));
-    const pages = await until(async () => ((await pagesOf()).some((m) => m.includes('ESCALATED (reminder 3)')) ? pagesOf() : undefined), 'the third reminder, escalated');
+    const pagesOf = async () =>
+      (await topicMessages(s.system.responseTeamTopicArn)).map((m) => `${m.subject ?? ''}\n${m.message}`).filter((m) => m.includes(incidentId));
+    const pages = await until(
+      async () => ((await pagesOf()).some((m) => m.includes('ESCALATED (reminder 3)')) ? pagesOf() : undefined),
+      'the third reminder, escalated',
+    );
     expect(pages.some((m) => m.includes('decide who is affected') && m.includes(`npm run incident -- scope ${incidentId}`))).toBe(true);
     expect(pages.some((m) => m.includes('Reminder 1'))).toBe(true);
     expect(pages.some((m) => m.includes('ESCALATED (reminder 3)'))).toBe(true);
     expect(await emailsTo(approver)).toEqual(expect.not.arrayContaining([expect.objectContaining({ subject: expect.stringContaining(incidentId) })]));
 
     // Act 1: the team says who: customers on the data bucket, in Germany and China only.
-    const decided = await team.decideScope({ incidentId, author: 'lead@example.com', request: { basis: 'resources', resources: [`arn:aws:s3:::${dataBucket}`], countries: ['DE', 'CN'], reason: 'the copy job read this bucket; DE and CN rows only' } });
+    const decided = await team.decideScope({
+      incidentId,
+      author: 'lead@example.com',
+      request: {
+        basis: 'resources',
+        resources: [`arn:aws:s3:::${dataBucket}`],
+        countries: ['DE', 'CN'],
+        reason: 'the copy job read this bucket; DE and CN rows only',
+      },
+    });
     expect(decided).toMatchObject({ version: 1 });
     await waitForState(s, incidentId, 'Wait for approval');
     const assessed = await s.incidents.getIncident(incidentId);
@@ -81,11 +115,15 @@ describe('an incident from an unmapped resource to the final report', () => {
     // Act 2: the approver rejects with a reason; the run waits for a redraft instead of ending.
     await decideNewest(incidentId, 'reject', 1, 'Say which export job and when');
     await waitForState(s, incidentId, 'Wait for redraft');
-    const rejectedPage = (await topicMessages(s.system.responseTeamTopicArn)).find((m) => m.message.includes(incidentId) && m.message.includes('Say which export job and when'));
+    const rejectedPage = (await topicMessages(s.system.responseTeamTopicArn)).find(
+      (m) => m.message.includes(incidentId) && m.message.includes('Say which export job and when'),
+    );
     expect(rejectedPage?.message).toContain(`npm run incident -- redraft ${incidentId}`);
 
     // Act 3: the team edits the facts: the notice is drafted again as version 2 and approvers are asked again.
-    await writeFacts(s, incidentId, { en: { whatHappened: 'A nightly export job copied customer rows to a public bucket on 19 November.', measures: [], advice: [], remedies: [] } });
+    await writeFacts(s, incidentId, {
+      en: { whatHappened: 'A nightly export job copied customer rows to a public bucket on 19 November.', measures: [], advice: [], remedies: [] },
+    });
     await until(async () => ((await s.notices.getNotice(incidentId, 'first-notice-1')).version === 2 ? true : undefined), 'the redraft');
     await waitForState(s, incidentId, 'Wait for approval');
     await decideNewest(incidentId, 'approve', 2);
@@ -104,7 +142,14 @@ describe('an incident from an unmapped resource to the final report', () => {
 
     // The update: drafted at the cadence, approved like the first notice, sent, on the page.
     await waitForState(s, incidentId, 'Wait for update approval');
-    await writeFacts(s, incidentId, { en: { whatHappened: 'A nightly export job copied customer rows to a public bucket on 19 November.', measures: ['We deleted the public copy and rotated the job credentials.'], advice: [], remedies: [] } });
+    await writeFacts(s, incidentId, {
+      en: {
+        whatHappened: 'A nightly export job copied customer rows to a public bucket on 19 November.',
+        measures: ['We deleted the public copy and rotated the job credentials.'],
+        advice: [],
+        remedies: [],
+      },
+    });
     await until(async () => ((await s.notices.getNotice(incidentId, 'update-2')).factsVersion === 2 ? true : undefined), 'the update redrafted from the edit');
     await waitForState(s, incidentId, 'Wait for update approval');
     // The draft from version 1 was asked about or not, depending on whether the edit came before its request was stored (tests/workflow/approval-races.test.ts).
@@ -134,10 +179,12 @@ describe('an incident from an unmapped resource to the final report', () => {
       ['closing-3', 'closing', 'SENT'],
     ]);
     const timeline = (await s.incidents.listTimeline(incidentId)).map((e) => `${e.action}:${e.actor}`);
-    expect(timeline).toEqual(expect.arrayContaining(['scope-decided:lead@example.com', 'incident-closed:lead@example.com', 'final-report-sent:send-final-report']));
+    expect(timeline).toEqual(
+      expect.arrayContaining(['scope-decided:lead@example.com', 'incident-closed:lead@example.com', 'final-report-sent:send-final-report']),
+    );
     // The final report says who decided the scope and why, and why it was closed.
     const report = (await emailsTo(approver)).find((m) => m.subject.startsWith(`Final report: incident ${incidentId}`));
-    expect(report?.body.text).toContain("Decision 1 by lead@example.com");
+    expect(report?.body.text).toContain('Decision 1 by lead@example.com');
     expect(report?.body.text).toContain('the copy job read this bucket; DE and CN rows only');
     expect(report?.body.text).toContain('eu-gdpr-art33');
     expect(report?.body.text).toContain('cn-pipl-art57');

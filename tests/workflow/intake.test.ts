@@ -57,10 +57,30 @@ describe('intake', () => {
   });
 
   it.each([
-    ['a GuardDuty finding without a severity', () => { const e = guardDutyFinding(); delete (e.detail as Record<string, unknown>).severity; return e; }, 'MalformedAlarmError'],
-    ['a CloudWatch alarm with a bad timestamp', () => { const e = cloudWatchAlarm(); (e.detail as { state: { timestamp: string } }).state.timestamp = 'yesterday'; return e; }, 'MalformedAlarmError'],
+    [
+      'a GuardDuty finding without a severity',
+      () => {
+        const e = guardDutyFinding();
+        delete (e.detail as Record<string, unknown>).severity;
+        return e;
+      },
+      'MalformedAlarmError',
+    ],
+    [
+      'a CloudWatch alarm with a bad timestamp',
+      () => {
+        const e = cloudWatchAlarm();
+        (e.detail as { state: { timestamp: string } }).state.timestamp = 'yesterday';
+        return e;
+      },
+      'MalformedAlarmError',
+    ],
     ['an event that is not EventBridge at all', () => ({ hello: 'world' }), 'MalformedAlarmError'],
-    ['an event from a source intake does not know', () => ({ ...guardDutyFinding(), source: 'com.example.other', 'detail-type': 'Other' }), 'UnknownAlarmError'],
+    [
+      'an event from a source intake does not know',
+      () => ({ ...guardDutyFinding(), source: 'com.example.other', 'detail-type': 'Other' }),
+      'UnknownAlarmError',
+    ],
   ])('%s is kept, reported once, and starts nothing', async (_label, make, errorName) => {
     const event = make();
     const before = s.system.workflow.executions.size;
@@ -70,7 +90,9 @@ describe('intake', () => {
     expect(again).toMatchObject({ outcome: 'rejected', error: errorName });
     expect(s.system.workflow.executions.size).toBe(before);
     const id = (event as { id?: string }).id;
-    const pages = (await topicMessages(s.system.responseTeamTopicArn)).filter((p) => p.subject?.startsWith('Alarm rejected') && (!id || p.message.includes(id)));
+    const pages = (await topicMessages(s.system.responseTeamTopicArn)).filter(
+      (p) => p.subject?.startsWith('Alarm rejected') && (!id || p.message.includes(id)),
+    );
     if (id) {
       expect(pages).toHaveLength(1);
       const kept = await s.incidents.getRejectedAlarm(id);

@@ -13,17 +13,23 @@ const config = testConfig(prefix);
 const bucket = `ltmo-${prefix}`;
 
 /** Sets a function's Timeout in the synthesized stack, as a one-line change to its descriptor would. */
-const withTimeout = (handler: string, seconds: number): StackTransform => (stack) => {
-  const [logicalId] = Object.entries(stack.handlers).find(([, h]) => h === handler)!;
-  stack.resources[logicalId]!.Properties!.Timeout = seconds;
-};
+const withTimeout =
+  (handler: string, seconds: number): StackTransform =>
+  (stack) => {
+    const [logicalId] = Object.entries(stack.handlers).find(([, h]) => h === handler)!;
+    stack.resources[logicalId]!.Properties!.Timeout = seconds;
+  };
 
 let s: Scenario;
 let ses: FaultProxy;
 
 beforeAll(async () => {
   // The approval emails of this file take 3 s to be answered: a slow provider call.
-  ses = await startFaultProxy(endpoints().ses, (req) => (req.path.startsWith('/v2/email/outbound-emails') && req.body.includes(prefix) ? 'delay' : 'pass'), 3_000);
+  ses = await startFaultProxy(
+    endpoints().ses,
+    (req) => (req.path.startsWith('/v2/email/outbound-emails') && req.body.includes(prefix) ? 'delay' : 'pass'),
+    3_000,
+  );
   s = await startScenario(prefix, config, {
     endpoints: { ...endpoints(), ses: ses.url },
     transformStack: withTimeout('request-approval', 1),
@@ -37,7 +43,7 @@ afterAll(async () => {
   await ses?.close();
 });
 
-describe('a function\'s timeout, from the template', () => {
+describe("a function's timeout, from the template", () => {
   it('request-approval at a 1 s timeout with a slow call is cut at its timeout as in Lambda; Step Functions retries it, then its catch pages the team', async () => {
     // Act
     const incidentId = (await sendAlarm(s, guardDutyFinding({ bucket }))).incidents![0]!.incidentId;
@@ -54,15 +60,23 @@ describe('a function\'s timeout, from the template', () => {
       expect(failure.error).toBe('DependencyError');
       expect(JSON.parse(failure.cause!)).toEqual({ errorType: 'DependencyError', errorMessage: 'TimeoutError: [AbortError]: The operation was aborted.' });
     }
-    const caught = events.find((e) => e.type === 'StateEntered' && e.stateName === 'Page response team: workflow failed')?.input as { error: { Error: string } };
+    const caught = events.find((e) => e.type === 'StateEntered' && e.stateName === 'Page response team: workflow failed')?.input as {
+      error: { Error: string };
+    };
     expect(caught.error.Error).toBe('DependencyError');
-    const page = await until(async () => (await topicMessages(s.system.responseTeamTopicArn)).find((m) => m.message.startsWith('Incident workflow failed') && m.message.includes(incidentId)), 'the workflow-failed page');
-    expect(page.message).toContain('Error: DependencyError: {"errorType":"DependencyError","errorMessage":"TimeoutError: [AbortError]: The operation was aborted."}');
+    const page = await until(
+      async () =>
+        (await topicMessages(s.system.responseTeamTopicArn)).find((m) => m.message.startsWith('Incident workflow failed') && m.message.includes(incidentId)),
+      'the workflow-failed page',
+    );
+    expect(page.message).toContain(
+      'Error: DependencyError: {"errorType":"DependencyError","errorMessage":"TimeoutError: [AbortError]: The operation was aborted."}',
+    );
   });
 });
 
-describe('a function\'s variables, from the template', () => {
-  it('a variable taken out of request-approval\'s environment fails it at start with its configuration error, as its init would in Lambda', async () => {
+describe("a function's variables, from the template", () => {
+  it("a variable taken out of request-approval's environment fails it at start with its configuration error, as its init would in Lambda", async () => {
     const other = uniquePrefix('lvar');
     const started = startLocalSystem({
       endpoints: endpoints(),

@@ -35,8 +35,17 @@ beforeAll(async () => {
   s = await startScenario(prefix, config);
   await s.customers.putCustomers(all);
   const handle = operatorConsole({
-    workflow: s.system.workflow, incidents: s.incidents, notices: s.notices, approvals: s.approvals, ledger: s.ledger, facts: s.facts,
-    locales: config.locales, operator: 'operator@example.com', editFacts: (input) => editFacts(input, editDeps(s)), teamActions: teamActions(s), mailboxUrl: 'http://mailbox.invalid/',
+    workflow: s.system.workflow,
+    incidents: s.incidents,
+    notices: s.notices,
+    approvals: s.approvals,
+    ledger: s.ledger,
+    facts: s.facts,
+    locales: config.locales,
+    operator: 'operator@example.com',
+    editFacts: (input) => editFacts(input, editDeps(s)),
+    teamActions: teamActions(s),
+    mailboxUrl: 'http://mailbox.invalid/',
   });
   consoleServer = createServer((req, res) => void handle(req, res).then((handled) => handled || res.writeHead(404).end()));
   await new Promise<void>((resolve) => consoleServer.listen(0, '127.0.0.1', resolve));
@@ -78,7 +87,10 @@ describe('a twin left running: three incidents, overlapping audiences, interleav
     for (const { id } of incidents) await waitForState(s, id, 'Wait for update approval');
     // Each incident's first update approved, then closed while its next update awaits approval (the close takes that one back).
     const closeNow = async (incidentId: string) => {
-      await until(async () => (await emailsTo(approver)).some((m) => m.subject.includes(incidentId) && m.subject.includes('Customer update 2')), `the second update of ${incidentId} asked for`);
+      await until(
+        async () => (await emailsTo(approver)).some((m) => m.subject.includes(incidentId) && m.subject.includes('Customer update 2')),
+        `the second update of ${incidentId} asked for`,
+      );
       await teamActions(s).close({ incidentId, author: 'operator@example.com' });
     };
     await approve(third, /Customer update 1 /);
@@ -92,7 +104,8 @@ describe('a twin left running: three incidents, overlapping audiences, interleav
 
     // The mailbox: per incident, one first notice, one update and one closing notice for each customer of its audience, none for others.
     const customerMail = await sesEmails((e) => e.destination.to[0]!.endsWith(`.${prefix}@example.com`) && /^c\d+\./.test(e.destination.to[0]!));
-    const mailOf = (incidentId: string, address: string) => customerMail.filter((m: StoredEmail) => m.destination.to[0] === address && (m.body.text ?? '').includes(incidentId));
+    const mailOf = (incidentId: string, address: string) =>
+      customerMail.filter((m: StoredEmail) => m.destination.to[0] === address && (m.body.text ?? '').includes(incidentId));
     for (const { id, audience } of incidents) {
       for (const c of all.map((x) => x.profile)) {
         const got = mailOf(id, c.email!);
@@ -117,16 +130,30 @@ describe('a twin left running: three incidents, overlapping audiences, interleav
         expect(totals.sms, `${id} ${noticeId}`).toMatchObject({ sent: smsCount, failed: 0, uncertain: 0, unfinished: 0 });
       }
       const sent = (await s.incidents.listTimeline(id)).filter((e) => e.action === 'notice-sent');
-      expect(sent.map((e) => (e.detail as { totals: { email: { sent: number } } }).totals.email.sent)).toEqual([audience.length, audience.length, audience.length]);
+      expect(sent.map((e) => (e.detail as { totals: { email: { sent: number } } }).totals.email.sent)).toEqual([
+        audience.length,
+        audience.length,
+        audience.length,
+      ]);
 
-      const report = await until(async () => (await emailsTo(approver)).find((m) => m.subject.startsWith('Final report') && m.subject.includes(id)), `final report ${id}`);
+      const report = await until(
+        async () => (await emailsTo(approver)).find((m) => m.subject.startsWith('Final report') && m.subject.includes(id)),
+        `final report ${id}`,
+      );
       expect(report.body.text).toContain(`first-notice-1 email: sent ${audience.length},`);
       expect(report.body.text).toContain(`update-2 email: sent ${audience.length},`);
       expect(report.body.text).toContain(`first-notice-1 sms: sent ${smsCount},`);
 
       const page = await (await fetch(`${consoleUrl}/incidents/${id}`)).text();
       const rows = [...page.matchAll(/<tr><td>([a-z0-9-]+)<\/td><td>(email|sms)<\/td><td>(\d+)<\/td>/g)].map((m) => `${m[1]} ${m[2]} ${m[3]}`);
-      expect(rows.sort()).toEqual([`closing-4 email ${audience.length}`, `closing-4 sms ${smsCount}`, `first-notice-1 email ${audience.length}`, `first-notice-1 sms ${smsCount}`, `update-2 email ${audience.length}`, `update-2 sms ${smsCount}`]);
+      expect(rows.sort()).toEqual([
+        `closing-4 email ${audience.length}`,
+        `closing-4 sms ${smsCount}`,
+        `first-notice-1 email ${audience.length}`,
+        `first-notice-1 sms ${smsCount}`,
+        `update-2 email ${audience.length}`,
+        `update-2 sms ${smsCount}`,
+      ]);
     }
   });
 });

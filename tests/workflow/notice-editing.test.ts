@@ -24,7 +24,12 @@ const v2: FactsByLocale = {
   'zh-CN': { measures: ['我们已关闭该存储桶的公开访问。'], advice: [], remedies: [] },
 };
 const v3: FactsByLocale = {
-  en: { cause: 'A storage bucket was made public by mistake during maintenance.', measures: ['We closed public access to the storage bucket.', 'We rotated every access key.'], advice: [], remedies: [] },
+  en: {
+    cause: 'A storage bucket was made public by mistake during maintenance.',
+    measures: ['We closed public access to the storage bucket.', 'We rotated every access key.'],
+    advice: [],
+    remedies: [],
+  },
   'zh-CN': { cause: '维护期间一个存储桶被误设为公开。', measures: ['我们已关闭该存储桶的公开访问。', '我们已轮换所有访问密钥。'], advice: [], remedies: [] },
 };
 
@@ -33,7 +38,10 @@ const approvalMails = async () => (await emailsTo(approver)).filter((m) => m.sub
 describe('the response team edits the facts while the notice waits for approval', () => {
   it('each edit takes the pending approval back and asks again with a diff; an approval of an older version is refused; customers get the approved version in their local time', async () => {
     const bucket = `edit-${prefix}`;
-    const customers = makeCustomers(bucket, bucket, 6).map((c, i) => ({ ...c, profile: { ...c.profile, timeZone: i % 2 === 1 ? 'Asia/Shanghai' : 'Europe/Berlin' } }));
+    const customers = makeCustomers(bucket, bucket, 6).map((c, i) => ({
+      ...c,
+      profile: { ...c.profile, timeZone: i % 2 === 1 ? 'Asia/Shanghai' : 'Europe/Berlin' },
+    }));
     await s.customers.putCustomers(customers);
     const incidentId = (await sendAlarm(s, guardDutyFinding({ bucket }))).incidents![0]!.incidentId;
     await waitForState(s, incidentId, 'Wait for approval');
@@ -62,7 +70,9 @@ describe('the response team edits the facts while the notice waits for approval'
     expect(notice).toMatchObject({ version: 3, factsVersion: 2, status: 'PENDING_APPROVAL' });
 
     // An editor working from version 1 cannot overwrite version 2.
-    await expect(editFacts({ incidentId, author: 'other@example.com', locales: v2, expectedVersion: 1 }, deps)).rejects.toMatchObject({ name: 'FactsVersionConflictError' });
+    await expect(editFacts({ incidentId, author: 'other@example.com', locales: v2, expectedVersion: 1 }, deps)).rejects.toMatchObject({
+      name: 'FactsVersionConflictError',
+    });
 
     const linkV3 = await approvalFor(approver, 3);
     const { out } = await submit(s, linkV3.linkId, { decision: 'approve', code: linkV3.code, reason: '' });

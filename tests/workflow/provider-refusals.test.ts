@@ -19,7 +19,9 @@ beforeAll(async () => {
   sesProxy = await startFaultProxy(endpoints().ses, (req) => {
     if (!refusing.on || !req.path.startsWith('/v2/email/outbound-bulk-emails') || !req.body.includes(`.${bucket}@example.com`)) return 'pass';
     refusing.calls += 1;
-    const to = (JSON.parse(req.body) as { BulkEmailEntries: { Destination: { ToAddresses: string[] } }[] }).BulkEmailEntries.map((e) => e.Destination.ToAddresses[0]!);
+    const to = (JSON.parse(req.body) as { BulkEmailEntries: { Destination: { ToAddresses: string[] } }[] }).BulkEmailEntries.map(
+      (e) => e.Destination.ToAddresses[0]!,
+    );
     // SES's wording (https://docs.aws.amazon.com/ses/latest/dg/troubleshoot-error-messages.html), over REST-JSON as the SDK reads it.
     const message = `Email address is not verified. The following identities failed the check in region US-EAST-1: ${to.join(', ')}`;
     return { status: 400, headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'MessageRejected' }, body: JSON.stringify({ message }) };
@@ -53,13 +55,17 @@ describe('a provider refusing for good', () => {
     expect(emailedWhileRefused).toEqual(new Map());
 
     // Every refused round waited 900 s (not 300 s growing) and kept the provider's reason, without an address.
-    const rounds = (await unfinished()).map((e) => e.detail as { errors: Record<string, number>; slicesLeft: number; waitSeconds: number; refusals?: string[]; round: number });
+    const rounds = (await unfinished()).map(
+      (e) => e.detail as { errors: Record<string, number>; slicesLeft: number; waitSeconds: number; refusals?: string[]; round: number },
+    );
     expect(rounds.length).toBeGreaterThanOrEqual(2);
     for (const r of rounds) {
       expect(r.errors).toEqual({ ProviderRefusedError: r.slicesLeft });
       expect(r.waitSeconds).toBe(900);
       for (const reason of r.refusals ?? []) {
-        expect(reason).toMatch(/^SES refused: MessageRejected: Email address is not verified\. The following identities failed the check in region US-EAST-1: <address>/);
+        expect(reason).toMatch(
+          /^SES refused: MessageRejected: Email address is not verified\. The following identities failed the check in region US-EAST-1: <address>/,
+        );
         expect(reason).not.toContain('@');
       }
       expect(r.refusals?.length).toBeGreaterThan(0);
@@ -74,10 +80,14 @@ describe('a provider refusing for good', () => {
     expect(refusing.calls).toBe(failures.length);
 
     // The team was paged every refused round, the first included, with SES's reason and what to check; never an address.
-    const pages = (await topicMessages(s.system.responseTeamTopicArn)).filter((p) => p.subject?.includes(incidentId) && p.message.includes('refused in a way that waiting does not fix'));
+    const pages = (await topicMessages(s.system.responseTeamTopicArn)).filter(
+      (p) => p.subject?.includes(incidentId) && p.message.includes('refused in a way that waiting does not fix'),
+    );
     expect(pages.map((p) => p.message.split(' ', 2).join(' '))).toEqual(rounds.map((r) => `Round ${r.round + 1}`));
     for (const page of pages) {
-      expect(page.message).toContain('SES refused: MessageRejected: Email address is not verified. The following identities failed the check in region US-EAST-1: <address>');
+      expect(page.message).toContain(
+        'SES refused: MessageRejected: Email address is not verified. The following identities failed the check in region US-EAST-1: <address>',
+      );
       expect(page.message).toContain("the sender identity's verification and SES production access (out of the sandbox;");
       expect(page.message).toContain('The workflow tries again in 900 s');
       expect(page.message).not.toContain('@');
@@ -87,8 +97,15 @@ describe('a provider refusing for good', () => {
     const received = await emailsPerRecipient(`.${bucket}@example.com`);
     expect(received.size).toBe(COUNT);
     expect([...received.values()].every((n) => n === 1)).toBe(true);
-    expect((await s.ledger.noticeTotals({ incidentId, noticeId: 'first-notice-1' })).email).toMatchObject({ sent: COUNT, failed: 0, uncertain: 0, retryable: 0 });
+    expect((await s.ledger.noticeTotals({ incidentId, noticeId: 'first-notice-1' })).email).toMatchObject({
+      sent: COUNT,
+      failed: 0,
+      uncertain: 0,
+      retryable: 0,
+    });
     expect((await s.incidents.listTimeline(incidentId)).filter((e) => e.action === 'notice-sent')).toHaveLength(1);
-    console.info(`provider refusals: ${rounds.length} refused rounds of ${rounds.map((r) => r.slicesLeft).join(', ')} slices, ${refusing.calls} refused SendBulkEmail calls, ${pages.length} pages; then ${received.size} customers emailed once`);
+    console.info(
+      `provider refusals: ${rounds.length} refused rounds of ${rounds.map((r) => r.slicesLeft).join(', ')} slices, ${refusing.calls} refused SendBulkEmail calls, ${pages.length} pages; then ${received.size} customers emailed once`,
+    );
   });
 });

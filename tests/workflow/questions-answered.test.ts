@@ -28,8 +28,14 @@ function sentNotice(): Notice {
   const content = {
     en: draftNotice(
       {
-        kind: 'first-notice', sequence: 1,
-        incident: { incidentId, source: 'guardduty', firstSeenAt: '2026-11-20T08:00:00.000Z', impact: { affectedCustomers: 2, byDataCategory: { email: 2 }, byJurisdiction: {}, byLocale: {}, byChannel: {} } },
+        kind: 'first-notice',
+        sequence: 1,
+        incident: {
+          incidentId,
+          source: 'guardduty',
+          firstSeenAt: '2026-11-20T08:00:00.000Z',
+          impact: { affectedCustomers: 2, byDataCategory: { email: 2 }, byJurisdiction: {}, byLocale: {}, byChannel: {} },
+        },
         facts: { whatHappened: 'A database was exposed.', measures: ['We closed it.'], advice: [], remedies: [] },
         company: { name: 'Example Co.', contact: 'security-help@example.com', incidentPageUrl: 'https://status.example.com/security' },
         nextUpdateAt: '2026-11-27T08:00:00.000Z',
@@ -37,7 +43,19 @@ function sentNotice(): Notice {
       'en',
     ),
   };
-  return { ...noticeRecord({ incidentId, noticeId: 'first-notice-1', kind: 'first-notice', sequence: 1, status: 'SENT', content, createdAt: '2026-11-20T09:00:00.000Z', promisedNextUpdateAt: '2026-11-27T08:00:00.000Z' }), sentAt: '2026-11-20T10:00:00.000Z' } as Notice;
+  return {
+    ...noticeRecord({
+      incidentId,
+      noticeId: 'first-notice-1',
+      kind: 'first-notice',
+      sequence: 1,
+      status: 'SENT',
+      content,
+      createdAt: '2026-11-20T09:00:00.000Z',
+      promisedNextUpdateAt: '2026-11-27T08:00:00.000Z',
+    }),
+    sentAt: '2026-11-20T10:00:00.000Z',
+  } as Notice;
 }
 
 async function ask(text: string, email = ''): Promise<void> {
@@ -45,7 +63,9 @@ async function ask(text: string, email = ''): Promise<void> {
   const token = /name="token" value="([^"]+)"/.exec(form.body ?? '')![1]!;
   await new Promise((r) => setTimeout(r, 3_100));
   const out = await invokeHttpApi(s.system.questionForm, {
-    method: 'POST', path: `/questions/${incidentId}`, sourceIp: '198.51.100.20',
+    method: 'POST',
+    path: `/questions/${incidentId}`,
+    sourceIp: '198.51.100.20',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ locale: 'en', token, question: text, email, website: '' }).toString(),
   });
@@ -64,7 +84,20 @@ async function republish(): Promise<void> {
 beforeAll(async () => {
   s = await startScenario(prefix, testConfig(prefix, { locales: ['en'] }));
   await s.notices.createNotice(sentNotice());
-  await s.doc.send(new PutCommand({ TableName: s.system.tables.incidents, Item: { ...keys.incident(incidentId), type: 'incident', incidentId, status: 'OPEN', title: 'Exposed database', severity: 'HIGH', firstSeenAt: '2026-11-20T08:00:00.000Z' } }));
+  await s.doc.send(
+    new PutCommand({
+      TableName: s.system.tables.incidents,
+      Item: {
+        ...keys.incident(incidentId),
+        type: 'incident',
+        incidentId,
+        status: 'OPEN',
+        title: 'Exposed database',
+        severity: 'HIGH',
+        firstSeenAt: '2026-11-20T08:00:00.000Z',
+      },
+    }),
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -74,14 +107,16 @@ afterAll(async () => {
 /** The approver's newest FAQ approval email of this incident, approved through its link and code on the twin's page. */
 async function approveNewestFaq(count: number) {
   const mails = await until(async () => {
-    const found = (await emailsTo(s.config.approverEmails[0]!)).filter((m) => m.subject.includes(`Approve an answer for the public page of ${incidentId}`)).sort((a, b) => a.at - b.at);
+    const found = (await emailsTo(s.config.approverEmails[0]!))
+      .filter((m) => m.subject.includes(`Approve an answer for the public page of ${incidentId}`))
+      .sort((a, b) => a.at - b.at);
     return found.length >= count ? found : undefined;
   }, `FAQ approval email ${count}`);
   const { path, code } = linkAndCode(mails.at(-1)!.body.text ?? '');
   return submit(s, path.slice('/approvals/'.length), { decision: 'approve', reason: '', code });
 }
 
-describe('customers\' questions answered on the twin', () => {
+describe("customers' questions answered on the twin", () => {
   it('asks the asker once to confirm the address, emails the answer only once it is confirmed, and puts a FAQ answer on the page as soon as it is approved, also after the incident closed', async () => {
     // Prepare
     await ask('Was my card number exposed? I am Jane Roe.', asker);
@@ -103,15 +138,36 @@ describe('customers\' questions answered on the twin', () => {
     const confirmation = (await emailsTo(asker))[0]!;
     const { view, out: confirmed } = await confirmOnTwin(confirmLinkOf(confirmation.body.text ?? ''));
     // Act 2: an answer for the page, approved; then the incident closes and another is approved.
-    await answerOnTwin(s, incidentId, password.questionId, { locale: 'en', text: 'Yes, please change your password.', faq: true, faqQuestion: 'Do I need a new password?' });
+    await answerOnTwin(s, incidentId, password.questionId, {
+      locale: 'en',
+      text: 'Yes, please change your password.',
+      faq: true,
+      faqQuestion: 'Do I need a new password?',
+    });
     const approved = await approveNewestFaq(1);
     const afterApproval = incidentPageHtml();
-    await s.doc.send(new UpdateCommand({ TableName: s.system.tables.incidents, Key: keys.incident(incidentId), UpdateExpression: 'SET #s = :closed', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':closed': 'CLOSED' } }));
-    await answerOnTwin(s, incidentId, address.questionId, { locale: 'en', text: 'No postal addresses were stored.', faq: true, faqQuestion: 'Were postal addresses stored?' });
+    await s.doc.send(
+      new UpdateCommand({
+        TableName: s.system.tables.incidents,
+        Key: keys.incident(incidentId),
+        UpdateExpression: 'SET #s = :closed',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':closed': 'CLOSED' },
+      }),
+    );
+    await answerOnTwin(s, incidentId, address.questionId, {
+      locale: 'en',
+      text: 'No postal addresses were stored.',
+      faq: true,
+      faqQuestion: 'Were postal addresses stored?',
+    });
     const approvedAfterClose = await approveNewestFaq(2);
     const afterClose = incidentPageHtml();
     // Assess: one confirmation, nothing of the question in it; the answer only after the POST.
-    expect(answered.map((a) => [a.status, a.body.emailed, a.body.confirmationSent])).toEqual([[200, false, true], [200, false, false]]);
+    expect(answered.map((a) => [a.status, a.body.emailed, a.body.confirmationSent])).toEqual([
+      [200, false, true],
+      [200, false, false],
+    ]);
     expect(beforeConfirming).toEqual([`Confirm your email address to receive our answer (incident ${incidentId})`]);
     expect(`${confirmation.body.text}${confirmation.body.html}`).not.toContain('card');
     expect([view.statusCode, confirmed.statusCode]).toEqual([200, 200]);

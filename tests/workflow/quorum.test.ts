@@ -47,7 +47,10 @@ describe('a quorum of 2 out of 3 approvers', () => {
     await until(async () => (await sesEmails((e) => e.subject.includes(incidentId))).length === 3, 'three approval emails');
     const callbacks = s.system.workflow.taskCallbacks;
     const [l1, l2] = await Promise.all([approvalFor(a1), approvalFor(a2)]);
-    const results = await Promise.all([submit(s, l1.linkId, { decision: 'approve', code: l1.code }), submit(s, l2.linkId, { decision: 'approve', code: l2.code })]);
+    const results = await Promise.all([
+      submit(s, l1.linkId, { decision: 'approve', code: l1.code }),
+      submit(s, l2.linkId, { decision: 'approve', code: l2.code }),
+    ]);
     expect(results.map((r) => r.out.statusCode)).toEqual([200, 200]);
     const bodies = results.map((r) => r.out.body ?? '');
     expect(bodies.filter((b) => b.includes('approved and is being sent'))).toHaveLength(1);

@@ -8,7 +8,9 @@ import { sendAlarm, startScenario, type Scenario } from '../support/scenario.js'
 const prefix = uniquePrefix('smpl');
 const config = testConfig(prefix);
 const fixtureDir = new URL('../fixtures/aws-events/', import.meta.url);
-const fixtures = readdirSync(fixtureDir).filter((f) => f.endsWith('.json')).sort();
+const fixtures = readdirSync(fixtureDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const load = (name: string) => JSON.parse(readFileSync(new URL(name, fixtureDir), 'utf8')) as unknown;
 
 /**
@@ -16,9 +18,27 @@ const load = (name: string) => JSON.parse(readFileSync(new URL(name, fixtureDir)
  * not (another kind's ARN with the same name, or a neighbouring id).
  */
 const kinds: { kind: string; alarm: string; byName: string; byArn: string; notThis: string }[] = [
-  { kind: 's3', alarm: 'macie-sensitive-data-object.json', byName: 'customer-exports', byArn: 'arn:aws:s3:::customer-exports', notThis: 'arn:aws:dynamodb:us-east-1:123456789012:table/customer-exports' },
-  { kind: 'dynamodb', alarm: 'securityhub-control-dynamodb.json', byName: 'orders', byArn: 'arn:aws:dynamodb:us-west-2:111122223333:table/orders', notThis: 'arn:aws:s3:::orders' },
-  { kind: 'rds-db', alarm: 'guardduty-rds.json', byName: 'customers-db-1', byArn: 'arn:aws:rds:us-east-1:123456789012:db:customers-db-1', notThis: 'arn:aws:rds:us-east-1:123456789012:cluster:customers-db-1' },
+  {
+    kind: 's3',
+    alarm: 'macie-sensitive-data-object.json',
+    byName: 'customer-exports',
+    byArn: 'arn:aws:s3:::customer-exports',
+    notThis: 'arn:aws:dynamodb:us-east-1:123456789012:table/customer-exports',
+  },
+  {
+    kind: 'dynamodb',
+    alarm: 'securityhub-control-dynamodb.json',
+    byName: 'orders',
+    byArn: 'arn:aws:dynamodb:us-west-2:111122223333:table/orders',
+    notThis: 'arn:aws:s3:::orders',
+  },
+  {
+    kind: 'rds-db',
+    alarm: 'guardduty-rds.json',
+    byName: 'customers-db-1',
+    byArn: 'arn:aws:rds:us-east-1:123456789012:db:customers-db-1',
+    notThis: 'arn:aws:rds:us-east-1:123456789012:cluster:customers-db-1',
+  },
   {
     kind: 'rds-cluster',
     alarm: 'securityhub-third-party-rds-cluster.json',
@@ -26,10 +46,34 @@ const kinds: { kind: string; alarm: string; byName: string; byArn: string; notTh
     byArn: 'arn:aws:rds:us-west-2:111122223333:cluster:customers-cluster',
     notThis: 'arn:aws:rds:us-west-2:111122223333:db:customers-cluster',
   },
-  { kind: 'ec2', alarm: 'guardduty-ec2-instance.json', byName: 'i-05746eb48123455e0', byArn: 'arn:aws:ec2:us-east-1:123456789012:instance/i-05746eb48123455e0', notThis: 'i-05746eb48123455e1' },
-  { kind: 'iam-access-key', alarm: 'securityhub-guardduty-access-key.json', byName: 'ASIASZ4SI7REXAMPLE01', byArn: 'ASIASZ4SI7REXAMPLE01', notThis: 'ASIASZ4SI7REXAMPLE02' },
-  { kind: 'iam-user', alarm: 'securityhub-guardduty-access-key.json', byName: 'alice', byArn: 'arn:aws:iam::111122223333:user/staff/alice', notThis: 'arn:aws:s3:::alice' },
-  { kind: 'lambda', alarm: 'guardduty-lambda.json', byName: 'order-export', byArn: 'arn:aws:lambda:us-east-1:123456789012:function:order-export', notThis: 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:order-export' },
+  {
+    kind: 'ec2',
+    alarm: 'guardduty-ec2-instance.json',
+    byName: 'i-05746eb48123455e0',
+    byArn: 'arn:aws:ec2:us-east-1:123456789012:instance/i-05746eb48123455e0',
+    notThis: 'i-05746eb48123455e1',
+  },
+  {
+    kind: 'iam-access-key',
+    alarm: 'securityhub-guardduty-access-key.json',
+    byName: 'ASIASZ4SI7REXAMPLE01',
+    byArn: 'ASIASZ4SI7REXAMPLE01',
+    notThis: 'ASIASZ4SI7REXAMPLE02',
+  },
+  {
+    kind: 'iam-user',
+    alarm: 'securityhub-guardduty-access-key.json',
+    byName: 'alice',
+    byArn: 'arn:aws:iam::111122223333:user/staff/alice',
+    notThis: 'arn:aws:s3:::alice',
+  },
+  {
+    kind: 'lambda',
+    alarm: 'guardduty-lambda.json',
+    byName: 'order-export',
+    byArn: 'arn:aws:lambda:us-east-1:123456789012:function:order-export',
+    notThis: 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:order-export',
+  },
   {
     kind: 'cloudwatch-alarm',
     alarm: 'cloudwatch-metric-math.json',
@@ -37,7 +81,13 @@ const kinds: { kind: string; alarm: string; byName: string; byArn: string; notTh
     byArn: 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:TotalNetworkTrafficTooHigh',
     notThis: 'arn:aws:lambda:us-east-1:123456789012:function:TotalNetworkTrafficTooHigh',
   },
-  { kind: 'metric-dimension', alarm: 'cloudwatch-single-metric.json', byName: 'i-12345678901234567', byArn: 'arn:aws:ec2:us-east-1:123456789012:instance/i-12345678901234567', notThis: 'i-12345678901234568' },
+  {
+    kind: 'metric-dimension',
+    alarm: 'cloudwatch-single-metric.json',
+    byName: 'i-12345678901234567',
+    byArn: 'arn:aws:ec2:us-east-1:123456789012:instance/i-12345678901234567',
+    notThis: 'i-12345678901234568',
+  },
   {
     kind: 'composite-child-alarm',
     alarm: 'cloudwatch-composite.json',

@@ -26,11 +26,15 @@ beforeAll(async () => {
   s = await startScenario(prefix, config, { retryIntervalOverrides: { 'Send notices: slice': [10, 300, 10, 10] } });
   await s.customers.putCustomers(customers);
   const ses = new SESv2Client({ endpoint: endpoints().ses, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
-  for (const address of bounced) await ses.send(new PutSuppressedDestinationCommand({ EmailAddress: address === bounced[0] ? address.toUpperCase() : address, Reason: 'BOUNCE' }));
+  for (const address of bounced)
+    await ses.send(new PutSuppressedDestinationCommand({ EmailAddress: address === bounced[0] ? address.toUpperCase() : address, Reason: 'BOUNCE' }));
   for (const address of complained) await ses.send(new PutSuppressedDestinationCommand({ EmailAddress: address, Reason: 'COMPLAINT' }));
   ses.destroy();
   for (const phoneNumber of optedOut) await fetch(`${endpoints().sns}/_aws/sns/opt-outs`, { method: 'POST', body: JSON.stringify({ phoneNumber }) });
-  await fetch(`${endpoints().sns}/_aws/sns/sms-limits`, { method: 'POST', body: JSON.stringify({ throttleAfter: 12, throttled: THROTTLED, prefix: `+4477${phoneSalt(bucket)}` }) });
+  await fetch(`${endpoints().sns}/_aws/sns/sms-limits`, {
+    method: 'POST',
+    body: JSON.stringify({ throttleAfter: 12, throttled: THROTTLED, prefix: `+4477${phoneSalt(bucket)}` }),
+  });
 });
 
 afterAll(async () => {
@@ -72,7 +76,11 @@ describe('suppressed addresses, opted-out numbers and SNS throttling', () => {
     // The lists were read once, when sending was planned, and counted (no address) on the timeline; SNS throttled, and it was resumed.
     const timeline = await s.incidents.listTimeline(incidentId);
     const planned = timeline.find((e) => e.action === 'sending-planned' && e.detail?.noticeId === 'first-notice-1');
-    expect(planned?.detail?.suppressed).toMatchObject({ 'email/BOUNCE': expect.any(Number), 'email/COMPLAINT': expect.any(Number), 'sms/OPTED_OUT': expect.any(Number) });
+    expect(planned?.detail?.suppressed).toMatchObject({
+      'email/BOUNCE': expect.any(Number),
+      'email/COMPLAINT': expect.any(Number),
+      'sms/OPTED_OUT': expect.any(Number),
+    });
     expect(JSON.stringify(timeline)).not.toContain(`.${bucket}@example.com`);
     expect(JSON.stringify(timeline)).not.toContain(`+4477${phoneSalt(bucket)}`);
     const throttle = (await (await fetch(`${endpoints().sns}/_aws/sns/sms-limits`)).json()) as { smsThrottle: { count: number } };

@@ -28,25 +28,33 @@ let sesProxy: FaultProxy;
 let snsProxy: FaultProxy;
 
 beforeAll(async () => {
-  sesProxy = await startFaultProxy(endpoints().ses, (req) => {
-    // Only the first test's calls are faulted, by their order.
-    if (!req.path.startsWith('/v2/email/outbound-bulk-emails') || !req.body.includes(`.${bucket}@example.com`)) return 'pass';
-    seen.bulk += 1;
-    const action = SES_FAULTS[seen.bulk] ?? 'pass';
-    if (action !== 'pass') {
-      const body = JSON.parse(req.body) as { BulkEmailEntries: { Destination: { ToAddresses: string[] } }[] };
-      for (const e of body.BulkEmailEntries) faulted.email.set(e.Destination.ToAddresses[0]!, action);
-    }
-    return action;
-  }, DELAY_MS);
-  snsProxy = await startFaultProxy(endpoints().sns, (req) => {
-    const form = new URLSearchParams(req.body);
-    if (form.get('Action') !== 'Publish' || !phones.includes(form.get('PhoneNumber') ?? '')) return 'pass';
-    seen.sms += 1;
-    const action = SMS_FAULTS[seen.sms] ?? 'pass';
-    if (action !== 'pass') faulted.sms.set(form.get('PhoneNumber')!, action);
-    return action;
-  }, DELAY_MS);
+  sesProxy = await startFaultProxy(
+    endpoints().ses,
+    (req) => {
+      // Only the first test's calls are faulted, by their order.
+      if (!req.path.startsWith('/v2/email/outbound-bulk-emails') || !req.body.includes(`.${bucket}@example.com`)) return 'pass';
+      seen.bulk += 1;
+      const action = SES_FAULTS[seen.bulk] ?? 'pass';
+      if (action !== 'pass') {
+        const body = JSON.parse(req.body) as { BulkEmailEntries: { Destination: { ToAddresses: string[] } }[] };
+        for (const e of body.BulkEmailEntries) faulted.email.set(e.Destination.ToAddresses[0]!, action);
+      }
+      return action;
+    },
+    DELAY_MS,
+  );
+  snsProxy = await startFaultProxy(
+    endpoints().sns,
+    (req) => {
+      const form = new URLSearchParams(req.body);
+      if (form.get('Action') !== 'Publish' || !phones.includes(form.get('PhoneNumber') ?? '')) return 'pass';
+      seen.sms += 1;
+      const action = SMS_FAULTS[seen.sms] ?? 'pass';
+      if (action !== 'pass') faulted.sms.set(form.get('PhoneNumber')!, action);
+      return action;
+    },
+    DELAY_MS,
+  );
   s = await startScenario(prefix, config, {
     endpoints: { ...endpoints(), ses: sesProxy.url, sns: snsProxy.url },
     // The `delay` fault outlasts the client's timeout, which itself leaves an unfaulted call seconds to
@@ -143,7 +151,8 @@ describe('faults on the wire, below the SDK', () => {
     const drafted = await s.notices.getNotice(incidentId, 'first-notice-1');
     await s.notices.setNoticeStatus(incidentId, 'first-notice-1', 'APPROVED', drafted.contentHash);
     const send = await loadHandler('send-notices');
-    const invoke = (fromChunk: number) => send({ incidentId, noticeId: 'first-notice-1', fromChunk }, lambdaContext('breach-notice-send-notices')) as Promise<{ done: boolean; nextChunk: number }>;
+    const invoke = (fromChunk: number) =>
+      send({ incidentId, noticeId: 'first-notice-1', fromChunk }, lambdaContext('breach-notice-send-notices')) as Promise<{ done: boolean; nextChunk: number }>;
     // Two from the start and two from later cursors (chunks of 100), so they overlap on different batches.
     const first = await Promise.allSettled([0, 0, 1, 2].map(invoke));
     // Those that met a live holder were told so by name; the state machine retries them.
@@ -151,7 +160,10 @@ describe('faults on the wire, below the SDK', () => {
     let cursor = 0;
     // Each invocation here has 30 s left, under the 120 s reserve: one provider call each, as in a short-lived Lambda.
     for (let i = 0; i < 200; i += 1) {
-      const r = (await send({ incidentId, noticeId: 'first-notice-1', fromChunk: cursor }, lambdaContext('breach-notice-send-notices'))) as { done: boolean; nextChunk: number };
+      const r = (await send({ incidentId, noticeId: 'first-notice-1', fromChunk: cursor }, lambdaContext('breach-notice-send-notices'))) as {
+        done: boolean;
+        nextChunk: number;
+      };
       if (r.done) break;
       cursor = r.nextChunk;
     }
@@ -160,6 +172,8 @@ describe('faults on the wire, below the SDK', () => {
     expect([...received.values()].every((n) => n === 1)).toBe(true);
     const totals = await s.ledger.noticeTotals({ incidentId, noticeId: 'first-notice-1' });
     expect(totals.email).toMatchObject({ sent: 300, uncertain: 0, failed: 0, unfinished: 0 });
-    console.info(`duplicate invocations: ${first.filter((r) => r.status === 'fulfilled').length} of 4 ran to their end, ${first.filter((r) => r.status === 'rejected').length} met a live holder; emails received ${[...received.values()].reduce((a, b) => a + b, 0)} by ${received.size} customers`);
+    console.info(
+      `duplicate invocations: ${first.filter((r) => r.status === 'fulfilled').length} of 4 ran to their end, ${first.filter((r) => r.status === 'rejected').length} met a live holder; emails received ${[...received.values()].reduce((a, b) => a + b, 0)} by ${received.size} customers`,
+    );
   });
 });

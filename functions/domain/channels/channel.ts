@@ -46,5 +46,6 @@ export const unreachableChannel: DeliveryChannel = {
   // 99 and the claim fit one transaction (the ledger's limit is 100 items).
   batchSize: 99,
   address: () => undefined,
-  prepare: (_notice, _locale, recipients) => async () => recipients.map(() => ({ status: 'FAILED', reason: 'no usable contact point in the customer directory' })),
+  prepare: (_notice, _locale, recipients) => async () =>
+    recipients.map(() => ({ status: 'FAILED', reason: 'no usable contact point in the customer directory' })),
 };

@@ -29,9 +29,19 @@ export function drillChannel(inner: DeliveryChannel, smsSink: string | undefined
     address: (profile) => inner.address(profile),
     prepare(notice: Notice, locale, recipients: ChannelRecipient[]) {
       if (!notice.drill) return inner.prepare(notice, locale, recipients);
-      if (inner.name === 'email') return inner.prepare(notice, locale, recipients.map((r) => ({ ...r, address: drillEmailAddress(r.customerId) })));
+      if (inner.name === 'email')
+        return inner.prepare(
+          notice,
+          locale,
+          recipients.map((r) => ({ ...r, address: drillEmailAddress(r.customerId) })),
+        );
       if (inner.name === 'sms') {
-        if (smsSink) return inner.prepare(notice, locale, recipients.map((r) => ({ ...r, address: smsSink })));
+        if (smsSink)
+          return inner.prepare(
+            notice,
+            locale,
+            recipients.map((r) => ({ ...r, address: smsSink })),
+          );
         return async () => recipients.map(() => ({ status: 'FAILED' as const, reason: DRILL_SMS_NOT_SENT }));
       }
       // A channel the drill does not know how to redirect is not sent to at all.

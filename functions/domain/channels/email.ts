@@ -25,13 +25,20 @@ export function emailChannel(ports: { email: Pick<EmailSender, 'sendBulk'>; temp
       // https://docs.aws.amazon.com/ses/latest/APIReference/API_SendBulkTemplatedEmail.html): each entry
       // carries its customer's whole email, and the default, a stand-in customer's, is whole too.
       const fallback = { ...shared, ...recipientTemplateData(exampleNotice(content, locale)) };
-      const entries = recipients.map((r) => ({ to: r.address, replacementData: { ...shared, ...recipientTemplateData(personaliseNotice(content, locale, r)) } }));
+      const entries = recipients.map((r) => ({
+        to: r.address,
+        replacementData: { ...shared, ...recipientTemplateData(personaliseNotice(content, locale, r)) },
+      }));
       return async () => {
         const results = await ports.email.sendBulk(template, fallback, entries);
         return recipients.map((_, i) => {
           const result = results[i];
           const status = outcomeOfSesStatus(result?.status);
-          return { status, providerMessageId: result?.messageId, reason: status === 'SENT' ? undefined : `${result?.status ?? 'NO_RESULT'}: ${result?.error ?? ''}`.trim() };
+          return {
+            status,
+            providerMessageId: result?.messageId,
+            reason: status === 'SENT' ? undefined : `${result?.status ?? 'NO_RESULT'}: ${result?.error ?? ''}`.trim(),
+          };
         });
       };
     },
@@ -40,8 +47,17 @@ export function emailChannel(ports: { email: Pick<EmailSender, 'sendBulk'>; temp
 
 /** SES v2 BulkEmailStatus values that mean the entry was refused, so nothing went out for it. */
 const NOT_SENT = new Set([
-  'MAIL_FROM_DOMAIN_NOT_VERIFIED', 'CONFIGURATION_SET_NOT_FOUND', 'TEMPLATE_NOT_FOUND', 'ACCOUNT_SUSPENDED', 'ACCOUNT_THROTTLED',
-  'ACCOUNT_DAILY_QUOTA_EXCEEDED', 'INVALID_SENDING_POOL_NAME', 'ACCOUNT_SENDING_PAUSED', 'CONFIGURATION_SET_SENDING_PAUSED', 'TRANSIENT_FAILURE', 'FAILED',
+  'MAIL_FROM_DOMAIN_NOT_VERIFIED',
+  'CONFIGURATION_SET_NOT_FOUND',
+  'TEMPLATE_NOT_FOUND',
+  'ACCOUNT_SUSPENDED',
+  'ACCOUNT_THROTTLED',
+  'ACCOUNT_DAILY_QUOTA_EXCEEDED',
+  'INVALID_SENDING_POOL_NAME',
+  'ACCOUNT_SENDING_PAUSED',
+  'CONFIGURATION_SET_SENDING_PAUSED',
+  'TRANSIENT_FAILURE',
+  'FAILED',
 ]);
 
 /**

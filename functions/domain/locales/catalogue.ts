@@ -205,7 +205,16 @@ export interface FinalReportTexts {
   notices: string;
   timeline: string;
   /** One notice on one channel: everyone it was meant for and where each of them stands (the figures of `npm run incident -- deliveries`). */
-  deliveryLine(p: { noticeId: string; channel: string; intended: number; sent: number; suppressed: number; failed: number; uncertain: number; unfinished: number }): string;
+  deliveryLine(p: {
+    noticeId: string;
+    channel: string;
+    intended: number;
+    sent: number;
+    suppressed: number;
+    failed: number;
+    uncertain: number;
+    unfinished: number;
+  }): string;
   /** Customer ids the provider may or may not have accepted, to check against its records; `more` are not listed. */
   uncertainLine(p: { incidentId: string; noticeId: string; channel: string; ids: string; more: number }): string;
   /** A notice whose figures disagree with themselves: said before them, never left out. */
@@ -216,7 +225,15 @@ export interface FinalReportTexts {
   noRemedies: string;
   /** Regulators' obligations (functions/domain/obligations): each with its deadline, filing and whether the deadline was met. */
   regulators: string;
-  regulatorLine(p: { obligationId: string; law: string; deadline: string | null; filedAt: string | null; ref: string | null; outcome: 'met' | 'missed' | 'open' | 'not-applicable' | 'waiting' | 'no-fixed-deadline'; reason: string | null }): string;
+  regulatorLine(p: {
+    obligationId: string;
+    law: string;
+    deadline: string | null;
+    filedAt: string | null;
+    ref: string | null;
+    outcome: 'met' | 'missed' | 'open' | 'not-applicable' | 'waiting' | 'no-fixed-deadline';
+    reason: string | null;
+  }): string;
   noRegulators: string;
   scope: string;
   /** One scope decision: `summary` is domain/scope.ts describeScope's (English, like the ids and laws). */
@@ -229,7 +246,14 @@ export interface FinalReportTexts {
   drill: string;
   drillStep: Record<'opened' | 'paged' | 'drafted' | 'approvalRequested' | 'approved' | 'sent' | 'closed' | 'finalReport', string>;
   /** Minutes; `verdict` MET, MISSED, PENDING or UNTARGETED (kept in English, like the regulators' MET/MISSED). */
-  drillLine(p: { step: string; at: string | null; stepMinutes: number | null; sinceAlarmMinutes: number | null; targetMinutes: number | null; verdict: string }): string;
+  drillLine(p: {
+    step: string;
+    at: string | null;
+    stepMinutes: number | null;
+    sinceAlarmMinutes: number | null;
+    targetMinutes: number | null;
+    verdict: string;
+  }): string;
   drillSummary(p: { met: number; missed: number }): string;
 }
 

@@ -24,7 +24,8 @@ export const en: LocaleCatalogue = {
   formatTime: (iso, zone) => `${dateTime(iso, zone)} (${utcLabel(iso, zone)})`,
   formatDay: day,
   formatNumber: (n) => number.format(n),
-  formatMoney: (amount, currency) => new Intl.NumberFormat('en-GB', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 5 }).format(amount),
+  formatMoney: (amount, currency) =>
+    new Intl.NumberFormat('en-GB', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 5 }).format(amount),
   formatList: (items) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`),
   endSentence,
   dataCategories: {
@@ -117,7 +118,8 @@ export const en: LocaleCatalogue = {
   remedies: {
     offers: {
       'credit-monitoring': 'We offer you a free credit monitoring service, which alerts you if someone tries to open credit in your name.',
-      'card-replacement': 'We are cancelling the payment card whose details were involved and sending you a new one free of charge; you do not need to do anything.',
+      'card-replacement':
+        'We are cancelling the payment card whose details were involved and sending you a new one free of charge; you do not need to do anything.',
       reimbursement: 'We will reimburse any money or digital assets lost from your account as a result of this incident.',
       'password-reset': 'We have reset your password: you will be asked to choose a new one the next time you sign in.',
       'api-key-replacement': 'We have disabled the API keys involved, so they no longer work; you can create new ones in your account settings.',
@@ -125,7 +127,8 @@ export const en: LocaleCatalogue = {
     formatDeadline: longDate,
     claimUrl: (p) => (p.deadline ? `To take up this offer, visit ${p.url} by ${p.deadline}.` : `To take up this offer, visit: ${p.url}`),
     claimContact: (p) => (p.deadline ? `To take up this offer, contact ${p.contact} by ${p.deadline}.` : `To take up this offer, contact: ${p.contact}`),
-    claimUs: (p) => (p.deadline ? `To take up this offer, contact us by ${p.deadline} using the details below.` : 'To take up this offer, contact us using the details below.'),
+    claimUs: (p) =>
+      p.deadline ? `To take up this offer, contact us by ${p.deadline} using the details below.` : 'To take up this offer, contact us using the details below.',
     sms: 'We are offering you support: see the link.',
     previewHeading: 'Remedies offered by rule, and to how many customers',
     previewLine: (p) => `${endSentence(p.offer)} Offered to ${customers(p.customers)} whose ${p.categories} were involved.`,
@@ -175,7 +178,14 @@ export const en: LocaleCatalogue = {
     regulators: "Regulators' deadlines (assistance, not legal advice)",
     regulatorLine: (p) =>
       `${p.obligationId} (${p.law}): ${
-        { met: 'MET', missed: 'MISSED', open: 'OPEN, not filed yet', 'not-applicable': `not applicable: ${p.reason}`, waiting: 'clock not started', 'no-fixed-deadline': p.filedAt ? 'filed (no fixed deadline)' : 'not filed (no fixed deadline)' }[p.outcome]
+        {
+          met: 'MET',
+          missed: 'MISSED',
+          open: 'OPEN, not filed yet',
+          'not-applicable': `not applicable: ${p.reason}`,
+          waiting: 'clock not started',
+          'no-fixed-deadline': p.filedAt ? 'filed (no fixed deadline)' : 'not filed (no fixed deadline)',
+        }[p.outcome]
       }; deadline ${p.deadline ?? 'none'}; filed ${p.filedAt ? `${p.filedAt}, ref ${p.ref}` : 'no'}`,
     noRegulators: 'No regulator obligation was found to apply.',
     scope: 'Who was affected: scope decisions',
@@ -187,8 +197,14 @@ export const en: LocaleCatalogue = {
       `${p.received} received, ${p.answered} answered (${p.emailed} answers emailed to the askers); FAQ: ${p.faqPublished} published, ${p.faqPending} awaiting approval, ${p.faqRejected} refused`,
     drill: 'Drill: time each step took against the playbook targets (minutes from the alarm)',
     drillStep: {
-      opened: 'incident opened', paged: 'team paged', drafted: 'first notice drafted', approvalRequested: 'approval requested',
-      approved: 'first notice approved', sent: 'first notice sent to all', closed: 'closed', finalReport: 'final report',
+      opened: 'incident opened',
+      paged: 'team paged',
+      drafted: 'first notice drafted',
+      approvalRequested: 'approval requested',
+      approved: 'first notice approved',
+      sent: 'first notice sent to all',
+      closed: 'closed',
+      finalReport: 'final report',
     },
     drillLine: (p) =>
       `${p.step}: ${p.at ?? 'not yet'}${p.stepMinutes === null ? '' : `, step ${p.stepMinutes} min, ${p.sinceAlarmMinutes} min from the alarm`}${p.targetMinutes === null ? '' : `; target ${p.targetMinutes} min`}: ${p.verdict}`,
@@ -270,7 +286,8 @@ export const en: LocaleCatalogue = {
     intro: (id) => `You asked us a question about incident ${id}. Here is our answer.`,
     noReply: 'Please do not reply to this email. We used your address only to send this answer and have now deleted it.',
     confirmSubject: (id) => `Confirm your email address to receive our answer (incident ${id})`,
-    confirmBody: (id) => `Someone asked us a question about incident ${id} on our incident page and left this email address for the answer. We send the answer only once the address is confirmed.`,
+    confirmBody: (id) =>
+      `Someone asked us a question about incident ${id} on our incident page and left this email address for the answer. We send the answer only once the address is confirmed.`,
     confirmLink: (at) => `To receive it, open this link and press the button on the page (until ${at}):`,
     confirmIgnore: 'If this was not you, ignore this email: we will not write to this address again about it.',
     confirmTitle: 'Confirm your email address',

@@ -6,10 +6,12 @@ const monitoring = 'nuestro sistema de supervisión de seguridad detectó';
 // Each phrase carries its own object clause: "sistemas" (plural) and "ubicación" (singular) agree differently.
 const happened: Record<AlarmSource, (when: string) => string> = {
   guardduty: (when) => `El ${when}, ${monitoring} actividad no autorizada en sistemas que contienen información de clientes.`,
-  securityhub: (when) => `El ${when}, ${monitoring} que se estaba aprovechando una vulnerabilidad de seguridad en sistemas que contienen información de clientes.`,
+  securityhub: (when) =>
+    `El ${when}, ${monitoring} que se estaba aprovechando una vulnerabilidad de seguridad en sistemas que contienen información de clientes.`,
   macie: (when) => `El ${when}, ${monitoring} que información de clientes había quedado expuesta en una de nuestras ubicaciones de almacenamiento.`,
   cloudwatch: (when) => `El ${when}, ${monitoring} actividad anómala en sistemas que contienen información de clientes.`,
-  manual: (when) => `El ${when} se produjo un incidente de seguridad en sistemas que contienen información de clientes; se nos ha comunicado y lo estamos investigando.`,
+  manual: (when) =>
+    `El ${when} se produjo un incidente de seguridad en sistemas que contienen información de clientes; se nos ha comunicado y lo estamos investigando.`,
 };
 
 const date = zonedFormat('es-ES', { dateStyle: 'long' });
@@ -32,7 +34,8 @@ export const es: LocaleCatalogue = {
   },
   formatDay: day,
   formatNumber: (n) => number.format(n),
-  formatMoney: (amount, currency) => new Intl.NumberFormat('es-ES', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 5 }).format(amount),
+  formatMoney: (amount, currency) =>
+    new Intl.NumberFormat('es-ES', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 5 }).format(amount),
   // Intl writes "y" as "e" before an /i/ sound ("nombre e historial"), as Spanish requires.
   formatList: (items) => list.format(items),
   endSentence,
@@ -55,8 +58,7 @@ export const es: LocaleCatalogue = {
     twoFactor: 'Active la verificación en dos pasos en la configuración de su cuenta.',
     checkTransactions: 'Revise sus transacciones recientes y avísenos de inmediato de cualquiera que no reconozca.',
     revokeApiKeys: 'Revoque sus claves de API y genere otras nuevas.',
-    phishing:
-      'Desconfíe de los correos, llamadas o mensajes que mencionen este incidente y le pidan contraseñas o códigos: nosotros nunca se los pediremos.',
+    phishing: 'Desconfíe de los correos, llamadas o mensajes que mencionen este incidente y le pidan contraseñas o códigos: nosotros nunca se los pediremos.',
   },
   notice: {
     firstSubject: (p) => `Importante: un incidente de seguridad en ${p.company} ha afectado a su información`,
@@ -134,9 +136,12 @@ export const es: LocaleCatalogue = {
       'api-key-replacement': 'Hemos desactivado las claves de API afectadas, que ya no funcionan; puede crear otras nuevas en la configuración de su cuenta.',
     },
     formatDeadline: longDate,
-    claimUrl: (p) => (p.deadline ? `Para acogerse a esta oferta, visite ${p.url} a más tardar el ${p.deadline}.` : `Para acogerse a esta oferta, visite: ${p.url}`),
+    claimUrl: (p) =>
+      p.deadline ? `Para acogerse a esta oferta, visite ${p.url} a más tardar el ${p.deadline}.` : `Para acogerse a esta oferta, visite: ${p.url}`,
     claimContact: (p) =>
-      p.deadline ? `Para acogerse a esta oferta, póngase en contacto con ${p.contact} a más tardar el ${p.deadline}.` : `Para acogerse a esta oferta, póngase en contacto con: ${p.contact}`,
+      p.deadline
+        ? `Para acogerse a esta oferta, póngase en contacto con ${p.contact} a más tardar el ${p.deadline}.`
+        : `Para acogerse a esta oferta, póngase en contacto con: ${p.contact}`,
     claimUs: (p) =>
       p.deadline
         ? `Para acogerse a esta oferta, póngase en contacto con nosotros a más tardar el ${p.deadline} por los medios indicados más abajo.`
@@ -191,7 +196,14 @@ export const es: LocaleCatalogue = {
     regulators: 'Plazos ante los reguladores (ayuda, no asesoramiento jurídico)',
     regulatorLine: (p) =>
       `${p.obligationId} (${p.law}): ${
-        { met: 'CUMPLIDO', missed: 'INCUMPLIDO', open: 'ABIERTO, aún sin presentar', 'not-applicable': `no aplicable: ${p.reason}`, waiting: 'plazo sin iniciar', 'no-fixed-deadline': p.filedAt ? 'presentado (sin plazo fijo)' : 'sin presentar (sin plazo fijo)' }[p.outcome]
+        {
+          met: 'CUMPLIDO',
+          missed: 'INCUMPLIDO',
+          open: 'ABIERTO, aún sin presentar',
+          'not-applicable': `no aplicable: ${p.reason}`,
+          waiting: 'plazo sin iniciar',
+          'no-fixed-deadline': p.filedAt ? 'presentado (sin plazo fijo)' : 'sin presentar (sin plazo fijo)',
+        }[p.outcome]
       }; plazo ${p.deadline ?? 'ninguno'}; presentado ${p.filedAt ? `${p.filedAt}, ref. ${p.ref}` : 'no'}`,
     noRegulators: 'No se encontró ninguna obligación ante reguladores aplicable.',
     scope: 'A quién afectó: decisiones de alcance',
@@ -203,8 +215,14 @@ export const es: LocaleCatalogue = {
       `${p.received} recibidas, ${p.answered} respondidas (${p.emailed} respuestas enviadas por correo a quienes preguntaron); preguntas frecuentes: ${p.faqPublished} publicadas, ${p.faqPending} pendientes de aprobación, ${p.faqRejected} rechazadas`,
     drill: 'Simulacro: tiempo de cada paso frente a los objetivos del protocolo (minutos desde la alarma)',
     drillStep: {
-      opened: 'incidente abierto', paged: 'equipo avisado', drafted: 'primer aviso redactado', approvalRequested: 'aprobación solicitada',
-      approved: 'primer aviso aprobado', sent: 'primer aviso enviado a todos', closed: 'cerrado', finalReport: 'informe final',
+      opened: 'incidente abierto',
+      paged: 'equipo avisado',
+      drafted: 'primer aviso redactado',
+      approvalRequested: 'aprobación solicitada',
+      approved: 'primer aviso aprobado',
+      sent: 'primer aviso enviado a todos',
+      closed: 'cerrado',
+      finalReport: 'informe final',
     },
     drillLine: (p) =>
       `${p.step}: ${p.at ?? 'todavía no'}${p.stepMinutes === null ? '' : `, paso ${p.stepMinutes} min, ${p.sinceAlarmMinutes} min desde la alarma`}${p.targetMinutes === null ? '' : `; objetivo ${p.targetMinutes} min`}: ${p.verdict}`,
@@ -288,7 +306,8 @@ export const es: LocaleCatalogue = {
     intro: (id) => `Nos hizo una pregunta sobre el incidente ${id}. Esta es nuestra respuesta.`,
     noReply: 'No responda a este correo. Usamos su dirección solo para enviarle esta respuesta y ya la hemos borrado.',
     confirmSubject: (id) => `Confirme su dirección de correo para recibir nuestra respuesta (incidente ${id})`,
-    confirmBody: (id) => `Alguien nos hizo una pregunta sobre el incidente ${id} en nuestra página del incidente y dejó esta dirección para la respuesta. Solo enviamos la respuesta cuando la dirección está confirmada.`,
+    confirmBody: (id) =>
+      `Alguien nos hizo una pregunta sobre el incidente ${id} en nuestra página del incidente y dejó esta dirección para la respuesta. Solo enviamos la respuesta cuando la dirección está confirmada.`,
     confirmLink: (at) => `Para recibirla, abra este enlace y pulse el botón de la página (hasta ${at}):`,
     confirmIgnore: 'Si no fue usted, ignore este correo: no volveremos a escribir a esta dirección por este motivo.',
     confirmTitle: 'Confirme su dirección de correo',

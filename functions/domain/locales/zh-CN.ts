@@ -21,7 +21,8 @@ export const zhCN: LocaleCatalogue = {
   formatTime: (iso, zone) => `${dateTime(iso, zone)}（${utcLabel(iso, zone)}）`,
   formatDay: day,
   formatNumber: (n) => number.format(n),
-  formatMoney: (amount, currency) => new Intl.NumberFormat('zh-CN', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 5 }).format(amount),
+  formatMoney: (amount, currency) =>
+    new Intl.NumberFormat('zh-CN', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 5 }).format(amount),
   formatList: (items) => items.join('、'),
   endSentence,
   dataCategories: {
@@ -79,7 +80,8 @@ export const zhCN: LocaleCatalogue = {
     nextUpdate: (p) => `我们将在${p.when}之前发送下一次更新；如有重要进展，会更早通知您。`,
     closingThanks: '感谢您在我们处理此次事件期间的耐心与信任。',
     signature: (p) => `${p.company} 安全团队`,
-    footer: (p) => `您收到此邮件，是因为您的部分信息涉及此次事件。这是一封安全通知，而非营销邮件，因此即使您已退订营销邮件，仍会收到本邮件。参考编号：${p.incidentId}。`,
+    footer: (p) =>
+      `您收到此邮件，是因为您的部分信息涉及此次事件。这是一封安全通知，而非营销邮件，因此即使您已退订营销邮件，仍会收到本邮件。参考编号：${p.incidentId}。`,
   },
   noticeEmail: {
     changes: '自上次通知以来的变化',
@@ -139,7 +141,8 @@ export const zhCN: LocaleCatalogue = {
     noSms: '此次受影响的客户中没有人接收短信。',
   },
   review: {
-    version: (p) => (p.factsVersion === 0 ? `草稿第 ${p.version} 版；响应团队尚未填写事实信息。` : `草稿第 ${p.version} 版，依据响应团队第 ${p.factsVersion} 版事实信息撰写。`),
+    version: (p) =>
+      p.factsVersion === 0 ? `草稿第 ${p.version} 版；响应团队尚未填写事实信息。` : `草稿第 ${p.version} 版，依据响应团队第 ${p.factsVersion} 版事实信息撰写。`,
     gaps: '各语言版本包含的事实信息不一致：',
     nothingApprovedYet: '此事件此前没有已批准的通知，因此无可比较的内容。',
     noChanges: '无变化。',
@@ -153,7 +156,8 @@ export const zhCN: LocaleCatalogue = {
     counts: '送达统计',
     notices: '通知与审批',
     timeline: '时间线',
-    deliveryLine: (p) => `${p.noticeId} ${p.channel}：已发送 ${p.sent}，已屏蔽 ${p.suppressed}，失败 ${p.failed}，不确定 ${p.uncertain}，未完成 ${p.unfinished}（应通知 ${p.intended}）`,
+    deliveryLine: (p) =>
+      `${p.noticeId} ${p.channel}：已发送 ${p.sent}，已屏蔽 ${p.suppressed}，失败 ${p.failed}，不确定 ${p.uncertain}，未完成 ${p.unfinished}（应通知 ${p.intended}）`,
     uncertainLine: (p) =>
       `${p.noticeId} ${p.channel}：需与服务商记录核对（不确定）：${p.ids}${p.more > 0 ? `，另有 ${p.more} 位未列出（npm run incident -- deliveries ${p.incidentId} ${p.noticeId} --csv 文件）` : ''}`,
     unreconciled: (p) => `${p.noticeId}：送达统计对不上，使用前请先核查投递台账：${p.problems}`,
@@ -163,7 +167,14 @@ export const zhCN: LocaleCatalogue = {
     regulators: '监管机构报告时限（仅供参考，不构成法律意见）',
     regulatorLine: (p) =>
       `${p.obligationId}（${p.law}）：${
-        { met: '按时完成', missed: '已逾期', open: '尚未报送', 'not-applicable': `不适用：${p.reason}`, waiting: '计时尚未开始', 'no-fixed-deadline': p.filedAt ? '已报送（无固定时限）' : '未报送（无固定时限）' }[p.outcome]
+        {
+          met: '按时完成',
+          missed: '已逾期',
+          open: '尚未报送',
+          'not-applicable': `不适用：${p.reason}`,
+          waiting: '计时尚未开始',
+          'no-fixed-deadline': p.filedAt ? '已报送（无固定时限）' : '未报送（无固定时限）',
+        }[p.outcome]
       }；截止时间 ${p.deadline ?? '无'}；报送 ${p.filedAt ? `${p.filedAt}，编号 ${p.ref}` : '否'}`,
     noRegulators: '未发现适用的监管报告义务。',
     scope: '受影响范围：范围决定',
@@ -175,8 +186,14 @@ export const zhCN: LocaleCatalogue = {
       `收到 ${p.received} 个，已回答 ${p.answered} 个（${p.emailed} 个答复已通过电子邮件发给提问者）；常见问题：已发布 ${p.faqPublished} 条，待批准 ${p.faqPending} 条，被拒绝 ${p.faqRejected} 条`,
     drill: '演练：各步骤用时与预案目标对比（自告警起的分钟数）',
     drillStep: {
-      opened: '事件已建立', paged: '已通知响应团队', drafted: '首份通知已起草', approvalRequested: '已请求审批',
-      approved: '首份通知已批准', sent: '首份通知已全部发送', closed: '已结案', finalReport: '最终报告',
+      opened: '事件已建立',
+      paged: '已通知响应团队',
+      drafted: '首份通知已起草',
+      approvalRequested: '已请求审批',
+      approved: '首份通知已批准',
+      sent: '首份通知已全部发送',
+      closed: '已结案',
+      finalReport: '最终报告',
     },
     drillLine: (p) =>
       `${p.step}：${p.at ?? '尚未'}${p.stepMinutes === null ? '' : `，本步 ${p.stepMinutes} 分钟，距告警 ${p.sinceAlarmMinutes} 分钟`}${p.targetMinutes === null ? '' : `；目标 ${p.targetMinutes} 分钟`}：${p.verdict}`,

@@ -88,7 +88,15 @@ function localDate(at: Date, timeZone: string): { y: number; m: number; d: numbe
 function zonedInstant(y: number, m: number, d: number, hour: number, minute: number, timeZone: string): Date {
   const naive = Date.UTC(y, m - 1, d, hour, minute);
   const offsetAt = (ms: number) => {
-    const p = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' }).formatToParts(new Date(ms));
+    const p = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    }).formatToParts(new Date(ms));
     const g = (t: string) => Number(p.find((x) => x.type === t)!.value);
     return Date.UTC(g('year'), g('month') - 1, g('day'), g('hour'), g('minute')) - ms;
   };
@@ -109,7 +117,13 @@ const lastWeekday = (y: number, month: number, weekday: number) => {
 
 /** US federal holidays of year `y` as `M-D` keys, with the observed day when one falls on a weekend (5 U.S.C. 6103). */
 export function usFederalHolidays(y: number): Set<string> {
-  const fixed: [number, number][] = [[1, 1], [6, 19], [7, 4], [11, 11], [12, 25]];
+  const fixed: [number, number][] = [
+    [1, 1],
+    [6, 19],
+    [7, 4],
+    [11, 11],
+    [12, 25],
+  ];
   const days: [number, number][] = [
     [1, nthWeekday(y, 1, 1, 3)], // Martin Luther King Jr. Day
     [2, nthWeekday(y, 2, 1, 3)], // Washington's Birthday
@@ -195,7 +209,8 @@ export function isReminderPoint(text: string): text is ReminderPoint {
 
 /** `'50%'` / `'1h'` / `'30m'` / `'2d'`, validated. */
 export function parseReminderPoint(text: string): ReminderPoint {
-  if (!isReminderPoint(text)) throw new RangeError(`a reminder point is a percentage of the clock (50%) or a time before the deadline (1h, 30m, 2d), got ${JSON.stringify(text)}`);
+  if (!isReminderPoint(text))
+    throw new RangeError(`a reminder point is a percentage of the clock (50%) or a time before the deadline (1h, 30m, 2d), got ${JSON.stringify(text)}`);
   return text as ReminderPoint;
 }
 

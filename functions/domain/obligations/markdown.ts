@@ -9,7 +9,12 @@ const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ')
 
 function conditionText(c: TriggerCondition): string {
   const parts: string[] = [];
-  if (c.countries) parts.push(c.countries.length > 6 ? `customers in ${c.countries.length} countries (${c.countries.slice(0, 3).join(', ')} ...)` : `customers in ${c.countries.join(', ')}`);
+  if (c.countries)
+    parts.push(
+      c.countries.length > 6
+        ? `customers in ${c.countries.length} countries (${c.countries.slice(0, 3).join(', ')} ...)`
+        : `customers in ${c.countries.join(', ')}`,
+    );
   if (c.minAffected !== undefined) parts.push(`${c.minAffected}+ of them`);
   if (c.dataCategories) parts.push(`data: any of ${c.dataCategories.join(', ')}`);
   if (c.sectors) parts.push(`sector ${c.sectors.join(' or ')}`);

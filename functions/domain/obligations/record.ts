@@ -61,7 +61,13 @@ export function newObligationRecord(
   const { row } = applicable;
   const from = row.clock.from;
   const startedAt =
-    from === 'detection' ? incident.createdAt : from === 'assessment' ? options.now.toISOString() : typeof from === 'object' ? options.filedAt?.(from.filed) : undefined;
+    from === 'detection'
+      ? incident.createdAt
+      : from === 'assessment'
+        ? options.now.toISOString()
+        : typeof from === 'object'
+          ? options.filedAt?.(from.filed)
+          : undefined;
   const deadline = startedAt ? deadlineFor(row.clock, new Date(startedAt), options.clockScale)?.toISOString() : undefined;
   return {
     incidentId: incident.incidentId,
@@ -90,11 +96,15 @@ export function newObligationRecord(
 /** The clock in words: "72 h from detection", "4 US business days from materiality-determination". */
 export function clockText(clock: ClockSpec, startMoment: string): string {
   const span =
-    clock.kind === 'hours' ? `${clock.amount} h`
-    : clock.kind === 'calendar-days' ? `${clock.amount} calendar days`
-    : clock.kind === 'us-business-days' ? `${clock.amount} US business days`
-    : clock.kind === 'months' ? `${clock.amount} month${clock.amount === 1 ? '' : 's'}`
-    : 'no fixed deadline (without undue delay)';
+    clock.kind === 'hours'
+      ? `${clock.amount} h`
+      : clock.kind === 'calendar-days'
+        ? `${clock.amount} calendar days`
+        : clock.kind === 'us-business-days'
+          ? `${clock.amount} US business days`
+          : clock.kind === 'months'
+            ? `${clock.amount} month${clock.amount === 1 ? '' : 's'}`
+            : 'no fixed deadline (without undue delay)';
   return `${span} from ${startMoment}`;
 }
 

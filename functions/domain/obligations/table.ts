@@ -81,8 +81,36 @@ export interface ObligationRow {
 }
 
 export const EU_EEA = [
-  'AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE', 'IT', 'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE',
-  'IS', 'LI', 'NO',
+  'AT',
+  'BE',
+  'BG',
+  'HR',
+  'CY',
+  'CZ',
+  'DK',
+  'EE',
+  'FI',
+  'FR',
+  'DE',
+  'GR',
+  'HU',
+  'IE',
+  'IT',
+  'LV',
+  'LT',
+  'LU',
+  'MT',
+  'NL',
+  'PL',
+  'PT',
+  'RO',
+  'SK',
+  'SI',
+  'ES',
+  'SE',
+  'IS',
+  'LI',
+  'NO',
 ] as const;
 
 /** Data categories that make personal information under the US state laws below (name plus one of them). */
@@ -105,9 +133,12 @@ export const OBLIGATIONS: readonly ObligationRow[] = [
     when: [{ countries: EU_EEA }],
     clock: { kind: 'hours', amount: 72, from: 'detection' },
     reminders: STANDARD_REMINDERS,
-    sources: ['https://gdprlearninghub.com/article-33-gdpr/', 'https://www.gdpr-ccpa.org/gdpr-articles/gdpr-article-33-notification-of-a-personal-data-breach-to-the-supervisory-authority'],
+    sources: [
+      'https://gdprlearninghub.com/article-33-gdpr/',
+      'https://www.gdpr-ccpa.org/gdpr-articles/gdpr-article-33-notification-of-a-personal-data-breach-to-the-supervisory-authority',
+    ],
     summary:
-      'A controller tells its supervisory authority about a personal data breach without undue delay and where feasible within 72 hours of becoming aware, unless the breach is unlikely to risk people\'s rights; a later notice must give reasons for the delay. It describes the breach, categories and rough numbers of people and records, a contact, likely consequences and the measures taken; details may follow in phases.',
+      "A controller tells its supervisory authority about a personal data breach without undue delay and where feasible within 72 hours of becoming aware, unless the breach is unlikely to risk people's rights; a later notice must give reasons for the delay. It describes the breach, categories and rough numbers of people and records, a contact, likely consequences and the measures taken; details may follow in phases.",
     caveat: 'Mark not applicable, with the reason, when the breach is unlikely to result in a risk to individuals (keep that assessment on record).',
     checked: 'Article text read through the search tool (2 sources agree).',
   },
@@ -121,7 +152,8 @@ export const OBLIGATIONS: readonly ObligationRow[] = [
     clock: { kind: 'no-fixed-deadline', from: 'detection' },
     reminders: [],
     sources: ['https://oc-services.de/en/compliance/incidents/', 'https://macwangrid.com/blog/gdpr-breach-notification-requirements.html'],
-    summary: 'When a breach is likely to result in a high risk to people, the controller also tells the people concerned, in plain language, without undue delay. No fixed hours.',
+    summary:
+      'When a breach is likely to result in a high risk to people, the controller also tells the people concerned, in plain language, without undue delay. No fixed hours.',
     caveat: '"High risk" is approximated by severity HIGH or CRITICAL; the customer notices this system sends are the usual way to meet it.',
     checked: 'Summaries found through the search tool; the article text itself was not retrieved.',
   },
@@ -148,10 +180,13 @@ export const OBLIGATIONS: readonly ObligationRow[] = [
     when: [{ sectors: ['cn-network-operator'], minSeverity: 'HIGH' }],
     clock: { kind: 'hours', amount: 4, from: 'detection' },
     reminders: SHORT_REMINDERS,
-    sources: ['https://datacompliancechina.com/laws/cybersecurity-incident-reporting-measures/', 'https://cbltranslations.com/en-us/china-law/privacy/cybersecurity-incident-reporting-rules-translated/'],
+    sources: [
+      'https://datacompliancechina.com/laws/cybersecurity-incident-reporting-measures/',
+      'https://cbltranslations.com/en-us/china-law/privacy/cybersecurity-incident-reporting-rules-translated/',
+    ],
     summary:
       'A network operator in China grades an incident by the annexed classification guide; one of "relatively significant" level or above is reported to the provincial cyberspace authority within 4 hours of discovery (operators under central state organs: 2 hours to their department).',
-    caveat: 'Grade is approximated by severity HIGH or CRITICAL; the official grading (by the Measures\' annex) decides.',
+    caveat: "Grade is approximated by severity HIGH or CRITICAL; the official grading (by the Measures' annex) decides.",
     checked: 'Translations of Art. 4 read through the search tool; sources agree on 4 hours for other network operators.',
   },
   {
@@ -163,10 +198,13 @@ export const OBLIGATIONS: readonly ObligationRow[] = [
     when: [{ sectors: ['cn-critical-information-infrastructure'], minSeverity: 'HIGH' }],
     clock: { kind: 'hours', amount: 1, from: 'detection' },
     reminders: SHORT_REMINDERS,
-    sources: ['https://cbltranslations.com/en-us/china-law/privacy/cybersecurity-incident-reporting-rules-translated/', 'http://www.szdaily.com/content/2025-09/16/content_31692383.htm'],
+    sources: [
+      'https://cbltranslations.com/en-us/china-law/privacy/cybersecurity-incident-reporting-rules-translated/',
+      'http://www.szdaily.com/content/2025-09/16/content_31692383.htm',
+    ],
     summary:
       'Where critical information infrastructure is involved, the operator reports to its protection department and the public security authority within 1 hour; for major and particularly major incidents those authorities pass it on to the national level within 30 minutes.',
-    caveat: 'The 1-hour clock is the CII operator\'s; for other operators the 1-hour and 30-minute steps are the authorities\' escalations, not theirs.',
+    caveat: "The 1-hour clock is the CII operator's; for other operators the 1-hour and 30-minute steps are the authorities' escalations, not theirs.",
     checked: 'Translations read through the search tool; secondary sources differ on who owes the 1 hour, the translation of Art. 4 is followed.',
   },
   {
@@ -192,7 +230,10 @@ export const OBLIGATIONS: readonly ObligationRow[] = [
     when: [{ sectors: ['public-company-us'] }],
     clock: { kind: 'us-business-days', amount: 4, from: 'materiality-determination' },
     reminders: STANDARD_REMINDERS,
-    sources: ['https://breachdocket.com/articles/sec-8k-item-1-05-meaning-explainer-2026-06-22', 'https://learn.daydream.ai/requirements/sec-cybersecurity-item-106'],
+    sources: [
+      'https://breachdocket.com/articles/sec-8k-item-1-05-meaning-explainer-2026-06-22',
+      'https://learn.daydream.ai/requirements/sec-cybersecurity-item-106',
+    ],
     summary:
       'A registrant that determines a cybersecurity incident is material files an Item 1.05 Form 8-K within four business days of that determination, describing the nature, scope and timing and the (reasonably likely) material impact. The determination itself is to be made without unreasonable delay after discovery. The Attorney General may allow a delay for national security or public safety.',
     caveat: 'The clock waits until an operator records the materiality determination; the deadline is 17:30 New York time of the 4th business day.',
@@ -207,8 +248,12 @@ export const OBLIGATIONS: readonly ObligationRow[] = [
     when: [{ sectors: ['health-us'], countries: ['US'], dataCategories: HEALTH_CATEGORIES }],
     clock: { kind: 'calendar-days', amount: 60, from: 'detection' },
     reminders: STANDARD_REMINDERS,
-    sources: ['https://www.hipaanswers.com/?p=79', 'https://www.accountablehq.com/post/breach-notification-under-hipaa-timelines-triggers-and-reporting-best-practices'],
-    summary: 'A covered entity notifies each individual whose unsecured protected health information was breached without unreasonable delay and no later than 60 calendar days after discovery.',
+    sources: [
+      'https://www.hipaanswers.com/?p=79',
+      'https://www.accountablehq.com/post/breach-notification-under-hipaa-timelines-triggers-and-reporting-best-practices',
+    ],
+    summary:
+      'A covered entity notifies each individual whose unsecured protected health information was breached without unreasonable delay and no later than 60 calendar days after discovery.',
     checked: 'Secondary summaries read through the search tool; the CFR text was not retrieved.',
   },
   {
@@ -221,7 +266,8 @@ export const OBLIGATIONS: readonly ObligationRow[] = [
     clock: { kind: 'calendar-days', amount: 60, from: 'detection' },
     reminders: STANDARD_REMINDERS,
     sources: ['https://telehealthist.com/course/hipaa/lessons/breach-of-information/topics/secretary-notification-requirements/'],
-    summary: 'A breach of 500 or more individuals goes to the Secretary within 60 days of discovery; smaller ones are logged and reported within 60 days after the end of the calendar year.',
+    summary:
+      'A breach of 500 or more individuals goes to the Secretary within 60 days of discovery; smaller ones are logged and reported within 60 days after the end of the calendar year.',
     checked: 'Secondary summaries read through the search tool.',
   },
   {
@@ -276,8 +322,9 @@ export const OBLIGATIONS: readonly ObligationRow[] = [
     clock: { kind: 'calendar-days', amount: 30, from: 'detection' },
     reminders: STANDARD_REMINDERS,
     sources: ['https://atg.wa.gov/washington-s-data-breach-notification-laws'],
-    summary: 'Residents are notified in the most expedient time possible and within 30 days after the breach was discovered; the Attorney General too, within 30 days, when more than 500 residents are affected.',
-    checked: 'The Attorney General\'s own page read through the search tool.',
+    summary:
+      'Residents are notified in the most expedient time possible and within 30 days after the breach was discovered; the Attorney General too, within 30 days, when more than 500 residents are affected.',
+    checked: "The Attorney General's own page read through the search tool.",
   },
   {
     id: 'sg-pdpa-26d',
@@ -291,11 +338,14 @@ export const OBLIGATIONS: readonly ObligationRow[] = [
     ],
     clock: { kind: 'calendar-days', amount: 3, from: 'assessment' },
     reminders: STANDARD_REMINDERS,
-    sources: ['https://resourcehub.bakermckenzie.com/en/resources/global-data-privacy-and-cybersecurity-handbook/asia-pacific/singapore/topics/breach-notification-requirements'],
+    sources: [
+      'https://resourcehub.bakermckenzie.com/en/resources/global-data-privacy-and-cybersecurity-handbook/asia-pacific/singapore/topics/breach-notification-requirements',
+    ],
     summary:
       'A breach is notifiable when it is likely to cause significant harm or affects 500 or more people. The PDPC is told as soon as practicable and no later than 3 calendar days after the organisation assesses it notifiable; individuals (when significant harm is likely) as soon as practicable.',
-    caveat: 'The clock starts when this system assessed the impact, the earliest the organisation could have; record the filing by the 3rd day after your own assessment if it was later.',
-    checked: 'A law firm\'s handbook citing s. 26D read through the search tool.',
+    caveat:
+      'The clock starts when this system assessed the impact, the earliest the organisation could have; record the filing by the 3rd day after your own assessment if it was later.',
+    checked: "A law firm's handbook citing s. 26D read through the search tool.",
   },
   {
     id: 'au-ndb-assessment',
@@ -306,7 +356,10 @@ export const OBLIGATIONS: readonly ObligationRow[] = [
     when: [{ countries: ['AU'] }],
     clock: { kind: 'calendar-days', amount: 30, from: 'detection' },
     reminders: STANDARD_REMINDERS,
-    sources: ['https://quillio.au/compliance/privacy-mandatory-pii-reporting', 'https://www.oaic.gov.au/privacy/notifiable-data-breaches/when-to-report-a-data-breach'],
+    sources: [
+      'https://quillio.au/compliance/privacy-mandatory-pii-reporting',
+      'https://www.oaic.gov.au/privacy/notifiable-data-breaches/when-to-report-a-data-breach',
+    ],
     summary:
       'An entity that suspects an eligible data breach (likely serious harm) assesses it reasonably and expeditiously, within 30 days; an eligible breach is notified to the OAIC and the individuals as soon as practicable. The clock here is the 30-day assessment.',
     caveat: 'Record "filed" when the statement went to the OAIC, or "not applicable" with the assessment\'s reasons.',
@@ -321,8 +374,12 @@ export const OBLIGATIONS: readonly ObligationRow[] = [
     when: [{ sectors: ['essential-entity-eu', 'important-entity-eu'], minSeverity: 'HIGH' }],
     clock: { kind: 'hours', amount: 24, from: 'detection' },
     reminders: STANDARD_REMINDERS,
-    sources: ['https://www.sorena.io/artifacts/eu/nis2-directive/faq/24-hour-early-warning', 'https://enactia.com/nis2-incident-reporting-24h-72h-and-1-month-cascade-guide/'],
-    summary: 'An essential or important entity sends an early warning of a significant incident within 24 hours of becoming aware, saying whether it looks malicious or cross-border.',
+    sources: [
+      'https://www.sorena.io/artifacts/eu/nis2-directive/faq/24-hour-early-warning',
+      'https://enactia.com/nis2-incident-reporting-24h-72h-and-1-month-cascade-guide/',
+    ],
+    summary:
+      'An essential or important entity sends an early warning of a significant incident within 24 hours of becoming aware, saying whether it looks malicious or cross-border.',
     caveat: '"Significant" is approximated by severity HIGH or CRITICAL; national transpositions name the recipient.',
     checked: 'Summaries of Art. 23 read through the search tool; the directive text was not retrieved.',
   },
@@ -336,7 +393,8 @@ export const OBLIGATIONS: readonly ObligationRow[] = [
     clock: { kind: 'hours', amount: 72, from: 'detection' },
     reminders: STANDARD_REMINDERS,
     sources: ['https://enactia.com/nis2-incident-reporting-24h-72h-and-1-month-cascade-guide/'],
-    summary: 'Within 72 hours of becoming aware, an incident notification updates the early warning with an initial assessment: severity, impact and indicators of compromise.',
+    summary:
+      'Within 72 hours of becoming aware, an incident notification updates the early warning with an initial assessment: severity, impact and indicators of compromise.',
     checked: 'Summaries of Art. 23 read through the search tool.',
   },
   {
@@ -349,7 +407,8 @@ export const OBLIGATIONS: readonly ObligationRow[] = [
     clock: { kind: 'months', amount: 1, from: { filed: 'eu-nis2-notification' } },
     reminders: STANDARD_REMINDERS,
     sources: ['https://www.resiplan.eu/en/nis2-incident-notification'],
-    summary: 'A final report (root cause, mitigation, cross-border impact) follows no later than one month after the incident notification; a progress report instead while the incident is still going on.',
+    summary:
+      'A final report (root cause, mitigation, cross-border impact) follows no later than one month after the incident notification; a progress report instead while the incident is still going on.',
     caveat: 'The clock starts when the 72-hour notification (eu-nis2-notification) is recorded as filed.',
     checked: 'Summaries of Art. 23 read through the search tool.',
   },
@@ -363,8 +422,9 @@ export const OBLIGATIONS: readonly ObligationRow[] = [
     clock: { kind: 'hours', amount: 36, from: 'detection' },
     reminders: STANDARD_REMINDERS,
     sources: ['https://www.pawtectors.org/openregs/federal_register/2021-25510'],
-    summary: 'A banking organisation tells its primary federal regulator of a "notification incident" as soon as possible and no later than 36 hours after determining that one occurred.',
+    summary:
+      'A banking organisation tells its primary federal regulator of a "notification incident" as soon as possible and no later than 36 hours after determining that one occurred.',
     caveat: 'A notification incident (material disruption of operations) is approximated by severity HIGH or CRITICAL.',
-    checked: 'The final rule\'s Federal Register abstract read through the search tool.',
+    checked: "The final rule's Federal Register abstract read through the search tool.",
   },
 ];

@@ -6,7 +6,10 @@ import { decide, type Authorization, type Decision, type RoleGrants } from './po
 import { authorize, UnmappedRequestError, type RequestNames, type Service } from './requests.js';
 
 /** An identity allowed every action, to tell which policy a refusal comes from. */
-const ALLOWED_EVERYTHING: RoleGrants = { roleArn: '', identityPolicies: [{ name: 'everything', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } }] };
+const ALLOWED_EVERYTHING: RoleGrants = {
+  roleArn: '',
+  identityPolicies: [{ name: 'everything', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } }],
+};
 
 /** A function's sandbox, known by the access key it signs with. */
 export interface Principal {
@@ -89,7 +92,11 @@ async function check(options: IamGateOptions, req: IncomingMessage, body: Buffer
   if (key === options.adminAccessKeyId) return undefined;
   const principal = key ? options.principals.get(key) : undefined;
   if (!principal) return { code: 'InvalidClientTokenId', message: 'The security token included in the request is invalid.' };
-  const request = authorize(options.service, { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: body.toString('utf8') }, options.names);
+  const request = authorize(
+    options.service,
+    { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: body.toString('utf8') },
+    options.names,
+  );
   const account = options.names.account;
   for (const alternatives of request.requirements) {
     let denial: { authorization: Authorization; decision: Exclude<Decision, 'Allowed'>; inResource: boolean } | undefined;
@@ -113,11 +120,26 @@ async function check(options: IamGateOptions, req: IncomingMessage, body: Buffer
     const { action, resource } = denial.authorization;
     // AWS's wording (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html).
     const kind = denial.inResource ? 'resource-based' : 'identity-based';
-    const why = denial.decision === 'ExplicitlyDenied' ? `with an explicit deny in a${kind === 'identity-based' ? 'n' : ''} ${kind} policy` : `because no ${kind} policy allows the ${action} action`;
+    const why =
+      denial.decision === 'ExplicitlyDenied'
+        ? `with an explicit deny in a${kind === 'identity-based' ? 'n' : ''} ${kind} policy`
+        : `because no ${kind} policy allows the ${action} action`;
     const message = `User: ${principal.sessionArn} is not authorized to perform: ${action} on resource: ${resource} ${why}`;
-    options.refusals.push({ functionName: principal.functionName, service: options.service, operation: request.operation, action, resource, decision: denial.decision, message });
+    options.refusals.push({
+      functionName: principal.functionName,
+      service: options.service,
+      operation: request.operation,
+      action,
+      resource,
+      decision: denial.decision,
+      message,
+    });
     // A key the service uses on the caller's behalf refuses as KMS does, inside the service's own answer.
-    if (action.startsWith('kms:')) return { code: 'KmsAccessDenied', message: `${message} (Service: AWSKMS; Status Code: 400; Error Code: AccessDeniedException; Request ID: ${randomUUID()}; Proxy: null)` };
+    if (action.startsWith('kms:'))
+      return {
+        code: 'KmsAccessDenied',
+        message: `${message} (Service: AWSKMS; Status Code: 400; Error Code: AccessDeniedException; Request ID: ${randomUUID()}; Proxy: null)`,
+      };
     return { code: 'AccessDenied', message };
   }
   return undefined;
@@ -149,7 +171,14 @@ function answer(res: ServerResponse, service: Service, code: RefusalCode, messag
     UnmappedOperation: 'UnmappedOperationException',
     InternalFailure: 'InternalFailure',
   };
-  const status = code === 'InternalFailure' ? 500 : code === 'UnmappedOperation' || code === 'KmsAccessDenied' ? 400 : service === 'sns' || service === 'sesv2' || service === 's3' ? 403 : 400;
+  const status =
+    code === 'InternalFailure'
+      ? 500
+      : code === 'UnmappedOperation' || code === 'KmsAccessDenied'
+        ? 400
+        : service === 'sns' || service === 'sesv2' || service === 's3'
+          ? 403
+          : 400;
   const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   switch (service) {
     case 'dynamodb':
@@ -161,19 +190,37 @@ function answer(res: ServerResponse, service: Service, code: RefusalCode, messag
       return;
     }
     case 'sesv2':
-      res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': jsonType[code], 'x-amzn-requestid': requestId }).end(JSON.stringify({ message }));
+      res
+        .writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': jsonType[code], 'x-amzn-requestid': requestId })
+        .end(JSON.stringify({ message }));
       return;
     case 'sns': {
       // SNS names an IAM refusal AuthorizationError, a refusal of the topic's key KMSAccessDenied (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html#API_Publish_Errors).
-      const snsCode: Record<RefusalCode, string> = { AccessDenied: 'AuthorizationError', KmsAccessDenied: 'KMSAccessDenied', InvalidClientTokenId: 'InvalidClientTokenId', UnmappedOperation: 'InvalidAction', InternalFailure: 'InternalError' };
+      const snsCode: Record<RefusalCode, string> = {
+        AccessDenied: 'AuthorizationError',
+        KmsAccessDenied: 'KMSAccessDenied',
+        InvalidClientTokenId: 'InvalidClientTokenId',
+        UnmappedOperation: 'InvalidAction',
+        InternalFailure: 'InternalError',
+      };
       res
         .writeHead(status, { 'content-type': 'text/xml' })
-        .end(`<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>${snsCode[code]}</Code><Message>${xml(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`);
+        .end(
+          `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>${snsCode[code]}</Code><Message>${xml(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+        );
       return;
     }
     case 's3': {
-      const s3Code: Record<RefusalCode, string> = { AccessDenied: 'AccessDenied', KmsAccessDenied: 'AccessDenied', InvalidClientTokenId: 'InvalidAccessKeyId', UnmappedOperation: 'NotImplemented', InternalFailure: 'InternalError' };
-      res.writeHead(status, { 'content-type': 'application/xml' }).end(`<Error><Code>${s3Code[code]}</Code><Message>${xml(message)}</Message><RequestId>${requestId}</RequestId></Error>`);
+      const s3Code: Record<RefusalCode, string> = {
+        AccessDenied: 'AccessDenied',
+        KmsAccessDenied: 'AccessDenied',
+        InvalidClientTokenId: 'InvalidAccessKeyId',
+        UnmappedOperation: 'NotImplemented',
+        InternalFailure: 'InternalError',
+      };
+      res
+        .writeHead(status, { 'content-type': 'application/xml' })
+        .end(`<Error><Code>${s3Code[code]}</Code><Message>${xml(message)}</Message><RequestId>${requestId}</RequestId></Error>`);
       return;
     }
   }

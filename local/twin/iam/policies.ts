@@ -30,7 +30,9 @@ export function roleGrants(resources: Record<string, CfnResource>, roleId: strin
     const id = refOf(value);
     const r = id ? resources[id] : undefined;
     if (r?.Type === 'AWS::IAM::ManagedPolicy') return resolve(r.Properties?.PolicyDocument);
-    throw new UnknownManagedPolicyError(`Role ${roleId} attaches ${JSON.stringify(resolver.resolve(value))}, a managed policy the template does not define: the twin cannot evaluate it`);
+    throw new UnknownManagedPolicyError(
+      `Role ${roleId} attaches ${JSON.stringify(resolver.resolve(value))}, a managed policy the template does not define: the twin cannot evaluate it`,
+    );
   };
   const identityPolicies: RoleGrants['identityPolicies'] = [];
   for (const [id, r] of Object.entries(resources)) {
@@ -69,7 +71,8 @@ export function resourcePolicies(resources: Record<string, CfnResource>, resolve
     if (r.Type === 'AWS::S3::BucketPolicy') set(`arn:aws:s3:::${String(resolver.resolve(p.Bucket))}`, p.PolicyDocument);
     if (r.Type === 'AWS::SecretsManager::ResourcePolicy') set(resolver.resolve(p.SecretId), p.ResourcePolicy);
     if (r.Type === 'AWS::KMS::Key') set(resolver.getAtt(id, 'Arn'), p.KeyPolicy);
-    if (r.Type === 'AWS::DynamoDB::Table' && p.ResourcePolicy) set(resolver.getAtt(id, 'Arn'), (p.ResourcePolicy as { PolicyDocument: unknown }).PolicyDocument);
+    if (r.Type === 'AWS::DynamoDB::Table' && p.ResourcePolicy)
+      set(resolver.getAtt(id, 'Arn'), (p.ResourcePolicy as { PolicyDocument: unknown }).PolicyDocument);
     if (r.Type === 'AWS::SNS::Topic' && p.KmsMasterKeyId) encryptionKeys.set(resolver.ref(id), keyArn(resolver.resolve(p.KmsMasterKeyId), resolver));
     if (r.Type === 'AWS::SecretsManager::Secret' && p.KmsKeyId) encryptionKeys.set(resolver.ref(id), keyArn(resolver.resolve(p.KmsKeyId), resolver));
   }
@@ -103,7 +106,13 @@ export class IamEvaluationError extends Error {}
  * Decides as IAM does, with @cloud-copilot/iam-simulate: the role's identity policies and boundary,
  * the resource's policy if it has one (same account: either may allow, an explicit deny in any wins).
  */
-export async function decide(principal: string, grants: RoleGrants, authorization: Authorization, resourcePolicy: PolicyDocument | undefined, account: string): Promise<Decision> {
+export async function decide(
+  principal: string,
+  grants: RoleGrants,
+  authorization: Authorization,
+  resourcePolicy: PolicyDocument | undefined,
+  account: string,
+): Promise<Decision> {
   // Policies do not change while the twin runs: the same request by the same principal gets the same answer.
   const key = JSON.stringify([principal, authorization.action, authorization.resource, authorization.context, resourcePolicy !== undefined]);
   const cached = decisions.get(grants)?.get(key);
@@ -119,9 +128,20 @@ export async function decide(principal: string, grants: RoleGrants, authorizatio
 const decisions = new WeakMap<RoleGrants, Map<string, Decision>>();
 const MAX_CACHED = 10_000;
 
-async function evaluate(principal: string, grants: RoleGrants, authorization: Authorization, resourcePolicy: PolicyDocument | undefined, account: string): Promise<Decision> {
+async function evaluate(
+  principal: string,
+  grants: RoleGrants,
+  authorization: Authorization,
+  resourcePolicy: PolicyDocument | undefined,
+  account: string,
+): Promise<Decision> {
   const simulation: Simulation = {
-    request: { principal, action: authorization.action, resource: { resource: authorization.resource, accountId: account }, contextVariables: authorization.context ?? {} },
+    request: {
+      principal,
+      action: authorization.action,
+      resource: { resource: authorization.resource, accountId: account },
+      contextVariables: authorization.context ?? {},
+    },
     identityPolicies: grants.identityPolicies,
     serviceControlPolicies: [],
     resourceControlPolicies: [],
@@ -134,7 +154,8 @@ async function evaluate(principal: string, grants: RoleGrants, authorization: Au
     // some that AWS checks (a task token's state machine) or has no ARN (a phone number).
     return runUnsafeSimulation(simulation, {});
   }
-  if (authorization.unlisted) throw new IamEvaluationError(`${authorization.action} on ${authorization.resource}: a resource policy on a resource IAM's catalogue does not list`);
+  if (authorization.unlisted)
+    throw new IamEvaluationError(`${authorization.action} on ${authorization.resource}: a resource policy on a resource IAM's catalogue does not list`);
   const result = await runSimulation(simulation, {});
   if (result.resultType === 'error') throw new IamEvaluationError(`${authorization.action} on ${authorization.resource}: ${JSON.stringify(result.errors)}`);
   return result.overallResult as Decision;

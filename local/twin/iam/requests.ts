@@ -116,18 +116,47 @@ function dynamodb(req: ServiceRequest, names: RequestNames): RequestAuthorizatio
     case 'BatchGetItem':
       return {
         operation,
-        requirements: Object.entries(body.RequestItems as Record<string, ItemRequest & { Keys: Record<string, AttributeValue>[] }>).map(([t, r]) => one(access(operation, t, r.Keys.map((k) => itemKey(t, k)), undefined, r))),
+        requirements: Object.entries(body.RequestItems as Record<string, ItemRequest & { Keys: Record<string, AttributeValue>[] }>).map(([t, r]) =>
+          one(
+            access(
+              operation,
+              t,
+              r.Keys.map((k) => itemKey(t, k)),
+              undefined,
+              r,
+            ),
+          ),
+        ),
       };
     case 'BatchWriteItem':
       return {
         operation,
-        requirements: Object.entries(body.RequestItems as Record<string, { PutRequest?: { Item: Record<string, AttributeValue> }; DeleteRequest?: { Key: Record<string, AttributeValue> } }[]>).map(([t, writes]) =>
-          one(access(operation, t, writes.map((w) => itemKey(t, w.PutRequest?.Item ?? w.DeleteRequest?.Key)), undefined, { Item: Object.assign({}, ...writes.map((w) => w.PutRequest?.Item ?? {})) as Record<string, AttributeValue> })),
+        requirements: Object.entries(
+          body.RequestItems as Record<
+            string,
+            { PutRequest?: { Item: Record<string, AttributeValue> }; DeleteRequest?: { Key: Record<string, AttributeValue> } }[]
+          >,
+        ).map(([t, writes]) =>
+          one(
+            access(
+              operation,
+              t,
+              writes.map((w) => itemKey(t, w.PutRequest?.Item ?? w.DeleteRequest?.Key)),
+              undefined,
+              { Item: Object.assign({}, ...writes.map((w) => w.PutRequest?.Item ?? {})) as Record<string, AttributeValue> },
+            ),
+          ),
         ),
       };
     case 'TransactWriteItems':
     case 'TransactGetItems': {
-      const actions: Record<string, string> = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem', Get: 'GetItem' };
+      const actions: Record<string, string> = {
+        Put: 'PutItem',
+        Update: 'UpdateItem',
+        Delete: 'DeleteItem',
+        ConditionCheck: 'ConditionCheckItem',
+        Get: 'GetItem',
+      };
       return {
         operation,
         requirements: (body.TransactItems as Record<string, ItemRequest & { TableName: string; Key?: Record<string, AttributeValue> }>[]).map((item) => {
@@ -231,7 +260,8 @@ function sns(req: ServiceRequest, names: RequestNames): RequestAuthorization {
   const topic = form.get('TopicArn') ?? form.get('TargetArn');
   const phone = form.get('PhoneNumber');
   const action = `sns:${operation === 'PublishBatch' ? 'Publish' : operation}`;
-  if (operation === 'CreateTopic') return { operation, requirements: [one({ action, resource: `arn:aws:sns:${names.region}:${names.account}:${form.get('Name')}` })] };
+  if (operation === 'CreateTopic')
+    return { operation, requirements: [one({ action, resource: `arn:aws:sns:${names.region}:${names.account}:${form.get('Name')}` })] };
   if (topic) {
     const requirements = [one({ action, resource: topic, context: { 'aws:SecureTransport': 'true' } })];
     const key = names.encryptionKeys.get(topic);
@@ -243,7 +273,9 @@ function sns(req: ServiceRequest, names: RequestNames): RequestAuthorization {
 }
 
 const kmsUse = (actions: string[], key: string, via: string, names: RequestNames): Authorization[][] =>
-  actions.map((action) => one({ action, resource: key, context: { 'kms:ViaService': `${via}.${names.region}.amazonaws.com`, 'kms:CallerAccount': names.account } }));
+  actions.map((action) =>
+    one({ action, resource: key, context: { 'kms:ViaService': `${via}.${names.region}.amazonaws.com`, 'kms:CallerAccount': names.account } }),
+  );
 
 /** The address in a From header (`Name <a@example.com>`, or the bare address). */
 const addressOf = (from: string) => (/<([^>]+)>\s*$/.exec(from)?.[1] ?? from).trim();
@@ -256,7 +288,10 @@ const addressOf = (from: string) => (/<([^>]+)>\s*$/.exec(from)?.[1] ?? from).tr
 function sesv2(req: ServiceRequest, names: RequestNames): RequestAuthorization {
   const path = req.url.split('?')[0]!.replace(/\/+$/, '');
   const arn = (kind: string, name: string) => `arn:aws:ses:${names.region}:${names.account}:${kind}/${name}`;
-  const ses = (operation: string, ...resources: Authorization[][]): RequestAuthorization => ({ operation, requirements: resources.length > 0 ? resources : [one({ action: `ses:${operation}`, resource: ACCOUNT_LEVEL })] });
+  const ses = (operation: string, ...resources: Authorization[][]): RequestAuthorization => ({
+    operation,
+    requirements: resources.length > 0 ? resources : [one({ action: `ses:${operation}`, resource: ACCOUNT_LEVEL })],
+  });
   const send = (operation: 'SendEmail' | 'SendBulkEmail') => {
     const body = json(req) as {
       FromEmailAddress?: string;
@@ -267,7 +302,9 @@ function sesv2(req: ServiceRequest, names: RequestNames): RequestAuthorization {
     };
     const action = `ses:${operation}`;
     const address = addressOf(body.FromEmailAddress ?? '');
-    const identities = body.FromEmailAddressIdentityArn ? [body.FromEmailAddressIdentityArn] : [arn('identity', address), arn('identity', address.split('@')[1] ?? address)];
+    const identities = body.FromEmailAddressIdentityArn
+      ? [body.FromEmailAddressIdentityArn]
+      : [arn('identity', address), arn('identity', address.split('@')[1] ?? address)];
     const requirements = [identities.map((resource) => ({ action, resource }))];
     if (body.ConfigurationSetName) requirements.push(one({ action, resource: arn('configuration-set', body.ConfigurationSetName) }));
     const template = (body.Content ?? body.DefaultContent)?.Template;
@@ -281,7 +318,8 @@ function sesv2(req: ServiceRequest, names: RequestNames): RequestAuthorization {
   if (route === 'GET /v2/email/suppression/addresses') return ses('ListSuppressedDestinations');
   if (route === 'PUT /v2/email/suppression/addresses') return ses('PutSuppressedDestination');
   if (route === 'GET /v2/email/templates') return ses('ListEmailTemplates');
-  if (route === 'POST /v2/email/templates') return ses('CreateEmailTemplate', one({ action: 'ses:CreateEmailTemplate', resource: arn('template', String(json(req).TemplateName)) }));
+  if (route === 'POST /v2/email/templates')
+    return ses('CreateEmailTemplate', one({ action: 'ses:CreateEmailTemplate', resource: arn('template', String(json(req).TemplateName)) }));
   const template = /^\/v2\/email\/templates\/([^/]+)$/.exec(path)?.[1];
   const verbs: Record<string, string> = { GET: 'Get', PUT: 'Update', DELETE: 'Delete' };
   if (template && verbs[req.method]) {
@@ -291,7 +329,8 @@ function sesv2(req: ServiceRequest, names: RequestNames): RequestAuthorization {
   const suppressed = /^\/v2\/email\/suppression\/addresses\/([^/]+)$/.exec(path)?.[1];
   if (suppressed && (req.method === 'GET' || req.method === 'DELETE')) return ses(`${verbs[req.method]}SuppressedDestination`);
   const identity = /^\/v2\/email\/identities\/([^/]+)$/.exec(path)?.[1];
-  if (identity && req.method === 'GET') return ses('GetEmailIdentity', one({ action: 'ses:GetEmailIdentity', resource: arn('identity', decodeURIComponent(identity)) }));
+  if (identity && req.method === 'GET')
+    return ses('GetEmailIdentity', one({ action: 'ses:GetEmailIdentity', resource: arn('identity', decodeURIComponent(identity)) }));
   throw new UnmappedRequestError(`SES v2 ${route}: the twin does not know which IAM action it is`);
 }
 
@@ -304,7 +343,8 @@ function sfn(req: ServiceRequest, names: RequestNames): RequestAuthorization {
   const operation = targetOf(req, 'AWSStepFunctions.');
   const body = json(req);
   const action = `states:${operation}`;
-  if (typeof body.taskToken === 'string') return { operation, requirements: [one({ action, resource: names.stateMachineOfToken(body.taskToken), unlisted: true })] };
+  if (typeof body.taskToken === 'string')
+    return { operation, requirements: [one({ action, resource: names.stateMachineOfToken(body.taskToken), unlisted: true })] };
   const resource = (body.executionArn ?? body.stateMachineArn) as string | undefined;
   return { operation, requirements: [one({ action, resource: resource ?? ACCOUNT_LEVEL })] };
 }
@@ -318,7 +358,13 @@ function s3(req: ServiceRequest): RequestAuthorization {
   if (!operation) throw new UnmappedRequestError(`S3 ${req.method} ${req.url}: the twin does not know which IAM action it is`);
   return {
     operation,
-    requirements: [one({ action: `s3:${operation}`, resource: key ? `arn:aws:s3:::${bucket}/${key}` : `arn:aws:s3:::${bucket}`, context: { 'aws:SecureTransport': 'true' } })],
+    requirements: [
+      one({
+        action: `s3:${operation}`,
+        resource: key ? `arn:aws:s3:::${bucket}/${key}` : `arn:aws:s3:::${bucket}`,
+        context: { 'aws:SecureTransport': 'true' },
+      }),
+    ],
     policyOf: () => `arn:aws:s3:::${bucket}`,
   };
 }

@@ -78,7 +78,8 @@ export class StackResolver {
         return String(this.resolve(source)).split(separator);
       }
       if (fn === 'Fn::Sub') return this.sub(arg);
-      if (fn.startsWith('Fn::') || fn === 'Condition') throw new UnresolvableIntrinsicError(`The twin does not resolve ${fn} (in ${JSON.stringify(value).slice(0, 200)})`);
+      if (fn.startsWith('Fn::') || fn === 'Condition')
+        throw new UnresolvableIntrinsicError(`The twin does not resolve ${fn} (in ${JSON.stringify(value).slice(0, 200)})`);
     }
     return Object.fromEntries(entries.map(([k, v]) => [k, this.resolve(v)]));
   }

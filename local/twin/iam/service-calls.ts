@@ -29,7 +29,11 @@ export interface RefusedServiceCall extends ServiceCall {
 }
 
 /** The stack's resources read as a list of service-to-service calls, with the ARNs the twin gives them. */
-export function serviceCalls(resources: Record<string, CfnResource>, resolver: StackResolver, encryptionKeys: ResourcePolicies['encryptionKeys']): ServiceCall[] {
+export function serviceCalls(
+  resources: Record<string, CfnResource>,
+  resolver: StackResolver,
+  encryptionKeys: ResourcePolicies['encryptionKeys'],
+): ServiceCall[] {
   const region = resolver.ref('AWS::Region');
   const account = resolver.ref('AWS::AccountId');
   const out: ServiceCall[] = [];
@@ -50,22 +54,33 @@ export function serviceCalls(resources: Record<string, CfnResource>, resolver: S
     const p = r.Properties ?? {};
     if (r.Type === 'AWS::Events::Rule' && p.State !== 'DISABLED') {
       const sourceArn = resolver.getAtt(id, 'Arn');
-      for (const target of (p.Targets as { Arn: unknown }[] | undefined) ?? []) toTarget({ source: `rule ${id}`, principal: 'events.amazonaws.com', sourceArn }, String(resolver.resolve(target.Arn)));
+      for (const target of (p.Targets as { Arn: unknown }[] | undefined) ?? [])
+        toTarget({ source: `rule ${id}`, principal: 'events.amazonaws.com', sourceArn }, String(resolver.resolve(target.Arn)));
     }
     if (r.Type === 'AWS::CloudWatch::Alarm') {
       const sourceArn = resolver.getAtt(id, 'Arn');
-      const actions = [...((p.AlarmActions as unknown[] | undefined) ?? []), ...((p.OKActions as unknown[] | undefined) ?? []), ...((p.InsufficientDataActions as unknown[] | undefined) ?? [])];
-      for (const action of new Set(actions.map((a) => String(resolver.resolve(a))))) toTarget({ source: `alarm ${id}`, principal: 'cloudwatch.amazonaws.com', sourceArn }, action);
+      const actions = [
+        ...((p.AlarmActions as unknown[] | undefined) ?? []),
+        ...((p.OKActions as unknown[] | undefined) ?? []),
+        ...((p.InsufficientDataActions as unknown[] | undefined) ?? []),
+      ];
+      for (const action of new Set(actions.map((a) => String(resolver.resolve(a)))))
+        toTarget({ source: `alarm ${id}`, principal: 'cloudwatch.amazonaws.com', sourceArn }, action);
     }
     if (r.Type === 'AWS::ApiGatewayV2::Route') {
       const [method, path] = String(p.RouteKey).split(' ') as [string, string];
       const integrationId = /^integrations\/(.+)$/.exec(String(resolver.resolve(p.Target)))?.[1];
-      const integration = Object.entries(resources).find(([iid, ir]) => ir.Type === 'AWS::ApiGatewayV2::Integration' && resolver.ref(iid) === integrationId)?.[1];
+      const integration = Object.entries(resources).find(
+        ([iid, ir]) => ir.Type === 'AWS::ApiGatewayV2::Integration' && resolver.ref(iid) === integrationId,
+      )?.[1];
       if (!integration) continue;
       // API Gateway's source ARN for a route: arn:aws:execute-api:region:account:api-id/stage/METHOD/path
       // (https://docs.aws.amazon.com/apigateway/latest/developerguide/arn-format-reference.html).
       const sourceArn = `arn:aws:execute-api:${region}:${account}:${resolver.resolve(p.ApiId)}/${String(stageOf ?? '$default')}/${method}${path}`;
-      toTarget({ source: `route ${String(p.RouteKey)}`, principal: 'apigateway.amazonaws.com', sourceArn }, String(resolver.resolve(integration.Properties?.IntegrationUri)));
+      toTarget(
+        { source: `route ${String(p.RouteKey)}`, principal: 'apigateway.amazonaws.com', sourceArn },
+        String(resolver.resolve(integration.Properties?.IntegrationUri)),
+      );
     }
   }
   return out;
@@ -82,7 +97,13 @@ export function functionPolicies(resources: Record<string, CfnResource>, resolve
       ...(p.SourceArn && { ArnLike: { 'AWS:SourceArn': p.SourceArn } }),
       ...(p.SourceAccount && { StringEquals: { 'AWS:SourceAccount': p.SourceAccount } }),
     };
-    const statement = { Effect: 'Allow', Principal: principal, Action: p.Action, Resource: p.FunctionName, ...(Object.keys(condition).length > 0 && { Condition: condition }) };
+    const statement = {
+      Effect: 'Allow',
+      Principal: principal,
+      Action: p.Action,
+      Resource: p.FunctionName,
+      ...(Object.keys(condition).length > 0 && { Condition: condition }),
+    };
     statements.set(p.FunctionName, [...(statements.get(p.FunctionName) ?? []), statement]);
   }
   return new Map([...statements].map(([fn, list]) => [fn, { Version: '2012-10-17', Statement: list }]));

@@ -58,12 +58,17 @@ export function twinIam(spec: StackSpec, names: TwinNames, sandboxed: { fn: Func
       const decision = await decide(sessionOf(machineRole, 'states'), machineGrants, { action, resource: functionArn }, undefined, account);
       if (decision === 'Allowed') return handler(event, context);
       const session = sessionOf(machineRole, randomUUID().replaceAll('-', ''));
-      const why = decision === 'ExplicitlyDenied' ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ${action} action`;
+      const why =
+        decision === 'ExplicitlyDenied' ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ${action} action`;
       const message = `User: ${session} is not authorized to perform: ${action} on resource: ${functionArn} ${why}`;
       refusals.push({ functionName: 'states', service: 'lambda', operation: 'Invoke', action, resource: functionArn, decision, message });
-      throw new FunctionError('Lambda.AWSLambdaException', `${message} (Service: AWSLambda; Status Code: 403; Error Code: AccessDeniedException; Request ID: ${randomUUID()}; Proxy: null)`);
+      throw new FunctionError(
+        'Lambda.AWSLambdaException',
+        `${message} (Service: AWSLambda; Status Code: 403; Error Code: AccessDeniedException; Request ID: ${randomUUID()}; Proxy: null)`,
+      );
     };
   /** The calls services make on the stack's behalf (rules, alarms, routes) that their targets' policies refuse. */
-  const refusedServiceCallsOf = () => refusedServiceCalls(serviceCalls(spec.resources, resolver, encryptionKeys), new Map([...policies, ...functionPolicies(spec.resources, resolver)]), account);
+  const refusedServiceCallsOf = () =>
+    refusedServiceCalls(serviceCalls(spec.resources, resolver, encryptionKeys), new Map([...policies, ...functionPolicies(spec.resources, resolver)]), account);
   return { principals, names: requestNames, resourcePolicies: policies, refusals, invokedByStateMachine, refusedServiceCalls: refusedServiceCallsOf };
 }

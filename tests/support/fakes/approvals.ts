@@ -78,7 +78,12 @@ export class FakeApprovals implements ApprovalStorePort {
   }
   async supersedePendingRequests(incidentId: string, noticeId: string, exceptRequestId: string, enteredAt: string) {
     const pending = [...this.records.values()].filter(
-      (r) => r.incidentId === incidentId && r.noticeId === noticeId && r.status === 'PENDING' && r.requestId !== exceptRequestId && (r.waitEnteredAt === undefined || Date.parse(r.waitEnteredAt) <= Date.parse(enteredAt)),
+      (r) =>
+        r.incidentId === incidentId &&
+        r.noticeId === noticeId &&
+        r.status === 'PENDING' &&
+        r.requestId !== exceptRequestId &&
+        (r.waitEnteredAt === undefined || Date.parse(r.waitEnteredAt) <= Date.parse(enteredAt)),
     );
     for (const r of pending) r.status = 'SUPERSEDED';
     return pending.length;
@@ -86,7 +91,8 @@ export class FakeApprovals implements ApprovalStorePort {
   async recordApproval(incidentId: string, requestId: string, approver: string, quorum: number, wording?: WordingBinding) {
     const now = this.clock.now();
     const r = this.records.get(this.key(incidentId, requestId));
-    if (!r || r.status !== 'PENDING' || Date.parse(r.expiresAt) <= now.getTime() || r.approvedBy?.includes(approver)) return { outcome: 'refused' as const, approvedBy: [] };
+    if (!r || r.status !== 'PENDING' || Date.parse(r.expiresAt) <= now.getTime() || r.approvedBy?.includes(approver))
+      return { outcome: 'refused' as const, approvedBy: [] };
     r.approvedBy = [...(r.approvedBy ?? []), approver].sort();
     const approvedBy = [...r.approvedBy];
     if (approvedBy.length < quorum) return { outcome: 'counted' as const, approvedBy };
@@ -122,7 +128,11 @@ export class FakeApprovals implements ApprovalStorePort {
   async carryDecision(incidentId: string, from: ApprovalRequest, toRequestId: string) {
     const to = this.records.get(this.key(incidentId, toRequestId));
     if (!to || to.status !== 'PENDING') return false;
-    Object.assign(to, { status: from.status, decidedBy: from.decidedBy ?? '', decidedAt: from.decidedAt ?? '', carriedFrom: from.requestId }, from.reason === undefined ? {} : { reason: from.reason });
+    Object.assign(
+      to,
+      { status: from.status, decidedBy: from.decidedBy ?? '', decidedAt: from.decidedAt ?? '', carriedFrom: from.requestId },
+      from.reason === undefined ? {} : { reason: from.reason },
+    );
     this.markers.add(this.key(incidentId, toRequestId));
     const earlier = this.record(incidentId, from.requestId);
     earlier.carriedTo = toRequestId;
@@ -158,10 +168,13 @@ export class FakeApprovals implements ApprovalStorePort {
     this.markers.delete(this.key(incidentId, requestId));
   }
   async listUnreturnedDecisions(limit: number) {
-    return [...this.markers].sort().slice(0, limit).map((m) => {
-      const [incidentId, requestId] = m.split('/') as [string, string];
-      return { incidentId, requestId };
-    });
+    return [...this.markers]
+      .sort()
+      .slice(0, limit)
+      .map((m) => {
+        const [incidentId, requestId] = m.split('/') as [string, string];
+        return { incidentId, requestId };
+      });
   }
   async putApprovalLink(link: ApprovalLink) {
     if (this.links.has(link.linkHash)) throw namedError('ConditionalCheckFailedException');

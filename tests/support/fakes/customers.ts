@@ -8,7 +8,8 @@ export class FakeCustomers implements CustomerDirectoryPort {
   async putCustomers(entries: { profile: CustomerProfile; resources: CustomerResource[] }[]) {
     for (const { profile, resources } of entries) {
       this.profiles.set(profile.customerId, structuredClone(profile));
-      for (const r of resources) this.resources.set(r.resource, [...(this.resources.get(r.resource) ?? []), { customerId: profile.customerId, dataCategories: [...r.dataCategories] }]);
+      for (const r of resources)
+        this.resources.set(r.resource, [...(this.resources.get(r.resource) ?? []), { customerId: profile.customerId, dataCategories: [...r.dataCategories] }]);
     }
   }
   async findByResource(identifier: string) {
@@ -23,7 +24,8 @@ export class FakeCustomers implements CustomerDirectoryPort {
   async holdingsOf(ids: string[]) {
     const out = new Map<string, Set<string>>();
     for (const id of ids) if (this.profiles.has(id)) out.set(id, new Set());
-    for (const hits of this.resources.values()) for (const hit of hits) if (out.has(hit.customerId)) for (const c of hit.dataCategories) out.get(hit.customerId)!.add(c);
+    for (const hits of this.resources.values())
+      for (const hit of hits) if (out.has(hit.customerId)) for (const c of hit.dataCategories) out.get(hit.customerId)!.add(c);
     return out;
   }
 }

@@ -15,9 +15,13 @@ export class FakeFacts implements FactsStorePort {
     if (!Number.isInteger(expectedVersion) || expectedVersion < 0) throw new RangeError(`expectedVersion must be an integer >= 0, got ${expectedVersion}`);
     const list = this.versions.get(incidentId) ?? [];
     const version = expectedVersion + 1;
-    if (list.some((v) => v.version === version)) throw new FactsVersionConflictError(`Version ${version} of the facts of ${incidentId} was saved by someone else: reload and edit again`);
+    if (list.some((v) => v.version === version))
+      throw new FactsVersionConflictError(`Version ${version} of the facts of ${incidentId} was saved by someone else: reload and edit again`);
     const saved: FactsVersion = { incidentId, version, author, at: this.clock.now().toISOString(), locales: structuredClone(locales) };
-    this.versions.set(incidentId, [...list, saved].sort((a, b) => a.version - b.version));
+    this.versions.set(
+      incidentId,
+      [...list, saved].sort((a, b) => a.version - b.version),
+    );
     return structuredClone(saved);
   }
   async latestFacts(incidentId: string) {

@@ -1,4 +1,14 @@
-import { isFinal, type Acquired, type BatchTotals, type CallState, type FrozenBatch, type NoticeRef, type NoticeTotals, type Outcome, type PlannedCall } from '../../../functions/domain/delivery.js';
+import {
+  isFinal,
+  type Acquired,
+  type BatchTotals,
+  type CallState,
+  type FrozenBatch,
+  type NoticeRef,
+  type NoticeTotals,
+  type Outcome,
+  type PlannedCall,
+} from '../../../functions/domain/delivery.js';
 import type { DeliveryLedgerPort } from '../../../functions/domain/ports.js';
 
 interface Claim {
@@ -31,7 +41,10 @@ export class FakeLedger implements Omit<DeliveryLedgerPort, 'outcomesForCustomer
       await Promise.all(
         calls.map(async (c) => {
           const claim = this.claims.get(this.claimKey(ref, c.channel, c.batchKey));
-          const state: CallState = { claim: claim && { status: claim.status, attempts: claim.attempts, ...(claim.totals ? { totals: claim.totals } : {}) }, known: await this.readOutcomes(ref, c.channel, c.customerIds) };
+          const state: CallState = {
+            claim: claim && { status: claim.status, attempts: claim.attempts, ...(claim.totals ? { totals: claim.totals } : {}) },
+            known: await this.readOutcomes(ref, c.channel, c.customerIds),
+          };
           return [`${c.channel}#${c.batchKey}`, state] as const;
         }),
       ),
@@ -62,10 +75,12 @@ export class FakeLedger implements Omit<DeliveryLedgerPort, 'outcomesForCustomer
     claim.status = 'RELEASED';
   }
   async readOutcomes(ref: NoticeRef, channel: string, customerIds: string[]) {
-    return new Map(customerIds.flatMap((id) => {
-      const o = this.outcomes.get(this.outcomeKey(ref, channel, id));
-      return o ? [[id, o] as const] : [];
-    }));
+    return new Map(
+      customerIds.flatMap((id) => {
+        const o = this.outcomes.get(this.outcomeKey(ref, channel, id));
+        return o ? [[id, o] as const] : [];
+      }),
+    );
   }
   async recordOutcomes(outcomes: Outcome[]) {
     for (const o of outcomes) this.outcomes.set(this.outcomeKey(o, o.channel, o.customerId), structuredClone(o));
@@ -85,14 +100,18 @@ export class FakeLedger implements Omit<DeliveryLedgerPort, 'outcomesForCustomer
   async uncertainRecipients(ref: NoticeRef) {
     const byChannel: Record<string, string[]> = {};
     for (const [key, claim] of this.claims) {
-      if (key.startsWith(`${ref.incidentId}/${ref.noticeId}/`) && claim.uncertainIds?.length) (byChannel[key.split('/')[2]!] ??= []).push(...claim.uncertainIds);
+      if (key.startsWith(`${ref.incidentId}/${ref.noticeId}/`) && claim.uncertainIds?.length)
+        (byChannel[key.split('/')[2]!] ??= []).push(...claim.uncertainIds);
     }
     for (const ids of Object.values(byChannel)) ids.sort();
     return byChannel;
   }
   async *recipientOutcomes(ref: NoticeRef): AsyncIterable<PlannedCall> {
     const prefix = `${ref.incidentId}/${ref.noticeId}/`;
-    const chunks = [...this.plans.keys()].filter((k) => k.startsWith(prefix)).map((k) => Number(k.slice(prefix.length))).sort((a, b) => a - b);
+    const chunks = [...this.plans.keys()]
+      .filter((k) => k.startsWith(prefix))
+      .map((k) => Number(k.slice(prefix.length)))
+      .sort((a, b) => a - b);
     for (const chunkIndex of chunks) {
       for (const b of this.plans.get(`${prefix}${chunkIndex}`)!) {
         const claim = this.claims.get(this.claimKey(ref, b.channel, b.batchKey));

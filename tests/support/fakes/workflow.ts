@@ -8,7 +8,8 @@ import { namedError } from './sdk-errors.js';
 export class FakeWorkflow {
   executions = new Map<string, Record<string, unknown>>();
   waiting = new Set<string>();
-  callbacks: ({ taskToken: string; kind: 'succeed'; output: Record<string, unknown> } | { taskToken: string; kind: 'fail'; error: string; cause: string })[] = [];
+  callbacks: ({ taskToken: string; kind: 'succeed'; output: Record<string, unknown> } | { taskToken: string; kind: 'fail'; error: string; cause: string })[] =
+    [];
   /** Errors thrown by the next callbacks, in order (e.g. a throttle or TaskTimedOut). */
   failures: Error[] = [];
 

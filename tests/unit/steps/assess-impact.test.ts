@@ -12,19 +12,45 @@ const at = '2026-11-20T08:00:00.000Z';
 function world(opts: { resources?: string[]; alarmSeverity?: number; chunkSize?: number } = {}) {
   const incidents = new FakeIncidents();
   const incident: Incident = {
-    incidentId, source: 'guardduty', findingKey: 'guardduty:1:f', alarmSeverity: opts.alarmSeverity ?? 5, title: 'Bulk reads', description: '',
-    affectedResources: opts.resources ?? ['arn:aws:s3:::customer-data', 'i-0123'], firstSeenAt: at, status: 'OPEN', scope: 'PENDING', severity: 'MEDIUM', createdAt: at,
+    incidentId,
+    source: 'guardduty',
+    findingKey: 'guardduty:1:f',
+    alarmSeverity: opts.alarmSeverity ?? 5,
+    title: 'Bulk reads',
+    description: '',
+    affectedResources: opts.resources ?? ['arn:aws:s3:::customer-data', 'i-0123'],
+    firstSeenAt: at,
+    status: 'OPEN',
+    scope: 'PENDING',
+    severity: 'MEDIUM',
+    createdAt: at,
   };
   incidents.incidents.set(incidentId, incident);
-  const profile = (id: string, extra: Partial<CustomerProfile> = {}): CustomerProfile => ({ customerId: id, name: id, locale: 'en-GB', country: 'GB', channels: ['email'], email: `${id}@example.com`, ...extra });
-  const customers = new FakeCustomers(new Map([
-    ['c1', profile('c1')],
-    ['c2', profile('c2', { locale: 'zh-CN', country: 'CN', channels: ['email', 'sms'] })],
-    ['c3', profile('c3', { country: 'FR', timeZone: 'America/Martinique' })],
-  ]));
-  customers.resources.set('arn:aws:s3:::customer-data', [{ customerId: 'c2', dataCategories: ['email'] }, { customerId: 'c1', dataCategories: ['name', 'email'] }]);
+  const profile = (id: string, extra: Partial<CustomerProfile> = {}): CustomerProfile => ({
+    customerId: id,
+    name: id,
+    locale: 'en-GB',
+    country: 'GB',
+    channels: ['email'],
+    email: `${id}@example.com`,
+    ...extra,
+  });
+  const customers = new FakeCustomers(
+    new Map([
+      ['c1', profile('c1')],
+      ['c2', profile('c2', { locale: 'zh-CN', country: 'CN', channels: ['email', 'sms'] })],
+      ['c3', profile('c3', { country: 'FR', timeZone: 'America/Martinique' })],
+    ]),
+  );
+  customers.resources.set('arn:aws:s3:::customer-data', [
+    { customerId: 'c2', dataCategories: ['email'] },
+    { customerId: 'c1', dataCategories: ['name', 'email'] },
+  ]);
   // c1 again on a second resource, with another category: counted once, categories merged.
-  customers.resources.set('i-0123', [{ customerId: 'c1', dataCategories: ['phone'] }, { customerId: 'c3', dataCategories: ['email'] }]);
+  customers.resources.set('i-0123', [
+    { customerId: 'c1', dataCategories: ['phone'] },
+    { customerId: 'c3', dataCategories: ['email'] },
+  ]);
   const team = new FakeTeam();
   const deps: AssessDeps = { incidents, customers, team, audienceChunkSize: opts.chunkSize ?? 2, locales: ['en', 'zh-CN'] };
   return { deps, incidents, customers, team };
@@ -40,7 +66,10 @@ describe('assessImpact', () => {
     expect(result).toEqual({ scope: 'KNOWN', affectedCustomers: 3, severity: 'MEDIUM', audienceChunks: 2, scopeVersion: 0 });
     // One locale per chunk: the two English readers, then the Chinese one.
     expect(incidents.audience.get(incidentId)).toEqual([
-      [{ customerId: 'c1', dataCategories: ['email', 'name', 'phone'] }, { customerId: 'c3', dataCategories: ['email'] }],
+      [
+        { customerId: 'c1', dataCategories: ['email', 'name', 'phone'] },
+        { customerId: 'c3', dataCategories: ['email'] },
+      ],
       [{ customerId: 'c2', dataCategories: ['email'] }],
     ]);
     const stored = incidents.incidents.get(incidentId)!;
@@ -63,15 +92,25 @@ describe('assessImpact', () => {
     const { deps, incidents, customers } = world({ resources: ['bucket-mixed'], chunkSize: 500 });
     const raw = ['en-GB', 'zh-CN', 'en-US', 'fr', 'zh-TW', 'en-GB', 'zh-CN'];
     const ids = Array.from({ length: 1234 }, (_, i) => `m${String(i).padStart(4, '0')}`);
-    for (const [i, id] of ids.entries()) customers.profiles.set(id, { customerId: id, name: id, locale: raw[i % raw.length]!, country: 'GB', channels: ['email'], email: `${id}@example.com` });
-    customers.resources.set('bucket-mixed', ids.map((customerId) => ({ customerId, dataCategories: ['email'] })));
+    for (const [i, id] of ids.entries())
+      customers.profiles.set(id, { customerId: id, name: id, locale: raw[i % raw.length]!, country: 'GB', channels: ['email'], email: `${id}@example.com` });
+    customers.resources.set(
+      'bucket-mixed',
+      ids.map((customerId) => ({ customerId, dataCategories: ['email'] })),
+    );
     // Act
     await assessImpact(incidentId, deps);
     // Assess: each chunk in one written locale; each locale's calls of 50, planned per chunk as the send step does, are ceil(n / 50).
     const written = (id: string) => resolveLocale(customers.profiles.get(id)!.locale, deps.locales);
     const chunks = incidents.audience.get(incidentId)!;
     expect(chunks.every((c) => new Set(c.map((m) => written(m.customerId))).size === 1)).toBe(true);
-    const calls = chunks.flatMap((c, i) => planBatches(c.map((m) => ({ customerId: m.customerId, locale: written(m.customerId) })), 50, `c${i}`));
+    const calls = chunks.flatMap((c, i) =>
+      planBatches(
+        c.map((m) => ({ customerId: m.customerId, locale: written(m.customerId) })),
+        50,
+        `c${i}`,
+      ),
+    );
     const perLocale = (l: string) => ids.filter((id) => written(id) === l).length;
     expect(calls.filter((b) => b.locale === 'en')).toHaveLength(Math.ceil(perLocale('en') / 50));
     expect(calls.filter((b) => b.locale === 'zh-CN')).toHaveLength(Math.ceil(perLocale('zh-CN') / 50));
@@ -139,8 +178,18 @@ describe('assessImpact', () => {
     const result = await assessImpact(incidentId, deps);
     // Assess
     expect(result.affectedCustomers).toBe(3);
-    expect(incidents.audience.get(incidentId)!.flat().map((m) => m.customerId)).toEqual(['c1', 'c2', 'c3']);
-    expect(incidents.incidents.get(incidentId)!.impact).toMatchObject({ byLocale: { 'en-GB': 2, unknown: 1 }, byJurisdiction: { unknown: 1 }, byChannel: { email: 2 }, byTimeZone: { UTC: 1 } });
+    expect(
+      incidents.audience
+        .get(incidentId)!
+        .flat()
+        .map((m) => m.customerId),
+    ).toEqual(['c1', 'c2', 'c3']);
+    expect(incidents.incidents.get(incidentId)!.impact).toMatchObject({
+      byLocale: { 'en-GB': 2, unknown: 1 },
+      byJurisdiction: { unknown: 1 },
+      byChannel: { email: 2 },
+      byTimeZone: { UTC: 1 },
+    });
     expect(incidents.timeline.at(-1)?.detail).toMatchObject({ missingProfiles: 1 });
   });
 

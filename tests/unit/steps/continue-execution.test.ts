@@ -32,7 +32,7 @@ function world() {
 const from = (name: string): ContinueInput => ({ incidentId, executionArn: executionArnFor(machine, name), stateMachineArn: machine, settings });
 
 describe('execution names', () => {
-  it('are the incident id, then <incidentId>--<n>, within StartExecution\'s 80 characters and allowed characters', () => {
+  it("are the incident id, then <incidentId>--<n>, within StartExecution's 80 characters and allowed characters", () => {
     expect(executionNameFor(incidentId, 1)).toBe(incidentId);
     expect(executionNameFor(incidentId, 2)).toBe(`${incidentId}--2`);
     const longest = executionNameFor(incidentId, 999_999_999);
@@ -55,7 +55,11 @@ describe('continueExecution', () => {
     const to = await continueExecution(from(incidentId), deps);
     // Assess
     expect(to).toEqual({ name: `${incidentId}--2`, executionArn: executionArnFor(machine, `${incidentId}--2`), sequence: 2 });
-    expect(workflow.executions.get(`${incidentId}--2`)).toEqual({ incidentId, settings, continuation: { from: executionArnFor(machine, incidentId), sequence: 2 } });
+    expect(workflow.executions.get(`${incidentId}--2`)).toEqual({
+      incidentId,
+      settings,
+      continuation: { from: executionArnFor(machine, incidentId), sequence: 2 },
+    });
     expect(executions.records).toEqual([{ from: { name: incidentId, executionArn: executionArnFor(machine, incidentId), sequence: 1 }, to }]);
   });
 
@@ -78,7 +82,7 @@ describe('continueExecution', () => {
     expect(executions.records).toHaveLength(1);
   });
 
-  it('refuses an execution that is not one of the incident\'s, starting nothing', async () => {
+  it("refuses an execution that is not one of the incident's, starting nothing", async () => {
     const { workflow, deps } = world();
     await expect(continueExecution({ ...from('inc-20261120-ffffffffffff--4'), incidentId }, deps)).rejects.toBeInstanceOf(ExecutionNameError);
     await expect(continueExecution(from('manual-run'), deps)).rejects.toBeInstanceOf(ExecutionNameError);
@@ -93,7 +97,10 @@ describe('intake, once the incident has gone on in a later execution', () => {
     const incidents = new FakeIncidents(clock);
     const workflow = new FakeWorkflow(machine);
     const deps = {
-      incidents, workflow, messaging: new FakeMessaging(), clock,
+      incidents,
+      workflow,
+      messaging: new FakeMessaging(),
+      clock,
       alarmSettings: { manualSource: 'breach-notice.manual', cloudWatchAlarmSeverity: 7 },
       workflowSettings: settings,
       responseTeamTopicArn: 'arn:aws:sns:us-east-1:000000000000:response-team',
@@ -111,4 +118,3 @@ describe('intake, once the incident has gone on in a later execution', () => {
     expect(workflow.executions.size).toBe(0);
   });
 });
-

@@ -15,13 +15,30 @@ function world(incident: Partial<Incident> = {}) {
   const clock = new FakeClock(Date.parse('2026-11-20T10:00:00Z'));
   const incidents = new FakeIncidents(clock);
   incidents.incidents.set(incidentId, {
-    incidentId, source: 'guardduty', findingKey: 'f', alarmSeverity: 8, title: 't', description: '', affectedResources: ['r'], firstSeenAt,
-    status: 'OPEN', scope: 'KNOWN', severity: 'HIGH', createdAt: firstSeenAt, impact, audienceChunks: 1, ...incident,
+    incidentId,
+    source: 'guardduty',
+    findingKey: 'f',
+    alarmSeverity: 8,
+    title: 't',
+    description: '',
+    affectedResources: ['r'],
+    firstSeenAt,
+    status: 'OPEN',
+    scope: 'KNOWN',
+    severity: 'HIGH',
+    createdAt: firstSeenAt,
+    impact,
+    audienceChunks: 1,
+    ...incident,
   });
   const notices = new FakeNotices();
   const facts = new FakeFacts(clock);
   const deps: DraftDeps = {
-    incidents, notices, facts, clock, locales: ['en', 'zh-CN'],
+    incidents,
+    notices,
+    facts,
+    clock,
+    locales: ['en', 'zh-CN'],
     company: { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://status.example.com' },
     updateCadenceSeconds: 24 * 3600,
   };
@@ -44,11 +61,19 @@ describe('draftNoticeStep', () => {
     // Assess
     expect(result).toEqual({ closed: false, noticeId: 'first-notice-1' });
     const stored = await notices.getNotice(incidentId, 'first-notice-1');
-    expect(stored).toMatchObject({ kind: 'first-notice', sequence: 1, status: 'PENDING_APPROVAL', createdAt: '2026-11-20T10:00:00.000Z', promisedNextUpdateAt: '2026-11-21T10:00:00.000Z' });
+    expect(stored).toMatchObject({
+      kind: 'first-notice',
+      sequence: 1,
+      status: 'PENDING_APPROVAL',
+      createdAt: '2026-11-20T10:00:00.000Z',
+      promisedNextUpdateAt: '2026-11-21T10:00:00.000Z',
+    });
     expect(Object.keys(stored.content).sort()).toEqual(['en', 'zh-CN']);
     expect(stored.content.en!.subject).toContain('Example Co.');
     expect(stored).toMatchObject({ version: 1, factsVersion: 0, contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    expect(incidents.timeline.map((e) => [e.action, e.detail])).toEqual([['notice-drafted', { noticeId: 'first-notice-1', kind: 'first-notice', version: 1, factsVersion: 0, locales: ['en', 'zh-CN'] }]]);
+    expect(incidents.timeline.map((e) => [e.action, e.detail])).toEqual([
+      ['notice-drafted', { noticeId: 'first-notice-1', kind: 'first-notice', version: 1, factsVersion: 0, locales: ['en', 'zh-CN'] }],
+    ]);
   });
 
   it('update: numbered after the last notice, saying plainly that nothing changed when the facts did not', async () => {
@@ -70,7 +95,12 @@ describe('draftNoticeStep', () => {
     const { deps, notices, facts } = world();
     await facts.saveFacts(incidentId, 'lead', { en: { measures: ['We closed the bucket.'], advice: [], remedies: [] } }, 0);
     await notices.createNotice({ ...notice('first-notice', 1, 'SENT', '2026-11-20T09:00:00.000Z'), factsVersion: 1 });
-    await facts.saveFacts(incidentId, 'lead', { en: { cause: 'A misconfigured bucket.', measures: ['We closed the bucket.', 'We rotated keys.'], advice: [], remedies: [] } }, 1);
+    await facts.saveFacts(
+      incidentId,
+      'lead',
+      { en: { cause: 'A misconfigured bucket.', measures: ['We closed the bucket.', 'We rotated keys.'], advice: [], remedies: [] } },
+      1,
+    );
     // Act
     await draftNoticeStep(incidentId, 'update', deps);
     // Assess
@@ -129,14 +159,25 @@ describe('draftNoticeStep', () => {
     await draftNoticeStep(incidentId, 'update', deps);
     const before = await notices.getNotice(incidentId, 'update-2');
     clock.current += HOUR;
-    await facts.saveFacts(incidentId, 'lead', { en: { measures: ['Keys rotated.'], advice: [], remedies: [] }, 'zh-CN': { measures: ['已轮换密钥。'], advice: [], remedies: [] } }, 0);
+    await facts.saveFacts(
+      incidentId,
+      'lead',
+      { en: { measures: ['Keys rotated.'], advice: [], remedies: [] }, 'zh-CN': { measures: ['已轮换密钥。'], advice: [], remedies: [] } },
+      0,
+    );
     // Act
     const result = await draftNoticeStep(incidentId, 'update', deps);
     // Assess
     expect(result).toEqual({ closed: false, noticeId: 'update-2' });
     expect((await notices.listNotices(incidentId)).map((n) => n.noticeId).sort()).toEqual(['first-notice-1', 'update-2']);
     const stored = await notices.getNotice(incidentId, 'update-2');
-    expect(stored).toMatchObject({ sequence: 2, version: 2, factsVersion: 1, createdAt: before.createdAt, replacedVersion: { version: 1, lines: { en: lines(before) } } });
+    expect(stored).toMatchObject({
+      sequence: 2,
+      version: 2,
+      factsVersion: 1,
+      createdAt: before.createdAt,
+      replacedVersion: { version: 1, lines: { en: lines(before) } },
+    });
     expect(stored.contentHash).not.toBe(before.contentHash);
     expect(lines(stored)).toContain('Keys rotated.');
     expect(lines(stored, 'zh-CN')).toContain('已轮换密钥。');

@@ -12,8 +12,23 @@ async function world() {
   const { deps, incidents, notices, approvals, facts, workflow, alerts } = editWorld(incidentId, at);
   /** A notice drafted from `factsVersion`, waiting on a request whose task waits for `token`. */
   const pending = async (noticeId: string, factsVersion: number, token = `token-${noticeId}`) => {
-    await notices.createNotice(noticeRecord({ incidentId, noticeId, kind: 'first-notice', sequence: 1, status: 'PENDING_APPROVAL', content: {}, createdAt: at, promisedNextUpdateAt: at, factsVersion }));
-    await approvals.putApprovalRequest({ incidentId, requestId: `req-${noticeId}`, noticeId, tier: 'primary', status: 'PENDING', expiresAt: '2026-11-20T12:00:00.000Z', createdAt: at }, token);
+    await notices.createNotice(
+      noticeRecord({
+        incidentId,
+        noticeId,
+        kind: 'first-notice',
+        sequence: 1,
+        status: 'PENDING_APPROVAL',
+        content: {},
+        createdAt: at,
+        promisedNextUpdateAt: at,
+        factsVersion,
+      }),
+    );
+    await approvals.putApprovalRequest(
+      { incidentId, requestId: `req-${noticeId}`, noticeId, tier: 'primary', status: 'PENDING', expiresAt: '2026-11-20T12:00:00.000Z', createdAt: at },
+      token,
+    );
     workflow.wait(token);
   };
   return { deps, incidents, notices, approvals, facts, workflow, alerts, pending };
@@ -27,12 +42,27 @@ describe('editFacts', () => {
     const { deps, facts, incidents } = await world();
     await editFacts({ incidentId, author: 'lead', locales: { 'zh-CN': { measures: ['已关闭存储桶。'], advice: [], remedies: [] } }, expectedVersion: 0 }, deps);
     // Act
-    const result = await editFacts({ incidentId, author: 'ops', locales: { en: { cause: 'A misconfigured bucket.', measures: ['Bucket closed.'], advice: [], remedies: [] } }, expectedVersion: 1 }, deps);
+    const result = await editFacts(
+      {
+        incidentId,
+        author: 'ops',
+        locales: { en: { cause: 'A misconfigured bucket.', measures: ['Bucket closed.'], advice: [], remedies: [] } },
+        expectedVersion: 1,
+      },
+      deps,
+    );
     // Assess
     expect(result).toEqual({ version: 2, gaps: ['zh-CN: cause 0 of 1'], supersededRequests: 0, deliveredNow: 0 });
     const saved = await facts.latestFacts(incidentId);
-    expect(saved).toMatchObject({ version: 2, author: 'ops', locales: { en: { cause: 'A misconfigured bucket.' }, 'zh-CN': { measures: ['已关闭存储桶。'] } } });
-    expect(incidents.timeline.map((e) => [e.action, e.actor, e.detail?.version])).toEqual([['facts-edited', 'lead', 1], ['facts-edited', 'ops', 2]]);
+    expect(saved).toMatchObject({
+      version: 2,
+      author: 'ops',
+      locales: { en: { cause: 'A misconfigured bucket.' }, 'zh-CN': { measures: ['已关闭存储桶。'] } },
+    });
+    expect(incidents.timeline.map((e) => [e.action, e.actor, e.detail?.version])).toEqual([
+      ['facts-edited', 'lead', 1],
+      ['facts-edited', 'ops', 2],
+    ]);
   });
 
   it('an editor working from an older version is refused and nothing is saved', async () => {
@@ -64,8 +94,14 @@ describe('editFacts', () => {
     const result = await editFacts({ incidentId, author: 'lead', locales: en('Keys rotated.'), expectedVersion: 0 }, deps);
     // Assess
     expect(result).toMatchObject({ version: 1, supersededRequests: 1, deliveredNow: 1 });
-    expect(workflow.callbacks).toEqual([{ taskToken: 'token-first-notice-1', kind: 'fail', error: 'NoticeEditedError', cause: expect.stringContaining('version 1') }]);
-    expect(await approvals.getApprovalRequest(incidentId, 'req-first-notice-1')).toMatchObject({ status: 'EDITED', editedToFactsVersion: 1, callbackDeliveredAt: expect.any(String) });
+    expect(workflow.callbacks).toEqual([
+      { taskToken: 'token-first-notice-1', kind: 'fail', error: 'NoticeEditedError', cause: expect.stringContaining('version 1') },
+    ]);
+    expect(await approvals.getApprovalRequest(incidentId, 'req-first-notice-1')).toMatchObject({
+      status: 'EDITED',
+      editedToFactsVersion: 1,
+      callbackDeliveredAt: expect.any(String),
+    });
     expect(approvals.markers.size).toBe(0);
     // The draft stays pending: the workflow redrafts it.
     expect((await notices.getNotice(incidentId, 'first-notice-1')).status).toBe('PENDING_APPROVAL');

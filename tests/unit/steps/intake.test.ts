@@ -14,7 +14,10 @@ function world() {
   const workflow = new FakeWorkflow();
   const messaging = new FakeMessaging();
   const deps: IntakeDeps = {
-    incidents, workflow, messaging, clock,
+    incidents,
+    workflow,
+    messaging,
+    clock,
     alarmSettings: { manualSource: 'breach-notice.manual', cloudWatchAlarmSeverity: 7 },
     workflowSettings: settings,
     responseTeamTopicArn: topicArn,
@@ -38,7 +41,12 @@ describe('intakeAlarm', () => {
     expect(outcome).toBe('opened');
     expect(incidentId).toMatch(/^inc-20261120-[0-9a-f]{12}$/);
     expect(incidents.incidents.get(incidentId)).toMatchObject({
-      source: 'guardduty', findingKey: 'guardduty:123456789012:eu-west-1:finding-1', status: 'OPEN', scope: 'PENDING', severity: 'HIGH', createdAt: '2026-11-20T08:20:00.000Z',
+      source: 'guardduty',
+      findingKey: 'guardduty:123456789012:eu-west-1:finding-1',
+      status: 'OPEN',
+      scope: 'PENDING',
+      severity: 'HIGH',
+      createdAt: '2026-11-20T08:20:00.000Z',
     });
     expect(incidents.rawEvents.get(incidentId)?.get(event.id)).toBe(raw(event));
     expect(workflow.executions.get(incidentId)).toEqual({ incidentId, settings });
@@ -78,7 +86,9 @@ describe('intakeAlarm', () => {
     // Prepare
     const { deps, incidents, workflow } = world();
     const event = guardDutyFinding({ id: 'finding-1' });
-    workflow.start = async () => { throw namedError('ServiceUnavailable'); };
+    workflow.start = async () => {
+      throw namedError('ServiceUnavailable');
+    };
     await expect(intakeAlarm(asEvent(event), raw(event), deps)).rejects.toMatchObject({ name: 'ServiceUnavailable' });
     expect(incidents.incidents.size).toBe(1);
     workflow.start = FakeWorkflow.prototype.start.bind(workflow);
@@ -115,7 +125,9 @@ describe('intakeAlarm', () => {
     expect(new Set(results.map((r) => r.incidentId)).size).toBe(3);
     expect([...workflow.executions.keys()].sort()).toEqual(results.map((r) => r.incidentId).sort());
     expect([...incidents.incidents.values()].map((i) => i.affectedResources)).toEqual([
-      ['arn:aws:rds:eu-west-1:123456789012:db:customers'], ['arn:aws:s3:::exports'], ['arn:aws:s3:::backups'],
+      ['arn:aws:rds:eu-west-1:123456789012:db:customers'],
+      ['arn:aws:s3:::exports'],
+      ['arn:aws:s3:::backups'],
     ]);
   });
 
@@ -167,7 +179,11 @@ describe('rejectAlarm', () => {
     expect(result).toEqual({ reported: true });
     expect(incidents.rejected.get('evt-1')).toEqual({ reason: 'MalformedAlarmError: detail.severity: expected number', rawEvent: '{"raw":1}' });
     expect(messaging.published).toHaveLength(1);
-    expect(messaging.published[0]).toMatchObject({ topicArn, subject: 'Alarm rejected by breach-notice intake (MalformedAlarmError)', attributes: { event: 'alarm-rejected' } });
+    expect(messaging.published[0]).toMatchObject({
+      topicArn,
+      subject: 'Alarm rejected by breach-notice intake (MalformedAlarmError)',
+      attributes: { event: 'alarm-rejected' },
+    });
     expect(messaging.published[0]!.message).toContain('Event id: evt-1');
     expect(messaging.published[0]!.message).toContain('Reason: detail.severity: expected number');
     expect(messaging.published[0]!.message).toContain('REJECTED#evt-1');

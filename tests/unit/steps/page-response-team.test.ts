@@ -11,8 +11,18 @@ const topicArn = 'arn:aws:sns:us-east-1:000000000000:response-team';
 function world(incident: Partial<Incident> = {}) {
   const incidents = new FakeIncidents();
   incidents.incidents.set(incidentId, {
-    incidentId, source: 'guardduty', findingKey: 'f', alarmSeverity: 8, title: 'Bulk reads', description: 'secret details', affectedResources: ['a', 'b'], firstSeenAt: at,
-    status: 'OPEN', scope: 'KNOWN', severity: 'HIGH', createdAt: at,
+    incidentId,
+    source: 'guardduty',
+    findingKey: 'f',
+    alarmSeverity: 8,
+    title: 'Bulk reads',
+    description: 'secret details',
+    affectedResources: ['a', 'b'],
+    firstSeenAt: at,
+    status: 'OPEN',
+    scope: 'KNOWN',
+    severity: 'HIGH',
+    createdAt: at,
     impact: { affectedCustomers: 12, byDataCategory: { phone: 2, email: 12 }, byJurisdiction: { GB: 12 }, byLocale: { en: 12 }, byChannel: { email: 12 } },
     ...incident,
   });
@@ -31,7 +41,11 @@ describe('pageResponseTeam', () => {
     expect(result).toEqual({ messageId: 'msg-1' });
     expect(messaging.published).toHaveLength(1);
     const [page] = messaging.published;
-    expect(page).toMatchObject({ topicArn, subject: `[HIGH] New security incident: impact assessed (${incidentId})`, attributes: { event: 'incident-opened', severity: 'HIGH' } });
+    expect(page).toMatchObject({
+      topicArn,
+      subject: `[HIGH] New security incident: impact assessed (${incidentId})`,
+      attributes: { event: 'incident-opened', severity: 'HIGH' },
+    });
     expect(page!.message).toContain(`Incident: ${incidentId} (OPEN, severity HIGH, scope KNOWN)`);
     expect(page!.message).toContain('Affected resources: 2');
     expect(page!.message).toContain('Affected customers: 12');
@@ -90,7 +104,10 @@ describe('pageResponseTeam', () => {
 
   it('no data category affected reads "none"', async () => {
     // Prepare
-    const { deps, messaging } = world({ scope: 'UNKNOWN', impact: { affectedCustomers: 0, byDataCategory: {}, byJurisdiction: {}, byLocale: {}, byChannel: {} } });
+    const { deps, messaging } = world({
+      scope: 'UNKNOWN',
+      impact: { affectedCustomers: 0, byDataCategory: {}, byJurisdiction: {}, byLocale: {}, byChannel: {} },
+    });
     // Act
     await pageResponseTeam({ incidentId, event: 'scope-unknown', executionArn }, deps);
     // Assess
@@ -128,7 +145,9 @@ describe('pageResponseTeam', () => {
   it('a failed publish is not audited as a page', async () => {
     // Prepare
     const { deps, incidents } = world();
-    deps.messaging.publish = async () => { throw namedError('InternalErrorException'); };
+    deps.messaging.publish = async () => {
+      throw namedError('InternalErrorException');
+    };
     // Act
     const act = pageResponseTeam({ incidentId, event: 'incident-opened', executionArn }, deps);
     // Assess

@@ -12,15 +12,29 @@ function world(chunks: number, emails: number) {
   const clock = new FakeClock(Date.parse('2026-11-20T10:00:00Z'));
   const incidents = new FakeIncidents(clock);
   incidents.incidents.set(incidentId, {
-    incidentId, source: 'guardduty', findingKey: 'f', alarmSeverity: 8, title: 't', description: '', affectedResources: [], firstSeenAt: at, status: 'OPEN', scope: 'KNOWN', severity: 'HIGH', createdAt: at,
-    audienceChunks: chunks, impact: { affectedCustomers: emails, byDataCategory: {}, byJurisdiction: {}, byLocale: {}, byChannel: { email: emails } },
+    incidentId,
+    source: 'guardduty',
+    findingKey: 'f',
+    alarmSeverity: 8,
+    title: 't',
+    description: '',
+    affectedResources: [],
+    firstSeenAt: at,
+    status: 'OPEN',
+    scope: 'KNOWN',
+    severity: 'HIGH',
+    createdAt: at,
+    audienceChunks: chunks,
+    impact: { affectedCustomers: emails, byDataCategory: {}, byJurisdiction: {}, byLocale: {}, byChannel: { email: emails } },
   });
   const email = new FakeEmail();
   const alerts: { event: string; message: string }[] = [];
   const alertTeam = async (event: string, _subject: string, message: string) => void alerts.push({ event, message });
   const plan: PlanSendingDeps = { incidents, email, alertTeam, clock, chunksPerSlice: 20, maxConcurrency: 10, perSenderRate: 200 };
   const notices = new FakeNotices();
-  void notices.createNotice(noticeRecord({ incidentId, noticeId, kind: 'first-notice', sequence: 1, status: 'APPROVED', content: {}, createdAt: at, promisedNextUpdateAt: at }));
+  void notices.createNotice(
+    noticeRecord({ incidentId, noticeId, kind: 'first-notice', sequence: 1, status: 'APPROVED', content: {}, createdAt: at, promisedNextUpdateAt: at }),
+  );
   const confirm: ConfirmDeps = { incidents, notices, ledger: new FakeLedger(), alertTeam };
   return { plan, confirm, email, incidents, notices, alerts };
 }
@@ -73,7 +87,16 @@ describe('planSending', () => {
 });
 
 describe('confirmSending', () => {
-  const plan = { slices: [{ from: 0, to: 20 }, { from: 20, to: 40 }, { from: 40, to: 45 }], concurrency: 2, ratePerSecond: 7, round: 0 };
+  const plan = {
+    slices: [
+      { from: 0, to: 20 },
+      { from: 20, to: 40 },
+      { from: 40, to: 45 },
+    ],
+    concurrency: 2,
+    ratePerSecond: 7,
+    round: 0,
+  };
 
   it('every slice done: the notice is sent, once, with the ledger totals on the timeline', async () => {
     const { confirm, notices, incidents } = world(45, 100);
@@ -100,13 +123,30 @@ describe('confirmSending', () => {
     // Prepare: two slices refused, as Step Functions reports a function's error: Lambda's JSON of it (errorType, errorMessage, trace).
     const { confirm, alerts, incidents } = world(45, 100);
     const reason = 'SES refused: MessageRejected: Email address is not verified. The following identities failed the check in region EU-WEST-1: <address>';
-    const cause = JSON.stringify({ errorType: 'ProviderRefusedError', errorMessage: reason, trace: [`ProviderRefusedError: ${reason}`, '    at runBatch (file:///var/task/index.mjs:1:2345)'] });
-    const results = [{ done: false, from: 0, to: 20, error: 'ProviderRefusedError', cause }, { done: false, from: 20, to: 40, error: 'ProviderRefusedError', cause }, { done: true }];
+    const cause = JSON.stringify({
+      errorType: 'ProviderRefusedError',
+      errorMessage: reason,
+      trace: [`ProviderRefusedError: ${reason}`, '    at runBatch (file:///var/task/index.mjs:1:2345)'],
+    });
+    const results = [
+      { done: false, from: 0, to: 20, error: 'ProviderRefusedError', cause },
+      { done: false, from: 20, to: 40, error: 'ProviderRefusedError', cause },
+      { done: true },
+    ];
     // Act: three rounds in a row (the paging of other errors skips rounds 1 to 3).
     const rounds = [];
     for (const round of [0, 1, 2]) rounds.push(await confirmSending({ incidentId, noticeId, results, plan: { ...plan, round } }, confirm));
     // Assess
-    expect(rounds.map((r) => [r.waitSeconds, r.round, r.slices])).toEqual([0, 1, 2].map((round) => [900, round + 1, [{ from: 0, to: 20 }, { from: 20, to: 40 }]]));
+    expect(rounds.map((r) => [r.waitSeconds, r.round, r.slices])).toEqual(
+      [0, 1, 2].map((round) => [
+        900,
+        round + 1,
+        [
+          { from: 0, to: 20 },
+          { from: 20, to: 40 },
+        ],
+      ]),
+    );
     expect(alerts.map((a) => a.event)).toEqual(['provider-refused', 'provider-refused', 'provider-refused']);
     expect(alerts[1]!.message).toBe(
       [

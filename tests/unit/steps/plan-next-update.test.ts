@@ -10,11 +10,35 @@ const at = '2026-11-20T08:00:00.000Z';
 function world() {
   const clock = new FakeClock(Date.parse('2026-11-20T12:00:00Z'));
   const incidents = new FakeIncidents(clock);
-  incidents.incidents.set(incidentId, { incidentId, source: 'manual', findingKey: 'f', alarmSeverity: 5, title: 't', description: '', affectedResources: [], firstSeenAt: at, status: 'OPEN', scope: 'KNOWN', severity: 'MEDIUM', createdAt: at });
+  incidents.incidents.set(incidentId, {
+    incidentId,
+    source: 'manual',
+    findingKey: 'f',
+    alarmSeverity: 5,
+    title: 't',
+    description: '',
+    affectedResources: [],
+    firstSeenAt: at,
+    status: 'OPEN',
+    scope: 'KNOWN',
+    severity: 'MEDIUM',
+    createdAt: at,
+  });
   const notices = new FakeNotices();
   const deps: PlanDeps = { incidents, notices, clock, updateCadenceSeconds: 6 * 3600 };
   const add = (sequence: number, status: Notice['status'], promisedNextUpdateAt: string) =>
-    notices.createNotice(noticeRecord({ incidentId, noticeId: `n-${sequence}`, kind: sequence === 1 ? 'first-notice' : 'update', sequence, status, content: {}, createdAt: at, promisedNextUpdateAt }));
+    notices.createNotice(
+      noticeRecord({
+        incidentId,
+        noticeId: `n-${sequence}`,
+        kind: sequence === 1 ? 'first-notice' : 'update',
+        sequence,
+        status,
+        content: {},
+        createdAt: at,
+        promisedNextUpdateAt,
+      }),
+    );
   return { deps, incidents, add };
 }
 
@@ -48,7 +72,18 @@ describe('planNextUpdate', () => {
     // Prepare
     const { deps, incidents, add } = world();
     await add(1, 'SENT', '2026-11-27T08:00:00.000Z');
-    await (deps.notices as FakeNotices).createNotice(noticeRecord({ incidentId, noticeId: 'closing-2', kind: 'closing', sequence: 2, status: 'REJECTED', content: {}, createdAt: at, promisedNextUpdateAt: at }));
+    await (deps.notices as FakeNotices).createNotice(
+      noticeRecord({
+        incidentId,
+        noticeId: 'closing-2',
+        kind: 'closing',
+        sequence: 2,
+        status: 'REJECTED',
+        content: {},
+        createdAt: at,
+        promisedNextUpdateAt: at,
+      }),
+    );
     incidents.incidents.get(incidentId)!.status = 'CLOSED';
     // Act
     const result = await planNextUpdate(incidentId, deps);

@@ -6,7 +6,18 @@ import { emptyFacts } from '../../../functions/domain/facts.js';
 import { draftNotice, noticeTextForDiff } from '../../../functions/domain/notice.js';
 import { sha256Hex, shortHash } from '../../../functions/shared/crypto.js';
 import { requestApproval, type RequestApprovalDeps, type RequestApprovalInput } from '../../../functions/steps/request-approval.js';
-import { FakeApprovals, FakeClock, FakeEmail, FakeFacts, FakeIncidents, FakeMessaging, FakeNotices, FakeTeam, namedError, standingOf } from '../../support/fakes.js';
+import {
+  FakeApprovals,
+  FakeClock,
+  FakeEmail,
+  FakeFacts,
+  FakeIncidents,
+  FakeMessaging,
+  FakeNotices,
+  FakeTeam,
+  namedError,
+  standingOf,
+} from '../../support/fakes.js';
 import { noticeRecord } from '../../support/notices.js';
 
 const incidentId = 'inc-20261120-0123456789ab';
@@ -19,11 +30,46 @@ const backup = ['dave@example.com'];
 function world(overrides: Partial<RequestApprovalDeps> = {}) {
   const clock = new FakeClock(Date.parse('2026-11-20T09:00:30Z'));
   const incidents = new FakeIncidents(clock);
-  incidents.incidents.set(incidentId, { incidentId, source: 'guardduty', findingKey: 'f', alarmSeverity: 8, title: 'Bulk reads', description: '', affectedResources: [], firstSeenAt: at, status: 'OPEN', scope: 'KNOWN', severity: 'HIGH', createdAt: at, impact, audienceChunks: 1 });
+  incidents.incidents.set(incidentId, {
+    incidentId,
+    source: 'guardduty',
+    findingKey: 'f',
+    alarmSeverity: 8,
+    title: 'Bulk reads',
+    description: '',
+    affectedResources: [],
+    firstSeenAt: at,
+    status: 'OPEN',
+    scope: 'KNOWN',
+    severity: 'HIGH',
+    createdAt: at,
+    impact,
+    audienceChunks: 1,
+  });
   const notices = new FakeNotices();
   const addNotice = (kind: Notice['kind'], sequence: number) => {
-    const content = { en: draftNotice({ kind, sequence, incident: { incidentId, source: 'guardduty', firstSeenAt: at, impact }, facts: emptyFacts(), company, nextUpdateAt: at }, 'en'), 'zh-CN': draftNotice({ kind, sequence, incident: { incidentId, source: 'guardduty', firstSeenAt: at, impact }, facts: emptyFacts(), company, nextUpdateAt: at }, 'zh-CN') };
-    return notices.createNotice(noticeRecord({ incidentId, noticeId: `${kind}-${sequence}`, kind, sequence, status: 'PENDING_APPROVAL', content, createdAt: at, promisedNextUpdateAt: at }));
+    const content = {
+      en: draftNotice(
+        { kind, sequence, incident: { incidentId, source: 'guardduty', firstSeenAt: at, impact }, facts: emptyFacts(), company, nextUpdateAt: at },
+        'en',
+      ),
+      'zh-CN': draftNotice(
+        { kind, sequence, incident: { incidentId, source: 'guardduty', firstSeenAt: at, impact }, facts: emptyFacts(), company, nextUpdateAt: at },
+        'zh-CN',
+      ),
+    };
+    return notices.createNotice(
+      noticeRecord({
+        incidentId,
+        noticeId: `${kind}-${sequence}`,
+        kind,
+        sequence,
+        status: 'PENDING_APPROVAL',
+        content,
+        createdAt: at,
+        promisedNextUpdateAt: at,
+      }),
+    );
   };
   void addNotice('first-notice', 1);
   const facts = new FakeFacts(clock);
@@ -32,7 +78,13 @@ function world(overrides: Partial<RequestApprovalDeps> = {}) {
   const email = new FakeEmail();
   const messaging = new FakeMessaging();
   const deps: RequestApprovalDeps = {
-    incidents, notices, approvals, facts, email, messaging, clock,
+    incidents,
+    notices,
+    approvals,
+    facts,
+    email,
+    messaging,
+    clock,
     approvers: { primary, backup },
     approvalBaseUrl: 'https://approve.example.com/',
     locales: ['en', 'zh-CN'],
@@ -45,7 +97,13 @@ function world(overrides: Partial<RequestApprovalDeps> = {}) {
 }
 
 const input = (over: Partial<RequestApprovalInput> = {}): RequestApprovalInput => ({
-  incidentId, noticeId: 'first-notice-1', tier: 'primary', taskToken: 'token-primary', timeoutSeconds: 3600, waitEnteredAt: '2026-11-20T09:00:00.000Z', ...over,
+  incidentId,
+  noticeId: 'first-notice-1',
+  tier: 'primary',
+  taskToken: 'token-primary',
+  timeoutSeconds: 3600,
+  waitEnteredAt: '2026-11-20T09:00:00.000Z',
+  ...over,
 });
 
 /** The link id in an approval email, and the code it shows (if any). */
@@ -56,7 +114,7 @@ function linkOf(mail: { html: string; text: string }) {
 }
 
 describe('requestApproval', () => {
-  it("stores the request and emails each approver of the tier once, each with a personal link and code of their own", async () => {
+  it('stores the request and emails each approver of the tier once, each with a personal link and code of their own', async () => {
     // Prepare
     const { deps, email, approvals, incidents } = world();
     // Act
@@ -66,7 +124,15 @@ describe('requestApproval', () => {
     expect(result).toEqual({ requestId, emailed: 3 });
     expect(email.recipients()).toEqual(primary);
     const expiresAt = decisionDeadline(new Date('2026-11-20T09:00:00.000Z'), 3600).toISOString();
-    expect(await approvals.getApprovalRequest(incidentId, requestId)).toMatchObject({ noticeId: 'first-notice-1', tier: 'primary', status: 'PENDING', expiresAt, quorum: 2, waitEnteredAt: '2026-11-20T09:00:00.000Z', createdAt: '2026-11-20T09:00:30.000Z' });
+    expect(await approvals.getApprovalRequest(incidentId, requestId)).toMatchObject({
+      noticeId: 'first-notice-1',
+      tier: 'primary',
+      status: 'PENDING',
+      expiresAt,
+      quorum: 2,
+      waitEnteredAt: '2026-11-20T09:00:00.000Z',
+      createdAt: '2026-11-20T09:00:30.000Z',
+    });
     expect(await approvals.getTaskToken(incidentId, requestId)).toBe('token-primary');
     const links = email.sent.map(linkOf);
     expect(new Set(links.map((l) => l.linkId)).size).toBe(3);
@@ -124,7 +190,16 @@ describe('requestApproval', () => {
     for (const change of ['scope', 'close'] as const) {
       // Prepare
       const { deps, email, approvals, incidents, team } = world();
-      if (change === 'scope') await team.saveScopeDecision(incidentId, 'lead', { basis: 'all', resources: [], customerIds: [], countries: [], dataCategories: [], mode: 'replace', reason: 'r' });
+      if (change === 'scope')
+        await team.saveScopeDecision(incidentId, 'lead', {
+          basis: 'all',
+          resources: [],
+          customerIds: [],
+          countries: [],
+          dataCategories: [],
+          mode: 'replace',
+          reason: 'r',
+        });
       else await incidents.closeIncident(incidentId, 'lead');
       // Act
       const act = requestApproval(input(), deps);
@@ -170,7 +245,14 @@ describe('requestApproval', () => {
     // Prepare
     const { deps, email, notices } = world();
     const notice = await notices.getNotice(incidentId, 'first-notice-1');
-    await notices.createNotice({ ...notice, version: 2, replacedVersion: { version: 1, lines: { en: ['An old line.', ...noticeTextForDiff(notice.content.en!, 'en')], 'zh-CN': noticeTextForDiff(notice.content['zh-CN']!, 'zh-CN') } } });
+    await notices.createNotice({
+      ...notice,
+      version: 2,
+      replacedVersion: {
+        version: 1,
+        lines: { en: ['An old line.', ...noticeTextForDiff(notice.content.en!, 'en')], 'zh-CN': noticeTextForDiff(notice.content['zh-CN']!, 'zh-CN') },
+      },
+    });
     // Act
     await requestApproval(input(), deps);
     // Assess
@@ -253,10 +335,18 @@ describe('requestApproval', () => {
     // Assess
     expect(result).toEqual({ requestId: shortHash('token-backup', 24), emailed: 0 });
     expect(email.recipients()).toEqual(primary);
-    expect(await approvals.getApprovalRequest(incidentId, result.requestId)).toMatchObject({ status: 'APPROVED', decidedBy: 'bob@example.com', decidedAt: '2026-11-20T09:01:30.000Z', carriedFrom: earlier.requestId });
+    expect(await approvals.getApprovalRequest(incidentId, result.requestId)).toMatchObject({
+      status: 'APPROVED',
+      decidedBy: 'bob@example.com',
+      decidedAt: '2026-11-20T09:01:30.000Z',
+      carriedFrom: earlier.requestId,
+    });
     expect((await approvals.getApprovalRequest(incidentId, earlier.requestId))!.carriedTo).toBe(result.requestId);
     expect(await approvals.listUnreturnedDecisions(10)).toEqual([{ incidentId, requestId: result.requestId }]);
-    expect(incidents.timeline.at(-1)).toMatchObject({ action: 'approval-decision-carried', detail: { from: earlier.requestId, decision: 'APPROVED', tier: 'backup', supersededRequests: 0 } });
+    expect(incidents.timeline.at(-1)).toMatchObject({
+      action: 'approval-decision-carried',
+      detail: { from: earlier.requestId, decision: 'APPROVED', tier: 'backup', supersededRequests: 0 },
+    });
   });
 
   it('a decision about the same wording drafted for another audience is not carried: the approvers are asked about the new one', async () => {
@@ -264,7 +354,15 @@ describe('requestApproval', () => {
     const { deps, email, approvals, notices, team, incidents } = world({ quorum: 1 });
     const earlier = await requestApproval(input(), deps);
     expect((await approvals.recordApproval(incidentId, earlier.requestId, 'bob@example.com', 1)).outcome).toBe('approved');
-    await team.saveScopeDecision(incidentId, 'lead', { basis: 'all', resources: [], customerIds: [], countries: [], dataCategories: [], mode: 'replace', reason: 'everyone' });
+    await team.saveScopeDecision(incidentId, 'lead', {
+      basis: 'all',
+      resources: [],
+      customerIds: [],
+      countries: [],
+      dataCategories: [],
+      mode: 'replace',
+      reason: 'everyone',
+    });
     incidents.existing(incidentId).scopeVersion = 1;
     await notices.createNotice({ ...(await notices.getNotice(incidentId, 'first-notice-1')), scopeVersion: 1 });
     // Act
@@ -294,7 +392,11 @@ describe('requestApproval', () => {
     const result = await requestApproval(input({ tier: 'backup', taskToken: 'token-backup' }), deps);
     // Assess
     expect(result.emailed).toBe(0);
-    expect(await approvals.getApprovalRequest(incidentId, result.requestId)).toMatchObject({ status: 'REJECTED', reason: 'Wrong date', decidedBy: 'carol@example.com' });
+    expect(await approvals.getApprovalRequest(incidentId, result.requestId)).toMatchObject({
+      status: 'REJECTED',
+      reason: 'Wrong date',
+      decidedBy: 'carol@example.com',
+    });
   });
 
   it('a decision whose callback was returned is not carried: the backup approvers are asked', async () => {
@@ -362,7 +464,10 @@ describe('requestApproval', () => {
     // Act
     const act = requestApproval(input({ tier: 'backup', taskToken: 'token-backup' }), deps);
     // Assess
-    await expect(act).rejects.toMatchObject({ name: 'ConfigurationError', message: expect.stringContaining('No phone configured for approver dave@example.com') });
+    await expect(act).rejects.toMatchObject({
+      name: 'ConfigurationError',
+      message: expect.stringContaining('No phone configured for approver dave@example.com'),
+    });
     expect(email.sent).toEqual([]);
     expect(approvals.records.get(`${incidentId}/${shortHash('token-backup', 24)}`)!.notified).toEqual([]);
   });
@@ -373,7 +478,19 @@ describe('requestApproval', () => {
     // Act
     await requestApproval(input(), deps);
     // Assess
-    const facts = { escalated: false, update: null, closing: false, incidentId, title: 'Bulk reads', severity: 'HIGH', customers: 7, firstSeenAt: at, expiresAt: '', url: '', code: null };
+    const facts = {
+      escalated: false,
+      update: null,
+      closing: false,
+      incidentId,
+      title: 'Bulk reads',
+      severity: 'HIGH',
+      customers: 7,
+      firstSeenAt: at,
+      expiresAt: '',
+      url: '',
+      code: null,
+    };
     expect(email.sent.map((m) => m.subject)).toEqual([
       catalogues.en.approvalEmail.subject(facts),
       catalogues.es.approvalEmail.subject(facts),

@@ -14,13 +14,39 @@ async function world(decision: 'approve' | 'reject' = 'approve', requestId = 're
   const approvals = new FakeApprovals(clock);
   const workflow = new FakeWorkflow();
   const notices = new FakeNotices();
-  await notices.createNotice(noticeRecord({ incidentId, noticeId: 'first-notice-1', kind: 'first-notice', sequence: 1, status: 'PENDING_APPROVAL', content: {}, createdAt: clock.now().toISOString(), promisedNextUpdateAt: clock.now().toISOString() }));
+  await notices.createNotice(
+    noticeRecord({
+      incidentId,
+      noticeId: 'first-notice-1',
+      kind: 'first-notice',
+      sequence: 1,
+      status: 'PENDING_APPROVAL',
+      content: {},
+      createdAt: clock.now().toISOString(),
+      promisedNextUpdateAt: clock.now().toISOString(),
+    }),
+  );
   const alerts: { event: string; subject: string; message: string }[] = [];
-  const deps: DecisionReturnDeps = { incidents, notices, approvals, workflow, alertTeam: async (event, subject, message) => void alerts.push({ event, subject, message }) };
+  const deps: DecisionReturnDeps = {
+    incidents,
+    notices,
+    approvals,
+    workflow,
+    alertTeam: async (event, subject, message) => void alerts.push({ event, subject, message }),
+  };
   const decide = async (id: string) => {
     const token = `token-${id}`;
     await approvals.putApprovalRequest(
-      { incidentId, requestId: id, noticeId: 'first-notice-1', tier: 'primary', status: 'PENDING', expiresAt: new Date(clock.current + 60 * MINUTE).toISOString(), createdAt: clock.now().toISOString(), quorum: 1 },
+      {
+        incidentId,
+        requestId: id,
+        noticeId: 'first-notice-1',
+        tier: 'primary',
+        status: 'PENDING',
+        expiresAt: new Date(clock.current + 60 * MINUTE).toISOString(),
+        createdAt: clock.now().toISOString(),
+        quorum: 1,
+      },
       token,
     );
     workflow.wait(token);
@@ -42,7 +68,9 @@ describe('returnDecision', () => {
     const outcome = await returnDecision(request, token, 'approval-page', deps);
     // Assess
     expect(outcome).toBe('returned');
-    expect(workflow.callbacks).toEqual([{ taskToken: token, kind: 'succeed', output: { decision: 'APPROVED', requestId: 'req-1', noticeId: 'first-notice-1', decidedAt: request.decidedAt } }]);
+    expect(workflow.callbacks).toEqual([
+      { taskToken: token, kind: 'succeed', output: { decision: 'APPROVED', requestId: 'req-1', noticeId: 'first-notice-1', decidedAt: request.decidedAt } },
+    ]);
     expect((await stored(approvals)).callbackDeliveredAt).toBe('2026-11-20T08:00:00.000Z');
     expect(approvals.markers.size).toBe(0);
     expect(approvals.leaseOf(incidentId, 'req-1')).toBeUndefined();
@@ -71,26 +99,29 @@ describe('returnDecision', () => {
     ]);
   });
 
-  it.each(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'])('task gone (%s): recorded as lost, audited, the team paged, never retried', async (errorName) => {
-    // Prepare
-    const { deps, approvals, workflow, incidents, alerts, request, token } = await world();
-    workflow.failures.push(namedError(errorName));
-    // Act
-    const outcome = await returnDecision(request, token, 'approval-page', deps);
-    // Assess
-    expect(outcome).toBe('lost');
-    expect(await stored(approvals)).toMatchObject({ callbackLostAt: '2026-11-20T08:00:00.000Z', callbackError: errorName });
-    expect(approvals.markers.size).toBe(0);
-    expect(incidents.timeline.map((e) => [e.action, e.actor, e.detail])).toEqual([
-      ['approval-callback-lost', 'approval-page', { requestId: 'req-1', noticeId: 'first-notice-1', decision: 'APPROVED', error: errorName }],
-    ]);
-    expect(alerts).toHaveLength(1);
-    expect(alerts[0]).toMatchObject({ event: 'approval-callback-lost', subject: `Approval decision did not reach the workflow (${incidentId})` });
-    expect(alerts[0]!.message).toContain(`Step Functions answered ${errorName}`);
-    expect(alerts[0]!.message).toContain('APPROVED by alice@example.com');
-    expect(await returnPendingDecision(incidentId, 'req-1', 'sweeper', deps)).toBe('settled');
-    expect(workflow.callbacks).toEqual([]);
-  });
+  it.each(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'])(
+    'task gone (%s): recorded as lost, audited, the team paged, never retried',
+    async (errorName) => {
+      // Prepare
+      const { deps, approvals, workflow, incidents, alerts, request, token } = await world();
+      workflow.failures.push(namedError(errorName));
+      // Act
+      const outcome = await returnDecision(request, token, 'approval-page', deps);
+      // Assess
+      expect(outcome).toBe('lost');
+      expect(await stored(approvals)).toMatchObject({ callbackLostAt: '2026-11-20T08:00:00.000Z', callbackError: errorName });
+      expect(approvals.markers.size).toBe(0);
+      expect(incidents.timeline.map((e) => [e.action, e.actor, e.detail])).toEqual([
+        ['approval-callback-lost', 'approval-page', { requestId: 'req-1', noticeId: 'first-notice-1', decision: 'APPROVED', error: errorName }],
+      ]);
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]).toMatchObject({ event: 'approval-callback-lost', subject: `Approval decision did not reach the workflow (${incidentId})` });
+      expect(alerts[0]!.message).toContain(`Step Functions answered ${errorName}`);
+      expect(alerts[0]!.message).toContain('APPROVED by alice@example.com');
+      expect(await returnPendingDecision(incidentId, 'req-1', 'sweeper', deps)).toBe('settled');
+      expect(workflow.callbacks).toEqual([]);
+    },
+  );
 
   it('other failure (a throttle): the lease is released and the marker kept, so the next sender returns it', async () => {
     // Prepare
@@ -113,7 +144,9 @@ describe('returnDecision', () => {
   it('a failure that is not an Error is named "Error" and released', async () => {
     // Prepare
     const { deps, approvals, workflow, request, token } = await world();
-    workflow.succeed = async () => { throw 'socket closed'; };
+    workflow.succeed = async () => {
+      throw 'socket closed';
+    };
     // Act
     const outcome = await returnDecision(request, token, 'approval-page', deps);
     // Assess

@@ -21,33 +21,83 @@ interface PlannedBatch {
 function world() {
   const clock = new FakeClock(Date.parse('2026-11-21T08:00:00Z'));
   const incidents = new FakeIncidents(clock);
-  incidents.incidents.set(incidentId, { incidentId, source: 'macie', findingKey: 'f', alarmSeverity: 8, title: 'Public bucket <exports>', description: '', affectedResources: [], firstSeenAt: at, status: 'CLOSED', scope: 'KNOWN', severity: 'HIGH', createdAt: at });
+  incidents.incidents.set(incidentId, {
+    incidentId,
+    source: 'macie',
+    findingKey: 'f',
+    alarmSeverity: 8,
+    title: 'Public bucket <exports>',
+    description: '',
+    affectedResources: [],
+    firstSeenAt: at,
+    status: 'CLOSED',
+    scope: 'KNOWN',
+    severity: 'HIGH',
+    createdAt: at,
+  });
   const notices = new FakeNotices();
   const approvals = new FakeApprovals(clock);
   const ledger = new FakeLedger();
   const email = new FakeEmail();
   const messaging = new FakeMessaging();
   const deps: FinalReportDeps = {
-    incidents, notices, approvals, ledger, email, messaging, templatePrefix: 'bn', reportLocale: 'en', reportRecipients: ['team@example.com', 'ciso@example.com'], topicArn,
+    incidents,
+    notices,
+    approvals,
+    ledger,
+    email,
+    messaging,
+    templatePrefix: 'bn',
+    reportLocale: 'en',
+    reportRecipients: ['team@example.com', 'ciso@example.com'],
+    topicArn,
   };
   const notice = (noticeId: string, sequence: number, extra: Partial<Notice> = {}) =>
-    notices.createNotice(noticeRecord({ incidentId, noticeId, kind: sequence === 1 ? 'first-notice' : 'update', sequence, status: 'SENT', content: {}, createdAt: `2026-11-20T0${sequence}:00:00.000Z`, promisedNextUpdateAt: at, ...extra }));
+    notices.createNotice(
+      noticeRecord({
+        incidentId,
+        noticeId,
+        kind: sequence === 1 ? 'first-notice' : 'update',
+        sequence,
+        status: 'SENT',
+        content: {},
+        createdAt: `2026-11-20T0${sequence}:00:00.000Z`,
+        promisedNextUpdateAt: at,
+        ...extra,
+      }),
+    );
   /** A chunk of a notice as the send step leaves it: planned; each call whose recipients all answered claimed, recorded and finished. */
   const chunk = async (noticeId: string, chunkIndex: number, batches: PlannedBatch[]) => {
     const ref = { incidentId, noticeId };
-    await ledger.freezePlan(ref, chunkIndex, batches.map((b) => ({ channel: b.channel, batchKey: b.batchKey, locale: 'en', customerIds: b.recipients.map(([id]) => id) })));
+    await ledger.freezePlan(
+      ref,
+      chunkIndex,
+      batches.map((b) => ({ channel: b.channel, batchKey: b.batchKey, locale: 'en', customerIds: b.recipients.map(([id]) => id) })),
+    );
     for (const b of batches.filter((x) => x.recipients.every(([, status]) => status))) {
       const claim = await ledger.acquire(ref, b.channel, b.batchKey, []);
       if (claim.kind !== 'claimed') throw new Error('test setup: batch not claimed');
-      const outcomes = b.recipients.map(([customerId, status, reason]): Outcome => ({ ...ref, customerId, channel: b.channel, batchKey: b.batchKey, status: status!, reason, at, attempt: 1 }));
+      const outcomes = b.recipients.map(
+        ([customerId, status, reason]): Outcome => ({ ...ref, customerId, channel: b.channel, batchKey: b.batchKey, status: status!, reason, at, attempt: 1 }),
+      );
       await ledger.recordOutcomes(outcomes);
       const count = (s: OutcomeStatus) => outcomes.filter((o) => o.status === s).length;
       const totals = { sent: count('SENT'), failed: count('FAILED'), retryable: count('RETRYABLE'), uncertain: count('UNCERTAIN') };
-      await ledger.complete(ref, b.channel, b.batchKey, claim.token, totals, outcomes.filter((o) => o.status === 'UNCERTAIN').map((o) => o.customerId));
+      await ledger.complete(
+        ref,
+        b.channel,
+        b.batchKey,
+        claim.token,
+        totals,
+        outcomes.filter((o) => o.status === 'UNCERTAIN').map((o) => o.customerId),
+      );
     }
   };
   const approval = (requestId: string, noticeId: string, extra: Partial<ApprovalRequest>) =>
-    approvals.putApprovalRequest({ incidentId, requestId, noticeId, tier: 'primary', status: 'PENDING', expiresAt: at, createdAt: at, ...extra }, `token-${requestId}`);
+    approvals.putApprovalRequest(
+      { incidentId, requestId, noticeId, tier: 'primary', status: 'PENDING', expiresAt: at, createdAt: at, ...extra },
+      `token-${requestId}`,
+    );
   return { deps, incidents, email, messaging, ledger, notice, chunk, approval };
 }
 
@@ -58,8 +108,21 @@ async function twoNotices(w: ReturnType<typeof world>) {
   await w.notice('update-2', 2);
   await w.notice('first-notice-1', 1);
   await w.chunk('first-notice-1', 0, [
-    { channel: 'email', batchKey: 'c000000#en#0', recipients: [sent('a'), sent('b'), ['c', 'FAILED', 'MESSAGE_REJECTED: Email address is on the suppression list for your account.'], ['d', 'FAILED', 'INVALID_PARAMETER: Illegal address']] },
-    { channel: 'sms', batchKey: 'c000000#en#0', recipients: [sent('a'), ['b', 'FAILED', 'OptedOutException'], ['c', 'UNCERTAIN', 'no answer from SNS: TimeoutError']] },
+    {
+      channel: 'email',
+      batchKey: 'c000000#en#0',
+      recipients: [
+        sent('a'),
+        sent('b'),
+        ['c', 'FAILED', 'MESSAGE_REJECTED: Email address is on the suppression list for your account.'],
+        ['d', 'FAILED', 'INVALID_PARAMETER: Illegal address'],
+      ],
+    },
+    {
+      channel: 'sms',
+      batchKey: 'c000000#en#0',
+      recipients: [sent('a'), ['b', 'FAILED', 'OptedOutException'], ['c', 'UNCERTAIN', 'no answer from SNS: TimeoutError']],
+    },
   ]);
   await w.chunk('first-notice-1', 1, [
     { channel: 'email', batchKey: 'c000001#en#0', recipients: [sent('e'), ['f', 'RETRYABLE', 'ACCOUNT_THROTTLED: Maximum sending rate exceeded.']] },
@@ -88,7 +151,7 @@ describe('sendFinalReport', () => {
       'update-2 email: sent 3, suppressed 0, failed 0, uncertain 0, unfinished 0 (intended 3)',
     ]);
     expect(report!.data).toMatchObject({ incidentId, title: 'Public bucket <exports>', html: { incidentId } });
-    expect(JSON.stringify((report!.data.html as Record<string, unknown>))).not.toContain('<exports>');
+    expect(JSON.stringify(report!.data.html as Record<string, unknown>)).not.toContain('<exports>');
     expect(w.messaging.published).toHaveLength(1);
     expect(w.messaging.published[0]).toMatchObject({ topicArn, subject: `Final report sent: incident ${incidentId}`, attributes: { event: 'final-report' } });
     expect(w.messaging.published[0]!.message.split('\n').slice(0, 3)).toEqual([
@@ -103,7 +166,11 @@ describe('sendFinalReport', () => {
 
   it.each([
     ['zh-CN', 'first-notice-1 sms：已发送 1，已屏蔽 1，失败 0，不确定 1，未完成 0（应通知 3）', 'first-notice-1 sms：需与服务商记录核对（不确定）：c'],
-    ['es', 'first-notice-1 sms: enviados 1, suprimidos 1, fallidos 0, inciertos 1, sin terminar 0 (previstos 3)', 'first-notice-1 sms: por conciliar con los registros del proveedor (inciertos): c'],
+    [
+      'es',
+      'first-notice-1 sms: enviados 1, suprimidos 1, fallidos 0, inciertos 1, sin terminar 0 (previstos 3)',
+      'first-notice-1 sms: por conciliar con los registros del proveedor (inciertos): c',
+    ],
   ] as const)('the same figures in %s', async (reportLocale, figures, uncertain) => {
     // Prepare
     const w = world();
@@ -145,7 +212,11 @@ describe('sendFinalReport', () => {
       uncertain: { email: { ids: ['u1', 'u2', 'u3'], count: 3 } },
     };
     await w.notice('first-notice-1', 1, { reconciliation: kept });
-    w.deps.ledger = { recipientOutcomes: () => { throw new Error('the final report must not read the ledger for a reconciled notice'); } };
+    w.deps.ledger = {
+      recipientOutcomes: () => {
+        throw new Error('the final report must not read the ledger for a reconciled notice');
+      },
+    };
     // Act
     const result = await sendFinalReport(incidentId, w.deps);
     // Assess
@@ -225,7 +296,10 @@ describe('sendFinalReport', () => {
     await sendFinalReport(incidentId, { ...deps, reportLocale: 'zh-CN' });
     // Assess
     expect(email.templated[0]!.templateName).toBe('bn-final-report-zh-CN');
-    expect(email.templated[0]!.data.timelineLines).toEqual(['2026-11-20T08:00:00.000Z incident-opened (intake)', '2026-11-20T09:00:00.000Z notice-sent (send-notices)']);
+    expect(email.templated[0]!.data.timelineLines).toEqual([
+      '2026-11-20T08:00:00.000Z incident-opened (intake)',
+      '2026-11-20T09:00:00.000Z notice-sent (send-notices)',
+    ]);
   });
 
   it('no notice sent (scope unknown): an empty report with zero figures', async () => {
@@ -241,7 +315,9 @@ describe('sendFinalReport', () => {
   it('an email failure stops before the team is told the report went out', async () => {
     // Prepare
     const { deps, messaging, incidents } = world();
-    deps.email.sendTemplated = async () => { throw Object.assign(new Error('Template missing'), { name: 'TemplateDoesNotExistException' }); };
+    deps.email.sendTemplated = async () => {
+      throw Object.assign(new Error('Template missing'), { name: 'TemplateDoesNotExistException' });
+    };
     // Act
     const act = sendFinalReport(incidentId, deps);
     // Assess

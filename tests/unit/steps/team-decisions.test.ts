@@ -26,7 +26,16 @@ function world() {
 }
 
 const rejectedNotice = () =>
-  noticeRecord({ incidentId, noticeId: 'first-notice-1', kind: 'first-notice', sequence: 1, status: 'REJECTED', content: { en: { subject: 's', lines: ['l'] } } as never, createdAt: at, promisedNextUpdateAt: at });
+  noticeRecord({
+    incidentId,
+    noticeId: 'first-notice-1',
+    kind: 'first-notice',
+    sequence: 1,
+    status: 'REJECTED',
+    content: { en: { subject: 's', lines: ['l'] } } as never,
+    createdAt: at,
+    promisedNextUpdateAt: at,
+  });
 
 describe('the workflow waiting on the team', () => {
   it('a scope decision resumes the waiting scope task once, with what answered it, and is on the timeline with its author', async () => {
@@ -34,13 +43,19 @@ describe('the workflow waiting on the team', () => {
     const { deps, enter, resumedWith, incidents } = world();
     const wait = await enter('scope');
     // Act
-    const result = await decideScope({ incidentId, author: 'lead@example.com', request: { basis: 'all', countries: ['DE'], reason: 'the bucket holds every EU export' } }, deps);
+    const result = await decideScope(
+      { incidentId, author: 'lead@example.com', request: { basis: 'all', countries: ['DE'], reason: 'the bucket holds every EU export' } },
+      deps,
+    );
     // Assess
     expect(wait.waiting).toBe(true);
     expect(result).toMatchObject({ version: 1, resumed: ['scope'], supersededRequests: 0 });
     expect(resumedWith(wait.taskToken)).toEqual([{ taskToken: wait.taskToken, kind: 'succeed', output: { closed: false, by: 'scope-decision' } }]);
     const entry = incidents.timeline.find((e) => e.action === 'scope-decided');
-    expect(entry).toMatchObject({ actor: 'lead@example.com', detail: { version: 1, basis: 'all', summary: 'every customer in the directory in DE', reason: 'the bucket holds every EU export' } });
+    expect(entry).toMatchObject({
+      actor: 'lead@example.com',
+      detail: { version: 1, basis: 'all', summary: 'every customer in the directory in DE', reason: 'the bucket holds every EU export' },
+    });
   });
 
   it('a decision saved before the wait stored its token (a reminder in between) is seen by the wait itself, which resumes at once', async () => {
@@ -76,7 +91,10 @@ describe('the workflow waiting on the team', () => {
     const wait = await enter('redraft', 'first-notice-1');
     expect(wait.waiting).toBe(true);
     // Act
-    await editFacts({ incidentId, author: 'writer', locales: { en: { cause: 'A leaked key.', measures: [], advice: [], remedies: [] } }, expectedVersion: 0 }, deps);
+    await editFacts(
+      { incidentId, author: 'writer', locales: { en: { cause: 'A leaked key.', measures: [], advice: [], remedies: [] } }, expectedVersion: 0 },
+      deps,
+    );
     // Assess
     expect(resumedWith(wait.taskToken)).toEqual([{ taskToken: wait.taskToken, kind: 'succeed', output: { closed: false, by: 'facts-edited' } }]);
     expect((await facts.latestFacts(incidentId))?.version).toBe(1);
@@ -180,7 +198,15 @@ describe('the workflow waiting on the team', () => {
     const { deps, enter, workflow, team } = world();
     await enter('scope');
     workflow.failures.push(namedError('TaskTimedOut'));
-    await team.saveScopeDecision(incidentId, 'lead', { basis: 'all', resources: [], customerIds: [], countries: [], dataCategories: [], mode: 'replace', reason: 'r' });
+    await team.saveScopeDecision(incidentId, 'lead', {
+      basis: 'all',
+      resources: [],
+      customerIds: [],
+      countries: [],
+      dataCategories: [],
+      mode: 'replace',
+      reason: 'r',
+    });
     // Act
     const resumed = await wakeTeam(incidentId, ['scope'], 'lead', deps);
     // Assess
