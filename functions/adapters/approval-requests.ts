@@ -314,8 +314,7 @@ export class ApprovalRequests implements ApprovalRequestsPort {
               Update: {
                 TableName: this.table,
                 Key: keys.approval(incidentId, toRequestId),
-                UpdateExpression:
-                  'SET #status = :status, decidedBy = :by, decidedAt = :at, carriedFrom = :from' + (from.reason === undefined ? '' : ', reason = :reason'),
+                UpdateExpression: `SET #status = :status, decidedBy = :by, decidedAt = :at, carriedFrom = :from${from.reason === undefined ? '' : ', reason = :reason'}`,
                 ConditionExpression: '#status = :pending',
                 ExpressionAttributeNames: { '#status': 'status' },
                 ExpressionAttributeValues: {

@@ -76,6 +76,7 @@ export interface LocalWorkflowOptions {
 const TOKEN_PLACEHOLDER = '__LOCAL_TASK_TOKEN__';
 /** The engine's context object is static per execution: `$$.State.EnteredTime` is filled per task, as the token is. */
 const ENTERED_TIME_PLACEHOLDER = '__LOCAL_STATE_ENTERED_TIME__';
+// biome-ignore lint/suspicious/noControlCharactersInRegex: StartExecution refuses control characters in names, so the pattern names them.
 const INVALID_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
 
 /**

@@ -91,7 +91,7 @@ export class FakeApprovals implements ApprovalStorePort {
   async recordApproval(incidentId: string, requestId: string, approver: string, quorum: number, wording?: WordingBinding) {
     const now = this.clock.now();
     const r = this.records.get(this.key(incidentId, requestId));
-    if (!r || r.status !== 'PENDING' || Date.parse(r.expiresAt) <= now.getTime() || r.approvedBy?.includes(approver))
+    if (r?.status !== 'PENDING' || Date.parse(r.expiresAt) <= now.getTime() || r.approvedBy?.includes(approver))
       return { outcome: 'refused' as const, approvedBy: [] };
     r.approvedBy = [...(r.approvedBy ?? []), approver].sort();
     const approvedBy = [...r.approvedBy];
@@ -106,14 +106,14 @@ export class FakeApprovals implements ApprovalStorePort {
   async recordRejection(incidentId: string, requestId: string, approver: string, reason: string, wording?: WordingBinding) {
     const now = this.clock.now();
     const r = this.records.get(this.key(incidentId, requestId));
-    if (!r || r.status !== 'PENDING' || Date.parse(r.expiresAt) <= now.getTime()) return 'refused' as const;
+    if (r?.status !== 'PENDING' || Date.parse(r.expiresAt) <= now.getTime()) return 'refused' as const;
     if (await this.stale(incidentId, wording)) return 'stale' as const;
     this.decide(r, { status: 'REJECTED', decidedBy: approver, decidedAt: now.toISOString(), reason });
     return 'decided' as const;
   }
   async supersedeForEdit(incidentId: string, requestId: string, factsVersion: number) {
     const r = this.records.get(this.key(incidentId, requestId));
-    if (!r || r.status !== 'PENDING' || Date.parse(r.expiresAt) <= this.clock.now().getTime()) return false;
+    if (r?.status !== 'PENDING' || Date.parse(r.expiresAt) <= this.clock.now().getTime()) return false;
     Object.assign(r, { status: 'EDITED', decidedAt: this.clock.now().toISOString(), editedToFactsVersion: factsVersion });
     this.markers.add(this.key(incidentId, requestId));
     return true;
@@ -127,7 +127,7 @@ export class FakeApprovals implements ApprovalStorePort {
   }
   async carryDecision(incidentId: string, from: ApprovalRequest, toRequestId: string) {
     const to = this.records.get(this.key(incidentId, toRequestId));
-    if (!to || to.status !== 'PENDING') return false;
+    if (to?.status !== 'PENDING') return false;
     Object.assign(
       to,
       { status: from.status, decidedBy: from.decidedBy ?? '', decidedAt: from.decidedAt ?? '', carriedFrom: from.requestId },
