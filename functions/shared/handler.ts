@@ -34,8 +34,8 @@ export function instrumentedHandler<S extends z.ZodType, R>(schema: S, logic: (i
 /**
  * How long before Lambda's timeout middy ends the handler with its TimeoutError (a DependencyError
  * here, which the state machine retries), leaving the logs and metrics time to flush. Middy's default,
- * 5 ms, is less than a busy event loop's lag: Lambda's own timeout then won the race (Sandbox.Timedout,
- * no flush), seen on the twin under load.
+ * 5 ms, is less than a busy event loop's lag, so Lambda's own timeout could win the race (Sandbox.Timedout,
+ * nothing flushed).
  */
 export const EARLY_TIMEOUT_MS = 500;
 

@@ -34,8 +34,8 @@ export class HandshakeAwareAgent extends HttpsAgent {
  * The request timeout throws (the SDK only warns by default), so a hung call ends as UNCERTAIN.
  * Each call opens its own connection: on a pooled one the server closed while it sat idle (its idle
  * timeout, a Lambda frozen between invocations) the request is written and then reset, which only
- * an SDK retry would hide, so its recipients would turn UNCERTAIN for nothing (measured on the twin:
- * 50-450 of 10,000 emails with pooled sockets, none without).
+ * an SDK retry would hide, so its recipients would turn UNCERTAIN for nothing (the measurement is in
+ * docs/decisions/0002-one-connection-per-provider-call.md).
  */
 export function providerClientOptions(timeouts: { connectMs: number; requestMs: number }) {
   return {
