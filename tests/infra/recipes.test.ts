@@ -196,8 +196,8 @@ describe('docs/extending.md recipes, done in a copy of the tree', () => {
       'functions/domain/customer-import.ts',
       ["export const OPTIONAL_COLUMNS = ['time_zone'] as const;", "export const OPTIONAL_COLUMNS = ['time_zone', 'chat_handle'] as const;"],
       [
-        "'time_zone must be an IANA time zone, like Asia/Shanghai').default(''),\n",
-        "'time_zone must be an IANA time zone, like Asia/Shanghai').default(''),\n    chat_handle: z.string().max(100).default(''),\n",
+        "'time_zone must be an IANA time zone, like Asia/Shanghai')\n      .default(''),\n",
+        "'time_zone must be an IANA time zone, like Asia/Shanghai')\n      .default(''),\n    chat_handle: z.string().max(100).default(''),\n",
       ],
       [
         "'channel sms needs a phone number');",
