@@ -123,7 +123,7 @@ export const FUNCTIONS = {
     ],
     grants: { tables: { incidents: 'readWrite' } },
   },
-  'request-approval': {
+  'wait-for-approval': {
     workflowStep: true,
     // One email (and with the SMS channel one text) per approver, one after another, each up to a provider call's 18 s.
     timeoutSeconds: 120,
@@ -170,7 +170,7 @@ export const FUNCTIONS = {
     ],
     grants: { tables: { incidents: 'readWrite', customers: 'read', deliveries: 'readWrite' }, sendEmail: true, sendSms: true },
   },
-  'plan-sending': {
+  'prepare-sending': {
     workflowStep: true,
     // Reads the account's whole SES suppression list (1,000 a page, rate-limited per account, throttled pages
     // asked again with backoff) and SNS's opted-out numbers, once per notice: minutes for a long list, whose hashes it holds.
@@ -185,7 +185,7 @@ export const FUNCTIONS = {
       readSuppressionLists: true,
     },
   },
-  'confirm-sending': {
+  'confirm-sent': {
     workflowStep: true,
     // Reconciles the notice once, every recipient: ~1.33M rows at 1,000,000 customers, about two minutes at the 10,000 rows/s measured on DynamoDB Local.
     timeoutSeconds: 900,
@@ -193,7 +193,7 @@ export const FUNCTIONS = {
     environment: ['INCIDENTS_TABLE', 'DELIVERIES_TABLE', 'RESPONSE_TEAM_TOPIC_ARN'],
     grants: { tables: { incidents: 'readWrite', deliveries: 'read' }, publishToResponseTeam: true },
   },
-  'await-team': {
+  'wait-for-team': {
     workflowStep: true,
     // DynamoDB only: keeps a task token.
     timeoutSeconds: 30,
@@ -212,14 +212,14 @@ export const FUNCTIONS = {
     environment: ['INCIDENTS_TABLE', 'UPDATE_CADENCE_SECONDS'],
     grants: { tables: { incidents: 'readWrite' } },
   },
-  'continue-execution': {
+  'start-next-execution': {
     workflowStep: true,
     // StartExecution and one DynamoDB transaction.
     timeoutSeconds: 30,
     memoryMB: 512,
     environment: ['INCIDENTS_TABLE'],
     // The incident's item (its current execution) and the timeline entry, in one transaction. StartExecution
-    // on the state machine is granted by constructs/incident-workflow.ts in a separate policy, as await-team's callback is.
+    // on the state machine is granted by constructs/incident-workflow.ts in a separate policy, as wait-for-team's callback is.
     grants: { tables: { incidents: [{ prefixes: [INCIDENT_PREFIX], actions: ['GetItem', 'UpdateItem', 'PutItem'] }] } },
   },
   'send-final-report': {
@@ -393,7 +393,7 @@ export const FUNCTIONS = {
       sendEmail: true,
     },
   },
-  'redeliver-decisions': {
+  'return-decisions': {
     // Every minute: a callback per decision not yet returned and a page to the team per lost one (SNS, up to a provider call's 18 s each).
     timeoutSeconds: 60,
     memoryMB: 512,

@@ -49,7 +49,7 @@ export function acknowledgeFindings(
   for (const fn of stack.node.findAll().filter((c): c is BreachNoticeFunction => c instanceof BreachNoticeFunction)) {
     const role = fn.role!;
     const sms = workflow.smsSenders.includes(fn);
-    const quota = fn === workflow.steps['plan-sending'];
+    const quota = fn === workflow.steps['prepare-sending'];
     ack(
       role,
       nag('IAM5[Resource::*]'),

@@ -6,7 +6,7 @@
  * fills it only up to the next call, so a sender that fell behind does not catch up in a burst. Over
  * any stretch of T seconds a sender sends at most rate x T plus one call (50 at most). What a call did
  * not use is given back, up to one call's worth. The Map runs `concurrency` senders, each with its
- * share of the account's rate (see steps/plan-sending.ts), so together they stay under it without a
+ * share of the account's rate (see steps/prepare-sending.ts), so together they stay under it without a
  * shared write per call.
  */
 export interface Pacer {

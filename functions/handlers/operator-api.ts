@@ -29,7 +29,7 @@ const deps: OperatorApiDeps = {
       return void logger.error('Response team not paged: this function sends SMS and may publish to no topic', { event, subject });
     await messaging.publish(config.RESPONSE_TEAM_TOPIC_ARN, subject, message, { event });
   },
-  // The deployment's approval settings, as request-approval's: the caller chooses none of them.
+  // The deployment's approval settings, as wait-for-approval's: the caller chooses none of them.
   answers: {
     questions: new QuestionStore(dynamo, config.INCIDENTS_TABLE, systemClock),
     email: new SesEmailSender(ses, config.SENDER_ADDRESS, config.SES_CONFIGURATION_SET),

@@ -37,7 +37,7 @@ const schema = z.object({
   noticeId: z.string().min(1).max(64),
   fromChunk: z.number().int().min(0),
   toChunk: z.number().int().min(0).optional(),
-  /** This sender's share of the account's send rate (steps/plan-sending.ts). */
+  /** This sender's share of the account's send rate (steps/prepare-sending.ts). */
   ratePerSecond: z.number().min(0).optional(),
 });
 

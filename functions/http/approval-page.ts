@@ -15,7 +15,7 @@ import {
 import type { Locale } from '../domain/locales.js';
 import { escapeHtml, type PreviewContext } from '../domain/preview.js';
 import { reviewHtml } from '../domain/review.js';
-import { loadReview } from '../steps/request-approval.js';
+import { loadReview } from '../steps/wait-for-approval.js';
 import type { Clock } from '../shared/clock.js';
 import { randomId, sameDigest, sha256Hex } from '../shared/crypto.js';
 import { say, type ApprovalPageLocale, type Params, type TextKey } from '../domain/approval-text.js';

@@ -50,7 +50,7 @@ export interface SendDeps {
   callsInFlight?: number;
   /** Waits before each call of a paced channel (email) so this sender keeps to its share of the rate. @default no pacing */
   pacer?: Pacer;
-  /** The notice's suppression lists as planned (steps/plan-sending.ts). @default none: every address is tried */
+  /** The notice's suppression lists as planned (steps/prepare-sending.ts). @default none: every address is tried */
   suppressions?: Pick<SuppressionStorePort, 'loadSuppressions'>;
 }
 

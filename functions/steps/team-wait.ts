@@ -61,7 +61,7 @@ export async function awaitTeam(input: AwaitInput, deps: TeamWaitDeps): Promise<
   await deps.team.putWait(input.incidentId, { kind: input.kind, taskToken: input.taskToken, ...(input.noticeId ? { noticeId: input.noticeId } : {}) });
   const found = await answer(input, deps);
   if (!found) return { waiting: true };
-  await resume(input.incidentId, input.kind, input.taskToken, found, 'await-team', deps);
+  await resume(input.incidentId, input.kind, input.taskToken, found, 'wait-for-team', deps);
   return { waiting: false };
 }
 

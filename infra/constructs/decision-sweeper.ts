@@ -25,8 +25,8 @@ export class DecisionSweeper extends Construct {
 
   constructor(scope: Construct, id: string, props: DecisionSweeperProps) {
     super(scope, id);
-    this.function = describedFunction(this, 'Function', 'redeliver-decisions', props.environment);
-    grantDescribed(this.function, 'redeliver-decisions', props);
+    this.function = describedFunction(this, 'Function', 'return-decisions', props.environment);
+    grantDescribed(this.function, 'return-decisions', props);
     // A missed run is harmless: the next one finds the same markers.
     new Rule(this, 'Schedule', {
       description: 'breach-notice: re-send approval decisions Step Functions has not accepted yet',

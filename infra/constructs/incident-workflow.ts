@@ -62,14 +62,14 @@ export class IncidentWorkflow extends Construct {
     });
 
     // The team's wait resumes its own task when the answer came before the token was stored.
-    new Policy(this, 'AwaitTeamResumePolicy', {
-      roles: [this.steps['await-team'].role!],
+    new Policy(this, 'WaitForTeamResumePolicy', {
+      roles: [this.steps['wait-for-team'].role!],
       statements: [new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [this.stateMachine.stateMachineArn] })],
     });
 
-    // A long incident goes on in a new execution of this machine (functions/steps/continue-execution.ts): that start only.
-    new Policy(this, 'ContinueExecutionPolicy', {
-      roles: [this.steps['continue-execution'].role!],
+    // A long incident goes on in a new execution of this machine (functions/steps/start-next-execution.ts): that start only.
+    new Policy(this, 'StartNextExecutionPolicy', {
+      roles: [this.steps['start-next-execution'].role!],
       statements: [new PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] })],
     });
 

@@ -36,7 +36,7 @@ const REMINDER_TIMEOUT = '$.reminder.nextReminderSeconds';
 
 /**
  * The workflow waits on the response team (a scope decision, a redraft, the next update that a close
- * brings forward): the task token is kept by the await-team step and resumed by the team's command,
+ * brings forward): the task token is kept by the wait-for-team step and resumed by the team's command,
  * console or API. `onTimeout` is a reminder that comes back here, or (next update) simply the way on.
  */
 function waitOnTeam(o: {
@@ -48,7 +48,7 @@ function waitOnTeam(o: {
   withNotice?: boolean;
 }): TaskState {
   return lambdaTask({
-    fn: 'await-team',
+    fn: 'wait-for-team',
     comment: o.comment,
     waitForTaskToken: true,
     payload: { ...INCIDENT, kind: o.kind, 'taskToken.$': '$$.Task.Token', ...(o.withNotice ? { 'noticeId.$': '$.notice.noticeId' } : {}) },
@@ -102,7 +102,7 @@ function approveThenSend(n: ApproveThenSendNames): { approval: States; notApprov
     // execution input's `settings` are still there: every state before keeps its whole input (a test holds it).
     const timeoutSeconds = `$.settings.${tier === 'primary' ? 'approvalTimeoutSeconds' : 'escalationTimeoutSeconds'}`;
     return lambdaTask({
-      fn: 'request-approval',
+      fn: 'wait-for-approval',
       comment: state.comment,
       waitForTaskToken: true,
       payload: {
@@ -170,7 +170,7 @@ function approveThenSend(n: ApproveThenSendNames): { approval: States; notApprov
     rejected: { [n.rejected.page]: pageThenWait(n.rejected.event, n.rejected.next, { 'reason.$': '$.rejection.Cause' }) },
     sending: {
       [n.prepare]: lambdaTask({
-        fn: 'plan-sending',
+        fn: 'prepare-sending',
         comment: "Slices the audience and paces the senders together under the account's SES quota; pages the team if the quota is short or sending paused.",
         payload: { ...INCIDENT, 'noticeId.$': '$.notice.noticeId' },
         result: ['slices', 'concurrency', 'ratePerSecond', 'round'],
@@ -196,7 +196,7 @@ function approveThenSend(n: ApproveThenSendNames): { approval: States; notApprov
         Next: n.confirm,
       },
       [n.confirm]: lambdaTask({
-        fn: 'confirm-sending',
+        fn: 'confirm-sent',
         comment: 'Every slice done: the notice is sent. Otherwise the slices left go round again after a wait, and the team is told why.',
         payload: { ...INCIDENT, 'noticeId.$': '$.notice.noticeId', 'results.$': '$.sent', 'plan.$': '$.plan' },
         result: ['done', 'slices', 'concurrency', 'ratePerSecond', 'round', 'waitSeconds'],
@@ -348,10 +348,10 @@ export const incidentResponse: StateMachine = {
       payload: { ...INCIDENT, 'noticeId.$': '$.notice.noticeId' },
       resultPath: null,
       // Customers were told; a page that did not publish is paged and tried again with the next notice.
-      catchAll: { ResultPath: '$.error', Next: 'Page response team: page not published' },
+      catchAll: { ResultPath: '$.error', Next: 'Page response team: incident page not published' },
       next: 'Count update cycles',
     }),
-    'Page response team: page not published': pageResponseTeam('page-not-published', 'Count update cycles', { 'error.$': '$.error', ...ENTERED }),
+    'Page response team: incident page not published': pageResponseTeam('page-not-published', 'Count update cycles', { 'error.$': '$.error', ...ENTERED }),
     // A cycle ends here with nothing pending (no approval, no send, no wait on the team), so the next
     // execution can start where this one stops. infra/definition/continuation.ts sets the bound.
     'Count update cycles': {
@@ -368,7 +368,7 @@ export const incidentResponse: StateMachine = {
       Default: 'Plan next update',
     },
     'Start the next execution': lambdaTask({
-      fn: 'continue-execution',
+      fn: 'start-next-execution',
       comment:
         "Starts <incidentId>--<n+1> with the incident id and settings (ids only) and makes it the incident's current execution, linked from this one on the timeline.",
       payload: { ...INCIDENT, 'executionArn.$': '$$.Execution.Id', 'stateMachineArn.$': '$$.StateMachine.Id', 'settings.$': '$.settings' },

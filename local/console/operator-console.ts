@@ -97,7 +97,7 @@ const incidentPath = (name: string) => `/incidents/${encodeURIComponent(name)}`;
 const incidentOf = (e: Execution) => parseExecutionName(e.name)?.incidentId ?? e.name;
 const sequenceOf = (e: Execution) => parseExecutionName(e.name)?.sequence ?? 1;
 const executionPath = (e: Execution) => `${incidentPath(incidentOf(e))}?execution=${encodeURIComponent(e.name)}`;
-/** The execution this one continues, as its input names it (functions/steps/continue-execution.ts). */
+/** The execution this one continues, as its input names it (functions/steps/start-next-execution.ts). */
 const continuedFrom = (e: Execution): string | undefined => {
   try {
     const from = (JSON.parse(e.input) as { continuation?: { from?: unknown } }).continuation?.from;
@@ -338,7 +338,7 @@ export function operatorConsole(deps: ConsoleDeps) {
     const deliveryRows: string[] = [];
     const unreconciled: string[] = [];
     for (const n of notices.sort((a, b) => a.sequence - b.sequence)) {
-      // A sent notice's figures were reconciled once and kept (steps/confirm-sending.ts); others are read live.
+      // A sent notice's figures were reconciled once and kept (steps/confirm-sent.ts); others are read live.
       const { channels, plannedChunks, problems } = n.reconciliation ?? (await reconcile(deps.ledger.recipientOutcomes(n)));
       // Channels in a fixed order, whichever one the first chunk happened to record first.
       const rows = Object.entries(channels).sort(([a], [b]) => a.localeCompare(b));

@@ -411,7 +411,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     resources: [],
     detail: {},
   });
-  const sweep = () => lambda('redeliver-decisions')(scheduled(), lambdaContext('breach-notice-redeliver-decisions'));
+  const sweep = () => lambda('return-decisions')(scheduled(), lambdaContext('breach-notice-return-decisions'));
   // Like the schedule: runs never overlap, and a failed run is retried by the next one.
   let sweeping = false;
   const sweepTimer =

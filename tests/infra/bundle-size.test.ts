@@ -68,7 +68,7 @@ describe("function bundles, built with the stack's options", () => {
 
   it('builds what CDK itself stages for a function, byte for byte', async () => {
     // Prepare
-    const name: FunctionName = 'plan-sending';
+    const name: FunctionName = 'prepare-sending';
     // Act
     const cdk = bundleWithCdk(join(dir, 'cdk'), name);
     const ours = await bundleOne(join(dir, 'one'), name);

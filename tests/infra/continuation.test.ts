@@ -6,7 +6,7 @@ import { updateCyclesPerExecution } from '../../infra/definition/continuation.js
 import { incidentResponse } from '../../infra/definition/incident-response.js';
 import { BreachNoticeStack } from '../../infra/stack.js';
 
-/** The stack and definition around "Continue in a new execution?" (functions/steps/continue-execution.ts). */
+/** The stack and definition around "Continue in a new execution?" (functions/steps/start-next-execution.ts). */
 function template(extra: Record<string, string> = {}): Template {
   const app = new App({
     context: {
@@ -38,7 +38,7 @@ describe('continuing an incident in a new execution', () => {
   const machine = Object.keys(t.findResources('AWS::StepFunctions::StateMachine'))[0]!;
 
   it("lets the continuation step start executions of this state machine only, and write the incident's items only", () => {
-    const statements = statementsOf(t, roleOf(t, 'WorkflowContinueExecution'));
+    const statements = statementsOf(t, roleOf(t, 'WorkflowStartNextExecution'));
     const states = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('states:')));
     expect(states.map((s) => [s.Effect, s.Action, s.Resource])).toEqual([['Allow', 'states:StartExecution', { Ref: machine }]]);
     const items = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
@@ -55,7 +55,7 @@ describe('continuing an incident in a new execution', () => {
     const machineRole = (t.findResources('AWS::StepFunctions::StateMachine')[machine]!.Properties.RoleArn as { 'Fn::GetAtt': [string, string] })[
       'Fn::GetAtt'
     ][0];
-    expect(starters).toEqual([roleOf(t, 'Intake'), roleOf(t, 'WorkflowContinueExecution'), machineRole].sort());
+    expect(starters).toEqual([roleOf(t, 'Intake'), roleOf(t, 'WorkflowStartNextExecution'), machineRole].sort());
   });
 
   it.each([
@@ -79,7 +79,11 @@ describe('continuing an incident in a new execution', () => {
         .map(([name]) => name)
         .sort();
     expect(into('Plan next update')).toEqual(['Continue in a new execution?', 'Continued from an earlier execution?']);
-    expect(into('Count update cycles')).toEqual(['Page response team: page not published', 'Page response team: update not approved', 'Publish incident page']);
+    expect(into('Count update cycles')).toEqual([
+      'Page response team: incident page not published',
+      'Page response team: update not approved',
+      'Publish incident page',
+    ]);
     expect(incidentResponse.StartAt).toBe('Start counting update cycles');
     expect(states['Start the next execution']?.Next).toBe('Continued in a new execution');
     expect(states['Continued in a new execution']?.Type).toBe('Succeed');

@@ -152,8 +152,8 @@ const BROKEN: [string, RuleId, string, (d: Obj) => void][] = [
     'state-name-length',
     LONG_NAME,
     (d) => {
-      d.States[LONG_NAME] = d.States['Page response team: page not published'];
-      delete d.States['Page response team: page not published'];
+      d.States[LONG_NAME] = d.States['Page response team: incident page not published'];
+      delete d.States['Page response team: incident page not published'];
       d.States['Publish incident page'].Catch.at(-1).Next = LONG_NAME;
     },
   ],

@@ -82,7 +82,7 @@ describe('the environment contract', () => {
         .sort();
       expect(set, fn.handlerName).toEqual(environmentKeys(fn.handlerName as FunctionName).sort());
       // The approvers' phones for SMS codes: notices' approvals and FAQ answers' (operator-api).
-      if (!['request-approval', 'operator-api'].includes(fn.handlerName)) expect(set, fn.handlerName).not.toContain('APPROVER_PHONES');
+      if (!['wait-for-approval', 'operator-api'].includes(fn.handlerName)) expect(set, fn.handlerName).not.toContain('APPROVER_PHONES');
     }
   });
 });

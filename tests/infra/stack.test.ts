@@ -154,8 +154,8 @@ describe('the stack', () => {
     );
     const machine = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0]!;
     const deciders = [roleOfFunction('ApprovalPage'), roleOfFunction('DecisionSweeper'), roleOfFunction('OperatorApi')];
-    // await-team resumes its own task when the answer came first: success only, never failure.
-    const resumer = `${roleOfFunction('WorkflowAwaitTeam')} states:SendTaskSuccess ${JSON.stringify([{ Ref: machine }])}`;
+    // wait-for-team resumes its own task when the answer came first: success only, never failure.
+    const resumer = `${roleOfFunction('WorkflowWaitForTeam')} states:SendTaskSuccess ${JSON.stringify([{ Ref: machine }])}`;
     expect(granted.sort()).toEqual(
       [
         ...deciders.flatMap((role) => ['states:SendTaskFailure', 'states:SendTaskSuccess'].map((a) => `${role} ${a} ${JSON.stringify([{ Ref: machine }])}`)),

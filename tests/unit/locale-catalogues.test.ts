@@ -8,7 +8,7 @@ import { dataCategories } from '../../functions/domain/locales/catalogue.js';
 import { draftNotice, type DraftInput, type NoticeKind } from '../../functions/domain/notice.js';
 import { noticePreviewHtml, noticePreviewText } from '../../functions/domain/preview.js';
 import { localesEnv } from '../../functions/shared/config.js';
-import { approvalEmail } from '../../functions/steps/request-approval.js';
+import { approvalEmail } from '../../functions/steps/wait-for-approval.js';
 import { functionEnvironment, parseAppConfig } from '../../infra/config.js';
 
 const handlebars = Handlebars.create();

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { incidentStores } from '../../functions/adapters/stores.js';
 import { decisionDeadline } from '../../functions/domain/approval.js';
-import { requestApproval } from '../../functions/steps/request-approval.js';
+import { requestApproval } from '../../functions/steps/wait-for-approval.js';
 import { guardDutyFinding } from '../../local/tools/sample-alarms.js';
 import { SfnApiError } from '../../local/twin/workflow-engine.js';
 import { linkAndCode } from '../../local/tools/approval-client.js';
@@ -184,7 +184,7 @@ describe('expiry from when the wait state began', () => {
     s.system.workflow.executions.get(executionArnOf(s, incidentId))!.abort();
   });
 
-  it('a request-approval Lambda that starts late does not extend the expiry', async () => {
+  it('a wait-for-approval Lambda that starts late does not extend the expiry', async () => {
     const { incidentId } = await openIncident('late');
     s.system.workflow.executions.get(executionArnOf(s, incidentId))!.abort();
     // Relative to now: the link this stores gets a TTL (its expiry + 30 days) that DynamoDB Local enforces.

@@ -19,7 +19,7 @@ const sends: { at: number; recipients: number }[] = [];
 
 beforeAll(async () => {
   // The probe below goes into the send and plan steps' SDK clients: they run in this process.
-  s = await startScenario(prefix, config, { envOverrides: { MAX_CHUNKS_PER_INVOCATION: '2' }, inProcess: ['plan-sending', 'send-notices'] });
+  s = await startScenario(prefix, config, { envOverrides: { MAX_CHUNKS_PER_INVOCATION: '2' }, inProcess: ['prepare-sending', 'send-notices'] });
   await s.customers.putCustomers(makeCustomers(bucket, bucket, COUNT));
   const { ses } = await import('../../functions/shared/clients.js');
   ses.middlewareStack.add(

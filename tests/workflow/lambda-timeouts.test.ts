@@ -32,7 +32,7 @@ beforeAll(async () => {
   );
   s = await startScenario(prefix, config, {
     endpoints: { ...endpoints(), ses: ses.url },
-    transformStack: withTimeout('request-approval', 1),
+    transformStack: withTimeout('wait-for-approval', 1),
     // The retriers of the approval wait, in order: Lambda's service errors, then DependencyError and Sandbox.Timedout.
     retryIntervalOverrides: { 'Wait for approval': [10, 10] },
   });
@@ -44,7 +44,7 @@ afterAll(async () => {
 });
 
 describe("a function's timeout, from the template", () => {
-  it('request-approval at a 1 s timeout with a slow call is cut at its timeout as in Lambda; Step Functions retries it, then its catch pages the team', async () => {
+  it('wait-for-approval at a 1 s timeout with a slow call is cut at its timeout as in Lambda; Step Functions retries it, then its catch pages the team', async () => {
     // Act
     const incidentId = (await sendAlarm(s, guardDutyFinding({ bucket }))).incidents![0]!.incidentId;
     expect(await waitForStatus(s, incidentId, ['FAILED', 'SUCCEEDED'])).toBe('FAILED');
@@ -76,7 +76,7 @@ describe("a function's timeout, from the template", () => {
 });
 
 describe("a function's variables, from the template", () => {
-  it("a variable taken out of request-approval's environment fails it at start with its configuration error, as its init would in Lambda", async () => {
+  it("a variable taken out of wait-for-approval's environment fails it at start with its configuration error, as its init would in Lambda", async () => {
     const other = uniquePrefix('lvar');
     const started = startLocalSystem({
       endpoints: endpoints(),
@@ -84,10 +84,10 @@ describe("a function's variables, from the template", () => {
       namePrefix: other,
       approvalBaseUrl: 'https://approvals.example.com',
       transformStack: (stack) => {
-        const [logicalId] = Object.entries(stack.handlers).find(([, h]) => h === 'request-approval')!;
+        const [logicalId] = Object.entries(stack.handlers).find(([, h]) => h === 'wait-for-approval')!;
         delete (stack.resources[logicalId]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables.APPROVER_EMAILS;
       },
     });
-    await expect(started).rejects.toThrow(/^breach-notice-request-approval failed to start: ConfigurationError: .*APPROVER_EMAILS/);
+    await expect(started).rejects.toThrow(/^breach-notice-wait-for-approval failed to start: ConfigurationError: .*APPROVER_EMAILS/);
   });
 });

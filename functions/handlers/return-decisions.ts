@@ -11,7 +11,7 @@ import { incidentPageRepublisher } from '../shared/incident-page-publishing.js';
 import { logger } from '../shared/powertools.js';
 import { returnPendingDecisions } from '../steps/return-decision.js';
 
-const config = parseConfig(configSchema('redeliver-decisions'));
+const config = parseConfig(configSchema('return-decisions'));
 const messaging = new SnsMessaging(sns);
 const deps = {
   ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock),

@@ -1,6 +1,6 @@
 import type { DeliveryLedgerPort, IncidentStorePort, NoticeStorePort } from '../domain/ports.js';
 import { REFUSAL_MESSAGE_MAX, withoutContactPoints } from '../domain/provider-failure.js';
-import type { SendingPlan, Slice } from './plan-sending.js';
+import type { SendingPlan, Slice } from './prepare-sending.js';
 import { reconcileNotice } from './reconcile-notice.js';
 
 /** What one slice of the Map returned: done, or where it stopped and why. */
@@ -82,7 +82,7 @@ export async function confirmSending(
       await deps.notices.saveReconciliation(input.incidentId, input.noticeId, reconciliation);
       await deps.incidents.appendTimeline(input.incidentId, {
         action: 'notice-sent',
-        actor: 'confirm-sending',
+        actor: 'confirm-sent',
         detail: { noticeId: input.noticeId, totals: reconciliation.channels, reconciled: reconciliation.problems.length === 0, rounds: input.plan.round + 1 },
       });
       await deps.notices.setNoticeStatus(input.incidentId, input.noticeId, 'SENT');
@@ -95,7 +95,7 @@ export async function confirmSending(
   const reasons = [...new Set(input.results.flatMap((r) => (!r.done && r.error === REFUSED ? [reasonOf(r.cause ?? '') || REFUSED] : [])))];
   await deps.incidents.appendTimeline(input.incidentId, {
     action: 'sending-unfinished',
-    actor: 'confirm-sending',
+    actor: 'confirm-sent',
     detail: {
       noticeId: input.noticeId,
       slicesLeft: left.length,

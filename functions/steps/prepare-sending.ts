@@ -79,7 +79,7 @@ export async function planSending(input: { incidentId: string; noticeId: string 
     emails,
     ...(suppressed ? { suppressed } : {}),
   };
-  await deps.incidents.appendTimeline(input.incidentId, { action: 'sending-planned', actor: 'plan-sending', detail });
+  await deps.incidents.appendTimeline(input.incidentId, { action: 'sending-planned', actor: 'prepare-sending', detail });
 
   if (!quota.sendingEnabled) {
     await deps.alertTeam(
@@ -95,7 +95,7 @@ export async function planSending(input: { incidentId: string; noticeId: string 
     const expectedFinishAt = new Date(now.getTime() + days * 86_400_000).toISOString();
     await deps.incidents.appendTimeline(input.incidentId, {
       action: 'daily-quota-short',
-      actor: 'plan-sending',
+      actor: 'prepare-sending',
       detail: { noticeId: input.noticeId, emails, leftToday: left, max24HourSend: quota.max24HourSend, expectedFinishAt },
     });
     await deps.alertTeam(

@@ -5,7 +5,7 @@ import { catalogues } from '../../../functions/domain/locales.js';
 import { emptyFacts } from '../../../functions/domain/facts.js';
 import { draftNotice, noticeTextForDiff } from '../../../functions/domain/notice.js';
 import { sha256Hex, shortHash } from '../../../functions/shared/crypto.js';
-import { requestApproval, type RequestApprovalDeps, type RequestApprovalInput } from '../../../functions/steps/request-approval.js';
+import { requestApproval, type RequestApprovalDeps, type RequestApprovalInput } from '../../../functions/steps/wait-for-approval.js';
 import {
   FakeApprovals,
   FakeClock,

@@ -8,9 +8,9 @@ import { systemClock } from '../shared/clock.js';
 import { dynamo, ses, sns } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
 import { stepHandler } from '../shared/handler.js';
-import { requestApproval } from '../steps/request-approval.js';
+import { requestApproval } from '../steps/wait-for-approval.js';
 
-const config = parseConfig(configSchema('request-approval'));
+const config = parseConfig(configSchema('wait-for-approval'));
 const deps = {
   ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock),
   email: new SesEmailSender(ses, config.SENDER_ADDRESS, config.SES_CONFIGURATION_SET),

@@ -9,9 +9,9 @@ import { systemClock } from '../shared/clock.js';
 import { dynamo, ses, sns } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
 import { stepHandler } from '../shared/handler.js';
-import { planSending, PER_SENDER_RATE } from '../steps/plan-sending.js';
+import { planSending, PER_SENDER_RATE } from '../steps/prepare-sending.js';
 
-const config = parseConfig(configSchema('plan-sending'));
+const config = parseConfig(configSchema('prepare-sending'));
 const messaging = new SnsMessaging(sns);
 const deps = {
   incidents: incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock).incidents,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { confirmSending, type ConfirmDeps } from '../../../functions/steps/confirm-sending.js';
-import { planSending, type PlanSendingDeps } from '../../../functions/steps/plan-sending.js';
+import { confirmSending, type ConfirmDeps } from '../../../functions/steps/confirm-sent.js';
+import { planSending, type PlanSendingDeps } from '../../../functions/steps/prepare-sending.js';
 import { FakeClock, FakeEmail, FakeIncidents, FakeLedger, FakeNotices } from '../../support/fakes.js';
 import { noticeRecord } from '../../support/notices.js';
 

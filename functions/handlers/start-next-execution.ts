@@ -7,9 +7,9 @@ import { systemClock } from '../shared/clock.js';
 import { dynamo, sfn } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
 import { stepHandler } from '../shared/handler.js';
-import { continueExecution } from '../steps/continue-execution.js';
+import { continueExecution } from '../steps/start-next-execution.js';
 
-const config = parseConfig(configSchema('continue-execution'));
+const config = parseConfig(configSchema('start-next-execution'));
 const deps = {
   executions: new ExecutionChain(dynamo, config.INCIDENTS_TABLE, systemClock),
   // The machine's ARN comes with each call ($$.StateMachine.Id): as a variable it would cycle with the definition's substitution of this function.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventBridgeEvent } from '@aws-lambda-powertools/parser/types';
 import { executionArnFor, executionNameFor, parseExecutionName, type Continuation, type ExecutionChainPort } from '../../../functions/domain/executions.js';
-import { continueExecution, ExecutionNameError, type ContinueInput } from '../../../functions/steps/continue-execution.js';
+import { continueExecution, ExecutionNameError, type ContinueInput } from '../../../functions/steps/start-next-execution.js';
 import { intakeAlarm } from '../../../functions/steps/intake.js';
 import { guardDutyFinding } from '../../../local/tools/sample-alarms.js';
 import { FakeClock, FakeIncidents, FakeMessaging, FakeWorkflow } from '../../support/fakes.js';

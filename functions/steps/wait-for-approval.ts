@@ -92,7 +92,7 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
   if (stored.outcome === 'stale') {
     await deps.incidents.appendTimeline(input.incidentId, {
       action: 'approval-request-refused-stale',
-      actor: 'request-approval',
+      actor: 'wait-for-approval',
       detail: { noticeId: input.noticeId, version: notice.version, basis },
     });
     throw new NoticeEditedError(
@@ -122,7 +122,7 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
     if (!(await deps.approvals.carryDecision(input.incidentId, decidedEarlier, requestId))) return { requestId, emailed: 0 };
     await deps.incidents.appendTimeline(input.incidentId, {
       action: 'approval-decision-carried',
-      actor: 'request-approval',
+      actor: 'wait-for-approval',
       detail: {
         noticeId: input.noticeId,
         requestId,
@@ -184,7 +184,7 @@ export async function requestApproval(input: RequestApprovalInput, deps: Request
   }
   await deps.incidents.appendTimeline(input.incidentId, {
     action: input.tier === 'backup' ? 'approval-escalated' : 'approval-requested',
-    actor: 'request-approval',
+    actor: 'wait-for-approval',
     detail: { noticeId: input.noticeId, requestId, tier: input.tier, approversEmailed: emailed, expiresAt, supersededRequests: superseded },
   });
   return { requestId, emailed };

@@ -10,7 +10,7 @@ import { parseConfig } from '../shared/config.js';
 import { stepHandler } from '../shared/handler.js';
 import { awaitTeam } from '../steps/team-wait.js';
 
-const config = parseConfig(configSchema('await-team'));
+const config = parseConfig(configSchema('wait-for-team'));
 const deps = { ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock), workflow: new StepFunctionsCallbacks(sfn) };
 
 const schema = z.object({

@@ -8,9 +8,9 @@ import { systemClock } from '../shared/clock.js';
 import { dynamo, sns } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
 import { stepHandler } from '../shared/handler.js';
-import { confirmSending } from '../steps/confirm-sending.js';
+import { confirmSending } from '../steps/confirm-sent.js';
 
-const config = parseConfig(configSchema('confirm-sending'));
+const config = parseConfig(configSchema('confirm-sent'));
 const messaging = new SnsMessaging(sns);
 const { incidents, notices } = incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock);
 const deps = {
