@@ -1,6 +1,5 @@
-import { runSimulation } from '@cloud-copilot/iam-simulate';
 import type { CfnResource } from '../from-stack.js';
-import type { ResourcePolicies } from './policies.js';
+import { decide, type ResourcePolicies, type RoleGrants } from './policies.js';
 import type { StackResolver } from './resources.js';
 
 type PolicyDocument = { Version?: string; Statement: unknown };
@@ -115,28 +114,20 @@ export function functionPolicies(resources: Record<string, CfnResource>, resolve
  */
 export async function refusedServiceCalls(calls: ServiceCall[], policies: ReadonlyMap<string, PolicyDocument>, account: string): Promise<RefusedServiceCall[]> {
   const refused: RefusedServiceCall[] = [];
+  // No identity policies; one object per stack, as decide() caches its answers per grants object.
+  const none: RoleGrants = { roleArn: '', identityPolicies: [] };
   for (const d of calls) {
     const policy = policies.get(d.resource);
+    // A service principal has no identity policy: the evaluator the gates use decides on the resource's alone.
     const allowed =
       policy !== undefined &&
-      (await runSimulation(
-        {
-          request: {
-            principal: d.principal,
-            action: d.action,
-            resource: { resource: d.resource, accountId: account },
-            contextVariables: { 'aws:SourceArn': d.sourceArn, 'aws:SourceAccount': account, 'aws:SecureTransport': 'true' },
-          },
-          identityPolicies: [],
-          serviceControlPolicies: [],
-          resourceControlPolicies: [],
-          resourcePolicy: policy,
-        },
-        {},
-      ).then((result) => {
-        if (result.resultType === 'error') throw new Error(`${d.source}: ${d.action} on ${d.resource}: ${JSON.stringify(result.errors)}`);
-        return result.overallResult === 'Allowed';
-      }));
+      (await decide(
+        d.principal,
+        none,
+        { action: d.action, resource: d.resource, context: { 'aws:SourceArn': d.sourceArn, 'aws:SourceAccount': account, 'aws:SecureTransport': 'true' } },
+        policy,
+        account,
+      )) === 'Allowed';
     if (!allowed) {
       const why = policy === undefined ? 'because the resource has no resource-based policy' : `because no resource-based policy allows the ${d.action} action`;
       refused.push({ ...d, message: `${d.source}: ${d.principal} is not authorized to perform: ${d.action} on resource: ${d.resource} ${why}` });
