@@ -12,6 +12,7 @@ import type { NoticeStore } from '../../functions/adapters/notice-store.js';
 import { incidentStores } from '../../functions/adapters/stores.js';
 import type { FactsStore } from '../../functions/adapters/facts-store.js';
 import type { TeamStore } from '../../functions/adapters/team-store.js';
+import type { TeamWaitKind } from '../../functions/domain/ports.js';
 import type { ObligationStore } from '../../functions/adapters/obligation-store.js';
 import { closeIncidentNow, decideScope, requestRedraft } from '../../functions/steps/team-decisions.js';
 import { StepFunctionsCallbacks } from '../../functions/adapters/workflow.js';
@@ -146,6 +147,24 @@ export async function waitForState(s: Scenario, incidentId: string, state: strin
     `state ${state}`,
     timeoutMs,
   );
+}
+
+/**
+ * The current execution waits on the team in `state` and its wait is stored with the task's token: not an
+ * earlier execution's or cycle's wait of the same kind, which stays stored after its task timed out.
+ * Entering the state comes before the function stores the token, so a team action sent in between is
+ * seen by the wait itself, not resumed by the action.
+ */
+export async function waitForTeamWait(s: Scenario, incidentId: string, state: string, kind: TeamWaitKind): Promise<void> {
+  await waitForState(s, incidentId, state);
+  const entered = s.system.workflow.executions
+    .get(executionArnOf(s, incidentId))!
+    .events.filter((ev) => ev.type === 'StateEntered' && ev.stateName === state)
+    .at(-1)!.timestamp;
+  await until(async () => {
+    const wait = await s.team.getWait(incidentId, kind);
+    return wait && Date.parse(wait.since) >= entered ? wait : undefined;
+  }, `the ${kind} wait of ${state} keeping its token`);
 }
 
 /** GETs the page for its CSRF cookie and token, then POSTs `fields` with them (override any to misbehave). */

@@ -17,6 +17,7 @@ import {
   teamActions,
   waitForState,
   waitForStatus,
+  waitForTeamWait,
   type Scenario,
 } from '../support/scenario.js';
 
@@ -79,7 +80,7 @@ describe('an incident that goes on in new executions', () => {
     await decide(s, approver, 'approve', 2);
     await executionCount(incidentId, 3);
     // The third waits for the next update: the team's close reaches that wait.
-    await waitForState(s, incidentId, 'Wait until next update');
+    await waitForTeamWait(s, incidentId, 'Wait until next update', 'next-update');
     const closed = await teamActions(s).close({ incidentId, author: 'lead@example.com' });
     // The closing notice, approved in the third execution; the fourth finds nothing left and reports.
     await decide(s, approver, 'approve', 3);

@@ -12,6 +12,7 @@ import {
   teamActions,
   waitForState,
   waitForStatus,
+  waitForTeamWait,
   writeFacts,
   type Scenario,
 } from '../support/scenario.js';
@@ -162,7 +163,7 @@ describe('an incident from an unmapped resource to the final report', () => {
     expect(readFileSync(join(s.system.incidentPagesDir, incidentId, 'en.html'), 'utf8')).toContain('We deleted the public copy');
 
     // Act 4: close now. The wait ends at once: the closing notice is asked for, approved, sent; then the final report.
-    await until(() => s.team.getWait(incidentId, 'next-update'), 'the wait for the next update keeping its token');
+    await waitForTeamWait(s, incidentId, 'Wait until next update', 'next-update');
     const closed = await team.close({ incidentId, author: 'lead@example.com', reason: 'contained; forensic report done' });
     expect(closed.resumed).toContain('next-update');
     await waitForState(s, incidentId, 'Wait for update approval');
