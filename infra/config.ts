@@ -78,6 +78,12 @@ export const appConfigSchema = z.object({
    * alarm cannot say; a redraft after a rejection); from the third reminder on they are escalations. @default 60
    */
   teamReminderMinutes: int(5, 24 * 60).default(60),
+  /**
+   * Minutes after a send call whose answer was lost before its recipients without any SES event are sent
+   * again (functions/steps/settle-by-evidence.ts). SES documents no bound on how late its events come, and
+   * EventBridge delivers them best effort: longer is fewer duplicates, shorter is earlier notices. @default 15
+   */
+  evidenceWindowMinutes: int(1, 24 * 60).default(15),
   /** GuardDuty findings at or above this severity start an incident. @default 7 */
   guardDutySeverityThreshold: z.coerce.number().min(1).max(10).default(7),
   /** Severity (0-10) given to incidents started by a CloudWatch alarm, which carries none. @default 7 */
@@ -292,6 +298,7 @@ export function functionEnvironment(config: AppConfig, names: ResourceNames): En
     APPROVAL_TIMEOUT_SECONDS: String(config.approvalTimeoutMinutes * 60),
     ESCALATION_TIMEOUT_SECONDS: String(config.escalationTimeoutMinutes * 60),
     TEAM_REMINDER_SECONDS: String(config.teamReminderMinutes * 60),
+    EVIDENCE_WINDOW_SECONDS: String(config.evidenceWindowMinutes * 60),
     MANUAL_ALARM_SOURCE: config.manualAlarmSource,
     AUDIENCE_CHUNK_SIZE: String(config.audienceChunkSize),
     APPROVAL_QUORUM: String(config.approvalQuorum),

@@ -9,7 +9,9 @@ import {
   QUESTION_PREFIX,
   RATE_PREFIX,
   SUPPRESSIONS_PREFIX,
+  CUSTOMER_PREFIX,
 } from '../functions/adapters/keys.js';
+import { EVIDENCE_ATTRIBUTES } from '../functions/domain/delivery-evidence.js';
 import { CLIENT_VARIABLES, INCIDENT_PAGE_VARIABLES, pick, type EnvironmentValues, type EnvKey } from '../functions/shared/environment.js';
 import type { TableName } from './tables.js';
 
@@ -190,8 +192,9 @@ export const FUNCTIONS = {
     // Reconciles the notice once, every recipient: ~1.33M rows at 1,000,000 customers, about two minutes at the 10,000 rows/s measured on DynamoDB Local.
     timeoutSeconds: 900,
     memoryMB: 1024,
-    environment: ['INCIDENTS_TABLE', 'DELIVERIES_TABLE', 'RESPONSE_TEAM_TOPIC_ARN'],
-    grants: { tables: { incidents: 'readWrite', deliveries: 'read' }, publishToResponseTeam: true },
+    environment: ['INCIDENTS_TABLE', 'DELIVERIES_TABLE', 'RESPONSE_TEAM_TOPIC_ARN', 'EVIDENCE_WINDOW_SECONDS'],
+    // Deliveries read and written: UNCERTAIN recipients settled by evidence (a claim's totals and their outcomes).
+    grants: { tables: { incidents: 'readWrite', deliveries: 'readWrite' }, publishToResponseTeam: true },
   },
   'wait-for-team': {
     workflowStep: true,
@@ -425,6 +428,24 @@ export const FUNCTIONS = {
         incidents: [
           { prefixes: [INCIDENT_PREFIX], actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
           { prefixes: [CLOCK_PREFIX], actions: ['PutItem'] },
+        ],
+      },
+    },
+  },
+  'record-delivery-evidence': {
+    // One UpdateItem per SES event (EventBridge invokes it asynchronously, one event an invocation).
+    timeoutSeconds: 30,
+    memoryMB: 512,
+    environment: ['DELIVERIES_TABLE'],
+    // The customers' partitions, naming only the evidence item's attributes: an outcome's status, a claim or a plan stay out of reach.
+    grants: {
+      tables: {
+        deliveries: [
+          {
+            prefixes: [CUSTOMER_PREFIX],
+            actions: ['UpdateItem'],
+            attributes: ['pk', 'sk', ...EVIDENCE_ATTRIBUTES],
+          },
         ],
       },
     },

@@ -2,6 +2,7 @@ import { Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import type { AlarmIntake } from './constructs/alarm-intake.js';
+import type { DeliveryEvidence } from './constructs/delivery-evidence.js';
 import type { ApprovalApi } from './constructs/approval-api.js';
 import { BreachNoticeFunction } from './constructs/breach-notice-function.js';
 import { FUNCTIONS, type FunctionGrants } from './functions.js';
@@ -37,6 +38,7 @@ export function acknowledgeFindings(
     workflow: IncidentWorkflow;
     approvals: ApprovalApi;
     alarmIntake: AlarmIntake;
+    deliveryEvidence: DeliveryEvidence;
     customersTable: ITable;
     templatePrefix: string;
     incidentPages?: IncidentPages;
@@ -145,5 +147,10 @@ export function acknowledgeFindings(
     parts.alarmIntake.deadLetterQueue,
     nag('SQS3'),
     'This queue is the dead-letter queue of the alarm rules and the intake; a message here pages the response team.',
+  );
+  ack(
+    parts.deliveryEvidence.deadLetterQueue,
+    nag('SQS3'),
+    'This queue is the dead-letter queue of the SES delivery-evidence rule and its function; a message here pages the response team.',
   );
 }

@@ -6,6 +6,7 @@ import { alarmPatterns } from './alarm-patterns.js';
 import { functionEnvironment, type AppConfig } from './config.js';
 import { acknowledgeFindings } from './nag-acknowledgements.js';
 import { AlarmIntake } from './constructs/alarm-intake.js';
+import { DeliveryEvidence } from './constructs/delivery-evidence.js';
 import { ApprovalApi } from './constructs/approval-api.js';
 import { DataTables } from './constructs/data-tables.js';
 import { DecisionSweeper } from './constructs/decision-sweeper.js';
@@ -95,6 +96,11 @@ export class BreachNoticeStack extends Stack {
     grantDescribed(operatorApi, 'operator-api', withMachine);
     new DecisionSweeper(this, 'DecisionSweeper', withMachine);
     new RegulatorClocks(this, 'RegulatorClocks', resources);
+    const deliveryEvidence = new DeliveryEvidence(this, 'DeliveryEvidence', {
+      ...resources,
+      configurationSetName: channels.configurationSet.configurationSetName,
+      responseTeamTopic: channels.responseTeamTopic,
+    });
 
     const intake = describedFunction(this, 'Intake', 'intake', resources.environment);
     grantDescribed(intake, 'intake', withMachine);
@@ -104,6 +110,7 @@ export class BreachNoticeStack extends Stack {
       workflow,
       approvals,
       alarmIntake,
+      deliveryEvidence,
       customersTable: data.tables.customers,
       templatePrefix: config.templatePrefix,
       incidentPages: pages,

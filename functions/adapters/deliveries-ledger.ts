@@ -11,8 +11,9 @@ import {
   type NoticeTotals,
   type Outcome,
   type PlannedCall,
+  type UncertainCall,
 } from '../domain/delivery.js';
-import type { DeliveryLedgerPort, SuppressionStorePort } from '../domain/ports.js';
+import type { DeliveryLedgerPort, SuppressionStorePort, UncertainSettlementPort } from '../domain/ports.js';
 import { HASH_BYTES, SuppressionSnapshot, type SuppressionListName } from '../domain/suppression.js';
 import type { Clock } from '../shared/clock.js';
 import { randomId } from '../shared/crypto.js';
@@ -77,7 +78,7 @@ const MAX_CLAIM_ROUNDS = 3;
  * - An outcome per (customer, incident, notice, channel) (`CUSTOMER#<id>`), written after the call,
  *   so "what did customer X receive?" is one Query on the customer's partition.
  */
-export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePort {
+export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePort, UncertainSettlementPort {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
@@ -329,8 +330,9 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
   async outcomesForCustomer(customerId: string): Promise<Outcome[]> {
     return queryAll<Outcome>(this.doc, {
       TableName: this.table,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': keys.customerOutcomes(customerId) },
+      // The partition holds the customer's delivery evidence too (adapters/evidence-store.ts).
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :outcomes)',
+      ExpressionAttributeValues: { ':pk': keys.customerOutcomes(customerId), ':outcomes': 'NOTICE#' },
     });
   }
 
@@ -356,6 +358,62 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
     }
     for (const ids of Object.values(byChannel)) ids.sort();
     return byChannel;
+  }
+
+  /** The finished calls of a notice that left recipients UNCERTAIN, as their claims hold them now. */
+  async uncertainCalls(ref: NoticeRef): Promise<UncertainCall[]> {
+    return (await this.claims(ref)).flatMap((item) => {
+      const ids = (item.uncertainIds as string[] | undefined) ?? [];
+      if (item.status !== 'DONE' || ids.length === 0) return [];
+      const sk = String(item.sk);
+      const cut = sk.indexOf('#');
+      return [
+        {
+          channel: sk.slice(0, cut),
+          batchKey: sk.slice(cut + 1),
+          attempts: Number(item.attempts ?? 0),
+          completedAt: String(item.completedAt ?? ''),
+          evidenceRounds: Number(item.evidenceRounds ?? 0),
+          totals: {
+            sent: Number(item.sent ?? 0),
+            failed: Number(item.failed ?? 0),
+            retryable: Number(item.retryable ?? 0),
+            uncertain: Number(item.uncertain ?? 0),
+          },
+          uncertainIds: ids,
+        },
+      ];
+    });
+  }
+
+  /**
+   * Settles UNCERTAIN recipients of a finished call by the provider's evidence: their new outcomes (SENT,
+   * or RETRYABLE to be sent again) and the claim's new totals in one transaction, conditioned on the claim
+   * being as read (finished, not claimed since). False when it changed: nothing is written.
+   */
+  async settleUncertain(ref: NoticeRef, call: UncertainCall, totals: BatchTotals, uncertainIds: string[], outcomes: Outcome[]): Promise<boolean> {
+    try {
+      await this.settle(outcomes, {
+        Key: claimKey(ref, call.channel, call.batchKey),
+        UpdateExpression: 'SET sent = :sent, failed = :failed, retryable = :retryable, uncertain = :uncertain, uncertainIds = :ids ADD evidenceRounds :one',
+        ConditionExpression: '#status = :done AND attempts = :attempts',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':done': 'DONE',
+          ':attempts': call.attempts,
+          ':sent': totals.sent,
+          ':failed': totals.failed,
+          ':retryable': totals.retryable,
+          ':uncertain': totals.uncertain,
+          ':ids': uncertainIds,
+          ':one': 1,
+        },
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'TransactionCanceledException') return false;
+      throw error;
+    }
   }
 
   /**

@@ -51,6 +51,7 @@ export class SesEmailSender implements EmailSender, SuppressedAddressSource {
         BulkEmailEntries: entries.map((e) => ({
           Destination: { ToAddresses: [e.to] },
           ReplacementEmailContent: { ReplacementTemplate: { ReplacementTemplateData: JSON.stringify(e.replacementData) } },
+          ...(e.tags ? { ReplacementTags: Object.entries(e.tags).map(([Name, Value]) => ({ Name, Value })) } : {}),
         })),
       }),
     );

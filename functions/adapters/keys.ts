@@ -27,6 +27,8 @@ export const CLOCK_PREFIX = 'CLOCK#';
 /** An asker's address-confirmation link, by the hash of its id (the id is only in the email). */
 export const CONFIRM_PREFIX = 'CONFIRM#';
 export const RUNNING_CLOCKS = `${CLOCK_PREFIX}RUNNING`;
+/** A customer's outcomes and delivery evidence, in the deliveries table. */
+export const CUSTOMER_PREFIX = 'CUSTOMER#';
 /** A notice's suppression lists, in the deliveries table (adapters/deliveries-ledger.ts). */
 export const SUPPRESSIONS_PREFIX = 'SUPPRESSIONS#';
 
@@ -103,10 +105,15 @@ export const keys = {
   claims: (incidentId: string, noticeId: string) => `BATCH#${incidentId}#${noticeId}`,
   claim: (incidentId: string, noticeId: string, channel: string, batchKey: string) => ({ pk: `BATCH#${incidentId}#${noticeId}`, sk: `${channel}#${batchKey}` }),
   chunkPlan: (incidentId: string, noticeId: string, chunkIndex: number) => ({ pk: `PLAN#${incidentId}#${noticeId}`, sk: `CHUNK#${pad(chunkIndex)}` }),
-  customerOutcomes: (customerId: string) => `CUSTOMER#${customerId}`,
+  customerOutcomes: (customerId: string) => `${CUSTOMER_PREFIX}${customerId}`,
   outcome: (customerId: string, incidentId: string, noticeId: string, channel: string) => ({
-    pk: `CUSTOMER#${customerId}`,
+    pk: `${CUSTOMER_PREFIX}${customerId}`,
     sk: `NOTICE#${incidentId}#${noticeId}#${channel}`,
+  }),
+  /** The provider's delivery evidence for one outcome, beside it in the customer's partition (adapters/evidence-store.ts). */
+  evidence: (customerId: string, incidentId: string, noticeId: string, channel: string) => ({
+    pk: `${CUSTOMER_PREFIX}${customerId}`,
+    sk: `EVIDENCE#${incidentId}#${noticeId}#${channel}`,
   }),
 
   profile: (customerId: string) => ({ customerId, sk: 'PROFILE' }),

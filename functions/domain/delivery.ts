@@ -53,6 +53,19 @@ export type NoticeTotals = Record<string, BatchTotals & { calls: number; unfinis
 /** A final outcome is never re-sent; RETRYABLE (the provider refused it) is. */
 export const isFinal = (status: OutcomeStatus | undefined): boolean => status !== undefined && status !== 'RETRYABLE';
 
+/** A finished provider call with recipients left UNCERTAIN: what settling them by evidence starts from (adapters/deliveries-ledger.ts). */
+export interface UncertainCall {
+  channel: Channel;
+  batchKey: string;
+  /** The claim's attempts when read: settling is conditioned on it, so a call claimed since is left alone. */
+  attempts: number;
+  completedAt: string;
+  /** Times its recipients were settled by evidence before. */
+  evidenceRounds: number;
+  totals: BatchTotals;
+  uncertainIds: string[];
+}
+
 export interface Recipient {
   customerId: string;
   locale: string;
@@ -63,6 +76,15 @@ export interface PlannedBatch<R extends Recipient> {
   batchKey: string;
   locale: string;
   recipients: R[];
+}
+
+/** The batch keys' prefix for an audience chunk (`c000042`): a call's chunk is read back from its key. */
+export const chunkKeyPrefix = (chunkIndex: number) => `c${String(chunkIndex).padStart(6, '0')}`;
+
+export function chunkOfBatchKey(batchKey: string): number {
+  const match = /^c(\d+)#/.exec(batchKey);
+  if (!match) throw new RangeError(`Batch key ${batchKey} names no audience chunk`);
+  return Number(match[1]);
 }
 
 /** Groups by locale (one template per locale), orders by id, and cuts into batches of `max`. */

@@ -4,8 +4,9 @@ import type { CustomerProfile, CustomerResource } from './customer.js';
 import type { FactsByLocale, FactsVersion } from './facts.js';
 import type { SettledReconciliation } from './delivery.js';
 import type { SuppressionSnapshot } from './suppression.js';
+import type { Evidence, EvidenceEvent } from './delivery-evidence.js';
 import type { ScopeDecision, ScopeRequest } from './scope.js';
-import type { Acquired, BatchTotals, CallState, Channel, FrozenBatch, NoticeRef, NoticeTotals, Outcome, PlannedCall } from './delivery.js';
+import type { Acquired, BatchTotals, CallState, Channel, FrozenBatch, NoticeRef, NoticeTotals, Outcome, PlannedCall, UncertainCall } from './delivery.js';
 import type { AudienceMember, ImpactSummary, Incident, Notice, NoticeStatus, ProgressNote, SeverityLevel, TimelineEntry } from './incident.js';
 
 /**
@@ -147,6 +148,18 @@ export interface CustomerDirectoryPort {
   holdingsOf(customerIds: string[]): Promise<Map<string, Set<string>>>;
 }
 
+/** What the providers reported after accepting a message, per recipient (adapters/evidence-store.ts). */
+export interface EvidenceStorePort {
+  record(ref: NoticeRef, customerId: string, channel: Channel, event: EvidenceEvent, at: string, messageId?: string): Promise<void>;
+  read(ref: NoticeRef, channel: Channel, customerIds: readonly string[]): Promise<Map<string, Evidence>>;
+}
+
+/** UNCERTAIN recipients settled by the provider's evidence once their calls are finished (adapters/deliveries-ledger.ts). */
+export interface UncertainSettlementPort {
+  uncertainCalls(ref: NoticeRef): Promise<UncertainCall[]>;
+  settleUncertain(ref: NoticeRef, call: UncertainCall, totals: BatchTotals, uncertainIds: string[], outcomes: Outcome[]): Promise<boolean>;
+}
+
 /** The deliveries ledger: the truth for "sent exactly once" (see adapters/deliveries-ledger.ts). */
 export interface DeliveryLedgerPort {
   /**
@@ -168,6 +181,7 @@ export interface DeliveryLedgerPort {
   noticeTotals(ref: NoticeRef): Promise<NoticeTotals>;
   /** Customer ids per channel whose delivery is UNCERTAIN, sorted. */
   uncertainRecipients(ref: NoticeRef): Promise<Record<string, string[]>>;
+
   /**
    * Every recipient the notice's frozen plans name, per provider call in plan order, with the outcome
    * recorded so far (none yet included): streamed, so an audience of any size never sits in memory.
@@ -196,6 +210,8 @@ export interface SuppressionStorePort {
 export interface BulkEntry {
   to: string;
   replacementData: Record<string, unknown>;
+  /** Message tags SES puts on this entry's events, so an event finds its recipient even when the call's answer was lost. */
+  tags?: Record<string, string>;
 }
 
 export interface BulkEntryResult {

@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import { configSchema } from '../../infra/functions.js';
 import { DeliveriesLedger } from '../adapters/deliveries-ledger.js';
+import { EvidenceStore } from '../adapters/evidence-store.js';
+import { EVIDENCE_CHANNELS } from '../domain/delivery-evidence.js';
 import { SnsMessaging } from '../adapters/messaging.js';
 import { incidentStores } from '../adapters/stores.js';
 import { incidentIdSchema } from '../domain/incident.js';
@@ -13,11 +15,19 @@ import { confirmSending } from '../steps/confirm-sent.js';
 const config = parseConfig(configSchema('confirm-sent'));
 const messaging = new SnsMessaging(sns);
 const { incidents, notices } = incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock);
+// Reads totals and settles finished calls only: the lease is never used.
+const ledger = new DeliveriesLedger(dynamo, config.DELIVERIES_TABLE, systemClock, 1);
 const deps = {
   incidents,
   notices,
-  // Reads totals only: the lease is never used.
-  ledger: new DeliveriesLedger(dynamo, config.DELIVERIES_TABLE, systemClock, 1),
+  ledger,
+  evidence: {
+    ledger,
+    evidence: new EvidenceStore(dynamo, config.DELIVERIES_TABLE, systemClock),
+    clock: systemClock,
+    evidenceChannels: EVIDENCE_CHANNELS,
+    evidenceWindowSeconds: config.EVIDENCE_WINDOW_SECONDS,
+  },
   alertTeam: async (event: string, subject: string, message: string) => {
     await messaging.publish(config.RESPONSE_TEAM_TOPIC_ARN, subject, message, { event });
   },

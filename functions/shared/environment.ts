@@ -45,6 +45,8 @@ export const ENVIRONMENT = {
   ESCALATION_TIMEOUT_SECONDS: positiveInt,
   /** How long the workflow waits on the team (a scope decision, a redraft) between reminders. */
   TEAM_REMINDER_SECONDS: positiveInt,
+  /** How long a lost call's recipients wait for SES evidence before they are sent again. */
+  EVIDENCE_WINDOW_SECONDS: positiveInt,
   REPORT_RECIPIENTS: emailList,
   COMPANY_NAME: z.string().min(1),
   COMPANY_CONTACT: z.string().min(1),

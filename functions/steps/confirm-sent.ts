@@ -2,6 +2,7 @@ import type { DeliveryLedgerPort, IncidentStorePort, NoticeStorePort } from '../
 import { REFUSAL_MESSAGE_MAX, withoutContactPoints } from '../domain/provider-failure.js';
 import type { SendingPlan, Slice } from './prepare-sending.js';
 import { reconcileNotice } from './reconcile-notice.js';
+import { settleByEvidence, type EvidenceSettlementDeps } from './settle-by-evidence.js';
 
 /** What one slice of the Map returned: done, or where it stopped and why. */
 export interface SliceResult {
@@ -18,10 +19,13 @@ export interface ConfirmDeps {
   incidents: Pick<IncidentStorePort, 'appendTimeline'>;
   notices: Pick<NoticeStorePort, 'getNotice' | 'saveReconciliation' | 'setNoticeStatus'>;
   ledger: Pick<DeliveryLedgerPort, 'recipientOutcomes'>;
+  /** UNCERTAIN recipients settled by the provider's evidence before the notice counts as sent (steps/settle-by-evidence.ts). */
+  evidence: EvidenceSettlementDeps;
   alertTeam: (event: string, subject: string, message: string) => Promise<void>;
 }
 
-export type ConfirmResult = SendingPlan & { done: boolean; waitSeconds: number };
+/** `awaitingEvidence`: every slice is done but a call's evidence window is not over; the state machine waits `waitSeconds` for it. */
+export type ConfirmResult = SendingPlan & { done: boolean; waitSeconds: number; awaitingEvidence: boolean };
 
 const REFUSED = 'ProviderRefusedError';
 /** Distinct reasons told at most (each KMS refusal carries its own request id). */
@@ -77,6 +81,19 @@ export async function confirmSending(
   if (left.length === 0) {
     const notice = await deps.notices.getNotice(input.incidentId, input.noticeId);
     if (notice.status !== 'SENT') {
+      const settled = await settleByEvidence(input, deps.evidence);
+      if (settled.confirmed + settled.reopened > 0) {
+        await deps.incidents.appendTimeline(input.incidentId, {
+          action: 'uncertain-settled',
+          actor: 'confirm-sent',
+          detail: { noticeId: input.noticeId, confirmed: settled.confirmed, reopened: settled.reopened, left: settled.left },
+        });
+      }
+      // Those with no evidence go out again, from their chunks only: the ledger skips everyone settled.
+      if (settled.reopened > 0) {
+        return { ...input.plan, slices: slicesOf(settled.reopenedChunks), round: input.plan.round + 1, done: false, waitSeconds: 0, awaitingEvidence: false };
+      }
+      if (settled.dueInSeconds !== undefined) return { ...input.plan, slices: [], done: false, waitSeconds: settled.dueInSeconds, awaitingEvidence: true };
       // Reconciled once, here, and kept on the notice: the final report reads it instead of every recipient again.
       const reconciliation = await reconcileNotice(deps.ledger, input);
       await deps.notices.saveReconciliation(input.incidentId, input.noticeId, reconciliation);
@@ -87,7 +104,7 @@ export async function confirmSending(
       });
       await deps.notices.setNoticeStatus(input.incidentId, input.noticeId, 'SENT');
     }
-    return { ...input.plan, slices: [], done: true, waitSeconds: 0 };
+    return { ...input.plan, slices: [], done: true, waitSeconds: 0, awaitingEvidence: false };
   }
   const errors = input.results.flatMap((r) => (!r.done && r.error ? [r.error] : []));
   const byError = Object.fromEntries([...new Set(errors)].map((e) => [e, errors.filter((x) => x === e).length]));
@@ -133,5 +150,16 @@ export async function confirmSending(
       }). The workflow tries them again in ${waitSeconds} s; customers already sent are not sent again.${errors.includes('SendingPausedError') ? ' SES sending is paused: re-enable it.' : ''}`,
     );
   }
-  return { ...input.plan, slices: left, round: input.plan.round + 1, done: false, waitSeconds };
+  return { ...input.plan, slices: left, round: input.plan.round + 1, done: false, waitSeconds, awaitingEvidence: false };
+}
+
+/** Consecutive chunks as one slice each run. */
+function slicesOf(chunks: readonly number[]): Slice[] {
+  const slices: Slice[] = [];
+  for (const chunk of chunks) {
+    const last = slices.at(-1);
+    if (last && last.to === chunk) last.to = chunk + 1;
+    else slices.push({ from: chunk, to: chunk + 1 });
+  }
+  return slices;
 }

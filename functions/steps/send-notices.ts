@@ -1,5 +1,6 @@
 import { UNREACHABLE, unreachableChannel, type ChannelRecipient, type DeliveryChannel } from '../domain/channels/channel.js';
 import {
+  chunkKeyPrefix,
   isFinal,
   planBatches,
   type BatchTotals,
@@ -158,7 +159,7 @@ async function sendChunk(
 ): Promise<{ totals: BatchTotals; finished: boolean; refusals: Map<string, Refusal> }> {
   const members = await deps.incidents.getAudienceChunk(notice.incidentId, chunkIndex);
   const profiles = await deps.customers.getProfiles(members.map((m) => m.customerId));
-  const prefix = `c${String(chunkIndex).padStart(6, '0')}`;
+  const prefix = chunkKeyPrefix(chunkIndex);
   const everyChannel = [...deps.channels, unreachableChannel];
   const targets = new Map<DeliveryChannel, Recipient[]>(everyChannel.map((c) => [c, []]));
   for (const member of members) {

@@ -85,6 +85,8 @@ interface ApproveThenSendNames {
   confirm: string;
   allSent: string;
   resume: string;
+  /** Every slice done, a lost call's evidence window not over: waits for SES's events before settling its recipients. */
+  evidence: string;
   /** Where the workflow goes once every batch is sent. */
   next: string;
 }
@@ -199,12 +201,22 @@ function approveThenSend(n: ApproveThenSendNames): { approval: States; notApprov
         fn: 'confirm-sent',
         comment: 'Every slice done: the notice is sent. Otherwise the slices left go round again after a wait, and the team is told why.',
         payload: { ...INCIDENT, 'noticeId.$': '$.notice.noticeId', 'results.$': '$.sent', 'plan.$': '$.plan' },
-        result: ['done', 'slices', 'concurrency', 'ratePerSecond', 'round', 'waitSeconds'],
+        result: ['done', 'slices', 'concurrency', 'ratePerSecond', 'round', 'waitSeconds', 'awaitingEvidence'],
         resultPath: '$.plan',
         next: n.allSent,
       }),
-      [n.allSent]: { Type: 'Choice', Choices: [{ Variable: '$.plan.done', BooleanEquals: true, Next: n.next }], Default: n.resume },
+      [n.allSent]: {
+        Type: 'Choice',
+        Choices: [
+          { Variable: '$.plan.done', BooleanEquals: true, Next: n.next },
+          { Variable: '$.plan.awaitingEvidence', BooleanEquals: true, Next: n.evidence },
+        ],
+        Default: n.resume,
+      },
       [n.resume]: { Type: 'Wait', SecondsPath: '$.plan.waitSeconds', Next: n.send },
+      // A send call lost its answer: SES events under the message tags will say whether it went out. The Map then
+      // runs no slice, and the confirm step settles the lost calls' recipients by that evidence.
+      [n.evidence]: { Type: 'Wait', SecondsPath: '$.plan.waitSeconds', Next: n.send },
     },
   };
 }
@@ -224,6 +236,7 @@ const firstNotice = approveThenSend({
   confirm: 'Confirm notices sent',
   allSent: 'All notices sent?',
   resume: 'Wait to resume sending notices',
+  evidence: 'Wait for delivery evidence',
   next: 'Publish incident page',
 });
 
@@ -239,6 +252,7 @@ const update = approveThenSend({
   confirm: 'Confirm update sent',
   allSent: 'All updates sent?',
   resume: 'Wait to resume sending update',
+  evidence: 'Wait for update delivery evidence',
   next: 'Publish incident page',
 });
 

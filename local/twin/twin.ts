@@ -123,6 +123,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
           APPROVAL_TIMEOUT_SECONDS: scaled(config.approvalTimeoutMinutes * 60, scale),
           ESCALATION_TIMEOUT_SECONDS: scaled(config.escalationTimeoutMinutes * 60, scale),
           TEAM_REMINDER_SECONDS: scaled(config.teamReminderMinutes * 60, scale),
+          EVIDENCE_WINDOW_SECONDS: scaled(config.evidenceWindowMinutes * 60, scale),
           REGULATOR_CLOCK_SCALE: String(scale),
           EXECUTION_CONSOLE_URL: `${edgeUrl}/#{executionArn}`,
           AWS_ENDPOINT_URL_SNS: edgeUrl,

@@ -30,8 +30,8 @@ beforeAll(() => {
 
 describe('the stack', () => {
   it('starts incidents from five EventBridge rules with retries and one dead-letter queue', () => {
-    // Five alarm rules, the failed-run rule, the decision sweeper's schedule and the regulators' clocks' schedule.
-    template.resourceCountIs('AWS::Events::Rule', 8);
+    // Five alarm rules, the failed-run rule, the decision sweeper's schedule, the regulators' clocks' schedule and the SES delivery evidence.
+    template.resourceCountIs('AWS::Events::Rule', 9);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'], detail: { severity: [{ numeric: ['>=', 6] }] } },
       Targets: [
@@ -55,6 +55,36 @@ describe('the stack', () => {
     });
     template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0 });
+  });
+
+  it('records SES delivery events of this configuration set only, retried, with a dead-letter queue that pages', () => {
+    const [configurationSet] = Object.keys(template.findResources('AWS::SES::ConfigurationSet'));
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.ses'],
+        'detail-type': [
+          'Email Sent',
+          'Email Delivered',
+          'Email Bounced',
+          'Email Complaint Received',
+          'Email Rejected',
+          'Email Delivery Delayed',
+          'Email Rendering Failed',
+        ],
+        detail: { mail: { tags: { 'ses:configuration-set': [{ Ref: configurationSet }] } } },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeliveryEvidenceFunction'), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86400 },
+          DeadLetterConfig: Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeliveryEvidenceDeadLetterQueue'), 'Arn'] } }),
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeliveryEvidenceDeadLetterQueue'), 'QueueName'] } }],
+      AlarmActions: [Match.anyValue()],
+    });
   });
 
   it('deploys the definition file with a substitution for every placeholder, logging ALL without data, X-Ray on', () => {
@@ -100,8 +130,9 @@ describe('the stack', () => {
     // publish-incident-page stands alone until the workflow's definition calls it.
     const publishIncidentPageAlone = (WORKFLOW_STEPS as readonly string[]).includes('publish-incident-page') ? 0 : 1;
     // The fifth besides the workflow's: the regulators' clocks sweep (infra/constructs/regulator-clocks.ts).
-    // And the sixth: question-form, the public question form behind the HTTP API; the seventh: confirm-address, where askers confirm their address.
-    expect(functions).toHaveLength(WORKFLOW_STEPS.length + 7 + publishIncidentPageAlone);
+    // And the sixth: question-form, the public question form behind the HTTP API; the seventh: confirm-address, where askers confirm their address;
+    // the eighth: record-delivery-evidence, the target of the SES events' rule.
+    expect(functions).toHaveLength(WORKFLOW_STEPS.length + 8 + publishIncidentPageAlone);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
       expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();

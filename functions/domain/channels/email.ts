@@ -4,6 +4,7 @@ import { exampleNotice, personaliseNotice } from '../notice.js';
 import type { EmailSender } from '../ports.js';
 import { NoticeContentMissingError } from '../../shared/errors.js';
 import type { DeliveryChannel } from './channel.js';
+import { evidenceTags } from '../delivery-evidence.js';
 
 /** SES v2 SendBulkEmail takes at most 50 destinations per call. */
 export const SES_MAX_BULK_ENTRIES = 50;
@@ -28,6 +29,7 @@ export function emailChannel(ports: { email: Pick<EmailSender, 'sendBulk'>; temp
       const entries = recipients.map((r) => ({
         to: r.address,
         replacementData: { ...shared, ...recipientTemplateData(personaliseNotice(content, locale, r)) },
+        tags: evidenceTags(notice, r.customerId, 'email'),
       }));
       return async () => {
         const results = await ports.email.sendBulk(template, fallback, entries);

@@ -35,7 +35,15 @@ function world(chunks: number, emails: number) {
   void notices.createNotice(
     noticeRecord({ incidentId, noticeId, kind: 'first-notice', sequence: 1, status: 'APPROVED', content: {}, createdAt: at, promisedNextUpdateAt: at }),
   );
-  const confirm: ConfirmDeps = { incidents, notices, ledger: new FakeLedger(), alertTeam };
+  // No call left anyone UNCERTAIN here: settling by evidence is tests/integration/evidence-settlement.test.ts's.
+  const evidence = {
+    ledger: { uncertainCalls: async () => [], settleUncertain: async () => true },
+    evidence: { read: async () => new Map() },
+    clock,
+    evidenceChannels: ['email'],
+    evidenceWindowSeconds: 60,
+  };
+  const confirm: ConfirmDeps = { incidents, notices, ledger: new FakeLedger(), evidence, alertTeam };
   return { plan, confirm, email, incidents, notices, alerts };
 }
 

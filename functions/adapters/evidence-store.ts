@@ -1,0 +1,77 @@
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Channel, NoticeRef } from '../domain/delivery.js';
+import { evidenceEvents, seenAttribute, type Evidence, type EvidenceEvent, type EvidenceSeen } from '../domain/delivery-evidence.js';
+import type { EvidenceStorePort } from '../domain/ports.js';
+import type { Clock } from '../shared/clock.js';
+import { batchGet } from './dynamo-batch.js';
+import { keys } from './keys.js';
+
+interface EvidenceItem extends NoticeRef {
+  customerId: string;
+  channel: Channel;
+  messageId?: string;
+  [seen: `seen_${string}`]: string | undefined;
+}
+
+/**
+ * Delivery evidence in the deliveries table, one item per (customer, incident, notice, channel) beside
+ * the ledger's outcome. Each event type keeps the first time it was seen (`if_not_exists`), so an event
+ * EventBridge delivers twice, or out of order, changes nothing: the state is derived on reading.
+ */
+export class EvidenceStore implements EvidenceStorePort {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly clock: Clock,
+  ) {}
+
+  async record(ref: NoticeRef, customerId: string, channel: Channel, event: EvidenceEvent, at: string, messageId?: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.evidence(customerId, ref.incidentId, ref.noticeId, channel),
+        UpdateExpression:
+          'SET #seen = if_not_exists(#seen, :at), #type = :type, incidentId = :incident, noticeId = :notice, customerId = :customer, channel = :channel, ' +
+          'messageId = if_not_exists(messageId, :messageId), recordedAt = :now',
+        ExpressionAttributeNames: { '#seen': seenAttribute(event), '#type': 'type' },
+        ExpressionAttributeValues: {
+          ':at': at,
+          ':type': 'evidence',
+          ':incident': ref.incidentId,
+          ':notice': ref.noticeId,
+          ':customer': customerId,
+          ':channel': channel,
+          ':messageId': messageId ?? null,
+          ':now': this.clock.now().toISOString(),
+        },
+      }),
+    );
+  }
+
+  /** The evidence of these recipients on one channel (100 keys a request), by customer id; none: absent. */
+  async read(ref: NoticeRef, channel: Channel, customerIds: readonly string[]): Promise<Map<string, Evidence>> {
+    const items = await batchGet<EvidenceItem>(
+      this.doc,
+      this.table,
+      customerIds.map((id) => keys.evidence(id, ref.incidentId, ref.noticeId, channel)),
+      true,
+    );
+    return new Map(items.map((item) => [item.customerId, toEvidence(item)]));
+  }
+}
+
+function toEvidence(item: EvidenceItem): Evidence {
+  const seen: EvidenceSeen = {};
+  for (const event of evidenceEvents) {
+    const at = item[seenAttribute(event)];
+    if (at) seen[event] = at;
+  }
+  return {
+    incidentId: item.incidentId,
+    noticeId: item.noticeId,
+    customerId: item.customerId,
+    channel: item.channel,
+    seen,
+    ...(item.messageId ? { messageId: item.messageId } : {}),
+  };
+}

@@ -1,0 +1,94 @@
+import { providerAccepted } from '../domain/delivery-evidence.js';
+import { chunkOfBatchKey, type NoticeRef, type Outcome } from '../domain/delivery.js';
+import type { EvidenceStorePort, UncertainSettlementPort } from '../domain/ports.js';
+import type { Clock } from '../shared/clock.js';
+
+export interface EvidenceSettlementDeps {
+  ledger: UncertainSettlementPort;
+  evidence: Pick<EvidenceStorePort, 'read'>;
+  clock: Clock;
+  /** Channels whose provider reports evidence by message tag (email); UNCERTAIN on any other stays so: no evidence will come. */
+  evidenceChannels: readonly string[];
+  /** How long after a call finished its evidence is awaited before a recipient with none counts as not sent. */
+  evidenceWindowSeconds: number;
+}
+
+export interface EvidenceSettlement {
+  /** UNCERTAIN recipients the provider's evidence shows it accepted: now SENT. */
+  confirmed: number;
+  /** UNCERTAIN recipients with no evidence after the window: now RETRYABLE, sent again by the next round. */
+  reopened: number;
+  /** Still UNCERTAIN: a channel without evidence, rounds spent, or their window not over yet. */
+  left: number;
+  /** The audience chunks holding reopened recipients: the slices the next round sends. */
+  reopenedChunks: number[];
+  /** Seconds until the next call's window ends, when one has not ended yet. */
+  dueInSeconds?: number;
+}
+
+/** Settling rounds per call: a recipient whose re-send is lost again is tried at most this often, then stays UNCERTAIN and listed. */
+export const MAX_EVIDENCE_ROUNDS = 3;
+
+/**
+ * A call whose answer was lost left its recipients UNCERTAIN. Once every slice is done and the call's
+ * evidence window is over, each is settled by what the provider reported under its message tags: any
+ * event (send, delivery, bounce...) proves the provider accepted it (SENT); none proves nothing for sure,
+ * since EventBridge delivers SES events best effort (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-ses.html),
+ * but a customer never told is the worse failure, so they are sent again (RETRYABLE), exactly once through
+ * the ledger's claim. Each call is settled in one transaction conditioned on its claim unchanged.
+ */
+export async function settleByEvidence(ref: NoticeRef, deps: EvidenceSettlementDeps): Promise<EvidenceSettlement> {
+  const now = deps.clock.now();
+  const result: EvidenceSettlement = { confirmed: 0, reopened: 0, left: 0, reopenedChunks: [] };
+  const chunks = new Set<number>();
+  for (const call of await deps.ledger.uncertainCalls(ref)) {
+    const windowEnds = Date.parse(call.completedAt) + deps.evidenceWindowSeconds * 1000;
+    if (!deps.evidenceChannels.includes(call.channel) || call.evidenceRounds >= MAX_EVIDENCE_ROUNDS) {
+      result.left += call.uncertainIds.length;
+      continue;
+    }
+    if (now.getTime() < windowEnds) {
+      result.left += call.uncertainIds.length;
+      const due = Math.ceil((windowEnds - now.getTime()) / 1000);
+      result.dueInSeconds = Math.min(result.dueInSeconds ?? due, due);
+      continue;
+    }
+    const evidence = await deps.evidence.read(ref, call.channel, call.uncertainIds);
+    const outcome = (customerId: string, fields: Pick<Outcome, 'status' | 'reason'> & Partial<Outcome>): Outcome => ({
+      ...ref,
+      customerId,
+      channel: call.channel,
+      batchKey: call.batchKey,
+      attempt: call.attempts,
+      at: now.toISOString(),
+      ...fields,
+    });
+    const accepted = call.uncertainIds.filter((id) => providerAccepted(evidence.get(id)?.seen ?? {}));
+    const silent = call.uncertainIds.filter((id) => !accepted.includes(id));
+    const outcomes = [
+      ...accepted.map((id) => {
+        const messageId = evidence.get(id)?.messageId;
+        return outcome(id, { status: 'SENT', reason: 'confirmed by the provider’s delivery evidence', ...(messageId ? { providerMessageId: messageId } : {}) });
+      }),
+      ...silent.map((id) =>
+        outcome(id, { status: 'RETRYABLE', reason: `no provider evidence within ${deps.evidenceWindowSeconds} s of the call: sent again` }),
+      ),
+    ];
+    const totals = {
+      sent: call.totals.sent + accepted.length,
+      failed: call.totals.failed,
+      retryable: call.totals.retryable + silent.length,
+      uncertain: Math.max(0, call.totals.uncertain - call.uncertainIds.length),
+    };
+    // Claimed since it was read: a sender is at it; the next confirm looks again.
+    if (!(await deps.ledger.settleUncertain(ref, call, totals, [], outcomes))) {
+      result.left += call.uncertainIds.length;
+      continue;
+    }
+    result.confirmed += accepted.length;
+    result.reopened += silent.length;
+    if (silent.length > 0) chunks.add(chunkOfBatchKey(call.batchKey));
+  }
+  result.reopenedChunks = [...chunks].sort((a, b) => a - b);
+  return result;
+}
