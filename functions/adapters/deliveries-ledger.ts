@@ -389,18 +389,20 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
   /**
    * Settles UNCERTAIN recipients of a finished call by the provider's evidence: their new outcomes (SENT,
    * or RETRYABLE to be sent again) and the claim's new totals in one transaction, conditioned on the claim
-   * being as read (finished, not claimed since). False when it changed: nothing is written.
+   * being as read (finished, neither claimed nor settled since). False when it changed: nothing is written.
    */
   async settleUncertain(ref: NoticeRef, call: UncertainCall, totals: BatchTotals, uncertainIds: string[], outcomes: Outcome[]): Promise<boolean> {
     try {
       await this.settle(outcomes, {
         Key: claimKey(ref, call.channel, call.batchKey),
         UpdateExpression: 'SET sent = :sent, failed = :failed, retryable = :retryable, uncertain = :uncertain, uncertainIds = :ids ADD evidenceRounds :one',
-        ConditionExpression: '#status = :done AND attempts = :attempts',
+        // Claimed since (a sender at it) or settled since (a second confirm): leave it to whoever changed it.
+        ConditionExpression: '#status = :done AND attempts = :attempts AND (attribute_not_exists(evidenceRounds) OR evidenceRounds = :rounds)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':done': 'DONE',
           ':attempts': call.attempts,
+          ':rounds': call.evidenceRounds,
           ':sent': totals.sent,
           ':failed': totals.failed,
           ':retryable': totals.retryable,

@@ -1,0 +1,134 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DeliveriesLedger } from '../../functions/adapters/deliveries-ledger.js';
+import { EvidenceStore } from '../../functions/adapters/evidence-store.js';
+import type { NoticeRef, Outcome } from '../../functions/domain/delivery.js';
+import { MAX_EVIDENCE_ROUNDS, settleByEvidence, type EvidenceSettlementDeps } from '../../functions/steps/settle-by-evidence.js';
+import { LOCAL_CREDENTIALS } from '../../local/emulators/emulators.js';
+import { provision } from '../../local/twin/system.js';
+import { FakeClock } from '../support/fakes.js';
+import { endpoints, testConfig, uniquePrefix } from '../support/local.js';
+
+const prefix = uniquePrefix('settle');
+const WINDOW = 60;
+// Relative to now: nothing here expires with the calendar.
+const clock = new FakeClock(Date.now());
+let ledger: DeliveriesLedger;
+let evidence: EvidenceStore;
+let n = 0;
+
+beforeAll(async () => {
+  const { tables } = await provision({ endpoints: endpoints(), config: testConfig(prefix), namePrefix: prefix });
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint: endpoints().dynamodb }), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  ledger = new DeliveriesLedger(doc, tables.deliveries, clock, 60);
+  evidence = new EvidenceStore(doc, tables.deliveries, clock);
+});
+
+const deps = (): EvidenceSettlementDeps => ({ ledger, evidence, clock, evidenceChannels: ['email'], evidenceWindowSeconds: WINDOW });
+
+/** A finished call whose answer was lost: every recipient UNCERTAIN, as the send step records it. */
+async function lostCall(ref: NoticeRef, channel: string, batchKey: string, ids: string[]): Promise<void> {
+  const claim = await ledger.acquire(ref, channel, batchKey, ids, 'sender');
+  if (claim.kind !== 'claimed' && claim.kind !== 'abandoned') throw new Error(`expected a claim, got ${claim.kind}`);
+  const at = clock.now().toISOString();
+  const outcomes: Outcome[] = ids.map((customerId) => ({
+    ...ref,
+    customerId,
+    channel,
+    batchKey,
+    attempt: claim.attempt,
+    status: 'UNCERTAIN',
+    reason: 'no answer',
+    at,
+  }));
+  await ledger.complete(ref, channel, batchKey, claim.token, { sent: 0, failed: 0, retryable: 0, uncertain: ids.length }, ids, outcomes);
+}
+
+const statuses = async (ref: NoticeRef, channel: string, ids: string[]) =>
+  Object.fromEntries([...(await ledger.readOutcomes(ref, channel, ids))].map(([id, o]) => [id, o.status]));
+
+describe('UNCERTAIN recipients settled by the provider evidence', () => {
+  it('waits out the window, then confirms those with any event and sends the silent ones again, from their chunk only', async () => {
+    // Prepare: a lost call of chunk 3; SES reported a send for u1 and a bounce for u2, nothing for u3 and u4.
+    const ref = { incidentId: `inc-20261120-settle${++n}`, noticeId: 'first-notice-1' };
+    const ids = ['u1', 'u2', 'u3', 'u4'];
+    await lostCall(ref, 'email', 'c000003#en#0', ids);
+    await evidence.record(ref, 'u1', 'email', 'Send', clock.now().toISOString(), 'ses-u1');
+    await evidence.record(ref, 'u2', 'email', 'BouncePermanent', clock.now().toISOString(), 'ses-u2');
+
+    // Act 1: inside the window nothing is settled; the step says when to look again.
+    const early = await settleByEvidence(ref, deps());
+    // Assess 1
+    expect(early).toEqual({ confirmed: 0, reopened: 0, left: 4, reopenedChunks: [], dueInSeconds: WINDOW });
+    expect(await statuses(ref, 'email', ids)).toEqual({ u1: 'UNCERTAIN', u2: 'UNCERTAIN', u3: 'UNCERTAIN', u4: 'UNCERTAIN' });
+
+    // Act 2: the window is over.
+    clock.current += (WINDOW + 1) * 1000;
+    const settled = await settleByEvidence(ref, deps());
+    // Assess 2: evidence of acceptance is SENT (a bounce too: it went out), silence is sent again.
+    expect(settled).toEqual({ confirmed: 2, reopened: 2, left: 0, reopenedChunks: [3] });
+    expect(await statuses(ref, 'email', ids)).toEqual({ u1: 'SENT', u2: 'SENT', u3: 'RETRYABLE', u4: 'RETRYABLE' });
+    expect((await ledger.readOutcomes(ref, 'email', ['u1'])).get('u1')?.providerMessageId).toBe('ses-u1');
+    expect(await ledger.uncertainRecipients(ref)).toEqual({});
+    expect((await ledger.noticeTotals(ref)).email).toMatchObject({ sent: 2, retryable: 2, uncertain: 0, unfinished: 0 });
+    // The next claim of the call sends the two silent ones only.
+    const again = await ledger.acquire(ref, 'email', 'c000003#en#0', ids, 'next-round');
+    expect(again.kind).toBe('claimed');
+    const pending = ids.filter((id) => (again as { known: Map<string, Outcome> }).known.get(id)?.status === 'RETRYABLE');
+    expect(pending).toEqual(['u3', 'u4']);
+    // And nothing is settled twice.
+    expect(await settleByEvidence(ref, deps())).toEqual({ confirmed: 0, reopened: 0, left: 0, reopenedChunks: [] });
+  });
+
+  it('leaves a call alone when it was claimed or settled since it was read, and a channel with no evidence UNCERTAIN', async () => {
+    // Prepare: a lost email call and a lost SMS call, past their window.
+    const ref = { incidentId: `inc-20261120-settle${++n}`, noticeId: 'update-2' };
+    await lostCall(ref, 'email', 'c000000#en#0', ['e1']);
+    await lostCall(ref, 'sms', 'c000000#en#0', ['s1']);
+    clock.current += (WINDOW + 1) * 1000;
+    const [stale] = (await ledger.uncertainCalls(ref)).filter((c) => c.channel === 'email');
+    await evidence.record(ref, 'e1', 'email', 'Delivery', clock.now().toISOString());
+    // Act: one confirm settles the email call (and finds SMS without evidence); a second one read the call before that.
+    const settled = await settleByEvidence(ref, deps());
+    const written = await ledger.settleUncertain(
+      ref,
+      stale!,
+      { sent: 0, failed: 0, retryable: 1, uncertain: 0 },
+      [],
+      [{ ...ref, customerId: 'e1', channel: 'email', batchKey: 'c000000#en#0', status: 'RETRYABLE', at: clock.now().toISOString() }],
+    );
+    // Assess: the stale settlement wrote nothing; SMS has no evidence source, so it is never reopened.
+    expect(settled).toEqual({ confirmed: 1, reopened: 0, left: 1, reopenedChunks: [] });
+    expect(written).toBe(false);
+    expect(await statuses(ref, 'email', ['e1'])).toEqual({ e1: 'SENT' });
+    expect(await statuses(ref, 'sms', ['s1'])).toEqual({ s1: 'UNCERTAIN' });
+    // A sender's claim since the read stops a settlement too: a call with one recipient UNCERTAIN and one refused for now (RETRYABLE).
+    const claim = await ledger.acquire(ref, 'email', 'c000001#en#0', ['x', 'y'], 'sender');
+    if (claim.kind !== 'claimed') throw new Error(`expected a claim, got ${claim.kind}`);
+    const at = clock.now().toISOString();
+    const mixed: Outcome[] = [
+      { ...ref, customerId: 'x', channel: 'email', batchKey: 'c000001#en#0', attempt: 1, status: 'UNCERTAIN', at },
+      { ...ref, customerId: 'y', channel: 'email', batchKey: 'c000001#en#0', attempt: 1, status: 'RETRYABLE', reason: 'TRANSIENT_FAILURE', at },
+    ];
+    await ledger.complete(ref, 'email', 'c000001#en#0', claim.token, { sent: 0, failed: 0, retryable: 1, uncertain: 1 }, ['x'], mixed);
+    const [read] = (await ledger.uncertainCalls(ref)).filter((c) => c.batchKey === 'c000001#en#0');
+    expect((await ledger.acquire(ref, 'email', 'c000001#en#0', ['x', 'y'], 'next-round')).kind).toBe('claimed');
+    expect(await ledger.settleUncertain(ref, read!, { sent: 1, failed: 0, retryable: 1, uncertain: 0 }, [], [])).toBe(false);
+  });
+
+  it(`sends a recipient again at most ${MAX_EVIDENCE_ROUNDS} times, then leaves them UNCERTAIN for reconciliation`, async () => {
+    const ref = { incidentId: `inc-20261120-settle${++n}`, noticeId: 'first-notice-1' };
+    for (let round = 0; round < MAX_EVIDENCE_ROUNDS; round += 1) {
+      await lostCall(ref, 'email', 'c000001#en#0', ['r1']);
+      clock.current += (WINDOW + 1) * 1000;
+      expect(await settleByEvidence(ref, deps())).toMatchObject({ reopened: 1 });
+    }
+    await lostCall(ref, 'email', 'c000001#en#0', ['r1']);
+    clock.current += (WINDOW + 1) * 1000;
+    expect(await settleByEvidence(ref, deps())).toEqual({ confirmed: 0, reopened: 0, left: 1, reopenedChunks: [] });
+    expect(await ledger.uncertainRecipients(ref)).toEqual({ email: ['r1'] });
+  });
+});
