@@ -10,8 +10,9 @@ import {
   RATE_PREFIX,
   SUPPRESSIONS_PREFIX,
   CUSTOMER_PREFIX,
+  EVIDENCE_COUNTS_PREFIX,
 } from '../functions/adapters/keys.js';
-import { EVIDENCE_ATTRIBUTES } from '../functions/domain/delivery-evidence.js';
+import { EVIDENCE_ATTRIBUTES, EVIDENCE_COUNT_ATTRIBUTES } from '../functions/domain/delivery-evidence.js';
 import { CLIENT_VARIABLES, INCIDENT_PAGE_VARIABLES, pick, type EnvironmentValues, type EnvKey } from '../functions/shared/environment.js';
 import type { TableName } from './tables.js';
 
@@ -441,11 +442,9 @@ export const FUNCTIONS = {
     grants: {
       tables: {
         deliveries: [
-          {
-            prefixes: [CUSTOMER_PREFIX],
-            actions: ['UpdateItem'],
-            attributes: ['pk', 'sk', ...EVIDENCE_ATTRIBUTES],
-          },
+          { prefixes: [CUSTOMER_PREFIX], actions: ['UpdateItem'], attributes: ['pk', 'sk', ...EVIDENCE_ATTRIBUTES] },
+          // The notice's counts, bumped the first time an event is seen for a recipient.
+          { prefixes: [EVIDENCE_COUNTS_PREFIX], actions: ['UpdateItem'], attributes: ['pk', 'sk', ...EVIDENCE_COUNT_ATTRIBUTES] },
         ],
       },
     },

@@ -1,6 +1,15 @@
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Channel, NoticeRef } from '../domain/delivery.js';
-import { evidenceEvents, seenAttribute, type Evidence, type EvidenceEvent, type EvidenceSeen } from '../domain/delivery-evidence.js';
+import {
+  countAttribute,
+  evidenceEvents,
+  noEvidenceCounts,
+  seenAttribute,
+  type Evidence,
+  type EvidenceCounts,
+  type EvidenceEvent,
+  type EvidenceSeen,
+} from '../domain/delivery-evidence.js';
 import type { EvidenceStorePort } from '../domain/ports.js';
 import type { Clock } from '../shared/clock.js';
 import { batchGet } from './dynamo-batch.js';
@@ -25,8 +34,13 @@ export class EvidenceStore implements EvidenceStorePort {
     private readonly clock: Clock,
   ) {}
 
-  async record(ref: NoticeRef, customerId: string, channel: Channel, event: EvidenceEvent, at: string, messageId?: string): Promise<void> {
-    await this.doc.send(
+  /**
+   * Records one event; the first time it is seen for this recipient, the notice's count for it goes up
+   * too (a second write, after the first: a crash in between leaves the count one short, never double).
+   * Returns whether it was the first.
+   */
+  async record(ref: NoticeRef, customerId: string, channel: Channel, event: EvidenceEvent, at: string, messageId?: string): Promise<boolean> {
+    const out = await this.doc.send(
       new UpdateCommand({
         TableName: this.table,
         Key: keys.evidence(customerId, ref.incidentId, ref.noticeId, channel),
@@ -44,8 +58,30 @@ export class EvidenceStore implements EvidenceStorePort {
           ':messageId': messageId ?? null,
           ':now': this.clock.now().toISOString(),
         },
+        ReturnValues: 'UPDATED_OLD',
       }),
     );
+    if (out.Attributes?.[seenAttribute(event)] !== undefined) return false;
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.evidenceCounts(ref.incidentId, ref.noticeId, channel),
+        UpdateExpression: 'ADD #count :one SET #type = :type, updatedAt = :now',
+        ExpressionAttributeNames: { '#count': countAttribute(event), '#type': 'type' },
+        ExpressionAttributeValues: { ':one': 1, ':type': 'evidence-counts', ':now': this.clock.now().toISOString() },
+      }),
+    );
+    return true;
+  }
+
+  /** The notice's counts on one channel: one read, cheap enough for every send invocation. */
+  async counts(ref: NoticeRef, channel: Channel): Promise<EvidenceCounts> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: keys.evidenceCounts(ref.incidentId, ref.noticeId, channel), ConsistentRead: true }),
+    );
+    const counts = noEvidenceCounts();
+    for (const event of evidenceEvents) counts[event] = Number(out.Item?.[countAttribute(event)] ?? 0);
+    return counts;
   }
 
   /** The evidence of these recipients on one channel (100 keys a request), by customer id; none: absent. */

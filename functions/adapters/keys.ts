@@ -27,6 +27,8 @@ export const CLOCK_PREFIX = 'CLOCK#';
 /** An asker's address-confirmation link, by the hash of its id (the id is only in the email). */
 export const CONFIRM_PREFIX = 'CONFIRM#';
 export const RUNNING_CLOCKS = `${CLOCK_PREFIX}RUNNING`;
+/** A notice's delivery-evidence counts per channel, in the deliveries table (adapters/evidence-store.ts). */
+export const EVIDENCE_COUNTS_PREFIX = 'EVIDENCE#';
 /** A customer's outcomes and delivery evidence, in the deliveries table. */
 export const CUSTOMER_PREFIX = 'CUSTOMER#';
 /** A notice's suppression lists, in the deliveries table (adapters/deliveries-ledger.ts). */
@@ -110,6 +112,8 @@ export const keys = {
     pk: `${CUSTOMER_PREFIX}${customerId}`,
     sk: `NOTICE#${incidentId}#${noticeId}#${channel}`,
   }),
+  /** Recipients per evidence event of one notice on one channel: read per send invocation and by the reports. */
+  evidenceCounts: (incidentId: string, noticeId: string, channel: string) => ({ pk: `${EVIDENCE_COUNTS_PREFIX}${incidentId}#${noticeId}`, sk: channel }),
   /** The provider's delivery evidence for one outcome, beside it in the customer's partition (adapters/evidence-store.ts). */
   evidence: (customerId: string, incidentId: string, noticeId: string, channel: string) => ({
     pk: `${CUSTOMER_PREFIX}${customerId}`,

@@ -21,8 +21,30 @@ export type EvidenceEvent = (typeof evidenceEvents)[number];
 /** The stored attribute holding the first time an event was seen (adapters/evidence-store.ts). */
 export const seenAttribute = (event: EvidenceEvent) => `seen_${event}` as const;
 
+/** The stored attribute counting the recipients an event was first seen for (adapters/evidence-store.ts). */
+export const countAttribute = (event: EvidenceEvent) => `count_${event}` as const;
+
 /** Every attribute the evidence store writes: the recording function's IAM grant names exactly these (infra/functions.ts). */
 export const EVIDENCE_ATTRIBUTES = [...evidenceEvents.map(seenAttribute), 'type', 'incidentId', 'noticeId', 'customerId', 'channel', 'messageId', 'recordedAt'];
+export const EVIDENCE_COUNT_ATTRIBUTES = [...evidenceEvents.map(countAttribute), 'type', 'updatedAt'];
+
+/** Recipients of one notice on one channel for whom each event was seen (each counted once per recipient). */
+export type EvidenceCounts = Record<EvidenceEvent, number>;
+
+export const noEvidenceCounts = (): EvidenceCounts => Object.fromEntries(evidenceEvents.map((e) => [e, 0])) as EvidenceCounts;
+
+/**
+ * A notice's reputation figures: permanent bounces per message SES accepted, complaints per message
+ * delivered. SES watches the account's rates (a review from about 5% bounces or 0.1% complaints); its
+ * exact denominators are not documented where we looked, so these are the notice's own, kept under those
+ * levels by a margin (README, differences from AWS). Undefined until anything was accepted or delivered.
+ */
+export function reputationOf(counts: EvidenceCounts): { bounceRate?: number; complaintRate?: number } {
+  return {
+    ...(counts.Send > 0 ? { bounceRate: counts.BouncePermanent / counts.Send } : {}),
+    ...(counts.Delivery > 0 ? { complaintRate: counts.Complaint / counts.Delivery } : {}),
+  };
+}
 
 /** Where one recipient of one notice stands on one channel, as a person reads it. */
 export type EvidenceState = 'delivered' | 'bounced' | 'complained' | 'rejected' | 'failed-to-render' | 'delayed' | 'accepted' | 'no-evidence';

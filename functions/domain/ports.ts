@@ -4,7 +4,7 @@ import type { CustomerProfile, CustomerResource } from './customer.js';
 import type { FactsByLocale, FactsVersion } from './facts.js';
 import type { SettledReconciliation } from './delivery.js';
 import type { SuppressionSnapshot } from './suppression.js';
-import type { Evidence, EvidenceEvent } from './delivery-evidence.js';
+import type { Evidence, EvidenceCounts, EvidenceEvent } from './delivery-evidence.js';
 import type { ScopeDecision, ScopeRequest } from './scope.js';
 import type { Acquired, BatchTotals, CallState, Channel, FrozenBatch, NoticeRef, NoticeTotals, Outcome, PlannedCall, UncertainCall } from './delivery.js';
 import type { AudienceMember, ImpactSummary, Incident, Notice, NoticeStatus, ProgressNote, SeverityLevel, TimelineEntry } from './incident.js';
@@ -150,8 +150,10 @@ export interface CustomerDirectoryPort {
 
 /** What the providers reported after accepting a message, per recipient (adapters/evidence-store.ts). */
 export interface EvidenceStorePort {
-  record(ref: NoticeRef, customerId: string, channel: Channel, event: EvidenceEvent, at: string, messageId?: string): Promise<void>;
+  /** True the first time this event is seen for this recipient. */
+  record(ref: NoticeRef, customerId: string, channel: Channel, event: EvidenceEvent, at: string, messageId?: string): Promise<boolean>;
   read(ref: NoticeRef, channel: Channel, customerIds: readonly string[]): Promise<Map<string, Evidence>>;
+  counts(ref: NoticeRef, channel: Channel): Promise<EvidenceCounts>;
 }
 
 /** UNCERTAIN recipients settled by the provider's evidence once their calls are finished (adapters/deliveries-ledger.ts). */

@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DeliveriesLedger } from '../../functions/adapters/deliveries-ledger.js';
 import { EvidenceStore } from '../../functions/adapters/evidence-store.js';
-import { evidenceState } from '../../functions/domain/delivery-evidence.js';
+import { evidenceState, noEvidenceCounts, reputationOf } from '../../functions/domain/delivery-evidence.js';
 import { systemClock } from '../../functions/shared/clock.js';
 import { LOCAL_CREDENTIALS } from '../../local/emulators/emulators.js';
 import { provision } from '../../local/twin/system.js';
@@ -48,6 +48,9 @@ describe('the evidence store on DynamoDB Local', () => {
     });
     expect(evidenceState(read.get('c1')!.seen)).toBe('delivered');
     expect(evidenceState(read.get('c2')!.seen)).toBe('bounced');
+    // The notice's counts: each recipient once per event, the repeated delivery not twice.
+    expect(await evidence.counts(ref, 'email')).toEqual({ ...noEvidenceCounts(), Send: 1, Delivery: 1, DeliveryDelay: 1, BouncePermanent: 1 });
+    expect(reputationOf(await evidence.counts(ref, 'email'))).toEqual({ bounceRate: 1, complaintRate: 0 });
   });
 
   it("lives beside the customer's outcomes without being one", async () => {

@@ -65,6 +65,7 @@ describe('delivery evidence', () => {
       evidence: {
         record: async (_ref: NoticeRef, customerId: string, _channel: string, event: EvidenceEvent, _at: string, messageId?: string) => {
           recorded.push({ customerId, event, messageId });
+          return true;
         },
       },
     };
