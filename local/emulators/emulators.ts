@@ -145,8 +145,12 @@ export function sesAccount(maxSendRate: number, max24HourSend: number, flags = {
   };
 }
 
-/** aws-ses-v2-local on loopback (its default is every interface). */
-export async function startSesEmulator(port: number): Promise<Running> {
+/**
+ * aws-ses-v2-local on loopback (its default is every interface), with the account's suppression list
+ * and SES event publishing in front of it. `region` and `account` are the twin's (system.ts): the
+ * events' ARNs and the only event bus SES publishes to are that account's.
+ */
+export async function startSesEmulator(port: number, region = 'us-east-1', account = '000000000000'): Promise<Running> {
   const { twinAccountSettings } = await import('./preflight-twin.js');
   const settings = twinAccountSettings();
   const flags = { productionAccess: settings.TWIN_SES_PRODUCTION_ACCESS, sendingEnabled: settings.TWIN_SES_SENDING_ENABLED };
@@ -157,18 +161,41 @@ export async function startSesEmulator(port: number): Promise<Running> {
   // A CommonJS module with `exports.default`: Node's loader and Vite's disagree on where that lands.
   const start = ((sesServer as unknown as { default?: unknown }).default ?? sesServer) as typeof sesServer.default;
   const server: Server = await start({ host: '127.0.0.1', port });
-  // The account's suppression list, which the emulator lacks, served on its own port ahead of it (ses-suppression.ts).
+  // What the emulator lacks, ahead of it on its port: the account's suppression list (ses-suppression.ts) and event publishing (ses-events.ts).
   const { SesSuppressionList } = await import('./ses-suppression.js');
+  const { SesEventPublisher } = await import('./ses-events.js');
+  const { EventBridgeClient, PutEventsCommand } = await import('@aws-sdk/client-eventbridge');
   const suppression = new SesSuppressionList();
+  const buses = new Map<string, InstanceType<typeof EventBridgeClient>>();
+  const events = new SesEventPublisher({
+    region,
+    account,
+    suppressed: (address) => suppression.has(address),
+    putEvents: async (endpoint, entries) => {
+      let bus = buses.get(endpoint);
+      if (!bus) buses.set(endpoint, (bus = new EventBridgeClient({ endpoint, region, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 })));
+      const out = await bus.send(new PutEventsCommand({ Entries: entries }));
+      if (out.FailedEntryCount) throw new Error(`PutEvents refused ${out.FailedEntryCount} of ${entries.length} events: ${JSON.stringify(out.Entries)}`);
+    },
+  });
   const [emulator] = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    suppression.handle(req, res).then(
-      (handled) => handled || emulator!(req, res),
-      (error: unknown) => res.writeHead(500, { 'x-amzn-errortype': 'InternalFailure' }).end(JSON.stringify({ message: String(error) })),
-    );
+    suppression
+      .handle(req, res)
+      .then((handled) => handled || events.handle(req, res, emulator!))
+      .then(
+        (handled) => handled || emulator!(req, res),
+        (error: unknown) => res.writeHead(500, { 'x-amzn-errortype': 'InternalFailure' }).end(JSON.stringify({ message: String(error) })),
+      );
   });
-  return { url: `http://127.0.0.1:${port}`, stop: () => closeServer(server) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      for (const bus of buses.values()) bus.destroy();
+      await closeServer(server);
+    },
+  };
 }
 
 export interface Emulators {

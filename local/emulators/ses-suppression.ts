@@ -7,8 +7,9 @@ import { readBody } from '../twin/http-util.js';
  * (`/v2/email/suppression/addresses[/{EmailAddress}]`, epoch-second timestamps, `x-amzn-ErrorType`
  * on errors), so the SDK and `aws sesv2 … --endpoint-url` work against the twin. In memory.
  *
- * Unlike SES, the emulator still delivers a message sent to a listed address (SES accepts it with a
- * 200 and drops it): on the twin, a send the code should have skipped shows in the mailbox.
+ * Unlike SES, the emulator still stores a message sent to a listed address (SES accepts it with a
+ * 200 and drops it): on the twin, a send the code should have skipped shows in the mailbox. Its events
+ * are SES's, a Send and a Bounce (ses-events.ts).
  */
 interface Entry {
   EmailAddress: string;
@@ -36,6 +37,11 @@ export class SesSuppressionList {
 
   put(address: string, reason: 'BOUNCE' | 'COMPLAINT', at = new Date()): void {
     this.entries.set(address.toLowerCase(), { EmailAddress: address, Reason: reason, LastUpdateTime: Math.floor(at.getTime() / 1000) });
+  }
+
+  /** Whether `address` is on the list (any letter case). */
+  has(address: string): boolean {
+    return this.entries.has(address.toLowerCase());
   }
 
   /** Handles the suppression routes; false for any other request (left to the emulator). */

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { EventPattern } from '../../infra/alarm-patterns.js';
-import { deployedRules, matchesPattern } from './event-patterns.js';
+import { deployedRules } from './event-patterns.js';
+import { EventsRequestError, type LocalEventBus } from './event-bus.js';
 import { loadHandler } from './handlers.js';
-import { forwardToHttpApi, httpApiHandlerFor, lambdaContext } from './http-api.js';
+import { forwardToHttpApi, httpApiHandlerFor } from './http-api.js';
 import { sfnRequestHandler } from './sfn-api.js';
 import { isLoopbackHost, json, readBody } from './http-util.js';
 import { sesMailbox } from '../emulators/ses-mailbox.js';
@@ -11,15 +11,16 @@ import { serveIncidentPage } from '../emulators/incident-page-bucket.js';
 import { emailIdentity, ruleDisabled, twinAccountSettings } from '../emulators/preflight-twin.js';
 import type { RequestCounts } from './request-counts.js';
 import type { SnsRecorder } from '../emulators/sns-recorder.js';
-import type { LambdaHandler, LocalWorkflow } from './workflow-engine.js';
+import type { LocalWorkflow } from './workflow-engine.js';
 
 export interface EdgeTargets {
   workflow: LocalWorkflow;
   sns: SnsRecorder;
   sesUrl: string;
   dynamodbUrl: string;
-  intake: LambdaHandler;
-  /** Rule name -> pattern: the same objects the stack deploys. */
+  /** The system's default bus: PutEvents routes through it to each rule's own targets. */
+  events: LocalEventBus;
+  /** Rule name -> pattern, as ListRules and DescribeRule describe the stack's alarm rules. */
   rules: Record<string, EventPattern>;
   region: string;
   accountId: string;
@@ -75,43 +76,6 @@ export function createEdge(targets: EdgeTargets): Server {
   const sfn = sfnRequestHandler(targets.workflow);
   const ses = sesMailbox(targets.region);
 
-  const putEvents = (body: { Entries?: Record<string, unknown>[] }) => {
-    const entries = body.Entries ?? [];
-    if (entries.length === 0 || entries.length > 10) throw Object.assign(new Error('Entries must hold 1 to 10 events'), { type: 'ValidationException' });
-    const results = entries.map((entry) => {
-      let detail: unknown;
-      try {
-        detail = JSON.parse(String(entry.Detail ?? ''));
-      } catch {
-        return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
-      }
-      if (!entry.Source || !entry.DetailType || !detail || typeof detail !== 'object') {
-        return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter(s) Source, DetailType and Detail must be specified.' };
-      }
-      const time = entry.Time ? new Date(Number(entry.Time) * 1000 || String(entry.Time)) : new Date();
-      const event = {
-        version: '0',
-        id: randomUUID(),
-        'detail-type': entry.DetailType,
-        source: entry.Source,
-        account: targets.accountId,
-        time: time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-        region: targets.region,
-        resources: (entry.Resources as string[] | undefined) ?? [],
-        detail,
-      };
-      // As in AWS: every matching rule invokes its target asynchronously; no match means dropped.
-      for (const pattern of Object.values(targets.rules)) {
-        if (!matchesPattern(event, pattern)) continue;
-        targets.intake(event, lambdaContext('breach-notice-intake')).catch((error: unknown) => {
-          console.error(`intake failed for event ${event.id}: ${(error as Error).name}: ${(error as Error).message}`);
-        });
-      }
-      return { EventId: event.id };
-    });
-    return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
-  };
-
   // The account as `npm run preflight` reads it (emulators/preflight-twin.ts), fixed at start like the rest.
   const account = twinAccountSettings();
   const rules = () => deployedRules(targets.rules, targets.region, targets.accountId, (name) => ruleDisabled(account, name));
@@ -147,12 +111,13 @@ export function createEdge(targets: EdgeTargets): Server {
             EventBusName?: string;
           };
           try {
-            if (operation === 'PutEvents') return json(res, putEvents(body));
+            if (operation === 'PutEvents') return json(res, targets.events.putEvents(body));
             if (operation === 'ListRules') return json(res, listRules(body));
             if (operation === 'DescribeRule') return json(res, describeRule(body));
             return eventsError(res, 'UnknownOperationException', `Operation ${operation} is not supported by the local twin`);
           } catch (error) {
-            return eventsError(res, (error as { type?: string }).type ?? 'InternalException', (error as Error).message);
+            const type = error instanceof EventsRequestError ? error.type : ((error as { type?: string }).type ?? 'InternalException');
+            return eventsError(res, type, (error as Error).message);
           }
         }
         const identity = /^\/v2\/email\/identities\/([^/?]+)$/.exec(url);

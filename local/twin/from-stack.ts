@@ -38,13 +38,42 @@ export interface FunctionSpec {
   role: string;
 }
 
+/** A target of a rule: a function or a topic of the stack, given the whole event or its InputTransformer's output. */
+export interface RuleTargetSpec {
+  kind: 'function' | 'topic';
+  /** Logical id of the function or topic. */
+  logicalId: string;
+  /** As synthesized: the template may hold intrinsics the twin resolves when it starts. */
+  inputTransformer?: { InputPathsMap?: Record<string, string>; InputTemplate: unknown };
+}
+
+/** An EventBridge rule with an event pattern (schedules run on the twin's own timers). */
+export interface EventRuleSpec {
+  logicalId: string;
+  /** Its construct id (GuardDutyFindings, RunEndedBadly): its name on the twin. */
+  name: string;
+  pattern: EventPattern;
+  enabled: boolean;
+  targets: RuleTargetSpec[];
+}
+
+/** An SES configuration set and its EventBridge event destinations, as synthesized. */
+export interface ConfigurationSetSpec {
+  logicalId: string;
+  /** Its construct id: the twin names the set after it. */
+  name: string;
+  eventBridgeDestinations: { logicalId: string; enabled: boolean; matchingEventTypes: string[]; eventBusArn: unknown }[];
+}
+
 /** What the twin builds, read from the synthesized CloudFormation template (see synth-stack.ts). */
 export interface StackSpec {
   /** Construct id in lower case (incidents, customers, deliveries, idempotency) -> CreateTable input without a name. */
   tables: Record<string, Omit<CreateTableCommandInput, 'TableName'> & { ttlAttribute?: string }>;
   templates: EmailTemplate[];
-  /** Rules that target the intake, by construct id. */
-  rules: Record<string, EventPattern>;
+  /** Every rule with an event pattern, each with the targets it delivers to. */
+  rules: EventRuleSpec[];
+  /** The SES configuration sets. */
+  configurationSets: ConfigurationSetSpec[];
   /** Substitution keys the deployed state machine fills. */
   substitutionKeys: string[];
   /** Substitution key -> logical id of the function it names. */
@@ -202,7 +231,7 @@ const pathOf = (r: CfnResource) => r.Metadata?.['aws:cdk:path'] ?? '';
 const LAMBDA_DEFAULT_TIMEOUT_SECONDS = 3;
 const LAMBDA_DEFAULT_MEMORY_MB = 128;
 
-/** Reads what the twin needs from the synthesized stack: tables with their keys, indexes and TTL, the SES templates, the alarm rules' patterns, the functions and the state machine's substitutions. */
+/** Reads what the twin needs from the synthesized stack: tables with their keys, indexes and TTL, the SES templates and configuration sets, the rules with their targets, the functions and the state machine's substitutions. */
 export function readSpec(stack: SynthesizedStack): StackSpec {
   const resources = Object.values(stack.resources);
   const tables: StackSpec['tables'] = {};
@@ -230,10 +259,6 @@ export function readSpec(stack: SynthesizedStack): StackSpec {
       const t = (r.Properties as { Template: { TemplateName: string; SubjectPart: string; HtmlPart: string; TextPart: string } }).Template;
       return { name: t.TemplateName, subject: t.SubjectPart, html: t.HtmlPart, text: t.TextPart };
     });
-  const rules: StackSpec['rules'] = {};
-  for (const r of resources.filter((x) => x.Type === 'AWS::Events::Rule' && pathOf(x).includes('/AlarmIntake/'))) {
-    rules[pathOf(r).split('/').at(-2)!] = r.Properties?.EventPattern as EventPattern;
-  }
   const functions: StackSpec['functions'] = {};
   for (const [logicalId, r] of Object.entries(stack.resources)) {
     const handler = stack.handlers[logicalId];
@@ -252,6 +277,8 @@ export function readSpec(stack: SynthesizedStack): StackSpec {
       role,
     };
   }
+  const rules = readRules(stack.resources, functions);
+  const configurationSets = readConfigurationSets(stack.resources);
   const machine = resources.find((x) => x.Type === 'AWS::StepFunctions::StateMachine');
   const substitutions: StackSpec['substitutions'] = {};
   for (const [key, value] of Object.entries((machine?.Properties?.DefinitionSubstitutions as Record<string, unknown>) ?? {})) {
@@ -260,8 +287,71 @@ export function readSpec(stack: SynthesizedStack): StackSpec {
     substitutions[key] = target;
   }
   const substitutionKeys = Object.keys(substitutions).sort();
-  if (Object.keys(tables).length === 0 || templates.length === 0 || Object.keys(rules).length === 0 || substitutionKeys.length === 0) {
+  if (Object.keys(tables).length === 0 || templates.length === 0 || rules.length === 0 || substitutionKeys.length === 0) {
     throw new Error('The synthesized stack lacks tables, templates, rules or a state machine: the twin cannot mirror it');
   }
-  return { tables, templates, rules, substitutionKeys, substitutions, functions, resources: stack.resources };
+  return { tables, templates, rules, configurationSets, substitutionKeys, substitutions, functions, resources: stack.resources };
+}
+
+/** The construct id of a resource: `BreachNotice/AlarmIntake/GuardDutyFindings/Resource` -> `GuardDutyFindings`. */
+const constructIdOf = (r: CfnResource, logicalId: string) => {
+  const parts = pathOf(r).split('/');
+  return parts.at(-1) === 'Resource' ? parts.at(-2)! : logicalId;
+};
+
+/**
+ * The rules with an event pattern and where each delivers: a target the twin does not run (a queue, a
+ * state machine, another account's bus) or an input it does not model stops the twin, naming the rule,
+ * rather than dropping its events without a word.
+ */
+function readRules(resources: Record<string, CfnResource>, functions: StackSpec['functions']): EventRuleSpec[] {
+  const rules: EventRuleSpec[] = [];
+  for (const [logicalId, r] of Object.entries(resources)) {
+    const p = r.Properties ?? {};
+    if (r.Type !== 'AWS::Events::Rule' || !p.EventPattern) continue;
+    if (p.EventBusName !== undefined && p.EventBusName !== 'default')
+      throw new Error(`Rule ${logicalId} is on event bus ${JSON.stringify(p.EventBusName)}: the twin runs the default bus only`);
+    const targets = ((p.Targets as Record<string, unknown>[] | undefined) ?? []).map((t): RuleTargetSpec => {
+      const unmodelled = ['Input', 'InputPath', 'RoleArn'].filter((key) => key in t);
+      if (unmodelled.length > 0) throw new Error(`Rule ${logicalId}: target ${String(t.Id)} sets ${unmodelled.join(', ')}, which the twin does not model`);
+      const arn = t.Arn as { 'Fn::GetAtt'?: [string, string]; Ref?: string };
+      const inputTransformer = t.InputTransformer as RuleTargetSpec['inputTransformer'];
+      const fn = arn['Fn::GetAtt']?.[1] === 'Arn' ? arn['Fn::GetAtt'][0] : undefined;
+      if (fn && functions[fn]) return { kind: 'function', logicalId: fn, ...(inputTransformer && { inputTransformer }) };
+      if (arn.Ref && resources[arn.Ref]?.Type === 'AWS::SNS::Topic')
+        return { kind: 'topic', logicalId: arn.Ref, ...(inputTransformer && { inputTransformer }) };
+      throw new Error(
+        `Rule ${logicalId} targets ${JSON.stringify(t.Arn)}, which is neither a function nor a topic of the stack: the twin cannot deliver its events`,
+      );
+    });
+    rules.push({ logicalId, name: constructIdOf(r, logicalId), pattern: p.EventPattern as EventPattern, enabled: p.State !== 'DISABLED', targets });
+  }
+  return rules;
+}
+
+/** The configuration sets and their EventBridge destinations (the twin models no SNS, Firehose or CloudWatch destination). */
+function readConfigurationSets(resources: Record<string, CfnResource>): ConfigurationSetSpec[] {
+  const destinations = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::SES::ConfigurationSetEventDestination');
+  return Object.entries(resources)
+    .filter(([, r]) => r.Type === 'AWS::SES::ConfigurationSet')
+    .map(([logicalId, r]) => ({
+      logicalId,
+      name: constructIdOf(r, logicalId),
+      eventBridgeDestinations: destinations.flatMap(([id, d]) => {
+        const p = d.Properties as {
+          ConfigurationSetName?: { Ref?: string };
+          EventDestination: { Enabled?: boolean; MatchingEventTypes: string[]; EventBridgeDestination?: { EventBusArn: unknown } };
+        };
+        if (p.ConfigurationSetName?.Ref !== logicalId || !p.EventDestination.EventBridgeDestination) return [];
+        return [
+          {
+            logicalId: id,
+            // CDK always writes it; absent is read as the SES v2 API's unset boolean, false.
+            enabled: p.EventDestination.Enabled ?? false,
+            matchingEventTypes: p.EventDestination.MatchingEventTypes,
+            eventBusArn: p.EventDestination.EventBridgeDestination.EventBusArn,
+          },
+        ];
+      }),
+    }));
 }

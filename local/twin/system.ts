@@ -6,13 +6,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { AlreadyExistsException, CreateEmailTemplateCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { functionEnvironment, type AppConfig, type ResourceNames } from '../../infra/config.js';
 import { unionEnvironment } from '../../infra/functions.js';
-import type { EventPattern } from '../../infra/alarm-patterns.js';
 import { TABLES, type TableName } from '../../infra/tables.js';
 import { readDefinition, substitute } from '../../infra/workflow-definition.js';
-import { specFromStack, type FunctionSpec, type StackTransform } from './from-stack.js';
+import { specFromStack, type EventRuleSpec, type FunctionSpec, type StackTransform } from './from-stack.js';
+import { eventsRequestHandler, LocalEventBus, transformedInput, type BusRule, type BusTarget } from './event-bus.js';
+import type { ConfigurationSetRegistration } from '../emulators/ses-events.js';
+import type { StackResolver } from './iam/resources.js';
 import { closeServer, LOCAL_CREDENTIALS } from '../emulators/emulators.js';
 import { importHandler, serveHandlersFrom } from './handlers.js';
 import { holdBundles, lambdaBundles } from './lambda-bundles.js';
@@ -67,8 +69,12 @@ export interface LocalSystem {
   sfnUrl: string;
   env: Record<string, string>;
   tables: Record<TableName, string>;
-  /** The alarm rules' patterns, as synthesized. */
-  rules: Record<string, EventPattern>;
+  /** The default event bus: every rule of the template, each delivering to its own targets (the edge's PutEvents). */
+  events: LocalEventBus;
+  /** The bus's PutEvents endpoint, where the SES emulator publishes this system's email events. */
+  eventsUrl: string;
+  /** The SES configuration set the functions send with (SES_CONFIGURATION_SET), registered on the SES emulator with its EventBridge destinations. */
+  configurationSet?: string;
   responseTeamTopicArn: string;
   publicChannelsTopicArn: string;
   intake: LambdaHandler;
@@ -221,6 +227,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   // IAM: each sandbox signs with a key naming its function, and every call it makes passes a gate that
   // evaluates its role's policies from the template (and the resource's own) before the service sees it.
   const functionNames = Object.fromEntries(functions.map((fn) => [fn.logicalId, `breach-notice-${fn.handler}`]));
+  const [configurationSetSpec, ...moreSets] = spec.configurationSets;
+  if (moreSets.length > 0) throw new Error(`The stack has ${spec.configurationSets.length} SES configuration sets: the twin runs one`);
+  // CloudFormation names an unnamed set after it with a random suffix; the suffix also keeps apart systems sharing one emulator.
+  const configurationSet = configurationSetSpec && `${options.namePrefix}-${configurationSetSpec.name}-${randomUUID().slice(0, 8)}`;
   const iam = twinIam(
     spec,
     {
@@ -232,6 +242,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       buckets: { Pages: incidentPagesBucketName },
       secrets: { QuestionFormKey: questionFormSecretId },
       functions: functionNames,
+      configurationSets: configurationSetSpec && configurationSet ? { [configurationSetSpec.name]: configurationSet } : {},
     },
     functions.filter((fn) => !inProcess.has(fn.handler)).map((fn) => ({ fn, accessKeyId: functionAccessKeyId(fn.logicalId) })),
   );
@@ -248,8 +259,31 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   });
   await new Promise<void>((resolve) => sfnServer.listen(options.sfnPort ?? 0, '127.0.0.1', resolve));
   const sfnUrl = `http://127.0.0.1:${(sfnServer.address() as AddressInfo).port}`;
+  let bus: LocalEventBus | undefined;
+  const events = eventsRequestHandler(() => bus);
+  const eventsServer: Server = createServer((req, res) => void events(req, res));
+  await new Promise<void>((resolve) => eventsServer.listen(0, '127.0.0.1', resolve));
+  const eventsUrl = `http://127.0.0.1:${(eventsServer.address() as AddressInfo).port}`;
   const incidentPageBucket = await startIncidentPageBucket(incidentPagesDir, incidentPagesBucketName);
   const secrets = await startSecretStore(questionFormSecretId);
+  // The configuration set and its destinations, as CloudFormation creates them, publishing to this system's bus.
+  const sesEvents =
+    configurationSetSpec && configurationSet
+      ? await registerConfigurationSet(options.endpoints.ses, configurationSet, {
+          eventBridgeEndpoint: eventsUrl,
+          eventDestinations: configurationSetSpec.eventBridgeDestinations.map((d) => ({
+            name: d.logicalId,
+            enabled: d.enabled,
+            matchingEventTypes: d.matchingEventTypes,
+            eventBusArn: String(iam.resolver.resolve(d.eventBusArn)),
+          })),
+          // ses:caller-identity names the role a function's key signs for.
+          callerIdentities: Object.fromEntries(functions.map((fn) => [functionAccessKeyId(fn.logicalId), iam.resolver.ref(fn.role)])),
+        }).catch(async (error: unknown) => {
+          await Promise.all([closeServer(sfnServer), closeServer(eventsServer), closeServer(incidentPageBucket.server), closeServer(secrets.server)]);
+          throw error;
+        })
+      : undefined;
 
   const overrides = options.envOverrides ?? {};
   // What the services behind the functions' gates are: the emulators and the twin's own endpoints (a test may redirect one).
@@ -286,6 +320,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     questionFormSecretId,
     // The edge serves the folder there (local/emulators/incident-page-bucket.ts), as CloudFront serves the bucket.
     incidentPagesUrl: `${options.approvalBaseUrl.replace(/\/+$/, '')}/pages`,
+    configurationSet,
   });
   const env: Record<string, string> = {
     ...runtime,
@@ -373,7 +408,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   } catch (error) {
     releaseBundles();
     await stopLambdas();
-    await Promise.all([closeServer(sfnServer), closeServer(incidentPageBucket.server), closeServer(secrets.server), closeGates()]);
+    await Promise.all([
+      closeServer(sfnServer),
+      closeServer(eventsServer),
+      closeServer(incidentPageBucket.server),
+      closeServer(secrets.server),
+      closeGates(),
+      sesEvents?.unregister(),
+    ]);
     throw error;
   }
   const lambda = (handler: string): LambdaHandler => {
@@ -382,6 +424,20 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     return found;
   };
   const stopServing = serveHandlersFrom(lambda);
+  // Services publish as themselves: their calls were checked against the targets' policies at start (refusedServiceCalls).
+  const sns = new SNSClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: options.endpoints.sns });
+  bus = new LocalEventBus(
+    spec.rules
+      .filter((rule) => rule.enabled)
+      .map((rule) =>
+        busRule(rule, iam.resolver, {
+          functionOf: (logicalId) => ({ name: functionNames[logicalId]!, handler: lambda(spec.functions[logicalId]!.handler) }),
+          sns,
+        }),
+      ),
+    LOCAL_REGION,
+    LOCAL_ACCOUNT,
+  );
 
   // The keys the deployed state machine fills, each bound to the function the template names.
   const handlers = new Map<string, LambdaHandler>();
@@ -444,7 +500,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     sfnUrl,
     env,
     tables,
-    rules: spec.rules,
+    events: bus,
+    eventsUrl,
+    configurationSet,
     responseTeamTopicArn,
     publicChannelsTopicArn,
     intake: lambda('intake'),
@@ -475,8 +533,59 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       await stopLambdas();
       await closeGates();
       await closeServer(sfnServer);
+      await closeServer(eventsServer);
+      await sesEvents?.unregister();
+      sns.destroy();
       await closeServer(incidentPageBucket.server);
       await closeServer(secrets.server);
+    },
+  };
+}
+
+/**
+ * A rule of the template as the bus routes it: each target is the function or topic the template names,
+ * given the whole event or its InputTransformer's output, as EventBridge gives it.
+ */
+export function busRule(
+  rule: EventRuleSpec,
+  resolver: StackResolver,
+  ports: { functionOf: (logicalId: string) => { name: string; handler: LambdaHandler }; sns: SNSClient },
+): BusRule {
+  return {
+    name: rule.name,
+    // A pattern may name the stack's own resources (the state machine of RunEndedBadly).
+    pattern: resolver.resolve(rule.pattern) as EventRuleSpec['pattern'],
+    targets: rule.targets.map((target): BusTarget => {
+      const transformer = target.inputTransformer && {
+        InputPathsMap: target.inputTransformer.InputPathsMap,
+        InputTemplate: String(resolver.resolve(target.inputTransformer.InputTemplate)),
+      };
+      if (target.kind === 'function') {
+        const fn = ports.functionOf(target.logicalId);
+        return {
+          name: `function ${fn.name}`,
+          deliver: (event) => fn.handler(transformer ? JSON.parse(transformedInput(event, transformer)) : event, lambdaContext(fn.name)),
+        };
+      }
+      const topicArn = resolver.ref(target.logicalId);
+      return {
+        name: `topic ${topicArn}`,
+        deliver: (event) =>
+          ports.sns.send(new PublishCommand({ TopicArn: topicArn, Message: transformer ? transformedInput(event, transformer) : JSON.stringify(event) })),
+      };
+    }),
+  };
+}
+
+/** Registers a configuration set on the twin's SES emulator (local/emulators/ses-events.ts); what it returns removes it. */
+async function registerConfigurationSet(sesUrl: string, name: string, registration: ConfigurationSetRegistration): Promise<{ unregister(): Promise<void> }> {
+  const url = `${sesUrl}/_twin/ses/configuration-sets/${encodeURIComponent(name)}`;
+  const answer = await fetch(url, { method: 'PUT', body: JSON.stringify(registration) });
+  if (!answer.ok) throw new Error(`The SES emulator at ${sesUrl} refused configuration set ${name}: ${answer.status} ${await answer.text()}`);
+  return {
+    unregister: async () => {
+      // The emulator may be stopping too: a set it no longer holds publishes nothing.
+      await fetch(url, { method: 'DELETE' }).catch(() => undefined);
     },
   };
 }

@@ -188,7 +188,7 @@ function createEdgeLate(
       sns,
       sesUrl,
       dynamodbUrl,
-      intake: holder.system.intake,
+      events: holder.system.events,
       incidentPagesDir: holder.system.incidentPagesDir,
       rules,
       region: LOCAL_REGION,

@@ -16,6 +16,8 @@ export interface TwinNames {
   secrets: Record<string, string>;
   /** Function logical id -> function name. */
   functions: Record<string, string>;
+  /** SES configuration set construct id (ConfigurationSet) -> its name. */
+  configurationSets?: Record<string, string>;
 }
 
 /** What an intrinsic function the twin cannot resolve would need: the template uses one it does not know. */
@@ -110,7 +112,7 @@ export class StackResolver {
       case 'AWS::SQS::Queue':
         return `https://sqs.${region}.amazonaws.com/${account}/${id}`;
       case 'AWS::SES::ConfigurationSet':
-        return String((r.Properties?.Name as string | undefined) ?? id);
+        return this.names.configurationSets?.[cid] ?? String((r.Properties?.Name as string | undefined) ?? id);
       default:
         // Roles, log groups, APIs, distributions, rules, alarms: their name or id.
         return id;

@@ -70,5 +70,5 @@ export function twinIam(spec: StackSpec, names: TwinNames, sandboxed: { fn: Func
   /** The calls services make on the stack's behalf (rules, alarms, routes) that their targets' policies refuse. */
   const refusedServiceCallsOf = () =>
     refusedServiceCalls(serviceCalls(spec.resources, resolver, encryptionKeys), new Map([...policies, ...functionPolicies(spec.resources, resolver)]), account);
-  return { principals, names: requestNames, resourcePolicies: policies, refusals, invokedByStateMachine, refusedServiceCalls: refusedServiceCallsOf };
+  return { principals, names: requestNames, resourcePolicies: policies, refusals, invokedByStateMachine, refusedServiceCalls: refusedServiceCallsOf, resolver };
 }
