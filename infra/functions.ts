@@ -66,6 +66,8 @@ export interface FunctionDescriptor {
    */
   readonly timeoutSeconds: number;
   readonly memoryMB: number;
+  /** ReservedConcurrentExecutions: environments at most at once, for a function whose events may come by the hundred thousand. @default none */
+  readonly reservedConcurrency?: number;
   /** The contract variables its handler reads (besides CLIENT_VARIABLES, which every handler reads). */
   readonly environment: readonly EnvKey[];
   readonly grants: FunctionGrants;
@@ -434,9 +436,12 @@ export const FUNCTIONS = {
     },
   },
   'record-delivery-evidence': {
-    // One UpdateItem per SES event (EventBridge invokes it asynchronously, one event an invocation).
+    // One or two UpdateItems per SES event (EventBridge invokes it asynchronously, one event an invocation).
     timeoutSeconds: 30,
     memoryMB: 512,
+    // A notice to a million customers brings two million events: past 10 at once they wait in Lambda's
+    // async queue (up to 6 hours) instead of taking the account's concurrency from the workflow's steps.
+    reservedConcurrency: 10,
     environment: ['DELIVERIES_TABLE'],
     // The customers' partitions, naming only the evidence item's attributes: an outcome's status, a claim or a plan stay out of reach.
     grants: {

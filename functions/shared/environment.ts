@@ -30,7 +30,7 @@ export const ENVIRONMENT = {
     .regex(/^[^\r\n]+$/),
   /** Where customers' replies go; absent: to the sender address. */
   REPLY_TO_ADDRESS: z.email().optional(),
-  /** Absent on the twin, which has no configuration sets. */
+  /** The stack's configuration set (the twin registers the same with its SES emulator): its events are the delivery evidence. */
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
   TEMPLATE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/),
   // The locale settings are declared with the catalogues (LOCALES, REPORT_LOCALE, ...).

@@ -41,6 +41,7 @@ export function describedFunction(scope: Construct, id: string, name: FunctionNa
     handlerName: name,
     timeout: Duration.seconds(descriptor.timeoutSeconds),
     memorySize: descriptor.memoryMB,
+    ...(descriptor.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: descriptor.reservedConcurrency } : {}),
     environment: environmentOf(name, environment),
   });
 }

@@ -32,6 +32,7 @@ export interface FunctionSpec {
   handler: string;
   timeoutSeconds: number;
   memoryMB: number;
+  reservedConcurrency?: number;
   /** Environment.Variables as synthesized: plain strings, or intrinsics that name the stack's resources. */
   environment: Record<string, unknown>;
   /** Logical id of its execution role. */
@@ -264,7 +265,13 @@ export function readSpec(stack: SynthesizedStack): StackSpec {
     const handler = stack.handlers[logicalId];
     // Only the stack's own functions have a handler module; none other is deployed today.
     if (r.Type !== 'AWS::Lambda::Function' || !handler) continue;
-    const p = r.Properties as { Timeout?: number; MemorySize?: number; Environment?: { Variables?: Record<string, unknown> }; Role?: unknown };
+    const p = r.Properties as {
+      Timeout?: number;
+      MemorySize?: number;
+      ReservedConcurrentExecutions?: number;
+      Environment?: { Variables?: Record<string, unknown> };
+      Role?: unknown;
+    };
     const role = (p.Role as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt']?.[0];
     if (!role || stack.resources[role]?.Type !== 'AWS::IAM::Role')
       throw new Error(`Function ${logicalId} (${handler}) has no execution role in the template: the twin cannot give it one`);
@@ -273,6 +280,7 @@ export function readSpec(stack: SynthesizedStack): StackSpec {
       handler,
       timeoutSeconds: p.Timeout ?? LAMBDA_DEFAULT_TIMEOUT_SECONDS,
       memoryMB: p.MemorySize ?? LAMBDA_DEFAULT_MEMORY_MB,
+      ...(p.ReservedConcurrentExecutions !== undefined ? { reservedConcurrency: p.ReservedConcurrentExecutions } : {}),
       environment: p.Environment?.Variables ?? {},
       role,
     };

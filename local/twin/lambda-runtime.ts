@@ -24,6 +24,8 @@ export interface LambdaFunctionConfig {
   environment: Record<string, string>;
   timeoutSeconds: number;
   memoryMB: number;
+  /** ReservedConcurrentExecutions: environments at most at once. @default no limit */
+  reservedConcurrency?: number;
 }
 
 interface Pending {
@@ -135,9 +137,40 @@ export class LocalLambda {
     this.idle.push(sandbox);
   }
 
+  private inFlight = 0;
+  private readonly queued: (() => void)[] = [];
+
+  /** A synchronous invoke (Step Functions, the HTTP API): past the reserved concurrency Lambda throttles it. */
   readonly handler: LambdaHandler = (event) => this.invoke(event);
 
+  /**
+   * An asynchronous invoke (an EventBridge target): past the reserved concurrency Lambda keeps the event
+   * in its queue and runs it when an environment is free (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html).
+   */
+  readonly asyncHandler: LambdaHandler = async (event) => {
+    const limit = this.config.reservedConcurrency;
+    while (limit !== undefined && this.inFlight >= limit) await new Promise<void>((resolve) => this.queued.push(resolve));
+    return this.run(event);
+  };
+
   async invoke(event: unknown): Promise<unknown> {
+    const limit = this.config.reservedConcurrency;
+    // https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html: a synchronous invoke past the limit fails with 429.
+    if (limit !== undefined && this.inFlight >= limit) throw new FunctionError('TooManyRequestsException', 'Rate Exceeded.');
+    return this.run(event);
+  }
+
+  private async run(event: unknown): Promise<unknown> {
+    this.inFlight += 1;
+    try {
+      return await this.runInSandbox(event);
+    } finally {
+      this.inFlight -= 1;
+      this.queued.shift()?.();
+    }
+  }
+
+  private async runInSandbox(event: unknown): Promise<unknown> {
     let sandbox = this.idle.pop();
     // An idle environment whose thread died since (a stray timer's uncaught error) is not reused.
     while (sandbox && !sandbox.alive) {

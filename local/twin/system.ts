@@ -361,6 +361,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const releaseBundles = holdBundles(bundles);
   const lambdas: LocalLambda[] = [];
   const byHandler = new Map<string, LambdaHandler>();
+  // EventBridge invokes asynchronously: past a function's reserved concurrency its events wait, as in Lambda's queue.
+  const asyncByHandler = new Map<string, LambdaHandler>();
   for (const fn of functions) {
     if (byHandler.has(fn.handler)) throw new Error(`Two functions of the stack run ${fn.handler}: the twin names functions by their handler module`);
     if (inProcess.has(fn.handler)) {
@@ -388,9 +390,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       ),
       timeoutSeconds: fn.timeoutSeconds,
       memoryMB: fn.memoryMB,
+      ...(fn.reservedConcurrency !== undefined ? { reservedConcurrency: fn.reservedConcurrency } : {}),
     });
     lambdas.push(lambda);
     byHandler.set(fn.handler, lambda.handler);
+    asyncByHandler.set(fn.handler, lambda.asyncHandler);
   }
   const stopLambdas = () => Promise.all(lambdas.map((l) => l.stop()));
   // Cold starts as many at once as the machine has cores (more only contend); a function that fails to load fails the start, naming it.
@@ -431,7 +435,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       .filter((rule) => rule.enabled)
       .map((rule) =>
         busRule(rule, iam.resolver, {
-          functionOf: (logicalId) => ({ name: functionNames[logicalId]!, handler: lambda(spec.functions[logicalId]!.handler) }),
+          functionOf: (logicalId) => {
+            const handler = spec.functions[logicalId]!.handler;
+            return { name: functionNames[logicalId]!, handler: asyncByHandler.get(handler) ?? lambda(handler) };
+          },
           sns,
         }),
       ),

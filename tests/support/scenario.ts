@@ -52,6 +52,8 @@ export async function startScenario(prefix: string, config: AppConfig, extra: Pa
     waitTimeOverrides: { 'Wait until next update': 0, 'Wait to resume sending notices': 50, 'Wait to resume sending update': 50 },
     retryIntervalOverrides: { 'Send notices: slice': 10, 'Send update: slice': 10 },
     ...extra,
+    // SES's events reach the twin's evidence within moments: a lost call's recipients are settled seconds after it, not minutes.
+    envOverrides: { EVIDENCE_WINDOW_SECONDS: '5', ...extra.envOverrides },
   });
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: endpoints().dynamodb, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), {
     marshallOptions: { removeUndefinedValues: true },

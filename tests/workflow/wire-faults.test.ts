@@ -81,7 +81,7 @@ async function outcomesOf(incidentId: string, channel: 'email' | 'sms'): Promise
 }
 
 describe('faults on the wire, below the SDK', () => {
-  it('a lost answer, a reset, a 500 and a timeout: nobody gets a notice twice, everybody has an outcome, the unknown are UNCERTAIN and listed', async () => {
+  it('a lost answer, a reset, a 500 and a timeout: nobody gets a notice twice, everybody has an outcome, lost email settled by SES evidence, the unknown SMS UNCERTAIN and listed', async () => {
     const out = await sendAlarm(s, guardDutyFinding({ bucket }));
     const incidentId = out.incidents![0]!.incidentId;
     await decide(s, config.approverEmails[0]!, 'approve');
@@ -106,18 +106,18 @@ describe('faults on the wire, below the SDK', () => {
     expect(email.size).toBe(COUNT);
     expect(text.size).toBe(phones.length);
 
-    // Each recipient's record tells the truth: SENT means received once; UNCERTAIN exactly for the faulted calls.
+    // Each recipient's record tells the truth: every email SENT and received once. The faulted calls' recipients
+    // were UNCERTAIN, then settled by SES's events: confirmed where the request reached SES, sent again (once)
+    // where it never did (the reset). An SMS has no evidence: UNCERTAIN exactly for the faulted publishes.
     for (const c of customers) {
       const address = c.profile.email!;
       const fault = faulted.email.get(address);
-      const status = email.get(address)!.status;
-      if (!fault) {
-        expect(status, address).toBe('SENT');
-        expect(received.get(address), address).toBe(1);
-      } else {
-        expect(status, `${address} (${fault})`).toBe('UNCERTAIN');
-        // The provider got the request unless the connection was reset before it was forwarded.
-        expect(received.get(address) ?? 0, `${address} (${fault})`).toBe(fault === 'reset-before' ? 0 : 1);
+      const outcome = email.get(address)!;
+      expect(outcome.status, `${address} (${fault ?? 'no fault'})`).toBe('SENT');
+      expect(received.get(address), `${address} (${fault ?? 'no fault'})`).toBe(1);
+      if (fault) {
+        const settled = fault === 'reset-before' ? { attempt: 2 } : { reason: 'confirmed by the provider’s delivery evidence' };
+        expect(outcome, `${address} (${fault})`).toMatchObject(settled);
       }
     }
     for (const phone of phones) {
@@ -126,18 +126,27 @@ describe('faults on the wire, below the SDK', () => {
       expect(sms[phone]?.length ?? 0, `${phone} ${fault ?? ''}`).toBe(fault === 'reset-before' ? 0 : 1);
     }
 
-    // Reconciliation: the totals count them, and the ledger lists them by customer.
+    // Reconciliation: the totals count them, the timeline says how they were settled, and the ledger lists the SMS left to reconcile.
     const ref = { incidentId, noticeId: 'first-notice-1' };
     const totals = await s.ledger.noticeTotals(ref);
-    expect(totals.email).toMatchObject({ sent: COUNT - 200, uncertain: 200, failed: 0, unfinished: 0 });
+    expect(totals.email).toMatchObject({ sent: COUNT, uncertain: 0, failed: 0, unfinished: 0 });
     expect(totals.sms).toMatchObject({ sent: phones.length - 4, uncertain: 4, failed: 0, unfinished: 0 });
+    // One settlement per evidence window that ended (the calls finished at different times): 150 confirmed and 50 sent again in all.
+    const rounds = (await s.incidents.listTimeline(incidentId)).filter((e) => e.action === 'uncertain-settled').map((e) => e.detail as Record<string, number>);
+    const settled = {
+      confirmed: rounds.reduce((n, r) => n + r.confirmed!, 0),
+      reopened: rounds.reduce((n, r) => n + r.reopened!, 0),
+      left: rounds.at(-1)?.left,
+    };
+    expect(settled).toEqual({ confirmed: 150, reopened: 50, left: 4 });
     const listed = await s.ledger.uncertainRecipients(ref);
-    expect(listed.email).toHaveLength(200);
+    expect(listed.email).toBeUndefined();
     expect(listed.sms).toHaveLength(4);
     console.info(
       `wire faults: SES bulk calls ${seen.bulk} (forwarded ${JSON.stringify(sesProxy.forwarded)}, withheld ${sesProxy.withheld}); ` +
         `SMS publishes ${seen.sms} (forwarded ${JSON.stringify(snsProxy.forwarded)}, withheld ${snsProxy.withheld}); ` +
-        `emails received ${[...received.values()].reduce((a, b) => a + b, 0)} by ${received.size} of ${COUNT} customers; UNCERTAIN email ${totals.email?.uncertain}, sms ${totals.sms?.uncertain}`,
+        `emails received ${[...received.values()].reduce((a, b) => a + b, 0)} by ${received.size} of ${COUNT} customers; ` +
+        `UNCERTAIN settled by evidence ${JSON.stringify(settled)} in ${rounds.length} rounds; left UNCERTAIN email ${totals.email?.uncertain}, sms ${totals.sms?.uncertain}`,
     );
   });
 
