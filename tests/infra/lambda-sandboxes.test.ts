@@ -59,6 +59,19 @@ afterAll(async () => {
 });
 
 describe('functions in sandboxes of their own', () => {
+  it('past its reserved concurrency a synchronous invoke is throttled (429) and an asynchronous one waits its turn', async () => {
+    // Prepare: one environment at most.
+    const fn = lambda({ bundle: STATEFUL, reservedConcurrency: 1 });
+    // Act: two synchronous invokes at once, then three asynchronous ones.
+    const sync = await Promise.allSettled([fn.invoke({ sleepMs: 300 }), fn.invoke({ sleepMs: 300 })]);
+    const queued = (await Promise.all([1, 2, 3].map(() => fn.asyncHandler({ sleepMs: 100 }, {} as never)))) as { count: number; id: number }[];
+    // Assess: the second synchronous invoke was refused by name; the queued ones all ran, one after another in the one environment.
+    expect(sync.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
+    expect(((sync[1] as PromiseRejectedResult).reason as Error).name).toBe('TooManyRequestsException');
+    expect(new Set(queued.map((r) => r.id)).size).toBe(1);
+    expect(queued.map((r) => r.count).sort()).toEqual([2, 3, 4]);
+  });
+
   it("each function has its own variables and module state, kept while its environment is warm; the twin's own environment is untouched", async () => {
     // Prepare: a variable of the twin's own process, which no function has.
     process.env.TWIN_ONLY = 'twin';

@@ -81,6 +81,9 @@ describe('the stack', () => {
         }),
       ],
     });
+    // Two events a recipient: the function runs at most 10 at once, the rest waiting in Lambda's async queue.
+    const [evidenceFunction] = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) => id.startsWith('DeliveryEvidenceFunction'));
+    expect(evidenceFunction?.[1].Properties.ReservedConcurrentExecutions).toBe(10);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeliveryEvidenceDeadLetterQueue'), 'QueueName'] } }],
       AlarmActions: [Match.anyValue()],
