@@ -11,8 +11,9 @@ import {
   SUPPRESSIONS_PREFIX,
   CUSTOMER_PREFIX,
   EVIDENCE_COUNTS_PREFIX,
+  UNDELIVERABLE_PREFIX,
 } from '../functions/adapters/keys.js';
-import { EVIDENCE_ATTRIBUTES, EVIDENCE_COUNT_ATTRIBUTES } from '../functions/domain/delivery-evidence.js';
+import { EVIDENCE_ATTRIBUTES, EVIDENCE_COUNT_ATTRIBUTES, UNDELIVERABLE_ATTRIBUTES } from '../functions/domain/delivery-evidence.js';
 import { CLIENT_VARIABLES, INCIDENT_PAGE_VARIABLES, pick, type EnvironmentValues, type EnvKey } from '../functions/shared/environment.js';
 import type { TableName } from './tables.js';
 
@@ -450,6 +451,8 @@ export const FUNCTIONS = {
           { prefixes: [CUSTOMER_PREFIX], actions: ['UpdateItem'], attributes: ['pk', 'sk', ...EVIDENCE_ATTRIBUTES] },
           // The notice's counts, bumped the first time an event is seen for a recipient.
           { prefixes: [EVIDENCE_COUNTS_PREFIX], actions: ['UpdateItem'], attributes: ['pk', 'sk', ...EVIDENCE_COUNT_ATTRIBUTES] },
+          // The notice's list of recipients a channel will never reach (a permanent bounce, a rejection).
+          { prefixes: [UNDELIVERABLE_PREFIX], actions: ['PutItem'], attributes: ['pk', 'sk', ...UNDELIVERABLE_ATTRIBUTES] },
         ],
       },
     },

@@ -1,8 +1,9 @@
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Channel, NoticeRef } from '../domain/delivery.js';
 import {
   countAttribute,
   evidenceEvents,
+  NEVER_DELIVERED,
   noEvidenceCounts,
   seenAttribute,
   type Evidence,
@@ -12,7 +13,7 @@ import {
 } from '../domain/delivery-evidence.js';
 import type { EvidenceStorePort } from '../domain/ports.js';
 import type { Clock } from '../shared/clock.js';
-import { batchGet } from './dynamo-batch.js';
+import { batchGet, queryAll } from './dynamo-batch.js';
 import { keys } from './keys.js';
 
 interface EvidenceItem extends NoticeRef {
@@ -62,6 +63,23 @@ export class EvidenceStore implements EvidenceStorePort {
       }),
     );
     if (out.Attributes?.[seenAttribute(event)] !== undefined) return false;
+    if (NEVER_DELIVERED.includes(event)) {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...keys.undeliverable(ref.incidentId, ref.noticeId, channel, customerId),
+            type: 'undeliverable',
+            incidentId: ref.incidentId,
+            noticeId: ref.noticeId,
+            channel,
+            customerId,
+            event,
+            at,
+          },
+        }),
+      );
+    }
     await this.doc.send(
       new UpdateCommand({
         TableName: this.table,
@@ -72,6 +90,16 @@ export class EvidenceStore implements EvidenceStorePort {
       }),
     );
     return true;
+  }
+
+  /** The recipients of a notice some channel will never reach, with the channel and the event that said so. */
+  async undeliverable(ref: NoticeRef): Promise<{ customerId: string; channel: Channel; event: EvidenceEvent }[]> {
+    return queryAll<{ customerId: string; channel: Channel; event: EvidenceEvent }>(this.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.undeliverable(ref.incidentId, ref.noticeId, '', '').pk },
+      ConsistentRead: true,
+    });
   }
 
   /** The notice's counts on one channel: one read, cheap enough for every send invocation. */

@@ -29,6 +29,8 @@ export const CONFIRM_PREFIX = 'CONFIRM#';
 export const RUNNING_CLOCKS = `${CLOCK_PREFIX}RUNNING`;
 /** A notice's delivery-evidence counts per channel, in the deliveries table (adapters/evidence-store.ts). */
 export const EVIDENCE_COUNTS_PREFIX = 'EVIDENCE#';
+/** Recipients a channel can never reach for a notice (a permanent bounce, a rejection), in the deliveries table. */
+export const UNDELIVERABLE_PREFIX = 'UNDELIVERABLE#';
 /** A customer's outcomes and delivery evidence, in the deliveries table. */
 export const CUSTOMER_PREFIX = 'CUSTOMER#';
 /** A notice's suppression lists, in the deliveries table (adapters/deliveries-ledger.ts). */
@@ -114,6 +116,11 @@ export const keys = {
   }),
   /** Recipients per evidence event of one notice on one channel: read per send invocation and by the reports. */
   evidenceCounts: (incidentId: string, noticeId: string, channel: string) => ({ pk: `${EVIDENCE_COUNTS_PREFIX}${incidentId}#${noticeId}`, sk: channel }),
+  /** One recipient a channel will never reach for one notice: the list a notice's unreachable customers are read from. */
+  undeliverable: (incidentId: string, noticeId: string, channel: string, customerId: string) => ({
+    pk: `${UNDELIVERABLE_PREFIX}${incidentId}#${noticeId}`,
+    sk: `${channel}#${customerId}`,
+  }),
   /** The provider's delivery evidence for one outcome, beside it in the customer's partition (adapters/evidence-store.ts). */
   evidence: (customerId: string, incidentId: string, noticeId: string, channel: string) => ({
     pk: `${CUSTOMER_PREFIX}${customerId}`,

@@ -27,6 +27,10 @@ export const countAttribute = (event: EvidenceEvent) => `count_${event}` as cons
 /** Every attribute the evidence store writes: the recording function's IAM grant names exactly these (infra/functions.ts). */
 export const EVIDENCE_ATTRIBUTES = [...evidenceEvents.map(seenAttribute), 'type', 'incidentId', 'noticeId', 'customerId', 'channel', 'messageId', 'recordedAt'];
 export const EVIDENCE_COUNT_ATTRIBUTES = [...evidenceEvents.map(countAttribute), 'type', 'updatedAt'];
+export const UNDELIVERABLE_ATTRIBUTES = ['type', 'incidentId', 'noticeId', 'channel', 'customerId', 'event', 'at'];
+
+/** Events after which the channel will never reach the recipient with this notice. */
+export const NEVER_DELIVERED: readonly EvidenceEvent[] = ['BouncePermanent', 'Reject', 'RenderingFailure'];
 
 /** Recipients of one notice on one channel for whom each event was seen (each counted once per recipient). */
 export type EvidenceCounts = Record<EvidenceEvent, number>;

@@ -154,6 +154,7 @@ export interface EvidenceStorePort {
   record(ref: NoticeRef, customerId: string, channel: Channel, event: EvidenceEvent, at: string, messageId?: string): Promise<boolean>;
   read(ref: NoticeRef, channel: Channel, customerIds: readonly string[]): Promise<Map<string, Evidence>>;
   counts(ref: NoticeRef, channel: Channel): Promise<EvidenceCounts>;
+  undeliverable(ref: NoticeRef): Promise<{ customerId: string; channel: Channel; event: EvidenceEvent }[]>;
 }
 
 /** UNCERTAIN recipients settled by the provider's evidence once their calls are finished (adapters/deliveries-ledger.ts). */

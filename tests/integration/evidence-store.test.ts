@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DeliveriesLedger } from '../../functions/adapters/deliveries-ledger.js';
 import { EvidenceStore } from '../../functions/adapters/evidence-store.js';
 import { evidenceState, noEvidenceCounts, reputationOf } from '../../functions/domain/delivery-evidence.js';
+import { unreachableCustomers } from '../../functions/steps/unreachable-customers.js';
 import { systemClock } from '../../functions/shared/clock.js';
 import { LOCAL_CREDENTIALS } from '../../local/emulators/emulators.js';
 import { provision } from '../../local/twin/system.js';
@@ -69,5 +70,49 @@ describe('the evidence store on DynamoDB Local', () => {
     expect((await evidence.read(ref, 'sms', ['c5'])).size).toBe(0);
     expect((await evidence.read({ ...ref, noticeId: 'update-2' }, 'email', ['c5'])).size).toBe(0);
     expect((await evidence.read({ ...ref, incidentId: 'inc-20261120-0000000evid2' }, 'email', ['c5'])).size).toBe(0);
+  });
+});
+
+describe('customers no channel reached', () => {
+  it('are those a channel will never reach and no other channel has SENT', async () => {
+    // Prepare: four customers of one notice. a: email bounced, SMS sent. b: email bounced, no other channel.
+    // c: email rejected, SMS refused for good. d: email delivered.
+    const notice = { incidentId: 'inc-20261120-0000000evid3', noticeId: 'first-notice-1' };
+    const at = new Date().toISOString();
+    const outcome = (customerId: string, channel: string, status: 'SENT' | 'FAILED') => ({
+      ...notice,
+      customerId,
+      channel,
+      status,
+      batchKey: 'c000000#en#0',
+      at,
+    });
+    await ledger.recordOutcomes([
+      outcome('ua', 'email', 'SENT'),
+      outcome('ua', 'sms', 'SENT'),
+      outcome('ub', 'email', 'SENT'),
+      outcome('uc', 'email', 'SENT'),
+      outcome('uc', 'sms', 'FAILED'),
+      outcome('ud', 'email', 'SENT'),
+    ]);
+    await evidence.record(notice, 'ua', 'email', 'BouncePermanent', at);
+    await evidence.record(notice, 'ub', 'email', 'BouncePermanent', at);
+    await evidence.record(notice, 'ub', 'email', 'BouncePermanent', at);
+    await evidence.record(notice, 'uc', 'email', 'Reject', at);
+    await evidence.record(notice, 'ud', 'email', 'Delivery', at);
+    await evidence.record(notice, 'ud', 'email', 'BounceTransient', at);
+    // Act
+    const unreachable = await unreachableCustomers(notice, { evidence, ledger });
+    // Assess
+    expect(unreachable).toEqual([
+      { customerId: 'ub', channels: [{ channel: 'email', why: 'BouncePermanent' }] },
+      {
+        customerId: 'uc',
+        channels: [
+          { channel: 'email', why: 'Reject' },
+          { channel: 'sms', why: 'FAILED' },
+        ],
+      },
+    ]);
   });
 });
