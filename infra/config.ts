@@ -9,6 +9,7 @@ import { ConfigurationError } from '../functions/shared/errors.js';
 import { FUNCTIONS } from './functions.js';
 import { DEFAULT_DRILL_TARGETS, drillTargetsSchema } from '../functions/domain/drill-report.js';
 import { updateCyclesPerExecution } from './definition/continuation.js';
+import { SES_REVIEW_LEVELS } from '../functions/domain/reputation.js';
 
 const list = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean));
 const emails = list.pipe(z.array(z.email()).min(1));
@@ -84,6 +85,24 @@ export const appConfigSchema = z.object({
    * EventBridge delivers them best effort: longer is fewer duplicates, shorter is earlier notices. @default 15
    */
   evidenceWindowMinutes: int(1, 24 * 60).default(15),
+  /**
+   * Permanent bounces per email SES accepted, in percent, above which a notice's sending pauses and the
+   * team is paged (functions/domain/reputation.ts); the team resumes it. Below SES's review level of about
+   * 5% (https://docs.aws.amazon.com/ses/latest/dg/reputationdashboard-messages.html). @default 2.5
+   */
+  bounceRateLimitPercent: z.coerce
+    .number()
+    .positive()
+    .lt(SES_REVIEW_LEVELS.bounceRate * 100, `must be below SES's review level of about ${SES_REVIEW_LEVELS.bounceRate * 100}%`)
+    .default(2.5),
+  /** Complaints per email delivered, in percent, above which a notice's sending pauses; below SES's review level of about 0.1%. @default 0.05 */
+  complaintRateLimitPercent: z.coerce
+    .number()
+    .positive()
+    .lt(SES_REVIEW_LEVELS.complaintRate * 100, `must be below SES's review level of about ${SES_REVIEW_LEVELS.complaintRate * 100}%`)
+    .default(0.05),
+  /** Emails accepted (for bounces) or delivered (for complaints) before a notice's rates are judged: one bounce in ten stops nothing. @default 100 */
+  reputationMinimumMessages: int(1, 1_000_000).default(100),
   /** GuardDuty findings at or above this severity start an incident. @default 7 */
   guardDutySeverityThreshold: z.coerce.number().min(1).max(10).default(7),
   /** Severity (0-10) given to incidents started by a CloudWatch alarm, which carries none. @default 7 */
@@ -299,6 +318,9 @@ export function functionEnvironment(config: AppConfig, names: ResourceNames): En
     ESCALATION_TIMEOUT_SECONDS: String(config.escalationTimeoutMinutes * 60),
     TEAM_REMINDER_SECONDS: String(config.teamReminderMinutes * 60),
     EVIDENCE_WINDOW_SECONDS: String(config.evidenceWindowMinutes * 60),
+    BOUNCE_RATE_LIMIT_PERCENT: String(config.bounceRateLimitPercent),
+    COMPLAINT_RATE_LIMIT_PERCENT: String(config.complaintRateLimitPercent),
+    REPUTATION_MINIMUM_MESSAGES: String(config.reputationMinimumMessages),
     MANUAL_ALARM_SOURCE: config.manualAlarmSource,
     AUDIENCE_CHUNK_SIZE: String(config.audienceChunkSize),
     APPROVAL_QUORUM: String(config.approvalQuorum),

@@ -173,7 +173,11 @@ export const FUNCTIONS = {
       'CLAIM_LEASE_SECONDS',
       'SMS_SENDER_ID',
       'DRILL_SMS_SINK',
+      'BOUNCE_RATE_LIMIT_PERCENT',
+      'COMPLAINT_RATE_LIMIT_PERCENT',
+      'REPUTATION_MINIMUM_MESSAGES',
     ],
+    // Deliveries: the ledger, and the notice's evidence counts the reputation guard reads.
     grants: { tables: { incidents: 'readWrite', customers: 'read', deliveries: 'readWrite' }, sendEmail: true, sendSms: true },
   },
   'prepare-sending': {
@@ -196,7 +200,15 @@ export const FUNCTIONS = {
     // Reconciles the notice once, every recipient: ~1.33M rows at 1,000,000 customers, about two minutes at the 10,000 rows/s measured on DynamoDB Local.
     timeoutSeconds: 900,
     memoryMB: 1024,
-    environment: ['INCIDENTS_TABLE', 'DELIVERIES_TABLE', 'RESPONSE_TEAM_TOPIC_ARN', 'EVIDENCE_WINDOW_SECONDS'],
+    environment: [
+      'INCIDENTS_TABLE',
+      'DELIVERIES_TABLE',
+      'RESPONSE_TEAM_TOPIC_ARN',
+      'EVIDENCE_WINDOW_SECONDS',
+      'BOUNCE_RATE_LIMIT_PERCENT',
+      'COMPLAINT_RATE_LIMIT_PERCENT',
+      'REPUTATION_MINIMUM_MESSAGES',
+    ],
     // Deliveries read and written: UNCERTAIN recipients settled by evidence (a claim's totals and their outcomes).
     grants: { tables: { incidents: 'readWrite', deliveries: 'readWrite' }, publishToResponseTeam: true },
   },
@@ -246,6 +258,7 @@ export const FUNCTIONS = {
       'REPORT_LOCALE',
       'DRILL_TARGETS',
     ],
+    // Deliveries read: the ledger's figures and each notice's evidence counts.
     grants: { tables: { incidents: 'readWrite', deliveries: 'read', idempotency: 'readWrite' }, publishToResponseTeam: true, sendEmail: true },
   },
   intake: {
@@ -292,7 +305,7 @@ export const FUNCTIONS = {
     },
   },
   'operator-api': {
-    // The team's facts, scope decisions, close now, redraft after a rejection, answers to customers' questions.
+    // The team's facts, scope decisions, close now, redraft after a rejection, answers to customers' questions, a notice sent on despite its rates.
     http: {
       authorization: 'AWS_IAM',
       routes: {
@@ -301,6 +314,7 @@ export const FUNCTIONS = {
         '/operator/incidents/{id}/close': ['POST'],
         '/operator/incidents/{id}/redraft': ['POST'],
         '/operator/incidents/{id}/questions/{questionId}/answer': ['POST'],
+        '/operator/incidents/{id}/notices/{noticeId}/resume-sending': ['POST'],
       },
     },
     // Behind the HTTP API (30 s at most, as approval-page).
@@ -309,6 +323,7 @@ export const FUNCTIONS = {
     environment: [
       'LOCALES',
       'INCIDENTS_TABLE',
+      'DELIVERIES_TABLE',
       'RESPONSE_TEAM_TOPIC_ARN',
       'SENDER_ADDRESS',
       'SES_CONFIGURATION_SET',
@@ -337,6 +352,8 @@ export const FUNCTIONS = {
           { prefixes: [LINK_PREFIX, CONFIRM_PREFIX], actions: ['PutItem'] },
           { prefixes: [RATE_PREFIX], actions: ['UpdateItem'] },
         ],
+        // A resume of sending records the rates the team saw: the notice's evidence counts, read only.
+        deliveries: [{ prefixes: [EVIDENCE_COUNTS_PREFIX], actions: ['GetItem'] }],
       },
       // A role that sends SMS is denied every topic (constructs/described-function.ts): with codes by SMS,
       // the FAQ approvals' codes win and a lost callback found by an edit is on the timeline only.

@@ -1,7 +1,9 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SettledReconciliation } from '../domain/delivery.js';
 import type { Notice, NoticeStatus } from '../domain/incident.js';
-import type { NoticeStorePort } from '../domain/ports.js';
+import type { NoticeStorePort, ResumeSendingOutcome } from '../domain/ports.js';
+import type { SendingResumed } from '../domain/reputation.js';
 import type { Clock } from '../shared/clock.js';
 import { NoticeNotFoundError } from '../shared/errors.js';
 import { queryCollection } from './incident-store.js';
@@ -39,6 +41,28 @@ export class NoticeStore implements NoticeStorePort {
         ConditionExpression: 'attribute_exists(pk)',
       }),
     );
+  }
+
+  /** One conditional write: only an approved notice, only once; the first word is kept. */
+  async resumeSending(incidentId: string, noticeId: string, resumed: SendingResumed): Promise<ResumeSendingOutcome> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.notice(incidentId, noticeId),
+          UpdateExpression: 'SET sendingResumed = :resumed',
+          ConditionExpression: 'attribute_exists(pk) AND #status = :approved AND attribute_not_exists(sendingResumed)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':resumed': resumed, ':approved': 'APPROVED' },
+        }),
+      );
+      return { outcome: 'resumed', resumed };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    // Refused: the notice as it stands says why (gone, not being sent, or resumed by someone first).
+    const notice = await this.getNotice(incidentId, noticeId);
+    return notice.sendingResumed ? { outcome: 'already', resumed: notice.sendingResumed } : { outcome: 'not-sending', status: notice.status };
   }
 
   async setNoticeStatus(incidentId: string, noticeId: string, status: NoticeStatus, approvedHash?: string): Promise<void> {

@@ -3,6 +3,7 @@ import type { SettledReconciliation } from './delivery.js';
 import type { ExecutionRef } from './executions.js';
 import type { Locale } from './locales.js';
 import type { NoticeContent, NoticeKind } from './notice.js';
+import type { SendingResumed } from './reputation.js';
 
 export const alarmSources = ['guardduty', 'securityhub', 'macie', 'cloudwatch', 'manual'] as const;
 export type AlarmSource = (typeof alarmSources)[number];
@@ -128,6 +129,8 @@ export interface Notice {
   approvedHash?: string;
   /** Its delivery figures, reconciled once when every slice was done (the final report reads them). */
   reconciliation?: SettledReconciliation;
+  /** The team told its sending to go on despite its bounce or complaint rates (domain/reputation.ts): the guard lets it through. */
+  sendingResumed?: SendingResumed;
   /** The version this draft replaced and its lines (`noticeTextForDiff`), so approvers see what the edit changed. */
   replacedVersion?: { version: number; lines: Partial<Record<Locale, string[]>> };
 }

@@ -6,6 +6,7 @@ import type { SettledReconciliation } from './delivery.js';
 import type { SuppressionSnapshot } from './suppression.js';
 import type { Evidence, EvidenceCounts, EvidenceEvent } from './delivery-evidence.js';
 import type { ScopeDecision, ScopeRequest } from './scope.js';
+import type { SendingResumed } from './reputation.js';
 import type { Acquired, BatchTotals, CallState, Channel, FrozenBatch, NoticeRef, NoticeTotals, Outcome, PlannedCall, UncertainCall } from './delivery.js';
 import type { AudienceMember, ImpactSummary, Incident, Notice, NoticeStatus, ProgressNote, SeverityLevel, TimelineEntry } from './incident.js';
 
@@ -36,12 +37,22 @@ export interface IncidentStorePort {
   setNextUpdate(incidentId: string, nextUpdateAt: string): Promise<void>;
 }
 
+export type ResumeSendingOutcome =
+  | { outcome: 'resumed'; resumed: SendingResumed }
+  | { outcome: 'already'; resumed: SendingResumed }
+  | { outcome: 'not-sending'; status: NoticeStatus };
+
 export interface NoticeStorePort {
   createNotice(notice: Notice): Promise<void>;
   getNotice(incidentId: string, noticeId: string): Promise<Notice>;
   listNotices(incidentId: string): Promise<Notice[]>;
   /** Keeps a sent notice's reconciled figures on it, so the final report need not read every recipient again. */
   saveReconciliation(incidentId: string, noticeId: string, reconciliation: SettledReconciliation): Promise<void>;
+  /**
+   * Records, once, that an approved notice goes on sending despite its rates (the reputation guard lets
+   * it through): 'already' when someone did first (theirs is kept), 'not-sending' when it is not APPROVED.
+   */
+  resumeSending(incidentId: string, noticeId: string, resumed: SendingResumed): Promise<ResumeSendingOutcome>;
   /** `approvedHash`: with APPROVED, the wording hash the approval was bound to. */
   setNoticeStatus(incidentId: string, noticeId: string, status: NoticeStatus, approvedHash?: string): Promise<void>;
 }

@@ -3,6 +3,7 @@ import { configSchema } from '../../infra/functions.js';
 import { DeliveriesLedger } from '../adapters/deliveries-ledger.js';
 import { EvidenceStore } from '../adapters/evidence-store.js';
 import { EVIDENCE_CHANNELS } from '../domain/delivery-evidence.js';
+import { limitsFromPercent } from '../domain/reputation.js';
 import { SnsMessaging } from '../adapters/messaging.js';
 import { incidentStores } from '../adapters/stores.js';
 import { incidentIdSchema } from '../domain/incident.js';
@@ -17,16 +18,21 @@ const messaging = new SnsMessaging(sns);
 const { incidents, notices } = incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock);
 // Reads totals and settles finished calls only: the lease is never used.
 const ledger = new DeliveriesLedger(dynamo, config.DELIVERIES_TABLE, systemClock, 1);
+const evidence = new EvidenceStore(dynamo, config.DELIVERIES_TABLE, systemClock);
 const deps = {
   incidents,
   notices,
   ledger,
   evidence: {
     ledger,
-    evidence: new EvidenceStore(dynamo, config.DELIVERIES_TABLE, systemClock),
+    evidence,
     clock: systemClock,
     evidenceChannels: EVIDENCE_CHANNELS,
     evidenceWindowSeconds: config.EVIDENCE_WINDOW_SECONDS,
+  },
+  reputation: {
+    evidence,
+    limits: limitsFromPercent(config.BOUNCE_RATE_LIMIT_PERCENT, config.COMPLAINT_RATE_LIMIT_PERCENT, config.REPUTATION_MINIMUM_MESSAGES),
   },
   alertTeam: async (event: string, subject: string, message: string) => {
     await messaging.publish(config.RESPONSE_TEAM_TOPIC_ARN, subject, message, { event });

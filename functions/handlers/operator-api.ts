@@ -1,6 +1,7 @@
 import { configSchema } from '../../infra/functions.js';
 import { addressKey } from '../domain/address-confirmation.js';
 import { SesEmailSender } from '../adapters/email-sender.js';
+import { EvidenceStore } from '../adapters/evidence-store.js';
 import { SnsMessaging } from '../adapters/messaging.js';
 import { QuestionStore, RateLimiter } from '../adapters/question-store.js';
 import { cachedFormKeys, secretStage } from '../adapters/secret-key.js';
@@ -22,6 +23,8 @@ const formKeys = cachedFormKeys(
 const deps: OperatorApiDeps = {
   ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock),
   workflow: new StepFunctionsCallbacks(sfn),
+  evidence: new EvidenceStore(dynamo, config.DELIVERIES_TABLE, systemClock),
+  clock: systemClock,
   locales: config.LOCALES,
   alertTeam: async (event, subject, message) => {
     // With approval codes by SMS this role may publish to no topic (see its descriptor): the timeline and the log carry it.
@@ -47,10 +50,10 @@ const deps: OperatorApiDeps = {
   },
 };
 
-/** The route's resource: `PUT /operator/incidents/{id}/scope` -> scope, `POST .../questions/{questionId}/answer` -> answer. */
+/** The route's resource: `PUT /operator/incidents/{id}/scope` -> scope, `POST .../questions/{questionId}/answer` -> answer, `.../resume-sending` -> resume-sending. */
 function operatorResource(routeKey: string): OperatorResource {
   const last = routeKey.split('/').at(-1);
-  return last === 'scope' || last === 'close' || last === 'redraft' || last === 'answer' ? last : 'facts';
+  return last === 'scope' || last === 'close' || last === 'redraft' || last === 'answer' || last === 'resume-sending' ? last : 'facts';
 }
 
 const HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
@@ -64,6 +67,7 @@ export const handler = httpHandler(async (event) => {
       resource: operatorResource(event.routeKey),
       incidentId: event.pathParameters?.id ?? '',
       questionId: event.pathParameters?.questionId,
+      noticeId: event.pathParameters?.noticeId,
       version: event.queryStringParameters?.version,
       body: body !== undefined && isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body,
       caller: event.requestContext.authorizer?.iam?.userArn,

@@ -2,11 +2,13 @@ import * as z from 'zod';
 import { configSchema } from '../../infra/functions.js';
 import { CustomersRepository } from '../adapters/customers-repository.js';
 import { DeliveriesLedger } from '../adapters/deliveries-ledger.js';
+import { EvidenceStore } from '../adapters/evidence-store.js';
 import { formatSender, SesEmailSender } from '../adapters/email-sender.js';
 import { incidentStores } from '../adapters/stores.js';
 import { SnsMessaging } from '../adapters/messaging.js';
 import { deliveryChannels } from '../domain/channels/registry.js';
 import { pacer } from '../domain/pacing.js';
+import { limitsFromPercent } from '../domain/reputation.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo, ses, sns } from '../shared/clients.js';
@@ -19,6 +21,10 @@ const config = parseConfig(configSchema('send-notices'));
 const { incidents, notices } = incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock);
 const customers = new CustomersRepository(dynamo, config.CUSTOMERS_TABLE);
 const ledger = new DeliveriesLedger(dynamo, config.DELIVERIES_TABLE, systemClock, config.CLAIM_LEASE_SECONDS);
+const reputation = {
+  evidence: new EvidenceStore(dynamo, config.DELIVERIES_TABLE, systemClock),
+  limits: limitsFromPercent(config.BOUNCE_RATE_LIMIT_PERCENT, config.COMPLAINT_RATE_LIMIT_PERCENT, config.REPUTATION_MINIMUM_MESSAGES),
+};
 const channels = deliveryChannels({
   email: new SesEmailSender(
     ses,
@@ -60,6 +66,7 @@ export const handler = stepHandler(schema, async (input, context) => {
     callsInFlight: CALLS_IN_FLIGHT,
     pacer: pacer(ratePerSecond, () => Date.now(), sleep),
     suppressions: ledger,
+    reputation,
   });
   countMetrics({ NoticesSent: result.sent, NoticesFailed: result.failed, NoticesUncertain: result.uncertain });
   logger.info('Send iteration finished', { ...input, ...result });

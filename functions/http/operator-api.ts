@@ -2,12 +2,14 @@ import * as z from 'zod';
 import { factsGaps, noticeFactsSchema, type FactsVersion } from '../domain/facts.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import type { Locale } from '../domain/locales.js';
-import type { FactsStorePort } from '../domain/ports.js';
+import type { EvidenceStorePort, FactsStorePort, NoticeStorePort } from '../domain/ports.js';
+import type { Clock } from '../shared/clock.js';
 import { describeScope } from '../domain/scope.js';
 import { FactsVersionConflictError, IncidentClosedError, IncidentNotFoundError, NoticeNotFoundError } from '../shared/errors.js';
 import { answerQuestion, EmptyAnswerError, FaqQuestionRequiredError, QuestionNotFoundError, type AnswerQuestionDeps } from '../steps/answer-question.js';
 import { editFacts, type EditDeps } from '../steps/edit-facts.js';
 import { closeIncidentNow, decideScope, requestRedraft, type TeamDecisionDeps } from '../steps/team-decisions.js';
+import { resumeSending } from '../steps/resume-sending.js';
 
 /**
  * The largest body accepted. The facts schema bounds what is saved; this bounds what is read before
@@ -20,7 +22,10 @@ export interface OperatorApiDeps extends EditDeps, TeamDecisionDeps {
   facts: EditDeps['facts'] & Pick<FactsStorePort, 'getFacts'>;
   team: EditDeps['team'] & TeamDecisionDeps['team'];
   incidents: EditDeps['incidents'] & TeamDecisionDeps['incidents'];
-  notices: EditDeps['notices'] & TeamDecisionDeps['notices'];
+  notices: EditDeps['notices'] & TeamDecisionDeps['notices'] & Pick<NoticeStorePort, 'resumeSending'>;
+  /** A notice's email evidence counts: the rates the team saw when it resumed sending (steps/resume-sending.ts). */
+  evidence: Pick<EvidenceStorePort, 'counts'>;
+  clock: Clock;
   approvals: EditDeps['approvals'] & TeamDecisionDeps['approvals'] & AnswerQuestionDeps['approvals'];
   /**
    * Answering customers' questions with this function's own settings: the deployment's approvers,
@@ -29,8 +34,8 @@ export interface OperatorApiDeps extends EditDeps, TeamDecisionDeps {
   answers: Omit<AnswerQuestionDeps, 'incidents' | 'approvals'>;
 }
 
-/** The operator API's resources below /operator/incidents/{id}/ (`answer`: .../questions/{questionId}/answer). */
-export type OperatorResource = 'facts' | 'scope' | 'close' | 'redraft' | 'answer';
+/** The operator API's resources below /operator/incidents/{id}/ (`answer`: .../questions/{questionId}/answer; `resume-sending`: .../notices/{noticeId}/resume-sending). */
+export type OperatorResource = 'facts' | 'scope' | 'close' | 'redraft' | 'answer' | 'resume-sending';
 
 /** What the handler takes from API Gateway's event: nothing else reaches the logic. */
 export interface OperatorRequest {
@@ -41,6 +46,8 @@ export interface OperatorRequest {
   incidentId: string;
   /** The `{questionId}` path parameter of the answer route. */
   questionId?: string;
+  /** The `{noticeId}` path parameter of the resume-sending route. */
+  noticeId?: string;
   /** The `version` query parameter of a GET. */
   version?: string;
   /** The body as text (already base64-decoded). */
@@ -210,9 +217,18 @@ async function answerRoute(request: OperatorRequest, caller: string, deps: Opera
   }
 }
 
+/** POST .../notices/{noticeId}/resume-sending: the caller sends a notice the reputation guard paused on despite its rates; 409 when it is not being sent. */
+async function resumeRoute(request: OperatorRequest, caller: string, deps: OperatorApiDeps): Promise<OperatorResponse> {
+  if (request.method !== 'POST') return answer(405, { message: `${request.method} is not allowed here: POST` });
+  const result = await resumeSending({ incidentId: request.incidentId, noticeId: request.noticeId ?? '', author: caller }, deps);
+  if (result.outcome === 'not-sending')
+    return answer(409, { message: `${request.noticeId} is ${result.status}, not being sent: nothing to resume`, ...result });
+  return answer(200, { ...result });
+}
+
 /**
- * GET and PUT /operator/incidents/{id}/facts and /scope, POST /close, /redraft and
- * /questions/{questionId}/answer. In AWS, API Gateway's IAM authorizer has checked the
+ * GET and PUT /operator/incidents/{id}/facts and /scope, POST /close, /redraft,
+ * /questions/{questionId}/answer and /notices/{noticeId}/resume-sending. In AWS, API Gateway's IAM authorizer has checked the
  * caller's signature and its execute-api:Invoke permission before this runs; without an identity
  * nothing is read or written (403), so a route deployed without the authorizer fails closed.
  */
@@ -224,6 +240,7 @@ export async function operatorRequest(request: OperatorRequest, deps: OperatorAp
     if (resource === 'scope') return await scope(request, request.caller, deps);
     if (resource === 'close' || resource === 'redraft') return await teamAction(request, request.caller, deps);
     if (resource === 'answer') return await answerRoute(request, request.caller, deps);
+    if (resource === 'resume-sending') return await resumeRoute(request, request.caller, deps);
     if (request.method === 'GET') return await getFacts(request, deps);
     if (request.method === 'PUT') return await putFacts(request, request.caller, deps);
     return answer(405, { message: `${request.method} is not allowed here: GET or PUT` });

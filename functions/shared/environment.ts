@@ -4,6 +4,7 @@ import { remedyRulesSchema } from '../domain/remedies.js';
 import { parseReminderPoint } from '../domain/obligations/evaluate.js';
 import { sectors } from '../domain/obligations/table.js';
 import { drillTargetsSchema } from '../domain/drill-report.js';
+import { SES_REVIEW_LEVELS } from '../domain/reputation.js';
 
 /**
  * The environment contract between `infra/` and `functions/`: every variable a handler may read, with
@@ -47,6 +48,17 @@ export const ENVIRONMENT = {
   TEAM_REMINDER_SECONDS: positiveInt,
   /** How long a lost call's recipients wait for SES evidence before they are sent again. */
   EVIDENCE_WINDOW_SECONDS: positiveInt,
+  /** The reputation guard's limits in percent (domain/reputation.ts), each below SES's review level. */
+  BOUNCE_RATE_LIMIT_PERCENT: z.coerce
+    .number()
+    .positive()
+    .lt(SES_REVIEW_LEVELS.bounceRate * 100),
+  COMPLAINT_RATE_LIMIT_PERCENT: z.coerce
+    .number()
+    .positive()
+    .lt(SES_REVIEW_LEVELS.complaintRate * 100),
+  /** Emails behind a rate before it is judged. */
+  REPUTATION_MINIMUM_MESSAGES: positiveInt,
   REPORT_RECIPIENTS: emailList,
   COMPANY_NAME: z.string().min(1),
   COMPANY_CONTACT: z.string().min(1),

@@ -84,3 +84,11 @@ export class ProviderRefusedError extends BreachNoticeError {}
 
 /** The incident is closed: its scope and notices no longer change. */
 export class IncidentClosedError extends BreachNoticeError {}
+
+/**
+ * The notice's emails bounce or draw complaints above the deployment's limits (domain/reputation.ts):
+ * its sending pauses before SES reviews or pauses the whole account, the team is paged every round
+ * and it goes on when the team says so. Never retried inside the slice. The message carries the
+ * figures and the limits, no address.
+ */
+export class ReputationPausedError extends BreachNoticeError {}

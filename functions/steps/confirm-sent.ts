@@ -1,4 +1,5 @@
-import type { DeliveryLedgerPort, IncidentStorePort, NoticeStorePort } from '../domain/ports.js';
+import type { DeliveryLedgerPort, EvidenceStorePort, IncidentStorePort, NoticeStorePort } from '../domain/ports.js';
+import { describeBreaches, judgeReputation, percent, REPUTATION_CHANNEL, SES_REVIEW_LEVELS, type ReputationLimits } from '../domain/reputation.js';
 import { REFUSAL_MESSAGE_MAX, withoutContactPoints } from '../domain/provider-failure.js';
 import type { SendingPlan, Slice } from './prepare-sending.js';
 import { reconcileNotice } from './reconcile-notice.js';
@@ -21,6 +22,8 @@ export interface ConfirmDeps {
   ledger: Pick<DeliveryLedgerPort, 'recipientOutcomes'>;
   /** UNCERTAIN recipients settled by the provider's evidence before the notice counts as sent (steps/settle-by-evidence.ts). */
   evidence: EvidenceSettlementDeps;
+  /** The notice's email evidence counts and the limits, for the page when the reputation guard paused sending (steps/send-notices.ts). */
+  reputation: { evidence: Pick<EvidenceStorePort, 'counts'>; limits: ReputationLimits };
   alertTeam: (event: string, subject: string, message: string) => Promise<void>;
 }
 
@@ -28,6 +31,7 @@ export interface ConfirmDeps {
 export type ConfirmResult = SendingPlan & { done: boolean; waitSeconds: number; awaitingEvidence: boolean };
 
 const REFUSED = 'ProviderRefusedError';
+const REPUTATION = 'ReputationPausedError';
 /** Distinct reasons told at most (each KMS refusal carries its own request id). */
 const MAX_REASONS = 5;
 
@@ -63,6 +67,7 @@ function reasonOf(cause: string): string {
 function waitFor(errors: string[], round: number): number {
   if (errors.includes(REFUSED)) return 900;
   if (errors.includes('SendingPausedError')) return 900;
+  if (errors.includes(REPUTATION)) return 900;
   if (errors.includes('DailyQuotaExceededError')) return 3600;
   return Math.min(300 * 2 ** round, 3600);
 }
@@ -122,6 +127,7 @@ export async function confirmSending(
       ...(reasons.length > 0 ? { refusals: reasons.slice(0, MAX_REASONS) } : {}),
     },
   });
+  const pagedForReputation = errors.includes(REPUTATION) && (await pageReputationPause(input, left.length, waitSeconds, deps));
   if (reasons.length > 0) {
     // Waiting will not fix it: the team hears of it every round, with the provider's reason and what to check.
     const advice = Object.entries(REFUSAL_ADVICE).flatMap(([provider, text]) => (reasons.some((r) => r.startsWith(`${provider} refused:`)) ? [text] : []));
@@ -138,7 +144,7 @@ export async function confirmSending(
         `The workflow tries again in ${waitSeconds} s, and pages again each round until the provider accepts; nobody already sent is sent again.`,
       ].join('\n'),
     );
-  } else if (input.plan.round % 4 === 0) {
+  } else if (input.plan.round % 4 === 0 && !pagedForReputation) {
     // The first round and every fourth after: the team hears of it without a page every few minutes.
     await deps.alertTeam(
       errors.includes('SendingPausedError') ? 'sending-paused' : 'sending-unfinished',
@@ -151,6 +157,55 @@ export async function confirmSending(
     );
   }
   return { ...input.plan, slices: left, round: input.plan.round + 1, done: false, waitSeconds, awaitingEvidence: false };
+}
+
+/**
+ * The reputation guard stopped slices: the team is paged every round with the notice's figures, what they
+ * mean and how to go on, and the pause is on the timeline. Nothing is paged when the team already resumed
+ * the notice or its rates are back under the limits: the next round goes on by itself. True when paged.
+ */
+async function pageReputationPause(
+  input: { incidentId: string; noticeId: string; results: SliceResult[]; plan: SendingPlan },
+  slicesLeft: number,
+  waitSeconds: number,
+  deps: ConfirmDeps,
+): Promise<boolean> {
+  const { incidentId, noticeId } = input;
+  const notice = await deps.notices.getNotice(incidentId, noticeId);
+  if (notice.sendingResumed) return false;
+  const { limits } = deps.reputation;
+  const counts = await deps.reputation.evidence.counts(input, REPUTATION_CHANNEL);
+  const verdict = judgeReputation(counts, limits);
+  if (verdict.breaches.length === 0) return false;
+  const stopped = input.results.filter((r) => !r.done && r.error === REPUTATION).length;
+  await deps.incidents.appendTimeline(incidentId, {
+    action: 'sending-paused-reputation',
+    actor: 'confirm-sent',
+    detail: {
+      noticeId,
+      round: input.plan.round,
+      breaches: verdict.breaches,
+      accepted: counts.Send,
+      delivered: counts.Delivery,
+      bounced: counts.BouncePermanent,
+      complained: counts.Complaint,
+      ...(verdict.bounceRate !== undefined ? { bounceRate: verdict.bounceRate } : {}),
+      ...(verdict.complaintRate !== undefined ? { complaintRate: verdict.complaintRate } : {}),
+      slicesStopped: stopped,
+    },
+  });
+  await deps.alertTeam(
+    'sending-paused-reputation',
+    `${noticeId} of ${incidentId}: sending paused, ${verdict.breaches.map((b) => `${b} rate ${percent(b === 'bounce' ? verdict.bounceRate : verdict.complaintRate)}`).join(', ')} above the limit`,
+    [
+      `Sending ${noticeId} is paused (round ${input.plan.round + 1}, ${stopped} of ${slicesLeft} unfinished slices stopped by it): ${describeBreaches(counts, verdict, limits)}.`,
+      `Its emails so far: ${counts.Send} accepted by SES, ${counts.Delivery} delivered, ${counts.BouncePermanent} bounced for good (${percent(verdict.bounceRate)}), ${counts.Complaint} complaints (${percent(verdict.complaintRate)}), ${counts.BounceTransient} soft bounces, ${counts.DeliveryDelay} delayed, ${counts.Reject} rejected, ${counts.RenderingFailure} failed to render. Rates are judged from ${limits.minimumMessages} emails on.`,
+      `What it means: SES reviews an account from a bounce rate of about ${percent(SES_REVIEW_LEVELS.bounceRate)} or a complaint rate of about ${percent(SES_REVIEW_LEVELS.complaintRate)} and may pause its sending; every later notice and update, of this incident and any other, would stop. This notice stopped first so that people decide. Its SMS wait too.`,
+      'Before going on: check the audience (old or imported addresses bounce) and the account-wide rates on the SES reputation dashboard.',
+      `To send it anyway: npm run incident -- resume-sending ${incidentId} ${noticeId} (or Resume sending on the operator console). The next round, in ${waitSeconds} s, then goes on; nobody already sent is sent again. Until then this page comes every round.`,
+    ].join('\n'),
+  );
+  return true;
 }
 
 /** Consecutive chunks as one slice each run. */

@@ -3,6 +3,7 @@ import type {
   ApprovalStorePort,
   DeliveryLedgerPort,
   EmailSender,
+  EvidenceStorePort,
   IncidentStorePort,
   Messaging,
   NoticeStorePort,
@@ -16,6 +17,8 @@ import type { Notice } from '../domain/incident.js';
 import { catalogues, type Locale } from '../domain/locales.js';
 import { remediesOffered } from '../domain/remedies.js';
 import { reconcileNotice } from './reconcile-notice.js';
+import { EVIDENCE_CHANNELS } from '../domain/delivery-evidence.js';
+import { anyEvidence, evidenceFigures } from '../domain/reputation.js';
 import { finalReportRegulatorLines } from '../domain/obligations/record.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { DEFAULT_DRILL_TARGETS, drillReport, drillReportLines, type DrillTargets } from '../domain/drill-report.js';
@@ -32,6 +35,8 @@ export interface FinalReportDeps {
   reportLocale: Locale;
   reportRecipients: string[];
   topicArn: string;
+  /** The notices' delivery evidence counts (adapters/evidence-store.ts): what SES reported, with the bounce and complaint rates. Absent: no such lines. */
+  evidence?: Pick<EvidenceStorePort, 'counts'>;
   /** Regulators' obligations, for their section (met or missed); absent: the section says none applied. */
   obligations?: Pick<ObligationStorePort, 'listObligations'>;
   /** The team's scope decisions, for who was affected and why; absent: the alarm's own scope. */
@@ -69,6 +74,22 @@ export async function sendFinalReport(incidentId: string, deps: FinalReportDeps)
     for (const [channel, figures] of Object.entries(channels)) {
       for (const k of ['intended', ...deliveryCategories] as const) sum[k] += figures[k];
       deliveryLines.push(words.deliveryLine({ noticeId: notice.noticeId, channel, ...figures }));
+    }
+    // What the provider reported after accepting (a sent notice without any is news too: no events came).
+    for (const channel of deps.evidence ? EVIDENCE_CHANNELS : []) {
+      const figures = evidenceFigures(await deps.evidence!.counts(notice, channel));
+      if (!anyEvidence(figures) && notice.status !== 'SENT') continue;
+      const { bounceRate, complaintRate, ...counts } = figures;
+      deliveryLines.push(
+        words.evidenceLine({
+          noticeId: notice.noticeId,
+          channel,
+          ...counts,
+          bounceRate: bounceRate ?? null,
+          complaintRate: complaintRate ?? null,
+          resumed: notice.sendingResumed ? { by: notice.sendingResumed.by, at: notice.sendingResumed.at } : null,
+        }),
+      );
     }
     // Who to reconcile with the provider's records: the provider may or may not have accepted them.
     for (const [channel, { ids, count }] of Object.entries(uncertain)) {

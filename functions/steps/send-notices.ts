@@ -13,7 +13,15 @@ import {
 } from '../domain/delivery.js';
 import type { Notice } from '../domain/incident.js';
 import { resolveLocale, type Locale } from '../domain/locales.js';
-import type { CustomerDirectoryPort, DeliveryLedgerPort, IncidentStorePort, NoticeStorePort, SuppressionStorePort } from '../domain/ports.js';
+import type {
+  CustomerDirectoryPort,
+  DeliveryLedgerPort,
+  EvidenceStorePort,
+  IncidentStorePort,
+  NoticeStorePort,
+  SuppressionStorePort,
+} from '../domain/ports.js';
+import { describeBreaches, judgeReputation, REPUTATION_CHANNEL, type ReputationLimits } from '../domain/reputation.js';
 import { SuppressionSnapshot, suppressedReason } from '../domain/suppression.js';
 import { resolveTimeZone } from '../domain/time-zones.js';
 import { classifyProviderFailure, providerOf, refusalKind, refusalReason } from '../domain/provider-failure.js';
@@ -26,6 +34,7 @@ import {
   DeliveryRetryableError,
   NoticeNotApprovedError,
   ProviderRefusedError,
+  ReputationPausedError,
   SendingPausedError,
 } from '../shared/errors.js';
 
@@ -53,6 +62,8 @@ export interface SendDeps {
   pacer?: Pacer;
   /** The notice's suppression lists as planned (steps/prepare-sending.ts). @default none: every address is tried */
   suppressions?: Pick<SuppressionStorePort, 'loadSuppressions'>;
+  /** The reputation guard: the notice's email evidence counts and the limits its rates must stay under. @default no guard */
+  reputation?: { evidence: Pick<EvidenceStorePort, 'counts'>; limits: ReputationLimits };
 }
 
 export interface SendInput {
@@ -125,6 +136,7 @@ export async function sendNotices(input: SendInput, deps: SendDeps): Promise<Sen
   // Checked before every provider call, not every chunk: a chunk of slow calls must not outlive the
   // invocation and leave its claims to be taken over as UNCERTAIN. The first call always starts.
   const budget = { calls: 0, mayCall: () => budget.calls === 0 || deps.remainingTimeMs() >= deps.reserveMs };
+  if (chunkIndex < totalChunks) await guardReputation(notice, deps);
   // Read once per invocation: a few BatchGets however many chunks it sends.
   const suppressions = chunkIndex < totalChunks ? ((await deps.suppressions?.loadSuppressions(input)) ?? SuppressionSnapshot.empty) : SuppressionSnapshot.empty;
   for (let processed = 0; chunkIndex < totalChunks && processed < deps.maxChunksPerInvocation; processed += 1) {
@@ -148,6 +160,20 @@ export async function sendNotices(input: SendInput, deps: SendDeps): Promise<Sen
   // Marking the notice sent is the confirm step's, once every slice is done.
   const done = chunkIndex >= totalChunks;
   return { done, nextChunk: chunkIndex, sent: totals.sent, failed: totals.failed, uncertain: totals.uncertain };
+}
+
+/**
+ * Before an invocation's first provider call (one GetItem): a notice whose emails bounce or draw
+ * complaints above the limits stops here, unless the team told it to go on. Checked per invocation, so
+ * a slice already sending finishes its invocation's chunks; the rest stop at their next invocation.
+ */
+async function guardReputation(notice: Notice, deps: SendDeps): Promise<void> {
+  if (!deps.reputation || notice.sendingResumed) return;
+  const counts = await deps.reputation.evidence.counts(notice, REPUTATION_CHANNEL);
+  const verdict = judgeReputation(counts, deps.reputation.limits);
+  if (verdict.breaches.length > 0) {
+    throw new ReputationPausedError(`Sending ${notice.noticeId} of ${notice.incidentId} paused: ${describeBreaches(counts, verdict, deps.reputation.limits)}`);
+  }
 }
 
 async function sendChunk(

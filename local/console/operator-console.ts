@@ -5,9 +5,18 @@ import { pipeline } from 'node:stream/promises';
 import { deliveryCategories, NoticeReconciler, reconcile, reconciliationCsv, type NoticeRef } from '../../functions/domain/delivery.js';
 import { factsFor, factsGaps, noticeFactsSchema, type FactsVersion, type NoticeFacts } from '../../functions/domain/facts.js';
 import type { Locale } from '../../functions/domain/locales.js';
-import type { ApprovalStorePort, DeliveryLedgerPort, FactsStorePort, IncidentStorePort, NoticeStorePort } from '../../functions/domain/ports.js';
+import type {
+  ApprovalStorePort,
+  DeliveryLedgerPort,
+  EvidenceStorePort,
+  FactsStorePort,
+  IncidentStorePort,
+  NoticeStorePort,
+  ResumeSendingOutcome,
+} from '../../functions/domain/ports.js';
+import { anyEvidence, evidenceFigures, percent, REPUTATION_CHANNEL, type EvidenceFigures } from '../../functions/domain/reputation.js';
 import { escapeHtml } from '../../functions/domain/preview.js';
-import type { Incident, Notice } from '../../functions/domain/incident.js';
+import type { Incident, Notice, TimelineEntry } from '../../functions/domain/incident.js';
 import { describeScope, type ScopeDecision } from '../../functions/domain/scope.js';
 import { parseExecutionName } from '../../functions/domain/executions.js';
 import { FactsVersionConflictError, IncidentClosedError, NoticeNotFoundError } from '../../functions/shared/errors.js';
@@ -43,6 +52,14 @@ export interface ConsoleDeps {
     decideScope: (input: { incidentId: string; author: string; request: unknown }) => Promise<TeamActionResult & { version: number; summary: string }>;
     close: (input: { incidentId: string; author: string; reason?: string }) => Promise<TeamActionResult>;
     redraft: (input: { incidentId: string; author: string }) => Promise<TeamActionResult & { noticeId: string }>;
+  };
+  /**
+   * The notices' email evidence with their bounce and complaint rates, and the team's resume of a notice
+   * the reputation guard paused (steps/resume-sending.ts). Absent: neither is shown.
+   */
+  reputation?: {
+    evidence: Pick<EvidenceStorePort, 'counts'>;
+    resume: (input: { incidentId: string; noticeId: string; author: string }) => Promise<ResumeSendingOutcome>;
   };
   mailboxUrl: string;
   /** Customers' questions with their answers (steps/answer-question.ts listQuestions). */
@@ -199,7 +216,8 @@ function teamForms(name: string, incident: Incident, decisions: ScopeDecision[],
   const action = (what: string) => `${incidentPath(name)}/${what}`;
   return (
     `<h2 id="team">Scope, close, redraft</h2>` +
-    (doneText(done) ? `<p class="notice">${doneText(done)}</p>` : '') +
+    // A resume's outcome is told in the evidence section.
+    (doneText(done) && !done?.startsWith('resume') ? `<p class="notice">${doneText(done)}</p>` : '') +
     `<p>Scope: <strong>${escapeHtml(incident.scope)}</strong>, ${incident.impact?.affectedCustomers ?? 0} customers (decision ${incident.scopeVersion ?? 0} applied).</p>` +
     `<table><tr><th>#</th><th>Decision</th><th>Why</th><th>By</th><th>At</th></tr>${rows.join('') || '<tr><td colspan="5">none: the alarm\'s own resources</td></tr>'}</table>` +
     (closed
@@ -232,6 +250,9 @@ function doneText(done: string | null): string | undefined {
   if (scope) return `Scope decision ${scope[1]} kept: the workflow applies it (a notice waiting for approval is drafted again for the new audience).`;
   if (done === 'closed') return 'Closed: the closing notice is drafted now (approved like any other; none if no notice went out), then the final report.';
   if (done === 'redraft') return 'The rejected notice is drafted again; approvers are asked again.';
+  if (done === 'resumed') return 'Sending goes on despite the rates: the paused slices go on at the next round; nobody already sent is sent again.';
+  if (done === 'resume-already') return 'Someone had already resumed this notice: nothing changed.';
+  if (done === 'resume-not-sending') return 'That notice is not being sent: nothing to resume.';
   return undefined;
 }
 
@@ -240,6 +261,42 @@ const lines = (v: string | null) =>
     .split(/[\r\n,]+/)
     .map((s) => s.trim())
     .filter(Boolean);
+
+/**
+ * Each notice's email evidence and rates; a notice the reputation guard paused (a pause on the timeline,
+ * still being sent, not resumed) gets the button that sends it on despite its rates.
+ */
+function evidenceSection(
+  name: string,
+  rows: { notice: Notice; figures: EvidenceFigures }[],
+  timeline: TimelineEntry[],
+  csrf: string,
+  done: string | null,
+): string {
+  const hidden = `<input type="hidden" name="csrf" value="${escapeHtml(csrf)}">`;
+  const paused = (n: Notice) =>
+    n.status === 'APPROVED' && !n.sendingResumed && timeline.some((t) => t.action === 'sending-paused-reputation' && t.detail?.noticeId === n.noticeId);
+  const body = rows.map(({ notice: n, figures: f }) => {
+    const state = n.sendingResumed
+      ? `sent on despite its rates by ${escapeHtml(n.sendingResumed.by)} at ${time(n.sendingResumed.at)}`
+      : paused(n)
+        ? `<strong>paused for its rates</strong> <form method="post" action="${escapeHtml(`${incidentPath(name)}/notices/${encodeURIComponent(n.noticeId)}/resume-sending`)}">${hidden}<button>Resume sending ${escapeHtml(n.noticeId)} despite its rates</button></form>`
+        : '';
+    const counts = [f.accepted, f.delivered, f.bounced, f.complained, f.transientBounces, f.delayed, f.rejected, f.renderingFailures]
+      .map((c) => `<td>${c}</td>`)
+      .join('');
+    return `<tr><td>${escapeHtml(n.noticeId)}</td>${counts}<td>${percent(f.bounceRate)}</td><td>${percent(f.complaintRate)}</td><td>${state}</td></tr>`;
+  });
+  const message = done?.startsWith('resume') ? doneText(done) : undefined;
+  return (
+    `<h2 id="evidence">Email evidence and reputation</h2>` +
+    (message ? `<p class="notice">${message}</p>` : '') +
+    `<table><tr><th>Notice</th><th>Accepted</th><th>Delivered</th><th>Bounced</th><th>Complaints</th><th>Soft bounces</th><th>Delayed</th><th>Rejected</th><th>Failed to render</th><th>Bounce rate</th><th>Complaint rate</th><th>Sending</th></tr>${
+      body.join('') || '<tr><td colspan="12">no evidence yet</td></tr>'
+    }</table>` +
+    `<p>What SES reported after accepting each email. Bounce rate: permanent bounces per email accepted; complaint rate: complaints per email delivered. Above the deployment's limits a notice stops sending and the team is paged; SES itself reviews an account from about 5% bounces or 0.1% complaints.</p>`
+  );
+}
 
 function lastChange(versions: FactsVersion[], locale: Locale): FactsVersion | undefined {
   let found: FactsVersion | undefined;
@@ -272,7 +329,8 @@ function factsForm(name: string, locale: Locale, facts: NoticeFacts, expectedVer
  * The operator console of the local twin, like the Step Functions console but for incidents: the
  * incidents with their executions, and per incident its state graph, history, pending approvals,
  * each notice's deliveries reconciled per channel (with a CSV download), timeline and the team's
- * facts for the notices. Read-only but for saving facts, which needs this console's own secret
+ * facts for the notices, and each notice's email evidence and rates. Read-only but for saving facts,
+ * the team's decisions and resuming a notice paused for its rates, which need this console's own secret
  * (cookie and form field) from a loopback same-origin page; ids and counts, no customer data.
  */
 export function operatorConsole(deps: ConsoleDeps) {
@@ -366,10 +424,14 @@ export function operatorConsole(deps: ConsoleDeps) {
         ? `<a href="${escapeHtml(executionPath(from))}">${escapeHtml(from.name)}</a> → <a href="${escapeHtml(executionPath(to))}">${escapeHtml(to.name)}</a>`
         : '';
     };
+    const entries = incident ? (await deps.incidents.listTimeline(name)).sort((a, b) => a.at.localeCompare(b.at)) : [];
+    const evidenceRows: { notice: Notice; figures: EvidenceFigures }[] = [];
+    for (const n of deps.reputation ? notices : []) {
+      const figures = evidenceFigures(await deps.reputation!.evidence.counts(n, REPUTATION_CHANNEL));
+      if (anyEvidence(figures) || n.status === 'APPROVED' || n.status === 'SENT') evidenceRows.push({ notice: n, figures });
+    }
     const timeline = incident
-      ? (await deps.incidents.listTimeline(name))
-          .sort((a, b) => a.at.localeCompare(b.at))
-          .map((t) => `<tr><td>${escapeHtml(t.at)}</td><td>${escapeHtml(t.action)}</td><td>${escapeHtml(t.actor)}</td><td>${handOver(t.detail)}</td></tr>`)
+      ? entries.map((t) => `<tr><td>${escapeHtml(t.at)}</td><td>${escapeHtml(t.action)}</td><td>${escapeHtml(t.actor)}</td><td>${handOver(t.detail)}</td></tr>`)
       : [];
     // No automatic refresh here: it would throw away facts being typed.
     page(
@@ -387,6 +449,7 @@ export function operatorConsole(deps: ConsoleDeps) {
         (unreconciled.length > 0 ? `<p class="gaps">The figures do not reconcile: ${unreconciled.map(escapeHtml).join('; ')}</p>` : '') +
         `<table><tr><th>Notice</th><th>Channel</th><th>Intended</th><th>Sent</th><th>Suppressed</th><th>Failed</th><th>Uncertain</th><th>Unfinished</th><th>Recipients</th></tr>${deliveryRows.join('') || '<tr><td colspan="9">none yet</td></tr>'}</table>` +
         `<p>Per channel, intended = sent + suppressed + failed + uncertain + unfinished (retryable or no answer yet). The CSV has one row per intended recipient and channel, by customer id only.</p>` +
+        (incident && deps.reputation ? evidenceSection(name, evidenceRows, entries, csrf, query.get('done')) : '') +
         (incident && deps.obligations ? regulatorsSection(await deps.obligations.listObligations(name), new Date()) : '') +
         (incident && deps.listQuestions ? questionsSection(name, await deps.listQuestions(name)) : '') +
         `<h2>Timeline</h2><table><tr><th>At</th><th>Action</th><th>By</th><th></th></tr>${timeline.join('')}</table>` +
@@ -485,6 +548,31 @@ export function operatorConsole(deps: ConsoleDeps) {
     res.writeHead(303, { location: `${incidentPath(name)}?done=${encodeURIComponent(done)}#team`, 'cache-control': 'no-store' }).end();
   };
 
+  /** The team's resume of a notice the reputation guard paused; every refusal changes nothing. */
+  const resumeAction = async (req: IncomingMessage, res: ServerResponse, name: string, noticeId: string) => {
+    const back = `${incidentPath(name)}#evidence`;
+    if (!fromThisConsole(req) || !deps.reputation) return refuse(res, 403, 'Sending is resumed only from a page of this console.');
+    const form = await readForm(req);
+    if (form === 'too-large') return refuse(res, 413, `The form is larger than ${MAX_FORM_BYTES / 1024} KiB.`, back);
+    if (!sameSecret(cookieValue(req, CSRF_COOKIE), csrf) || !sameSecret(form.get('csrf'), csrf)) {
+      return refuse(
+        res,
+        403,
+        'This form did not come from this console (its security token is missing or stale): reload the incident page and try again.',
+        back,
+      );
+    }
+    let result: ResumeSendingOutcome;
+    try {
+      result = await deps.reputation.resume({ incidentId: name, noticeId, author: deps.operator });
+    } catch (error) {
+      if (error instanceof NoticeNotFoundError) return refuse(res, 404, error.message, back);
+      throw error;
+    }
+    const done = result.outcome === 'resumed' ? 'resumed' : result.outcome === 'already' ? 'resume-already' : 'resume-not-sending';
+    res.writeHead(303, { location: `${incidentPath(name)}?done=${done}#evidence`, 'cache-control': 'no-store' }).end();
+  };
+
   /** One notice's reconciliation as CSV, streamed from the ledger: ids only, any audience size. */
   const deliveriesCsv = async (res: ServerResponse, ref: NoticeRef) => {
     res.writeHead(200, {
@@ -500,13 +588,15 @@ export function operatorConsole(deps: ConsoleDeps) {
   /** Handles console routes; returns false for anything else so the edge can answer it. */
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const [path = '/', search = ''] = (req.url ?? '/').split('?');
-    const incidentRoute = /^\/incidents\/([^/]+)(?:(\/facts)|\/notices\/([^/]+)\/deliveries\.csv|\/(scope|close|redraft))?$/.exec(path);
+    const incidentRoute =
+      /^\/incidents\/([^/]+)(?:(\/facts)|\/notices\/([^/]+)\/deliveries\.csv|\/(scope|close|redraft)|\/notices\/([^/]+)\/resume-sending)?$/.exec(path);
     const isList = req.method === 'GET' && (path === '/' || path === '/index.html');
-    const isPage = req.method === 'GET' && !!incidentRoute && !incidentRoute[2] && !incidentRoute[3] && !incidentRoute[4];
+    const isPage = req.method === 'GET' && !!incidentRoute && !incidentRoute[2] && !incidentRoute[3] && !incidentRoute[4] && !incidentRoute[5];
     const team = req.method === 'POST' ? (incidentRoute?.[4] as 'scope' | 'close' | 'redraft' | undefined) : undefined;
     const isSave = req.method === 'POST' && !!incidentRoute?.[2];
     const isCsv = req.method === 'GET' && !!incidentRoute?.[3];
-    if (!isList && !isPage && !isSave && !isCsv && !team) return false;
+    const resumeOf = req.method === 'POST' ? incidentRoute?.[5] : undefined;
+    if (!isList && !isPage && !isSave && !isCsv && !team && !resumeOf) return false;
     // Pages carry the form secret: a rebound DNS name must not read them either.
     if (!isLoopbackHost(req.headers.host)) {
       refuse(res, 403, 'The console answers on its loopback address only.');
@@ -531,6 +621,7 @@ export function operatorConsole(deps: ConsoleDeps) {
       else await deliveriesCsv(res, notice);
     } else if (isSave) await saveFacts(req, res, name);
     else if (team) await teamAction(req, res, name, team);
+    else if (resumeOf) await resumeAction(req, res, name, decodeURIComponent(resumeOf));
     else await detail(res, name, chain, chain.find((e) => e.name === query.get('execution')) ?? chain.at(-1)!, query);
     return true;
   };

@@ -7,11 +7,14 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { DeliveriesLedger } from '../../functions/adapters/deliveries-ledger.js';
+import { EvidenceStore } from '../../functions/adapters/evidence-store.js';
 import { SnsMessaging } from '../../functions/adapters/messaging.js';
 import { incidentStores } from '../../functions/adapters/stores.js';
 import { StepFunctionsCallbacks } from '../../functions/adapters/workflow.js';
 import { deliveryCategories, NoticeReconciler, reconciliationCsv, type NoticeReconciliation } from '../../functions/domain/delivery.js';
 import { incidentIdSchema } from '../../functions/domain/incident.js';
+import { EVIDENCE_CHANNELS } from '../../functions/domain/delivery-evidence.js';
+import { evidenceFigures } from '../../functions/domain/reputation.js';
 import { systemClock } from '../../functions/shared/clock.js';
 import { parseConfig } from '../../functions/shared/config.js';
 import { pick } from '../../functions/shared/environment.js';
@@ -19,16 +22,18 @@ import { FactsVersionConflictError, IncidentClosedError, IncidentNotFoundError, 
 import { ZodError } from 'zod';
 import { editFacts } from '../../functions/steps/edit-facts.js';
 import { closeIncidentNow, decideScope, requestRedraft, type TeamActionResult, type TeamDecisionDeps } from '../../functions/steps/team-decisions.js';
+import { describeResume, resumeSending } from '../../functions/steps/resume-sending.js';
 import { parseIdList, parseScopeFlags } from './scope-flags.js';
 import { applyEditFlags, parseEditFlags, parseFactsFlags, UsageError } from './facts-flags.js';
 import { REGULATOR_COMMANDS, REGULATOR_USAGE, runRegulatorCommand } from './regulator-commands.js';
 import { QUESTION_COMMANDS, QUESTION_USAGE, runQuestionCommand, type OperatorApiAccess } from './question-commands.js';
 
 /**
- * `npm run incident -- note | close | show | deliveries | facts | edit INCIDENT_ID ...`, as OPERATOR
+ * `npm run incident -- note | close | show | deliveries | facts | edit | resume-sending INCIDENT_ID ...`, as OPERATOR
  * (env, default $USER). Notes go into the next update; a closed incident gets its final report at
  * the next update time; `deliveries` prints each notice's totals per channel and the ids of the
- * customers whose delivery is UNCERTAIN, to reconcile with the provider's records; with a notice, its
+ * customers whose delivery is UNCERTAIN, to reconcile with the provider's records, and the email evidence
+ * with its bounce and complaint rates; with a notice, its
  * reconciliation per channel (intended = sent + suppressed + failed + uncertain + unfinished, exit 1
  * when it does not hold) and with --csv one row per intended recipient and channel. `edit` saves a new
  * version of the team's facts for the notices (one locale by flags, or whole locales from a JSON
@@ -41,6 +46,7 @@ const usage = [
   'usage: npm run incident -- note INCIDENT_ID "text" | close INCIDENT_ID [REASON] | show INCIDENT_ID | deliveries INCIDENT_ID [NOTICE_ID [--csv FILE]]',
   '         | scope INCIDENT_ID --all | --alarm | --resources ARN,... | --ids FILE | --none  [--country DE,FR] [--category email,...] [--add | --remove] --reason TEXT',
   '         | redraft INCIDENT_ID        (draft a rejected notice again as the facts stand)',
+  '         | resume-sending INCIDENT_ID NOTICE_ID   (send a notice the reputation guard paused despite its bounce or complaint rates)',
   '         | facts INCIDENT_ID [--version N]',
   REGULATOR_USAGE,
   QUESTION_USAGE,
@@ -48,6 +54,7 @@ const usage = [
   '                                            [--clear what|cause|measures|advice|remedies]...',
   '         | edit INCIDENT_ID --file FACTS.json      (a JSON object { "<locale>": { whatHappened, cause, measures, advice, remedies } })',
   'A list flag given at all replaces that whole list; locales not named keep their facts.',
+  'deliveries without a notice: a JSON line per notice and channel, with the email evidence (accepted, delivered, bounced, complained, ...) and its rates;',
   'deliveries with a notice: per channel, intended = sent + suppressed + failed + uncertain + unfinished (retryable or no answer yet);',
   '  --csv FILE writes one row per intended recipient and channel: customer_id, channel, category, status, reason,',
   '  provider_message_id, attempt, at. Customer ids only: names, addresses and numbers stay in the customers table.',
@@ -90,6 +97,7 @@ const clientOptions = { ...(endpoint !== '' ? { endpoint, credentials: { accessK
 // Facts are written through this client: an optional field left out must not fail the write.
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient(clientOptions), { marshallOptions: { removeUndefinedValues: true } });
 const stores = incidentStores(doc, process.env.INCIDENTS_TABLE ?? 'breach-notice-incidents', systemClock);
+const deliveriesTable = process.env.DELIVERIES_TABLE ?? 'breach-notice-deliveries';
 const operator = process.env.OPERATOR ?? process.env.USER ?? 'operator';
 
 /**
@@ -134,6 +142,13 @@ try {
     const result = await requestRedraft({ incidentId, author: operator }, teamDeps());
     console.log(`${result.noticeId} of ${incidentId} is drafted again as the facts stand, then approvers are asked again`);
     reportTeamAction(result);
+  } else if (command === 'resume-sending' && rest.length === 1) {
+    const result = await resumeSending(
+      { incidentId, noticeId: rest[0]!, author: operator },
+      { ...stores, evidence: new EvidenceStore(doc, deliveriesTable, systemClock), clock: systemClock },
+    );
+    if (result.outcome === 'not-sending') fail(describeResume(rest[0]!, result), 1);
+    console.log(describeResume(rest[0]!, result));
   } else if (command === 'show') {
     const incident = await stores.incidents.getIncident(incidentId);
     console.log(JSON.stringify({ ...incident, timeline: await stores.incidents.listTimeline(incidentId) }, null, 2));
@@ -144,7 +159,7 @@ try {
     const notices = await stores.notices.listNotices(incidentId);
     const notice = notices.find((n) => n.noticeId === noticeId);
     if (!notice) fail(`${incidentId} has no notice ${JSON.stringify(noticeId)}; it has: ${notices.map((n) => n.noticeId).join(', ') || 'none'}`, 1);
-    const ledger = new DeliveriesLedger(doc, process.env.DELIVERIES_TABLE ?? 'breach-notice-deliveries', systemClock, 1);
+    const ledger = new DeliveriesLedger(doc, deliveriesTable, systemClock, 1);
     const reconciler = new NoticeReconciler();
     const calls = ledger.recipientOutcomes(notice);
     if (file) {
@@ -162,13 +177,28 @@ try {
       process.exitCode = 1;
     }
   } else if (command === 'deliveries') {
-    const ledger = new DeliveriesLedger(doc, process.env.DELIVERIES_TABLE ?? 'breach-notice-deliveries', systemClock, 1);
+    const ledger = new DeliveriesLedger(doc, deliveriesTable, systemClock, 1);
+    const evidence = new EvidenceStore(doc, deliveriesTable, systemClock);
     const list = (await stores.notices.listNotices(incidentId)).sort((a, b) => a.sequence - b.sequence);
     for (const notice of list) {
       const ref = { incidentId, noticeId: notice.noticeId };
       const uncertain = await ledger.uncertainRecipients(ref);
-      for (const [channel, totals] of Object.entries(await ledger.noticeTotals(ref))) {
-        console.log(JSON.stringify({ noticeId: notice.noticeId, channel, ...totals, uncertainCustomerIds: uncertain[channel] ?? [] }));
+      const totals = await ledger.noticeTotals(ref);
+      // A notice being sent or sent has a line per evidence channel, recorded calls or not: its rates are what the guard judges.
+      const sending = notice.status === 'APPROVED' || notice.status === 'SENT';
+      const channels = new Set([...Object.keys(totals), ...(sending ? EVIDENCE_CHANNELS : [])]);
+      for (const channel of channels) {
+        const withEvidence = EVIDENCE_CHANNELS.includes(channel) ? { evidence: evidenceFigures(await evidence.counts(ref, channel)) } : {};
+        console.log(
+          JSON.stringify({
+            noticeId: notice.noticeId,
+            channel,
+            ...(totals[channel] ?? { sent: 0, failed: 0, retryable: 0, uncertain: 0, calls: 0, unfinished: 0 }),
+            uncertainCustomerIds: uncertain[channel] ?? [],
+            ...withEvidence,
+            ...(notice.sendingResumed && EVIDENCE_CHANNELS.includes(channel) ? { sendingResumed: notice.sendingResumed } : {}),
+          }),
+        );
       }
     }
   } else if (command === 'facts') {

@@ -6,6 +6,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CustomersRepository } from '../../functions/adapters/customers-repository.js';
 import { DeliveriesLedger } from '../../functions/adapters/deliveries-ledger.js';
+import { EvidenceStore } from '../../functions/adapters/evidence-store.js';
 import { SnsMessaging } from '../../functions/adapters/messaging.js';
 import { incidentStores } from '../../functions/adapters/stores.js';
 import { QuestionStore } from '../../functions/adapters/question-store.js';
@@ -14,6 +15,7 @@ import { StepFunctionsCallbacks } from '../../functions/adapters/workflow.js';
 import { systemClock } from '../../functions/shared/clock.js';
 import { editFacts } from '../../functions/steps/edit-facts.js';
 import { closeIncidentNow, decideScope, requestRedraft } from '../../functions/steps/team-decisions.js';
+import { resumeSending } from '../../functions/steps/resume-sending.js';
 import { operatorConsole } from '../console/operator-console.js';
 import { alarmPatterns } from '../../infra/alarm-patterns.js';
 import { appConfigSchema, type AppConfig } from '../../infra/config.js';
@@ -214,6 +216,7 @@ function consoleFor(system: LocalSystem, config: AppConfig, sesUrl: string, dyna
   const alertTeam = async (event: string, subject: string, message: string) => {
     await messaging.publish(system.responseTeamTopicArn, subject, message, { event });
   };
+  const evidence = new EvidenceStore(doc, system.tables.deliveries, systemClock);
   return operatorConsole({
     workflow: system.workflow,
     ...stores,
@@ -227,6 +230,7 @@ function consoleFor(system: LocalSystem, config: AppConfig, sesUrl: string, dyna
       close: (input) => closeIncidentNow(input, { ...stores, workflow, alertTeam }),
       redraft: (input) => requestRedraft(input, { ...stores, workflow, alertTeam }),
     },
+    reputation: { evidence, resume: (input) => resumeSending(input, { ...stores, evidence, clock: systemClock }) },
     mailboxUrl: `${sesUrl}/`,
     listQuestions: (incidentId) => listQuestions(incidentId, { questions: new QuestionStore(doc, system.tables.incidents, systemClock) }),
   });

@@ -222,28 +222,35 @@ describe('the stack', () => {
         'LINK#*': ['PutItem'],
         'CONFIRM#*': ['PutItem'],
         'RATE#*': ['UpdateItem'],
+        'EVIDENCE#*': ['GetItem'],
       },
     ],
     ['ConfirmAddress', { 'CONFIRM#*': ['GetItem', 'UpdateItem'], 'QUESTION#*': ['DeleteItem', 'GetItem', 'UpdateItem'], 'INC#*': ['GetItem', 'PutItem'] }],
-  ])('grants %s only the item actions it uses, on the items it needs (leading-key prefixes), on the incidents table only', (fn, expected) => {
-    const role = roleOfFunction(fn);
-    const incidents = Object.keys(template.findResources('AWS::DynamoDB::Table')).find((id) => id.includes('Incidents'))!;
-    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
-      .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === role))
-      .flatMap((p) => p.Properties.PolicyDocument.Statement as (Statement & { Condition?: Record<string, Record<string, unknown>> })[])
-      .filter((st) => [st.Action].flat().some((a) => a.startsWith('dynamodb:')));
-    const byPrefix: Record<string, string[]> = {};
-    for (const st of statements) {
-      expect(st.Effect).toBe('Allow');
-      expect([st.Resource].flat()).toEqual([{ 'Fn::GetAtt': [incidents, 'Arn'] }]);
-      expect(st.Condition?.Null).toEqual({ 'dynamodb:LeadingKeys': 'false' });
-      const prefixes = [st.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']].flat() as string[];
-      for (const prefix of prefixes) byPrefix[prefix] = [...(byPrefix[prefix] ?? []), ...[st.Action].flat().map((a) => a.replace('dynamodb:', ''))].sort();
-    }
-    expect(byPrefix).toEqual(expected);
-  });
+  ])(
+    "grants %s only the item actions it uses, on the items it needs (leading-key prefixes), on the incidents table (a notice's evidence counts on the deliveries table)",
+    (fn, expected) => {
+      const role = roleOfFunction(fn);
+      const tables = Object.keys(template.findResources('AWS::DynamoDB::Table'));
+      const incidents = tables.find((id) => id.includes('Incidents'))!;
+      const deliveries = tables.find((id) => id.includes('Deliveries'))!;
+      const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+        .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === role))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement as (Statement & { Condition?: Record<string, Record<string, unknown>> })[])
+        .filter((st) => [st.Action].flat().some((a) => a.startsWith('dynamodb:')));
+      const byPrefix: Record<string, string[]> = {};
+      for (const st of statements) {
+        expect(st.Effect).toBe('Allow');
+        expect(st.Condition?.Null).toEqual({ 'dynamodb:LeadingKeys': 'false' });
+        const prefixes = [st.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']].flat() as string[];
+        const table = prefixes.every((p) => p === 'EVIDENCE#*') ? deliveries : incidents;
+        expect([st.Resource].flat()).toEqual([{ 'Fn::GetAtt': [table, 'Arn'] }]);
+        for (const prefix of prefixes) byPrefix[prefix] = [...(byPrefix[prefix] ?? []), ...[st.Action].flat().map((a) => a.replace('dynamodb:', ''))].sort();
+      }
+      expect(byPrefix).toEqual(expected);
+    },
+  );
 
-  it('serves the operator API (facts, scope, close, redraft, answers) behind the IAM authorizer; the approval and confirmation routes stay open', () => {
+  it('serves the operator API (facts, scope, close, redraft, answers, resume of sending) behind the IAM authorizer; the approval and confirmation routes stay open', () => {
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => [r.Properties.RouteKey, r.Properties.AuthorizationType]);
     // The public question form's routes are held by tests/infra/incident-pages.test.ts.
     expect(routes.filter(([key]) => !String(key).includes(' /questions/')).sort()).toEqual([
@@ -256,6 +263,7 @@ describe('the stack', () => {
       ['POST /approvals/{linkId}', 'NONE'],
       ['POST /confirm/{linkId}', 'NONE'],
       ['POST /operator/incidents/{id}/close', 'AWS_IAM'],
+      ['POST /operator/incidents/{id}/notices/{noticeId}/resume-sending', 'AWS_IAM'],
       ['POST /operator/incidents/{id}/questions/{questionId}/answer', 'AWS_IAM'],
       ['POST /operator/incidents/{id}/redraft', 'AWS_IAM'],
       ['PUT /operator/incidents/{id}/facts', 'AWS_IAM'],
@@ -301,6 +309,7 @@ describe('the stack', () => {
           route('POST', 'close'),
           route('POST', 'redraft'),
           route('POST', 'questions/*/answer'),
+          route('POST', 'notices/*/resume-sending'),
         ],
       },
     ]);

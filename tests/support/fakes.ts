@@ -6,6 +6,7 @@ export { FakeApprovals, standingOf } from './fakes/approvals.js';
 export { FakeClock } from './fakes/clock.js';
 export { FakeCustomers } from './fakes/customers.js';
 export { FakeEmail } from './fakes/email.js';
+export { FakeEvidence } from './fakes/evidence.js';
 export { FakeFacts } from './fakes/facts.js';
 export { FakeIncidents } from './fakes/incidents.js';
 export { FakeLedger } from './fakes/ledger.js';

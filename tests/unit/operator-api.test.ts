@@ -6,7 +6,7 @@ import type { ConfirmationLink } from '../../functions/domain/address-confirmati
 import type { CustomerQuestion } from '../../functions/domain/question-form.js';
 import type { QuestionsPort } from '../../functions/steps/answer-question.js';
 import { editWorld } from '../support/edit-world.js';
-import { FakeClock, FakeEmail, FakeMessaging, namedError } from '../support/fakes.js';
+import { FakeClock, FakeEmail, FakeEvidence, FakeMessaging, namedError } from '../support/fakes.js';
 import { noticeRecord } from '../support/notices.js';
 
 const incidentId = 'inc-20261120-0123456789ab';
@@ -61,7 +61,7 @@ const DEPLOYED = {
 };
 
 function world() {
-  const { deps: edit, incidents, notices, approvals, facts, team, workflow } = editWorld(incidentId, at);
+  const { deps: edit, incidents, notices, approvals, facts, team, workflow, clock } = editWorld(incidentId, at);
   const questions = new MemoryQuestions();
   const email = new FakeEmail();
   const answers: OperatorApiDeps['answers'] = {
@@ -77,11 +77,12 @@ function world() {
     codeChannel: 'email',
     phones: new Map(),
   };
-  const deps: OperatorApiDeps = { ...edit, incidents, notices, approvals, facts, team, answers };
+  const evidence = new FakeEvidence();
+  const deps: OperatorApiDeps = { ...edit, incidents, notices, approvals, facts, team, answers, evidence, clock };
   const call = (request: Partial<OperatorRequest>) => operatorRequest({ method: 'GET', incidentId, caller, ...request }, deps);
   const put = (body: unknown, request: Partial<OperatorRequest> = {}) =>
     call({ method: 'PUT', body: typeof body === 'string' ? body : JSON.stringify(body), ...request });
-  return { deps, incidents, notices, approvals, facts, team, workflow, call, put, questions, email };
+  return { deps, incidents, notices, approvals, facts, team, workflow, call, put, questions, email, evidence, clock };
 }
 
 const en = (measure: string): { en: NoticeFacts } => ({ en: { measures: [measure], advice: [], remedies: [] } });
@@ -301,6 +302,53 @@ describe('the operator API: who and which incident', () => {
     const act = put({ expectedVersion: 0, locales: en('x') });
     // Assess
     await expect(act).rejects.toMatchObject({ name: 'ProvisionedThroughputExceededException' });
+  });
+});
+
+describe('the operator API: POST /operator/incidents/{id}/notices/{noticeId}/resume-sending', () => {
+  const resume = { method: 'POST', resource: 'resume-sending', noticeId: 'first-notice-1' } as const;
+  const paused = async () => {
+    const w = world();
+    await w.notices.createNotice(
+      noticeRecord({
+        incidentId,
+        noticeId: 'first-notice-1',
+        kind: 'first-notice',
+        sequence: 1,
+        status: 'APPROVED',
+        content: {},
+        createdAt: at,
+        promisedNextUpdateAt: at,
+      }),
+    );
+    w.evidence.set({ incidentId, noticeId: 'first-notice-1' }, 'email', { Send: 200, Delivery: 180, BouncePermanent: 8 });
+    return w;
+  };
+
+  it("records the caller's word with the rates they saw, once; the notice is then sent despite them", async () => {
+    // Prepare
+    const { call, notices, incidents, clock } = await paused();
+    // Act
+    const first = await call(resume);
+    const again = await call({ ...resume, caller: 'arn:aws:iam::123456789012:user/bob' });
+    // Assess
+    const resumed = { by: caller, at: clock.now().toISOString(), accepted: 200, delivered: 180, bounceRate: 0.04, complaintRate: 0 };
+    expect(first).toEqual({ status: 200, body: { outcome: 'resumed', resumed } });
+    expect(again).toEqual({ status: 200, body: { outcome: 'already', resumed } });
+    expect((await notices.getNotice(incidentId, 'first-notice-1')).sendingResumed).toEqual(resumed);
+    expect(incidents.timeline.filter((e) => e.action === 'sending-resumed').map((e) => e.actor)).toEqual([caller]);
+  });
+
+  it('answers 409 for a notice not being sent or not there, 405 for another method, 403 without an identity', async () => {
+    // Prepare
+    const { call, notices } = await paused();
+    await notices.setNoticeStatus(incidentId, 'first-notice-1', 'SENT');
+    // Act, Assess
+    expect(await call(resume)).toMatchObject({ status: 409, body: { outcome: 'not-sending', status: 'SENT' } });
+    expect((await call({ ...resume, noticeId: 'update-9' })).status).toBe(409);
+    expect((await call({ ...resume, method: 'GET' })).status).toBe(405);
+    expect((await call({ ...resume, caller: undefined })).status).toBe(403);
+    expect((await notices.getNotice(incidentId, 'first-notice-1')).sendingResumed).toBeUndefined();
   });
 });
 

@@ -9,7 +9,8 @@ import type { BulkEntry, EmailSender, Messaging } from '../../functions/domain/p
 import { pacer } from '../../functions/domain/pacing.js';
 import { sendNotices, type SendDeps } from '../../functions/steps/send-notices.js';
 import { testChannels } from '../support/channels.js';
-import { FakeClock, FakeCustomers, FakeIncidents, FakeLedger, FakeNotices } from '../support/fakes.js';
+import { FakeClock, FakeCustomers, FakeEvidence, FakeIncidents, FakeLedger, FakeNotices } from '../support/fakes.js';
+import { limitsFromPercent } from '../../functions/domain/reputation.js';
 import { noticeRecord } from '../support/notices.js';
 import { emptyFacts } from '../../functions/domain/facts.js';
 
@@ -391,6 +392,73 @@ describe('sendNotices with in-memory ports', () => {
     );
     // Raised before the request was handed to HTTP (credentials, signing, serialization): nothing left.
     expect(classifyProviderFailure(Object.assign(new Error('Could not load credentials'), { name: 'CredentialsProviderError' }))).toBe('refused');
+  });
+});
+
+describe('the reputation guard', () => {
+  const limits = limitsFromPercent(2.5, 0.05, 100);
+  const guarded = (counts: Parameters<FakeEvidence['set']>[2]) => {
+    const evidence = new FakeEvidence();
+    evidence.set(ref, 'email', counts);
+    const w = world({ reputation: { evidence, limits } });
+    return { ...w, evidence };
+  };
+
+  it('a notice whose emails bounce above the limit stops before any provider call, with the numbers and no address', async () => {
+    // Prepare: 4 permanent bounces in 100 accepted (4% > 2.5%)
+    const { deps, sent, ledger } = guarded({ Send: 100, Delivery: 90, BouncePermanent: 4 });
+    // Act
+    const error = (await sendNotices({ ...ref, fromChunk: 0 }, deps).then(
+      () => new Error('sent'),
+      (e: unknown) => e,
+    )) as Error;
+    // Assess: nothing sent, nothing claimed; the message says why in figures
+    expect(error).toMatchObject({ name: 'ReputationPausedError' });
+    expect(error.message).toContain('bounce rate 4.00% (4 permanent bounces of 100 accepted) above the limit of 2.50%');
+    expect(error.message).not.toMatch(/@|\+44/);
+    expect(sent).toEqual([]);
+    expect(ledger.claims.size).toBe(0);
+  });
+
+  it('complaints above the limit stop it too; the counts are read once per invocation', async () => {
+    // Prepare: 1 complaint in 1,000 delivered (0.1% > 0.05%)
+    const { deps, sent, evidence } = guarded({ Send: 1000, Delivery: 1000, Complaint: 1 });
+    // Act, Assess
+    await expect(sendNotices({ ...ref, fromChunk: 0 }, deps)).rejects.toThrow(
+      /complaint rate 0\.10% \(1 complaints of 1000 delivered\) above the limit of 0\.05%/,
+    );
+    expect(sent).toEqual([]);
+    expect(evidence.reads).toBe(1);
+  });
+
+  it('rates under the limits, or too few emails behind them, send as usual with one read per invocation', async () => {
+    for (const counts of [
+      { Send: 1000, Delivery: 990, BouncePermanent: 25 },
+      { Send: 10, Delivery: 9, BouncePermanent: 1 },
+      { Send: 99, Delivery: 50, BouncePermanent: 20, Complaint: 5 },
+    ]) {
+      const { deps, sent, evidence } = guarded(counts);
+      expect(await sendNotices({ ...ref, fromChunk: 0 }, deps), JSON.stringify(counts)).toMatchObject({ done: true, sent: 6 });
+      expect(sent).toHaveLength(6);
+      expect(evidence.reads).toBe(1);
+    }
+  });
+
+  it('once the team resumed the notice, it sends despite its rates', async () => {
+    // Prepare
+    const { deps, sent, notices } = guarded({ Send: 100, Delivery: 90, BouncePermanent: 40 });
+    await notices.resumeSending(incidentId, ref.noticeId, { by: 'lead@example.com', at: firstSeenAt, accepted: 100, delivered: 90, bounceRate: 0.4 });
+    // Act
+    const result = await sendNotices({ ...ref, fromChunk: 0 }, deps);
+    // Assess
+    expect(result).toMatchObject({ done: true, sent: 6 });
+    expect(sent).toHaveLength(6);
+  });
+
+  it('a slice with nothing left to send reads nothing', async () => {
+    const { deps, evidence } = guarded({ Send: 100, BouncePermanent: 50 });
+    expect(await sendNotices({ ...ref, fromChunk: 2 }, deps)).toMatchObject({ done: true });
+    expect(evidence.reads).toBe(0);
   });
 });
 

@@ -217,6 +217,25 @@ export interface FinalReportTexts {
   }): string;
   /** Customer ids the provider may or may not have accepted, to check against its records; `more` are not listed. */
   uncertainLine(p: { incidentId: string; noticeId: string; channel: string; ids: string; more: number }): string;
+  /**
+   * A notice's email evidence on one channel (domain/reputation.ts evidenceFigures) and its rates as
+   * fractions (null: nothing behind them yet); `resumed`: the team sent it on despite its rates.
+   */
+  evidenceLine(p: {
+    noticeId: string;
+    channel: string;
+    accepted: number;
+    delivered: number;
+    bounced: number;
+    transientBounces: number;
+    complained: number;
+    delayed: number;
+    rejected: number;
+    renderingFailures: number;
+    bounceRate: number | null;
+    complaintRate: number | null;
+    resumed: { by: string; at: string } | null;
+  }): string;
   /** A notice whose figures disagree with themselves: said before them, never left out. */
   unreconciled(p: { noticeId: string; problems: string }): string;
   /** Remedies offered by rule, one line each: to how many customers the notices sent offered it. */

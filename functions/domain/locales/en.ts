@@ -17,6 +17,8 @@ const day = zonedFormat('en-GB', { day: 'numeric', month: 'long' });
 const number = new Intl.NumberFormat('en-GB');
 const endSentence = sentenceEnder('.', '.!?…');
 const longDate = zonedFormat('en-GB', { dateStyle: 'long' });
+const percent = new Intl.NumberFormat('en-GB', { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const rate = (r: number | null) => (r === null ? 'n/a' : percent.format(r));
 const customers = (n: number) => `${number.format(n)} ${n === 1 ? 'customer' : 'customers'}`;
 
 export const en: LocaleCatalogue = {
@@ -171,6 +173,8 @@ export const en: LocaleCatalogue = {
       `${p.noticeId} ${p.channel}: sent ${p.sent}, suppressed ${p.suppressed}, failed ${p.failed}, uncertain ${p.uncertain}, unfinished ${p.unfinished} (intended ${p.intended})`,
     uncertainLine: (p) =>
       `${p.noticeId} ${p.channel}: to reconcile with the provider's records (uncertain): ${p.ids}${p.more > 0 ? ` and ${p.more} more (npm run incident -- deliveries ${p.incidentId} ${p.noticeId} --csv FILE)` : ''}`,
+    evidenceLine: (p) =>
+      `${p.noticeId} ${p.channel} evidence: accepted ${number.format(p.accepted)}, delivered ${number.format(p.delivered)}, bounced ${number.format(p.bounced)} (bounce rate ${rate(p.bounceRate)}), complaints ${number.format(p.complained)} (complaint rate ${rate(p.complaintRate)}), soft bounces ${number.format(p.transientBounces)}, delayed ${number.format(p.delayed)}, rejected ${number.format(p.rejected)}, failed to render ${number.format(p.renderingFailures)}${p.resumed ? `; sent on despite its rates by ${p.resumed.by} at ${p.resumed.at}` : ''}`,
     unreconciled: (p) => `${p.noticeId}: THE DELIVERY FIGURES DO NOT RECONCILE; check the deliveries ledger before relying on them: ${p.problems}`,
     remedies: 'Remedies offered by rule',
     remedyLine: (p) => `${p.ruleId}: offered to ${customers(p.customers)}`,

@@ -21,6 +21,8 @@ const list = new Intl.ListFormat('es', { type: 'conjunction' });
 const number = new Intl.NumberFormat('es-ES');
 const endSentence = sentenceEnder('.', '.!?…');
 const longDate = zonedFormat('es-ES', { dateStyle: 'long' });
+const percent = new Intl.NumberFormat('es-ES', { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const rate = (r: number | null) => (r === null ? 'sin datos' : percent.format(r));
 const clients = (n: number) => `${number.format(n)} ${n === 1 ? 'cliente' : 'clientes'}`;
 // Spanish says "a la 1:05" but "a las 2:05": the article agrees with the hour.
 const at = (clock: string) => (clock.startsWith('1:') ? 'a la' : 'a las');
@@ -189,6 +191,8 @@ export const es: LocaleCatalogue = {
       `${p.noticeId} ${p.channel}: enviados ${p.sent}, suprimidos ${p.suppressed}, fallidos ${p.failed}, inciertos ${p.uncertain}, sin terminar ${p.unfinished} (previstos ${p.intended})`,
     uncertainLine: (p) =>
       `${p.noticeId} ${p.channel}: por conciliar con los registros del proveedor (inciertos): ${p.ids}${p.more > 0 ? ` y ${p.more} más (npm run incident -- deliveries ${p.incidentId} ${p.noticeId} --csv ARCHIVO)` : ''}`,
+    evidenceLine: (p) =>
+      `${p.noticeId} ${p.channel}, constancia de entrega: aceptados ${number.format(p.accepted)}, entregados ${number.format(p.delivered)}, rebotados ${number.format(p.bounced)} (tasa de rebote ${rate(p.bounceRate)}), quejas ${number.format(p.complained)} (tasa de quejas ${rate(p.complaintRate)}), rebotes temporales ${number.format(p.transientBounces)}, retrasados ${number.format(p.delayed)}, rechazados ${number.format(p.rejected)}, sin poder generarse ${number.format(p.renderingFailures)}${p.resumed ? `; se siguió enviando pese a sus tasas por decisión de ${p.resumed.by} el ${p.resumed.at}` : ''}`,
     unreconciled: (p) => `${p.noticeId}: LAS CIFRAS DE ENTREGA NO CUADRAN; revise el registro de entregas antes de fiarse de ellas: ${p.problems}`,
     remedies: 'Ofertas de reparación por regla',
     remedyLine: (p) => `${p.ruleId}: ofrecida a ${clients(p.customers)}`,

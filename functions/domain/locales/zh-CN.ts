@@ -13,6 +13,8 @@ const happened: Record<AlarmSource, (when: string) => string> = {
 const dateTime = zonedFormat('zh-CN', { dateStyle: 'long', timeStyle: 'short' });
 const day = zonedFormat('zh-CN', { month: 'long', day: 'numeric' });
 const number = new Intl.NumberFormat('zh-CN');
+const percent = new Intl.NumberFormat('zh-CN', { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const rate = (r: number | null) => (r === null ? '暂无' : percent.format(r));
 const endSentence = sentenceEnder('。', '。！？!?.…');
 const longDate = zonedFormat('zh-CN', { dateStyle: 'long' });
 
@@ -160,6 +162,8 @@ export const zhCN: LocaleCatalogue = {
       `${p.noticeId} ${p.channel}：已发送 ${p.sent}，已屏蔽 ${p.suppressed}，失败 ${p.failed}，不确定 ${p.uncertain}，未完成 ${p.unfinished}（应通知 ${p.intended}）`,
     uncertainLine: (p) =>
       `${p.noticeId} ${p.channel}：需与服务商记录核对（不确定）：${p.ids}${p.more > 0 ? `，另有 ${p.more} 位未列出（npm run incident -- deliveries ${p.incidentId} ${p.noticeId} --csv 文件）` : ''}`,
+    evidenceLine: (p) =>
+      `${p.noticeId} ${p.channel} 送达回执：已受理 ${number.format(p.accepted)}，已送达 ${number.format(p.delivered)}，硬退信 ${number.format(p.bounced)}（退信率 ${rate(p.bounceRate)}），投诉 ${number.format(p.complained)}（投诉率 ${rate(p.complaintRate)}），软退信 ${number.format(p.transientBounces)}，延迟 ${number.format(p.delayed)}，被拒 ${number.format(p.rejected)}，渲染失败 ${number.format(p.renderingFailures)}${p.resumed ? `；${p.resumed.by} 于 ${p.resumed.at} 决定不顾比率继续发送` : ''}`,
     unreconciled: (p) => `${p.noticeId}：送达统计对不上，使用前请先核查投递台账：${p.problems}`,
     remedies: '按规则提供的补救措施',
     remedyLine: (p) => `${p.ruleId}：已向 ${number.format(p.customers)} 位客户提供`,

@@ -1,9 +1,12 @@
 import type { SettledReconciliation } from '../../../functions/domain/delivery.js';
 import type { Notice, NoticeStatus } from '../../../functions/domain/incident.js';
-import type { NoticeStorePort } from '../../../functions/domain/ports.js';
+import type { NoticeStorePort, ResumeSendingOutcome } from '../../../functions/domain/ports.js';
+import type { SendingResumed } from '../../../functions/domain/reputation.js';
 import { NoticeNotFoundError } from '../../../functions/shared/errors.js';
 
-export class FakeNotices implements Pick<NoticeStorePort, 'getNotice' | 'setNoticeStatus' | 'createNotice' | 'listNotices' | 'saveReconciliation'> {
+export class FakeNotices
+  implements Pick<NoticeStorePort, 'getNotice' | 'setNoticeStatus' | 'createNotice' | 'listNotices' | 'saveReconciliation' | 'resumeSending'>
+{
   notices = new Map<string, Notice>();
   private key = (incidentId: string, noticeId: string) => `${incidentId}/${noticeId}`;
 
@@ -22,6 +25,15 @@ export class FakeNotices implements Pick<NoticeStorePort, 'getNotice' | 'setNoti
     const notice = this.notices.get(this.key(incidentId, noticeId));
     if (!notice) throw new NoticeNotFoundError(`Notice ${noticeId} of incident ${incidentId} does not exist`);
     notice.reconciliation = structuredClone(reconciliation);
+  }
+  /** As the store's conditional write: an approved notice, once. */
+  async resumeSending(incidentId: string, noticeId: string, resumed: SendingResumed): Promise<ResumeSendingOutcome> {
+    const notice = this.notices.get(this.key(incidentId, noticeId));
+    if (!notice) throw new NoticeNotFoundError(`Notice ${noticeId} of incident ${incidentId} does not exist`);
+    if (notice.sendingResumed) return { outcome: 'already', resumed: structuredClone(notice.sendingResumed) };
+    if (notice.status !== 'APPROVED') return { outcome: 'not-sending', status: notice.status };
+    notice.sendingResumed = structuredClone(resumed);
+    return { outcome: 'resumed', resumed };
   }
   async setNoticeStatus(incidentId: string, noticeId: string, status: NoticeStatus, approvedHash?: string) {
     const notice = this.notices.get(this.key(incidentId, noticeId));

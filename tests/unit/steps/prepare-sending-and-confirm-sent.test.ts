@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { confirmSending, type ConfirmDeps } from '../../../functions/steps/confirm-sent.js';
 import { planSending, type PlanSendingDeps } from '../../../functions/steps/prepare-sending.js';
-import { FakeClock, FakeEmail, FakeIncidents, FakeLedger, FakeNotices } from '../../support/fakes.js';
+import { limitsFromPercent } from '../../../functions/domain/reputation.js';
+import { FakeClock, FakeEmail, FakeEvidence, FakeIncidents, FakeLedger, FakeNotices } from '../../support/fakes.js';
 import { noticeRecord } from '../../support/notices.js';
 
 const incidentId = 'inc-20261120-0123456789ab';
@@ -43,8 +44,10 @@ function world(chunks: number, emails: number) {
     evidenceChannels: ['email'],
     evidenceWindowSeconds: 60,
   };
-  const confirm: ConfirmDeps = { incidents, notices, ledger: new FakeLedger(), evidence, alertTeam };
-  return { plan, confirm, email, incidents, notices, alerts };
+  const counts = new FakeEvidence();
+  const reputation = { evidence: counts, limits: limitsFromPercent(2.5, 0.05, 100) };
+  const confirm: ConfirmDeps = { incidents, notices, ledger: new FakeLedger(), evidence, reputation, alertTeam };
+  return { plan, confirm, email, incidents, notices, alerts, counts };
 }
 
 describe('planSending', () => {
@@ -178,10 +181,53 @@ describe('confirmSending', () => {
     expect(alerts[0]!.message).not.toMatch(/@|\+44/);
   });
 
+  it('slices the reputation guard stopped: the team is paged every round with the figures, what they mean and how to go on; 900 s between rounds', async () => {
+    // Prepare: 31 permanent bounces in 1,000 accepted (3.1% > 2.5%); two slices stopped by the guard, one by throttling
+    const { confirm, alerts, incidents, counts } = world(45, 100);
+    counts.set({ incidentId, noticeId }, 'email', { Send: 1000, Delivery: 950, BouncePermanent: 31, Complaint: 0, DeliveryDelay: 2 });
+    const results = [
+      { done: false, from: 0, to: 20, error: 'ReputationPausedError' },
+      { done: false, from: 20, to: 40, error: 'ReputationPausedError' },
+      { done: false, from: 40, to: 45, error: 'DeliveryRetryableError' },
+    ];
+    // Act: three rounds in a row (other errors page only every fourth)
+    const rounds = [];
+    for (const round of [0, 1, 2]) rounds.push(await confirmSending({ incidentId, noticeId, results, plan: { ...plan, round } }, confirm));
+    // Assess
+    expect(rounds.map((r) => [r.waitSeconds, r.slices.length, r.done])).toEqual([0, 1, 2].map(() => [900, 3, false]));
+    expect(alerts.map((a) => a.event)).toEqual(['sending-paused-reputation', 'sending-paused-reputation', 'sending-paused-reputation']);
+    const page = alerts[1]!.message;
+    expect(page).toContain(
+      'Sending first-notice-1 is paused (round 2, 2 of 3 unfinished slices stopped by it): bounce rate 3.10% (31 permanent bounces of 1000 accepted) above the limit of 2.50%.',
+    );
+    expect(page).toContain('1000 accepted by SES, 950 delivered, 31 bounced for good (3.10%), 0 complaints (0.00%)');
+    expect(page).toContain('may pause its sending; every later notice and update, of this incident and any other, would stop');
+    expect(page).toContain(`npm run incident -- resume-sending ${incidentId} ${noticeId}`);
+    expect(page).not.toMatch(/@/);
+    expect(incidents.timeline.filter((e) => e.action === 'sending-paused-reputation').map((e) => e.detail)).toEqual(
+      [0, 1, 2].map((round) =>
+        expect.objectContaining({ noticeId, round, breaches: ['bounce'], accepted: 1000, delivered: 950, bounced: 31, bounceRate: 0.031, slicesStopped: 2 }),
+      ),
+    );
+  });
+
+  it('no reputation page once the team resumed the notice, or when its rates are back under the limits: the next round goes on by itself', async () => {
+    const { confirm, alerts, notices, counts } = world(45, 100);
+    const results = [{ done: false, from: 0, to: 20, error: 'ReputationPausedError' }];
+    // Complaints per delivery fell back under the limit as deliveries came in.
+    counts.set({ incidentId, noticeId }, 'email', { Send: 5000, Delivery: 4000, Complaint: 1 });
+    await confirmSending({ incidentId, noticeId, results, plan: { ...plan, round: 1 } }, confirm);
+    counts.set({ incidentId, noticeId }, 'email', { Send: 1000, Delivery: 950, BouncePermanent: 31 });
+    await notices.resumeSending(incidentId, noticeId, { by: 'lead@example.com', at, accepted: 1000, delivered: 950, bounceRate: 0.031 });
+    await confirmSending({ incidentId, noticeId, results, plan: { ...plan, round: 2 } }, confirm);
+    expect(alerts).toEqual([]);
+  });
+
   it('waits for people when sending is paused, for the window when the daily quota is spent, longer each round otherwise', async () => {
     const { confirm } = world(45, 100);
     const stopped = (error: string) => [{ done: false, from: 0, to: 20, error }];
     expect((await confirmSending({ incidentId, noticeId, results: stopped('SendingPausedError'), plan }, confirm)).waitSeconds).toBe(900);
+    expect((await confirmSending({ incidentId, noticeId, results: stopped('ReputationPausedError'), plan }, confirm)).waitSeconds).toBe(900);
     expect((await confirmSending({ incidentId, noticeId, results: stopped('DailyQuotaExceededError'), plan }, confirm)).waitSeconds).toBe(3600);
     expect((await confirmSending({ incidentId, noticeId, results: stopped('States.Timeout'), plan: { ...plan, round: 2 } }, confirm)).waitSeconds).toBe(1200);
     expect((await confirmSending({ incidentId, noticeId, results: stopped('States.Timeout'), plan: { ...plan, round: 9 } }, confirm)).waitSeconds).toBe(3600);

@@ -3,7 +3,7 @@ import type { ApprovalRequest } from '../../../functions/domain/approval.js';
 import type { Outcome, OutcomeStatus } from '../../../functions/domain/delivery.js';
 import type { Notice } from '../../../functions/domain/incident.js';
 import { sendFinalReport, type FinalReportDeps } from '../../../functions/steps/send-final-report.js';
-import { FakeApprovals, FakeClock, FakeEmail, FakeIncidents, FakeLedger, FakeMessaging, FakeNotices } from '../../support/fakes.js';
+import { FakeApprovals, FakeClock, FakeEmail, FakeEvidence, FakeIncidents, FakeLedger, FakeMessaging, FakeNotices } from '../../support/fakes.js';
 import { noticeRecord } from '../../support/notices.js';
 
 const incidentId = 'inc-20261120-0123456789ab';
@@ -182,6 +182,40 @@ describe('sendFinalReport', () => {
     expect(w.email.templated[0]!.templateName).toBe(`bn-final-report-${reportLocale}`);
     expect(lines).toHaveLength(4);
     expect(lines.slice(1, 3)).toEqual([figures, uncertain]);
+  });
+
+  it('what SES reported for each sent notice, with its bounce and complaint rates and whether the team sent it on despite them, in every locale', async () => {
+    // Prepare: the first notice paused for its bounces and resumed; the update sent with no evidence at all (none came: news too)
+    const w = world();
+    await w.notice('first-notice-1', 1, { sendingResumed: { by: 'lead@example.com', at, accepted: 200, delivered: 150, bounceRate: 0.04 } });
+    await w.notice('update-2', 2);
+    const evidence = new FakeEvidence();
+    evidence.set({ incidentId, noticeId: 'first-notice-1' }, 'email', {
+      Send: 1000,
+      Delivery: 900,
+      BouncePermanent: 31,
+      BounceTransient: 3,
+      Complaint: 2,
+      DeliveryDelay: 5,
+      Reject: 1,
+      RenderingFailure: 0,
+    });
+    // Act
+    const lines = async (reportLocale: 'en' | 'es' | 'zh-CN') => {
+      w.email.templated.length = 0;
+      await sendFinalReport(incidentId, { ...w.deps, evidence, reportLocale });
+      return w.email.templated[0]!.data.deliveryLines as string[];
+    };
+    // Assess
+    expect(await lines('en')).toEqual([
+      'first-notice-1 email evidence: accepted 1,000, delivered 900, bounced 31 (bounce rate 3.10%), complaints 2 (complaint rate 0.22%), soft bounces 3, delayed 5, rejected 1, failed to render 0; sent on despite its rates by lead@example.com at 2026-11-20T08:00:00.000Z',
+      'update-2 email evidence: accepted 0, delivered 0, bounced 0 (bounce rate n/a), complaints 0 (complaint rate n/a), soft bounces 0, delayed 0, rejected 0, failed to render 0',
+    ]);
+    // Spanish puts a no-break space before the percent sign.
+    expect((await lines('es'))[0]).toContain(
+      'aceptados 1000, entregados 900, rebotados 31 (tasa de rebote 3,10\u00a0%), quejas 2 (tasa de quejas 0,22\u00a0%)',
+    );
+    expect((await lines('zh-CN'))[1]).toContain('硬退信 0（退信率 暂无）');
   });
 
   it("customers' questions are counted, never quoted: received, answered, emailed, and the FAQ's state", async () => {
