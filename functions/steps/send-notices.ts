@@ -136,10 +136,10 @@ export async function sendNotices(input: SendInput, deps: SendDeps): Promise<Sen
   // Checked before every provider call, not every chunk: a chunk of slow calls must not outlive the
   // invocation and leave its claims to be taken over as UNCERTAIN. The first call always starts.
   const budget = { calls: 0, mayCall: () => budget.calls === 0 || deps.remainingTimeMs() >= deps.reserveMs };
-  if (chunkIndex < totalChunks) await guardReputation(notice, deps);
   // Read once per invocation: a few BatchGets however many chunks it sends.
   const suppressions = chunkIndex < totalChunks ? ((await deps.suppressions?.loadSuppressions(input)) ?? SuppressionSnapshot.empty) : SuppressionSnapshot.empty;
   for (let processed = 0; chunkIndex < totalChunks && processed < deps.maxChunksPerInvocation; processed += 1) {
+    await guardReputation(notice, deps);
     const { totals: chunkTotals, finished, refusals } = await sendChunk(notice, chunkIndex, deps, budget, suppressions);
     add(totals, chunkTotals);
     if (chunkTotals.retryable > 0) {
@@ -163,9 +163,11 @@ export async function sendNotices(input: SendInput, deps: SendDeps): Promise<Sen
 }
 
 /**
- * Before an invocation's first provider call (one GetItem): a notice whose emails bounce or draw
- * complaints above the limits stops here, unless the team told it to go on. Checked per invocation, so
- * a slice already sending finishes its invocation's chunks; the rest stop at their next invocation.
+ * Before each chunk's provider calls, the first included (one GetItem, against a chunk's dozen or more
+ * ledger writes): a notice whose emails bounce or draw complaints above the limits stops here, unless
+ * the team told it to go on. Per chunk, not per invocation: one invocation sends up to
+ * MAX_CHUNKS_PER_INVOCATION chunks, a whole notice to a few thousand customers, so a check at its start
+ * alone would come too late for most notices. A chunk already sending finishes; its calls are kept.
  */
 async function guardReputation(notice: Notice, deps: SendDeps): Promise<void> {
   if (!deps.reputation || notice.sendingResumed) return;

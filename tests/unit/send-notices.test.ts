@@ -420,7 +420,7 @@ describe('the reputation guard', () => {
     expect(ledger.claims.size).toBe(0);
   });
 
-  it('complaints above the limit stop it too; the counts are read once per invocation', async () => {
+  it('complaints above the limit stop it too', async () => {
     // Prepare: 1 complaint in 1,000 delivered (0.1% > 0.05%)
     const { deps, sent, evidence } = guarded({ Send: 1000, Delivery: 1000, Complaint: 1 });
     // Act, Assess
@@ -431,7 +431,24 @@ describe('the reputation guard', () => {
     expect(evidence.reads).toBe(1);
   });
 
-  it('rates under the limits, or too few emails behind them, send as usual with one read per invocation', async () => {
+  it('rates that cross a limit while an invocation sends stop it before its next chunk; the chunk sent is kept', async () => {
+    // Prepare: the bounces of chunk 0 come in while it is sent (SES reports within seconds)
+    const { deps, sent, evidence, ledger } = guarded({ Send: 100, Delivery: 100 });
+    const counts = evidence.counts.bind(evidence);
+    evidence.counts = async (r, c) => {
+      if (evidence.reads === 1) evidence.set(ref, 'email', { Send: 103, Delivery: 95, BouncePermanent: 5 });
+      return counts(r, c);
+    };
+    // Act
+    await expect(sendNotices({ ...ref, fromChunk: 0 }, deps)).rejects.toMatchObject({ name: 'ReputationPausedError' });
+    // Assess: chunk 0 (a, b by email, b by SMS, c by push) sent and recorded; chunk 1 not started
+    expect(sent.sort()).toEqual(['email:a@example.com', 'email:b@example.com', 'push:device-of-c', 'sms:+447700900001']);
+    expect(ledger.statusOf(ref, 'email', 'a')).toBe('SENT');
+    expect(ledger.statusOf(ref, 'email', 'e')).toBeUndefined();
+    expect(evidence.reads).toBe(2);
+  });
+
+  it('rates under the limits, or too few emails behind them, send as usual with one read per chunk', async () => {
     for (const counts of [
       { Send: 1000, Delivery: 990, BouncePermanent: 25 },
       { Send: 10, Delivery: 9, BouncePermanent: 1 },
@@ -440,19 +457,20 @@ describe('the reputation guard', () => {
       const { deps, sent, evidence } = guarded(counts);
       expect(await sendNotices({ ...ref, fromChunk: 0 }, deps), JSON.stringify(counts)).toMatchObject({ done: true, sent: 6 });
       expect(sent).toHaveLength(6);
-      expect(evidence.reads).toBe(1);
+      expect(evidence.reads).toBe(2);
     }
   });
 
-  it('once the team resumed the notice, it sends despite its rates', async () => {
+  it('once the team resumed the notice, it sends despite its rates, reading none', async () => {
     // Prepare
-    const { deps, sent, notices } = guarded({ Send: 100, Delivery: 90, BouncePermanent: 40 });
+    const { deps, sent, notices, evidence } = guarded({ Send: 100, Delivery: 90, BouncePermanent: 40 });
     await notices.resumeSending(incidentId, ref.noticeId, { by: 'lead@example.com', at: firstSeenAt, accepted: 100, delivered: 90, bounceRate: 0.4 });
     // Act
     const result = await sendNotices({ ...ref, fromChunk: 0 }, deps);
     // Assess
     expect(result).toMatchObject({ done: true, sent: 6 });
     expect(sent).toHaveLength(6);
+    expect(evidence.reads).toBe(0);
   });
 
   it('a slice with nothing left to send reads nothing', async () => {
