@@ -201,7 +201,9 @@ describe('confirmSending', () => {
       'Sending first-notice-1 is paused (round 2, 2 of 3 unfinished slices stopped by it): bounce rate 3.10% (31 permanent bounces of 1000 accepted) above the limit of 2.50%.',
     );
     expect(page).toContain('1000 accepted by SES, 950 delivered, 31 bounced for good (3.10%), 0 complaints (0.00%)');
-    expect(page).toContain('may pause its sending; every later notice and update, of this incident and any other, would stop');
+    expect(page).toContain(
+      'SES reviews an account from a bounce rate of about 5% or a complaint rate of about 0.1% and may pause its sending; every later notice and update, of this incident and any other, would stop',
+    );
     expect(page).toContain(`npm run incident -- resume-sending ${incidentId} ${noticeId}`);
     expect(page).not.toMatch(/@/);
     expect(incidents.timeline.filter((e) => e.action === 'sending-paused-reputation').map((e) => e.detail)).toEqual(
