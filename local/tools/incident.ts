@@ -20,6 +20,7 @@ import { parseConfig } from '../../functions/shared/config.js';
 import { pick } from '../../functions/shared/environment.js';
 import { FactsVersionConflictError, IncidentClosedError, IncidentNotFoundError, NoticeNotFoundError } from '../../functions/shared/errors.js';
 import { ZodError } from 'zod';
+import { unreachableCustomers } from '../../functions/steps/unreachable-customers.js';
 import { editFacts } from '../../functions/steps/edit-facts.js';
 import { closeIncidentNow, decideScope, requestRedraft, type TeamActionResult, type TeamDecisionDeps } from '../../functions/steps/team-decisions.js';
 import { describeResume, resumeSending } from '../../functions/steps/resume-sending.js';
@@ -200,6 +201,9 @@ try {
           }),
         );
       }
+      // Who no channel reached (a bounce and nothing else SENT): the team calls or writes to them.
+      const unreachable = await unreachableCustomers(ref, { evidence, ledger });
+      if (unreachable.length > 0) console.log(JSON.stringify({ noticeId: notice.noticeId, unreachableCustomers: unreachable }));
     }
   } else if (command === 'facts') {
     const { version } = parseFactsFlags(rest);

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,6 +83,16 @@ describe("SES's mailbox simulator on the twin", () => {
         .sort(),
     );
     expect(bounced.filter((c) => c.profile.phone)).toHaveLength(3);
+    // The team's call list, from the CLI: the same customers, with why per channel.
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'local/tools/incident.ts', 'deliveries', incidentId], {
+      env: { ...process.env, AWS_ENDPOINT_URL: endpoints().dynamodb, INCIDENTS_TABLE: s.system.tables.incidents, DELIVERIES_TABLE: s.system.tables.deliveries },
+    });
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { noticeId: string; channel?: string; unreachableCustomers?: unknown; evidence?: unknown });
+    expect(lines.find((l) => l.unreachableCustomers)).toEqual({ noticeId: 'first-notice-1', unreachableCustomers: unreachable });
+    expect(lines.find((l) => l.channel === 'email')?.evidence).toMatchObject({ accepted: COUNT, delivered: 32, bounced: 8, complained: 4 });
     console.info(
       `mailbox simulator: ${COUNT} customers; SES events per notice ${JSON.stringify(counts)}; bounce rate ${(8 / 40) * 100}%, complaint rate ${(4 / 32) * 100}%; unreachable ${unreachable.length}`,
     );
