@@ -1,14 +1,12 @@
-import { Aws, Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Duration } from 'aws-cdk-lib';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { pageOnDeadLetters } from './dead-letter-alarm.js';
 import type { EventPattern } from '../alarm-patterns.js';
 
 export interface AlarmIntakeProps {
@@ -48,26 +46,12 @@ export class AlarmIntake extends Construct {
         new Rule(this, name, { description: `breach-notice: start an incident from ${name}`, eventPattern: pattern as never, targets: [target] }),
       ]),
     );
-    const deadLetters = new Alarm(this, 'DeadLetters', {
-      alarmDescription: 'An alarm could not be delivered to the breach-notice intake: read the dead-letter queue.',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    deadLetters.addAlarmAction(new SnsAction(props.responseTeamTopic));
-    // The topic's own policy (TLS only, EventBridge) admits no one else, so CloudWatch is refused unless a
-    // statement names it; scoped to this alarm in this account against the confused deputy
-    // (https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger). The topic's key
-    // admits CloudWatch too (infra/stack.ts).
-    props.responseTeamTopic.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [props.responseTeamTopic.topicArn],
-        conditions: { ArnEquals: { 'aws:SourceArn': deadLetters.alarmArn }, StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-      }),
+    pageOnDeadLetters(
+      this,
+      'DeadLetters',
+      this.deadLetterQueue,
+      props.responseTeamTopic,
+      'An alarm could not be delivered to the breach-notice intake: read the dead-letter queue.',
     );
   }
 }

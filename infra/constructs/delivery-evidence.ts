@@ -1,13 +1,11 @@
-import { Aws, Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Duration } from 'aws-cdk-lib';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { pageOnDeadLetters } from './dead-letter-alarm.js';
 import type { BreachNoticeFunction } from './breach-notice-function.js';
 import { describedFunction, grantDescribed, type FunctionResources } from './described-function.js';
 
@@ -59,23 +57,12 @@ export class DeliveryEvidence extends Construct {
       },
       targets: [new LambdaFunction(this.function, { retryAttempts: 8, maxEventAge: Duration.hours(24), deadLetterQueue: this.deadLetterQueue })],
     });
-    const deadLetters = new Alarm(this, 'DeadLetters', {
-      alarmDescription: 'An SES delivery event could not be recorded: read the delivery-evidence dead-letter queue, fix the cause, and redrive it.',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    deadLetters.addAlarmAction(new SnsAction(props.responseTeamTopic));
-    // As for the intake's dead letters (constructs/alarm-intake.ts): the topic admits this alarm by name.
-    props.responseTeamTopic.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [props.responseTeamTopic.topicArn],
-        conditions: { ArnEquals: { 'aws:SourceArn': deadLetters.alarmArn }, StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-      }),
+    pageOnDeadLetters(
+      this,
+      'DeadLetters',
+      this.deadLetterQueue,
+      props.responseTeamTopic,
+      'An SES delivery event could not be recorded: read the delivery-evidence dead-letter queue, fix the cause, and redrive it.',
     );
   }
 }

@@ -1,0 +1,36 @@
+import { Aws, Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+
+/**
+ * An alarm that pages the response team as soon as `queue` holds a message (a dead letter: an event
+ * nothing could deliver), with `description` saying what to do.
+ */
+export function pageOnDeadLetters(scope: Construct, id: string, queue: IQueue, topic: ITopic, description: string): Alarm {
+  const alarm = new Alarm(scope, id, {
+    alarmDescription: description,
+    metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+    threshold: 0,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
+  alarm.addAlarmAction(new SnsAction(topic));
+  // The topic's own policy (TLS only, EventBridge) admits no one else, so CloudWatch is refused unless a
+  // statement names it; scoped to this alarm in this account against the confused deputy
+  // (https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger). The topic's key
+  // admits CloudWatch too (infra/stack.ts).
+  topic.addToResourcePolicy(
+    new PolicyStatement({
+      principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: { ArnEquals: { 'aws:SourceArn': alarm.alarmArn }, StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+    }),
+  );
+  return alarm;
+}
