@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody } from '../twin/http-util.js';
+import { readBody, sesAnswer } from '../twin/http-util.js';
 
 /**
  * SES event publishing for the twin's SES emulator (aws-ses-v2-local publishes nothing): after a
@@ -244,17 +244,6 @@ export function acceptedMessages(path: string, body: SendBody, answer: unknown, 
   });
 }
 
-function answerJson(res: ServerResponse, status: number, body: unknown, errorType?: string): void {
-  const text = JSON.stringify(body);
-  res
-    .writeHead(status, {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(text),
-      ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
-    })
-    .end(text);
-}
-
 /**
  * The layer in front of the emulator: registers configuration sets (`PUT`/`DELETE
  * /_twin/ses/configuration-sets/{name}`, the twin's own route), refuses a send naming an unknown one
@@ -302,7 +291,7 @@ export class SesEventPublisher {
     const set = name === undefined ? undefined : this.sets.get(name);
     if (name !== undefined && !set) {
       // https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_SendEmail.html#API_SendEmail_Errors
-      answerJson(res, 404, { message: `Configuration set <${name}> does not exist.` }, 'NotFoundException');
+      sesAnswer(res, 404, { message: `Configuration set <${name}> does not exist.` }, 'NotFoundException');
       return true;
     }
     if (!set || !body || name === undefined) {
@@ -365,20 +354,20 @@ export class SesEventPublisher {
   private async register(name: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method === 'DELETE') {
       this.sets.delete(name);
-      return answerJson(res, 200, {});
+      return sesAnswer(res, 200, {});
     }
-    if (req.method !== 'PUT') return answerJson(res, 405, { message: `${req.method} is not supported here` }, 'BadRequestException');
+    if (req.method !== 'PUT') return sesAnswer(res, 405, { message: `${req.method} is not supported here` }, 'BadRequestException');
     let registration: ConfigurationSetRegistration;
     try {
       registration = JSON.parse(await readBody(req)) as ConfigurationSetRegistration;
     } catch {
-      return answerJson(res, 400, { message: 'The request body is not valid JSON.' }, 'BadRequestException');
+      return sesAnswer(res, 400, { message: 'The request body is not valid JSON.' }, 'BadRequestException');
     }
     const defaultBus = `arn:aws:events:${this.options.region}:${this.options.account}:event-bus/default`;
     // "Only the default bus is supported" (https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_EventBridgeDestination.html).
     const other = registration.eventDestinations?.find((d) => d.eventBusArn !== defaultBus);
     if (typeof registration.eventBridgeEndpoint !== 'string' || !Array.isArray(registration.eventDestinations) || other)
-      return answerJson(
+      return sesAnswer(
         res,
         400,
         {
@@ -389,6 +378,6 @@ export class SesEventPublisher {
         'BadRequestException',
       );
     this.sets.set(name, { ...registration, callerIdentities: registration.callerIdentities ?? {} });
-    answerJson(res, 200, {});
+    sesAnswer(res, 200, {});
   }
 }

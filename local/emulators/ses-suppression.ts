@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody } from '../twin/http-util.js';
+import { readBody, sesAnswer } from '../twin/http-util.js';
 
 /**
  * The SES v2 account-level suppression list, which aws-ses-v2-local lacks: Put/Get/Delete
@@ -19,17 +19,6 @@ interface Entry {
 
 const PATH = '/v2/email/suppression/addresses';
 const REASONS = new Set(['BOUNCE', 'COMPLAINT']);
-
-function answer(res: ServerResponse, status: number, body: unknown, errorType?: string): void {
-  const text = JSON.stringify(body);
-  res
-    .writeHead(status, {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(text),
-      ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
-    })
-    .end(text);
-}
 
 export class SesSuppressionList {
   /** Keyed by the lower-cased address, as SES compares them. */
@@ -54,31 +43,31 @@ export class SesSuppressionList {
       try {
         body = JSON.parse((await readBody(req)) || '{}') as typeof body;
       } catch {
-        answer(res, 400, { message: 'The request body is not valid JSON.' }, 'BadRequestException');
+        sesAnswer(res, 400, { message: 'The request body is not valid JSON.' }, 'BadRequestException');
         return true;
       }
       if (typeof body.EmailAddress !== 'string' || !body.EmailAddress.includes('@') || typeof body.Reason !== 'string' || !REASONS.has(body.Reason)) {
-        answer(res, 400, { message: 'EmailAddress must be an address and Reason one of BOUNCE, COMPLAINT.' }, 'BadRequestException');
+        sesAnswer(res, 400, { message: 'EmailAddress must be an address and Reason one of BOUNCE, COMPLAINT.' }, 'BadRequestException');
         return true;
       }
       this.put(body.EmailAddress, body.Reason as Entry['Reason']);
-      answer(res, 200, {});
+      sesAnswer(res, 200, {});
       return true;
     }
     if (address === undefined && req.method === 'GET') {
-      answer(res, ...this.list(url.searchParams));
+      sesAnswer(res, ...this.list(url.searchParams));
       return true;
     }
     if (address !== undefined && (req.method === 'GET' || req.method === 'DELETE')) {
       const entry = this.entries.get(address.toLowerCase());
-      if (!entry) answer(res, 404, { message: `Email address ${address} does not exist on your suppression list.` }, 'NotFoundException');
+      if (!entry) sesAnswer(res, 404, { message: `Email address ${address} does not exist on your suppression list.` }, 'NotFoundException');
       else if (req.method === 'DELETE') {
         this.entries.delete(address.toLowerCase());
-        answer(res, 200, {});
-      } else answer(res, 200, { SuppressedDestination: { ...entry, Attributes: {} } });
+        sesAnswer(res, 200, {});
+      } else sesAnswer(res, 200, { SuppressedDestination: { ...entry, Attributes: {} } });
       return true;
     }
-    answer(res, 405, { message: `${req.method} is not supported on ${url.pathname}` }, 'BadRequestException');
+    sesAnswer(res, 405, { message: `${req.method} is not supported on ${url.pathname}` }, 'BadRequestException');
     return true;
   };
 
