@@ -27,6 +27,8 @@ export const CLOCK_PREFIX = 'CLOCK#';
 /** An asker's address-confirmation link, by the hash of its id (the id is only in the email). */
 export const CONFIRM_PREFIX = 'CONFIRM#';
 export const RUNNING_CLOCKS = `${CLOCK_PREFIX}RUNNING`;
+/** Promises made to customers that no notice has kept yet, by due time, for the same sweep: a page when one comes due. */
+export const PROMISE_CLOCKS = `${CLOCK_PREFIX}PROMISES`;
 /** A notice's suppression lists, in the deliveries table (adapters/deliveries-ledger.ts). */
 export const SUPPRESSIONS_PREFIX = 'SUPPRESSIONS#';
 
@@ -88,6 +90,8 @@ export const keys = {
     sk: `${obligationItems.report}${obligationId}#${pad(version)}`,
   }),
   runningClock: (incidentId: string, obligationId: string) => ({ pk: RUNNING_CLOCKS, sk: `${incidentId}#${obligationId}` }),
+  /** Sorted by due time (ISO 8601 sorts as time), so the sweep reads only those due. */
+  promiseClock: (promisedBy: string, incidentId: string, noticeId: string) => ({ pk: PROMISE_CLOCKS, sk: `${promisedBy}#${incidentId}#${noticeId}` }),
   /** A customer's question on the incident page's form (PII: its text stays here, its address in `questionAddress`). */
   question: (incidentId: string, questionId: string) => ({ pk: `${QUESTION_PREFIX}${incidentId}`, sk: `Q#${questionId}` }),
   questionAddress: (incidentId: string, questionId: string) => ({ pk: `${QUESTION_PREFIX}${incidentId}`, sk: `ADDR#${questionId}` }),

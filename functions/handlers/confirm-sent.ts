@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { configSchema } from '../../infra/functions.js';
 import { DeliveriesLedger } from '../adapters/deliveries-ledger.js';
 import { SnsMessaging } from '../adapters/messaging.js';
+import { PromiseClocks } from '../adapters/promise-clocks.js';
 import { incidentStores } from '../adapters/stores.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
@@ -16,6 +17,8 @@ const { incidents, notices } = incidentStores(dynamo, config.INCIDENTS_TABLE, sy
 const deps = {
   incidents,
   notices,
+  promises: new PromiseClocks(dynamo, config.INCIDENTS_TABLE),
+  clock: systemClock,
   // Reads totals only: the lease is never used.
   ledger: new DeliveriesLedger(dynamo, config.DELIVERIES_TABLE, systemClock, 1),
   alertTeam: async (event: string, subject: string, message: string) => {
