@@ -10,6 +10,7 @@ import { FUNCTIONS } from './functions.js';
 import { DEFAULT_DRILL_TARGETS, drillTargetsSchema } from '../functions/domain/drill-report.js';
 import { updateCyclesPerExecution } from './definition/continuation.js';
 import { SES_REVIEW_LEVELS } from '../functions/domain/reputation.js';
+import { defaultLeadSeconds } from '../functions/domain/promises.js';
 
 const list = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean));
 const emails = list.pipe(z.array(z.email()).min(1));
@@ -74,6 +75,13 @@ export const appConfigSchema = z.object({
   approvalTimeoutMinutes: int(5, 7 * 24 * 60).default(240),
   /** Minutes the backup approvers have before the response team is paged. @default 240 */
   escalationTimeoutMinutes: int(5, 7 * 24 * 60).default(240),
+  /**
+   * Minutes before an update is due (the time the last notice promised customers) that it is drafted,
+   * so approval and sending finish by then: a quarter of it is kept for sending, and the update's
+   * approvals are shortened when they do not fit the rest. Must be shorter than the cadence.
+   * @default (approvalTimeoutMinutes + escalationTimeoutMinutes) x 4/3
+   */
+  updateLeadMinutes: int(5, 24 * 90 * 60).optional(),
   /**
    * Minutes between reminders while the workflow waits on the response team (who is affected when the
    * alarm cannot say; a redraft after a rejection); from the third reminder on they are escalations. @default 60
@@ -209,6 +217,26 @@ export const appConfigSchema = z.object({
 
 export type AppConfig = z.infer<typeof appConfigSchema>;
 
+/** A lead (set, or derived from the approvals) that is not shorter than the cadence: updates would be drafted before the notice they follow went out. */
+function leadProblem(c: AppConfig): { path: [keyof AppConfig]; message: string } | undefined {
+  const cadence = c.updateCadenceHours * 60;
+  if (c.updateLeadMinutes !== undefined) {
+    return c.updateLeadMinutes < cadence
+      ? undefined
+      : {
+          path: ['updateLeadMinutes'],
+          message: `must be shorter than the update cadence (updateCadenceHours ${c.updateCadenceHours} = ${cadence} minutes): each update would be drafted before the notice it follows went out`,
+        };
+  }
+  const lead = defaultLeadSeconds(c.approvalTimeoutMinutes * 60, c.escalationTimeoutMinutes * 60) / 60;
+  return lead < cadence
+    ? undefined
+    : {
+        path: ['updateCadenceHours'],
+        message: `${cadence} minutes between updates leave no time for the approvals before each is due: updateLeadMinutes, by default (approvalTimeoutMinutes ${c.approvalTimeoutMinutes} + escalationTimeoutMinutes ${c.escalationTimeoutMinutes}) x 4/3 = ${Math.ceil(lead)}, must be shorter. Set updateLeadMinutes below ${cadence} (the updates' approvals are shortened to fit), or shorter approval timeouts`,
+      };
+}
+
 /** A distribution's default URL is this long: the SMS budget is checked with it when no incidentPageUrl is set. */
 const CLOUDFRONT_URL_EXAMPLE = 'https://d111111abcdef8.cloudfront.net';
 
@@ -233,6 +261,8 @@ export function parseAppConfig(read: (key: string) => unknown): AppConfig {
       message: 'every entry must name an approver or backup approver',
     })
     .superRefine((c, ctx) => {
+      const lead = leadProblem(c);
+      if (lead) ctx.addIssue({ code: 'custom', ...lead });
       const problem = smsBudgetProblem({ name: c.companyName, incidentPageUrl: c.incidentPageUrl || CLOUDFRONT_URL_EXAMPLE }, c.locales);
       if (problem) ctx.addIssue({ code: 'custom', path: ['companyName'], message: problem });
       const rules = remedyRulesProblem(c.remedyRules, c.locales);
@@ -313,6 +343,7 @@ export function functionEnvironment(config: AppConfig, names: ResourceNames): En
     SMS_PRICE_PER_SEGMENT: String(config.smsPricePerSegment),
     SMS_PRICE_CURRENCY: config.smsPriceCurrency,
     UPDATE_CADENCE_SECONDS: String(config.updateCadenceHours * 3600),
+    UPDATE_LEAD_SECONDS: config.updateLeadMinutes === undefined ? undefined : String(config.updateLeadMinutes * 60),
     UPDATE_CYCLES_PER_EXECUTION: String(updateCyclesPerExecution(config.updateCadenceHours)),
     APPROVAL_TIMEOUT_SECONDS: String(config.approvalTimeoutMinutes * 60),
     ESCALATION_TIMEOUT_SECONDS: String(config.escalationTimeoutMinutes * 60),

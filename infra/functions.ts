@@ -125,6 +125,9 @@ export const FUNCTIONS = {
       'SUPPORT_HOTLINE',
       'QUESTION_FORM_URL',
       'UPDATE_CADENCE_SECONDS',
+      'UPDATE_LEAD_SECONDS',
+      'APPROVAL_TIMEOUT_SECONDS',
+      'ESCALATION_TIMEOUT_SECONDS',
       'REMEDY_RULES',
     ],
     grants: { tables: { incidents: 'readWrite' } },
@@ -228,7 +231,7 @@ export const FUNCTIONS = {
     // DynamoDB only.
     timeoutSeconds: 30,
     memoryMB: 512,
-    environment: ['INCIDENTS_TABLE', 'UPDATE_CADENCE_SECONDS'],
+    environment: ['INCIDENTS_TABLE', 'UPDATE_CADENCE_SECONDS', 'UPDATE_LEAD_SECONDS', 'APPROVAL_TIMEOUT_SECONDS', 'ESCALATION_TIMEOUT_SECONDS'],
     grants: { tables: { incidents: 'readWrite' } },
   },
   'start-next-execution': {
@@ -475,15 +478,16 @@ export const FUNCTIONS = {
     },
   },
   'regulator-clocks': {
-    // Scheduled sweep: a page per reminder or missed deadline due (SNS, up to a provider call's 18 s each).
+    // Scheduled sweep: a page per reminder, missed deadline or missed promise to customers due (SNS, up to a provider call's 18 s each).
     timeoutSeconds: 120,
     memoryMB: 512,
     environment: ['INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN'],
-    // The running clocks' markers, each obligation's reminder and escalation records, the timeline, the team's topic.
+    // The running clocks' markers, each obligation's reminder and escalation records, the timeline, the team's topic;
+    // a promise's marker is claimed by deleting it, and put back when its page could not go.
     grants: {
       tables: {
         incidents: [
-          { prefixes: [CLOCK_PREFIX], actions: ['Query', 'DeleteItem'] },
+          { prefixes: [CLOCK_PREFIX], actions: ['Query', 'DeleteItem', 'PutItem'] },
           { prefixes: [INCIDENT_PREFIX], actions: ['GetItem', 'UpdateItem', 'PutItem'] },
         ],
       },

@@ -33,6 +33,8 @@ export const EVIDENCE_COUNTS_PREFIX = 'EVIDENCE#';
 export const UNDELIVERABLE_PREFIX = 'UNDELIVERABLE#';
 /** A customer's outcomes and delivery evidence, in the deliveries table. */
 export const CUSTOMER_PREFIX = 'CUSTOMER#';
+/** Promises made to customers that no notice has kept yet, by due time, for the same sweep: a page when one comes due. */
+export const PROMISE_CLOCKS = `${CLOCK_PREFIX}PROMISES`;
 /** A notice's suppression lists, in the deliveries table (adapters/deliveries-ledger.ts). */
 export const SUPPRESSIONS_PREFIX = 'SUPPRESSIONS#';
 
@@ -94,6 +96,8 @@ export const keys = {
     sk: `${obligationItems.report}${obligationId}#${pad(version)}`,
   }),
   runningClock: (incidentId: string, obligationId: string) => ({ pk: RUNNING_CLOCKS, sk: `${incidentId}#${obligationId}` }),
+  /** Sorted by due time (ISO 8601 sorts as time), so the sweep reads only those due. */
+  promiseClock: (promisedBy: string, incidentId: string, noticeId: string) => ({ pk: PROMISE_CLOCKS, sk: `${promisedBy}#${incidentId}#${noticeId}` }),
   /** A customer's question on the incident page's form (PII: its text stays here, its address in `questionAddress`). */
   question: (incidentId: string, questionId: string) => ({ pk: `${QUESTION_PREFIX}${incidentId}`, sk: `Q#${questionId}` }),
   questionAddress: (incidentId: string, questionId: string) => ({ pk: `${QUESTION_PREFIX}${incidentId}`, sk: `ADDR#${questionId}` }),

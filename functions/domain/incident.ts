@@ -113,6 +113,8 @@ export interface Notice {
   createdAt: string;
   /** The time this notice tells customers the next update will come by. */
   promisedNextUpdateAt: string;
+  /** Sending must start by then, or some customers would read a promise already past (domain/promises.ts); absent: promises nothing, or drafted before it was kept. */
+  sendBy?: string;
   approvedAt?: string;
   sentAt?: string;
   /** 1 for the first draft; each redraft after an edit of the facts adds one. */

@@ -57,6 +57,24 @@ export interface NoticeStorePort {
   setNoticeStatus(incidentId: string, noticeId: string, status: NoticeStatus, approvedHash?: string): Promise<void>;
 }
 
+/** A promise a sent notice made customers ("the next update by"), while no notice has kept it. */
+export interface OpenPromise {
+  incidentId: string;
+  noticeId: string;
+  promisedBy: string;
+}
+
+/** The open promises, for the scheduled sweep that pages the team when one comes due unkept. */
+export interface PromiseClockPort {
+  open(promise: OpenPromise): Promise<void>;
+  /** Kept (or sent late): nothing to page any more. */
+  close(promise: OpenPromise): Promise<void>;
+  /** Those due by `now`, earliest first. */
+  due(now: Date): Promise<OpenPromise[]>;
+  /** Taken for paging, once among concurrent sweeps (a conditional delete); false when another sweep or the next notice took it first. */
+  claim(promise: OpenPromise): Promise<boolean>;
+}
+
 /** The response team's facts about an incident, one item per saved version (see domain/facts.ts). */
 export interface FactsStorePort {
   /**

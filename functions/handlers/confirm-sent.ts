@@ -5,6 +5,7 @@ import { EvidenceStore } from '../adapters/evidence-store.js';
 import { EVIDENCE_CHANNELS } from '../domain/delivery-evidence.js';
 import { limitsFromPercent } from '../domain/reputation.js';
 import { SnsMessaging } from '../adapters/messaging.js';
+import { PromiseClocks } from '../adapters/promise-clocks.js';
 import { incidentStores } from '../adapters/stores.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
@@ -22,6 +23,8 @@ const evidence = new EvidenceStore(dynamo, config.DELIVERIES_TABLE, systemClock)
 const deps = {
   incidents,
   notices,
+  promises: new PromiseClocks(dynamo, config.INCIDENTS_TABLE),
+  clock: systemClock,
   ledger,
   evidence: {
     ledger,

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { configSchema } from '../../infra/functions.js';
 import { incidentStores } from '../adapters/stores.js';
 import { incidentIdSchema } from '../domain/incident.js';
+import { promiseSettings } from '../domain/promises.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
@@ -20,7 +21,12 @@ const deps = {
     supportHotline: config.SUPPORT_HOTLINE,
     questionFormUrl: config.QUESTION_FORM_URL,
   },
-  updateCadenceSeconds: config.UPDATE_CADENCE_SECONDS,
+  settings: promiseSettings({
+    cadenceSeconds: config.UPDATE_CADENCE_SECONDS,
+    leadSeconds: config.UPDATE_LEAD_SECONDS,
+    approvalSeconds: config.APPROVAL_TIMEOUT_SECONDS,
+    escalationSeconds: config.ESCALATION_TIMEOUT_SECONDS,
+  }),
   remedyRules: config.REMEDY_RULES,
 };
 

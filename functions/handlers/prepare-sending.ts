@@ -13,8 +13,10 @@ import { planSending, PER_SENDER_RATE } from '../steps/prepare-sending.js';
 
 const config = parseConfig(configSchema('prepare-sending'));
 const messaging = new SnsMessaging(sns);
+const { incidents, notices } = incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock);
 const deps = {
-  incidents: incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock).incidents,
+  incidents,
+  notices,
   // Only GetAccount and the suppression list: this function sends nothing.
   email: new SesEmailSender(ses, 'unused@invalid.example'),
   suppressions: {

@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import { commaList, emailList, jsonOf, localesEnv, positiveInt } from './config.js';
 import { remedyRulesSchema } from '../domain/remedies.js';
-import { parseReminderPoint } from '../domain/obligations/evaluate.js';
-import { sectors } from '../domain/obligations/table.js';
+import { parseReminderPoint } from '../domain/obligations/settings.js';
+import { sectors } from '../domain/obligations/settings.js';
 import { drillTargetsSchema } from '../domain/drill-report.js';
 import { SES_REVIEW_LEVELS } from '../domain/reputation.js';
 
@@ -78,6 +78,8 @@ export const ENVIRONMENT = {
   SMS_PRICE_PER_SEGMENT: z.coerce.number().min(0),
   SMS_PRICE_CURRENCY: z.string().regex(/^[A-Z]{3}$/),
   UPDATE_CADENCE_SECONDS: positiveInt,
+  /** How long before an update is due its drafting starts (setting `updateLeadMinutes`); absent: derived from the approval timeouts (domain/promises.ts). */
+  UPDATE_LEAD_SECONDS: positiveInt.optional(),
   /** Notice cycles an execution runs before the incident continues in a new one (infra/definition/continuation.ts). */
   UPDATE_CYCLES_PER_EXECUTION: positiveInt,
   MANUAL_ALARM_SOURCE: z.string().min(1),

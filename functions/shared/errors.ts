@@ -44,6 +44,9 @@ export class NoticeContentMissingError extends BreachNoticeError {}
 /** A send was asked for a notice no approver has approved: never send it. */
 export class NoticeNotApprovedError extends BreachNoticeError {}
 
+/** An approved notice came too late to be sent before the time it promises customers: the state machine drafts it again. */
+export class PromisePassedError extends BreachNoticeError {}
+
 /**
  * An AWS dependency failed (a service error, a throttle, a timeout, a reset connection). Every Task
  * in the state machine retries this name with backoff; programming errors keep their own names.

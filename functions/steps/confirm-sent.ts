@@ -1,6 +1,9 @@
-import type { DeliveryLedgerPort, EvidenceStorePort, IncidentStorePort, NoticeStorePort } from '../domain/ports.js';
+import type { Notice } from '../domain/incident.js';
+import type { DeliveryLedgerPort, EvidenceStorePort, IncidentStorePort, NoticeStorePort, PromiseClockPort } from '../domain/ports.js';
+import { openPromise } from '../domain/promises.js';
 import { describeBreaches, judgeReputation, percent, REPUTATION_CHANNEL, SES_REVIEW_LEVELS, type ReputationLimits } from '../domain/reputation.js';
 import { REFUSAL_MESSAGE_MAX, withoutContactPoints } from '../domain/provider-failure.js';
+import type { Clock } from '../shared/clock.js';
 import type { SendingPlan, Slice } from './prepare-sending.js';
 import { reconcileNotice } from './reconcile-notice.js';
 import { settleByEvidence, type EvidenceSettlementDeps } from './settle-by-evidence.js';
@@ -18,13 +21,16 @@ export interface SliceResult {
 
 export interface ConfirmDeps {
   incidents: Pick<IncidentStorePort, 'appendTimeline'>;
-  notices: Pick<NoticeStorePort, 'getNotice' | 'saveReconciliation' | 'setNoticeStatus'>;
+  notices: Pick<NoticeStorePort, 'getNotice' | 'listNotices' | 'saveReconciliation' | 'setNoticeStatus'>;
   ledger: Pick<DeliveryLedgerPort, 'recipientOutcomes'>;
   /** UNCERTAIN recipients settled by the provider's evidence before the notice counts as sent (steps/settle-by-evidence.ts). */
   evidence: EvidenceSettlementDeps;
   /** The notice's email evidence counts and the limits, for the page when the reputation guard paused sending (steps/send-notices.ts). */
   reputation: { evidence: Pick<EvidenceStorePort, 'counts'>; limits: ReputationLimits };
+  /** The promises no notice has kept yet: the one this notice keeps is settled, its own starts. */
+  promises: Pick<PromiseClockPort, 'open' | 'close'>;
   alertTeam: (event: string, subject: string, message: string) => Promise<void>;
+  clock: Clock;
 }
 
 /** `awaitingEvidence`: every slice is done but a call's evidence window is not over; the state machine waits `waitSeconds` for it. */
@@ -73,8 +79,30 @@ function waitFor(errors: string[], round: number): number {
 }
 
 /**
+ * The notice is out: the promise the last one sent made customers is kept, or was kept late (each on
+ * the timeline with both times), and its clock stops; the notice's own promise starts its clock
+ * (regulator-clocks pages the team when one comes due unkept). A closing notice promises nothing.
+ */
+async function settlePromises(notice: Notice, deps: ConfirmDeps): Promise<void> {
+  const sentAt = deps.clock.now().toISOString();
+  const previous = openPromise(await deps.notices.listNotices(notice.incidentId), notice.sequence);
+  if (previous) {
+    const promisedBy = previous.promisedNextUpdateAt;
+    const lateMs = Date.parse(sentAt) - Date.parse(promisedBy);
+    await deps.incidents.appendTimeline(notice.incidentId, {
+      action: lateMs <= 0 ? 'promise-kept' : 'promise-fulfilled-late',
+      actor: 'confirm-sent',
+      detail: { noticeId: previous.noticeId, promisedBy, by: notice.noticeId, sentAt, ...(lateMs > 0 ? { lateSeconds: Math.ceil(lateMs / 1000) } : {}) },
+    });
+    await deps.promises.close({ incidentId: notice.incidentId, noticeId: previous.noticeId, promisedBy });
+  }
+  if (notice.kind !== 'closing')
+    await deps.promises.open({ incidentId: notice.incidentId, noticeId: notice.noticeId, promisedBy: notice.promisedNextUpdateAt });
+}
+
+/**
  * After a round of the Map: every slice done marks the notice sent (timeline first, with the
- * ledger's totals); otherwise the slices left (from where each stopped) go round again after a wait,
+ * ledger's totals, then the promises it keeps and makes); otherwise the slices left (from where each stopped) go round again after a wait,
  * and the team is told why. One slice's failure never stops the others, and nobody is sent twice:
  * the ledger skips every settled call.
  */
@@ -107,6 +135,7 @@ export async function confirmSending(
         actor: 'confirm-sent',
         detail: { noticeId: input.noticeId, totals: reconciliation.channels, reconciled: reconciliation.problems.length === 0, rounds: input.plan.round + 1 },
       });
+      await settlePromises(notice, deps);
       await deps.notices.setNoticeStatus(input.incidentId, input.noticeId, 'SENT');
     }
     return { ...input.plan, slices: [], done: true, waitSeconds: 0, awaitingEvidence: false };

@@ -4,6 +4,7 @@ import type { Notice, SeverityLevel } from '../domain/incident.js';
 import type { Locale } from '../domain/locales.js';
 import { draftNotice, noticeTextForDiff, type CompanyProfile, type NoticeContent, type NoticeKind } from '../domain/notice.js';
 import { contentHash } from '../domain/notice-version.js';
+import { openPromise, planNotice, type PromiseSettings } from '../domain/promises.js';
 import { applicableRules, remedyReach, type RemedyRule } from '../domain/remedies.js';
 import type { Clock } from '../shared/clock.js';
 import { markDrillContent } from '../domain/drill.js';
@@ -15,7 +16,8 @@ export interface DraftDeps {
   clock: Clock;
   locales: readonly Locale[];
   company: CompanyProfile;
-  updateCadenceSeconds: number;
+  /** The cadence, the lead and the approval timeouts each notice's promise and approvals are planned from. */
+  settings: PromiseSettings;
   /** Remedies offered by rule (REMEDY_RULES). @default none */
   remedyRules?: readonly RemedyRule[];
 }
@@ -55,7 +57,8 @@ async function remedyReachOf(
 /** Cadences after closing within which the closing notice is asked for; then the final report goes without it. */
 const CLOSING_ATTEMPT_CADENCES = 3;
 
-export type DraftResult = { closed: true; noticeId: null } | { closed: false; noticeId: string };
+/** The approval tiers' timeouts of the notice drafted (as configured when none is), for the waits' TimeoutSecondsPath. */
+export type DraftResult = ({ closed: true; noticeId: null } | { closed: false; noticeId: string }) & { approvalSeconds: number; escalationSeconds: number };
 
 /**
  * Drafts the first notice or the next update in every configured locale, from the team's latest
@@ -68,21 +71,22 @@ export type DraftResult = { closed: true; noticeId: null } | { closed: false; no
 export async function draftNoticeStep(incidentId: string, requested: NoticeKind, deps: DraftDeps): Promise<DraftResult> {
   const incident = await deps.incidents.getIncident(incidentId);
   if (!incident.impact) throw new Error(`Incident ${incidentId} has not been assessed`);
+  const configured = { approvalSeconds: deps.settings.approvalSeconds, escalationSeconds: deps.settings.escalationSeconds };
   const notices = (await deps.notices.listNotices(incidentId)).sort((a, b) => a.sequence - b.sequence);
   let kind = requested;
   // Closed before any notice went out (a false alarm, a rejected first notice given up): nothing to draft.
   if (requested === 'first-notice' && incident.status === 'CLOSED' && !notices.some((n) => n.status === 'SENT')) {
     await withdraw(notices.at(-1), deps);
     await deps.incidents.appendTimeline(incidentId, { action: 'first-notice-not-needed', actor: 'draft-notice', detail: { closedAt: incident.closedAt } });
-    return { closed: true, noticeId: null };
+    return { closed: true, noticeId: null, ...configured };
   }
   if (requested === 'update' && incident.status === 'CLOSED') {
-    if (notices.some((n) => n.kind === 'closing' && n.status === 'SENT')) return { closed: true, noticeId: null };
+    if (notices.some((n) => n.kind === 'closing' && n.status === 'SENT')) return { closed: true, noticeId: null, ...configured };
     // Approvers who keep refusing the closing notice do not hold back the final report for ever.
     const closedFor = deps.clock.now().getTime() - Date.parse(incident.closedAt ?? deps.clock.now().toISOString());
-    if (closedFor > CLOSING_ATTEMPT_CADENCES * deps.updateCadenceSeconds * 1000) {
+    if (closedFor > CLOSING_ATTEMPT_CADENCES * deps.settings.cadenceSeconds * 1000) {
       await deps.incidents.appendTimeline(incidentId, { action: 'closing-notice-abandoned', actor: 'draft-notice', detail: { closedAt: incident.closedAt } });
-      return { closed: true, noticeId: null };
+      return { closed: true, noticeId: null, ...configured };
     }
     kind = 'closing';
   }
@@ -97,7 +101,9 @@ export async function draftNoticeStep(incidentId: string, requested: NoticeKind,
   const previousFacts: FactsVersion | undefined =
     lastSent && lastSent.factsVersion > 0 ? await deps.facts.getFacts(incidentId, lastSent.factsVersion) : undefined;
   const now = deps.clock.now();
-  const nextUpdateAt = kind === 'closing' ? null : new Date(now.getTime() + deps.updateCadenceSeconds * 1000).toISOString();
+  // An update or closing notice is due when the last one sent promised; its own promise counts from when it is planned to go out.
+  const plan = planNotice({ kind, now, dueAt: kind === 'first-notice' ? undefined : openPromise(notices)?.promisedNextUpdateAt, settings: deps.settings });
+  const nextUpdateAt = plan.promisedNextUpdateAt;
   const rules = deps.remedyRules ?? [];
   const remedies = {
     rules,
@@ -137,6 +143,7 @@ export async function draftNoticeStep(incidentId: string, requested: NoticeKind,
     createdAt: reuse?.createdAt ?? now.toISOString(),
     // A closing notice promises nothing; the workflow goes on to the final report.
     promisedNextUpdateAt: nextUpdateAt ?? now.toISOString(),
+    ...(plan.sendBy ? { sendBy: plan.sendBy } : {}),
     version: reuse ? reuse.version + (changed ? 1 : 0) : 1,
     factsVersion: facts?.version ?? 0,
     scopeVersion: incident.scopeVersion ?? 0,
@@ -163,10 +170,15 @@ export async function draftNoticeStep(incidentId: string, requested: NoticeKind,
       version: notice.version,
       factsVersion: notice.factsVersion,
       locales: deps.locales,
+      ...(nextUpdateAt ? { promisedNextUpdateAt: nextUpdateAt } : {}),
+      // Approvals shortened to end before the update is due, so approvers are escalated ahead of it.
+      ...(plan.approvalSeconds !== configured.approvalSeconds || plan.escalationSeconds !== configured.escalationSeconds
+        ? { approvalSeconds: plan.approvalSeconds, escalationSeconds: plan.escalationSeconds }
+        : {}),
       ...(reuse?.status === 'REJECTED' ? { after: 'rejection' } : {}),
     },
   });
-  return { closed: false, noticeId: notice.noticeId };
+  return { closed: false, noticeId: notice.noticeId, approvalSeconds: plan.approvalSeconds, escalationSeconds: plan.escalationSeconds };
 }
 
 /** A draft never approved that the close made pointless is withdrawn, so no notice waits for approval for ever. */

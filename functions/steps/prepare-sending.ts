@@ -1,6 +1,8 @@
-import type { EmailSender, IncidentStorePort, OptedOutNumberSource, SuppressedAddressSource, SuppressionStorePort } from '../domain/ports.js';
+import type { Notice } from '../domain/incident.js';
+import type { EmailSender, IncidentStorePort, NoticeStorePort, OptedOutNumberSource, SuppressedAddressSource, SuppressionStorePort } from '../domain/ports.js';
 import { HASH_BYTES, SuppressionListBuilder, SuppressionSnapshot } from '../domain/suppression.js';
 import type { Clock } from '../shared/clock.js';
+import { PromisePassedError } from '../shared/errors.js';
 
 /**
  * Recipients per second one sender is given at most: calls of 50, CALLS_IN_FLIGHT at once
@@ -28,6 +30,7 @@ export interface SendingPlan {
 
 export interface PlanSendingDeps {
   incidents: Pick<IncidentStorePort, 'appendTimeline' | 'getIncident'>;
+  notices: Pick<NoticeStorePort, 'getNotice' | 'setNoticeStatus'>;
   email: Pick<EmailSender, 'sendQuota'>;
   alertTeam: (event: string, subject: string, message: string) => Promise<void>;
   clock: Clock;
@@ -52,9 +55,12 @@ export interface PlanSendingDeps {
  * Splits the audience into slices for parallel senders and paces them together under the account's
  * SES quota: as many senders as the send rate needs (one sender does `perSenderRate`), each given an
  * equal share of the rate. A quota too small for the audience today, or sending paused, is put on
- * the timeline and paged before anything is sent, with the time the last email should go.
+ * the timeline and paged before anything is sent, with the time the last email should go. A notice
+ * approved after its `sendBy` is not sent at all (see `refuseLateNotice`).
  */
 export async function planSending(input: { incidentId: string; noticeId: string }, deps: PlanSendingDeps): Promise<SendingPlan> {
+  const notice = await deps.notices.getNotice(input.incidentId, input.noticeId);
+  if (notice.sendBy && deps.clock.now().getTime() > Date.parse(notice.sendBy)) await refuseLateNotice(notice, deps);
   const incident = await deps.incidents.getIncident(input.incidentId);
   const chunks = incident.audienceChunks ?? 0;
   const quota = await deps.email.sendQuota();
@@ -105,6 +111,26 @@ export async function planSending(input: { incidentId: string; noticeId: string 
     );
   }
   return { slices, concurrency, ratePerSecond, round: 0 };
+}
+
+/**
+ * Customers must never read a promised time that has passed, and the approved wording (its time
+ * included) cannot change without a new approval: so a notice approved too late for its promise goes
+ * back to waiting for approval, the team is told, and the state machine drafts it again with a time
+ * counted from now, which approvers are asked about.
+ */
+async function refuseLateNotice(notice: Notice, deps: PlanSendingDeps): Promise<never> {
+  const detail = { noticeId: notice.noticeId, version: notice.version, promisedNextUpdateAt: notice.promisedNextUpdateAt, sendBy: notice.sendBy };
+  await deps.notices.setNoticeStatus(notice.incidentId, notice.noticeId, 'PENDING_APPROVAL');
+  await deps.incidents.appendTimeline(notice.incidentId, { action: 'notice-too-late-for-its-promise', actor: 'prepare-sending', detail });
+  await deps.alertTeam(
+    'notice-too-late-for-its-promise',
+    `${notice.noticeId} of ${notice.incidentId} was approved too late to keep its promise: drafted again`,
+    `${notice.noticeId} (version ${notice.version}) tells customers the next update comes by ${notice.promisedNextUpdateAt}; sending had to start by ${notice.sendBy} for every customer to read that in time. It was not sent: it is drafted again with a later time, and the approvers are asked again.`,
+  );
+  throw new PromisePassedError(
+    `${notice.noticeId} of ${notice.incidentId} promises the next update by ${notice.promisedNextUpdateAt}: too late to start sending after ${notice.sendBy}`,
+  );
 }
 
 /**

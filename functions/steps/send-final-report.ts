@@ -15,6 +15,7 @@ import type { CustomerQuestion } from '../domain/question-form.js';
 import { htmlEscaped, templateName } from '../domain/email-templates.js';
 import type { Notice } from '../domain/incident.js';
 import { catalogues, type Locale } from '../domain/locales.js';
+import { promiseRecords } from '../domain/promises.js';
 import { remediesOffered } from '../domain/remedies.js';
 import { reconcileNotice } from './reconcile-notice.js';
 import { EVIDENCE_CHANNELS } from '../domain/delivery-evidence.js';
@@ -121,10 +122,11 @@ export async function sendFinalReport(incidentId: string, deps: FinalReportDeps)
       faqRejected: asked.filter((q) => q.faq === 'REJECTED').length,
     }),
   ];
-  const remedyLines = remedyReportLines(notices, deps.reportLocale);
-  const regulatorLines = finalReportRegulatorLines((await deps.obligations?.listObligations(incidentId)) ?? [], (deps.clock ?? systemClock).now(), words);
-  // A drill's report times each step against the playbook's targets (domain/drill-report.ts).
   const now = (deps.clock ?? systemClock).now();
+  const remedyLines = remedyReportLines(notices, deps.reportLocale);
+  const promiseLines = promiseReportLines(notices, now, deps.reportLocale);
+  const regulatorLines = finalReportRegulatorLines((await deps.obligations?.listObligations(incidentId)) ?? [], now, words);
+  // A drill's report times each step against the playbook's targets (domain/drill-report.ts).
   const drillLines = incident.drill
     ? drillReportLines(drillReport(incident, timeline, notices, deps.drillTargets ?? DEFAULT_DRILL_TARGETS, now, now.toISOString()), words)
     : [];
@@ -135,12 +137,24 @@ export async function sendFinalReport(incidentId: string, deps: FinalReportDeps)
     deliveryLines,
     scopeLines,
     noticeLines,
+    promiseLines,
     questionLines,
     timelineLines,
     remedyLines,
     regulatorLines,
     drillLines,
-    html: htmlEscaped({ incidentId, deliveryLines, scopeLines, noticeLines, questionLines, timelineLines, remedyLines, regulatorLines, drillLines }),
+    html: htmlEscaped({
+      incidentId,
+      deliveryLines,
+      scopeLines,
+      noticeLines,
+      promiseLines,
+      questionLines,
+      timelineLines,
+      remedyLines,
+      regulatorLines,
+      drillLines,
+    }),
   };
   await deps.email.sendTemplated(deps.reportRecipients, templateName(deps.templatePrefix, 'final-report', deps.reportLocale), data);
   await deps.messaging.publish(
@@ -154,6 +168,8 @@ export async function sendFinalReport(incidentId: string, deps: FinalReportDeps)
       `${words.scope}:`,
       ...scopeLines,
       ...remedyLines,
+      `${words.promises}:`,
+      ...promiseLines,
       `${words.regulators}:`,
       ...regulatorLines,
       ...drillLines,
@@ -166,6 +182,22 @@ export async function sendFinalReport(incidentId: string, deps: FinalReportDeps)
     detail: { notices: notices.length, ...sum, reconciled },
   });
   return { notices: notices.length, ...sum, reconciled };
+}
+
+/** One line per time a sent notice promised customers the next update, and whether the next notice kept it. */
+export function promiseReportLines(notices: readonly Notice[], now: Date, locale: Locale): string[] {
+  const words = catalogues[locale].finalReport;
+  const lines = promiseRecords(notices, now).map((r) =>
+    words.promiseLine({
+      noticeId: r.noticeId,
+      promisedBy: r.promisedBy,
+      next: r.next?.noticeId ?? null,
+      sentAt: r.next?.sentAt ?? null,
+      outcome: r.outcome,
+      lateMinutes: r.lateSeconds === undefined ? null : Math.ceil(r.lateSeconds / 60),
+    }),
+  );
+  return lines.length > 0 ? lines : [words.noPromises];
 }
 
 /** One line per remedy offered by rule: to how many customers the notices sent offered it (or that none was). */

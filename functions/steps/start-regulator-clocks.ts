@@ -3,7 +3,7 @@ import type { Locale } from '../domain/locales.js';
 import { applicableObligations } from '../domain/obligations/evaluate.js';
 import { deadlineFor } from '../domain/obligations/evaluate.js';
 import { draftRegulatorReport, newObligationRecord } from '../domain/obligations/record.js';
-import type { ReminderPoint, Sector } from '../domain/obligations/table.js';
+import { OBLIGATIONS, type ReminderPoint, type Sector } from '../domain/obligations/table.js';
 import type { FactsStorePort, IncidentStorePort, ObligationStorePort } from '../domain/ports.js';
 import type { Clock } from '../shared/clock.js';
 
@@ -39,7 +39,7 @@ export async function startRegulatorClocks(incidentId: string, deps: StartClocks
     const o = existing.get(id);
     return o?.status === 'FILED' ? o.filed!.at : undefined;
   };
-  const applicable = applicableObligations({ impact: incident.impact, severity: incident.severity, sectors: deps.sectors });
+  const applicable = applicableObligations({ impact: incident.impact, severity: incident.severity, sectors: deps.sectors }, OBLIGATIONS);
   let facts: Awaited<ReturnType<FactsStorePort['latestFacts']>> | undefined;
   let added = 0;
   for (const found of applicable) {

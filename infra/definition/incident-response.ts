@@ -78,8 +78,13 @@ interface ApproveThenSendNames {
   /** Neither tier decided before its timeout. */
   notApproved: PagedEnding;
   rejected: PagedEnding;
-  /** The drafting state: the facts were edited while the notice waited, so it is redrafted and asked again. */
+  /**
+   * The drafting state: the facts were edited while the notice waited, or it was approved too late to
+   * keep the time it promises customers (PromisePassedError), so it is redrafted and asked again.
+   */
   redraft: string;
+  /** Where the approval tiers' timeouts are read. @default the execution input's settings */
+  timeouts?: { primary: string; backup: string };
   prepare: string;
   send: string;
   confirm: string;
@@ -101,8 +106,10 @@ function approveThenSend(n: ApproveThenSendNames): { approval: States; notApprov
     // TimeoutSecondsPath is a reference path into the state's input, where the context object ($$) is
     // not allowed (https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html,
     // https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html). The
-    // execution input's `settings` are still there: every state before keeps its whole input (a test holds it).
-    const timeoutSeconds = `$.settings.${tier === 'primary' ? 'approvalTimeoutSeconds' : 'escalationTimeoutSeconds'}`;
+    // execution input's `settings` are still there: every state before keeps its whole input (a test
+    // holds it); so is the draft's result, with an update's timeouts fitted before it is due.
+    const timeouts = n.timeouts ?? { primary: '$.settings.approvalTimeoutSeconds', backup: '$.settings.escalationTimeoutSeconds' };
+    const timeoutSeconds = timeouts[tier];
     return lambdaTask({
       fn: 'wait-for-approval',
       comment: state.comment,
@@ -167,16 +174,19 @@ function approveThenSend(n: ApproveThenSendNames): { approval: States; notApprov
       [n.wait.name]: waitFor(n.wait, 'primary', n.escalate.name),
       [n.escalate.name]: waitFor(n.escalate, 'backup', n.notApproved.page),
     },
-    notApproved: { [n.notApproved.page]: pageResponseTeam(n.notApproved.event, n.notApproved.next) },
+    // An update not approved is asked again at once: the time keeps each such page from being taken for a repeat.
+    notApproved: { [n.notApproved.page]: pageResponseTeam(n.notApproved.event, n.notApproved.next, ENTERED) },
     // Rejected again after a redraft: the time keeps the second page from being taken for a repeat of the first.
     rejected: { [n.rejected.page]: pageThenWait(n.rejected.event, n.rejected.next, { 'reason.$': '$.rejection.Cause' }) },
     sending: {
       [n.prepare]: lambdaTask({
         fn: 'prepare-sending',
-        comment: "Slices the audience and paces the senders together under the account's SES quota; pages the team if the quota is short or sending paused.",
+        comment:
+          "Slices the audience and paces the senders together under the account's SES quota; pages the team if the quota is short or sending paused. Sends nothing approved too late for the time it promises customers.",
         payload: { ...INCIDENT, 'noticeId.$': '$.notice.noticeId' },
         result: ['slices', 'concurrency', 'ratePerSecond', 'round'],
         resultPath: '$.plan',
+        catch: [{ ErrorEquals: ['PromisePassedError'], ResultPath: '$.promisePassed', Next: n.redraft }],
         next: n.send,
       }),
       [n.send]: {
@@ -241,9 +251,12 @@ const firstNotice = approveThenSend({
 });
 
 const update = approveThenSend({
-  wait: { name: 'Wait for update approval', comment: 'Every update is reviewed like the first notice.' },
+  wait: {
+    name: 'Wait for update approval',
+    comment: 'Every update is reviewed like the first notice, in time for it to go out by the time customers were promised.',
+  },
   escalate: { name: 'Escalate update to backup approvers', comment: 'No decision in time on the update: fresh links to the backup approvers.' },
-  // An update that is not approved is skipped: the next one is planned as usual.
+  // Not approved by the time it had to be: paged, then planned again, which drafts it at once (customers are owed it).
   notApproved: { page: 'Page response team: update not approved', event: 'update-not-approved', next: 'Count update cycles' },
   rejected: { page: 'Page response team: update rejected', event: 'update-rejected', next: 'Wait for update redraft' },
   redraft: 'Apply scope decision to update',
@@ -254,6 +267,8 @@ const update = approveThenSend({
   resume: 'Wait to resume sending update',
   evidence: 'Wait for update delivery evidence',
   next: 'Publish incident page',
+  // Fitted by the draft to end a sending margin before the update is due (functions/domain/promises.ts).
+  timeouts: { primary: '$.notice.approvalSeconds', backup: '$.notice.escalationSeconds' },
 });
 
 export const incidentResponse: StateMachine = {
@@ -400,7 +415,8 @@ export const incidentResponse: StateMachine = {
     }),
     'Wait until next update': waitOnTeam({
       kind: 'next-update',
-      comment: 'Until the update is due; closing the incident ends the wait at once (the closing notice is drafted next).',
+      comment:
+        'Until a lead before the update is due, so approval and sending finish by the time customers were promised; closing the incident ends the wait at once (the closing notice is drafted next).',
       timeoutSecondsPath: '$.schedule.waitSeconds',
       onTimeout: 'Apply scope decision to update',
       next: 'Apply scope decision to update',
@@ -425,7 +441,7 @@ export const incidentResponse: StateMachine = {
     'Draft update': lambdaTask({
       fn: 'draft-notice',
       payload: { ...INCIDENT, kind: 'update' },
-      result: ['noticeId', 'closed'],
+      result: ['noticeId', 'closed', 'approvalSeconds', 'escalationSeconds'],
       resultPath: '$.notice',
       next: 'Incident closed?',
     }),

@@ -27,6 +27,7 @@ import type { Execution, LocalWorkflow } from '../twin/workflow-engine.js';
 import { isLoopbackHost } from '../twin/http-util.js';
 import { renderStateGraph } from './state-graph.js';
 import { regulatorsSection } from './regulators-section.js';
+import { promisesSection } from './promises-section.js';
 import { questionsSection } from './questions-section.js';
 import type { QuestionView } from '../../functions/steps/answer-question.js';
 import type { ObligationStorePort } from '../../functions/domain/ports.js';
@@ -449,6 +450,7 @@ export function operatorConsole(deps: ConsoleDeps) {
         (unreconciled.length > 0 ? `<p class="gaps">The figures do not reconcile: ${unreconciled.map(escapeHtml).join('; ')}</p>` : '') +
         `<table><tr><th>Notice</th><th>Channel</th><th>Intended</th><th>Sent</th><th>Suppressed</th><th>Failed</th><th>Uncertain</th><th>Unfinished</th><th>Recipients</th></tr>${deliveryRows.join('') || '<tr><td colspan="9">none yet</td></tr>'}</table>` +
         `<p>Per channel, intended = sent + suppressed + failed + uncertain + unfinished (retryable or no answer yet). The CSV has one row per intended recipient and channel, by customer id only.</p>` +
+        (incident ? promisesSection(notices, new Date()) : '') +
         (incident && deps.reputation ? evidenceSection(name, evidenceRows, entries, csrf, query.get('done')) : '') +
         (incident && deps.obligations ? regulatorsSection(await deps.obligations.listObligations(name), new Date()) : '') +
         (incident && deps.listQuestions ? questionsSection(name, await deps.listQuestions(name)) : '') +

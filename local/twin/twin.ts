@@ -116,12 +116,13 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
         approvalBaseUrl: edgeUrl,
         // The sweeper's one-minute schedule, scaled like every other wait.
         sweepIntervalMs: Math.max(1000, Math.ceil(60_000 / scale)),
-        // Regulators' clocks run `scale` times faster too (72 h in 72 min at 60), swept every 5 min scaled.
-        regulatorClockIntervalMs: Math.max(1000, Math.ceil(300_000 / scale)),
+        // Regulators' clocks run `scale` times faster too (72 h in 72 min at 60), swept (with the promised update times) every minute scaled.
+        regulatorClockIntervalMs: Math.max(1000, Math.ceil(60_000 / scale)),
         // Unfinished slices wait 5 min to 1 h before the next round (steps/confirm-sent.ts); here every round waits 5 min scaled.
         waitTimeOverrides: { 'Wait to resume sending notices': Math.ceil(300_000 / scale), 'Wait to resume sending update': Math.ceil(300_000 / scale) },
         envOverrides: {
           UPDATE_CADENCE_SECONDS: scaled(config.updateCadenceHours * 3600, scale),
+          ...(config.updateLeadMinutes === undefined ? {} : { UPDATE_LEAD_SECONDS: scaled(config.updateLeadMinutes * 60, scale) }),
           APPROVAL_TIMEOUT_SECONDS: scaled(config.approvalTimeoutMinutes * 60, scale),
           ESCALATION_TIMEOUT_SECONDS: scaled(config.escalationTimeoutMinutes * 60, scale),
           TEAM_REMINDER_SECONDS: scaled(config.teamReminderMinutes * 60, scale),

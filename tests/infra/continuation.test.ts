@@ -63,7 +63,8 @@ describe('continuing an incident in a new execution', () => {
     ['1', 1],
     ['2160', 2160],
   ])('gives intake the cycles per execution for the cadence (updateCadenceHours %s)', (setting, hours) => {
-    const stack = setting === undefined ? t : template({ 'breach-notice:updateCadenceHours': setting });
+    // An hourly cadence needs a lead shorter than the hour (the default, from 4 h + 4 h of approvals, is not).
+    const stack = setting === undefined ? t : template({ 'breach-notice:updateCadenceHours': setting, 'breach-notice:updateLeadMinutes': '45' });
     const [intake] = Object.entries(stack.findResources('AWS::Lambda::Function')).filter(([id]) => id.startsWith('Intake'));
     expect(intake![1].Properties.Environment.Variables.UPDATE_CYCLES_PER_EXECUTION).toBe(String(updateCyclesPerExecution(hours)));
   });

@@ -24,7 +24,7 @@ describe('the definition builder (infra/definition/)', () => {
     expect(tasks.length).toBeGreaterThan(15);
   });
 
-  it("carries the execution input's settings to the approval waits, whose TimeoutSecondsPath reads them from the state input", () => {
+  it("carries the execution input's settings (first notice) and the draft's fitted timeouts (updates) to the approval waits, whose TimeoutSecondsPath reads them from the state input", () => {
     // Prepare: every top-level state passes its whole input on (results and errors go beside it), so `settings` reaches every state.
     type AnyState = {
       Type: string;
@@ -35,6 +35,7 @@ describe('the definition builder (infra/definition/)', () => {
       Result?: unknown;
       Catch?: { ResultPath?: unknown; Next: string }[];
       TimeoutSecondsPath?: string;
+      ResultSelector?: Record<string, string>;
     };
     const states = (JSON.parse(readDefinition()) as { States: Record<string, AnyState> }).States;
     const keepsInput = (path: unknown) => path === null || (typeof path === 'string' && path.startsWith('$.') && !path.startsWith('$.settings'));
@@ -50,8 +51,13 @@ describe('the definition builder (infra/definition/)', () => {
     expect(waits.map((w) => states[w]?.TimeoutSecondsPath)).toEqual([
       '$.settings.approvalTimeoutSeconds',
       '$.settings.escalationTimeoutSeconds',
-      '$.settings.approvalTimeoutSeconds',
-      '$.settings.escalationTimeoutSeconds',
+      '$.notice.approvalSeconds',
+      '$.notice.escalationSeconds',
     ]);
+    // The update's draft (and each redraft on the way back to its approval) puts them there.
+    expect(states['Draft update']).toMatchObject({
+      ResultPath: '$.notice',
+      ResultSelector: { 'approvalSeconds.$': '$.Payload.approvalSeconds', 'escalationSeconds.$': '$.Payload.escalationSeconds' },
+    });
   });
 });

@@ -18,6 +18,7 @@ const context = {
   'breach-notice:questionFormUrl': 'https://example.com/security/questions',
   'breach-notice:regulatorClockReminders': '50%,90%,2h',
   'breach-notice:drillSmsSink': '+15005550006',
+  'breach-notice:updateLeadMinutes': '600',
 };
 const config = parseAppConfig((key) => (context as Record<string, unknown>)[key]);
 const values = functionEnvironment(config, {

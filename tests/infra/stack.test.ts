@@ -412,6 +412,15 @@ describe('configuration', () => {
     [{ 'breach-notice:senderAddress': 'not-an-email' }, 'breach-notice:senderAddress="not-an-email"'],
     [{ 'breach-notice:approverEmails': 'ok@example.com,nope' }, 'breach-notice:approverEmails="ok@example.com,nope"'],
     [{ 'breach-notice:updateCadenceHours': '0' }, 'breach-notice:updateCadenceHours="0"'],
+    // Hourly updates cannot wait for 4 h + 4 h of approvals (the default lead, 640 min): the lead must be set, or the approvals shortened.
+    [
+      { 'breach-notice:updateCadenceHours': '1' },
+      'breach-notice:updateCadenceHours="1": 60 minutes between updates leave no time for the approvals before each is due: updateLeadMinutes, by default (approvalTimeoutMinutes 240 + escalationTimeoutMinutes 240) x 4/3 = 640, must be shorter. Set updateLeadMinutes below 60',
+    ],
+    [
+      { 'breach-notice:updateCadenceHours': '1', 'breach-notice:updateLeadMinutes': '60' },
+      'breach-notice:updateLeadMinutes="60": must be shorter than the update cadence (updateCadenceHours 1 = 60 minutes)',
+    ],
     [{ 'breach-notice:locales': 'en,fr' }, 'breach-notice:locales="en,fr"'],
     [{ 'breach-notice:manualAlarmSource': 'aws.fake' }, 'breach-notice:manualAlarmSource="aws.fake"'],
     [{ 'breach-notice:smsSenderId': 'Too-long-sender' }, 'breach-notice:smsSenderId="Too-long-sender"'],

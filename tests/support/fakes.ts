@@ -12,6 +12,7 @@ export { FakeIncidents } from './fakes/incidents.js';
 export { FakeLedger } from './fakes/ledger.js';
 export { FakeMessaging } from './fakes/messaging.js';
 export { FakeNotices } from './fakes/notices.js';
+export { FakePromiseClocks } from './fakes/promises.js';
 export { namedError } from './fakes/sdk-errors.js';
 export { FakeTeam } from './fakes/team.js';
 export { FakeWorkflow } from './fakes/workflow.js';

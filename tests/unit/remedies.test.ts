@@ -292,7 +292,7 @@ describe('remedy rules: drafting, updates and the final report', () => {
       locales: ['en', 'zh-CN'],
       remedyRules: rules,
       company: { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://status.example.com' },
-      updateCadenceSeconds: 7 * 24 * 3600,
+      settings: { cadenceSeconds: 7 * 24 * 3600, leadSeconds: 3600, approvalSeconds: 1800, escalationSeconds: 900 },
     };
     return { clock, incidents, notices, deps, members, byDataCategory };
   }

@@ -39,7 +39,8 @@ let consoleUrl: string;
 
 beforeAll(async () => {
   s = await startScenario(prefix, config, {
-    envOverrides: { UPDATE_CYCLES_PER_EXECUTION: '1', UPDATE_CADENCE_SECONDS: '40' },
+    // Updates drafted 30 s before they are due: their approvals fitted in the 22 s before the last 8 (16 s, then 6 s).
+    envOverrides: { UPDATE_CYCLES_PER_EXECUTION: '1', UPDATE_CADENCE_SECONDS: '40', UPDATE_LEAD_SECONDS: '30' },
     // "Wait until next update" waits as the plan says (seconds here): the close must find it waiting.
     waitTimeOverrides: { 'Wait to resume sending notices': 50, 'Wait to resume sending update': 50 },
   });
@@ -75,7 +76,7 @@ describe('an incident that goes on in new executions', () => {
     const incidentId = (await sendAlarm(s, guardDutyFinding({ bucket }))).incidents![0]!.incidentId;
     await decide(s, approver, 'approve', 1);
     await executionCount(incidentId, 2);
-    // Update 1 is asked for (a cadence after the first notice) and approved in the second execution, which hands over too.
+    // Update 1 is asked for (a cadence after the first notice was drafted) and approved in the second execution, which hands over too.
     await waitForState(s, incidentId, 'Wait for update approval', 120_000);
     await decide(s, approver, 'approve', 2);
     await executionCount(incidentId, 3);

@@ -32,8 +32,15 @@ let s: Scenario;
 
 beforeAll(async () => {
   s = await startScenario(prefix, config, {
-    // Reminders every 2 s; updates every 20 s (the close ends the second wait at once).
-    envOverrides: { TEAM_REMINDER_SECONDS: '2', APPROVAL_TIMEOUT_SECONDS: '600', ESCALATION_TIMEOUT_SECONDS: '600', UPDATE_CADENCE_SECONDS: '20' },
+    // Reminders every 2 s; updates every 30 s, each drafted 28 s before it is due (the close ends the second wait at once):
+    // an update's approvals are fitted in the 21 s before the last 7 (15 s, then 6 s for the backup approvers).
+    envOverrides: {
+      TEAM_REMINDER_SECONDS: '2',
+      APPROVAL_TIMEOUT_SECONDS: '600',
+      ESCALATION_TIMEOUT_SECONDS: '600',
+      UPDATE_CADENCE_SECONDS: '30',
+      UPDATE_LEAD_SECONDS: '28',
+    },
     waitTimeOverrides: { 'Wait to resume sending notices': 50, 'Wait to resume sending update': 50 },
   });
 });
@@ -141,7 +148,7 @@ describe('an incident from an unmapped resource to the final report', () => {
     expect(page).toContain('A nightly export job copied customer rows');
     expect(first.body.text).toContain(`/${incidentId}/en.html`);
 
-    // The update: drafted at the cadence, approved like the first notice, sent, on the page.
+    // The update: drafted a lead before it is due, approved like the first notice, sent, on the page.
     await waitForState(s, incidentId, 'Wait for update approval');
     await writeFacts(s, incidentId, {
       en: {
@@ -192,7 +199,7 @@ describe('an incident from an unmapped resource to the final report', () => {
     expect(report?.body.text).toContain('Closed by lead@example.com: contained; forensic report done');
     // After the first notice and the update; the second ended by the close; the third, after the closing notice, the "now" before the report.
     expect(entered(incidentId, 'Wait until next update')).toHaveLength(3);
-    // Reminders (2 s, 4 s, 8 s), two cadences of 20 s and five approvals on a shared machine.
+    // Reminders (2 s, 4 s, 8 s), two cadences of 30 s and five approvals on a shared machine.
   }, 240_000);
 
   it('"nobody is affected" (a false positive) ends the wait for a scope in the final report, with no customer notice', async () => {

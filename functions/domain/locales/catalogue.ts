@@ -254,6 +254,18 @@ export interface FinalReportTexts {
     reason: string | null;
   }): string;
   noRegulators: string;
+  /** "Next update by": each time a notice promised customers and whether the next notice kept it (domain/promises.ts). */
+  promises: string;
+  /** `next` and `sentAt`: the next notice sent and when (null: none since); `lateMinutes` with a missed promise that a notice came for. */
+  promiseLine(p: {
+    noticeId: string;
+    promisedBy: string;
+    next: string | null;
+    sentAt: string | null;
+    outcome: 'kept' | 'missed' | 'open';
+    lateMinutes: number | null;
+  }): string;
+  noPromises: string;
   scope: string;
   /** One scope decision: `summary` is domain/scope.ts describeScope's (English, like the ids and laws). */
   scopeLine(p: { version: number; summary: string; reason: string; by: string; at: string }): string;

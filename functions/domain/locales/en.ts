@@ -192,6 +192,18 @@ export const en: LocaleCatalogue = {
         }[p.outcome]
       }; deadline ${p.deadline ?? 'none'}; filed ${p.filedAt ? `${p.filedAt}, ref ${p.ref}` : 'no'}`,
     noRegulators: 'No regulator obligation was found to apply.',
+    promises: 'Promised updates ("next update by")',
+    promiseLine: (p) =>
+      `${p.noticeId} promised the next update by ${p.promisedBy}: ${
+        p.outcome === 'kept'
+          ? `KEPT, ${p.next} sent ${p.sentAt}`
+          : p.outcome === 'missed'
+            ? p.next
+              ? `MISSED, ${p.next} sent ${p.sentAt} (${p.lateMinutes} min late)`
+              : 'MISSED, no notice sent since'
+            : 'open, not due yet'
+      }`,
+    noPromises: 'No notice promised an update.',
     scope: 'Who was affected: scope decisions',
     scopeLine: (p) => `Decision ${p.version} by ${p.by} at ${p.at}: ${p.summary}. Why: ${p.reason}`,
     scopeFromAlarm: "No decision: the customers holding data on the alarm's resources.",

@@ -210,6 +210,18 @@ export const es: LocaleCatalogue = {
         }[p.outcome]
       }; plazo ${p.deadline ?? 'ninguno'}; presentado ${p.filedAt ? `${p.filedAt}, ref. ${p.ref}` : 'no'}`,
     noRegulators: 'No se encontró ninguna obligación ante reguladores aplicable.',
+    promises: 'Actualizaciones prometidas («próxima actualización antes de»)',
+    promiseLine: (p) =>
+      `${p.noticeId} prometió la próxima actualización antes de ${p.promisedBy}: ${
+        p.outcome === 'kept'
+          ? `CUMPLIDA, ${p.next} enviado el ${p.sentAt}`
+          : p.outcome === 'missed'
+            ? p.next
+              ? `INCUMPLIDA, ${p.next} enviado el ${p.sentAt} (${p.lateMinutes} min de retraso)`
+              : 'INCUMPLIDA, no se ha enviado ningún aviso desde entonces'
+            : 'pendiente, aún no ha vencido'
+      }`,
+    noPromises: 'Ningún aviso prometió una actualización.',
     scope: 'A quién afectó: decisiones de alcance',
     scopeLine: (p) => `Decisión ${p.version} de ${p.by} el ${p.at}: ${p.summary}. Motivo: ${p.reason}`,
     scopeFromAlarm: 'Sin decisión: los clientes con datos en los recursos de la alarma.',

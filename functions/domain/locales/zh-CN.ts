@@ -181,6 +181,18 @@ export const zhCN: LocaleCatalogue = {
         }[p.outcome]
       }；截止时间 ${p.deadline ?? '无'}；报送 ${p.filedAt ? `${p.filedAt}，编号 ${p.ref}` : '否'}`,
     noRegulators: '未发现适用的监管报告义务。',
+    promises: '承诺的更新（“下次更新时间”）',
+    promiseLine: (p) =>
+      `${p.noticeId} 承诺在 ${p.promisedBy} 之前发送下次更新：${
+        p.outcome === 'kept'
+          ? `已兑现，${p.next} 于 ${p.sentAt} 发送`
+          : p.outcome === 'missed'
+            ? p.next
+              ? `未兑现，${p.next} 于 ${p.sentAt} 发送（迟了 ${p.lateMinutes} 分钟）`
+              : '未兑现，此后未发送任何通知'
+            : '尚未到期'
+      }`,
+    noPromises: '没有通知承诺过更新。',
     scope: '受影响范围：范围决定',
     scopeLine: (p) => `决定 ${p.version}（${p.by}，${p.at}）：${p.summary}。理由：${p.reason}`,
     scopeFromAlarm: '无人工决定：受影响的是在告警所涉资源上存有数据的客户。',

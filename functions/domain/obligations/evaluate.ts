@@ -1,5 +1,8 @@
 import { severityLevels, type ImpactSummary, type SeverityLevel } from '../incident.js';
-import { OBLIGATIONS, type ClockSpec, type ObligationRow, type ReminderPoint, type Sector, type StartMoment, type TriggerCondition } from './table.js';
+import { isReminderPoint, parseReminderPoint } from './settings.js';
+import type { ClockSpec, ObligationRow, ReminderPoint, Sector, StartMoment, TriggerCondition } from './table.js';
+
+export { isReminderPoint, parseReminderPoint };
 
 /**
  * Which obligations of the table (table.ts) an incident's impact triggers, and the deadline of each
@@ -60,7 +63,7 @@ function conditionHolds(condition: TriggerCondition, input: EvaluationInput): { 
 }
 
 /** The rows that apply, in table order; a row applies when any one of its conditions holds. */
-export function applicableObligations(input: EvaluationInput, table: readonly ObligationRow[] = OBLIGATIONS): ApplicableObligation[] {
+export function applicableObligations(input: EvaluationInput, table: readonly ObligationRow[]): ApplicableObligation[] {
   const out: ApplicableObligation[] = [];
   for (const row of table) {
     const results = row.when.map((c) => conditionHolds(c, input)).filter((r) => r.holds);
@@ -201,17 +204,6 @@ export function deadlineFor(clock: ClockSpec, start: Date, scale = 1): Date | un
 /** The moment's name as stored and printed. */
 export function momentName(moment: StartMoment): string {
   return typeof moment === 'string' ? moment : `filed:${moment.filed}`;
-}
-
-export function isReminderPoint(text: string): text is ReminderPoint {
-  return /^(\d{1,2}(\.\d+)?%|\d{1,4}[mhd])$/.test(text);
-}
-
-/** `'50%'` / `'1h'` / `'30m'` / `'2d'`, validated. */
-export function parseReminderPoint(text: string): ReminderPoint {
-  if (!isReminderPoint(text))
-    throw new RangeError(`a reminder point is a percentage of the clock (50%) or a time before the deadline (1h, 30m, 2d), got ${JSON.stringify(text)}`);
-  return text as ReminderPoint;
 }
 
 /**

@@ -8,18 +8,9 @@ import type { SeverityLevel } from '../incident.js';
  * its sources; `checked` says how far a row was checked against them (see the README table).
  */
 
-/** Sectors a deployment declares itself in (setting `sectors`); rows for regulated firms trigger on them. */
-export const sectors = [
-  'financial-services-ny',
-  'us-bank',
-  'public-company-us',
-  'health-us',
-  'essential-entity-eu',
-  'important-entity-eu',
-  'cn-network-operator',
-  'cn-critical-information-infrastructure',
-] as const;
-export type Sector = (typeof sectors)[number];
+import type { Sector } from './settings.js';
+
+export { sectors, type Sector } from './settings.js';
 
 export type Recipient = 'authority' | 'individuals' | 'media';
 

@@ -40,7 +40,8 @@ function world(incident: Partial<Incident> = {}) {
     clock,
     locales: ['en', 'zh-CN'],
     company: { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://status.example.com' },
-    updateCadenceSeconds: 24 * 3600,
+    // A lead of 2 h keeps 30 min for sending: the approvals' 1 h and 30 min fit in the rest.
+    settings: { cadenceSeconds: 24 * 3600, leadSeconds: 2 * 3600, approvalSeconds: 3600, escalationSeconds: 1800 },
   };
   return { deps, clock, incidents, notices, facts };
 }
@@ -53,27 +54,69 @@ function notice(kind: Notice['kind'], sequence: number, status: Notice['status']
 }
 
 describe('draftNoticeStep', () => {
-  it('first notice: sequence 1, pending approval, in every configured locale, promising the next update one cadence away', async () => {
+  it('first notice: sequence 1, pending approval, in every configured locale, promising the next update a lead and a cadence away', async () => {
     // Prepare
     const { deps, notices, incidents } = world();
     // Act
     const result = await draftNoticeStep(incidentId, 'first-notice', deps);
     // Assess
-    expect(result).toEqual({ closed: false, noticeId: 'first-notice-1' });
+    expect(result).toEqual({ closed: false, noticeId: 'first-notice-1', approvalSeconds: 3600, escalationSeconds: 1800 });
     const stored = await notices.getNotice(incidentId, 'first-notice-1');
+    // Planned to go out within the lead (approvals and sending), then a cadence to the next update.
     expect(stored).toMatchObject({
       kind: 'first-notice',
       sequence: 1,
       status: 'PENDING_APPROVAL',
       createdAt: '2026-11-20T10:00:00.000Z',
-      promisedNextUpdateAt: '2026-11-21T10:00:00.000Z',
+      promisedNextUpdateAt: '2026-11-21T12:00:00.000Z',
+      sendBy: '2026-11-21T11:30:00.000Z',
     });
     expect(Object.keys(stored.content).sort()).toEqual(['en', 'zh-CN']);
     expect(stored.content.en!.subject).toContain('Example Co.');
     expect(stored).toMatchObject({ version: 1, factsVersion: 0, contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(incidents.timeline.map((e) => [e.action, e.detail])).toEqual([
-      ['notice-drafted', { noticeId: 'first-notice-1', kind: 'first-notice', version: 1, factsVersion: 0, locales: ['en', 'zh-CN'] }],
+      [
+        'notice-drafted',
+        {
+          noticeId: 'first-notice-1',
+          kind: 'first-notice',
+          version: 1,
+          factsVersion: 0,
+          locales: ['en', 'zh-CN'],
+          promisedNextUpdateAt: '2026-11-21T12:00:00.000Z',
+        },
+      ],
     ]);
+  });
+
+  it('update drafted a lead before it is due: promises the next one a cadence after that due time; its approvals, fitted before it, as configured', async () => {
+    // Prepare: the first notice promised customers an update by 12:00; it is 10:00, the lead before.
+    const { deps, notices } = world();
+    await notices.createNotice({ ...notice('first-notice', 1, 'SENT', '2026-11-19T10:00:00.000Z'), promisedNextUpdateAt: '2026-11-20T12:00:00.000Z' });
+    // Act
+    const result = await draftNoticeStep(incidentId, 'update', deps);
+    // Assess
+    expect(result).toEqual({ closed: false, noticeId: 'update-2', approvalSeconds: 3600, escalationSeconds: 1800 });
+    expect(await notices.getNotice(incidentId, 'update-2')).toMatchObject({
+      promisedNextUpdateAt: '2026-11-21T12:00:00.000Z',
+      sendBy: '2026-11-21T11:30:00.000Z',
+    });
+  });
+
+  it('update whose approvals do not fit before it is due: shortened to end a sending margin before, and the timeline says so', async () => {
+    // Prepare: due at 11:00, an hour away: 45 min for both tiers, the backup approvers keep a quarter.
+    const { deps, notices, incidents } = world();
+    deps.settings = { ...deps.settings, leadSeconds: 3600 };
+    await notices.createNotice({ ...notice('first-notice', 1, 'SENT', '2026-11-19T10:00:00.000Z'), promisedNextUpdateAt: '2026-11-20T11:00:00.000Z' });
+    // Act
+    const result = await draftNoticeStep(incidentId, 'update', deps);
+    // Assess
+    expect(result).toEqual({ closed: false, noticeId: 'update-2', approvalSeconds: 2025, escalationSeconds: 675 });
+    expect(incidents.timeline.at(-1)?.detail).toMatchObject({
+      approvalSeconds: 2025,
+      escalationSeconds: 675,
+      promisedNextUpdateAt: '2026-11-21T11:00:00.000Z',
+    });
   });
 
   it('update: numbered after the last notice, saying plainly that nothing changed when the facts did not', async () => {
@@ -83,7 +126,7 @@ describe('draftNoticeStep', () => {
     // Act
     const result = await draftNoticeStep(incidentId, 'update', deps);
     // Assess
-    expect(result).toEqual({ closed: false, noticeId: 'update-2' });
+    expect(result).toMatchObject({ closed: false, noticeId: 'update-2' });
     const stored = await notices.getNotice(incidentId, 'update-2');
     expect(stored).toMatchObject({ kind: 'update', sequence: 2, status: 'PENDING_APPROVAL' });
     expect(stored.content.en!.subject).toBe(catalogues.en.notice.updateSubject({ company: 'Example Co.', update: 1 }));
@@ -121,11 +164,11 @@ describe('draftNoticeStep', () => {
     await notices.setNoticeStatus(incidentId, 'closing-2', 'SENT');
     const after = await draftNoticeStep(incidentId, 'update', deps);
     // Assess
-    expect(closing).toEqual({ closed: false, noticeId: 'closing-2' });
+    expect(closing).toMatchObject({ closed: false, noticeId: 'closing-2' });
     const stored = await notices.getNotice(incidentId, 'closing-2');
     expect(stored).toMatchObject({ kind: 'closing', sequence: 2 });
     expect(stored.content.en!.nextUpdate).toBeNull();
-    expect(after).toEqual({ closed: true, noticeId: null });
+    expect(after).toMatchObject({ closed: true, noticeId: null });
     expect(incidents.timeline.map((e) => e.action)).toEqual(['notice-drafted']);
   });
 
@@ -138,7 +181,7 @@ describe('draftNoticeStep', () => {
     // Act
     const result = await draftNoticeStep(incidentId, 'update', deps);
     // Assess
-    expect(result).toEqual({ closed: true, noticeId: null });
+    expect(result).toMatchObject({ closed: true, noticeId: null });
     expect(incidents.timeline.map((e) => e.action)).toEqual(['closing-notice-abandoned']);
   });
 
@@ -148,7 +191,7 @@ describe('draftNoticeStep', () => {
     // Act
     const result = await draftNoticeStep(incidentId, 'first-notice', deps);
     // Assess
-    expect(result).toEqual({ closed: true, noticeId: null });
+    expect(result).toMatchObject({ closed: true, noticeId: null });
     expect(await notices.listNotices(incidentId)).toEqual([]);
   });
 
@@ -168,7 +211,7 @@ describe('draftNoticeStep', () => {
     // Act
     const result = await draftNoticeStep(incidentId, 'update', deps);
     // Assess
-    expect(result).toEqual({ closed: false, noticeId: 'update-2' });
+    expect(result).toMatchObject({ closed: false, noticeId: 'update-2' });
     expect((await notices.listNotices(incidentId)).map((n) => n.noticeId).sort()).toEqual(['first-notice-1', 'update-2']);
     const stored = await notices.getNotice(incidentId, 'update-2');
     expect(stored).toMatchObject({
@@ -203,7 +246,7 @@ describe('draftNoticeStep', () => {
     // Act
     const result = await draftNoticeStep(incidentId, 'update', deps);
     // Assess
-    expect(result).toEqual({ closed: false, noticeId: 'update-2' });
+    expect(result).toMatchObject({ closed: false, noticeId: 'update-2' });
   });
 
   it('a rejected notice is drafted again as its next version, pending again, the rejected lines kept for the diff', async () => {
@@ -215,7 +258,7 @@ describe('draftNoticeStep', () => {
     // Act
     const result = await draftNoticeStep(incidentId, 'update', deps);
     // Assess
-    expect(result).toEqual({ closed: false, noticeId: 'update-2' });
+    expect(result).toMatchObject({ closed: false, noticeId: 'update-2' });
     const redrafted = await notices.getNotice(incidentId, 'update-2');
     expect(redrafted).toMatchObject({ status: 'PENDING_APPROVAL', version: rejected.version + 1 });
     expect(redrafted.replacedVersion?.version).toBe(rejected.version);

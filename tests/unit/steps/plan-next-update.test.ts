@@ -25,7 +25,7 @@ function world() {
     createdAt: at,
   });
   const notices = new FakeNotices();
-  const deps: PlanDeps = { incidents, notices, clock, updateCadenceSeconds: 6 * 3600 };
+  const deps: PlanDeps = { incidents, notices, clock, settings: { cadenceSeconds: 6 * 3600, leadSeconds: 3600 } };
   const add = (sequence: number, status: Notice['status'], promisedNextUpdateAt: string) =>
     notices.createNotice(
       noticeRecord({
@@ -43,17 +43,29 @@ function world() {
 }
 
 describe('planNextUpdate', () => {
-  it('keeps the promise the last sent notice made customers, when it is still ahead', async () => {
+  it('the update is due when the last sent notice promised customers; drafting starts the lead before', async () => {
     // Prepare
     const { deps, incidents, add } = world();
     await add(1, 'SENT', '2026-11-20T14:00:00.000Z');
     await add(2, 'SENT', '2026-11-20T16:00:00.000Z');
     // Act
     const result = await planNextUpdate(incidentId, deps);
-    // Assess
-    expect(result).toMatchObject({ nextUpdateAt: '2026-11-20T16:00:00.000Z' });
+    // Assess: it is 12:00; drafting at 15:00, an hour before 16:00.
+    expect(result).toEqual({ nextUpdateAt: '2026-11-20T16:00:00.000Z', waitSeconds: 3 * 3600 });
     expect(incidents.incidents.get(incidentId)!.nextUpdateAt).toBe('2026-11-20T16:00:00.000Z');
-    expect(incidents.timeline.map((e) => [e.action, e.detail])).toEqual([['next-update-planned', { nextUpdateAt: '2026-11-20T16:00:00.000Z' }]]);
+    expect(incidents.timeline.map((e) => [e.action, e.detail])).toEqual([
+      ['next-update-planned', { nextUpdateAt: '2026-11-20T16:00:00.000Z', draftAt: '2026-11-20T15:00:00.000Z' }],
+    ]);
+  });
+
+  it('a promise nearer than the lead is drafted for at once', async () => {
+    // Prepare
+    const { deps, add } = world();
+    await add(1, 'SENT', '2026-11-20T12:30:00.000Z');
+    // Act
+    const result = await planNextUpdate(incidentId, deps);
+    // Assess
+    expect(result).toEqual({ nextUpdateAt: '2026-11-20T12:30:00.000Z', waitSeconds: 1 });
   });
 
   it('a closed incident waits for nothing: its closing notice or final report comes next', async () => {
@@ -93,24 +105,14 @@ describe('planNextUpdate', () => {
     expect(result.waitSeconds).toBe(6 * 3600);
   });
 
-  it('a promise already past (a slow approval) gives one cadence from now', async () => {
+  it('a promise already past (an update nobody approved in time) is still owed: drafted for at once, never pushed a cadence away', async () => {
     // Prepare
     const { deps, add } = world();
     await add(1, 'SENT', '2026-11-20T11:00:00.000Z');
     // Act
     const result = await planNextUpdate(incidentId, deps);
     // Assess
-    expect(result).toMatchObject({ nextUpdateAt: '2026-11-20T18:00:00.000Z' });
-  });
-
-  it('a promise falling due exactly now counts as past', async () => {
-    // Prepare
-    const { deps, add } = world();
-    await add(1, 'SENT', '2026-11-20T12:00:00.000Z');
-    // Act
-    const result = await planNextUpdate(incidentId, deps);
-    // Assess
-    expect(result).toMatchObject({ nextUpdateAt: '2026-11-20T18:00:00.000Z' });
+    expect(result).toEqual({ nextUpdateAt: '2026-11-20T11:00:00.000Z', waitSeconds: 1 });
   });
 
   it('only sent notices promise anything: a pending or rejected draft is ignored', async () => {
@@ -131,7 +133,7 @@ describe('planNextUpdate', () => {
     // Act
     const result = await planNextUpdate(incidentId, deps);
     // Assess
-    expect(result).toMatchObject({ nextUpdateAt: '2026-11-20T18:00:00.000Z' });
+    expect(result).toEqual({ nextUpdateAt: '2026-11-20T18:00:00.000Z', waitSeconds: 5 * 3600 });
   });
 
   it('an unknown incident fails by name and plans nothing', async () => {

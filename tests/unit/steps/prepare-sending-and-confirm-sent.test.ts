@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { confirmSending, type ConfirmDeps } from '../../../functions/steps/confirm-sent.js';
 import { planSending, type PlanSendingDeps } from '../../../functions/steps/prepare-sending.js';
 import { limitsFromPercent } from '../../../functions/domain/reputation.js';
-import { FakeClock, FakeEmail, FakeEvidence, FakeIncidents, FakeLedger, FakeNotices } from '../../support/fakes.js';
+import { FakeClock, FakeEmail, FakeEvidence, FakeIncidents, FakeLedger, FakeNotices, FakePromiseClocks } from '../../support/fakes.js';
 import { noticeRecord } from '../../support/notices.js';
 
 const incidentId = 'inc-20261120-0123456789ab';
@@ -31,11 +31,11 @@ function world(chunks: number, emails: number) {
   const email = new FakeEmail();
   const alerts: { event: string; message: string }[] = [];
   const alertTeam = async (event: string, _subject: string, message: string) => void alerts.push({ event, message });
-  const plan: PlanSendingDeps = { incidents, email, alertTeam, clock, chunksPerSlice: 20, maxConcurrency: 10, perSenderRate: 200 };
   const notices = new FakeNotices();
   void notices.createNotice(
     noticeRecord({ incidentId, noticeId, kind: 'first-notice', sequence: 1, status: 'APPROVED', content: {}, createdAt: at, promisedNextUpdateAt: at }),
   );
+  const plan: PlanSendingDeps = { incidents, notices, email, alertTeam, clock, chunksPerSlice: 20, maxConcurrency: 10, perSenderRate: 200 };
   // No call left anyone UNCERTAIN here: settling by evidence is tests/integration/evidence-settlement.test.ts's.
   const evidence = {
     ledger: { uncertainCalls: async () => [], settleUncertain: async () => true },
@@ -46,8 +46,9 @@ function world(chunks: number, emails: number) {
   };
   const counts = new FakeEvidence();
   const reputation = { evidence: counts, limits: limitsFromPercent(2.5, 0.05, 100) };
-  const confirm: ConfirmDeps = { incidents, notices, ledger: new FakeLedger(), evidence, reputation, alertTeam };
-  return { plan, confirm, email, incidents, notices, alerts, counts };
+  const promises = new FakePromiseClocks();
+  const confirm: ConfirmDeps = { incidents, notices, ledger: new FakeLedger(), evidence, reputation, promises, alertTeam, clock };
+  return { plan, confirm, email, incidents, notices, alerts, counts, promises, clock };
 }
 
 describe('planSending', () => {
@@ -89,6 +90,36 @@ describe('planSending', () => {
     expect(alerts.map((a) => a.event)).toEqual(['daily-quota-short']);
   });
 
+  it('a notice approved after its sendBy is not sent: customers would read a promise already past; it waits for approval again, drafted anew', async () => {
+    // Prepare: it promised the next update by 10:20, and sending had to start by 09:50; it is 10:00.
+    const { plan, notices, incidents, alerts } = world(3, 100);
+    await notices.createNotice({
+      ...(await notices.getNotice(incidentId, noticeId)),
+      promisedNextUpdateAt: '2026-11-20T10:20:00.000Z',
+      sendBy: '2026-11-20T09:50:00.000Z',
+    });
+    // Act
+    const act = planSending({ incidentId, noticeId }, plan);
+    // Assess
+    await expect(act).rejects.toMatchObject({ name: 'PromisePassedError' });
+    expect((await notices.getNotice(incidentId, noticeId)).status).toBe('PENDING_APPROVAL');
+    expect(incidents.timeline.map((e) => [e.action, e.detail])).toEqual([
+      ['notice-too-late-for-its-promise', { noticeId, version: 1, promisedNextUpdateAt: '2026-11-20T10:20:00.000Z', sendBy: '2026-11-20T09:50:00.000Z' }],
+    ]);
+    expect(alerts.map((a) => a.event)).toEqual(['notice-too-late-for-its-promise']);
+  });
+
+  it('a notice approved before its sendBy is planned as usual', async () => {
+    // Prepare
+    const { plan, notices } = world(3, 100);
+    await notices.createNotice({ ...(await notices.getNotice(incidentId, noticeId)), sendBy: '2026-11-20T10:00:01.000Z' });
+    // Act
+    const result = await planSending({ incidentId, noticeId }, plan);
+    // Assess
+    expect(result.slices).toEqual([{ from: 0, to: 3 }]);
+    expect((await notices.getNotice(incidentId, noticeId)).status).toBe('APPROVED');
+  });
+
   it('sending paused for the account pages the team at once', async () => {
     const { plan, email, alerts } = world(1, 10);
     email.quota = { maxSendRate: 14, max24HourSend: 200, sentLast24Hours: 0, sendingEnabled: false };
@@ -119,6 +150,59 @@ describe('confirmSending', () => {
     // Reconciled once and kept for the final report (the fake ledger has no plan: nothing intended).
     expect(notice.reconciliation).toEqual({ channels: {}, plannedChunks: 0, problems: [], uncertain: {} });
     expect(incidents.timeline.map((e) => e.action)).toEqual(['notice-sent']);
+  });
+
+  it("the update sent by the time the last notice promised keeps that promise (both times on the timeline); its own promise's clock starts, the kept one's stops", async () => {
+    // Prepare: the first notice, sent, promised customers an update by 10:30; update-2 goes out at 10:00.
+    const { confirm, notices, incidents, promises } = world(45, 100);
+    await notices.createNotice({ ...(await notices.getNotice(incidentId, noticeId)), status: 'SENT', promisedNextUpdateAt: '2026-11-20T10:30:00.000Z' });
+    await promises.open({ incidentId, noticeId, promisedBy: '2026-11-20T10:30:00.000Z' });
+    await notices.createNotice(
+      noticeRecord({
+        incidentId,
+        noticeId: 'update-2',
+        kind: 'update',
+        sequence: 2,
+        status: 'APPROVED',
+        content: {},
+        createdAt: at,
+        promisedNextUpdateAt: '2026-11-20T11:30:00.000Z',
+      }),
+    );
+    // Act
+    await confirmSending({ incidentId, noticeId: 'update-2', results: [{ done: true }], plan }, confirm);
+    // Assess
+    expect(incidents.timeline.map((e) => [e.action, e.detail])).toEqual([
+      ['notice-sent', expect.anything()],
+      ['promise-kept', { noticeId, promisedBy: '2026-11-20T10:30:00.000Z', by: 'update-2', sentAt: '2026-11-20T10:00:00.000Z' }],
+    ]);
+    expect([...promises.markers.values()]).toEqual([{ incidentId, noticeId: 'update-2', promisedBy: '2026-11-20T11:30:00.000Z' }]);
+  });
+
+  it('sent after the time promised: the promise was fulfilled late, and the timeline says by how much; a closing notice starts no clock of its own', async () => {
+    // Prepare: promised by 09:45; the closing notice goes out at 10:00.
+    const { confirm, notices, incidents, promises } = world(45, 100);
+    await notices.createNotice({ ...(await notices.getNotice(incidentId, noticeId)), status: 'SENT', promisedNextUpdateAt: '2026-11-20T09:45:00.000Z' });
+    await notices.createNotice(
+      noticeRecord({
+        incidentId,
+        noticeId: 'closing-2',
+        kind: 'closing',
+        sequence: 2,
+        status: 'APPROVED',
+        content: {},
+        createdAt: at,
+        promisedNextUpdateAt: at,
+      }),
+    );
+    // Act
+    await confirmSending({ incidentId, noticeId: 'closing-2', results: [{ done: true }], plan }, confirm);
+    // Assess
+    expect(incidents.timeline.at(-1)).toMatchObject({
+      action: 'promise-fulfilled-late',
+      detail: { noticeId, promisedBy: '2026-11-20T09:45:00.000Z', by: 'closing-2', sentAt: '2026-11-20T10:00:00.000Z', lateSeconds: 900 },
+    });
+    expect(promises.markers.size).toBe(0);
   });
 
   it('one slice unfinished: only it goes round again, from where it stopped, and the team is told why', async () => {

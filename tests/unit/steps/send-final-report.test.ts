@@ -132,6 +132,23 @@ async function twoNotices(w: ReturnType<typeof world>) {
 }
 
 describe('sendFinalReport', () => {
+  it('lists each promise a sent notice made customers: kept, or missed and how late the next notice came, in the email and the page', async () => {
+    // Prepare: the first notice promised 10:00 and update 2 went at 09:40; update 2 promised 11:00 and the closing notice went at 11:05.
+    const w = world();
+    await w.notice('first-notice-1', 1, { promisedNextUpdateAt: '2026-11-20T10:00:00.000Z', sentAt: '2026-11-20T09:00:00.000Z' });
+    await w.notice('update-2', 2, { promisedNextUpdateAt: '2026-11-20T11:00:00.000Z', sentAt: '2026-11-20T09:40:00.000Z' });
+    await w.notice('closing-3', 3, { kind: 'closing', sentAt: '2026-11-20T11:05:00.000Z' });
+    // Act
+    await sendFinalReport(incidentId, w.deps);
+    // Assess
+    const lines = [
+      'first-notice-1 promised the next update by 2026-11-20T10:00:00.000Z: KEPT, update-2 sent 2026-11-20T09:40:00.000Z',
+      'update-2 promised the next update by 2026-11-20T11:00:00.000Z: MISSED, closing-3 sent 2026-11-20T11:05:00.000Z (5 min late)',
+    ];
+    expect(w.email.templated[0]!.data.promiseLines).toEqual(lines);
+    expect(w.messaging.published[0]!.message).toContain(['Promised updates ("next update by"):', ...lines].join('\n'));
+  });
+
   it('each notice reconciled per channel (intended, sent, suppressed, failed, uncertain, unfinished), summed, to the report recipients and the team topic', async () => {
     // Prepare
     const w = world();
