@@ -6,7 +6,7 @@ import { systemClock } from '../../functions/shared/clock.js';
 import { resumeSending } from '../../functions/steps/resume-sending.js';
 import { LOCAL_CREDENTIALS } from '../../local/emulators/emulators.js';
 import { guardDutyFinding } from '../../local/tools/sample-alarms.js';
-import { emailsPerRecipient, endpoints, testConfig, topicMessages, uniquePrefix, until } from '../support/local.js';
+import { endpoints, sesEmails, testConfig, topicMessages, uniquePrefix, until } from '../support/local.js';
 import { decide, makeCustomers, sendAlarm, startScenario, waitForState, type Scenario } from '../support/scenario.js';
 
 /**
@@ -23,6 +23,13 @@ const COUNT = 40;
 const customers = makeCustomers(bucket, bucket, COUNT).map((c, i) =>
   i % 4 === 0 ? { ...c, profile: { ...c.profile, email: `bounce+${prefix}-${i}@simulator.amazonses.com` } } : c,
 );
+const addresses = new Set(customers.map((c) => c.profile.email!));
+/** Emails per address of this file's customers only: other files send to the simulator's addresses on the same emulator. */
+async function ours(): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const m of await sesEmails((e) => addresses.has(e.destination.to[0]!))) counts.set(m.destination.to[0]!, (counts.get(m.destination.to[0]!) ?? 0) + 1);
+  return counts;
+}
 let s: Scenario;
 let evidence: EvidenceStore;
 
@@ -52,9 +59,8 @@ describe('the reputation guard', () => {
     );
 
     // Assess 1: paused with part of the audience unsent; the page names the figures and how to go on.
-    const before = await emailsPerRecipient(`.${bucket}@example.com`);
-    const bouncedBefore = (await emailsPerRecipient(`@simulator.amazonses.com`)).size;
-    expect(before.size + bouncedBefore).toBeLessThan(COUNT);
+    const before = await ours();
+    expect(before.size).toBeLessThan(COUNT);
     expect(paused.subject).toMatch(/bounce rate \d+(\.\d+)?% above the limit/);
     expect(paused.message).toContain(`npm run incident -- resume-sending ${incidentId} first-notice-1`);
     expect(paused.message).not.toMatch(/simulator\.amazonses\.com|@example\.com/);
@@ -67,12 +73,11 @@ describe('the reputation guard', () => {
 
     // Assess 2: everyone exactly one email, the resume recorded with the rates the team saw.
     expect(resumed.outcome).toBe('resumed');
-    const after = await emailsPerRecipient(`.${bucket}@example.com`);
-    const bounced = await emailsPerRecipient(`@simulator.amazonses.com`);
-    expect(after.size + bounced.size).toBe(COUNT);
-    expect([...after.values(), ...bounced.values()].every((n) => n === 1)).toBe(true);
+    const after = await ours();
+    expect(after.size).toBe(COUNT);
+    expect([...after.values()].every((n) => n === 1)).toBe(true);
     const resumedEntry = (await s.incidents.listTimeline(incidentId)).find((e) => e.action === 'sending-resumed');
     expect(resumedEntry?.detail).toMatchObject({ noticeId: 'first-notice-1', by: 'lead@example.com', bounceRate: expect.any(Number) });
-    console.info(`reputation guard: paused after ${before.size + bouncedBefore} of ${COUNT} emails; resumed at ${JSON.stringify(resumedEntry?.detail)}`);
+    console.info(`reputation guard: paused after ${before.size} of ${COUNT} emails; resumed at ${JSON.stringify(resumedEntry?.detail)}`);
   });
 });
