@@ -460,20 +460,30 @@ export function operatorConsole(deps: ConsoleDeps) {
     );
   };
 
-  /** Saves one locale's facts as a new version; every refusal changes nothing. */
-  const saveFacts = async (req: IncomingMessage, res: ServerResponse, name: string) => {
-    const back = `${incidentPath(name)}#facts`;
-    if (!fromThisConsole(req)) return refuse(res, 403, 'Facts are saved only from a page of this console.');
+  /**
+   * A form posted from a page of this console, within the size limit and carrying the console's
+   * anti-forgery token; undefined once refused (`notHere` when it came from elsewhere), nothing changed.
+   */
+  const postedForm = async (req: IncomingMessage, res: ServerResponse, back: string, notHere: string, retry: string) => {
+    if (!fromThisConsole(req)) return void refuse(res, 403, notHere);
     const form = await readForm(req);
-    if (form === 'too-large') return refuse(res, 413, `The form is larger than ${MAX_FORM_BYTES / 1024} KiB.`, back);
+    if (form === 'too-large') return void refuse(res, 413, `The form is larger than ${MAX_FORM_BYTES / 1024} KiB.`, back);
     if (!sameSecret(cookieValue(req, CSRF_COOKIE), csrf) || !sameSecret(form.get('csrf'), csrf)) {
-      return refuse(
+      return void refuse(
         res,
         403,
-        'This form did not come from this console (its security token is missing or stale): reload the incident page and save again.',
+        `This form did not come from this console (its security token is missing or stale): reload the incident page and ${retry}.`,
         back,
       );
     }
+    return form;
+  };
+
+  /** Saves one locale's facts as a new version; every refusal changes nothing. */
+  const saveFacts = async (req: IncomingMessage, res: ServerResponse, name: string) => {
+    const back = `${incidentPath(name)}#facts`;
+    const form = await postedForm(req, res, back, 'Facts are saved only from a page of this console.', 'save again');
+    if (!form) return;
     const locale = deps.locales.find((l) => l === form.get('locale'));
     if (!locale) return refuse(res, 400, `Notices are written in ${deps.locales.join(', ')} only.`, back);
     const expected = form.get('expectedVersion') ?? '';
@@ -505,17 +515,8 @@ export function operatorConsole(deps: ConsoleDeps) {
   /** A scope decision, a close or a redraft from the team form; every refusal changes nothing. */
   const teamAction = async (req: IncomingMessage, res: ServerResponse, name: string, what: 'scope' | 'close' | 'redraft') => {
     const back = `${incidentPath(name)}#team`;
-    if (!fromThisConsole(req)) return refuse(res, 403, 'Decisions are made only from a page of this console.');
-    const form = await readForm(req);
-    if (form === 'too-large') return refuse(res, 413, `The form is larger than ${MAX_FORM_BYTES / 1024} KiB.`, back);
-    if (!sameSecret(cookieValue(req, CSRF_COOKIE), csrf) || !sameSecret(form.get('csrf'), csrf)) {
-      return refuse(
-        res,
-        403,
-        'This form did not come from this console (its security token is missing or stale): reload the incident page and try again.',
-        back,
-      );
-    }
+    const form = await postedForm(req, res, back, 'Decisions are made only from a page of this console.', 'try again');
+    if (!form) return;
     let done: string;
     try {
       if (what === 'scope') {
@@ -553,17 +554,9 @@ export function operatorConsole(deps: ConsoleDeps) {
   /** The team's resume of a notice the reputation guard paused; every refusal changes nothing. */
   const resumeAction = async (req: IncomingMessage, res: ServerResponse, name: string, noticeId: string) => {
     const back = `${incidentPath(name)}#evidence`;
-    if (!fromThisConsole(req) || !deps.reputation) return refuse(res, 403, 'Sending is resumed only from a page of this console.');
-    const form = await readForm(req);
-    if (form === 'too-large') return refuse(res, 413, `The form is larger than ${MAX_FORM_BYTES / 1024} KiB.`, back);
-    if (!sameSecret(cookieValue(req, CSRF_COOKIE), csrf) || !sameSecret(form.get('csrf'), csrf)) {
-      return refuse(
-        res,
-        403,
-        'This form did not come from this console (its security token is missing or stale): reload the incident page and try again.',
-        back,
-      );
-    }
+    if (!deps.reputation) return refuse(res, 403, 'Sending is resumed only from a page of this console.');
+    const form = await postedForm(req, res, back, 'Sending is resumed only from a page of this console.', 'try again');
+    if (!form) return;
     let result: ResumeSendingOutcome;
     try {
       result = await deps.reputation.resume({ incidentId: name, noticeId, author: deps.operator });
