@@ -80,6 +80,14 @@ const PERMANENT_REFUSALS = new Set([
   'KMSNotFoundException',
   'KMSOptInRequired',
   'PlatformApplicationDisabledException',
+  // SES v2 BulkEmailStatus values for one entry of an accepted SendBulkEmail call
+  // (https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_BulkEmailEntryResult.html): the same
+  // misconfigurations as the exceptions above, answered per entry; retrying at once never fixes them.
+  'ACCOUNT_SUSPENDED',
+  'CONFIGURATION_SET_NOT_FOUND',
+  'INVALID_SENDING_POOL_NAME',
+  'MAIL_FROM_DOMAIN_NOT_VERIFIED',
+  'TEMPLATE_NOT_FOUND',
 ]);
 
 /** The SES v2 SendBulkEmail error for an account or configuration set whose sending is paused (same page as above). */

@@ -191,6 +191,12 @@ describe('sendNotices with in-memory ports', () => {
     ['ACCOUNT_SENDING_PAUSED', 'SendingPausedError'],
     ['CONFIGURATION_SET_SENDING_PAUSED', 'SendingPausedError'],
     ['ACCOUNT_THROTTLED', 'DeliveryRetryableError'],
+    ['TRANSIENT_FAILURE', 'DeliveryRetryableError'],
+    ['TEMPLATE_NOT_FOUND', 'ProviderRefusedError'],
+    ['CONFIGURATION_SET_NOT_FOUND', 'ProviderRefusedError'],
+    ['MAIL_FROM_DOMAIN_NOT_VERIFIED', 'ProviderRefusedError'],
+    ['ACCOUNT_SUSPENDED', 'ProviderRefusedError'],
+    ['INVALID_SENDING_POOL_NAME', 'ProviderRefusedError'],
   ])('an entry refused with %s stops the slice with %s (how long to wait depends on it)', async (status, error) => {
     const { deps, push } = world();
     const refusing: DeliveryChannel = {
