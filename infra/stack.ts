@@ -120,7 +120,7 @@ export class BreachNoticeStack extends Stack {
     new CfnOutput(this, 'ApprovalBaseUrl', { value: names.approvalBaseUrl });
     new CfnOutput(this, 'OperatorInvokePolicyArn', {
       value: approvals.operatorInvokePolicy.managedPolicyArn,
-      description: 'Attach to the response team: execute-api:Invoke on the operator API (<ApprovalBaseUrl>/operator/incidents/{id}/facts)',
+      description: "Attach to the response team: execute-api:Invoke on each of the operator API's routes (<ApprovalBaseUrl>/operator/incidents/...)",
     });
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'ResponseTeamTopicArn', { value: channels.responseTeamTopic.topicArn, description: 'Subscribe the response team here' });
