@@ -25,7 +25,7 @@ import type { TeamActionResult } from '../../functions/steps/team-decisions.js';
 import { ZodError } from 'zod';
 import type { Execution, LocalWorkflow } from '../twin/workflow-engine.js';
 import { isLoopbackHost } from '../twin/http-util.js';
-import { renderStateGraph } from './state-graph.js';
+import { renderPathGraph, renderStateGraph } from './state-graph.js';
 import { regulatorsSection } from './regulators-section.js';
 import { promisesSection } from './promises-section.js';
 import { questionsSection } from './questions-section.js';
@@ -69,7 +69,10 @@ export interface ConsoleDeps {
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:1.5rem 2rem;color:#222}table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{padding:.3rem .7rem;border-bottom:1px solid #ddd;text-align:left;font-size:.9rem}
 .status-RUNNING{color:#0a58ca}.status-SUCCEEDED{color:#198754}.status-FAILED,.status-TIMED_OUT,.status-ABORTED{color:#dc3545}
-.state-graph{max-width:100%;height:auto;border:1px solid #eee}.state rect{fill:#f6f6f6;stroke:#999}.state text{font-size:12px;fill:#333}
+/* Graphs keep their own size (12px text) and scroll inside their box rather than shrink to it. */
+.graph-scroll{max-width:44rem;max-height:80vh;overflow:auto}.state-graph,.path-graph{display:block;border:1px solid #eee}.state rect{fill:#f6f6f6;stroke:#999}.state text{font-size:12px;fill:#333}
+.state.ahead rect{fill:#fff;stroke:#0a58ca;stroke-dasharray:3 2}.edge.ahead{stroke:#0a58ca;stroke-dasharray:2 3}.state.folded rect{fill:#fff;stroke:#bbb;stroke-dasharray:4 3}.state.folded text{fill:#666;font-style:italic}
+details.whole-graph{margin:.5rem 0 1.5rem}
 .state.visited rect{fill:#d1e7dd;stroke:#198754}.state.failed rect{fill:#f8d7da;stroke:#dc3545}.state.current rect{fill:#cfe2ff;stroke:#0a58ca;stroke-width:3}
 .edge{fill:none;stroke:#888;stroke-width:1.2}.edge.catch{stroke:#dc3545;stroke-dasharray:4 3;opacity:.5}marker path{fill:#888}.cols{display:flex;gap:2rem;flex-wrap:wrap}
 form.facts{border:1px solid #ddd;padding:.5rem 1rem;margin:0 0 1rem;max-width:44rem}form.facts label{display:block;margin:.4rem 0;font-size:.9rem}
@@ -390,6 +393,8 @@ export function operatorConsole(deps: ConsoleDeps) {
     const definition = JSON.parse(deps.workflow.definitionText) as Parameters<typeof renderStateGraph>[0];
     const visited = new Set(e.events.filter((ev) => ev.type === 'StateEntered').map((ev) => ev.stateName!));
     const failed = new Set(e.events.filter((ev) => ev.type === 'StateFailed').map((ev) => ev.stateName!));
+    const entered = e.events.filter((ev) => ev.type === 'StateEntered').map((ev) => ev.stateName!);
+    const path = renderPathGraph(definition, { entered, failed, current: currentState(e) });
     const graph = renderStateGraph(definition, { visited, failed, current: currentState(e) });
     const incident = await deps.incidents.getIncident(name).catch(() => undefined);
     const approvals = incident ? await deps.approvals.listApprovalRequests(name) : [];
@@ -442,7 +447,8 @@ export function operatorConsole(deps: ConsoleDeps) {
         `<h1>${escapeHtml(name)} <span class="status-${current.status}">${current.status}</span></h1>` +
         `<p>${escapeHtml(incident?.title ?? '')}${incident ? ` · severity ${incident.severity} · scope ${incident.scope} · ${incident.impact?.affectedCustomers ?? 0} customers · ${incident.status}` : ''}${current.error ? ` · error ${escapeHtml(current.error)}` : ''}</p>` +
         executionsSection(chain, e) +
-        `<div class="cols"><div><h2>Graph of ${escapeHtml(e.name)}</h2>${graph}</div><div>` +
+        `<div class="cols"><div><h2>Path of ${escapeHtml(e.name)}</h2><div class="graph-scroll">${path}</div>` +
+        `<details class="whole-graph"><summary>Whole definition (${Object.keys(definition.States).length} states)</summary><div class="graph-scroll">${graph}</div></details></div><div>` +
         `<h2>Pending approvals</h2><table><tr><th>Notice</th><th>Tier</th><th>Expires</th></tr>${pending.join('') || '<tr><td colspan="3">none</td></tr>'}</table>` +
         (incident ? teamForms(name, incident, await deps.teamActions.listScopeDecisions(name), notices, csrf, query.get('done')) : '') +
         (incident ? await factsSection(name, query) : '') +

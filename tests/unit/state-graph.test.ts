@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFINITION_PATH } from '../../infra/workflow-definition.js';
-import { renderStateGraph } from '../../local/console/state-graph.js';
+import { RECENT_STATES, renderPathGraph, renderStateGraph } from '../../local/console/state-graph.js';
 
 describe('the console state graph', () => {
   const definition = JSON.parse(readFileSync(DEFINITION_PATH, 'utf8'));
@@ -29,5 +29,71 @@ describe('the console state graph', () => {
     expect(svg).toMatch(/<g class="state task visited current" data-state="Wait for approval">/);
     expect(svg).toMatch(/<g class="state map failed" data-state="Send notices">/);
     expect(svg).toMatch(/<g class="state choice" data-state="Is the scope known\?">/);
+  });
+});
+
+describe('the console path graph', () => {
+  const definition = JSON.parse(readFileSync(DEFINITION_PATH, 'utf8'));
+  const statesOf = (svg: string) => [...svg.matchAll(/data-state="([^"]+)"/g)].map((m) => m[1]);
+
+  it('draws the last states entered, the earlier ones folded into one node, and where the current one may go next', () => {
+    // Prepare: a run that went round the sending loop twice and now waits for an update's approval
+    const entered = [
+      'Start counting update cycles',
+      'Continued from an earlier execution?',
+      'Assess impact',
+      'Page response team',
+      'Is the scope known?',
+      'Start regulator clocks',
+      'Draft first notice',
+      'First notice needed?',
+      'Wait for approval',
+      'Prepare to send notices',
+      'Send notices',
+      'Confirm notices sent',
+      'All notices sent?',
+      'Send notices',
+      'Confirm notices sent',
+      'All notices sent?',
+      'Publish incident page',
+      'Count update cycles',
+      'Continue in a new execution?',
+      'Plan next update',
+      'Wait until next update',
+    ];
+    // Act
+    const svg = renderPathGraph(definition, { entered, current: 'Wait until next update' });
+    // Assess
+    const distinct = new Set(entered).size;
+    expect(svg).toContain(`${distinct - RECENT_STATES} earlier states`);
+    const drawn = statesOf(svg);
+    expect(drawn.slice(0, RECENT_STATES)).toEqual([
+      'All notices sent?',
+      'Publish incident page',
+      'Count update cycles',
+      'Continue in a new execution?',
+      'Plan next update',
+      'Wait until next update',
+    ]);
+    expect(svg).toMatch(/<g class="state task visited current" data-state="Wait until next update">/);
+    // Ahead: what "Wait until next update" goes to, drawn apart from the path
+    const next = definition.States['Wait until next update'].Next;
+    expect(svg).toMatch(new RegExp(`<g class="state [a-z]+ ahead" data-state="${next}">`));
+    expect(svg.match(/class="edge next"/g)).toHaveLength(RECENT_STATES); // five taken + the fold's
+  });
+
+  it('joins only transitions actually taken, a loop once', () => {
+    const svg = renderPathGraph(definition, {
+      entered: ['Send notices', 'Confirm notices sent', 'All notices sent?', 'Send notices', 'Confirm notices sent', 'All notices sent?'],
+      current: 'All notices sent?',
+    });
+    expect(svg).not.toContain('earlier state');
+    // Send → Confirm, Confirm → All?, All? → Send: three edges however often the loop ran
+    expect(svg.match(/class="edge next"/g)).toHaveLength(3);
+  });
+
+  it('ignores states not at the top level (a Map iteration entered inside Send notices)', () => {
+    const svg = renderPathGraph(definition, { entered: ['Send notices', 'Send one slice', 'Confirm notices sent'] });
+    expect(statesOf(svg)).toEqual(['Send notices', 'Confirm notices sent']);
   });
 });
