@@ -216,8 +216,6 @@ async function fallBack(
     return { ...plan, fallback: step.state, slices: slicesOf(step.chunks), round: plan.round + 1, done: false, waitSeconds: 0, awaitingEvidence: false };
   }
   const done: ConfirmResult = { ...plan, fallback: step.state, slices: [], done: true, waitSeconds: 0, awaitingEvidence: false };
-  // Rounds spent before this call: this notice's settlement was told already.
-  if (plan.fallback.round >= step.state.round) return done;
   const unreachable = await unreachableCustomers(input, { evidence: deps.fallback.evidence, ledger: deps.ledger });
   const fellBack = plan.fallback.round > 0;
   if (fellBack) await deps.notices.saveReconciliation(incidentId, noticeId, await reconcileNotice(deps.ledger, input));

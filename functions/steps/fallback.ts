@@ -14,6 +14,8 @@ export interface FallbackDeps {
   evidenceChannels: readonly string[];
   evidenceWindowSeconds: number;
   clock: Clock;
+  /** Waits inside the function while the evidence comes in. @default setTimeout */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** Where a notice's fallback stands, carried in the workflow's plan between confirm steps: counts and a time, no customer. */
@@ -29,15 +31,17 @@ export interface FallbackState {
 export const noFallbackYet = (): FallbackState => ({ round: 0, polls: 0 });
 
 /**
- * Evidence rounds per notice at most: one after the notice's own sends, one after each round of
- * fallbacks (with two channels a customer falls back once; a third round catches a fallback email that
- * bounced). A bounce that arrives after the last round puts its customer on the call list, never on
- * another channel: the team calls them (docs/operating.md#customers-no-channel-reached).
+ * Evidence rounds per notice: one, after the notice's own sends, then one round of fallback sends. A
+ * bounce that arrives later (a late one, or of a fallback email) sends nothing more: it puts its
+ * customer on the call list, read live, and the team calls them (docs/operating.md#customers-no-channel-reached).
+ * One round keeps the history bounded: a wait and a round of sends add 30 events to a notice, which a
+ * year of hourly updates can afford (tests/infra/limits.test.ts).
  */
-export const MAX_FALLBACK_ROUNDS = 3;
+export const MAX_FALLBACK_ROUNDS = 1;
 
-/** The first wait for evidence: SES publishes most events within seconds of accepting a message. */
-const FIRST_POLL_SECONDS = 2;
+/** How long the function itself waits for the evidence before leaving it to a Wait state: SES publishes most events within seconds. */
+const IN_FUNCTION_WAIT_MS = 3000;
+const POLL_MS = 500;
 
 export type FallbackStep =
   /** Some evidence is still out and the window is not over: look again after `seconds`. */
@@ -49,8 +53,8 @@ export type FallbackStep =
 
 /**
  * After a notice's sends: waits until every email has its final evidence (delivered, bounced for good,
- * rejected, failed to render) or the evidence window is over, with at most three waits (a few seconds,
- * a quarter of the window, the rest: the history stays bounded), then sends each customer a channel
+ * rejected, failed to render) or the evidence window is over (a few seconds here, then one Wait state
+ * for the rest of the window: the history stays bounded), then sends each customer a channel
  * never reached, and no other channel reached, the same notice on the next channel they have an
  * address for, in the channels' order, whether or not they chose it: a breach notice must reach the
  * person (GDPR Art. 34), and the address is theirs. Exactly once: the fallback is planned in the
@@ -59,12 +63,12 @@ export type FallbackStep =
  */
 export async function fallbackStep(ref: NoticeRef, state: FallbackState, deps: FallbackDeps): Promise<FallbackStep> {
   if (state.round >= MAX_FALLBACK_ROUNDS) return { kind: 'done', state };
-  const now = deps.clock.now().getTime();
-  const since = state.since ?? new Date(now).toISOString();
-  const remaining = Math.ceil((Date.parse(since) + deps.evidenceWindowSeconds * 1000 - now) / 1000);
-  if (remaining > 0 && !(await evidenceComplete(ref, deps))) {
-    const seconds = state.polls === 0 ? FIRST_POLL_SECONDS : state.polls === 1 ? Math.ceil(deps.evidenceWindowSeconds / 4) : remaining;
-    return { kind: 'wait', seconds: Math.max(1, Math.min(seconds, remaining)), state: { round: state.round, polls: state.polls + 1, since } };
+  const since = state.since ?? deps.clock.now().toISOString();
+  const windowEnds = Date.parse(since) + deps.evidenceWindowSeconds * 1000;
+  // The Wait state, once: after it the window is over, whatever came in.
+  if (state.polls === 0 && !(await evidenceIn(ref, deps, Math.min(windowEnds, Date.parse(since) + IN_FUNCTION_WAIT_MS)))) {
+    const remaining = Math.ceil((windowEnds - deps.clock.now().getTime()) / 1000);
+    if (remaining > 0) return { kind: 'wait', seconds: remaining, state: { round: state.round, polls: 1, since } };
   }
   const next: FallbackState = { round: state.round + 1, polls: 0 };
   const wanted = await fallbackCandidates(ref, deps);
@@ -78,6 +82,17 @@ export async function fallbackStep(ref: NoticeRef, state: FallbackState, deps: F
   for (const w of wanted) byChannel[w.channel] = (byChannel[w.channel] ?? 0) + 1;
   // Those planned by an earlier attempt that died before sending are sent now too: their claims keep it to once.
   return { kind: 'send', chunks: [...byChunk.keys()].sort((a, b) => a - b), customers: wanted.length, planned, byChannel, state: next };
+}
+
+/** Whether the evidence is complete by `until` (the clock's time), looking every POLL_MS. */
+async function evidenceIn(ref: NoticeRef, deps: FallbackDeps, until: number): Promise<boolean> {
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const looks = Math.max(0, Math.floor((until - deps.clock.now().getTime()) / POLL_MS));
+  for (let look = 0; ; look += 1) {
+    if (await evidenceComplete(ref, deps)) return true;
+    if (look >= looks) return false;
+    await sleep(POLL_MS);
+  }
 }
 
 /** Every email the provider accepted has its last word: delivered, bounced for good, rejected or failed to render. */
