@@ -214,8 +214,12 @@ export const FUNCTIONS = {
       'REPUTATION_MINIMUM_MESSAGES',
     ],
     // Deliveries read and written: UNCERTAIN recipients settled by evidence (a claim's totals and their outcomes),
-    // fallbacks added to chunk plans. Customers read: the address a fallback goes to must exist.
-    grants: { tables: { incidents: 'readWrite', customers: 'read', deliveries: 'readWrite' }, publishToResponseTeam: true },
+    // fallbacks added to chunk plans. Customers: the profiles of those a channel never reached (the address a
+    // fallback goes to must exist), by key only: no index, no Scan.
+    grants: {
+      tables: { incidents: 'readWrite', customers: [{ prefixes: [''], actions: ['BatchGetItem'] }], deliveries: 'readWrite' },
+      publishToResponseTeam: true,
+    },
   },
   'wait-for-team': {
     workflowStep: true,
