@@ -205,6 +205,7 @@ export const FUNCTIONS = {
     memoryMB: 1024,
     environment: [
       'INCIDENTS_TABLE',
+      'CUSTOMERS_TABLE',
       'DELIVERIES_TABLE',
       'RESPONSE_TEAM_TOPIC_ARN',
       'EVIDENCE_WINDOW_SECONDS',
@@ -212,8 +213,13 @@ export const FUNCTIONS = {
       'COMPLAINT_RATE_LIMIT_PERCENT',
       'REPUTATION_MINIMUM_MESSAGES',
     ],
-    // Deliveries read and written: UNCERTAIN recipients settled by evidence (a claim's totals and their outcomes).
-    grants: { tables: { incidents: 'readWrite', deliveries: 'readWrite' }, publishToResponseTeam: true },
+    // Deliveries read and written: UNCERTAIN recipients settled by evidence (a claim's totals and their outcomes),
+    // fallbacks added to chunk plans. Customers: the profiles of those a channel never reached (the address a
+    // fallback goes to must exist), by key only: no index, no Scan.
+    grants: {
+      tables: { incidents: 'readWrite', customers: [{ prefixes: [''], actions: ['BatchGetItem'] }], deliveries: 'readWrite' },
+      publishToResponseTeam: true,
+    },
   },
   'wait-for-team': {
     workflowStep: true,

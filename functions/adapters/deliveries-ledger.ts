@@ -1,11 +1,14 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
+  chunkKeyPrefix,
   isFinal,
+  planBatches,
   type Acquired,
   type BatchTotals,
   type CallState,
   type Channel,
+  type FallbackRecipient,
   type FrozenBatch,
   type NoticeRef,
   type NoticeTotals,
@@ -13,7 +16,7 @@ import {
   type PlannedCall,
   type UncertainCall,
 } from '../domain/delivery.js';
-import type { DeliveryLedgerPort, SuppressionStorePort, UncertainSettlementPort } from '../domain/ports.js';
+import type { DeliveryLedgerPort, FallbackPlanPort, SuppressionStorePort, UncertainSettlementPort } from '../domain/ports.js';
 import { HASH_BYTES, SuppressionSnapshot, type SuppressionListName } from '../domain/suppression.js';
 import type { Clock } from '../shared/clock.js';
 import { randomId } from '../shared/crypto.js';
@@ -78,7 +81,7 @@ const MAX_CLAIM_ROUNDS = 3;
  * - An outcome per (customer, incident, notice, channel) (`CUSTOMER#<id>`), written after the call,
  *   so "what did customer X receive?" is one Query on the customer's partition.
  */
-export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePort, UncertainSettlementPort {
+export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePort, UncertainSettlementPort, FallbackPlanPort {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
@@ -272,6 +275,53 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
     // Planned before (or an SDK retry of this very Put): the kept plan wins.
     const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
     return (out.Item?.batches as FrozenBatch[] | undefined) ?? plan;
+  }
+
+  /**
+   * Adds fallback calls to a chunk's kept plan. A customer the plan already names on a channel is never
+   * added on it again, and the write is conditioned on the plan as read (its batch count): a retry of the
+   * confirm step, or two at once, plans each customer's send on a channel once, and its claim sends it
+   * once. Returns the recipients added.
+   */
+  async planFallbacks(
+    ref: NoticeRef,
+    chunkIndex: number,
+    wanted: readonly FallbackRecipient[],
+    batchSizes: Record<Channel, number>,
+  ): Promise<FallbackRecipient[]> {
+    const key = keys.chunkPlan(ref.incidentId, ref.noticeId, chunkIndex);
+    for (;;) {
+      const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
+      const batches = (out.Item?.batches as FrozenBatch[] | undefined) ?? [];
+      // No plan: nobody of this chunk was sent anything, so nobody needs another channel.
+      if (!out.Item) return [];
+      const planned = new Set(batches.flatMap((b) => b.customerIds.map((id) => `${b.channel}#${id}`)));
+      const fresh = wanted.filter((w) => !planned.has(`${w.channel}#${w.customerId}`));
+      if (fresh.length === 0) return [];
+      const round = Number(out.Item.fallbackRounds ?? 0) + 1;
+      const added = [...new Set(fresh.map((w) => w.channel))].sort().flatMap((channel) =>
+        planBatches(
+          fresh.filter((w) => w.channel === channel),
+          batchSizes[channel] ?? 1,
+          `${chunkKeyPrefix(chunkIndex)}#fb${round}`,
+        ).map((b): FrozenBatch => ({ channel, batchKey: b.batchKey, locale: b.locale, customerIds: b.recipients.map((r) => r.customerId), fallback: true })),
+      );
+      try {
+        await this.doc.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: key,
+            UpdateExpression: 'SET batches = list_append(batches, :added), fallbackRounds = :round',
+            ConditionExpression: 'size(batches) = :count',
+            ExpressionAttributeValues: { ':added': added, ':round': round, ':count': batches.length },
+          }),
+        );
+        return fresh;
+      } catch (error) {
+        // Someone changed the plan since it was read: read it again.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
   }
 
   /** The parts first, then the head that names them: a reader never sees a head without its parts. */

@@ -87,6 +87,14 @@ export function chunkOfBatchKey(batchKey: string): number {
   return Number(match[1]);
 }
 
+/** The locale a planned call was sent in: its key's last but one part (`c000042#en-GB#0`, a fallback's `c000042#fb1#en-GB#0`). */
+export function localeOfBatchKey(batchKey: string): string {
+  const parts = batchKey.split('#');
+  const locale = parts.at(-2);
+  if (parts.length < 3 || !locale) throw new RangeError(`Batch key ${batchKey} names no locale`);
+  return locale;
+}
+
 /** Groups by locale (one template per locale), orders by id, and cuts into batches of `max`. */
 export function planBatches<R extends Recipient>(recipients: R[], max: number, keyPrefix: string): PlannedBatch<R>[] {
   const byLocale = new Map<string, R[]>();
@@ -111,6 +119,13 @@ export interface FrozenBatch {
   batchKey: string;
   locale: string;
   customerIds: string[];
+  /** Added after the first plan for customers another channel never reached: sent to their address whether they chose this channel or not (steps/fallback.ts). */
+  fallback?: boolean;
+}
+
+/** A customer to reach on `channel` because another never did, in their chunk's locale. */
+export interface FallbackRecipient extends Recipient {
+  channel: Channel;
 }
 
 /**

@@ -7,7 +7,19 @@ import type { SuppressionSnapshot } from './suppression.js';
 import type { Evidence, EvidenceCounts, EvidenceEvent } from './delivery-evidence.js';
 import type { ScopeDecision, ScopeRequest } from './scope.js';
 import type { SendingResumed } from './reputation.js';
-import type { Acquired, BatchTotals, CallState, Channel, FrozenBatch, NoticeRef, NoticeTotals, Outcome, PlannedCall, UncertainCall } from './delivery.js';
+import type {
+  Acquired,
+  BatchTotals,
+  CallState,
+  Channel,
+  FallbackRecipient,
+  FrozenBatch,
+  NoticeRef,
+  NoticeTotals,
+  Outcome,
+  PlannedCall,
+  UncertainCall,
+} from './delivery.js';
 import type { AudienceMember, ImpactSummary, Incident, Notice, NoticeStatus, ProgressNote, SeverityLevel, TimelineEntry } from './incident.js';
 
 /**
@@ -190,6 +202,11 @@ export interface EvidenceStorePort {
 export interface UncertainSettlementPort {
   uncertainCalls(ref: NoticeRef): Promise<UncertainCall[]>;
   settleUncertain(ref: NoticeRef, call: UncertainCall, totals: BatchTotals, uncertainIds: string[], outcomes: Outcome[]): Promise<boolean>;
+}
+
+/** Fallback calls added to a chunk's kept plan, each customer at most once per channel (adapters/deliveries-ledger.ts). */
+export interface FallbackPlanPort {
+  planFallbacks(ref: NoticeRef, chunkIndex: number, wanted: readonly FallbackRecipient[], batchSizes: Record<Channel, number>): Promise<FallbackRecipient[]>;
 }
 
 /** The deliveries ledger: the truth for "sent exactly once" (see adapters/deliveries-ledger.ts). */

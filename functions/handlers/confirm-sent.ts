@@ -1,7 +1,9 @@
 import * as z from 'zod';
 import { configSchema } from '../../infra/functions.js';
+import { CustomersRepository } from '../adapters/customers-repository.js';
 import { DeliveriesLedger } from '../adapters/deliveries-ledger.js';
 import { EvidenceStore } from '../adapters/evidence-store.js';
+import { CHANNEL_CONTACTS } from '../domain/channels/contact.js';
 import { EVIDENCE_CHANNELS } from '../domain/delivery-evidence.js';
 import { limitsFromPercent } from '../domain/reputation.js';
 import { SnsMessaging } from '../adapters/messaging.js';
@@ -33,6 +35,15 @@ const deps = {
     evidenceChannels: EVIDENCE_CHANNELS,
     evidenceWindowSeconds: config.EVIDENCE_WINDOW_SECONDS,
   },
+  fallback: {
+    evidence,
+    ledger,
+    customers: new CustomersRepository(dynamo, config.CUSTOMERS_TABLE),
+    channels: CHANNEL_CONTACTS,
+    evidenceChannels: EVIDENCE_CHANNELS,
+    evidenceWindowSeconds: config.EVIDENCE_WINDOW_SECONDS,
+    clock: systemClock,
+  },
   reputation: {
     evidence,
     limits: limitsFromPercent(config.BOUNCE_RATE_LIMIT_PERCENT, config.COMPLAINT_RATE_LIMIT_PERCENT, config.REPUTATION_MINIMUM_MESSAGES),
@@ -62,6 +73,7 @@ const schema = z.object({
     concurrency: z.number().int().min(1),
     ratePerSecond: z.number().min(0),
     round: z.number().int().min(0),
+    fallback: z.object({ round: z.number().int().min(0), polls: z.number().int().min(0), since: z.iso.datetime().optional() }).optional(),
   }),
 });
 

@@ -18,6 +18,8 @@ import { idempotentStepHandler } from '../shared/handler.js';
 import { sendFinalReport } from '../steps/send-final-report.js';
 
 const config = parseConfig(configSchema('send-final-report'));
+const ledger = new DeliveriesLedger(dynamo, config.DELIVERIES_TABLE, systemClock, 1);
+const evidence = new EvidenceStore(dynamo, config.DELIVERIES_TABLE, systemClock);
 const deps = {
   // The stores the report reads, not incidentStores' all: approval links, callbacks and facts would only weigh on the bundle (tests/infra/bundle-size.test.ts).
   incidents: new IncidentStore(dynamo, config.INCIDENTS_TABLE, systemClock),
@@ -25,8 +27,9 @@ const deps = {
   approvals: new ApprovalRequests(dynamo, config.INCIDENTS_TABLE, systemClock),
   obligations: new ObligationStore(dynamo, config.INCIDENTS_TABLE, systemClock),
   team: new TeamStore(dynamo, config.INCIDENTS_TABLE, systemClock),
-  ledger: new DeliveriesLedger(dynamo, config.DELIVERIES_TABLE, systemClock, 1),
-  evidence: new EvidenceStore(dynamo, config.DELIVERIES_TABLE, systemClock),
+  ledger,
+  evidence,
+  unreachable: { evidence, ledger },
   email: new SesEmailSender(ses, config.SENDER_ADDRESS, config.SES_CONFIGURATION_SET),
   messaging: new SnsMessaging(sns),
   templatePrefix: config.TEMPLATE_PREFIX,

@@ -7,6 +7,8 @@ import type { Clock } from '../shared/clock.js';
 import type { SendingPlan, Slice } from './prepare-sending.js';
 import { reconcileNotice } from './reconcile-notice.js';
 import { settleByEvidence, type EvidenceSettlementDeps } from './settle-by-evidence.js';
+import { fallbackStep, noFallbackYet, type FallbackDeps, type FallbackState } from './fallback.js';
+import { unreachableCustomers } from './unreachable-customers.js';
 
 /** What one slice of the Map returned: done, or where it stopped and why. */
 export interface SliceResult {
@@ -22,9 +24,11 @@ export interface SliceResult {
 export interface ConfirmDeps {
   incidents: Pick<IncidentStorePort, 'appendTimeline'>;
   notices: Pick<NoticeStorePort, 'getNotice' | 'listNotices' | 'saveReconciliation' | 'setNoticeStatus'>;
-  ledger: Pick<DeliveryLedgerPort, 'recipientOutcomes'>;
+  ledger: Pick<DeliveryLedgerPort, 'recipientOutcomes' | 'outcomesForCustomer'>;
   /** UNCERTAIN recipients settled by the provider's evidence before the notice counts as sent (steps/settle-by-evidence.ts). */
   evidence: EvidenceSettlementDeps;
+  /** Customers a channel never reached, sent the notice on their next channel once its evidence is in (steps/fallback.ts). */
+  fallback: FallbackDeps;
   /** The notice's email evidence counts and the limits, for the page when the reputation guard paused sending (steps/send-notices.ts). */
   reputation: { evidence: Pick<EvidenceStorePort, 'counts'>; limits: ReputationLimits };
   /** The promises no notice has kept yet: the one this notice keeps is settled, its own starts. */
@@ -34,7 +38,7 @@ export interface ConfirmDeps {
 }
 
 /** `awaitingEvidence`: every slice is done but a call's evidence window is not over; the state machine waits `waitSeconds` for it. */
-export type ConfirmResult = SendingPlan & { done: boolean; waitSeconds: number; awaitingEvidence: boolean };
+export type ConfirmResult = SendingPlan & { done: boolean; waitSeconds: number; awaitingEvidence: boolean; fallback: FallbackState };
 
 const REFUSED = 'ProviderRefusedError';
 const REPUTATION = 'ReputationPausedError';
@@ -107,10 +111,11 @@ async function settlePromises(notice: Notice, deps: ConfirmDeps): Promise<void> 
  * the ledger skips every settled call.
  */
 export async function confirmSending(
-  input: { incidentId: string; noticeId: string; results: SliceResult[]; plan: SendingPlan },
+  input: { incidentId: string; noticeId: string; results: SliceResult[]; plan: SendingPlan & { fallback?: FallbackState } },
   deps: ConfirmDeps,
 ): Promise<ConfirmResult> {
   const left: Slice[] = input.results.filter((r) => !r.done).map((r) => ({ from: r.from ?? 0, to: r.to ?? 0 }));
+  const plan = { ...input.plan, fallback: input.plan.fallback ?? noFallbackYet() };
   if (left.length === 0) {
     const notice = await deps.notices.getNotice(input.incidentId, input.noticeId);
     if (notice.status !== 'SENT') {
@@ -124,9 +129,9 @@ export async function confirmSending(
       }
       // Those with no evidence go out again, from their chunks only: the ledger skips everyone settled.
       if (settled.reopened > 0) {
-        return { ...input.plan, slices: slicesOf(settled.reopenedChunks), round: input.plan.round + 1, done: false, waitSeconds: 0, awaitingEvidence: false };
+        return { ...plan, slices: slicesOf(settled.reopenedChunks), round: input.plan.round + 1, done: false, waitSeconds: 0, awaitingEvidence: false };
       }
-      if (settled.dueInSeconds !== undefined) return { ...input.plan, slices: [], done: false, waitSeconds: settled.dueInSeconds, awaitingEvidence: true };
+      if (settled.dueInSeconds !== undefined) return { ...plan, slices: [], done: false, waitSeconds: settled.dueInSeconds, awaitingEvidence: true };
       // Reconciled once, here, and kept on the notice: the final report reads it instead of every recipient again.
       const reconciliation = await reconcileNotice(deps.ledger, input);
       await deps.notices.saveReconciliation(input.incidentId, input.noticeId, reconciliation);
@@ -138,7 +143,7 @@ export async function confirmSending(
       await settlePromises(notice, deps);
       await deps.notices.setNoticeStatus(input.incidentId, input.noticeId, 'SENT');
     }
-    return { ...input.plan, slices: [], done: true, waitSeconds: 0, awaitingEvidence: false };
+    return fallBack(input, plan, deps);
   }
   const errors = input.results.flatMap((r) => (!r.done && r.error ? [r.error] : []));
   const byError = Object.fromEntries([...new Set(errors)].map((e) => [e, errors.filter((x) => x === e).length]));
@@ -185,7 +190,54 @@ export async function confirmSending(
       }). The workflow tries them again in ${waitSeconds} s; customers already sent are not sent again.${errors.includes('SendingPausedError') ? ' SES sending is paused: re-enable it.' : ''}`,
     );
   }
-  return { ...input.plan, slices: left, round: input.plan.round + 1, done: false, waitSeconds, awaitingEvidence: false };
+  return { ...plan, slices: left, round: input.plan.round + 1, done: false, waitSeconds, awaitingEvidence: false };
+}
+
+/**
+ * The notice is sent and its customers were told on their chosen channels: once the evidence is in,
+ * those a channel never reached are sent it on their next one (steps/fallback.ts), their chunks going
+ * round the send loop again. When nothing is left to fall back to, the figures are reconciled again
+ * with the fallbacks in them, and the team hears how many customers no channel reached: the call list.
+ */
+async function fallBack(
+  input: { incidentId: string; noticeId: string },
+  plan: SendingPlan & { fallback: FallbackState },
+  deps: ConfirmDeps,
+): Promise<ConfirmResult> {
+  const { incidentId, noticeId } = input;
+  const step = await fallbackStep(input, plan.fallback, deps.fallback);
+  if (step.kind === 'wait') return { ...plan, fallback: step.state, slices: [], done: false, waitSeconds: step.seconds, awaitingEvidence: true };
+  if (step.kind === 'send') {
+    await deps.incidents.appendTimeline(incidentId, {
+      action: 'fallback-sending',
+      actor: 'confirm-sent',
+      detail: { noticeId, customers: step.customers, planned: step.planned, byChannel: step.byChannel, evidenceRound: step.state.round },
+    });
+    return { ...plan, fallback: step.state, slices: slicesOf(step.chunks), round: plan.round + 1, done: false, waitSeconds: 0, awaitingEvidence: false };
+  }
+  const done: ConfirmResult = { ...plan, fallback: step.state, slices: [], done: true, waitSeconds: 0, awaitingEvidence: false };
+  const unreachable = await unreachableCustomers(input, { evidence: deps.fallback.evidence, ledger: deps.ledger });
+  const fellBack = plan.fallback.round > 0;
+  if (fellBack) await deps.notices.saveReconciliation(incidentId, noticeId, await reconcileNotice(deps.ledger, input));
+  // Every customer reached on a chosen channel: nothing to add to the timeline.
+  if (!fellBack && unreachable.length === 0) return done;
+  await deps.incidents.appendTimeline(incidentId, {
+    action: 'delivery-settled',
+    actor: 'confirm-sent',
+    detail: { noticeId, evidenceRounds: step.state.round, fellBack, unreachable: unreachable.length },
+  });
+  if (unreachable.length > 0) {
+    await deps.alertTeam(
+      'customers-unreachable',
+      `${noticeId} of ${incidentId}: ${unreachable.length} customers reached on no channel`,
+      [
+        `${unreachable.length} customers of ${noticeId} were reached on no channel: each channel they have bounced, was rejected or failed, and they have no other address. Contact them another way (telephone, post).`,
+        `The list, with why each channel failed: npm run incident -- deliveries ${incidentId} (or the incident on the operator console). The final report lists them too.`,
+        'The public incident page is the last resort for anyone the team cannot reach either.',
+      ].join('\n'),
+    );
+  }
+  return done;
 }
 
 /**

@@ -18,6 +18,7 @@ import { catalogues, type Locale } from '../domain/locales.js';
 import { promiseRecords } from '../domain/promises.js';
 import { remediesOffered } from '../domain/remedies.js';
 import { reconcileNotice } from './reconcile-notice.js';
+import { unreachableCustomers, type UnreachableDeps } from './unreachable-customers.js';
 import { EVIDENCE_CHANNELS } from '../domain/delivery-evidence.js';
 import { anyEvidence, evidenceFigures } from '../domain/reputation.js';
 import { finalReportRegulatorLines } from '../domain/obligations/record.js';
@@ -38,6 +39,8 @@ export interface FinalReportDeps {
   topicArn: string;
   /** The notices' delivery evidence counts (adapters/evidence-store.ts): what SES reported, with the bounce and complaint rates. Absent: no such lines. */
   evidence?: Pick<EvidenceStorePort, 'counts'>;
+  /** The notices' undeliverable lists and outcomes: the customers no channel reached, the team's call list. Absent: no such lines. */
+  unreachable?: UnreachableDeps;
   /** Regulators' obligations, for their section (met or missed); absent: the section says none applied. */
   obligations?: Pick<ObligationStorePort, 'listObligations'>;
   /** The team's scope decisions, for who was affected and why; absent: the alarm's own scope. */
@@ -48,6 +51,9 @@ export interface FinalReportDeps {
   /** The playbook's targets for a drill's report. @default DEFAULT_DRILL_TARGETS */
   drillTargets?: DrillTargets;
 }
+
+/** Unreachable customers named in the report; the rest are counted and listed by the CLI. */
+const UNREACHABLE_LISTED = 50;
 
 export type FinalReportResult = { notices: number; reconciled: boolean } & ChannelFigures;
 
@@ -90,6 +96,14 @@ export async function sendFinalReport(incidentId: string, deps: FinalReportDeps)
           complaintRate: complaintRate ?? null,
           resumed: notice.sendingResumed ? { by: notice.sendingResumed.by, at: notice.sendingResumed.at } : null,
         }),
+      );
+    }
+    // Who no channel reached, late bounces included: the team calls or writes to them.
+    const unreachable = deps.unreachable ? await unreachableCustomers(notice, deps.unreachable) : [];
+    if (unreachable.length > 0) {
+      const ids = unreachable.slice(0, UNREACHABLE_LISTED).map((u) => u.customerId);
+      deliveryLines.push(
+        words.unreachableLine({ incidentId, noticeId: notice.noticeId, count: unreachable.length, ids: ids.join(', '), more: unreachable.length - ids.length }),
       );
     }
     // Who to reconcile with the provider's records: the provider may or may not have accepted them.

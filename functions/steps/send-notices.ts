@@ -240,8 +240,9 @@ async function sendChunk(
     budget.calls += 1;
     const recipients = batch.customerIds.map((customerId): ChannelRecipient => {
       const profile = profiles.get(customerId);
-      // The pseudo-channel needs no address; a real one that lost it since planning records FAILED.
-      const address = channel === unreachableChannel ? UNREACHABLE : profile && channel.address(profile);
+      // The pseudo-channel needs no address; a real one that lost it since planning records FAILED. A
+      // fallback goes to the customer's address on the channel, chosen or not (steps/fallback.ts).
+      const address = channel === unreachableChannel ? UNREACHABLE : profile && (batch.fallback ? channel.contact?.(profile) : channel.address(profile));
       return {
         customerId,
         locale: batch.locale as Locale,

@@ -29,6 +29,8 @@ import { renderPathGraph, renderStateGraph } from './state-graph.js';
 import { regulatorsSection } from './regulators-section.js';
 import { promisesSection } from './promises-section.js';
 import { questionsSection } from './questions-section.js';
+import { callListSection } from './call-list-section.js';
+import { unreachableCustomers, type UnreachableDeps } from '../../functions/steps/unreachable-customers.js';
 import type { QuestionView } from '../../functions/steps/answer-question.js';
 import type { ObligationStorePort } from '../../functions/domain/ports.js';
 
@@ -63,6 +65,8 @@ export interface ConsoleDeps {
     resume: (input: { incidentId: string; noticeId: string; author: string }) => Promise<ResumeSendingOutcome>;
   };
   mailboxUrl: string;
+  /** The notices' undeliverable lists and outcomes: who no channel reached, the team's call list. Absent: not shown. */
+  unreachable?: UnreachableDeps;
   /** Customers' questions with their answers (steps/answer-question.ts listQuestions). */
   listQuestions?: (incidentId: string) => Promise<QuestionView[]>;
 }
@@ -436,6 +440,9 @@ export function operatorConsole(deps: ConsoleDeps) {
       const figures = evidenceFigures(await deps.reputation!.evidence.counts(n, REPUTATION_CHANNEL));
       if (anyEvidence(figures) || n.status === 'APPROVED' || n.status === 'SENT') evidenceRows.push({ notice: n, figures });
     }
+    const callLists: { noticeId: string; unreachable: Awaited<ReturnType<typeof unreachableCustomers>> }[] = [];
+    for (const n of incident && deps.unreachable ? notices : [])
+      callLists.push({ noticeId: n.noticeId, unreachable: await unreachableCustomers(n, deps.unreachable!) });
     const timeline = incident
       ? entries.map((t) => `<tr><td>${escapeHtml(t.at)}</td><td>${escapeHtml(t.action)}</td><td>${escapeHtml(t.actor)}</td><td>${handOver(t.detail)}</td></tr>`)
       : [];
@@ -458,6 +465,7 @@ export function operatorConsole(deps: ConsoleDeps) {
         `<p>Per channel, intended = sent + suppressed + failed + uncertain + unfinished (retryable or no answer yet). The CSV has one row per intended recipient and channel, by customer id only.</p>` +
         (incident ? promisesSection(notices, new Date()) : '') +
         (incident && deps.reputation ? evidenceSection(name, evidenceRows, entries, csrf, query.get('done')) : '') +
+        (incident && deps.unreachable ? callListSection(name, callLists) : '') +
         (incident && deps.obligations ? regulatorsSection(await deps.obligations.listObligations(name), new Date()) : '') +
         (incident && deps.listQuestions ? questionsSection(name, await deps.listQuestions(name)) : '') +
         `<h2>Timeline</h2><table><tr><th>At</th><th>Action</th><th>By</th><th></th></tr>${timeline.join('')}</table>` +

@@ -218,10 +218,11 @@ function consoleFor(system: LocalSystem, config: AppConfig, sesUrl: string, dyna
     await messaging.publish(system.responseTeamTopicArn, subject, message, { event });
   };
   const evidence = new EvidenceStore(doc, system.tables.deliveries, systemClock);
+  const ledger = new DeliveriesLedger(doc, system.tables.deliveries, systemClock, 1);
   return operatorConsole({
     workflow: system.workflow,
     ...stores,
-    ledger: new DeliveriesLedger(doc, system.tables.deliveries, systemClock, 1),
+    ledger,
     locales: config.locales,
     operator: process.env.OPERATOR ?? process.env.USER ?? 'operator',
     editFacts: (input) => editFacts(input, { ...stores, workflow, alertTeam, locales: config.locales }),
@@ -233,6 +234,7 @@ function consoleFor(system: LocalSystem, config: AppConfig, sesUrl: string, dyna
     },
     reputation: { evidence, resume: (input) => resumeSending(input, { ...stores, evidence, clock: systemClock }) },
     mailboxUrl: `${sesUrl}/`,
+    unreachable: { evidence, ledger },
     listQuestions: (incidentId) => listQuestions(incidentId, { questions: new QuestionStore(doc, system.tables.incidents, systemClock) }),
   });
 }

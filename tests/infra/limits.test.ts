@@ -206,6 +206,17 @@ const resumed = (first: boolean) => {
   const [, send, confirm, allSent] = sendCycle(first);
   return Array.from({ length: RESUMES }, () => [first ? 'Wait to resume sending notices' : 'Wait to resume sending update', send!, confirm!, allSent!]).flat();
 };
+/**
+ * Fallback after the notice's sends (steps/fallback.ts): one wait for the rest of the evidence window,
+ * then one round of fallback sends.
+ */
+const fallbackRound = (first: boolean) => {
+  const [, send, confirm, allSent] = sendCycle(first);
+  return [
+    ...[first ? 'Wait for delivery evidence' : 'Wait for update delivery evidence', send!, confirm!, allSent!],
+    ...[first ? 'Wait to resume sending notices' : 'Wait to resume sending update', send!, confirm!, allSent!],
+  ];
+};
 /** A notice cycle as heavy as one gets: no decision in time, a rejection by the backup approvers, reminders, a redraft, sending resumed. */
 const heavyOpening = [
   ...scopeWait,
@@ -226,6 +237,7 @@ const heavyOpening = [
   'Wait for approval',
   ...sendCycle(true),
   ...resumed(true),
+  ...fallbackRound(true),
   'Publish incident page',
 ];
 const heavyUpdate = [
@@ -247,6 +259,7 @@ const heavyUpdate = [
   'Wait for update approval',
   ...sendCycle(false),
   ...resumed(false),
+  ...fallbackRound(false),
   'Publish incident page',
 ];
 

@@ -34,6 +34,8 @@ export interface DeliveryChannel {
   readonly paced?: boolean;
   /** The customer's address on this channel, when they chose it and have one. */
   address(profile: CustomerProfile): string | undefined;
+  /** Their address on this channel whether they chose it or not: a fallback reaches them there (steps/fallback.ts). Absent: never a fallback channel. */
+  contact?(profile: CustomerProfile): string | undefined;
   prepare(notice: Notice, locale: Locale, recipients: ChannelRecipient[]): () => Promise<ChannelResult[]>;
 }
 

@@ -27,6 +27,7 @@ export function drillChannel(inner: DeliveryChannel, smsSink: string | undefined
     batchSize: inner.batchSize,
     paced: inner.paced,
     address: (profile) => inner.address(profile),
+    ...(inner.contact ? { contact: inner.contact } : {}),
     prepare(notice: Notice, locale, recipients: ChannelRecipient[]) {
       if (!notice.drill) return inner.prepare(notice, locale, recipients);
       if (inner.name === 'email')

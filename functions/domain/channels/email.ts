@@ -5,9 +5,9 @@ import type { EmailSender } from '../ports.js';
 import { NoticeContentMissingError } from '../../shared/errors.js';
 import type { DeliveryChannel } from './channel.js';
 import { evidenceTags } from '../delivery-evidence.js';
+import { CHANNEL_CONTACTS, SES_MAX_BULK_ENTRIES } from './contact.js';
 
-/** SES v2 SendBulkEmail takes at most 50 destinations per call. */
-export const SES_MAX_BULK_ENTRIES = 50;
+export { SES_MAX_BULK_ENTRIES };
 
 /** Email through stored templates per notice kind and locale, one bulk call per batch. */
 export function emailChannel(ports: { email: Pick<EmailSender, 'sendBulk'>; templatePrefix: string }): DeliveryChannel {
@@ -16,6 +16,7 @@ export function emailChannel(ports: { email: Pick<EmailSender, 'sendBulk'>; temp
     batchSize: SES_MAX_BULK_ENTRIES,
     paced: true,
     address: (profile) => (profile.channels.includes('email') ? profile.email : undefined),
+    contact: CHANNEL_CONTACTS.email.contact,
     prepare(notice, locale, recipients) {
       const content = notice.content[locale];
       if (!content) throw new NoticeContentMissingError(`Notice ${notice.noticeId} has no ${locale} wording`);

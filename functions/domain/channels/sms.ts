@@ -3,9 +3,7 @@ import { personaliseNotice } from '../notice.js';
 import type { Messaging } from '../ports.js';
 import { NoticeContentMissingError } from '../../shared/errors.js';
 import type { ChannelResult, DeliveryChannel } from './channel.js';
-
-/** Numbers claimed together; each is one Publish, a few in flight at once. */
-const SMS_BATCH = 20;
+import { CHANNEL_CONTACTS, SMS_BATCH } from './contact.js';
 
 /** SMS through SNS, one Publish per number, each outcome kept per recipient. */
 export function smsChannel(ports: { messaging: Messaging; smsConcurrency: number }): DeliveryChannel {
@@ -13,6 +11,7 @@ export function smsChannel(ports: { messaging: Messaging; smsConcurrency: number
     name: 'sms',
     batchSize: SMS_BATCH,
     address: (profile) => (profile.channels.includes('sms') ? profile.phone : undefined),
+    contact: CHANNEL_CONTACTS.sms.contact,
     prepare(notice, locale, recipients) {
       const content = notice.content[locale];
       if (!content) throw new NoticeContentMissingError(`Notice ${notice.noticeId} has no ${locale} wording`);

@@ -217,6 +217,8 @@ export interface FinalReportTexts {
   }): string;
   /** Customer ids the provider may or may not have accepted, to check against its records; `more` are not listed. */
   uncertainLine(p: { incidentId: string; noticeId: string; channel: string; ids: string; more: number }): string;
+  /** Customers of a notice no channel reached: the call list, with the public incident page as the last resort. */
+  unreachableLine(p: { incidentId: string; noticeId: string; count: number; ids: string; more: number }): string;
   /**
    * A notice's email evidence on one channel (domain/reputation.ts evidenceFigures) and its rates as
    * fractions (null: nothing behind them yet); `resumed`: the team sent it on despite its rates.

@@ -173,6 +173,8 @@ export const en: LocaleCatalogue = {
       `${p.noticeId} ${p.channel}: sent ${p.sent}, suppressed ${p.suppressed}, failed ${p.failed}, uncertain ${p.uncertain}, unfinished ${p.unfinished} (intended ${p.intended})`,
     uncertainLine: (p) =>
       `${p.noticeId} ${p.channel}: to reconcile with the provider's records (uncertain): ${p.ids}${p.more > 0 ? ` and ${p.more} more (npm run incident -- deliveries ${p.incidentId} ${p.noticeId} --csv FILE)` : ''}`,
+    unreachableLine: (p) =>
+      `${p.noticeId}: ${p.count} customers reached on no channel, to call or write to (the public incident page is the last resort): ${p.ids}${p.more > 0 ? ` and ${p.more} more (npm run incident -- deliveries ${p.incidentId})` : ''}`,
     evidenceLine: (p) =>
       `${p.noticeId} ${p.channel} evidence: accepted ${number.format(p.accepted)}, delivered ${number.format(p.delivered)}, bounced ${number.format(p.bounced)} (bounce rate ${rate(p.bounceRate)}), complaints ${number.format(p.complained)} (complaint rate ${rate(p.complaintRate)}), soft bounces ${number.format(p.transientBounces)}, delayed ${number.format(p.delayed)}, rejected ${number.format(p.rejected)}, failed to render ${number.format(p.renderingFailures)}${p.resumed ? `; sent on despite its rates by ${p.resumed.by} at ${p.resumed.at}` : ''}`,
     unreconciled: (p) => `${p.noticeId}: THE DELIVERY FIGURES DO NOT RECONCILE; check the deliveries ledger before relying on them: ${p.problems}`,

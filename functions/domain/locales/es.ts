@@ -191,6 +191,8 @@ export const es: LocaleCatalogue = {
       `${p.noticeId} ${p.channel}: enviados ${p.sent}, suprimidos ${p.suppressed}, fallidos ${p.failed}, inciertos ${p.uncertain}, sin terminar ${p.unfinished} (previstos ${p.intended})`,
     uncertainLine: (p) =>
       `${p.noticeId} ${p.channel}: por conciliar con los registros del proveedor (inciertos): ${p.ids}${p.more > 0 ? ` y ${p.more} más (npm run incident -- deliveries ${p.incidentId} ${p.noticeId} --csv ARCHIVO)` : ''}`,
+    unreachableLine: (p) =>
+      `${p.noticeId}: ${p.count} clientes a los que no llegó ningún canal, para llamarles o escribirles (la página pública del incidente es el último recurso): ${p.ids}${p.more > 0 ? ` y ${p.more} más (npm run incident -- deliveries ${p.incidentId})` : ''}`,
     evidenceLine: (p) =>
       `${p.noticeId} ${p.channel}, constancia de entrega: aceptados ${number.format(p.accepted)}, entregados ${number.format(p.delivered)}, rebotados ${number.format(p.bounced)} (tasa de rebote ${rate(p.bounceRate)}), quejas ${number.format(p.complained)} (tasa de quejas ${rate(p.complaintRate)}), rebotes temporales ${number.format(p.transientBounces)}, retrasados ${number.format(p.delayed)}, rechazados ${number.format(p.rejected)}, sin poder generarse ${number.format(p.renderingFailures)}${p.resumed ? `; se siguió enviando pese a sus tasas por decisión de ${p.resumed.by} el ${p.resumed.at}` : ''}`,
     unreconciled: (p) => `${p.noticeId}: LAS CIFRAS DE ENTREGA NO CUADRAN; revise el registro de entregas antes de fiarse de ellas: ${p.problems}`,

@@ -162,6 +162,8 @@ export const zhCN: LocaleCatalogue = {
       `${p.noticeId} ${p.channel}：已发送 ${p.sent}，已屏蔽 ${p.suppressed}，失败 ${p.failed}，不确定 ${p.uncertain}，未完成 ${p.unfinished}（应通知 ${p.intended}）`,
     uncertainLine: (p) =>
       `${p.noticeId} ${p.channel}：需与服务商记录核对（不确定）：${p.ids}${p.more > 0 ? `，另有 ${p.more} 位未列出（npm run incident -- deliveries ${p.incidentId} ${p.noticeId} --csv 文件）` : ''}`,
+    unreachableLine: (p) =>
+      `${p.noticeId}：${p.count} 位客户所有渠道均未送达，需电话或书面联系（公开的事件页面是最后手段）：${p.ids}${p.more > 0 ? `，另有 ${p.more} 位未列出（npm run incident -- deliveries ${p.incidentId}）` : ''}`,
     evidenceLine: (p) =>
       `${p.noticeId} ${p.channel} 送达回执：已受理 ${number.format(p.accepted)}，已送达 ${number.format(p.delivered)}，硬退信 ${number.format(p.bounced)}（退信率 ${rate(p.bounceRate)}），投诉 ${number.format(p.complained)}（投诉率 ${rate(p.complaintRate)}），软退信 ${number.format(p.transientBounces)}，延迟 ${number.format(p.delayed)}，被拒 ${number.format(p.rejected)}，渲染失败 ${number.format(p.renderingFailures)}${p.resumed ? `；${p.resumed.by} 于 ${p.resumed.at} 决定不顾比率继续发送` : ''}`,
     unreconciled: (p) => `${p.noticeId}：送达统计对不上，使用前请先核查投递台账：${p.problems}`,

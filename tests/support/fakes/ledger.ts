@@ -29,6 +29,10 @@ export class FakeLedger implements Omit<DeliveryLedgerPort, 'outcomesForCustomer
   private claimKey = (ref: NoticeRef, channel: string, batchKey: string) => `${ref.incidentId}/${ref.noticeId}/${channel}/${batchKey}`;
   private outcomeKey = (ref: NoticeRef, channel: string, customerId: string) => `${ref.incidentId}/${ref.noticeId}/${channel}/${customerId}`;
 
+  async outcomesForCustomer(customerId: string): Promise<Outcome[]> {
+    return [...this.outcomes.values()].filter((o) => o.customerId === customerId);
+  }
+
   plans = new Map<string, FrozenBatch[]>();
   async freezePlan(ref: NoticeRef, chunkIndex: number, plan: FrozenBatch[]) {
     const key = `${ref.incidentId}/${ref.noticeId}/${chunkIndex}`;

@@ -1,3 +1,5 @@
+import { CHANNEL_CONTACTS } from '../../../functions/domain/channels/contact.js';
+import type { NoticeRef } from '../../../functions/domain/delivery.js';
 import { describe, expect, it } from 'vitest';
 import { confirmSending, type ConfirmDeps } from '../../../functions/steps/confirm-sent.js';
 import { planSending, type PlanSendingDeps } from '../../../functions/steps/prepare-sending.js';
@@ -47,7 +49,18 @@ function world(chunks: number, emails: number) {
   const counts = new FakeEvidence();
   const reputation = { evidence: counts, limits: limitsFromPercent(2.5, 0.05, 100) };
   const promises = new FakePromiseClocks();
-  const confirm: ConfirmDeps = { incidents, notices, ledger: new FakeLedger(), evidence, reputation, promises, alertTeam, clock };
+  const ledger = new FakeLedger();
+  // Nobody bounced here: fallback is tests/integration/fallback.test.ts's and tests/workflow/fallback.test.ts's.
+  const fallback = {
+    evidence: { undeliverable: async () => [], counts: (ref: NoticeRef, channel: string) => counts.counts(ref, channel) },
+    ledger: Object.assign(ledger, { planFallbacks: async () => [] }),
+    customers: { getProfiles: async () => new Map() },
+    channels: CHANNEL_CONTACTS,
+    evidenceChannels: ['email'],
+    evidenceWindowSeconds: 60,
+    clock,
+  };
+  const confirm: ConfirmDeps = { incidents, notices, ledger, evidence, fallback, reputation, promises, alertTeam, clock };
   return { plan, confirm, email, incidents, notices, alerts, counts, promises, clock };
 }
 
