@@ -44,7 +44,7 @@ describe('remedies through the stored templates on aws-ses-v2-local', () => {
     expect(results.map((r) => r.status)).toEqual(['SUCCESS', 'SUCCESS']);
     const [cardMail] = await emailsTo(card);
     const [idMail] = await emailsTo(id);
-    expect(cardMail!.body.text).toContain(`What we are offering you\n- ${offers['card-replacement']}\n- Fees <waived> for 3 months.\n`);
+    expect(cardMail!.body.text).toContain(`What we are doing for you\n- ${offers['card-replacement']}\n- Fees <waived> for 3 months.\n`);
     expect(cardMail!.body.text).not.toContain(offers['credit-monitoring']);
     expect(cardMail!.body.html).toContain(`<li>${offers['card-replacement']}</li><li>Fees &lt;waived&gt; for 3 months.</li>`);
     expect(idMail!.body.text).toContain(`- ${offers['credit-monitoring']} To take up this offer, contact us by 18 February 2027 using the details below.\n`);
