@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { confirmedActions, emptyFacts, type ConfirmedAction, type NoticeFacts } from './facts.js';
 import type { AlarmSource, ImpactSummary, SeverityLevel } from './incident.js';
 import { datesAnywhere } from './local-time.js';
-import { catalogues, dataCategoryLabel, supportedLocales, type Locale } from './locales.js';
+import { catalogues, dataCategoryLabel, draftingTexts, supportedLocales, type Locale } from './locales.js';
 import type { Advice, NoticeEmailTexts } from './locales/catalogue.js';
 import { offerLine, offersFor, offersForReader, type RemedyOffer, type RemedyRule } from './remedies.js';
 import { smsSegments, type SmsSize } from './sms-segments.js';
@@ -173,6 +173,7 @@ const isEmail = (value: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value);
 export function draftNotice(input: DraftInput, locale: Locale): NoticeContent {
   const { incident, company, facts, kind } = input;
   const c = catalogues[locale];
+  const d = draftingTexts[locale];
   const t = c.notice;
   const end = c.endSentence;
   const categories = Object.keys(incident.impact.byDataCategory).sort();
@@ -182,7 +183,7 @@ export function draftNotice(input: DraftInput, locale: Locale): NoticeContent {
   const confirmed = confirmedActions(facts);
   const remedyOffers = input.remedies ? offersFor({ ...input.remedies, categories, locale, confirmed }) : [];
   const consequenceLines = categories.flatMap((category) => {
-    const text = (c.consequences as Record<string, string>)[category];
+    const text = (d.consequences as Record<string, string>)[category];
     return text ? [{ category, text }] : [];
   });
   const contact = [
@@ -210,13 +211,13 @@ export function draftNotice(input: DraftInput, locale: Locale): NoticeContent {
     changes: kind === 'update' ? changesSince(input.previousFacts ?? emptyFacts(), facts, locale) : [],
     whatHappened: t.whatHappened({ when: PLACEHOLDERS.firstSeenAt, source: incident.source, customers: incident.impact.affectedCustomers }),
     yourData: t.yourData({ affectedData: PLACEHOLDERS.affectedData }),
-    publicHappened: t.publicHappened({ when: PLACEHOLDERS.firstSeenAt, source: incident.source, customers: incident.impact.affectedCustomers }),
+    publicHappened: d.publicHappened({ when: PLACEHOLDERS.firstSeenAt, source: incident.source, customers: incident.impact.affectedCustomers }),
     ...(consequenceLines.length > 0 ? { consequenceLines } : {}),
     account: facts.whatHappened ? [end(facts.whatHappened)] : [],
     cause: facts.cause ? [end(facts.cause)] : closingWithoutCause ? [] : [t.causeUnknown],
     actionsTaken: facts.measures.length > 0 ? facts.measures.map(end) : [closing ? t.investigated : t.investigating],
     customerSteps: [...stepsFor(categories, c.advice, confirmed, company.smsLink !== undefined), ...facts.advice.map(end)],
-    publicSteps: [...stepsFor(categories, c.publicAdvice, confirmed, company.smsLink !== undefined), ...facts.advice.map(end)],
+    publicSteps: [...stepsFor(categories, d.publicAdvice, confirmed, company.smsLink !== undefined), ...facts.advice.map(end)],
     remedies: facts.remedies.map(end),
     ...(remedyOffers.length > 0 ? { remedyOffers } : {}),
     contact,
@@ -240,7 +241,9 @@ function changesSince(before: NoticeFacts, now: NoticeFacts, locale: Locale): st
     ...added(before.measures, now.measures).map((text) => t.newMeasure({ text })),
     ...added(before.advice, now.advice).map((text) => t.newAdvice({ text })),
     ...added(before.remedies, now.remedies).map((text) => t.newRemedy({ text })),
-    ...added([...confirmedActions(before)], [...confirmedActions(now)]).map((action) => t.newMeasure({ text: t.confirmedAction[action as ConfirmedAction] })),
+    ...added([...confirmedActions(before)], [...confirmedActions(now)]).map((action) =>
+      t.newMeasure({ text: draftingTexts[locale].confirmedAction[action as ConfirmedAction] }),
+    ),
   ];
   return changes.length > 0 ? changes : [t.nothingChanged];
 }

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { severityLevels, type AudienceMember, type Notice, type SeverityLevel } from './incident.js';
 import type { ConfirmedAction } from './facts.js';
-import { catalogues, dataCategoryLabel, supportedLocales, type Locale } from './locales.js';
+import { catalogues, dataCategoryLabel, draftingTexts, supportedLocales, type Locale } from './locales.js';
 import { dataCategories } from './locales/catalogue.js';
 
 /**
@@ -161,9 +161,9 @@ export function offersFor(input: OfferInput): RemedyOffer[] {
       // A rule without catalogue wording has its own text in every configured locale (checked at synth).
       text: rule.text[input.locale] ?? (rule.offer ? text.offers[rule.offer] : (Object.values(rule.text)[0] ?? rule.id)),
       // The company's own text is shown as written; the catalogue's is said to the public.
-      publicText: text.publicOffer({
+      publicText: draftingTexts[input.locale].publicOffer({
         categories: c.formatList(rule.categories.map((category) => dataCategoryLabel(category, input.locale))),
-        offer: rule.text[input.locale] ?? (rule.offer ? text.publicOffers[rule.offer] : (Object.values(rule.text)[0] ?? rule.id)),
+        offer: rule.text[input.locale] ?? (rule.offer ? draftingTexts[input.locale].publicOffers[rule.offer] : (Object.values(rule.text)[0] ?? rule.id)),
       }),
       ...(rule.claim
         ? {

@@ -8,7 +8,7 @@ import {
 } from '../../functions/domain/incident-page.js';
 import type { Notice } from '../../functions/domain/incident.js';
 import type { ConfirmedAction } from '../../functions/domain/facts.js';
-import { catalogues, supportedLocales, type Locale } from '../../functions/domain/locales.js';
+import { draftingTexts, supportedLocales, type Locale } from '../../functions/domain/locales.js';
 import { dataCategories } from '../../functions/domain/locales/catalogue.js';
 import { draftNotice, type CompanyProfile } from '../../functions/domain/notice.js';
 import { DEFAULT_REMEDY_RULES } from '../../functions/domain/remedies.js';
@@ -141,7 +141,7 @@ describe('the incident page', () => {
             const what = `${locale}, ${customers} customers, ${notices.length} notices, confirmed [${confirmed.join(',')}]`;
             for (const line of text.split('\n').filter((l) => secondPerson[locale].test(l))) problems.push(`${what}: second person in: ${line}`);
             for (const category of dataCategories)
-              if (!page.statement.consequences.includes(catalogues[locale].consequences[category])) problems.push(`${what}: no consequence for ${category}`);
+              if (!page.statement.consequences.includes(draftingTexts[locale].consequences[category])) problems.push(`${what}: no consequence for ${category}`);
             // Every offer the last notice made is published: the actions only once the team confirmed them.
             const offers = notices.at(-1)!.content[locale]!.remedyOffers ?? [];
             expect(offers.length, what).toBe(confirmed.length === 0 ? 2 : 5);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { allEmailTemplates, noticeTemplateData, recipientTemplateData, templateName } from '../../functions/domain/email-templates.js';
 import { confirmedActionKinds, type ConfirmedAction, type NoticeFacts } from '../../functions/domain/facts.js';
 import { alarmSources } from '../../functions/domain/incident.js';
-import { catalogues, supportedLocales, type Locale } from '../../functions/domain/locales.js';
+import { catalogues, draftingTexts, supportedLocales, type Locale } from '../../functions/domain/locales.js';
 import { dataCategories } from '../../functions/domain/locales/catalogue.js';
 import { draftNotice, personaliseNotice, SmsTooLongError, type CompanyProfile, type NoticeContent, type NoticeKind } from '../../functions/domain/notice.js';
 import { applicableRules, DEFAULT_REMEDY_RULES, remedyRulesSchema } from '../../functions/domain/remedies.js';
@@ -180,7 +180,7 @@ const englishFragments: string[] = (() => {
   const texts: string[] = [
     ...Object.values(en.dataCategories),
     ...Object.values(en.advice),
-    ...Object.values(en.consequences),
+    ...Object.values(draftingTexts.en.consequences),
     ...Object.values(en.noticeEmail),
     ...Object.values(en.notice).flatMap((v) =>
       typeof v === 'function' ? [(v as (p: unknown) => string)(marker)] : typeof v === 'string' ? [v] : Object.values(v as Record<string, string>),
@@ -237,17 +237,18 @@ function problemsIn(line: string, locale: Locale): string[] {
  */
 function truthProblems(locale: Locale, text: string, confirmed: readonly ConfirmedAction[], categories: readonly string[]): string[] {
   const c = catalogues[locale];
+  const d = draftingTexts[locale];
   const found: string[] = [];
   const statedDone: Record<ConfirmedAction, { sentences: string[]; contradiction: string }> = {
     'passwords-reset': {
-      sentences: [c.remedies.offers['password-reset'], c.notice.confirmedAction['passwords-reset']],
+      sentences: [c.remedies.offers['password-reset'], d.confirmedAction['passwords-reset']],
       contradiction: c.advice.changePassword,
     },
     'api-keys-disabled': {
-      sentences: [c.remedies.offers['api-key-replacement'], c.notice.confirmedAction['api-keys-disabled']],
+      sentences: [c.remedies.offers['api-key-replacement'], d.confirmedAction['api-keys-disabled']],
       contradiction: c.advice.revokeApiKeys,
     },
-    'cards-replaced': { sentences: [c.remedies.offers['card-replacement'], c.notice.confirmedAction['cards-replaced']], contradiction: c.advice.cardIssuer },
+    'cards-replaced': { sentences: [c.remedies.offers['card-replacement'], d.confirmedAction['cards-replaced']], contradiction: c.advice.cardIssuer },
   };
   for (const action of confirmedActionKinds) {
     const said = statedDone[action].sentences.filter((s) => text.includes(s));
@@ -256,7 +257,7 @@ function truthProblems(locale: Locale, text: string, confirmed: readonly Confirm
       found.push(`states ${action} as done and advises against it: ${statedDone[action].contradiction}`);
   }
   for (const category of categories)
-    if (category in c.consequences && !text.includes(c.consequences[category as keyof typeof c.consequences]))
+    if (category in d.consequences && !text.includes(d.consequences[category as keyof typeof d.consequences]))
       found.push(`no consequence sentence for ${category}`);
   if (!text.includes(c.advice.phishing)) found.push('the advice lacks the line that we never text links or ask for codes');
   return found;

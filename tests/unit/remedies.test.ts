@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { allEmailTemplates, noticeTemplateData, recipientTemplateData, templateName } from '../../functions/domain/email-templates.js';
 import { confirmedActionKinds } from '../../functions/domain/facts.js';
 import type { Incident, Notice } from '../../functions/domain/incident.js';
-import { catalogues, supportedLocales } from '../../functions/domain/locales.js';
+import { catalogues, draftingTexts, supportedLocales } from '../../functions/domain/locales.js';
 import { draftNotice, exampleNotice, noticeTextForDiff, personaliseNotice, type DraftInput, type NoticeReader } from '../../functions/domain/notice.js';
 import { noticePreviewText } from '../../functions/domain/preview.js';
 import { DEFAULT_REMEDY_RULES, remediesOffered, remedyRulesSchema, type RemedyRule } from '../../functions/domain/remedies.js';
@@ -151,7 +151,7 @@ describe('remedy rules: who is offered what', () => {
       input(categories, { kind: 'update', sequence: 2, facts: reset, previousFacts: { measures: [], advice: [], remedies: [] } }),
       'en',
     );
-    expect(update.changes).toEqual([`New measure: ${catalogues.en.notice.confirmedAction['passwords-reset']}`]);
+    expect(update.changes).toEqual([`New measure: ${draftingTexts.en.confirmedAction['passwords-reset']}`]);
   });
 
   it('a customer with payment cards gets card replacement and not credit monitoring; one with a government id gets credit monitoring', () => {

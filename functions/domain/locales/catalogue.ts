@@ -24,14 +24,7 @@ export interface LocaleCatalogue {
    */
   endSentence(text: string): string;
   dataCategories: Record<DataCategory, string>;
-  /**
-   * What could follow from each kind of data falling into other hands, one plain sentence each, in
-   * the third person so the incident page can say it too (GDPR Art. 34(2) with 33(3)(c); PIPL Art. 57).
-   */
-  consequences: Record<DataCategory, string>;
   advice: Advice;
-  /** The same advice said to the public, for the incident page: no "you", whom each step is for. */
-  publicAdvice: Advice;
   notice: NoticeTexts;
   noticeEmail: NoticeEmailTexts;
   sms: SmsTexts;
@@ -65,6 +58,27 @@ export function sentenceEnder(stop: string, terminal: string): (text: string) =>
     const trimmed = text.trimEnd();
     return ended.test(trimmed) ? trimmed : `${trimmed.replace(/[,;:、，；：]+$/u, '')}${stop}`;
   };
+}
+
+/**
+ * Texts only drafting and the incident page use, one object per locale beside its catalogue
+ * (`draftingTexts`): the functions that only send notices bundle none of it.
+ */
+export interface DraftingTexts {
+  /**
+   * What could follow from each kind of data falling into other hands, one plain sentence each, in
+   * the third person so the incident page can say it too (GDPR Art. 34(2) with 33(3)(c); PIPL Art. 57).
+   */
+  consequences: Record<DataCategory, string>;
+  /** The notice's advice said to the public, for the incident page: no "you", whom each step is for. */
+  publicAdvice: Advice;
+  /** What happened, said to the public (the incident page): how many customers, of no one in particular. */
+  publicHappened(p: { when: string; source: AlarmSource; customers: number }): string;
+  /** An action the team confirmed, said of the incident (an update's "new measure", the incident page). */
+  confirmedAction: Record<ConfirmedAction, string>;
+  /** The catalogue's offers said to the public (the incident page), after `publicOffer`'s "customers whose ...". */
+  publicOffers: Record<RemedyOfferKind, string>;
+  publicOffer(p: { categories: string; offer: string }): string;
 }
 
 /** The data categories the directory knows; other words are shown as written. */
@@ -124,10 +138,6 @@ export interface NoticeTexts {
   closingApology: string;
   /** When, what kind and how many; a manual report is something we learned of, not something monitoring detected. */
   whatHappened(p: { when: string; source: AlarmSource; customers: number }): string;
-  /** The same for the public (the incident page): how many customers, said of no one in particular. */
-  publicHappened(p: { when: string; source: AlarmSource; customers: number }): string;
-  /** An action the team confirmed, said of the incident (an update's "new measure", the incident page). */
-  confirmedAction: Record<ConfirmedAction, string>;
   yourData(p: { affectedData: string }): string;
   causeUnknown: string;
   /** With no measures written by the team: the one thing known to be true. */
@@ -185,9 +195,6 @@ export interface SmsTexts {
 export interface RemedyTexts {
   /** Each says what is offered and its limits; no open-ended promise ("any money lost"). */
   offers: Record<RemedyOfferKind, string>;
-  /** The same offers said to the public (the incident page), after `publicOffer`'s "for customers whose ...". */
-  publicOffers: Record<RemedyOfferKind, string>;
-  publicOffer(p: { categories: string; offer: string }): string;
   /** The policy an offer is made under. */
   terms(p: { url: string }): string;
   /** The calendar date of an instant in `timeZone`, with the year. */

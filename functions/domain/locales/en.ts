@@ -1,6 +1,6 @@
 import type { AlarmSource } from '../incident.js';
 import { utcLabel, zonedFormat } from '../local-time.js';
-import { sentenceEnder, type LocaleCatalogue } from './catalogue.js';
+import { sentenceEnder, type DraftingTexts, type LocaleCatalogue } from './catalogue.js';
 
 const monitoring = 'our security monitoring detected';
 // Each phrase is a whole clause with its own agreement ("systems that hold", "a storage location that holds").
@@ -45,20 +45,6 @@ export const en: LocaleCatalogue = {
     crypto_assets: 'digital assets held with us',
     api_keys: 'API keys',
   },
-  consequences: {
-    name: 'A name can be used to make a scam email, call or letter look genuine.',
-    email: 'An email address can receive phishing emails made to look as if they come from us or from others.',
-    phone: 'A phone number can receive scam calls and text messages, or be the target of an attempt to take it over.',
-    address: 'A postal address can receive scam letters, or be used to make other fraud look genuine.',
-    date_of_birth: "A date of birth, with other details, can help someone pass identity checks in another person's name.",
-    password: 'A hashed password can sometimes be worked out, then tried on other services where the same password is used.',
-    government_id: "A government ID number can be used to open accounts or apply for credit in another person's name.",
-    payment_card: 'Payment card details can be used for purchases the cardholder did not make.',
-    bank_account: 'Bank account details can be used to set up payments the account holder did not authorise, or in scams that pretend to come from the bank.',
-    transaction_history: 'A transaction history reveals spending habits and can make scam messages more convincing.',
-    crypto_assets: 'Knowing who holds digital assets can make them a target of theft attempts and scams.',
-    api_keys: 'API keys give access to an account and its data until they are disabled.',
-  },
   advice: {
     changePassword: 'Change your password now, and anywhere else you used the same one.',
     changePasswordAfterReset: 'When you next sign in, choose a new password that you use nowhere else, and change the old one anywhere else you used it.',
@@ -69,18 +55,6 @@ export const en: LocaleCatalogue = {
     createApiKeys: 'Create new API keys in your account settings and use them wherever the old ones were used.',
     phishing: 'We will never send you a link by text message or ask you for a password or code: treat any message about this incident that does as a scam.',
     phishingWithLink: 'We will never ask you for a password or code: treat any email, call or message about this incident that does as a scam.',
-  },
-  publicAdvice: {
-    changePassword: 'Customers whose password was involved should change it now, and anywhere else they used the same one.',
-    changePasswordAfterReset:
-      'Customers whose password was reset choose a new one when they next sign in, and should change the old one anywhere else they used it.',
-    twoFactor: 'Customers should turn on two-factor authentication in their account settings.',
-    checkTransactions: 'Customers should check their recent transactions and tell us at once about any they do not recognise.',
-    cardIssuer: 'Customers whose payment card details were involved can ask the bank that issued the card to block it and send a new one.',
-    revokeApiKeys: 'Customers whose API keys were involved should revoke them and create new ones.',
-    createApiKeys: 'The API keys involved no longer work: their holders can create new ones in their account settings.',
-    phishing: 'We never send links by text message and never ask for passwords or codes: any message about this incident that does is a scam.',
-    phishingWithLink: 'We never ask for passwords or codes: any email, call or message about this incident that does is a scam.',
   },
   notice: {
     firstSubject: (p) => `Important: a security incident at ${p.company} involved your information`,
@@ -97,12 +71,6 @@ export const en: LocaleCatalogue = {
     whatHappened: (p) =>
       `${happened[p.source](p.when)} ${p.customers === 1 ? 'You are the only customer whose information was involved.' : `The information of ${number.format(p.customers)} customers was involved, including yours.`}`,
     yourData: (p) => endSentence(`This incident involved the following information of yours: ${p.affectedData}`),
-    publicHappened: (p) => `${happened[p.source](p.when)} ${involved(p.customers)}`,
-    confirmedAction: {
-      'passwords-reset': 'We have reset the passwords involved: a new one is chosen at the next sign-in.',
-      'api-keys-disabled': 'We have disabled the API keys involved: they no longer work.',
-      'cards-replaced': 'We have cancelled the payment cards involved and are sending new ones free of charge.',
-    },
     causeUnknown: 'We do not know the cause yet. We are investigating it and will report what we find.',
     investigating: 'Our security response team is investigating the incident.',
     investigated: 'Our security response team investigated the incident and has closed it.',
@@ -184,14 +152,6 @@ export const en: LocaleCatalogue = {
       'password-reset': 'We have reset your password: you will be asked to choose a new one the next time you sign in.',
       'api-key-replacement': 'We have disabled the API keys involved, so they no longer work; you can create new ones in your account settings.',
     },
-    publicOffers: {
-      'credit-monitoring': 'credit monitoring free of charge for 12 months, which alerts them if someone tries to open credit in their name',
-      'card-replacement': 'we have cancelled the cards involved and are sending new ones free of charge',
-      reimbursement: 'we refund money or digital assets taken from their account without their authorisation through this incident, once each claim is checked',
-      'password-reset': 'we have reset their password; a new one is chosen at the next sign-in',
-      'api-key-replacement': 'we have disabled the API keys involved; new ones can be created in the account settings',
-    },
-    publicOffer: (p) => `Customers whose data involved included ${p.categories}: ${p.offer}`,
     terms: (p) => `The terms of this offer: ${p.url}`,
     formatDeadline: longDate,
     claimUrl: (p) => (p.deadline ? `To take up this offer, visit ${p.url} by ${p.deadline}.` : `To take up this offer, visit: ${p.url}`),
@@ -432,4 +392,51 @@ export const en: LocaleCatalogue = {
     usedTitle: 'This form was already sent',
     used: 'Each form takes one question, and we have received this one. To ask another question, open the form again.',
   },
+};
+
+/**
+ * What only drafting and the incident page say (consequences, the public's wording, confirmed
+ * actions): kept apart from the catalogue so the functions that only send carry none of it.
+ */
+export const enDrafting: DraftingTexts = {
+  consequences: {
+    name: 'A name can be used to make a scam email, call or letter look genuine.',
+    email: 'An email address can receive phishing emails made to look as if they come from us or from others.',
+    phone: 'A phone number can receive scam calls and text messages, or be the target of an attempt to take it over.',
+    address: 'A postal address can receive scam letters, or be used to make other fraud look genuine.',
+    date_of_birth: "A date of birth, with other details, can help someone pass identity checks in another person's name.",
+    password: 'A hashed password can sometimes be worked out, then tried on other services where the same password is used.',
+    government_id: "A government ID number can be used to open accounts or apply for credit in another person's name.",
+    payment_card: 'Payment card details can be used for purchases the cardholder did not make.',
+    bank_account: 'Bank account details can be used to set up payments the account holder did not authorise, or in scams that pretend to come from the bank.',
+    transaction_history: 'A transaction history reveals spending habits and can make scam messages more convincing.',
+    crypto_assets: 'Knowing who holds digital assets can make them a target of theft attempts and scams.',
+    api_keys: 'API keys give access to an account and its data until they are disabled.',
+  },
+  publicAdvice: {
+    changePassword: 'Customers whose password was involved should change it now, and anywhere else they used the same one.',
+    changePasswordAfterReset:
+      'Customers whose password was reset choose a new one when they next sign in, and should change the old one anywhere else they used it.',
+    twoFactor: 'Customers should turn on two-factor authentication in their account settings.',
+    checkTransactions: 'Customers should check their recent transactions and tell us at once about any they do not recognise.',
+    cardIssuer: 'Customers whose payment card details were involved can ask the bank that issued the card to block it and send a new one.',
+    revokeApiKeys: 'Customers whose API keys were involved should revoke them and create new ones.',
+    createApiKeys: 'The API keys involved no longer work: their holders can create new ones in their account settings.',
+    phishing: 'We never send links by text message and never ask for passwords or codes: any message about this incident that does is a scam.',
+    phishingWithLink: 'We never ask for passwords or codes: any email, call or message about this incident that does is a scam.',
+  },
+  publicHappened: (p) => `${happened[p.source](p.when)} ${involved(p.customers)}`,
+  confirmedAction: {
+    'passwords-reset': 'We have reset the passwords involved: a new one is chosen at the next sign-in.',
+    'api-keys-disabled': 'We have disabled the API keys involved: they no longer work.',
+    'cards-replaced': 'We have cancelled the payment cards involved and are sending new ones free of charge.',
+  },
+  publicOffers: {
+    'credit-monitoring': 'credit monitoring free of charge for 12 months, which alerts them if someone tries to open credit in their name',
+    'card-replacement': 'we have cancelled the cards involved and are sending new ones free of charge',
+    reimbursement: 'we refund money or digital assets taken from their account without their authorisation through this incident, once each claim is checked',
+    'password-reset': 'we have reset their password; a new one is chosen at the next sign-in',
+    'api-key-replacement': 'we have disabled the API keys involved; new ones can be created in the account settings',
+  },
+  publicOffer: (p) => `Customers whose data involved included ${p.categories}: ${p.offer}`,
 };

@@ -1,6 +1,6 @@
 import type { AlarmSource } from '../incident.js';
 import { utcLabel, zonedFormat } from '../local-time.js';
-import { sentenceEnder, type LocaleCatalogue } from './catalogue.js';
+import { sentenceEnder, type DraftingTexts, type LocaleCatalogue } from './catalogue.js';
 
 const monitoring = 'nuestro sistema de supervisión de seguridad detectó';
 // Each phrase carries its own object clause: "sistemas" (plural) and "ubicación" (singular) agree differently.
@@ -56,20 +56,6 @@ export const es: LocaleCatalogue = {
     crypto_assets: 'activos digitales que mantiene con nosotros',
     api_keys: 'claves de API',
   },
-  consequences: {
-    name: 'Un nombre puede servir para que un correo, una llamada o una carta fraudulentos parezcan auténticos.',
-    email: 'Una dirección de correo electrónico puede recibir correos fraudulentos que aparenten venir de nosotros o de otros.',
-    phone: 'Un número de teléfono puede recibir llamadas y SMS fraudulentos, o ser objeto de un intento de apropiarse de él.',
-    address: 'Una dirección postal puede recibir cartas fraudulentas o servir para que otros fraudes parezcan auténticos.',
-    date_of_birth: 'Una fecha de nacimiento, junto con otros datos, puede ayudar a superar controles de identidad haciéndose pasar por otra persona.',
-    password: 'Una contraseña almacenada en forma de hash a veces puede descifrarse y probarse después en otros servicios donde se use la misma.',
-    government_id: 'Un número de documento de identidad puede servir para abrir cuentas o pedir créditos en nombre de otra persona.',
-    payment_card: 'Los datos de una tarjeta de pago pueden usarse para compras que el titular no ha hecho.',
-    bank_account: 'Los datos de una cuenta bancaria pueden usarse para cargos que el titular no ha autorizado o en fraudes que aparentan venir del banco.',
-    transaction_history: 'Un historial de transacciones revela hábitos de gasto y puede hacer más creíbles los mensajes fraudulentos.',
-    crypto_assets: 'Saber quién tiene activos digitales puede convertirlo en objetivo de intentos de robo y de fraudes.',
-    api_keys: 'Las claves de API dan acceso a una cuenta y a sus datos hasta que se desactivan.',
-  },
   advice: {
     changePassword: 'Cambie su contraseña ahora, y también en cualquier otro sitio donde use la misma.',
     changePasswordAfterReset:
@@ -82,18 +68,6 @@ export const es: LocaleCatalogue = {
     phishing:
       'Nunca le enviaremos enlaces por SMS ni le pediremos contraseñas o códigos: trate como un fraude cualquier mensaje sobre este incidente que lo haga.',
     phishingWithLink: 'Nunca le pediremos contraseñas o códigos: trate como un fraude cualquier correo, llamada o mensaje sobre este incidente que lo haga.',
-  },
-  publicAdvice: {
-    changePassword: 'Los clientes cuya contraseña se ha visto afectada deben cambiarla ahora, y también en cualquier otro sitio donde usen la misma.',
-    changePasswordAfterReset:
-      'Los clientes cuya contraseña hemos restablecido eligen una nueva al iniciar sesión y deben cambiar la anterior allí donde la hayan usado.',
-    twoFactor: 'Los clientes deben activar la verificación en dos pasos en la configuración de la cuenta.',
-    checkTransactions: 'Los clientes deben revisar las transacciones recientes y avisarnos de inmediato de cualquiera que no reconozcan.',
-    cardIssuer: 'Los clientes cuyos datos de tarjeta se han visto afectados pueden pedir al banco emisor que bloquee la tarjeta y envíe una nueva.',
-    revokeApiKeys: 'Los clientes cuyas claves de API se han visto afectadas deben revocarlas y generar otras nuevas.',
-    createApiKeys: 'Las claves de API afectadas ya no funcionan: sus titulares pueden crear otras nuevas en la configuración de la cuenta.',
-    phishing: 'Nunca enviamos enlaces por SMS ni pedimos contraseñas o códigos: cualquier mensaje sobre este incidente que lo haga es un fraude.',
-    phishingWithLink: 'Nunca pedimos contraseñas o códigos: cualquier correo, llamada o mensaje sobre este incidente que lo haga es un fraude.',
   },
   notice: {
     firstSubject: (p) => `Importante: un incidente de seguridad en ${p.company} ha afectado a su información`,
@@ -110,12 +84,6 @@ export const es: LocaleCatalogue = {
     whatHappened: (p) =>
       `${happened[p.source](p.when)} ${one(p.customers) ? 'Usted es la única persona afectada.' : `Ha afectado a la información de ${number.format(p.customers)} clientes, entre ellos usted.`}`,
     yourData: (p) => endSentence(`En su caso, los datos afectados son: ${p.affectedData}`),
-    publicHappened: (p) => `${happened[p.source](p.when)} ${involved(p.customers)}`,
-    confirmedAction: {
-      'passwords-reset': 'Hemos restablecido las contraseñas afectadas: se elige una nueva al iniciar sesión.',
-      'api-keys-disabled': 'Hemos desactivado las claves de API afectadas: ya no funcionan.',
-      'cards-replaced': 'Hemos cancelado las tarjetas de pago afectadas y enviamos otras nuevas sin coste.',
-    },
     causeUnknown: 'Todavía no conocemos la causa. La estamos investigando e informaremos de lo que averigüemos.',
     investigating: 'Nuestro equipo de respuesta a incidentes de seguridad está investigando el incidente.',
     investigated: 'Nuestro equipo de respuesta a incidentes de seguridad investigó el incidente y lo ha cerrado.',
@@ -197,15 +165,6 @@ export const es: LocaleCatalogue = {
       'password-reset': 'Hemos restablecido su contraseña: la próxima vez que inicie sesión se le pedirá que elija una nueva.',
       'api-key-replacement': 'Hemos desactivado las claves de API afectadas, que ya no funcionan; puede crear otras nuevas en la configuración de su cuenta.',
     },
-    publicOffers: {
-      'credit-monitoring': 'vigilancia de crédito gratuita durante 12 meses, que avisa si alguien intenta solicitar un crédito en nombre del cliente',
-      'card-replacement': 'hemos cancelado las tarjetas afectadas y enviamos otras nuevas sin coste',
-      reimbursement:
-        'reembolsamos el dinero o los activos digitales retirados de la cuenta sin autorización del titular a raíz de este incidente, una vez comprobada cada reclamación',
-      'password-reset': 'hemos restablecido las contraseñas; se elige una nueva al iniciar sesión',
-      'api-key-replacement': 'hemos desactivado las claves de API afectadas; pueden crearse otras nuevas en la configuración de la cuenta',
-    },
-    publicOffer: (p) => `Clientes cuyos datos afectados incluyen ${p.categories}: ${p.offer}`,
     terms: (p) => `Condiciones de esta oferta: ${p.url}`,
     formatDeadline: longDate,
     claimUrl: (p) =>
@@ -455,4 +414,52 @@ export const es: LocaleCatalogue = {
     usedTitle: 'Este formulario ya se envió',
     used: 'Cada formulario admite una pregunta y ya hemos recibido esta. Para hacer otra pregunta, abra el formulario de nuevo.',
   },
+};
+
+/**
+ * What only drafting and the incident page say (consequences, the public's wording, confirmed
+ * actions): kept apart from the catalogue so the functions that only send carry none of it.
+ */
+export const esDrafting: DraftingTexts = {
+  consequences: {
+    name: 'Un nombre puede servir para que un correo, una llamada o una carta fraudulentos parezcan auténticos.',
+    email: 'Una dirección de correo electrónico puede recibir correos fraudulentos que aparenten venir de nosotros o de otros.',
+    phone: 'Un número de teléfono puede recibir llamadas y SMS fraudulentos, o ser objeto de un intento de apropiarse de él.',
+    address: 'Una dirección postal puede recibir cartas fraudulentas o servir para que otros fraudes parezcan auténticos.',
+    date_of_birth: 'Una fecha de nacimiento, junto con otros datos, puede ayudar a superar controles de identidad haciéndose pasar por otra persona.',
+    password: 'Una contraseña almacenada en forma de hash a veces puede descifrarse y probarse después en otros servicios donde se use la misma.',
+    government_id: 'Un número de documento de identidad puede servir para abrir cuentas o pedir créditos en nombre de otra persona.',
+    payment_card: 'Los datos de una tarjeta de pago pueden usarse para compras que el titular no ha hecho.',
+    bank_account: 'Los datos de una cuenta bancaria pueden usarse para cargos que el titular no ha autorizado o en fraudes que aparentan venir del banco.',
+    transaction_history: 'Un historial de transacciones revela hábitos de gasto y puede hacer más creíbles los mensajes fraudulentos.',
+    crypto_assets: 'Saber quién tiene activos digitales puede convertirlo en objetivo de intentos de robo y de fraudes.',
+    api_keys: 'Las claves de API dan acceso a una cuenta y a sus datos hasta que se desactivan.',
+  },
+  publicAdvice: {
+    changePassword: 'Los clientes cuya contraseña se ha visto afectada deben cambiarla ahora, y también en cualquier otro sitio donde usen la misma.',
+    changePasswordAfterReset:
+      'Los clientes cuya contraseña hemos restablecido eligen una nueva al iniciar sesión y deben cambiar la anterior allí donde la hayan usado.',
+    twoFactor: 'Los clientes deben activar la verificación en dos pasos en la configuración de la cuenta.',
+    checkTransactions: 'Los clientes deben revisar las transacciones recientes y avisarnos de inmediato de cualquiera que no reconozcan.',
+    cardIssuer: 'Los clientes cuyos datos de tarjeta se han visto afectados pueden pedir al banco emisor que bloquee la tarjeta y envíe una nueva.',
+    revokeApiKeys: 'Los clientes cuyas claves de API se han visto afectadas deben revocarlas y generar otras nuevas.',
+    createApiKeys: 'Las claves de API afectadas ya no funcionan: sus titulares pueden crear otras nuevas en la configuración de la cuenta.',
+    phishing: 'Nunca enviamos enlaces por SMS ni pedimos contraseñas o códigos: cualquier mensaje sobre este incidente que lo haga es un fraude.',
+    phishingWithLink: 'Nunca pedimos contraseñas o códigos: cualquier correo, llamada o mensaje sobre este incidente que lo haga es un fraude.',
+  },
+  publicHappened: (p) => `${happened[p.source](p.when)} ${involved(p.customers)}`,
+  confirmedAction: {
+    'passwords-reset': 'Hemos restablecido las contraseñas afectadas: se elige una nueva al iniciar sesión.',
+    'api-keys-disabled': 'Hemos desactivado las claves de API afectadas: ya no funcionan.',
+    'cards-replaced': 'Hemos cancelado las tarjetas de pago afectadas y enviamos otras nuevas sin coste.',
+  },
+  publicOffers: {
+    'credit-monitoring': 'vigilancia de crédito gratuita durante 12 meses, que avisa si alguien intenta solicitar un crédito en nombre del cliente',
+    'card-replacement': 'hemos cancelado las tarjetas afectadas y enviamos otras nuevas sin coste',
+    reimbursement:
+      'reembolsamos el dinero o los activos digitales retirados de la cuenta sin autorización del titular a raíz de este incidente, una vez comprobada cada reclamación',
+    'password-reset': 'hemos restablecido las contraseñas; se elige una nueva al iniciar sesión',
+    'api-key-replacement': 'hemos desactivado las claves de API afectadas; pueden crearse otras nuevas en la configuración de la cuenta',
+  },
+  publicOffer: (p) => `Clientes cuyos datos afectados incluyen ${p.categories}: ${p.offer}`,
 };

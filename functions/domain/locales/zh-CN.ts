@@ -1,6 +1,6 @@
 import type { AlarmSource } from '../incident.js';
 import { utcLabel, zonedFormat } from '../local-time.js';
-import { sentenceEnder, type LocaleCatalogue } from './catalogue.js';
+import { sentenceEnder, type DraftingTexts, type LocaleCatalogue } from './catalogue.js';
 
 const happened: Record<AlarmSource, (when: string) => string> = {
   guardduty: (when) => `${when}，我们的安全监控系统发现，存有客户信息的系统上出现了未经授权的活动。`,
@@ -43,20 +43,6 @@ export const zhCN: LocaleCatalogue = {
     crypto_assets: '在我们平台上持有的数字资产',
     api_keys: 'API 密钥',
   },
-  consequences: {
-    name: '不法分子可能利用姓名，让诈骗邮件、电话或信件显得更加可信。',
-    email: '电子邮件地址可能收到冒充我们或其他机构的钓鱼邮件。',
-    phone: '电话号码可能接到诈骗电话和短信，也可能被人试图盗用。',
-    address: '通信地址可能收到诈骗信件，也可能被用来让其他诈骗显得更加可信。',
-    date_of_birth: '出生日期与其他信息结合，可能被用来冒用他人身份通过身份核验。',
-    password: '以哈希形式存储的密码有时可能被破解，继而被用来尝试登录使用相同密码的其他服务。',
-    government_id: '身份证件号码可能被用来冒用他人名义开立账户或申请贷款。',
-    payment_card: '银行卡信息可能被用于持卡人本人未进行的消费。',
-    bank_account: '银行账户信息可能被用于未经账户持有人授权的扣款，或被用于冒充银行的诈骗。',
-    transaction_history: '交易记录会暴露消费习惯，可能让诈骗信息显得更加可信。',
-    crypto_assets: '一旦得知谁持有数字资产，不法分子可能将其作为盗窃和诈骗的目标。',
-    api_keys: 'API 密钥在停用之前，可用于访问相应账户及其数据。',
-  },
   advice: {
     changePassword: '请立即修改密码；如在其他账户使用了相同密码，也请一并修改。',
     changePasswordAfterReset: '请在下次登录时设置一个未在其他地方使用过的新密码；如在其他账户使用过原密码，也请一并修改。',
@@ -67,17 +53,6 @@ export const zhCN: LocaleCatalogue = {
     createApiKeys: '请在账户设置中创建新的 API 密钥，并在原先使用旧密钥的地方换用新密钥。',
     phishing: '我们绝不会通过短信向您发送链接，也绝不会向您索要密码或验证码；凡是提及此事件并这样做的信息，均为诈骗。',
     phishingWithLink: '我们绝不会向您索要密码或验证码；凡是提及此事件并索要这些信息的邮件、电话或短信，均为诈骗。',
-  },
-  publicAdvice: {
-    changePassword: '密码涉及此次事件的客户，应立即修改密码；如在其他账户使用了相同密码，也应一并修改。',
-    changePasswordAfterReset: '密码已被重置的客户，下次登录时需设置新密码；如在其他账户使用过原密码，也应一并修改。',
-    twoFactor: '建议客户在账户设置中开启双重验证。',
-    checkTransactions: '建议客户检查近期交易记录，如发现任何不明交易，请立即告知我们。',
-    cardIssuer: '银行卡信息涉及此次事件的客户，可联系发卡银行挂失并补办新卡。',
-    revokeApiKeys: 'API 密钥涉及此次事件的客户，应撤销这些密钥并重新生成新的密钥。',
-    createApiKeys: '涉及此次事件的 API 密钥已无法使用，密钥持有人可在账户设置中创建新的密钥。',
-    phishing: '我们绝不会通过短信发送链接，也绝不会索要密码或验证码；凡是提及此事件并这样做的信息，均为诈骗。',
-    phishingWithLink: '我们绝不会索要密码或验证码；凡是提及此事件并索要这些信息的邮件、电话或短信，均为诈骗。',
   },
   notice: {
     firstSubject: (p) => `重要通知：${p.company} 发生安全事件，涉及您的个人信息`,
@@ -93,12 +68,6 @@ export const zhCN: LocaleCatalogue = {
     whatHappened: (p) =>
       `${happened[p.source](p.when)}${p.customers === 1 ? '此次事件仅涉及您一位客户的信息。' : `此次事件共涉及 ${number.format(p.customers)} 位客户的信息，其中包括您的信息。`}`,
     yourData: (p) => endSentence(`此次事件涉及您的以下信息：${p.affectedData}`),
-    publicHappened: (p) => `${happened[p.source](p.when)}${involved(p.customers)}`,
-    confirmedAction: {
-      'passwords-reset': '我们已重置涉及此次事件的密码，客户下次登录时需设置新密码。',
-      'api-keys-disabled': '我们已停用涉及此次事件的 API 密钥，这些密钥已无法使用。',
-      'cards-replaced': '我们已注销涉及此次事件的银行卡，并免费寄送新卡。',
-    },
     causeUnknown: '事件原因尚未查明。我们正在调查，查明后将及时通报。',
     investigating: '我们的安全响应团队正在调查此次事件。',
     investigated: '我们的安全响应团队已完成对此次事件的调查，并已结案。',
@@ -168,14 +137,6 @@ export const zhCN: LocaleCatalogue = {
       'password-reset': '我们已重置您的密码：您下次登录时需要设置新密码。',
       'api-key-replacement': '我们已停用涉及此次事件的 API 密钥，这些密钥已无法使用；您可以在账户设置中创建新的密钥。',
     },
-    publicOffers: {
-      'credit-monitoring': '免费提供 12 个月的信用监测服务，一旦有人试图冒用客户名义申请信贷，即发出提醒',
-      'card-replacement': '我们已注销涉及此次事件的银行卡，并免费寄送新卡',
-      reimbursement: '因此次事件未经授权从客户账户转出的资金或数字资产，经逐笔核实后予以补偿',
-      'password-reset': '我们已重置相关密码，客户下次登录时需设置新密码',
-      'api-key-replacement': '我们已停用涉及此次事件的 API 密钥，客户可在账户设置中创建新的密钥',
-    },
-    publicOffer: (p) => `面向${p.categories}涉及此次事件的客户：${p.offer}`,
     terms: (p) => `具体条款见 ${p.url} 。`,
     formatDeadline: longDate,
     // A space after each address: readers' phones must not take the next character into the link.
@@ -408,4 +369,50 @@ export const zhCN: LocaleCatalogue = {
     usedTitle: '此表单已提交',
     used: '每份表单只能提交一个问题，我们已收到此问题。如需再次提问，请重新打开表单。',
   },
+};
+
+/**
+ * What only drafting and the incident page say (consequences, the public's wording, confirmed
+ * actions): kept apart from the catalogue so the functions that only send carry none of it.
+ */
+export const zhCNDrafting: DraftingTexts = {
+  consequences: {
+    name: '不法分子可能利用姓名，让诈骗邮件、电话或信件显得更加可信。',
+    email: '电子邮件地址可能收到冒充我们或其他机构的钓鱼邮件。',
+    phone: '电话号码可能接到诈骗电话和短信，也可能被人试图盗用。',
+    address: '通信地址可能收到诈骗信件，也可能被用来让其他诈骗显得更加可信。',
+    date_of_birth: '出生日期与其他信息结合，可能被用来冒用他人身份通过身份核验。',
+    password: '以哈希形式存储的密码有时可能被破解，继而被用来尝试登录使用相同密码的其他服务。',
+    government_id: '身份证件号码可能被用来冒用他人名义开立账户或申请贷款。',
+    payment_card: '银行卡信息可能被用于持卡人本人未进行的消费。',
+    bank_account: '银行账户信息可能被用于未经账户持有人授权的扣款，或被用于冒充银行的诈骗。',
+    transaction_history: '交易记录会暴露消费习惯，可能让诈骗信息显得更加可信。',
+    crypto_assets: '一旦得知谁持有数字资产，不法分子可能将其作为盗窃和诈骗的目标。',
+    api_keys: 'API 密钥在停用之前，可用于访问相应账户及其数据。',
+  },
+  publicAdvice: {
+    changePassword: '密码涉及此次事件的客户，应立即修改密码；如在其他账户使用了相同密码，也应一并修改。',
+    changePasswordAfterReset: '密码已被重置的客户，下次登录时需设置新密码；如在其他账户使用过原密码，也应一并修改。',
+    twoFactor: '建议客户在账户设置中开启双重验证。',
+    checkTransactions: '建议客户检查近期交易记录，如发现任何不明交易，请立即告知我们。',
+    cardIssuer: '银行卡信息涉及此次事件的客户，可联系发卡银行挂失并补办新卡。',
+    revokeApiKeys: 'API 密钥涉及此次事件的客户，应撤销这些密钥并重新生成新的密钥。',
+    createApiKeys: '涉及此次事件的 API 密钥已无法使用，密钥持有人可在账户设置中创建新的密钥。',
+    phishing: '我们绝不会通过短信发送链接，也绝不会索要密码或验证码；凡是提及此事件并这样做的信息，均为诈骗。',
+    phishingWithLink: '我们绝不会索要密码或验证码；凡是提及此事件并索要这些信息的邮件、电话或短信，均为诈骗。',
+  },
+  publicHappened: (p) => `${happened[p.source](p.when)}${involved(p.customers)}`,
+  confirmedAction: {
+    'passwords-reset': '我们已重置涉及此次事件的密码，客户下次登录时需设置新密码。',
+    'api-keys-disabled': '我们已停用涉及此次事件的 API 密钥，这些密钥已无法使用。',
+    'cards-replaced': '我们已注销涉及此次事件的银行卡，并免费寄送新卡。',
+  },
+  publicOffers: {
+    'credit-monitoring': '免费提供 12 个月的信用监测服务，一旦有人试图冒用客户名义申请信贷，即发出提醒',
+    'card-replacement': '我们已注销涉及此次事件的银行卡，并免费寄送新卡',
+    reimbursement: '因此次事件未经授权从客户账户转出的资金或数字资产，经逐笔核实后予以补偿',
+    'password-reset': '我们已重置相关密码，客户下次登录时需设置新密码',
+    'api-key-replacement': '我们已停用涉及此次事件的 API 密钥，客户可在账户设置中创建新的密钥',
+  },
+  publicOffer: (p) => `面向${p.categories}涉及此次事件的客户：${p.offer}`,
 };
