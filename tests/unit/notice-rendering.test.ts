@@ -274,6 +274,13 @@ function liabilityProblems(locale: Locale, text: string): string[] {
   return m ? [`concedes liability: "${m[0]}"`] : [];
 }
 
+/** An offer without limits ("any money lost"), or damages (赔偿) where compensation (补偿) is meant. */
+const OPEN_ENDED: Record<Locale, RegExp> = {
+  en: /\bany (money|loss)|whatever you lost/i,
+  es: /cualquier (dinero|pérdida)|que su cuenta pierda/i,
+  'zh-CN': /赔偿|任何损失/,
+};
+
 describe('notice rendering matrix', () => {
   it.each(supportedLocales)('%s: every kind x data categories x facts x channel reads clean', (locale) => {
     const subsets: string[][] = Array.from({ length: 2 ** dataCategories.length - 1 }, (_, i) => dataCategories.filter((_, bit) => ((i + 1) >> bit) & 1));
@@ -324,6 +331,8 @@ describe('notice rendering matrix', () => {
             problems.push(`${what}: SMS mentions offers to a customer offered none: ${mail.sms}`);
           for (const problem of truthProblems(locale, text, confirmed, categories)) problems.push(`${what}: ${problem}`);
           if (kind === 'first-notice') for (const problem of liabilityProblems(locale, text)) problems.push(`${what}: ${problem}`);
+          const openEnded = OPEN_ENDED[locale].exec(text);
+          if (openEnded) problems.push(`${what}: an open-ended promise: "${openEnded[0]}"`);
           // Without a company link the SMS carries none, says we never text links, and fits one segment in every locale.
           if (/https?:|www\.|\.(com|example)\b/i.test(mail.sms)) problems.push(`${what}: link in the SMS: ${mail.sms}`);
           if (smsSegments(mail.sms).segments !== 1) problems.push(`${what}: SMS takes ${smsSegments(mail.sms).segments} segments: ${mail.sms}`);
