@@ -50,6 +50,12 @@ interface LocaleSample {
   customerName: string;
   snapshotReader: { country: string; timeZone?: string };
   facts: { happened: string; first: string; cause: string; more: [string, string]; advice: string; remedy: string; review: string };
+  /**
+   * Regular expressions (case-insensitive) for what this language's notices must not say: wording
+   * addressed to one reader (the public page), conceding liability (a first notice), an open-ended
+   * offer or damages where compensation is meant.
+   */
+  wording: { secondPerson: string; liability: string; openEnded: string };
 }
 const samples = new Map<Locale, LocaleSample>();
 
@@ -263,23 +269,11 @@ function truthProblems(locale: Locale, text: string, confirmed: readonly Confirm
   return found;
 }
 
-/** Wording that concedes legal liability, which counsel would strike from a first notice. */
-const LIABILITY: Record<Locale, RegExp> = {
-  en: /full responsibility|should not have happened|our fault/i,
-  es: /toda la responsabilidad|no debería haber ocurrido|nuestra culpa/i,
-  'zh-CN': /全部责任|本不应发生|我们的过错/,
-};
+/** Wording that concedes legal liability, which counsel would strike from a first notice (the locale's sample says which). */
 function liabilityProblems(locale: Locale, text: string): string[] {
-  const m = LIABILITY[locale].exec(text);
+  const m = new RegExp(sample(locale).wording.liability, 'iu').exec(text);
   return m ? [`concedes liability: "${m[0]}"`] : [];
 }
-
-/** An offer without limits ("any money lost"), or damages (赔偿) where compensation (补偿) is meant. */
-const OPEN_ENDED: Record<Locale, RegExp> = {
-  en: /\bany (money|loss)|whatever you lost/i,
-  es: /cualquier (dinero|pérdida)|que su cuenta pierda/i,
-  'zh-CN': /赔偿|任何损失/,
-};
 
 describe('notice rendering matrix', () => {
   it.each(supportedLocales)('%s: every kind x data categories x facts x channel reads clean', (locale) => {
@@ -331,7 +325,8 @@ describe('notice rendering matrix', () => {
             problems.push(`${what}: SMS mentions offers to a customer offered none: ${mail.sms}`);
           for (const problem of truthProblems(locale, text, confirmed, categories)) problems.push(`${what}: ${problem}`);
           if (kind === 'first-notice') for (const problem of liabilityProblems(locale, text)) problems.push(`${what}: ${problem}`);
-          const openEnded = OPEN_ENDED[locale].exec(text);
+          // An offer without limits ("any money lost"), or damages (赔偿) where compensation (补偿) is meant.
+          const openEnded = new RegExp(sample(locale).wording.openEnded, 'iu').exec(text);
           if (openEnded) problems.push(`${what}: an open-ended promise: "${openEnded[0]}"`);
           // Without a company link the SMS carries none, says we never text links, and fits one segment in every locale.
           if (/https?:|www\.|\.(com|example)\b/i.test(mail.sms)) problems.push(`${what}: link in the SMS: ${mail.sms}`);
