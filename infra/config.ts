@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { EnvironmentValues } from '../functions/shared/environment.js';
 import { defaultLocales, supportedLocales } from '../functions/domain/locales.js';
-import { smsBudgetProblem } from '../functions/domain/notice.js';
+import { apologyProblem, companyApologySchema, smsBudgetProblem, smsLinkProblem, smsLinkSchema } from '../functions/domain/notice.js';
 import { DEFAULT_REMEDY_RULES, remedyRulesProblem, remedyRulesSchema } from '../functions/domain/remedies.js';
 import { isReminderPoint } from '../functions/domain/obligations/evaluate.js';
 import { sectors } from '../functions/domain/obligations/table.js';
@@ -142,6 +142,16 @@ export const appConfigSchema = z.object({
   /** A web form where customers ask questions, printed in every notice. @default none */
   questionFormUrl: z.url().optional(),
   /**
+   * The company's own approved first-notice apology, as JSON `{ "<locale>": sentence }` covering every
+   * locale, replacing the default (which apologises and owns the response without conceding liability). @default none
+   */
+  apology: jsonSetting(companyApologySchema).optional(),
+  /**
+   * One short https link (at most 40 characters) on the company's own domain (that of `incidentPageUrl`,
+   * `companyContact` or `senderAddress`) that customer SMS may carry. @default none: SMS carry no link
+   */
+  smsLink: smsLinkSchema.optional(),
+  /**
    * Remedies offered by rule, per data category and minimum severity (functions/domain/remedies.ts), as
    * a JSON array (or a string of one): `{ id, offer?, categories, minSeverity?, claim?: { url?, contact?,
    * deadlineDays? }, text?: { <locale>: sentence } }`. `[]` offers none. The list replaces the defaults whole.
@@ -237,9 +247,6 @@ function leadProblem(c: AppConfig): { path: [keyof AppConfig]; message: string }
       };
 }
 
-/** A distribution's default URL is this long: the SMS budget is checked with it when no incidentPageUrl is set. */
-const CLOUDFRONT_URL_EXAMPLE = 'https://d111111abcdef8.cloudfront.net';
-
 export const CONTEXT_PREFIX = 'breach-notice:';
 
 /** Parses context values; `read(key)` returns the raw context value (string or array) or undefined. */
@@ -263,8 +270,15 @@ export function parseAppConfig(read: (key: string) => unknown): AppConfig {
     .superRefine((c, ctx) => {
       const lead = leadProblem(c);
       if (lead) ctx.addIssue({ code: 'custom', ...lead });
-      const problem = smsBudgetProblem({ name: c.companyName, incidentPageUrl: c.incidentPageUrl || CLOUDFRONT_URL_EXAMPLE }, c.locales);
+      const problem = smsBudgetProblem({ name: c.companyName, smsLink: c.smsLink }, c.locales);
       if (problem) ctx.addIssue({ code: 'custom', path: ['companyName'], message: problem });
+      const domainOf = (address: string | undefined) => (address?.includes('@') ? address.slice(address.lastIndexOf('@') + 1) : '');
+      const link =
+        c.smsLink &&
+        smsLinkProblem(c.smsLink, [c.incidentPageUrl ? new URL(c.incidentPageUrl).hostname : '', domainOf(c.companyContact), domainOf(c.senderAddress)]);
+      if (link) ctx.addIssue({ code: 'custom', path: ['smsLink'], message: link });
+      const apology = apologyProblem(c.apology, c.locales);
+      if (apology) ctx.addIssue({ code: 'custom', path: ['apology'], message: apology });
       const rules = remedyRulesProblem(c.remedyRules, c.locales);
       if (rules) ctx.addIssue({ code: 'custom', path: ['remedyRules'], message: rules });
     })
@@ -340,6 +354,8 @@ export function functionEnvironment(config: AppConfig, names: ResourceNames): En
     SUPPORT_HOTLINE: config.supportHotline,
     QUESTION_FORM_URL: config.questionFormUrl,
     REMEDY_RULES: JSON.stringify(config.remedyRules),
+    COMPANY_APOLOGY: config.apology ? JSON.stringify(config.apology) : undefined,
+    SMS_LINK: config.smsLink,
     SMS_PRICE_PER_SEGMENT: String(config.smsPricePerSegment),
     SMS_PRICE_CURRENCY: config.smsPriceCurrency,
     UPDATE_CADENCE_SECONDS: String(config.updateCadenceHours * 3600),

@@ -129,6 +129,8 @@ export const FUNCTIONS = {
       'APPROVAL_TIMEOUT_SECONDS',
       'ESCALATION_TIMEOUT_SECONDS',
       'REMEDY_RULES',
+      'COMPANY_APOLOGY',
+      'SMS_LINK',
     ],
     grants: { tables: { incidents: 'readWrite' } },
   },

@@ -84,6 +84,7 @@ const IS_LIST: Record<TextField, boolean> = {
   changes: true,
   whatHappened: false,
   yourData: false,
+  consequences: true,
   account: true,
   cause: true,
   actionsTaken: true,

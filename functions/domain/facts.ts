@@ -2,6 +2,13 @@ import * as z from 'zod';
 import { supportedLocales, type Locale } from './locales.js';
 
 const text = z.string().trim().min(1);
+
+/**
+ * Actions on customers' accounts that a notice states as done only when the team has confirmed them
+ * for this incident; without the confirmation customers get the advice instead (domain/notice.ts).
+ */
+export const confirmedActionKinds = ['passwords-reset', 'api-keys-disabled', 'cards-replaced'] as const;
+export type ConfirmedAction = (typeof confirmedActionKinds)[number];
 const line = text.max(600);
 
 /**
@@ -19,6 +26,8 @@ export const noticeFactsSchema = z.object({
   advice: z.array(line).max(20).default([]),
   /** Remedies and compensation offered in this case. */
   remedies: z.array(line).max(20).default([]),
+  /** The actions the team confirms it took for this incident; absent in facts saved before they existed. */
+  confirmedActions: z.array(z.enum(confirmedActionKinds)).max(confirmedActionKinds.length).optional(),
 });
 export type NoticeFacts = z.infer<typeof noticeFactsSchema>;
 
@@ -34,6 +43,9 @@ export interface FactsVersion {
   at: string;
   locales: FactsByLocale;
 }
+
+/** The actions confirmed in `facts`, none when the team has confirmed none. */
+export const confirmedActions = (facts: NoticeFacts): readonly ConfirmedAction[] => facts.confirmedActions ?? [];
 
 export const emptyFacts = (): NoticeFacts => ({ measures: [], advice: [], remedies: [] });
 
@@ -54,9 +66,10 @@ export function factsGaps(version: Pick<FactsVersion, 'locales'> | undefined, lo
     measures: f.measures.length,
     advice: f.advice.length,
     remedies: f.remedies.length,
+    confirmedActions: f.confirmedActions?.length ?? 0,
   });
   const shapes = locales.map((l) => [l, shape(factsFor(version, l))] as const);
-  for (const field of ['whatHappened', 'cause', 'measures', 'advice', 'remedies'] as const) {
+  for (const field of ['whatHappened', 'cause', 'measures', 'advice', 'remedies', 'confirmedActions'] as const) {
     const most = Math.max(...shapes.map(([, s]) => s[field]));
     for (const [locale, s] of shapes) if (s[field] < most) gaps.push(`${locale}: ${field} ${s[field]} of ${most}`);
   }

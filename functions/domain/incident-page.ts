@@ -3,6 +3,7 @@ import type { Notice } from './incident.js';
 import { catalogues, type Locale } from './locales.js';
 import { exampleNotice, incidentPageLink, type NoticeContent } from './notice.js';
 import { escapeHtml } from './preview.js';
+import { offerLine } from './remedies.js';
 import { BreachNoticeError } from '../shared/errors.js';
 
 /** One published answer on the page. */
@@ -19,12 +20,16 @@ export interface IncidentPage {
   incidentId: string;
   locale: Locale;
   title: string;
-  /** The first notice's public wording: no greeting, no customer's data, times in UTC. */
-  statement: { headline: string; apology: string; paragraphs: string[]; cause: string[]; actionsTaken: string[] };
+  /**
+   * The first notice's facts said to the public: nothing addressed to one customer, times in UTC.
+   * `consequences`: what the incident's kinds of data could be used for, one sentence each.
+   */
+  statement: { headline: string; apology: string; paragraphs: string[]; consequences: string[]; cause: string[]; actionsTaken: string[] };
   updates: { sequence: number; heading: string; sentAt: string; changes: string[] }[];
   closed: boolean;
   /** From the newest notice sent, so advice added in an update shows. */
   customerSteps: string[];
+  /** Every published offer (by rule, said to the public, and the team's own), from the newest notice sent. */
   remedies: string[];
   contact: string[];
   faq: FaqEntry[];
@@ -106,7 +111,7 @@ export function buildIncidentPage(source: IncidentPageSource, locale: Locale): I
         sequence: n.sequence,
         heading: texts.update({ n: n.sequence - 1, date: c.formatDay(sentAt, 'UTC') }),
         sentAt,
-        changes: n.kind === 'closing' ? [w.headline, ...w.thanks] : w.changes,
+        changes: n.kind === 'closing' ? [texts.closedUpdate] : w.changes,
       };
     });
   const nextUpdateAt = closed ? null : latest.nextUpdateAt;
@@ -115,16 +120,18 @@ export function buildIncidentPage(source: IncidentPageSource, locale: Locale): I
     locale,
     title: texts.title({ company: source.companyName }),
     statement: {
-      headline: statement.headline,
-      apology: statement.apology,
-      paragraphs: [statement.whatHappened, ...statement.account],
+      headline: texts.headline({ company: source.companyName }),
+      apology: texts.apology,
+      // Notices drafted before the public wording existed fall back to theirs.
+      paragraphs: [statement.publicHappened ?? statement.whatHappened, ...statement.account],
+      consequences: (statement.consequenceLines ?? []).map((l) => l.text),
       cause: latest.cause,
       actionsTaken: latest.actionsTaken,
     },
     updates,
     closed,
-    customerSteps: latest.customerSteps,
-    remedies: latest.remedies,
+    customerSteps: latest.publicSteps ?? latest.customerSteps,
+    remedies: [...(latest.remedyOffers ?? []).map((o) => offerLine(o, locale, 'UTC', 'public')), ...latest.remedies],
     contact: latest.contact,
     faq: source.faq,
     nextUpdateAt,
@@ -153,6 +160,7 @@ export function renderIncidentPageHtml(page: IncidentPage): string {
       t.statement,
       paragraphs([page.statement.headline, page.statement.apology, ...page.statement.paragraphs, ...page.statement.cause]) + list(page.statement.actionsTaken),
     ),
+    section(t.consequences, list(page.statement.consequences)),
     section(t.updates, page.updates.map((u) => `<h3>${escapeHtml(u.heading)}</h3>${list(u.changes)}`).join('')),
     section(t.whatToDo, list(page.customerSteps)),
     section(t.remedies, list(page.remedies)),

@@ -1,7 +1,7 @@
-import { dataCategories, type DataCategory, type LocaleCatalogue } from './locales/catalogue.js';
-import { en } from './locales/en.js';
-import { es } from './locales/es.js';
-import { zhCN } from './locales/zh-CN.js';
+import { dataCategories, type DataCategory, type DraftingTexts, type LocaleCatalogue } from './locales/catalogue.js';
+import { en, enDrafting } from './locales/en.js';
+import { es, esDrafting } from './locales/es.js';
+import { zhCN, zhCNDrafting } from './locales/zh-CN.js';
 
 /**
  * Every language the system writes in, and the only list of them: configuration, templates and
@@ -11,6 +11,9 @@ import { zhCN } from './locales/zh-CN.js';
 export const catalogues = { en, 'zh-CN': zhCN, es } as const satisfies Record<string, LocaleCatalogue>;
 export type Locale = keyof typeof catalogues;
 export const supportedLocales = Object.keys(catalogues) as [Locale, ...Locale[]];
+
+/** Each locale's texts for drafting and the incident page only (`DraftingTexts`). */
+export const draftingTexts: Record<Locale, DraftingTexts> = { en: enDrafting, 'zh-CN': zhCNDrafting, es: esDrafting };
 
 /** What a deployment writes in unless configured otherwise: Chinese and English from day one. */
 export const defaultLocales: readonly Locale[] = ['en', 'zh-CN'];

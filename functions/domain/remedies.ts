@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { severityLevels, type AudienceMember, type Notice, type SeverityLevel } from './incident.js';
-import { catalogues, supportedLocales, type Locale } from './locales.js';
+import type { ConfirmedAction } from './facts.js';
+import { catalogues, dataCategoryLabel, draftingTexts, supportedLocales, type Locale } from './locales.js';
 import { dataCategories } from './locales/catalogue.js';
 
 /**
@@ -13,6 +14,16 @@ import { dataCategories } from './locales/catalogue.js';
 /** The offers each locale's catalogue has default wording for (`LocaleCatalogue.remedies.offers`). */
 export const remedyOfferKinds = ['credit-monitoring', 'card-replacement', 'reimbursement', 'password-reset', 'api-key-replacement'] as const;
 export type RemedyOfferKind = (typeof remedyOfferKinds)[number];
+
+/**
+ * Offers that state an action as done: offered only when the team confirmed that action for the
+ * incident (facts.ts `confirmedActions`), never on data category alone.
+ */
+const ACTION_OF_OFFER: Partial<Record<RemedyOfferKind, ConfirmedAction>> = {
+  'password-reset': 'passwords-reset',
+  'api-key-replacement': 'api-keys-disabled',
+  'card-replacement': 'cards-replaced',
+};
 
 const DAY_MS = 86_400_000;
 
@@ -33,6 +44,8 @@ export const remedyRuleSchema = z.strictObject({
       contact: z.string().trim().min(3).max(200).optional(),
       /** Days from the first notice to take it up, as a date in each customer's own time zone. */
       deadlineDays: z.number().int().min(1).max(3650).optional(),
+      /** The policy the offer is made under (its terms, limits and exclusions), printed with the offer. */
+      termsUrl: z.url().optional(),
     })
     .optional(),
   /** The offer's sentence per locale, replacing the catalogue's wording. */
@@ -89,7 +102,9 @@ export interface RemedyOffer {
   categories: string[];
   /** The offer's sentence in the notice's locale. */
   text: string;
-  claim?: { url?: string; contact?: string };
+  /** The same offer said to the public (the incident page): whom it is for, in the third person. Absent in older notices. */
+  publicText?: string;
+  claim?: { url?: string; contact?: string; termsUrl?: string };
   /** The last instant to take it up; each customer reads the date in their own zone. */
   deadlineAt?: string;
   /** Customers of the audience it is offered to, counted when drafted (for approvers and the final report). */
@@ -98,9 +113,22 @@ export interface RemedyOffer {
 
 const rank = (s: SeverityLevel) => severityLevels.indexOf(s);
 
-/** The rules that apply to an incident: its severity reaches theirs and it involves one of their categories. */
-export function applicableRules(rules: readonly RemedyRule[], severity: SeverityLevel, categories: readonly string[]): RemedyRule[] {
-  return rules.filter((r) => rank(severity) >= rank(r.minSeverity) && r.categories.some((c) => categories.includes(c)));
+/**
+ * The rules that apply to an incident: its severity reaches theirs, it involves one of their
+ * categories and, for an offer stating an action as done, the team confirmed the action. Without
+ * `confirmed` (counting whom a rule could reach) actions are not checked.
+ */
+export function applicableRules(
+  rules: readonly RemedyRule[],
+  severity: SeverityLevel,
+  categories: readonly string[],
+  confirmed?: readonly ConfirmedAction[],
+): RemedyRule[] {
+  return rules.filter((r) => {
+    const action = r.offer ? ACTION_OF_OFFER[r.offer] : undefined;
+    if (confirmed && action && !confirmed.includes(action)) return false;
+    return rank(severity) >= rank(r.minSeverity) && r.categories.some((c) => categories.includes(c));
+  });
 }
 
 export interface OfferInput {
@@ -115,12 +143,15 @@ export interface OfferInput {
   now?: string;
   /** Customers per rule id, when counted. */
   reach?: Readonly<Record<string, number>>;
+  /** The actions the team confirmed (facts.ts): an offer stating one as done needs it. */
+  confirmed: readonly ConfirmedAction[];
 }
 
 /** The offers of an incident in one locale, in the rules' order. */
 export function offersFor(input: OfferInput): RemedyOffer[] {
-  const text = catalogues[input.locale].remedies;
-  return applicableRules(input.rules, input.severity, input.categories).flatMap((rule) => {
+  const c = catalogues[input.locale];
+  const text = c.remedies;
+  return applicableRules(input.rules, input.severity, input.categories, input.confirmed).flatMap((rule) => {
     const deadlineAt =
       rule.claim?.deadlineDays === undefined ? undefined : new Date(Date.parse(input.offeredAt) + rule.claim.deadlineDays * DAY_MS).toISOString();
     if (deadlineAt && input.now && deadlineAt < input.now) return [];
@@ -129,7 +160,20 @@ export function offersFor(input: OfferInput): RemedyOffer[] {
       categories: [...rule.categories],
       // A rule without catalogue wording has its own text in every configured locale (checked at synth).
       text: rule.text[input.locale] ?? (rule.offer ? text.offers[rule.offer] : (Object.values(rule.text)[0] ?? rule.id)),
-      ...(rule.claim ? { claim: { ...(rule.claim.url ? { url: rule.claim.url } : {}), ...(rule.claim.contact ? { contact: rule.claim.contact } : {}) } } : {}),
+      // The company's own text is shown as written; the catalogue's is said to the public.
+      publicText: draftingTexts[input.locale].publicOffer({
+        categories: c.formatList(rule.categories.map((category) => dataCategoryLabel(category, input.locale))),
+        offer: rule.text[input.locale] ?? (rule.offer ? draftingTexts[input.locale].publicOffers[rule.offer] : (Object.values(rule.text)[0] ?? rule.id)),
+      }),
+      ...(rule.claim
+        ? {
+            claim: {
+              ...(rule.claim.url ? { url: rule.claim.url } : {}),
+              ...(rule.claim.contact ? { contact: rule.claim.contact } : {}),
+              ...(rule.claim.termsUrl ? { termsUrl: rule.claim.termsUrl } : {}),
+            },
+          }
+        : {}),
       ...(deadlineAt ? { deadlineAt } : {}),
       ...(input.reach ? { customers: input.reach[rule.id] ?? 0 } : {}),
     };
@@ -142,19 +186,24 @@ export function offersForReader(offers: readonly RemedyOffer[] | undefined, cate
   return (offers ?? []).filter((o) => o.categories.some((c) => categories.includes(c)));
 }
 
-/** One offer as a reader in `timeZone` reads it: the offer, then how to take it up and by when. */
-export function offerLine(offer: RemedyOffer, locale: Locale, timeZone: string): string {
+/**
+ * One offer as a reader in `timeZone` reads it: the offer, then how to take it up, by when and under
+ * which terms. `audience` 'public': the incident page's wording, whom it is for in the third person.
+ */
+export function offerLine(offer: RemedyOffer, locale: Locale, timeZone: string, audience: 'reader' | 'public' = 'reader'): string {
   const c = catalogues[locale];
   const t = c.remedies;
-  const offerText = c.endSentence(offer.text);
+  const offerText = c.endSentence(audience === 'public' ? (offer.publicText ?? offer.text) : offer.text);
   if (!offer.claim) return offerText;
+  const sep = c.language === 'zh' ? '' : ' ';
   const deadline = offer.deadlineAt ? t.formatDeadline(offer.deadlineAt, timeZone) : undefined;
   const claim = offer.claim.url
     ? t.claimUrl({ url: offer.claim.url, deadline })
     : offer.claim.contact
       ? t.claimContact({ contact: offer.claim.contact, deadline })
       : t.claimUs({ deadline });
-  return `${offerText}${c.language === 'zh' ? '' : ' '}${claim}`;
+  const terms = offer.claim.termsUrl ? `${sep}${t.terms({ url: offer.claim.termsUrl })}` : '';
+  return `${offerText}${sep}${claim}${terms}`;
 }
 
 /** Customers of the audience each rule's offer reaches (a customer counts once per rule). */

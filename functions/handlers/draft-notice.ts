@@ -20,6 +20,8 @@ const deps = {
     incidentPageUrl: config.INCIDENT_PAGE_URL,
     supportHotline: config.SUPPORT_HOTLINE,
     questionFormUrl: config.QUESTION_FORM_URL,
+    apology: config.COMPANY_APOLOGY,
+    smsLink: config.SMS_LINK,
   },
   settings: promiseSettings({
     cadenceSeconds: config.UPDATE_CADENCE_SECONDS,

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { commaList, emailList, jsonOf, localesEnv, positiveInt } from './config.js';
 import { remedyRulesSchema } from '../domain/remedies.js';
+import { companyApologySchema, smsLinkSchema } from '../domain/notice.js';
 import { parseReminderPoint } from '../domain/obligations/settings.js';
 import { sectors } from '../domain/obligations/settings.js';
 import { drillTargetsSchema } from '../domain/drill-report.js';
@@ -68,6 +69,10 @@ export const ENVIRONMENT = {
   QUESTION_FORM_URL: z.url().optional(),
   /** Remedies offered by rule (domain/remedies.ts), as JSON; written by infra/config.ts from `remedyRules`. */
   REMEDY_RULES: jsonOf(remedyRulesSchema),
+  /** The company's own first-notice apology per locale, as JSON (setting `apology`); absent: the catalogue's. */
+  COMPANY_APOLOGY: jsonOf(companyApologySchema).optional(),
+  /** The one link customer SMS may carry (setting `smsLink`); absent: none. */
+  SMS_LINK: smsLinkSchema.optional(),
   /** The bucket CloudFront serves the incident pages from (`<incidentId>/<locale>.html|json`). */
   INCIDENT_PAGES_BUCKET: z.string().min(3),
   /** Downstream public channels (app push, social relays) hear of every page publication here. */

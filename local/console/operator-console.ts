@@ -3,7 +3,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { deliveryCategories, NoticeReconciler, reconcile, reconciliationCsv, type NoticeRef } from '../../functions/domain/delivery.js';
-import { factsFor, factsGaps, noticeFactsSchema, type FactsVersion, type NoticeFacts } from '../../functions/domain/facts.js';
+import {
+  confirmedActionKinds,
+  factsFor,
+  factsGaps,
+  noticeFactsSchema,
+  type ConfirmedAction,
+  type FactsVersion,
+  type NoticeFacts,
+} from '../../functions/domain/facts.js';
 import type { Locale } from '../../functions/domain/locales.js';
 import type {
   ApprovalStorePort,
@@ -208,6 +216,7 @@ function factsFromForm(form: URLSearchParams): Record<string, unknown> {
     measures: lines('measures'),
     advice: lines('advice'),
     remedies: lines('remedies'),
+    confirmedActions: form.getAll('confirmedActions'),
   };
 }
 
@@ -317,6 +326,12 @@ function lastChange(versions: FactsVersion[], locale: Locale): FactsVersion | un
   return found;
 }
 
+const CONFIRMED_ACTION_LABELS: Record<ConfirmedAction, string> = {
+  'passwords-reset': 'We reset the passwords involved',
+  'api-keys-disabled': 'We disabled the API keys involved',
+  'cards-replaced': 'We cancelled the cards involved and are sending new ones',
+};
+
 function factsForm(name: string, locale: Locale, facts: NoticeFacts, expectedVersion: number, changed: FactsVersion | undefined, csrf: string): string {
   const area = (field: string, label: string, value: string, rows: number) =>
     `<label>${label}<textarea name="${field}" rows="${rows}" lang="${locale}">${escapeHtml(value)}</textarea></label>`;
@@ -329,6 +344,13 @@ function factsForm(name: string, locale: Locale, facts: NoticeFacts, expectedVer
     area('measures', 'What we have done (one per line)', facts.measures.join('\n'), 4) +
     area('advice', 'What customers should do, beyond the advice for their data (one per line)', facts.advice.join('\n'), 3) +
     area('remedies', 'Remedies and compensation (one per line)', facts.remedies.join('\n'), 3) +
+    // Notices state these as done only when ticked here; otherwise customers get the advice.
+    `<fieldset><legend>Actions confirmed for this incident</legend>${confirmedActionKinds
+      .map(
+        (action) =>
+          `<label><input type="checkbox" name="confirmedActions" value="${action}"${facts.confirmedActions?.includes(action) ? ' checked' : ''}> ${CONFIRMED_ACTION_LABELS[action]}</label>`,
+      )
+      .join('')}</fieldset>` +
     `<button type="submit">Save ${locale} as version ${expectedVersion + 1}</button></form>`
   );
 }

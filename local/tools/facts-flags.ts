@@ -7,10 +7,19 @@ export class UsageError extends Error {
 }
 
 /** What `--clear` names, and the field each one empties. */
-const CLEARABLE = { what: 'whatHappened', cause: 'cause', measures: 'measures', advice: 'advice', remedies: 'remedies' } as const;
+const CLEARABLE = {
+  what: 'whatHappened',
+  cause: 'cause',
+  measures: 'measures',
+  advice: 'advice',
+  remedies: 'remedies',
+  confirmed: 'confirmedActions',
+} as const;
 type Clearable = keyof typeof CLEARABLE;
 const TEXT_FLAGS = { what: 'whatHappened', cause: 'cause' } as const;
-const LIST_FLAGS = { measure: 'measures', advice: 'advice', remedy: 'remedies' } as const;
+/** `--confirm ACTION` (passwords-reset, api-keys-disabled, cards-replaced): an action the notices may state as done. */
+const LIST_FLAGS = { measure: 'measures', advice: 'advice', remedy: 'remedies', confirm: 'confirmedActions' } as const;
+type ListField = (typeof LIST_FLAGS)[keyof typeof LIST_FLAGS];
 
 /** `edit` either changes one locale field by field, or replaces whole locales from a JSON file. */
 export type EditFlags =
@@ -18,7 +27,7 @@ export type EditFlags =
       kind: 'fields';
       locale: Locale;
       text: Partial<Record<'whatHappened' | 'cause', string>>;
-      lists: Partial<Record<'measures' | 'advice' | 'remedies', string[]>>;
+      lists: Partial<Record<ListField, string[]>>;
       clear: Clearable[];
     }
   | { kind: 'file'; path: string };
@@ -46,7 +55,7 @@ export function parseEditFlags(args: readonly string[]): EditFlags {
   let locale: string | undefined;
   let file: string | undefined;
   const text: Partial<Record<'whatHappened' | 'cause', string>> = {};
-  const lists: Partial<Record<'measures' | 'advice' | 'remedies', string[]>> = {};
+  const lists: Partial<Record<ListField, string[]>> = {};
   const clear: Clearable[] = [];
   for (const [name, value] of flagPairs(args)) {
     if (name === 'locale') {
@@ -76,7 +85,7 @@ export function parseEditFlags(args: readonly string[]): EditFlags {
   if (locale === undefined) throw new UsageError('--locale (or --file) is required');
   if (!(supportedLocales as readonly string[]).includes(locale))
     throw new UsageError(`--locale must be one of ${supportedLocales.join(', ')}, not ${JSON.stringify(locale)}`);
-  if (changes === 0) throw new UsageError('nothing to change: give --what, --cause, --measure, --advice, --remedy or --clear');
+  if (changes === 0) throw new UsageError('nothing to change: give --what, --cause, --measure, --advice, --remedy, --confirm or --clear');
   for (const name of clear) {
     const field = CLEARABLE[name];
     if (field in text || field in lists) throw new UsageError(`--clear ${name} contradicts a new value for it`);

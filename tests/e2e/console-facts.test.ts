@@ -118,6 +118,7 @@ describe('the operator console: facts for the notices', () => {
       measures: hostile.measures.split('\n'),
       advice: [hostile.advice],
       remedies: [hostile.remedies],
+      confirmedActions: [],
     });
     expect(page.text).toContain('Version 1 saved.');
     for (const value of [hostile.whatHappened, hostile.cause, hostile.measures, hostile.advice, hostile.remedies, operator])
@@ -200,11 +201,17 @@ describe('the operator console: facts for the notices', () => {
       const form = page.locator('form.facts', { has: page.locator('input[name="locale"][value="en"]') });
       // Act
       await form.locator('textarea[name="remedies"]').fill('A year of credit monitoring\nA new card at no cost');
+      await form.getByLabel('We reset the passwords involved').check();
       await form.getByRole('button').click();
       await page.waitForURL(/saved=/);
       // Assess
       expect(await page.locator('p.notice').textContent()).toMatch(new RegExp(`^Version ${before + 1} saved\\.`));
       expect((await facts.latestFacts(incidentId))?.locales.en?.remedies).toEqual(['A year of credit monitoring', 'A new card at no cost']);
+      // Only the action ticked is confirmed: the notices may now say the passwords were reset, nothing more.
+      expect((await facts.latestFacts(incidentId))?.locales.en?.confirmedActions).toEqual(['passwords-reset']);
+      await page.goto(`${twin.edgeUrl}/incidents/${incidentId}`);
+      expect(await form.getByLabel('We reset the passwords involved').isChecked()).toBe(true);
+      expect(await form.getByLabel('We disabled the API keys involved').isChecked()).toBe(false);
     } finally {
       await browser.close();
     }
@@ -222,7 +229,13 @@ describe('the operator console: facts for the notices', () => {
     expect(saved.status).toBe(303);
     const latest = await facts.latestFacts(incidentId);
     expect(latest?.version).toBe(Number(expectedVersion) + 1);
-    expect(latest?.locales['zh-CN']).toEqual({ whatHappened: '存储桶曾被公开访问。', measures: ['关闭了存储桶', '轮换了密钥'], advice: [], remedies: [] });
+    expect(latest?.locales['zh-CN']).toEqual({
+      whatHappened: '存储桶曾被公开访问。',
+      measures: ['关闭了存储桶', '轮换了密钥'],
+      advice: [],
+      remedies: [],
+      confirmedActions: [],
+    });
     expect(latest?.locales.en?.whatHappened).toBe(hostile.whatHappened);
   });
 });

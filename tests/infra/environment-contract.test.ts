@@ -19,6 +19,8 @@ const context = {
   'breach-notice:regulatorClockReminders': '50%,90%,2h',
   'breach-notice:drillSmsSink': '+15005550006',
   'breach-notice:updateLeadMinutes': '600',
+  'breach-notice:smsLink': 'https://example.com/i',
+  'breach-notice:apology': JSON.stringify({ en: 'We apologise.', 'zh-CN': '我们深表歉意。' }),
 };
 const config = parseAppConfig((key) => (context as Record<string, unknown>)[key]);
 const values = functionEnvironment(config, {

@@ -130,11 +130,16 @@ describe('docs/extending.md recipes, done in a copy of the tree', () => {
       'functions/domain/locales/ja.ts',
       ['export const es: LocaleCatalogue', 'export const ja: LocaleCatalogue'],
       ["language: 'es',", "language: 'ja',"],
+      ['export const esDrafting: DraftingTexts', 'export const jaDrafting: DraftingTexts'],
     );
     tree.edit(
       'functions/domain/locales.ts',
-      ["import { es } from './locales/es.js';", "import { es } from './locales/es.js';\nimport { ja } from './locales/ja.js';"],
+      [
+        "import { es, esDrafting } from './locales/es.js';",
+        "import { es, esDrafting } from './locales/es.js';\nimport { ja, jaDrafting } from './locales/ja.js';",
+      ],
       ['es } as const satisfies', 'es, ja } as const satisfies'],
+      ['es: esDrafting };', 'es: esDrafting, ja: jaDrafting };'],
     );
     tree.write('tests/fixtures/notices/ja.json', tree.read('tests/fixtures/notices/es.json'));
     // Not the recipe's business: the other locales' snapshots, and the rendering matrices (a native

@@ -23,7 +23,8 @@ describe('remedies through the stored templates on aws-ses-v2-local', () => {
         kind: 'first-notice',
         sequence: 1,
         incident: { incidentId: 'inc-20261120-0000000000ef', source: 'macie', firstSeenAt: '2026-11-20T08:00:00Z', impact },
-        facts: { measures: [], advice: [], remedies: ['Fees <waived> for 3 months'] },
+        // The team confirmed the cards' replacement, so the offer stating it goes out.
+        facts: { measures: [], advice: [], remedies: ['Fees <waived> for 3 months'], confirmedActions: ['cards-replaced'] },
         company: { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://status.example.com' },
         nextUpdateAt: '2026-11-27T08:00:00Z',
         remedies: { rules: DEFAULT_REMEDY_RULES, severity: 'HIGH', offeredAt: '2026-11-20T08:00:00Z' },
@@ -44,7 +45,7 @@ describe('remedies through the stored templates on aws-ses-v2-local', () => {
     expect(results.map((r) => r.status)).toEqual(['SUCCESS', 'SUCCESS']);
     const [cardMail] = await emailsTo(card);
     const [idMail] = await emailsTo(id);
-    expect(cardMail!.body.text).toContain(`What we are offering you\n- ${offers['card-replacement']}\n- Fees <waived> for 3 months.\n`);
+    expect(cardMail!.body.text).toContain(`What we are doing for you\n- ${offers['card-replacement']}\n- Fees <waived> for 3 months.\n`);
     expect(cardMail!.body.text).not.toContain(offers['credit-monitoring']);
     expect(cardMail!.body.html).toContain(`<li>${offers['card-replacement']}</li><li>Fees &lt;waived&gt; for 3 months.</li>`);
     expect(idMail!.body.text).toContain(`- ${offers['credit-monitoring']} To take up this offer, contact us by 18 February 2027 using the details below.\n`);

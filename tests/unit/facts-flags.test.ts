@@ -53,6 +53,14 @@ describe('npm run incident -- edit: flags', () => {
     expect(locales.en).not.toHaveProperty('cause');
   });
 
+  it('--confirm records an action the notices may state as done; an unknown one is refused; --clear confirmed takes them back', () => {
+    const confirmed = applyEditFlags(parseEditFlags(['--locale', 'en', '--confirm', 'passwords-reset']), latest);
+    expect(confirmed.en?.confirmedActions).toEqual(['passwords-reset']);
+    expect(() => applyEditFlags(parseEditFlags(['--locale', 'en', '--confirm', 'everything-fixed']), latest)).toThrow(/en\.confirmedActions\.0/);
+    const cleared = applyEditFlags(parseEditFlags(['--locale', 'en', '--clear', 'confirmed']), { locales: { en: confirmed.en! } });
+    expect(cleared.en?.confirmedActions).toEqual([]);
+  });
+
   it('the first edit of a locale starts from empty facts', () => {
     // Prepare
     const flags = parseEditFlags(['--locale', 'zh-CN', '--advice', '警惕钓鱼邮件']);
@@ -78,7 +86,7 @@ describe('npm run incident -- edit: flags', () => {
 
   it.each([
     [[], '--locale (or --file) is required'],
-    [['--locale', 'en'], 'nothing to change: give --what, --cause, --measure, --advice, --remedy or --clear'],
+    [['--locale', 'en'], 'nothing to change: give --what, --cause, --measure, --advice, --remedy, --confirm or --clear'],
     [['--locale', 'fr', '--what', 'x'], '--locale must be one of en, zh-CN, es, not "fr"'],
     [['--locale', 'en', '--locale', 'zh-CN', '--what', 'x'], '--locale is given twice: edit one locale at a time, or use --file'],
     [['--locale', 'en', '--what'], '--what needs a value'],
@@ -86,7 +94,7 @@ describe('npm run incident -- edit: flags', () => {
     [['--locale', 'en', '--what', 'a', '--what', 'b'], '--what is given twice'],
     [['--locale', 'en', '--colour', 'red'], 'unknown flag --colour'],
     [['--locale', 'en', 'loose words'], 'unexpected argument "loose words"'],
-    [['--locale', 'en', '--clear', 'everything'], '--clear takes one of what, cause, measures, advice, remedies, not "everything"'],
+    [['--locale', 'en', '--clear', 'everything'], '--clear takes one of what, cause, measures, advice, remedies, confirmed, not "everything"'],
     [['--locale', 'en', '--clear', 'what', '--what', 'x'], '--clear what contradicts a new value for it'],
     [['--locale', 'en', '--clear', 'measures', '--measure', 'x'], '--clear measures contradicts a new value for it'],
     [['--file', 'f.json', '--locale', 'en'], '--file replaces whole locales: give it alone'],

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   buildIncidentPage,
@@ -7,8 +8,11 @@ import {
   type IncidentPageSource,
 } from '../../functions/domain/incident-page.js';
 import type { Notice } from '../../functions/domain/incident.js';
-import type { Locale } from '../../functions/domain/locales.js';
+import type { ConfirmedAction } from '../../functions/domain/facts.js';
+import { draftingTexts, supportedLocales, type Locale } from '../../functions/domain/locales.js';
+import { dataCategories } from '../../functions/domain/locales/catalogue.js';
 import { draftNotice, type CompanyProfile } from '../../functions/domain/notice.js';
+import { DEFAULT_REMEDY_RULES } from '../../functions/domain/remedies.js';
 import { publishIncidentPage, type PublishIncidentPageDeps } from '../../functions/steps/publish-incident-page.js';
 import { FakeClock, FakeIncidents, FakeNotices } from '../support/fakes.js';
 import { noticeRecord } from '../support/notices.js';
@@ -79,7 +83,7 @@ describe('the incident page', () => {
     const page = buildIncidentPage(source(notices, { faq: [{ question: 'Is my card safe?', answer: 'Yes.' }] }), 'en');
     const html = renderIncidentPageHtml(page);
     // Assess
-    expect(page.statement.headline).toBe(notices[0]!.content.en!.headline);
+    expect(page.statement.headline).toBe('Example Co. is informing its customers and the public about a security incident that involved customer information.');
     expect(page.updates.map((u) => u.heading)).toEqual(['Update 1 (21 November)']);
     expect(page.updates[0]!.changes.join(' ')).toContain('We rotated every key.');
     expect(page.remedies).toEqual(['Free credit monitoring for a year.']);
@@ -91,6 +95,62 @@ describe('the incident page', () => {
     for (const text of ['Is my card safe?', 'Free credit monitoring for a year.', 'help@example.com', 'Next update by']) expect(html).toContain(text);
     // The update approved but not sent is not shown.
     expect(page.updates).toHaveLength(1);
+  });
+
+  it('speaks to the public in every locale, for 1 customer as for 10,000: no second person, every consequence, every published offer', () => {
+    // What addresses a reader in each language (its sample beside its snapshot); the page says none of it (the team's own sentences aside, none given here).
+    const secondPerson = (locale: Locale) =>
+      new RegExp(
+        (JSON.parse(readFileSync(new URL(`../fixtures/notices/${locale}.json`, import.meta.url), 'utf8')) as { wording: { secondPerson: string } }).wording
+          .secondPerson,
+        'iu',
+      );
+    const problems: string[] = [];
+    for (const customers of [1, 10_000])
+      for (const confirmed of [[], ['passwords-reset', 'api-keys-disabled', 'cards-replaced']] as ConfirmedAction[][]) {
+        const wide = { ...impact, affectedCustomers: customers, byDataCategory: Object.fromEntries(dataCategories.map((c) => [c, 1])) };
+        const notice = (kind: Notice['kind'], sequence: number): Notice => {
+          const content = Object.fromEntries(
+            supportedLocales.map((l) => [
+              l,
+              draftNotice(
+                {
+                  kind,
+                  sequence,
+                  incident: { incidentId, source: customers === 1 ? 'manual' : 'guardduty', firstSeenAt, impact: wide },
+                  facts: { measures: [], advice: [], remedies: [], confirmedActions: confirmed },
+                  previousFacts: kind === 'first-notice' ? undefined : { measures: [], advice: [], remedies: [] },
+                  company: company(),
+                  nextUpdateAt: kind === 'closing' ? null : `2026-11-${20 + sequence}T08:00:00.000Z`,
+                  remedies: { rules: DEFAULT_REMEDY_RULES, severity: 'CRITICAL', offeredAt: firstSeenAt },
+                },
+                l,
+              ),
+            ]),
+          );
+          const at = `2026-11-${19 + sequence}T12:00:00.000Z`;
+          return {
+            ...noticeRecord({ incidentId, noticeId: `${kind}-${sequence}`, kind, sequence, status: 'SENT', content, createdAt: at, promisedNextUpdateAt: at }),
+            sentAt: at,
+          };
+        };
+        for (const notices of [[notice('first-notice', 1)], [notice('first-notice', 1), notice('update', 2), notice('closing', 3)]])
+          for (const locale of supportedLocales) {
+            const page = buildIncidentPage(source(notices, { locales: supportedLocales }), locale);
+            const text = renderIncidentPageHtml(page)
+              .slice(renderIncidentPageHtml(page).indexOf('<body>'))
+              .replace(/<[^>]+>/g, '\n');
+            const what = `${locale}, ${customers} customers, ${notices.length} notices, confirmed [${confirmed.join(',')}]`;
+            for (const line of text.split('\n').filter((l) => secondPerson(locale).test(l))) problems.push(`${what}: second person in: ${line}`);
+            for (const category of dataCategories)
+              if (!page.statement.consequences.includes(draftingTexts[locale].consequences[category])) problems.push(`${what}: no consequence for ${category}`);
+            // Every offer the last notice made is published: the actions only once the team confirmed them.
+            const offers = notices.at(-1)!.content[locale]!.remedyOffers ?? [];
+            expect(offers.length, what).toBe(confirmed.length === 0 ? 2 : 5);
+            if (page.remedies.length !== offers.length) problems.push(`${what}: ${page.remedies.length} offers published of ${offers.length}`);
+          }
+      }
+    expect(problems.slice(0, 20)).toEqual([]);
   });
 
   it('in Chinese: lang zh-CN, the Chinese wording, links to the other languages', () => {

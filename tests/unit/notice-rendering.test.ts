@@ -2,9 +2,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
 import { allEmailTemplates, noticeTemplateData, recipientTemplateData, templateName } from '../../functions/domain/email-templates.js';
-import type { NoticeFacts } from '../../functions/domain/facts.js';
+import { confirmedActionKinds, type ConfirmedAction, type NoticeFacts } from '../../functions/domain/facts.js';
 import { alarmSources } from '../../functions/domain/incident.js';
-import { catalogues, supportedLocales, type Locale } from '../../functions/domain/locales.js';
+import { catalogues, draftingTexts, supportedLocales, type Locale } from '../../functions/domain/locales.js';
 import { dataCategories } from '../../functions/domain/locales/catalogue.js';
 import { draftNotice, personaliseNotice, SmsTooLongError, type CompanyProfile, type NoticeContent, type NoticeKind } from '../../functions/domain/notice.js';
 import { applicableRules, DEFAULT_REMEDY_RULES, remedyRulesSchema } from '../../functions/domain/remedies.js';
@@ -50,6 +50,12 @@ interface LocaleSample {
   customerName: string;
   snapshotReader: { country: string; timeZone?: string };
   facts: { happened: string; first: string; cause: string; more: [string, string]; advice: string; remedy: string; review: string };
+  /**
+   * Regular expressions (case-insensitive) for what this language's notices must not say: wording
+   * addressed to one reader (the public page), conceding liability (a first notice), an open-ended
+   * offer or damages where compensation is meant.
+   */
+  wording: { secondPerson: string; liability: string; openEnded: string };
 }
 const samples = new Map<Locale, LocaleSample>();
 
@@ -65,14 +71,22 @@ function sample(locale: Locale): LocaleSample {
   return read;
 }
 
-/** The team's facts as three successive versions: first notice, update, closing. */
-function factVersions(locale: Locale): [NoticeFacts, NoticeFacts, NoticeFacts] {
+/** The team's facts as three successive versions: first notice, update, closing; `confirmed` from the first. */
+function factVersions(locale: Locale, confirmed: ConfirmedAction[]): [NoticeFacts, NoticeFacts, NoticeFacts] {
   const f = sample(locale).facts;
-  const v1: NoticeFacts = { whatHappened: f.happened, measures: [f.first], advice: [], remedies: [] };
-  const v2: NoticeFacts = { whatHappened: f.happened, cause: f.cause, measures: [f.first, ...f.more], advice: [f.advice], remedies: [f.remedy] };
+  const v1: NoticeFacts = { whatHappened: f.happened, measures: [f.first], advice: [], remedies: [], confirmedActions: confirmed };
+  const v2: NoticeFacts = {
+    whatHappened: f.happened,
+    cause: f.cause,
+    measures: [f.first, ...f.more],
+    advice: [f.advice],
+    remedies: [f.remedy],
+    confirmedActions: confirmed,
+  };
   return [v1, v2, { ...v2, measures: [...v2.measures, f.review] }];
 }
-const noFacts: NoticeFacts = { measures: [], advice: [], remedies: [] };
+/** What the team may have confirmed: nothing, the password reset alone, the other two, everything. */
+const confirmations: ConfirmedAction[][] = [[], ['passwords-reset'], ['api-keys-disabled', 'cards-replaced'], [...confirmedActionKinds]];
 /** The default remedy rules, plus every other way of claiming: a URL with and without a deadline, a contact with one, the notice's contacts without one. */
 const remedyRules = remedyRulesSchema.parse([
   ...DEFAULT_REMEDY_RULES,
@@ -95,9 +109,17 @@ interface Rendered {
 function draft(
   kind: NoticeKind,
   locale: Locale,
-  o: { categories: string[]; company: CompanyProfile; filled: boolean; customers: number; source: (typeof alarmSources)[number] },
+  o: {
+    categories: string[];
+    company: CompanyProfile;
+    filled: boolean;
+    customers: number;
+    source: (typeof alarmSources)[number];
+    confirmed?: ConfirmedAction[];
+  },
 ): NoticeContent {
-  const [v1, v2, v3] = factVersions(locale);
+  const [v1, v2, v3] = factVersions(locale, o.confirmed ?? []);
+  const noFacts: NoticeFacts = { measures: [], advice: [], remedies: [], confirmedActions: o.confirmed ?? [] };
   const sequence = { 'first-notice': 1, update: 2, closing: 3 }[kind];
   const current = !o.filled ? noFacts : { 'first-notice': v1, update: v2, closing: v3 }[kind];
   const previous = kind === 'first-notice' ? undefined : !o.filled ? noFacts : kind === 'update' ? v1 : v2;
@@ -164,10 +186,13 @@ const englishFragments: string[] = (() => {
   const texts: string[] = [
     ...Object.values(en.dataCategories),
     ...Object.values(en.advice),
+    ...Object.values(draftingTexts.en.consequences),
     ...Object.values(en.noticeEmail),
-    ...Object.values(en.notice).map((v) => (typeof v === 'function' ? (v as (p: unknown) => string)(marker) : v)),
+    ...Object.values(en.notice).flatMap((v) =>
+      typeof v === 'function' ? [(v as (p: unknown) => string)(marker)] : typeof v === 'string' ? [v] : Object.values(v as Record<string, string>),
+    ),
     ...alarmSources.map((source) => en.notice.whatHappened({ when: '\u0000', source, customers: 2 })),
-    ...Object.values(en.sms).flatMap((f) => (f as (p: unknown) => string[])(marker)),
+    ...Object.values(en.sms).flatMap((f) => [...(f as (p: unknown) => string[])(marker), ...(f as (p: unknown) => string[])({ ...marker, link: undefined })]),
     ...Object.values(en.remedies.offers),
     en.remedies.sms,
     ...[en.remedies.claimUrl, en.remedies.claimContact, en.remedies.claimUs].flatMap((f) => [
@@ -210,6 +235,46 @@ function problemsIn(line: string, locale: Locale): string[] {
   return found;
 }
 
+/**
+ * Where an email says something nobody confirmed or contradicts itself: an action stated as done
+ * that the team did not confirm; advice that undoes a confirmed action (change a password it says
+ * was reset, revoke keys it says were disabled, ask the issuer for a card it says is on its way); a
+ * category without its consequence sentence; the advice without the line the SMS carries too.
+ */
+function truthProblems(locale: Locale, text: string, confirmed: readonly ConfirmedAction[], categories: readonly string[]): string[] {
+  const c = catalogues[locale];
+  const d = draftingTexts[locale];
+  const found: string[] = [];
+  const statedDone: Record<ConfirmedAction, { sentences: string[]; contradiction: string }> = {
+    'passwords-reset': {
+      sentences: [c.remedies.offers['password-reset'], d.confirmedAction['passwords-reset']],
+      contradiction: c.advice.changePassword,
+    },
+    'api-keys-disabled': {
+      sentences: [c.remedies.offers['api-key-replacement'], d.confirmedAction['api-keys-disabled']],
+      contradiction: c.advice.revokeApiKeys,
+    },
+    'cards-replaced': { sentences: [c.remedies.offers['card-replacement'], d.confirmedAction['cards-replaced']], contradiction: c.advice.cardIssuer },
+  };
+  for (const action of confirmedActionKinds) {
+    const said = statedDone[action].sentences.filter((s) => text.includes(s));
+    if (said.length > 0 && !confirmed.includes(action)) found.push(`states ${action} as done without the team's confirmation`);
+    if (said.length > 0 && text.includes(statedDone[action].contradiction))
+      found.push(`states ${action} as done and advises against it: ${statedDone[action].contradiction}`);
+  }
+  for (const category of categories)
+    if (category in d.consequences && !text.includes(d.consequences[category as keyof typeof d.consequences]))
+      found.push(`no consequence sentence for ${category}`);
+  if (!text.includes(c.advice.phishing)) found.push('the advice lacks the line that we never text links or ask for codes');
+  return found;
+}
+
+/** Wording that concedes legal liability, which counsel would strike from a first notice (the locale's sample says which). */
+function liabilityProblems(locale: Locale, text: string): string[] {
+  const m = new RegExp(sample(locale).wording.liability, 'iu').exec(text);
+  return m ? [`concedes liability: "${m[0]}"`] : [];
+}
+
 describe('notice rendering matrix', () => {
   it.each(supportedLocales)('%s: every kind x data categories x facts x channel reads clean', (locale) => {
     const subsets: string[][] = Array.from({ length: 2 ** dataCategories.length - 1 }, (_, i) => dataCategories.filter((_, bit) => ((i + 1) >> bit) & 1));
@@ -228,15 +293,17 @@ describe('notice rendering matrix', () => {
       for (const filled of [false, true])
         for (const [i, categories] of subsets.entries()) {
           const company = companies[i % companies.length]!;
+          const confirmed = confirmations[(i >> 1) % confirmations.length]!;
           const content = draft(kind, locale, {
             categories,
             company,
             filled,
             customers: i % 7 === 0 ? 1 : 12_500,
             source: alarmSources[i % alarmSources.length]!,
+            confirmed,
           });
           const mail = render(content, locale, { name: sample(locale).customerName, dataCategories: categories, timeZone: zones[i % zones.length]! });
-          const what = `${kind} ${filled ? 'with' : 'without'} facts [${categories.join(',')}]`;
+          const what = `${kind} ${filled ? 'with' : 'without'} facts [${categories.join(',')}] confirmed [${confirmed.join(',')}]`;
           // The plain-text part says exactly what the HTML part says, so checking one checks both.
           const text = textLines(mail.text).join('\n');
           if (htmlLines(mail.html).join('\n') !== text) problems.push(`${what}: text and HTML parts differ`);
@@ -245,19 +312,25 @@ describe('notice rendering matrix', () => {
           check(`${what} sms`, mail.sms);
           // Each remedy by rule that the customer's own data calls for, each once, in the email; the team's after them.
           const team = filled && kind !== 'first-notice' ? 1 : 0;
-          const offered = applicableRules(remedyRules, 'CRITICAL', categories).length + team;
+          const offered = applicableRules(remedyRules, 'CRITICAL', categories, confirmed).length + team;
           if (mail.offers.length !== offered) problems.push(`${what}: ${mail.offers.length} offers, expected ${offered}`);
           // A customer with only some of the incident's categories gets only the offers those call for.
           const fewer = categories.slice(1);
           const theirs = personaliseNotice(content, locale, { name: sample(locale).customerName, dataCategories: fewer, timeZone: 'UTC' }).offers ?? [];
-          if (theirs.length !== applicableRules(remedyRules, 'CRITICAL', fewer).length + team)
+          if (theirs.length !== applicableRules(remedyRules, 'CRITICAL', fewer, confirmed).length + team)
             problems.push(`${what}: a customer with [${fewer.join(',')}] gets ${theirs.length} offers`);
           for (const line of mail.offers) if (!text.includes(line)) problems.push(`${what}: offer missing from the email: ${line}`);
           // The SMS may say so only to a customer offered something (and only where it costs no segment).
           if (mail.sms.includes(catalogues[locale].remedies.sms) && offered === 0)
             problems.push(`${what}: SMS mentions offers to a customer offered none: ${mail.sms}`);
-          // Two at most (SMS_MAX_SEGMENTS): the incident's own page URL alone fills a UCS-2 segment (70 characters).
-          if (smsSegments(mail.sms).segments > 2) problems.push(`${what}: SMS over its two-segment budget: ${mail.sms}`);
+          for (const problem of truthProblems(locale, text, confirmed, categories)) problems.push(`${what}: ${problem}`);
+          if (kind === 'first-notice') for (const problem of liabilityProblems(locale, text)) problems.push(`${what}: ${problem}`);
+          // An offer without limits ("any money lost"), or damages (赔偿) where compensation (补偿) is meant.
+          const openEnded = new RegExp(sample(locale).wording.openEnded, 'iu').exec(text);
+          if (openEnded) problems.push(`${what}: an open-ended promise: "${openEnded[0]}"`);
+          // Without a company link the SMS carries none, says we never text links, and fits one segment in every locale.
+          if (/https?:|www\.|\.(com|example)\b/i.test(mail.sms)) problems.push(`${what}: link in the SMS: ${mail.sms}`);
+          if (smsSegments(mail.sms).segments !== 1) problems.push(`${what}: SMS takes ${smsSegments(mail.sms).segments} segments: ${mail.sms}`);
           rendered += 1;
         }
     expect(problems.slice(0, 20)).toEqual([]);
@@ -283,11 +356,28 @@ describe('notice rendering matrix', () => {
     });
     expect(smsSegments(long.sms).segments).toBe(2);
     expect(() =>
-      draft('first-notice', 'zh-CN', { categories: ['email'], company: company('某'.repeat(100)), filled: false, customers: 2, source: 'manual' }),
+      draft('first-notice', 'zh-CN', { categories: ['email'], company: company('某'.repeat(120)), filled: false, customers: 2, source: 'manual' }),
     ).toThrow(SmsTooLongError);
     expect(() =>
-      draft('first-notice', 'zh-CN', { categories: ['email'], company: company('某'.repeat(100)), filled: false, customers: 2, source: 'manual' }),
+      draft('first-notice', 'zh-CN', { categories: ['email'], company: company('某'.repeat(120)), filled: false, customers: 2, source: 'manual' }),
     ).toThrow(/shortest zh-CN first-notice SMS takes 3 segments/);
+  });
+
+  it.each(supportedLocales)('%s: with the company own SMS link, every SMS carries it once and no promise about links, in two segments at most', (locale) => {
+    const link = 'https://acme.example/security-incident-ab';
+    const company: CompanyProfile = { ...companies[0]!, smsLink: link };
+    for (const kind of kinds) {
+      const content = draft(kind, locale, { categories: ['email', 'password'], company, filled: true, customers: 12_500, source: 'guardduty' });
+      for (const timeZone of zones) {
+        const mail = render(content, locale, { name: sample(locale).customerName, dataCategories: ['email', 'password'], timeZone });
+        expect(mail.sms.split(link).length - 1, mail.sms).toBe(1);
+        expect(smsSegments(mail.sms).segments, mail.sms).toBeLessThanOrEqual(2);
+        expect(mail.sms, mail.sms).not.toMatch(/never text links|enlaces por SMS|发送链接/);
+        // The email no longer says we never text links; it still says we never ask for codes.
+        expect(mail.text).toContain(catalogues[locale].advice.phishingWithLink);
+        expect(mail.text).not.toContain(catalogues[locale].advice.phishing);
+      }
+    }
   });
 });
 
@@ -301,14 +391,18 @@ function snapshot(locale: Locale): string {
   const timeZone = resolveTimeZone(sample(locale).snapshotReader);
   const reader = { name: sample(locale).customerName, dataCategories: ['email', 'password', 'payment_card'], timeZone };
   const company = { ...companies[0]!, name: 'Acme Bank' };
-  const parts = [`# ${locale}: what ${reader.name} (${timeZone}) receives. Regenerate: ${REGENERATE}=1 npx vitest run tests/unit/notice-rendering.test.ts`];
+  const parts = [
+    `# ${locale}: what ${reader.name} (${timeZone}) receives; the team confirmed the password reset only. Regenerate: ${REGENERATE}=1 npx vitest run tests/unit/notice-rendering.test.ts`,
+  ];
   for (const kind of kinds) {
+    // The team confirmed the password reset only: the card is not said to be replaced.
     const content = draft(kind, locale, {
       categories: ['email', 'password', 'payment_card', 'name'],
       company,
       filled: true,
       customers: 12_500,
       source: 'guardduty',
+      confirmed: ['passwords-reset'],
     });
     const mail = render(content, locale, reader);
     const size = smsSegments(mail.sms);

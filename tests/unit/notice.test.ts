@@ -54,7 +54,9 @@ describe('drafting', () => {
     // Assess
     expect(n.subject).toBe('Important: a security incident at Example Co. involved your information');
     expect(n.greeting).toBe('Dear Ann Lee,');
-    expect(n.apology).toMatch(/^We are sorry\. .*we take full responsibility for it\.$/);
+    // An apology that owns the response without conceding liability.
+    expect(n.apology).toMatch(/^We are sorry that this has happened\. .*we are responsible for how we respond/);
+    expect(n.apology).not.toMatch(/full responsibility|should not have happened/);
     expect(n.whatHappened).toBe(
       'On 20 November 2026 at 11:12 (UTC+08:00), our security monitoring detected unauthorised activity on systems that hold customer information. The information of 3 customers was involved, including yours.',
     );
@@ -64,7 +66,7 @@ describe('drafting', () => {
     expect(n.customerSteps.join(' ')).toMatch(/Change your password/);
     expect(n.customerSteps.join(' ')).toMatch(/two-factor/);
     expect(n.customerSteps.join(' ')).toMatch(/transactions/);
-    expect(n.customerSteps.at(-1)).toMatch(/never ask/);
+    expect(n.customerSteps.at(-1)).toBe(catalogues.en.advice.phishing);
     expect(n.remedies).toEqual([]);
     expect(n.contact).toEqual([
       'Email: help@example.com',
@@ -84,9 +86,10 @@ describe('drafting', () => {
 
   it("Chinese first notice carries the same facts in Chinese, in the customer's time with its offset", () => {
     const n = personaliseNotice(draftNotice(input(), 'zh-CN'), 'zh-CN', wang);
-    expect(n.subject).toBe('重要通知：Example Co. 发生安全事件，涉及您的信息');
+    expect(n.subject).toBe('重要通知：Example Co. 发生安全事件，涉及您的个人信息');
     expect(n.whatHappened).toMatch(/^2026年11月20日 11:12（UTC\+08:00），我们的安全监控系统发现/);
-    expect(n.whatHappened).toContain('共有 3 位客户的信息受到影响，其中包括您。');
+    // The information is what was involved, not the person: 其中包括您的信息.
+    expect(n.whatHappened).toContain('此次事件共涉及 3 位客户的信息，其中包括您的信息。');
     expect(n.yourData).toBe('此次事件涉及您的以下信息：电子邮件地址、密码（以哈希形式存储）。');
     expect(n.customerSteps.join('')).toContain('修改密码');
     expect(n.contact[0]).toBe('电子邮件：help@example.com');
@@ -133,18 +136,18 @@ describe('drafting', () => {
     expect(changed.headline).toBe('This is update 1 on the security incident at Example Co. that we told you about.');
     expect(changed.changes).toEqual([
       'We now know the cause. A key was published by mistake.',
-      'We have more to tell you about what happened: see "What happened" below.',
+      'We have learned more about what happened: see "What happened".',
       'New measure: We closed the bucket.',
-      'New advice for you: Watch your statements.',
-      'New remedy for you: A year of credit monitoring.',
+      'New advice: Watch your statements.',
+      'New offer: A year of credit monitoring.',
     ]);
     const revised = draftNotice(input({ kind: 'update', sequence: 3, facts: { ...now, cause: 'A wrong policy.' }, previousFacts: now }), 'es');
-    expect(revised.changes).toEqual(['Hemos corregido lo que le dijimos sobre la causa. A wrong policy.']);
+    expect(revised.changes).toEqual(['Hemos corregido lo que dijimos sobre la causa. A wrong policy.']);
     const withdrawn = draftNotice(input({ kind: 'update', sequence: 3, facts: { ...now, cause: undefined }, previousFacts: now }), 'en');
     expect(withdrawn.changes).toEqual([catalogues.en.notice.causeWithdrawn]);
     const same = draftNotice(input({ kind: 'update', sequence: 3, facts: now, previousFacts: now }), 'zh-CN');
-    expect(same.subject).toContain('第 2 次更新');
-    expect(same.changes).toEqual(['自上次通知以来，情况没有新的变化。调查仍在继续，我们会随时向您通报。']);
+    expect(same.subject).toContain('进展通报（第 2 次）');
+    expect(same.changes).toEqual(['自上次通知以来，情况没有新的变化。调查仍在继续，我们将及时通报进展。']);
     expect(draftNotice(input(), 'en').changes).toEqual([]);
   });
 
@@ -256,7 +259,7 @@ describe("the approvers' view", () => {
     expect(text).toContain('- America/New_York: 19 November 2026 at 22:12 (UTC-05:00); next update by 26 November 2026 at 22:12 (UTC-05:00)');
     expect(text).toContain('- and 2 more time zones');
     expect(text).not.toContain('Australia/Sydney:');
-    expect(text).toMatch(/\nExample Co\.: update 1 on the security incident.*https:\/\/status\.example\.com\/s\/inc-20261120-0123456789ab\/en\.html\n/);
+    expect(text).toMatch(/\nExample Co\.: update 1 on the security incident.*We never text links or ask for codes\.\n/);
     expect(text).toMatch(/GSM-7, \d+ characters: 1 segment \(a single segment holds 160\)/);
     expect(text).toContain('Estimated cost: 1,200 recipients × 1 segment × US$0.00645 = US$7.74.');
     const html = noticePreviewHtml(content, 'en', { timeZones: [], smsRecipients: 3 });
@@ -271,9 +274,9 @@ describe("the approvers' view", () => {
       smsRecipients: 10,
       smsPrice: { perSegment: 0.05, currency: 'CNY' },
     });
-    // The incident's own page URL alone nearly fills a UCS-2 segment: two.
-    expect(text).toMatch(/UCS-2 编码，\d+ 个字符：共 2 条（单条最多 70 个字符）/);
-    expect(text).toContain('预计费用：10 位收件人 × 2 条 × ¥0.05 = ¥1.00。');
+    // Without a link a Chinese SMS fits one UCS-2 segment (70 characters) on every customer's day.
+    expect(text).toMatch(/UCS-2 编码，\d+ 个字符：共 1 条（单条最多 70 个字符）/);
+    expect(text).toContain('预计费用：10 位收件人 × 1 条 × ¥0.05 = ¥0.50。');
   });
 
   it('the text to diff has one line per sentence or item, stand-ins for the customer, times in UTC', () => {
@@ -325,7 +328,7 @@ describe('locales and templates', () => {
     expect(n.yourData).toBe(
       'En su caso, los datos afectados son: dirección de correo electrónico, nombre, contraseña (almacenada en forma de hash) y datos de la tarjeta de pago.',
     );
-    expect(n.changes).toEqual(['No hay cambios desde nuestro último mensaje. La investigación continúa y le seguiremos informando.']);
+    expect(n.changes).toEqual(['No hay cambios desde nuestro último mensaje. La investigación continúa e informaremos de lo que averigüemos.']);
     expect(catalogues.es.formatList(['nombre', 'historial de transacciones'])).toBe('nombre e historial de transacciones');
     const one = draftNotice(input({ incident: { ...input().incident, impact: { ...impact, affectedCustomers: 1 } } }), 'es');
     expect(one.whatHappened).toContain('Usted es la única persona afectada.');
@@ -433,8 +436,29 @@ describe('settings', () => {
     expect(() => env({ 'breach-notice:senderName': 'Acme\nBcc: x' })).toThrow(/senderName=/);
     expect(() => env({ 'breach-notice:supportHotline': 'call us' })).toThrow(/supportHotline=.*phone number/);
     expect(() => env({ 'breach-notice:smsPriceCurrency': 'dollars' })).toThrow(/smsPriceCurrency=/);
-    expect(() => env({ 'breach-notice:companyName': '某'.repeat(100) })).toThrow(
-      /companyName=.*first-notice SMS takes 4 segments.*inc-20261231-0123456789ab\/en\.html/,
+    expect(() => env({ 'breach-notice:companyName': '某'.repeat(100) })).toThrow(/companyName=.*first-notice SMS takes 4 segments/);
+  });
+
+  it('an SMS link must be short, https and on the company own domain; it reaches draft-notice only when set', () => {
+    expect(env().SMS_LINK).toBeUndefined();
+    expect(() => env({ 'breach-notice:smsLink': 'https://bit.ly/acme' })).toThrow(/smsLink=.*bit\.ly is not one of the company's own domains/);
+    expect(() => env({ 'breach-notice:smsLink': 'http://acme.example/s' })).toThrow(/smsLink=/);
+    expect(() => env({ 'breach-notice:smsLink': `https://acme.example/${'x'.repeat(40)}` })).toThrow(/smsLink=.*at most 40 characters/);
+    expect(env({ 'breach-notice:smsLink': 'https://status.acme.example/i', 'breach-notice:companyContact': 'help@acme.example' }).SMS_LINK).toBe(
+      'https://status.acme.example/i',
+    );
+  });
+
+  it("a company's own apology covers every configured locale or is refused", () => {
+    expect(() => env({ 'breach-notice:apology': JSON.stringify({ en: 'We apologise.' }), 'breach-notice:locales': 'en,zh-CN' })).toThrow(
+      /apology=.*no sentence in zh-CN/,
+    );
+    const apology = { en: 'We apologise.', 'zh-CN': '我们深表歉意。' };
+    expect(JSON.parse(env({ 'breach-notice:apology': JSON.stringify(apology), 'breach-notice:locales': 'en,zh-CN' }).COMPANY_APOLOGY!)).toEqual(apology);
+    const first = draftNotice(input({ company: { ...input().company, apology } }), 'zh-CN');
+    expect(first.apology).toBe('我们深表歉意。');
+    expect(draftNotice(input({ kind: 'update', sequence: 2, company: { ...input().company, apology } }), 'zh-CN').apology).toBe(
+      catalogues['zh-CN'].notice.updateApology,
     );
   });
 });

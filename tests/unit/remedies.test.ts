@@ -1,8 +1,9 @@
 import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
 import { allEmailTemplates, noticeTemplateData, recipientTemplateData, templateName } from '../../functions/domain/email-templates.js';
+import { confirmedActionKinds } from '../../functions/domain/facts.js';
 import type { Incident, Notice } from '../../functions/domain/incident.js';
-import { catalogues, supportedLocales } from '../../functions/domain/locales.js';
+import { catalogues, draftingTexts, supportedLocales } from '../../functions/domain/locales.js';
 import { draftNotice, exampleNotice, noticeTextForDiff, personaliseNotice, type DraftInput, type NoticeReader } from '../../functions/domain/notice.js';
 import { noticePreviewText } from '../../functions/domain/preview.js';
 import { DEFAULT_REMEDY_RULES, remediesOffered, remedyRulesSchema, type RemedyRule } from '../../functions/domain/remedies.js';
@@ -19,6 +20,8 @@ const incidentId = 'inc-20261120-0123456789ab';
 /** Evening in UTC: the deadline's date differs east and west of it. */
 const offeredAt = '2026-11-20T20:00:00.000Z';
 const rules = DEFAULT_REMEDY_RULES;
+/** These tests are about the rules' mechanics: the team confirmed every action an offer states. */
+const allConfirmed = { confirmedActions: [...confirmedActionKinds] };
 
 const input = (categories: string[], over: Partial<DraftInput> = {}): DraftInput => ({
   kind: 'first-notice',
@@ -29,7 +32,7 @@ const input = (categories: string[], over: Partial<DraftInput> = {}): DraftInput
     firstSeenAt: '2026-11-20T03:12:00Z',
     impact: { affectedCustomers: 40, byDataCategory: Object.fromEntries(categories.map((c) => [c, 1])), byJurisdiction: {}, byLocale: {}, byChannel: {} },
   },
-  facts: { measures: [], advice: [], remedies: [] },
+  facts: { measures: [], advice: [], remedies: [], ...allConfirmed },
   company: { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://status.example.com/s' },
   nextUpdateAt: '2026-11-27T03:12:00Z',
   remedies: { rules, severity: 'HIGH', offeredAt },
@@ -132,6 +135,25 @@ describe('remedy rules: the setting', () => {
 });
 
 describe('remedy rules: who is offered what', () => {
+  it('an offer stating an action is made only once the team confirmed the action; until then the customer gets the advice', () => {
+    const categories = ['password', 'payment_card', 'api_keys'];
+    const advice = catalogues.en.advice;
+    const none = draftNotice(input(categories, { facts: { measures: [], advice: [], remedies: [] } }), 'en');
+    expect(none.remedyOffers).toBeUndefined();
+    expect(none.customerSteps).toEqual(expect.arrayContaining([advice.changePassword, advice.cardIssuer, advice.revokeApiKeys]));
+    const reset = { measures: [], advice: [], remedies: [], confirmedActions: ['passwords-reset' as const] };
+    const some = draftNotice(input(categories, { facts: reset }), 'en');
+    expect(some.remedyOffers?.map((o) => o.ruleId)).toEqual(['password-reset']);
+    expect(some.customerSteps).toEqual(expect.arrayContaining([advice.changePasswordAfterReset, advice.cardIssuer, advice.revokeApiKeys]));
+    expect(some.customerSteps).not.toContain(advice.changePassword);
+    // Confirmed in an update: said as a new measure.
+    const update = draftNotice(
+      input(categories, { kind: 'update', sequence: 2, facts: reset, previousFacts: { measures: [], advice: [], remedies: [] } }),
+      'en',
+    );
+    expect(update.changes).toEqual([`New measure: ${draftingTexts.en.confirmedAction['passwords-reset']}`]);
+  });
+
   it('a customer with payment cards gets card replacement and not credit monitoring; one with a government id gets credit monitoring', () => {
     // Prepare
     const stored = draftNotice(input(['email', 'payment_card', 'government_id']), 'en');
@@ -197,22 +219,26 @@ describe('remedy rules: who is offered what', () => {
     expect(english).toEqual([`${en['card-replacement']} To take up this offer, visit https://example.com/card by 20 December 2026.`]);
   });
 
-  it('the team own remedies follow the offers by rule, in one "What we are offering you" block of the email', () => {
+  it('the team own remedies follow the offers by rule, in one "What we are doing for you" block of the email', () => {
     // Prepare
     const stored = draftNotice(
-      input(['payment_card', 'government_id'], { facts: { measures: [], advice: [], remedies: ['We waive all fees for three months'] } }),
+      input(['payment_card', 'government_id'], { facts: { measures: [], advice: [], remedies: ['We waive all fees for three months'], ...allConfirmed } }),
       'en',
     );
     // Act
     const text = email(stored, 'en', reader(['payment_card']));
     // Assess
-    const block = text.slice(text.indexOf('What we are offering you'), text.indexOf('How to reach us'));
-    expect(block).toBe(`What we are offering you\n- ${en['card-replacement']}\n- We waive all fees for three months.\n\n`);
+    const block = text.slice(text.indexOf('What we are doing for you'), text.indexOf('How to reach us'));
+    expect(block).toBe(`What we are doing for you\n- ${en['card-replacement']}\n- We waive all fees for three months.\n\n`);
   });
 
   it('a customer offered nothing has no offers block and no SMS note; one offered something has both, within the SMS budget', () => {
     // Prepare
-    const stored = draftNotice(input(['email', 'payment_card']), 'zh-CN');
+    // An update: its SMS leaves room for the note in one segment.
+    const stored = draftNotice(
+      input(['email', 'payment_card'], { kind: 'update', sequence: 2, previousFacts: { measures: [], advice: [], remedies: [], ...allConfirmed } }),
+      'zh-CN',
+    );
     // Act
     const nothing = personaliseNotice(stored, 'zh-CN', reader(['email'], 'Asia/Shanghai'));
     const card = personaliseNotice(stored, 'zh-CN', reader(['email', 'payment_card'], 'Asia/Shanghai'));
@@ -222,8 +248,8 @@ describe('remedy rules: who is offered what', () => {
       `${catalogues['zh-CN'].noticeEmail.remedies}\n- ${zh['card-replacement']}`,
     );
     expect(nothing.sms).not.toContain(catalogues['zh-CN'].remedies.sms);
-    expect(card.sms.endsWith(` ${catalogues['zh-CN'].remedies.sms}`)).toBe(true);
-    expect(smsSegments(card.sms).segments).toBeLessThanOrEqual(2);
+    expect(card.sms).toBe(`${nothing.sms}${catalogues['zh-CN'].remedies.sms}`);
+    expect(smsSegments(card.sms).segments).toBe(1);
   });
 
   it('approvers see every offer, and how many customers each reaches, in the preview and the diff', () => {
@@ -238,7 +264,7 @@ describe('remedy rules: who is offered what', () => {
     expect(preview).toContain(
       `Remedies offered by rule, and to how many customers\n- ${en['card-replacement']} Offered to 12 customers whose payment card details were involved.\n- ${en['password-reset']} Offered to 1 customer whose password (stored in hashed form) were involved.`,
     );
-    expect(noticeTextForDiff(stored, 'en')).toEqual(expect.arrayContaining(['What we are offering you', en['card-replacement'], en['password-reset']]));
+    expect(noticeTextForDiff(stored, 'en')).toEqual(expect.arrayContaining(['What we are doing for you', en['card-replacement'], en['password-reset']]));
   });
 });
 
@@ -246,7 +272,7 @@ describe('remedy rules: the notice as staff read it', () => {
   it('exampleNotice: every offer the notice carried, dated in the zone asked for, then the team own', () => {
     // Prepare
     const sent = draftNotice(
-      input(['government_id', 'payment_card'], { facts: { measures: [], advice: [], remedies: ['We waive all fees for three months'] } }),
+      input(['government_id', 'payment_card'], { facts: { measures: [], advice: [], remedies: ['We waive all fees for three months'], ...allConfirmed } }),
       'en',
     );
     // Act
@@ -284,10 +310,13 @@ describe('remedy rules: drafting, updates and the final report', () => {
     };
     incidents.incidents.set(incidentId, incident);
     const notices = new FakeNotices();
+    const facts = new FakeFacts(clock);
+    const confirmed = { measures: [], advice: [], remedies: [], ...allConfirmed };
+    facts.versions.set(incidentId, [{ incidentId, version: 1, author: 'lead', at, locales: { en: confirmed, 'zh-CN': confirmed } }]);
     const deps: DraftDeps = {
       incidents,
       notices,
-      facts: new FakeFacts(clock),
+      facts,
       clock,
       locales: ['en', 'zh-CN'],
       remedyRules: rules,
@@ -419,22 +448,23 @@ describe('remedy rules: drafting, updates and the final report', () => {
 });
 
 describe('remedy rules: the SMS', () => {
-  const company = (incidentPageUrl: string) => ({ name: 'Acme Bank', contact: 'help@acme.example', incidentPageUrl });
-  const sms = (locale: 'en' | 'es', url: string, categories: string[]) =>
-    personaliseNotice(draftNotice(input(['payment_card', 'email'], { company: company(url) }), locale), locale, reader(categories, 'Europe/Madrid')).sms;
+  const noFacts = { measures: [], advice: [], remedies: [], ...allConfirmed };
+  const sms = (locale: 'zh-CN' | 'es', kind: 'first-notice' | 'update', categories: string[]) =>
+    personaliseNotice(
+      draftNotice(input(['payment_card', 'email'], kind === 'update' ? { kind, sequence: 2, previousFacts: noFacts } : {}), locale),
+      locale,
+      reader(categories, 'Europe/Madrid'),
+    ).sms;
 
-  it('a customer offered something is told so when it costs no segment; never when it would', () => {
-    // Prepare: a long page address makes every SMS two segments anyway; a short one keeps Spanish in one, with no room for the note.
-    const long = 'https://status.acme.example/incident/inc-20261120-0123456789ab/security-incident-page';
-    // Act
-    const withRoom = sms('en', long, ['payment_card']);
-    const tight = sms('es', 'https://s.acme.example/i', ['payment_card']);
-    const tightWithout = sms('es', 'https://s.acme.example/i', ['email']);
+  it('a customer offered something is told so when it costs neither a segment nor words; never when it would', () => {
+    // Act: the Chinese update leaves room for the note; the Spanish first notice does not.
+    const withRoom = sms('zh-CN', 'update', ['payment_card']);
+    const tight = sms('es', 'first-notice', ['payment_card']);
     // Assess
-    expect(withRoom.endsWith(` ${catalogues.en.remedies.sms}`)).toBe(true);
-    expect(smsSegments(withRoom).segments).toBe(smsSegments(sms('en', long, ['email'])).segments);
+    expect(withRoom).toBe(`${sms('zh-CN', 'update', ['email'])}${catalogues['zh-CN'].remedies.sms}`);
+    expect(smsSegments(withRoom).segments).toBe(1);
     expect(tight).not.toContain(catalogues.es.remedies.sms);
     expect(smsSegments(tight).segments).toBe(1);
-    expect(tight).toBe(tightWithout);
+    expect(tight).toBe(sms('es', 'first-notice', ['email']));
   });
 });

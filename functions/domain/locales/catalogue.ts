@@ -1,3 +1,4 @@
+import type { ConfirmedAction } from '../facts.js';
 import type { AlarmSource } from '../incident.js';
 import type { RemedyOfferKind } from '../remedies.js';
 
@@ -59,6 +60,27 @@ export function sentenceEnder(stop: string, terminal: string): (text: string) =>
   };
 }
 
+/**
+ * Texts only drafting and the incident page use, one object per locale beside its catalogue
+ * (`draftingTexts`): the functions that only send notices bundle none of it.
+ */
+export interface DraftingTexts {
+  /**
+   * What could follow from each kind of data falling into other hands, one plain sentence each, in
+   * the third person so the incident page can say it too (GDPR Art. 34(2) with 33(3)(c); PIPL Art. 57).
+   */
+  consequences: Record<DataCategory, string>;
+  /** The notice's advice said to the public, for the incident page: no "you", whom each step is for. */
+  publicAdvice: Advice;
+  /** What happened, said to the public (the incident page): how many customers, of no one in particular. */
+  publicHappened(p: { when: string; source: AlarmSource; customers: number }): string;
+  /** An action the team confirmed, said of the incident (an update's "new measure", the incident page). */
+  confirmedAction: Record<ConfirmedAction, string>;
+  /** The catalogue's offers said to the public (the incident page), after `publicOffer`'s "customers whose ...". */
+  publicOffers: Record<RemedyOfferKind, string>;
+  publicOffer(p: { categories: string; offer: string }): string;
+}
+
 /** The data categories the directory knows; other words are shown as written. */
 export const dataCategories = [
   'name',
@@ -79,10 +101,19 @@ export type DataCategory = (typeof dataCategories)[number];
 /** What a customer should do, one sentence each; which apply is decided by the data involved. */
 export interface Advice {
   changePassword: string;
+  /** With the reset confirmed by the team: choose a new one at the next sign-in, change the old one elsewhere. */
+  changePasswordAfterReset: string;
   twoFactor: string;
   checkTransactions: string;
+  /** Card details involved and no replacement confirmed: the card's issuer can block and replace it. */
+  cardIssuer: string;
   revokeApiKeys: string;
+  /** With the keys' disabling confirmed: create new ones. */
+  createApiKeys: string;
+  /** We never text links or ask for passwords or codes: the same line as the SMS's. */
   phishing: string;
+  /** The same when the company's SMS carry its own link (setting `smsLink`): no promise about links. */
+  phishingWithLink: string;
 }
 
 /**
@@ -98,7 +129,10 @@ export interface NoticeTexts {
   firstHeadline(p: { company: string }): string;
   updateHeadline(p: { company: string; update: number }): string;
   closingHeadline(p: { company: string }): string;
-  /** Said before anything else: admits the incident, takes responsibility, apologises, plays nothing down. */
+  /**
+   * Said before anything else: apologises, owns the response and plays nothing down, without
+   * conceding legal liability (a company may set its own approved sentence: setting `apology`).
+   */
   firstApology: string;
   updateApology: string;
   closingApology: string;
@@ -134,6 +168,7 @@ export interface NoticeTexts {
 export interface NoticeEmailTexts {
   changes: string;
   happened: string;
+  consequences: string;
   cause: string;
   done: string;
   todo: string;
@@ -143,13 +178,14 @@ export interface NoticeEmailTexts {
 
 /**
  * Each kind's SMS, longest first: the drafter sends the longest that fits one segment for every
- * customer, else the longest that fits two. Apologetic, pointing to the email and the incident page;
- * `day` is the customer's own calendar day of the incident, written by `formatDay`.
+ * customer, else the longest that fits two. What happened, that the email has the details, and that
+ * we never text links or ask for codes; `link` (the company's own, setting `smsLink`) only when set,
+ * and then without the promise about links. `day` is the customer's own day of the incident (`formatDay`).
  */
 export interface SmsTexts {
-  first(p: { company: string; day: string; url: string }): string[];
-  update(p: { company: string; day: string; url: string; update: number }): string[];
-  closing(p: { company: string; day: string; url: string }): string[];
+  first(p: { company: string; day: string; link?: string }): string[];
+  update(p: { company: string; day: string; link?: string; update: number }): string[];
+  closing(p: { company: string; day: string; link?: string }): string[];
 }
 
 /**
@@ -157,7 +193,10 @@ export interface SmsTexts {
  * `deadline` is a date already written by `formatDeadline` in the reader's zone.
  */
 export interface RemedyTexts {
+  /** Each says what is offered and its limits; no open-ended promise ("any money lost"). */
   offers: Record<RemedyOfferKind, string>;
+  /** The policy an offer is made under. */
+  terms(p: { url: string }): string;
   /** The calendar date of an instant in `timeZone`, with the year. */
   formatDeadline(iso: string, timeZone: string): string;
   claimUrl(p: { url: string; deadline?: string }): string;
@@ -389,6 +428,12 @@ export interface AnswerTexts {
 /** The public incident page's own words; the notices' sentences come from the approved notices. */
 export interface IncidentPageTexts {
   title: (p: { company: string }) => string;
+  /** The statement's opening and apology, said to the public: nothing addressed to one customer. */
+  headline: (p: { company: string }) => string;
+  apology: string;
+  consequences: string;
+  /** A closing notice's entry among the updates. */
+  closedUpdate: string;
   statement: string;
   updates: string;
   update: (p: { n: number; date: string }) => string;

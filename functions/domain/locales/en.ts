@@ -1,6 +1,6 @@
 import type { AlarmSource } from '../incident.js';
 import { utcLabel, zonedFormat } from '../local-time.js';
-import { sentenceEnder, type LocaleCatalogue } from './catalogue.js';
+import { sentenceEnder, type DraftingTexts, type LocaleCatalogue } from './catalogue.js';
 
 const monitoring = 'our security monitoring detected';
 // Each phrase is a whole clause with its own agreement ("systems that hold", "a storage location that holds").
@@ -20,6 +20,7 @@ const longDate = zonedFormat('en-GB', { dateStyle: 'long' });
 const percent = new Intl.NumberFormat('en-GB', { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const rate = (r: number | null) => (r === null ? 'n/a' : percent.format(r));
 const customers = (n: number) => `${number.format(n)} ${n === 1 ? 'customer' : 'customers'}`;
+const involved = (n: number) => (n === 1 ? 'The information of one customer was involved.' : `The information of ${number.format(n)} customers was involved.`);
 
 export const en: LocaleCatalogue = {
   language: 'en',
@@ -46,10 +47,14 @@ export const en: LocaleCatalogue = {
   },
   advice: {
     changePassword: 'Change your password now, and anywhere else you used the same one.',
+    changePasswordAfterReset: 'When you next sign in, choose a new password that you use nowhere else, and change the old one anywhere else you used it.',
     twoFactor: 'Turn on two-factor authentication in your account settings.',
     checkTransactions: 'Check your recent transactions and tell us at once about any you do not recognise.',
-    revokeApiKeys: 'Revoke and reissue your API keys.',
-    phishing: 'Be wary of emails, calls or messages that mention this incident and ask for passwords or codes: we will never ask for them.',
+    cardIssuer: 'If you are worried about your payment card, ask the bank that issued it to block it and send you a new one.',
+    revokeApiKeys: 'Revoke your API keys and create new ones.',
+    createApiKeys: 'Create new API keys in your account settings and use them wherever the old ones were used.',
+    phishing: 'We will never send you a link by text message or ask you for a password or code: treat any message about this incident that does as a scam.',
+    phishingWithLink: 'We will never ask you for a password or code: treat any email, call or message about this incident that does as a scam.',
   },
   notice: {
     firstSubject: (p) => `Important: a security incident at ${p.company} involved your information`,
@@ -60,23 +65,23 @@ export const en: LocaleCatalogue = {
     updateHeadline: (p) => `This is update ${p.update} on the security incident at ${p.company} that we told you about.`,
     closingHeadline: (p) => `The security incident at ${p.company} that we told you about is now closed. This is our last message about it.`,
     firstApology:
-      'We are sorry. You trusted us with your information, and protecting it is our responsibility. This incident should not have happened, and we take full responsibility for it.',
+      'We are sorry that this has happened. You trusted us with your information: we are responsible for how we respond, and we will keep you informed until this is resolved.',
     updateApology: 'We apologise again for this incident and for the trouble it is causing you.',
     closingApology: 'We apologise again for this incident and for the trouble it caused you.',
     whatHappened: (p) =>
       `${happened[p.source](p.when)} ${p.customers === 1 ? 'You are the only customer whose information was involved.' : `The information of ${number.format(p.customers)} customers was involved, including yours.`}`,
     yourData: (p) => endSentence(`This incident involved the following information of yours: ${p.affectedData}`),
-    causeUnknown: 'We do not know the cause yet. We are investigating it and will tell you what we find.',
+    causeUnknown: 'We do not know the cause yet. We are investigating it and will report what we find.',
     investigating: 'Our security response team is investigating the incident.',
     investigated: 'Our security response team investigated the incident and has closed it.',
     newMeasure: (p) => endSentence(`New measure: ${p.text}`),
-    newAdvice: (p) => endSentence(`New advice for you: ${p.text}`),
-    newRemedy: (p) => endSentence(`New remedy for you: ${p.text}`),
+    newAdvice: (p) => endSentence(`New advice: ${p.text}`),
+    newRemedy: (p) => endSentence(`New offer: ${p.text}`),
     causeFound: (p) => `We now know the cause. ${endSentence(p.cause)}`,
-    causeRevised: (p) => `We have corrected what we told you about the cause. ${endSentence(p.cause)}`,
+    causeRevised: (p) => `We have corrected what we said about the cause. ${endSentence(p.cause)}`,
     causeWithdrawn: 'We are checking again the cause we gave in our last message, and will tell you what we find.',
-    accountUpdated: 'We have more to tell you about what happened: see "What happened" below.',
-    nothingChanged: 'Nothing has changed since our last message. The investigation continues, and we will keep you informed.',
+    accountUpdated: 'We have learned more about what happened: see "What happened".',
+    nothingChanged: 'Nothing has changed since our last message. The investigation continues, and we will report what we find.',
     contactEmail: (p) => `Email: ${p.email}`,
     contactOther: (p) => `Contact: ${p.contact}`,
     hotline: (p) => `Phone: ${p.phone}`,
@@ -91,47 +96,69 @@ export const en: LocaleCatalogue = {
   noticeEmail: {
     changes: 'What has changed since our last message',
     happened: 'What happened',
+    consequences: 'What this information could be used for',
     cause: 'Why it happened',
     done: 'What we have done',
     todo: 'What you should do',
-    remedies: 'What we are offering you',
+    remedies: 'What we are doing for you',
     contact: 'How to reach us',
   },
+  // No link unless the company set its own: after a breach, people are told not to tap links in texts.
   sms: {
-    first: (p) => [
-      `${p.company}: we are sorry. A security incident on ${p.day} involved your information. We have emailed you the details and what to do: ${p.url}`,
-      `${p.company}: we are sorry, a security incident on ${p.day} involved your information. See our email and ${p.url}`,
-      `${p.company}: we are sorry, a security incident involved your information. See our email and ${p.url}`,
-      `${p.company}: security incident, we are sorry. See our email and ${p.url}`,
-    ],
-    update: (p) => [
-      `${p.company}: update ${p.update} on the security incident of ${p.day}. We apologise again. We have emailed you what has changed: ${p.url}`,
-      `${p.company}: update ${p.update} on the security incident of ${p.day}, with our apologies. See our email and ${p.url}`,
-      `${p.company}: update ${p.update} on the security incident, with our apologies. See our email and ${p.url}`,
-      `${p.company}: security incident update ${p.update}. See our email and ${p.url}`,
-    ],
-    closing: (p) => [
-      `${p.company}: the security incident of ${p.day} is closed. We apologise again and thank you for your patience. Our email has the summary: ${p.url}`,
-      `${p.company}: the security incident of ${p.day} is closed. We apologise again, and thank you. See our email and ${p.url}`,
-      `${p.company}: the security incident is closed. We apologise again, and thank you. See our email and ${p.url}`,
-      `${p.company}: security incident closed, with our apologies. See our email and ${p.url}`,
-    ],
+    first: (p) =>
+      p.link
+        ? [
+            `${p.company}: we are sorry, a security incident on ${p.day} involved some of your information. We have emailed you the details: ${p.link} We never ask for codes.`,
+            `${p.company}: a security incident on ${p.day} involved your information. Details: ${p.link} We never ask for codes.`,
+            `${p.company}: a security incident involved your information. Details: ${p.link}`,
+          ]
+        : [
+            `${p.company}: we are sorry, a security incident on ${p.day} involved your information. We have emailed you the details. We never text links or ask for codes.`,
+            `${p.company}: a security incident on ${p.day} involved your information. We have emailed you the details. We never text links or ask for codes.`,
+            `${p.company}: a security incident on ${p.day} involved your information. Details by email. We never text links or ask for codes.`,
+            `${p.company}: a security incident involved your information. We have emailed you the details. We never text links or ask for codes.`,
+            `${p.company}: a security incident involved your information. Details by email. We never text links or ask for codes.`,
+          ],
+    update: (p) =>
+      p.link
+        ? [
+            `${p.company}: update ${p.update} on the security incident of ${p.day}. We have emailed you what has changed: ${p.link} We never ask for codes.`,
+            `${p.company}: security incident update ${p.update}: ${p.link}`,
+          ]
+        : [
+            `${p.company}: update ${p.update} on the security incident of ${p.day}. We have emailed you what has changed. We never text links or ask for codes.`,
+            `${p.company}: update ${p.update} on the security incident. We have emailed you what has changed. We never text links or ask for codes.`,
+            `${p.company}: security incident update ${p.update} sent by email. We never text links or ask for codes.`,
+          ],
+    closing: (p) =>
+      p.link
+        ? [
+            `${p.company}: the security incident of ${p.day} is closed. Thank you for your patience. Our email has the summary: ${p.link} We never ask for codes.`,
+            `${p.company}: security incident closed: ${p.link}`,
+          ]
+        : [
+            `${p.company}: the security incident of ${p.day} is closed. Thank you for your patience. Our email has the summary. We never text links or ask for codes.`,
+            `${p.company}: the security incident is closed. Our email has the summary. We never text links or ask for codes.`,
+            `${p.company}: security incident closed, summary by email. We never text links or ask for codes.`,
+          ],
   },
   remedies: {
     offers: {
-      'credit-monitoring': 'We offer you a free credit monitoring service, which alerts you if someone tries to open credit in your name.',
+      'credit-monitoring': 'We offer you credit monitoring free of charge for 12 months: it alerts you if someone tries to open credit in your name.',
       'card-replacement':
-        'We are cancelling the payment card whose details were involved and sending you a new one free of charge; you do not need to do anything.',
-      reimbursement: 'We will reimburse any money or digital assets lost from your account as a result of this incident.',
+        'We have cancelled the payment card whose details were involved and are sending you a new one free of charge; you do not need to do anything.',
+      reimbursement:
+        'We will refund money or digital assets taken from your account without your authorisation through this incident, once we have checked each claim.',
       'password-reset': 'We have reset your password: you will be asked to choose a new one the next time you sign in.',
       'api-key-replacement': 'We have disabled the API keys involved, so they no longer work; you can create new ones in your account settings.',
     },
+    terms: (p) => `The terms of this offer: ${p.url}`,
     formatDeadline: longDate,
     claimUrl: (p) => (p.deadline ? `To take up this offer, visit ${p.url} by ${p.deadline}.` : `To take up this offer, visit: ${p.url}`),
     claimContact: (p) => (p.deadline ? `To take up this offer, contact ${p.contact} by ${p.deadline}.` : `To take up this offer, contact: ${p.contact}`),
     claimUs: (p) =>
       p.deadline ? `To take up this offer, contact us by ${p.deadline} using the details below.` : 'To take up this offer, contact us using the details below.',
-    sms: 'We are offering you support: see the link.',
+    sms: 'Our email says what we offer you.',
     previewHeading: 'Remedies offered by rule, and to how many customers',
     previewLine: (p) => `${endSentence(p.offer)} Offered to ${customers(p.customers)} whose ${p.categories} were involved.`,
   },
@@ -320,12 +347,16 @@ export const en: LocaleCatalogue = {
   },
   incidentPage: {
     title: (p) => `${p.company}: security incident`,
+    headline: (p) => `${p.company} is informing its customers and the public about a security incident that involved customer information.`,
+    apology: 'We are sorry that this has happened, and we are keeping the customers concerned informed until it is resolved.',
+    consequences: 'What this information could be used for',
+    closedUpdate: 'The incident is closed.',
     statement: 'Our statement',
     updates: 'Updates',
     update: (p) => `Update ${p.n} (${p.date})`,
     closed: 'This incident is closed.',
-    whatToDo: 'What you should do',
-    remedies: 'What we offer you',
+    whatToDo: 'What customers should do',
+    remedies: 'What we offer customers',
     faq: 'Questions and answers',
     contact: 'How to reach us',
     ask: 'Ask us a question',
@@ -363,4 +394,51 @@ export const en: LocaleCatalogue = {
     usedTitle: 'This form was already sent',
     used: 'Each form takes one question, and we have received this one. To ask another question, open the form again.',
   },
+};
+
+/**
+ * What only drafting and the incident page say (consequences, the public's wording, confirmed
+ * actions): kept apart from the catalogue so the functions that only send carry none of it.
+ */
+export const enDrafting: DraftingTexts = {
+  consequences: {
+    name: 'A name can be used to make a scam email, call or letter look genuine.',
+    email: 'An email address can receive phishing emails made to look as if they come from us or from others.',
+    phone: 'A phone number can receive scam calls and text messages, or be the target of an attempt to take it over.',
+    address: 'A postal address can receive scam letters, or be used to make other fraud look genuine.',
+    date_of_birth: "A date of birth, with other details, can help someone pass identity checks in another person's name.",
+    password: 'A hashed password can sometimes be worked out, then tried on other services where the same password is used.',
+    government_id: "A government ID number can be used to open accounts or apply for credit in another person's name.",
+    payment_card: 'Payment card details can be used for purchases the cardholder did not make.',
+    bank_account: 'Bank account details can be used to set up payments the account holder did not authorise, or in scams that pretend to come from the bank.',
+    transaction_history: 'A transaction history reveals spending habits and can make scam messages more convincing.',
+    crypto_assets: 'Knowing who holds digital assets can make them a target of theft attempts and scams.',
+    api_keys: 'API keys give access to an account and its data until they are disabled.',
+  },
+  publicAdvice: {
+    changePassword: 'Customers whose password was involved should change it now, and anywhere else they used the same one.',
+    changePasswordAfterReset:
+      'Customers whose password was reset choose a new one when they next sign in, and should change the old one anywhere else they used it.',
+    twoFactor: 'Customers should turn on two-factor authentication in their account settings.',
+    checkTransactions: 'Customers should check their recent transactions and tell us at once about any they do not recognise.',
+    cardIssuer: 'Customers whose payment card details were involved can ask the bank that issued the card to block it and send a new one.',
+    revokeApiKeys: 'Customers whose API keys were involved should revoke them and create new ones.',
+    createApiKeys: 'The API keys involved no longer work: their holders can create new ones in their account settings.',
+    phishing: 'We never send links by text message and never ask for passwords or codes: any message about this incident that does is a scam.',
+    phishingWithLink: 'We never ask for passwords or codes: any email, call or message about this incident that does is a scam.',
+  },
+  publicHappened: (p) => `${happened[p.source](p.when)} ${involved(p.customers)}`,
+  confirmedAction: {
+    'passwords-reset': 'We have reset the passwords involved: a new one is chosen at the next sign-in.',
+    'api-keys-disabled': 'We have disabled the API keys involved: they no longer work.',
+    'cards-replaced': 'We have cancelled the payment cards involved and are sending new ones free of charge.',
+  },
+  publicOffers: {
+    'credit-monitoring': 'credit monitoring free of charge for 12 months, which alerts them if someone tries to open credit in their name',
+    'card-replacement': 'we have cancelled the cards involved and are sending new ones free of charge',
+    reimbursement: 'we refund money or digital assets taken from their account without their authorisation through this incident, once each claim is checked',
+    'password-reset': 'we have reset their password; a new one is chosen at the next sign-in',
+    'api-key-replacement': 'we have disabled the API keys involved; new ones can be created in the account settings',
+  },
+  publicOffer: (p) => `Customers whose data involved included ${p.categories}: ${p.offer}`,
 };

@@ -1,6 +1,6 @@
 import type { AlarmSource } from '../incident.js';
 import { utcLabel, zonedFormat } from '../local-time.js';
-import { sentenceEnder, type LocaleCatalogue } from './catalogue.js';
+import { sentenceEnder, type DraftingTexts, type LocaleCatalogue } from './catalogue.js';
 
 const monitoring = 'nuestro sistema de supervisión de seguridad detectó';
 // Each phrase carries its own object clause: "sistemas" (plural) and "ubicación" (singular) agree differently.
@@ -27,6 +27,7 @@ const clients = (n: number) => `${number.format(n)} ${n === 1 ? 'cliente' : 'cli
 // Spanish says "a la 1:05" but "a las 2:05": the article agrees with the hour.
 const at = (clock: string) => (clock.startsWith('1:') ? 'a la' : 'a las');
 const one = (n: string | number) => Number(n) === 1;
+const involved = (n: number) => (one(n) ? 'Ha afectado a la información de un cliente.' : `Ha afectado a la información de ${number.format(n)} clientes.`);
 
 export const es: LocaleCatalogue = {
   language: 'es',
@@ -57,10 +58,16 @@ export const es: LocaleCatalogue = {
   },
   advice: {
     changePassword: 'Cambie su contraseña ahora, y también en cualquier otro sitio donde use la misma.',
+    changePasswordAfterReset:
+      'La próxima vez que inicie sesión, elija una contraseña nueva que no use en ningún otro sitio, y cambie la anterior allí donde la haya usado.',
     twoFactor: 'Active la verificación en dos pasos en la configuración de su cuenta.',
     checkTransactions: 'Revise sus transacciones recientes y avísenos de inmediato de cualquiera que no reconozca.',
+    cardIssuer: 'Si le preocupa su tarjeta de pago, pida al banco que la emitió que la bloquee y le envíe una nueva.',
     revokeApiKeys: 'Revoque sus claves de API y genere otras nuevas.',
-    phishing: 'Desconfíe de los correos, llamadas o mensajes que mencionen este incidente y le pidan contraseñas o códigos: nosotros nunca se los pediremos.',
+    createApiKeys: 'Cree claves de API nuevas en la configuración de su cuenta y úselas allí donde usaba las anteriores.',
+    phishing:
+      'Nunca le enviaremos enlaces por SMS ni le pediremos contraseñas o códigos: trate como un fraude cualquier mensaje sobre este incidente que lo haga.',
+    phishingWithLink: 'Nunca le pediremos contraseñas o códigos: trate como un fraude cualquier correo, llamada o mensaje sobre este incidente que lo haga.',
   },
   notice: {
     firstSubject: (p) => `Importante: un incidente de seguridad en ${p.company} ha afectado a su información`,
@@ -71,23 +78,23 @@ export const es: LocaleCatalogue = {
     updateHeadline: (p) => `Esta es la actualización ${p.update} sobre el incidente de seguridad en ${p.company} del que le informamos.`,
     closingHeadline: (p) => `El incidente de seguridad en ${p.company} del que le informamos se ha cerrado. Este es nuestro último mensaje sobre él.`,
     firstApology:
-      'Lo sentimos mucho. Usted nos confió su información y protegerla es nuestra responsabilidad. Este incidente no debería haber ocurrido y asumimos toda la responsabilidad.',
+      'Lamentamos mucho lo ocurrido. Usted nos confió su información: nos corresponde responder a este incidente, y le mantendremos al tanto hasta que se resuelva.',
     updateApology: 'Le pedimos disculpas de nuevo por este incidente y por las molestias que le está causando.',
     closingApology: 'Le pedimos disculpas de nuevo por este incidente y por las molestias que le ha causado.',
     whatHappened: (p) =>
       `${happened[p.source](p.when)} ${one(p.customers) ? 'Usted es la única persona afectada.' : `Ha afectado a la información de ${number.format(p.customers)} clientes, entre ellos usted.`}`,
     yourData: (p) => endSentence(`En su caso, los datos afectados son: ${p.affectedData}`),
-    causeUnknown: 'Todavía no conocemos la causa. La estamos investigando y le informaremos de lo que averigüemos.',
+    causeUnknown: 'Todavía no conocemos la causa. La estamos investigando e informaremos de lo que averigüemos.',
     investigating: 'Nuestro equipo de respuesta a incidentes de seguridad está investigando el incidente.',
     investigated: 'Nuestro equipo de respuesta a incidentes de seguridad investigó el incidente y lo ha cerrado.',
     newMeasure: (p) => endSentence(`Nueva medida: ${p.text}`),
-    newAdvice: (p) => endSentence(`Nueva recomendación para usted: ${p.text}`),
-    newRemedy: (p) => endSentence(`Nueva compensación para usted: ${p.text}`),
+    newAdvice: (p) => endSentence(`Nueva recomendación: ${p.text}`),
+    newRemedy: (p) => endSentence(`Nueva oferta: ${p.text}`),
     causeFound: (p) => `Ya conocemos la causa. ${endSentence(p.cause)}`,
-    causeRevised: (p) => `Hemos corregido lo que le dijimos sobre la causa. ${endSentence(p.cause)}`,
-    causeWithdrawn: 'Estamos volviendo a comprobar la causa que le indicamos en nuestro último mensaje y le informaremos del resultado.',
-    accountUpdated: 'Tenemos más información sobre lo ocurrido: consulte el apartado «Qué ha ocurrido» más abajo.',
-    nothingChanged: 'No hay cambios desde nuestro último mensaje. La investigación continúa y le seguiremos informando.',
+    causeRevised: (p) => `Hemos corregido lo que dijimos sobre la causa. ${endSentence(p.cause)}`,
+    causeWithdrawn: 'Estamos volviendo a comprobar la causa indicada en nuestro último mensaje e informaremos del resultado.',
+    accountUpdated: 'Sabemos más sobre lo ocurrido: véase el apartado «Qué ha ocurrido».',
+    nothingChanged: 'No hay cambios desde nuestro último mensaje. La investigación continúa e informaremos de lo que averigüemos.',
     contactEmail: (p) => `Correo electrónico: ${p.email}`,
     contactOther: (p) => `Contacto: ${p.contact}`,
     hotline: (p) => `Teléfono: ${p.phone}`,
@@ -102,41 +109,63 @@ export const es: LocaleCatalogue = {
   noticeEmail: {
     changes: 'Qué ha cambiado desde nuestro último mensaje',
     happened: 'Qué ha ocurrido',
+    consequences: 'Para qué podría usarse esta información',
     cause: 'Por qué ha ocurrido',
     done: 'Qué hemos hecho',
     todo: 'Qué debe hacer',
-    remedies: 'Qué le ofrecemos',
+    remedies: 'Qué hacemos por usted',
     contact: 'Cómo contactar con nosotros',
   },
   // Written without á, í, ó and ú, which GSM-7 lacks: one of them would make the SMS UCS-2 and halve what fits.
+  // No link unless the company set its own: after a breach, people are told not to tap links in texts.
   sms: {
-    first: (p) => [
-      `${p.company}: lo sentimos, un incidente de seguridad del ${p.day} ha afectado a sus datos. Le hemos enviado un correo con los detalles y los pasos a seguir: ${p.url}`,
-      `${p.company}: lo sentimos, un incidente de seguridad del ${p.day} ha afectado a sus datos. Consulte nuestro correo y ${p.url}`,
-      `${p.company}: lo sentimos, un incidente de seguridad ha afectado a sus datos. Consulte nuestro correo y ${p.url}`,
-      `${p.company}: incidente de seguridad, lo sentimos. Consulte nuestro correo y ${p.url}`,
-    ],
-    update: (p) => [
-      `${p.company}: hay novedades sobre el incidente de seguridad del ${p.day}. Lo sentimos de nuevo. Le hemos enviado un correo con los cambios: ${p.url}`,
-      `${p.company}: novedades sobre el incidente de seguridad del ${p.day}. Lo sentimos de nuevo. Consulte nuestro correo y ${p.url}`,
-      `${p.company}: novedades sobre el incidente de seguridad. Lo sentimos de nuevo. Consulte nuestro correo y ${p.url}`,
-      `${p.company}: novedades sobre el incidente de seguridad. Consulte nuestro correo y ${p.url}`,
-    ],
-    closing: (p) => [
-      `${p.company}: el incidente de seguridad del ${p.day} se ha cerrado. Lo sentimos de nuevo y gracias por su paciencia. Resumen en nuestro correo y en ${p.url}`,
-      `${p.company}: cerrado el incidente de seguridad del ${p.day}. Lo sentimos de nuevo. Resumen en nuestro correo y en ${p.url}`,
-      `${p.company}: el incidente de seguridad se ha cerrado. Lo sentimos de nuevo. Resumen en nuestro correo y en ${p.url}`,
-      `${p.company}: incidente de seguridad cerrado, lo sentimos. Resumen en nuestro correo y en ${p.url}`,
-    ],
+    first: (p) =>
+      p.link
+        ? [
+            `${p.company}: lo sentimos, un incidente de seguridad del ${p.day} ha afectado a sus datos. Detalles: ${p.link} Nunca pedimos claves.`,
+            `${p.company}: un incidente de seguridad ha afectado a sus datos. Detalles: ${p.link}`,
+          ]
+        : [
+            `${p.company}: lo sentimos, un incidente de seguridad del ${p.day} ha afectado a sus datos. Le hemos enviado los detalles por correo. Nunca enviamos enlaces por SMS ni pedimos claves.`,
+            `${p.company}: un incidente de seguridad del ${p.day} ha afectado a sus datos. Detalles en nuestro correo. Nunca enviamos enlaces por SMS ni pedimos claves.`,
+            `${p.company}: un incidente de seguridad ha afectado a sus datos. Detalles en nuestro correo. Nunca enviamos enlaces por SMS ni pedimos claves.`,
+            `${p.company}: incidente de seguridad con sus datos. Detalles por correo. Nunca enviamos enlaces por SMS ni pedimos claves.`,
+          ],
+    update: (p) =>
+      p.link
+        ? [
+            `${p.company}: novedades sobre el incidente de seguridad del ${p.day}. Detalles: ${p.link} Nunca pedimos claves.`,
+            `${p.company}: novedades sobre el incidente de seguridad: ${p.link}`,
+          ]
+        : [
+            `${p.company}: novedades sobre el incidente de seguridad del ${p.day}. Le hemos enviado los cambios por correo. Nunca enviamos enlaces por SMS ni pedimos claves.`,
+            `${p.company}: novedades sobre el incidente de seguridad del ${p.day} en nuestro correo. Nunca enviamos enlaces por SMS ni pedimos claves.`,
+            `${p.company}: novedades sobre el incidente de seguridad en nuestro correo. Nunca enviamos enlaces por SMS ni pedimos claves.`,
+            `${p.company}: novedades del incidente por correo. Nunca enviamos enlaces por SMS ni pedimos claves.`,
+          ],
+    closing: (p) =>
+      p.link
+        ? [
+            `${p.company}: el incidente de seguridad del ${p.day} se ha cerrado. Gracias por su paciencia. Resumen: ${p.link} Nunca pedimos claves.`,
+            `${p.company}: incidente de seguridad cerrado: ${p.link}`,
+          ]
+        : [
+            `${p.company}: el incidente de seguridad del ${p.day} se ha cerrado. Gracias por su paciencia. Resumen en nuestro correo. Nunca enviamos enlaces por SMS ni pedimos claves.`,
+            `${p.company}: el incidente de seguridad se ha cerrado. Resumen en nuestro correo. Nunca enviamos enlaces por SMS ni pedimos claves.`,
+            `${p.company}: incidente cerrado, resumen por correo. Nunca enviamos enlaces por SMS ni pedimos claves.`,
+          ],
   },
   remedies: {
     offers: {
-      'credit-monitoring': 'Le ofrecemos un servicio gratuito de vigilancia de crédito, que le avisa si alguien intenta solicitar un crédito a su nombre.',
-      'card-replacement': 'Vamos a cancelar la tarjeta de pago cuyos datos se vieron afectados y le enviaremos una nueva sin coste; no tiene que hacer nada.',
-      reimbursement: 'Le reembolsaremos el dinero o los activos digitales que su cuenta pierda como consecuencia de este incidente.',
+      'credit-monitoring':
+        'Le ofrecemos un servicio gratuito de vigilancia de crédito durante 12 meses, que le avisa si alguien intenta solicitar un crédito a su nombre.',
+      'card-replacement': 'Hemos cancelado la tarjeta de pago cuyos datos se vieron afectados y le enviamos una nueva sin coste; no tiene que hacer nada.',
+      reimbursement:
+        'Le reembolsaremos el dinero o los activos digitales retirados de su cuenta sin su autorización a raíz de este incidente, una vez comprobada cada reclamación.',
       'password-reset': 'Hemos restablecido su contraseña: la próxima vez que inicie sesión se le pedirá que elija una nueva.',
       'api-key-replacement': 'Hemos desactivado las claves de API afectadas, que ya no funcionan; puede crear otras nuevas en la configuración de su cuenta.',
     },
+    terms: (p) => `Condiciones de esta oferta: ${p.url}`,
     formatDeadline: longDate,
     claimUrl: (p) =>
       p.deadline ? `Para acogerse a esta oferta, visite ${p.url} a más tardar el ${p.deadline}.` : `Para acogerse a esta oferta, visite: ${p.url}`,
@@ -149,7 +178,7 @@ export const es: LocaleCatalogue = {
         ? `Para acogerse a esta oferta, póngase en contacto con nosotros a más tardar el ${p.deadline} por los medios indicados más abajo.`
         : 'Para acogerse a esta oferta, póngase en contacto con nosotros por los medios indicados más abajo.',
     // GSM-7 only (no accents), like the SMS it is added to.
-    sms: 'Le ofrecemos ayuda: vea el enlace.',
+    sms: 'En el correo le explicamos lo que le ofrecemos.',
     previewHeading: 'Ofertas de reparación por regla y a cuántos clientes llegan',
     previewLine: (p) => `${endSentence(p.offer)} Se ofrece a ${clients(p.customers)} cuyos datos afectados incluyen: ${p.categories}.`,
   },
@@ -340,12 +369,16 @@ export const es: LocaleCatalogue = {
   },
   incidentPage: {
     title: (p) => `${p.company}: incidente de seguridad`,
+    headline: (p) => `${p.company} informa a sus clientes y al público de un incidente de seguridad que ha afectado a información de clientes.`,
+    apology: 'Lamentamos mucho lo ocurrido y mantendremos informados a los clientes afectados hasta que se resuelva.',
+    consequences: 'Para qué podría usarse esta información',
+    closedUpdate: 'El incidente se ha cerrado.',
     statement: 'Nuestro comunicado',
     updates: 'Novedades',
     update: (p) => `Actualización ${p.n} (${p.date})`,
     closed: 'Este incidente está cerrado.',
-    whatToDo: 'Qué debe hacer',
-    remedies: 'Lo que le ofrecemos',
+    whatToDo: 'Qué deben hacer los clientes',
+    remedies: 'Qué ofrecemos a los clientes',
     faq: 'Preguntas y respuestas',
     contact: 'Cómo contactarnos',
     ask: 'Háganos una pregunta',
@@ -383,4 +416,52 @@ export const es: LocaleCatalogue = {
     usedTitle: 'Este formulario ya se envió',
     used: 'Cada formulario admite una pregunta y ya hemos recibido esta. Para hacer otra pregunta, abra el formulario de nuevo.',
   },
+};
+
+/**
+ * What only drafting and the incident page say (consequences, the public's wording, confirmed
+ * actions): kept apart from the catalogue so the functions that only send carry none of it.
+ */
+export const esDrafting: DraftingTexts = {
+  consequences: {
+    name: 'Un nombre puede servir para que un correo, una llamada o una carta fraudulentos parezcan auténticos.',
+    email: 'Una dirección de correo electrónico puede recibir correos fraudulentos que aparenten venir de nosotros o de otros.',
+    phone: 'Un número de teléfono puede recibir llamadas y SMS fraudulentos, o ser objeto de un intento de apropiarse de él.',
+    address: 'Una dirección postal puede recibir cartas fraudulentas o servir para que otros fraudes parezcan auténticos.',
+    date_of_birth: 'Una fecha de nacimiento, junto con otros datos, puede ayudar a superar controles de identidad haciéndose pasar por otra persona.',
+    password: 'Una contraseña almacenada en forma de hash a veces puede descifrarse y probarse después en otros servicios donde se use la misma.',
+    government_id: 'Un número de documento de identidad puede servir para abrir cuentas o pedir créditos en nombre de otra persona.',
+    payment_card: 'Los datos de una tarjeta de pago pueden usarse para compras que el titular no ha hecho.',
+    bank_account: 'Los datos de una cuenta bancaria pueden usarse para cargos que el titular no ha autorizado o en fraudes que aparentan venir del banco.',
+    transaction_history: 'Un historial de transacciones revela hábitos de gasto y puede hacer más creíbles los mensajes fraudulentos.',
+    crypto_assets: 'Saber quién tiene activos digitales puede convertirlo en objetivo de intentos de robo y de fraudes.',
+    api_keys: 'Las claves de API dan acceso a una cuenta y a sus datos hasta que se desactivan.',
+  },
+  publicAdvice: {
+    changePassword: 'Los clientes cuya contraseña se ha visto afectada deben cambiarla ahora, y también en cualquier otro sitio donde usen la misma.',
+    changePasswordAfterReset:
+      'Los clientes cuya contraseña hemos restablecido eligen una nueva al iniciar sesión y deben cambiar la anterior allí donde la hayan usado.',
+    twoFactor: 'Los clientes deben activar la verificación en dos pasos en la configuración de la cuenta.',
+    checkTransactions: 'Los clientes deben revisar las transacciones recientes y avisarnos de inmediato de cualquiera que no reconozcan.',
+    cardIssuer: 'Los clientes cuyos datos de tarjeta se han visto afectados pueden pedir al banco emisor que bloquee la tarjeta y envíe una nueva.',
+    revokeApiKeys: 'Los clientes cuyas claves de API se han visto afectadas deben revocarlas y generar otras nuevas.',
+    createApiKeys: 'Las claves de API afectadas ya no funcionan: sus titulares pueden crear otras nuevas en la configuración de la cuenta.',
+    phishing: 'Nunca enviamos enlaces por SMS ni pedimos contraseñas o códigos: cualquier mensaje sobre este incidente que lo haga es un fraude.',
+    phishingWithLink: 'Nunca pedimos contraseñas o códigos: cualquier correo, llamada o mensaje sobre este incidente que lo haga es un fraude.',
+  },
+  publicHappened: (p) => `${happened[p.source](p.when)} ${involved(p.customers)}`,
+  confirmedAction: {
+    'passwords-reset': 'Hemos restablecido las contraseñas afectadas: se elige una nueva al iniciar sesión.',
+    'api-keys-disabled': 'Hemos desactivado las claves de API afectadas: ya no funcionan.',
+    'cards-replaced': 'Hemos cancelado las tarjetas de pago afectadas y enviamos otras nuevas sin coste.',
+  },
+  publicOffers: {
+    'credit-monitoring': 'vigilancia de crédito gratuita durante 12 meses, que avisa si alguien intenta solicitar un crédito en nombre del cliente',
+    'card-replacement': 'hemos cancelado las tarjetas afectadas y enviamos otras nuevas sin coste',
+    reimbursement:
+      'reembolsamos el dinero o los activos digitales retirados de la cuenta sin autorización del titular a raíz de este incidente, una vez comprobada cada reclamación',
+    'password-reset': 'hemos restablecido las contraseñas; se elige una nueva al iniciar sesión',
+    'api-key-replacement': 'hemos desactivado las claves de API afectadas; pueden crearse otras nuevas en la configuración de la cuenta',
+  },
+  publicOffer: (p) => `Clientes cuyos datos afectados incluyen ${p.categories}: ${p.offer}`,
 };

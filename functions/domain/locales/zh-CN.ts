@@ -1,6 +1,6 @@
 import type { AlarmSource } from '../incident.js';
 import { utcLabel, zonedFormat } from '../local-time.js';
-import { sentenceEnder, type LocaleCatalogue } from './catalogue.js';
+import { sentenceEnder, type DraftingTexts, type LocaleCatalogue } from './catalogue.js';
 
 const happened: Record<AlarmSource, (when: string) => string> = {
   guardduty: (when) => `${when}，我们的安全监控系统发现，存有客户信息的系统上出现了未经授权的活动。`,
@@ -17,6 +17,7 @@ const percent = new Intl.NumberFormat('zh-CN', { style: 'percent', minimumFracti
 const rate = (r: number | null) => (r === null ? '暂无' : percent.format(r));
 const endSentence = sentenceEnder('。', '。！？!?.…');
 const longDate = zonedFormat('zh-CN', { dateStyle: 'long' });
+const involved = (n: number) => (n === 1 ? '此次事件涉及 1 位客户的信息。' : `此次事件共涉及 ${number.format(n)} 位客户的信息。`);
 
 export const zhCN: LocaleCatalogue = {
   language: 'zh',
@@ -43,37 +44,41 @@ export const zhCN: LocaleCatalogue = {
     api_keys: 'API 密钥',
   },
   advice: {
-    changePassword: '请立即修改密码，并修改其他使用相同密码的账户。',
+    changePassword: '请立即修改密码；如在其他账户使用了相同密码，也请一并修改。',
+    changePasswordAfterReset: '请在下次登录时设置一个未在其他地方使用过的新密码；如在其他账户使用过原密码，也请一并修改。',
     twoFactor: '请在账户设置中开启双重验证。',
-    checkTransactions: '请检查近期交易记录，如发现任何不明交易请立即告知我们。',
-    revokeApiKeys: '请撤销并重新生成您的 API 密钥。',
-    phishing: '请警惕提及此事件并索要密码或验证码的邮件、电话或短信：我们绝不会向您索要这些信息。',
+    checkTransactions: '请检查近期交易记录，如发现任何不明交易，请立即告知我们。',
+    cardIssuer: '如担心银行卡被盗用，可联系发卡银行挂失并补办新卡。',
+    revokeApiKeys: '请撤销您的 API 密钥，并重新生成新的密钥。',
+    createApiKeys: '请在账户设置中创建新的 API 密钥，并在原先使用旧密钥的地方换用新密钥。',
+    phishing: '我们绝不会通过短信向您发送链接，也绝不会向您索要密码或验证码；凡是提及此事件并这样做的信息，均为诈骗。',
+    phishingWithLink: '我们绝不会向您索要密码或验证码；凡是提及此事件并索要这些信息的邮件、电话或短信，均为诈骗。',
   },
   notice: {
-    firstSubject: (p) => `重要通知：${p.company} 发生安全事件，涉及您的信息`,
-    updateSubject: (p) => `${p.company} 安全事件第 ${p.update} 次更新`,
-    closingSubject: (p) => `${p.company} 安全事件已处理完毕`,
+    firstSubject: (p) => `重要通知：${p.company} 发生安全事件，涉及您的个人信息`,
+    updateSubject: (p) => `${p.company} 安全事件进展通报（第 ${p.update} 次）`,
+    closingSubject: (p) => `${p.company} 安全事件处置完毕`,
     greeting: (p) => `尊敬的${p.customerName}：`,
-    firstHeadline: (p) => `我们特此告知您：${p.company} 发生了一起安全事件，涉及您的部分信息。`,
-    updateHeadline: (p) => `这是我们就此前告知您的 ${p.company} 安全事件发出的第 ${p.update} 次更新。`,
-    closingHeadline: (p) => `我们此前告知您的 ${p.company} 安全事件现已处理完毕。这是我们就此事件发出的最后一次通知。`,
-    firstApology: '我们深表歉意。您将信息托付给我们，保护好这些信息是我们的责任。此次事件本不应发生，我们对此承担全部责任。',
-    updateApology: '我们再次为此次事件以及给您带来的困扰致歉。',
-    closingApology: '我们再次为此次事件以及给您带来的困扰致歉。',
+    firstHeadline: (p) => `${p.company} 发生了一起安全事件，涉及您的部分个人信息，现将有关情况告知如下。`,
+    updateHeadline: (p) => `现就此前告知您的 ${p.company} 安全事件，向您通报第 ${p.update} 次进展。`,
+    closingHeadline: (p) => `此前告知您的 ${p.company} 安全事件现已处置完毕。这是关于此事件的最后一次通知。`,
+    firstApology: '发生此次事件，我们深感抱歉。您将个人信息托付给我们，我们会认真做好事件处置，并持续向您通报，直至事件处置完毕。',
+    updateApology: '此次事件给您带来困扰，我们再次深表歉意。',
+    closingApology: '此次事件给您带来困扰，我们再次深表歉意。',
     whatHappened: (p) =>
-      `${happened[p.source](p.when)}${p.customers === 1 ? '受影响的客户只有您一位。' : `共有 ${number.format(p.customers)} 位客户的信息受到影响，其中包括您。`}`,
+      `${happened[p.source](p.when)}${p.customers === 1 ? '此次事件仅涉及您一位客户的信息。' : `此次事件共涉及 ${number.format(p.customers)} 位客户的信息，其中包括您的信息。`}`,
     yourData: (p) => endSentence(`此次事件涉及您的以下信息：${p.affectedData}`),
-    causeUnknown: '目前尚未查明原因。我们正在调查，并会把调查结果告知您。',
+    causeUnknown: '事件原因尚未查明。我们正在调查，查明后将及时通报。',
     investigating: '我们的安全响应团队正在调查此次事件。',
     investigated: '我们的安全响应团队已完成对此次事件的调查，并已结案。',
     newMeasure: (p) => endSentence(`新增措施：${p.text}`),
     newAdvice: (p) => endSentence(`新增建议：${p.text}`),
-    newRemedy: (p) => endSentence(`新增补救措施：${p.text}`),
+    newRemedy: (p) => endSentence(`新增帮助：${p.text}`),
     causeFound: (p) => `事件原因现已查明。${endSentence(p.cause)}`,
     causeRevised: (p) => `我们更正了此前关于事件原因的说明。${endSentence(p.cause)}`,
-    causeWithdrawn: '我们正在重新核实上次通知中说明的事件原因，并会把结果告知您。',
-    accountUpdated: '关于事件经过，我们有了新的信息，详见下文“发生了什么”。',
-    nothingChanged: '自上次通知以来，情况没有新的变化。调查仍在继续，我们会随时向您通报。',
+    causeWithdrawn: '上次通知中说明的事件原因，我们正在重新核实，核实后将通报结果。',
+    accountUpdated: '关于事件经过，我们掌握了新的情况，详见“事件经过”。',
+    nothingChanged: '自上次通知以来，情况没有新的变化。调查仍在继续，我们将及时通报进展。',
     contactEmail: (p) => `电子邮件：${p.email}`,
     contactOther: (p) => `联系方式：${p.contact}`,
     hotline: (p) => `客服热线：${p.phone}`,
@@ -87,46 +92,59 @@ export const zhCN: LocaleCatalogue = {
   },
   noticeEmail: {
     changes: '自上次通知以来的变化',
-    happened: '发生了什么',
+    happened: '事件经过',
+    consequences: '可能造成的影响',
     cause: '事件原因',
-    done: '我们已采取的措施',
-    todo: '您需要做什么',
-    remedies: '我们为您提供的补救措施',
-    contact: '联系我们',
+    done: '我们已采取的补救措施',
+    todo: '建议您采取的措施',
+    remedies: '我们为您提供的帮助',
+    contact: '联系方式',
   },
   // A Chinese SMS is UCS-2 (70 characters a segment) and opens with its sender in 【】, as is customary.
+  // No link unless the company set its own: after a breach, people are told not to tap links in texts.
   sms: {
-    first: (p) => [
-      `【${p.company}】很抱歉，${p.day}的安全事件涉及您的信息，详见邮件及${p.url}`,
-      `【${p.company}】很抱歉，安全事件涉及您的信息，详见邮件及${p.url}`,
-      `【${p.company}】安全事件致歉，详见邮件及${p.url}`,
-    ],
-    update: (p) => [
-      `【${p.company}】${p.day}安全事件第${p.update}次更新，再次致歉，详见邮件及${p.url}`,
-      `【${p.company}】安全事件第${p.update}次更新，再次致歉，详见邮件及${p.url}`,
-      `【${p.company}】安全事件第${p.update}次更新，详见邮件及${p.url}`,
-    ],
-    closing: (p) => [
-      `【${p.company}】安全事件已处理完毕，再次致歉并感谢您的耐心，详见邮件及${p.url}`,
-      `【${p.company}】安全事件已处理完毕，再次致歉，详见邮件及${p.url}`,
-      `【${p.company}】安全事件已结束，详见邮件及${p.url}`,
-    ],
+    first: (p) =>
+      p.link
+        ? [`【${p.company}】很抱歉，${p.day}的安全事件涉及您的信息，详见${p.link} 我们不会索要验证码。`, `【${p.company}】安全事件涉及您的信息，详见${p.link}`]
+        : [
+            `【${p.company}】很抱歉，${p.day}发生的安全事件涉及您的信息，详情已发至您的邮箱。我们不会通过短信发送链接或索要验证码。`,
+            `【${p.company}】${p.day}发生的安全事件涉及您的信息，详情已发至您的邮箱。我们不会通过短信发送链接或索要验证码。`,
+            `【${p.company}】安全事件涉及您的信息，详情已发至您的邮箱。我们不会通过短信发送链接或索要验证码。`,
+            `【${p.company}】安全事件涉及您的信息，详见邮件。我们不会发送链接或索要验证码。`,
+          ],
+    update: (p) =>
+      p.link
+        ? [`【${p.company}】${p.day}安全事件第${p.update}次进展通报，详见${p.link} 我们不会索要验证码。`, `【${p.company}】安全事件进展，详见${p.link}`]
+        : [
+            `【${p.company}】${p.day}安全事件第${p.update}次进展通报已发至您的邮箱。我们不会通过短信发送链接或索要验证码。`,
+            `【${p.company}】安全事件第${p.update}次进展通报已发至您的邮箱。我们不会通过短信发送链接或索要验证码。`,
+            `【${p.company}】安全事件进展通报详见邮件。我们不会发送链接或索要验证码。`,
+          ],
+    closing: (p) =>
+      p.link
+        ? [`【${p.company}】安全事件已处置完毕，感谢您的耐心，详见${p.link} 我们不会索要验证码。`, `【${p.company}】安全事件已处置完毕，详见${p.link}`]
+        : [
+            `【${p.company}】安全事件已处置完毕，感谢您的耐心，总结已发至您的邮箱。我们不会通过短信发送链接或索要验证码。`,
+            `【${p.company}】安全事件已处置完毕，总结已发至您的邮箱。我们不会通过短信发送链接或索要验证码。`,
+            `【${p.company}】安全事件已处置完毕，详见邮件。我们不会发送链接或索要验证码。`,
+          ],
   },
   remedies: {
     offers: {
-      'credit-monitoring': '我们为您免费提供信用监测服务，一旦有人试图以您的名义申请信贷，您会收到提醒。',
-      'card-replacement': '我们将注销信息涉及此次事件的银行卡，并免费为您寄送新卡，您无需进行任何操作。',
-      reimbursement: '您的账户因此次事件而损失的资金或数字资产，我们将予以赔偿。',
+      'credit-monitoring': '我们为您免费提供 12 个月的信用监测服务，一旦有人试图以您的名义申请信贷，您会收到提醒。',
+      'card-replacement': '我们已注销信息涉及此次事件的银行卡，并将免费为您寄送新卡，您无需进行任何操作。',
+      reimbursement: '因此次事件未经您授权从您账户转出的资金或数字资产，经逐笔核实后，我们将予以补偿。',
       'password-reset': '我们已重置您的密码：您下次登录时需要设置新密码。',
       'api-key-replacement': '我们已停用涉及此次事件的 API 密钥，这些密钥已无法使用；您可以在账户设置中创建新的密钥。',
     },
+    terms: (p) => `具体条款见 ${p.url} 。`,
     formatDeadline: longDate,
     // A space after each address: readers' phones must not take the next character into the link.
     claimUrl: (p) => (p.deadline ? `请于${p.deadline}前访问 ${p.url} 申请。` : `申请方式：访问 ${p.url}`),
     claimContact: (p) => (p.deadline ? `请于${p.deadline}前联系 ${p.contact} 申请。` : `申请方式：联系 ${p.contact}`),
     claimUs: (p) => (p.deadline ? `请于${p.deadline}前通过下方联系方式申请。` : '请通过下方联系方式申请。'),
-    sms: '含补救措施',
-    previewHeading: '按规则提供的补救措施及覆盖的客户人数',
+    sms: '邮件中另有为您提供的帮助。',
+    previewHeading: '按规则提供的帮助及覆盖的客户人数',
     previewLine: (p) => `${endSentence(p.offer)}（提供给 ${number.format(p.customers)} 位涉及${p.categories}的客户）`,
   },
   preview: {
@@ -306,12 +324,16 @@ export const zhCN: LocaleCatalogue = {
   },
   incidentPage: {
     title: (p) => `${p.company}：安全事件`,
+    headline: (p) => `${p.company} 发生了一起涉及客户信息的安全事件，现向客户和公众通报有关情况。`,
+    apology: '发生此次事件，我们深感抱歉。我们将持续向受影响的客户通报进展，直至事件处置完毕。',
+    consequences: '可能造成的影响',
+    closedUpdate: '此事件已处置完毕。',
     statement: '我们的声明',
     updates: '最新进展',
     update: (p) => `第 ${p.n} 次更新（${p.date}）`,
     closed: '此事件已结束。',
-    whatToDo: '您需要做什么',
-    remedies: '我们为您提供的补救措施',
+    whatToDo: '建议客户采取的措施',
+    remedies: '我们为客户提供的帮助',
     faq: '常见问题解答',
     contact: '联系我们',
     ask: '向我们提问',
@@ -349,4 +371,50 @@ export const zhCN: LocaleCatalogue = {
     usedTitle: '此表单已提交',
     used: '每份表单只能提交一个问题，我们已收到此问题。如需再次提问，请重新打开表单。',
   },
+};
+
+/**
+ * What only drafting and the incident page say (consequences, the public's wording, confirmed
+ * actions): kept apart from the catalogue so the functions that only send carry none of it.
+ */
+export const zhCNDrafting: DraftingTexts = {
+  consequences: {
+    name: '不法分子可能利用姓名，让诈骗邮件、电话或信件显得更加可信。',
+    email: '电子邮件地址可能收到冒充我们或其他机构的钓鱼邮件。',
+    phone: '电话号码可能接到诈骗电话和短信，也可能被人试图盗用。',
+    address: '通信地址可能收到诈骗信件，也可能被用来让其他诈骗显得更加可信。',
+    date_of_birth: '出生日期与其他信息结合，可能被用来冒用他人身份通过身份核验。',
+    password: '以哈希形式存储的密码有时可能被破解，继而被用来尝试登录使用相同密码的其他服务。',
+    government_id: '身份证件号码可能被用来冒用他人名义开立账户或申请贷款。',
+    payment_card: '银行卡信息可能被用于持卡人本人未进行的消费。',
+    bank_account: '银行账户信息可能被用于未经账户持有人授权的扣款，或被用于冒充银行的诈骗。',
+    transaction_history: '交易记录会暴露消费习惯，可能让诈骗信息显得更加可信。',
+    crypto_assets: '一旦得知谁持有数字资产，不法分子可能将其作为盗窃和诈骗的目标。',
+    api_keys: 'API 密钥在停用之前，可用于访问相应账户及其数据。',
+  },
+  publicAdvice: {
+    changePassword: '密码涉及此次事件的客户，应立即修改密码；如在其他账户使用了相同密码，也应一并修改。',
+    changePasswordAfterReset: '密码已被重置的客户，下次登录时需设置新密码；如在其他账户使用过原密码，也应一并修改。',
+    twoFactor: '建议客户在账户设置中开启双重验证。',
+    checkTransactions: '建议客户检查近期交易记录，如发现任何不明交易，请立即告知我们。',
+    cardIssuer: '银行卡信息涉及此次事件的客户，可联系发卡银行挂失并补办新卡。',
+    revokeApiKeys: 'API 密钥涉及此次事件的客户，应撤销这些密钥并重新生成新的密钥。',
+    createApiKeys: '涉及此次事件的 API 密钥已无法使用，密钥持有人可在账户设置中创建新的密钥。',
+    phishing: '我们绝不会通过短信发送链接，也绝不会索要密码或验证码；凡是提及此事件并这样做的信息，均为诈骗。',
+    phishingWithLink: '我们绝不会索要密码或验证码；凡是提及此事件并索要这些信息的邮件、电话或短信，均为诈骗。',
+  },
+  publicHappened: (p) => `${happened[p.source](p.when)}${involved(p.customers)}`,
+  confirmedAction: {
+    'passwords-reset': '我们已重置涉及此次事件的密码，客户下次登录时需设置新密码。',
+    'api-keys-disabled': '我们已停用涉及此次事件的 API 密钥，这些密钥已无法使用。',
+    'cards-replaced': '我们已注销涉及此次事件的银行卡，并免费寄送新卡。',
+  },
+  publicOffers: {
+    'credit-monitoring': '免费提供 12 个月的信用监测服务，一旦有人试图冒用客户名义申请信贷，即发出提醒',
+    'card-replacement': '我们已注销涉及此次事件的银行卡，并免费寄送新卡',
+    reimbursement: '因此次事件未经授权从客户账户转出的资金或数字资产，经逐笔核实后予以补偿',
+    'password-reset': '我们已重置相关密码，客户下次登录时需设置新密码',
+    'api-key-replacement': '我们已停用涉及此次事件的 API 密钥，客户可在账户设置中创建新的密钥',
+  },
+  publicOffer: (p) => `面向${p.categories}涉及此次事件的客户：${p.offer}`,
 };
