@@ -69,7 +69,7 @@ export interface FunctionDescriptor {
   readonly memoryMB: number;
   /** ReservedConcurrentExecutions: environments at most at once, for a function whose events may come by the hundred thousand. @default none */
   readonly reservedConcurrency?: number;
-  /** The contract variables its handler reads (besides CLIENT_VARIABLES, which every handler reads). */
+  /** The contract variables its handler reads (besides CLIENT_VARIABLES, which every function gets and the SES and SNS clients read). */
   readonly environment: readonly EnvKey[];
   readonly grants: FunctionGrants;
   /**
@@ -501,7 +501,7 @@ export type FunctionName = keyof typeof FUNCTIONS;
 /**
  * The schema of the variables `name`'s handler reads, for `parseConfig` at load: its descriptor's list,
  * so the handler reads what the stack sets and nothing else. (Shared modules parse their own lists:
- * CLIENT_VARIABLES in shared/clients.ts, INCIDENT_PAGE_VARIABLES in shared/incident-page-publishing.ts.)
+ * CLIENT_VARIABLES in shared/provider-clients.ts, INCIDENT_PAGE_VARIABLES in shared/incident-page-publishing.ts.)
  */
 export function configSchema<N extends FunctionName>(name: N): ReturnType<typeof pick<(typeof FUNCTIONS)[N]['environment'][number]>> {
   return pick(...FUNCTIONS[name].environment);
