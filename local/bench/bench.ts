@@ -239,7 +239,21 @@ async function once(file: string): Promise<Run> {
       STEP_TIMEOUT_MS,
       500,
     );
-    const bill = billOf(usageBetween(usageBefore, await get<Usage>('/_twin/usage')));
+    // SES's events reach record-delivery-evidence asynchronously, behind its reserved concurrency: the bill waits until they are all in.
+    const busy = (u: Usage) => u.events.awsService + Object.values(u.lambda).reduce((sum, f) => sum + (f.scheduled ? 0 : f.invocations), 0);
+    let settled = await get<Usage>('/_twin/usage');
+    let quiet = 0;
+    await poll(
+      async () => {
+        const next = await get<Usage>('/_twin/usage');
+        quiet = busy(next) === busy(settled) ? quiet + 1 : 0;
+        settled = next;
+        return quiet >= 2;
+      },
+      STEP_TIMEOUT_MS,
+      3000,
+    );
+    const bill = billOf(usageBetween(usageBefore, settled));
     const { execution, events: history } = await historyOf();
     const { input } = await sfn.send(new DescribeExecutionCommand({ executionArn: execution!.executionArn }));
     const incidentId = /"incidentId":"([^"]+)"/.exec(input ?? '')?.[1];
