@@ -316,7 +316,7 @@ export interface ResourceNames {
 const MAX_CHUNKS_PER_INVOCATION = 20;
 /** A send iteration stops taking chunks when less than this remains: the longest a chunk may take. */
 const SEND_RESERVE_MS = 120_000;
-/** Provider calls that take longer end UNCERTAIN (see functions/shared/clients.ts). */
+/** Provider calls that take longer end UNCERTAIN (see functions/shared/provider-clients.ts). */
 const PROVIDER_REQUEST_TIMEOUT_MS = 15_000;
 const PROVIDER_CONNECT_TIMEOUT_MS = 3_000;
 /** Where the response team's page links an execution; the handler fills `{region}` and `{executionArn}`. */

@@ -69,7 +69,7 @@ export interface FunctionDescriptor {
   readonly memoryMB: number;
   /** ReservedConcurrentExecutions: environments at most at once, for a function whose events may come by the hundred thousand. @default none */
   readonly reservedConcurrency?: number;
-  /** The contract variables its handler reads (besides CLIENT_VARIABLES, which every handler reads). */
+  /** The contract variables its handler reads (besides CLIENT_VARIABLES, which the SES and SNS clients read in the functions that call them). */
   readonly environment: readonly EnvKey[];
   readonly grants: FunctionGrants;
   /**
@@ -509,15 +509,21 @@ export type FunctionName = keyof typeof FUNCTIONS;
 /**
  * The schema of the variables `name`'s handler reads, for `parseConfig` at load: its descriptor's list,
  * so the handler reads what the stack sets and nothing else. (Shared modules parse their own lists:
- * CLIENT_VARIABLES in shared/clients.ts, INCIDENT_PAGE_VARIABLES in shared/incident-page-publishing.ts.)
+ * CLIENT_VARIABLES in shared/provider-clients.ts, INCIDENT_PAGE_VARIABLES in shared/incident-page-publishing.ts.)
  */
 export function configSchema<N extends FunctionName>(name: N): ReturnType<typeof pick<(typeof FUNCTIONS)[N]['environment'][number]>> {
   return pick(...FUNCTIONS[name].environment);
 }
 
-/** Every variable `name` reads, including those of the clients module every handler loads. */
+/** Whether `name` may call SES or SNS, and so loads their clients (shared/ses-client.ts, sns-client.ts), which read CLIENT_VARIABLES. */
+function callsProviders(name: FunctionName): boolean {
+  const g: FunctionGrants = FUNCTIONS[name].grants;
+  return Boolean(g.publishToResponseTeam || g.sendEmail || g.readSendQuota || g.readSuppressionLists || g.sendSms || g.publishToPublicChannels);
+}
+
+/** Every variable `name` reads: its descriptor's, and the provider clients' if it calls SES or SNS. */
 export function environmentKeys(name: FunctionName): EnvKey[] {
-  return [...new Set<EnvKey>([...CLIENT_VARIABLES, ...FUNCTIONS[name].environment])];
+  return [...new Set<EnvKey>([...(callsProviders(name) ? CLIENT_VARIABLES : []), ...FUNCTIONS[name].environment])];
 }
 
 /** The variables of `name` only, with their values; an optional variable without a value is left unset. */

@@ -28,7 +28,8 @@ const { startTwin, config } = await load().catch(async (error: unknown) => {
 });
 const loaded = performance.now();
 
-const twin = await startTwin({ port, timeScale, config, customers, emulators });
+// BREACH_NOTICE_METER=1 (npm run bench): /_twin/usage counts what each request would cost in AWS.
+const twin = await startTwin({ port, timeScale, config, customers, emulators, meter: process.env.BREACH_NOTICE_METER === '1' });
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
 console.log(
   `ready in ${seconds(performance.now())} s: edge ${twin.edgeUrl} (AWS endpoint: SFN, EventBridge, SNS, SES v2, DynamoDB) · console ${twin.edgeUrl}/ · mailbox ${twin.mailboxUrl} · approvals ${twin.edgeUrl}/approvals/ · time x${timeScale}`,

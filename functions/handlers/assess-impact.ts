@@ -4,7 +4,7 @@ import { CustomersRepository } from '../adapters/customers-repository.js';
 import { incidentStores } from '../adapters/stores.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
-import { dynamo } from '../shared/clients.js';
+import { dynamo } from '../shared/dynamo-client.js';
 import { parseConfig } from '../shared/config.js';
 import { countMetrics, stepHandler } from '../shared/handler.js';
 import { logger } from '../shared/powertools.js';

@@ -4,7 +4,7 @@ import { incidentStores } from '../adapters/stores.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import { promiseSettings } from '../domain/promises.js';
 import { systemClock } from '../shared/clock.js';
-import { dynamo } from '../shared/clients.js';
+import { dynamo } from '../shared/dynamo-client.js';
 import { parseConfig } from '../shared/config.js';
 import { stepHandler } from '../shared/handler.js';
 import { draftNoticeStep } from '../steps/draft-notice.js';

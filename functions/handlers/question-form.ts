@@ -5,7 +5,7 @@ import { questionFormRequest } from '../http/question-form.js';
 import { incidentPageLink } from '../domain/notice.js';
 import { FORM_LIMITS } from '../domain/question-form.js';
 import { systemClock } from '../shared/clock.js';
-import { dynamo } from '../shared/clients.js';
+import { dynamo } from '../shared/dynamo-client.js';
 import { parseConfig } from '../shared/config.js';
 import { httpHandler } from '../shared/http-handler.js';
 import { logger } from '../shared/powertools.js';

@@ -2,7 +2,7 @@ import { configSchema } from '../../infra/functions.js';
 import { EvidenceStore } from '../adapters/evidence-store.js';
 import { sesEventDetailSchema } from '../domain/delivery-evidence.js';
 import { systemClock } from '../shared/clock.js';
-import { dynamo } from '../shared/clients.js';
+import { dynamo } from '../shared/dynamo-client.js';
 import { parseConfig } from '../shared/config.js';
 import { EventBridgeSchema } from '../shared/event-schemas.js';
 import { countMetrics, instrumentedHandler } from '../shared/handler.js';

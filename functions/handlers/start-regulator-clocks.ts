@@ -4,7 +4,7 @@ import { ObligationStore } from '../adapters/obligation-store.js';
 import { incidentStores } from '../adapters/stores.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
-import { dynamo } from '../shared/clients.js';
+import { dynamo } from '../shared/dynamo-client.js';
 import { parseConfig } from '../shared/config.js';
 import { stepHandler } from '../shared/handler.js';
 import { startRegulatorClocks } from '../steps/start-regulator-clocks.js';

@@ -4,7 +4,8 @@ import { S3IncidentPageStore } from '../adapters/incident-page-store.js';
 import { incidentStores } from '../adapters/stores.js';
 import { publishIncidentPage, type PublishIncidentPageDeps } from '../steps/publish-incident-page.js';
 import { systemClock } from './clock.js';
-import { dynamo, sns } from './clients.js';
+import { dynamo } from './dynamo-client.js';
+import { sns } from './sns-client.js';
 import { parseConfig } from './config.js';
 import { INCIDENT_PAGE_VARIABLES, pick } from './environment.js';
 

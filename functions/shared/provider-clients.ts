@@ -4,6 +4,8 @@ import type { TLSSocket } from 'node:tls';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { BEFORE_REQUEST_SENT, HANDED_TO_HTTP } from '../domain/provider-failure.js';
+import { parseConfig } from './config.js';
+import { CLIENT_VARIABLES, pick } from './environment.js';
 
 /**
  * Opens a connection per call and marks an error raised before its TLS handshake completed: the
@@ -48,6 +50,12 @@ export function providerClientOptions(timeouts: { connectMs: number; requestMs: 
       httpsAgent: new HandshakeAwareAgent(),
     },
   };
+}
+
+/** The provider clients' options from the function's PROVIDER_*_TIMEOUT_MS variables, read once per client module at load. */
+export function providerOptionsFromEnvironment() {
+  const config = parseConfig(pick(...CLIENT_VARIABLES));
+  return providerClientOptions({ connectMs: config.PROVIDER_CONNECT_TIMEOUT_MS, requestMs: config.PROVIDER_REQUEST_TIMEOUT_MS });
 }
 
 /**

@@ -10,6 +10,8 @@ import { z } from 'zod';
 import { decideByEmail } from '../tools/approval-client.js';
 import { BENCH_DOMAIN, BENCH_RESOURCE, benchDirectory } from './bench-directory.js';
 import type { RequestCounts } from '../twin/request-counts.js';
+import type { Usage } from '../twin/usage.js';
+import { billOf, billTable, usageBetween, type Bill } from './bill.js';
 import { guardDutyFinding } from '../tools/sample-alarms.js';
 import { sesFloor } from './ses-floor.js';
 
@@ -21,7 +23,8 @@ import { sesFloor } from './ses-floor.js';
  * emulator's own floor for N. BENCH_RUNS runs (default 5); medians of start, approval email and notices.
  * `--ses-rate R` (and `--ses-daily D`) give the twin's SES account that quota: the emails are then read
  * back (duplicates, the most in one second) and the run is held to N / R. Without it the account
- * may send UNPACED_RATE a second, so the provider's quota is not what the run measures. `--cold-start` instead
+ * may send UNPACED_RATE a second, so the provider's quota is not what the run measures. Each run's bill at AWS
+ * list prices (the twin metered, local/bench/bill.ts) follows the table. `--cold-start` instead
  * bundles every function as the stack does and times each one's init (BENCH_COLD_RUNS, default 7).
  */
 const { values } = parseArgs({
@@ -96,6 +99,8 @@ interface Run {
   timeline: { failures: number; actions: string };
   /** The calls' own time during the send, summed per operation (seconds), the longest first. */
   callTime: string;
+  /** What the incident cost at AWS list prices, alarm to the wait for the next update. */
+  bill: Bill;
 }
 
 interface MailAudit {
@@ -155,11 +160,15 @@ async function once(file: string): Promise<Run> {
   // BENCH_CPU_PROFILE_DIR: the twin writes a V8 CPU profile there when it stops (the window to read is printed below).
   const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'local/main.ts'], {
-    env: { ...process.env, ...quota, BREACH_NOTICE_PORT: '0' },
+    // Metered, and the functions logging at the stack's level (INFO): their log is part of the bill.
+    env: { POWERTOOLS_LOG_LEVEL: 'INFO', ...process.env, ...quota, BREACH_NOTICE_PORT: '0', BREACH_NOTICE_METER: '1' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  // The start-up lines only: the functions' log that follows is counted by the twin, not kept here.
+  child.stdout!.on('data', (d: Buffer) => {
+    if (out.length < 65_536) out += d.toString();
+  });
   try {
     const line = await poll(async () => /edge (http:\/\/127\.0\.0\.1:\d+).* mailbox (http:\/\/127\.0\.0\.1:\d+)\//.exec(out) ?? undefined, 300_000, 20);
     const ready = performance.now() - t0;
@@ -176,6 +185,7 @@ async function once(file: string): Promise<Run> {
       }),
     );
 
+    const usageBefore = await get<Usage>('/_twin/usage');
     const events = new EventBridgeClient({ endpoint: edge, region: 'us-east-1', credentials });
     const alarm = guardDutyFinding({ bucket: BENCH_RESOURCE });
     const t1 = performance.now();
@@ -220,6 +230,30 @@ async function once(file: string): Promise<Run> {
         `profile window: approval to last notice = ${((t2 - t0) / 1000).toFixed(1)} s to ${((t2 - t0 + Math.max(lastEmail, lastSms)) / 1000).toFixed(1)} s after the twin's launch`,
       );
 
+    // The incident's bill: everything from the alarm until the workflow waits for its next update.
+    await poll(
+      async () =>
+        (await historyOf()).events.some(
+          (e) => e.stateEnteredEventDetails?.name === 'Wait until next update' || /^Execution(Failed|Aborted|TimedOut)$/.test(e.type ?? ''),
+        ),
+      STEP_TIMEOUT_MS,
+      500,
+    );
+    // SES's events reach record-delivery-evidence asynchronously, behind its reserved concurrency: the bill waits until they are all in.
+    const busy = (u: Usage) => u.events.awsService + Object.values(u.lambda).reduce((sum, f) => sum + (f.scheduled ? 0 : f.invocations), 0);
+    let settled = await get<Usage>('/_twin/usage');
+    let quiet = 0;
+    await poll(
+      async () => {
+        const next = await get<Usage>('/_twin/usage');
+        quiet = busy(next) === busy(settled) ? quiet + 1 : 0;
+        settled = next;
+        return quiet >= 2;
+      },
+      STEP_TIMEOUT_MS,
+      3000,
+    );
+    const bill = billOf(usageBetween(usageBefore, settled));
     const { execution, events: history } = await historyOf();
     const { input } = await sfn.send(new DescribeExecutionCommand({ executionArn: execution!.executionArn }));
     const incidentId = /"incidentId":"([^"]+)"/.exec(input ?? '')?.[1];
@@ -255,6 +289,7 @@ async function once(file: string): Promise<Run> {
       count: countMs,
       audit,
       timeline,
+      bill,
       callTime: Object.keys(after.totalMs ?? {})
         .map((key) => [key, (after.totalMs[key] ?? 0) - (before.totalMs?.[key] ?? 0)] as const)
         .filter(([, ms]) => ms >= 100)
@@ -367,6 +402,10 @@ const rows: [string, (r: Run) => string][] = [
         ],
       ] as [string, (r: Run) => string][])
     : []),
+  [
+    'workflow overhead at AWS list prices / SES own price (per million customers)',
+    (r) => `${(r.bill.overheadShare * 100).toFixed(1)}% (USD ${((r.bill.overheadUsd * 1e6) / N).toFixed(2)} / ${((r.bill.ses.usd * 1e6) / N).toFixed(2)})`,
+  ],
   ['timeline: entries that report a failure / all actions', (r) => `${r.timeline.failures} / ${r.timeline.actions}`],
   [
     'retrospection: count / one recipient, over the stored emails',
@@ -390,3 +429,8 @@ for (const key of ['ready', 'approvalEmail', 'allNotices'] as const) {
     `median ${key}: ${(median(runs.map((r) => r[key])) / 1000).toFixed(2)} s (min ${(Math.min(...runs.map((r) => r[key])) / 1000).toFixed(2)}, max ${(Math.max(...runs.map((r) => r[key])) / 1000).toFixed(2)})`,
   );
 }
+const lastRun = runs.at(-1)!;
+console.log(
+  `\nbill of run ${runs.length} at AWS list prices, us-east-1 (local/bench/bill.ts), alarm to the wait for the next update; scheduled sweeps left out; load ${loadavg()[0]!.toFixed(1)}\n`,
+);
+console.log(billTable(lastRun.bill, N));

@@ -10,6 +10,7 @@ import { sesMailbox } from '../emulators/ses-mailbox.js';
 import { serveIncidentPage } from '../emulators/incident-page-bucket.js';
 import { emailIdentity, ruleDisabled, twinAccountSettings } from '../emulators/preflight-twin.js';
 import type { RequestCounts } from './request-counts.js';
+import type { Usage } from './usage.js';
 import type { SnsRecorder } from '../emulators/sns-recorder.js';
 import type { LocalWorkflow } from './workflow-engine.js';
 
@@ -26,6 +27,8 @@ export interface EdgeTargets {
   accountId: string;
   /** Calls made to the emulators, served at /_twin/requests for benchmarks. */
   requests: RequestCounts;
+  /** What the system has used as AWS bills it, served at /_twin/usage for benchmarks. */
+  usage?: () => Usage;
   /** The folder of the incident pages, served at /pages/ as CloudFront serves the bucket. */
   incidentPagesDir?: string;
   /** Optional extra routes (the operator console), tried before the AWS protocols. */
@@ -130,6 +133,7 @@ export function createEdge(targets: EdgeTargets): Server {
         if (url.startsWith('/_aws/ses')) return void (await ses(req, res));
         if (url.startsWith('/_aws/sns')) return void (await targets.sns.handle(req, res));
         if (url === '/_twin/requests' && req.method === 'GET') return json(res, targets.requests);
+        if (url === '/_twin/usage' && req.method === 'GET' && targets.usage) return json(res, targets.usage());
         // The HTTP API's functions, as the system runs them.
         const httpApiHandler = httpApiHandlerFor(url);
         if (httpApiHandler) return void (await forwardToHttpApi(await loadHandler(httpApiHandler), req, res));

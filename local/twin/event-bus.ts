@@ -49,6 +49,9 @@ type Entry = Record<string, unknown>;
  * logged (EventBridge's retries and dead-letter queues are not modelled); no match drops the event.
  */
 export class LocalEventBus {
+  /** Events put on the bus: AWS services' own (source aws.*) cost nothing, the others are custom events (https://aws.amazon.com/eventbridge/pricing/). */
+  readonly received = { custom: 0, awsService: 0 };
+
   constructor(
     private readonly rules: BusRule[],
     private readonly region: string,
@@ -69,6 +72,8 @@ export class LocalEventBus {
       if (!entry.Source || !entry.DetailType || !detail || typeof detail !== 'object') {
         return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter(s) Source, DetailType and Detail must be specified.' };
       }
+      if (String(entry.Source).startsWith('aws.')) this.received.awsService += 1;
+      else this.received.custom += 1;
       const time = entry.Time ? new Date(Number(entry.Time) * 1000 || String(entry.Time)) : new Date();
       const event: BusEvent = {
         version: '0',

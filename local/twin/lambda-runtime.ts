@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { SandboxData, SandboxReply } from './lambda-protocol.js';
+import type { FunctionUsage } from './usage.js';
 import type { LambdaHandler } from './workflow-engine.js';
 
 /**
@@ -42,7 +43,11 @@ class Sandbox {
   private readonly worker: Worker;
   private pending?: Pending;
 
-  constructor(private readonly config: LambdaFunctionConfig) {
+  constructor(
+    private readonly config: LambdaFunctionConfig,
+    usage: FunctionUsage,
+  ) {
+    const initStarted = performance.now();
     const data: SandboxData = { bundle: config.bundle, functionName: config.functionName, functionArn: config.functionArn, memoryMB: config.memoryMB };
     this.worker = new Worker(config.sandbox, {
       env: config.environment,
@@ -51,12 +56,27 @@ class Sandbox {
       execArgv: [],
       // MemorySize bounds the heap: past it the thread dies, as Lambda ends a function out of memory.
       resourceLimits: { maxOldGenerationSizeMb: config.memoryMB },
+      // Its output goes on to the twin's, counted: what the function's log stream would hold.
+      stdout: true,
+      stderr: true,
     });
+    for (const [from, to] of [
+      [this.worker.stdout, process.stdout],
+      [this.worker.stderr, process.stderr],
+    ] as const) {
+      from.on('data', (chunk: Buffer) => {
+        usage.logBytes += chunk.length;
+        to.write(chunk);
+      });
+    }
     this.worker.unref();
     this.ready = new Promise<void>((resolve, reject) => {
       const onMessage = (message: SandboxReply) => {
-        if (message.type === 'ready') resolve();
-        else if (message.type === 'init-error') {
+        if (message.type === 'ready') {
+          usage.coldStarts += 1;
+          usage.initMs += performance.now() - initStarted;
+          resolve();
+        } else if (message.type === 'init-error') {
           void this.kill();
           reject(new FunctionError(message.errorType, message.errorMessage));
         }
@@ -127,8 +147,12 @@ class Sandbox {
 export class LocalLambda {
   private readonly idle: Sandbox[] = [];
   private readonly sandboxes = new Set<Sandbox>();
+  /** What this function has used since the twin started: invocations, their time, its cold starts and its log. */
+  readonly usage: FunctionUsage;
 
-  constructor(readonly config: LambdaFunctionConfig) {}
+  constructor(readonly config: LambdaFunctionConfig) {
+    this.usage = { invocations: 0, billedMs: 0, coldStarts: 0, initMs: 0, memoryMB: config.memoryMB, logBytes: 0 };
+  }
 
   /** One environment started ahead of the first invocation; rejects with the function's init error. */
   async warm(): Promise<void> {
@@ -180,7 +204,14 @@ export class LocalLambda {
     sandbox ??= this.create();
     try {
       await sandbox.ready;
-      return await sandbox.run(event);
+      const started = performance.now();
+      try {
+        return await sandbox.run(event);
+      } finally {
+        // Lambda bills each invocation's duration rounded up to the millisecond (https://aws.amazon.com/lambda/pricing/).
+        this.usage.invocations += 1;
+        this.usage.billedMs += Math.ceil(performance.now() - started);
+      }
     } finally {
       if (sandbox.alive) this.idle.push(sandbox);
       else this.sandboxes.delete(sandbox);
@@ -195,7 +226,7 @@ export class LocalLambda {
   }
 
   private create(): Sandbox {
-    const sandbox = new Sandbox(this.config);
+    const sandbox = new Sandbox(this.config, this.usage);
     this.sandboxes.add(sandbox);
     return sandbox;
   }

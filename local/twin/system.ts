@@ -27,6 +27,7 @@ import { startIncidentPageBucket } from '../emulators/incident-page-bucket.js';
 import { startSecretStore } from '../emulators/secret-store.js';
 import { lambdaContext } from './http-api.js';
 import { sfnRequestHandler } from './sfn-api.js';
+import { RequestMeter, stepFunctionsUsage, type Usage } from './usage.js';
 import { LocalWorkflow, type LambdaHandler } from './workflow-engine.js';
 
 export const LOCAL_REGION = 'us-east-1';
@@ -60,6 +61,8 @@ export interface LocalSystemOptions {
    * twin's own credential, and neither their timeout nor their memory applies. @default none
    */
   inProcess?: readonly string[];
+  /** Count what the functions' requests cost (`usage()`): DynamoDB is then asked for its ConsumedCapacity on each request. @default false */
+  meterRequests?: boolean;
 }
 
 export type Provisioned = Awaited<ReturnType<typeof provision>>;
@@ -95,6 +98,8 @@ export interface LocalSystem {
   sweepRegulatorClocks(): Promise<unknown>;
   /** The function whose handler module is `handler` (functions/handlers/<handler>.ts), as the twin runs it. */
   lambda(handler: string): LambdaHandler;
+  /** What the system has used since it started, as AWS bills it (SNS and SES are the twin's: local/twin/twin.ts). */
+  usage(): Omit<Usage, 'sns' | 'ses'>;
   /** IAM as the twin applies it: the gate in front of each service the functions call, their keys, and every refusal. */
   iam: {
     endpoints: Record<Service, string>;
@@ -104,6 +109,9 @@ export interface LocalSystem {
   };
   stop(): Promise<void>;
 }
+
+/** The functions the twin runs on a timer (the decision and regulator-clock sweeps), `timeScale` times as often as their schedules in AWS. */
+const SCHEDULED = new Set(['return-decisions', 'regulator-clocks']);
 
 export const localFunctionArn = (entry: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:breach-notice-${entry}`;
 
@@ -333,6 +341,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     ...overrides,
   };
 
+  const meter = options.meterRequests ? new RequestMeter() : undefined;
   // Functions run in this process share it: they get the variables of all of them, as before sandboxes.
   if (inProcess.size > 0) Object.assign(process.env, env);
   const gates = Object.fromEntries(
@@ -347,6 +356,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           adminAccessKeyId: LOCAL_CREDENTIALS.accessKeyId,
           resourcePolicies: iam.resourcePolicies,
           refusals: iam.refusals,
+          meter,
         }),
       ]),
     ),
@@ -522,6 +532,31 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     startRegulatorClocks: lambda('start-regulator-clocks'),
     sweepRegulatorClocks,
     lambda,
+    usage: () => {
+      const definition = JSON.parse(running.definitionText) as {
+        States: Record<string, { Type: string; ItemProcessor?: { ProcessorConfig?: { Mode?: string } } }>;
+      };
+      const distributedMaps = new Set(
+        Object.entries(definition.States)
+          .filter(([, s]) => s.Type === 'Map' && s.ItemProcessor?.ProcessorConfig?.Mode === 'DISTRIBUTED')
+          .map(([name]) => name),
+      );
+      const empty = new RequestMeter();
+      return {
+        lambda: Object.fromEntries(
+          lambdas.map((l) => [
+            l.config.functionName,
+            { ...l.usage, ...(SCHEDULED.has(l.config.functionName.slice('breach-notice-'.length)) ? { scheduled: true } : {}) },
+          ]),
+        ),
+        stepFunctions: stepFunctionsUsage(running.executions.values(), distributedMaps),
+        dynamodb: (meter ?? empty).dynamodb,
+        kms: (meter ?? empty).kms,
+        s3: (meter ?? empty).s3,
+        secretsManager: (meter ?? empty).secretsManager,
+        events: { ...bus!.received },
+      };
+    },
     iam: {
       endpoints: Object.fromEntries(Object.entries(gates).map(([service, gate]) => [service, gate.url])) as Record<Service, string>,
       accessKeyIdOf: (handler) => {

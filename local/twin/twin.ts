@@ -25,6 +25,9 @@ import { createEdge } from './edge.js';
 import { specFromStack } from './from-stack.js';
 import { lambdaBundles } from './lambda-bundles.js';
 import { countRequests, type RequestCounts } from './request-counts.js';
+import type { Usage } from './usage.js';
+import { getStoreReadonly } from 'aws-ses-v2-local/dist/store.js';
+import { smsSegments } from '../../functions/domain/sms-segments.js';
 import { SnsRecorder } from '../emulators/sns-recorder.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION, provision, startLocalSystem, type LocalSystem } from './system.js';
 
@@ -36,6 +39,8 @@ export interface TwinOptions {
   /** Demo customers to seed. @default 1000 */
   customers?: number;
   config?: AppConfig;
+  /** Count what each request costs in AWS, served at /_twin/usage (DynamoDB is then asked for its ConsumedCapacity). @default false */
+  meter?: boolean;
   /** Emulators already booting (`npm start` starts them before loading the rest). @default started here */
   emulators?: Promise<Emulators>;
 }
@@ -113,6 +118,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
         config,
         namePrefix: 'breach-notice',
         provisioned,
+        meterRequests: options.meter ?? false,
         approvalBaseUrl: edgeUrl,
         // The sweeper's one-minute schedule, scaled like every other wait.
         sweepIntervalMs: Math.max(1000, Math.ceil(60_000 / scale)),
@@ -197,10 +203,26 @@ function createEdgeLate(
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
       requests,
+      usage: () => usageOf(holder.system!, sns),
       extra: consoleFor(holder.system, config, sesUrl, dynamodbUrl),
     });
     edge.emit('request', req, res);
   });
+}
+
+/** The system's usage with SNS's (topic publishes, SMS and their billed parts) and SES's (emails stored) from the twin's own recorders. */
+function usageOf(system: LocalSystem, sns: SnsRecorder): Usage {
+  const usage = { ...system.usage(), sns: { topicPublishes: 0, sms: 0, smsParts: 0 } };
+  for (const m of sns.messages) {
+    if (m.phoneNumber) {
+      usage.sns.sms += 1;
+      usage.sns.smsParts += smsSegments(m.message).segments;
+    } else usage.sns.topicPublishes += 1;
+  }
+  // SES bills each recipient of a message as an email (https://aws.amazon.com/ses/pricing/).
+  let emails = 0;
+  for (const e of getStoreReadonly().emails) emails += e.destination.to.length + e.destination.cc.length + e.destination.bcc.length;
+  return { ...usage, ses: { emails } };
 }
 
 /**

@@ -300,6 +300,8 @@ export class LocalWorkflow {
         type: string;
         timestamp: number;
         state?: { name: string; input?: unknown; output?: unknown };
+        /** A Map iteration's events name their Map here. */
+        parentState?: { name: string };
         input?: unknown;
         output?: unknown;
         Error?: string;
@@ -308,7 +310,7 @@ export class LocalWorkflow {
       execution.events.push({
         timestamp: event.timestamp,
         type: event.type,
-        stateName: event.state?.name,
+        stateName: event.state?.name ?? event.parentState?.name,
         input: event.state?.input ?? event.input,
         output: event.state?.output ?? event.output,
         error: event.Error,

@@ -27,7 +27,7 @@ async function resetting(bytes: number): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-/** A client built exactly as the senders' (functions/shared/clients.ts), against `endpoint`. */
+/** A client built exactly as the senders' (functions/shared/ses-client.ts, sns-client.ts), against `endpoint`. */
 function sender(endpoint: string) {
   const client = new SESv2Client({
     ...providerClientOptions({ connectMs: 2_000, requestMs: 5_000 }),

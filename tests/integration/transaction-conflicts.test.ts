@@ -8,7 +8,7 @@ import { endpoints, testConfig, uniquePrefix } from '../support/local.js';
 
 /**
  * A transaction DynamoDB cancels because another one was in progress on its items, answered on the
- * wire as DynamoDB answers it, in front of DynamoDB Local: the functions' own client (shared/clients.ts)
+ * wire as DynamoDB answers it, in front of DynamoDB Local: the functions' own client (shared/dynamo-client.ts)
  * runs it again; any other cancellation is the caller's to read.
  */
 const prefix = uniquePrefix('conflict');
@@ -47,13 +47,11 @@ beforeAll(async () => {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    PROVIDER_REQUEST_TIMEOUT_MS: '5000',
-    PROVIDER_CONNECT_TIMEOUT_MS: '1000',
   };
   for (const name of Object.keys(set)) saved[name] = process.env[name];
   Object.assign(process.env, set);
   // The module every function imports, configured as a function's is: by environment alone.
-  ({ dynamo } = await import('../../functions/shared/clients.js'));
+  ({ dynamo } = await import('../../functions/shared/dynamo-client.js'));
 });
 
 afterAll(async () => {

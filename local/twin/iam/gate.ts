@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { closeServer } from '../../emulators/emulators.js';
 import { decide, type Authorization, type Decision, type RoleGrants } from './policies.js';
 import { authorize, UnmappedRequestError, type RequestNames, type Service } from './requests.js';
+import { withConsumedCapacity, type RequestMeter } from '../usage.js';
 
 /** An identity allowed every action, to tell which policy a refusal comes from. */
 const ALLOWED_EVERYTHING: RoleGrants = {
@@ -43,6 +44,8 @@ export interface IamGateOptions {
   resourcePolicies: ReadonlyMap<string, { Version?: string; Statement: unknown }>;
   /** Every refusal is appended here. */
   refusals: Refusal[];
+  /** Counts what the functions' allowed requests cost (a benchmark's bill); DynamoDB is then asked for its ConsumedCapacity. @default none */
+  meter?: RequestMeter;
 }
 
 /** The access key id a SigV4-signed request names (Authorization header or presigned query). */
@@ -67,7 +70,13 @@ export async function startIamGate(options: IamGateOptions): Promise<{ url: stri
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       check(options, req, body).then(
-        (refusal) => (refusal ? answer(res, options.service, refusal.code, refusal.message) : forward(options.upstream, agent, req, res, body)),
+        (refusal) => {
+          if (refusal) return answer(res, options.service, refusal.code, refusal.message);
+          const operation = options.meter && options.service === 'dynamodb' ? String(req.headers['x-amz-target'] ?? '').split('.')[1] : undefined;
+          if (!operation) return forward(options.upstream, agent, req, res, body);
+          const meter = options.meter!;
+          forward(options.upstream, agent, req, res, withConsumedCapacity(body), (status, text) => meter.consumed(operation, status, text));
+        },
         (error: Error) => {
           const code = error instanceof UnmappedRequestError ? 'UnmappedOperation' : 'InternalFailure';
           answer(res, options.service, code, `The twin's IAM gate: ${error.message}`);
@@ -142,14 +151,28 @@ async function check(options: IamGateOptions, req: IncomingMessage, body: Buffer
       };
     return { code: 'AccessDenied', message };
   }
+  options.meter?.allowed(options.service, key!, request.operation, request.requirements.flat());
   return undefined;
 }
 
-function forward(upstream: string, agent: Agent | false, req: IncomingMessage, res: ServerResponse, body: Buffer): void {
+function forward(
+  upstream: string,
+  agent: Agent | false,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Buffer,
+  onAnswer?: (status: number, text: string) => void,
+): void {
   const target = new URL(req.url ?? '/', upstream);
   const { connection: _connection, 'keep-alive': _keepAlive, ...headers } = req.headers;
+  if (onAnswer) headers['content-length'] = String(body.length);
   const call = httpRequest(target, { method: req.method, headers: { ...headers, host: target.host }, agent }, (answer) => {
     res.writeHead(answer.statusCode ?? 502, answer.headers);
+    if (onAnswer) {
+      const chunks: Buffer[] = [];
+      answer.on('data', (c: Buffer) => chunks.push(c));
+      answer.on('end', () => onAnswer(answer.statusCode ?? 502, Buffer.concat(chunks).toString('utf8')));
+    }
     answer.pipe(res);
     answer.on('aborted', () => res.destroy());
   });
