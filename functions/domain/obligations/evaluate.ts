@@ -165,6 +165,18 @@ function usBusinessDaysAfter(start: Date, amount: number): Date {
   return zonedInstant(y, m, d, 17, 30, NEW_YORK);
 }
 
+/** `amount` weekdays (Monday to Friday, UTC) after `start`, at the same time of day: Saturday and Sunday do not count. */
+function weekdaysAfter(start: Date, amount: number): Date {
+  let at = start.getTime();
+  let left = amount;
+  while (left > 0) {
+    at += DAY;
+    const wd = new Date(at).getUTCDay();
+    if (wd !== 0 && wd !== 6) left -= 1;
+  }
+  return new Date(at);
+}
+
 function addMonths(start: Date, months: number): Date {
   const out = new Date(start);
   const day = out.getUTCDate();
@@ -194,6 +206,9 @@ export function deadlineFor(clock: ClockSpec, start: Date, scale = 1): Date | un
       break;
     case 'months':
       full = addMonths(start, clock.amount);
+      break;
+    case 'working-days':
+      full = weekdaysAfter(start, clock.amount);
       break;
     case 'no-fixed-deadline':
       return undefined;
