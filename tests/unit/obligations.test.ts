@@ -216,6 +216,25 @@ describe('which obligations apply', () => {
     expect(only({ IN: 1 }, ['email'])).toEqual(expect.arrayContaining(['in-certin-6h', 'in-dpdp-rule7-individuals', 'in-dpdp-rule7-board']));
   });
 
+  it("a state law follows the directory's region: certain for its residents, not applied when every US customer is placed elsewhere, with a caveat for those placed nowhere", () => {
+    // Prepare
+    const withRegions = (byRegion: Record<string, number>, us: number): EvaluationInput => ({
+      impact: { ...impactOf({ US: us }, ['password']), byRegion },
+      severity: 'LOW',
+      sectors: [],
+    });
+    const find = (input: EvaluationInput, id: string) => applicableObligations(input, OBLIGATIONS).find((a) => a.row.id === id);
+    // Act / Assess: 501 Californians of 600 US customers, the rest in Texas
+    const ca = find(withRegions({ 'US-CA': 501, 'US-TX': 99 }, 600), 'us-ca-1798-82-ag');
+    expect(ca).toBeDefined();
+    expect(ca?.unconfirmed).toBeUndefined();
+    expect(find(withRegions({ 'US-CA': 501, 'US-TX': 99 }, 600), 'us-co-6-1-716')).toBeUndefined();
+    // 500 Californians: "more than 500" is not met.
+    expect(find(withRegions({ 'US-CA': 500 }, 500), 'us-ca-1798-82-ag')).toBeUndefined();
+    // 100 US customers placed nowhere may be in Colorado: applied, with the caveat to confirm.
+    expect(find(withRegions({ 'US-TX': 500 }, 600), 'us-co-6-1-716')?.unconfirmed).toMatch(/Colorado/);
+  });
+
   it('Singapore applies from 500 people, or below that for data likely to cause significant harm', () => {
     expect(ids({ impact: impactOf({ SG: 499 }, ['email']), severity: 'LOW', sectors: [] })).not.toContain('sg-pdpa-26d');
     expect(ids({ impact: impactOf({ SG: 500 }, ['email']), severity: 'LOW', sectors: [] })).toContain('sg-pdpa-26d');
@@ -349,6 +368,8 @@ describe('a new obligation and the final report', () => {
     expect(zh).toContain('报告时限：2026-11-20 20:00（北京时间）');
     expect(zh).toContain('事件确认（发现或获知）：2026-11-20 16:00（北京时间）');
     expect(zh).toContain('受影响人数：1000000');
+    expect(zh).toContain('报送对象：属地省级网信部门');
+    expect(zh).toContain('依据：《国家网络安全事件报告管理办法》第四条');
     expect(en).toMatch(/^DRAFT - /);
     expect(gdpr.reportLanguage).toBeUndefined();
   });

@@ -201,6 +201,13 @@ function beijingTime(iso: string): string {
   return `${at.toISOString().slice(0, 16).replace('T', ' ')}（北京时间）`;
 }
 
+/** The law and recipient as a Chinese filing names them; rows without an entry keep the table's English. */
+const ZH_HEADINGS: Record<string, { law: string; recipient: string }> = {
+  'cn-pipl-art57': { law: '《中华人民共和国个人信息保护法》第五十七条', recipient: '履行个人信息保护职责的部门' },
+  'cn-cac-incident-4h': { law: '《国家网络安全事件报告管理办法》第四条', recipient: '属地省级网信部门' },
+  'cn-cac-cii-1h': { law: '《国家网络安全事件报告管理办法》第四条（关键信息基础设施）', recipient: '保护工作部门、公安机关' },
+};
+
 /** The same draft in Chinese, for the CAC's incident report and the PIPL Art. 57 notice (the facts as given: the team writes them in Chinese). */
 function draftRegulatorReportZh(incident: Incident, record: ObligationRecord, facts: NoticeFacts | undefined): string {
   const impact = incident.impact;
@@ -218,8 +225,8 @@ function draftRegulatorReportZh(incident: Incident, record: ObligationRecord, fa
   const lines = [
     '草稿：供法务团队审阅、补充和批准。由 breach-notice 生成，仅供参考，不构成法律意见。',
     '',
-    `报送对象：${record.recipient}`,
-    `依据：${record.law}（${record.jurisdiction}）`,
+    `报送对象：${ZH_HEADINGS[record.obligationId]?.recipient ?? record.recipient}`,
+    `依据：${ZH_HEADINGS[record.obligationId]?.law ?? record.law}`,
     `报告时限：${deadline}`,
     `本单位事件编号：${incident.incidentId}`,
     '',
