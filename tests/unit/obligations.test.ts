@@ -107,6 +107,7 @@ describe('the obligations table', () => {
     'in-dpdp-rule7-individuals',
     'in-dpdp-rule7-board',
     'br-lgpd-art48',
+    'police-report-policy',
   ])('includes %s', (id) => {
     expect(OBLIGATIONS.map((r) => r.id)).toContain(id);
   });
@@ -233,6 +234,17 @@ describe('which obligations apply', () => {
     expect(find(withRegions({ 'US-CA': 500 }, 500), 'us-ca-1798-82-ag')).toBeUndefined();
     // 100 US customers placed nowhere may be in Colorado: applied, with the caveat to confirm.
     expect(find(withRegions({ 'US-TX': 500 }, 600), 'us-co-6-1-716')?.unconfirmed).toMatch(/Colorado/);
+  });
+
+  it('a police report is tracked where the law names the police, or where the settings declare the policy (severity HIGH up), never otherwise', () => {
+    const police = (input: EvaluationInput) =>
+      applicableObligations(input, OBLIGATIONS)
+        .filter((a) => a.row.notify.includes('police'))
+        .map((a) => a.row.id);
+    expect(police({ impact: impactOf({ GB: 3 }, ['email']), severity: 'CRITICAL', sectors: [] })).toEqual([]);
+    expect(police({ impact: impactOf({ GB: 3 }, ['email']), severity: 'MEDIUM', sectors: ['police-report-policy'] })).toEqual([]);
+    expect(police({ impact: impactOf({ GB: 3 }, ['email']), severity: 'HIGH', sectors: ['police-report-policy'] })).toEqual(['police-report-policy']);
+    expect(police({ impact: impactOf({ 'US-NY': 3 }, ['government_id']), severity: 'LOW', sectors: [] })).toEqual(['us-ny-899-aa-authorities']);
   });
 
   it('Singapore applies from 500 people, or below that for data likely to cause significant harm', () => {

@@ -782,4 +782,20 @@ export const OBLIGATIONS: readonly ObligationRow[] = [
     checked:
       'Several Brazilian law-firm summaries of Resolution 15/2024 read through the search tool (they agree on 3 working days from knowledge, 20 to complement, 5 years of records); the Diário Oficial text is cited, not retrieved.',
   },
+  {
+    id: 'police-report-policy',
+    jurisdiction: 'Company policy',
+    law: "The company's own policy (setting sectors: police-report-policy), not a statute",
+    notify: ['police'],
+    recipient: "the police: the national cyber crime reporting service where the company is (e.g. the UK's Action Fraud, the FBI's IC3)",
+    when: [{ sectors: ['police-report-policy'], minSeverity: 'HIGH' }],
+    clock: { kind: 'no-fixed-deadline', from: 'detection' },
+    reminders: [],
+    sources: ['https://www.actionfraud.police.uk/reporting-fraud-and-cyber-crime', 'https://www.ic3.gov/'],
+    summary:
+      'A company that reports serious security incidents to the police by policy files a crime report, keeps its reference, and tells the regulators where their forms ask whether law enforcement was informed.',
+    caveat:
+      'No law in this table obliges it, except where a row names the police itself (us-ny-899-aa-authorities: the New York State Police; cn-cac-cii-1h: public security). "Serious" is approximated by severity HIGH or CRITICAL.',
+    checked: 'A setting, not a legal duty: the reporting services are cited as examples, not retrieved.',
+  },
 ];
