@@ -771,8 +771,8 @@ export const OBLIGATIONS: readonly ObligationRow[] = [
     clock: { kind: 'working-days', amount: 3, from: 'detection' },
     reminders: STANDARD_REMINDERS,
     sources: [
-      'https://www.in.gov.br/en/web/dou/-/resolucao-cd/anpd-n-15-de-24-de-abril-de-2024-556243024',
-      'https://www.gov.br/anpd/pt-br/canais_atendimento/agente-de-tratamento/comunicado-de-incidente-de-seguranca-cis',
+      'https://www.gov.br/anpd/pt-br',
+      'https://lbmadvogados.com.br/novo-regulamento-da-anpd-regras-claras-para-a-comunicacao-de-incidentes-de-seguranca-de-dados',
       'https://trenchrossi.com/alertas-legais/regulamento-de-comunicacao-de-incidente-de-seguranca-e-publicado-pela-autoridade-nacional-de-protecao-de-dados-anpd',
     ],
     summary:
@@ -780,7 +780,7 @@ export const OBLIGATIONS: readonly ObligationRow[] = [
     caveat:
       "Working days here are Monday to Friday; Brazilian holidays are not skipped, so the deadline may be earlier than the law's, never later. Small processing agents have double the time. Children's, elderly people's and secret data and \"large scale\" are not in the directory: judge them.",
     checked:
-      'Several Brazilian law-firm summaries of Resolution 15/2024 read through the search tool (they agree on 3 working days from knowledge, 20 to complement, 5 years of records); the Diário Oficial text is cited, not retrieved.',
+      'Several Brazilian law-firm summaries of Resolution 15/2024 read through the search tool (they agree on 3 working days from knowledge, 20 to complement, 5 years of records); neither the Diário Oficial text nor the ANPD's page was retrieved.',
   },
   {
     id: 'police-report-policy',
