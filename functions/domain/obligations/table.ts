@@ -780,7 +780,7 @@ export const OBLIGATIONS: readonly ObligationRow[] = [
     caveat:
       "Working days here are Monday to Friday; Brazilian holidays are not skipped, so the deadline may be earlier than the law's, never later. Small processing agents have double the time. Children's, elderly people's and secret data and \"large scale\" are not in the directory: judge them.",
     checked:
-      'Several Brazilian law-firm summaries of Resolution 15/2024 read through the search tool (they agree on 3 working days from knowledge, 20 to complement, 5 years of records); neither the Diário Oficial text nor the ANPD's page was retrieved.',
+      "Several Brazilian law-firm summaries of Resolution 15/2024 read through the search tool (they agree on 3 working days from knowledge, 20 to complement, 5 years of records); neither the Diário Oficial text nor the ANPD's page was retrieved.",
   },
   {
     id: 'police-report-policy',
