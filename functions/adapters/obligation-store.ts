@@ -30,6 +30,7 @@ const RECORD_FIELDS = [
   'unconfirmed',
   'caveat',
   'sources',
+  'reportLanguage',
   'filed',
   'notApplicable',
   'reportVersion',

@@ -6,7 +6,7 @@ import { isValidTimeZone } from './time-zones.js';
 /** The directory file's columns, in order; a header row naming them is required. */
 export const CUSTOMER_COLUMNS = ['id', 'name', 'email', 'phone', 'locale', 'country', 'channels', 'resources', 'data_categories'] as const;
 /** Trailing columns a file may add, in order: files written before them keep loading. */
-export const OPTIONAL_COLUMNS = ['time_zone'] as const;
+export const OPTIONAL_COLUMNS = ['time_zone', 'region'] as const;
 const KNOWN_COLUMNS: readonly string[] = [...CUSTOMER_COLUMNS, ...OPTIONAL_COLUMNS];
 const HEADER_TEXT = `${CUSTOMER_COLUMNS.join(',')}[,${OPTIONAL_COLUMNS.join(',')}]`;
 
@@ -41,8 +41,14 @@ const rowSchema = z
       .string()
       .refine((v) => v === '' || isValidTimeZone(v), 'time_zone must be an IANA time zone, like Asia/Shanghai')
       .default(''),
+    // The state or province: ISO 3166-2 (`US-CA`) or its code within the country (`CA`, as US directories hold states).
+    region: z
+      .string()
+      .regex(/^([A-Z]{2}-)?[A-Z0-9]{1,3}$|^$/, 'region must be an ISO 3166-2 code, like US-CA, or the state code, like CA')
+      .default(''),
   })
   .refine((r) => !r.channels.includes('email') || r.email !== '', 'channel email needs an email address')
+  .refine((r) => !r.region.includes('-') || r.region.startsWith(`${r.country}-`), "region must be in the row's country (US-CA for US)")
   .refine((r) => !r.channels.includes('sms') || r.phone !== '', 'channel sms needs a phone number');
 
 export interface ImportedCustomer {
@@ -131,6 +137,7 @@ export function parseCustomerFile(text: string): { customers: ImportedCustomer[]
         country: r.country,
         channels: r.channels,
         timeZone: r.time_zone || undefined,
+        region: r.region === '' ? undefined : r.region.includes('-') ? r.region : `${r.country}-${r.region}`,
       },
       resources: r.resources.map((resource) => ({ resource, dataCategories: r.data_categories })),
     });

@@ -8,6 +8,8 @@ export interface CustomerProfile {
   country: string;
   /** IANA time zone from the directory; without it notices use the country's (domain/time-zones.ts). */
   timeZone?: string;
+  /** ISO 3166-2 subdivision (`US-CA`) when the directory gives it: state laws and California's notice format follow it. */
+  region?: string;
   /** Names of the channels they chose (domain/channels/registry.ts). */
   channels: string[];
 }

@@ -1,5 +1,5 @@
 import { catalogues, supportedLocales, type Locale } from './locales.js';
-import { noticeLayout, PERSONAL_FIELDS, type NoticeContent, type NoticeKind, type TextField } from './notice.js';
+import { californiaLayout, noticeLayout, PERSONAL_FIELDS, type NoticeBlock, type NoticeContent, type NoticeKind, type TextField } from './notice.js';
 import { escapeHtml } from './preview.js';
 
 /**
@@ -57,10 +57,12 @@ export function noticeTemplateData(content: NoticeContent): Record<string, unkno
 
 /**
  * One recipient's fields, from their personalised notice: flat keys (`greeting`, `greetingHtml`, ...)
- * beside the shared data's `html` object. The SMS is not the email's.
+ * beside the shared data's `html` object, and `california` for a California resident
+ * (`usesCaliforniaFormat`). The SMS is not the email's.
  */
-export function recipientTemplateData(personalised: NoticeContent): Record<string, string | string[]> {
-  const data: Record<string, string | string[]> = {};
+export function recipientTemplateData(personalised: NoticeContent, reader: { california?: boolean } = {}): Record<string, string | string[] | boolean> {
+  // Always present: a template reads it, and an entry's data is whole (SES does not merge the default into it).
+  const data: Record<string, string | string[] | boolean> = { california: reader.california === true };
   for (const field of PERSONAL_FIELDS) {
     const value = personalised[field];
     if (field === 'sms' || value === null || value === undefined) continue;
@@ -98,11 +100,10 @@ const IS_LIST: Record<TextField, boolean> = {
   offers: true,
 };
 
-/** The notice's blocks (`noticeLayout`) as Handlebars: the two parts say the same, block for block. */
-function noticeBody(kind: NoticeKind, locale: Locale, part: 'html' | 'text'): string {
-  const headings = catalogues[locale].noticeEmail;
+/** Blocks as Handlebars, under `headings`: the two parts say the same, block for block. */
+function blocksBody<H extends string>(blocks: NoticeBlock<H>[], headings: Record<H, string>, part: 'html' | 'text'): string {
   const html = part === 'html';
-  return noticeLayout(kind)
+  return blocks
     .map((block) => {
       const heading = block.heading ? (html ? `<h2>${escapeHtml(headings[block.heading])}</h2>\n` : `${headings[block.heading]}\n`) : '';
       const fields = block.fields.map((field) => {
@@ -116,6 +117,24 @@ function noticeBody(kind: NoticeKind, locale: Locale, part: 'html' | 'text'): st
       return block.optional ? `{{#if ${variable(block.fields[0]!, part)}}}${body}{{/if}}` : body;
     })
     .join('');
+}
+
+/**
+ * The notice's blocks (`noticeLayout`) as Handlebars; where the locale has California's title and
+ * headings, a reader flagged `california` gets the notice under them (`californiaLayout`) instead.
+ */
+function noticeBody(kind: NoticeKind, locale: Locale, part: 'html' | 'text'): string {
+  const usual = blocksBody(noticeLayout(kind), catalogues[locale].noticeEmail, part);
+  const ca = catalogues[locale].californiaNotice;
+  if (!ca) return usual;
+  const title = part === 'html' ? `<h1>${escapeHtml(ca.title)}</h1>\n` : `${ca.title}\n\n`;
+  return `{{#if california}}${title}${blocksBody(californiaLayout(kind), ca, part)}{{/if}}{{#unless california}}${usual}{{/unless}}`;
+}
+
+/** The subject: California's prescribed title for its residents where the locale has it. */
+function noticeSubject(locale: Locale, subject: string): string {
+  const ca = catalogues[locale].californiaNotice;
+  return ca ? `{{#if california}}${ca.title}{{/if}}{{#unless california}}${subject}{{/unless}}` : subject;
 }
 
 /** A whole HTML document: `lang` lets screen readers and translators know the language. */
@@ -132,8 +151,8 @@ function htmlDocument(locale: Locale, title: string, body: string): string {
 function noticeTemplate(kind: NoticeKind, locale: Locale, prefix: string): EmailTemplate {
   return {
     name: templateName(prefix, kind, locale),
-    subject: '{{{subject}}}',
-    html: htmlDocument(locale, '{{{html.subject}}}', noticeBody(kind, locale, 'html')),
+    subject: noticeSubject(locale, '{{{subject}}}'),
+    html: htmlDocument(locale, noticeSubject(locale, '{{{html.subject}}}'), noticeBody(kind, locale, 'html')),
     text: noticeBody(kind, locale, 'text'),
   };
 }

@@ -4,6 +4,8 @@ export interface AffectedCustomer {
   customerId: string;
   locale: string;
   country: string;
+  /** ISO 3166-2 (`US-CA`), when the directory gives it. */
+  region?: string;
   channels: string[];
   dataCategories: string[];
 }
@@ -19,6 +21,7 @@ export function summariseImpact(customers: Iterable<AffectedCustomer>): ImpactSu
     summary.affectedCustomers += 1;
     for (const category of new Set(customer.dataCategories)) bump(summary.byDataCategory, category);
     bump(summary.byJurisdiction, customer.country || 'unknown');
+    if (customer.region) bump((summary.byRegion ??= {}), customer.region);
     bump(summary.byLocale, customer.locale || 'unknown');
     for (const channel of new Set(customer.channels)) bump(summary.byChannel, channel);
   }

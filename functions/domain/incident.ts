@@ -40,6 +40,8 @@ export interface ImpactSummary {
   byJurisdiction: Record<string, number>;
   byLocale: Record<string, number>;
   byChannel: Record<string, number>;
+  /** Customers per ISO 3166-2 region (`US-CA`) where the directory gives one; absent when none does. */
+  byRegion?: Record<string, number>;
   /** Customers per resolved IANA time zone (domain/time-zones.ts), for previews in each one. */
   byTimeZone?: Record<string, number>;
 }

@@ -52,3 +52,46 @@ export function datesAnywhere(iso: string): string[] {
     dates.push(new Date(d * 86_400_000 + 43_200_000).toISOString());
   return dates;
 }
+
+/**
+ * The conventions a customer reads dates in: the directory's locale when it names a region
+ * (`en-GB`), else its language with the customer's country (`en` in `US`: `en-US`).
+ */
+export function readerDateLocale(profile: { locale: string; country: string }): string {
+  if (/^[a-z]{2,3}-[A-Z]{2}$/.test(profile.locale)) return profile.locale;
+  const language = profile.locale.split('-')[0] ?? '';
+  return /^[A-Z]{2}$/.test(profile.country) ? `${language}-${profile.country}` : language;
+}
+
+/** Zones that keep China's standard time, which Chinese readers call 北京时间 (Beijing time). */
+const CHINA_STANDARD_ZONES = new Set(['Asia/Shanghai', 'Asia/Chongqing', 'Asia/Chungking', 'Asia/Harbin', 'PRC']);
+
+export function isBeijingTime(timeZone: string): boolean {
+  return CHINA_STANDARD_ZONES.has(timeZone);
+}
+
+const zoneNames = new Map<string, Intl.DateTimeFormat>();
+
+function zoneNameIn(iso: string, timeZone: string, locale: string, style: 'short' | 'long'): string {
+  const key = `${locale}|${timeZone}|${style}`;
+  let f = zoneNames.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: style });
+    zoneNames.set(key, f);
+  }
+  return f.formatToParts(new Date(iso)).find((p) => p.type === 'timeZoneName')?.value ?? '';
+}
+
+/**
+ * The zone's name as a reader of `locale` knows it at that instant (daylight saving included): the
+ * short name where the language has one ("CST", "GMT", "BST", "UTC"), else the long one ("Central
+ * Standard Time", "China Standard Time"), else the offset (`UTC+05:45`). ICU writes "GMT-6" where it
+ * has no name, which would read as a claim about Greenwich.
+ */
+export function zoneName(iso: string, timeZone: string, locale: string): string {
+  const named = (name: string) => name !== '' && !/^(GMT|UTC)[+−-]/.test(name);
+  const short = zoneNameIn(iso, timeZone, locale, 'short');
+  if (named(short)) return short;
+  const long = zoneNameIn(iso, timeZone, locale, 'long');
+  return named(long) ? long : utcLabel(iso, timeZone);
+}

@@ -3,7 +3,7 @@ import { confirmedActions, emptyFacts, type ConfirmedAction, type NoticeFacts } 
 import type { AlarmSource, ImpactSummary, SeverityLevel } from './incident.js';
 import { datesAnywhere } from './local-time.js';
 import { catalogues, dataCategoryLabel, draftingTexts, supportedLocales, type Locale } from './locales.js';
-import type { Advice, NoticeEmailTexts } from './locales/catalogue.js';
+import type { Advice, CaliforniaNoticeTexts, NoticeEmailTexts } from './locales/catalogue.js';
 import { offerLine, offersFor, offersForReader, type RemedyOffer, type RemedyRule } from './remedies.js';
 import { smsSegments, type SmsSize } from './sms-segments.js';
 import { BreachNoticeError } from '../shared/errors.js';
@@ -118,6 +118,8 @@ export interface NoticeReader {
   dataCategories: string[];
   /** IANA zone, from `resolveTimeZone`. */
   timeZone: string;
+  /** Their date conventions (`en-US`, `en-GB`), from `readerDateLocale`; absent: the locale's default. */
+  dateLocale?: string;
 }
 
 /** Stand-ins in the stored wording, each replaced by one customer's own value at sending. */
@@ -346,9 +348,9 @@ export function personaliseNotice(content: NoticeContent, locale: Locale, reader
     {
       customerName: reader.name,
       affectedData: affectedDataText(reader.dataCategories, locale),
-      firstSeenAt: c.formatTime(content.firstSeenAt, reader.timeZone),
-      nextUpdateAt: content.nextUpdateAt === null ? '' : c.formatTime(content.nextUpdateAt, reader.timeZone),
-      firstSeenDay: c.formatDay(content.firstSeenAt, reader.timeZone),
+      firstSeenAt: c.formatTime(content.firstSeenAt, reader.timeZone, reader.dateLocale),
+      nextUpdateAt: content.nextUpdateAt === null ? '' : c.formatTime(content.nextUpdateAt, reader.timeZone, reader.dateLocale),
+      firstSeenDay: c.formatDay(content.firstSeenAt, reader.timeZone, reader.dateLocale),
       smsOffer: offers.length > 0 ? smsOfferNote(locale) : '',
     },
     offers,
@@ -391,8 +393,8 @@ export function worstSmsSize(content: NoticeContent, locale: Locale, timeZones: 
 }
 
 /** One block of a notice: an optional heading, then paragraphs or a list. */
-export interface NoticeBlock {
-  heading?: keyof NoticeEmailTexts;
+export interface NoticeBlock<Heading extends string = keyof NoticeEmailTexts> {
+  heading?: Heading;
   fields: readonly TextField[];
   as: 'paragraphs' | 'list' | 'small';
   /** Left out, heading and all, when its one field is empty. */
@@ -419,6 +421,34 @@ export function noticeLayout(kind: NoticeKind): NoticeBlock[] {
     // `offers` holds the reader's remedies by rule and the team's `remedies`.
     { heading: 'remedies', fields: ['offers'], as: 'list', optional: true },
     { heading: 'contact', fields: ['contact'], as: 'list' },
+    { fields: kind === 'closing' ? ['thanks', 'signature'] : ['nextUpdate', 'signature'], as: 'paragraphs' },
+    { fields: ['footer'], as: 'small' },
+  ];
+}
+
+/** Readers whose notice takes California's title and headings (Cal. Civ. Code 1798.82(d)): residents by the directory's region. */
+export function usesCaliforniaFormat(region: string | undefined): boolean {
+  return region === 'US-CA';
+}
+
+/**
+ * The same notice under California's prescribed headings, in the order 1798.82(d)(1) lists them: the
+ * incident and its cause under "What Happened", the reader's data under "What Information Was
+ * Involved", actions and offers under "What We Are Doing", advice, then contacts.
+ */
+export function californiaLayout(kind: NoticeKind): NoticeBlock<keyof CaliforniaNoticeTexts>[] {
+  return [
+    { fields: ['greeting', 'headline', 'apology'], as: 'paragraphs' },
+    { heading: 'happened', fields: ['whatHappened', 'account'], as: 'paragraphs' },
+    ...(kind === 'update' ? [{ fields: ['changes'], as: 'list' } as const] : []),
+    { fields: ['cause'], as: 'paragraphs', optional: kind === 'closing' },
+    { heading: 'involved', fields: ['yourData'], as: 'paragraphs' },
+    // What could follow from it, as in every other layout (GDPR Art. 34(2); PIPL Art. 57).
+    { fields: ['consequences'], as: 'list', optional: true },
+    { heading: 'doing', fields: ['actionsTaken'], as: 'list' },
+    { fields: ['offers'], as: 'list', optional: true },
+    { heading: 'youCanDo', fields: ['customerSteps'], as: 'list' },
+    { heading: 'moreInfo', fields: ['contact'], as: 'list' },
     { fields: kind === 'closing' ? ['thanks', 'signature'] : ['nextUpdate', 'signature'], as: 'paragraphs' },
     { fields: ['footer'], as: 'small' },
   ];

@@ -81,6 +81,7 @@ export async function assessImpact(incidentId: string, deps: AssessDeps): Promis
       dataCategories,
       locale: profile?.locale ?? 'unknown',
       country: profile?.country ?? 'unknown',
+      ...(profile?.region ? { region: profile.region } : {}),
       channels: profile?.channels ?? [],
     });
     // A customer missing from the directory counts under UTC, as `unknown` under country.

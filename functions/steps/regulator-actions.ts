@@ -3,6 +3,7 @@ import type { Locale } from '../domain/locales.js';
 import { deadlineFor } from '../domain/obligations/evaluate.js';
 import { ObligationNotFoundError, ObligationStateError } from '../domain/obligations/errors.js';
 import { draftRegulatorReport, type ObligationRecord, type RegulatorReportVersion } from '../domain/obligations/record.js';
+import type { RecordedMoment } from '../domain/obligations/table.js';
 import type { FactsStorePort, IncidentStorePort, ObligationStorePort } from '../domain/ports.js';
 
 /**
@@ -23,16 +24,22 @@ async function obligationOf(deps: RegulatorActionDeps, incidentId: string, oblig
   throw new ObligationNotFoundError(`${incidentId} has no obligation ${JSON.stringify(obligationId)}; it has: ${ids.join(', ') || 'none'}`);
 }
 
-/** Starts every clock that waits for the materiality determination (SEC Form 8-K Item 1.05). */
-export async function recordMateriality(incidentId: string, at: string, by: string, deps: RegulatorActionDeps): Promise<ObligationRecord[]> {
+/** What each recorded moment starts, for the refusal when nothing waits for it. */
+const MOMENT_ROWS: Record<RecordedMoment, string> = {
+  'materiality-determination': 'the SEC row applies with the sector public-company-us',
+  'extortion-payment': 'the NYDFS 500.17(c) rows apply with the sector financial-services-ny',
+};
+
+/** Starts every clock that waits for a moment a person records: the materiality determination (SEC Form 8-K Item 1.05), an extortion payment (23 NYCRR 500.17(c)). */
+export async function recordMoment(incidentId: string, moment: RecordedMoment, at: string, by: string, deps: RegulatorActionDeps): Promise<ObligationRecord[]> {
   await deps.incidents.getIncident(incidentId);
-  const waiting = (await deps.obligations.listObligations(incidentId)).filter((o) => o.status === 'WAITING' && o.startMoment === 'materiality-determination');
-  if (waiting.length === 0) {
-    throw new ObligationStateError(
-      `No obligation of ${incidentId} waits for a materiality determination (the SEC row applies with the sector public-company-us)`,
-    );
-  }
-  await deps.incidents.appendTimeline(incidentId, { action: 'materiality-determined', actor: by, detail: { at } });
+  const waiting = (await deps.obligations.listObligations(incidentId)).filter((o) => o.status === 'WAITING' && o.startMoment === moment);
+  if (waiting.length === 0) throw new ObligationStateError(`No obligation of ${incidentId} waits for ${moment} (${MOMENT_ROWS[moment]})`);
+  await deps.incidents.appendTimeline(incidentId, {
+    action: moment === 'materiality-determination' ? 'materiality-determined' : 'extortion-payment-recorded',
+    actor: by,
+    detail: { at },
+  });
   const started: ObligationRecord[] = [];
   for (const o of waiting) {
     const deadline = deadlineFor(o.clock, new Date(at), o.clockScale)?.toISOString();
@@ -40,6 +47,11 @@ export async function recordMateriality(incidentId: string, at: string, by: stri
       started.push({ ...o, status: 'RUNNING', startedAt: at, ...(deadline ? { deadline } : {}) });
   }
   return started;
+}
+
+/** Starts every clock that waits for the materiality determination (SEC Form 8-K Item 1.05). */
+export function recordMateriality(incidentId: string, at: string, by: string, deps: RegulatorActionDeps): Promise<ObligationRecord[]> {
+  return recordMoment(incidentId, 'materiality-determination', at, by, deps);
 }
 
 /** Records the filing; clocks that start from this filing (NIS2's final report) start now. */
@@ -100,7 +112,8 @@ export async function redraftReport(
   const current = await obligationOf(deps, incidentId, obligationId);
   const incident = await deps.incidents.getIncident(incidentId);
   const facts = await deps.facts.latestFacts(incidentId);
-  const localeFacts = facts && (facts.locales[reportLocale] ? factsFor(facts, reportLocale) : Object.values(facts.locales)[0]);
+  const locale = current.reportLanguage ?? reportLocale;
+  const localeFacts = facts && (facts.locales[locale] ? factsFor(facts, locale) : Object.values(facts.locales)[0]);
   return deps.obligations.saveReport(incidentId, obligationId, draftRegulatorReport(incident, current, localeFacts), by, current.reportVersion);
 }
 

@@ -24,6 +24,7 @@ import type {
 import { describeBreaches, judgeReputation, REPUTATION_CHANNEL, type ReputationLimits } from '../domain/reputation.js';
 import { SuppressionSnapshot, suppressedReason } from '../domain/suppression.js';
 import { resolveTimeZone } from '../domain/time-zones.js';
+import { readerDateLocale } from '../domain/local-time.js';
 import { classifyProviderFailure, providerOf, refusalKind, refusalReason } from '../domain/provider-failure.js';
 import type { Clock } from '../shared/clock.js';
 import type { Pacer } from '../domain/pacing.js';
@@ -249,6 +250,8 @@ async function sendChunk(
         name: profile?.name ?? '',
         dataCategories: categories.get(customerId) ?? [],
         timeZone: profile ? resolveTimeZone(profile) : 'UTC',
+        ...(profile ? { dateLocale: readerDateLocale(profile) } : {}),
+        ...(profile?.region ? { region: profile.region } : {}),
         address: address ?? '',
       };
     });

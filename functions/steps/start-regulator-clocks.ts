@@ -46,7 +46,9 @@ export async function startRegulatorClocks(incidentId: string, deps: StartClocks
     if (existing.has(found.row.id)) continue;
     facts ??= await deps.facts.latestFacts(incidentId);
     const record = newObligationRecord(incident, found, { now, clockScale: deps.clockScale, reminders: deps.reminders, filedAt });
-    const localeFacts = facts && (facts.locales[deps.reportLocale] ? factsFor(facts, deps.reportLocale) : Object.values(facts.locales)[0]);
+    // A report drafted in the regulator's language (CAC, PIPL) quotes the facts of that language first.
+    const locale = record.reportLanguage ?? deps.reportLocale;
+    const localeFacts = facts && (facts.locales[locale] ? factsFor(facts, locale) : Object.values(facts.locales)[0]);
     if (await deps.obligations.addObligation(record, { text: draftRegulatorReport(incident, record, localeFacts), author: START_CLOCKS_ACTOR })) added += 1;
     existing.set(record.obligationId, record);
   }

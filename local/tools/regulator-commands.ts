@@ -11,6 +11,7 @@ import {
   readReport,
   recordFiling,
   recordMateriality,
+  recordMoment,
   redraftReport,
   saveReportEdit,
   type RegulatorActionDeps,
@@ -23,9 +24,18 @@ export const REGULATOR_USAGE = [
   '         | regulator-approve INCIDENT_ID OBLIGATION_ID [--version N]',
   '         | regulator-filed INCIDENT_ID OBLIGATION_ID --ref REF [--at TIME] | regulator-na INCIDENT_ID OBLIGATION_ID --reason TEXT',
   '         | materiality INCIDENT_ID [--at TIME]      (records the materiality determination: starts the SEC clock)',
+  '         | extortion-payment INCIDENT_ID [--at TIME] (records an extortion payment: starts the NYDFS 500.17(c) clocks)',
 ].join('\n');
 
-export const REGULATOR_COMMANDS = new Set(['regulators', 'regulator-report', 'regulator-approve', 'regulator-filed', 'regulator-na', 'materiality']);
+export const REGULATOR_COMMANDS = new Set([
+  'regulators',
+  'regulator-report',
+  'regulator-approve',
+  'regulator-filed',
+  'regulator-na',
+  'materiality',
+  'extortion-payment',
+]);
 
 const instant = z.iso.datetime({ offset: true });
 
@@ -79,7 +89,7 @@ export interface RegulatorCommandContext {
  */
 export async function runRegulatorCommand(command: string, incidentId: string, args: string[], ctx: RegulatorCommandContext): Promise<void> {
   const deps: RegulatorActionDeps = ctx.stores;
-  const perIncident = command === 'regulators' || command === 'materiality';
+  const perIncident = command === 'regulators' || command === 'materiality' || command === 'extortion-payment';
   const obligationId = perIncident ? undefined : args[0];
   const rest = perIncident ? args : args.slice(1);
   if (!perIncident && (!obligationId || obligationId.startsWith('--')))
@@ -165,6 +175,14 @@ export async function runRegulatorCommand(command: string, incidentId: string, a
         const at = time(f.get('--at'), ctx.now());
         const started = await recordMateriality(incidentId, at, ctx.operator, deps);
         console.log(`materiality determination of ${incidentId} recorded at ${at} by ${ctx.operator}`);
+        for (const s of started) console.log(`clock started: ${s.obligationId}, deadline ${s.deadline ?? 'none'}`);
+        return;
+      }
+      case 'extortion-payment': {
+        const f = flags(rest, ['--at']);
+        const at = time(f.get('--at'), ctx.now());
+        const started = await recordMoment(incidentId, 'extortion-payment', at, ctx.operator, deps);
+        console.log(`extortion payment of ${incidentId} recorded at ${at} by ${ctx.operator}`);
         for (const s of started) console.log(`clock started: ${s.obligationId}, deadline ${s.deadline ?? 'none'}`);
         return;
       }

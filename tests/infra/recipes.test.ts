@@ -199,10 +199,10 @@ describe('docs/extending.md recipes, done in a copy of the tree', () => {
     tree.edit('functions/domain/customer.ts', ['  phone?: string;\n', '  phone?: string;\n  chatHandle?: string;\n']);
     tree.edit(
       'functions/domain/customer-import.ts',
-      ["export const OPTIONAL_COLUMNS = ['time_zone'] as const;", "export const OPTIONAL_COLUMNS = ['time_zone', 'chat_handle'] as const;"],
+      ["export const OPTIONAL_COLUMNS = ['time_zone', 'region'] as const;", "export const OPTIONAL_COLUMNS = ['time_zone', 'region', 'chat_handle'] as const;"],
       [
-        "'time_zone must be an IANA time zone, like Asia/Shanghai')\n      .default(''),\n",
-        "'time_zone must be an IANA time zone, like Asia/Shanghai')\n      .default(''),\n    chat_handle: z.string().max(100).default(''),\n",
+        "'region must be an ISO 3166-2 code, like US-CA, or the state code, like CA')\n      .default(''),\n",
+        "'region must be an ISO 3166-2 code, like US-CA, or the state code, like CA')\n      .default(''),\n    chat_handle: z.string().max(100).default(''),\n",
       ],
       [
         "'channel sms needs a phone number');",
@@ -327,7 +327,7 @@ import { testChannels } from '../support/channels.js';
 import { noticeRecord } from '../support/notices.js';
 
 it('a customer who chose chat gets the notice in their language through the chat port', async () => {
-  const file = 'id,name,email,phone,locale,country,channels,resources,data_categories,time_zone,chat_handle\\nc1,Ana,,,es,ES,chat,r,email,,@ana\\n';
+  const file = 'id,name,email,phone,locale,country,channels,resources,data_categories,time_zone,region,chat_handle\\nc1,Ana,,,es,ES,chat,r,email,,,@ana\\n';
   const { customers, errors } = parseCustomerFile(file);
   expect(errors).toEqual([]);
   expect(parseCustomerFile(file.replace(',@ana', ',')).errors).toEqual([{ line: 2, reason: 'channel chat needs a chat handle' }]);

@@ -373,7 +373,7 @@ describe('SesEmailSender on aws-ses-v2-local', () => {
     expect(mail!.body.text).toContain('Dear Ada,');
     expect(mail!.body.text).toContain('email address');
     expect(mail!.body.text).toContain('We closed the bucket.');
-    expect(mail!.body.text).toContain('(UTC+00:00)');
+    expect(mail!.body.text).toContain('20 November 2026 at 08:00 GMT');
   });
 
   it('more than 50 entries is refused before any call', async () => {

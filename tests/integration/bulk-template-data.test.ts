@@ -144,13 +144,21 @@ function approved(kind: NoticeKind, locale: Locale, facts: NoticeFacts, rules: r
   });
 }
 
-const recipient = (locale: Locale, i: number, categories: string[], name: string, timeZone: string): ChannelRecipient => ({
+const recipient = (
+  locale: Locale,
+  i: number,
+  categories: string[],
+  name: string,
+  timeZone: string,
+  extra: Partial<ChannelRecipient> = {},
+): ChannelRecipient => ({
   customerId: `c${i}`,
   locale,
   address: `c${i}.${locale}.${prefix}@example.com`,
   name,
   dataCategories: categories,
   timeZone,
+  ...extra,
 });
 
 describe('bulk email template data', () => {
@@ -178,6 +186,8 @@ describe('bulk email template data', () => {
       const readers = () => [
         recipient(locale, i++, ['email', 'password', 'payment_card'], 'Ann <Lee>', 'Asia/Shanghai'),
         recipient(locale, i++, ['email'], '王小明', 'America/St_Johns'),
+        // A Californian (the directory's region): in English, the statute's title and headings.
+        recipient(locale, i++, ['email', 'government_id'], 'Ana Ruiz', 'America/Los_Angeles', { region: 'US-CA', dateLocale: `${locale.split('-')[0]}-US` }),
       ];
       // Act
       const sent: { notice: Notice; readers: ChannelRecipient[]; statuses: string[] }[] = [];
@@ -207,6 +217,8 @@ describe('bulk email template data', () => {
           const delivered = await emailsTo(to);
           expect(delivered, `${notice.noticeId} to ${to}`).toHaveLength(1);
           expect({ subject: delivered[0]!.subject, html: delivered[0]!.body.html, text: delivered[0]!.body.text }).toEqual(alone);
+          const californian = batch[k]!.region === 'US-CA' && locale === 'en';
+          expect(delivered[0]!.subject === 'Notice of Data Breach', `${notice.noticeId} to ${to}`).toBe(californian);
         }
       }
     },

@@ -11,7 +11,15 @@ import type { ImpactSummary, Incident, SeverityLevel } from '../../functions/dom
 import { ObligationStateError, ReportVersionConflictError } from '../../functions/domain/obligations/errors.js';
 import type { Sector } from '../../functions/domain/obligations/table.js';
 import type { Clock } from '../../functions/shared/clock.js';
-import { approveReport, markNotApplicable, readReport, recordFiling, recordMateriality, saveReportEdit } from '../../functions/steps/regulator-actions.js';
+import {
+  approveReport,
+  markNotApplicable,
+  readReport,
+  recordFiling,
+  recordMateriality,
+  recordMoment,
+  saveReportEdit,
+} from '../../functions/steps/regulator-actions.js';
 import { sweepRegulatorClocks } from '../../functions/steps/regulator-clocks.js';
 import { startRegulatorClocks } from '../../functions/steps/start-regulator-clocks.js';
 import { LOCAL_CREDENTIALS } from '../../local/emulators/emulators.js';
@@ -145,6 +153,33 @@ describe('start-regulator-clocks on DynamoDB Local', () => {
     });
     await expect(recordMateriality(w.incidentId, '2026-11-24T15:00:00.000Z', 'cfo', w.actionDeps)).rejects.toBeInstanceOf(ObligationStateError);
     expect((await w.incidents.listTimeline(w.incidentId)).find((e) => e.action === 'materiality-determined')?.actor).toBe('cfo');
+  });
+
+  it('an extortion payment recorded by a person starts both NYDFS 500.17(c) clocks: 24 hours and 30 days', async () => {
+    // Prepare
+    const w = await world({ countries: { US: 2 }, sectors: ['financial-services-ny'] });
+    await startRegulatorClocks(w.incidentId, w.deps);
+    // Act
+    const started = await recordMoment(w.incidentId, 'extortion-payment', '2026-11-21T10:00:00.000Z', 'cfo', w.actionDeps);
+    // Assess
+    expect(started.map((o) => [o.obligationId, o.deadline]).sort()).toEqual([
+      ['us-nydfs-500-17c-explanation', '2026-12-21T10:00:00.000Z'],
+      ['us-nydfs-500-17c-payment', '2026-11-22T10:00:00.000Z'],
+    ]);
+    expect(await w.obligations.getObligation(w.incidentId, 'us-nydfs-500-17')).toMatchObject({ status: 'RUNNING', startedAt: '2026-11-20T08:00:00.000Z' });
+    expect((await w.incidents.listTimeline(w.incidentId)).find((e) => e.action === 'extortion-payment-recorded')?.actor).toBe('cfo');
+    await expect(recordMoment(w.incidentId, 'extortion-payment', '2026-11-21T11:00:00.000Z', 'cfo', w.actionDeps)).rejects.toBeInstanceOf(ObligationStateError);
+  });
+
+  it("drafts the CAC report in Chinese and keeps the row's language on the stored obligation", async () => {
+    // Prepare
+    const w = await world({ countries: { CN: 2 }, severity: 'CRITICAL', sectors: ['cn-network-operator'] });
+    // Act
+    await startRegulatorClocks(w.incidentId, w.deps);
+    // Assess
+    expect((await w.obligations.getObligation(w.incidentId, 'cn-cac-incident-4h'))?.reportLanguage).toBe('zh-CN');
+    expect((await readReport(w.incidentId, 'cn-cac-incident-4h', w.actionDeps)).text).toMatch(/^草稿：[\s\S]*报告时限：2026-11-20 20:00（北京时间）/);
+    expect((await readReport(w.incidentId, 'cn-pipl-art57', w.actionDeps)).text).toMatch(/^草稿：/);
   });
 
   it("starts NIS2's final report when the 72-hour notification is filed", async () => {

@@ -60,6 +60,26 @@ describe('the customer directory file', () => {
     ]);
   });
 
+  it("an optional region column after time_zone: ISO 3166-2 kept, a bare state code placed in the row's country, empty means none, a foreign or malformed one refused", () => {
+    // Prepare
+    const file = [
+      `${header},time_zone,region`,
+      'c1,Ann,ann@example.com,,en,US,email,r1,email,America/Los_Angeles,US-CA',
+      'c2,Bob,bob@example.com,,en,US,email,r1,email,,TX',
+      'c3,Cai,cai@example.com,,zh-CN,CN,email,r1,email,,',
+      'c4,Dan,dan@example.com,,en,US,email,r1,email,,CA-ON',
+      'c5,Eve,eve@example.com,,en,US,email,r1,email,,california',
+    ].join('\n');
+    // Act
+    const { customers, errors } = parseCustomerFile(file);
+    // Assess
+    expect(customers.map((c) => c.profile.region)).toEqual(['US-CA', 'US-TX', undefined]);
+    expect(errors).toEqual([
+      { line: 5, reason: "region must be in the row's country (US-CA for US)" },
+      { line: 6, reason: 'region must be an ISO 3166-2 code, like US-CA, or the state code, like CA' },
+    ]);
+  });
+
   it('a file without the time_zone column loads as before, with no zone on any profile', () => {
     // Act
     const { customers, errors } = parseCustomerFile(`${header}\nc1,Ann,ann@example.com,,en,GB,email,r,email\n`);

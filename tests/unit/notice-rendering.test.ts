@@ -6,9 +6,18 @@ import { confirmedActionKinds, type ConfirmedAction, type NoticeFacts } from '..
 import { alarmSources } from '../../functions/domain/incident.js';
 import { catalogues, draftingTexts, supportedLocales, type Locale } from '../../functions/domain/locales.js';
 import { dataCategories } from '../../functions/domain/locales/catalogue.js';
-import { draftNotice, personaliseNotice, SmsTooLongError, type CompanyProfile, type NoticeContent, type NoticeKind } from '../../functions/domain/notice.js';
+import {
+  draftNotice,
+  personaliseNotice,
+  SmsTooLongError,
+  usesCaliforniaFormat,
+  type CompanyProfile,
+  type NoticeContent,
+  type NoticeKind,
+} from '../../functions/domain/notice.js';
 import { applicableRules, DEFAULT_REMEDY_RULES, remedyRulesSchema } from '../../functions/domain/remedies.js';
 import { smsSegments } from '../../functions/domain/sms-segments.js';
+import { readerDateLocale } from '../../functions/domain/local-time.js';
 import { resolveTimeZone } from '../../functions/domain/time-zones.js';
 
 /**
@@ -150,11 +159,15 @@ function draft(
 }
 
 /** What one customer receives: the email as SES renders it from the stored template, and the SMS. */
-function render(content: NoticeContent, locale: Locale, reader: { name: string; dataCategories: string[]; timeZone: string }): Rendered {
+function render(
+  content: NoticeContent,
+  locale: Locale,
+  reader: { name: string; dataCategories: string[]; timeZone: string; dateLocale?: string; region?: string },
+): Rendered {
   const template = compiled.get(templateName(TEMPLATE_PREFIX, content.kind, locale))!;
   const personal = personaliseNotice(content, locale, reader);
   // SES merges each destination's data over the shared data, key by key.
-  const data = { ...noticeTemplateData(content), ...recipientTemplateData(personal) };
+  const data = { ...noticeTemplateData(content), ...recipientTemplateData(personal, { california: usesCaliforniaFormat(reader.region) }) };
   return { subject: template.subject(data), html: template.html(data), text: template.text(data), sms: personal.sms, offers: personal.offers ?? [] };
 }
 
@@ -389,7 +402,9 @@ const REGENERATE = 'UPDATE_NOTICE_SNAPSHOTS';
 
 function snapshot(locale: Locale): string {
   const timeZone = resolveTimeZone(sample(locale).snapshotReader);
-  const reader = { name: sample(locale).customerName, dataCategories: ['email', 'password', 'payment_card'], timeZone };
+  // Dates as the reader's country writes them (en in the US: en-US).
+  const dateLocale = readerDateLocale({ locale, country: sample(locale).snapshotReader.country });
+  const reader = { name: sample(locale).customerName, dataCategories: ['email', 'password', 'payment_card'], timeZone, dateLocale };
   const company = { ...companies[0]!, name: 'Acme Bank' };
   const parts = [
     `# ${locale}: what ${reader.name} (${timeZone}) receives; the team confirmed the password reset only. Regenerate: ${REGENERATE}=1 npx vitest run tests/unit/notice-rendering.test.ts`,

@@ -4,7 +4,17 @@ import { formatSender } from '../../functions/adapters/email-sender.js';
 import { allEmailTemplates, noticeTemplateData, recipientTemplateData, templateName } from '../../functions/domain/email-templates.js';
 import { chunk, summariseImpact } from '../../functions/domain/impact.js';
 import { catalogues, resolveLocale } from '../../functions/domain/locales.js';
-import { draftNotice, noticeTextForDiff, personaliseNotice, type DraftInput, type NoticeReader } from '../../functions/domain/notice.js';
+import { readerDateLocale } from '../../functions/domain/local-time.js';
+import {
+  californiaLayout,
+  draftNotice,
+  noticeLayout,
+  noticeTextForDiff,
+  personaliseNotice,
+  usesCaliforniaFormat,
+  type DraftInput,
+  type NoticeReader,
+} from '../../functions/domain/notice.js';
 import { noticePreviewHtml, noticePreviewText } from '../../functions/domain/preview.js';
 import { localesEnv } from '../../functions/shared/config.js';
 import { functionEnvironment, parseAppConfig } from '../../infra/config.js';
@@ -58,7 +68,7 @@ describe('drafting', () => {
     expect(n.apology).toMatch(/^We are sorry that this has happened\. .*we are responsible for how we respond/);
     expect(n.apology).not.toMatch(/full responsibility|should not have happened/);
     expect(n.whatHappened).toBe(
-      'On 20 November 2026 at 11:12 (UTC+08:00), our security monitoring detected unauthorised activity on systems that hold customer information. The information of 3 customers was involved, including yours.',
+      'On 20 November 2026 at 11:12 China Standard Time, our security monitoring detected unauthorised activity on systems that hold customer information. The information of 3 customers was involved, including yours.',
     );
     expect(n.yourData).toBe('This incident involved the following information of yours: email address and password (stored in hashed form).');
     expect(n.cause).toEqual([catalogues.en.notice.causeUnknown]);
@@ -72,7 +82,7 @@ describe('drafting', () => {
       'Email: help@example.com',
       'Updates and answers to common questions: https://status.example.com/s/inc-20261120-0123456789ab/en.html',
     ]);
-    expect(n.nextUpdate).toBe('We will send our next update by 27 November 2026 at 11:12 (UTC+08:00), or sooner if we learn anything important.');
+    expect(n.nextUpdate).toBe('We will send our next update by 27 November 2026 at 11:12 China Standard Time, or sooner if we learn anything important.');
     expect(n.footer).toContain('because some of your information was involved in this incident');
   });
 
@@ -87,7 +97,7 @@ describe('drafting', () => {
   it("Chinese first notice carries the same facts in Chinese, in the customer's time with its offset", () => {
     const n = personaliseNotice(draftNotice(input(), 'zh-CN'), 'zh-CN', wang);
     expect(n.subject).toBe('重要通知：Example Co. 发生安全事件，涉及您的个人信息');
-    expect(n.whatHappened).toMatch(/^2026年11月20日 11:12（UTC\+08:00），我们的安全监控系统发现/);
+    expect(n.whatHappened).toMatch(/^2026年11月20日 11:12（北京时间），我们的安全监控系统发现/);
     // The information is what was involved, not the person: 其中包括您的信息.
     expect(n.whatHappened).toContain('此次事件共涉及 3 位客户的信息，其中包括您的信息。');
     expect(n.yourData).toBe('此次事件涉及您的以下信息：电子邮件地址、密码（以哈希形式存储）。');
@@ -95,13 +105,13 @@ describe('drafting', () => {
     expect(n.contact[0]).toBe('电子邮件：help@example.com');
   });
 
-  it('a manual report says when the incident occurred and that it was reported, never that our monitoring detected it', () => {
+  it('a manual report says when we learned of the incident and that it was reported, never that our monitoring detected it', () => {
     for (const locale of ['en', 'zh-CN', 'es'] as const) {
       const manual = draftNotice(input({ incident: { ...input().incident, source: 'manual' } }), locale).whatHappened;
       expect(manual, locale).not.toMatch(/monitoring|监控|supervisión/);
     }
     expect(draftNotice(input({ incident: { ...input().incident, source: 'manual' } }), 'en').whatHappened).toMatch(
-      /^On \{firstSeenAt\}, a security incident occurred .*it was reported to us/,
+      /^On \{firstSeenAt\}, we learned of a security incident .*it was reported to us/,
     );
     expect(draftNotice(input({ incident: { ...input().incident, source: 'macie' } }), 'en').whatHappened).toContain('in one of our storage locations');
   });
@@ -191,15 +201,41 @@ describe('drafting', () => {
 });
 
 describe('local time', () => {
-  it("each locale writes the customer's own time with the offset from UTC", () => {
+  it("each locale writes the customer's own time with the zone's name (or, where it has none, the offset from UTC)", () => {
     const at = '2026-11-20T03:12:00Z';
-    expect(catalogues.en.formatTime(at, 'Asia/Shanghai')).toBe('20 November 2026 at 11:12 (UTC+08:00)');
-    expect(catalogues['zh-CN'].formatTime(at, 'Asia/Shanghai')).toBe('2026年11月20日 11:12（UTC+08:00）');
+    expect(catalogues.en.formatTime(at, 'Asia/Shanghai')).toBe('20 November 2026 at 11:12 China Standard Time');
     expect(catalogues.es.formatTime(at, 'America/Mexico_City')).toBe('19 de noviembre de 2026 a las 21:12 (UTC-06:00)');
     expect(catalogues.es.formatTime('2026-11-20T01:05:00Z', 'UTC')).toBe('20 de noviembre de 2026 a la 1:05 (UTC+00:00)');
-    expect(catalogues.en.formatTime(at, 'Asia/Kathmandu')).toBe('20 November 2026 at 08:57 (UTC+05:45)');
-    // Daylight saving time: the offset is the one in force at that instant.
-    expect(catalogues.en.formatTime('2026-07-01T12:00:00Z', 'Europe/London')).toBe('1 July 2026 at 13:00 (UTC+01:00)');
+    expect(catalogues.en.formatTime(at, 'Asia/Kathmandu')).toBe('20 November 2026 at 08:57 Nepal Time');
+    expect(catalogues.en.formatTime(at, 'UTC')).toBe('20 November 2026 at 03:12 UTC');
+    // Daylight saving time: the zone's name in force at that instant.
+    expect(catalogues.en.formatTime('2026-07-01T12:00:00Z', 'Europe/London', 'en-GB')).toBe('1 July 2026 at 13:00 BST');
+  });
+
+  it('an American reader gets en-US dates and the zone abbreviation; a British one en-GB dates and 24-hour time', () => {
+    const at = '2026-11-20T03:12:00Z';
+    const chicago = readerDateLocale({ locale: 'en', country: 'US' });
+    expect(chicago).toBe('en-US');
+    expect(catalogues.en.formatTime(at, 'America/Chicago', chicago)).toBe('November 19, 2026 at 9:12 PM CST');
+    expect(catalogues.en.formatDay(at, 'America/Chicago', chicago)).toBe('November 19');
+    const london = readerDateLocale({ locale: 'en-GB', country: 'US' });
+    expect(london).toBe('en-GB');
+    expect(catalogues.en.formatTime(at, 'Europe/London', london)).toBe('20 November 2026 at 03:12 GMT');
+    expect(catalogues.en.formatDay(at, 'Europe/London', london)).toBe('20 November');
+    // A British reader in Chicago: British dates, the zone's full name (en-GB has no "CST").
+    expect(catalogues.en.formatTime(at, 'America/Chicago', 'en-GB')).toBe('19 November 2026 at 21:12 Central Standard Time');
+    expect(personaliseNotice(draftNotice(input(), 'en'), 'en', { ...ann, timeZone: 'America/Chicago', dateLocale: chicago }).whatHappened).toMatch(
+      /^On November 19, 2026 at 9:12 PM CST, /,
+    );
+  });
+
+  it('a Chinese reader in China reads 北京时间; elsewhere the zone in Chinese', () => {
+    const at = '2026-11-20T03:12:00Z';
+    expect(catalogues['zh-CN'].formatTime(at, 'Asia/Shanghai')).toBe('2026年11月20日 11:12（北京时间）');
+    expect(catalogues['zh-CN'].formatTime(at, 'America/Chicago')).toBe('2026年11月19日 21:12（北美中部标准时间）');
+    expect(personaliseNotice(draftNotice(input(), 'zh-CN'), 'zh-CN', { ...ann, timeZone: 'Asia/Shanghai' }).whatHappened).toMatch(
+      /^2026年11月20日 11:12（北京时间），/,
+    );
   });
 
   it('a customer west of UTC reads the day before, in the email and in the SMS', () => {
@@ -209,8 +245,76 @@ describe('local time', () => {
       'en',
       { ...ann, timeZone: 'America/New_York' },
     );
-    expect(n.whatHappened).toMatch(/^On 19 November 2026 at 22:12 \(UTC-05:00\)/);
+    expect(n.whatHappened).toMatch(/^On 19 November 2026 at 22:12 Eastern Standard Time/);
     expect(n.sms).toContain('on 19 November');
+  });
+});
+
+describe("California's notice (Cal. Civ. Code 1798.82(d))", () => {
+  const CALIFORNIA_HEADINGS = ['What Happened', 'What Information Was Involved', 'What We Are Doing', 'What You Can Do', 'For More Information'];
+  /** The email as SES renders it for a reader in `region`: subject and text part. */
+  function mailFor(kind: 'first-notice' | 'update' | 'closing', region: string | undefined, locale: 'en' | 'zh-CN' = 'en') {
+    const template = allEmailTemplates('bn').find((t) => t.name === templateName('bn', kind, locale))!;
+    const content = draftNotice(input(kind === 'first-notice' ? {} : { kind, sequence: 2, previousFacts: noFacts }), locale);
+    const data = {
+      ...noticeTemplateData(content),
+      ...recipientTemplateData(personaliseNotice(content, locale, ann), { california: usesCaliforniaFormat(region) }),
+    };
+    const hb = Handlebars.create();
+    return { subject: hb.compile(template.subject, { noEscape: true })(data), text: hb.compile(template.text, { noEscape: true })(data), content };
+  }
+
+  it.each(['first-notice', 'update', 'closing'] as const)(
+    'a California resident gets the title "Notice of Data Breach" and the five headings in order (%s)',
+    (kind) => {
+      // Act
+      const { subject, text } = mailFor(kind, 'US-CA');
+      const lines = text.split('\n');
+      // Assess
+      expect(subject).toBe('Notice of Data Breach');
+      expect(lines[0]).toBe('Notice of Data Breach');
+      const at = CALIFORNIA_HEADINGS.map((h) => lines.indexOf(h));
+      expect(
+        at.every((i) => i > 0),
+        JSON.stringify(at),
+      ).toBe(true);
+      expect([...at].sort((a, b) => a - b)).toEqual(at);
+      expect(text).not.toContain('What happened\n');
+    },
+  );
+
+  it.each(['first-notice', 'update', 'closing'] as const)(
+    'a California resident reads every field everyone else reads, only under other headings (%s)',
+    (kind) => {
+      // Prepare
+      const usual = [...new Set(noticeLayout(kind).flatMap((b) => b.fields))].sort();
+      // Act
+      const california = [...new Set(californiaLayout(kind).flatMap((b) => b.fields))].sort();
+      // Assess
+      expect(california).toEqual(usual);
+      const { text, content } = mailFor(kind, 'US-CA');
+      const consequences = personaliseNotice(content, 'en', ann).consequences ?? [];
+      if (kind === 'first-notice') expect(consequences.length).toBeGreaterThan(0);
+      for (const line of consequences) expect(text).toContain(line);
+    },
+  );
+
+  it('everyone else keeps the usual subject and headings; the region comes from the directory only', () => {
+    // Act
+    const other = mailFor('first-notice', 'US-TX');
+    const none = mailFor('first-notice', undefined);
+    const zh = mailFor('first-notice', 'US-CA', 'zh-CN');
+    // Assess
+    for (const m of [other, none]) {
+      expect(m.subject).toBe(m.content.subject);
+      expect(m.text).toContain('What happened\n');
+      expect(m.text).not.toContain('Notice of Data Breach');
+    }
+    // The statute's headings are English words: other locales keep theirs.
+    expect(zh.subject).toBe(zh.content.subject);
+    expect(usesCaliforniaFormat('US-CA')).toBe(true);
+    expect(usesCaliforniaFormat('US')).toBe(false);
+    expect(readerDateLocale({ locale: 'zh-CN', country: 'CN' })).toBe('zh-CN');
   });
 });
 
@@ -255,8 +359,10 @@ describe("the approvers' view", () => {
     const zones = ['Asia/Shanghai', 'Europe/London', 'America/New_York', 'UTC', 'Asia/Kolkata', 'Australia/Sydney', 'Pacific/Kiritimati'];
     const text = noticePreviewText(content, 'en', { timeZones: zones, smsRecipients: 1200, smsPrice: { perSegment: 0.00645, currency: 'USD' } });
     expect(text).toContain('Dear [customer name],');
-    expect(text).toContain('On 20 November 2026 at 11:12 (UTC+08:00)');
-    expect(text).toContain('- America/New_York: 19 November 2026 at 22:12 (UTC-05:00); next update by 26 November 2026 at 22:12 (UTC-05:00)');
+    expect(text).toContain('On 20 November 2026 at 11:12 China Standard Time');
+    expect(text).toContain(
+      '- America/New_York: 19 November 2026 at 22:12 Eastern Standard Time; next update by 26 November 2026 at 22:12 Eastern Standard Time',
+    );
     expect(text).toContain('- and 2 more time zones');
     expect(text).not.toContain('Australia/Sydney:');
     expect(text).toMatch(/\nExample Co\.: update 1 on the security incident.*We never text links or ask for codes\.\n/);
@@ -285,7 +391,7 @@ describe("the approvers' view", () => {
     expect(lines).toContain('New measure: We closed the bucket.');
     expect(lines).toContain('We apologise again for this incident and for the trouble it is causing you.');
     expect(lines).toContain(
-      'On 20 November 2026 at 03:12 (UTC+00:00), our security monitoring detected unauthorised activity on systems that hold customer information.',
+      'On 20 November 2026 at 03:12 UTC, our security monitoring detected unauthorised activity on systems that hold customer information.',
     );
     expect(lines).toContain('The information of 3 customers was involved, including yours.');
     expect(lines).toContain('Dear [customer name],');
@@ -354,8 +460,9 @@ describe('HTML escaping in emails', () => {
     for (const t of allEmailTemplates('bn')) {
       // {{x}} would be escaped by SES and not by the twin's emulator: none may remain.
       expect(`${t.subject}${t.html}${t.text}`, t.name).not.toMatch(/(?<!\{)\{\{(?![{#/])/);
-      for (const v of variablesIn(t.html)) expect(isHtmlVariable(v), `${t.name} html: ${v}`).toBe(true);
-      for (const v of variablesIn(`${t.subject}${t.text}`)) expect(isHtmlVariable(v), `${t.name} text: ${v}`).toBe(false);
+      // A flag only chooses a block (`california`): never inserted, so neither kind of text.
+      for (const v of variablesIn(t.html).filter((v) => !TEMPLATE_FLAGS.has(v))) expect(isHtmlVariable(v), `${t.name} html: ${v}`).toBe(true);
+      for (const v of variablesIn(`${t.subject}${t.text}`).filter((v) => !TEMPLATE_FLAGS.has(v))) expect(isHtmlVariable(v), `${t.name} text: ${v}`).toBe(false);
     }
   });
 
@@ -467,6 +574,9 @@ describe('settings', () => {
 function variablesIn(source: string): string[] {
   return [...source.matchAll(/\{\{\{?(?:#each |#if )?([A-Za-z.]+)\}?\}\}/g)].map((m) => m[1]!).filter((v) => v !== 'this');
 }
+
+/** Per-recipient booleans the templates test with `#if`/`#unless` and never insert. */
+const TEMPLATE_FLAGS = new Set(['california']);
 
 function isHtmlVariable(path: string): boolean {
   return path.startsWith('html.') || path.endsWith('Html');

@@ -4,7 +4,13 @@ import type { ImpactSummary, SeverityLevel } from '../../functions/domain/incide
 import { severityLevels } from '../../functions/domain/incident.js';
 import { applicableObligations, deadlineFor, isUsBusinessDay, reminderTimes, type EvaluationInput } from '../../functions/domain/obligations/evaluate.js';
 import { obligationsMarkdown, TABLE_END, TABLE_START } from '../../functions/domain/obligations/markdown.js';
-import { deadlineOutcome, finalReportRegulatorLines, newObligationRecord, type ObligationRecord } from '../../functions/domain/obligations/record.js';
+import {
+  deadlineOutcome,
+  draftRegulatorReport,
+  finalReportRegulatorLines,
+  newObligationRecord,
+  type ObligationRecord,
+} from '../../functions/domain/obligations/record.js';
 import { OBLIGATIONS, type ObligationRow, type TriggerCondition } from '../../functions/domain/obligations/table.js';
 import { catalogues } from '../../functions/domain/locales.js';
 
@@ -82,6 +88,26 @@ describe('the obligations table', () => {
     'eu-nis2-notification',
     'eu-nis2-final-report',
     'us-bank-36h',
+    'cn-cac-cii-1h',
+    'uk-gdpr-art33',
+    'uk-gdpr-art34',
+    'us-nydfs-500-17c-payment',
+    'us-nydfs-500-17c-explanation',
+    'us-ca-1798-82',
+    'us-ca-1798-82-ag',
+    'us-ny-899-aa',
+    'us-ny-899-aa-authorities',
+    'us-tx-521-053',
+    'us-tx-521-053-ag',
+    'ca-pipeda-10-1',
+    'ca-pipeda-10-3-record',
+    'jp-appi-26-preliminary',
+    'jp-appi-26-final',
+    'in-certin-6h',
+    'in-dpdp-rule7-individuals',
+    'in-dpdp-rule7-board',
+    'br-lgpd-art48',
+    'police-report-policy',
   ])('includes %s', (id) => {
     expect(OBLIGATIONS.map((r) => r.id)).toContain(id);
   });
@@ -140,6 +166,87 @@ describe('which obligations apply', () => {
     expect(byState?.unconfirmed).toBeUndefined();
   });
 
+  const only = (countries: Record<string, number>, categories: string[], extra: Partial<EvaluationInput> = {}) =>
+    ids({ impact: impactOf(countries, categories), severity: 'LOW', sectors: [], ...extra });
+
+  it('HIPAA media notice needs more than 500 residents; the HHS report 500 or more', () => {
+    const health = { sectors: ['health-us'] as const };
+    expect(only({ US: 500 }, ['health'], { sectors: [...health.sectors] })).not.toContain('us-hipaa-media');
+    expect(only({ US: 500 }, ['health'], { sectors: [...health.sectors] })).toContain('us-hipaa-hhs');
+    expect(only({ US: 501 }, ['health'], { sectors: [...health.sectors] })).toContain('us-hipaa-media');
+  });
+
+  it('CAC: a network operator reports from 1 million affected people in China (the Grading Guide), or at severity CRITICAL; not at HIGH alone', () => {
+    const operator = { sectors: ['cn-network-operator' as const] };
+    expect(only({ CN: 999_999 }, ['email'], operator)).not.toContain('cn-cac-incident-4h');
+    expect(only({ CN: 999_999 }, ['email'], { ...operator, severity: 'HIGH' })).not.toContain('cn-cac-incident-4h');
+    expect(only({ CN: 1_000_000 }, ['email'], operator)).toContain('cn-cac-incident-4h');
+    expect(only({ CN: 5 }, ['email'], { ...operator, severity: 'CRITICAL' })).toContain('cn-cac-incident-4h');
+    expect(only({ CN: 1_000_000 }, ['email'], { sectors: ['cn-critical-information-infrastructure'] })).toContain('cn-cac-cii-1h');
+  });
+
+  it('state thresholds for the attorneys general: California more than 500, Texas 250 or more; New York tells its authorities and State Police whatever the number', () => {
+    expect(only({ 'US-CA': 500 }, ['password'])).not.toContain('us-ca-1798-82-ag');
+    expect(only({ 'US-CA': 501 }, ['password'])).toContain('us-ca-1798-82-ag');
+    expect(only({ 'US-CA': 1 }, ['password'])).toContain('us-ca-1798-82');
+    expect(only({ 'US-TX': 249 }, ['government_id'])).not.toContain('us-tx-521-053-ag');
+    expect(only({ 'US-TX': 250 }, ['government_id'])).toContain('us-tx-521-053-ag');
+    expect(only({ 'US-TX': 1 }, ['government_id'])).toContain('us-tx-521-053');
+    const ny = applicableObligations({ impact: impactOf({ 'US-NY': 1 }, ['bank_account']), severity: 'LOW', sectors: [] }, OBLIGATIONS).find(
+      (a) => a.row.id === 'us-ny-899-aa-authorities',
+    );
+    expect(ny?.row.notify).toContain('police');
+    expect(ny?.row.recipient).toMatch(/Division of State Police/);
+  });
+
+  it('Japan reports more than 1,000 people, or fewer with special-care or property-damage data', () => {
+    expect(only({ JP: 1000 }, ['email'])).not.toContain('jp-appi-26-preliminary');
+    expect(only({ JP: 1001 }, ['email'])).toEqual(expect.arrayContaining(['jp-appi-26-preliminary', 'jp-appi-26-final']));
+    expect(only({ JP: 1 }, ['health'])).toContain('jp-appi-26-preliminary');
+    expect(only({ JP: 1 }, ['payment_card'])).toContain('jp-appi-26-final');
+  });
+
+  it('UK customers get the ICO row, not the EU one; Brazil needs data of relevant risk; Canada a real risk of significant harm but always the record', () => {
+    expect(only({ GB: 1 }, ['email'])).toContain('uk-gdpr-art33');
+    expect(only({ GB: 1 }, ['email'])).not.toContain('eu-gdpr-art33');
+    expect(only({ BR: 1 }, ['email'])).not.toContain('br-lgpd-art48');
+    expect(only({ BR: 1 }, ['password'])).toContain('br-lgpd-art48');
+    expect(only({ CA: 1 }, ['email'])).toEqual(expect.arrayContaining(['ca-pipeda-10-3-record']));
+    expect(only({ CA: 1 }, ['email'])).not.toContain('ca-pipeda-10-1');
+    expect(only({ CA: 1 }, ['government_id'])).toContain('ca-pipeda-10-1');
+    expect(only({ IN: 1 }, ['email'])).toEqual(expect.arrayContaining(['in-certin-6h', 'in-dpdp-rule7-individuals', 'in-dpdp-rule7-board']));
+  });
+
+  it("a state law follows the directory's region: certain for its residents, not applied when every US customer is placed elsewhere, with a caveat for those placed nowhere", () => {
+    // Prepare
+    const withRegions = (byRegion: Record<string, number>, us: number): EvaluationInput => ({
+      impact: { ...impactOf({ US: us }, ['password']), byRegion },
+      severity: 'LOW',
+      sectors: [],
+    });
+    const find = (input: EvaluationInput, id: string) => applicableObligations(input, OBLIGATIONS).find((a) => a.row.id === id);
+    // Act / Assess: 501 Californians of 600 US customers, the rest in Texas
+    const ca = find(withRegions({ 'US-CA': 501, 'US-TX': 99 }, 600), 'us-ca-1798-82-ag');
+    expect(ca).toBeDefined();
+    expect(ca?.unconfirmed).toBeUndefined();
+    expect(find(withRegions({ 'US-CA': 501, 'US-TX': 99 }, 600), 'us-co-6-1-716')).toBeUndefined();
+    // 500 Californians: "more than 500" is not met.
+    expect(find(withRegions({ 'US-CA': 500 }, 500), 'us-ca-1798-82-ag')).toBeUndefined();
+    // 100 US customers placed nowhere may be in Colorado: applied, with the caveat to confirm.
+    expect(find(withRegions({ 'US-TX': 500 }, 600), 'us-co-6-1-716')?.unconfirmed).toMatch(/Colorado/);
+  });
+
+  it('a police report is tracked where the law names the police, or where the settings declare the policy (severity HIGH up), never otherwise', () => {
+    const police = (input: EvaluationInput) =>
+      applicableObligations(input, OBLIGATIONS)
+        .filter((a) => a.row.notify.includes('police'))
+        .map((a) => a.row.id);
+    expect(police({ impact: impactOf({ GB: 3 }, ['email']), severity: 'CRITICAL', sectors: [] })).toEqual([]);
+    expect(police({ impact: impactOf({ GB: 3 }, ['email']), severity: 'MEDIUM', sectors: ['police-report-policy'] })).toEqual([]);
+    expect(police({ impact: impactOf({ GB: 3 }, ['email']), severity: 'HIGH', sectors: ['police-report-policy'] })).toEqual(['police-report-policy']);
+    expect(police({ impact: impactOf({ 'US-NY': 3 }, ['government_id']), severity: 'LOW', sectors: [] })).toEqual(['us-ny-899-aa-authorities']);
+  });
+
   it('Singapore applies from 500 people, or below that for data likely to cause significant harm', () => {
     expect(ids({ impact: impactOf({ SG: 499 }, ['email']), severity: 'LOW', sectors: [] })).not.toContain('sg-pdpa-26d');
     expect(ids({ impact: impactOf({ SG: 500 }, ['email']), severity: 'LOW', sectors: [] })).toContain('sg-pdpa-26d');
@@ -159,6 +266,28 @@ describe('deadlines', () => {
     expect(deadlineFor(row('us-hipaa-hhs').clock, at('2026-11-20T08:00:00Z'))?.toISOString()).toBe('2027-01-19T08:00:00.000Z');
     // One month after 31 January is the end of February.
     expect(deadlineFor(row('eu-nis2-final-report').clock, at('2027-01-31T10:00:00Z'))?.toISOString()).toBe('2027-02-28T10:00:00.000Z');
+  });
+
+  it("counts the new rows' clocks: CERT-In 6 h, DPDP 72 h, Japan 3 and 30 days, Texas 60 days", () => {
+    expect(deadlineFor(row('in-certin-6h').clock, at('2026-11-20T08:00:00Z'))?.toISOString()).toBe('2026-11-20T14:00:00.000Z');
+    expect(deadlineFor(row('in-dpdp-rule7-board').clock, at('2026-11-20T08:00:00Z'))?.toISOString()).toBe('2026-11-23T08:00:00.000Z');
+    expect(deadlineFor(row('jp-appi-26-preliminary').clock, at('2026-11-20T08:00:00Z'))?.toISOString()).toBe('2026-11-23T08:00:00.000Z');
+    expect(deadlineFor(row('jp-appi-26-final').clock, at('2026-11-20T08:00:00Z'))?.toISOString()).toBe('2026-12-20T08:00:00.000Z');
+    expect(deadlineFor(row('us-tx-521-053').clock, at('2026-11-20T08:00:00Z'))?.toISOString()).toBe('2027-01-19T08:00:00.000Z');
+    expect(deadlineFor(row('us-nydfs-500-17c-payment').clock, at('2026-11-20T08:00:00Z'))?.toISOString()).toBe('2026-11-21T08:00:00.000Z');
+    expect(row('us-nydfs-500-17c-payment').clock.from).toBe('extortion-payment');
+    expect(row('us-ca-1798-82-ag').clock.from).toEqual({ filed: 'us-ca-1798-82' });
+  });
+
+  it.each([
+    // Friday 20 November 2026: Mon, Tue, Wed.
+    ['2026-11-20T08:00:00Z', '2026-11-25T08:00:00.000Z', 'over a weekend'],
+    // Monday: Tue, Wed, Thu.
+    ['2026-11-23T08:00:00Z', '2026-11-26T08:00:00.000Z', 'within a week'],
+    // Saturday: Mon, Tue, Wed.
+    ['2026-11-21T08:00:00Z', '2026-11-25T08:00:00.000Z', 'from a weekend'],
+  ])('LGPD: 3 working days after %s is %s (%s)', (start, deadline) => {
+    expect(deadlineFor(row('br-lgpd-art48').clock, at(start))?.toISOString()).toBe(deadline);
   });
 
   it('has no deadline for "without undue delay" obligations', () => {
@@ -227,6 +356,34 @@ describe('a new obligation and the final report', () => {
     expect(finalWaiting.status).toBe('WAITING');
     expect(finalStarted).toMatchObject({ status: 'RUNNING', deadline: '2026-12-21T10:00:00.000Z' });
     expect(sg).toMatchObject({ status: 'RUNNING', startedAt: now.toISOString(), deadline: '2026-11-23T09:00:00.000Z' });
+  });
+
+  it('drafts the CAC and PIPL reports in Chinese with Beijing time, the others in English', () => {
+    // Prepare
+    const full = {
+      ...incident,
+      title: 'Unauthorised access to the customer database',
+      source: 'guardduty',
+      firstSeenAt: '2026-11-20T07:30:00.000Z',
+      severity: 'CRITICAL',
+      affectedResources: [],
+      impact: impactOf({ CN: 1_000_000 }, ['password']),
+    } as unknown as Parameters<typeof draftRegulatorReport>[0];
+    const cac = newObligationRecord(incident, applicable('cn-cac-incident-4h'), { now, clockScale: 1 });
+    const gdpr = newObligationRecord(incident, applicable('eu-gdpr-art33'), { now, clockScale: 1 });
+    // Act
+    const zh = draftRegulatorReport(full, cac, undefined);
+    const en = draftRegulatorReport(full, gdpr, undefined);
+    // Assess
+    expect(cac.reportLanguage).toBe('zh-CN');
+    expect(zh).toMatch(/^草稿：/);
+    expect(zh).toContain('报告时限：2026-11-20 20:00（北京时间）');
+    expect(zh).toContain('事件确认（发现或获知）：2026-11-20 16:00（北京时间）');
+    expect(zh).toContain('受影响人数：1000000');
+    expect(zh).toContain('报送对象：属地省级网信部门');
+    expect(zh).toContain('依据：《国家网络安全事件报告管理办法》第四条');
+    expect(en).toMatch(/^DRAFT - /);
+    expect(gdpr.reportLanguage).toBeUndefined();
   });
 
   it('states each deadline met or missed, in the report locale', () => {

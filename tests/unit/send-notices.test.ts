@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChannelResult, DeliveryChannel } from '../../functions/domain/channels/channel.js';
+import type { ChannelRecipient, ChannelResult, DeliveryChannel } from '../../functions/domain/channels/channel.js';
 import type { CustomerProfile } from '../../functions/domain/customer.js';
 import type { Notice } from '../../functions/domain/incident.js';
 import type { Locale } from '../../functions/domain/locales.js';
@@ -123,6 +123,31 @@ function world(overrides: Partial<SendDeps> = {}) {
 }
 
 describe('sendNotices with in-memory ports', () => {
+  it("gives each channel its readers' date conventions and region from the directory: en in the US reads en-US dates, a Californian California's notice", async () => {
+    // Prepare: the push user lives in California, the directory's locale `en`
+    const { deps } = world();
+    const seen: ChannelRecipient[] = [];
+    const capture: DeliveryChannel = {
+      name: 'push',
+      batchSize: 2,
+      address: (p) => (p.channels.includes('push') ? `device-of-${p.customerId}` : undefined),
+      prepare: (_n, _l, recipients) => async () => recipients.map((r) => (seen.push(r), { status: 'SENT' as const })),
+    };
+    const customers = deps.customers as FakeCustomers;
+    const c = (await customers.getProfiles(['c'])).get('c')!;
+    const e = (await customers.getProfiles(['e'])).get('e')!;
+    await customers.putCustomers([
+      { profile: { ...c, locale: 'en', country: 'US', region: 'US-CA' }, resources: [] },
+      { profile: { ...e, locale: 'en-GB', country: 'US' }, resources: [] },
+    ]);
+    // Act
+    await sendNotices({ ...ref, fromChunk: 0 }, { ...deps, channels: [...deps.channels.filter((ch) => ch.name !== 'push'), capture] });
+    // Assess
+    expect(seen.find((r) => r.customerId === 'c')).toMatchObject({ dateLocale: 'en-US', region: 'US-CA' });
+    expect(seen.find((r) => r.customerId === 'e')).toMatchObject({ dateLocale: 'en-GB' });
+    expect(seen.find((r) => r.customerId === 'e')?.region).toBeUndefined();
+  });
+
   it('reaches each customer once on every channel they chose, a new channel included, and records the unreachable', async () => {
     // Prepare
     const { deps, sent, ledger, incidents } = world();

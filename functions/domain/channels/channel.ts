@@ -12,6 +12,10 @@ export interface ChannelRecipient {
   dataCategories: string[];
   /** IANA zone their times are written in (`resolveTimeZone`). */
   timeZone: string;
+  /** Their date conventions (`readerDateLocale`: `en-US`, `en-GB`). */
+  dateLocale?: string;
+  /** Their ISO 3166-2 region when the directory gives it (`US-CA`): California's notice has its own title and headings. */
+  region?: string;
 }
 
 export interface ChannelResult {

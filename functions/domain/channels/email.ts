@@ -1,6 +1,6 @@
 import type { OutcomeStatus } from '../delivery.js';
 import { noticeTemplateData, recipientTemplateData, templateName } from '../email-templates.js';
-import { exampleNotice, personaliseNotice } from '../notice.js';
+import { exampleNotice, personaliseNotice, usesCaliforniaFormat } from '../notice.js';
 import type { EmailSender } from '../ports.js';
 import { NoticeContentMissingError } from '../../shared/errors.js';
 import type { DeliveryChannel } from './channel.js';
@@ -29,7 +29,7 @@ export function emailChannel(ports: { email: Pick<EmailSender, 'sendBulk'>; temp
       const fallback = { ...shared, ...recipientTemplateData(exampleNotice(content, locale)) };
       const entries = recipients.map((r) => ({
         to: r.address,
-        replacementData: { ...shared, ...recipientTemplateData(personaliseNotice(content, locale, r)) },
+        replacementData: { ...shared, ...recipientTemplateData(personaliseNotice(content, locale, r), { california: usesCaliforniaFormat(r.region) }) },
         tags: evidenceTags(notice, r.customerId, 'email'),
       }));
       return async () => {

@@ -10,10 +10,13 @@ import type { RemedyOfferKind } from '../remedies.js';
 export interface LocaleCatalogue {
   /** BCP 47 primary language subtag, for matching a customer's or browser's locale. */
   language: string;
-  /** An instant as a reader of this language writes it, in `timeZone`, with the offset from UTC. */
-  formatTime(iso: string, timeZone: string): string;
-  /** The calendar day of an instant in `timeZone`, short enough for an SMS. */
-  formatDay(iso: string, timeZone: string): string;
+  /**
+   * An instant as a reader of this language writes it, in `timeZone`, with the zone's name (or its
+   * offset from UTC); `dateLocale` is the reader's own conventions (`en-US`, `en-GB`: `readerDateLocale`).
+   */
+  formatTime(iso: string, timeZone: string, dateLocale?: string): string;
+  /** The calendar day of an instant in `timeZone`, short enough for an SMS, in the reader's conventions. */
+  formatDay(iso: string, timeZone: string, dateLocale?: string): string;
   formatNumber(n: number): string;
   formatMoney(amount: number, currency: string): string;
   /** "a, b and c" in this language. */
@@ -27,6 +30,8 @@ export interface LocaleCatalogue {
   advice: Advice;
   notice: NoticeTexts;
   noticeEmail: NoticeEmailTexts;
+  /** Absent: California readers of this locale get its usual headings. */
+  californiaNotice?: CaliforniaNoticeTexts;
   sms: SmsTexts;
   remedies: RemedyTexts;
   preview: PreviewTexts;
@@ -174,6 +179,20 @@ export interface NoticeEmailTexts {
   todo: string;
   remedies: string;
   contact: string;
+}
+
+/**
+ * The title and headings Cal. Civ. Code 1798.82(d)(1) prescribes for a notice to California
+ * residents, in the statute's own English words: a locale that defines them uses them for readers
+ * whose directory region is US-CA.
+ */
+export interface CaliforniaNoticeTexts {
+  title: string;
+  happened: string;
+  involved: string;
+  doing: string;
+  youCanDo: string;
+  moreInfo: string;
 }
 
 /**

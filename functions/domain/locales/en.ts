@@ -1,5 +1,5 @@
 import type { AlarmSource } from '../incident.js';
-import { utcLabel, zonedFormat } from '../local-time.js';
+import { zonedFormat, zoneName } from '../local-time.js';
 import { sentenceEnder, type DraftingTexts, type LocaleCatalogue } from './catalogue.js';
 
 const monitoring = 'our security monitoring detected';
@@ -9,11 +9,26 @@ const happened: Record<AlarmSource, (when: string) => string> = {
   securityhub: (when) => `On ${when}, ${monitoring} that a security weakness in systems that hold customer information was being exploited.`,
   macie: (when) => `On ${when}, ${monitoring} that customer information had been left exposed in one of our storage locations.`,
   cloudwatch: (when) => `On ${when}, ${monitoring} abnormal activity on systems that hold customer information.`,
-  manual: (when) => `On ${when}, a security incident occurred on systems that hold customer information; it was reported to us and we are investigating it.`,
+  // A manual report's time is when it reached us, not when the incident began.
+  manual: (when) =>
+    `On ${when}, we learned of a security incident on systems that hold customer information; it was reported to us and we are investigating it.`,
 };
 
-const dateTime = zonedFormat('en-GB', { dateStyle: 'long', timeStyle: 'short' });
-const day = zonedFormat('en-GB', { day: 'numeric', month: 'long' });
+/** English conventions by the reader's region (`en-US`: "December 6, 2026 at 2:30 PM"); en-GB's where none is known or Intl lacks it. */
+function englishOf(dateLocale: string | undefined): string {
+  if (!dateLocale?.startsWith('en-')) return 'en-GB';
+  return Intl.DateTimeFormat.supportedLocalesOf([dateLocale])[0] ?? 'en-GB';
+}
+const formats = new Map<string, { dateTime: ReturnType<typeof zonedFormat>; day: ReturnType<typeof zonedFormat> }>();
+function formatsOf(dateLocale: string | undefined) {
+  const english = englishOf(dateLocale);
+  let f = formats.get(english);
+  if (!f) {
+    f = { dateTime: zonedFormat(english, { dateStyle: 'long', timeStyle: 'short' }), day: zonedFormat(english, { day: 'numeric', month: 'long' }) };
+    formats.set(english, f);
+  }
+  return { english, ...f };
+}
 const number = new Intl.NumberFormat('en-GB');
 const endSentence = sentenceEnder('.', '.!?…');
 const longDate = zonedFormat('en-GB', { dateStyle: 'long' });
@@ -24,8 +39,11 @@ const involved = (n: number) => (n === 1 ? 'The information of one customer was 
 
 export const en: LocaleCatalogue = {
   language: 'en',
-  formatTime: (iso, zone) => `${dateTime(iso, zone)} (${utcLabel(iso, zone)})`,
-  formatDay: day,
+  formatTime: (iso, zone, dateLocale) => {
+    const f = formatsOf(dateLocale);
+    return `${f.dateTime(iso, zone)} ${zoneName(iso, zone, f.english)}`;
+  },
+  formatDay: (iso, zone, dateLocale) => formatsOf(dateLocale).day(iso, zone),
   formatNumber: (n) => number.format(n),
   formatMoney: (amount, currency) =>
     new Intl.NumberFormat('en-GB', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 5 }).format(amount),
@@ -102,6 +120,15 @@ export const en: LocaleCatalogue = {
     todo: 'What you should do',
     remedies: 'What we are doing for you',
     contact: 'How to reach us',
+  },
+  // Cal. Civ. Code 1798.82(d)(1), word for word.
+  californiaNotice: {
+    title: 'Notice of Data Breach',
+    happened: 'What Happened',
+    involved: 'What Information Was Involved',
+    doing: 'What We Are Doing',
+    youCanDo: 'What You Can Do',
+    moreInfo: 'For More Information',
   },
   // No link unless the company set its own: after a breach, people are told not to tap links in texts.
   sms: {

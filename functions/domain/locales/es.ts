@@ -11,7 +11,8 @@ const happened: Record<AlarmSource, (when: string) => string> = {
   macie: (when) => `El ${when}, ${monitoring} que información de clientes había quedado expuesta en una de nuestras ubicaciones de almacenamiento.`,
   cloudwatch: (when) => `El ${when}, ${monitoring} actividad anómala en sistemas que contienen información de clientes.`,
   manual: (when) =>
-    `El ${when} se produjo un incidente de seguridad en sistemas que contienen información de clientes; se nos ha comunicado y lo estamos investigando.`,
+    // A manual report's time is when it reached us, not when the incident began.
+    `El ${when} tuvimos conocimiento de un incidente de seguridad en sistemas que contienen información de clientes; se nos ha comunicado y lo estamos investigando.`,
 };
 
 const date = zonedFormat('es-ES', { dateStyle: 'long' });

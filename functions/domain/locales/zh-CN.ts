@@ -1,5 +1,5 @@
 import type { AlarmSource } from '../incident.js';
-import { utcLabel, zonedFormat } from '../local-time.js';
+import { isBeijingTime, zonedFormat, zoneName } from '../local-time.js';
 import { sentenceEnder, type DraftingTexts, type LocaleCatalogue } from './catalogue.js';
 
 const happened: Record<AlarmSource, (when: string) => string> = {
@@ -7,7 +7,8 @@ const happened: Record<AlarmSource, (when: string) => string> = {
   securityhub: (when) => `${when}，我们的安全监控系统发现，存有客户信息的系统中有一处安全漏洞正在被利用。`,
   macie: (when) => `${when}，我们的安全监控系统发现，我们的一处存储位置中的客户信息处于暴露状态。`,
   cloudwatch: (when) => `${when}，我们的安全监控系统发现，存有客户信息的系统上出现了异常活动。`,
-  manual: (when) => `${when}，存有客户信息的系统发生了一起安全事件；我们已接到报告，正在调查。`,
+  // A manual report's time is when it reached us, not when the incident began.
+  manual: (when) => `${when}，我们获知存有客户信息的系统发生了一起安全事件；该事件由他人报告给我们，我们正在调查。`,
 };
 
 const dateTime = zonedFormat('zh-CN', { dateStyle: 'long', timeStyle: 'short' });
@@ -21,7 +22,8 @@ const involved = (n: number) => (n === 1 ? '此次事件涉及 1 位客户的信
 
 export const zhCN: LocaleCatalogue = {
   language: 'zh',
-  formatTime: (iso, zone) => `${dateTime(iso, zone)}（${utcLabel(iso, zone)}）`,
+  // China's time is 北京时间 to its readers; elsewhere the zone's Chinese name, or its offset.
+  formatTime: (iso, zone) => `${dateTime(iso, zone)}（${isBeijingTime(zone) ? '北京时间' : zoneName(iso, zone, 'zh-CN')}）`,
   formatDay: day,
   formatNumber: (n) => number.format(n),
   formatMoney: (amount, currency) =>

@@ -23,21 +23,33 @@ export interface ApplicableObligation {
 
 const rank = (s: SeverityLevel) => severityLevels.indexOf(s);
 
-/** The countries of `condition` the impact has customers in, and whether a subdivision matched only by its country. */
-function matchCountries(condition: TriggerCondition, byJurisdiction: Record<string, number>): { count: number; matched: boolean; byCountryOnly: boolean } {
+/**
+ * The countries of `condition` the impact has customers in, and whether a subdivision matched only by
+ * its country. A subdivision (`US-CA`) counts the customers the directory places in it; the country's
+ * customers without a region match it only by the country, with a caveat.
+ */
+function matchCountries(
+  condition: TriggerCondition,
+  byJurisdiction: Record<string, number>,
+  byRegion: Record<string, number> = {},
+): { count: number; matched: boolean; byCountryOnly: boolean } {
   if (!condition.countries) return { count: Object.values(byJurisdiction).reduce((n, c) => n + c, 0), matched: true, byCountryOnly: false };
   let count = 0;
   let matched = false;
   let byCountryOnly = false;
   for (const code of condition.countries) {
-    const exact = byJurisdiction[code] ?? 0;
+    const exact = (code.includes('-') ? byRegion[code] : undefined) ?? byJurisdiction[code] ?? 0;
     if (exact > 0) {
       matched = true;
       count += exact;
       continue;
     }
     const country = code.includes('-') ? code.slice(0, code.indexOf('-')) : undefined;
-    const parent = country ? (byJurisdiction[country] ?? 0) : 0;
+    const withRegion = Object.entries(byRegion)
+      .filter(([r]) => r.startsWith(`${country}-`))
+      .reduce((n, [, c]) => n + c, 0);
+    // Only the country's customers the directory places nowhere can be this subdivision's.
+    const parent = country ? Math.max(0, (byJurisdiction[country] ?? 0) - withRegion) : 0;
     if (parent > 0) {
       matched = true;
       byCountryOnly = true;
@@ -56,7 +68,7 @@ function conditionHolds(condition: TriggerCondition, input: EvaluationInput): { 
   if (!needsImpact) return { holds: true, byCountryOnly: false };
   if (!impact || impact.affectedCustomers === 0) return no;
   if (condition.dataCategories && !condition.dataCategories.some((c) => (impact.byDataCategory[c] ?? 0) > 0)) return no;
-  const countries = matchCountries(condition, impact.byJurisdiction);
+  const countries = matchCountries(condition, impact.byJurisdiction, impact.byRegion);
   if (!countries.matched) return no;
   if (condition.minAffected !== undefined && countries.count < condition.minAffected) return no;
   return { holds: true, byCountryOnly: countries.byCountryOnly };
@@ -165,6 +177,18 @@ function usBusinessDaysAfter(start: Date, amount: number): Date {
   return zonedInstant(y, m, d, 17, 30, NEW_YORK);
 }
 
+/** `amount` weekdays (Monday to Friday, UTC) after `start`, at the same time of day: Saturday and Sunday do not count. */
+function weekdaysAfter(start: Date, amount: number): Date {
+  let at = start.getTime();
+  let left = amount;
+  while (left > 0) {
+    at += DAY;
+    const wd = new Date(at).getUTCDay();
+    if (wd !== 0 && wd !== 6) left -= 1;
+  }
+  return new Date(at);
+}
+
 function addMonths(start: Date, months: number): Date {
   const out = new Date(start);
   const day = out.getUTCDate();
@@ -194,6 +218,9 @@ export function deadlineFor(clock: ClockSpec, start: Date, scale = 1): Date | un
       break;
     case 'months':
       full = addMonths(start, clock.amount);
+      break;
+    case 'working-days':
+      full = weekdaysAfter(start, clock.amount);
       break;
     case 'no-fixed-deadline':
       return undefined;

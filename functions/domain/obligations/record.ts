@@ -36,6 +36,8 @@ export interface ObligationRecord {
   unconfirmed?: string;
   caveat?: string;
   sources: string[];
+  /** The regulator's language when not English (copied from the row): the report is drafted in it. */
+  reportLanguage?: 'zh-CN';
   filed?: { at: string; ref: string; by: string; recordedAt: string };
   notApplicable?: { at: string; by: string; reason: string };
   /** The newest drafted or edited version of the regulator report (0: none). */
@@ -89,6 +91,7 @@ export function newObligationRecord(
     ...(applicable.unconfirmed ? { unconfirmed: applicable.unconfirmed } : {}),
     ...(row.caveat ? { caveat: row.caveat } : {}),
     sources: [...row.sources],
+    ...(row.reportLanguage ? { reportLanguage: row.reportLanguage } : {}),
     reportVersion: 0,
   };
 }
@@ -102,9 +105,11 @@ export function clockText(clock: ClockSpec, startMoment: string): string {
         ? `${clock.amount} calendar days`
         : clock.kind === 'us-business-days'
           ? `${clock.amount} US business days`
-          : clock.kind === 'months'
-            ? `${clock.amount} month${clock.amount === 1 ? '' : 's'}`
-            : 'no fixed deadline (without undue delay)';
+          : clock.kind === 'working-days'
+            ? `${clock.amount} working days (Mon-Fri)`
+            : clock.kind === 'months'
+              ? `${clock.amount} month${clock.amount === 1 ? '' : 's'}`
+              : 'no fixed deadline (without undue delay)';
   return `${span} from ${startMoment}`;
 }
 
@@ -138,10 +143,12 @@ export function obligationState(record: ObligationRecord, now: Date): { state: s
 
 /**
  * A first draft of the report to the regulator, from what the incident knows: what happened and
- * when, data categories, customers per country, measures. Plain text in English for the legal team
- * to edit (`npm run incident -- regulator-report ID OBLIGATION --edit FILE`); ids and counts only.
+ * when, data categories, customers per country, measures. Plain text in the regulator's language
+ * (English, or Chinese for the CAC and PIPL) for the legal team to edit
+ * (`npm run incident -- regulator-report ID OBLIGATION --edit FILE`); ids and counts only.
  */
 export function draftRegulatorReport(incident: Incident, record: ObligationRecord, facts: NoticeFacts | undefined): string {
+  if (record.reportLanguage === 'zh-CN') return draftRegulatorReportZh(incident, record, facts);
   const impact = incident.impact;
   const categories = Object.entries(impact?.byDataCategory ?? {})
     .sort(([a], [b]) => a.localeCompare(b))
@@ -185,6 +192,72 @@ export function draftRegulatorReport(incident: Incident, record: ObligationRecor
   ];
   if (record.caveat) lines.push('', `Note: ${record.caveat}`);
   if (record.unconfirmed) lines.push(`Note: ${record.unconfirmed}`);
+  return lines.join('\n');
+}
+
+/** Beijing time, as a Chinese filing states it: "2026-11-20 16:00（北京时间）". */
+function beijingTime(iso: string): string {
+  const at = new Date(new Date(iso).getTime() + 8 * 3_600_000);
+  return `${at.toISOString().slice(0, 16).replace('T', ' ')}（北京时间）`;
+}
+
+/** The law and recipient as a Chinese filing names them; rows without an entry keep the table's English. */
+const ZH_HEADINGS: Record<string, { law: string; recipient: string }> = {
+  'cn-pipl-art57': { law: '《中华人民共和国个人信息保护法》第五十七条', recipient: '履行个人信息保护职责的部门' },
+  'cn-cac-incident-4h': { law: '《国家网络安全事件报告管理办法》第四条', recipient: '属地省级网信部门' },
+  'cn-cac-cii-1h': { law: '《国家网络安全事件报告管理办法》第四条（关键信息基础设施）', recipient: '保护工作部门、公安机关' },
+};
+
+/** The same draft in Chinese, for the CAC's incident report and the PIPL Art. 57 notice (the facts as given: the team writes them in Chinese). */
+function draftRegulatorReportZh(incident: Incident, record: ObligationRecord, facts: NoticeFacts | undefined): string {
+  const impact = incident.impact;
+  const categories = Object.entries(impact?.byDataCategory ?? {})
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([c, n]) => `${dataCategoryLabel(c, 'zh-CN')}：${n}人`);
+  const countries = Object.entries(impact?.byJurisdiction ?? {})
+    .sort(([, a], [, b]) => b - a)
+    .map(([c, n]) => `${c}：${n}人`);
+  const deadline = record.deadline
+    ? beijingTime(record.deadline)
+    : record.status === 'WAITING'
+      ? `尚未开始（等待 ${record.startMoment}）`
+      : '无固定时限：应当立即报告';
+  const lines = [
+    '草稿：供法务团队审阅、补充和批准。由 breach-notice 生成，仅供参考，不构成法律意见。',
+    '',
+    `报送对象：${ZH_HEADINGS[record.obligationId]?.recipient ?? record.recipient}`,
+    `依据：${ZH_HEADINGS[record.obligationId]?.law ?? record.law}`,
+    `报告时限：${deadline}`,
+    `本单位事件编号：${incident.incidentId}`,
+    '',
+    '一、事件概况',
+    `${incident.title}。`,
+    ...(incident.description ? [incident.description] : []),
+    ...(facts?.whatHappened ? [facts.whatHappened] : []),
+    facts?.cause ? `原因：${facts.cause}` : '原因：正在调查。',
+    '',
+    '二、发现时间',
+    `监测系统（${incident.source}）首次发现：${beijingTime(incident.firstSeenAt)}`,
+    `事件确认（发现或获知）：${beijingTime(incident.createdAt)}`,
+    '',
+    '三、涉及的个人信息和人数',
+    `受影响人数：${impact?.affectedCustomers ?? '尚不清楚'}`,
+    `按信息种类：${categories.join('；') || '尚不清楚'}`,
+    `按国家或地区：${countries.join('；') || '尚不清楚'}`,
+    `本单位评估的严重程度：${incident.severity}`,
+    `受影响的系统：${incident.affectedResources.length} 个`,
+    '',
+    '四、已采取和拟采取的处置措施',
+    ...(facts && facts.measures.length > 0 ? facts.measures.map((m) => `- ${m}`) : ['-（待补充）']),
+    '',
+    '五、可能造成的危害及个人可以采取的措施',
+    ...(facts && facts.advice.length > 0 ? facts.advice.map((a) => `- ${a}`) : ['-（待补充）']),
+    '',
+    '六、联系人',
+    '（个人信息保护负责人或其他联系人的姓名和联系方式）',
+  ];
+  if (record.caveat) lines.push('', `说明（英文原注）：${record.caveat}`);
+  if (record.unconfirmed) lines.push(`说明（英文原注）：${record.unconfirmed}`);
   return lines.join('\n');
 }
 

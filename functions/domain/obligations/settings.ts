@@ -3,7 +3,11 @@
 // and must not carry the whole table (16 KB minified) for eight names and a pattern.
 import type { ReminderPoint } from './table.js';
 
-/** Sectors a deployment declares itself in (setting `sectors`); rows for regulated firms trigger on them. */
+/**
+ * Sectors a deployment declares itself in (setting `sectors`); rows for regulated firms trigger on them.
+ * `police-report-policy` is a declared practice rather than a sector: the company reports serious
+ * incidents to the police by its own policy, and wants that clock tracked like a regulator's.
+ */
 export const sectors = [
   'financial-services-ny',
   'us-bank',
@@ -13,6 +17,7 @@ export const sectors = [
   'important-entity-eu',
   'cn-network-operator',
   'cn-critical-information-infrastructure',
+  'police-report-policy',
 ] as const;
 export type Sector = (typeof sectors)[number];
 

@@ -57,6 +57,18 @@ function world(opts: { resources?: string[]; alarmSeverity?: number; chunkSize?:
 }
 
 describe('assessImpact', () => {
+  it("counts customers per region where the directory gives one, for the state laws' thresholds", async () => {
+    // Prepare: c1 in California, the others without a region
+    const { deps, incidents, customers } = world();
+    await customers.putCustomers([{ profile: { ...(await customers.getProfiles(['c1'])).get('c1')!, country: 'US', region: 'US-CA' }, resources: [] }]);
+    // Act
+    await assessImpact(incidentId, deps);
+    // Assess
+    const impact = incidents.incidents.get(incidentId)!.impact!;
+    expect(impact.byRegion).toEqual({ 'US-CA': 1 });
+    expect(impact.byJurisdiction).toMatchObject({ US: 1, CN: 1, FR: 1 });
+  });
+
   it('known scope: counts each customer once, merges their categories and stores the audience in chunks', async () => {
     // Prepare
     const { deps, incidents } = world();
