@@ -95,7 +95,7 @@ export class BreachNoticeStack extends Stack {
     grantDescribed(approvalPage, 'approval-page', withMachine);
     grantDescribed(operatorApi, 'operator-api', withMachine);
     new DecisionSweeper(this, 'DecisionSweeper', withMachine);
-    new RegulatorClocks(this, 'RegulatorClocks', resources);
+    new RegulatorClocks(this, 'RegulatorClocks', withMachine);
     const deliveryEvidence = new DeliveryEvidence(this, 'DeliveryEvidence', {
       ...resources,
       configurationSetName: channels.configurationSet.configurationSetName,
