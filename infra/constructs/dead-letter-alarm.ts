@@ -19,6 +19,12 @@ export function pageOnDeadLetters(scope: Construct, id: string, queue: IQueue, t
     evaluationPeriods: 1,
     treatMissingData: TreatMissingData.NOT_BREACHING,
   });
+  pageTeam(alarm, topic);
+  return alarm;
+}
+
+/** Makes `alarm` publish to the response team's `topic` when it fires, and admits it in the topic's policy. */
+export function pageTeam(alarm: Alarm, topic: ITopic): void {
   alarm.addAlarmAction(new SnsAction(topic));
   // The topic's own policy (TLS only, EventBridge) admits no one else, so CloudWatch is refused unless a
   // statement names it; scoped to this alarm in this account against the confused deputy
@@ -32,5 +38,4 @@ export function pageOnDeadLetters(scope: Construct, id: string, queue: IQueue, t
       conditions: { ArnEquals: { 'aws:SourceArn': alarm.alarmArn }, StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
     }),
   );
-  return alarm;
 }
