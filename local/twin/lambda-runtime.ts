@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
 import type { SandboxData, SandboxReply } from './lambda-protocol.js';
 import type { LambdaHandler } from './workflow-engine.js';
@@ -26,6 +27,8 @@ export interface LambdaFunctionConfig {
   memoryMB: number;
   /** ReservedConcurrentExecutions: environments at most at once. @default no limit */
   reservedConcurrency?: number;
+  /** Each line the function writes to stdout, where Lambda's log would have it. @default the twin's own stdout */
+  onLogLine?: (line: string) => void;
 }
 
 interface Pending {
@@ -51,7 +54,9 @@ class Sandbox {
       execArgv: [],
       // MemorySize bounds the heap: past it the thread dies, as Lambda ends a function out of memory.
       resourceLimits: { maxOldGenerationSizeMb: config.memoryMB },
+      stdout: config.onLogLine !== undefined,
     });
+    if (config.onLogLine) createInterface({ input: this.worker.stdout, crlfDelay: Infinity }).on('line', config.onLogLine);
     this.worker.unref();
     this.ready = new Promise<void>((resolve, reject) => {
       const onMessage = (message: SandboxReply) => {

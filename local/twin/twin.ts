@@ -220,6 +220,7 @@ function consoleFor(system: LocalSystem, config: AppConfig, sesUrl: string, dyna
   const evidence = new EvidenceStore(doc, system.tables.deliveries, systemClock);
   return operatorConsole({
     workflow: system.workflow,
+    metrics: system.metrics,
     ...stores,
     ledger: new DeliveriesLedger(doc, system.tables.deliveries, systemClock, 1),
     locales: config.locales,
