@@ -6,14 +6,14 @@ import { dynamo } from '../shared/clients.js';
 import { parseConfig } from '../shared/config.js';
 import { EventBridgeSchema } from '../shared/event-schemas.js';
 import { countMetrics, countPerChannel, instrumentedHandler } from '../shared/handler.js';
-import type { MetricKey } from '../shared/metric-catalogue.js';
+import type { ChannelMetricKey } from '../shared/metric-catalogue.js';
 import { recordDeliveryEvidence } from '../steps/record-delivery-evidence.js';
 
 const config = parseConfig(configSchema('record-delivery-evidence'));
 const deps = { evidence: new EvidenceStore(dynamo, config.DELIVERIES_TABLE, systemClock) };
 
 /** The events operators watch by name; the rest are counted as other evidence. */
-const EVIDENCE_METRICS: Partial<Record<EvidenceEvent, MetricKey>> = {
+const EVIDENCE_METRICS: Partial<Record<EvidenceEvent, ChannelMetricKey>> = {
   Delivery: 'noticesDelivered',
   BouncePermanent: 'noticesBounced',
   Complaint: 'noticesComplained',

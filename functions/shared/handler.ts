@@ -10,7 +10,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { DependencyError, isDependencyFailure } from './errors.js';
-import { METRICS, type MetricKey } from './metric-catalogue.js';
+import { METRICS, type ChannelMetricKey, type MetricKey } from './metric-catalogue.js';
 import { logger, metrics, tracer } from './powertools.js';
 
 /**
@@ -69,8 +69,8 @@ export function countMetrics(values: Partial<Record<UndimensionedKey, number | u
  * Counts of one channel for metrics with a `channel` dimension, each written at once (Powertools'
  * single metric): one EMF document carries one set of dimension values.
  */
-export function countPerChannel(channel: string, values: Partial<Record<MetricKey, number>>): void {
-  for (const [key, value] of Object.entries(values) as [MetricKey, number][]) {
+export function countPerChannel(channel: string, values: Partial<Record<ChannelMetricKey, number>>): void {
+  for (const [key, value] of Object.entries(values) as [ChannelMetricKey, number][]) {
     // One instance per metric: publishing clears the instance's dimensions.
     metrics
       .singleMetric()

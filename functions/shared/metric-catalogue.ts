@@ -67,6 +67,8 @@ export const METRICS = {
 } as const satisfies Record<string, MetricDefinition>;
 
 export type MetricKey = keyof typeof METRICS;
+/** The metrics counted per channel (their `channel` dimension). */
+export type ChannelMetricKey = { [K in MetricKey]: (typeof METRICS)[K]['dimensions'] extends readonly ['channel'] ? K : never }[MetricKey];
 
 /** A metric AWS publishes, which the project reads but never emits. */
 export interface AwsMetricDefinition {
