@@ -359,7 +359,7 @@ export function operatorConsole(deps: ConsoleDeps) {
       `<h1>Incidents</h1><p><a href="${escapeHtml(deps.mailboxUrl)}">Mailbox</a> · <a href="/_aws/ses">/_aws/ses</a> · <a href="/_aws/sns/sms-messages">/_aws/sns/sms-messages</a></p>` +
         (deps.metrics ? dashboardSection(deps.metrics, Date.now()) : '') +
         '<h2>Incidents</h2>' +
-        `<table><tr><th>Incident</th><th>Status</th><th>Alarm</th><th>Severity</th><th>Customers</th><th>Current state</th><th>Started</th><th>Executions (the last runs now)</th></tr>${
+        `<table class="incidents"><tr><th>Incident</th><th>Status</th><th>Alarm</th><th>Severity</th><th>Customers</th><th>Current state</th><th>Started</th><th>Executions (the last runs now)</th></tr>${
           rows.join('') || '<tr><td colspan="8">No incident yet: <code>npm run alarm -- guardduty</code></td></tr>'
         }</table>`,
       { refresh: true },

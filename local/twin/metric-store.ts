@@ -9,15 +9,20 @@ export interface MetricPoint {
 
 const byName = new Map<string, MetricKey>(Object.entries(METRICS).map(([key, def]) => [def.name, key as MetricKey]));
 
-/** How long points are kept: the console looks back a day at most. */
+const MINUTE_MS = 60_000;
+/** How long sums are kept: the console looks back a day at most. */
 const KEEP_MS = 86_400_000;
 
 /**
  * What the twin's functions report in the embedded metric format (the lines Powertools prints, which
- * CloudWatch reads from their logs in AWS), kept by catalogue key for the console's dashboard.
+ * CloudWatch reads from their logs in AWS), kept by catalogue key for the console's dashboard: each
+ * metric's latest value, and per-minute sums by channel for a day (a notice's evidence is millions of
+ * lines: the memory and the work per line stay bounded).
  */
 export class MetricStore {
-  private readonly points = new Map<MetricKey, MetricPoint[]>();
+  private readonly last = new Map<MetricKey, MetricPoint>();
+  /** key -> minute -> channel ('' for none) -> sum. */
+  private readonly minutes = new Map<MetricKey, Map<number, Map<string, number>>>();
 
   /** Takes one log line; true when it was an EMF document of this project's namespace (its metrics kept). */
   ingest(line: string): boolean {
@@ -40,26 +45,38 @@ export class MetricStore {
         // Powertools writes a metric added more than once in an invocation as an array of its values.
         const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is number => typeof v === 'number');
         if (!key || values.length === 0) continue;
-        const kept = this.points.get(key) ?? [];
-        for (const value of values) kept.push({ at, value, ...(channel ? { channel } : {}) });
-        this.points.set(
-          key,
-          kept.filter((p) => p.at > at - KEEP_MS),
-        );
+        for (const value of values) this.keep(key, { at, value, ...(channel ? { channel } : {}) });
       }
     }
     return true;
   }
 
-  /** A gauge's last value, or undefined when none was reported. */
-  latest(key: MetricKey): MetricPoint | undefined {
-    return this.points.get(key)?.at(-1);
+  private keep(key: MetricKey, point: MetricPoint): void {
+    this.last.set(key, point);
+    const minute = Math.floor(point.at / MINUTE_MS);
+    let byMinute = this.minutes.get(key);
+    if (!byMinute) this.minutes.set(key, (byMinute = new Map()));
+    let sums = byMinute.get(minute);
+    if (!sums) {
+      byMinute.set(minute, (sums = new Map()));
+      // A new minute: the ones older than a day go (a few hundred at most).
+      for (const old of byMinute.keys()) if (old < minute - KEEP_MS / MINUTE_MS) byMinute.delete(old);
+    }
+    sums.set(point.channel ?? '', (sums.get(point.channel ?? '') ?? 0) + point.value);
   }
 
-  /** The sum of a count since `since`, per channel for a per-channel metric ('' for none). */
+  /** A metric's last value, or undefined when none was reported. */
+  latest(key: MetricKey): MetricPoint | undefined {
+    return this.last.get(key);
+  }
+
+  /** The sum of a count since `since` (to the minute), per channel for a per-channel metric ('' for none). */
   sums(key: MetricKey, since: number): Map<string, number> {
-    const sums = new Map<string, number>();
-    for (const p of this.points.get(key) ?? []) if (p.at >= since) sums.set(p.channel ?? '', (sums.get(p.channel ?? '') ?? 0) + p.value);
-    return sums;
+    const total = new Map<string, number>();
+    for (const [minute, sums] of this.minutes.get(key) ?? []) {
+      if (minute < Math.floor(since / MINUTE_MS)) continue;
+      for (const [channel, sum] of sums) total.set(channel, (total.get(channel) ?? 0) + sum);
+    }
+    return total;
   }
 }
