@@ -111,6 +111,34 @@ export const appConfigSchema = z.object({
     .default(0.05),
   /** Emails accepted (for bounces) or delivered (for complaints) before a notice's rates are judged: one bounce in ten stops nothing. @default 100 */
   reputationMinimumMessages: int(1, 1_000_000).default(100),
+  /**
+   * The account's SMS spend limit in US dollars, as set in SNS (MonthlySpendLimit; AWS starts every
+   * account at 1: https://docs.aws.amazon.com/sns/latest/dg/channels-sms-awssupport-spend-threshold.html).
+   * Not read from SNS: the stack's alarm compares SNS's SMSMonthToDateSpentUSD with it. @default 1
+   */
+  smsMonthlySpendLimitUsd: z.coerce.number().positive().max(10_000_000).default(1),
+  /** Percent of `smsMonthlySpendLimitUsd` spent this month at which the team is alarmed. @default 80 */
+  smsSpendAlarmPercent: z.coerce.number().min(1).max(100).default(80),
+  /** Percent of SES's daily sending quota used at which the team is alarmed. @default 80 */
+  sendQuotaAlarmPercent: z.coerce.number().min(1).max(100).default(80),
+  /** The account's SES bounce rate, in percent, at which the team is alarmed; below SES's review level of about 5%. @default 4 */
+  sesBounceRateAlarmPercent: z.coerce
+    .number()
+    .positive()
+    .lt(SES_REVIEW_LEVELS.bounceRate * 100, `must be below SES's review level of about ${SES_REVIEW_LEVELS.bounceRate * 100}%`)
+    .default(4),
+  /** The account's SES complaint rate, in percent, at which the team is alarmed; below SES's review level of about 0.1%. @default 0.08 */
+  sesComplaintRateAlarmPercent: z.coerce
+    .number()
+    .positive()
+    .lt(SES_REVIEW_LEVELS.complaintRate * 100, `must be below SES's review level of about ${SES_REVIEW_LEVELS.complaintRate * 100}%`)
+    .default(0.08),
+  /** Minutes before an update promised to customers is due, with none sent, at which the team is alarmed. @default 60 */
+  promiseAlarmMinutes: int(5, 7 * 24 * 60).default(60),
+  /** Hours before a regulator's deadline, not filed, at which the team is alarmed (the sweep's reminders come too). @default 6 */
+  regulatorDeadlineAlarmHours: int(1, 72).default(6),
+  /** Errors of one function in five minutes at which the team is alarmed. @default 1 */
+  functionErrorAlarmCount: int(1, 10_000).default(1),
   /** GuardDuty findings at or above this severity start an incident. @default 7 */
   guardDutySeverityThreshold: z.coerce.number().min(1).max(10).default(7),
   /** Severity (0-10) given to incidents started by a CloudWatch alarm, which carries none. @default 7 */

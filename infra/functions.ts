@@ -13,6 +13,7 @@ import {
   EVIDENCE_COUNTS_PREFIX,
   UNDELIVERABLE_PREFIX,
 } from '../functions/adapters/keys.js';
+import { APPROVAL_SUMMARY_ATTRIBUTES } from '../functions/adapters/open-incidents.js';
 import { EVIDENCE_ATTRIBUTES, EVIDENCE_COUNT_ATTRIBUTES, UNDELIVERABLE_ATTRIBUTES } from '../functions/domain/delivery-evidence.js';
 import { CLIENT_VARIABLES, INCIDENT_PAGE_VARIABLES, pick, type EnvironmentValues, type EnvKey } from '../functions/shared/environment.js';
 import type { TableName } from './tables.js';
@@ -54,8 +55,8 @@ export interface FunctionGrants {
   readonly writeIncidentPages?: boolean;
   /** GetSecretValue on the question form's key. */
   readonly readQuestionFormKey?: boolean;
-  /** On the incident state machine: start executions, or decide a waiting approval (SendTaskSuccess/Failure). */
-  readonly stateMachine?: 'start' | 'decide';
+  /** On the incident state machine: start executions, decide a waiting approval (SendTaskSuccess/Failure), or list its executions. */
+  readonly stateMachine?: 'start' | 'decide' | 'list';
 }
 
 /** One Lambda function: handler module, sizing, the variables it reads and what it may touch, declared together. */
@@ -489,17 +490,20 @@ export const FUNCTIONS = {
     // Scheduled sweep: a page per reminder, missed deadline or missed promise to customers due (SNS, up to a provider call's 18 s each).
     timeoutSeconds: 120,
     memoryMB: 512,
-    environment: ['INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN'],
+    environment: ['INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN', 'STATE_MACHINE_ARN'],
     // The running clocks' markers, each obligation's reminder and escalation records, the timeline, the team's topic;
-    // a promise's marker is claimed by deleting it, and put back when its page could not go.
+    // a promise's marker is claimed by deleting it, and put back when its page could not go. For the operators'
+    // gauges: the running executions, and the open incidents' approval requests without their task tokens.
     grants: {
       tables: {
         incidents: [
           { prefixes: [CLOCK_PREFIX], actions: ['Query', 'DeleteItem', 'PutItem'] },
           { prefixes: [INCIDENT_PREFIX], actions: ['GetItem', 'UpdateItem', 'PutItem'] },
+          { prefixes: [INCIDENT_PREFIX], actions: ['Query'], attributes: [...APPROVAL_SUMMARY_ATTRIBUTES] },
         ],
       },
       publishToResponseTeam: true,
+      stateMachine: 'list',
     },
   },
 } as const satisfies Record<string, FunctionDescriptor>;

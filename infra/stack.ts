@@ -15,6 +15,7 @@ import { describedFunction, grantDescribed, type FunctionResources } from './con
 import { IncidentWorkflow } from './constructs/incident-workflow.js';
 import { NotificationChannels } from './constructs/notification-channels.js';
 import { IncidentPages } from './constructs/incident-pages.js';
+import { Operations } from './constructs/operations.js';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 
 export interface BreachNoticeStackProps extends StackProps {
@@ -95,7 +96,7 @@ export class BreachNoticeStack extends Stack {
     grantDescribed(approvalPage, 'approval-page', withMachine);
     grantDescribed(operatorApi, 'operator-api', withMachine);
     new DecisionSweeper(this, 'DecisionSweeper', withMachine);
-    new RegulatorClocks(this, 'RegulatorClocks', resources);
+    new RegulatorClocks(this, 'RegulatorClocks', withMachine);
     const deliveryEvidence = new DeliveryEvidence(this, 'DeliveryEvidence', {
       ...resources,
       configurationSetName: channels.configurationSet.configurationSetName,
@@ -105,6 +106,13 @@ export class BreachNoticeStack extends Stack {
     const intake = describedFunction(this, 'Intake', 'intake', resources.environment);
     grantDescribed(intake, 'intake', withMachine);
     const alarmIntake = new AlarmIntake(this, 'AlarmIntake', { intake, patterns: alarmPatterns(config), responseTeamTopic: channels.responseTeamTopic });
+    // Last: it finds every function built above.
+    const operations = new Operations(this, 'Operations', {
+      stateMachine: workflow.stateMachine,
+      deadLetterQueues: { 'alarm intake': alarmIntake.deadLetterQueue, 'delivery evidence': deliveryEvidence.deadLetterQueue },
+      responseTeamTopic: channels.responseTeamTopic,
+      thresholds: config,
+    });
 
     acknowledgeFindings(this, {
       workflow,
@@ -122,6 +130,7 @@ export class BreachNoticeStack extends Stack {
       value: approvals.operatorInvokePolicy.managedPolicyArn,
       description: "Attach to the response team: execute-api:Invoke on each of the operator API's routes (<ApprovalBaseUrl>/operator/incidents/...)",
     });
+    new CfnOutput(this, 'OperationsDashboardName', { value: operations.dashboard.dashboardName, description: 'The CloudWatch dashboard operators watch' });
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'ResponseTeamTopicArn', { value: channels.responseTeamTopic.topicArn, description: 'Subscribe the response team here' });
     new CfnOutput(this, 'PublicChannelsTopicArn', { value: channels.publicChannelsTopic.topicArn });

@@ -20,7 +20,7 @@ const deps = {
 
 export const handler = stepHandler(z.object({ incidentId: incidentIdSchema }), async ({ incidentId }) => {
   const result = await assessImpact(incidentId, deps);
-  countMetrics({ AffectedCustomers: result.affectedCustomers });
+  countMetrics({ affectedCustomers: result.affectedCustomers });
   logger.info('Impact assessed', { incidentId, ...result });
   return result;
 });

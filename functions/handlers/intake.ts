@@ -53,13 +53,13 @@ const intake = async (parsed: Parsed): Promise<IntakeResponse> => {
   try {
     if (!parsed.success) throw new MalformedAlarmError(`Not an EventBridge event: ${parsed.error.message}`);
     const incidents = await intakeAlarm(parsed.data, raw, deps);
-    countMetrics({ AlarmsAccepted: 1 });
+    countMetrics({ alarmsAccepted: 1 });
     logger.info('Alarm accepted', { eventId, incidents });
     return { outcome: 'accepted', incidents };
   } catch (error) {
     if (!(error instanceof MalformedAlarmError) && !(error instanceof UnknownAlarmError)) throw error;
     await rejectAlarm(eventId, error.name, error.message, raw, deps);
-    countMetrics({ AlarmsRejected: 1 });
+    countMetrics({ alarmsRejected: 1 });
     logger.error('Alarm rejected', { eventId, error: error.name, reason: error.message });
     return { outcome: 'rejected', error: error.name, reason: error.message };
   }

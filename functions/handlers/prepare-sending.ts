@@ -5,22 +5,31 @@ import { SesEmailSender } from '../adapters/email-sender.js';
 import { SnsMessaging } from '../adapters/messaging.js';
 import { incidentStores } from '../adapters/stores.js';
 import { incidentIdSchema } from '../domain/incident.js';
+import { sendQuotaGauges } from '../domain/operations.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo } from '../shared/dynamo-client.js';
 import { ses } from '../shared/ses-client.js';
 import { sns } from '../shared/sns-client.js';
 import { parseConfig } from '../shared/config.js';
-import { stepHandler } from '../shared/handler.js';
+import { countMetrics, stepHandler } from '../shared/handler.js';
 import { planSending, PER_SENDER_RATE } from '../steps/prepare-sending.js';
 
 const config = parseConfig(configSchema('prepare-sending'));
 const messaging = new SnsMessaging(sns);
 const { incidents, notices } = incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock);
+const sender = new SesEmailSender(ses, 'unused@invalid.example');
 const deps = {
   incidents,
   notices,
-  // Only GetAccount and the suppression list: this function sends nothing.
-  email: new SesEmailSender(ses, 'unused@invalid.example'),
+  // Only GetAccount and the suppression list: this function sends nothing. The quota it reads is the
+  // operators' too (shared/metric-catalogue.ts): read here, where sending is about to start, at no extra call.
+  email: {
+    sendQuota: async () => {
+      const quota = await sender.sendQuota();
+      countMetrics(sendQuotaGauges(quota));
+      return quota;
+    },
+  },
   suppressions: {
     email: new SesEmailSender(ses, 'unused@invalid.example'),
     sms: messaging,

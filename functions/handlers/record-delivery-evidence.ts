@@ -1,15 +1,23 @@
 import { configSchema } from '../../infra/functions.js';
 import { EvidenceStore } from '../adapters/evidence-store.js';
-import { sesEventDetailSchema } from '../domain/delivery-evidence.js';
+import { sesEventDetailSchema, type EvidenceEvent } from '../domain/delivery-evidence.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo } from '../shared/dynamo-client.js';
 import { parseConfig } from '../shared/config.js';
 import { EventBridgeSchema } from '../shared/event-schemas.js';
-import { countMetrics, instrumentedHandler } from '../shared/handler.js';
+import { countMetrics, countPerChannel, instrumentedHandler } from '../shared/handler.js';
+import type { ChannelMetricKey } from '../shared/metric-catalogue.js';
 import { recordDeliveryEvidence } from '../steps/record-delivery-evidence.js';
 
 const config = parseConfig(configSchema('record-delivery-evidence'));
 const deps = { evidence: new EvidenceStore(dynamo, config.DELIVERIES_TABLE, systemClock) };
+
+/** The events operators watch by name; the rest are counted as other evidence. */
+const EVIDENCE_METRICS: Partial<Record<EvidenceEvent, ChannelMetricKey>> = {
+  Delivery: 'noticesDelivered',
+  BouncePermanent: 'noticesBounced',
+  Complaint: 'noticesComplained',
+};
 
 /** An SES event from the configuration set (EventBridge); only its type, message id, bounce type and tags are read, never logged addresses. */
 const SesEventSchema = EventBridgeSchema.extend({ detail: sesEventDetailSchema });
@@ -20,6 +28,7 @@ const SesEventSchema = EventBridgeSchema.extend({ detail: sesEventDetailSchema }
  */
 export const handler = instrumentedHandler(SesEventSchema, async (event) => {
   const result = await recordDeliveryEvidence(event.time, event.detail, deps);
-  countMetrics(result.recorded ? { [`Evidence${result.event}`]: 1 } : { EvidenceIgnored: 1 });
+  if (result.recorded) countPerChannel(result.channel, { [EVIDENCE_METRICS[result.event] ?? 'otherEvidence']: 1 });
+  else countMetrics({ evidenceIgnored: 1 });
   return result;
 });

@@ -7,6 +7,7 @@ import { formatSender, SesEmailSender } from '../adapters/email-sender.js';
 import { incidentStores } from '../adapters/stores.js';
 import { SnsMessaging } from '../adapters/messaging.js';
 import { deliveryChannels } from '../domain/channels/registry.js';
+import type { BatchTotals } from '../domain/delivery.js';
 import { pacer } from '../domain/pacing.js';
 import { limitsFromPercent } from '../domain/reputation.js';
 import { incidentIdSchema } from '../domain/incident.js';
@@ -15,7 +16,7 @@ import { dynamo } from '../shared/dynamo-client.js';
 import { ses } from '../shared/ses-client.js';
 import { sns } from '../shared/sns-client.js';
 import { parseConfig } from '../shared/config.js';
-import { countMetrics, stepHandler } from '../shared/handler.js';
+import { countPerChannel, stepHandler } from '../shared/handler.js';
 import { logger } from '../shared/powertools.js';
 import { CALLS_IN_FLIGHT, sendNotices } from '../steps/send-notices.js';
 
@@ -53,6 +54,15 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export const handler = stepHandler(schema, async (input, context) => {
   const { ratePerSecond, ...slice } = input;
+  const byChannel = new Map<string, BatchTotals>();
+  const countOutcomes = (channel: string, t: BatchTotals) => {
+    const seen = byChannel.get(channel) ?? { sent: 0, failed: 0, retryable: 0, uncertain: 0 };
+    byChannel.set(channel, { sent: seen.sent + t.sent, failed: seen.failed + t.failed, retryable: 0, uncertain: seen.uncertain + t.uncertain });
+  };
+  // Counted also when the iteration stops on a refusal: what it sent before it is in the ledger.
+  const counted = () => {
+    for (const [channel, t] of byChannel) countPerChannel(channel, { noticesSent: t.sent, noticesFailed: t.failed, noticesUncertain: t.uncertain });
+  };
   const result = await sendNotices(slice, {
     incidents,
     notices,
@@ -69,8 +79,8 @@ export const handler = stepHandler(schema, async (input, context) => {
     pacer: pacer(ratePerSecond, () => Date.now(), sleep),
     suppressions: ledger,
     reputation,
-  });
-  countMetrics({ NoticesSent: result.sent, NoticesFailed: result.failed, NoticesUncertain: result.uncertain });
+    countOutcomes,
+  }).finally(counted);
   logger.info('Send iteration finished', { ...input, ...result });
   return result;
 });

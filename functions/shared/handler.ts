@@ -2,7 +2,7 @@ import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middle
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
@@ -10,6 +10,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { DependencyError, isDependencyFailure } from './errors.js';
+import { METRICS, type ChannelMetricKey, type MetricKey } from './metric-catalogue.js';
 import { logger, metrics, tracer } from './powertools.js';
 
 /**
@@ -47,9 +48,35 @@ export function stepHandler<S extends z.ZodType, R>(schema: S, logic: (input: z.
   return instrumentedHandler(schema, logic);
 }
 
-/** Counts for this invocation; the handler's logMetrics middleware flushes them as it ends, also when it fails. */
-export function countMetrics(values: Record<string, number>): void {
-  for (const [name, value] of Object.entries(values)) metrics.addMetric(name, MetricUnit.Count, value);
+type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
+
+/** Metrics of the catalogue without dimensions of their own. */
+type UndimensionedKey = { [K in MetricKey]: (typeof METRICS)[K]['dimensions'] extends readonly [] ? K : never }[MetricKey];
+
+/**
+ * Values for this invocation, by their catalogue key (shared/metric-catalogue.ts); the handler's
+ * logMetrics middleware flushes them as it ends, also when it fails.
+ */
+export function countMetrics(values: Partial<Record<UndimensionedKey, number | undefined>>): void {
+  for (const [key, value] of Object.entries(values) as [UndimensionedKey, number | undefined][]) {
+    if (value === undefined) continue;
+    const metric = METRICS[key];
+    metrics.addMetric(metric.name, metric.unit as Unit, value);
+  }
+}
+
+/**
+ * Counts of one channel for metrics with a `channel` dimension, each written at once (Powertools'
+ * single metric): one EMF document carries one set of dimension values.
+ */
+export function countPerChannel(channel: string, values: Partial<Record<ChannelMetricKey, number>>): void {
+  for (const [key, value] of Object.entries(values) as [ChannelMetricKey, number][]) {
+    // One instance per metric: publishing clears the instance's dimensions.
+    metrics
+      .singleMetric()
+      .addDimension('channel', channel)
+      .addMetric(METRICS[key].name, METRICS[key].unit as Unit, value);
+  }
 }
 
 /** Gives every AWS or network failure one name, DependencyError: the one a step's Retry retries. */

@@ -6,7 +6,7 @@ export interface RecordEvidenceDeps {
 }
 
 export type RecordEvidenceResult =
-  | { recorded: true; event: EvidenceEvent }
+  | { recorded: true; event: EvidenceEvent; channel: string }
   /** Not about a customer notice (staff email, another sender on the set) or not about reaching anyone (opens, clicks). */
   | { recorded: false; reason: 'untagged' | 'not-evidence' };
 
@@ -21,5 +21,5 @@ export async function recordDeliveryEvidence(time: string, detail: SesEventDetai
   const recipient = recipientOfTags(detail.mail.tags);
   if (!recipient) return { recorded: false, reason: 'untagged' };
   await deps.evidence.record(recipient, recipient.customerId, recipient.channel, event, time, detail.mail.messageId);
-  return { recorded: true, event };
+  return { recorded: true, event, channel: recipient.channel };
 }

@@ -1,4 +1,5 @@
 import { formatTimeLeft, reminderTimes } from '../domain/obligations/evaluate.js';
+import { withinDay } from '../domain/operations.js';
 import { clockText, type ObligationRecord } from '../domain/obligations/record.js';
 import type { IncidentStorePort, ObligationStorePort } from '../domain/ports.js';
 import type { Clock } from '../shared/clock.js';
@@ -19,6 +20,11 @@ export interface SweepCounts {
   escalations: number;
   /** Messages that could not be published: given back, the next run sends them. */
   failed: number;
+  /** Running clocks whose deadline comes within a day, and those past it (the operators' gauges). */
+  dueWithinDay: number;
+  missed: number;
+  /** Seconds until the nearest deadline still ahead; none without one. */
+  nextDeadlineIn?: number;
 }
 
 /** After the deadline the team is paged again every day (scaled with the clock) until someone files or sets it aside. */
@@ -50,7 +56,7 @@ function describe(record: ObligationRecord, now: Date): string[] {
  * filed or marked not applicable. Ids and counts only in the messages.
  */
 export async function sweepRegulatorClocks(deps: SweepClocksDeps): Promise<SweepCounts> {
-  const counts: SweepCounts = { clocks: 0, reminders: 0, escalations: 0, failed: 0 };
+  const counts: SweepCounts = { clocks: 0, reminders: 0, escalations: 0, failed: 0, dueWithinDay: 0, missed: 0 };
   for (const { incidentId, obligationId } of await deps.obligations.listRunningClocks()) {
     const record = await deps.obligations.getObligation(incidentId, obligationId);
     if (record?.status !== 'RUNNING' || !record.deadline || !record.startedAt) {
@@ -60,6 +66,10 @@ export async function sweepRegulatorClocks(deps: SweepClocksDeps): Promise<Sweep
     counts.clocks += 1;
     const now = deps.clock.now();
     const deadline = new Date(record.deadline);
+    const msLeft = deadline.getTime() - now.getTime();
+    if (withinDay(msLeft, record.clockScale)) counts.dueWithinDay += 1;
+    if (msLeft > 0) counts.nextDeadlineIn = Math.min(counts.nextDeadlineIn ?? Infinity, Math.round(msLeft / 1000));
+    else counts.missed += 1;
     if (now < deadline) {
       const due = reminderTimes(record.reminders, new Date(record.startedAt), deadline, record.clockScale).filter(
         (r) => r.at <= now && !record.remindersSent[r.point],

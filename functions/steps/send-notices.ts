@@ -65,6 +65,8 @@ export interface SendDeps {
   suppressions?: Pick<SuppressionStorePort, 'loadSuppressions'>;
   /** The reputation guard: the notice's email evidence counts and the limits its rates must stay under. @default no guard */
   reputation?: { evidence: Pick<EvidenceStorePort, 'counts'>; limits: ReputationLimits };
+  /** Told each provider call's outcomes on its channel, as they are recorded (the per-channel metrics). @default none */
+  countOutcomes?: (channel: string, totals: BatchTotals) => void;
 }
 
 export interface SendInput {
@@ -258,6 +260,7 @@ async function sendChunk(
     const call = runBatch(notice, channel, { batchKey: batch.batchKey, locale: batch.locale, recipients }, deps, suppressions, state).then(
       (result) => {
         add(totals, result.totals);
+        deps.countOutcomes?.(channel.name, result.totals);
         for (const reason of result.refusals) {
           const name = reason.split(':')[0]!.trim();
           if (!refusals.has(name)) refusals.set(name, { channel: channel.name, reason });

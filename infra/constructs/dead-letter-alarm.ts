@@ -19,18 +19,32 @@ export function pageOnDeadLetters(scope: Construct, id: string, queue: IQueue, t
     evaluationPeriods: 1,
     treatMissingData: TreatMissingData.NOT_BREACHING,
   });
+  pageTeam(alarm, topic);
+  return alarm;
+}
+
+/** Topics whose policy already admits this account's alarms. */
+const admitting = new WeakSet<ITopic>();
+
+/** Makes `alarm` publish to the response team's `topic` when it fires, and admits the account's alarms in the topic's policy once. */
+export function pageTeam(alarm: Alarm, topic: ITopic): void {
   alarm.addAlarmAction(new SnsAction(topic));
+  if (admitting.has(topic)) return;
+  admitting.add(topic);
   // The topic's own policy (TLS only, EventBridge) admits no one else, so CloudWatch is refused unless a
-  // statement names it; scoped to this alarm in this account against the confused deputy
-  // (https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger). The topic's key
-  // admits CloudWatch too (infra/stack.ts).
+  // statement names it; scoped to this account's alarms against the confused deputy
+  // (https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger). One statement for
+  // every alarm, not one each: the stack has dozens, and every publish to the topic is judged against
+  // its whole policy. The topic's key admits CloudWatch too (infra/stack.ts).
   topic.addToResourcePolicy(
     new PolicyStatement({
       principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
       actions: ['sns:Publish'],
       resources: [topic.topicArn],
-      conditions: { ArnEquals: { 'aws:SourceArn': alarm.alarmArn }, StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      conditions: {
+        ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*` },
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+      },
     }),
   );
-  return alarm;
 }

@@ -89,6 +89,7 @@ export function grantDescribed(fn: BreachNoticeFunction, name: FunctionName, res
     if (!machine) throw new Error(`${name} needs a grant on the state machine (${grants.stateMachine}), which is not available where it is built`);
     // Decide = SendTaskSuccess/Failure only: no heartbeat, no history (which holds the task tokens).
     if (grants.stateMachine === 'start') machine.grantStartExecution(fn);
+    else if (grants.stateMachine === 'list') machine.grant(fn, 'states:ListExecutions');
     else machine.grant(fn, 'states:SendTaskSuccess', 'states:SendTaskFailure');
   }
   return { sendsSms };

@@ -33,7 +33,9 @@ import type { TeamActionResult } from '../../functions/steps/team-decisions.js';
 import { ZodError } from 'zod';
 import type { Execution, LocalWorkflow } from '../twin/workflow-engine.js';
 import { isLoopbackHost } from '../twin/http-util.js';
+import { dashboardSection } from './dashboard-section.js';
 import { renderPathGraph, renderStateGraph } from './state-graph.js';
+import type { MetricStore } from '../twin/metric-store.js';
 import { regulatorsSection } from './regulators-section.js';
 import { promisesSection } from './promises-section.js';
 import { questionsSection } from './questions-section.js';
@@ -51,6 +53,8 @@ export interface ConsoleDeps {
   facts: Pick<FactsStorePort, 'listFacts'>;
   /** Regulators' obligations, shown with deadline, time left and state. */
   obligations?: Pick<ObligationStorePort, 'listObligations'>;
+  /** The functions' metrics (local/twin/metric-store.ts): the front page's dashboard. @default none shown */
+  metrics?: MetricStore;
   /** The locales notices are written in: one facts form each. */
   locales: readonly Locale[];
   /** Who saves from this console (the twin runs for one operator). */
@@ -382,7 +386,9 @@ export function operatorConsole(deps: ConsoleDeps) {
       res,
       'breach-notice: incidents',
       `<h1>Incidents</h1><p><a href="${escapeHtml(deps.mailboxUrl)}">Mailbox</a> · <a href="/_aws/ses">/_aws/ses</a> · <a href="/_aws/sns/sms-messages">/_aws/sns/sms-messages</a></p>` +
-        `<table><tr><th>Incident</th><th>Status</th><th>Alarm</th><th>Severity</th><th>Customers</th><th>Current state</th><th>Started</th><th>Executions (the last runs now)</th></tr>${
+        (deps.metrics ? dashboardSection(deps.metrics, Date.now()) : '') +
+        '<h2>Incidents</h2>' +
+        `<table class="incidents"><tr><th>Incident</th><th>Status</th><th>Alarm</th><th>Severity</th><th>Customers</th><th>Current state</th><th>Started</th><th>Executions (the last runs now)</th></tr>${
           rows.join('') || '<tr><td colspan="8">No incident yet: <code>npm run alarm -- guardduty</code></td></tr>'
         }</table>`,
       { refresh: true },

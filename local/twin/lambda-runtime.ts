@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
 import type { SandboxData, SandboxReply } from './lambda-protocol.js';
 import type { FunctionUsage } from './usage.js';
@@ -27,6 +28,8 @@ export interface LambdaFunctionConfig {
   memoryMB: number;
   /** ReservedConcurrentExecutions: environments at most at once. @default no limit */
   reservedConcurrency?: number;
+  /** Each line the function writes to stdout, where Lambda's log would have it. @default the twin's own stdout */
+  onLogLine?: (line: string) => void;
 }
 
 interface Pending {
@@ -56,19 +59,21 @@ class Sandbox {
       execArgv: [],
       // MemorySize bounds the heap: past it the thread dies, as Lambda ends a function out of memory.
       resourceLimits: { maxOldGenerationSizeMb: config.memoryMB },
-      // Its output goes on to the twin's, counted: what the function's log stream would hold.
+      // Its output goes on to the twin's, counted: what the function's log stream would hold. With
+      // `onLogLine`, standard output is read line by line instead (the metrics in it), and that passes the rest on.
       stdout: true,
       stderr: true,
     });
     for (const [from, to] of [
-      [this.worker.stdout, process.stdout],
+      [this.worker.stdout, config.onLogLine ? undefined : process.stdout],
       [this.worker.stderr, process.stderr],
     ] as const) {
       from.on('data', (chunk: Buffer) => {
         usage.logBytes += chunk.length;
-        to.write(chunk);
+        to?.write(chunk);
       });
     }
+    if (config.onLogLine) createInterface({ input: this.worker.stdout, crlfDelay: Infinity }).on('line', config.onLogLine);
     this.worker.unref();
     this.ready = new Promise<void>((resolve, reject) => {
       const onMessage = (message: SandboxReply) => {

@@ -19,6 +19,7 @@ import { closeServer, LOCAL_CREDENTIALS } from '../emulators/emulators.js';
 import { importHandler, serveHandlersFrom } from './handlers.js';
 import { holdBundles, lambdaBundles } from './lambda-bundles.js';
 import { LocalLambda } from './lambda-runtime.js';
+import { MetricStore } from './metric-store.js';
 import { startIamGate, type Refusal } from './iam/gate.js';
 import type { Service } from './iam/requests.js';
 import { RefusedServiceCallError } from './iam/service-calls.js';
@@ -100,6 +101,8 @@ export interface LocalSystem {
   lambda(handler: string): LambdaHandler;
   /** What the system has used since it started, as AWS bills it (SNS and SES are the twin's: local/twin/twin.ts). */
   usage(): Omit<Usage, 'sns' | 'ses'>;
+  /** What the sandboxed functions reported in the embedded metric format (functions run in this process report nothing). */
+  metrics: MetricStore;
   /** IAM as the twin applies it: the gate in front of each service the functions call, their keys, and every refusal. */
   iam: {
     endpoints: Record<Service, string>;
@@ -370,6 +373,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const bundles = await lambdaBundles(functions.map((fn) => fn.handler));
   const releaseBundles = holdBundles(bundles);
   const lambdas: LocalLambda[] = [];
+  const metrics = new MetricStore();
   const byHandler = new Map<string, LambdaHandler>();
   // EventBridge invokes asynchronously: past a function's reserved concurrency its events wait, as in Lambda's queue.
   const asyncByHandler = new Map<string, LambdaHandler>();
@@ -395,12 +399,18 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           AWS_LAMBDA_FUNCTION_NAME: functionNames[fn.logicalId]!,
           AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMB),
           AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+          // In a sandbox the metrics are read (onLogLine below); in this process they would only be printed.
+          POWERTOOLS_METRICS_DISABLED: 'false',
         },
         overrides,
       ),
       timeoutSeconds: fn.timeoutSeconds,
       memoryMB: fn.memoryMB,
       ...(fn.reservedConcurrency !== undefined ? { reservedConcurrency: fn.reservedConcurrency } : {}),
+      // The metrics CloudWatch would read from the function's log (EMF) feed the console's dashboard; the rest is printed.
+      onLogLine: (line) => {
+        if (!metrics.ingest(line)) process.stdout.write(`${line}\n`);
+      },
     });
     lambdas.push(lambda);
     byHandler.set(fn.handler, lambda.handler);
@@ -557,6 +567,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         events: { ...bus!.received },
       };
     },
+    metrics,
     iam: {
       endpoints: Object.fromEntries(Object.entries(gates).map(([service, gate]) => [service, gate.url])) as Record<Service, string>,
       accessKeyIdOf: (handler) => {

@@ -243,6 +243,7 @@ function consoleFor(system: LocalSystem, config: AppConfig, sesUrl: string, dyna
   const ledger = new DeliveriesLedger(doc, system.tables.deliveries, systemClock, 1);
   return operatorConsole({
     workflow: system.workflow,
+    metrics: system.metrics,
     ...stores,
     ledger,
     locales: config.locales,

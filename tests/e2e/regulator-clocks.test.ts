@@ -114,4 +114,17 @@ describe("regulators' clocks on the twin", () => {
     expect(page).toMatch(/sg-pdpa-26d<\/td>.*MISSED: not filed/);
     expect(page).toMatch(/eu-gdpr-art33<\/td>.*filed .* \(met\), ref DPC-2026-118/);
   }, 240_000);
+
+  it("the console's front page shows the gauges the sweep printed as EMF from its sandbox (the metric catalogue's names)", async () => {
+    // Act: one more sweep, after the obligations above: its EMF lines reach the twin's metric store
+    await twin.system.sweepRegulatorClocks();
+    const running = [...twin.system.workflow.executions.values()].filter((e) => e.status === 'RUNNING').length;
+    // The lines cross from the sandbox's thread a moment after its answer.
+    await until(async () => twin.system.metrics.latest('regulatorDeadlinesMissed'), "the sweep's metrics");
+    const front = await (await fetch(`${twin.edgeUrl}/`)).text();
+    // Assess
+    expect(twin.system.metrics.latest('incidentsOpen')?.value).toBe(running);
+    expect(front).toContain(`<tr><td>Incidents open: their workflow runs</td><td>${running}</td>`);
+    expect(front).toMatch(/Regulators&#39; deadlines passed, not filed<\/td><td>[1-9]/);
+  }, 60_000);
 });

@@ -88,7 +88,10 @@ describe('the twin with ordinary tools', () => {
       await page.goto(`${twin.edgeUrl}/`);
       const name = await until(
         async () => (
-          await page.reload(), (await page.locator('td').first().textContent())?.startsWith('inc-') ? page.locator('td').first().textContent() : undefined
+          await page.reload(),
+          (await page.locator('table.incidents td').first().textContent())?.startsWith('inc-')
+            ? page.locator('table.incidents td').first().textContent()
+            : undefined
         ),
         'the incident row',
       );

@@ -33,6 +33,13 @@ async function refusedWith(transform?: StackTransform) {
   return (await twinIam(spec, names, []).refusedServiceCalls()).map((d) => d.message);
 }
 
+/** Every alarm of the stack: each pages the team through the encrypted topic. */
+const alarmIds = () =>
+  Object.entries(specFromStack(config).resources)
+    .filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm')
+    .map(([id]) => id)
+    .sort();
+
 const statementsOf = (policy: unknown) => (policy as { Statement: Statement[] }).Statement;
 
 describe("calls between services, decided by the target's policies", () => {
@@ -40,18 +47,20 @@ describe("calls between services, decided by the target's policies", () => {
     expect(await refusedWith()).toEqual([]);
   });
 
-  it("without the team topic's statements for CloudWatch, the dead-letter alarms page nobody", async () => {
+  it("without the team topic's statements for CloudWatch, no alarm pages anybody (the dead letters' nor the operators')", async () => {
     const refused = await refusedWith((stack) => {
       for (const r of Object.values(stack.resources).filter((x) => x.Type === 'AWS::SNS::TopicPolicy')) {
         const doc = r.Properties!.PolicyDocument as { Statement: Statement[] };
         doc.Statement = statementsOf(doc).filter((st) => JSON.stringify(st.Principal ?? {}) !== JSON.stringify({ Service: 'cloudwatch.amazonaws.com' }));
       }
     });
+    const alarms = alarmIds();
+    expect(alarms).toEqual(expect.arrayContaining([expect.stringMatching(/^AlarmIntakeDeadLetters/), expect.stringMatching(/^OperationsWorkflowFailed/)]));
     expect(refused.sort()).toEqual(
-      ['AlarmIntakeDeadLetters', 'DeliveryEvidenceDeadLetters'].map((alarm) =>
+      alarms.map((alarm) =>
         expect.stringMatching(
           new RegExp(
-            `^alarm ${alarm}\\w+: cloudwatch\\.amazonaws\\.com is not authorized to perform: sns:Publish on resource: arn:aws:sns:.* because no resource-based policy allows the sns:Publish action$`,
+            `^alarm ${alarm}: cloudwatch\\.amazonaws\\.com is not authorized to perform: sns:Publish on resource: arn:aws:sns:.* because no resource-based policy allows the sns:Publish action$`,
           ),
         ),
       ),
@@ -68,10 +77,10 @@ describe("calls between services, decided by the target's policies", () => {
       }
     });
     expect(refused.sort()).toEqual(
-      ['AlarmIntakeDeadLetters', 'DeliveryEvidenceDeadLetters'].flatMap((alarm) =>
+      alarmIds().flatMap((alarm) =>
         ['Decrypt', 'GenerateDataKey'].map((action) =>
           expect.stringMatching(
-            new RegExp(`^alarm ${alarm}\\w+: cloudwatch\\.amazonaws\\.com is not authorized to perform: kms:${action} on resource: arn:aws:kms:`),
+            new RegExp(`^alarm ${alarm}: cloudwatch\\.amazonaws\\.com is not authorized to perform: kms:${action} on resource: arn:aws:kms:`),
           ),
         ),
       ),

@@ -75,7 +75,7 @@ describe('delivery evidence', () => {
     const opened = await recordDeliveryEvidence(at(0), detail('Open', tagsOf('cust#42')), deps);
     // Assess
     expect([delivered, staff, opened]).toEqual([
-      { recorded: true, event: 'Delivery' },
+      { recorded: true, event: 'Delivery', channel: 'email' },
       { recorded: false, reason: 'untagged' },
       { recorded: false, reason: 'not-evidence' },
     ]);
