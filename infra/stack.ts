@@ -28,6 +28,13 @@ export class BreachNoticeStack extends Stack {
   constructor(scope: Construct, id: string, props: BreachNoticeStackProps) {
     super(scope, id, props);
     const { config } = props;
+    // The stack's own alarms (dashboard, dead letters) take CloudFormation's generated names, which begin
+    // with the stack's: under the prefix that marks the security team's alarms, each would open an incident.
+    if (config.alarmNamePrefix && this.stackName.toLowerCase().startsWith(config.alarmNamePrefix.toLowerCase())) {
+      throw new Error(
+        `breach-notice:alarmNamePrefix=${JSON.stringify(config.alarmNamePrefix)}: the stack's name ${JSON.stringify(this.stackName)} begins with it, so its own alarms would start incidents; rename the stack or choose another prefix`,
+      );
+    }
 
     const key = new Key(this, 'DataKey', { enableKeyRotation: true, description: 'breach-notice: tables and topics' });
     // EventBridge and CloudWatch alarms publish to the encrypted response-team topic, which needs this key's

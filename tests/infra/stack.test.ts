@@ -438,6 +438,14 @@ describe('configuration', () => {
     expect(() => synth(bad)).toThrow(expected);
   });
 
+  it("a stack named under the security alarms' prefix is refused: its own alarms would open incidents", () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+    const config = parseAppConfig((k) => app.node.tryGetContext(k));
+    expect(() => new BreachNoticeStack(app, 'Security-BreachNotice', { config })).toThrow(
+      'breach-notice:alarmNamePrefix="security-": the stack\'s name "Security-BreachNotice" begins with it',
+    );
+  });
+
   it('a missing required key is named', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     expect(() => parseAppConfig((k) => app.node.tryGetContext(k))).toThrow('breach-notice:senderAddress=null');
