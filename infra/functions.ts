@@ -12,8 +12,10 @@ import {
   CUSTOMER_PREFIX,
   EVIDENCE_COUNTS_PREFIX,
   UNDELIVERABLE_PREFIX,
+  BATCH_PREFIX,
 } from '../functions/adapters/keys.js';
 import { EVIDENCE_ATTRIBUTES, EVIDENCE_COUNT_ATTRIBUTES, UNDELIVERABLE_ATTRIBUTES } from '../functions/domain/delivery-evidence.js';
+import { BY_PHONE_INDEX, CLAIM_TIME_ATTRIBUTES, PHONE_INDEX_ATTRIBUTES, SMS_OUTCOME_ATTRIBUTES } from '../functions/domain/sms-delivery-status.js';
 import { CLIENT_VARIABLES, INCIDENT_PAGE_VARIABLES, pick, type EnvironmentValues, type EnvKey } from '../functions/shared/environment.js';
 import type { TableName } from './tables.js';
 
@@ -32,6 +34,8 @@ export interface ItemGrant {
   readonly actions: readonly string[];
   /** The only attributes these actions may name (a read must project them); none: any. */
   readonly attributes?: readonly string[];
+  /** On this index of the table (its partition key is then the leading key), not on the table. */
+  readonly index?: string;
 }
 
 /** What a function may touch; `grantDescribed` (constructs/described-function.ts) turns this into IAM statements. */
@@ -46,6 +50,8 @@ export interface FunctionGrants {
   readonly readSendQuota?: boolean;
   /** ses:ListSuppressedDestinations and sns:ListPhoneNumbersOptedOut: the lists of addresses and numbers never to send to. */
   readonly readSuppressionLists?: boolean;
+  /** sns:GetSMSAttributes: whether the account logs SMS delivery status, which settles UNCERTAIN SMS by evidence. */
+  readonly readSmsSettings?: boolean;
   /** SMS to phone numbers (never a topic); a function of the deployment's environment when it depends on a setting. */
   readonly sendSms?: boolean | ((env: EnvironmentValues) => boolean);
   /** Publish to the public channels' topic (app push, social relays). */
@@ -212,8 +218,9 @@ export const FUNCTIONS = {
       'COMPLAINT_RATE_LIMIT_PERCENT',
       'REPUTATION_MINIMUM_MESSAGES',
     ],
-    // Deliveries read and written: UNCERTAIN recipients settled by evidence (a claim's totals and their outcomes).
-    grants: { tables: { incidents: 'readWrite', deliveries: 'readWrite' }, publishToResponseTeam: true },
+    // Deliveries read and written: UNCERTAIN recipients settled by evidence (a claim's totals and their outcomes);
+    // the account's SMS settings say whether SMS has evidence to settle by.
+    grants: { tables: { incidents: 'readWrite', deliveries: 'readWrite' }, publishToResponseTeam: true, readSmsSettings: true },
   },
   'wait-for-team': {
     workflowStep: true,
@@ -472,6 +479,29 @@ export const FUNCTIONS = {
           // The notice's counts, bumped the first time an event is seen for a recipient.
           { prefixes: [EVIDENCE_COUNTS_PREFIX], actions: ['UpdateItem'], attributes: ['pk', 'sk', ...EVIDENCE_COUNT_ATTRIBUTES] },
           // The notice's list of recipients a channel will never reach (a permanent bounce, a rejection).
+          { prefixes: [UNDELIVERABLE_PREFIX], actions: ['PutItem'], attributes: ['pk', 'sk', ...UNDELIVERABLE_ATTRIBUTES] },
+        ],
+      },
+    },
+  },
+  'record-sms-status': {
+    // Looks again for an outcome written after its record came, up to 60 s after SNS took the message (domain/sms-delivery-status.ts), then records.
+    timeoutSeconds: 120,
+    memoryMB: 512,
+    // SMS status comes at the account's SMS rate, far below email's events; bounded all the same, like record-delivery-evidence.
+    reservedConcurrency: 10,
+    environment: ['CUSTOMERS_TABLE', 'DELIVERIES_TABLE'],
+    grants: {
+      tables: {
+        // Who gave this number: the byPhone index's keys, nothing else of the directory.
+        customers: [{ prefixes: ['+'], actions: ['Query'], attributes: PHONE_INDEX_ATTRIBUTES, index: BY_PHONE_INDEX }],
+        deliveries: [
+          // The customer's outcomes (which notice this message was), then the evidence item beside them.
+          { prefixes: [CUSTOMER_PREFIX], actions: ['Query'], attributes: SMS_OUTCOME_ATTRIBUTES },
+          { prefixes: [CUSTOMER_PREFIX], actions: ['UpdateItem'], attributes: ['pk', 'sk', ...EVIDENCE_ATTRIBUTES] },
+          // When an UNCERTAIN outcome's call was claimed: the window SNS may have taken the message in.
+          { prefixes: [BATCH_PREFIX], actions: ['GetItem'], attributes: CLAIM_TIME_ATTRIBUTES },
+          { prefixes: [EVIDENCE_COUNTS_PREFIX], actions: ['UpdateItem'], attributes: ['pk', 'sk', ...EVIDENCE_COUNT_ATTRIBUTES] },
           { prefixes: [UNDELIVERABLE_PREFIX], actions: ['PutItem'], attributes: ['pk', 'sk', ...UNDELIVERABLE_ATTRIBUTES] },
         ],
       },
