@@ -128,7 +128,7 @@ export function createEdge(targets: EdgeTargets): Server {
         }
         if (url.startsWith('/v2/email')) return proxy(req, res, targets.sesUrl);
         if (url.startsWith('/_aws/ses')) return void (await ses(req, res));
-        if (url.startsWith('/_aws/sns')) return void (await targets.sns.handle(req, res));
+        if (url.startsWith('/_aws/sns') || url.startsWith('/_twin/sns/')) return void (await targets.sns.handle(req, res));
         if (url === '/_twin/requests' && req.method === 'GET') return json(res, targets.requests);
         // The HTTP API's functions, as the system runs them.
         const httpApiHandler = httpApiHandlerFor(url);

@@ -48,7 +48,7 @@ describe("calls between services, decided by the target's policies", () => {
       }
     });
     expect(refused.sort()).toEqual(
-      ['AlarmIntakeDeadLetters', 'DeliveryEvidenceDeadLetters'].map((alarm) =>
+      ['AlarmIntakeDeadLetters', 'DeliveryEvidenceDeadLetters', 'SmsDeliveryStatusDeadLetters'].map((alarm) =>
         expect.stringMatching(
           new RegExp(
             `^alarm ${alarm}\\w+: cloudwatch\\.amazonaws\\.com is not authorized to perform: sns:Publish on resource: arn:aws:sns:.* because no resource-based policy allows the sns:Publish action$`,
@@ -68,7 +68,7 @@ describe("calls between services, decided by the target's policies", () => {
       }
     });
     expect(refused.sort()).toEqual(
-      ['AlarmIntakeDeadLetters', 'DeliveryEvidenceDeadLetters'].flatMap((alarm) =>
+      ['AlarmIntakeDeadLetters', 'DeliveryEvidenceDeadLetters', 'SmsDeliveryStatusDeadLetters'].flatMap((alarm) =>
         ['Decrypt', 'GenerateDataKey'].map((action) =>
           expect.stringMatching(
             new RegExp(`^alarm ${alarm}\\w+: cloudwatch\\.amazonaws\\.com is not authorized to perform: kms:${action} on resource: arn:aws:kms:`),
@@ -86,6 +86,18 @@ describe("calls between services, decided by the target's policies", () => {
     expect(refused).toEqual([
       expect.stringMatching(
         /^rule AlarmIntakeGuardDutyFindings\w+: events\.amazonaws\.com is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:000000000000:function:Intake\w+ because no resource-based policy allows the lambda:InvokeFunction action$/,
+      ),
+    ]);
+  });
+
+  it("without the Lambda permission for the SMS failures' log group, CloudWatch Logs hands its records to nobody", async () => {
+    const refused = await refusedWith((stack) => {
+      for (const [id, r] of Object.entries(stack.resources))
+        if (r.Type === 'AWS::Lambda::Permission' && id.startsWith('SmsDeliveryStatusFailuresToFunction')) delete stack.resources[id];
+    });
+    expect(refused).toEqual([
+      expect.stringMatching(
+        /^subscription SmsDeliveryStatusFailuresToFunction\w+: logs\.amazonaws\.com is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:000000000000:function:SmsDeliveryStatusFunction\w+ because no resource-based policy allows/,
       ),
     ]);
   });
