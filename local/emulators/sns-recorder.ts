@@ -249,11 +249,16 @@ export class SnsRecorder {
       logEvents: [{ timestamp: now.getTime(), message: JSON.stringify(record) }],
     });
     for (const [name, url] of this.statusLogs) {
-      const answer = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Logs_20140328.PutLogEvents' },
-        body,
-      }).catch((error: unknown) => ({ ok: false, status: 0, statusText: String(error) }));
+      const put = () =>
+        fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Logs_20140328.PutLogEvents' }, body }).catch(
+          (error: unknown) => ({ ok: false, status: 0, statusText: `${String(error)} ${String((error as Error).cause ?? '')}` }),
+        );
+      // As SNS keeps trying to write its logs: a connection dropped on a busy machine is not a lost record (recording is idempotent).
+      let answer = await put();
+      for (let attempt = 1; !answer.ok && answer.status === 0 && attempt < 5; attempt += 1) {
+        await new Promise((r) => setTimeout(r, 250 * attempt));
+        answer = await put();
+      }
       if (!answer.ok) console.error(`SMS delivery status of ${messageId} not written to the logs of ${name}: ${answer.status} ${answer.statusText}`);
     }
   }
