@@ -12,10 +12,9 @@ import {
   CUSTOMER_PREFIX,
   EVIDENCE_COUNTS_PREFIX,
   UNDELIVERABLE_PREFIX,
-  BATCH_PREFIX,
 } from '../functions/adapters/keys.js';
 import { EVIDENCE_ATTRIBUTES, EVIDENCE_COUNT_ATTRIBUTES, UNDELIVERABLE_ATTRIBUTES } from '../functions/domain/delivery-evidence.js';
-import { BY_PHONE_INDEX, CLAIM_TIME_ATTRIBUTES, PHONE_INDEX_ATTRIBUTES, SMS_OUTCOME_ATTRIBUTES } from '../functions/domain/sms-delivery-status.js';
+import { BY_PHONE_INDEX, PHONE_INDEX_ATTRIBUTES, SMS_OUTCOME_ATTRIBUTES } from '../functions/domain/sms-delivery-status.js';
 import { CLIENT_VARIABLES, INCIDENT_PAGE_VARIABLES, pick, type EnvironmentValues, type EnvKey } from '../functions/shared/environment.js';
 import type { TableName } from './tables.js';
 
@@ -499,8 +498,6 @@ export const FUNCTIONS = {
           // The customer's outcomes (which notice this message was), then the evidence item beside them.
           { prefixes: [CUSTOMER_PREFIX], actions: ['Query'], attributes: SMS_OUTCOME_ATTRIBUTES },
           { prefixes: [CUSTOMER_PREFIX], actions: ['UpdateItem'], attributes: ['pk', 'sk', ...EVIDENCE_ATTRIBUTES] },
-          // When an UNCERTAIN outcome's call was claimed: the window SNS may have taken the message in.
-          { prefixes: [BATCH_PREFIX], actions: ['GetItem'], attributes: CLAIM_TIME_ATTRIBUTES },
           { prefixes: [EVIDENCE_COUNTS_PREFIX], actions: ['UpdateItem'], attributes: ['pk', 'sk', ...EVIDENCE_COUNT_ATTRIBUTES] },
           { prefixes: [UNDELIVERABLE_PREFIX], actions: ['PutItem'], attributes: ['pk', 'sk', ...UNDELIVERABLE_ATTRIBUTES] },
         ],

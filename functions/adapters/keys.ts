@@ -35,8 +35,6 @@ export const UNDELIVERABLE_PREFIX = 'UNDELIVERABLE#';
 export const CUSTOMER_PREFIX = 'CUSTOMER#';
 /** Promises made to customers that no notice has kept yet, by due time, for the same sweep: a page when one comes due. */
 export const PROMISE_CLOCKS = `${CLOCK_PREFIX}PROMISES`;
-/** A notice's claims per provider call, in the deliveries table (adapters/deliveries-ledger.ts). */
-export const BATCH_PREFIX = 'BATCH#';
 /** A notice's suppression lists, in the deliveries table (adapters/deliveries-ledger.ts). */
 export const SUPPRESSIONS_PREFIX = 'SUPPRESSIONS#';
 

@@ -19,7 +19,6 @@ export const BY_PHONE_INDEX = 'byPhone';
 /** The attributes each lookup names (adapters/sms-status-lookups.ts): the recording function's IAM grant allows these and no others (infra/functions.ts). */
 export const PHONE_INDEX_ATTRIBUTES = ['customerId', 'sk', 'phone'];
 export const SMS_OUTCOME_ATTRIBUTES = ['pk', 'sk', 'incidentId', 'noticeId', 'channel', 'status', 'providerMessageId', 'at', 'batchKey', 'attempt'];
-export const CLAIM_TIME_ATTRIBUTES = ['pk', 'sk', 'claimedAt', 'attempts'];
 
 /** The log groups SNS writes SMS delivery status to, in an account and region. */
 export function smsStatusLogGroups(region: string, account: string): { success: string; failure: string } {
@@ -105,30 +104,31 @@ export function parseSmsStatus(message: string): SmsStatus | undefined {
  */
 export const SMS_STATUS_MATCH_WAIT_SECONDS = 60;
 
-/** How far SNS's clock and ours may disagree, and how late a request the client gave up on may still reach SNS. */
-const CLOCK_SLACK_MS = 5_000;
+/**
+ * How long before its UNCERTAIN outcome was written SNS may have taken the message: the claim's lease
+ * (the send step's 900 s timeout and 60 s) is the longest a call can stand before another holder takes
+ * it over and writes the outcome, with margin. A later takeover leaves the record unmatched (sent again).
+ */
+const CALL_SPAN_MS = 20 * 60_000;
+/** How late a request the client gave up on may still reach SNS, and how far SNS's clock and ours may disagree. */
 const LATE_ARRIVAL_MS = 60_000;
 
-/** An SMS outcome of the customer, with the time its call was claimed when it is UNCERTAIN (the claim's claimedAt). */
-export type SmsOutcome = Pick<Outcome, 'incidentId' | 'noticeId' | 'status' | 'providerMessageId' | 'at' | 'batchKey' | 'attempt'> & { claimedAt?: string };
+/** An SMS outcome of the customer. */
+export type SmsOutcome = Pick<Outcome, 'incidentId' | 'noticeId' | 'status' | 'providerMessageId' | 'at' | 'batchKey' | 'attempt'>;
 
 /**
  * The notice a status record is about, among the customer's SMS outcomes: the one SNS answered with
- * this message id; else one whose call lost its answer (UNCERTAIN, no message id) and was under way
- * when SNS accepted the message: claimed before, and finished at most a late arrival before. The
- * ledger sends a customer one SMS per notice, so an UNCERTAIN outcome stands for one message at most.
+ * this message id; else one whose call lost its answer (UNCERTAIN, no message id, written by the
+ * holder that sent it or by the one that took over its claim) when SNS took the message shortly
+ * before. The ledger sends a customer one SMS per notice, so an UNCERTAIN outcome stands for one
+ * message at most; an SMS of another sender to that number in that span would be taken for it.
  */
 export function matchSmsOutcome(status: SmsStatus, outcomes: readonly SmsOutcome[]): NoticeRef | undefined {
   const exact = outcomes.find((o) => o.providerMessageId === status.messageId);
   if (exact) return { incidentId: exact.incidentId, noticeId: exact.noticeId };
   const sent = Date.parse(status.sentAt);
   const lost = outcomes.find(
-    (o) =>
-      o.status === 'UNCERTAIN' &&
-      !o.providerMessageId &&
-      o.claimedAt !== undefined &&
-      Date.parse(o.claimedAt) - CLOCK_SLACK_MS <= sent &&
-      sent <= Date.parse(o.at) + LATE_ARRIVAL_MS,
+    (o) => o.status === 'UNCERTAIN' && !o.providerMessageId && Date.parse(o.at) - CALL_SPAN_MS <= sent && sent <= Date.parse(o.at) + LATE_ARRIVAL_MS,
   );
   return lost && { incidentId: lost.incidentId, noticeId: lost.noticeId };
 }

@@ -179,7 +179,7 @@ describe('the stack', () => {
     }
     // SNS's SMS delivery status groups name phone numbers and are read once, by record-sms-status: two weeks.
     for (const [id, lg] of Object.entries(template.findResources('AWS::Logs::LogGroup')))
-      expect(lg.Properties.RetentionInDays, id).toBe(id.startsWith('SmsDeliveryStatus') ? 14 : 365);
+      expect(lg.Properties.RetentionInDays, id).toBe(/^SmsDeliveryStatus(Successes|Failures)/.test(id) ? 14 : 365);
   });
 
   it('serves the approval pages on GET, HEAD and POST, access-logged (route, not path) and throttled', () => {

@@ -74,19 +74,21 @@ describe('SMS delivery status', () => {
     expect(() => decodeLogsBatch(Buffer.from('{}').toString('base64'))).toThrow();
   });
 
-  it('finds the notice by message id, or by the UNCERTAIN call under way when SNS took the message, and nothing else', () => {
+  it('finds the notice by message id, or by the UNCERTAIN outcome its lost call wrote around when SNS took it, and nothing else', () => {
     const status: SmsStatus = { messageId: 'm-2', sentAt: ago(20).toISOString(), destination: '+447700900123', event: 'Delivery' };
     const answered = outcome({ noticeId: 'update-2', providerMessageId: 'm-2' });
     const older = outcome({ noticeId: 'first-notice-1', providerMessageId: 'm-1' });
-    // The answer was lost: claimed before SNS took it, finished after (or a little before: a late request).
-    const lost = outcome({ incidentId: 'inc-2', noticeId: 'first-notice-1', status: 'UNCERTAIN', claimedAt: ago(25).toISOString(), at: ago(15).toISOString() });
+    // The answer was lost: the outcome written after SNS took it (the client's timeout), or a little before (a late request).
+    const lost = outcome({ incidentId: 'inc-2', noticeId: 'first-notice-1', status: 'UNCERTAIN', at: ago(15).toISOString() });
     expect(matchSmsOutcome(status, [older, lost, answered])).toEqual({ incidentId: 'inc-1', noticeId: 'update-2' });
     expect(matchSmsOutcome(status, [older, lost])).toEqual({ incidentId: 'inc-2', noticeId: 'first-notice-1' });
-    // An UNCERTAIN call claimed after SNS took the message, or finished long before it, is another message's.
-    expect(matchSmsOutcome(status, [{ ...lost, claimedAt: ago(5).toISOString() }])).toBeUndefined();
-    expect(matchSmsOutcome(status, [{ ...lost, claimedAt: ago(600).toISOString(), at: ago(500).toISOString() }])).toBeUndefined();
-    // Without its claim time (claimed again since) an UNCERTAIN outcome matches nothing; a SENT one only by its id.
-    expect(matchSmsOutcome(status, [{ ...lost, claimedAt: undefined }])).toBeUndefined();
+    expect(matchSmsOutcome(status, [{ ...lost, at: ago(50).toISOString() }])).toEqual({ incidentId: 'inc-2', noticeId: 'first-notice-1' });
+    // A holder that took over a dead one's claim writes the outcome minutes later: still its message.
+    expect(matchSmsOutcome(status, [{ ...lost, at: ago(-600).toISOString() }])).toEqual({ incidentId: 'inc-2', noticeId: 'first-notice-1' });
+    // An UNCERTAIN outcome written long before SNS took the message, or long after, is another message's.
+    expect(matchSmsOutcome(status, [{ ...lost, at: ago(600).toISOString() }])).toBeUndefined();
+    expect(matchSmsOutcome(status, [{ ...lost, at: ago(-3600).toISOString() }])).toBeUndefined();
+    // A SENT outcome matches only by its own id.
     expect(matchSmsOutcome(status, [older])).toBeUndefined();
   });
 
