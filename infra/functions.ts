@@ -15,6 +15,7 @@ import {
 } from '../functions/adapters/keys.js';
 import { APPROVAL_SUMMARY_ATTRIBUTES } from '../functions/adapters/open-incidents.js';
 import { EVIDENCE_ATTRIBUTES, EVIDENCE_COUNT_ATTRIBUTES, UNDELIVERABLE_ATTRIBUTES } from '../functions/domain/delivery-evidence.js';
+import { BY_PHONE_INDEX, PHONE_INDEX_ATTRIBUTES, SMS_OUTCOME_ATTRIBUTES } from '../functions/domain/sms-delivery-status.js';
 import { CLIENT_VARIABLES, INCIDENT_PAGE_VARIABLES, pick, type EnvironmentValues, type EnvKey } from '../functions/shared/environment.js';
 import type { TableName } from './tables.js';
 
@@ -33,6 +34,8 @@ export interface ItemGrant {
   readonly actions: readonly string[];
   /** The only attributes these actions may name (a read must project them); none: any. */
   readonly attributes?: readonly string[];
+  /** On this index of the table (its partition key is then the leading key), not on the table. */
+  readonly index?: string;
 }
 
 /** What a function may touch; `grantDescribed` (constructs/described-function.ts) turns this into IAM statements. */
@@ -47,6 +50,8 @@ export interface FunctionGrants {
   readonly readSendQuota?: boolean;
   /** ses:ListSuppressedDestinations and sns:ListPhoneNumbersOptedOut: the lists of addresses and numbers never to send to. */
   readonly readSuppressionLists?: boolean;
+  /** sns:GetSMSAttributes: whether the account logs SMS delivery status, which settles UNCERTAIN SMS by evidence. */
+  readonly readSmsSettings?: boolean;
   /** SMS to phone numbers (never a topic); a function of the deployment's environment when it depends on a setting. */
   readonly sendSms?: boolean | ((env: EnvironmentValues) => boolean);
   /** Publish to the public channels' topic (app push, social relays). */
@@ -218,10 +223,12 @@ export const FUNCTIONS = {
     ],
     // Deliveries read and written: UNCERTAIN recipients settled by evidence (a claim's totals and their outcomes),
     // fallbacks added to chunk plans. Customers: the profiles of those a channel never reached (the address a
-    // fallback goes to must exist), by key only: no index, no Scan.
+    // fallback goes to must exist), by key only: no index, no Scan. The account's SMS settings say whether SMS
+    // has evidence to settle by.
     grants: {
       tables: { incidents: 'readWrite', customers: [{ prefixes: [''], actions: ['BatchGetItem'] }], deliveries: 'readWrite' },
       publishToResponseTeam: true,
+      readSmsSettings: true,
     },
   },
   'wait-for-team': {
@@ -486,6 +493,27 @@ export const FUNCTIONS = {
       },
     },
   },
+  'record-sms-status': {
+    // Looks again for an outcome written after its record came, up to 60 s after SNS took the message (domain/sms-delivery-status.ts), then records.
+    timeoutSeconds: 120,
+    memoryMB: 512,
+    // SMS status comes at the account's SMS rate, far below email's events; bounded all the same, like record-delivery-evidence.
+    reservedConcurrency: 10,
+    environment: ['CUSTOMERS_TABLE', 'DELIVERIES_TABLE'],
+    grants: {
+      tables: {
+        // Who gave this number: the byPhone index's keys, nothing else of the directory.
+        customers: [{ prefixes: ['+'], actions: ['Query'], attributes: PHONE_INDEX_ATTRIBUTES, index: BY_PHONE_INDEX }],
+        deliveries: [
+          // The customer's outcomes (which notice this message was), then the evidence item beside them.
+          { prefixes: [CUSTOMER_PREFIX], actions: ['Query'], attributes: SMS_OUTCOME_ATTRIBUTES },
+          { prefixes: [CUSTOMER_PREFIX], actions: ['UpdateItem'], attributes: ['pk', 'sk', ...EVIDENCE_ATTRIBUTES] },
+          { prefixes: [EVIDENCE_COUNTS_PREFIX], actions: ['UpdateItem'], attributes: ['pk', 'sk', ...EVIDENCE_COUNT_ATTRIBUTES] },
+          { prefixes: [UNDELIVERABLE_PREFIX], actions: ['PutItem'], attributes: ['pk', 'sk', ...UNDELIVERABLE_ATTRIBUTES] },
+        ],
+      },
+    },
+  },
   'regulator-clocks': {
     // Scheduled sweep: a page per reminder, missed deadline or missed promise to customers due (SNS, up to a provider call's 18 s each).
     timeoutSeconds: 120,
@@ -522,7 +550,7 @@ export function configSchema<N extends FunctionName>(name: N): ReturnType<typeof
 /** Whether `name` may call SES or SNS, and so loads their clients (shared/ses-client.ts, sns-client.ts), which read CLIENT_VARIABLES. */
 function callsProviders(name: FunctionName): boolean {
   const g: FunctionGrants = FUNCTIONS[name].grants;
-  return Boolean(g.publishToResponseTeam || g.sendEmail || g.readSendQuota || g.readSuppressionLists || g.sendSms || g.publishToPublicChannels);
+  return Boolean(g.publishToResponseTeam || g.sendEmail || g.readSendQuota || g.readSuppressionLists || g.sendSms || g.publishToPublicChannels || g.readSmsSettings);
 }
 
 /** Every variable `name` reads: its descriptor's, and the provider clients' if it calls SES or SNS. */

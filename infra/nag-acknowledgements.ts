@@ -3,6 +3,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import type { AlarmIntake } from './constructs/alarm-intake.js';
 import type { DeliveryEvidence } from './constructs/delivery-evidence.js';
+import type { SmsDeliveryStatus } from './constructs/sms-delivery-status.js';
 import type { ApprovalApi } from './constructs/approval-api.js';
 import { BreachNoticeFunction } from './constructs/breach-notice-function.js';
 import { FUNCTIONS, type FunctionGrants } from './functions.js';
@@ -39,6 +40,7 @@ export function acknowledgeFindings(
     approvals: ApprovalApi;
     alarmIntake: AlarmIntake;
     deliveryEvidence: DeliveryEvidence;
+    smsDeliveryStatus: SmsDeliveryStatus;
     customersTable: ITable;
     templatePrefix: string;
     incidentPages?: IncidentPages;
@@ -52,6 +54,7 @@ export function acknowledgeFindings(
     const role = fn.role!;
     const sms = workflow.smsSenders.includes(fn);
     const quota = fn === workflow.steps['prepare-sending'];
+    const smsSettings = granted(stack, 'readSmsSettings').includes(fn);
     ack(
       role,
       nag('IAM5[Resource::*]'),
@@ -59,7 +62,8 @@ export function acknowledgeFindings(
         (sms ? ' sns:Publish for SMS: phone numbers have no ARN; a Deny on every SNS ARN in the same policy keeps it off topics.' : '') +
         (quota
           ? ' ses:GetAccount (the send quota), ses:ListSuppressedDestinations and sns:ListPhoneNumbersOptedOut (account-level lists) accept no resource.'
-          : ''),
+          : '') +
+        (smsSettings ? ' sns:GetSMSAttributes (the account-level SMS settings) accepts no resource.' : ''),
     );
     ack(role, nag('IAM5[Action::kms:GenerateDataKey*]'), "CDK's grant on the stack's own customer-managed key, on that key only.");
     ack(role, nag('IAM5[Action::kms:ReEncrypt*]'), "CDK's grant on the stack's own customer-managed key, on that key only.");
@@ -152,5 +156,10 @@ export function acknowledgeFindings(
     parts.deliveryEvidence.deadLetterQueue,
     nag('SQS3'),
     'This queue is the dead-letter queue of the SES delivery-evidence rule and its function; a message here pages the response team.',
+  );
+  ack(
+    parts.smsDeliveryStatus.deadLetterQueue,
+    nag('SQS3'),
+    "This queue is the dead-letter queue of the SMS delivery status function's asynchronous invocations; a message here pages the response team.",
   );
 }

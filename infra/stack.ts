@@ -7,6 +7,7 @@ import { functionEnvironment, type AppConfig } from './config.js';
 import { acknowledgeFindings } from './nag-acknowledgements.js';
 import { AlarmIntake } from './constructs/alarm-intake.js';
 import { DeliveryEvidence } from './constructs/delivery-evidence.js';
+import { SmsDeliveryStatus } from './constructs/sms-delivery-status.js';
 import { ApprovalApi } from './constructs/approval-api.js';
 import { DataTables } from './constructs/data-tables.js';
 import { DecisionSweeper } from './constructs/decision-sweeper.js';
@@ -109,6 +110,7 @@ export class BreachNoticeStack extends Stack {
       configurationSetName: channels.configurationSet.configurationSetName,
       responseTeamTopic: channels.responseTeamTopic,
     });
+    const smsDeliveryStatus = new SmsDeliveryStatus(this, 'SmsDeliveryStatus', { ...resources, responseTeamTopic: channels.responseTeamTopic });
 
     const intake = describedFunction(this, 'Intake', 'intake', resources.environment);
     grantDescribed(intake, 'intake', withMachine);
@@ -126,6 +128,7 @@ export class BreachNoticeStack extends Stack {
       approvals,
       alarmIntake,
       deliveryEvidence,
+      smsDeliveryStatus,
       customersTable: data.tables.customers,
       templatePrefix: config.templatePrefix,
       incidentPages: pages,
@@ -147,5 +150,9 @@ export class BreachNoticeStack extends Stack {
     });
     new CfnOutput(this, 'CustomersTableName', { value: data.tables.customers.tableName });
     new CfnOutput(this, 'IncidentsTableName', { value: data.tables.incidents.tableName });
+    new CfnOutput(this, 'SmsDeliveryStatusRoleArn', {
+      value: smsDeliveryStatus.role.roleArn,
+      description: 'Set as the account SMS setting DeliveryStatusIAMRole, with DeliveryStatusSuccessSamplingRate 100 (docs/deploying.md)',
+    });
   }
 }

@@ -20,6 +20,7 @@ interface EvidenceItem extends NoticeRef {
   customerId: string;
   channel: Channel;
   messageId?: string;
+  reason?: string;
   [seen: `seen_${string}`]: string | undefined;
 }
 
@@ -38,17 +39,17 @@ export class EvidenceStore implements EvidenceStorePort {
   /**
    * Records one event; the first time it is seen for this recipient, the notice's count for it goes up
    * too (a second write, after the first: a crash in between leaves the count one short, never double).
-   * Returns whether it was the first.
+   * Returns whether it was the first. `reason`: the provider's words for a failure (an SMS's), kept with the first.
    */
-  async record(ref: NoticeRef, customerId: string, channel: Channel, event: EvidenceEvent, at: string, messageId?: string): Promise<boolean> {
+  async record(ref: NoticeRef, customerId: string, channel: Channel, event: EvidenceEvent, at: string, messageId?: string, reason?: string): Promise<boolean> {
     const out = await this.doc.send(
       new UpdateCommand({
         TableName: this.table,
         Key: keys.evidence(customerId, ref.incidentId, ref.noticeId, channel),
         UpdateExpression:
           'SET #seen = if_not_exists(#seen, :at), #type = :type, incidentId = :incident, noticeId = :notice, customerId = :customer, channel = :channel, ' +
-          'messageId = if_not_exists(messageId, :messageId), recordedAt = :now',
-        ExpressionAttributeNames: { '#seen': seenAttribute(event), '#type': 'type' },
+          `messageId = if_not_exists(messageId, :messageId), recordedAt = :now${reason ? ', #reason = if_not_exists(#reason, :reason)' : ''}`,
+        ExpressionAttributeNames: { '#seen': seenAttribute(event), '#type': 'type', ...(reason ? { '#reason': 'reason' } : {}) },
         ExpressionAttributeValues: {
           ':at': at,
           ':type': 'evidence',
@@ -58,6 +59,7 @@ export class EvidenceStore implements EvidenceStorePort {
           ':channel': channel,
           ':messageId': messageId ?? null,
           ':now': this.clock.now().toISOString(),
+          ...(reason ? { ':reason': reason } : {}),
         },
         ReturnValues: 'UPDATED_OLD',
       }),
@@ -76,6 +78,7 @@ export class EvidenceStore implements EvidenceStorePort {
             customerId,
             event,
             at,
+            ...(reason ? { reason } : {}),
           },
         }),
       );
@@ -137,5 +140,6 @@ function toEvidence(item: EvidenceItem): Evidence {
     channel: item.channel,
     seen,
     ...(item.messageId ? { messageId: item.messageId } : {}),
+    ...(item.reason ? { reason: item.reason } : {}),
   };
 }

@@ -1,5 +1,6 @@
-import { ListPhoneNumbersOptedOutCommand, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { GetSMSAttributesCommand, ListPhoneNumbersOptedOutCommand, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Messaging, OptedOutNumberSource } from '../domain/ports.js';
+import { smsStatusComplete } from '../domain/sms-delivery-status.js';
 import { withBackoff } from './provider-lists.js';
 
 export class SnsMessaging implements Messaging, OptedOutNumberSource {
@@ -35,6 +36,12 @@ export class SnsMessaging implements Messaging, OptedOutNumberSource {
       yield* out.phoneNumbers ?? [];
       token = out.nextToken;
     } while (token);
+  }
+
+  /** Whether the account logs every SMS's delivery status (https://docs.aws.amazon.com/sns/latest/api/API_GetSMSAttributes.html). */
+  async smsStatusLogged(): Promise<boolean> {
+    const out = await this.sns.send(new GetSMSAttributesCommand({ attributes: ['DeliveryStatusIAMRole', 'DeliveryStatusSuccessSamplingRate'] }));
+    return smsStatusComplete(out.attributes ?? {});
   }
 
   async publish(topicArn: string, subject: string, message: string, attributes: Record<string, string> = {}): Promise<string> {

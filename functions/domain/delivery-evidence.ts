@@ -15,7 +15,18 @@ import type { Channel, NoticeRef } from './delivery.js';
  * split by its type: only a permanent one says the address will never work. EventBridge delivers them
  * best effort (same page): a missing event is no proof that nothing was sent.
  */
-export const evidenceEvents = ['Send', 'Delivery', 'BouncePermanent', 'BounceTransient', 'Complaint', 'Reject', 'DeliveryDelay', 'RenderingFailure'] as const;
+export const evidenceEvents = [
+  'Send',
+  'Delivery',
+  'BouncePermanent',
+  'BounceTransient',
+  'Complaint',
+  'Reject',
+  'DeliveryDelay',
+  'RenderingFailure',
+  // SMS: SNS's delivery status FAILURE (domain/sms-delivery-status.ts); its SUCCESS is a Delivery.
+  'Undelivered',
+] as const;
 export type EvidenceEvent = (typeof evidenceEvents)[number];
 
 /** The stored attribute holding the first time an event was seen (adapters/evidence-store.ts). */
@@ -25,12 +36,22 @@ export const seenAttribute = (event: EvidenceEvent) => `seen_${event}` as const;
 export const countAttribute = (event: EvidenceEvent) => `count_${event}` as const;
 
 /** Every attribute the evidence store writes: the recording function's IAM grant names exactly these (infra/functions.ts). */
-export const EVIDENCE_ATTRIBUTES = [...evidenceEvents.map(seenAttribute), 'type', 'incidentId', 'noticeId', 'customerId', 'channel', 'messageId', 'recordedAt'];
+export const EVIDENCE_ATTRIBUTES = [
+  ...evidenceEvents.map(seenAttribute),
+  'type',
+  'incidentId',
+  'noticeId',
+  'customerId',
+  'channel',
+  'messageId',
+  'reason',
+  'recordedAt',
+];
 export const EVIDENCE_COUNT_ATTRIBUTES = [...evidenceEvents.map(countAttribute), 'type', 'updatedAt'];
-export const UNDELIVERABLE_ATTRIBUTES = ['type', 'incidentId', 'noticeId', 'channel', 'customerId', 'event', 'at'];
+export const UNDELIVERABLE_ATTRIBUTES = ['type', 'incidentId', 'noticeId', 'channel', 'customerId', 'event', 'at', 'reason'];
 
 /** Events after which the channel will never reach the recipient with this notice. */
-export const NEVER_DELIVERED: readonly EvidenceEvent[] = ['BouncePermanent', 'Reject', 'RenderingFailure'];
+export const NEVER_DELIVERED: readonly EvidenceEvent[] = ['BouncePermanent', 'Reject', 'RenderingFailure', 'Undelivered'];
 
 /** Recipients of one notice on one channel for whom each event was seen (each counted once per recipient). */
 export type EvidenceCounts = Record<EvidenceEvent, number>;
@@ -51,7 +72,7 @@ export function reputationOf(counts: EvidenceCounts): { bounceRate?: number; com
 }
 
 /** Where one recipient of one notice stands on one channel, as a person reads it. */
-export type EvidenceState = 'delivered' | 'bounced' | 'complained' | 'rejected' | 'failed-to-render' | 'delayed' | 'accepted' | 'no-evidence';
+export type EvidenceState = 'delivered' | 'bounced' | 'complained' | 'rejected' | 'failed-to-render' | 'undelivered' | 'delayed' | 'accepted' | 'no-evidence';
 
 /** First time each event was seen for the recipient: the state is derived from them, so the order events arrive in does not matter. */
 export type EvidenceSeen = Partial<Record<EvidenceEvent, string>>;
@@ -62,6 +83,8 @@ export interface Evidence extends NoticeRef {
   seen: EvidenceSeen;
   /** The provider's message id of the first event: matches the ledger's providerMessageId when the call's answer arrived. */
   messageId?: string;
+  /** The provider's words for a failure, when it gave any (an SMS's providerResponse). */
+  reason?: string;
 }
 
 /**
@@ -74,6 +97,7 @@ export function evidenceState(seen: EvidenceSeen): EvidenceState {
   if (seen.BouncePermanent) return 'bounced';
   if (seen.Reject) return 'rejected';
   if (seen.RenderingFailure) return 'failed-to-render';
+  if (seen.Undelivered) return 'undelivered';
   if (seen.DeliveryDelay || seen.BounceTransient) return 'delayed';
   if (seen.Send) return 'accepted';
   return 'no-evidence';
@@ -83,10 +107,16 @@ export function evidenceState(seen: EvidenceSeen): EvidenceState {
 export const providerAccepted = (seen: EvidenceSeen): boolean => evidenceState(seen) !== 'no-evidence';
 
 /** Never reached on this channel, and never will be: the customer needs another channel. */
-export const unreachableOn = (state: EvidenceState): boolean => state === 'bounced' || state === 'rejected' || state === 'failed-to-render';
+export const unreachableOn = (state: EvidenceState): boolean =>
+  state === 'bounced' || state === 'rejected' || state === 'failed-to-render' || state === 'undelivered';
 
-/** Channels whose provider reports evidence under our message tags: SES through the configuration set. SMS has none yet. */
+/**
+ * Channels whose provider always reports evidence: SES through the configuration set. SMS has it only
+ * once the account's SMS settings log every delivery to the stack's role (domain/sms-delivery-status.ts):
+ * confirm-sent adds `SMS_EVIDENCE_CHANNEL` when they do.
+ */
 export const EVIDENCE_CHANNELS: readonly string[] = ['email'];
+export const SMS_EVIDENCE_CHANNEL = 'sms';
 
 /**
  * Message tags (https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_MessageTag.html): values

@@ -192,7 +192,7 @@ export interface CustomerDirectoryPort {
 /** What the providers reported after accepting a message, per recipient (adapters/evidence-store.ts). */
 export interface EvidenceStorePort {
   /** True the first time this event is seen for this recipient. */
-  record(ref: NoticeRef, customerId: string, channel: Channel, event: EvidenceEvent, at: string, messageId?: string): Promise<boolean>;
+  record(ref: NoticeRef, customerId: string, channel: Channel, event: EvidenceEvent, at: string, messageId?: string, reason?: string): Promise<boolean>;
   read(ref: NoticeRef, channel: Channel, customerIds: readonly string[]): Promise<Map<string, Evidence>>;
   counts(ref: NoticeRef, channel: Channel): Promise<EvidenceCounts>;
   undeliverable(ref: NoticeRef): Promise<{ customerId: string; channel: Channel; event: EvidenceEvent }[]>;

@@ -4,7 +4,7 @@ import { CustomersRepository } from '../adapters/customers-repository.js';
 import { DeliveriesLedger } from '../adapters/deliveries-ledger.js';
 import { EvidenceStore } from '../adapters/evidence-store.js';
 import { CHANNEL_CONTACTS } from '../domain/channels/contact.js';
-import { EVIDENCE_CHANNELS } from '../domain/delivery-evidence.js';
+import { EVIDENCE_CHANNELS, SMS_EVIDENCE_CHANNEL } from '../domain/delivery-evidence.js';
 import { limitsFromPercent } from '../domain/reputation.js';
 import { SnsMessaging } from '../adapters/messaging.js';
 import { PromiseClocks } from '../adapters/promise-clocks.js';
@@ -34,6 +34,7 @@ const deps = {
     evidence,
     clock: systemClock,
     evidenceChannels: EVIDENCE_CHANNELS,
+    settingsEvidenceChannels: async () => ((await messaging.smsStatusLogged()) ? [SMS_EVIDENCE_CHANNEL] : []),
     evidenceWindowSeconds: config.EVIDENCE_WINDOW_SECONDS,
   },
   fallback: {

@@ -9,6 +9,12 @@ export interface EvidenceSettlementDeps {
   clock: Clock;
   /** Channels whose provider reports evidence by message tag (email); UNCERTAIN on any other stays so: no evidence will come. */
   evidenceChannels: readonly string[];
+  /**
+   * Channels whose evidence depends on the account's settings (SMS: SNS logs every delivery's status only
+   * when told to), asked only when such a channel has UNCERTAIN recipients: without the evidence, silence
+   * would re-send to people who were told.
+   */
+  settingsEvidenceChannels?: () => Promise<readonly string[]>;
   /** How long after a call finished its evidence is awaited before a recipient with none counts as not sent. */
   evidenceWindowSeconds: number;
 }
@@ -31,8 +37,9 @@ export const MAX_EVIDENCE_ROUNDS = 3;
 
 /**
  * A call whose answer was lost left its recipients UNCERTAIN. Once every slice is done and the call's
- * evidence window is over, each is settled by what the provider reported under its message tags: any
- * event (send, delivery, bounce...) proves the provider accepted it (SENT); none proves nothing for sure,
+ * evidence window is over, each is settled by what the provider reported under its message tags (SMS:
+ * its delivery status, matched by number and call time): any event (send, delivery, bounce, an SMS
+ * failure...) proves the provider accepted it (SENT); none proves nothing for sure,
  * since EventBridge delivers SES events best effort (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-ses.html),
  * but a customer never told is the worse failure, so they are sent again (RETRYABLE), exactly once through
  * the ledger's claim. Each call is settled in one transaction conditioned on its claim unchanged.
@@ -41,9 +48,12 @@ export async function settleByEvidence(ref: NoticeRef, deps: EvidenceSettlementD
   const now = deps.clock.now();
   const result: EvidenceSettlement = { confirmed: 0, reopened: 0, left: 0, reopenedChunks: [] };
   const chunks = new Set<number>();
+  let fromSettings: readonly string[] | undefined;
+  const hasEvidence = async (channel: string) =>
+    deps.evidenceChannels.includes(channel) || (fromSettings ??= (await deps.settingsEvidenceChannels?.()) ?? []).includes(channel);
   for (const call of await deps.ledger.uncertainCalls(ref)) {
     const windowEnds = Date.parse(call.completedAt) + deps.evidenceWindowSeconds * 1000;
-    if (!deps.evidenceChannels.includes(call.channel) || call.evidenceRounds >= MAX_EVIDENCE_ROUNDS) {
+    if (call.evidenceRounds >= MAX_EVIDENCE_ROUNDS || !(await hasEvidence(call.channel))) {
       result.left += call.uncertainIds.length;
       continue;
     }

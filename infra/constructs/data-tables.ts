@@ -41,8 +41,8 @@ export class DataTables extends Construct {
           indexName: i.name,
           partitionKey: { name: i.partitionKey, type: AttributeType.STRING },
           sortKey: i.sortKey ? { name: i.sortKey, type: AttributeType.STRING } : undefined,
-          projectionType: i.include ? ProjectionType.INCLUDE : ProjectionType.ALL,
-          nonKeyAttributes: i.include,
+          projectionType: !i.include ? ProjectionType.ALL : i.include.length === 0 ? ProjectionType.KEYS_ONLY : ProjectionType.INCLUDE,
+          nonKeyAttributes: i.include?.length ? i.include : undefined,
         });
       }
       return table;

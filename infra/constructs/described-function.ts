@@ -80,6 +80,8 @@ export function grantDescribed(fn: BreachNoticeFunction, name: FunctionName, res
   // Account-level lists, no resource-level permissions either: '*'.
   if (grants.readSuppressionLists)
     fn.addToRolePolicy(new PolicyStatement({ actions: ['ses:ListSuppressedDestinations', 'sns:ListPhoneNumbersOptedOut'], resources: ['*'] }));
+  // The account's SMS settings (whether SMS delivery status is logged): account-level, no resource either: '*'.
+  if (grants.readSmsSettings) fn.addToRolePolicy(new PolicyStatement({ actions: ['sns:GetSMSAttributes'], resources: ['*'] }));
   const sendsSms = typeof grants.sendSms === 'function' ? grants.sendSms(resources.environment) : grants.sendSms === true;
   // The SMS Deny covers every topic, so one role cannot do both.
   if (sendsSms && publishesToTeam) throw new Error(`${name} cannot both send SMS and publish to the response team's topic`);

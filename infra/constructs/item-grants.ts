@@ -10,13 +10,19 @@ import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 export function grantItemActions(
   grantee: IGrantable,
   table: ITable,
-  grants: readonly { readonly prefixes: readonly string[]; readonly actions: readonly string[]; readonly attributes?: readonly string[] }[],
+  grants: readonly {
+    readonly prefixes: readonly string[];
+    readonly actions: readonly string[];
+    readonly attributes?: readonly string[];
+    readonly index?: string;
+  }[],
 ): void {
-  for (const { prefixes, actions, attributes } of grants) {
+  for (const { prefixes, actions, attributes, index } of grants) {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
         actions: actions.map((a) => `dynamodb:${a}`),
-        resources: [table.tableArn],
+        // On an index, the leading key is the index's partition key.
+        resources: [index ? `${table.tableArn}/index/${index}` : table.tableArn],
         conditions: {
           'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((p) => `${p}*`) },
           ...(attributes ? { 'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...attributes] } } : {}),

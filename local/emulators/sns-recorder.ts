@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { smsStatusLogGroups } from '../../functions/domain/sms-delivery-status.js';
 import { json, readBody } from '../twin/http-util.js';
 import { twinAccountSettings, type TwinAccountSettings } from './preflight-twin.js';
 import { countOf, listFrom, listingSchema, parseQuery, RetrospectionQueryError } from './retrospection.js';
@@ -10,8 +11,21 @@ import { countOf, listFrom, listingSchema, parseQuery, RetrospectionQueryError }
  * AWS CLI use (Publish, PublishBatch, CreateTopic, ListTopics, CheckIfPhoneNumberIsOptedOut,
  * ListPhoneNumbersOptedOut, OptInPhoneNumber) and records every message; the account's SMS settings,
  * origination numbers and topic subscriptions `npm run preflight` reads, as preflight-twin.ts sets
- * them. No usable SNS emulator exists on npm, so this is ours; it delivers nothing anywhere.
+ * them. No usable SNS emulator exists on npm, so this is ours; it delivers nothing anywhere. Once
+ * SetSMSAttributes names a DeliveryStatusIAMRole, each SMS gets a delivery status record, written to
+ * the CloudWatch Logs of each twin registered at /_twin/sns/delivery-status-logs/<name>, as SNS writes
+ * its own (domain/sms-delivery-status.ts): SUCCESS, or FAILURE for a number under TWIN_SMS_FAILING_PREFIX.
  */
+
+/**
+ * AWS has no SMS simulator for SNS Publish: on the twin an SMS to a number starting with this fails, as
+ * a carrier's refusal does (a FAILURE status record, the reason below). No real number starts so: +1 555
+ * is not an area code in use.
+ */
+export const TWIN_SMS_FAILING_PREFIX = '+15550';
+export const TWIN_SMS_FAILURE_REASON = 'Unknown error attempting to reach phone';
+/** How long after a Publish its status record is written: SNS hears from the carrier seconds later, never at once. */
+const TWIN_SMS_DWELL_MS = 2_000;
 export interface RecordedMessage {
   messageId: string;
   topicArn?: string;
@@ -54,6 +68,10 @@ export class SnsRecorder {
    * (POST /_aws/sns/sms-limits {"throttleAfter": N, "throttled": M, "prefix": "+44…"}; DELETE lifts it).
    */
   smsThrottle: { after: number; count: number; prefix: string } | undefined;
+  /** What SetSMSAttributes set (DeliveryStatusIAMRole, DeliveryStatusSuccessSamplingRate, ...): account-wide, as in AWS. */
+  readonly smsAttributes: Record<string, string> = {};
+  /** The CloudWatch Logs endpoints SMS delivery status is written to, by the twin that registered each. */
+  readonly statusLogs = new Map<string, string>();
 
   constructor(
     private readonly region = 'us-east-1',
@@ -122,8 +140,17 @@ export class SnsRecorder {
       }
       case 'GetSMSSandboxAccountStatus':
         return this.envelope(action, `<IsInSandbox>${this.account.TWIN_SNS_SANDBOX}</IsInSandbox>`);
+      case 'SetSMSAttributes': {
+        for (let n = 1; params.has(`attributes.entry.${n}.key`); n += 1)
+          this.smsAttributes[params.get(`attributes.entry.${n}.key`)!] = params.get(`attributes.entry.${n}.value`) ?? '';
+        return this.envelope(action, '');
+      }
       case 'GetSMSAttributes': {
-        const known: Record<string, string> = { MonthlySpendLimit: this.account.TWIN_SNS_MONTHLY_SPEND_LIMIT, DefaultSMSType: 'Transactional' };
+        const known: Record<string, string> = {
+          MonthlySpendLimit: this.account.TWIN_SNS_MONTHLY_SPEND_LIMIT,
+          DefaultSMSType: 'Transactional',
+          ...this.smsAttributes,
+        };
         const asked = [...params].filter(([k]) => k.startsWith('attributes.member.')).map(([, v]) => v);
         const entries = (asked.length > 0 ? asked.filter((k) => k in known) : Object.keys(known)).map(
           (k) => `<entry><key>${k}</key><value>${known[k]}</value></entry>`,
@@ -190,7 +217,50 @@ export class SnsRecorder {
       attributes,
       at: new Date().toISOString(),
     });
+    if (phoneNumber) setTimeout(() => void this.logDeliveryStatus(messageId, phoneNumber), TWIN_SMS_DWELL_MS).unref();
     return messageId;
+  }
+
+  /**
+   * SNS's delivery status record for one SMS, written to each registered twin's logs (SUCCESS records
+   * sampled at DeliveryStatusSuccessSamplingRate). Fields as SNS writes them; the number goes in the
+   * record, as it does in AWS, never in a message here.
+   */
+  private async logDeliveryStatus(messageId: string, phoneNumber: string): Promise<void> {
+    if (!this.smsAttributes.DeliveryStatusIAMRole || this.statusLogs.size === 0) return;
+    const failed = phoneNumber.startsWith(TWIN_SMS_FAILING_PREFIX);
+    if (!failed && Math.random() * 100 >= Number(this.smsAttributes.DeliveryStatusSuccessSamplingRate ?? '0')) return;
+    const now = new Date();
+    const published = new Date(now.getTime() - TWIN_SMS_DWELL_MS);
+    const record = {
+      notification: { messageId, timestamp: published.toISOString().replace('T', ' ').replace('Z', '') },
+      delivery: {
+        destination: phoneNumber,
+        smsType: 'Transactional',
+        providerResponse: failed ? TWIN_SMS_FAILURE_REASON : 'Message has been accepted by phone carrier',
+        dwellTimeMs: TWIN_SMS_DWELL_MS,
+      },
+      status: failed ? 'FAILURE' : 'SUCCESS',
+    };
+    const groups = smsStatusLogGroups(this.region, this.accountId);
+    const body = JSON.stringify({
+      logGroupName: failed ? groups.failure : groups.success,
+      logStreamName: randomUUID(),
+      logEvents: [{ timestamp: now.getTime(), message: JSON.stringify(record) }],
+    });
+    for (const [name, url] of this.statusLogs) {
+      const put = () =>
+        fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Logs_20140328.PutLogEvents' }, body }).catch(
+          (error: unknown) => ({ ok: false, status: 0, statusText: `${String(error)} ${String((error as Error).cause ?? '')}` }),
+        );
+      // As SNS keeps trying to write its logs: a connection dropped on a busy machine is not a lost record (recording is idempotent).
+      let answer = await put();
+      for (let attempt = 1; !answer.ok && answer.status === 0 && attempt < 5; attempt += 1) {
+        await new Promise((r) => setTimeout(r, 250 * attempt));
+        answer = await put();
+      }
+      if (!answer.ok) console.error(`SMS delivery status of ${messageId} not written to the logs of ${name}: ${answer.status} ${answer.statusText}`);
+    }
   }
 
   private envelope(action: string, result: string): string {
@@ -258,6 +328,16 @@ export class SnsRecorder {
 
   /** Node request handler: POST / (awsQuery) and the retrospection endpoints. */
   readonly handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.url?.startsWith('/_twin/sns/delivery-status-logs/')) {
+      const name = decodeURIComponent(req.url.slice('/_twin/sns/delivery-status-logs/'.length));
+      if (req.method === 'DELETE') this.statusLogs.delete(name);
+      else {
+        const url = String((JSON.parse((await readBody(req)) || '{}') as { url?: unknown }).url ?? '');
+        if (!/^https?:\/\//.test(url)) return json(res, { message: 'url must be the CloudWatch Logs endpoint' }, 400);
+        this.statusLogs.set(name, url);
+      }
+      return json(res, { registered: [...this.statusLogs.keys()] });
+    }
     if (req.url?.startsWith('/_aws/sns/opt-outs') || req.url?.startsWith('/_aws/sns/sms-limits')) {
       try {
         return await this.controls(req, res);

@@ -131,7 +131,7 @@ export function createEdge(targets: EdgeTargets): Server {
         }
         if (url.startsWith('/v2/email')) return proxy(req, res, targets.sesUrl);
         if (url.startsWith('/_aws/ses')) return void (await ses(req, res));
-        if (url.startsWith('/_aws/sns')) return void (await targets.sns.handle(req, res));
+        if (url.startsWith('/_aws/sns') || url.startsWith('/_twin/sns/')) return void (await targets.sns.handle(req, res));
         if (url === '/_twin/requests' && req.method === 'GET') return json(res, targets.requests);
         if (url === '/_twin/usage' && req.method === 'GET' && targets.usage) return json(res, targets.usage());
         // The HTTP API's functions, as the system runs them.

@@ -58,6 +58,15 @@ export interface EventRuleSpec {
   targets: RuleTargetSpec[];
 }
 
+/** A CloudWatch Logs subscription filter that hands a log group's events to a function of the stack. */
+export interface LogSubscriptionSpec {
+  logicalId: string;
+  /** Logical id of the AWS::Logs::LogGroup. */
+  logGroup: string;
+  /** Logical id of the function. */
+  functionLogicalId: string;
+}
+
 /** An SES configuration set and its EventBridge event destinations, as synthesized. */
 export interface ConfigurationSetSpec {
   logicalId: string;
@@ -75,6 +84,10 @@ export interface StackSpec {
   rules: EventRuleSpec[];
   /** The SES configuration sets. */
   configurationSets: ConfigurationSetSpec[];
+  /** The log subscriptions (SNS's SMS delivery status groups to record-sms-status). */
+  logSubscriptions: LogSubscriptionSpec[];
+  /** Logical ids of the roles SNS may assume: the SMS delivery status role the deploy step names in the account's SMS settings. */
+  snsRoles: string[];
   /** Substitution keys the deployed state machine fills. */
   substitutionKeys: string[];
   /** Substitution key -> logical id of the function it names. */
@@ -287,6 +300,10 @@ export function readSpec(stack: SynthesizedStack): StackSpec {
   }
   const rules = readRules(stack.resources, functions);
   const configurationSets = readConfigurationSets(stack.resources);
+  const logSubscriptions = readLogSubscriptions(stack.resources, functions);
+  const snsRoles = Object.entries(stack.resources)
+    .filter(([, r]) => r.Type === 'AWS::IAM::Role' && JSON.stringify(r.Properties?.AssumeRolePolicyDocument ?? {}).includes('"sns.amazonaws.com"'))
+    .map(([id]) => id);
   const machine = resources.find((x) => x.Type === 'AWS::StepFunctions::StateMachine');
   const substitutions: StackSpec['substitutions'] = {};
   for (const [key, value] of Object.entries((machine?.Properties?.DefinitionSubstitutions as Record<string, unknown>) ?? {})) {
@@ -298,7 +315,22 @@ export function readSpec(stack: SynthesizedStack): StackSpec {
   if (Object.keys(tables).length === 0 || templates.length === 0 || rules.length === 0 || substitutionKeys.length === 0) {
     throw new Error('The synthesized stack lacks tables, templates, rules or a state machine: the twin cannot mirror it');
   }
-  return { tables, templates, rules, configurationSets, substitutionKeys, substitutions, functions, resources: stack.resources };
+  return { tables, templates, rules, configurationSets, logSubscriptions, snsRoles, substitutionKeys, substitutions, functions, resources: stack.resources };
+}
+
+/** The subscription filters; one the twin cannot honour (another destination, a filter pattern) stops it, naming the filter. */
+function readLogSubscriptions(resources: Record<string, CfnResource>, functions: StackSpec['functions']): LogSubscriptionSpec[] {
+  return Object.entries(resources)
+    .filter(([, r]) => r.Type === 'AWS::Logs::SubscriptionFilter')
+    .map(([logicalId, r]) => {
+      const p = r.Properties as { LogGroupName?: { Ref?: string }; DestinationArn?: { 'Fn::GetAtt'?: [string, string] }; FilterPattern?: string };
+      const logGroup = p.LogGroupName?.Ref;
+      const fn = p.DestinationArn?.['Fn::GetAtt']?.[0];
+      if (!logGroup || resources[logGroup]?.Type !== 'AWS::Logs::LogGroup' || !fn || !functions[fn])
+        throw new Error(`Subscription filter ${logicalId} is not from a log group of the stack to a function of it: the twin cannot deliver its events`);
+      if (p.FilterPattern) throw new Error(`Subscription filter ${logicalId} has the filter pattern ${p.FilterPattern}: the twin delivers every event only`);
+      return { logicalId, logGroup, functionLogicalId: fn };
+    });
 }
 
 /** The construct id of a resource: `BreachNotice/AlarmIntake/GuardDutyFindings/Resource` -> `GuardDutyFindings`. */

@@ -6,13 +6,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { AlreadyExistsException, CreateEmailTemplateCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { CreateTopicCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, PublishCommand, SetSMSAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { functionEnvironment, type AppConfig, type ResourceNames } from '../../infra/config.js';
 import { unionEnvironment } from '../../infra/functions.js';
 import { TABLES, type TableName } from '../../infra/tables.js';
 import { readDefinition, substitute } from '../../infra/workflow-definition.js';
-import { specFromStack, type EventRuleSpec, type FunctionSpec, type StackTransform } from './from-stack.js';
+import { specFromStack, type EventRuleSpec, type FunctionSpec, type StackSpec, type StackTransform } from './from-stack.js';
 import { eventsRequestHandler, LocalEventBus, transformedInput, type BusRule, type BusTarget } from './event-bus.js';
+import { LocalLogs, logsRequestHandler } from './log-subscriptions.js';
+import { decide, roleGrants } from './iam/policies.js';
 import type { ConfigurationSetRegistration } from '../emulators/ses-events.js';
 import type { StackResolver } from './iam/resources.js';
 import { closeServer, LOCAL_CREDENTIALS } from '../emulators/emulators.js';
@@ -275,6 +277,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const eventsServer: Server = createServer((req, res) => void events(req, res));
   await new Promise<void>((resolve) => eventsServer.listen(0, '127.0.0.1', resolve));
   const eventsUrl = `http://127.0.0.1:${(eventsServer.address() as AddressInfo).port}`;
+  let logs: LocalLogs | undefined;
+  const logsHandler = logsRequestHandler(() => logs);
+  const logsServer: Server = createServer((req, res) => void logsHandler(req, res));
+  await new Promise<void>((resolve) => logsServer.listen(0, '127.0.0.1', resolve));
+  const logsUrl = `http://127.0.0.1:${(logsServer.address() as AddressInfo).port}`;
   const incidentPageBucket = await startIncidentPageBucket(incidentPagesDir, incidentPagesBucketName);
   const secrets = await startSecretStore(questionFormSecretId);
   // The configuration set and its destinations, as CloudFormation creates them, publishing to this system's bus.
@@ -291,10 +298,28 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           // ses:caller-identity names the role a function's key signs for.
           callerIdentities: Object.fromEntries(functions.map((fn) => [functionAccessKeyId(fn.logicalId), iam.resolver.ref(fn.role)])),
         }).catch(async (error: unknown) => {
-          await Promise.all([closeServer(sfnServer), closeServer(eventsServer), closeServer(incidentPageBucket.server), closeServer(secrets.server)]);
+          await Promise.all([
+            closeServer(sfnServer),
+            closeServer(eventsServer),
+            closeServer(logsServer),
+            closeServer(incidentPageBucket.server),
+            closeServer(secrets.server),
+          ]);
           throw error;
         })
       : undefined;
+  // The deploy step (docs/deploying.md): the account's SMS settings name the stack's delivery status role, and SNS writes to this system's logs.
+  const smsStatus = await smsDeliveryStatus(spec, iam.resolver, options, logsUrl).catch(async (error: unknown) => {
+    await Promise.all([
+      closeServer(sfnServer),
+      closeServer(eventsServer),
+      closeServer(logsServer),
+      closeServer(incidentPageBucket.server),
+      closeServer(secrets.server),
+      sesEvents?.unregister(),
+    ]);
+    throw error;
+  });
 
   const overrides = options.envOverrides ?? {};
   // What the services behind the functions' gates are: the emulators and the twin's own endpoints (a test may redirect one).
@@ -435,10 +460,12 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     await Promise.all([
       closeServer(sfnServer),
       closeServer(eventsServer),
+      closeServer(logsServer),
       closeServer(incidentPageBucket.server),
       closeServer(secrets.server),
       closeGates(),
       sesEvents?.unregister(),
+      smsStatus?.unregister(),
     ]);
     throw error;
   }
@@ -463,6 +490,18 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         }),
       ),
     LOCAL_REGION,
+    LOCAL_ACCOUNT,
+  );
+  logs = new LocalLogs(
+    spec.logSubscriptions.map((sub) => {
+      const fn = spec.functions[sub.functionLogicalId]!;
+      return {
+        name: sub.logicalId,
+        logGroupName: iam.resolver.ref(sub.logGroup),
+        target: `function ${functionNames[sub.functionLogicalId]!}`,
+        deliver: (event) => (asyncByHandler.get(fn.handler) ?? lambda(fn.handler))(event, lambdaContext(functionNames[sub.functionLogicalId]!)),
+      };
+    }),
     LOCAL_ACCOUNT,
   );
 
@@ -587,7 +626,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       await closeGates();
       await closeServer(sfnServer);
       await closeServer(eventsServer);
+      await closeServer(logsServer);
       await sesEvents?.unregister();
+      await smsStatus?.unregister();
       sns.destroy();
       await closeServer(incidentPageBucket.server);
       await closeServer(secrets.server);
@@ -627,6 +668,48 @@ export function busRule(
           ports.sns.send(new PublishCommand({ TopicArn: topicArn, Message: transformer ? transformedInput(event, transformer) : JSON.stringify(event) })),
       };
     }),
+  };
+}
+
+/**
+ * SMS delivery status as the deploy step sets it up: SetSMSAttributes names the stack's role (the one
+ * SNS may assume) with every success logged, and the SNS emulator is told where this system's CloudWatch
+ * Logs is. The role must let SNS write both groups, as in AWS, or the twin does not start. None without
+ * subscriptions; what it returns removes the registration (the account's settings stay, as they would).
+ */
+async function smsDeliveryStatus(
+  spec: StackSpec,
+  resolver: StackResolver,
+  options: LocalSystemOptions,
+  logsUrl: string,
+): Promise<{ unregister(): Promise<void> } | undefined> {
+  if (spec.logSubscriptions.length === 0) return undefined;
+  const [role, ...more] = spec.snsRoles;
+  if (!role || more.length > 0)
+    throw new Error(`The stack subscribes to SNS's SMS status logs with ${spec.snsRoles.length} roles SNS may assume: the twin needs one`);
+  const grants = roleGrants(spec.resources, role, resolver);
+  const session = `arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/${resolver.ref(role)}/sns`;
+  for (const sub of spec.logSubscriptions) {
+    const stream = `arn:aws:logs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:log-group:${resolver.ref(sub.logGroup)}:log-stream:twin`;
+    for (const action of ['logs:CreateLogStream', 'logs:PutLogEvents'])
+      if ((await decide(session, grants, { action, resource: stream }, undefined, LOCAL_ACCOUNT)) !== 'Allowed')
+        throw new RefusedServiceCallError(`SNS's delivery status role ${role} may not ${action} on ${stream}: SNS would log no SMS delivery status`);
+  }
+  const sns = new SNSClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: options.endpoints.sns });
+  try {
+    await sns.send(
+      new SetSMSAttributesCommand({ attributes: { DeliveryStatusIAMRole: resolver.getAtt(role, 'Arn'), DeliveryStatusSuccessSamplingRate: '100' } }),
+    );
+  } finally {
+    sns.destroy();
+  }
+  const url = `${options.endpoints.sns}/_twin/sns/delivery-status-logs/${encodeURIComponent(options.namePrefix)}`;
+  const answer = await fetch(url, { method: 'PUT', body: JSON.stringify({ url: logsUrl }) });
+  if (!answer.ok) throw new Error(`The SNS emulator at ${options.endpoints.sns} refused the delivery status logs: ${answer.status} ${await answer.text()}`);
+  return {
+    unregister: async () => {
+      await fetch(url, { method: 'DELETE' }).catch(() => undefined);
+    },
   };
 }
 

@@ -188,7 +188,8 @@ function createEdgeLate(
   const rules = alarmPatterns(config);
   return createServer((req, res) => {
     if (!holder.system) {
-      // SNS is needed during provisioning (CreateTopic); everything else waits for ready.
+      // SNS is needed during provisioning (CreateTopic) and start (the SMS delivery status settings); everything else waits for ready.
+      if (req.url?.startsWith('/_twin/sns/')) return void sns.handle(req, res);
       if (req.method === 'POST' && String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return void sns.handle(req, res);
       return void res.writeHead(503, { 'retry-after': '1' }).end();
     }

@@ -99,6 +99,18 @@ describe("calls between services, decided by the target's policies", () => {
     ]);
   });
 
+  it("without the Lambda permission for the SMS failures' log group, CloudWatch Logs hands its records to nobody", async () => {
+    const refused = await refusedWith((stack) => {
+      for (const [id, r] of Object.entries(stack.resources))
+        if (r.Type === 'AWS::Lambda::Permission' && id.startsWith('SmsDeliveryStatusFailuresToFunction')) delete stack.resources[id];
+    });
+    expect(refused).toEqual([
+      expect.stringMatching(
+        /^subscription SmsDeliveryStatusFailuresToFunction\w+: logs\.amazonaws\.com is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:000000000000:function:SmsDeliveryStatusFunction\w+ because no resource-based policy allows/,
+      ),
+    ]);
+  });
+
   it('a permission naming another rule does not admit this one: the source ARN is checked', async () => {
     const refused = await refusedWith((stack) => {
       const permission = Object.entries(stack.resources).find(

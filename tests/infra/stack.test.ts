@@ -90,6 +90,39 @@ describe('the stack', () => {
     });
   });
 
+  it("records SMS delivery status: SNS's two log groups, a subscription on each to the function, a role SNS writes them with on those groups only", () => {
+    // Prepare: the log groups SNS writes to in this account and region.
+    const groups = template.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: { 'Fn::Join': Match.anyValue() } } });
+    const names = Object.entries(groups)
+      .filter(([id]) => id.startsWith('SmsDeliveryStatus'))
+      .map(([id, g]) => [id, JSON.stringify(g.Properties.LogGroupName)] as const);
+    // Assess
+    expect(names.map(([, n]) => n.replace(/.*AccountId"\},"/, '').replace(/"\]\]\}$/, '')).sort()).toEqual([
+      '/DirectPublishToPhoneNumber',
+      '/DirectPublishToPhoneNumber/Failure',
+    ]);
+    for (const [id] of names) {
+      template.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
+        LogGroupName: { Ref: id },
+        FilterPattern: '',
+        DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SmsDeliveryStatusFunction'), 'Arn'] },
+      });
+    }
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'sns.amazonaws.com' } })] },
+    });
+    const [, policy] = Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) => id.startsWith('SmsDeliveryStatusRoleDefaultPolicy'))!;
+    const statements = policy.Properties.PolicyDocument.Statement as { Action: string[]; Resource: unknown[] }[];
+    expect(statements).toHaveLength(1);
+    expect(statements[0]!.Action).toEqual(['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents']);
+    expect(JSON.stringify(statements[0]!.Resource)).not.toMatch(/"\*"|logs:\*/);
+    template.hasOutput('SmsDeliveryStatusRoleArn', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SmsDeliveryStatusRole'), 'Arn'] } });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SmsDeliveryStatusDeadLetterQueue'), 'QueueName'] } }],
+      AlarmActions: [Match.anyValue()],
+    });
+  });
+
   it('deploys the definition file with a substitution for every placeholder, logging ALL without data, X-Ray on', () => {
     const placeholders = placeholdersIn(readFileSync(DEFINITION_PATH, 'utf8'));
     // Every placeholder names a step function, and every step function is invoked.
@@ -123,7 +156,11 @@ describe('the stack', () => {
         .sort(),
     ).toEqual(['expiration', 'ttl']);
     template.hasResourceProperties('AWS::DynamoDB::Table', {
-      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byResource', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['dataCategories'] } })],
+      GlobalSecondaryIndexes: [
+        Match.objectLike({ IndexName: 'byResource', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['dataCategories'] } }),
+        // A number to the customers who gave it, keys only: the directory's contact details stay out of the index.
+        Match.objectLike({ IndexName: 'byPhone', Projection: { ProjectionType: 'KEYS_ONLY' } }),
+      ],
     });
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
@@ -134,13 +171,15 @@ describe('the stack', () => {
     const publishIncidentPageAlone = (WORKFLOW_STEPS as readonly string[]).includes('publish-incident-page') ? 0 : 1;
     // The fifth besides the workflow's: the regulators' clocks sweep (infra/constructs/regulator-clocks.ts).
     // And the sixth: question-form, the public question form behind the HTTP API; the seventh: confirm-address, where askers confirm their address;
-    // the eighth: record-delivery-evidence, the target of the SES events' rule.
-    expect(functions).toHaveLength(WORKFLOW_STEPS.length + 8 + publishIncidentPageAlone);
+    // the eighth: record-delivery-evidence, the target of the SES events' rule; the ninth: record-sms-status, of the SMS status logs' subscriptions.
+    expect(functions).toHaveLength(WORKFLOW_STEPS.length + 9 + publishIncidentPageAlone);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
       expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
     }
-    for (const lg of Object.values(template.findResources('AWS::Logs::LogGroup'))) expect(lg.Properties.RetentionInDays).toBe(365);
+    // SNS's SMS delivery status groups name phone numbers and are read once, by record-sms-status: two weeks.
+    for (const [id, lg] of Object.entries(template.findResources('AWS::Logs::LogGroup')))
+      expect(lg.Properties.RetentionInDays, id).toBe(/^SmsDeliveryStatus(Successes|Failures)/.test(id) ? 14 : 365);
   });
 
   it('serves the approval pages on GET, HEAD and POST, access-logged (route, not path) and throttled', () => {

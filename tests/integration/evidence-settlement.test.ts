@@ -100,7 +100,7 @@ describe('UNCERTAIN recipients settled by the provider evidence', () => {
       [],
       [{ ...ref, customerId: 'e1', channel: 'email', batchKey: 'c000000#en#0', status: 'RETRYABLE', at: clock.now().toISOString() }],
     );
-    // Assess: the stale settlement wrote nothing; SMS has no evidence source, so it is never reopened.
+    // Assess: the stale settlement wrote nothing; SMS without the account's delivery status settings has no evidence, so it is never reopened.
     expect(settled).toEqual({ confirmed: 1, reopened: 0, left: 1, reopenedChunks: [] });
     expect(written).toBe(false);
     expect(await statuses(ref, 'email', ['e1'])).toEqual({ e1: 'SENT' });
@@ -117,6 +117,32 @@ describe('UNCERTAIN recipients settled by the provider evidence', () => {
     const [read] = (await ledger.uncertainCalls(ref)).filter((c) => c.batchKey === 'c000001#en#0');
     expect((await ledger.acquire(ref, 'email', 'c000001#en#0', ['x', 'y'], 'next-round')).kind).toBe('claimed');
     expect(await ledger.settleUncertain(ref, read!, { sent: 1, failed: 0, retryable: 1, uncertain: 0 }, [], [])).toBe(false);
+  });
+
+  it("settles UNCERTAIN SMS by SNS's delivery status only when the account logs every SMS's, asking the settings only then", async () => {
+    // Prepare: a lost SMS call past its window; SNS reported s1 delivered and s2 failed, nothing for s3.
+    const ref = { incidentId: `inc-20261120-settle${++n}`, noticeId: 'first-notice-1' };
+    const ids = ['s1', 's2', 's3'];
+    await lostCall(ref, 'sms', 'c000002#en#0', ids);
+    await evidence.record(ref, 's1', 'sms', 'Delivery', clock.now().toISOString(), 'sns-s1');
+    await evidence.record(ref, 's2', 'sms', 'Undelivered', clock.now().toISOString(), 'sns-s2', 'Invalid phone number');
+    clock.current += (WINDOW + 1) * 1000;
+    let asked = 0;
+    const withSettings = (logged: boolean): EvidenceSettlementDeps => ({
+      ...deps(),
+      settingsEvidenceChannels: async () => (asked++, logged ? ['sms'] : []),
+    });
+    // Act 1: the account does not log every SMS's status: silence proves nothing, all stay UNCERTAIN.
+    expect(await settleByEvidence(ref, withSettings(false))).toEqual({ confirmed: 0, reopened: 0, left: 3, reopenedChunks: [] });
+    // Act 2: it does: a delivery or a failure means SNS took it (SENT); silence is sent again.
+    expect(await settleByEvidence(ref, withSettings(true))).toEqual({ confirmed: 2, reopened: 1, left: 0, reopenedChunks: [2] });
+    // Assess
+    expect(await statuses(ref, 'sms', ids)).toEqual({ s1: 'SENT', s2: 'SENT', s3: 'RETRYABLE' });
+    expect((await ledger.readOutcomes(ref, 'sms', ['s1'])).get('s1')?.providerMessageId).toBe('sns-s1');
+    expect(asked).toBe(2);
+    // Nothing UNCERTAIN on SMS: the settings are not asked.
+    await settleByEvidence(ref, withSettings(true));
+    expect(asked).toBe(2);
   });
 
   it(`sends a recipient again at most ${MAX_EVIDENCE_ROUNDS} times, then leaves them UNCERTAIN for reconciliation`, async () => {

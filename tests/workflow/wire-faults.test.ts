@@ -59,7 +59,9 @@ beforeAll(async () => {
     endpoints: { ...endpoints(), ses: sesProxy.url, sns: snsProxy.url },
     // The `delay` fault outlasts the client's timeout, which itself leaves an unfaulted call seconds to
     // spare on a loaded machine (1 s made a slow but answered call UNCERTAIN under CI load).
-    envOverrides: { PROVIDER_REQUEST_TIMEOUT_MS: String(CLIENT_TIMEOUT_MS), MAX_CHUNKS_PER_INVOCATION: '1' },
+    // The evidence window outlasts the `delay` fault (its request reaches the provider 12 s late) and events
+    // recorded late on a loaded machine: a shorter one re-sends to people the provider did reach.
+    envOverrides: { PROVIDER_REQUEST_TIMEOUT_MS: String(CLIENT_TIMEOUT_MS), MAX_CHUNKS_PER_INVOCATION: '1', EVIDENCE_WINDOW_SECONDS: '60' },
   });
   await s.customers.putCustomers(customers);
 });
@@ -81,11 +83,12 @@ async function outcomesOf(incidentId: string, channel: 'email' | 'sms'): Promise
 }
 
 describe('faults on the wire, below the SDK', () => {
-  it('a lost answer, a reset, a 500 and a timeout: nobody gets a notice twice, everybody has an outcome, lost email settled by SES evidence, the unknown SMS UNCERTAIN and listed', async () => {
+  it('a lost answer, a reset, a 500 and a timeout: nobody gets a notice twice, everybody has an outcome, lost email settled by SES evidence, lost SMS by their delivery status', async () => {
     const out = await sendAlarm(s, guardDutyFinding({ bucket }));
     const incidentId = out.incidents![0]!.incidentId;
     await decide(s, config.approverEmails[0]!, 'approve');
-    await waitForState(s, incidentId, 'Wait for update approval');
+    // Sending 400 with faults, then each lost call's evidence window and a re-send: minutes on a loaded machine.
+    await waitForState(s, incidentId, 'Wait for update approval', 240_000);
 
     // Every fault happened, on a whole SendBulkEmail call (50 recipients) or on one SMS.
     expect(faulted.email.size).toBe(200);
@@ -101,14 +104,14 @@ describe('faults on the wire, below the SDK', () => {
     const text = await outcomesOf(incidentId, 'sms');
 
     // Nobody was sent anything twice, and nobody is without an outcome.
-    expect([...received.values()].filter((n) => n > 1)).toEqual([]);
+    expect([...received].filter(([, n]) => n > 1).map(([address]) => `${address} (${faulted.email.get(address) ?? 'no fault'})`)).toEqual([]);
     expect(phones.filter((p) => (sms[p]?.length ?? 0) > 1)).toEqual([]);
     expect(email.size).toBe(COUNT);
     expect(text.size).toBe(phones.length);
 
-    // Each recipient's record tells the truth: every email SENT and received once. The faulted calls' recipients
-    // were UNCERTAIN, then settled by SES's events: confirmed where the request reached SES, sent again (once)
-    // where it never did (the reset). An SMS has no evidence: UNCERTAIN exactly for the faulted publishes.
+    // Each recipient's record tells the truth: every email and SMS SENT and received once. The faulted calls'
+    // recipients were UNCERTAIN, then settled by the provider's evidence (SES's events, SNS's delivery status
+    // records): confirmed where the request reached the provider, sent again (once) where it never did (the reset).
     for (const c of customers) {
       const address = c.profile.email!;
       const fault = faulted.email.get(address);
@@ -122,33 +125,39 @@ describe('faults on the wire, below the SDK', () => {
     }
     for (const phone of phones) {
       const fault = faulted.sms.get(phone);
-      expect(text.get(phone)!.status, `${phone} ${fault ?? ''}`).toBe(fault ? 'UNCERTAIN' : 'SENT');
-      expect(sms[phone]?.length ?? 0, `${phone} ${fault ?? ''}`).toBe(fault === 'reset-before' ? 0 : 1);
+      const outcome = text.get(phone)!;
+      expect(outcome.status, `${phone} ${fault ?? ''}`).toBe('SENT');
+      expect(sms[phone]?.length ?? 0, `${phone} ${fault ?? ''}`).toBe(1);
+      if (fault) {
+        const settled = fault === 'reset-before' ? { attempt: 2 } : { reason: 'confirmed by the provider’s delivery evidence' };
+        expect(outcome, `${phone} (${fault})`).toMatchObject(settled);
+      }
     }
 
-    // Reconciliation: the totals count them, the timeline says how they were settled, and the ledger lists the SMS left to reconcile.
+    // Reconciliation: the totals count them, the timeline says how they were settled, nothing is left to reconcile.
     const ref = { incidentId, noticeId: 'first-notice-1' };
     const totals = await s.ledger.noticeTotals(ref);
     expect(totals.email).toMatchObject({ sent: COUNT, uncertain: 0, failed: 0, unfinished: 0 });
-    expect(totals.sms).toMatchObject({ sent: phones.length - 4, uncertain: 4, failed: 0, unfinished: 0 });
-    // One settlement per evidence window that ended (the calls finished at different times): 150 confirmed and 50 sent again in all.
+    expect(totals.sms).toMatchObject({ sent: phones.length, uncertain: 0, failed: 0, unfinished: 0 });
+    // One settlement per evidence window that ended (the calls finished at different times): 150 emails and 3 SMS
+    // confirmed, 50 emails and 1 SMS (the reset ones) sent again in all. On a loaded machine an unfaulted call
+    // can outlast the client's timeout too: its recipients are confirmed as well, never sent again.
     const rounds = (await s.incidents.listTimeline(incidentId)).filter((e) => e.action === 'uncertain-settled').map((e) => e.detail as Record<string, number>);
     const settled = {
       confirmed: rounds.reduce((n, r) => n + r.confirmed!, 0),
       reopened: rounds.reduce((n, r) => n + r.reopened!, 0),
       left: rounds.at(-1)?.left,
     };
-    expect(settled).toEqual({ confirmed: 150, reopened: 50, left: 4 });
-    const listed = await s.ledger.uncertainRecipients(ref);
-    expect(listed.email).toBeUndefined();
-    expect(listed.sms).toHaveLength(4);
+    expect(settled).toMatchObject({ reopened: 51, left: 0 });
+    expect(settled.confirmed).toBeGreaterThanOrEqual(153);
+    expect(await s.ledger.uncertainRecipients(ref)).toEqual({});
     console.info(
       `wire faults: SES bulk calls ${seen.bulk} (forwarded ${JSON.stringify(sesProxy.forwarded)}, withheld ${sesProxy.withheld}); ` +
         `SMS publishes ${seen.sms} (forwarded ${JSON.stringify(snsProxy.forwarded)}, withheld ${snsProxy.withheld}); ` +
         `emails received ${[...received.values()].reduce((a, b) => a + b, 0)} by ${received.size} of ${COUNT} customers; ` +
         `UNCERTAIN settled by evidence ${JSON.stringify(settled)} in ${rounds.length} rounds; left UNCERTAIN email ${totals.email?.uncertain}, sms ${totals.sms?.uncertain}`,
     );
-  });
+  }, 300_000);
 
   it('four concurrent duplicate invocations of the send step: every customer exactly one email, every outcome recorded', async () => {
     const dupBucket = `dup-${prefix}`;

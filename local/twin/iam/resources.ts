@@ -113,8 +113,11 @@ export class StackResolver {
         return `https://sqs.${region}.amazonaws.com/${account}/${id}`;
       case 'AWS::SES::ConfigurationSet':
         return this.names.configurationSets?.[cid] ?? String((r.Properties?.Name as string | undefined) ?? id);
+      case 'AWS::Logs::LogGroup':
+        // A group the stack names (SNS's SMS status groups) is that name; others get their id.
+        return r.Properties?.LogGroupName !== undefined ? String(this.resolve(r.Properties.LogGroupName)) : id;
       default:
-        // Roles, log groups, APIs, distributions, rules, alarms: their name or id.
+        // Roles, APIs, distributions, rules, alarms: their name or id.
         return id;
     }
   }

@@ -7,13 +7,13 @@ type PolicyDocument = { Version?: string; Statement: unknown };
 /**
  * One call a service makes on the stack's behalf to another resource of it: EventBridge invoking a
  * function or publishing to a topic, CloudWatch publishing an alarm, API Gateway invoking a route's
- * function. No role signs these: the target's resource policy alone decides (and, for an encrypted
+ * function, CloudWatch Logs invoking a subscription's function. No role signs these: the target's resource policy alone decides (and, for an encrypted
  * topic, the key's policy), https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-service.html
  */
 export interface ServiceCall {
   /** What sends, for the message: `rule WorkflowRunEndedBadly`, `alarm AlarmIntakeDeadLetters`, `route POST /approvals/{linkId}`. */
   source: string;
-  principal: 'events.amazonaws.com' | 'cloudwatch.amazonaws.com' | 'apigateway.amazonaws.com';
+  principal: 'events.amazonaws.com' | 'cloudwatch.amazonaws.com' | 'apigateway.amazonaws.com' | 'logs.amazonaws.com';
   sourceArn: string;
   action: string;
   resource: string;
@@ -56,6 +56,12 @@ export function serviceCalls(
       for (const target of (p.Targets as { Arn: unknown }[] | undefined) ?? [])
         toTarget({ source: `rule ${id}`, principal: 'events.amazonaws.com', sourceArn }, String(resolver.resolve(target.Arn)));
     }
+    // A subscription filter: CloudWatch Logs invokes the function for its log group's events.
+    if (r.Type === 'AWS::Logs::SubscriptionFilter')
+      toTarget(
+        { source: `subscription ${id}`, principal: 'logs.amazonaws.com', sourceArn: resolver.getAtt(String((p.LogGroupName as { Ref: string }).Ref), 'Arn') },
+        String(resolver.resolve(p.DestinationArn)),
+      );
     if (r.Type === 'AWS::CloudWatch::Alarm') {
       const sourceArn = resolver.getAtt(id, 'Arn');
       const actions = [

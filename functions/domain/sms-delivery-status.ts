@@ -1,0 +1,134 @@
+import { gunzipSync } from 'node:zlib';
+import * as z from 'zod';
+import type { NoticeRef, Outcome } from './delivery.js';
+import type { EvidenceEvent } from './delivery-evidence.js';
+
+/*
+ * SMS delivery status: once the account's SMS settings name a DeliveryStatusIAMRole, SNS writes one log
+ * record per SMS to CloudWatch Logs, successes to `sns/<region>/<account>/DirectPublishToPhoneNumber` and
+ * failures to `…/DirectPublishToPhoneNumber/Failure`
+ * (https://docs.aws.amazon.com/sns/latest/api/API_SetSMSAttributes.html,
+ * https://repost.aws/knowledge-center/monitor-sns-texts-cloudwatch). A subscription filter hands them to
+ * a function. The record names the message id and the destination number, never our ids: the number
+ * finds the customer (the directory's byPhone index), the customer's SMS outcomes find the notice.
+ */
+
+/** The directory's index from a phone number to the customers who gave it (infra/tables.ts). */
+export const BY_PHONE_INDEX = 'byPhone';
+
+/** The attributes each lookup names (adapters/sms-status-lookups.ts): the recording function's IAM grant allows these and no others (infra/functions.ts). */
+export const PHONE_INDEX_ATTRIBUTES = ['customerId', 'sk', 'phone'];
+export const SMS_OUTCOME_ATTRIBUTES = ['pk', 'sk', 'incidentId', 'noticeId', 'channel', 'status', 'providerMessageId', 'at', 'batchKey', 'attempt'];
+
+/** The log groups SNS writes SMS delivery status to, in an account and region. */
+export function smsStatusLogGroups(region: string, account: string): { success: string; failure: string } {
+  const success = `sns/${region}/${account}/DirectPublishToPhoneNumber`;
+  return { success, failure: `${success}/Failure` };
+}
+
+/**
+ * Whether the account's SMS settings (GetSMSAttributes) make SNS log every SMS's fate: a role to write
+ * with, and every success sampled. Below 100%, a missing success record proves nothing, and settling
+ * UNCERTAIN SMS by silence would text people twice.
+ */
+export function smsStatusComplete(attributes: Record<string, string | undefined>): boolean {
+  return Boolean(attributes.DeliveryStatusIAMRole) && attributes.DeliveryStatusSuccessSamplingRate === '100';
+}
+
+/**
+ * What a CloudWatch Logs subscription hands a function: `awslogs.data`, base64 of the gzipped batch
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/SubscriptionFilters.html#LambdaFunctionExample).
+ * CONTROL_MESSAGE batches only check that the destination is reachable.
+ */
+export const logsSubscriptionEventSchema = z.object({ awslogs: z.object({ data: z.string().min(1) }) });
+
+const logsBatchSchema = z.object({
+  messageType: z.enum(['DATA_MESSAGE', 'CONTROL_MESSAGE']),
+  logGroup: z.string(),
+  logEvents: z.array(z.object({ id: z.string(), timestamp: z.number(), message: z.string() })),
+});
+export type LogsBatch = z.infer<typeof logsBatchSchema>;
+
+/** A batch the subscription delivered, decoded; a malformed one throws (the invocation fails and is retried, then kept). */
+export function decodeLogsBatch(data: string): LogsBatch {
+  return logsBatchSchema.parse(JSON.parse(gunzipSync(Buffer.from(data, 'base64')).toString('utf8')));
+}
+
+/** The parts of a delivery status record read here (the repost.aws page above shows one of each status); price, carrier and dwell times are not. */
+const smsStatusRecordSchema = z.object({
+  notification: z.object({
+    messageId: z.string().min(1),
+    // "2016-06-28 00:40:34.558": UTC, without a zone.
+    timestamp: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,3})?$/),
+  }),
+  delivery: z.object({ destination: z.string().min(1), providerResponse: z.string().max(1024).optional() }),
+  status: z.enum(['SUCCESS', 'FAILURE']),
+});
+
+/** One SMS's fate as SNS reported it. `destination` is the customer's number: PII, never logged or kept. */
+export interface SmsStatus {
+  messageId: string;
+  /** When SNS accepted the Publish, ISO 8601. */
+  sentAt: string;
+  destination: string;
+  /** Delivery for SUCCESS; for FAILURE, `Undelivered`: SNS does not try that message again. */
+  event: Extract<EvidenceEvent, 'Delivery' | 'Undelivered'>;
+  /** The carrier's or SNS's words ("Phone carrier has blocked this message"); no number in them. */
+  reason?: string;
+}
+
+/** A log event's message as an SMS status, or undefined when it is not one (a record of another kind in the group). */
+export function parseSmsStatus(message: string): SmsStatus | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(message);
+  } catch {
+    return undefined;
+  }
+  const parsed = smsStatusRecordSchema.safeParse(json);
+  if (!parsed.success) return undefined;
+  const { notification, delivery, status } = parsed.data;
+  return {
+    messageId: notification.messageId,
+    sentAt: new Date(`${notification.timestamp.replace(' ', 'T')}Z`).toISOString(),
+    destination: delivery.destination,
+    event: status === 'SUCCESS' ? 'Delivery' : 'Undelivered',
+    ...(delivery.providerResponse ? { reason: delivery.providerResponse } : {}),
+  };
+}
+
+/**
+ * How long after SNS accepted an SMS a status record that matches no outcome yet is looked at again:
+ * the send step writes outcomes when its batch's calls have ended, and an UNCERTAIN one only after the
+ * client gave up (a provider call's 18 s at most); a record older than this matches what is there or nothing.
+ */
+export const SMS_STATUS_MATCH_WAIT_SECONDS = 60;
+
+/**
+ * How long before its UNCERTAIN outcome was written SNS may have taken the message: the claim's lease
+ * (the send step's 900 s timeout and 60 s) is the longest a call can stand before another holder takes
+ * it over and writes the outcome, with margin. A later takeover leaves the record unmatched (sent again).
+ */
+const CALL_SPAN_MS = 20 * 60_000;
+/** How late a request the client gave up on may still reach SNS, and how far SNS's clock and ours may disagree. */
+const LATE_ARRIVAL_MS = 60_000;
+
+/** An SMS outcome of the customer. */
+export type SmsOutcome = Pick<Outcome, 'incidentId' | 'noticeId' | 'status' | 'providerMessageId' | 'at' | 'batchKey' | 'attempt'>;
+
+/**
+ * The notice a status record is about, among the customer's SMS outcomes: the one SNS answered with
+ * this message id; else one whose call lost its answer (UNCERTAIN, no message id, written by the
+ * holder that sent it or by the one that took over its claim) when SNS took the message shortly
+ * before. The ledger sends a customer one SMS per notice, so an UNCERTAIN outcome stands for one
+ * message at most; an SMS of another sender to that number in that span would be taken for it.
+ */
+export function matchSmsOutcome(status: SmsStatus, outcomes: readonly SmsOutcome[]): NoticeRef | undefined {
+  const exact = outcomes.find((o) => o.providerMessageId === status.messageId);
+  if (exact) return { incidentId: exact.incidentId, noticeId: exact.noticeId };
+  const sent = Date.parse(status.sentAt);
+  const lost = outcomes.find(
+    (o) => o.status === 'UNCERTAIN' && !o.providerMessageId && Date.parse(o.at) - CALL_SPAN_MS <= sent && sent <= Date.parse(o.at) + LATE_ARRIVAL_MS,
+  );
+  return lost && { incidentId: lost.incidentId, noticeId: lost.noticeId };
+}

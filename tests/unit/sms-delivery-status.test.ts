@@ -1,0 +1,134 @@
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { evidenceState, unreachableOn } from '../../functions/domain/delivery-evidence.js';
+import {
+  decodeLogsBatch,
+  matchSmsOutcome,
+  parseSmsStatus,
+  smsStatusComplete,
+  type SmsOutcome,
+  type SmsStatus,
+} from '../../functions/domain/sms-delivery-status.js';
+import { recordSmsStatus } from '../../functions/steps/record-sms-status.js';
+
+const ago = (seconds: number) => new Date(Date.now() - seconds * 1000);
+/** SNS's timestamp format: UTC, a space, milliseconds, no zone. */
+const snsTime = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
+const record = (status: 'SUCCESS' | 'FAILURE', messageId: string, sent: Date, providerResponse: string) =>
+  JSON.stringify({
+    notification: { messageId, timestamp: snsTime(sent) },
+    delivery: {
+      phoneCarrier: 'Carrier',
+      mnc: 270,
+      destination: '+447700900123',
+      priceInUSD: 0.04,
+      smsType: 'Transactional',
+      mcc: 234,
+      providerResponse,
+      dwellTimeMs: 599,
+    },
+    status,
+  });
+
+const outcome = (fields: Partial<SmsOutcome>): SmsOutcome => ({
+  incidentId: 'inc-1',
+  noticeId: 'first-notice-1',
+  status: 'SENT',
+  at: ago(60).toISOString(),
+  batchKey: 'c000000-en-0',
+  attempt: 1,
+  ...fields,
+});
+
+describe('SMS delivery status', () => {
+  it('reads a subscription batch (base64 of gzip) and each record SNS writes, success or failure', () => {
+    // Prepare: a batch as CloudWatch Logs delivers it, one record from each of SNS's two groups.
+    const sent = ago(30);
+    const batch = {
+      messageType: 'DATA_MESSAGE',
+      owner: '123456789012',
+      logGroup: 'sns/eu-west-1/123456789012/DirectPublishToPhoneNumber',
+      logStream: 's',
+      subscriptionFilters: ['f'],
+      logEvents: [
+        { id: '1', timestamp: sent.getTime(), message: record('SUCCESS', 'm-ok', sent, 'Message has been accepted by phone carrier') },
+        { id: '2', timestamp: sent.getTime(), message: record('FAILURE', 'm-bad', sent, 'Phone carrier has blocked this message') },
+        { id: '3', timestamp: sent.getTime(), message: 'not a status record' },
+      ],
+    };
+    // Act
+    const decoded = decodeLogsBatch(gzipSync(JSON.stringify(batch)).toString('base64'));
+    const statuses = decoded.logEvents.map((e) => parseSmsStatus(e.message));
+    // Assess
+    expect(statuses[0]).toEqual({
+      messageId: 'm-ok',
+      sentAt: sent.toISOString(),
+      destination: '+447700900123',
+      event: 'Delivery',
+      reason: 'Message has been accepted by phone carrier',
+    });
+    expect(statuses[1]).toMatchObject({ messageId: 'm-bad', event: 'Undelivered', reason: 'Phone carrier has blocked this message' });
+    expect(statuses[2]).toBeUndefined();
+    // A failed SMS never reaches the person with this notice: the customer goes on the notice's undeliverable list.
+    expect(unreachableOn(evidenceState({ Undelivered: sent.toISOString() }))).toBe(true);
+    expect(() => decodeLogsBatch(Buffer.from('{}').toString('base64'))).toThrow();
+  });
+
+  it('finds the notice by message id, or by the UNCERTAIN outcome its lost call wrote around when SNS took it, and nothing else', () => {
+    const status: SmsStatus = { messageId: 'm-2', sentAt: ago(20).toISOString(), destination: '+447700900123', event: 'Delivery' };
+    const answered = outcome({ noticeId: 'update-2', providerMessageId: 'm-2' });
+    const older = outcome({ noticeId: 'first-notice-1', providerMessageId: 'm-1' });
+    // The answer was lost: the outcome written after SNS took it (the client's timeout), or a little before (a late request).
+    const lost = outcome({ incidentId: 'inc-2', noticeId: 'first-notice-1', status: 'UNCERTAIN', at: ago(15).toISOString() });
+    expect(matchSmsOutcome(status, [older, lost, answered])).toEqual({ incidentId: 'inc-1', noticeId: 'update-2' });
+    expect(matchSmsOutcome(status, [older, lost])).toEqual({ incidentId: 'inc-2', noticeId: 'first-notice-1' });
+    expect(matchSmsOutcome(status, [{ ...lost, at: ago(50).toISOString() }])).toEqual({ incidentId: 'inc-2', noticeId: 'first-notice-1' });
+    // A holder that took over a dead one's claim writes the outcome minutes later: still its message.
+    expect(matchSmsOutcome(status, [{ ...lost, at: ago(-600).toISOString() }])).toEqual({ incidentId: 'inc-2', noticeId: 'first-notice-1' });
+    // An UNCERTAIN outcome written long before SNS took the message, or long after, is another message's.
+    expect(matchSmsOutcome(status, [{ ...lost, at: ago(600).toISOString() }])).toBeUndefined();
+    expect(matchSmsOutcome(status, [{ ...lost, at: ago(-3600).toISOString() }])).toBeUndefined();
+    // A SENT outcome matches only by its own id.
+    expect(matchSmsOutcome(status, [older])).toBeUndefined();
+  });
+
+  it('records against the customer the number names, looking again until the outcome is written, and ignores numbers of no customer', async () => {
+    // Prepare: the outcome appears on the third look (the send step was still finishing its batch).
+    const status: SmsStatus = {
+      messageId: 'm-9',
+      sentAt: ago(1).toISOString(),
+      destination: '+447700900123',
+      event: 'Undelivered',
+      reason: 'Invalid phone number',
+    };
+    let looks = 0;
+    const recorded: unknown[][] = [];
+    const deps = {
+      lookups: {
+        customersWithPhone: async (phone: string) => (phone === '+447700900123' ? ['c-1'] : []),
+        smsOutcomes: async () => (++looks >= 3 ? [outcome({ providerMessageId: 'm-9' })] : []),
+      },
+      evidence: { record: async (...args: unknown[]) => (recorded.push(args), true) },
+      clock: { now: () => new Date() },
+      sleep: async () => undefined,
+    };
+    // Act
+    const result = await recordSmsStatus(status, deps);
+    // Assess
+    expect(result).toEqual({ recorded: true, event: 'Undelivered', first: true });
+    expect(looks).toBe(3);
+    expect(recorded).toEqual([
+      [{ incidentId: 'inc-1', noticeId: 'first-notice-1' }, 'c-1', 'sms', 'Undelivered', status.sentAt, 'm-9', 'Invalid phone number'],
+    ]);
+    expect(await recordSmsStatus({ ...status, destination: '+15550100000' }, deps)).toEqual({ recorded: false, reason: 'not-a-customer' });
+    // Past the wait, a record that matches nothing is left (another sender in the account texted a customer).
+    looks = -1_000;
+    expect(await recordSmsStatus({ ...status, sentAt: ago(3600).toISOString() }, deps)).toEqual({ recorded: false, reason: 'unmatched' });
+  });
+
+  it('counts SMS evidence as complete only with a role and every success logged', () => {
+    expect(smsStatusComplete({ DeliveryStatusIAMRole: 'arn:aws:iam::1:role/r', DeliveryStatusSuccessSamplingRate: '100' })).toBe(true);
+    expect(smsStatusComplete({ DeliveryStatusIAMRole: 'arn:aws:iam::1:role/r', DeliveryStatusSuccessSamplingRate: '10' })).toBe(false);
+    expect(smsStatusComplete({ DeliveryStatusSuccessSamplingRate: '100' })).toBe(false);
+  });
+});
