@@ -550,7 +550,9 @@ export function configSchema<N extends FunctionName>(name: N): ReturnType<typeof
 /** Whether `name` may call SES or SNS, and so loads their clients (shared/ses-client.ts, sns-client.ts), which read CLIENT_VARIABLES. */
 function callsProviders(name: FunctionName): boolean {
   const g: FunctionGrants = FUNCTIONS[name].grants;
-  return Boolean(g.publishToResponseTeam || g.sendEmail || g.readSendQuota || g.readSuppressionLists || g.sendSms || g.publishToPublicChannels || g.readSmsSettings);
+  return Boolean(
+    g.publishToResponseTeam || g.sendEmail || g.readSendQuota || g.readSuppressionLists || g.sendSms || g.publishToPublicChannels || g.readSmsSettings,
+  );
 }
 
 /** Every variable `name` reads: its descriptor's, and the provider clients' if it calls SES or SNS. */

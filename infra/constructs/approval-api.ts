@@ -63,7 +63,7 @@ export class ApprovalApi extends Construct {
     this.operatorRoutes = this.addRoutesOf('OperatorApi', props.operatorHandler);
     // Written out rather than route.grantInvoke, which would grant every path below /operator/incidents/.
     this.operatorInvokePolicy = new ManagedPolicy(this, 'OperatorInvokePolicy', {
-      description: "breach-notice: each route of the operator API (facts, scope decisions, close, redraft, answers, resume sending)",
+      description: 'breach-notice: each route of the operator API (facts, scope decisions, close, redraft, answers, resume sending)',
       statements: [
         new PolicyStatement({
           actions: ['execute-api:Invoke'],
