@@ -98,12 +98,13 @@ describe('the twin with ordinary tools', () => {
       expect(name).toMatch(/^inc-/);
       await page.screenshot({ path: `${ARTIFACTS}/console.png`, fullPage: true });
 
-      // The incident page: its state graph drawn from the definition, with where the execution is.
+      // The incident page: the path taken with where the execution is, and the whole definition (folded) marked the same.
       await page.goto(`${twin.edgeUrl}/incidents/${name}`);
-      await until(async () => (await page.reload(), (await page.locator('g.state.current').count()) === 1), 'the current state mark');
-      expect(await page.locator('g.state.current').getAttribute('data-state')).toBe('Wait for approval');
-      expect(await page.locator('g.state.visited[data-state="Assess impact"]').count()).toBe(1);
-      expect(await page.locator('g.state').count()).toBeGreaterThan(25);
+      await until(async () => (await page.reload(), (await page.locator('svg.path-graph g.state.current').count()) === 1), 'the current state mark');
+      expect(await page.locator('svg.path-graph g.state.current').getAttribute('data-state')).toBe('Wait for approval');
+      expect(await page.locator('svg.state-graph g.state.current').getAttribute('data-state')).toBe('Wait for approval');
+      expect(await page.locator('svg.state-graph g.state.visited[data-state="Assess impact"]').count()).toBe(1);
+      expect(await page.locator('svg.state-graph g.state').count()).toBeGreaterThan(25);
       expect(await page.locator('text=Pending approvals').count()).toBe(1);
       await page.screenshot({ path: `${ARTIFACTS}/incident-graph.png`, fullPage: true });
 
