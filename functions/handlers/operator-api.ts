@@ -5,7 +5,11 @@ import { EvidenceStore } from '../adapters/evidence-store.js';
 import { SnsMessaging } from '../adapters/messaging.js';
 import { QuestionStore, RateLimiter } from '../adapters/question-store.js';
 import { cachedFormKeys, secretStage } from '../adapters/secret-key.js';
-import { incidentStores } from '../adapters/stores.js';
+import { ApprovalStore } from '../adapters/approval-store.js';
+import { FactsStore } from '../adapters/facts-store.js';
+import { IncidentStore } from '../adapters/incident-store.js';
+import { NoticeStore } from '../adapters/notice-store.js';
+import { TeamStore } from '../adapters/team-store.js';
 import { StepFunctionsCallbacks } from '../adapters/workflow.js';
 import { operatorRequest, type OperatorApiDeps, type OperatorResource } from '../http/operator-api.js';
 import { systemClock } from '../shared/clock.js';
@@ -24,7 +28,12 @@ const formKeys = cachedFormKeys(
   systemClock,
 );
 const deps: OperatorApiDeps = {
-  ...incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock),
+  // The stores it uses, not incidentStores' all: the obligations' would only weigh on the bundle (tests/infra/bundle-size.test.ts).
+  incidents: new IncidentStore(dynamo, config.INCIDENTS_TABLE, systemClock),
+  notices: new NoticeStore(dynamo, config.INCIDENTS_TABLE, systemClock),
+  approvals: new ApprovalStore(dynamo, config.INCIDENTS_TABLE, systemClock),
+  facts: new FactsStore(dynamo, config.INCIDENTS_TABLE, systemClock),
+  team: new TeamStore(dynamo, config.INCIDENTS_TABLE, systemClock),
   workflow: new StepFunctionsCallbacks(sfn),
   evidence: new EvidenceStore(dynamo, config.DELIVERIES_TABLE, systemClock),
   clock: systemClock,

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { configSchema } from '../../infra/functions.js';
 import { ObligationStore } from '../adapters/obligation-store.js';
-import { incidentStores } from '../adapters/stores.js';
+import { FactsStore } from '../adapters/facts-store.js';
+import { IncidentStore } from '../adapters/incident-store.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo } from '../shared/dynamo-client.js';
@@ -10,10 +11,10 @@ import { stepHandler } from '../shared/handler.js';
 import { startRegulatorClocks } from '../steps/start-regulator-clocks.js';
 
 const config = parseConfig(configSchema('start-regulator-clocks'));
-const stores = incidentStores(dynamo, config.INCIDENTS_TABLE, systemClock);
+// The stores it uses, not incidentStores' all (tests/infra/bundle-size.test.ts).
 const deps = {
-  incidents: stores.incidents,
-  facts: stores.facts,
+  incidents: new IncidentStore(dynamo, config.INCIDENTS_TABLE, systemClock),
+  facts: new FactsStore(dynamo, config.INCIDENTS_TABLE, systemClock),
   obligations: new ObligationStore(dynamo, config.INCIDENTS_TABLE, systemClock),
   sectors: config.SECTORS,
   reminders: config.REGULATOR_CLOCK_REMINDERS,

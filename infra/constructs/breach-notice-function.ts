@@ -24,6 +24,10 @@ export const FUNCTION_BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
   target: 'node24',
   minify: true,
+  // Non-ASCII text (the zh-CN and es catalogues) as UTF-8 rather than esbuild's default \uXXXX escapes:
+  // a Chinese character takes 3 bytes instead of 6, about 14 KB less in each bundle that carries the
+  // catalogues. Passed as an argument: this aws-cdk-lib declares `charset` but its bundler never passes it on.
+  esbuildArgs: { '--charset': 'utf8' },
   sourceMap: true,
   keepNames: true,
   externalModules: [],

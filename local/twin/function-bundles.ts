@@ -28,7 +28,7 @@ export interface FunctionBundle {
  * translation against the bundle CDK itself stages.
  */
 export function esbuildOptions(bundling: BundlingOptions = FUNCTION_BUNDLING): BuildOptions {
-  const known = new Set(['format', 'target', 'minify', 'sourceMap', 'keepNames', 'externalModules', 'mainFields', 'banner', 'sourcesContent']);
+  const known = new Set(['format', 'target', 'minify', 'esbuildArgs', 'sourceMap', 'keepNames', 'externalModules', 'mainFields', 'banner', 'sourcesContent']);
   const unknown = Object.keys(bundling).filter((key) => !known.has(key));
   if (unknown.length > 0)
     throw new Error(`local/twin/function-bundles.ts does not translate bundling option(s) ${unknown.join(', ')}: add them to esbuildOptions`);
@@ -38,6 +38,7 @@ export function esbuildOptions(bundling: BundlingOptions = FUNCTION_BUNDLING): B
     target: bundling.target,
     format: bundling.format as BuildOptions['format'],
     minify: bundling.minify,
+    charset: esbuildCharset(bundling.esbuildArgs),
     sourcemap: bundling.sourceMap,
     // CDK passes --sources-content=false only when it is false.
     sourcesContent: bundling.sourcesContent ?? true,
@@ -47,6 +48,14 @@ export function esbuildOptions(bundling: BundlingOptions = FUNCTION_BUNDLING): B
     banner: bundling.banner ? { js: bundling.banner } : undefined,
     logLevel: 'error',
   };
+}
+
+/** The one raw esbuild argument the stack passes (`--charset`); any other would be built differently here than by CDK. */
+function esbuildCharset(args: BundlingOptions['esbuildArgs']): BuildOptions['charset'] {
+  const { '--charset': charset, ...others } = args ?? {};
+  if (Object.keys(others).length > 0)
+    throw new Error(`local/twin/function-bundles.ts does not translate esbuild argument(s) ${Object.keys(others).join(', ')}`);
+  return charset === undefined ? undefined : (String(charset) as BuildOptions['charset']);
 }
 
 /**

@@ -44,7 +44,7 @@ describe("regulators' clocks in the stack", () => {
     });
   });
 
-  it("gives the sweep only the clock markers, the incidents' items it updates, and the team topic", () => {
+  it("gives the sweep only the clock markers, the incidents' items it updates and reads for the gauges, the executions' list, and the team topic", () => {
     // Prepare
     const fn = template.findResources('AWS::Lambda::Function')[fnId()]!;
     const role = fn.Properties.Role['Fn::GetAtt'][0] as string;
@@ -62,8 +62,10 @@ describe("regulators' clocks in the stack", () => {
       .flatMap((s) => [s.Action].flat())
       .filter((a) => !a.startsWith('dynamodb:') && !a.startsWith('kms:') && !a.startsWith('xray:') && !a.startsWith('logs:'));
     // Assess
-    expect(byPrefix).toEqual({ 'CLOCK#*': ['DeleteItem', 'PutItem', 'Query'], 'INC#*': ['GetItem', 'PutItem', 'UpdateItem'] });
-    expect([...new Set(others)]).toEqual(['sns:Publish']);
+    // Query on INC#*: the operators' gauges read each open incident's approvals and promises (shared/metric-catalogue.ts);
+    // ListExecutions: which incidents are open.
+    expect(byPrefix).toEqual({ 'CLOCK#*': ['DeleteItem', 'PutItem', 'Query'], 'INC#*': ['GetItem', 'PutItem', 'Query', 'UpdateItem'] });
+    expect([...new Set(others)].sort()).toEqual(['sns:Publish', 'states:ListExecutions']);
     expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(expect.arrayContaining(['INCIDENTS_TABLE', 'RESPONSE_TEAM_TOPIC_ARN']));
     expect(fn.Properties.Environment.Variables.SECTORS).toBeUndefined();
   });
