@@ -704,7 +704,8 @@ function twinAlarmEvaluator(
         const metric = EXECUTION_METRICS[execution.status];
         if (!metric || counted.has(arn)) continue;
         counted.add(arn);
-        cloudWatch.put('AWS/States', metric, { StateMachineArn: workflow.stateMachineArn }, 1, execution.stopDate?.getTime() ?? now);
+        // Counted when seen (at most an evaluation after it ended), so a busy twin cannot drop it from a scaled period.
+        cloudWatch.put('AWS/States', metric, { StateMachineArn: workflow.stateMachineArn }, 1, now);
       }
       if (ses.sent === 0) return;
       cloudWatch.put('AWS/SES', 'Reputation.BounceRate', {}, ses.bounced / ses.sent, now);

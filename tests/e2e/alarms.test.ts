@@ -107,6 +107,15 @@ describe("the twin evaluates the stack's alarms", () => {
     expect(message.Trigger).toMatchObject({ Dimensions: [{ name: 'FunctionName', value: 'breach-notice-plan-next-update' }], Period: 300 });
   }, 60_000);
 
+  it('a failed execution raises the workflow-failed alarm', async () => {
+    const failed = alarm((a) => a.namespace === 'AWS/States' && a.metricName === 'ExecutionsFailed', 'the workflow-failed alarm');
+    // An execution started by hand with no alarm in its input: its first step cannot assess anything.
+    const execution = twin.system.workflow.start(undefined, '{}');
+    await until(async () => execution.status !== 'RUNNING', 'the execution ended', 30_000);
+    expect(execution.status).toBe('FAILED');
+    await raised(failed);
+  }, 60_000);
+
   it('a bounce storm raises the SES bounce-rate alarm', async () => {
     const bounceRate = alarm((a) => a.namespace === 'AWS/SES' && a.metricName === 'Reputation.BounceRate', 'the bounce-rate alarm');
     const ses = new SESv2Client({ endpoint: twin.mailboxUrl.replace(/\/$/, ''), region: 'us-east-1', credentials });
