@@ -119,15 +119,17 @@ describe("the twin evaluates the stack's alarms", () => {
     await raised(failed);
   }, 60_000);
 
-  it('a bounce storm raises the SES bounce-rate alarm', async () => {
+  it('a bounce storm raises the SES bounce-rate alarm, a complaint the complaint-rate one', async () => {
     const bounceRate = alarm((a) => a.namespace === 'AWS/SES' && a.metricName === 'Reputation.BounceRate', 'the bounce-rate alarm');
+    const complaintRate = alarm((a) => a.namespace === 'AWS/SES' && a.metricName === 'Reputation.ComplaintRate', 'the complaint-rate alarm');
     const ses = new SESv2Client({ endpoint: twin.mailboxUrl.replace(/\/$/, ''), region: 'us-east-1', credentials });
     try {
-      for (let i = 0; i < 10; i++)
+      for (let i = 0; i < 11; i++)
         await ses.send(
           new SendEmailCommand({
             FromEmailAddress: SENDER,
-            Destination: { ToAddresses: [`bounce+${i}@simulator.amazonses.com`] },
+            // The mailbox simulator's addresses (https://docs.aws.amazon.com/ses/latest/dg/send-an-email-from-console.html#send-email-simulator): ten bounces, one complaint.
+            Destination: { ToAddresses: [i < 10 ? `bounce+${i}@simulator.amazonses.com` : 'complaint@simulator.amazonses.com'] },
             Content: { Simple: { Subject: { Data: 'Notice' }, Body: { Text: { Data: 'Notice' } } } },
             ConfigurationSetName: twin.system.configurationSet,
           }),
@@ -136,6 +138,7 @@ describe("the twin evaluates the stack's alarms", () => {
       ses.destroy();
     }
     await raised(bounceRate);
+    await raised(complaintRate);
   }, 60_000);
 
   it('a stuck approval and a promise about to be missed raise theirs', async () => {
