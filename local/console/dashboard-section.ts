@@ -1,5 +1,6 @@
 import { METRICS, type MetricKey } from '../../functions/shared/metric-catalogue.js';
 import type { MetricStore } from '../twin/metric-store.js';
+import type { AlarmState } from '../twin/alarms.js';
 import { escapeHtml } from '../../functions/domain/preview.js';
 
 const DAY_MS = 86_400_000;
@@ -54,5 +55,18 @@ export function dashboardSection(store: MetricStore, now: number): string {
     '<h2>Now</h2><table class="dashboard"><tr><th>Gauge (the clocks\' sweep, every minute)</th><th>Value</th><th>Reported</th></tr>' +
     `${gauges.join('')}</table>` +
     `<h2>The last 24 hours</h2><table class="dashboard"><tr><th>Metric</th><th>Channel</th><th>Sum</th></tr>${counts.join('')}</table>`
+  );
+}
+
+/** The stack's alarms in ALARM, each with its description (what to do), as CloudWatch's alarm list shows them. */
+export function alarmsSection(states: readonly AlarmState[]): string {
+  const firing = states.filter((s) => s.value === 'ALARM').sort((a, b) => a.since - b.since);
+  const rows = firing.map(
+    (s) =>
+      `<tr class="alarm-firing"><td>${escapeHtml(s.alarm.name)}</td><td>${new Date(s.since).toISOString()}</td><td>${escapeHtml(s.alarm.description)}</td><td>${escapeHtml(s.reason)}</td></tr>`,
+  );
+  return (
+    `<h2>Alarms in ALARM (${firing.length} of ${states.length})</h2><table class="alarms"><tr><th>Alarm</th><th>Since</th><th>What to do</th><th>Reason</th></tr>` +
+    `${rows.join('') || '<tr><td colspan="4">None: every alarm is OK or has no data.</td></tr>'}</table>`
   );
 }

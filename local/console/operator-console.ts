@@ -33,7 +33,8 @@ import type { TeamActionResult } from '../../functions/steps/team-decisions.js';
 import { ZodError } from 'zod';
 import type { Execution, LocalWorkflow } from '../twin/workflow-engine.js';
 import { isLoopbackHost } from '../twin/http-util.js';
-import { dashboardSection } from './dashboard-section.js';
+import { alarmsSection, dashboardSection } from './dashboard-section.js';
+import type { AlarmState } from '../twin/alarms.js';
 import { renderPathGraph, renderStateGraph } from './state-graph.js';
 import type { MetricStore } from '../twin/metric-store.js';
 import { regulatorsSection } from './regulators-section.js';
@@ -55,6 +56,8 @@ export interface ConsoleDeps {
   obligations?: Pick<ObligationStorePort, 'listObligations'>;
   /** The functions' metrics (local/twin/metric-store.ts): the front page's dashboard. @default none shown */
   metrics?: MetricStore;
+  /** The stack's alarms as the twin evaluates them (local/twin/alarms.ts): those in ALARM head the front page. @default none shown */
+  alarms?: () => AlarmState[];
   /** The locales notices are written in: one facts form each. */
   locales: readonly Locale[];
   /** Who saves from this console (the twin runs for one operator). */
@@ -386,6 +389,7 @@ export function operatorConsole(deps: ConsoleDeps) {
       res,
       'breach-notice: incidents',
       `<h1>Incidents</h1><p><a href="${escapeHtml(deps.mailboxUrl)}">Mailbox</a> · <a href="/_aws/ses">/_aws/ses</a> · <a href="/_aws/sns/sms-messages">/_aws/sns/sms-messages</a></p>` +
+        (deps.alarms ? alarmsSection(deps.alarms()) : '') +
         (deps.metrics ? dashboardSection(deps.metrics, Date.now()) : '') +
         '<h2>Incidents</h2>' +
         `<table class="incidents"><tr><th>Incident</th><th>Status</th><th>Alarm</th><th>Severity</th><th>Customers</th><th>Current state</th><th>Started</th><th>Executions (the last runs now)</th></tr>${

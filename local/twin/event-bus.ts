@@ -51,6 +51,8 @@ type Entry = Record<string, unknown>;
 export class LocalEventBus {
   /** Events put on the bus: AWS services' own (source aws.*) cost nothing, the others are custom events (https://aws.amazon.com/eventbridge/pricing/). */
   readonly received = { custom: 0, awsService: 0 };
+  /** Called with every event put on the bus (the twin's CloudWatch counts SES's sends and bounces from them). */
+  readonly observers: ((event: BusEvent) => void)[] = [];
 
   constructor(
     private readonly rules: BusRule[],
@@ -86,6 +88,7 @@ export class LocalEventBus {
         resources: (entry.Resources as string[] | undefined) ?? [],
         detail,
       };
+      for (const observe of this.observers) observe(event);
       for (const rule of this.rules) {
         if (!matchesPattern(event, rule.pattern)) continue;
         for (const target of rule.targets)

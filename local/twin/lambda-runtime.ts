@@ -30,6 +30,8 @@ export interface LambdaFunctionConfig {
   reservedConcurrency?: number;
   /** Each line the function writes to stdout, where Lambda's log would have it. @default the twin's own stdout */
   onLogLine?: (line: string) => void;
+  /** Each invocation's outcome, as Lambda counts it in its Errors and Throttles metrics. @default none */
+  onInvoked?: (outcome: 'succeeded' | 'failed' | 'throttled') => void;
 }
 
 interface Pending {
@@ -185,7 +187,10 @@ export class LocalLambda {
   async invoke(event: unknown): Promise<unknown> {
     const limit = this.config.reservedConcurrency;
     // https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html: a synchronous invoke past the limit fails with 429.
-    if (limit !== undefined && this.inFlight >= limit) throw new FunctionError('TooManyRequestsException', 'Rate Exceeded.');
+    if (limit !== undefined && this.inFlight >= limit) {
+      this.config.onInvoked?.('throttled');
+      throw new FunctionError('TooManyRequestsException', 'Rate Exceeded.');
+    }
     return this.run(event);
   }
 
@@ -210,9 +215,13 @@ export class LocalLambda {
     try {
       await sandbox.ready;
       const started = performance.now();
+      let outcome: 'succeeded' | 'failed' = 'failed';
       try {
-        return await sandbox.run(event);
+        const result = await sandbox.run(event);
+        outcome = 'succeeded';
+        return result;
       } finally {
+        this.config.onInvoked?.(outcome);
         // Lambda bills each invocation's duration rounded up to the millisecond (https://aws.amazon.com/lambda/pricing/).
         this.usage.invocations += 1;
         this.usage.billedMs += Math.ceil(performance.now() - started);

@@ -24,10 +24,15 @@ export class MetricStore {
   /** key -> minute -> channel ('' for none) -> sum. */
   private readonly minutes = new Map<MetricKey, Map<number, Map<string, number>>>();
 
+  /** `onDatapoint` gets each value once per dimension set of its document, as CloudWatch stores it (the twin's alarms read them). */
+  constructor(private readonly onDatapoint?: (namespace: string, name: string, dimensions: Record<string, string>, value: number, at: number) => void) {}
+
   /** Takes one log line; true when it was an EMF document of this project's namespace (its metrics kept). */
   ingest(line: string): boolean {
     if (!line.includes('"_aws"')) return false;
-    let doc: { _aws?: { Timestamp?: number; CloudWatchMetrics?: { Namespace?: string; Metrics?: { Name: string }[] }[] } } & Record<string, unknown>;
+    let doc: {
+      _aws?: { Timestamp?: number; CloudWatchMetrics?: { Namespace?: string; Dimensions?: string[][]; Metrics?: { Name: string }[] }[] };
+    } & Record<string, unknown>;
     try {
       doc = JSON.parse(line);
     } catch {
@@ -46,6 +51,10 @@ export class MetricStore {
         const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is number => typeof v === 'number');
         if (!key || values.length === 0) continue;
         for (const value of values) this.keep(key, { at, value, ...(channel ? { channel } : {}) });
+        for (const set of directive.Dimensions ?? [[]]) {
+          const dimensions = Object.fromEntries(set.map((d) => [d, String(doc[d])]));
+          for (const value of values) this.onDatapoint?.(METRICS_NAMESPACE, Name, dimensions, value, at);
+        }
       }
     }
     return true;

@@ -22,6 +22,8 @@ import { importHandler, serveHandlersFrom } from './handlers.js';
 import { holdBundles, lambdaBundles } from './lambda-bundles.js';
 import { LocalLambda } from './lambda-runtime.js';
 import { MetricStore } from './metric-store.js';
+import { AlarmEvaluator, readAlarms, TwinMetrics } from './alarms.js';
+import { METRICS, METRICS_NAMESPACE } from '../../functions/shared/metric-catalogue.js';
 import { startIamGate, type Refusal } from './iam/gate.js';
 import type { Service } from './iam/requests.js';
 import { RefusedServiceCallError } from './iam/service-calls.js';
@@ -66,6 +68,11 @@ export interface LocalSystemOptions {
   inProcess?: readonly string[];
   /** Count what the functions' requests cost (`usage()`): DynamoDB is then asked for its ConsumedCapacity on each request. @default false */
   meterRequests?: boolean;
+  /**
+   * Evaluate the stack's CloudWatch alarms every `intervalMs` on metrics `timeScale` times faster than real
+   * time (local/twin/alarms.ts); an alarm going to ALARM publishes to its topics. @default not evaluated
+   */
+  alarms?: { timeScale: number; intervalMs: number };
 }
 
 export type Provisioned = Awaited<ReturnType<typeof provision>>;
@@ -105,6 +112,8 @@ export interface LocalSystem {
   usage(): Omit<Usage, 'sns' | 'ses'>;
   /** What the sandboxed functions reported in the embedded metric format (functions run in this process report nothing). */
   metrics: MetricStore;
+  /** The stack's alarms as the twin evaluates them (`alarms` option), or none. */
+  alarms?: AlarmEvaluator;
   /** IAM as the twin applies it: the gate in front of each service the functions call, their keys, and every refusal. */
   iam: {
     endpoints: Record<Service, string>;
@@ -398,7 +407,18 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const bundles = await lambdaBundles(functions.map((fn) => fn.handler));
   const releaseBundles = holdBundles(bundles);
   const lambdas: LocalLambda[] = [];
-  const metrics = new MetricStore();
+  // The twin's CloudWatch: kept as long as the longest alarm looks back (its periods scaled).
+  const alarmSpecs = readAlarms(spec.resources, iam.resolver).alarms;
+  const alarmScale = options.alarms?.timeScale ?? 1;
+  const cloudWatch = new TwinMetrics(
+    Math.max(
+      0,
+      ...alarmSpecs.map((a) => (a.periodSeconds * 1000 * a.evaluationPeriods) / alarmScale + 2 * a.evaluationPeriods * (options.alarms?.intervalMs ?? 0)),
+    ),
+  );
+  const metrics = new MetricStore(
+    options.alarms ? (namespace, name, dimensions, value, at) => cloudWatch.put(namespace, name, dimensions, value, at) : undefined,
+  );
   const byHandler = new Map<string, LambdaHandler>();
   // EventBridge invokes asynchronously: past a function's reserved concurrency its events wait, as in Lambda's queue.
   const asyncByHandler = new Map<string, LambdaHandler>();
@@ -436,6 +456,16 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       onLogLine: (line) => {
         if (!metrics.ingest(line)) process.stdout.write(`${line}\n`);
       },
+      // Lambda's own metrics of each invocation (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html).
+      ...(options.alarms
+        ? {
+            onInvoked: (outcome: 'succeeded' | 'failed' | 'throttled') => {
+              const dimensions = { FunctionName: functionNames[fn.logicalId]! };
+              if (outcome === 'throttled') return cloudWatch.put('AWS/Lambda', 'Throttles', dimensions, 1);
+              cloudWatch.put('AWS/Lambda', 'Errors', dimensions, outcome === 'failed' ? 1 : 0);
+            },
+          }
+        : {}),
     });
     lambdas.push(lambda);
     byHandler.set(fn.handler, lambda.handler);
@@ -561,6 +591,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       : undefined;
   clockTimer?.unref();
   const running = workflow;
+  const alarms = options.alarms && twinAlarmEvaluator(alarmSpecs, cloudWatch, options.alarms, running, bus, sns);
+  const stopAlarms = alarms?.start();
   return {
     workflow: running,
     sfnUrl,
@@ -607,6 +639,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       };
     },
     metrics,
+    ...(alarms ? { alarms } : {}),
     iam: {
       endpoints: Object.fromEntries(Object.entries(gates).map(([service, gate]) => [service, gate.url])) as Record<Service, string>,
       accessKeyIdOf: (handler) => {
@@ -619,6 +652,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     stop: async () => {
       clearInterval(sweepTimer);
       clearInterval(clockTimer);
+      stopAlarms?.();
       running.stopAll();
       stopServing();
       releaseBundles();
@@ -634,6 +668,54 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       await closeServer(secrets.server);
     },
   };
+}
+
+/** Step Functions' execution metrics (https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html). */
+const EXECUTION_METRICS: Partial<Record<string, string>> = { FAILED: 'ExecutionsFailed', TIMED_OUT: 'ExecutionsTimedOut' };
+
+/**
+ * The stack's alarms over the twin's CloudWatch, which also holds what the twin's services know as AWS
+ * publishes it: each ended execution's ExecutionsFailed or ExecutionsTimedOut, and SES's account
+ * reputation as bounces and complaints over emails sent since the twin started (SES computes it over a
+ * representative volume of recent sending: https://docs.aws.amazon.com/ses/latest/dg/reputationdashboardmessages.html).
+ * A notification is published as CloudWatch itself: the topic policy admitting it was checked at start (refusedServiceCalls).
+ */
+function twinAlarmEvaluator(
+  alarmSpecs: ReturnType<typeof readAlarms>['alarms'],
+  cloudWatch: TwinMetrics,
+  settings: { timeScale: number; intervalMs: number },
+  workflow: LocalWorkflow,
+  bus: LocalEventBus,
+  sns: SNSClient,
+): AlarmEvaluator {
+  const ses = { sent: 0, bounced: 0, complained: 0 };
+  bus.observers.push((event) => {
+    if (event.source !== 'aws.ses') return;
+    if (event['detail-type'] === 'Email Sent') ses.sent += 1;
+    else if (event['detail-type'] === 'Email Bounced') ses.bounced += 1;
+    else if (event['detail-type'] === 'Email Complaint Received') ses.complained += 1;
+  });
+  const counted = new Set<string>();
+  return new AlarmEvaluator(alarmSpecs, cloudWatch, {
+    ...settings,
+    secondsMetrics: new Set(Object.values(METRICS).flatMap((m) => (m.unit === 'Seconds' ? [`${METRICS_NAMESPACE}|${m.name}`] : []))),
+    sample: (now) => {
+      for (const [arn, execution] of workflow.executions) {
+        const metric = EXECUTION_METRICS[execution.status];
+        if (!metric || counted.has(arn)) continue;
+        counted.add(arn);
+        // Counted when seen (at most an evaluation after it ended), so a busy twin cannot drop it from a scaled period.
+        cloudWatch.put('AWS/States', metric, { StateMachineArn: workflow.stateMachineArn }, 1, now);
+      }
+      if (ses.sent === 0) return;
+      cloudWatch.put('AWS/SES', 'Reputation.BounceRate', {}, ses.bounced / ses.sent, now);
+      cloudWatch.put('AWS/SES', 'Reputation.ComplaintRate', {}, ses.complained / ses.sent, now);
+    },
+    publish: (topicArn, subject, message) => sns.send(new PublishCommand({ TopicArn: topicArn, Subject: subject, Message: message })),
+    region: LOCAL_REGION,
+    regionName: 'US East (N. Virginia)',
+    account: LOCAL_ACCOUNT,
+  });
 }
 
 /**

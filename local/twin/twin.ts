@@ -124,6 +124,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
         sweepIntervalMs: Math.max(1000, Math.ceil(60_000 / scale)),
         // Regulators' clocks run `scale` times faster too (72 h in 72 min at 60), swept (with the promised update times) every minute scaled.
         regulatorClockIntervalMs: Math.max(1000, Math.ceil(60_000 / scale)),
+        // CloudWatch evaluates an alarm about once a minute: here every minute scaled, over periods scaled too.
+        alarms: { timeScale: scale, intervalMs: Math.max(1000, Math.ceil(60_000 / scale)) },
         // Unfinished slices wait 5 min to 1 h before the next round (steps/confirm-sent.ts); here every round waits 5 min scaled.
         waitTimeOverrides: { 'Wait to resume sending notices': Math.ceil(300_000 / scale), 'Wait to resume sending update': Math.ceil(300_000 / scale) },
         envOverrides: {
@@ -245,6 +247,7 @@ function consoleFor(system: LocalSystem, config: AppConfig, sesUrl: string, dyna
   return operatorConsole({
     workflow: system.workflow,
     metrics: system.metrics,
+    ...(system.alarms ? { alarms: () => system.alarms!.all() } : {}),
     ...stores,
     ledger,
     locales: config.locales,
