@@ -7,10 +7,6 @@ import { DeliveriesLedger } from '../../functions/adapters/deliveries-ledger.js'
 import { EvidenceStore } from '../../functions/adapters/evidence-store.js';
 import { incidentStores } from '../../functions/adapters/stores.js';
 import { CHANNEL_CONTACTS } from '../../functions/domain/channels/contact.js';
-import { emptyFacts } from '../../functions/domain/facts.js';
-import { chunk } from '../../functions/domain/impact.js';
-import type { Locale } from '../../functions/domain/locales.js';
-import { draftNotice } from '../../functions/domain/notice.js';
 import type { BulkEntry, BulkEntryResult, Messaging } from '../../functions/domain/ports.js';
 import { fallbackStep, noFallbackYet, type FallbackDeps } from '../../functions/steps/fallback.js';
 import { sendNotices, type SendDeps } from '../../functions/steps/send-notices.js';
@@ -19,7 +15,7 @@ import { provision } from '../../local/twin/system.js';
 import { testChannels } from '../support/channels.js';
 import { FakeClock } from '../support/fakes.js';
 import { endpoints, testConfig, uniquePrefix } from '../support/local.js';
-import { noticeRecord } from '../support/notices.js';
+import { openApprovedFirstNotice } from '../support/notices.js';
 import { makeCustomers } from '../support/scenario.js';
 
 /**
@@ -49,59 +45,12 @@ beforeAll(async () => {
 /** An incident with the audience in chunks of CHUNK and an approved first notice. */
 async function approvedNotice() {
   const { incidents, notices } = incidentStores(doc, tables.incidents, clock);
-  const incidentId = `inc-20261120-${randomBytes(6).toString('hex')}`;
-  const firstSeenAt = clock.now().toISOString();
-  const impact = { affectedCustomers: audience.length, byDataCategory: { email: audience.length }, byJurisdiction: {}, byLocale: {}, byChannel: {} };
-  await incidents.openIncident(
-    {
-      incidentId,
-      source: 'guardduty',
-      findingKey: `fallback:${incidentId}`,
-      alarmSeverity: 8,
-      title: 'fallback',
-      description: '',
-      affectedResources: [],
-      firstSeenAt,
-      status: 'OPEN',
-      scope: 'PENDING',
-      severity: 'HIGH',
-      createdAt: firstSeenAt,
-    },
-    incidentId,
-    '{}',
+  const customerIds = audience.map((c) => c.profile.customerId);
+  const ref = await openApprovedFirstNotice(
+    { incidents, notices },
+    { label: 'fallback', customerIds, chunkSize: CHUNK, firstSeenAt: clock.now().toISOString() },
   );
-  const members = audience.map((c) => ({ customerId: c.profile.customerId, dataCategories: ['email'] }));
-  await incidents.saveAssessment(incidentId, { scope: 'KNOWN', severity: 'HIGH', impact, chunks: chunk(members, CHUNK) });
-  const company = { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://status.example.com' };
-  const content = Object.fromEntries(
-    (['en', 'zh-CN'] as Locale[]).map((l) => [
-      l,
-      draftNotice(
-        {
-          kind: 'first-notice',
-          sequence: 1,
-          incident: { incidentId, source: 'guardduty', firstSeenAt, impact },
-          facts: emptyFacts(),
-          company,
-          nextUpdateAt: firstSeenAt,
-        },
-        l,
-      ),
-    ]),
-  );
-  await notices.createNotice(
-    noticeRecord({
-      incidentId,
-      noticeId: 'first-notice-1',
-      kind: 'first-notice',
-      sequence: 1,
-      status: 'APPROVED',
-      content,
-      createdAt: firstSeenAt,
-      promisedNextUpdateAt: firstSeenAt,
-    }),
-  );
-  return { incidents, notices, ref: { incidentId, noticeId: 'first-notice-1' } };
+  return { incidents, notices, ref };
 }
 
 describe('fallback to the next channel, exactly once', () => {

@@ -9,9 +9,6 @@ import { DeliveriesLedger } from '../../functions/adapters/deliveries-ledger.js'
 import { incidentStores } from '../../functions/adapters/stores.js';
 import type { Outcome } from '../../functions/domain/delivery.js';
 import type { BulkEntry, BulkEntryResult, EmailSender, IncidentStorePort, Messaging, NoticeStorePort } from '../../functions/domain/ports.js';
-import { chunk } from '../../functions/domain/impact.js';
-import type { Locale } from '../../functions/domain/locales.js';
-import { draftNotice } from '../../functions/domain/notice.js';
 import { HANDED_TO_HTTP } from '../../functions/domain/provider-failure.js';
 import type { Clock } from '../../functions/shared/clock.js';
 import { sendNotices, type SendDeps } from '../../functions/steps/send-notices.js';
@@ -20,8 +17,7 @@ import { provision } from '../../local/twin/system.js';
 import { testChannels } from '../support/channels.js';
 import { endpoints, testConfig, uniquePrefix } from '../support/local.js';
 import { makeCustomers } from '../support/scenario.js';
-import { noticeRecord } from '../support/notices.js';
-import { emptyFacts } from '../../functions/domain/facts.js';
+import { openApprovedFirstNotice } from '../support/notices.js';
 
 /**
  * A property test of the exactly-once protocol: the real send step and the real ledger on DynamoDB
@@ -153,60 +149,9 @@ class World {
   }
 }
 
-async function openApprovedNotice(incidents: IncidentStorePort, notices: NoticeStorePort): Promise<{ incidentId: string; noticeId: string }> {
-  const incidentId = `inc-20261120-${randomBytes(6).toString('hex')}`;
-  const firstSeenAt = '2026-11-20T08:00:00.000Z';
-  const impact = { affectedCustomers: audience.length, byDataCategory: { email: audience.length }, byJurisdiction: {}, byLocale: {}, byChannel: {} };
-  await incidents.openIncident(
-    {
-      incidentId,
-      source: 'guardduty',
-      findingKey: `model:${incidentId}`,
-      alarmSeverity: 8,
-      title: 'model',
-      description: '',
-      affectedResources: [],
-      firstSeenAt,
-      status: 'OPEN',
-      scope: 'PENDING',
-      severity: 'HIGH',
-      createdAt: firstSeenAt,
-    },
-    incidentId,
-    '{}',
-  );
-  const members = audience.map((c) => ({ customerId: c.profile.customerId, dataCategories: ['email'] }));
-  await incidents.saveAssessment(incidentId, { scope: 'KNOWN', severity: 'HIGH', impact, chunks: chunk(members, CHUNK) });
-  const company = { name: 'Example Co.', contact: 'help@example.com', incidentPageUrl: 'https://status.example.com' };
-  const content = Object.fromEntries(
-    (['en', 'zh-CN'] as Locale[]).map((l) => [
-      l,
-      draftNotice(
-        {
-          kind: 'first-notice',
-          sequence: 1,
-          incident: { incidentId, source: 'guardduty', firstSeenAt, impact },
-          facts: emptyFacts(),
-          company,
-          nextUpdateAt: firstSeenAt,
-        },
-        l,
-      ),
-    ]),
-  );
-  await notices.createNotice(
-    noticeRecord({
-      incidentId,
-      noticeId: 'first-notice-1',
-      kind: 'first-notice',
-      sequence: 1,
-      status: 'APPROVED',
-      content,
-      createdAt: firstSeenAt,
-      promisedNextUpdateAt: firstSeenAt,
-    }),
-  );
-  return { incidentId, noticeId: 'first-notice-1' };
+function openApprovedNotice(incidents: IncidentStorePort, notices: NoticeStorePort): Promise<{ incidentId: string; noticeId: string }> {
+  const customerIds = audience.map((c) => c.profile.customerId);
+  return openApprovedFirstNotice({ incidents, notices }, { label: 'model', customerIds, chunkSize: CHUNK, firstSeenAt: '2026-11-20T08:00:00.000Z' });
 }
 
 /** Runs one plan to the end: rounds of concurrent invocations until a clean invocation finds nothing left to do. */
