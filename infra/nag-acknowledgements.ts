@@ -73,7 +73,7 @@ export function acknowledgeFindings(
     ack(
       fn.role!,
       nag(`IAM5[Resource::<${logicalIdOf(parts.customersTable)}.Arn>/index/*]`),
-      "Queries the byResource index of the customers table; CDK grants a table's indexes as <table>/index/*.",
+      "CDK's read grant on the customers table adds its indexes as <table>/index/*; these functions read items by key and (assess-impact) scan segments.",
     );
   }
   for (const fn of granted(stack, 'sendEmail')) {

@@ -14,16 +14,13 @@ export const TABLES = {
   /** Incidents, their raw alarms, audience chunks, notices, approvals, notes and timeline; finding and link lookups. */
   incidents: { partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'ttl' },
   /**
-   * The directory: a profile per customer and an item per (customer, resource) for the byResource index;
-   * byPhone (profiles only, keys only) finds who an SMS delivery status record is about (domain/sms-delivery-status.ts).
+   * The directory: a profile per customer and an item per (customer, resource match key), read by
+   * assessment in parallel scan segments (domain/assessment.ts); byPhone (profiles only, keys only) finds who an SMS delivery status record is about (domain/sms-delivery-status.ts).
    */
   customers: {
     partitionKey: 'customerId',
     sortKey: 'sk',
-    indexes: [
-      { name: 'byResource', partitionKey: 'resource', sortKey: 'customerId', include: ['dataCategories'] },
-      { name: 'byPhone', partitionKey: 'phone', sortKey: 'customerId', include: [] },
-    ],
+    indexes: [{ name: 'byPhone', partitionKey: 'phone', sortKey: 'customerId', include: [] }],
   },
   /** The ledger: claims per provider call and outcomes per (customer, notice, channel). Kept, never expired. */
   deliveries: { partitionKey: 'pk', sortKey: 'sk' },

@@ -1,16 +1,16 @@
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DirectoryEntry } from '../domain/assessment.js';
 import type { CustomerProfile, CustomerResource } from '../domain/customer.js';
 import type { CustomerDirectoryPort } from '../domain/ports.js';
 import { matchKeys } from '../domain/resources.js';
-import { batchGet, batchPut, queryAll } from './dynamo-batch.js';
+import { batchGet, batchPut } from './dynamo-batch.js';
 import { keys } from './keys.js';
 
-export const BY_RESOURCE_INDEX = 'byResource';
-
 /**
- * The customer directory: a profile item per customer plus one item per (customer, match key) that
- * the `byResource` index turns into "who has data on this resource, and which data". The indexed
- * `resource` attribute holds the match key (see domain/resources.ts), not the text as written.
+ * The customer directory: a profile item per customer plus one item per (customer, match key) saying
+ * which data they hold there; assessment scans it in segments. The `resource` attribute holds the
+ * match key (see domain/resources.ts), not the text as written.
  */
 export class CustomersRepository implements CustomerDirectoryPort {
   constructor(
@@ -31,26 +31,6 @@ export class CustomersRepository implements CustomerDirectoryPort {
     );
   }
 
-  /** Every (customer, data categories) on the resource `identifier` names (an alarm's ARN, name or id), following LastEvaluatedKey to the end. */
-  async findByResource(identifier: string): Promise<{ customerId: string; dataCategories: string[] }[]> {
-    const byCustomer = new Map<string, Set<string>>();
-    for (const key of matchKeys(identifier).query) {
-      const items = await queryAll(this.doc, {
-        TableName: this.table,
-        IndexName: BY_RESOURCE_INDEX,
-        KeyConditionExpression: '#resource = :key',
-        ExpressionAttributeNames: { '#resource': 'resource' },
-        ExpressionAttributeValues: { ':key': key },
-      });
-      for (const item of items) {
-        const categories = byCustomer.get(String(item.customerId)) ?? new Set<string>();
-        for (const c of (item.dataCategories as string[] | undefined) ?? []) categories.add(c);
-        byCustomer.set(String(item.customerId), categories);
-      }
-    }
-    return [...byCustomer].map(([customerId, categories]) => ({ customerId, dataCategories: [...categories].sort() }));
-  }
-
   async getProfiles(customerIds: string[]): Promise<Map<string, CustomerProfile>> {
     const items = await batchGet<CustomerProfile & { sk: string }>(
       this.doc,
@@ -60,60 +40,56 @@ export class CustomersRepository implements CustomerDirectoryPort {
     return new Map(items.map(({ sk: _sk, ...profile }) => [profile.customerId, profile]));
   }
 
-  /** A whole-directory read (parallel scan segments); a profile without resources counts with no category. */
-  async everyone(): Promise<Map<string, Set<string>>> {
-    const out = new Map<string, Set<string>>();
-    await Promise.all(
-      Array.from({ length: SCAN_SEGMENTS }, async (_, segment) => {
-        let start: Record<string, unknown> | undefined;
-        do {
-          const scanned = await this.doc.send(
-            new ScanCommand({
-              TableName: this.table,
-              Segment: segment,
-              TotalSegments: SCAN_SEGMENTS,
-              ProjectionExpression: 'customerId, sk, dataCategories',
-              ExclusiveStartKey: start,
-            }),
-          );
-          for (const item of scanned.Items ?? []) addHolding(out, item);
-          start = scanned.LastEvaluatedKey;
-        } while (start);
-      }),
-    );
+  /**
+   * One segment of a parallel scan: a customer's items share its partition, so they all fall in one
+   * segment (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Scan.html#Scan.ParallelScan).
+   * Only what assessment reads is projected: no name, address or number leaves the table.
+   */
+  async scanSegment(segment: number, totalSegments: number): Promise<Map<string, DirectoryEntry>> {
+    const out = new Map<string, DirectoryEntry>();
+    let start: Record<string, unknown> | undefined;
+    do {
+      const scanned = await this.doc.send(
+        new ScanCommand({
+          TableName: this.table,
+          Segment: segment,
+          TotalSegments: totalSegments,
+          ProjectionExpression: SCAN_PROJECTION,
+          ExpressionAttributeNames: Object.fromEntries(SCANNED.map((name) => [`#${name}`, name])),
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of scanned.Items ?? []) addEntry(out, item);
+      start = scanned.LastEvaluatedKey;
+    } while (start);
     return out;
   }
 
-  async holdingsOf(customerIds: string[]): Promise<Map<string, Set<string>>> {
-    const out = new Map<string, Set<string>>();
-    const ids = [...new Set(customerIds)];
-    let next = 0;
-    const worker = async () => {
-      while (next < ids.length) {
-        const customerId = ids[next++]!;
-        const items = await queryAll(this.doc, {
-          TableName: this.table,
-          KeyConditionExpression: 'customerId = :id',
-          ExpressionAttributeValues: { ':id': customerId },
-          ProjectionExpression: 'customerId, sk, dataCategories',
-        });
-        for (const item of items) addHolding(out, item);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(HOLDINGS_CONCURRENCY, ids.length) }, worker));
-    return out;
+  async approximateItemCount(): Promise<number> {
+    const described = await this.doc.send(new DescribeTableCommand({ TableName: this.table }));
+    return described.Table?.ItemCount ?? 0;
   }
 }
 
-const SCAN_SEGMENTS = 4;
-const HOLDINGS_CONCURRENCY = 16;
+const SCANNED = ['customerId', 'sk', 'resource', 'dataCategories', 'locale', 'country', 'region', 'timeZone', 'channels'] as const;
+const SCAN_PROJECTION = SCANNED.map((name) => `#${name}`).join(', ');
 
-/** Profiles make a customer known; resource items add the categories held there. */
-function addHolding(out: Map<string, Set<string>>, item: Record<string, unknown>): void {
+/** A profile gives the fields assessment reads; a resource item adds its categories under its match key. */
+function addEntry(out: Map<string, DirectoryEntry>, item: Record<string, unknown>): void {
   const id = String(item.customerId);
-  const set = out.get(id) ?? new Set<string>();
-  if (String(item.sk).startsWith('RES#')) for (const c of (item.dataCategories as string[] | undefined) ?? []) set.add(c);
-  out.set(id, set);
+  const entry = out.get(id) ?? out.set(id, { holdings: new Map() }).get(id)!;
+  if (String(item.sk).startsWith('RES#')) {
+    entry.holdings.set(String(item.resource), (item.dataCategories as string[] | undefined) ?? []);
+    return;
+  }
+  if (item.sk !== keys.profile(id).sk) return;
+  entry.profile = {
+    locale: String(item.locale ?? ''),
+    country: String(item.country ?? ''),
+    channels: (item.channels as string[] | undefined) ?? [],
+    ...(typeof item.region === 'string' ? { region: item.region } : {}),
+    ...(typeof item.timeZone === 'string' ? { timeZone: item.timeZone } : {}),
+  };
 }
 
 function resourceItems(customerId: string, resources: CustomerResource[]): Record<string, unknown>[] {

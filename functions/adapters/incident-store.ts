@@ -2,9 +2,10 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AudienceMember, ImpactSummary, Incident, ProgressNote, SeverityLevel, TimelineEntry } from '../domain/incident.js';
 import type { IncidentStorePort } from '../domain/ports.js';
+import { partKey, type PartSlice, type SegmentSummary } from '../domain/assessment.js';
 import type { Clock } from '../shared/clock.js';
 import { IncidentNotFoundError } from '../shared/errors.js';
-import { batchPut, queryAll } from './dynamo-batch.js';
+import { batchGet, batchPut, queryAll } from './dynamo-batch.js';
 import { incidentItems, incidentPartition, keys } from './keys.js';
 
 /** An incident's items of one kind (`prefix` from `incidentItems`), consistently, following LastEvaluatedKey to the end. */
@@ -16,6 +17,9 @@ export function queryCollection<T>(doc: DynamoDBDocumentClient, table: string, i
     ConsistentRead: true,
   });
 }
+
+/** A week: far past the last retry of an assessment, and a day's worth of redriven executions. */
+const ASSESSMENT_ITEMS_TTL_SECONDS = 7 * 24 * 3600;
 
 export function timelineItem(incidentId: string, entry: TimelineEntry) {
   return { ...keys.timeline(incidentId, entry.at), type: 'timeline', ...entry };
@@ -118,15 +122,31 @@ export class IncidentStore implements IncidentStorePort {
   }
 
   /** Writes the audience (ids in fixed chunks) and then the assessment, so the incident never points at missing chunks. */
+  /** The whole assessment at once: its chunks, then the incident pointing at them. */
   async saveAssessment(
     incidentId: string,
     assessment: { scope: 'KNOWN' | 'UNKNOWN' | 'NONE'; severity: SeverityLevel; impact: ImpactSummary; chunks: AudienceMember[][]; scopeVersion?: number },
   ): Promise<void> {
+    const { chunks, ...rest } = assessment;
+    await this.writeAudienceChunks(
+      incidentId,
+      chunks.map((members, index) => ({ index, members })),
+    );
+    await this.commitAssessment(incidentId, { ...rest, audienceChunks: chunks.length, scopeVersion: assessment.scopeVersion ?? 0 });
+  }
+
+  async writeAudienceChunks(incidentId: string, chunks: { index: number; members: AudienceMember[] }[]): Promise<void> {
     await batchPut(
       this.doc,
       this.table,
-      assessment.chunks.map((members, index) => ({ ...keys.audienceChunk(incidentId, index), type: 'audience', members })),
+      chunks.map(({ index, members }) => ({ ...keys.audienceChunk(incidentId, index), type: 'audience', members })),
     );
+  }
+
+  async commitAssessment(
+    incidentId: string,
+    assessment: { scope: 'KNOWN' | 'UNKNOWN' | 'NONE'; severity: SeverityLevel; impact: ImpactSummary; audienceChunks: number; scopeVersion: number },
+  ): Promise<void> {
     await this.doc.send(
       new UpdateCommand({
         TableName: this.table,
@@ -137,12 +157,61 @@ export class IncidentStore implements IncidentStorePort {
           ':scope': assessment.scope,
           ':severity': assessment.severity,
           ':impact': assessment.impact,
-          ':chunks': assessment.chunks.length,
-          ':scopeVersion': assessment.scopeVersion ?? 0,
+          ':chunks': assessment.audienceChunks,
+          ':scopeVersion': assessment.scopeVersion,
         },
         ConditionExpression: 'attribute_exists(pk)',
       }),
     );
+  }
+
+  async saveAssessmentSegment(
+    incidentId: string,
+    scopeVersion: number,
+    segment: number,
+    summary: SegmentSummary,
+    parts: Record<string, AudienceMember[][]>,
+  ): Promise<void> {
+    // Working items: the chunks are what stays, so these expire (TTL) once no retry can need them.
+    const ttl = Math.floor(this.clock.now().getTime() / 1000) + ASSESSMENT_ITEMS_TTL_SECONDS;
+    await batchPut(this.doc, this.table, [
+      ...Object.entries(parts).flatMap(([locale, list]) =>
+        list.map((members, part) => ({ ...keys.assessmentPart(incidentId, scopeVersion, segment, locale, part), type: 'assessment-part', members, ttl })),
+      ),
+      { ...keys.assessmentSegment(incidentId, scopeVersion, segment), type: 'assessment-segment', ...summary, ttl },
+    ]);
+  }
+
+  async getAssessmentSegments(incidentId: string, scopeVersion: number, segments: number[]): Promise<Map<number, SegmentSummary>> {
+    const items = await batchGet<SegmentSummary & { sk: string }>(
+      this.doc,
+      this.table,
+      segments.map((segment) => keys.assessmentSegment(incidentId, scopeVersion, segment)),
+      true,
+    );
+    const bySk = new Map(items.map((item) => [item.sk, item]));
+    return new Map(
+      segments.map((segment) => {
+        const item = bySk.get(keys.assessmentSegment(incidentId, scopeVersion, segment).sk);
+        if (!item) throw new IncidentNotFoundError(`Incident ${incidentId} has no assessment of segment ${segment} (scope version ${scopeVersion})`);
+        return [segment, { impact: item.impact, missingProfiles: item.missingProfiles, listedFound: item.listedFound }];
+      }),
+    );
+  }
+
+  async getAssessmentParts(
+    incidentId: string,
+    scopeVersion: number,
+    parts: readonly Pick<PartSlice, 'segment' | 'locale' | 'part'>[],
+  ): Promise<Map<string, AudienceMember[]>> {
+    const wanted = new Map(parts.map((p) => [keys.assessmentPart(incidentId, scopeVersion, p.segment, p.locale, p.part).sk, partKey(p)]));
+    const items = await batchGet<{ sk: string; members: AudienceMember[] }>(
+      this.doc,
+      this.table,
+      [...wanted.keys()].map((sk) => ({ pk: keys.incident(incidentId).pk, sk })),
+      true,
+    );
+    return new Map(items.map((item) => [wanted.get(item.sk)!, item.members]));
   }
 
   async getAudienceChunk(incidentId: string, index: number): Promise<AudienceMember[]> {

@@ -48,6 +48,7 @@ export const obligationItems = { obligation: 'OBLIG#', report: 'OBLIGRPT#' } as 
 export const incidentItems = {
   rawEvent: 'RAW#',
   audience: 'AUD#',
+  assessment: 'ASMT#',
   timeline: 'TL#',
   notice: 'NOTICE#',
   note: 'NOTE#',
@@ -66,6 +67,16 @@ export const keys = {
   rejectedAlarm: (eventId: string) => ({ pk: `REJECTED#${eventId}`, sk: 'REJECTED' }),
   rawEvent: (incidentId: string, eventId: string) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.rawEvent}${eventId}` }),
   audienceChunk: (incidentId: string, index: number) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.audience}${pad(index)}` }),
+  /** A directory segment's summary for the assessment of `scopeVersion` (working items, expiring by TTL). */
+  assessmentSegment: (incidentId: string, scopeVersion: number, segment: number) => ({
+    pk: incidentPk(incidentId),
+    sk: `${incidentItems.assessment}${pad(scopeVersion)}#${pad(segment)}#SUMMARY`,
+  }),
+  /** One part of a segment's members in a locale. */
+  assessmentPart: (incidentId: string, scopeVersion: number, segment: number, locale: string, part: number) => ({
+    pk: incidentPk(incidentId),
+    sk: `${incidentItems.assessment}${pad(scopeVersion)}#${pad(segment)}#PART#${locale}#${pad(part)}`,
+  }),
   /** Time-ordered; the random tail keeps two entries in the same millisecond apart. */
   timeline: (incidentId: string, at: string) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.timeline}${at}#${randomId(6)}` }),
   notice: (incidentId: string, noticeId: string) => ({ pk: incidentPk(incidentId), sk: `${incidentItems.notice}${noticeId}` }),

@@ -1,6 +1,7 @@
 import type { ApprovalLink, ApprovalRequest, ApprovalStatus, WordingBinding } from './approval.js';
 import type { ObligationRecord, RegulatorReportVersion } from './obligations/record.js';
 import type { CustomerProfile, CustomerResource } from './customer.js';
+import type { DirectoryEntry, PartSlice, SegmentSummary } from './assessment.js';
 import type { FactsByLocale, FactsVersion } from './facts.js';
 import type { SettledReconciliation } from './delivery.js';
 import type { SuppressionSnapshot } from './suppression.js';
@@ -41,6 +42,27 @@ export interface IncidentStorePort {
     assessment: { scope: 'KNOWN' | 'UNKNOWN' | 'NONE'; severity: SeverityLevel; impact: ImpactSummary; chunks: AudienceMember[][]; scopeVersion?: number },
   ): Promise<void>;
   getAudienceChunk(incidentId: string, index: number): Promise<AudienceMember[]>;
+  /** A directory segment's result for one assessment (`scopeVersion`): its summary and its members per locale, cut in parts. */
+  saveAssessmentSegment(
+    incidentId: string,
+    scopeVersion: number,
+    segment: number,
+    summary: SegmentSummary,
+    parts: Record<string, AudienceMember[][]>,
+  ): Promise<void>;
+  getAssessmentSegments(incidentId: string, scopeVersion: number, segments: number[]): Promise<Map<number, SegmentSummary>>;
+  /** Parts by `segment/locale/part`, read consistently (other invocations wrote them just before). */
+  getAssessmentParts(
+    incidentId: string,
+    scopeVersion: number,
+    parts: readonly Pick<PartSlice, 'segment' | 'locale' | 'part'>[],
+  ): Promise<Map<string, AudienceMember[]>>;
+  writeAudienceChunks(incidentId: string, chunks: { index: number; members: AudienceMember[] }[]): Promise<void>;
+  /** Points the incident at its assessment, once every chunk it counts is written. */
+  commitAssessment(
+    incidentId: string,
+    assessment: { scope: 'KNOWN' | 'UNKNOWN' | 'NONE'; severity: SeverityLevel; impact: ImpactSummary; audienceChunks: number; scopeVersion: number },
+  ): Promise<void>;
   appendTimeline(incidentId: string, entry: Omit<TimelineEntry, 'at'> & { at?: string }): Promise<void>;
   listTimeline(incidentId: string): Promise<TimelineEntry[]>;
   addProgressNote(incidentId: string, author: string, text: string): Promise<void>;
@@ -180,13 +202,11 @@ export interface TeamStorePort {
 
 export interface CustomerDirectoryPort {
   putCustomers(entries: { profile: CustomerProfile; resources: CustomerResource[] }[]): Promise<void>;
-  /** Every (customer, data categories) holding data on the resource an identifier names. */
-  findByResource(identifier: string): Promise<{ customerId: string; dataCategories: string[] }[]>;
   getProfiles(customerIds: string[]): Promise<Map<string, CustomerProfile>>;
-  /** Every customer with every data category they hold anywhere: a whole-directory scope decision. */
-  everyone(): Promise<Map<string, Set<string>>>;
-  /** These customers with every data category they hold; ids the directory does not know are left out. */
-  holdingsOf(customerIds: string[]): Promise<Map<string, Set<string>>>;
+  /** One parallel-scan segment of the directory: each customer in it with what assessment reads. */
+  scanSegment(segment: number, totalSegments: number): Promise<Map<string, DirectoryEntry>>;
+  /** The directory's item count as the table describes it (refreshed by DynamoDB about every six hours). */
+  approximateItemCount(): Promise<number>;
 }
 
 /** What the providers reported after accepting a message, per recipient (adapters/evidence-store.ts). */

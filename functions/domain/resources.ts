@@ -1,6 +1,6 @@
 /**
  * One normalisation for the identifiers operators write in the directory and the identifiers alarms
- * carry, so both sides meet on the same match keys of the customers table's `byResource` index.
+ * carry, so both sides meet on the same match keys in the customers table's resource items.
  *
  * Rules:
  * - An ARN matches an ARN of the same kind with the same partition, region, account and resource

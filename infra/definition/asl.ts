@@ -22,7 +22,7 @@ export interface Catcher {
   Next: string;
 }
 
-export interface TaskState {
+export type TaskState = {
   Type: 'Task';
   Resource: string;
   Comment?: string;
@@ -30,11 +30,10 @@ export interface TaskState {
   TimeoutSeconds?: number;
   TimeoutSecondsPath?: string;
   ResultSelector?: Record<string, string>;
-  ResultPath: string | null;
+  ResultPath?: string | null;
   Retry: Retrier[];
   Catch: Catcher[];
-  Next: string;
-}
+} & ({ Next: string } | { End: true });
 
 export interface ChoiceState {
   Type: 'Choice';
@@ -57,9 +56,10 @@ export interface MapState {
   Comment?: string;
   ItemsPath: string;
   ItemSelector: Record<string, Json>;
-  MaxConcurrencyPath: string;
+  MaxConcurrencyPath?: string;
+  MaxConcurrency?: number;
   ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED'; ExecutionType: 'STANDARD' }; StartAt: string; States: States };
-  ResultPath: string;
+  ResultPath: string | null;
   Retry: Retrier[];
   Catch: Catcher[];
   Next: string;
@@ -117,9 +117,10 @@ export interface LambdaTaskOptions {
   retry?: Retrier[];
   /** Step-specific catchers, tried before the catch-all. */
   catch?: Catcher[];
-  /** Where everything else goes; the workflow-failed state itself must not catch into itself. */
-  catchAll?: Omit<Catcher, 'ErrorEquals'>;
-  next: string;
+  /** Where everything else goes; the workflow-failed state itself must not catch into itself. `fail`: nowhere, the error fails the (child) execution. */
+  catchAll?: Omit<Catcher, 'ErrorEquals'> | 'fail';
+  /** The next state; `end`: the last state of a Map's item processor. */
+  next: string | { end: true };
 }
 
 export function lambdaTask(o: LambdaTaskOptions): TaskState {
@@ -131,10 +132,14 @@ export function lambdaTask(o: LambdaTaskOptions): TaskState {
     Parameters: { FunctionName: `\${${substitutionKey(o.fn)}}`, Payload: o.payload },
     TimeoutSecondsPath: o.timeoutSecondsPath,
     ResultSelector: o.result && Object.fromEntries(o.result.map((field) => [`${field}.$`, `${from}.${field}`])),
-    ResultPath: o.resultPath,
+    // '$' (the result replaces the input) is ResultPath's default: left out, as aws-local-stepfunctions 3.0.0 would write it to a key named '$'.
+    ...(o.resultPath === '$' ? {} : { ResultPath: o.resultPath }),
     Retry: [...(o.retry ?? []), ...STANDARD_RETRY],
-    Catch: [...(o.catch ?? []), { ErrorEquals: ['States.ALL'], ...(o.catchAll ?? { ResultPath: '$.error', Next: WORKFLOW_FAILED }) }],
-    Next: o.next,
+    Catch: [
+      ...(o.catch ?? []),
+      ...(o.catchAll === 'fail' ? [] : [{ ErrorEquals: ['States.ALL'], ...(o.catchAll ?? { ResultPath: '$.error', Next: WORKFLOW_FAILED }) }]),
+    ],
+    ...(typeof o.next === 'string' ? { Next: o.next } : { End: true as const }),
   };
 }
 

@@ -271,6 +271,95 @@ const update = approveThenSend({
   timeouts: { primary: '$.notice.approvalSeconds', backup: '$.notice.escalationSeconds' },
 });
 
+/** Segments of the directory scanned at once: DynamoDB Local shares this machine's cores; AWS takes more. */
+const ASSESS_CONCURRENCY = 10;
+
+/**
+ * An impact assessment at one place in the workflow (domain/assessment.ts): the plan (the assessment
+ * stands when no scope decision came since), then a Map over the directory's scan segments, a Map
+ * writing the audience chunks each segment begins, and the save that points the incident at them.
+ * Both Maps are DISTRIBUTED, so at a million customers no invocation reads more than a segment and the
+ * parent's history holds a few events per Map.
+ */
+function assessment(name: string, comment: string, next: string): States {
+  const [scan, write, save, check] = [`${name}: scan directory`, `${name}: write audience chunks`, `${name}: save assessment`, `${name}: directory to scan?`];
+  const child = (phase: 'segment' | 'chunks', payload: Record<string, string>, result: string[] | undefined): States => ({
+    [`${phase === 'segment' ? scan : write}: segment`]: lambdaTask({
+      fn: 'assess-impact',
+      payload: { ...INCIDENT, phase, ...payload },
+      result,
+      resultPath: result ? '$' : null,
+      // A segment that fails fails the Map, which pages the team: an audience is never saved with a segment missing.
+      catchAll: 'fail',
+      next: { end: true },
+    }),
+  });
+  return {
+    [name]: lambdaTask({
+      fn: 'assess-impact',
+      comment,
+      payload: { ...INCIDENT, phase: 'plan' },
+      result: ['scope', 'affectedCustomers', 'severity', 'audienceChunks', 'scopeVersion', 'segments'],
+      resultPath: '$.impact',
+      next: check,
+    }),
+    [check]: {
+      Type: 'Choice',
+      Comment: 'No segments: the assessment stands (no scope decision since it was made).',
+      Choices: [{ Variable: '$.impact.segments[0]', IsPresent: true, Next: scan }],
+      Default: next,
+    },
+    [scan]: {
+      Type: 'Map',
+      Comment: 'Each segment resolves the scope for its customers and keeps its members per locale; the results are counts, never ids.',
+      ItemsPath: '$.impact.segments',
+      ItemSelector: {
+        ...INCIDENT,
+        'segment.$': '$$.Map.Item.Value',
+        'segments.$': '$.impact.segments',
+        'scopeVersion.$': '$.impact.scopeVersion',
+      },
+      MaxConcurrency: ASSESS_CONCURRENCY,
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+        StartAt: `${scan}: segment`,
+        States: child('segment', { 'segment.$': '$.segment', 'totalSegments.$': 'States.ArrayLength($.segments)', 'scopeVersion.$': '$.scopeVersion' }, [
+          'segment',
+          'counts',
+        ]),
+      },
+      ResultPath: '$.assessed',
+      Retry: [],
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: WORKFLOW_FAILED }],
+      Next: write,
+    },
+    [write]: {
+      Type: 'Map',
+      Comment: "Each segment writes the chunks that begin in it (a locale's members over all segments, cut every chunk size).",
+      ItemsPath: '$.assessed',
+      ItemSelector: { ...INCIDENT, 'segment.$': '$$.Map.Item.Value.segment', 'scopeVersion.$': '$.impact.scopeVersion', 'segments.$': '$.assessed' },
+      MaxConcurrency: ASSESS_CONCURRENCY,
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+        StartAt: `${write}: segment`,
+        States: child('chunks', { 'segment.$': '$.segment', 'scopeVersion.$': '$.scopeVersion', 'segments.$': '$.segments' }, undefined),
+      },
+      ResultPath: null,
+      Retry: [],
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: WORKFLOW_FAILED }],
+      Next: save,
+    },
+    [save]: lambdaTask({
+      fn: 'assess-impact',
+      comment: 'Sums the segments, sets the severity and points the incident at the chunks, all written by now.',
+      payload: { ...INCIDENT, phase: 'save', 'scopeVersion.$': '$.impact.scopeVersion', 'segments.$': '$.assessed' },
+      result: ['scope', 'affectedCustomers', 'severity', 'audienceChunks'],
+      resultPath: '$.impact',
+      next,
+    }),
+  };
+}
+
 export const incidentResponse: StateMachine = {
   Comment:
     'breach-notice: from a security alarm to approved, exactly-once customer notices and recurring updates until the incident is closed. Payloads carry ids and counts only.',
@@ -284,14 +373,7 @@ export const incidentResponse: StateMachine = {
       Choices: [{ Variable: '$.continuation', IsPresent: true, Next: 'Plan next update' }],
       Default: 'Assess impact',
     },
-    'Assess impact': lambdaTask({
-      fn: 'assess-impact',
-      comment: 'Finds affected customers through the affected resources; stores the audience as id chunks.',
-      payload: INCIDENT,
-      result: ['scope', 'affectedCustomers', 'severity', 'audienceChunks'],
-      resultPath: '$.impact',
-      next: 'Page response team',
-    }),
+    ...assessment('Assess impact', 'Finds affected customers through the affected resources; stores the audience as id chunks.', 'Page response team'),
     'Page response team': pageResponseTeam('incident-opened', 'Is the scope known?'),
     'Is the scope known?': {
       Type: 'Choice',
@@ -327,14 +409,11 @@ export const incidentResponse: StateMachine = {
       Choices: [{ Variable: '$.team.closed', BooleanEquals: true, Next: 'Send final report' }],
       Default: 'Apply scope decision',
     },
-    'Apply scope decision': lambdaTask({
-      fn: 'assess-impact',
-      comment: "Applies the team's scope decisions in order over the alarm's own scope; unchanged when there is no new decision.",
-      payload: INCIDENT,
-      result: ['scope', 'affectedCustomers', 'severity', 'audienceChunks'],
-      resultPath: '$.impact',
-      next: 'Is the scope known?',
-    }),
+    ...assessment(
+      'Apply scope decision',
+      "Applies the team's scope decisions in order over the alarm's own scope; unchanged when there is no new decision.",
+      'Is the scope known?',
+    ),
     'Draft first notice': lambdaTask({
       fn: 'draft-notice',
       payload: { ...INCIDENT, kind: 'first-notice' },
@@ -421,14 +500,11 @@ export const incidentResponse: StateMachine = {
       onTimeout: 'Apply scope decision to update',
       next: 'Apply scope decision to update',
     }),
-    'Apply scope decision to update': lambdaTask({
-      fn: 'assess-impact',
-      comment: 'A scope decision since the last notice: the next one goes to the new audience (notices sent stand).',
-      payload: INCIDENT,
-      result: ['scope', 'affectedCustomers', 'severity', 'audienceChunks'],
-      resultPath: '$.impact',
-      next: 'Update regulator clocks',
-    }),
+    ...assessment(
+      'Apply scope decision to update',
+      'A scope decision since the last notice: the next one goes to the new audience (notices sent stand).',
+      'Update regulator clocks',
+    ),
     'Update regulator clocks': lambdaTask({
       fn: 'start-regulator-clocks',
       comment: 'A wider scope can bring new obligations; existing clocks keep running as they are.',

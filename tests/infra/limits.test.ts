@@ -37,7 +37,7 @@ function eventsOf(state: State): number {
       return state.Resource?.endsWith('.waitForTaskToken') ? 6 : 5;
     case 'Map':
       // A Distributed Map keeps its iterations in child executions: Entered, Started, MapRunStarted, MapRunSucceeded, Succeeded, Exited.
-      if (state.ItemProcessor?.ProcessorConfig?.Mode !== 'DISTRIBUTED') expect.fail('the send Maps must be DISTRIBUTED, or every slice lands in this history');
+      if (state.ItemProcessor?.ProcessorConfig?.Mode !== 'DISTRIBUTED') expect.fail('every Map must be DISTRIBUTED, or every item lands in this history');
       return 6;
     default:
       return 2; // Entered, Exited (Choice, Pass, Wait, Succeed)
@@ -146,12 +146,16 @@ const cadences = appConfigSchema.shape.updateCadenceHours.unwrap();
 const SMALLEST_CADENCE = cadences.minValue!;
 const LARGEST_CADENCE = cadences.maxValue!;
 
+/** An assessment at `name` (infra/definition/incident-response.ts): it stands, or the directory is scanned again after a scope decision. */
+const stands = (name: string) => [name, `${name}: directory to scan?`];
+const assessed = (name: string) => [...stands(name), `${name}: scan directory`, `${name}: write audience chunks`, `${name}: save assessment`];
+
 const sendCycle = (first: boolean) =>
   first
     ? ['Prepare to send notices', 'Send notices', 'Confirm notices sent', 'All notices sent?']
     : ['Prepare to send update', 'Send update', 'Confirm update sent', 'All updates sent?'];
 const opening = [
-  'Assess impact',
+  ...assessed('Assess impact'),
   'Page response team',
   'Is the scope known?',
   'Start regulator clocks',
@@ -164,7 +168,7 @@ const opening = [
 const update = [
   'Plan next update',
   'Wait until next update',
-  'Apply scope decision to update',
+  ...stands('Apply scope decision to update'),
   'Update regulator clocks',
   'Draft update',
   'Incident closed?',
@@ -176,7 +180,7 @@ const update = [
 const CLOSE = [
   'Plan next update',
   'Wait until next update',
-  'Apply scope decision to update',
+  ...stands('Apply scope decision to update'),
   'Update regulator clocks',
   'Draft update',
   'Incident closed?',
@@ -188,14 +192,14 @@ const CLOSE = [
 const reminderHours: number[] = [];
 for (let total = 0, next = 1; total < 90 * 24; total += next, next = Math.min(next * 2, MAX_REMINDER_SECONDS / 3600)) reminderHours.push(next);
 const scopeWait = [
-  'Assess impact',
+  ...assessed('Assess impact'),
   'Page response team',
   'Is the scope known?',
   'Page response team: scope unknown',
   ...reminderHours.flatMap(() => ['Wait for scope decision', 'Remind team: scope decision']),
   'Wait for scope decision',
   'Scope decided or closed?',
-  'Apply scope decision',
+  ...assessed('Apply scope decision'),
   'Is the scope known?',
 ];
 
@@ -229,7 +233,7 @@ const heavyOpening = [
   ...Array.from({ length: REMINDERS }, () => ['Wait for redraft', 'Remind team: redraft']).flat(),
   'Wait for redraft',
   'Redraft or close?',
-  'Apply scope decision',
+  ...assessed('Apply scope decision'),
   'Is the scope known?',
   'Start regulator clocks',
   'Draft first notice',
@@ -243,7 +247,7 @@ const heavyOpening = [
 const heavyUpdate = [
   'Plan next update',
   'Wait until next update',
-  'Apply scope decision to update',
+  ...stands('Apply scope decision to update'),
   'Update regulator clocks',
   'Draft update',
   'Incident closed?',
@@ -252,7 +256,7 @@ const heavyUpdate = [
   'Page response team: update rejected',
   ...Array.from({ length: REMINDERS }, () => ['Wait for update redraft', 'Remind team: update redraft']).flat(),
   'Wait for update redraft',
-  'Apply scope decision to update',
+  ...assessed('Apply scope decision to update'),
   'Update regulator clocks',
   'Draft update',
   'Incident closed?',

@@ -157,7 +157,6 @@ describe('the stack', () => {
     ).toEqual(['expiration', 'ttl']);
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: [
-        Match.objectLike({ IndexName: 'byResource', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['dataCategories'] } }),
         // A number to the customers who gave it, keys only: the directory's contact details stay out of the index.
         Match.objectLike({ IndexName: 'byPhone', Projection: { ProjectionType: 'KEYS_ONLY' } }),
       ],

@@ -21,7 +21,7 @@ describe('what the twin reads from the synthesized stack', () => {
 
   it('has every table with its keys, index and TTL', () => {
     expect(Object.keys(spec.tables).sort()).toEqual(['customers', 'deliveries', 'idempotency', 'incidents']);
-    expect(spec.tables.customers!.GlobalSecondaryIndexes?.[0]).toMatchObject({ IndexName: 'byResource', Projection: { ProjectionType: 'INCLUDE' } });
+    expect(spec.tables.customers!.GlobalSecondaryIndexes?.[0]).toMatchObject({ IndexName: 'byPhone', Projection: { ProjectionType: 'KEYS_ONLY' } });
     expect(spec.tables.incidents).toMatchObject({ BillingMode: 'PAY_PER_REQUEST', ttlAttribute: 'ttl' });
     expect(spec.tables.deliveries!.ttlAttribute).toBeUndefined();
   });

@@ -244,16 +244,24 @@ describe('FactsStore on DynamoDB Local', () => {
 });
 
 describe('CustomersRepository on DynamoDB Local', () => {
-  it('finds every customer on a resource through the index, and reads profiles past the 100-key batch limit', async () => {
+  it('scans the directory in segments: each customer once, in one segment, with what assessment reads and no contact point; profiles read past the 100-key batch limit', async () => {
+    // Prepare
     const repo = new CustomersRepository(doc, tables.customers);
     const resource = `bucket-${prefix}`;
     await repo.putCustomers(makeCustomers(prefix, resource, 230));
-    const hits = await repo.findByResource(resource);
-    expect(hits).toHaveLength(230);
-    expect(hits[0]!.dataCategories.length).toBeGreaterThan(0);
-    const profiles = await repo.getProfiles(hits.map((h) => h.customerId));
+    // Act
+    const segments = await Promise.all([0, 1, 2, 3, 4].map((segment) => repo.scanSegment(segment, 5)));
+    // Assess
+    const mine = segments.map((entries) => [...entries].filter(([id]) => id.startsWith(`cust-${prefix}-`)));
+    expect(mine.reduce((n, m) => n + m.length, 0)).toBe(230);
+    expect(new Set(mine.flat().map(([id]) => id)).size).toBe(230);
+    expect(mine.filter((m) => m.length > 0).length).toBeGreaterThan(1);
+    const [, entry] = mine.flat()[0]!;
+    expect(Object.keys(entry.profile!).sort()).toEqual(['channels', 'country', 'locale']);
+    expect([...entry.holdings.values()][0]!.length).toBeGreaterThan(0);
+    expect(await repo.approximateItemCount()).toBeGreaterThanOrEqual(460);
+    const profiles = await repo.getProfiles(mine.flat().map(([id]) => id));
     expect(profiles.size).toBe(230);
-    expect(await repo.findByResource(`nothing-${prefix}`)).toEqual([]);
   });
 
   it('keeps a customer’s time zone, and a profile without one reads back without one', async () => {

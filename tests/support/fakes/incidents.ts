@@ -1,5 +1,6 @@
 import type { AudienceMember, ImpactSummary, Incident, ProgressNote, SeverityLevel, TimelineEntry } from '../../../functions/domain/incident.js';
 import type { IncidentStorePort } from '../../../functions/domain/ports.js';
+import { partKey, type PartSlice, type SegmentSummary } from '../../../functions/domain/assessment.js';
 import type { Clock } from '../../../functions/shared/clock.js';
 import { IncidentNotFoundError } from '../../../functions/shared/errors.js';
 import { FakeClock } from './clock.js';
@@ -54,15 +55,57 @@ export class FakeIncidents implements IncidentStorePort {
     incidentId: string,
     assessment: { scope: 'KNOWN' | 'UNKNOWN' | 'NONE'; severity: SeverityLevel; impact: ImpactSummary; chunks: AudienceMember[][]; scopeVersion?: number },
   ) {
+    const { chunks, ...rest } = assessment;
+    this.existing(incidentId);
+    await this.writeAudienceChunks(
+      incidentId,
+      chunks.map((members, index) => ({ index, members })),
+    );
+    await this.commitAssessment(incidentId, { ...rest, audienceChunks: chunks.length, scopeVersion: assessment.scopeVersion ?? 0 });
+  }
+  async writeAudienceChunks(incidentId: string, chunks: { index: number; members: AudienceMember[] }[]) {
+    const list = this.audience.get(incidentId) ?? [];
+    for (const { index, members } of chunks) list[index] = structuredClone(members);
+    this.audience.set(incidentId, list);
+  }
+  async commitAssessment(
+    incidentId: string,
+    assessment: { scope: 'KNOWN' | 'UNKNOWN' | 'NONE'; severity: SeverityLevel; impact: ImpactSummary; audienceChunks: number; scopeVersion: number },
+  ) {
     const incident = this.existing(incidentId);
-    this.audience.set(incidentId, structuredClone(assessment.chunks));
     Object.assign(incident, {
       scope: assessment.scope,
       severity: assessment.severity,
       impact: structuredClone(assessment.impact),
-      audienceChunks: assessment.chunks.length,
-      scopeVersion: assessment.scopeVersion ?? 0,
+      audienceChunks: assessment.audienceChunks,
+      scopeVersion: assessment.scopeVersion,
     });
+  }
+  /** `incidentId/scopeVersion/segment` -> summary; parts by `incidentId/scopeVersion/` + partKey. */
+  assessmentSegments = new Map<string, SegmentSummary>();
+  assessmentParts = new Map<string, AudienceMember[]>();
+  async saveAssessmentSegment(incidentId: string, scopeVersion: number, segment: number, summary: SegmentSummary, parts: Record<string, AudienceMember[][]>) {
+    for (const [locale, list] of Object.entries(parts))
+      for (const [part, members] of list.entries())
+        this.assessmentParts.set(`${incidentId}/${scopeVersion}/${partKey({ segment, locale, part })}`, structuredClone(members));
+    this.assessmentSegments.set(`${incidentId}/${scopeVersion}/${segment}`, structuredClone(summary));
+  }
+  async getAssessmentSegments(incidentId: string, scopeVersion: number, segments: number[]) {
+    return new Map(
+      segments.map((segment) => {
+        const summary = this.assessmentSegments.get(`${incidentId}/${scopeVersion}/${segment}`);
+        if (!summary) throw new IncidentNotFoundError(`Incident ${incidentId} has no assessment of segment ${segment}`);
+        return [segment, structuredClone(summary)];
+      }),
+    );
+  }
+  async getAssessmentParts(incidentId: string, scopeVersion: number, parts: readonly Pick<PartSlice, 'segment' | 'locale' | 'part'>[]) {
+    const out = new Map<string, AudienceMember[]>();
+    for (const p of parts) {
+      const members = this.assessmentParts.get(`${incidentId}/${scopeVersion}/${partKey(p)}`);
+      if (members) out.set(partKey(p), structuredClone(members));
+    }
+    return out;
   }
   async getAudienceChunk(incidentId: string, index: number) {
     const chunk = this.audience.get(incidentId)?.[index];

@@ -3,7 +3,8 @@ import type { CustomerProfile } from '../../../functions/domain/customer.js';
 import type { Incident } from '../../../functions/domain/incident.js';
 import { planBatches } from '../../../functions/domain/delivery.js';
 import { resolveLocale } from '../../../functions/domain/locales.js';
-import { assessImpact, type AssessDeps } from '../../../functions/steps/assess-impact.js';
+import type { AssessDeps } from '../../../functions/steps/assess-impact.js';
+import { assessInProcess as assessImpact } from '../../support/assess.js';
 import { FakeCustomers, FakeIncidents, FakeTeam } from '../../support/fakes.js';
 
 const incidentId = 'inc-20261120-0123456789ab';
@@ -95,7 +96,10 @@ describe('assessImpact', () => {
       byTimeZone: { 'Europe/London': 1, 'Asia/Shanghai': 1, 'America/Martinique': 1 },
     });
     expect(incidents.timeline.map((e) => [e.action, e.detail])).toEqual([
-      ['impact-assessed', { scope: 'KNOWN', severity: 'MEDIUM', affectedCustomers: 3, missingProfiles: 0, audienceChunks: 2, scopeVersion: 0 }],
+      [
+        'impact-assessed',
+        { scope: 'KNOWN', severity: 'MEDIUM', affectedCustomers: 3, missingProfiles: 0, audienceChunks: 2, scopeVersion: 0, directorySegments: 4 },
+      ],
     ]);
   });
 
@@ -168,7 +172,7 @@ describe('assessImpact', () => {
     const result = await assessImpact(incidentId, deps);
     // Assess
     expect(result).toEqual({ scope: 'UNKNOWN', affectedCustomers: 0, severity: 'HIGH', audienceChunks: 0, scopeVersion: 0 });
-    expect(incidents.audience.get(incidentId)).toEqual([]);
+    expect(incidents.audience.get(incidentId) ?? []).toEqual([]);
     expect(incidents.incidents.get(incidentId)).toMatchObject({ scope: 'UNKNOWN', audienceChunks: 0, impact: { affectedCustomers: 0 } });
     expect(incidents.timeline.at(-1)?.detail).toMatchObject({ scope: 'UNKNOWN', affectedCustomers: 0 });
   });
@@ -194,7 +198,8 @@ describe('assessImpact', () => {
       incidents.audience
         .get(incidentId)!
         .flat()
-        .map((m) => m.customerId),
+        .map((m) => m.customerId)
+        .sort(),
     ).toEqual(['c1', 'c2', 'c3']);
     expect(incidents.incidents.get(incidentId)!.impact).toMatchObject({
       byLocale: { 'en-GB': 2, unknown: 1 },
