@@ -13,7 +13,7 @@ import type { RequestCounts } from '../twin/request-counts.js';
 import type { Usage } from '../twin/usage.js';
 import { billOf, billTable, usageBetween, type Bill } from './bill.js';
 import { guardDutyFinding } from '../tools/sample-alarms.js';
-import { sesFloor } from './ses-floor.js';
+import { providersFloor } from './ses-floor.js';
 
 /**
  * `npm run bench [-- --recipients N]`: each run on a fresh `npm start` process (the demo directory as
@@ -34,6 +34,7 @@ const { values } = parseArgs({
     'ses-rate': { type: 'string' },
     'ses-daily': { type: 'string' },
     'cold-start': { type: 'boolean', default: false },
+    'assess-segment': { type: 'string' },
   },
 });
 const N = z.coerce.number().int().min(1).max(1_000_000).parse(values.recipients);
@@ -91,7 +92,8 @@ interface Run {
   writes: number;
   writesByOperation: string;
   historyEvents: number;
-  floor: number;
+  /** The providers' floor (ses-floor.ts): emails and SMS together, at the better of 4 or 16 in flight. */
+  floor: { ms: number; concurrency: number };
   storedEmails: number;
   filteredQuery: number;
   count: number;
@@ -270,7 +272,7 @@ async function once(file: string): Promise<Run> {
       t.TemplateName?.endsWith('first-notice-en'),
     )?.TemplateName;
     const inFlight = after.maxInFlight['ses:SendBulkEmail'] ?? 1;
-    const floor = await sesFloor(mailbox, template!, N, inFlight);
+    const floor = await providersFloor(mailbox, template!, N, DIRECTORY.sms);
     return {
       ready,
       import: importMs,
@@ -327,6 +329,22 @@ const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const n = (x: number) => Math.round(x).toLocaleString('en');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+if (values['assess-segment']) {
+  // `npm run bench -- --assess-segment N`: each assessment phase's invocation over one segment of N customers; no twin runs.
+  const customers = z.coerce.number().int().min(1).max(200_000).parse(values['assess-segment']);
+  const { measureAssessSegment } = await import('./assess-segment.js');
+  const { phases, items, segmentsAtAMillion } = await measureAssessSegment(customers);
+  const cpu = cpus();
+  console.log(`\nmachine: ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load ${loadavg()[0]!.toFixed(1)}`);
+  console.log(
+    `one segment of ${n(customers)} customers (${n(items)} directory items); a million of this mix is scanned in ${segmentsAtAMillion} segments of ~${n(1_000_000 / segmentsAtAMillion)} customers\n`,
+  );
+  console.log("| phase (one invocation) | wall | this process's CPU | CPU x3 (a third of this machine) |");
+  console.log('|---|---|---|---|');
+  for (const p of phases) console.log(`| ${p.phase} | ${s(p.wallMs)} | ${s(p.cpuMs)} | ${s(p.cpuMs * 3)} |`);
+  process.exit(0);
+}
+
 if (values['cold-start']) {
   // `npm run bench -- --cold-start`: each function's bundle (the stack's options), its size and its init; no twin runs.
   const [{ bundleFunctions }, { measureColdStarts }] = await Promise.all([import('../twin/function-bundles.js'), import('./cold-start.js')]);
@@ -381,7 +399,10 @@ const rows: [string, (r: Run) => string][] = [
     `SendBulkEmail calls (ceil(N/50) per locale: ${n(EXPECTED_CALLS)})`,
     (r) => `${n(r.bulkCalls)}${r.bulkCalls === EXPECTED_CALLS ? '' : ' (not the expected)'}, ${r.inFlight} in flight at most`,
   ],
-  ['SES floor: raw SendBulkEmail x50, as many in flight', (r) => `${s(r.floor)}; the twin took ${(r.lastEmail / r.floor).toFixed(1)}x`],
+  [
+    "providers' floor: raw SendBulkEmail x50 and SMS Publish together, best of 4/16 in flight",
+    (r) => `${s(r.floor.ms)} at ${r.floor.concurrency}; approval to last notice took ${(r.allNotices / r.floor.ms).toFixed(1)}x`,
+  ],
   ['DynamoDB write requests per recipient', (r) => `${(r.writes / N).toFixed(3)} (${r.writesByOperation})`],
   ['history events of the execution', (r) => n(r.historyEvents)],
   ['time inside calls during the send, summed per operation (s)', (r) => r.callTime || '-'],

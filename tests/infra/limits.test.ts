@@ -4,6 +4,7 @@ import { appConfigSchema } from '../../infra/config.js';
 import { MAX_CADENCE_DAYS_PER_EXECUTION, updateCyclesPerExecution } from '../../infra/definition/continuation.js';
 import { MAX_REMINDER_SECONDS } from '../../functions/steps/page-response-team.js';
 import { supportedLocales } from '../../functions/domain/locales.js';
+import { MAX_SEGMENTS } from '../../functions/domain/assessment.js';
 import { REFUSAL_MESSAGE_MAX } from '../../functions/domain/provider-failure.js';
 
 /**
@@ -371,6 +372,11 @@ describe('Step Functions limits: every execution of an incident stays far under 
       },
       cycles: { count: 23 },
       impact: { scope: 'KNOWN', affectedCustomers: CUSTOMERS, severity: 'CRITICAL', audienceChunks: chunks },
+      // The last assessment's segments (infra/definition/incident-response.ts), as many as there can be, each with every locale's count.
+      assessed: Array.from({ length: MAX_SEGMENTS }, (_, segment) => ({
+        segment,
+        counts: Object.fromEntries(supportedLocales.map((l) => [l, Math.ceil(CUSTOMERS / MAX_SEGMENTS)])),
+      })),
       notice: { noticeId: 'update-53', closed: false },
       approval: { decision: 'APPROVED', requestId: 'f'.repeat(24), noticeId: 'update-53', decidedAt: '2027-11-20T08:00:00.000Z' },
       schedule: { nextUpdateAt: '2027-11-20T08:00:00.000Z', waitSeconds: 604_800 },
