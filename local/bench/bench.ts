@@ -19,13 +19,14 @@ import { providersFloor } from './ses-floor.js';
  * `npm run bench [-- --recipients N]`: each run on a fresh `npm start` process (the demo directory as
  * usual): start to ready; N synthetic customers imported with `npm run import-customers`; an alarm on
  * their resource; alarm to approval email; approval to the last email and the last SMS; the calls the
- * send made (counted by the twin) and the execution's history; then, in the same run, the SES
- * emulator's own floor for N. BENCH_RUNS runs (default 5); medians of start, approval email and notices.
+ * send made (counted by the twin) and the execution's history; then, in the same run, the providers'
+ * floor for the same emails and SMS (ses-floor.ts). BENCH_RUNS runs (default 5); medians of start, approval email and notices.
  * `--ses-rate R` (and `--ses-daily D`) give the twin's SES account that quota: the emails are then read
  * back (duplicates, the most in one second) and the run is held to N / R. Without it the account
  * may send UNPACED_RATE a second, so the provider's quota is not what the run measures. Each run's bill at AWS
  * list prices (the twin metered, local/bench/bill.ts) follows the table. `--cold-start` instead
- * bundles every function as the stack does and times each one's init (BENCH_COLD_RUNS, default 7).
+ * bundles every function as the stack does and times each one's init (BENCH_COLD_RUNS, default 7);
+ * `--assess-segment N` times each assessment phase's invocation over one directory segment of N customers.
  */
 const { values } = parseArgs({
   options: {
