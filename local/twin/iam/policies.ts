@@ -114,9 +114,14 @@ export async function decide(
   account: string,
 ): Promise<Decision> {
   // Policies do not change while the twin runs: the same request by the same principal gets the same answer.
-  const key = JSON.stringify([principal, authorization.action, authorization.resource, authorization.context, resourcePolicy !== undefined]);
+  // Only the context keys some policy reads can change it (a condition, or a ${...} variable), so the rest
+  // (each DynamoDB item's leading key, for a role granted the whole table) stay out of the cache key.
+  const read = readKeys(grants, resourcePolicy);
+  const context = Object.entries(authorization.context ?? {}).filter(([k]) => read.has(k.toLowerCase()));
+  const key = JSON.stringify([principal, authorization.action, authorization.resource, context, resourcePolicy !== undefined]);
   const cached = decisions.get(grants)?.get(key);
   if (cached) return cached;
+  evaluations += 1;
   const decision = await evaluate(principal, grants, authorization, resourcePolicy, account);
   let byKey = decisions.get(grants);
   if (!byKey) decisions.set(grants, (byKey = new Map()));
@@ -126,7 +131,34 @@ export async function decide(
 }
 
 const decisions = new WeakMap<RoleGrants, Map<string, Decision>>();
+let evaluations = 0;
+/** Decisions evaluated rather than taken from the cache, since the twin started. */
+export const evaluationsMade = () => evaluations;
 const MAX_CACHED = 10_000;
+
+/** Every condition key the role's policies and the resource's policy name, lower-cased as IAM compares them. */
+function readKeys(grants: RoleGrants, resourcePolicy: PolicyDocument | undefined): Set<string> {
+  const forRole = keysRead.get(grants) ?? keysRead.set(grants, new Map()).get(grants)!;
+  const cached = forRole.get(resourcePolicy ?? NO_POLICY);
+  if (cached) return cached;
+  const keys = new Set<string>();
+  const visit = (node: unknown, inCondition: boolean): void => {
+    if (typeof node === 'string') for (const [, name] of node.matchAll(/\$\{([^}]+)\}/g)) keys.add(name!.toLowerCase());
+    else if (Array.isArray(node)) for (const item of node) visit(item, false);
+    else if (node && typeof node === 'object')
+      for (const [k, v] of Object.entries(node)) {
+        // Condition: { Operator: { key: values } }: the keys one level below the operators.
+        if (inCondition && v && typeof v === 'object' && !Array.isArray(v)) for (const name of Object.keys(v)) keys.add(name.toLowerCase());
+        visit(v, k === 'Condition');
+      }
+  };
+  for (const doc of [...grants.identityPolicies.map((p) => p.policy), grants.permissionsBoundary, resourcePolicy]) visit(doc, false);
+  forRole.set(resourcePolicy ?? NO_POLICY, keys);
+  return keys;
+}
+
+const keysRead = new WeakMap<RoleGrants, Map<PolicyDocument, Set<string>>>();
+const NO_POLICY: PolicyDocument = { Statement: [] };
 
 async function evaluate(
   principal: string,
