@@ -26,7 +26,8 @@ import { providersFloor } from './ses-floor.js';
  * may send UNPACED_RATE a second, so the provider's quota is not what the run measures. Each run's bill at AWS
  * list prices (the twin metered, local/bench/bill.ts) follows the table. `--cold-start` instead
  * bundles every function as the stack does and times each one's init (BENCH_COLD_RUNS, default 7);
- * `--assess-segment N` times each assessment phase's invocation over one directory segment of N customers.
+ * `--assess-segment N` times each assessment phase's invocation over one directory segment of N customers;
+ * `--floor-only` measures the providers' floor for N alone.
  */
 const { values } = parseArgs({
   options: {
@@ -36,6 +37,7 @@ const { values } = parseArgs({
     'ses-daily': { type: 'string' },
     'cold-start': { type: 'boolean', default: false },
     'assess-segment': { type: 'string' },
+    'floor-only': { type: 'boolean', default: false },
   },
 });
 const N = z.coerce.number().int().min(1).max(1_000_000).parse(values.recipients);
@@ -329,6 +331,29 @@ async function timelineOf(edge: string, incidentId: string): Promise<Run['timeli
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const n = (x: number) => Math.round(x).toLocaleString('en');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+if (values['floor-only']) {
+  // `npm run bench -- --recipients N --floor-only`: the providers' floor for N (and its SMS) alone, on a fresh SES emulator with the stack's template.
+  const [{ CreateEmailTemplateCommand }, { appConfigSchema }, { freePort, startSesEmulator }, { specFromStack }, { providersFloor }] = await Promise.all([
+    import('@aws-sdk/client-sesv2'),
+    import('../../infra/config.js'),
+    import('../emulators/emulators.js'),
+    import('../twin/from-stack.js'),
+    import('./ses-floor.js'),
+  ]);
+  const config = appConfigSchema.parse({ senderAddress: 'notices@example.com', approverEmails: ['a@example.com'], backupApproverEmails: ['b@example.com'] });
+  const template = specFromStack(config).templates.find((t) => t.name.endsWith('first-notice-en'))!;
+  const emulator = await startSesEmulator(await freePort());
+  await new SESv2Client({ endpoint: emulator.url, region: 'us-east-1', credentials }).send(
+    new CreateEmailTemplateCommand({ TemplateName: template.name, TemplateContent: { Subject: template.subject, Html: template.html, Text: template.text } }),
+  );
+  const floor = await providersFloor(emulator.url, template.name, N, DIRECTORY.sms);
+  await emulator.stop();
+  console.log(
+    `providers' floor for ${n(N)} emails and ${n(DIRECTORY.sms)} SMS: ${s(floor.ms)} at ${floor.concurrency} in flight; load ${loadavg()[0]!.toFixed(1)}`,
+  );
+  process.exit(0);
+}
 
 if (values['assess-segment']) {
   // `npm run bench -- --assess-segment N`: each assessment phase's invocation over one segment of N customers; no twin runs.
