@@ -121,8 +121,7 @@ export class IncidentStore implements IncidentStorePort {
     return (await this.collection(incidentId, incidentItems.rawEvent)).length;
   }
 
-  /** Writes the audience (ids in fixed chunks) and then the assessment, so the incident never points at missing chunks. */
-  /** The whole assessment at once: its chunks, then the incident pointing at them. */
+  /** The whole assessment at once: its chunks, then the incident pointing at them, so it never points at missing chunks. */
   async saveAssessment(
     incidentId: string,
     assessment: { scope: 'KNOWN' | 'UNKNOWN' | 'NONE'; severity: SeverityLevel; impact: ImpactSummary; chunks: AudienceMember[][]; scopeVersion?: number },

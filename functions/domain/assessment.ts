@@ -23,6 +23,8 @@ export interface DirectoryEntry {
 export interface SegmentCounts {
   segment: number;
   counts: Record<string, number>;
+  /** The size its parts were cut at: the chunks are cut at the same, whatever the setting is by the later phases. */
+  chunkSize: number;
 }
 
 /** One audience chunk as global offsets into its locale's members (segments in order). */
@@ -47,7 +49,7 @@ export interface PartSlice {
 /** How parts read back are keyed. */
 export const partKey = (s: Pick<PartSlice, 'segment' | 'locale' | 'part'>) => `${s.segment}/${s.locale}/${s.part}`;
 
-/** Items per scan segment: about 40,000 customers at the demo directory's 2.5 items each. */
+/** Items per scan segment: 50,000 customers at the demo directory's 2 items each (a profile and a resource). */
 export const ITEMS_PER_SEGMENT = 100_000;
 /**
  * At least this many: DynamoDB refreshes a table's ItemCount about every six hours
@@ -100,9 +102,20 @@ export function segmentResolver(entries: ReadonlyMap<string, DirectoryEntry>): {
   return { resolver, listedFound: () => found };
 }
 
+/**
+ * The one size every segment cut its parts at. Segments cut at different sizes (a deploy changed the
+ * setting while the Map ran) cannot be read as chunks: the assessment fails and the team is paged.
+ */
+export function chunkSizeOf(segments: readonly SegmentCounts[]): number {
+  const sizes = new Set(segments.map((s) => s.chunkSize));
+  const [size] = sizes;
+  if (sizes.size !== 1 || size === undefined || size < 1) throw new RangeError(`segments cut at chunk sizes ${[...sizes].join(', ')}: one size >= 1 expected`);
+  return size;
+}
+
 /** Every chunk of the audience: locales in sorted order, each locale's members over the segments in order. */
-export function chunkSpans(segments: readonly SegmentCounts[], chunkSize: number): ChunkSpan[] {
-  if (chunkSize < 1) throw new RangeError(`chunk size must be >= 1, got ${chunkSize}`);
+export function chunkSpans(segments: readonly SegmentCounts[]): ChunkSpan[] {
+  const chunkSize = chunkSizeOf(segments);
   const ordered = [...segments].sort((a, b) => a.segment - b.segment);
   const locales = [...new Set(ordered.flatMap((s) => Object.keys(s.counts)))].sort();
   const spans: ChunkSpan[] = [];
@@ -118,7 +131,8 @@ export function chunkSpans(segments: readonly SegmentCounts[], chunkSize: number
 }
 
 /** The stored parts a chunk is read from, in order. */
-export function partsOf(span: ChunkSpan, segments: readonly SegmentCounts[], partSize: number): PartSlice[] {
+export function partsOf(span: ChunkSpan, segments: readonly SegmentCounts[]): PartSlice[] {
+  const partSize = chunkSizeOf(segments);
   const out: PartSlice[] = [];
   for (const { segment, start, end } of offsets(
     [...segments].sort((a, b) => a.segment - b.segment),

@@ -27,7 +27,7 @@ const segment = z
 const version = z.number().int().min(0);
 /** What each segment returned (the workflow passes the Map's results on): counts per locale, never ids. */
 const segments = z
-  .array(z.object({ segment, counts: z.record(z.string().min(1).max(16), z.number().int().min(0)) }))
+  .array(z.object({ segment, counts: z.record(z.string().min(1).max(16), z.number().int().min(0)), chunkSize: z.number().int().min(1).max(2000) }))
   .min(1)
   .max(MAX_SEGMENTS);
 

@@ -112,18 +112,22 @@ export async function assessSegment(
     { impact: { ...summariseImpact(affected), byTimeZone }, missingProfiles, listedFound: listedFound() },
     Object.fromEntries([...members].map(([locale, list]) => [locale, chunk(list, deps.audienceChunkSize)])),
   );
-  return { segment: input.segment, counts: Object.fromEntries([...members].map(([locale, list]) => [locale, list.length])) };
+  return {
+    segment: input.segment,
+    counts: Object.fromEntries([...members].map(([locale, list]) => [locale, list.length])),
+    chunkSize: deps.audienceChunkSize,
+  };
 }
 
 /** The audience chunks whose first member is in this segment, read from the segments' parts. */
 export async function writeAudienceChunks(
   input: { incidentId: string; segment: number; scopeVersion: number; segments: SegmentCounts[] },
-  deps: Pick<AssessDeps, 'incidents' | 'audienceChunkSize'>,
+  deps: Pick<AssessDeps, 'incidents'>,
 ): Promise<{ segment: number; chunks: number }> {
-  const spans = chunkSpans(input.segments, deps.audienceChunkSize).filter((s) => s.owner === input.segment);
+  const spans = chunkSpans(input.segments).filter((s) => s.owner === input.segment);
   // A few chunks at a time: a segment's members are read and written once, never all held at once.
   for (let i = 0; i < spans.length; i += CHUNKS_PER_ROUND) {
-    const round = spans.slice(i, i + CHUNKS_PER_ROUND).map((span) => ({ span, slices: partsOf(span, input.segments, deps.audienceChunkSize) }));
+    const round = spans.slice(i, i + CHUNKS_PER_ROUND).map((span) => ({ span, slices: partsOf(span, input.segments) }));
     const parts = await deps.incidents.getAssessmentParts(
       input.incidentId,
       input.scopeVersion,
@@ -145,7 +149,7 @@ const CHUNKS_PER_ROUND = 20;
  */
 export async function saveAssessment(
   input: { incidentId: string; scopeVersion: number; segments: SegmentCounts[] },
-  deps: Pick<AssessDeps, 'incidents' | 'team' | 'audienceChunkSize'>,
+  deps: Pick<AssessDeps, 'incidents' | 'team'>,
 ): Promise<AssessResult> {
   const { incidentId, scopeVersion } = input;
   const incident = await deps.incidents.getIncident(incidentId);
@@ -164,7 +168,7 @@ export async function saveAssessment(
   const scope = impact.affectedCustomers > 0 ? 'KNOWN' : none ? 'NONE' : 'UNKNOWN';
   const sensitive = Object.keys(impact.byDataCategory).some(isSensitiveCategory);
   const severity = severityFor(incident.alarmSeverity, impact.affectedCustomers, sensitive);
-  const audienceChunks = chunkSpans(input.segments, deps.audienceChunkSize).length;
+  const audienceChunks = chunkSpans(input.segments).length;
   await deps.incidents.commitAssessment(incidentId, { scope, severity, impact, audienceChunks, scopeVersion });
   await deps.incidents.appendTimeline(incidentId, {
     action: 'impact-assessed',

@@ -283,12 +283,13 @@ const ASSESS_CONCURRENCY = 10;
  */
 function assessment(name: string, comment: string, next: string): States {
   const [scan, write, save, check] = [`${name}: scan directory`, `${name}: write audience chunks`, `${name}: save assessment`, `${name}: directory to scan?`];
-  const child = (phase: 'segment' | 'chunks', payload: Record<string, string>, result: string[] | undefined): States => ({
+  const child = (phase: 'segment' | 'chunks', payload: Record<string, string>, result: string[]): States => ({
     [`${phase === 'segment' ? scan : write}: segment`]: lambdaTask({
       fn: 'assess-impact',
       payload: { ...INCIDENT, phase, ...payload },
+      // Only what the Map collects: its results are one more state payload (256 KiB).
       result,
-      resultPath: result ? '$' : null,
+      resultPath: '$',
       // A segment that fails fails the Map, which pages the team: an audience is never saved with a segment missing.
       catchAll: 'fail',
       next: { end: true },
@@ -326,6 +327,7 @@ function assessment(name: string, comment: string, next: string): States {
         States: child('segment', { 'segment.$': '$.segment', 'totalSegments.$': 'States.ArrayLength($.segments)', 'scopeVersion.$': '$.scopeVersion' }, [
           'segment',
           'counts',
+          'chunkSize',
         ]),
       },
       ResultPath: '$.assessed',
@@ -342,7 +344,7 @@ function assessment(name: string, comment: string, next: string): States {
       ItemProcessor: {
         ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
         StartAt: `${write}: segment`,
-        States: child('chunks', { 'segment.$': '$.segment', 'scopeVersion.$': '$.scopeVersion', 'segments.$': '$.segments' }, undefined),
+        States: child('chunks', { 'segment.$': '$.segment', 'scopeVersion.$': '$.scopeVersion', 'segments.$': '$.segments' }, ['segment', 'chunks']),
       },
       ResultPath: null,
       Retry: [],

@@ -344,6 +344,18 @@ describe('Step Functions limits: every execution of an incident stays far under 
     expect(2 + CHUNKS_PER_SLICE * perLoop).toBeLessThan(25_000 / 10);
   });
 
+  it("an assessment Map collects only each segment's counts, never its input (which carries every segment's): linear in segments, not quadratic", () => {
+    const maps = Object.entries(definition.States).filter(([name, s]) => s.Type === 'Map' && name.includes(': '));
+    expect(maps.length).toBe(6);
+    for (const [name, map] of maps) {
+      const tasks = Object.values(map.ItemProcessor!.States).filter((s) => s.Type === 'Task') as (State & { ResultSelector?: Record<string, string> })[];
+      expect(tasks, name).toHaveLength(1);
+      expect(Object.keys(tasks[0]!.ResultSelector ?? {}).sort(), name).toEqual(
+        name.endsWith('scan directory') ? ['chunkSize.$', 'counts.$', 'segment.$'] : ['chunks.$', 'segment.$'],
+      );
+    }
+  });
+
   it("every state's payload stays under 256 KiB: ids, counts and slice bounds only", () => {
     // Chunks are cut per written locale: at most one short chunk per locale beyond the full ones.
     const chunks = Math.ceil(CUSTOMERS / CHUNK) + supportedLocales.length - 1;

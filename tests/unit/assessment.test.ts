@@ -52,11 +52,11 @@ describe('assessment over directory segments', () => {
           for (const [p, part] of chunk(members, chunkSize).entries()) stored.set(partKey({ segment, locale, part: p }), part);
           written.set(locale, [...(written.get(locale) ?? []), ...members.map((m) => m.customerId)]);
         }
-        segments.push({ segment, counts });
+        segments.push({ segment, counts, chunkSize });
       }
       // Act: the Map hands the segments over in any order.
-      const spans = chunkSpans([...segments].reverse(), chunkSize);
-      const chunks = spans.map((span) => assembleChunk(partsOf(span, segments, chunkSize), (s) => stored.get(partKey(s))));
+      const spans = chunkSpans([...segments].reverse());
+      const chunks = spans.map((span) => assembleChunk(partsOf(span, segments), (s) => stored.get(partKey(s))));
       // Assess
       expect(spans.map((s) => s.index)).toEqual(spans.map((_, i) => i));
       const locales = [...written.keys()].sort();
@@ -76,10 +76,18 @@ describe('assessment over directory segments', () => {
   });
 
   it('a part holding fewer members than its count fails loudly rather than sending to fewer customers', () => {
-    const segments: SegmentCounts[] = [{ segment: 0, counts: { en: 3 } }];
-    const [span] = chunkSpans(segments, 50);
-    const act = () => assembleChunk(partsOf(span!, segments, 50), () => [{ customerId: 'a', dataCategories: [] }]);
+    const segments: SegmentCounts[] = [{ segment: 0, counts: { en: 3 }, chunkSize: 50 }];
+    const [span] = chunkSpans(segments);
+    const act = () => assembleChunk(partsOf(span!, segments), () => [{ customerId: 'a', dataCategories: [] }]);
     expect(act).toThrow(RangeError);
+  });
+
+  it('segments cut at different chunk sizes (a deploy changed the setting mid-assessment) are refused, not read with the wrong offsets', () => {
+    const segments: SegmentCounts[] = [
+      { segment: 0, counts: { en: 600 }, chunkSize: 500 },
+      { segment: 1, counts: { en: 600 }, chunkSize: 250 },
+    ];
+    expect(() => chunkSpans(segments)).toThrow(RangeError);
   });
 
   it('resolves every scope rule per segment as the whole directory would: the segments together give the same audience', async () => {

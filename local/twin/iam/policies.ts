@@ -143,7 +143,8 @@ function readKeys(grants: RoleGrants, resourcePolicy: PolicyDocument | undefined
   if (cached) return cached;
   const keys = new Set<string>();
   const visit = (node: unknown, inCondition: boolean): void => {
-    if (typeof node === 'string') for (const [, name] of node.matchAll(/\$\{([^}]+)\}/g)) keys.add(name!.toLowerCase());
+    // ${key} or ${key, 'default'}
+    if (typeof node === 'string') for (const [, name] of node.matchAll(/\$\{([^},]+)[^}]*\}/g)) keys.add(name!.trim().toLowerCase());
     else if (Array.isArray(node)) for (const item of node) visit(item, false);
     else if (node && typeof node === 'object')
       for (const [k, v] of Object.entries(node)) {
