@@ -1,7 +1,6 @@
 import { cpuUsage } from 'node:process';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { appConfigSchema } from '../../infra/config.js';
 import { CustomersRepository } from '../../functions/adapters/customers-repository.js';
 import { incidentStores } from '../../functions/adapters/stores.js';
 import { ITEMS_PER_SEGMENT, segmentsFor } from '../../functions/domain/assessment.js';
@@ -12,7 +11,7 @@ import { closeServer, freePort, LOCAL_CREDENTIALS, startDynamoDbLocal, startSesE
 import { SnsRecorder } from '../emulators/sns-recorder.js';
 import { demoDirectory } from '../twin/demo-directory.js';
 import { provision } from '../twin/system.js';
-import { BENCH_RESOURCE } from './bench-directory.js';
+import { BENCH_RESOURCE, benchAppConfig } from './bench-directory.js';
 
 export interface PhaseTime {
   phase: string;
@@ -41,7 +40,7 @@ export async function measureAssessSegment(customers: number): Promise<{ phases:
   const [dynamodb, ses] = await Promise.all([startDynamoDbLocal(ddbPort), startSesEmulator(sesPort)]);
   const sns = await new SnsRecorder().listen(snsPort);
   try {
-    const config = appConfigSchema.parse({ senderAddress: 'notices@example.com', approverEmails: ['a@example.com'], backupApproverEmails: ['b@example.com'] });
+    const config = benchAppConfig();
     const { tables } = await provision({
       endpoints: { dynamodb: dynamodb.url, ses: ses.url, sns: `http://127.0.0.1:${snsPort}` },
       config,

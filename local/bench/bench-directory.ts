@@ -1,5 +1,10 @@
 import { CUSTOMER_COLUMNS, OPTIONAL_COLUMNS } from '../../functions/domain/customer-import.js';
+import { appConfigSchema, type AppConfig } from '../../infra/config.js';
 import { demoDirectory } from '../twin/demo-directory.js';
+
+/** The stack's settings for the benchmarks that run parts without the twin (the floor, assessment per segment): the defaults. */
+export const benchAppConfig = (): AppConfig =>
+  appConfigSchema.parse({ senderAddress: 'notices@example.com', approverEmails: ['a@example.com'], backupApproverEmails: ['b@example.com'] });
 
 /** The resource the benchmark's customers hold data on: no demo customer does, so its alarm reaches them alone. */
 export const BENCH_RESOURCE = 'bench-data';

@@ -8,7 +8,7 @@ import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCom
 import { ListEmailTemplatesCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { z } from 'zod';
 import { decideByEmail } from '../tools/approval-client.js';
-import { BENCH_DOMAIN, BENCH_RESOURCE, benchDirectory } from './bench-directory.js';
+import { BENCH_DOMAIN, BENCH_RESOURCE, benchAppConfig, benchDirectory } from './bench-directory.js';
 import type { RequestCounts } from '../twin/request-counts.js';
 import type { Usage } from '../twin/usage.js';
 import { billOf, billTable, usageBetween, type Bill } from './bill.js';
@@ -334,15 +334,13 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 if (values['floor-only']) {
   // `npm run bench -- --recipients N --floor-only`: the providers' floor for N (and its SMS) alone, on a fresh SES emulator with the stack's template.
-  const [{ CreateEmailTemplateCommand }, { appConfigSchema }, { freePort, startSesEmulator }, { specFromStack }, { providersFloor }] = await Promise.all([
+  const [{ CreateEmailTemplateCommand }, { freePort, startSesEmulator }, { specFromStack }, { providersFloor }] = await Promise.all([
     import('@aws-sdk/client-sesv2'),
-    import('../../infra/config.js'),
     import('../emulators/emulators.js'),
     import('../twin/from-stack.js'),
     import('./ses-floor.js'),
   ]);
-  const config = appConfigSchema.parse({ senderAddress: 'notices@example.com', approverEmails: ['a@example.com'], backupApproverEmails: ['b@example.com'] });
-  const template = specFromStack(config).templates.find((t) => t.name.endsWith('first-notice-en'))!;
+  const template = specFromStack(benchAppConfig()).templates.find((t) => t.name.endsWith('first-notice-en'))!;
   const emulator = await startSesEmulator(await freePort());
   await new SESv2Client({ endpoint: emulator.url, region: 'us-east-1', credentials }).send(
     new CreateEmailTemplateCommand({ TemplateName: template.name, TemplateContent: { Subject: template.subject, Html: template.html, Text: template.text } }),
