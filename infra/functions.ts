@@ -473,11 +473,12 @@ export const FUNCTIONS = {
     },
   },
   'record-delivery-evidence': {
-    // One or two UpdateItems per SES event (EventBridge invokes it asynchronously, one event an invocation).
+    // A batch of up to 200 SES events from its queue (constructs/delivery-evidence.ts): one UpdateItem per
+    // recipient, 16 in flight, and one per notice and channel for the counts.
     timeoutSeconds: 30,
     memoryMB: 512,
-    // A notice to a million customers brings two million events: past 10 at once they wait in Lambda's
-    // async queue (up to 6 hours) instead of taking the account's concurrency from the workflow's steps.
+    // The queue's poller runs at most 10 batches at once (EVIDENCE_BATCH.maxConcurrency): the rest wait in
+    // the queue instead of taking the account's concurrency from the workflow's steps.
     reservedConcurrency: 10,
     environment: ['DELIVERIES_TABLE'],
     // The customers' partitions, naming only the evidence item's attributes: an outcome's status, a claim or a plan stay out of reach.

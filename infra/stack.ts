@@ -119,6 +119,7 @@ export class BreachNoticeStack extends Stack {
     const operations = new Operations(this, 'Operations', {
       stateMachine: workflow.stateMachine,
       deadLetterQueues: { 'alarm intake': alarmIntake.deadLetterQueue, 'delivery evidence': deliveryEvidence.deadLetterQueue },
+      evidenceQueue: deliveryEvidence.queue,
       responseTeamTopic: channels.responseTeamTopic,
       thresholds: config,
     });

@@ -10,6 +10,7 @@ import {
   type EvidenceCounts,
   type EvidenceEvent,
   type EvidenceSeen,
+  type RecipientEvidence,
 } from '../domain/delivery-evidence.js';
 import type { EvidenceStorePort } from '../domain/ports.js';
 import type { Clock } from '../shared/clock.js';
@@ -42,16 +43,39 @@ export class EvidenceStore implements EvidenceStorePort {
    * Returns whether it was the first. `reason`: the provider's words for a failure (an SMS's), kept with the first.
    */
   async record(ref: NoticeRef, customerId: string, channel: Channel, event: EvidenceEvent, at: string, messageId?: string, reason?: string): Promise<boolean> {
+    const first = await this.recordRecipient({
+      ref,
+      customerId,
+      channel,
+      seen: { [event]: at },
+      ...(messageId ? { messageId } : {}),
+      ...(reason ? { reason } : {}),
+    });
+    if (first.length > 0) await this.addCounts(ref, channel, { [event]: 1 });
+    return first.length > 0;
+  }
+
+  /**
+   * Records the events of one recipient in one write, each keeping the first time it was seen; a first
+   * "never delivered" event also lists the recipient as undeliverable. Returns the events seen here for
+   * the first time, for the caller to count (`addCounts`).
+   */
+  async recordRecipient(entry: RecipientEvidence): Promise<EvidenceEvent[]> {
+    const { ref, customerId, channel, seen, messageId, reason } = entry;
+    const events = (Object.keys(seen) as EvidenceEvent[]).filter((event) => seen[event] !== undefined);
+    if (events.length === 0) return [];
+    const names = Object.fromEntries(events.map((event, i) => [`#seen${i}`, seenAttribute(event)]));
+    const values = Object.fromEntries(events.map((event, i) => [`:at${i}`, seen[event]!]));
     const out = await this.doc.send(
       new UpdateCommand({
         TableName: this.table,
         Key: keys.evidence(customerId, ref.incidentId, ref.noticeId, channel),
         UpdateExpression:
-          'SET #seen = if_not_exists(#seen, :at), #type = :type, incidentId = :incident, noticeId = :notice, customerId = :customer, channel = :channel, ' +
-          `messageId = if_not_exists(messageId, :messageId), recordedAt = :now${reason ? ', #reason = if_not_exists(#reason, :reason)' : ''}`,
-        ExpressionAttributeNames: { '#seen': seenAttribute(event), '#type': 'type', ...(reason ? { '#reason': 'reason' } : {}) },
+          `SET ${events.map((_, i) => `#seen${i} = if_not_exists(#seen${i}, :at${i})`).join(', ')}, #type = :type, incidentId = :incident, noticeId = :notice, ` +
+          `customerId = :customer, channel = :channel, messageId = if_not_exists(messageId, :messageId), recordedAt = :now${reason ? ', #reason = if_not_exists(#reason, :reason)' : ''}`,
+        ExpressionAttributeNames: { ...names, '#type': 'type', ...(reason ? { '#reason': 'reason' } : {}) },
         ExpressionAttributeValues: {
-          ':at': at,
+          ...values,
           ':type': 'evidence',
           ':incident': ref.incidentId,
           ':notice': ref.noticeId,
@@ -61,11 +85,14 @@ export class EvidenceStore implements EvidenceStorePort {
           ':now': this.clock.now().toISOString(),
           ...(reason ? { ':reason': reason } : {}),
         },
+        // The old value of each attribute set: present means seen before.
         ReturnValues: 'UPDATED_OLD',
       }),
     );
-    if (out.Attributes?.[seenAttribute(event)] !== undefined) return false;
-    if (NEVER_DELIVERED.includes(event)) {
+    const first = events.filter((event) => out.Attributes?.[seenAttribute(event)] === undefined);
+    // The earliest "never" event names why: one undeliverable item per recipient, notice and channel.
+    const never = first.filter((event) => NEVER_DELIVERED.includes(event)).sort((a, b) => seen[a]!.localeCompare(seen[b]!))[0];
+    if (never) {
       await this.doc.send(
         new PutCommand({
           TableName: this.table,
@@ -76,23 +103,33 @@ export class EvidenceStore implements EvidenceStorePort {
             noticeId: ref.noticeId,
             channel,
             customerId,
-            event,
-            at,
+            event: never,
+            at: seen[never],
             ...(reason ? { reason } : {}),
           },
         }),
       );
     }
+    return first;
+  }
+
+  /** Adds to a notice's counts on one channel, in one write however many events and recipients. */
+  async addCounts(ref: NoticeRef, channel: Channel, counts: Partial<Record<EvidenceEvent, number>>): Promise<void> {
+    const events = (Object.keys(counts) as EvidenceEvent[]).filter((event) => (counts[event] ?? 0) > 0);
+    if (events.length === 0) return;
     await this.doc.send(
       new UpdateCommand({
         TableName: this.table,
         Key: keys.evidenceCounts(ref.incidentId, ref.noticeId, channel),
-        UpdateExpression: 'ADD #count :one SET #type = :type, updatedAt = :now',
-        ExpressionAttributeNames: { '#count': countAttribute(event), '#type': 'type' },
-        ExpressionAttributeValues: { ':one': 1, ':type': 'evidence-counts', ':now': this.clock.now().toISOString() },
+        UpdateExpression: `ADD ${events.map((_, i) => `#count${i} :n${i}`).join(', ')} SET #type = :type, updatedAt = :now`,
+        ExpressionAttributeNames: { ...Object.fromEntries(events.map((event, i) => [`#count${i}`, countAttribute(event)])), '#type': 'type' },
+        ExpressionAttributeValues: {
+          ...Object.fromEntries(events.map((event, i) => [`:n${i}`, counts[event]!])),
+          ':type': 'evidence-counts',
+          ':now': this.clock.now().toISOString(),
+        },
       }),
     );
-    return true;
   }
 
   /** The recipients of a notice some channel will never reach, with the channel and the event that said so. */

@@ -87,6 +87,16 @@ export interface Evidence extends NoticeRef {
   reason?: string;
 }
 
+/** One recipient's events on one channel of one notice, each at the first time it was seen. */
+export interface RecipientEvidence {
+  ref: NoticeRef;
+  customerId: string;
+  channel: Channel;
+  seen: EvidenceSeen;
+  messageId?: string;
+  reason?: string;
+}
+
 /**
  * The state a person cares about. A complaint means it arrived (and was unwelcome); a permanent bounce,
  * a rejection or a rendering failure means it never will; delivery wins over an earlier delay.

@@ -5,7 +5,7 @@ import type { DirectoryEntry, PartSlice, SegmentSummary } from './assessment.js'
 import type { FactsByLocale, FactsVersion } from './facts.js';
 import type { SettledReconciliation } from './delivery.js';
 import type { SuppressionSnapshot } from './suppression.js';
-import type { Evidence, EvidenceCounts, EvidenceEvent } from './delivery-evidence.js';
+import type { Evidence, EvidenceCounts, EvidenceEvent, RecipientEvidence } from './delivery-evidence.js';
 import type { ScopeDecision, ScopeRequest } from './scope.js';
 import type { SendingResumed } from './reputation.js';
 import type {
@@ -213,6 +213,9 @@ export interface CustomerDirectoryPort {
 export interface EvidenceStorePort {
   /** True the first time this event is seen for this recipient. */
   record(ref: NoticeRef, customerId: string, channel: Channel, event: EvidenceEvent, at: string, messageId?: string, reason?: string): Promise<boolean>;
+  /** One recipient's events in one write; returns those seen for the first time, which the caller counts with `addCounts`. */
+  recordRecipient(entry: RecipientEvidence): Promise<EvidenceEvent[]>;
+  addCounts(ref: NoticeRef, channel: Channel, counts: Partial<Record<EvidenceEvent, number>>): Promise<void>;
   read(ref: NoticeRef, channel: Channel, customerIds: readonly string[]): Promise<Map<string, Evidence>>;
   counts(ref: NoticeRef, channel: Channel): Promise<EvidenceCounts>;
   undeliverable(ref: NoticeRef): Promise<{ customerId: string; channel: Channel; event: EvidenceEvent }[]>;

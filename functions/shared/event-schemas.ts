@@ -1,8 +1,8 @@
 import * as z from 'zod';
 
 /**
- * Powertools parser's EventBridgeSchema and APIGatewayProxyEventV2Schema (@aws-lambda-powertools/parser
- * 2.35, schemas/eventbridge.js, api-gatewayv2.js, apigw-proxy.js; MIT-0), written against
+ * Powertools parser's EventBridgeSchema, SqsSchema and APIGatewayProxyEventV2Schema (@aws-lambda-powertools/parser
+ * 2.35, schemas/eventbridge.js, sqs.js, api-gatewayv2.js, apigw-proxy.js; MIT-0), written against
  * `import * as z`. Powertools' own modules use `import { z } from 'zod'`, the namespace as a value,
  * which makes esbuild keep all of zod (its 40 locales, JSON-schema tools: ~360 KB more in each bundle
  * that imported them). tests/unit/event-schemas.test.ts holds these equal to Powertools' schemas.
@@ -19,6 +19,41 @@ export const EventBridgeSchema = z.object({
   detail: z.unknown(),
   'replay-name': z.string().optional(),
 });
+
+const SqsMsgAttributeSchema = z.object({
+  stringValue: z.string().optional().nullable(),
+  binaryValue: z.string().optional().nullable(),
+  stringListValues: z.array(z.string()).optional(),
+  binaryListValues: z.array(z.string()).optional(),
+  dataType: z.union([z.literal('String'), z.literal('Number'), z.literal('Binary'), z.string()]),
+});
+
+const SqsAttributesSchema = z.object({
+  ApproximateReceiveCount: z.string(),
+  ApproximateFirstReceiveTimestamp: z.string(),
+  MessageDeduplicationId: z.string().optional(),
+  MessageGroupId: z.string().optional(),
+  SenderId: z.string(),
+  SentTimestamp: z.string(),
+  SequenceNumber: z.string().optional(),
+  AWSTraceHeader: z.string().optional(),
+  DeadLetterQueueSourceArn: z.string().optional(),
+});
+
+export const SqsRecordSchema = z.object({
+  messageId: z.string(),
+  receiptHandle: z.string(),
+  body: z.string(),
+  attributes: SqsAttributesSchema,
+  messageAttributes: z.record(z.string(), SqsMsgAttributeSchema),
+  md5OfBody: z.string(),
+  md5OfMessageAttributes: z.string().optional().nullable(),
+  eventSource: z.literal('aws:sqs'),
+  eventSourceARN: z.string(),
+  awsRegion: z.string(),
+});
+
+export const SqsSchema = z.object({ Records: z.array(SqsRecordSchema).nonempty() });
 
 const APIGatewayCert = z.object({
   clientCertPem: z.string(),

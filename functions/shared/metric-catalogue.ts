@@ -53,6 +53,7 @@ export const METRICS = {
   noticesComplained: perChannel('NoticesComplained', 'Complaints about notices, per channel (SES complaint events)'),
   otherEvidence: perChannel('OtherEvidence', 'Other delivery evidence (sends, delays, rejects, transient bounces), per channel'),
   evidenceIgnored: counted('EvidenceIgnored', 'SES events about messages that are not notices'),
+  evidenceNotRecorded: counted('EvidenceNotRecorded', 'SES events a batch could not record or read (received again; after 5 receives, the dead-letter queue)'),
   smsStatusNotCustomer: counted('SmsStatusNotCustomer', 'SMS delivery status records for numbers no customer has (record-sms-status)'),
   smsStatusUnmatched: counted('SmsStatusUnmatched', "SMS delivery status records matching none of the customer's notices (record-sms-status)"),
   smsStatusUnreadable: counted('SmsStatusUnreadable', 'SMS delivery status records that could not be read (record-sms-status)'),

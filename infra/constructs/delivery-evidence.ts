@@ -1,10 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
 import { Rule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { FUNCTIONS } from '../functions.js';
 import { pageOnDeadLetters } from './dead-letter-alarm.js';
 import type { BreachNoticeFunction } from './breach-notice-function.js';
 import { describedFunction, grantDescribed, type FunctionResources } from './described-function.js';
@@ -28,14 +29,31 @@ export const SES_EVIDENCE_DETAIL_TYPES = [
 ];
 
 /**
- * Delivery evidence: the configuration set's SES events, on the default bus, to a function that records
- * them against each recipient (functions/steps/record-delivery-evidence.ts). Only this configuration
- * set's events match (SES tags each event with it). Delivery is retried by EventBridge and by Lambda's
- * async retries; what still fails lands in a dead-letter queue that pages the response team.
+ * How the function reads the queue. A notice to a million customers brings two million events: read 200
+ * at a time (waiting up to 2 s to fill a batch), each recipient's events of a batch are one write and each
+ * notice's counts one more, instead of an invocation and two writes per event
+ * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html).
+ */
+export const EVIDENCE_BATCH = {
+  batchSize: 200,
+  maxBatchingWindowSeconds: 2,
+  /** Batches at once; the function's reserved concurrency is the same, so the poller is never throttled (same page, "maximum concurrency"). */
+  maxConcurrency: 10,
+  /** Receives before a message goes to the dead-letter queue: at least 5, Lambda's advice for partial batch failures to settle. */
+  maxReceiveCount: 5,
+} as const;
+
+/**
+ * Delivery evidence: the configuration set's SES events, on the default bus, into a queue that a function
+ * reads in batches (functions/steps/record-delivery-evidence.ts) and records against each recipient. Only
+ * this configuration set's events match (SES tags each event with it). EventBridge retries delivery to the
+ * queue; a record the function fails on is received again, up to `maxReceiveCount` times; what still
+ * fails, either way, lands in a dead-letter queue that pages the response team.
  */
 export class DeliveryEvidence extends Construct {
   readonly function: BreachNoticeFunction;
   readonly rule: Rule;
+  readonly queue: Queue;
   readonly deadLetterQueue: Queue;
 
   constructor(scope: Construct, id: string, props: DeliveryEvidenceProps) {
@@ -47,7 +65,25 @@ export class DeliveryEvidence extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    this.function.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: new SqsDestination(this.deadLetterQueue) });
+    this.queue = new Queue(this, 'Queue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // Lambda's advice: at least six times the function's timeout, so a batch retried by the poller is not received twice meanwhile (same page).
+      visibilityTimeout: Duration.seconds(6 * FUNCTIONS['record-delivery-evidence'].timeoutSeconds),
+      // SQS's default, far beyond any backlog; shorter than the dead-letter queue's 14 days, which count from the first
+      // enqueue (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html).
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: EVIDENCE_BATCH.maxReceiveCount },
+    });
+    this.function.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: EVIDENCE_BATCH.batchSize,
+        maxBatchingWindow: Duration.seconds(EVIDENCE_BATCH.maxBatchingWindowSeconds),
+        maxConcurrency: EVIDENCE_BATCH.maxConcurrency,
+        // The function answers which records failed; the others are deleted (functions/handlers/record-delivery-evidence.ts).
+        reportBatchItemFailures: true,
+      }),
+    );
     this.rule = new Rule(this, 'SesEvents', {
       description: 'breach-notice: SES delivery events of the notices, recorded against each recipient',
       eventPattern: {
@@ -55,7 +91,7 @@ export class DeliveryEvidence extends Construct {
         detailType: SES_EVIDENCE_DETAIL_TYPES,
         detail: { mail: { tags: { 'ses:configuration-set': [props.configurationSetName] } } },
       },
-      targets: [new LambdaFunction(this.function, { retryAttempts: 8, maxEventAge: Duration.hours(24), deadLetterQueue: this.deadLetterQueue })],
+      targets: [new SqsQueue(this.queue, { retryAttempts: 8, maxEventAge: Duration.hours(24), deadLetterQueue: this.deadLetterQueue })],
     });
     pageOnDeadLetters(
       this,

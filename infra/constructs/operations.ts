@@ -31,12 +31,15 @@ export interface OperationsThresholds {
   readonly sesComplaintRateAlarmPercent: number;
   readonly smsMonthlySpendLimitUsd: number;
   readonly smsSpendAlarmPercent: number;
+  readonly evidenceWindowMinutes: number;
 }
 
 export interface OperationsProps {
   readonly stateMachine: IStateMachine;
   /** The dead-letter queues, by the name the dashboard gives them; their alarms are their constructs' (dead-letter-alarm.ts). */
   readonly deadLetterQueues: Readonly<Record<string, IQueue>>;
+  /** The queue SES's events wait in for record-delivery-evidence: its oldest message's age is how late the evidence is. */
+  readonly evidenceQueue: IQueue;
   readonly responseTeamTopic: ITopic;
   readonly thresholds: OperationsThresholds;
 }
@@ -129,7 +132,7 @@ export class Operations extends Construct {
         t.functionErrorAlarmCount,
         `breach-notice ${fn.handlerName} failed ${t.functionErrorAlarmCount} time(s) or more in 5 minutes. Read its log group (errors are logged with the incident id), fix the cause; a workflow step is retried by its state, an HTTP request is the caller's to repeat.`,
       );
-      // A function with reserved concurrency is throttled by design (its async events wait in Lambda's queue).
+      // A function with reserved concurrency is throttled by design (its events wait in Lambda's async queue, or in its SQS queue).
       if ((FUNCTIONS[fn.handlerName as FunctionName] as { reservedConcurrency?: number }).reservedConcurrency !== undefined) continue;
       alarm(
         `${name}Throttles`,
@@ -175,6 +178,14 @@ export class Operations extends Construct {
       catalogueMetric('sendQuotaUsed', FIVE_MINUTES, false),
       t.sendQuotaAlarmPercent,
       `${t.sendQuotaAlarmPercent}% or more of SES's daily sending quota is used: the rest of a notice waits for the 24-hour window. Ask AWS for a higher quota (SES console, account dashboard).`,
+    );
+    // UNCERTAIN email with no evidence after the window is sent again: evidence later than the window turns a lost answer into a duplicate.
+    const lateAfter = Math.ceil((t.evidenceWindowMinutes * 60) / 3);
+    alarm(
+      'DeliveryEvidenceLate',
+      props.evidenceQueue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      lateAfter,
+      `SES's delivery events wait in the evidence queue ${lateAfter} s or more (a third of evidenceWindowMinutes, ${t.evidenceWindowMinutes}): past the window, a lost call's recipients would be sent again before their evidence is read. Check record-delivery-evidence's errors and duration; raise its reserved concurrency and the queue mapping's maximum concurrency together, or evidenceWindowMinutes.`,
     );
     const smsAt = (t.smsMonthlySpendLimitUsd * t.smsSpendAlarmPercent) / 100;
     alarm(

@@ -22,6 +22,8 @@ export const PRICES = {
   logsGb: 0.5,
   /** https://aws.amazon.com/eventbridge/pricing/ : USD 1.00 per million custom events; AWS services' own events are free. */
   customEvent: 1 / 1e6,
+  /** https://aws.amazon.com/sqs/pricing/ : Standard queues, USD 0.40 per million requests (each up to 10 messages and 64 KB). */
+  sqsRequest: 0.4 / 1e6,
   /** https://aws.amazon.com/s3/pricing/ : USD 0.005 per 1,000 PUT, 0.0004 per 1,000 GET. */
   s3Put: 0.005 / 1000,
   s3Get: 0.0004 / 1000,
@@ -86,6 +88,9 @@ export function billOf(usage: Usage): Bill {
   const s3 = usage.s3.requests;
   const s3Puts = (s3.PutObject ?? 0) + (s3.CopyObject ?? 0) + (s3.ListObjectsV2 ?? 0);
   const s3Gets = Object.values(s3).reduce((a, b) => a + b, 0) - s3Puts;
+  // Lambda's pollers' empty receives on an idle queue cost per hour, not per customer: the twin counts receives that return messages.
+  const sqs = { SendMessage: 0, ReceiveMessage: 0, DeleteMessageBatch: 0 };
+  for (const queue of Object.values(usage.sqs ?? {})) for (const key of Object.keys(sqs) as (keyof typeof sqs)[]) sqs[key] += queue[key];
   const overhead: BillLine[] = [
     {
       service: 'Step Functions',
@@ -113,6 +118,11 @@ export function billOf(usage: Usage): Bill {
       service: 'EventBridge',
       quantity: `${n(usage.events.custom)} custom events (${n(usage.events.awsService)} AWS service events, free)`,
       usd: usage.events.custom * PRICES.customEvent,
+    },
+    {
+      service: 'SQS',
+      quantity: `${n(sqs.SendMessage)} sends, ${n(sqs.ReceiveMessage)} receives, ${n(sqs.DeleteMessageBatch)} deletes (in tens)`,
+      usd: (sqs.SendMessage + sqs.ReceiveMessage + sqs.DeleteMessageBatch) * PRICES.sqsRequest,
     },
     { service: 'S3', quantity: `${n(s3Puts)} PUT/LIST, ${n(s3Gets)} GET`, usd: s3Puts * PRICES.s3Put + s3Gets * PRICES.s3Get },
     { service: 'Secrets Manager', quantity: `${n(usage.secretsManager.requests)} calls`, usd: usage.secretsManager.requests * PRICES.secretsManagerCall },

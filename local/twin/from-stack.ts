@@ -39,10 +39,10 @@ export interface FunctionSpec {
   role: string;
 }
 
-/** A target of a rule: a function or a topic of the stack, given the whole event or its InputTransformer's output. */
+/** A target of a rule: a function, a topic or a queue of the stack, given the whole event or its InputTransformer's output. */
 export interface RuleTargetSpec {
-  kind: 'function' | 'topic';
-  /** Logical id of the function or topic. */
+  kind: 'function' | 'topic' | 'queue';
+  /** Logical id of the function, topic or queue. */
   logicalId: string;
   /** As synthesized: the template may hold intrinsics the twin resolves when it starts. */
   inputTransformer?: { InputPathsMap?: Record<string, string>; InputTemplate: unknown };
@@ -67,6 +67,28 @@ export interface LogSubscriptionSpec {
   functionLogicalId: string;
 }
 
+/** A standard SQS queue of the stack, with what SQS does by itself: visibility, retention, redrive. */
+export interface QueueSpec {
+  logicalId: string;
+  visibilityTimeoutSeconds: number;
+  retentionSeconds: number;
+  /** After `maxReceiveCount` receives a message moves to this queue (logical id). */
+  redrive?: { deadLetterQueue: string; maxReceiveCount: number };
+}
+
+/** Lambda reading a queue of the stack in batches (AWS::Lambda::EventSourceMapping). */
+export interface QueueMappingSpec {
+  logicalId: string;
+  queue: string;
+  functionLogicalId: string;
+  batchSize: number;
+  maxBatchingWindowSeconds: number;
+  reportBatchItemFailures: boolean;
+  /** ScalingConfig.MaximumConcurrency: batches at once; absent, Lambda scales up to 1,250 (the function's reserved concurrency bounds it). */
+  maxConcurrency?: number;
+  enabled: boolean;
+}
+
 /** An SES configuration set and its EventBridge event destinations, as synthesized. */
 export interface ConfigurationSetSpec {
   logicalId: string;
@@ -86,6 +108,9 @@ export interface StackSpec {
   configurationSets: ConfigurationSetSpec[];
   /** The log subscriptions (SNS's SMS delivery status groups to record-sms-status). */
   logSubscriptions: LogSubscriptionSpec[];
+  /** The queues, by logical id, and the functions reading them. */
+  queues: Record<string, QueueSpec>;
+  queueMappings: QueueMappingSpec[];
   /** Logical ids of the roles SNS may assume: the SMS delivery status role the deploy step names in the account's SMS settings. */
   snsRoles: string[];
   /** Substitution keys the deployed state machine fills. */
@@ -298,7 +323,9 @@ export function readSpec(stack: SynthesizedStack): StackSpec {
       role,
     };
   }
-  const rules = readRules(stack.resources, functions);
+  const queues = readQueues(stack.resources);
+  const queueMappings = readQueueMappings(stack.resources, functions, queues);
+  const rules = readRules(stack.resources, functions, queues);
   const configurationSets = readConfigurationSets(stack.resources);
   const logSubscriptions = readLogSubscriptions(stack.resources, functions);
   const snsRoles = Object.entries(stack.resources)
@@ -315,7 +342,20 @@ export function readSpec(stack: SynthesizedStack): StackSpec {
   if (Object.keys(tables).length === 0 || templates.length === 0 || rules.length === 0 || substitutionKeys.length === 0) {
     throw new Error('The synthesized stack lacks tables, templates, rules or a state machine: the twin cannot mirror it');
   }
-  return { tables, templates, rules, configurationSets, logSubscriptions, snsRoles, substitutionKeys, substitutions, functions, resources: stack.resources };
+  return {
+    tables,
+    templates,
+    rules,
+    configurationSets,
+    logSubscriptions,
+    queues,
+    queueMappings,
+    snsRoles,
+    substitutionKeys,
+    substitutions,
+    functions,
+    resources: stack.resources,
+  };
 }
 
 /** The subscription filters; one the twin cannot honour (another destination, a filter pattern) stops it, naming the filter. */
@@ -344,7 +384,7 @@ const constructIdOf = (r: CfnResource, logicalId: string) => {
  * state machine, another account's bus) or an input it does not model stops the twin, naming the rule,
  * rather than dropping its events without a word.
  */
-function readRules(resources: Record<string, CfnResource>, functions: StackSpec['functions']): EventRuleSpec[] {
+function readRules(resources: Record<string, CfnResource>, functions: StackSpec['functions'], queues: StackSpec['queues']): EventRuleSpec[] {
   const rules: EventRuleSpec[] = [];
   for (const [logicalId, r] of Object.entries(resources)) {
     const p = r.Properties ?? {};
@@ -360,13 +400,92 @@ function readRules(resources: Record<string, CfnResource>, functions: StackSpec[
       if (fn && functions[fn]) return { kind: 'function', logicalId: fn, ...(inputTransformer && { inputTransformer }) };
       if (arn.Ref && resources[arn.Ref]?.Type === 'AWS::SNS::Topic')
         return { kind: 'topic', logicalId: arn.Ref, ...(inputTransformer && { inputTransformer }) };
+      if (fn && queues[fn]) {
+        if (resources[fn]?.Properties?.KmsMasterKeyId)
+          throw new Error(`Rule ${logicalId} targets queue ${fn}, encrypted with a KMS key: the twin models SQS-managed encryption only`);
+        return { kind: 'queue', logicalId: fn, ...(inputTransformer && { inputTransformer }) };
+      }
       throw new Error(
-        `Rule ${logicalId} targets ${JSON.stringify(t.Arn)}, which is neither a function nor a topic of the stack: the twin cannot deliver its events`,
+        `Rule ${logicalId} targets ${JSON.stringify(t.Arn)}, which is neither a function, a topic nor a queue of the stack: the twin cannot deliver its events`,
       );
     });
     rules.push({ logicalId, name: constructIdOf(r, logicalId), pattern: p.EventPattern as EventPattern, enabled: p.State !== 'DISABLED', targets });
   }
   return rules;
+}
+
+/** SQS's defaults (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html). */
+const SQS_DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 30;
+const SQS_DEFAULT_RETENTION_SECONDS = 345_600;
+
+/** The stack's queues; a FIFO queue, which the twin does not model, stops it. */
+function readQueues(resources: Record<string, CfnResource>): StackSpec['queues'] {
+  const queues: StackSpec['queues'] = {};
+  for (const [logicalId, r] of Object.entries(resources)) {
+    if (r.Type !== 'AWS::SQS::Queue') continue;
+    const p = (r.Properties ?? {}) as {
+      FifoQueue?: boolean;
+      VisibilityTimeout?: number;
+      MessageRetentionPeriod?: number;
+      RedrivePolicy?: { deadLetterTargetArn?: { 'Fn::GetAtt'?: [string, string] }; maxReceiveCount?: number };
+    };
+    if (p.FifoQueue) throw new Error(`Queue ${logicalId} is a FIFO queue: the twin models standard queues only`);
+    const deadLetterQueue = p.RedrivePolicy?.deadLetterTargetArn?.['Fn::GetAtt']?.[0];
+    if (p.RedrivePolicy && (!deadLetterQueue || resources[deadLetterQueue]?.Type !== 'AWS::SQS::Queue' || !p.RedrivePolicy.maxReceiveCount))
+      throw new Error(`Queue ${logicalId} redrives to ${JSON.stringify(p.RedrivePolicy)}, not a queue of the stack: the twin cannot move its messages`);
+    queues[logicalId] = {
+      logicalId,
+      visibilityTimeoutSeconds: p.VisibilityTimeout ?? SQS_DEFAULT_VISIBILITY_TIMEOUT_SECONDS,
+      retentionSeconds: p.MessageRetentionPeriod ?? SQS_DEFAULT_RETENTION_SECONDS,
+      ...(p.RedrivePolicy && deadLetterQueue ? { redrive: { deadLetterQueue, maxReceiveCount: p.RedrivePolicy.maxReceiveCount! } } : {}),
+    };
+  }
+  return queues;
+}
+
+/** Lambda's defaults for an SQS event source (https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html). */
+const SQS_DEFAULT_BATCH_SIZE = 10;
+
+/** The event source mappings: each from a queue of the stack to a function of it; any other source, or a setting the twin does not model, stops it. */
+function readQueueMappings(resources: Record<string, CfnResource>, functions: StackSpec['functions'], queues: StackSpec['queues']): QueueMappingSpec[] {
+  const modelled = new Set([
+    'FunctionName',
+    'EventSourceArn',
+    'BatchSize',
+    'MaximumBatchingWindowInSeconds',
+    'FunctionResponseTypes',
+    'ScalingConfig',
+    'Enabled',
+  ]);
+  return Object.entries(resources)
+    .filter(([, r]) => r.Type === 'AWS::Lambda::EventSourceMapping')
+    .map(([logicalId, r]) => {
+      const p = (r.Properties ?? {}) as {
+        FunctionName?: { Ref?: string };
+        EventSourceArn?: { 'Fn::GetAtt'?: [string, string] };
+        BatchSize?: number;
+        MaximumBatchingWindowInSeconds?: number;
+        FunctionResponseTypes?: string[];
+        ScalingConfig?: { MaximumConcurrency?: number };
+        Enabled?: boolean;
+      };
+      const queue = p.EventSourceArn?.['Fn::GetAtt']?.[0];
+      const fn = p.FunctionName?.Ref;
+      if (!queue || !queues[queue] || !fn || !functions[fn])
+        throw new Error(`Event source mapping ${logicalId} is not from a queue of the stack to a function of it: the twin cannot run it`);
+      const unmodelled = Object.keys(p).filter((key) => !modelled.has(key));
+      if (unmodelled.length > 0) throw new Error(`Event source mapping ${logicalId} sets ${unmodelled.join(', ')}, which the twin does not model`);
+      return {
+        logicalId,
+        queue,
+        functionLogicalId: fn,
+        batchSize: p.BatchSize ?? SQS_DEFAULT_BATCH_SIZE,
+        maxBatchingWindowSeconds: p.MaximumBatchingWindowInSeconds ?? 0,
+        reportBatchItemFailures: (p.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
+        ...(p.ScalingConfig?.MaximumConcurrency !== undefined ? { maxConcurrency: p.ScalingConfig.MaximumConcurrency } : {}),
+        enabled: p.Enabled ?? true,
+      };
+    });
 }
 
 /** The configuration sets and their EventBridge destinations (the twin models no SNS, Firehose or CloudWatch destination). */

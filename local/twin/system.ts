@@ -32,6 +32,7 @@ import { startIncidentPageBucket } from '../emulators/incident-page-bucket.js';
 import { startSecretStore } from '../emulators/secret-store.js';
 import { lambdaContext } from './http-api.js';
 import { sfnRequestHandler } from './sfn-api.js';
+import { LocalQueue, QueuePoller } from './queues.js';
 import { RequestMeter, stepFunctionsUsage, type Usage } from './usage.js';
 import { LocalWorkflow, type LambdaHandler } from './workflow-engine.js';
 
@@ -73,6 +74,8 @@ export interface LocalSystemOptions {
    * time (local/twin/alarms.ts); an alarm going to ALARM publishes to its topics. @default not evaluated
    */
   alarms?: { timeScale: number; intervalMs: number };
+  /** SQS's visibility timeouts run `timeScale` times faster than real time (a retried batch comes back sooner). @default 1 */
+  queues?: { timeScale: number };
 }
 
 export type Provisioned = Awaited<ReturnType<typeof provision>>;
@@ -84,6 +87,9 @@ export interface LocalSystem {
   tables: Record<TableName, string>;
   /** The default event bus: every rule of the template, each delivering to its own targets (the edge's PutEvents). */
   events: LocalEventBus;
+  /** The stack's queues by logical id, and by the same id the pollers Lambda runs on those a function reads. */
+  queues: Map<string, LocalQueue>;
+  queuePollers: Map<string, QueuePoller>;
   /** The bus's PutEvents endpoint, where the SES emulator publishes this system's email events. */
   eventsUrl: string;
   /** The SES configuration set the functions send with (SES_CONFIGURATION_SET), registered on the SES emulator with its EventBridge destinations. */
@@ -273,6 +279,20 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const refused = await iam.refusedServiceCalls();
   if (refused.length > 0)
     throw new RefusedServiceCallError(`The stack's own policies refuse ${refused.length} service calls:\n${refused.map((d) => `- ${d.message}`).join('\n')}`);
+  const unread = await iam.refusedQueueReads();
+  if (unread.length > 0) throw new RefusedServiceCallError(`Lambda would refuse to read the stack's queues:\n${unread.map((m) => `- ${m}`).join('\n')}`);
+  // The queues, dead-letter queues first, so a queue can name where its messages move.
+  const queues = new Map<string, LocalQueue>();
+  const queueOf = (logicalId: string): LocalQueue => {
+    const known = queues.get(logicalId);
+    if (known) return known;
+    const queueSpec = spec.queues[logicalId]!;
+    const redrive = queueSpec.redrive && { deadLetterQueue: queueOf(queueSpec.redrive.deadLetterQueue), maxReceiveCount: queueSpec.redrive.maxReceiveCount };
+    const queue = new LocalQueue(iam.resolver.getAtt(logicalId, 'Arn'), queueSpec, redrive, options.queues?.timeScale ?? 1);
+    queues.set(logicalId, queue);
+    return queue;
+  };
+  for (const logicalId of Object.keys(spec.queues)) queueOf(logicalId);
 
   let workflow: LocalWorkflow | undefined;
   const sfnServer: Server = createServer((req, res) => {
@@ -516,6 +536,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             const handler = spec.functions[logicalId]!.handler;
             return { name: functionNames[logicalId]!, handler: asyncByHandler.get(handler) ?? lambda(handler) };
           },
+          queueOf: (logicalId) => queues.get(logicalId)!,
           sns,
         }),
       ),
@@ -534,6 +555,22 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     }),
     LOCAL_ACCOUNT,
   );
+
+  // Lambda's pollers on the queues functions read, each invoking its function synchronously with batches.
+  const queuePollers = new Map(
+    spec.queueMappings
+      .filter((mapping) => mapping.enabled)
+      .map((mapping) => {
+        const fn = spec.functions[mapping.functionLogicalId]!;
+        const invoke = lambda(fn.handler);
+        const context = lambdaContext(functionNames[fn.logicalId]!);
+        return [
+          mapping.logicalId,
+          new QueuePoller(queues.get(mapping.queue)!, mapping, (event) => invoke(event, context), LOCAL_REGION, fn.reservedConcurrency),
+        ] as const;
+      }),
+  );
+  for (const poller of queuePollers.values()) poller.start();
 
   // The keys the deployed state machine fills, each bound to the function the template names.
   const handlers = new Map<string, LambdaHandler>();
@@ -591,7 +628,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       : undefined;
   clockTimer?.unref();
   const running = workflow;
-  const alarms = options.alarms && twinAlarmEvaluator(alarmSpecs, cloudWatch, options.alarms, running, bus, sns);
+  const alarms = options.alarms && twinAlarmEvaluator(alarmSpecs, cloudWatch, options.alarms, running, bus, sns, queues, iam.resolver);
   const stopAlarms = alarms?.start();
   return {
     workflow: running,
@@ -599,6 +636,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     env,
     tables,
     events: bus,
+    queues,
+    queuePollers,
     eventsUrl,
     configurationSet,
     responseTeamTopicArn,
@@ -636,6 +675,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         s3: (meter ?? empty).s3,
         secretsManager: (meter ?? empty).secretsManager,
         events: { ...bus!.received },
+        sqs: Object.fromEntries([...queues].map(([logicalId, queue]) => [logicalId, { ...queue.requests }])),
       };
     },
     metrics,
@@ -650,6 +690,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       refusals: iam.refusals,
     },
     stop: async () => {
+      await Promise.all([...queuePollers.values()].map((poller) => poller.stop()));
+      for (const queue of queues.values()) queue.stop();
       clearInterval(sweepTimer);
       clearInterval(clockTimer);
       stopAlarms?.();
@@ -687,6 +729,8 @@ function twinAlarmEvaluator(
   workflow: LocalWorkflow,
   bus: LocalEventBus,
   sns: SNSClient,
+  queues: ReadonlyMap<string, LocalQueue>,
+  resolver: StackResolver,
 ): AlarmEvaluator {
   const ses = { sent: 0, bounced: 0, complained: 0 };
   bus.observers.push((event) => {
@@ -707,6 +751,13 @@ function twinAlarmEvaluator(
         // Counted when seen (at most an evaluation after it ended), so a busy twin cannot drop it from a scaled period.
         cloudWatch.put('AWS/States', metric, { StateMachineArn: workflow.stateMachineArn }, 1, now);
       }
+      // SQS's queue depth, as it reports it each minute (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html).
+      for (const [logicalId, queue] of queues) {
+        const dimensions = { QueueName: resolver.getAtt(logicalId, 'QueueName') };
+        cloudWatch.put('AWS/SQS', 'ApproximateNumberOfMessagesVisible', dimensions, queue.depth.visible, now);
+        // Scaled like the evidence window the alarm's threshold is drawn from (EVIDENCE_WINDOW_SECONDS runs `timeScale` times faster here).
+        cloudWatch.put('AWS/SQS', 'ApproximateAgeOfOldestMessage', dimensions, (queue.oldestAgeMs(now) / 1000) * settings.timeScale, now);
+      }
       if (ses.sent === 0) return;
       cloudWatch.put('AWS/SES', 'Reputation.BounceRate', {}, ses.bounced / ses.sent, now);
       cloudWatch.put('AWS/SES', 'Reputation.ComplaintRate', {}, ses.complained / ses.sent, now);
@@ -719,13 +770,13 @@ function twinAlarmEvaluator(
 }
 
 /**
- * A rule of the template as the bus routes it: each target is the function or topic the template names,
+ * A rule of the template as the bus routes it: each target is the function, topic or queue the template names,
  * given the whole event or its InputTransformer's output, as EventBridge gives it.
  */
 export function busRule(
   rule: EventRuleSpec,
   resolver: StackResolver,
-  ports: { functionOf: (logicalId: string) => { name: string; handler: LambdaHandler }; sns: SNSClient },
+  ports: { functionOf: (logicalId: string) => { name: string; handler: LambdaHandler }; queueOf: (logicalId: string) => LocalQueue; sns: SNSClient },
 ): BusRule {
   return {
     name: rule.name,
@@ -741,6 +792,14 @@ export function busRule(
         return {
           name: `function ${fn.name}`,
           deliver: (event) => fn.handler(transformer ? JSON.parse(transformedInput(event, transformer)) : event, lambdaContext(fn.name)),
+        };
+      }
+      if (target.kind === 'queue') {
+        const queue = ports.queueOf(target.logicalId);
+        return {
+          name: `queue ${queue.arn}`,
+          // SenderId: AWS gives the sending principal's id; the twin names the service.
+          deliver: async (event) => queue.send(transformer ? transformedInput(event, transformer) : JSON.stringify(event), 'events.amazonaws.com'),
         };
       }
       const topicArn = resolver.ref(target.logicalId);

@@ -1,3 +1,4 @@
+import type { QueueRequests } from './queues.js';
 import type { EngineEvent, Execution } from './workflow-engine.js';
 
 /** One function's use of Lambda on the twin: what its bill is made of. */
@@ -33,6 +34,8 @@ export interface Usage {
   sns: { topicPublishes: number; sms: number; smsParts: number };
   ses: { emails: number };
   events: { custom: number; awsService: number };
+  /** Requests to each queue (by logical id): EventBridge's sends, Lambda's pollers' receives and deletes. */
+  sqs: Record<string, QueueRequests>;
   s3: { requests: Record<string, number> };
   secretsManager: { requests: number };
 }

@@ -141,6 +141,30 @@ describe("the twin evaluates the stack's alarms", () => {
     await raised(complaintRate);
   }, 60_000);
 
+  it('an SES event the evidence function cannot read is received five times, kept in the dead-letter queue, and pages', async () => {
+    const deadLetters = alarm(
+      (a) => a.namespace === 'AWS/SQS' && String(a.dimensions.QueueName).startsWith('DeliveryEvidenceDeadLetterQueue'),
+      'the delivery-evidence dead-letter alarm',
+    );
+    const [, queue] = [...twin.system.queues].find(([id]) => id.startsWith('DeliveryEvidenceQueue'))!;
+    const [, kept] = [...twin.system.queues].find(([id]) => id.startsWith('DeliveryEvidenceDeadLetterQueue'))!;
+    // An event of the configuration set with no message id: the rule matches it, the function's schema refuses it.
+    twin.system.events.putEvents({
+      Entries: [
+        {
+          Source: 'aws.ses',
+          DetailType: 'Email Delivered',
+          Detail: JSON.stringify({ eventType: 'Delivery', mail: { tags: { 'ses:configuration-set': [twin.system.configurationSet] } } }),
+        },
+      ],
+    });
+    // Received and refused five times (the visibility timeout scaled), then moved: nothing lost, nothing left in the queue.
+    await until(async () => kept.depth.visible === 1, 'the event in the dead-letter queue', 60_000);
+    expect(queue.depth).toEqual({ visible: 0, inFlight: 0 });
+    expect(JSON.parse(kept.bodies()[0]!)).toMatchObject({ source: 'aws.ses', 'detail-type': 'Email Delivered' });
+    await raised(deadLetters);
+  }, 90_000);
+
   it('a stuck approval and a promise about to be missed raise theirs', async () => {
     const overdue = alarm((a) => a.metricName === 'ApprovalsOverdue', 'the approval-overdue alarm');
     const promise = alarm((a) => a.metricName === 'NextPromiseDueIn', 'the promise alarm');
@@ -179,4 +203,23 @@ describe("the twin evaluates the stack's alarms", () => {
       events.destroy();
     }
   }, 240_000);
+
+  it('evidence waiting in its queue longer than a third of the evidence window raises the evidence-late alarm', async () => {
+    // Last in this file: the queue's poller is stopped, as if record-delivery-evidence could not keep up.
+    const late = alarm((a) => a.name.includes('DeliveryEvidenceLate'), 'the evidence-late alarm');
+    const [mapping, poller] = [...twin.system.queuePollers][0]!;
+    expect(mapping).toMatch(/^DeliveryEvidenceFunctionSqsEventSource/);
+    await poller.stop();
+    twin.system.events.putEvents({
+      Entries: [
+        {
+          Source: 'aws.ses',
+          DetailType: 'Email Sent',
+          Detail: JSON.stringify({ eventType: 'Send', mail: { messageId: 'late-1', tags: { 'ses:configuration-set': [twin.system.configurationSet] } } }),
+        },
+      ],
+    });
+    const message = await raised(late);
+    expect(message.Trigger).toMatchObject({ MetricName: 'ApproximateAgeOfOldestMessage', Threshold: (config.evidenceWindowMinutes * 60) / 3 });
+  }, 60_000);
 });

@@ -57,8 +57,10 @@ describe('the stack', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0 });
   });
 
-  it('records SES delivery events of this configuration set only, retried, with a dead-letter queue that pages', () => {
+  it('records SES delivery events of this configuration set only, through a queue read in batches, with a dead-letter queue that pages', () => {
     const [configurationSet] = Object.keys(template.findResources('AWS::SES::ConfigurationSet'));
+    const queueArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeliveryEvidenceQueue'), 'Arn'] };
+    const deadLetterArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeliveryEvidenceDeadLetterQueue'), 'Arn'] };
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['aws.ses'],
@@ -75,14 +77,27 @@ describe('the stack', () => {
       },
       Targets: [
         Match.objectLike({
-          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeliveryEvidenceFunction'), 'Arn'] },
+          Arn: queueArn,
           RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86400 },
-          DeadLetterConfig: Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeliveryEvidenceDeadLetterQueue'), 'Arn'] } }),
+          DeadLetterConfig: Match.objectLike({ Arn: deadLetterArn }),
         }),
       ],
     });
-    // Two events a recipient: the function runs at most 10 at once, the rest waiting in Lambda's async queue.
+    // Lambda's advice for a queue it reads: visibility at least 6x the function's timeout, at least 5 receives before the dead letters.
     const [evidenceFunction] = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) => id.startsWith('DeliveryEvidenceFunction'));
+    const [, queue] = Object.entries(template.findResources('AWS::SQS::Queue')).find(([id]) => id.startsWith('DeliveryEvidenceQueue'))!;
+    expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * evidenceFunction![1].Properties.Timeout);
+    expect(queue.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
+    expect(queue.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0]).toMatch(/^DeliveryEvidenceDeadLetterQueue/);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: queueArn,
+      FunctionName: { Ref: evidenceFunction![0] },
+      BatchSize: 200,
+      MaximumBatchingWindowInSeconds: 2,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 10 },
+    });
+    // The poller never runs more batches than the function may: reserved concurrency >= maximum concurrency.
     expect(evidenceFunction?.[1].Properties.ReservedConcurrentExecutions).toBe(10);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeliveryEvidenceDeadLetterQueue'), 'QueueName'] } }],

@@ -4,6 +4,7 @@ import { appConfigSchema } from '../../infra/config.js';
 import { LocalEventBus } from '../../local/twin/event-bus.js';
 import { specFromStack, type StackTransform } from '../../local/twin/from-stack.js';
 import { StackResolver } from '../../local/twin/iam/resources.js';
+import { LocalQueue } from '../../local/twin/queues.js';
 import { busRule } from '../../local/twin/system.js';
 import { guardDutyFinding } from '../../local/tools/sample-alarms.js';
 
@@ -40,6 +41,7 @@ function busFor(transform?: StackTransform) {
   const invoked: { handler: string; event: unknown }[] = [];
   const published: PublishCommand['input'][] = [];
   const sns = { send: async (command: PublishCommand) => void published.push(command.input) } as unknown as SNSClient;
+  const queues = new Map(Object.values(spec.queues).map((q) => [q.logicalId, new LocalQueue(resolver.getAtt(q.logicalId, 'Arn'), q)]));
   const rules = spec.rules
     .filter((rule) => rule.enabled)
     .map((rule) =>
@@ -48,10 +50,11 @@ function busFor(transform?: StackTransform) {
           const { handler } = spec.functions[logicalId]!;
           return { name: `breach-notice-${handler}`, handler: async (event) => void invoked.push({ handler, event }) };
         },
+        queueOf: (logicalId) => queues.get(logicalId)!,
         sns,
       }),
     );
-  return { bus: new LocalEventBus(rules, 'us-east-1', '000000000000'), invoked, published };
+  return { bus: new LocalEventBus(rules, 'us-east-1', '000000000000'), invoked, published, queues, resolver, spec };
 }
 
 const entry = (event: { source: string; 'detail-type': string; detail: unknown }) => ({
@@ -103,6 +106,6 @@ describe("the twin's default bus routes each rule to its own targets", () => {
         routingRule(stack);
         (stack.resources.RoutingRule!.Properties!.Targets as { Arn: unknown }[])[0]!.Arn = { 'Fn::GetAtt': ['SomeQueue', 'Arn'] };
       }),
-    ).toThrow(/^Rule RoutingRule targets \{"Fn::GetAtt":\["SomeQueue","Arn"\]\}, which is neither a function nor a topic of the stack/);
+    ).toThrow(/^Rule RoutingRule targets \{"Fn::GetAtt":\["SomeQueue","Arn"\]\}, which is neither a function, a topic nor a queue of the stack/);
   });
 });

@@ -12,6 +12,7 @@ const usage = (over: Partial<Usage> = {}): Usage => ({
   sns: { topicPublishes: 0, sms: 0, smsParts: 0 },
   ses: { emails: 0 },
   events: { custom: 0, awsService: 0 },
+  sqs: {},
   s3: { requests: {} },
   secretsManager: { requests: 0 },
   ...over,
@@ -31,6 +32,10 @@ describe('the bill of a run at list prices', () => {
       sns: { topicPublishes: 600, sms: 400, smsParts: 500 },
       ses: { emails: 1000 },
       events: { custom: 2_000_000, awsService: 5 },
+      sqs: {
+        Evidence: { SendMessage: 2_000_000, ReceiveMessage: 200_000, DeleteMessageBatch: 200_000 },
+        DeadLetters: { SendMessage: 100_000, ReceiveMessage: 0, DeleteMessageBatch: 0 },
+      },
       s3: { requests: { PutObject: 2000, GetObject: 10_000 } },
       secretsManager: { requests: 20_000 },
     });
@@ -48,6 +53,7 @@ describe('the bill of a run at list prices', () => {
     expect(line('SNS (publishes)')).toBeCloseTo(1000 * PRICES.snsPublish, 12);
     expect(line('CloudWatch Logs')).toBeCloseTo(((1_000_000 + 1000 * LAMBDA_PLATFORM_LOG_BYTES + 2_000_000) / 1e9) * 0.5, 12);
     expect(line('EventBridge')).toBeCloseTo(2.0, 10);
+    expect(line('SQS')).toBeCloseTo(2.5 * 0.4, 10);
     expect(line('S3')).toBeCloseTo(2 * 0.005 + 10 * 0.0004, 12);
     expect(line('Secrets Manager')).toBeCloseTo(0.1, 10);
     expect(bill.ses.usd).toBeCloseTo(0.1, 12);
@@ -70,7 +76,7 @@ describe('the bill of a run at list prices', () => {
     expect(table).toMatch(/\| Step Functions \| 2,000 state transitions .*\| 0\.050 \| 25\.00 \|/);
     expect(table).toMatch(/\| SES \(its own price\) \| 2,000 emails \| 0\.20 \| 100\.00 \|/);
     expect(table).toContain('**25.0%** (goal < 10%)');
-    for (const service of ['Lambda', 'DynamoDB', 'KMS', 'SNS (publishes)', 'CloudWatch Logs', 'EventBridge', 'S3', 'Secrets Manager', 'SMS (carriers'])
+    for (const service of ['Lambda', 'DynamoDB', 'KMS', 'SNS (publishes)', 'CloudWatch Logs', 'EventBridge', 'SQS', 'S3', 'Secrets Manager', 'SMS (carriers'])
       expect(table).toContain(`| ${service}`);
   });
 

@@ -7,6 +7,7 @@ import {
   recipientOfTags,
   sesEventDetailSchema,
   type EvidenceSeen,
+  type RecipientEvidence,
 } from '../../functions/domain/delivery-evidence.js';
 import type { EvidenceEvent } from '../../functions/domain/delivery-evidence.js';
 import type { NoticeRef } from '../../functions/domain/delivery.js';
@@ -58,27 +59,42 @@ describe('delivery evidence', () => {
     expect(evidenceOfSesEvent(detail('Open', {}))).toBeUndefined();
   });
 
-  it('records a tagged event against its recipient, and ignores what is not about a customer notice', async () => {
+  it('records tagged events against their recipients, one write per recipient, and ignores what is not about a customer notice', async () => {
     // Prepare
-    const recorded: { customerId: string; event: EvidenceEvent; messageId?: string }[] = [];
+    const written: { customerId: string; seen: EvidenceSeen; messageId?: string }[] = [];
+    const counted: { channel: string; counts: Partial<Record<EvidenceEvent, number>> }[] = [];
     const deps = {
       evidence: {
-        record: async (_ref: NoticeRef, customerId: string, _channel: string, event: EvidenceEvent, _at: string, messageId?: string) => {
-          recorded.push({ customerId, event, messageId });
-          return true;
+        recordRecipient: async (entry: RecipientEvidence) => {
+          written.push({ customerId: entry.customerId, seen: entry.seen, messageId: entry.messageId });
+          return Object.keys(entry.seen) as EvidenceEvent[];
+        },
+        addCounts: async (_ref: NoticeRef, channel: string, counts: Partial<Record<EvidenceEvent, number>>) => {
+          counted.push({ channel, counts });
         },
       },
     };
-    // Act
-    const delivered = await recordDeliveryEvidence(at(0), detail('Delivery', tagsOf('cust#42')), deps);
-    const staff = await recordDeliveryEvidence(at(0), detail('Delivery', { 'ses:configuration-set': ['x'] }), deps);
-    const opened = await recordDeliveryEvidence(at(0), detail('Open', tagsOf('cust#42')), deps);
+    const times = [at(0), at(1), at(2)] as const;
+    const message = (id: string, minute: 0 | 1 | 2, d: ReturnType<typeof detail>) => ({ id, time: times[minute], detail: d });
+    // Act: a later Delivery comes before an earlier one; staff email and an open are not evidence.
+    const result = await recordDeliveryEvidence(
+      [
+        message('1', 2, detail('Delivery', tagsOf('cust#42'))),
+        message('2', 0, detail('Send', tagsOf('cust#42'))),
+        message('3', 1, detail('Delivery', tagsOf('cust#42'))),
+        message('4', 0, detail('Delivery', { 'ses:configuration-set': ['x'] })),
+        message('5', 0, detail('Open', tagsOf('cust#42'))),
+      ],
+      deps,
+    );
     // Assess
-    expect([delivered, staff, opened]).toEqual([
-      { recorded: true, event: 'Delivery', channel: 'email' },
-      { recorded: false, reason: 'untagged' },
-      { recorded: false, reason: 'not-evidence' },
-    ]);
-    expect(recorded).toEqual([{ customerId: 'cust#42', event: 'Delivery', messageId: 'm-1' }]);
+    expect(result).toEqual({
+      failed: [],
+      ignored: 2,
+      errors: [],
+      firsts: [expect.objectContaining({ event: 'Delivery', count: 1 }), expect.objectContaining({ event: 'Send', count: 1 })],
+    });
+    expect(written).toEqual([{ customerId: 'cust#42', seen: { Delivery: times[1], Send: times[0] }, messageId: 'm-1' }]);
+    expect(counted).toEqual([{ channel: 'email', counts: { Delivery: 1, Send: 1 } }]);
   });
 });

@@ -1,13 +1,14 @@
 import * as Powertools from '@aws-lambda-powertools/parser/schemas';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { APIGatewayProxyEventV2Schema, EventBridgeSchema } from '../../functions/shared/event-schemas.js';
+import { APIGatewayProxyEventV2Schema, EventBridgeSchema, SqsSchema } from '../../functions/shared/event-schemas.js';
 
 // Our copies exist only so esbuild can shake zod (see functions/shared/event-schemas.ts): they must
 // accept and refuse exactly what Powertools' schemas do.
 describe('the event schemas written against import * as z', () => {
   it.each([
     ['EventBridgeSchema', EventBridgeSchema, Powertools.EventBridgeSchema],
+    ['SqsSchema', SqsSchema, Powertools.SqsSchema],
     ['APIGatewayProxyEventV2Schema', APIGatewayProxyEventV2Schema, Powertools.APIGatewayProxyEventV2Schema],
   ] as const)("%s describes the same JSON as Powertools' own", (_, ours, theirs) => {
     // Prepare / Act

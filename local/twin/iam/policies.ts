@@ -68,6 +68,9 @@ export function resourcePolicies(resources: Record<string, CfnResource>, resolve
   for (const [id, r] of Object.entries(resources)) {
     const p = r.Properties ?? {};
     if (r.Type === 'AWS::SNS::TopicPolicy') for (const topic of p.Topics as unknown[]) set(resolver.resolve(topic), p.PolicyDocument);
+    // Queues are named by URL (Ref) in the policy resource; IAM decides on the queue's ARN.
+    if (r.Type === 'AWS::SQS::QueuePolicy')
+      for (const queue of p.Queues as { Ref?: string }[]) if (queue.Ref) set(resolver.getAtt(queue.Ref, 'Arn'), p.PolicyDocument);
     if (r.Type === 'AWS::S3::BucketPolicy') set(`arn:aws:s3:::${String(resolver.resolve(p.Bucket))}`, p.PolicyDocument);
     if (r.Type === 'AWS::SecretsManager::ResourcePolicy') set(resolver.resolve(p.SecretId), p.ResourcePolicy);
     if (r.Type === 'AWS::KMS::Key') set(resolver.getAtt(id, 'Arn'), p.KeyPolicy);

@@ -6,7 +6,7 @@ type PolicyDocument = { Version?: string; Statement: unknown };
 
 /**
  * One call a service makes on the stack's behalf to another resource of it: EventBridge invoking a
- * function or publishing to a topic, CloudWatch publishing an alarm, API Gateway invoking a route's
+ * function, publishing to a topic or sending to a queue, CloudWatch publishing an alarm, API Gateway invoking a route's
  * function, CloudWatch Logs invoking a subscription's function. No role signs these: the target's resource policy alone decides (and, for an encrypted
  * topic, the key's policy), https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-service.html
  */
@@ -38,8 +38,10 @@ export function serviceCalls(
   const out: ServiceCall[] = [];
   const isTopic = (arn: string) => arn.startsWith('arn:aws:sns:');
   const isFunction = (arn: string) => arn.startsWith('arn:aws:lambda:');
+  const isQueue = (arn: string) => arn.startsWith('arn:aws:sqs:');
   const toTarget = (base: Omit<ServiceCall, 'action' | 'resource'>, arn: string) => {
     if (isFunction(arn)) out.push({ ...base, action: 'lambda:InvokeFunction', resource: arn });
+    if (isQueue(arn)) out.push({ ...base, action: 'sqs:SendMessage', resource: arn });
     if (isTopic(arn)) {
       out.push({ ...base, action: 'sns:Publish', resource: arn });
       // A service publishing to an encrypted topic uses the topic's key as itself
@@ -53,8 +55,16 @@ export function serviceCalls(
     const p = r.Properties ?? {};
     if (r.Type === 'AWS::Events::Rule' && p.State !== 'DISABLED') {
       const sourceArn = resolver.getAtt(id, 'Arn');
-      for (const target of (p.Targets as { Arn: unknown }[] | undefined) ?? [])
+      for (const target of (p.Targets as { Arn: unknown; DeadLetterConfig?: { Arn: unknown } }[] | undefined) ?? []) {
         toTarget({ source: `rule ${id}`, principal: 'events.amazonaws.com', sourceArn }, String(resolver.resolve(target.Arn)));
+        // What EventBridge cannot deliver it sends to the target's dead-letter queue, as itself
+        // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html#eb-dlq-perms).
+        if (target.DeadLetterConfig)
+          toTarget(
+            { source: `rule ${id} (dead letters)`, principal: 'events.amazonaws.com', sourceArn },
+            String(resolver.resolve(target.DeadLetterConfig.Arn)),
+          );
+      }
     }
     // A subscription filter: CloudWatch Logs invokes the function for its log group's events.
     if (r.Type === 'AWS::Logs::SubscriptionFilter')

@@ -70,5 +70,38 @@ export function twinIam(spec: StackSpec, names: TwinNames, sandboxed: { fn: Func
   /** The calls services make on the stack's behalf (rules, alarms, routes) that their targets' policies refuse. */
   const refusedServiceCallsOf = () =>
     refusedServiceCalls(serviceCalls(spec.resources, resolver, encryptionKeys), new Map([...policies, ...functionPolicies(spec.resources, resolver)]), account);
-  return { principals, names: requestNames, resourcePolicies: policies, refusals, invokedByStateMachine, refusedServiceCalls: refusedServiceCallsOf, resolver };
+  /**
+   * Lambda reads a queue as the function's role, and refuses to create the mapping when the role may not
+   * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html#events-sqs-permissions): the messages would never be read.
+   */
+  const refusedQueueReads = async (): Promise<string[]> => {
+    const refused: string[] = [];
+    for (const mapping of spec.queueMappings) {
+      const fn = spec.functions[mapping.functionLogicalId]!;
+      const queueArn = resolver.getAtt(mapping.queue, 'Arn');
+      const grants = roleGrants(spec.resources, fn.role, resolver);
+      for (const action of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes']) {
+        const decision = await decide(
+          sessionOf(fn.role, names.functions[fn.logicalId]!),
+          grants,
+          { action, resource: queueArn, context: { 'aws:SecureTransport': 'true' } },
+          policies.get(queueArn),
+          account,
+        );
+        if (decision !== 'Allowed')
+          refused.push(`event source mapping ${mapping.logicalId}: ${names.functions[fn.logicalId]} may not ${action} on ${queueArn} (${decision})`);
+      }
+    }
+    return refused;
+  };
+  return {
+    principals,
+    names: requestNames,
+    resourcePolicies: policies,
+    refusals,
+    invokedByStateMachine,
+    refusedServiceCalls: refusedServiceCallsOf,
+    refusedQueueReads,
+    resolver,
+  };
 }
