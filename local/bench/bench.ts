@@ -47,6 +47,9 @@ const SES_DAILY = values['ses-daily'] === undefined ? undefined : z.coerce.numbe
 const UNPACED_RATE = 20_000;
 // Reading every stored email back (duplicates, the send rate per second) costs its own time: done under a quota or up to 20,000.
 const AUDIT = SES_RATE !== undefined || N <= 20_000;
+// The twin's SES mailbox keeps its newest emails only (local/emulators/ses-store.ts): all of them while they are read back,
+// else 20,000 (a million would not fit the heap). The counts the run waits on are kept for every email sent either way.
+const MAILBOX_LIMIT = AUDIT ? N + 10_000 : 20_000;
 const RUNS = z.coerce
   .number()
   .int()
@@ -97,7 +100,8 @@ interface Run {
   historyEvents: number;
   /** The providers' floor (ses-floor.ts): emails and SMS together, at the better of 4 or 16 in flight. */
   floor: { ms: number; concurrency: number };
-  storedEmails: number;
+  /** Emails sent (the count's answer, dropped ones included). */
+  sentEmails: number;
   filteredQuery: number;
   count: number;
   audit?: MailAudit;
@@ -129,7 +133,9 @@ async function auditMail(edge: string): Promise<MailAudit> {
     ).json()) as {
       messages: { Destination: { ToAddresses: string[] }; Timestamp: string }[];
       next?: string;
+      dropped?: number;
     };
+    if (page.dropped) throw new Error(`the twin's mailbox dropped ${page.dropped} emails: the audit cannot read them back`);
     for (const m of page.messages) {
       emails += 1;
       for (const to of m.Destination.ToAddresses) recipients.add(to);
@@ -158,15 +164,16 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
 
 async function once(file: string): Promise<Run> {
   const t0 = performance.now();
-  const quota = {
+  const sesSettings = {
     BREACH_NOTICE_SES_RATE: String(SES_RATE ?? UNPACED_RATE),
     ...(SES_DAILY !== undefined ? { BREACH_NOTICE_SES_DAILY: String(SES_DAILY) } : {}),
+    BREACH_NOTICE_SES_MAILBOX_LIMIT: String(MAILBOX_LIMIT),
   };
   // BENCH_CPU_PROFILE_DIR: the twin writes a V8 CPU profile there when it stops (the window to read is printed below).
   const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'local/main.ts'], {
     // Metered, and the functions logging at the stack's level (INFO): their log is part of the bill.
-    env: { POWERTOOLS_LOG_LEVEL: 'INFO', ...process.env, ...quota, BREACH_NOTICE_PORT: '0', BREACH_NOTICE_METER: '1' },
+    env: { POWERTOOLS_LOG_LEVEL: 'INFO', ...process.env, ...sesSettings, BREACH_NOTICE_PORT: '0', BREACH_NOTICE_METER: '1' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -267,7 +274,7 @@ async function once(file: string): Promise<Run> {
 
     const delta = (service: string, operation: string) => (after.calls[service]?.[operation] ?? 0) - (before.calls[service]?.[operation] ?? 0);
     const writesBy = WRITES.map((op) => [op, delta('dynamodb', op)] as const).filter(([, n]) => n > 0);
-    const [storedEmails, countMs] = await timed(() => count('/_aws/ses?count=true'));
+    const [sentEmails, countMs] = await timed(() => count('/_aws/ses?count=true'));
     const [, filteredMs] = await timed(() => get(`/_aws/ses?recipient=bench-${N - 1}${BENCH_DOMAIN}`));
 
     const ses = new SESv2Client({ endpoint: mailbox, region: 'us-east-1', credentials });
@@ -289,7 +296,7 @@ async function once(file: string): Promise<Run> {
       writesByOperation: writesBy.map(([op, n]) => `${op} ${n}`).join(', '),
       historyEvents: history.length,
       floor,
-      storedEmails,
+      sentEmails,
       filteredQuery: filteredMs,
       count: countMs,
       audit,
@@ -453,8 +460,8 @@ const rows: [string, (r: Run) => string][] = [
   ],
   ['timeline: entries that report a failure / all actions', (r) => `${r.timeline.failures} / ${r.timeline.actions}`],
   [
-    'retrospection: count / one recipient, over the stored emails',
-    (r) => `${Math.round(r.count)} ms / ${Math.round(r.filteredQuery)} ms over ${n(r.storedEmails)}`,
+    'retrospection: count (kept for every email sent) / one recipient (a scan of the stored emails)',
+    (r) => `${Math.round(r.count)} ms / ${Math.round(r.filteredQuery)} ms over ${n(Math.min(r.sentEmails, MAILBOX_LIMIT))} of ${n(r.sentEmails)} sent`,
   ],
 ];
 const cpu = cpus();

@@ -161,6 +161,8 @@ export async function startSesEmulator(port: number, region = 'us-east-1', accou
   // A CommonJS module with `exports.default`: Node's loader and Vite's disagree on where that lands.
   const start = ((sesServer as unknown as { default?: unknown }).default ?? sesServer) as typeof sesServer.default;
   const server: Server = await start({ host: '127.0.0.1', port });
+  // Bounded before the first send: the emulator would keep every email in this heap (ses-store.ts).
+  (await import('./ses-store.js')).sentEmails();
   // What the emulator lacks, ahead of it on its port: the account's suppression list (ses-suppression.ts) and event publishing (ses-events.ts).
   const { SesSuppressionList } = await import('./ses-suppression.js');
   const { SesEventPublisher } = await import('./ses-events.js');

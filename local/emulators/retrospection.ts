@@ -30,7 +30,7 @@ export function parseQuery<T extends z.ZodType>(url: string, schema: T): z.infer
 // The token names where the answer ended and what was there, so a store cleared or trimmed since is noticed.
 const tokenSchema = z.object({ at: z.number().int().min(1), after: z.string() });
 
-function startOf<T>(items: readonly T[], idOf: (item: T) => string, next: string | undefined): number {
+function startOf<T>(items: readonly T[], idOf: (item: T) => string, next: string | undefined, offset: number): number {
   if (!next) return 0;
   let token: z.infer<typeof tokenSchema>;
   try {
@@ -38,25 +38,32 @@ function startOf<T>(items: readonly T[], idOf: (item: T) => string, next: string
   } catch {
     throw new RetrospectionQueryError('next: not a token this endpoint issued');
   }
-  const last = items[token.at - 1];
+  const at = token.at - offset;
+  if (at < 1) throw new RetrospectionQueryError('next: the messages up to this token were dropped (the oldest, past the limit kept) since it was issued');
+  const last = items[at - 1];
   if (!last || idOf(last) !== token.after) throw new RetrospectionQueryError('next: the messages changed (deleted or cleared) since this token was issued');
-  return token.at;
+  return at;
 }
 
-/** The matching items from where `next` left off: at most `limit`, and a token when more match. */
+/**
+ * The matching items from where `next` left off: at most `limit`, and a token when more match. `offset`:
+ * how many older items were dropped before `items[0]`; tokens count from the first ever, so a drop alone
+ * does not invalidate them.
+ */
 export function listFrom<T>(
   items: readonly T[],
   match: (item: T) => boolean,
   idOf: (item: T) => string,
   limit?: number,
   next?: string,
+  offset = 0,
 ): { items: T[]; next?: string } {
   const found: T[] = [];
-  let i = startOf(items, idOf, next);
+  let i = startOf(items, idOf, next, offset);
   for (; i < items.length && (limit === undefined || found.length < limit); i += 1) if (match(items[i]!)) found.push(items[i]!);
   let more = false;
   for (let j = i; j < items.length && !more; j += 1) more = match(items[j]!);
-  return more ? { items: found, next: Buffer.from(JSON.stringify({ at: i, after: idOf(items[i - 1]!) })).toString('base64url') } : { items: found };
+  return more ? { items: found, next: Buffer.from(JSON.stringify({ at: offset + i, after: idOf(items[i - 1]!) })).toString('base64url') } : { items: found };
 }
 
 export function countOf<T>(items: readonly T[], match: (item: T) => boolean): number {

@@ -26,9 +26,9 @@ import { specFromStack } from './from-stack.js';
 import { lambdaBundles } from './lambda-bundles.js';
 import { countRequests, type RequestCounts } from './request-counts.js';
 import type { Usage } from './usage.js';
-import { getStoreReadonly } from 'aws-ses-v2-local/dist/store.js';
 import { smsSegments } from '../../functions/domain/sms-segments.js';
 import { SnsRecorder } from '../emulators/sns-recorder.js';
+import { sentEmails } from '../emulators/ses-store.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION, provision, startLocalSystem, type LocalSystem } from './system.js';
 
 export interface TwinOptions {
@@ -215,7 +215,7 @@ function createEdgeLate(
   });
 }
 
-/** The system's usage with SNS's (topic publishes, SMS and their billed parts) and SES's (emails stored) from the twin's own recorders. */
+/** The system's usage with SNS's (topic publishes, SMS and their billed parts) and SES's (emails sent) from the twin's own recorders. */
 function usageOf(system: LocalSystem, sns: SnsRecorder): Usage {
   const usage = { ...system.usage(), sns: { topicPublishes: 0, sms: 0, smsParts: 0 } };
   for (const m of sns.messages) {
@@ -224,10 +224,8 @@ function usageOf(system: LocalSystem, sns: SnsRecorder): Usage {
       usage.sns.smsParts += smsSegments(m.message).segments;
     } else usage.sns.topicPublishes += 1;
   }
-  // SES bills each recipient of a message as an email (https://aws.amazon.com/ses/pricing/).
-  let emails = 0;
-  for (const e of getStoreReadonly().emails) emails += e.destination.to.length + e.destination.cc.length + e.destination.bcc.length;
-  return { ...usage, ses: { emails } };
+  // SES bills each recipient of a message as an email (https://aws.amazon.com/ses/pricing/): counted as sent, dropped from the mailbox or not.
+  return { ...usage, ses: { emails: sentEmails().billedRecipients } };
 }
 
 /**
