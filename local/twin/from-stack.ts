@@ -475,6 +475,12 @@ function readQueueMappings(resources: Record<string, CfnResource>, functions: St
         throw new Error(`Event source mapping ${logicalId} is not from a queue of the stack to a function of it: the twin cannot run it`);
       const unmodelled = Object.keys(p).filter((key) => !modelled.has(key));
       if (unmodelled.length > 0) throw new Error(`Event source mapping ${logicalId} sets ${unmodelled.join(', ')}, which the twin does not model`);
+      // CreateEventSourceMapping refuses a queue that would hand a running batch to another poller (InvalidParameterValueException).
+      const visibility = queues[queue]!.visibilityTimeoutSeconds;
+      if (visibility < functions[fn]!.timeoutSeconds)
+        throw new Error(
+          `Event source mapping ${logicalId}: Queue visibility timeout: ${visibility} seconds is less than Function timeout: ${functions[fn]!.timeoutSeconds} seconds`,
+        );
       return {
         logicalId,
         queue,

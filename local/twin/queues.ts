@@ -42,8 +42,9 @@ const SQS_MESSAGES_PER_REQUEST = 10;
  * back unless deleted; one received more than the redrive policy's maxReceiveCount moves to its
  * dead-letter queue instead of being received; one older than the retention period is dropped
  * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html,
- * sqs-dead-letter-queues.html). The visibility timeout is divided by `timeScale`, as the twin's other waits are; retention is not
- * (a scaled one would drop a long benchmark's backlog).
+ * sqs-dead-letter-queues.html). Neither is scaled with the twin's other waits: the functions' timeouts are
+ * real, and a visibility timeout shorter than the reader's would hand a batch still running to another
+ * (Lambda's advice is six times the function's timeout: tests/infra/stack.test.ts holds the template to it).
  */
 export class LocalQueue {
   readonly requests: QueueRequests = { SendMessage: 0, ReceiveMessage: 0, DeleteMessageBatch: 0 };
@@ -59,9 +60,8 @@ export class LocalQueue {
     readonly arn: string,
     spec: Pick<QueueSpec, 'visibilityTimeoutSeconds' | 'retentionSeconds'>,
     private readonly redrive?: { deadLetterQueue: LocalQueue; maxReceiveCount: number },
-    timeScale = 1,
   ) {
-    this.visibilityMs = Math.max(1, (spec.visibilityTimeoutSeconds * 1000) / timeScale);
+    this.visibilityMs = spec.visibilityTimeoutSeconds * 1000;
     this.retentionMs = spec.retentionSeconds * 1000;
   }
 
@@ -185,15 +185,18 @@ const PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
 const DEFAULT_MAX_CONCURRENCY = 1250;
 
 /**
- * An event source mapping from a queue to a function: pollers (up to the mapping's maximum concurrency)
- * each gather a batch (until BatchSize messages, the batching window or 6 MB), invoke the function with
- * it synchronously, and delete what it processed: with ReportBatchItemFailures, every record not named in
- * `batchItemFailures`; an error, or an answer naming a record not in the batch, deletes nothing, and the
- * messages come back after the visibility timeout (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html).
+ * An event source mapping from a queue to a function: batches gathered until BatchSize messages, the
+ * batching window or 6 MB, each invoking the function synchronously, up to the mapping's maximum
+ * concurrency at once; what the function processed is deleted: with ReportBatchItemFailures, every record
+ * not named in `batchItemFailures`; an error, or an answer naming a record not in the batch, deletes
+ * nothing, and the messages come back after the visibility timeout
+ * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html). One gatherer feeds the
+ * batches: Lambda adds pollers only while messages wait (services-sqs-scaling.html), so a trickle of
+ * events fills one batch per window instead of ten nearly empty ones.
  */
 export class QueuePoller {
   private stopped = false;
-  private readonly running: Promise<void>[] = [];
+  private running: Promise<void> | undefined;
   /** Invocations and their outcome, for tests and the bench. */
   readonly batches = { invoked: 0, failed: 0, partiallyFailed: 0 };
 
@@ -206,60 +209,68 @@ export class QueuePoller {
   ) {}
 
   start(): void {
-    const pollers = Math.min(this.mapping.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY, this.reservedConcurrency ?? DEFAULT_MAX_CONCURRENCY);
-    for (let i = 0; i < pollers; i++) this.running.push(this.poll());
+    this.running ??= this.gather();
   }
 
-  /** Stops polling (as disabling the mapping does); the queue keeps its messages. */
+  /** Stops polling (as disabling the mapping does) once the batches running end; the queue keeps its messages. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.queue.wake();
-    await Promise.all(this.running);
+    await this.running;
   }
 
-  private async poll(): Promise<void> {
+  private async gather(): Promise<void> {
+    const slots = Math.min(this.mapping.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY, this.reservedConcurrency ?? DEFAULT_MAX_CONCURRENCY);
+    const inFlight = new Set<Promise<void>>();
     while (!this.stopped) {
       await this.queue.available();
-      if (this.stopped) return;
+      if (this.stopped) break;
       const windowEnds = Date.now() + this.mapping.maxBatchingWindowSeconds * 1000;
       while (!this.stopped && this.queue.depth.visible < this.mapping.batchSize && Date.now() < windowEnds)
         await new Promise((resolve) => setTimeout(resolve, Math.min(50, windowEnds - Date.now())));
+      while (inFlight.size >= slots) await Promise.race(inFlight);
       const messages = this.queue.receive(this.mapping.batchSize, PAYLOAD_LIMIT_BYTES);
       if (messages.length === 0) continue;
-      const records = messages.map(
-        (m): SqsRecord => ({
-          messageId: m.messageId,
-          receiptHandle: m.receiptHandle,
-          body: m.body,
-          attributes: {
-            ApproximateReceiveCount: String(m.receiveCount),
-            SentTimestamp: String(m.sentAt),
-            SenderId: m.senderId,
-            ApproximateFirstReceiveTimestamp: String(m.firstReceivedAt),
-          },
-          messageAttributes: {},
-          md5OfBody: m.md5OfBody,
-          eventSource: 'aws:sqs',
-          eventSourceARN: this.queue.arn,
-          awsRegion: this.region,
-        }),
-      );
-      this.batches.invoked += 1;
-      let answer: unknown;
-      try {
-        answer = await this.invoke({ Records: records });
-      } catch {
-        this.batches.failed += 1;
-        continue;
-      }
-      const failed = this.failedIn(answer, records);
-      if (failed === 'all') {
-        this.batches.failed += 1;
-        continue;
-      }
-      if (failed.size > 0) this.batches.partiallyFailed += 1;
-      this.queue.delete(records.filter((r) => !failed.has(r.messageId)).map((r) => r.receiptHandle));
+      const batch = this.process(messages).finally(() => inFlight.delete(batch));
+      inFlight.add(batch);
     }
+    await Promise.all(inFlight);
+  }
+
+  private async process(messages: ReturnType<LocalQueue['receive']>): Promise<void> {
+    const records = messages.map(
+      (m): SqsRecord => ({
+        messageId: m.messageId,
+        receiptHandle: m.receiptHandle,
+        body: m.body,
+        attributes: {
+          ApproximateReceiveCount: String(m.receiveCount),
+          SentTimestamp: String(m.sentAt),
+          SenderId: m.senderId,
+          ApproximateFirstReceiveTimestamp: String(m.firstReceivedAt),
+        },
+        messageAttributes: {},
+        md5OfBody: m.md5OfBody,
+        eventSource: 'aws:sqs',
+        eventSourceARN: this.queue.arn,
+        awsRegion: this.region,
+      }),
+    );
+    this.batches.invoked += 1;
+    let answer: unknown;
+    try {
+      answer = await this.invoke({ Records: records });
+    } catch {
+      this.batches.failed += 1;
+      return;
+    }
+    const failed = this.failedIn(answer, records);
+    if (failed === 'all') {
+      this.batches.failed += 1;
+      return;
+    }
+    if (failed.size > 0) this.batches.partiallyFailed += 1;
+    this.queue.delete(records.filter((r) => !failed.has(r.messageId)).map((r) => r.receiptHandle));
   }
 
   /** The records the answer names as failed; 'all' when it names one not in the batch or an empty id, as Lambda reads it. */

@@ -74,8 +74,6 @@ export interface LocalSystemOptions {
    * time (local/twin/alarms.ts); an alarm going to ALARM publishes to its topics. @default not evaluated
    */
   alarms?: { timeScale: number; intervalMs: number };
-  /** SQS's visibility timeouts run `timeScale` times faster than real time (a retried batch comes back sooner). @default 1 */
-  queues?: { timeScale: number };
 }
 
 export type Provisioned = Awaited<ReturnType<typeof provision>>;
@@ -288,7 +286,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     if (known) return known;
     const queueSpec = spec.queues[logicalId]!;
     const redrive = queueSpec.redrive && { deadLetterQueue: queueOf(queueSpec.redrive.deadLetterQueue), maxReceiveCount: queueSpec.redrive.maxReceiveCount };
-    const queue = new LocalQueue(iam.resolver.getAtt(logicalId, 'Arn'), queueSpec, redrive, options.queues?.timeScale ?? 1);
+    const queue = new LocalQueue(iam.resolver.getAtt(logicalId, 'Arn'), queueSpec, redrive);
     queues.set(logicalId, queue);
     return queue;
   };

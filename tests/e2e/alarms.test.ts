@@ -141,30 +141,6 @@ describe("the twin evaluates the stack's alarms", () => {
     await raised(complaintRate);
   }, 60_000);
 
-  it('an SES event the evidence function cannot read is received five times, kept in the dead-letter queue, and pages', async () => {
-    const deadLetters = alarm(
-      (a) => a.namespace === 'AWS/SQS' && String(a.dimensions.QueueName).startsWith('DeliveryEvidenceDeadLetterQueue'),
-      'the delivery-evidence dead-letter alarm',
-    );
-    const [, queue] = [...twin.system.queues].find(([id]) => id.startsWith('DeliveryEvidenceQueue'))!;
-    const [, kept] = [...twin.system.queues].find(([id]) => id.startsWith('DeliveryEvidenceDeadLetterQueue'))!;
-    // An event of the configuration set with no message id: the rule matches it, the function's schema refuses it.
-    twin.system.events.putEvents({
-      Entries: [
-        {
-          Source: 'aws.ses',
-          DetailType: 'Email Delivered',
-          Detail: JSON.stringify({ eventType: 'Delivery', mail: { tags: { 'ses:configuration-set': [twin.system.configurationSet] } } }),
-        },
-      ],
-    });
-    // Received and refused five times (the visibility timeout scaled), then moved: nothing lost, nothing left in the queue.
-    await until(async () => kept.depth.visible === 1, 'the event in the dead-letter queue', 60_000);
-    expect(queue.depth).toEqual({ visible: 0, inFlight: 0 });
-    expect(JSON.parse(kept.bodies()[0]!)).toMatchObject({ source: 'aws.ses', 'detail-type': 'Email Delivered' });
-    await raised(deadLetters);
-  }, 90_000);
-
   it('a stuck approval and a promise about to be missed raise theirs', async () => {
     const overdue = alarm((a) => a.metricName === 'ApprovalsOverdue', 'the approval-overdue alarm');
     const promise = alarm((a) => a.metricName === 'NextPromiseDueIn', 'the promise alarm');
