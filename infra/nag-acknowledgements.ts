@@ -155,7 +155,7 @@ export function acknowledgeFindings(
   ack(
     parts.deliveryEvidence.deadLetterQueue,
     nag('SQS3'),
-    'This queue is the dead-letter queue of the SES delivery-evidence rule and its function; a message here pages the response team.',
+    'This queue is the dead-letter queue of the SES delivery-evidence rule and of the evidence queue (after 5 receives); a message here pages the response team.',
   );
   ack(
     parts.smsDeliveryStatus.deadLetterQueue,

@@ -35,6 +35,8 @@ export class EvidenceStore implements EvidenceStorePort {
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
     private readonly clock: Clock,
+    /** For the counts' ADD: a client that does not retry (shared/dynamo-client.ts `dynamoOnce`), so a lost answer never adds twice. */
+    private readonly countsDoc: DynamoDBDocumentClient = doc,
   ) {}
 
   /**
@@ -56,14 +58,43 @@ export class EvidenceStore implements EvidenceStorePort {
   }
 
   /**
-   * Records the events of one recipient in one write, each keeping the first time it was seen; a first
-   * "never delivered" event also lists the recipient as undeliverable. Returns the events seen here for
+   * Records the events of one recipient in one write, each keeping the first time it was seen; a "never
+   * delivered" event also lists the recipient as undeliverable. Returns the events seen here for
    * the first time, for the caller to count (`addCounts`).
    */
   async recordRecipient(entry: RecipientEvidence): Promise<EvidenceEvent[]> {
     const { ref, customerId, channel, seen, messageId, reason } = entry;
     const events = (Object.keys(seen) as EvidenceEvent[]).filter((event) => seen[event] !== undefined);
     if (events.length === 0) return [];
+    // Before the seen times, and whenever a "never" event is here, first or not: if this write fails, nothing
+    // is recorded and the redelivery finds the event first again. The earliest such event names why (the condition).
+    const never = events.filter((event) => NEVER_DELIVERED.includes(event)).sort((a, b) => seen[a]!.localeCompare(seen[b]!))[0];
+    if (never) {
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: {
+              ...keys.undeliverable(ref.incidentId, ref.noticeId, channel, customerId),
+              type: 'undeliverable',
+              incidentId: ref.incidentId,
+              noticeId: ref.noticeId,
+              channel,
+              customerId,
+              event: never,
+              at: seen[never],
+              ...(reason ? { reason } : {}),
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR #at > :at',
+            ExpressionAttributeNames: { '#at': 'at' },
+            ExpressionAttributeValues: { ':at': seen[never] },
+          }),
+        );
+      } catch (error) {
+        // An earlier "never" is already listed: it stands.
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      }
+    }
     const names = Object.fromEntries(events.map((event, i) => [`#seen${i}`, seenAttribute(event)]));
     const values = Object.fromEntries(events.map((event, i) => [`:at${i}`, seen[event]!]));
     const out = await this.doc.send(
@@ -90,26 +121,6 @@ export class EvidenceStore implements EvidenceStorePort {
       }),
     );
     const first = events.filter((event) => out.Attributes?.[seenAttribute(event)] === undefined);
-    // The earliest "never" event names why: one undeliverable item per recipient, notice and channel.
-    const never = first.filter((event) => NEVER_DELIVERED.includes(event)).sort((a, b) => seen[a]!.localeCompare(seen[b]!))[0];
-    if (never) {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            ...keys.undeliverable(ref.incidentId, ref.noticeId, channel, customerId),
-            type: 'undeliverable',
-            incidentId: ref.incidentId,
-            noticeId: ref.noticeId,
-            channel,
-            customerId,
-            event: never,
-            at: seen[never],
-            ...(reason ? { reason } : {}),
-          },
-        }),
-      );
-    }
     return first;
   }
 
@@ -117,7 +128,7 @@ export class EvidenceStore implements EvidenceStorePort {
   async addCounts(ref: NoticeRef, channel: Channel, counts: Partial<Record<EvidenceEvent, number>>): Promise<void> {
     const events = (Object.keys(counts) as EvidenceEvent[]).filter((event) => (counts[event] ?? 0) > 0);
     if (events.length === 0) return;
-    await this.doc.send(
+    await this.countsDoc.send(
       new UpdateCommand({
         TableName: this.table,
         Key: keys.evidenceCounts(ref.incidentId, ref.noticeId, channel),

@@ -3,7 +3,7 @@ import { configSchema } from '../../infra/functions.js';
 import { EvidenceStore } from '../adapters/evidence-store.js';
 import { sesEventDetailSchema, type EvidenceEvent } from '../domain/delivery-evidence.js';
 import { systemClock } from '../shared/clock.js';
-import { dynamo } from '../shared/dynamo-client.js';
+import { dynamo, dynamoOnce } from '../shared/dynamo-client.js';
 import { parseConfig } from '../shared/config.js';
 import { EventBridgeSchema, SqsSchema } from '../shared/event-schemas.js';
 import { countMetrics, countPerChannel, instrumentedHandler } from '../shared/handler.js';
@@ -12,7 +12,7 @@ import { logger } from '../shared/powertools.js';
 import { recordDeliveryEvidence, type EvidenceMessage } from '../steps/record-delivery-evidence.js';
 
 const config = parseConfig(configSchema('record-delivery-evidence'));
-const deps = { evidence: new EvidenceStore(dynamo, config.DELIVERIES_TABLE, systemClock) };
+const deps = { evidence: new EvidenceStore(dynamo, config.DELIVERIES_TABLE, systemClock, dynamoOnce) };
 
 /** The events operators watch by name; the rest are counted as other evidence. */
 const EVIDENCE_METRICS: Partial<Record<EvidenceEvent, ChannelMetricKey>> = {

@@ -4,7 +4,7 @@ import { EvidenceStore } from '../adapters/evidence-store.js';
 import { SmsStatusLookups } from '../adapters/sms-status-lookups.js';
 import { decodeLogsBatch, logsSubscriptionEventSchema, parseSmsStatus } from '../domain/sms-delivery-status.js';
 import { systemClock } from '../shared/clock.js';
-import { dynamo } from '../shared/dynamo-client.js';
+import { dynamo, dynamoOnce } from '../shared/dynamo-client.js';
 import { parseConfig } from '../shared/config.js';
 import { countMetrics, countPerChannel, instrumentedHandler } from '../shared/handler.js';
 import { recordSmsStatus, type RecordSmsStatusResult } from '../steps/record-sms-status.js';
@@ -12,7 +12,7 @@ import { recordSmsStatus, type RecordSmsStatusResult } from '../steps/record-sms
 const config = parseConfig(configSchema('record-sms-status'));
 const deps = {
   lookups: new SmsStatusLookups(dynamo, config.CUSTOMERS_TABLE, config.DELIVERIES_TABLE),
-  evidence: new EvidenceStore(dynamo, config.DELIVERIES_TABLE, systemClock),
+  evidence: new EvidenceStore(dynamo, config.DELIVERIES_TABLE, systemClock, dynamoOnce),
   clock: systemClock,
   sleep: (ms: number) => sleep(ms),
 };

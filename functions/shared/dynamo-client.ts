@@ -9,3 +9,11 @@ import { retryTransactionConflicts } from './transaction-conflicts.js';
 const client = tracer.captureAWSv3Client(new DynamoDBClient({}));
 retryTransactionConflicts(client);
 export const dynamo = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+
+/**
+ * One attempt per request, for the one write that is not idempotent (a counter's ADD): an SDK retry of an
+ * ADD that had landed would add twice. A failure is the caller's to report; the count stays short.
+ */
+export const dynamoOnce = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({ maxAttempts: 1 })), {
+  marshallOptions: { removeUndefinedValues: true },
+});

@@ -37,8 +37,8 @@ export const SES_EVIDENCE_DETAIL_TYPES = [
 export const EVIDENCE_BATCH = {
   batchSize: 200,
   maxBatchingWindowSeconds: 2,
-  /** Batches at once; the function's reserved concurrency is the same, so the poller is never throttled (same page, "maximum concurrency"). */
-  maxConcurrency: 10,
+  /** Batches at once: the function's reserved concurrency, so the poller is never throttled (same page, "maximum concurrency"). */
+  maxConcurrency: FUNCTIONS['record-delivery-evidence'].reservedConcurrency,
   /** Receives before a message goes to the dead-letter queue: at least 5, Lambda's advice for partial batch failures to settle. */
   maxReceiveCount: 5,
 } as const;

@@ -185,7 +185,7 @@ export class Operations extends Construct {
       'DeliveryEvidenceLate',
       props.evidenceQueue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }),
       lateAfter,
-      `SES's delivery events wait in the evidence queue ${lateAfter} s or more (a third of evidenceWindowMinutes, ${t.evidenceWindowMinutes}): past the window, a lost call's recipients would be sent again before their evidence is read. Check record-delivery-evidence's errors and duration; raise its reserved concurrency and the queue mapping's maximum concurrency together, or evidenceWindowMinutes.`,
+      `SES's delivery events wait in the evidence queue ${lateAfter} s or more (a third of evidenceWindowMinutes, ${t.evidenceWindowMinutes}): past the window, a lost call's recipients would be sent again before their evidence is read. A record failing again and again ages the queue too: read record-delivery-evidence's errors and its EvidenceNotRecorded metric first. If it is keeping up too slowly, raise its reserved concurrency (the queue mapping's maximum follows it), or evidenceWindowMinutes.`,
     );
     const smsAt = (t.smsMonthlySpendLimitUsd * t.smsSpendAlarmPercent) / 100;
     alarm(

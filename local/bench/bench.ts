@@ -251,7 +251,7 @@ async function once(file: string): Promise<Run> {
       STEP_TIMEOUT_MS,
       500,
     );
-    // SES's events reach record-delivery-evidence asynchronously, behind its reserved concurrency: the bill waits until they are all in.
+    // SES's events reach record-delivery-evidence through its queue, in batches: the bill waits until they are all in.
     const busy = (u: Usage) => u.events.awsService + Object.values(u.lambda).reduce((sum, f) => sum + (f.scheduled ? 0 : f.invocations), 0);
     let settled = await get<Usage>('/_twin/usage');
     let quiet = 0;

@@ -97,6 +97,10 @@ export class SentEmails {
     return this.stored();
   }
 
+  [Symbol.iterator](): Iterator<Email> {
+    return this.stored()[Symbol.iterator]();
+  }
+
   /** Emails sent with a recipient in `domain` (`@example.com`), or all without one, dropped ones included. */
   count(domain?: string): number {
     return domain === undefined ? this.total : (this.byDomain.get(domain.toLowerCase()) ?? 0);
@@ -135,6 +139,9 @@ let installed: SentEmails | undefined;
 export function sentEmails(): SentEmails {
   if (installed) return installed;
   const store = getStoreReadonly();
+  // Another copy of this module (a test runner's second project) installed it on the emulator's one store already.
+  const current = store.emails as unknown as Partial<SentEmails>;
+  if (typeof current.count === 'function' && typeof current.billedRecipients === 'number') return (installed = current as SentEmails);
   const sent = new SentEmails(mailboxLimit());
   for (const e of store.emails) sent.push(e);
   Object.defineProperty(store, 'emails', { get: () => sent, set: () => sent.clear(), enumerable: true });

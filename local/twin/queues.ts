@@ -70,11 +70,17 @@ export class LocalQueue {
     return { visible: this.visible.length - this.head, inFlight: this.inFlight.size };
   }
 
-  /** The age of the oldest message not deleted (SQS's ApproximateAgeOfOldestMessage), 0 when empty. */
+  /**
+   * SQS's ApproximateAgeOfOldestMessage, 0 when empty: a message received three times or more no longer
+   * counts (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html).
+   */
   oldestAgeMs(now = Date.now()): number {
     let oldest = now;
-    for (let i = this.head; i < this.visible.length; i++) oldest = Math.min(oldest, this.visible[i]!.sentAt);
-    for (const message of this.inFlight.values()) oldest = Math.min(oldest, message.sentAt);
+    const counted = (m: Message) => {
+      if (m.receiveCount < 3) oldest = Math.min(oldest, m.sentAt);
+    };
+    for (let i = this.head; i < this.visible.length; i++) counted(this.visible[i]!);
+    for (const message of this.inFlight.values()) counted(message);
     return now - oldest;
   }
 
@@ -100,7 +106,8 @@ export class LocalQueue {
     const now = Date.now();
     while (out.length < max && this.head < this.visible.length) {
       const message = this.visible[this.head]!;
-      if (out.length > 0 && bytes + message.body.length > maxBytes) break;
+      const size = Buffer.byteLength(message.body);
+      if (out.length > 0 && bytes + size > maxBytes) break;
       this.visible[this.head++] = undefined as unknown as Message;
       if (now - message.sentAt > this.retentionMs) continue;
       message.receiveCount += 1;
@@ -115,7 +122,7 @@ export class LocalQueue {
       message.timer = setTimeout(() => this.reappear(receiptHandle), this.visibilityMs);
       message.timer.unref();
       this.inFlight.set(receiptHandle, message);
-      bytes += message.body.length;
+      bytes += size;
       out.push(message as Message & { receiptHandle: string });
     }
     this.compact();
@@ -191,8 +198,8 @@ const DEFAULT_MAX_CONCURRENCY = 1250;
  * not named in `batchItemFailures`; an error, or an answer naming a record not in the batch, deletes
  * nothing, and the messages come back after the visibility timeout
  * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html). One gatherer feeds the
- * batches: Lambda adds pollers only while messages wait (services-sqs-scaling.html), so a trickle of
- * events fills one batch per window instead of ten nearly empty ones.
+ * batches, so a trickle of events fills one batch per window; Lambda starts with five pollers
+ * (services-sqs-scaling.html), so at moderate rates AWS invokes more, smaller batches than the twin.
  */
 export class QueuePoller {
   private stopped = false;

@@ -183,6 +183,7 @@ describe("the twin evaluates the stack's alarms", () => {
   it('evidence waiting in its queue longer than a third of the evidence window raises the evidence-late alarm', async () => {
     // Last in this file: the queue's poller is stopped, as if record-delivery-evidence could not keep up.
     const late = alarm((a) => a.name.includes('DeliveryEvidenceLate'), 'the evidence-late alarm');
+    expect(twin.system.alarms!.all().find((s) => s.alarm.logicalId === late.logicalId)?.value).not.toBe('ALARM');
     const [mapping, poller] = [...twin.system.queuePollers][0]!;
     expect(mapping).toMatch(/^DeliveryEvidenceFunctionSqsEventSource/);
     await poller.stop();

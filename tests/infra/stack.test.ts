@@ -185,7 +185,7 @@ describe('the stack', () => {
     const publishIncidentPageAlone = (WORKFLOW_STEPS as readonly string[]).includes('publish-incident-page') ? 0 : 1;
     // The fifth besides the workflow's: the regulators' clocks sweep (infra/constructs/regulator-clocks.ts).
     // And the sixth: question-form, the public question form behind the HTTP API; the seventh: confirm-address, where askers confirm their address;
-    // the eighth: record-delivery-evidence, the target of the SES events' rule; the ninth: record-sms-status, of the SMS status logs' subscriptions.
+    // the eighth: record-delivery-evidence, reading the SES events' queue; the ninth: record-sms-status, of the SMS status logs' subscriptions.
     expect(functions).toHaveLength(WORKFLOW_STEPS.length + 9 + publishIncidentPageAlone);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });

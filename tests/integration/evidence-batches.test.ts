@@ -31,7 +31,27 @@ function client(poisoned: ReadonlySet<string> = new Set()) {
     },
     { step: 'finalizeRequest', name: 'countAndPoison' },
   );
-  return { store: new EvidenceStore(doc, table, systemClock), sent };
+  return { store: new EvidenceStore(doc, table, systemClock), sent, doc };
+}
+
+/** A one-attempt client (as `dynamoOnce`) whose first write on a counts item lands and whose answer is then lost. */
+function losingCountsAnswer() {
+  const doc = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint: endpoints().dynamodb, maxAttempts: 1 }),
+  );
+  let lost = false;
+  doc.middlewareStack.add(
+    (next) => async (args) => {
+      const out = await next(args);
+      if (!lost) {
+        lost = true;
+        throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET', $retryable: {} });
+      }
+      return out;
+    },
+    { step: 'deserialize', name: 'loseFirstAnswer' },
+  );
+  return doc;
 }
 
 /** SES's Send and Delivery events of `customers` for one notice, as the queue hands them over. */
@@ -99,6 +119,35 @@ describe('a batch of SES events from the evidence queue, on DynamoDB Local', () 
     expect(counted).toEqual({ ...noEvidenceCounts(), Send: 3, Delivery: 3 });
     expect(redelivered.failed).toEqual([]);
     expect(await client().store.counts(ref, 'email')).toEqual({ ...noEvidenceCounts(), Send: 5, Delivery: 5 });
+  });
+
+  it("never adds a batch's counts twice when the answer to their write is lost, and lists an undeliverable recipient once its write gets through", async () => {
+    // Prepare: c1 bounces for good; the counts' answer is lost once; the first undeliverable write fails with a 500.
+    const ref = { incidentId: 'inc-20261207-00000000evb4', noticeId: 'first-notice-1' };
+    const bounce = {
+      id: 'bounce-c1',
+      time: at(2),
+      detail: sesEventDetailSchema.parse({
+        eventType: 'Bounce',
+        bounce: { bounceType: 'Permanent' },
+        mail: { messageId: 'm-c1', tags: Object.fromEntries(Object.entries(evidenceTags(ref, 'c1', 'email')).map(([k, v]) => [k, [v]])) },
+      }),
+    };
+    const messages = [...sendAndDelivery(ref, ['c2']), bounce];
+    const failing = client(new Set(['UNDELIVERABLE#']));
+    // Act
+    const lostAnswer = await recordDeliveryEvidence(messages, {
+      evidence: new EvidenceStore(failing.doc, table, systemClock, losingCountsAnswer()),
+    });
+    const again = await recordDeliveryEvidence(
+      messages.filter((m) => lostAnswer.failed.includes(m.id)),
+      { evidence: client().store },
+    );
+    // Assess: the counts landed once; the bounce, whose undeliverable write failed before anything of it was recorded, came again: listed and counted.
+    expect(lostAnswer.failed.sort()).toEqual(messages.map((m) => m.id).sort());
+    expect(again.failed).toEqual([]);
+    expect(await client().store.counts(ref, 'email')).toEqual({ ...noEvidenceCounts(), Send: 1, Delivery: 1, BouncePermanent: 1 });
+    expect(await client().store.undeliverable(ref)).toEqual([expect.objectContaining({ customerId: 'c1', channel: 'email', event: 'BouncePermanent' })]);
   });
 
   it('answers as failed every event of a notice whose counts could not be written', async () => {

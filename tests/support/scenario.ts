@@ -54,6 +54,12 @@ export async function startScenario(prefix: string, config: AppConfig, extra: Pa
     ...extra,
     // SES's events reach the twin's evidence within moments: a lost call's recipients are settled seconds after it, not minutes.
     envOverrides: { EVIDENCE_WINDOW_SECONDS: '5', ...extra.envOverrides },
+    // So the evidence queue hands each event over at once instead of gathering for 2 s, a good part of that 5 s window.
+    transformStack: (stack) => {
+      for (const r of Object.values(stack.resources))
+        if (r.Type === 'AWS::Lambda::EventSourceMapping') r.Properties = { ...r.Properties, MaximumBatchingWindowInSeconds: 0 };
+      extra.transformStack?.(stack);
+    },
   });
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: endpoints().dynamodb, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), {
     marshallOptions: { removeUndefinedValues: true },

@@ -35,12 +35,6 @@ let evidence: EvidenceStore;
 
 beforeAll(async () => {
   s = await startScenario(prefix, config, {
-    // The whole send here takes less than the evidence queue's batching window (2 s), after which a real
-    // audience's rates are judged: this stack reads each event at once, so the guard sees them mid-send.
-    transformStack: (stack) => {
-      for (const r of Object.values(stack.resources))
-        if (r.Type === 'AWS::Lambda::EventSourceMapping') r.Properties = { ...r.Properties, MaximumBatchingWindowInSeconds: 0 };
-    },
     // A paused round waits 15 min in AWS; here a few seconds, so the team's resume is met by the next round.
     waitTimeOverrides: { 'Wait until next update': 0, 'Wait to resume sending notices': 2_000, 'Wait to resume sending update': 2_000 },
   });
