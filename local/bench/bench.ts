@@ -252,7 +252,10 @@ async function once(file: string): Promise<Run> {
       500,
     );
     // SES's events reach record-delivery-evidence through its queue, in batches: the bill waits until they are all in.
-    const busy = (u: Usage) => u.events.awsService + Object.values(u.lambda).reduce((sum, f) => sum + (f.scheduled ? 0 : f.invocations), 0);
+    const busy = (u: Usage) =>
+      u.events.awsService +
+      Object.values(u.lambda).reduce((sum, f) => sum + (f.scheduled ? 0 : f.invocations), 0) +
+      Object.values(u.sqs ?? {}).reduce((sum, q) => sum + q.ReceiveMessage + q.DeleteMessageBatch, 0);
     let settled = await get<Usage>('/_twin/usage');
     let quiet = 0;
     await poll(
