@@ -166,7 +166,7 @@ export class LocalQueue {
 
   private enqueue(message: Message): void {
     this.visible.push(message);
-    for (const wake of this.waiters.splice(0)) wake();
+    this.wake();
   }
 
   private reappear(receiptHandle: string): void {
