@@ -431,6 +431,7 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
             uncertain: Number(item.uncertain ?? 0),
           },
           uncertainIds: ids,
+          recipients: (item.recipients as string[] | undefined) ?? ids,
         },
       ];
     });

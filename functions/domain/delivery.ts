@@ -64,6 +64,8 @@ export interface UncertainCall {
   evidenceRounds: number;
   totals: BatchTotals;
   uncertainIds: string[];
+  /** Every recipient of the call (its claim's): the ones the provider answered for witness whether its evidence has come in yet. */
+  recipients: string[];
 }
 
 export interface Recipient {

@@ -120,11 +120,12 @@ export async function confirmSending(
     const notice = await deps.notices.getNotice(input.incidentId, input.noticeId);
     if (notice.status !== 'SENT') {
       const settled = await settleByEvidence(input, deps.evidence);
-      if (settled.confirmed + settled.reopened > 0) {
+      // Evidence behind is on the timeline too: operators see why the notice is not marked sent yet.
+      if (settled.confirmed + settled.reopened + settled.behind > 0) {
         await deps.incidents.appendTimeline(input.incidentId, {
           action: 'uncertain-settled',
           actor: 'confirm-sent',
-          detail: { noticeId: input.noticeId, confirmed: settled.confirmed, reopened: settled.reopened, left: settled.left },
+          detail: { noticeId: input.noticeId, confirmed: settled.confirmed, reopened: settled.reopened, left: settled.left, behind: settled.behind },
         });
       }
       // Those with no evidence go out again, from their chunks only: the ledger skips everyone settled.

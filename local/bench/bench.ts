@@ -102,6 +102,8 @@ interface Run {
   floor: { ms: number; concurrency: number };
   /** Emails sent (the count's answer, dropped ones included). */
   sentEmails: number;
+  /** Once the workflow and the evidence settled: the run's customer emails and SMS, each against those they went to (more is a duplicate). */
+  reached: { emails: number; sms: number; numbers: number };
   filteredQuery: number;
   count: number;
   audit?: MailAudit;
@@ -278,6 +280,9 @@ async function once(file: string): Promise<Run> {
     const delta = (service: string, operation: string) => (after.calls[service]?.[operation] ?? 0) - (before.calls[service]?.[operation] ?? 0);
     const writesBy = WRITES.map((op) => [op, delta('dynamodb', op)] as const).filter(([, n]) => n > 0);
     const [sentEmails, countMs] = await timed(() => count('/_aws/ses?count=true'));
+    // Read after the evidence rounds: a recipient settled as not sent and sent again shows here as a second message.
+    const sms = await get<{ count: number; phoneNumbers: number }>('/_aws/sns/sms-messages?count=true');
+    const reached = { emails: await count(`/_aws/ses?recipient=${BENCH_DOMAIN}&count=true`), sms: sms.count, numbers: sms.phoneNumbers };
     const [, filteredMs] = await timed(() => get(`/_aws/ses?recipient=bench-${N - 1}${BENCH_DOMAIN}`));
 
     const ses = new SESv2Client({ endpoint: mailbox, region: 'us-east-1', credentials });
@@ -300,6 +305,7 @@ async function once(file: string): Promise<Run> {
       historyEvents: history.length,
       floor,
       sentEmails,
+      reached,
       filteredQuery: filteredMs,
       count: countMs,
       audit,
@@ -440,6 +446,10 @@ const rows: [string, (r: Run) => string][] = [
   ['DynamoDB write requests per recipient', (r) => `${(r.writes / N).toFixed(3)} (${r.writesByOperation})`],
   ['history events of the execution', (r) => n(r.historyEvents)],
   ['time inside calls during the send, summed per operation (s)', (r) => r.callTime || '-'],
+  [
+    'customer emails / customers; SMS / numbers (more than one each is a duplicate)',
+    (r) => `${n(r.reached.emails)} / ${n(N)}; ${n(r.reached.sms)} / ${n(r.reached.numbers)} (${n(DIRECTORY.sms)} in the directory)`,
+  ],
   [
     'emails stored / customers reached / duplicates',
     (r) =>

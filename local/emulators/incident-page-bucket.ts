@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { dirname, join, normalize, sep } from 'node:path';
 import { INCIDENT_PAGE_SECURITY_HEADERS } from '../../functions/domain/incident-page.js';
-import { readBody } from '../twin/http-util.js';
+import { keepIdleConnections, readBody } from '../twin/http-util.js';
 
 /** Object keys the pages use: `<incidentId>/<locale>.html|json`; nothing else is stored or served. */
 const INCIDENT_PAGE_KEY = /^inc-\d{8}-[0-9a-f]{12}\/[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?\.(html|json)$/;
@@ -21,23 +21,30 @@ const fileFor = (dir: string, key: string) => {
  */
 export async function startIncidentPageBucket(dir: string, bucket: string): Promise<{ url: string; server: Server }> {
   mkdirSync(dir, { recursive: true });
-  const server = createServer((req, res) => {
-    void (async () => {
-      const [, name, ...rest] = decodeURIComponent((req.url ?? '/').split('?')[0]!).split('/');
-      const key = rest.join('/');
-      if (req.method !== 'PUT' || name !== bucket || !INCIDENT_PAGE_KEY.test(key) || !String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')) {
-        res.writeHead(403, { 'content-type': 'application/xml' }).end('<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
-        return;
-      }
-      const body = await readBody(req);
-      const file = fileFor(dir, key);
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, body);
-      res.writeHead(200, { etag: '"local"' }).end();
-    })().catch(() => {
-      if (!res.headersSent) res.writeHead(500).end();
-    });
-  });
+  const server = keepIdleConnections(
+    createServer((req, res) => {
+      void (async () => {
+        const [, name, ...rest] = decodeURIComponent((req.url ?? '/').split('?')[0]!).split('/');
+        const key = rest.join('/');
+        if (
+          req.method !== 'PUT' ||
+          name !== bucket ||
+          !INCIDENT_PAGE_KEY.test(key) ||
+          !String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')
+        ) {
+          res.writeHead(403, { 'content-type': 'application/xml' }).end('<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
+          return;
+        }
+        const body = await readBody(req);
+        const file = fileFor(dir, key);
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, body);
+        res.writeHead(200, { etag: '"local"' }).end();
+      })().catch(() => {
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    }),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readBody } from '../twin/http-util.js';
+import { keepIdleConnections, readBody } from '../twin/http-util.js';
 
 /**
  * The twin's stand-in for Secrets Manager: GetSecretValue (JSON protocol) of the one secret it holds,
@@ -18,32 +18,38 @@ export async function startSecretStore(secretId: string): Promise<{ url: string;
     res
       .writeHead(400, { 'content-type': 'application/x-amz-json-1.1' })
       .end(JSON.stringify({ __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." }));
-  const server = createServer((req, res) => {
-    void readBody(req).then((body) => {
-      let request: { SecretId?: unknown; VersionStage?: unknown; VersionId?: unknown };
-      try {
-        request = JSON.parse(body || '{}') as typeof request;
-      } catch {
-        request = {};
-      }
-      const signed = String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ');
-      if (req.method !== 'POST' || req.headers['x-amz-target'] !== 'secretsmanager.GetSecretValue' || !signed || request.SecretId !== secretId) {
-        refuse(res);
-        return;
-      }
-      const stage = request.VersionStage ?? (request.VersionId === undefined ? 'AWSCURRENT' : undefined);
-      const found =
-        stage === 'AWSCURRENT' ? current : stage === 'AWSPREVIOUS' ? previous : [current, previous].find((v) => v !== undefined && v.id === request.VersionId);
-      if (!found) {
-        refuse(res);
-        return;
-      }
-      const stages = found === current ? ['AWSCURRENT'] : ['AWSPREVIOUS'];
-      res
-        .writeHead(200, { 'content-type': 'application/x-amz-json-1.1' })
-        .end(JSON.stringify({ ARN: secretId, Name: secretId, VersionId: found.id, SecretString: found.value, VersionStages: stages }));
-    });
-  });
+  const server = keepIdleConnections(
+    createServer((req, res) => {
+      void readBody(req).then((body) => {
+        let request: { SecretId?: unknown; VersionStage?: unknown; VersionId?: unknown };
+        try {
+          request = JSON.parse(body || '{}') as typeof request;
+        } catch {
+          request = {};
+        }
+        const signed = String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ');
+        if (req.method !== 'POST' || req.headers['x-amz-target'] !== 'secretsmanager.GetSecretValue' || !signed || request.SecretId !== secretId) {
+          refuse(res);
+          return;
+        }
+        const stage = request.VersionStage ?? (request.VersionId === undefined ? 'AWSCURRENT' : undefined);
+        const found =
+          stage === 'AWSCURRENT'
+            ? current
+            : stage === 'AWSPREVIOUS'
+              ? previous
+              : [current, previous].find((v) => v !== undefined && v.id === request.VersionId);
+        if (!found) {
+          refuse(res);
+          return;
+        }
+        const stages = found === current ? ['AWSCURRENT'] : ['AWSPREVIOUS'];
+        res
+          .writeHead(200, { 'content-type': 'application/x-amz-json-1.1' })
+          .end(JSON.stringify({ ARN: secretId, Name: secretId, VersionId: found.id, SecretString: found.value, VersionStages: stages }));
+      });
+    }),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { smsStatusLogGroups } from '../../functions/domain/sms-delivery-status.js';
-import { json, readBody } from '../twin/http-util.js';
+import { json, keepIdleConnections, readBody } from '../twin/http-util.js';
 import { twinAccountSettings, type TwinAccountSettings } from './preflight-twin.js';
 import { countOf, listFrom, listingSchema, parseQuery, RetrospectionQueryError } from './retrospection.js';
 
@@ -368,7 +368,7 @@ export class SnsRecorder {
   };
 
   listen(port: number, host = '127.0.0.1'): Promise<Server> {
-    const server = createServer((req, res) => void this.handle(req, res));
+    const server = keepIdleConnections(createServer((req, res) => void this.handle(req, res)));
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => resolve(server));

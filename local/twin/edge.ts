@@ -5,7 +5,7 @@ import { EventsRequestError, type LocalEventBus } from './event-bus.js';
 import { loadHandler } from './handlers.js';
 import { forwardToHttpApi, httpApiHandlerFor } from './http-api.js';
 import { sfnRequestHandler } from './sfn-api.js';
-import { isLoopbackHost, json, readBody } from './http-util.js';
+import { isLoopbackHost, json, keepIdleConnections, readBody } from './http-util.js';
 import { sesMailbox } from '../emulators/ses-mailbox.js';
 import { serveIncidentPage } from '../emulators/incident-page-bucket.js';
 import { emailIdentity, ruleDisabled, twinAccountSettings } from '../emulators/preflight-twin.js';
@@ -90,60 +90,62 @@ export function createEdge(targets: EdgeTargets): Server {
     return rule;
   };
 
-  return createServer((req, res) => {
-    void (async () => {
-      try {
-        // Loopback names only: a page whose DNS name was rebound to 127.0.0.1 must not reach the
-        // twin's DynamoDB or Step Functions through the browser (the console checks the same).
-        if (!isLoopbackHost(req.headers.host)) {
-          res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'The twin answers on its loopback address only.' }));
-          return;
-        }
-        if (targets.incidentPagesDir && serveIncidentPage(targets.incidentPagesDir, req, res)) return;
-        if (targets.extra && (await targets.extra(req, res))) return;
-        const target = String(req.headers['x-amz-target'] ?? '');
-        const url = req.url ?? '/';
-        if (target.startsWith('AWSStepFunctions.')) return void (await sfn(req, res));
-        if (target.startsWith('DynamoDB_20120810.')) return proxy(req, res, targets.dynamodbUrl);
-        if (target.startsWith('AWSEvents.')) {
-          const operation = target.slice('AWSEvents.'.length);
-          const body = JSON.parse((await readBody(req)) || '{}') as {
-            Entries?: Record<string, unknown>[];
-            Name?: string;
-            NamePrefix?: string;
-            EventBusName?: string;
-          };
-          try {
-            if (operation === 'PutEvents') return json(res, targets.events.putEvents(body));
-            if (operation === 'ListRules') return json(res, listRules(body));
-            if (operation === 'DescribeRule') return json(res, describeRule(body));
-            return eventsError(res, 'UnknownOperationException', `Operation ${operation} is not supported by the local twin`);
-          } catch (error) {
-            const type = error instanceof EventsRequestError ? error.type : ((error as { type?: string }).type ?? 'InternalException');
-            return eventsError(res, type, (error as Error).message);
+  return keepIdleConnections(
+    createServer((req, res) => {
+      void (async () => {
+        try {
+          // Loopback names only: a page whose DNS name was rebound to 127.0.0.1 must not reach the
+          // twin's DynamoDB or Step Functions through the browser (the console checks the same).
+          if (!isLoopbackHost(req.headers.host)) {
+            res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'The twin answers on its loopback address only.' }));
+            return;
           }
+          if (targets.incidentPagesDir && serveIncidentPage(targets.incidentPagesDir, req, res)) return;
+          if (targets.extra && (await targets.extra(req, res))) return;
+          const target = String(req.headers['x-amz-target'] ?? '');
+          const url = req.url ?? '/';
+          if (target.startsWith('AWSStepFunctions.')) return void (await sfn(req, res));
+          if (target.startsWith('DynamoDB_20120810.')) return proxy(req, res, targets.dynamodbUrl);
+          if (target.startsWith('AWSEvents.')) {
+            const operation = target.slice('AWSEvents.'.length);
+            const body = JSON.parse((await readBody(req)) || '{}') as {
+              Entries?: Record<string, unknown>[];
+              Name?: string;
+              NamePrefix?: string;
+              EventBusName?: string;
+            };
+            try {
+              if (operation === 'PutEvents') return json(res, targets.events.putEvents(body));
+              if (operation === 'ListRules') return json(res, listRules(body));
+              if (operation === 'DescribeRule') return json(res, describeRule(body));
+              return eventsError(res, 'UnknownOperationException', `Operation ${operation} is not supported by the local twin`);
+            } catch (error) {
+              const type = error instanceof EventsRequestError ? error.type : ((error as { type?: string }).type ?? 'InternalException');
+              return eventsError(res, type, (error as Error).message);
+            }
+          }
+          const identity = /^\/v2\/email\/identities\/([^/?]+)$/.exec(url);
+          if (identity && req.method === 'GET') {
+            const answer = emailIdentity(decodeURIComponent(identity[1]!), account);
+            const type = answer.status === 200 ? {} : { 'x-amzn-errortype': String(answer.body.__type) };
+            return void res.writeHead(answer.status, { 'content-type': 'application/json', ...type }).end(JSON.stringify(answer.body));
+          }
+          if (url.startsWith('/v2/email')) return proxy(req, res, targets.sesUrl);
+          if (url.startsWith('/_aws/ses')) return void (await ses(req, res));
+          if (url.startsWith('/_aws/sns') || url.startsWith('/_twin/sns/')) return void (await targets.sns.handle(req, res));
+          if (url === '/_twin/requests' && req.method === 'GET') return json(res, targets.requests);
+          if (url === '/_twin/usage' && req.method === 'GET' && targets.usage) return json(res, targets.usage());
+          // The HTTP API's functions, as the system runs them.
+          const httpApiHandler = httpApiHandlerFor(url);
+          if (httpApiHandler) return void (await forwardToHttpApi(await loadHandler(httpApiHandler), req, res));
+          if (req.method === 'POST' && String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+            return void (await targets.sns.handle(req, res));
+          }
+          json(res, { message: `No local service answers ${req.method} ${url}` }, 404);
+        } catch (error) {
+          if (!res.headersSent) json(res, { __type: 'InternalFailure', message: String(error) }, 500);
         }
-        const identity = /^\/v2\/email\/identities\/([^/?]+)$/.exec(url);
-        if (identity && req.method === 'GET') {
-          const answer = emailIdentity(decodeURIComponent(identity[1]!), account);
-          const type = answer.status === 200 ? {} : { 'x-amzn-errortype': String(answer.body.__type) };
-          return void res.writeHead(answer.status, { 'content-type': 'application/json', ...type }).end(JSON.stringify(answer.body));
-        }
-        if (url.startsWith('/v2/email')) return proxy(req, res, targets.sesUrl);
-        if (url.startsWith('/_aws/ses')) return void (await ses(req, res));
-        if (url.startsWith('/_aws/sns') || url.startsWith('/_twin/sns/')) return void (await targets.sns.handle(req, res));
-        if (url === '/_twin/requests' && req.method === 'GET') return json(res, targets.requests);
-        if (url === '/_twin/usage' && req.method === 'GET' && targets.usage) return json(res, targets.usage());
-        // The HTTP API's functions, as the system runs them.
-        const httpApiHandler = httpApiHandlerFor(url);
-        if (httpApiHandler) return void (await forwardToHttpApi(await loadHandler(httpApiHandler), req, res));
-        if (req.method === 'POST' && String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
-          return void (await targets.sns.handle(req, res));
-        }
-        json(res, { message: `No local service answers ${req.method} ${url}` }, 404);
-      } catch (error) {
-        if (!res.headersSent) json(res, { __type: 'InternalFailure', message: String(error) }, 500);
-      }
-    })();
-  });
+      })();
+    }),
+  );
 }

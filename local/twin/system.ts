@@ -35,6 +35,7 @@ import { sfnRequestHandler } from './sfn-api.js';
 import { LocalQueue, QueuePoller } from './queues.js';
 import { RequestMeter, stepFunctionsUsage, type Usage } from './usage.js';
 import { LocalWorkflow, type LambdaHandler } from './workflow-engine.js';
+import { keepIdleConnections } from './http-util.js';
 
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '000000000000';
@@ -293,20 +294,22 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   for (const logicalId of Object.keys(spec.queues)) queueOf(logicalId);
 
   let workflow: LocalWorkflow | undefined;
-  const sfnServer: Server = createServer((req, res) => {
-    if (!workflow) return void res.writeHead(503).end();
-    void sfnRequestHandler(workflow)(req, res);
-  });
+  const sfnServer: Server = keepIdleConnections(
+    createServer((req, res) => {
+      if (!workflow) return void res.writeHead(503).end();
+      void sfnRequestHandler(workflow)(req, res);
+    }),
+  );
   await new Promise<void>((resolve) => sfnServer.listen(options.sfnPort ?? 0, '127.0.0.1', resolve));
   const sfnUrl = `http://127.0.0.1:${(sfnServer.address() as AddressInfo).port}`;
   let bus: LocalEventBus | undefined;
   const events = eventsRequestHandler(() => bus);
-  const eventsServer: Server = createServer((req, res) => void events(req, res));
+  const eventsServer: Server = keepIdleConnections(createServer((req, res) => void events(req, res)));
   await new Promise<void>((resolve) => eventsServer.listen(0, '127.0.0.1', resolve));
   const eventsUrl = `http://127.0.0.1:${(eventsServer.address() as AddressInfo).port}`;
   let logs: LocalLogs | undefined;
   const logsHandler = logsRequestHandler(() => logs);
-  const logsServer: Server = createServer((req, res) => void logsHandler(req, res));
+  const logsServer: Server = keepIdleConnections(createServer((req, res) => void logsHandler(req, res)));
   await new Promise<void>((resolve) => logsServer.listen(0, '127.0.0.1', resolve));
   const logsUrl = `http://127.0.0.1:${(logsServer.address() as AddressInfo).port}`;
   const incidentPageBucket = await startIncidentPageBucket(incidentPagesDir, incidentPagesBucketName);

@@ -30,6 +30,7 @@ import { smsSegments } from '../../functions/domain/sms-segments.js';
 import { SnsRecorder } from '../emulators/sns-recorder.js';
 import { sentEmails } from '../emulators/ses-store.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION, provision, startLocalSystem, type LocalSystem } from './system.js';
+import { keepIdleConnections } from './http-util.js';
 
 export interface TwinOptions {
   /** Edge port; 0 picks a free one. @default 4566 */
@@ -188,29 +189,32 @@ function createEdgeLate(
 ): Server {
   let edge: Server | undefined;
   const rules = alarmPatterns(config);
-  return createServer((req, res) => {
-    if (!holder.system) {
-      // SNS is needed during provisioning (CreateTopic) and start (the SMS delivery status settings); everything else waits for ready.
-      if (req.url?.startsWith('/_twin/sns/')) return void sns.handle(req, res);
-      if (req.method === 'POST' && String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return void sns.handle(req, res);
-      return void res.writeHead(503, { 'retry-after': '1' }).end();
-    }
-    edge ??= createEdge({
-      workflow: holder.system.workflow,
-      sns,
-      sesUrl,
-      dynamodbUrl,
-      events: holder.system.events,
-      incidentPagesDir: holder.system.incidentPagesDir,
-      rules,
-      region: LOCAL_REGION,
-      accountId: LOCAL_ACCOUNT,
-      requests,
-      usage: () => usageOf(holder.system!, sns),
-      extra: consoleFor(holder.system, config, sesUrl, dynamodbUrl),
-    });
-    edge.emit('request', req, res);
-  });
+  return keepIdleConnections(
+    createServer((req, res) => {
+      if (!holder.system) {
+        // SNS is needed during provisioning (CreateTopic) and start (the SMS delivery status settings); everything else waits for ready.
+        if (req.url?.startsWith('/_twin/sns/')) return void sns.handle(req, res);
+        if (req.method === 'POST' && String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
+          return void sns.handle(req, res);
+        return void res.writeHead(503, { 'retry-after': '1' }).end();
+      }
+      edge ??= createEdge({
+        workflow: holder.system.workflow,
+        sns,
+        sesUrl,
+        dynamodbUrl,
+        events: holder.system.events,
+        incidentPagesDir: holder.system.incidentPagesDir,
+        rules,
+        region: LOCAL_REGION,
+        accountId: LOCAL_ACCOUNT,
+        requests,
+        usage: () => usageOf(holder.system!, sns),
+        extra: consoleFor(holder.system, config, sesUrl, dynamodbUrl),
+      });
+      edge.emit('request', req, res);
+    }),
+  );
 }
 
 /** The system's usage with SNS's (topic publishes, SMS and their billed parts) and SES's (emails sent) from the twin's own recorders. */

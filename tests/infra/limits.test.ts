@@ -6,6 +6,7 @@ import { MAX_REMINDER_SECONDS } from '../../functions/steps/page-response-team.j
 import { supportedLocales } from '../../functions/domain/locales.js';
 import { MAX_SEGMENTS } from '../../functions/domain/assessment.js';
 import { REFUSAL_MESSAGE_MAX } from '../../functions/domain/provider-failure.js';
+import { LATE_EVIDENCE_WINDOWS } from '../../functions/steps/settle-by-evidence.js';
 
 /**
  * Step Functions' hard limits, computed from the definition file: a Standard execution holds at most
@@ -211,6 +212,16 @@ const resumed = (first: boolean) => {
   const [, send, confirm, allSent] = sendCycle(first);
   return Array.from({ length: RESUMES }, () => [first ? 'Wait to resume sending notices' : 'Wait to resume sending update', send!, confirm!, allSent!]).flat();
 };
+/** Lost answers settled by evidence that is behind (steps/settle-by-evidence.ts): one wait per late window, at most LATE_EVIDENCE_WINDOWS. */
+const lateEvidence = (first: boolean) => {
+  const [, send, confirm, allSent] = sendCycle(first);
+  return Array.from({ length: LATE_EVIDENCE_WINDOWS }, () => [
+    first ? 'Wait for delivery evidence' : 'Wait for update delivery evidence',
+    send!,
+    confirm!,
+    allSent!,
+  ]).flat();
+};
 /**
  * Fallback after the notice's sends (steps/fallback.ts): one wait for the rest of the evidence window,
  * then one round of fallback sends.
@@ -242,6 +253,7 @@ const heavyOpening = [
   'Wait for approval',
   ...sendCycle(true),
   ...resumed(true),
+  ...lateEvidence(true),
   ...fallbackRound(true),
   'Publish incident page',
 ];
@@ -264,6 +276,7 @@ const heavyUpdate = [
   'Wait for update approval',
   ...sendCycle(false),
   ...resumed(false),
+  ...lateEvidence(false),
   ...fallbackRound(false),
   'Publish incident page',
 ];

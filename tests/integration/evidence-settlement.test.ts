@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DeliveriesLedger } from '../../functions/adapters/deliveries-ledger.js';
 import { EvidenceStore } from '../../functions/adapters/evidence-store.js';
 import type { NoticeRef, Outcome } from '../../functions/domain/delivery.js';
-import { MAX_EVIDENCE_ROUNDS, settleByEvidence, type EvidenceSettlementDeps } from '../../functions/steps/settle-by-evidence.js';
+import { LATE_EVIDENCE_WINDOWS, MAX_EVIDENCE_ROUNDS, settleByEvidence, type EvidenceSettlementDeps } from '../../functions/steps/settle-by-evidence.js';
 import { LOCAL_CREDENTIALS } from '../../local/emulators/emulators.js';
 import { provision } from '../../local/twin/system.js';
 import { FakeClock } from '../support/fakes.js';
@@ -47,6 +47,27 @@ async function lostCall(ref: NoticeRef, channel: string, batchKey: string, ids: 
   await ledger.complete(ref, channel, batchKey, claim.token, { sent: 0, failed: 0, retryable: 0, uncertain: ids.length }, ids, outcomes);
 }
 
+/** A finished call the provider answered for `sent` (SENT, with message ids) and not for `lost` (UNCERTAIN), as the SMS channel records a few lost Publishes. */
+async function partlyLostCall(ref: NoticeRef, channel: string, batchKey: string, sent: string[], lost: string[]): Promise<void> {
+  const claim = await ledger.acquire(ref, channel, batchKey, [...sent, ...lost], 'sender');
+  if (claim.kind !== 'claimed') throw new Error(`expected a claim, got ${claim.kind}`);
+  const at = clock.now().toISOString();
+  const outcome = (customerId: string, status: 'SENT' | 'UNCERTAIN'): Outcome => ({
+    ...ref,
+    customerId,
+    channel,
+    batchKey,
+    attempt: claim.attempt,
+    status,
+    at,
+    ...(status === 'SENT' ? { providerMessageId: `msg-${customerId}` } : { reason: 'no answer from SNS: TimeoutError' }),
+  });
+  await ledger.complete(ref, channel, batchKey, claim.token, { sent: sent.length, failed: 0, retryable: 0, uncertain: lost.length }, lost, [
+    ...sent.map((id) => outcome(id, 'SENT')),
+    ...lost.map((id) => outcome(id, 'UNCERTAIN')),
+  ]);
+}
+
 const statuses = async (ref: NoticeRef, channel: string, ids: string[]) =>
   Object.fromEntries([...(await ledger.readOutcomes(ref, channel, ids))].map(([id, o]) => [id, o.status]));
 
@@ -62,14 +83,14 @@ describe('UNCERTAIN recipients settled by the provider evidence', () => {
     // Act 1: inside the window nothing is settled; the step says when to look again.
     const early = await settleByEvidence(ref, deps());
     // Assess 1
-    expect(early).toEqual({ confirmed: 0, reopened: 0, left: 4, reopenedChunks: [], dueInSeconds: WINDOW });
+    expect(early).toEqual({ confirmed: 0, reopened: 0, left: 4, behind: 0, reopenedChunks: [], dueInSeconds: WINDOW });
     expect(await statuses(ref, 'email', ids)).toEqual({ u1: 'UNCERTAIN', u2: 'UNCERTAIN', u3: 'UNCERTAIN', u4: 'UNCERTAIN' });
 
     // Act 2: the window is over.
     clock.current += (WINDOW + 1) * 1000;
     const settled = await settleByEvidence(ref, deps());
     // Assess 2: evidence of acceptance is SENT (a bounce too: it went out), silence is sent again.
-    expect(settled).toEqual({ confirmed: 2, reopened: 2, left: 0, reopenedChunks: [3] });
+    expect(settled).toEqual({ confirmed: 2, reopened: 2, left: 0, behind: 0, reopenedChunks: [3] });
     expect(await statuses(ref, 'email', ids)).toEqual({ u1: 'SENT', u2: 'SENT', u3: 'RETRYABLE', u4: 'RETRYABLE' });
     expect((await ledger.readOutcomes(ref, 'email', ['u1'])).get('u1')?.providerMessageId).toBe('ses-u1');
     expect(await ledger.uncertainRecipients(ref)).toEqual({});
@@ -80,7 +101,7 @@ describe('UNCERTAIN recipients settled by the provider evidence', () => {
     const pending = ids.filter((id) => (again as { known: Map<string, Outcome> }).known.get(id)?.status === 'RETRYABLE');
     expect(pending).toEqual(['u3', 'u4']);
     // And nothing is settled twice.
-    expect(await settleByEvidence(ref, deps())).toEqual({ confirmed: 0, reopened: 0, left: 0, reopenedChunks: [] });
+    expect(await settleByEvidence(ref, deps())).toEqual({ confirmed: 0, reopened: 0, left: 0, behind: 0, reopenedChunks: [] });
   });
 
   it('leaves a call alone when it was claimed or settled since it was read, and a channel with no evidence UNCERTAIN', async () => {
@@ -101,7 +122,7 @@ describe('UNCERTAIN recipients settled by the provider evidence', () => {
       [{ ...ref, customerId: 'e1', channel: 'email', batchKey: 'c000000#en#0', status: 'RETRYABLE', at: clock.now().toISOString() }],
     );
     // Assess: the stale settlement wrote nothing; SMS without the account's delivery status settings has no evidence, so it is never reopened.
-    expect(settled).toEqual({ confirmed: 1, reopened: 0, left: 1, reopenedChunks: [] });
+    expect(settled).toEqual({ confirmed: 1, reopened: 0, left: 1, behind: 0, reopenedChunks: [] });
     expect(written).toBe(false);
     expect(await statuses(ref, 'email', ['e1'])).toEqual({ e1: 'SENT' });
     expect(await statuses(ref, 'sms', ['s1'])).toEqual({ s1: 'UNCERTAIN' });
@@ -133,9 +154,9 @@ describe('UNCERTAIN recipients settled by the provider evidence', () => {
       settingsEvidenceChannels: async () => (asked++, logged ? ['sms'] : []),
     });
     // Act 1: the account does not log every SMS's status: silence proves nothing, all stay UNCERTAIN.
-    expect(await settleByEvidence(ref, withSettings(false))).toEqual({ confirmed: 0, reopened: 0, left: 3, reopenedChunks: [] });
+    expect(await settleByEvidence(ref, withSettings(false))).toEqual({ confirmed: 0, reopened: 0, left: 3, behind: 0, reopenedChunks: [] });
     // Act 2: it does: a delivery or a failure means SNS took it (SENT); silence is sent again.
-    expect(await settleByEvidence(ref, withSettings(true))).toEqual({ confirmed: 2, reopened: 1, left: 0, reopenedChunks: [2] });
+    expect(await settleByEvidence(ref, withSettings(true))).toEqual({ confirmed: 2, reopened: 1, left: 0, behind: 0, reopenedChunks: [2] });
     // Assess
     expect(await statuses(ref, 'sms', ids)).toEqual({ s1: 'SENT', s2: 'SENT', s3: 'RETRYABLE' });
     expect((await ledger.readOutcomes(ref, 'sms', ['s1'])).get('s1')?.providerMessageId).toBe('sns-s1');
@@ -143,6 +164,48 @@ describe('UNCERTAIN recipients settled by the provider evidence', () => {
     // Nothing UNCERTAIN on SMS: the settings are not asked.
     await settleByEvidence(ref, withSettings(true));
     expect(asked).toBe(2);
+  });
+
+  it("waits while the evidence of the call's answered recipients is behind, so a late status never sends a notice twice", async () => {
+    // Prepare: an SMS call of 10 numbers, 8 answered by SNS, 2 answers lost; past the window, no delivery status has come in for anyone yet (a backlog).
+    const ref = { incidentId: `inc-20261120-settle${++n}`, noticeId: 'first-notice-1' };
+    const sent = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 'a8'];
+    await partlyLostCall(ref, 'sms', 'c000004#en#0', sent, ['l1', 'l2']);
+    const sms: EvidenceSettlementDeps = { ...deps(), evidenceChannels: ['email', 'sms'] };
+    clock.current += (WINDOW + 1) * 1000;
+
+    // Act 1: silence with every witness silent too proves nothing: nobody is sent again, the step looks again a window later.
+    const behind = await settleByEvidence(ref, sms);
+    // Assess 1
+    expect(behind).toEqual({ confirmed: 0, reopened: 0, left: 2, behind: 2, reopenedChunks: [], dueInSeconds: WINDOW });
+    expect(await statuses(ref, 'sms', ['l1', 'l2'])).toEqual({ l1: 'UNCERTAIN', l2: 'UNCERTAIN' });
+
+    // Act 2: the backlog drains: the answered ones' statuses arrive, and l1's (its Publish had gone out); l2 stays silent.
+    for (const id of [...sent, 'l1']) await evidence.record(ref, id, 'sms', 'Delivery', clock.now().toISOString(), `msg-${id}`);
+    clock.current += WINDOW * 1000;
+    const settled = await settleByEvidence(ref, sms);
+    // Assess 2: l1 confirmed, never sent again; l2, silent while its call's evidence is in, is sent again.
+    expect(settled).toEqual({ confirmed: 1, reopened: 1, left: 0, behind: 0, reopenedChunks: [4] });
+    expect(await statuses(ref, 'sms', ['l1', 'l2'])).toEqual({ l1: 'SENT', l2: 'RETRYABLE' });
+  });
+
+  it(`gives up waiting for evidence that is behind ${LATE_EVIDENCE_WINDOWS} windows past the call's own, and settles by what came`, async () => {
+    // Prepare: a call whose answered recipients never get evidence (a provider that stopped reporting), one answer lost.
+    const ref = { incidentId: `inc-20261120-settle${++n}`, noticeId: 'first-notice-1' };
+    await partlyLostCall(ref, 'email', 'c000005#en#0', ['b1', 'b2', 'b3'], ['l3']);
+    const looks: number[] = [];
+    // Act: look each time the step asks to.
+    clock.current += (WINDOW + 1) * 1000;
+    let result = await settleByEvidence(ref, deps());
+    while (result.dueInSeconds !== undefined) {
+      looks.push(result.dueInSeconds);
+      clock.current += result.dueInSeconds * 1000;
+      result = await settleByEvidence(ref, deps());
+    }
+    // Assess: one more window per look, then silence decides: the customer is not left untold.
+    expect(looks).toHaveLength(LATE_EVIDENCE_WINDOWS);
+    expect(result).toEqual({ confirmed: 0, reopened: 1, left: 0, behind: 0, reopenedChunks: [5] });
+    expect((await ledger.readOutcomes(ref, 'email', ['l3'])).get('l3')?.reason).toMatch(/most of its other recipients/);
   });
 
   it(`sends a recipient again at most ${MAX_EVIDENCE_ROUNDS} times, then leaves them UNCERTAIN for reconciliation`, async () => {
@@ -154,7 +217,7 @@ describe('UNCERTAIN recipients settled by the provider evidence', () => {
     }
     await lostCall(ref, 'email', 'c000001#en#0', ['r1']);
     clock.current += (WINDOW + 1) * 1000;
-    expect(await settleByEvidence(ref, deps())).toEqual({ confirmed: 0, reopened: 0, left: 1, reopenedChunks: [] });
+    expect(await settleByEvidence(ref, deps())).toEqual({ confirmed: 0, reopened: 0, left: 1, behind: 0, reopenedChunks: [] });
     expect(await ledger.uncertainRecipients(ref)).toEqual({ email: ['r1'] });
   });
 });

@@ -133,7 +133,13 @@ describe('sending under faults', () => {
 
     // And the timeline reports it: settled by evidence before the notice counted as sent.
     const timeline = await s.incidents.listTimeline(incidentId);
-    expect(timeline.find((e) => e.action === 'uncertain-settled')?.detail).toEqual({ noticeId: 'first-notice-1', confirmed: uncertain, reopened: 0, left: 0 });
+    expect(timeline.find((e) => e.action === 'uncertain-settled')?.detail).toEqual({
+      noticeId: 'first-notice-1',
+      confirmed: uncertain,
+      reopened: 0,
+      left: 0,
+      behind: 0,
+    });
     const sent = timeline.find((e) => e.action === 'notice-sent');
     expect(JSON.stringify(sent?.detail)).toContain('"uncertain":0');
 

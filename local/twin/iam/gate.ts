@@ -5,6 +5,7 @@ import { closeServer } from '../../emulators/emulators.js';
 import { decide, type Authorization, type Decision, type RoleGrants } from './policies.js';
 import { authorize, UnmappedRequestError, type RequestNames, type Service } from './requests.js';
 import { withConsumedCapacity, type RequestMeter } from '../usage.js';
+import { keepIdleConnections } from '../http-util.js';
 
 /** An identity allowed every action, to tell which policy a refusal comes from. */
 const ALLOWED_EVERYTHING: RoleGrants = {
@@ -64,26 +65,28 @@ export async function startIamGate(options: IamGateOptions): Promise<{ url: stri
   // SES and SNS calls keep a connection each, as the functions' provider clients do, so a fault upstream
   // (a reset, a lost answer) meets one call; the other services' connections are reused.
   const agent = options.service === 'sesv2' || options.service === 'sns' ? false : new Agent({ keepAlive: true });
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      check(options, req, body).then(
-        (refusal) => {
-          if (refusal) return answer(res, options.service, refusal.code, refusal.message);
-          const operation = options.meter && options.service === 'dynamodb' ? String(req.headers['x-amz-target'] ?? '').split('.')[1] : undefined;
-          if (!operation) return forward(options.upstream, agent, req, res, body);
-          const meter = options.meter!;
-          forward(options.upstream, agent, req, res, withConsumedCapacity(body), (status, text) => meter.consumed(operation, status, text));
-        },
-        (error: Error) => {
-          const code = error instanceof UnmappedRequestError ? 'UnmappedOperation' : 'InternalFailure';
-          answer(res, options.service, code, `The twin's IAM gate: ${error.message}`);
-        },
-      );
-    });
-  });
+  const server = keepIdleConnections(
+    createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        check(options, req, body).then(
+          (refusal) => {
+            if (refusal) return answer(res, options.service, refusal.code, refusal.message);
+            const operation = options.meter && options.service === 'dynamodb' ? String(req.headers['x-amz-target'] ?? '').split('.')[1] : undefined;
+            if (!operation) return forward(options.upstream, agent, req, res, body);
+            const meter = options.meter!;
+            forward(options.upstream, agent, req, res, withConsumedCapacity(body), (status, text) => meter.consumed(operation, status, text));
+          },
+          (error: Error) => {
+            const code = error instanceof UnmappedRequestError ? 'UnmappedOperation' : 'InternalFailure';
+            answer(res, options.service, code, `The twin's IAM gate: ${error.message}`);
+          },
+        );
+      });
+    }),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
@@ -162,6 +165,7 @@ function forward(
   res: ServerResponse,
   body: Buffer,
   onAnswer?: (status: number, text: string) => void,
+  retried = false,
 ): void {
   const target = new URL(req.url ?? '/', upstream);
   const { connection: _connection, 'keep-alive': _keepAlive, ...headers } = req.headers;
@@ -176,8 +180,16 @@ function forward(
     answer.pipe(res);
     answer.on('aborted', () => res.destroy());
   });
-  // The upstream reset or dropped the call: the caller's connection ends the same way, with no answer.
-  call.on('error', () => res.destroy());
+  call.on('error', (error: NodeJS.ErrnoException) => {
+    // A kept-alive connection the upstream closed while idle, reset as it was reused: the request never
+    // reached it (Node's documented remedy, https://nodejs.org/api/http.html#requestreusedsocket). This hop
+    // exists only on the twin, so it must not turn into a lost answer for the caller.
+    if (!retried && call.reusedSocket && error.code === 'ECONNRESET' && !res.headersSent) {
+      return forward(upstream, agent, req, res, body, onAnswer, true);
+    }
+    // The upstream reset or dropped the call: the caller's connection ends the same way, with no answer.
+    res.destroy();
+  });
   res.on('close', () => {
     if (!res.writableFinished) call.destroy();
   });
