@@ -105,13 +105,14 @@ export function parseSmsStatus(message: string): SmsStatus | undefined {
 export const SMS_STATUS_MATCH_WAIT_SECONDS = 60;
 
 /**
- * How long before its UNCERTAIN outcome was written SNS may have taken the message: the claim's lease
- * (the send step's 900 s timeout and 60 s) is the longest a call can stand before another holder takes
- * it over and writes the outcome, with margin. A later takeover leaves the record unmatched (sent again).
+ * How far apart an UNCERTAIN outcome's time and SNS's taking of its message may be. The outcome carries the
+ * time its holder started the batch (steps/send-notices.ts), and the batch's Publishes run until the
+ * invocation ends: SNS may take the message up to the send step's 900 s timeout after it (a batch of 99
+ * numbers takes minutes when SNS answers slowly; a 60 s bound here left such messages unmatched and sent
+ * them twice). A holder that took over a dead one's claim writes it up to the claim's lease (900 s and 60 s)
+ * after SNS took the message. Both with margin; a takeover later still leaves the record unmatched (sent again).
  */
 const CALL_SPAN_MS = 20 * 60_000;
-/** How late a request the client gave up on may still reach SNS, and how far SNS's clock and ours may disagree. */
-const LATE_ARRIVAL_MS = 60_000;
 
 /** An SMS outcome of the customer. */
 export type SmsOutcome = Pick<Outcome, 'incidentId' | 'noticeId' | 'status' | 'providerMessageId' | 'at' | 'batchKey' | 'attempt'>;
@@ -119,16 +120,14 @@ export type SmsOutcome = Pick<Outcome, 'incidentId' | 'noticeId' | 'status' | 'p
 /**
  * The notice a status record is about, among the customer's SMS outcomes: the one SNS answered with
  * this message id; else one whose call lost its answer (UNCERTAIN, no message id, written by the
- * holder that sent it or by the one that took over its claim) when SNS took the message shortly
- * before. The ledger sends a customer one SMS per notice, so an UNCERTAIN outcome stands for one
+ * holder that sent it or by the one that took over its claim) within a call's span of when SNS took
+ * the message. The ledger sends a customer one SMS per notice, so an UNCERTAIN outcome stands for one
  * message at most; an SMS of another sender to that number in that span would be taken for it.
  */
 export function matchSmsOutcome(status: SmsStatus, outcomes: readonly SmsOutcome[]): NoticeRef | undefined {
   const exact = outcomes.find((o) => o.providerMessageId === status.messageId);
   if (exact) return { incidentId: exact.incidentId, noticeId: exact.noticeId };
   const sent = Date.parse(status.sentAt);
-  const lost = outcomes.find(
-    (o) => o.status === 'UNCERTAIN' && !o.providerMessageId && Date.parse(o.at) - CALL_SPAN_MS <= sent && sent <= Date.parse(o.at) + LATE_ARRIVAL_MS,
-  );
+  const lost = outcomes.find((o) => o.status === 'UNCERTAIN' && !o.providerMessageId && Math.abs(sent - Date.parse(o.at)) <= CALL_SPAN_MS);
   return lost && { incidentId: lost.incidentId, noticeId: lost.noticeId };
 }

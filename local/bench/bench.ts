@@ -6,6 +6,8 @@ import { parseArgs, promisify } from 'node:util';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { ListEmailTemplatesCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { decideByEmail } from '../tools/approval-client.js';
 import { BENCH_DOMAIN, BENCH_RESOURCE, benchAppConfig, benchDirectory } from './bench-directory.js';
@@ -283,6 +285,7 @@ async function once(file: string): Promise<Run> {
     // Read after the evidence rounds: a recipient settled as not sent and sent again shows here as a second message.
     const sms = await get<{ count: number; phoneNumbers: number }>('/_aws/sns/sms-messages?count=true');
     const reached = { emails: await count(`/_aws/ses?recipient=${BENCH_DOMAIN}&count=true`), sms: sms.count, numbers: sms.phoneNumbers };
+    if (reached.sms > reached.numbers) await explainSmsDuplicates(edge, get);
     const [, filteredMs] = await timed(() => get(`/_aws/ses?recipient=bench-${N - 1}${BENCH_DOMAIN}`));
 
     const ses = new SESv2Client({ endpoint: mailbox, region: 'us-east-1', credentials });
@@ -327,6 +330,33 @@ async function once(file: string): Promise<Run> {
 }
 
 /** The incident's timeline through `npm run incident -- show`: the failures it records, and every action counted. */
+/**
+ * A number that got more than one SMS: when each came, and what the ledger and the evidence say of its
+ * customer (status, reason, attempt; the delivery status's times). Synthetic customers only: the bench's.
+ */
+async function explainSmsDuplicates(edge: string, get: <T>(path: string) => Promise<T>): Promise<void> {
+  const { sms_messages: byNumber } = await get<{ sms_messages: Record<string, { at: string; messageId: string }[]> }>('/_aws/sns/sms-messages');
+  const twice = Object.entries(byNumber).filter(([, messages]) => messages.length > 1);
+  console.log(`SMS duplicates: ${twice.length} numbers got more than one; the first ${Math.min(5, twice.length)}:`);
+  const dynamodb = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: edge, region: 'us-east-1', credentials }));
+  for (const [number, messages] of twice.slice(0, 5)) {
+    const customerId = `bench-${Number(number.slice('+4479'.length))}`;
+    const items = await dynamodb.send(
+      new QueryCommand({
+        TableName: 'breach-notice-deliveries',
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` },
+      }),
+    );
+    const kept = (items.Items ?? []).filter((i) => String(i.sk).endsWith('#sms') || String(i.sk).includes('#sms#'));
+    console.log(`  ${customerId}: SMS at ${messages.map((m) => m.at).join(', ')}`);
+    for (const item of kept) {
+      const { pk: _pk, customerId: _c, incidentId: _i, ...rest } = item;
+      console.log(`    ${JSON.stringify(rest)}`);
+    }
+  }
+}
+
 async function timelineOf(edge: string, incidentId: string): Promise<Run['timeline']> {
   const { stdout } = await run(process.execPath, ['--import', 'tsx', 'local/tools/incident.ts', 'show', incidentId], {
     env: { ...process.env, AWS_ENDPOINT_URL: edge, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },

@@ -83,10 +83,12 @@ describe('SMS delivery status', () => {
     expect(matchSmsOutcome(status, [older, lost, answered])).toEqual({ incidentId: 'inc-1', noticeId: 'update-2' });
     expect(matchSmsOutcome(status, [older, lost])).toEqual({ incidentId: 'inc-2', noticeId: 'first-notice-1' });
     expect(matchSmsOutcome(status, [{ ...lost, at: ago(50).toISOString() }])).toEqual({ incidentId: 'inc-2', noticeId: 'first-notice-1' });
+    // The outcome carries its batch's start: a Publish minutes into a slow batch of 99 is still its message.
+    expect(matchSmsOutcome(status, [{ ...lost, at: ago(20 + 600).toISOString() }])).toEqual({ incidentId: 'inc-2', noticeId: 'first-notice-1' });
     // A holder that took over a dead one's claim writes the outcome minutes later: still its message.
     expect(matchSmsOutcome(status, [{ ...lost, at: ago(-600).toISOString() }])).toEqual({ incidentId: 'inc-2', noticeId: 'first-notice-1' });
-    // An UNCERTAIN outcome written long before SNS took the message, or long after, is another message's.
-    expect(matchSmsOutcome(status, [{ ...lost, at: ago(600).toISOString() }])).toBeUndefined();
+    // An UNCERTAIN outcome from a batch begun long before SNS took the message, or written long after, is another message's.
+    expect(matchSmsOutcome(status, [{ ...lost, at: ago(20 + 1800).toISOString() }])).toBeUndefined();
     expect(matchSmsOutcome(status, [{ ...lost, at: ago(-3600).toISOString() }])).toBeUndefined();
     // A SENT outcome matches only by its own id.
     expect(matchSmsOutcome(status, [older])).toBeUndefined();
