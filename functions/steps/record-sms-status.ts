@@ -16,7 +16,14 @@ export type RecordSmsStatusResult =
   /** No customer gave this number (a staff member's approval code, another sender in the account), or none of their SMS outcomes is this message. */
   | { recorded: false; reason: 'not-a-customer' | 'unmatched' };
 
-const LOOK_AGAIN_MS = 2_000;
+/**
+ * Waits between looks: short at first, since the outcome usually lands within a second of the record
+ * (its batch finishing), then doubling. A wait holds one of the function's few concurrent executions, so
+ * fixed 2 s waits made each record take ~0.5 s on average and the records fell behind the SMS at 100,000
+ * customers on the twin (4,197 recorded of 6,894 sent); the evidence came later than the window that settles lost calls.
+ */
+const FIRST_LOOK_AGAIN_MS = 250;
+const LONGEST_LOOK_AGAIN_MS = 2_000;
 
 /**
  * One SMS delivery status record, recorded as delivery evidence against the customer and notice it is
@@ -29,7 +36,7 @@ export async function recordSmsStatus(status: SmsStatus, deps: RecordSmsStatusDe
   const customers = await deps.lookups.customersWithPhone(status.destination);
   if (customers.length === 0) return { recorded: false, reason: 'not-a-customer' };
   const until = Date.parse(status.sentAt) + (deps.matchWaitSeconds ?? SMS_STATUS_MATCH_WAIT_SECONDS) * 1000;
-  for (;;) {
+  for (let wait = FIRST_LOOK_AGAIN_MS; ; wait = Math.min(wait * 2, LONGEST_LOOK_AGAIN_MS)) {
     for (const customerId of customers) {
       const ref = matchSmsOutcome(status, await deps.lookups.smsOutcomes(customerId));
       if (!ref) continue;
@@ -37,6 +44,6 @@ export async function recordSmsStatus(status: SmsStatus, deps: RecordSmsStatusDe
       return { recorded: true, event: status.event, first };
     }
     if (deps.clock.now().getTime() >= until) return { recorded: false, reason: 'unmatched' };
-    await deps.sleep(LOOK_AGAIN_MS);
+    await deps.sleep(wait);
   }
 }

@@ -362,15 +362,21 @@ async function timelineOf(edge: string, incidentId: string): Promise<Run['timeli
     env: { ...process.env, AWS_ENDPOINT_URL: edge, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     maxBuffer: 64 * 2 ** 20,
   });
-  const entries = (JSON.parse(stdout) as { timeline: { action: string; detail?: { errors?: Record<string, number> } }[] }).timeline;
+  const entries = (JSON.parse(stdout) as { timeline: { action: string; detail?: { errors?: Record<string, number> } & Record<string, unknown> }[] }).timeline;
   const byAction = new Map<string, number>();
   for (const e of entries) byAction.set(e.action, (byAction.get(e.action) ?? 0) + 1);
   const failures = entries.filter((e) => FAILURE_ACTION.test(e.action));
   // Error names only (the detail's `errors`), never texts that could carry customer data.
   const errors = failures.flatMap((e) => Object.entries(e.detail?.errors ?? {}).map(([name, n]) => `${e.action}: ${name} x${n}`));
+  // Lost answers and how the evidence settled them: confirmed sent, sent again, and waits for evidence that was behind.
+  const settled = entries.filter((e) => e.action === 'uncertain-settled').map((e) => e.detail ?? {});
+  const sum = (field: string) => settled.reduce((total, d) => total + Number(d[field] ?? 0), 0);
+  const uncertain = settled.length
+    ? `; lost answers settled: ${sum('confirmed')} confirmed, ${sum('reopened')} sent again, ${sum('behind')} waited on late evidence`
+    : '';
   return {
     failures: failures.length,
-    actions: `${[...byAction].map(([action, count]) => (count > 1 ? `${action} x${count}` : action)).join(', ')}${errors.length ? ` (${errors.join('; ')})` : ''}`,
+    actions: `${[...byAction].map(([action, count]) => (count > 1 ? `${action} x${count}` : action)).join(', ')}${errors.length ? ` (${errors.join('; ')})` : ''}${uncertain}`,
   };
 }
 

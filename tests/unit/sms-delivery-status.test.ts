@@ -105,6 +105,7 @@ describe('SMS delivery status', () => {
     };
     let looks = 0;
     const recorded: unknown[][] = [];
+    const waits: number[] = [];
     const deps = {
       lookups: {
         customersWithPhone: async (phone: string) => (phone === '+447700900123' ? ['c-1'] : []),
@@ -112,13 +113,15 @@ describe('SMS delivery status', () => {
       },
       evidence: { record: async (...args: unknown[]) => (recorded.push(args), true) },
       clock: { now: () => new Date() },
-      sleep: async () => undefined,
+      sleep: async (ms: number) => void waits.push(ms),
     };
     // Act
     const result = await recordSmsStatus(status, deps);
     // Assess
     expect(result).toEqual({ recorded: true, event: 'Undelivered', first: true });
     expect(looks).toBe(3);
+    // Short waits first: a record holds one of the function's few executions while it waits.
+    expect(waits).toEqual([250, 500]);
     expect(recorded).toEqual([
       [{ incidentId: 'inc-1', noticeId: 'first-notice-1' }, 'c-1', 'sms', 'Undelivered', status.sentAt, 'm-9', 'Invalid phone number'],
     ]);
