@@ -6,7 +6,7 @@ import { REFUSAL_MESSAGE_MAX, withoutContactPoints } from '../domain/provider-fa
 import type { Clock } from '../shared/clock.js';
 import type { SendingPlan, Slice } from './prepare-sending.js';
 import { reconcileNotice } from './reconcile-notice.js';
-import { settleByEvidence, type EvidenceSettlementDeps } from './settle-by-evidence.js';
+import { settleByEvidence, type EvidenceSeen, type EvidenceSettlementDeps } from './settle-by-evidence.js';
 import { fallbackStep, noFallbackYet, type FallbackDeps, type FallbackState } from './fallback.js';
 import { unreachableCustomers } from './unreachable-customers.js';
 
@@ -38,7 +38,13 @@ export interface ConfirmDeps {
 }
 
 /** `awaitingEvidence`: every slice is done but a call's evidence window is not over; the state machine waits `waitSeconds` for it. */
-export type ConfirmResult = SendingPlan & { done: boolean; waitSeconds: number; awaitingEvidence: boolean; fallback: FallbackState };
+export type ConfirmResult = SendingPlan & {
+  done: boolean;
+  waitSeconds: number;
+  awaitingEvidence: boolean;
+  fallback: FallbackState;
+  evidenceSeen: EvidenceSeen;
+};
 
 const REFUSED = 'ProviderRefusedError';
 const REPUTATION = 'ReputationPausedError';
@@ -111,15 +117,15 @@ async function settlePromises(notice: Notice, deps: ConfirmDeps): Promise<void> 
  * the ledger skips every settled call.
  */
 export async function confirmSending(
-  input: { incidentId: string; noticeId: string; results: SliceResult[]; plan: SendingPlan & { fallback?: FallbackState } },
+  input: { incidentId: string; noticeId: string; results: SliceResult[]; plan: SendingPlan & { fallback?: FallbackState; evidenceSeen?: EvidenceSeen } },
   deps: ConfirmDeps,
 ): Promise<ConfirmResult> {
   const left: Slice[] = input.results.filter((r) => !r.done).map((r) => ({ from: r.from ?? 0, to: r.to ?? 0 }));
-  const plan = { ...input.plan, fallback: input.plan.fallback ?? noFallbackYet() };
+  const plan = { ...input.plan, fallback: input.plan.fallback ?? noFallbackYet(), evidenceSeen: input.plan.evidenceSeen ?? {} };
   if (left.length === 0) {
     const notice = await deps.notices.getNotice(input.incidentId, input.noticeId);
     if (notice.status !== 'SENT') {
-      const settled = await settleByEvidence(input, deps.evidence);
+      const settled = await settleByEvidence(input, deps.evidence, plan.evidenceSeen);
       // Evidence behind is on the timeline too: operators see why the notice is not marked sent yet.
       if (settled.confirmed + settled.reopened + settled.behind > 0) {
         await deps.incidents.appendTimeline(input.incidentId, {
@@ -132,7 +138,15 @@ export async function confirmSending(
       if (settled.reopened > 0) {
         return { ...plan, slices: slicesOf(settled.reopenedChunks), round: input.plan.round + 1, done: false, waitSeconds: 0, awaitingEvidence: false };
       }
-      if (settled.dueInSeconds !== undefined) return { ...plan, slices: [], done: false, waitSeconds: settled.dueInSeconds, awaitingEvidence: true };
+      if (settled.dueInSeconds !== undefined)
+        return {
+          ...plan,
+          slices: [],
+          done: false,
+          waitSeconds: settled.dueInSeconds,
+          awaitingEvidence: true,
+          evidenceSeen: { ...plan.evidenceSeen, ...settled.seen },
+        };
       // Reconciled once, here, and kept on the notice: the final report reads it instead of every recipient again.
       const reconciliation = await reconcileNotice(deps.ledger, input);
       await deps.notices.saveReconciliation(input.incidentId, input.noticeId, reconciliation);
@@ -202,7 +216,7 @@ export async function confirmSending(
  */
 async function fallBack(
   input: { incidentId: string; noticeId: string },
-  plan: SendingPlan & { fallback: FallbackState },
+  plan: SendingPlan & { fallback: FallbackState; evidenceSeen: EvidenceSeen },
   deps: ConfirmDeps,
 ): Promise<ConfirmResult> {
   const { incidentId, noticeId } = input;

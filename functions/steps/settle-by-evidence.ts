@@ -5,7 +5,7 @@ import type { Clock } from '../shared/clock.js';
 
 export interface EvidenceSettlementDeps {
   ledger: UncertainSettlementPort;
-  evidence: Pick<EvidenceStorePort, 'read'>;
+  evidence: Pick<EvidenceStorePort, 'read' | 'counts'>;
   clock: Clock;
   /** Channels whose provider reports evidence by message tag (email); UNCERTAIN on any other stays so: no evidence will come. */
   evidenceChannels: readonly string[];
@@ -35,24 +35,45 @@ export interface EvidenceSettlement {
   reopenedChunks: number[];
   /** Seconds until the next call's window ends, when one has not ended yet. */
   dueInSeconds?: number;
+  /** The notice's evidence so far per channel read at this look: what the next look compares with (`EvidenceSeen`). */
+  seen: EvidenceSeen;
 }
+
+/** Events of the notice's evidence per channel at a look, carried by the workflow to the next one. */
+export type EvidenceSeen = Record<string, number>;
 
 /** Settling rounds per call: a recipient whose re-send is lost again is tried at most this often, then stays UNCERTAIN and listed. */
 export const MAX_EVIDENCE_ROUNDS = 3;
 
 /**
- * Windows a call's settling waits past its own for evidence that is behind, then silence decides anyway (a
- * provider may never report on some messages). Each is one more wait of the workflow's loop: at most this many.
+ * Windows past a call's own that its settling waits at most for evidence that is behind: 16 h at the default
+ * window, long enough for a backlog to drain (at 100,000 customers the twin's SMS statuses ran minutes
+ * behind, 30 of its scaled windows) and only while evidence keeps coming. Each wait is as long as the time
+ * already waited (at least a window), so the workflow looks `LATE_EVIDENCE_LOOKS` more times at most.
  */
-export const LATE_EVIDENCE_WINDOWS = 2;
+export const LATE_EVIDENCE_WINDOWS = 64;
+
+/** How long the next wait for late evidence is, `elapsed` seconds past the window: the time waited so far, at least a window, never past the last. */
+export function lateEvidenceWait(elapsedSeconds: number, windowSeconds: number): number {
+  return Math.min(Math.max(windowSeconds, elapsedSeconds), LATE_EVIDENCE_WINDOWS * windowSeconds - elapsedSeconds);
+}
+
+/** The most looks that find evidence behind, before silence decides (tests/infra/limits.test.ts counts them in the history). */
+export const LATE_EVIDENCE_LOOKS = (() => {
+  let looks = 0;
+  for (let elapsed = 0; elapsed < LATE_EVIDENCE_WINDOWS; elapsed += lateEvidenceWait(elapsed, 1)) looks += 1;
+  return looks;
+})();
 
 /**
  * The call's evidence has come in when at least half of the recipients the provider answered for (SENT)
  * have some: the lost answer's message was sent at the same moment as theirs, so its evidence, if any,
- * travels with theirs. A call lost whole has no such witness: its window alone decides (see DeliveryEvidenceLate).
+ * travels with theirs. A call lost whole has no such witness, and counts as behind: it waits until the
+ * notice's evidence stops coming (at 100,000 customers on the twin whole SMS batches of 20 lost their
+ * answers while the statuses ran 5 minutes behind: 611 numbers got a second SMS when the window alone decided).
  */
 function evidenceCaughtUp(call: UncertainCall, witnessed: number): boolean {
-  return call.totals.sent === 0 || witnessed * 2 >= call.totals.sent;
+  return call.totals.sent > 0 && witnessed * 2 >= call.totals.sent;
 }
 
 /**
@@ -62,13 +83,22 @@ function evidenceCaughtUp(call: UncertainCall, witnessed: number): boolean {
  * failure...) proves the provider accepted it (SENT); none proves nothing for sure,
  * since EventBridge delivers SES events best effort (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-ses.html),
  * but a customer never told is the worse failure, so they are sent again (RETRYABLE), exactly once through
- * the ledger's claim. Silence counts only once the call's evidence has come in (`evidenceCaughtUp`): a
+ * the ledger's claim. Silence counts only once the call's evidence has come in (`evidenceCaughtUp`), or
+ * has stopped coming for the notice since the last look (`before`), or after LATE_EVIDENCE_WINDOWS: a
  * backlog of evidence longer than the window would otherwise re-send to people who were told (seen at
  * 100,000 customers on the twin: ~150 SMS sent twice). Each call is settled in one transaction conditioned on its claim unchanged.
  */
-export async function settleByEvidence(ref: NoticeRef, deps: EvidenceSettlementDeps): Promise<EvidenceSettlement> {
+export async function settleByEvidence(ref: NoticeRef, deps: EvidenceSettlementDeps, before: EvidenceSeen = {}): Promise<EvidenceSettlement> {
   const now = deps.clock.now();
-  const result: EvidenceSettlement = { confirmed: 0, reopened: 0, left: 0, behind: 0, reopenedChunks: [] };
+  const result: EvidenceSettlement = { confirmed: 0, reopened: 0, left: 0, behind: 0, reopenedChunks: [], seen: {} };
+  // Evidence still coming for the notice on this channel since the last look (or no look yet): a backlog draining.
+  const stillComing = async (channel: string) => {
+    if (result.seen[channel] === undefined) {
+      const counts = await deps.evidence.counts(ref, channel);
+      result.seen[channel] = Object.values(counts).reduce((sum, n) => sum + n, 0);
+    }
+    return before[channel] === undefined || result.seen[channel]! > before[channel]!;
+  };
   const later = (seconds: number) => {
     const due = Math.max(1, Math.ceil(seconds));
     result.dueInSeconds = Math.min(result.dueInSeconds ?? due, due);
@@ -92,11 +122,16 @@ export async function settleByEvidence(ref: NoticeRef, deps: EvidenceSettlementD
     const evidence = await deps.evidence.read(ref, call.channel, call.recipients);
     const uncertain = new Set(call.uncertainIds);
     const witnessed = call.recipients.filter((id) => !uncertain.has(id) && providerAccepted(evidence.get(id)?.seen ?? {})).length;
-    const givesUpAt = windowEnds + LATE_EVIDENCE_WINDOWS * deps.evidenceWindowSeconds * 1000;
-    if (!evidenceCaughtUp(call, witnessed) && now.getTime() < givesUpAt) {
+    const accepted = call.uncertainIds.filter((id) => providerAccepted(evidence.get(id)?.seen ?? {}));
+    const silent = call.uncertainIds.filter((id) => !accepted.includes(id));
+    const elapsed = (now.getTime() - windowEnds) / 1000;
+    const caughtUp = evidenceCaughtUp(call, witnessed);
+    // Someone silent while the evidence is behind: wait while it keeps coming, up to the last late window;
+    // evidence that stopped coming proves what it can.
+    if (silent.length > 0 && !caughtUp && elapsed < LATE_EVIDENCE_WINDOWS * deps.evidenceWindowSeconds && (await stillComing(call.channel))) {
       result.left += call.uncertainIds.length;
       result.behind += call.uncertainIds.length;
-      later(Math.min(deps.evidenceWindowSeconds, (givesUpAt - now.getTime()) / 1000));
+      later(lateEvidenceWait(elapsed, deps.evidenceWindowSeconds));
       continue;
     }
     const outcome = (customerId: string, fields: Pick<Outcome, 'status' | 'reason'> & Partial<Outcome>): Outcome => ({
@@ -108,11 +143,9 @@ export async function settleByEvidence(ref: NoticeRef, deps: EvidenceSettlementD
       at: now.toISOString(),
       ...fields,
     });
-    const accepted = call.uncertainIds.filter((id) => providerAccepted(evidence.get(id)?.seen ?? {}));
-    const silent = call.uncertainIds.filter((id) => !accepted.includes(id));
-    const why = evidenceCaughtUp(call, witnessed)
+    const why = caughtUp
       ? `no provider evidence within ${deps.evidenceWindowSeconds} s of the call: sent again`
-      : `no provider evidence within ${(LATE_EVIDENCE_WINDOWS + 1) * deps.evidenceWindowSeconds} s of the call, most of its other recipients' still missing: sent again`;
+      : `no provider evidence ${Math.round(elapsed + deps.evidenceWindowSeconds)} s after the call, most of its other recipients' still missing and no more coming: sent again`;
     const outcomes = [
       ...accepted.map((id) => {
         const messageId = evidence.get(id)?.messageId;

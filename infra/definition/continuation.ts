@@ -7,7 +7,7 @@
  */
 
 /** Notice cycles per execution, at most: hourly updates each with an escalation, a rejection, reminders, a new scope assessed and resumed sending stay under the bound (tests/infra/limits.test.ts). */
-export const MAX_UPDATE_CYCLES_PER_EXECUTION = 19;
+export const MAX_UPDATE_CYCLES_PER_EXECUTION = 15;
 
 /** Cadence time per execution, at most: leaves half a year for approvals, redrafts and the first notice before the one-year limit. */
 export const MAX_CADENCE_DAYS_PER_EXECUTION = 180;

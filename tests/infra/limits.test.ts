@@ -6,7 +6,7 @@ import { MAX_REMINDER_SECONDS } from '../../functions/steps/page-response-team.j
 import { supportedLocales } from '../../functions/domain/locales.js';
 import { MAX_SEGMENTS } from '../../functions/domain/assessment.js';
 import { REFUSAL_MESSAGE_MAX } from '../../functions/domain/provider-failure.js';
-import { LATE_EVIDENCE_WINDOWS } from '../../functions/steps/settle-by-evidence.js';
+import { LATE_EVIDENCE_LOOKS } from '../../functions/steps/settle-by-evidence.js';
 
 /**
  * Step Functions' hard limits, computed from the definition file: a Standard execution holds at most
@@ -212,10 +212,10 @@ const resumed = (first: boolean) => {
   const [, send, confirm, allSent] = sendCycle(first);
   return Array.from({ length: RESUMES }, () => [first ? 'Wait to resume sending notices' : 'Wait to resume sending update', send!, confirm!, allSent!]).flat();
 };
-/** Lost answers settled by evidence that is behind (steps/settle-by-evidence.ts): one wait per late window, at most LATE_EVIDENCE_WINDOWS. */
+/** Lost answers settled by evidence that is behind (steps/settle-by-evidence.ts): one wait per look that finds it behind, at most LATE_EVIDENCE_LOOKS. */
 const lateEvidence = (first: boolean) => {
   const [, send, confirm, allSent] = sendCycle(first);
-  return Array.from({ length: LATE_EVIDENCE_WINDOWS }, () => [
+  return Array.from({ length: LATE_EVIDENCE_LOOKS }, () => [
     first ? 'Wait for delivery evidence' : 'Wait for update delivery evidence',
     send!,
     confirm!,

@@ -4,7 +4,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DeliveriesLedger } from '../../functions/adapters/deliveries-ledger.js';
 import { EvidenceStore } from '../../functions/adapters/evidence-store.js';
 import type { NoticeRef, Outcome } from '../../functions/domain/delivery.js';
-import { LATE_EVIDENCE_WINDOWS, MAX_EVIDENCE_ROUNDS, settleByEvidence, type EvidenceSettlementDeps } from '../../functions/steps/settle-by-evidence.js';
+import {
+  LATE_EVIDENCE_LOOKS,
+  LATE_EVIDENCE_WINDOWS,
+  MAX_EVIDENCE_ROUNDS,
+  settleByEvidence,
+  type EvidenceSettlementDeps,
+} from '../../functions/steps/settle-by-evidence.js';
 import { LOCAL_CREDENTIALS } from '../../local/emulators/emulators.js';
 import { provision } from '../../local/twin/system.js';
 import { FakeClock } from '../support/fakes.js';
@@ -68,6 +74,12 @@ async function partlyLostCall(ref: NoticeRef, channel: string, batchKey: string,
   ]);
 }
 
+/** Looks as the workflow does while evidence is behind: again, with what the first look saw, when none came between. */
+async function settleOnceQuiet(ref: NoticeRef, d: EvidenceSettlementDeps) {
+  const first = await settleByEvidence(ref, d);
+  return first.behind > 0 ? settleByEvidence(ref, d, first.seen) : first;
+}
+
 const statuses = async (ref: NoticeRef, channel: string, ids: string[]) =>
   Object.fromEntries([...(await ledger.readOutcomes(ref, channel, ids))].map(([id, o]) => [id, o.status]));
 
@@ -83,14 +95,19 @@ describe('UNCERTAIN recipients settled by the provider evidence', () => {
     // Act 1: inside the window nothing is settled; the step says when to look again.
     const early = await settleByEvidence(ref, deps());
     // Assess 1
-    expect(early).toEqual({ confirmed: 0, reopened: 0, left: 4, behind: 0, reopenedChunks: [], dueInSeconds: WINDOW });
+    expect(early).toEqual({ confirmed: 0, reopened: 0, left: 4, behind: 0, reopenedChunks: [], dueInSeconds: WINDOW, seen: {} });
     expect(await statuses(ref, 'email', ids)).toEqual({ u1: 'UNCERTAIN', u2: 'UNCERTAIN', u3: 'UNCERTAIN', u4: 'UNCERTAIN' });
 
-    // Act 2: the window is over.
+    // Act 2: the window is over; a call lost whole has no answered recipient to say its evidence is in: it
+    // waits while the notice's evidence may still be coming (the first look cannot tell).
     clock.current += (WINDOW + 1) * 1000;
-    const settled = await settleByEvidence(ref, deps());
-    // Assess 2: evidence of acceptance is SENT (a bounce too: it went out), silence is sent again.
-    expect(settled).toEqual({ confirmed: 2, reopened: 2, left: 0, behind: 0, reopenedChunks: [3] });
+    const waiting = await settleByEvidence(ref, deps());
+    expect(waiting).toEqual({ confirmed: 0, reopened: 0, left: 4, behind: 4, reopenedChunks: [], dueInSeconds: WINDOW, seen: { email: 2 } });
+    // Act 3: a window later none came since.
+    clock.current += WINDOW * 1000;
+    const settled = await settleByEvidence(ref, deps(), waiting.seen);
+    // Assess: evidence of acceptance is SENT (a bounce too: it went out), silence is sent again.
+    expect(settled).toEqual({ confirmed: 2, reopened: 2, left: 0, behind: 0, reopenedChunks: [3], seen: { email: 2 } });
     expect(await statuses(ref, 'email', ids)).toEqual({ u1: 'SENT', u2: 'SENT', u3: 'RETRYABLE', u4: 'RETRYABLE' });
     expect((await ledger.readOutcomes(ref, 'email', ['u1'])).get('u1')?.providerMessageId).toBe('ses-u1');
     expect(await ledger.uncertainRecipients(ref)).toEqual({});
@@ -101,7 +118,7 @@ describe('UNCERTAIN recipients settled by the provider evidence', () => {
     const pending = ids.filter((id) => (again as { known: Map<string, Outcome> }).known.get(id)?.status === 'RETRYABLE');
     expect(pending).toEqual(['u3', 'u4']);
     // And nothing is settled twice.
-    expect(await settleByEvidence(ref, deps())).toEqual({ confirmed: 0, reopened: 0, left: 0, behind: 0, reopenedChunks: [] });
+    expect(await settleByEvidence(ref, deps())).toEqual({ confirmed: 0, reopened: 0, left: 0, behind: 0, reopenedChunks: [], seen: {} });
   });
 
   it('leaves a call alone when it was claimed or settled since it was read, and a channel with no evidence UNCERTAIN', async () => {
@@ -122,7 +139,7 @@ describe('UNCERTAIN recipients settled by the provider evidence', () => {
       [{ ...ref, customerId: 'e1', channel: 'email', batchKey: 'c000000#en#0', status: 'RETRYABLE', at: clock.now().toISOString() }],
     );
     // Assess: the stale settlement wrote nothing; SMS without the account's delivery status settings has no evidence, so it is never reopened.
-    expect(settled).toEqual({ confirmed: 1, reopened: 0, left: 1, behind: 0, reopenedChunks: [] });
+    expect(settled).toEqual({ confirmed: 1, reopened: 0, left: 1, behind: 0, reopenedChunks: [], seen: {} });
     expect(written).toBe(false);
     expect(await statuses(ref, 'email', ['e1'])).toEqual({ e1: 'SENT' });
     expect(await statuses(ref, 'sms', ['s1'])).toEqual({ s1: 'UNCERTAIN' });
@@ -154,16 +171,16 @@ describe('UNCERTAIN recipients settled by the provider evidence', () => {
       settingsEvidenceChannels: async () => (asked++, logged ? ['sms'] : []),
     });
     // Act 1: the account does not log every SMS's status: silence proves nothing, all stay UNCERTAIN.
-    expect(await settleByEvidence(ref, withSettings(false))).toEqual({ confirmed: 0, reopened: 0, left: 3, behind: 0, reopenedChunks: [] });
+    expect(await settleByEvidence(ref, withSettings(false))).toEqual({ confirmed: 0, reopened: 0, left: 3, behind: 0, reopenedChunks: [], seen: {} });
     // Act 2: it does: a delivery or a failure means SNS took it (SENT); silence is sent again.
-    expect(await settleByEvidence(ref, withSettings(true))).toEqual({ confirmed: 2, reopened: 1, left: 0, behind: 0, reopenedChunks: [2] });
+    expect(await settleOnceQuiet(ref, withSettings(true))).toEqual({ confirmed: 2, reopened: 1, left: 0, behind: 0, reopenedChunks: [2], seen: { sms: 2 } });
     // Assess
     expect(await statuses(ref, 'sms', ids)).toEqual({ s1: 'SENT', s2: 'SENT', s3: 'RETRYABLE' });
     expect((await ledger.readOutcomes(ref, 'sms', ['s1'])).get('s1')?.providerMessageId).toBe('sns-s1');
-    expect(asked).toBe(2);
+    expect(asked).toBe(3);
     // Nothing UNCERTAIN on SMS: the settings are not asked.
     await settleByEvidence(ref, withSettings(true));
-    expect(asked).toBe(2);
+    expect(asked).toBe(3);
   });
 
   it("waits while the evidence of the call's answered recipients is behind, so a late status never sends a notice twice", async () => {
@@ -177,7 +194,7 @@ describe('UNCERTAIN recipients settled by the provider evidence', () => {
     // Act 1: silence with every witness silent too proves nothing: nobody is sent again, the step looks again a window later.
     const behind = await settleByEvidence(ref, sms);
     // Assess 1
-    expect(behind).toEqual({ confirmed: 0, reopened: 0, left: 2, behind: 2, reopenedChunks: [], dueInSeconds: WINDOW });
+    expect(behind).toEqual({ confirmed: 0, reopened: 0, left: 2, behind: 2, reopenedChunks: [], dueInSeconds: WINDOW, seen: { sms: 0 } });
     expect(await statuses(ref, 'sms', ['l1', 'l2'])).toEqual({ l1: 'UNCERTAIN', l2: 'UNCERTAIN' });
 
     // Act 2: the backlog drains: the answered ones' statuses arrive, and l1's (its Publish had gone out); l2 stays silent.
@@ -185,27 +202,44 @@ describe('UNCERTAIN recipients settled by the provider evidence', () => {
     clock.current += WINDOW * 1000;
     const settled = await settleByEvidence(ref, sms);
     // Assess 2: l1 confirmed, never sent again; l2, silent while its call's evidence is in, is sent again.
-    expect(settled).toEqual({ confirmed: 1, reopened: 1, left: 0, behind: 0, reopenedChunks: [4] });
+    expect(settled).toEqual({ confirmed: 1, reopened: 1, left: 0, behind: 0, reopenedChunks: [4], seen: {} });
     expect(await statuses(ref, 'sms', ['l1', 'l2'])).toEqual({ l1: 'SENT', l2: 'RETRYABLE' });
   });
 
-  it(`gives up waiting for evidence that is behind ${LATE_EVIDENCE_WINDOWS} windows past the call's own, and settles by what came`, async () => {
+  it('stops waiting for evidence that is behind once none has come for the notice since the last look', async () => {
     // Prepare: a call whose answered recipients never get evidence (a provider that stopped reporting), one answer lost.
     const ref = { incidentId: `inc-20261120-settle${++n}`, noticeId: 'first-notice-1' };
     await partlyLostCall(ref, 'email', 'c000005#en#0', ['b1', 'b2', 'b3'], ['l3']);
-    const looks: number[] = [];
-    // Act: look each time the step asks to.
     clock.current += (WINDOW + 1) * 1000;
+    // Act 1: behind, and no look before: wait.
+    const first = await settleByEvidence(ref, deps());
+    expect(first).toMatchObject({ reopened: 0, behind: 1, dueInSeconds: WINDOW, seen: { email: 0 } });
+    // Act 2: a window later nothing more came for the notice: silence is all there will be.
+    clock.current += WINDOW * 1000;
+    const second = await settleByEvidence(ref, deps(), first.seen);
+    // Assess: sent again, not left untold.
+    expect(second).toEqual({ confirmed: 0, reopened: 1, left: 0, behind: 0, reopenedChunks: [5], seen: { email: 0 } });
+    expect((await ledger.readOutcomes(ref, 'email', ['l3'])).get('l3')?.reason).toMatch(/no more coming/);
+  });
+
+  it(`waits while evidence keeps coming, each wait as long as the time waited, ${LATE_EVIDENCE_WINDOWS} windows at most`, async () => {
+    // Prepare: the call's own evidence never comes, but the notice's other recipients' keeps trickling in (a long backlog).
+    const ref = { incidentId: `inc-20261120-settle${++n}`, noticeId: 'first-notice-1' };
+    await partlyLostCall(ref, 'email', 'c000006#en#0', ['d1', 'd2'], ['l4']);
+    clock.current += (WINDOW + 1) * 1000;
+    const waits: number[] = [];
+    // Act: look each time the step asks to; between looks one more event of another recipient arrives.
     let result = await settleByEvidence(ref, deps());
     while (result.dueInSeconds !== undefined) {
-      looks.push(result.dueInSeconds);
+      waits.push(Math.round(result.dueInSeconds / WINDOW));
+      await evidence.record(ref, `other-${waits.length}`, 'email', 'Delivery', clock.now().toISOString());
       clock.current += result.dueInSeconds * 1000;
-      result = await settleByEvidence(ref, deps());
+      result = await settleByEvidence(ref, deps(), result.seen);
     }
-    // Assess: one more window per look, then silence decides: the customer is not left untold.
-    expect(looks).toHaveLength(LATE_EVIDENCE_WINDOWS);
-    expect(result).toEqual({ confirmed: 0, reopened: 1, left: 0, behind: 0, reopenedChunks: [5] });
-    expect((await ledger.readOutcomes(ref, 'email', ['l3'])).get('l3')?.reason).toMatch(/most of its other recipients/);
+    // Assess: waits of 1, 1, 2, 4 ... windows (a few looks for a long backlog), then silence decides at the last.
+    expect(waits).toHaveLength(LATE_EVIDENCE_LOOKS);
+    expect(waits.slice(0, 4)).toEqual([1, 1, 2, 4]);
+    expect(result).toMatchObject({ reopened: 1, behind: 0, reopenedChunks: [6] });
   });
 
   it(`sends a recipient again at most ${MAX_EVIDENCE_ROUNDS} times, then leaves them UNCERTAIN for reconciliation`, async () => {
@@ -213,11 +247,11 @@ describe('UNCERTAIN recipients settled by the provider evidence', () => {
     for (let round = 0; round < MAX_EVIDENCE_ROUNDS; round += 1) {
       await lostCall(ref, 'email', 'c000001#en#0', ['r1']);
       clock.current += (WINDOW + 1) * 1000;
-      expect(await settleByEvidence(ref, deps())).toMatchObject({ reopened: 1 });
+      expect(await settleOnceQuiet(ref, deps())).toMatchObject({ reopened: 1 });
     }
     await lostCall(ref, 'email', 'c000001#en#0', ['r1']);
     clock.current += (WINDOW + 1) * 1000;
-    expect(await settleByEvidence(ref, deps())).toEqual({ confirmed: 0, reopened: 0, left: 1, behind: 0, reopenedChunks: [] });
+    expect(await settleByEvidence(ref, deps())).toEqual({ confirmed: 0, reopened: 0, left: 1, behind: 0, reopenedChunks: [], seen: {} });
     expect(await ledger.uncertainRecipients(ref)).toEqual({ email: ['r1'] });
   });
 });

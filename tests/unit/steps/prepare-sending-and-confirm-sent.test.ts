@@ -6,6 +6,7 @@ import { planSending, type PlanSendingDeps } from '../../../functions/steps/prep
 import { limitsFromPercent } from '../../../functions/domain/reputation.js';
 import { FakeClock, FakeEmail, FakeEvidence, FakeIncidents, FakeLedger, FakeNotices, FakePromiseClocks } from '../../support/fakes.js';
 import { noticeRecord } from '../../support/notices.js';
+import { noEvidenceCounts } from '../../../functions/domain/delivery-evidence.js';
 
 const incidentId = 'inc-20261120-0123456789ab';
 const at = '2026-11-20T08:00:00.000Z';
@@ -41,7 +42,7 @@ function world(chunks: number, emails: number) {
   // No call left anyone UNCERTAIN here: settling by evidence is tests/integration/evidence-settlement.test.ts's.
   const evidence = {
     ledger: { uncertainCalls: async () => [], settleUncertain: async () => true },
-    evidence: { read: async () => new Map() },
+    evidence: { read: async () => new Map(), counts: async () => noEvidenceCounts() },
     clock,
     evidenceChannels: ['email'],
     evidenceWindowSeconds: 60,
