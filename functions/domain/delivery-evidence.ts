@@ -29,6 +29,17 @@ export const evidenceEvents = [
 ] as const;
 export type EvidenceEvent = (typeof evidenceEvents)[number];
 
+/**
+ * The events a provider reports once for each message it took, soon after taking it: SES's Send (or its
+ * Reject or RenderingFailure instead), SNS's one status record per SMS. Their count grows only while evidence
+ * of messages already taken is still arriving; later ones (a delivery, a transient bounce, a complaint)
+ * keep coming for hours after a notice's sends (steps/settle-by-evidence.ts reads them to tell a backlog).
+ */
+export const ACCEPTANCE_EVENTS: Readonly<Record<string, readonly EvidenceEvent[]>> = {
+  email: ['Send', 'Reject', 'RenderingFailure'],
+  sms: ['Delivery', 'Undelivered'],
+};
+
 /** The stored attribute holding the first time an event was seen (adapters/evidence-store.ts). */
 export const seenAttribute = (event: EvidenceEvent) => `seen_${event}` as const;
 

@@ -128,6 +128,10 @@ export function matchSmsOutcome(status: SmsStatus, outcomes: readonly SmsOutcome
   const exact = outcomes.find((o) => o.providerMessageId === status.messageId);
   if (exact) return { incidentId: exact.incidentId, noticeId: exact.noticeId };
   const sent = Date.parse(status.sentAt);
-  const lost = outcomes.find((o) => o.status === 'UNCERTAIN' && !o.providerMessageId && Math.abs(sent - Date.parse(o.at)) <= CALL_SPAN_MS);
+  // The nearest in time: two lost SMS to one number (two notices) each match their own.
+  const distance = (o: SmsOutcome) => Math.abs(sent - Date.parse(o.at));
+  const lost = outcomes
+    .filter((o) => o.status === 'UNCERTAIN' && !o.providerMessageId && distance(o) <= CALL_SPAN_MS)
+    .reduce<SmsOutcome | undefined>((best, o) => (best === undefined || distance(o) < distance(best) ? o : best), undefined);
   return lost && { incidentId: lost.incidentId, noticeId: lost.noticeId };
 }

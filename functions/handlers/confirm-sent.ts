@@ -76,8 +76,8 @@ const schema = z.object({
     ratePerSecond: z.number().min(0),
     round: z.number().int().min(0),
     fallback: z.object({ round: z.number().int().min(0), polls: z.number().int().min(0), since: z.iso.datetime().optional() }).optional(),
-    // The notice's evidence per channel at the last look, while lost answers wait for late evidence (steps/settle-by-evidence.ts).
-    evidenceSeen: z.record(z.string().max(32), z.number().int().min(0)).optional(),
+    // While lost answers wait for late evidence: the counts at the last look, and the looks so far (steps/settle-by-evidence.ts).
+    lateEvidence: z.object({ seen: z.record(z.string().max(32), z.number().int().min(0)), looks: z.number().int().min(0) }).optional(),
   }),
 });
 

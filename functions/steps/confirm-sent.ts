@@ -6,7 +6,7 @@ import { REFUSAL_MESSAGE_MAX, withoutContactPoints } from '../domain/provider-fa
 import type { Clock } from '../shared/clock.js';
 import type { SendingPlan, Slice } from './prepare-sending.js';
 import { reconcileNotice } from './reconcile-notice.js';
-import { settleByEvidence, type EvidenceSeen, type EvidenceSettlementDeps } from './settle-by-evidence.js';
+import { settleByEvidence, type EvidenceSettlementDeps, type LateEvidence } from './settle-by-evidence.js';
 import { fallbackStep, noFallbackYet, type FallbackDeps, type FallbackState } from './fallback.js';
 import { unreachableCustomers } from './unreachable-customers.js';
 
@@ -43,7 +43,7 @@ export type ConfirmResult = SendingPlan & {
   waitSeconds: number;
   awaitingEvidence: boolean;
   fallback: FallbackState;
-  evidenceSeen: EvidenceSeen;
+  lateEvidence: LateEvidence;
 };
 
 const REFUSED = 'ProviderRefusedError';
@@ -117,15 +117,20 @@ async function settlePromises(notice: Notice, deps: ConfirmDeps): Promise<void> 
  * the ledger skips every settled call.
  */
 export async function confirmSending(
-  input: { incidentId: string; noticeId: string; results: SliceResult[]; plan: SendingPlan & { fallback?: FallbackState; evidenceSeen?: EvidenceSeen } },
+  input: { incidentId: string; noticeId: string; results: SliceResult[]; plan: SendingPlan & { fallback?: FallbackState; lateEvidence?: LateEvidence } },
   deps: ConfirmDeps,
 ): Promise<ConfirmResult> {
   const left: Slice[] = input.results.filter((r) => !r.done).map((r) => ({ from: r.from ?? 0, to: r.to ?? 0 }));
-  const plan = { ...input.plan, fallback: input.plan.fallback ?? noFallbackYet(), evidenceSeen: input.plan.evidenceSeen ?? {} };
+  const plan = { ...input.plan, fallback: input.plan.fallback ?? noFallbackYet(), lateEvidence: input.plan.lateEvidence ?? { seen: {}, looks: 0 } };
   if (left.length === 0) {
     const notice = await deps.notices.getNotice(input.incidentId, input.noticeId);
     if (notice.status !== 'SENT') {
-      const settled = await settleByEvidence(input, deps.evidence, plan.evidenceSeen);
+      const settled = await settleByEvidence(input, deps.evidence, plan.lateEvidence);
+      // Carried to the next look, whichever way this one goes: the counts it read, and one more look if it waited for late evidence.
+      plan.lateEvidence = {
+        seen: { ...plan.lateEvidence.seen, ...settled.seen },
+        looks: plan.lateEvidence.looks + (settled.behind > 0 && settled.dueInSeconds !== undefined ? 1 : 0),
+      };
       // Evidence behind is on the timeline too: operators see why the notice is not marked sent yet.
       if (settled.confirmed + settled.reopened + settled.behind > 0) {
         await deps.incidents.appendTimeline(input.incidentId, {
@@ -138,15 +143,7 @@ export async function confirmSending(
       if (settled.reopened > 0) {
         return { ...plan, slices: slicesOf(settled.reopenedChunks), round: input.plan.round + 1, done: false, waitSeconds: 0, awaitingEvidence: false };
       }
-      if (settled.dueInSeconds !== undefined)
-        return {
-          ...plan,
-          slices: [],
-          done: false,
-          waitSeconds: settled.dueInSeconds,
-          awaitingEvidence: true,
-          evidenceSeen: { ...plan.evidenceSeen, ...settled.seen },
-        };
+      if (settled.dueInSeconds !== undefined) return { ...plan, slices: [], done: false, waitSeconds: settled.dueInSeconds, awaitingEvidence: true };
       // Reconciled once, here, and kept on the notice: the final report reads it instead of every recipient again.
       const reconciliation = await reconcileNotice(deps.ledger, input);
       await deps.notices.saveReconciliation(input.incidentId, input.noticeId, reconciliation);
@@ -216,7 +213,7 @@ export async function confirmSending(
  */
 async function fallBack(
   input: { incidentId: string; noticeId: string },
-  plan: SendingPlan & { fallback: FallbackState; evidenceSeen: EvidenceSeen },
+  plan: SendingPlan & { fallback: FallbackState; lateEvidence: LateEvidence },
   deps: ConfirmDeps,
 ): Promise<ConfirmResult> {
   const { incidentId, noticeId } = input;

@@ -1,4 +1,4 @@
-import { providerAccepted } from '../domain/delivery-evidence.js';
+import { ACCEPTANCE_EVENTS, evidenceEvents, providerAccepted } from '../domain/delivery-evidence.js';
 import { chunkOfBatchKey, type NoticeRef, type Outcome, type UncertainCall } from '../domain/delivery.js';
 import type { EvidenceStorePort, UncertainSettlementPort } from '../domain/ports.js';
 import type { Clock } from '../shared/clock.js';
@@ -35,30 +35,41 @@ export interface EvidenceSettlement {
   reopenedChunks: number[];
   /** Seconds until the next call's window ends, when one has not ended yet. */
   dueInSeconds?: number;
-  /** The notice's evidence so far per channel read at this look: what the next look compares with (`EvidenceSeen`). */
+  /** The notice's acceptance events per channel read at this look: what the next look compares with (`LateEvidence`). */
   seen: EvidenceSeen;
 }
 
-/** Events of the notice's evidence per channel at a look, carried by the workflow to the next one. */
+/** Acceptance events of the notice per channel at a look (ACCEPTANCE_EVENTS). */
 export type EvidenceSeen = Record<string, number>;
+
+/** What the workflow carries from one look to the next while evidence is behind: the counts seen, and the looks that waited for it. */
+export interface LateEvidence {
+  seen: EvidenceSeen;
+  looks: number;
+}
 
 /** Settling rounds per call: a recipient whose re-send is lost again is tried at most this often, then stays UNCERTAIN and listed. */
 export const MAX_EVIDENCE_ROUNDS = 3;
 
 /**
- * Windows past a call's own that its settling waits at most for evidence that is behind: 16 h at the default
- * window, long enough for a backlog to drain (at 100,000 customers the twin's SMS statuses ran minutes
- * behind, 30 of its scaled windows) and only while evidence keeps coming. Each wait is as long as the time
- * already waited (at least a window), so the workflow looks `LATE_EVIDENCE_LOOKS` more times at most.
+ * How long past a call's own window its settling waits at most for evidence that is behind: 64 windows,
+ * and never more than 16 h (16 h at the default 15-minute window), long enough for a backlog to drain (at
+ * 100,000 customers the twin's SMS statuses ran minutes behind, dozens of its scaled windows) and only
+ * while evidence keeps coming. Each wait is as long as the time already waited (at least a window).
  */
 export const LATE_EVIDENCE_WINDOWS = 64;
+export const LATE_EVIDENCE_MAX_SECONDS = 16 * 3600;
+const lateLimit = (windowSeconds: number) => Math.min(LATE_EVIDENCE_WINDOWS * windowSeconds, LATE_EVIDENCE_MAX_SECONDS);
 
-/** How long the next wait for late evidence is, `elapsed` seconds past the window: the time waited so far, at least a window, never past the last. */
+/** How long the next wait for late evidence is, `elapsed` seconds past the window: the time waited so far, at least a window, never past the limit. */
 export function lateEvidenceWait(elapsedSeconds: number, windowSeconds: number): number {
-  return Math.min(Math.max(windowSeconds, elapsedSeconds), LATE_EVIDENCE_WINDOWS * windowSeconds - elapsedSeconds);
+  return Math.min(Math.max(windowSeconds, elapsedSeconds), lateLimit(windowSeconds) - elapsedSeconds);
 }
 
-/** The most looks that find evidence behind, before silence decides (tests/infra/limits.test.ts counts them in the history). */
+/**
+ * Looks of one notice that wait for late evidence, at most, over all its calls and rounds (the plan counts
+ * them): as many as one call's waits take to reach the limit. tests/infra/limits.test.ts counts them in the history.
+ */
 export const LATE_EVIDENCE_LOOKS = (() => {
   let looks = 0;
   for (let elapsed = 0; elapsed < LATE_EVIDENCE_WINDOWS; elapsed += lateEvidenceWait(elapsed, 1)) looks += 1;
@@ -84,21 +95,22 @@ function evidenceCaughtUp(call: UncertainCall, witnessed: number): boolean {
  * since EventBridge delivers SES events best effort (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-ses.html),
  * but a customer never told is the worse failure, so they are sent again (RETRYABLE), exactly once through
  * the ledger's claim. Silence counts only once the call's evidence has come in (`evidenceCaughtUp`), or
- * has stopped coming for the notice since the last look (`before`), or after LATE_EVIDENCE_WINDOWS: a
+ * has stopped coming for the notice since the last look (`late`), or after the late limit or looks: a
  * backlog of evidence longer than the window would otherwise re-send to people who were told (seen at
  * 100,000 customers on the twin: ~150 SMS sent twice). Each call is settled in one transaction conditioned on its claim unchanged.
  */
-export async function settleByEvidence(ref: NoticeRef, deps: EvidenceSettlementDeps, before: EvidenceSeen = {}): Promise<EvidenceSettlement> {
+export async function settleByEvidence(ref: NoticeRef, deps: EvidenceSettlementDeps, late: LateEvidence = { seen: {}, looks: 0 }): Promise<EvidenceSettlement> {
   const now = deps.clock.now();
   const result: EvidenceSettlement = { confirmed: 0, reopened: 0, left: 0, behind: 0, reopenedChunks: [], seen: {} };
-  // Evidence still coming for the notice on this channel since the last look (or no look yet): a backlog draining.
+  // Acceptance evidence still coming for the notice on this channel since the last look (or no look yet): a backlog draining.
   const stillComing = async (channel: string) => {
     if (result.seen[channel] === undefined) {
       const counts = await deps.evidence.counts(ref, channel);
-      result.seen[channel] = Object.values(counts).reduce((sum, n) => sum + n, 0);
+      result.seen[channel] = (ACCEPTANCE_EVENTS[channel] ?? evidenceEvents).reduce((sum, event) => sum + counts[event], 0);
     }
-    return before[channel] === undefined || result.seen[channel]! > before[channel]!;
+    return late.seen[channel] === undefined || result.seen[channel]! > late.seen[channel]!;
   };
+  const mayWait = late.looks < LATE_EVIDENCE_LOOKS;
   const later = (seconds: number) => {
     const due = Math.max(1, Math.ceil(seconds));
     result.dueInSeconds = Math.min(result.dueInSeconds ?? due, due);
@@ -128,7 +140,7 @@ export async function settleByEvidence(ref: NoticeRef, deps: EvidenceSettlementD
     const caughtUp = evidenceCaughtUp(call, witnessed);
     // Someone silent while the evidence is behind: wait while it keeps coming, up to the last late window;
     // evidence that stopped coming proves what it can.
-    if (silent.length > 0 && !caughtUp && elapsed < LATE_EVIDENCE_WINDOWS * deps.evidenceWindowSeconds && (await stillComing(call.channel))) {
+    if (silent.length > 0 && !caughtUp && mayWait && elapsed < lateLimit(deps.evidenceWindowSeconds) && (await stillComing(call.channel))) {
       result.left += call.uncertainIds.length;
       result.behind += call.uncertainIds.length;
       later(lateEvidenceWait(elapsed, deps.evidenceWindowSeconds));

@@ -211,7 +211,7 @@ function approveThenSend(n: ApproveThenSendNames): { approval: States; notApprov
         fn: 'confirm-sent',
         comment: 'Every slice done: the notice is sent. Otherwise the slices left go round again after a wait, and the team is told why.',
         payload: { ...INCIDENT, 'noticeId.$': '$.notice.noticeId', 'results.$': '$.sent', 'plan.$': '$.plan' },
-        result: ['done', 'slices', 'concurrency', 'ratePerSecond', 'round', 'waitSeconds', 'awaitingEvidence', 'fallback', 'evidenceSeen'],
+        result: ['done', 'slices', 'concurrency', 'ratePerSecond', 'round', 'waitSeconds', 'awaitingEvidence', 'fallback', 'lateEvidence'],
         resultPath: '$.plan',
         next: n.allSent,
       }),

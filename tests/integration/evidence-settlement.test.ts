@@ -77,7 +77,7 @@ async function partlyLostCall(ref: NoticeRef, channel: string, batchKey: string,
 /** Looks as the workflow does while evidence is behind: again, with what the first look saw, when none came between. */
 async function settleOnceQuiet(ref: NoticeRef, d: EvidenceSettlementDeps) {
   const first = await settleByEvidence(ref, d);
-  return first.behind > 0 ? settleByEvidence(ref, d, first.seen) : first;
+  return first.behind > 0 ? settleByEvidence(ref, d, { seen: first.seen, looks: 1 }) : first;
 }
 
 const statuses = async (ref: NoticeRef, channel: string, ids: string[]) =>
@@ -102,12 +102,12 @@ describe('UNCERTAIN recipients settled by the provider evidence', () => {
     // waits while the notice's evidence may still be coming (the first look cannot tell).
     clock.current += (WINDOW + 1) * 1000;
     const waiting = await settleByEvidence(ref, deps());
-    expect(waiting).toEqual({ confirmed: 0, reopened: 0, left: 4, behind: 4, reopenedChunks: [], dueInSeconds: WINDOW, seen: { email: 2 } });
+    expect(waiting).toEqual({ confirmed: 0, reopened: 0, left: 4, behind: 4, reopenedChunks: [], dueInSeconds: WINDOW, seen: { email: 1 } });
     // Act 3: a window later none came since.
     clock.current += WINDOW * 1000;
-    const settled = await settleByEvidence(ref, deps(), waiting.seen);
+    const settled = await settleByEvidence(ref, deps(), { seen: waiting.seen, looks: 1 });
     // Assess: evidence of acceptance is SENT (a bounce too: it went out), silence is sent again.
-    expect(settled).toEqual({ confirmed: 2, reopened: 2, left: 0, behind: 0, reopenedChunks: [3], seen: { email: 2 } });
+    expect(settled).toEqual({ confirmed: 2, reopened: 2, left: 0, behind: 0, reopenedChunks: [3], seen: { email: 1 } });
     expect(await statuses(ref, 'email', ids)).toEqual({ u1: 'SENT', u2: 'SENT', u3: 'RETRYABLE', u4: 'RETRYABLE' });
     expect((await ledger.readOutcomes(ref, 'email', ['u1'])).get('u1')?.providerMessageId).toBe('ses-u1');
     expect(await ledger.uncertainRecipients(ref)).toEqual({});
@@ -214,9 +214,10 @@ describe('UNCERTAIN recipients settled by the provider evidence', () => {
     // Act 1: behind, and no look before: wait.
     const first = await settleByEvidence(ref, deps());
     expect(first).toMatchObject({ reopened: 0, behind: 1, dueInSeconds: WINDOW, seen: { email: 0 } });
-    // Act 2: a window later nothing more came for the notice: silence is all there will be.
+    // Act 2: a window later nothing more was taken by SES for the notice (a delivery of an earlier one is no backlog): silence is all there will be.
+    await evidence.record(ref, 'earlier', 'email', 'Delivery', clock.now().toISOString());
     clock.current += WINDOW * 1000;
-    const second = await settleByEvidence(ref, deps(), first.seen);
+    const second = await settleByEvidence(ref, deps(), { seen: first.seen, looks: 1 });
     // Assess: sent again, not left untold.
     expect(second).toEqual({ confirmed: 0, reopened: 1, left: 0, behind: 0, reopenedChunks: [5], seen: { email: 0 } });
     expect((await ledger.readOutcomes(ref, 'email', ['l3'])).get('l3')?.reason).toMatch(/no more coming/);
@@ -227,19 +228,37 @@ describe('UNCERTAIN recipients settled by the provider evidence', () => {
     const ref = { incidentId: `inc-20261120-settle${++n}`, noticeId: 'first-notice-1' };
     await partlyLostCall(ref, 'email', 'c000006#en#0', ['d1', 'd2'], ['l4']);
     clock.current += (WINDOW + 1) * 1000;
+    const windowOver = clock.current - 1000;
     const waits: number[] = [];
     // Act: look each time the step asks to; between looks one more event of another recipient arrives.
     let result = await settleByEvidence(ref, deps());
     while (result.dueInSeconds !== undefined) {
       waits.push(Math.round(result.dueInSeconds / WINDOW));
-      await evidence.record(ref, `other-${waits.length}`, 'email', 'Delivery', clock.now().toISOString());
+      await evidence.record(ref, `other-${waits.length}`, 'email', 'Send', clock.now().toISOString());
       clock.current += result.dueInSeconds * 1000;
-      result = await settleByEvidence(ref, deps(), result.seen);
+      result = await settleByEvidence(ref, deps(), { seen: result.seen, looks: waits.length });
     }
     // Assess: waits of 1, 1, 2, 4 ... windows (a few looks for a long backlog), then silence decides at the last.
+    expect(waits.slice(0, 6)).toEqual([1, 1, 2, 4, 8, 16]);
     expect(waits).toHaveLength(LATE_EVIDENCE_LOOKS);
-    expect(waits.slice(0, 4)).toEqual([1, 1, 2, 4]);
+    // The last wait ends at the limit: 64 windows past the call's own.
+    expect(clock.current - windowOver).toBeGreaterThanOrEqual(LATE_EVIDENCE_WINDOWS * WINDOW * 1000);
+    expect(clock.current - windowOver).toBeLessThan((LATE_EVIDENCE_WINDOWS + 1) * WINDOW * 1000);
     expect(result).toMatchObject({ reopened: 1, behind: 0, reopenedChunks: [6] });
+  });
+
+  it(`waits for late evidence ${LATE_EVIDENCE_LOOKS} looks of the notice at most, whatever its calls and rounds`, async () => {
+    // Prepare: behind, and evidence still coming, but the notice has waited its looks already.
+    const ref = { incidentId: `inc-20261120-settle${++n}`, noticeId: 'first-notice-1' };
+    await partlyLostCall(ref, 'email', 'c000007#en#0', ['f1', 'f2'], ['l5']);
+    clock.current += (WINDOW + 1) * 1000;
+    // Act
+    const result = await settleByEvidence(ref, deps(), { seen: {}, looks: LATE_EVIDENCE_LOOKS });
+    // Assess: silence decides; one look fewer and it would have waited.
+    expect(result).toMatchObject({ reopened: 1, behind: 0 });
+    await partlyLostCall(ref, 'email', 'c000008#en#0', ['g1', 'g2'], ['l6']);
+    clock.current += (WINDOW + 1) * 1000;
+    expect(await settleByEvidence(ref, deps(), { seen: {}, looks: LATE_EVIDENCE_LOOKS - 1 })).toMatchObject({ reopened: 0, behind: 1 });
   });
 
   it(`sends a recipient again at most ${MAX_EVIDENCE_ROUNDS} times, then leaves them UNCERTAIN for reconciliation`, async () => {

@@ -90,6 +90,10 @@ describe('SMS delivery status', () => {
     // An UNCERTAIN outcome from a batch begun long before SNS took the message, or written long after, is another message's.
     expect(matchSmsOutcome(status, [{ ...lost, at: ago(20 + 1800).toISOString() }])).toBeUndefined();
     expect(matchSmsOutcome(status, [{ ...lost, at: ago(-3600).toISOString() }])).toBeUndefined();
+    // Two lost SMS to the number, for two notices ten minutes apart: each status goes to the nearer.
+    const lostLater = outcome({ incidentId: 'inc-3', noticeId: 'update-3', status: 'UNCERTAIN', at: ago(-600).toISOString() });
+    expect(matchSmsOutcome(status, [lostLater, lost])).toEqual({ incidentId: 'inc-2', noticeId: 'first-notice-1' });
+    expect(matchSmsOutcome({ ...status, sentAt: ago(-610).toISOString() }, [lost, lostLater])).toEqual({ incidentId: 'inc-3', noticeId: 'update-3' });
     // A SENT outcome matches only by its own id.
     expect(matchSmsOutcome(status, [older])).toBeUndefined();
   });

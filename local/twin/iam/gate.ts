@@ -181,9 +181,9 @@ function forward(
     answer.on('aborted', () => res.destroy());
   });
   call.on('error', (error: NodeJS.ErrnoException) => {
-    // A kept-alive connection the upstream closed while idle, reset as it was reused: the request never
-    // reached it (Node's documented remedy, https://nodejs.org/api/http.html#requestreusedsocket). This hop
-    // exists only on the twin, so it must not turn into a lost answer for the caller.
+    // A kept-alive connection the upstream closed while idle, reset as it was reused: it closed for want of
+    // requests, so it read none (Node's documented remedy, https://nodejs.org/api/http.html#requestreusedsocket).
+    // This hop exists only on the twin; the provider calls (SES, SNS) never reuse a connection here.
     if (!retried && call.reusedSocket && error.code === 'ECONNRESET' && !res.headersSent) {
       return forward(upstream, agent, req, res, body, onAnswer, true);
     }
