@@ -126,11 +126,8 @@ export async function confirmSending(
     const notice = await deps.notices.getNotice(input.incidentId, input.noticeId);
     if (notice.status !== 'SENT') {
       const settled = await settleByEvidence(input, deps.evidence, plan.lateEvidence);
-      // Carried to the next look, whichever way this one goes: the counts it read, and one more look if it waited for late evidence.
-      plan.lateEvidence = {
-        seen: { ...plan.lateEvidence.seen, ...settled.seen },
-        looks: plan.lateEvidence.looks + (settled.behind > 0 && settled.dueInSeconds !== undefined ? 1 : 0),
-      };
+      // Carried to the next look, whichever way this one goes: the counts it read, and one more look if it waited for late evidence (anyone behind).
+      plan.lateEvidence = { seen: { ...plan.lateEvidence.seen, ...settled.seen }, looks: plan.lateEvidence.looks + (settled.behind > 0 ? 1 : 0) };
       // Evidence behind is on the timeline too: operators see why the notice is not marked sent yet.
       if (settled.confirmed + settled.reopened + settled.behind > 0) {
         await deps.incidents.appendTimeline(input.incidentId, {

@@ -9,6 +9,12 @@ export const benchAppConfig = (): AppConfig =>
 /** The resource the benchmark's customers hold data on: no demo customer does, so its alarm reaches them alone. */
 export const BENCH_RESOURCE = 'bench-data';
 export const BENCH_DOMAIN = '@bench.example.com';
+/** The benchmark customers' numbers: this prefix and the customer's index in 8 digits. */
+const BENCH_PHONE_PREFIX = '+4479';
+const benchCustomerId = (i: number) => `bench-${i}`;
+
+/** The benchmark customer a number belongs to (benchDirectory gives `bench-i` the number of i). */
+export const benchCustomerOfPhone = (phone: string): string => benchCustomerId(Number(phone.slice(BENCH_PHONE_PREFIX.length)));
 
 type Column = (typeof CUSTOMER_COLUMNS)[number] | (typeof OPTIONAL_COLUMNS)[number];
 /** Every required column written; an optional one (a new channel's address) left empty unless set. */
@@ -25,12 +31,12 @@ export function benchDirectory(n: number): { csv: string; sms: number; byLocale:
   const byLocale: Record<string, number> = {};
   let sms = 0;
   for (const [i, { profile, resources }] of demoDirectory(n).entries()) {
-    const id = `bench-${i}`;
+    const id = benchCustomerId(i);
     const row: Row = {
       id,
       name: profile.name,
       email: `${id}${BENCH_DOMAIN}`,
-      phone: profile.phone ? `+4479${String(i).padStart(8, '0')}` : '',
+      phone: profile.phone ? `${BENCH_PHONE_PREFIX}${String(i).padStart(8, '0')}` : '',
       locale: profile.locale,
       country: profile.country,
       channels: profile.channels.join(';'),

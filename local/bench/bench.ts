@@ -10,7 +10,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { decideByEmail } from '../tools/approval-client.js';
-import { BENCH_DOMAIN, BENCH_RESOURCE, benchAppConfig, benchDirectory } from './bench-directory.js';
+import { BENCH_DOMAIN, BENCH_RESOURCE, benchAppConfig, benchCustomerOfPhone, benchDirectory } from './bench-directory.js';
+import { keys } from '../../functions/adapters/keys.js';
 import type { RequestCounts } from '../twin/request-counts.js';
 import type { Usage } from '../twin/usage.js';
 import { billOf, billTable, usageBetween, type Bill } from './bill.js';
@@ -329,7 +330,6 @@ async function once(file: string): Promise<Run> {
   }
 }
 
-/** The incident's timeline through `npm run incident -- show`: the failures it records, and every action counted. */
 /**
  * A number that got more than one SMS: when each came, and what the ledger and the evidence say of its
  * customer (status, reason, attempt; the delivery status's times). Synthetic customers only: the bench's.
@@ -340,15 +340,16 @@ async function explainSmsDuplicates(edge: string, get: <T>(path: string) => Prom
   console.log(`SMS duplicates: ${twice.length} numbers got more than one; the first ${Math.min(5, twice.length)}:`);
   const dynamodb = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: edge, region: 'us-east-1', credentials }));
   for (const [number, messages] of twice.slice(0, 5)) {
-    const customerId = `bench-${Number(number.slice('+4479'.length))}`;
+    const customerId = benchCustomerOfPhone(number);
     const items = await dynamodb.send(
       new QueryCommand({
         TableName: 'breach-notice-deliveries',
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` },
+        ExpressionAttributeValues: { ':pk': keys.customerOutcomes(customerId) },
       }),
     );
-    const kept = (items.Items ?? []).filter((i) => String(i.sk).endsWith('#sms') || String(i.sk).includes('#sms#'));
+    // Its SMS outcome and evidence items: both sort keys end in the channel.
+    const kept = (items.Items ?? []).filter((i) => String(i.sk).endsWith('#sms'));
     console.log(`  ${customerId}: SMS at ${messages.map((m) => m.at).join(', ')}`);
     for (const item of kept) {
       const { pk: _pk, customerId: _c, incidentId: _i, ...rest } = item;
@@ -357,6 +358,7 @@ async function explainSmsDuplicates(edge: string, get: <T>(path: string) => Prom
   }
 }
 
+/** The incident's timeline through `npm run incident -- show`: the failures it records, and every action counted. */
 async function timelineOf(edge: string, incidentId: string): Promise<Run['timeline']> {
   const { stdout } = await run(process.execPath, ['--import', 'tsx', 'local/tools/incident.ts', 'show', incidentId], {
     env: { ...process.env, AWS_ENDPOINT_URL: edge, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
