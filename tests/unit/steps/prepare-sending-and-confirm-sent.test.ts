@@ -2,6 +2,7 @@ import { CHANNEL_CONTACTS } from '../../../functions/domain/channels/contact.js'
 import type { NoticeRef } from '../../../functions/domain/delivery.js';
 import { describe, expect, it } from 'vitest';
 import { confirmSending, type ConfirmDeps } from '../../../functions/steps/confirm-sent.js';
+import { LATE_EVIDENCE_LOOKS } from '../../../functions/steps/settle-by-evidence.js';
 import { planSending, type PlanSendingDeps } from '../../../functions/steps/prepare-sending.js';
 import { limitsFromPercent } from '../../../functions/domain/reputation.js';
 import { FakeClock, FakeEmail, FakeEvidence, FakeIncidents, FakeLedger, FakeNotices, FakePromiseClocks } from '../../support/fakes.js';
@@ -153,6 +154,43 @@ describe('confirmSending', () => {
     ratePerSecond: 7,
     round: 0,
   };
+
+  it('a lost call whose evidence is behind: each look that waits is counted in the plan, and the last one sends it again', async () => {
+    // Prepare: one email call lost whole (no witness), its window over; SES's Send events for the notice keep coming, never its own.
+    const { confirm, clock } = world(45, 100);
+    const lost = {
+      channel: 'email',
+      batchKey: 'c000002#en#0',
+      attempts: 1,
+      completedAt: new Date(clock.now().getTime() - 61_000).toISOString(),
+      evidenceRounds: 0,
+      totals: { sent: 0, failed: 0, retryable: 0, uncertain: 1 },
+      uncertainIds: ['u1'],
+      recipients: ['u1'],
+    };
+    let sends = 0;
+    const deps: ConfirmDeps = {
+      ...confirm,
+      evidence: {
+        ...confirm.evidence,
+        ledger: { uncertainCalls: async () => [lost], settleUncertain: async () => true },
+        evidence: { read: async () => new Map(), counts: async () => ({ ...noEvidenceCounts(), Send: ++sends }) },
+      },
+    };
+    const results = [{ done: true }, { done: true }, { done: true }];
+    // Act: confirm as the workflow loops, its plan carried back and the clock moved by each wait.
+    let next = await confirmSending({ incidentId, noticeId, results, plan }, deps);
+    const looks: number[] = [];
+    while (next.awaitingEvidence) {
+      looks.push(next.lateEvidence.looks);
+      clock.current += next.waitSeconds * 1000;
+      next = await confirmSending({ incidentId, noticeId, results: [], plan: next }, deps);
+    }
+    // Assess: looks 1 to LATE_EVIDENCE_LOOKS, the counts carried; then the call's chunk goes round again.
+    expect(looks).toEqual(Array.from({ length: LATE_EVIDENCE_LOOKS }, (_, i) => i + 1));
+    expect(next).toMatchObject({ done: false, awaitingEvidence: false, slices: [{ from: 2, to: 3 }], lateEvidence: { looks: LATE_EVIDENCE_LOOKS } });
+    expect(next.lateEvidence.seen.email).toBe(sends);
+  });
 
   it('every slice done: the notice is sent, once, with the ledger totals on the timeline', async () => {
     const { confirm, notices, incidents } = world(45, 100);
