@@ -30,7 +30,8 @@ import { providersFloor } from './ses-floor.js';
  * list prices (the twin metered, local/bench/bill.ts) follows the table. `--cold-start` instead
  * bundles every function as the stack does and times each one's init (BENCH_COLD_RUNS, default 7);
  * `--assess-segment N` times each assessment phase's invocation over one directory segment of N customers;
- * `--floor-only` measures the providers' floor for N alone.
+ * `--floor-only` measures the providers' floor for N alone. `--until approval` stops each run at the approval
+ * email (import, assessment, drafting at N without the send: the part of a million a session has time for).
  */
 const { values } = parseArgs({
   options: {
@@ -41,8 +42,10 @@ const { values } = parseArgs({
     'cold-start': { type: 'boolean', default: false },
     'assess-segment': { type: 'string' },
     'floor-only': { type: 'boolean', default: false },
+    until: { type: 'string' },
   },
 });
+const UNTIL_APPROVAL = z.enum(['approval']).optional().parse(values.until) === 'approval';
 const N = z.coerce.number().int().min(1).max(1_000_000).parse(values.recipients);
 const SES_RATE = values['ses-rate'] === undefined ? undefined : z.coerce.number().positive().parse(values['ses-rate']);
 const SES_DAILY = values['ses-daily'] === undefined ? undefined : z.coerce.number().int().positive().parse(values['ses-daily']);
@@ -101,6 +104,10 @@ interface Run {
   writes: number;
   writesByOperation: string;
   historyEvents: number;
+  /** The largest state input, output or task result (bytes; Step Functions' quota is 262,144), and whose. */
+  largestPayload: { bytes: number; stateName: string };
+  /** The longest single invocation of the functions the incident ran, the longest first. */
+  longest: string;
   /** The providers' floor (ses-floor.ts): emails and SMS together, at the better of 4 or 16 in flight. */
   floor: { ms: number; concurrency: number };
   /** Emails sent (the count's answer, dropped ones included). */
@@ -167,7 +174,22 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
   return [value, performance.now() - started];
 }
 
-async function once(file: string): Promise<Run> {
+/** A run stopped at the approval email (`--until approval`). */
+type ApprovalRun = Pick<Run, 'ready' | 'import' | 'approvalEmail' | 'historyEvents' | 'largestPayload' | 'longest'>;
+
+/** The longest single invocation of each function a run invoked (ms), the longest first, with its invocations. */
+function longestInvocations(usage: Usage): string {
+  return Object.entries(usage.lambda)
+    .filter(([, f]) => f.invocations > 0 && !f.scheduled)
+    .sort((a, b) => (b[1].longestMs ?? 0) - (a[1].longestMs ?? 0))
+    .slice(0, 6)
+    .map(([name, f]) => `${name.replace(/^breach-notice-/, '')} ${n(f.longestMs ?? 0)} ms (x${n(f.invocations)})`)
+    .join(', ');
+}
+
+async function once(file: string): Promise<Run>;
+async function once(file: string, untilApproval: true): Promise<ApprovalRun>;
+async function once(file: string, untilApproval = false): Promise<Run | ApprovalRun> {
   const t0 = performance.now();
   const sesSettings = {
     BREACH_NOTICE_SES_RATE: String(SES_RATE ?? UNPACED_RATE),
@@ -209,12 +231,6 @@ async function once(file: string): Promise<Run> {
     await events.send(new PutEventsCommand({ Entries: [{ Source: alarm.source, DetailType: alarm['detail-type'], Detail: JSON.stringify(alarm.detail) }] }));
     const approval = await poll(async () => (await get<{ messages: Mail[] }>('/_aws/ses?recipient=approver@example.com')).messages[0]);
     const approvalEmail = performance.now() - t1;
-
-    const before = await requests();
-    const t2 = performance.now();
-    await decideByEmail(edge, approval.Body.text_part ?? '', 'approve');
-    const progress = async () =>
-      `${await count(`/_aws/ses?recipient=${BENCH_DOMAIN}&count=true`)} of ${N} emails, ${(await get<{ phoneNumbers: number }>('/_aws/sns/sms-messages?count=true')).phoneNumbers} of ${DIRECTORY.sms} SMS numbers`;
     const sfn = new SFNClient({ endpoint: edge, region: 'us-east-1', credentials });
     const historyOf = async () => {
       const [execution] =
@@ -222,6 +238,23 @@ async function once(file: string): Promise<Run> {
           .executions ?? [];
       return { execution: execution!, events: (await sfn.send(new GetExecutionHistoryCommand({ executionArn: execution!.executionArn }))).events ?? [] };
     };
+    if (untilApproval) {
+      const usage = usageBetween(usageBefore, await get<Usage>('/_twin/usage'));
+      return {
+        ready,
+        import: importMs,
+        approvalEmail,
+        historyEvents: (await historyOf()).events.length,
+        largestPayload: usage.stepFunctions.largestPayload,
+        longest: longestInvocations(usage),
+      };
+    }
+
+    const before = await requests();
+    const t2 = performance.now();
+    await decideByEmail(edge, approval.Body.text_part ?? '', 'approve');
+    const progress = async () =>
+      `${await count(`/_aws/ses?recipient=${BENCH_DOMAIN}&count=true`)} of ${N} emails, ${(await get<{ phoneNumbers: number }>('/_aws/sns/sms-messages?count=true')).phoneNumbers} of ${DIRECTORY.sms} SMS numbers`;
     const [lastEmail, lastSms] = await Promise.all([
       poll(async () => (await count(`/_aws/ses?recipient=${BENCH_DOMAIN}&count=true`)) >= N && performance.now() - t2, STEP_TIMEOUT_MS, 100, progress),
       poll(
@@ -273,7 +306,8 @@ async function once(file: string): Promise<Run> {
       STEP_TIMEOUT_MS,
       3000,
     );
-    const bill = billOf(usageBetween(usageBefore, settled));
+    const used = usageBetween(usageBefore, settled);
+    const bill = billOf(used);
     const { execution, events: history } = await historyOf();
     const { input } = await sfn.send(new DescribeExecutionCommand({ executionArn: execution!.executionArn }));
     const incidentId = /"incidentId":"([^"]+)"/.exec(input ?? '')?.[1];
@@ -307,6 +341,8 @@ async function once(file: string): Promise<Run> {
       writes: writesBy.reduce((sum, [, n]) => sum + n, 0),
       writesByOperation: writesBy.map(([op, n]) => `${op} ${n}`).join(', '),
       historyEvents: history.length,
+      largestPayload: used.stepFunctions.largestPayload,
+      longest: longestInvocations(used),
       floor,
       sentEmails,
       reached,
@@ -453,6 +489,33 @@ if (values['cold-start']) {
 const dir = mkdtempSync(join(tmpdir(), 'breach-notice-bench-'));
 const file = join(dir, 'customers.csv');
 writeFileSync(file, DIRECTORY.csv);
+const payload = (r: Pick<Run, 'largestPayload'>) =>
+  `${n(r.largestPayload.bytes)} bytes (${((r.largestPayload.bytes / 262_144) * 100).toFixed(1)}% of 256 KiB), ${r.largestPayload.stateName}`;
+if (UNTIL_APPROVAL) {
+  const partial: ApprovalRun[] = [];
+  try {
+    for (let i = 0; i < RUNS; i += 1) partial.push(await once(file, true));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const cpu = cpus();
+  console.log(`\nmachine: ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+  console.log(
+    `${n(N)} recipients (${n(DIRECTORY.sms)} also by SMS), ${RUNS} run${RUNS > 1 ? 's' : ''}, each stopped at the approval email (--until approval)\n`,
+  );
+  const partialRows: [string, (r: ApprovalRun) => string][] = [
+    ['start to ready', (r) => s(r.ready)],
+    ['import (npm run import-customers)', (r) => `${s(r.import)} (${n(N / (r.import / 1000))} customers/s)`],
+    ['alarm to approval email', (r) => s(r.approvalEmail)],
+    ['history events of the execution so far', (r) => n(r.historyEvents)],
+    ['largest state payload so far', payload],
+    ['longest single invocation per function', (r) => r.longest],
+  ];
+  console.log(`| measure | ${partial.map((_, i) => `run ${i + 1}`).join(' | ')} |`);
+  console.log(`|---|${partial.map(() => '---').join('|')}|`);
+  for (const [label, cell] of partialRows) console.log(`| ${label} | ${partial.map(cell).join(' | ')} |`);
+  process.exit(0);
+}
 const runs: Run[] = [];
 try {
   for (let i = 0; i < RUNS; i += 1) {
@@ -483,6 +546,8 @@ const rows: [string, (r: Run) => string][] = [
   ],
   ['DynamoDB write requests per recipient', (r) => `${(r.writes / N).toFixed(3)} (${r.writesByOperation})`],
   ['history events of the execution', (r) => n(r.historyEvents)],
+  ['largest state payload', payload],
+  ['longest single invocation per function', (r) => r.longest],
   ['time inside calls during the send, summed per operation (s)', (r) => r.callTime || '-'],
   [
     'customer emails / customers; SMS / numbers (more than one each is a duplicate)',

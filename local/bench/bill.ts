@@ -63,7 +63,9 @@ const n = (x: number) => Math.round(x).toLocaleString('en');
 /** What happened between two readings of /_twin/usage. Memory sizes are settings, not counts: they stay. */
 export function usageBetween(before: Usage, after: Usage): Usage {
   const minus = (a: unknown, b: unknown, key?: string): unknown => {
-    if (typeof a === 'number') return key === 'memoryMB' ? a : a - (typeof b === 'number' ? b : 0);
+    // A function's memory, its longest invocation and the largest payload so far are levels, not counts.
+    if (key === 'largestPayload') return a;
+    if (typeof a === 'number') return key === 'memoryMB' || key === 'longestMs' ? a : a - (typeof b === 'number' ? b : 0);
     if (a && typeof a === 'object') {
       const bb = (b ?? {}) as Record<string, unknown>;
       return Object.fromEntries(Object.entries(a as Record<string, unknown>).map(([k, v]) => [k, minus(v, bb[k], k)]));

@@ -224,7 +224,9 @@ export class LocalLambda {
         this.config.onInvoked?.(outcome);
         // Lambda bills each invocation's duration rounded up to the millisecond (https://aws.amazon.com/lambda/pricing/).
         this.usage.invocations += 1;
-        this.usage.billedMs += Math.ceil(performance.now() - started);
+        const ms = Math.ceil(performance.now() - started);
+        this.usage.billedMs += ms;
+        this.usage.longestMs = Math.max(this.usage.longestMs ?? 0, ms);
       }
     } finally {
       if (sandbox.alive) this.idle.push(sandbox);

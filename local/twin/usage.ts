@@ -6,6 +6,8 @@ export interface FunctionUsage {
   invocations: number;
   /** Time inside invocations, summed (ms): Lambda bills each rounded up to the millisecond. */
   billedMs: number;
+  /** The longest single invocation (ms): what the function's timeout has to cover. */
+  longestMs?: number;
   /** Init phases (cold starts) and their summed time: billed as duration too. */
   coldStarts: number;
   initMs: number;
@@ -27,6 +29,8 @@ export interface Usage {
     stateTransitions: number;
     /** The execution log's bytes: level ALL without execution data, one record per history event. */
     logBytes: number;
+    /** The largest state input, output or task result of any execution (UTF-8 bytes; Step Functions' quota is 256 KiB), and whose. */
+    largestPayload: { bytes: number; stateName: string };
   };
   dynamodb: { readRequestUnits: number; writeRequestUnits: number; requests: Record<string, number> };
   /** KMS calls the services make on the functions' behalf with the stack's customer-managed key. */
@@ -104,9 +108,10 @@ export function withConsumedCapacity(body: Buffer): Buffer {
  * execution data (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html): one per history event.
  */
 export function stepFunctionsUsage(executions: Iterable<Execution>, distributedMaps: ReadonlySet<string>): Usage['stepFunctions'] {
-  const usage = { executions: 0, childExecutions: 0, stateTransitions: 0, logBytes: 0 };
+  const usage = { executions: 0, childExecutions: 0, stateTransitions: 0, logBytes: 0, largestPayload: { bytes: 0, stateName: '' } };
   for (const execution of executions) {
     usage.executions += 1;
+    if (execution.largestPayload.bytes > usage.largestPayload.bytes) usage.largestPayload = { ...execution.largestPayload };
     execution.events.forEach((event, i) => {
       if (event.type === 'StateEntered' || event.type === 'StateRetried') usage.stateTransitions += 1;
       if (event.type === 'MapIterationStarted' && event.stateName && distributedMaps.has(event.stateName)) usage.childExecutions += 1;

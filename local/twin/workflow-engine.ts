@@ -34,7 +34,19 @@ export interface Execution {
   /** Resolves when the execution stops, whatever the outcome. */
   done: Promise<void>;
   abort(): void;
+  /** Ends the execution with a terminal error no Catch sees (States.DataLimitExceeded). */
+  fail(error: string, cause: string): void;
+  /** The largest state input or output so far (UTF-8 bytes of its JSON), and whose it was. */
+  largestPayload: { bytes: number; stateName: string };
 }
+
+/**
+ * Step Functions' quota for a state's input or output and a task's result: 256 KiB as a UTF-8 string
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html). Past it the execution fails
+ * with States.DataLimitExceeded, which States.ALL does not catch
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html).
+ */
+export const PAYLOAD_LIMIT_BYTES = 262_144;
 
 /** An SFN API error with the name the SDK raises (e.g. ExecutionAlreadyExists, TaskDoesNotExist). */
 export class SfnApiError extends Error {
@@ -170,9 +182,19 @@ export class LocalWorkflow {
         run.abort();
         this.closeWaiters(executionArn);
       },
+      fail: (error, cause) => {
+        if (execution.status !== 'RUNNING') return;
+        execution.status = 'FAILED';
+        execution.error = error;
+        execution.cause = cause;
+        execution.stopDate = new Date();
+        run.abort();
+        this.closeWaiters(executionArn);
+      },
+      largestPayload: { bytes: 0, stateName: '' },
     };
     this.executions.set(executionArn, execution);
-    void this.collectEvents(execution, run.eventLogs);
+    const collected = this.collectEvents(execution, run.eventLogs);
     execution.done = run.result
       .then(
         (output) => {
@@ -191,6 +213,12 @@ export class LocalWorkflow {
         },
       )
       .finally(() => this.closeWaiters(executionArn));
+    // A failure the engine did not raise (fail()) ends the history once the engine's own events are in.
+    const closed = collected.then(() => {
+      if (execution.status === 'FAILED' && execution.events.at(-1)?.type !== 'ExecutionFailed')
+        execution.events.push({ timestamp: Date.now(), type: 'ExecutionFailed', error: execution.error, cause: execution.cause });
+    });
+    execution.done = Promise.all([execution.done, closed]).then(() => undefined);
     return execution;
   }
 
@@ -241,6 +269,27 @@ export class LocalWorkflow {
   private async runTask(executionArn: string, stateName: string, resource: string, taskInput: unknown): Promise<unknown> {
     // The engine starts this task's timeout right after calling here: the same instant AWS reports.
     const enteredTime = new Date().toISOString();
+    // The engine may call here from inside run(), before start() has registered the execution.
+    await null;
+    this.holdToPayloadLimit(executionArn, stateName, 'input after Parameters', taskInput);
+    const result = await this.callTask(executionArn, stateName, resource, taskInput, enteredTime);
+    this.holdToPayloadLimit(executionArn, stateName, 'result', result);
+    return result;
+  }
+
+  /** A payload over the quota ends the execution before the engine sees it, as in AWS (checked here and at each state's exit). */
+  private holdToPayloadLimit(executionArn: string, stateName: string, what: string, value: unknown): void {
+    const execution = this.executions.get(executionArn);
+    const bytes = Buffer.byteLength(JSON.stringify(value ?? null) ?? 'null', 'utf8');
+    if (!execution) return;
+    if (bytes > execution.largestPayload.bytes) execution.largestPayload = { bytes, stateName };
+    if (bytes <= PAYLOAD_LIMIT_BYTES) return;
+    const cause = `The state/task '${stateName}' ${what} has a size (${bytes} bytes) exceeding the maximum number of bytes service limit (${PAYLOAD_LIMIT_BYTES}).`;
+    execution.fail('States.DataLimitExceeded', cause);
+    throw Object.assign(new Error(cause), { name: 'States.DataLimitExceeded' });
+  }
+
+  private async callTask(executionArn: string, stateName: string, resource: string, taskInput: unknown, enteredTime: string): Promise<unknown> {
     const { FunctionName, Payload: rawPayload } = taskInput as { FunctionName?: string; Payload?: unknown };
     const Payload = replaceValue(rawPayload, ENTERED_TIME_PLACEHOLDER, enteredTime);
     const handler = FunctionName ? this.options.handlers.get(FunctionName) : undefined;
@@ -307,6 +356,8 @@ export class LocalWorkflow {
         Error?: string;
         Cause?: unknown;
       };
+      // An execution failed on its payload (holdToPayloadLimit) was aborted to stop the engine: its history ends at ExecutionFailed.
+      if (execution.status === 'FAILED' && event.type === 'ExecutionAborted') continue;
       execution.events.push({
         timestamp: event.timestamp,
         type: event.type,
@@ -316,6 +367,14 @@ export class LocalWorkflow {
         error: event.Error,
         cause: event.Cause === undefined ? undefined : String(event.Cause),
       });
+      // A state's output is checked as it exits (the engine has moved on by then: a twin's lag AWS does not have).
+      if (event.type === 'StateExited' && event.state && execution.status === 'RUNNING') {
+        try {
+          this.holdToPayloadLimit(execution.executionArn, event.state.name, 'output', event.state.output);
+        } catch {
+          // Failed: its ExecutionFailed event follows this state's exit.
+        }
+      }
       // A task that failed (timeout included) or finished takes its tokens with it.
       if (event.state && (event.type === 'StateFailed' || event.type === 'StateExited')) {
         for (const w of this.waiters.values()) if (w.executionArn === execution.executionArn && w.stateName === event.state.name) w.open = false;
