@@ -108,6 +108,8 @@ interface Run {
   largestPayload: { bytes: number; stateName: string };
   /** The longest single invocation of the functions the incident ran, the longest first. */
   longest: string;
+  /** The same per Task state (a function serves several), the longest first. */
+  longestTasks: string;
   /** The providers' floor (ses-floor.ts): emails and SMS together, at the better of 4 or 16 in flight. */
   floor: { ms: number; concurrency: number };
   /** Emails sent (the count's answer, dropped ones included). */
@@ -175,7 +177,7 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
 }
 
 /** A run stopped at the approval email (`--until approval`). */
-type ApprovalRun = Pick<Run, 'ready' | 'import' | 'approvalEmail' | 'historyEvents' | 'largestPayload' | 'longest'>;
+type ApprovalRun = Pick<Run, 'ready' | 'import' | 'approvalEmail' | 'historyEvents' | 'largestPayload' | 'longest' | 'longestTasks'>;
 
 /** The longest single invocation of each function a run invoked (ms), the longest first, with its invocations. */
 function longestInvocations(usage: Usage): string {
@@ -184,6 +186,15 @@ function longestInvocations(usage: Usage): string {
     .sort((a, b) => (b[1].longestMs ?? 0) - (a[1].longestMs ?? 0))
     .slice(0, 6)
     .map(([name, f]) => `${name.replace(/^breach-notice-/, '')} ${n(f.longestMs ?? 0)} ms (x${n(f.invocations)})`)
+    .join(', ');
+}
+
+/** The Task states' longest invocations (ms), the longest first. */
+function longestTasks(usage: Usage): string {
+  return Object.entries(usage.stepFunctions.longestTaskMs)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 6)
+    .map(([state, ms]) => `${state} ${n(ms)} ms`)
     .join(', ');
 }
 
@@ -247,6 +258,7 @@ async function once(file: string, untilApproval = false): Promise<Run | Approval
         historyEvents: (await historyOf()).events.length,
         largestPayload: usage.stepFunctions.largestPayload,
         longest: longestInvocations(usage),
+        longestTasks: longestTasks(usage),
       };
     }
 
@@ -343,6 +355,7 @@ async function once(file: string, untilApproval = false): Promise<Run | Approval
       historyEvents: history.length,
       largestPayload: used.stepFunctions.largestPayload,
       longest: longestInvocations(used),
+      longestTasks: longestTasks(used),
       floor,
       sentEmails,
       reached,
@@ -510,6 +523,7 @@ if (UNTIL_APPROVAL) {
     ['history events of the execution so far', (r) => n(r.historyEvents)],
     ['largest state payload so far', payload],
     ['longest single invocation per function', (r) => r.longest],
+    ['longest invocation per Task state', (r) => r.longestTasks],
   ];
   console.log(`| measure | ${partial.map((_, i) => `run ${i + 1}`).join(' | ')} |`);
   console.log(`|---|${partial.map(() => '---').join('|')}|`);
@@ -548,6 +562,7 @@ const rows: [string, (r: Run) => string][] = [
   ['history events of the execution', (r) => n(r.historyEvents)],
   ['largest state payload', payload],
   ['longest single invocation per function', (r) => r.longest],
+  ['longest invocation per Task state', (r) => r.longestTasks],
   ['time inside calls during the send, summed per operation (s)', (r) => r.callTime || '-'],
   [
     'customer emails / customers; SMS / numbers (more than one each is a duplicate)',

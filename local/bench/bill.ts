@@ -64,7 +64,7 @@ const n = (x: number) => Math.round(x).toLocaleString('en');
 export function usageBetween(before: Usage, after: Usage): Usage {
   const minus = (a: unknown, b: unknown, key?: string): unknown => {
     // A function's memory, its longest invocation and the largest payload so far are levels, not counts.
-    if (key === 'largestPayload') return a;
+    if (key === 'largestPayload' || key === 'longestTaskMs') return a;
     if (typeof a === 'number') return key === 'memoryMB' || key === 'longestMs' ? a : a - (typeof b === 'number' ? b : 0);
     if (a && typeof a === 'object') {
       const bb = (b ?? {}) as Record<string, unknown>;

@@ -31,6 +31,8 @@ export interface Usage {
     logBytes: number;
     /** The largest state input, output or task result of any execution (UTF-8 bytes; Step Functions' quota is 256 KiB), and whose. */
     largestPayload: { bytes: number; stateName: string };
+    /** Per Task state that invokes a function, its longest invocation in any execution (ms). */
+    longestTaskMs: Record<string, number>;
   };
   dynamodb: { readRequestUnits: number; writeRequestUnits: number; requests: Record<string, number> };
   /** KMS calls the services make on the functions' behalf with the stack's customer-managed key. */
@@ -108,9 +110,17 @@ export function withConsumedCapacity(body: Buffer): Buffer {
  * execution data (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html): one per history event.
  */
 export function stepFunctionsUsage(executions: Iterable<Execution>, distributedMaps: ReadonlySet<string>): Usage['stepFunctions'] {
-  const usage = { executions: 0, childExecutions: 0, stateTransitions: 0, logBytes: 0, largestPayload: { bytes: 0, stateName: '' } };
+  const usage = {
+    executions: 0,
+    childExecutions: 0,
+    stateTransitions: 0,
+    logBytes: 0,
+    largestPayload: { bytes: 0, stateName: '' },
+    longestTaskMs: {} as Record<string, number>,
+  };
   for (const execution of executions) {
     usage.executions += 1;
+    for (const [state, ms] of Object.entries(execution.longestTaskMs)) usage.longestTaskMs[state] = Math.max(usage.longestTaskMs[state] ?? 0, ms);
     if (execution.largestPayload.bytes > usage.largestPayload.bytes) usage.largestPayload = { ...execution.largestPayload };
     execution.events.forEach((event, i) => {
       if (event.type === 'StateEntered' || event.type === 'StateRetried') usage.stateTransitions += 1;

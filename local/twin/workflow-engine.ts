@@ -38,6 +38,8 @@ export interface Execution {
   fail(error: string, cause: string): void;
   /** The largest state input or output so far (UTF-8 bytes of its JSON), and whose it was. */
   largestPayload: { bytes: number; stateName: string };
+  /** Per Task state that invokes a function (callbacks aside), its longest invocation so far (ms). */
+  longestTaskMs: Record<string, number>;
 }
 
 /**
@@ -192,6 +194,7 @@ export class LocalWorkflow {
         this.closeWaiters(executionArn);
       },
       largestPayload: { bytes: 0, stateName: '' },
+      longestTaskMs: {},
     };
     this.executions.set(executionArn, execution);
     const collected = this.collectEvents(execution, run.eventLogs);
@@ -272,7 +275,11 @@ export class LocalWorkflow {
     // The engine may call here from inside run(), before start() has registered the execution.
     await null;
     this.holdToPayloadLimit(executionArn, stateName, 'input after Parameters', taskInput);
+    const started = performance.now();
     const result = await this.callTask(executionArn, stateName, resource, taskInput, enteredTime);
+    const longest = this.executions.get(executionArn)?.longestTaskMs;
+    // A callback task waits for a person: only invocations are timed.
+    if (longest && !resource.endsWith('.waitForTaskToken')) longest[stateName] = Math.max(longest[stateName] ?? 0, Math.ceil(performance.now() - started));
     this.holdToPayloadLimit(executionArn, stateName, 'result', result);
     return result;
   }

@@ -6,7 +6,7 @@ import type { Execution } from '../../local/twin/workflow-engine.js';
 
 const usage = (over: Partial<Usage> = {}): Usage => ({
   lambda: {},
-  stepFunctions: { executions: 0, childExecutions: 0, stateTransitions: 0, logBytes: 0, largestPayload: { bytes: 0, stateName: '' } },
+  stepFunctions: { executions: 0, childExecutions: 0, stateTransitions: 0, logBytes: 0, largestPayload: { bytes: 0, stateName: '' }, longestTaskMs: {} },
   dynamodb: { readRequestUnits: 0, writeRequestUnits: 0, requests: {} },
   kms: { requests: 0, byService: {} },
   sns: { topicPublishes: 0, sms: 0, smsParts: 0 },
@@ -26,7 +26,14 @@ describe('the bill of a run at list prices', () => {
         'breach-notice-send-notices': { invocations: 1000, billedMs: 1_000_000, coldStarts: 2, initMs: 1000, memoryMB: 2048, logBytes: 1_000_000 },
         'breach-notice-return-decisions': { invocations: 500, billedMs: 500_000, coldStarts: 1, initMs: 300, memoryMB: 512, logBytes: 9, scheduled: true },
       },
-      stepFunctions: { executions: 1, childExecutions: 4, stateTransitions: 40_000, logBytes: 2_000_000, largestPayload: { bytes: 0, stateName: '' } },
+      stepFunctions: {
+        executions: 1,
+        childExecutions: 4,
+        stateTransitions: 40_000,
+        logBytes: 2_000_000,
+        largestPayload: { bytes: 0, stateName: '' },
+        longestTaskMs: {},
+      },
       dynamodb: { readRequestUnits: 8_000_000, writeRequestUnits: 1_600_000, requests: {} },
       kms: { requests: 10_000, byService: { sns: 10_000 } },
       sns: { topicPublishes: 600, sms: 400, smsParts: 500 },
@@ -69,7 +76,7 @@ describe('the bill of a run at list prices', () => {
     // Prepare: a run of 2,000 customers whose overhead is 5 cents and whose emails cost 20 cents.
     const run = usage({
       ses: { emails: 2000 },
-      stepFunctions: { executions: 1, childExecutions: 0, stateTransitions: 2000, logBytes: 0, largestPayload: { bytes: 0, stateName: '' } },
+      stepFunctions: { executions: 1, childExecutions: 0, stateTransitions: 2000, logBytes: 0, largestPayload: { bytes: 0, stateName: '' }, longestTaskMs: {} },
     });
 
     // Act
@@ -128,6 +135,7 @@ describe('what the twin counts for the bill', () => {
       executionArn: 'arn:aws:states:us-east-1:0:execution:m:x',
       events: [...events, ...iterations],
       largestPayload: { bytes: 900, stateName: 'Send notices' },
+      longestTaskMs: {},
     } as unknown as Execution;
     const result = stepFunctionsUsage([execution], new Set(['Send notices']));
     expect(result).toMatchObject({ executions: 1, stateTransitions: 3, childExecutions: 2 });
@@ -139,13 +147,24 @@ describe('what the twin counts for the bill', () => {
     const execution = (bytes: number, stateName: string) =>
       ({ executionArn: stateName, events: [], largestPayload: { bytes, stateName } }) as unknown as Execution;
     // Act
-    const largest = stepFunctionsUsage([execution(900, 'Assess impact'), execution(4_000, 'Send notices'), execution(20, 'x')], new Set()).largestPayload;
+    const { largestPayload: largest, longestTaskMs } = stepFunctionsUsage(
+      [execution(900, 'Assess impact'), execution(4_000, 'Send notices'), execution(20, 'x'), execution(300, 'Assess impact')],
+      new Set(),
+    );
     const before = usage({
-      stepFunctions: { executions: 1, childExecutions: 0, stateTransitions: 0, logBytes: 0, largestPayload: { bytes: 3_000, stateName: 'x' } },
+      stepFunctions: {
+        executions: 1,
+        childExecutions: 0,
+        stateTransitions: 0,
+        logBytes: 0,
+        largestPayload: { bytes: 3_000, stateName: 'x' },
+        longestTaskMs: {},
+      },
     });
-    const after = usage({ stepFunctions: { executions: 2, childExecutions: 0, stateTransitions: 0, logBytes: 0, largestPayload: largest } });
+    const after = usage({ stepFunctions: { executions: 2, childExecutions: 0, stateTransitions: 0, logBytes: 0, largestPayload: largest, longestTaskMs: {} } });
     // Assess
     expect(largest).toEqual({ bytes: 4_000, stateName: 'Send notices' });
+    expect(longestTaskMs).toEqual({ 'Assess impact': 90, 'Send notices': 400, x: 2 });
     expect(usageBetween(before, after).stepFunctions.largestPayload).toEqual({ bytes: 4_000, stateName: 'Send notices' });
   });
 });

@@ -62,4 +62,53 @@ describe("the twin's IAM decisions", () => {
     // Assess
     expect(evaluationsMade() - before).toBe(0);
   });
+
+  it('a leading-key grant is evaluated once per pattern class, not once per item', async () => {
+    // Prepare: the item grants' shape, prefixes with a Null guard
+    const grants = role({
+      Condition: {
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['EVIDENCE#*', 'COUNTS#*'] },
+        Null: { 'dynamodb:LeadingKeys': 'false' },
+      },
+    });
+    const before = evaluationsMade();
+    // Act: a thousand items of one prefix, a hundred outside every prefix
+    const allowed = [];
+    for (let i = 0; i < 1000; i += 1) allowed.push(await decide(grants.roleArn, grants, update(`EVIDENCE#inc-1#cust-${i}`), undefined, ACCOUNT));
+    const denied = [];
+    for (let i = 0; i < 100; i += 1) denied.push(await decide(grants.roleArn, grants, update(`INC#inc-${i}`), undefined, ACCOUNT));
+    // Assess: two classes, plus one answer in 64 evaluated again to check the class
+    expect(new Set(allowed)).toEqual(new Set(['Allowed']));
+    expect(new Set(denied)).toEqual(new Set(['ImplicitlyDenied']));
+    expect(evaluationsMade() - before).toBeLessThanOrEqual(2 + Math.ceil(1100 / 64));
+  });
+
+  it('answers from a pattern class as IAM answers each value on its own', async () => {
+    // Prepare: every string operator, wildcards, case, and values that differ only where a matcher could slip
+    const condition = {
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['EVID?NCE#*', 'A.B*', 'x*y'] },
+      'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': ['*#secret'] },
+      StringEqualsIgnoreCase: { 'aws:PrincipalTag/team': 'Ops' },
+      StringNotEquals: { 'aws:PrincipalTag/stage': ['prod', 'p*'] },
+    };
+    const shared = role({ Condition: condition });
+    const values = ['EVIDENCE#1', 'EVIDANCE#1', 'evidence#1', 'EVIDNCE#1', 'EVIDENCE#1#secret', 'A.B', 'AxB', 'A.B.C', 'xy', 'x\ny', 'x*y', 'y'];
+    const teams = ['Ops', 'OPS', 'ops', 'Op', 'Ops '];
+    const stages = ['prod', 'p*', 'pr', 'dev'];
+    for (const key of values)
+      for (const team of teams)
+        for (const stage of stages) {
+          const request = {
+            action: 'dynamodb:UpdateItem',
+            resource: TABLE,
+            context: { 'dynamodb:LeadingKeys': [key, 'EVIDENCE#2'], 'aws:PrincipalTag/team': team, 'aws:PrincipalTag/stage': stage },
+          };
+          // Act: the shared role's cache against a fresh copy of the role, which has none
+          const cached = await decide(shared.roleArn, shared, request, undefined, ACCOUNT);
+          const fresh = role({ Condition: condition });
+          const whole = await decide(fresh.roleArn, fresh, request, undefined, ACCOUNT);
+          // Assess
+          expect({ key, team, stage, cached }).toEqual({ key, team, stage, cached: whole });
+        }
+  });
 });

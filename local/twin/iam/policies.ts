@@ -118,14 +118,27 @@ export async function decide(
 ): Promise<Decision> {
   // Policies do not change while the twin runs: the same request by the same principal gets the same answer.
   // Only the context keys some policy reads can change it (a condition, or a ${...} variable), so the rest
-  // (each DynamoDB item's leading key, for a role granted the whole table) stay out of the cache key.
-  const read = readKeys(grants, resourcePolicy);
-  const context = Object.entries(authorization.context ?? {}).filter(([k]) => read.has(k.toLowerCase()));
+  // (each DynamoDB item's leading key, for a role granted the whole table) stay out of the cache key. A key
+  // only string operators compare with fixed patterns (a leading-key grant's `INC#*`) enters the key as which
+  // of those patterns each value matches: every item key of a prefix is then one entry, not one evaluation each.
+  const { read, classes } = keysRead(grants, resourcePolicy);
+  let abstracted = false;
+  const context = Object.entries(authorization.context ?? {})
+    .filter(([k]) => read.has(k.toLowerCase()))
+    .map(([k, v]) => {
+      const patterns = classes.get(k.toLowerCase());
+      if (!patterns) return [k, v];
+      abstracted = true;
+      return [k, (Array.isArray(v) ? v : [v]).map((value) => patterns.map((p) => (p.test(value) ? 1 : 0)).join(''))];
+    });
   const key = JSON.stringify([principal, authorization.action, authorization.resource, context, resourcePolicy !== undefined]);
   const cached = decisions.get(grants)?.get(key);
-  if (cached) return cached;
+  if (cached && !(abstracted && ++abstractedHits % VERIFY_EVERY === 0)) return cached;
   evaluations += 1;
   const decision = await evaluate(principal, grants, authorization, resourcePolicy, account);
+  // A sample of the answers the patterns stood in for, evaluated whole: a wrong equivalence fails loudly.
+  if (cached && cached !== decision)
+    throw new IamEvaluationError(`${authorization.action} on ${authorization.resource}: cached ${cached} for its pattern class, IAM decides ${decision}`);
   let byKey = decisions.get(grants);
   if (!byKey) decisions.set(grants, (byKey = new Map()));
   if (byKey.size >= MAX_CACHED) byKey.delete(byKey.keys().next().value!);
@@ -135,33 +148,80 @@ export async function decide(
 
 const decisions = new WeakMap<RoleGrants, Map<string, Decision>>();
 let evaluations = 0;
+let abstractedHits = 0;
+/** One cached answer in this many for a pattern class is evaluated again and compared. */
+const VERIFY_EVERY = 64;
 /** Decisions evaluated rather than taken from the cache, since the twin started. */
 export const evaluationsMade = () => evaluations;
 const MAX_CACHED = 10_000;
 
-/** Every condition key the role's policies and the resource's policy name, lower-cased as IAM compares them. */
-function readKeys(grants: RoleGrants, resourcePolicy: PolicyDocument | undefined): Set<string> {
-  const forRole = keysRead.get(grants) ?? keysRead.set(grants, new Map()).get(grants)!;
+/** What IAM's string operators compare (ForAllValues:/ForAnyValue: and IfExists aside), and how. */
+const STRING_OPERATORS: Record<string, { like: boolean; ignoreCase: boolean }> = {
+  StringEquals: { like: false, ignoreCase: false },
+  StringNotEquals: { like: false, ignoreCase: false },
+  StringEqualsIgnoreCase: { like: false, ignoreCase: true },
+  StringNotEqualsIgnoreCase: { like: false, ignoreCase: true },
+  StringLike: { like: true, ignoreCase: false },
+  StringNotLike: { like: true, ignoreCase: false },
+};
+
+/** A condition value as IAM compares it: exact, or `*` any run and `?` any one character (StringLike). */
+function patternOf(value: string, how: { like: boolean; ignoreCase: boolean }): RegExp {
+  const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const body = how.like
+    ? value
+        .split('*')
+        .map((run) => run.split('?').map(literal).join('.'))
+        .join('.*')
+    : literal(value);
+  return new RegExp(`^${body}$`, how.ignoreCase ? 'i' : '');
+}
+
+/**
+ * Every condition key the role's policies and the resource's policy name, lower-cased as IAM compares them,
+ * and of those the keys only string operators (or Null) read, with fixed patterns: their patterns.
+ */
+function keysRead(grants: RoleGrants, resourcePolicy: PolicyDocument | undefined): { read: Set<string>; classes: Map<string, RegExp[]> } {
+  const forRole = keysByRole.get(grants) ?? keysByRole.set(grants, new Map()).get(grants)!;
   const cached = forRole.get(resourcePolicy ?? NO_POLICY);
   if (cached) return cached;
-  const keys = new Set<string>();
+  const read = new Set<string>();
+  const patterns = new Map<string, RegExp[]>();
+  const whole = new Set<string>();
+  const condition = (operator: string, key: string, values: unknown): void => {
+    const name = key.toLowerCase();
+    read.add(name);
+    const base = operator.replace(/^(ForAllValues|ForAnyValue):/, '').replace(/IfExists$/, '');
+    // Null reads whether the key is present, not its value.
+    if (base === 'Null') return void (patterns.has(name) || patterns.set(name, []));
+    const how = STRING_OPERATORS[base];
+    const list = (Array.isArray(values) ? values : [values]).map(String);
+    if (!how || list.some((v) => v.includes('${'))) return void whole.add(name);
+    patterns.set(name, [...(patterns.get(name) ?? []), ...list.map((v) => patternOf(v, how))]);
+  };
   const visit = (node: unknown, inCondition: boolean): void => {
-    // ${key} or ${key, 'default'}
-    if (typeof node === 'string') for (const [, name] of node.matchAll(/\$\{([^},]+)[^}]*\}/g)) keys.add(name!.trim().toLowerCase());
+    // ${key} or ${key, 'default'}: the value itself is substituted, so it is compared whole.
+    if (typeof node === 'string')
+      for (const [, name] of node.matchAll(/\$\{([^},]+)[^}]*\}/g)) {
+        read.add(name!.trim().toLowerCase());
+        whole.add(name!.trim().toLowerCase());
+      }
     else if (Array.isArray(node)) for (const item of node) visit(item, false);
     else if (node && typeof node === 'object')
       for (const [k, v] of Object.entries(node)) {
         // Condition: { Operator: { key: values } }: the keys one level below the operators.
-        if (inCondition && v && typeof v === 'object' && !Array.isArray(v)) for (const name of Object.keys(v)) keys.add(name.toLowerCase());
+        if (inCondition && v && typeof v === 'object' && !Array.isArray(v)) for (const [name, values] of Object.entries(v)) condition(k, name, values);
         visit(v, k === 'Condition');
       }
   };
   for (const doc of [...grants.identityPolicies.map((p) => p.policy), grants.permissionsBoundary, resourcePolicy]) visit(doc, false);
-  forRole.set(resourcePolicy ?? NO_POLICY, keys);
-  return keys;
+  for (const name of whole) patterns.delete(name);
+  const result = { read, classes: patterns };
+  forRole.set(resourcePolicy ?? NO_POLICY, result);
+  return result;
 }
 
-const keysRead = new WeakMap<RoleGrants, Map<PolicyDocument, Set<string>>>();
+const keysByRole = new WeakMap<RoleGrants, Map<PolicyDocument, ReturnType<typeof keysRead>>>();
 const NO_POLICY: PolicyDocument = { Statement: [] };
 
 async function evaluate(
