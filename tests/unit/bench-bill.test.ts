@@ -145,7 +145,7 @@ describe('what the twin counts for the bill', () => {
   it('keeps the largest payload of all executions, and a run keeps it whole (a level, not a count)', () => {
     // Prepare
     const execution = (bytes: number, stateName: string) =>
-      ({ executionArn: stateName, events: [], largestPayload: { bytes, stateName } }) as unknown as Execution;
+      ({ executionArn: stateName, events: [], largestPayload: { bytes, stateName }, longestTaskMs: { [stateName]: bytes / 10 } }) as unknown as Execution;
     // Act
     const { largestPayload: largest, longestTaskMs } = stepFunctionsUsage(
       [execution(900, 'Assess impact'), execution(4_000, 'Send notices'), execution(20, 'x'), execution(300, 'Assess impact')],
