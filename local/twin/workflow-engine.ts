@@ -198,7 +198,7 @@ export class LocalWorkflow {
     };
     this.executions.set(executionArn, execution);
     const collected = this.collectEvents(execution, run.eventLogs);
-    execution.done = run.result
+    const settled = run.result
       .then(
         (output) => {
           if (execution.status !== 'RUNNING') return;
@@ -216,12 +216,7 @@ export class LocalWorkflow {
         },
       )
       .finally(() => this.closeWaiters(executionArn));
-    // A failure the engine did not raise (fail()) ends the history once the engine's own events are in.
-    const closed = collected.then(() => {
-      if (execution.status === 'FAILED' && execution.events.at(-1)?.type !== 'ExecutionFailed')
-        execution.events.push({ timestamp: Date.now(), type: 'ExecutionFailed', error: execution.error, cause: execution.cause });
-    });
-    execution.done = Promise.all([execution.done, closed]).then(() => undefined);
+    execution.done = Promise.all([settled, collected]).then(() => closeHistory(execution));
     return execution;
   }
 
@@ -272,8 +267,11 @@ export class LocalWorkflow {
   private async runTask(executionArn: string, stateName: string, resource: string, taskInput: unknown): Promise<unknown> {
     // The engine starts this task's timeout right after calling here: the same instant AWS reports.
     const enteredTime = new Date().toISOString();
-    // The engine may call here from inside run(), before start() has registered the execution.
-    await null;
+    // The engine may call here from inside run(), before start() has registered the execution; and the event
+    // log may not have shown the state before this one exit yet (its output is checked there): let it catch up.
+    await new Promise((resolve) => setImmediate(resolve));
+    // A failed or stopped execution invokes nothing more (the engine would still retry, or start a Map's next item).
+    if (this.executions.get(executionArn)?.status !== 'RUNNING') throw Object.assign(new Error('The execution has ended'), { name: 'States.Runtime' });
     this.holdToPayloadLimit(executionArn, stateName, 'input after Parameters', taskInput);
     const started = performance.now();
     const result = await this.callTask(executionArn, stateName, resource, taskInput, enteredTime);
@@ -287,7 +285,7 @@ export class LocalWorkflow {
   /** A payload over the quota ends the execution before the engine sees it, as in AWS (checked here and at each state's exit). */
   private holdToPayloadLimit(executionArn: string, stateName: string, what: string, value: unknown): void {
     const execution = this.executions.get(executionArn);
-    const bytes = Buffer.byteLength(JSON.stringify(value ?? null) ?? 'null', 'utf8');
+    const bytes = payloadBytes(value);
     if (!execution) return;
     if (bytes > execution.largestPayload.bytes) execution.largestPayload = { bytes, stateName };
     if (bytes <= PAYLOAD_LIMIT_BYTES) return;
@@ -392,6 +390,31 @@ export class LocalWorkflow {
   private closeWaiters(executionArn: string): void {
     for (const w of this.waiters.values()) if (w.executionArn === executionArn) w.open = false;
   }
+}
+
+const payloadBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value ?? null) ?? 'null', 'utf8');
+
+/**
+ * Once the engine has stopped and its events are in: a state whose output passed the quota ends the
+ * execution there with States.DataLimitExceeded, whatever the engine did after it (the output is seen
+ * only as the state exits, so the last state's, or one followed by a Fail state, would otherwise pass).
+ * What the engine ran after it stays done (a function may have been invoked); its history is dropped.
+ */
+function closeHistory(execution: Execution): void {
+  const over = execution.events.findIndex((e) => e.type === 'StateExited' && payloadBytes(e.output) > PAYLOAD_LIMIT_BYTES);
+  const failedOnPayload = execution.error === 'States.DataLimitExceeded';
+  const exited = over >= 0 ? execution.events[over]! : undefined;
+  // Failed as the state exited (collectEvents): the engine's events after it are dropped all the same.
+  if (exited && failedOnPayload && execution.cause?.includes(`'${exited.stateName}' output`)) execution.events.splice(over + 1);
+  if (exited && !failedOnPayload) {
+    execution.status = 'FAILED';
+    execution.error = 'States.DataLimitExceeded';
+    execution.cause = `The state/task '${exited.stateName}' output has a size (${payloadBytes(exited.output)} bytes) exceeding the maximum number of bytes service limit (${PAYLOAD_LIMIT_BYTES}).`;
+    execution.output = undefined;
+    execution.events.splice(over + 1);
+  }
+  if (execution.error === 'States.DataLimitExceeded' && execution.events.at(-1)?.type !== 'ExecutionFailed')
+    execution.events.push({ timestamp: Date.now(), type: 'ExecutionFailed', error: execution.error, cause: execution.cause });
 }
 
 function replaceValue(value: unknown, placeholder: string, replacement: string): unknown {

@@ -111,4 +111,21 @@ describe("the twin's IAM decisions", () => {
           expect({ key, team, stage, cached }).toEqual({ key, team, stage, cached: whole });
         }
   });
+
+  it('tells a value from a list holding it, as a single-valued operator does', async () => {
+    // Prepare
+    const grants = role({ Condition: { StringLike: { 'aws:PrincipalTag/team': 'ops*' } } });
+    const as = (team: string | string[]) => ({ action: 'dynamodb:UpdateItem', resource: TABLE, context: { 'aws:PrincipalTag/team': team } });
+    // Act
+    const single = await decide(grants.roleArn, grants, as('ops1'), undefined, ACCOUNT);
+    const list = await decide(grants.roleArn, grants, as(['ops1']), undefined, ACCOUNT);
+    const uncached = async (team: string | string[]) => {
+      const fresh = role({ Condition: { StringLike: { 'aws:PrincipalTag/team': 'ops*' } } });
+      return decide(fresh.roleArn, fresh, as(team), undefined, ACCOUNT);
+    };
+    // Assess: each as IAM answers it uncached (a plain operator given a list does not match)
+    expect(single).toBe(await uncached('ops1'));
+    expect(list).toBe(await uncached(['ops1']));
+    expect(list).not.toBe(single);
+  });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LocalWorkflow, PAYLOAD_LIMIT_BYTES, type LambdaHandler } from '../../local/twin/workflow-engine.js';
 
 const FN = 'arn:aws:lambda:us-east-1:000000000000:function:big';
+const AFTER_FN = 'arn:aws:lambda:us-east-1:000000000000:function:after';
 const ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:t';
 
 // A Task whose Catch on States.ALL leads to a Pass state that would succeed the execution if it caught.
@@ -83,5 +84,72 @@ describe("the twin's engine: Step Functions' payload quota", () => {
     expect(execution.status).toBe('SUCCEEDED');
     expect(execution.largestPayload.bytes).toBe(PAYLOAD_LIMIT_BYTES);
     expect(execution.largestPayload.stateName).toBe('Make payload');
+  });
+});
+
+// Found by a review: outputs are seen only as a state exits, after the engine may have gone on.
+describe("the twin's engine: a state output over the quota, whatever follows it", () => {
+  const doubled = { Type: 'Pass', Parameters: { 'a.$': '$.body', 'b.$': '$.body' } };
+  const half: LambdaHandler = async () => 'z'.repeat(140 * 1024);
+  const withNext = (next: Record<string, unknown> | undefined, extra: Record<string, unknown> = {}) => {
+    const definition = JSON.parse(caught({ ...doubled, ...(next ? { Next: 'After' } : { End: true }) })) as { States: Record<string, unknown> };
+    if (next) definition.States.After = next;
+    Object.assign(definition.States, extra);
+    return JSON.stringify(definition);
+  };
+
+  it('fails the execution when the last state is the one over it', async () => {
+    // Act
+    const execution = await runWith(withNext(undefined), half);
+    // Assess
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error).toBe('States.DataLimitExceeded');
+    expect(execution.output).toBeUndefined();
+    expect(execution.events.map((e) => e.type)).not.toContain('ExecutionSucceeded');
+    expect(execution.events.at(-1)?.type).toBe('ExecutionFailed');
+  });
+
+  it('fails it with the quota, not the Fail state that came next', async () => {
+    // Act
+    const execution = await runWith(withNext({ Type: 'Fail', Error: 'Boom', Cause: 'next state' }), half);
+    // Assess
+    expect(execution.error).toBe('States.DataLimitExceeded');
+    expect(execution.events.filter((e) => e.type === 'ExecutionFailed').map((e) => e.error)).toEqual(['States.DataLimitExceeded']);
+  });
+
+  it('invokes no function after it, in a next Task or in a retry', async () => {
+    // Prepare: a Task after the state over the quota; and a Task retried on every error whose result is over it
+    let after = 0;
+    let retried = 0;
+    const handlers = new Map<string, LambdaHandler>([
+      [FN, half],
+      [
+        AFTER_FN,
+        async () => {
+          after += 1;
+          return {};
+        },
+      ],
+    ]);
+    const next = { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: AFTER_FN, Payload: {} }, End: true };
+    const engine = new LocalWorkflow({ definition: withNext(next), stateMachineArn: ARN, handlers });
+    const big: LambdaHandler = async () => {
+      retried += 1;
+      return 'x'.repeat(PAYLOAD_LIMIT_BYTES);
+    };
+    const retrying = JSON.parse(caught()) as { States: Record<string, Record<string, unknown>> };
+    retrying.States['Make payload']!.Retry = [{ ErrorEquals: ['States.TaskFailed'], MaxAttempts: 3, IntervalSeconds: 1 }];
+    delete retrying.States['Make payload']!.Catch;
+    delete retrying.States.Caught;
+    // Act
+    const first = engine.start(undefined, '{}');
+    await first.done;
+    const second = await runWith(JSON.stringify(retrying), big);
+    await new Promise((r) => setTimeout(r, 1_500));
+    // Assess
+    expect(first.error).toBe('States.DataLimitExceeded');
+    expect(after).toBe(0);
+    expect(second.error).toBe('States.DataLimitExceeded');
+    expect(retried).toBe(1);
   });
 });

@@ -129,7 +129,9 @@ export async function decide(
       const patterns = classes.get(k.toLowerCase());
       if (!patterns) return [k, v];
       abstracted = true;
-      return [k, (Array.isArray(v) ? v : [v]).map((value) => patterns.map((p) => (p.test(value) ? 1 : 0)).join(''))];
+      // A list stays a list: a single-valued operator given one never matches, whatever it holds.
+      const signature = (value: string) => patterns.map((p) => (p.test(value) ? 1 : 0)).join('');
+      return [k, Array.isArray(v) ? v.map(signature) : signature(v)];
     });
   const key = JSON.stringify([principal, authorization.action, authorization.resource, context, resourcePolicy !== undefined]);
   const cached = decisions.get(grants)?.get(key);
