@@ -15,7 +15,7 @@ import {
 } from '../functions/adapters/keys.js';
 import { APPROVAL_SUMMARY_ATTRIBUTES } from '../functions/adapters/open-incidents.js';
 import { EVIDENCE_ATTRIBUTES, EVIDENCE_COUNT_ATTRIBUTES, UNDELIVERABLE_ATTRIBUTES } from '../functions/domain/delivery-evidence.js';
-import { BY_PHONE_INDEX, PHONE_INDEX_ATTRIBUTES, SMS_OUTCOME_ATTRIBUTES } from '../functions/domain/sms-delivery-status.js';
+import { BY_PHONE_INDEX, EARLY_STATUS_ATTRIBUTES, PHONE_INDEX_ATTRIBUTES, SMS_OUTCOME_ATTRIBUTES } from '../functions/domain/sms-delivery-status.js';
 import { CLIENT_VARIABLES, INCIDENT_PAGE_VARIABLES, pick, type EnvironmentValues, type EnvKey } from '../functions/shared/environment.js';
 import type { TableName } from './tables.js';
 
@@ -495,7 +495,7 @@ export const FUNCTIONS = {
     },
   },
   'record-sms-status': {
-    // Looks again for an outcome written after its record came, up to 60 s after SNS took the message (domain/sms-delivery-status.ts), then records.
+    // A few DynamoDB round trips per record (a record before its outcome is kept, not waited for: steps/record-sms-status.ts), ten at once in a batch.
     timeoutSeconds: 120,
     memoryMB: 512,
     // SMS status comes at the account's SMS rate, far below email's events; bounded all the same, like record-delivery-evidence.
@@ -509,6 +509,8 @@ export const FUNCTIONS = {
           // The customer's outcomes (which notice this message was), then the evidence item beside them.
           { prefixes: [CUSTOMER_PREFIX], actions: ['Query'], attributes: SMS_OUTCOME_ATTRIBUTES },
           { prefixes: [CUSTOMER_PREFIX], actions: ['UpdateItem'], attributes: ['pk', 'sk', ...EVIDENCE_ATTRIBUTES] },
+          // A record that came before its outcome, kept beside the outcomes for the send step to record.
+          { prefixes: [CUSTOMER_PREFIX], actions: ['PutItem'], attributes: EARLY_STATUS_ATTRIBUTES },
           { prefixes: [EVIDENCE_COUNTS_PREFIX], actions: ['UpdateItem'], attributes: ['pk', 'sk', ...EVIDENCE_COUNT_ATTRIBUTES] },
           { prefixes: [UNDELIVERABLE_PREFIX], actions: ['PutItem'], attributes: ['pk', 'sk', ...UNDELIVERABLE_ATTRIBUTES] },
         ],

@@ -33,6 +33,8 @@ export const EVIDENCE_COUNTS_PREFIX = 'EVIDENCE#';
 export const UNDELIVERABLE_PREFIX = 'UNDELIVERABLE#';
 /** A customer's outcomes and delivery evidence, in the deliveries table. */
 export const CUSTOMER_PREFIX = 'CUSTOMER#';
+/** The sort keys of early SMS statuses in a customer's partition. */
+export const EARLY_SMS_STATUS_PREFIX = 'SMSSTATUS#';
 /** Promises made to customers that no notice has kept yet, by due time, for the same sweep: a page when one comes due. */
 export const PROMISE_CLOCKS = `${CLOCK_PREFIX}PROMISES`;
 /** A notice's suppression lists, in the deliveries table (adapters/deliveries-ledger.ts). */
@@ -129,6 +131,8 @@ export const keys = {
     pk: `${CUSTOMER_PREFIX}${customerId}`,
     sk: `NOTICE#${incidentId}#${noticeId}#${channel}`,
   }),
+  /** An SMS status that came before its outcome, kept beside the customer's outcomes until one is written (steps/record-sms-status.ts). */
+  earlySmsStatus: (customerId: string, messageId: string) => ({ pk: `${CUSTOMER_PREFIX}${customerId}`, sk: `${EARLY_SMS_STATUS_PREFIX}${messageId}` }),
   /** Recipients per evidence event of one notice on one channel: read per send invocation and by the reports. */
   evidenceCounts: (incidentId: string, noticeId: string, channel: string) => ({ pk: `${EVIDENCE_COUNTS_PREFIX}${incidentId}#${noticeId}`, sk: channel }),
   /** One recipient a channel will never reach for one notice: the list a notice's unreachable customers are read from. */

@@ -6,6 +6,7 @@ import type { FactsByLocale, FactsVersion } from './facts.js';
 import type { SettledReconciliation } from './delivery.js';
 import type { SuppressionSnapshot } from './suppression.js';
 import type { Evidence, EvidenceCounts, EvidenceEvent, RecipientEvidence } from './delivery-evidence.js';
+import type { EarlySmsStatus } from './sms-delivery-status.js';
 import type { ScopeDecision, ScopeRequest } from './scope.js';
 import type { SendingResumed } from './reputation.js';
 import type {
@@ -219,6 +220,17 @@ export interface EvidenceStorePort {
   read(ref: NoticeRef, channel: Channel, customerIds: readonly string[]): Promise<Map<string, Evidence>>;
   counts(ref: NoticeRef, channel: Channel): Promise<EvidenceCounts>;
   undeliverable(ref: NoticeRef): Promise<{ customerId: string; channel: Channel; event: EvidenceEvent }[]>;
+}
+
+/** SMS statuses that came before their outcome, waiting for it (adapters/sms-status-lookups.ts `EarlySmsStatuses`). */
+export interface EarlySmsStatusPort {
+  /** `recorded`: recorded already by the recorder's own second look; the reads below skip it. */
+  keep(customerId: string, status: EarlySmsStatus, recorded?: boolean): Promise<void>;
+  /** The kept statuses of these messages not recorded yet, by customer (strongly consistent). */
+  ofMessages(messages: readonly { customerId: string; messageId: string }[]): Promise<{ customerId: string; status: EarlySmsStatus }[]>;
+  /** Every status kept for the customer and not recorded yet (strongly consistent). */
+  ofCustomer(customerId: string): Promise<EarlySmsStatus[]>;
+  forget(customerId: string, messageId: string): Promise<void>;
 }
 
 /** UNCERTAIN recipients settled by the provider's evidence once their calls are finished (adapters/deliveries-ledger.ts). */

@@ -98,13 +98,6 @@ export function parseSmsStatus(message: string): SmsStatus | undefined {
 }
 
 /**
- * How long after SNS accepted an SMS a status record that matches no outcome yet is looked at again:
- * the send step writes outcomes when its batch's calls have ended, and an UNCERTAIN one only after the
- * client gave up (a provider call's 18 s at most); a record older than this matches what is there or nothing.
- */
-export const SMS_STATUS_MATCH_WAIT_SECONDS = 60;
-
-/**
  * How far apart an UNCERTAIN outcome's time and SNS's taking of its message may be. The outcome carries the
  * time its holder started the batch (steps/send-notices.ts), and the batch's Publishes run until the
  * invocation ends: SNS may take the message up to the send step's 900 s timeout after it (a batch of 99
@@ -118,6 +111,31 @@ const CALL_SPAN_MS = 20 * 60_000;
 export type SmsOutcome = Pick<Outcome, 'incidentId' | 'noticeId' | 'status' | 'providerMessageId' | 'at' | 'batchKey' | 'attempt'>;
 
 /**
+ * A status record that came before the outcome it is about (the send step writes outcomes when its batch's
+ * calls have ended, an UNCERTAIN one only after the client gave up), kept in the customer's partition until
+ * that outcome is written (steps/record-sms-status.ts). No number in it: the partition names the customer.
+ */
+export interface EarlySmsStatus {
+  messageId: string;
+  sentAt: string;
+  event: SmsStatus['event'];
+  reason?: string;
+}
+
+/** The attributes of a kept early status (adapters/sms-status-lookups.ts): the recording function may write these and no others. */
+export const EARLY_STATUS_ATTRIBUTES = ['pk', 'sk', 'messageId', 'sentAt', 'event', 'reason', 'recorded'];
+
+/** The one of `candidates` nearest in time to `at` within a call's span, if any. */
+function nearestInSpan<T>(at: number, candidates: readonly T[], timeOf: (c: T) => string): T | undefined {
+  const distance = (c: T) => Math.abs(at - Date.parse(timeOf(c)));
+  return candidates
+    .filter((c) => distance(c) <= CALL_SPAN_MS)
+    .reduce<T | undefined>((best, c) => (best === undefined || distance(c) < distance(best) ? c : best), undefined);
+}
+
+const lostCall = (o: Pick<SmsOutcome, 'status' | 'providerMessageId'>) => o.status === 'UNCERTAIN' && !o.providerMessageId;
+
+/**
  * The notice a status record is about, among the customer's SMS outcomes: the one SNS answered with
  * this message id; else one whose call lost its answer (UNCERTAIN, no message id, written by the
  * holder that sent it or by the one that took over its claim) within a call's span of when SNS took
@@ -127,11 +145,20 @@ export type SmsOutcome = Pick<Outcome, 'incidentId' | 'noticeId' | 'status' | 'p
 export function matchSmsOutcome(status: SmsStatus, outcomes: readonly SmsOutcome[]): NoticeRef | undefined {
   const exact = outcomes.find((o) => o.providerMessageId === status.messageId);
   if (exact) return { incidentId: exact.incidentId, noticeId: exact.noticeId };
-  const sent = Date.parse(status.sentAt);
   // The nearest in time: two lost SMS to one number (two notices) each match their own.
-  const distance = (o: SmsOutcome) => Math.abs(sent - Date.parse(o.at));
-  const lost = outcomes
-    .filter((o) => o.status === 'UNCERTAIN' && !o.providerMessageId && distance(o) <= CALL_SPAN_MS)
-    .reduce<SmsOutcome | undefined>((best, o) => (best === undefined || distance(o) < distance(best) ? o : best), undefined);
+  const lost = nearestInSpan(Date.parse(status.sentAt), outcomes.filter(lostCall), (o) => o.at);
   return lost && { incidentId: lost.incidentId, noticeId: lost.noticeId };
+}
+
+/**
+ * The kept early status an outcome just written is about, by the same rule from the other side: its own
+ * message id, or for a call that lost its answer the status nearest in time within a call's span.
+ * FAILED and RETRYABLE outcomes sent nothing: no status is theirs.
+ */
+export function matchEarlyStatus(
+  outcome: Pick<SmsOutcome, 'status' | 'providerMessageId' | 'at'>,
+  early: readonly EarlySmsStatus[],
+): EarlySmsStatus | undefined {
+  if (outcome.providerMessageId) return early.find((s) => s.messageId === outcome.providerMessageId);
+  return lostCall(outcome) ? nearestInSpan(Date.parse(outcome.at), early, (s) => s.sentAt) : undefined;
 }

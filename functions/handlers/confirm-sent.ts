@@ -5,17 +5,20 @@ import { DeliveriesLedger } from '../adapters/deliveries-ledger.js';
 import { EvidenceStore } from '../adapters/evidence-store.js';
 import { CHANNEL_CONTACTS } from '../domain/channels/contact.js';
 import { EVIDENCE_CHANNELS, SMS_EVIDENCE_CHANNEL } from '../domain/delivery-evidence.js';
+import type { NoticeRef } from '../domain/delivery.js';
 import { limitsFromPercent } from '../domain/reputation.js';
 import { SnsMessaging } from '../adapters/messaging.js';
 import { PromiseClocks } from '../adapters/promise-clocks.js';
+import { EarlySmsStatuses } from '../adapters/sms-status-lookups.js';
 import { incidentStores } from '../adapters/stores.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
-import { dynamo } from '../shared/dynamo-client.js';
+import { dynamo, dynamoOnce } from '../shared/dynamo-client.js';
 import { sns } from '../shared/sns-client.js';
 import { parseConfig } from '../shared/config.js';
 import { stepHandler } from '../shared/handler.js';
 import { confirmSending } from '../steps/confirm-sent.js';
+import { recordEarlyStatuses } from '../steps/record-sms-status.js';
 
 const config = parseConfig(configSchema('confirm-sent'));
 const messaging = new SnsMessaging(sns);
@@ -23,6 +26,11 @@ const { incidents, notices } = incidentStores(dynamo, config.INCIDENTS_TABLE, sy
 // Reads totals and settles finished calls only: the lease is never used.
 const ledger = new DeliveriesLedger(dynamo, config.DELIVERIES_TABLE, systemClock, 1);
 const evidence = new EvidenceStore(dynamo, config.DELIVERIES_TABLE, systemClock);
+// Counts added by a client that does not retry, as the SMS status recorder's.
+const earlyStatuses = {
+  early: new EarlySmsStatuses(dynamo, config.DELIVERIES_TABLE),
+  evidence: new EvidenceStore(dynamo, config.DELIVERIES_TABLE, systemClock, dynamoOnce),
+};
 const deps = {
   incidents,
   notices,
@@ -36,6 +44,7 @@ const deps = {
     evidenceChannels: EVIDENCE_CHANNELS,
     settingsEvidenceChannels: async () => ((await messaging.smsStatusLogged()) ? [SMS_EVIDENCE_CHANNEL] : []),
     evidenceWindowSeconds: config.EVIDENCE_WINDOW_SECONDS,
+    recordEarly: (ref: NoticeRef, outcomes: Parameters<typeof recordEarlyStatuses>[1]) => recordEarlyStatuses(ref, outcomes, earlyStatuses),
   },
   fallback: {
     evidence,

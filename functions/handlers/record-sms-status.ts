@@ -1,7 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { configSchema } from '../../infra/functions.js';
 import { EvidenceStore } from '../adapters/evidence-store.js';
-import { SmsStatusLookups } from '../adapters/sms-status-lookups.js';
+import { EarlySmsStatuses, SmsStatusLookups } from '../adapters/sms-status-lookups.js';
 import { decodeLogsBatch, logsSubscriptionEventSchema, parseSmsStatus } from '../domain/sms-delivery-status.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo, dynamoOnce } from '../shared/dynamo-client.js';
@@ -12,12 +11,11 @@ import { recordSmsStatus, type RecordSmsStatusResult } from '../steps/record-sms
 const config = parseConfig(configSchema('record-sms-status'));
 const deps = {
   lookups: new SmsStatusLookups(dynamo, config.CUSTOMERS_TABLE, config.DELIVERIES_TABLE),
+  early: new EarlySmsStatuses(dynamo, config.DELIVERIES_TABLE),
   evidence: new EvidenceStore(dynamo, config.DELIVERIES_TABLE, systemClock, dynamoOnce),
-  clock: systemClock,
-  sleep: (ms: number) => sleep(ms),
 };
 
-/** Records of one batch matched at once: each may wait for its outcome (steps/record-sms-status.ts). */
+/** Records of one batch matched at once: a few DynamoDB round trips each. */
 const CONCURRENCY = 10;
 
 /**
@@ -43,14 +41,14 @@ export const handler = instrumentedHandler(logsSubscriptionEventSchema, async (e
     SmsEvidenceDelivery: count((r) => r.recorded && r.event === 'Delivery'),
     SmsEvidenceUndelivered: count((r) => r.recorded && r.event === 'Undelivered'),
     SmsStatusNotCustomer: count((r) => !r.recorded && r.reason === 'not-a-customer'),
-    SmsStatusUnmatched: count((r) => !r.recorded && r.reason === 'unmatched'),
+    SmsStatusEarly: count((r) => !r.recorded && r.reason === 'early'),
     SmsStatusUnreadable: statuses.filter((s) => !s).length,
   };
   // The catalogue's names (shared/metric-catalogue.ts): a failed SMS never arrives, as a permanent bounce never does.
   countPerChannel('sms', { noticesDelivered: counts.SmsEvidenceDelivery, noticesBounced: counts.SmsEvidenceUndelivered });
   countMetrics({
     smsStatusNotCustomer: counts.SmsStatusNotCustomer,
-    smsStatusUnmatched: counts.SmsStatusUnmatched,
+    smsStatusEarly: counts.SmsStatusEarly,
     smsStatusUnreadable: counts.SmsStatusUnreadable,
   });
   return { records: statuses.length, ...counts };

@@ -7,18 +7,20 @@ import { formatSender, SesEmailSender } from '../adapters/email-sender.js';
 import { IncidentStore } from '../adapters/incident-store.js';
 import { NoticeStore } from '../adapters/notice-store.js';
 import { SnsMessaging } from '../adapters/messaging.js';
+import { EarlySmsStatuses } from '../adapters/sms-status-lookups.js';
 import { deliveryChannels } from '../domain/channels/registry.js';
 import type { BatchTotals } from '../domain/delivery.js';
 import { pacer } from '../domain/pacing.js';
 import { limitsFromPercent } from '../domain/reputation.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
-import { dynamo } from '../shared/dynamo-client.js';
+import { dynamo, dynamoOnce } from '../shared/dynamo-client.js';
 import { ses } from '../shared/ses-client.js';
 import { sns } from '../shared/sns-client.js';
 import { parseConfig } from '../shared/config.js';
 import { countPerChannel, stepHandler } from '../shared/handler.js';
 import { logger } from '../shared/powertools.js';
+import { recordEarlyStatuses } from '../steps/record-sms-status.js';
 import { CALLS_IN_FLIGHT, sendNotices } from '../steps/send-notices.js';
 
 const config = parseConfig(configSchema('send-notices'));
@@ -30,6 +32,11 @@ const ledger = new DeliveriesLedger(dynamo, config.DELIVERIES_TABLE, systemClock
 const reputation = {
   evidence: new EvidenceStore(dynamo, config.DELIVERIES_TABLE, systemClock),
   limits: limitsFromPercent(config.BOUNCE_RATE_LIMIT_PERCENT, config.COMPLAINT_RATE_LIMIT_PERCENT, config.REPUTATION_MINIMUM_MESSAGES),
+};
+// SMS statuses that came before their outcomes (steps/record-sms-status.ts); counts added by a client that does not retry, as the recorder's.
+const earlyStatuses = {
+  early: new EarlySmsStatuses(dynamo, config.DELIVERIES_TABLE),
+  evidence: new EvidenceStore(dynamo, config.DELIVERIES_TABLE, systemClock, dynamoOnce),
 };
 const channels = deliveryChannels({
   email: new SesEmailSender(
@@ -83,6 +90,10 @@ export const handler = stepHandler(schema, async (input, context) => {
     suppressions: ledger,
     reputation,
     countOutcomes,
+    afterOutcomes: async (ref, outcomes) => {
+      const recorded = await recordEarlyStatuses(ref, outcomes, earlyStatuses);
+      if (recorded.Delivery + recorded.Undelivered > 0) countPerChannel('sms', { noticesDelivered: recorded.Delivery, noticesBounced: recorded.Undelivered });
+    },
   }).finally(counted);
   logger.info('Send iteration finished', { ...input, ...result });
   return result;

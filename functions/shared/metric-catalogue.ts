@@ -55,7 +55,7 @@ export const METRICS = {
   evidenceIgnored: counted('EvidenceIgnored', 'SES events about messages that are not notices'),
   evidenceNotRecorded: counted('EvidenceNotRecorded', 'SES events a batch could not record or read (received again; after 5 receives, the dead-letter queue)'),
   smsStatusNotCustomer: counted('SmsStatusNotCustomer', 'SMS delivery status records for numbers no customer has (record-sms-status)'),
-  smsStatusUnmatched: counted('SmsStatusUnmatched', "SMS delivery status records matching none of the customer's notices (record-sms-status)"),
+  smsStatusEarly: counted('SmsStatusEarly', 'SMS delivery status records that came before their outcome, kept for the send step to record (record-sms-status)'),
   smsStatusUnreadable: counted('SmsStatusUnreadable', 'SMS delivery status records that could not be read (record-sms-status)'),
   approvalsWaiting: gauge('ApprovalsWaiting', 'Count', 'Maximum', 'Approval requests waiting for a decision'),
   oldestApprovalAge: gauge('OldestApprovalAge', 'Seconds', 'Maximum', 'Age of the oldest approval request waiting'),

@@ -6,6 +6,7 @@ import {
   type BatchTotals,
   type CallState,
   type FrozenBatch,
+  type NoticeRef,
   type OutcomeStatus,
   type Outcome,
   type PlannedBatch,
@@ -67,6 +68,11 @@ export interface SendDeps {
   reputation?: { evidence: Pick<EvidenceStorePort, 'counts'>; limits: ReputationLimits };
   /** Told each provider call's outcomes on its channel, as they are recorded (the per-channel metrics). @default none */
   countOutcomes?: (channel: string, totals: BatchTotals) => void;
+  /**
+   * Called with each call's outcomes once they are written: the SMS statuses that came before them are
+   * recorded then (steps/record-sms-status.ts `recordEarlyStatuses`). @default none
+   */
+  afterOutcomes?: (ref: NoticeRef, outcomes: readonly Outcome[]) => Promise<void>;
 }
 
 export interface SendInput {
@@ -366,6 +372,7 @@ async function runBatch(
   const uncertainIds = ids.filter((id) => latest.get(id) === 'UNCERTAIN');
   // The outcomes and the claim's completion in one write: about two write requests per provider call.
   await deps.ledger.complete(ref, channel.name, batch.batchKey, claim.token, tally(batchStatuses), uncertainIds, outcomes);
+  await deps.afterOutcomes?.(ref, outcomes);
   // The provider's reason for each refusal (its status or error name before the colon decides how long to wait).
   const refusals = outcomes.filter((o) => o.status === 'RETRYABLE').map((o) => o.reason ?? '');
   return { totals: attempt, refusals, sentTo: toSend.length };

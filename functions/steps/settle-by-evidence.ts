@@ -17,6 +17,11 @@ export interface EvidenceSettlementDeps {
   settingsEvidenceChannels?: () => Promise<readonly string[]>;
   /** How long after a call finished its evidence is awaited before a recipient with none counts as not sent. */
   evidenceWindowSeconds: number;
+  /**
+   * Records SMS statuses kept because they came before these UNCERTAIN outcomes (steps/record-sms-status.ts
+   * `recordEarlyStatuses`): the send step does it as it writes them, and if its look failed, silence must not decide here. @default none
+   */
+  recordEarly?: (ref: NoticeRef, outcomes: readonly Pick<Outcome, 'customerId' | 'channel' | 'status' | 'at'>[]) => Promise<unknown>;
 }
 
 export interface EvidenceSettlement {
@@ -130,6 +135,10 @@ export async function settleByEvidence(ref: NoticeRef, deps: EvidenceSettlementD
       later((windowEnds - now.getTime()) / 1000);
       continue;
     }
+    await deps.recordEarly?.(
+      ref,
+      call.uncertainIds.map((customerId) => ({ customerId, channel: call.channel, status: 'UNCERTAIN' as const, at: call.completedAt })),
+    );
     // The answered recipients' evidence too (one BatchGet of the call's keys): they witness whether it has come in.
     const evidence = await deps.evidence.read(ref, call.channel, call.recipients);
     const uncertain = new Set(call.uncertainIds);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { evidenceState, unreachableOn } from '../../functions/domain/delivery-evidence.js';
 import {
   decodeLogsBatch,
+  matchEarlyStatus,
   matchSmsOutcome,
   parseSmsStatus,
   smsStatusComplete,
@@ -98,8 +99,8 @@ describe('SMS delivery status', () => {
     expect(matchSmsOutcome(status, [older])).toBeUndefined();
   });
 
-  it('records against the customer the number names, looking again until the outcome is written, and ignores numbers of no customer', async () => {
-    // Prepare: the outcome appears on the third look (the send step was still finishing its batch).
+  it('records against the customer the number names, keeps a record that came before its outcome, and ignores numbers of no customer', async () => {
+    // Prepare: the outcome is not written on the first look (the send step still finishing its batch), and is on the second.
     const status: SmsStatus = {
       messageId: 'm-9',
       sentAt: ago(1).toISOString(),
@@ -107,32 +108,52 @@ describe('SMS delivery status', () => {
       event: 'Undelivered',
       reason: 'Invalid phone number',
     };
-    let looks = 0;
+    const looks: (boolean | undefined)[] = [];
+    const kept: unknown[][] = [];
     const recorded: unknown[][] = [];
-    const waits: number[] = [];
-    const deps = {
-      lookups: {
-        customersWithPhone: async (phone: string) => (phone === '+447700900123' ? ['c-1'] : []),
-        smsOutcomes: async () => (++looks >= 3 ? [outcome({ providerMessageId: 'm-9' })] : []),
-      },
-      evidence: { record: async (...args: unknown[]) => (recorded.push(args), true) },
-      clock: { now: () => new Date() },
-      sleep: async (ms: number) => void waits.push(ms),
+    // `writtenAfter`: the look (1, 2) from which the outcome is there.
+    const deps = (writtenAfter: number) => {
+      let look = 0;
+      return {
+        lookups: {
+          customersWithPhone: async (phone: string) => (phone === '+447700900123' ? ['c-1'] : []),
+          smsOutcomes: async (_customerId: string, consistent?: boolean) => (
+            looks.push(consistent), ++look >= writtenAfter ? [outcome({ providerMessageId: 'm-9' })] : []
+          ),
+        },
+        early: { keep: async (...args: unknown[]) => void kept.push(args) },
+        evidence: { record: async (...args: unknown[]) => (recorded.push(args), true) },
+      };
     };
-    // Act
-    const result = await recordSmsStatus(status, deps);
-    // Assess
-    expect(result).toEqual({ recorded: true, event: 'Undelivered', first: true });
-    expect(looks).toBe(3);
-    // Short waits first: a record holds one of the function's few executions while it waits.
-    expect(waits).toEqual([250, 500]);
+    // Act: not written by either look; then written between the keeping and the second look.
+    const first = await recordSmsStatus(status, deps(3));
+    const second = await recordSmsStatus(status, deps(2));
+    // Assess: never a wait; kept without the number; the look after keeping is strongly consistent.
+    expect(first).toEqual({ recorded: false, reason: 'early' });
+    expect(looks).toEqual([false, true, false, true]);
+    const { destination: _number, ...withoutNumber } = status;
+    expect(kept[0]).toEqual(['c-1', withoutNumber]);
+    expect(JSON.stringify(kept)).not.toContain('+447700900123');
+    expect(second).toEqual({ recorded: true, event: 'Undelivered', first: true });
+    // Found by the second look: marked as recorded, so the send step does not count it again.
+    expect(kept.at(-1)).toEqual(['c-1', withoutNumber, true]);
     expect(recorded).toEqual([
       [{ incidentId: 'inc-1', noticeId: 'first-notice-1' }, 'c-1', 'sms', 'Undelivered', status.sentAt, 'm-9', 'Invalid phone number'],
     ]);
-    expect(await recordSmsStatus({ ...status, destination: '+15550100000' }, deps)).toEqual({ recorded: false, reason: 'not-a-customer' });
-    // Past the wait, a record that matches nothing is left (another sender in the account texted a customer).
-    looks = -1_000;
-    expect(await recordSmsStatus({ ...status, sentAt: ago(3600).toISOString() }, deps)).toEqual({ recorded: false, reason: 'unmatched' });
+    expect(await recordSmsStatus({ ...status, destination: '+15550100000' }, deps(1))).toEqual({ recorded: false, reason: 'not-a-customer' });
+  });
+
+  it("finds a kept status from the outcome's side: by message id, or for a lost answer the nearest within a call's span", () => {
+    const kept = (messageId: string, secondsAgo: number) => ({ messageId, sentAt: ago(secondsAgo).toISOString(), event: 'Delivery' as const });
+    const statuses = [kept('m-1', 30), kept('m-2', 600), kept('m-3', 3000)];
+    expect(matchEarlyStatus(outcome({ providerMessageId: 'm-2' }), statuses)?.messageId).toBe('m-2');
+    expect(matchEarlyStatus(outcome({ providerMessageId: 'm-9' }), statuses)).toBeUndefined();
+    // A lost answer: the nearest to when its batch started; none beyond a call's span.
+    expect(matchEarlyStatus(outcome({ status: 'UNCERTAIN', at: ago(40).toISOString() }), statuses)?.messageId).toBe('m-1');
+    expect(matchEarlyStatus(outcome({ status: 'UNCERTAIN', at: ago(700).toISOString() }), statuses)?.messageId).toBe('m-2');
+    expect(matchEarlyStatus(outcome({ status: 'UNCERTAIN', at: ago(5000).toISOString() }), [kept('m-1', 30)])).toBeUndefined();
+    // Nothing went out for a FAILED or RETRYABLE outcome.
+    expect(matchEarlyStatus(outcome({ status: 'FAILED', at: ago(30).toISOString() }), statuses)).toBeUndefined();
   });
 
   it('counts SMS evidence as complete only with a role and every success logged', () => {

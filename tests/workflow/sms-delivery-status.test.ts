@@ -1,11 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gzipSync } from 'node:zlib';
 import { EvidenceStore } from '../../functions/adapters/evidence-store.js';
+import { EarlySmsStatuses } from '../../functions/adapters/sms-status-lookups.js';
 import { evidenceState } from '../../functions/domain/delivery-evidence.js';
 import { systemClock } from '../../functions/shared/clock.js';
 import { LOCAL_CREDENTIALS } from '../../local/emulators/emulators.js';
 import { TWIN_SMS_FAILING_PREFIX, TWIN_SMS_FAILURE_REASON } from '../../local/emulators/sns-recorder.js';
+import { lambdaContext } from '../../local/twin/http-api.js';
 import { guardDutyFinding } from '../../local/tools/sample-alarms.js';
 import { endpoints, smsMessages, testConfig, uniquePrefix, until } from '../support/local.js';
 import { decide, makeCustomers, phoneSalt, sendAlarm, startScenario, waitForState, type Scenario } from '../support/scenario.js';
@@ -29,11 +32,12 @@ const withPhone = customers.filter((c) => c.profile.phone);
 const failing = withPhone.filter((c) => c.profile.phone!.startsWith(TWIN_SMS_FAILING_PREFIX));
 let s: Scenario;
 let evidence: EvidenceStore;
+let doc: DynamoDBDocumentClient;
 
 beforeAll(async () => {
   s = await startScenario(prefix, config);
   await s.customers.putCustomers(customers);
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint: endpoints().dynamodb }));
+  doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint: endpoints().dynamodb }));
   evidence = new EvidenceStore(doc, s.system.tables.deliveries, systemClock);
 });
 
@@ -73,5 +77,30 @@ describe('SMS delivery status on the twin', () => {
     const undeliverable = await evidence.undeliverable(ref);
     expect(undeliverable.filter((u) => u.channel === 'sms').map((u) => u.customerId)).toEqual(failing.map((c) => c.profile.customerId).sort());
     expect(undeliverable.filter((u) => u.channel === 'sms').every((u) => u.event === 'Undelivered')).toBe(true);
+  });
+
+  it("keeps a status that matches none of the customer's outcomes yet, as its role allows, and does not record it", async () => {
+    // Prepare: a status for a customer's number whose message no outcome names (its batch still running).
+    const customer = withPhone.find((c) => !failing.includes(c))!;
+    const sentAt = new Date(Date.now() - 1000).toISOString().replace('T', ' ').replace('Z', '');
+    const message = JSON.stringify({
+      notification: { messageId: `not-written-yet-${prefix}`, timestamp: sentAt },
+      delivery: { destination: customer.profile.phone, providerResponse: 'Message has been accepted by phone carrier' },
+      status: 'SUCCESS',
+    });
+    const batch = {
+      messageType: 'DATA_MESSAGE',
+      logGroup: 'sns/us-east-1/000000000000/DirectPublishToPhoneNumber',
+      logEvents: [{ id: '1', timestamp: Date.now(), message }],
+    };
+    // Act: through the function's own role on the twin (a refused PutItem would fail the invocation).
+    const result = await s.system.lambda('record-sms-status')(
+      { awslogs: { data: gzipSync(JSON.stringify(batch)).toString('base64') } },
+      lambdaContext('breach-notice-record-sms-status'),
+    );
+    // Assess
+    expect(result).toMatchObject({ records: 1, SmsStatusEarly: 1, SmsEvidenceDelivery: 0 });
+    const kept = await new EarlySmsStatuses(doc, s.system.tables.deliveries).ofCustomer(customer.profile.customerId);
+    expect(kept.map((k) => k.messageId)).toEqual([`not-written-yet-${prefix}`]);
   });
 });

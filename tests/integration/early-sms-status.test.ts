@@ -1,0 +1,217 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CustomersRepository } from '../../functions/adapters/customers-repository.js';
+import { DeliveriesLedger } from '../../functions/adapters/deliveries-ledger.js';
+import { EvidenceStore } from '../../functions/adapters/evidence-store.js';
+import { EarlySmsStatuses, SmsStatusLookups } from '../../functions/adapters/sms-status-lookups.js';
+import type { NoticeRef, Outcome } from '../../functions/domain/delivery.js';
+import type { SmsStatus } from '../../functions/domain/sms-delivery-status.js';
+import { recordEarlyStatuses, recordSmsStatus, type RecordSmsStatusDeps } from '../../functions/steps/record-sms-status.js';
+import { settleByEvidence } from '../../functions/steps/settle-by-evidence.js';
+import { LOCAL_CREDENTIALS } from '../../local/emulators/emulators.js';
+import { provision } from '../../local/twin/system.js';
+import { FakeClock } from '../support/fakes.js';
+import { endpoints, testConfig, uniquePrefix } from '../support/local.js';
+import { makeCustomers } from '../support/scenario.js';
+
+/**
+ * An SMS status record that comes before the send step wrote its outcome is kept, not waited for; the send
+ * step records it when it writes the outcome. Against DynamoDB Local, in each order the two can meet:
+ * every status recorded once, none lost, the notice's count exact.
+ */
+const prefix = uniquePrefix('early');
+// Relative to now: nothing here expires with the calendar.
+const clock = new FakeClock(Date.now());
+const customers = makeCustomers(prefix, prefix, 700).filter((c) => c.profile.phone);
+let ledger: DeliveriesLedger;
+let evidence: EvidenceStore;
+let early: EarlySmsStatuses;
+let lookups: SmsStatusLookups;
+let n = 0;
+
+beforeAll(async () => {
+  const { tables } = await provision({ endpoints: endpoints(), config: testConfig(prefix), namePrefix: prefix });
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint: endpoints().dynamodb }), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  await new CustomersRepository(doc, tables.customers).putCustomers(customers.map((c) => ({ profile: c.profile, resources: [] })));
+  ledger = new DeliveriesLedger(doc, tables.deliveries, clock, 60);
+  evidence = new EvidenceStore(doc, tables.deliveries, clock);
+  early = new EarlySmsStatuses(doc, tables.deliveries);
+  lookups = new SmsStatusLookups(doc, tables.customers, tables.deliveries);
+});
+
+const nextRef = (): NoticeRef => ({ incidentId: `inc-${prefix}-${++n}`, noticeId: 'first-notice-1' });
+const phoneOf = (customerId: string) => customers.find((c) => c.profile.customerId === customerId)!.profile.phone!;
+const status = (customerId: string, messageId: string, event: SmsStatus['event'] = 'Delivery'): SmsStatus => ({
+  messageId,
+  sentAt: clock.now().toISOString(),
+  destination: phoneOf(customerId),
+  event,
+});
+
+/** One SMS call's outcomes written as the send step writes them: `sent` answered (message id `m-<ref>-<id>`), `lost` UNCERTAIN. */
+async function writeOutcomes(ref: NoticeRef, batchKey: string, sent: string[], lost: string[] = []): Promise<Outcome[]> {
+  const claim = await ledger.acquire(ref, 'sms', batchKey, [...sent, ...lost], 'sender');
+  if (claim.kind !== 'claimed') throw new Error(`expected a claim, got ${claim.kind}`);
+  const at = clock.now().toISOString();
+  const outcomes: Outcome[] = [
+    ...sent.map(
+      (customerId): Outcome => ({
+        ...ref,
+        customerId,
+        channel: 'sms',
+        batchKey,
+        attempt: 1,
+        status: 'SENT',
+        providerMessageId: messageOf(ref, customerId),
+        at,
+      }),
+    ),
+    ...lost.map(
+      (customerId): Outcome => ({
+        ...ref,
+        customerId,
+        channel: 'sms',
+        batchKey,
+        attempt: 1,
+        status: 'UNCERTAIN',
+        reason: 'no answer from SNS: TimeoutError',
+        at,
+      }),
+    ),
+  ];
+  await ledger.complete(ref, 'sms', batchKey, claim.token, { sent: sent.length, failed: 0, retryable: 0, uncertain: lost.length }, lost, outcomes);
+  return outcomes;
+}
+const messageOf = (ref: NoticeRef, customerId: string) => `m-${ref.incidentId}-${customerId}`;
+
+const recorderDeps = (overrides: Partial<RecordSmsStatusDeps['lookups']> = {}): RecordSmsStatusDeps => ({
+  lookups: {
+    customersWithPhone: (phone) => lookups.customersWithPhone(phone),
+    smsOutcomes: (customerId, consistent) => lookups.smsOutcomes(customerId, consistent),
+    ...overrides,
+  },
+  early,
+  evidence,
+});
+
+/** Resolves when released: the step that awaits it stops there until the test lets it go on. */
+function gate(): { wait: Promise<void>; release: () => void } {
+  let release!: () => void;
+  const wait = new Promise<void>((resolve) => (release = resolve));
+  return { wait, release };
+}
+
+describe('SMS statuses that come before their outcome', () => {
+  it('records a status kept before the outcome when the send step writes it, and only then', async () => {
+    // Prepare
+    const ref = nextRef();
+    const [a, b] = customers.map((c) => c.profile.customerId);
+    // Act: both statuses come first (the batch still running); b's SMS failed.
+    expect(await recordSmsStatus(status(a!, messageOf(ref, a!)), recorderDeps())).toEqual({ recorded: false, reason: 'early' });
+    expect(await recordSmsStatus(status(b!, messageOf(ref, b!), 'Undelivered'), recorderDeps())).toEqual({ recorded: false, reason: 'early' });
+    expect((await evidence.counts(ref, 'sms')).Delivery).toBe(0);
+    const outcomes = await writeOutcomes(ref, 'c0-en-0', [a!, b!]);
+    const recorded = await recordEarlyStatuses(ref, outcomes, { early, evidence });
+    // Assess: recorded once the outcomes are there, and forgotten: a second look records nothing.
+    expect(recorded).toEqual({ Delivery: 1, Undelivered: 1 });
+    expect(await evidence.counts(ref, 'sms')).toMatchObject({ Delivery: 1, Undelivered: 1 });
+    expect(await early.ofCustomer(a!)).toEqual([]);
+    expect(await recordEarlyStatuses(ref, outcomes, { early, evidence })).toEqual({ Delivery: 0, Undelivered: 0 });
+  });
+
+  it('records a status whose outcome is written between the first look and the keeping, by its second look', async () => {
+    // Prepare: the recorder's first look misses; the send step then writes the outcome and looks for kept statuses (none yet).
+    const ref = nextRef();
+    const id = customers[2]!.profile.customerId;
+    const between = gate();
+    const firstLookDone = gate();
+    let looks = 0;
+    const deps = recorderDeps({
+      smsOutcomes: async (customerId, consistent) => {
+        const outcomes = await lookups.smsOutcomes(customerId, consistent);
+        if (++looks === 1) {
+          firstLookDone.release();
+          await between.wait;
+        }
+        return outcomes;
+      },
+    });
+    // Act
+    const recording = recordSmsStatus(status(id, messageOf(ref, id)), deps);
+    await firstLookDone.wait;
+    const bySender = await recordEarlyStatuses(ref, await writeOutcomes(ref, 'c0-en-0', [id]), { early, evidence });
+    between.release();
+    // Assess: the send step saw nothing kept; the recorder's look after keeping found the outcome.
+    expect(bySender).toEqual({ Delivery: 0, Undelivered: 0 });
+    expect(await recording).toEqual({ recorded: true, event: 'Delivery', first: true });
+    expect((await evidence.counts(ref, 'sms')).Delivery).toBe(1);
+    // Marked as recorded: the next look of the send step does not count it again.
+    expect(await early.ofMessages([{ customerId: id, messageId: messageOf(ref, id) }])).toEqual([]);
+  });
+
+  it('matches a call that lost its answer with the status kept nearest in time', async () => {
+    // Prepare: SNS took the message, the answer was lost; its status came before the UNCERTAIN outcome.
+    const ref = nextRef();
+    const id = customers[3]!.profile.customerId;
+    expect(await recordSmsStatus(status(id, 'sns-only-knows-this-id'), recorderDeps())).toEqual({ recorded: false, reason: 'early' });
+    // Act
+    const recorded = await recordEarlyStatuses(ref, await writeOutcomes(ref, 'c0-en-0', [], [id]), { early, evidence });
+    // Assess
+    expect(recorded).toEqual({ Delivery: 1, Undelivered: 0 });
+    expect((await evidence.read(ref, 'sms', [id])).get(id)?.messageId).toBe('sns-only-knows-this-id');
+  });
+
+  it('lets the settling of an UNCERTAIN call record a kept status the send step missed, instead of sending again', async () => {
+    // Prepare: the status was kept; the send step wrote the lost call's outcome and its own look failed (not made here).
+    const ref = nextRef();
+    const id = customers[4]!.profile.customerId;
+    await recordSmsStatus(status(id, 'kept-while-lost'), recorderDeps());
+    await writeOutcomes(ref, 'c0-en-0', [], [id]);
+    clock.current += 120_000;
+    // Act
+    const settled = await settleByEvidence(ref, {
+      ledger,
+      evidence,
+      clock,
+      evidenceChannels: ['sms'],
+      evidenceWindowSeconds: 60,
+      recordEarly: (r, outcomes) => recordEarlyStatuses(r, outcomes, { early, evidence }),
+    });
+    // Assess: confirmed by the kept status, not reopened.
+    expect(settled).toMatchObject({ confirmed: 1, reopened: 0 });
+  });
+
+  it('records each of many statuses exactly once, whichever of the recorder and the send step comes first', async () => {
+    // Prepare: 200 SMS in batches of 20; each status and each batch's outcome at a random moment in the same 40 ms.
+    const ref = nextRef();
+    const ids = customers.slice(5, 205).map((c) => c.profile.customerId);
+    expect(ids).toHaveLength(200);
+    const jitter = () => new Promise((resolve) => setTimeout(resolve, Math.random() * 40));
+    const results: Awaited<ReturnType<typeof recordSmsStatus>>[] = [];
+    let bySender = 0;
+    // Act
+    await Promise.all([
+      ...ids.map(async (id) => {
+        await jitter();
+        results.push(await recordSmsStatus(status(id, messageOf(ref, id)), recorderDeps()));
+      }),
+      ...Array.from({ length: 10 }, async (_, b) => {
+        await jitter();
+        const outcomes = await writeOutcomes(ref, `c0-en-${b}`, ids.slice(b * 20, b * 20 + 20));
+        const recorded = await recordEarlyStatuses(ref, outcomes, { early, evidence });
+        bySender += recorded.Delivery;
+      }),
+    ]);
+    // Assess: every status recorded, the count exact (no double count), by both paths.
+    const read = await evidence.read(ref, 'sms', ids);
+    expect(ids.filter((id) => !read.get(id)?.seen.Delivery)).toEqual([]);
+    expect((await evidence.counts(ref, 'sms')).Delivery).toBe(200);
+    const byRecorder = results.filter((r) => r.recorded && r.first).length;
+    expect(byRecorder + bySender).toBe(200);
+    expect(results.filter((r) => !r.recorded).length).toBeGreaterThan(0);
+    expect(byRecorder).toBeGreaterThan(0);
+  });
+});
