@@ -181,20 +181,21 @@ type ApprovalRun = Pick<Run, 'ready' | 'import' | 'approvalEmail' | 'historyEven
 
 /** The longest single invocation of each function a run invoked (ms), the longest first, with its invocations. */
 function longestInvocations(usage: Usage): string {
-  return Object.entries(usage.lambda)
-    .filter(([, f]) => f.invocations > 0 && !f.scheduled)
-    .sort((a, b) => (b[1].longestMs ?? 0) - (a[1].longestMs ?? 0))
-    .slice(0, 6)
-    .map(([name, f]) => `${name.replace(/^breach-notice-/, '')} ${n(f.longestMs ?? 0)} ms (x${n(f.invocations)})`)
-    .join(', ');
+  const used = Object.entries(usage.lambda).filter(([, f]) => f.invocations > 0 && !f.scheduled);
+  return longestFirst(used.map(([name, f]) => [`${name.replace(/^breach-notice-/, '')}`, f.longestMs ?? 0, ` (x${n(f.invocations)})`]));
 }
 
 /** The Task states' longest invocations (ms), the longest first. */
 function longestTasks(usage: Usage): string {
-  return Object.entries(usage.stepFunctions.longestTaskMs)
+  return longestFirst(Object.entries(usage.stepFunctions.longestTaskMs).map(([state, ms]) => [state, ms, '']));
+}
+
+/** The six longest of (name, ms, note), the longest first. */
+function longestFirst(rows: [name: string, ms: number, note: string][]): string {
+  return rows
     .sort((a, b) => b[1] - a[1])
     .slice(0, 6)
-    .map(([state, ms]) => `${state} ${n(ms)} ms`)
+    .map(([name, ms, note]) => `${name} ${n(ms)} ms${note}`)
     .join(', ');
 }
 

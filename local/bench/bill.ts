@@ -61,11 +61,13 @@ export interface Bill {
 const n = (x: number) => Math.round(x).toLocaleString('en');
 
 /** What happened between two readings of /_twin/usage. Memory sizes are settings, not counts: they stay. */
+/** Usage fields that are levels, not counts: a function's memory, its longest invocation, the largest payload, each Task state's longest. */
+const LEVELS = new Set(['memoryMB', 'longestMs', 'largestPayload', 'longestTaskMs']);
+
 export function usageBetween(before: Usage, after: Usage): Usage {
   const minus = (a: unknown, b: unknown, key?: string): unknown => {
-    // A function's memory, its longest invocation and the largest payload so far are levels, not counts.
-    if (key === 'largestPayload' || key === 'longestTaskMs') return a;
-    if (typeof a === 'number') return key === 'memoryMB' || key === 'longestMs' ? a : a - (typeof b === 'number' ? b : 0);
+    if (key !== undefined && LEVELS.has(key)) return a;
+    if (typeof a === 'number') return a - (typeof b === 'number' ? b : 0);
     if (a && typeof a === 'object') {
       const bb = (b ?? {}) as Record<string, unknown>;
       return Object.fromEntries(Object.entries(a as Record<string, unknown>).map(([k, v]) => [k, minus(v, bb[k], k)]));

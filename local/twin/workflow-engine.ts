@@ -40,6 +40,8 @@ export interface Execution {
   largestPayload: { bytes: number; stateName: string };
   /** Per Task state that invokes a function (callbacks aside), its longest invocation so far (ms). */
   longestTaskMs: Record<string, number>;
+  /** The first state exit whose output passed the quota: its event's index, and the cause it fails the execution with. */
+  overQuotaExit?: { index: number; cause: string };
 }
 
 /**
@@ -282,16 +284,13 @@ export class LocalWorkflow {
     return result;
   }
 
-  /** A payload over the quota ends the execution before the engine sees it, as in AWS (checked here and at each state's exit). */
+  /** A task's input or result over the quota ends the execution before the engine sees it, as in AWS. */
   private holdToPayloadLimit(executionArn: string, stateName: string, what: string, value: unknown): void {
     const execution = this.executions.get(executionArn);
-    const bytes = payloadBytes(value);
-    if (!execution) return;
-    if (bytes > execution.largestPayload.bytes) execution.largestPayload = { bytes, stateName };
-    if (bytes <= PAYLOAD_LIMIT_BYTES) return;
-    const cause = `The state/task '${stateName}' ${what} has a size (${bytes} bytes) exceeding the maximum number of bytes service limit (${PAYLOAD_LIMIT_BYTES}).`;
-    execution.fail('States.DataLimitExceeded', cause);
-    throw Object.assign(new Error(cause), { name: 'States.DataLimitExceeded' });
+    const cause = execution && measurePayload(execution, stateName, what, value);
+    if (!cause) return;
+    execution!.fail(DATA_LIMIT_EXCEEDED, cause);
+    throw Object.assign(new Error(cause), { name: DATA_LIMIT_EXCEEDED });
   }
 
   private async callTask(executionArn: string, stateName: string, resource: string, taskInput: unknown, enteredTime: string): Promise<unknown> {
@@ -372,12 +371,13 @@ export class LocalWorkflow {
         error: event.Error,
         cause: event.Cause === undefined ? undefined : String(event.Cause),
       });
-      // A state's output is checked as it exits (the engine has moved on by then: a twin's lag AWS does not have).
-      if (event.type === 'StateExited' && event.state && execution.status === 'RUNNING') {
-        try {
-          this.holdToPayloadLimit(execution.executionArn, event.state.name, 'output', event.state.output);
-        } catch {
-          // Failed: its ExecutionFailed event follows this state's exit.
+      // A state's output is checked as it exits (the engine has moved on by then: a twin's lag AWS does not have);
+      // the first over the quota ends the history there (closeHistory), even when the engine had stopped.
+      if (event.type === 'StateExited' && event.state) {
+        const cause = measurePayload(execution, event.state.name, 'output', event.state.output);
+        if (cause && !execution.overQuotaExit) {
+          execution.overQuotaExit = { index: execution.events.length - 1, cause };
+          execution.fail(DATA_LIMIT_EXCEEDED, cause);
         }
       }
       // A task that failed (timeout included) or finished takes its tokens with it.
@@ -392,7 +392,15 @@ export class LocalWorkflow {
   }
 }
 
-const payloadBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value ?? null) ?? 'null', 'utf8');
+const DATA_LIMIT_EXCEEDED = 'States.DataLimitExceeded';
+
+/** Notes the payload's size as the execution's largest if it is; over the quota, returns the cause the execution fails with. */
+function measurePayload(execution: Execution, stateName: string, what: string, value: unknown): string | undefined {
+  const bytes = Buffer.byteLength(JSON.stringify(value ?? null) ?? 'null', 'utf8');
+  if (bytes > execution.largestPayload.bytes) execution.largestPayload = { bytes, stateName };
+  if (bytes <= PAYLOAD_LIMIT_BYTES) return undefined;
+  return `The state/task '${stateName}' ${what} has a size (${bytes} bytes) exceeding the maximum number of bytes service limit (${PAYLOAD_LIMIT_BYTES}).`;
+}
 
 /**
  * Once the engine has stopped and its events are in: a state whose output passed the quota ends the
@@ -401,19 +409,16 @@ const payloadBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value 
  * What the engine ran after it stays done (a function may have been invoked); its history is dropped.
  */
 function closeHistory(execution: Execution): void {
-  const over = execution.events.findIndex((e) => e.type === 'StateExited' && payloadBytes(e.output) > PAYLOAD_LIMIT_BYTES);
-  const failedOnPayload = execution.error === 'States.DataLimitExceeded';
-  const exited = over >= 0 ? execution.events[over]! : undefined;
-  // Failed as the state exited (collectEvents): the engine's events after it are dropped all the same.
-  if (exited && failedOnPayload && execution.cause?.includes(`'${exited.stateName}' output`)) execution.events.splice(over + 1);
-  if (exited && !failedOnPayload) {
+  const over = execution.overQuotaExit;
+  // Unless a task's input or result had failed it on the quota first.
+  if (over && (execution.error !== DATA_LIMIT_EXCEEDED || execution.cause === over.cause)) {
     execution.status = 'FAILED';
-    execution.error = 'States.DataLimitExceeded';
-    execution.cause = `The state/task '${exited.stateName}' output has a size (${payloadBytes(exited.output)} bytes) exceeding the maximum number of bytes service limit (${PAYLOAD_LIMIT_BYTES}).`;
+    execution.error = DATA_LIMIT_EXCEEDED;
+    execution.cause = over.cause;
     execution.output = undefined;
-    execution.events.splice(over + 1);
+    execution.events.splice(over.index + 1);
   }
-  if (execution.error === 'States.DataLimitExceeded' && execution.events.at(-1)?.type !== 'ExecutionFailed')
+  if (execution.error === DATA_LIMIT_EXCEEDED && execution.events.at(-1)?.type !== 'ExecutionFailed')
     execution.events.push({ timestamp: Date.now(), type: 'ExecutionFailed', error: execution.error, cause: execution.cause });
 }
 
