@@ -134,8 +134,10 @@ export async function decide(
       return [k, Array.isArray(v) ? v.map(signature) : signature(v)];
     });
   const key = JSON.stringify([principal, authorization.action, authorization.resource, context, resourcePolicy !== undefined]);
-  const cached = decisions.get(grants)?.get(key);
-  if (cached && !(abstracted && ++abstractedHits % VERIFY_EVERY === 0)) return cached;
+  const entry = decisions.get(grants)?.get(key);
+  const cached = entry?.decision;
+  // Each class's first reuse, then one in VERIFY_EVERY: a class used twice is checked as surely as a busy one.
+  if (entry && !(abstracted && (++entry.hits === 1 || entry.hits % VERIFY_EVERY === 0))) return entry.decision;
   evaluations += 1;
   const decision = await evaluate(principal, grants, authorization, resourcePolicy, account);
   // A sample of the answers the patterns stood in for, evaluated whole: a wrong equivalence fails loudly.
@@ -143,15 +145,15 @@ export async function decide(
     throw new IamEvaluationError(`${authorization.action} on ${authorization.resource}: cached ${cached} for its pattern class, IAM decides ${decision}`);
   let byKey = decisions.get(grants);
   if (!byKey) decisions.set(grants, (byKey = new Map()));
+  if (entry) return decision;
   if (byKey.size >= MAX_CACHED) byKey.delete(byKey.keys().next().value!);
-  byKey.set(key, decision);
+  byKey.set(key, { decision, hits: 0 });
   return decision;
 }
 
-const decisions = new WeakMap<RoleGrants, Map<string, Decision>>();
+const decisions = new WeakMap<RoleGrants, Map<string, { decision: Decision; hits: number }>>();
 let evaluations = 0;
-let abstractedHits = 0;
-/** One cached answer in this many for a pattern class is evaluated again and compared. */
+/** One cached answer in this many for a pattern class (and its first reuse) is evaluated again and compared. */
 const VERIFY_EVERY = 64;
 /** Decisions evaluated rather than taken from the cache, since the twin started. */
 export const evaluationsMade = () => evaluations;
