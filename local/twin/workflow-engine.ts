@@ -300,7 +300,8 @@ export class LocalWorkflow {
     // Never fall through to a real Lambda call: a missing handler is a wiring error.
     if (!handler) throw Object.assign(new Error(`No local handler for ${FunctionName} (state ${stateName})`), { name: 'Lambda.ResourceNotFoundException' });
     if (!resource.endsWith('.waitForTaskToken')) {
-      return { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: await this.invoke(handler, FunctionName!, Payload) };
+      const requestId = randomUUID();
+      return lambdaConnectorResult(await this.invoke(handler, FunctionName!, Payload, requestId), requestId);
     }
     const token = randomBytes(48).toString('base64url');
     const result = new Promise<unknown>((resolve, reject) => {
@@ -317,12 +318,12 @@ export class LocalWorkflow {
   }
 
   /** Invokes like Lambda: a thrown error reaches the engine under its own name, as errorType does in AWS. */
-  private async invoke(handler: LambdaHandler, functionArn: string, payload: unknown): Promise<unknown> {
+  private async invoke(handler: LambdaHandler, functionArn: string, payload: unknown, requestId = randomUUID()): Promise<unknown> {
     const timeoutMs = this.options.lambdaTimeoutMs ?? 900_000;
     const deadline = Date.now() + timeoutMs;
     const functionName = functionArn.split(':').at(-1)!;
     const context = {
-      awsRequestId: randomUUID(),
+      awsRequestId: requestId,
       functionName,
       functionVersion: '$LATEST',
       invokedFunctionArn: functionArn,
@@ -393,6 +394,32 @@ export class LocalWorkflow {
 }
 
 const DATA_LIMIT_EXCEEDED = 'States.DataLimitExceeded';
+
+/**
+ * What the Lambda connector (`arn:aws:states:::lambda:invoke`) hands the state as its result: the function's
+ * payload in Lambda's Invoke response with the SDK's HTTP metadata, about 1 KB more, which counts towards the
+ * payload quota before a ResultSelector picks `$.Payload` (the metadata's shape: the Step Functions guide's
+ * ResultSelector example, https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html).
+ */
+export function lambdaConnectorResult(payload: unknown, requestId: string, now = new Date()): Record<string, unknown> {
+  const headers = {
+    Connection: 'keep-alive',
+    'Content-Length': String(Buffer.byteLength(JSON.stringify(payload ?? null) ?? 'null', 'utf8')),
+    'Content-Type': 'application/json',
+    Date: now.toUTCString(),
+    'X-Amz-Executed-Version': '$LATEST',
+    'x-amzn-Remapped-Content-Length': '0',
+    'x-amzn-RequestId': requestId,
+    'X-Amzn-Trace-Id': `root=1-${Math.floor(now.getTime() / 1000).toString(16)}-${requestId.replace(/-/g, '').slice(0, 24)};sampled=0`,
+  };
+  return {
+    ExecutedVersion: '$LATEST',
+    Payload: payload,
+    SdkHttpMetadata: { AllHttpHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])), HttpHeaders: headers, HttpStatusCode: 200 },
+    SdkResponseMetadata: { RequestId: requestId },
+    StatusCode: 200,
+  };
+}
 
 /** Notes the payload's size as the execution's largest if it is; over the quota, returns the cause the execution fails with. */
 function measurePayload(execution: Execution, stateName: string, what: string, value: unknown): string | undefined {

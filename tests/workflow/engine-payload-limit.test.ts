@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { LocalWorkflow, PAYLOAD_LIMIT_BYTES, type LambdaHandler } from '../../local/twin/workflow-engine.js';
+import { lambdaConnectorResult, LocalWorkflow, PAYLOAD_LIMIT_BYTES, type LambdaHandler } from '../../local/twin/workflow-engine.js';
 
 const FN = 'arn:aws:lambda:us-east-1:000000000000:function:big';
 const AFTER_FN = 'arn:aws:lambda:us-east-1:000000000000:function:after';
@@ -75,9 +76,13 @@ describe("the twin's engine: Step Functions' payload quota", () => {
   });
 
   it('runs a payload at the quota and records the largest', async () => {
-    // Prepare: the Lambda connector's result (status, version and payload) exactly 262,144 bytes of JSON
-    const envelope = JSON.stringify({ StatusCode: 200, ExecutedVersion: '$LATEST', Payload: '' }).length;
-    const atLimit: LambdaHandler = async () => 'x'.repeat(PAYLOAD_LIMIT_BYTES - envelope);
+    // Prepare: the Lambda connector's result (payload, status, version and the SDK's HTTP metadata) exactly 262,144 bytes of JSON
+    const size = (length: number) => JSON.stringify(lambdaConnectorResult('x'.repeat(length), randomUUID())).length;
+    let length = PAYLOAD_LIMIT_BYTES - size(0);
+    while (size(length) > PAYLOAD_LIMIT_BYTES) length -= 1;
+    expect(size(length)).toBe(PAYLOAD_LIMIT_BYTES);
+    expect(size(0)).toBeGreaterThan(800);
+    const atLimit: LambdaHandler = async () => 'x'.repeat(length);
     // Act
     const execution = await runWith(caught(), atLimit);
     // Assess
