@@ -10,6 +10,7 @@ import {
   RATE_PREFIX,
   SUPPRESSIONS_PREFIX,
   CUSTOMER_PREFIX,
+  EARLY_SMS_STATUS_PREFIX,
   EVIDENCE_COUNTS_PREFIX,
   UNDELIVERABLE_PREFIX,
 } from '../functions/adapters/keys.js';
@@ -509,8 +510,9 @@ export const FUNCTIONS = {
           // The customer's outcomes (which notice this message was), then the evidence item beside them.
           { prefixes: [CUSTOMER_PREFIX], actions: ['Query'], attributes: SMS_OUTCOME_ATTRIBUTES },
           { prefixes: [CUSTOMER_PREFIX], actions: ['UpdateItem'], attributes: ['pk', 'sk', ...EVIDENCE_ATTRIBUTES] },
-          // A record that came before its outcome, kept beside the outcomes for the send step to record.
-          { prefixes: [CUSTOMER_PREFIX], actions: ['PutItem'], attributes: EARLY_STATUS_ATTRIBUTES },
+          // A record that came before its outcome, kept in a partition of its own until recorded (forgotten then).
+          { prefixes: [EARLY_SMS_STATUS_PREFIX], actions: ['PutItem'], attributes: EARLY_STATUS_ATTRIBUTES },
+          { prefixes: [EARLY_SMS_STATUS_PREFIX], actions: ['DeleteItem'] },
           { prefixes: [EVIDENCE_COUNTS_PREFIX], actions: ['UpdateItem'], attributes: ['pk', 'sk', ...EVIDENCE_COUNT_ATTRIBUTES] },
           { prefixes: [UNDELIVERABLE_PREFIX], actions: ['PutItem'], attributes: ['pk', 'sk', ...UNDELIVERABLE_ATTRIBUTES] },
         ],

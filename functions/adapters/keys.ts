@@ -33,7 +33,7 @@ export const EVIDENCE_COUNTS_PREFIX = 'EVIDENCE#';
 export const UNDELIVERABLE_PREFIX = 'UNDELIVERABLE#';
 /** A customer's outcomes and delivery evidence, in the deliveries table. */
 export const CUSTOMER_PREFIX = 'CUSTOMER#';
-/** The sort keys of early SMS statuses in a customer's partition. */
+/** SMS statuses kept because they came before their outcome, one partition per customer, in the deliveries table. */
 export const EARLY_SMS_STATUS_PREFIX = 'SMSSTATUS#';
 /** Promises made to customers that no notice has kept yet, by due time, for the same sweep: a page when one comes due. */
 export const PROMISE_CLOCKS = `${CLOCK_PREFIX}PROMISES`;
@@ -131,8 +131,11 @@ export const keys = {
     pk: `${CUSTOMER_PREFIX}${customerId}`,
     sk: `NOTICE#${incidentId}#${noticeId}#${channel}`,
   }),
-  /** An SMS status that came before its outcome, kept beside the customer's outcomes until one is written (steps/record-sms-status.ts). */
-  earlySmsStatus: (customerId: string, messageId: string) => ({ pk: `${CUSTOMER_PREFIX}${customerId}`, sk: `${EARLY_SMS_STATUS_PREFIX}${messageId}` }),
+  /**
+   * An SMS status that came before its outcome, kept until it is recorded (steps/record-sms-status.ts). A partition
+   * of its own, not the customer's outcomes': the recorder's grant to write it reaches no outcome or evidence item.
+   */
+  earlySmsStatus: (customerId: string, messageId: string) => ({ pk: `${EARLY_SMS_STATUS_PREFIX}${customerId}`, sk: messageId }),
   /** Recipients per evidence event of one notice on one channel: read per send invocation and by the reports. */
   evidenceCounts: (incidentId: string, noticeId: string, channel: string) => ({ pk: `${EVIDENCE_COUNTS_PREFIX}${incidentId}#${noticeId}`, sk: channel }),
   /** One recipient a channel will never reach for one notice: the list a notice's unreachable customers are read from. */

@@ -7,8 +7,11 @@ import {
   type EarlySmsStatus,
   type SmsOutcome,
 } from '../domain/sms-delivery-status.js';
+import type { EarlySmsStatusPort } from '../domain/ports.js';
+import type { Clock } from '../shared/clock.js';
+import { EvidenceStore } from './evidence-store.js';
 import { batchGet, queryAll } from './dynamo-batch.js';
-import { CUSTOMER_PREFIX, EARLY_SMS_STATUS_PREFIX, keys } from './keys.js';
+import { EARLY_SMS_STATUS_PREFIX, keys } from './keys.js';
 
 /**
  * The reads that find who an SMS delivery status record is about: the directory's byPhone index (keys
@@ -50,28 +53,35 @@ export class SmsStatusLookups {
 
 const earlyNames = Object.fromEntries(EARLY_STATUS_ATTRIBUTES.map((a, i) => [`#e${i}`, a]));
 const earlyProjection = Object.keys(earlyNames).join(', ');
-type EarlyItem = EarlySmsStatus & { pk: string; sk: string; recorded?: boolean };
-const customerOf = (item: EarlyItem) => item.pk.slice(CUSTOMER_PREFIX.length);
-const early = ({ messageId, sentAt, event, reason }: EarlyItem): EarlySmsStatus => ({ messageId, sentAt, event, ...(reason ? { reason } : {}) });
+type EarlyItem = EarlySmsStatus & { pk: string; sk: string };
+const customerOf = (item: EarlyItem) => item.pk.slice(EARLY_SMS_STATUS_PREFIX.length);
+const early = ({ messageId, sentAt, event, reason, keptFor }: EarlyItem): EarlySmsStatus => ({
+  messageId,
+  sentAt,
+  event,
+  ...(reason ? { reason } : {}),
+  keptFor,
+});
 
 /**
- * SMS statuses that came before their outcome, kept in the customer's partition of the deliveries table
- * beside the outcomes (keys.earlySmsStatus). Reads are strongly consistent: the recorder keeps a status and
- * then reads outcomes, the send step writes outcomes and then reads kept statuses, and one of the two must see the other.
+ * SMS statuses that came before their outcome, kept in a partition per customer (keys.earlySmsStatus). Reads
+ * are strongly consistent: the recorder keeps a status and then reads outcomes, the send step writes outcomes
+ * and then reads kept statuses, and one of the two must see the other.
  */
-export class EarlySmsStatuses {
+export class EarlySmsStatuses implements EarlySmsStatusPort {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
   ) {}
 
-  async keep(customerId: string, status: EarlySmsStatus, recorded = false): Promise<void> {
-    await this.doc.send(
-      new PutCommand({ TableName: this.table, Item: { ...keys.earlySmsStatus(customerId, status.messageId), ...status, ...(recorded ? { recorded } : {}) } }),
+  async keep(status: EarlySmsStatus): Promise<void> {
+    await Promise.all(
+      status.keptFor.map((customerId) =>
+        this.doc.send(new PutCommand({ TableName: this.table, Item: { ...keys.earlySmsStatus(customerId, status.messageId), ...status } })),
+      ),
     );
   }
 
-  /** The kept statuses of these messages, by customer. */
   async ofMessages(messages: readonly { customerId: string; messageId: string }[]): Promise<{ customerId: string; status: EarlySmsStatus }[]> {
     if (messages.length === 0) return [];
     const items = await batchGet<EarlyItem>(
@@ -80,24 +90,32 @@ export class EarlySmsStatuses {
       messages.map((m) => keys.earlySmsStatus(m.customerId, m.messageId)),
       true,
     );
-    return items.filter((item) => !item.recorded).map((item) => ({ customerId: customerOf(item), status: early(item) }));
+    return items.map((item) => ({ customerId: customerOf(item), status: early(item) }));
   }
 
-  /** Every status kept for the customer. */
   async ofCustomer(customerId: string): Promise<EarlySmsStatus[]> {
     const items = await queryAll<EarlyItem>(this.doc, {
       TableName: this.table,
-      KeyConditionExpression: '#e0 = :pk AND begins_with(#e1, :early)',
+      KeyConditionExpression: '#e0 = :pk',
       ExpressionAttributeNames: earlyNames,
-      ExpressionAttributeValues: { ':pk': keys.customerOutcomes(customerId), ':early': EARLY_SMS_STATUS_PREFIX },
+      ExpressionAttributeValues: { ':pk': keys.earlySmsStatus(customerId, '').pk },
       ProjectionExpression: earlyProjection,
       ConsistentRead: true,
     });
-    return items.filter((item) => !item.recorded).map(early);
+    return items.map(early);
   }
 
-  /** Once recorded as evidence. */
-  async forget(customerId: string, messageId: string): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: keys.earlySmsStatus(customerId, messageId) }));
+  async forget(status: Pick<EarlySmsStatus, 'messageId' | 'keptFor'>): Promise<void> {
+    await Promise.all(
+      status.keptFor.map((customerId) => this.doc.send(new DeleteCommand({ TableName: this.table, Key: keys.earlySmsStatus(customerId, status.messageId) }))),
+    );
   }
+}
+
+/**
+ * What recording kept statuses needs, as the send step and the settling wire it: the kept statuses, and the
+ * evidence store whose counts' ADD goes through `countsDoc`, a client that does not retry (a lost answer never adds twice).
+ */
+export function earlyStatusRecording(doc: DynamoDBDocumentClient, countsDoc: DynamoDBDocumentClient, table: string, clock: Clock) {
+  return { early: new EarlySmsStatuses(doc, table), evidence: new EvidenceStore(doc, table, clock, countsDoc) };
 }

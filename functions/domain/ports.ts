@@ -224,13 +224,14 @@ export interface EvidenceStorePort {
 
 /** SMS statuses that came before their outcome, waiting for it (adapters/sms-status-lookups.ts `EarlySmsStatuses`). */
 export interface EarlySmsStatusPort {
-  /** `recorded`: recorded already by the recorder's own second look; the reads below skip it. */
-  keep(customerId: string, status: EarlySmsStatus, recorded?: boolean): Promise<void>;
-  /** The kept statuses of these messages not recorded yet, by customer (strongly consistent). */
+  /** Under each customer of `keptFor`. */
+  keep(status: EarlySmsStatus): Promise<void>;
+  /** The kept statuses of these messages, by customer (strongly consistent). */
   ofMessages(messages: readonly { customerId: string; messageId: string }[]): Promise<{ customerId: string; status: EarlySmsStatus }[]>;
-  /** Every status kept for the customer and not recorded yet (strongly consistent). */
+  /** Every status kept for the customer (strongly consistent). */
   ofCustomer(customerId: string): Promise<EarlySmsStatus[]>;
-  forget(customerId: string, messageId: string): Promise<void>;
+  /** Every copy, once recorded. */
+  forget(status: Pick<EarlySmsStatus, 'messageId' | 'keptFor'>): Promise<void>;
 }
 
 /** UNCERTAIN recipients settled by the provider's evidence once their calls are finished (adapters/deliveries-ledger.ts). */

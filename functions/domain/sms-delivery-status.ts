@@ -112,18 +112,20 @@ export type SmsOutcome = Pick<Outcome, 'incidentId' | 'noticeId' | 'status' | 'p
 
 /**
  * A status record that came before the outcome it is about (the send step writes outcomes when its batch's
- * calls have ended, an UNCERTAIN one only after the client gave up), kept in the customer's partition until
- * that outcome is written (steps/record-sms-status.ts). No number in it: the partition names the customer.
+ * calls have ended, an UNCERTAIN one only after the client gave up), kept until it is recorded
+ * (steps/record-sms-status.ts), under each customer who gave the number (`keptFor`): whoever records it
+ * forgets every copy. No number in it.
  */
 export interface EarlySmsStatus {
   messageId: string;
   sentAt: string;
   event: SmsStatus['event'];
   reason?: string;
+  keptFor: string[];
 }
 
 /** The attributes of a kept early status (adapters/sms-status-lookups.ts): the recording function may write these and no others. */
-export const EARLY_STATUS_ATTRIBUTES = ['pk', 'sk', 'messageId', 'sentAt', 'event', 'reason', 'recorded'];
+export const EARLY_STATUS_ATTRIBUTES = ['pk', 'sk', 'messageId', 'sentAt', 'event', 'reason', 'keptFor'];
 
 /** The one of `candidates` nearest in time to `at` within a call's span, if any. */
 function nearestInSpan<T>(at: number, candidates: readonly T[], timeOf: (c: T) => string): T | undefined {
@@ -136,29 +138,33 @@ function nearestInSpan<T>(at: number, candidates: readonly T[], timeOf: (c: T) =
 const lostCall = (o: Pick<SmsOutcome, 'status' | 'providerMessageId'>) => o.status === 'UNCERTAIN' && !o.providerMessageId;
 
 /**
- * The notice a status record is about, among the customer's SMS outcomes: the one SNS answered with
- * this message id; else one whose call lost its answer (UNCERTAIN, no message id, written by the
- * holder that sent it or by the one that took over its claim) within a call's span of when SNS took
- * the message. The ledger sends a customer one SMS per notice, so an UNCERTAIN outcome stands for one
- * message at most; an SMS of another sender to that number in that span would be taken for it.
+ * The notice a status record is about, among the customer's SMS outcomes: the one SNS answered with this
+ * message id. A call that lost its answer has no id: its status is kept and matched by time when the call
+ * is settled (`matchEarlyStatus`), once every answered outcome that could name it is written; matched by
+ * time here, a status of a notice whose outcome was not written yet would go to another notice's lost call.
  */
 export function matchSmsOutcome(status: SmsStatus, outcomes: readonly SmsOutcome[]): NoticeRef | undefined {
   const exact = outcomes.find((o) => o.providerMessageId === status.messageId);
-  if (exact) return { incidentId: exact.incidentId, noticeId: exact.noticeId };
-  // The nearest in time: two lost SMS to one number (two notices) each match their own.
-  const lost = nearestInSpan(Date.parse(status.sentAt), outcomes.filter(lostCall), (o) => o.at);
-  return lost && { incidentId: lost.incidentId, noticeId: lost.noticeId };
+  return exact && { incidentId: exact.incidentId, noticeId: exact.noticeId };
 }
 
 /**
- * The kept early status an outcome just written is about, by the same rule from the other side: its own
- * message id, or for a call that lost its answer the status nearest in time within a call's span.
- * FAILED and RETRYABLE outcomes sent nothing: no status is theirs.
+ * The kept status a call that lost its answer (UNCERTAIN, no message id, written by the holder that sent it
+ * or by the one that took over its claim) is about: the one nearest in time within a call's span (two lost
+ * SMS to one number, for two notices, each take their own), among those no answered outcome names (`named`:
+ * message ids of the SMS outcomes of every customer the status was kept for). The ledger sends a customer
+ * one SMS per notice, so a lost call stands for one message at most; an SMS of another sender to that
+ * number in that span would be taken for it.
  */
 export function matchEarlyStatus(
   outcome: Pick<SmsOutcome, 'status' | 'providerMessageId' | 'at'>,
   early: readonly EarlySmsStatus[],
+  named: ReadonlySet<string>,
 ): EarlySmsStatus | undefined {
-  if (outcome.providerMessageId) return early.find((s) => s.messageId === outcome.providerMessageId);
-  return lostCall(outcome) ? nearestInSpan(Date.parse(outcome.at), early, (s) => s.sentAt) : undefined;
+  if (!lostCall(outcome)) return undefined;
+  return nearestInSpan(
+    Date.parse(outcome.at),
+    early.filter((s) => !named.has(s.messageId)),
+    (s) => s.sentAt,
+  );
 }

@@ -9,16 +9,16 @@ import type { NoticeRef } from '../domain/delivery.js';
 import { limitsFromPercent } from '../domain/reputation.js';
 import { SnsMessaging } from '../adapters/messaging.js';
 import { PromiseClocks } from '../adapters/promise-clocks.js';
-import { EarlySmsStatuses } from '../adapters/sms-status-lookups.js';
+import { earlyStatusRecording, SmsStatusLookups } from '../adapters/sms-status-lookups.js';
 import { incidentStores } from '../adapters/stores.js';
 import { incidentIdSchema } from '../domain/incident.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo, dynamoOnce } from '../shared/dynamo-client.js';
 import { sns } from '../shared/sns-client.js';
 import { parseConfig } from '../shared/config.js';
-import { stepHandler } from '../shared/handler.js';
+import { countPerChannel, stepHandler } from '../shared/handler.js';
 import { confirmSending } from '../steps/confirm-sent.js';
-import { recordEarlyStatuses } from '../steps/record-sms-status.js';
+import { recordEarlyLost } from '../steps/record-sms-status.js';
 
 const config = parseConfig(configSchema('confirm-sent'));
 const messaging = new SnsMessaging(sns);
@@ -26,11 +26,9 @@ const { incidents, notices } = incidentStores(dynamo, config.INCIDENTS_TABLE, sy
 // Reads totals and settles finished calls only: the lease is never used.
 const ledger = new DeliveriesLedger(dynamo, config.DELIVERIES_TABLE, systemClock, 1);
 const evidence = new EvidenceStore(dynamo, config.DELIVERIES_TABLE, systemClock);
-// Counts added by a client that does not retry, as the SMS status recorder's.
-const earlyStatuses = {
-  early: new EarlySmsStatuses(dynamo, config.DELIVERIES_TABLE),
-  evidence: new EvidenceStore(dynamo, config.DELIVERIES_TABLE, systemClock, dynamoOnce),
-};
+// SMS statuses kept because they came before their outcome (steps/record-sms-status.ts); the ledger's outcomes are read, not the directory.
+const lookups = new SmsStatusLookups(dynamo, config.CUSTOMERS_TABLE, config.DELIVERIES_TABLE);
+const earlyStatuses = { ...earlyStatusRecording(dynamo, dynamoOnce, config.DELIVERIES_TABLE, systemClock), smsOutcomes: lookups.smsOutcomes.bind(lookups) };
 const deps = {
   incidents,
   notices,
@@ -44,7 +42,10 @@ const deps = {
     evidenceChannels: EVIDENCE_CHANNELS,
     settingsEvidenceChannels: async () => ((await messaging.smsStatusLogged()) ? [SMS_EVIDENCE_CHANNEL] : []),
     evidenceWindowSeconds: config.EVIDENCE_WINDOW_SECONDS,
-    recordEarly: (ref: NoticeRef, outcomes: Parameters<typeof recordEarlyStatuses>[1]) => recordEarlyStatuses(ref, outcomes, earlyStatuses),
+    recordEarly: async (ref: NoticeRef, lost: Parameters<typeof recordEarlyLost>[1]) => {
+      const recorded = await recordEarlyLost(ref, lost, earlyStatuses);
+      if (recorded.Delivery + recorded.Undelivered > 0) countPerChannel('sms', { noticesDelivered: recorded.Delivery, noticesBounced: recorded.Undelivered });
+    },
   },
   fallback: {
     evidence,

@@ -1,6 +1,5 @@
 import { configSchema } from '../../infra/functions.js';
-import { EvidenceStore } from '../adapters/evidence-store.js';
-import { EarlySmsStatuses, SmsStatusLookups } from '../adapters/sms-status-lookups.js';
+import { earlyStatusRecording, SmsStatusLookups } from '../adapters/sms-status-lookups.js';
 import { decodeLogsBatch, logsSubscriptionEventSchema, parseSmsStatus } from '../domain/sms-delivery-status.js';
 import { systemClock } from '../shared/clock.js';
 import { dynamo, dynamoOnce } from '../shared/dynamo-client.js';
@@ -11,8 +10,7 @@ import { recordSmsStatus, type RecordSmsStatusResult } from '../steps/record-sms
 const config = parseConfig(configSchema('record-sms-status'));
 const deps = {
   lookups: new SmsStatusLookups(dynamo, config.CUSTOMERS_TABLE, config.DELIVERIES_TABLE),
-  early: new EarlySmsStatuses(dynamo, config.DELIVERIES_TABLE),
-  evidence: new EvidenceStore(dynamo, config.DELIVERIES_TABLE, systemClock, dynamoOnce),
+  ...earlyStatusRecording(dynamo, dynamoOnce, config.DELIVERIES_TABLE, systemClock),
 };
 
 /** Records of one batch matched at once: a few DynamoDB round trips each. */

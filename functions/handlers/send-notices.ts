@@ -7,7 +7,7 @@ import { formatSender, SesEmailSender } from '../adapters/email-sender.js';
 import { IncidentStore } from '../adapters/incident-store.js';
 import { NoticeStore } from '../adapters/notice-store.js';
 import { SnsMessaging } from '../adapters/messaging.js';
-import { EarlySmsStatuses } from '../adapters/sms-status-lookups.js';
+import { earlyStatusRecording } from '../adapters/sms-status-lookups.js';
 import { deliveryChannels } from '../domain/channels/registry.js';
 import type { BatchTotals } from '../domain/delivery.js';
 import { pacer } from '../domain/pacing.js';
@@ -20,7 +20,7 @@ import { sns } from '../shared/sns-client.js';
 import { parseConfig } from '../shared/config.js';
 import { countPerChannel, stepHandler } from '../shared/handler.js';
 import { logger } from '../shared/powertools.js';
-import { recordEarlyStatuses } from '../steps/record-sms-status.js';
+import { recordEarlyAnswered } from '../steps/record-sms-status.js';
 import { CALLS_IN_FLIGHT, sendNotices } from '../steps/send-notices.js';
 
 const config = parseConfig(configSchema('send-notices'));
@@ -33,11 +33,8 @@ const reputation = {
   evidence: new EvidenceStore(dynamo, config.DELIVERIES_TABLE, systemClock),
   limits: limitsFromPercent(config.BOUNCE_RATE_LIMIT_PERCENT, config.COMPLAINT_RATE_LIMIT_PERCENT, config.REPUTATION_MINIMUM_MESSAGES),
 };
-// SMS statuses that came before their outcomes (steps/record-sms-status.ts); counts added by a client that does not retry, as the recorder's.
-const earlyStatuses = {
-  early: new EarlySmsStatuses(dynamo, config.DELIVERIES_TABLE),
-  evidence: new EvidenceStore(dynamo, config.DELIVERIES_TABLE, systemClock, dynamoOnce),
-};
+// SMS statuses that came before their outcomes (steps/record-sms-status.ts).
+const earlyStatuses = earlyStatusRecording(dynamo, dynamoOnce, config.DELIVERIES_TABLE, systemClock);
 const channels = deliveryChannels({
   email: new SesEmailSender(
     ses,
@@ -91,7 +88,7 @@ export const handler = stepHandler(schema, async (input, context) => {
     reputation,
     countOutcomes,
     afterOutcomes: async (ref, outcomes) => {
-      const recorded = await recordEarlyStatuses(ref, outcomes, earlyStatuses);
+      const recorded = await recordEarlyAnswered(ref, outcomes, earlyStatuses);
       if (recorded.Delivery + recorded.Undelivered > 0) countPerChannel('sms', { noticesDelivered: recorded.Delivery, noticesBounced: recorded.Undelivered });
     },
   }).finally(counted);

@@ -70,7 +70,8 @@ export interface SendDeps {
   countOutcomes?: (channel: string, totals: BatchTotals) => void;
   /**
    * Called with each call's outcomes once they are written: the SMS statuses that came before them are
-   * recorded then (steps/record-sms-status.ts `recordEarlyStatuses`). @default none
+   * recorded then (steps/record-sms-status.ts `recordEarlyAnswered`). If it fails, the iteration fails
+   * (retried; the call is done and not sent again, its kept statuses stay unrecorded). @default none
    */
   afterOutcomes?: (ref: NoticeRef, outcomes: readonly Outcome[]) => Promise<void>;
 }

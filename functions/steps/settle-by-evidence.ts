@@ -19,7 +19,7 @@ export interface EvidenceSettlementDeps {
   evidenceWindowSeconds: number;
   /**
    * Records SMS statuses kept because they came before these UNCERTAIN outcomes (steps/record-sms-status.ts
-   * `recordEarlyStatuses`): the send step does it as it writes them, and if its look failed, silence must not decide here. @default none
+   * `recordEarlyLost`), before silence may decide: a lost call's status matches it only by time. @default none
    */
   recordEarly?: (ref: NoticeRef, outcomes: readonly Pick<Outcome, 'customerId' | 'channel' | 'status' | 'at'>[]) => Promise<unknown>;
 }

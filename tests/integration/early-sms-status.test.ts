@@ -7,7 +7,7 @@ import { EvidenceStore } from '../../functions/adapters/evidence-store.js';
 import { EarlySmsStatuses, SmsStatusLookups } from '../../functions/adapters/sms-status-lookups.js';
 import type { NoticeRef, Outcome } from '../../functions/domain/delivery.js';
 import type { SmsStatus } from '../../functions/domain/sms-delivery-status.js';
-import { recordEarlyStatuses, recordSmsStatus, type RecordSmsStatusDeps } from '../../functions/steps/record-sms-status.js';
+import { recordEarlyAnswered, recordEarlyLost, recordSmsStatus, type RecordSmsStatusDeps } from '../../functions/steps/record-sms-status.js';
 import { settleByEvidence } from '../../functions/steps/settle-by-evidence.js';
 import { LOCAL_CREDENTIALS } from '../../local/emulators/emulators.js';
 import { provision } from '../../local/twin/system.js';
@@ -24,6 +24,11 @@ const prefix = uniquePrefix('early');
 // Relative to now: nothing here expires with the calendar.
 const clock = new FakeClock(Date.now());
 const customers = makeCustomers(prefix, prefix, 700).filter((c) => c.profile.phone);
+// Two customers who gave one number (a family's): the last two share the first's.
+const [sharer, otherSharer] = makeCustomers(`${prefix}-shared`, prefix, 2).map((c) => ({
+  ...c,
+  profile: { ...c.profile, phone: '+447700900999', channels: ['sms'] },
+}));
 let ledger: DeliveriesLedger;
 let evidence: EvidenceStore;
 let early: EarlySmsStatuses;
@@ -35,7 +40,7 @@ beforeAll(async () => {
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint: endpoints().dynamodb }), {
     marshallOptions: { removeUndefinedValues: true },
   });
-  await new CustomersRepository(doc, tables.customers).putCustomers(customers.map((c) => ({ profile: c.profile, resources: [] })));
+  await new CustomersRepository(doc, tables.customers).putCustomers([...customers, sharer!, otherSharer!].map((c) => ({ profile: c.profile, resources: [] })));
   ledger = new DeliveriesLedger(doc, tables.deliveries, clock, 60);
   evidence = new EvidenceStore(doc, tables.deliveries, clock);
   early = new EarlySmsStatuses(doc, tables.deliveries);
@@ -43,7 +48,8 @@ beforeAll(async () => {
 });
 
 const nextRef = (): NoticeRef => ({ incidentId: `inc-${prefix}-${++n}`, noticeId: 'first-notice-1' });
-const phoneOf = (customerId: string) => customers.find((c) => c.profile.customerId === customerId)!.profile.phone!;
+const phoneOf = (customerId: string) => [...customers, sharer!, otherSharer!].find((c) => c.profile.customerId === customerId)!.profile.phone!;
+const lostDeps = () => ({ early, evidence, smsOutcomes: (customerId: string, consistent?: boolean) => lookups.smsOutcomes(customerId, consistent) });
 const status = (customerId: string, messageId: string, event: SmsStatus['event'] = 'Delivery'): SmsStatus => ({
   messageId,
   sentAt: clock.now().toISOString(),
@@ -114,12 +120,12 @@ describe('SMS statuses that come before their outcome', () => {
     expect(await recordSmsStatus(status(b!, messageOf(ref, b!), 'Undelivered'), recorderDeps())).toEqual({ recorded: false, reason: 'early' });
     expect((await evidence.counts(ref, 'sms')).Delivery).toBe(0);
     const outcomes = await writeOutcomes(ref, 'c0-en-0', [a!, b!]);
-    const recorded = await recordEarlyStatuses(ref, outcomes, { early, evidence });
+    const recorded = await recordEarlyAnswered(ref, outcomes, { early, evidence });
     // Assess: recorded once the outcomes are there, and forgotten: a second look records nothing.
     expect(recorded).toEqual({ Delivery: 1, Undelivered: 1 });
     expect(await evidence.counts(ref, 'sms')).toMatchObject({ Delivery: 1, Undelivered: 1 });
     expect(await early.ofCustomer(a!)).toEqual([]);
-    expect(await recordEarlyStatuses(ref, outcomes, { early, evidence })).toEqual({ Delivery: 0, Undelivered: 0 });
+    expect(await recordEarlyAnswered(ref, outcomes, { early, evidence })).toEqual({ Delivery: 0, Undelivered: 0 });
   });
 
   it('records a status whose outcome is written between the first look and the keeping, by its second look', async () => {
@@ -142,26 +148,79 @@ describe('SMS statuses that come before their outcome', () => {
     // Act
     const recording = recordSmsStatus(status(id, messageOf(ref, id)), deps);
     await firstLookDone.wait;
-    const bySender = await recordEarlyStatuses(ref, await writeOutcomes(ref, 'c0-en-0', [id]), { early, evidence });
+    const bySender = await recordEarlyAnswered(ref, await writeOutcomes(ref, 'c0-en-0', [id]), { early, evidence });
     between.release();
     // Assess: the send step saw nothing kept; the recorder's look after keeping found the outcome.
     expect(bySender).toEqual({ Delivery: 0, Undelivered: 0 });
     expect(await recording).toEqual({ recorded: true, event: 'Delivery', first: true });
     expect((await evidence.counts(ref, 'sms')).Delivery).toBe(1);
-    // Marked as recorded: the next look of the send step does not count it again.
+    // Forgotten once recorded.
     expect(await early.ofMessages([{ customerId: id, messageId: messageOf(ref, id) }])).toEqual([]);
   });
 
-  it('matches a call that lost its answer with the status kept nearest in time', async () => {
+  it('keeps before its last look: a send step that writes and looks after that look finds the status kept', async () => {
+    // Prepare: the recorder's second look misses; it stops there until the send step has written and looked.
+    const ref = nextRef();
+    const id = customers[5]!.profile.customerId;
+    const after = gate();
+    const secondLookDone = gate();
+    const deps = recorderDeps({
+      smsOutcomes: async (customerId, consistent) => {
+        const outcomes = await lookups.smsOutcomes(customerId, consistent);
+        if (consistent) {
+          secondLookDone.release();
+          await after.wait;
+        }
+        return outcomes;
+      },
+    });
+    // Act
+    const recording = recordSmsStatus(status(id, messageOf(ref, id)), deps);
+    await secondLookDone.wait;
+    const bySender = await recordEarlyAnswered(ref, await writeOutcomes(ref, 'c0-en-0', [id]), { early, evidence });
+    after.release();
+    // Assess: the status was kept before that look, so the send step found and recorded it.
+    expect(await recording).toEqual({ recorded: false, reason: 'early' });
+    expect(bySender).toEqual({ Delivery: 1, Undelivered: 0 });
+  });
+
+  it('matches a call that lost its answer with the status kept nearest in time, when settling', async () => {
     // Prepare: SNS took the message, the answer was lost; its status came before the UNCERTAIN outcome.
     const ref = nextRef();
     const id = customers[3]!.profile.customerId;
     expect(await recordSmsStatus(status(id, 'sns-only-knows-this-id'), recorderDeps())).toEqual({ recorded: false, reason: 'early' });
-    // Act
-    const recorded = await recordEarlyStatuses(ref, await writeOutcomes(ref, 'c0-en-0', [], [id]), { early, evidence });
+    const outcomes = await writeOutcomes(ref, 'c0-en-0', [], [id]);
+    // Act: the send step does not take a status by time; the settling does.
+    const bySender = await recordEarlyAnswered(ref, outcomes, { early, evidence });
+    const bySettling = await recordEarlyLost(ref, outcomes, lostDeps());
     // Assess
-    expect(recorded).toEqual({ Delivery: 1, Undelivered: 0 });
+    expect(bySender).toEqual({ Delivery: 0, Undelivered: 0 });
+    expect(bySettling).toEqual({ Delivery: 1, Undelivered: 0 });
     expect((await evidence.read(ref, 'sms', [id])).get(id)?.messageId).toBe('sns-only-knows-this-id');
+  });
+
+  it("never takes another notice's status for a lost call: one its answered outcome names, or a shared number's recorded for the other customer", async () => {
+    // Prepare: notice 1's SMS answered (its status kept first), notice 2's to the same customer lost, minutes apart.
+    const [one, two] = [nextRef(), nextRef()];
+    const id = customers[6]!.profile.customerId;
+    await recordSmsStatus(status(id, messageOf(one, id)), recorderDeps());
+    const lostOutcomes = await writeOutcomes(two, 'c0-en-0', [], [id]);
+    await writeOutcomes(one, 'c0-en-0', [id]);
+    // A number two customers gave: the first's SMS answered, the other's lost; the status kept under both.
+    const [shared1, shared2] = [sharer!.profile.customerId, otherSharer!.profile.customerId];
+    const ref = nextRef();
+    await recordSmsStatus(status(shared1, messageOf(ref, shared1)), recorderDeps());
+    expect((await early.ofCustomer(shared2)).map((k) => k.keptFor)).toEqual([[shared1, shared2]]);
+    const sharedOutcomes = await writeOutcomes(ref, 'c0-en-0', [shared1], [shared2]);
+    // Act
+    const lostTwo = await recordEarlyLost(two, lostOutcomes, lostDeps());
+    const answered = await recordEarlyAnswered(ref, sharedOutcomes, { early, evidence });
+    const lostShared = await recordEarlyLost(ref, sharedOutcomes, lostDeps());
+    // Assess: notice 2 stays silent (sent again by the settling, as it should be); the other sharer too.
+    expect(lostTwo).toEqual({ Delivery: 0, Undelivered: 0 });
+    expect(answered).toEqual({ Delivery: 1, Undelivered: 0 });
+    expect(lostShared).toEqual({ Delivery: 0, Undelivered: 0 });
+    expect(await early.ofCustomer(shared2)).toEqual([]);
   });
 
   it('lets the settling of an UNCERTAIN call record a kept status the send step missed, instead of sending again', async () => {
@@ -178,7 +237,7 @@ describe('SMS statuses that come before their outcome', () => {
       clock,
       evidenceChannels: ['sms'],
       evidenceWindowSeconds: 60,
-      recordEarly: (r, outcomes) => recordEarlyStatuses(r, outcomes, { early, evidence }),
+      recordEarly: (r, lost) => recordEarlyLost(r, lost, lostDeps()),
     });
     // Assess: confirmed by the kept status, not reopened.
     expect(settled).toMatchObject({ confirmed: 1, reopened: 0 });
@@ -187,7 +246,7 @@ describe('SMS statuses that come before their outcome', () => {
   it('records each of many statuses exactly once, whichever of the recorder and the send step comes first', async () => {
     // Prepare: 200 SMS in batches of 20; each status and each batch's outcome at a random moment in the same 40 ms.
     const ref = nextRef();
-    const ids = customers.slice(5, 205).map((c) => c.profile.customerId);
+    const ids = customers.slice(10, 210).map((c) => c.profile.customerId);
     expect(ids).toHaveLength(200);
     const jitter = () => new Promise((resolve) => setTimeout(resolve, Math.random() * 40));
     const results: Awaited<ReturnType<typeof recordSmsStatus>>[] = [];
@@ -201,7 +260,7 @@ describe('SMS statuses that come before their outcome', () => {
       ...Array.from({ length: 10 }, async (_, b) => {
         await jitter();
         const outcomes = await writeOutcomes(ref, `c0-en-${b}`, ids.slice(b * 20, b * 20 + 20));
-        const recorded = await recordEarlyStatuses(ref, outcomes, { early, evidence });
+        const recorded = await recordEarlyAnswered(ref, outcomes, { early, evidence });
         bySender += recorded.Delivery;
       }),
     ]);

@@ -75,28 +75,14 @@ describe('SMS delivery status', () => {
     expect(() => decodeLogsBatch(Buffer.from('{}').toString('base64'))).toThrow();
   });
 
-  it('finds the notice by message id, or by the UNCERTAIN outcome its lost call wrote around when SNS took it, and nothing else', () => {
+  it('finds the notice by message id only: a lost call waits for its settling', () => {
     const status: SmsStatus = { messageId: 'm-2', sentAt: ago(20).toISOString(), destination: '+447700900123', event: 'Delivery' };
     const answered = outcome({ noticeId: 'update-2', providerMessageId: 'm-2' });
     const older = outcome({ noticeId: 'first-notice-1', providerMessageId: 'm-1' });
-    // The answer was lost: the outcome written after SNS took it (the client's timeout), or a little before (a late request).
     const lost = outcome({ incidentId: 'inc-2', noticeId: 'first-notice-1', status: 'UNCERTAIN', at: ago(15).toISOString() });
     expect(matchSmsOutcome(status, [older, lost, answered])).toEqual({ incidentId: 'inc-1', noticeId: 'update-2' });
-    expect(matchSmsOutcome(status, [older, lost])).toEqual({ incidentId: 'inc-2', noticeId: 'first-notice-1' });
-    expect(matchSmsOutcome(status, [{ ...lost, at: ago(50).toISOString() }])).toEqual({ incidentId: 'inc-2', noticeId: 'first-notice-1' });
-    // The outcome carries its batch's start: a Publish minutes into a slow batch of 99 is still its message.
-    expect(matchSmsOutcome(status, [{ ...lost, at: ago(20 + 600).toISOString() }])).toEqual({ incidentId: 'inc-2', noticeId: 'first-notice-1' });
-    // A holder that took over a dead one's claim writes the outcome minutes later: still its message.
-    expect(matchSmsOutcome(status, [{ ...lost, at: ago(-600).toISOString() }])).toEqual({ incidentId: 'inc-2', noticeId: 'first-notice-1' });
-    // An UNCERTAIN outcome from a batch begun long before SNS took the message, or written long after, is another message's.
-    expect(matchSmsOutcome(status, [{ ...lost, at: ago(20 + 1800).toISOString() }])).toBeUndefined();
-    expect(matchSmsOutcome(status, [{ ...lost, at: ago(-3600).toISOString() }])).toBeUndefined();
-    // Two lost SMS to the number, for two notices ten minutes apart: each status goes to the nearer.
-    const lostLater = outcome({ incidentId: 'inc-3', noticeId: 'update-3', status: 'UNCERTAIN', at: ago(-600).toISOString() });
-    expect(matchSmsOutcome(status, [lostLater, lost])).toEqual({ incidentId: 'inc-2', noticeId: 'first-notice-1' });
-    expect(matchSmsOutcome({ ...status, sentAt: ago(-610).toISOString() }, [lost, lostLater])).toEqual({ incidentId: 'inc-3', noticeId: 'update-3' });
-    // A SENT outcome matches only by its own id.
-    expect(matchSmsOutcome(status, [older])).toBeUndefined();
+    // The status may be update-2's, its outcome not written yet: never taken for the lost call here.
+    expect(matchSmsOutcome(status, [older, lost])).toBeUndefined();
   });
 
   it('records against the customer the number names, keeps a record that came before its outcome, and ignores numbers of no customer', async () => {
@@ -108,52 +94,73 @@ describe('SMS delivery status', () => {
       event: 'Undelivered',
       reason: 'Invalid phone number',
     };
-    const looks: (boolean | undefined)[] = [];
-    const kept: unknown[][] = [];
+    // Every step in one log: the order is the design (keep, then look again), not only what happened.
+    let log: string[] = [];
+    const kept: unknown[] = [];
     const recorded: unknown[][] = [];
     // `writtenAfter`: the look (1, 2) from which the outcome is there.
     const deps = (writtenAfter: number) => {
       let look = 0;
       return {
         lookups: {
-          customersWithPhone: async (phone: string) => (phone === '+447700900123' ? ['c-1'] : []),
-          smsOutcomes: async (_customerId: string, consistent?: boolean) => (
-            looks.push(consistent), ++look >= writtenAfter ? [outcome({ providerMessageId: 'm-9' })] : []
-          ),
+          customersWithPhone: async (phone: string) => (phone === '+447700900123' ? ['c-1', 'c-2'] : []),
+          smsOutcomes: async (customerId: string, consistent?: boolean) => {
+            log.push(`look ${customerId}${consistent ? ' consistent' : ''}`);
+            return customerId === 'c-2' && ++look >= writtenAfter ? [outcome({ providerMessageId: 'm-9' })] : [];
+          },
         },
-        early: { keep: async (...args: unknown[]) => void kept.push(args) },
-        evidence: { record: async (...args: unknown[]) => (recorded.push(args), true) },
+        early: {
+          keep: async (status: unknown) => void (log.push('keep'), kept.push(status)),
+          forget: async () => void log.push('forget'),
+        },
+        evidence: { record: async (...args: unknown[]) => (log.push('record'), recorded.push(args), true) },
       };
     };
-    // Act: not written by either look; then written between the keeping and the second look.
+    // Act: not written by either look
     const first = await recordSmsStatus(status, deps(3));
+    const firstLog = log;
+    log = [];
+    // ... then written between the keeping and the second look
     const second = await recordSmsStatus(status, deps(2));
-    // Assess: never a wait; kept without the number; the look after keeping is strongly consistent.
+    // Assess: never a wait; kept once for both customers of the number, without the number, then looked at again, strongly consistent
     expect(first).toEqual({ recorded: false, reason: 'early' });
-    expect(looks).toEqual([false, true, false, true]);
-    const { destination: _number, ...withoutNumber } = status;
-    expect(kept[0]).toEqual(['c-1', withoutNumber]);
+    expect(firstLog).toEqual(['look c-1', 'look c-2', 'keep', 'look c-1 consistent', 'look c-2 consistent']);
+    const { destination: _number, ...fate } = status;
+    expect(kept[0]).toEqual({ ...fate, keptFor: ['c-1', 'c-2'] });
     expect(JSON.stringify(kept)).not.toContain('+447700900123');
+    // Found by the look after keeping: recorded, then every copy forgotten.
     expect(second).toEqual({ recorded: true, event: 'Undelivered', first: true });
-    // Found by the second look: marked as recorded, so the send step does not count it again.
-    expect(kept.at(-1)).toEqual(['c-1', withoutNumber, true]);
+    expect(log).toEqual(['look c-1', 'look c-2', 'keep', 'look c-1 consistent', 'look c-2 consistent', 'record', 'forget']);
     expect(recorded).toEqual([
-      [{ incidentId: 'inc-1', noticeId: 'first-notice-1' }, 'c-1', 'sms', 'Undelivered', status.sentAt, 'm-9', 'Invalid phone number'],
+      [{ incidentId: 'inc-1', noticeId: 'first-notice-1' }, 'c-2', 'sms', 'Undelivered', status.sentAt, 'm-9', 'Invalid phone number'],
     ]);
     expect(await recordSmsStatus({ ...status, destination: '+15550100000' }, deps(1))).toEqual({ recorded: false, reason: 'not-a-customer' });
   });
 
-  it("finds a kept status from the outcome's side: by message id, or for a lost answer the nearest within a call's span", () => {
-    const kept = (messageId: string, secondsAgo: number) => ({ messageId, sentAt: ago(secondsAgo).toISOString(), event: 'Delivery' as const });
+  it("finds a lost call's kept status: the nearest within a call's span that no answered outcome names", () => {
+    const kept = (messageId: string, secondsAgo: number) => ({
+      messageId,
+      sentAt: ago(secondsAgo).toISOString(),
+      event: 'Delivery' as const,
+      keptFor: ['c-1'],
+    });
     const statuses = [kept('m-1', 30), kept('m-2', 600), kept('m-3', 3000)];
-    expect(matchEarlyStatus(outcome({ providerMessageId: 'm-2' }), statuses)?.messageId).toBe('m-2');
-    expect(matchEarlyStatus(outcome({ providerMessageId: 'm-9' }), statuses)).toBeUndefined();
-    // A lost answer: the nearest to when its batch started; none beyond a call's span.
-    expect(matchEarlyStatus(outcome({ status: 'UNCERTAIN', at: ago(40).toISOString() }), statuses)?.messageId).toBe('m-1');
-    expect(matchEarlyStatus(outcome({ status: 'UNCERTAIN', at: ago(700).toISOString() }), statuses)?.messageId).toBe('m-2');
-    expect(matchEarlyStatus(outcome({ status: 'UNCERTAIN', at: ago(5000).toISOString() }), [kept('m-1', 30)])).toBeUndefined();
-    // Nothing went out for a FAILED or RETRYABLE outcome.
-    expect(matchEarlyStatus(outcome({ status: 'FAILED', at: ago(30).toISOString() }), statuses)).toBeUndefined();
+    const lost = (secondsAgo: number) => outcome({ status: 'UNCERTAIN', at: ago(secondsAgo).toISOString() });
+    const none = new Set<string>();
+    // The nearest to when its batch started; none beyond a call's span.
+    expect(matchEarlyStatus(lost(40), statuses, none)?.messageId).toBe('m-1');
+    expect(matchEarlyStatus(lost(700), statuses, none)?.messageId).toBe('m-2');
+    expect(matchEarlyStatus(lost(5000), [kept('m-1', 30)], none)).toBeUndefined();
+    // The outcome carries its batch's start: a Publish minutes into a slow batch of 99 is still its message;
+    // a holder that took over a dead one's claim writes the outcome minutes later: still its message.
+    expect(matchEarlyStatus(lost(30 + 600), [kept('m-1', 30)], none)?.messageId).toBe('m-1');
+    expect(matchEarlyStatus(lost(30 - 600), [kept('m-1', 30)], none)?.messageId).toBe('m-1');
+    expect(matchEarlyStatus(lost(30 + 1800), [kept('m-1', 30)], none)).toBeUndefined();
+    // A status an answered outcome names is that notice's, however near.
+    expect(matchEarlyStatus(lost(40), statuses, new Set(['m-1']))?.messageId).toBe('m-2');
+    // Only a lost call takes a status by time: an answered one has its id, and nothing went out for FAILED or RETRYABLE.
+    expect(matchEarlyStatus(outcome({ providerMessageId: 'm-1', at: ago(30).toISOString() }), statuses, none)).toBeUndefined();
+    expect(matchEarlyStatus(outcome({ status: 'FAILED', at: ago(30).toISOString() }), statuses, none)).toBeUndefined();
   });
 
   it('counts SMS evidence as complete only with a role and every success logged', () => {
