@@ -16,7 +16,7 @@ import { EARLY_SMS_STATUS_PREFIX, keys } from './keys.js';
 /**
  * The reads that find who an SMS delivery status record is about: the directory's byPhone index (keys
  * only: a number and the customers who gave it) and the customer's SMS outcomes (one Query of their
- * partition in the ledger).
+ * partition in the ledger). The statuses kept until their outcome is written are `EarlySmsStatuses`, below.
  */
 export class SmsStatusLookups {
   constructor(
