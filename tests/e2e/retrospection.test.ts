@@ -165,5 +165,16 @@ describe('SNS retrospection (/_aws/sns/sms-messages, /_aws/sns/topic-messages)',
     expect((await fetch(`${twin.edgeUrl}/_aws/sns/sms-messages?phoneNumber=${encodeURIComponent(phone(0))}`, { method: 'DELETE' })).status).toBe(204);
     expect(await get('/_aws/sns/sms-messages?count=true')).toEqual({ region: 'us-east-1', count: (NUMBERS - 1) * SMS_EACH, phoneNumbers: NUMBERS - 1 });
     expect(await get(`/_aws/sns/topic-messages?count=true`)).toMatchObject({ count: 1 });
+    // Counts by number, kept as messages are recorded and deleted (a bench asks every 100 ms).
+    expect(await get(`/_aws/sns/sms-messages?phoneNumber=${encodeURIComponent(phone(0))}&count=true`)).toEqual({
+      region: 'us-east-1',
+      count: 0,
+      phoneNumbers: 0,
+    });
+    expect(await get(`/_aws/sns/sms-messages?phoneNumber=${encodeURIComponent(phone(5))}&count=true`)).toEqual({
+      region: 'us-east-1',
+      count: SMS_EACH,
+      phoneNumbers: 1,
+    });
   });
 });
