@@ -13,8 +13,8 @@ const deps = {
   ...earlyStatusRecording(dynamo, dynamoOnce, config.DELIVERIES_TABLE, systemClock),
 };
 
-/** Records of one batch matched at once: a few DynamoDB round trips each. */
-const CONCURRENCY = 10;
+/** Records of one batch matched at once: a few DynamoDB round trips each (a subscription's batch can hold thousands). */
+const CONCURRENCY = 25;
 
 /**
  * The target of the subscription filters on SNS's SMS delivery status log groups (infra/constructs/sms-delivery-status.ts).

@@ -26,6 +26,14 @@ export const TWIN_SMS_FAILING_PREFIX = '+15550';
 export const TWIN_SMS_FAILURE_REASON = 'Unknown error attempting to reach phone';
 /** How long after a Publish its status record is written: SNS hears from the carrier seconds later, never at once. */
 const TWIN_SMS_DWELL_MS = 2_000;
+/**
+ * Status records are written to a group once a second, all of that second's in one PutLogEvents (at most
+ * 1,000 events). How SNS batches its own log writes is not documented; CloudWatch Logs hands a subscribed
+ * function a batch of events (`logEvents`, an array: SubscriptionFilters.html#LambdaFunctionExample), so
+ * its function must take many at once, and one write per SMS made the twin's CPU, not the function, the limit.
+ */
+const STATUS_WRITE_EVERY_MS = 1_000;
+const STATUS_EVENTS_PER_WRITE = 1_000;
 export interface RecordedMessage {
   messageId: string;
   topicArn?: string;
@@ -74,6 +82,9 @@ export class SnsRecorder {
   readonly smsAttributes: Record<string, string> = {};
   /** The CloudWatch Logs endpoints SMS delivery status is written to, by the twin that registered each. */
   readonly statusLogs = new Map<string, string>();
+  /** Status records waiting for the next write, per log group. */
+  private readonly pendingStatus = new Map<string, { timestamp: number; message: string }[]>();
+  private statusWrite: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly region = 'us-east-1',
@@ -250,11 +261,25 @@ export class SnsRecorder {
       status: failed ? 'FAILURE' : 'SUCCESS',
     };
     const groups = smsStatusLogGroups(this.region, this.accountId);
-    const body = JSON.stringify({
-      logGroupName: failed ? groups.failure : groups.success,
-      logStreamName: randomUUID(),
-      logEvents: [{ timestamp: now.getTime(), message: JSON.stringify(record) }],
-    });
+    const group = failed ? groups.failure : groups.success;
+    const pending = this.pendingStatus.get(group) ?? [];
+    this.pendingStatus.set(group, pending);
+    pending.push({ timestamp: now.getTime(), message: JSON.stringify(record) });
+    if (pending.length >= STATUS_EVENTS_PER_WRITE) await this.writeStatus();
+    else this.statusWrite ??= setTimeout(() => void this.writeStatus(), STATUS_WRITE_EVERY_MS).unref();
+  }
+
+  /** Writes the waiting status records, one PutLogEvents per group, to each registered twin's logs. */
+  private async writeStatus(): Promise<void> {
+    clearTimeout(this.statusWrite);
+    this.statusWrite = undefined;
+    const batches = [...this.pendingStatus].filter(([, events]) => events.length > 0);
+    this.pendingStatus.clear();
+    await Promise.all(batches.map(([group, events]) => this.putStatusEvents(group, events)));
+  }
+
+  private async putStatusEvents(logGroupName: string, logEvents: { timestamp: number; message: string }[]): Promise<void> {
+    const body = JSON.stringify({ logGroupName, logStreamName: randomUUID(), logEvents });
     for (const [name, url] of this.statusLogs) {
       const put = () =>
         fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Logs_20140328.PutLogEvents' }, body }).catch(
@@ -266,7 +291,8 @@ export class SnsRecorder {
         await new Promise((r) => setTimeout(r, 250 * attempt));
         answer = await put();
       }
-      if (!answer.ok) console.error(`SMS delivery status of ${messageId} not written to the logs of ${name}: ${answer.status} ${answer.statusText}`);
+      if (!answer.ok)
+        console.error(`${logEvents.length} SMS delivery status records not written to the logs of ${name}: ${answer.status} ${answer.statusText}`);
     }
   }
 
