@@ -28,12 +28,12 @@ export const TWIN_SMS_FAILURE_REASON = 'Unknown error attempting to reach phone'
 const TWIN_SMS_DWELL_MS = 2_000;
 /**
  * Status records are written to a group once a second, all of that second's in one PutLogEvents (at most
- * 1,000 events). How SNS batches its own log writes is not documented; CloudWatch Logs hands a subscribed
+ * 250 events: at the twin's latency a batch of 1,000 would take record-sms-status near its 120 s timeout). How SNS batches its own log writes is not documented; CloudWatch Logs hands a subscribed
  * function a batch of events (`logEvents`, an array: SubscriptionFilters.html#LambdaFunctionExample), so
  * its function must take many at once, and one write per SMS made the twin's CPU, not the function, the limit.
  */
 const STATUS_WRITE_EVERY_MS = 1_000;
-const STATUS_EVENTS_PER_WRITE = 1_000;
+const STATUS_EVENTS_PER_WRITE = 250;
 export interface RecordedMessage {
   messageId: string;
   topicArn?: string;
@@ -69,6 +69,7 @@ export class SnsRecorder {
   readonly messages: RecordedMessage[] = [];
   /** Messages per number and per topic, kept as they are recorded: a count is asked every 100 ms while a bench sends hundreds of thousands. */
   private readonly tallies = { phoneNumber: new Map<string, number>(), topicArn: new Map<string, number>() };
+  private readonly totals = { phoneNumber: 0, topicArn: 0 };
   readonly topics = new Set<string>();
   /** Numbers whose holders replied STOP (on the twin: POST /_aws/sns/opt-outs). Sorted, so a list call continues where the last one ended. */
   readonly optedOut = new Set<string>();
@@ -225,7 +226,10 @@ export class SnsRecorder {
       ['phoneNumber', phoneNumber],
       ['topicArn', topicArn],
     ] as const)
-      if (value !== undefined) this.tallies[key].set(value, (this.tallies[key].get(value) ?? 0) + 1);
+      if (value !== undefined) {
+        this.tallies[key].set(value, (this.tallies[key].get(value) ?? 0) + 1);
+        this.totals[key] += 1;
+      }
     this.messages.push({
       messageId,
       topicArn,
@@ -315,13 +319,14 @@ export class SnsRecorder {
       let kept = 0;
       for (const m of this.messages) if (!match(m)) this.messages[kept++] = m;
       this.messages.length = kept;
+      this.totals[key] -= filter === undefined ? this.totals[key] : (this.tallies[key].get(filter) ?? 0);
       if (filter === undefined) this.tallies[key].clear();
       else this.tallies[key].delete(filter);
       return void res.writeHead(204).end();
     }
     if (q.count === 'true') {
       const tally = this.tallies[key];
-      const count = filter === undefined ? [...tally.values()].reduce((a, b) => a + b, 0) : (tally.get(filter) ?? 0);
+      const count = filter === undefined ? this.totals[key] : (tally.get(filter) ?? 0);
       const distinct = filter === undefined ? tally.size : count > 0 ? 1 : 0;
       json(res, { region: this.region, count, [sms ? 'phoneNumbers' : 'topics']: distinct });
       return;

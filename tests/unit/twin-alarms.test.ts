@@ -90,4 +90,20 @@ describe("the twin's alarm evaluation", () => {
     await e.evaluate(now + 60_000);
     expect(e.all()[0]!.value).toBe('ALARM');
   });
+
+  it('reads a window of many points by time, a late point in its place, the points past the window dropped', () => {
+    // Prepare: 10,000 points a millisecond apart, kept 2 s; one late point put after the rest
+    const metrics = new TwinMetrics(2_000);
+    const t0 = 1_000_000;
+    for (let i = 0; i < 10_000; i += 1) metrics.put('N', 'M', {}, 1, t0 + i);
+    metrics.put('N', 'M', {}, 100, t0 + 9_000);
+    // Act
+    const window = metrics.values('N', 'M', {}, t0 + 8_990, t0 + 9_010);
+    const dropped = metrics.values('N', 'M', {}, t0, t0 + 7_999);
+    // Assess: [from, to): 20 points and the late one; nothing older than the kept 2 s
+    expect(window).toHaveLength(21);
+    expect(window.filter((v) => v === 100)).toHaveLength(1);
+    expect(dropped).toEqual([]);
+    expect(metrics.values('N', 'M', {}, t0 + 8_000, t0 + 10_000)).toHaveLength(2_001);
+  });
 });
