@@ -62,31 +62,18 @@ async function writeOutcomes(ref: NoticeRef, batchKey: string, sent: string[], l
   const claim = await ledger.acquire(ref, 'sms', batchKey, [...sent, ...lost], 'sender');
   if (claim.kind !== 'claimed') throw new Error(`expected a claim, got ${claim.kind}`);
   const at = clock.now().toISOString();
-  const outcomes: Outcome[] = [
-    ...sent.map(
-      (customerId): Outcome => ({
-        ...ref,
-        customerId,
-        channel: 'sms',
-        batchKey,
-        attempt: 1,
-        status: 'SENT',
-        providerMessageId: messageOf(ref, customerId),
-        at,
-      }),
-    ),
-    ...lost.map(
-      (customerId): Outcome => ({
-        ...ref,
-        customerId,
-        channel: 'sms',
-        batchKey,
-        attempt: 1,
-        status: 'UNCERTAIN',
-        reason: 'no answer from SNS: TimeoutError',
-        at,
-      }),
-    ),
+  const outcome = (customerId: string, fields: Pick<Outcome, 'status'> & Partial<Outcome>): Outcome => ({
+    ...ref,
+    customerId,
+    channel: 'sms',
+    batchKey,
+    attempt: 1,
+    at,
+    ...fields,
+  });
+  const outcomes = [
+    ...sent.map((id) => outcome(id, { status: 'SENT', providerMessageId: messageOf(ref, id) })),
+    ...lost.map((id) => outcome(id, { status: 'UNCERTAIN', reason: 'no answer from SNS: TimeoutError' })),
   ];
   await ledger.complete(ref, 'sms', batchKey, claim.token, { sent: sent.length, failed: 0, retryable: 0, uncertain: lost.length }, lost, outcomes);
   return outcomes;
@@ -103,11 +90,28 @@ const recorderDeps = (overrides: Partial<RecordSmsStatusDeps['lookups']> = {}): 
   evidence,
 });
 
-/** Resolves when released: the step that awaits it stops there until the test lets it go on. */
-function gate(): { wait: Promise<void>; release: () => void } {
-  let release!: () => void;
-  const wait = new Promise<void>((resolve) => (release = resolve));
-  return { wait, release };
+/**
+ * The recorder with its first look at outcomes that `at` picks (by whether it is the consistent one) held
+ * after reading: `reached` resolves there, and it goes on when the test calls `resume`.
+ */
+function pausedAtLook(at: (consistent: boolean) => boolean): { deps: RecordSmsStatusDeps; reached: Promise<void>; resume: () => void } {
+  let reachedIt!: () => void;
+  let resume!: () => void;
+  const reached = new Promise<void>((resolve) => (reachedIt = resolve));
+  const resumed = new Promise<void>((resolve) => (resume = resolve));
+  let held = false;
+  const deps = recorderDeps({
+    smsOutcomes: async (customerId, consistent) => {
+      const outcomes = await lookups.smsOutcomes(customerId, consistent);
+      if (!held && at(consistent === true)) {
+        held = true;
+        reachedIt();
+        await resumed;
+      }
+      return outcomes;
+    },
+  });
+  return { deps, reached, resume };
 }
 
 describe('SMS statuses that come before their outcome', () => {
@@ -132,24 +136,12 @@ describe('SMS statuses that come before their outcome', () => {
     // Prepare: the recorder's first look misses; the send step then writes the outcome and looks for kept statuses (none yet).
     const ref = nextRef();
     const id = customers[2]!.profile.customerId;
-    const between = gate();
-    const firstLookDone = gate();
-    let looks = 0;
-    const deps = recorderDeps({
-      smsOutcomes: async (customerId, consistent) => {
-        const outcomes = await lookups.smsOutcomes(customerId, consistent);
-        if (++looks === 1) {
-          firstLookDone.release();
-          await between.wait;
-        }
-        return outcomes;
-      },
-    });
+    const paused = pausedAtLook((consistent) => !consistent);
     // Act
-    const recording = recordSmsStatus(status(id, messageOf(ref, id)), deps);
-    await firstLookDone.wait;
+    const recording = recordSmsStatus(status(id, messageOf(ref, id)), paused.deps);
+    await paused.reached;
     const bySender = await recordEarlyAnswered(ref, await writeOutcomes(ref, 'c0-en-0', [id]), { early, evidence });
-    between.release();
+    paused.resume();
     // Assess: the send step saw nothing kept; the recorder's look after keeping found the outcome.
     expect(bySender).toEqual({ Delivery: 0, Undelivered: 0 });
     expect(await recording).toEqual({ recorded: true, event: 'Delivery', first: true });
@@ -162,23 +154,12 @@ describe('SMS statuses that come before their outcome', () => {
     // Prepare: the recorder's second look misses; it stops there until the send step has written and looked.
     const ref = nextRef();
     const id = customers[5]!.profile.customerId;
-    const after = gate();
-    const secondLookDone = gate();
-    const deps = recorderDeps({
-      smsOutcomes: async (customerId, consistent) => {
-        const outcomes = await lookups.smsOutcomes(customerId, consistent);
-        if (consistent) {
-          secondLookDone.release();
-          await after.wait;
-        }
-        return outcomes;
-      },
-    });
+    const paused = pausedAtLook((consistent) => consistent);
     // Act
-    const recording = recordSmsStatus(status(id, messageOf(ref, id)), deps);
-    await secondLookDone.wait;
+    const recording = recordSmsStatus(status(id, messageOf(ref, id)), paused.deps);
+    await paused.reached;
     const bySender = await recordEarlyAnswered(ref, await writeOutcomes(ref, 'c0-en-0', [id]), { early, evidence });
-    after.release();
+    paused.resume();
     // Assess: the status was kept before that look, so the send step found and recorded it.
     expect(await recording).toEqual({ recorded: false, reason: 'early' });
     expect(bySender).toEqual({ Delivery: 1, Undelivered: 0 });
