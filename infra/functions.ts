@@ -496,7 +496,7 @@ export const FUNCTIONS = {
     },
   },
   'record-sms-status': {
-    // A few DynamoDB round trips per record (a record before its outcome is kept, not waited for: steps/record-sms-status.ts), ten at once in a batch.
+    // A few DynamoDB round trips per record (a record before its outcome is kept, not waited for: steps/record-sms-status.ts), 25 of a batch at once.
     timeoutSeconds: 120,
     memoryMB: 512,
     // SMS status comes at the account's SMS rate, far below email's events; bounded all the same, like record-delivery-evidence.

@@ -182,7 +182,7 @@ type ApprovalRun = Pick<Run, 'ready' | 'import' | 'approvalEmail' | 'historyEven
 /** The longest single invocation of each function a run invoked (ms), the longest first, with its invocations. */
 function longestInvocations(usage: Usage): string {
   const used = Object.entries(usage.lambda).filter(([, f]) => f.invocations > 0 && !f.scheduled);
-  return longestFirst(used.map(([name, f]) => [`${name.replace(/^breach-notice-/, '')}`, f.longestMs ?? 0, ` (x${n(f.invocations)})`]));
+  return longestFirst(used.map(([name, f]) => [name.replace(/^breach-notice-/, ''), f.longestMs ?? 0, ` (x${n(f.invocations)})`]));
 }
 
 /** The Task states' longest invocations (ms), the longest first. */

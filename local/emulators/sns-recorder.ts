@@ -28,9 +28,10 @@ export const TWIN_SMS_FAILURE_REASON = 'Unknown error attempting to reach phone'
 const TWIN_SMS_DWELL_MS = 2_000;
 /**
  * Status records are written to a group once a second, all of that second's in one PutLogEvents (at most
- * 250 events: at the twin's latency a batch of 1,000 would take record-sms-status near its 120 s timeout). How SNS batches its own log writes is not documented; CloudWatch Logs hands a subscribed
- * function a batch of events (`logEvents`, an array: SubscriptionFilters.html#LambdaFunctionExample), so
- * its function must take many at once, and one write per SMS made the twin's CPU, not the function, the limit.
+ * 250 events: at the twin's latency a batch of 1,000 would take record-sms-status near its 120 s timeout).
+ * How SNS batches its own log writes is not documented; CloudWatch Logs hands a subscribed function a batch
+ * of events (`logEvents`, an array: SubscriptionFilters.html#LambdaFunctionExample), so its function must
+ * take many at once, and one write per SMS made the twin's CPU, not the function, the limit.
  */
 const STATUS_WRITE_EVERY_MS = 1_000;
 const STATUS_EVENTS_PER_WRITE = 250;
