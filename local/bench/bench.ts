@@ -236,6 +236,8 @@ async function once(file: string, untilApproval = false): Promise<Run | Approval
       }),
     );
 
+    // Printed as they happen: a long run stopped later keeps them.
+    console.log(`import: ${s(importMs)}`);
     const usageBefore = await get<Usage>('/_twin/usage');
     const events = new EventBridgeClient({ endpoint: edge, region: 'us-east-1', credentials });
     const alarm = guardDutyFinding({ bucket: BENCH_RESOURCE });
@@ -243,6 +245,7 @@ async function once(file: string, untilApproval = false): Promise<Run | Approval
     await events.send(new PutEventsCommand({ Entries: [{ Source: alarm.source, DetailType: alarm['detail-type'], Detail: JSON.stringify(alarm.detail) }] }));
     const approval = await poll(async () => (await get<{ messages: Mail[] }>('/_aws/ses?recipient=approver@example.com')).messages[0]);
     const approvalEmail = performance.now() - t1;
+    console.log(`alarm to approval email: ${s(approvalEmail)}`);
     const sfn = new SFNClient({ endpoint: edge, region: 'us-east-1', credentials });
     const historyOf = async () => {
       const [execution] =
@@ -268,6 +271,8 @@ async function once(file: string, untilApproval = false): Promise<Run | Approval
     await decideByEmail(edge, approval.Body.text_part ?? '', 'approve');
     const progress = async () =>
       `${await count(`/_aws/ses?recipient=${BENCH_DOMAIN}&count=true`)} of ${N} emails, ${(await get<{ phoneNumbers: number }>('/_aws/sns/sms-messages?count=true')).phoneNumbers} of ${DIRECTORY.sms} SMS numbers`;
+    // A line a minute while sending: the pace of a long run is readable as it goes.
+    const ticker = setInterval(async () => console.log(`${s(performance.now() - t2)} after approval: ${await progress().catch(() => '?')}`), 60_000);
     const [lastEmail, lastSms] = await Promise.all([
       poll(async () => (await count(`/_aws/ses?recipient=${BENCH_DOMAIN}&count=true`)) >= N && performance.now() - t2, STEP_TIMEOUT_MS, 100, progress),
       poll(
@@ -276,17 +281,19 @@ async function once(file: string, untilApproval = false): Promise<Run | Approval
         100,
         progress,
       ),
-    ]).catch(async (error: unknown) => {
-      // Where the send stands: each failed or timed-out step's error name (names only, never a cause's text).
-      const failed = (await historyOf()).events.filter((e) => /Failed|TimedOut/.test(e.type ?? ''));
-      const names = new Map<string, number>();
-      for (const e of failed) {
-        const name = `${e.type}: ${e.taskFailedEventDetails?.error ?? e.lambdaFunctionFailedEventDetails?.error ?? e.executionFailedEventDetails?.error ?? '?'}`;
-        names.set(name, (names.get(name) ?? 0) + 1);
-      }
-      console.error(`the execution's failures so far: ${[...names].map(([name, k]) => `${name} x${k}`).join(', ') || 'none'}`);
-      throw error;
-    });
+    ])
+      .catch(async (error: unknown) => {
+        // Where the send stands: each failed or timed-out step's error name (names only, never a cause's text).
+        const failed = (await historyOf()).events.filter((e) => /Failed|TimedOut/.test(e.type ?? ''));
+        const names = new Map<string, number>();
+        for (const e of failed) {
+          const name = `${e.type}: ${e.taskFailedEventDetails?.error ?? e.lambdaFunctionFailedEventDetails?.error ?? e.executionFailedEventDetails?.error ?? '?'}`;
+          names.set(name, (names.get(name) ?? 0) + 1);
+        }
+        console.error(`the execution's failures so far: ${[...names].map(([name, k]) => `${name} x${k}`).join(', ') || 'none'}`);
+        throw error;
+      })
+      .finally(() => clearInterval(ticker));
     const after = await requests();
     if (profile.length > 0)
       console.log(
