@@ -16,7 +16,7 @@ import {
   type PlannedCall,
   type UncertainCall,
 } from '../domain/delivery.js';
-import type { DeliveryLedgerPort, FallbackPlanPort, SuppressionStorePort, UncertainSettlementPort } from '../domain/ports.js';
+import type { DeliveryLedgerPort, FallbackPlanPort, PendingLook, PendingLookPort, SuppressionStorePort, UncertainSettlementPort } from '../domain/ports.js';
 import { HASH_BYTES, SuppressionSnapshot, type SuppressionListName } from '../domain/suppression.js';
 import type { Clock } from '../shared/clock.js';
 import { randomId } from '../shared/crypto.js';
@@ -81,7 +81,7 @@ const MAX_CLAIM_ROUNDS = 3;
  * - An outcome per (customer, incident, notice, channel) (`CUSTOMER#<id>`), written after the call,
  *   so "what did customer X receive?" is one Query on the customer's partition.
  */
-export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePort, UncertainSettlementPort, FallbackPlanPort {
+export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePort, UncertainSettlementPort, FallbackPlanPort, PendingLookPort {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
@@ -190,7 +190,8 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
    * Marks the call finished with the batch's totals over all its recipients (not just this attempt's),
    * so a re-claimed batch overwrites rather than adds, and records this attempt's `outcomes` in the
    * same transaction: one write request per call instead of outcome batches plus a completion, and
-   * never outcomes without their call finished. Only the holder may.
+   * never outcomes without their call finished. Only the holder may. `lookDue` marks the claim with the
+   * holder's token in the same write (`lookPending`), so a look after it that fails is made later.
    */
   async complete(
     ref: NoticeRef,
@@ -200,11 +201,13 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
     totals: BatchTotals,
     uncertainIds: string[],
     outcomes: Outcome[] = [],
+    lookDue = false,
   ): Promise<void> {
     await this.settle(outcomes, {
       Key: claimKey(ref, channel, batchKey),
-      UpdateExpression:
-        'SET #status = :done, completedAt = :now, sent = :sent, failed = :failed, retryable = :retryable, uncertain = :uncertain, uncertainIds = :ids',
+      UpdateExpression: `SET #status = :done, completedAt = :now, sent = :sent, failed = :failed, retryable = :retryable, uncertain = :uncertain, uncertainIds = :ids${
+        lookDue ? ', lookPending = :token' : ''
+      }`,
       ConditionExpression: '#token = :token',
       ExpressionAttributeNames: { '#status': 'status', '#token': 'token' },
       ExpressionAttributeValues: {
@@ -217,6 +220,37 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
         ':uncertain': totals.uncertain,
         ':ids': uncertainIds,
       },
+    });
+  }
+
+  /** Conditioned on this holder's mark: a later holder's look, still owed, keeps its own. */
+  async lookDone(ref: NoticeRef, channel: Channel, batchKey: string, token: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: claimKey(ref, channel, batchKey),
+          UpdateExpression: 'REMOVE lookPending',
+          ConditionExpression: 'lookPending = :token',
+          ExpressionAttributeValues: { ':token': token },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /** Finished calls whose look after their outcomes never finished (`complete`'s `lookDue`). */
+  async pendingLooks(ref: NoticeRef): Promise<PendingLook[]> {
+    return (await this.claims(ref, 'attribute_exists(lookPending)')).map((item) => {
+      const sk = String(item.sk);
+      const cut = sk.indexOf('#');
+      return {
+        channel: sk.slice(0, cut),
+        batchKey: sk.slice(cut + 1),
+        token: String(item.lookPending),
+        recipients: (item.recipients as string[] | undefined) ?? [],
+      };
     });
   }
 
@@ -529,10 +563,11 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
     });
   }
 
-  private claims(ref: NoticeRef) {
+  private claims(ref: NoticeRef, filter?: string) {
     return queryAll(this.doc, {
       TableName: this.table,
       KeyConditionExpression: 'pk = :pk',
+      ...(filter ? { FilterExpression: filter } : {}),
       ExpressionAttributeValues: { ':pk': keys.claims(ref.incidentId, ref.noticeId) },
       ConsistentRead: true,
     });

@@ -16,9 +16,9 @@ import { systemClock } from '../shared/clock.js';
 import { dynamo, dynamoOnce } from '../shared/dynamo-client.js';
 import { sns } from '../shared/sns-client.js';
 import { parseConfig } from '../shared/config.js';
-import { countPerChannel, stepHandler } from '../shared/handler.js';
+import { countEarlyRecorded, stepHandler } from '../shared/handler.js';
 import { confirmSending } from '../steps/confirm-sent.js';
-import { recordEarlyLost } from '../steps/record-sms-status.js';
+import { recordEarlyLost, recordEarlyOwed } from '../steps/record-sms-status.js';
 
 const config = parseConfig(configSchema('confirm-sent'));
 const messaging = new SnsMessaging(sns);
@@ -42,10 +42,8 @@ const deps = {
     evidenceChannels: EVIDENCE_CHANNELS,
     settingsEvidenceChannels: async () => ((await messaging.smsStatusLogged()) ? [SMS_EVIDENCE_CHANNEL] : []),
     evidenceWindowSeconds: config.EVIDENCE_WINDOW_SECONDS,
-    recordEarly: async (ref: NoticeRef, lost: Parameters<typeof recordEarlyLost>[1]) => {
-      const recorded = await recordEarlyLost(ref, lost, earlyStatuses);
-      if (recorded.Delivery + recorded.Undelivered > 0) countPerChannel('sms', { noticesDelivered: recorded.Delivery, noticesBounced: recorded.Undelivered });
-    },
+    recordEarly: async (ref: NoticeRef, lost: Parameters<typeof recordEarlyLost>[1]) => countEarlyRecorded(await recordEarlyLost(ref, lost, earlyStatuses)),
+    recordOwed: async (ref: NoticeRef) => countEarlyRecorded(await recordEarlyOwed(ref, { ...earlyStatuses, ledger })),
   },
   fallback: {
     evidence,

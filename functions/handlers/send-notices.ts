@@ -18,9 +18,9 @@ import { dynamo, dynamoOnce } from '../shared/dynamo-client.js';
 import { ses } from '../shared/ses-client.js';
 import { sns } from '../shared/sns-client.js';
 import { parseConfig } from '../shared/config.js';
-import { countPerChannel, stepHandler } from '../shared/handler.js';
+import { countEarlyRecorded, countPerChannel, stepHandler } from '../shared/handler.js';
 import { logger } from '../shared/powertools.js';
-import { recordEarlyAnswered } from '../steps/record-sms-status.js';
+import { owesEarlyLook, recordEarlyAnswered } from '../steps/record-sms-status.js';
 import { CALLS_IN_FLIGHT, sendNotices } from '../steps/send-notices.js';
 
 const config = parseConfig(configSchema('send-notices'));
@@ -87,9 +87,9 @@ export const handler = stepHandler(schema, async (input, context) => {
     suppressions: ledger,
     reputation,
     countOutcomes,
-    afterOutcomes: async (ref, outcomes) => {
-      const recorded = await recordEarlyAnswered(ref, outcomes, earlyStatuses);
-      if (recorded.Delivery + recorded.Undelivered > 0) countPerChannel('sms', { noticesDelivered: recorded.Delivery, noticesBounced: recorded.Undelivered });
+    afterOutcomes: {
+      due: owesEarlyLook,
+      look: async (ref, outcomes) => countEarlyRecorded(await recordEarlyAnswered(ref, outcomes, earlyStatuses)),
     },
   }).finally(counted);
   logger.info('Send iteration finished', { ...input, ...result });

@@ -79,6 +79,11 @@ export function countPerChannel(channel: string, values: Partial<Record<ChannelM
   }
 }
 
+/** What recording kept SMS statuses found (steps/record-sms-status.ts), as the SMS channel's delivery counts. */
+export function countEarlyRecorded(recorded: { Delivery: number; Undelivered: number }): void {
+  if (recorded.Delivery + recorded.Undelivered > 0) countPerChannel('sms', { noticesDelivered: recorded.Delivery, noticesBounced: recorded.Undelivered });
+}
+
 /** Gives every AWS or network failure one name, DependencyError: the one a step's Retry retries. */
 const dependencyErrors = {
   onError: async (request: { error: unknown }) => {

@@ -1,5 +1,5 @@
 import type { NoticeRef, Outcome } from '../domain/delivery.js';
-import type { EarlySmsStatusPort, EvidenceStorePort } from '../domain/ports.js';
+import type { EarlySmsStatusPort, EvidenceStorePort, PendingLookPort } from '../domain/ports.js';
 import { matchEarlyStatus, matchSmsOutcome, type EarlySmsStatus, type SmsOutcome, type SmsStatus } from '../domain/sms-delivery-status.js';
 
 /** The customer's SMS outcomes; `consistent` for the look after keeping a status. */
@@ -57,6 +57,16 @@ export async function recordSmsStatus(status: SmsStatus, deps: RecordSmsStatusDe
   return (await look(true)) ?? { recorded: false, reason: 'early' };
 }
 
+type AnsweredOutcome = Pick<Outcome, 'customerId' | 'channel' | 'status' | 'providerMessageId'>;
+
+const answeredSms = (outcomes: readonly AnsweredOutcome[]) =>
+  outcomes.flatMap((o) =>
+    o.channel === 'sms' && o.status === 'SENT' && o.providerMessageId ? [{ customerId: o.customerId, messageId: o.providerMessageId }] : [],
+  );
+
+/** Whether a call's outcomes owe the look of `recordEarlyAnswered`: some SMS the provider answered. */
+export const owesEarlyLook = (outcomes: readonly AnsweredOutcome[]): boolean => answeredSms(outcomes).length > 0;
+
 /**
  * Records the kept statuses of a call's answered SMS (by message id: one consistent BatchGet), once its
  * outcomes are written; each recorded status is forgotten, every copy. The send step's look, after
@@ -65,19 +75,38 @@ export async function recordSmsStatus(status: SmsStatus, deps: RecordSmsStatusDe
  */
 export async function recordEarlyAnswered(
   ref: NoticeRef,
-  outcomes: readonly Pick<Outcome, 'customerId' | 'channel' | 'status' | 'providerMessageId'>[],
+  outcomes: readonly AnsweredOutcome[],
   deps: { early: EarlySmsStatusPort; evidence: Pick<EvidenceStorePort, 'record'> },
 ): Promise<EarlyStatusesRecorded> {
-  const answered = outcomes.flatMap((o) =>
-    o.channel === 'sms' && o.status === 'SENT' && o.providerMessageId ? [{ customerId: o.customerId, messageId: o.providerMessageId }] : [],
-  );
-  return recordAll(ref, await deps.early.ofMessages(answered), deps);
+  return recordAll(ref, await deps.early.ofMessages(answeredSms(outcomes)), deps);
 }
 
 /**
- * Records, for recipients of a finished SMS call whose answer was lost, the kept status nearest in time
- * within a call's span, among those no answered outcome names (the outcomes of every customer a status was
- * kept for, read consistently). The settling of UNCERTAIN calls does it before silence may decide.
+ * The looks the send step owed and never finished (its look failed after `complete`: the call is done
+ * and not sent again), made again from the outcomes as the ledger holds them, each mark cleared after.
+ * Confirm-sent, before the notice's evidence is settled: statuses kept after the failed look were seen by
+ * their recorder's own second look (the outcomes were written by then), so these are all that is left.
+ */
+export async function recordEarlyOwed(
+  ref: NoticeRef,
+  deps: { ledger: PendingLookPort; early: EarlySmsStatusPort; evidence: Pick<EvidenceStorePort, 'record'> },
+): Promise<EarlyStatusesRecorded> {
+  const recorded: EarlyStatusesRecorded = { Delivery: 0, Undelivered: 0 };
+  for (const call of await deps.ledger.pendingLooks(ref)) {
+    const outcomes = await deps.ledger.readOutcomes(ref, call.channel, call.recipients);
+    const found = await recordEarlyAnswered(ref, [...outcomes.values()], deps);
+    recorded.Delivery += found.Delivery;
+    recorded.Undelivered += found.Undelivered;
+    await deps.ledger.lookDone(ref, call.channel, call.batchKey, call.token);
+  }
+  return recorded;
+}
+
+/**
+ * Records, for recipients of a finished SMS call whose answer was lost, the kept status nearest in time to
+ * the lost outcome's batch start (`at` as given when it is not found) within a call's span, among those no
+ * answered outcome names (the outcomes of every customer a status was kept for, read consistently). The
+ * settling of UNCERTAIN calls does it before silence may decide.
  */
 export async function recordEarlyLost(
   ref: NoticeRef,
@@ -88,11 +117,15 @@ export async function recordEarlyLost(
   for (const o of lost.filter((l) => l.channel === 'sms' && l.status === 'UNCERTAIN')) {
     const kept = await deps.early.ofCustomer(o.customerId);
     if (kept.length === 0) continue;
-    const owners = [...new Set(kept.flatMap((k) => k.keptFor))];
-    const named = new Set(
-      (await Promise.all(owners.map((c) => deps.smsOutcomes(c, true)))).flat().flatMap((x) => (x.providerMessageId ? [x.providerMessageId] : [])),
-    );
-    const status = matchEarlyStatus(o, kept, named);
+    const owners = [...new Set([o.customerId, ...kept.flatMap((k) => k.keptFor)])];
+    const outcomesOf = new Map(await Promise.all(owners.map(async (c) => [c, await deps.smsOutcomes(c, true)] as const)));
+    const named = new Set([...outcomesOf.values()].flat().flatMap((x) => (x.providerMessageId ? [x.providerMessageId] : [])));
+    // The lost outcome as written carries its batch's start: a call finished again later (its other
+    // recipients retried after a pause) has a later completion than the SMS it lost.
+    const own = outcomesOf
+      .get(o.customerId)!
+      .find((x) => x.incidentId === ref.incidentId && x.noticeId === ref.noticeId && x.status === 'UNCERTAIN' && !x.providerMessageId);
+    const status = matchEarlyStatus(own ?? o, kept, named);
     if (status) found.push({ customerId: o.customerId, status });
   }
   return recordAll(ref, found, deps);

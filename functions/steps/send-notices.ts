@@ -44,7 +44,7 @@ export interface SendDeps {
   incidents: Pick<IncidentStorePort, 'getAudienceChunk' | 'getIncident'>;
   notices: Pick<NoticeStorePort, 'getNotice'>;
   customers: Pick<CustomerDirectoryPort, 'getProfiles'>;
-  ledger: Pick<DeliveryLedgerPort, 'freezePlan' | 'readCalls' | 'acquire' | 'complete' | 'release'>;
+  ledger: Pick<DeliveryLedgerPort, 'freezePlan' | 'readCalls' | 'acquire' | 'complete' | 'release' | 'lookDone'>;
   /** Every channel a customer may have chosen (see domain/channels/registry.ts). */
   channels: readonly DeliveryChannel[];
   clock: Clock;
@@ -69,11 +69,12 @@ export interface SendDeps {
   /** Told each provider call's outcomes on its channel, as they are recorded (the per-channel metrics). @default none */
   countOutcomes?: (channel: string, totals: BatchTotals) => void;
   /**
-   * Called with each call's outcomes once they are written: the SMS statuses that came before them are
-   * recorded then (steps/record-sms-status.ts `recordEarlyAnswered`). If it fails, the iteration fails
-   * (retried; the call is done and not sent again, its kept statuses stay unrecorded). @default none
+   * A look a call owes once its outcomes are written: the SMS statuses that came before them are recorded
+   * then (steps/record-sms-status.ts `recordEarlyAnswered`). When `due`, `complete`'s write marks the claim
+   * and the mark is cleared after the look; a look that fails fails the iteration (retried: the call is done
+   * and not sent again) and leaves the mark for confirm-sent to look again. @default none
    */
-  afterOutcomes?: (ref: NoticeRef, outcomes: readonly Outcome[]) => Promise<void>;
+  afterOutcomes?: { due(outcomes: readonly Outcome[]): boolean; look(ref: NoticeRef, outcomes: readonly Outcome[]): Promise<void> };
 }
 
 export interface SendInput {
@@ -372,8 +373,12 @@ async function runBatch(
   const batchStatuses = ids.flatMap((id) => (latest.has(id) ? [latest.get(id)!] : []));
   const uncertainIds = ids.filter((id) => latest.get(id) === 'UNCERTAIN');
   // The outcomes and the claim's completion in one write: about two write requests per provider call.
-  await deps.ledger.complete(ref, channel.name, batch.batchKey, claim.token, tally(batchStatuses), uncertainIds, outcomes);
-  await deps.afterOutcomes?.(ref, outcomes);
+  const after = deps.afterOutcomes?.due(outcomes) ? deps.afterOutcomes : undefined;
+  await deps.ledger.complete(ref, channel.name, batch.batchKey, claim.token, tally(batchStatuses), uncertainIds, outcomes, after !== undefined);
+  if (after) {
+    await after.look(ref, outcomes);
+    await deps.ledger.lookDone(ref, channel.name, batch.batchKey, claim.token);
+  }
   // The provider's reason for each refusal (its status or error name before the colon decides how long to wait).
   const refusals = outcomes.filter((o) => o.status === 'RETRYABLE').map((o) => o.reason ?? '');
   return { totals: attempt, refusals, sentTo: toSend.length };

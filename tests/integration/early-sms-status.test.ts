@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CustomersRepository } from '../../functions/adapters/customers-repository.js';
 import { DeliveriesLedger } from '../../functions/adapters/deliveries-ledger.js';
@@ -7,8 +8,20 @@ import { EvidenceStore } from '../../functions/adapters/evidence-store.js';
 import { EarlySmsStatuses, SmsStatusLookups } from '../../functions/adapters/sms-status-lookups.js';
 import type { NoticeRef, Outcome } from '../../functions/domain/delivery.js';
 import type { SmsStatus } from '../../functions/domain/sms-delivery-status.js';
-import { recordEarlyAnswered, recordEarlyLost, recordSmsStatus, type RecordSmsStatusDeps } from '../../functions/steps/record-sms-status.js';
+import {
+  owesEarlyLook,
+  recordEarlyAnswered,
+  recordEarlyLost,
+  recordEarlyOwed,
+  recordSmsStatus,
+  type RecordSmsStatusDeps,
+} from '../../functions/steps/record-sms-status.js';
+import { sendNotices } from '../../functions/steps/send-notices.js';
 import { settleByEvidence } from '../../functions/steps/settle-by-evidence.js';
+import { incidentStores } from '../../functions/adapters/stores.js';
+import type { BulkEntry, BulkEntryResult, Messaging } from '../../functions/domain/ports.js';
+import { testChannels } from '../support/channels.js';
+import { openApprovedFirstNotice } from '../support/notices.js';
 import { LOCAL_CREDENTIALS } from '../../local/emulators/emulators.js';
 import { provision } from '../../local/twin/system.js';
 import { FakeClock } from '../support/fakes.js';
@@ -29,6 +42,8 @@ const [sharer, otherSharer] = makeCustomers(`${prefix}-shared`, prefix, 2).map((
   ...c,
   profile: { ...c.profile, phone: '+447700900999', channels: ['sms'] },
 }));
+let doc: DynamoDBDocumentClient;
+let tables: Awaited<ReturnType<typeof provision>>['tables'];
 let ledger: DeliveriesLedger;
 let evidence: EvidenceStore;
 let early: EarlySmsStatuses;
@@ -36,8 +51,8 @@ let lookups: SmsStatusLookups;
 let n = 0;
 
 beforeAll(async () => {
-  const { tables } = await provision({ endpoints: endpoints(), config: testConfig(prefix), namePrefix: prefix });
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint: endpoints().dynamodb }), {
+  ({ tables } = await provision({ endpoints: endpoints(), config: testConfig(prefix), namePrefix: prefix }));
+  doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint: endpoints().dynamodb }), {
     marshallOptions: { removeUndefinedValues: true },
   });
   await new CustomersRepository(doc, tables.customers).putCustomers([...customers, sharer!, otherSharer!].map((c) => ({ profile: c.profile, resources: [] })));
@@ -180,6 +195,21 @@ describe('SMS statuses that come before their outcome', () => {
     expect((await evidence.read(ref, 'sms', [id])).get(id)?.messageId).toBe('sns-only-knows-this-id');
   });
 
+  it("matches a lost call by its own batch start, not by its call's later completion", async () => {
+    // Prepare: the status of an SMS whose answer was lost, kept; its call finished again 30 minutes later (its
+    // other recipients retried after a pause), past the 20 minutes a status may be from its call.
+    const ref = nextRef();
+    const id = customers[7]!.profile.customerId;
+    await recordSmsStatus(status(id, 'lost-before-a-pause'), recorderDeps());
+    const [lost] = await writeOutcomes(ref, 'c0-en-0', [], [id]);
+    const completedAt = new Date(clock.current + 30 * 60_000).toISOString();
+    // Act: the settling passes the call's completion.
+    const recorded = await recordEarlyLost(ref, [{ ...lost!, at: completedAt }], lostDeps());
+    // Assess
+    expect(recorded).toEqual({ Delivery: 1, Undelivered: 0 });
+    expect((await evidence.read(ref, 'sms', [id])).get(id)?.messageId).toBe('lost-before-a-pause');
+  });
+
   it("never takes another notice's status for a lost call: one its answered outcome names, or a shared number's recorded for the other customer", async () => {
     // Prepare: notice 1's SMS answered (its status kept first), notice 2's to the same customer lost, minutes apart.
     const [one, two] = [nextRef(), nextRef()];
@@ -222,6 +252,78 @@ describe('SMS statuses that come before their outcome', () => {
     });
     // Assess: confirmed by the kept status, not reopened.
     expect(settled).toMatchObject({ confirmed: 1, reopened: 0 });
+  });
+
+  it("makes the send step's look that failed after its outcomes were written when settling: every kept status recorded, nobody sent twice", async () => {
+    // Prepare: 24 customers with a phone (two SMS calls); each SMS's status reaches its recorder before SNS's answer reaches
+    // the send step (so it is kept), and the send step's look after the first SMS call's outcomes fails.
+    const audience = customers.slice(210);
+    expect(audience).toHaveLength(24);
+    const { incidents, notices } = incidentStores(doc, tables.incidents, clock);
+    const ref = await openApprovedFirstNotice(
+      { incidents, notices },
+      { label: 'early', customerIds: audience.map((c) => c.profile.customerId), chunkSize: 100, firstSeenAt: clock.now().toISOString() },
+    );
+    const handed = new Map<string, number>();
+    const messaging: Messaging = {
+      sendSms: async (phone) => {
+        handed.set(phone, (handed.get(phone) ?? 0) + 1);
+        const messageId = `s-${randomBytes(6).toString('hex')}`;
+        await recordSmsStatus({ messageId, sentAt: clock.now().toISOString(), destination: phone, event: 'Delivery' }, recorderDeps());
+        return messageId;
+      },
+      publish: () => Promise.reject(new Error('not used by the send step')),
+    };
+    const email = {
+      sendBulk: async (_t: string, _d: Record<string, unknown>, entries: BulkEntry[]): Promise<BulkEntryResult[]> =>
+        entries.map(() => ({ status: 'SUCCESS', messageId: `m-${randomBytes(4).toString('hex')}` })),
+    };
+    let looks = 0;
+    const deps: Parameters<typeof sendNotices>[1] = {
+      incidents,
+      notices,
+      customers: new CustomersRepository(doc, tables.customers),
+      ledger,
+      channels: testChannels({ email, messaging, smsConcurrency: 4 }),
+      clock,
+      owner: 'sender',
+      remainingTimeMs: () => 600_000,
+      locales: ['en', 'zh-CN'],
+      maxChunksPerInvocation: 10,
+      reserveMs: 1,
+      afterOutcomes: {
+        due: owesEarlyLook,
+        look: async (r, outcomes) => {
+          if (++looks === 1) throw Object.assign(new Error('throttled past the SDK retries'), { name: 'ProvisionedThroughputExceededException' });
+          await recordEarlyAnswered(r, outcomes, { early, evidence });
+        },
+      },
+    };
+    // Act: the failed iteration, then its retry (the call whose look failed is done: neither sent nor looked at again).
+    await expect(sendNotices({ ...ref, fromChunk: 0 }, deps)).rejects.toMatchObject({ name: 'ProvisionedThroughputExceededException' });
+    expect(await sendNotices({ ...ref, fromChunk: 0 }, deps)).toMatchObject({ done: true });
+    const owed = await ledger.pendingLooks(ref);
+    const beforeSettling = (await evidence.counts(ref, 'sms')).Delivery;
+    // Another holder's clearing leaves the mark.
+    await ledger.lookDone(ref, owed[0]!.channel, owed[0]!.batchKey, 'another-holder');
+    clock.current += 120_000;
+    const settled = await settleByEvidence(ref, {
+      ledger,
+      evidence,
+      clock,
+      evidenceChannels: ['email'],
+      evidenceWindowSeconds: 60,
+      recordOwed: (r) => recordEarlyOwed(r, { ledger, early, evidence }),
+    });
+    // Assess: one SMS per number; only the failed look was owed (the others cleared their marks), its statuses recorded by the settling.
+    expect([...handed.values()]).toEqual(audience.map(() => 1));
+    expect(owed).toHaveLength(1);
+    expect(owed[0]).toMatchObject({ channel: 'sms' });
+    expect(beforeSettling).toBe(24 - owed[0]!.recipients.length);
+    expect(settled).toMatchObject({ confirmed: 0, reopened: 0 });
+    expect((await evidence.counts(ref, 'sms')).Delivery).toBe(24);
+    expect(await ledger.pendingLooks(ref)).toEqual([]);
+    for (const c of audience) expect(await early.ofCustomer(c.profile.customerId)).toEqual([]);
   });
 
   it('records each of many statuses exactly once, whichever of the recorder and the send step comes first', async () => {

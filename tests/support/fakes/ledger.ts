@@ -17,6 +17,8 @@ interface Claim {
   attempts: number;
   totals?: BatchTotals;
   uncertainIds?: string[];
+  /** The holder's token while the look after its outcomes is owed. */
+  lookPending?: string;
   /** Its holder died and the lease ran out: the next acquire takes it over as abandoned. */
   dead?: boolean;
 }
@@ -66,11 +68,24 @@ export class FakeLedger implements Omit<DeliveryLedgerPort, 'outcomesForCustomer
     return { kind: current?.dead ? 'abandoned' : 'claimed', token, attempt: attempts, known };
   }
   /** As the DynamoDB ledger: the outcomes and the completion land together, only for the holder. */
-  async complete(ref: NoticeRef, channel: string, batchKey: string, token: string, totals: BatchTotals, uncertainIds: string[], outcomes: Outcome[] = []) {
+  async complete(
+    ref: NoticeRef,
+    channel: string,
+    batchKey: string,
+    token: string,
+    totals: BatchTotals,
+    uncertainIds: string[],
+    outcomes: Outcome[] = [],
+    lookDue = false,
+  ) {
     const claim = this.claims.get(this.claimKey(ref, channel, batchKey));
     if (claim?.token !== token) throw new Error('not the holder');
     await this.recordOutcomes(outcomes);
-    Object.assign(claim, { status: 'DONE', totals, uncertainIds });
+    Object.assign(claim, { status: 'DONE', totals, uncertainIds, ...(lookDue ? { lookPending: token } : {}) });
+  }
+  async lookDone(ref: NoticeRef, channel: string, batchKey: string, token: string) {
+    const claim = this.claims.get(this.claimKey(ref, channel, batchKey));
+    if (claim?.lookPending === token) delete claim.lookPending;
   }
   async release(ref: NoticeRef, channel: string, batchKey: string, token: string, _reason = '', outcomes: Outcome[] = []) {
     const claim = this.claims.get(this.claimKey(ref, channel, batchKey));
