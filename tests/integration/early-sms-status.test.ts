@@ -6,6 +6,7 @@ import { CustomersRepository } from '../../functions/adapters/customers-reposito
 import { DeliveriesLedger } from '../../functions/adapters/deliveries-ledger.js';
 import { EvidenceStore } from '../../functions/adapters/evidence-store.js';
 import { EarlySmsStatuses, SmsStatusLookups } from '../../functions/adapters/sms-status-lookups.js';
+import { EARLY_SMS_STATUS_PREFIX } from '../../functions/adapters/keys.js';
 import type { NoticeRef, Outcome } from '../../functions/domain/delivery.js';
 import type { SmsStatus } from '../../functions/domain/sms-delivery-status.js';
 import {
@@ -21,6 +22,7 @@ import { settleByEvidence } from '../../functions/steps/settle-by-evidence.js';
 import { incidentStores } from '../../functions/adapters/stores.js';
 import type { BulkEntry, BulkEntryResult, Messaging } from '../../functions/domain/ports.js';
 import { testChannels } from '../support/channels.js';
+import { startFaultProxy } from '../support/fault-proxy.js';
 import { openApprovedFirstNotice } from '../support/notices.js';
 import { LOCAL_CREDENTIALS } from '../../local/emulators/emulators.js';
 import { provision } from '../../local/twin/system.js';
@@ -256,7 +258,7 @@ describe('SMS statuses that come before their outcome', () => {
 
   it("makes the send step's look that failed after its outcomes were written when settling: every kept status recorded, nobody sent twice", async () => {
     // Prepare: 24 customers with a phone (two SMS calls); each SMS's status reaches its recorder before SNS's answer reaches
-    // the send step (so it is kept), and the send step's look after the first SMS call's outcomes fails.
+    // the send step (so it is kept), and the send step's look after the first SMS call's outcomes fails on the wire.
     const audience = customers.slice(210);
     expect(audience).toHaveLength(24);
     const { incidents, notices } = incidentStores(doc, tables.incidents, clock);
@@ -278,7 +280,17 @@ describe('SMS statuses that come before their outcome', () => {
       sendBulk: async (_t: string, _d: Record<string, unknown>, entries: BulkEntry[]): Promise<BulkEntryResult[]> =>
         entries.map(() => ({ status: 'SUCCESS', messageId: `m-${randomBytes(4).toString('hex')}` })),
     };
-    let looks = 0;
+    // The send step's look goes to DynamoDB through a proxy that answers its first BatchGetItem of kept
+    // statuses with 500s until the SDK's attempts are spent (below the SDK: what a failing service looks like).
+    const attempts = 3;
+    let failing = attempts;
+    const proxy = await startFaultProxy(endpoints().dynamodb, (req) =>
+      req.body.includes('"RequestItems"') && req.body.includes(EARLY_SMS_STATUS_PREFIX) && failing-- > 0 ? 'error-500' : 'pass',
+    );
+    const faulty = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint: proxy.url, maxAttempts: attempts }),
+    );
+    const lookingEarly = new EarlySmsStatuses(faulty, tables.deliveries);
     const deps: Parameters<typeof sendNotices>[1] = {
       incidents,
       notices,
@@ -291,17 +303,12 @@ describe('SMS statuses that come before their outcome', () => {
       locales: ['en', 'zh-CN'],
       maxChunksPerInvocation: 10,
       reserveMs: 1,
-      afterOutcomes: {
-        due: owesEarlyLook,
-        look: async (r, outcomes) => {
-          if (++looks === 1) throw Object.assign(new Error('throttled past the SDK retries'), { name: 'ProvisionedThroughputExceededException' });
-          await recordEarlyAnswered(r, outcomes, { early, evidence });
-        },
-      },
+      afterOutcomes: { due: owesEarlyLook, look: (r, outcomes) => recordEarlyAnswered(r, outcomes, { early: lookingEarly, evidence }).then(() => undefined) },
     };
     // Act: the failed iteration, then its retry (the call whose look failed is done: neither sent nor looked at again).
-    await expect(sendNotices({ ...ref, fromChunk: 0 }, deps)).rejects.toMatchObject({ name: 'ProvisionedThroughputExceededException' });
+    await expect(sendNotices({ ...ref, fromChunk: 0 }, deps)).rejects.toMatchObject({ $metadata: { httpStatusCode: 500, attempts } });
     expect(await sendNotices({ ...ref, fromChunk: 0 }, deps)).toMatchObject({ done: true });
+    await proxy.close();
     const owed = await ledger.pendingLooks(ref);
     const beforeSettling = (await evidence.counts(ref, 'sms')).Delivery;
     // Another holder's clearing leaves the mark.
