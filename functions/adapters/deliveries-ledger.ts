@@ -191,7 +191,8 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
    * so a re-claimed batch overwrites rather than adds, and records this attempt's `outcomes` in the
    * same transaction: one write request per call instead of outcome batches plus a completion, and
    * never outcomes without their call finished. Only the holder may. `lookDue` marks the claim with the
-   * holder's token in the same write (`lookPending`), so a look after it that fails is made later.
+   * holder's token in the same write (`lookPending`), so a look after it that fails is made later; an
+   * earlier holder's mark is kept (its look covered other outcomes), and only confirm-sent clears it.
    */
   async complete(
     ref: NoticeRef,
@@ -206,7 +207,7 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
     await this.settle(outcomes, {
       Key: claimKey(ref, channel, batchKey),
       UpdateExpression: `SET #status = :done, completedAt = :now, sent = :sent, failed = :failed, retryable = :retryable, uncertain = :uncertain, uncertainIds = :ids${
-        lookDue ? ', lookPending = :token' : ''
+        lookDue ? ', lookPending = if_not_exists(lookPending, :token)' : ''
       }`,
       ConditionExpression: '#token = :token',
       ExpressionAttributeNames: { '#status': 'status', '#token': 'token' },

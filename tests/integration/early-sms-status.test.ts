@@ -74,9 +74,19 @@ const status = (customerId: string, messageId: string, event: SmsStatus['event']
   event,
 });
 
-/** One SMS call's outcomes written as the send step writes them: `sent` answered (message id `m-<ref>-<id>`), `lost` UNCERTAIN. */
-async function writeOutcomes(ref: NoticeRef, batchKey: string, sent: string[], lost: string[] = []): Promise<Outcome[]> {
-  const claim = await ledger.acquire(ref, 'sms', batchKey, [...sent, ...lost], 'sender');
+/**
+ * One SMS call's outcomes written as the send step writes them: `sent` answered (message id `m-<ref>-<id>`),
+ * `lost` UNCERTAIN, `retryable` refused for now (`settled`: the batch's others, done by an earlier holder); `lookDue`
+ * marks the claim for the look after the write. With the holder's token.
+ */
+async function writeOutcomes(
+  ref: NoticeRef,
+  batchKey: string,
+  sent: string[],
+  lost: string[] = [],
+  { retryable = [], settled = [], lookDue = false }: { retryable?: string[]; settled?: string[]; lookDue?: boolean } = {},
+): Promise<Outcome[] & { token: string }> {
+  const claim = await ledger.acquire(ref, 'sms', batchKey, [...settled, ...sent, ...lost, ...retryable], 'sender');
   if (claim.kind !== 'claimed') throw new Error(`expected a claim, got ${claim.kind}`);
   const at = clock.now().toISOString();
   const outcome = (customerId: string, fields: Pick<Outcome, 'status'> & Partial<Outcome>): Outcome => ({
@@ -84,16 +94,18 @@ async function writeOutcomes(ref: NoticeRef, batchKey: string, sent: string[], l
     customerId,
     channel: 'sms',
     batchKey,
-    attempt: 1,
+    attempt: claim.attempt,
     at,
     ...fields,
   });
   const outcomes = [
     ...sent.map((id) => outcome(id, { status: 'SENT', providerMessageId: messageOf(ref, id) })),
     ...lost.map((id) => outcome(id, { status: 'UNCERTAIN', reason: 'no answer from SNS: TimeoutError' })),
+    ...retryable.map((id) => outcome(id, { status: 'RETRYABLE', reason: 'Throttling' })),
   ];
-  await ledger.complete(ref, 'sms', batchKey, claim.token, { sent: sent.length, failed: 0, retryable: 0, uncertain: lost.length }, lost, outcomes);
-  return outcomes;
+  const totals = { sent: sent.length, failed: 0, retryable: retryable.length, uncertain: lost.length };
+  await ledger.complete(ref, 'sms', batchKey, claim.token, totals, lost, outcomes, lookDue);
+  return Object.assign(outcomes, { token: claim.token });
 }
 const messageOf = (ref: NoticeRef, customerId: string) => `m-${ref.incidentId}-${customerId}`;
 
@@ -254,6 +266,25 @@ describe('SMS statuses that come before their outcome', () => {
     });
     // Assess: confirmed by the kept status, not reopened.
     expect(settled).toMatchObject({ confirmed: 1, reopened: 0 });
+  });
+
+  it("keeps an earlier holder's owed look when a later holder of the call makes its own", async () => {
+    // Prepare: the first holder's look after its write failed (a answered, its status kept; b refused for now);
+    // a second holder sends b and makes its look.
+    const ref = nextRef();
+    const [a, b] = [customers[8]!.profile.customerId, customers[9]!.profile.customerId];
+    await recordSmsStatus(status(a, messageOf(ref, a)), recorderDeps());
+    await writeOutcomes(ref, 'c0-en-0', [a], [], { retryable: [b], lookDue: true });
+    const [firstMark] = await ledger.pendingLooks(ref);
+    const second = await writeOutcomes(ref, 'c0-en-0', [b], [], { settled: [a], lookDue: true });
+    await recordEarlyAnswered(ref, second, { early, evidence });
+    // Act: the second holder clears its mark.
+    await ledger.lookDone(ref, 'sms', 'c0-en-0', second.token);
+    const owed = await ledger.pendingLooks(ref);
+    // Assess: the first holder's look is still owed (its mark was not replaced), and settling's look records a's status.
+    expect(owed).toEqual([firstMark]);
+    expect(await recordEarlyOwed(ref, { ledger, early, evidence })).toEqual({ Delivery: 1, Undelivered: 0 });
+    expect(await ledger.pendingLooks(ref)).toEqual([]);
   });
 
   it("makes the send step's look that failed after its outcomes were written when settling: every kept status recorded, nobody sent twice", async () => {

@@ -64,7 +64,8 @@ export class FakeLedger implements Omit<DeliveryLedgerPort, 'outcomesForCustomer
     if (current?.status === 'DONE' && recipients.every((id) => isFinal(known.get(id)?.status))) return { kind: 'settled' };
     const token = `t${++this.tokens}`;
     const attempts = (current?.attempts ?? 0) + 1;
-    this.claims.set(key, { status: 'CLAIMED', token, attempts });
+    // As the DynamoDB ledger's update: a look an earlier holder owes stays owed.
+    this.claims.set(key, { status: 'CLAIMED', token, attempts, ...(current?.lookPending ? { lookPending: current.lookPending } : {}) });
     return { kind: current?.dead ? 'abandoned' : 'claimed', token, attempt: attempts, known };
   }
   /** As the DynamoDB ledger: the outcomes and the completion land together, only for the holder. */
@@ -81,7 +82,7 @@ export class FakeLedger implements Omit<DeliveryLedgerPort, 'outcomesForCustomer
     const claim = this.claims.get(this.claimKey(ref, channel, batchKey));
     if (claim?.token !== token) throw new Error('not the holder');
     await this.recordOutcomes(outcomes);
-    Object.assign(claim, { status: 'DONE', totals, uncertainIds, ...(lookDue ? { lookPending: token } : {}) });
+    Object.assign(claim, { status: 'DONE', totals, uncertainIds, ...(lookDue ? { lookPending: claim.lookPending ?? token } : {}) });
   }
   async lookDone(ref: NoticeRef, channel: string, batchKey: string, token: string) {
     const claim = this.claims.get(this.claimKey(ref, channel, batchKey));
