@@ -16,7 +16,7 @@ import {
   type PlannedCall,
   type UncertainCall,
 } from '../domain/delivery.js';
-import type { DeliveryLedgerPort, FallbackPlanPort, PendingLook, PendingLookPort, SuppressionStorePort, UncertainSettlementPort } from '../domain/ports.js';
+import type { DeliveryLedgerPort, FallbackPlanPort, SuppressionStorePort, UncertainSettlementPort } from '../domain/ports.js';
 import { HASH_BYTES, SuppressionSnapshot, type SuppressionListName } from '../domain/suppression.js';
 import type { Clock } from '../shared/clock.js';
 import { randomId } from '../shared/crypto.js';
@@ -81,7 +81,7 @@ const MAX_CLAIM_ROUNDS = 3;
  * - An outcome per (customer, incident, notice, channel) (`CUSTOMER#<id>`), written after the call,
  *   so "what did customer X receive?" is one Query on the customer's partition.
  */
-export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePort, UncertainSettlementPort, FallbackPlanPort, PendingLookPort {
+export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePort, UncertainSettlementPort, FallbackPlanPort {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
@@ -106,7 +106,7 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
       const abandoned = current?.status === 'CLAIMED';
       if (abandoned && Date.parse(current.claimedAt ?? '') > now.getTime() - this.leaseSeconds * 1000) return { kind: 'busy' };
       // A holder that died after recording outcomes still gets its claim finished (and counted) below.
-      if (current?.status === 'DONE' && recipients.every((id) => isFinal(known.get(id)?.status))) return { kind: 'settled' };
+      if (current?.status === 'DONE' && recipients.every((id) => isFinal(known.get(id)?.status))) return { kind: 'settled', known };
       try {
         const out = await this.doc.send(
           new UpdateCommand({
@@ -190,9 +190,7 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
    * Marks the call finished with the batch's totals over all its recipients (not just this attempt's),
    * so a re-claimed batch overwrites rather than adds, and records this attempt's `outcomes` in the
    * same transaction: one write request per call instead of outcome batches plus a completion, and
-   * never outcomes without their call finished. Only the holder may. `lookDue` marks the claim with the
-   * holder's token in the same write (`lookPending`), so a look after it that fails is made later; an
-   * earlier holder's mark is kept (its look covered other outcomes), and only confirm-sent clears it.
+   * never outcomes without their call finished. Only the holder may.
    */
   async complete(
     ref: NoticeRef,
@@ -202,13 +200,11 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
     totals: BatchTotals,
     uncertainIds: string[],
     outcomes: Outcome[] = [],
-    lookDue = false,
   ): Promise<void> {
     await this.settle(outcomes, {
       Key: claimKey(ref, channel, batchKey),
-      UpdateExpression: `SET #status = :done, completedAt = :now, sent = :sent, failed = :failed, retryable = :retryable, uncertain = :uncertain, uncertainIds = :ids${
-        lookDue ? ', lookPending = if_not_exists(lookPending, :token)' : ''
-      }`,
+      UpdateExpression:
+        'SET #status = :done, completedAt = :now, sent = :sent, failed = :failed, retryable = :retryable, uncertain = :uncertain, uncertainIds = :ids',
       ConditionExpression: '#token = :token',
       ExpressionAttributeNames: { '#status': 'status', '#token': 'token' },
       ExpressionAttributeValues: {
@@ -221,37 +217,6 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
         ':uncertain': totals.uncertain,
         ':ids': uncertainIds,
       },
-    });
-  }
-
-  /** Conditioned on this holder's mark: a later holder's look, still owed, keeps its own. */
-  async lookDone(ref: NoticeRef, channel: Channel, batchKey: string, token: string): Promise<void> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: claimKey(ref, channel, batchKey),
-          UpdateExpression: 'REMOVE lookPending',
-          ConditionExpression: 'lookPending = :token',
-          ExpressionAttributeValues: { ':token': token },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
-  }
-
-  /** Finished calls whose look after their outcomes never finished (`complete`'s `lookDue`). */
-  async pendingLooks(ref: NoticeRef): Promise<PendingLook[]> {
-    return (await this.claims(ref, 'attribute_exists(lookPending)')).map((item) => {
-      const sk = String(item.sk);
-      const cut = sk.indexOf('#');
-      return {
-        channel: sk.slice(0, cut),
-        batchKey: sk.slice(cut + 1),
-        token: String(item.lookPending),
-        recipients: (item.recipients as string[] | undefined) ?? [],
-      };
     });
   }
 
@@ -564,11 +529,10 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
     });
   }
 
-  private claims(ref: NoticeRef, filter?: string) {
+  private claims(ref: NoticeRef) {
     return queryAll(this.doc, {
       TableName: this.table,
       KeyConditionExpression: 'pk = :pk',
-      ...(filter ? { FilterExpression: filter } : {}),
       ExpressionAttributeValues: { ':pk': keys.claims(ref.incidentId, ref.noticeId) },
       ConsistentRead: true,
     });

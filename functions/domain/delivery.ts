@@ -25,8 +25,8 @@ export type Acquired =
   | { kind: 'claimed'; token: string; attempt: number; known: Map<string, Outcome> }
   /** A previous holder died holding the claim: whatever it sent is unknown. */
   | { kind: 'abandoned'; token: string; attempt: number; known: Map<string, Outcome> }
-  /** Every recipient already has a final outcome: nothing to claim, nothing to send. */
-  | { kind: 'settled' }
+  /** Every recipient already has a final outcome: nothing to claim, nothing to send; `known` are those outcomes. */
+  | { kind: 'settled'; known: Map<string, Outcome> }
   /** A live holder is still inside its lease. */
   | { kind: 'busy' };
 

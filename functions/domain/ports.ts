@@ -240,22 +240,6 @@ export interface UncertainSettlementPort {
   settleUncertain(ref: NoticeRef, call: UncertainCall, totals: BatchTotals, uncertainIds: string[], outcomes: Outcome[]): Promise<boolean>;
 }
 
-/** A finished call whose look after its outcomes (steps/send-notices.ts `afterOutcomes`) never finished. */
-export interface PendingLook {
-  channel: Channel;
-  batchKey: string;
-  /** The holder that completed it: `lookDone` clears that holder's mark only. */
-  token: string;
-  recipients: string[];
-}
-
-/** Finished calls still owing their look after the outcomes, for confirm-sent to make it (adapters/deliveries-ledger.ts). */
-export interface PendingLookPort {
-  pendingLooks(ref: NoticeRef): Promise<PendingLook[]>;
-  readOutcomes(ref: NoticeRef, channel: Channel, customerIds: string[]): Promise<Map<string, Outcome>>;
-  lookDone(ref: NoticeRef, channel: Channel, batchKey: string, token: string): Promise<void>;
-}
-
 /** Fallback calls added to a chunk's kept plan, each customer at most once per channel (adapters/deliveries-ledger.ts). */
 export interface FallbackPlanPort {
   planFallbacks(ref: NoticeRef, chunkIndex: number, wanted: readonly FallbackRecipient[], batchSizes: Record<Channel, number>): Promise<FallbackRecipient[]>;
@@ -272,22 +256,8 @@ export interface DeliveryLedgerPort {
   readCalls(ref: NoticeRef, calls: readonly FrozenBatch[]): Promise<Map<string, CallState>>;
   /** Claims the call; `seen` (from `readCalls`) saves the reads its first round would make. */
   acquire(ref: NoticeRef, channel: Channel, batchKey: string, recipients: string[], owner: string, seen?: CallState): Promise<Acquired>;
-  /**
-   * Finishes the holder's call and records its `outcomes` in the same write; `lookDue` marks the claim
-   * until `lookDone`: a look the send step owes after the write (`PendingLookPort`).
-   */
-  complete(
-    ref: NoticeRef,
-    channel: Channel,
-    batchKey: string,
-    token: string,
-    totals: BatchTotals,
-    uncertainIds: string[],
-    outcomes?: Outcome[],
-    lookDue?: boolean,
-  ): Promise<void>;
-  /** Clears the mark `complete` set for this holder's look (a later holder's mark stays). */
-  lookDone(ref: NoticeRef, channel: Channel, batchKey: string, token: string): Promise<void>;
+  /** Finishes the holder's call and records its `outcomes` in the same write. */
+  complete(ref: NoticeRef, channel: Channel, batchKey: string, token: string, totals: BatchTotals, uncertainIds: string[], outcomes?: Outcome[]): Promise<void>;
   /** Frees the holder's claim (nothing went out) and records `outcomes` known so far in the same write. */
   release(ref: NoticeRef, channel: Channel, batchKey: string, token: string, reason: string, outcomes?: Outcome[]): Promise<void>;
   readOutcomes(ref: NoticeRef, channel: Channel, customerIds: string[]): Promise<Map<string, Outcome>>;

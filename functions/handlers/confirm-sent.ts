@@ -18,7 +18,7 @@ import { sns } from '../shared/sns-client.js';
 import { parseConfig } from '../shared/config.js';
 import { countEarlyRecorded, stepHandler } from '../shared/handler.js';
 import { confirmSending } from '../steps/confirm-sent.js';
-import { recordEarlyLost, recordEarlyOwed } from '../steps/record-sms-status.js';
+import { recordEarlyLost } from '../steps/record-sms-status.js';
 
 const config = parseConfig(configSchema('confirm-sent'));
 const messaging = new SnsMessaging(sns);
@@ -43,7 +43,6 @@ const deps = {
     settingsEvidenceChannels: async () => ((await messaging.smsStatusLogged()) ? [SMS_EVIDENCE_CHANNEL] : []),
     evidenceWindowSeconds: config.EVIDENCE_WINDOW_SECONDS,
     recordEarly: async (ref: NoticeRef, lost: Parameters<typeof recordEarlyLost>[1]) => countEarlyRecorded(await recordEarlyLost(ref, lost, earlyStatuses)),
-    recordOwed: async (ref: NoticeRef) => countEarlyRecorded(await recordEarlyOwed(ref, { ...earlyStatuses, ledger })),
   },
   fallback: {
     evidence,

@@ -20,7 +20,7 @@ import { sns } from '../shared/sns-client.js';
 import { parseConfig } from '../shared/config.js';
 import { countEarlyRecorded, countPerChannel, stepHandler } from '../shared/handler.js';
 import { logger } from '../shared/powertools.js';
-import { owesEarlyLook, recordEarlyAnswered } from '../steps/record-sms-status.js';
+import { recordEarlyAnswered } from '../steps/record-sms-status.js';
 import { CALLS_IN_FLIGHT, sendNotices } from '../steps/send-notices.js';
 
 const config = parseConfig(configSchema('send-notices'));
@@ -87,10 +87,7 @@ export const handler = stepHandler(schema, async (input, context) => {
     suppressions: ledger,
     reputation,
     countOutcomes,
-    afterOutcomes: {
-      due: owesEarlyLook,
-      look: async (ref, outcomes) => countEarlyRecorded(await recordEarlyAnswered(ref, outcomes, earlyStatuses)),
-    },
+    afterOutcomes: async (ref, outcomes) => countEarlyRecorded(await recordEarlyAnswered(ref, outcomes, earlyStatuses)),
   }).finally(counted);
   logger.info('Send iteration finished', { ...input, ...result });
   return result;

@@ -1,5 +1,5 @@
 import type { NoticeRef, Outcome } from '../domain/delivery.js';
-import type { EarlySmsStatusPort, EvidenceStorePort, PendingLookPort } from '../domain/ports.js';
+import type { EarlySmsStatusPort, EvidenceStorePort } from '../domain/ports.js';
 import { matchEarlyStatus, matchSmsOutcome, type EarlySmsStatus, type SmsOutcome, type SmsStatus } from '../domain/sms-delivery-status.js';
 
 /** The customer's SMS outcomes; `consistent` for the look after keeping a status. */
@@ -64,14 +64,12 @@ const answeredSms = (outcomes: readonly AnsweredOutcome[]) =>
     o.channel === 'sms' && o.status === 'SENT' && o.providerMessageId ? [{ customerId: o.customerId, messageId: o.providerMessageId }] : [],
   );
 
-/** Whether a call's outcomes owe the look of `recordEarlyAnswered`: some SMS the provider answered. */
-export const owesEarlyLook = (outcomes: readonly AnsweredOutcome[]): boolean => answeredSms(outcomes).length > 0;
-
 /**
  * Records the kept statuses of a call's answered SMS (by message id: one consistent BatchGet), once its
  * outcomes are written; each recorded status is forgotten, every copy. The send step's look, after
- * `complete`. Lost answers wait for the settling (`recordEarlyLost`): by then any answered outcome that
- * names a kept status is written, so a status is not taken for the wrong notice.
+ * `complete`, over the call's outcomes of every attempt, and again whenever it meets the call settled.
+ * Lost answers wait for the settling (`recordEarlyLost`): by then any answered outcome that names a kept
+ * status is written, so a status is not taken for the wrong notice.
  */
 export async function recordEarlyAnswered(
   ref: NoticeRef,
@@ -79,27 +77,6 @@ export async function recordEarlyAnswered(
   deps: { early: EarlySmsStatusPort; evidence: Pick<EvidenceStorePort, 'record'> },
 ): Promise<EarlyStatusesRecorded> {
   return recordAll(ref, await deps.early.ofMessages(answeredSms(outcomes)), deps);
-}
-
-/**
- * The looks the send step owed and never finished (its look failed after `complete`: the call is done
- * and not sent again), made again from the outcomes as the ledger holds them, each mark cleared after.
- * Confirm-sent, before the notice's evidence is settled: statuses kept after the failed look were seen by
- * their recorder's own second look (the outcomes were written by then), so these are all that is left.
- */
-export async function recordEarlyOwed(
-  ref: NoticeRef,
-  deps: { ledger: PendingLookPort; early: EarlySmsStatusPort; evidence: Pick<EvidenceStorePort, 'record'> },
-): Promise<EarlyStatusesRecorded> {
-  const recorded: EarlyStatusesRecorded = { Delivery: 0, Undelivered: 0 };
-  for (const call of await deps.ledger.pendingLooks(ref)) {
-    const outcomes = await deps.ledger.readOutcomes(ref, call.channel, call.recipients);
-    const found = await recordEarlyAnswered(ref, [...outcomes.values()], deps);
-    recorded.Delivery += found.Delivery;
-    recorded.Undelivered += found.Undelivered;
-    await deps.ledger.lookDone(ref, call.channel, call.batchKey, call.token);
-  }
-  return recorded;
 }
 
 /**
@@ -120,8 +97,8 @@ export async function recordEarlyLost(
     const owners = [...new Set([o.customerId, ...kept.flatMap((k) => k.keptFor)])];
     const outcomesOf = new Map(await Promise.all(owners.map(async (c) => [c, await deps.smsOutcomes(c, true)] as const)));
     const named = new Set([...outcomesOf.values()].flat().flatMap((x) => (x.providerMessageId ? [x.providerMessageId] : [])));
-    // The lost outcome as written carries its batch's start: a call finished again later (its other
-    // recipients retried after a pause) has a later completion than the SMS it lost.
+    // The lost outcome as written carries its batch's start (a taken-over claim's: the takeover): a call
+    // finished again later (its other recipients retried after a pause) has a later completion than the SMS it lost.
     const own = outcomesOf
       .get(o.customerId)!
       .find((x) => x.incidentId === ref.incidentId && x.noticeId === ref.noticeId && x.status === 'UNCERTAIN' && !x.providerMessageId);

@@ -44,7 +44,7 @@ export interface SendDeps {
   incidents: Pick<IncidentStorePort, 'getAudienceChunk' | 'getIncident'>;
   notices: Pick<NoticeStorePort, 'getNotice'>;
   customers: Pick<CustomerDirectoryPort, 'getProfiles'>;
-  ledger: Pick<DeliveryLedgerPort, 'freezePlan' | 'readCalls' | 'acquire' | 'complete' | 'release' | 'lookDone'>;
+  ledger: Pick<DeliveryLedgerPort, 'freezePlan' | 'readCalls' | 'acquire' | 'complete' | 'release'>;
   /** Every channel a customer may have chosen (see domain/channels/registry.ts). */
   channels: readonly DeliveryChannel[];
   clock: Clock;
@@ -69,12 +69,12 @@ export interface SendDeps {
   /** Told each provider call's outcomes on its channel, as they are recorded (the per-channel metrics). @default none */
   countOutcomes?: (channel: string, totals: BatchTotals) => void;
   /**
-   * A look a call owes once its outcomes are written: the SMS statuses that came before them are recorded
-   * then (steps/record-sms-status.ts `recordEarlyAnswered`). When `due`, `complete`'s write marks the claim
-   * and the mark is cleared after the look; a look that fails fails the iteration (retried: the call is done
-   * and not sent again) and leaves the mark for confirm-sent to look again. @default none
+   * A look at each call's outcomes once they are written: the SMS statuses that came before them are recorded
+   * then (steps/record-sms-status.ts `recordEarlyAnswered`). Given the call's outcomes of every attempt, and
+   * made again whenever the call is met settled: a look that fails fails the iteration after the call is done,
+   * and its retry (or the slice's next round) meets the call settled and looks again. @default none
    */
-  afterOutcomes?: { due(outcomes: readonly Outcome[]): boolean; look(ref: NoticeRef, outcomes: readonly Outcome[]): Promise<void> };
+  afterOutcomes?: (ref: NoticeRef, outcomes: readonly Outcome[]) => Promise<void>;
 }
 
 export interface SendInput {
@@ -226,11 +226,23 @@ async function sendChunk(
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
   let finished = true;
+  // Settled when the chunk was read (finished, every recipient final): nothing can change them, skipped unpaced.
+  const settled = new Set(
+    plan.flatMap((batch) => {
+      const state = states.get(`${batch.channel}#${batch.batchKey}`);
+      return state?.claim?.status === 'DONE' && batch.customerIds.every((id) => isFinal(state.known.get(id)?.status)) ? [state] : [];
+    }),
+  );
+  // A look an earlier visit did not finish (it failed after the call was done) is made again: one for the chunk.
+  if (settled.size > 0 && deps.afterOutcomes)
+    await deps.afterOutcomes(
+      { incidentId: notice.incidentId, noticeId: notice.noticeId },
+      [...settled].flatMap((s) => [...s.known.values()]),
+    );
   for (const batch of plan) {
     if (failure) break;
     const state = states.get(`${batch.channel}#${batch.batchKey}`);
-    // Settled when the chunk was read (finished, every recipient final): nothing can change it, skip it unpaced.
-    if (state?.claim?.status === 'DONE' && batch.customerIds.every((id) => isFinal(state.known.get(id)?.status))) continue;
+    if (state && settled.has(state)) continue;
     const channel = channels.get(batch.channel);
     if (!channel) {
       failure = {
@@ -302,7 +314,11 @@ async function runBatch(
   const ids = batch.recipients.map((r) => r.customerId);
   const claim = await deps.ledger.acquire(ref, channel.name, batch.batchKey, ids, deps.owner, seen);
   if (claim.kind === 'busy') throw new BatchInFlightError(`Batch ${channel.name}/${batch.batchKey} of ${notice.noticeId} is held by a live invocation`);
-  if (claim.kind === 'settled') return { totals: zero(), refusals: [], sentTo: 0 };
+  if (claim.kind === 'settled') {
+    // Settled since the chunk was read: its look too (nothing is recorded twice).
+    await deps.afterOutcomes?.(ref, [...claim.known.values()]);
+    return { totals: zero(), refusals: [], sentTo: 0 };
+  }
   const pending = batch.recipients.filter((r) => !isFinal(claim.known.get(r.customerId)?.status));
   const at = deps.clock.now().toISOString();
   const outcome = (r: ChannelRecipient, fields: Pick<Outcome, 'status'> & Partial<Outcome>): Outcome => ({
@@ -373,12 +389,11 @@ async function runBatch(
   const batchStatuses = ids.flatMap((id) => (latest.has(id) ? [latest.get(id)!] : []));
   const uncertainIds = ids.filter((id) => latest.get(id) === 'UNCERTAIN');
   // The outcomes and the claim's completion in one write: about two write requests per provider call.
-  const after = deps.afterOutcomes?.due(outcomes) ? deps.afterOutcomes : undefined;
-  await deps.ledger.complete(ref, channel.name, batch.batchKey, claim.token, tally(batchStatuses), uncertainIds, outcomes, after !== undefined);
-  if (after) {
-    await after.look(ref, outcomes);
-    await deps.ledger.lookDone(ref, channel.name, batch.batchKey, claim.token);
-  }
+  await deps.ledger.complete(ref, channel.name, batch.batchKey, claim.token, tally(batchStatuses), uncertainIds, outcomes);
+  // Earlier attempts' outcomes too: the look after one of them may have failed.
+  const current = new Map(claim.known);
+  for (const o of outcomes) current.set(o.customerId, o);
+  await deps.afterOutcomes?.(ref, [...current.values()]);
   // The provider's reason for each refusal (its status or error name before the colon decides how long to wait).
   const refusals = outcomes.filter((o) => o.status === 'RETRYABLE').map((o) => o.reason ?? '');
   return { totals: attempt, refusals, sentTo: toSend.length };

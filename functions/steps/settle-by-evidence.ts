@@ -22,11 +22,6 @@ export interface EvidenceSettlementDeps {
    * `recordEarlyLost`), before silence may decide: a lost call's status matches it only by time. @default none
    */
   recordEarly?: (ref: NoticeRef, outcomes: readonly Pick<Outcome, 'customerId' | 'channel' | 'status' | 'at'>[]) => Promise<unknown>;
-  /**
-   * Makes the looks after `complete` a send step owed and never finished (steps/record-sms-status.ts
-   * `recordEarlyOwed`): first, so the kept statuses of answered SMS are recorded before anything is settled. @default none
-   */
-  recordOwed?: (ref: NoticeRef) => Promise<unknown>;
 }
 
 export interface EvidenceSettlement {
@@ -110,7 +105,6 @@ function evidenceCaughtUp(call: UncertainCall, witnessed: number): boolean {
  * 100,000 customers on the twin: ~150 SMS sent twice). Each call is settled in one transaction conditioned on its claim unchanged.
  */
 export async function settleByEvidence(ref: NoticeRef, deps: EvidenceSettlementDeps, late: LateEvidence = { seen: {}, looks: 0 }): Promise<EvidenceSettlement> {
-  await deps.recordOwed?.(ref);
   const now = deps.clock.now();
   const result: EvidenceSettlement = { confirmed: 0, reopened: 0, left: 0, behind: 0, reopenedChunks: [], seen: {} };
   // Acceptance evidence still coming for the notice on this channel since the last look (or no look yet): a backlog draining.

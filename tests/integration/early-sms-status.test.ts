@@ -9,14 +9,7 @@ import { EarlySmsStatuses, SmsStatusLookups } from '../../functions/adapters/sms
 import { EARLY_SMS_STATUS_PREFIX } from '../../functions/adapters/keys.js';
 import type { NoticeRef, Outcome } from '../../functions/domain/delivery.js';
 import type { SmsStatus } from '../../functions/domain/sms-delivery-status.js';
-import {
-  owesEarlyLook,
-  recordEarlyAnswered,
-  recordEarlyLost,
-  recordEarlyOwed,
-  recordSmsStatus,
-  type RecordSmsStatusDeps,
-} from '../../functions/steps/record-sms-status.js';
+import { recordEarlyAnswered, recordEarlyLost, recordSmsStatus, type RecordSmsStatusDeps } from '../../functions/steps/record-sms-status.js';
 import { sendNotices } from '../../functions/steps/send-notices.js';
 import { settleByEvidence } from '../../functions/steps/settle-by-evidence.js';
 import { incidentStores } from '../../functions/adapters/stores.js';
@@ -38,7 +31,7 @@ import { makeCustomers } from '../support/scenario.js';
 const prefix = uniquePrefix('early');
 // Relative to now: nothing here expires with the calendar.
 const clock = new FakeClock(Date.now());
-const customers = makeCustomers(prefix, prefix, 700).filter((c) => c.profile.phone);
+const customers = makeCustomers(prefix, prefix, 772).filter((c) => c.profile.phone);
 // Two customers who gave one number (a family's): the last two share the first's.
 const [sharer, otherSharer] = makeCustomers(`${prefix}-shared`, prefix, 2).map((c) => ({
   ...c,
@@ -76,17 +69,10 @@ const status = (customerId: string, messageId: string, event: SmsStatus['event']
 
 /**
  * One SMS call's outcomes written as the send step writes them: `sent` answered (message id `m-<ref>-<id>`),
- * `lost` UNCERTAIN, `retryable` refused for now (`settled`: the batch's others, done by an earlier holder); `lookDue`
- * marks the claim for the look after the write. With the holder's token.
+ * `lost` UNCERTAIN, `retryable` refused for now.
  */
-async function writeOutcomes(
-  ref: NoticeRef,
-  batchKey: string,
-  sent: string[],
-  lost: string[] = [],
-  { retryable = [], settled = [], lookDue = false }: { retryable?: string[]; settled?: string[]; lookDue?: boolean } = {},
-): Promise<Outcome[] & { token: string }> {
-  const claim = await ledger.acquire(ref, 'sms', batchKey, [...settled, ...sent, ...lost, ...retryable], 'sender');
+async function writeOutcomes(ref: NoticeRef, batchKey: string, sent: string[], lost: string[] = [], retryable: string[] = []): Promise<Outcome[]> {
+  const claim = await ledger.acquire(ref, 'sms', batchKey, [...sent, ...lost, ...retryable], 'sender');
   if (claim.kind !== 'claimed') throw new Error(`expected a claim, got ${claim.kind}`);
   const at = clock.now().toISOString();
   const outcome = (customerId: string, fields: Pick<Outcome, 'status'> & Partial<Outcome>): Outcome => ({
@@ -104,8 +90,8 @@ async function writeOutcomes(
     ...retryable.map((id) => outcome(id, { status: 'RETRYABLE', reason: 'Throttling' })),
   ];
   const totals = { sent: sent.length, failed: 0, retryable: retryable.length, uncertain: lost.length };
-  await ledger.complete(ref, 'sms', batchKey, claim.token, totals, lost, outcomes, lookDue);
-  return Object.assign(outcomes, { token: claim.token });
+  await ledger.complete(ref, 'sms', batchKey, claim.token, totals, lost, outcomes);
+  return outcomes;
 }
 const messageOf = (ref: NoticeRef, customerId: string) => `m-${ref.incidentId}-${customerId}`;
 
@@ -118,6 +104,76 @@ const recorderDeps = (overrides: Partial<RecordSmsStatusDeps['lookups']> = {}): 
   early,
   evidence,
 });
+
+/**
+ * The real send step over `audience` (24 customers with a phone: two SMS calls, one per locale), each SMS's
+ * status reaching its recorder before SNS's answer reaches the send step (so it is kept). The send step's look
+ * goes to DynamoDB through a proxy that answers its first BatchGetItem of kept statuses with 500s until the
+ * SDK's 3 attempts are spent (a wire fault, below the SDK): that iteration fails, and it is run again.
+ * `throttleOnce`: SNS refuses the first call's n-th Publish once (ThrottledException: it and the numbers after stay RETRYABLE).
+ */
+async function sendWithFailingLook(
+  audience: typeof customers,
+  { throttleOnce }: { throttleOnce?: number } = {},
+): Promise<{ ref: NoticeRef; handed: Map<string, number>; throttled: number }> {
+  expect(audience).toHaveLength(24);
+  const { incidents, notices } = incidentStores(doc, tables.incidents, clock);
+  const ref = await openApprovedFirstNotice(
+    { incidents, notices },
+    { label: 'early', customerIds: audience.map((c) => c.profile.customerId), chunkSize: 100, firstSeenAt: clock.now().toISOString() },
+  );
+  const handed = new Map<string, number>();
+  let publishes = 0;
+  let throttled = 0;
+  const messaging: Messaging = {
+    sendSms: async (phone) => {
+      if (++publishes === throttleOnce) {
+        throttled += 1;
+        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottledException', $metadata: { httpStatusCode: 400 } });
+      }
+      handed.set(phone, (handed.get(phone) ?? 0) + 1);
+      const messageId = `s-${randomBytes(6).toString('hex')}`;
+      await recordSmsStatus({ messageId, sentAt: clock.now().toISOString(), destination: phone, event: 'Delivery' }, recorderDeps());
+      return messageId;
+    },
+    publish: () => Promise.reject(new Error('not used by the send step')),
+  };
+  const email = {
+    sendBulk: async (_t: string, _d: Record<string, unknown>, entries: BulkEntry[]): Promise<BulkEntryResult[]> =>
+      entries.map(() => ({ status: 'SUCCESS', messageId: `m-${randomBytes(4).toString('hex')}` })),
+  };
+  const attempts = 3;
+  let failing = attempts;
+  const proxy = await startFaultProxy(endpoints().dynamodb, (req) =>
+    req.body.includes('"RequestItems"') && req.body.includes(EARLY_SMS_STATUS_PREFIX) && failing-- > 0 ? 'error-500' : 'pass',
+  );
+  try {
+    const faulty = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint: proxy.url, maxAttempts: attempts }),
+    );
+    const lookingEarly = new EarlySmsStatuses(faulty, tables.deliveries);
+    const deps: Parameters<typeof sendNotices>[1] = {
+      incidents,
+      notices,
+      customers: new CustomersRepository(doc, tables.customers),
+      ledger,
+      channels: testChannels({ email, messaging, smsConcurrency: 1 }),
+      clock,
+      owner: 'sender',
+      remainingTimeMs: () => 600_000,
+      locales: ['en', 'zh-CN'],
+      maxChunksPerInvocation: 10,
+      reserveMs: 1,
+      afterOutcomes: (r, outcomes) => recordEarlyAnswered(r, outcomes, { early: lookingEarly, evidence }).then(() => undefined),
+    };
+    await expect(sendNotices({ ...ref, fromChunk: 0 }, deps)).rejects.toMatchObject({ $metadata: { httpStatusCode: 500, attempts } });
+    expect(failing).toBe(0);
+    expect(await sendNotices({ ...ref, fromChunk: 0 }, deps)).toMatchObject({ done: true });
+    return { ref, handed, throttled };
+  } finally {
+    await proxy.close();
+  }
+}
 
 /**
  * The recorder with its first look at outcomes that `at` picks (by whether it is the consistent one) held
@@ -268,99 +324,26 @@ describe('SMS statuses that come before their outcome', () => {
     expect(settled).toMatchObject({ confirmed: 1, reopened: 0 });
   });
 
-  it("keeps an earlier holder's owed look when a later holder of the call makes its own", async () => {
-    // Prepare: the first holder's look after its write failed (a answered, its status kept; b refused for now);
-    // a second holder sends b and makes its look.
-    const ref = nextRef();
-    const [a, b] = [customers[8]!.profile.customerId, customers[9]!.profile.customerId];
-    await recordSmsStatus(status(a, messageOf(ref, a)), recorderDeps());
-    await writeOutcomes(ref, 'c0-en-0', [a], [], { retryable: [b], lookDue: true });
-    const [firstMark] = await ledger.pendingLooks(ref);
-    const second = await writeOutcomes(ref, 'c0-en-0', [b], [], { settled: [a], lookDue: true });
-    await recordEarlyAnswered(ref, second, { early, evidence });
-    // Act: the second holder clears its mark.
-    await ledger.lookDone(ref, 'sms', 'c0-en-0', second.token);
-    const owed = await ledger.pendingLooks(ref);
-    // Assess: the first holder's look is still owed (its mark was not replaced), and settling's look records a's status.
-    expect(owed).toEqual([firstMark]);
-    expect(await recordEarlyOwed(ref, { ledger, early, evidence })).toEqual({ Delivery: 1, Undelivered: 0 });
-    expect(await ledger.pendingLooks(ref)).toEqual([]);
+  it("makes the send step's look that failed after a call's outcomes were written when it meets the call settled: every status recorded, nobody sent twice", async () => {
+    // Prepare
+    const audience = customers.slice(210, 234);
+    // Act: the failed iteration, then its retry (the call whose look failed is done: not sent again).
+    const run = await sendWithFailingLook(audience);
+    // Assess: one SMS per number; the retry looked at the settled call and recorded its statuses; none stays kept.
+    expect([...run.handed.values()]).toEqual(audience.map(() => 1));
+    expect((await evidence.counts(run.ref, 'sms')).Delivery).toBe(24);
+    for (const c of audience) expect(await early.ofCustomer(c.profile.customerId)).toEqual([]);
   });
 
-  it("makes the send step's look that failed after its outcomes were written when settling: every kept status recorded, nobody sent twice", async () => {
-    // Prepare: 24 customers with a phone (two SMS calls); each SMS's status reaches its recorder before SNS's answer reaches
-    // the send step (so it is kept), and the send step's look after the first SMS call's outcomes fails on the wire.
-    const audience = customers.slice(210);
-    expect(audience).toHaveLength(24);
-    const { incidents, notices } = incidentStores(doc, tables.incidents, clock);
-    const ref = await openApprovedFirstNotice(
-      { incidents, notices },
-      { label: 'early', customerIds: audience.map((c) => c.profile.customerId), chunkSize: 100, firstSeenAt: clock.now().toISOString() },
-    );
-    const handed = new Map<string, number>();
-    const messaging: Messaging = {
-      sendSms: async (phone) => {
-        handed.set(phone, (handed.get(phone) ?? 0) + 1);
-        const messageId = `s-${randomBytes(6).toString('hex')}`;
-        await recordSmsStatus({ messageId, sentAt: clock.now().toISOString(), destination: phone, event: 'Delivery' }, recorderDeps());
-        return messageId;
-      },
-      publish: () => Promise.reject(new Error('not used by the send step')),
-    };
-    const email = {
-      sendBulk: async (_t: string, _d: Record<string, unknown>, entries: BulkEntry[]): Promise<BulkEntryResult[]> =>
-        entries.map(() => ({ status: 'SUCCESS', messageId: `m-${randomBytes(4).toString('hex')}` })),
-    };
-    // The send step's look goes to DynamoDB through a proxy that answers its first BatchGetItem of kept
-    // statuses with 500s until the SDK's attempts are spent (below the SDK: what a failing service looks like).
-    const attempts = 3;
-    let failing = attempts;
-    const proxy = await startFaultProxy(endpoints().dynamodb, (req) =>
-      req.body.includes('"RequestItems"') && req.body.includes(EARLY_SMS_STATUS_PREFIX) && failing-- > 0 ? 'error-500' : 'pass',
-    );
-    const faulty = DynamoDBDocumentClient.from(
-      new DynamoDBClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint: proxy.url, maxAttempts: attempts }),
-    );
-    const lookingEarly = new EarlySmsStatuses(faulty, tables.deliveries);
-    const deps: Parameters<typeof sendNotices>[1] = {
-      incidents,
-      notices,
-      customers: new CustomersRepository(doc, tables.customers),
-      ledger,
-      channels: testChannels({ email, messaging, smsConcurrency: 4 }),
-      clock,
-      owner: 'sender',
-      remainingTimeMs: () => 600_000,
-      locales: ['en', 'zh-CN'],
-      maxChunksPerInvocation: 10,
-      reserveMs: 1,
-      afterOutcomes: { due: owesEarlyLook, look: (r, outcomes) => recordEarlyAnswered(r, outcomes, { early: lookingEarly, evidence }).then(() => undefined) },
-    };
-    // Act: the failed iteration, then its retry (the call whose look failed is done: neither sent nor looked at again).
-    await expect(sendNotices({ ...ref, fromChunk: 0 }, deps)).rejects.toMatchObject({ $metadata: { httpStatusCode: 500, attempts } });
-    expect(await sendNotices({ ...ref, fromChunk: 0 }, deps)).toMatchObject({ done: true });
-    await proxy.close();
-    const owed = await ledger.pendingLooks(ref);
-    const beforeSettling = (await evidence.counts(ref, 'sms')).Delivery;
-    // Another holder's clearing leaves the mark.
-    await ledger.lookDone(ref, owed[0]!.channel, owed[0]!.batchKey, 'another-holder');
-    clock.current += 120_000;
-    const settled = await settleByEvidence(ref, {
-      ledger,
-      evidence,
-      clock,
-      evidenceChannels: ['email'],
-      evidenceWindowSeconds: 60,
-      recordOwed: (r) => recordEarlyOwed(r, { ledger, early, evidence }),
-    });
-    // Assess: one SMS per number; only the failed look was owed (the others cleared their marks), its statuses recorded by the settling.
-    expect([...handed.values()]).toEqual(audience.map(() => 1));
-    expect(owed).toHaveLength(1);
-    expect(owed[0]).toMatchObject({ channel: 'sms' });
-    expect(beforeSettling).toBe(24 - owed[0]!.recipients.length);
-    expect(settled).toMatchObject({ confirmed: 0, reopened: 0 });
-    expect((await evidence.counts(ref, 'sms')).Delivery).toBe(24);
-    expect(await ledger.pendingLooks(ref)).toEqual([]);
+  it("looks at every attempt's outcomes of a call: a second attempt records the statuses of the first's answered SMS", async () => {
+    // Prepare: SNS throttles the first call's third Publish once, so the call has answered SMS and RETRYABLE ones.
+    const audience = customers.slice(234, 258);
+    // Act: the first attempt's look fails; the retry takes the call again for its RETRYABLE numbers.
+    const run = await sendWithFailingLook(audience, { throttleOnce: 3 });
+    // Assess
+    expect(run.throttled).toBe(1);
+    expect([...run.handed.values()]).toEqual(audience.map(() => 1));
+    expect((await evidence.counts(run.ref, 'sms')).Delivery).toBe(24);
     for (const c of audience) expect(await early.ofCustomer(c.profile.customerId)).toEqual([]);
   });
 

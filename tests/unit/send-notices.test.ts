@@ -328,7 +328,6 @@ describe('sendNotices with in-memory ports', () => {
       readOutcomes: ledger.readOutcomes.bind(ledger),
       recordOutcomes: ledger.recordOutcomes.bind(ledger),
       release: ledger.release.bind(ledger),
-      lookDone: ledger.lookDone.bind(ledger),
       noticeTotals: ledger.noticeTotals.bind(ledger),
       complete: async (...args: Parameters<FakeLedger['complete']>) => {
         if (args[1] === 'push' && dies) {
@@ -364,7 +363,6 @@ describe('sendNotices with in-memory ports', () => {
       readCalls: ledger.readCalls.bind(ledger),
       acquire: ledger.acquire.bind(ledger),
       release: ledger.release.bind(ledger),
-      lookDone: ledger.lookDone.bind(ledger),
       noticeTotals: ledger.noticeTotals.bind(ledger),
       complete: async (...args: Parameters<FakeLedger['complete']>) => {
         if (++writes === 2) throw Object.assign(new Error('process ended'), { name: 'Crash' });

@@ -17,8 +17,6 @@ interface Claim {
   attempts: number;
   totals?: BatchTotals;
   uncertainIds?: string[];
-  /** The holder's token while the look after its outcomes is owed. */
-  lookPending?: string;
   /** Its holder died and the lease ran out: the next acquire takes it over as abandoned. */
   dead?: boolean;
 }
@@ -61,32 +59,18 @@ export class FakeLedger implements Omit<DeliveryLedgerPort, 'outcomesForCustomer
     const current = this.claims.get(key);
     if (current?.status === 'CLAIMED' && !current.dead) return { kind: 'busy' };
     const known = await this.readOutcomes(ref, channel, recipients);
-    if (current?.status === 'DONE' && recipients.every((id) => isFinal(known.get(id)?.status))) return { kind: 'settled' };
+    if (current?.status === 'DONE' && recipients.every((id) => isFinal(known.get(id)?.status))) return { kind: 'settled', known };
     const token = `t${++this.tokens}`;
     const attempts = (current?.attempts ?? 0) + 1;
-    // As the DynamoDB ledger's update: a look an earlier holder owes stays owed.
-    this.claims.set(key, { status: 'CLAIMED', token, attempts, ...(current?.lookPending ? { lookPending: current.lookPending } : {}) });
+    this.claims.set(key, { status: 'CLAIMED', token, attempts });
     return { kind: current?.dead ? 'abandoned' : 'claimed', token, attempt: attempts, known };
   }
   /** As the DynamoDB ledger: the outcomes and the completion land together, only for the holder. */
-  async complete(
-    ref: NoticeRef,
-    channel: string,
-    batchKey: string,
-    token: string,
-    totals: BatchTotals,
-    uncertainIds: string[],
-    outcomes: Outcome[] = [],
-    lookDue = false,
-  ) {
+  async complete(ref: NoticeRef, channel: string, batchKey: string, token: string, totals: BatchTotals, uncertainIds: string[], outcomes: Outcome[] = []) {
     const claim = this.claims.get(this.claimKey(ref, channel, batchKey));
     if (claim?.token !== token) throw new Error('not the holder');
     await this.recordOutcomes(outcomes);
-    Object.assign(claim, { status: 'DONE', totals, uncertainIds, ...(lookDue ? { lookPending: claim.lookPending ?? token } : {}) });
-  }
-  async lookDone(ref: NoticeRef, channel: string, batchKey: string, token: string) {
-    const claim = this.claims.get(this.claimKey(ref, channel, batchKey));
-    if (claim?.lookPending === token) delete claim.lookPending;
+    Object.assign(claim, { status: 'DONE', totals, uncertainIds });
   }
   async release(ref: NoticeRef, channel: string, batchKey: string, token: string, _reason = '', outcomes: Outcome[] = []) {
     const claim = this.claims.get(this.claimKey(ref, channel, batchKey));
