@@ -383,17 +383,15 @@ async function runBatch(
     }
   }
   const attempt = tally(outcomes.map((o) => o.status));
-  // The claim carries the batch's totals over every attempt: earlier outcomes plus this attempt's.
-  const latest = new Map([...claim.known].map(([id, o]) => [id, o.status]));
-  for (const o of outcomes) latest.set(o.customerId, o.status);
-  const batchStatuses = ids.flatMap((id) => (latest.has(id) ? [latest.get(id)!] : []));
-  const uncertainIds = ids.filter((id) => latest.get(id) === 'UNCERTAIN');
+  // The batch's outcomes over every attempt, earlier ones plus this attempt's: the claim carries their totals.
+  const latest = new Map(claim.known);
+  for (const o of outcomes) latest.set(o.customerId, o);
+  const batchStatuses = ids.flatMap((id) => (latest.has(id) ? [latest.get(id)!.status] : []));
+  const uncertainIds = ids.filter((id) => latest.get(id)?.status === 'UNCERTAIN');
   // The outcomes and the claim's completion in one write: about two write requests per provider call.
   await deps.ledger.complete(ref, channel.name, batch.batchKey, claim.token, tally(batchStatuses), uncertainIds, outcomes);
-  // Earlier attempts' outcomes too: the look after one of them may have failed.
-  const current = new Map(claim.known);
-  for (const o of outcomes) current.set(o.customerId, o);
-  await deps.afterOutcomes?.(ref, [...current.values()]);
+  // Over every attempt's outcomes: the look after an earlier one may have failed.
+  await deps.afterOutcomes?.(ref, [...latest.values()]);
   // The provider's reason for each refusal (its status or error name before the colon decides how long to wait).
   const refusals = outcomes.filter((o) => o.status === 'RETRYABLE').map((o) => o.reason ?? '');
   return { totals: attempt, refusals, sentTo: toSend.length };
