@@ -69,10 +69,10 @@ const status = (customerId: string, messageId: string, event: SmsStatus['event']
 
 /**
  * One SMS call's outcomes written as the send step writes them: `sent` answered (message id `m-<ref>-<id>`),
- * `lost` UNCERTAIN, `retryable` refused for now.
+ * `lost` UNCERTAIN.
  */
-async function writeOutcomes(ref: NoticeRef, batchKey: string, sent: string[], lost: string[] = [], retryable: string[] = []): Promise<Outcome[]> {
-  const claim = await ledger.acquire(ref, 'sms', batchKey, [...sent, ...lost, ...retryable], 'sender');
+async function writeOutcomes(ref: NoticeRef, batchKey: string, sent: string[], lost: string[] = []): Promise<Outcome[]> {
+  const claim = await ledger.acquire(ref, 'sms', batchKey, [...sent, ...lost], 'sender');
   if (claim.kind !== 'claimed') throw new Error(`expected a claim, got ${claim.kind}`);
   const at = clock.now().toISOString();
   const outcome = (customerId: string, fields: Pick<Outcome, 'status'> & Partial<Outcome>): Outcome => ({
@@ -87,9 +87,8 @@ async function writeOutcomes(ref: NoticeRef, batchKey: string, sent: string[], l
   const outcomes = [
     ...sent.map((id) => outcome(id, { status: 'SENT', providerMessageId: messageOf(ref, id) })),
     ...lost.map((id) => outcome(id, { status: 'UNCERTAIN', reason: 'no answer from SNS: TimeoutError' })),
-    ...retryable.map((id) => outcome(id, { status: 'RETRYABLE', reason: 'Throttling' })),
   ];
-  const totals = { sent: sent.length, failed: 0, retryable: retryable.length, uncertain: lost.length };
+  const totals = { sent: sent.length, failed: 0, retryable: 0, uncertain: lost.length };
   await ledger.complete(ref, 'sms', batchKey, claim.token, totals, lost, outcomes);
   return outcomes;
 }
