@@ -128,7 +128,9 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
           }),
         );
         const attempt = Number(out.Attributes?.attempts ?? 1);
-        return { kind: abandoned ? 'abandoned' : 'claimed', token, attempt, known };
+        return abandoned
+          ? { kind: 'abandoned', token, attempt, known, heldSince: current.claimedAt ?? now.toISOString() }
+          : { kind: 'claimed', token, attempt, known };
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) {
           // The write may have landed before the connection failed: undo it if it is ours, so it does
@@ -140,7 +142,12 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
       // An SDK retry of a write that had landed fails its own condition: recognise our token. The
       // outcomes read above still hold: our write's condition proved nobody claimed in between.
       const after = await this.readClaim(ref, channel, batchKey);
-      if (after?.token === token) return { kind: abandoned ? 'abandoned' : 'claimed', token, attempt: Number(after.attempts ?? 1), known };
+      if (after?.token === token) {
+        const attempt = Number(after.attempts ?? 1);
+        return abandoned
+          ? { kind: 'abandoned', token, attempt, known, heldSince: current.claimedAt ?? now.toISOString() }
+          : { kind: 'claimed', token, attempt, known };
+      }
       // Someone claimed since the read (or the chunk's read is stale): read again.
       state = undefined;
     }

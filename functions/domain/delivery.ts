@@ -23,8 +23,11 @@ export interface Outcome extends NoticeRef {
 export type Acquired =
   /** This caller holds the call; `known` are the recipients' outcomes read just before the claim. */
   | { kind: 'claimed'; token: string; attempt: number; known: Map<string, Outcome> }
-  /** A previous holder died holding the claim: whatever it sent is unknown. */
-  | { kind: 'abandoned'; token: string; attempt: number; known: Map<string, Outcome> }
+  /**
+   * A previous holder died holding the claim: whatever it sent is unknown. `heldSince`: when it claimed,
+   * which is when its provider call went out (nothing comes between a claim and its call).
+   */
+  | { kind: 'abandoned'; token: string; attempt: number; known: Map<string, Outcome>; heldSince: string }
   /** Every recipient already has a final outcome: nothing to claim, nothing to send; `known` are those outcomes. */
   | { kind: 'settled'; known: Map<string, Outcome> }
   /** A live holder is still inside its lease. */

@@ -102,8 +102,8 @@ export function parseSmsStatus(message: string): SmsStatus | undefined {
  * time its holder started the batch (steps/send-notices.ts), and the batch's Publishes run until the
  * invocation ends: SNS may take the message up to the send step's 900 s timeout after it (a batch of 99
  * numbers takes minutes when SNS answers slowly; a 60 s bound here left such messages unmatched and sent
- * them twice). A holder that took over a dead one's claim writes it up to the claim's lease (900 s and 60 s)
- * after SNS took the message. Both with margin; a takeover later still leaves the record unmatched (sent again).
+ * them twice). A holder that took over a dead one's claim dates the lost outcome by the dead holder's claim,
+ * however late the takeover comes (a lease of 16 minutes, or a later round).
  */
 const CALL_SPAN_MS = 20 * 60_000;
 

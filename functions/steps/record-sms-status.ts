@@ -97,7 +97,7 @@ export async function recordEarlyLost(
     const owners = [...new Set([o.customerId, ...kept.flatMap((k) => k.keptFor)])];
     const outcomesOf = new Map(await Promise.all(owners.map(async (c) => [c, await deps.smsOutcomes(c, true)] as const)));
     const named = new Set([...outcomesOf.values()].flat().flatMap((x) => (x.providerMessageId ? [x.providerMessageId] : [])));
-    // The lost outcome as written carries its batch's start (a taken-over claim's: the takeover): a call
+    // The lost outcome as written carries its batch's start (a taken-over claim's: the dead holder's claim): a call
     // finished again later (its other recipients retried after a pause) has a later completion than the SMS it lost.
     const own = outcomesOf
       .get(o.customerId)!

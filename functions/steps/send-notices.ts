@@ -348,7 +348,14 @@ async function runBatch(
   );
   const toSend = sendable.filter((r) => r.address !== '' && !refusedFor.has(r.customerId));
   const outcomes = [
-    ...unknown.map((r) => outcome(r, { status: 'UNCERTAIN', reason: 'claim abandoned mid-call; reconcile with provider records' })),
+    // Dated by the dead holder's claim, when its call went out: a lost SMS's kept status is matched by it (record-sms-status.ts).
+    ...unknown.map((r) =>
+      outcome(r, {
+        status: 'UNCERTAIN',
+        reason: 'claim abandoned mid-call; reconcile with provider records',
+        ...(claim.kind === 'abandoned' ? { at: claim.heldSince } : {}),
+      }),
+    ),
     ...sendable.filter((r) => r.address === '').map((r) => outcome(r, { status: 'FAILED', reason: `no ${channel.name} address in the directory any more` })),
     ...sendable
       .filter((r) => refusedFor.has(r.customerId))

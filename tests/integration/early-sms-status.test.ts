@@ -105,22 +105,55 @@ const recorderDeps = (overrides: Partial<RecordSmsStatusDeps['lookups']> = {}): 
 });
 
 /**
- * The real send step over `audience` (24 customers with a phone: two SMS calls, one per locale), each SMS's
- * status reaching its recorder before SNS's answer reaches the send step (so it is kept). The send step's look
- * goes to DynamoDB through a proxy that answers its first BatchGetItem of kept statuses with 500s until the
- * SDK's 3 attempts are spent (a wire fault, below the SDK): that iteration fails, and it is run again.
- * `throttleOnce`: SNS refuses the first call's n-th Publish once (ThrottledException: it and the numbers after stay RETRYABLE).
+ * The real send step over `audience` (24 customers with a phone: two SMS calls, one per locale), SNS as
+ * `keepingSms` (`throttleOnce` there). The send step's look goes to DynamoDB through a proxy that answers its
+ * first BatchGetItem of kept statuses with 500s until the SDK's 3 attempts are spent (a wire fault, below the
+ * SDK): that iteration fails, and it is run again.
  */
 async function sendWithFailingLook(
   audience: typeof customers,
   { throttleOnce }: { throttleOnce?: number } = {},
 ): Promise<{ ref: NoticeRef; handed: Map<string, number>; throttled: number }> {
   expect(audience).toHaveLength(24);
+  const ref = await openNotice(audience);
+  const sms = keepingSms({ throttleOnce });
+  const attempts = 3;
+  let failing = attempts;
+  const proxy = await startFaultProxy(endpoints().dynamodb, (req) =>
+    req.body.includes('"RequestItems"') && req.body.includes(EARLY_SMS_STATUS_PREFIX) && failing-- > 0 ? 'error-500' : 'pass',
+  );
+  try {
+    const faulty = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint: proxy.url, maxAttempts: attempts }),
+    );
+    const lookingEarly = new EarlySmsStatuses(faulty, tables.deliveries);
+    const deps = senderDeps(sms.messaging, {
+      afterOutcomes: (r, outcomes) => recordEarlyAnswered(r, outcomes, { early: lookingEarly, evidence }).then(() => undefined),
+    });
+    await expect(sendNotices({ ...ref, fromChunk: 0 }, deps)).rejects.toMatchObject({ $metadata: { httpStatusCode: 500, attempts } });
+    expect(failing).toBe(0);
+    expect(await sendNotices({ ...ref, fromChunk: 0 }, deps)).toMatchObject({ done: true });
+    return { ref, handed: sms.handed, throttled: sms.throttled() };
+  } finally {
+    await proxy.close();
+  }
+}
+
+/** An approved first notice to `audience`, in one chunk. */
+function openNotice(audience: typeof customers): Promise<NoticeRef> {
   const { incidents, notices } = incidentStores(doc, tables.incidents, clock);
-  const ref = await openApprovedFirstNotice(
+  return openApprovedFirstNotice(
     { incidents, notices },
     { label: 'early', customerIds: audience.map((c) => c.profile.customerId), chunkSize: 100, firstSeenAt: clock.now().toISOString() },
   );
+}
+
+/**
+ * SNS as the send step meets it here: each SMS's status reaches its recorder before SNS's answer reaches the
+ * send step (so it is kept); `handed` counts the SMS per number. `throttleOnce`: SNS refuses the n-th Publish
+ * once (ThrottledException: it and the numbers after stay RETRYABLE).
+ */
+function keepingSms({ throttleOnce }: { throttleOnce?: number } = {}) {
   const handed = new Map<string, number>();
   let publishes = 0;
   let throttled = 0;
@@ -137,41 +170,30 @@ async function sendWithFailingLook(
     },
     publish: () => Promise.reject(new Error('not used by the send step')),
   };
+  return { messaging, handed, throttled: () => throttled };
+}
+
+/** The real send step's ports on the test's tables; SES takes every email. */
+function senderDeps(messaging: Messaging, overrides: Partial<Parameters<typeof sendNotices>[1]> = {}): Parameters<typeof sendNotices>[1] {
+  const { incidents, notices } = incidentStores(doc, tables.incidents, clock);
   const email = {
     sendBulk: async (_t: string, _d: Record<string, unknown>, entries: BulkEntry[]): Promise<BulkEntryResult[]> =>
       entries.map(() => ({ status: 'SUCCESS', messageId: `m-${randomBytes(4).toString('hex')}` })),
   };
-  const attempts = 3;
-  let failing = attempts;
-  const proxy = await startFaultProxy(endpoints().dynamodb, (req) =>
-    req.body.includes('"RequestItems"') && req.body.includes(EARLY_SMS_STATUS_PREFIX) && failing-- > 0 ? 'error-500' : 'pass',
-  );
-  try {
-    const faulty = DynamoDBDocumentClient.from(
-      new DynamoDBClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint: proxy.url, maxAttempts: attempts }),
-    );
-    const lookingEarly = new EarlySmsStatuses(faulty, tables.deliveries);
-    const deps: Parameters<typeof sendNotices>[1] = {
-      incidents,
-      notices,
-      customers: new CustomersRepository(doc, tables.customers),
-      ledger,
-      channels: testChannels({ email, messaging, smsConcurrency: 1 }),
-      clock,
-      owner: 'sender',
-      remainingTimeMs: () => 600_000,
-      locales: ['en', 'zh-CN'],
-      maxChunksPerInvocation: 10,
-      reserveMs: 1,
-      afterOutcomes: (r, outcomes) => recordEarlyAnswered(r, outcomes, { early: lookingEarly, evidence }).then(() => undefined),
-    };
-    await expect(sendNotices({ ...ref, fromChunk: 0 }, deps)).rejects.toMatchObject({ $metadata: { httpStatusCode: 500, attempts } });
-    expect(failing).toBe(0);
-    expect(await sendNotices({ ...ref, fromChunk: 0 }, deps)).toMatchObject({ done: true });
-    return { ref, handed, throttled };
-  } finally {
-    await proxy.close();
-  }
+  return {
+    incidents,
+    notices,
+    customers: new CustomersRepository(doc, tables.customers),
+    ledger,
+    channels: testChannels({ email, messaging, smsConcurrency: 1 }),
+    clock,
+    owner: 'sender',
+    remainingTimeMs: () => 600_000,
+    locales: ['en', 'zh-CN'],
+    maxChunksPerInvocation: 10,
+    reserveMs: 1,
+    ...overrides,
+  };
 }
 
 /**
@@ -277,6 +299,35 @@ describe('SMS statuses that come before their outcome', () => {
     // Assess
     expect(recorded).toEqual({ Delivery: 1, Undelivered: 0 });
     expect((await evidence.read(ref, 'sms', [id])).get(id)?.messageId).toBe('lost-before-a-pause');
+  });
+
+  it("matches a lost SMS of a claim taken over from a dead holder by that holder's claim, however late the takeover", async () => {
+    // Prepare: the holder's SMS went out (its status kept: no outcome yet); the holder died before writing the call's outcome.
+    const audience = [customers[8]!];
+    const ref = await openNotice(audience);
+    const sms = keepingSms();
+    const dying = new Proxy(ledger, {
+      get: (target, name: keyof DeliveriesLedger) =>
+        name === 'complete'
+          ? (...args: Parameters<DeliveriesLedger['complete']>) =>
+              args[1] === 'sms' ? Promise.reject(Object.assign(new Error('process ended'), { name: 'Crash' })) : target.complete(...args)
+          : typeof target[name] === 'function'
+            ? (target[name] as (...a: unknown[]) => unknown).bind(target)
+            : target[name],
+    });
+    await expect(sendNotices({ ...ref, fromChunk: 0 }, senderDeps(sms.messaging, { ledger: dying }))).rejects.toMatchObject({ name: 'Crash' });
+    // Taken over 25 minutes later (a later round): past the 20 minutes a status may be from its call's time.
+    clock.current += 25 * 60_000;
+    expect(await sendNotices({ ...ref, fromChunk: 0 }, senderDeps(sms.messaging))).toMatchObject({ done: true });
+    const id = audience[0]!.profile.customerId;
+    const [lost] = (await lookups.smsOutcomes(id, true)).filter((o) => o.incidentId === ref.incidentId);
+    expect(lost).toMatchObject({ status: 'UNCERTAIN' });
+    // Act: the settling of the taken-over call.
+    const recorded = await recordEarlyLost(ref, [{ customerId: id, channel: 'sms', status: 'UNCERTAIN', at: clock.now().toISOString() }], lostDeps());
+    // Assess: one SMS, never sent again by the takeover; its kept status recorded for it.
+    expect([...sms.handed.values()]).toEqual([1]);
+    expect(recorded).toEqual({ Delivery: 1, Undelivered: 0 });
+    expect(await early.ofCustomer(id)).toEqual([]);
   });
 
   it("never takes another notice's status for a lost call: one its answered outcome names, or a shared number's recorded for the other customer", async () => {

@@ -19,6 +19,7 @@ interface Claim {
   uncertainIds?: string[];
   /** Its holder died and the lease ran out: the next acquire takes it over as abandoned. */
   dead?: boolean;
+  claimedAt: string;
 }
 
 /** The ledger's protocol without DynamoDB: claim by version, outcomes per (customer, notice, channel). No leases: nothing dies here. */
@@ -62,8 +63,10 @@ export class FakeLedger implements Omit<DeliveryLedgerPort, 'outcomesForCustomer
     if (current?.status === 'DONE' && recipients.every((id) => isFinal(known.get(id)?.status))) return { kind: 'settled', known };
     const token = `t${++this.tokens}`;
     const attempts = (current?.attempts ?? 0) + 1;
-    this.claims.set(key, { status: 'CLAIMED', token, attempts });
-    return { kind: current?.dead ? 'abandoned' : 'claimed', token, attempt: attempts, known };
+    this.claims.set(key, { status: 'CLAIMED', token, attempts, claimedAt: new Date().toISOString() });
+    return current?.dead
+      ? { kind: 'abandoned', token, attempt: attempts, known, heldSince: current.claimedAt }
+      : { kind: 'claimed', token, attempt: attempts, known };
   }
   /** As the DynamoDB ledger: the outcomes and the completion land together, only for the holder. */
   async complete(ref: NoticeRef, channel: string, batchKey: string, token: string, totals: BatchTotals, uncertainIds: string[], outcomes: Outcome[] = []) {
