@@ -12,6 +12,9 @@ import { z } from 'zod';
 import { decideByEmail } from '../tools/approval-client.js';
 import { BENCH_DOMAIN, BENCH_RESOURCE, benchAppConfig, benchCustomerOfPhone, benchDirectory } from './bench-directory.js';
 import { keys } from '../../functions/adapters/keys.js';
+import { incidentStores } from '../../functions/adapters/stores.js';
+import { systemClock } from '../../functions/shared/clock.js';
+import { deliveryCategories } from '../../functions/domain/delivery.js';
 import type { RequestCounts } from '../twin/request-counts.js';
 import type { Usage } from '../twin/usage.js';
 import { billOf, billTable, usageBetween, type Bill } from './bill.js';
@@ -31,7 +34,9 @@ import { providersFloor } from './ses-floor.js';
  * bundles every function as the stack does and times each one's init (BENCH_COLD_RUNS, default 7);
  * `--assess-segment N` times each assessment phase's invocation over one directory segment of N customers;
  * `--floor-only` measures the providers' floor for N alone. `--until approval` stops each run at the approval
- * email (import, assessment, drafting at N without the send: the part of a million a session has time for).
+ * email (import, assessment, drafting at N without the send: the part of a million a session has time for);
+ * `--until ledger` once *Confirm notices sent* has reconciled the ledger (the send and its totals, without the
+ * hour the evidence of a million drains after it, the bill or the floor).
  */
 const { values } = parseArgs({
   options: {
@@ -45,7 +50,7 @@ const { values } = parseArgs({
     until: { type: 'string' },
   },
 });
-const UNTIL_APPROVAL = z.enum(['approval']).optional().parse(values.until) === 'approval';
+const UNTIL = z.enum(['approval', 'ledger']).optional().parse(values.until);
 const N = z.coerce.number().int().min(1).max(1_000_000).parse(values.recipients);
 const SES_RATE = values['ses-rate'] === undefined ? undefined : z.coerce.number().positive().parse(values['ses-rate']);
 const SES_DAILY = values['ses-daily'] === undefined ? undefined : z.coerce.number().int().positive().parse(values['ses-daily']);
@@ -120,6 +125,8 @@ interface Run {
   count: number;
   audit?: MailAudit;
   timeline: { failures: number; actions: string };
+  /** The ledger's totals per channel as *Confirm notices sent* reconciled them, and when (after approval). */
+  ledger: { text: string; ms: number };
   /** The calls' own time during the send, summed per operation (seconds), the longest first. */
   callTime: string;
   /** What the incident cost at AWS list prices, alarm to the wait for the next update. */
@@ -170,6 +177,20 @@ async function auditMail(edge: string): Promise<MailAudit> {
 // A timeline entry that reports a failure, a throttle or a quota (its action names it; ids only, never PII).
 // sending-unfinished: a slice the Map round left undone (its errors by name follow in the table).
 const FAILURE_ACTION = /fail|throttl|quota|paus|error|refus|unfinished/i;
+const INCIDENTS_TABLE = 'breach-notice-incidents';
+
+/** A `notice-sent` entry's detail: per channel, intended and where each intended recipient stands; reconciled or not; rounds. */
+function ledgerText(detail: Record<string, unknown>): string {
+  const totals = (detail.totals ?? {}) as Record<string, Record<string, number>>;
+  // Channels by name and categories in the domain's order: the item's maps keep none.
+  const channels = Object.keys(totals)
+    .sort()
+    .map((channel) => {
+      const figures = totals[channel]!;
+      return `${channel} ${n(figures.intended ?? 0)} intended: ${deliveryCategories.map((category) => `${category} ${n(figures[category] ?? 0)}`).join(', ')}`;
+    });
+  return `${channels.join('; ')}; ${detail.reconciled === true ? 'reconciled' : 'NOT reconciled'}, ${String(detail.rounds ?? '?')} round(s)`;
+}
 async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
   const started = performance.now();
   const value = await f();
@@ -178,6 +199,8 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
 
 /** A run stopped at the approval email (`--until approval`). */
 type ApprovalRun = Pick<Run, 'ready' | 'import' | 'approvalEmail' | 'historyEvents' | 'largestPayload' | 'longest' | 'longestTasks'>;
+/** A run stopped once the ledger is reconciled (`--until ledger`). */
+type LedgerRun = ApprovalRun & Pick<Run, 'lastEmail' | 'lastSms' | 'allNotices' | 'reached' | 'ledger'>;
 
 /** The longest single invocation of each function a run invoked (ms), the longest first, with its invocations. */
 function longestInvocations(usage: Usage): string {
@@ -200,8 +223,9 @@ function longestFirst(rows: [name: string, ms: number, note: string][]): string 
 }
 
 async function once(file: string): Promise<Run>;
-async function once(file: string, untilApproval: true): Promise<ApprovalRun>;
-async function once(file: string, untilApproval = false): Promise<Run | ApprovalRun> {
+async function once(file: string, until: 'approval'): Promise<ApprovalRun>;
+async function once(file: string, until: 'ledger'): Promise<LedgerRun>;
+async function once(file: string, until?: 'approval' | 'ledger'): Promise<Run | ApprovalRun | LedgerRun> {
   const t0 = performance.now();
   const sesSettings = {
     BREACH_NOTICE_SES_RATE: String(SES_RATE ?? UNPACED_RATE),
@@ -253,7 +277,7 @@ async function once(file: string, untilApproval = false): Promise<Run | Approval
           .executions ?? [];
       return { execution: execution!, events: (await sfn.send(new GetExecutionHistoryCommand({ executionArn: execution!.executionArn }))).events ?? [] };
     };
-    if (untilApproval) {
+    if (until === 'approval') {
       const usage = usageBetween(usageBefore, await get<Usage>('/_twin/usage'));
       return {
         ready,
@@ -266,6 +290,11 @@ async function once(file: string, untilApproval = false): Promise<Run | Approval
       };
     }
 
+    // Customer emails and SMS, each against those they went to (more than one each is a duplicate).
+    const reachedOf = async () => {
+      const sms = await get<{ count: number; phoneNumbers: number }>('/_aws/sns/sms-messages?count=true');
+      return { emails: await count(`/_aws/ses?recipient=${BENCH_DOMAIN}&count=true`), sms: sms.count, numbers: sms.phoneNumbers };
+    };
     const before = await requests();
     const t2 = performance.now();
     await decideByEmail(edge, approval.Body.text_part ?? '', 'approve');
@@ -300,15 +329,52 @@ async function once(file: string, untilApproval = false): Promise<Run | Approval
         `profile window: approval to last notice = ${((t2 - t0) / 1000).toFixed(1)} s to ${((t2 - t0 + Math.max(lastEmail, lastSms)) / 1000).toFixed(1)} s after the twin's launch`,
       );
 
-    // The incident's bill: everything from the alarm until the workflow waits for its next update.
-    await poll(
-      async () =>
-        (await historyOf()).events.some(
-          (e) => e.stateEnteredEventDetails?.name === 'Wait until next update' || /^Execution(Failed|Aborted|TimedOut)$/.test(e.type ?? ''),
-        ),
+    const { input } = await sfn.send(new DescribeExecutionCommand({ executionArn: (await historyOf()).execution.executionArn }));
+    const incidentId = /"incidentId":"([^"]+)"/.exec(input ?? '')?.[1];
+    const waitsOrEnded = async () =>
+      (await historyOf()).events.some(
+        (e) => e.stateEnteredEventDetails?.name === 'Wait until next update' || /^Execution(Failed|Aborted|TimedOut)$/.test(e.type ?? ''),
+      );
+    // The ledger's totals once *Confirm notices sent* has reconciled them: printed then, since at a million the
+    // evidence the bill waits for drains for an hour after (a run stopped during it keeps these lines).
+    const incidents = incidentStores(
+      DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: edge, region: 'us-east-1', credentials })),
+      INCIDENTS_TABLE,
+      systemClock,
+    ).incidents;
+    const ledger = await poll(
+      async () => {
+        const sent = incidentId ? (await incidents.listTimeline(incidentId)).find((e) => e.action === 'notice-sent') : undefined;
+        if (sent) return { text: ledgerText(sent.detail ?? {}), ms: performance.now() - t2 };
+        return (await waitsOrEnded()) && { text: 'no notice-sent entry on the timeline', ms: performance.now() - t2 };
+      },
       STEP_TIMEOUT_MS,
-      500,
+      2000,
     );
+    const { events: atLedger } = await historyOf();
+    const usedToLedger = usageBetween(usageBefore, await get<Usage>('/_twin/usage'));
+    console.log(
+      `ledger totals, ${s(ledger.ms)} after approval: ${ledger.text}; history ${n(atLedger.length)} events; largest payload ${payload(usedToLedger.stepFunctions)}`,
+    );
+    if (until === 'ledger') {
+      return {
+        ready,
+        import: importMs,
+        approvalEmail,
+        lastEmail,
+        lastSms,
+        allNotices: Math.max(lastEmail, lastSms),
+        historyEvents: atLedger.length,
+        largestPayload: usedToLedger.stepFunctions.largestPayload,
+        longest: longestInvocations(usedToLedger),
+        longestTasks: longestTasks(usedToLedger),
+        reached: await reachedOf(),
+        ledger,
+      };
+    }
+
+    // The incident's bill: everything from the alarm until the workflow waits for its next update.
+    await poll(waitsOrEnded, STEP_TIMEOUT_MS, 500);
     // SES's events reach record-delivery-evidence through its queue, in batches: the bill waits until they are all in.
     const busy = (u: Usage) =>
       u.events.awsService +
@@ -328,9 +394,7 @@ async function once(file: string, untilApproval = false): Promise<Run | Approval
     );
     const used = usageBetween(usageBefore, settled);
     const bill = billOf(used);
-    const { execution, events: history } = await historyOf();
-    const { input } = await sfn.send(new DescribeExecutionCommand({ executionArn: execution!.executionArn }));
-    const incidentId = /"incidentId":"([^"]+)"/.exec(input ?? '')?.[1];
+    const { events: history } = await historyOf();
     const timeline = incidentId ? await timelineOf(edge, incidentId) : { failures: -1, actions: 'incident id not found in the execution input' };
     const audit = AUDIT ? await auditMail(edge) : undefined;
 
@@ -338,8 +402,7 @@ async function once(file: string, untilApproval = false): Promise<Run | Approval
     const writesBy = WRITES.map((op) => [op, delta('dynamodb', op)] as const).filter(([, n]) => n > 0);
     const [sentEmails, countMs] = await timed(() => count('/_aws/ses?count=true'));
     // Read after the evidence rounds: a recipient settled as not sent and sent again shows here as a second message.
-    const sms = await get<{ count: number; phoneNumbers: number }>('/_aws/sns/sms-messages?count=true');
-    const reached = { emails: await count(`/_aws/ses?recipient=${BENCH_DOMAIN}&count=true`), sms: sms.count, numbers: sms.phoneNumbers };
+    const reached = await reachedOf();
     if (reached.sms > reached.numbers) await explainSmsDuplicates(edge, get);
     const [, filteredMs] = await timed(() => get(`/_aws/ses?recipient=bench-${N - 1}${BENCH_DOMAIN}`));
 
@@ -371,6 +434,7 @@ async function once(file: string, untilApproval = false): Promise<Run | Approval
       count: countMs,
       audit,
       timeline,
+      ledger,
       bill,
       callTime: Object.keys(after.totalMs ?? {})
         .map((key) => [key, (after.totalMs[key] ?? 0) - (before.totalMs?.[key] ?? 0)] as const)
@@ -510,24 +574,37 @@ if (values['cold-start']) {
 const dir = mkdtempSync(join(tmpdir(), 'breach-notice-bench-'));
 const file = join(dir, 'customers.csv');
 writeFileSync(file, DIRECTORY.csv);
+const REACHED = 'customer emails / customers; SMS / numbers (more than one each is a duplicate)';
+const reachedText = (r: Pick<Run, 'reached'>) =>
+  `${n(r.reached.emails)} / ${n(N)}; ${n(r.reached.sms)} / ${n(r.reached.numbers)} (${n(DIRECTORY.sms)} in the directory)`;
+const ledgerCell = (r: Pick<Run, 'ledger'>) => `${r.ledger.text} (${s(r.ledger.ms)})`;
 const payload = (r: Pick<Run, 'largestPayload'>) =>
   `${n(r.largestPayload.bytes)} bytes (${((r.largestPayload.bytes / 262_144) * 100).toFixed(1)}% of 256 KiB), ${r.largestPayload.stateName}`;
-if (UNTIL_APPROVAL) {
-  const partial: ApprovalRun[] = [];
+if (UNTIL) {
+  const partial: (ApprovalRun | LedgerRun)[] = [];
   try {
-    for (let i = 0; i < RUNS; i += 1) partial.push(await once(file, true));
+    for (let i = 0; i < RUNS; i += 1) partial.push(UNTIL === 'ledger' ? await once(file, 'ledger') : await once(file, 'approval'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   const cpu = cpus();
   console.log(`\nmachine: ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
-  console.log(
-    `${n(N)} recipients (${n(DIRECTORY.sms)} also by SMS), ${RUNS} run${RUNS > 1 ? 's' : ''}, each stopped at the approval email (--until approval)\n`,
-  );
-  const partialRows: [string, (r: ApprovalRun) => string][] = [
+  const where = UNTIL === 'ledger' ? 'once the ledger was reconciled' : 'at the approval email';
+  console.log(`${n(N)} recipients (${n(DIRECTORY.sms)} also by SMS), ${RUNS} run${RUNS > 1 ? 's' : ''}, each stopped ${where} (--until ${UNTIL})\n`);
+  const sent = (cell: (r: LedgerRun) => string) => (r: ApprovalRun | LedgerRun) => ('ledger' in r ? cell(r) : '-');
+  const partialRows: [string, (r: ApprovalRun | LedgerRun) => string][] = [
     ['start to ready', (r) => s(r.ready)],
     ['import (npm run import-customers)', (r) => `${s(r.import)} (${n(N / (r.import / 1000))} customers/s)`],
     ['alarm to approval email', (r) => s(r.approvalEmail)],
+    ...(UNTIL === 'ledger'
+      ? ([
+          ['approval to last email', sent((r) => s(r.lastEmail))],
+          [`approval to last SMS (${n(DIRECTORY.sms)})`, sent((r) => s(r.lastSms))],
+          ['recipients/s (to the last notice)', sent((r) => n(N / (r.allNotices / 1000)))],
+          [REACHED, sent(reachedText)],
+          ['ledger totals (Confirm notices sent), after approval', sent(ledgerCell)],
+        ] as [string, (r: ApprovalRun | LedgerRun) => string][])
+      : []),
     ['history events of the execution so far', (r) => n(r.historyEvents)],
     ['largest state payload so far', payload],
     ['longest single invocation per function', (r) => r.longest],
@@ -572,10 +649,7 @@ const rows: [string, (r: Run) => string][] = [
   ['longest single invocation per function', (r) => r.longest],
   ['longest invocation per Task state', (r) => r.longestTasks],
   ['time inside calls during the send, summed per operation (s)', (r) => r.callTime || '-'],
-  [
-    'customer emails / customers; SMS / numbers (more than one each is a duplicate)',
-    (r) => `${n(r.reached.emails)} / ${n(N)}; ${n(r.reached.sms)} / ${n(r.reached.numbers)} (${n(DIRECTORY.sms)} in the directory)`,
-  ],
+  [REACHED, reachedText],
   [
     'emails stored / customers reached / duplicates',
     (r) =>
@@ -597,6 +671,7 @@ const rows: [string, (r: Run) => string][] = [
     'workflow overhead at AWS list prices / SES own price (per million customers)',
     (r) => `${(r.bill.overheadShare * 100).toFixed(1)}% (USD ${((r.bill.overheadUsd * 1e6) / N).toFixed(2)} / ${((r.bill.ses.usd * 1e6) / N).toFixed(2)})`,
   ],
+  ['ledger totals (Confirm notices sent), after approval', ledgerCell],
   ['timeline: entries that report a failure / all actions', (r) => `${r.timeline.failures} / ${r.timeline.actions}`],
   [
     'retrospection: count (kept for every email sent) / one recipient (a scan of the stored emails)',

@@ -32,5 +32,25 @@ describe('npm run bench', () => {
     expect(Number(rows.get('SES (its own price)')![2])).toBeCloseTo(100, 0);
     expect(rows.get('SMS (carriers, US 10DLC)')?.[0]).toMatch(/^667 messages, [\d,]+ parts$/);
     expect(table).toMatch(/\*\*overhead \/ SES's own price\*\* \| \| \| \*\*\d+\.\d%\*\* \(goal < 10%\)/);
+    // The ledger's totals, printed once reconciled: every intended recipient sent, on each channel.
+    expect(stdout).toMatch(LEDGER_LINE);
+  }, 900_000);
+
+  it('stops once the ledger is reconciled with --until ledger, and tables the send, its totals and exactly once', async () => {
+    // Act: a run that does not wait for the evidence, the bill or the floor.
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'local/bench/bench.ts', '--recipients', '2000', '--until', 'ledger'], {
+      env: { ...process.env, BENCH_RUNS: '1' },
+      maxBuffer: 16 * 2 ** 20,
+    });
+
+    // Assess: the totals as they happened and in the table; one email per customer, one SMS per number; no bill.
+    expect(stdout).toMatch(LEDGER_LINE);
+    expect(stdout).toContain('each stopped once the ledger was reconciled (--until ledger)');
+    expect(stdout).toMatch(/\| ledger totals \(Confirm notices sent\), after approval \| email 2,000 intended: sent 2,000, .*reconciled/);
+    expect(stdout).toMatch(/\| customer emails \/ customers; SMS \/ numbers [^|]*\| 2,000 \/ 2,000; 667 \/ 667 /);
+    expect(stdout).not.toContain('| service |');
   }, 900_000);
 });
+
+const LEDGER_LINE =
+  /ledger totals, [\d.]+ s after approval: email 2,000 intended: sent 2,000, suppressed 0, failed 0, uncertain 0, unfinished 0; sms 667 intended: sent 667, suppressed 0, failed 0, uncertain 0, unfinished 0; reconciled, \d+ round\(s\); history \d+ events/;
