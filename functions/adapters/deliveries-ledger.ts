@@ -31,6 +31,8 @@ interface ClaimItem extends Partial<BatchTotals> {
   status?: 'CLAIMED' | 'DONE' | 'RELEASED';
   token?: string;
   claimedAt?: string;
+  /** Set by a takeover: when the first holder whose call is unknown claimed (kept through further takeovers). */
+  heldSince?: string;
   attempts?: number;
 }
 
@@ -39,6 +41,7 @@ const claimState = (item: ClaimItem | undefined): CallState['claim'] =>
     status: item.status,
     attempts: Number(item.attempts ?? 0),
     claimedAt: item.claimedAt,
+    ...(item.heldSince ? { heldSince: item.heldSince } : {}),
     // The batch's totals over every attempt, written when a holder finished it.
     ...(item.status === 'DONE'
       ? {
@@ -107,12 +110,15 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
       if (abandoned && Date.parse(current.claimedAt ?? '') > now.getTime() - this.leaseSeconds * 1000) return { kind: 'busy' };
       // A holder that died after recording outcomes still gets its claim finished (and counted) below.
       if (current?.status === 'DONE' && recipients.every((id) => isFinal(known.get(id)?.status))) return { kind: 'settled', known };
+      // A holder that took a dead one's claim over sends only those the dead one was refused, if any: should it die
+      // too, the unknown call is the first's, whose time is kept through every takeover (those few re-sent are dated early).
+      const heldSince = abandoned ? (current.heldSince ?? current.claimedAt ?? now.toISOString()) : undefined;
       try {
         const out = await this.doc.send(
           new UpdateCommand({
             TableName: this.table,
             Key: claimKey(ref, channel, batchKey),
-            UpdateExpression: 'SET #status = :claimed, #token = :token, claimedAt = :now, recipients = :recipients, recovered = :recovered ADD attempts :one',
+            UpdateExpression: `SET #status = :claimed, #token = :token, claimedAt = :now, recipients = :recipients, recovered = :recovered${heldSince ? ', heldSince = :heldSince' : ''} ADD attempts :one${heldSince ? '' : ' REMOVE heldSince'}`,
             ConditionExpression: current ? 'attempts = :seen' : 'attribute_not_exists(pk)',
             ExpressionAttributeNames: { '#status': 'status', '#token': 'token' },
             ExpressionAttributeValues: {
@@ -122,15 +128,14 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
               ':recipients': recipients,
               ':recovered': abandoned,
               ':one': 1,
+              ...(heldSince ? { ':heldSince': heldSince } : {}),
               ...(current ? { ':seen': current.attempts } : {}),
             },
             ReturnValues: 'UPDATED_NEW',
           }),
         );
         const attempt = Number(out.Attributes?.attempts ?? 1);
-        return abandoned
-          ? { kind: 'abandoned', token, attempt, known, heldSince: current.claimedAt ?? now.toISOString() }
-          : { kind: 'claimed', token, attempt, known };
+        return heldSince ? { kind: 'abandoned', token, attempt, known, heldSince } : { kind: 'claimed', token, attempt, known };
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) {
           // The write may have landed before the connection failed: undo it if it is ours, so it does
@@ -144,9 +149,7 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
       const after = await this.readClaim(ref, channel, batchKey);
       if (after?.token === token) {
         const attempt = Number(after.attempts ?? 1);
-        return abandoned
-          ? { kind: 'abandoned', token, attempt, known, heldSince: current.claimedAt ?? now.toISOString() }
-          : { kind: 'claimed', token, attempt, known };
+        return heldSince ? { kind: 'abandoned', token, attempt, known, heldSince } : { kind: 'claimed', token, attempt, known };
       }
       // Someone claimed since the read (or the chunk's read is stale): read again.
       state = undefined;

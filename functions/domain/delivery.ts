@@ -25,7 +25,8 @@ export type Acquired =
   | { kind: 'claimed'; token: string; attempt: number; known: Map<string, Outcome> }
   /**
    * A previous holder died holding the claim: whatever it sent is unknown. `heldSince`: when it claimed,
-   * which is when its provider call went out (nothing comes between a claim and its call).
+   * which is when its provider call went out (nothing comes between a claim and its call); a holder that
+   * had itself taken the claim over and died passes on the first one's.
    */
   | { kind: 'abandoned'; token: string; attempt: number; known: Map<string, Outcome>; heldSince: string }
   /** Every recipient already has a final outcome: nothing to claim, nothing to send; `known` are those outcomes. */
@@ -40,7 +41,8 @@ export type Acquired =
  */
 export interface CallState {
   /** The claim as read, absent when the call was never claimed. */
-  claim?: { status?: 'CLAIMED' | 'DONE' | 'RELEASED'; attempts: number; claimedAt?: string; totals?: BatchTotals };
+  /** `heldSince`: a taken-over claim's, when the first holder whose call is unknown claimed it. */
+  claim?: { status?: 'CLAIMED' | 'DONE' | 'RELEASED'; attempts: number; claimedAt?: string; heldSince?: string; totals?: BatchTotals };
   known: Map<string, Outcome>;
 }
 

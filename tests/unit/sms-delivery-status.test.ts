@@ -152,7 +152,7 @@ describe('SMS delivery status', () => {
     expect(matchEarlyStatus(lost(700), statuses, none)?.messageId).toBe('m-2');
     expect(matchEarlyStatus(lost(5000), [kept('m-1', 30)], none)).toBeUndefined();
     // The outcome carries its batch's start: a Publish minutes into a slow batch of 99 is still its message;
-    // a holder that took over a dead one's claim writes the outcome minutes later: still its message.
+    // the span reaches as far on the other side.
     expect(matchEarlyStatus(lost(30 + 600), [kept('m-1', 30)], none)?.messageId).toBe('m-1');
     expect(matchEarlyStatus(lost(30 - 600), [kept('m-1', 30)], none)?.messageId).toBe('m-1');
     expect(matchEarlyStatus(lost(30 + 1800), [kept('m-1', 30)], none)).toBeUndefined();

@@ -20,6 +20,8 @@ interface Claim {
   /** Its holder died and the lease ran out: the next acquire takes it over as abandoned. */
   dead?: boolean;
   claimedAt: string;
+  /** Set by a takeover, as the DynamoDB ledger keeps it: the first dead holder's claim time. */
+  heldSince?: string;
 }
 
 /** The ledger's protocol without DynamoDB: claim by version, outcomes per (customer, notice, channel). No leases: nothing dies here. */
@@ -63,10 +65,9 @@ export class FakeLedger implements Omit<DeliveryLedgerPort, 'outcomesForCustomer
     if (current?.status === 'DONE' && recipients.every((id) => isFinal(known.get(id)?.status))) return { kind: 'settled', known };
     const token = `t${++this.tokens}`;
     const attempts = (current?.attempts ?? 0) + 1;
-    this.claims.set(key, { status: 'CLAIMED', token, attempts, claimedAt: new Date().toISOString() });
-    return current?.dead
-      ? { kind: 'abandoned', token, attempt: attempts, known, heldSince: current.claimedAt }
-      : { kind: 'claimed', token, attempt: attempts, known };
+    const heldSince = current?.dead ? (current.heldSince ?? current.claimedAt) : undefined;
+    this.claims.set(key, { status: 'CLAIMED', token, attempts, claimedAt: new Date().toISOString(), ...(heldSince ? { heldSince } : {}) });
+    return heldSince ? { kind: 'abandoned', token, attempt: attempts, known, heldSince } : { kind: 'claimed', token, attempt: attempts, known };
   }
   /** As the DynamoDB ledger: the outcomes and the completion land together, only for the holder. */
   async complete(ref: NoticeRef, channel: string, batchKey: string, token: string, totals: BatchTotals, uncertainIds: string[], outcomes: Outcome[] = []) {
