@@ -363,14 +363,10 @@ async function once(file: string, until?: 'approval' | 'ledger'): Promise<Run | 
     console.log(
       `ledger totals, ${s(ledger.ms)} after approval: ${ledger.text}; history ${n(atLedger.length)} events; largest payload ${payload(usedToLedger.stepFunctions)}`,
     );
+    const sendFigures = { ready, import: importMs, approvalEmail, lastEmail, lastSms, allNotices: Math.max(lastEmail, lastSms) };
     if (until === 'ledger') {
       return {
-        ready,
-        import: importMs,
-        approvalEmail,
-        lastEmail,
-        lastSms,
-        allNotices: Math.max(lastEmail, lastSms),
+        ...sendFigures,
         historyEvents: atLedger.length,
         largestPayload: usedToLedger.stepFunctions.largestPayload,
         longest: longestInvocations(usedToLedger),
@@ -420,12 +416,7 @@ async function once(file: string, until?: 'approval' | 'ledger'): Promise<Run | 
     const inFlight = after.maxInFlight['ses:SendBulkEmail'] ?? 1;
     const floor = await providersFloor(mailbox, template!, N, DIRECTORY.sms);
     return {
-      ready,
-      import: importMs,
-      approvalEmail,
-      lastEmail,
-      lastSms,
-      allNotices: Math.max(lastEmail, lastSms),
+      ...sendFigures,
       bulkCalls: delta('ses', 'SendBulkEmail'),
       inFlight,
       writes: writesBy.reduce((sum, [, n]) => sum + n, 0),
