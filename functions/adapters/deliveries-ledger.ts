@@ -113,6 +113,8 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
       // A holder that took a dead one's claim over sends only those the dead one was refused, if any: should it die
       // too, the unknown call is the first's, whose time is kept through every takeover (those few re-sent are dated early).
       const heldSince = abandoned ? (current.heldSince ?? current.claimedAt ?? now.toISOString()) : undefined;
+      const ours = (attempt: number): Acquired =>
+        heldSince ? { kind: 'abandoned', token, attempt, known, heldSince } : { kind: 'claimed', token, attempt, known };
       try {
         const out = await this.doc.send(
           new UpdateCommand({
@@ -134,8 +136,7 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
             ReturnValues: 'UPDATED_NEW',
           }),
         );
-        const attempt = Number(out.Attributes?.attempts ?? 1);
-        return heldSince ? { kind: 'abandoned', token, attempt, known, heldSince } : { kind: 'claimed', token, attempt, known };
+        return ours(Number(out.Attributes?.attempts ?? 1));
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) {
           // The write may have landed before the connection failed: undo it if it is ours, so it does
@@ -147,10 +148,7 @@ export class DeliveriesLedger implements DeliveryLedgerPort, SuppressionStorePor
       // An SDK retry of a write that had landed fails its own condition: recognise our token. The
       // outcomes read above still hold: our write's condition proved nobody claimed in between.
       const after = await this.readClaim(ref, channel, batchKey);
-      if (after?.token === token) {
-        const attempt = Number(after.attempts ?? 1);
-        return heldSince ? { kind: 'abandoned', token, attempt, known, heldSince } : { kind: 'claimed', token, attempt, known };
-      }
+      if (after?.token === token) return ours(Number(after.attempts ?? 1));
       // Someone claimed since the read (or the chunk's read is stale): read again.
       state = undefined;
     }
