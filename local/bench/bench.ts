@@ -272,11 +272,12 @@ async function once(file: string, until?: 'approval' | 'ledger'): Promise<Run | 
     const approvalEmail = performance.now() - t1;
     console.log(`alarm to approval email: ${s(approvalEmail)}`);
     const sfn = new SFNClient({ endpoint: edge, region: 'us-east-1', credentials });
+    const executionOf = async () =>
+      ((await sfn.send(new ListExecutionsCommand({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:breach-notice-incident-response' })))
+        .executions ?? [])[0]!;
     const historyOf = async () => {
-      const [execution] =
-        (await sfn.send(new ListExecutionsCommand({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:breach-notice-incident-response' })))
-          .executions ?? [];
-      return { execution: execution!, events: (await sfn.send(new GetExecutionHistoryCommand({ executionArn: execution!.executionArn }))).events ?? [] };
+      const execution = await executionOf();
+      return { execution, events: (await sfn.send(new GetExecutionHistoryCommand({ executionArn: execution.executionArn }))).events ?? [] };
     };
     if (until === 'approval') {
       const usage = usageBetween(usageBefore, await get<Usage>('/_twin/usage'));
@@ -300,8 +301,10 @@ async function once(file: string, until?: 'approval' | 'ledger'): Promise<Run | 
     const t2 = performance.now();
     const approvedAt = Date.now();
     await decideByEmail(edge, approval.Body.text_part ?? '', 'approve');
-    const progress = async () =>
-      `${await count(`/_aws/ses?recipient=${BENCH_DOMAIN}&count=true`)} of ${N} emails, ${(await get<{ phoneNumbers: number }>('/_aws/sns/sms-messages?count=true')).phoneNumbers} of ${DIRECTORY.sms} SMS numbers`;
+    const progress = async () => {
+      const { emails, numbers } = await reachedOf();
+      return `${emails} of ${N} emails, ${numbers} of ${DIRECTORY.sms} SMS numbers`;
+    };
     // A line a minute while sending: the pace of a long run is readable as it goes.
     const ticker = setInterval(async () => console.log(`${s(performance.now() - t2)} after approval: ${await progress().catch(() => '?')}`), 60_000);
     const [lastEmail, lastSms] = await Promise.all([
@@ -331,7 +334,7 @@ async function once(file: string, until?: 'approval' | 'ledger'): Promise<Run | 
         `profile window: approval to last notice = ${((t2 - t0) / 1000).toFixed(1)} s to ${((t2 - t0 + Math.max(lastEmail, lastSms)) / 1000).toFixed(1)} s after the twin's launch`,
       );
 
-    const { input } = await sfn.send(new DescribeExecutionCommand({ executionArn: (await historyOf()).execution.executionArn }));
+    const { input } = await sfn.send(new DescribeExecutionCommand({ executionArn: (await executionOf()).executionArn }));
     const incidentId = /"incidentId":"([^"]+)"/.exec(input ?? '')?.[1];
     const waitsOrEnded = async () =>
       (await historyOf()).events.some(
@@ -578,6 +581,17 @@ const REACHED = 'customer emails / customers; SMS / numbers (more than one each 
 const reachedText = (r: Pick<Run, 'reached'>) =>
   `${n(r.reached.emails)} / ${n(N)}; ${n(r.reached.sms)} / ${n(r.reached.numbers)} (${n(DIRECTORY.sms)} in the directory)`;
 const ledgerCell = (r: Pick<Run, 'ledger'>) => `${r.ledger.text} (${s(r.ledger.ms)})`;
+// Rows both tables print: up to the approval email, and the send.
+const startRows: [string, (r: ApprovalRun) => string][] = [
+  ['start to ready', (r) => s(r.ready)],
+  ['import (npm run import-customers)', (r) => `${s(r.import)} (${n(N / (r.import / 1000))} customers/s)`],
+  ['alarm to approval email', (r) => s(r.approvalEmail)],
+];
+const sendRows: [string, (r: LedgerRun) => string][] = [
+  ['approval to last email', (r) => s(r.lastEmail)],
+  [`approval to last SMS (${n(DIRECTORY.sms)})`, (r) => s(r.lastSms)],
+  ['recipients/s (to the last notice)', (r) => n(N / (r.allNotices / 1000))],
+];
 const payload = (r: Pick<Run, 'largestPayload'>) =>
   `${n(r.largestPayload.bytes)} bytes (${((r.largestPayload.bytes / 262_144) * 100).toFixed(1)}% of 256 KiB), ${r.largestPayload.stateName}`;
 if (UNTIL) {
@@ -593,14 +607,10 @@ if (UNTIL) {
   console.log(`${n(N)} recipients (${n(DIRECTORY.sms)} also by SMS), ${RUNS} run${RUNS > 1 ? 's' : ''}, each stopped ${where} (--until ${UNTIL})\n`);
   const sent = (cell: (r: LedgerRun) => string) => (r: ApprovalRun | LedgerRun) => ('ledger' in r ? cell(r) : '-');
   const partialRows: [string, (r: ApprovalRun | LedgerRun) => string][] = [
-    ['start to ready', (r) => s(r.ready)],
-    ['import (npm run import-customers)', (r) => `${s(r.import)} (${n(N / (r.import / 1000))} customers/s)`],
-    ['alarm to approval email', (r) => s(r.approvalEmail)],
+    ...startRows,
     ...(UNTIL === 'ledger'
       ? ([
-          ['approval to last email', sent((r) => s(r.lastEmail))],
-          [`approval to last SMS (${n(DIRECTORY.sms)})`, sent((r) => s(r.lastSms))],
-          ['recipients/s (to the last notice)', sent((r) => n(N / (r.allNotices / 1000)))],
+          ...sendRows.map(([label, cell]) => [label, sent(cell)]),
           [REACHED, sent(reachedText)],
           ['ledger totals (Confirm notices sent), after approval', sent(ledgerCell)],
         ] as [string, (r: ApprovalRun | LedgerRun) => string][])
@@ -629,12 +639,8 @@ try {
 }
 
 const rows: [string, (r: Run) => string][] = [
-  ['start to ready', (r) => s(r.ready)],
-  ['import (npm run import-customers)', (r) => `${s(r.import)} (${n(N / (r.import / 1000))} customers/s)`],
-  ['alarm to approval email', (r) => s(r.approvalEmail)],
-  ['approval to last email', (r) => s(r.lastEmail)],
-  [`approval to last SMS (${n(DIRECTORY.sms)})`, (r) => s(r.lastSms)],
-  ['recipients/s (to the last notice)', (r) => n(N / (r.allNotices / 1000))],
+  ...startRows,
+  ...sendRows,
   [
     `SendBulkEmail calls (ceil(N/50) per locale: ${n(EXPECTED_CALLS)})`,
     (r) => `${n(r.bulkCalls)}${r.bulkCalls === EXPECTED_CALLS ? '' : ' (not the expected)'}, ${r.inFlight} in flight at most`,
