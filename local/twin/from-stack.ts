@@ -37,6 +37,18 @@ export interface FunctionSpec {
   environment: Record<string, unknown>;
   /** Logical id of its execution role. */
   role: string;
+  /** How Lambda handles its asynchronous invocations: the template's AWS::Lambda::EventInvokeConfig, else Lambda's defaults. */
+  asyncInvoke: AsyncInvokeSpec;
+}
+
+/** An EventInvokeConfig (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-configuring.html). */
+export interface AsyncInvokeSpec {
+  /** Retries after a function error: 0 to 2. */
+  retryAttempts: number;
+  /** How long Lambda keeps an event in its queue before discarding it. */
+  maxEventAgeSeconds: number;
+  /** Logical id of the queue the invocation record goes to once the event is discarded. @default none: the event is lost */
+  onFailure?: string;
 }
 
 /** A target of a rule: a function, a topic or a queue of the stack, given the whole event or its InputTransformer's output. */
@@ -269,6 +281,8 @@ const pathOf = (r: CfnResource) => r.Metadata?.['aws:cdk:path'] ?? '';
 /** Lambda's defaults for a function that sets neither (https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html). */
 const LAMBDA_DEFAULT_TIMEOUT_SECONDS = 3;
 const LAMBDA_DEFAULT_MEMORY_MB = 128;
+/** Without an EventInvokeConfig Lambda retries an asynchronous event twice and keeps it 6 hours (invocation-async-error-handling.html). */
+const LAMBDA_DEFAULT_ASYNC_INVOKE: AsyncInvokeSpec = { retryAttempts: 2, maxEventAgeSeconds: 21_600 };
 
 /** Reads what the twin needs from the synthesized stack: tables with their keys, indexes and TTL, the SES templates and configuration sets, the rules with their targets, the functions and the state machine's substitutions. */
 export function readSpec(stack: SynthesizedStack): StackSpec {
@@ -309,7 +323,10 @@ export function readSpec(stack: SynthesizedStack): StackSpec {
       ReservedConcurrentExecutions?: number;
       Environment?: { Variables?: Record<string, unknown> };
       Role?: unknown;
+      DeadLetterConfig?: unknown;
     };
+    if (p.DeadLetterConfig)
+      throw new Error(`Function ${logicalId} (${handler}) has a DeadLetterConfig: the twin models EventInvokeConfig's on-failure destination only`);
     const role = (p.Role as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt']?.[0];
     if (!role || stack.resources[role]?.Type !== 'AWS::IAM::Role')
       throw new Error(`Function ${logicalId} (${handler}) has no execution role in the template: the twin cannot give it one`);
@@ -321,9 +338,11 @@ export function readSpec(stack: SynthesizedStack): StackSpec {
       ...(p.ReservedConcurrentExecutions !== undefined ? { reservedConcurrency: p.ReservedConcurrentExecutions } : {}),
       environment: p.Environment?.Variables ?? {},
       role,
+      asyncInvoke: LAMBDA_DEFAULT_ASYNC_INVOKE,
     };
   }
   const queues = readQueues(stack.resources);
+  readAsyncInvokeConfigs(stack.resources, functions, queues);
   const queueMappings = readQueueMappings(stack.resources, functions, queues);
   const rules = readRules(stack.resources, functions, queues);
   const configurationSets = readConfigurationSets(stack.resources);
@@ -441,6 +460,41 @@ function readQueues(resources: Record<string, CfnResource>): StackSpec['queues']
     };
   }
   return queues;
+}
+
+/**
+ * Each AWS::Lambda::EventInvokeConfig onto its function's spec: on $LATEST (what the twin invokes), its
+ * on-failure destination a queue of the stack. Anything else (an alias, an on-success destination, a
+ * topic, a bus or a function as destination) stops the twin, naming the config, rather than dropping records.
+ */
+function readAsyncInvokeConfigs(resources: Record<string, CfnResource>, functions: StackSpec['functions'], queues: StackSpec['queues']): void {
+  for (const [logicalId, r] of Object.entries(resources)) {
+    if (r.Type !== 'AWS::Lambda::EventInvokeConfig') continue;
+    const p = (r.Properties ?? {}) as {
+      FunctionName?: { Ref?: string };
+      Qualifier?: string;
+      MaximumRetryAttempts?: number;
+      MaximumEventAgeInSeconds?: number;
+      DestinationConfig?: { OnFailure?: { Destination?: { 'Fn::GetAtt'?: [string, string] } }; OnSuccess?: unknown };
+    };
+    const fn = p.FunctionName?.Ref;
+    if (!fn || !functions[fn] || p.Qualifier !== '$LATEST')
+      throw new Error(`EventInvokeConfig ${logicalId} is not for $LATEST of a function of the stack: the twin invokes $LATEST only`);
+    if (p.DestinationConfig?.OnSuccess) throw new Error(`EventInvokeConfig ${logicalId} has an on-success destination, which the twin does not model`);
+    const failure = p.DestinationConfig?.OnFailure?.Destination?.['Fn::GetAtt'];
+    if (p.DestinationConfig?.OnFailure && (failure?.[1] !== 'Arn' || !queues[failure[0]]))
+      throw new Error(
+        `EventInvokeConfig ${logicalId} sends failures to ${JSON.stringify(p.DestinationConfig.OnFailure)}, not a queue of the stack: the twin cannot deliver its records`,
+      );
+    functions[fn] = {
+      ...functions[fn],
+      asyncInvoke: {
+        retryAttempts: p.MaximumRetryAttempts ?? LAMBDA_DEFAULT_ASYNC_INVOKE.retryAttempts,
+        maxEventAgeSeconds: p.MaximumEventAgeInSeconds ?? LAMBDA_DEFAULT_ASYNC_INVOKE.maxEventAgeSeconds,
+        ...(failure ? { onFailure: failure[0] } : {}),
+      },
+    };
+  }
 }
 
 /** Lambda's defaults for an SQS event source (https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html). */

@@ -32,7 +32,37 @@ export interface LambdaFunctionConfig {
   onLogLine?: (line: string) => void;
   /** Each invocation's outcome, as Lambda counts it in its Errors and Throttles metrics. @default none */
   onInvoked?: (outcome: 'succeeded' | 'failed' | 'throttled') => void;
+  /** How Lambda handles the function's asynchronous invocations. @default Lambda's defaults, no destination */
+  asyncInvoke?: AsyncInvokeConfig;
 }
+
+/** A function's EventInvokeConfig as the twin runs it (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-configuring.html). */
+export interface AsyncInvokeConfig {
+  /** Retries after a function error, 0 to 2. @default 2 */
+  retryAttempts?: number;
+  /** How long an event may wait in Lambda's queue, retries included. @default 21600 */
+  maxEventAgeSeconds?: number;
+  /**
+   * Lambda's waits between retries run this many times faster (the twin's time scale, as the evidence
+   * window they race runs). The event's age is real time, like the functions' own timeouts. @default 1
+   */
+  timeScale?: number;
+  /** Where the invocation record of a discarded event goes (the on-failure destination). @default nowhere: the event is lost */
+  onFailure?: (record: InvocationRecord) => void;
+}
+
+/** What Lambda sends an on-failure destination (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html). */
+export interface InvocationRecord {
+  version: '1.0';
+  timestamp: string;
+  requestContext: { requestId: string; functionArn: string; condition: 'RetriesExhausted' | 'EventAgeExceeded'; approximateInvokeCount: number };
+  requestPayload: unknown;
+  responseContext?: { statusCode: 200; executedVersion: '$LATEST'; functionError: 'Unhandled' };
+  responsePayload?: { errorType: string; errorMessage: string };
+}
+
+/** A minute before the first retry of a failed asynchronous event, two before the second (invocation-async-error-handling.html). */
+const ASYNC_RETRY_DELAYS_MS = [60_000, 120_000];
 
 interface Pending {
   requestId: string;
@@ -170,18 +200,69 @@ export class LocalLambda {
 
   private inFlight = 0;
   private readonly queued: (() => void)[] = [];
+  /** Events waiting for a retry: stopping the function ends their waits, and they are not run. */
+  private readonly retryTimers = new Set<() => void>();
+  private stopped = false;
 
   /** A synchronous invoke (Step Functions, the HTTP API): past the reserved concurrency Lambda throttles it. */
   readonly handler: LambdaHandler = (event) => this.invoke(event);
 
   /**
-   * An asynchronous invoke (an EventBridge target): past the reserved concurrency Lambda keeps the event
-   * in its queue and runs it when an environment is free (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html).
+   * An asynchronous invoke (an EventBridge target, a log subscription), as Lambda's event queue runs it
+   * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html): past the reserved
+   * concurrency the event waits for an environment; a function error (its own, a timeout, a crash) is
+   * retried after a minute and again after two, as many times as `retryAttempts` allows; an event older
+   * than `maxEventAgeSeconds` is not run again. A discarded event's invocation record goes to `onFailure`.
+   * Resolves with the result, or rejects with the last error once the event is discarded.
    */
   readonly asyncHandler: LambdaHandler = async (event) => {
-    const limit = this.config.reservedConcurrency;
-    while (limit !== undefined && this.inFlight >= limit) await new Promise<void>((resolve) => this.queued.push(resolve));
-    return this.run(event);
+    const { retryAttempts = 2, maxEventAgeSeconds = 21_600, timeScale = 1, onFailure } = this.config.asyncInvoke ?? {};
+    const requestId = randomUUID();
+    const queuedAt = Date.now();
+    let lastError: FunctionError | undefined;
+    const discard = (condition: InvocationRecord['requestContext']['condition'], attempts: number) =>
+      onFailure?.({
+        version: '1.0',
+        timestamp: new Date().toISOString(),
+        requestContext: { requestId, functionArn: `${this.config.functionArn}:$LATEST`, condition, approximateInvokeCount: attempts },
+        requestPayload: event,
+        ...(lastError && {
+          responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+          responsePayload: { errorType: lastError.name, errorMessage: lastError.message },
+        }),
+      });
+    for (let attempt = 1; ; attempt += 1) {
+      const limit = this.config.reservedConcurrency;
+      while (limit !== undefined && this.inFlight >= limit) await new Promise<void>((resolve) => this.queued.push(resolve));
+      if (this.stopped) return undefined;
+      if (Date.now() - queuedAt > maxEventAgeSeconds * 1000) {
+        discard('EventAgeExceeded', attempt - 1);
+        throw lastError ?? new FunctionError('EventAgeExceeded', `RequestId: ${requestId} The event waited past its maximum age of ${maxEventAgeSeconds} s`);
+      }
+      try {
+        return await this.run(event);
+      } catch (error) {
+        lastError = error as FunctionError;
+        if (attempt > retryAttempts) {
+          discard('RetriesExhausted', attempt);
+          throw error;
+        }
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(
+          () => {
+            this.retryTimers.delete(wake);
+            resolve();
+          },
+          ASYNC_RETRY_DELAYS_MS[attempt - 1]! / timeScale,
+        );
+        const wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        this.retryTimers.add(wake);
+      });
+    }
   };
 
   async invoke(event: unknown): Promise<unknown> {
@@ -235,6 +316,9 @@ export class LocalLambda {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    for (const wake of this.retryTimers) wake();
+    this.retryTimers.clear();
     const all = [...this.sandboxes];
     this.sandboxes.clear();
     this.idle.length = 0;

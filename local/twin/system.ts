@@ -20,7 +20,7 @@ import type { StackResolver } from './iam/resources.js';
 import { closeServer, LOCAL_CREDENTIALS } from '../emulators/emulators.js';
 import { importHandler, serveHandlersFrom } from './handlers.js';
 import { holdBundles, lambdaBundles } from './lambda-bundles.js';
-import { LocalLambda } from './lambda-runtime.js';
+import { LocalLambda, type InvocationRecord } from './lambda-runtime.js';
 import { MetricStore } from './metric-store.js';
 import { AlarmEvaluator, readAlarms, TwinMetrics } from './alarms.js';
 import { METRICS, METRICS_NAMESPACE } from '../../functions/shared/metric-catalogue.js';
@@ -75,6 +75,8 @@ export interface LocalSystemOptions {
    * time (local/twin/alarms.ts); an alarm going to ALARM publishes to its topics. @default not evaluated
    */
   alarms?: { timeScale: number; intervalMs: number };
+  /** Lambda's waits between retries of a failed asynchronous event run this many times faster (not the events' maximum age). @default 1 */
+  asyncInvokeTimeScale?: number;
 }
 
 export type Provisioned = Awaited<ReturnType<typeof provision>>;
@@ -280,6 +282,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     throw new RefusedServiceCallError(`The stack's own policies refuse ${refused.length} service calls:\n${refused.map((d) => `- ${d.message}`).join('\n')}`);
   const unread = await iam.refusedQueueReads();
   if (unread.length > 0) throw new RefusedServiceCallError(`Lambda would refuse to read the stack's queues:\n${unread.map((m) => `- ${m}`).join('\n')}`);
+  const undeliverable = await iam.refusedFailureDestinations();
+  if (undeliverable.length > 0)
+    throw new RefusedServiceCallError(`Lambda could not keep the stack's failed events:\n${undeliverable.map((m) => `- ${m}`).join('\n')}`);
   // The queues, dead-letter queues first, so a queue can name where its messages move.
   const queues = new Map<string, LocalQueue>();
   const queueOf = (logicalId: string): LocalQueue => {
@@ -473,6 +478,15 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       timeoutSeconds: fn.timeoutSeconds,
       memoryMB: fn.memoryMB,
       ...(fn.reservedConcurrency !== undefined ? { reservedConcurrency: fn.reservedConcurrency } : {}),
+      asyncInvoke: {
+        retryAttempts: fn.asyncInvoke.retryAttempts,
+        maxEventAgeSeconds: fn.asyncInvoke.maxEventAgeSeconds,
+        timeScale: options.asyncInvokeTimeScale ?? 1,
+        // The role's sqs:SendMessage on the queue was checked at start (refusedFailureDestinations).
+        ...(fn.asyncInvoke.onFailure && {
+          onFailure: (record: InvocationRecord) => queues.get(fn.asyncInvoke.onFailure!)!.send(JSON.stringify(record), functionNames[fn.logicalId]!),
+        }),
+      },
       // The metrics CloudWatch would read from the function's log (EMF) feed the console's dashboard; the rest is printed.
       onLogLine: (line) => {
         if (!metrics.ingest(line)) process.stdout.write(`${line}\n`);

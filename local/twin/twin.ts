@@ -127,6 +127,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
         regulatorClockIntervalMs: Math.max(1000, Math.ceil(60_000 / scale)),
         // CloudWatch evaluates an alarm about once a minute: here every minute scaled, over periods scaled too.
         alarms: { timeScale: scale, intervalMs: Math.max(1000, Math.ceil(60_000 / scale)) },
+        // Lambda's retries of a failed asynchronous event (a minute, then two) race the evidence window, scaled with it.
+        asyncInvokeTimeScale: scale,
         // Unfinished slices wait 5 min to 1 h before the next round (steps/confirm-sent.ts); here every round waits 5 min scaled.
         waitTimeOverrides: { 'Wait to resume sending notices': Math.ceil(300_000 / scale), 'Wait to resume sending update': Math.ceil(300_000 / scale) },
         envOverrides: {

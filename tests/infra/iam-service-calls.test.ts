@@ -18,18 +18,19 @@ const config = appConfigSchema.parse({
 
 type Statement = { Sid?: string; Action: string | string[]; Principal?: { Service?: string | string[] } };
 
+const names = {
+  region: 'us-east-1',
+  account: '000000000000',
+  tables: {},
+  topics: {},
+  stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:twin',
+  buckets: {},
+  secrets: {},
+  functions: {},
+};
+
 async function refusedWith(transform?: StackTransform) {
   const spec = specFromStack(config, transform);
-  const names = {
-    region: 'us-east-1',
-    account: '000000000000',
-    tables: {},
-    topics: {},
-    stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:twin',
-    buckets: {},
-    secrets: {},
-    functions: {},
-  };
   return (await twinIam(spec, names, []).refusedServiceCalls()).map((d) => d.message);
 }
 
@@ -140,5 +141,24 @@ describe("calls between services, decided by the target's policies", () => {
         ),
       ),
     );
+  });
+
+  it("without the function role's sqs:SendMessage on its dead-letter queue, Lambda cannot keep a failed batch of SMS statuses: the twin does not start", async () => {
+    const undeliverable = (transform?: StackTransform) => twinIam(specFromStack(config, transform), names, []).refusedFailureDestinations();
+    expect(await undeliverable()).toEqual([]);
+    const refused = await undeliverable((stack) => {
+      for (const r of Object.values(stack.resources)) {
+        if (r.Type !== 'AWS::IAM::Policy') continue;
+        const document = r.Properties!.PolicyDocument as { Statement: Statement[] };
+        document.Statement = document.Statement.filter(
+          (s) => !JSON.stringify(s).includes('SmsDeliveryStatusDeadLetterQueue') || ![s.Action].flat().includes('sqs:SendMessage'),
+        );
+      }
+    });
+    expect(refused).toEqual([
+      expect.stringMatching(
+        /^on-failure destination of record-sms-status: its role may not sqs:SendMessage on arn:aws:sqs:us-east-1:000000000000:SmsDeliveryStatusDeadLetterQueue\w+ \(ImplicitlyDenied\)$/,
+      ),
+    ]);
   });
 });

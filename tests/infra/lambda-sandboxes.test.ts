@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileSystemNow, holdBundles, lambdaBundles, pruneStaleBuilds } from '../../local/twin/lambda-bundles.js';
-import { LocalLambda, type LambdaFunctionConfig } from '../../local/twin/lambda-runtime.js';
+import { LocalLambda, type InvocationRecord, type LambdaFunctionConfig } from '../../local/twin/lambda-runtime.js';
 import { LocalWorkflow } from '../../local/twin/workflow-engine.js';
 
 // The twin's Lambda runtime (local/twin/lambda-runtime.ts) on small handler modules: each function in its
@@ -30,6 +30,17 @@ const HUNGRY = handlerFile(
      const kept = [];
      for (let mb = 0; mb < event.megabytes; mb += 8) kept.push(new Array(1024 * 1024).fill(mb + 0.5));
      return { kept: kept.length };
+   };`,
+);
+// Fails its first `failTimes` invocations (module state: the retries reuse the warm environment), noting when each began.
+const FLAKY = handlerFile(
+  'flaky',
+  `const began = [];
+   export const handler = async (event) => {
+     began.push(Date.now());
+     if (event.sleepMs) await new Promise((r) => setTimeout(r, event.sleepMs));
+     if (began.length <= event.failTimes) throw Object.assign(new Error('attempt ' + began.length + ' failed'), { name: 'FlakyError' });
+     return { began };
    };`,
 );
 const BROKEN = handlerFile('broken', `throw Object.assign(new Error('Invalid configuration: TABLE is missing'), { name: 'ConfigurationError' });`);
@@ -127,6 +138,105 @@ describe('functions in sandboxes of their own', () => {
     expect(died?.message).toMatch(/Runtime exited with error: signal: killed$/);
     await expect(large.invoke({ megabytes: 400 })).resolves.toEqual({ kept: 50 });
   });
+
+  // Lambda's asynchronous error handling (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html),
+  // its waits 600 times faster here: a minute is 100 ms.
+  const SCALE = 600;
+  const failing = (
+    config: Partial<LambdaFunctionConfig>,
+    asyncInvoke: Omit<NonNullable<LambdaFunctionConfig['asyncInvoke']>, 'onFailure' | 'timeScale'> = {},
+  ) => {
+    const records: InvocationRecord[] = [];
+    const fn = lambda({ bundle: FLAKY, ...config, asyncInvoke: { ...asyncInvoke, timeScale: SCALE, onFailure: (r) => records.push(r) } });
+    return { fn, records };
+  };
+  const settled = (p: Promise<unknown>) =>
+    p.then(
+      (value) => ({ value, error: undefined }),
+      (error: Error) => ({ value: undefined, error }),
+    );
+
+  it('an asynchronous event the function fails is run again a minute later and two minutes after that (scaled), and succeeds', async () => {
+    // Prepare
+    const { fn, records } = failing({});
+    // Act
+    const { began } = (await fn.asyncHandler({ failTimes: 2 }, {} as never)) as { began: number[] };
+    // Assess: three attempts, the waits between them at least a minute and two, scaled; nothing discarded.
+    expect(began).toHaveLength(3);
+    expect(began[1]! - began[0]!).toBeGreaterThanOrEqual(60_000 / SCALE);
+    expect(began[2]! - began[1]!).toBeGreaterThanOrEqual(120_000 / SCALE);
+    expect(records).toEqual([]);
+  });
+
+  it('once its retries are spent the event is discarded and its invocation record goes to the on-failure destination; with none allowed, after one attempt', async () => {
+    // Prepare
+    const twice = failing({}, { retryAttempts: 2 });
+    const never = failing({}, { retryAttempts: 0 });
+    // Act
+    const spent = await settled(twice.fn.asyncHandler({ failTimes: 9 }, {} as never));
+    const once = await settled(never.fn.asyncHandler({ failTimes: 9 }, {} as never));
+    // Assess: the record Lambda documents (invocation-async-retain-records.html), with the event and the last error.
+    expect(spent.error?.name).toBe('FlakyError');
+    expect(twice.records).toEqual([
+      {
+        version: '1.0',
+        timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        requestContext: {
+          requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+          functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:test:$LATEST',
+          condition: 'RetriesExhausted',
+          approximateInvokeCount: 3,
+        },
+        requestPayload: { failTimes: 9 },
+        responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+        responsePayload: { errorType: 'FlakyError', errorMessage: 'attempt 3 failed' },
+      },
+    ]);
+    expect(once.error?.message).toBe('attempt 1 failed');
+    expect(never.records.map((r) => [r.requestContext.condition, r.requestContext.approximateInvokeCount, r.responsePayload?.errorMessage])).toEqual([
+      ['RetriesExhausted', 1, 'attempt 1 failed'],
+    ]);
+  });
+
+  it('a timeout is a function error: the event is retried, and the record names Sandbox.Timedout', async () => {
+    const { fn, records } = failing({ timeoutSeconds: 1 }, { retryAttempts: 1 });
+    const { error } = await settled(fn.asyncHandler({ failTimes: 0, sleepMs: 1500 }, {} as never));
+    expect(error?.name).toBe('Sandbox.Timedout');
+    expect(records.map((r) => [r.requestContext.approximateInvokeCount, r.responsePayload?.errorType])).toEqual([[2, 'Sandbox.Timedout']]);
+  });
+
+  it('an event that waits for an environment past its maximum age is discarded unrun (EventAgeExceeded)', async () => {
+    // Prepare: one environment, busy for longer than the second event may wait.
+    const { fn, records } = failing({ reservedConcurrency: 1 }, { maxEventAgeSeconds: 1 });
+    // Act
+    const [first, second] = await Promise.all([
+      settled(fn.asyncHandler({ failTimes: 0, sleepMs: 1500 }, {} as never)),
+      settled(fn.asyncHandler({ failTimes: 0 }, {} as never)),
+    ]);
+    // Assess: the first ran; the second never did, and its record says why, with no response.
+    expect((first.value as { began: number[] }).began).toHaveLength(1);
+    expect(second.error).toBeDefined();
+    expect(records).toEqual([
+      expect.objectContaining({
+        requestContext: expect.objectContaining({ condition: 'EventAgeExceeded', approximateInvokeCount: 0 }),
+        requestPayload: { failTimes: 0 },
+      }),
+    ]);
+    expect(records[0]).not.toHaveProperty('responsePayload');
+    expect(((await fn.invoke({ failTimes: 0 })) as { began: number[] }).began).toHaveLength(2);
+  });
+
+  it('stopping the function ends the waits of events due for a retry: they are not run again', async () => {
+    // Prepare: real time, so the retry would come a minute later.
+    const fn = lambda({ bundle: FLAKY, asyncInvoke: { onFailure: () => expect.unreachable('nothing is discarded') } });
+    const pending = fn.asyncHandler({ failTimes: 9 }, {} as never);
+    while (fn.usage.invocations === 0) await new Promise((r) => setTimeout(r, 20));
+    // Act
+    await fn.stop();
+    // Assess: the event's wait ended at once, unrun.
+    await expect(pending).resolves.toBeUndefined();
+    expect(fn.usage.invocations).toBe(1);
+  }, 10_000);
 
   it('a module that fails at load fails the start with its own error, as a Lambda init error does', async () => {
     const error = await lambda({ bundle: BROKEN })

@@ -39,6 +39,15 @@ describe('what the twin reads from the synthesized stack', () => {
     expect(spec.substitutionKeys).toEqual(WORKFLOW_STEPS.map(substitutionKey).sort());
   });
 
+  it("runs the asynchronously invoked functions with their EventInvokeConfig: two retries, six hours, failures to their dead-letter queues; the rest with Lambda's defaults", () => {
+    const byHandler = (handler: string) => Object.values(spec.functions).find((fn) => fn.handler === handler)!.asyncInvoke;
+    const queueOf = (path: string) =>
+      Object.entries(spec.resources).find(([, r]) => r.Type === 'AWS::SQS::Queue' && String(r.Metadata?.['aws:cdk:path']).includes(path))![0];
+    expect(byHandler('record-sms-status')).toEqual({ retryAttempts: 2, maxEventAgeSeconds: 21_600, onFailure: queueOf('/SmsDeliveryStatus/DeadLetterQueue/') });
+    expect(byHandler('intake')).toEqual({ retryAttempts: 2, maxEventAgeSeconds: 21_600, onFailure: queueOf('/AlarmIntake/DeadLetterQueue/') });
+    expect(byHandler('send-notices')).toEqual({ retryAttempts: 2, maxEventAgeSeconds: 21_600 });
+  });
+
   it("sets every variable any deployed function gets, with the same value wherever the stack's is not a resource name", () => {
     // Prepare: the stack's functions as synthesized, and what the twin puts in its one process.
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });

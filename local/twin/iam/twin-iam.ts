@@ -94,6 +94,27 @@ export function twinIam(spec: StackSpec, names: TwinNames, sandboxed: { fn: Func
     }
     return refused;
   };
+  /**
+   * Lambda sends a discarded event's invocation record to the on-failure queue as the function's role
+   * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html): without
+   * sqs:SendMessage the record is dropped (the DestinationDeliveryFailures metric) and the event is lost.
+   */
+  const refusedFailureDestinations = async (): Promise<string[]> => {
+    const refused: string[] = [];
+    for (const fn of Object.values(spec.functions)) {
+      if (!fn.asyncInvoke.onFailure) continue;
+      const queueArn = resolver.getAtt(fn.asyncInvoke.onFailure, 'Arn');
+      const decision = await decide(
+        sessionOf(fn.role, names.functions[fn.logicalId] ?? fn.handler),
+        roleGrants(spec.resources, fn.role, resolver),
+        { action: 'sqs:SendMessage', resource: queueArn, context: { 'aws:SecureTransport': 'true' } },
+        policies.get(queueArn),
+        account,
+      );
+      if (decision !== 'Allowed') refused.push(`on-failure destination of ${fn.handler}: its role may not sqs:SendMessage on ${queueArn} (${decision})`);
+    }
+    return refused;
+  };
   return {
     principals,
     names: requestNames,
@@ -102,6 +123,7 @@ export function twinIam(spec: StackSpec, names: TwinNames, sandboxed: { fn: Func
     invokedByStateMachine,
     refusedServiceCalls: refusedServiceCallsOf,
     refusedQueueReads,
+    refusedFailureDestinations,
     resolver,
   };
 }
