@@ -4,7 +4,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, type HistoryEvent, ListExecutionsCommand, paginateGetExecutionHistory, SFNClient } from '@aws-sdk/client-sfn';
 import { ListEmailTemplatesCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -275,9 +275,13 @@ async function once(file: string, until?: 'approval' | 'ledger'): Promise<Run | 
     const executionOf = async () =>
       ((await sfn.send(new ListExecutionsCommand({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:breach-notice-incident-response' })))
         .executions ?? [])[0]!;
+    // Every page of the history, as Step Functions pages it (at most 1,000 events each).
     const historyOf = async () => {
       const execution = await executionOf();
-      return { execution, events: (await sfn.send(new GetExecutionHistoryCommand({ executionArn: execution.executionArn }))).events ?? [] };
+      const events: HistoryEvent[] = [];
+      for await (const page of paginateGetExecutionHistory({ client: sfn, pageSize: 1000 }, { executionArn: execution.executionArn }))
+        events.push(...(page.events ?? []));
+      return { execution, events };
     };
     if (until === 'approval') {
       const usage = usageBetween(usageBefore, await get<Usage>('/_twin/usage'));

@@ -36,18 +36,68 @@ const HISTORY_TYPES: Record<string, (stateType: string) => string> = {
  * The engine's event log in GetExecutionHistory's shape. Like a state machine logging without
  * execution data, inputs and outputs are left out: ids and names only.
  */
-function history(workflow: LocalWorkflow, e: Execution, reverse: boolean) {
+function history(workflow: LocalWorkflow, e: Execution, body: Record<string, unknown>) {
+  const reverse = body.reverseOrder === true;
   const states = (JSON.parse(workflow.definitionText) as { States: Record<string, { Type: string }> }).States;
   const events = e.events.map((ev, i) => {
     const type = HISTORY_TYPES[ev.type]?.(ev.stateName ? (states[ev.stateName]?.Type ?? 'Task') : 'Task') ?? ev.type;
-    const event: Record<string, unknown> = { id: i + 1, previousEventId: i, timestamp: ev.timestamp / 1000, type };
+    const event: { id: number } & Record<string, unknown> = { id: i + 1, previousEventId: i, timestamp: ev.timestamp / 1000, type };
     if (ev.stateName && type.endsWith('Entered')) event.stateEnteredEventDetails = { name: ev.stateName };
     if (ev.stateName && type.endsWith('Exited')) event.stateExitedEventDetails = { name: ev.stateName };
     if (ev.error !== undefined)
       event[type === 'ExecutionFailed' ? 'executionFailedEventDetails' : 'taskFailedEventDetails'] = { error: ev.error, cause: ev.cause };
     return event;
   });
-  return { events: reverse ? events.reverse() : events };
+  const { page, nextToken } = paged(
+    reverse ? events.reverse() : events,
+    body,
+    `${e.executionArn}|${reverse}`,
+    (event) => event.id,
+    (event, last) => (reverse ? event.id < last : event.id > last),
+  );
+  return { events: page, ...(nextToken && { nextToken }) };
+}
+
+/** Step Functions' page size for GetExecutionHistory and ListExecutions: 100 unless asked (0 is the default too), 1,000 at most. */
+const DEFAULT_PAGE = 100;
+const MAX_PAGE = 1000;
+
+/**
+ * One page of a listing in its order, as Step Functions pages it (API_GetExecutionHistory.html,
+ * API_ListExecutions.html): `nextToken` resumes after the page's last item, even when items were added
+ * to the listing meanwhile; a token from another listing, or not one at all, is InvalidToken.
+ */
+function paged<T, C>(
+  items: T[],
+  body: Record<string, unknown>,
+  scope: string,
+  cursorOf: (item: T) => C,
+  isAfter: (item: T, cursor: C) => boolean,
+): { page: T[]; nextToken?: string } {
+  const asked = body.maxResults ?? 0;
+  if (typeof asked !== 'number' || !Number.isInteger(asked) || asked < 0 || asked > MAX_PAGE)
+    throw new SfnApiError(
+      'ValidationException',
+      `1 validation error detected: Value '${String(asked)}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${MAX_PAGE}`,
+    );
+  const size = asked === 0 ? DEFAULT_PAGE : asked;
+  let start = 0;
+  if (body.nextToken !== undefined) {
+    let token: { scope?: unknown; after?: C } | undefined;
+    try {
+      token = JSON.parse(Buffer.from(String(body.nextToken), 'base64url').toString('utf8')) as typeof token;
+    } catch {
+      token = undefined;
+    }
+    if (!token || token.scope !== scope || token.after === undefined) throw new SfnApiError('InvalidToken', `Invalid Token: '${String(body.nextToken)}'`);
+    const after = token.after;
+    start = items.findIndex((item) => isAfter(item, after));
+    if (start === -1) start = items.length;
+  }
+  const page = items.slice(start, start + size);
+  const last = page.at(-1);
+  if (start + size >= items.length || last === undefined) return { page };
+  return { page, nextToken: Buffer.from(JSON.stringify({ scope, after: cursorOf(last) })).toString('base64url') };
 }
 
 /** One Step Functions API call (awsJson1_0, `X-Amz-Target: AWSStepFunctions.<Op>`) against the local engine. */
@@ -82,24 +132,28 @@ export function sfnOperation(workflow: LocalWorkflow, operation: string, body: R
       };
     }
     case 'GetExecutionHistory':
-      return history(workflow, workflow.describe(String(body.executionArn)), body.reverseOrder === true);
+      return history(workflow, workflow.describe(String(body.executionArn)), body);
     case 'DescribeExecution':
       return describe(workflow.describe(String(body.executionArn)));
     case 'ListExecutions': {
       requireMachine();
       const filter = body.statusFilter as string | undefined;
-      const executions = [...workflow.executions.values()]
+      // Newest first, as Step Functions lists them; a page resumes after the last one's start (an execution started meanwhile comes first, not twice).
+      const order = (e: Execution): [number, string] => [e.startDate.getTime(), e.executionArn];
+      const later = ([at, arn]: [number, string], [lastAt, lastArn]: [number, string]) => at < lastAt || (at === lastAt && arn > lastArn);
+      const all = [...workflow.executions.values()]
         .filter((e) => !filter || e.status === filter)
-        .sort((a, b) => b.startDate.getTime() - a.startDate.getTime())
-        .map((e) => ({
-          executionArn: e.executionArn,
-          stateMachineArn: e.stateMachineArn,
-          name: e.name,
-          status: e.status,
-          startDate: epoch(e.startDate),
-          stopDate: epoch(e.stopDate),
-        }));
-      return { executions };
+        .sort((a, b) => b.startDate.getTime() - a.startDate.getTime() || a.executionArn.localeCompare(b.executionArn));
+      const { page, nextToken } = paged(all, body, `${workflow.stateMachineArn}|${filter ?? ''}`, order, (e, last) => later(order(e), last));
+      const executions = page.map((e) => ({
+        executionArn: e.executionArn,
+        stateMachineArn: e.stateMachineArn,
+        name: e.name,
+        status: e.status,
+        startDate: epoch(e.startDate),
+        stopDate: epoch(e.stopDate),
+      }));
+      return { executions, ...(nextToken && { nextToken }) };
     }
     case 'StopExecution': {
       const e = workflow.describe(String(body.executionArn));

@@ -7,9 +7,10 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import {
   DescribeExecutionCommand,
   DescribeStateMachineCommand,
-  GetExecutionHistoryCommand,
+  type HistoryEvent,
   ListExecutionsCommand,
   ListStateMachinesCommand,
+  paginateGetExecutionHistory,
   SFNClient,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -164,7 +165,9 @@ describe('the local twin, driven through its AWS endpoint', () => {
     expect(machines.stateMachines?.map((m) => m.stateMachineArn)).toEqual([STATE_MACHINE]);
     const machine = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: STATE_MACHINE }));
     expect(JSON.parse(machine.definition!).StartAt).toBe('Start counting update cycles');
-    const history = (await sfn.send(new GetExecutionHistoryCommand({ executionArn: execution!.executionArn }))).events ?? [];
+    // Step Functions pages a history (100 events by default): read every page, as the console does.
+    const history: HistoryEvent[] = [];
+    for await (const page of paginateGetExecutionHistory({ client: sfn }, { executionArn: execution!.executionArn })) history.push(...(page.events ?? []));
     expect(history[0]?.type).toBe('ExecutionStarted');
     expect(history.at(-1)?.type).toBe('ExecutionSucceeded');
     const entered = history.filter((e) => e.stateEnteredEventDetails).map((e) => e.stateEnteredEventDetails!.name);

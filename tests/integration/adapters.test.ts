@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SFNClient } from '@aws-sdk/client-sfn';
+import { GetExecutionHistoryCommand, ListExecutionsCommand, type ListExecutionsCommandInput, SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { classifyProviderFailure } from '../../functions/domain/provider-failure
 import { ApprovalStore } from '../../functions/adapters/approval-store.js';
 import { IncidentStore } from '../../functions/adapters/incident-store.js';
 import { SnsMessaging } from '../../functions/adapters/messaging.js';
+import { OpenIncidents } from '../../functions/adapters/open-incidents.js';
 import { StepFunctionsCallbacks, StepFunctionsWorkflow } from '../../functions/adapters/workflow.js';
 import type { Incident } from '../../functions/domain/incident.js';
 import type { Clock } from '../../functions/shared/clock.js';
@@ -448,5 +449,48 @@ describe('StepFunctionsWorkflow over the local Step Functions endpoint', () => {
 
   it('an unknown task token is TaskDoesNotExist, as in AWS', async () => {
     await expect(new StepFunctionsCallbacks(client).succeed('no-such-token', {})).rejects.toMatchObject({ name: 'TaskDoesNotExist' });
+  });
+
+  it('pages ListExecutions as Step Functions does (100 by default, at most 1,000), and OpenIncidents reads every page', async () => {
+    // Prepare: 230 running executions besides the first test's.
+    for (let i = 0; i < 230; i++) engine.start(`inc-20261121-${i.toString(16).padStart(12, '0')}`, '{}');
+    const list = (extra: Partial<ListExecutionsCommandInput> = {}) =>
+      client.send(new ListExecutionsCommand({ stateMachineArn: engine.stateMachineArn, statusFilter: 'RUNNING', ...extra }));
+    // Act
+    const first = await list();
+    engine.start('inc-20261122-000000000000', '{}');
+    const rest = await list({ nextToken: first.nextToken, maxResults: 1000 });
+    const open = await new OpenIncidents(client, engine.stateMachineArn, doc, tables.incidents).running();
+    // Assess: a default page, then the rest without the execution started meanwhile (it comes first, not twice).
+    expect(first.executions).toHaveLength(100);
+    expect(rest.nextToken).toBeUndefined();
+    const paged = [...first.executions!, ...rest.executions!].map((e) => e.name);
+    expect(new Set(paged).size).toBe(paged.length);
+    expect(paged.filter((n) => n!.startsWith('inc-20261121-'))).toHaveLength(230);
+    expect(paged).not.toContain('inc-20261122-000000000000');
+    expect(open.filter((id) => id.startsWith('inc-20261121-') || id === 'inc-20261122-000000000000')).toHaveLength(231);
+    await expect(list({ nextToken: 'not-a-token' })).rejects.toMatchObject({ name: 'InvalidToken' });
+    await expect(list({ maxResults: 1001 })).rejects.toMatchObject({ name: 'ValidationException' });
+    const history = await client.send(new GetExecutionHistoryCommand({ executionArn: first.executions![0]!.executionArn, maxResults: 1 }));
+    await expect(list({ nextToken: history.nextToken })).rejects.toMatchObject({ name: 'InvalidToken' });
+  });
+
+  it('pages GetExecutionHistory in either order: every event once, each page resuming after the last', async () => {
+    const executionArn = engine.start('inc-20261123-000000000000', '{}').executionArn;
+    const pages = async (reverseOrder: boolean) => {
+      const ids: number[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1, reverseOrder, nextToken }));
+        expect(page.events!.length).toBeLessThanOrEqual(1);
+        ids.push(...page.events!.map((e) => e.id!));
+        nextToken = page.nextToken;
+      } while (nextToken);
+      return ids;
+    };
+    const all = ((await client.send(new GetExecutionHistoryCommand({ executionArn }))).events ?? []).map((e) => e.id!);
+    expect(all.length).toBeGreaterThan(1);
+    expect(await pages(false)).toEqual(all);
+    expect(await pages(true)).toEqual([...all].reverse());
   });
 });
