@@ -242,6 +242,8 @@ export class LocalLambda {
       try {
         return await this.run(event);
       } catch (error) {
+        // The twin stopped under it: nothing to retry or keep.
+        if (this.stopped) return undefined;
         lastError = error as FunctionError;
         if (attempt > retryAttempts) {
           discard('RetriesExhausted', attempt);

@@ -238,6 +238,15 @@ describe('functions in sandboxes of their own', () => {
     expect(fn.usage.invocations).toBe(1);
   }, 10_000);
 
+  it('stopping the function under a running asynchronous event ends it quietly: no retry, no record, no error', async () => {
+    const fn = lambda({ bundle: FLAKY, asyncInvoke: { onFailure: () => expect.unreachable('nothing is discarded') } });
+    await fn.warm();
+    const pending = fn.asyncHandler({ failTimes: 0, sleepMs: 5000 }, {} as never);
+    await new Promise((r) => setTimeout(r, 300));
+    await fn.stop();
+    await expect(pending).resolves.toBeUndefined();
+  }, 10_000);
+
   it('a module that fails at load fails the start with its own error, as a Lambda init error does', async () => {
     const error = await lambda({ bundle: BROKEN })
       .warm()
