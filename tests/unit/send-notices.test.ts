@@ -104,14 +104,15 @@ function world(overrides: Partial<SendDeps> = {}) {
     prepare: (_notice, _locale, recipients) => async (): Promise<ChannelResult[]> =>
       recipients.map((r) => (sent.push(`push:${r.address}`), { status: 'SENT', providerMessageId: `p-${r.customerId}` })),
   };
-  const ledger = new FakeLedger();
+  const clock = new FakeClock();
+  const ledger = new FakeLedger(clock);
   const deps: SendDeps = {
     incidents,
     notices,
     customers,
     ledger,
     channels: [...testChannels({ email, messaging, templatePrefix: 'bn', smsConcurrency: 2 }), push],
-    clock: new FakeClock(),
+    clock,
     owner: 'test',
     remainingTimeMs: () => 600_000,
     locales: ['en', 'zh-CN'],

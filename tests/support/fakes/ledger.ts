@@ -10,6 +10,7 @@ import {
   type PlannedCall,
 } from '../../../functions/domain/delivery.js';
 import type { DeliveryLedgerPort } from '../../../functions/domain/ports.js';
+import { systemClock, type Clock } from '../../../functions/shared/clock.js';
 
 interface Claim {
   status: 'CLAIMED' | 'DONE' | 'RELEASED';
@@ -26,6 +27,8 @@ interface Claim {
 
 /** The ledger's protocol without DynamoDB: claim by version, outcomes per (customer, notice, channel). No leases: nothing dies here. */
 export class FakeLedger implements Omit<DeliveryLedgerPort, 'outcomesForCustomer'> {
+  /** `clock` dates claims, as the DynamoDB ledger's does: give it the test's, so a takeover's `heldSince` is on the test's time. */
+  constructor(private readonly clock: Clock = systemClock) {}
   claims = new Map<string, Claim>();
   outcomes = new Map<string, Outcome>();
   private tokens = 0;
@@ -66,7 +69,7 @@ export class FakeLedger implements Omit<DeliveryLedgerPort, 'outcomesForCustomer
     const token = `t${++this.tokens}`;
     const attempts = (current?.attempts ?? 0) + 1;
     const heldSince = current?.dead ? (current.heldSince ?? current.claimedAt) : undefined;
-    this.claims.set(key, { status: 'CLAIMED', token, attempts, claimedAt: new Date().toISOString(), ...(heldSince ? { heldSince } : {}) });
+    this.claims.set(key, { status: 'CLAIMED', token, attempts, claimedAt: this.clock.now().toISOString(), ...(heldSince ? { heldSince } : {}) });
     return heldSince ? { kind: 'abandoned', token, attempt: attempts, known, heldSince } : { kind: 'claimed', token, attempt: attempts, known };
   }
   /** As the DynamoDB ledger: the outcomes and the completion land together, only for the holder. */
