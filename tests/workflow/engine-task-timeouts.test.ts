@@ -55,3 +55,42 @@ describe("the twin's engine: Lambda Tasks without a timeout", () => {
     expect(execution.error).toBe('States.Timeout');
   });
 });
+
+// StopExecution ends an execution: Step Functions starts no retry of its Tasks afterwards
+// (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StopExecution.html). The engine alone
+// would still run a pending Retry, and the function with it.
+describe("the twin's engine: a stopped execution", () => {
+  it('invokes nothing more, not even a Retry that was waiting', async () => {
+    // Prepare: a step that fails and would be retried 5 times, 200 ms apart.
+    let invocations = 0;
+    const failing: LambdaHandler = async () => {
+      invocations += 1;
+      throw Object.assign(new Error('down'), { name: 'DependencyError' });
+    };
+    const engine = new LocalWorkflow({
+      definition: JSON.stringify({
+        StartAt: 'Flaky step',
+        States: {
+          'Flaky step': {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::lambda:invoke',
+            Parameters: { FunctionName: FN, 'Payload.$': '$' },
+            Retry: [{ ErrorEquals: ['DependencyError'], IntervalSeconds: 1, MaxAttempts: 5, BackoffRate: 1 }],
+            End: true,
+          },
+        },
+      }),
+      stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:t',
+      handlers: new Map([[FN, failing]]),
+      retryIntervalOverrides: { 'Flaky step': 200 },
+    });
+    const execution = engine.start(undefined, '{}');
+    while (invocations === 0) await new Promise((r) => setTimeout(r, 10));
+    // Act
+    execution.abort();
+    await new Promise((r) => setTimeout(r, 1_000));
+    // Assess
+    expect(execution.status).toBe('ABORTED');
+    expect(invocations).toBe(1);
+  });
+});
