@@ -77,7 +77,7 @@ export class SmsDeliveryStatus extends Construct {
       'DeadLetters',
       this.deadLetterQueue,
       props.responseTeamTopic,
-      'A batch of SMS delivery status records could not be recorded: read the sms-delivery-status dead-letter queue, fix the cause, and redrive it.',
+      "A batch of SMS delivery status records could not be recorded: read Lambda's invocation record in the sms-delivery-status dead-letter queue, fix the cause, and invoke record-sms-status with its requestPayload (docs/operating.md).",
     );
   }
 }

@@ -481,6 +481,10 @@ function readAsyncInvokeConfigs(resources: Record<string, CfnResource>, function
     if (!fn || !functions[fn] || p.Qualifier !== '$LATEST')
       throw new Error(`EventInvokeConfig ${logicalId} is not for $LATEST of a function of the stack: the twin invokes $LATEST only`);
     if (p.DestinationConfig?.OnSuccess) throw new Error(`EventInvokeConfig ${logicalId} has an on-success destination, which the twin does not model`);
+    // What PutFunctionEventInvokeConfig accepts (API_PutFunctionEventInvokeConfig.html): one per function and qualifier, 0-2 retries.
+    if (functions[fn].asyncInvoke !== LAMBDA_DEFAULT_ASYNC_INVOKE) throw new Error(`EventInvokeConfig ${logicalId} is a second one for ${fn}`);
+    if (p.MaximumRetryAttempts !== undefined && ![0, 1, 2].includes(p.MaximumRetryAttempts))
+      throw new Error(`EventInvokeConfig ${logicalId} retries ${p.MaximumRetryAttempts} times: Lambda allows 0 to 2`);
     const failure = p.DestinationConfig?.OnFailure?.Destination?.['Fn::GetAtt'];
     if (p.DestinationConfig?.OnFailure && (failure?.[1] !== 'Arn' || !queues[failure[0]]))
       throw new Error(

@@ -131,9 +131,8 @@ class Sandbox {
     this.worker.on('exit', (code) => this.crash(Object.assign(new Error(`exit status ${code}`), { code: 'EXIT' })));
   }
 
-  /** Runs one invocation; past the function's timeout the environment is destroyed, as Lambda does. */
-  run(event: unknown): Promise<unknown> {
-    const requestId = randomUUID();
+  /** Runs one invocation (an asynchronous event's retries keep its request id); past the function's timeout the environment is destroyed, as Lambda does. */
+  run(event: unknown, requestId: string = randomUUID()): Promise<unknown> {
     const { timeoutSeconds } = this.config;
     const deadline = Date.now() + timeoutSeconds * 1000;
     return new Promise((resolve, reject) => {
@@ -233,14 +232,19 @@ export class LocalLambda {
       });
     for (let attempt = 1; ; attempt += 1) {
       const limit = this.config.reservedConcurrency;
-      while (limit !== undefined && this.inFlight >= limit) await new Promise<void>((resolve) => this.queued.push(resolve));
-      if (this.stopped) return undefined;
+      while (!this.stopped && limit !== undefined && this.inFlight >= limit) await new Promise<void>((resolve) => this.queued.push(resolve));
+      if (this.stopped) {
+        this.passOnSlot();
+        return undefined;
+      }
+      // Checked when an environment is free (AWS discards an expired event from its queue without one).
       if (Date.now() - queuedAt > maxEventAgeSeconds * 1000) {
+        this.passOnSlot();
         discard('EventAgeExceeded', attempt - 1);
         throw lastError ?? new FunctionError('EventAgeExceeded', `RequestId: ${requestId} The event waited past its maximum age of ${maxEventAgeSeconds} s`);
       }
       try {
-        return await this.run(event);
+        return await this.run(event, requestId);
       } catch (error) {
         // The twin stopped under it: nothing to retry or keep.
         if (this.stopped) return undefined;
@@ -277,17 +281,22 @@ export class LocalLambda {
     return this.run(event);
   }
 
-  private async run(event: unknown): Promise<unknown> {
+  private async run(event: unknown, requestId?: string): Promise<unknown> {
     this.inFlight += 1;
     try {
-      return await this.runInSandbox(event);
+      return await this.runInSandbox(event, requestId);
     } finally {
       this.inFlight -= 1;
-      this.queued.shift()?.();
+      this.passOnSlot();
     }
   }
 
-  private async runInSandbox(event: unknown): Promise<unknown> {
+  /** Wakes the next event waiting for an environment: each freed slot, and each waiter that leaves without running, passes it on. */
+  private passOnSlot(): void {
+    this.queued.shift()?.();
+  }
+
+  private async runInSandbox(event: unknown, requestId?: string): Promise<unknown> {
     let sandbox = this.idle.pop();
     // An idle environment whose thread died since (a stray timer's uncaught error) is not reused.
     while (sandbox && !sandbox.alive) {
@@ -300,7 +309,7 @@ export class LocalLambda {
       const started = performance.now();
       let outcome: 'succeeded' | 'failed' = 'failed';
       try {
-        const result = await sandbox.run(event);
+        const result = await sandbox.run(event, requestId);
         outcome = 'succeeded';
         return result;
       } finally {
@@ -321,6 +330,7 @@ export class LocalLambda {
     this.stopped = true;
     for (const wake of this.retryTimers) wake();
     this.retryTimers.clear();
+    for (const wake of this.queued.splice(0)) wake();
     const all = [...this.sandboxes];
     this.sandboxes.clear();
     this.idle.length = 0;

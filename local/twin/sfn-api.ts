@@ -75,11 +75,13 @@ function paged<T, C>(
   isAfter: (item: T, cursor: C) => boolean,
 ): { page: T[]; nextToken?: string } {
   const asked = body.maxResults ?? 0;
-  if (typeof asked !== 'number' || !Number.isInteger(asked) || asked < 0 || asked > MAX_PAGE)
+  if (typeof asked !== 'number' || !Number.isInteger(asked) || asked < 0 || asked > MAX_PAGE) {
+    const bound = typeof asked === 'number' && asked < 0 ? 'greater than or equal to 0' : `less than or equal to ${MAX_PAGE}`;
     throw new SfnApiError(
       'ValidationException',
-      `1 validation error detected: Value '${String(asked)}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${MAX_PAGE}`,
+      `1 validation error detected: Value '${String(asked)}' at 'maxResults' failed to satisfy constraint: Member must have value ${bound}`,
     );
+  }
   const size = asked === 0 ? DEFAULT_PAGE : asked;
   let start = 0;
   if (body.nextToken !== undefined) {
@@ -143,7 +145,7 @@ export function sfnOperation(workflow: LocalWorkflow, operation: string, body: R
       const later = ([at, arn]: [number, string], [lastAt, lastArn]: [number, string]) => at < lastAt || (at === lastAt && arn > lastArn);
       const all = [...workflow.executions.values()]
         .filter((e) => !filter || e.status === filter)
-        .sort((a, b) => b.startDate.getTime() - a.startDate.getTime() || a.executionArn.localeCompare(b.executionArn));
+        .sort((a, b) => b.startDate.getTime() - a.startDate.getTime() || (a.executionArn < b.executionArn ? -1 : a.executionArn > b.executionArn ? 1 : 0));
       const { page, nextToken } = paged(all, body, `${workflow.stateMachineArn}|${filter ?? ''}`, order, (e, last) => later(order(e), last));
       const executions = page.map((e) => ({
         executionArn: e.executionArn,

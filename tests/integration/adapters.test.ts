@@ -423,7 +423,8 @@ describe('StepFunctionsWorkflow over the local Step Functions endpoint', () => {
   let workflow: StepFunctionsWorkflow;
   let client: SFNClient;
   const engine = new LocalWorkflow({
-    definition: JSON.stringify({ StartAt: 'Wait a moment', States: { 'Wait a moment': { Type: 'Wait', Seconds: 5, End: true } } }),
+    // Long enough that every execution still runs, with the history it had, however slow the machine (afterAll stops them).
+    definition: JSON.stringify({ StartAt: 'Wait a moment', States: { 'Wait a moment': { Type: 'Wait', Seconds: 600, End: true } } }),
     stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:adapter-test',
     handlers: new Map(),
   });
