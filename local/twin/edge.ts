@@ -4,7 +4,10 @@ import { deployedRules } from './event-patterns.js';
 import { EventsRequestError, type LocalEventBus } from './event-bus.js';
 import { loadHandler } from './handlers.js';
 import { forwardToHttpApi, httpApiHandlerFor } from './http-api.js';
+import { isLambdaInvoke, lambdaInvokeHandler, type InvokableFunction } from './lambda-api.js';
+import type { LocalQueue } from './queues.js';
 import { sfnRequestHandler } from './sfn-api.js';
+import { isSqsRequest, sqsRequestHandler } from './sqs-api.js';
 import { isLoopbackHost, json, keepIdleConnections, readBody } from './http-util.js';
 import { sesMailbox } from '../emulators/ses-mailbox.js';
 import { serveIncidentPage } from '../emulators/incident-page-bucket.js';
@@ -33,6 +36,10 @@ export interface EdgeTargets {
   incidentPagesDir?: string;
   /** Optional extra routes (the operator console), tried before the AWS protocols. */
   extra?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+  /** The stack's queues by name, for SQS at the edge. @default none */
+  queues?: () => ReadonlyMap<string, LocalQueue>;
+  /** The stack's functions by name, for Lambda's Invoke at the edge. @default none */
+  functionNamed?: (name: string) => InvokableFunction | undefined;
 }
 
 /** Forwards a request unchanged to an emulator and streams the answer back. */
@@ -72,12 +79,14 @@ function eventsError(res: ServerResponse, type: string, message: string, status 
  * One endpoint speaking the AWS wire protocols the project uses, so the AWS SDK and CLI work against
  * the twin with an endpoint URL alone: Step Functions and EventBridge (JSON with X-Amz-Target),
  * DynamoDB (forwarded to DynamoDB Local), SES v2 (REST, forwarded to aws-ses-v2-local), SNS
- * (awsQuery), plus LocalStack-style retrospection under /_aws (filtered, limited and counted: emulators/ses-mailbox.ts,
+ * (awsQuery), SQS (query and JSON) and Lambda's Invoke for operators, plus LocalStack-style retrospection under /_aws (filtered, limited and counted: emulators/ses-mailbox.ts,
  * emulators/sns-recorder.ts), the approval pages and the operator API (its IAM authorizer as http-api.ts stands in for it).
  */
 export function createEdge(targets: EdgeTargets): Server {
   const sfn = sfnRequestHandler(targets.workflow);
   const ses = sesMailbox(targets.region);
+  const sqs = sqsRequestHandler(targets.queues ?? (() => new Map()), targets.accountId);
+  const invoke = lambdaInvokeHandler((name) => targets.functionNamed?.(name), targets.region, targets.accountId);
 
   // The account as `npm run preflight` reads it (emulators/preflight-twin.ts), fixed at start like the rest.
   const account = twinAccountSettings();
@@ -124,6 +133,8 @@ export function createEdge(targets: EdgeTargets): Server {
               return eventsError(res, type, (error as Error).message);
             }
           }
+          if (targets.queues && isSqsRequest(req)) return void (await sqs(req, res));
+          if (targets.functionNamed && isLambdaInvoke(req)) return void (await invoke(req, res));
           const identity = /^\/v2\/email\/identities\/([^/?]+)$/.exec(url);
           if (identity && req.method === 'GET') {
             const answer = emailIdentity(decodeURIComponent(identity[1]!), account);

@@ -20,6 +20,7 @@ import type { StackResolver } from './iam/resources.js';
 import { closeServer, LOCAL_CREDENTIALS } from '../emulators/emulators.js';
 import { importHandler, serveHandlersFrom } from './handlers.js';
 import { holdBundles, lambdaBundles } from './lambda-bundles.js';
+import type { InvokableFunction } from './lambda-api.js';
 import { LocalLambda, type InvocationRecord } from './lambda-runtime.js';
 import { MetricStore } from './metric-store.js';
 import { AlarmEvaluator, readAlarms, TwinMetrics } from './alarms.js';
@@ -115,6 +116,8 @@ export interface LocalSystem {
   sweepRegulatorClocks(): Promise<unknown>;
   /** The function whose handler module is `handler` (functions/handlers/<handler>.ts), as the twin runs it. */
   lambda(handler: string): LambdaHandler;
+  /** The function named `name` (breach-notice-<handler>), as Lambda's Invoke runs it: synchronously, or as an asynchronous event. */
+  functionNamed(name: string): InvokableFunction | undefined;
   /** What the system has used since it started, as AWS bills it (SNS and SES are the twin's: local/twin/twin.ts). */
   usage(): Omit<Usage, 'sns' | 'ses'>;
   /** What the sandboxed functions reported in the embedded metric format (functions run in this process report nothing). */
@@ -667,6 +670,12 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     startRegulatorClocks: lambda('start-regulator-clocks'),
     sweepRegulatorClocks,
     lambda,
+    functionNamed: (name) => {
+      const handler = name.startsWith('breach-notice-') ? name.slice('breach-notice-'.length) : undefined;
+      const sync = handler ? byHandler.get(handler) : undefined;
+      if (!handler || !sync) return undefined;
+      return { name, sync, async: asyncByHandler.get(handler) ?? sync };
+    },
     usage: () => {
       const definition = JSON.parse(running.definitionText) as {
         States: Record<string, { Type: string; ItemProcessor?: { ProcessorConfig?: { Mode?: string } } }>;

@@ -213,6 +213,8 @@ function createEdgeLate(
         requests,
         usage: () => usageOf(holder.system!, sns),
         extra: consoleFor(holder.system, config, sesUrl, dynamodbUrl),
+        queues: () => new Map([...holder.system!.queues.values()].map((q) => [q.arn.split(':').at(-1)!, q])),
+        functionNamed: (name) => holder.system!.functionNamed(name),
       });
       edge.emit('request', req, res);
     }),

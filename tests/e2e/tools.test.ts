@@ -1,8 +1,13 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { promisify } from 'node:util';
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EarlySmsStatuses } from '../../functions/adapters/sms-status-lookups.js';
 import { linkAndCode } from '../../local/tools/approval-client.js';
 import { startTwin, type Twin } from '../../local/twin/twin.js';
 import { until } from '../support/local.js';
@@ -139,4 +144,73 @@ describe('the twin with ordinary tools', () => {
       await browser.close();
     }
   }, 90_000);
+
+  it('Debian awscli: an SMS status batch kept in the dead-letter queue is read, handed back to its function and deleted, as the operating guide says', async () => {
+    // Prepare: Lambda's invocation record of a batch record-sms-status failed (tests/workflow/sms-status-dead-letters.test.ts
+    // shows the twin leaving one), holding a status for demo customer 3's number that no outcome names.
+    const messageId = `handed-back-${randomUUID()}`;
+    const status = {
+      notification: { messageId, timestamp: new Date(Date.now() - 60_000).toISOString().replace('T', ' ').replace('Z', '') },
+      delivery: { destination: '+447700900003', providerResponse: 'Message has been accepted by phone carrier' },
+      status: 'SUCCESS',
+    };
+    const batch = {
+      messageType: 'DATA_MESSAGE',
+      logGroup: 'sns/us-east-1/000000000000/DirectPublishToPhoneNumber',
+      logEvents: [{ id: '1', timestamp: Date.now(), message: JSON.stringify(status) }],
+    };
+    const record = {
+      version: '1.0',
+      requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: 3 },
+      requestPayload: { awslogs: { data: gzipSync(JSON.stringify(batch)).toString('base64') } },
+    };
+    const queues = JSON.parse(await aws('sqs', 'list-queues')) as { QueueUrls: string[] };
+    const queueUrl = queues.QueueUrls.find((u) => u.split('/').at(-1)!.startsWith('SmsDeliveryStatusDeadLetterQueue'))!;
+    await aws('sqs', 'send-message', '--queue-url', queueUrl, '--message-body', JSON.stringify(record));
+
+    // Act: the guide's steps: read the record, invoke the function with its requestPayload as an event, delete the message.
+    const received = JSON.parse(await aws('sqs', 'receive-message', '--queue-url', queueUrl, '--attribute-names', 'All')) as {
+      Messages: { Body: string; ReceiptHandle: string; Attributes: Record<string, string> }[];
+    };
+    const [message] = received.Messages;
+    const payload = JSON.stringify((JSON.parse(message!.Body) as typeof record).requestPayload);
+    const functionName = 'breach-notice-record-sms-status';
+    await aws(
+      'lambda',
+      'invoke',
+      '--function-name',
+      functionName,
+      '--invocation-type',
+      'Event',
+      '--cli-binary-format',
+      'raw-in-base64-out',
+      '--payload',
+      payload,
+      '/dev/null',
+    );
+    await aws('sqs', 'delete-message', '--queue-url', queueUrl, '--receipt-handle', message!.ReceiptHandle);
+
+    // Assess: the function read the batch (the status is kept for the customer until an outcome names it); the queue is empty.
+    expect(received.Messages).toHaveLength(1);
+    expect(message!.Attributes.ApproximateReceiveCount).toBe('1');
+    const doc = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ endpoint: twin.edgeUrl, region: 'us-east-1', credentials: { accessKeyId: 'e2e', secretAccessKey: 'e2e' } }),
+    );
+    try {
+      const kept = await until(
+        async () => (await new EarlySmsStatuses(doc, twin.system.tables.deliveries).ofCustomer('demo-00003')).find((k) => k.messageId === messageId),
+        'the handed-back status kept',
+      );
+      expect(kept.keptFor).toContain('demo-00003');
+    } finally {
+      doc.destroy();
+    }
+    const attributes = JSON.parse(await aws('sqs', 'get-queue-attributes', '--queue-url', queueUrl, '--attribute-names', 'All')) as {
+      Attributes: Record<string, string>;
+    };
+    expect(attributes.Attributes).toMatchObject({ ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0' });
+    // A function the stack does not have, and a queue it does not have, are refused by name.
+    await expect(aws('lambda', 'invoke', '--function-name', 'no-such-function', '/dev/null')).rejects.toThrow(/ResourceNotFoundException/);
+    await expect(aws('sqs', 'get-queue-url', '--queue-name', 'no-such-queue')).rejects.toThrow(/NonExistentQueue/);
+  }, 60_000);
 });

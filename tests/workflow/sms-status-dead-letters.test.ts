@@ -18,7 +18,7 @@ import { phoneSalt } from '../support/scenario.js';
 const prefix = uniquePrefix('smsdl');
 const config = testConfig(prefix);
 const SCALE = 240;
-const PHONE = `+4477009${phoneSalt(prefix)}`;
+const PHONE = `+4477019${phoneSalt(prefix)}`;
 
 const withoutPhoneLookup: StackTransform = (stack) => {
   const [fn] = Object.entries(stack.handlers).find(([, h]) => h === 'record-sms-status')!;
