@@ -4,7 +4,8 @@ import { json, readBody } from './http-util.js';
 
 const epoch = (d?: Date) => (d ? d.getTime() / 1000 : undefined);
 
-function describe(e: Execution) {
+/** An execution as ListExecutions lists it. */
+function listed(e: Execution) {
   return {
     executionArn: e.executionArn,
     stateMachineArn: e.stateMachineArn,
@@ -12,6 +13,12 @@ function describe(e: Execution) {
     status: e.status,
     startDate: epoch(e.startDate),
     stopDate: epoch(e.stopDate),
+  };
+}
+
+function describe(e: Execution) {
+  return {
+    ...listed(e),
     input: e.input,
     output: e.output,
     error: e.error,
@@ -147,15 +154,7 @@ export function sfnOperation(workflow: LocalWorkflow, operation: string, body: R
         .filter((e) => !filter || e.status === filter)
         .sort((a, b) => b.startDate.getTime() - a.startDate.getTime() || (a.executionArn < b.executionArn ? -1 : a.executionArn > b.executionArn ? 1 : 0));
       const { page, nextToken } = paged(all, body, `${workflow.stateMachineArn}|${filter ?? ''}`, order, (e, last) => later(order(e), last));
-      const executions = page.map((e) => ({
-        executionArn: e.executionArn,
-        stateMachineArn: e.stateMachineArn,
-        name: e.name,
-        status: e.status,
-        startDate: epoch(e.startDate),
-        stopDate: epoch(e.stopDate),
-      }));
-      return { executions, ...(nextToken && { nextToken }) };
+      return { executions: page.map(listed), ...(nextToken && { nextToken }) };
     }
     case 'StopExecution': {
       const e = workflow.describe(String(body.executionArn));
