@@ -43,12 +43,11 @@ export function sqsOperation(queues: ReadonlyMap<string, LocalQueue>, baseUrl: s
   switch (operation) {
     case 'ListQueues': {
       const prefix = String(params.QueueNamePrefix ?? '');
-      return {
-        QueueUrls: [...queues.keys()]
-          .filter((n) => n.startsWith(prefix))
-          .sort()
-          .map(urlOf),
-      };
+      const urls = [...queues.keys()]
+        .filter((n) => n.startsWith(prefix))
+        .sort()
+        .map(urlOf);
+      return urls.length > 0 ? { QueueUrls: urls } : {};
     }
     case 'GetQueueUrl': {
       const name = String(params.QueueName ?? '');
@@ -108,7 +107,11 @@ export function sqsOperation(queues: ReadonlyMap<string, LocalQueue>, baseUrl: s
       return {};
     }
     default:
-      throw new SqsRequestError('InvalidAction', 'InvalidAction', `The action ${operation} is not valid for this endpoint.`);
+      throw new SqsRequestError(
+        'AWS.SimpleQueueService.UnsupportedOperation',
+        'UnsupportedOperation',
+        `The twin does not serve ${operation || 'that operation'}.`,
+      );
   }
 }
 
@@ -136,7 +139,7 @@ function toQuery(operation: string, result: Params): string {
       .map(([name, value]) => `<Attribute>${element('Name', name)}${element('Value', value)}</Attribute>`)
       .join('');
   let inner = '';
-  if (operation === 'ListQueues') inner = ((result.QueueUrls as string[]) ?? []).map((u) => element('QueueUrl', u)).join('');
+  if (operation === 'ListQueues') inner = ((result.QueueUrls as string[] | undefined) ?? []).map((u) => element('QueueUrl', u)).join('');
   if (operation === 'GetQueueUrl') inner = element('QueueUrl', String(result.QueueUrl));
   if (operation === 'GetQueueAttributes') inner = attributes(result.Attributes);
   if (operation === 'SendMessage') inner = element('MD5OfMessageBody', String(result.MD5OfMessageBody)) + element('MessageId', String(result.MessageId));
@@ -173,7 +176,11 @@ export function sqsRequestHandler(queues: () => ReadonlyMap<string, LocalQueue>,
       let params: Params;
       if (json) {
         operation = target.slice('AmazonSQS.'.length);
-        params = JSON.parse(text || '{}') as Params;
+        try {
+          params = JSON.parse(text || '{}') as Params;
+        } catch {
+          throw new SqsRequestError('SerializationException', 'SerializationException', 'The request body is not valid JSON.');
+        }
       } else {
         ({ operation, params } = fromQuery(new URLSearchParams(text)));
       }

@@ -116,7 +116,10 @@ export interface LocalSystem {
   sweepRegulatorClocks(): Promise<unknown>;
   /** The function whose handler module is `handler` (functions/handlers/<handler>.ts), as the twin runs it. */
   lambda(handler: string): LambdaHandler;
-  /** The function named `name` (breach-notice-<handler>), as Lambda's Invoke runs it: synchronously, or as an asynchronous event. */
+  /**
+   * The function named `name` (breach-notice-<handler>), as Lambda's Invoke runs it: synchronously, or as an
+   * asynchronous event (a function run in this process, `inProcess`, has no asynchronous path: it runs once).
+   */
   functionNamed(name: string): InvokableFunction | undefined;
   /** What the system has used since it started, as AWS bills it (SNS and SES are the twin's: local/twin/twin.ts). */
   usage(): Omit<Usage, 'sns' | 'ses'>;

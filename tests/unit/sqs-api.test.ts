@@ -69,6 +69,7 @@ describe('SQS at the edge, JSON protocol', () => {
     });
     const tooMany = await call('ReceiveMessage', { QueueUrl: `${base}/${ACCOUNT}/DeadLetters`, MaxNumberOfMessages: 11 });
     expect(tooMany).toMatchObject({ status: 400, body: { __type: 'com.amazonaws.sqs#InvalidParameterValue' } });
-    expect((await call('PurgeQueue', {})).body.__type).toBe('com.amazonaws.sqs#InvalidAction');
+    expect((await call('PurgeQueue', {})).body.__type).toBe('com.amazonaws.sqs#UnsupportedOperation');
+    expect((await call('ListQueues', { QueueNamePrefix: 'Nothing' })).body).toEqual({});
   });
 });
