@@ -46,3 +46,8 @@ export function keepIdleConnections<S extends Server>(server: S): S {
   server.headersTimeout = 66_000;
   return server;
 }
+
+/** A request signed (SigV4, Authorization header) for `service`: the credential scope names it. */
+export function signedFor(req: IncomingMessage, service: string): boolean {
+  return new RegExp(`Credential=[^/]+/\\d{8}/[^/]+/${service}/aws4_request`).test(String(req.headers.authorization ?? ''));
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { lambdaContext } from './http-api.js';
-import { readBody } from './http-util.js';
+import { readBody, signedFor } from './http-util.js';
 import type { LambdaHandler } from './workflow-engine.js';
 
 /** A function of the stack as Invoke runs it: a synchronous invocation, or an asynchronous event (retries, on-failure record). */
@@ -19,10 +19,7 @@ const FUNCTION_NAME = /^(?:arn:aws[\w-]*:lambda:([\w-]+):(\d{12}):function:|(\d{
  * A POST to Invoke's path signed for the `lambda` service: the signature's header also keeps a web page from
  * invoking a function through a visitor's browser (a header like it needs a CORS preflight the edge never grants).
  */
-export const isLambdaInvoke = (req: IncomingMessage): boolean =>
-  req.method === 'POST' &&
-  INVOKE_PATH.test(req.url ?? '') &&
-  /Credential=[^/]+\/\d{8}\/[^/]+\/lambda\/aws4_request/.test(String(req.headers.authorization ?? ''));
+export const isLambdaInvoke = (req: IncomingMessage): boolean => req.method === 'POST' && INVOKE_PATH.test(req.url ?? '') && signedFor(req, 'lambda');
 
 /**
  * Lambda's Invoke at the twin's edge, for an operator handing an event back to a function (a dead-letter

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody } from './http-util.js';
+import { readBody, signedFor } from './http-util.js';
 import type { LocalQueue } from './queues.js';
 
 /**
@@ -158,11 +158,7 @@ function toQuery(operation: string, result: Params): string {
 /** A request for SQS: its JSON target, or a form-encoded call signed for the `sqs` service (the edge's other form-encoded service is SNS). */
 export function isSqsRequest(req: IncomingMessage): boolean {
   if (String(req.headers['x-amz-target'] ?? '').startsWith('AmazonSQS.')) return true;
-  return (
-    req.method === 'POST' &&
-    String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded') &&
-    /Credential=[^/]+\/\d{8}\/[^/]+\/sqs\/aws4_request/.test(String(req.headers.authorization ?? ''))
-  );
+  return req.method === 'POST' && String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded') && signedFor(req, 'sqs');
 }
 
 /** Node request handler for SQS at the edge; `queues()` by name, read at each request. Queue URLs name the edge as the caller reached it. */
